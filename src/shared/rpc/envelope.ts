@@ -1,0 +1,44 @@
+/**
+ * The RPC envelope, shared by every transport (Electron IPC, worker messages, websocket).
+ *
+ * It is gomuks' envelope unchanged: `{command, request_id, data}`. Requests carry positive ids chosen by the
+ * frontend; the backend answers each exactly once with `command: "response"` or `command: "error"` (data is the
+ * error message string) and the same id. Backend events carry negative ids counting down from -1. A request
+ * without `request_id` is never answered.
+ */
+import { z } from 'zod';
+
+export interface Envelope<C extends string = string, D = unknown> {
+  command: C;
+  request_id?: number;
+  data?: D;
+}
+
+export const envelopeSchema = z.object({
+  command: z.string().min(1),
+  request_id: z.number().int().optional(),
+  data: z.unknown().optional(),
+});
+
+export type ResponseEnvelope<D = unknown> = Envelope<'response', D> & { request_id: number };
+export type ErrorEnvelope = Envelope<'error', string> & { request_id: number };
+
+/** Parses one incoming envelope; returns a human message instead of throwing, for the "never crash" rule. */
+export function parseEnvelope(raw: unknown): { ok: true; env: Envelope } | { ok: false; error: string; request_id?: number } {
+  const r = envelopeSchema.safeParse(raw);
+  if (r.success) return { ok: true, env: r.data as Envelope };
+  const id = typeof raw === 'object' && raw !== null && Number.isInteger((raw as { request_id?: unknown }).request_id)
+    ? (raw as { request_id: number }).request_id
+    : undefined;
+  return { ok: false, error: `malformed envelope: ${describeZodError(r.error)}`, request_id: id };
+}
+
+/** Turns a validation failure into one line that names the offending field. */
+export function describeZodError(err: z.ZodError): string {
+  return err.issues
+    .map((i) => {
+      const path = i.path.length ? i.path.join('.') : '(root)';
+      return `${path}: ${i.message}`;
+    })
+    .join('; ');
+}

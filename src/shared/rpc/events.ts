@@ -1,0 +1,23 @@
+/**
+ * Events the backend pushes to frontends (negative request ids). Frontends never answer them.
+ */
+import type {
+  ClientState, EventsDecrypted, RunID, SendComplete, SyncComplete, SyncStatus, Typing,
+} from './types.ts';
+
+export interface EventPayloads {
+  /** A /sync batch was stored; also carries the whole room list (clear_state) when a frontend connects. */
+  sync_complete: SyncComplete;
+  sync_status: SyncStatus;
+  events_decrypted: EventsDecrypted;
+  typing: Typing;
+  /** A send started by send_message/send_event finished; `error` is null on success. */
+  send_complete: SendComplete;
+  client_state: ClientState;
+  /** The frontend is caught up: after the first sync (fresh login) or after the stored state was sent. */
+  init_complete: Record<string, never>;
+  /** First message on every connection. */
+  run_id: RunID;
+}
+
+export type EventName = keyof EventPayloads;

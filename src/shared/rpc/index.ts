@@ -1,0 +1,4 @@
+export * from './envelope.ts';
+export * from './types.ts';
+export * from './commands.ts';
+export * from './events.ts';

@@ -1,0 +1,226 @@
+/**
+ * Data types that cross the RPC boundary. Field names follow gomuks' wire format (its `database.*` and
+ * `jsoncmd.*` types) so that a gomuks-compatible frontend could talk to this backend.
+ */
+
+export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
+export type JSONObject = { [key: string]: JSONValue };
+
+export type EventRowID = number;
+export type TimelineRowID = number;
+
+/** Bit flags on `Event.unread_type`. */
+export const UnreadType = { Normal: 1, Notify: 2, Highlight: 4, Sound: 8 } as const;
+
+export interface LocalContent {
+  /** HTML already sanitized by the backend; the renderer may insert it as is. */
+  sanitized_html?: string;
+  was_plaintext?: boolean;
+  big_emoji?: boolean;
+  edit_source?: string;
+  reply_fallback_removed?: boolean;
+}
+
+/**
+ * A stored event. `rowid` is stable for the event's whole life (a local echo keeps its rowid when the server's
+ * copy arrives). `timeline_rowid` orders a room's timeline: rising for events from /sync, falling (negative)
+ * for history fetched backwards, so one integer sort gives the order. It is 0 for events not in the timeline:
+ * state-only events and local echoes that the server has not confirmed yet (frontends show those after the
+ * timeline, matched by rowid, and place them when a sync_complete's timeline lists their rowid).
+ */
+export interface Event {
+  rowid: EventRowID;
+  timeline_rowid: TimelineRowID;
+  room_id: string;
+  /** For a local echo: a temporary id (`~txnid`) until `send_complete` delivers the real one. */
+  event_id: string;
+  sender: string;
+  type: string;
+  state_key?: string;
+  /** Milliseconds since the epoch (origin_server_ts). */
+  timestamp: number;
+  /** Ciphertext for encrypted events. */
+  content: JSONObject;
+  decrypted?: JSONObject;
+  decrypted_type?: string;
+  unsigned?: JSONObject;
+  local_content?: LocalContent;
+  transaction_id?: string;
+  redacted_by?: string;
+  relates_to?: string;
+  relation_type?: string;
+  decryption_error?: string;
+  /** "not sent" while a local echo is in flight; the error message if sending failed. */
+  send_error?: string;
+  reactions?: Record<string, number>;
+  last_edit_rowid?: EventRowID;
+  unread_type?: number;
+}
+
+/** 0 none, 1 participants (heroes), 2 canonical alias, 3 explicit m.room.name. */
+export type NameQuality = 0 | 1 | 2 | 3;
+
+export interface LazyLoadSummary {
+  heroes?: string[];
+  joined_member_count?: number;
+  invited_member_count?: number;
+}
+
+/** One row of the room list. */
+export interface Room {
+  room_id: string;
+  creation_content?: JSONObject;
+  tombstone?: JSONObject;
+  name?: string;
+  name_quality: NameQuality;
+  /** An mxc:// URI. */
+  avatar?: string;
+  explicit_avatar: boolean;
+  dm_user_id?: string;
+  topic?: string;
+  canonical_alias?: string;
+  lazy_load_summary?: LazyLoadSummary;
+  encryption_event?: JSONObject;
+  has_member_list: boolean;
+  preview_event_rowid: EventRowID;
+  sorting_timestamp: number;
+  unread_highlights: number;
+  unread_notifications: number;
+  unread_messages: number;
+  marked_unread?: boolean;
+}
+
+export interface Receipt {
+  user_id: string;
+  receipt_type: string;
+  thread_id?: string;
+  event_id: string;
+  timestamp: number;
+}
+
+export interface TimelineRowTuple {
+  timeline_rowid: TimelineRowID;
+  event_rowid: EventRowID;
+}
+
+export interface SyncNotification {
+  event_rowid: EventRowID;
+  sound: boolean;
+  highlight: boolean;
+}
+
+export interface SyncRoom {
+  /** A whole Room row; replaces the previous one. */
+  meta?: Room;
+  /** Appended to the room's timeline, or replaces it when `reset` is true. */
+  timeline?: TimelineRowTuple[];
+  reset?: boolean;
+  /** type → state_key → event rowid; merged into what the frontend has. */
+  state?: Record<string, Record<string, EventRowID>>;
+  account_data?: Record<string, JSONObject>;
+  /** Every Event the frontend needs for this diff (timeline events, state events referenced above, previews). */
+  events?: Event[];
+  receipts?: Record<string, Receipt[]>;
+  notifications?: SyncNotification[];
+}
+
+export interface InvitedRoom {
+  room_id: string;
+  created_at: number;
+  invited_by?: string;
+  name?: string;
+  avatar?: string;
+  is_direct?: boolean;
+  /** Stripped state events as the server sent them. */
+  invite_state: JSONObject[];
+}
+
+export interface SpaceEdge {
+  child_id: string;
+  order?: string;
+  suggested?: boolean;
+}
+
+export interface SyncComplete {
+  since?: string;
+  /** True on the first sync_complete a frontend gets after connecting: drop everything and take this. */
+  clear_state?: boolean;
+  account_data?: Record<string, JSONObject>;
+  rooms?: Record<string, SyncRoom>;
+  left_rooms?: string[];
+  invited_rooms?: InvitedRoom[];
+  space_edges?: Record<string, SpaceEdge[]>;
+  top_level_spaces?: string[];
+  to_device?: JSONObject[];
+}
+
+export type SyncStatusType = 'ok' | 'waiting' | 'erroring' | 'permanently-failed';
+
+export interface SyncStatus {
+  type: SyncStatusType;
+  error?: string;
+  error_count?: number;
+  /** Unix milliseconds of the last successful sync. */
+  last_sync?: number;
+}
+
+export interface ClientState {
+  is_initialized: boolean;
+  is_logged_in: boolean;
+  is_verified: boolean;
+  user_id?: string;
+  device_id?: string;
+  homeserver_url?: string;
+  /**
+   * Lattice extension: where secrets are kept, in words, when it is not the OS keychain (for example the
+   * explicit insecure file fallback). The UI shows it so the fallback is never silent.
+   */
+  secret_storage_warning?: string;
+  /** Lattice extension: why the backend cannot keep secrets at all (no keychain and no fallback allowed). */
+  secret_storage_error?: string;
+}
+
+export interface PaginationResponse {
+  events: Event[];
+  receipts: Record<string, Receipt[]>;
+  related_events: Event[];
+  has_more: boolean;
+  from_server: boolean;
+}
+
+export interface LoginFlow {
+  type: string;
+  [key: string]: JSONValue;
+}
+
+export interface RespLoginFlows {
+  flows: LoginFlow[];
+}
+
+export interface ClientWellKnown {
+  'm.homeserver': { base_url: string };
+  'm.identity_server'?: { base_url: string };
+  [key: string]: JSONValue | undefined;
+}
+
+export interface SendComplete {
+  event: Event;
+  error: string | null;
+}
+
+export interface Typing {
+  room_id: string;
+  user_ids: string[];
+}
+
+export interface RunID {
+  run_id: string;
+  etag: string;
+  vapid_key?: string;
+}
+
+export interface EventsDecrypted {
+  room_id: string;
+  preview_event_rowid?: EventRowID;
+  events: Event[];
+}
