@@ -1,0 +1,142 @@
+/**
+ * The desktop shell's security policy as pure functions, so every rule is unit-tested without Electron.
+ * Follows Element Desktop's checklist: the app is served from its own privileged origin, nothing else may load
+ * in the window, links leave through the OS browser only if they are http(s) or mailto, and the page gets the few
+ * permissions a chat client needs.
+ */
+import path from 'node:path';
+
+export const APP_SCHEME = 'lattice';
+export const APP_HOST = 'app';
+/** How Chromium serializes the app origin (the scheme is registered as standard, so it has a real origin). */
+export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
+export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+
+function parseUrl(url: string): URL | null {
+  try {
+    return new URL(url);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True for URLs (or origins) of the app itself. WHATWG URL gives non-special schemes an opaque origin ("null")
+ * in Node, so the check compares scheme and host, and refuses userinfo and ports that could disguise another host.
+ */
+export function isAppUrl(url: string | null | undefined): boolean {
+  if (!url) return false;
+  const u = parseUrl(url);
+  return !!u && u.protocol === `${APP_SCHEME}:` && u.host === APP_HOST && !u.username && !u.password && !u.port;
+}
+
+const EXTERNAL_PROTOCOLS = new Set(['http:', 'https:', 'mailto:']);
+
+/**
+ * Links the OS may open for the user. Anything else (file:, smb:, custom app schemes, javascript:) could run
+ * programs or leak credentials, so it is refused rather than handed to `shell.openExternal`.
+ */
+export function isAllowedExternalUrl(url: string): boolean {
+  const u = parseUrl(url);
+  if (!u || !EXTERNAL_PROTOCOLS.has(u.protocol)) return false;
+  if (u.protocol === 'mailto:') return true;
+  // A host is required: "https:foo" parses, but means nothing to a browser.
+  return u.hostname !== '';
+}
+
+/**
+ * Web permissions granted to the app page by default. `clipboard-sanitized-write` backs
+ * `navigator.clipboard.writeText` (a "copy link" button); it only writes vetted data and never reads.
+ */
+export const DEFAULT_ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications', 'clipboard-sanitized-write']);
+
+/** `media` (camera/microphone) is opt-in: it is only needed once calls exist. */
+export function allowedPermissions(opts: { media?: boolean } = {}): ReadonlySet<string> {
+  const set = new Set(DEFAULT_ALLOWED_PERMISSIONS);
+  if (opts.media) set.add('media');
+  return set;
+}
+
+/**
+ * Whether a permission request or check is granted. `requester` is the requesting URL or origin as Electron
+ * reports it; everything not coming from the app origin is denied, whatever the permission.
+ */
+export function decidePermission(permission: string, requester: string | null | undefined,
+  allowed: ReadonlySet<string> = DEFAULT_ALLOWED_PERMISSIONS): boolean {
+  return isAppUrl(requester) && allowed.has(permission);
+}
+
+/** What a main-frame navigation in the app window may do. Only the app itself may be (re)loaded there. */
+export function isAllowedNavigation(url: string): boolean {
+  return isAppUrl(url);
+}
+
+/**
+ * Content-Security-Policy for every page served from the app scheme. Scripts come only from the app's own
+ * files; the renderer talks to the backend over IPC, so it needs no network at all (`connect-src 'self'` only
+ * covers fetching its own assets). Inline styles are allowed because React and the component code set them.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/**
+ * Maps a request URL on the app origin to a file under `root`, or null when it must not be served: another
+ * host, a path escaping `root` (including through percent-encoded `..`, `/` or `\`), or a NUL byte.
+ * `/` maps to index.html.
+ */
+export function resolveAppFile(root: string, requestUrl: string): string | null {
+  const u = parseUrl(requestUrl);
+  if (!u || !isAppUrl(requestUrl)) return null;
+  let rel: string;
+  try {
+    rel = decodeURIComponent(u.pathname);
+  } catch {
+    return null;
+  }
+  if (rel.includes('\0') || rel.includes('\\')) return null;
+  if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+  const base = path.resolve(root);
+  const file = path.resolve(base, `.${rel.startsWith('/') ? rel : `/${rel}`}`);
+  return file.startsWith(base + path.sep) ? file : null;
+}
+
+const MIME_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Module scripts are refused by Chromium without a JavaScript MIME type, so unknown types stay opaque bytes. */
+export function mimeTypeFor(file: string): string {
+  return MIME_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
