@@ -1,0 +1,23 @@
+/**
+ * The Electron preload bridge as the renderer sees it. `src/preload/bridge-types.ts` declares the same shape on
+ * the preload side; it is restated here (not imported) so the renderer bundle never reaches into preload code, and
+ * so a page without the bridge (the web host) type-checks the same way.
+ */
+import type { Envelope } from '../../shared/rpc/envelope.ts';
+
+export interface LatticeBridge {
+  send(envelope: Envelope): void;
+  onMessage(listener: (envelope: Envelope) => void): () => void;
+}
+
+/**
+ * Returns `window.lattice` when it has the bridge's shape. Read through `unknown` instead of augmenting `Window`
+ * so this file cannot clash with a global declaration made elsewhere.
+ */
+export function getBridge(scope: unknown = globalThis): LatticeBridge | undefined {
+  const candidate = (scope as { lattice?: unknown } | undefined)?.lattice;
+  if (typeof candidate !== 'object' || candidate === null) return undefined;
+  const { send, onMessage } = candidate as { send?: unknown; onMessage?: unknown };
+  if (typeof send !== 'function' || typeof onMessage !== 'function') return undefined;
+  return candidate as LatticeBridge;
+}

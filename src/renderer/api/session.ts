@@ -1,0 +1,149 @@
+/**
+ * One connection to the backend with its store: wires backend events into the store and offers the few
+ * actions the UI performs (so components never assemble command payloads or bookkeeping themselves).
+ */
+import type { ClientWellKnown } from '../../shared/rpc/types.ts';
+import { getBridge } from './bridge.ts';
+import { IpcTransport } from './ipc-transport.ts';
+import { RpcClient } from './rpc-client.ts';
+import { selectLatestReadableEvent, Store } from './store.ts';
+import { RequestIds, type Transport } from './transport.ts';
+import { WebSocketTransport, websocketUrls } from './websocket-transport.ts';
+
+export const HISTORY_PAGE_SIZE = 50;
+
+/** `window.lattice` present → Electron IPC, else the web host's websocket on the page's origin. */
+export function createTransport(ids: RequestIds, scope: typeof globalThis = globalThis): Transport {
+  const bridge = getBridge(scope);
+  if (bridge) return new IpcTransport(bridge);
+  return new WebSocketTransport({ ...websocketUrls(scope.location), ids });
+}
+
+export class Session {
+  readonly store: Store;
+  readonly client: RpcClient;
+  private readonly transport: Transport;
+  private unsubscribers: (() => void)[] = [];
+  private readonly stateRequests = new Map<string, Promise<void>>();
+  private readonly historyRequests = new Map<string, Promise<void>>();
+  /** Last event we sent a receipt for, per room, so re-renders don't resend it. */
+  private readonly markedRead = new Map<string, string>();
+
+  constructor(transport: Transport, ids: RequestIds = new RequestIds(), store: Store = new Store()) {
+    this.transport = transport;
+    this.client = new RpcClient(transport, ids);
+    this.store = store;
+  }
+
+  start(): void {
+    if (this.unsubscribers.length) return;
+    const { client, store } = this;
+    this.unsubscribers = [
+      client.onStatus((status) => {
+        if (status.state !== 'open') {
+          // A new connection starts over with clear_state; requests of the old one are gone.
+          this.stateRequests.clear();
+          this.historyRequests.clear();
+          this.markedRead.clear();
+        }
+        store.setConnection(status);
+      }),
+      client.on('run_id', (d) => store.applyRunId(d.run_id)),
+      client.on('client_state', (d) => store.applyClientState(d)),
+      client.on('sync_complete', (d) => store.applySyncComplete(d)),
+      client.on('sync_status', (d) => store.applySyncStatus(d)),
+      client.on('typing', (d) => store.applyTyping(d)),
+      client.on('send_complete', (d) => store.applySendComplete(d)),
+      client.on('events_decrypted', (d) => store.applyEventsDecrypted(d)),
+      client.on('init_complete', () => store.applyInitComplete()),
+    ];
+    client.start();
+    store.setConnection(client.status);
+  }
+
+  stop(): void {
+    for (const un of this.unsubscribers) un();
+    this.unsubscribers = [];
+    this.client.stop();
+  }
+
+  /** For a "Retry now" button while the websocket waits out its backoff. */
+  reconnectNow(): void {
+    if (this.transport instanceof WebSocketTransport) this.transport.reconnectNow();
+  }
+
+  /** Current state with members, for display names. Once per room per connection. */
+  loadRoomState(roomId: string): Promise<void> {
+    const running = this.stateRequests.get(roomId);
+    if (running) return running;
+    const room = this.store.getSnapshot().rooms.get(roomId);
+    const p = this.client
+      .request('get_room_state', {
+        room_id: roomId,
+        include_members: true,
+        // gomuks: set when the room has no member list yet, so the backend fetches it.
+        ...(room?.meta && !room.meta.has_member_list ? { fetch_members: true } : {}),
+      })
+      .then((events) => this.store.applyRoomState(roomId, events))
+      .catch((err: unknown) => {
+        this.stateRequests.delete(roomId); // let a later open retry
+        console.warn(`lattice: get_room_state ${roomId} failed`, err);
+      });
+    this.stateRequests.set(roomId, p);
+    return p;
+  }
+
+  /** Older events, prepended. Does nothing while a page is loading or once history is exhausted. */
+  loadHistory(roomId: string, limit = HISTORY_PAGE_SIZE): Promise<void> {
+    const running = this.historyRequests.get(roomId);
+    if (running) return running;
+    const room = this.store.getSnapshot().rooms.get(roomId);
+    if (!room || !room.history.hasMore) return Promise.resolve();
+    const oldest = room.timeline[0]?.timeline_rowid;
+    this.store.setHistoryLoading(roomId);
+    const p = this.client
+      .request('paginate', { room_id: roomId, limit, ...(oldest !== undefined ? { max_timeline_id: oldest } : {}) })
+      .then((resp) => this.store.applyPagination(roomId, resp))
+      .catch((err: unknown) => this.store.setHistoryError(roomId, messageOf(err)))
+      .finally(() => this.historyRequests.delete(roomId));
+    this.historyRequests.set(roomId, p);
+    return p;
+  }
+
+  /** Resolves once the backend accepted the message (its local echo is in the store); rejects with its error. */
+  async sendMessage(roomId: string, text: string): Promise<void> {
+    const echo = await this.client.request('send_message', { room_id: roomId, text });
+    this.store.addLocalEcho(echo);
+  }
+
+  /** Sends a read receipt for the newest event if the room has unread messages and we have not already. */
+  async markRead(roomId: string): Promise<void> {
+    const room = this.store.getSnapshot().rooms.get(roomId);
+    const latest = selectLatestReadableEvent(room);
+    if (!room || !latest || this.markedRead.get(roomId) === latest.event_id) return;
+    this.markedRead.set(roomId, latest.event_id);
+    try {
+      await this.client.request('mark_read', { room_id: roomId, event_id: latest.event_id, receipt_type: 'm.read' });
+      this.store.markReadLocally(roomId);
+    } catch (err) {
+      if (this.markedRead.get(roomId) === latest.event_id) this.markedRead.delete(roomId);
+      console.warn(`lattice: mark_read ${roomId} failed`, err);
+    }
+  }
+
+  discoverHomeserver(userId: string): Promise<ClientWellKnown> {
+    return this.client.request('discover_homeserver', { user_id: userId });
+  }
+
+  login(homeserverUrl: string, username: string, password: string): Promise<boolean> {
+    return this.client.request('login', { homeserver_url: homeserverUrl, username, password });
+  }
+
+  logout(): Promise<boolean> {
+    return this.client.request('logout', {});
+  }
+}
+
+export function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
