@@ -1,0 +1,455 @@
+// Starts a throwaway real Synapse homeserver for integration and browser tests.
+// Synapse itself comes from the venv that scripts/setup-synapse.sh builds.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestUser {
+  userId: string;
+  accessToken: string;
+  deviceId: string;
+  password: string;
+}
+
+export interface SynapseServer {
+  baseUrl: string;
+  serverName: string;
+  registrationSecret: string;
+  dataDir: string;
+  /** Synapse's own log (WARNING and up); the child's stdout/stderr go to stdio.log beside it. */
+  logFile: string;
+  registerUser(
+    localpart: string,
+    password: string,
+    opts?: { admin?: boolean; displayname?: string },
+  ): Promise<TestUser>;
+  /**
+   * Exempts one user from the message/request rate limiter (rc_message), so with
+   * `rcLimits: true` a helper peer can set rooms up while the client under test
+   * stays limited.
+   */
+  disableRateLimits(userId: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartSynapseOptions {
+  /** Keep a low rc_message limit (0.5/s, burst 2) so tests can provoke HTTP 429. */
+  rcLimits?: boolean;
+}
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 5_000;
+const PORT_ATTEMPTS = 3;
+
+export function synapseVenvDir(): string {
+  const cache = process.env.LATTICE_TEST_CACHE || join(homedir(), '.cache', 'lattice-test');
+  return join(cache, 'synapse-venv');
+}
+
+export async function startSynapse(opts: StartSynapseOptions = {}): Promise<SynapseServer> {
+  const venv = synapseVenvDir();
+  const python = join(venv, 'bin', 'python');
+  if (!existsSync(python) || !existsSync(join(venv, '.lattice-synapse-installed'))) {
+    throw new Error(
+      `Synapse is not installed at ${venv}. Run scripts/setup-synapse.sh first ` +
+        '(it installs Synapse from PyPI into that cached virtualenv).',
+    );
+  }
+
+  // The port is probed then released before Synapse binds it, so another
+  // process can grab it in between; a fresh port on bind failure covers that.
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
+    try {
+      return await startOnce(python, opts);
+    } catch (err) {
+      lastError = err;
+      if (!(err instanceof PortInUseError)) throw err;
+    }
+  }
+  throw lastError;
+}
+
+class PortInUseError extends Error {}
+
+async function startOnce(python: string, opts: StartSynapseOptions): Promise<SynapseServer> {
+  const port = await freeLoopbackPort();
+  const dataDir = await mkdtemp(join(tmpdir(), 'lattice-synapse-'));
+  const serverName = `localhost:${port}`;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const registrationSecret = randomBytes(24).toString('hex');
+  const logFile = join(dataDir, 'homeserver.log');
+  const stdioLog = join(dataDir, 'stdio.log');
+  const configPath = join(dataDir, 'homeserver.yaml');
+
+  // YAML is a superset of JSON, so JSON.stringify avoids a YAML dependency.
+  await writeFile(
+    configPath,
+    JSON.stringify(
+      homeserverConfig({ port, serverName, baseUrl, dataDir, registrationSecret, logFile, opts }),
+      null,
+      2,
+    ),
+  );
+  await writeFile(join(dataDir, 'log.config'), JSON.stringify(logConfig(logFile), null, 2));
+  // Writing the key ourselves saves a second Python start-up (--generate-keys);
+  // an ed25519 signing key is just 32 random seed bytes in Synapse's key-file format.
+  const keyVersion = 'a_' + randomBytes(3).toString('hex');
+  await writeFile(
+    join(dataDir, 'signing.key'),
+    `ed25519 ${keyVersion} ${randomBytes(32).toString('base64').replace(/=+$/, '')}\n`,
+  );
+
+  const out = openSync(stdioLog, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(python, ['-m', 'synapse.app.homeserver', '-c', configPath], {
+      cwd: dataDir,
+      stdio: ['ignore', out, out],
+      env: { ...process.env, PYTHONUNBUFFERED: '1' },
+    });
+  } finally {
+    closeSync(out);
+  }
+  trackChild(child, dataDir);
+  // A test that forgets stop() should not keep Node alive forever; the exit
+  // hook still kills the child.
+  child.unref();
+
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+
+  const killAndClean = async (): Promise<void> => {
+    await terminate(child, exited);
+    untrackChild(child);
+    if (!process.env.LATTICE_KEEP_SYNAPSE_DATA) {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  try {
+    await waitUntilReady(baseUrl, exited, spawnError, () => logTail(logFile, stdioLog));
+  } catch (err) {
+    const tail = logTail(logFile, stdioLog);
+    await killAndClean();
+    if (/Address already in use|Couldn't listen|CannotListenError/i.test(tail)) {
+      throw new PortInUseError(`Synapse could not bind ${baseUrl}`);
+    }
+    throw err;
+  }
+
+  let stopping: Promise<void> | undefined;
+  let adminToken: Promise<string> | undefined;
+
+  const server: SynapseServer = {
+    baseUrl,
+    serverName,
+    registrationSecret,
+    dataDir,
+    logFile,
+    registerUser: (localpart, password, ropts = {}) =>
+      registerUser(baseUrl, registrationSecret, localpart, password, ropts),
+    async disableRateLimits(userId) {
+      adminToken ??= registerUser(
+        baseUrl,
+        registrationSecret,
+        'lattice-harness-admin',
+        randomBytes(12).toString('hex'),
+        { admin: true },
+      ).then((u) => u.accessToken);
+      const token = await adminToken;
+      await adminRequest(
+        baseUrl,
+        'POST',
+        `/_synapse/admin/v1/users/${encodeURIComponent(userId)}/override_ratelimit`,
+        { messages_per_second: 0, burst_count: 0 },
+        token,
+      );
+    },
+    stop() {
+      stopping ??= killAndClean();
+      return stopping;
+    },
+  };
+  return server;
+}
+
+interface ConfigInput {
+  port: number;
+  serverName: string;
+  baseUrl: string;
+  dataDir: string;
+  registrationSecret: string;
+  logFile: string;
+  opts: StartSynapseOptions;
+}
+
+function homeserverConfig(c: ConfigInput): Record<string, unknown> {
+  const generous = { per_second: 1000, burst_count: 10000 };
+  const rcMessage = c.opts.rcLimits ? { per_second: 0.5, burst_count: 2 } : generous;
+  return {
+    server_name: c.serverName,
+    public_baseurl: `${c.baseUrl}/`,
+    pid_file: join(c.dataDir, 'homeserver.pid'),
+    report_stats: false,
+    listeners: [
+      {
+        port: c.port,
+        bind_addresses: ['127.0.0.1'],
+        type: 'http',
+        tls: false,
+        x_forwarded: false,
+        // 'client' also serves /_synapse/admin; no 'federation' resource at all.
+        resources: [{ names: ['client'], compress: false }],
+      },
+    ],
+    database: { name: 'sqlite3', args: { database: join(c.dataDir, 'homeserver.db') } },
+    log_config: join(c.dataDir, 'log.config'),
+    media_store_path: join(c.dataDir, 'media_store'),
+    signing_key_path: join(c.dataDir, 'signing.key'),
+    macaroon_secret_key: randomBytes(24).toString('hex'),
+    form_secret: randomBytes(24).toString('hex'),
+    registration_shared_secret: c.registrationSecret,
+    enable_registration: false,
+    bcrypt_rounds: 4,
+    trusted_key_servers: [],
+    suppress_key_server_warning: true,
+    federation_domain_whitelist: [],
+    presence: { enabled: false },
+    url_preview_enabled: false,
+    enable_metrics: false,
+    // Tests fire hundreds of requests in quick succession; every limiter the
+    // client could trip is opened wide except rc_message when rcLimits is set.
+    rc_message: rcMessage,
+    rc_registration: generous,
+    rc_registration_token_validity: generous,
+    rc_login: { address: generous, account: generous, failed_attempts: generous },
+    rc_admin_redaction: generous,
+    rc_joins: { local: generous, remote: generous },
+    rc_joins_per_room: generous,
+    rc_key_requests: generous,
+    rc_3pid_validation: generous,
+    rc_invites: { per_room: generous, per_user: generous, per_issuer: generous },
+    rc_third_party_invite: generous,
+    rc_media_create: generous,
+    rc_presence: { per_user: generous },
+    rc_delayed_event_mgmt: generous,
+    rc_room_creation: generous,
+    rc_reports: generous,
+    rc_user_directory: generous,
+    rc_profile: generous,
+  };
+}
+
+function logConfig(logFile: string): Record<string, unknown> {
+  return {
+    version: 1,
+    formatters: {
+      precise: { format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(request)s - %(message)s' },
+    },
+    handlers: {
+      file: { class: 'logging.FileHandler', formatter: 'precise', filename: logFile, encoding: 'utf8' },
+    },
+    root: { level: 'WARNING', handlers: ['file'] },
+    disable_existing_loggers: false,
+  };
+}
+
+async function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('could not allocate a port'))));
+    });
+  });
+}
+
+async function waitUntilReady(
+  baseUrl: string,
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
+  spawnError: Promise<Error>,
+  tail: () => string,
+): Promise<void> {
+  let failure: Error | undefined;
+  void exited.then(({ code, signal }) => {
+    failure ??= new Error(
+      `Synapse exited during start-up (code ${code}, signal ${signal}).\n${tail()}`,
+    );
+  });
+  void spawnError.then((err) => {
+    failure ??= new Error(`Could not spawn Synapse: ${err.message}`);
+  });
+
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (failure) throw failure;
+    try {
+      const res = await fetch(`${baseUrl}/_matrix/client/versions`, {
+        signal: AbortSignal.timeout(2_000),
+      });
+      if (res.ok) {
+        await res.body?.cancel();
+        return;
+      }
+      await res.body?.cancel();
+    } catch {
+      // Not listening yet.
+    }
+    await sleep(150);
+  }
+  if (failure) throw failure;
+  throw new Error(
+    `Synapse did not answer ${baseUrl}/_matrix/client/versions within ${START_TIMEOUT_MS / 1000} s.\n${tail()}`,
+  );
+}
+
+async function terminate(
+  child: ChildProcess,
+  exited: Promise<unknown>,
+): Promise<void> {
+  // No pid means spawn itself failed, and no 'exit' event will ever come.
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const graceful = await Promise.race([
+    exited.then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), STOP_GRACE_MS);
+    }),
+  ]);
+  // A pending grace timer would hold the event loop open for the full 5 s.
+  clearTimeout(timer);
+  if (!graceful) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+function logTail(logFile: string, stdioLog: string, lines = 40): string {
+  const part = (label: string, file: string): string => {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return `--- ${label}: (missing) ---`;
+    }
+    const tail = text.trimEnd().split('\n').slice(-lines).join('\n');
+    return `--- ${label} (${file}), last ${lines} lines ---\n${tail || '(empty)'}`;
+  };
+  return `${part('stdout/stderr', stdioLog)}\n${part('homeserver.log', logFile)}`;
+}
+
+async function registerUser(
+  baseUrl: string,
+  secret: string,
+  localpart: string,
+  password: string,
+  opts: { admin?: boolean; displayname?: string },
+): Promise<TestUser> {
+  const path = '/_synapse/admin/v1/register';
+  const { nonce } = (await adminRequest(baseUrl, 'GET', path)) as { nonce: string };
+  const admin = opts.admin ?? false;
+  const mac = createHmac('sha1', secret)
+    .update(`${nonce}\0${localpart}\0${password}\0${admin ? 'admin' : 'notadmin'}`, 'utf8')
+    .digest('hex');
+  const body: Record<string, unknown> = { nonce, username: localpart, password, admin, mac };
+  // Passing it here sets it at creation time, before the user is in any room.
+  if (opts.displayname !== undefined) body.displayname = opts.displayname;
+  const res = (await adminRequest(baseUrl, 'POST', path, body)) as {
+    user_id: string;
+    access_token: string;
+    device_id: string;
+  };
+  return { userId: res.user_id, accessToken: res.access_token, deviceId: res.device_id, password };
+}
+
+async function adminRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<unknown> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(baseUrl + path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any;
+  try {
+    json = text ? JSON.parse(text) : {};
+  } catch {
+    json = { error: text };
+  }
+  if (!res.ok) {
+    throw new Error(
+      `${method} ${path} failed: HTTP ${res.status} ${json.errcode ?? ''} ${json.error ?? ''}`.trim(),
+    );
+  }
+  return json;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// Children still running when Node goes away would otherwise outlive the test
+// run and hold their ports; the hooks are installed on first use, not at import.
+const liveChildren = new Map<ChildProcess, string>();
+let hooksInstalled = false;
+
+function trackChild(child: ChildProcess, dataDir: string): void {
+  liveChildren.set(child, dataDir);
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on('exit', killAllChildren);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killAllChildren();
+      // Only re-raise when nobody else handles the signal, so default
+      // termination still happens as it would have without us.
+      if (process.listenerCount(sig) === 1) {
+        process.removeListener(sig, onSignal);
+        process.kill(process.pid, sig);
+      }
+    };
+    process.on(sig, onSignal);
+  }
+}
+
+function untrackChild(child: ChildProcess): void {
+  liveChildren.delete(child);
+}
+
+function killAllChildren(): void {
+  for (const [child, dataDir] of liveChildren) {
+    try {
+      child.kill('SIGKILL');
+    } catch {
+      // Already gone.
+    }
+    if (!process.env.LATTICE_KEEP_SYNAPSE_DATA) {
+      try {
+        rmSync(dataDir, { recursive: true, force: true });
+      } catch {
+        // Best effort: the process is going away anyway.
+      }
+    }
+  }
+  liveChildren.clear();
+}
