@@ -1,0 +1,192 @@
+/**
+ * The web host program: the backend in a worker thread, headless, with the renderer served to a browser over
+ * HTTP + websocket. Runs as src/main/host/web-main.ts (Node type stripping) and bundled as dist/main/web-main.js.
+ *
+ *   node web-main.js [--port N] [--host H] [--static DIR] [--insecure-secrets-file]
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { resolveDataPaths } from '../backend/paths.ts';
+import { BackendWorker } from './backend-worker.ts';
+import { loadOrCreateWebAuth } from './web/web-auth.ts';
+import { startWebServer } from './web/web-server.ts';
+
+export const DEFAULT_WEB_PORT = 29325;
+
+type Env = Record<string, string | undefined>;
+
+export interface WebHostIO {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+export interface WebHostArgs {
+  port: number;
+  host: string;
+  insecureSecretsFile: boolean;
+  staticDir: string;
+}
+
+const USAGE = 'usage: web-main [--port N] [--host H] [--static DIR] [--insecure-secrets-file]';
+
+function parsePort(value: string, from: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`${from} must be a port number from 0 to 65535, not "${value}"`);
+  }
+  return n;
+}
+
+function isLoopback(host: string): boolean {
+  const h = host.toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * The folder holding Lattice's package.json. Found by walking up rather than by a fixed number of `..`,
+ * because this file sits at different depths in the source tree and in the bundle.
+ */
+export function findAppRoot(fromUrl: string = import.meta.url): string | undefined {
+  let dir = path.dirname(fileURLToPath(fromUrl));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        // A bundle may carry its own small package.json (e.g. {"type":"module"}); only ours counts.
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: unknown }).name === 'lattice') return dir;
+      } catch { /* unreadable: keep looking */ }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHostArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        static: { type: 'string' },
+        'insecure-secrets-file': { type: 'boolean' },
+      },
+    }));
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+  }
+  const port = values.port !== undefined ? parsePort(values.port, '--port')
+    : env.LATTICE_PORT ? parsePort(env.LATTICE_PORT, 'LATTICE_PORT') : DEFAULT_WEB_PORT;
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') throw new Error('--host must not be empty');
+  let staticDir = values.static ?? env.LATTICE_STATIC_DIR;
+  if (!staticDir) {
+    const root = findAppRoot();
+    if (!root) throw new Error('cannot find the Lattice app folder to locate dist/renderer; pass --static DIR');
+    staticDir = path.join(root, 'dist', 'renderer');
+  }
+  return { port, host, insecureSecretsFile: values['insecure-secrets-file'] ?? false, staticDir: path.resolve(staticDir) };
+}
+
+/** Starts the backend and the web server; the caller owns signals and the process' exit. */
+export async function runWebHost(argv: string[], env: Env = process.env, io: WebHostIO = console)
+  : Promise<{ url: string; loginUrl: string; stop(): Promise<void> }> {
+  const args = parseWebHostArgs(argv, env);
+  const index = path.join(args.staticDir, 'index.html');
+  if (!existsSync(index) || !statSync(index).isFile()) {
+    throw new Error(`no built renderer: ${index} does not exist. Run the renderer build first (vite build), or pass --static DIR.`);
+  }
+  if (!isLoopback(args.host)) {
+    io.error([
+      '',
+      `!!! WARNING: the Lattice web host will listen on ${args.host}, which is not loopback.`,
+      '!!! Anyone who can reach that address can try to log in, and everything (your messages, the login',
+      '!!! token, the session cookie) travels as unencrypted HTTP. Use 127.0.0.1 and an SSH tunnel or a',
+      '!!! TLS reverse proxy instead unless you really mean this.',
+      '',
+    ].join('\n'));
+  }
+
+  const paths = resolveDataPaths(env);
+  const auth = await loadOrCreateWebAuth(paths.config);
+
+  let backend: BackendWorker;
+  try {
+    backend = await BackendWorker.start({ paths, insecureSecretsFile: args.insecureSecretsFile });
+  } catch (e) {
+    throw new Error(`could not start the backend: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  let server: Awaited<ReturnType<typeof startWebServer>>;
+  try {
+    server = await startWebServer({
+      backend, host: args.host, port: args.port, staticDir: args.staticDir, auth, log: (m) => io.error(m),
+    });
+  } catch (e) {
+    await backend.stop();
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new Error(`port ${args.port} on ${args.host} is already in use (another web host?); choose another with --port`);
+    if (code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${args.host}: no such local address`);
+    throw e;
+  }
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      await server.close();
+      await backend.stop();
+    })();
+    return stopped;
+  };
+  backend.onFatal = (error) => {
+    io.error(`Lattice web host: the backend stopped unexpectedly: ${error}`);
+    process.exitCode = 1;
+    void stop();
+  };
+
+  const loginUrl = auth.loginUrl(server.url);
+  io.log(`Lattice web host: data in ${paths.data}, config (with the web login secret) in ${paths.config}`);
+  io.log(`Lattice web host: open ${loginUrl}`);
+  return { url: server.url, loginUrl, stop };
+}
+
+async function main(): Promise<void> {
+  let host: Awaited<ReturnType<typeof runWebHost>>;
+  try {
+    host = await runWebHost(process.argv.slice(2), process.env);
+  } catch (e) {
+    console.error(`Lattice web host: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+    return;
+  }
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`Lattice web host: ${signal} again, exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.error(`Lattice web host: ${signal}, stopping`);
+    // The process should then end on its own; this only catches a handle someone forgot to close.
+    setTimeout(() => {
+      console.error('Lattice web host: still running 15 s after stop, exiting');
+      process.exit(1);
+    }, 15_000).unref();
+    host.stop().catch((e: unknown) => {
+      console.error(`Lattice web host: error while stopping: ${e instanceof Error ? e.message : String(e)}`);
+      process.exitCode = 1;
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main();
+}
