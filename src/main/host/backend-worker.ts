@@ -32,6 +32,8 @@ export class BackendWorker implements BackendHost {
     const entry = new URL(self.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js', self);
     const worker = new Worker(entry, { workerData: { ...opts, safeStorageAvailable: !!safeStorage } satisfies WorkerOptions });
     const bw = new BackendWorker(worker, safeStorage);
+    // Attached before 'ready': opening the secret store may already need the host's safeStorage.
+    worker.on('message', (m: FromWorker) => bw.onMessage(m));
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: FromWorker) => {
         if (m.t === 'ready') { worker.off('message', onMsg); worker.off('error', reject); resolve(); }
@@ -40,7 +42,6 @@ export class BackendWorker implements BackendHost {
       worker.on('message', onMsg);
       worker.once('error', reject);
     });
-    worker.on('message', (m: FromWorker) => bw.onMessage(m));
     worker.on('error', (e) => bw.onFatal(e instanceof Error ? e.message : String(e)));
     worker.on('exit', (code) => { if (!bw.stopped) bw.onFatal(`worker exited with code ${code}`); });
     return bw;

@@ -1,0 +1,61 @@
+/** Errors from talking to a homeserver, phrased so a person can act on them. */
+
+export class MatrixError extends Error {
+  readonly status: number;
+  readonly errcode: string;
+  readonly retryAfterMs: number | undefined;
+  readonly body: unknown;
+  constructor(status: number, errcode: string, message: string, retryAfterMs?: number, body?: unknown) {
+    super(message);
+    this.name = 'MatrixError';
+    this.status = status;
+    this.errcode = errcode;
+    this.retryAfterMs = retryAfterMs;
+    this.body = body;
+  }
+  /** Errors that retrying the same request will never fix. */
+  get isPermanent(): boolean {
+    if (this.errcode === 'M_UNKNOWN_TOKEN' || this.errcode === 'M_FORBIDDEN') return true;
+    return this.status >= 400 && this.status < 500 && this.status !== 429 && this.status !== 408;
+  }
+}
+
+/** The homeserver could not be reached at all (DNS, refused connection, TLS, timeout). */
+export class ConnectionError extends Error {
+  readonly url: string;
+  constructor(url: string, cause: unknown) {
+    super(`Could not reach the homeserver at ${new URL(url).origin}: ${describeCause(cause)}`);
+    this.name = 'ConnectionError';
+    this.url = url;
+  }
+}
+
+function describeCause(cause: unknown): string {
+  const c = (cause as { cause?: { code?: string; message?: string } })?.cause;
+  const code = c?.code;
+  switch (code) {
+    case 'ECONNREFUSED': return 'connection refused (is the server running and is the address right?)';
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'the server name could not be resolved';
+    case 'ETIMEDOUT': case 'UND_ERR_CONNECT_TIMEOUT': return 'the connection timed out';
+    case 'ECONNRESET': return 'the connection was reset';
+    case 'CERT_HAS_EXPIRED': case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+      return `its TLS certificate was rejected (${code})`;
+  }
+  if (cause instanceof Error && cause.name === 'AbortError') return 'the request was cancelled';
+  if (cause instanceof Error && cause.name === 'TimeoutError') return 'the request timed out';
+  return c?.message || (cause instanceof Error ? cause.message : String(cause));
+}
+
+/** Human wording for the errcodes a user meets while logging in. */
+export function describeLoginError(e: unknown): string {
+  if (e instanceof MatrixError) {
+    switch (e.errcode) {
+      case 'M_FORBIDDEN': return 'Wrong user name or password.';
+      case 'M_USER_DEACTIVATED': return 'This account has been deactivated.';
+      case 'M_LIMIT_EXCEEDED': return `Too many attempts; try again in ${Math.ceil((e.retryAfterMs ?? 1000) / 1000)} s.`;
+      case 'M_UNRECOGNIZED': case 'M_NOT_FOUND': return 'That server does not look like a Matrix homeserver.';
+    }
+    return `The homeserver refused the login: ${e.message} (${e.errcode}).`;
+  }
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,49 @@
+/**
+ * History for a room: the local database first; only when it has nothing older, /messages from the server, whose
+ * events are stored below everything we have (falling timeline rowids) so the next call finds them locally.
+ */
+import type { PaginationResponse } from '../../../shared/rpc/index.ts';
+import type { MatrixClient } from '../matrix/client.ts';
+import type { Store } from '../store/store.ts';
+import { ingestEvent } from '../sync/ingest-event.ts';
+
+export async function paginate(store: Store, client: MatrixClient, roomId: string, maxTimelineId: number | undefined,
+  limit: number, signal: AbortSignal): Promise<PaginationResponse> {
+  if (!store.rooms.get(roomId)) throw new Error(`Unknown room ${roomId}: it is not a room this account has joined.`);
+  const before = maxTimelineId || Number.MAX_SAFE_INTEGER;
+  const local = store.timeline.page(roomId, before, limit);
+  if (local.length > 0) {
+    const more = local.length === limit || !!store.rooms.prevBatch(roomId);
+    return { events: local, receipts: {}, related_events: [], has_more: more, from_server: false };
+  }
+  const token = store.rooms.prevBatch(roomId);
+  if (!token) return { events: [], receipts: {}, related_events: [], has_more: false, from_server: false };
+
+  const resp = await client.messages(roomId, { from: token, dir: 'b', limit }, signal);
+  signal.throwIfAborted();
+  const added = store.transaction(() => {
+    const rowids: number[] = [];
+    for (const ev of resp.chunk ?? []) {
+      const r = ingestEvent(store, roomId, ev);
+      if (!r) continue;
+      if (store.timeline.prepend(roomId, r.rowid)) rowids.push(r.rowid);
+    }
+    for (const ev of resp.state ?? []) {
+      // Lazy-loaded members of the senders above: fill gaps in current state, never override newer state.
+      const r = ingestEvent(store, roomId, ev);
+      if (r && ev.type === 'm.room.member' && ev.state_key !== undefined) {
+        store.state.setIfMissing({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, r.rowid);
+      }
+    }
+    // No `end` means the start of the room was reached.
+    store.rooms.setPrevBatch(roomId, resp.end && (resp.chunk?.length ?? 0) > 0 ? resp.end : '');
+    return rowids;
+  });
+  return {
+    events: store.events.getMany(added),
+    receipts: {},
+    related_events: [],
+    has_more: !!store.rooms.prevBatch(roomId),
+    from_server: true,
+  };
+}

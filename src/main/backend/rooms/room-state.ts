@@ -1,0 +1,42 @@
+/** get_room_state: current state from the database, optionally (re)fetched from the server first. */
+import type { Event, Room } from '../../../shared/rpc/index.ts';
+import type { MatrixClient } from '../matrix/client.ts';
+import type { ClientEvent } from '../matrix/types.ts';
+import type { Store } from '../store/store.ts';
+import { ingestEvent } from '../sync/ingest-event.ts';
+
+export interface RoomStateOptions {
+  refetch?: boolean;
+  fetchMembers?: boolean;
+  includeMembers?: boolean;
+}
+
+/** Returns the state and, when the room row changed (member list now complete), the new row. */
+export async function getRoomState(store: Store, client: MatrixClient, roomId: string, opts: RoomStateOptions,
+  signal: AbortSignal): Promise<{ state: Event[]; updatedRoom?: Room }> {
+  const room = store.rooms.get(roomId);
+  if (!room) throw new Error(`Unknown room ${roomId}: it is not a room this account has joined.`);
+  let updatedRoom: Room | undefined;
+  if (opts.refetch) {
+    const all = await client.roomState(roomId, signal);
+    storeState(store, roomId, all);
+  }
+  if (opts.fetchMembers && !room.has_member_list) {
+    const { chunk } = await client.members(roomId, undefined, signal);
+    signal.throwIfAborted();
+    storeState(store, roomId, chunk);
+    updatedRoom = { ...room, has_member_list: true };
+    store.rooms.save(updatedRoom);
+  }
+  return { state: store.state.all(roomId, opts.includeMembers !== false), updatedRoom };
+}
+
+function storeState(store: Store, roomId: string, events: ClientEvent[]): void {
+  store.transaction(() => {
+    for (const ev of Array.isArray(events) ? events : []) {
+      if (ev.state_key === undefined) continue;
+      const r = ingestEvent(store, roomId, ev);
+      if (r) store.state.set({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, r.rowid);
+    }
+  });
+}

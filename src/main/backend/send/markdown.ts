@@ -1,0 +1,30 @@
+/** Turns what the user typed into m.room.message text fields: markdown → formatted_body, when it adds anything. */
+import MarkdownIt from 'markdown-it';
+import { escapeHtml, sanitizeMatrixHtml } from '../html/sanitize.ts';
+
+let md: MarkdownIt | undefined;
+
+function renderer(): MarkdownIt {
+  // Raw HTML typed by the user is shown as text, not interpreted: markdown is the input language.
+  md ??= new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
+  return md;
+}
+
+export interface TextContent {
+  msgtype: 'm.text' | 'm.emote' | 'm.notice';
+  body: string;
+  format?: 'org.matrix.custom.html';
+  formatted_body?: string;
+}
+
+export function renderMarkdown(text: string): TextContent {
+  const body = text;
+  let html = renderer().render(text).trim();
+  // A single paragraph needs no <p> around it (that's how Element sends it too).
+  const single = /^<p>([\s\S]*)<\/p>$/.exec(html);
+  if (single && !single[1].includes('<p>')) html = single[1];
+  html = html.replace(/<br>\n/g, '<br>');
+  const plainAsHtml = escapeHtml(text).replace(/\n/g, '<br>');
+  if (html === plainAsHtml) return { msgtype: 'm.text', body };
+  return { msgtype: 'm.text', body, format: 'org.matrix.custom.html', formatted_body: sanitizeMatrixHtml(html) };
+}

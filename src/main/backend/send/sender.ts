@@ -1,0 +1,82 @@
+/**
+ * Sending: the local echo is stored and returned at once; delivery runs in the background with the same
+ * transaction ID on every retry, so the homeserver deduplicates and a message goes out once.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Event, JSONObject, SendComplete } from '../../../shared/rpc/index.ts';
+import type { MatrixClient } from '../matrix/client.ts';
+import { sleep } from '../matrix/client.ts';
+import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import type { Store } from '../store/store.ts';
+import { localContent } from '../sync/ingest-event.ts';
+
+const MAX_ATTEMPTS = 5;
+
+export class Sender {
+  private readonly client: MatrixClient;
+  private readonly store: Store;
+  private readonly userId: string;
+  private readonly onComplete: (c: SendComplete) => void;
+  private readonly abort = new AbortController();
+
+  constructor(client: MatrixClient, store: Store, userId: string, onComplete: (c: SendComplete) => void) {
+    this.client = client;
+    this.store = store;
+    this.userId = userId;
+    this.onComplete = onComplete;
+  }
+
+  /** Stores the local echo and starts delivery. `done` settles with the final event (or the failure). */
+  send(roomId: string, type: string, content: JSONObject): { echo: Event; done: Promise<SendComplete> } {
+    const txnId = `lat${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+    const rel = content['m.relates_to'] as JSONObject | undefined;
+    const rowid = this.store.events.insert({
+      room_id: roomId,
+      event_id: `~${txnId}`,
+      sender: this.userId,
+      type,
+      timestamp: Date.now(),
+      content,
+      transaction_id: txnId,
+      send_error: 'not sent',
+      local_content: localContent(type, content),
+      relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
+      relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
+    });
+    const echo = this.store.events.get(rowid)!;
+    const done = this.deliver(rowid, roomId, type, txnId, content);
+    return { echo, done };
+  }
+
+  stop(): void {
+    this.abort.abort(new Error('backend stopping'));
+  }
+
+  private async deliver(rowid: number, roomId: string, type: string, txnId: string, content: JSONObject): Promise<SendComplete> {
+    let lastError = '';
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      try {
+        const { event_id } = await this.client.sendEvent(roomId, type, txnId, content, this.abort.signal);
+        // The remote echo may have arrived through sync first and already set the same event ID.
+        this.store.events.setSendResult(rowid, event_id, null);
+        return this.complete(rowid, null);
+      } catch (e) {
+        if (this.abort.signal.aborted) return this.complete(rowid, 'not sent: Lattice was closing');
+        lastError = e instanceof Error ? e.message : String(e);
+        const transient = e instanceof ConnectionError || (e instanceof MatrixError && !e.isPermanent);
+        if (!transient || attempt === MAX_ATTEMPTS) break;
+        const wait = e instanceof MatrixError && e.retryAfterMs !== undefined ? e.retryAfterMs : 500 * 2 ** attempt;
+        try { await sleep(Math.min(wait, 30_000), this.abort.signal); } catch { break; }
+      }
+    }
+    const current = this.store.events.get(rowid);
+    this.store.events.setSendResult(rowid, current?.event_id ?? `~${txnId}`, lastError || 'unknown error');
+    return this.complete(rowid, lastError || 'unknown error');
+  }
+
+  private complete(rowid: number, error: string | null): SendComplete {
+    const c: SendComplete = { event: this.store.events.get(rowid)!, error };
+    this.onComplete(c);
+    return c;
+  }
+}

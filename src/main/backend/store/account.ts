@@ -1,0 +1,89 @@
+/**
+ * The logged-in account, account data, receipts and invites: small tables without much logic of their own.
+ * The access token is deliberately absent: it lives in the OS keychain.
+ */
+import type { InvitedRoom, JSONObject, Receipt } from '../../../shared/rpc/index.ts';
+import type { DB } from './database.ts';
+
+export interface AccountRow {
+  user_id: string;
+  device_id: string;
+  homeserver_url: string;
+  filter_id: string | null;
+  next_batch: string | null;
+}
+
+export class AccountStore {
+  private readonly stmts;
+
+  constructor(db: DB) {
+    this.stmts = {
+      get: db.prepare('SELECT * FROM account LIMIT 1'),
+      put: db.prepare(`INSERT INTO account (user_id, device_id, homeserver_url) VALUES (?, ?, ?)
+        ON CONFLICT (user_id) DO UPDATE SET device_id = excluded.device_id, homeserver_url = excluded.homeserver_url,
+          filter_id = NULL, next_batch = NULL`),
+      setFilter: db.prepare('UPDATE account SET filter_id = ? WHERE user_id = ?'),
+      setNextBatch: db.prepare('UPDATE account SET next_batch = ? WHERE user_id = ?'),
+      setAccountData: db.prepare(`INSERT INTO account_data (room_id, type, content) VALUES (?, ?, ?)
+        ON CONFLICT (room_id, type) DO UPDATE SET content = excluded.content`),
+      getAccountData: db.prepare('SELECT content FROM account_data WHERE room_id = ? AND type = ?').pluck(),
+      allAccountData: db.prepare('SELECT type, content FROM account_data WHERE room_id = ?'),
+      setReceipt: db.prepare(`INSERT INTO receipt (room_id, user_id, receipt_type, thread_id, event_id, timestamp)
+        VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, user_id, receipt_type, thread_id)
+        DO UPDATE SET event_id = excluded.event_id, timestamp = excluded.timestamp`),
+      putInvite: db.prepare(`INSERT INTO invited_room (room_id, created_at, invite_state) VALUES (?, ?, ?)
+        ON CONFLICT (room_id) DO UPDATE SET invite_state = excluded.invite_state`),
+      deleteInvite: db.prepare('DELETE FROM invited_room WHERE room_id = ?'),
+      allInvites: db.prepare('SELECT * FROM invited_room ORDER BY created_at DESC'),
+    };
+  }
+
+  get(): AccountRow | undefined {
+    return this.stmts.get.get() as AccountRow | undefined;
+  }
+
+  put(userId: string, deviceId: string, homeserverUrl: string): void {
+    this.stmts.put.run(userId, deviceId, homeserverUrl);
+  }
+
+  setFilterID(userId: string, filterId: string): void {
+    this.stmts.setFilter.run(filterId, userId);
+  }
+
+  setNextBatch(userId: string, nextBatch: string): void {
+    this.stmts.setNextBatch.run(nextBatch, userId);
+  }
+
+  setAccountData(roomId: string, type: string, content: JSONObject): void {
+    this.stmts.setAccountData.run(roomId, type, JSON.stringify(content));
+  }
+
+  getAccountData(roomId: string, type: string): JSONObject | undefined {
+    const s = this.stmts.getAccountData.get(roomId, type) as string | undefined;
+    return s === undefined ? undefined : (JSON.parse(s) as JSONObject);
+  }
+
+  allAccountData(roomId = ''): Record<string, JSONObject> {
+    const out: Record<string, JSONObject> = {};
+    for (const r of this.stmts.allAccountData.all(roomId) as { type: string; content: string }[]) {
+      out[r.type] = JSON.parse(r.content) as JSONObject;
+    }
+    return out;
+  }
+
+  setReceipt(roomId: string, r: Receipt): void {
+    this.stmts.setReceipt.run(roomId, r.user_id, r.receipt_type, r.thread_id ?? '', r.event_id, r.timestamp);
+  }
+
+  putInvite(invite: InvitedRoom): void {
+    this.stmts.putInvite.run(invite.room_id, invite.created_at, JSON.stringify(invite));
+  }
+
+  deleteInvite(roomId: string): boolean {
+    return this.stmts.deleteInvite.run(roomId).changes > 0;
+  }
+
+  allInvites(): InvitedRoom[] {
+    return (this.stmts.allInvites.all() as { invite_state: string }[]).map((r) => JSON.parse(r.invite_state) as InvitedRoom);
+  }
+}

@@ -1,0 +1,171 @@
+/** Events: stored once under an integer rowid, whatever path they arrived by (sync, pagination, local echo). */
+import type { Event, JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
+import type { DB } from './database.ts';
+
+interface EventRow {
+  rowid: number;
+  timeline_rowid: number | null;
+  room_id: string;
+  event_id: string;
+  sender: string;
+  type: string;
+  state_key: string | null;
+  timestamp: number;
+  content: string;
+  decrypted: string | null;
+  decrypted_type: string | null;
+  unsigned: string | null;
+  local_content: string | null;
+  transaction_id: string | null;
+  redacted_by: string | null;
+  relates_to: string | null;
+  relation_type: string | null;
+  decryption_error: string | null;
+  send_error: string | null;
+  unread_type: number;
+}
+
+/** Columns with timeline_rowid joined in; every read goes through this so Events always look the same. */
+export const EVENT_SELECT = `
+  SELECT e.rowid, COALESCE(t.rowid, 0) AS timeline_rowid, e.room_id, e.event_id, e.sender, e.type, e.state_key,
+         e.timestamp, e.content, e.decrypted, e.decrypted_type, e.unsigned, e.local_content, e.transaction_id,
+         e.redacted_by, e.relates_to, e.relation_type, e.decryption_error, e.send_error, e.unread_type
+  FROM event e LEFT JOIN timeline t ON t.event_rowid = e.rowid`;
+
+export function rowToEvent(r: EventRow): Event {
+  const ev: Event = {
+    rowid: r.rowid,
+    timeline_rowid: r.timeline_rowid ?? 0,
+    room_id: r.room_id,
+    event_id: r.event_id,
+    sender: r.sender,
+    type: r.type,
+    timestamp: r.timestamp,
+    content: JSON.parse(r.content) as JSONObject,
+  };
+  if (r.state_key !== null) ev.state_key = r.state_key;
+  if (r.decrypted !== null) ev.decrypted = JSON.parse(r.decrypted) as JSONObject;
+  if (r.decrypted_type !== null) ev.decrypted_type = r.decrypted_type;
+  if (r.unsigned !== null) ev.unsigned = JSON.parse(r.unsigned) as JSONObject;
+  if (r.local_content !== null) ev.local_content = JSON.parse(r.local_content) as LocalContent;
+  if (r.transaction_id !== null) ev.transaction_id = r.transaction_id;
+  if (r.redacted_by !== null) ev.redacted_by = r.redacted_by;
+  if (r.relates_to !== null) ev.relates_to = r.relates_to;
+  if (r.relation_type !== null) ev.relation_type = r.relation_type;
+  if (r.decryption_error !== null) ev.decryption_error = r.decryption_error;
+  if (r.send_error !== null) ev.send_error = r.send_error;
+  if (r.unread_type) ev.unread_type = r.unread_type;
+  return ev;
+}
+
+/** What is written for a new or updated event; absent optional fields are stored as NULL. */
+export interface EventInput {
+  room_id: string;
+  event_id: string;
+  sender: string;
+  type: string;
+  state_key?: string;
+  timestamp: number;
+  content: JSONObject;
+  unsigned?: JSONObject;
+  local_content?: LocalContent;
+  transaction_id?: string;
+  redacted_by?: string;
+  relates_to?: string;
+  relation_type?: string;
+  send_error?: string;
+}
+
+export class EventStore {
+  private readonly db: DB;
+  private readonly stmts;
+
+  constructor(db: DB) {
+    this.db = db;
+    this.stmts = {
+      byRowID: db.prepare(`${EVENT_SELECT} WHERE e.rowid = ?`),
+      byEventID: db.prepare(`${EVENT_SELECT} WHERE e.event_id = ?`),
+      rowidByEventID: db.prepare('SELECT rowid FROM event WHERE event_id = ?').pluck(),
+      rowidByTxn: db.prepare('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
+      insert: db.prepare(`INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content, unsigned,
+          local_content, transaction_id, redacted_by, relates_to, relation_type, send_error)
+        VALUES (@room_id, @event_id, @sender, @type, @state_key, @timestamp, @content, @unsigned, @local_content,
+          @transaction_id, @redacted_by, @relates_to, @relation_type, @send_error)`),
+      // A remote echo replaces the local echo's fields but keeps its rowid (and its transaction_id).
+      update: db.prepare(`UPDATE event SET event_id = @event_id, sender = @sender, type = @type, state_key = @state_key,
+          timestamp = @timestamp, content = @content, unsigned = @unsigned, local_content = @local_content,
+          redacted_by = COALESCE(@redacted_by, redacted_by), relates_to = @relates_to, relation_type = @relation_type,
+          send_error = @send_error
+        WHERE rowid = @rowid`),
+      setSendResult: db.prepare('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
+      redact: db.prepare('UPDATE event SET content = ?, redacted_by = ?, local_content = NULL WHERE rowid = ?'),
+    };
+  }
+
+  get(rowid: number): Event | undefined {
+    const r = this.stmts.byRowID.get(rowid) as EventRow | undefined;
+    return r && rowToEvent(r);
+  }
+
+  getByEventID(eventId: string): Event | undefined {
+    const r = this.stmts.byEventID.get(eventId) as EventRow | undefined;
+    return r && rowToEvent(r);
+  }
+
+  rowidByEventID(eventId: string): number | undefined {
+    return this.stmts.rowidByEventID.get(eventId) as number | undefined;
+  }
+
+  rowidByTransactionID(txnId: string): number | undefined {
+    return this.stmts.rowidByTxn.get(txnId) as number | undefined;
+  }
+
+  getMany(rowids: Iterable<number>): Event[] {
+    const out: Event[] = [];
+    for (const id of rowids) {
+      const ev = this.get(id);
+      if (ev) out.push(ev);
+    }
+    return out;
+  }
+
+  insert(ev: EventInput): number {
+    return Number(this.stmts.insert.run(toParams(ev)).lastInsertRowid);
+  }
+
+  update(rowid: number, ev: EventInput): void {
+    this.stmts.update.run({ ...toParams(ev), rowid });
+  }
+
+  setSendResult(rowid: number, eventId: string, sendError: string | null): void {
+    this.stmts.setSendResult.run(eventId, sendError, rowid);
+  }
+
+  redact(rowid: number, prunedContent: JSONObject, redactedBy: string): void {
+    this.stmts.redact.run(JSON.stringify(prunedContent), redactedBy, rowid);
+  }
+
+  /** All statements of this store run on the caller's transaction; this is only for tests and tools. */
+  get database(): DB {
+    return this.db;
+  }
+}
+
+function toParams(ev: EventInput) {
+  return {
+    room_id: ev.room_id,
+    event_id: ev.event_id,
+    sender: ev.sender,
+    type: ev.type,
+    state_key: ev.state_key ?? null,
+    timestamp: ev.timestamp,
+    content: JSON.stringify(ev.content),
+    unsigned: ev.unsigned ? JSON.stringify(ev.unsigned) : null,
+    local_content: ev.local_content ? JSON.stringify(ev.local_content) : null,
+    transaction_id: ev.transaction_id ?? null,
+    redacted_by: ev.redacted_by ?? null,
+    relates_to: ev.relates_to ?? null,
+    relation_type: ev.relation_type ?? null,
+    send_error: ev.send_error ?? null,
+  };
+}

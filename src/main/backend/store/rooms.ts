@@ -1,0 +1,131 @@
+/** Room-list rows, and the per-room bookkeeping that belongs with them (pagination token). */
+import type { JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
+import type { DB } from './database.ts';
+
+interface RoomRow {
+  room_id: string;
+  creation_content: string | null;
+  tombstone: string | null;
+  name: string | null;
+  name_quality: number;
+  avatar: string | null;
+  explicit_avatar: number;
+  dm_user_id: string | null;
+  topic: string | null;
+  canonical_alias: string | null;
+  lazy_load_summary: string | null;
+  encryption_event: string | null;
+  has_member_list: number;
+  preview_event_rowid: number;
+  sorting_timestamp: number;
+  unread_highlights: number;
+  unread_notifications: number;
+  unread_messages: number;
+  marked_unread: number;
+  prev_batch: string | null;
+}
+
+function rowToRoom(r: RoomRow): Room {
+  const room: Room = {
+    room_id: r.room_id,
+    name_quality: r.name_quality as NameQuality,
+    explicit_avatar: !!r.explicit_avatar,
+    has_member_list: !!r.has_member_list,
+    preview_event_rowid: r.preview_event_rowid,
+    sorting_timestamp: r.sorting_timestamp,
+    unread_highlights: r.unread_highlights,
+    unread_notifications: r.unread_notifications,
+    unread_messages: r.unread_messages,
+  };
+  if (r.creation_content !== null) room.creation_content = JSON.parse(r.creation_content) as JSONObject;
+  if (r.tombstone !== null) room.tombstone = JSON.parse(r.tombstone) as JSONObject;
+  if (r.name !== null) room.name = r.name;
+  if (r.avatar !== null) room.avatar = r.avatar;
+  if (r.dm_user_id !== null) room.dm_user_id = r.dm_user_id;
+  if (r.topic !== null) room.topic = r.topic;
+  if (r.canonical_alias !== null) room.canonical_alias = r.canonical_alias;
+  if (r.lazy_load_summary !== null) room.lazy_load_summary = JSON.parse(r.lazy_load_summary) as LazyLoadSummary;
+  if (r.encryption_event !== null) room.encryption_event = JSON.parse(r.encryption_event) as JSONObject;
+  if (r.marked_unread) room.marked_unread = true;
+  return room;
+}
+
+const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+
+export class RoomStore {
+  private readonly stmts;
+
+  constructor(db: DB) {
+    this.stmts = {
+      get: db.prepare('SELECT * FROM room WHERE room_id = ?'),
+      all: db.prepare('SELECT * FROM room ORDER BY sorting_timestamp DESC'),
+      ids: db.prepare('SELECT room_id FROM room').pluck(),
+      ensure: db.prepare('INSERT OR IGNORE INTO room (room_id) VALUES (?)'),
+      save: db.prepare(`UPDATE room SET creation_content = @creation_content, tombstone = @tombstone, name = @name,
+          name_quality = @name_quality, avatar = @avatar, explicit_avatar = @explicit_avatar, dm_user_id = @dm_user_id,
+          topic = @topic, canonical_alias = @canonical_alias, lazy_load_summary = @lazy_load_summary,
+          encryption_event = @encryption_event, has_member_list = @has_member_list,
+          preview_event_rowid = @preview_event_rowid, sorting_timestamp = @sorting_timestamp,
+          unread_highlights = @unread_highlights, unread_notifications = @unread_notifications,
+          unread_messages = @unread_messages, marked_unread = @marked_unread
+        WHERE room_id = @room_id`),
+      prevBatch: db.prepare('SELECT prev_batch FROM room WHERE room_id = ?').pluck(),
+      setPrevBatch: db.prepare('UPDATE room SET prev_batch = ? WHERE room_id = ?'),
+      delete: db.prepare('DELETE FROM room WHERE room_id = ?'),
+    };
+  }
+
+  get(roomId: string): Room | undefined {
+    const r = this.stmts.get.get(roomId) as RoomRow | undefined;
+    return r && rowToRoom(r);
+  }
+
+  /** Creates the row if missing; returns whether it was new. */
+  ensure(roomId: string): boolean {
+    return this.stmts.ensure.run(roomId).changes > 0;
+  }
+
+  all(): Room[] {
+    return (this.stmts.all.all() as RoomRow[]).map(rowToRoom);
+  }
+
+  ids(): string[] {
+    return this.stmts.ids.all() as string[];
+  }
+
+  save(room: Room): void {
+    this.stmts.save.run({
+      room_id: room.room_id,
+      creation_content: json(room.creation_content),
+      tombstone: json(room.tombstone),
+      name: room.name ?? null,
+      name_quality: room.name_quality,
+      avatar: room.avatar ?? null,
+      explicit_avatar: room.explicit_avatar ? 1 : 0,
+      dm_user_id: room.dm_user_id ?? null,
+      topic: room.topic ?? null,
+      canonical_alias: room.canonical_alias ?? null,
+      lazy_load_summary: json(room.lazy_load_summary),
+      encryption_event: json(room.encryption_event),
+      has_member_list: room.has_member_list ? 1 : 0,
+      preview_event_rowid: room.preview_event_rowid,
+      sorting_timestamp: room.sorting_timestamp,
+      unread_highlights: room.unread_highlights,
+      unread_notifications: room.unread_notifications,
+      unread_messages: room.unread_messages,
+      marked_unread: room.marked_unread ? 1 : 0,
+    });
+  }
+
+  prevBatch(roomId: string): string | null | undefined {
+    return this.stmts.prevBatch.get(roomId) as string | null | undefined;
+  }
+
+  setPrevBatch(roomId: string, token: string | null): void {
+    this.stmts.setPrevBatch.run(token, roomId);
+  }
+
+  delete(roomId: string): void {
+    this.stmts.delete.run(roomId);
+  }
+}

@@ -1,0 +1,72 @@
+/** Current room state: (room, type, state_key) → the event that set it. */
+import type { Event } from '../../../shared/rpc/index.ts';
+import type { DB } from './database.ts';
+import { EVENT_SELECT, rowToEvent } from './events.ts';
+
+export class StateStore {
+  private readonly stmts;
+
+  constructor(db: DB) {
+    this.stmts = {
+      set: db.prepare(`INSERT INTO current_state (room_id, event_type, state_key, event_rowid, membership)
+        VALUES (?, ?, ?, ?, ?)
+        ON CONFLICT (room_id, event_type, state_key) DO UPDATE SET event_rowid = excluded.event_rowid,
+          membership = excluded.membership`),
+      setIfMissing: db.prepare(`INSERT OR IGNORE INTO current_state (room_id, event_type, state_key, event_rowid, membership)
+        VALUES (?, ?, ?, ?, ?)`),
+      get: db.prepare(`${EVENT_SELECT} JOIN current_state cs ON cs.event_rowid = e.rowid
+        WHERE cs.room_id = ? AND cs.event_type = ? AND cs.state_key = ?`),
+      all: db.prepare(`${EVENT_SELECT} JOIN current_state cs ON cs.event_rowid = e.rowid WHERE cs.room_id = ?`),
+      allNoMembers: db.prepare(`${EVENT_SELECT} JOIN current_state cs ON cs.event_rowid = e.rowid
+        WHERE cs.room_id = ? AND cs.event_type <> 'm.room.member'`),
+      members: db.prepare(`SELECT state_key, membership FROM current_state
+        WHERE room_id = ? AND event_type = 'm.room.member'`),
+      clearRoom: db.prepare('DELETE FROM current_state WHERE room_id = ?'),
+      keys: db.prepare('SELECT event_type, state_key, event_rowid FROM current_state WHERE room_id = ?'),
+    };
+  }
+
+  set(ev: Pick<Event, 'room_id' | 'type' | 'state_key' | 'content'>, rowid: number): void {
+    this.stmts.set.run(ev.room_id, ev.type, ev.state_key ?? '', rowid, membershipOf(ev));
+  }
+
+  /** For member events learnt from history: they fill a gap but never override newer state. */
+  setIfMissing(ev: Pick<Event, 'room_id' | 'type' | 'state_key' | 'content'>, rowid: number): void {
+    this.stmts.setIfMissing.run(ev.room_id, ev.type, ev.state_key ?? '', rowid, membershipOf(ev));
+  }
+
+  get(roomId: string, type: string, stateKey = ''): Event | undefined {
+    const r = this.stmts.get.get(roomId, type, stateKey) as Parameters<typeof rowToEvent>[0] | undefined;
+    return r && rowToEvent(r);
+  }
+
+  all(roomId: string, includeMembers = true): Event[] {
+    const stmt = includeMembers ? this.stmts.all : this.stmts.allNoMembers;
+    return (stmt.all(roomId) as Parameters<typeof rowToEvent>[0][]).map(rowToEvent);
+  }
+
+  /** user ID → membership, for name computation. */
+  memberships(roomId: string): Map<string, string> {
+    const rows = this.stmts.members.all(roomId) as { state_key: string; membership: string | null }[];
+    return new Map(rows.map((r) => [r.state_key, r.membership ?? 'leave']));
+  }
+
+  /** type → state_key → rowid, the shape sync_complete carries. */
+  keys(roomId: string): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const r of this.stmts.keys.all(roomId) as { event_type: string; state_key: string; event_rowid: number }[]) {
+      (out[r.event_type] ??= {})[r.state_key] = r.event_rowid;
+    }
+    return out;
+  }
+
+  clear(roomId: string): void {
+    this.stmts.clearRoom.run(roomId);
+  }
+}
+
+function membershipOf(ev: Pick<Event, 'type' | 'content'>): string | null {
+  if (ev.type !== 'm.room.member') return null;
+  const m = ev.content.membership;
+  return typeof m === 'string' ? m : 'leave';
+}

@@ -1,0 +1,49 @@
+/** All of the backend's tables behind one handle, plus the transaction helper every writer uses. */
+import { AccountStore } from './account.ts';
+import { openDatabase, type DB } from './database.ts';
+import { EventStore } from './events.ts';
+import { RoomStore } from './rooms.ts';
+import { StateStore } from './state.ts';
+import { TimelineStore } from './timeline.ts';
+
+export class Store {
+  readonly db: DB;
+  readonly events: EventStore;
+  readonly timeline: TimelineStore;
+  readonly state: StateStore;
+  readonly rooms: RoomStore;
+  readonly account: AccountStore;
+
+  constructor(db: DB) {
+    this.db = db;
+    this.events = new EventStore(db);
+    this.timeline = new TimelineStore(db);
+    this.state = new StateStore(db);
+    this.rooms = new RoomStore(db);
+    this.account = new AccountStore(db);
+  }
+
+  static open(file: string): Store {
+    return new Store(openDatabase(file));
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  /** Forgets one room entirely (after leaving it). */
+  deleteRoom(roomId: string): void {
+    this.transaction(() => {
+      this.state.clear(roomId);
+      this.timeline.clear(roomId);
+      this.db.prepare('DELETE FROM event WHERE room_id = ?').run(roomId);
+      this.db.prepare('DELETE FROM account_data WHERE room_id = ?').run(roomId);
+      this.db.prepare('DELETE FROM receipt WHERE room_id = ?').run(roomId);
+      this.rooms.delete(roomId);
+    });
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

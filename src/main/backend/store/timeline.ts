@@ -1,0 +1,55 @@
+/** A room's timeline order: (timeline rowid → event rowid). */
+import type { Event, TimelineRowTuple } from '../../../shared/rpc/index.ts';
+import type { DB } from './database.ts';
+import { EVENT_SELECT, rowToEvent } from './events.ts';
+
+export class TimelineStore {
+  private readonly stmts;
+
+  constructor(db: DB) {
+    this.stmts = {
+      append: db.prepare('INSERT INTO timeline (room_id, event_rowid) VALUES (?, ?)'),
+      // Back-paginated events go below everything stored so far, across all rooms, so one sort orders any room.
+      minRowid: db.prepare('SELECT MIN(rowid) FROM timeline').pluck(),
+      prepend: db.prepare('INSERT INTO timeline (rowid, room_id, event_rowid) VALUES (?, ?, ?)'),
+      has: db.prepare('SELECT rowid FROM timeline WHERE event_rowid = ?').pluck(),
+      clearRoom: db.prepare('DELETE FROM timeline WHERE room_id = ?'),
+      page: db.prepare(`${EVENT_SELECT} WHERE t.room_id = ? AND t.rowid < ? ORDER BY t.rowid DESC LIMIT ?`),
+      hasOlder: db.prepare('SELECT 1 FROM timeline WHERE room_id = ? AND rowid < ? LIMIT 1').pluck(),
+      latest: db.prepare(`${EVENT_SELECT} WHERE t.room_id = ? ORDER BY t.rowid DESC LIMIT ?`),
+    };
+  }
+
+  /** Adds an event at the end; returns its timeline rowid, or undefined if it was already in a timeline. */
+  append(roomId: string, eventRowid: number): TimelineRowTuple | undefined {
+    if (this.stmts.has.get(eventRowid) !== undefined) return undefined;
+    const r = this.stmts.append.run(roomId, eventRowid);
+    return { timeline_rowid: Number(r.lastInsertRowid), event_rowid: eventRowid };
+  }
+
+  /** Adds an event before everything stored; returns undefined if it was already in a timeline. */
+  prepend(roomId: string, eventRowid: number): TimelineRowTuple | undefined {
+    if (this.stmts.has.get(eventRowid) !== undefined) return undefined;
+    const min = (this.stmts.minRowid.get() as number | null) ?? 0;
+    const id = Math.min(min, 0) - 1;
+    this.stmts.prepend.run(id, roomId, eventRowid);
+    return { timeline_rowid: id, event_rowid: eventRowid };
+  }
+
+  clear(roomId: string): void {
+    this.stmts.clearRoom.run(roomId);
+  }
+
+  /** Up to `limit` events older than `before`, newest first. */
+  page(roomId: string, before: number, limit: number): Event[] {
+    return (this.stmts.page.all(roomId, before, limit) as Parameters<typeof rowToEvent>[0][]).map(rowToEvent);
+  }
+
+  hasOlder(roomId: string, before: number): boolean {
+    return this.stmts.hasOlder.get(roomId, before) !== undefined;
+  }
+
+  latest(roomId: string, limit: number): Event[] {
+    return (this.stmts.latest.all(roomId, limit) as Parameters<typeof rowToEvent>[0][]).map(rowToEvent);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Applies one /sync response to the database and describes what changed as a sync_complete diff. The caller runs
+ * this inside the transaction that also saves next_batch.
+ */
+import type {
+  Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing,
+} from '../../../shared/rpc/index.ts';
+import type * as M from '../matrix/types.ts';
+import type { Store } from '../store/store.ts';
+import { ingestEvent } from './ingest-event.ts';
+import { computeRoomMeta, directRooms, emptyRoom } from './room-meta.ts';
+
+export interface SyncResult {
+  diff: SyncComplete;
+  typing: Typing[];
+}
+
+export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined): SyncResult {
+  const diff: SyncComplete = { since };
+  const typing: Typing[] = [];
+
+  let dmChanged = false;
+  for (const ad of resp.account_data?.events ?? []) {
+    if (!isObj(ad.content) || typeof ad.type !== 'string') continue;
+    store.account.setAccountData('', ad.type, ad.content);
+    (diff.account_data ??= {})[ad.type] = ad.content;
+    if (ad.type === 'm.direct') dmChanged = true;
+  }
+  const dms = directRooms(store.account.getAccountData('', 'm.direct'));
+
+  const rooms: Record<string, SyncRoom> = {};
+  for (const [roomId, jr] of Object.entries(resp.rooms?.join ?? {})) {
+    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing);
+    if (sr) rooms[roomId] = sr;
+    store.account.deleteInvite(roomId);
+  }
+  if (dmChanged) {
+    // m.direct changed: rooms whose DM partner changed need a new row even if nothing else happened in them.
+    for (const roomId of store.rooms.ids()) {
+      if (rooms[roomId]) continue;
+      const prev = store.rooms.get(roomId);
+      if (!prev || prev.dm_user_id === dms.get(roomId)) continue;
+      const meta = computeRoomMeta(store, prev, ownUserId, dms.get(roomId));
+      store.rooms.save(meta);
+      rooms[roomId] = { meta };
+    }
+  }
+  if (Object.keys(rooms).length) diff.rooms = rooms;
+
+  for (const [roomId, ir] of Object.entries(resp.rooms?.invite ?? {})) {
+    const invite = toInvite(roomId, ir, ownUserId);
+    store.account.putInvite(invite);
+    (diff.invited_rooms ??= []).push(invite);
+  }
+  for (const roomId of Object.keys(resp.rooms?.leave ?? {})) {
+    const hadInvite = store.account.deleteInvite(roomId);
+    if (store.rooms.get(roomId) || hadInvite) {
+      store.deleteRoom(roomId);
+      (diff.left_rooms ??= []).push(roomId);
+    }
+  }
+  if (diff.left_rooms?.length === 0) delete diff.left_rooms;
+  return { diff, typing };
+}
+
+function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: string, dms: Map<string, string>,
+  typing: Typing[]): SyncRoom | undefined {
+  const isNew = store.rooms.ensure(roomId);
+  const prev = store.rooms.get(roomId) ?? emptyRoom(roomId);
+  const sr: SyncRoom = {};
+  const events = new Map<number, true>();
+  const stateChanges: Record<string, Record<string, number>> = {};
+  const setState = (ev: M.ClientEvent, rowid: number) => {
+    store.state.set({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, rowid);
+    (stateChanges[ev.type] ??= {})[ev.state_key ?? ''] = rowid;
+  };
+
+  for (const ev of jr.state?.events ?? []) {
+    const r = ingestEvent(store, roomId, ev);
+    if (!r || ev.state_key === undefined) continue;
+    setState(ev, r.rowid);
+    events.set(r.rowid, true);
+  }
+
+  const tl = jr.timeline;
+  if (tl?.limited || (isNew && tl)) {
+    // A gap between what we had and this batch: start the timeline afresh instead of stitching across the gap.
+    store.timeline.clear(roomId);
+    store.rooms.setPrevBatch(roomId, tl.prev_batch ?? null);
+    if (!isNew) sr.reset = true;
+  }
+  const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
+  for (const ev of tl?.events ?? []) {
+    const r = ingestEvent(store, roomId, ev);
+    if (!r) continue;
+    const added = store.timeline.append(roomId, r.rowid);
+    if (added) timeline.push(added);
+    events.set(r.rowid, true);
+    for (const t of r.touched) events.set(t, true);
+    if (ev.state_key !== undefined) setState(ev, r.rowid);
+  }
+  if (timeline.length || sr.reset) sr.timeline = timeline;
+  if (Object.keys(stateChanges).length) sr.state = stateChanges;
+
+  for (const ad of jr.account_data?.events ?? []) {
+    if (!isObj(ad.content) || typeof ad.type !== 'string') continue;
+    store.account.setAccountData(roomId, ad.type, ad.content);
+    (sr.account_data ??= {})[ad.type] = ad.content;
+  }
+
+  for (const eph of jr.ephemeral?.events ?? []) {
+    if (eph.type === 'm.typing' && Array.isArray(eph.content.user_ids)) {
+      typing.push({ room_id: roomId, user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string') });
+    } else if (eph.type === 'm.receipt') {
+      const receipts = parseReceipts(eph.content);
+      for (const r of receipts) store.account.setReceipt(roomId, r);
+      for (const r of receipts) (((sr.receipts ??= {})[r.event_id]) ??= []).push(r);
+    }
+  }
+
+  let room: Room = { ...prev };
+  if (jr.summary) {
+    const s = jr.summary;
+    const lls = { ...(prev.lazy_load_summary ?? {}) };
+    if (Array.isArray(s['m.heroes'])) lls.heroes = s['m.heroes'];
+    if (typeof s['m.joined_member_count'] === 'number') lls.joined_member_count = s['m.joined_member_count'];
+    if (typeof s['m.invited_member_count'] === 'number') lls.invited_member_count = s['m.invited_member_count'];
+    room.lazy_load_summary = lls;
+  }
+  if (jr.unread_notifications) {
+    room.unread_notifications = jr.unread_notifications.notification_count ?? 0;
+    room.unread_highlights = jr.unread_notifications.highlight_count ?? 0;
+    // Until push rules are evaluated locally, the server's notification count is the best count of unread messages.
+    room.unread_messages = room.unread_notifications;
+  }
+  room = computeRoomMeta(store, room, own, dms.get(roomId));
+  const changedMeta = isNew || JSON.stringify(room) !== JSON.stringify(prev);
+  if (changedMeta) {
+    store.rooms.save(room);
+    sr.meta = room;
+  }
+  if (room.preview_event_rowid) events.set(room.preview_event_rowid, true);
+
+  const evs: Event[] = store.events.getMany(events.keys());
+  if (evs.length) sr.events = evs;
+  return Object.keys(sr).length ? sr : undefined;
+}
+
+function parseReceipts(content: JSONObject): Receipt[] {
+  const out: Receipt[] = [];
+  for (const [eventId, byType] of Object.entries(content)) {
+    if (!isObj(byType)) continue;
+    for (const [receiptType, byUser] of Object.entries(byType)) {
+      if (!isObj(byUser)) continue;
+      for (const [userId, info] of Object.entries(byUser)) {
+        if (!isObj(info)) continue;
+        const r: Receipt = { user_id: userId, receipt_type: receiptType, event_id: eventId, timestamp: typeof info.ts === 'number' ? info.ts : 0 };
+        if (typeof info.thread_id === 'string') r.thread_id = info.thread_id;
+        out.push(r);
+      }
+    }
+  }
+  return out;
+}
+
+function toInvite(roomId: string, ir: M.InvitedRoom, own: string): InvitedRoom {
+  const state = (ir.invite_state?.events ?? []).filter((e) => isObj(e) && typeof e.type === 'string');
+  const find = (type: string, key = '') => state.find((e) => e.type === type && e.state_key === key);
+  const me = find('m.room.member', own);
+  const invite: InvitedRoom = {
+    room_id: roomId, created_at: Date.now(), invite_state: state as unknown as JSONObject[],
+  };
+  if (me?.sender) invite.invited_by = me.sender;
+  const name = find('m.room.name')?.content.name;
+  if (typeof name === 'string') invite.name = name;
+  const avatar = find('m.room.avatar')?.content.url;
+  if (typeof avatar === 'string') invite.avatar = avatar;
+  if (me?.content.is_direct === true) invite.is_direct = true;
+  return invite;
+}
+
+function isObj(v: unknown): v is JSONObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}

@@ -1,0 +1,115 @@
+/**
+ * Derives a room-list row from stored state: the display name the spec's "Calculating the display name for a
+ * room" prescribes, avatar, topic, encryption, DM partner and the preview event.
+ */
+import type { Event, JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
+import type { Store } from '../store/store.ts';
+
+const PREVIEW_TYPES = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker']);
+const MAX_HEROES = 5;
+
+export function emptyRoom(roomId: string): Room {
+  return {
+    room_id: roomId, name_quality: 0, explicit_avatar: false, has_member_list: false, preview_event_rowid: 0,
+    sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0,
+  };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+export function computeRoomMeta(store: Store, prev: Room, ownUserId: string, dmUserId: string | undefined): Room {
+  const roomId = prev.room_id;
+  const st = (type: string, key = '') => store.state.get(roomId, type, key);
+  const room: Room = { ...prev };
+
+  const create = st('m.room.create');
+  room.creation_content = create ? create.content : undefined;
+  const tombstone = st('m.room.tombstone');
+  room.tombstone = tombstone && str(tombstone.content.replacement_room) ? tombstone.content : undefined;
+  room.topic = str(st('m.room.topic')?.content.topic);
+  room.canonical_alias = str(st('m.room.canonical_alias')?.content.alias);
+  const enc = st('m.room.encryption');
+  room.encryption_event = enc && str(enc.content.algorithm) ? enc.content : undefined;
+  room.dm_user_id = dmUserId;
+
+  const { name, quality } = computeName(store, roomId, ownUserId, room.lazy_load_summary);
+  room.name = name;
+  room.name_quality = quality;
+
+  const explicitAvatar = str(st('m.room.avatar')?.content.url);
+  room.explicit_avatar = explicitAvatar !== undefined;
+  room.avatar = explicitAvatar ?? (dmUserId ? str(st('m.room.member', dmUserId)?.content.avatar_url) : undefined);
+
+  const preview = findPreview(store, roomId);
+  if (preview) {
+    room.preview_event_rowid = preview.rowid;
+    room.sorting_timestamp = preview.timestamp;
+  } else if (!room.sorting_timestamp) {
+    room.sorting_timestamp = store.timeline.latest(roomId, 1)[0]?.timestamp ?? create?.timestamp ?? 0;
+  }
+  return room;
+}
+
+function computeName(store: Store, roomId: string, own: string, summary: LazyLoadSummary | undefined):
+  { name: string | undefined; quality: NameQuality } {
+  const explicit = str(store.state.get(roomId, 'm.room.name')?.content.name);
+  if (explicit) return { name: explicit, quality: 3 };
+  const alias = str(store.state.get(roomId, 'm.room.canonical_alias')?.content.alias);
+  if (alias) return { name: alias, quality: 2 };
+
+  const memberships = store.state.memberships(roomId);
+  let heroes = summary?.heroes?.filter((h) => h !== own);
+  let joined = summary?.joined_member_count;
+  let invited = summary?.invited_member_count;
+  if (!heroes || heroes.length === 0) {
+    // No server summary: use the members we know, sorted as the spec suggests (lexicographically).
+    heroes = [...memberships].filter(([u, m]) => u !== own && (m === 'join' || m === 'invite')).map(([u]) => u).sort().slice(0, MAX_HEROES);
+    if (heroes.length === 0) {
+      heroes = [...memberships].filter(([u]) => u !== own).map(([u]) => u).sort().slice(0, MAX_HEROES);
+    }
+  }
+  joined ??= [...memberships.values()].filter((m) => m === 'join').length;
+  invited ??= [...memberships.values()].filter((m) => m === 'invite').length;
+  const names = heroes.map((h) => displayName(store, roomId, h));
+  const total = joined + invited;
+  if (total <= 1) {
+    if (names.length === 0) return { name: 'Empty room', quality: 0 };
+    return { name: `Empty room (was ${joinNames(names)})`, quality: 1 };
+  }
+  if (names.length === 0) return { name: 'Empty room', quality: 0 };
+  const others = total - 1 - names.length;
+  if (others > 0) return { name: `${names.join(', ')} and ${others} other${others === 1 ? '' : 's'}`, quality: 1 };
+  return { name: joinNames(names), quality: 1 };
+}
+
+function joinNames(names: string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+}
+
+function displayName(store: Store, roomId: string, userId: string): string {
+  const member = store.state.get(roomId, 'm.room.member', userId);
+  return str(member?.content.displayname) ?? userId;
+}
+
+/** The newest message-like event, skipping edits (they replace text; the original already previews). */
+function findPreview(store: Store, roomId: string): Event | undefined {
+  for (const ev of store.timeline.latest(roomId, 20)) {
+    if (!PREVIEW_TYPES.has(ev.type)) continue;
+    const rel = ev.content['m.relates_to'] as JSONObject | undefined;
+    if (rel && rel.rel_type === 'm.replace') continue;
+    return ev;
+  }
+  return undefined;
+}
+
+/** m.direct account data → room ID → the other user. */
+export function directRooms(mDirect: JSONObject | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!mDirect) return out;
+  for (const [userId, rooms] of Object.entries(mDirect)) {
+    if (!Array.isArray(rooms)) continue;
+    for (const r of rooms) if (typeof r === 'string' && !out.has(r)) out.set(r, userId);
+  }
+  return out;
+}
