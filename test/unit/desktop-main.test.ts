@@ -1,0 +1,534 @@
+/**
+ * The desktop shell's wiring, driven through a fake `electron` (no Electron binary can run here). The fake keeps
+ * only what the shell touches and records calls, so each test can play Electron's part: emit app and webContents
+ * events, send IPC from chosen frames, and look at what the shell did.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import type { Envelope } from '../../src/shared/rpc/index.ts';
+import type { EnvelopeSink } from '../../src/main/backend/rpc/connection.ts';
+import type { HostSafeStorage } from '../../src/main/host/backend-worker.ts';
+import type { WorkerOptions } from '../../src/main/host/worker-protocol.ts';
+import {
+  OPEN_CHANNEL, RPC_CHANNEL, createDesktopApp, hostSafeStorage, parseDesktopArgs, type BackendProcess, type DesktopDeps,
+  type ElectronMain,
+} from '../../src/main/desktop/app.ts';
+import { APP_ENTRY_URL } from '../../src/main/desktop/security.ts';
+
+type Listener = (...args: unknown[]) => unknown;
+
+class Emitter {
+  private readonly listeners = new Map<string, Listener[]>();
+  on(event: string, fn: Listener): this {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
+    return this;
+  }
+  once(event: string, fn: Listener): this {
+    const wrapped: Listener = (...args) => {
+      this.removeListener(event, wrapped);
+      return fn(...args);
+    };
+    return this.on(event, wrapped);
+  }
+  removeListener(event: string, fn: Listener): this {
+    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((f) => f !== fn));
+    return this;
+  }
+  emit(event: string, ...args: unknown[]): void {
+    for (const fn of this.listeners.get(event) ?? []) fn(...args);
+  }
+  count(event: string): number {
+    return this.listeners.get(event)?.length ?? 0;
+  }
+}
+
+/** A navigation/IPC event as Electron passes it: `preventDefault` records that it was called. */
+function navEvent(fields: Record<string, unknown> = {}): { prevented: boolean; preventDefault(): void } & Record<string, unknown> {
+  const e = { prevented: false, preventDefault() { e.prevented = true; }, ...fields };
+  return e;
+}
+
+interface Frame { url: string; parent: Frame | null }
+
+let nextWcId = 1;
+class FakeWebContents extends Emitter {
+  readonly id = nextWcId++;
+  readonly sent: Array<[string, unknown]> = [];
+  destroyed = false;
+  windowOpenHandler: ((d: { url: string }) => { action: string }) | null = null;
+  readonly mainFrame: Frame = { url: APP_ENTRY_URL, parent: null };
+  send(channel: string, payload: unknown): void { this.sent.push([channel, payload]); }
+  isDestroyed(): boolean { return this.destroyed; }
+  setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void { this.windowOpenHandler = h; }
+  destroy(): void { this.destroyed = true; this.emit('destroyed'); }
+}
+
+function fakeElectron() {
+  const calls: string[] = [];
+  const windows: FakeBrowserWindow[] = [];
+  const opened: string[] = [];
+  const errors: Array<[string, string]> = [];
+  const protocolHandlers = new Map<string, (req: Request) => Promise<Response>>();
+  let lock = true;
+  let resolveReady!: () => void;
+  const readyPromise = new Promise<void>((r) => { resolveReady = r; });
+  const perms: {
+    request?: (wc: unknown, permission: string, cb: (granted: boolean) => void, details: { requestingUrl: string }) => void;
+    check?: (wc: unknown, permission: string, origin: string) => boolean;
+    device?: () => boolean;
+  } = {};
+
+  class FakeBrowserWindow extends Emitter {
+    readonly options: BrowserWindowConstructorOptions;
+    readonly webContents = new FakeWebContents();
+    loadedUrl: string | null = null;
+    minimized = false;
+    visible = false;
+    focused = 0;
+    destroyed = false;
+    constructor(options: BrowserWindowConstructorOptions) {
+      super();
+      this.options = options;
+      windows.push(this);
+      calls.push('new BrowserWindow');
+    }
+    loadURL(url: string): Promise<void> { this.loadedUrl = url; return Promise.resolve(); }
+    isDestroyed(): boolean { return this.destroyed; }
+    isMinimized(): boolean { return this.minimized; }
+    restore(): void { this.minimized = false; }
+    isVisible(): boolean { return this.visible; }
+    show(): void { this.visible = true; }
+    focus(): void { this.focused++; }
+    close(): void { this.destroyed = true; this.webContents.destroy(); this.emit('closed'); }
+  }
+
+  const app = Object.assign(new Emitter(), {
+    requestSingleInstanceLock: () => { calls.push('requestSingleInstanceLock'); return lock; },
+    enableSandbox: () => { calls.push('enableSandbox'); },
+    setPath: (name: string, p: string) => { calls.push(`setPath ${name} ${p}`); },
+    whenReady: () => readyPromise,
+    quit: () => { calls.push('quit'); },
+    isPackaged: false,
+  });
+  const ipcMain = new Emitter();
+  const electron = {
+    app,
+    BrowserWindow: FakeBrowserWindow,
+    ipcMain,
+    protocol: {
+      registerSchemesAsPrivileged: () => { calls.push('registerSchemesAsPrivileged'); },
+      handle: (scheme: string, h: (req: Request) => Promise<Response>) => { calls.push(`handle ${scheme}`); protocolHandlers.set(scheme, h); },
+    },
+    session: {
+      defaultSession: {
+        setPermissionRequestHandler: (h: typeof perms.request) => { perms.request = h; },
+        setPermissionCheckHandler: (h: typeof perms.check) => { perms.check = h; },
+        setDevicePermissionHandler: (h: typeof perms.device) => { perms.device = h; },
+      },
+    },
+    shell: { openExternal: async (url: string) => { opened.push(url); } },
+    dialog: { showErrorBox: (title: string, content: string) => { errors.push([title, content]); } },
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      getSelectedStorageBackend: () => 'gnome_libsecret',
+      encryptString: (s: string) => Buffer.from(`enc:${s}`),
+      decryptString: (b: Buffer) => b.toString().replace(/^enc:/, ''),
+    },
+  };
+  return {
+    electron: electron as unknown as ElectronMain,
+    app, ipcMain, calls, windows, opened, errors, perms, protocolHandlers,
+    setLock: (v: boolean) => { lock = v; },
+    ready: () => resolveReady(),
+  };
+}
+
+class FakeConnection {
+  readonly received: unknown[] = [];
+  closed = false;
+  readonly sink: EnvelopeSink;
+  constructor(sink: EnvelopeSink) { this.sink = sink; }
+}
+
+function fakeBackend() {
+  const connections: FakeConnection[] = [];
+  const started: Array<{ opts: WorkerOptions; safeStorage: HostSafeStorage }> = [];
+  let stopped = 0;
+  const backend: BackendProcess = {
+    onFatal: () => {},
+    connect(sink) {
+      const c = new FakeConnection(sink);
+      connections.push(c);
+      return { receive: (raw) => { c.received.push(raw); }, close: () => { c.closed = true; } };
+    },
+    stop: async () => { stopped++; },
+  };
+  return {
+    backend, connections, started,
+    stopped: () => stopped,
+    start: async (opts: WorkerOptions, safeStorage: HostSafeStorage) => { started.push({ opts, safeStorage }); return backend; },
+  };
+}
+
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
+async function startedApp(overrides: Partial<DesktopDeps> = {}) {
+  const fe = fakeElectron();
+  const fb = fakeBackend();
+  const logs: string[] = [];
+  const desktop = createDesktopApp(fe.electron, {
+    argv: ['/usr/bin/electron', '.'],
+    env: { LATTICE_ROOT: '/tmp/lattice-test-root' },
+    platform: 'linux',
+    preloadPath: '/app/dist/preload/preload.cjs',
+    rendererDir: '/app/dist/renderer',
+    startBackend: fb.start,
+    log: (m) => logs.push(m),
+    ...overrides,
+  });
+  assert.equal(desktop.start(), true);
+  fe.ready();
+  await desktop.whenStarted();
+  await tick();
+  const win = fe.windows[0];
+  return { fe, fb, desktop, logs, win, wc: win.webContents };
+}
+
+function ipcFrom(wc: FakeWebContents, frame: Frame | null = wc.mainFrame) {
+  return { sender: wc, senderFrame: frame };
+}
+
+describe('desktop shell: startup', () => {
+  it('sets up sandbox, data path and scheme before ready, and nothing Chromium-facing after', () => {
+    const fe = fakeElectron();
+    const fb = fakeBackend();
+    const desktop = createDesktopApp(fe.electron, {
+      argv: [], env: { LATTICE_ROOT: '/tmp/lr' }, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r', startBackend: fb.start,
+    });
+    assert.equal(desktop.start(), true);
+    assert.deepEqual(fe.calls, [
+      'requestSingleInstanceLock', 'enableSandbox', `setPath userData ${path.join('/tmp/lr', 'data')}`, 'registerSchemesAsPrivileged',
+    ]);
+    assert.equal(fe.windows.length, 0);
+    assert.equal(fb.started.length, 0);
+    assert.equal(fe.ipcMain.count(RPC_CHANNEL), 1);
+    assert.equal(fe.ipcMain.count(OPEN_CHANNEL), 1);
+    assert.equal(fe.app.count('second-instance'), 1);
+  });
+
+  it('quits at once when another instance holds the lock', () => {
+    const fe = fakeElectron();
+    fe.setLock(false);
+    const desktop = createDesktopApp(fe.electron, {
+      argv: [], env: {}, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r', startBackend: fakeBackend().start,
+    });
+    assert.equal(desktop.start(), false);
+    assert.deepEqual(fe.calls, ['requestSingleInstanceLock', 'quit']);
+    assert.equal(fe.ipcMain.count(RPC_CHANNEL), 0);
+  });
+
+  it('on ready serves the app scheme, starts the backend with the data paths and opens a secure window', async () => {
+    const { fe, fb, win } = await startedApp();
+    assert.ok(fe.protocolHandlers.has('lattice'));
+    assert.equal(fb.started.length, 1);
+    assert.deepEqual(fb.started[0].opts.paths, {
+      config: path.join('/tmp/lattice-test-root', 'config'), data: path.join('/tmp/lattice-test-root', 'data'),
+      cache: path.join('/tmp/lattice-test-root', 'cache'), logs: path.join('/tmp/lattice-test-root', 'logs'),
+    });
+    assert.equal(fb.started[0].opts.insecureSecretsFile, false);
+    assert.equal(fb.started[0].safeStorage.isEncryptionAvailable(), true);
+
+    const wp = win.options.webPreferences!;
+    assert.equal(wp.sandbox, true);
+    assert.equal(wp.contextIsolation, true);
+    assert.equal(wp.nodeIntegration, false);
+    assert.equal(wp.nodeIntegrationInWorker, false);
+    assert.equal(wp.nodeIntegrationInSubFrames, false);
+    assert.equal(wp.webSecurity, true);
+    assert.equal(wp.allowRunningInsecureContent, false);
+    assert.equal(wp.webviewTag, false);
+    assert.equal(wp.preload, '/app/dist/preload/preload.cjs');
+    assert.equal(win.loadedUrl, APP_ENTRY_URL);
+    assert.equal(win.visible, false);
+    win.emit('ready-to-show');
+    assert.equal(win.visible, true);
+  });
+
+  it('passes --insecure-secrets-file through to the backend worker', async () => {
+    const { fb } = await startedApp({ argv: ['/usr/bin/electron', '.', '--insecure-secrets-file'] });
+    assert.equal(fb.started[0].opts.insecureSecretsFile, true);
+    assert.deepEqual(parseDesktopArgs(['x', '--insecure-secrets-file']), { insecureSecretsFile: true });
+    assert.deepEqual(parseDesktopArgs(['x']), { insecureSecretsFile: false });
+  });
+
+  it('tells the user and quits when the backend cannot start', async () => {
+    const { fe } = await startedApp({ startBackend: async () => { throw new Error('database is locked'); } });
+    assert.equal(fe.errors.length, 1);
+    assert.match(fe.errors[0][1], /database is locked/);
+    assert.ok(fe.calls.includes('quit'));
+  });
+
+  it('tells the user and quits when the backend dies', async () => {
+    const { fe, fb } = await startedApp();
+    fb.backend.onFatal('worker exited with code 1');
+    assert.match(fe.errors[0][1], /worker exited with code 1/);
+    assert.ok(fe.calls.includes('quit'));
+    // A dead worker is not waited for on the way out.
+    const quitEvent = navEvent();
+    fe.app.emit('will-quit', quitEvent);
+    assert.equal(quitEvent.prevented, false);
+  });
+});
+
+describe('desktop shell: IPC relay', () => {
+  it('relays envelopes both ways unchanged', async () => {
+    const { fe, fb, wc } = await startedApp();
+    const env: Envelope = { command: 'get_room_state', request_id: 7, data: { room_id: '!a:b', nested: [1, { x: null }] } };
+    const copy = structuredClone(env);
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    fe.ipcMain.emit(RPC_CHANNEL, ipcFrom(wc), env);
+    await tick();
+    assert.equal(fb.connections.length, 1);
+    assert.deepEqual(fb.connections[0].received, [copy]);
+    assert.equal(fb.connections[0].received[0], env);
+
+    const event: Envelope = { command: 'sync_complete', request_id: -3, data: { rooms: { '!a:b': { meta: { name: 'x' } } } } };
+    fb.connections[0].sink(event);
+    assert.deepEqual(wc.sent, [[RPC_CHANNEL, event]]);
+    assert.equal(wc.sent[0][1], event);
+  });
+
+  it('keeps the order of envelopes sent before the backend is ready', async () => {
+    const fe = fakeElectron();
+    const fb = fakeBackend();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const desktop = createDesktopApp(fe.electron, {
+      argv: [], env: { LATTICE_ROOT: '/tmp/lr' }, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r',
+      startBackend: async (o, s) => { await gate; return fb.start(o, s); },
+    });
+    desktop.start();
+    fe.ready();
+    await desktop.whenStarted();
+    const wc = fe.windows[0].webContents;
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    for (let i = 1; i <= 5; i++) fe.ipcMain.emit(RPC_CHANNEL, ipcFrom(wc), { command: 'ping', request_id: i });
+    await tick();
+    assert.equal(fb.connections.length, 0);
+    release();
+    await tick();
+    assert.equal(fb.connections.length, 1);
+    assert.deepEqual(fb.connections[0].received.map((e) => (e as Envelope).request_id), [1, 2, 3, 4, 5]);
+  });
+
+  it('opens a connection on the first envelope even without an explicit open', async () => {
+    const { fe, fb, wc } = await startedApp();
+    fe.ipcMain.emit(RPC_CHANNEL, ipcFrom(wc), { command: 'ping', request_id: 1 });
+    fe.ipcMain.emit(RPC_CHANNEL, ipcFrom(wc), { command: 'ping', request_id: 2 });
+    await tick();
+    assert.equal(fb.connections.length, 1);
+    assert.equal(fb.connections[0].received.length, 2);
+  });
+
+  it('ignores IPC from foreign origins, iframes, vanished frames and other webContents', async () => {
+    const { fe, fb, wc, logs } = await startedApp();
+    const other = new FakeWebContents();
+    const env = { command: 'logout', request_id: 1 };
+    const senders = [
+      ipcFrom(wc, { url: 'https://evil.example/', parent: null }),
+      ipcFrom(wc, { url: 'file:///tmp/x.html', parent: null }),
+      ipcFrom(wc, { url: APP_ENTRY_URL, parent: wc.mainFrame }),
+      ipcFrom(wc, null),
+      ipcFrom(other, other.mainFrame),
+    ];
+    for (const s of senders) {
+      fe.ipcMain.emit(OPEN_CHANNEL, s);
+      fe.ipcMain.emit(RPC_CHANNEL, s, env);
+    }
+    await tick();
+    assert.equal(fb.connections.length, 0);
+    assert.equal(logs.filter((l) => /not the app/.test(l)).length, senders.length);
+  });
+
+  it('gives every page load its own connection and closes the old one on reload', async () => {
+    const { fe, fb, wc } = await startedApp();
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    await tick();
+    const first = fb.connections[0];
+
+    wc.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url: APP_ENTRY_URL });
+    wc.emit('did-navigate', {}, APP_ENTRY_URL);
+    await tick();
+    assert.equal(first.closed, true);
+    // Late output of the old connection never reaches the new page.
+    first.sink({ command: 'response', request_id: 1, data: 'stale' });
+    assert.deepEqual(wc.sent, []);
+
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    await tick();
+    assert.equal(fb.connections.length, 2);
+    assert.equal(fb.connections[1].closed, false);
+    fb.connections[1].sink({ command: 'run_id', request_id: -1, data: { run_id: 'r' } });
+    assert.equal(wc.sent.length, 1);
+  });
+
+  it('replaces the connection when the page opens again, and keeps a connection opened before the commit event', async () => {
+    const { fe, fb, wc } = await startedApp();
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    await tick();
+    wc.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url: APP_ENTRY_URL });
+    // The new page's open arrives before the main process sees the commit.
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    wc.emit('did-navigate', {}, APP_ENTRY_URL);
+    await tick();
+    assert.equal(fb.connections.length, 2);
+    assert.equal(fb.connections[0].closed, true);
+    assert.equal(fb.connections[1].closed, false);
+  });
+
+  it('keeps the connection across same-document and blocked navigations', async () => {
+    const { fe, fb, wc } = await startedApp();
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    await tick();
+    wc.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true, url: `${APP_ENTRY_URL}#room` });
+    wc.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url: 'https://example.org/' });
+    await tick();
+    assert.equal(fb.connections[0].closed, false);
+  });
+
+  it('closes the connection when the renderer crashes or the window goes away', async () => {
+    const { fe, fb, wc, win } = await startedApp();
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    await tick();
+    wc.emit('render-process-gone', {}, { reason: 'crashed' });
+    await tick();
+    assert.equal(fb.connections[0].closed, true);
+
+    fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
+    await tick();
+    win.close();
+    await tick();
+    assert.equal(fb.connections[1].closed, true);
+    assert.equal(fe.app.count('window-all-closed'), 1);
+  });
+});
+
+describe('desktop shell: navigation, windows and permissions', () => {
+  it('denies window.open and sends only http/https/mailto to the OS', async () => {
+    const { fe, wc } = await startedApp();
+    const handler = wc.windowOpenHandler!;
+    assert.deepEqual(handler({ url: 'https://matrix.org/' }), { action: 'deny' });
+    assert.deepEqual(handler({ url: 'mailto:a@b.example' }), { action: 'deny' });
+    assert.deepEqual(handler({ url: 'file:///etc/passwd' }), { action: 'deny' });
+    assert.deepEqual(handler({ url: 'lattice://app/index.html' }), { action: 'deny' });
+    await tick();
+    assert.deepEqual(fe.opened, ['https://matrix.org/', 'mailto:a@b.example']);
+  });
+
+  it('blocks navigation off the app origin and opens allowed links externally', async () => {
+    const { fe, wc } = await startedApp();
+    const away = navEvent({ url: 'https://example.org/x' });
+    wc.emit('will-navigate', away, away.url);
+    assert.equal(away.prevented, true);
+    const evil = navEvent({ url: 'javascript:alert(1)' });
+    wc.emit('will-navigate', evil, evil.url);
+    assert.equal(evil.prevented, true);
+    const reload = navEvent({ url: APP_ENTRY_URL });
+    wc.emit('will-navigate', reload, reload.url);
+    assert.equal(reload.prevented, false);
+    const redirect = navEvent({ url: 'https://example.org/' });
+    wc.emit('will-redirect', redirect, redirect.url);
+    assert.equal(redirect.prevented, true);
+    const webview = navEvent();
+    wc.emit('will-attach-webview', webview, {}, {});
+    assert.equal(webview.prevented, true);
+    await tick();
+    assert.deepEqual(fe.opened, ['https://example.org/x']);
+  });
+
+  it('grants notifications to the app origin only, and no devices', async () => {
+    const { fe } = await startedApp();
+    const { request, check, device } = fe.perms;
+    assert.ok(request && check && device);
+    const answers: boolean[] = [];
+    request(null, 'notifications', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL });
+    request(null, 'notifications', (g) => answers.push(g), { requestingUrl: 'https://evil.example/' });
+    request(null, 'geolocation', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL });
+    request(null, 'media', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL });
+    assert.deepEqual(answers, [true, false, false, false]);
+    assert.equal(check(null, 'notifications', 'lattice://app'), true);
+    assert.equal(check(null, 'notifications', 'https://evil.example'), false);
+    assert.equal(check(null, 'clipboard-read', 'lattice://app'), false);
+    assert.equal(device(), false);
+  });
+
+  it('focuses the existing window when a second instance starts', async () => {
+    const { fe, win } = await startedApp();
+    win.minimized = true;
+    win.visible = false;
+    fe.app.emit('second-instance', navEvent(), ['/usr/bin/lattice', 'matrix:r/x:example.org'], '/');
+    assert.equal(win.minimized, false);
+    assert.equal(win.visible, true);
+    assert.equal(win.focused, 1);
+    assert.equal(fe.windows.length, 1);
+  });
+
+  it('opens a new window on second-instance or activate when none is left', async () => {
+    const { fe, win } = await startedApp({ platform: 'darwin' });
+    win.close();
+    fe.app.emit('window-all-closed');
+    assert.ok(!fe.calls.includes('quit'), 'macOS apps stay running without windows');
+    fe.app.emit('activate', navEvent(), false);
+    assert.equal(fe.windows.length, 2);
+  });
+});
+
+describe('desktop shell: quitting', () => {
+  it('quits when the last window closes (not on macOS) after stopping the backend once', async () => {
+    const { fe, fb, win } = await startedApp();
+    win.close();
+    fe.app.emit('window-all-closed');
+    assert.ok(fe.calls.includes('quit'));
+    const first = navEvent();
+    fe.app.emit('will-quit', first);
+    assert.equal(first.prevented, true);
+    const again = navEvent();
+    fe.app.emit('will-quit', again);
+    assert.equal(again.prevented, true);
+    await tick();
+    assert.equal(fb.stopped(), 1);
+    assert.equal(fe.calls.filter((c) => c === 'quit').length, 2);
+    const last = navEvent();
+    fe.app.emit('will-quit', last);
+    assert.equal(last.prevented, false);
+  });
+});
+
+describe('hostSafeStorage', () => {
+  const ss = (backend: string, available = true) => ({
+    isEncryptionAvailable: () => available,
+    getSelectedStorageBackend: () => backend,
+    encryptString: (s: string) => Buffer.from(`enc:${s}`),
+    decryptString: (b: Buffer) => {
+      assert.ok(Buffer.isBuffer(b));
+      return b.toString().replace(/^enc:/, '');
+    },
+  }) as unknown as ElectronMain['safeStorage'];
+
+  it('reports Linux basic_text (a hard-coded key) as unavailable', () => {
+    assert.equal(hostSafeStorage(ss('basic_text'), 'linux').isEncryptionAvailable(), false);
+    assert.equal(hostSafeStorage(ss('unknown'), 'linux').isEncryptionAvailable(), false);
+    assert.equal(hostSafeStorage(ss('gnome_libsecret'), 'linux').isEncryptionAvailable(), true);
+    assert.equal(hostSafeStorage(ss('gnome_libsecret', false), 'linux').isEncryptionAvailable(), false);
+    assert.equal(hostSafeStorage(ss('unknown'), 'darwin').isEncryptionAvailable(), true);
+  });
+
+  it('round-trips through Buffers, whatever view the worker hands back', () => {
+    const h = hostSafeStorage(ss('kwallet5'), 'linux');
+    const enc = h.encryptString('secret');
+    const view = new Uint8Array(new Uint8Array([0, ...enc, 0]).buffer, 1, enc.byteLength);
+    assert.equal(h.decryptString(view), 'secret');
+  });
+});

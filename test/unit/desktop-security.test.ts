@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  APP_ENTRY_URL, APP_ORIGIN, CONTENT_SECURITY_POLICY, allowedPermissions, decidePermission, isAllowedExternalUrl,
+  isAllowedNavigation, isAppUrl, mimeTypeFor, resolveAppFile,
+} from '../../src/main/desktop/security.ts';
+
+describe('isAppUrl', () => {
+  it('accepts the app origin and its pages', () => {
+    assert.equal(isAppUrl(APP_ORIGIN), true);
+    assert.equal(isAppUrl(`${APP_ORIGIN}/`), true);
+    assert.equal(isAppUrl(APP_ENTRY_URL), true);
+    assert.equal(isAppUrl('lattice://app/assets/index-abc.js?x=1#y'), true);
+  });
+
+  it('refuses other schemes, hosts, userinfo and ports', () => {
+    for (const url of [
+      'https://app/', 'file:///index.html', 'lattice://evil/', 'lattice://app.evil/', 'lattice://evil@app/',
+      'lattice://app:evil@x/', 'lattice://app:8080/', 'lattice:app', 'about:blank', 'null', '', 'not a url',
+      'LATTICE://evil/',
+    ]) {
+      assert.equal(isAppUrl(url), false, url);
+    }
+    assert.equal(isAppUrl(null), false);
+    assert.equal(isAppUrl(undefined), false);
+  });
+
+  it('is the navigation policy', () => {
+    assert.equal(isAllowedNavigation(APP_ENTRY_URL), true);
+    assert.equal(isAllowedNavigation('https://example.org/'), false);
+  });
+});
+
+describe('isAllowedExternalUrl', () => {
+  it('allows http, https and mailto', () => {
+    assert.equal(isAllowedExternalUrl('https://matrix.org/'), true);
+    assert.equal(isAllowedExternalUrl('http://example.com/a?b#c'), true);
+    assert.equal(isAllowedExternalUrl('mailto:someone@example.org'), true);
+    assert.equal(isAllowedExternalUrl('HTTPS://MATRIX.ORG'), true);
+  });
+
+  it('refuses everything else', () => {
+    for (const url of [
+      'file:///etc/passwd', 'javascript:alert(1)', 'data:text/html,hi', 'smb://host/share', 'ms-msdt:/id',
+      'lattice://app/', 'matrix:r/room:example.org', 'vbscript:x', 'ftp://example.org/', 'https:',
+      'not a url', '', ' javascript:alert(1)',
+    ]) {
+      assert.equal(isAllowedExternalUrl(url), false, url);
+    }
+  });
+});
+
+describe('decidePermission', () => {
+  it('grants notifications and sanitized clipboard writes to the app origin only', () => {
+    assert.equal(decidePermission('notifications', APP_ORIGIN), true);
+    assert.equal(decidePermission('notifications', APP_ENTRY_URL), true);
+    assert.equal(decidePermission('clipboard-sanitized-write', APP_ORIGIN), true);
+    assert.equal(decidePermission('notifications', 'https://evil.example'), false);
+    assert.equal(decidePermission('notifications', ''), false);
+    assert.equal(decidePermission('notifications', undefined), false);
+  });
+
+  it('denies everything else, even to the app', () => {
+    for (const p of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'hid', 'usb', 'serial', 'midiSysex',
+      'display-capture', 'pointerLock', 'fullscreen', 'unknown']) {
+      assert.equal(decidePermission(p, APP_ORIGIN), false, p);
+    }
+  });
+
+  it('grants media only when opted in, and still only to the app', () => {
+    const withMedia = allowedPermissions({ media: true });
+    assert.equal(decidePermission('media', APP_ORIGIN, withMedia), true);
+    assert.equal(decidePermission('media', 'https://evil.example', withMedia), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, allowedPermissions()), false);
+  });
+});
+
+describe('resolveAppFile', () => {
+  const root = path.resolve('/srv/lattice/dist/renderer');
+
+  it('maps app URLs to files under the root, / to index.html', () => {
+    assert.equal(resolveAppFile(root, 'lattice://app/'), path.join(root, 'index.html'));
+    assert.equal(resolveAppFile(root, APP_ENTRY_URL), path.join(root, 'index.html'));
+    assert.equal(resolveAppFile(root, 'lattice://app/assets/index-1.js?v=2#x'), path.join(root, 'assets', 'index-1.js'));
+    assert.equal(resolveAppFile(root, 'lattice://app/assets/'), path.join(root, 'assets', 'index.html'));
+    assert.equal(resolveAppFile(root, 'lattice://app/a%20b.png'), path.join(root, 'a b.png'));
+  });
+
+  it('refuses traversal, encoded or not, and other hosts', () => {
+    for (const url of [
+      'lattice://app/..%2f..%2fetc%2fpasswd', 'lattice://app/..%5c..%5cx',
+      'lattice://app/a%00.js', 'lattice://app/%E0%A4%A', 'lattice://other/index.html', 'https://app/index.html',
+      'lattice://app/..%2f', 'lattice://app/..%2frenderer-other/x.js',
+    ]) {
+      assert.equal(resolveAppFile(root, url), null, url);
+    }
+    // The URL parser resolves plain dot segments itself, so these stay inside the root.
+    assert.equal(resolveAppFile(root, 'lattice://app/../../etc/passwd'), path.join(root, 'etc', 'passwd'));
+    assert.equal(resolveAppFile(root, 'lattice://app/%2e%2e/%2e%2e/etc/passwd'), path.join(root, 'etc', 'passwd'));
+  });
+});
+
+describe('mimeTypeFor', () => {
+  it('gives module scripts a JavaScript type and unknown files an opaque one', () => {
+    assert.match(mimeTypeFor('/x/index-abc.js'), /^text\/javascript/);
+    assert.match(mimeTypeFor('/x/index.HTML'), /^text\/html/);
+    assert.equal(mimeTypeFor('/x/a.wasm'), 'application/wasm');
+    assert.equal(mimeTypeFor('/x/a.exe'), 'application/octet-stream');
+  });
+});
+
+describe('CONTENT_SECURITY_POLICY', () => {
+  it('allows scripts from the app only and no plugins, frames or remote connections', () => {
+    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => {
+      const [name, ...values] = d.trim().split(/\s+/);
+      return [name, values] as const;
+    }));
+    assert.deepEqual(directives.get('default-src'), ["'none'"]);
+    assert.deepEqual(directives.get('script-src'), ["'self'"]);
+    assert.deepEqual(directives.get('object-src'), ["'none'"]);
+    assert.deepEqual(directives.get('frame-ancestors'), ["'none'"]);
+    assert.deepEqual(directives.get('connect-src'), ["'self'"]);
+    assert.ok(!CONTENT_SECURITY_POLICY.includes('unsafe-eval'));
+  });
+});
