@@ -18,6 +18,8 @@ export class Sender {
   private readonly userId: string;
   private readonly onComplete: (c: SendComplete) => void;
   private readonly abort = new AbortController();
+  /** Per-room delivery chains: messages leave in the order they were written, even across retries. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(client: MatrixClient, store: Store, userId: string, onComplete: (c: SendComplete) => void) {
     this.client = client;
@@ -44,7 +46,10 @@ export class Sender {
       relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
     });
     const echo = this.store.events.get(rowid)!;
-    const done = this.deliver(rowid, roomId, type, txnId, content);
+    const prev = this.queues.get(roomId) ?? Promise.resolve();
+    const done = prev.then(() => this.deliver(rowid, roomId, type, txnId, content));
+    this.queues.set(roomId, done);
+    void done.finally(() => { if (this.queues.get(roomId) === done) this.queues.delete(roomId); });
     return { echo, done };
   }
 

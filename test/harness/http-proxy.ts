@@ -1,0 +1,51 @@
+/**
+ * A loopback HTTP proxy in front of the test homeserver that can slow chosen requests down and records every
+ * response status, so tests can make a request slow enough to cancel and see the 429s the client met.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ProxyLogEntry { method: string; path: string; status: number }
+
+export interface TestProxy {
+  url: string;
+  log: ProxyLogEntry[];
+  /** Requests whose path matches are held this long before being forwarded. */
+  delay(pattern: RegExp, ms: number): void;
+  clearDelays(): void;
+  close(): Promise<void>;
+}
+
+export async function startProxy(target: string): Promise<TestProxy> {
+  const t = new URL(target);
+  const log: ProxyLogEntry[] = [];
+  let delays: { pattern: RegExp; ms: number }[] = [];
+  const sockets = new Set<import('node:net').Socket>();
+  const server = http.createServer((req, res) => {
+    const path = req.url ?? '/';
+    const wait = delays.find((d) => d.pattern.test(path))?.ms ?? 0;
+    const timer = setTimeout(() => {
+      const up = http.request({ host: t.hostname, port: t.port, method: req.method, path, headers: { ...req.headers, host: t.host } }, (upRes) => {
+        log.push({ method: req.method ?? '', path, status: upRes.statusCode ?? 0 });
+        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+        upRes.pipe(res);
+      });
+      up.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
+      req.pipe(up);
+    }, wait);
+    res.on('close', () => clearTimeout(timer));
+  });
+  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    log,
+    delay: (pattern, ms) => { delays.push({ pattern, ms }); },
+    clearDelays: () => { delays = []; },
+    close: () => new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      server.close(() => resolve());
+    }),
+  };
+}

@@ -1,0 +1,307 @@
+/**
+ * The backend against a real Synapse, running in a worker thread as it does in the app, with its token in a real
+ * Secret Service (the suite runs under scripts/with-keyring.sh).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
+import { resolveDataPaths } from '../../src/main/backend/paths.ts';
+import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { RpcTestClient } from '../harness/rpc-test-client.ts';
+import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+
+const roots: string[] = [];
+function tempRoot(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'lattice-it-'));
+  roots.push(d);
+  return d;
+}
+
+async function startBackend(root: string) {
+  const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
+  const client = new RpcTestClient(worker);
+  return { worker, client, async stop() { client.close(); await worker.stop(); } };
+}
+
+/** Every event of a room that sync_complete diffs delivered so far, by event ID. */
+function syncedEvents(c: RpcTestClient, roomId: string): Map<string, Event> {
+  const out = new Map<string, Event>();
+  for (const d of c.events('sync_complete')) for (const e of d.rooms?.[roomId]?.events ?? []) out.set(e.event_id, e);
+  return out;
+}
+
+const hasMessage = (roomId: string, body: string) => (d: SyncComplete) =>
+  !!d.rooms?.[roomId]?.events?.some((e) => e.content.body === body);
+
+describe('backend against Synapse', () => {
+  let hs: SynapseServer;
+  let aliceUser: TestUser;
+  let alice: MatrixPeer; // Alice's other device, acting through the homeserver API
+  let bob: MatrixPeer;
+  let general: string;
+
+  before(async () => {
+    hs = await startSynapse();
+    aliceUser = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    alice = new MatrixPeer(hs.baseUrl, aliceUser);
+    general = await bob.createRoom({ name: 'General', invite: [aliceUser.userId] });
+    await alice.join(general);
+    await bob.sendText(general, 'welcome to General');
+  });
+  after(async () => {
+    await hs?.stop();
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
+  });
+
+  it('answers malformed requests with errors and keeps serving', async () => {
+    const b = await startBackend(tempRoot());
+    try {
+      const c = b.client;
+      const unknown = await c.raw({ command: 'no_such_thing', request_id: 1 }, 1);
+      assert.equal(unknown?.command, 'error');
+      assert.match(String(unknown?.data), /unknown command "no_such_thing"/);
+      const missing = await c.raw({ command: 'paginate', request_id: 2, data: {} }, 2);
+      assert.equal(missing?.command, 'error');
+      assert.match(String(missing?.data), /room_id/);
+      const wrongType = await c.raw({ command: 'login', request_id: 3, data: { homeserver_url: 5, username: 'a', password: 'b' } }, 3);
+      assert.match(String(wrongType?.data), /homeserver_url/);
+      const badEnvelope = await c.raw({ command: 42, request_id: 4 }, 4);
+      assert.equal(badEnvelope?.command, 'error');
+      assert.match(String(badEnvelope?.data), /malformed envelope.*command/);
+      const notJsonish = await c.raw({ command: 'paginate', request_id: 5, data: 'room' }, 5);
+      assert.equal(notJsonish?.command, 'error');
+      // No request_id: never answered, and nothing breaks.
+      const before = c.received.length;
+      await c.raw('garbage');
+      await c.raw(null);
+      await c.raw({ command: 'get_state' });
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(c.received.length, before);
+      const state = await c.request('get_state', {});
+      assert.equal(state.is_logged_in, false);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('explains a wrong password and an unreachable homeserver in words', async () => {
+    const b = await startBackend(tempRoot());
+    try {
+      await assert.rejects(b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'wrong' }),
+        /Wrong user name or password/);
+      await assert.rejects(b.client.request('login', { homeserver_url: 'http://127.0.0.1:9', username: 'alice', password: 'x' }),
+        /Could not reach the homeserver.*refused/);
+      assert.equal((await b.client.request('get_state', {})).is_logged_in, false);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('discovers the homeserver from a user ID and lists login flows', async () => {
+    const b = await startBackend(tempRoot());
+    try {
+      const wk = await b.client.request('discover_homeserver', { user_id: aliceUser.userId });
+      assert.match(wk['m.homeserver'].base_url, /^http:\/\/localhost:\d+$/);
+      const flows = await b.client.request('get_login_flows', { homeserver_url: hs.baseUrl });
+      assert.ok(flows.flows.some((f) => f.type === 'm.login.password'));
+    } finally {
+      await b.stop();
+    }
+  });
+
+  describe('a logged-in session', () => {
+    const root = tempRoot();
+    let b: Awaited<ReturnType<typeof startBackend>>;
+    let deviceId: string;
+
+    before(async () => {
+      b = await startBackend(root);
+      assert.equal(await b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' }), true);
+      await b.client.waitForEvent('init_complete', () => true, 30_000, false);
+      const st = await b.client.request('get_state', {});
+      deviceId = st.device_id!;
+    });
+    after(async () => { await b?.stop(); });
+
+    it('syncs rooms and messages into the database and reports them', async () => {
+      const st = await b.client.request('get_state', {});
+      assert.equal(st.is_logged_in, true);
+      assert.equal(st.user_id, aliceUser.userId);
+      const d = await b.client.waitForEvent('sync_complete', (x) => !!x.rooms?.[general]?.meta);
+      assert.equal(d.rooms![general].meta!.name, 'General');
+      assert.ok(syncedEvents(b.client, general).has((await bob.messages(general, { limit: 1 })).chunk[0].event_id));
+      // Live: a message Bob sends now arrives in a later diff.
+      await bob.sendText(general, 'live from bob');
+      const live = await b.client.waitForEvent('sync_complete', hasMessage(general, 'live from bob'));
+      const ev = live.rooms![general].events!.find((e) => e.content.body === 'live from bob')!;
+      assert.ok(live.rooms![general].timeline!.some((t) => t.event_rowid === ev.rowid));
+      assert.equal(live.rooms![general].meta!.preview_event_rowid, ev.rowid);
+      assert.equal(ev.sender, bob.userId);
+    });
+
+    it('sends with a local echo, then send_complete, and the other user receives it', async () => {
+      const echo = await b.client.request('send_message', { room_id: general, text: 'hello **bob**' });
+      assert.equal(echo.send_error, 'not sent');
+      assert.match(echo.event_id, /^~/);
+      assert.equal(echo.timeline_rowid, 0);
+      assert.equal(echo.content.formatted_body, 'hello <strong>bob</strong>');
+      const done = await b.client.waitForEvent('send_complete', (c) => c.event.rowid === echo.rowid);
+      assert.equal(done.error, null);
+      assert.match(done.event.event_id, /^\$/);
+      const got = await bob.waitForMessage(general, (e) => e.event_id === done.event.event_id);
+      assert.equal(got.content.body, 'hello **bob**');
+      // The remote echo lands on the same row and is placed in the timeline.
+      const synced = await b.client.waitForEvent('sync_complete',
+        (x) => !!x.rooms?.[general]?.timeline?.some((t) => t.event_rowid === echo.rowid));
+      assert.ok(synced);
+      // send_event with synchronous returns the final event.
+      const direct = await b.client.request('send_event', { room_id: general, type: 'm.room.message',
+        content: { msgtype: 'm.notice', body: 'notice' }, synchronous: true });
+      assert.match(direct.event_id, /^\$/);
+      await assert.rejects(b.client.request('send_message', { room_id: '!nope:localhost', text: 'x' }), /Unknown room/);
+    });
+
+    it('paginates 200 older messages in order, without duplicates or gaps', async () => {
+      const room = await bob.createRoom({ name: 'History', invite: [aliceUser.userId] });
+      await alice.join(room);
+      for (let i = 0; i < 200; i++) await bob.sendText(room, `m${i}`);
+      await b.client.waitForEvent('sync_complete', hasMessage(room, 'm199'), 60_000);
+      const bodies: string[] = [];
+      let lowest: number | undefined;
+      let fromServer = false;
+      for (let guard = 0; guard < 50; guard++) {
+        const page = await b.client.request('paginate', { room_id: room, max_timeline_id: lowest, limit: 30 });
+        for (let i = 1; i < page.events.length; i++) assert.ok(page.events[i].timeline_rowid < page.events[i - 1].timeline_rowid, 'newest first');
+        for (const e of page.events) if (e.type === 'm.room.message') bodies.unshift(String(e.content.body));
+        if (page.events.length) lowest = page.events[page.events.length - 1].timeline_rowid;
+        fromServer ||= page.from_server;
+        if (!page.has_more) break;
+      }
+      assert.ok(fromServer, 'older history came from the server');
+      assert.deepEqual(bodies, Array.from({ length: 200 }, (_, i) => `m${i}`));
+      // A second pass is served from the database alone.
+      const again = await b.client.request('paginate', { room_id: room, limit: 1000 });
+      assert.equal(again.from_server, false);
+      assert.equal(again.events.filter((e) => e.type === 'm.room.message').length, 200);
+    });
+
+    it('returns room state with members for display names', async () => {
+      const state = await b.client.request('get_room_state', { room_id: general, fetch_members: true, include_members: true });
+      const bobMember = state.find((e) => e.type === 'm.room.member' && e.state_key === bob.userId);
+      assert.equal(bobMember?.content.displayname, 'Bob');
+      assert.ok(state.some((e) => e.type === 'm.room.name' && e.content.name === 'General'));
+    });
+
+    it('marks a room read and clears its unread count', async () => {
+      await bob.sendText(general, 'unread one');
+      const d = await b.client.waitForEvent('sync_complete', (x) => (x.rooms?.[general]?.meta?.unread_notifications ?? 0) > 0);
+      const last = d.rooms![general].events!.at(-1)!;
+      assert.equal(await b.client.request('mark_read', { room_id: general, event_id: last.event_id, receipt_type: 'm.read' }), true);
+      await b.client.waitForEvent('sync_complete', (x) => x.rooms?.[general]?.meta?.unread_notifications === 0, 10_000, false);
+    });
+
+    it('keeps the access token out of SQLite, and resumes after a restart without logging in', async () => {
+      await b.stop();
+      for (const f of ['lattice.db', 'lattice.db-wal']) {
+        let bytes = '';
+        try { bytes = readFileSync(path.join(root, 'data', f), 'latin1'); } catch { continue; }
+        assert.ok(!/syt_[A-Za-z0-9_]+/.test(bytes), `${f} must not contain an access token`);
+      }
+      b = await startBackend(root);
+      const st = await b.client.waitForEvent('client_state');
+      assert.equal(st.is_logged_in, true);
+      assert.equal(st.device_id, deviceId);
+      const first = await b.client.waitForEvent('sync_complete');
+      assert.equal(first.clear_state, true);
+      assert.equal(first.rooms![general].meta!.name, 'General', 'room list comes from the database at once');
+      await b.client.waitForEvent('init_complete');
+      await bob.sendText(general, 'after restart');
+      await b.client.waitForEvent('sync_complete', hasMessage(general, 'after restart'));
+    });
+
+    it('logs out: the device is gone on the server and local data is deleted', async () => {
+      assert.equal(await b.client.request('logout', {}), true);
+      const st = await b.client.waitForEvent('client_state', (s) => !s.is_logged_in, 10_000, false);
+      assert.equal(st.user_id, undefined);
+      const devices = (await alice.request('GET', '/_matrix/client/v3/devices')).devices as { device_id: string }[];
+      assert.ok(!devices.some((d) => d.device_id === deviceId));
+      await b.stop();
+      b = await startBackend(root);
+      assert.equal((await b.client.waitForEvent('client_state')).is_logged_in, false);
+      const first = await b.client.waitForEvent('sync_complete');
+      assert.deepEqual(Object.keys(first.rooms ?? {}), []);
+    });
+  });
+
+  describe('through a proxy', () => {
+    let proxy: TestProxy;
+    let b: Awaited<ReturnType<typeof startBackend>>;
+    before(async () => {
+      proxy = await startProxy(hs.baseUrl);
+      b = await startBackend(tempRoot());
+      await b.client.request('login', { homeserver_url: proxy.url, username: 'alice', password: 'alice-password' });
+      await b.client.waitForEvent('init_complete', () => true, 30_000, false);
+    });
+    after(async () => { await b?.stop(); await proxy?.close(); });
+
+    it('cancels a slow paginate from the server', async () => {
+      const room = await bob.createRoom({ name: 'Slow', invite: [aliceUser.userId] });
+      await alice.join(room);
+      for (let i = 0; i < 60; i++) await bob.sendText(room, `s${i}`);
+      await b.client.waitForEvent('sync_complete', hasMessage(room, 's59'), 30_000);
+      const local = await b.client.request('paginate', { room_id: room, limit: 1000 });
+      assert.equal(local.from_server, false);
+      const lowest = local.events.at(-1)!.timeline_rowid;
+      proxy.delay(/\/messages/, 20_000);
+      const id = b.client.allocateId();
+      const started = Date.now();
+      const slow = b.client.requestWithId(id, 'paginate', { room_id: room, max_timeline_id: lowest, limit: 20 });
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(await b.client.request('cancel', { request_id: id, reason: 'user scrolled away' }), true);
+      await assert.rejects(slow, /cancelled: user scrolled away/);
+      assert.ok(Date.now() - started < 10_000, 'the cancelled request ended before the server answered');
+      assert.equal(await b.client.request('cancel', { request_id: 99_999 }), false);
+      proxy.clearDelays();
+      const page = await b.client.request('paginate', { room_id: room, max_timeline_id: lowest, limit: 20 });
+      assert.equal(page.from_server, true);
+    });
+  });
+});
+
+describe('backend against a rate-limited Synapse', () => {
+  let hs: SynapseServer;
+  let proxy: TestProxy;
+  before(async () => {
+    hs = await startSynapse({ rcLimits: true });
+    proxy = await startProxy(hs.baseUrl);
+  });
+  after(async () => { await proxy?.close(); await hs?.stop(); });
+
+  it('retries after 429 with retry_after_ms and delivers every message once, in order', async () => {
+    const carol = await hs.registerUser('carol', 'carol-password');
+    const dave = new MatrixPeer(hs.baseUrl, await hs.registerUser('dave', 'dave-password'));
+    await hs.disableRateLimits(dave.userId);
+    const room = await dave.createRoom({ name: 'Busy', invite: [carol.userId] });
+    await new MatrixPeer(hs.baseUrl, carol).join(room);
+    const b = await startBackend(tempRoot());
+    try {
+      await b.client.request('login', { homeserver_url: proxy.url, username: 'carol', password: 'carol-password' });
+      await b.client.waitForEvent('init_complete', () => true, 30_000, false);
+      const echoes = [];
+      for (let i = 0; i < 6; i++) echoes.push(await b.client.request('send_message', { room_id: room, text: `burst ${i}` }));
+      const results = await Promise.all(echoes.map((e) => b.client.waitForEvent('send_complete', (c) => c.event.rowid === e.rowid, 60_000)));
+      for (const r of results) assert.equal(r.error, null);
+      assert.ok(proxy.log.some((l) => l.status === 429 && l.path.includes('/send/')), 'the server did rate-limit us');
+      const seen = (await dave.messages(room, { limit: 50 })).chunk.filter((e) => String(e.content.body).startsWith('burst ')).map((e) => e.content.body);
+      assert.deepEqual(seen.reverse(), Array.from({ length: 6 }, (_, i) => `burst ${i}`));
+    } finally {
+      await b.stop();
+    }
+  });
+});
