@@ -1,0 +1,200 @@
+/**
+ * The compiled preload, run in real Chromium. Electron cannot launch here, so the page plays Electron's part:
+ * a stand-in `require('electron')` whose contextBridge puts the API on window (frozen, as the real bridge hands
+ * the page an immutable copy) and whose ipcRenderer records sends and lets the test emit messages. The preload
+ * is built with the same function `npm run build` uses and injected in a CommonJS wrapper, as Electron's sandboxed
+ * preload loader does.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+type BuildModule = { buildPreload(outfile: string): Promise<void> };
+
+// Installed into the page before the preload runs. Plain JavaScript: it is serialized into the page.
+function installFakeElectron(): void {
+  type Handler = (event: unknown, ...args: unknown[]) => void;
+  const handlers = new Map<string, Handler[]>();
+  const sent: unknown[][] = [];
+  const required: string[] = [];
+  const deepFreeze = (o: object): object => {
+    for (const v of Object.values(o)) if (typeof v === 'object' && v !== null) deepFreeze(v);
+    return Object.freeze(o);
+  };
+  const electron = {
+    contextBridge: {
+      exposeInMainWorld(key: string, api: object) {
+        (window as unknown as Record<string, unknown>)[key] = deepFreeze(api);
+      },
+    },
+    ipcRenderer: {
+      send(channel: string, ...args: unknown[]) { sent.push([channel, ...args]); },
+      on(channel: string, h: Handler) { handlers.set(channel, [...(handlers.get(channel) ?? []), h]); },
+      removeListener(channel: string, h: Handler) {
+        const list = handlers.get(channel) ?? [];
+        const i = list.indexOf(h);
+        if (i >= 0) list.splice(i, 1);
+      },
+    },
+  };
+  const fake = {
+    sent,
+    required,
+    handlerCount: (channel: string) => handlers.get(channel)?.length ?? 0,
+    emit(channel: string, ...args: unknown[]) {
+      // Like Electron: the first argument is an IpcRendererEvent that carries `sender` (raw IPC access).
+      const event = { sender: electron.ipcRenderer, senderId: 0, ports: [] };
+      for (const h of [...(handlers.get(channel) ?? [])]) h(event, ...args);
+    },
+    require(name: string) {
+      required.push(name);
+      if (name !== 'electron') throw new Error(`a sandboxed preload cannot require ${name}`);
+      return electron;
+    },
+  };
+  (window as unknown as { __fake: typeof fake }).__fake = fake;
+}
+
+interface FakeHandle {
+  sent: unknown[][];
+  required: string[];
+  handlerCount(channel: string): number;
+  emit(channel: string, ...args: unknown[]): void;
+}
+declare global {
+  interface Window { __fake: FakeHandle }
+}
+
+describe('preload in Chromium', () => {
+  let dir: string;
+  let preloadSource: string;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'lattice-preload-'));
+    const outfile = path.join(dir, 'preload.cjs');
+    const buildScript = new URL('../../scripts/build.mjs', import.meta.url).href;
+    const { buildPreload } = (await import(buildScript)) as BuildModule;
+    await buildPreload(outfile);
+    preloadSource = await readFile(outfile, 'utf8');
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  async function freshPage(): Promise<Page> {
+    await page?.close();
+    page = await browser.newPage();
+    await page.setContent('<!doctype html><title>preload test</title>');
+    await page.evaluate(installFakeElectron);
+    await page.addScriptTag({
+      content: `(function (require, module, exports) {\n${preloadSource}\n})(window.__fake.require, { exports: {} }, {});`,
+    });
+    return page;
+  }
+
+  it('is one CommonJS file that requires only electron', async () => {
+    assert.doesNotMatch(preloadSource, /^\s*(import|export)\s/m);
+    const requires = [...preloadSource.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(requires)], ['electron']);
+    const p = await freshPage();
+    assert.deepEqual(await p.evaluate(() => window.__fake.required), ['electron']);
+  });
+
+  it('exposes exactly send and onMessage', async () => {
+    const p = await freshPage();
+    const shape = await p.evaluate(() => ({
+      keys: Object.keys(window.lattice!),
+      names: Object.getOwnPropertyNames(window.lattice!),
+      types: Object.values(window.lattice!).map((v) => typeof v),
+      frozen: Object.isFrozen(window.lattice),
+      ipcOnWindow: 'ipcRenderer' in window || 'require' in window,
+    }));
+    assert.deepEqual(shape.keys, ['send', 'onMessage']);
+    assert.deepEqual(shape.names, ['send', 'onMessage']);
+    assert.deepEqual(shape.types, ['function', 'function']);
+    assert.equal(shape.frozen, true);
+    assert.equal(shape.ipcOnWindow, false);
+  });
+
+  it('sends an envelope on lattice:rpc unchanged, after one lattice:open', async () => {
+    const p = await freshPage();
+    const env = { command: 'send_message', request_id: 42, data: { room_id: '!r:x', text: 'héllo 🌍', mentions: { user_ids: [] }, n: null } };
+    const result = await p.evaluate((e) => {
+      window.lattice!.send(e);
+      window.lattice!.send({ command: 'ping', request_id: 43 });
+      const rpc = window.__fake.sent.filter((s) => s[0] === 'lattice:rpc');
+      return { sent: window.__fake.sent, sameObject: rpc[0][1] === e, argCount: rpc[0].length };
+    }, env);
+    assert.deepEqual(result.sent, [['lattice:open'], ['lattice:rpc', env], ['lattice:rpc', { command: 'ping', request_id: 43 }]]);
+    assert.equal(result.sameObject, true);
+    assert.equal(result.argCount, 2);
+  });
+
+  it('delivers a message to the listener unchanged and without the event object', async () => {
+    const p = await freshPage();
+    const env = { command: 'sync_complete', request_id: -5, data: { rooms: { '!r:x': { meta: { name: 'Room' } } } } };
+    const got = await p.evaluate((e) => {
+      const calls: unknown[][] = [];
+      window.lattice!.onMessage((...args: unknown[]) => { calls.push(args); });
+      window.__fake.emit('lattice:rpc', e);
+      return { calls, same: calls[0]?.[0] === e, opened: window.__fake.sent };
+    }, env);
+    assert.equal(got.calls.length, 1);
+    assert.equal(got.calls[0].length, 1, 'the listener gets the envelope only');
+    assert.deepEqual(got.calls[0][0], env);
+    assert.equal(got.same, true);
+    assert.deepEqual(got.opened, [['lattice:open']], 'listening opens the connection once');
+  });
+
+  it('unsubscribing stops exactly that listener', async () => {
+    const p = await freshPage();
+    const r = await p.evaluate(() => {
+      const a: unknown[] = [];
+      const b: unknown[] = [];
+      const offA = window.lattice!.onMessage((env) => { a.push(env); });
+      window.lattice!.onMessage((env) => { b.push(env); });
+      window.__fake.emit('lattice:rpc', { command: 'typing', request_id: -1 });
+      offA();
+      offA();
+      const handlersAfter = window.__fake.handlerCount('lattice:rpc');
+      window.__fake.emit('lattice:rpc', { command: 'typing', request_id: -2 });
+      const opens = window.__fake.sent.filter((s) => s[0] === 'lattice:open').length;
+      return { a: a.length, b: b.length, handlersAfter, opens };
+    });
+    assert.deepEqual(r, { a: 1, b: 2, handlersAfter: 1, opens: 1 });
+  });
+
+  it('drops sends that are not an object with a string command', async () => {
+    const p = await freshPage();
+    const sent = await p.evaluate(() => {
+      const send = window.lattice!.send as (v: unknown) => void;
+      for (const v of [null, undefined, 'ping', 42, true, [], ['ping'], {}, { command: 5 }, { command: null }, () => 1]) send(v);
+      return window.__fake.sent;
+    });
+    assert.deepEqual(sent, []);
+  });
+
+  it('refuses a listener that is not a function', async () => {
+    const p = await freshPage();
+    const err = await p.evaluate(() => {
+      try {
+        (window.lattice!.onMessage as (v: unknown) => unknown)('nope');
+        return null;
+      } catch (e) {
+        return e instanceof TypeError ? 'TypeError' : String(e);
+      }
+    });
+    assert.equal(err, 'TypeError');
+  });
+});
