@@ -217,7 +217,8 @@ export class Store {
         events,
         timeline,
         pending: prunePending(room.pending, timeline, room.timeline),
-        history: { hasMore: resp.has_more, loading: false, error: null },
+        // An empty page with has_more would ask for the same page forever: the cursor did not move.
+        history: { hasMore: resp.has_more && fetched.length > 0, loading: false, error: null },
       };
     });
   }

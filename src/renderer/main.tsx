@@ -1,0 +1,21 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { SessionContext } from './api/hooks.ts';
+import { createTransport, Session } from './api/session.ts';
+import { RequestIds } from './api/transport.ts';
+import { App } from './ui/App.tsx';
+import './ui/theme.css';
+
+const ids = new RequestIds();
+const session = new Session(createTransport(ids), ids);
+session.start();
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <SessionContext.Provider value={session}>
+      <App />
+    </SessionContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useClientState, useConnection, useOwnUserId, useRoom, useSession } from '../api/hooks.ts';
+import { localpart, roomDisplayName } from '../api/store.ts';
+import { Avatar } from './common/Avatar.tsx';
+import { LoginScreen } from './login/LoginScreen.tsx';
+import { RoomView } from './room/RoomView.tsx';
+import { RoomList } from './roomlist/RoomList.tsx';
+import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
+import { roomIdFromHash, hashForRoom } from './route.ts';
+import './app.css';
+
+export function App() {
+  const clientState = useClientState();
+  const connection = useConnection();
+
+  if (!clientState) {
+    return (
+      <div className="splash" data-testid="splash">
+        <span className="splash-logo" aria-hidden="true" />
+        {connection.state === 'connecting' || connection.state === 'open' ? (
+          <p className="splash-text" role="status"><span className="spinner" aria-hidden="true" /> Connecting to Lattice…</p>
+        ) : (
+          <div className="splash-banner"><ConnectionBanner status={connection} /></div>
+        )}
+      </div>
+    );
+  }
+
+  if (!clientState.is_logged_in) {
+    return (
+      <div className="app-shell">
+        <StatusBanners />
+        <LoginScreen />
+      </div>
+    );
+  }
+  return <MainLayout />;
+}
+
+function useSelectedRoom(): [string | null, (roomId: string) => void] {
+  const [selected, setSelected] = useState<string | null>(() => roomIdFromHash(location.hash));
+  useEffect(() => {
+    const onHash = (): void => setSelected(roomIdFromHash(location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const select = useCallback((roomId: string) => {
+    setSelected(roomId);
+    // replaceState: room switches should not fill the back/forward history of a desktop app.
+    history.replaceState(null, '', hashForRoom(roomId));
+  }, []);
+  return [selected, select];
+}
+
+function MainLayout() {
+  const [selected, select] = useSelectedRoom();
+  const room = useRoom(selected);
+  useEffect(() => {
+    document.title = room ? `${roomDisplayName(room)} · Lattice` : 'Lattice';
+  }, [room]);
+
+  return (
+    <div className="app-shell">
+      <StatusBanners />
+      <div className="layout">
+        <aside className="sidebar">
+          <SidebarHeader />
+          <RoomList selectedRoomId={selected} onSelect={select} />
+        </aside>
+        <main className="main-pane">
+          {selected ? (
+            <RoomView key={selected} roomId={selected} />
+          ) : (
+            <div className="empty-state" data-testid="empty-state">
+              <span className="empty-state-art" aria-hidden="true" />
+              <h2>Select a room</h2>
+              <p>Pick a conversation from the list to start reading.</p>
+            </div>
+          )}
+        </main>
+      </div>
+    </div>
+  );
+}
+
+function SidebarHeader() {
+  const session = useSession();
+  const userId = useOwnUserId() ?? '';
+  const connected = useConnection().state === 'open';
+  const [busy, setBusy] = useState(false);
+
+  async function signOut(): Promise<void> {
+    if (!window.confirm('Sign out? This removes this device and all of its local data, including encryption keys that are not backed up.')) return;
+    setBusy(true);
+    try {
+      await session.logout();
+    } catch (err) {
+      window.alert(`Could not sign out: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="sidebar-header">
+      <Avatar id={userId} name={localpart(userId)} size={32} />
+      <div className="sidebar-user">
+        <span className="sidebar-user-name">{localpart(userId)}</span>
+        <span className="sidebar-user-id" title={userId}>{userId}</span>
+      </div>
+      <button type="button" className="icon-button" onClick={() => void signOut()} disabled={busy || !connected} title="Sign out" aria-label="Sign out">
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l5-5-5-5M15 12H4" />
+        </svg>
+      </button>
+    </div>
+  );
+}

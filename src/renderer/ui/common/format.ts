@@ -1,0 +1,73 @@
+/** Small display helpers shared by the room list and the timeline. Pure, so they are unit-tested under Node. */
+
+const AVATAR_COLORS = ['#5b5bd6', '#0b8a6f', '#c2410c', '#be185d', '#0369a1', '#7c3aed', '#a16207', '#15803d'] as const;
+
+/** The same id always gets the same color, so a room is recognizable at a glance across sessions. */
+export function colorFor(id: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return AVATAR_COLORS[h % AVATAR_COLORS.length];
+}
+
+/** One or two letters for an avatar: "Design Team" → "DT", "#general:x" → "G", "@bob:x" → "B". */
+export function initialsOf(name: string): string {
+  const cleaned = name.replace(/^[#@!+]/, '').replace(/:.*$/, '').trim();
+  const words = cleaned.split(/[\s_\-.]+/u).filter(Boolean);
+  const first = (w: string | undefined): string => (w ? ([...w][0] ?? '') : '');
+  const letters = words.length >= 2 ? first(words[0]) + first(words[1]) : first(words[0]);
+  return letters.toLocaleUpperCase() || '?';
+}
+
+function sameDay(a: Date, b: Date): boolean {
+  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+}
+
+/** Local calendar day, for grouping and separators. */
+export function dayKey(ts: number): string {
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}
+
+export function formatClock(ts: number, locale?: string): string {
+  return new Date(ts).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** Room list: time today, weekday this week, else a short date. */
+export function formatListTime(ts: number, now = Date.now(), locale?: string): string {
+  if (!ts) return '';
+  const d = new Date(ts);
+  const n = new Date(now);
+  if (sameDay(d, n)) return formatClock(ts, locale);
+  const days = (startOfDay(n) - startOfDay(d)) / 86_400_000;
+  if (days === 1) return 'Yesterday';
+  if (days > 1 && days < 7) return d.toLocaleDateString(locale, { weekday: 'short' });
+  if (d.getFullYear() === n.getFullYear()) return d.toLocaleDateString(locale, { month: 'short', day: 'numeric' });
+  return d.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+export function formatDaySeparator(ts: number, now = Date.now(), locale?: string): string {
+  const d = new Date(ts);
+  const n = new Date(now);
+  const days = Math.round((startOfDay(n) - startOfDay(d)) / 86_400_000);
+  if (days === 0) return 'Today';
+  if (days === 1) return 'Yesterday';
+  return d.toLocaleDateString(locale, {
+    weekday: 'long', month: 'long', day: 'numeric', ...(d.getFullYear() === n.getFullYear() ? {} : { year: 'numeric' }),
+  });
+}
+
+export function formatFullTime(ts: number, locale?: string): string {
+  return new Date(ts).toLocaleString(locale, { dateStyle: 'full', timeStyle: 'short' });
+}
+
+function startOfDay(d: Date): number {
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate()).getTime();
+}
+
+/** Badge text: large counts are noise. */
+export function formatCount(n: number): string {
+  return n > 99 ? '99+' : String(n);
+}

@@ -1,0 +1,186 @@
+import { useId, useRef, useState, type FormEvent } from 'react';
+import { useClientState, useSession } from '../../api/hooks.ts';
+import { messageOf } from '../../api/session.ts';
+import {
+  describeDiscoveryError, describeLoginError, normalizeHomeserverUrl, serverNameOf, type LoginErrorText,
+} from './login-logic.ts';
+import './login.css';
+
+export function LoginScreen() {
+  const session = useSession();
+  const clientState = useClientState();
+  const ids = useId();
+  const [userId, setUserId] = useState('');
+  const [homeserver, setHomeserver] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [discovering, setDiscovering] = useState(false);
+  const [hint, setHint] = useState<string | null>(null);
+  const [error, setError] = useState<LoginErrorText | null>(null);
+  // Discovery may fill the field only while the user has not typed their own URL into it.
+  const homeserverFromDiscovery = useRef(true);
+  const discoveryFor = useRef<string | null>(null);
+
+  async function discover(id: string): Promise<string | null> {
+    const server = serverNameOf(id);
+    if (!server) return null;
+    discoveryFor.current = id;
+    setDiscovering(true);
+    setHint(null);
+    try {
+      const wk = await session.discoverHomeserver(id.trim());
+      const url = wk['m.homeserver']?.base_url;
+      if (!url) throw new Error('no m.homeserver in the well-known answer');
+      if (discoveryFor.current === id && homeserverFromDiscovery.current) setHomeserver(url);
+      return url;
+    } catch {
+      if (discoveryFor.current === id) setHint(describeDiscoveryError(server));
+      return null;
+    } finally {
+      if (discoveryFor.current === id) setDiscovering(false);
+    }
+  }
+
+  function onUserIdBlur(): void {
+    if (homeserverFromDiscovery.current || homeserver.trim() === '') {
+      homeserverFromDiscovery.current = true;
+      void discover(userId);
+    }
+  }
+
+  async function onSubmit(ev: FormEvent): Promise<void> {
+    ev.preventDefault();
+    if (busy) return;
+    setError(null);
+    const id = userId.trim();
+    if (!id) {
+      setError({ summary: 'Enter your user ID, like @you:example.org.', detail: '' });
+      return;
+    }
+    if (!password) {
+      setError({ summary: 'Enter your password.', detail: '' });
+      return;
+    }
+    setBusy(true);
+    let hs = homeserver.trim();
+    try {
+      if (!hs) {
+        const found = serverNameOf(id) ? await discover(id) : null;
+        if (!found) {
+          setError({
+            summary: serverNameOf(id)
+              ? describeDiscoveryError(serverNameOf(id)!)
+              : 'Enter your homeserver URL, or a full user ID like @you:example.org.',
+            detail: '',
+          });
+          return;
+        }
+        hs = found;
+      }
+      const url = normalizeHomeserverUrl(hs);
+      if (!url) {
+        setError({ summary: 'That homeserver URL is not valid. It should look like https://matrix.example.org.', detail: '' });
+        return;
+      }
+      await session.login(url, id, password);
+      // The backend's client_state now switches the app to the main layout.
+      setPassword('');
+    } catch (err) {
+      setError(describeLoginError(messageOf(err), displayUrl(hs)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const storageError = clientState?.secret_storage_error;
+
+  return (
+    <div className="login-page">
+      <form className="login-card" onSubmit={(e) => void onSubmit(e)} aria-labelledby={`${ids}-title`} noValidate>
+        <div className="login-brand" aria-hidden="true">
+          <span className="login-logo" />
+        </div>
+        <h1 id={`${ids}-title`} className="login-title">Sign in to Lattice</h1>
+        <p className="login-subtitle">Use your Matrix account.</p>
+
+        {storageError && (
+          <div className="login-error" role="alert" data-testid="secret-storage-error">
+            <strong>Lattice can't store your login securely.</strong> {storageError}
+          </div>
+        )}
+
+        <label className="field" htmlFor={`${ids}-user`}>
+          <span className="field-label">User ID</span>
+          <input
+            id={`${ids}-user`}
+            data-testid="login-userid"
+            type="text"
+            inputMode="email"
+            autoComplete="username"
+            autoCapitalize="off"
+            spellCheck={false}
+            placeholder="@you:example.org"
+            value={userId}
+            disabled={busy}
+            autoFocus
+            onChange={(e) => setUserId(e.target.value)}
+            onBlur={onUserIdBlur}
+          />
+        </label>
+
+        <label className="field" htmlFor={`${ids}-hs`}>
+          <span className="field-label">
+            Homeserver
+            {discovering && <span className="field-busy" role="status"> · looking it up…</span>}
+          </span>
+          <input
+            id={`${ids}-hs`}
+            data-testid="login-homeserver"
+            type="url"
+            autoComplete="url"
+            autoCapitalize="off"
+            spellCheck={false}
+            placeholder="https://matrix.example.org"
+            value={homeserver}
+            disabled={busy}
+            onChange={(e) => {
+              homeserverFromDiscovery.current = e.target.value === '';
+              setHomeserver(e.target.value);
+              setHint(null);
+            }}
+            aria-describedby={hint ? `${ids}-hs-hint` : undefined}
+          />
+          {hint && <span id={`${ids}-hs-hint`} className="field-hint" data-testid="login-homeserver-hint">{hint}</span>}
+        </label>
+
+        <label className="field" htmlFor={`${ids}-pw`}>
+          <span className="field-label">Password</span>
+          <input
+            id={`${ids}-pw`}
+            data-testid="login-password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            disabled={busy}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+
+        {error && (
+          <div className="login-error" role="alert" data-testid="login-error">
+            <span>{error.summary}</span>
+            {error.detail && error.detail !== error.summary && <span className="login-error-detail">{error.detail}</span>}
+          </div>
+        )}
+
+        <button className="button-primary login-submit" type="submit" data-testid="login-submit" disabled={busy} aria-busy={busy}>
+          {busy ? <><span className="spinner" aria-hidden="true" /> Signing in…</> : 'Sign in'}
+        </button>
+      </form>
+    </div>
+  );
+}
+
+function displayUrl(input: string): string {
+  return normalizeHomeserverUrl(input) ?? (input.trim() || 'the homeserver');
+}

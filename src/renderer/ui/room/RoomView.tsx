@@ -1,0 +1,73 @@
+import { useEffect } from 'react';
+import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
+import { displayNameOf, roomDisplayName, type RoomData } from '../../api/store.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { Composer } from './Composer.tsx';
+import { Timeline } from './Timeline.tsx';
+import './room.css';
+
+export function RoomView({ roomId }: { roomId: string }) {
+  const session = useSession();
+  const room = useRoom(roomId);
+  const connected = useConnection().state === 'open';
+  const stateLoaded = room?.stateLoaded ?? false;
+
+  useEffect(() => {
+    if (connected && room && !stateLoaded) void session.loadRoomState(roomId);
+  }, [connected, roomId, stateLoaded, session, room !== undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (!room?.meta) {
+    return (
+      <section className="room room-missing">
+        <p>This room is no longer in your room list.</p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="room" aria-label={roomDisplayName(room)}>
+      <RoomHeader room={room} />
+      <Timeline roomId={roomId} />
+      <TypingLine room={room} />
+      <Composer roomId={roomId} roomName={roomDisplayName(room)} />
+    </section>
+  );
+}
+
+function RoomHeader({ room }: { room: RoomData }) {
+  const meta = room.meta!;
+  const name = roomDisplayName(room);
+  const members = meta.lazy_load_summary?.joined_member_count;
+  return (
+    <header className="room-header" data-testid="room-header">
+      <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
+      <div className="room-header-text">
+        <h2 className="room-header-name">
+          {name}
+          {meta.encryption_event && <span className="room-header-e2ee" title="End-to-end encrypted" aria-label="End-to-end encrypted">🔒</span>}
+        </h2>
+        {meta.topic ? (
+          <p className="room-header-topic" title={meta.topic}>{meta.topic}</p>
+        ) : meta.canonical_alias && meta.canonical_alias !== name ? (
+          <p className="room-header-topic">{meta.canonical_alias}</p>
+        ) : null}
+      </div>
+      {members !== undefined && (
+        <span className="room-header-members" title={`${members} joined members`}>
+          {members} {members === 1 ? 'member' : 'members'}
+        </span>
+      )}
+    </header>
+  );
+}
+
+function TypingLine({ room }: { room: RoomData }) {
+  const names = useMemberNames(room.id);
+  const own = useOwnUserId();
+  const others = room.typing.filter((u) => u !== own).map((u) => displayNameOf(names, u));
+  let text = '';
+  if (others.length === 1) text = `${others[0]} is typing…`;
+  else if (others.length === 2) text = `${others[0]} and ${others[1]} are typing…`;
+  else if (others.length > 2) text = `${others[0]} and ${others.length - 1} others are typing…`;
+  return <div className="room-typing" aria-live="polite">{text}</div>;
+}

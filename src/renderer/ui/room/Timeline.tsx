@@ -1,0 +1,252 @@
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { useMemberNames, useOwnUserId, useRoom, useSession, useTimeline } from '../../api/hooks.ts';
+import { displayNameOf, hasUnread } from '../../api/store.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
+import type { EventView } from './event-view.ts';
+import { buildRows, type TimelineRow } from './timeline-model.ts';
+import type { TimelineItem } from '../../api/store.ts';
+
+/** Start loading history this far before the top, so it is usually there before the user arrives. */
+const LOAD_MARGIN_PX = 800;
+/** Within this of the bottom counts as "at the bottom". */
+const BOTTOM_SLACK_PX = 48;
+
+export function Timeline({ roomId }: { roomId: string }) {
+  const session = useSession();
+  const room = useRoom(roomId)!;
+  const items = useTimeline(roomId);
+  const names = useMemberNames(roomId);
+  const ownUserId = useOwnUserId();
+  const rows = useMemo(() => buildRows(items, room.events), [items, room.events]);
+
+  const scroller = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  /** The first row and where it was after the last render: how we tell a prepend and undo its jump. */
+  const anchor = useRef<{ key: string; top: number } | null>(null);
+  const { hasMore, loading, error } = room.history;
+  const unread = hasUnread(room);
+
+  const maybeLoadHistory = useCallback(() => {
+    const el = scroller.current;
+    if (!el || !hasMore || loading || error) return;
+    if (el.scrollTop < LOAD_MARGIN_PX) void session.loadHistory(roomId);
+  }, [hasMore, loading, error, roomId, session]);
+
+  const maybeMarkRead = useCallback(() => {
+    if (unread && atBottom.current && document.visibilityState === 'visible') void session.markRead(roomId);
+  }, [unread, roomId, session]);
+
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const first = rows[0]?.key;
+    const prev = anchor.current;
+    if (atBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    } else if (prev && first !== prev.key) {
+      // Rows were added above: move by exactly their height so what the user reads stays put.
+      const old = el.querySelector<HTMLElement>(`[data-row-key="${prev.key}"]`);
+      if (old) el.scrollTop += old.offsetTop - prev.top;
+    }
+    const firstEl = first ? el.querySelector<HTMLElement>(`[data-row-key="${first}"]`) : null;
+    anchor.current = first && firstEl ? { key: first, top: firstEl.offsetTop } : null;
+  }, [rows]);
+
+  // Keep loading until the viewport is filled (or history ends), and mark read when at the bottom.
+  useEffect(() => {
+    maybeLoadHistory();
+    maybeMarkRead();
+  }, [rows, maybeLoadHistory, maybeMarkRead]);
+
+  // Content that grows later (fonts, images) must not push the newest message out of view.
+  useEffect(() => {
+    const el = scroller.current;
+    const inner = content.current;
+    if (!el || !inner || typeof ResizeObserver === 'undefined') return undefined;
+    const ro = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    ro.observe(inner);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const onVisible = (): void => maybeMarkRead();
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+    };
+  }, [maybeMarkRead]);
+
+  function onScroll(): void {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
+    maybeLoadHistory();
+    maybeMarkRead();
+  }
+
+  const nameOf = (userId: string): string => displayNameOf(names, userId);
+
+  return (
+    <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
+      <div className="timeline-content" ref={content}>
+        <div className="timeline-top">
+          {loading ? (
+            <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
+          ) : error ? (
+            <span className="timeline-history-error" role="alert">
+              Couldn't load older messages: {error}{' '}
+              <button type="button" className="link-button" onClick={() => void session.loadHistory(roomId)}>Try again</button>
+            </span>
+          ) : !hasMore ? (
+            <span className="timeline-start">This is the beginning of the room.</span>
+          ) : null}
+        </div>
+        <ol className="timeline-rows">
+          {rows.map((row) => (
+            <li key={row.key} data-row-key={row.key} className="timeline-row-wrap">
+              {row.kind === 'day' ? (
+                <DaySeparator ts={row.ts} />
+              ) : (
+                <EventRow
+                  item={row.item}
+                  view={row.view}
+                  groupStart={row.groupStart}
+                  senderName={nameOf(row.item.event.sender)}
+                  stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
+                  own={row.item.event.sender === ownUserId}
+                />
+              )}
+            </li>
+          ))}
+        </ol>
+      </div>
+    </div>
+  );
+}
+
+const DaySeparator = memo(function DaySeparator({ ts }: { ts: number }) {
+  return (
+    <div className="day-separator" role="separator">
+      <span>{formatDaySeparator(ts)}</span>
+    </div>
+  );
+});
+
+interface EventRowProps {
+  item: TimelineItem;
+  view: EventView;
+  groupStart: boolean;
+  senderName: string;
+  /** Precomputed so the memo compares a string instead of a closure. */
+  stateText: string;
+  own: boolean;
+}
+
+const EventRow = memo(function EventRow({ item, view, groupStart, senderName, stateText, own }: EventRowProps) {
+  const e = item.event;
+  const common = {
+    'data-testid': 'message',
+    'data-event-id': e.event_id,
+    'data-rowid': e.rowid,
+    'data-send-state': item.sendState,
+  };
+  if (view.kind === 'state') {
+    return (
+      <div className="event-state" {...common}>
+        <span>{stateText}</span>
+        <time className="event-state-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
+          {formatClock(e.timestamp)}
+        </time>
+      </div>
+    );
+  }
+
+  const classes = ['message', groupStart ? 'is-group-start' : 'is-continuation', `send-${item.sendState}`];
+  if (own) classes.push('is-own');
+  if (view.kind === 'message' && view.msgtype === 'm.notice') classes.push('is-notice');
+  const time = (
+    <time className="message-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
+      {formatClock(e.timestamp)}
+    </time>
+  );
+  return (
+    <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
+      <div className="message-gutter">
+        {groupStart ? <Avatar id={e.sender} name={senderName} size={36} /> : time}
+      </div>
+      <div className="message-main">
+        {groupStart && (
+          <div className="message-header">
+            <span className="message-sender" title={e.sender}>{senderName}</span>
+            {time}
+          </div>
+        )}
+        <MessageBody view={view} senderName={senderName} />
+        {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions reactions={e.reactions} />}
+        {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
+        {item.sendState === 'failed' && (
+          <div className="message-status message-failed" role="alert" data-testid="send-error">
+            Failed to send: {item.sendError}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+});
+
+function MessageBody({ view, senderName }: { view: EventView; senderName: string }) {
+  if (view.kind === 'deleted') return <div className="message-body message-deleted">Message deleted</div>;
+  if (view.kind === 'encrypted') return <div className="message-body message-deleted">{view.reason}</div>;
+  if (view.kind !== 'message') return null;
+  const edited = view.edited ? <span className="message-edited"> (edited)</span> : null;
+  const emote = view.msgtype === 'm.emote';
+  const prefix = emote ? <span className="message-emote-name">* {senderName} </span> : null;
+  if (view.html !== null) {
+    return (
+      <div className={`message-body${emote ? ' message-emote' : ''}`}>
+        {prefix}
+        {/* sanitized_html is sanitized by the backend at ingest with the spec's allow-list. */}
+        <div className="message-html" dangerouslySetInnerHTML={{ __html: view.html }} />
+        {edited}
+      </div>
+    );
+  }
+  const body = view.body || placeholderFor(view.msgtype);
+  return (
+    <div className={`message-body message-text${emote ? ' message-emote' : ''}`}>
+      {prefix}
+      {body}
+      {edited}
+    </div>
+  );
+}
+
+function placeholderFor(msgtype: string): string {
+  switch (msgtype) {
+    case 'm.image': return '(image)';
+    case 'm.video': return '(video)';
+    case 'm.audio': return '(audio)';
+    case 'm.file': return '(file)';
+    case 'm.sticker': return '(sticker)';
+    default: return '';
+  }
+}
+
+function Reactions({ reactions }: { reactions: Record<string, number> }) {
+  return (
+    <ul className="reactions" aria-label="Reactions">
+      {Object.entries(reactions).filter(([, n]) => n > 0).map(([key, n]) => (
+        <li key={key} className="reaction" title={`${key} ×${n}`}>
+          <span className="reaction-key">{key}</span> <span className="reaction-count">{n}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
