@@ -1,0 +1,108 @@
+/**
+ * electron-builder.yml: parsed with the YAML parser electron-builder itself uses, validated against its own
+ * schema (offline), and checked for the settings that matter for security and desktop integration.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+
+const require = createRequire(import.meta.url);
+const root = new URL('../../', import.meta.url);
+
+interface YamlModule { load(text: string): unknown }
+interface ConfigModule {
+  validateConfiguration(config: unknown, debugLogger: { isEnabled: boolean; add(key: string, value: unknown): void }): Promise<void>;
+}
+
+type Target = string | { target: string };
+interface BuilderConfig {
+  appId?: string;
+  productName?: string;
+  files?: string[];
+  asar?: boolean;
+  asarUnpack?: string[];
+  protocols?: Array<{ name: string; schemes: string[] }>;
+  electronFuses?: Record<string, boolean>;
+  directories?: { buildResources?: string };
+  linux?: { target?: Target[]; icon?: string; desktop?: { entry?: Record<string, string> } };
+  mac?: { target?: Target[]; hardenedRuntime?: boolean; icon?: string };
+  win?: { target?: Target[]; icon?: string };
+}
+
+function loadConfig(): BuilderConfig {
+  // js-yaml is electron-builder's dependency, not ours: resolve it from there so hoisting cannot hide it.
+  const yaml = createRequire(require.resolve('app-builder-lib/package.json'))('js-yaml') as YamlModule;
+  return yaml.load(readFileSync(new URL('electron-builder.yml', root), 'utf8')) as BuilderConfig;
+}
+
+const targets = (list: Target[] | undefined) => (list ?? []).map((t) => (typeof t === 'string' ? t : t.target));
+const quietLogger = { isEnabled: false, add() {} };
+
+describe('electron-builder.yml', () => {
+  it('matches electron-builder’s own schema', async () => {
+    const { validateConfiguration } = require('app-builder-lib/out/util/config/config.js') as ConfigModule;
+    await validateConfiguration(loadConfig(), quietLogger);
+    // And the validation is real: a misspelt fuse is rejected.
+    const bad = { ...loadConfig(), electronFuses: { runAsNod: false } };
+    await assert.rejects(validateConfiguration(bad, quietLogger), /configuration/i);
+  });
+
+  it('identifies the app', () => {
+    const c = loadConfig();
+    assert.equal(c.appId, 'chat.lattice.desktop');
+    assert.equal(c.productName, 'Lattice');
+  });
+
+  it('packages only the built app, in an asar with native modules unpacked', () => {
+    const c = loadConfig();
+    assert.ok(c.files?.includes('dist/**/*'));
+    assert.ok(c.files?.includes('package.json'));
+    assert.ok(!c.files?.some((f) => f.startsWith('src')), 'sources stay out');
+    assert.notEqual(c.asar, false);
+    assert.ok(c.asarUnpack?.includes('**/*.node'));
+  });
+
+  it('sets the security fuses', () => {
+    const f = loadConfig().electronFuses ?? {};
+    assert.equal(f.runAsNode, false);
+    assert.equal(f.enableNodeOptionsEnvironmentVariable, false);
+    assert.equal(f.enableNodeCliInspectArguments, false);
+    assert.equal(f.enableEmbeddedAsarIntegrityValidation, true);
+    assert.equal(f.onlyLoadAppFromAsar, true);
+    assert.equal(f.grantFileProtocolExtraPrivileges, false);
+  });
+
+  it('handles matrix: links', () => {
+    const c = loadConfig();
+    assert.ok(c.protocols?.some((p) => p.schemes.includes('matrix')));
+    const mime = c.linux?.desktop?.entry?.MimeType ?? '';
+    assert.ok(mime.split(';').includes('x-scheme-handler/matrix'), mime);
+    assert.ok(mime.endsWith(';'));
+  });
+
+  it('builds the planned targets per platform', () => {
+    const c = loadConfig();
+    assert.deepEqual(targets(c.linux?.target).sort(), ['AppImage', 'deb', 'rpm', 'tar.gz'].sort());
+    assert.deepEqual(targets(c.mac?.target).sort(), ['dmg', 'zip']);
+    assert.equal(c.mac?.hardenedRuntime, true);
+    assert.deepEqual(targets(c.win?.target), ['nsis']);
+  });
+
+  it('uses the committed 512×512 icon', () => {
+    const c = loadConfig();
+    assert.equal(c.directories?.buildResources, 'assets');
+    for (const icon of [c.linux?.icon, c.mac?.icon, c.win?.icon]) assert.equal(icon, 'assets/icon.png');
+    const png = readFileSync(new URL('assets/icon.png', root));
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.equal(png.toString('latin1', 12, 16), 'IHDR');
+    assert.equal(png.readUInt32BE(16), 512);
+    assert.equal(png.readUInt32BE(20), 512);
+    assert.match(readFileSync(new URL('assets/icon.svg', root), 'utf8'), /<svg[^>]*viewBox="0 0 512 512"/);
+  });
+
+  it('points package.json "main" at the bundle scripts/build.mjs writes', () => {
+    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { main?: string };
+    assert.equal(pkg.main, 'dist/main/main.js');
+  });
+});
