@@ -75,13 +75,15 @@ export function isAllowedNavigation(url: string): boolean {
  * Content-Security-Policy for every page served from the app scheme. Scripts come only from the app's own
  * files; the renderer talks to the backend over IPC, so it needs no network at all (`connect-src 'self'` only
  * covers fetching its own assets). Inline styles are allowed because React and the component code set them.
+ * Images and media may also come from other hosts of the app scheme, where the backend's media will be served
+ * (the renderer's own meta CSP allows the same); the page's meta CSP applies on top of this one.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
+  `img-src 'self' data: blob: ${APP_SCHEME}:`,
+  `media-src 'self' blob: ${APP_SCHEME}:`,
   "font-src 'self' data:",
   "connect-src 'self'",
   "worker-src 'self' blob:",
