@@ -92,8 +92,8 @@ export async function buildAll({ root = ROOT, renderer = true } = {}) {
   // Cleared first so a bundle whose source was removed cannot linger and be loaded.
   await rm(path.join(root, 'dist', 'main'), { recursive: true, force: true });
   await rm(path.join(root, 'dist', 'preload'), { recursive: true, force: true });
-  await buildMain(root);
   await buildPreload(path.join(root, 'dist', 'preload', 'preload.cjs'), root);
+  await buildMain(root);
   say('done');
 }
 
