@@ -209,7 +209,7 @@ describe('desktop shell: startup', () => {
     });
     assert.equal(desktop.start(), true);
     assert.deepEqual(fe.calls, [
-      'requestSingleInstanceLock', 'enableSandbox', `setPath userData ${path.join('/tmp/lr', 'data')}`, 'registerSchemesAsPrivileged',
+      'requestSingleInstanceLock', 'enableSandbox', `setPath userData ${path.join('/tmp/lr', 'data', 'chromium')}`, 'registerSchemesAsPrivileged',
     ]);
     assert.equal(fe.windows.length, 0);
     assert.equal(fb.started.length, 0);

@@ -3,6 +3,7 @@
  * It takes the `electron` module as a parameter (only main.ts imports it) so the wiring is tested under plain
  * Node with a fake, since no Electron binary can run here.
  */
+import path from 'node:path';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow, IpcMainEvent, WebContents } from 'electron';
 import type { Envelope } from '../../shared/rpc/index.ts';
@@ -251,8 +252,9 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
       }
       app.enableSandbox();
       paths = resolveDataPaths(deps.env, deps.platform);
-      // Chromium's own profile (cookies, caches, local storage) beside Lattice's data, not ~/.config/Electron.
-      app.setPath('userData', paths.data);
+      // Chromium's own profile (cookies, caches, local storage) in Lattice's data folder, not ~/.config/Electron,
+      // and in a subfolder of its own so it never mixes with the database.
+      app.setPath('userData', path.join(paths.data, 'chromium'));
       registerAppScheme(protocol);
 
       app.on('second-instance', () => focusWindow());
