@@ -9,8 +9,7 @@ import { describe, it } from 'node:test';
 import type { BrowserWindowConstructorOptions } from 'electron';
 import type { Envelope } from '../../src/shared/rpc/index.ts';
 import type { EnvelopeSink } from '../../src/main/backend/rpc/connection.ts';
-import type { HostSafeStorage } from '../../src/main/host/backend-worker.ts';
-import type { WorkerOptions } from '../../src/main/host/worker-protocol.ts';
+import type { BackendWorkerOptions, HostSafeStorage } from '../../src/main/host/backend-worker.ts';
 import {
   OPEN_CHANNEL, RPC_CHANNEL, createDesktopApp, hostSafeStorage, parseDesktopArgs, type BackendProcess, type DesktopDeps,
   type ElectronMain,
@@ -154,7 +153,7 @@ class FakeConnection {
 
 function fakeBackend() {
   const connections: FakeConnection[] = [];
-  const started: Array<{ opts: WorkerOptions; safeStorage: HostSafeStorage }> = [];
+  const started: Array<{ opts: BackendWorkerOptions; safeStorage: HostSafeStorage }> = [];
   let stopped = 0;
   const backend: BackendProcess = {
     onFatal: () => {},
@@ -168,7 +167,7 @@ function fakeBackend() {
   return {
     backend, connections, started,
     stopped: () => stopped,
-    start: async (opts: WorkerOptions, safeStorage: HostSafeStorage) => { started.push({ opts, safeStorage }); return backend; },
+    start: async (opts: BackendWorkerOptions) => { started.push({ opts, safeStorage: opts.safeStorage! }); return backend; },
   };
 }
 
@@ -307,7 +306,7 @@ describe('desktop shell: IPC relay', () => {
     const gate = new Promise<void>((r) => { release = r; });
     const desktop = createDesktopApp(fe.electron, {
       argv: [], env: { LATTICE_ROOT: '/tmp/lr' }, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r',
-      startBackend: async (o, s) => { await gate; return fb.start(o, s); },
+      startBackend: async (o) => { await gate; return fb.start(o); },
     });
     desktop.start();
     fe.ready();

@@ -2,7 +2,7 @@
  * The engine: owns the account, the database, the sync loop and sending, and serves any number of connected
  * frontends through the RPC contract. Plain Node; no Electron imports.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type {
@@ -16,7 +16,7 @@ import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connect
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import { paginate } from './rooms/paginate.ts';
 import { getRoomState } from './rooms/room-state.ts';
-import { openSecretStore } from './secrets/open-secret-store.ts';
+import { openSecretStore, secretNamespace } from './secrets/open-secret-store.ts';
 import type { SafeStorageProxy } from './secrets/safe-storage-store.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { renderMarkdown } from './send/markdown.ts';
@@ -31,8 +31,10 @@ export interface BackendOptions {
   paths: DataPaths;
   insecureSecretsFile?: boolean;
   safeStorage?: SafeStorageProxy;
-  /** A SecretStore to use instead of opening one (tests). */
+  /** A secret store opened by the host (the worker's proxy to the host thread's keychain). */
   secretStore?: SecretStore;
+  /** Why the host could not open any secret store; the backend then refuses to log in and says this. */
+  secretStoreError?: string;
   fetch?: FetchLike;
   log?: (msg: string) => void;
   /** Shorter sync retry backoff (tests). */
@@ -84,11 +86,14 @@ export class Backend implements BackendHost {
   }
 
   private async openSecrets(): Promise<void> {
-    if (this.opts.secretStore) { this.secrets = this.opts.secretStore; return; }
+    if (this.opts.secretStore || this.opts.secretStoreError) {
+      this.secrets = this.opts.secretStore;
+      this.secretsError = this.opts.secretStoreError;
+      return;
+    }
     try {
       this.secrets = await openSecretStore({
-        // Two data directories (profiles) must not share keychain entries.
-        namespace: createHash('sha256').update(path.resolve(this.opts.paths.data)).digest('hex').slice(0, 16),
+        namespace: secretNamespace(this.opts.paths.data),
         dataDir: this.opts.paths.data,
         safeStorage: this.opts.safeStorage,
         insecureFileFallback: this.opts.insecureSecretsFile,

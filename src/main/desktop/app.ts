@@ -9,8 +9,7 @@ import type { BrowserWindow, IpcMainEvent, WebContents } from 'electron';
 import type { Envelope } from '../../shared/rpc/index.ts';
 import { resolveDataPaths, type DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost } from '../backend/rpc/connection.ts';
-import type { HostSafeStorage } from '../host/backend-worker.ts';
-import type { WorkerOptions } from '../host/worker-protocol.ts';
+import type { BackendWorkerOptions, HostSafeStorage } from '../host/backend-worker.ts';
 import { registerAppScheme, serveAppScheme } from './app-protocol.ts';
 import { APP_ENTRY_URL, allowedPermissions, isAppUrl } from './security.ts';
 import { hardenSession, hardenWebContents, windowOptions, type Logger } from './window.ts';
@@ -51,7 +50,7 @@ export interface DesktopDeps {
   /** The built renderer served at lattice://app/ (dist/renderer). */
   rendererDir: string;
   iconPath?: string;
-  startBackend(opts: WorkerOptions, safeStorage: HostSafeStorage): Promise<BackendProcess>;
+  startBackend(opts: BackendWorkerOptions): Promise<BackendProcess>;
   log?: Logger;
 }
 
@@ -162,8 +161,10 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
   }
 
   function startBackend(): Promise<BackendProcess | null> {
-    const opts: WorkerOptions = { paths: paths!, insecureSecretsFile: options.insecureSecretsFile };
-    return deps.startBackend(opts, hostSafeStorage(safeStorage, deps.platform)).then(
+    const opts: BackendWorkerOptions = {
+      paths: paths!, insecureSecretsFile: options.insecureSecretsFile, safeStorage: hostSafeStorage(safeStorage, deps.platform),
+    };
+    return deps.startBackend(opts).then(
       (b) => {
         b.onFatal = (e) => {
           backendDead = true;

@@ -19,6 +19,6 @@ const desktop = createDesktopApp(electron, {
   preloadPath: here('../preload/preload.cjs'),
   rendererDir: here('../renderer'),
   iconPath: electron.app.isPackaged ? undefined : here('../../assets/icon.png'),
-  startBackend: (opts, safeStorage) => BackendWorker.start(opts, safeStorage),
+  startBackend: (opts) => BackendWorker.start(opts),
 });
 desktop.start();

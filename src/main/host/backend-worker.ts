@@ -3,41 +3,69 @@
  * initial sync then never blocks the thread that serves windows or sockets.
  */
 import { Worker } from 'node:worker_threads';
+import type { DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../backend/rpc/connection.ts';
-import type { FromWorker, SafeStorageOp, ToWorker, WorkerOptions } from './worker-protocol.ts';
+import { openSecretStore, secretNamespace } from '../backend/secrets/open-secret-store.ts';
+import type { SafeStorageProxy } from '../backend/secrets/safe-storage-store.ts';
+import type { SecretStore } from '../backend/secrets/secret-store.ts';
+import type { FromWorker, SecretOp, SecretStoreInfo, ToWorker, WorkerOptions } from './worker-protocol.ts';
 
-/** What the Electron main thread offers the worker (its safeStorage). */
+/** What the Electron main thread offers (its safeStorage). */
 export interface HostSafeStorage {
   isEncryptionAvailable(): boolean;
   encryptString(s: string): Uint8Array;
   decryptString(b: Uint8Array): string;
 }
 
+export interface BackendWorkerOptions {
+  paths: DataPaths;
+  /** The user explicitly allowed secrets in a 0600 file when no OS keychain works. */
+  insecureSecretsFile?: boolean;
+  safeStorage?: HostSafeStorage;
+  log?: (msg: string) => void;
+}
+
 export class BackendWorker implements BackendHost {
   private readonly worker: Worker;
+  private readonly secrets: SecretStore | undefined;
   private readonly sinks = new Map<number, EnvelopeSink>();
   private nextConn = 1;
   private stopped: Promise<void> | null = null;
-  private readonly safeStorage: HostSafeStorage | undefined;
   /** Called if the worker dies unexpectedly, with the reason in words. */
   onFatal: (error: string) => void = (e) => console.error(`lattice: backend stopped: ${e}`);
 
-  private constructor(worker: Worker, safeStorage: HostSafeStorage | undefined) {
+  private constructor(worker: Worker, secrets: SecretStore | undefined) {
     this.worker = worker;
-    this.safeStorage = safeStorage;
+    this.secrets = secrets;
   }
 
-  static async start(opts: WorkerOptions, safeStorage?: HostSafeStorage): Promise<BackendWorker> {
+  static async start(opts: BackendWorkerOptions): Promise<BackendWorker> {
+    let secrets: SecretStore | undefined;
+    let info: SecretStoreInfo;
+    try {
+      secrets = await openSecretStore({
+        namespace: secretNamespace(opts.paths.data),
+        dataDir: opts.paths.data,
+        safeStorage: opts.safeStorage && adaptSafeStorage(opts.safeStorage),
+        insecureFileFallback: opts.insecureSecretsFile,
+        log: opts.log,
+      });
+      info = { ok: true, kind: secrets.kind, description: secrets.description };
+    } catch (e) {
+      // The backend still starts (the UI must be able to say what is wrong); it just refuses to log in.
+      info = { ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+
     const self = import.meta.url;
     const entry = new URL(self.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js', self);
-    const worker = new Worker(entry, { workerData: { ...opts, safeStorageAvailable: !!safeStorage } satisfies WorkerOptions });
-    const bw = new BackendWorker(worker, safeStorage);
-    // Attached before 'ready': opening the secret store may already need the host's safeStorage.
+    const worker = new Worker(entry, { workerData: { paths: opts.paths, secrets: info } satisfies WorkerOptions });
+    const bw = new BackendWorker(worker, secrets);
+    // Attached before 'ready': opening the backend already reads the access token.
     worker.on('message', (m: FromWorker) => bw.onMessage(m));
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: FromWorker) => {
         if (m.t === 'ready') { worker.off('message', onMsg); worker.off('error', reject); resolve(); }
-        else if (m.t === 'fatal') { reject(new Error(m.error)); }
+        else if (m.t === 'fatal') reject(new Error(m.error));
       };
       worker.on('message', onMsg);
       worker.once('error', reject);
@@ -75,22 +103,30 @@ export class BackendWorker implements BackendHost {
 
   private onMessage(m: FromWorker): void {
     if (m.t === 'msg') this.sinks.get(m.conn)?.(m.env);
-    else if (m.t === 'fatal') this.onFatal(m.error);
-    else if (m.t === 'safe-storage') this.answerSafeStorage(m.id, m.op, m.arg);
+    else if (m.t === 'fatal' && this.stopped === null) this.onFatal(m.error);
+    else if (m.t === 'secret') void this.answerSecret(m.id, m.op, m.key, m.value);
   }
 
-  private answerSafeStorage(id: number, op: SafeStorageOp, arg: string | Uint8Array | undefined): void {
-    const ss = this.safeStorage;
+  private async answerSecret(id: number, op: SecretOp, key: string, value: string | undefined): Promise<void> {
     try {
-      if (!ss) throw new Error('safeStorage is not available in this host');
-      let value: string | Uint8Array | boolean;
-      if (op === 'isAvailable') value = ss.isEncryptionAvailable();
-      else if (op === 'encrypt' && typeof arg === 'string') value = ss.encryptString(arg);
-      else if (op === 'decrypt' && arg instanceof Uint8Array) value = ss.decryptString(arg);
-      else throw new Error(`bad safeStorage request ${op}`);
-      this.post({ t: 'safe-storage-reply', id, ok: true, value });
+      const s = this.secrets;
+      if (!s) throw new Error('no secret store is available');
+      let result: string | null = null;
+      if (op === 'get') result = await s.get(key);
+      else if (op === 'set' && typeof value === 'string') await s.set(key, value);
+      else if (op === 'delete') await s.delete(key);
+      else throw new Error(`bad secret request ${op}`);
+      this.post({ t: 'secret-reply', id, ok: true, value: result });
     } catch (e) {
-      this.post({ t: 'safe-storage-reply', id, ok: false, error: e instanceof Error ? e.message : String(e) });
+      this.post({ t: 'secret-reply', id, ok: false, error: e instanceof Error ? e.message : String(e) });
     }
   }
+}
+
+function adaptSafeStorage(ss: HostSafeStorage): SafeStorageProxy {
+  return {
+    isAvailable: async () => ss.isEncryptionAvailable(),
+    encrypt: async (s) => ss.encryptString(s),
+    decrypt: async (b) => ss.decryptString(b),
+  };
 }

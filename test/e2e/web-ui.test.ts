@@ -1,0 +1,104 @@
+/**
+ * The whole app as a person uses it: the real renderer in Chromium, the web host and backend in this process'
+ * worker, a real Synapse, and a second user acting through the homeserver API.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runWebHost } from '../../src/main/host/web-main.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
+
+describe('web UI against Synapse', () => {
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let bob: MatrixPeer;
+  let roomId: string;
+  let host: Awaited<ReturnType<typeof runWebHost>>;
+  let browser: Browser;
+  let page: Page;
+  const root = mkdtempSync(path.join(tmpdir(), 'lattice-e2e-'));
+  const hostLog: string[] = [];
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    hs = await startSynapse();
+    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    roomId = await bob.createRoom({ name: 'Lattice E2E', invite: [alice.userId] });
+    await new MatrixPeer(hs.baseUrl, alice).join(roomId);
+    for (let i = 1; i <= 60; i++) await bob.sendText(roomId, `older message ${i}`);
+    await bob.sendText(roomId, 'Hello from Bob, can you read this?');
+    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: (m) => hostLog.push(m), error: (m) => hostLog.push(m) });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+    await hs?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('asks for the web host login link before anything else', async () => {
+    const p = await browser.newPage();
+    await p.goto(host.url);
+    await p.getByText(/login link/i).first().waitFor({ timeout: 15_000 });
+    await p.close();
+  });
+
+  it('logs in through the UI, reads a message from another user and replies', async () => {
+    await page.goto(host.loginUrl);
+    await page.getByTestId('login-userid').fill(alice.userId);
+    await page.getByTestId('login-password').click();
+    // Discovery fills in the homeserver from the user ID.
+    await page.waitForFunction(() => (document.querySelector('[data-testid="login-homeserver"]') as HTMLInputElement)?.value.startsWith('http'), null, { timeout: 15_000 });
+    await page.getByTestId('login-password').fill('wrong-password');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').filter({ hasText: /wrong user name or password/i }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'login-error.png') });
+
+    await page.getByTestId('login-password').fill('alice-password');
+    await page.getByTestId('login-submit').click();
+    const item = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
+    await item.waitFor({ timeout: 30_000 });
+    assert.match(await item.innerText(), /Lattice E2E/);
+    await item.click();
+    await page.getByTestId('room-header').filter({ hasText: 'Lattice E2E' }).waitFor();
+    const bobsMessage = page.getByTestId('message').filter({ hasText: 'Hello from Bob, can you read this?' });
+    await bobsMessage.waitFor({ timeout: 15_000 });
+    assert.match(await bobsMessage.innerText(), /Bob/);
+
+    await page.getByTestId('composer').fill('Hi Bob, *Alice* here');
+    await page.getByTestId('composer').press('Enter');
+    const mine = await bob.waitForMessage(roomId, (e) => e.content.body === 'Hi Bob, *Alice* here', 20_000);
+    assert.equal(mine.sender, alice.userId);
+    assert.equal(mine.content.formatted_body, 'Hi Bob, <em>Alice</em> here');
+    await page.getByTestId('message').filter({ hasText: 'Hi Bob, Alice here' }).waitFor();
+    assert.equal(await page.getByTestId('composer').inputValue(), '');
+
+    // A message that arrives while the room is open shows up live.
+    await bob.sendText(roomId, 'Got it, thanks!');
+    await page.getByTestId('message').filter({ hasText: 'Got it, thanks!' }).waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'room-view.png') });
+  });
+
+  it('loads older history when scrolling up', async () => {
+    const first = page.getByTestId('message').filter({ hasText: /older message 1(?!\d)/ });
+    for (let i = 0; i < 20 && (await first.count()) === 0; i++) {
+      await page.getByTestId('timeline').evaluate((el) => { el.scrollTop = 0; });
+      await page.waitForTimeout(400);
+    }
+    await first.waitFor({ timeout: 10_000 });
+    const texts = await page.getByTestId('message').allInnerTexts();
+    const order = texts.map((t) => /older message (\d+)/.exec(t)?.[1]).filter((x) => x !== undefined).map(Number);
+    assert.deepEqual(order, Array.from({ length: 60 }, (_, i) => i + 1), 'all history, in order, no duplicates or gaps');
+  });
+});
