@@ -1,14 +1,26 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('./src/renderer', import.meta.url));
+
+/**
+ * Vite marks its script and stylesheet tags `crossorigin`, which turns them into CORS requests. The page only
+ * loads its own files, and custom schemes (lattice://) are not CORS-enabled in Electron, so drop the attribute.
+ */
+function noCrossorigin(): Plugin {
+  return {
+    name: 'lattice-no-crossorigin',
+    enforce: 'post',
+    transformIndexHtml: (html) => html.replace(/ crossorigin(?=[\s>])/g, ''),
+  };
+}
 
 export default defineConfig({
   root,
   // Relative asset URLs: the same build loads from lattice://app/ in Electron and from any path over http.
   base: './',
-  plugins: [react()],
+  plugins: [react(), noCrossorigin()],
   build: {
     outDir: fileURLToPath(new URL('./dist/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -103,9 +103,17 @@ export class Session {
     this.store.setHistoryLoading(roomId);
     const p = this.client
       .request('paginate', { room_id: roomId, limit, ...(oldest !== undefined ? { max_timeline_id: oldest } : {}) })
-      .then((resp) => this.store.applyPagination(roomId, resp))
-      .catch((err: unknown) => this.store.setHistoryError(roomId, messageOf(err)))
-      .finally(() => this.historyRequests.delete(roomId));
+      .then(
+        (resp) => {
+          // Forget the request before the store update: the render it causes may ask for the next page at once.
+          this.historyRequests.delete(roomId);
+          this.store.applyPagination(roomId, resp);
+        },
+        (err: unknown) => {
+          this.historyRequests.delete(roomId);
+          this.store.setHistoryError(roomId, messageOf(err));
+        },
+      );
     this.historyRequests.set(roomId, p);
     return p;
   }

@@ -32,7 +32,7 @@ export function dayKey(ts: number): string {
 }
 
 export function formatClock(ts: number, locale?: string): string {
-  return new Date(ts).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return new Date(ts).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
 }
 
 /** Room list: time today, weekday this week, else a short date. */

@@ -25,6 +25,7 @@ export function Timeline({ roomId }: { roomId: string }) {
   const atBottom = useRef(true);
   /** The first row and where it was after the last render: how we tell a prepend and undo its jump. */
   const anchor = useRef<{ key: string; top: number } | null>(null);
+  const lastHeight = useRef<number | null>(null);
   const { hasMore, loading, error } = room.history;
   const unread = hasUnread(room);
 
@@ -41,10 +42,16 @@ export function Timeline({ roomId }: { roomId: string }) {
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
-    const first = rows[0]?.key;
+    // Day separators keep their key when older events of the same day arrive, so anchor on an event row.
+    const first = rows.find((r) => r.kind === 'event')?.key;
     const prev = anchor.current;
-    if (atBottom.current) {
+    // Also judge "at the bottom" by the height before this render: a message can arrive before the scroll
+    // event of the user's last scroll to the bottom has been delivered.
+    const wasAtBottom = atBottom.current
+      || (lastHeight.current !== null && lastHeight.current - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX);
+    if (wasAtBottom) {
       el.scrollTop = el.scrollHeight;
+      atBottom.current = true;
     } else if (prev && first !== prev.key) {
       // Rows were added above: move by exactly their height so what the user reads stays put.
       const old = el.querySelector<HTMLElement>(`[data-row-key="${prev.key}"]`);
@@ -52,6 +59,7 @@ export function Timeline({ roomId }: { roomId: string }) {
     }
     const firstEl = first ? el.querySelector<HTMLElement>(`[data-row-key="${first}"]`) : null;
     anchor.current = first && firstEl ? { key: first, top: firstEl.offsetTop } : null;
+    lastHeight.current = el.scrollHeight;
   }, [rows]);
 
   // Keep loading until the viewport is filled (or history ends), and mark read when at the bottom.
@@ -67,6 +75,7 @@ export function Timeline({ roomId }: { roomId: string }) {
     if (!el || !inner || typeof ResizeObserver === 'undefined') return undefined;
     const ro = new ResizeObserver(() => {
       if (atBottom.current) el.scrollTop = el.scrollHeight;
+      lastHeight.current = el.scrollHeight;
     });
     ro.observe(inner);
     ro.observe(el);

@@ -115,21 +115,25 @@ function memberView(e: Event, content: JSONObject): EventView | null {
   }
 }
 
-/** The room list's one-line preview: "Alice: hello", "* Alice waves", "Alice joined the room". */
-export function previewText(e: Event | undefined, name: (userId: string) => string, edit?: Event): string {
+/**
+ * The room list's one-line preview: "Alice: hello", "* Alice waves", "Alice joined the room". In a DM the other
+ * person's messages need no name (`omitSenderOf`), as in most chat apps.
+ */
+export function previewText(e: Event | undefined, name: (userId: string) => string, edit?: Event, omitSenderOf?: string): string {
   if (!e) return '';
   const view = viewEvent(e, edit);
   if (!view) return '';
+  const prefix = e.sender === omitSenderOf ? '' : `${name(e.sender)}: `;
   switch (view.kind) {
     case 'deleted':
-      return `${name(e.sender)}: Message deleted`;
+      return `${prefix}Message deleted`;
     case 'encrypted':
-      return `${name(e.sender)}: Encrypted message`;
+      return `${prefix}Encrypted message`;
     case 'state':
       return view.text(name);
     case 'message': {
       const body = oneLine(messageBodyText(view));
-      return view.msgtype === 'm.emote' ? `* ${name(e.sender)} ${body}` : `${name(e.sender)}: ${body}`;
+      return view.msgtype === 'm.emote' ? `* ${name(e.sender)} ${body}` : `${prefix}${body}`;
     }
   }
 }

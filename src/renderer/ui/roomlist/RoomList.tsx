@@ -92,9 +92,14 @@ const RoomListItem = memo(function RoomListItem({ room, selected, ownUserId, onS
   const name = roomDisplayName(room);
   const preview = selectPreviewEvent(room);
   const names = selectMemberNames(room);
-  const nameOf = (userId: string): string => (userId === ownUserId ? 'You' : displayNameOf(names, userId));
+  const nameOf = (userId: string): string => {
+    if (userId === ownUserId) return 'You';
+    // Members are loaded only when a room is opened; a DM's name is already its partner's display name.
+    if (userId === meta.dm_user_id && meta.name && !names.has(userId)) return meta.name;
+    return displayNameOf(names, userId);
+  };
   const edit = preview?.last_edit_rowid ? room.events.get(preview.last_edit_rowid) : undefined;
-  const text = previewText(preview, nameOf, edit);
+  const text = previewText(preview, nameOf, edit, meta.dm_user_id);
   const ts = preview?.timestamp || meta.sorting_timestamp;
   const highlight = meta.unread_highlights > 0;
   const count = Math.max(meta.unread_notifications, meta.unread_highlights);
