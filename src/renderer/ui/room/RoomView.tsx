@@ -11,10 +11,12 @@ export function RoomView({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
   const connected = useConnection().state === 'open';
   const stateLoaded = room?.stateLoaded ?? false;
+  const exists = room !== undefined;
 
+  // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
-    if (connected && room && !stateLoaded) void session.loadRoomState(roomId);
-  }, [connected, roomId, stateLoaded, session, room !== undefined]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (connected && exists && !stateLoaded) void session.loadRoomState(roomId);
+  }, [connected, exists, roomId, stateLoaded, session]);
 
   if (!room?.meta) {
     return (

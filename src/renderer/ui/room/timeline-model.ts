@@ -24,6 +24,17 @@ export type TimelineRow =
     groupStart: boolean;
   };
 
+const viewMemo = new WeakMap<Event, { edit: Event | undefined; view: EventView | null }>();
+
+/** Same view object for the same event and edit, so memoized rows see unchanged props. */
+function cachedView(e: Event, edit: Event | undefined): EventView | null {
+  const hit = viewMemo.get(e);
+  if (hit && hit.edit === edit) return hit.view;
+  const view = viewEvent(e, edit);
+  viewMemo.set(e, { edit, view });
+  return view;
+}
+
 export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<EventRowID, Event>): TimelineRow[] {
   const rows: TimelineRow[] = [];
   let lastDay = '';
@@ -32,7 +43,7 @@ export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<Ev
   for (const item of items) {
     const e = item.event;
     const edit = e.last_edit_rowid ? events.get(e.last_edit_rowid) : undefined;
-    const view = viewEvent(e, edit);
+    const view = cachedView(e, edit);
     if (!view) continue;
     const day = dayKey(e.timestamp);
     if (day !== lastDay) {

@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TimelineItem } from '../../src/renderer/api/store.ts';
+import { colorFor, formatCount, formatListTime, initialsOf } from '../../src/renderer/ui/common/format.ts';
+import { describeLoginError, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';
+import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { buildRows, GROUP_GAP_MS } from '../../src/renderer/ui/room/timeline-model.ts';
+import { hashForRoom, roomIdFromHash } from '../../src/renderer/ui/route.ts';
+import { syncStatusText } from '../../src/renderer/ui/status/status-text.ts';
+import type { Event } from '../../src/shared/rpc/types.ts';
+
+const T0 = new Date(2026, 10, 20, 10, 0, 0).getTime();
+
+function ev(rowid: number, extra: Partial<Event> = {}): Event {
+  return {
+    rowid, timeline_rowid: rowid, room_id: '!r:x', event_id: `$${rowid}`, sender: '@alice:x', type: 'm.room.message',
+    timestamp: T0 + rowid * 1000, content: { msgtype: 'm.text', body: `m${rowid}` }, ...extra,
+  };
+}
+const item = (event: Event): TimelineItem => ({ event, sendState: 'sent', sendError: null });
+const names = (id: string): string => ({ '@alice:x': 'Alice', '@bob:x': 'Bob' })[id] ?? id.slice(1, id.indexOf(':'));
+
+describe('event view', () => {
+  it('prefers sanitized HTML and keeps plain bodies as text', () => {
+    assert.deepEqual(viewEvent(ev(1, { local_content: { sanitized_html: '<b>hi</b>' } })), { kind: 'message', msgtype: 'm.text', body: 'm1', html: '<b>hi</b>', edited: false });
+    const v = viewEvent(ev(2, { content: { msgtype: 'm.notice', body: 'a\nb' } }));
+    assert.equal(v?.kind === 'message' && v.html, null);
+    assert.equal(v?.kind === 'message' && v.msgtype, 'm.notice');
+  });
+
+  it('shows redactions as deleted and hides unknown types, edits and reactions', () => {
+    assert.deepEqual(viewEvent(ev(1, { redacted_by: '$x', content: {} })), { kind: 'deleted' });
+    assert.deepEqual(viewEvent(ev(1, { content: {} })), { kind: 'deleted' });
+    assert.equal(viewEvent(ev(1, { type: 'm.reaction', content: { 'm.relates_to': {} } })), null);
+    assert.equal(viewEvent(ev(1, { relation_type: 'm.replace' })), null);
+    assert.equal(viewEvent(ev(1, { type: 'm.room.power_levels', state_key: '', content: { users: {} } })), null);
+  });
+
+  it('uses the latest edit', () => {
+    const edit = ev(9, { relation_type: 'm.replace', content: { body: '* fixed', 'm.new_content': { msgtype: 'm.text', body: 'fixed' } } });
+    const v = viewEvent(ev(1, { last_edit_rowid: 9 }), edit);
+    assert.equal(v?.kind === 'message' && v.body, 'fixed');
+    assert.equal(v?.kind === 'message' && v.edited, true);
+  });
+
+  it('describes membership and room changes in words', () => {
+    const join = viewEvent(ev(1, { type: 'm.room.member', state_key: '@bob:x', sender: '@bob:x', content: { membership: 'join', displayname: 'Bob' } }));
+    assert.equal(join?.kind === 'state' && join.text(names), 'Bob joined the room');
+    const leave = viewEvent(ev(1, { type: 'm.room.member', state_key: '@bob:x', sender: '@bob:x', content: { membership: 'leave' }, unsigned: { prev_content: { membership: 'join', displayname: 'Bob' } } }));
+    assert.equal(leave?.kind === 'state' && leave.text(names), 'Bob left the room');
+    const invite = viewEvent(ev(1, { type: 'm.room.member', state_key: '@carol:x', content: { membership: 'invite' } }));
+    assert.equal(invite?.kind === 'state' && invite.text(names), 'Alice invited carol');
+    const name = viewEvent(ev(1, { type: 'm.room.name', state_key: '', content: { name: 'New' } }));
+    assert.equal(name?.kind === 'state' && name.text(names), 'Alice changed the room name to New');
+    const topic = viewEvent(ev(1, { type: 'm.room.topic', state_key: '', content: { topic: 'T' } }));
+    assert.equal(topic?.kind === 'state' && topic.text(names), 'Alice changed the topic to "T"');
+    const create = viewEvent(ev(1, { type: 'm.room.create', state_key: '', content: { creator: '@alice:x' } }));
+    assert.equal(create?.kind === 'state' && create.text(names), 'Alice created the room');
+  });
+
+  it('says when an encrypted event cannot be read yet', () => {
+    const v = viewEvent(ev(1, { type: 'm.room.encrypted', content: { ciphertext: 'x' } }));
+    assert.equal(v?.kind, 'encrypted');
+    const d = viewEvent(ev(1, { type: 'm.room.encrypted', content: { ciphertext: 'x' }, decrypted: { msgtype: 'm.text', body: 'secret' }, decrypted_type: 'm.room.message' }));
+    assert.equal(d?.kind === 'message' && d.body, 'secret');
+  });
+
+  it('builds room list previews', () => {
+    assert.equal(previewText(ev(1, { content: { msgtype: 'm.text', body: 'hello\nworld' } }), names), 'Alice: hello world');
+    assert.equal(previewText(ev(1, { content: { msgtype: 'm.emote', body: 'waves' } }), names), '* Alice waves');
+    assert.equal(previewText(ev(1), names, undefined, '@alice:x'), 'm1', 'a DM partner needs no name');
+    assert.equal(previewText(undefined, names), '');
+  });
+});
+
+describe('timeline rows', () => {
+  it('groups consecutive messages by sender, breaks on gaps, days and state lines', () => {
+    const items = [
+      ev(1), ev(2), ev(3, { sender: '@bob:x' }), ev(4, { sender: '@bob:x', timestamp: T0 + 4000 + GROUP_GAP_MS + 1 }),
+      ev(5, { sender: '@bob:x', type: 'm.room.member', state_key: '@carol:x', content: { membership: 'invite' }, timestamp: T0 + GROUP_GAP_MS + 6000 }),
+      ev(6, { sender: '@bob:x', timestamp: T0 + GROUP_GAP_MS + 7000 }),
+      ev(7, { sender: '@bob:x', timestamp: T0 + 86_400_000 }),
+      ev(8, { type: 'm.reaction', content: { 'm.relates_to': {} } }),
+    ].map(item);
+    const rows = buildRows(items, new Map());
+    assert.deepEqual(rows.map((r) => (r.kind === 'day' ? 'day' : `${r.item.event.rowid}${r.groupStart ? '*' : ''}`)),
+      ['day', '1*', '2', '3*', '4*', '5*', '6*', 'day', '7*']);
+  });
+});
+
+describe('timeline row identity', () => {
+  it('reuses view objects for unchanged events so memoized rows skip re-rendering', () => {
+    const items = [ev(1), ev(2)].map(item);
+    const a = buildRows(items, new Map());
+    const b = buildRows([...items, item(ev(3))], new Map());
+    const va = a.flatMap((r) => (r.kind === 'event' ? [r.view] : []));
+    const vb = b.flatMap((r) => (r.kind === 'event' ? [r.view] : []));
+    assert.equal(vb[0], va[0]);
+    assert.equal(vb[1], va[1]);
+  });
+});
+
+describe('login logic', () => {
+  it('finds the server name and normalizes URLs', () => {
+    assert.equal(serverNameOf('@you:example.org'), 'example.org');
+    assert.equal(serverNameOf(' @you:localhost:8448 '), 'localhost:8448');
+    assert.equal(serverNameOf('you'), null);
+    assert.equal(normalizeHomeserverUrl('matrix.org'), 'https://matrix.org');
+    assert.equal(normalizeHomeserverUrl('http://localhost:8008/'), 'http://localhost:8008');
+    assert.equal(normalizeHomeserverUrl('ftp://x'), null);
+    assert.equal(normalizeHomeserverUrl('  '), null);
+  });
+
+  it('says what went wrong in words', () => {
+    assert.equal(describeLoginError('M_FORBIDDEN (HTTP 403): Invalid username or password', 'https://h').summary, 'Wrong user ID or password.');
+    assert.match(describeLoginError('Post "https://h/_matrix/client/v3/login": dial tcp: connect: connection refused', 'https://h').summary, /Can't reach the homeserver at https:\/\/h/);
+    assert.match(describeLoginError('fetch failed', 'https://h').summary, /Can't reach/);
+    assert.match(describeLoginError('M_LIMIT_EXCEEDED', 'https://h').summary, /Too many attempts/);
+    const other = describeLoginError('something odd', 'https://h');
+    assert.equal(other.summary, 'Sign-in failed.');
+    assert.equal(other.detail, 'something odd');
+  });
+});
+
+describe('formatting', () => {
+  it('makes initials and stable colors', () => {
+    assert.equal(initialsOf('Design Team'), 'DT');
+    assert.equal(initialsOf('#general:example.org'), 'G');
+    assert.equal(initialsOf('@bob:x'), 'B');
+    assert.equal(initialsOf(''), '?');
+    assert.equal(colorFor('!a:x'), colorFor('!a:x'));
+    assert.match(colorFor('!b:x'), /^#[0-9a-f]{6}$/);
+  });
+
+  it('formats list times and counts', () => {
+    const now = new Date(2026, 10, 20, 15, 0).getTime();
+    assert.equal(formatListTime(new Date(2026, 10, 19, 9, 0).getTime(), now), 'Yesterday');
+    assert.equal(formatListTime(0, now), '');
+    assert.equal(formatCount(5), '5');
+    assert.equal(formatCount(150), '99+');
+  });
+});
+
+describe('status text and routes', () => {
+  it('words the sync status', () => {
+    assert.equal(syncStatusText({ type: 'ok' }), null);
+    assert.equal(syncStatusText({ type: 'erroring', error: '502 Bad Gateway', error_count: 1 }), 'Connection problem: 502 Bad Gateway — retrying');
+    assert.equal(syncStatusText({ type: 'waiting' }), 'Connection problem — retrying');
+    assert.equal(syncStatusText({ type: 'permanently-failed', error: 'M_UNKNOWN_TOKEN' }), 'Sync stopped: M_UNKNOWN_TOKEN');
+  });
+
+  it('round-trips room ids through the URL fragment', () => {
+    assert.equal(roomIdFromHash(hashForRoom('!abc:example.org')), '!abc:example.org');
+    assert.equal(roomIdFromHash('#/room/nope'), null);
+    assert.equal(roomIdFromHash(''), null);
+  });
+});
