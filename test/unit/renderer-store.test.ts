@@ -194,6 +194,13 @@ describe('renderer store', () => {
     assert.equal(a.history.loading, false);
   });
 
+  it('stops paginating after an empty page even if has_more is true', () => {
+    const store = new Store();
+    store.applySyncComplete(initialSync());
+    store.applyPagination(A, { events: [], receipts: {}, related_events: [], has_more: true, from_server: true });
+    assert.equal(store.getSnapshot().rooms.get(A)!.history.hasMore, false);
+  });
+
   it('keeps the identity of rooms, timelines and items a diff does not touch', () => {
     const store = new Store();
     store.applySyncComplete(initialSync());
