@@ -564,8 +564,11 @@ async function screenshots(dir: string): Promise<void> {
           `anchored while prepending (page ${i + 1}: row ${beforeTop.rowid} at ${beforeTop.top}px → ${after}px)`);
       }
     }
+    check(await page.getByTestId('jump-to-latest').isVisible(), 'offers a jump to the latest message when scrolled up');
     await shot('06-history');
-    await timeline.evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.getByTestId('jump-to-latest').click();
+    await page.waitForTimeout(800);
+    check(await atBottom(page), 'jump to latest scrolls to the bottom');
     preview.backend.receiveMessage('!dev:lattice.test', people.erin.id, 'New message while you are at the bottom');
     await page.waitForTimeout(300);
     check(await atBottom(page), 'stays at the bottom when a message arrives');

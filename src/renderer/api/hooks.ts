@@ -6,7 +6,7 @@ import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ClientState, SyncStatus } from '../../shared/rpc/types.ts';
 import type { Session } from './session.ts';
 import {
-  selectMemberNames, selectTimeline, type RoomData, type StoreSnapshot, type TimelineItem,
+  selectMemberNames, selectOwnDisplayName, selectTimeline, type RoomData, type StoreSnapshot, type TimelineItem,
 } from './store.ts';
 import type { TransportStatus } from './transport.ts';
 
@@ -57,4 +57,8 @@ export function useInitComplete(): boolean {
 
 export function useOwnUserId(): string | undefined {
   return useStoreSelector((s) => s.clientState?.user_id);
+}
+
+export function useOwnDisplayName(): string | undefined {
+  return useStoreSelector(selectOwnDisplayName);
 }

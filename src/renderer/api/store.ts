@@ -448,3 +448,21 @@ export function hasUnread(room: RoomData | undefined): boolean {
   const m = room?.meta;
   return !!m && (m.unread_messages > 0 || m.unread_notifications > 0 || m.unread_highlights > 0 || m.marked_unread === true);
 }
+
+const ownNameMemo = new WeakMap<ReadonlyMap<string, RoomData>, { userId: string; name: string | undefined }>();
+
+/** Our display name, from our own m.room.member event in any room that has it. */
+export function selectOwnDisplayName(snap: StoreSnapshot): string | undefined {
+  const userId = snap.clientState?.user_id;
+  if (!userId) return undefined;
+  const memo = ownNameMemo.get(snap.rooms);
+  if (memo && memo.userId === userId) return memo.name;
+  let name: string | undefined;
+  for (const room of snap.roomList) {
+    const rowid = room.state['m.room.member']?.[userId];
+    const n = rowid !== undefined ? room.events.get(rowid)?.content.displayname : undefined;
+    if (typeof n === 'string' && n.trim() !== '') { name = n; break; }
+  }
+  ownNameMemo.set(snap.rooms, { userId, name });
+  return name;
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useClientState, useConnection, useOwnUserId, useRoom, useSession } from '../api/hooks.ts';
+import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useSession } from '../api/hooks.ts';
 import { localpart, roomDisplayName } from '../api/store.ts';
 import { Avatar } from './common/Avatar.tsx';
 import { LoginScreen } from './login/LoginScreen.tsx';
@@ -86,6 +86,7 @@ function MainLayout() {
 function SidebarHeader() {
   const session = useSession();
   const userId = useOwnUserId() ?? '';
+  const displayName = useOwnDisplayName() ?? localpart(userId);
   const connected = useConnection().state === 'open';
   const [busy, setBusy] = useState(false);
 
@@ -103,9 +104,9 @@ function SidebarHeader() {
 
   return (
     <div className="sidebar-header">
-      <Avatar id={userId} name={localpart(userId)} size={32} />
+      <Avatar id={userId} name={displayName} size={32} />
       <div className="sidebar-user">
-        <span className="sidebar-user-name">{localpart(userId)}</span>
+        <span className="sidebar-user-name">{displayName}</span>
         <span className="sidebar-user-id" title={userId}>{userId}</span>
       </div>
       <button type="button" className="icon-button" onClick={() => void signOut()} disabled={busy || !connected} title="Sign out" aria-label="Sign out">

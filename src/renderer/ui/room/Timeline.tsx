@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useTimeline } from '../../api/hooks.ts';
 import { displayNameOf, hasUnread } from '../../api/store.ts';
 import { Avatar } from '../common/Avatar.tsx';
@@ -26,6 +26,7 @@ export function Timeline({ roomId }: { roomId: string }) {
   /** The first row and where it was after the last render: how we tell a prepend and undo its jump. */
   const anchor = useRef<{ key: string; top: number } | null>(null);
   const lastHeight = useRef<number | null>(null);
+  const [scrolledUp, setScrolledUp] = useState(false);
   const { hasMore, loading, error } = room.history;
   const unread = hasUnread(room);
 
@@ -96,45 +97,61 @@ export function Timeline({ roomId }: { roomId: string }) {
     const el = scroller.current;
     if (!el) return;
     atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
+    // Only past a screenful, so the button does not flicker while reading the last few messages.
+    setScrolledUp(el.scrollHeight - el.scrollTop - el.clientHeight > el.clientHeight);
     maybeLoadHistory();
     maybeMarkRead();
   }
 
   const nameOf = (userId: string): string => displayNameOf(names, userId);
 
+  function jumpToLatest(): void {
+    const el = scroller.current;
+    if (!el) return;
+    atBottom.current = true;
+    el.scrollTop = el.scrollHeight;
+  }
+
   return (
-    <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
-      <div className="timeline-content" ref={content}>
-        <div className="timeline-top">
-          {loading ? (
-            <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
-          ) : error ? (
-            <span className="timeline-history-error" role="alert">
-              Couldn't load older messages: {error}{' '}
-              <button type="button" className="link-button" onClick={() => void session.loadHistory(roomId)}>Try again</button>
-            </span>
-          ) : !hasMore ? (
-            <span className="timeline-start">This is the beginning of the room.</span>
-          ) : null}
+    <div className="timeline-frame">
+      {scrolledUp && (
+        <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
+          Jump to latest <span aria-hidden="true">↓</span>
+        </button>
+      )}
+      <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
+        <div className="timeline-content" ref={content}>
+          <div className="timeline-top">
+            {loading ? (
+              <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
+            ) : error ? (
+              <span className="timeline-history-error" role="alert">
+                Couldn't load older messages: {error}{' '}
+                <button type="button" className="link-button" onClick={() => void session.loadHistory(roomId)}>Try again</button>
+              </span>
+            ) : !hasMore ? (
+              <span className="timeline-start">This is the beginning of the room.</span>
+            ) : null}
+          </div>
+          <ol className="timeline-rows">
+            {rows.map((row) => (
+              <li key={row.key} data-row-key={row.key} className="timeline-row-wrap">
+                {row.kind === 'day' ? (
+                  <DaySeparator ts={row.ts} />
+                ) : (
+                  <EventRow
+                    item={row.item}
+                    view={row.view}
+                    groupStart={row.groupStart}
+                    senderName={nameOf(row.item.event.sender)}
+                    stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
+                    own={row.item.event.sender === ownUserId}
+                  />
+                )}
+              </li>
+            ))}
+          </ol>
         </div>
-        <ol className="timeline-rows">
-          {rows.map((row) => (
-            <li key={row.key} data-row-key={row.key} className="timeline-row-wrap">
-              {row.kind === 'day' ? (
-                <DaySeparator ts={row.ts} />
-              ) : (
-                <EventRow
-                  item={row.item}
-                  view={row.view}
-                  groupStart={row.groupStart}
-                  senderName={nameOf(row.item.event.sender)}
-                  stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
-                  own={row.item.event.sender === ownUserId}
-                />
-              )}
-            </li>
-          ))}
-        </ol>
       </div>
     </div>
   );
