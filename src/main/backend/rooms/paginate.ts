@@ -16,12 +16,30 @@ export async function paginate(store: Store, client: MatrixClient, roomId: strin
     const more = local.length === limit || !!store.rooms.prevBatch(roomId);
     return { events: local, receipts: {}, related_events: [], has_more: more, from_server: false };
   }
-  const token = store.rooms.prevBatch(roomId);
-  if (!token) return { events: [], receipts: {}, related_events: [], has_more: false, from_server: false };
+  // A page can hold nothing new (all duplicates, or only events we drop as malformed): fetch on rather than answer
+  // "nothing, but there is more", which would make a frontend ask for the same page again.
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const token = store.rooms.prevBatch(roomId);
+    if (!token) break;
+    const added = await fetchOlder(store, client, roomId, token, limit, signal);
+    if (added.length > 0 || !store.rooms.prevBatch(roomId)) {
+      return {
+        events: store.events.getMany(added),
+        receipts: {},
+        related_events: [],
+        has_more: !!store.rooms.prevBatch(roomId),
+        from_server: true,
+      };
+    }
+  }
+  return { events: [], receipts: {}, related_events: [], has_more: false, from_server: true };
+}
 
+async function fetchOlder(store: Store, client: MatrixClient, roomId: string, token: string, limit: number,
+  signal: AbortSignal): Promise<number[]> {
   const resp = await client.messages(roomId, { from: token, dir: 'b', limit }, signal);
   signal.throwIfAborted();
-  const added = store.transaction(() => {
+  return store.transaction(() => {
     const rowids: number[] = [];
     for (const ev of resp.chunk ?? []) {
       const r = ingestEvent(store, roomId, ev);
@@ -35,15 +53,8 @@ export async function paginate(store: Store, client: MatrixClient, roomId: strin
         store.state.setIfMissing({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, r.rowid);
       }
     }
-    // No `end` means the start of the room was reached.
+    // No `end` (or an empty chunk) means the start of the room was reached.
     store.rooms.setPrevBatch(roomId, resp.end && (resp.chunk?.length ?? 0) > 0 ? resp.end : '');
     return rowids;
   });
-  return {
-    events: store.events.getMany(added),
-    receipts: {},
-    related_events: [],
-    has_more: !!store.rooms.prevBatch(roomId),
-    from_server: true,
-  };
 }
