@@ -66,11 +66,20 @@ export class RpcTestClient {
     return this.received.filter((e) => e.command === name).map((e) => e.data as EventPayloads[E]);
   }
 
+  /** Current position in the received log, for `waitForEvent(..., since)`. */
+  mark(): number {
+    return this.received.length;
+  }
+
+  /**
+   * Resolves with the first matching event: among those already received from index `since` on (0: all of them;
+   * false: none), or the next one to arrive.
+   */
   waitForEvent<E extends EventName>(name: E, pred: (d: EventPayloads[E]) => boolean = () => true, timeoutMs = 30_000,
-    includePast = true): Promise<EventPayloads[E]> {
+    since: number | false = 0): Promise<EventPayloads[E]> {
     const match = (e: Envelope) => e.command === name && (e.request_id ?? 0) < 0 && pred(e.data as EventPayloads[E]);
-    if (includePast) {
-      const past = this.received.find(match);
+    if (since !== false) {
+      const past = this.received.slice(since).find(match);
       if (past) return Promise.resolve(past.data as EventPayloads[E]);
     }
     return this.waitFor(match, timeoutMs, name).then((e) => e.data as EventPayloads[E]);

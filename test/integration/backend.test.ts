@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -16,6 +17,14 @@ import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 
 const roots: string[] = [];
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 function tempRoot(): string {
   const d = mkdtempSync(path.join(tmpdir(), 'lattice-it-'));
   roots.push(d);
@@ -95,7 +104,8 @@ describe('backend against Synapse', () => {
     try {
       await assert.rejects(b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'wrong' }),
         /Wrong user name or password/);
-      await assert.rejects(b.client.request('login', { homeserver_url: 'http://127.0.0.1:9', username: 'alice', password: 'x' }),
+      const closedPort = await freePort();
+      await assert.rejects(b.client.request('login', { homeserver_url: `http://127.0.0.1:${closedPort}`, username: 'alice', password: 'x' }),
         /Could not reach the homeserver.*refused/);
       assert.equal((await b.client.request('get_state', {})).is_logged_in, false);
     } finally {
@@ -107,7 +117,9 @@ describe('backend against Synapse', () => {
     const b = await startBackend(tempRoot());
     try {
       const wk = await b.client.request('discover_homeserver', { user_id: aliceUser.userId });
-      assert.match(wk['m.homeserver'].base_url, /^http:\/\/localhost:\d+$/);
+      const base = wk['m.homeserver'].base_url;
+      assert.match(base, /^http:\/\/(localhost|127\.0\.0\.1):\d+$/);
+      assert.equal(new URL(base).port, new URL(hs.baseUrl).port);
       const flows = await b.client.request('get_login_flows', { homeserver_url: hs.baseUrl });
       assert.ok(flows.flows.some((f) => f.type === 'm.login.password'));
     } finally {
@@ -202,8 +214,13 @@ describe('backend against Synapse', () => {
       await bob.sendText(general, 'unread one');
       const d = await b.client.waitForEvent('sync_complete', (x) => (x.rooms?.[general]?.meta?.unread_notifications ?? 0) > 0);
       const last = d.rooms![general].events!.at(-1)!;
+      const mark = b.client.mark();
       assert.equal(await b.client.request('mark_read', { room_id: general, event_id: last.event_id, receipt_type: 'm.read' }), true);
-      await b.client.waitForEvent('sync_complete', (x) => x.rooms?.[general]?.meta?.unread_notifications === 0, 10_000, false);
+      await b.client.waitForEvent('sync_complete', (x) => x.rooms?.[general]?.meta?.unread_notifications === 0, 10_000, mark);
+      // The server moved Alice's fully-read marker too.
+      const marker = await alice.request('GET',
+        `/_matrix/client/v3/user/${encodeURIComponent(aliceUser.userId)}/rooms/${encodeURIComponent(general)}/account_data/m.fully_read`);
+      assert.equal(marker.event_id, last.event_id);
     });
 
     it('keeps the access token out of SQLite, and resumes after a restart without logging in', async () => {
@@ -226,8 +243,9 @@ describe('backend against Synapse', () => {
     });
 
     it('logs out: the device is gone on the server and local data is deleted', async () => {
+      const mark = b.client.mark();
       assert.equal(await b.client.request('logout', {}), true);
-      const st = await b.client.waitForEvent('client_state', (s) => !s.is_logged_in, 10_000, false);
+      const st = await b.client.waitForEvent('client_state', (s) => !s.is_logged_in, 10_000, mark);
       assert.equal(st.user_id, undefined);
       const devices = (await alice.request('GET', '/_matrix/client/v3/devices')).devices as { device_id: string }[];
       assert.ok(!devices.some((d) => d.device_id === deviceId));

@@ -5,9 +5,10 @@ import { MatrixClient, type FetchLike } from './client.ts';
 export async function discoverHomeserver(userId: string, signal?: AbortSignal, fetchImpl: FetchLike = fetch): Promise<ClientWellKnown> {
   const serverName = userId.slice(userId.indexOf(':') + 1);
   if (!serverName || serverName === userId) throw new Error(`"${userId}" is not a full user ID like @name:example.org.`);
-  // Loopback servers (development, tests) rarely have TLS; everything else must use https.
+  // Loopback servers (development, tests) rarely have TLS, and a TLS handshake against a plain-HTTP port just
+  // hangs until the timeout: try http first there. Everything else must use https.
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i.test(serverName);
-  const schemes = loopback ? ['https', 'http'] : ['https'];
+  const schemes = loopback ? ['http', 'https'] : ['https'];
   const problems: string[] = [];
   for (const scheme of schemes) {
     const origin = `${scheme}://${serverName}`;
