@@ -13,6 +13,8 @@ export interface TestProxy {
   /** Requests whose path matches are held this long before being forwarded. */
   delay(pattern: RegExp, ms: number): void;
   clearDelays(): void;
+  /** While down, every request's connection is dropped, as when the homeserver is unreachable. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 }
 
@@ -20,8 +22,10 @@ export async function startProxy(target: string): Promise<TestProxy> {
   const t = new URL(target);
   const log: ProxyLogEntry[] = [];
   let delays: { pattern: RegExp; ms: number }[] = [];
+  let down = false;
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
+    if (down) { req.socket.destroy(); return; }
     const path = req.url ?? '/';
     const wait = delays.find((d) => d.pattern.test(path))?.ms ?? 0;
     const timer = setTimeout(() => {
@@ -43,6 +47,11 @@ export async function startProxy(target: string): Promise<TestProxy> {
     log,
     delay: (pattern, ms) => { delays.push({ pattern, ms }); },
     clearDelays: () => { delays = []; },
+    setDown: (d) => {
+      down = d;
+      // In-flight long polls must fail too, not only new requests.
+      if (d) for (const s of sockets) s.destroy();
+    },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

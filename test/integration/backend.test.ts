@@ -268,6 +268,22 @@ describe('backend against Synapse', () => {
     });
     after(async () => { await b?.stop(); await proxy?.close(); });
 
+    it('reports sync errors in words while the homeserver is unreachable, and recovers', async () => {
+      const mark = b.client.mark();
+      proxy.setDown(true);
+      const err = await b.client.waitForEvent('sync_status', (s) => s.type === 'erroring', 20_000, mark);
+      assert.match(err.error ?? '', /Could not reach the homeserver/);
+      assert.ok((err.error_count ?? 0) >= 1);
+      // A message sent meanwhile is not lost: it goes out once the server is back.
+      const room = general;
+      const echo = await b.client.request('send_message', { room_id: room, text: 'sent while offline' });
+      proxy.setDown(false);
+      await b.client.waitForEvent('sync_status', (s) => s.type === 'ok', 30_000, mark);
+      const done = await b.client.waitForEvent('send_complete', (c) => c.event.rowid === echo.rowid, 30_000);
+      assert.equal(done.error, null);
+      await bob.waitForMessage(room, (e) => e.content.body === 'sent while offline');
+    });
+
     it('cancels a slow paginate from the server', async () => {
       const room = await bob.createRoom({ name: 'Slow', invite: [aliceUser.userId] });
       await alice.join(room);
