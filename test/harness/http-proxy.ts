@@ -13,6 +13,8 @@ export interface TestProxy {
   /** Requests whose path matches are held this long before being forwarded. */
   delay(pattern: RegExp, ms: number): void;
   clearDelays(): void;
+  /** The next `times` requests matching `pattern` get this response instead of reaching the server. */
+  inject(pattern: RegExp, status: number, body: object, times: number): void;
   /** While down, every request's connection is dropped, as when the homeserver is unreachable. */
   setDown(down: boolean): void;
   close(): Promise<void>;
@@ -23,10 +25,18 @@ export async function startProxy(target: string): Promise<TestProxy> {
   const log: ProxyLogEntry[] = [];
   let delays: { pattern: RegExp; ms: number }[] = [];
   let down = false;
+  let injections: { pattern: RegExp; status: number; body: object; times: number }[] = [];
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
     if (down) { req.socket.destroy(); return; }
     const path = req.url ?? '/';
+    const inj = injections.find((i) => i.times > 0 && i.pattern.test(path));
+    if (inj) {
+      inj.times--;
+      log.push({ method: req.method ?? '', path, status: inj.status });
+      res.writeHead(inj.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(inj.body));
+      return;
+    }
     const wait = delays.find((d) => d.pattern.test(path))?.ms ?? 0;
     const timer = setTimeout(() => {
       const up = http.request({ host: t.hostname, port: t.port, method: req.method, path, headers: { ...req.headers, host: t.host } }, (upRes) => {
@@ -47,6 +57,7 @@ export async function startProxy(target: string): Promise<TestProxy> {
     log,
     delay: (pattern, ms) => { delays.push({ pattern, ms }); },
     clearDelays: () => { delays = []; },
+    inject: (pattern, status, body, times) => { injections.push({ pattern, status, body, times }); },
     setDown: (d) => {
       down = d;
       // In-flight long polls must fail too, not only new requests.

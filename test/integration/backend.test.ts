@@ -284,6 +284,21 @@ describe('backend against Synapse', () => {
       await bob.waitForMessage(room, (e) => e.content.body === 'sent while offline');
     });
 
+    it('waits out a rate-limited sync for retry_after_ms', async () => {
+      const mark = b.client.mark();
+      proxy.inject(/\/sync/, 429, { errcode: 'M_LIMIT_EXCEEDED', error: 'Too many requests', retry_after_ms: 1500 }, 1);
+      // Wake the long poll so the next /sync request meets the injected 429.
+      await bob.sendText(general, 'wake up');
+      const waiting = await b.client.waitForEvent('sync_status', (s) => s.type === 'waiting', 40_000, mark);
+      assert.match(waiting.error ?? '', /Rate limited by the homeserver; retrying in 2 s/);
+      const waitingAt = Date.now();
+      // The retried long poll returns (and reports ok) as soon as there is something new.
+      await bob.sendText(general, 'and again');
+      await b.client.waitForEvent('sync_status', (s) => s.type === 'ok', 20_000, mark);
+      assert.ok(Date.now() - waitingAt >= 1000, 'it waited before retrying');
+      assert.equal(proxy.log.filter((l) => l.status === 429 && l.path.includes('/sync')).length, 1);
+    });
+
     it('cancels a slow paginate from the server', async () => {
       const room = await bob.createRoom({ name: 'Slow', invite: [aliceUser.userId] });
       await alice.join(room);
@@ -304,6 +319,21 @@ describe('backend against Synapse', () => {
       proxy.clearDelays();
       const page = await b.client.request('paginate', { room_id: room, max_timeline_id: lowest, limit: 20 });
       assert.equal(page.from_server, true);
+    });
+
+    it('stops syncing and says so when the server ends the session', async () => {
+      const st = await b.client.request('get_state', {});
+      const mark = b.client.mark();
+      // Alice removes this device from another session: its access token dies on the server.
+      await alice.request('POST', '/_matrix/client/v3/delete_devices', {
+        devices: [st.device_id],
+        auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'alice-password' },
+      });
+      await bob.sendText(general, 'wake the long poll');
+      const failed = await b.client.waitForEvent('sync_status', (s) => s.type === 'permanently-failed', 40_000, mark);
+      assert.match(failed.error ?? '', /ended this session/);
+      const cs = await b.client.waitForEvent('client_state', (s) => !s.is_logged_in, 10_000, mark);
+      assert.equal(cs.is_logged_in, false);
     });
   });
 });
