@@ -127,6 +127,25 @@ describe('backend against Synapse', () => {
     }
   });
 
+  it('logs in with a custom login request (login_custom)', async () => {
+    const b = await startBackend(tempRoot());
+    try {
+      await assert.rejects(b.client.request('login_custom', { homeserver_url: hs.baseUrl, request: { type: 'm.login.nonsense' } }),
+        /homeserver refused the login|Unknown login type|M_UNKNOWN/i);
+      const ok = await b.client.request('login_custom', { homeserver_url: hs.baseUrl, request: {
+        type: 'm.login.password', identifier: { type: 'm.id.user', user: 'bob' }, password: 'bob-password',
+      } });
+      assert.equal(ok, true);
+      const st = await b.client.waitForEvent('client_state', (s) => s.is_logged_in);
+      assert.equal(st.user_id, bob.userId);
+      await assert.rejects(b.client.request('login', { homeserver_url: hs.baseUrl, username: 'bob', password: 'bob-password' }),
+        /Already logged in/);
+      assert.equal(await b.client.request('logout', {}), true);
+    } finally {
+      await b.stop();
+    }
+  });
+
   describe('a logged-in session', () => {
     const root = tempRoot();
     let b: Awaited<ReturnType<typeof startBackend>>;
