@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
+import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 
@@ -23,6 +24,7 @@ describe('web UI against Synapse', () => {
   let roomId: string;
   let host: Awaited<ReturnType<typeof runWebHost>>;
   let browser: Browser;
+  let proxy: TestProxy;
   let page: Page;
   const root = mkdtempSync(path.join(tmpdir(), 'lattice-e2e-'));
   const hostLog: string[] = [];
@@ -36,6 +38,7 @@ describe('web UI against Synapse', () => {
     await new MatrixPeer(hs.baseUrl, alice).join(roomId);
     for (let i = 1; i <= 60; i++) await bob.sendText(roomId, `older message ${i}`);
     await bob.sendText(roomId, 'Hello from Bob, can you read this?');
+    proxy = await startProxy(hs.baseUrl);
     host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: (m) => hostLog.push(m), error: (m) => hostLog.push(m) });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -43,6 +46,7 @@ describe('web UI against Synapse', () => {
   after(async () => {
     await browser?.close();
     await host?.stop();
+    await proxy?.close();
     await hs?.stop();
     rmSync(root, { recursive: true, force: true });
   });
@@ -65,6 +69,8 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('login-error').filter({ hasText: /wrong user name or password/i }).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'login-error.png') });
 
+    // The user may also type the homeserver URL; here it points at a proxy the test can take down later.
+    await page.getByTestId('login-homeserver').fill(proxy.url);
     await page.getByTestId('login-password').fill('alice-password');
     await page.getByTestId('login-submit').click();
     const item = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
@@ -100,5 +106,16 @@ describe('web UI against Synapse', () => {
     const texts = await page.getByTestId('message').allInnerTexts();
     const order = texts.map((t) => /older message (\d+)/.exec(t)?.[1]).filter((x) => x !== undefined).map(Number);
     assert.deepEqual(order, Array.from({ length: 60 }, (_, i) => i + 1), 'all history, in order, no duplicates or gaps');
+  });
+
+  it('shows a visible sync status while the homeserver is unreachable, and clears it when it is back', async () => {
+    proxy.setDown(true);
+    const banner = page.getByTestId('sync-status');
+    await banner.filter({ hasText: /Connection problem: Could not reach the homeserver/ }).waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sync-error.png') });
+    proxy.setDown(false);
+    await bob.sendText(roomId, 'back online');
+    await page.getByTestId('message').filter({ hasText: 'back online' }).waitFor({ timeout: 40_000 });
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
   });
 });
