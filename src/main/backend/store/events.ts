@@ -25,12 +25,17 @@ interface EventRow {
   unread_type: number;
 }
 
-/** Columns with timeline_rowid joined in; every read goes through this so Events always look the same. */
-export const EVENT_SELECT = `
+/**
+ * The columns of an Event with its timeline_rowid; every read selects these so Events always look the same.
+ * Each query supplies its own FROM clause, starting from the table its WHERE narrows (SQLite keeps the written
+ * join order around a LEFT JOIN, and starting from `event` would scan it).
+ */
+export const EVENT_COLUMNS = `
   SELECT e.rowid, COALESCE(t.rowid, 0) AS timeline_rowid, e.room_id, e.event_id, e.sender, e.type, e.state_key,
          e.timestamp, e.content, e.decrypted, e.decrypted_type, e.unsigned, e.local_content, e.transaction_id,
-         e.redacted_by, e.relates_to, e.relation_type, e.decryption_error, e.send_error, e.unread_type
-  FROM event e LEFT JOIN timeline t ON t.event_rowid = e.rowid`;
+         e.redacted_by, e.relates_to, e.relation_type, e.decryption_error, e.send_error, e.unread_type`;
+
+export const EVENT_SELECT = `${EVENT_COLUMNS} FROM event e LEFT JOIN timeline t ON t.event_rowid = e.rowid`;
 
 export function rowToEvent(r: EventRow): Event {
   const ev: Event = {
@@ -84,7 +89,10 @@ export class EventStore {
     this.db = db;
     this.stmts = {
       byRowID: db.prepare(`${EVENT_SELECT} WHERE e.rowid = ?`),
-      byEventID: db.prepare(`${EVENT_SELECT} WHERE e.event_id = ?`),
+      byEventID: db.prepare(`${EVENT_SELECT} WHERE e.rowid = (SELECT rowid FROM event WHERE event_id = ?)`),
+      // One statement for a whole diff's events instead of one lookup each.
+      byRowIDs: db.prepare(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.rowid = j.value
+        LEFT JOIN timeline t ON t.event_rowid = e.rowid`),
       rowidByEventID: db.prepare('SELECT rowid FROM event WHERE event_id = ?').pluck(),
       rowidByTxn: db.prepare('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
       insert: db.prepare(`INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content, unsigned,
@@ -120,10 +128,15 @@ export class EventStore {
     return this.stmts.rowidByTxn.get(txnId) as number | undefined;
   }
 
+  /** The events with these rowids, in the order given (missing ones skipped). */
   getMany(rowids: Iterable<number>): Event[] {
+    const ids = [...rowids];
+    if (ids.length === 0) return [];
+    const byId = new Map<number, Event>();
+    for (const r of this.stmts.byRowIDs.all(JSON.stringify(ids)) as EventRow[]) byId.set(r.rowid, rowToEvent(r));
     const out: Event[] = [];
-    for (const id of rowids) {
-      const ev = this.get(id);
+    for (const id of ids) {
+      const ev = byId.get(id);
       if (ev) out.push(ev);
     }
     return out;

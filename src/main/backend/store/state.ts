@@ -1,7 +1,10 @@
 /** Current room state: (room, type, state_key) → the event that set it. */
 import type { Event } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
-import { EVENT_SELECT, rowToEvent } from './events.ts';
+import { EVENT_COLUMNS, rowToEvent } from './events.ts';
+
+const FROM_STATE = `${EVENT_COLUMNS} FROM current_state cs JOIN event e ON e.rowid = cs.event_rowid
+  LEFT JOIN timeline t ON t.event_rowid = e.rowid`;
 
 export class StateStore {
   private readonly stmts;
@@ -14,11 +17,9 @@ export class StateStore {
           membership = excluded.membership`),
       setIfMissing: db.prepare(`INSERT OR IGNORE INTO current_state (room_id, event_type, state_key, event_rowid, membership)
         VALUES (?, ?, ?, ?, ?)`),
-      get: db.prepare(`${EVENT_SELECT} JOIN current_state cs ON cs.event_rowid = e.rowid
-        WHERE cs.room_id = ? AND cs.event_type = ? AND cs.state_key = ?`),
-      all: db.prepare(`${EVENT_SELECT} JOIN current_state cs ON cs.event_rowid = e.rowid WHERE cs.room_id = ?`),
-      allNoMembers: db.prepare(`${EVENT_SELECT} JOIN current_state cs ON cs.event_rowid = e.rowid
-        WHERE cs.room_id = ? AND cs.event_type <> 'm.room.member'`),
+      get: db.prepare(`${FROM_STATE} WHERE cs.room_id = ? AND cs.event_type = ? AND cs.state_key = ?`),
+      all: db.prepare(`${FROM_STATE} WHERE cs.room_id = ?`),
+      allNoMembers: db.prepare(`${FROM_STATE} WHERE cs.room_id = ? AND cs.event_type <> 'm.room.member'`),
       members: db.prepare(`SELECT state_key, membership FROM current_state
         WHERE room_id = ? AND event_type = 'm.room.member'`),
       clearRoom: db.prepare('DELETE FROM current_state WHERE room_id = ?'),

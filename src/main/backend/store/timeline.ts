@@ -1,7 +1,9 @@
 /** A room's timeline order: (timeline rowid → event rowid). */
 import type { Event, TimelineRowTuple } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
-import { EVENT_SELECT, rowToEvent } from './events.ts';
+import { EVENT_COLUMNS, rowToEvent } from './events.ts';
+
+const FROM_TIMELINE = `${EVENT_COLUMNS} FROM timeline t JOIN event e ON e.rowid = t.event_rowid`;
 
 export class TimelineStore {
   private readonly stmts;
@@ -14,9 +16,9 @@ export class TimelineStore {
       prepend: db.prepare('INSERT INTO timeline (rowid, room_id, event_rowid) VALUES (?, ?, ?)'),
       has: db.prepare('SELECT rowid FROM timeline WHERE event_rowid = ?').pluck(),
       clearRoom: db.prepare('DELETE FROM timeline WHERE room_id = ?'),
-      page: db.prepare(`${EVENT_SELECT} WHERE t.room_id = ? AND t.rowid < ? ORDER BY t.rowid DESC LIMIT ?`),
+      page: db.prepare(`${FROM_TIMELINE} WHERE t.room_id = ? AND t.rowid < ? ORDER BY t.rowid DESC LIMIT ?`),
       hasOlder: db.prepare('SELECT 1 FROM timeline WHERE room_id = ? AND rowid < ? LIMIT 1').pluck(),
-      latest: db.prepare(`${EVENT_SELECT} WHERE t.room_id = ? ORDER BY t.rowid DESC LIMIT ?`),
+      latest: db.prepare(`${FROM_TIMELINE} WHERE t.room_id = ? ORDER BY t.rowid DESC LIMIT ?`),
     };
   }
 

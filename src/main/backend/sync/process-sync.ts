@@ -8,7 +8,7 @@ import type {
 import type * as M from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent } from './ingest-event.ts';
-import { computeRoomMeta, directRooms, emptyRoom } from './room-meta.ts';
+import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 
 export interface SyncResult {
   diff: SyncComplete;
@@ -40,7 +40,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
       if (rooms[roomId]) continue;
       const prev = store.rooms.get(roomId);
       if (!prev || prev.dm_user_id === dms.get(roomId)) continue;
-      const meta = computeRoomMeta(store, prev, ownUserId, dms.get(roomId));
+      const meta = computeRoomMeta(store, prev, ownUserId, dms.get(roomId), { state: true });
       store.rooms.save(meta);
       rooms[roomId] = { meta };
     }
@@ -90,13 +90,19 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (!isNew) sr.reset = true;
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
+  const appended: NonNullable<RoomChanges['appended']> = [];
+  let redacted = false;
   for (const ev of tl?.events ?? []) {
     const r = ingestEvent(store, roomId, ev);
     if (!r) continue;
     const added = store.timeline.append(roomId, r.rowid);
-    if (added) timeline.push(added);
+    if (added) {
+      timeline.push(added);
+      appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
+    }
     events.set(r.rowid, true);
     for (const t of r.touched) events.set(t, true);
+    if (r.touched.length) redacted = true;
     if (ev.state_key !== undefined) setState(ev, r.rowid);
   }
   if (timeline.length || sr.reset) sr.timeline = timeline;
@@ -133,7 +139,11 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     // Until push rules are evaluated locally, the server's notification count is the best count of unread messages.
     room.unread_messages = room.unread_notifications;
   }
-  room = computeRoomMeta(store, room, own, dms.get(roomId));
+  room = computeRoomMeta(store, room, own, dms.get(roomId), {
+    state: isNew || Object.keys(stateChanges).length > 0 || !!jr.summary || room.dm_user_id !== dms.get(roomId),
+    appended,
+    rescan: !!sr.reset || redacted,
+  });
   const changedMeta = isNew || JSON.stringify(room) !== JSON.stringify(prev);
   if (changedMeta) {
     store.rooms.save(room);

@@ -17,10 +17,42 @@ export function emptyRoom(roomId: string): Room {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
-export function computeRoomMeta(store: Store, prev: Room, ownUserId: string, dmUserId: string | undefined): Room {
-  const roomId = prev.room_id;
-  const st = (type: string, key = '') => store.state.get(roomId, type, key);
+/** What a sync changed in a room, so only the affected parts of its row are recomputed. */
+export interface RoomChanges {
+  /** State, the summary or the DM partner changed: recompute name, avatar, topic and the like. */
+  state: boolean;
+  /** Timeline events appended by this sync, oldest first (a candidate for the new preview). */
+  appended?: { rowid: number; type: string; timestamp: number; content: JSONObject }[];
+  /** The timeline was replaced (or events in it redacted): find the preview from the database. */
+  rescan?: boolean;
+}
+
+const ALL_CHANGED: RoomChanges = { state: true, rescan: true };
+
+export function computeRoomMeta(store: Store, prev: Room, ownUserId: string, dmUserId: string | undefined,
+  changes: RoomChanges = ALL_CHANGED): Room {
   const room: Room = { ...prev };
+  if (changes.state) computeStateFields(store, room, ownUserId, dmUserId);
+  const fromAppended = changes.appended && [...changes.appended].reverse().find(isPreviewable);
+  if (fromAppended) {
+    room.preview_event_rowid = fromAppended.rowid;
+    room.sorting_timestamp = fromAppended.timestamp;
+  } else if (changes.rescan || !room.preview_event_rowid) {
+    const preview = findPreview(store, room.room_id);
+    if (preview) {
+      room.preview_event_rowid = preview.rowid;
+      room.sorting_timestamp = preview.timestamp;
+    } else if (!room.sorting_timestamp) {
+      room.sorting_timestamp = store.timeline.latest(room.room_id, 1)[0]?.timestamp
+        ?? store.state.get(room.room_id, 'm.room.create')?.timestamp ?? 0;
+    }
+  }
+  return room;
+}
+
+function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserId: string | undefined): void {
+  const roomId = room.room_id;
+  const st = (type: string, key = '') => store.state.get(roomId, type, key);
 
   const create = st('m.room.create');
   room.creation_content = create ? create.content : undefined;
@@ -39,15 +71,13 @@ export function computeRoomMeta(store: Store, prev: Room, ownUserId: string, dmU
   const explicitAvatar = str(st('m.room.avatar')?.content.url);
   room.explicit_avatar = explicitAvatar !== undefined;
   room.avatar = explicitAvatar ?? (dmUserId ? str(st('m.room.member', dmUserId)?.content.avatar_url) : undefined);
+}
 
-  const preview = findPreview(store, roomId);
-  if (preview) {
-    room.preview_event_rowid = preview.rowid;
-    room.sorting_timestamp = preview.timestamp;
-  } else if (!room.sorting_timestamp) {
-    room.sorting_timestamp = store.timeline.latest(roomId, 1)[0]?.timestamp ?? create?.timestamp ?? 0;
-  }
-  return room;
+/** Message-like events preview a room; edits don't (they change text the original already previews). */
+function isPreviewable(ev: { type: string; content: JSONObject }): boolean {
+  if (!PREVIEW_TYPES.has(ev.type)) return false;
+  const rel = ev.content['m.relates_to'] as JSONObject | undefined;
+  return !(rel && typeof rel === 'object' && rel.rel_type === 'm.replace');
 }
 
 function computeName(store: Store, roomId: string, own: string, summary: LazyLoadSummary | undefined):
@@ -92,15 +122,8 @@ function displayName(store: Store, roomId: string, userId: string): string {
   return str(member?.content.displayname) ?? userId;
 }
 
-/** The newest message-like event, skipping edits (they replace text; the original already previews). */
 function findPreview(store: Store, roomId: string): Event | undefined {
-  for (const ev of store.timeline.latest(roomId, 20)) {
-    if (!PREVIEW_TYPES.has(ev.type)) continue;
-    const rel = ev.content['m.relates_to'] as JSONObject | undefined;
-    if (rel && rel.rel_type === 'm.replace') continue;
-    return ev;
-  }
-  return undefined;
+  return store.timeline.latest(roomId, 20).find(isPreviewable);
 }
 
 /** m.direct account data → room ID → the other user. */
