@@ -3,14 +3,19 @@ import path from 'node:path';
 import { readJsonFile, writeJsonFile } from './json-file.ts';
 import type { SecretStore } from './secret-store.ts';
 
+/** The command-line option that allows this store (parsed by the desktop and headless entry points). */
+export const INSECURE_FILE_FLAG = '--insecure-secrets-file';
+export const FILE_STORE_FILE = 'secrets.json';
+
 export class FileStore implements SecretStore {
   readonly kind = 'file' as const;
   readonly description: string;
   readonly file: string;
 
   constructor(dataDir: string) {
-    this.file = path.join(dataDir, 'secrets.json');
-    this.description = `Secrets are kept in the plain file ${this.file} (readable only by you), not in the OS keychain, because Lattice was started with --insecure-secrets-file.`;
+    this.file = path.join(dataDir, FILE_STORE_FILE);
+    this.description = `Kept in the plain file ${this.file} (0600: only your user can read it), not in the OS keychain, `
+      + `because Lattice was started with ${INSECURE_FILE_FLAG}. Anyone who can read your files or their backups can use your account.`;
   }
 
   async get(key: string): Promise<string | null> {
@@ -18,6 +23,8 @@ export class FileStore implements SecretStore {
   }
 
   async set(key: string, value: string): Promise<void> {
+    if (!key) throw new TypeError('secret key must not be empty');
+    if (!value) throw new TypeError('a secret must not be empty');
     writeJsonFile(this.file, { ...readJsonFile(this.file), [key]: value });
   }
 

@@ -1,24 +1,33 @@
 /**
  * Chooses the secret store, in the design's order: the OS keychain; Electron safeStorage when running in Electron;
- * a plain 0600 file only when the user explicitly asked for it. Otherwise it refuses, listing every reason.
+ * a plain 0600 file only when the user explicitly asked for it. Otherwise it refuses, listing every reason. Every
+ * fallback is logged with the reasons, and the chosen store's description says which one is used.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { FileStore } from './file-store.ts';
-import { KeychainStore, loadKeytar, type Keytar } from './keychain-store.ts';
-import { SafeStorageStore, type SafeStorageProxy } from './safe-storage-store.ts';
-import { SecretStoreUnavailableError, type SecretStore } from './secret-store.ts';
+import { FileStore, INSECURE_FILE_FLAG } from './file-store.ts';
+import { checkPrivate, writeJsonFile } from './json-file.ts';
+import { KeychainStore, keychainLabel, loadKeytar, type Keytar } from './keychain-store.ts';
+import { SAFE_STORAGE_LABEL, SafeStorageStore, type SafeStorageProxy } from './safe-storage-store.ts';
+import {
+  SecretStoreUnavailableError, errorText, type SecretStore, type SecretStoreAttempt, type SecretStoreKind,
+} from './secret-store.ts';
 
 export interface OpenSecretStoreOptions {
-  /** Separates the keychain entries of different data directories (profiles). */
+  /** Separates the keychain entries of different data directories (profiles); see secretNamespace(). */
   namespace: string;
   dataDir: string;
+  /** Electron's safeStorage, when running in Electron. */
   safeStorage?: SafeStorageProxy;
+  /** The user passed --insecure-secrets-file: a plain 0600 file is allowed when nothing better works. */
   insecureFileFallback?: boolean;
   log?: (msg: string) => void;
   /** For tests: a keytar stand-in. */
   keytar?: () => Keytar;
+  /** How long each probe may take before that store counts as unusable (default 5 s). */
+  probeTimeoutMs?: number;
+  platform?: NodeJS.Platform;
 }
 
 /** A stable namespace for a data directory: two profiles never share keychain entries. */
@@ -27,35 +36,71 @@ export function secretNamespace(dataDir: string): string {
 }
 
 export async function openSecretStore(opts: OpenSecretStoreOptions): Promise<SecretStore> {
-  const reasons: string[] = [];
   const log = opts.log ?? (() => {});
+  const platform = opts.platform ?? process.platform;
+  const attempts: SecretStoreAttempt[] = [];
+  const failed = (kind: SecretStoreKind, label: string, e: unknown) => {
+    if (e instanceof SecretStoreUnavailableError && e.attempts.length > 0) attempts.push(...e.attempts);
+    else attempts.push({ kind, label, reason: errorText(e) });
+  };
+  const why = () => attempts.map((a) => `${a.label}: ${a.reason}`).join('; ');
+
   try {
-    const store = new KeychainStore((opts.keytar ?? loadKeytar)(), opts.namespace);
-    await store.probe();
+    const store = new KeychainStore((opts.keytar ?? loadKeytar)(), opts.namespace, platform);
+    await store.probe(opts.probeTimeoutMs);
+    log(`secrets: using the ${store.description}`);
     return store;
   } catch (e) {
-    reasons.push(e instanceof Error ? e.message : String(e));
+    failed('keychain', keychainLabel(platform), e);
   }
+
   if (opts.safeStorage) {
     try {
-      if (await opts.safeStorage.isAvailable()) {
-        mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-        log(`OS keychain unavailable (${reasons[0]}); using Electron safeStorage`);
-        return new SafeStorageStore(opts.safeStorage, opts.dataDir);
-      }
-      reasons.push('Electron safeStorage has no OS encryption available');
+      const store = new SafeStorageStore(opts.safeStorage, opts.dataDir);
+      await store.probe(opts.probeTimeoutMs);
+      prepareFile(opts.dataDir, store.file, log);
+      log(`secrets: falling back to ${store.description}, because ${why()}`);
+      return store;
     } catch (e) {
-      reasons.push(`Electron safeStorage failed: ${e instanceof Error ? e.message : String(e)}`);
+      failed('electron-safe-storage', SAFE_STORAGE_LABEL, e);
+    }
+  } else {
+    attempts.push({ kind: 'electron-safe-storage', label: SAFE_STORAGE_LABEL, reason: 'not running in Electron' });
+  }
+
+  if (opts.insecureFileFallback) {
+    const store = new FileStore(opts.dataDir);
+    try {
+      prepareFile(opts.dataDir, store.file, log);
+      log(`secrets: WARNING: ${store.description} Reason: ${why()}`);
+      return store;
+    } catch (e) {
+      failed('file', `plain file ${store.file}`, e);
     }
   }
-  if (opts.insecureFileFallback) {
-    mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
-    const store = new FileStore(opts.dataDir);
-    log(`WARNING: ${store.description} (${reasons.join('; ')})`);
-    return store;
-  }
+
   throw new SecretStoreUnavailableError(
-    `Lattice has nowhere safe to keep your access token: ${reasons.join('; ')}. ` +
-    'Install and unlock a keyring that provides the Secret Service (such as GNOME Keyring or KWallet), ' +
-    'or start Lattice with --insecure-secrets-file to keep secrets in a plain file readable only by you.');
+    `Lattice has nowhere safe to keep your access token, so it will not sign in. Tried: ${why()}. `
+    + `${advice(platform)} Or start Lattice with ${INSECURE_FILE_FLAG} to keep secrets in a plain file that only your `
+    + 'user can read (0600); anyone who can read your files can then use your account.',
+    attempts);
+}
+
+function advice(platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return 'Make sure your login keychain is unlocked (Keychain Access) and let Lattice use it.';
+  if (platform === 'win32') return 'Make sure Windows Credential Manager is available to your user.';
+  return 'Install and unlock a keyring that provides the Secret Service (such as GNOME Keyring, KWallet or KeePassXC); '
+    + 'without a desktop session (SSH, a container) run Lattice under dbus-run-session and unlock it with '
+    + '`gnome-keyring-daemon --unlock`.';
+}
+
+/** Creates the store's file (0600) up front, or checks an existing one, so its protection is settled before use. */
+function prepareFile(dataDir: string, file: string, log: (msg: string) => void): void {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) {
+    writeJsonFile(file, {});
+    return;
+  }
+  const was = checkPrivate(file);
+  if (was !== null) log(`secrets: ${file} was readable by others (mode ${was.toString(8)}); it is now 0600`);
 }

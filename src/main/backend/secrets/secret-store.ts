@@ -5,13 +5,50 @@ export interface SecretStore {
   readonly description: string;
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
+  /** Deleting a key that isn't there is not an error. */
   delete(key: string): Promise<void>;
 }
 
-/** No secret store could be opened; the message says what failed and what the user can do. */
+export type SecretStoreKind = SecretStore['kind'];
+
+/** A store that was tried and why it can't be used. */
+export interface SecretStoreAttempt {
+  readonly kind: SecretStoreKind;
+  /** The store in words, e.g. "OS keychain (Secret Service)". */
+  readonly label: string;
+  readonly reason: string;
+}
+
+/**
+ * No secret store could be opened; the message says what failed and what the user can do, in words meant to be
+ * shown as they are. `attempts` has the same reasons for code that wants them one by one.
+ */
 export class SecretStoreUnavailableError extends Error {
-  constructor(message: string) {
+  readonly attempts: readonly SecretStoreAttempt[];
+
+  constructor(message: string, attempts: readonly SecretStoreAttempt[] = []) {
     super(message);
     this.name = 'SecretStoreUnavailableError';
+    this.attempts = attempts;
   }
+}
+
+/**
+ * Rejects with `onTimeout()` if `work` hasn't settled after `ms`. The work itself goes on (a native D-Bus call
+ * can't be cancelled); this only stops the caller from waiting for it.
+ */
+export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(onTimeout()), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
 }
