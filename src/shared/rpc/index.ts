@@ -2,3 +2,4 @@ export * from './envelope.ts';
 export * from './types.ts';
 export * from './commands.ts';
 export * from './events.ts';
+export * from './media.ts';
