@@ -4,8 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CustomScheme } from 'electron';
-import { APP_SCHEME_DEFINITION, createAppRequestHandler, registerAppScheme, serveAppScheme } from '../../src/main/desktop/app-protocol.ts';
-import { CONTENT_SECURITY_POLICY } from '../../src/main/desktop/security.ts';
+import {
+  APP_SCHEME_DEFINITION, createAppRequestHandler, registerAppScheme, serveAppScheme, type MediaBackend,
+} from '../../src/main/desktop/app-protocol.ts';
+import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, parseMediaUrl } from '../../src/main/desktop/security.ts';
+import type { MediaRequest, MediaResponse } from '../../src/shared/rpc/media.ts';
 
 describe('app scheme registration', () => {
   it('registers lattice as standard, secure and fetch-capable, without bypassing CSP', () => {
@@ -89,5 +92,132 @@ describe('app request handler', () => {
     const res = await h(new Request('lattice://app/index.html'));
     assert.equal(res.status, 500);
     assert.doesNotMatch(await res.text(), /secret/);
+  });
+});
+
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+function fakeMedia(answer: (req: MediaRequest) => MediaResponse | Promise<MediaResponse> = () => ({ status: 200, contentType: 'image/png', body: PNG })) {
+  const requests: MediaRequest[] = [];
+  const backend: MediaBackend = { fetchMedia: async (req) => { requests.push(req); return answer(req); } };
+  return { backend, requests };
+}
+
+describe('media URLs', () => {
+  it('parses lattice://media/<server>/<mediaId> with optional thumbnail size', () => {
+    assert.deepEqual(parseMediaUrl('lattice://media/example.org/abcDEF_-1'), { server: 'example.org', mediaId: 'abcDEF_-1' });
+    assert.deepEqual(parseMediaUrl('lattice://media/example.org%3A8448/x?w=96&h=64'),
+      { server: 'example.org:8448', mediaId: 'x', thumbnail: { width: 96, height: 64 } });
+  });
+
+  it('is null for other hosts, schemes, userinfo and ports', () => {
+    for (const url of ['lattice://app/index.html', 'https://media/example.org/x', 'lattice://u@media/example.org/x',
+      'lattice://media:1/example.org/x', 'not a url']) {
+      assert.equal(parseMediaUrl(url), null, url);
+    }
+  });
+
+  it('says why an invalid media path is refused', () => {
+    for (const url of ['lattice://media/example.org', 'lattice://media/example.org/a/b', 'lattice://media/exa%20mple.org/x',
+      'lattice://media/example.org/bad%2Fid', 'lattice://media/example.org/x?w=0&h=10', 'lattice://media/example.org/x?w=96']) {
+      const r = parseMediaUrl(url);
+      assert.ok(r && 'error' in r, url);
+    }
+  });
+});
+
+describe('media request handler', () => {
+  const root = '/nonexistent-renderer';
+  const noFiles = async (): Promise<Uint8Array<ArrayBuffer>> => { throw Object.assign(new Error('nope'), { code: 'ENOENT' }); };
+
+  it('relays to the backend with the server, media ID and thumbnail size, and serves its bytes', async () => {
+    const m = fakeMedia();
+    const h = createAppRequestHandler(root, noFiles, () => m.backend);
+    const res = await h(new Request('lattice://media/matrix.org/AbC123?w=96&h=96'));
+    assert.equal(res.status, 200);
+    assert.deepEqual(m.requests, [{ server: 'matrix.org', mediaId: 'AbC123', thumbnail: { width: 96, height: 96 } }]);
+    assert.deepEqual(new Uint8Array(await res.arrayBuffer()), PNG);
+  });
+
+  it('asks for the original without a size', async () => {
+    const m = fakeMedia();
+    await createAppRequestHandler(root, noFiles, () => m.backend)(new Request('lattice://media/matrix.org/AbC123'));
+    assert.deepEqual(m.requests, [{ server: 'matrix.org', mediaId: 'AbC123' }]);
+  });
+
+  it('sends the safety headers: type, nosniff, private caching and a sandboxing CSP', async () => {
+    const m = fakeMedia();
+    const res = await createAppRequestHandler(root, noFiles, () => m.backend)(new Request('lattice://media/matrix.org/AbC123'));
+    assert.equal(res.headers.get('content-type'), 'image/png');
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('cache-control'), 'private, max-age=86400');
+    assert.equal(res.headers.get('content-security-policy'), MEDIA_CONTENT_SECURITY_POLICY);
+    assert.equal(MEDIA_CONTENT_SECURITY_POLICY, "sandbox; default-src 'none'");
+  });
+
+  it('passes the backend\'s errors on, uncached, and makes anything not an image a download', async () => {
+    const m = fakeMedia((req) => req.mediaId === 'gone'
+      ? { status: 404, contentType: 'text/plain; charset=utf-8', body: new TextEncoder().encode('not found'), error: 'not found' }
+      : { status: 200, contentType: 'application/octet-stream', body: new Uint8Array([1, 2]) });
+    const h = createAppRequestHandler(root, noFiles, () => m.backend);
+    const gone = await h(new Request('lattice://media/matrix.org/gone'));
+    assert.equal(gone.status, 404);
+    assert.equal(gone.headers.get('cache-control'), 'no-store');
+    assert.equal(await gone.text(), 'not found');
+    const bin = await h(new Request('lattice://media/matrix.org/bin'));
+    assert.equal(bin.headers.get('content-disposition'), 'attachment');
+    assert.equal(bin.headers.get('content-security-policy'), MEDIA_CONTENT_SECURITY_POLICY);
+  });
+
+  it('answers 400 with the reason for bad paths, without asking the backend', async () => {
+    const m = fakeMedia();
+    const h = createAppRequestHandler(root, noFiles, () => m.backend);
+    for (const url of ['lattice://media/matrix.org', 'lattice://media/matrix.org/a/b', 'lattice://media/matrix.org/x?w=5000&h=5000',
+      'lattice://media/bad%20server/x', 'lattice://media/matrix.org/%E0%A4%A']) {
+      const res = await h(new Request(url));
+      assert.equal(res.status, 400, url);
+      assert.match(await res.text(), /bad media path: \S/, url);
+      assert.equal(res.headers.get('content-security-policy'), MEDIA_CONTENT_SECURITY_POLICY, url);
+    }
+    assert.deepEqual(m.requests, []);
+  });
+
+  it('answers 503 while the backend has not started', async () => {
+    const res = await createAppRequestHandler(root, noFiles, () => null)(new Request('lattice://media/matrix.org/AbC123'));
+    assert.equal(res.status, 503);
+    // Without a media source at all (the plain app handler) it is the same.
+    assert.equal((await createAppRequestHandler(root, noFiles)(new Request('lattice://media/matrix.org/AbC123'))).status, 503);
+  });
+
+  it('refuses methods other than GET and HEAD, and answers HEAD without a body', async () => {
+    const m = fakeMedia();
+    const h = createAppRequestHandler(root, noFiles, () => m.backend);
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const res = await h(new Request('lattice://media/matrix.org/AbC123', { method, body: method === 'DELETE' ? null : 'x' }));
+      assert.equal(res.status, 405, method);
+    }
+    assert.deepEqual(m.requests, []);
+    const head = await h(new Request('lattice://media/matrix.org/AbC123', { method: 'HEAD' }));
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('content-type'), 'image/png');
+    assert.equal(await head.text(), '');
+  });
+
+  it('says 502, not the error, when the backend fails or answers something unusable', async () => {
+    const broken = createAppRequestHandler(root, noFiles, () => ({ fetchMedia: async () => { throw new Error('token secret'); } }));
+    const res = await broken(new Request('lattice://media/matrix.org/AbC123'));
+    assert.equal(res.status, 502);
+    assert.doesNotMatch(await res.text(), /secret/);
+    const odd = fakeMedia(() => ({ status: 0, contentType: 'image/png', body: PNG }));
+    assert.equal((await createAppRequestHandler(root, noFiles, () => odd.backend)(new Request('lattice://media/matrix.org/x'))).status, 502);
+  });
+
+  it('leaves the app host as it was', async () => {
+    const m = fakeMedia();
+    const h = createAppRequestHandler(root, async () => new TextEncoder().encode('<!doctype html>') as Uint8Array<ArrayBuffer>, () => m.backend);
+    const res = await h(new Request('lattice://app/index.html'));
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
+    assert.equal(m.requests.length, 0);
   });
 });

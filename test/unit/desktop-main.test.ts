@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { BrowserWindowConstructorOptions } from 'electron';
-import type { Envelope } from '../../src/shared/rpc/index.ts';
+import type { Envelope, MediaRequest } from '../../src/shared/rpc/index.ts';
 import type { EnvelopeSink } from '../../src/main/backend/rpc/connection.ts';
 import type { BackendWorkerOptions, HostSafeStorage } from '../../src/main/host/backend-worker.ts';
 import {
@@ -154,8 +154,10 @@ class FakeConnection {
 function fakeBackend() {
   const connections: FakeConnection[] = [];
   const started: Array<{ opts: BackendWorkerOptions; safeStorage: HostSafeStorage }> = [];
+  const media: MediaRequest[] = [];
   let stopped = 0;
   const backend: BackendProcess = {
+    fetchMedia: async (req) => { media.push(req); return { status: 200, contentType: 'image/png', body: new Uint8Array([137, 80, 78, 71]) }; },
     onFatal: () => {},
     connect(sink) {
       const c = new FakeConnection(sink);
@@ -165,7 +167,7 @@ function fakeBackend() {
     stop: async () => { stopped++; },
   };
   return {
-    backend, connections, started,
+    backend, connections, started, media,
     stopped: () => stopped,
     start: async (opts: BackendWorkerOptions) => { started.push({ opts, safeStorage: opts.safeStorage! }); return backend; },
   };
@@ -267,6 +269,30 @@ describe('desktop shell: startup', () => {
     assert.equal(fe.errors.length, 1);
     assert.match(fe.errors[0][1], /database is locked/);
     assert.ok(fe.calls.includes('quit'));
+  });
+
+  it('serves lattice://media from the backend once it runs, and 503 before it starts or after it dies', async () => {
+    const fe = fakeElectron();
+    const fb = fakeBackend();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    const desktop = createDesktopApp(fe.electron, {
+      argv: [], env: { LATTICE_ROOT: '/tmp/lr' }, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r',
+      startBackend: async (o) => { await gate; return fb.start(o); }, log: () => {},
+    });
+    desktop.start();
+    fe.ready();
+    await desktop.whenStarted();
+    const handler = fe.protocolHandlers.get('lattice')!;
+    const url = 'lattice://media/example.org/abc?w=96&h=96';
+    assert.equal((await handler(new Request(url))).status, 503);
+    release();
+    await tick();
+    const res = await handler(new Request(url));
+    assert.equal(res.status, 200);
+    assert.deepEqual(fb.media, [{ server: 'example.org', mediaId: 'abc', thumbnail: { width: 96, height: 96 } }]);
+    fb.backend.onFatal('worker exited with code 1');
+    assert.equal((await handler(new Request(url))).status, 503);
   });
 
   it('tells the user and quits when the backend dies', async () => {

@@ -2,10 +2,16 @@
  * Serves the built renderer from `lattice://app/…`. A privileged custom scheme rather than file:// gives the page
  * a real origin of its own (permissions, storage and the IPC sender check key on it) and lets every response carry
  * the Content-Security-Policy header, which file:// cannot.
+ *
+ * `lattice://media/<server>/<mediaId>` relays to the backend, which fetches the media with the account's token:
+ * the page gets images without ever holding the token (src/shared/rpc/media.ts).
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { CustomScheme, Protocol } from 'electron';
-import { APP_SCHEME, CONTENT_SECURITY_POLICY, mimeTypeFor, resolveAppFile } from './security.ts';
+import type { MediaRequest, MediaResponse } from '../../shared/rpc/media.ts';
+import {
+  APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, mimeTypeFor, parseMediaUrl, resolveAppFile,
+} from './security.ts';
 
 export const APP_SCHEME_DEFINITION: CustomScheme = {
   scheme: APP_SCHEME,
@@ -21,6 +27,13 @@ export function registerAppScheme(protocol: Pick<Protocol, 'registerSchemesAsPri
 
 type ReadFile = (file: string) => Promise<Uint8Array<ArrayBuffer>>;
 
+export interface MediaBackend {
+  fetchMedia(req: MediaRequest): Promise<MediaResponse>;
+}
+/** The backend once it has started; null before that (or when it could not start). */
+export type MediaSource = () => MediaBackend | null;
+const NO_BACKEND: MediaSource = () => null;
+
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
   'X-Content-Type-Options': 'nosniff',
@@ -32,9 +45,59 @@ function plain(status: number, text: string): Response {
   return new Response(text, { status, headers: { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' } });
 }
 
-/** The request handler for the app scheme: files under `root` (the built renderer), nothing else. */
-export function createAppRequestHandler(root: string, readFile: ReadFile = fsReadFile): (req: Request) => Promise<Response> {
+const MEDIA_HEADERS = {
+  'Content-Security-Policy': MEDIA_CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+} as const;
+
+function mediaPlain(status: number, text: string): Response {
+  return new Response(text, {
+    status, headers: { ...MEDIA_HEADERS, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+  });
+}
+
+/** Answers like the web host's `/_gomuks/media/` route, so both transports behave the same for the page. */
+async function serveMedia(req: Request, parsed: MediaRequest | { error: string }, media: MediaSource): Promise<Response> {
+  if ('error' in parsed) return mediaPlain(400, `bad media path: ${parsed.error}`);
+  const backend = media();
+  if (!backend) return mediaPlain(503, 'the backend is not running');
+  let res: MediaResponse;
+  try {
+    res = await backend.fetchMedia(parsed);
+  } catch {
+    return mediaPlain(502, 'could not fetch media');
+  }
+  // Copied only if it isn't already a plain ArrayBuffer view, which is what Response takes.
+  const body = res.body.buffer instanceof ArrayBuffer ? res.body as Uint8Array<ArrayBuffer> : new Uint8Array(res.body);
+  try {
+    return new Response(req.method === 'HEAD' ? null : body, {
+      status: res.status,
+      headers: {
+        ...MEDIA_HEADERS,
+        'Content-Type': res.contentType,
+        'Cache-Control': res.status === 200 ? 'private, max-age=86400' : 'no-store',
+        ...(res.contentType === 'application/octet-stream' ? { 'Content-Disposition': 'attachment' } : {}),
+      },
+    });
+  } catch {
+    // A status outside 200–599 or a header value Response refuses: the backend's answer is unusable.
+    return mediaPlain(502, 'invalid media response');
+  }
+}
+
+/**
+ * The request handler for the app scheme: files under `root` (the built renderer) on the app host, the backend's
+ * media on the media host, nothing else.
+ */
+export function createAppRequestHandler(root: string, readFile: ReadFile = fsReadFile,
+  media: MediaSource = NO_BACKEND): (req: Request) => Promise<Response> {
   return async (req) => {
+    const mediaReq = parseMediaUrl(req.url);
+    if (mediaReq) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return mediaPlain(405, 'method not allowed');
+      return serveMedia(req, mediaReq, media);
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'method not allowed');
     const file = resolveAppFile(root, req.url);
     if (!file) return plain(404, 'not found');
@@ -52,6 +115,6 @@ export function createAppRequestHandler(root: string, readFile: ReadFile = fsRea
 }
 
 /** Call after `ready`. */
-export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, root: string): void {
-  protocol.handle(APP_SCHEME, createAppRequestHandler(root));
+export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, root: string, media: MediaSource = NO_BACKEND): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(root, fsReadFile, media));
 }

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow, IpcMainEvent, WebContents } from 'electron';
-import type { Envelope } from '../../shared/rpc/index.ts';
+import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import { resolveDataPaths, type DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost } from '../backend/rpc/connection.ts';
 import type { BackendWorkerOptions, HostSafeStorage } from '../host/backend-worker.ts';
@@ -29,6 +29,8 @@ export const OPEN_CHANNEL = 'lattice:open';
 
 export interface BackendProcess extends BackendHost {
   stop(): Promise<void>;
+  /** Serves `lattice://media/…`: the backend fetches with the account's token, which the page never sees. */
+  fetchMedia(req: MediaRequest): Promise<MediaResponse>;
   onFatal: (error: string) => void;
 }
 
@@ -145,6 +147,8 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
   let win: BrowserWindow | null = null;
   let paths: DataPaths | null = null;
   let backendReady: Promise<BackendProcess | null> | null = null;
+  /** Set once the backend has started, for the media protocol, which answers at once rather than wait. */
+  let runningBackend: BackendProcess | null = null;
   let backendDead = false;
   let backendStopped = false;
   let stopping = false;
@@ -168,8 +172,10 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
       (b) => {
         b.onFatal = (e) => {
           backendDead = true;
+          runningBackend = null;
           fail('Lattice stopped', `The Lattice backend stopped unexpectedly: ${e}`);
         };
+        runningBackend = b;
         return b;
       },
       (e: unknown) => {
@@ -237,7 +243,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
 
   async function onReady(): Promise<void> {
     ready = true;
-    serveAppScheme(protocol, deps.rendererDir);
+    serveAppScheme(protocol, deps.rendererDir, () => runningBackend);
     hardenSession(session.defaultSession, allowedPermissions());
     backendReady = startBackend();
     createWindow();

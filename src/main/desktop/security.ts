@@ -5,12 +5,15 @@
  * permissions a chat client needs.
  */
 import path from 'node:path';
+import { parseMediaPath, type MediaRequest } from '../../shared/rpc/media.ts';
 
 export const APP_SCHEME = 'lattice';
 export const APP_HOST = 'app';
 /** How Chromium serializes the app origin (the scheme is registered as standard, so it has a real origin). */
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
+/** Media the backend fetches for the page: `lattice://media/<server>/<mediaId>?w=&h=` (src/shared/rpc/media.ts). */
+export const MEDIA_HOST = 'media';
 
 function parseUrl(url: string): URL | null {
   try {
@@ -94,6 +97,22 @@ export const CONTENT_SECURITY_POLICY = [
   "form-action 'none'",
   "frame-ancestors 'none'",
 ].join('; ');
+
+/**
+ * For media responses. An avatar shown in an <img> never runs anything, but the same URL opened on its own would
+ * be a document of the media origin: sandboxed and with nothing allowed, it cannot run script or load anything.
+ */
+export const MEDIA_CONTENT_SECURITY_POLICY = "sandbox; default-src 'none'";
+
+/**
+ * A request URL on the media host → what to ask the backend for, or why the path is invalid; null when the URL
+ * is not on the media host at all. Same userinfo/port strictness as `isAppUrl`.
+ */
+export function parseMediaUrl(requestUrl: string): MediaRequest | { error: string } | null {
+  const u = parseUrl(requestUrl);
+  if (!u || u.protocol !== `${APP_SCHEME}:` || u.host !== MEDIA_HOST || u.username || u.password || u.port) return null;
+  return parseMediaPath(u.pathname.replace(/^\//, ''), u.searchParams);
+}
 
 /**
  * Maps a request URL on the app origin to a file under `root`, or null when it must not be served: another
