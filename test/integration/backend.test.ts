@@ -13,6 +13,7 @@ import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { solidPng } from '../harness/png.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 
@@ -227,6 +228,26 @@ describe('backend against Synapse', () => {
       const bobMember = state.find((e) => e.type === 'm.room.member' && e.state_key === bob.userId);
       assert.equal(bobMember?.content.displayname, 'Bob');
       assert.ok(state.some((e) => e.type === 'm.room.name' && e.content.name === 'General'));
+    });
+
+    it('serves room avatars through the backend, never handing out the token', async () => {
+      const png = solidPng(64, 64, [200, 40, 90]);
+      const upload = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=avatar.png`, {
+        method: 'POST', headers: { Authorization: `Bearer ${bob.user.accessToken}`, 'Content-Type': 'image/png' }, body: new Uint8Array(png),
+      }).then((r) => r.json()) as { content_uri: string };
+      await bob.setState(general, 'm.room.avatar', '', { url: upload.content_uri });
+      const d = await b.client.waitForEvent('sync_complete', (x) => x.rooms?.[general]?.meta?.avatar === upload.content_uri);
+      assert.equal(d.rooms![general].meta!.explicit_avatar, true);
+      const [server, mediaId] = upload.content_uri.slice('mxc://'.length).split('/');
+      const full = await b.worker.fetchMedia({ server, mediaId });
+      assert.equal(full.status, 200);
+      assert.equal(full.contentType, 'image/png');
+      assert.deepEqual(Buffer.from(full.body), png);
+      const thumb = await b.worker.fetchMedia({ server, mediaId, thumbnail: { width: 32, height: 32 } });
+      assert.equal(thumb.status, 200);
+      assert.match(thumb.contentType, /^image\//);
+      const missing = await b.worker.fetchMedia({ server, mediaId: 'doesNotExist' });
+      assert.equal(missing.status, 404);
     });
 
     it('marks a room read and clears its unread count', async () => {

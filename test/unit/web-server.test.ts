@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, writeFile, rm, stat, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
-import type { Envelope } from '../../src/shared/rpc/index.ts';
+import type { Envelope, MediaRequest } from '../../src/shared/rpc/index.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../src/main/backend/rpc/connection.ts';
 import { startWebServer, type WebServer, CLOSE_IDLE, CLOSE_TOO_SLOW } from '../../src/main/host/web/web-server.ts';
 import {
@@ -121,13 +121,18 @@ describe('web server', () => {
   let loginUrl: string;
   let cookie: string;
   let wsUrl: string;
+  const mediaRequests: MediaRequest[] = [];
 
   before(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'lattice-web-'));
     staticDir = await makeStatic(tmp);
     backend = new FakeBackend();
     const auth = await loadOrCreateWebAuth(path.join(tmp, 'config'));
-    server = await startWebServer({ backend, staticDir, auth, port: 0 });
+    server = await startWebServer({ backend, staticDir, auth, port: 0, media: async (req) => {
+      mediaRequests.push(req);
+      if (req.mediaId === 'missing') return { status: 404, contentType: 'text/plain', body: Buffer.from('not found'), error: 'not found' };
+      return { status: 200, contentType: req.mediaId === 'blob' ? 'application/octet-stream' : 'image/png', body: Buffer.from('PNGDATA') };
+    } });
     loginUrl = auth.loginUrl(server.url);
     wsUrl = `ws://127.0.0.1:${server.port}/_gomuks/websocket`;
     const res = await fetch(loginUrl, { redirect: 'manual' });
@@ -136,6 +141,27 @@ describe('web server', () => {
   after(async () => {
     await server.close();
     await rm(tmp, { recursive: true, force: true });
+  });
+
+  test('serves media through the backend only to an authenticated browser, with safe headers', async () => {
+    assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/abc')).status, 401);
+    const ok = await rawRequest(server.port, '/_gomuks/media/hs.example:8448/abc_DEF-1?w=96&h=96', { headers: { Cookie: cookie } });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.body, 'PNGDATA');
+    assert.equal(ok.headers['content-type'], 'image/png');
+    assert.equal(ok.headers['x-content-type-options'], 'nosniff');
+    assert.match(String(ok.headers['content-security-policy']), /sandbox/);
+    assert.deepEqual(mediaRequests.at(-1), { server: 'hs.example:8448', mediaId: 'abc_DEF-1', thumbnail: { width: 96, height: 96 } });
+    const dl = await rawRequest(server.port, '/_gomuks/media/hs.example/blob', { headers: { Cookie: cookie } });
+    assert.equal(dl.headers['content-disposition'], 'attachment');
+    assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/missing', { headers: { Cookie: cookie } })).status, 404);
+    const before = mediaRequests.length;
+    for (const bad of ['/_gomuks/media/hs.example/..%2f..%2fetc', '/_gomuks/media/hs.example/a/b', '/_gomuks/media/hs%20x/abc',
+      '/_gomuks/media/hs.example/abc?w=0&h=10', '/_gomuks/media/hs.example/abc?w=99999&h=10']) {
+      assert.equal((await rawRequest(server.port, bad, { headers: { Cookie: cookie } })).status, 400, bad);
+    }
+    assert.equal(mediaRequests.length, before, 'invalid paths never reach the backend');
+    assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/abc', { method: 'POST', headers: { Cookie: cookie } })).status, 405);
   });
 
   test('binds loopback and reports its URL', () => {

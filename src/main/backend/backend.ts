@@ -6,10 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type {
-  ClientState, CommandParams, Envelope, EventName, EventPayloads, JSONObject, SyncComplete, SyncRoom,
+  ClientState, CommandParams, Envelope, EventName, EventPayloads, JSONObject, MediaRequest, MediaResponse,
+  SyncComplete, SyncRoom,
 } from '../../shared/rpc/index.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { discoverHomeserver } from './matrix/discovery.ts';
+import { MediaFetcher } from './media/media-fetcher.ts';
 import { describeLoginError, MatrixError } from './matrix/errors.ts';
 import type { DataPaths } from './paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
@@ -48,6 +50,7 @@ interface Session {
   homeserverUrl: string;
   sync: SyncLoop;
   sender: Sender;
+  media: MediaFetcher;
 }
 
 interface Conn {
@@ -131,7 +134,8 @@ export class Backend implements BackendHost {
       onSessionEnded: (reason) => void this.endSession(reason),
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender };
+    const media = new MediaFetcher(client, this.opts.paths.cache);
+    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media };
     sync.start();
   }
 
@@ -350,6 +354,14 @@ export class Backend implements BackendHost {
       this.broadcast('sync_complete', { rooms: { [roomId]: { meta: updated } } });
     }
     return true;
+  }
+
+  /** Media for a host to serve to the renderer (see src/shared/rpc/media.ts). */
+  fetchMedia(req: MediaRequest): Promise<MediaResponse> {
+    if (!this.session) {
+      return Promise.resolve({ status: 503, contentType: 'text/plain; charset=utf-8', body: Buffer.from('not logged in'), error: 'not logged in' });
+    }
+    return this.session.media.fetch(req);
   }
 
   // --- Lifecycle -------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
  * initial sync then never blocks the thread that serves windows or sockets.
  */
 import { Worker } from 'node:worker_threads';
+import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../backend/rpc/connection.ts';
 import { openSecretStore, secretNamespace } from '../backend/secrets/open-secret-store.ts';
@@ -30,6 +31,8 @@ export class BackendWorker implements BackendHost {
   private readonly secrets: SecretStore | undefined;
   private readonly sinks = new Map<number, EnvelopeSink>();
   private nextConn = 1;
+  private readonly mediaWaiters = new Map<number, (res: MediaResponse) => void>();
+  private nextMediaId = 1;
   private stopped: Promise<void> | null = null;
   /** Called if the worker dies unexpectedly, with the reason in words. */
   onFatal: (error: string) => void = (e) => console.error(`lattice: backend stopped: ${e}`);
@@ -85,6 +88,18 @@ export class BackendWorker implements BackendHost {
     };
   }
 
+  /** Media for the renderer, fetched by the backend with the account's token (see src/shared/rpc/media.ts). */
+  fetchMedia(req: MediaRequest): Promise<MediaResponse> {
+    if (this.stopped) {
+      return Promise.resolve({ status: 503, contentType: 'text/plain; charset=utf-8', body: new TextEncoder().encode('backend stopped'), error: 'backend stopped' });
+    }
+    const id = this.nextMediaId++;
+    return new Promise((resolve) => {
+      this.mediaWaiters.set(id, resolve);
+      this.post({ t: 'media', id, req });
+    });
+  }
+
   /** Stops the sync loop, closes the database and ends the thread. */
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
@@ -103,6 +118,7 @@ export class BackendWorker implements BackendHost {
 
   private onMessage(m: FromWorker): void {
     if (m.t === 'msg') this.sinks.get(m.conn)?.(m.env);
+    else if (m.t === 'media-reply') { this.mediaWaiters.get(m.id)?.(m.res); this.mediaWaiters.delete(m.id); }
     else if (m.t === 'fatal' && this.stopped === null) this.onFatal(m.error);
     else if (m.t === 'secret') void this.answerSecret(m.id, m.op, m.key, m.value);
   }

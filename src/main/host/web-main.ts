@@ -127,6 +127,7 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
   try {
     server = await startWebServer({
       backend, host: args.host, port: args.port, staticDir: args.staticDir, auth, log: (m) => io.error(m),
+      media: (req) => backend.fetchMedia(req),
     });
   } catch (e) {
     await backend.stop();

@@ -42,6 +42,13 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
     else if (m.t === 'msg') conns.get(m.conn)?.receive(m.env);
     else if (m.t === 'close') { conns.get(m.conn)?.close(); conns.delete(m.conn); }
     else if (m.t === 'shutdown') void backend.close().finally(() => post({ t: 'stopped' }));
+    else if (m.t === 'media') {
+      void backend.fetchMedia(m.req).then((res) => {
+        // The bytes are moved, not copied, to the host thread.
+        const body = new Uint8Array(res.body);
+        port.postMessage({ t: 'media-reply', id: m.id, res: { ...res, body } } satisfies FromWorker, [body.buffer]);
+      });
+    }
   };
   port.on('message', handle);
   try {

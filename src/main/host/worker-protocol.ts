@@ -5,7 +5,7 @@
  * The keychain is used from the host thread, never from the worker: libsecret registers GObject types once per
  * process, so a keytar loaded by a worker that later exits leaves the next worker's keytar hanging.
  */
-import type { Envelope } from '../../shared/rpc/index.ts';
+import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
 
@@ -26,6 +26,7 @@ export type ToWorker =
   | { t: 'msg'; conn: number; env: unknown }
   | { t: 'close'; conn: number }
   | { t: 'shutdown' }
+  | { t: 'media'; id: number; req: MediaRequest }
   | { t: 'secret-reply'; id: number; ok: boolean; value?: string | null; error?: string };
 
 export type FromWorker =
@@ -33,4 +34,5 @@ export type FromWorker =
   | { t: 'fatal'; error: string }
   | { t: 'msg'; conn: number; env: Envelope }
   | { t: 'stopped' }
+  | { t: 'media-reply'; id: number; res: MediaResponse }
   | { t: 'secret'; id: number; op: SecretOp; key: string; value?: string };

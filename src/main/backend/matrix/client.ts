@@ -82,6 +82,43 @@ export class MatrixClient {
     return json as T;
   }
 
+  /** A binary download (media): the same error handling as JSON calls, the body as bytes, up to maxBytes. */
+  async download(path: string, opts: { query?: RequestOptions['query']; auth?: boolean; signal?: AbortSignal; maxBytes: number }):
+    Promise<{ contentType: string; body: Uint8Array }> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = {};
+    if (opts.auth !== false && this.accessToken) headers.Authorization = `Bearer ${this.accessToken}`;
+    const signals = [AbortSignal.timeout(60_000)];
+    if (opts.signal) signals.push(opts.signal);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { headers, signal: AbortSignal.any(signals) });
+    } catch (e) {
+      throw new ConnectionError(url.href, e);
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { errcode?: string; error?: string };
+      throw new MatrixError(res.status, body.errcode ?? 'M_UNKNOWN', body.error ?? `HTTP ${res.status} ${res.statusText}`);
+    }
+    const declared = Number(res.headers.get('content-length'));
+    if (declared > opts.maxBytes) throw new MatrixError(413, 'M_TOO_LARGE', `media is ${declared} bytes, more than ${opts.maxBytes}`);
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader = res.body?.getReader();
+    for (;;) {
+      const r = await reader?.read();
+      if (!r || r.done) break;
+      size += r.value.byteLength;
+      if (size > opts.maxBytes) {
+        await reader?.cancel();
+        throw new MatrixError(413, 'M_TOO_LARGE', `media is more than ${opts.maxBytes} bytes`);
+      }
+      chunks.push(r.value);
+    }
+    return { contentType: res.headers.get('content-type') ?? 'application/octet-stream', body: Buffer.concat(chunks) };
+  }
+
   // --- Discovery and login ---------------------------------------------------------------------------------
 
   versions(signal?: AbortSignal) {

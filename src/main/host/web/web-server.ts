@@ -14,7 +14,7 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { Envelope } from '../../../shared/rpc/index.ts';
+import { parseMediaPath, type Envelope, type MediaRequest, type MediaResponse } from '../../../shared/rpc/index.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../backend/rpc/connection.ts';
 import type { WebAuth } from './web-auth.ts';
 
@@ -32,6 +32,8 @@ export interface WebServerOptions {
   idleTimeoutMs?: number;
   /** Unsent bytes a socket may queue before it is closed as too slow to keep up. */
   maxBufferedBytes?: number;
+  /** Serves `/_gomuks/media/<server>/<mediaId>` (see src/shared/rpc/media.ts); absent: 404. */
+  media?: (req: MediaRequest) => Promise<MediaResponse>;
 }
 
 export interface WebServer {
@@ -43,6 +45,7 @@ export interface WebServer {
 
 export const WEBSOCKET_PATH = '/_gomuks/websocket';
 export const AUTH_PATH = '/_gomuks/auth';
+export const MEDIA_PREFIX = '/_gomuks/media/';
 /** Close code for idle sockets: in the application range, mirroring HTTP 408. */
 export const CLOSE_IDLE = 4408;
 /** Close code for sockets that cannot keep up (RFC 6455 "try again later"). */
@@ -247,6 +250,23 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     stream.pipe(res);
   };
 
+  const serveMedia = async (req: IncomingMessage, res: ServerResponse, pathPart: string, query: URLSearchParams) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') { sendText(res, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' }); return; }
+    const parsed = parseMediaPath(pathPart, query);
+    if ('error' in parsed) { sendText(res, 400, `Bad media path: ${parsed.error}`); return; }
+    const media = await opts.media!(parsed);
+    res.writeHead(media.status, {
+      'Content-Type': media.contentType,
+      'Content-Length': media.body.byteLength,
+      'X-Content-Type-Options': 'nosniff',
+      // Opened on its own, the response must not be able to run anything.
+      'Content-Security-Policy': "sandbox; default-src 'none'",
+      'Cache-Control': media.status === 200 ? 'private, max-age=86400' : 'no-store',
+      ...(media.contentType === 'application/octet-stream' ? { 'Content-Disposition': 'attachment' } : {}),
+    });
+    res.end(req.method === 'HEAD' ? undefined : media.body);
+  };
+
   const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res);
     if (!hostAllowed(req)) { sendText(res, 421, 'Misdirected Request: unexpected Host header'); return; }
@@ -258,6 +278,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (rawPath === '/_gomuks' || rawPath.startsWith('/_gomuks/')) {
       if (!auth.checkCookie(req.headers.cookie)) { sendText(res, 401, NOT_AUTHENTICATED); return; }
       if (rawPath === WEBSOCKET_PATH) { sendText(res, 426, 'Upgrade Required: this is a websocket endpoint', { Upgrade: 'websocket' }); return; }
+      if (rawPath.startsWith(MEDIA_PREFIX) && opts.media) { await serveMedia(req, res, rawPath.slice(MEDIA_PREFIX.length), query); return; }
       sendText(res, 404, 'Not Found');
       return;
     }
