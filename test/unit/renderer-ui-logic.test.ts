@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { TimelineItem } from '../../src/renderer/api/store.ts';
+import { selectMemberAvatars, selectOwnAvatar, Store, type TimelineItem } from '../../src/renderer/api/store.ts';
+import { avatarImageUrl, currentMediaEnv, thumbnailPx } from '../../src/renderer/ui/common/avatar-url.ts';
 import { colorFor, formatCount, formatListTime, initialsOf } from '../../src/renderer/ui/common/format.ts';
 import { describeLoginError, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';
 import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { buildRows, GROUP_GAP_MS } from '../../src/renderer/ui/room/timeline-model.ts';
 import { hashForRoom, roomIdFromHash } from '../../src/renderer/ui/route.ts';
 import { syncStatusText } from '../../src/renderer/ui/status/status-text.ts';
-import type { Event } from '../../src/shared/rpc/types.ts';
+import type { Event, Room } from '../../src/shared/rpc/types.ts';
 
 const T0 = new Date(2026, 10, 20, 10, 0, 0).getTime();
 
@@ -153,5 +154,74 @@ describe('status text and routes', () => {
     assert.equal(roomIdFromHash(hashForRoom('!abc:example.org')), '!abc:example.org');
     assert.equal(roomIdFromHash('#/room/nope'), null);
     assert.equal(roomIdFromHash(''), null);
+  });
+});
+
+describe('avatar URLs', () => {
+  const ipc = { transport: 'ipc', devicePixelRatio: 1 } as const;
+  const web = { transport: 'websocket', devicePixelRatio: 1 } as const;
+
+  it('points Electron at lattice://media and the web host at /_gomuks/media on its own origin', () => {
+    assert.equal(avatarImageUrl('mxc://example.org/AbC_12-x', 40, ipc), 'lattice://media/example.org/AbC_12-x?w=40&h=40');
+    assert.equal(avatarImageUrl('mxc://example.org/AbC_12-x', 40, web), '/_gomuks/media/example.org/AbC_12-x?w=40&h=40');
+  });
+
+  it('asks for the displayed size in device pixels', () => {
+    assert.equal(avatarImageUrl('mxc://m.org/a', 48, { transport: 'ipc', devicePixelRatio: 2 }), 'lattice://media/m.org/a?w=96&h=96');
+    assert.equal(avatarImageUrl('mxc://m.org/a', 36, { transport: 'websocket', devicePixelRatio: 1.25 }), '/_gomuks/media/m.org/a?w=45&h=45');
+    assert.equal(thumbnailPx(32, 1.5), 48);
+    assert.equal(thumbnailPx(33, 1.5), 50, 'rounded');
+    assert.equal(thumbnailPx(40, 0), 40, 'a nonsense ratio counts as 1');
+    assert.equal(thumbnailPx(40, Number.NaN), 40);
+    assert.equal(thumbnailPx(1000, 3), 1600, 'capped at what the hosts accept');
+  });
+
+  it('escapes the server part so a port survives the path', () => {
+    assert.equal(avatarImageUrl('mxc://example.org:8448/x', 10, web), '/_gomuks/media/example.org%3A8448/x?w=10&h=10');
+  });
+
+  it('gives nothing (initials) for a missing or invalid mxc URI', () => {
+    for (const bad of [undefined, '', 'https://example.org/a.png', 'mxc://example.org', 'mxc://example.org/a/b',
+      'mxc://exa mple.org/a', 'mxc://example.org/../x', 'mxc://example.org/a?w=1', 'javascript:alert(1)']) {
+      assert.equal(avatarImageUrl(bad, 40, ipc), undefined, String(bad));
+    }
+  });
+
+  it('tells Electron from the web host by the preload bridge, like the transport does', () => {
+    const bridge = { send() {}, onMessage: () => () => {} };
+    assert.deepEqual(currentMediaEnv({ lattice: bridge, devicePixelRatio: 2 }), { transport: 'ipc', devicePixelRatio: 2 });
+    assert.deepEqual(currentMediaEnv({ devicePixelRatio: 1 }), { transport: 'websocket', devicePixelRatio: 1 });
+    assert.deepEqual(currentMediaEnv({ lattice: {} }), { transport: 'websocket', devicePixelRatio: 1 }, 'not a bridge');
+  });
+});
+
+describe('avatar selectors', () => {
+  const R = '!r:x';
+  const meta: Room = {
+    room_id: R, name: 'R', name_quality: 3, explicit_avatar: false, has_member_list: true, preview_event_rowid: 0,
+    sorting_timestamp: 1, unread_highlights: 0, unread_notifications: 0, unread_messages: 0,
+  };
+  const member = (rowid: number, userId: string, content: Event['content']): Event =>
+    ev(rowid, { type: 'm.room.member', state_key: userId, sender: userId, content: { membership: 'join', ...content } });
+
+  it('maps members to their avatar mxc, skipping empty ones, and finds our own', () => {
+    const store = new Store();
+    store.applyClientState({ is_initialized: true, is_logged_in: true, is_verified: true, user_id: '@me:x' });
+    store.applySyncComplete({
+      rooms: {
+        [R]: {
+          meta,
+          events: [member(1, '@alice:x', { avatar_url: 'mxc://x/alice' }), member(2, '@bob:x', { avatar_url: '' }),
+            member(3, '@me:x', { avatar_url: 'mxc://x/me' })],
+          state: { 'm.room.member': { '@alice:x': 1, '@bob:x': 2, '@me:x': 3 } },
+        },
+      },
+    });
+    const snap = store.getSnapshot();
+    const avatars = selectMemberAvatars(snap.rooms.get(R));
+    assert.deepEqual([...avatars], [['@alice:x', 'mxc://x/alice'], ['@me:x', 'mxc://x/me']]);
+    assert.equal(selectMemberAvatars(snap.rooms.get(R)), avatars, 'memoized while the state is unchanged');
+    assert.equal(selectOwnAvatar(snap), 'mxc://x/me');
+    assert.equal(selectMemberAvatars(undefined).size, 0);
   });
 });

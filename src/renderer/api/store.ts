@@ -413,6 +413,23 @@ export function selectMemberNames(room: RoomData | undefined): ReadonlyMap<strin
 }
 const EMPTY_NAMES: ReadonlyMap<string, string> = new Map();
 
+const avatarMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, { members: unknown; avatars: ReadonlyMap<string, string> }>();
+
+/** user ID → avatar mxc:// URI, from the room's m.room.member state (per-room avatars, like the names). */
+export function selectMemberAvatars(room: RoomData | undefined): ReadonlyMap<string, string> {
+  if (!room) return EMPTY_NAMES;
+  const members = room.state['m.room.member'];
+  const memo = avatarMemo.get(room.events);
+  if (memo && memo.members === members) return memo.avatars;
+  const avatars = new Map<string, string>();
+  for (const [userId, rowid] of Object.entries(members ?? {})) {
+    const url = room.events.get(rowid)?.content.avatar_url;
+    if (typeof url === 'string' && url !== '') avatars.set(userId, url);
+  }
+  avatarMemo.set(room.events, { members, avatars });
+  return avatars;
+}
+
 /** `@alice:example.org` → `alice`. */
 export function localpart(userId: string): string {
   const m = /^@([^:]+)/.exec(userId);
@@ -465,4 +482,22 @@ export function selectOwnDisplayName(snap: StoreSnapshot): string | undefined {
   }
   ownNameMemo.set(snap.rooms, { userId, name });
   return name;
+}
+
+const ownAvatarMemo = new WeakMap<ReadonlyMap<string, RoomData>, { userId: string; avatar: string | undefined }>();
+
+/** Our avatar mxc:// URI, found the same way as our display name. */
+export function selectOwnAvatar(snap: StoreSnapshot): string | undefined {
+  const userId = snap.clientState?.user_id;
+  if (!userId) return undefined;
+  const memo = ownAvatarMemo.get(snap.rooms);
+  if (memo && memo.userId === userId) return memo.avatar;
+  let avatar: string | undefined;
+  for (const room of snap.roomList) {
+    const rowid = room.state['m.room.member']?.[userId];
+    const url = rowid !== undefined ? room.events.get(rowid)?.content.avatar_url : undefined;
+    if (typeof url === 'string' && url !== '') { avatar = url; break; }
+  }
+  ownAvatarMemo.set(snap.rooms, { userId, avatar });
+  return avatar;
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useSession } from '../api/hooks.ts';
-import { localpart, roomDisplayName } from '../api/store.ts';
+import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useSession, useStoreSelector } from '../api/hooks.ts';
+import { localpart, roomDisplayName, selectOwnAvatar } from '../api/store.ts';
 import { Avatar } from './common/Avatar.tsx';
 import { LoginScreen } from './login/LoginScreen.tsx';
 import { RoomView } from './room/RoomView.tsx';
@@ -87,6 +87,7 @@ function SidebarHeader() {
   const session = useSession();
   const userId = useOwnUserId() ?? '';
   const displayName = useOwnDisplayName() ?? localpart(userId);
+  const avatar = useStoreSelector(selectOwnAvatar);
   const connected = useConnection().state === 'open';
   const [busy, setBusy] = useState(false);
 
@@ -104,7 +105,7 @@ function SidebarHeader() {
 
   return (
     <div className="sidebar-header">
-      <Avatar id={userId} name={displayName} size={32} />
+      <Avatar id={userId} name={displayName} mxc={avatar} size={32} />
       <div className="sidebar-user">
         <span className="sidebar-user-name">{displayName}</span>
         <span className="sidebar-user-id" title={userId}>{userId}</span>

@@ -1,8 +1,42 @@
 /**
- * The seam for avatar images. There is no media fetching yet, so every avatar falls back to initials. When the
- * backend serves media (e.g. a `lattice://media/...` URL on desktop, `/_gomuks/media/...` on the web host), make
- * this return that URL for an mxc:// URI; the CSP already allows `img-src 'self' data: blob: lattice:`.
+ * Avatar image URLs. The page never holds the access token, so it cannot fetch media from the homeserver itself:
+ * it asks its host, which relays to the backend (src/shared/rpc/media.ts). Desktop serves media on the app scheme,
+ * the web host under `/_gomuks/media/` on the page's own origin (the same root-absolute style as the websocket).
+ * The CSP allows both: `img-src 'self' … lattice:`.
  */
-export function avatarImageUrl(_mxc: string | undefined): string | undefined {
-  return undefined;
+import { mxcToPath } from '../../../shared/rpc/media.ts';
+import { getBridge } from '../../api/bridge.ts';
+
+export interface MediaEnv {
+  /** How this page reaches the backend: Electron IPC, or the web host's websocket. */
+  transport: 'ipc' | 'websocket';
+  devicePixelRatio: number;
+}
+
+/** Same test as `createTransport`: the preload bridge present means Electron. */
+export function currentMediaEnv(scope: unknown = globalThis): MediaEnv {
+  const dpr = (scope as { devicePixelRatio?: unknown } | undefined)?.devicePixelRatio;
+  return { transport: getBridge(scope) ? 'ipc' : 'websocket', devicePixelRatio: typeof dpr === 'number' ? dpr : 1 };
+}
+
+// The hosts refuse thumbnail sizes above this (parseMediaPath).
+const MAX_THUMB = 1600;
+
+/** Device pixels for a square of `cssPx`, so the thumbnail is sharp on high-density screens. */
+export function thumbnailPx(cssPx: number, devicePixelRatio: number): number {
+  const ratio = Number.isFinite(devicePixelRatio) && devicePixelRatio > 0 ? devicePixelRatio : 1;
+  const px = Math.round(cssPx * ratio);
+  return Number.isFinite(px) ? Math.min(MAX_THUMB, Math.max(1, px)) : 1;
+}
+
+/**
+ * The URL of a square thumbnail of `mxc` shown at `cssPx` CSS pixels, for this page's host; undefined when there
+ * is no avatar or the URI is not a valid mxc:// URI (the caller shows initials).
+ */
+export function avatarImageUrl(mxc: string | undefined, cssPx: number, env: MediaEnv = currentMediaEnv()): string | undefined {
+  const path = mxc ? mxcToPath(mxc) : undefined;
+  if (!path) return undefined;
+  const px = thumbnailPx(cssPx, env.devicePixelRatio);
+  const base = env.transport === 'ipc' ? 'lattice://media/' : '/_gomuks/media/';
+  return `${base}${path}?w=${px}&h=${px}`;
 }

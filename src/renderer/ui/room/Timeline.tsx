@@ -1,6 +1,6 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useMemberNames, useOwnUserId, useRoom, useSession, useTimeline } from '../../api/hooks.ts';
-import { displayNameOf, hasUnread } from '../../api/store.ts';
+import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
+import { displayNameOf, hasUnread, selectMemberAvatars } from '../../api/store.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
 import type { EventView } from './event-view.ts';
@@ -17,6 +17,7 @@ export function Timeline({ roomId }: { roomId: string }) {
   const room = useRoom(roomId)!;
   const items = useTimeline(roomId);
   const names = useMemberNames(roomId);
+  const avatars = useStoreSelector((s) => selectMemberAvatars(s.rooms.get(roomId)));
   const ownUserId = useOwnUserId();
   const rows = useMemo(() => buildRows(items, room.events), [items, room.events]);
 
@@ -144,6 +145,7 @@ export function Timeline({ roomId }: { roomId: string }) {
                     view={row.view}
                     groupStart={row.groupStart}
                     senderName={nameOf(row.item.event.sender)}
+                    senderAvatar={avatars.get(row.item.event.sender)}
                     stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
                     own={row.item.event.sender === ownUserId}
                   />
@@ -170,12 +172,13 @@ interface EventRowProps {
   view: EventView;
   groupStart: boolean;
   senderName: string;
+  senderAvatar: string | undefined;
   /** Precomputed so the memo compares a string instead of a closure. */
   stateText: string;
   own: boolean;
 }
 
-const EventRow = memo(function EventRow({ item, view, groupStart, senderName, stateText, own }: EventRowProps) {
+const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAvatar, stateText, own }: EventRowProps) {
   const e = item.event;
   const common = {
     'data-testid': 'message',
@@ -205,7 +208,7 @@ const EventRow = memo(function EventRow({ item, view, groupStart, senderName, st
   return (
     <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
       <div className="message-gutter">
-        {groupStart ? <Avatar id={e.sender} name={senderName} size={36} /> : time}
+        {groupStart ? <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} /> : time}
       </div>
       <div className="message-main">
         {groupStart && (
