@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { openSecretStore, secretNamespace } from '../../src/main/backend/secrets/open-secret-store.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
@@ -142,6 +143,30 @@ describe('backend against Synapse', () => {
       await assert.rejects(b.client.request('login', { homeserver_url: hs.baseUrl, username: 'bob', password: 'bob-password' }),
         /Already logged in/);
       assert.equal(await b.client.request('logout', {}), true);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it('asks to sign in again when the keychain lost the token, and the new session starts from a clean database', async () => {
+    const root = tempRoot();
+    let b = await startBackend(root);
+    await b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' });
+    await b.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[general]);
+    await b.stop();
+    // The keyring was reset behind Lattice's back.
+    const dataDir = path.join(root, 'data');
+    const store = await openSecretStore({ namespace: secretNamespace(dataDir), dataDir });
+    await store.delete('matrix_access_token');
+    b = await startBackend(root);
+    try {
+      assert.equal((await b.client.waitForEvent('client_state')).is_logged_in, false);
+      const room = await bob.createRoom({ name: 'Only Bob' });
+      await b.client.request('login', { homeserver_url: hs.baseUrl, username: 'bob', password: 'bob-password' });
+      const d = await b.client.waitForEvent('sync_complete', (x) => !!x.rooms?.[room], 30_000);
+      assert.ok(d);
+      const st = await b.client.request('get_state', {});
+      assert.equal(st.user_id, bob.userId);
     } finally {
       await b.stop();
     }

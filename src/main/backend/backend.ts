@@ -112,7 +112,14 @@ export class Backend implements BackendHost {
   private async resume(): Promise<void> {
     const account = this.store.account.get();
     if (!account || !this.secrets) return;
-    const token = await this.secrets.get(TOKEN_KEY);
+    let token: string | null;
+    try {
+      token = await this.secrets.get(TOKEN_KEY);
+    } catch (e) {
+      this.secretsError = `Could not read the access token from the ${this.secrets.description}: ${e instanceof Error ? e.message : String(e)}`;
+      this.log(this.secretsError);
+      return;
+    }
     if (!token) {
       this.log('an account is stored but its access token is not in the keychain; sign in again');
       return;
@@ -281,6 +288,8 @@ export class Backend implements BackendHost {
       }
       // The token goes to the keychain first: if that fails, no account row points at a token we can't find.
       await this.secrets.set(TOKEN_KEY, resp.access_token);
+      // Data of an earlier session whose token is gone can't be resumed, and must not mix with this account's.
+      if (this.store.account.get()) this.resetDatabase();
       this.store.account.put(resp.user_id, resp.device_id, client.baseUrl);
       this.initialized = false;
       this.startSession(client.baseUrl, resp.user_id, resp.device_id, resp.access_token);
@@ -314,13 +323,18 @@ export class Backend implements BackendHost {
     s.sender.stop();
     await s.sync.stop();
     await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.log(`could not delete the token: ${String(e)}`));
-    this.store.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(this.opts.paths.data, DB_FILE + suffix), { force: true });
-    this.store = Store.open(path.join(this.opts.paths.data, DB_FILE));
+    this.resetDatabase();
     this.initialized = false;
     if (reason) this.log(reason);
     this.broadcast('client_state', this.clientState());
     this.broadcast('sync_complete', { clear_state: true, rooms: {}, left_rooms: [], invited_rooms: [] });
+  }
+
+  /** Deletes the database and starts an empty one. */
+  private resetDatabase(): void {
+    this.store.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(this.opts.paths.data, DB_FILE + suffix), { force: true });
+    this.store = Store.open(path.join(this.opts.paths.data, DB_FILE));
   }
 
   private sendMessage(p: CommandParams<'send_message'>) {
