@@ -1,7 +1,8 @@
 /**
  * A stand-in backend for looking at the renderer: serves the built `dist/renderer` over http and speaks the RPC
  * envelope on `/_gomuks/websocket` with made-up but realistic data (8 rooms, members, long history to paginate,
- * local echo → send_complete → sync placement, mark_read clearing badges).
+ * local echo → send_complete → sync placement, mark_read clearing badges), and generated PNG avatars on
+ * `/_gomuks/media/` for some rooms and people (one of them missing, to show the fallback to initials).
  *
  *   node test/harness/fake-backend-preview.ts [--port 8080] [--logged-out] [--auth-fail]
  *   node test/harness/fake-backend-preview.ts --screenshots test-artifacts/screenshots
@@ -15,8 +16,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { crc32, deflateSync } from 'node:zlib';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../src/shared/rpc/envelope.ts';
+import { parseMediaPath, type MediaRequest } from '../../src/shared/rpc/media.ts';
 import type {
   ClientState, Event, JSONObject, PaginationResponse, Room, SyncComplete, SyncRoom, SyncStatus,
 } from '../../src/shared/rpc/types.ts';
@@ -28,14 +31,14 @@ const DIST = resolve(import.meta.dirname, '../../dist/renderer');
 
 // ---- made-up data ------------------------------------------------------------------------------------------
 
-interface Person { id: string; name: string }
+interface Person { id: string; name: string; avatar?: string }
 const people: Record<string, Person> = {
-  me: { id: ME, name: 'You Yourself' },
-  alice: { id: '@alice:lattice.test', name: 'Alice Chen' },
-  bob: { id: '@bob:lattice.test', name: 'Bob Martin' },
-  carol: { id: '@carol:example.org', name: 'Carol Okafor' },
+  me: { id: ME, name: 'You Yourself', avatar: `mxc://${SERVER}/you` },
+  alice: { id: '@alice:lattice.test', name: 'Alice Chen', avatar: `mxc://${SERVER}/alice` },
+  bob: { id: '@bob:lattice.test', name: 'Bob Martin', avatar: `mxc://${SERVER}/bob` },
+  carol: { id: '@carol:example.org', name: 'Carol Okafor', avatar: 'mxc://example.org/carol-wide' },
   dave: { id: '@dave:lattice.test', name: 'Dave' },
-  erin: { id: '@erin:matrix.org', name: 'Erin Schultz' },
+  erin: { id: '@erin:matrix.org', name: 'Erin Schultz', avatar: 'mxc://matrix.org/gone' }, // 404: initials
   bot: { id: '@releasebot:lattice.test', name: 'Release Bot' },
   frank: { id: '@frank:lattice.test', name: '' }, // no display name: shows the localpart
 };
@@ -45,6 +48,8 @@ type Line = [who: keyof typeof people, text: string, extra?: Partial<Event>];
 interface RoomSpec {
   id: string;
   name?: string;
+  /** The room's own avatar; DMs get the partner's, as the backend does. */
+  avatar?: string;
   topic?: string;
   alias?: string;
   dm?: keyof typeof people;
@@ -62,7 +67,7 @@ const html = (s: string): Partial<Event> => ({ local_content: { sanitized_html: 
 
 const roomSpecs: RoomSpec[] = [
   {
-    id: '!design:lattice.test', name: 'Design Team', topic: 'Mockups, critiques and the occasional meme · Figma links go here',
+    id: '!design:lattice.test', name: 'Design Team', avatar: `mxc://${SERVER}/design`, topic: 'Mockups, critiques and the occasional meme · Figma links go here',
     members: ['me', 'alice', 'bob', 'carol', 'frank'], unread: [3, 3, 0], spacing: 7,
     lines: [
       ['alice', 'Morning! I pushed the new onboarding flow to the shared file.'],
@@ -99,7 +104,7 @@ const roomSpecs: RoomSpec[] = [
     ],
   },
   {
-    id: '!hq:matrix.org', name: 'Matrix HQ', topic: 'The Official Matrix HQ - please be courteous', alias: '#matrix:matrix.org',
+    id: '!hq:matrix.org', name: 'Matrix HQ', avatar: 'mxc://matrix.org/hq', topic: 'The Official Matrix HQ - please be courteous', alias: '#matrix:matrix.org',
     members: ['me', 'erin', 'carol', 'dave'], spacing: 95,
     lines: [
       ['erin', 'Has anyone tried sliding sync with a small homeserver?'],
@@ -108,7 +113,7 @@ const roomSpecs: RoomSpec[] = [
     ],
   },
   {
-    id: '!books:example.org', name: 'Book Club', topic: 'This month: The Left Hand of Darkness',
+    id: '!books:example.org', name: 'Book Club', avatar: 'mxc://example.org/missing', topic: 'This month: The Left Hand of Darkness',
     members: ['me', 'carol', 'alice', 'erin'], unread: [1, 0, 0], spacing: 240,
     lines: [
       ['carol', 'Finished chapter 9 last night. The ice crossing!'],
@@ -172,7 +177,10 @@ function buildRooms(now: number): Map<string, FakeRoom> {
     const createEv = mk(creator, 'm.room.create', { room_version: '11', creator }, start, { state_key: '' });
     stateEvents.push(createEv);
     const memberEvents = spec.members.map((k, i) => mk(people[k].id, 'm.room.member',
-      { membership: 'join', ...(people[k].name ? { displayname: people[k].name } : {}) }, start + (i + 1) * 1000, { state_key: people[k].id }));
+      {
+        membership: 'join', ...(people[k].name ? { displayname: people[k].name } : {}),
+        ...(people[k].avatar ? { avatar_url: people[k].avatar } : {}),
+      }, start + (i + 1) * 1000, { state_key: people[k].id }));
     stateEvents.push(...memberEvents);
     if (spec.name) stateEvents.push(mk(creator, 'm.room.name', { name: spec.name }, start + 10_000, { state_key: '' }));
     if (spec.topic) stateEvents.push(mk(creator, 'm.room.topic', { topic: spec.topic }, start + 11_000, { state_key: '' }));
@@ -196,7 +204,8 @@ function buildRooms(now: number): Map<string, FakeRoom> {
       room_id: spec.id,
       name: spec.name ?? (spec.dm ? people[spec.dm].name : undefined),
       name_quality: spec.name ? 3 : 1,
-      explicit_avatar: false,
+      avatar: spec.avatar ?? (spec.dm ? people[spec.dm].avatar : undefined),
+      explicit_avatar: spec.avatar !== undefined,
       dm_user_id: spec.dm ? people[spec.dm].id : undefined,
       topic: spec.topic,
       canonical_alias: spec.alias,
@@ -240,6 +249,8 @@ export interface FakeBackendOptions {
 export class FakeBackend {
   rooms = buildRooms(Date.now());
   clientState: ClientState;
+  /** Every media request the page made, to check the thumbnail sizes it asks for. */
+  readonly mediaRequests: MediaRequest[] = [];
   private readonly sockets = new Set<WebSocket>();
   private eventId = 0;
   private readonly opts: FakeBackendOptions;
@@ -430,6 +441,76 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+// ---- media -------------------------------------------------------------------------------------------------
+
+type RGB = [number, number, number];
+
+/** An RGB PNG, encoded by hand so the preview needs no image library. */
+function encodePng(width: number, height: number, pixel: (x: number, y: number) => RGB): Buffer {
+  const raw = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1); // each row starts with filter type 0
+    for (let x = 0; x < width; x++) raw.set(pixel(x, y), row + 1 + x * 3);
+  }
+  const chunk = (type: string, data: Buffer): Buffer => {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(data.length, 0);
+    head.write(type, 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+    return Buffer.concat([head, data, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit, truecolour, deflate, no filter, no interlace
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** A head-and-shoulders silhouette: round things stay round only if the avatar is cropped, not stretched. */
+function portrait(width: number, height: number, bg: RGB, fg: RGB): Buffer {
+  const s = Math.min(width, height);
+  return encodePng(width, height, (x, y) => {
+    const dx = (x - width / 2) / s;
+    const head = dx * dx + ((y - height * 0.4) / s) ** 2 < 0.2 ** 2;
+    const body = (dx / 0.38) ** 2 + ((y - height * 1.02) / s / 0.4) ** 2 < 1;
+    return head || body ? fg : bg;
+  });
+}
+
+/** A room icon: a diagonal two-tone field with a white ring, edge to edge so a bad crop shows. */
+function roomIcon(size: number, a: RGB, b: RGB): Buffer {
+  return encodePng(size, size, (x, y) => {
+    const r = Math.hypot(x - size / 2, y - size / 2) / size;
+    if (r > 0.2 && r < 0.3) return [255, 255, 255];
+    return x + y < size ? a : b;
+  });
+}
+
+const MEDIA: Record<string, Buffer> = {
+  [`${SERVER}/you`]: portrait(128, 128, [46, 125, 50], [200, 230, 201]),
+  [`${SERVER}/alice`]: portrait(128, 128, [173, 20, 87], [248, 187, 208]),
+  [`${SERVER}/bob`]: portrait(128, 128, [21, 101, 192], [187, 222, 251]),
+  // Wider than tall, like an uncropped upload: must be cropped to the circle, not squeezed.
+  'example.org/carol-wide': portrait(256, 128, [230, 81, 0], [255, 224, 178]),
+  [`${SERVER}/design`]: roomIcon(128, [94, 53, 177], [255, 112, 67]),
+  'matrix.org/hq': roomIcon(128, [0, 0, 0], [13, 189, 139]),
+};
+
+/** What the real hosts do with `/_gomuks/media/<server>/<mediaId>`, from generated files. */
+function serveMedia(res: ServerResponse, pathPart: string, query: URLSearchParams, backend: FakeBackend): void {
+  const parsed = parseMediaPath(pathPart, query);
+  const headers = { 'x-content-type-options': 'nosniff', 'content-security-policy': "sandbox; default-src 'none'" };
+  if ('error' in parsed) { res.writeHead(400, { ...headers, 'content-type': 'text/plain' }).end(`Bad media path: ${parsed.error}`); return; }
+  backend.mediaRequests.push(parsed);
+  const body = MEDIA[`${parsed.server}/${parsed.mediaId}`];
+  if (!body) { res.writeHead(404, { ...headers, 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('M_NOT_FOUND'); return; }
+  res.writeHead(200, { ...headers, 'content-type': 'image/png', 'cache-control': 'private, max-age=86400' }).end(body);
+}
+
 // ---- http + websocket ------------------------------------------------------------------------------------
 
 const TYPES: Record<string, string> = {
@@ -441,6 +522,10 @@ async function serveStatic(req: IncomingMessage, res: ServerResponse, backend: F
   const url = new URL(req.url ?? '/', 'http://x');
   if (url.pathname === '/_gomuks/websocket') {
     res.writeHead(backend.authFail ? 401 : 400, { 'content-type': 'text/plain' }).end(backend.authFail ? 'unauthorized' : 'websocket only');
+    return;
+  }
+  if (url.pathname.startsWith('/_gomuks/media/')) {
+    serveMedia(res, url.pathname.slice('/_gomuks/media/'.length), url.searchParams, backend);
     return;
   }
   const rel = normalize(decodeURIComponent(url.pathname)).replace(/^([/\\])+/, '');
@@ -518,6 +603,14 @@ async function screenshots(dir: string): Promise<void> {
     await page.getByTestId('room-list').waitFor();
     await page.getByTestId('room-item').first().waitFor();
     check(await page.getByTestId('room-item').count() === roomSpecs.length, 'all rooms listed');
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.avatar')].every((i) => i.complete));
+    check(await avatarLoaded(page, '[data-room-id="!design:lattice.test"]'), 'room avatar shown as an image');
+    check(await avatarLoaded(page, '[data-room-id="!dm-alice:lattice.test"]'), 'DM shows the partner\'s avatar');
+    check(await avatarLoaded(page, '.sidebar-header'), 'own avatar in the sidebar header');
+    check(await page.locator('[data-room-id="!books:example.org"] span.avatar').innerText() === 'BC', 'missing room avatar falls back to initials');
+    check(await page.locator('[data-room-id="!hiking:lattice.test"] span.avatar').count() === 1, 'room without avatar keeps initials');
+    check(preview.backend.mediaRequests.some((r) => r.mediaId === 'design' && r.thumbnail?.width === 40 && r.thumbnail.height === 40),
+      'room list asks for a 40 px thumbnail at 1×');
     await shot('03-room-list');
 
     await page.locator('[data-testid="room-item"][data-room-id="!design:lattice.test"]').click();
@@ -525,6 +618,10 @@ async function screenshots(dir: string): Promise<void> {
     await page.waitForTimeout(400);
     check(await page.getByTestId('room-header').innerText().then((t) => t.includes('Design Team')), 'header shows the room name');
     check(await page.locator('.message-sender', { hasText: 'Alice Chen' }).count() > 0, 'display names from member state');
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.avatar')].every((i) => i.complete));
+    check(await avatarLoaded(page, '[data-testid="message"]:has(.message-sender:text-is("Alice Chen"))'), 'sender avatar from m.room.member');
+    check(await page.locator('[data-testid="message"]:has(.message-sender:text-is("frank")) span.avatar').count() > 0,
+      'sender without avatar keeps initials');
     check(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')) === 'composer', 'composer focused on open');
     await page.waitForTimeout(300);
     const badge = await page.locator('[data-room-id="!design:lattice.test"] [data-testid="room-unread"]').count();
@@ -586,6 +683,20 @@ async function screenshots(dir: string): Promise<void> {
     await page.waitForTimeout(300);
     await shot('08-dark-room');
 
+    // A high-density screen asks for sharper thumbnails; the close-up is for judging the circle crop.
+    const hidpi = await browser.newPage({ viewport: { width: 1000, height: 700 }, deviceScaleFactor: 2 });
+    const before = preview.backend.mediaRequests.length;
+    await hidpi.goto(`${preview.url}#/room/${encodeURIComponent('!design:lattice.test')}`);
+    await hidpi.getByTestId('message').first().waitFor();
+    await hidpi.waitForTimeout(600);
+    const later = preview.backend.mediaRequests.slice(before);
+    check(later.some((r) => r.mediaId === 'alice' && r.thumbnail?.width === 72), 'timeline asks for 72 px (36 px at 2×)');
+    check(later.some((r) => r.mediaId === 'design' && r.thumbnail?.width === 80), 'room list asks for 80 px (40 px at 2×)');
+    await hidpi.locator('.sidebar').screenshot({ path: join(dir, '08b-hidpi-sidebar.png') });
+    await hidpi.getByTestId('timeline').screenshot({ path: join(dir, '08c-hidpi-timeline.png') });
+    console.log(`saved ${join(dir, '08b-hidpi-sidebar.png')}, ${join(dir, '08c-hidpi-timeline.png')}`);
+    await hidpi.close();
+
     const login = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     preview.backend.clientState = { is_initialized: true, is_logged_in: false, is_verified: false, secret_storage_error: 'No OS keychain is available (The name org.freedesktop.secrets was not provided by any .service files). Start a Secret Service such as GNOME Keyring, or run with --insecure-secrets-file.' };
     await login.goto(preview.url);
@@ -615,6 +726,13 @@ function backendTyping(backend: FakeBackend, roomId: string, userIds: string[]):
 }
 
 type Page = import('playwright-core').Page;
+
+/** The avatar inside `scope` is an image that decoded (not the initials, not a broken image). */
+async function avatarLoaded(page: Page, scope: string): Promise<boolean> {
+  const img = page.locator(`${scope} img.avatar`).first();
+  if (await img.count() === 0) return false;
+  return img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth > 0);
+}
 
 async function atBottom(page: Page): Promise<boolean> {
   return page.getByTestId('timeline').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 4);
