@@ -11,6 +11,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -94,6 +95,18 @@ describe('web UI against Synapse', () => {
     await bob.sendText(roomId, 'Got it, thanks!');
     await page.getByTestId('message').filter({ hasText: 'Got it, thanks!' }).waitFor({ timeout: 15_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'room-view.png') });
+  });
+
+  it('shows a room avatar the other user sets, loaded through the web host', async () => {
+    const upload = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=room.png`, {
+      method: 'POST', headers: { Authorization: `Bearer ${bob.user.accessToken}`, 'Content-Type': 'image/png' },
+      body: new Uint8Array(solidPng(96, 96, [30, 140, 200])),
+    }).then((r) => r.json()) as { content_uri: string };
+    await bob.setState(roomId, 'm.room.avatar', '', { url: upload.content_uri });
+    const img = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"] img`);
+    await img.waitFor({ timeout: 20_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 10_000 });
+    assert.match(String(await img.getAttribute('src')), /^\/_gomuks\/media\//);
   });
 
   it('loads older history when scrolling up', async () => {
