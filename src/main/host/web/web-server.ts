@@ -16,6 +16,7 @@ import path from 'node:path';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import { parseMediaPath, type Envelope, type MediaRequest, type MediaResponse } from '../../../shared/rpc/index.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../backend/rpc/connection.ts';
+import { mimeTypeFor } from '../static-files.ts';
 import type { WebAuth } from './web-auth.ts';
 
 export interface WebServerOptions {
@@ -59,32 +60,6 @@ const SHUTDOWN_GRACE_MS = 2_000;
 
 const NOT_AUTHENTICATED = 'Not authenticated: open the login link printed by the web host.';
 
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.webmanifest': 'application/manifest+json; charset=utf-8',
-  '.txt': 'text/plain; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.avif': 'image/avif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.otf': 'font/otf',
-  '.wasm': 'application/wasm',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.wav': 'audio/wav',
-};
 
 function isLoopbackHost(h: string): boolean {
   const host = h.toLowerCase();
@@ -239,7 +214,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (exp !== undefined && exp - Date.now() < 29 * 24 * 3600 * 1000) res.setHeader('Set-Cookie', auth.issueCookie());
     }
     res.writeHead(200, {
-      'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'Content-Type': mimeTypeFor(file),
       'Content-Length': size,
       // Vite names assets by content hash; everything else (index.html) must be revalidated to pick up a new build.
       'Cache-Control': rel[0] === 'assets' && rel.length > 1 ? 'public, max-age=31536000, immutable' : 'no-cache',
