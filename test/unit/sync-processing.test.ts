@@ -146,3 +146,30 @@ describe('processSync', () => {
     assert.equal(diff.rooms!['!dm:hs'].meta!.dm_user_id, '@bob:hs');
   });
 });
+
+describe('processSync with hostile input', () => {
+  it('never throws on wrongly shaped JSON, and still stores the well-formed parts', () => {
+    const store = Store.open(':memory:');
+    const junk: unknown[] = [null, 5, 'x', [], {}, { events: 'no' }, { events: [null, 1, 'a', {}] }, true];
+    let seed = 42;
+    const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed / 0x7fffffff; };
+    const pick = () => junk[Math.floor(rnd() * junk.length)];
+    for (let i = 0; i < 300; i++) {
+      const resp = {
+        next_batch: `n${i}`,
+        account_data: pick(),
+        rooms: {
+          join: {
+            [`!r${i % 7}:hs`]: { state: pick(), timeline: pick(), ephemeral: pick(), account_data: pick(), summary: pick(), unread_notifications: pick() },
+            '!bad:hs': pick(),
+          },
+          invite: { '!inv:hs': pick() },
+          leave: pick(),
+        },
+      } as unknown as SyncResponse;
+      assert.doesNotThrow(() => store.transaction(() => processSync(store, resp, ME, i ? `n${i - 1}` : undefined)), `round ${i}`);
+    }
+    const { diff } = store.transaction(() => processSync(store, sync({ '!ok:hs': { timeline: { events: [msg('still works')] } } }), ME, 'z'));
+    assert.equal(diff.rooms!['!ok:hs'].events![0].content.body, 'still works');
+  });
+});

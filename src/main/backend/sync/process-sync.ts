@@ -20,8 +20,8 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   const typing: Typing[] = [];
 
   let dmChanged = false;
-  for (const ad of resp.account_data?.events ?? []) {
-    if (!isObj(ad.content) || typeof ad.type !== 'string') continue;
+  for (const ad of list(resp.account_data?.events)) {
+    if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData('', ad.type, ad.content);
     (diff.account_data ??= {})[ad.type] = ad.content;
     if (ad.type === 'm.direct') dmChanged = true;
@@ -29,7 +29,8 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
 
   const rooms: Record<string, SyncRoom> = {};
-  for (const [roomId, jr] of Object.entries(resp.rooms?.join ?? {})) {
+  for (const [roomId, jr] of entries(resp.rooms?.join)) {
+    if (!isObj(jr)) continue;
     const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing);
     if (sr) rooms[roomId] = sr;
     store.account.deleteInvite(roomId);
@@ -47,12 +48,13 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   }
   if (Object.keys(rooms).length) diff.rooms = rooms;
 
-  for (const [roomId, ir] of Object.entries(resp.rooms?.invite ?? {})) {
+  for (const [roomId, ir] of entries(resp.rooms?.invite)) {
+    if (!isObj(ir)) continue;
     const invite = toInvite(roomId, ir, ownUserId);
     store.account.putInvite(invite);
     (diff.invited_rooms ??= []).push(invite);
   }
-  for (const roomId of Object.keys(resp.rooms?.leave ?? {})) {
+  for (const [roomId] of entries(resp.rooms?.leave)) {
     const hadInvite = store.account.deleteInvite(roomId);
     if (store.rooms.get(roomId) || hadInvite) {
       store.deleteRoom(roomId);
@@ -75,24 +77,24 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     (stateChanges[ev.type] ??= {})[ev.state_key ?? ''] = rowid;
   };
 
-  for (const ev of jr.state?.events ?? []) {
+  for (const ev of list(jr.state?.events)) {
     const r = ingestEvent(store, roomId, ev);
     if (!r || ev.state_key === undefined) continue;
     setState(ev, r.rowid);
     events.set(r.rowid, true);
   }
 
-  const tl = jr.timeline;
+  const tl = isObj(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
   if (tl?.limited || (isNew && tl)) {
     // A gap between what we had and this batch: start the timeline afresh instead of stitching across the gap.
     store.timeline.clear(roomId);
-    store.rooms.setPrevBatch(roomId, tl.prev_batch ?? null);
+    store.rooms.setPrevBatch(roomId, typeof tl.prev_batch === 'string' ? tl.prev_batch : null);
     if (!isNew) sr.reset = true;
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
   const appended: NonNullable<RoomChanges['appended']> = [];
   let redacted = false;
-  for (const ev of tl?.events ?? []) {
+  for (const ev of list(tl?.events)) {
     const r = ingestEvent(store, roomId, ev);
     if (!r) continue;
     const added = store.timeline.append(roomId, r.rowid);
@@ -108,13 +110,14 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   if (timeline.length || sr.reset) sr.timeline = timeline;
   if (Object.keys(stateChanges).length) sr.state = stateChanges;
 
-  for (const ad of jr.account_data?.events ?? []) {
-    if (!isObj(ad.content) || typeof ad.type !== 'string') continue;
+  for (const ad of list(jr.account_data?.events)) {
+    if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData(roomId, ad.type, ad.content);
     (sr.account_data ??= {})[ad.type] = ad.content;
   }
 
-  for (const eph of jr.ephemeral?.events ?? []) {
+  for (const eph of list(jr.ephemeral?.events)) {
+    if (!isObj(eph) || !isObj(eph.content)) continue;
     if (eph.type === 'm.typing' && Array.isArray(eph.content.user_ids)) {
       typing.push({ room_id: roomId, user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string') });
     } else if (eph.type === 'm.receipt') {
@@ -125,17 +128,18 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   }
 
   let room: Room = { ...prev };
-  if (jr.summary) {
+  if (isObj(jr.summary)) {
     const s = jr.summary;
     const lls = { ...(prev.lazy_load_summary ?? {}) };
-    if (Array.isArray(s['m.heroes'])) lls.heroes = s['m.heroes'];
+    if (Array.isArray(s['m.heroes'])) lls.heroes = s['m.heroes'].filter((h): h is string => typeof h === 'string');
     if (typeof s['m.joined_member_count'] === 'number') lls.joined_member_count = s['m.joined_member_count'];
     if (typeof s['m.invited_member_count'] === 'number') lls.invited_member_count = s['m.invited_member_count'];
     room.lazy_load_summary = lls;
   }
-  if (jr.unread_notifications) {
-    room.unread_notifications = jr.unread_notifications.notification_count ?? 0;
-    room.unread_highlights = jr.unread_notifications.highlight_count ?? 0;
+  if (isObj(jr.unread_notifications)) {
+    const n = jr.unread_notifications;
+    room.unread_notifications = typeof n.notification_count === 'number' ? n.notification_count : 0;
+    room.unread_highlights = typeof n.highlight_count === 'number' ? n.highlight_count : 0;
     // Until push rules are evaluated locally, the server's notification count is the best count of unread messages.
     room.unread_messages = room.unread_notifications;
   }
@@ -174,7 +178,7 @@ function parseReceipts(content: JSONObject): Receipt[] {
 }
 
 function toInvite(roomId: string, ir: M.InvitedRoom, own: string): InvitedRoom {
-  const state = (ir.invite_state?.events ?? []).filter((e) => isObj(e) && typeof e.type === 'string');
+  const state = list(ir.invite_state?.events).filter((e) => isObj(e) && typeof e.type === 'string' && isObj(e.content));
   const find = (type: string, key = '') => state.find((e) => e.type === type && e.state_key === key);
   const me = find('m.room.member', own);
   const invite: InvitedRoom = {
@@ -191,4 +195,13 @@ function toInvite(roomId: string, ir: M.InvitedRoom, own: string): InvitedRoom {
 
 function isObj(v: unknown): v is JSONObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+// The server's JSON is not trusted to have the shapes the spec promises: a wrong shape is skipped, never thrown on.
+function list<T>(v: T[] | undefined): T[] {
+  return Array.isArray(v) ? v : [];
+}
+
+function entries<T>(v: Record<string, T> | undefined): [string, T][] {
+  return isObj(v) ? Object.entries(v) as [string, T][] : [];
 }
