@@ -91,6 +91,15 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('message').filter({ hasText: 'Hi Bob, Alice here' }).waitFor();
     assert.equal(await page.getByTestId('composer').inputValue(), '');
 
+    // Shift+Enter adds a line; Enter sends both lines as one message.
+    const composer = page.getByTestId('composer');
+    await composer.pressSequentially('first line');
+    await composer.press('Shift+Enter');
+    await composer.pressSequentially('second line');
+    await composer.press('Enter');
+    const twoLines = await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('first line'), 20_000);
+    assert.equal(twoLines.content.body, 'first line\nsecond line');
+
     // A message that arrives while the room is open shows up live.
     await bob.sendText(roomId, 'Got it, thanks!');
     await page.getByTestId('message').filter({ hasText: 'Got it, thanks!' }).waitFor({ timeout: 15_000 });
