@@ -35,7 +35,8 @@ fi
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json \
       || package.json -nt node_modules/.package-lock.json || ! -x node_modules/.bin/node ]]; then
   log "installing npm packages"
-  npm install --no-audit --no-fund
+  # A fresh checkout installs exactly the lockfile; an existing one is brought up to date with it.
+  if [[ -d node_modules ]]; then npm install --no-audit --no-fund; else npm ci --no-audit --no-fund; fi
   touch node_modules/.package-lock.json
 fi
 # keytar is a native module built at install time; if it was built before libsecret was present it won't load.
