@@ -386,6 +386,23 @@ describe('backend against Synapse', () => {
       assert.equal(page.from_server, true);
     });
 
+    it('keeps local history through a soft logout and picks up again after signing in', async () => {
+      const mark = b.client.mark();
+      proxy.inject(/\/sync/, 401, { errcode: 'M_UNKNOWN_TOKEN', error: 'Token expired', soft_logout: true }, 1);
+      await bob.sendText(general, 'wake for soft logout');
+      const failed = await b.client.waitForEvent('sync_status', (s) => s.type === 'permanently-failed', 40_000, mark);
+      assert.match(failed.error ?? '', /sign in again; your messages stay/);
+      await b.client.waitForEvent('client_state', (s) => !s.is_logged_in, 10_000, mark);
+      // A new frontend sees the stored rooms although nobody is signed in.
+      const other = new RpcTestClient(b.worker);
+      const first = await other.waitForEvent('sync_complete');
+      assert.equal(first.rooms?.[general]?.meta?.name, 'General');
+      other.close();
+      await b.client.request('login', { homeserver_url: proxy.url, username: 'alice', password: 'alice-password' });
+      await bob.sendText(general, 'after soft logout');
+      await b.client.waitForEvent('sync_complete', hasMessage(general, 'after soft logout'), 30_000, mark);
+    });
+
     it('stops syncing and says so when the server ends the session', async () => {
       const st = await b.client.request('get_state', {});
       const mark = b.client.mark();

@@ -138,7 +138,7 @@ export class Backend implements BackendHost {
       onTyping: (t) => this.broadcast('typing', t),
       onStatus: (s) => this.broadcast('sync_status', s),
       onInitialSync: () => this.markInitialized(),
-      onSessionEnded: (reason) => void this.endSession(reason),
+      onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
@@ -288,8 +288,10 @@ export class Backend implements BackendHost {
       }
       // The token goes to the keychain first: if that fails, no account row points at a token we can't find.
       await this.secrets.set(TOKEN_KEY, resp.access_token);
-      // Data of an earlier session whose token is gone can't be resumed, and must not mix with this account's.
-      if (this.store.account.get()) this.resetDatabase();
+      // Another account's data must not mix with this one's; the same account (after a soft logout, or a lost
+      // token) keeps its stored history and syncs afresh from a new device.
+      const previous = this.store.account.get();
+      if (previous && previous.user_id !== resp.user_id) this.resetDatabase();
       this.store.account.put(resp.user_id, resp.device_id, client.baseUrl);
       this.initialized = false;
       this.startSession(client.baseUrl, resp.user_id, resp.device_id, resp.access_token);
@@ -315,19 +317,19 @@ export class Backend implements BackendHost {
     return true;
   }
 
-  /** Stops syncing and deletes the token and all local data of the account. */
-  private async endSession(reason: string | undefined): Promise<void> {
+  /** Stops syncing and deletes the token and (unless `keepData`) all local data of the account. */
+  private async endSession(reason: string | undefined, keepData = false): Promise<void> {
     const s = this.session;
     if (!s) return;
     this.session = undefined;
     s.sender.stop();
     await s.sync.stop();
     await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.log(`could not delete the token: ${String(e)}`));
-    this.resetDatabase();
+    if (!keepData) this.resetDatabase();
     this.initialized = false;
     if (reason) this.log(reason);
     this.broadcast('client_state', this.clientState());
-    this.broadcast('sync_complete', { clear_state: true, rooms: {}, left_rooms: [], invited_rooms: [] });
+    if (!keepData) this.broadcast('sync_complete', { clear_state: true, rooms: {}, left_rooms: [], invited_rooms: [] });
   }
 
   /** Deletes the database and starts an empty one. */

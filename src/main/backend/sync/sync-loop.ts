@@ -30,8 +30,11 @@ export interface SyncLoopDeps {
   onStatus(s: SyncStatus): void;
   /** The first sync of a fresh login (or the first after a reset) has been stored. */
   onInitialSync(): void;
-  /** The server ended the session (token revoked): syncing cannot continue. */
-  onSessionEnded(reason: string): void;
+  /**
+   * The server ended the session (token revoked): syncing cannot continue. With `soft` the server only wants the
+   * user to sign in again (spec: soft logout), and the local data stays.
+   */
+  onSessionEnded(reason: string, soft: boolean): void;
   /** For tests: shorten backoff. */
   backoffBaseMs?: number;
 }
@@ -86,9 +89,12 @@ export class SyncLoop {
       } catch (e) {
         if (signal.aborted) return;
         if (e instanceof MatrixError && e.errcode === 'M_UNKNOWN_TOKEN') {
-          const reason = 'The homeserver ended this session (the access token is no longer valid). Sign in again.';
+          const soft = (e.body as { soft_logout?: unknown } | undefined)?.soft_logout === true;
+          const reason = soft
+            ? 'The homeserver signed this session out and asks you to sign in again; your messages stay on this device.'
+            : 'The homeserver ended this session (the access token is no longer valid). Sign in again.';
           this.status({ type: 'permanently-failed', error: reason, error_count: errorCount + 1 });
-          this.deps.onSessionEnded(reason);
+          this.deps.onSessionEnded(reason, soft);
           return;
         }
         errorCount++;
