@@ -466,38 +466,37 @@ export function hasUnread(room: RoomData | undefined): boolean {
   return !!m && (m.unread_messages > 0 || m.unread_notifications > 0 || m.unread_highlights > 0 || m.marked_unread === true);
 }
 
-const ownNameMemo = new WeakMap<ReadonlyMap<string, RoomData>, { userId: string; name: string | undefined }>();
+interface OwnProfile { userId: string; name: string | undefined; avatar: string | undefined }
+const ownProfileMemo = new WeakMap<ReadonlyMap<string, RoomData>, OwnProfile>();
 
-/** Our display name, from our own m.room.member event in any room that has it. */
-export function selectOwnDisplayName(snap: StoreSnapshot): string | undefined {
+/** Our display name and avatar, from our own m.room.member events (the first room that has each). */
+function selectOwnProfile(snap: StoreSnapshot): OwnProfile | undefined {
   const userId = snap.clientState?.user_id;
   if (!userId) return undefined;
-  const memo = ownNameMemo.get(snap.rooms);
-  if (memo && memo.userId === userId) return memo.name;
-  let name: string | undefined;
+  const memo = ownProfileMemo.get(snap.rooms);
+  if (memo && memo.userId === userId) return memo;
+  const profile: OwnProfile = { userId, name: undefined, avatar: undefined };
   for (const room of snap.roomList) {
     const rowid = room.state['m.room.member']?.[userId];
-    const n = rowid !== undefined ? room.events.get(rowid)?.content.displayname : undefined;
-    if (typeof n === 'string' && n.trim() !== '') { name = n; break; }
+    const content = rowid !== undefined ? room.events.get(rowid)?.content : undefined;
+    if (!content) continue;
+    if (profile.name === undefined && typeof content.displayname === 'string' && content.displayname.trim() !== '') {
+      profile.name = content.displayname;
+    }
+    if (profile.avatar === undefined && typeof content.avatar_url === 'string' && content.avatar_url !== '') {
+      profile.avatar = content.avatar_url;
+    }
+    if (profile.name !== undefined && profile.avatar !== undefined) break;
   }
-  ownNameMemo.set(snap.rooms, { userId, name });
-  return name;
+  ownProfileMemo.set(snap.rooms, profile);
+  return profile;
 }
 
-const ownAvatarMemo = new WeakMap<ReadonlyMap<string, RoomData>, { userId: string; avatar: string | undefined }>();
+export function selectOwnDisplayName(snap: StoreSnapshot): string | undefined {
+  return selectOwnProfile(snap)?.name;
+}
 
-/** Our avatar mxc:// URI, found the same way as our display name. */
+/** Our avatar mxc:// URI. */
 export function selectOwnAvatar(snap: StoreSnapshot): string | undefined {
-  const userId = snap.clientState?.user_id;
-  if (!userId) return undefined;
-  const memo = ownAvatarMemo.get(snap.rooms);
-  if (memo && memo.userId === userId) return memo.avatar;
-  let avatar: string | undefined;
-  for (const room of snap.roomList) {
-    const rowid = room.state['m.room.member']?.[userId];
-    const url = rowid !== undefined ? room.events.get(rowid)?.content.avatar_url : undefined;
-    if (typeof url === 'string' && url !== '') { avatar = url; break; }
-  }
-  ownAvatarMemo.set(snap.rooms, { userId, avatar });
-  return avatar;
+  return selectOwnProfile(snap)?.avatar;
 }
