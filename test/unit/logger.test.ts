@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createLogger, type LogRecord } from '../../src/main/backend/log/logger.ts';
+import { Dispatcher, type Handlers } from '../../src/main/backend/rpc/dispatcher.ts';
+import type { Envelope } from '../../src/shared/rpc/index.ts';
 import { debugRequested, openAppLog } from '../../src/main/backend/log/open-log.ts';
 import { LOG_FILE, RotatingFileSink } from '../../src/main/backend/log/rotating-file.ts';
 
@@ -118,5 +120,30 @@ describe('log files', () => {
     b.logger.info('second run');
     b.close();
     assert.deepEqual(readLines(path.join(dir, LOG_FILE)).map((r) => r.msg), ['first run', 'second run']);
+  });
+});
+
+describe('dispatcher logging', () => {
+  it('logs each command at debug by name and request id, never its data', async () => {
+    const records: LogRecord[] = [];
+    const logger = createLogger({ level: 'debug', sinks: [{ write: (r) => records.push(r) }] });
+    // Every handler answers true, except logout, which fails.
+    const handlers = new Proxy({}, {
+      get: (_t, name) => (name === 'logout' ? () => Promise.reject(new Error('homeserver unreachable')) : () => true),
+    }) as Handlers;
+    const replies: Envelope[] = [];
+    const d = new Dispatcher(handlers, (env) => replies.push(env), logger);
+    d.receive({ command: 'login', request_id: 3, data: { homeserver_url: 'https://hs.example', username: 'u', password: 'hunter2-secret' } });
+    d.receive({ command: 'send_message', request_id: 4, data: { room_id: '!r:x', text: 'private words' } });
+    d.receive({ command: 'logout', request_id: 5, data: {} });
+    while (replies.length < 3) await new Promise((r) => setImmediate(r));
+    assert.equal(replies.length, 3);
+    assert.deepEqual(records.filter((r) => r.level === 'debug').map((r) => [r.msg, r.request_id, r.command]),
+      [['command', 3, 'login'], ['command', 4, 'send_message'], ['command', 5, 'logout']]);
+    const failed = records.find((r) => r.level === 'warn');
+    assert.equal(failed?.command, 'logout');
+    assert.match(failed?.msg ?? '', /homeserver unreachable/);
+    const all = JSON.stringify(records);
+    assert.ok(!all.includes('hunter2') && !all.includes('private words'), all);
   });
 });
