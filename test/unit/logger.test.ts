@@ -140,6 +140,7 @@ describe('dispatcher logging', () => {
     assert.equal(replies.length, 3);
     assert.deepEqual(records.filter((r) => r.level === 'debug').map((r) => [r.msg, r.request_id, r.command]),
       [['command', 3, 'login'], ['command', 4, 'send_message'], ['command', 5, 'logout']]);
+    assert.equal(records.find((r) => r.command === 'send_message')?.room_id, '!r:x');
     const failed = records.find((r) => r.level === 'warn');
     assert.equal(failed?.command, 'logout');
     assert.match(failed?.msg ?? '', /homeserver unreachable/);

@@ -133,7 +133,7 @@ export class BackendWorker implements BackendHost {
       const end = () => { clearTimeout(timer); void this.worker.terminate().then(() => resolve()); };
       const timer = setTimeout(end, 10_000);
       // Whether the backend closed cleanly or not, the thread ends (a failure was the worker's to log).
-      this.rpc.request('shutdown', null).then(end, end);
+      void this.rpc.request('shutdown', null).then(end, end);
     });
     return this.stopped;
   }

@@ -32,7 +32,7 @@ export interface PortLike {
   postMessage(value: unknown, transferList?: readonly TransferListItem[]): void;
 }
 
-export function isRpcMessage(m: unknown): m is RpcMessage {
+function isRpcMessage(m: unknown): m is RpcMessage {
   const t = (m as { t?: unknown } | null)?.t;
   return t === 'rpc-request' || t === 'rpc-reply';
 }

@@ -40,10 +40,6 @@ export interface Logger {
 
 const rank = (l: LogLevel) => LOG_LEVELS.indexOf(l);
 
-export function isLogLevel(v: unknown): v is LogLevel {
-  return typeof v === 'string' && (LOG_LEVELS as readonly string[]).includes(v);
-}
-
 export function createLogger(opts: { level: LogLevel; sinks: readonly LogSink[]; context?: LogContext }): Logger {
   const { level, sinks } = opts;
   const base = opts.context ?? {};

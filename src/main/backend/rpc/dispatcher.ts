@@ -61,8 +61,8 @@ export class Dispatcher {
 
   private async run(command: Exclude<CommandName, 'cancel'>, data: unknown, id: number | undefined): Promise<void> {
     const ctl = new AbortController();
-    // The command's name and id only: its data may hold a password or message text.
-    const log = this.logger.child({ request_id: id, command });
+    // The command's name, id and room only: the rest of its data may hold a password or message text.
+    const log = this.logger.child({ request_id: id, command, room_id: roomIdOf(data) });
     log.debug('command');
     if (id !== undefined) {
       if (this.inflight.has(id)) return this.error(id, `request_id ${id} is already in flight`);
@@ -87,6 +87,11 @@ export class Dispatcher {
     if (id === undefined) return;
     this.reply({ command: 'error', request_id: id, data: message });
   }
+}
+
+function roomIdOf(data: unknown): string | undefined {
+  const id = typeof data === 'object' && data !== null ? (data as { room_id?: unknown }).room_id : undefined;
+  return typeof id === 'string' ? id : undefined;
 }
 
 function messageOf(e: unknown): string {
