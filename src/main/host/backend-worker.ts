@@ -83,8 +83,8 @@ export class BackendWorker implements BackendHost {
       info = { ok: true, kind: secrets.kind, description: secrets.description };
     } catch (e) {
       // The backend still starts (the UI must be able to say what is wrong); it just refuses to log in.
+      // (The backend logs the reason once it starts.)
       info = { ok: false, error: e instanceof Error ? e.message : String(e) };
-      logger.warn(`no secret store: ${info.error}`);
     }
 
     const self = import.meta.url;
