@@ -53,7 +53,7 @@ try {
   for (const s of ['', '-wal', '-shm']) { try { renameSync(file + s, path.join(dataDir, 'lattice.db' + s)); } catch { /* absent */ } }
   const noSecrets: SecretStore = { kind: 'file', description: 'bench', get: async () => null, set: async () => {}, delete: async () => {} };
   const t1 = performance.now();
-  const backend = await Backend.create({ paths: { config: dir, data: dataDir, cache: dir, logs: dir }, secretStore: noSecrets, log: () => {} });
+  const backend = await Backend.create({ paths: { config: dir, data: dataDir, cache: dir, logs: dir }, secrets: { store: noSecrets } });
   let firstSync = 0;
   let bytes = 0;
   const conn = backend.connect((env: Envelope) => {

@@ -499,12 +499,14 @@ describe('web host arguments', () => {
     const root = findAppRoot();
     assert.ok(root);
     const d = parseWebHostArgs([], {});
-    assert.deepEqual(d, { port: DEFAULT_WEB_PORT, host: '127.0.0.1', insecureSecretsFile: false, staticDir: path.join(root, 'dist', 'renderer') });
+    assert.deepEqual(d, { port: DEFAULT_WEB_PORT, host: '127.0.0.1', insecureSecretsFile: false, staticDir: path.join(root, 'dist', 'renderer'), debug: false });
     const e = parseWebHostArgs([], { LATTICE_PORT: '4000', LATTICE_STATIC_DIR: '/srv/r' });
     assert.equal(e.port, 4000);
     assert.equal(e.staticDir, path.resolve('/srv/r'));
     const f = parseWebHostArgs(['--port', '5000', '--host', '::1', '--static', '/x', '--insecure-secrets-file'], { LATTICE_PORT: '4000' });
-    assert.deepEqual(f, { port: 5000, host: '::1', insecureSecretsFile: true, staticDir: path.resolve('/x') });
+    assert.deepEqual(f, { port: 5000, host: '::1', insecureSecretsFile: true, staticDir: path.resolve('/x'), debug: false });
+    assert.equal(parseWebHostArgs(['--debug', '--static', '/x'], {}).debug, true);
+    assert.equal(parseWebHostArgs(['--static', '/x'], { LATTICE_DEBUG: '1' }).debug, true);
     assert.throws(() => parseWebHostArgs(['--port', 'abc'], {}), /--port must be a port number/);
     assert.throws(() => parseWebHostArgs([], { LATTICE_PORT: '70000' }), /LATTICE_PORT must be a port number/);
     assert.throws(() => parseWebHostArgs(['--nope'], {}), /usage: web-main/);

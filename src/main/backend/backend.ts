@@ -13,13 +13,12 @@ import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { discoverHomeserver } from './matrix/discovery.ts';
 import { MediaFetcher } from './media/media-fetcher.ts';
 import { describeLoginError, MatrixError } from './matrix/errors.ts';
+import { createLogger, type Logger } from './log/logger.ts';
 import type { DataPaths } from './paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import { paginate } from './rooms/paginate.ts';
 import { getRoomState } from './rooms/room-state.ts';
-import { openSecretStore, secretNamespace } from './secrets/open-secret-store.ts';
-import type { SafeStorageProxy } from './secrets/safe-storage-store.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { renderMarkdown } from './send/markdown.ts';
 import { Sender } from './send/sender.ts';
@@ -31,16 +30,14 @@ const DB_FILE = 'lattice.db';
 
 export interface BackendOptions {
   paths: DataPaths;
-  insecureSecretsFile?: boolean;
-  safeStorage?: SafeStorageProxy;
-  /** A secret store opened by the host (the worker's proxy to the host thread's keychain). */
-  secretStore?: SecretStore;
-  /** Why the host could not open any secret store; the backend then refuses to log in and says this. */
-  secretStoreError?: string;
+  /**
+   * The secret store the host opened (in the app, the worker's proxy to the host thread's keychain), or why there
+   * is none: the backend then still serves the UI, but refuses to log in and says this.
+   */
+  secrets: { store: SecretStore } | { error: string };
   fetch?: FetchLike;
-  log?: (msg: string) => void;
-  /** Shorter sync retry backoff (tests). */
-  syncBackoffBaseMs?: number;
+  /** Default: warnings and errors on stderr. */
+  logger?: Logger;
 }
 
 interface Session {
@@ -63,6 +60,8 @@ interface Conn {
 
 export class Backend implements BackendHost {
   private readonly opts: BackendOptions;
+  private readonly logger: Logger;
+  /** Plain messages from the lifecycle code, as warnings: each says something went wrong. */
   private readonly log: (msg: string) => void;
   private readonly runId = randomUUID();
   private store: Store;
@@ -75,7 +74,8 @@ export class Backend implements BackendHost {
 
   private constructor(opts: BackendOptions, store: Store) {
     this.opts = opts;
-    this.log = opts.log ?? ((m) => console.error(`lattice backend: ${m}`));
+    this.logger = opts.logger ?? createLogger({ level: 'warn', sinks: [{ write: (r) => console.error(`lattice backend: ${r.msg}`) }] });
+    this.log = (m) => this.logger.warn(m);
     this.store = store;
   }
 
@@ -83,28 +83,19 @@ export class Backend implements BackendHost {
     mkdirSync(opts.paths.data, { recursive: true, mode: 0o700 });
     const store = Store.open(path.join(opts.paths.data, DB_FILE));
     const b = new Backend(opts, store);
-    await b.openSecrets();
+    b.openSecrets();
     await b.resume();
     return b;
   }
 
-  private async openSecrets(): Promise<void> {
-    if (this.opts.secretStore || this.opts.secretStoreError) {
-      this.secrets = this.opts.secretStore;
-      this.secretsError = this.opts.secretStoreError;
-      return;
-    }
-    try {
-      this.secrets = await openSecretStore({
-        namespace: secretNamespace(this.opts.paths.data),
-        dataDir: this.opts.paths.data,
-        safeStorage: this.opts.safeStorage,
-        insecureFileFallback: this.opts.insecureSecretsFile,
-        log: this.log,
-      });
-    } catch (e) {
-      this.secretsError = e instanceof Error ? e.message : String(e);
-      this.log(`secrets unavailable: ${this.secretsError}`);
+  private openSecrets(): void {
+    const given = this.opts.secrets;
+    if ('store' in given) {
+      this.secrets = given.store;
+      this.logger.info(`secrets: using the ${given.store.description}`);
+    } else {
+      this.secretsError = given.error;
+      this.logger.warn(`secrets unavailable: ${given.error}`);
     }
   }
 
@@ -117,11 +108,11 @@ export class Backend implements BackendHost {
       token = await this.secrets.get(TOKEN_KEY);
     } catch (e) {
       this.secretsError = `Could not read the access token from the ${this.secrets.description}: ${e instanceof Error ? e.message : String(e)}`;
-      this.log(this.secretsError);
+      this.logger.error(this.secretsError);
       return;
     }
     if (!token) {
-      this.log('an account is stored but its access token is not in the keychain; sign in again');
+      this.logger.warn('an account is stored but its access token is not in the keychain; sign in again');
       return;
     }
     this.startSession(account.homeserver_url, account.user_id, account.device_id, token);
@@ -133,7 +124,6 @@ export class Backend implements BackendHost {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
     const sync = new SyncLoop({
       client, store: this.store, userId,
-      backoffBaseMs: this.opts.syncBackoffBaseMs,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
       onStatus: (s) => this.broadcast('sync_status', s),
@@ -143,6 +133,7 @@ export class Backend implements BackendHost {
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
     this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media };
+    this.logger.info('session started', { device_id: deviceId });
     sync.start();
   }
 
@@ -165,7 +156,7 @@ export class Backend implements BackendHost {
       send,
       nextEventId: -1,
       awaitingInit: false,
-      dispatcher: new Dispatcher(this.handlers(), (env) => safeSend(send, env, this.log), this.log),
+      dispatcher: new Dispatcher(this.handlers(), (env) => safeSend(send, env, this.logger), this.logger),
     };
     this.conns.add(conn);
     this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId });
@@ -180,7 +171,7 @@ export class Backend implements BackendHost {
   }
 
   private emit<E extends EventName>(conn: Conn, command: E, data: EventPayloads[E]): void {
-    safeSend(conn.send, { command, request_id: conn.nextEventId--, data }, this.log);
+    safeSend(conn.send, { command, request_id: conn.nextEventId--, data }, this.logger);
   }
 
   private broadcast<E extends EventName>(command: E, data: EventPayloads[E]): void {
@@ -395,10 +386,10 @@ export class Backend implements BackendHost {
   }
 }
 
-function safeSend(send: EnvelopeSink, env: Envelope, log: (m: string) => void): void {
+function safeSend(send: EnvelopeSink, env: Envelope, logger: Logger): void {
   try {
     send(env);
   } catch (e) {
-    log(`could not deliver ${env.command}: ${e instanceof Error ? e.message : String(e)}`);
+    logger.warn(`could not deliver ${env.command}: ${e instanceof Error ? e.message : String(e)}`, { request_id: env.request_id });
   }
 }

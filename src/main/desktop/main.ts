@@ -7,10 +7,25 @@
  */
 import * as electron from 'electron';
 import { fileURLToPath } from 'node:url';
+import { debugRequested, openAppLog } from '../backend/log/open-log.ts';
+import type { Logger } from '../backend/log/logger.ts';
 import { BackendWorker } from '../host/backend-worker.ts';
 import { createDesktopApp } from './app.ts';
 
 const here = (rel: string): string => fileURLToPath(new URL(rel, import.meta.url));
+
+/**
+ * The backend's log in the log directory (README, "Logs"): `--debug` or LATTICE_DEBUG=1 logs every command, and a
+ * run from a checkout also prints it on stderr. Without a writable log folder the app still runs (stderr only).
+ */
+function openLog(dir: string): Logger | undefined {
+  try {
+    return openAppLog({ dir, level: debugRequested(process.argv, process.env) ? 'debug' : 'info', stderr: !electron.app.isPackaged }).logger;
+  } catch (e) {
+    console.error(`lattice: cannot write the log in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
 
 const desktop = createDesktopApp(electron, {
   argv: process.argv,
@@ -19,6 +34,6 @@ const desktop = createDesktopApp(electron, {
   preloadPath: here('../preload/preload.cjs'),
   rendererDir: here('../renderer'),
   iconPath: electron.app.isPackaged ? undefined : here('../../assets/icon.png'),
-  startBackend: (opts) => BackendWorker.start(opts),
+  startBackend: (opts) => BackendWorker.start({ ...opts, logger: openLog(opts.paths.logs) }),
 });
 desktop.start();

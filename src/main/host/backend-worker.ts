@@ -4,12 +4,17 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
+import { createLogger, type Logger } from '../backend/log/logger.ts';
+import { stderrSink } from '../backend/log/open-log.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../backend/rpc/connection.ts';
 import { openSecretStore, secretNamespace } from '../backend/secrets/open-secret-store.ts';
 import type { SafeStorageProxy } from '../backend/secrets/safe-storage-store.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
-import type { FromWorker, SecretOp, SecretStoreInfo, ToWorker, WorkerOptions } from './worker-protocol.ts';
+import type {
+  FromWorker, HostServices, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
+} from './worker-protocol.ts';
+import { WorkerRpc } from './worker-rpc.ts';
 
 /** What the Electron main thread offers (its safeStorage). */
 export interface HostSafeStorage {
@@ -23,26 +28,48 @@ export interface BackendWorkerOptions {
   /** The user explicitly allowed secrets in a 0600 file when no OS keychain works. */
   insecureSecretsFile?: boolean;
   safeStorage?: HostSafeStorage;
-  log?: (msg: string) => void;
+  /** Where this thread's and the worker's records go (default: warnings and errors on stderr). */
+  logger?: Logger;
 }
+
+const STOPPED = 'the backend has stopped';
 
 export class BackendWorker implements BackendHost {
   private readonly worker: Worker;
-  private readonly secrets: SecretStore | undefined;
+  private readonly rpc: WorkerRpc<WorkerServices, HostServices>;
   private readonly sinks = new Map<number, EnvelopeSink>();
   private nextConn = 1;
-  private readonly mediaWaiters = new Map<number, (res: MediaResponse) => void>();
-  private nextMediaId = 1;
   private stopped: Promise<void> | null = null;
   /** Called if the worker dies unexpectedly, with the reason in words. */
   onFatal: (error: string) => void = (e) => console.error(`lattice: backend stopped: ${e}`);
 
-  private constructor(worker: Worker, secrets: SecretStore | undefined) {
+  private constructor(worker: Worker, secrets: SecretStore | undefined, logger: Logger) {
     this.worker = worker;
-    this.secrets = secrets;
+    const store = (): SecretStore => {
+      if (!secrets) throw new Error('no secret store is available');
+      return secrets;
+    };
+    this.rpc = new WorkerRpc<WorkerServices, HostServices>(worker, {
+      'secret.get': ({ key }) => store().get(key),
+      'secret.set': async ({ key, value }) => { await store().set(key, value); return null; },
+      'secret.delete': async ({ key }) => { await store().delete(key); return null; },
+    });
+    // Attached before 'ready': opening the backend already reads the access token.
+    worker.on('message', (m: FromWorker) => {
+      if (this.rpc.receive(m)) return;
+      switch (m.t) {
+        case 'msg': this.sinks.get(m.conn)?.(m.env); break;
+        case 'log': logger.write(m.record); break;
+        case 'fatal': if (this.stopped === null) this.onFatal(m.error); break;
+        case 'ready': case 'rpc-request': case 'rpc-reply': break;
+        default: { const never: never = m; void never; }
+      }
+    });
+    worker.on('exit', () => this.rpc.close(STOPPED));
   }
 
   static async start(opts: BackendWorkerOptions): Promise<BackendWorker> {
+    const logger = opts.logger ?? createLogger({ level: 'warn', sinks: [stderrSink] });
     let secrets: SecretStore | undefined;
     let info: SecretStoreInfo;
     try {
@@ -51,20 +78,20 @@ export class BackendWorker implements BackendHost {
         dataDir: opts.paths.data,
         safeStorage: opts.safeStorage && adaptSafeStorage(opts.safeStorage),
         insecureFileFallback: opts.insecureSecretsFile,
-        log: opts.log,
+        log: (m) => logger.info(m),
       });
       info = { ok: true, kind: secrets.kind, description: secrets.description };
     } catch (e) {
       // The backend still starts (the UI must be able to say what is wrong); it just refuses to log in.
+      // (The backend logs the reason once it starts.)
       info = { ok: false, error: e instanceof Error ? e.message : String(e) };
     }
 
     const self = import.meta.url;
     const entry = new URL(self.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js', self);
-    const worker = new Worker(entry, { workerData: { paths: opts.paths, secrets: info } satisfies WorkerOptions });
-    const bw = new BackendWorker(worker, secrets);
-    // Attached before 'ready': opening the backend already reads the access token.
-    worker.on('message', (m: FromWorker) => bw.onMessage(m));
+    const workerData: WorkerOptions = { paths: opts.paths, secrets: info, logLevel: logger.level };
+    const worker = new Worker(entry, { workerData });
+    const bw = new BackendWorker(worker, secrets, logger);
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: FromWorker) => {
         if (m.t === 'ready') { worker.off('message', onMsg); worker.off('error', reject); resolve(); }
@@ -89,53 +116,30 @@ export class BackendWorker implements BackendHost {
   }
 
   /** Media for the renderer, fetched by the backend with the account's token (see src/shared/rpc/media.ts). */
-  fetchMedia(req: MediaRequest): Promise<MediaResponse> {
-    if (this.stopped) {
-      return Promise.resolve({ status: 503, contentType: 'text/plain; charset=utf-8', body: new TextEncoder().encode('backend stopped'), error: 'backend stopped' });
+  async fetchMedia(req: MediaRequest): Promise<MediaResponse> {
+    try {
+      if (this.stopped) throw new Error(STOPPED);
+      return await this.rpc.request('media.fetch', req);
+    } catch (e) {
+      // Media requests always get a response (the renderer shows it as a broken image), never a hang or a throw.
+      const error = e instanceof Error ? e.message : String(e);
+      return { status: 503, contentType: 'text/plain; charset=utf-8', body: new TextEncoder().encode(error), error };
     }
-    const id = this.nextMediaId++;
-    return new Promise((resolve) => {
-      this.mediaWaiters.set(id, resolve);
-      this.post({ t: 'media', id, req });
-    });
   }
 
   /** Stops the sync loop, closes the database and ends the thread. */
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
-      const timer = setTimeout(() => void this.worker.terminate().then(() => resolve()), 10_000);
-      this.worker.on('message', (m: FromWorker) => {
-        if (m.t === 'stopped') { clearTimeout(timer); void this.worker.terminate().then(() => resolve()); }
-      });
-      this.post({ t: 'shutdown' });
+      const end = () => { clearTimeout(timer); void this.worker.terminate().then(() => resolve()); };
+      const timer = setTimeout(end, 10_000);
+      // Whether the backend closed cleanly or not, the thread ends (a failure was the worker's to log).
+      void this.rpc.request('shutdown', null).then(end, end);
     });
     return this.stopped;
   }
 
   private post(m: ToWorker): void {
     this.worker.postMessage(m);
-  }
-
-  private onMessage(m: FromWorker): void {
-    if (m.t === 'msg') this.sinks.get(m.conn)?.(m.env);
-    else if (m.t === 'media-reply') { this.mediaWaiters.get(m.id)?.(m.res); this.mediaWaiters.delete(m.id); }
-    else if (m.t === 'fatal' && this.stopped === null) this.onFatal(m.error);
-    else if (m.t === 'secret') void this.answerSecret(m.id, m.op, m.key, m.value);
-  }
-
-  private async answerSecret(id: number, op: SecretOp, key: string, value: string | undefined): Promise<void> {
-    try {
-      const s = this.secrets;
-      if (!s) throw new Error('no secret store is available');
-      let result: string | null = null;
-      if (op === 'get') result = await s.get(key);
-      else if (op === 'set' && typeof value === 'string') await s.set(key, value);
-      else if (op === 'delete') await s.delete(key);
-      else throw new Error(`bad secret request ${op}`);
-      this.post({ t: 'secret-reply', id, ok: true, value: result });
-    } catch (e) {
-      this.post({ t: 'secret-reply', id, ok: false, error: e instanceof Error ? e.message : String(e) });
-    }
   }
 }
 

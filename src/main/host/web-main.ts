@@ -2,12 +2,16 @@
  * The web host program: the backend in a worker thread, headless, with the renderer served to a browser over
  * HTTP + websocket. Runs as src/main/host/web-main.ts (Node type stripping) and bundled as dist/main/web-main.js.
  *
- *   node web-main.js [--port N] [--host H] [--static DIR] [--insecure-secrets-file]
+ *   node web-main.js [--port N] [--host H] [--static DIR] [--insecure-secrets-file] [--debug]
+ *
+ * Logs go to lattice.log in the log directory (see README, "Logs"); `--debug` or LATTICE_DEBUG=1 logs every command
+ * and also prints the log on stderr, as does NODE_ENV=development.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { debugRequested, openAppLog, type AppLog } from '../backend/log/open-log.ts';
 import { resolveDataPaths } from '../backend/paths.ts';
 import { BackendWorker } from './backend-worker.ts';
 import { loadOrCreateWebAuth } from './web/web-auth.ts';
@@ -27,9 +31,11 @@ export interface WebHostArgs {
   host: string;
   insecureSecretsFile: boolean;
   staticDir: string;
+  /** `--debug` or LATTICE_DEBUG=1: log at debug level. */
+  debug: boolean;
 }
 
-const USAGE = 'usage: web-main [--port N] [--host H] [--static DIR] [--insecure-secrets-file]';
+const USAGE = 'usage: web-main [--port N] [--host H] [--static DIR] [--insecure-secrets-file] [--debug]';
 
 function parsePort(value: string, from: string): number {
   const n = Number(value);
@@ -76,6 +82,7 @@ export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHos
         host: { type: 'string' },
         static: { type: 'string' },
         'insecure-secrets-file': { type: 'boolean' },
+        debug: { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -91,7 +98,10 @@ export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHos
     if (!root) throw new Error('cannot find the Lattice app folder to locate dist/renderer; pass --static DIR');
     staticDir = path.join(root, 'dist', 'renderer');
   }
-  return { port, host, insecureSecretsFile: values['insecure-secrets-file'] ?? false, staticDir: path.resolve(staticDir) };
+  return {
+    port, host, insecureSecretsFile: values['insecure-secrets-file'] ?? false, staticDir: path.resolve(staticDir),
+    debug: values.debug === true || debugRequested([], env),
+  };
 }
 
 /** Starts the backend and the web server; the caller owns signals and the process' exit. */
@@ -115,22 +125,31 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
 
   const paths = resolveDataPaths(env);
   const auth = await loadOrCreateWebAuth(paths.config);
+  let log: AppLog;
+  try {
+    log = openAppLog({ dir: paths.logs, level: args.debug ? 'debug' : 'info', stderr: args.debug || env.NODE_ENV === 'development' });
+  } catch (e) {
+    throw new Error(`cannot write the log in ${paths.logs}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  log.logger.info('web host starting', { debug: args.debug });
 
   let backend: BackendWorker;
   try {
-    backend = await BackendWorker.start({ paths, insecureSecretsFile: args.insecureSecretsFile });
+    backend = await BackendWorker.start({ paths, insecureSecretsFile: args.insecureSecretsFile, logger: log.logger });
   } catch (e) {
+    log.close();
     throw new Error(`could not start the backend: ${e instanceof Error ? e.message : String(e)}`);
   }
 
   let server: Awaited<ReturnType<typeof startWebServer>>;
   try {
     server = await startWebServer({
-      backend, host: args.host, port: args.port, staticDir: args.staticDir, auth, log: (m) => io.error(m),
+      backend, host: args.host, port: args.port, staticDir: args.staticDir, auth, logger: log.logger.child({ component: 'web' }),
       media: (req) => backend.fetchMedia(req),
     });
   } catch (e) {
     await backend.stop();
+    log.close();
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`port ${args.port} on ${args.host} is already in use (another web host?); choose another with --port`);
     if (code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${args.host}: no such local address`);
@@ -142,17 +161,20 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
     stopped ??= (async () => {
       await server.close();
       await backend.stop();
+      log.logger.info('web host stopped');
+      log.close();
     })();
     return stopped;
   };
   backend.onFatal = (error) => {
+    log.logger.error(`the backend stopped unexpectedly: ${error}`);
     io.error(`Lattice web host: the backend stopped unexpectedly: ${error}`);
     process.exitCode = 1;
     void stop();
   };
 
   const loginUrl = auth.loginUrl(server.url);
-  io.log(`Lattice web host: data in ${paths.data}, config (with the web login secret) in ${paths.config}`);
+  io.log(`Lattice web host: data in ${paths.data}, config (with the web login secret) in ${paths.config}, log in ${log.file}`);
   io.log(`Lattice web host: open ${loginUrl}`);
   return { url: server.url, loginUrl, stop };
 }

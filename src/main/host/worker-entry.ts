@@ -4,63 +4,65 @@
  */
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Backend } from '../backend/backend.ts';
+import { createLogger, type LogRecord } from '../backend/log/logger.ts';
 import type { BackendConnection } from '../backend/rpc/connection.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
-import type { FromWorker, SecretOp, ToWorker, WorkerOptions } from './worker-protocol.ts';
+import type { FromWorker, HostServices, ToWorker, WorkerOptions, WorkerServices } from './worker-protocol.ts';
+import { WorkerRpc } from './worker-rpc.ts';
 
 export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise<void> {
   const post = (m: FromWorker) => port.postMessage(m);
-  const pending = new Map<number, { resolve(v: string | null): void; reject(e: Error): void }>();
-  let nextId = 1;
-  const ask = (op: SecretOp, key: string, value?: string) => new Promise<string | null>((resolve, reject) => {
-    const id = nextId++;
-    pending.set(id, { resolve, reject });
-    post({ t: 'secret', id, op, key, value });
-  });
+  // The host owns the log files; records travel to it.
+  const logger = createLogger({ level: opts.logLevel, sinks: [{ write: (record: LogRecord) => post({ t: 'log', record }) }] });
+  let backend: Backend | undefined;
+  let started: Promise<Backend | undefined> = Promise.resolve(undefined);
+  const rpc = new WorkerRpc<HostServices, WorkerServices>(port, {
+    'media.fetch': async (req) => {
+      const b = await started;
+      if (!b) throw new Error('the backend did not start');
+      const res = await b.fetchMedia(req);
+      // A copy of its own, so the bytes can be moved (not copied) to the host thread below.
+      return { ...res, body: new Uint8Array(res.body) };
+    },
+    'shutdown': async () => {
+      await (await started)?.close();
+      return null;
+    },
+  }, { 'media.fetch': (res) => (res.body.buffer instanceof ArrayBuffer ? [res.body.buffer] : []) });
+
   const info = opts.secrets;
-  const secretStore: SecretStore | undefined = info.ok ? {
-    kind: info.kind,
-    description: info.description,
-    get: (key) => ask('get', key),
-    set: async (key, value) => { await ask('set', key, value); },
-    delete: async (key) => { await ask('delete', key); },
-  } : undefined;
+  const secrets: { store: SecretStore } | { error: string } = info.ok ? {
+    store: {
+      kind: info.kind,
+      description: info.description,
+      get: (key) => rpc.request('secret.get', { key }),
+      set: async (key, value) => { await rpc.request('secret.set', { key, value }); },
+      delete: async (key) => { await rpc.request('secret.delete', { key }); },
+    },
+  } : { error: info.error };
 
   const conns = new Map<number, BackendConnection>();
-  let backend: Backend | undefined;
   // Connections can open while the backend is still starting; they are served once it exists.
   const early: ToWorker[] = [];
   const handle = (m: ToWorker) => {
-    if (m.t === 'secret-reply') {
-      const p = pending.get(m.id);
-      pending.delete(m.id);
-      if (m.ok) p?.resolve(m.value ?? null); else p?.reject(new Error(m.error ?? 'keychain request failed'));
-      return;
-    }
+    if (rpc.receive(m)) return;
     if (!backend) { early.push(m); return; }
-    if (m.t === 'open') conns.set(m.conn, backend.connect((env) => post({ t: 'msg', conn: m.conn, env })));
-    else if (m.t === 'msg') conns.get(m.conn)?.receive(m.env);
-    else if (m.t === 'close') { conns.get(m.conn)?.close(); conns.delete(m.conn); }
-    else if (m.t === 'shutdown') void backend.close().finally(() => post({ t: 'stopped' }));
-    else if (m.t === 'media') {
-      void backend.fetchMedia(m.req).then((res) => {
-        // The bytes are moved, not copied, to the host thread.
-        const body = new Uint8Array(res.body);
-        port.postMessage({ t: 'media-reply', id: m.id, res: { ...res, body } } satisfies FromWorker, [body.buffer]);
-      });
+    switch (m.t) {
+      case 'open': conns.set(m.conn, backend.connect((env) => post({ t: 'msg', conn: m.conn, env }))); break;
+      case 'msg': conns.get(m.conn)?.receive(m.env); break;
+      case 'close': conns.get(m.conn)?.close(); conns.delete(m.conn); break;
+      case 'rpc-request': case 'rpc-reply': break; // taken by rpc.receive above
+      default: { const never: never = m; void never; }
     }
   };
   port.on('message', handle);
-  try {
-    backend = await Backend.create({
-      paths: opts.paths,
-      secretStore,
-      secretStoreError: info.ok ? undefined : info.error,
-    });
-  } catch (e) {
+  port.on('close', () => rpc.close('the host thread went away'));
+  started = Backend.create({ paths: opts.paths, secrets, logger }).then((b) => b, (e: unknown) => {
     post({ t: 'fatal', error: `could not start the backend: ${e instanceof Error ? e.message : String(e)}` });
-    return;
-  }
+    return undefined;
+  });
+  backend = await started;
+  if (!backend) return;
   post({ t: 'ready' });
   for (const m of early.splice(0)) handle(m);
 }

@@ -1,13 +1,17 @@
 /**
  * Messages between the thread that owns the windows/sockets and the backend's worker thread. Envelopes from
- * several frontends share one worker, so each carries the id of its connection.
+ * several frontends share one worker, so each carries the id of its connection; services one thread offers the
+ * other are requests and replies of WorkerRpc, typed by the two service maps below.
  *
  * The keychain is used from the host thread, never from the worker: libsecret registers GObject types once per
- * process, so a keytar loaded by a worker that later exits leaves the next worker's keytar hanging.
+ * process, so a keytar loaded by a worker that later exits leaves the next worker's keytar hanging. The host also
+ * opens Electron's safeStorage fallback there, so the worker sees every secret store through `secret.*`.
  */
 import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
+import type { LogLevel, LogRecord } from '../backend/log/logger.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
+import type { RpcMessage } from './worker-rpc.ts';
 
 /** What the worker learns about the host's secret store: which one it is, or why there is none. */
 export type SecretStoreInfo =
@@ -17,22 +21,35 @@ export type SecretStoreInfo =
 export interface WorkerOptions {
   paths: DataPaths;
   secrets: SecretStoreInfo;
+  /** The lowest level the worker sends to the host's log. */
+  logLevel: LogLevel;
 }
 
-export type SecretOp = 'get' | 'set' | 'delete';
+/** What the host thread serves to the worker. */
+export type HostServices = {
+  'secret.get': { params: { key: string }; reply: string | null };
+  'secret.set': { params: { key: string; value: string }; reply: null };
+  'secret.delete': { params: { key: string }; reply: null };
+};
+
+/** What the worker serves to the host thread. */
+export type WorkerServices = {
+  /** Media for the renderer, fetched with the account's token (see src/shared/rpc/media.ts). */
+  'media.fetch': { params: MediaRequest; reply: MediaResponse };
+  /** Stops the sync loop and closes the database; the reply says it is safe to end the thread. */
+  'shutdown': { params: null; reply: null };
+};
 
 export type ToWorker =
   | { t: 'open'; conn: number }
   | { t: 'msg'; conn: number; env: unknown }
   | { t: 'close'; conn: number }
-  | { t: 'shutdown' }
-  | { t: 'media'; id: number; req: MediaRequest }
-  | { t: 'secret-reply'; id: number; ok: boolean; value?: string | null; error?: string };
+  | RpcMessage;
 
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'fatal'; error: string }
   | { t: 'msg'; conn: number; env: Envelope }
-  | { t: 'stopped' }
-  | { t: 'media-reply'; id: number; res: MediaResponse }
-  | { t: 'secret'; id: number; op: SecretOp; key: string; value?: string };
+  /** A line for the host's log (the host owns the log files, so the two threads never write one file at once). */
+  | { t: 'log'; record: LogRecord }
+  | RpcMessage;

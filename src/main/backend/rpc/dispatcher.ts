@@ -7,6 +7,7 @@ import {
   type CommandName, type CommandResponses, type Envelope,
 } from '../../../shared/rpc/index.ts';
 import type { z } from 'zod';
+import { silentLogger, type Logger } from '../log/logger.ts';
 
 export type Handler<C extends CommandName> =
   (data: z.output<(typeof commandSchemas)[C]>, signal: AbortSignal) => Promise<CommandResponses[C]> | CommandResponses[C];
@@ -17,19 +18,19 @@ export class Dispatcher {
   private readonly handlers: Handlers;
   private readonly reply: (env: Envelope) => void;
   private readonly inflight = new Map<number, AbortController>();
-  private readonly log: (msg: string) => void;
+  private readonly logger: Logger;
 
-  constructor(handlers: Handlers, reply: (env: Envelope) => void, log: (msg: string) => void = () => {}) {
+  constructor(handlers: Handlers, reply: (env: Envelope) => void, logger: Logger = silentLogger) {
     this.handlers = handlers;
     this.reply = reply;
-    this.log = log;
+    this.logger = logger;
   }
 
   receive(raw: unknown): void {
     const parsed = parseEnvelope(raw);
     if (!parsed.ok) {
       if (parsed.request_id !== undefined) this.error(parsed.request_id, parsed.error);
-      else this.log(`dropped a malformed message without request_id: ${parsed.error}`);
+      else this.logger.warn(`dropped a malformed message without request_id: ${parsed.error}`);
       return;
     }
     const { command, request_id: id, data } = parsed.env;
@@ -60,6 +61,9 @@ export class Dispatcher {
 
   private async run(command: Exclude<CommandName, 'cancel'>, data: unknown, id: number | undefined): Promise<void> {
     const ctl = new AbortController();
+    // The command's name, id and room only: the rest of its data may hold a password or message text.
+    const log = this.logger.child({ request_id: id, command, room_id: roomIdOf(data) });
+    log.debug('command');
     if (id !== undefined) {
       if (this.inflight.has(id)) return this.error(id, `request_id ${id} is already in flight`);
       this.inflight.set(id, ctl);
@@ -71,7 +75,8 @@ export class Dispatcher {
       if (id !== undefined) this.reply({ command: 'response', request_id: id, data: result ?? null });
     } catch (e) {
       const msg = ctl.signal.aborted ? messageOf(ctl.signal.reason) : messageOf(e);
-      if (!ctl.signal.aborted) this.log(`${command} failed: ${msg}`);
+      if (ctl.signal.aborted) log.debug(`cancelled: ${msg}`);
+      else log.warn(`${command} failed: ${msg}`);
       this.error(id, msg);
     } finally {
       if (id !== undefined) this.inflight.delete(id);
@@ -82,6 +87,11 @@ export class Dispatcher {
     if (id === undefined) return;
     this.reply({ command: 'error', request_id: id, data: message });
   }
+}
+
+function roomIdOf(data: unknown): string | undefined {
+  const id = typeof data === 'object' && data !== null ? (data as { room_id?: unknown }).room_id : undefined;
+  return typeof id === 'string' ? id : undefined;
 }
 
 function messageOf(e: unknown): string {

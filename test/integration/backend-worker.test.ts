@@ -1,0 +1,43 @@
+/**
+ * The host side of the backend worker without a homeserver: services over the typed worker channel, the worker's
+ * log records arriving at the host's logger, and requests after the worker has stopped.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createLogger, type LogRecord } from '../../src/main/backend/log/logger.ts';
+import { resolveDataPaths } from '../../src/main/backend/paths.ts';
+import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { RpcTestClient } from '../harness/rpc-test-client.ts';
+
+const roots: string[] = [];
+after(() => { for (const r of roots) rmSync(r, { recursive: true, force: true }); });
+
+describe('backend worker', () => {
+  it('serves media and commands, sends its log to the host, and answers after stopping', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'lattice-worker-'));
+    roots.push(root);
+    const records: LogRecord[] = [];
+    const logger = createLogger({ level: 'debug', sinks: [{ write: (r) => records.push(r) }] });
+    const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }), logger, insecureSecretsFile: true });
+    const client = new RpcTestClient(worker);
+    try {
+      // Answered by the worker's backend over the channel: nobody is logged in.
+      const media = await worker.fetchMedia({ server: 'hs.example', mediaId: 'abc' });
+      assert.equal(media.status, 503);
+      assert.equal(media.error, 'not logged in');
+      assert.equal((await client.request('get_state', {})).is_logged_in, false);
+      // The worker's records (the secret store it was given, the command it ran) arrived in this thread.
+      assert.ok(records.some((r) => /^secrets: using the /.test(r.msg)), JSON.stringify(records));
+      assert.ok(records.some((r) => r.msg === 'command' && r.command === 'get_state'), JSON.stringify(records));
+    } finally {
+      client.close();
+      await worker.stop();
+    }
+    const late = await worker.fetchMedia({ server: 'hs.example', mediaId: 'abc' });
+    assert.equal(late.status, 503);
+    assert.match(late.error ?? '', /stopped/);
+  });
+});
