@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  NOT_SENT, Store, displayNameOf, roomDisplayName, selectLatestReadableEvent, selectMemberNames, selectPreviewEvent,
-  selectTimeline,
-} from '../../src/renderer/api/store.ts';
+  displayNameOf, roomDisplayName, selectLatestReadableEvent, selectMemberNames, selectPreviewEvent, selectTimeline,
+} from '../../src/renderer/api/selectors.ts';
+import { NOT_SENT } from '../../src/renderer/api/snapshot.ts';
+import { Store } from '../../src/renderer/api/store.ts';
 import type { Event, Room, SyncComplete } from '../../src/shared/rpc/types.ts';
 
 const A = '!a:example.org';
