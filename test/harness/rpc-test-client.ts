@@ -65,10 +65,12 @@ export class RpcTestClient {
         reject(new Error(`websocket not open after ${timeoutMs} ms (${JSON.stringify(this.transport.status)})`));
       }, timeoutMs);
       const off = this.transport.onStatus((s) => {
-        if (s.state !== 'open') return;
+        // Refused for want of a session: retrying would only wait for the timeout.
+        if (s.state !== 'open' && s.state !== 'unauthenticated') return;
         clearTimeout(timer);
         off();
-        resolve();
+        if (s.state === 'open') resolve();
+        else reject(new Error(`websocket refused (unauthenticated): ${s.message}`));
       });
     });
   }
@@ -93,9 +95,14 @@ export class RpcTestClient {
 
   /** Sends anything at all, as a hostile or buggy frontend would, and returns the reply envelope. */
   raw(message: unknown, replyId?: number, timeoutMs = 5000): Promise<Envelope | undefined> {
+    const since = this.mark();
     this.sendRaw(message);
     if (replyId === undefined) return Promise.resolve(undefined);
-    return this.waitFor((e) => e.request_id === replyId, timeoutMs, `reply to ${replyId}`).catch(() => undefined);
+    // An in-process backend may have answered already, inside sendRaw.
+    const match = (e: Envelope): boolean => e.request_id === replyId;
+    const early = this.received.slice(since).find(match);
+    if (early) return Promise.resolve(early);
+    return this.waitFor(match, timeoutMs, `reply to ${replyId}`).catch(() => undefined);
   }
 
   events<E extends EventName>(name: E): EventPayloads[E][] {
