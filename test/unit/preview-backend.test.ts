@@ -57,7 +57,7 @@ describe('preview backend, in process', () => {
         assert.ok(rowids.every((r) => r < lowest));
         pages += 1;
         if (!page.has_more) break;
-        lowest = rowids.at(-1)!;
+        lowest = rowids[rowids.length - 1];
       }
       assert.equal(pages, 3);
       await assert.rejects(c.request('paginate', { room_id: '!nope:lattice.test' }), /room not found/);

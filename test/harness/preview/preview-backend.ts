@@ -131,7 +131,7 @@ export class PreviewBackend implements BackendHost {
       discover_homeserver: async ({ user_id }) => {
         const server = /^@[^:]+:(.+)$/.exec(user_id)?.[1];
         await sleep(150);
-        if (!server || server.endsWith('.invalid')) throw new Error(`failed to discover homeserver: lookup ${server}: no such host`);
+        if (!server || server.endsWith('.invalid')) throw new Error(`failed to discover homeserver: lookup ${server ?? user_id}: no such host`);
         return { 'm.homeserver': { base_url: `https://matrix.${server}` } };
       },
 
