@@ -35,7 +35,7 @@ function tempRoot(): string {
 
 async function startBackend(root: string) {
   const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
-  const client = new RpcTestClient(worker);
+  const client = RpcTestClient.inProcess(worker);
   return { worker, client, async stop() { client.close(); await worker.stop(); } };
 }
 
@@ -373,12 +373,11 @@ describe('backend against Synapse', () => {
       assert.equal(local.from_server, false);
       const lowest = local.events.at(-1)!.timeline_rowid;
       proxy.delay(/\/messages/, 20_000);
-      const id = b.client.allocateId();
       const started = Date.now();
-      const slow = b.client.requestWithId(id, 'paginate', { room_id: room, max_timeline_id: lowest, limit: 20 });
+      const slow = b.client.startRequest('paginate', { room_id: room, max_timeline_id: lowest, limit: 20 });
       await new Promise((r) => setTimeout(r, 300));
-      assert.equal(await b.client.request('cancel', { request_id: id, reason: 'user scrolled away' }), true);
-      await assert.rejects(slow, /cancelled: user scrolled away/);
+      assert.equal(await b.client.request('cancel', { request_id: slow.requestId, reason: 'user scrolled away' }), true);
+      await assert.rejects(slow.promise, /cancelled: user scrolled away/);
       assert.ok(Date.now() - started < 10_000, 'the cancelled request ended before the server answered');
       assert.equal(await b.client.request('cancel', { request_id: 99_999 }), false);
       proxy.clearDelays();
@@ -394,7 +393,7 @@ describe('backend against Synapse', () => {
       assert.match(failed.error ?? '', /sign in again; your messages stay/);
       await b.client.waitForEvent('client_state', (s) => !s.is_logged_in, 10_000, mark);
       // A new frontend sees the stored rooms although nobody is signed in.
-      const other = new RpcTestClient(b.worker);
+      const other = RpcTestClient.inProcess(b.worker);
       const first = await other.waitForEvent('sync_complete');
       assert.equal(first.rooms?.[general]?.meta?.name, 'General');
       other.close();

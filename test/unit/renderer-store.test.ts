@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  NOT_SENT, Store, displayNameOf, roomDisplayName, selectLatestReadableEvent, selectMemberNames, selectPreviewEvent,
-  selectTimeline,
-} from '../../src/renderer/api/store.ts';
+  displayNameOf, roomDisplayName, selectLatestReadableEvent, selectMemberNames, selectPreviewEvent, selectTimeline,
+} from '../../src/renderer/api/selectors.ts';
+import { reducePagination, reduceSyncComplete } from '../../src/renderer/api/reducers.ts';
+import { initialSnapshot, NOT_SENT } from '../../src/renderer/api/snapshot.ts';
+import { Store } from '../../src/renderer/api/store.ts';
 import type { Event, Room, SyncComplete } from '../../src/shared/rpc/types.ts';
 
 const A = '!a:example.org';
@@ -308,5 +310,20 @@ describe('renderer store', () => {
     const s = store.getSnapshot();
     assert.equal(roomDisplayName(s.rooms.get(A)), '#alias:x');
     assert.equal(roomDisplayName(s.rooms.get(B)), 'bob');
+  });
+});
+
+describe('renderer reducers', () => {
+  it('leave the previous snapshot as it was and return it when nothing changed', () => {
+    const empty = initialSnapshot();
+    const synced = reduceSyncComplete(empty, initialSync());
+    assert.equal(empty.rooms.size, 0, 'the input snapshot is not mutated');
+    assert.equal(synced.rooms.size, 3);
+    const roomA = synced.rooms.get(A);
+    const paged = reducePagination(synced, A, { events: [msg(5, -1)], receipts: {}, related_events: [], has_more: true, from_server: false });
+    assert.equal(synced.rooms.get(A), roomA, 'the previous snapshot keeps its room');
+    assert.deepEqual(ids(selectTimeline(paged.rooms.get(A))), [5, 1, 2]);
+    assert.equal(reduceSyncComplete(synced, { rooms: {} }), synced);
+    assert.equal(reducePagination(synced, '!unknown:x', { events: [], receipts: {}, related_events: [], has_more: false, from_server: false }), synced);
   });
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { selectMemberAvatars, selectOwnAvatar, Store, type TimelineItem } from '../../src/renderer/api/store.ts';
+import { selectMemberAvatars, selectOwnAvatar, type TimelineItem } from '../../src/renderer/api/selectors.ts';
+import { Store } from '../../src/renderer/api/store.ts';
 import { avatarImageUrl, currentMediaEnv, thumbnailPx } from '../../src/renderer/ui/common/avatar-url.ts';
 import { colorFor, formatCount, formatListTime, initialsOf } from '../../src/renderer/ui/common/format.ts';
 import { describeLoginError, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';

@@ -5,9 +5,8 @@
 import { createContext, useContext, useSyncExternalStore } from 'react';
 import type { ClientState, SyncStatus } from '../../shared/rpc/types.ts';
 import type { Session } from './session.ts';
-import {
-  selectMemberNames, selectOwnDisplayName, selectTimeline, type RoomData, type StoreSnapshot, type TimelineItem,
-} from './store.ts';
+import { selectMemberNames, selectOwnDisplayName, selectTimeline, type TimelineItem } from './selectors.ts';
+import type { RoomData, StoreSnapshot } from './snapshot.ts';
 import type { TransportStatus } from './transport.ts';
 
 export const SessionContext = createContext<Session | null>(null);

@@ -6,7 +6,8 @@ import type { ClientWellKnown } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
-import { selectLatestReadableEvent, Store } from './store.ts';
+import { selectLatestReadableEvent } from './selectors.ts';
+import { Store } from './store.ts';
 import { RequestIds, type Transport } from './transport.ts';
 import { WebSocketTransport, websocketUrls } from './websocket-transport.ts';
 

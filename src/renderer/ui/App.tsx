@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useSession, useStoreSelector } from '../api/hooks.ts';
-import { localpart, roomDisplayName, selectOwnAvatar } from '../api/store.ts';
+import { localpart, roomDisplayName, selectOwnAvatar } from '../api/selectors.ts';
 import { Avatar } from './common/Avatar.tsx';
 import { LoginScreen } from './login/LoginScreen.tsx';
 import { RoomView } from './room/RoomView.tsx';

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
-import { displayNameOf, roomDisplayName, type RoomData } from '../../api/store.ts';
+import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
+import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { Composer } from './Composer.tsx';
 import { Timeline } from './Timeline.tsx';

@@ -1,11 +1,11 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
-import { displayNameOf, hasUnread, selectMemberAvatars } from '../../api/store.ts';
+import { displayNameOf, hasUnread, selectMemberAvatars } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
 import type { EventView } from './event-view.ts';
 import { buildRows, type TimelineRow } from './timeline-model.ts';
-import type { TimelineItem } from '../../api/store.ts';
+import type { TimelineItem } from '../../api/selectors.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
 const LOAD_MARGIN_PX = 800;

@@ -4,7 +4,7 @@
  * compare their props cheaply.
  */
 import type { Event, EventRowID } from '../../../shared/rpc/types.ts';
-import type { TimelineItem } from '../../api/store.ts';
+import type { TimelineItem } from '../../api/selectors.ts';
 import { dayKey } from '../common/format.ts';
 import { viewEvent, type EventView } from './event-view.ts';
 

@@ -1,8 +1,7 @@
 import { memo, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useOwnUserId, useRoomList, useInitComplete } from '../../api/hooks.ts';
-import {
-  displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent, type RoomData,
-} from '../../api/store.ts';
+import { displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent } from '../../api/selectors.ts';
+import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatCount, formatFullTime, formatListTime } from '../common/format.ts';
 import { previewText } from '../room/event-view.ts';

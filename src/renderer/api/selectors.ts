@@ -1,0 +1,165 @@
+/**
+ * Reading the snapshot: what components show, derived from the normalized rooms. Selectors that derive arrays or
+ * maps are memoized on the identities of their inputs, so they return the same object while their slice is
+ * unchanged, which makes them safe to call from `useSyncExternalStore`.
+ */
+import type { Event, EventRowID, TimelineRowTuple } from '../../shared/rpc/types.ts';
+import { NOT_SENT, type RoomData, type StoreSnapshot } from './snapshot.ts';
+
+export type SendState = 'sent' | 'pending' | 'failed';
+
+export interface TimelineItem {
+  readonly event: Event;
+  readonly sendState: SendState;
+  /** The backend's reason, when `sendState` is 'failed'. */
+  readonly sendError: string | null;
+}
+
+interface TimelineMemo {
+  events: ReadonlyMap<EventRowID, Event>;
+  pending: readonly EventRowID[];
+  items: readonly TimelineItem[];
+}
+const timelineMemo = new WeakMap<readonly TimelineRowTuple[], TimelineMemo>();
+
+/**
+ * The room's timeline in display order: placed events, then our unplaced sends. Same array while the room's
+ * timeline, events and pending list are unchanged.
+ */
+export function selectTimeline(room: RoomData | undefined): readonly TimelineItem[] {
+  if (!room) return EMPTY_ITEMS;
+  const memo = timelineMemo.get(room.timeline);
+  if (memo && memo.events === room.events && memo.pending === room.pending) return memo.items;
+  const items: TimelineItem[] = [];
+  for (const t of room.timeline) {
+    const event = room.events.get(t.event_rowid);
+    if (event) items.push(itemFor(event, true));
+  }
+  for (const rowid of room.pending) {
+    const event = room.events.get(rowid);
+    if (event) items.push(itemFor(event, false));
+  }
+  timelineMemo.set(room.timeline, { events: room.events, pending: room.pending, items });
+  return items;
+}
+const EMPTY_ITEMS: readonly TimelineItem[] = [];
+
+const itemMemo = new WeakMap<Event, { placed: boolean; item: TimelineItem }>();
+
+/** Reuses the item object for an unchanged event so memoized message rows skip re-rendering. */
+function itemFor(event: Event, placed: boolean): TimelineItem {
+  const cached = itemMemo.get(event);
+  if (cached && cached.placed === placed) return cached.item;
+  let item: TimelineItem;
+  if (placed || !event.send_error) item = { event, sendState: 'sent', sendError: null };
+  else if (event.send_error === NOT_SENT) item = { event, sendState: 'pending', sendError: null };
+  else item = { event, sendState: 'failed', sendError: event.send_error };
+  itemMemo.set(event, { placed, item });
+  return item;
+}
+
+const memberMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, { members: unknown; names: ReadonlyMap<string, string> }>();
+
+/** user ID → display name, from the room's m.room.member state. */
+export function selectMemberNames(room: RoomData | undefined): ReadonlyMap<string, string> {
+  if (!room) return EMPTY_NAMES;
+  const members = room.state['m.room.member'];
+  const memo = memberMemo.get(room.events);
+  if (memo && memo.members === members) return memo.names;
+  const names = new Map<string, string>();
+  for (const [userId, rowid] of Object.entries(members ?? {})) {
+    const name = room.events.get(rowid)?.content.displayname;
+    if (typeof name === 'string' && name.trim() !== '') names.set(userId, name);
+  }
+  memberMemo.set(room.events, { members, names });
+  return names;
+}
+const EMPTY_NAMES: ReadonlyMap<string, string> = new Map();
+
+const avatarMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, { members: unknown; avatars: ReadonlyMap<string, string> }>();
+
+/** user ID → avatar mxc:// URI, from the room's m.room.member state (per-room avatars, like the names). */
+export function selectMemberAvatars(room: RoomData | undefined): ReadonlyMap<string, string> {
+  if (!room) return EMPTY_NAMES;
+  const members = room.state['m.room.member'];
+  const memo = avatarMemo.get(room.events);
+  if (memo && memo.members === members) return memo.avatars;
+  const avatars = new Map<string, string>();
+  for (const [userId, rowid] of Object.entries(members ?? {})) {
+    const url = room.events.get(rowid)?.content.avatar_url;
+    if (typeof url === 'string' && url !== '') avatars.set(userId, url);
+  }
+  avatarMemo.set(room.events, { members, avatars });
+  return avatars;
+}
+
+/** `@alice:example.org` → `alice`. */
+export function localpart(userId: string): string {
+  const m = /^@([^:]+)/.exec(userId);
+  return m ? m[1] : userId;
+}
+
+export function displayNameOf(names: ReadonlyMap<string, string>, userId: string): string {
+  return names.get(userId) ?? localpart(userId);
+}
+
+export function roomDisplayName(room: RoomData | undefined): string {
+  const m = room?.meta;
+  if (!m) return room?.id ?? '';
+  return m.name?.trim() || m.canonical_alias || (m.dm_user_id ? localpart(m.dm_user_id) : '') || 'Empty room';
+}
+
+export function selectPreviewEvent(room: RoomData | undefined): Event | undefined {
+  const rowid = room?.meta?.preview_event_rowid;
+  return rowid ? room.events.get(rowid) : undefined;
+}
+
+/** The newest event the server has confirmed: what a read receipt should point at. */
+export function selectLatestReadableEvent(room: RoomData | undefined): Event | undefined {
+  if (!room) return undefined;
+  for (let i = room.timeline.length - 1; i >= 0; i--) {
+    const e = room.events.get(room.timeline[i].event_rowid);
+    if (e && e.event_id.startsWith('$')) return e;
+  }
+  return undefined;
+}
+
+export function hasUnread(room: RoomData | undefined): boolean {
+  const m = room?.meta;
+  return !!m && (m.unread_messages > 0 || m.unread_notifications > 0 || m.unread_highlights > 0 || m.marked_unread === true);
+}
+
+interface OwnProfile { userId: string; name: string | undefined; avatar: string | undefined }
+const ownProfileMemo = new WeakMap<ReadonlyMap<string, RoomData>, OwnProfile>();
+
+/** Our display name and avatar, from our own m.room.member events (the first room that has each). */
+function selectOwnProfile(snap: StoreSnapshot): OwnProfile | undefined {
+  const userId = snap.clientState?.user_id;
+  if (!userId) return undefined;
+  const memo = ownProfileMemo.get(snap.rooms);
+  if (memo && memo.userId === userId) return memo;
+  const profile: OwnProfile = { userId, name: undefined, avatar: undefined };
+  for (const room of snap.roomList) {
+    const rowid = room.state['m.room.member']?.[userId];
+    const content = rowid !== undefined ? room.events.get(rowid)?.content : undefined;
+    if (!content) continue;
+    if (profile.name === undefined && typeof content.displayname === 'string' && content.displayname.trim() !== '') {
+      profile.name = content.displayname;
+    }
+    if (profile.avatar === undefined && typeof content.avatar_url === 'string' && content.avatar_url !== '') {
+      profile.avatar = content.avatar_url;
+    }
+    if (profile.name !== undefined && profile.avatar !== undefined) break;
+  }
+  ownProfileMemo.set(snap.rooms, profile);
+  return profile;
+}
+
+export function selectOwnDisplayName(snap: StoreSnapshot): string | undefined {
+  return selectOwnProfile(snap)?.name;
+}
+
+/** Our avatar mxc:// URI. */
+export function selectOwnAvatar(snap: StoreSnapshot): string | undefined {
+  return selectOwnProfile(snap)?.avatar;
+}

@@ -1,0 +1,43 @@
+/**
+ * The renderer's own `WebSocketTransport`, run in Node: the socket comes from the `ws` package so a test can send
+ * the web host's session cookie, which a browser would attach by itself.
+ */
+import { WebSocket } from 'ws';
+import { RequestIds } from '../../src/renderer/api/transport.ts';
+import { WebSocketTransport, type WebSocketLike } from '../../src/renderer/api/websocket-transport.ts';
+
+export interface NodeWebSocketOptions {
+  /** e.g. `{ Cookie: 'lattice_session=…' }` */
+  headers?: Record<string, string>;
+  ids?: RequestIds;
+}
+
+export function nodeWebSocketTransport(url: string, opts: NodeWebSocketOptions = {}): WebSocketTransport {
+  const headers = opts.headers ?? {};
+  return new WebSocketTransport({
+    url,
+    probeUrl: url.replace(/^ws/, 'http'),
+    ids: opts.ids ?? new RequestIds(),
+    createSocket: (u) => nodeSocket(u, headers),
+    probe: async (u) => (await fetch(u, { headers, cache: 'no-store' })).status,
+  });
+}
+
+/** Adapts a `ws` socket to the few browser WebSocket members the transport uses. */
+function nodeSocket(url: string, headers: Record<string, string>): WebSocketLike {
+  const ws = new WebSocket(url, { headers });
+  const like: WebSocketLike = {
+    onopen: null, onclose: null, onmessage: null, onerror: null,
+    send: (data) => { ws.send(data); },
+    close: (code, reason) => { ws.close(code, reason); },
+  };
+  ws.on('open', () => like.onopen?.(undefined));
+  ws.on('message', (data, isBinary) => {
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    // A browser hands text frames over as strings, and the transport ignores anything else.
+    like.onmessage?.({ data: isBinary ? bytes : bytes.toString('utf8') });
+  });
+  ws.on('error', (err) => like.onerror?.(err));
+  ws.on('close', (code, reason) => like.onclose?.({ code, reason: reason.toString() }));
+  return like;
+}

@@ -1,0 +1,253 @@
+/**
+ * A stand-in backend for looking at the renderer: a `BackendHost` like the real one, whose commands are a typed
+ * `Handlers` object run through the real `Dispatcher`. A command added to or changed in the contract therefore
+ * breaks this file at compile time instead of leaving the preview quietly out of date, and bad input gets the
+ * same validation errors the real backend gives.
+ *
+ * The data is made up (fake-data.ts); the behaviour imitates the real backend where the UI can see it: local echo
+ * → send_complete → sync placement, paginate from newest to oldest, mark_read clearing badges, login errors in
+ * words. Nothing here is the real backend: the end-to-end test against it lives elsewhere.
+ */
+import { Dispatcher, type Handlers } from '../../../src/main/backend/rpc/dispatcher.ts';
+import type { BackendConnection, BackendHost, EnvelopeSink } from '../../../src/main/backend/rpc/connection.ts';
+import type { EventName, EventPayloads, MediaRequest } from '../../../src/shared/rpc/index.ts';
+import type { ClientState, Event, PaginationResponse, SyncComplete, SyncRoom } from '../../../src/shared/rpc/types.ts';
+import { buildRooms, GOOD_PASSWORD, ME, SERVER, stateMap, type FakeRoom } from './fake-data.ts';
+
+export interface PreviewBackendOptions {
+  loggedIn: boolean;
+  /** Delays answers to paginate, so a test can watch the loading state. */
+  paginateDelayMs: number;
+}
+
+/** One connected page: where its events go, numbered downwards from -1 as the real backend does. */
+class PreviewConnection {
+  private readonly sink: EnvelopeSink;
+  private lastEventId = 0;
+
+  constructor(sink: EnvelopeSink) {
+    this.sink = sink;
+  }
+
+  push<E extends EventName>(command: E, data: EventPayloads[E]): void {
+    this.lastEventId -= 1;
+    this.sink({ command, request_id: this.lastEventId, data });
+  }
+}
+
+export class PreviewBackend implements BackendHost {
+  private nextRowid = 1;
+  readonly rooms: Map<string, FakeRoom>;
+  clientState: ClientState;
+  /** Every media request the page made, to check the thumbnail sizes it asks for. */
+  readonly mediaRequests: MediaRequest[] = [];
+  private readonly connections = new Set<PreviewConnection>();
+  private readonly handlers: Handlers;
+  private readonly opts: PreviewBackendOptions;
+  private txnCounter = 0;
+
+  constructor(opts: PreviewBackendOptions) {
+    this.opts = opts;
+    this.rooms = buildRooms(Date.now(), () => this.rowid());
+    this.clientState = opts.loggedIn ? loggedInState(`https://matrix.${SERVER}`) : loggedOutState();
+    this.handlers = this.createHandlers();
+  }
+
+  connect(send: EnvelopeSink): BackendConnection {
+    const conn = new PreviewConnection(send);
+    const dispatcher = new Dispatcher(this.handlers, send, (msg) => { console.log(`[preview backend] ${msg}`); });
+    this.connections.add(conn);
+    conn.push('run_id', { run_id: 'preview-run', etag: 'preview' });
+    conn.push('client_state', this.clientState);
+    if (this.clientState.is_logged_in) this.sendInitialSync(conn);
+    return {
+      receive: (raw) => { dispatcher.receive(raw); },
+      close: () => {
+        this.connections.delete(conn);
+        dispatcher.close();
+      },
+    };
+  }
+
+  /** Pushes an event to every connected page. */
+  broadcast<E extends EventName>(command: E, data: EventPayloads[E]): void {
+    for (const conn of this.connections) conn.push(command, data);
+  }
+
+  /** A message from someone else, as a sync would deliver it. */
+  receiveMessage(roomId: string, sender: string, body: string): void {
+    const r = this.rooms.get(roomId);
+    if (!r) return;
+    const ev: Event = {
+      rowid: this.rowid(), timeline_rowid: r.nextTimelineRowid++, room_id: roomId, event_id: `$in${this.rowid()}`, sender,
+      type: 'm.room.message', timestamp: Date.now(), content: { msgtype: 'm.text', body },
+    };
+    r.timeline.push(ev);
+    r.meta = { ...r.meta, preview_event_rowid: ev.rowid, sorting_timestamp: ev.timestamp, unread_messages: r.meta.unread_messages + 1 };
+    this.broadcast('sync_complete', {
+      rooms: { [roomId]: { meta: r.meta, events: [ev], timeline: [{ timeline_rowid: ev.timeline_rowid, event_rowid: ev.rowid }] } },
+    });
+  }
+
+  /** Someone starts or stops typing in a room. */
+  setTyping(roomId: string, userIds: string[]): void {
+    this.broadcast('typing', { room_id: roomId, user_ids: userIds });
+  }
+
+  private rowid(): number {
+    return this.nextRowid++;
+  }
+
+  private room(roomId: string): FakeRoom {
+    const r = this.rooms.get(roomId);
+    if (!r) throw new Error('room not found');
+    return r;
+  }
+
+  private sendInitialSync(conn: PreviewConnection): void {
+    const rooms: Record<string, SyncRoom> = {};
+    for (const [id, r] of this.rooms) {
+      const recent = r.timeline.slice(-r.initialCount);
+      // Like the real backend, only our own membership comes with the room list; the rest with get_room_state.
+      const state = r.stateEvents.filter((e) => e.type !== 'm.room.member' || e.sender === ME);
+      rooms[id] = {
+        meta: r.meta,
+        events: [...recent, ...state],
+        timeline: recent.map((e) => ({ timeline_rowid: e.timeline_rowid, event_rowid: e.rowid })),
+        state: stateMap(state),
+      };
+    }
+    conn.push('sync_complete', { clear_state: true, since: 's1', rooms });
+    conn.push('sync_status', { type: 'ok' });
+    conn.push('init_complete', {});
+  }
+
+  private createHandlers(): Handlers {
+    return {
+      get_state: () => this.clientState,
+
+      get_login_flows: () => ({ flows: [{ type: 'm.login.password' }] }),
+
+      discover_homeserver: async ({ user_id }) => {
+        const server = /^@[^:]+:(.+)$/.exec(user_id)?.[1];
+        await sleep(150);
+        if (!server || server.endsWith('.invalid')) throw new Error(`failed to discover homeserver: lookup ${server ?? user_id}: no such host`);
+        return { 'm.homeserver': { base_url: `https://matrix.${server}` } };
+      },
+
+      login: async ({ homeserver_url, password }) => {
+        await sleep(400);
+        if (homeserver_url.includes('unreachable')) {
+          throw new Error(`failed to log in: Post "${homeserver_url}/_matrix/client/v3/login": dial tcp: connect: connection refused`);
+        }
+        if (password !== GOOD_PASSWORD) throw new Error('failed to log in: M_FORBIDDEN (HTTP 403): Invalid username or password');
+        this.clientState = loggedInState(homeserver_url);
+        afterReply(() => {
+          for (const conn of this.connections) {
+            conn.push('client_state', this.clientState);
+            this.sendInitialSync(conn);
+          }
+        });
+        return true;
+      },
+
+      login_custom: () => {
+        throw new Error('the preview backend only signs in with a password');
+      },
+
+      logout: () => {
+        this.clientState = loggedOutState();
+        afterReply(() => { this.broadcast('client_state', this.clientState); });
+        return true;
+      },
+
+      get_room_state: async ({ room_id }) => {
+        const r = this.room(room_id);
+        await sleep(80);
+        return r.stateEvents;
+      },
+
+      paginate: async ({ room_id, max_timeline_id, limit }) => {
+        const r = this.room(room_id);
+        const max = max_timeline_id ?? Infinity;
+        await sleep(this.opts.paginateDelayMs);
+        const older = r.timeline.filter((e) => e.timeline_rowid < max).slice(-(limit ?? 50)).reverse();
+        const lowest = older.length ? older[older.length - 1].timeline_rowid : max;
+        const resp: PaginationResponse = {
+          events: older, receipts: {}, related_events: [],
+          has_more: r.timeline.some((e) => e.timeline_rowid < lowest), from_server: false,
+        };
+        return resp;
+      },
+
+      send_message: ({ room_id, text }) => {
+        const r = this.room(room_id);
+        if (!text?.trim()) throw new Error('the preview backend only sends text');
+        const txn = `txn${++this.txnCounter}${Date.now()}`;
+        const echo: Event = {
+          rowid: this.rowid(), timeline_rowid: 0, room_id: r.meta.room_id, event_id: `~${txn}`, sender: ME,
+          type: 'm.room.message', timestamp: Date.now(), content: { msgtype: 'm.text', body: text },
+          transaction_id: txn, send_error: 'not sent',
+          ...(/\*\*|`/.test(text) ? { local_content: { sanitized_html: markdownish(text) } } : {}),
+        };
+        void this.completeSend(r, echo, text.toLowerCase().includes('fail'));
+        return echo;
+      },
+
+      send_event: () => {
+        throw new Error('the preview backend does not send custom events');
+      },
+
+      mark_read: ({ room_id }) => {
+        const r = this.room(room_id);
+        r.meta = { ...r.meta, unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };
+        afterReply(() => { this.broadcast('sync_complete', { rooms: { [r.meta.room_id]: { meta: r.meta } } }); });
+        return true;
+      },
+    };
+  }
+
+  /** What happens after the local echo: the server accepts (or refuses) the event, then a sync places it. */
+  private async completeSend(r: FakeRoom, echo: Event, fails: boolean): Promise<void> {
+    await sleep(fails ? 700 : 900);
+    if (fails) {
+      this.broadcast('send_complete', { event: echo, error: 'M_FORBIDDEN (HTTP 403): You are not allowed to send messages in this room' });
+      return;
+    }
+    const sent: Event = { ...echo, event_id: `$${echo.transaction_id}`, send_error: undefined };
+    this.broadcast('send_complete', { event: sent, error: null });
+    await sleep(300);
+    const placed: Event = { ...sent, timeline_rowid: r.nextTimelineRowid++ };
+    r.timeline.push(placed);
+    r.meta = { ...r.meta, preview_event_rowid: placed.rowid, sorting_timestamp: placed.timestamp };
+    const sync: SyncComplete = {
+      rooms: { [r.meta.room_id]: { meta: r.meta, events: [placed], timeline: [{ timeline_rowid: placed.timeline_rowid, event_rowid: placed.rowid }] } },
+    };
+    this.broadcast('sync_complete', sync);
+  }
+}
+
+function loggedInState(homeserverUrl: string): ClientState {
+  return { is_initialized: true, is_logged_in: true, is_verified: true, user_id: ME, device_id: 'PREVIEW', homeserver_url: homeserverUrl };
+}
+
+function loggedOutState(): ClientState {
+  return { is_initialized: true, is_logged_in: false, is_verified: false };
+}
+
+/**
+ * Runs `fn` once the dispatcher has sent the command's answer, so events the command causes arrive after it, in
+ * the order the real backend sends them.
+ */
+function afterReply(fn: () => void): void {
+  setImmediate(fn);
+}
+
+function markdownish(text: string): string {
+  const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return esc.replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/`(.+?)`/g, '<code>$1</code>').replace(/\n/g, '<br>');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
