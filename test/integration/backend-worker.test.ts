@@ -22,7 +22,7 @@ describe('backend worker', () => {
     const records: LogRecord[] = [];
     const logger = createLogger({ level: 'debug', sinks: [{ write: (r) => records.push(r) }] });
     const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }), logger, insecureSecretsFile: true });
-    const client = new RpcTestClient(worker);
+    const client = RpcTestClient.inProcess(worker);
     try {
       // Answered by the worker's backend over the channel: nobody is logged in.
       const media = await worker.fetchMedia({ server: 'hs.example', mediaId: 'abc' });

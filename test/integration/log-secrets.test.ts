@@ -44,7 +44,7 @@ describe('the log holds no secrets', () => {
     const paths = resolveDataPaths({ LATTICE_ROOT: root });
     const log = openAppLog({ dir: paths.logs, level: 'debug' });
     const worker = await BackendWorker.start({ paths, logger: log.logger });
-    const client = new RpcTestClient(worker);
+    const client = RpcTestClient.inProcess(worker);
     let token: string | null = null;
     try {
       await assert.rejects(client.request('login', { homeserver_url: hs.baseUrl, username: 'carol', password: WRONG_PASSWORD }));

@@ -8,6 +8,7 @@
  * → send_complete → sync placement, paginate from newest to oldest, mark_read clearing badges, login errors in
  * words. Nothing here is the real backend: the end-to-end test against it lives elsewhere.
  */
+import { createLogger, type LogRecord } from '../../../src/main/backend/log/logger.ts';
 import { Dispatcher, type Handlers } from '../../../src/main/backend/rpc/dispatcher.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../../src/main/backend/rpc/connection.ts';
 import type { EventName, EventPayloads, MediaRequest } from '../../../src/shared/rpc/index.ts';
@@ -35,6 +36,12 @@ class PreviewConnection {
   }
 }
 
+/** The preview prints what its dispatcher reports (failed commands), as the real host's stderr sink would. */
+const previewLogger = createLogger({
+  level: 'warn',
+  sinks: [{ write: (r: LogRecord) => { console.log(`[preview backend] ${r.msg}${r.command ? ` (${String(r.command)})` : ''}`); } }],
+});
+
 export class PreviewBackend implements BackendHost {
   private nextRowid = 1;
   readonly rooms: Map<string, FakeRoom>;
@@ -55,7 +62,7 @@ export class PreviewBackend implements BackendHost {
 
   connect(send: EnvelopeSink): BackendConnection {
     const conn = new PreviewConnection(send);
-    const dispatcher = new Dispatcher(this.handlers, send, (msg) => { console.log(`[preview backend] ${msg}`); });
+    const dispatcher = new Dispatcher(this.handlers, send, previewLogger);
     this.connections.add(conn);
     conn.push('run_id', { run_id: 'preview-run', etag: 'preview' });
     conn.push('client_state', this.clientState);
