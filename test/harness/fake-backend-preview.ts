@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { crc32, deflateSync } from 'node:zlib';
+import type { Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Envelope } from '../../src/shared/rpc/envelope.ts';
 import { parseMediaPath, type MediaRequest } from '../../src/shared/rpc/media.ts';
@@ -270,7 +271,7 @@ export class FakeBackend {
     ws.on('message', (raw) => {
       let env: Envelope;
       try {
-        env = JSON.parse(String(raw)) as Envelope;
+        env = JSON.parse((raw as Buffer).toString('utf8')) as Envelope;
       } catch {
         return;
       }
@@ -590,7 +591,7 @@ async function screenshots(dir: string): Promise<void> {
 
     await page.getByTestId('login-userid').fill(ME);
     await page.getByTestId('login-password').focus(); // blur → discover_homeserver
-    await page.waitForFunction(() => (document.querySelector('[data-testid="login-homeserver"]') as HTMLInputElement | null)?.value !== '');
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="login-homeserver"]')?.value !== '');
     check(await page.getByTestId('login-homeserver').inputValue() === `https://matrix.${SERVER}`, 'discovery fills the homeserver');
     await page.getByTestId('login-password').fill('wrong');
     await page.getByTestId('login-submit').click();
@@ -725,7 +726,6 @@ function backendTyping(backend: FakeBackend, roomId: string, userIds: string[]):
   backend.broadcast('typing', { room_id: roomId, user_ids: userIds });
 }
 
-type Page = import('playwright-core').Page;
 
 /** The avatar inside `scope` is an image that decoded (not the initials, not a broken image). */
 async function avatarLoaded(page: Page, scope: string): Promise<boolean> {

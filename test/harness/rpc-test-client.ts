@@ -46,7 +46,7 @@ export class RpcTestClient {
   /** Sends with a known id (so a test can cancel it). */
   requestWithId<C extends CommandName>(id: number, command: C, data: CommandParams<C>): Promise<CommandResponses[C]> {
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve, reject });
       this.conn.receive({ command, request_id: id, data });
     });
   }

@@ -26,7 +26,7 @@ export type ErrorEnvelope = Envelope<'error', string> & { request_id: number };
 /** Parses one incoming envelope; returns a human message instead of throwing, for the "never crash" rule. */
 export function parseEnvelope(raw: unknown): { ok: true; env: Envelope } | { ok: false; error: string; request_id?: number } {
   const r = envelopeSchema.safeParse(raw);
-  if (r.success) return { ok: true, env: r.data as Envelope };
+  if (r.success) return { ok: true, env: r.data };
   const id = typeof raw === 'object' && raw !== null && Number.isInteger((raw as { request_id?: unknown }).request_id)
     ? (raw as { request_id: number }).request_id
     : undefined;

@@ -300,8 +300,6 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     let connection: BackendConnection | undefined;
     let detached = false;
     let idleTimer: NodeJS.Timeout | undefined;
-    // Acknowledged position from pings. Kept for when an event buffer makes resumption possible; unused now.
-    let lastReceivedId: number | undefined;
 
     // Stop feeding the socket as soon as we decide to close it, not only when the closing handshake ends.
     const detach = () => {
@@ -348,7 +346,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       }
       const ping = pingOf(parsed);
       if (ping) {
-        if (ping.last_received_id !== undefined) lastReceivedId = ping.last_received_id;
+        // The acknowledged position (last_received_id) is not kept until an event buffer makes resuming possible.
         if (ping.request_id !== undefined) send({ command: 'pong', request_id: ping.request_id });
         return;
       }
