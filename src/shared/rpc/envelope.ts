@@ -20,8 +20,6 @@ export const envelopeSchema = z.object({
   data: z.unknown().optional(),
 });
 
-export type ResponseEnvelope<D = unknown> = Envelope<'response', D> & { request_id: number };
-export type ErrorEnvelope = Envelope<'error', string> & { request_id: number };
 
 /** Parses one incoming envelope; returns a human message instead of throwing, for the "never crash" rule. */
 export function parseEnvelope(raw: unknown): { ok: true; env: Envelope } | { ok: false; error: string; request_id?: number } {
