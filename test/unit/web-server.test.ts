@@ -66,7 +66,7 @@ class Client {
   readonly ws: WebSocket;
   private constructor(ws: WebSocket) {
     this.ws = ws;
-    ws.on('message', (d) => this.messages.push(JSON.parse(String(d)) as Envelope));
+    ws.on('message', (d) => this.messages.push(JSON.parse((d as Buffer).toString('utf8')) as Envelope));
     ws.on('close', (code, reason) => { this.closeCode = code; this.closeReason = reason.toString(); });
   }
   static open(url: string, headers: Record<string, string> = {}): Promise<{ client?: Client; status?: number; body?: string }> {

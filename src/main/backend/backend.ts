@@ -219,7 +219,7 @@ export class Backend implements BackendHost {
       get_state: () => this.clientState(),
       get_login_flows: async ({ homeserver_url }, signal) => {
         const resp = await new MatrixClient(homeserver_url, undefined, this.opts.fetch).loginFlows(signal);
-        return { flows: resp.flows as { type: string }[] } as Awaited<ReturnType<Handlers['get_login_flows']>>;
+        return { flows: resp.flows as { type: string }[] };
       },
       discover_homeserver: ({ user_id }, signal) => discoverHomeserver(user_id, signal, this.opts.fetch),
       login: ({ homeserver_url, username, password }, signal) => this.login(homeserver_url, {

@@ -93,7 +93,7 @@ export class RpcClient {
       const onAbort = (): void => { this.cancel(requestId, 'aborted'); };
       const entry: Pending = {
         command,
-        resolve: resolve as (value: unknown) => void,
+        resolve: resolve,
         reject,
         cleanup: () => opts.signal?.removeEventListener('abort', onAbort),
       };

@@ -3,7 +3,7 @@
  * an HttpOnly cookie the browser sends by itself.
  */
 import type { Envelope } from '../../shared/rpc/envelope.ts';
-import { Listeners, RequestIds, type Transport, type TransportStatus } from './transport.ts';
+import { Listeners, type RequestIds, type Transport, type TransportStatus } from './transport.ts';
 
 /** The part of the browser's WebSocket this transport uses, so tests can hand in a fake. */
 export interface WebSocketLike {

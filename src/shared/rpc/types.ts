@@ -9,9 +9,6 @@ export type JSONObject = { [key: string]: JSONValue };
 export type EventRowID = number;
 export type TimelineRowID = number;
 
-/** Bit flags on `Event.unread_type`. */
-export const UnreadType = { Normal: 1, Notify: 2, Highlight: 4, Sound: 8 } as const;
-
 export interface LocalContent {
   /** HTML already sanitized by the backend; the renderer may insert it as is. */
   sanitized_html?: string;
@@ -54,6 +51,7 @@ export interface Event {
   send_error?: string;
   reactions?: Record<string, number>;
   last_edit_rowid?: EventRowID;
+  /** Bit flags, as gomuks' UnreadType: 1 normal, 2 notify, 4 highlight, 8 sound. */
   unread_type?: number;
 }
 

@@ -105,7 +105,7 @@ export class MatrixClient {
     if (declared > opts.maxBytes) throw new MatrixError(413, 'M_TOO_LARGE', `media is ${declared} bytes, more than ${opts.maxBytes}`);
     const chunks: Uint8Array[] = [];
     let size = 0;
-    const reader = res.body?.getReader();
+    const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = res.body?.getReader();
     for (;;) {
       const r = await reader?.read();
       if (!r || r.done) break;

@@ -21,7 +21,7 @@ export async function discoverHomeserver(userId: string, signal?: AbortSignal, f
           throw new Error(`${origin}/.well-known/matrix/client has no valid m.homeserver.base_url`);
         }
         await new MatrixClient(base, undefined, fetchImpl).versions(signal);
-        return { ...wk, 'm.homeserver': { base_url: base.replace(/\/+$/, '') } } as ClientWellKnown;
+        return { ...wk, 'm.homeserver': { base_url: base.replace(/\/+$/, '') } };
       }
       // No .well-known: the server name may itself be the homeserver.
       await new MatrixClient(origin, undefined, fetchImpl).versions(signal);

@@ -40,6 +40,7 @@ function describeCause(cause: unknown): string {
     case 'ECONNRESET': return 'the connection was reset';
     case 'CERT_HAS_EXPIRED': case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       return `its TLS certificate was rejected (${code})`;
+    default: break;
   }
   if (cause instanceof Error && cause.name === 'AbortError') return 'the request was cancelled';
   if (cause instanceof Error && cause.name === 'TimeoutError') return 'the request timed out';

@@ -6,7 +6,6 @@ import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
-import type { SyncResponse } from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { processSync } from './process-sync.ts';
 
@@ -76,7 +75,7 @@ export class SyncLoop {
         const resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
         const { diff, typing } = store.transaction(() => {
-          const r = processSync(store, resp as SyncResponse, userId, since);
+          const r = processSync(store, resp, userId, since);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
