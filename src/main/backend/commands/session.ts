@@ -26,7 +26,7 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
       const client = new MatrixClient(homeserverUrl, undefined, ctx.fetch);
       let resp;
       try {
-        resp = await client.login({ initial_device_display_name: 'Lattice', ...request }, signal);
+        resp = await client.auth.login({ initial_device_display_name: 'Lattice', ...request }, signal);
       } catch (e) {
         throw new Error(describeLoginError(e));
       }
@@ -50,7 +50,7 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
   return {
     get_state: () => ctx.clientState(),
     get_login_flows: async ({ homeserver_url }, signal) => {
-      const resp = await new MatrixClient(homeserver_url, undefined, ctx.fetch).loginFlows(signal);
+      const resp = await new MatrixClient(homeserver_url, undefined, ctx.fetch).auth.loginFlows(signal);
       return { flows: resp.flows as { type: string }[] } as CommandResponses['get_login_flows'];
     },
     discover_homeserver: ({ user_id }, signal) => discoverHomeserver(user_id, signal, ctx.fetch),
@@ -63,7 +63,7 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
     logout: async () => {
       const s = ctx.requireSession();
       try {
-        await s.client.logout();
+        await s.client.auth.logout();
       } catch (e) {
         // An already invalid token is logged out as far as the server is concerned; anything else must be said.
         if (!(e instanceof MatrixError && e.errcode === 'M_UNKNOWN_TOKEN')) {
