@@ -2,6 +2,7 @@
  * Runs the backend in a worker thread and lets any number of frontends connect to it. Decryption or a big
  * initial sync then never blocks the thread that serves windows or sockets.
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import { Worker } from 'node:worker_threads';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import type { DataPaths } from '../backend/paths.ts';
@@ -56,7 +57,7 @@ export class BackendWorker implements BackendHost {
       info = { ok: true, kind: secrets.kind, description: secrets.description };
     } catch (e) {
       // The backend still starts (the UI must be able to say what is wrong); it just refuses to log in.
-      info = { ok: false, error: e instanceof Error ? e.message : String(e) };
+      info = { ok: false, error: errorMessage(e) };
     }
 
     const self = import.meta.url;
@@ -73,7 +74,7 @@ export class BackendWorker implements BackendHost {
       worker.on('message', onMsg);
       worker.once('error', reject);
     });
-    worker.on('error', (e) => bw.onFatal(e instanceof Error ? e.message : String(e)));
+    worker.on('error', (e) => bw.onFatal(errorMessage(e)));
     worker.on('exit', (code) => { if (!bw.stopped) bw.onFatal(`worker exited with code ${code}`); });
     return bw;
   }
@@ -134,7 +135,7 @@ export class BackendWorker implements BackendHost {
       else throw new Error(`bad secret request ${op}`);
       this.post({ t: 'secret-reply', id, ok: true, value: result });
     } catch (e) {
-      this.post({ t: 'secret-reply', id, ok: false, error: e instanceof Error ? e.message : String(e) });
+      this.post({ t: 'secret-reply', id, ok: false, error: errorMessage(e) });
     }
   }
 }

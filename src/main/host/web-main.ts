@@ -4,6 +4,7 @@
  *
  *   node web-main.js [--port N] [--host H] [--static DIR] [--insecure-secrets-file]
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -79,7 +80,7 @@ export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHos
       },
     }));
   } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    throw new Error(`${errorMessage(e)}\n${USAGE}`);
   }
   const port = values.port !== undefined ? parsePort(values.port, '--port')
     : env.LATTICE_PORT ? parsePort(env.LATTICE_PORT, 'LATTICE_PORT') : DEFAULT_WEB_PORT;
@@ -120,7 +121,7 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
   try {
     backend = await BackendWorker.start({ paths, insecureSecretsFile: args.insecureSecretsFile });
   } catch (e) {
-    throw new Error(`could not start the backend: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`could not start the backend: ${errorMessage(e)}`);
   }
 
   let server: Awaited<ReturnType<typeof startWebServer>>;
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
   try {
     host = await runWebHost(process.argv.slice(2), process.env);
   } catch (e) {
-    console.error(`Lattice web host: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`Lattice web host: ${errorMessage(e)}`);
     process.exitCode = 1;
     return;
   }
@@ -180,7 +181,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 15_000).unref();
     host.stop().catch((e: unknown) => {
-      console.error(`Lattice web host: error while stopping: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`Lattice web host: error while stopping: ${errorMessage(e)}`);
       process.exitCode = 1;
     });
   };

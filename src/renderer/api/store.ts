@@ -10,6 +10,7 @@ import type {
   ClientState, Event, EventRowID, EventsDecrypted, InvitedRoom, PaginationResponse, Room, SendComplete,
   SyncComplete, SyncRoom, SyncStatus, TimelineRowTuple, Typing,
 } from '../../shared/rpc/types.ts';
+import { NOT_SENT } from '../../shared/rpc/types.ts';
 import type { TransportStatus } from './transport.ts';
 
 /** type → state_key → event rowid */
@@ -61,8 +62,8 @@ export interface TimelineItem {
   readonly sendError: string | null;
 }
 
-/** What `send_error` holds while a send is in flight. */
-export const NOT_SENT = 'not sent';
+/** What `send_error` holds while a send is in flight (the contract's constant, re-exported for the UI). */
+export { NOT_SENT };
 
 const EMPTY_EVENTS: ReadonlyMap<EventRowID, Event> = new Map();
 const INITIAL_HISTORY: HistoryState = { hasMore: true, loading: false, error: null };
@@ -182,8 +183,8 @@ export class Store {
     });
   }
 
-  applyEventsDecrypted({ room_id, events, preview_event_rowid }: EventsDecrypted): void {
-    this.updateRoom(room_id, (room) => {
+  applyEventsDecrypted({ room_id: roomId, events, preview_event_rowid }: EventsDecrypted): void {
+    this.updateRoom(roomId, (room) => {
       const meta = room.meta && preview_event_rowid !== undefined && preview_event_rowid !== room.meta.preview_event_rowid
         ? { ...room.meta, preview_event_rowid }
         : room.meta;
@@ -191,8 +192,8 @@ export class Store {
     });
   }
 
-  applyTyping({ room_id, user_ids }: Typing): void {
-    this.updateRoom(room_id, (room) => (sameStrings(room.typing, user_ids) ? room : { ...room, typing: [...user_ids] }));
+  applyTyping({ room_id: roomId, user_ids }: Typing): void {
+    this.updateRoom(roomId, (room) => (sameStrings(room.typing, user_ids) ? room : { ...room, typing: [...user_ids] }));
   }
 
   setHistoryLoading(roomId: string): void {

@@ -1,3 +1,4 @@
+import { errorMessage } from '../../shared/error-message.ts';
 import { useCallback, useEffect, useState } from 'react';
 import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useSession, useStoreSelector } from '../api/hooks.ts';
 import { localpart, roomDisplayName, selectOwnAvatar } from '../api/store.ts';
@@ -97,7 +98,7 @@ function SidebarHeader() {
     try {
       await session.logout();
     } catch (err) {
-      window.alert(`Could not sign out: ${err instanceof Error ? err.message : String(err)}`);
+      window.alert(`Could not sign out: ${errorMessage(err)}`);
     } finally {
       setBusy(false);
     }

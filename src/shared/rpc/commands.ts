@@ -14,7 +14,6 @@ import { sendCommands } from './commands/send.ts';
 import { sessionCommands } from './commands/session.ts';
 
 export { roomIdField, userIdField } from './commands/fields.ts';
-export { NOT_SENT } from './commands/send.ts';
 export { roomCommands, sendCommands, sessionCommands };
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */

@@ -3,6 +3,7 @@
  * Synchronous on purpose: the files are tiny, and no other call can interleave between a read and the write that
  * follows it, so two set() calls in one process never lose each other's entry.
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync,
@@ -25,7 +26,7 @@ export function readJsonFile(file: string): Record<string, string> {
     data = JSON.parse(text);
   } catch (e) {
     // Never start over with an empty file: that would silently drop the user's secrets.
-    throw new Error(`${file} is damaged (not valid JSON: ${e instanceof Error ? e.message : String(e)}); move it away to start over`);
+    throw new Error(`${file} is damaged (not valid JSON: ${errorMessage(e)}); move it away to start over`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${file} is not a JSON object`);
   const out = Object.create(null) as Record<string, string>;

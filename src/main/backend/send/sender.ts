@@ -2,8 +2,9 @@
  * Sending: the local echo is stored and returned at once; delivery runs in the background with the same
  * transaction ID on every retry, so the homeserver deduplicates and a message goes out once.
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import { randomBytes } from 'node:crypto';
-import type { Event, JSONObject, SendComplete } from '../../../shared/rpc/index.ts';
+import { NOT_SENT, type Event, type JSONObject, type SendComplete } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
@@ -40,7 +41,7 @@ export class Sender {
       timestamp: Date.now(),
       content,
       transaction_id: txnId,
-      send_error: 'not sent',
+      send_error: NOT_SENT,
       local_content: localContent(type, content),
       relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
       relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
@@ -61,13 +62,13 @@ export class Sender {
     let lastError = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
-        const { event_id } = await this.client.sendEvent(roomId, type, txnId, content, this.abort.signal);
+        const { event_id } = await this.client.send.sendEvent(roomId, type, txnId, content, this.abort.signal);
         // The remote echo may have arrived through sync first and already set the same event ID.
         this.store.events.setSendResult(rowid, event_id, null);
         return this.complete(rowid, null);
       } catch (e) {
-        if (this.abort.signal.aborted) return this.complete(rowid, 'not sent: Lattice was closing');
-        lastError = e instanceof Error ? e.message : String(e);
+        if (this.abort.signal.aborted) return this.complete(rowid, `${NOT_SENT}: Lattice was closing`);
+        lastError = errorMessage(e);
         const transient = e instanceof ConnectionError || (e instanceof MatrixError && !e.isPermanent);
         if (!transient || attempt === MAX_ATTEMPTS) break;
         const wait = e instanceof MatrixError && e.retryAfterMs !== undefined ? e.retryAfterMs : 500 * 2 ** attempt;

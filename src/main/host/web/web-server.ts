@@ -7,6 +7,7 @@
  * connection is a fresh `backend.connect`, so every client gets `clear_state: true`. Acknowledgements
  * (`last_received_id` in pings) are read but nothing is buffered yet.
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import { realpathSync, createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -262,7 +263,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((e: unknown) => {
-      log(`web host: ${req.method} ${req.url} failed: ${e instanceof Error ? e.message : String(e)}`);
+      log(`web host: ${req.method} ${req.url} failed: ${errorMessage(e)}`);
       if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
       else res.destroy();
     });
@@ -324,7 +325,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (detached || ws.readyState !== WebSocket.OPEN) return;
       let text: string;
       try { text = JSON.stringify(env); } catch (e) {
-        log(`web host: dropping unserializable ${env.command}: ${e instanceof Error ? e.message : String(e)}`);
+        log(`web host: dropping unserializable ${env.command}: ${errorMessage(e)}`);
         // A request still deserves an answer, or the frontend would wait for it forever.
         if (env.request_id === undefined || env.request_id <= 0) return;
         text = JSON.stringify({ command: 'error', request_id: env.request_id, data: 'internal error: the response could not be serialized' });
@@ -343,7 +344,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (isBinary) { sendError(0, 'binary frames are not supported: send JSON text'); return; }
       let parsed: unknown;
       try { parsed = JSON.parse(rawDataToString(data)); } catch (e) {
-        sendError(0, `malformed JSON: ${e instanceof Error ? e.message : String(e)}`);
+        sendError(0, `malformed JSON: ${errorMessage(e)}`);
         return;
       }
       const ping = pingOf(parsed);
@@ -354,7 +355,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       }
       try { connection?.receive(parsed); } catch (e) {
         const id = requestIdOf(parsed);
-        log(`web host: backend rejected a message: ${e instanceof Error ? e.message : String(e)}`);
+        log(`web host: backend rejected a message: ${errorMessage(e)}`);
         if (id !== undefined && id > 0) sendError(id, 'internal error: the backend could not take the request');
       }
     });
@@ -369,7 +370,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     try {
       connection = backend.connect(send);
     } catch (e) {
-      log(`web host: backend connect failed: ${e instanceof Error ? e.message : String(e)}`);
+      log(`web host: backend connect failed: ${errorMessage(e)}`);
       closeWith(1011, 'backend unavailable');
       return;
     }

@@ -4,9 +4,6 @@ import type { Event } from '../types.ts';
 import { command, type CommandArea } from './define.ts';
 import { jsonObject, roomIdField } from './fields.ts';
 
-/** What `Event.send_error` holds while a local echo is on its way; anything else there is a failure. */
-export const NOT_SENT = 'not sent';
-
 export const sendCommands = {
   /**
    * Sends an m.room.message. `text` is markdown: it fills body, formatted_body (sanitized HTML) and msgtype.
