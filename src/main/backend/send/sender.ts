@@ -12,21 +12,30 @@ import type { Store } from '../store/store.ts';
 import { localContent } from '../sync/ingest-event.ts';
 
 const MAX_ATTEMPTS = 5;
+const RETRY_BASE_MS = 500;
+
+export interface SenderOptions {
+  /** First retry waits twice this, then doubling, unless the server says how long (tests shorten it). */
+  retryBaseMs?: number;
+}
 
 export class Sender {
   private readonly client: MatrixClient;
   private readonly store: Store;
   private readonly userId: string;
   private readonly onComplete: (c: SendComplete) => void;
+  private readonly retryBaseMs: number;
   private readonly abort = new AbortController();
   /** Per-room delivery chains: messages leave in the order they were written, even across retries. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(client: MatrixClient, store: Store, userId: string, onComplete: (c: SendComplete) => void) {
+  constructor(client: MatrixClient, store: Store, userId: string, onComplete: (c: SendComplete) => void,
+    opts: SenderOptions = {}) {
     this.client = client;
     this.store = store;
     this.userId = userId;
     this.onComplete = onComplete;
+    this.retryBaseMs = opts.retryBaseMs ?? RETRY_BASE_MS;
   }
 
   /** Stores the local echo and starts delivery. `done` settles with the final event (or the failure). */
@@ -71,7 +80,7 @@ export class Sender {
         lastError = errorMessage(e);
         const transient = e instanceof ConnectionError || (e instanceof MatrixError && !e.isPermanent);
         if (!transient || attempt === MAX_ATTEMPTS) break;
-        const wait = e instanceof MatrixError && e.retryAfterMs !== undefined ? e.retryAfterMs : 500 * 2 ** attempt;
+        const wait = e instanceof MatrixError && e.retryAfterMs !== undefined ? e.retryAfterMs : this.retryBaseMs * 2 ** attempt;
         try { await sleep(Math.min(wait, 30_000), this.abort.signal); } catch { break; }
       }
     }
