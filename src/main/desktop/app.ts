@@ -3,10 +3,10 @@
  * It takes the `electron` module as a parameter (only main.ts imports it) so the wiring is tested under plain
  * Node with a fake, since no Electron binary can run here.
  */
-import { errorMessage } from '../../shared/error-message.ts';
 import path from 'node:path';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow, IpcMainEvent, WebContents } from 'electron';
+import { errorMessage } from '../../shared/error-message.ts';
 import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import { resolveDataPaths, type DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost } from '../backend/rpc/connection.ts';

@@ -2,8 +2,8 @@
  * The app window's hardening: what the page may run, where it may go and what it may ask for. Kept apart from
  * the lifecycle glue so tests can read the exact options and drive the handlers.
  */
-import { errorMessage } from '../../shared/error-message.ts';
 import type { BrowserWindowConstructorOptions, Session, Shell, WebContents } from 'electron';
+import { errorMessage } from '../../shared/error-message.ts';
 import { decidePermission, isAllowedExternalUrl, isAllowedNavigation } from './security.ts';
 
 export function windowOptions(preloadPath: string, icon?: string): BrowserWindowConstructorOptions {

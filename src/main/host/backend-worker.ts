@@ -2,8 +2,8 @@
  * Runs the backend in a worker thread and lets any number of frontends connect to it. Decryption or a big
  * initial sync then never blocks the thread that serves windows or sockets.
  */
-import { errorMessage } from '../../shared/error-message.ts';
 import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../../shared/error-message.ts';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../backend/rpc/connection.ts';

@@ -4,11 +4,11 @@
  *
  *   node web-main.js [--port N] [--host H] [--static DIR] [--insecure-secrets-file]
  */
-import { errorMessage } from '../../shared/error-message.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../shared/error-message.ts';
 import { resolveDataPaths } from '../backend/paths.ts';
 import { BackendWorker } from './backend-worker.ts';
 import { loadOrCreateWebAuth } from './web/web-auth.ts';

@@ -2,8 +2,8 @@
  * The backend's worker thread: builds the Backend and multiplexes the host's connections onto it. Loaded only as
  * a Worker script, so the work it does on load is its purpose.
  */
-import { errorMessage } from '../../shared/error-message.ts';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { errorMessage } from '../../shared/error-message.ts';
 import { Backend } from '../backend/backend.ts';
 import type { BackendConnection } from '../backend/rpc/connection.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';

@@ -1,5 +1,5 @@
-import { errorMessage } from '../../shared/error-message.ts';
 import { useCallback, useEffect, useState } from 'react';
+import { errorMessage } from '../../shared/error-message.ts';
 import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useSession, useStoreSelector } from '../api/hooks.ts';
 import { localpart, roomDisplayName, selectOwnAvatar } from '../api/store.ts';
 import { Avatar } from './common/Avatar.tsx';

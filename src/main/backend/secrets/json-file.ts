@@ -3,13 +3,13 @@
  * Synchronous on purpose: the files are tiny, and no other call can interleave between a read and the write that
  * follows it, so two set() calls in one process never lose each other's entry.
  */
-import { errorMessage } from '../../../shared/error-message.ts';
 import { randomBytes } from 'node:crypto';
 import {
   chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, lstatSync, openSync, readFileSync, renameSync,
   rmSync, writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../../../shared/error-message.ts';
 
 const PRIVATE = 0o600;
 

@@ -2,10 +2,10 @@
  * The OS keychain through keytar: Secret Service (libsecret) on Linux, Keychain on macOS, Credential Manager on
  * Windows. keytar is loaded lazily so a missing or broken native module is an error in words, not a crash.
  */
-import { errorMessage } from '../../../shared/error-message.ts';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
+import { errorMessage } from '../../../shared/error-message.ts';
 import type { SecretStore } from './secret-store.ts';
 import { SecretStoreUnavailableError, seconds, withTimeout } from './secret-store.ts';
 

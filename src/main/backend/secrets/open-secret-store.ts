@@ -3,10 +3,10 @@
  * a plain 0600 file only when the user explicitly asked for it. Otherwise it refuses, listing every reason. Every
  * fallback is logged with the reasons, and the chosen store's description says which one is used.
  */
-import { errorMessage } from '../../../shared/error-message.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { FileStore, INSECURE_FILE_FLAG } from './file-store.ts';
 import { checkPrivate, writeJsonFile } from './json-file.ts';
 import { KeychainStore, keychainLabel, loadKeytar, type Keytar } from './keychain-store.ts';

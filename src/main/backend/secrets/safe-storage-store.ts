@@ -1,7 +1,7 @@
 /** Secrets encrypted with Electron's safeStorage (the OS's own key), kept as base64 in a 0600 file. */
-import { errorMessage } from '../../../shared/error-message.ts';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { readJsonFile, writeJsonFile } from './json-file.ts';
 import type { SecretStore } from './secret-store.ts';
 import { SecretStoreUnavailableError, seconds, withTimeout } from './secret-store.ts';

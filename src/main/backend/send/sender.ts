@@ -2,8 +2,8 @@
  * Sending: the local echo is stored and returned at once; delivery runs in the background with the same
  * transaction ID on every retry, so the homeserver deduplicates and a message goes out once.
  */
-import { errorMessage } from '../../../shared/error-message.ts';
 import { randomBytes } from 'node:crypto';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { NOT_SENT, type Event, type JSONObject, type SendComplete } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';

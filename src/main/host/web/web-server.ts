@@ -7,7 +7,6 @@
  * connection is a fresh `backend.connect`, so every client gets `clear_state: true`. Acknowledgements
  * (`last_received_id` in pings) are read but nothing is buffered yet.
  */
-import { errorMessage } from '../../../shared/error-message.ts';
 import { realpathSync, createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { parseMediaPath, type Envelope, type MediaRequest, type MediaResponse } from '../../../shared/rpc/index.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../backend/rpc/connection.ts';
 import { mimeTypeFor } from '../static-files.ts';

@@ -1,5 +1,5 @@
-import { errorMessage } from '../../../shared/error-message.ts';
 import { useId, useRef, useState, type FormEvent } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { useClientState, useSession } from '../../api/hooks.ts';
 import {
   describeDiscoveryError, describeLoginError, normalizeHomeserverUrl, serverNameOf, type LoginErrorText,

@@ -1,5 +1,5 @@
-import { errorMessage } from '../../../shared/error-message.ts';
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession } from '../../api/hooks.ts';
 
 /** Unsent text per room, so switching rooms does not lose a half-written message. */
