@@ -54,6 +54,8 @@ export default tseslint.config(
       // Off: `async` on a method that implements a Promise-returning interface (SecretStore, BackendHost, fakes in
       // tests) is deliberate: a throw inside becomes a rejection, as callers expect, even without an `await`.
       '@typescript-eslint/require-await': 'off',
+      // A variable that closures read before its one assignment (set once a promise resolves) must stay `let`.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
     },
   },
   // Plain JavaScript (build scripts, this file) is not in a TypeScript project: lint it without type information.

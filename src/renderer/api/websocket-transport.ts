@@ -2,6 +2,7 @@
  * The web host's transport: gomuks' websocket at `/_gomuks/websocket` on the page's own origin, authenticated by
  * an HttpOnly cookie the browser sends by itself.
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 import { Listeners, type RequestIds, type Transport, type TransportStatus } from './transport.ts';
 
@@ -122,7 +123,7 @@ export class WebSocketTransport implements Transport {
     try {
       socket = this.opts.createSocket(url);
     } catch (err) {
-      this.scheduleRetry(`Could not open the websocket: ${errorText(err)}`);
+      this.scheduleRetry(`Could not open the websocket: ${errorMessage(err)}`);
       return;
     }
     this.socket = socket;
@@ -263,8 +264,4 @@ export class WebSocketTransport implements Transport {
     this.current = status;
     this.statuses.emit(status);
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -9,6 +9,9 @@ export type JSONObject = { [key: string]: JSONValue };
 export type EventRowID = number;
 export type TimelineRowID = number;
 
+/** What `Event.send_error` holds while a local echo is on its way; anything else there is a failure. */
+export const NOT_SENT = 'not sent';
+
 export interface LocalContent {
   /** HTML already sanitized by the backend; the renderer may insert it as is. */
   sanitized_html?: string;
@@ -47,7 +50,7 @@ export interface Event {
   relates_to?: string;
   relation_type?: string;
   decryption_error?: string;
-  /** "not sent" while a local echo is in flight; the error message if sending failed. */
+  /** `NOT_SENT` while a local echo is in flight; the error message if sending failed. */
   send_error?: string;
   reactions?: Record<string, number>;
   last_edit_rowid?: EventRowID;

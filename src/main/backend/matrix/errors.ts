@@ -1,4 +1,5 @@
 /** Errors from talking to a homeserver, phrased so a person can act on them. */
+import { errorMessage } from '../../../shared/error-message.ts';
 
 export class MatrixError extends Error {
   readonly status: number;
@@ -44,7 +45,7 @@ function describeCause(cause: unknown): string {
   }
   if (cause instanceof Error && cause.name === 'AbortError') return 'the request was cancelled';
   if (cause instanceof Error && cause.name === 'TimeoutError') return 'the request timed out';
-  return c?.message || (cause instanceof Error ? cause.message : String(cause));
+  return c?.message || errorMessage(cause);
 }
 
 /** Human wording for the errcodes a user meets while logging in. */
@@ -58,5 +59,5 @@ export function describeLoginError(e: unknown): string {
     }
     return `The homeserver refused the login: ${e.message} (${e.errcode}).`;
   }
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }

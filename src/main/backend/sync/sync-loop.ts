@@ -2,6 +2,7 @@
  * The /sync loop. Each response is stored in one SQLite transaction together with its next_batch, so a crash can
  * never skip or half-apply a sync; the diff is announced only after the commit.
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
@@ -125,7 +126,7 @@ export class SyncLoop {
 function describeSyncError(e: unknown): string {
   if (e instanceof ConnectionError) return e.message;
   if (e instanceof MatrixError) return `The homeserver answered sync with an error: ${e.message} (${e.errcode}, HTTP ${e.status}).`;
-  return `Sync failed: ${e instanceof Error ? e.message : String(e)}`;
+  return `Sync failed: ${errorMessage(e)}`;
 }
 
 function hasContent(d: SyncComplete): boolean {

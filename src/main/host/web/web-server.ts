@@ -7,6 +7,7 @@
  * connection is a fresh `backend.connect`, so every client gets `clear_state: true`. Acknowledgements
  * (`last_received_id` in pings) are read but nothing is buffered yet.
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +21,7 @@ import { serveStatic } from './static-route.ts';
 import type { WebAuth } from './web-auth.ts';
 import { WEBSOCKET_PATH, WebSocketRelay } from './websocket-relay.ts';
 
-export { CLOSE_IDLE, CLOSE_TOO_SLOW, WEBSOCKET_PATH } from './websocket-relay.ts';
+export { CLOSE_IDLE, CLOSE_TOO_SLOW } from './websocket-relay.ts';
 
 export interface WebServerOptions {
   backend: BackendHost;
@@ -91,7 +92,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((e: unknown) => {
-      logger.error(`${req.method} ${req.url} failed: ${e instanceof Error ? e.message : String(e)}`);
+      logger.error(`${req.method} ${req.url} failed: ${errorMessage(e)}`);
       if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
       else res.destroy();
     });

@@ -3,6 +3,7 @@
  * It adds nothing to the stream except `pong` (pings are a websocket-layer concern in gomuks), closes sockets that
  * go quiet or cannot keep up, and refuses upgrades from foreign origins and hosts.
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
@@ -139,7 +140,7 @@ export class WebSocketRelay {
       if (detached || ws.readyState !== WebSocket.OPEN) return;
       let text: string;
       try { text = JSON.stringify(env); } catch (e) {
-        log.error(`dropping unserializable ${env.command}: ${e instanceof Error ? e.message : String(e)}`, { request_id: env.request_id });
+        log.error(`dropping unserializable ${env.command}: ${errorMessage(e)}`, { request_id: env.request_id });
         // A request still deserves an answer, or the frontend would wait for it forever.
         if (env.request_id === undefined || env.request_id <= 0) return;
         text = JSON.stringify({ command: 'error', request_id: env.request_id, data: 'internal error: the response could not be serialized' });
@@ -158,7 +159,7 @@ export class WebSocketRelay {
       if (isBinary) { sendError(0, 'binary frames are not supported: send JSON text'); return; }
       let parsed: unknown;
       try { parsed = JSON.parse(rawDataToString(data)); } catch (e) {
-        sendError(0, `malformed JSON: ${e instanceof Error ? e.message : String(e)}`);
+        sendError(0, `malformed JSON: ${errorMessage(e)}`);
         return;
       }
       const ping = pingOf(parsed);
@@ -169,7 +170,7 @@ export class WebSocketRelay {
       }
       try { connection?.receive(parsed); } catch (e) {
         const id = requestIdOf(parsed);
-        log.error(`backend rejected a message: ${e instanceof Error ? e.message : String(e)}`, { request_id: id });
+        log.error(`backend rejected a message: ${errorMessage(e)}`, { request_id: id });
         if (id !== undefined && id > 0) sendError(id, 'internal error: the backend could not take the request');
       }
     });
@@ -184,7 +185,7 @@ export class WebSocketRelay {
     try {
       connection = backend.connect(send);
     } catch (e) {
-      log.error(`backend connect failed: ${e instanceof Error ? e.message : String(e)}`);
+      log.error(`backend connect failed: ${errorMessage(e)}`);
       closeWith(1011, 'backend unavailable');
       return;
     }
