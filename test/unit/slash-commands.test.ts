@@ -280,6 +280,7 @@ describe('slash commands: plain text, literal slashes, unknown commands', () => 
   it('refuses unknown commands and empty input in words', () => {
     assert.match(err('/frobnicate now'), /^Unknown command \/frobnicate\. Type \/help .* start with \/\/ to send text beginning with a slash\.$/);
     assert.match(err('/'), /Type a command name after the slash/);
+    assert.match(err('/etc/hosts is a file'), /^Unknown command \/etc\/hosts\./);
     assert.match(err('   '), /nothing to send/);
   });
 

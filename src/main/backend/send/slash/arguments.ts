@@ -169,6 +169,11 @@ const validators: { [K in ArgKind]: (raw: string) => ArgValues[K] } = {
   },
 };
 
+/** Checks one argument given on its own (structured commands carry each argument separately). */
+export function checkArgument<K extends ArgKind>(kind: K, raw: string): ArgValues[K] {
+  return validators[kind](raw);
+}
+
 const REST_KINDS: ReadonlySet<ArgKind> = new Set(['text', 'json']);
 
 /**

@@ -5,7 +5,7 @@
  * because they chain (`/unencrypted /me waves`).
  */
 import type { SlashAction, SlashContext } from './actions.ts';
-import { ArgumentError, isRoomAlias, parseArguments, type ArgKind, type ArgSpec, type ArgValue, type ArgValues, type EventRef, type RoomRef } from './arguments.ts';
+import { ArgumentError, checkArgument, isRoomAlias, type ArgKind, type ArgSpec, type ArgValue, type ArgValues, type EventRef, type RoomRef } from './arguments.ts';
 
 /** Validated arguments of one invocation, read by name with the kind the command declared. */
 export class Args {
@@ -49,13 +49,13 @@ function ownServer(ctx: SlashContext): string {
   return ctx.ownUserId.slice(ctx.ownUserId.indexOf(':') + 1);
 }
 
-function fullAlias(name: string, ctx: SlashContext): string {
+export function fullAlias(name: string, ctx: SlashContext): string {
   const alias = name.startsWith('#') ? name : `#${name}:${ownServer(ctx)}`;
   if (!isRoomAlias(alias)) throw new ArgumentError(`"${name}" is not a room alias (like #room:example.org, or just room).`);
   return alias;
 }
 
-function avatarFromAttachment(ctx: SlashContext): string {
+export function avatarFromAttachment(ctx: SlashContext): string {
   const a = ctx.attachment;
   if (!a || a.msgtype !== 'm.image' || !a.url) throw new ArgumentError('Attach an image to use as the avatar.');
   if (a.encrypted) throw new ArgumentError('The attached image must be unencrypted to be used as an avatar.');
@@ -76,6 +76,16 @@ const membership = (action: 'invite' | 'kick' | 'ban' | 'unban', summary: string
 const POWER_LEVEL_FIELDS = new Set([
   'ban', 'kick', 'redact', 'invite', 'state_default', 'events_default', 'users_default', 'notifications.room',
 ]);
+
+type PowerLevelTarget = NonNullable<Extract<SlashAction, { kind: 'power_level' }>['target']>;
+
+/** What a /powerlevel target names: a user ID, a top-level field, or an event type (it has a dot). */
+export function powerLevelTarget(raw: string): PowerLevelTarget {
+  if (raw.startsWith('@')) return { kind: 'user', userId: checkArgument('user_id', raw) };
+  if (POWER_LEVEL_FIELDS.has(raw)) return { kind: 'field', field: raw };
+  if (raw.includes('.')) return { kind: 'event', type: raw };
+  throw new ArgumentError(`"${raw}" is not a user ID, an event type or one of: ${[...POWER_LEVEL_FIELDS].join(', ')}.`);
+}
 
 /** Every command, in the order /help lists them. */
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
@@ -175,17 +185,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       const raw = a.get('target', 'word');
       const level = a.get('level', 'level');
       if (raw === undefined) return { kind: 'power_level' };
-      let target: NonNullable<Extract<SlashAction, { kind: 'power_level' }>['target']>;
-      if (raw.startsWith('@')) {
-        const userId = parseArguments([USER], raw).get('user_id') as string;
-        target = { kind: 'user', userId };
-      } else if (POWER_LEVEL_FIELDS.has(raw)) {
-        target = { kind: 'field', field: raw };
-      } else if (raw.includes('.')) {
-        target = { kind: 'event', type: raw };
-      } else {
-        throw new ArgumentError(`"${raw}" is not a user ID, an event type or one of: ${[...POWER_LEVEL_FIELDS].join(', ')}.`);
-      }
+      const target = powerLevelTarget(raw);
       return level === undefined ? { kind: 'power_level', target } : { kind: 'power_level', target, level };
     },
   },
@@ -281,7 +281,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
       let reason = [first, rest].filter((x) => x !== undefined).join(' ');
       // Without an event ID or link first, every word is the reason for redacting the replied-to message.
       if (first !== undefined && (first.startsWith('$') || /^(https:\/\/matrix\.to\/|matrix:)/.test(first))) {
-        ref = parseArguments([arg('event', 'event', 'Event')], first).get('event') as EventRef;
+        ref = checkArgument('event', first);
         reason = rest ?? '';
       }
       const target = targetEvent(ref, ctx, 'redact');

@@ -12,7 +12,7 @@ import { ArgumentError, parseArguments } from './arguments.ts';
 import { Args, findCommand } from './commands.ts';
 import { helpText, usageOf } from './help.ts';
 
-const COMMAND_HEAD = /^\/([^\s/]+)(?:[ \t]+|(?=\n)|$)/;
+const COMMAND_HEAD = /^\/(\S+)(?:[ \t]+|(?=\n)|$)/;
 
 function fail(error: string): ParseResult {
   return { ok: false, error };
