@@ -29,7 +29,8 @@ export interface ArgValues {
   user_id: string; room: RoomRef; event: EventRef; server: string; word: string; event_type: string;
   state_key: string; level: number; order: number; text: string; json: Record<string, unknown>;
 }
-export type ArgValue = ArgValues[ArgKind] | string[];
+/** One parsed argument with the kind it was checked as (repeated arguments hold a list). */
+export interface ParsedArg { kind: ArgKind; value: ArgValues[ArgKind] | string[] }
 
 /** A bad argument; its message is shown to the user (with the command's usage appended by the parser). */
 export class ArgumentError extends Error {
@@ -180,8 +181,8 @@ const REST_KINDS: ReadonlySet<ArgKind> = new Set(['text', 'json']);
  * Cuts `input` (the text after the command name) by the command's argument list. Single-token arguments are
  * separated by whitespace; a `text` or `json` argument takes everything after the previous ones, newlines included.
  */
-export function parseArguments(specs: readonly ArgSpec[], input: string): Map<string, ArgValue> {
-  const out = new Map<string, ArgValue>();
+export function parseArguments(specs: readonly ArgSpec[], input: string): Map<string, ParsedArg> {
+  const out = new Map<string, ParsedArg>();
   let rest = input.trim();
   for (const spec of specs) {
     if (REST_KINDS.has(spec.kind)) {
@@ -189,7 +190,7 @@ export function parseArguments(specs: readonly ArgSpec[], input: string): Map<st
         if (!spec.optional) throw new ArgumentError(`${spec.description} is missing.`);
         continue;
       }
-      out.set(spec.name, validators[spec.kind](rest));
+      out.set(spec.name, { kind: spec.kind, value: validators[spec.kind](rest) });
       rest = '';
       continue;
     }
@@ -201,7 +202,7 @@ export function parseArguments(specs: readonly ArgSpec[], input: string): Map<st
         rest = after;
       }
       if (values.length === 0 && !spec.optional) throw new ArgumentError(`${spec.description} is missing.`);
-      out.set(spec.name, values);
+      out.set(spec.name, { kind: spec.kind, value: values });
       continue;
     }
     if (rest === '') {
@@ -209,7 +210,7 @@ export function parseArguments(specs: readonly ArgSpec[], input: string): Map<st
       continue;
     }
     const [tok, after] = nextToken(rest);
-    out.set(spec.name, validators[spec.kind](tok));
+    out.set(spec.name, { kind: spec.kind, value: validators[spec.kind](tok) });
     rest = after;
   }
   if (rest !== '') throw new ArgumentError(`Unexpected extra text: "${rest}".`);

@@ -5,16 +5,20 @@
  * because they chain (`/unencrypted /me waves`).
  */
 import type { SlashAction, SlashContext } from './actions.ts';
-import { ArgumentError, checkArgument, isRoomAlias, type ArgKind, type ArgSpec, type ArgValue, type ArgValues, type EventRef, type RoomRef } from './arguments.ts';
+import { ArgumentError, checkArgument, isRoomAlias, type ArgKind, type ArgSpec, type ArgValues, type ParsedArg, type EventRef, type RoomRef } from './arguments.ts';
 
 /** Validated arguments of one invocation, read by name with the kind the command declared. */
 export class Args {
-  private readonly values: Map<string, ArgValue>;
-  constructor(values: Map<string, ArgValue>) {
+  private readonly values: Map<string, ParsedArg>;
+  constructor(values: Map<string, ParsedArg>) {
     this.values = values;
   }
-  get<K extends ArgKind>(name: string, _kind: K): ArgValues[K] | undefined {
-    return this.values.get(name) as ArgValues[K] | undefined;
+  /** The value of `name`, read as `kind`; reading it as another kind than it was checked as is a bug here. */
+  get<K extends ArgKind>(name: string, kind: K): ArgValues[K] | undefined {
+    const arg = this.values.get(name);
+    if (arg === undefined) return undefined;
+    if (arg.kind !== kind) throw new Error(`slash argument ${name} is a ${arg.kind}, read as ${kind}`);
+    return arg.value as ArgValues[K];
   }
   req<K extends ArgKind>(name: string, kind: K): ArgValues[K] {
     const v = this.get(name, kind);
@@ -22,7 +26,8 @@ export class Args {
     return v;
   }
   list(name: string): string[] {
-    return (this.values.get(name) as string[] | undefined) ?? [];
+    const v = this.values.get(name)?.value;
+    return Array.isArray(v) ? v : [];
   }
 }
 
