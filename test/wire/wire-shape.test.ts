@@ -127,7 +127,7 @@ describe('wire shape against gomuks types', () => {
     await bob.createRoom({ name: 'Invite only', invite: [aliceId] });
 
     worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: tempRoot() }) });
-    const c = new RpcTestClient(worker);
+    const c = RpcTestClient.inProcess(worker);
     client = c;
     await c.waitForEvent('client_state');
     await call(c, 'get_state', {});
@@ -146,7 +146,7 @@ describe('wire shape against gomuks types', () => {
     await call(c, 'get_room_state', { room_id: general, include_members: true });
     await call(c, 'mark_read', { room_id: general, event_id: reactedEventId, receipt_type: 'm.read' });
     // A second frontend connecting to the running backend gets the stored state from scratch.
-    second = new RpcTestClient(worker);
+    second = RpcTestClient.inProcess(worker);
     await second.waitForEvent('init_complete', () => true, 30_000);
     second.close();
     await call(c, 'logout', {});

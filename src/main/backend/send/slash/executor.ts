@@ -237,7 +237,7 @@ async function powerLevel<E>(action: PowerLevelAction, ctx: SlashContext, ops: S
   const t = action.target;
   if (!t) {
     const lines = [
-      ...Object.keys(PL_DEFAULTS).map((f) => `${f}: ${String(field(f))}`),
+      ...Object.keys(PL_DEFAULTS).map((f) => `${f}: ${JSON.stringify(field(f))}`),
       ...Object.entries(events).map(([k, v]) => `${k}: ${String(v)}`),
       ...Object.entries(users).map(([k, v]) => `${k}: ${String(v)}`),
     ];
@@ -246,7 +246,7 @@ async function powerLevel<E>(action: PowerLevelAction, ctx: SlashContext, ops: S
   if (action.level === undefined) {
     const v = t.kind === 'user' ? users[t.userId] ?? pl.users_default ?? 0
       : t.kind === 'event' ? events[t.type] ?? pl.events_default ?? 0 : field(t.field);
-    return { ok: true, output: `${t.kind === 'user' ? t.userId : t.kind === 'event' ? t.type : t.field}: ${String(v)}` };
+    return { ok: true, output: `${t.kind === 'user' ? t.userId : t.kind === 'event' ? t.type : t.field}: ${JSON.stringify(v)}` };
   }
   const next: JSONObject = { ...pl };
   switch (t.kind) {
