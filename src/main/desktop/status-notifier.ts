@@ -13,11 +13,13 @@ export const WATCHER_NAME = 'org.kde.StatusNotifierWatcher';
 
 export type TrayHost = 'present' | 'absent' | 'unknown';
 
-/** Runs a program and gives its stdout, or rejects (not found, non-zero exit, timeout). */
-export type Exec = (file: string, args: readonly string[], timeoutMs: number) => Promise<string>;
+type Env = Record<string, string | undefined>;
 
-const execDefault: Exec = (file, args, timeoutMs) => new Promise((resolve, reject) => {
-  execFile(file, [...args], { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+/** Runs a program and gives its stdout, or rejects (not found, non-zero exit, timeout). */
+export type Exec = (file: string, args: readonly string[], env: Env, timeoutMs: number) => Promise<string>;
+
+const execDefault: Exec = (file, args, env, timeoutMs) => new Promise((resolve, reject) => {
+  execFile(file, [...args], { env, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
 });
 
 export const NAME_HAS_OWNER_ARGS: readonly string[] = [
@@ -31,11 +33,11 @@ export function parseBooleanReply(stdout: string): boolean | null {
   return m ? m[1] === 'true' : null;
 }
 
-export async function detectTrayHost(env: Record<string, string | undefined>, exec: Exec = execDefault): Promise<TrayHost> {
+export async function detectTrayHost(env: Env, exec: Exec = execDefault): Promise<TrayHost> {
   if (!env.DBUS_SESSION_BUS_ADDRESS && !env.XDG_RUNTIME_DIR) return 'unknown';
   let out: string;
   try {
-    out = await exec('dbus-send', NAME_HAS_OWNER_ARGS, 2000);
+    out = await exec('dbus-send', NAME_HAS_OWNER_ARGS, env, 2000);
   } catch {
     return 'unknown';
   }
