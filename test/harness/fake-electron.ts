@@ -202,6 +202,7 @@ export function fakeElectron() {
     getLocale: () => 'en-US',
     setBadgeCount: (n: number) => { badge.push(n); return true; },
     setLoginItemSettings: (s: { openAtLogin: boolean; args: string[] }) => { loginItems.push(s); },
+    setAppUserModelId: (id: string) => { calls.push(`setAppUserModelId ${id}`); },
     whenReady: () => readyPromise,
     quit: () => { calls.push('quit'); },
     isPackaged: false,

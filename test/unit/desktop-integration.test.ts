@@ -283,6 +283,13 @@ describe('desktop shell: windows, tray presence and options', () => {
     assert.equal(fe.menus.length, menus, 'nothing to offer: no menu');
   });
 
+  it('gives Windows the app user model ID its notifications need (the installer\'s appId)', async () => {
+    const { fe } = await startedApp({ platform: 'win32' });
+    assert.ok(fe.calls.includes('setAppUserModelId chat.lattice.desktop'));
+    const linux = await startedApp();
+    assert.ok(!linux.fe.calls.some((c) => c.startsWith('setAppUserModelId')));
+  });
+
   it('stops its own backend connection on the way out', async () => {
     const { fe, fb } = await startedApp();
     fe.app.emit('will-quit', navEvent());

@@ -90,6 +90,9 @@ export function hostSafeStorage(ss: ElectronMain['safeStorage'], platform: NodeJ
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** electron-builder.yml's appId. */
+const APP_USER_MODEL_ID = 'chat.lattice.desktop';
+
 /** A notification icon is nice to have: never hold a notification back longer than this for one. */
 const ICON_TIMEOUT_MS = 1500;
 
@@ -100,6 +103,8 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
   const state = initialShellState(DEFAULT_SETTINGS);
   const relays = new Map<number, PageRelay>();
   let attention: Attention | null = null;
+  /** Asked before `ready` so the D-Bus round trip overlaps Electron's own startup. */
+  let trayHost: Promise<TrayHost> = Promise.resolve('unknown');
   let started: Promise<void> = new Promise<void>(() => {});
 
   const backend = (): Promise<BackendProcess | null> => state.backend.starting ?? Promise.resolve(null);
@@ -396,7 +401,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
     state.lifecycle.ready = true;
     serveAppScheme(protocol, deps.rendererDir, () => state.backend.running);
     hardenSession(session.defaultSession, allowedPermissions({ media: true }));
-    state.trayHost = deps.platform === 'linux' ? await (deps.detectTrayHost ?? (() => detectTrayHost(deps.env)))() : 'present';
+    state.trayHost = await trayHost;
     state.trayAvailable = hasTray(deps.platform, state.trayHost);
     setupAttention();
     buildAppMenu();
@@ -422,6 +427,9 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
         return false;
       }
       app.enableSandbox();
+      // Windows shows notifications only for an app with a user model ID; it must match the installer's (appId).
+      if (deps.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+      trayHost = deps.platform === 'linux' ? (deps.detectTrayHost ?? (() => detectTrayHost(deps.env)))() : Promise.resolve('present');
       state.settings = loadSettings(state.paths.config, log);
       registerAppScheme(protocol);
       if (options.link) openLink(options.link);

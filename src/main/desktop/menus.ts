@@ -106,7 +106,7 @@ export interface ContextActions {
 }
 
 /** How many spelling suggestions to list; more are rarely useful and make the menu long. */
-export const MAX_SUGGESTIONS = 5;
+const MAX_SUGGESTIONS = 5;
 
 /**
  * The right-click menu: spelling suggestions and "add to dictionary" on a misspelt word, edit actions where they

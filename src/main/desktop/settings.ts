@@ -6,7 +6,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from './json-file.ts';
 
-export const DesktopSettingsSchema = z.object({
+const DesktopSettingsSchema = z.object({
   /** Launch (hidden, in the tray) when the user logs in. Off by default: an app should ask before doing that. */
   startAtLogin: z.boolean().default(false),
   /** Closing the window keeps Lattice running in the tray. Only honoured where a tray exists. */

@@ -22,7 +22,7 @@ const execDefault: Exec = (file, args, env, timeoutMs) => new Promise((resolve, 
   execFile(file, [...args], { env, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
 });
 
-export const NAME_HAS_OWNER_ARGS: readonly string[] = [
+const NAME_HAS_OWNER_ARGS: readonly string[] = [
   '--session', '--print-reply', '--reply-timeout=1500', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus',
   'org.freedesktop.DBus.NameHasOwner', `string:${WATCHER_NAME}`,
 ];

@@ -72,7 +72,7 @@ const isObject = (v: unknown): v is JSONObject => typeof v === 'object' && v !==
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** `@alice:example.org` → `alice`: what people see when no display name is known. */
-export function localpart(userId: string): string {
+function localpart(userId: string): string {
   const m = /^@([^:]+)/.exec(userId);
   return m ? m[1] : userId;
 }

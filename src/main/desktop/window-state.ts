@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from './json-file.ts';
 
 const int = z.number().int().min(-100_000).max(100_000);
-export const WindowStateSchema = z.object({
+const WindowStateSchema = z.object({
   x: int.optional(),
   y: int.optional(),
   width: int.min(200),
