@@ -8,7 +8,8 @@
 #   icons/NxN.png        Linux hicolor sizes 16–512 (electron-builder installs them into the desktop's icon theme)
 #   icon.png (1024)      macOS: electron-builder builds the .icns from it; also the window icon in development
 #   icon.ico             Windows: 16, 24, 32, 48, 64, 128, 256 in one file (installer, shortcuts, taskbar)
-#   tray/*.png           tray: 24 px and @2x 48 px; plain, unread (amber dot) and highlight (red dot)
+#   tray/*.png           tray: 24 px and @2x 48 px; plain, unread (amber dot) and highlight (red dot);
+#                        badge.png, the 16 px dot Windows overlays on the taskbar button (it has no badge count)
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v rsvg-convert >/dev/null || { echo "generate-icons: rsvg-convert is missing (apt-get install librsvg2-bin)" >&2; exit 1; }
@@ -32,4 +33,7 @@ for name in tray tray-unread tray-highlight; do
   render "$tmp/$name.svg" 24 "tray/$name.png"
   render "$tmp/$name.svg" 48 "tray/$name@2x.png"
 done
+printf '%s\n' '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">' \
+  '<circle cx="8" cy="8" r="7" fill="#e5484d" stroke="#ffffff" stroke-width="1.5"/></svg>' >"$tmp/badge.svg"
+render "$tmp/badge.svg" 16 tray/badge.png
 echo "generate-icons: done"

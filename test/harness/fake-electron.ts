@@ -156,6 +156,8 @@ export function fakeElectron() {
     hide(): void { this.visible = false; this.hasFocus = false; this.emit('hide'); }
     focus(): void { this.focused++; this.hasFocus = true; this.emit('focus'); }
     flashFrame(on: boolean): void { this.flashing = on; }
+    overlay: string | null = null;
+    setOverlayIcon(icon: { path: string } | null, description: string): void { this.overlay = icon ? `${icon.path} ${description}` : null; }
     getNormalBounds() {
       const o = this.options;
       return { x: o.x ?? 100, y: o.y ?? 50, width: o.width ?? 800, height: o.height ?? 600 };

@@ -283,6 +283,23 @@ describe('desktop shell: windows, tray presence and options', () => {
     assert.equal(fe.menus.length, menus, 'nothing to offer: no menu');
   });
 
+  it('marks the Windows taskbar button while something is unread', async () => {
+    const { fb, win } = await startedApp({ platform: 'win32' });
+    fb.shellConnection().sink(sync({ rooms: { '!a:x': { meta: room('!a:x', { unread_notifications: 4 }) } } }));
+    assert.equal(win.overlay, '/app/assets/tray/badge.png 4 unread');
+    fb.shellConnection().sink(sync({ rooms: { '!a:x': { meta: room('!a:x') } } }));
+    assert.equal(win.overlay, null);
+  });
+
+  it('takes a second launch\'s arguments from the data it sent with its lock request when there is some', async () => {
+    const { fe, wc } = await startedApp();
+    fe.ipcMain.emit(NAVIGATE_READY_CHANNEL, ipcFrom(wc));
+    fe.app.emit('second-instance', navEvent(), ['lattice', '--mangled'], '/', { argv: ['lattice', 'matrix:u/eve:example.org'] });
+    fe.app.emit('second-instance', navEvent(), ['lattice', 'matrix:u/frank:example.org'], '/', { argv: 'not a list' });
+    assert.deepEqual(wc.sent.filter(([c]) => c === NAVIGATE_CHANNEL).map(([, m]) => (m as { link: { user_id: string } }).link.user_id),
+      ['@eve:example.org', '@frank:example.org']);
+  });
+
   it('gives Windows the app user model ID its notifications need (the installer\'s appId)', async () => {
     const { fe } = await startedApp({ platform: 'win32' });
     assert.ok(fe.calls.includes('setAppUserModelId chat.lattice.desktop'));

@@ -116,6 +116,7 @@ describe('electron-builder.yml', () => {
       assert.deepEqual(png(`assets/tray/${name}.png`), [24, 24]);
       assert.deepEqual(png(`assets/tray/${name}@2x.png`), [48, 48]);
     }
+    assert.deepEqual(png('assets/tray/badge.png'), [16, 16]);
     assert.deepEqual(c.extraResources?.map((r) => [r.from, r.to]), [['assets/tray', 'tray']]);
     assert.match(readFileSync(new URL('assets/icon.svg', root), 'utf8'), /<svg[^>]*viewBox="0 0 512 512"/);
   });

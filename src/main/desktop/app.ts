@@ -90,6 +90,12 @@ export function hostSafeStorage(ss: ElectronMain['safeStorage'], platform: NodeJ
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+/** The argv a second instance passed as `additionalData` to requestSingleInstanceLock, if it is well formed. */
+function forwardedArgv(data: unknown): string[] | null {
+  const argv = typeof data === 'object' && data !== null ? (data as { argv?: unknown }).argv : undefined;
+  return Array.isArray(argv) && argv.every((a) => typeof a === 'string') ? argv as string[] : null;
+}
+
 /** electron-builder.yml's appId. */
 const APP_USER_MODEL_ID = 'chat.lattice.desktop';
 
@@ -384,7 +390,15 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
         windowFocused: !!state.win && !state.win.isDestroyed() && state.win.isFocused(),
       }),
       hideText: () => state.settings.hideMessageText,
-      setBadgeCount: (n) => { app.setBadgeCount(n); },
+      setBadgeCount: (n) => {
+        // macOS dock and Unity-style Linux launchers show the number; Windows has no badge API, so the taskbar
+        // button gets an overlay dot instead.
+        app.setBadgeCount(n);
+        const w = state.win;
+        if (deps.platform === 'win32' && w && !w.isDestroyed()) {
+          w.setOverlayIcon(n > 0 ? nativeImage.createFromPath(path.join(deps.trayIconDir, 'badge.png')) : null, n > 0 ? `${n} unread` : '');
+        }
+      },
       requestAttention: () => {
         const w = state.win;
         if (w && !w.isDestroyed() && deps.platform !== 'darwin') w.flashFrame(true);
@@ -434,9 +448,10 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
       registerAppScheme(protocol);
       if (options.link) openLink(options.link);
 
-      app.on('second-instance', (_event, argv) => {
-        // The second launch's own arguments: a link to open, or --hidden (then there is nothing to show).
-        const second = parseDesktopArgs(argv);
+      app.on('second-instance', (_event, argv, _cwd, additionalData) => {
+        // The second launch's own arguments: a link to open, or --hidden (then there is nothing to show). Taken
+        // from the data it sent with its lock request when present: Chromium rewrites the argv it forwards.
+        const second = parseDesktopArgs(forwardedArgv(additionalData) ?? argv);
         if (second.link) openLink(second.link);
         else if (!second.hidden) focusWindow();
       });
