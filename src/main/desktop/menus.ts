@@ -85,7 +85,8 @@ export function appMenuTemplate(input: AppMenuInput, actions: MenuActions): Menu
       : [{ role: 'minimize' }, { role: 'close' }],
   });
   template.push({
-    role: 'help',
+    // The "help" role is macOS's (it adds the search field); elsewhere it is a plain submenu.
+    ...(mac ? { role: 'help' as const } : {}),
     label: mac ? 'Help' : '&Help',
     submenu: [
       { label: 'Copy Debug Info', click: () => actions.copyDebugInfo() },
