@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserWindowConstructorOptions, MenuItemConstructorOptions, NotificationConstructorOptions } from 'electron';
-import type { MediaRequest } from '../../src/shared/rpc/index.ts';
+import type { Envelope, Event, MediaRequest } from '../../src/shared/rpc/index.ts';
 import type { EnvelopeSink } from '../../src/main/backend/rpc/connection.ts';
 import type { BackendWorkerOptions, HostSafeStorage } from '../../src/main/host/backend-worker.ts';
 import {
@@ -271,6 +271,10 @@ export function fakeBackend() {
   const connections: FakeConnection[] = [];
   const started: Array<{ opts: BackendWorkerOptions; safeStorage: HostSafeStorage }> = [];
   const media: MediaRequest[] = [];
+  /** Member events the fake answers get_room_state with, by room. */
+  const members = new Map<string, Event[]>();
+  /** When false, get_room_state requests are left unanswered (a slow backend). */
+  let answerState = true;
   let stopped = 0;
   const backend: BackendProcess = {
     fetchMedia: async (req) => { media.push(req); return { status: 200, contentType: 'image/png', body: new Uint8Array([137, 80, 78, 71]) }; },
@@ -278,12 +282,23 @@ export function fakeBackend() {
     connect(sink) {
       const c = new FakeConnection(sink);
       connections.push(c);
-      return { receive: (raw) => { c.received.push(raw); }, close: () => { c.closed = true; } };
+      return {
+        receive: (raw) => {
+          c.received.push(raw);
+          const env = raw as Envelope<string, { room_id?: string }>;
+          if (c === connections[0] && env.command === 'get_room_state' && answerState && typeof env.request_id === 'number') {
+            const roomId = env.data?.room_id ?? '';
+            queueMicrotask(() => c.sink({ command: 'response', request_id: env.request_id, data: members.get(roomId) ?? [] }));
+          }
+        },
+        close: () => { c.closed = true; },
+      };
     },
     stop: async () => { stopped++; },
   };
   return {
-    backend, connections, started, media,
+    backend, connections, started, media, members,
+    setAnswerState: (v: boolean) => { answerState = v; },
     /** The shell's own connection is the first one the backend gets; pages' come after. */
     shellConnection: () => connections[0],
     pageConnections: () => connections.slice(1),

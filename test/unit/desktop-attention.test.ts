@@ -117,7 +117,7 @@ describe('UnreadTracker', () => {
 
 function pending(fields: Partial<PendingNotification> = {}): PendingNotification {
   return {
-    room_id: '!r:x', room_name: 'Team', is_dm: false, event_id: '$e', event_rowid: 1, sender: '@alice:x', sender_name: 'Alice',
+    room_id: '!r:x', room_name: 'Team', is_dm: false, event_id: '$e', event_rowid: 1, sender: '@alice:x', sender_name: 'Alice', sender_known: true,
     kind: 'text', text: 'Lunch at noon?', sound: true, highlight: false, timestamp: 0, ...fields,
   };
 }

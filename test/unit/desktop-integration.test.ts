@@ -127,6 +127,38 @@ describe('desktop shell: tray, badge and notifications from its own backend conn
     assert.equal(FakeNotification.all.length, count, 'notifications off');
   });
 
+  it('asks the backend (once per room) for the names of senders the sync did not name', async () => {
+    const { fb } = await startedApp();
+    const before = FakeNotification.all.length;
+    fb.members.set('!n:x', [member('!n:x', '@zoe:x', 'Zoë Z.')]);
+    const m1 = event('!n:x', '@zoe:x');
+    fb.shellConnection().sink(sync({ rooms: { '!n:x': notifying(room('!n:x', { name: 'Names', unread_notifications: 1 }), [m1], [m1]) } }));
+    await settle();
+    const asked = () => fb.shellConnection().received.filter((e) => (e as { command: string }).command === 'get_room_state');
+    assert.deepEqual(asked().map((e) => (e as { data: unknown }).data), [{ room_id: '!n:x', include_members: true }]);
+    assert.equal(notificationsFrom(before)[0]?.options.body, `Zoë Z.: ${String(m1.content.body)}`);
+    const m2 = event('!n:x', '@yuri:x');
+    fb.shellConnection().sink(sync({ rooms: { '!n:x': notifying(room('!n:x', { name: 'Names', unread_notifications: 2 }), [m2], [m2]) } }));
+    await settle();
+    assert.equal(asked().length, 1, 'not asked again');
+    assert.match(notificationsFrom(before)[1]?.options.body ?? '', /^yuri: /, 'the localpart when nobody knows a name');
+  });
+
+  it('shows nothing for a room read while its sender\'s name was being looked up', async () => {
+    const { fb } = await startedApp();
+    const before = FakeNotification.all.length;
+    fb.setAnswerState(false);
+    const m1 = event('!s:x', '@slow:x');
+    fb.shellConnection().sink(sync({ rooms: { '!s:x': notifying(room('!s:x', { unread_notifications: 1 }), [m1], [m1]) } }));
+    await settle();
+    fb.shellConnection().sink(sync({ rooms: { '!s:x': { meta: room('!s:x') } } }));
+    // Answer late: the room is read by now.
+    const req = fb.shellConnection().received.find((e) => (e as { command: string }).command === 'get_room_state') as { request_id: number };
+    fb.shellConnection().sink({ command: 'response', request_id: req.request_id, data: [] });
+    await settle();
+    assert.equal(FakeNotification.all.length, before);
+  });
+
   it('uses the sender\'s avatar as the icon, fetched by the backend', async () => {
     const { fb } = await startedApp();
     const before = FakeNotification.all.length;

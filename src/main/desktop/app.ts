@@ -22,6 +22,7 @@ import { applyStartAtLogin } from './login-item.ts';
 import { appMenuTemplate, contextMenuTemplate, debugInfo } from './menus.ts';
 import { parseDesktopArgs, profilePaths, relaunchArgs } from './options.ts';
 import { PageRelay } from './page-relay.ts';
+import { ShellRpc } from './shell-rpc.ts';
 import { APP_ENTRY_URL, allowedPermissions, isAppUrl } from './security.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type DesktopSettings } from './settings.ts';
 import { initialShellState } from './state.ts';
@@ -96,6 +97,9 @@ function forwardedArgv(data: unknown): string[] | null {
   return Array.isArray(argv) && argv.every((a) => typeof a === 'string') ? argv as string[] : null;
 }
 
+/** The member list comes from the local database: slower than this means something is wrong. */
+const MEMBERS_TIMEOUT_MS = 10_000;
+
 /** electron-builder.yml's appId. */
 const APP_USER_MODEL_ID = 'chat.lattice.desktop';
 
@@ -109,6 +113,8 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
   const state = initialShellState(DEFAULT_SETTINGS);
   const relays = new Map<number, PageRelay>();
   let attention: Attention | null = null;
+  /** Requests on the shell's own connection (member names for notifications). */
+  let shellRpc = new ShellRpc(() => {});
   /** Asked before `ready` so the D-Bus round trip overlaps Electron's own startup. */
   let trayHost: Promise<TrayHost> = Promise.resolve('unknown');
   let started: Promise<void> = new Promise<void>(() => {});
@@ -139,11 +145,16 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
           state.backend.dead = true;
           state.backend.running = null;
           state.backend.ownConnection = null;
+          shellRpc.failAll('the backend stopped');
           fail('Lattice stopped', `The Lattice backend stopped unexpectedly: ${e}`);
         };
         state.backend.running = b;
         // The shell is a frontend too: unread counts and notifications come to it like to any window.
-        state.backend.ownConnection = b.connect((env) => attention?.receive(env));
+        const conn = b.connect((env) => {
+          if (!shellRpc.receive(env)) attention?.receive(env);
+        });
+        shellRpc = new ShellRpc((env) => conn.receive(env));
+        state.backend.ownConnection = conn;
         return b;
       },
       (e: unknown) => {
@@ -404,6 +415,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
         if (w && !w.isDestroyed() && deps.platform !== 'darwin') w.flashFrame(true);
       },
       windowVisible: () => !!state.win && !state.win.isDestroyed() && state.win.isVisible(),
+      lookupMembers: (roomId) => shellRpc.request('get_room_state', { room_id: roomId, include_members: true }, MEMBERS_TIMEOUT_MS),
       log,
     });
     attention.render();
@@ -478,6 +490,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
         state.lifecycle.stopping = true;
         b.ownConnection?.close();
         b.ownConnection = null;
+        shellRpc.failAll('Lattice is quitting');
         void b.starting
           .then((p) => p?.stop())
           .catch((e: unknown) => log(`backend did not stop cleanly: ${errorText(e)}`))

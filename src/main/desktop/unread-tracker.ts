@@ -44,6 +44,8 @@ export interface PendingNotification {
   event_rowid: number;
   sender: string;
   sender_name: string;
+  /** False when no member event gave the sender a display name (sender_name is then the localpart). */
+  sender_known: boolean;
   sender_avatar?: string;
   kind: MessageKind;
   /** The message text for text-like kinds (never stored; handed straight to the notification). */
@@ -102,6 +104,14 @@ function roomName(info: RoomInfo): string {
   return m.canonical_alias ?? m.room_id;
 }
 
+function rememberMembers(info: RoomInfo, events: readonly Event[]): void {
+  for (const ev of events) {
+    if (ev.type === 'm.room.member' && ev.state_key && isObject(ev.content)) {
+      info.members.set(ev.state_key, { name: str(ev.content.displayname), avatar: str(ev.content.avatar_url) });
+    }
+  }
+}
+
 function sameSummary(a: UnreadSummary, b: UnreadSummary): boolean {
   return a.attention === b.attention && a.badgeCount === b.badgeCount && JSON.stringify(a.rooms) === JSON.stringify(b.rooms);
 }
@@ -136,6 +146,29 @@ export class UnreadTracker {
     return info && roomName(info);
   }
 
+  /** Whether the room still has something unread (a notification prepared meanwhile may be stale). */
+  isUnread(roomId: string): boolean {
+    const m = this.rooms.get(roomId)?.meta;
+    return !!m && (m.unread_notifications > 0 || m.unread_highlights > 0 || !!m.marked_unread);
+  }
+
+  /** Member events fetched for a room (get_room_state): names and avatars for later notifications. */
+  addMembers(roomId: string, events: readonly Event[]): void {
+    const info = this.rooms.get(roomId);
+    if (info) rememberMembers(info, events);
+  }
+
+  /** The notification with the names and avatars known now. */
+  refreshNames(n: PendingNotification): PendingNotification {
+    const info = this.rooms.get(n.room_id);
+    const member = info?.members.get(n.sender);
+    if (!info || !member) return n;
+    return {
+      ...n, room_name: roomName(info), sender_name: member.name ?? localpart(n.sender), sender_known: true,
+      ...(member.avatar ? { sender_avatar: member.avatar } : {}),
+    };
+  }
+
   private reset(): TrackerUpdate {
     const read = [...this.rooms.keys()];
     this.rooms.clear();
@@ -160,11 +193,7 @@ export class UnreadTracker {
       }
       if (!info) continue;
       const events = sr.events ?? [];
-      for (const ev of events) {
-        if (ev.type === 'm.room.member' && ev.state_key && isObject(ev.content)) {
-          info.members.set(ev.state_key, { name: str(ev.content.displayname), avatar: str(ev.content.avatar_url) });
-        }
-      }
+      rememberMembers(info, events);
       if (sr.meta && sr.meta.unread_notifications === 0 && sr.meta.unread_highlights === 0 && !sr.meta.marked_unread) {
         readRooms.push(roomId);
         // Already read (on another device, in the same batch): nothing left to notify about.
@@ -186,6 +215,7 @@ export class UnreadTracker {
           event_rowid: ev.rowid,
           sender: ev.sender,
           sender_name: member?.name ?? localpart(ev.sender),
+          sender_known: !!member,
           ...(member?.avatar ? { sender_avatar: member.avatar } : {}),
           ...messageKind(ev),
           sound: n.sound,
