@@ -7,31 +7,31 @@
 import os from 'node:os';
 import path from 'node:path';
 import type * as ElectronModule from 'electron';
-import type { BrowserWindow, IpcMainEvent, NativeImage, WebContents } from 'electron';
-import { parseMatrixLink, type MatrixLink } from '../../shared/matrix-uri.ts';
-import { mxcToPath, parseMediaPath } from '../../shared/rpc/media.ts';
+import type { BrowserWindow, IpcMainEvent, WebContents } from 'electron';
+import type { MatrixLink } from '../../shared/matrix-uri.ts';
 import { resolveDataPaths } from '../backend/paths.ts';
-import type { BackendWorkerOptions, HostSafeStorage } from '../host/backend-worker.ts';
+import type { BackendWorkerOptions } from '../host/backend-worker.ts';
 import { registerAppScheme, serveAppScheme } from './app-protocol.ts';
-import { Attention } from './attention.ts';
+import type { Attention } from './attention.ts';
 import type { BackendProcess } from './backend-process.ts';
-import {
-  NAVIGATE_CHANNEL, NAVIGATE_READY_CHANNEL, OPEN_CHANNEL, RPC_CHANNEL, VIEW_CHANNEL, parseViewMessage, type NavigateMessage,
-} from './channels.ts';
+import { NAVIGATE_READY_CHANNEL, OPEN_CHANNEL, RPC_CHANNEL, VIEW_CHANNEL, parseViewMessage } from './channels.ts';
 import { applyStartAtLogin } from './login-item.ts';
 import { appMenuTemplate, contextMenuTemplate, debugInfo } from './menus.ts';
-import { parseDesktopArgs, profilePaths, relaunchArgs } from './options.ts';
+import { forwardedArgv, parseDesktopArgs, profilePaths, relaunchArgs } from './options.ts';
+import { LinkRouter } from './link-router.ts';
+import { createOsAttention } from './os-attention.ts';
 import { PageRelay } from './page-relay.ts';
+import { hostSafeStorage } from './safe-storage.ts';
 import { ShellRpc } from './shell-rpc.ts';
 import { APP_ENTRY_URL, allowedPermissions, isAppUrl } from './security.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type DesktopSettings } from './settings.ts';
 import { initialShellState } from './state.ts';
 import { detectTrayHost, hasTray, type TrayHost } from './status-notifier.ts';
-import { TRAY_ICON_FILES } from './tray.ts';
 import { captureWindowState, loadWindowState, restoreBounds, saveWindowState } from './window-state.ts';
 import { hardenSession, hardenWebContents, windowOptions, type Logger } from './window.ts';
 
 export { OPEN_CHANNEL, RPC_CHANNEL } from './channels.ts';
+export { hostSafeStorage } from './safe-storage.ts';
 export { parseDesktopArgs } from './options.ts';
 export type { BackendProcess } from './backend-process.ts';
 
@@ -71,31 +71,7 @@ export interface DesktopApp {
   settings(): DesktopSettings;
 }
 
-/**
- * Electron's safeStorage as the backend's fallback secret store. On Linux without a keyring Chromium silently
- * uses a hard-coded key ("basic_text"); that is not encryption, so it is reported as unavailable rather than
- * letting secrets land on disk as if they were protected.
- */
-export function hostSafeStorage(ss: ElectronMain['safeStorage'], platform: NodeJS.Platform): HostSafeStorage {
-  return {
-    isEncryptionAvailable: () => {
-      if (!ss.isEncryptionAvailable()) return false;
-      if (platform !== 'linux') return true;
-      const backend = ss.getSelectedStorageBackend();
-      return backend !== 'basic_text' && backend !== 'unknown';
-    },
-    encryptString: (s) => ss.encryptString(s),
-    decryptString: (b) => ss.decryptString(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
-  };
-}
-
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
-/** The argv a second instance passed as `additionalData` to requestSingleInstanceLock, if it is well formed. */
-function forwardedArgv(data: unknown): string[] | null {
-  const argv = typeof data === 'object' && data !== null ? (data as { argv?: unknown }).argv : undefined;
-  return Array.isArray(argv) && argv.every((a) => typeof a === 'string') ? argv as string[] : null;
-}
 
 /** The member list comes from the local database: slower than this means something is wrong. */
 const MEMBERS_TIMEOUT_MS = 10_000;
@@ -103,11 +79,8 @@ const MEMBERS_TIMEOUT_MS = 10_000;
 /** electron-builder.yml's appId. */
 const APP_USER_MODEL_ID = 'chat.lattice.desktop';
 
-/** A notification icon is nice to have: never hold a notification back longer than this for one. */
-const ICON_TIMEOUT_MS = 1500;
-
 export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): DesktopApp {
-  const { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, screen, session, shell, Tray } = electron;
+  const { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell } = electron;
   const log: Logger = deps.log ?? ((m) => console.error(`lattice: ${m}`));
   const options = parseDesktopArgs(deps.argv);
   const state = initialShellState(DEFAULT_SETTINGS);
@@ -202,27 +175,10 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
 
   // --- links --------------------------------------------------------------------------------------------------
 
-  function flushLinks(): void {
-    const w = state.win;
-    if (!w || w.isDestroyed() || !state.navigateReady.has(w.webContents.id)) return;
-    for (const link of state.pendingLinks.splice(0)) w.webContents.send(NAVIGATE_CHANNEL, { link } satisfies NavigateMessage);
-  }
-
-  function navigate(link: MatrixLink): void {
-    state.pendingLinks.push(link);
-    focusWindow();
-    flushLinks();
-  }
-
-  function openLink(text: string): void {
-    const parsed = parseMatrixLink(text);
-    if (!parsed.ok) {
-      log(`could not open the link ${JSON.stringify(text.slice(0, 200))}: ${parsed.error}`);
-      focusWindow();
-      return;
-    }
-    navigate(parsed.link);
-  }
+  const links = new LinkRouter({ state, focusWindow: () => focusWindow(), log });
+  const navigate = (link: MatrixLink): void => links.navigate(link);
+  const openLink = (text: string): void => links.open(text);
+  const flushLinks = (): void => links.flush();
 
   // --- windows ------------------------------------------------------------------------------------------------
 
@@ -355,32 +311,10 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
 
   // --- attention: tray, badge, notifications ------------------------------------------------------------------
 
-  function trayImage(attentionKind: keyof typeof TRAY_ICON_FILES): NativeImage {
-    return nativeImage.createFromPath(path.join(deps.trayIconDir, TRAY_ICON_FILES[attentionKind]));
-  }
-
-  async function notificationIcon(n: { sender_avatar?: string; room_avatar?: string }): Promise<NativeImage | undefined> {
-    const b = state.backend.running;
-    const mxc = n.sender_avatar ?? n.room_avatar;
-    const p = mxc && mxcToPath(mxc);
-    if (!b || !p) return undefined;
-    const req = parseMediaPath(p, new URLSearchParams({ w: '96', h: '96' }));
-    if ('error' in req) return undefined;
-    const timeout = new Promise<undefined>((r) => setTimeout(() => r(undefined), ICON_TIMEOUT_MS).unref());
-    const res = await Promise.race([b.fetchMedia(req), timeout]);
-    if (!res || res.status !== 200) return undefined;
-    const img = nativeImage.createFromBuffer(Buffer.from(res.body));
-    return img.isEmpty() ? undefined : img;
-  }
-
   function setupAttention(): void {
-    attention = new Attention({
-      tray: state.trayAvailable ? {
-        createTray: (icon) => new Tray(icon),
-        image: trayImage,
-        buildMenu: (t) => Menu.buildFromTemplate(t),
-        profile: options.profile,
-      } : null,
+    const a = createOsAttention(electron, {
+      platform: deps.platform, trayIconDir: deps.trayIconDir, profile: options.profile, state, log,
+      lookupMembers: (roomId) => shellRpc.request('get_room_state', { room_id: roomId, include_members: true }, MEMBERS_TIMEOUT_MS),
       runTrayAction: (a) => {
         switch (a.type) {
           case 'toggle-window': toggleWindow(); break;
@@ -392,33 +326,10 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
           }
         }
       },
-      createNotification: (opts) => new Notification(opts),
-      notificationIcon,
-      onNotificationClick: (roomId, eventId) => navigate({ kind: 'room', room: roomId, event_id: eventId, via: [] }),
-      notifyContext: () => ({
-        enabled: state.settings.notifications && Notification.isSupported(),
-        viewedRoomId: state.viewedRoomId,
-        windowFocused: !!state.win && !state.win.isDestroyed() && state.win.isFocused(),
-      }),
-      hideText: () => state.settings.hideMessageText,
-      setBadgeCount: (n) => {
-        // macOS dock and Unity-style Linux launchers show the number; Windows has no badge API, so the taskbar
-        // button gets an overlay dot instead.
-        app.setBadgeCount(n);
-        const w = state.win;
-        if (deps.platform === 'win32' && w && !w.isDestroyed()) {
-          w.setOverlayIcon(n > 0 ? nativeImage.createFromPath(path.join(deps.trayIconDir, 'badge.png')) : null, n > 0 ? `${n} unread` : '');
-        }
-      },
-      requestAttention: () => {
-        const w = state.win;
-        if (w && !w.isDestroyed() && deps.platform !== 'darwin') w.flashFrame(true);
-      },
-      windowVisible: () => !!state.win && !state.win.isDestroyed() && state.win.isVisible(),
-      lookupMembers: (roomId) => shellRpc.request('get_room_state', { room_id: roomId, include_members: true }, MEMBERS_TIMEOUT_MS),
-      log,
+      openEvent: (roomId, eventId) => navigate({ kind: 'room', room: roomId, event_id: eventId, via: [] }),
     });
-    attention.render();
+    attention = a;
+    a.render();
   }
 
   // --- lifecycle ----------------------------------------------------------------------------------------------

@@ -60,3 +60,9 @@ export function relaunchArgs(opts: Pick<DesktopOptions, 'profile' | 'insecureSec
     ...(opts.insecureSecretsFile ? ['--insecure-secrets-file'] : []),
   ];
 }
+
+/** The argv a second instance passed as `additionalData` to requestSingleInstanceLock, if it is well formed. */
+export function forwardedArgv(data: unknown): string[] | null {
+  const argv = typeof data === 'object' && data !== null ? (data as { argv?: unknown }).argv : undefined;
+  return Array.isArray(argv) && argv.every((a) => typeof a === 'string') ? argv as string[] : null;
+}
