@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parseDesktopArgs, profilePaths, relaunchArgs } from '../../src/main/desktop/options.ts';
+import { forwardedArgv, parseDesktopArgs, profilePaths, relaunchArgs } from '../../src/main/desktop/options.ts';
 import { loadSettings, saveSettings, settingsFile, DEFAULT_SETTINGS } from '../../src/main/desktop/settings.ts';
 import {
   DEFAULT_WINDOW_STATE, captureWindowState, loadWindowState, restoreBounds, saveWindowState, windowStateFile, type WindowState,
@@ -52,6 +52,11 @@ describe('desktop command line', () => {
     assert.deepEqual(profilePaths(base, 'work'), {
       config: '/h/.config/lattice-work', data: '/h/.local/share/lattice-work', cache: '/h/.cache/lattice-work', logs: '/h/.local/state/lattice-work',
     });
+  });
+
+  it('reads the argv a second launch forwards with its lock request, and nothing malformed', () => {
+    assert.deepEqual(forwardedArgv({ argv: ['lattice', '--hidden'] }), ['lattice', '--hidden']);
+    for (const bad of [null, undefined, 'x', {}, { argv: 'x' }, { argv: ['a', 1] }]) assert.equal(forwardedArgv(bad), null);
   });
 
   it('relaunches with the same profile and secrets choice', () => {
