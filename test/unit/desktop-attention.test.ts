@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { NotificationConstructorOptions } from 'electron';
+import type { InvitedRoom } from '../../src/shared/rpc/types.ts';
 import { UnreadTracker, type PendingNotification } from '../../src/main/desktop/unread-tracker.ts';
 import {
   ENCRYPTED_TEXT, NotificationCenter, composeNotification, notificationOptions, shouldNotify, type ShownNotification,
@@ -107,6 +108,41 @@ describe('UnreadTracker', () => {
     assert.equal(t.summary().attention, 'none');
   });
 
+  it('notifies about a new invite with the inviter and room names, lists it, and withdraws it once answered', () => {
+    const t = new UnreadTracker();
+    const invite: InvitedRoom = {
+      room_id: '!inv:x', created_at: 5, invited_by: '@alice:example.org', invite_state: [
+        { type: 'm.room.member', state_key: '@alice:example.org', sender: '@alice:example.org', content: { membership: 'join', displayname: 'Alice' } },
+        { type: 'm.room.name', state_key: '', sender: '@alice:example.org', content: { name: 'Book club' } },
+      ],
+    };
+    const u = t.apply(sync({ invited_rooms: [invite] }))!;
+    assert.deepEqual(u.notifications.map((n) => [n.kind, n.sender_name, n.room_name, n.event_id, n.via]),
+      [['invite', 'Alice', 'Book club', undefined, ['example.org']]]);
+    assert.deepEqual(t.summary().rooms.map((r) => [r.name, r.invited]), [['Book club', true]]);
+    assert.equal(t.summary().attention, 'highlight');
+    assert.equal(t.summary().badgeCount, 1);
+    // The same invite again (a reconnect replays it) is not news.
+    assert.deepEqual(t.apply(sync({ invited_rooms: [invite] }))!.notifications, []);
+    // Joining answers it.
+    const joined = t.apply(sync({ rooms: { '!inv:x': { meta: room('!inv:x', { name: 'Book club' }) } } }))!;
+    assert.ok(joined.readRooms.includes('!inv:x'));
+    assert.equal(t.summary().attention, 'none');
+    // A rejected invite leaves through left_rooms.
+    t.apply(sync({ invited_rooms: [{ ...invite, room_id: '!inv2:x' }] }));
+    assert.deepEqual(t.apply(sync({ left_rooms: ['!inv2:x'] }))!.readRooms, ['!inv2:x']);
+    assert.deepEqual(t.summary().rooms, []);
+  });
+
+  it('names a DM invite after the inviter, and replays on connect without notifying', () => {
+    const t = new UnreadTracker();
+    const dm = { room_id: '!dm:x', created_at: 1, invited_by: '@bob:x', is_direct: true, invite_state: [] };
+    assert.deepEqual(t.apply(sync({ clear_state: true, invited_rooms: [dm] }))!.notifications, []);
+    assert.equal(t.summary().rooms[0].name, 'bob');
+    const u = t.apply(sync({ invited_rooms: [{ ...dm, room_id: '!dm2:x' }] }))!;
+    assert.deepEqual([u.notifications[0].room_name, u.notifications[0].is_dm], ['bob', true]);
+  });
+
   it('ignores other envelopes and malformed data', () => {
     const t = new UnreadTracker();
     for (const env of [{ command: 'typing', request_id: -1, data: {} }, { command: 'sync_complete', request_id: -1, data: 'x' }, { command: 'sync_complete' }]) {
@@ -130,6 +166,7 @@ describe('notification content', () => {
     ['emote', { kind: 'emote', text: 'waves' }, {}, { title: 'Team', body: '* Alice waves' }],
     ['image', { kind: 'image', text: undefined }, {}, { title: 'Team', body: 'Alice sent an image' }],
     ['invite in a DM', { kind: 'invite', is_dm: true, text: undefined }, {}, { title: 'Alice', body: 'Alice invited you' }],
+    ['invite to a room', { kind: 'invite', text: undefined, event_id: undefined }, {}, { title: 'Team', body: 'Alice invited you' }],
     ['text hidden', {}, { hideText: true }, { title: 'Team', body: 'Alice sent a message' }],
     ['text hidden in a DM', { is_dm: true }, { hideText: true }, { title: 'Alice', body: 'Alice sent a message' }],
     ['emote hidden', { kind: 'emote', text: 'waves' }, { hideText: true }, { title: 'Team', body: 'Alice sent a message' }],
@@ -189,9 +226,9 @@ class Shown implements ShownNotification {
 describe('NotificationCenter', () => {
   function center(ctx = { enabled: true, viewedRoomId: null as string | null, windowFocused: false }) {
     Shown.all = [];
-    const clicks: Array<[string, string]> = [];
+    const clicks: Array<[string, string | undefined]> = [];
     const c = new NotificationCenter({
-      create: (o) => new Shown(o), onClick: (r, e) => clicks.push([r, e]), context: () => ctx, hideText: () => false,
+      create: (o) => new Shown(o), onClick: (t) => { clicks.push([t.room_id, t.event_id]); }, context: () => ctx, hideText: () => false,
     });
     return { c, clicks, ctx };
   }
@@ -252,7 +289,7 @@ describe('tray', () => {
     badgeCount: n,
     rooms: Array.from({ length: n }, (_, i) => ({
       room_id: `!r${i}:x`, name: i === 0 ? 'Tom & Jerry' : `Room ${i}`, notifications: 1, highlights: highlight && i === 0 ? 1 : 0,
-      marked_unread: false, sorting_timestamp: 0,
+      marked_unread: false, invited: false, sorting_timestamp: 0,
     })),
   });
 
@@ -271,6 +308,10 @@ describe('tray', () => {
     assert.equal(trayTooltip(summary(0), null), 'Lattice');
     assert.equal(trayTooltip(summary(1), 'work'), 'Lattice (work): 1 unread room');
     assert.equal(trayTooltip(summary(3, true), null), 'Lattice: 3 unread rooms, 1 with mentions');
+    const withInvite = summary(1);
+    withInvite.rooms.push({ ...withInvite.rooms[0], room_id: '!i:x', name: 'Club', notifications: 0, invited: true });
+    assert.equal(trayTooltip(withInvite, null), 'Lattice: 1 unread room, 1 invite');
+    assert.ok(trayMenu(withInvite, true).some((i) => i.label === 'Club (invited)'));
   });
 
   it('shows distinct icons for unread and highlights, touching Electron only on change', () => {

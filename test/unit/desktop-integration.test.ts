@@ -159,6 +159,19 @@ describe('desktop shell: tray, badge and notifications from its own backend conn
     assert.equal(FakeNotification.all.length, before);
   });
 
+  it('notifies about an invite; a click opens the room to join through the inviter\'s server', async () => {
+    const { fe, fb, wc } = await startedApp();
+    fe.ipcMain.emit(NAVIGATE_READY_CHANNEL, ipcFrom(wc));
+    const before = FakeNotification.all.length;
+    fb.shellConnection().sink(sync({ invited_rooms: [{ room_id: '!club:x', created_at: 1, invited_by: '@alice:example.org', name: 'Book club', invite_state: [] }] }));
+    await settle();
+    const [n] = notificationsFrom(before);
+    assert.deepEqual([n.options.title, n.options.body], ['Book club', 'alice invited you']);
+    n.emit('click');
+    assert.deepEqual(wc.sent.filter(([c]) => c === NAVIGATE_CHANNEL).at(-1),
+      [NAVIGATE_CHANNEL, { link: { kind: 'room', room: '!club:x', via: ['example.org'] } }]);
+  });
+
   it('uses the sender\'s avatar as the icon, fetched by the backend', async () => {
     const { fb } = await startedApp();
     const before = FakeNotification.all.length;

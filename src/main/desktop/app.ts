@@ -326,7 +326,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
           }
         }
       },
-      openEvent: (roomId, eventId) => navigate({ kind: 'room', room: roomId, event_id: eventId, via: [] }),
+      openTarget: (t) => navigate({ kind: 'room', room: t.room_id, ...(t.event_id ? { event_id: t.event_id } : {}), via: t.via }),
     });
     attention = a;
     a.render();

@@ -16,7 +16,7 @@ export interface AttentionDeps {
   runTrayAction(action: TrayAction): void;
   createNotification: NotificationFactory;
   notificationIcon?(n: PendingNotification): Promise<NotificationConstructorOptions['icon'] | undefined>;
-  onNotificationClick(roomId: string, eventId: string): void;
+  onNotificationClick(target: { room_id: string; event_id?: string; via: string[] }): void;
   notifyContext(): NotifyContext;
   hideText(): boolean;
   setBadgeCount(count: number): void;
@@ -48,7 +48,7 @@ export class Attention {
     this.tray = deps.tray ? new TrayController({ ...deps.tray, run: (a) => deps.runTrayAction(a) }) : null;
     this.notifications = new NotificationCenter({
       create: deps.createNotification,
-      onClick: (roomId, eventId) => deps.onNotificationClick(roomId, eventId),
+      onClick: (target) => deps.onNotificationClick(target),
       context: () => deps.notifyContext(),
       hideText: () => deps.hideText(),
       ...(deps.notificationIcon ? { icon: deps.notificationIcon } : {}),

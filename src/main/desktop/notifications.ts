@@ -59,7 +59,10 @@ export interface NotificationContent {
   silent: boolean;
   urgency: 'normal' | 'critical';
   room_id: string;
-  event_id: string;
+  /** The event to open the room at; none for an invite. */
+  event_id?: string;
+  /** Servers to join through (invites: the inviter's). */
+  via: string[];
 }
 
 /**
@@ -86,7 +89,8 @@ export function composeNotification(n: PendingNotification, count: number, opts:
     silent: !n.sound,
     urgency: n.highlight ? 'critical' : 'normal',
     room_id: n.room_id,
-    event_id: n.event_id,
+    ...(n.event_id ? { event_id: n.event_id } : {}),
+    via: n.via ?? [],
   };
 }
 
@@ -98,7 +102,7 @@ export function notificationOptions(c: NotificationContent, icon?: NotificationC
     silent: c.silent,
     urgency: c.urgency,
     groupId: c.room_id,
-    id: `${c.room_id}|${c.event_id}`,
+    id: `${c.room_id}|${c.event_id ?? 'invite'}`,
     ...(icon ? { icon } : {}),
   };
 }
@@ -114,8 +118,8 @@ export type NotificationFactory = (opts: NotificationConstructorOptions) => Show
 
 export interface NotificationCenterDeps {
   create: NotificationFactory;
-  /** Clicked: bring the window up and open the room at the event. */
-  onClick(roomId: string, eventId: string): void;
+  /** Clicked: bring the window up and open the room (at the event, if there is one). */
+  onClick(target: { room_id: string; event_id?: string; via: string[] }): void;
   context(): NotifyContext;
   hideText(): boolean;
   /** An icon for the notification (the sender's avatar), if one can be had; never delays it by much. */
@@ -152,7 +156,7 @@ export class NotificationCenter {
         const shown = this.deps.create(notificationOptions(content, icon));
         shown.on('click', () => {
           this.withdraw(n.room_id);
-          this.deps.onClick(content.room_id, content.event_id);
+          this.deps.onClick({ room_id: content.room_id, ...(content.event_id ? { event_id: content.event_id } : {}), via: content.via });
         });
         shown.on('close', () => {
           if (group.current === shown) group.current = null;

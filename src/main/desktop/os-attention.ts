@@ -19,8 +19,8 @@ export interface OsAttentionDeps {
   profile: string | null;
   state: ShellState;
   runTrayAction(action: TrayAction): void;
-  /** A clicked notification: open the room at the event. */
-  openEvent(roomId: string, eventId: string): void;
+  /** A clicked notification: open the room (at the event, if there is one). */
+  openTarget(target: { room_id: string; event_id?: string; via: string[] }): void;
   lookupMembers(roomId: string): Promise<readonly Event[]>;
   log(m: string): void;
 }
@@ -60,7 +60,7 @@ export function createOsAttention(electron: ElectronParts, deps: OsAttentionDeps
     runTrayAction: deps.runTrayAction,
     createNotification: (opts) => new Notification(opts),
     notificationIcon,
-    onNotificationClick: deps.openEvent,
+    onNotificationClick: deps.openTarget,
     notifyContext: () => ({
       enabled: state.settings.notifications && Notification.isSupported(),
       viewedRoomId: state.viewedRoomId,

@@ -18,9 +18,13 @@ export const MAX_TRAY_ROOMS = 10;
 export function trayTooltip(s: UnreadSummary, profile: string | null): string {
   const app = profile ? `Lattice (${profile})` : 'Lattice';
   if (s.attention === 'none') return app;
+  const invites = s.rooms.filter((r) => r.invited).length;
+  const unread = s.rooms.length - invites;
   const mentions = s.rooms.filter((r) => r.highlights > 0).length;
-  const parts = [`${s.rooms.length} unread ${s.rooms.length === 1 ? 'room' : 'rooms'}`];
+  const parts: string[] = [];
+  if (unread) parts.push(`${unread} unread ${unread === 1 ? 'room' : 'rooms'}`);
   if (mentions) parts.push(`${mentions} with mentions`);
+  if (invites) parts.push(`${invites} ${invites === 1 ? 'invite' : 'invites'}`);
   return `${app}: ${parts.join(', ')}`;
 }
 
@@ -34,10 +38,11 @@ export interface TrayMenuItem {
   separator?: boolean;
 }
 
-function roomLabel(name: string, notifications: number, highlights: number): string {
+function roomLabel(name: string, notifications: number, highlights: number, invited: boolean): string {
   // Menu labels treat "&" as a mnemonic marker on Windows and Linux; doubled, it shows as itself.
   const safe = name.replace(/&/g, '&&');
   const short = safe.length > 40 ? `${safe.slice(0, 39)}…` : safe;
+  if (invited) return `${short} (invited)`;
   if (highlights > 0) return `${short} (${notifications || highlights}, mentioned)`;
   return notifications > 0 ? `${short} (${notifications})` : short;
 }
@@ -47,7 +52,7 @@ export function trayMenu(s: UnreadSummary, windowVisible: boolean): TrayMenuItem
   items.push({ label: '', separator: true });
   if (s.rooms.length === 0) items.push({ label: 'No unread rooms', enabled: false });
   for (const r of s.rooms.slice(0, MAX_TRAY_ROOMS)) {
-    items.push({ label: roomLabel(r.name, r.notifications, r.highlights), action: { type: 'open-room', roomId: r.room_id } });
+    items.push({ label: roomLabel(r.name, r.notifications, r.highlights, r.invited), action: { type: 'open-room', roomId: r.room_id } });
   }
   if (s.rooms.length > MAX_TRAY_ROOMS) items.push({ label: `and ${s.rooms.length - MAX_TRAY_ROOMS} more`, enabled: false });
   items.push({ label: '', separator: true });

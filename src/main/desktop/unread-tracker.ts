@@ -8,7 +8,7 @@
  * never stored here.
  */
 import type { Envelope } from '../../shared/rpc/envelope.ts';
-import type { ClientState, Event, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
+import type { ClientState, Event, InvitedRoom, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
 
 export type Attention = 'none' | 'unread' | 'highlight';
 
@@ -18,6 +18,8 @@ export interface RoomUnread {
   notifications: number;
   highlights: number;
   marked_unread: boolean;
+  /** An invitation waiting for an answer (counts like a mention: it is addressed to the user). */
+  invited: boolean;
   sorting_timestamp: number;
 }
 
@@ -40,8 +42,11 @@ export interface PendingNotification {
   is_dm: boolean;
   /** The room's avatar (mxc://), for when there is no sender avatar. */
   room_avatar?: string;
-  event_id: string;
-  event_rowid: number;
+  /** The event to open the room at; absent for an invite (there is no event to show yet). */
+  event_id?: string;
+  event_rowid?: number;
+  /** Servers to join through: for an invite, the inviter's. */
+  via?: string[];
   sender: string;
   sender_name: string;
   /** False when no member event gave the sender a display name (sender_name is then the localpart). */
@@ -116,8 +121,48 @@ function sameSummary(a: UnreadSummary, b: UnreadSummary): boolean {
   return a.attention === b.attention && a.badgeCount === b.badgeCount && JSON.stringify(a.rooms) === JSON.stringify(b.rooms);
 }
 
+interface InviteInfo {
+  name: string;
+  inviter?: string;
+  inviter_name?: string;
+  inviter_avatar?: string;
+  is_direct: boolean;
+  created_at: number;
+}
+
+/** What an invite says about itself: its stripped state names the room and the inviter. */
+function inviteInfo(inv: InvitedRoom): InviteInfo {
+  let inviter_name: string | undefined;
+  let inviter_avatar: string | undefined;
+  let roomName = inv.name;
+  for (const raw of inv.invite_state) {
+    const ev = raw as { type?: unknown; state_key?: unknown; content?: unknown };
+    if (!isObject(ev.content)) continue;
+    if (ev.type === 'm.room.member' && ev.state_key === inv.invited_by) {
+      inviter_name = str(ev.content.displayname);
+      inviter_avatar = str(ev.content.avatar_url);
+    } else if (ev.type === 'm.room.name' && !roomName) roomName = str(ev.content.name);
+  }
+  const who = inviter_name ?? (inv.invited_by ? localpart(inv.invited_by) : undefined);
+  return {
+    name: roomName ?? (inv.is_direct && who ? who : inv.room_id),
+    ...(inv.invited_by ? { inviter: inv.invited_by } : {}),
+    ...(inviter_name ? { inviter_name } : {}),
+    ...(inviter_avatar ? { inviter_avatar } : {}),
+    is_direct: !!inv.is_direct,
+    created_at: inv.created_at,
+  };
+}
+
+/** `@alice:example.org` → `example.org`: where to join an invited room through. */
+function serverOf(userId: string | undefined): string[] {
+  const i = userId?.indexOf(':') ?? -1;
+  return userId && i > 0 ? [userId.slice(i + 1)] : [];
+}
+
 export class UnreadTracker {
   private readonly rooms = new Map<string, RoomInfo>();
+  private readonly invites = new Map<string, InviteInfo>();
   private ownUserId: string | undefined;
   private last: UnreadSummary = { attention: 'none', badgeCount: 0, rooms: [] };
 
@@ -170,22 +215,41 @@ export class UnreadTracker {
   }
 
   private reset(): TrackerUpdate {
-    const read = [...this.rooms.keys()];
+    const read = [...this.rooms.keys(), ...this.invites.keys()];
     this.rooms.clear();
+    this.invites.clear();
     return { notifications: [], readRooms: read, summaryChanged: this.refresh() };
   }
 
   private applySync(sc: SyncComplete): TrackerUpdate {
     const readRooms: string[] = [];
     if (sc.clear_state) {
-      readRooms.push(...this.rooms.keys());
+      readRooms.push(...this.rooms.keys(), ...this.invites.keys());
       this.rooms.clear();
+      this.invites.clear();
     }
     for (const id of sc.left_rooms ?? []) {
-      if (this.rooms.delete(id)) readRooms.push(id);
+      const had = this.rooms.delete(id);
+      if (this.invites.delete(id) || had) readRooms.push(id);
     }
     const notifications: PendingNotification[] = [];
+    for (const inv of sc.invited_rooms ?? []) {
+      const isNew = !this.invites.has(inv.room_id);
+      const info = inviteInfo(inv);
+      this.invites.set(inv.room_id, info);
+      // The replay on connect is not news; an invite already known is not news either.
+      if (!isNew || sc.clear_state || !info.inviter || info.inviter === this.ownUserId) continue;
+      notifications.push({
+        room_id: inv.room_id, room_name: info.name, is_dm: info.is_direct, via: serverOf(info.inviter),
+        sender: info.inviter, sender_name: info.inviter_name ?? localpart(info.inviter), sender_known: true,
+        ...(info.inviter_avatar ? { sender_avatar: info.inviter_avatar } : {}),
+        ...(inv.avatar ? { room_avatar: inv.avatar } : {}),
+        kind: 'invite', sound: true, highlight: true, timestamp: info.created_at,
+      });
+    }
     for (const [roomId, sr] of Object.entries(sc.rooms ?? {})) {
+      // Joined: the invitation is answered.
+      if (this.invites.delete(roomId)) readRooms.push(roomId);
       let info = this.rooms.get(roomId);
       if (sr.meta) {
         if (info) info.meta = sr.meta;
@@ -237,12 +301,18 @@ export class UnreadTracker {
       if (m.unread_notifications <= 0 && m.unread_highlights <= 0 && !marked) continue;
       rooms.push({
         room_id: m.room_id, name: roomName(info), notifications: m.unread_notifications, highlights: m.unread_highlights,
-        marked_unread: marked, sorting_timestamp: m.sorting_timestamp,
+        marked_unread: marked, invited: false, sorting_timestamp: m.sorting_timestamp,
       });
       badge += Math.max(m.unread_notifications, m.unread_highlights, marked ? 1 : 0);
       if (m.unread_highlights > 0) highlight = true;
     }
-    rooms.sort((a, b) => (Number(b.highlights > 0) - Number(a.highlights > 0)) || (b.sorting_timestamp - a.sorting_timestamp));
+    for (const [roomId, inv] of this.invites) {
+      rooms.push({ room_id: roomId, name: inv.name, notifications: 0, highlights: 0, marked_unread: false, invited: true, sorting_timestamp: inv.created_at });
+      badge += 1;
+      highlight = true;
+    }
+    const urgent = (r: RoomUnread): number => Number(r.invited || r.highlights > 0);
+    rooms.sort((a, b) => (urgent(b) - urgent(a)) || (b.sorting_timestamp - a.sorting_timestamp));
     const next: UnreadSummary = { attention: highlight ? 'highlight' : rooms.length ? 'unread' : 'none', badgeCount: badge, rooms };
     const changed = !sameSummary(next, this.last);
     this.last = next;
