@@ -10,7 +10,8 @@ import { describe, it } from 'node:test';
 import { forwardedArgv, parseDesktopArgs, profilePaths, relaunchArgs } from '../../src/main/desktop/options.ts';
 import { loadSettings, saveSettings, settingsFile, DEFAULT_SETTINGS } from '../../src/main/desktop/settings.ts';
 import {
-  DEFAULT_WINDOW_STATE, captureWindowState, loadWindowState, restoreBounds, saveWindowState, windowStateFile, type WindowState,
+  DEFAULT_WINDOW_STATE, captureWindowState, loadWindowState, restoreBounds, saveWindowState, trackWindowState, windowStateFile,
+  type WindowState,
 } from '../../src/main/desktop/window-state.ts';
 import { applyStartAtLogin, autostartEntry, autostartFile, quoteExecArg } from '../../src/main/desktop/login-item.ts';
 import * as channels from '../../src/main/desktop/channels.ts';
@@ -92,6 +93,33 @@ describe('window state', () => {
     writeFileSync(windowStateFile(dir), 'not json');
     loadWindowState(dir, (m) => logs.push(m));
     assert.match(logs.at(-1)!, /not valid JSON/);
+  });
+});
+
+describe('window state tracking', () => {
+  it('saves a moment after moving or resizing stops, and at once on close', (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const handlers = new Map<string, () => void>();
+    let bounds = { x: 1, y: 2, width: 800, height: 600 };
+    const w = {
+      isDestroyed: () => false, isMaximized: () => false, getNormalBounds: () => bounds,
+      on: (e: string, fn: () => void) => { handlers.set(e, fn); },
+    };
+    const saved: WindowState[] = [];
+    trackWindowState(w, (s) => saved.push(s), 1000);
+    handlers.get('resize')!();
+    bounds = { x: 1, y: 2, width: 900, height: 650 };
+    t.mock.timers.tick(500);
+    handlers.get('move')!();
+    t.mock.timers.tick(999);
+    assert.equal(saved.length, 0, 'still moving');
+    t.mock.timers.tick(1);
+    assert.deepEqual(saved, [{ x: 1, y: 2, width: 900, height: 650, maximized: false }]);
+    handlers.get('resize')!();
+    handlers.get('close')!();
+    assert.equal(saved.length, 2, 'closing saves at once');
+    t.mock.timers.tick(5000);
+    assert.equal(saved.length, 2, 'and the pending save is dropped');
   });
 });
 

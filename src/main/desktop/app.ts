@@ -27,7 +27,7 @@ import { APP_ENTRY_URL, allowedPermissions, isAppUrl } from './security.ts';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type DesktopSettings } from './settings.ts';
 import { initialShellState } from './state.ts';
 import { detectTrayHost, hasTray, type TrayHost } from './status-notifier.ts';
-import { captureWindowState, loadWindowState, restoreBounds, saveWindowState } from './window-state.ts';
+import { loadWindowState, restoreBounds, saveWindowState, trackWindowState } from './window-state.ts';
 import { hardenSession, hardenWebContents, windowOptions, type Logger } from './window.ts';
 
 export { OPEN_CHANNEL, RPC_CHANNEL } from './channels.ts';
@@ -209,8 +209,14 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
     w.once('ready-to-show', () => {
       if (showWhenReady) w.show();
     });
+    trackWindowState(w, (ws) => {
+      try {
+        saveWindowState(state.paths!.config, ws);
+      } catch (e) {
+        log(`could not save the window state: ${errorText(e)}`);
+      }
+    });
     w.on('close', (event) => {
-      saveWindowStateOf(w);
       if (!state.lifecycle.quitting && state.trayAvailable && state.settings.closeToTray) {
         event.preventDefault();
         w.hide();
@@ -229,14 +235,6 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
     w.loadURL(APP_ENTRY_URL).catch((e: unknown) => log(`could not load the app page: ${errorText(e)}`));
     state.win = w;
     return w;
-  }
-
-  function saveWindowStateOf(w: BrowserWindow): void {
-    try {
-      saveWindowState(state.paths!.config, captureWindowState(w.getNormalBounds(), w.isMaximized()));
-    } catch (e) {
-      log(`could not save the window state: ${errorText(e)}`);
-    }
   }
 
   function showContextMenu(w: BrowserWindow, wc: WebContents, params: ElectronModule.ContextMenuParams): void {

@@ -4,7 +4,7 @@
  * monitor since unplugged must not open off screen.
  */
 import path from 'node:path';
-import type { Rectangle } from 'electron';
+import type { BrowserWindow, Rectangle } from 'electron';
 import { z } from 'zod';
 import { readJsonFile, writeJsonFile } from './json-file.ts';
 
@@ -66,4 +66,28 @@ export function captureWindowState(normalBounds: Rectangle, maximized: boolean):
     width: Math.max(200, Math.round(normalBounds.width)), height: Math.max(150, Math.round(normalBounds.height)),
     maximized,
   };
+}
+
+type TrackedWindow = Pick<BrowserWindow, 'isDestroyed' | 'getNormalBounds' | 'isMaximized'> & {
+  on(event: 'resize' | 'move' | 'maximize' | 'unmaximize' | 'close', listener: () => void): unknown;
+};
+
+/**
+ * Saves the window's state shortly after it stops moving or resizing (so a crash keeps the last layout), and at
+ * once when it closes. `save` gets the state to write.
+ */
+export function trackWindowState(w: TrackedWindow, save: (s: WindowState) => void, delayMs = 1000): void {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const saveNow = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    if (!w.isDestroyed()) save(captureWindowState(w.getNormalBounds(), w.isMaximized()));
+  };
+  const later = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(saveNow, delayMs);
+    timer.unref?.();
+  };
+  for (const e of ['resize', 'move', 'maximize', 'unmaximize'] as const) w.on(e, later);
+  w.on('close', saveNow);
 }
