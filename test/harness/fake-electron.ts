@@ -230,7 +230,7 @@ export function fakeElectron() {
       createFromBuffer: (b: Buffer) => ({ path: `buffer:${b.length}`, isEmpty: () => b.length === 0 }),
     },
     screen: { getAllDisplays: () => displays },
-    clipboard: { writeText: (t: string) => { clipboard.push(t); } },
+    clipboard: { writeText: (t: string) => { clipboard.push(t); return Promise.resolve(); } },
     protocol: {
       registerSchemesAsPrivileged: () => { calls.push('registerSchemesAsPrivileged'); },
       handle: (scheme: string, h: (req: Request) => Promise<Response>) => { calls.push(`handle ${scheme}`); protocolHandlers.set(scheme, h); },
