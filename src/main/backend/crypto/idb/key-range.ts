@@ -1,0 +1,96 @@
+/** IDBKeyRange: an interval of keys, kept both as the caller's values and as encoded bounds for SQL. */
+import { compareKeys, dataError, encodeKey, tryEncodeKey } from './keys.ts';
+import type { EncodedKey } from './keys.ts';
+
+export class IDBKeyRange {
+  readonly lower: unknown;
+  readonly upper: unknown;
+  readonly lowerOpen: boolean;
+  readonly upperOpen: boolean;
+  /** Encoded bounds; null means unbounded on that side. */
+  readonly _lower: EncodedKey | null;
+  readonly _upper: EncodedKey | null;
+
+  private constructor(lower: unknown, upper: unknown, lowerOpen: boolean, upperOpen: boolean) {
+    this._lower = lower === undefined ? null : encodeKey(lower);
+    this._upper = upper === undefined ? null : encodeKey(upper);
+    if (this._lower !== null && this._upper !== null) {
+      const order = compareKeys(this._lower, this._upper);
+      if (order > 0 || (order === 0 && (lowerOpen || upperOpen))) {
+        throw dataError('The lower bound of the key range is above its upper bound.');
+      }
+    }
+    this.lower = lower;
+    this.upper = upper;
+    this.lowerOpen = lowerOpen;
+    this.upperOpen = upperOpen;
+  }
+
+  static only(value: unknown): IDBKeyRange {
+    encodeKey(value);
+    return new IDBKeyRange(value, value, false, false);
+  }
+
+  static lowerBound(lower: unknown, open = false): IDBKeyRange {
+    encodeKey(lower);
+    return new IDBKeyRange(lower, undefined, Boolean(open), true);
+  }
+
+  static upperBound(upper: unknown, open = false): IDBKeyRange {
+    encodeKey(upper);
+    return new IDBKeyRange(undefined, upper, true, Boolean(open));
+  }
+
+  static bound(lower: unknown, upper: unknown, lowerOpen = false, upperOpen = false): IDBKeyRange {
+    encodeKey(lower);
+    encodeKey(upper);
+    return new IDBKeyRange(lower, upper, Boolean(lowerOpen), Boolean(upperOpen));
+  }
+
+  /** An unbounded range, for queries given no key. */
+  static _all(): IDBKeyRange {
+    return new IDBKeyRange(undefined, undefined, true, true);
+  }
+
+  includes(value: unknown): boolean {
+    return this._includes(encodeKey(value));
+  }
+
+  _includes(key: EncodedKey): boolean {
+    if (this._lower !== null) {
+      const order = compareKeys(key, this._lower);
+      if (order < 0 || (order === 0 && this.lowerOpen)) return false;
+    }
+    if (this._upper !== null) {
+      const order = compareKeys(key, this._upper);
+      if (order > 0 || (order === 0 && this.upperOpen)) return false;
+    }
+    return true;
+  }
+
+  /** The SQL condition on `column` for this range, with its parameters. */
+  _sql(column: string): { where: string; params: Buffer[] } {
+    const terms: string[] = [];
+    const params: Buffer[] = [];
+    if (this._lower !== null) {
+      terms.push(`${column} ${this.lowerOpen ? '>' : '>='} ?`);
+      params.push(this._lower);
+    }
+    if (this._upper !== null) {
+      terms.push(`${column} ${this.upperOpen ? '<' : '<='} ?`);
+      params.push(this._upper);
+    }
+    return { where: terms.length === 0 ? '1' : terms.join(' AND '), params };
+  }
+}
+
+/** "Convert a value to a key range": a range as is, a key as a single-key range, null/undefined as all (if allowed). */
+export function toKeyRange(query: unknown, nullMeansAll: boolean): IDBKeyRange {
+  if (query instanceof IDBKeyRange) return query;
+  if (query === undefined || query === null) {
+    if (nullMeansAll) return IDBKeyRange._all();
+    throw dataError('A key or key range is required.');
+  }
+  if (tryEncodeKey(query) === null) throw dataError('The value is not a valid IndexedDB key or key range.');
+  return IDBKeyRange.only(query);
+}
