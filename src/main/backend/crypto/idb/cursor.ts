@@ -23,7 +23,8 @@ export function checkDirection(direction: unknown): CursorDirection {
 /** The part of `range` on one side of `key` (inclusive or not); null when nothing is left. */
 function narrow(range: IDBKeyRange, key: EncodedKey, open: boolean, side: 'lower' | 'upper'): IDBKeyRange | null {
   const bound = side === 'lower' ? range._lower : range._upper;
-  const tighter = bound === null || (side === 'lower' ? compareKeys(key, bound) > 0 : compareKeys(key, bound) < 0);
+  const order = bound === null ? 0 : compareKeys(key, bound) * (side === 'lower' ? 1 : -1);
+  const tighter = bound === null || order > 0 || (order === 0 && open);
   const lower = side === 'lower' && tighter ? key : range._lower;
   const upper = side === 'upper' && tighter ? key : range._upper;
   const lowerOpen = side === 'lower' && tighter ? open : range.lowerOpen;

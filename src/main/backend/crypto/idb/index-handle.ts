@@ -1,11 +1,11 @@
 /** IDBIndex: reads through an index (entries ordered by index key, then primary key). */
 import { IDBCursor, IDBCursorWithValue, checkDirection } from './cursor.ts';
-import { toKeyRange } from './key-range.ts';
+import { getAllArgs, toKeyRange } from './key-range.ts';
 import { decodeKey } from './keys.ts';
 import type { KeyPath } from './keys.ts';
 import type { IndexMeta } from './sqlite-backing.ts';
 import type { IDBRequest } from './request.ts';
-import { deserialize, toCount } from './object-store.ts';
+import { deserialize } from './object-store.ts';
 import type { IDBObjectStore } from './object-store.ts';
 
 export class IDBIndex {
@@ -40,15 +40,15 @@ export class IDBIndex {
     }
   }
 
-  #entries(query: unknown, limit: number, withValues: boolean, nullMeansAll: boolean) {
+  #first(query: unknown, withValues: boolean) {
     this._checkRequest();
-    const range = toKeyRange(query, nullMeansAll);
+    const range = toKeyRange(query, false);
     const tx = this.objectStore.transaction;
-    return { tx, run: () => tx._backing.indexEntries(this.objectStore._meta, this._meta, range, limit, { withValues }) };
+    return { tx, run: () => tx._backing.indexEntries(this.objectStore._meta, this._meta, range, 1, { withValues }) };
   }
 
   get(query: unknown): IDBRequest {
-    const { tx, run } = this.#entries(query, 1, true, false);
+    const { tx, run } = this.#first(query, true);
     return tx._enqueue(this, () => {
       const [row] = run();
       return row?.value ? deserialize(row.value) : undefined;
@@ -56,21 +56,34 @@ export class IDBIndex {
   }
 
   getKey(query: unknown): IDBRequest {
-    const { tx, run } = this.#entries(query, 1, false, false);
+    const { tx, run } = this.#first(query, false);
     return tx._enqueue(this, () => {
       const [row] = run();
       return row ? decodeKey(row.primary_key) : undefined;
     });
   }
 
-  getAll(query?: unknown, count?: unknown): IDBRequest {
-    const { tx, run } = this.#entries(query, toCount(count), true, true);
-    return tx._enqueue(this, () => run().map((row) => deserialize(row.value as Buffer)));
+  getAll(queryOrOptions?: unknown, count?: unknown): IDBRequest {
+    return this.#getAll(queryOrOptions, count, true);
   }
 
-  getAllKeys(query?: unknown, count?: unknown): IDBRequest {
-    const { tx, run } = this.#entries(query, toCount(count), false, true);
-    return tx._enqueue(this, () => run().map((row) => decodeKey(row.primary_key)));
+  getAllKeys(queryOrOptions?: unknown, count?: unknown): IDBRequest {
+    return this.#getAll(queryOrOptions, count, false);
+  }
+
+  #getAll(queryOrOptions: unknown, count: unknown, withValues: boolean): IDBRequest {
+    this._checkRequest();
+    const { range, limit, direction } = getAllArgs(queryOrOptions, count);
+    if (direction === 'nextunique' || direction === 'prevunique') {
+      throw new DOMException('getAll with a unique direction is not supported on this IndexedDB (the crypto engine does not use it).', 'NotSupportedError');
+    }
+    const tx = this.objectStore.transaction;
+    const options = { withValues, descending: direction === 'prev' };
+    return tx._enqueue(this, () =>
+      tx._backing
+        .indexEntries(this.objectStore._meta, this._meta, range, limit, options)
+        .map((row) => (withValues ? deserialize(row.value as Buffer) : decodeKey(row.primary_key))),
+    );
   }
 
   count(query?: unknown): IDBRequest {

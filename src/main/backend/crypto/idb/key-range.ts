@@ -94,3 +94,44 @@ export function toKeyRange(query: unknown, nullMeansAll: boolean): IDBKeyRange {
   if (tryEncodeKey(query) === null) throw dataError('The value is not a valid IndexedDB key or key range.');
   return IDBKeyRange.only(query);
 }
+
+/** Spec: a key range, or anything that converts to a key or fails only by value (NaN, invalid Date, bad array). */
+function isPotentiallyValidKeyRange(value: unknown): boolean {
+  return (
+    value instanceof IDBKeyRange ||
+    typeof value === 'number' ||
+    typeof value === 'string' ||
+    value instanceof Date ||
+    value instanceof ArrayBuffer ||
+    ArrayBuffer.isView(value) ||
+    Array.isArray(value)
+  );
+}
+
+export interface GetAllArgs {
+  range: IDBKeyRange;
+  /** 0 = no limit. */
+  limit: number;
+  direction: 'next' | 'nextunique' | 'prev' | 'prevunique';
+}
+
+/** getAll/getAllKeys arguments: (query, count) or an options dictionary {query, count, direction}. */
+export function getAllArgs(queryOrOptions: unknown, count: unknown): GetAllArgs {
+  if (queryOrOptions === undefined || queryOrOptions === null || isPotentiallyValidKeyRange(queryOrOptions)) {
+    return { range: toKeyRange(queryOrOptions, true), limit: toCount(count), direction: 'next' };
+  }
+  const options = queryOrOptions as { query?: unknown; count?: unknown; direction?: unknown };
+  const direction = options.direction ?? 'next';
+  if (direction !== 'next' && direction !== 'nextunique' && direction !== 'prev' && direction !== 'prevunique') {
+    throw new TypeError(`"${String(direction)}" is not a valid direction.`);
+  }
+  return { range: toKeyRange(options.query, true), limit: toCount(options.count ?? count), direction };
+}
+
+/** WebIDL [EnforceRange] unsigned long, as getAll's count; 0 and undefined mean no limit. */
+export function toCount(count: unknown): number {
+  if (count === undefined) return 0;
+  const n = Number(count);
+  if (!Number.isFinite(n) || n < 0 || n > 0xffffffff) throw new TypeError('count must be a non-negative integer.');
+  return Math.trunc(n);
+}

@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 import { DOMStringList } from './events.ts';
 import { IDBIndex } from './index-handle.ts';
 import { IDBCursor, IDBCursorWithValue, checkDirection } from './cursor.ts';
-import { toKeyRange } from './key-range.ts';
+import { getAllArgs, toKeyRange } from './key-range.ts';
 import { dataError, decodeKey, encodeKey, evaluateKeyPath, indexKeys, injectKey, isFailure, tryEncodeKey, validateKeyPath } from './keys.ts';
 import type { EncodedKey, KeyPath } from './keys.ts';
 import type { IndexMeta, StoreMeta } from './sqlite-backing.ts';
@@ -26,14 +26,6 @@ export function deserialize(bytes: Buffer): unknown {
 
 function constraintError(message: string): DOMException {
   return new DOMException(message, 'ConstraintError');
-}
-
-/** WebIDL [EnforceRange] unsigned long, as getAll's count. */
-export function toCount(count: unknown): number {
-  if (count === undefined) return 0;
-  const n = Number(count);
-  if (!Number.isFinite(n) || n < 0 || n > 0xffffffff) throw new TypeError('count must be a non-negative integer.');
-  return Math.trunc(n);
 }
 
 function copyKeyPath(path: KeyPath | null): KeyPath | null {
@@ -119,14 +111,14 @@ export class IDBObjectStore {
         if (primaryKey === null) {
           if (current > MAX_GENERATED_KEY) throw constraintError('The key generator has run out of keys.');
           primaryKey = encodeKey(current);
-          nextGenerator = current + 1;
+          nextGenerator = current >= MAX_GENERATED_KEY ? Infinity : current + 1; // 2^53 + 1 is not a double
           if (inject) {
             injectKey(clone, meta.keyPath as string, current);
             bytes = serialize(clone);
           }
         } else {
           const n = decodeKey(primaryKey);
-          if (typeof n === 'number' && n >= current) nextGenerator = Math.floor(Math.min(n, MAX_GENERATED_KEY)) + 1;
+          if (typeof n === 'number' && n >= current) nextGenerator = n >= MAX_GENERATED_KEY ? Infinity : Math.floor(n) + 1;
         }
       }
       if (primaryKey === null) throw dataError('No key for the record.');
@@ -167,21 +159,22 @@ export class IDBObjectStore {
     });
   }
 
-  getAll(query?: unknown, count?: unknown): IDBRequest {
-    this._checkRequest(false);
-    const range = toKeyRange(query, true);
-    const limit = toCount(count);
-    return this.transaction._enqueue(this, () =>
-      this.transaction._backing.records(this._meta, range, limit).map((row) => deserialize(row.value)),
-    );
+  getAll(queryOrOptions?: unknown, count?: unknown): IDBRequest {
+    return this.#getAll(queryOrOptions, count, true);
   }
 
-  getAllKeys(query?: unknown, count?: unknown): IDBRequest {
+  getAllKeys(queryOrOptions?: unknown, count?: unknown): IDBRequest {
+    return this.#getAll(queryOrOptions, count, false);
+  }
+
+  #getAll(queryOrOptions: unknown, count: unknown, withValues: boolean): IDBRequest {
     this._checkRequest(false);
-    const range = toKeyRange(query, true);
-    const limit = toCount(count);
+    const { range, limit, direction } = getAllArgs(queryOrOptions, count);
+    const descending = direction === 'prev' || direction === 'prevunique';
     return this.transaction._enqueue(this, () =>
-      this.transaction._backing.records(this._meta, range, limit, { withValues: false }).map((row) => decodeKey(row.key)),
+      this.transaction._backing
+        .records(this._meta, range, limit, { withValues, descending })
+        .map((row) => (withValues ? deserialize(row.value) : decodeKey(row.key))),
     );
   }
 
