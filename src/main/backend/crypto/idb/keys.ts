@@ -4,7 +4,8 @@
  *
  * Encoding: a type tag byte, then
  *   number/date: the float64 big-endian with the sign bit flipped (negatives inverted), so bytes sort like numbers;
- *   string: UTF-16 code units big-endian, binary: the bytes — both with 0x00 escaped as 0x00 0x01, ended by 0x00 0x00;
+ *   string: each UTF-16 code unit in 1–3 bytes (as Firefox does: ASCII in one byte), ended by 0x00;
+ *   binary: the bytes with 0x00 escaped as 0x00 0x01, ended by 0x00 0x00;
  *   array: the encoded elements, ended by 0x00 (below every tag, so a prefix sorts first).
  */
 
@@ -59,6 +60,56 @@ function escaped(tag: number, bytes: Uint8Array): Buffer {
   return out; // the last two bytes stay 0x00 0x00: the terminator
 }
 
+const ONE_BYTE_LIMIT = 0x7e;
+const TWO_BYTE_LIMIT = 0x3fff + 0x7f;
+
+/**
+ * Code units 0–0x7E as one byte (unit + 1), up to 0x407E as two bytes (0x80 | high 6 bits, low byte), the rest as
+ * three (0xC0 | top 2 bits, then 14 more); every first byte is ≥ 1, so the 0x00 terminator sorts a prefix first,
+ * and each group's bytes sort above the previous group's: byte order is code unit order.
+ */
+function encodeString(text: string): Buffer {
+  const out = Buffer.alloc(2 + text.length * 3);
+  out[0] = TAG_STRING;
+  let o = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= ONE_BYTE_LIMIT) {
+      out[o++] = c + 1;
+    } else if (c <= TWO_BYTE_LIMIT) {
+      const v = c - ONE_BYTE_LIMIT - 1;
+      out[o++] = 0x80 | (v >> 8);
+      out[o++] = v & 0xff;
+    } else {
+      const v = (c << 6) | 0xc00000;
+      out[o++] = v >> 16;
+      out[o++] = (v >> 8) & 0xff;
+      out[o++] = v & 0xff;
+    }
+  }
+  out[o++] = 0;
+  return out.subarray(0, o);
+}
+
+function decodeString(key: Buffer, at: number): [string, number] {
+  const units: number[] = [];
+  let i = at;
+  for (;;) {
+    const b = key[i];
+    if (b === 0) return [String.fromCharCode(...units), i + 1];
+    if (b <= ONE_BYTE_LIMIT + 1) {
+      units.push(b - 1);
+      i += 1;
+    } else if ((b & 0xc0) === 0x80) {
+      units.push((((b & 0x3f) << 8) | key[i + 1]) + ONE_BYTE_LIMIT + 1);
+      i += 2;
+    } else {
+      units.push((((b << 16) | (key[i + 1] << 8) | key[i + 2]) & 0x3fffff) >> 6);
+      i += 3;
+    }
+  }
+}
+
 function binaryView(value: unknown): Uint8Array | null {
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -72,9 +123,7 @@ function encodeInto(value: unknown, parts: Buffer[], seen: unknown[]): boolean {
     return true;
   }
   if (typeof value === 'string') {
-    const units = Buffer.from(value, 'utf16le');
-    units.swap16(); // big-endian code units sort in code unit order
-    parts.push(escaped(TAG_STRING, units));
+    parts.push(encodeString(value));
     return true;
   }
   if (value instanceof Date) {
@@ -140,11 +189,8 @@ function decodeAt(key: Buffer, at: number): [unknown, number] {
       return [readNumber(key, at + 1), at + 9];
     case TAG_DATE:
       return [new Date(readNumber(key, at + 1)), at + 9];
-    case TAG_STRING: {
-      const [units, next] = readEscaped(key, at + 1);
-      units.swap16();
-      return [units.toString('utf16le'), next];
-    }
+    case TAG_STRING:
+      return decodeString(key, at + 1);
     case TAG_BINARY: {
       const [bytes, next] = readEscaped(key, at + 1);
       const copy = new ArrayBuffer(bytes.length);

