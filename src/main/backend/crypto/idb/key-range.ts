@@ -70,6 +70,9 @@ export class IDBKeyRange {
 
   /** The SQL condition on `column` for this range, with its parameters. */
   _sql(column: string): { where: string; params: Buffer[] } {
+    if (this._lower !== null && this._upper !== null && !this.lowerOpen && !this.upperOpen && this._lower.equals(this._upper)) {
+      return { where: `${column} = ?`, params: [this._lower] };
+    }
     const terms: string[] = [];
     const params: Buffer[] = [];
     if (this._lower !== null) {

@@ -253,6 +253,10 @@ export class SqliteBacking {
     }
     const sql = `SELECT ${columns} FROM idb_record WHERE store = ? AND ${where}${position} ORDER BY key ${desc ? 'DESC' : 'ASC'}${limit > 0 ? ' LIMIT ?' : ''}`;
     if (limit > 0) args.push(limit);
+    if (limit === 1) {
+      const row = this.#stmt(sql).get(...args) as RecordRow | undefined;
+      return row ? [row] : [];
+    }
     return this.#stmt(sql).all(...args) as RecordRow[];
   }
 

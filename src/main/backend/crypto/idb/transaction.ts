@@ -247,7 +247,7 @@ export class IDBTransaction extends IdbEventTarget {
 }
 defineHandlers(IDBTransaction, ['abort', 'complete', 'error']);
 
-export function asDomException(e: unknown): DOMException {
+function asDomException(e: unknown): DOMException {
   if (e instanceof DOMException) return e;
   return new DOMException(e instanceof Error ? e.message : String(e), 'UnknownError');
 }
