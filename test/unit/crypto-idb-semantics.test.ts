@@ -228,3 +228,23 @@ for (const [name, scenario] of Object.entries(scenarios)) {
     assert.deepEqual(actual, expected);
   });
 }
+
+test('closing the SQLite file under pending work fails the requests in words instead of throwing', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lattice-idb-sem-'));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const ours = openSqliteIndexedDb(path.join(dir, 'crypto.db'));
+  const impl = { indexedDB: ours.factory, IDBKeyRange: OurKeyRange } as unknown as IdbImplementation;
+  const db = await openWithStore(impl, 'closing');
+  const write = db.transaction('s', 'readwrite');
+  const read = db.transaction('s', 'readonly');
+  const writeDone = new Promise<string>((resolve) => {
+    write.oncomplete = () => resolve('complete');
+    write.onabort = () => resolve(`abort ${write.error?.name}`);
+  });
+  const put = settle(write.objectStore('s').put('x', 1)).then(() => 'ok', (e: DOMException) => e.name);
+  const get = settle(read.objectStore('s').get(1)).then(() => 'ok', (e: DOMException) => e.name);
+  ours.close();
+  const reopen = settle(impl.indexedDB.open('closing')).then(() => 'ok', (e: DOMException) => `${e.name}: ${e.message}`);
+  assert.deepEqual(await Promise.all([put, writeDone, get]), ['UnknownError', 'abort UnknownError', 'UnknownError']);
+  assert.match(await reopen, /^UnknownError: The database could not be opened: .*not open/);
+});

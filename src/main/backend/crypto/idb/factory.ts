@@ -30,7 +30,8 @@ export class IDBFactory {
       }
     }
     const request = new IDBOpenDBRequest();
-    const job = (notified: boolean) => (done: () => void) => setImmediate(() => this.#runOpen(request, dbName, requested, done, notified, job(true)));
+    const job = (notified: boolean) => (done: () => void) =>
+      setImmediate(() => guarded(request, done, () => this.#runOpen(request, dbName, requested, done, notified, job(true))));
     this.#scheduler.enqueue({ run: job(false) });
     return request;
   }
@@ -38,7 +39,8 @@ export class IDBFactory {
   deleteDatabase(name: string): IDBOpenDBRequest {
     const dbName = String(name);
     const request = new IDBOpenDBRequest();
-    const job = (notified: boolean) => (done: () => void) => setImmediate(() => this.#runDelete(request, dbName, done, notified, job(true)));
+    const job = (notified: boolean) => (done: () => void) =>
+      setImmediate(() => guarded(request, done, () => this.#runDelete(request, dbName, done, notified, job(true))));
     this.#scheduler.enqueue({ run: job(false) });
     return request;
   }
@@ -131,6 +133,16 @@ export class IDBFactory {
     request._done = true;
     request._result = undefined;
     request._dispatch(new IDBVersionChangeEvent('success', current, null));
+    done();
+  }
+}
+
+/** Runs an open/delete step; a throw (e.g. the SQLite file was closed) fails the request instead of escaping. */
+function guarded(request: IDBOpenDBRequest, done: () => void, step: () => void): void {
+  try {
+    step();
+  } catch (e) {
+    if (!request._done) fail(request, new DOMException(`The database could not be opened: ${e instanceof Error ? e.message : String(e)}`, 'UnknownError'));
     done();
   }
 }

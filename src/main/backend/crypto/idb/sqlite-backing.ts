@@ -100,7 +100,7 @@ export class SqliteBacking {
   }
 
   rollback(): void {
-    if (this.db.inTransaction) this.db.exec('ROLLBACK');
+    if (this.db.open && this.db.inTransaction) this.db.exec('ROLLBACK');
   }
 
   // ---- databases and metadata

@@ -37,10 +37,18 @@ export class Scheduler {
     const job = this.#queue.shift();
     if (!job) return;
     this.#busy = true;
-    job.run(() => {
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
       this.#busy = false;
       this.#pump();
-    });
+    };
+    try {
+      job.run(done);
+    } catch {
+      done(); // a job that throws (database closed underneath it) must not stall every later one
+    }
   }
 }
 
@@ -159,8 +167,13 @@ export class IDBTransaction extends IdbEventTarget {
     this.#done = done;
     this._state = 'running';
     if (this.mode !== 'readonly') {
-      this._backing.begin(true);
-      this.#began = true;
+      try {
+        this._backing.begin(true);
+        this.#began = true;
+      } catch (e) {
+        this._abortWith(asDomException(e));
+        return;
+      }
     }
     this.#scheduleStep();
   }
