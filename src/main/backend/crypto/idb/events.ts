@@ -63,8 +63,17 @@ export class ListenerError {
 }
 
 export class IdbEventTarget {
-  #listeners = new Map<string, Registration[]>();
-  #handlers = new Map<string, { fn: ((event: IdbEvent) => unknown) | null; registration: Registration }>();
+  // Created on first use: most requests get one handler or none, and there are many requests.
+  #listenerMap: Map<string, Registration[]> | null = null;
+  #handlerMap: Map<string, { fn: ((event: IdbEvent) => unknown) | null; registration: Registration }> | null = null;
+
+  get #listeners(): Map<string, Registration[]> {
+    return (this.#listenerMap ??= new Map());
+  }
+
+  get #handlers(): Map<string, { fn: ((event: IdbEvent) => unknown) | null; registration: Registration }> {
+    return (this.#handlerMap ??= new Map());
+  }
 
   /** The next target on the bubbling path (request → transaction → database). */
   _parent(): IdbEventTarget | null {
@@ -89,7 +98,7 @@ export class IdbEventTarget {
   }
 
   _getHandler(type: string): ((event: IdbEvent) => unknown) | null {
-    return this.#handlers.get(type)?.fn ?? null;
+    return this.#handlerMap?.get(type)?.fn ?? null;
   }
 
   /** `onfoo = fn`: registered as a listener where first set, replaced in place afterwards (HTML's rule). */
@@ -118,7 +127,12 @@ export class IdbEventTarget {
       if (i > 0 && !event.bubbles) break;
       event.currentTarget = target;
       event.eventPhase = i === 0 ? 2 : 3;
-      for (const registration of [...(target.#listeners.get(event.type) ?? [])]) {
+      const registrations = target.#listenerMap?.get(event.type);
+      if (!registrations) {
+        if (event._stopped) break;
+        continue;
+      }
+      for (const registration of [...registrations]) {
         if (registration.removed) continue;
         if (registration.once) target.removeEventListener(event.type, registration.listener);
         try {

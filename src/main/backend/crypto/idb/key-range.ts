@@ -11,9 +11,9 @@ export class IDBKeyRange {
   readonly _lower: EncodedKey | null;
   readonly _upper: EncodedKey | null;
 
-  private constructor(lower: unknown, upper: unknown, lowerOpen: boolean, upperOpen: boolean) {
-    this._lower = lower === undefined ? null : encodeKey(lower);
-    this._upper = upper === undefined ? null : encodeKey(upper);
+  private constructor(lower: unknown, upper: unknown, lowerOpen: boolean, upperOpen: boolean, encoded?: EncodedKey) {
+    this._lower = encoded ?? (lower === undefined ? null : encodeKey(lower));
+    this._upper = encoded ?? (upper === undefined ? null : encodeKey(upper));
     if (this._lower !== null && this._upper !== null) {
       const order = compareKeys(this._lower, this._upper);
       if (order > 0 || (order === 0 && (lowerOpen || upperOpen))) {
@@ -27,8 +27,12 @@ export class IDBKeyRange {
   }
 
   static only(value: unknown): IDBKeyRange {
-    encodeKey(value);
-    return new IDBKeyRange(value, value, false, false);
+    return new IDBKeyRange(value, value, false, false, encodeKey(value));
+  }
+
+  /** only() for a value already encoded (saves encoding every lookup key twice). */
+  static _only(value: unknown, encoded: EncodedKey): IDBKeyRange {
+    return new IDBKeyRange(value, value, false, false, encoded);
   }
 
   static lowerBound(lower: unknown, open = false): IDBKeyRange {
@@ -94,8 +98,9 @@ export function toKeyRange(query: unknown, nullMeansAll: boolean): IDBKeyRange {
     if (nullMeansAll) return IDBKeyRange._all();
     throw dataError('A key or key range is required.');
   }
-  if (tryEncodeKey(query) === null) throw dataError('The value is not a valid IndexedDB key or key range.');
-  return IDBKeyRange.only(query);
+  const encoded = tryEncodeKey(query);
+  if (encoded === null) throw dataError('The value is not a valid IndexedDB key or key range.');
+  return IDBKeyRange._only(query, encoded);
 }
 
 /** Spec: a key range, or anything that converts to a key or fails only by value (NaN, invalid Date, bad array). */
