@@ -116,8 +116,8 @@ async function main(): Promise<void> {
       console.log(`  open SQLite store: ${disk.openMs.toFixed(0)} ms, RSS +${mib(disk.openRss)}`);
     }
     // V8 sizes the young generation by allocation rate: the many short-lived request objects make it grow to its
-    // maximum (here 128 MiB of mostly empty new space) unless capped, as a worker's resourceLimits can. The JS heap
-    // in use shows what is actually retained.
+    // maximum (here 128 MiB of mostly empty new space) unless capped, as a worker's resourceLimits can, and pages it
+    // gives back stay in RSS until the kernel needs them. The JS heap in use shows what is actually retained.
     for (const [label, flags] of [['default V8 flags', []], ['--max-semi-space-size=16', ['--max-semi-space-size=16']]] as const) {
       const disk = run('decrypt-disk', files, [...flags]);
       console.log(
