@@ -81,6 +81,7 @@ export class Client {
   private constructor(ws: WebSocket, compressed: boolean) {
     this.ws = ws;
     const inflate = compressed ? createInflateRaw() : undefined;
+    let inflating = Promise.resolve();
     ws.on('message', (d, isBinary) => {
       const buf = Buffer.isBuffer(d) ? d : Array.isArray(d) ? Buffer.concat(d) : Buffer.from(d);
       if (!inflate) {
@@ -88,18 +89,22 @@ export class Client {
         this.messages.push(JSON.parse(buf.toString('utf8')) as Envelope);
         return;
       }
-      const out: Buffer[] = [];
-      const onData = (c: Buffer) => out.push(c);
-      inflate.on('data', onData);
-      inflate.write(buf);
-      inflate.flush(constants.Z_SYNC_FLUSH, () => {
-        inflate.off('data', onData);
-        const text = Buffer.concat(out).toString('utf8');
-        assert.ok(text.endsWith('\n'), 'every compressed frame ends with a newline');
-        const lines = text.split('\n').filter((l) => l !== '');
-        this.frames.push({ binary: isBinary, lines: lines.length });
-        for (const l of lines) this.messages.push(JSON.parse(l) as Envelope);
-      });
+      // One stream for the whole connection: inflate frame after frame, in order.
+      inflating = inflating.then(() => new Promise<void>((resolve) => {
+        const out: Buffer[] = [];
+        const onData = (c: Buffer) => out.push(c);
+        inflate.on('data', onData);
+        inflate.write(buf);
+        inflate.flush(constants.Z_SYNC_FLUSH, () => {
+          inflate.off('data', onData);
+          const text = Buffer.concat(out).toString('utf8');
+          assert.ok(text.endsWith('\n'), 'every compressed frame ends with a newline');
+          const lines = text.split('\n').filter((l) => l !== '');
+          this.frames.push({ binary: isBinary, lines: lines.length });
+          for (const l of lines) this.messages.push(JSON.parse(l) as Envelope);
+          resolve();
+        });
+      }));
     });
     ws.on('close', (code, reason) => { this.closeCode = code; this.closeReason = reason.toString(); });
   }

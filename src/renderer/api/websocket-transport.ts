@@ -57,7 +57,8 @@ export interface WebSocketTransportOptions {
 }
 
 export const NOT_AUTHENTICATED_MESSAGE =
-  'Not signed in to this Lattice web host: open the login link it printed in its terminal.';
+  'Not signed in to this Lattice web host: open the login link it printed in its terminal (a link works once; '
+  + '`web-main --login-link` prints a new one).';
 
 /** Same origin as the page, per the web host's cookie auth. */
 export function websocketUrls(location: { protocol: string; host: string }): { url: string; probeUrl: string } {
