@@ -21,7 +21,7 @@ export function nodeWebSocketTransport(url: string, opts: NodeWebSocketOptions =
     probeUrl: url.replace(/^ws/, 'http'),
     ids: opts.ids ?? new RequestIds(),
     createSocket: (u, protocols) => nodeSocket(u, headers, protocols),
-    probe: async (u, token) => (await fetch(u, { headers: token ? { ...headers, Authorization: `Bearer ${token}` } : headers, cache: 'no-store' })).status,
+    probe: async (u, token) => (await fetch(u, { headers: token ? { ...headers, 'X-Lattice-Token': token } : headers, cache: 'no-store' })).status,
     storage: opts.storage ?? null,
     takeLoginKey: () => null,
   });

@@ -193,6 +193,10 @@ describe('web server', () => {
     assert.equal((await rawRequest(server.port, '/_gomuks/whatever')).status, 401);
     assert.equal((await rawRequest(server.port, '/_gomuks/websocket', { headers: { Cookie: browser.cookie } })).status, 401);
     assert.equal((await rawRequest(server.port, '/_gomuks/websocket', { headers: bearer })).status, 426);
+    // The page's probe: its token counts only with the cookie of the same session, as on the websocket.
+    const probe = (h: Record<string, string>) => rawRequest(server.port, '/_gomuks/websocket', { headers: h });
+    assert.equal((await probe({ 'X-Lattice-Token': browser.token, Cookie: browser.cookie })).status, 426);
+    assert.equal((await probe({ 'X-Lattice-Token': browser.token })).status, 401);
     // An auth call with a valid cookie extends it, and never hands out the token.
     const refresh = await rawRequest(server.port, '/_gomuks/auth?output=json', { method: 'POST', headers: { Cookie: browser.cookie } });
     assert.equal(refresh.status, 200);

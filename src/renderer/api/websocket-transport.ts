@@ -39,7 +39,7 @@ export interface WebSocketTransportOptions {
   probeUrl: string;
   ids: RequestIds;
   createSocket?: (url: string, protocols?: string[]) => WebSocketLike;
-  /** Resolves with the HTTP status of a GET (with the token as a Bearer header), or rejects when unreachable. */
+  /** Resolves with the HTTP status of a GET (with the page's token in X-Lattice-Token), or rejects when unreachable. */
   probe?: (url: string, token: string | null) => Promise<number>;
   /** Origin-scoped storage for the session token; null: none (the preview, tests). Default: localStorage. */
   storage?: TokenStorage | null;
@@ -120,7 +120,7 @@ export class WebSocketTransport implements Transport {
     this.opts = {
       createSocket: (url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike,
       probe: async (url, token) => (await fetch(url, {
-        credentials: 'same-origin', cache: 'no-store', headers: token ? { Authorization: `Bearer ${token}` } : {},
+        credentials: 'same-origin', cache: 'no-store', headers: token ? { 'X-Lattice-Token': token } : {},
       })).status,
       storage: defaultStorage(),
       takeLoginKey: takeLoginKeyFromLocation,

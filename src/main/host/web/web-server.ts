@@ -61,6 +61,8 @@ export interface WebServer {
 export const AUTH_PATH = '/_gomuks/auth';
 export const MEDIA_PREFIX = '/_gomuks/media/';
 export const UPLOAD_PATH = '/_gomuks/upload';
+/** Lower-case, as Node presents header names. */
+const PAGE_TOKEN_HEADER = 'x-lattice-token';
 
 const DEFAULT_IDLE_MS = 60_000;
 const DEFAULT_MAX_BUFFERED = 64 * 1024 * 1024;
@@ -102,7 +104,12 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         return;
       }
       if (!policy.originAllowed(req)) { sendText(res, 403, 'Forbidden: foreign origin'); return; }
-      if (!await auth.headerPrincipal(req.headers.authorization)) { sendText(res, 401, NOT_AUTHENTICATED); return; }
+      // The page asks here why its websocket failed, with the token it offers there: judged by the same rule.
+      const pageToken = req.headers[PAGE_TOKEN_HEADER];
+      const allowed = typeof pageToken === 'string'
+        ? auth.browserSession(req.headers.cookie, pageToken) !== undefined
+        : await auth.headerPrincipal(req.headers.authorization) !== undefined;
+      if (!allowed) { sendText(res, 401, NOT_AUTHENTICATED); return; }
       if (rawPath === WEBSOCKET_PATH) { sendText(res, 426, 'Upgrade Required: this is a websocket endpoint', { Upgrade: 'websocket' }); return; }
       if (rawPath.startsWith(MEDIA_PREFIX) && media) { await serveMedia(media, req, res, rawPath.slice(MEDIA_PREFIX.length), query); return; }
       if (rawPath === UPLOAD_PATH) { await handleUpload(upload, req, res, query); return; }
@@ -114,7 +121,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((e: unknown) => {
-      logger.error(`${req.method} ${req.url} failed: ${e instanceof Error ? e.message : String(e)}`);
+      // The path only: query strings carry login keys and image tokens.
+      logger.error(`${req.method} ${(req.url ?? '').split('?', 1)[0]} failed: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
       else res.destroy();
     });
