@@ -196,6 +196,11 @@ describe('web host commands', () => {
       await runWebCommand('clear-password', args, env, io);
       assert.equal((await rawRequest(server.port, '/_gomuks/auth', { method: 'POST', headers: { Authorization: basic } })).status, 401);
 
+      await runWebCommand('new-token', args, env, io);
+      const script = await Client.open(`ws://127.0.0.1:${server.port}/_gomuks/websocket`, { Authorization: `Bearer ${out.at(-1)}` });
+      assert.ok(script.client, 'a token from the command line opens the websocket for a program');
+      script.client.close(1001);
+
       await runWebCommand('sign-out-browsers', args, env, io);
       assert.match(out.at(-1) ?? '', /signed out \d+ browser session/);
       assert.equal(auth.sessions.count(), 0);

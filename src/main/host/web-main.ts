@@ -3,10 +3,11 @@
  * HTTP + websocket. Runs as src/main/host/web-main.ts (Node type stripping) and bundled as dist/main/web-main.js.
  *
  *   node web-main.js [--port N] [--host H] [--static DIR] [--insecure-secrets-file] [--debug]
- *   node web-main.js --login-link | --sign-out-browsers | --set-password | --clear-password
+ *   node web-main.js --login-link | --new-token | --sign-out-browsers | --set-password | --clear-password
  *
  * The second form acts on the web host's files in the config folder and exits; a running host notices at once:
- * `--login-link` prints a new single-use login link, `--sign-out-browsers` ends every browser session (and closes
+ * `--login-link` prints a new single-use login link, `--new-token` a session token for a program that is not a browser
+ * (`Authorization: Bearer <token>`), `--sign-out-browsers` ends every browser session (and closes
  * their websockets), `--set-password` turns on HTTP Basic login with a password read from LATTICE_WEB_PASSWORD or
  * standard input, `--clear-password` turns it off.
  *
@@ -44,10 +45,10 @@ export interface WebHostArgs {
   command: WebHostCommand;
 }
 
-export type WebHostCommand = 'serve' | 'login-link' | 'sign-out-browsers' | 'set-password' | 'clear-password';
+export type WebHostCommand = 'serve' | 'login-link' | 'new-token' | 'sign-out-browsers' | 'set-password' | 'clear-password';
 
 const USAGE = 'usage: web-main [--port N] [--host H] [--static DIR] [--insecure-secrets-file] [--debug]\n'
-  + '       web-main --login-link | --sign-out-browsers | --set-password | --clear-password';
+  + '       web-main --login-link | --new-token | --sign-out-browsers | --set-password | --clear-password';
 
 function parsePort(value: string, from: string): number {
   const n = Number(value);
@@ -96,6 +97,7 @@ export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHos
         'insecure-secrets-file': { type: 'boolean' },
         debug: { type: 'boolean' },
         'login-link': { type: 'boolean' },
+        'new-token': { type: 'boolean' },
         'sign-out-browsers': { type: 'boolean' },
         'set-password': { type: 'boolean' },
         'clear-password': { type: 'boolean' },
@@ -114,7 +116,7 @@ export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHos
     if (!root) throw new Error('cannot find the Lattice app folder to locate dist/renderer; pass --static DIR');
     staticDir = path.join(root, 'dist', 'renderer');
   }
-  const commands = (['login-link', 'sign-out-browsers', 'set-password', 'clear-password'] as const).filter((c) => values[c] === true);
+  const commands = (['login-link', 'new-token', 'sign-out-browsers', 'set-password', 'clear-password'] as const).filter((c) => values[c] === true);
   if (commands.length > 1) throw new Error(`--${commands[0]} and --${commands[1]} cannot be combined\n${USAGE}`);
   return {
     port, host, insecureSecretsFile: values['insecure-secrets-file'] ?? false, staticDir: path.resolve(staticDir),
@@ -142,6 +144,10 @@ export async function runWebCommand(command: Exclude<WebHostCommand, 'serve'>, a
       io.log(auth.loginUrl(base));
       return;
     }
+    case 'new-token':
+      // Only the token: a script can capture it with $(...). It lasts like a browser session and ends with them.
+      io.log(WebSessions.inConfigDir(paths.config).create().token);
+      return;
     case 'sign-out-browsers': {
       const n = WebSessions.inConfigDir(paths.config).endAll();
       io.log(`Lattice web host: signed out ${n} browser session(s); open websockets are closed.`);

@@ -14,13 +14,13 @@ import { Listeners, RequestIds, type Transport, type TransportStatus } from './t
 
 /** Where the page keeps its web-host session token. */
 export const TOKEN_STORAGE_KEY = 'lattice.web_host_token';
-export const WS_PROTOCOL = 'lattice';
-export const WS_TOKEN_PROTOCOL_PREFIX = 'lattice.token.';
+const WS_PROTOCOL = 'lattice';
+const WS_TOKEN_PROTOCOL_PREFIX = 'lattice.token.';
 
 export type TokenStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /** The outcome of trading a login key for a session. */
-export type Redeemed = { token: string } | { error: string };
+type Redeemed = { token: string } | { error: string };
 
 /** The part of the browser's WebSocket this transport uses, so tests can hand in a fake. */
 export interface WebSocketLike {

@@ -12,7 +12,7 @@ import { NOT_AUTHENTICATED, sendText, type HttpPolicy } from './http-policy.ts';
 import type { WebAuth } from './web-auth.ts';
 import type { NewSession } from './web-sessions.ts';
 
-export const USED_LINK = 'This login link was already used or has expired (links work once, for 10 minutes). '
+const USED_LINK = 'This login link was already used or has expired (links work once, for 10 minutes). '
   + 'Get a new one from the web host: it prints one when it starts, and `web-main --login-link` prints another.';
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -11,7 +11,7 @@ import { parseMediaPath, type MediaRequest, type MediaResponse } from '../../../
 import { sendText } from './http-policy.ts';
 
 /** gomuks' `thumbnail=avatar` size. */
-export const AVATAR_THUMBNAIL_PX = 256;
+const AVATAR_THUMBNAIL_PX = 256;
 
 const FALLBACK_COLOR = /^(?:#[0-9A-Fa-f]{3,8}|[a-z]{3,20})$/;
 

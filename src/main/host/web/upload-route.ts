@@ -24,7 +24,7 @@ export interface UploadParams {
 export type UploadFn = (params: UploadParams, body: Buffer) => Promise<unknown>;
 
 /** Bounds what one request can make the host hold in memory. */
-export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const buf = Buffer.from(`${JSON.stringify(body)}\n`);
@@ -42,7 +42,7 @@ function intParam(q: URLSearchParams, name: string, min: number, max: number): n
 }
 
 /** Reads and checks the query, or says what is wrong with it. */
-export function parseUploadParams(q: URLSearchParams, contentType: string | undefined): UploadParams | Error {
+function parseUploadParams(q: URLSearchParams, contentType: string | undefined): UploadParams | Error {
   const p: UploadParams = {
     encrypt: bool(q.get('encrypt')), voice_message: bool(q.get('voice_message')), force_file: bool(q.get('force_file')),
   };

@@ -21,13 +21,13 @@ import path from 'node:path';
 import { z } from 'zod';
 import { SESSION_TTL_MS, WebSessions, type NewSession } from './web-sessions.ts';
 
-export const AUTH_COOKIE_NAME = 'lattice_auth';
+const AUTH_COOKIE_NAME = 'lattice_auth';
 export const WEB_HOST_CONFIG_FILE = 'web-host.json';
 /** The websocket subprotocol a browser offers, beside `lattice.token.<token>`, and that the host selects. */
 export const WS_PROTOCOL = 'lattice';
-export const WS_TOKEN_PROTOCOL_PREFIX = 'lattice.token.';
+const WS_TOKEN_PROTOCOL_PREFIX = 'lattice.token.';
 /** As in gomuks: image tokens last an hour and a new one is sent every 30 minutes. */
-export const IMAGE_TOKEN_TTL_MS = 3600_000;
+const IMAGE_TOKEN_TTL_MS = 3600_000;
 
 /** Who is on the other end: a signed-in browser or token client, or a client that sent the Basic password. */
 export type Principal = { kind: 'session'; id: string } | { kind: 'basic' };
@@ -174,7 +174,7 @@ export class WebAuth {
 }
 
 /** Every value of cookie `name` in a Cookie header, in order. */
-export function cookieValues(header: string | undefined, name: string): string[] {
+function cookieValues(header: string | undefined, name: string): string[] {
   if (!header) return [];
   const out: string[] = [];
   for (const part of header.split(';')) {

@@ -27,7 +27,7 @@ export const CLOSE_SIGNED_OUT = 4401;
 /** Another socket resumed this one's session. */
 export const CLOSE_REPLACED = 4409;
 
-export const NOT_BROWSER_UNAUTHENTICATED = 'Not authenticated: a client that is not a browser (no Origin header) '
+const NOT_BROWSER_UNAUTHENTICATED = 'Not authenticated: a client that is not a browser (no Origin header) '
   + 'signs in with "Authorization: Bearer <token>" (POST /_gomuks/auth?output=json with a login link\'s token) or Basic credentials.';
 
 /** Requests are small; this only bounds what a misbehaving client can make us hold in memory. */
