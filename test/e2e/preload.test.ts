@@ -11,11 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+// For its `window.lattice` declaration, which the page code below uses.
+import type {} from '../../src/preload/bridge-types.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-type BuildModule = { buildPreload(outfile: string): Promise<void> };
+type BuildModule = { buildPreload: (outfile: string) => Promise<void> };
 
 // Installed into the page before the preload runs. Plain JavaScript: it is serialized into the page.
 function installFakeElectron(): void {
@@ -178,7 +180,7 @@ describe('preload in Chromium', () => {
   it('drops sends that are not an object with a string command', async () => {
     const p = await freshPage();
     const sent = await p.evaluate(() => {
-      const send = window.lattice!.send as (v: unknown) => void;
+      const send = (v: unknown) => window.lattice!.send(v as never);
       for (const v of [null, undefined, 'ping', 42, true, [], ['ping'], {}, { command: 5 }, { command: null }, () => 1]) send(v);
       return window.__fake.sent;
     });

@@ -3,7 +3,7 @@
  * response status, so tests can make a request slow enough to cancel and see the 429s the client met.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 export interface ProxyLogEntry { method: string; path: string; status: number }
 
@@ -25,8 +25,8 @@ export async function startProxy(target: string): Promise<TestProxy> {
   const log: ProxyLogEntry[] = [];
   let delays: { pattern: RegExp; ms: number }[] = [];
   let down = false;
-  let injections: { pattern: RegExp; status: number; body: object; times: number }[] = [];
-  const sockets = new Set<import('node:net').Socket>();
+  const injections: { pattern: RegExp; status: number; body: object; times: number }[] = [];
+  const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
     if (down) { req.socket.destroy(); return; }
     const path = req.url ?? '/';

@@ -241,7 +241,7 @@ describe('secrets in a real Secret Service (gnome-keyring)', () => {
       child({ dataDir: path.join(user.home, 'profile'), workers: 3, ops: [set('syt_worker'), get, del] }),
     ]);
     assert.equal(r.workers?.length, 3, JSON.stringify(r));
-    for (const w of r.workers!) {
+    for (const w of r.workers) {
       assert.equal(w.ok, true, w.error);
       assert.equal(w.kind, 'keychain');
       assert.deepEqual(w.results, [null, 'syt_worker', null]);

@@ -75,7 +75,7 @@ describe('the log holds no secrets', () => {
     assert.match(text, /"command":"send_message"/);
     assert.match(text, /"command":"logout"/);
     for (const line of text.split('\n').filter(Boolean)) JSON.parse(line);
-    for (const [what, secret] of [['access token', token!], ['password', PASSWORD], ['wrong password', WRONG_PASSWORD],
+    for (const [what, secret] of [['access token', token], ['password', PASSWORD], ['wrong password', WRONG_PASSWORD],
       ['sent message', SENT], ['received message', RECEIVED]] as const) {
       assert.ok(!text.includes(secret), `the ${what} appears in the log`);
     }

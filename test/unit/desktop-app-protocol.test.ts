@@ -214,7 +214,7 @@ describe('media request handler', () => {
 
   it('leaves the app host as it was', async () => {
     const m = fakeMedia();
-    const h = createAppRequestHandler(root, async () => new TextEncoder().encode('<!doctype html>') as Uint8Array<ArrayBuffer>, () => m.backend);
+    const h = createAppRequestHandler(root, async () => new TextEncoder().encode('<!doctype html>'), () => m.backend);
     const res = await h(new Request('lattice://app/index.html'));
     assert.equal(res.status, 200);
     assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);

@@ -12,7 +12,7 @@ const root = new URL('../../', import.meta.url);
 
 interface YamlModule { load(text: string): unknown }
 interface ConfigModule {
-  validateConfiguration(config: unknown, debugLogger: { isEnabled: boolean; add(key: string, value: unknown): void }): Promise<void>;
+  validateConfiguration: (config: unknown, debugLogger: { isEnabled: boolean; add(key: string, value: unknown): void }) => Promise<void>;
 }
 
 type Target = string | { target: string };

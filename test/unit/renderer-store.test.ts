@@ -4,7 +4,8 @@ import {
   displayNameOf, roomDisplayName, selectLatestReadableEvent, selectMemberNames, selectPreviewEvent, selectTimeline,
 } from '../../src/renderer/api/selectors.ts';
 import { reducePagination, reduceSyncComplete } from '../../src/renderer/api/reducers.ts';
-import { initialSnapshot, NOT_SENT } from '../../src/renderer/api/snapshot.ts';
+import { initialSnapshot } from '../../src/renderer/api/snapshot.ts';
+import { NOT_SENT } from '../../src/shared/rpc/types.ts';
 import { Store } from '../../src/renderer/api/store.ts';
 import type { Event, Room, SyncComplete } from '../../src/shared/rpc/types.ts';
 

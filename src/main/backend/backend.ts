@@ -5,22 +5,19 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, CommandParams, Envelope, EventName, EventPayloads, JSONObject, MediaRequest, MediaResponse,
-  SyncComplete, SyncRoom,
+  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
 } from '../../shared/rpc/index.ts';
+import type { CommandContext, Session } from './commands/context.ts';
+import { createHandlers } from './commands/handlers.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
-import { discoverHomeserver } from './matrix/discovery.ts';
-import { MediaFetcher } from './media/media-fetcher.ts';
-import { describeLoginError, MatrixError } from './matrix/errors.ts';
 import { createLogger, type Logger } from './log/logger.ts';
+import { MediaFetcher } from './media/media-fetcher.ts';
 import type { DataPaths } from './paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
-import { paginate } from './rooms/paginate.ts';
-import { getRoomState } from './rooms/room-state.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
-import { renderMarkdown } from './send/markdown.ts';
 import { Sender } from './send/sender.ts';
 import { Store } from './store/store.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
@@ -40,16 +37,6 @@ export interface BackendOptions {
   logger?: Logger;
 }
 
-interface Session {
-  client: MatrixClient;
-  userId: string;
-  deviceId: string;
-  homeserverUrl: string;
-  sync: SyncLoop;
-  sender: Sender;
-  media: MediaFetcher;
-}
-
 interface Conn {
   send: EnvelopeSink;
   nextEventId: number;
@@ -61,8 +48,6 @@ interface Conn {
 export class Backend implements BackendHost {
   private readonly opts: BackendOptions;
   private readonly logger: Logger;
-  /** Plain messages from the lifecycle code, as warnings: each says something went wrong. */
-  private readonly log: (msg: string) => void;
   private readonly runId = randomUUID();
   private store: Store;
   private secrets: SecretStore | undefined;
@@ -70,13 +55,14 @@ export class Backend implements BackendHost {
   private session: Session | undefined;
   private initialized = false;
   private readonly conns = new Set<Conn>();
-  private loginInProgress = false;
+  /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
+  private readonly handlers: Handlers;
 
   private constructor(opts: BackendOptions, store: Store) {
     this.opts = opts;
     this.logger = opts.logger ?? createLogger({ level: 'warn', sinks: [{ write: (r) => console.error(`lattice backend: ${r.msg}`) }] });
-    this.log = (m) => this.logger.warn(m);
     this.store = store;
+    this.handlers = createHandlers(this.commandContext());
   }
 
   static async create(opts: BackendOptions): Promise<Backend> {
@@ -107,7 +93,7 @@ export class Backend implements BackendHost {
     try {
       token = await this.secrets.get(TOKEN_KEY);
     } catch (e) {
-      this.secretsError = `Could not read the access token from the ${this.secrets.description}: ${e instanceof Error ? e.message : String(e)}`;
+      this.secretsError = `Could not read the access token from the ${this.secrets.description}: ${errorMessage(e)}`;
       this.logger.error(this.secretsError);
       return;
     }
@@ -115,12 +101,12 @@ export class Backend implements BackendHost {
       this.logger.warn('an account is stored but its access token is not in the keychain; sign in again');
       return;
     }
-    this.startSession(account.homeserver_url, account.user_id, account.device_id, token);
+    this.runSession(account.homeserver_url, account.user_id, account.device_id, token);
     // With a stored next_batch the database already holds a usable state: frontends need not wait for the network.
     this.initialized = account.next_batch !== null;
   }
 
-  private startSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void {
+  private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
     const sync = new SyncLoop({
       client, store: this.store, userId,
@@ -156,7 +142,7 @@ export class Backend implements BackendHost {
       send,
       nextEventId: -1,
       awaitingInit: false,
-      dispatcher: new Dispatcher(this.handlers(), (env) => safeSend(send, env, this.logger), this.logger),
+      dispatcher: new Dispatcher(this.handlers, (env) => safeSend(send, env, this.logger), this.logger),
     };
     this.conns.add(conn);
     this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId });
@@ -214,98 +200,39 @@ export class Backend implements BackendHost {
 
   // --- Commands --------------------------------------------------------------------------------------------
 
-  private handlers(): Handlers {
+  /** What the command handlers (commands/) may use of the backend. */
+  private commandContext(): CommandContext {
+    const store = () => this.store;
+    const session = () => this.session;
     return {
-      get_state: () => this.clientState(),
-      get_login_flows: async ({ homeserver_url }, signal) => {
-        const resp = await new MatrixClient(homeserver_url, undefined, this.opts.fetch).loginFlows(signal);
-        return { flows: resp.flows as { type: string }[] } as Awaited<ReturnType<Handlers['get_login_flows']>>;
+      fetch: this.opts.fetch,
+      get store() { return store(); },
+      get session() { return session(); },
+      requireSession: () => {
+        if (!this.session) throw new Error('Not logged in.');
+        return this.session;
       },
-      discover_homeserver: ({ user_id }, signal) => discoverHomeserver(user_id, signal, this.opts.fetch),
-      login: ({ homeserver_url, username, password }, signal) => this.login(homeserver_url, {
-        type: 'm.login.password',
-        identifier: { type: 'm.id.user', user: username },
-        password,
-      }, signal),
-      login_custom: ({ homeserver_url, request }, signal) => this.login(homeserver_url, request, signal),
-      logout: () => this.logout(),
-      paginate: ({ room_id, max_timeline_id, limit }, signal) =>
-        paginate(this.store, this.requireSession().client, room_id, max_timeline_id, limit ?? 50, signal),
-      get_room_state: async ({ room_id, refetch, fetch_members, include_members }, signal) => {
-        const { state, updatedRoom } = await getRoomState(this.store, this.requireSession().client, room_id,
-          { refetch, fetchMembers: fetch_members, includeMembers: include_members }, signal);
-        if (updatedRoom) this.broadcast('sync_complete', { rooms: { [room_id]: { meta: updatedRoom } } });
-        return state;
+      requireRoom: (roomId: string): Room => {
+        const room = this.store.rooms.get(roomId);
+        if (!room) throw new Error(`Unknown room ${roomId}: it is not a room this account has joined.`);
+        return room;
       },
-      send_message: (p) => this.sendMessage(p),
-      send_event: async ({ room_id, type, content, synchronous }) => {
-        this.requireRoom(room_id);
-        const { echo, done } = this.requireSession().sender.send(room_id, type, content);
-        if (!synchronous) return echo;
-        const result = await done;
-        if (result.error) throw new Error(`Sending failed: ${result.error}`);
-        return result.event;
+      clientState: () => this.clientState(),
+      broadcast: (command, data) => this.broadcast(command, data),
+      secretStoreProblem: () => (this.secrets ? undefined : this.secretsError ?? ''),
+      saveAccessToken: async (token) => {
+        if (!this.secrets) throw new Error(`Cannot keep the access token. ${this.secretsError ?? ''}`.trim());
+        await this.secrets.set(TOKEN_KEY, token);
       },
-      mark_read: ({ room_id, event_id, receipt_type }) => this.markRead(room_id, event_id, receipt_type),
+      resetDatabase: () => this.resetDatabase(),
+      startSession: (homeserverUrl, userId, deviceId, token) => {
+        this.initialized = false;
+        this.runSession(homeserverUrl, userId, deviceId, token);
+        for (const c of this.conns) c.awaitingInit = true;
+        this.broadcast('client_state', this.clientState());
+      },
+      endSession: (reason, keepData) => this.endSession(reason, keepData),
     };
-  }
-
-  private requireSession(): Session {
-    if (!this.session) throw new Error('Not logged in.');
-    return this.session;
-  }
-
-  private requireRoom(roomId: string): void {
-    if (!this.store.rooms.get(roomId)) throw new Error(`Unknown room ${roomId}: it is not a room this account has joined.`);
-  }
-
-  private async login(homeserverUrl: string, request: JSONObject | Record<string, unknown>, signal: AbortSignal): Promise<boolean> {
-    if (this.session) throw new Error(`Already logged in as ${this.session.userId}; log out first.`);
-    if (!this.secrets) {
-      throw new Error(`Cannot sign in: there is nowhere safe to keep the access token. ${this.secretsError ?? ''}`.trim());
-    }
-    if (this.loginInProgress) throw new Error('A login is already in progress.');
-    this.loginInProgress = true;
-    try {
-      const client = new MatrixClient(homeserverUrl, undefined, this.opts.fetch);
-      let resp;
-      try {
-        resp = await client.login({ initial_device_display_name: 'Lattice', ...request }, signal);
-      } catch (e) {
-        throw new Error(describeLoginError(e));
-      }
-      if (typeof resp?.access_token !== 'string' || typeof resp.user_id !== 'string' || typeof resp.device_id !== 'string') {
-        throw new Error('The homeserver sent an incomplete login response.');
-      }
-      // The token goes to the keychain first: if that fails, no account row points at a token we can't find.
-      await this.secrets.set(TOKEN_KEY, resp.access_token);
-      // Another account's data must not mix with this one's; the same account (after a soft logout, or a lost
-      // token) keeps its stored history and syncs afresh from a new device.
-      const previous = this.store.account.get();
-      if (previous && previous.user_id !== resp.user_id) this.resetDatabase();
-      this.store.account.put(resp.user_id, resp.device_id, client.baseUrl);
-      this.initialized = false;
-      this.startSession(client.baseUrl, resp.user_id, resp.device_id, resp.access_token);
-      for (const c of this.conns) c.awaitingInit = true;
-      this.broadcast('client_state', this.clientState());
-      return true;
-    } finally {
-      this.loginInProgress = false;
-    }
-  }
-
-  private async logout(): Promise<boolean> {
-    const s = this.requireSession();
-    try {
-      await s.client.logout();
-    } catch (e) {
-      // An already invalid token is logged out as far as the server is concerned; anything else must be said.
-      if (!(e instanceof MatrixError && e.errcode === 'M_UNKNOWN_TOKEN')) {
-        throw new Error(`Could not log out on the homeserver: ${e instanceof Error ? e.message : String(e)}`);
-      }
-    }
-    await this.endSession(undefined);
-    return true;
   }
 
   /** Stops syncing and deletes the token and (unless `keepData`) all local data of the account. */
@@ -315,10 +242,10 @@ export class Backend implements BackendHost {
     this.session = undefined;
     s.sender.stop();
     await s.sync.stop();
-    await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.log(`could not delete the token: ${String(e)}`));
+    await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.logger.warn(`could not delete the token: ${errorMessage(e)}`));
     if (!keepData) this.resetDatabase();
     this.initialized = false;
-    if (reason) this.log(reason);
+    if (reason) this.logger.warn(reason);
     this.broadcast('client_state', this.clientState());
     if (!keepData) this.broadcast('sync_complete', { clear_state: true, rooms: {}, left_rooms: [], invited_rooms: [] });
   }
@@ -328,39 +255,6 @@ export class Backend implements BackendHost {
     this.store.close();
     for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(this.opts.paths.data, DB_FILE + suffix), { force: true });
     this.store = Store.open(path.join(this.opts.paths.data, DB_FILE));
-  }
-
-  private sendMessage(p: CommandParams<'send_message'>) {
-    this.requireRoom(p.room_id);
-    const content: JSONObject = p.base_content ? { ...p.base_content } : {};
-    if (p.text !== undefined && p.text.trim() !== '') {
-      const text = renderMarkdown(p.text);
-      if (p.base_content) {
-        // A caption for media: the text goes into body; msgtype stays the media's.
-        content.body = text.body;
-        if (text.formatted_body) { content.format = text.format!; content.formatted_body = text.formatted_body; }
-      } else {
-        Object.assign(content, text);
-      }
-    }
-    if (p.extra) Object.assign(content, p.extra);
-    if (p.relates_to) content['m.relates_to'] = p.relates_to as JSONObject;
-    if (p.mentions) content['m.mentions'] = p.mentions as JSONObject;
-    return this.requireSession().sender.send(p.room_id, 'm.room.message', content).echo;
-  }
-
-  private async markRead(roomId: string, eventId: string, receiptType: 'm.read' | 'm.read.private'): Promise<boolean> {
-    const s = this.requireSession();
-    const room = this.store.rooms.get(roomId);
-    if (!room) throw new Error(`Unknown room ${roomId}: it is not a room this account has joined.`);
-    await s.client.setReadMarkers(roomId, { [receiptType]: eventId, 'm.fully_read': eventId });
-    // The server's counts follow in the next sync; clear them now so the badge goes away at once.
-    if (room.unread_messages || room.unread_notifications || room.unread_highlights) {
-      const updated = { ...room, unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };
-      this.store.rooms.save(updated);
-      this.broadcast('sync_complete', { rooms: { [roomId]: { meta: updated } } });
-    }
-    return true;
   }
 
   /** Media for a host to serve to the renderer (see src/shared/rpc/media.ts). */
@@ -390,6 +284,6 @@ function safeSend(send: EnvelopeSink, env: Envelope, logger: Logger): void {
   try {
     send(env);
   } catch (e) {
-    logger.warn(`could not deliver ${env.command}: ${e instanceof Error ? e.message : String(e)}`, { request_id: env.request_id });
+    logger.warn(`could not deliver ${env.command}: ${errorMessage(e)}`, { request_id: env.request_id });
   }
 }

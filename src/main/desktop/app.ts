@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow, IpcMainEvent, WebContents } from 'electron';
+import { errorMessage } from '../../shared/error-message.ts';
 import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import { resolveDataPaths, type DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost } from '../backend/rpc/connection.ts';
@@ -180,7 +181,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
       },
       (e: unknown) => {
         backendDead = true;
-        fail('Lattice could not start', `The Lattice backend could not start: ${e instanceof Error ? e.message : String(e)}`);
+        fail('Lattice could not start', `The Lattice backend could not start: ${errorMessage(e)}`);
         return null;
       },
     );
@@ -226,7 +227,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
     w.on('closed', () => {
       if (win === w) win = null;
     });
-    w.loadURL(APP_ENTRY_URL).catch((e: unknown) => log(`could not load the app page: ${e instanceof Error ? e.message : String(e)}`));
+    w.loadURL(APP_ENTRY_URL).catch((e: unknown) => log(`could not load the app page: ${errorMessage(e)}`));
     win = w;
     return w;
   }
@@ -277,7 +278,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
         stopping = true;
         void backendReady
           .then((b) => b?.stop())
-          .catch((e: unknown) => log(`backend did not stop cleanly: ${e instanceof Error ? e.message : String(e)}`))
+          .catch((e: unknown) => log(`backend did not stop cleanly: ${errorMessage(e)}`))
           .finally(() => {
             backendStopped = true;
             app.quit();
@@ -286,7 +287,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
       ipcMain.on(RPC_CHANNEL, onRpc);
       ipcMain.on(OPEN_CHANNEL, onOpen);
       started = app.whenReady().then(onReady);
-      started.catch((e: unknown) => fail('Lattice could not start', e instanceof Error ? e.message : String(e)));
+      started.catch((e: unknown) => fail('Lattice could not start', errorMessage(e)));
       return true;
     },
     mainWindow: () => win,

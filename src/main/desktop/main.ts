@@ -5,6 +5,7 @@
  * Paths are relative to this bundle: dist/main/main.js → dist/preload/preload.cjs, dist/renderer/, and the backend
  * worker at dist/main/worker-entry.js (BackendWorker resolves it next to its own bundle).
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import * as electron from 'electron';
 import { fileURLToPath } from 'node:url';
 import { debugRequested, openAppLog } from '../backend/log/open-log.ts';
@@ -22,7 +23,7 @@ function openLog(dir: string): Logger | undefined {
   try {
     return openAppLog({ dir, level: debugRequested(process.argv, process.env) ? 'debug' : 'info', stderr: !electron.app.isPackaged }).logger;
   } catch (e) {
-    console.error(`lattice: cannot write the log in ${dir}: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`lattice: cannot write the log in ${dir}: ${errorMessage(e)}`);
     return undefined;
   }
 }

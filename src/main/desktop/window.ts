@@ -3,6 +3,7 @@
  * the lifecycle glue so tests can read the exact options and drive the handlers.
  */
 import type { BrowserWindowConstructorOptions, Session, Shell, WebContents } from 'electron';
+import { errorMessage } from '../../shared/error-message.ts';
 import { decidePermission, isAllowedExternalUrl, isAllowedNavigation } from './security.ts';
 
 export function windowOptions(preloadPath: string, icon?: string): BrowserWindowConstructorOptions {
@@ -42,7 +43,7 @@ export function openExternally(shell: Pick<Shell, 'openExternal'>, url: string, 
     log(`refused to open ${JSON.stringify(url.slice(0, 200))}: only http, https and mailto links open externally`);
     return;
   }
-  shell.openExternal(url).catch((e: unknown) => log(`could not open ${url}: ${e instanceof Error ? e.message : String(e)}`));
+  shell.openExternal(url).catch((e: unknown) => log(`could not open ${url}: ${errorMessage(e)}`));
 }
 
 /**

@@ -2,6 +2,7 @@
  * Runs the backend in a worker thread and lets any number of frontends connect to it. Decryption or a big
  * initial sync then never blocks the thread that serves windows or sockets.
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import { Worker } from 'node:worker_threads';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import { createLogger, type Logger } from '../backend/log/logger.ts';
@@ -84,7 +85,7 @@ export class BackendWorker implements BackendHost {
     } catch (e) {
       // The backend still starts (the UI must be able to say what is wrong); it just refuses to log in.
       // (The backend logs the reason once it starts.)
-      info = { ok: false, error: e instanceof Error ? e.message : String(e) };
+      info = { ok: false, error: errorMessage(e) };
     }
 
     const self = import.meta.url;
@@ -100,7 +101,7 @@ export class BackendWorker implements BackendHost {
       worker.on('message', onMsg);
       worker.once('error', reject);
     });
-    worker.on('error', (e) => bw.onFatal(e instanceof Error ? e.message : String(e)));
+    worker.on('error', (e) => bw.onFatal(errorMessage(e)));
     worker.on('exit', (code) => { if (!bw.stopped) bw.onFatal(`worker exited with code ${code}`); });
     return bw;
   }
@@ -122,7 +123,7 @@ export class BackendWorker implements BackendHost {
       return await this.rpc.request('media.fetch', req);
     } catch (e) {
       // Media requests always get a response (the renderer shows it as a broken image), never a hang or a throw.
-      const error = e instanceof Error ? e.message : String(e);
+      const error = errorMessage(e);
       return { status: 503, contentType: 'text/plain; charset=utf-8', body: new TextEncoder().encode(error), error };
     }
   }

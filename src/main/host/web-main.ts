@@ -14,6 +14,7 @@
  * Logs go to lattice.log in the log directory (see README, "Logs"); `--debug` or LATTICE_DEBUG=1 logs every command
  * and also prints the log on stderr, as does NODE_ENV=development.
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -104,7 +105,7 @@ export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHos
       },
     }));
   } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    throw new Error(`${errorMessage(e)}\n${USAGE}`);
   }
   const port = values.port !== undefined ? parsePort(values.port, '--port')
     : env.LATTICE_PORT ? parsePort(env.LATTICE_PORT, 'LATTICE_PORT') : DEFAULT_WEB_PORT;
@@ -196,7 +197,7 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
   try {
     log = openAppLog({ dir: paths.logs, level: args.debug ? 'debug' : 'info', stderr: args.debug || env.NODE_ENV === 'development' });
   } catch (e) {
-    throw new Error(`cannot write the log in ${paths.logs}: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`cannot write the log in ${paths.logs}: ${errorMessage(e)}`);
   }
   log.logger.info('web host starting', { debug: args.debug });
 
@@ -205,7 +206,7 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
     backend = await BackendWorker.start({ paths, insecureSecretsFile: args.insecureSecretsFile, logger: log.logger });
   } catch (e) {
     log.close();
-    throw new Error(`could not start the backend: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`could not start the backend: ${errorMessage(e)}`);
   }
 
   let server: Awaited<ReturnType<typeof startWebServer>>;
@@ -261,7 +262,7 @@ async function main(): Promise<void> {
     }
     host = await runWebHost(process.argv.slice(2), process.env);
   } catch (e) {
-    console.error(`Lattice web host: ${e instanceof Error ? e.message : String(e)}`);
+    console.error(`Lattice web host: ${errorMessage(e)}`);
     process.exitCode = 1;
     return;
   }
@@ -279,7 +280,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, 15_000).unref();
     host.stop().catch((e: unknown) => {
-      console.error(`Lattice web host: error while stopping: ${e instanceof Error ? e.message : String(e)}`);
+      console.error(`Lattice web host: error while stopping: ${errorMessage(e)}`);
       process.exitCode = 1;
     });
   };

@@ -2,6 +2,7 @@
  * The backend's worker thread: builds the Backend and multiplexes the host's connections onto it. Loaded only as
  * a Worker script, so the work it does on load is its purpose.
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Backend } from '../backend/backend.ts';
 import { createLogger, type LogRecord } from '../backend/log/logger.ts';
@@ -58,7 +59,7 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
   port.on('message', handle);
   port.on('close', () => rpc.close('the host thread went away'));
   started = Backend.create({ paths: opts.paths, secrets, logger }).then((b) => b, (e: unknown) => {
-    post({ t: 'fatal', error: `could not start the backend: ${e instanceof Error ? e.message : String(e)}` });
+    post({ t: 'fatal', error: `could not start the backend: ${errorMessage(e)}` });
     return undefined;
   });
   backend = await started;

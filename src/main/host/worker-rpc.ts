@@ -56,7 +56,7 @@ export class WorkerRpc<Outgoing extends ServiceMap, Incoming extends ServiceMap>
     if (this.closedReason !== undefined) return Promise.reject(new Error(this.closedReason));
     const id = this.nextId++;
     return new Promise<Outgoing[K]['reply']>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.pending.set(id, { resolve: resolve, reject });
       try {
         this.post({ t: 'rpc-request', id, method, params });
       } catch (e) {
@@ -95,13 +95,13 @@ export class WorkerRpc<Outgoing extends ServiceMap, Incoming extends ServiceMap>
     const name = method as keyof Incoming & string;
     let value: unknown;
     try {
-      value = await this.handlers[name](params as Incoming[typeof name]['params']);
+      value = await this.handlers[name](params);
     } catch (e) {
       this.post({ t: 'rpc-reply', id, ok: false, error: toError(e).message });
       return;
     }
     if (this.closedReason !== undefined) return;
-    const transfer = this.transfers[name]?.(value as Incoming[typeof name]['reply']) ?? [];
+    const transfer = this.transfers[name]?.(value) ?? [];
     try {
       this.post({ t: 'rpc-reply', id, ok: true, value }, transfer);
     } catch (e) {

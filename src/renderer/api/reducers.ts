@@ -6,8 +6,9 @@ import type {
   ClientState, Event, EventRowID, EventsDecrypted, PaginationResponse, SendComplete, SyncComplete, SyncRoom,
   SyncStatus, Typing,
 } from '../../shared/rpc/types.ts';
+import { NOT_SENT } from '../../shared/rpc/types.ts';
 import {
-  INITIAL_HISTORY, NOT_SENT, emptyRoom, initialSnapshot, mergeState, mergeTimeline, prunePending, sameStrings,
+  INITIAL_HISTORY, emptyRoom, initialSnapshot, mergeState, mergeTimeline, prunePending, sameStrings,
   sortRoomList, withEvents, type RoomData, type StoreSnapshot,
 } from './snapshot.ts';
 import type { TransportStatus } from './transport.ts';

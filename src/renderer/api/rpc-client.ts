@@ -2,6 +2,7 @@
  * Typed requests and backend events over any transport. Command names, params and results all come from the
  * shared contract, so a typo in a command or a field is a compile error here.
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import type { CommandName, CommandParams, CommandResponses } from '../../shared/rpc/commands.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 import type { EventName, EventPayloads } from '../../shared/rpc/events.ts';
@@ -93,7 +94,7 @@ export class RpcClient {
       const onAbort = (): void => { this.cancel(requestId, 'aborted'); };
       const entry: Pending = {
         command,
-        resolve: resolve as (value: unknown) => void,
+        resolve: resolve,
         reject,
         cleanup: () => opts.signal?.removeEventListener('abort', onAbort),
       };
@@ -102,7 +103,7 @@ export class RpcClient {
       try {
         this.transport.send({ command, request_id: requestId, data });
       } catch (err) {
-        this.settle(requestId)?.reject(new RpcError(command, err instanceof Error ? err.message : String(err), null));
+        this.settle(requestId)?.reject(new RpcError(command, errorMessage(err), null));
       }
     });
     return { requestId, promise };

@@ -4,7 +4,8 @@
  * unchanged, which makes them safe to call from `useSyncExternalStore`.
  */
 import type { Event, EventRowID, TimelineRowTuple } from '../../shared/rpc/types.ts';
-import { NOT_SENT, type RoomData, type StoreSnapshot } from './snapshot.ts';
+import { NOT_SENT } from '../../shared/rpc/types.ts';
+import type { RoomData, StoreSnapshot } from './snapshot.ts';
 
 export type SendState = 'sent' | 'pending' | 'failed';
 

@@ -2,6 +2,7 @@
  * One connection to the backend with its store: wires backend events into the store and offers the few
  * actions the UI performs (so components never assemble command payloads or bookkeeping themselves).
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import type { ClientWellKnown } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
@@ -112,7 +113,7 @@ export class Session {
         },
         (err: unknown) => {
           this.historyRequests.delete(roomId);
-          this.store.setHistoryError(roomId, messageOf(err));
+          this.store.setHistoryError(roomId, errorMessage(err));
         },
       );
     this.historyRequests.set(roomId, p);
@@ -151,8 +152,4 @@ export class Session {
   logout(): Promise<boolean> {
     return this.client.request('logout', {});
   }
-}
-
-export function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

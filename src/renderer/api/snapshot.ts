@@ -51,8 +51,6 @@ export interface StoreSnapshot {
   readonly invitedRooms: readonly InvitedRoom[];
 }
 
-/** What `send_error` holds while a send is in flight. */
-export const NOT_SENT = 'not sent';
 
 const EMPTY_EVENTS: ReadonlyMap<EventRowID, Event> = new Map();
 export const INITIAL_HISTORY: HistoryState = { hasMore: true, loading: false, error: null };

@@ -8,9 +8,10 @@
  * program on another loopback port can collect the cookie but never the token. Media URLs carry the short-lived
  * `image_auth` token the websocket hands out (media-auth.ts).
  */
+import { errorMessage } from '../../shared/error-message.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 import { setImageAuthToken } from './media-auth.ts';
-import { Listeners, RequestIds, type Transport, type TransportStatus } from './transport.ts';
+import { Listeners, type RequestIds, type Transport, type TransportStatus } from './transport.ts';
 
 /** Where the page keeps its web-host session token. */
 export const TOKEN_STORAGE_KEY = 'lattice.web_host_token';
@@ -144,7 +145,7 @@ export class WebSocketTransport implements Transport {
     const key = this.opts.takeLoginKey();
     if (key === null) { this.connect(); return; }
     this.setStatus({ state: 'connecting' });
-    void this.opts.redeemLoginKey(key).then((r) => r, (e: unknown) => ({ error: `Could not reach the web host: ${errorText(e)}` }))
+    void this.opts.redeemLoginKey(key).then((r) => r, (e: unknown) => ({ error: `Could not reach the web host: ${errorMessage(e)}` }))
       .then((r) => {
         if ('token' in r) this.saveToken(r.token);
         else this.loginError = r.error;
@@ -204,7 +205,7 @@ export class WebSocketTransport implements Transport {
     try {
       socket = token ? this.opts.createSocket(url, [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`]) : this.opts.createSocket(url);
     } catch (err) {
-      this.scheduleRetry(`Could not open the websocket: ${errorText(err)}`);
+      this.scheduleRetry(`Could not open the websocket: ${errorMessage(err)}`);
       return;
     }
     this.socket = socket;
@@ -349,8 +350,4 @@ export class WebSocketTransport implements Transport {
     this.current = status;
     this.statuses.emit(status);
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { errorMessage } from '../../shared/error-message.ts';
 import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useSession, useStoreSelector } from '../api/hooks.ts';
 import { localpart, roomDisplayName, selectOwnAvatar } from '../api/selectors.ts';
 import { Avatar } from './common/Avatar.tsx';
@@ -97,7 +98,7 @@ function SidebarHeader() {
     try {
       await session.logout();
     } catch (err) {
-      window.alert(`Could not sign out: ${err instanceof Error ? err.message : String(err)}`);
+      window.alert(`Could not sign out: ${errorMessage(err)}`);
     } finally {
       setBusy(false);
     }

@@ -22,13 +22,11 @@ export const envelopeSchema = z.object({
   data: z.unknown().optional(),
 });
 
-export type ResponseEnvelope<D = unknown> = Envelope<'response', D> & { request_id: number };
-export type ErrorEnvelope = Envelope<'error', string> & { request_id: number };
 
 /** Parses one incoming envelope; returns a human message instead of throwing, for the "never crash" rule. */
 export function parseEnvelope(raw: unknown): { ok: true; env: Envelope } | { ok: false; error: string; request_id?: number } {
   const r = envelopeSchema.safeParse(raw);
-  if (r.success) return { ok: true, env: r.data as Envelope };
+  if (r.success) return { ok: true, env: r.data };
   const given = typeof raw === 'object' && raw !== null ? (raw as { request_id?: unknown }).request_id : undefined;
   const id = given === undefined ? undefined
     : typeof given === 'number' && Number.isSafeInteger(given) && given > 0 ? given : 0;

@@ -27,8 +27,11 @@ const SERVER_NAME = /^(?:[A-Za-z0-9.-]{1,255}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5
 const MEDIA_ID = /^[A-Za-z0-9_-]{1,255}$/;
 const MAX_THUMB = 1600;
 
-/** Parses the host-side path `<server>/<mediaId>` and query into a request, or says why it is invalid. */
-export function parseMediaPath(pathPart: string, query: URLSearchParams): MediaRequest | { error: string } {
+/**
+ * Parses the host-side path `<server>/<mediaId>` and query into a request, or says why it is invalid. The query is
+ * typed by the one method used, since `src/shared` sees neither the DOM's nor Node's `URLSearchParams`.
+ */
+export function parseMediaPath(pathPart: string, query: { get(name: string): string | null }): MediaRequest | { error: string } {
   const parts = pathPart.split('/');
   if (parts.length !== 2) return { error: 'expected <server>/<mediaId>' };
   let server: string;

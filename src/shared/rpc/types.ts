@@ -9,8 +9,8 @@ export type JSONObject = { [key: string]: JSONValue };
 export type EventRowID = number;
 export type TimelineRowID = number;
 
-/** Bit flags on `Event.unread_type`. */
-export const UnreadType = { Normal: 1, Notify: 2, Highlight: 4, Sound: 8 } as const;
+/** What `Event.send_error` holds while a local echo is on its way; anything else there is a failure. */
+export const NOT_SENT = 'not sent';
 
 export interface LocalContent {
   /** HTML already sanitized by the backend; the renderer may insert it as is. */
@@ -50,10 +50,11 @@ export interface Event {
   relates_to?: string;
   relation_type?: string;
   decryption_error?: string;
-  /** "not sent" while a local echo is in flight; the error message if sending failed. */
+  /** `NOT_SENT` while a local echo is in flight; the error message if sending failed. */
   send_error?: string;
   reactions?: Record<string, number>;
   last_edit_rowid?: EventRowID;
+  /** Bit flags, as gomuks' UnreadType: 1 normal, 2 notify, 4 highlight, 8 sound. */
   unread_type?: number;
 }
 

@@ -36,7 +36,7 @@ export async function screenshots(dir: string): Promise<void> {
 
     await page.getByTestId('login-userid').fill(ME);
     await page.getByTestId('login-password').focus(); // blur → discover_homeserver
-    await page.waitForFunction(() => (document.querySelector('[data-testid="login-homeserver"]') as HTMLInputElement | null)?.value !== '');
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="login-homeserver"]')?.value !== '');
     check(await page.getByTestId('login-homeserver').inputValue() === `https://matrix.${SERVER}`, 'discovery fills the homeserver');
     await page.getByTestId('login-password').fill('wrong');
     await page.getByTestId('login-submit').click();

@@ -1,4 +1,5 @@
 /** Finds a user's homeserver from their user ID: `.well-known/matrix/client`, then the server name itself. */
+import { errorMessage } from '../../../shared/error-message.ts';
 import type { ClientWellKnown } from '../../../shared/rpc/index.ts';
 import { MatrixClient, type FetchLike } from './client.ts';
 
@@ -20,15 +21,15 @@ export async function discoverHomeserver(userId: string, signal?: AbortSignal, f
         if (typeof base !== 'string' || !/^https?:\/\//.test(base)) {
           throw new Error(`${origin}/.well-known/matrix/client has no valid m.homeserver.base_url`);
         }
-        await new MatrixClient(base, undefined, fetchImpl).versions(signal);
-        return { ...wk, 'm.homeserver': { base_url: base.replace(/\/+$/, '') } } as ClientWellKnown;
+        await new MatrixClient(base, undefined, fetchImpl).auth.versions(signal);
+        return { ...wk, 'm.homeserver': { base_url: base.replace(/\/+$/, '') } };
       }
       // No .well-known: the server name may itself be the homeserver.
-      await new MatrixClient(origin, undefined, fetchImpl).versions(signal);
+      await new MatrixClient(origin, undefined, fetchImpl).auth.versions(signal);
       return { 'm.homeserver': { base_url: origin } };
     } catch (e) {
       if (signal?.aborted) throw e;
-      problems.push(e instanceof Error ? e.message : String(e));
+      problems.push(errorMessage(e));
     }
   }
   throw new Error(`Could not find the homeserver for ${serverName}: ${problems.join('; ')}. Enter its URL instead.`);

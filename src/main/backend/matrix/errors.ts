@@ -1,4 +1,5 @@
 /** Errors from talking to a homeserver, phrased so a person can act on them. */
+import { errorMessage } from '../../../shared/error-message.ts';
 
 export class MatrixError extends Error {
   readonly status: number;
@@ -40,10 +41,11 @@ function describeCause(cause: unknown): string {
     case 'ECONNRESET': return 'the connection was reset';
     case 'CERT_HAS_EXPIRED': case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       return `its TLS certificate was rejected (${code})`;
+    default: break;
   }
   if (cause instanceof Error && cause.name === 'AbortError') return 'the request was cancelled';
   if (cause instanceof Error && cause.name === 'TimeoutError') return 'the request timed out';
-  return c?.message || (cause instanceof Error ? cause.message : String(cause));
+  return c?.message || errorMessage(cause);
 }
 
 /** Human wording for the errcodes a user meets while logging in. */
@@ -57,5 +59,5 @@ export function describeLoginError(e: unknown): string {
     }
     return `The homeserver refused the login: ${e.message} (${e.errcode}).`;
   }
-  return e instanceof Error ? e.message : String(e);
+  return errorMessage(e);
 }

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaRequest, MediaResponse } from '../../../shared/rpc/index.ts';
-import { enc, type MatrixClient } from '../matrix/client.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { MatrixClient } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
 
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -40,7 +41,6 @@ export class MediaFetcher {
   }
 
   private async download(req: MediaRequest, key: string): Promise<MediaResponse> {
-    const id = `${enc(req.server)}/${enc(req.mediaId)}`;
     const query = req.thumbnail
       ? { width: req.thumbnail.width, height: req.thumbnail.height, method: 'crop', animated: false }
       : undefined;
@@ -48,11 +48,11 @@ export class MediaFetcher {
     try {
       let got;
       try {
-        got = await this.client.download(`/_matrix/client/v1/media/${kind}/${id}`, { query, maxBytes: MAX_BYTES });
+        got = await this.client.media.download(kind, req.server, req.mediaId, { query, maxBytes: MAX_BYTES });
       } catch (e) {
         // Servers from before authenticated media (spec v1.11) don't know the endpoint.
         if (!(e instanceof MatrixError && (e.errcode === 'M_UNRECOGNIZED' || (e.status === 404 && e.errcode === 'M_UNKNOWN')))) throw e;
-        got = await this.client.download(`/_matrix/media/v3/${kind}/${id}`, { query, auth: false, maxBytes: MAX_BYTES });
+        got = await this.client.media.downloadLegacy(kind, req.server, req.mediaId, { query, maxBytes: MAX_BYTES });
       }
       const type = got.contentType.split(';')[0].trim().toLowerCase();
       const res: MediaResponse = { status: 200, contentType: SAFE_TYPES.has(type) ? type : 'application/octet-stream', body: got.body };
@@ -64,7 +64,7 @@ export class MediaFetcher {
         return errorResponse(status, `${e.message} (${e.errcode})`);
       }
       if (e instanceof ConnectionError) return errorResponse(502, e.message);
-      return errorResponse(500, e instanceof Error ? e.message : String(e));
+      return errorResponse(500, errorMessage(e));
     }
   }
 

@@ -37,7 +37,7 @@ export async function paginate(store: Store, client: MatrixClient, roomId: strin
 
 async function fetchOlder(store: Store, client: MatrixClient, roomId: string, token: string, limit: number,
   signal: AbortSignal): Promise<number[]> {
-  const resp = await client.messages(roomId, { from: token, dir: 'b', limit }, signal);
+  const resp = await client.rooms.messages(roomId, { from: token, dir: 'b', limit }, signal);
   signal.throwIfAborted();
   return store.transaction(() => {
     const rowids: number[] = [];

@@ -18,11 +18,11 @@ export async function getRoomState(store: Store, client: MatrixClient, roomId: s
   if (!room) throw new Error(`Unknown room ${roomId}: it is not a room this account has joined.`);
   let updatedRoom: Room | undefined;
   if (opts.refetch) {
-    const all = await client.roomState(roomId, signal);
+    const all = await client.rooms.roomState(roomId, signal);
     storeState(store, roomId, all);
   }
   if (opts.fetchMembers && !room.has_member_list) {
-    const { chunk } = await client.members(roomId, undefined, signal);
+    const { chunk } = await client.rooms.members(roomId, undefined, signal);
     signal.throwIfAborted();
     storeState(store, roomId, chunk);
     updatedRoom = { ...room, has_member_list: true };

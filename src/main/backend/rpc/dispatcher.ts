@@ -69,7 +69,7 @@ export class Dispatcher {
       this.inflight.set(id, ctl);
     }
     try {
-      const handler = this.handlers[command] as (d: unknown, s: AbortSignal) => Promise<unknown> | unknown;
+      const handler = this.handlers[command] as (d: unknown, s: AbortSignal) => unknown;
       const result = await handler(data, ctl.signal);
       if (ctl.signal.aborted) throw ctl.signal.reason;
       if (id !== undefined) this.reply({ command: 'response', request_id: id, data: result ?? null });

@@ -9,6 +9,7 @@ import {
   rmSync, writeSync,
 } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../../../shared/error-message.ts';
 
 const PRIVATE = 0o600;
 
@@ -25,7 +26,7 @@ export function readJsonFile(file: string): Record<string, string> {
     data = JSON.parse(text);
   } catch (e) {
     // Never start over with an empty file: that would silently drop the user's secrets.
-    throw new Error(`${file} is damaged (not valid JSON: ${e instanceof Error ? e.message : String(e)}); move it away to start over`);
+    throw new Error(`${file} is damaged (not valid JSON: ${errorMessage(e)}); move it away to start over`);
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${file} is not a JSON object`);
   const out = Object.create(null) as Record<string, string>;

@@ -5,8 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { constants as osConstants } from 'node:os';
+import { errorMessage } from '../../../shared/error-message.ts';
 import type { SecretStore } from './secret-store.ts';
-import { SecretStoreUnavailableError, errorText, seconds, withTimeout } from './secret-store.ts';
+import { SecretStoreUnavailableError, seconds, withTimeout } from './secret-store.ts';
 
 const SERVICE = 'lattice';
 const PROBE_TIMEOUT_MS = 5000;
@@ -37,7 +38,7 @@ export function loadKeytar(): Keytar {
   try {
     return require('keytar') as Keytar;
   } catch (e) {
-    const reason = `the keychain module (keytar) could not be loaded: ${errorText(e)}. `
+    const reason = `the keychain module (keytar) could not be loaded: ${errorMessage(e)}. `
       + 'It is a native module: reinstall Lattice, or run `npm rebuild keytar` in a source checkout'
       + (process.platform === 'linux' ? ' (it needs libsecret-1)' : '');
     throw new SecretStoreUnavailableError(`${keychainLabel()} is not usable: ${reason}`,
@@ -115,7 +116,7 @@ export class KeychainStore implements SecretStore {
       try {
         return await call();
       } catch (e) {
-        throw new Error(`${what} failed: ${errorText(e)}`);
+        throw new Error(`${what} failed: ${errorMessage(e)}`);
       }
     };
     // Not awaited past the timeout, but it goes on: if a slow keychain answers later, the canary still gets deleted.
@@ -130,7 +131,7 @@ export class KeychainStore implements SecretStore {
       await withTimeout(roundTrip, timeoutMs, () => new Error(`no answer within ${seconds(timeoutMs)} while ${current} `
         + '(D-Bus or the keychain service is hung, or an unlock prompt is waiting)'));
     } catch (e) {
-      const reason = errorText(e);
+      const reason = errorMessage(e);
       throw new SecretStoreUnavailableError(`${this.description} is not usable: ${reason}`,
         [{ kind: 'keychain', label: this.description, reason }]);
     }

@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { FileStore, INSECURE_FILE_FLAG } from './file-store.ts';
 import { checkPrivate, writeJsonFile } from './json-file.ts';
 import { KeychainStore, keychainLabel, loadKeytar, type Keytar } from './keychain-store.ts';
 import { SAFE_STORAGE_LABEL, SafeStorageStore, type SafeStorageProxy } from './safe-storage-store.ts';
 import {
-  SecretStoreUnavailableError, errorText, type SecretStore, type SecretStoreAttempt, type SecretStoreKind,
+  SecretStoreUnavailableError, type SecretStore, type SecretStoreAttempt, type SecretStoreKind,
 } from './secret-store.ts';
 
 export interface OpenSecretStoreOptions {
@@ -41,7 +42,7 @@ export async function openSecretStore(opts: OpenSecretStoreOptions): Promise<Sec
   const attempts: SecretStoreAttempt[] = [];
   const failed = (kind: SecretStoreKind, label: string, e: unknown) => {
     if (e instanceof SecretStoreUnavailableError && e.attempts.length > 0) attempts.push(...e.attempts);
-    else attempts.push({ kind, label, reason: errorText(e) });
+    else attempts.push({ kind, label, reason: errorMessage(e) });
   };
   const why = () => attempts.map((a) => `${a.label}: ${a.reason}`).join('; ');
 

@@ -1,9 +1,10 @@
 /** Secrets encrypted with Electron's safeStorage (the OS's own key), kept as base64 in a 0600 file. */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { readJsonFile, writeJsonFile } from './json-file.ts';
 import type { SecretStore } from './secret-store.ts';
-import { SecretStoreUnavailableError, errorText, seconds, withTimeout } from './secret-store.ts';
+import { SecretStoreUnavailableError, seconds, withTimeout } from './secret-store.ts';
 
 const PROBE_TIMEOUT_MS = 5000;
 export const SAFE_STORAGE_FILE = 'secrets.safestorage.json';
@@ -39,7 +40,7 @@ export class SafeStorageStore implements SecretStore {
       return await this.ss.decrypt(Buffer.from(b64, 'base64'));
     } catch (e) {
       // Typically the OS key changed (a new keyring, another machine): the entry can't be recovered, only replaced.
-      throw new Error(`could not decrypt the secret "${key}" in ${this.file}: ${errorText(e)}`);
+      throw new Error(`could not decrypt the secret "${key}" in ${this.file}: ${errorMessage(e)}`);
     }
   }
 
@@ -69,7 +70,7 @@ export class SafeStorageStore implements SecretStore {
     try {
       available = await withTimeout(this.ss.isAvailable(), timeoutMs, timedOut);
     } catch (e) {
-      return fail(errorText(e));
+      return fail(errorMessage(e));
     }
     if (!available) return fail('the OS offers it no encryption key (on Linux that needs the same keyring the keychain does)');
     const canary = `probe-${randomUUID()}`;
@@ -77,7 +78,7 @@ export class SafeStorageStore implements SecretStore {
     try {
       back = await withTimeout(this.ss.encrypt(canary).then((b) => this.ss.decrypt(b)), timeoutMs, timedOut);
     } catch (e) {
-      return fail(`an encrypt/decrypt round trip failed: ${errorText(e)}`);
+      return fail(`an encrypt/decrypt round trip failed: ${errorMessage(e)}`);
     }
     if (back !== canary) fail('an encrypt/decrypt round trip returned something else');
   }

@@ -45,9 +45,6 @@ export function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Er
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
 
 export function seconds(ms: number): string {
   return `${Number((ms / 1000).toFixed(1))} s`;

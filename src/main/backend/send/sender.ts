@@ -3,7 +3,8 @@
  * transaction ID on every retry, so the homeserver deduplicates and a message goes out once.
  */
 import { randomBytes } from 'node:crypto';
-import type { Event, JSONObject, SendComplete } from '../../../shared/rpc/index.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
+import { NOT_SENT, type Event, type JSONObject, type SendComplete } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
@@ -11,21 +12,30 @@ import type { Store } from '../store/store.ts';
 import { localContent } from '../sync/ingest-event.ts';
 
 const MAX_ATTEMPTS = 5;
+const RETRY_BASE_MS = 500;
+
+export interface SenderOptions {
+  /** First retry waits twice this, then doubling, unless the server says how long (tests shorten it). */
+  retryBaseMs?: number;
+}
 
 export class Sender {
   private readonly client: MatrixClient;
   private readonly store: Store;
   private readonly userId: string;
   private readonly onComplete: (c: SendComplete) => void;
+  private readonly retryBaseMs: number;
   private readonly abort = new AbortController();
   /** Per-room delivery chains: messages leave in the order they were written, even across retries. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
-  constructor(client: MatrixClient, store: Store, userId: string, onComplete: (c: SendComplete) => void) {
+  constructor(client: MatrixClient, store: Store, userId: string, onComplete: (c: SendComplete) => void,
+    opts: SenderOptions = {}) {
     this.client = client;
     this.store = store;
     this.userId = userId;
     this.onComplete = onComplete;
+    this.retryBaseMs = opts.retryBaseMs ?? RETRY_BASE_MS;
   }
 
   /** Stores the local echo and starts delivery. `done` settles with the final event (or the failure). */
@@ -40,7 +50,7 @@ export class Sender {
       timestamp: Date.now(),
       content,
       transaction_id: txnId,
-      send_error: 'not sent',
+      send_error: NOT_SENT,
       local_content: localContent(type, content),
       relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
       relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
@@ -61,16 +71,16 @@ export class Sender {
     let lastError = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
-        const { event_id } = await this.client.sendEvent(roomId, type, txnId, content, this.abort.signal);
+        const { event_id } = await this.client.send.sendEvent(roomId, type, txnId, content, this.abort.signal);
         // The remote echo may have arrived through sync first and already set the same event ID.
         this.store.events.setSendResult(rowid, event_id, null);
         return this.complete(rowid, null);
       } catch (e) {
-        if (this.abort.signal.aborted) return this.complete(rowid, 'not sent: Lattice was closing');
-        lastError = e instanceof Error ? e.message : String(e);
+        if (this.abort.signal.aborted) return this.complete(rowid, `${NOT_SENT}: Lattice was closing`);
+        lastError = errorMessage(e);
         const transient = e instanceof ConnectionError || (e instanceof MatrixError && !e.isPermanent);
         if (!transient || attempt === MAX_ATTEMPTS) break;
-        const wait = e instanceof MatrixError && e.retryAfterMs !== undefined ? e.retryAfterMs : 500 * 2 ** attempt;
+        const wait = e instanceof MatrixError && e.retryAfterMs !== undefined ? e.retryAfterMs : this.retryBaseMs * 2 ** attempt;
         try { await sleep(Math.min(wait, 30_000), this.abort.signal); } catch { break; }
       }
     }

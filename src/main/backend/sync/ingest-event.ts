@@ -62,7 +62,7 @@ export function toEventInput(roomId: string, raw: ClientEvent): EventInput {
   if (raw.unsigned && typeof raw.unsigned === 'object') {
     input.unsigned = raw.unsigned;
     if (typeof raw.unsigned.transaction_id === 'string') input.transaction_id = raw.unsigned.transaction_id;
-    const because = raw.unsigned.redacted_because as JSONObject | undefined;
+    const because = raw.unsigned.redacted_because;
     if (because && typeof because.event_id === 'string') input.redacted_by = because.event_id;
   }
   const rel = raw.content['m.relates_to'] as JSONObject | undefined;

@@ -203,5 +203,5 @@ function list<T>(v: T[] | undefined): T[] {
 }
 
 function entries<T>(v: Record<string, T> | undefined): [string, T][] {
-  return isObj(v) ? Object.entries(v) as [string, T][] : [];
+  return isObj(v) ? Object.entries(v) : [];
 }

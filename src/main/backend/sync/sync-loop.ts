@@ -2,11 +2,11 @@
  * The /sync loop. Each response is stored in one SQLite transaction together with its next_batch, so a crash can
  * never skip or half-apply a sync; the diff is announced only after the commit.
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
-import type { SyncResponse } from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { processSync } from './process-sync.ts';
 
@@ -76,7 +76,7 @@ export class SyncLoop {
         const resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
         const { diff, typing } = store.transaction(() => {
-          const r = processSync(store, resp as SyncResponse, userId, since);
+          const r = processSync(store, resp, userId, since);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
@@ -126,7 +126,7 @@ export class SyncLoop {
 function describeSyncError(e: unknown): string {
   if (e instanceof ConnectionError) return e.message;
   if (e instanceof MatrixError) return `The homeserver answered sync with an error: ${e.message} (${e.errcode}, HTTP ${e.status}).`;
-  return `Sync failed: ${e instanceof Error ? e.message : String(e)}`;
+  return `Sync failed: ${errorMessage(e)}`;
 }
 
 function hasContent(d: SyncComplete): boolean {

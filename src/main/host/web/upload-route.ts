@@ -5,6 +5,7 @@
  * (`UploadFn`), which answers with the message content to send, as gomuks' does. Without one the route says so.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { sendText } from './http-policy.ts';
 
 export interface UploadParams {
@@ -82,7 +83,7 @@ export async function handleUpload(upload: UploadFn | undefined, req: IncomingMe
   }
   let content: unknown;
   try { content = await upload(params, Buffer.concat(chunks)); } catch (e) {
-    sendJson(res, 502, { errcode: 'M_UNKNOWN', error: e instanceof Error ? e.message : String(e) });
+    sendJson(res, 502, { errcode: 'M_UNKNOWN', error: errorMessage(e) });
     return;
   }
   sendJson(res, 200, content);

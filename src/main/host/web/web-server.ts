@@ -5,6 +5,7 @@
  *
  * upload-route.ts, and the sessions in web-auth.ts / web-sessions.ts.
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import { realpathSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,7 +20,7 @@ import { handleUpload, type UploadFn } from './upload-route.ts';
 import type { WebAuth } from './web-auth.ts';
 import { WEBSOCKET_PATH, WebSocketRelay } from './websocket-relay.ts';
 
-export { CLOSE_IDLE, CLOSE_REPLACED, CLOSE_SIGNED_OUT, CLOSE_TOO_SLOW, WEBSOCKET_PATH } from './websocket-relay.ts';
+export { CLOSE_IDLE, CLOSE_REPLACED, CLOSE_SIGNED_OUT, CLOSE_TOO_SLOW } from './websocket-relay.ts';
 
 export interface WebServerOptions {
   backend: BackendHost;
@@ -122,7 +123,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((e: unknown) => {
       // The path only: query strings carry login keys and image tokens.
-      logger.error(`${req.method} ${(req.url ?? '').split('?', 1)[0]} failed: ${e instanceof Error ? e.message : String(e)}`);
+      logger.error(`${req.method} ${(req.url ?? '').split('?', 1)[0]} failed: ${errorMessage(e)}`);
       if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
       else res.destroy();
     });

@@ -6,9 +6,10 @@
  * closes sockets that go quiet or cannot keep up, and closes the sockets of sessions that sign out.
  */
 import { randomInt } from 'node:crypto';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { type WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Envelope } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../../backend/log/logger.ts';
 import type { BackendHost } from '../../backend/rpc/connection.ts';
@@ -108,7 +109,7 @@ export class WebSocketRelay {
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', (e) => this.log.warn(`socket error before upgrade: ${e.message}`));
     this.upgradeAsync(req, socket, head).catch((e: unknown) => {
-      this.log.error(`websocket upgrade failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.log.error(`websocket upgrade failed: ${errorMessage(e)}`);
       if (!socket.destroyed) refuseUpgrade(socket, 500, 'Internal Server Error');
     });
   }
@@ -215,7 +216,7 @@ export class WebSocketRelay {
       if (env.command === 'run_id' && typeof env.data === 'object' && env.data !== null) s.runData = env.data as Record<string, unknown>;
       let text: string;
       try { text = JSON.stringify(RelaySession.renumber(env, id, this.runId)); } catch (e) {
-        this.log.error(`dropping unserializable ${env.command}: ${e instanceof Error ? e.message : String(e)}`);
+        this.log.error(`dropping unserializable ${env.command}: ${errorMessage(e)}`);
         return;
       }
       s.record(id, text);
@@ -226,7 +227,7 @@ export class WebSocketRelay {
     }
     let text: string;
     try { text = JSON.stringify(env); } catch (e) {
-      this.log.error(`dropping unserializable ${env.command}: ${e instanceof Error ? e.message : String(e)}`, { request_id: env.request_id });
+      this.log.error(`dropping unserializable ${env.command}: ${errorMessage(e)}`, { request_id: env.request_id });
       // A request still deserves an answer, or the frontend would wait for it forever.
       if (!isRequestId(env.request_id)) return;
       text = JSON.stringify({ command: 'error', request_id: env.request_id, data: 'internal error: the response could not be serialized' });
@@ -288,7 +289,7 @@ export class WebSocketRelay {
       if (isBinary) { sendError(0, 'binary frames are not supported: send JSON text'); return; }
       let parsed: unknown;
       try { parsed = JSON.parse(rawDataToString(data)); } catch (e) {
-        sendError(0, `malformed JSON: ${e instanceof Error ? e.message : String(e)}`);
+        sendError(0, `malformed JSON: ${errorMessage(e)}`);
         return;
       }
       const id = field(parsed, 'request_id');
@@ -301,7 +302,7 @@ export class WebSocketRelay {
       }
       if (field(parsed, 'command') === 'logout' && isRequestId(id)) session?.logoutRequests.add(id);
       try { session?.connection?.receive(parsed); } catch (e) {
-        log.error(`backend rejected a message: ${e instanceof Error ? e.message : String(e)}`, { request_id: isRequestId(id) ? id : undefined });
+        log.error(`backend rejected a message: ${errorMessage(e)}`, { request_id: isRequestId(id) ? id : undefined });
         if (isRequestId(id)) sendError(id, 'internal error: the backend could not take the request');
       }
     });
@@ -342,7 +343,7 @@ export class WebSocketRelay {
     try {
       s.connection = backend.connect((env) => this.fromBackend(s, env));
     } catch (e) {
-      log.error(`backend connect failed: ${e instanceof Error ? e.message : String(e)}`);
+      log.error(`backend connect failed: ${errorMessage(e)}`);
       link.close(1011, 'backend unavailable', true);
       return;
     }

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { useClientState, useSession } from '../../api/hooks.ts';
-import { messageOf } from '../../api/session.ts';
 import {
   describeDiscoveryError, describeLoginError, normalizeHomeserverUrl, serverNameOf, type LoginErrorText,
 } from './login-logic.ts';
@@ -86,7 +86,7 @@ export function LoginScreen() {
       // The backend's client_state now switches the app to the main layout.
       setPassword('');
     } catch (err) {
-      setError(describeLoginError(messageOf(err), displayUrl(hs)));
+      setError(describeLoginError(errorMessage(err), displayUrl(hs)));
     } finally {
       setBusy(false);
     }

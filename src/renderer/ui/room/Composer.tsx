@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession } from '../../api/hooks.ts';
-import { messageOf } from '../../api/session.ts';
 
 /** Unsent text per room, so switching rooms does not lose a half-written message. */
 const drafts = new Map<string, string>();
@@ -34,7 +34,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     setText('');
     setError(null);
     session.sendMessage(roomId, body).catch((err: unknown) => {
-      setError(`Could not send: ${messageOf(err)}`);
+      setError(`Could not send: ${errorMessage(err)}`);
       // Give the text back unless the user already started a new message.
       setText((current) => (current === '' ? body : current));
     });

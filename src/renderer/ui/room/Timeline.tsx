@@ -4,7 +4,7 @@ import { displayNameOf, hasUnread, selectMemberAvatars } from '../../api/selecto
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
 import type { EventView } from './event-view.ts';
-import { buildRows, type TimelineRow } from './timeline-model.ts';
+import { buildRows } from './timeline-model.ts';
 import type { TimelineItem } from '../../api/selectors.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */

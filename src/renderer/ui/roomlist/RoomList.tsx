@@ -9,7 +9,7 @@ import './roomlist.css';
 
 interface RoomListProps {
   selectedRoomId: string | null;
-  onSelect(roomId: string): void;
+  onSelect: (roomId: string) => void;
 }
 
 export function RoomList({ selectedRoomId, onSelect }: RoomListProps) {
@@ -83,7 +83,7 @@ interface ItemProps {
   room: RoomData;
   selected: boolean;
   ownUserId: string | undefined;
-  onSelect(roomId: string): void;
+  onSelect: (roomId: string) => void;
 }
 
 const RoomListItem = memo(function RoomListItem({ room, selected, ownUserId, onSelect }: ItemProps) {

@@ -1,0 +1,53 @@
+/**
+ * What the command handlers get from the backend (the context) and what each area of them provides. Handlers
+ * live in one module per area of the contract; `Backend` keeps the lifecycle (the database, the session, the
+ * secret store, the connections) and lends it to them through this interface.
+ */
+import type { CommandArea } from '../../../shared/rpc/commands/define.ts';
+import type { ClientState, EventName, EventPayloads, Room } from '../../../shared/rpc/index.ts';
+import type { MatrixClient, FetchLike } from '../matrix/client.ts';
+import type { MediaFetcher } from '../media/media-fetcher.ts';
+import type { Handlers } from '../rpc/dispatcher.ts';
+import type { Sender } from '../send/sender.ts';
+import type { Store } from '../store/store.ts';
+import type { SyncLoop } from '../sync/sync-loop.ts';
+
+/** A signed-in account and what runs for it. */
+export interface Session {
+  client: MatrixClient;
+  userId: string;
+  deviceId: string;
+  homeserverUrl: string;
+  sync: SyncLoop;
+  sender: Sender;
+  media: MediaFetcher;
+}
+
+export interface CommandContext {
+  /** The fetch used for every homeserver request (tests pass a fake one). */
+  readonly fetch: FetchLike | undefined;
+  /** The open database. It is replaced when an account's data is reset: read it at each use, never keep it. */
+  readonly store: Store;
+  readonly session: Session | undefined;
+  /** The session, or the error a command gets without one. */
+  requireSession(): Session;
+  /** The stored room, or the error a command gets for a room this account has not joined. */
+  requireRoom(roomId: string): Room;
+  clientState(): ClientState;
+  /** Pushes an event to every connected frontend. */
+  broadcast<E extends EventName>(command: E, data: EventPayloads[E]): void;
+
+  /** Why no access token can be kept, or undefined when a secret store is open. */
+  secretStoreProblem(): string | undefined;
+  /** Puts the access token into the secret store; throws if it could not be kept. */
+  saveAccessToken(token: string): Promise<void>;
+  /** Deletes the database and opens an empty one. */
+  resetDatabase(): void;
+  /** Starts syncing a freshly signed-in account whose row is stored; frontends then wait for its first sync. */
+  startSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void;
+  /** Stops the session, deletes the token and (unless `keepData`) the account's local data. */
+  endSession(reason: string | undefined, keepData?: boolean): Promise<void>;
+}
+
+/** The handlers of one area of the contract: exactly its commands (`cancel` is the dispatcher's own). */
+export type AreaHandlers<A extends CommandArea> = Pick<Handlers, Exclude<keyof A, 'cancel'> & keyof Handlers>;

@@ -1,0 +1,127 @@
+/**
+ * HTTP to a homeserver: JSON requests and binary downloads with the token, timeouts, and the 429 retry. The one
+ * place that turns HTTP failures into MatrixError/ConnectionError, so everything above deals in Matrix terms.
+ */
+import { ConnectionError, MatrixError } from './errors.ts';
+import { sleep } from './sleep.ts';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Milliseconds before the request is abandoned; sync passes its long-poll timeout plus a margin. */
+  timeoutMs?: number;
+  /** Retry M_LIMIT_EXCEEDED after the server's retry_after_ms, this many times. */
+  rateLimitRetries?: number;
+  auth?: boolean;
+}
+
+export type FetchLike = typeof fetch;
+
+/** The transport every API area shares: one base URL, one token, one fetch. */
+export class MatrixHttp {
+  readonly baseUrl: string;
+  accessToken: string | undefined;
+  private readonly fetchImpl: FetchLike;
+
+  constructor(baseUrl: string, accessToken?: string, fetchImpl: FetchLike = fetch) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.accessToken = accessToken;
+    this.fetchImpl = fetchImpl;
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    let retries = opts.rateLimitRetries ?? 3;
+    for (;;) {
+      try {
+        return await this.requestOnce<T>(method, path, opts);
+      } catch (e) {
+        if (e instanceof MatrixError && e.status === 429 && retries > 0 && !opts.signal?.aborted) {
+          retries--;
+          await sleep(Math.min(e.retryAfterMs ?? 1000, 30_000), opts.signal);
+          continue;
+        }
+        throw e;
+      }
+    }
+  }
+
+  private async requestOnce<T>(method: string, path: string, opts: RequestOptions): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+    if (opts.auth !== false && this.accessToken) headers.Authorization = `Bearer ${this.accessToken}`;
+    const signals = [AbortSignal.timeout(opts.timeoutMs ?? 60_000)];
+    if (opts.signal) signals.push(opts.signal);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        method, headers, signal: AbortSignal.any(signals),
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      });
+    } catch (e) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? e;
+      throw new ConnectionError(url.href, e);
+    }
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : {};
+    } catch {
+      if (!res.ok) throw new MatrixError(res.status, 'M_UNKNOWN', `HTTP ${res.status} ${res.statusText} from ${url.pathname}`);
+      throw new MatrixError(res.status, 'M_BAD_JSON', `The server answered ${url.pathname} with something that is not JSON`);
+    }
+    if (!res.ok) {
+      const body = (json ?? {}) as { errcode?: string; error?: string; retry_after_ms?: number };
+      let retry = typeof body.retry_after_ms === 'number' ? body.retry_after_ms : undefined;
+      const header = res.headers.get('retry-after');
+      if (retry === undefined && header && /^\d+$/.test(header)) retry = Number(header) * 1000;
+      throw new MatrixError(res.status, body.errcode ?? 'M_UNKNOWN',
+        body.error ?? `HTTP ${res.status} ${res.statusText}`, retry, json);
+    }
+    return json as T;
+  }
+
+  /** A binary download (media): the same error handling as JSON calls, the body as bytes, up to maxBytes. */
+  async download(path: string, opts: { query?: RequestOptions['query']; auth?: boolean; signal?: AbortSignal; maxBytes: number }):
+    Promise<{ contentType: string; body: Uint8Array }> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = {};
+    if (opts.auth !== false && this.accessToken) headers.Authorization = `Bearer ${this.accessToken}`;
+    const signals = [AbortSignal.timeout(60_000)];
+    if (opts.signal) signals.push(opts.signal);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { headers, signal: AbortSignal.any(signals) });
+    } catch (e) {
+      throw new ConnectionError(url.href, e);
+    }
+    if (!res.ok) {
+      const body = (await res.json().catch(() => ({}))) as { errcode?: string; error?: string };
+      throw new MatrixError(res.status, body.errcode ?? 'M_UNKNOWN', body.error ?? `HTTP ${res.status} ${res.statusText}`);
+    }
+    const declared = Number(res.headers.get('content-length'));
+    if (declared > opts.maxBytes) throw new MatrixError(413, 'M_TOO_LARGE', `media is ${declared} bytes, more than ${opts.maxBytes}`);
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = res.body?.getReader();
+    for (;;) {
+      const r = await reader?.read();
+      if (!r || r.done) break;
+      size += r.value.byteLength;
+      if (size > opts.maxBytes) {
+        await reader?.cancel();
+        throw new MatrixError(413, 'M_TOO_LARGE', `media is more than ${opts.maxBytes} bytes`);
+      }
+      chunks.push(r.value);
+    }
+    return { contentType: res.headers.get('content-type') ?? 'application/octet-stream', body: Buffer.concat(chunks) };
+  }
+}
+
+/** A path segment: IDs and event types may contain `/`, `#`, `?` or `:`. */
+export function enc(s: string): string {
+  return encodeURIComponent(s);
+}

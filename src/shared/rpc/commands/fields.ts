@@ -1,0 +1,15 @@
+/** Field schemas that several areas of the contract share: Matrix IDs, URLs, free-form JSON. */
+import { z } from 'zod';
+import type { JSONObject } from '../types.ts';
+
+const matrixId = (sigil: string, what: string) =>
+  z.string().regex(new RegExp(`^\\${sigil}[^:]+:.+$`), `must be a ${what} like ${sigil}name:example.org`);
+
+// Room version 12 IDs may lack a server part. One regex rather than a union, so a bad ID is named in words
+// instead of zod's "Invalid input" for a failed union.
+export const roomIdField = z.string().regex(/^!(?:[^:]+:.+|[^:\s]+)$/, 'must be a room ID like !abc:example.org');
+export const userIdField = matrixId('@', 'user ID');
+export const jsonObject = z.record(z.string(), z.unknown()) as unknown as z.ZodType<JSONObject>;
+export const httpURL = z.string().url().refine((u) => /^https?:\/\//i.test(u), 'must be an http(s) URL');
+/** A command without parameters: `{}` or nothing. */
+export const empty = z.object({}).optional();

@@ -1,0 +1,2 @@
+// The backend has no DOM.
+export const title = document.title;

@@ -1,0 +1,2 @@
+// The renderer has no Node types.
+export const home = process.env.HOME;

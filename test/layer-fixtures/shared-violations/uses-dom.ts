@@ -1,0 +1,2 @@
+// src/shared runs on both sides: no DOM.
+export const title = document.title;
