@@ -3,11 +3,11 @@
  * worker, a real Synapse, and a second user acting through the homeserver API.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
 import { loadOrCreateWebAuth } from '../../src/main/host/web/web-auth.ts';
 import { startWebServer } from '../../src/main/host/web/web-server.ts';
@@ -145,6 +145,32 @@ describe('web UI against Synapse', () => {
     await bob.sendText(roomId, 'back online');
     await page.getByTestId('message').filter({ hasText: 'back online' }).waitFor({ timeout: 40_000 });
     await banner.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('resumes the websocket after the connection drops: missed messages arrive without a full reload', async () => {
+    const logFile = path.join(root, 'logs', 'lattice.log');
+    const count = () => (readFileSync(logFile, 'utf8').match(/websocket resumed/g) ?? []).length;
+    const resumedBefore = count();
+    // Another browser, whose websocket the test can cut.
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const routes: WebSocketRoute[] = [];
+    await tab.routeWebSocket(/\/_gomuks\/websocket/, (ws) => { routes.push(ws); ws.connectToServer(); });
+    try {
+      await tab.goto(host.newLoginUrl());
+      const item = tab.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
+      await item.waitFor({ timeout: 30_000 });
+      await item.click();
+      await tab.getByTestId('message').filter({ hasText: 'back online' }).waitFor({ timeout: 15_000 });
+      // The network drops: both ends see the connection close abnormally, neither says goodbye.
+      await routes[0].close({ code: 4000, reason: 'test: connection lost' });
+      await bob.sendText(roomId, 'sent while the tab was disconnected');
+      await tab.getByTestId('message').filter({ hasText: 'sent while the tab was disconnected' }).waitFor({ timeout: 30_000 });
+      assert.ok(routes.length >= 2, 'the tab reconnected');
+      assert.equal(count(), resumedBefore + 1, 'the host replayed from its buffer instead of sending the whole state');
+    } finally {
+      await context.close();
+    }
   });
 
   it('logs no Content-Security-Policy error, on 127.0.0.1 and on [::1]', async () => {
