@@ -1,5 +1,6 @@
 /** Room-list rows, and the per-room bookkeeping that belongs with them (pagination token). */
 import type { JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
+import type Database from 'better-sqlite3';
 import type { DB } from './database.ts';
 
 interface RoomRow {
@@ -52,31 +53,54 @@ function rowToRoom(r: RoomRow): Room {
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
+type Column = Exclude<keyof RoomRow, 'room_id' | 'prev_batch'>;
+type ColumnValues = Record<Column, string | number | null>;
+
+/** A Room as the values of its columns (all but the key and prev_batch, which is not part of a Room). */
+function toColumns(room: Room): ColumnValues {
+  return {
+    creation_content: json(room.creation_content),
+    tombstone: json(room.tombstone),
+    name: room.name ?? null,
+    name_quality: room.name_quality,
+    avatar: room.avatar ?? null,
+    explicit_avatar: room.explicit_avatar ? 1 : 0,
+    dm_user_id: room.dm_user_id ?? null,
+    topic: room.topic ?? null,
+    canonical_alias: room.canonical_alias ?? null,
+    lazy_load_summary: json(room.lazy_load_summary),
+    encryption_event: json(room.encryption_event),
+    has_member_list: room.has_member_list ? 1 : 0,
+    preview_event_rowid: room.preview_event_rowid,
+    sorting_timestamp: room.sorting_timestamp,
+    unread_highlights: room.unread_highlights,
+    unread_notifications: room.unread_notifications,
+    unread_messages: room.unread_messages,
+    marked_unread: room.marked_unread ? 1 : 0,
+  };
+}
+
 export class RoomStore {
+  private readonly db: DB;
   private readonly stmts;
+  /** UPDATE statements for one set of changed columns, prepared the first time that set occurs. */
+  private readonly updates = new Map<string, Database.Statement<(string | number | null)[]>>();
 
   constructor(db: DB) {
+    this.db = db;
     this.stmts = {
-      get: db.prepare('SELECT * FROM room WHERE room_id = ?'),
-      all: db.prepare('SELECT * FROM room ORDER BY sorting_timestamp DESC'),
-      ids: db.prepare('SELECT room_id FROM room').pluck(),
-      ensure: db.prepare('INSERT OR IGNORE INTO room (room_id) VALUES (?)'),
-      save: db.prepare(`UPDATE room SET creation_content = @creation_content, tombstone = @tombstone, name = @name,
-          name_quality = @name_quality, avatar = @avatar, explicit_avatar = @explicit_avatar, dm_user_id = @dm_user_id,
-          topic = @topic, canonical_alias = @canonical_alias, lazy_load_summary = @lazy_load_summary,
-          encryption_event = @encryption_event, has_member_list = @has_member_list,
-          preview_event_rowid = @preview_event_rowid, sorting_timestamp = @sorting_timestamp,
-          unread_highlights = @unread_highlights, unread_notifications = @unread_notifications,
-          unread_messages = @unread_messages, marked_unread = @marked_unread
-        WHERE room_id = @room_id`),
-      prevBatch: db.prepare('SELECT prev_batch FROM room WHERE room_id = ?').pluck(),
-      setPrevBatch: db.prepare('UPDATE room SET prev_batch = ? WHERE room_id = ?'),
-      delete: db.prepare('DELETE FROM room WHERE room_id = ?'),
+      get: db.prepare<[string], RoomRow>('SELECT * FROM room WHERE room_id = ?'),
+      all: db.prepare<[], RoomRow>('SELECT * FROM room ORDER BY sorting_timestamp DESC'),
+      ids: db.prepare<[], string>('SELECT room_id FROM room').pluck(),
+      ensure: db.prepare<[string]>('INSERT OR IGNORE INTO room (room_id) VALUES (?)'),
+      prevBatch: db.prepare<[string], string | null>('SELECT prev_batch FROM room WHERE room_id = ?').pluck(),
+      setPrevBatch: db.prepare<[string | null, string]>('UPDATE room SET prev_batch = ? WHERE room_id = ?'),
+      delete: db.prepare<[string]>('DELETE FROM room WHERE room_id = ?'),
     };
   }
 
   get(roomId: string): Room | undefined {
-    const r = this.stmts.get.get(roomId) as RoomRow | undefined;
+    const r = this.stmts.get.get(roomId);
     return r && rowToRoom(r);
   }
 
@@ -86,39 +110,34 @@ export class RoomStore {
   }
 
   all(): Room[] {
-    return (this.stmts.all.all() as RoomRow[]).map(rowToRoom);
+    return this.stmts.all.all().map(rowToRoom);
   }
 
   ids(): string[] {
-    return this.stmts.ids.all() as string[];
+    return this.stmts.ids.all();
   }
 
-  save(room: Room): void {
-    this.stmts.save.run({
-      room_id: room.room_id,
-      creation_content: json(room.creation_content),
-      tombstone: json(room.tombstone),
-      name: room.name ?? null,
-      name_quality: room.name_quality,
-      avatar: room.avatar ?? null,
-      explicit_avatar: room.explicit_avatar ? 1 : 0,
-      dm_user_id: room.dm_user_id ?? null,
-      topic: room.topic ?? null,
-      canonical_alias: room.canonical_alias ?? null,
-      lazy_load_summary: json(room.lazy_load_summary),
-      encryption_event: json(room.encryption_event),
-      has_member_list: room.has_member_list ? 1 : 0,
-      preview_event_rowid: room.preview_event_rowid,
-      sorting_timestamp: room.sorting_timestamp,
-      unread_highlights: room.unread_highlights,
-      unread_notifications: room.unread_notifications,
-      unread_messages: room.unread_messages,
-      marked_unread: room.marked_unread ? 1 : 0,
-    });
+  /**
+   * Writes a room's row. With `prev` (what the row holds now) only the columns that differ are written, and
+   * nothing at all when none does; returns whether anything was written.
+   */
+  save(room: Room, prev?: Room): boolean {
+    const cols = toColumns(room);
+    const before = prev && toColumns(prev);
+    const changed = (Object.keys(cols) as Column[]).filter((c) => !before || before[c] !== cols[c]);
+    if (changed.length === 0) return false;
+    const key = changed.join(',');
+    let stmt = this.updates.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<(string | number | null)[]>(`UPDATE room SET ${changed.map((c) => `${c} = ?`).join(', ')} WHERE room_id = ?`);
+      this.updates.set(key, stmt);
+    }
+    stmt.run(...changed.map((c) => cols[c]), room.room_id);
+    return true;
   }
 
   prevBatch(roomId: string): string | null | undefined {
-    return this.stmts.prevBatch.get(roomId) as string | null | undefined;
+    return this.stmts.prevBatch.get(roomId);
   }
 
   setPrevBatch(roomId: string, token: string | null): void {

@@ -20,6 +20,8 @@ export const SYNC_FILTER = {
 
 const LONG_POLL_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
+/** No sync stored for this long counts as idle: then the WAL is checkpointed (see openDatabase). */
+const CHECKPOINT_IDLE_MS = 1000;
 
 export interface SyncLoopDeps {
   client: MatrixClient;
@@ -45,6 +47,7 @@ export class SyncLoop {
   private running: Promise<void> | null = null;
   private lastStatus: SyncStatus['type'] | null = null;
   private lastSync = 0;
+  private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: SyncLoopDeps) {
     this.deps = deps;
@@ -56,7 +59,23 @@ export class SyncLoop {
 
   async stop(): Promise<void> {
     this.abort.abort(new Error('sync stopped'));
+    clearTimeout(this.checkpointTimer);
     await this.running;
+    clearTimeout(this.checkpointTimer);
+  }
+
+  /** Checkpoints once no sync has been stored for a while (each stored sync restarts the wait). */
+  private checkpointWhenIdle(): void {
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      if (this.abort.signal.aborted) return;
+      try {
+        this.deps.store.checkpoint();
+      } catch {
+        // Harmless: the data is committed in the WAL either way, and the next idle moment tries again.
+      }
+    }, CHECKPOINT_IDLE_MS);
+    this.checkpointTimer.unref();
   }
 
   private async run(): Promise<void> {
@@ -81,6 +100,7 @@ export class SyncLoop {
           return r;
         });
         errorCount = 0;
+        this.checkpointWhenIdle();
         this.lastSync = Date.now();
         this.status({ type: 'ok', last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
