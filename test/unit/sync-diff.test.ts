@@ -63,23 +63,33 @@ describe('sync diff built from ingested events', () => {
     store.close();
   });
 
-  it('writes a room row only when a column changed, and only the changed columns', () => {
+  it('writes a room row only when a column changed, only the changed columns, and reads it once', () => {
     const store = Store.open(':memory:');
     store.rooms.ensure('!r:hs');
-    const prev = emptyRoom('!r:hs');
-    assert.equal(store.rooms.save({ ...prev }, prev), false, 'nothing changed, nothing written');
+    const prev = store.rooms.get('!r:hs')!;
+    assert.deepEqual(prev, emptyRoom('!r:hs'));
+    assert.equal(store.rooms.save({ ...prev }), false, 'nothing changed, nothing written');
     const named = { ...prev, name: 'Named', name_quality: 3 as const, lazy_load_summary: { heroes: ['@x:hs'] } };
-    assert.equal(store.rooms.save(named, prev), true);
+    assert.equal(store.rooms.save(named), true);
     assert.deepEqual(store.rooms.get('!r:hs'), named);
-    // A column written behind the store's back stays as it is when another column changes.
+    const row = () => store.db.prepare('SELECT name, topic, sorting_timestamp FROM room WHERE room_id = ?').get('!r:hs');
+    // A column the store did not change is not written: a value put there behind its back survives.
     store.db.prepare('UPDATE room SET topic = ? WHERE room_id = ?').run('kept', '!r:hs');
-    const later = { ...named, sorting_timestamp: 5 };
-    store.rooms.save(later, named);
-    assert.equal(store.rooms.get('!r:hs')?.topic, 'kept');
-    assert.equal(store.rooms.get('!r:hs')?.sorting_timestamp, 5);
-    // Without a previous row every column is written.
-    store.rooms.save(later);
-    assert.equal(store.rooms.get('!r:hs')?.topic, undefined);
+    store.rooms.save({ ...named, sorting_timestamp: 5 });
+    assert.deepEqual(row(), { name: 'Named', topic: 'kept', sorting_timestamp: 5 });
+    // Changing the returned copy changes nothing stored or cached.
+    const copy = store.rooms.get('!r:hs')!;
+    copy.name = 'Changed';
+    assert.equal(store.rooms.get('!r:hs')?.name, 'Named');
+    // A rolled-back transaction leaves no trace in what the store returns.
+    assert.throws(() => store.transaction(() => {
+      store.rooms.save({ ...named, sorting_timestamp: 5, name: 'Rolled back' });
+      throw new Error('boom');
+    }), /boom/);
+    assert.equal(store.rooms.get('!r:hs')?.name, 'Named');
+    assert.deepEqual(row(), { name: 'Named', topic: 'kept', sorting_timestamp: 5 });
+    store.rooms.delete('!r:hs');
+    assert.equal(store.rooms.get('!r:hs'), undefined);
     store.close();
   });
 

@@ -55,6 +55,7 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 type Column = Exclude<keyof RoomRow, 'room_id' | 'prev_batch'>;
 type ColumnValues = Record<Column, string | number | null>;
+interface CachedRoom { room: Room; cols: ColumnValues }
 
 /** A Room as the values of its columns (all but the key and prev_batch, which is not part of a Room). */
 function toColumns(room: Room): ColumnValues {
@@ -83,6 +84,12 @@ function toColumns(room: Room): ColumnValues {
 export class RoomStore {
   private readonly db: DB;
   private readonly stmts;
+  /**
+   * Every room row as last read or written. All writes to the table go through this class, and a rolled-back
+   * transaction clears it (Store.transaction), so it always matches the database; a sync then neither reads
+   * the row of each room it touches nor rewrites its unchanged columns.
+   */
+  private readonly cache = new Map<string, CachedRoom>();
   /** UPDATE statements for one set of changed columns, prepared the first time that set occurs. */
   private readonly updates = new Map<string, Database.Statement<(string | number | null)[]>>();
 
@@ -99,18 +106,25 @@ export class RoomStore {
     };
   }
 
+  /** A copy: callers change the rooms they get freely. */
   get(roomId: string): Room | undefined {
-    const r = this.stmts.get.get(roomId);
-    return r && rowToRoom(r);
+    let cached = this.cache.get(roomId);
+    if (!cached) {
+      const r = this.stmts.get.get(roomId);
+      if (!r) return undefined;
+      cached = this.remember(rowToRoom(r));
+    }
+    return { ...cached.room };
   }
 
   /** Creates the row if missing; returns whether it was new. */
   ensure(roomId: string): boolean {
+    if (this.cache.has(roomId)) return false;
     return this.stmts.ensure.run(roomId).changes > 0;
   }
 
   all(): Room[] {
-    return this.stmts.all.all().map(rowToRoom);
+    return this.stmts.all.all().map((r) => ({ ...this.remember(rowToRoom(r)).room }));
   }
 
   ids(): string[] {
@@ -118,12 +132,12 @@ export class RoomStore {
   }
 
   /**
-   * Writes a room's row. With `prev` (what the row holds now) only the columns that differ are written, and
-   * nothing at all when none does; returns whether anything was written.
+   * Writes a room's row: only the columns that differ from what the row holds, and nothing at all when none does
+   * (most syncs move just a room's preview and counts). Returns whether anything was written.
    */
-  save(room: Room, prev?: Room): boolean {
+  save(room: Room): boolean {
     const cols = toColumns(room);
-    const before = prev && toColumns(prev);
+    const before = this.cache.get(room.room_id)?.cols;
     const changed = (Object.keys(cols) as Column[]).filter((c) => !before || before[c] !== cols[c]);
     if (changed.length === 0) return false;
     const key = changed.join(',');
@@ -132,8 +146,20 @@ export class RoomStore {
       stmt = this.db.prepare<(string | number | null)[]>(`UPDATE room SET ${changed.map((c) => `${c} = ?`).join(', ')} WHERE room_id = ?`);
       this.updates.set(key, stmt);
     }
-    stmt.run(...changed.map((c) => cols[c]), room.room_id);
+    // Remembered only if the row exists (an UPDATE of a missing row writes nothing, and a later get must see that).
+    if (stmt.run(...changed.map((c) => cols[c]), room.room_id).changes > 0) this.cache.set(room.room_id, { room: { ...room }, cols });
     return true;
+  }
+
+  /** Forgets what was read: after a rolled-back transaction the rows may differ from what was cached. */
+  forgetCached(): void {
+    this.cache.clear();
+  }
+
+  private remember(room: Room): CachedRoom {
+    const cached = { room, cols: toColumns(room) };
+    this.cache.set(room.room_id, cached);
+    return cached;
   }
 
   prevBatch(roomId: string): string | null | undefined {
@@ -145,6 +171,7 @@ export class RoomStore {
   }
 
   delete(roomId: string): void {
+    this.cache.delete(roomId);
     this.stmts.delete.run(roomId);
   }
 }

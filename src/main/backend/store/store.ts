@@ -28,7 +28,12 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (e) {
+      this.rooms.forgetCached();
+      throw e;
+    }
   }
 
   /**

@@ -44,7 +44,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
       const prev = store.rooms.get(roomId);
       if (!prev || prev.dm_user_id === dms.get(roomId)) continue;
       const meta = computeRoomMeta(store, prev, ownUserId, dms.get(roomId), { state: true });
-      store.rooms.save(meta, prev);
+      store.rooms.save(meta);
       rooms[roomId] = { meta };
     }
   }
@@ -160,7 +160,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     rescan: !!sr.reset || redacted,
   });
   // Only the columns that changed are written (most syncs move just the preview and the counts).
-  if (store.rooms.save(room, prev) || isNew) sr.meta = room;
+  if (store.rooms.save(room) || isNew) sr.meta = room;
   if (room.preview_event_rowid && !events.has(room.preview_event_rowid)) events.set(room.preview_event_rowid, null);
 
   const evs = diffEvents(store, events);
