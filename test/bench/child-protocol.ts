@@ -1,0 +1,42 @@
+/**
+ * How the benchmark talks to a client child process, over its stdin and stdout, one line each:
+ * the child prints READY when it has loaded, the parent samples the child's CPU time from /proc and answers GO,
+ * the child logs in and syncs, then prints DONE with the times it measured, and waits to be killed (the parent
+ * samples CPU time and peak RSS from /proc after a settling pause first).
+ */
+import { createInterface } from 'node:readline';
+
+export interface ChildContext {
+  homeserverUrl: string;
+  /** `since` of the request that returns the last recorded response: seeing it processed means done. */
+  lastSince: string;
+  /** Records a point in time, reported with DONE (e.g. 'initial' when the initial sync is processed). */
+  mark(name: string): void;
+}
+
+export interface ChildReport {
+  /** Login sent → last response processed. */
+  totalMs: number;
+  marks: Record<string, number>;
+}
+
+/** `setup` loads the client; the function it returns logs in and resolves once the last response is processed. */
+export async function childMain(setup: (ctx: ChildContext) => Promise<() => Promise<void>>): Promise<void> {
+  const marks: Record<string, number> = {};
+  let t0 = 0;
+  const ctx: ChildContext = {
+    homeserverUrl: process.env.BENCH_HS_URL ?? '',
+    lastSince: process.env.BENCH_LAST_SINCE ?? '',
+    mark: (name) => { marks[name] ??= performance.now() - t0; },
+  };
+  const run = await setup(ctx);
+  const lines = createInterface({ input: process.stdin });
+  await new Promise<void>((resolve) => {
+    lines.once('line', () => resolve());
+    process.stdout.write('READY\n');
+  });
+  t0 = performance.now();
+  await run();
+  const report: ChildReport = { totalMs: performance.now() - t0, marks };
+  process.stdout.write(`DONE ${JSON.stringify(report)}\n`);
+}
