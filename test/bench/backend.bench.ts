@@ -8,10 +8,13 @@
  * Prints figures only; nothing here asserts a time.
  *
  * BENCH_ROUNDS (default 3), BENCH_EVENTS (timeline events, default 50,000), BENCH_CLIENTS (comma-separated subset
- * of lattice,js-memory,js-indexeddb), BENCH_LATTICE_ROOT (measure another checkout's Lattice).
+ * of lattice,js-memory,js-indexeddb,baseline), BENCH_BASELINE_ROOT (another checkout of Lattice, e.g. an older
+ * commit's `git archive`, measured in the same rounds as a fourth client "baseline"), BENCH_IN_PROCESS=0 (skip the
+ * in-process figures).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { bundleClients } from './bundle-clients.ts';
@@ -27,10 +30,13 @@ const SETTLE_MS = 1500;
 const CHILD_TIMEOUT_MS = 240_000;
 const here = import.meta.dirname;
 
-const bundles = await bundleClients(path.resolve(here, '../..'), process.env.BENCH_LATTICE_ROOT);
+const repoRoot = path.resolve(here, '../..');
+const bundles = await bundleClients(repoRoot);
+const baselineRoot = process.env.BENCH_BASELINE_ROOT;
 interface Client { id: string; name: string; script: string; env: Record<string, string> }
 const ALL_CLIENTS: Client[] = [
   { id: 'lattice', name: 'Lattice', script: bundles.lattice, env: {} },
+  ...(baselineRoot ? [{ id: 'baseline', name: 'Lattice baseline', script: (await bundleClients(repoRoot, baselineRoot, 'baseline')).lattice, env: {} }] : []),
   { id: 'js-memory', name: 'matrix-js-sdk (memory)', script: bundles.matrixJsSdk, env: { BENCH_STORE: 'memory' } },
   { id: 'js-indexeddb', name: 'matrix-js-sdk (IndexedDB)', script: bundles.matrixJsSdk, env: { BENCH_STORE: 'indexeddb' } },
 ];
@@ -55,9 +61,18 @@ function peakRssOf(pid: number): number {
   return Number(/VmHWM:\s*(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 }
 
-function runClient(client: Client, hsUrl: string, lastSince: string): Promise<Run> {
+async function runClient(client: Client, hsUrl: string, lastSince: string): Promise<Run> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-bench-client-'));
+  try {
+    return await runClientIn(dataDir, client, hsUrl, lastSince);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function runClientIn(dataDir: string, client: Client, hsUrl: string, lastSince: string): Promise<Run> {
   const child = spawn(process.execPath, [client.script], {
-    env: { ...process.env, ...client.env, BENCH_HS_URL: hsUrl, BENCH_LAST_SINCE: lastSince },
+    env: { ...process.env, ...client.env, BENCH_HS_URL: hsUrl, BENCH_LAST_SINCE: lastSince, BENCH_DATA_DIR: dataDir },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -66,9 +81,10 @@ function runClient(client: Client, hsUrl: string, lastSince: string): Promise<Ru
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${client.name} did not finish in ${CHILD_TIMEOUT_MS / 1000} s\n${stderr}`)); }, CHILD_TIMEOUT_MS);
     let cpuStart = 0;
     let finished = false;
+    let run: Run;
     child.on('exit', (code) => {
       clearTimeout(timer);
-      if (!finished) reject(new Error(`${client.name} exited (code ${code}) before finishing\n${stderr}`));
+      if (finished) resolve(run); else reject(new Error(`${client.name} exited (code ${code}) before finishing\n${stderr}`));
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (line === 'READY') {
@@ -77,13 +93,13 @@ function runClient(client: Client, hsUrl: string, lastSince: string): Promise<Ru
       } else if (line.startsWith('DONE ')) {
         const report = JSON.parse(line.slice(5)) as ChildReport;
         setTimeout(() => {
-          const run: Run = {
+          run = {
             totalMs: report.totalMs, initialMs: report.marks.initial ?? NaN,
             cpuMs: cpuMsOf(child.pid!) - cpuStart, peakRssBytes: peakRssOf(child.pid!),
           };
           finished = true;
+          // Resolved on exit, once the child no longer writes to its data directory.
           child.kill('SIGKILL');
-          resolve(run);
         }, SETTLE_MS);
       }
     });
@@ -140,6 +156,7 @@ for (const [label, get, show] of rows) {
   console.log([label.padEnd(36), ...cells.map((s) => s.padStart(28))].join(''));
 }
 
+if (process.env.BENCH_IN_PROCESS === '0') process.exit(0);
 const ip = await runInProcess();
 console.log(`\nin-process: ingest of ${fmt(ip.events)} events in ${fmt(ip.ingestMs)} ms = ${fmt(ip.events / (ip.ingestMs / 1000))} events/s (peak RSS ${mib(ip.peakRssBytes)}, VmHWM, with the recorded responses in memory)`);
 console.log(`first sync_complete from an existing database: ${fmt(ip.firstSyncMs, 1)} ms (open + room list of ${shape.rooms} rooms, ${fmt(ip.firstSyncBytes / 1024)} KiB of JSON)`);

@@ -1,7 +1,7 @@
 /**
  * Bundles the benchmark's client children with esbuild the way scripts/build.mjs bundles the app (ESM for Node,
  * node_modules external), so every client runs as plain JavaScript: Node's type stripping, which only the .ts
- * files would pay for, stays out of the measured time and memory. BENCH_LATTICE_ROOT swaps in another checkout's
+ * files would pay for, stays out of the measured time and memory. `latticeRoot` swaps in another checkout's
  * backend, to measure an older Lattice with the same benchmark.
  */
 import { mkdirSync } from 'node:fs';
@@ -10,9 +10,9 @@ import { build } from 'esbuild';
 
 export interface ClientBundles { dir: string; lattice: string; matrixJsSdk: string }
 
-export async function bundleClients(repoRoot: string, latticeRoot = repoRoot): Promise<ClientBundles> {
+export async function bundleClients(repoRoot: string, latticeRoot = repoRoot, name = 'current'): Promise<ClientBundles> {
   // Inside node_modules, so the bundles' external imports resolve to this checkout's packages.
-  const dir = path.join(repoRoot, 'node_modules', '.cache', 'lattice-bench');
+  const dir = path.join(repoRoot, 'node_modules', '.cache', 'lattice-bench', name);
   mkdirSync(dir, { recursive: true });
   await build({
     entryPoints: {

@@ -2,7 +2,8 @@
  * How the benchmark talks to a client child process, over its stdin and stdout, one line each:
  * the child prints READY when it has loaded, the parent samples the child's CPU time from /proc and answers GO,
  * the child logs in and syncs, then prints DONE with the times it measured, and waits to be killed (the parent
- * samples CPU time and peak RSS from /proc after a settling pause first).
+ * samples CPU time and peak RSS from /proc after a settling pause first). A second line asks it to stop and exit
+ * on its own instead (so that, for example, `--cpu-prof` profiles get written).
  */
 import { createInterface } from 'node:readline';
 
@@ -20,8 +21,11 @@ export interface ChildReport {
   marks: Record<string, number>;
 }
 
-/** `setup` loads the client; the function it returns logs in and resolves once the last response is processed. */
-export async function childMain(setup: (ctx: ChildContext) => Promise<() => Promise<void>>): Promise<void> {
+/**
+ * `setup` loads the client; the function it returns logs in and resolves once the last response is processed, with
+ * a function that stops the client.
+ */
+export async function childMain(setup: (ctx: ChildContext) => Promise<() => Promise<() => Promise<void>>>): Promise<void> {
   const marks: Record<string, number> = {};
   let t0 = 0;
   const ctx: ChildContext = {
@@ -30,13 +34,14 @@ export async function childMain(setup: (ctx: ChildContext) => Promise<() => Prom
     mark: (name) => { marks[name] ??= performance.now() - t0; },
   };
   const run = await setup(ctx);
-  const lines = createInterface({ input: process.stdin });
-  await new Promise<void>((resolve) => {
-    lines.once('line', () => resolve());
-    process.stdout.write('READY\n');
-  });
+  const lines = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+  process.stdout.write('READY\n');
+  await lines.next();
   t0 = performance.now();
-  await run();
+  const stop = await run();
   const report: ChildReport = { totalMs: performance.now() - t0, marks };
   process.stdout.write(`DONE ${JSON.stringify(report)}\n`);
+  await lines.next();
+  await stop();
+  process.exit(0);
 }

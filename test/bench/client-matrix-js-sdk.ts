@@ -36,5 +36,6 @@ await childMain(async ({ homeserverUrl, lastSince, mark }) => {
       // Element's settings: lazy-loaded members; the same timeline limit as Lattice's filter.
       void client.startClient({ initialSyncLimit: 50, lazyLoadMembers: true });
     });
+    return async () => { client.stopClient(); };
   };
 });

@@ -57,11 +57,16 @@ type Column = Exclude<keyof RoomRow, 'room_id' | 'prev_batch'>;
 type ColumnValues = Record<Column, string | number | null>;
 interface CachedRoom { room: Room; cols: ColumnValues }
 
-/** A Room as the values of its columns (all but the key and prev_batch, which is not part of a Room). */
-function toColumns(room: Room): ColumnValues {
+/**
+ * A Room as the values of its columns (all but the key and prev_batch, which is not part of a Room). Objects
+ * that are the very ones of `same` (the cached row; rooms are updated as shallow copies) are not serialized again.
+ */
+function toColumns(room: Room, same?: CachedRoom): ColumnValues {
+  const obj = <K extends 'creation_content' | 'tombstone' | 'lazy_load_summary' | 'encryption_event'>(k: K) =>
+    (same && same.room[k] === room[k] ? same.cols[k] : json(room[k]));
   return {
-    creation_content: json(room.creation_content),
-    tombstone: json(room.tombstone),
+    creation_content: obj('creation_content'),
+    tombstone: obj('tombstone'),
     name: room.name ?? null,
     name_quality: room.name_quality,
     avatar: room.avatar ?? null,
@@ -69,8 +74,8 @@ function toColumns(room: Room): ColumnValues {
     dm_user_id: room.dm_user_id ?? null,
     topic: room.topic ?? null,
     canonical_alias: room.canonical_alias ?? null,
-    lazy_load_summary: json(room.lazy_load_summary),
-    encryption_event: json(room.encryption_event),
+    lazy_load_summary: obj('lazy_load_summary'),
+    encryption_event: obj('encryption_event'),
     has_member_list: room.has_member_list ? 1 : 0,
     preview_event_rowid: room.preview_event_rowid,
     sorting_timestamp: room.sorting_timestamp,
@@ -106,7 +111,10 @@ export class RoomStore {
     };
   }
 
-  /** A copy: callers change the rooms they get freely. */
+  /**
+   * A shallow copy: callers may set its fields freely, but replace its objects (summary, creation content, ...)
+   * rather than change them in place, since those are shared with the cache.
+   */
   get(roomId: string): Room | undefined {
     let cached = this.cache.get(roomId);
     if (!cached) {
@@ -136,8 +144,9 @@ export class RoomStore {
    * (most syncs move just a room's preview and counts). Returns whether anything was written.
    */
   save(room: Room): boolean {
-    const cols = toColumns(room);
-    const before = this.cache.get(room.room_id)?.cols;
+    const cached = this.cache.get(room.room_id);
+    const cols = toColumns(room, cached);
+    const before = cached?.cols;
     const changed = (Object.keys(cols) as Column[]).filter((c) => !before || before[c] !== cols[c]);
     if (changed.length === 0) return false;
     const key = changed.join(',');

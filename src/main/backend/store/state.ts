@@ -1,5 +1,6 @@
 /** Current room state: (room, type, state_key) → the event that set it. */
 import type { Event } from '../../../shared/rpc/index.ts';
+import type Database from 'better-sqlite3';
 import type { DB } from './database.ts';
 import { EVENT_COLUMNS, rowToEvent, type EventRow } from './events.ts';
 
@@ -7,9 +8,13 @@ const FROM_STATE = `${EVENT_COLUMNS} FROM current_state cs JOIN event e ON e.row
   LEFT JOIN timeline t ON t.event_rowid = e.rowid`;
 
 export class StateStore {
+  private readonly db: DB;
   private readonly stmts;
+  /** getTypes' statements, by the number of types asked for. */
+  private readonly byTypes = new Map<number, Database.Statement<string[], EventRow>>();
 
   constructor(db: DB) {
+    this.db = db;
     this.stmts = {
       set: db.prepare<StateParams>(`INSERT INTO current_state (room_id, event_type, state_key, event_rowid, membership)
         VALUES (?, ?, ?, ?, ?)
@@ -39,6 +44,17 @@ export class StateStore {
   get(roomId: string, type: string, stateKey = ''): Event | undefined {
     const r = this.stmts.get.get(roomId, type, stateKey);
     return r && rowToEvent(r);
+  }
+
+  /** The state events with an empty state key of these types, by type: one indexed query for all of them. */
+  getTypes(roomId: string, types: readonly string[]): Map<string, Event> {
+    let stmt = this.byTypes.get(types.length);
+    if (!stmt) {
+      stmt = this.db.prepare<string[], EventRow>(`${FROM_STATE}
+        WHERE cs.room_id = ? AND cs.event_type IN (${types.map(() => '?').join(', ')}) AND cs.state_key = ''`);
+      this.byTypes.set(types.length, stmt);
+    }
+    return new Map(stmt.all(roomId, ...types).map((r) => [r.type, rowToEvent(r)]));
   }
 
   all(roomId: string, includeMembers = true): Event[] {
