@@ -55,13 +55,14 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 type Column = Exclude<keyof RoomRow, 'room_id' | 'prev_batch'>;
 type ColumnValues = Record<Column, string | number | null>;
-interface CachedRoom { room: Room; cols: ColumnValues }
+/** A cached row: the Room, and its column values once a save has needed them. */
+interface CachedRoom { room: Room; cols?: ColumnValues }
 
 /**
  * A Room as the values of its columns (all but the key and prev_batch, which is not part of a Room). Objects
  * that are the very ones of `same` (the cached row; rooms are updated as shallow copies) are not serialized again.
  */
-function toColumns(room: Room, same?: CachedRoom): ColumnValues {
+function toColumns(room: Room, same?: { room: Room; cols: ColumnValues }): ColumnValues {
   const obj = <K extends 'creation_content' | 'tombstone' | 'lazy_load_summary' | 'encryption_event'>(k: K) =>
     (same && same.room[k] === room[k] ? same.cols[k] : json(room[k]));
   return {
@@ -145,8 +146,9 @@ export class RoomStore {
    */
   save(room: Room): boolean {
     const cached = this.cache.get(room.room_id);
-    const cols = toColumns(room, cached);
+    if (cached) cached.cols ??= toColumns(cached.room);
     const before = cached?.cols;
+    const cols = toColumns(room, cached && before && { room: cached.room, cols: before });
     const changed = (Object.keys(cols) as Column[]).filter((c) => !before || before[c] !== cols[c]);
     if (changed.length === 0) return false;
     const key = changed.join(',');
@@ -166,7 +168,7 @@ export class RoomStore {
   }
 
   private remember(room: Room): CachedRoom {
-    const cached = { room, cols: toColumns(room) };
+    const cached = { room };
     this.cache.set(room.room_id, cached);
     return cached;
   }
