@@ -13,7 +13,9 @@ const PIECES = [
   '<h1>', '</h1>', '<h3>', '</h3>', '<ul>', '</ul>', '<ol>', '</ol>', '<li>', '</li>', '<br>', '<br/>', '<br />', '</br>',
   '<hr>', '<hr/>', '<b/>', '<B>', '</B>', '<strong >', '<table>', '</table>', '<tr>', '<td>', '<font color="red">', '</font>',
   '<a href="https://example.org/path?q=1#x">', '<a href="http://e.org">', '<a href="mailto:a@b.c">', '<a href="javascript:alert(1)">',
-  '<a href="//evil.org">', '<a href="https://e.org/&amp;x">', '<a href=" https://e.org">', '<a href="HTTPS://E.ORG">',
+  '<a href="//evil.org">', '<a href="https://e.org/a(b)c?d=e;f,g+h%20*!$~:@[x]{y}|^">', '<a href="https:javascript:alert(1)">',
+  '<a href="http://e.org/\u00e9\u2603">', '<a href="https://e.org/a\tb">', '<a href="mailto:">', '<a href="https://e.org/&amp;x">',
+  '<a href=" https://e.org">', '<a href="HTTPS://E.ORG">',
   '<a>', '</a>', '<a name="x">', '<img src="mxc://a/b" alt="pic">', '<script>', '</script>', '<mx-reply>', '</mx-reply>',
   '<span data-mx-spoiler="">', '<code class="language-js">', '<ol start="3">', '<!-- c -->', '<', '>', '<p', 'b>',
 ];
