@@ -13,9 +13,16 @@ export class Store {
   readonly state: StateStore;
   readonly rooms: RoomStore;
   readonly account: AccountStore;
+  private readonly forget;
 
   constructor(db: DB) {
     this.db = db;
+    this.forget = {
+      // A scan of the event table (it has no index by room, see migration 2): leaving a room is rare.
+      events: db.prepare<[string]>('DELETE FROM event WHERE room_id = ?'),
+      accountData: db.prepare<[string]>('DELETE FROM account_data WHERE room_id = ?'),
+      receipts: db.prepare<[string]>('DELETE FROM receipt WHERE room_id = ?'),
+    };
     this.events = new EventStore(db);
     this.timeline = new TimelineStore(db);
     this.state = new StateStore(db);
@@ -49,10 +56,9 @@ export class Store {
     this.transaction(() => {
       this.state.clear(roomId);
       this.timeline.clear(roomId);
-      // A scan of the event table (it has no index by room, see migration 2): leaving a room is rare.
-      this.db.prepare('DELETE FROM event WHERE room_id = ?').run(roomId);
-      this.db.prepare('DELETE FROM account_data WHERE room_id = ?').run(roomId);
-      this.db.prepare('DELETE FROM receipt WHERE room_id = ?').run(roomId);
+      this.forget.events.run(roomId);
+      this.forget.accountData.run(roomId);
+      this.forget.receipts.run(roomId);
       this.rooms.delete(roomId);
     });
   }
