@@ -82,6 +82,7 @@ export class SyncLoop {
     const { client, store, userId } = this.deps;
     const signal = this.abort.signal;
     let errorCount = 0;
+    let next: PendingSync | undefined;
     while (!signal.aborted) {
       try {
         const account = store.account.get();
@@ -92,10 +93,22 @@ export class SyncLoop {
           store.account.setFilterID(userId, filterId);
         }
         const since = account.next_batch ?? undefined;
-        const resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+        const pending = next;
+        next = undefined;
+        let resp: SyncResponse;
+        if (pending && pending.since === since && pending.filter === filterId) {
+          resp = await pending.response;
+        } else {
+          pending?.abort.abort(new Error('sync request no longer needed'));
+          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+        }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
+        // Ask for the next response before storing this one, so that the homeserver prepares it and it travels
+        // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
+        // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
+        next = requestSync(client, resp.next_batch, filterId, signal);
         const { diff, typing } = store.transaction(() => {
-          const r = processSync(store, resp as SyncResponse, userId, since);
+          const r = processSync(store, resp, userId, since);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
@@ -141,6 +154,21 @@ export class SyncLoop {
     if (this.lastSync && s.last_sync === undefined) s.last_sync = this.lastSync;
     this.deps.onStatus(s);
   }
+}
+
+/** A /sync requested ahead of time (see run). */
+interface PendingSync {
+  since: string;
+  filter: string;
+  response: Promise<SyncResponse>;
+  abort: AbortController;
+}
+
+function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal): PendingSync {
+  const abort = new AbortController();
+  const response = client.sync({ since, filter, timeout: LONG_POLL_MS }, AbortSignal.any([signal, abort.signal]));
+  void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
+  return { since, filter, response, abort };
 }
 
 function describeSyncError(e: unknown): string {

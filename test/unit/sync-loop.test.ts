@@ -1,6 +1,7 @@
 /**
  * The sync loop checkpoints the WAL once syncing goes idle, not inside each commit: with responses arriving back to
- * back it checkpoints once, after the last. The homeserver is a stub fetch (the loop's HTTP is tested against
+ * back it checkpoints once, after the last. It asks for the next response while storing the previous one, yet
+ * stores them strictly in order. The homeserver is a stub fetch (the loop's HTTP is tested against
  * Synapse in the integration tests), and the idle wait runs on mocked timers, so nothing depends on real time.
  */
 import assert from 'node:assert/strict';
@@ -12,9 +13,10 @@ import { SyncLoop } from '../../src/main/backend/sync/sync-loop.ts';
 
 const ME = '@me:hs.test';
 
-function stubHomeserver(responses: SyncResponse[]): typeof fetch {
+function stubHomeserver(responses: SyncResponse[], onSync: (since: string | null) => void = () => {}): typeof fetch {
   return async (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (url.pathname.endsWith('/sync')) onSync(url.searchParams.get('since'));
     const reply = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
     if (url.pathname.endsWith('/filter')) return reply({ filter_id: 'f1' });
     const since = url.searchParams.get('since');
@@ -26,7 +28,7 @@ function stubHomeserver(responses: SyncResponse[]): typeof fetch {
   };
 }
 
-describe('sync loop WAL checkpoint', () => {
+describe('sync loop', () => {
   it('checkpoints once after a burst of syncs, when no further sync arrives', async () => {
     const store = Store.open(':memory:');
     store.account.put(ME, 'DEV', 'https://hs.test');
@@ -59,5 +61,29 @@ describe('sync loop WAL checkpoint', () => {
       await loop.stop();
       store.close();
     }
+  });
+
+  it('requests the next response before storing the previous one, and stores each in order', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    const storedWhenRequested: Record<string, string | null | undefined> = {};
+    const msg = (n: number) => ({ event_id: `$m${n}`, type: 'm.room.message', sender: ME, origin_server_ts: n, content: { body: `m${n}` } });
+    const responses: SyncResponse[] = [1, 2, 3].map((n) => ({ next_batch: `s${n}`, rooms: { join: { '!r:hs.test': { timeline: { events: [msg(n)] } } } } }));
+    const diffs: (string | undefined)[] = [];
+    const loop = new SyncLoop({
+      client: new MatrixClient('https://hs.test', 'token', stubHomeserver(responses, (since) => {
+        storedWhenRequested[since ?? ''] = store.account.get()?.next_batch;
+      })),
+      store, userId: ME,
+      onSyncComplete(d) { diffs.push(d.since); }, onTyping() {}, onStatus() {}, onInitialSync() {}, onSessionEnded() {},
+    });
+    loop.start();
+    for (let turns = 0; diffs.length < 3 && turns < 100_000; turns++) await new Promise((resolve) => setImmediate(resolve));
+    await loop.stop();
+    assert.deepEqual(diffs, [undefined, 's1', 's2'], 'every response stored once, in order');
+    assert.equal(store.account.get()?.next_batch, 's3');
+    // The request for what follows s1 went out before s1 was stored (nothing was stored yet), and so on.
+    assert.deepEqual(storedWhenRequested, { '': null, s1: null, s2: 's1', s3: 's2' });
+    store.close();
   });
 });
