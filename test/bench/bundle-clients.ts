@@ -8,7 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-export interface ClientBundles { dir: string; lattice: string; matrixJsSdk: string }
+interface ClientBundles { dir: string; lattice: string; matrixJsSdk: string }
 
 export async function bundleClients(repoRoot: string, latticeRoot = repoRoot, name = 'current'): Promise<ClientBundles> {
   // Inside node_modules, so the bundles' external imports resolve to this checkout's packages.

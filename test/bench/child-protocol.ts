@@ -7,7 +7,7 @@
  */
 import { createInterface } from 'node:readline';
 
-export interface ChildContext {
+interface ChildContext {
   homeserverUrl: string;
   /** `since` of the request that returns the last recorded response: seeing it processed means done. */
   lastSince: string;

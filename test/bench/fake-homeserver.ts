@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { SyncResponse } from '../../src/main/backend/matrix/types.ts';
 
-export interface FakeHomeserver {
+interface FakeHomeserver {
   url: string;
   /** The `since` token of the request that gets the last recorded response. */
   lastSince: string;
