@@ -3,7 +3,7 @@
  * frontends through the RPC contract. Plain Node; no Electron imports.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
@@ -15,6 +15,7 @@ import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { MediaFetcher } from './media/media-fetcher.ts';
 import type { DataPaths } from './paths.ts';
+import { ensurePrivateDir } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
@@ -66,9 +67,10 @@ export class Backend implements BackendHost {
   }
 
   static async create(opts: BackendOptions): Promise<Backend> {
-    mkdirSync(opts.paths.data, { recursive: true, mode: 0o700 });
+    const tightened = privateFolders(opts.paths);
     const store = Store.open(path.join(opts.paths.data, DB_FILE));
     const b = new Backend(opts, store);
+    for (const t of tightened) b.logger.warn(t);
     b.openSecrets();
     await b.resume();
     return b;
@@ -278,6 +280,21 @@ export class Backend implements BackendHost {
     }
     this.store.close();
   }
+}
+
+/**
+ * The data and cache folders made private (created 0700, or tightened to 0700 if they existed wider, as after an
+ * install with umask 022); the config folder is tightened too when it exists. Says what it tightened, for the log.
+ */
+function privateFolders(paths: DataPaths): string[] {
+  const said: string[] = [];
+  const folders = [['data', paths.data], ['cache', paths.cache]];
+  if (existsSync(paths.config)) folders.push(['config', paths.config]);
+  for (const [kind, dir] of folders) {
+    const was = ensurePrivateDir(dir);
+    if (was !== null) said.push(`the ${kind} folder ${dir} was readable by others (mode ${was.toString(8)}); it is now 0700`);
+  }
+  return said;
 }
 
 function safeSend(send: EnvelopeSink, env: Envelope, logger: Logger): void {
