@@ -7,7 +7,7 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
+  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom, SyncStatus,
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
@@ -54,6 +54,8 @@ export class Backend implements BackendHost {
   private secrets: SecretStore | undefined;
   private secretsError: string | undefined;
   private session: Session | undefined;
+  /** The sync loop's latest status, for frontends that connect later (gomuks sends it right after client_state). */
+  private syncStatus: SyncStatus | undefined;
   private initialized = false;
   private readonly conns = new Set<Conn>();
   /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
@@ -110,11 +112,12 @@ export class Backend implements BackendHost {
 
   private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
+    this.syncStatus = undefined;
     const sync = new SyncLoop({
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
-      onStatus: (s) => this.broadcast('sync_status', s),
+      onStatus: (s) => { this.syncStatus = s; this.broadcast('sync_status', s); },
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
@@ -149,6 +152,7 @@ export class Backend implements BackendHost {
     this.conns.add(conn);
     this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId });
     this.emit(conn, 'client_state', this.clientState());
+    if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
     this.emit(conn, 'sync_complete', this.fullState());
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
     else conn.awaitingInit = true;

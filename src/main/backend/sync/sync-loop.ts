@@ -7,6 +7,7 @@ import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import { waitForServer } from '../matrix/reachability.ts';
 import type { Store } from '../store/store.ts';
 import { processSync } from './process-sync.ts';
 
@@ -107,7 +108,8 @@ export class SyncLoop {
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
         }
         try {
-          await sleep(wait, signal);
+          // A rate limit is waited out in full; an outage ends as soon as the server answers anything (probe, send).
+          await (e instanceof MatrixError && e.status === 429 ? sleep(wait, signal) : waitForServer(client, wait, signal));
         } catch {
           return;
         }
