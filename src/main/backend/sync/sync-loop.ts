@@ -108,8 +108,10 @@ export class SyncLoop {
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
         }
         try {
-          // A rate limit is waited out in full; an outage ends as soon as the server answers anything (probe, send).
-          await (e instanceof MatrixError && e.status === 429 ? sleep(wait, signal) : waitForServer(client, wait, signal));
+          // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
+          // a rate limit or another error from the server itself is waited out in full.
+          const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
+          await (outage ? waitForServer(client, wait, signal) : sleep(wait, signal));
         } catch {
           return;
         }
