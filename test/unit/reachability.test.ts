@@ -1,6 +1,7 @@
 /** The outage wait: ends at the first answer from the server (any request, or its own probe), else after the backoff. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MatrixHttp } from '../../src/main/backend/matrix/http.ts';
 import { waitForServer, type Reachability } from '../../src/main/backend/matrix/reachability.ts';
 
 function fakeServer(up: () => boolean) {
@@ -46,5 +47,34 @@ describe('waiting for the homeserver', () => {
     const probes = f.probes();
     await new Promise((r) => setTimeout(r, 40));
     assert.equal(f.probes(), probes, 'no probes after the wait ended');
+  });
+});
+
+describe('what counts as the homeserver answering', () => {
+  it('any HTTP answer below 500, from any request; not a gateway error or no answer at all', async () => {
+    let status = 200;
+    let fail = false;
+    const fetchStub = (() => (fail ? Promise.reject(new TypeError('fetch failed'))
+      : Promise.resolve(new Response(JSON.stringify({ errcode: 'M_X', error: 'x' }), { status })))) as unknown as typeof fetch;
+    const http = new MatrixHttp('https://hs.example', 'token', fetchStub);
+    let answers = 0;
+    const off = http.onReachable(() => { answers++; });
+    const attempt = async () => { await http.request('GET', '/x', { rateLimitRetries: 0 }).catch(() => undefined); };
+    await attempt();
+    status = 404;
+    await attempt();
+    assert.equal(answers, 2);
+    status = 502;
+    await attempt();
+    fail = true;
+    await attempt();
+    assert.equal(answers, 2, 'a 502 or a refused connection is no sign of the server');
+    fail = false;
+    status = 200;
+    await http.probe(new AbortController().signal);
+    assert.equal(answers, 3);
+    off();
+    await attempt();
+    assert.equal(answers, 3, 'unsubscribed');
   });
 });
