@@ -3,11 +3,11 @@
  * frontends through the RPC contract. Plain Node; no Electron imports.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
+  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom, SyncStatus,
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
@@ -15,6 +15,7 @@ import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { MediaFetcher } from './media/media-fetcher.ts';
 import type { DataPaths } from './paths.ts';
+import { ensurePrivateDir } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
@@ -53,6 +54,8 @@ export class Backend implements BackendHost {
   private secrets: SecretStore | undefined;
   private secretsError: string | undefined;
   private session: Session | undefined;
+  /** The sync loop's latest status, for frontends that connect later (gomuks sends it right after client_state). */
+  private syncStatus: SyncStatus | undefined;
   private initialized = false;
   private readonly conns = new Set<Conn>();
   /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
@@ -66,9 +69,10 @@ export class Backend implements BackendHost {
   }
 
   static async create(opts: BackendOptions): Promise<Backend> {
-    mkdirSync(opts.paths.data, { recursive: true, mode: 0o700 });
+    const tightened = privateFolders(opts.paths);
     const store = Store.open(path.join(opts.paths.data, DB_FILE));
     const b = new Backend(opts, store);
+    for (const t of tightened) b.logger.warn(t);
     b.openSecrets();
     await b.resume();
     return b;
@@ -108,11 +112,12 @@ export class Backend implements BackendHost {
 
   private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
+    this.syncStatus = undefined;
     const sync = new SyncLoop({
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
-      onStatus: (s) => this.broadcast('sync_status', s),
+      onStatus: (s) => { this.syncStatus = s; this.broadcast('sync_status', s); },
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
@@ -147,6 +152,7 @@ export class Backend implements BackendHost {
     this.conns.add(conn);
     this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId });
     this.emit(conn, 'client_state', this.clientState());
+    if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
     this.emit(conn, 'sync_complete', this.fullState());
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
     else conn.awaitingInit = true;
@@ -278,6 +284,21 @@ export class Backend implements BackendHost {
     }
     this.store.close();
   }
+}
+
+/**
+ * The data and cache folders made private (created 0700, or tightened to 0700 if they existed wider, as after an
+ * install with umask 022); the config folder is tightened too when it exists. Says what it tightened, for the log.
+ */
+function privateFolders(paths: DataPaths): string[] {
+  const said: string[] = [];
+  const folders = [['data', paths.data], ['cache', paths.cache]];
+  if (existsSync(paths.config)) folders.push(['config', paths.config]);
+  for (const [kind, dir] of folders) {
+    const was = ensurePrivateDir(dir);
+    if (was !== null) said.push(`the ${kind} folder ${dir} was readable by others (mode ${was.toString(8)}); it is now 0700`);
+  }
+  return said;
 }
 
 function safeSend(send: EnvelopeSink, env: Envelope, logger: Logger): void {

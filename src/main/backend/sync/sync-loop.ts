@@ -8,6 +8,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
 import type { SyncResponse } from '../matrix/types.ts';
+import { waitForServer } from '../matrix/reachability.ts';
 import type { Store } from '../store/store.ts';
 import { processSync } from './process-sync.ts';
 
@@ -141,7 +142,10 @@ export class SyncLoop {
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
         }
         try {
-          await sleep(wait, signal);
+          // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
+          // a rate limit or another error from the server itself is waited out in full.
+          const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
+          await (outage ? waitForServer(client, wait, signal) : sleep(wait, signal));
         } catch {
           return;
         }
