@@ -112,13 +112,14 @@ export class Backend implements BackendHost {
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
+      onToDevice: (events) => { if (this.session?.listenToDevice) this.broadcast('sync_complete', { to_device: events }); },
       onStatus: (s) => this.broadcast('sync_status', s),
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media };
+    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, listenToDevice: false };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
   }
@@ -223,6 +224,10 @@ export class Backend implements BackendHost {
       saveAccessToken: async (token) => {
         if (!this.secrets) throw new Error(`Cannot keep the access token. ${this.secretsError ?? ''}`.trim());
         await this.secrets.set(TOKEN_KEY, token);
+      },
+      saveSecret: async (key, value) => {
+        if (!this.secrets) throw new Error(`Cannot keep the secret. ${this.secretsError ?? ''}`.trim());
+        await this.secrets.set(key, value);
       },
       resetDatabase: () => this.resetDatabase(),
       startSession: (homeserverUrl, userId, deviceId, token) => {

@@ -103,4 +103,15 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: push registrations of frontend devices (register_push), stored only; their encryption keys live in the
+  // secret store, never here.
+  `
+  CREATE TABLE push_registration (
+    device_id  TEXT PRIMARY KEY,
+    type       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    has_key    INTEGER NOT NULL DEFAULT 0,
+    expiration INTEGER
+  ) STRICT;
+  `,
 ];
