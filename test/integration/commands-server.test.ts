@@ -95,5 +95,11 @@ describe('server commands against Synapse', () => {
     await assert.rejects(s.client.request('register_push', { device_id: 'x', type: 'apns' as 'web', data: {} }), /type/);
     await assert.rejects(s.client.request('register_push', { device_id: '', type: 'web', data: {} }), /device_id/);
     await assert.rejects(s.client.request('listen_to_device', 'yes' as never), /invalid data for listen_to_device/);
+
+    // Logging out deletes the account's data, and the push key with it.
+    const mark = s.client.mark();
+    await s.client.request('logout', {});
+    await s.client.waitForEvent('client_state', (st) => !st.is_logged_in, 10_000, mark);
+    assert.equal(await secrets.get('push_key:web-1'), null);
   });
 });

@@ -19,6 +19,7 @@ import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connect
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { Sender } from './send/sender.ts';
+import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
 
@@ -248,7 +249,13 @@ export class Backend implements BackendHost {
     s.sender.stop();
     await s.sync.stop();
     await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.logger.warn(`could not delete the token: ${errorMessage(e)}`));
-    if (!keepData) this.resetDatabase();
+    if (!keepData) {
+      // Push registrations go with the database; their keys in the secret store go with them.
+      for (const device of new PushRegistrationStore(this.store.db).deviceIdsWithKeys()) {
+        await this.secrets?.delete(pushKeyName(device)).catch((e: unknown) => this.logger.warn(`could not delete a push key: ${errorMessage(e)}`));
+      }
+      this.resetDatabase();
+    }
     this.initialized = false;
     if (reason) this.logger.warn(reason);
     this.broadcast('client_state', this.clientState());

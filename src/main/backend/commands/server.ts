@@ -7,7 +7,7 @@ import type {
   JSONObject, RespCapabilities, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
 } from '../../../shared/rpc/index.ts';
 import { calculateRoomId } from '../matrix/room-id.ts';
-import { PushRegistrationStore } from '../store/push-registrations.ts';
+import { PushRegistrationStore, pushKeyName } from '../store/push-registrations.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { attempt } from './failing.ts';
 
@@ -54,7 +54,7 @@ export function serverHandlers(ctx: CommandContext): AreaHandlers<typeof serverC
     },
     register_push: async ({ encryption, ...reg }) => {
       // The key encrypts what a push gateway would send to the device: a secret, so it goes to the secret store.
-      if (encryption) await ctx.saveSecret(`push_key:${reg.device_id}`, encryption.key);
+      if (encryption) await ctx.saveSecret(pushKeyName(reg.device_id), encryption.key);
       new PushRegistrationStore(ctx.store.db).put({ ...reg, data: reg.data as JSONObject, ...(encryption ? { encryption } : {}) });
       return true;
     },

@@ -6,6 +6,11 @@
 import type { PushRegistration } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
 
+/** The secret store's name for a device's push encryption key. */
+export function pushKeyName(deviceId: string): string {
+  return `push_key:${deviceId}`;
+}
+
 export class PushRegistrationStore {
   private readonly db: DB;
   constructor(db: DB) {
@@ -17,5 +22,10 @@ export class PushRegistrationStore {
       ON CONFLICT (device_id) DO UPDATE SET type = excluded.type, data = excluded.data, has_key = excluded.has_key,
         expiration = excluded.expiration`)
       .run(reg.device_id, reg.type, JSON.stringify(reg.data), reg.encryption ? 1 : 0, reg.expiration ?? null);
+  }
+
+  /** Devices whose registration has a key in the secret store (to delete those keys with the account). */
+  deviceIdsWithKeys(): string[] {
+    return this.db.prepare('SELECT device_id FROM push_registration WHERE has_key = 1').pluck().all() as string[];
   }
 }
