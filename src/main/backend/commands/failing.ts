@@ -1,12 +1,15 @@
 /** Homeserver refusals turned into sentences: "Could not invite @bob:example.org: You are not in this room." */
 import { errorMessage } from '../../../shared/error-message.ts';
-import { MatrixError } from '../matrix/errors.ts';
+import { ConnectionError, MatrixError } from '../matrix/errors.ts';
 
 /** Runs `fn`; a failure becomes an Error that says what could not be done and the server's reason. */
 export async function attempt<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
+    // Only the homeserver's answers (and failing to reach it) are about `what`; our own errors, such as
+    // "Not logged in." or a cancelled request, are already complete.
+    if (!(e instanceof MatrixError || e instanceof ConnectionError)) throw e;
     throw failure(what, e);
   }
 }

@@ -8,17 +8,19 @@ export function roomActionHandlers(ctx: CommandContext): AreaHandlers<typeof roo
   const client = () => ctx.requireSession().client;
   return {
     set_state: async ({ room_id: roomId, type, state_key: stateKey, content, delay_ms: delayMs }) => {
+      const c = client();
       ctx.requireRoom(roomId);
-      const r = await attempt(`set the ${type} state`, () => client().roomActions.setState(roomId, type, stateKey, content, delayMs));
+      const r = await attempt(`set the ${type} state`, () => c.roomActions.setState(roomId, type, stateKey, content, delayMs));
       // A delayed event has no event ID yet; gomuks answers its delay ID in the same place.
       const id = r.delay_id ?? r.event_id;
       if (typeof id !== 'string') throw new Error(`The homeserver accepted the ${type} state but sent no event ID.`);
       return id;
     },
     redact_event: async ({ room_id: roomId, event_id: eventId, reason }) => {
+      const c = client();
       ctx.requireRoom(roomId);
       const txnId = `latr${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
-      const r = await attempt(`redact ${eventId}`, () => client().roomActions.redact(roomId, eventId, txnId, reason));
+      const r = await attempt(`redact ${eventId}`, () => c.roomActions.redact(roomId, eventId, txnId, reason));
       return { event_id: r.event_id };
     },
     report_event: async ({ room_id: roomId, event_id: eventId, reason }) => {
