@@ -179,4 +179,29 @@ describe('slash commands against Synapse', () => {
     assert.deepEqual(direct[bob.userId], [dm]);
     await assert.rejects(slash(`/pm ${alice.userId}`), /cannot start a direct chat with yourself/);
   });
+
+  it('/accept and /reject answer invites, typed in the invited room', async () => {
+    const yes = await bob.createRoom({ name: 'Come in', invite: [alice.userId] });
+    const no = await bob.createRoom({ name: 'Stay out', invite: [alice.userId] });
+    for (const r of [yes, no]) await s.client.waitForEvent('sync_complete', (d) => !!d.invited_rooms?.some((i) => i.room_id === r));
+    await slash('/accept', { room_id: yes });
+    assert.equal((await state(yes, 'm.room.member', alice.userId)).membership, 'join');
+    await slash('/reject not interested', { room_id: no });
+    const rejected = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(no)}/state/m.room.member/${enc(alice.userId)}`);
+    assert.deepEqual(rejected, { membership: 'leave', reason: 'not interested' });
+    await assert.rejects(slash('hello', { room_id: no }), /Unknown room/);
+  });
+
+  it('/roomname, /rawstate, /converttodm and /converttoroom', async () => {
+    await slash('/roomname Renamed');
+    assert.equal((await state(room, 'm.room.name')).name, 'Renamed');
+    await slash('/rawstate org.lattice.raw k');
+    assert.deepEqual(await state(room, 'org.lattice.raw', 'k'), {});
+    const direct = () => aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/account_data/m.direct`).catch(() => ({}));
+    assert.match(bodyOf(await slash(`/converttodm ${bob.userId}`)), /Marked the room as a direct chat/);
+    assert.ok((await direct())[bob.userId]?.includes(room));
+    await s.client.waitForEvent('sync_complete', (d) => !!(d.account_data?.['m.direct']?.[bob.userId] as string[] | undefined)?.includes(room));
+    assert.match(bodyOf(await slash('/converttoroom')), /no longer marked/);
+    assert.ok(!(await direct())[bob.userId]?.includes(room));
+  });
 });

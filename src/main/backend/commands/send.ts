@@ -11,8 +11,9 @@ import { isSlashInput, runSlashCommand } from './slash.ts';
 export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendCommands> {
   return {
     send_message: (p) => {
-      ctx.requireRoom(p.room_id);
+      // A command checks the rooms it touches itself: /accept and /reject are typed in rooms we are only invited to.
       if (isSlashInput(p.text)) return runSlashCommand(ctx, { ...p, text: p.text }, messageContent);
+      ctx.requireRoom(p.room_id);
       return ctx.requireSession().sender.send(p.room_id, 'm.room.message', messageContent(p)).echo;
     },
     send_event: async ({ room_id: roomId, type, content, synchronous }): Promise<Event> => {
