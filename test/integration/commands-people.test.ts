@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { startCommandSession, type CommandSession } from '../harness/command-session.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { SyncToDevice } from '../wire/gomuks-types.ts';
 
 const enc = encodeURIComponent;
 
@@ -111,7 +112,9 @@ describe('people and room-action commands against Synapse', () => {
     const { device_id: ourDevice } = await s.client.request('get_state', {});
     await bob.request('PUT', `/_matrix/client/v3/sendToDevice/org.lattice.pong/t${Date.now()}`, { messages: { [alice.userId]: { [ourDevice!]: { n: 2 } } } });
     const d = await s.client.waitForEvent('sync_complete', (x) => !!x.to_device?.some((e) => e.type === 'org.lattice.pong'));
-    assert.equal(d.to_device!.find((e) => e.type === 'org.lattice.pong')!.sender, bob.userId);
+    const pong = d.to_device!.find((e) => e.type === 'org.lattice.pong')!;
+    assert.deepEqual(pong, { sender: bob.userId, type: 'org.lattice.pong', content: { n: 2 }, encrypted: false });
+    assert.ok(SyncToDevice.safeParse(pong).success, 'gomuks\' SyncToDevice shape');
     assert.equal(await s.call('listen_to_device', false), true);
 
     await assert.rejects(s.client.request('send_to_device', { event_type: 'x.y', messages: {}, encrypted: true }), /Encrypted to-device messages are not supported yet/);

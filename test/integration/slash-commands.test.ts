@@ -204,4 +204,16 @@ describe('slash commands against Synapse', () => {
     assert.match(bodyOf(await slash('/converttoroom')), /no longer marked/);
     assert.ok(!(await direct())[bob.userId]?.includes(room));
   });
+
+  it('/roomavatar, /myroomavatar and /globalavatar take the attached image', async () => {
+    const image = { msgtype: 'm.image', body: 'cat.png', url: `mxc://${hs.serverName}/cat` };
+    const withImage = (text: string) => s.call('send_message', { room_id: room, text, base_content: image });
+    await withImage('/roomavatar');
+    assert.equal((await state(room, 'm.room.avatar')).url, image.url);
+    await withImage('/myroomavatar');
+    assert.equal((await state(room, 'm.room.member', alice.userId)).avatar_url, image.url);
+    await withImage('/globalavatar');
+    assert.equal((await bob.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`)).avatar_url, image.url);
+    await assert.rejects(slash('/roomavatar'), /Attach an image/);
+  });
 });

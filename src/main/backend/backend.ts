@@ -7,7 +7,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
+  ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
@@ -113,7 +113,7 @@ export class Backend implements BackendHost {
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
-      onToDevice: (events) => { if (this.session?.listenToDevice) this.broadcast('sync_complete', { to_device: events }); },
+      onToDevice: (events) => { if (this.session?.listenToDevice) this.forwardToDevice(events); },
       onStatus: (s) => this.broadcast('sync_status', s),
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
@@ -123,6 +123,16 @@ export class Backend implements BackendHost {
     this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, listenToDevice: false };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
+  }
+
+  /**
+   * To-device events for frontends that asked (listen_to_device), in gomuks' shape: sender, type, content and
+   * whether it arrived encrypted. Encrypted ones wait for the encryption work, which can decrypt them.
+   */
+  private forwardToDevice(events: JSONObject[]): void {
+    const plain = events.filter((e) => typeof e.type === 'string' && e.type !== 'm.room.encrypted' && typeof e.sender === 'string')
+      .map((e) => ({ sender: e.sender, type: e.type, content: e.content ?? {}, encrypted: false }));
+    if (plain.length) this.broadcast('sync_complete', { to_device: plain });
   }
 
   private markInitialized(): void {
