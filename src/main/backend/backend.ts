@@ -7,7 +7,8 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom, SyncStatus,
+  ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
+  SyncStatus,
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
@@ -20,6 +21,7 @@ import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connect
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { Sender } from './send/sender.ts';
+import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
 
@@ -117,15 +119,26 @@ export class Backend implements BackendHost {
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
+      onToDevice: (events) => { if (this.session?.listenToDevice) this.forwardToDevice(events); },
       onStatus: (s) => { this.syncStatus = s; this.broadcast('sync_status', s); },
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media };
+    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, listenToDevice: false };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
+  }
+
+  /**
+   * To-device events for frontends that asked (listen_to_device), in gomuks' shape: sender, type, content and
+   * whether it arrived encrypted. Encrypted ones wait for the encryption work, which can decrypt them.
+   */
+  private forwardToDevice(events: JSONObject[]): void {
+    const plain = events.filter((e) => typeof e.type === 'string' && e.type !== 'm.room.encrypted' && typeof e.sender === 'string')
+      .map((e) => ({ sender: e.sender, type: e.type, content: e.content ?? {}, encrypted: false }));
+    if (plain.length) this.broadcast('sync_complete', { to_device: plain });
   }
 
   private markInitialized(): void {
@@ -230,6 +243,10 @@ export class Backend implements BackendHost {
         if (!this.secrets) throw new Error(`Cannot keep the access token. ${this.secretsError ?? ''}`.trim());
         await this.secrets.set(TOKEN_KEY, token);
       },
+      saveSecret: async (key, value) => {
+        if (!this.secrets) throw new Error(`Cannot keep the secret. ${this.secretsError ?? ''}`.trim());
+        await this.secrets.set(key, value);
+      },
       resetDatabase: () => this.resetDatabase(),
       startSession: (homeserverUrl, userId, deviceId, token) => {
         this.initialized = false;
@@ -249,7 +266,13 @@ export class Backend implements BackendHost {
     s.sender.stop();
     await s.sync.stop();
     await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.logger.warn(`could not delete the token: ${errorMessage(e)}`));
-    if (!keepData) this.resetDatabase();
+    if (!keepData) {
+      // Push registrations go with the database; their keys in the secret store go with them.
+      for (const device of new PushRegistrationStore(this.store.db).deviceIdsWithKeys()) {
+        await this.secrets?.delete(pushKeyName(device)).catch((e: unknown) => this.logger.warn(`could not delete a push key: ${errorMessage(e)}`));
+      }
+      this.resetDatabase();
+    }
     this.initialized = false;
     if (reason) this.logger.warn(reason);
     this.broadcast('client_state', this.clientState());

@@ -109,4 +109,15 @@ export const migrations: readonly string[] = [
   `
   DROP INDEX event_room_idx;
   `,
+  // 3: push registrations of frontend devices (register_push), stored only; their encryption keys live in the
+  // secret store, never here.
+  `
+  CREATE TABLE push_registration (
+    device_id  TEXT PRIMARY KEY,
+    type       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    has_key    INTEGER NOT NULL DEFAULT 0,
+    expiration INTEGER
+  ) STRICT;
+  `,
 ];
