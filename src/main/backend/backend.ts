@@ -112,13 +112,15 @@ export class Backend implements BackendHost {
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
+      onPresence: (p) => this.broadcast('presence', p),
+      ownPresence: () => this.session?.presence ?? 'online',
       onStatus: (s) => this.broadcast('sync_status', s),
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media };
+    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, presence: 'online' };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
   }
@@ -148,6 +150,8 @@ export class Backend implements BackendHost {
     this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId });
     this.emit(conn, 'client_state', this.clientState());
     this.emit(conn, 'sync_complete', this.fullState());
+    const presence = this.store.presence.all();
+    if (presence.length) this.emit(conn, 'presence', { users: presence });
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
     else conn.awaitingInit = true;
     return {
@@ -267,6 +271,15 @@ export class Backend implements BackendHost {
 
   // --- Lifecycle -------------------------------------------------------------------------------------------
 
+  /** Tells the homeserver we are gone, so others do not see us online until the server times us out. */
+  private async goOffline(s: Session): Promise<void> {
+    try {
+      await s.client.presence.setPresence(s.userId, 'offline', undefined, { timeoutMs: OFFLINE_TIMEOUT_MS, rateLimitRetries: 0 });
+    } catch (e) {
+      this.logger.info(`could not set presence to offline on shutdown: ${errorMessage(e)}`);
+    }
+  }
+
   async close(): Promise<void> {
     for (const c of this.conns) c.dispatcher.close();
     this.conns.clear();
@@ -274,11 +287,14 @@ export class Backend implements BackendHost {
     this.session = undefined;
     if (s) {
       s.sender.stop();
-      await s.sync.stop();
+      await Promise.all([s.sync.stop(), this.goOffline(s)]);
     }
     this.store.close();
   }
 }
+
+/** How long shutting down waits for the homeserver to take our "offline" (quitting must not hang on it). */
+const OFFLINE_TIMEOUT_MS = 3000;
 
 function safeSend(send: EnvelopeSink, env: Envelope, logger: Logger): void {
   try {

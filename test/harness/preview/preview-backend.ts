@@ -211,6 +211,10 @@ export class PreviewBackend implements BackendHost {
         afterReply(() => { this.broadcast('sync_complete', { rooms: { [r.meta.room_id]: { meta: r.meta } } }); });
         return true;
       },
+
+      // The Required modules of the spec's desktop profile have no preview scenario (yet).
+      set_presence: () => true,
+      get_presence: () => null,
     };
   }
 

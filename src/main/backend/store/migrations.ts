@@ -109,4 +109,14 @@ export const migrations: readonly string[] = [
   `
   DROP INDEX event_room_idx;
   `,
+  // 3: presence per user, as last received in /sync (Required module of the spec's desktop profile).
+  `
+  CREATE TABLE presence (
+    user_id          TEXT PRIMARY KEY,
+    presence         TEXT NOT NULL,
+    status_msg       TEXT,
+    last_active_ts   INTEGER,
+    currently_active INTEGER
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

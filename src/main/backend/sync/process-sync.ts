@@ -3,16 +3,19 @@
  * this inside the transaction that also saves next_batch.
  */
 import type {
-  Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing,
+  Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing, UserPresence,
 } from '../../../shared/rpc/index.ts';
 import type * as M from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent, type IngestResult } from './ingest-event.ts';
+import { ingestPresence } from './presence.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 
 export interface SyncResult {
   diff: SyncComplete;
   typing: Typing[];
+  /** Users whose presence this response carried (stored already). */
+  presence: UserPresence[];
 }
 
 export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined): SyncResult {
@@ -64,7 +67,8 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
     }
   }
   if (diff.left_rooms?.length === 0) delete diff.left_rooms;
-  return { diff, typing };
+  const presence = ingestPresence(store, resp.presence?.events);
+  return { diff, typing, presence };
 }
 
 function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: string, dms: Map<string, string>,

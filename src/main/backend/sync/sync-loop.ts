@@ -3,7 +3,7 @@
  * never skip or half-apply a sync; the diff is announced only after the commit.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
+import type { PresenceState, PresenceUpdate, SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
@@ -30,6 +30,13 @@ export interface SyncLoopDeps {
   userId: string;
   onSyncComplete(diff: SyncComplete): void;
   onTyping(t: Typing): void;
+  /** Users whose presence changed in a stored sync. */
+  onPresence?(p: PresenceUpdate): void;
+  /**
+   * Our own presence, sent with every /sync as `set_presence`: without it the server marks the user online on each
+   * sync, undoing an "unavailable" set while the app is idle.
+   */
+  ownPresence?(): PresenceState;
   onStatus(s: SyncStatus): void;
   /** The first sync of a fresh login (or the first after a reset) has been stored. */
   onInitialSync(): void;
@@ -101,14 +108,15 @@ export class SyncLoop {
           resp = await pending.response;
         } else {
           pending?.abort.abort(new Error('sync request no longer needed'));
-          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0,
+            setPresence: this.deps.ownPresence?.() }, signal);
         }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
         // Ask for the next response before storing this one, so that the homeserver prepares it and it travels
         // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
         // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
-        next = requestSync(client, resp.next_batch, filterId, signal);
-        const { diff, typing } = store.transaction(() => {
+        next = requestSync(client, resp.next_batch, filterId, signal, this.deps.ownPresence?.());
+        const { diff, typing, presence } = store.transaction(() => {
           const r = processSync(store, resp, userId, since);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
@@ -119,6 +127,7 @@ export class SyncLoop {
         this.status({ type: 'ok', last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
         for (const t of typing) this.deps.onTyping(t);
+        if (presence.length) this.deps.onPresence?.({ users: presence });
         if (!since) this.deps.onInitialSync();
       } catch (e) {
         if (signal.aborted) return;
@@ -165,9 +174,10 @@ interface PendingSync {
   abort: AbortController;
 }
 
-function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal): PendingSync {
+function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal,
+  setPresence: PresenceState | undefined): PendingSync {
   const abort = new AbortController();
-  const response = client.sync({ since, filter, timeout: LONG_POLL_MS }, AbortSignal.any([signal, abort.signal]));
+  const response = client.sync({ since, filter, timeout: LONG_POLL_MS, setPresence }, AbortSignal.any([signal, abort.signal]));
   void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
   return { since, filter, response, abort };
 }

@@ -1,0 +1,109 @@
+/**
+ * The Required modules of the spec's desktop profile (issue 7) against a real Synapse, each with a second user
+ * acting through the client-server API: presence, ignoring users, room upgrades, history visibility, typing,
+ * receipts and mentions. Synapse runs with presence enabled for this file.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { SyncComplete } from '../../src/shared/rpc/index.ts';
+import { resolveDataPaths } from '../../src/main/backend/paths.ts';
+import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { RpcTestClient } from '../harness/rpc-test-client.ts';
+import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+
+const roots: string[] = [];
+function tempRoot(): string {
+  const d = mkdtempSync(path.join(tmpdir(), 'lattice-modules-'));
+  roots.push(d);
+  return d;
+}
+
+async function startBackend(root: string) {
+  const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
+  const client = RpcTestClient.inProcess(worker);
+  return { worker, client, async stop() { client.close(); await worker.stop(); } };
+}
+
+/** Polls until `check` passes (the server applies some changes asynchronously); no wall-clock assertion. */
+async function eventually<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < tries; i++) {
+    last = await fn();
+    if (ok(last)) return last;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${what}: still ${JSON.stringify(last)}`);
+}
+
+const hasMessage = (roomId: string, body: string) => (d: SyncComplete) =>
+  !!d.rooms?.[roomId]?.events?.some((e) => e.content.body === body);
+
+describe('Required modules against Synapse', () => {
+  let hs: SynapseServer;
+  let aliceUser: TestUser;
+  let bob: MatrixPeer;
+  let alice: MatrixPeer; // Alice's other device, through the API
+  let room: string;
+  let b: Awaited<ReturnType<typeof startBackend>>;
+
+  before(async () => {
+    hs = await startSynapse({ presence: true });
+    aliceUser = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    alice = new MatrixPeer(hs.baseUrl, aliceUser);
+    room = await bob.createRoom({ name: 'Modules', invite: [aliceUser.userId] });
+    await alice.join(room);
+    b = await startBackend(tempRoot());
+    await b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' });
+    await b.client.waitForEvent('init_complete', () => true, 30_000, false);
+  });
+  after(async () => {
+    await b?.stop();
+    await hs?.stop();
+    for (const r of roots) rmSync(r, { recursive: true, force: true });
+  });
+
+  describe('presence', () => {
+    it("receives another user's presence, keeps it, and sets our own from the app's idle state", async () => {
+      await bob.request('PUT', `/_matrix/client/v3/presence/${encodeURIComponent(bob.userId)}/status`,
+        { presence: 'online', status_msg: 'at lunch' });
+      const upd = await b.client.waitForEvent('presence', (p) => p.users.some((u) => u.user_id === bob.userId && u.status_msg === 'at lunch'));
+      assert.equal(upd.users.find((u) => u.user_id === bob.userId)?.presence, 'online');
+      const stored = await b.client.request('get_presence', { user_id: bob.userId });
+      assert.equal(stored?.status_msg, 'at lunch');
+
+      const alicePresence = () => bob.request('GET', `/_matrix/client/v3/presence/${encodeURIComponent(aliceUser.userId)}/status`) as Promise<{ presence: string }>;
+      await eventually('alice online while syncing', alicePresence, (p) => p.presence === 'online');
+      // Idle: unavailable, and the syncs that follow do not turn it back to online.
+      assert.equal(await b.client.request('set_presence', { presence: 'unavailable' }), true);
+      await eventually('alice unavailable', alicePresence, (p) => p.presence === 'unavailable');
+      await bob.sendText(room, 'presence: a sync after going idle');
+      await b.client.waitForEvent('sync_complete', hasMessage(room, 'presence: a sync after going idle'));
+      await bob.sendText(room, 'presence: and another');
+      await b.client.waitForEvent('sync_complete', hasMessage(room, 'presence: and another'));
+      assert.equal((await alicePresence()).presence, 'unavailable');
+      assert.equal(await b.client.request('set_presence', { presence: 'online' }), true);
+      await eventually('alice back online', alicePresence, (p) => p.presence === 'online');
+
+      await assert.rejects(b.client.request('set_presence', { presence: 'away' as 'online' }), /presence/);
+    });
+
+    it('sets offline when the backend shuts down', async () => {
+      // Carol's only session is this backend, so what bob sees of her is what it told the server.
+      const carolUser = await hs.registerUser('carol', 'carol-password');
+      await bob.invite(room, carolUser.userId);
+      await new MatrixPeer(hs.baseUrl, carolUser).join(room);
+      const carolPresence = () => bob.request('GET', `/_matrix/client/v3/presence/${encodeURIComponent(carolUser.userId)}/status`) as Promise<{ presence: string }>;
+      const c = await startBackend(tempRoot());
+      await c.client.request('login', { homeserver_url: hs.baseUrl, username: 'carol', password: 'carol-password' });
+      await c.client.waitForEvent('init_complete', () => true, 30_000, false);
+      await eventually('carol online while syncing', carolPresence, (p) => p.presence === 'online');
+      await c.stop();
+      assert.equal((await carolPresence()).presence, 'offline');
+    });
+  });
+});
