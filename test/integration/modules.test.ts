@@ -106,4 +106,28 @@ describe('Required modules against Synapse', () => {
       assert.equal((await carolPresence()).presence, 'offline');
     });
   });
+
+  describe('mentions', () => {
+    it("builds m.mentions from the pills, and @room only with the room's power level for it", async () => {
+      const echo = await b.client.request('send_message', { room_id: room,
+        text: `ping [Bob](https://matrix.to/#/${encodeURIComponent(bob.userId)}) and @room` });
+      const done = await b.client.waitForEvent('send_complete', (c) => c.event.rowid === echo.rowid);
+      assert.equal(done.error, null);
+      const got = await bob.waitForMessage(room, (e) => e.event_id === done.event.event_id);
+      // Alice has power level 0 in Bob's room; @room needs 50, so it stays text.
+      assert.deepEqual(got.content['m.mentions'], { user_ids: [bob.userId] });
+      await assert.rejects(b.client.request('send_message', { room_id: room, text: 'everyone!', mentions: { room: true } }),
+        /cannot notify the whole room.*needs power level 50/);
+
+      // Bob raises Alice to 50: now @room notifies the room.
+      const plState = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/state/m.room.power_levels/`);
+      const mark = b.client.mark();
+      await bob.setState(room, 'm.room.power_levels', '', { ...plState, users: { ...plState.users, [aliceUser.userId]: 50 } });
+      await b.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[room]?.state?.['m.room.power_levels'], 30_000, mark);
+      const echo2 = await b.client.request('send_message', { room_id: room, text: 'hey @room' });
+      const done2 = await b.client.waitForEvent('send_complete', (c) => c.event.rowid === echo2.rowid);
+      const got2 = await bob.waitForMessage(room, (e) => e.event_id === done2.event.event_id);
+      assert.deepEqual(got2.content['m.mentions'], { user_ids: [], room: true });
+    });
+  });
 });

@@ -1,14 +1,24 @@
-/** Handlers of the send area: messages (markdown) and raw events, both through the in-order Sender. */
+/**
+ * Handlers of the send area: messages (markdown, with m.mentions from its pills) and raw events, both through the
+ * in-order Sender.
+ */
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
+import { buildMentions } from '../send/mentions.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 
 export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendCommands> {
   return {
     send_message: (p) => {
       ctx.requireRoom(p.room_id);
-      return ctx.requireSession().sender.send(p.room_id, 'm.room.message', messageContent(p)).echo;
+      const s = ctx.requireSession();
+      const content = messageContent(p);
+      content['m.mentions'] = buildMentions({
+        text: p.text, explicit: p.mentions, ownUserId: s.userId,
+        powerLevels: ctx.store.state.get(p.room_id, 'm.room.power_levels')?.content,
+      });
+      return s.sender.send(p.room_id, 'm.room.message', content).echo;
     },
     send_event: async ({ room_id: roomId, type, content, synchronous }): Promise<Event> => {
       ctx.requireRoom(roomId);
@@ -36,6 +46,5 @@ function messageContent(p: CommandParams<'send_message'>): JSONObject {
   }
   if (p.extra) Object.assign(content, p.extra);
   if (p.relates_to) content['m.relates_to'] = p.relates_to as JSONObject;
-  if (p.mentions) content['m.mentions'] = p.mentions as JSONObject;
   return content;
 }
