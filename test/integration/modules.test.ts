@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { SyncComplete } from '../../src/shared/rpc/index.ts';
+import type { SyncComplete, Typing } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
@@ -128,6 +128,51 @@ describe('Required modules against Synapse', () => {
       const done2 = await b.client.waitForEvent('send_complete', (c) => c.event.rowid === echo2.rowid);
       const got2 = await bob.waitForMessage(room, (e) => e.event_id === done2.event.event_id);
       assert.deepEqual(got2.content['m.mentions'], { user_ids: [], room: true });
+    });
+  });
+
+  describe('ignoring users', () => {
+    it("hides an ignored user's messages, typing and invites, resyncs after a change, and brings them back after unignoring", async () => {
+      const dave = new MatrixPeer(hs.baseUrl, await hs.registerUser('dave', 'dave-password'));
+      const ig = await bob.createRoom({ name: 'Ignoring', invite: [aliceUser.userId, dave.userId] });
+      await alice.join(ig);
+      await dave.join(ig);
+      await bob.sendText(ig, 'ig: before');
+      await b.client.waitForEvent('sync_complete', hasMessage(ig, 'ig: before'));
+
+      const mark = b.client.mark();
+      assert.equal(await b.client.request('ignore_user', { user_id: bob.userId }), true);
+      assert.equal(await b.client.request('ignore_user', { user_id: bob.userId }), false);
+      // The resync replaces the room's timeline without Bob's message (his state events stay).
+      const reset = await b.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[ig]?.reset, 30_000, mark);
+      const resetEvents = reset.rooms![ig].events ?? [];
+      const timelineRows = new Set(reset.rooms![ig].timeline!.map((t) => t.event_rowid));
+      assert.ok(!resetEvents.some((e) => timelineRows.has(e.rowid) && e.sender === bob.userId && e.state_key === undefined));
+      assert.deepEqual(await b.client.request('get_ignored_users', {}), [bob.userId]);
+
+      const afterIgnore = b.client.mark();
+      await bob.sendText(ig, 'ig: while ignored');
+      await bob.request('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(ig)}/typing/${encodeURIComponent(bob.userId)}`, { typing: true, timeout: 30_000 });
+      const inviteRoom = await bob.createRoom({ name: 'From an ignored user', invite: [aliceUser.userId] });
+      // Dave's message and typing come after Bob's: once they are here, Bob's would have been too.
+      await dave.request('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(ig)}/typing/${encodeURIComponent(dave.userId)}`, { typing: true, timeout: 30_000 });
+      await b.client.waitForEvent('typing', (t) => t.room_id === ig && t.user_ids.includes(dave.userId), 30_000, afterIgnore);
+      await dave.sendText(ig, 'ig: from dave');
+      await b.client.waitForEvent('sync_complete', hasMessage(ig, 'ig: from dave'), 30_000, afterIgnore);
+      const later = b.client.received.slice(afterIgnore);
+      const bodies = later.filter((e) => e.command === 'sync_complete')
+        .flatMap((e) => (e.data as SyncComplete).rooms?.[ig]?.events ?? []).map((e) => e.content.body);
+      assert.ok(!bodies.includes('ig: while ignored'));
+      assert.ok(!later.some((e) => e.command === 'typing' && (e.data as Typing).user_ids.includes(bob.userId)));
+      assert.ok(!later.some((e) => e.command === 'sync_complete' && (e.data as SyncComplete).invited_rooms?.some((r) => r.room_id === inviteRoom)));
+
+      const beforeUnignore = b.client.mark();
+      assert.equal(await b.client.request('unignore_user', { user_id: bob.userId }), true);
+      const back = await b.client.waitForEvent('sync_complete',
+        (d) => !!d.rooms?.[ig]?.reset && !!d.rooms[ig].events?.some((e) => e.content.body === 'ig: while ignored'), 30_000, beforeUnignore);
+      assert.ok(back.rooms![ig].events!.some((e) => e.content.body === 'ig: before'));
+      assert.deepEqual(await b.client.request('get_ignored_users', {}), []);
+      await assert.rejects(b.client.request('ignore_user', { user_id: aliceUser.userId }), /cannot ignore yourself/);
     });
   });
 });

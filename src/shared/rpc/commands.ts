@@ -9,16 +9,17 @@
  */
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
+import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
 import { roomCommands } from './commands/rooms.ts';
 import { sendCommands } from './commands/send.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { presenceCommands, roomCommands, sendCommands, sessionCommands };
+export { ignoringCommands, presenceCommands, roomCommands, sendCommands, sessionCommands };
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
-  ...sessionCommands, ...roomCommands, ...sendCommands, ...presenceCommands,
+  ...sessionCommands, ...roomCommands, ...sendCommands, ...presenceCommands, ...ignoringCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

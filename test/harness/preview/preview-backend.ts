@@ -215,6 +215,9 @@ export class PreviewBackend implements BackendHost {
       // The Required modules of the spec's desktop profile have no preview scenario (yet).
       set_presence: () => true,
       get_presence: () => null,
+      ignore_user: () => true,
+      unignore_user: () => true,
+      get_ignored_users: () => [],
     };
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
+import { ignoringHandlers } from './ignoring.ts';
 import { presenceHandlers } from './presence.ts';
 import { roomHandlers } from './rooms.ts';
 import { sendHandlers } from './send.ts';
@@ -15,5 +16,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
     ...presenceHandlers(ctx),
+    ...ignoringHandlers(ctx),
   };
 }

@@ -55,6 +55,8 @@ export class SyncLoop {
   private running: Promise<void> | null = null;
   private lastStatus: SyncStatus['type'] | null = null;
   private lastSync = 0;
+  /** The ignored users changed: the next /sync starts from scratch and replaces every room's timeline. */
+  private resync = false;
   private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: SyncLoopDeps) {
@@ -100,7 +102,8 @@ export class SyncLoop {
           filterId = (await client.createFilter(userId, SYNC_FILTER)).filter_id;
           store.account.setFilterID(userId, filterId);
         }
-        const since = account.next_batch ?? undefined;
+        const resyncing = this.resync;
+        const since = resyncing ? undefined : account.next_batch ?? undefined;
         const pending = next;
         next = undefined;
         let resp: SyncResponse;
@@ -116,19 +119,22 @@ export class SyncLoop {
         // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
         // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
         next = requestSync(client, resp.next_batch, filterId, signal, this.deps.ownPresence?.());
-        const { diff, typing, presence } = store.transaction(() => {
-          const r = processSync(store, resp, userId, since);
+        const { diff, typing, presence, ignoredChanged } = store.transaction(() => {
+          const r = processSync(store, resp, userId, since, { resetTimelines: resyncing });
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
         errorCount = 0;
+        // An initial sync (or a resync) already came filtered by the list it carries: nothing to redo. The request
+        // made ahead of time is dropped by the next turn, as its since is no longer the one used.
+        this.resync = ignoredChanged && since !== undefined;
         this.checkpointWhenIdle();
         this.lastSync = Date.now();
         this.status({ type: 'ok', last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
         for (const t of typing) this.deps.onTyping(t);
         if (presence.length) this.deps.onPresence?.({ users: presence });
-        if (!since) this.deps.onInitialSync();
+        if (!since && !resyncing) this.deps.onInitialSync();
       } catch (e) {
         if (signal.aborted) return;
         if (e instanceof MatrixError && e.errcode === 'M_UNKNOWN_TOKEN') {
