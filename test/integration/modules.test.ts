@@ -175,4 +175,62 @@ describe('Required modules against Synapse', () => {
       await assert.rejects(b.client.request('ignore_user', { user_id: aliceUser.userId }), /cannot ignore yourself/);
     });
   });
+
+  describe('room upgrades and history visibility', () => {
+    const stateOf = (peer: MatrixPeer, r: string, type: string) =>
+      peer.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(r)}/state/${type}/`) as Promise<Record<string, unknown>>;
+    async function raise(r: string, level: number): Promise<void> {
+      const pl = await stateOf(bob, r, 'm.room.power_levels') as { users: Record<string, number> };
+      const mark = b.client.mark();
+      await bob.setState(r, 'm.room.power_levels', '', { ...pl, users: { ...pl.users, [aliceUser.userId]: level } });
+      await b.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[r]?.state?.['m.room.power_levels'], 30_000, mark);
+    }
+
+    it('follows a tombstone to the successor on request, links both ways and keeps the old history reachable', async () => {
+      // Public, so the successor (which copies the join rules) can be joined without a new invite.
+      const old = await bob.createRoom({ name: 'Before the upgrade', invite: [aliceUser.userId], preset: 'public_chat' });
+      await alice.join(old);
+      await bob.sendText(old, 'up: old history');
+      await b.client.waitForEvent('sync_complete', hasMessage(old, 'up: old history'));
+      await assert.rejects(b.client.request('join_successor_room', { room_id: old }), /has not been upgraded/);
+      // Alice (level 0) may not upgrade; the error names the level.
+      await assert.rejects(b.client.request('upgrade_room', { room_id: old, new_version: '10' }),
+        /cannot upgrade this room: it needs power level \d+ in this room, and yours is 0/);
+
+      const { replacement_room: successor } = await bob.request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(old)}/upgrade`, { new_version: '10' });
+      const tomb = await b.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[old]?.meta?.tombstone);
+      assert.equal(tomb.rooms![old].meta!.tombstone!.replacement_room, successor);
+      const { room_id: joined } = await b.client.request('join_successor_room', { room_id: old });
+      assert.equal(joined, successor);
+      const created = await b.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[successor]?.meta);
+      const predecessor = created.rooms![successor].meta!.creation_content?.predecessor as { room_id?: string } | undefined;
+      assert.equal(predecessor?.room_id, old);
+      // The old room is still there with its history.
+      const page = await b.client.request('paginate', { room_id: old, limit: 100 });
+      assert.ok(page.events.some((e) => e.content.body === 'up: old history'));
+    });
+
+    it('upgrades a room with the power for it, and sets history visibility, shown in room state', async () => {
+      const r = await bob.createRoom({ name: 'To upgrade', invite: [aliceUser.userId] });
+      await alice.join(r);
+      await b.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[r]?.meta);
+      await assert.rejects(b.client.request('set_history_visibility', { room_id: r, history_visibility: 'joined' }),
+        /cannot change who can read this room's history: it needs power level \d+ in this room, and yours is 0/);
+      // Room version 12 (Synapse's default) puts m.room.tombstone at 150; its creator Bob can grant that.
+      const tombstoneLevel = ((await stateOf(bob, r, 'm.room.power_levels')).events as Record<string, number>)['m.room.tombstone'];
+      await raise(r, tombstoneLevel);
+      assert.match(await b.client.request('set_history_visibility', { room_id: r, history_visibility: 'joined' }), /^\$/);
+      assert.equal((await stateOf(bob, r, 'm.room.history_visibility')).history_visibility, 'joined');
+      await eventually('history visibility in room state', () => b.client.request('get_room_state', { room_id: r }),
+        (st) => st.some((e) => e.type === 'm.room.history_visibility' && e.content.history_visibility === 'joined'));
+      await assert.rejects(b.client.request('set_history_visibility', { room_id: r, history_visibility: 'everyone' as 'joined' }),
+        /history_visibility/);
+
+      await assert.rejects(b.client.request('upgrade_room', { room_id: r, new_version: 'no-such-version' }), /does not support room version/);
+      const { replacement_room: next } = await b.client.request('upgrade_room', { room_id: r, new_version: '10' });
+      assert.equal((await stateOf(bob, r, 'm.room.tombstone')).replacement_room, next);
+      await b.client.waitForEvent('sync_complete', (d) => d.rooms?.[r]?.meta?.tombstone?.replacement_room === next);
+      await assert.rejects(b.client.request('upgrade_room', { room_id: r, new_version: '10' }), /already been upgraded/);
+    });
+  });
 });

@@ -11,15 +11,17 @@ import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
 import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
+import { roomUpgradeCommands } from './commands/room-upgrades.ts';
 import { roomCommands } from './commands/rooms.ts';
 import { sendCommands } from './commands/send.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { ignoringCommands, presenceCommands, roomCommands, sendCommands, sessionCommands };
+export { ignoringCommands, presenceCommands, roomCommands, roomUpgradeCommands, sendCommands, sessionCommands };
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...presenceCommands, ...ignoringCommands,
+  ...roomUpgradeCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

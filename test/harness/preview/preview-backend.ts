@@ -218,6 +218,9 @@ export class PreviewBackend implements BackendHost {
       ignore_user: () => true,
       unignore_user: () => true,
       get_ignored_users: () => [],
+      upgrade_room: () => { throw new Error('the preview backend does not upgrade rooms'); },
+      join_successor_room: () => { throw new Error('the preview backend does not upgrade rooms'); },
+      set_history_visibility: () => { throw new Error('the preview backend does not change room settings'); },
     };
   }
 

@@ -6,6 +6,7 @@ import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
 import { ignoringHandlers } from './ignoring.ts';
 import { presenceHandlers } from './presence.ts';
+import { roomUpgradeHandlers } from './room-upgrades.ts';
 import { roomHandlers } from './rooms.ts';
 import { sendHandlers } from './send.ts';
 import { sessionHandlers } from './session.ts';
@@ -17,5 +18,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...sendHandlers(ctx),
     ...presenceHandlers(ctx),
     ...ignoringHandlers(ctx),
+    ...roomUpgradeHandlers(ctx),
   };
 }

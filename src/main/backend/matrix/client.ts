@@ -1,12 +1,14 @@
 /**
  * The Matrix Client-Server API, one facade over the shared transport (`http.ts`) with one object per API area
- * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`, `client.presence`. New endpoints go
+ * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`, `client.presence`,
+ * `client.roomAdmin`. New endpoints go
  * into their area's file, so this one stays a table of contents.
  */
 import { AccountApi } from './api/account.ts';
 import { AuthApi } from './api/auth.ts';
 import { MediaApi } from './api/media.ts';
 import { PresenceApi } from './api/presence.ts';
+import { RoomAdminApi } from './api/room-admin.ts';
 import { RoomsApi } from './api/rooms.ts';
 import { SendApi } from './api/send.ts';
 import { SyncApi, type SyncParams } from './api/sync.ts';
@@ -22,6 +24,7 @@ export class MatrixClient extends MatrixHttp {
   readonly media: MediaApi;
   readonly account: AccountApi;
   readonly presence: PresenceApi;
+  readonly roomAdmin: RoomAdminApi;
   private readonly syncApi: SyncApi;
 
   constructor(baseUrl: string, accessToken?: string, fetchImpl?: FetchLike) {
@@ -32,6 +35,7 @@ export class MatrixClient extends MatrixHttp {
     this.media = new MediaApi(this);
     this.account = new AccountApi(this);
     this.presence = new PresenceApi(this);
+    this.roomAdmin = new RoomAdminApi(this);
     this.syncApi = new SyncApi(this);
   }
 

@@ -5,6 +5,7 @@
  */
 import { parseMatrixLink } from '../../../shared/matrix-uri.ts';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
+import { userLevel } from '../rooms/power-levels.ts';
 import { scanMarkdown } from './markdown.ts';
 
 // A type alias, not an interface, so that it is a JSONObject as it stands.
@@ -50,16 +51,8 @@ export function buildMentions(input: MentionInput): Mentions {
   return out;
 }
 
-export function canMentionRoom(powerLevels: JSONObject | undefined, userId: string): boolean {
+function canMentionRoom(powerLevels: JSONObject | undefined, userId: string): boolean {
   return userLevel(powerLevels, userId) >= roomNotifyLevel(powerLevels);
-}
-
-/** A user's power level (spec: users[user], else users_default, else 0; with no power_levels event, 0). */
-export function userLevel(pl: JSONObject | undefined, userId: string): number {
-  const users = pl?.users;
-  const own = users && typeof users === 'object' && !Array.isArray(users) ? users[userId] : undefined;
-  if (typeof own === 'number') return own;
-  return typeof pl?.users_default === 'number' ? pl.users_default : 0;
 }
 
 function roomNotifyLevel(pl: JSONObject | undefined): number {
