@@ -2,13 +2,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  commandAreas, commandSchemas, ignoringCommands, isCommandName, presenceCommands, roomCommands, roomUpgradeCommands,
-  sendCommands, sessionCommands,
+  commandAreas, commandSchemas, ignoringCommands, isCommandName, membershipCommands, peopleCommands, presenceCommands,
+  roomActionCommands, roomCommands, roomUpgradeCommands, sendCommands, serverCommands, sessionCommands,
 } from '../../src/shared/rpc/index.ts';
 
 describe('RPC contract', () => {
   it('declares every command in exactly one area', () => {
-    const areas = [sessionCommands, roomCommands, sendCommands, presenceCommands, ignoringCommands, roomUpgradeCommands];
+    const areas = [
+      sessionCommands, roomCommands, sendCommands, membershipCommands, peopleCommands, roomActionCommands, serverCommands,
+      presenceCommands, ignoringCommands, roomUpgradeCommands,
+    ];
     const names = areas.flatMap((a) => Object.keys(a));
     assert.equal(new Set(names).size, names.length, `declared twice: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);
     assert.deepEqual(Object.keys(commandAreas).sort(), [...names].sort());

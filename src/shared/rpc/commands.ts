@@ -3,8 +3,8 @@
  * websocket is reachable by other programs) and its response type. The frontend's RpcClient is typed from the
  * same table, so a command's shape is written exactly once.
  *
- * Commands are declared by area in `commands/` (session, rooms, send; media, profile, account data and the
- * rest of gomuks' commands each get a file there) as `command(schema).returns<Response>()` pairs, and merged
+ * Commands are declared by area in `commands/` (session, rooms, send, membership, people, room actions, server;
+ * media, reading and the rest of gomuks' commands each get a file there) as `command(schema).returns<Response>()` pairs, and merged
  * here. The backend's handlers are split along the same areas (src/main/backend/commands/).
  */
 import type { z } from 'zod';
@@ -12,16 +12,23 @@ import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.
 import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
 import { roomUpgradeCommands } from './commands/room-upgrades.ts';
+import { membershipCommands } from './commands/membership.ts';
+import { peopleCommands } from './commands/people.ts';
+import { roomActionCommands } from './commands/room-actions.ts';
 import { roomCommands } from './commands/rooms.ts';
 import { sendCommands } from './commands/send.ts';
+import { serverCommands } from './commands/server.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { ignoringCommands, presenceCommands, roomCommands, roomUpgradeCommands, sendCommands, sessionCommands };
+export {
+  ignoringCommands, membershipCommands, peopleCommands, presenceCommands, roomActionCommands, roomCommands, roomUpgradeCommands,
+  sendCommands, serverCommands, sessionCommands,
+};
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
-  ...sessionCommands, ...roomCommands, ...sendCommands, ...presenceCommands, ...ignoringCommands,
-  ...roomUpgradeCommands,
+  ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
+  ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

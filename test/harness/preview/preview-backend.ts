@@ -212,15 +212,16 @@ export class PreviewBackend implements BackendHost {
         return true;
       },
 
-      // The Required modules of the spec's desktop profile have no preview scenario (yet).
-      set_presence: () => true,
-      get_presence: () => null,
-      ignore_user: () => true,
-      unignore_user: () => true,
-      get_ignored_users: () => [],
-      upgrade_room: () => { throw new Error('the preview backend does not upgrade rooms'); },
-      join_successor_room: () => { throw new Error('the preview backend does not upgrade rooms'); },
-      set_history_visibility: () => { throw new Error('the preview backend does not change room settings'); },
+      // Commands the UI does not use yet: named here, so a new command still breaks this file until it is listed.
+      ...notInPreview(
+        'set_membership', 'join_room', 'knock_room', 'leave_room', 'create_room', 'resolve_alias', 'get_room_summary',
+        'get_space_hierarchy', 'get_profile', 'set_profile_field', 'get_mutual_rooms', 'get_account_info',
+        'set_account_data', 'set_typing', 'send_to_device', 'set_state', 'redact_event', 'report_event',
+        'update_delayed_event', 'get_versions', 'get_capabilities', 'get_media_config', 'get_turn_servers',
+        'get_rtc_transports', 'get_url_preview', 'request_openid_token', 'calculate_room_id', 'listen_to_device',
+        'register_push', 'set_presence', 'get_presence', 'ignore_user', 'unignore_user', 'get_ignored_users',
+        'upgrade_room', 'join_successor_room', 'set_history_visibility',
+      ),
     };
   }
 
@@ -267,4 +268,11 @@ function markdownish(text: string): string {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Handlers that answer, in words, that the preview backend does not imitate these commands. */
+function notInPreview<C extends keyof Handlers>(...names: C[]): Pick<Handlers, C> {
+  const out: Partial<Record<keyof Handlers, () => never>> = {};
+  for (const n of names) out[n] = () => { throw new Error(`the preview backend does not implement ${n}`); };
+  return out as Pick<Handlers, C>;
 }

@@ -7,8 +7,12 @@ import type { CommandContext } from './context.ts';
 import { ignoringHandlers } from './ignoring.ts';
 import { presenceHandlers } from './presence.ts';
 import { roomUpgradeHandlers } from './room-upgrades.ts';
+import { membershipHandlers } from './membership.ts';
+import { peopleHandlers } from './people.ts';
+import { roomActionHandlers } from './room-actions.ts';
 import { roomHandlers } from './rooms.ts';
 import { sendHandlers } from './send.ts';
+import { serverHandlers } from './server.ts';
 import { sessionHandlers } from './session.ts';
 
 export function createHandlers(ctx: CommandContext): Handlers {
@@ -19,5 +23,9 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...presenceHandlers(ctx),
     ...ignoringHandlers(ctx),
     ...roomUpgradeHandlers(ctx),
+    ...membershipHandlers(ctx),
+    ...peopleHandlers(ctx),
+    ...roomActionHandlers(ctx),
+    ...serverHandlers(ctx),
   };
 }

@@ -17,7 +17,7 @@ export function ignoringHandlers(ctx: CommandContext): AreaHandlers<typeof ignor
     if (ignore === Object.hasOwn(list, userId)) return false;
     if (ignore) list[userId] = {};
     else delete list[userId];
-    await s.client.account.setAccountData(s.userId, IGNORED_USER_LIST, { ...content, ignored_users: list }, signal);
+    await s.client.account.setAccountData(s.userId, IGNORED_USER_LIST, { ...content, ignored_users: list });
     // The next /sync brings the new list; the sync loop then resyncs so that stored history follows it.
     return true;
   }

@@ -34,18 +34,20 @@ export function roomUpgradeHandlers(ctx: CommandContext): AreaHandlers<typeof ro
       // The upgrader's server is in the new room for sure; ours may not be yet (over federation).
       const via = [...new Set([serverOf(tombstone!.sender), serverOf(s.userId)].filter((x) => x !== ''))];
       try {
-        return { room_id: (await s.client.roomAdmin.join(successor, via, signal)).room_id };
+        return { room_id: (await s.client.membership.join(successor, via, undefined, signal)).room_id };
       } catch (e) {
         // Typically an invite-only successor: whoever upgraded it has to invite the members.
         if (e instanceof MatrixError) throw new Error(`Could not join the room that replaced this one (${successor}): ${e.message}`);
         throw e;
       }
     },
-    set_history_visibility: async ({ room_id: roomId, history_visibility: visibility }, signal) => {
+    set_history_visibility: async ({ room_id: roomId, history_visibility: visibility }) => {
       const s = ctx.requireSession();
       ctx.requireRoom(roomId);
       requireStateLevel(roomPower(ctx.store, roomId, s.userId), 'm.room.history_visibility', "change who can read this room's history");
-      return (await s.client.roomAdmin.sendState(roomId, 'm.room.history_visibility', '', { history_visibility: visibility }, signal)).event_id;
+      const { event_id: eventId } = await s.client.roomActions.setState(roomId, 'm.room.history_visibility', '', { history_visibility: visibility });
+      if (eventId === undefined) throw new Error('The homeserver did not say which event it created.');
+      return eventId;
     },
   };
 }

@@ -1,22 +1,26 @@
 /**
- * Handlers of the send area: messages (markdown, with m.mentions from its pills) and raw events, both through the
- * in-order Sender.
+ * Handlers of the send area: messages (markdown with m.mentions from its pills, or a slash command: see slash.ts)
+ * and raw events, both through the in-order Sender.
  */
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
+import { roomPower } from '../rooms/power-levels.ts';
 import { buildMentions } from '../send/mentions.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
+import { isSlashInput, runSlashCommand } from './slash.ts';
 
 export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendCommands> {
   return {
     send_message: (p) => {
+      // A command checks the rooms it touches itself: /accept and /reject are typed in rooms we are only invited to.
+      if (isSlashInput(p.text)) return runSlashCommand(ctx, { ...p, text: p.text }, messageContent);
       ctx.requireRoom(p.room_id);
       const s = ctx.requireSession();
       const content = messageContent(p);
+      const power = roomPower(ctx.store, p.room_id, s.userId);
       content['m.mentions'] = buildMentions({
-        text: p.text, explicit: p.mentions, ownUserId: s.userId,
-        powerLevels: ctx.store.state.get(p.room_id, 'm.room.power_levels')?.content,
+        text: p.text, explicit: p.mentions, ownUserId: s.userId, powerLevels: power.powerLevels, ownLevel: power.own,
       });
       return s.sender.send(p.room_id, 'm.room.message', content).echo;
     },

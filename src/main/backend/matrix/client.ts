@@ -1,6 +1,7 @@
 /**
  * The Matrix Client-Server API, one facade over the shared transport (`http.ts`) with one object per API area
- * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`, `client.presence`,
+ * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`,
+ * `client.membership`, `client.profile`, `client.roomActions`, `client.server`, `client.presence`,
  * `client.roomAdmin`. New endpoints go
  * into their area's file, so this one stays a table of contents.
  */
@@ -9,8 +10,12 @@ import { AuthApi } from './api/auth.ts';
 import { MediaApi } from './api/media.ts';
 import { PresenceApi } from './api/presence.ts';
 import { RoomAdminApi } from './api/room-admin.ts';
+import { MembershipApi } from './api/membership.ts';
+import { ProfileApi } from './api/profile.ts';
+import { RoomActionsApi } from './api/room-actions.ts';
 import { RoomsApi } from './api/rooms.ts';
 import { SendApi } from './api/send.ts';
+import { ServerApi } from './api/server.ts';
 import { SyncApi, type SyncParams } from './api/sync.ts';
 import { MatrixHttp, type FetchLike } from './http.ts';
 
@@ -25,6 +30,10 @@ export class MatrixClient extends MatrixHttp {
   readonly account: AccountApi;
   readonly presence: PresenceApi;
   readonly roomAdmin: RoomAdminApi;
+  readonly membership: MembershipApi;
+  readonly profile: ProfileApi;
+  readonly roomActions: RoomActionsApi;
+  readonly server: ServerApi;
   private readonly syncApi: SyncApi;
 
   constructor(baseUrl: string, accessToken?: string, fetchImpl?: FetchLike) {
@@ -36,6 +45,10 @@ export class MatrixClient extends MatrixHttp {
     this.account = new AccountApi(this);
     this.presence = new PresenceApi(this);
     this.roomAdmin = new RoomAdminApi(this);
+    this.membership = new MembershipApi(this);
+    this.profile = new ProfileApi(this);
+    this.roomActions = new RoomActionsApi(this);
+    this.server = new ServerApi(this);
     this.syncApi = new SyncApi(this);
   }
 

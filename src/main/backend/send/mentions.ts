@@ -22,17 +22,20 @@ export interface MentionInput {
   ownUserId: string;
   /** The room's m.room.power_levels content, if known. */
   powerLevels?: JSONObject;
+  /** Our level when it is not in power_levels (room version 12's creators: Infinity); default from powerLevels. */
+  ownLevel?: number;
 }
 
 export function buildMentions(input: MentionInput): Mentions {
   const users = new Set<string>();
   const explicitUsers = input.explicit?.user_ids;
   if (Array.isArray(explicitUsers)) for (const u of explicitUsers) if (typeof u === 'string') users.add(u);
-  const allowed = canMentionRoom(input.powerLevels, input.ownUserId);
+  const own = input.ownLevel ?? userLevel(input.powerLevels, input.ownUserId);
+  const allowed = own >= roomNotifyLevel(input.powerLevels);
   // Asked for outright: refuse with the reason rather than send a message that silently notifies no one.
   if (input.explicit?.room === true && !allowed) {
     throw new Error(`You cannot notify the whole room: @room needs power level ${roomNotifyLevel(input.powerLevels)}, `
-      + `and yours is ${userLevel(input.powerLevels, input.ownUserId)}.`);
+      + `and yours is ${own}.`);
   }
   let room = input.explicit?.room === true;
   if (input.text !== undefined) {
@@ -49,10 +52,6 @@ export function buildMentions(input: MentionInput): Mentions {
   const out: Mentions = { user_ids: [...users] };
   if (room) out.room = true;
   return out;
-}
-
-function canMentionRoom(powerLevels: JSONObject | undefined, userId: string): boolean {
-  return userLevel(powerLevels, userId) >= roomNotifyLevel(powerLevels);
 }
 
 function roomNotifyLevel(pl: JSONObject | undefined): number {

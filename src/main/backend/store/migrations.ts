@@ -109,7 +109,18 @@ export const migrations: readonly string[] = [
   `
   DROP INDEX event_room_idx;
   `,
-  // 3: presence per user, as last received in /sync (Required module of the spec's desktop profile).
+  // 3: push registrations of frontend devices (register_push), stored only; their encryption keys live in the
+  // secret store, never here.
+  `
+  CREATE TABLE push_registration (
+    device_id  TEXT PRIMARY KEY,
+    type       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    has_key    INTEGER NOT NULL DEFAULT 0,
+    expiration INTEGER
+  ) STRICT;
+  `,
+  // 4: presence per user, as last received in /sync (Required module of the spec's desktop profile).
   `
   CREATE TABLE presence (
     user_id          TEXT PRIMARY KEY,

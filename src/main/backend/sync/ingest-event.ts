@@ -3,7 +3,7 @@
  * (sanitized HTML, relation) are computed here once, and a remote echo of our own send lands on the local echo's
  * row via its transaction ID.
  */
-import type { Event, JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
+import type { Event, JSONObject, LocalContent, SenderProfile } from '../../../shared/rpc/index.ts';
 import { hasReplyFallback, sanitizeMatrixHtml } from '../html/sanitize.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import { insertedEvent, type EventInput } from '../store/events.ts';
@@ -18,9 +18,18 @@ export interface IngestResult {
   inserted?: Event;
 }
 
-export function ingestEvent(store: Store, roomId: string, raw: ClientEvent): IngestResult | undefined {
+/**
+ * `profile`: the sender's member content at this event, when the caller knows it (history walks its chunk); by
+ * default the room's member state as stored now, which is the state at the event for /sync timelines, applied in
+ * order. Kept in local_content.sender_profile for events that show a sender (not state events).
+ */
+export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, profile?: JSONObject): IngestResult | undefined {
   if (!isWellFormed(raw)) return undefined;
   const input = toEventInput(roomId, raw);
+  if (raw.state_key === undefined) {
+    const sp = senderProfile(profile ?? store.state.get(roomId, 'm.room.member', raw.sender)?.content);
+    if (sp) input.local_content = { ...input.local_content, sender_profile: sp };
+  }
   const touched: number[] = [];
   let rowid: number | undefined;
   let inserted: Event | undefined;
@@ -55,6 +64,15 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent): Ing
     }
   }
   return inserted ? { rowid, touched, inserted } : { rowid, touched };
+}
+
+/** The name and avatar from a member event's content, if it has either. */
+export function senderProfile(content: JSONObject | undefined): SenderProfile | undefined {
+  if (!content) return undefined;
+  const p: SenderProfile = {};
+  if (typeof content.displayname === 'string' && content.displayname.trim() !== '') p.displayname = content.displayname;
+  if (typeof content.avatar_url === 'string' && content.avatar_url !== '') p.avatar_url = content.avatar_url;
+  return p.displayname !== undefined || p.avatar_url !== undefined ? p : undefined;
 }
 
 /** Malformed events from the network are dropped here rather than poisoning the store or the UI. */
