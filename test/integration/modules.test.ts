@@ -1,7 +1,8 @@
 /**
  * The Required modules of the spec's desktop profile (issue 7) against a real Synapse, each with a second user
- * acting through the client-server API: presence, ignoring users, room upgrades, history visibility, typing,
- * receipts and mentions. Synapse runs with presence enabled for this file.
+ * acting through the client-server API: presence, mentions, ignoring users, room upgrades, history visibility,
+ * receipts and fully-read markers. Synapse runs with presence enabled for this file. (Typing: set_typing is tested
+ * in commands-people.test.ts; VoIP is left for a later issue.)
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -231,6 +232,23 @@ describe('Required modules against Synapse', () => {
       assert.equal((await stateOf(bob, r, 'm.room.tombstone')).replacement_room, next);
       await b.client.waitForEvent('sync_complete', (d) => d.rooms?.[r]?.meta?.tombstone?.replacement_room === next);
       await assert.rejects(b.client.request('upgrade_room', { room_id: r, new_version: '10' }), /already been upgraded/);
+    });
+  });
+
+  describe('receipts and fully-read markers', () => {
+    it("gives the renderer other users' read receipts per event, moves m.fully_read on read, and can keep the receipt private", async () => {
+      const eventId = await bob.sendText(room, 'rc: read me');
+      await b.client.waitForEvent('sync_complete', hasMessage(room, 'rc: read me'));
+      const mark = b.client.mark();
+      await bob.request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/receipt/m.read/${encodeURIComponent(eventId)}`, {});
+      const withReceipt = await b.client.waitForEvent('sync_complete',
+        (d) => !!d.rooms?.[room]?.receipts?.[eventId]?.some((r) => r.user_id === bob.userId), 30_000, mark);
+      assert.equal(withReceipt.rooms![room].receipts![eventId].find((r) => r.user_id === bob.userId)?.receipt_type, 'm.read');
+
+      assert.equal(await b.client.request('mark_read', { room_id: room, event_id: eventId, receipt_type: 'm.read.private' }), true);
+      const fullyRead = await alice.request('GET',
+        `/_matrix/client/v3/user/${encodeURIComponent(aliceUser.userId)}/rooms/${encodeURIComponent(room)}/account_data/m.fully_read`);
+      assert.equal(fullyRead.event_id, eventId);
     });
   });
 });
