@@ -40,6 +40,8 @@ export interface SynapseServer {
 export interface StartSynapseOptions {
   /** Keep a low rc_message limit (0.5/s, burst 2) so tests can provoke HTTP 429. */
   rcLimits?: boolean;
+  /** Let room moderators and server admins see redacted content (MSC2815, an experimental Synapse feature). */
+  msc2815?: boolean;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -245,6 +247,7 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     rc_reports: generous,
     rc_user_directory: generous,
     rc_profile: generous,
+    ...(c.opts.msc2815 ? { experimental_features: { msc2815_enabled: true } } : {}),
   };
 }
 

@@ -9,14 +9,15 @@
  */
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
+import { readingCommands } from './commands/reading.ts';
 import { roomCommands } from './commands/rooms.ts';
 import { sendCommands } from './commands/send.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { roomCommands, sendCommands, sessionCommands };
+export { readingCommands, roomCommands, sendCommands, sessionCommands };
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
-export const commandAreas = { ...sessionCommands, ...roomCommands, ...sendCommands } satisfies CommandArea;
+export const commandAreas = { ...sessionCommands, ...roomCommands, ...sendCommands, ...readingCommands } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 
 export const commandSchemas = schemasOf(commandAreas);

@@ -211,6 +211,10 @@ export class PreviewBackend implements BackendHost {
         afterReply(() => { this.broadcast('sync_complete', { rooms: { [r.meta.room_id]: { meta: r.meta } } }); });
         return true;
       },
+
+      // Commands the preview does not act out: a screenshot never needs them.
+      ...notInPreview('get_event', 'get_event_by_rowid', 'get_related_events', 'get_event_context', 'paginate_manual',
+        'get_specific_room_state', 'get_receipts', 'get_mentions'),
     };
   }
 
@@ -232,6 +236,15 @@ export class PreviewBackend implements BackendHost {
     };
     this.broadcast('sync_complete', sync);
   }
+}
+
+/** Handlers that answer with an error naming the command. */
+function notInPreview<C extends keyof Handlers>(...names: C[]): Pick<Handlers, C> {
+  const out: Partial<Handlers> = {};
+  for (const name of names) {
+    (out as Record<string, () => never>)[name] = () => { throw new Error(`the preview backend does not implement ${name}`); };
+  }
+  return out as Pick<Handlers, C>;
 }
 
 function loggedInState(homeserverUrl: string): ClientState {
