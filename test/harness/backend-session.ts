@@ -39,8 +39,11 @@ export async function signedInBackend(homeserverUrl: string, username: string, p
     rmSync(root, { recursive: true, force: true });
   };
   try {
+    // A frontend connecting without a session gets init_complete at once; the one owed after login comes later.
+    await client.waitForEvent('init_complete');
+    const since = client.mark();
     await client.request('login', { homeserver_url: homeserverUrl, username, password });
-    await client.waitForEvent('init_complete', () => true, 60_000);
+    await client.waitForEvent('init_complete', () => true, 60_000, since);
   } catch (e) {
     await stop();
     throw e;

@@ -80,10 +80,10 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   paginate_manual: cmd('implemented', z.looseObject({
     room_id: z.string(), thread_root: z.string().optional(), since: z.string().optional(), direction: z.enum(['b', 'f']), limit: int.optional(),
   }), T.ManualPaginationResponse),
-  search_local: cmd('issue6', z.looseObject({
+  search_local: cmd('implemented', z.looseObject({
     ...searchBase, raw_like: z.string().optional(), min_timestamp: int.optional(), max_timestamp: int.optional(), include_redacted: z.boolean().optional(),
   }), T.ManualPaginationResponse),
-  search_server: cmd('issue6', z.looseObject(searchBase), T.ManualPaginationResponse),
+  search_server: cmd('implemented', z.looseObject(searchBase), T.ManualPaginationResponse),
   get_mentions: cmd('implemented', z.looseObject({ max_timestamp: int, type: int, limit: int, room_id: z.string().optional() }), events),
   get_related_events: cmd('implemented', z.looseObject({
     room_id: z.string(), event_id: z.string(), relation_type: z.string().optional(), event_type: z.string().optional(),

@@ -11,13 +11,14 @@ import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
 import { readingCommands } from './commands/reading.ts';
 import { roomCommands } from './commands/rooms.ts';
+import { searchCommands } from './commands/search.ts';
 import { sendCommands } from './commands/send.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { readingCommands, roomCommands, sendCommands, sessionCommands };
+export { readingCommands, roomCommands, searchCommands, sendCommands, sessionCommands };
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
-export const commandAreas = { ...sessionCommands, ...roomCommands, ...sendCommands, ...readingCommands } satisfies CommandArea;
+export const commandAreas = { ...sessionCommands, ...roomCommands, ...sendCommands, ...readingCommands, ...searchCommands } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 
 export const commandSchemas = schemasOf(commandAreas);

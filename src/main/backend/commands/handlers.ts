@@ -6,6 +6,7 @@ import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
 import { readingHandlers } from './reading.ts';
 import { roomHandlers } from './rooms.ts';
+import { searchHandlers } from './search.ts';
 import { sendHandlers } from './send.ts';
 import { sessionHandlers } from './session.ts';
 
@@ -15,5 +16,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
     ...readingHandlers(ctx),
+    ...searchHandlers(ctx),
   };
 }
