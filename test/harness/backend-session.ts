@@ -28,10 +28,11 @@ export interface BackendSession {
 }
 
 /** Starts a backend in a fresh folder, logs `username` in and waits until its first sync is stored. */
-export async function signedInBackend(homeserverUrl: string, username: string, password: string): Promise<BackendSession> {
+export async function signedInBackend(homeserverUrl: string, username: string, password: string,
+  options: { uploadRoots?: string[] } = {}): Promise<BackendSession> {
   const root = mkdtempSync(path.join(tmpdir(), 'lattice-session-'));
   const paths: DataPaths = { config: path.join(root, 'config'), data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: path.join(root, 'logs') };
-  const backend = await Backend.create({ paths, secrets: { store: new MemorySecrets() } });
+  const backend = await Backend.create({ paths, secrets: { store: new MemorySecrets() }, ...options });
   const client = RpcTestClient.inProcess(backend);
   const stop = async () => {
     client.close();

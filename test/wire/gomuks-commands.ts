@@ -141,12 +141,12 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   calculate_room_id: cmd('issue6', z.looseObject({ timestamp: int, content: jsonObject }), z.string()),
   rerequest_session: cmd('encryption', z.looseObject({ room_id: z.string(), session_id: z.string(), sender: z.string() }), ok),
   get_account_info: cmd('issue6', none, T.Account),
-  upload_media: cmd('issue6', z.looseObject({
+  upload_media: cmd('implemented', z.looseObject({
     path: z.string(), filename: z.string().optional(), encrypt: z.boolean().optional(), voice_message: z.boolean().optional(),
     force_file: z.boolean().optional(), encode_to: z.string().optional(), resize_width: int.optional(), resize_height: int.optional(),
     resize_percent: int.optional(), quality: int.optional(),
   }), T.MessageEventContent),
-  download_media: cmd('issue6', z.looseObject({
+  download_media: cmd('implemented', z.looseObject({
     mxc: z.string(), encrypted: z.boolean().optional(), is_avatar: z.boolean().optional(), thumbnail_avatar: z.boolean().optional(),
   }), T.DownloadMediaResponse),
   export_keys: cmd('encryption', z.looseObject({ passphrase: z.string(), room_id: z.string().optional() }), z.string()),

@@ -7,13 +7,16 @@ import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
+  ClientState, Envelope, EventName, EventPayloads, MediaMessageContent, MediaRequest, MediaResponse, Room, SyncComplete,
+  SyncRoom,
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
+import type { AttachmentCrypto } from './media/attachment-crypto.ts';
 import { MediaFetcher } from './media/media-fetcher.ts';
+import { MediaUploader, type UploadRequest } from './media/media-uploader.ts';
 import type { DataPaths } from './paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
@@ -35,6 +38,11 @@ export interface BackendOptions {
   fetch?: FetchLike;
   /** Default: warnings and errors on stderr. */
   logger?: Logger;
+  /**
+   * Folders whose files upload_media may send (it reads files on this computer, so by default none: hosts upload
+   * through Backend.uploadMedia instead).
+   */
+  uploadRoots?: string[];
 }
 
 interface Conn {
@@ -54,6 +62,8 @@ export class Backend implements BackendHost {
   private secretsError: string | undefined;
   private session: Session | undefined;
   private initialized = false;
+  /** Encrypted attachments, once end-to-end encryption provides them (setAttachmentCrypto). */
+  private attachmentCrypto: AttachmentCrypto | undefined;
   private readonly conns = new Set<Conn>();
   /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
   private readonly handlers: Handlers;
@@ -118,7 +128,8 @@ export class Backend implements BackendHost {
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media };
+    const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
+    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, uploader };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
   }
@@ -206,6 +217,7 @@ export class Backend implements BackendHost {
     const session = () => this.session;
     return {
       fetch: this.opts.fetch,
+      uploadRoots: this.opts.uploadRoots ?? [],
       get store() { return store(); },
       get session() { return session(); },
       requireSession: () => {
@@ -263,6 +275,26 @@ export class Backend implements BackendHost {
       return Promise.resolve({ status: 503, contentType: 'text/plain; charset=utf-8', body: Buffer.from('not logged in'), error: 'not logged in' });
     }
     return this.session.media.fetch(req);
+  }
+
+  /**
+   * Uploads a file for a host's upload route (the web host's `/_gomuks/upload`): the size checked against the
+   * homeserver's limit first, `onProgress` told as the bytes go out. Answers with the m.room.message content to
+   * send (as send_message's base_content); rejects with an Error whose message is meant for the user.
+   */
+  uploadMedia(data: Uint8Array, req: UploadRequest): Promise<MediaMessageContent> {
+    if (!this.session) return Promise.reject(new Error('Not logged in.'));
+    return this.session.uploader.upload(data, req);
+  }
+
+  /** The homeserver's upload limit in bytes (undefined: none given), for a host to refuse a body early. */
+  async maxUploadBytes(): Promise<number | undefined> {
+    return this.session?.uploader.maxUploadBytes();
+  }
+
+  /** Where end-to-end encryption plugs in encrypted attachments (see media/attachment-crypto.ts). */
+  setAttachmentCrypto(crypto: AttachmentCrypto | undefined): void {
+    this.attachmentCrypto = crypto;
   }
 
   // --- Lifecycle -------------------------------------------------------------------------------------------

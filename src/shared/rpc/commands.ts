@@ -9,16 +9,18 @@
  */
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
+import { mediaCommands } from './commands/media.ts';
 import { readingCommands } from './commands/reading.ts';
 import { roomCommands } from './commands/rooms.ts';
 import { searchCommands } from './commands/search.ts';
 import { sendCommands } from './commands/send.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { readingCommands, roomCommands, searchCommands, sendCommands, sessionCommands };
+export { mediaCommands, readingCommands, roomCommands, searchCommands, sendCommands, sessionCommands };
+export type { MediaMessageContent } from './commands/media.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
-export const commandAreas = { ...sessionCommands, ...roomCommands, ...sendCommands, ...readingCommands, ...searchCommands } satisfies CommandArea;
+export const commandAreas = { ...sessionCommands, ...roomCommands, ...sendCommands, ...readingCommands, ...searchCommands, ...mediaCommands } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 
 export const commandSchemas = schemasOf(commandAreas);

@@ -214,7 +214,8 @@ export class PreviewBackend implements BackendHost {
 
       // Commands the preview does not act out: a screenshot never needs them.
       ...notInPreview('get_event', 'get_event_by_rowid', 'get_related_events', 'get_event_context', 'paginate_manual',
-        'get_specific_room_state', 'get_receipts', 'get_mentions', 'search_local', 'search_server'),
+        'get_specific_room_state', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
+        'upload_media', 'download_media'),
     };
   }
 

@@ -7,6 +7,7 @@ import type { CommandArea } from '../../../shared/rpc/commands/define.ts';
 import type { ClientState, EventName, EventPayloads, Room } from '../../../shared/rpc/index.ts';
 import type { MatrixClient, FetchLike } from '../matrix/client.ts';
 import type { MediaFetcher } from '../media/media-fetcher.ts';
+import type { MediaUploader } from '../media/media-uploader.ts';
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { Sender } from '../send/sender.ts';
 import type { Store } from '../store/store.ts';
@@ -21,11 +22,14 @@ export interface Session {
   sync: SyncLoop;
   sender: Sender;
   media: MediaFetcher;
+  uploader: MediaUploader;
 }
 
 export interface CommandContext {
   /** The fetch used for every homeserver request (tests pass a fake one). */
   readonly fetch: FetchLike | undefined;
+  /** Folders upload_media may read files from (the host's choice; none by default). */
+  readonly uploadRoots: readonly string[];
   /** The open database. It is replaced when an account's data is reset: read it at each use, never keep it. */
   readonly store: Store;
   readonly session: Session | undefined;

@@ -4,6 +4,7 @@
  */
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
+import { mediaHandlers } from './media.ts';
 import { readingHandlers } from './reading.ts';
 import { roomHandlers } from './rooms.ts';
 import { searchHandlers } from './search.ts';
@@ -17,5 +18,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...sendHandlers(ctx),
     ...readingHandlers(ctx),
     ...searchHandlers(ctx),
+    ...mediaHandlers(ctx),
   };
 }
