@@ -5,10 +5,14 @@
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
 import { mediaHandlers } from './media.ts';
+import { membershipHandlers } from './membership.ts';
+import { peopleHandlers } from './people.ts';
 import { readingHandlers } from './reading.ts';
+import { roomActionHandlers } from './room-actions.ts';
 import { roomHandlers } from './rooms.ts';
 import { searchHandlers } from './search.ts';
 import { sendHandlers } from './send.ts';
+import { serverHandlers } from './server.ts';
 import { sessionHandlers } from './session.ts';
 
 export function createHandlers(ctx: CommandContext): Handlers {
@@ -16,6 +20,10 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...sessionHandlers(ctx),
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
+    ...membershipHandlers(ctx),
+    ...peopleHandlers(ctx),
+    ...roomActionHandlers(ctx),
+    ...serverHandlers(ctx),
     ...readingHandlers(ctx),
     ...searchHandlers(ctx),
     ...mediaHandlers(ctx),

@@ -6,8 +6,9 @@
  * counts as cached. The folder is private (0700): it holds what was sent in private rooms.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { PRIVATE_FILE, ensurePrivateDir, fchmodPrivate } from '../private-files.ts';
 
 export interface CachedMedia {
   contentType: string;
@@ -55,20 +56,31 @@ export class MediaCache {
     const sha256 = createHash('sha256').update(body).digest('hex');
     const file = path.join(this.blobs, sha256);
     try {
-      mkdirSync(this.blobs, { recursive: true, mode: 0o700 });
-      mkdirSync(this.index, { recursive: true, mode: 0o700 });
+      ensurePrivateDir(path.dirname(this.blobs));
+      ensurePrivateDir(this.blobs);
+      ensurePrivateDir(this.index);
       try {
         statSync(file);
       } catch {
-        writeFileSync(`${file}.tmp`, body, { mode: 0o600 });
-        renameSync(`${file}.tmp`, file);
+        writePrivate(file, body);
       }
-      const entry = path.join(this.index, `${key}.json`);
-      writeFileSync(`${entry}.tmp`, JSON.stringify({ contentType, sha256 }), { mode: 0o600 });
-      renameSync(`${entry}.tmp`, entry);
+      writePrivate(path.join(this.index, `${key}.json`), Buffer.from(JSON.stringify({ contentType, sha256 })));
       return { contentType, path: file, sha256 };
     } catch {
       return undefined;
     }
   }
+}
+
+/** Through a temporary name and a rename, mode 0600 even over a temporary file a crash left behind. */
+function writePrivate(file: string, data: Uint8Array): void {
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w', PRIVATE_FILE);
+  try {
+    fchmodPrivate(fd);
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
 }

@@ -1,5 +1,5 @@
 /**
- * search_local: a query over the FTS5 index `event_search` (kept by triggers, see migration 2) joined with the
+ * search_local: a query over the FTS5 index `event_search` (kept by triggers, see migration 4) joined with the
  * stored events, with gomuks' filters. The user's words never reach FTS5's query syntax as such: each becomes a
  * quoted phrase, so quotes, dashes or `OR` in a search cannot make the query fail or mean something else.
  */

@@ -103,7 +103,24 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
   ) STRICT, WITHOUT ROWID;
   `,
-  // 2: full-text search over message bodies (search_local). SQLite keeps the index itself through triggers, so
+  // 2: the index of events by room goes. Each sync response adds events to hundreds of rooms, so keeping it meant
+  // rewriting a leaf page per room per sync (half of what every commit wrote); only forgetting a left room used it,
+  // and that rare delete can scan instead.
+  `
+  DROP INDEX event_room_idx;
+  `,
+  // 3: push registrations of frontend devices (register_push), stored only; their encryption keys live in the
+  // secret store, never here.
+  `
+  CREATE TABLE push_registration (
+    device_id  TEXT PRIMARY KEY,
+    type       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    has_key    INTEGER NOT NULL DEFAULT 0,
+    expiration INTEGER
+  ) STRICT;
+  `,
+  // 4: full-text search over message bodies (search_local). SQLite keeps the index itself through triggers, so
   // every way an event is written (sync, pagination, local echo, decryption later) is covered without the writers
   // knowing. An edit's newest text replaces its message's; redacted messages and the edits themselves are not
   // indexed. Contentless: the bodies are already in the event table, the index holds only tokens.
@@ -160,6 +177,9 @@ export const migrations: readonly string[] = [
   BEGIN
     DELETE FROM event_search WHERE rowid = OLD.rowid;
   END;
+
+  -- get_mentions reads mentions newest first; only events with unread bits are in this index.
+  CREATE INDEX event_mention_idx ON event (timestamp DESC) WHERE unread_type > 0;
 
   -- Messages stored before this migration.
   INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
