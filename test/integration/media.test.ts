@@ -88,6 +88,10 @@ describe('media against Synapse', () => {
     // The uploader's own copy is cached, so downloading it again costs nothing.
     const got = await s.client.request('download_media', { mxc: content.url! });
     assert.equal(path.basename(got.path), sha256(data));
+    // Without a type from the host, the bytes say it is an image.
+    const image = await s.backend.uploadMedia(png, { filename: 'upload' });
+    assert.equal(image.msgtype, 'm.image');
+    assert.deepEqual(image.info, { mimetype: 'image/png', size: png.length, w: 40, h: 30 });
   });
 
   it('download_media fetches Bob\'s upload (authenticated media) into the cache, with an avatar thumbnail', async () => {

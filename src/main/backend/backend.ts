@@ -15,6 +15,7 @@ import { createHandlers } from './commands/handlers.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { AttachmentCrypto } from './media/attachment-crypto.ts';
+import { guessContentType } from './media/content-type.ts';
 import { MediaFetcher } from './media/media-fetcher.ts';
 import { MediaUploader, type UploadRequest } from './media/media-uploader.ts';
 import type { DataPaths } from './paths.ts';
@@ -310,9 +311,10 @@ export class Backend implements BackendHost {
    * homeserver's limit first, `onProgress` told as the bytes go out. Answers with the m.room.message content to
    * send (as send_message's base_content); rejects with an Error whose message is meant for the user.
    */
-  uploadMedia(data: Uint8Array, req: UploadRequest): Promise<MediaMessageContent> {
+  uploadMedia(data: Uint8Array, req: Omit<UploadRequest, 'contentType'> & { contentType?: string }): Promise<MediaMessageContent> {
     if (!this.session) return Promise.reject(new Error('Not logged in.'));
-    return this.session.uploader.upload(data, req);
+    // Without a type from the host, the bytes (images) or the file name say what it is.
+    return this.session.uploader.upload(data, { ...req, contentType: req.contentType || guessContentType(req.filename, data) });
   }
 
   /** The homeserver's upload limit in bytes (undefined: none given), for a host to refuse a body early. */

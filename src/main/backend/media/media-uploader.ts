@@ -45,7 +45,7 @@ export class MediaUploader {
     if (this.limit && Date.now() - this.limit.at < CONFIG_TTL_MS) return this.limit.bytes;
     let bytes: number | undefined;
     try {
-      const size = (await this.client.media.config(signal))['m.upload.size'];
+      const size = (await this.client.server.mediaConfig(signal))['m.upload.size'];
       bytes = typeof size === 'number' && size > 0 ? size : undefined;
     } catch {
       // Without the limit the server still refuses what is too large (413), and that is said in words too.
