@@ -42,6 +42,8 @@ export interface StartSynapseOptions {
   rcLimits?: boolean;
   /** Turn presence on (off by default: it costs Synapse work on every sync that only the presence tests need). */
   presence?: boolean;
+  /** Let room moderators and server admins see redacted content (MSC2815, an experimental Synapse feature). */
+  msc2815?: boolean;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -255,6 +257,7 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     rc_reports: generous,
     rc_user_directory: generous,
     rc_profile: generous,
+    ...(c.opts.msc2815 ? { experimental_features: { msc2815_enabled: true } } : {}),
   };
 }
 

@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  commandAreas, commandSchemas, ignoringCommands, isCommandName, membershipCommands, peopleCommands, presenceCommands,
-  roomActionCommands, roomCommands, roomUpgradeCommands, sendCommands, serverCommands, sessionCommands,
+  commandAreas, commandSchemas, ignoringCommands, isCommandName, mediaCommands, membershipCommands, peopleCommands,
+  presenceCommands, readingCommands, roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands,
+  serverCommands, sessionCommands,
 } from '../../src/shared/rpc/index.ts';
 
 describe('RPC contract', () => {
@@ -11,6 +12,7 @@ describe('RPC contract', () => {
     const areas = [
       sessionCommands, roomCommands, sendCommands, membershipCommands, peopleCommands, roomActionCommands, serverCommands,
       presenceCommands, ignoringCommands, roomUpgradeCommands,
+      readingCommands, searchCommands, mediaCommands,
     ];
     const names = areas.flatMap((a) => Object.keys(a));
     assert.equal(new Set(names).size, names.length, `declared twice: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);

@@ -74,28 +74,28 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   reset_master_key_tofu: cmd('encryption', z.looseObject({ user_id: z.string(), master_key: z.string() }), T.ProfileEncryptionInfo),
   get_profile_encryption_info: cmd('encryption', userParam, T.ProfileEncryptionInfo),
   get_own_devices: cmd('encryption', none, T.GetOwnDevicesResponse),
-  get_event: cmd('issue6', z.looseObject({ room_id: z.string(), event_id: z.string(), unredact: z.boolean().optional() }), T.Event),
-  get_event_by_rowid: cmd('issue6', z.looseObject({ event_rowid: int }), T.Event),
-  get_event_context: cmd('issue6', z.looseObject({ room_id: z.string(), event_id: z.string(), limit: int.optional() }), T.EventContextResponse),
-  paginate_manual: cmd('issue6', z.looseObject({
+  get_event: cmd('implemented', z.looseObject({ room_id: z.string(), event_id: z.string(), unredact: z.boolean().optional() }), T.Event),
+  get_event_by_rowid: cmd('implemented', z.looseObject({ event_rowid: int }), T.Event),
+  get_event_context: cmd('implemented', z.looseObject({ room_id: z.string(), event_id: z.string(), limit: int.optional() }), T.EventContextResponse),
+  paginate_manual: cmd('implemented', z.looseObject({
     room_id: z.string(), thread_root: z.string().optional(), since: z.string().optional(), direction: z.enum(['b', 'f']), limit: int.optional(),
   }), T.ManualPaginationResponse),
-  search_local: cmd('issue6', z.looseObject({
+  search_local: cmd('implemented', z.looseObject({
     ...searchBase, raw_like: z.string().optional(), min_timestamp: int.optional(), max_timestamp: int.optional(), include_redacted: z.boolean().optional(),
   }), T.ManualPaginationResponse),
-  search_server: cmd('issue6', z.looseObject(searchBase), T.ManualPaginationResponse),
-  get_mentions: cmd('issue6', z.looseObject({ max_timestamp: int, type: int, limit: int, room_id: z.string().optional() }), events),
-  get_related_events: cmd('issue6', z.looseObject({
+  search_server: cmd('implemented', z.looseObject(searchBase), T.ManualPaginationResponse),
+  get_mentions: cmd('implemented', z.looseObject({ max_timestamp: int, type: int, limit: int, room_id: z.string().optional() }), events),
+  get_related_events: cmd('implemented', z.looseObject({
     room_id: z.string(), event_id: z.string(), relation_type: z.string().optional(), event_type: z.string().optional(),
   }), events),
   get_sticky_events: cmd('issue6', z.looseObject({ room_id: z.string() }), events),
   get_room_state: cmd('implemented', z.looseObject({
     room_id: z.string(), refetch: z.boolean().optional(), fetch_members: z.boolean().optional(), include_members: z.boolean().optional(),
   }), events),
-  get_specific_room_state: cmd('issue6', z.looseObject({
+  get_specific_room_state: cmd('implemented', z.looseObject({
     keys: z.array(z.looseObject({ room_id: z.string(), type: z.string(), state_key: z.string() })),
   }), events),
-  get_receipts: cmd('issue6', z.looseObject({ room_id: z.string(), event_ids: z.array(z.string()) }), T.Receipts.nullable()),
+  get_receipts: cmd('implemented', z.looseObject({ room_id: z.string(), event_ids: z.array(z.string()) }), T.Receipts.nullable()),
   paginate: cmd('implemented', z.looseObject({
     room_id: z.string(), max_timeline_id: int.optional(), limit: int.optional(), reset: z.boolean().optional(),
   }), T.PaginationResponse),
@@ -141,12 +141,12 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   calculate_room_id: cmd('implemented', z.looseObject({ timestamp: int, content: jsonObject }), z.string()),
   rerequest_session: cmd('encryption', z.looseObject({ room_id: z.string(), session_id: z.string(), sender: z.string() }), ok),
   get_account_info: cmd('implemented', none, T.Account),
-  upload_media: cmd('issue6', z.looseObject({
+  upload_media: cmd('implemented', z.looseObject({
     path: z.string(), filename: z.string().optional(), encrypt: z.boolean().optional(), voice_message: z.boolean().optional(),
     force_file: z.boolean().optional(), encode_to: z.string().optional(), resize_width: int.optional(), resize_height: int.optional(),
     resize_percent: int.optional(), quality: int.optional(),
   }), T.MessageEventContent),
-  download_media: cmd('issue6', z.looseObject({
+  download_media: cmd('implemented', z.looseObject({
     mxc: z.string(), encrypted: z.boolean().optional(), is_avatar: z.boolean().optional(), thumbnail_avatar: z.boolean().optional(),
   }), T.DownloadMediaResponse),
   export_keys: cmd('encryption', z.looseObject({ passphrase: z.string(), room_id: z.string().optional() }), z.string()),

@@ -7,14 +7,17 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
-  SyncStatus,
+  ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaMessageContent, MediaRequest, MediaResponse, Room,
+  SyncComplete, SyncRoom, SyncStatus,
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
+import type { AttachmentCrypto } from './media/attachment-crypto.ts';
+import { guessContentType } from './media/content-type.ts';
 import { MediaFetcher } from './media/media-fetcher.ts';
+import { MediaUploader, type UploadRequest } from './media/media-uploader.ts';
 import type { DataPaths } from './paths.ts';
 import { ensurePrivateDir } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
@@ -38,6 +41,11 @@ export interface BackendOptions {
   fetch?: FetchLike;
   /** Default: warnings and errors on stderr. */
   logger?: Logger;
+  /**
+   * Folders whose files upload_media may send (it reads files on this computer, so by default none: hosts upload
+   * through Backend.uploadMedia instead).
+   */
+  uploadRoots?: string[];
 }
 
 interface Conn {
@@ -59,6 +67,8 @@ export class Backend implements BackendHost {
   /** The sync loop's latest status, for frontends that connect later (gomuks sends it right after client_state). */
   private syncStatus: SyncStatus | undefined;
   private initialized = false;
+  /** Encrypted attachments, once end-to-end encryption provides them (setAttachmentCrypto). */
+  private attachmentCrypto: AttachmentCrypto | undefined;
   private readonly conns = new Set<Conn>();
   /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
   private readonly handlers: Handlers;
@@ -128,7 +138,8 @@ export class Backend implements BackendHost {
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, listenToDevice: false, presence: 'online' };
+    const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
+    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online' };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
   }
@@ -229,6 +240,7 @@ export class Backend implements BackendHost {
     const session = () => this.session;
     return {
       fetch: this.opts.fetch,
+      uploadRoots: this.opts.uploadRoots ?? [],
       get store() { return store(); },
       get session() { return session(); },
       requireSession: () => {
@@ -296,6 +308,27 @@ export class Backend implements BackendHost {
       return Promise.resolve({ status: 503, contentType: 'text/plain; charset=utf-8', body: Buffer.from('not logged in'), error: 'not logged in' });
     }
     return this.session.media.fetch(req);
+  }
+
+  /**
+   * Uploads a file for a host's upload route (the web host's `/_gomuks/upload`): the size checked against the
+   * homeserver's limit first, `onProgress` told as the bytes go out. Answers with the m.room.message content to
+   * send (as send_message's base_content); rejects with an Error whose message is meant for the user.
+   */
+  uploadMedia(data: Uint8Array, req: Omit<UploadRequest, 'contentType'> & { contentType?: string }): Promise<MediaMessageContent> {
+    if (!this.session) return Promise.reject(new Error('Not logged in.'));
+    // Without a type from the host, the bytes (images) or the file name say what it is.
+    return this.session.uploader.upload(data, { ...req, contentType: req.contentType || guessContentType(req.filename, data) });
+  }
+
+  /** The homeserver's upload limit in bytes (undefined: none given), for a host to refuse a body early. */
+  async maxUploadBytes(): Promise<number | undefined> {
+    return this.session?.uploader.maxUploadBytes();
+  }
+
+  /** Where end-to-end encryption plugs in encrypted attachments (see media/attachment-crypto.ts). */
+  setAttachmentCrypto(crypto: AttachmentCrypto | undefined): void {
+    this.attachmentCrypto = crypto;
   }
 
   // --- Lifecycle -------------------------------------------------------------------------------------------

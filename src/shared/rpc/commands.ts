@@ -12,23 +12,28 @@ import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.
 import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
 import { roomUpgradeCommands } from './commands/room-upgrades.ts';
+import { mediaCommands } from './commands/media.ts';
 import { membershipCommands } from './commands/membership.ts';
 import { peopleCommands } from './commands/people.ts';
+import { readingCommands } from './commands/reading.ts';
 import { roomActionCommands } from './commands/room-actions.ts';
 import { roomCommands } from './commands/rooms.ts';
+import { searchCommands } from './commands/search.ts';
 import { sendCommands } from './commands/send.ts';
 import { serverCommands } from './commands/server.ts';
 import { sessionCommands } from './commands/session.ts';
 
 export {
-  ignoringCommands, membershipCommands, peopleCommands, presenceCommands, roomActionCommands, roomCommands, roomUpgradeCommands,
-  sendCommands, serverCommands, sessionCommands,
+  ignoringCommands, mediaCommands, membershipCommands, peopleCommands, presenceCommands, readingCommands,
+  roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
 };
+export type { MediaMessageContent } from './commands/media.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
+  ...readingCommands, ...searchCommands, ...mediaCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

@@ -7,6 +7,7 @@ import type { CommandArea } from '../../../shared/rpc/commands/define.ts';
 import type { ClientState, EventName, EventPayloads, PresenceState, Room } from '../../../shared/rpc/index.ts';
 import type { MatrixClient, FetchLike } from '../matrix/client.ts';
 import type { MediaFetcher } from '../media/media-fetcher.ts';
+import type { MediaUploader } from '../media/media-uploader.ts';
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { Sender } from '../send/sender.ts';
 import type { Store } from '../store/store.ts';
@@ -23,6 +24,7 @@ export interface Session {
   media: MediaFetcher;
   /** Our presence as last set (online from the start); every /sync sends it as set_presence. */
   presence: PresenceState;
+  uploader: MediaUploader;
   /** listen_to_device: whether sync_complete carries to-device events (for widgets). Off by default, as in gomuks. */
   listenToDevice: boolean;
 }
@@ -30,6 +32,8 @@ export interface Session {
 export interface CommandContext {
   /** The fetch used for every homeserver request (tests pass a fake one). */
   readonly fetch: FetchLike | undefined;
+  /** Folders upload_media may read files from (the host's choice; none by default). */
+  readonly uploadRoots: readonly string[];
   /** The open database. It is replaced when an account's data is reset: read it at each use, never keep it. */
   readonly store: Store;
   readonly session: Session | undefined;

@@ -7,10 +7,13 @@ import type { CommandContext } from './context.ts';
 import { ignoringHandlers } from './ignoring.ts';
 import { presenceHandlers } from './presence.ts';
 import { roomUpgradeHandlers } from './room-upgrades.ts';
+import { mediaHandlers } from './media.ts';
 import { membershipHandlers } from './membership.ts';
 import { peopleHandlers } from './people.ts';
+import { readingHandlers } from './reading.ts';
 import { roomActionHandlers } from './room-actions.ts';
 import { roomHandlers } from './rooms.ts';
+import { searchHandlers } from './search.ts';
 import { sendHandlers } from './send.ts';
 import { serverHandlers } from './server.ts';
 import { sessionHandlers } from './session.ts';
@@ -27,5 +30,8 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...peopleHandlers(ctx),
     ...roomActionHandlers(ctx),
     ...serverHandlers(ctx),
+    ...readingHandlers(ctx),
+    ...searchHandlers(ctx),
+    ...mediaHandlers(ctx),
   };
 }

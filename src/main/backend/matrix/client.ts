@@ -1,12 +1,13 @@
 /**
  * The Matrix Client-Server API, one facade over the shared transport (`http.ts`) with one object per API area
- * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`,
+ * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`, `client.events`,
  * `client.membership`, `client.profile`, `client.roomActions`, `client.server`, `client.presence`,
  * `client.roomAdmin`. New endpoints go
  * into their area's file, so this one stays a table of contents.
  */
 import { AccountApi } from './api/account.ts';
 import { AuthApi } from './api/auth.ts';
+import { EventsApi } from './api/events.ts';
 import { MediaApi } from './api/media.ts';
 import { PresenceApi } from './api/presence.ts';
 import { RoomAdminApi } from './api/room-admin.ts';
@@ -30,6 +31,7 @@ export class MatrixClient extends MatrixHttp {
   readonly account: AccountApi;
   readonly presence: PresenceApi;
   readonly roomAdmin: RoomAdminApi;
+  readonly events: EventsApi;
   readonly membership: MembershipApi;
   readonly profile: ProfileApi;
   readonly roomActions: RoomActionsApi;
@@ -45,6 +47,7 @@ export class MatrixClient extends MatrixHttp {
     this.account = new AccountApi(this);
     this.presence = new PresenceApi(this);
     this.roomAdmin = new RoomAdminApi(this);
+    this.events = new EventsApi(this);
     this.membership = new MembershipApi(this);
     this.profile = new ProfileApi(this);
     this.roomActions = new RoomActionsApi(this);

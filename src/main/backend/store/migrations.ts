@@ -130,4 +130,69 @@ export const migrations: readonly string[] = [
     currently_active INTEGER
   ) STRICT, WITHOUT ROWID;
   `,
+  // 5: full-text search over message bodies (search_local). SQLite keeps the index itself through triggers, so
+  // every way an event is written (sync, pagination, local echo, decryption later) is covered without the writers
+  // knowing. An edit's newest text replaces its message's; redacted messages and the edits themselves are not
+  // indexed. Contentless: the bodies are already in the event table, the index holds only tokens.
+  `
+  CREATE VIRTUAL TABLE event_search USING fts5 (
+    body,
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    content = '',
+    contentless_delete = 1
+  );
+
+  -- What the index should hold for each message: the newest edit's text by the same sender, else its own body.
+  -- Filtered by rowid, this flattens into a primary-key lookup plus one indexed lookup for edits.
+  CREATE VIEW event_search_source AS
+    SELECT e.rowid AS rowid, COALESCE(
+        (SELECT COALESCE(edit.decrypted, edit.content) ->> '$."m.new_content".body' FROM event edit
+          WHERE edit.relates_to = e.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = e.room_id
+            AND edit.sender = e.sender AND edit.redacted_by IS NULL
+          ORDER BY edit.timestamp DESC LIMIT 1),
+        COALESCE(e.decrypted, e.content) ->> '$.body') AS body
+    FROM event e
+    WHERE COALESCE(e.decrypted_type, e.type) IN ('m.room.message', 'm.sticker') AND e.state_key IS NULL
+      AND e.redacted_by IS NULL AND (e.relation_type IS NULL OR e.relation_type <> 'm.replace');
+
+  CREATE TRIGGER event_search_insert AFTER INSERT ON event
+    WHEN COALESCE(NEW.decrypted_type, NEW.type) IN ('m.room.message', 'm.sticker') AND NEW.state_key IS NULL
+  BEGIN
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE rowid = NEW.rowid AND typeof(body) = 'text' AND body <> '';
+    -- An edit: its message's text changes.
+    DELETE FROM event_search WHERE NEW.relation_type = 'm.replace'
+      AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to);
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE NEW.relation_type = 'm.replace' AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to)
+        AND typeof(body) = 'text' AND body <> '';
+  END;
+
+  -- A redaction, a remote echo replacing a local one, a decryption: index the row (and an edit's message) afresh.
+  CREATE TRIGGER event_search_update AFTER UPDATE OF content, decrypted, decrypted_type, redacted_by ON event
+    WHEN COALESCE(NEW.decrypted_type, NEW.type) IN ('m.room.message', 'm.sticker') AND NEW.state_key IS NULL
+  BEGIN
+    DELETE FROM event_search WHERE rowid = NEW.rowid;
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE rowid = NEW.rowid AND typeof(body) = 'text' AND body <> '';
+    DELETE FROM event_search WHERE NEW.relation_type = 'm.replace'
+      AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to);
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE NEW.relation_type = 'm.replace' AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to)
+        AND typeof(body) = 'text' AND body <> '';
+  END;
+
+  CREATE TRIGGER event_search_delete AFTER DELETE ON event
+    WHEN COALESCE(OLD.decrypted_type, OLD.type) IN ('m.room.message', 'm.sticker')
+  BEGIN
+    DELETE FROM event_search WHERE rowid = OLD.rowid;
+  END;
+
+  -- get_mentions reads mentions newest first; only events with unread bits are in this index.
+  CREATE INDEX event_mention_idx ON event (timestamp DESC) WHERE unread_type > 0;
+
+  -- Messages stored before this migration.
+  INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+    WHERE typeof(body) = 'text' AND body <> '';
+  `,
 ];
