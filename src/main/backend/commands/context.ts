@@ -5,6 +5,7 @@
  */
 import type { CommandArea } from '../../../shared/rpc/commands/define.ts';
 import type { ClientState, EventName, EventPayloads, Room } from '../../../shared/rpc/index.ts';
+import type { CryptoSession } from '../crypto/crypto-session.ts';
 import type { MatrixClient, FetchLike } from '../matrix/client.ts';
 import type { MediaFetcher } from '../media/media-fetcher.ts';
 import type { Handlers } from '../rpc/dispatcher.ts';
@@ -21,6 +22,8 @@ export interface Session {
   sync: SyncLoop;
   sender: Sender;
   media: MediaFetcher;
+  /** End-to-end encryption (absent only without a secret store, where no session can start anyway). */
+  crypto: CryptoSession | undefined;
 }
 
 export interface CommandContext {
@@ -43,6 +46,8 @@ export interface CommandContext {
   saveAccessToken(token: string): Promise<void>;
   /** Deletes the database and opens an empty one. */
   resetDatabase(): void;
+  /** Deletes the crypto store and its key (no session may be running). */
+  wipeCrypto(): Promise<void>;
   /** Starts syncing a freshly signed-in account whose row is stored; frontends then wait for its first sync. */
   startSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void;
   /** Stops the session, deletes the token and (unless `keepData`) the account's local data. */

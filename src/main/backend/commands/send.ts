@@ -8,18 +8,29 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
   return {
     send_message: (p) => {
       ctx.requireRoom(p.room_id);
-      return ctx.requireSession().sender.send(p.room_id, 'm.room.message', messageContent(p)).echo;
+      // gomuks' message prefix; the rest of the composer's commands go through send/slash/.
+      const unencrypted = p.text?.startsWith(UNENCRYPTED) === true;
+      const params = unencrypted ? { ...p, text: p.text?.slice(UNENCRYPTED.length) } : p;
+      return ctx.requireSession().sender.send(p.room_id, 'm.room.message', messageContent(params), unencrypted).echo;
     },
-    send_event: async ({ room_id: roomId, type, content, synchronous }): Promise<Event> => {
+    send_event: async ({ room_id: roomId, type, content, synchronous, disable_encryption }): Promise<Event> => {
       ctx.requireRoom(roomId);
-      const { echo, done } = ctx.requireSession().sender.send(roomId, type, content);
+      const { echo, done } = ctx.requireSession().sender.send(roomId, type, content, disable_encryption === true);
       if (!synchronous) return echo;
       const result = await done;
       if (result.error) throw new Error(`Sending failed: ${result.error}`);
       return result.event;
     },
+    ensure_group_session_shared: async ({ room_id: roomId }) => {
+      const room = ctx.requireRoom(roomId);
+      const { crypto } = ctx.requireSession();
+      if (room.encryption_event && crypto) await crypto.ensureShared(roomId);
+      return true;
+    },
   };
 }
+
+const UNENCRYPTED = '/unencrypted ';
 
 /** The m.room.message content for a send_message request: rendered markdown, merged into any base content. */
 function messageContent(p: CommandParams<'send_message'>): JSONObject {

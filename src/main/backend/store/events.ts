@@ -72,6 +72,9 @@ export interface EventInput {
   state_key?: string;
   timestamp: number;
   content: JSONObject;
+  decrypted?: JSONObject;
+  decrypted_type?: string;
+  decryption_error?: string;
   unsigned?: JSONObject;
   local_content?: LocalContent;
   transaction_id?: string;
@@ -96,14 +99,17 @@ export class EventStore {
       rowidByEventID: db.prepare('SELECT rowid FROM event WHERE event_id = ?').pluck(),
       rowidByTxn: db.prepare('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
       insert: db.prepare(`INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content, unsigned,
-          local_content, transaction_id, redacted_by, relates_to, relation_type, send_error)
+          local_content, transaction_id, redacted_by, relates_to, relation_type, send_error,
+          decrypted, decrypted_type, decryption_error)
         VALUES (@room_id, @event_id, @sender, @type, @state_key, @timestamp, @content, @unsigned, @local_content,
-          @transaction_id, @redacted_by, @relates_to, @relation_type, @send_error)`),
+          @transaction_id, @redacted_by, @relates_to, @relation_type, @send_error,
+          @decrypted, @decrypted_type, @decryption_error)`),
       // A remote echo replaces the local echo's fields but keeps its rowid (and its transaction_id).
       update: db.prepare(`UPDATE event SET event_id = @event_id, sender = @sender, type = @type, state_key = @state_key,
           timestamp = @timestamp, content = @content, unsigned = @unsigned, local_content = @local_content,
           redacted_by = COALESCE(@redacted_by, redacted_by), relates_to = @relates_to, relation_type = @relation_type,
-          send_error = @send_error
+          send_error = @send_error, decrypted = @decrypted, decrypted_type = @decrypted_type,
+          decryption_error = @decryption_error
         WHERE rowid = @rowid`),
       setSendResult: db.prepare('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
       redact: db.prepare('UPDATE event SET content = ?, redacted_by = ?, local_content = NULL WHERE rowid = ?'),
@@ -180,5 +186,8 @@ function toParams(ev: EventInput) {
     relates_to: ev.relates_to ?? null,
     relation_type: ev.relation_type ?? null,
     send_error: ev.send_error ?? null,
+    decrypted: ev.decrypted ? JSON.stringify(ev.decrypted) : null,
+    decrypted_type: ev.decrypted_type ?? null,
+    decryption_error: ev.decryption_error ?? null,
   };
 }

@@ -8,6 +8,7 @@ import { hasReplyFallback, sanitizeMatrixHtml } from '../html/sanitize.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import type { EventInput } from '../store/events.ts';
 import type { Store } from '../store/store.ts';
+import type { Decryption } from './prepared.ts';
 import { redactContent } from './redaction.ts';
 
 export interface IngestResult {
@@ -16,11 +17,15 @@ export interface IngestResult {
   touched: number[];
 }
 
-export function ingestEvent(store: Store, roomId: string, raw: ClientEvent): IngestResult | undefined {
+export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, decryption?: Decryption): IngestResult | undefined {
   if (!isWellFormed(raw)) return undefined;
   const input = toEventInput(roomId, raw);
+  if (decryption) withDecryption(input, decryption);
   const touched: number[] = [];
   let rowid = store.events.rowidByEventID(raw.event_id);
+  // The remote echo of our own encrypted send, after the Sender recorded its event ID: the local echo held the
+  // cleartext as content, the stored event gets the ciphertext with the cleartext beside it.
+  if (rowid !== undefined && decryption && input.transaction_id) store.events.update(rowid, input);
   if (rowid === undefined && input.transaction_id) {
     rowid = store.events.rowidByTransactionID(input.transaction_id);
     if (rowid !== undefined) store.events.update(rowid, input);
@@ -39,6 +44,18 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent): Ing
     }
   }
   return { rowid, touched };
+}
+
+/** An encrypted event keeps its ciphertext as content; the cleartext goes beside it (gomuks' fields). */
+function withDecryption(input: EventInput, d: Decryption): void {
+  if (d.decrypted && d.decrypted_type) {
+    input.decrypted = d.decrypted;
+    input.decrypted_type = d.decrypted_type;
+    const local = localContent(d.decrypted_type, d.decrypted);
+    if (local) input.local_content = local;
+  } else if (d.error) {
+    input.decryption_error = d.error;
+  }
 }
 
 /** Malformed events from the network are dropped here rather than poisoning the store or the UI. */

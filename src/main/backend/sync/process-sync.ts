@@ -8,6 +8,7 @@ import type {
 import type * as M from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent } from './ingest-event.ts';
+import type { PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 
 export interface SyncResult {
@@ -15,7 +16,8 @@ export interface SyncResult {
   typing: Typing[];
 }
 
-export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined): SyncResult {
+export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined,
+  prepared?: PreparedSync): SyncResult {
   const diff: SyncComplete = { since };
   const typing: Typing[] = [];
 
@@ -31,7 +33,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   const rooms: Record<string, SyncRoom> = {};
   for (const [roomId, jr] of entries(resp.rooms?.join)) {
     if (!isObj(jr)) continue;
-    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing);
+    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing, prepared);
     if (sr) rooms[roomId] = sr;
     store.account.deleteInvite(roomId);
   }
@@ -66,7 +68,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
 }
 
 function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: string, dms: Map<string, string>,
-  typing: Typing[]): SyncRoom | undefined {
+  typing: Typing[], prepared: PreparedSync | undefined): SyncRoom | undefined {
   const isNew = store.rooms.ensure(roomId);
   const prev = store.rooms.get(roomId) ?? emptyRoom(roomId);
   const sr: SyncRoom = {};
@@ -95,7 +97,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const appended: NonNullable<RoomChanges['appended']> = [];
   let redacted = false;
   for (const ev of list(tl?.events)) {
-    const r = ingestEvent(store, roomId, ev);
+    const r = ingestEvent(store, roomId, ev, prepared?.get(ev.event_id));
     if (!r) continue;
     const added = store.timeline.append(roomId, r.rowid);
     if (added) {

@@ -8,6 +8,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
 import type { Store } from '../store/store.ts';
+import type { PrepareSync } from './prepared.ts';
 import { processSync } from './process-sync.ts';
 
 export const SYNC_FILTER = {
@@ -35,6 +36,11 @@ export interface SyncLoopDeps {
    * user to sign in again (spec: soft logout), and the local data stays.
    */
   onSessionEnded(reason: string, soft: boolean): void;
+  /**
+   * Async work before each response's transaction (feeding the crypto engine and decrypting). It may run again for
+   * the same response after a crash, so it must give the same result twice (see crypto/sync-crypto.ts).
+   */
+  prepare?: PrepareSync;
   /** For tests: shorten backoff. */
   backoffBaseMs?: number;
 }
@@ -75,8 +81,9 @@ export class SyncLoop {
         const since = account.next_batch ?? undefined;
         const resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
+        const prepared = await this.deps.prepare?.(resp, signal);
         const { diff, typing } = store.transaction(() => {
-          const r = processSync(store, resp, userId, since);
+          const r = processSync(store, resp, userId, since, prepared);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
