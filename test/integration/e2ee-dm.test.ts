@@ -5,7 +5,7 @@
  * stay readable, new ones decrypt on both sides.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -110,6 +110,12 @@ describe('end-to-end encryption with matrix-js-sdk', () => {
       // The same identity keys: the peer still decrypts what Lattice sends.
       await b.client.request('send_message', { room_id: dm, text: 'after the restart' });
       await bob.waitForDecrypted(dm, 'after the restart');
+
+      // Signing out deletes the device's keys with it.
+      const data = resolveDataPaths({ LATTICE_ROOT: root }).data;
+      assert.ok(existsSync(path.join(data, 'crypto.db')));
+      assert.equal(await b.client.request('logout', {}), true);
+      assert.equal(existsSync(path.join(data, 'crypto.db')), false, 'crypto.db deleted on sign-out');
 
     } finally {
       await b.stop();
