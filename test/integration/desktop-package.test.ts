@@ -141,23 +141,25 @@ describe('the Linux package (electron-builder --linux dir, stand-in Electron)', 
     const data = path.join(tmp, 'data');
     const paths = { config: path.join(data, 'config'), data: path.join(data, 'data'), cache: path.join(data, 'cache'), logs: path.join(data, 'logs') };
     const worker = new Worker(path.join(extracted, 'dist', 'main', 'worker-entry.js'), {
-      workerData: { paths, secrets: { ok: false, error: 'no keychain in this test' } },
+      workerData: { paths, secrets: { ok: false, error: 'no keychain in this test' }, logLevel: 'warn' },
     });
     try {
-      const messages: Array<{ t: string; env?: { command: string } }> = [];
-      const waitFor = (pred: (m: { t: string; env?: { command: string } }) => boolean, what: string) => new Promise<void>((resolve, reject) => {
+      type Message = { t: string; env?: { command: string }; id?: number; ok?: boolean };
+      const messages: Message[] = [];
+      const waitFor = (pred: (m: Message) => boolean, what: string) => new Promise<void>((resolve, reject) => {
         const check = (): boolean => messages.some(pred);
         if (check()) return resolve();
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(messages)}`)), 30_000);
         worker.on('message', () => { if (check()) { clearTimeout(timer); resolve(); } });
         worker.once('error', (e) => { clearTimeout(timer); reject(e); });
       });
-      worker.on('message', (m: { t: string; env?: { command: string } }) => messages.push(m));
+      worker.on('message', (m: Message) => messages.push(m));
       await waitFor((m) => m.t === 'ready', 'the worker to be ready');
       worker.postMessage({ t: 'open', conn: 1 });
       await waitFor((m) => m.t === 'msg' && m.env?.command === 'run_id', 'run_id');
-      worker.postMessage({ t: 'shutdown' });
-      await waitFor((m) => m.t === 'stopped', 'the worker to stop');
+      // The host asks the worker to shut down over the typed request/reply channel (worker-rpc.ts).
+      worker.postMessage({ t: 'rpc-request', id: 1, method: 'shutdown', params: null });
+      await waitFor((m) => m.t === 'rpc-reply' && m.id === 1 && m.ok === true, 'the worker to stop');
       assert.ok(existsSync(paths.data), 'the database folder was created');
     } finally {
       await worker.terminate();

@@ -22,6 +22,8 @@ export interface Session {
   sync: SyncLoop;
   sender: Sender;
   media: MediaFetcher;
+  /** listen_to_device: whether sync_complete carries to-device events (for widgets). Off by default, as in gomuks. */
+  listenToDevice: boolean;
   /** End-to-end encryption (absent only without a secret store, where no session can start anyway). */
   crypto: CryptoSession | undefined;
 }
@@ -44,6 +46,8 @@ export interface CommandContext {
   secretStoreProblem(): string | undefined;
   /** Puts the access token into the secret store; throws if it could not be kept. */
   saveAccessToken(token: string): Promise<void>;
+  /** Puts another secret (e.g. a push registration's key) into the secret store; throws if it could not be kept. */
+  saveSecret(key: string, value: string): Promise<void>;
   /** Deletes the database and opens an empty one. */
   resetDatabase(): void;
   /** Deletes the crypto store and its key (no session may be running). */

@@ -103,4 +103,21 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: the index of events by room goes. Each sync response adds events to hundreds of rooms, so keeping it meant
+  // rewriting a leaf page per room per sync (half of what every commit wrote); only forgetting a left room used it,
+  // and that rare delete can scan instead.
+  `
+  DROP INDEX event_room_idx;
+  `,
+  // 3: push registrations of frontend devices (register_push), stored only; their encryption keys live in the
+  // secret store, never here.
+  `
+  CREATE TABLE push_registration (
+    device_id  TEXT PRIMARY KEY,
+    type       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    has_key    INTEGER NOT NULL DEFAULT 0,
+    expiration INTEGER
+  ) STRICT;
+  `,
 ];

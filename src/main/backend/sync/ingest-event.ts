@@ -3,10 +3,10 @@
  * (sanitized HTML, relation) are computed here once, and a remote echo of our own send lands on the local echo's
  * row via its transaction ID.
  */
-import type { JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
+import type { Event, JSONObject, LocalContent, SenderProfile } from '../../../shared/rpc/index.ts';
 import { hasReplyFallback, sanitizeMatrixHtml } from '../html/sanitize.ts';
 import type { ClientEvent } from '../matrix/types.ts';
-import type { EventInput } from '../store/events.ts';
+import { insertedEvent, type EventInput } from '../store/events.ts';
 import type { Store } from '../store/store.ts';
 import type { Decryption } from './prepared.ts';
 import { redactContent } from './redaction.ts';
@@ -15,22 +15,49 @@ export interface IngestResult {
   rowid: number;
   /** Rowids of other stored events this one changed (a redaction's target). */
   touched: number[];
+  /** The event as stored, when this call inserted it (then it need not be read back for the diff). */
+  inserted?: Event;
 }
 
-export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, decryption?: Decryption): IngestResult | undefined {
+/**
+ * `profile`: the sender's member content at this event, when the caller knows it (history walks its chunk); by
+ * default the room's member state as stored now, which is the state at the event for /sync timelines, applied in
+ * order. Kept in local_content.sender_profile for events that show a sender (not state events). `decryption`: the
+ * outcome of decrypting an m.room.encrypted event (the sync loop's prepare step), stored beside the ciphertext.
+ */
+export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, profile?: JSONObject,
+  decryption?: Decryption): IngestResult | undefined {
   if (!isWellFormed(raw)) return undefined;
   const input = toEventInput(roomId, raw);
   if (decryption) withDecryption(input, decryption);
-  const touched: number[] = [];
-  let rowid = store.events.rowidByEventID(raw.event_id);
-  // The remote echo of our own encrypted send, after the Sender recorded its event ID: the local echo held the
-  // cleartext as content, the stored event gets the ciphertext with the cleartext beside it.
-  if (rowid !== undefined && decryption && input.transaction_id) store.events.update(rowid, input);
-  if (rowid === undefined && input.transaction_id) {
-    rowid = store.events.rowidByTransactionID(input.transaction_id);
-    if (rowid !== undefined) store.events.update(rowid, input);
+  if (raw.state_key === undefined) {
+    const sp = senderProfile(profile ?? store.state.get(roomId, 'm.room.member', raw.sender)?.content);
+    if (sp) input.local_content = { ...input.local_content, sender_profile: sp };
   }
-  if (rowid === undefined) rowid = store.events.insert(input);
+  const touched: number[] = [];
+  let rowid: number | undefined;
+  let inserted: Event | undefined;
+  if (input.transaction_id) {
+    // Possibly the remote echo of our own send: it takes over the local echo's row.
+    rowid = store.events.rowidByEventID(raw.event_id);
+    // After the Sender recorded the event ID of our own encrypted send: the local echo held the cleartext as
+    // content, the stored event gets the ciphertext with the cleartext beside it.
+    if (rowid !== undefined && decryption) store.events.update(rowid, input);
+    if (rowid === undefined) {
+      rowid = store.events.rowidByTransactionID(input.transaction_id);
+      if (rowid !== undefined) store.events.update(rowid, input);
+    }
+    if (rowid === undefined) {
+      rowid = store.events.insert(input);
+      inserted = insertedEvent(rowid, input);
+    }
+  } else {
+    // Nearly every event is new: insert first, and look the rowid up only when the event was already stored.
+    rowid = store.events.insertIfNew(input);
+    if (rowid !== undefined) inserted = insertedEvent(rowid, input);
+    else rowid = store.events.rowidByEventID(raw.event_id);
+    if (rowid === undefined) return undefined; // unreachable: the insert conflicted on this event_id
+  }
 
   if (raw.type === 'm.room.redaction') {
     const target = typeof raw.content.redacts === 'string' ? raw.content.redacts : raw.redacts;
@@ -43,7 +70,16 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, decr
       }
     }
   }
-  return { rowid, touched };
+  return inserted ? { rowid, touched, inserted } : { rowid, touched };
+}
+
+/** The name and avatar from a member event's content, if it has either. */
+export function senderProfile(content: JSONObject | undefined): SenderProfile | undefined {
+  if (!content) return undefined;
+  const p: SenderProfile = {};
+  if (typeof content.displayname === 'string' && content.displayname.trim() !== '') p.displayname = content.displayname;
+  if (typeof content.avatar_url === 'string' && content.avatar_url !== '') p.avatar_url = content.avatar_url;
+  return p.displayname !== undefined || p.avatar_url !== undefined ? p : undefined;
 }
 
 /** An encrypted event keeps its ciphertext as content; the cleartext goes beside it (gomuks' fields). */
@@ -52,7 +88,7 @@ function withDecryption(input: EventInput, d: Decryption): void {
     input.decrypted = d.decrypted;
     input.decrypted_type = d.decrypted_type;
     const local = localContent(d.decrypted_type, d.decrypted);
-    if (local) input.local_content = local;
+    if (local) input.local_content = { ...input.local_content, ...local };
   } else if (d.error) {
     input.decryption_error = d.error;
   }

@@ -3,10 +3,12 @@
  * never skip or half-apply a sync; the diff is announced only after the commit.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
+import type { JSONObject, SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import type { SyncResponse } from '../matrix/types.ts';
+import { waitForServer } from '../matrix/reachability.ts';
 import type { Store } from '../store/store.ts';
 import type { PrepareSync } from './prepared.ts';
 import { processSync } from './process-sync.ts';
@@ -21,6 +23,8 @@ export const SYNC_FILTER = {
 
 const LONG_POLL_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
+/** No sync stored for this long counts as idle: then the WAL is checkpointed (see openDatabase). */
+const CHECKPOINT_IDLE_MS = 1000;
 
 export interface SyncLoopDeps {
   client: MatrixClient;
@@ -28,6 +32,8 @@ export interface SyncLoopDeps {
   userId: string;
   onSyncComplete(diff: SyncComplete): void;
   onTyping(t: Typing): void;
+  /** To-device events of a sync response, as the server sent them (the backend forwards them when asked to). */
+  onToDevice?(events: JSONObject[]): void;
   onStatus(s: SyncStatus): void;
   /** The first sync of a fresh login (or the first after a reset) has been stored. */
   onInitialSync(): void;
@@ -51,6 +57,7 @@ export class SyncLoop {
   private running: Promise<void> | null = null;
   private lastStatus: SyncStatus['type'] | null = null;
   private lastSync = 0;
+  private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: SyncLoopDeps) {
     this.deps = deps;
@@ -62,13 +69,30 @@ export class SyncLoop {
 
   async stop(): Promise<void> {
     this.abort.abort(new Error('sync stopped'));
+    clearTimeout(this.checkpointTimer);
     await this.running;
+    clearTimeout(this.checkpointTimer);
+  }
+
+  /** Checkpoints once no sync has been stored for a while (each stored sync restarts the wait). */
+  private checkpointWhenIdle(): void {
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      if (this.abort.signal.aborted) return;
+      try {
+        this.deps.store.checkpoint();
+      } catch {
+        // Harmless: the data is committed in the WAL either way, and the next idle moment tries again.
+      }
+    }, CHECKPOINT_IDLE_MS);
+    this.checkpointTimer.unref();
   }
 
   private async run(): Promise<void> {
     const { client, store, userId } = this.deps;
     const signal = this.abort.signal;
     let errorCount = 0;
+    let next: PendingSync | undefined;
     while (!signal.aborted) {
       try {
         const account = store.account.get();
@@ -79,19 +103,36 @@ export class SyncLoop {
           store.account.setFilterID(userId, filterId);
         }
         const since = account.next_batch ?? undefined;
-        const resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+        const pending = next;
+        next = undefined;
+        let resp: SyncResponse;
+        if (pending && pending.since === since && pending.filter === filterId) {
+          resp = await pending.response;
+        } else {
+          pending?.abort.abort(new Error('sync request no longer needed'));
+          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+        }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
+        // Before the next request: asking with since=next_batch lets the server drop this response's to-device
+        // events, so the crypto engine must have taken them into its own store first.
         const prepared = await this.deps.prepare?.(resp, signal);
+        // Ask for the next response before storing this one, so that the homeserver prepares it and it travels
+        // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
+        // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
+        next = requestSync(client, resp.next_batch, filterId, signal);
         const { diff, typing } = store.transaction(() => {
           const r = processSync(store, resp, userId, since, prepared);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
         errorCount = 0;
+        this.checkpointWhenIdle();
         this.lastSync = Date.now();
         this.status({ type: 'ok', last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
         for (const t of typing) this.deps.onTyping(t);
+        const toDevice = resp.to_device?.events;
+        if (toDevice?.length) this.deps.onToDevice?.(toDevice);
         if (!since) this.deps.onInitialSync();
       } catch (e) {
         if (signal.aborted) return;
@@ -114,7 +155,10 @@ export class SyncLoop {
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
         }
         try {
-          await sleep(wait, signal);
+          // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
+          // a rate limit or another error from the server itself is waited out in full.
+          const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
+          await (outage ? waitForServer(client, wait, signal) : sleep(wait, signal));
         } catch {
           return;
         }
@@ -128,6 +172,21 @@ export class SyncLoop {
     if (this.lastSync && s.last_sync === undefined) s.last_sync = this.lastSync;
     this.deps.onStatus(s);
   }
+}
+
+/** A /sync requested ahead of time (see run). */
+interface PendingSync {
+  since: string;
+  filter: string;
+  response: Promise<SyncResponse>;
+  abort: AbortController;
+}
+
+function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal): PendingSync {
+  const abort = new AbortController();
+  const response = client.sync({ since, filter, timeout: LONG_POLL_MS }, AbortSignal.any([signal, abort.signal]));
+  void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
+  return { since, filter, response, abort };
 }
 
 function describeSyncError(e: unknown): string {

@@ -8,7 +8,7 @@ export const sendCommands = {
   /**
    * Sends an m.room.message. `text` is markdown: it fills body, formatted_body (sanitized HTML) and msgtype.
    * Returns the local echo at once (event_id temporary, send_error `NOT_SENT`); `send_complete` follows. Encrypted
-   * in an encrypted room, unless the text starts with `/unencrypted `.
+   * in an encrypted room, unless the text starts with `/unencrypted` (a slash command, see send/slash/).
    */
   send_message: command(z.object({
     room_id: roomIdField,
