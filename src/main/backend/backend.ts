@@ -12,6 +12,7 @@ import type {
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
+import { CryptoSession, wipeCryptoStore } from './crypto/crypto-session.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { AttachmentCrypto } from './media/attachment-crypto.ts';
@@ -125,8 +126,12 @@ export class Backend implements BackendHost {
   private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
     this.syncStatus = undefined;
+    const crypto = this.secrets && new CryptoSession({
+      dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
+    });
     const sync = new SyncLoop({
       client, store: this.store, userId,
+      prepare: crypto && ((resp) => crypto.prepareSync(resp)),
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
       onPresence: (p) => this.broadcast('presence', p),
@@ -136,10 +141,14 @@ export class Backend implements BackendHost {
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
-    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
+    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c), {
+      seal: crypto && (async (roomId, type, content) => this.store.rooms.get(roomId)?.encryption_event
+        ? { type: 'm.room.encrypted', content: await crypto.encrypt(roomId, type, content) }
+        : { type, content }),
+    });
     const media = new MediaFetcher(client, this.opts.paths.cache);
     const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online' };
+    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online', crypto };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
   }
@@ -264,6 +273,7 @@ export class Backend implements BackendHost {
         await this.secrets.set(key, value);
       },
       resetDatabase: () => this.resetDatabase(),
+      wipeCrypto: async () => { if (this.secrets) await wipeCryptoStore(this.opts.paths.data, this.secrets); },
       startSession: (homeserverUrl, userId, deviceId, token) => {
         this.initialized = false;
         this.runSession(homeserverUrl, userId, deviceId, token);
@@ -281,6 +291,7 @@ export class Backend implements BackendHost {
     this.session = undefined;
     s.sender.stop();
     await s.sync.stop();
+    await s.crypto?.close();
     await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.logger.warn(`could not delete the token: ${errorMessage(e)}`));
     if (!keepData) {
       // Push registrations go with the database; their keys in the secret store go with them.
@@ -288,6 +299,11 @@ export class Backend implements BackendHost {
         await this.secrets?.delete(pushKeyName(device)).catch((e: unknown) => this.logger.warn(`could not delete a push key: ${errorMessage(e)}`));
       }
       this.resetDatabase();
+      // The device is gone with the session, and so are its keys (a soft logout keeps both).
+      if (this.secrets) {
+        await wipeCryptoStore(this.opts.paths.data, this.secrets)
+          .catch((e: unknown) => this.logger.warn(`could not delete the encryption keys: ${errorMessage(e)}`));
+      }
     }
     this.initialized = false;
     if (reason) this.logger.warn(reason);
@@ -350,6 +366,7 @@ export class Backend implements BackendHost {
     if (s) {
       s.sender.stop();
       await Promise.all([s.sync.stop(), this.goOffline(s)]);
+      await s.crypto?.close();
     }
     this.store.close();
   }

@@ -5,6 +5,7 @@
  */
 import type { CommandArea } from '../../../shared/rpc/commands/define.ts';
 import type { ClientState, EventName, EventPayloads, PresenceState, Room } from '../../../shared/rpc/index.ts';
+import type { CryptoSession } from '../crypto/crypto-session.ts';
 import type { MatrixClient, FetchLike } from '../matrix/client.ts';
 import type { MediaFetcher } from '../media/media-fetcher.ts';
 import type { MediaUploader } from '../media/media-uploader.ts';
@@ -27,6 +28,8 @@ export interface Session {
   uploader: MediaUploader;
   /** listen_to_device: whether sync_complete carries to-device events (for widgets). Off by default, as in gomuks. */
   listenToDevice: boolean;
+  /** End-to-end encryption (absent only without a secret store, where no session can start anyway). */
+  crypto: CryptoSession | undefined;
 }
 
 export interface CommandContext {
@@ -53,6 +56,8 @@ export interface CommandContext {
   saveSecret(key: string, value: string): Promise<void>;
   /** Deletes the database and opens an empty one. */
   resetDatabase(): void;
+  /** Deletes the crypto store and its key (no session may be running). */
+  wipeCrypto(): Promise<void>;
   /** Starts syncing a freshly signed-in account whose row is stored; frontends then wait for its first sync. */
   startSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void;
   /** Stops the session, deletes the token and (unless `keepData`) the account's local data. */

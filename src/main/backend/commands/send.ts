@@ -24,13 +24,19 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
       });
       return s.sender.send(p.room_id, 'm.room.message', content).echo;
     },
-    send_event: async ({ room_id: roomId, type, content, synchronous }): Promise<Event> => {
+    send_event: async ({ room_id: roomId, type, content, synchronous, disable_encryption }): Promise<Event> => {
       ctx.requireRoom(roomId);
-      const { echo, done } = ctx.requireSession().sender.send(roomId, type, content);
+      const { echo, done } = ctx.requireSession().sender.send(roomId, type, content, disable_encryption === true);
       if (!synchronous) return echo;
       const result = await done;
       if (result.error) throw new Error(`Sending failed: ${result.error}`);
       return result.event;
+    },
+    ensure_group_session_shared: async ({ room_id: roomId }) => {
+      const room = ctx.requireRoom(roomId);
+      const { crypto } = ctx.requireSession();
+      if (room.encryption_event && crypto) await crypto.ensureShared(roomId);
+      return true;
     },
   };
 }

@@ -39,6 +39,8 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
       // token) keeps its stored history and syncs afresh from a new device.
       const previous = ctx.store.account.get();
       if (previous && previous.user_id !== resp.user_id) ctx.resetDatabase();
+      // Encryption keys belong to one device: a login as a new device starts with a new store.
+      if (previous?.user_id !== resp.user_id || previous.device_id !== resp.device_id) await ctx.wipeCrypto();
       ctx.store.account.put(resp.user_id, resp.device_id, client.baseUrl);
       ctx.startSession(client.baseUrl, resp.user_id, resp.device_id, resp.access_token);
       return true;

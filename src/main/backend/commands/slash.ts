@@ -61,9 +61,9 @@ function txnId(prefix: string): string {
 function operations(ctx: CommandContext, p: SendMessageParams, messageContent: (p: SendMessageParams) => JSONObject): SlashOperations<Event> {
   const s = ctx.requireSession();
   const { client } = s;
-  const send = (roomId: string, type: string, content: JSONObject): Event => {
+  const send = (roomId: string, type: string, content: JSONObject, unencrypted: boolean): Event => {
     ctx.requireRoom(roomId);
-    return s.sender.send(roomId, type, content).echo;
+    return s.sender.send(roomId, type, content, unencrypted).echo;
   };
   return {
     sendMessage: async (roomId, message: SendMessageAction) => {
@@ -71,9 +71,10 @@ function operations(ctx: CommandContext, p: SendMessageParams, messageContent: (
       const rendered: JSONObject = { ...renderSlashMessage(message).content };
       // Media with a caption keeps its own msgtype; the caption fills its body, as for plain send_message.
       const base = p.base_content ? { ...p.base_content, ...captionOf(rendered) } : rendered;
-      return send(roomId, 'm.room.message', messageContent({ ...p, room_id: roomId, text: undefined, base_content: base }));
+      return send(roomId, 'm.room.message', messageContent({ ...p, room_id: roomId, text: undefined, base_content: base }),
+        message.unencrypted);
     },
-    sendEvent: async (roomId, type, content) => send(roomId, type, content as JSONObject),
+    sendEvent: async (roomId, type, content, { unencrypted }) => send(roomId, type, content as JSONObject, unencrypted),
     setState: async (roomId, type, stateKey, content) => {
       const r = await client.roomActions.setState(roomId, type, stateKey, content as JSONObject);
       return r.event_id ?? '';

@@ -2,11 +2,12 @@
  * The Matrix Client-Server API, one facade over the shared transport (`http.ts`) with one object per API area
  * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`, `client.events`,
  * `client.membership`, `client.profile`, `client.roomActions`, `client.server`, `client.presence`,
- * `client.roomAdmin`. New endpoints go
+ * `client.roomAdmin`, `client.crypto`. New endpoints go
  * into their area's file, so this one stays a table of contents.
  */
 import { AccountApi } from './api/account.ts';
 import { AuthApi } from './api/auth.ts';
+import { CryptoApi } from './api/crypto.ts';
 import { EventsApi } from './api/events.ts';
 import { MediaApi } from './api/media.ts';
 import { PresenceApi } from './api/presence.ts';
@@ -36,6 +37,7 @@ export class MatrixClient extends MatrixHttp {
   readonly profile: ProfileApi;
   readonly roomActions: RoomActionsApi;
   readonly server: ServerApi;
+  readonly crypto: CryptoApi;
   private readonly syncApi: SyncApi;
 
   constructor(baseUrl: string, accessToken?: string, fetchImpl?: FetchLike) {
@@ -52,6 +54,7 @@ export class MatrixClient extends MatrixHttp {
     this.profile = new ProfileApi(this);
     this.roomActions = new RoomActionsApi(this);
     this.server = new ServerApi(this);
+    this.crypto = new CryptoApi(this);
     this.syncApi = new SyncApi(this);
   }
 

@@ -72,6 +72,9 @@ export interface EventInput {
   state_key?: string;
   timestamp: number;
   content: JSONObject;
+  decrypted?: JSONObject;
+  decrypted_type?: string;
+  decryption_error?: string;
   unsigned?: JSONObject;
   local_content?: LocalContent;
   transaction_id?: string;
@@ -104,7 +107,8 @@ export class EventStore {
       update: db.prepare<[UpdateParams]>(`UPDATE event SET event_id = @event_id, sender = @sender, type = @type, state_key = @state_key,
           timestamp = @timestamp, content = @content, unsigned = @unsigned, local_content = @local_content,
           redacted_by = COALESCE(@redacted_by, redacted_by), relates_to = @relates_to, relation_type = @relation_type,
-          send_error = @send_error
+          send_error = @send_error, decrypted = @decrypted, decrypted_type = @decrypted_type,
+          decryption_error = @decryption_error
         WHERE rowid = @rowid`),
       setSendResult: db.prepare<[string, string | null, number]>('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
       redact: db.prepare<[string, string, number]>('UPDATE event SET content = ?, redacted_by = ?, local_content = NULL WHERE rowid = ?'),
@@ -155,10 +159,10 @@ export class EventStore {
 
   update(rowid: number, ev: EventInput): void {
     const [, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, , redacted_by,
-      relates_to, relation_type, send_error] = insertParams(ev);
+      relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error] = insertParams(ev);
     this.stmts.update.run({
       rowid, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, redacted_by, relates_to,
-      relation_type, send_error,
+      relation_type, send_error, decrypted, decrypted_type, decryption_error,
     });
   }
 
@@ -199,22 +203,27 @@ export function insertedEvent(rowid: number, ev: EventInput): Event {
   if (ev.relates_to !== undefined) out.relates_to = ev.relates_to;
   if (ev.relation_type !== undefined) out.relation_type = ev.relation_type;
   if (ev.send_error !== undefined) out.send_error = ev.send_error;
+  if (ev.decrypted) out.decrypted = ev.decrypted;
+  if (ev.decrypted_type !== undefined) out.decrypted_type = ev.decrypted_type;
+  if (ev.decryption_error !== undefined) out.decryption_error = ev.decryption_error;
   return out;
 }
 
 const INSERT_COLUMNS = `room_id, event_id, sender, type, state_key, timestamp, content, unsigned, local_content,
-  transaction_id, redacted_by, relates_to, relation_type, send_error`;
+  transaction_id, redacted_by, relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error`;
 
 type InsertParams = [
   room_id: string, event_id: string, sender: string, type: string, state_key: string | null, timestamp: number,
   content: string, unsigned: string | null, local_content: string | null, transaction_id: string | null,
   redacted_by: string | null, relates_to: string | null, relation_type: string | null, send_error: string | null,
+  decrypted: string | null, decrypted_type: string | null, decryption_error: string | null,
 ];
 
 interface UpdateParams {
   rowid: number; event_id: string; sender: string; type: string; state_key: string | null; timestamp: number;
   content: string; unsigned: string | null; local_content: string | null; redacted_by: string | null;
   relates_to: string | null; relation_type: string | null; send_error: string | null;
+  decrypted: string | null; decrypted_type: string | null; decryption_error: string | null;
 }
 
 function insertParams(ev: EventInput): InsertParams {
@@ -222,6 +231,7 @@ function insertParams(ev: EventInput): InsertParams {
     ev.room_id, ev.event_id, ev.sender, ev.type, ev.state_key ?? null, ev.timestamp, JSON.stringify(ev.content),
     ev.unsigned ? JSON.stringify(ev.unsigned) : null, ev.local_content ? JSON.stringify(ev.local_content) : null,
     ev.transaction_id ?? null, ev.redacted_by ?? null, ev.relates_to ?? null, ev.relation_type ?? null,
-    ev.send_error ?? null,
+    ev.send_error ?? null, ev.decrypted ? JSON.stringify(ev.decrypted) : null, ev.decrypted_type ?? null,
+    ev.decryption_error ?? null,
   ];
 }

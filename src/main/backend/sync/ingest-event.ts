@@ -8,6 +8,7 @@ import { hasReplyFallback, sanitizeMatrixHtml } from '../html/sanitize.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import { insertedEvent, type EventInput } from '../store/events.ts';
 import type { Store } from '../store/store.ts';
+import type { Decryption } from './prepared.ts';
 import { redactContent } from './redaction.ts';
 
 export interface IngestResult {
@@ -21,11 +22,14 @@ export interface IngestResult {
 /**
  * `profile`: the sender's member content at this event, when the caller knows it (history walks its chunk); by
  * default the room's member state as stored now, which is the state at the event for /sync timelines, applied in
- * order. Kept in local_content.sender_profile for events that show a sender (not state events).
+ * order. Kept in local_content.sender_profile for events that show a sender (not state events). `decryption`: the
+ * outcome of decrypting an m.room.encrypted event (the sync loop's prepare step), stored beside the ciphertext.
  */
-export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, profile?: JSONObject): IngestResult | undefined {
+export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, profile?: JSONObject,
+  decryption?: Decryption): IngestResult | undefined {
   if (!isWellFormed(raw)) return undefined;
   const input = toEventInput(roomId, raw);
+  if (decryption) withDecryption(input, decryption);
   if (raw.state_key === undefined) {
     const sp = senderProfile(profile ?? store.state.get(roomId, 'm.room.member', raw.sender)?.content);
     if (sp) input.local_content = { ...input.local_content, sender_profile: sp };
@@ -36,6 +40,9 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, prof
   if (input.transaction_id) {
     // Possibly the remote echo of our own send: it takes over the local echo's row.
     rowid = store.events.rowidByEventID(raw.event_id);
+    // After the Sender recorded the event ID of our own encrypted send: the local echo held the cleartext as
+    // content, the stored event gets the ciphertext with the cleartext beside it.
+    if (rowid !== undefined && decryption) store.events.update(rowid, input);
     if (rowid === undefined) {
       rowid = store.events.rowidByTransactionID(input.transaction_id);
       if (rowid !== undefined) store.events.update(rowid, input);
@@ -73,6 +80,18 @@ export function senderProfile(content: JSONObject | undefined): SenderProfile | 
   if (typeof content.displayname === 'string' && content.displayname.trim() !== '') p.displayname = content.displayname;
   if (typeof content.avatar_url === 'string' && content.avatar_url !== '') p.avatar_url = content.avatar_url;
   return p.displayname !== undefined || p.avatar_url !== undefined ? p : undefined;
+}
+
+/** An encrypted event keeps its ciphertext as content; the cleartext goes beside it (gomuks' fields). */
+function withDecryption(input: EventInput, d: Decryption): void {
+  if (d.decrypted && d.decrypted_type) {
+    input.decrypted = d.decrypted;
+    input.decrypted_type = d.decrypted_type;
+    const local = localContent(d.decrypted_type, d.decrypted);
+    if (local) input.local_content = { ...input.local_content, ...local };
+  } else if (d.error) {
+    input.decryption_error = d.error;
+  }
 }
 
 /** Malformed events from the network are dropped here rather than poisoning the store or the UI. */

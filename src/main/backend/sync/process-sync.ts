@@ -10,6 +10,7 @@ import type { Store } from '../store/store.ts';
 import { ingestEvent, type IngestResult } from './ingest-event.ts';
 import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
 import { ingestPresence } from './presence.ts';
+import type { PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 
 export interface SyncResult {
@@ -33,10 +34,12 @@ export interface ProcessOptions {
 interface RoomContext {
   ignored: ReadonlySet<string>;
   resetTimelines: boolean;
+  /** Decryption results prepared before the transaction (end-to-end encryption), by event ID. */
+  prepared: PreparedSync | undefined;
 }
 
 export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined,
-  opts: ProcessOptions = {}): SyncResult {
+  opts: ProcessOptions = {}, prepared?: PreparedSync): SyncResult {
   const diff: SyncComplete = { since };
   const typing: Typing[] = [];
   const ignoredBefore = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
@@ -50,7 +53,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   }
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
   const ignored = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
-  const roomCtx: RoomContext = { ignored, resetTimelines: opts.resetTimelines === true };
+  const roomCtx: RoomContext = { ignored, resetTimelines: opts.resetTimelines === true, prepared };
 
   const rooms: Record<string, SyncRoom> = {};
   const joined: string[] = [];
@@ -133,7 +136,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   for (const ev of list(tl?.events)) {
     // State from an ignored user still applies (it is the room's state); their messages are hidden.
     if (ctx.ignored.size && isObj(ev) && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
-    const r = ingestEvent(store, roomId, ev);
+    const r = ingestEvent(store, roomId, ev, undefined, ctx.prepared?.get(ev.event_id));
     if (!r) continue;
     note(r);
     const added = store.timeline.append(roomId, r.rowid);

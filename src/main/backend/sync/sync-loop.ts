@@ -10,6 +10,7 @@ import { ConnectionError, MatrixError } from '../matrix/errors.ts';
 import type { SyncResponse } from '../matrix/types.ts';
 import { waitForServer } from '../matrix/reachability.ts';
 import type { Store } from '../store/store.ts';
+import type { PrepareSync } from './prepared.ts';
 import { processSync } from './process-sync.ts';
 
 export const SYNC_FILTER = {
@@ -48,6 +49,11 @@ export interface SyncLoopDeps {
    * user to sign in again (spec: soft logout), and the local data stays.
    */
   onSessionEnded(reason: string, soft: boolean): void;
+  /**
+   * Async work before each response's transaction (feeding the crypto engine and decrypting). It may run again for
+   * the same response after a crash, so it must give the same result twice (see crypto/sync-crypto.ts).
+   */
+  prepare?: PrepareSync;
   /** For tests: shorten backoff. */
   backoffBaseMs?: number;
 }
@@ -118,12 +124,15 @@ export class SyncLoop {
             setPresence: this.deps.ownPresence?.() }, signal);
         }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
+        // Before the next request: asking with since=next_batch lets the server drop this response's to-device
+        // events, so the crypto engine must have taken them into its own store first.
+        const prepared = await this.deps.prepare?.(resp, signal);
         // Ask for the next response before storing this one, so that the homeserver prepares it and it travels
         // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
         // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
         next = requestSync(client, resp.next_batch, filterId, signal, this.deps.ownPresence?.());
         const { diff, typing, presence, ignoredChanged } = store.transaction(() => {
-          const r = processSync(store, resp, userId, since, { resetTimelines: resyncing });
+          const r = processSync(store, resp, userId, since, { resetTimelines: resyncing }, prepared);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
