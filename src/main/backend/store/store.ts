@@ -3,6 +3,7 @@ import { AccountStore } from './account.ts';
 import { openDatabase, type DB } from './database.ts';
 import { EventStore } from './events.ts';
 import { RoomStore } from './rooms.ts';
+import { SpaceStore } from './spaces.ts';
 import { StateStore } from './state.ts';
 import { TimelineStore } from './timeline.ts';
 
@@ -13,6 +14,7 @@ export class Store {
   readonly state: StateStore;
   readonly rooms: RoomStore;
   readonly account: AccountStore;
+  readonly spaces: SpaceStore;
   private readonly forget;
 
   constructor(db: DB) {
@@ -28,6 +30,7 @@ export class Store {
     this.state = new StateStore(db);
     this.rooms = new RoomStore(db);
     this.account = new AccountStore(db);
+    this.spaces = new SpaceStore(db);
   }
 
   static open(file: string): Store {
@@ -59,6 +62,7 @@ export class Store {
       this.forget.events.run(roomId);
       this.forget.accountData.run(roomId);
       this.forget.receipts.run(roomId);
+      this.spaces.forget(roomId);
       this.rooms.delete(roomId);
     });
   }

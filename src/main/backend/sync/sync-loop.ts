@@ -116,7 +116,7 @@ export class SyncLoop {
         errorCount = 0;
         this.checkpointWhenIdle();
         this.lastSync = Date.now();
-        this.status({ type: 'ok', last_sync: this.lastSync });
+        this.status({ type: 'ok', error_count: 0, last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
         for (const t of typing) this.deps.onTyping(t);
         if (!since) this.deps.onInitialSync();
