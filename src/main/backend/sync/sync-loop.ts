@@ -179,5 +179,5 @@ function describeSyncError(e: unknown): string {
 }
 
 function hasContent(d: SyncComplete): boolean {
-  return !!(d.rooms || d.account_data || d.invited_rooms || d.left_rooms);
+  return !!(d.rooms || d.account_data || d.invited_rooms || d.left_rooms || d.space_edges || d.top_level_spaces);
 }
