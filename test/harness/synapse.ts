@@ -224,6 +224,14 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     federation_domain_whitelist: [],
     presence: { enabled: false },
     url_preview_enabled: false,
+    // Server facts and unstable features the backend's commands pass on: TURN credentials, MatrixRTC transports
+    // (MSC4143), delayed events (MSC4140).
+    turn_uris: ['turn:turn.example.org:3478?transport=udp'],
+    turn_shared_secret: randomBytes(12).toString('hex'),
+    turn_user_lifetime: '1h',
+    experimental_features: { msc4143_enabled: true },
+    matrix_rtc: { transports: [{ type: 'livekit', livekit_service_url: 'https://livekit-jwt.example.org' }] },
+    max_event_delay_duration: '24h',
     enable_metrics: false,
     // Tests fire hundreds of requests in quick succession; every limiter the
     // client could trip is opened wide except rc_message when rcLimits is set.

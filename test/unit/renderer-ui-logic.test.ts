@@ -53,9 +53,9 @@ describe('event view', () => {
     const invite = viewEvent(ev(1, { type: 'm.room.member', state_key: '@carol:x', content: { membership: 'invite' } }));
     assert.equal(invite?.kind === 'state' && invite.text(names), 'Alice invited carol');
     const name = viewEvent(ev(1, { type: 'm.room.name', state_key: '', content: { name: 'New' } }));
-    assert.equal(name?.kind === 'state' && name.text(names), 'Alice changed the room name to New');
+    assert.equal(name?.kind === 'state' && name.text(names), 'Alice changed the room name to \u2068New\u2069');
     const topic = viewEvent(ev(1, { type: 'm.room.topic', state_key: '', content: { topic: 'T' } }));
-    assert.equal(topic?.kind === 'state' && topic.text(names), 'Alice changed the topic to "T"');
+    assert.equal(topic?.kind === 'state' && topic.text(names), 'Alice changed the topic to "\u2068T\u2069"');
     const create = viewEvent(ev(1, { type: 'm.room.create', state_key: '', content: { creator: '@alice:x' } }));
     assert.equal(create?.kind === 'state' && create.text(names), 'Alice created the room');
   });

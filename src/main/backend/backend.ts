@@ -3,12 +3,12 @@
  * frontends through the RPC contract. Plain Node; no Electron imports.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  AccountData, ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete,
-  SyncRoom, SyncStatus,
+  AccountData, ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaRequest, MediaResponse, Room,
+  SyncComplete, SyncRoom, SyncStatus,
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, OwnProfile, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
@@ -17,11 +17,13 @@ import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { MediaFetcher } from './media/media-fetcher.ts';
 import type { DataPaths } from './paths.ts';
+import { ensurePrivateDir } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import { wireSyncComplete } from './rpc/wire-shape.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { Sender } from './send/sender.ts';
+import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
 import { roomAccountData } from './sync/process-sync.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
@@ -57,9 +59,9 @@ export class Backend implements BackendHost {
   private secrets: SecretStore | undefined;
   private secretsError: string | undefined;
   private session: Session | undefined;
+  /** The sync loop's latest status, for frontends that connect later (gomuks sends it right after client_state). */
+  private syncStatus: SyncStatus | undefined;
   private initialized = false;
-  /** The last sync status, for frontends that connect later (gomuks sends it right after client_state). */
-  private syncStatus: SyncStatus = { type: 'ok', error_count: 0 };
   private readonly conns = new Set<Conn>();
   /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
   private readonly handlers: Handlers;
@@ -72,9 +74,10 @@ export class Backend implements BackendHost {
   }
 
   static async create(opts: BackendOptions): Promise<Backend> {
-    mkdirSync(opts.paths.data, { recursive: true, mode: 0o700 });
+    const tightened = privateFolders(opts.paths);
     const store = Store.open(path.join(opts.paths.data, DB_FILE));
     const b = new Backend(opts, store);
+    for (const t of tightened) b.logger.warn(t);
     b.openSecrets();
     await b.resume();
     return b;
@@ -114,18 +117,21 @@ export class Backend implements BackendHost {
 
   private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string, profile?: OwnProfile): void {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
-    this.syncStatus = { type: 'ok', error_count: 0 };
+    this.syncStatus = undefined;
     const sync = new SyncLoop({
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
+      onToDevice: (events) => { if (this.session?.listenToDevice) this.forwardToDevice(events); },
       onStatus: (s) => { this.syncStatus = s; this.broadcast('sync_status', s); },
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
-    const session: Session = { client, userId, deviceId, homeserverUrl, sync, sender, media, profile: profile ?? {} };
+    const session: Session = {
+      client, userId, deviceId, homeserverUrl, sync, sender, media, listenToDevice: false, profile: profile ?? {},
+    };
     this.session = session;
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
@@ -136,6 +142,16 @@ export class Backend implements BackendHost {
         this.broadcast('client_state', this.clientState());
       });
     }
+  }
+
+  /**
+   * To-device events for frontends that asked (listen_to_device), in gomuks' shape: sender, type, content and
+   * whether it arrived encrypted. Encrypted ones wait for the encryption work, which can decrypt them.
+   */
+  private forwardToDevice(events: JSONObject[]): void {
+    const plain = events.filter((e) => typeof e.type === 'string' && e.type !== 'm.room.encrypted' && typeof e.sender === 'string')
+      .map((e) => ({ sender: e.sender, type: e.type, content: e.content ?? {}, encrypted: false }));
+    if (plain.length) this.broadcast('sync_complete', { to_device: plain });
   }
 
   private markInitialized(): void {
@@ -162,7 +178,7 @@ export class Backend implements BackendHost {
     this.conns.add(conn);
     this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId, vapid_key: '' });
     this.emit(conn, 'client_state', this.clientState());
-    this.emit(conn, 'sync_status', this.syncStatus);
+    if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
     this.emit(conn, 'sync_complete', wireSyncComplete(this.fullState()));
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
     else conn.awaitingInit = true;
@@ -262,6 +278,10 @@ export class Backend implements BackendHost {
         if (!this.secrets) throw new Error(`Cannot keep the access token. ${this.secretsError ?? ''}`.trim());
         await this.secrets.set(TOKEN_KEY, token);
       },
+      saveSecret: async (key, value) => {
+        if (!this.secrets) throw new Error(`Cannot keep the secret. ${this.secretsError ?? ''}`.trim());
+        await this.secrets.set(key, value);
+      },
       resetDatabase: () => this.resetDatabase(),
       startSession: (homeserverUrl, userId, deviceId, token, profile) => {
         this.initialized = false;
@@ -281,7 +301,13 @@ export class Backend implements BackendHost {
     s.sender.stop();
     await s.sync.stop();
     await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.logger.warn(`could not delete the token: ${errorMessage(e)}`));
-    if (!keepData) this.resetDatabase();
+    if (!keepData) {
+      // Push registrations go with the database; their keys in the secret store go with them.
+      for (const device of new PushRegistrationStore(this.store.db).deviceIdsWithKeys()) {
+        await this.secrets?.delete(pushKeyName(device)).catch((e: unknown) => this.logger.warn(`could not delete a push key: ${errorMessage(e)}`));
+      }
+      this.resetDatabase();
+    }
     this.initialized = false;
     if (reason) this.logger.warn(reason);
     this.broadcast('client_state', this.clientState());
@@ -316,6 +342,21 @@ export class Backend implements BackendHost {
     }
     this.store.close();
   }
+}
+
+/**
+ * The data and cache folders made private (created 0700, or tightened to 0700 if they existed wider, as after an
+ * install with umask 022); the config folder is tightened too when it exists. Says what it tightened, for the log.
+ */
+function privateFolders(paths: DataPaths): string[] {
+  const said: string[] = [];
+  const folders = [['data', paths.data], ['cache', paths.cache]];
+  if (existsSync(paths.config)) folders.push(['config', paths.config]);
+  for (const [kind, dir] of folders) {
+    const was = ensurePrivateDir(dir);
+    if (was !== null) said.push(`the ${kind} folder ${dir} was readable by others (mode ${was.toString(8)}); it is now 0700`);
+  }
+  return said;
 }
 
 function safeSend(send: EnvelopeSink, env: Envelope, logger: Logger): void {

@@ -19,6 +19,17 @@ export interface LocalContent {
   big_emoji?: boolean;
   edit_source?: string;
   reply_fallback_removed?: boolean;
+  /**
+   * Lattice's addition: the sender's display name and avatar as they were when the event was sent (their member
+   * state at that point of the room), so a later rename does not rewrite who said what. Absent on state events,
+   * and where that state was unknown; then the sender's current member state applies.
+   */
+  sender_profile?: SenderProfile;
+}
+
+export interface SenderProfile {
+  displayname?: string;
+  avatar_url?: string;
 }
 
 /**

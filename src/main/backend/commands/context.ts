@@ -21,6 +21,8 @@ export interface Session {
   sync: SyncLoop;
   sender: Sender;
   media: MediaFetcher;
+  /** listen_to_device: whether sync_complete carries to-device events (for widgets). Off by default, as in gomuks. */
+  listenToDevice: boolean;
   /** The account's own profile, once fetched (client_state carries it). */
   profile: OwnProfile;
 }
@@ -45,6 +47,8 @@ export interface CommandContext {
   secretStoreProblem(): string | undefined;
   /** Puts the access token into the secret store; throws if it could not be kept. */
   saveAccessToken(token: string): Promise<void>;
+  /** Puts another secret (e.g. a push registration's key) into the secret store; throws if it could not be kept. */
+  saveSecret(key: string, value: string): Promise<void>;
   /** Deletes the database and opens an empty one. */
   resetDatabase(): void;
   /** Starts syncing a freshly signed-in account whose row is stored; frontends then wait for its first sync. */

@@ -4,8 +4,12 @@
  */
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
+import { membershipHandlers } from './membership.ts';
+import { peopleHandlers } from './people.ts';
+import { roomActionHandlers } from './room-actions.ts';
 import { roomHandlers } from './rooms.ts';
 import { sendHandlers } from './send.ts';
+import { serverHandlers } from './server.ts';
 import { sessionHandlers } from './session.ts';
 
 export function createHandlers(ctx: CommandContext): Handlers {
@@ -13,5 +17,9 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...sessionHandlers(ctx),
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
+    ...membershipHandlers(ctx),
+    ...peopleHandlers(ctx),
+    ...roomActionHandlers(ctx),
+    ...serverHandlers(ctx),
   };
 }

@@ -1,12 +1,18 @@
-/** Handlers of the send area: messages (markdown) and raw events, both through the in-order Sender. */
+/**
+ * Handlers of the send area: messages (markdown, or a slash command: see slash.ts) and raw events, both through the
+ * in-order Sender.
+ */
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
+import { isSlashInput, runSlashCommand } from './slash.ts';
 
 export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendCommands> {
   return {
     send_message: (p) => {
+      // A command checks the rooms it touches itself: /accept and /reject are typed in rooms we are only invited to.
+      if (isSlashInput(p.text)) return runSlashCommand(ctx, { ...p, text: p.text }, messageContent);
       ctx.requireRoom(p.room_id);
       return ctx.requireSession().sender.send(p.room_id, 'm.room.message', messageContent(p)).echo;
     },

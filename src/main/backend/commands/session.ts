@@ -81,7 +81,7 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
 /** The account's display name and avatar, or nothing when the server has none or cannot say (never fatal). */
 export async function fetchOwnProfile(client: MatrixClient, userId: string, signal?: AbortSignal): Promise<OwnProfile> {
   try {
-    const p = await client.account.profile(userId, signal);
+    const p = await client.profile.get(userId, signal);
     const out: OwnProfile = {};
     if (typeof p?.displayname === 'string' && p.displayname) out.displayname = p.displayname;
     if (typeof p?.avatar_url === 'string' && p.avatar_url) out.avatar_url = p.avatar_url;

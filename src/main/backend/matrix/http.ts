@@ -23,11 +23,29 @@ export class MatrixHttp {
   readonly baseUrl: string;
   accessToken: string | undefined;
   private readonly fetchImpl: FetchLike;
+  /** Told whenever the server answers (see reachability.ts: a retry wait ends when the server is back). */
+  private readonly reachableListeners = new Set<() => void>();
 
   constructor(baseUrl: string, accessToken?: string, fetchImpl: FetchLike = fetch) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.accessToken = accessToken;
     this.fetchImpl = fetchImpl;
+  }
+
+  onReachable(listener: () => void): () => void {
+    this.reachableListeners.add(listener);
+    return () => { this.reachableListeners.delete(listener); };
+  }
+
+  /** A cheap unauthenticated request that succeeds when the server answers (spec: GET /versions). */
+  probe(signal: AbortSignal): Promise<unknown> {
+    return this.requestOnce('GET', '/_matrix/client/versions', { auth: false, signal, timeoutMs: 5000 });
+  }
+
+  /** An answer below 500 comes from the homeserver itself, not from a proxy in front of a server that is down. */
+  private answered(status: number): void {
+    if (status >= 500) return;
+    for (const listener of [...this.reachableListeners]) listener();
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -64,6 +82,7 @@ export class MatrixHttp {
       if (opts.signal?.aborted) throw opts.signal.reason ?? e;
       throw new ConnectionError(url.href, e);
     }
+    this.answered(res.status);
     const text = await res.text();
     let json: unknown;
     try {
@@ -98,6 +117,7 @@ export class MatrixHttp {
     } catch (e) {
       throw new ConnectionError(url.href, e);
     }
+    this.answered(res.status);
     if (!res.ok) {
       const body = (await res.json().catch(() => ({}))) as { errcode?: string; error?: string };
       throw new MatrixError(res.status, body.errcode ?? 'M_UNKNOWN', body.error ?? `HTTP ${res.status} ${res.statusText}`);

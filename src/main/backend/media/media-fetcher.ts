@@ -4,12 +4,13 @@
  * folder, so the token never leaves the backend.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import type { MediaRequest, MediaResponse } from '../../../shared/rpc/index.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import { PRIVATE_FILE, ensurePrivateDir, fchmodPrivate } from '../private-files.ts';
 
 const MAX_BYTES = 50 * 1024 * 1024;
 // Types a browser renders without running anything: no SVG (it can carry script), no HTML.
@@ -79,16 +80,28 @@ export class MediaFetcher {
 
   private writeCache(key: string, res: MediaResponse): void {
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const bin = path.join(this.dir, `${key}.bin`);
-      writeFileSync(`${bin}.tmp`, res.body);
-      renameSync(`${bin}.tmp`, bin);
+      ensurePrivateDir(this.dir);
+      writePrivate(path.join(this.dir, `${key}.bin`), res.body);
       // The metadata is written last: a cache entry counts only once both files are complete.
-      writeFileSync(path.join(this.dir, `${key}.json`), JSON.stringify({ contentType: res.contentType }));
+      writePrivate(path.join(this.dir, `${key}.json`), Buffer.from(JSON.stringify({ contentType: res.contentType })));
     } catch {
       // A cache that can't be written only costs a download next time.
     }
   }
+}
+
+/** Media is account data (who sent what to whom): written 0600 under a temporary name, then renamed into place. */
+function writePrivate(file: string, data: Uint8Array): void {
+  const tmp = `${file}.tmp`;
+  const fd = openSync(tmp, 'w', PRIVATE_FILE);
+  try {
+    // A temp file left by a crash keeps its old mode through 'w': set it.
+    fchmodPrivate(fd);
+    writeSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
 }
 
 function errorResponse(status: number, error: string): MediaResponse {

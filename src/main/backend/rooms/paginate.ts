@@ -2,7 +2,7 @@
  * History for a room: the local database first; only when it has nothing older, /messages from the server, whose
  * events are stored below everything we have (falling timeline rowids) so the next call finds them locally.
  */
-import type { Event, PaginationResponse } from '../../../shared/rpc/index.ts';
+import type { Event, JSONObject, PaginationResponse } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent } from '../sync/ingest-event.ts';
@@ -54,11 +54,22 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
   signal: AbortSignal): Promise<number[]> {
   const resp = await client.rooms.messages(roomId, { from: token, dir: 'b', limit }, signal);
   signal.throwIfAborted();
+  // Each sender's member content as of the event being stored, walking back in time: from the members the server
+  // sent with the chunk, then, past each member event, what it replaced (unsigned.prev_content).
+  const profiles = new Map<string, JSONObject | undefined>();
+  for (const ev of resp.state ?? []) {
+    if (ev?.type === 'm.room.member' && typeof ev.state_key === 'string' && isObj(ev.content)) profiles.set(ev.state_key, ev.content);
+  }
   return store.transaction(() => {
     const rowids: number[] = [];
     const own = store.account.get()?.user_id;
     for (const ev of resp.chunk ?? []) {
-      const r = ingestEvent(store, roomId, ev, own);
+      const r = ingestEvent(store, roomId, ev, profiles.get(ev?.sender), own);
+      if (r && ev.type === 'm.room.member' && typeof ev.state_key === 'string') {
+        const prev = ev.unsigned?.prev_content;
+        // Before this event the member had its previous content, or (a join) none: then no name applies.
+        profiles.set(ev.state_key, isObj(prev) ? prev : {});
+      }
       if (!r) continue;
       if (store.timeline.prepend(roomId, r.rowid)) rowids.push(r.rowid);
     }
@@ -75,4 +86,8 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     store.rooms.setPrevBatch(roomId, resp.end && (resp.chunk?.length ?? 0) > 0 ? resp.end : '');
     return rowids;
   });
+}
+
+function isObj(v: unknown): v is JSONObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -109,7 +109,18 @@ export const migrations: readonly string[] = [
   `
   DROP INDEX event_room_idx;
   `,
-  // 3: what gomuks keeps on each event at write time (reaction counts, the latest edit), and space edges.
+  // 3: push registrations of frontend devices (register_push), stored only; their encryption keys live in the
+  // secret store, never here.
+  `
+  CREATE TABLE push_registration (
+    device_id  TEXT PRIMARY KEY,
+    type       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    has_key    INTEGER NOT NULL DEFAULT 0,
+    expiration INTEGER
+  ) STRICT;
+  `,
+  // 4: what gomuks keeps on each event at write time (reaction counts, the latest edit), and space edges.
   // The triggers keep the targets up to date whichever way a reaction, an edit or its redaction arrives; the sync
   // puts each updated target into its diff.
   `

@@ -2,9 +2,9 @@
  * Stores one event from the server, whichever way it came (sync timeline, sync state, /messages): derived fields
  * (sanitized HTML, relation, unread type) are computed here once, and a remote echo of our own send lands on the
  * local echo's row via its transaction ID. Reaction counts and the latest edit are kept on the target by triggers
- * (migration 3); the target is reported as touched so the diff carries its new copy.
+ * (migration 4); the target is reported as touched so the diff carries its new copy.
  */
-import type { Event, JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
+import type { Event, JSONObject, LocalContent, SenderProfile } from '../../../shared/rpc/index.ts';
 import { hasReplyFallback, sanitizeMatrixHtml } from '../html/sanitize.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import { insertedEvent, type EventInput } from '../store/events.ts';
@@ -24,10 +24,20 @@ export interface IngestResult {
   inserted?: Event;
 }
 
-/** `ownUserId` decides unread_type (our own events are never unread); without it no event counts as unread. */
-export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, ownUserId?: string): IngestResult | undefined {
+/**
+ * `profile`: the sender's member content at this event, when the caller knows it (history walks its chunk); by
+ * default the room's member state as stored now, which is the state at the event for /sync timelines, applied in
+ * order. Kept in local_content.sender_profile for events that show a sender (not state events).
+ * `ownUserId` decides unread_type (our own events are never unread); without it no event counts as unread.
+ */
+export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, profile?: JSONObject,
+  ownUserId?: string): IngestResult | undefined {
   if (!isWellFormed(raw)) return undefined;
   const input = toEventInput(roomId, raw, ownUserId);
+  if (raw.state_key === undefined) {
+    const sp = senderProfile(profile ?? store.state.get(roomId, 'm.room.member', raw.sender)?.content);
+    if (sp) input.local_content = { ...input.local_content, sender_profile: sp };
+  }
   const touched: number[] = [];
   let redacted = false;
   let rowid: number | undefined;
@@ -91,6 +101,15 @@ function unreadType(input: EventInput, ownUserId: string | undefined): number {
   if (!ownUserId || input.sender === ownUserId || input.state_key !== undefined || input.redacted_by) return 0;
   if (!UNREAD_TYPES.has(input.type) || input.relation_type === 'm.replace') return 0;
   return UNREAD_NORMAL;
+}
+
+/** The name and avatar from a member event's content, if it has either. */
+export function senderProfile(content: JSONObject | undefined): SenderProfile | undefined {
+  if (!content) return undefined;
+  const p: SenderProfile = {};
+  if (typeof content.displayname === 'string' && content.displayname.trim() !== '') p.displayname = content.displayname;
+  if (typeof content.avatar_url === 'string' && content.avatar_url !== '') p.avatar_url = content.avatar_url;
+  return p.displayname !== undefined || p.avatar_url !== undefined ? p : undefined;
 }
 
 /** Malformed events from the network are dropped here rather than poisoning the store or the UI. */

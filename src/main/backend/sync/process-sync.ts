@@ -102,7 +102,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   };
 
   for (const ev of list(jr.state?.events)) {
-    const r = ingestEvent(store, roomId, ev, own);
+    const r = ingestEvent(store, roomId, ev, undefined, own);
     if (!r || ev.state_key === undefined) continue;
     setState(ev, r.rowid);
     note(r);
@@ -121,7 +121,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const appended: NonNullable<RoomChanges['appended']> = [];
   let redacted = false;
   for (const ev of list(tl?.events)) {
-    const r = ingestEvent(store, roomId, ev, own);
+    const r = ingestEvent(store, roomId, ev, undefined, own);
     if (!r) continue;
     note(r);
     const added = store.timeline.append(roomId, r.rowid);

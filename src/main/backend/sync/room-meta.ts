@@ -2,6 +2,7 @@
  * Derives a room-list row from stored state: the display name the spec's "Calculating the display name for a
  * room" prescribes, avatar, topic, encryption, DM partner and the preview event.
  */
+import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
 
@@ -113,13 +114,15 @@ function computeName(store: Store, roomId: string, own: string, summary: LazyLoa
   }
   if (names.length === 0) return { name: 'Empty room', quality: 0 };
   const others = total - 1 - names.length;
-  if (others > 0) return { name: `${names.join(', ')} and ${others} other${others === 1 ? '' : 's'}`, quality: 1 };
+  if (others > 0) return { name: `${names.map(isolateBidi).join(', ')} and ${others} other${others === 1 ? '' : 's'}`, quality: 1 };
   return { name: joinNames(names), quality: 1 };
 }
 
+/** Names joined into one string are each isolated for bidirectional text, so none can reorder the others. */
 function joinNames(names: string[]): string {
   if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const iso = names.map(isolateBidi);
+  return `${iso.slice(0, -1).join(', ')} and ${iso[iso.length - 1]}`;
 }
 
 function displayName(store: Store, roomId: string, userId: string): string {

@@ -3,11 +3,12 @@
  * never skip or half-apply a sync; the diff is announced only after the commit.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
+import type { JSONObject, SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
 import type { SyncResponse } from '../matrix/types.ts';
+import { waitForServer } from '../matrix/reachability.ts';
 import type { Store } from '../store/store.ts';
 import { processSync } from './process-sync.ts';
 
@@ -30,6 +31,8 @@ export interface SyncLoopDeps {
   userId: string;
   onSyncComplete(diff: SyncComplete): void;
   onTyping(t: Typing): void;
+  /** To-device events of a sync response, as the server sent them (the backend forwards them when asked to). */
+  onToDevice?(events: JSONObject[]): void;
   onStatus(s: SyncStatus): void;
   /** The first sync of a fresh login (or the first after a reset) has been stored. */
   onInitialSync(): void;
@@ -119,6 +122,8 @@ export class SyncLoop {
         this.status({ type: 'ok', error_count: 0, last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
         for (const t of typing) this.deps.onTyping(t);
+        const toDevice = resp.to_device?.events;
+        if (toDevice?.length) this.deps.onToDevice?.(toDevice);
         if (!since) this.deps.onInitialSync();
       } catch (e) {
         if (signal.aborted) return;
@@ -141,7 +146,10 @@ export class SyncLoop {
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
         }
         try {
-          await sleep(wait, signal);
+          // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
+          // a rate limit or another error from the server itself is waited out in full.
+          const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
+          await (outage ? waitForServer(client, wait, signal) : sleep(wait, signal));
         } catch {
           return;
         }
