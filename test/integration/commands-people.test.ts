@@ -81,7 +81,7 @@ describe('people and room-action commands against Synapse', () => {
   it('set_account_data sets global and room account data, and sync brings it back', async () => {
     assert.equal(await s.call('set_account_data', { type: 'org.lattice.test', content: { answer: 42 } }), true);
     assert.deepEqual(await aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/account_data/org.lattice.test`), { answer: 42 });
-    await s.client.waitForEvent('sync_complete', (d) => d.account_data?.['org.lattice.test']?.answer === 42);
+    await s.client.waitForEvent('sync_complete', (d) => d.account_data?.['org.lattice.test']?.content.answer === 42);
     await s.call('set_account_data', { room_id: room, type: 'm.tag', content: { tags: { 'm.favourite': { order: 0.5 } } } });
     const tag = await aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(room)}/account_data/m.tag`);
     assert.deepEqual(tag.tags, { 'm.favourite': { order: 0.5 } });

@@ -86,8 +86,8 @@ describe('room and membership commands against Synapse', () => {
     const dm = await bob.createRoom({ invite: [aliceId], isDirect: true, preset: 'trusted_private_chat' });
     await s.client.waitForEvent('sync_complete', (d) => !!d.invited_rooms?.some((i) => i.room_id === dm && i.is_direct));
     await s.call('join_room', { room_id_or_alias: dm, from_invite: true });
-    const direct = await s.client.waitForEvent('sync_complete', (d) => Array.isArray(d.account_data?.['m.direct']?.[bob.userId]));
-    assert.deepEqual(direct.account_data!['m.direct'][bob.userId], [dm]);
+    const direct = await s.client.waitForEvent('sync_complete', (d) => Array.isArray(d.account_data?.['m.direct']?.content[bob.userId]));
+    assert.deepEqual(direct.account_data!['m.direct'].content[bob.userId], [dm]);
 
     await assert.rejects(s.client.request('join_room', { room_id_or_alias: 'public' }), /room_id_or_alias.*room ID or alias/);
     await assert.rejects(s.client.request('join_room', { room_id_or_alias: `#missing:${hs.serverName}` }), /Could not join #missing/);

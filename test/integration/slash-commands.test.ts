@@ -117,7 +117,7 @@ describe('slash commands against Synapse', () => {
     const tags = () => aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(room)}/account_data/m.tag`);
     await slash('/tag u.work 0.5');
     assert.deepEqual((await tags()).tags, { 'u.work': { order: 0.5 } });
-    await s.client.waitForEvent('sync_complete', (d) => !!(d.rooms?.[room]?.account_data?.['m.tag']?.tags as any)?.['u.work']);
+    await s.client.waitForEvent('sync_complete', (d) => !!(d.rooms?.[room]?.account_data?.['m.tag']?.content.tags as any)?.['u.work']);
     assert.match(bodyOf(await slash('/tags')), /u\.work \(order 0\.5\)/);
     await slash('/untag u.work');
     assert.deepEqual((await tags()).tags, {});
@@ -200,7 +200,7 @@ describe('slash commands against Synapse', () => {
     const direct = () => aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/account_data/m.direct`).catch(() => ({}));
     assert.match(bodyOf(await slash(`/converttodm ${bob.userId}`)), /Marked the room as a direct chat/);
     assert.ok((await direct())[bob.userId]?.includes(room));
-    await s.client.waitForEvent('sync_complete', (d) => !!(d.account_data?.['m.direct']?.[bob.userId] as string[] | undefined)?.includes(room));
+    await s.client.waitForEvent('sync_complete', (d) => !!(d.account_data?.['m.direct']?.content[bob.userId] as string[] | undefined)?.includes(room));
     assert.match(bodyOf(await slash('/converttoroom')), /no longer marked/);
     assert.ok(!(await direct())[bob.userId]?.includes(room));
   });

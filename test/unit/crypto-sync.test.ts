@@ -64,7 +64,7 @@ test('a crash between feeding the engine and the transaction neither loses nor c
   await feedSync(crypto.machine, resp);
   const first = await decryptSync(crypto.machine, resp);
   assert.throws(() => store.transaction(() => {
-    processSync(store, resp, USER_ID, 's1', first);
+    processSync(store, resp, USER_ID, 's1', {}, first);
     throw new Error('crash');
   }), /crash/);
   assert.equal(store.events.getByEventID('$known'), undefined, 'the failed transaction stored nothing');
@@ -76,7 +76,7 @@ test('a crash between feeding the engine and the transaction neither loses nor c
   await feedSync(crypto.machine, resp);
   const second = await decryptSync(crypto.machine, resp);
   assert.deepEqual(second, first, 'decrypting again gives the same result');
-  store.transaction(() => processSync(store, resp, USER_ID, 's1', second));
+  store.transaction(() => processSync(store, resp, USER_ID, 's1', {}, second));
 
   const known = store.events.getByEventID('$known');
   assert.equal(known?.type, 'm.room.encrypted');

@@ -145,10 +145,10 @@ describe('formatting', () => {
 
 describe('status text and routes', () => {
   it('words the sync status', () => {
-    assert.equal(syncStatusText({ type: 'ok' }), null);
+    assert.equal(syncStatusText({ type: 'ok', error_count: 0 }), null);
     assert.equal(syncStatusText({ type: 'erroring', error: '502 Bad Gateway', error_count: 1 }), 'Connection problem: 502 Bad Gateway — retrying');
-    assert.equal(syncStatusText({ type: 'waiting' }), 'Connection problem — retrying');
-    assert.equal(syncStatusText({ type: 'permanently-failed', error: 'M_UNKNOWN_TOKEN' }), 'Sync stopped: M_UNKNOWN_TOKEN');
+    assert.equal(syncStatusText({ type: 'waiting', error_count: 0 }), 'Connection problem — retrying');
+    assert.equal(syncStatusText({ type: 'permanently-failed', error: 'M_UNKNOWN_TOKEN', error_count: 1 }), 'Sync stopped: M_UNKNOWN_TOKEN');
   });
 
   it('round-trips room ids through the URL fragment', () => {
@@ -207,7 +207,7 @@ describe('avatar selectors', () => {
 
   it('maps members to their avatar mxc, skipping empty ones, and finds our own', () => {
     const store = new Store();
-    store.applyClientState({ is_initialized: true, is_logged_in: true, is_verified: true, user_id: '@me:x' });
+    store.applyClientState({ is_initialized: true, is_logged_in: true, is_verified: true, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false }, user_id: '@me:x' });
     store.applySyncComplete({
       rooms: {
         [R]: {

@@ -7,12 +7,14 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaMessageContent, MediaRequest, MediaResponse, Room,
+  AccountData, ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaMessageContent, MediaRequest,
+  MediaResponse, Room,
   SyncComplete, SyncRoom, SyncStatus,
 } from '../../shared/rpc/index.ts';
-import type { CommandContext, Session } from './commands/context.ts';
+import type { CommandContext, OwnProfile, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
 import { CryptoSession, wipeCryptoStore } from './crypto/crypto-session.ts';
+import { fetchOwnProfile } from './commands/session.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import type { AttachmentCrypto } from './media/attachment-crypto.ts';
@@ -23,10 +25,12 @@ import type { DataPaths } from './paths.ts';
 import { ensurePrivateDir } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
+import { wireSyncComplete } from './rpc/wire-shape.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { Sender } from './send/sender.ts';
 import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
+import { roomAccountData } from './sync/process-sync.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
 
 const TOKEN_KEY = 'matrix_access_token';
@@ -123,7 +127,7 @@ export class Backend implements BackendHost {
     this.initialized = account.next_batch !== null;
   }
 
-  private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void {
+  private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string, profile?: OwnProfile): void {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
     this.syncStatus = undefined;
     const crypto = this.secrets && new CryptoSession({
@@ -148,9 +152,20 @@ export class Backend implements BackendHost {
     });
     const media = new MediaFetcher(client, this.opts.paths.cache);
     const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online', crypto };
+    const session: Session = {
+      client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online',
+      crypto, profile: profile ?? {},
+    };
+    this.session = session;
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
+    if (!profile) {
+      void fetchOwnProfile(client, userId).then((p) => {
+        if (this.session !== session || (!p.displayname && !p.avatar_url)) return;
+        session.profile = p;
+        this.broadcast('client_state', this.clientState());
+      });
+    }
   }
 
   /**
@@ -185,10 +200,10 @@ export class Backend implements BackendHost {
       dispatcher: new Dispatcher(this.handlers, (env) => safeSend(send, env, this.logger), this.logger),
     };
     this.conns.add(conn);
-    this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId });
+    this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId, vapid_key: '' });
     this.emit(conn, 'client_state', this.clientState());
     if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
-    this.emit(conn, 'sync_complete', this.fullState());
+    this.emit(conn, 'sync_complete', wireSyncComplete(this.fullState()));
     const presence = this.store.presence.all();
     if (presence.length) this.emit(conn, 'presence', { users: presence });
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
@@ -204,37 +219,59 @@ export class Backend implements BackendHost {
   }
 
   private broadcast<E extends EventName>(command: E, data: EventPayloads[E]): void {
-    for (const c of this.conns) this.emit(c, command, data);
+    const payload = command === 'sync_complete' ? wireSyncComplete(data as SyncComplete) as EventPayloads[E] : data;
+    for (const c of this.conns) this.emit(c, command, payload);
   }
 
   /** Everything a newly connected frontend needs for the room list. */
   private fullState(): SyncComplete {
     const rooms: Record<string, SyncRoom> = {};
+    const userId = this.store.account.get()?.user_id ?? '';
+    const roomAccountDataByRoom = this.store.account.allRoomAccountData();
     for (const meta of this.store.rooms.all()) {
       const sr: SyncRoom = { meta };
       if (meta.preview_event_rowid) {
         const ev = this.store.events.get(meta.preview_event_rowid);
         if (ev) sr.events = [ev];
       }
+      const ad = roomAccountDataByRoom.get(meta.room_id);
+      if (ad) {
+        sr.account_data = Object.fromEntries(Object.entries(ad)
+          .map(([type, content]) => [type, roomAccountData(userId, meta.room_id, type, content)]));
+      }
       rooms[meta.room_id] = sr;
+    }
+    const accountData: Record<string, AccountData> = {};
+    for (const [type, content] of Object.entries(this.store.account.allAccountData())) {
+      accountData[type] = { user_id: userId, type, content };
     }
     return {
       clear_state: true,
       since: this.store.account.get()?.next_batch ?? undefined,
       rooms,
-      account_data: this.store.account.allAccountData(),
+      account_data: accountData,
       invited_rooms: this.store.account.allInvites(),
       left_rooms: [],
+      space_edges: this.store.spaces.all(),
+      top_level_spaces: this.store.spaces.topLevel(),
     };
   }
 
   clientState(): ClientState {
     const s = this.session;
-    const state: ClientState = { is_initialized: this.initialized || !s, is_logged_in: !!s, is_verified: false };
+    const state: ClientState = {
+      is_initialized: this.initialized || !s,
+      is_logged_in: !!s,
+      is_verified: false,
+      // Until encryption lands there is no cross-signing or secret storage to check.
+      verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false },
+    };
     if (s) {
       state.user_id = s.userId;
       state.device_id = s.deviceId;
       state.homeserver_url = s.homeserverUrl;
+      if (s.profile.displayname) state.displayname = s.profile.displayname;
+      if (s.profile.avatar_url) state.avatar_url = s.profile.avatar_url;
     }
     if (this.secrets && this.secrets.kind === 'file') state.secret_storage_warning = this.secrets.description;
     if (this.secretsError) state.secret_storage_error = this.secretsError;
@@ -274,9 +311,9 @@ export class Backend implements BackendHost {
       },
       resetDatabase: () => this.resetDatabase(),
       wipeCrypto: async () => { if (this.secrets) await wipeCryptoStore(this.opts.paths.data, this.secrets); },
-      startSession: (homeserverUrl, userId, deviceId, token) => {
+      startSession: (homeserverUrl, userId, deviceId, token, profile) => {
         this.initialized = false;
-        this.runSession(homeserverUrl, userId, deviceId, token);
+        this.runSession(homeserverUrl, userId, deviceId, token, profile);
         for (const c of this.conns) c.awaitingInit = true;
         this.broadcast('client_state', this.clientState());
       },

@@ -64,7 +64,7 @@ export class PreviewBackend implements BackendHost {
     const conn = new PreviewConnection(send);
     const dispatcher = new Dispatcher(this.handlers, send, previewLogger);
     this.connections.add(conn);
-    conn.push('run_id', { run_id: 'preview-run', etag: 'preview' });
+    conn.push('run_id', { run_id: 'preview-run', etag: 'preview', vapid_key: '' });
     conn.push('client_state', this.clientState);
     if (this.clientState.is_logged_in) this.sendInitialSync(conn);
     return {
@@ -125,7 +125,7 @@ export class PreviewBackend implements BackendHost {
       };
     }
     conn.push('sync_complete', { clear_state: true, since: 's1', rooms });
-    conn.push('sync_status', { type: 'ok' });
+    conn.push('sync_status', { type: 'ok', error_count: 0 });
     conn.push('init_complete', {});
   }
 
@@ -255,11 +255,11 @@ export class PreviewBackend implements BackendHost {
 }
 
 function loggedInState(homeserverUrl: string): ClientState {
-  return { is_initialized: true, is_logged_in: true, is_verified: true, user_id: ME, device_id: 'PREVIEW', homeserver_url: homeserverUrl };
+  return { is_initialized: true, is_logged_in: true, is_verified: true, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false }, user_id: ME, device_id: 'PREVIEW', homeserver_url: homeserverUrl };
 }
 
 function loggedOutState(): ClientState {
-  return { is_initialized: true, is_logged_in: false, is_verified: false };
+  return { is_initialized: true, is_logged_in: false, is_verified: false, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false } };
 }
 
 /**

@@ -30,7 +30,11 @@ export interface Session {
   listenToDevice: boolean;
   /** End-to-end encryption (absent only without a secret store, where no session can start anyway). */
   crypto: CryptoSession | undefined;
+  /** The account's own profile, once fetched (client_state carries it). */
+  profile: OwnProfile;
 }
+
+export interface OwnProfile { displayname?: string; avatar_url?: string }
 
 export interface CommandContext {
   /** The fetch used for every homeserver request (tests pass a fake one). */
@@ -59,7 +63,7 @@ export interface CommandContext {
   /** Deletes the crypto store and its key (no session may be running). */
   wipeCrypto(): Promise<void>;
   /** Starts syncing a freshly signed-in account whose row is stored; frontends then wait for its first sync. */
-  startSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void;
+  startSession(homeserverUrl: string, userId: string, deviceId: string, token: string, profile?: OwnProfile): void;
   /** Stops the session, deletes the token and (unless `keepData`) the account's local data. */
   endSession(reason: string | undefined, keepData?: boolean): Promise<void>;
 }

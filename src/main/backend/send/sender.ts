@@ -61,7 +61,7 @@ export class Sender {
       content,
       transaction_id: txnId,
       send_error: NOT_SENT,
-      local_content: localContent(type, content),
+      local_content: localContent(type, content, rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined),
       relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
       relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
     });

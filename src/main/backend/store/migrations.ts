@@ -195,4 +195,85 @@ export const migrations: readonly string[] = [
   INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
     WHERE typeof(body) = 'text' AND body <> '';
   `,
+  // 6: what gomuks keeps on each event at write time (reaction counts, the latest edit), and space edges.
+  // The triggers keep the targets up to date whichever way a reaction, an edit or its redaction arrives; the sync
+  // puts each updated target into its diff.
+  `
+  ALTER TABLE event ADD COLUMN reactions TEXT;
+  ALTER TABLE event ADD COLUMN last_edit_rowid INTEGER;
+
+  CREATE TRIGGER event_insert_update_last_edit
+    AFTER INSERT ON event
+    WHEN NEW.relation_type = 'm.replace' AND NEW.redacted_by IS NULL AND NEW.state_key IS NULL
+  BEGIN
+    UPDATE event SET last_edit_rowid = NEW.rowid
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id AND type = NEW.type AND sender = NEW.sender
+      AND state_key IS NULL
+      AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
+      AND NEW.timestamp > COALESCE((SELECT prev.timestamp FROM event prev WHERE prev.rowid = event.last_edit_rowid), 0);
+  END;
+
+  -- A redacted edit hands over to the newest edit left (or none).
+  CREATE TRIGGER event_redact_update_last_edit
+    AFTER UPDATE OF redacted_by ON event
+    WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.relation_type = 'm.replace'
+      AND NEW.state_key IS NULL
+  BEGIN
+    UPDATE event SET last_edit_rowid = (
+      SELECT edit.rowid FROM event edit
+      WHERE edit.relates_to = event.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = event.room_id
+        AND edit.type = event.type AND edit.sender = event.sender AND edit.redacted_by IS NULL
+        AND edit.state_key IS NULL
+      ORDER BY edit.timestamp DESC LIMIT 1)
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id AND last_edit_rowid = NEW.rowid;
+  END;
+
+  CREATE TRIGGER event_insert_count_reaction
+    AFTER INSERT ON event
+    WHEN NEW.type = 'm.reaction' AND NEW.relation_type = 'm.annotation' AND NEW.redacted_by IS NULL
+      AND typeof(NEW.content ->> '$."m.relates_to".key') = 'text'
+      AND NEW.content ->> '$."m.relates_to".key' NOT LIKE '%"%'
+  BEGIN
+    UPDATE event SET reactions = json_set(COALESCE(reactions, '{}'),
+        '$.' || json_quote(NEW.content ->> '$."m.relates_to".key'),
+        COALESCE(reactions ->> ('$.' || json_quote(NEW.content ->> '$."m.relates_to".key')), 0) + 1)
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id;
+  END;
+
+  CREATE TRIGGER event_redact_count_reaction
+    AFTER UPDATE OF redacted_by ON event
+    WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.type = 'm.reaction'
+      AND NEW.relation_type = 'm.annotation'
+  BEGIN
+    -- The redaction pruned the content (and its key): count again from the reactions left.
+    UPDATE event SET reactions = (
+      SELECT json_group_object(k, n) FROM (
+        SELECT r.content ->> '$."m.relates_to".key' AS k, COUNT(*) AS n FROM event r
+        WHERE r.relates_to = event.event_id AND r.room_id = event.room_id AND r.type = 'm.reaction'
+          AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
+          AND typeof(r.content ->> '$."m.relates_to".key') = 'text'
+        GROUP BY 1))
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id;
+  END;
+
+  -- Matrix's own summary keys, as gomuks keeps them (schema 1 stored them renamed).
+  UPDATE room SET lazy_load_summary = (
+      SELECT json_group_object(CASE key WHEN 'heroes' THEN 'm.heroes' WHEN 'joined_member_count' THEN 'm.joined_member_count'
+        WHEN 'invited_member_count' THEN 'm.invited_member_count' ELSE key END, value)
+      FROM json_each(room.lazy_load_summary))
+    WHERE lazy_load_summary IS NOT NULL;
+
+  -- space → child, from m.space.child in the space and m.space.parent in the child (either may be missing).
+  CREATE TABLE space_edge (
+    space_id           TEXT NOT NULL,
+    child_id           TEXT NOT NULL,
+    child_event_rowid  INTEGER,
+    "order"            TEXT NOT NULL DEFAULT '',
+    suggested          INTEGER NOT NULL DEFAULT 0,
+    parent_event_rowid INTEGER,
+    canonical          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (space_id, child_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX space_edge_child_idx ON space_edge (child_id);
+  `,
 ];

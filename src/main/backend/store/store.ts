@@ -4,6 +4,7 @@ import { openDatabase, type DB } from './database.ts';
 import { EventStore } from './events.ts';
 import { PresenceStore } from './presence.ts';
 import { RoomStore } from './rooms.ts';
+import { SpaceStore } from './spaces.ts';
 import { StateStore } from './state.ts';
 import { TimelineStore } from './timeline.ts';
 
@@ -15,6 +16,7 @@ export class Store {
   readonly rooms: RoomStore;
   readonly account: AccountStore;
   readonly presence: PresenceStore;
+  readonly spaces: SpaceStore;
   private readonly forget;
 
   constructor(db: DB) {
@@ -31,6 +33,7 @@ export class Store {
     this.rooms = new RoomStore(db);
     this.account = new AccountStore(db);
     this.presence = new PresenceStore(db);
+    this.spaces = new SpaceStore(db);
   }
 
   static open(file: string): Store {
@@ -62,6 +65,7 @@ export class Store {
       this.forget.events.run(roomId);
       this.forget.accountData.run(roomId);
       this.forget.receipts.run(roomId);
+      this.spaces.forget(roomId);
       this.rooms.delete(roomId);
     });
   }

@@ -3,7 +3,8 @@
  * this inside the transaction that also saves next_batch.
  */
 import type {
-  Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing, UserPresence,
+  AccountData, Event, InvitedRoom, JSONObject, LazyLoadSummary, Receipt, Room, SyncComplete, SyncRoom, Typing,
+  UserPresence,
 } from '../../../shared/rpc/index.ts';
 import type * as M from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
@@ -12,6 +13,7 @@ import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
 import { ingestPresence } from './presence.ts';
 import type { PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
+import { applySpaceEvents, isSpace, type SpaceEvent } from './spaces.ts';
 
 export interface SyncResult {
   diff: SyncComplete;
@@ -36,6 +38,8 @@ interface RoomContext {
   resetTimelines: boolean;
   /** Decryption results prepared before the transaction (end-to-end encryption), by event ID. */
   prepared: PreparedSync | undefined;
+  /** Spaces whose edges this response changed (filled while processing). */
+  changedSpaces: Set<string>;
 }
 
 export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined,
@@ -48,12 +52,13 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   for (const ad of list(resp.account_data?.events)) {
     if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData('', ad.type, ad.content);
-    (diff.account_data ??= {})[ad.type] = ad.content;
+    (diff.account_data ??= {})[ad.type] = { user_id: ownUserId, type: ad.type, content: ad.content };
     if (ad.type === 'm.direct') dmChanged = true;
   }
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
   const ignored = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
-  const roomCtx: RoomContext = { ignored, resetTimelines: opts.resetTimelines === true, prepared };
+  const changedSpaces = new Set<string>();
+  const roomCtx: RoomContext = { ignored, resetTimelines: opts.resetTimelines === true, prepared, changedSpaces };
 
   const rooms: Record<string, SyncRoom> = {};
   const joined: string[] = [];
@@ -84,14 +89,24 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
     store.account.putInvite(invite);
     (diff.invited_rooms ??= []).push(invite);
   }
+  let leftSpace = false;
   for (const [roomId] of entries(resp.rooms?.leave)) {
     const hadInvite = store.account.deleteInvite(roomId);
-    if (store.rooms.get(roomId) || hadInvite) {
+    const room = store.rooms.get(roomId);
+    if (room || hadInvite) {
+      if (room && isSpace(room)) leftSpace = true;
       store.deleteRoom(roomId);
       (diff.left_rooms ??= []).push(roomId);
     }
   }
   if (diff.left_rooms?.length === 0) delete diff.left_rooms;
+  if (changedSpaces.size || leftSpace) {
+    // As gomuks: the whole edge list of each changed space, and the top-level spaces recomputed.
+    const edges: NonNullable<SyncComplete['space_edges']> = {};
+    for (const space of changedSpaces) edges[space] = store.spaces.edges(space);
+    if (changedSpaces.size) diff.space_edges = edges;
+    diff.top_level_spaces = store.spaces.topLevel();
+  }
   const presence = ingestPresence(store, resp.presence?.events);
   return { diff, typing, presence, ignoredChanged: !sameUsers(ignoredBefore, ignored) };
 }
@@ -111,13 +126,15 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     for (const t of r.touched) events.set(t, null);
   };
   const stateChanges: Record<string, Record<string, number>> = {};
+  const spaceEvents: SpaceEvent[] = [];
   const setState = (ev: M.ClientEvent, rowid: number) => {
     store.state.set({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, rowid);
     (stateChanges[ev.type] ??= {})[ev.state_key ?? ''] = rowid;
+    if (ev.type === 'm.space.child' || ev.type === 'm.space.parent') spaceEvents.push({ type: ev.type, state_key: ev.state_key ?? '', content: ev.content, rowid });
   };
 
   for (const ev of list(jr.state?.events)) {
-    const r = ingestEvent(store, roomId, ev);
+    const r = ingestEvent(store, roomId, ev, undefined, own);
     if (!r || ev.state_key === undefined) continue;
     setState(ev, r.rowid);
     note(r);
@@ -127,7 +144,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   if (tl?.limited || (isNew && tl) || (ctx.resetTimelines && tl)) {
     // A gap between what we had and this batch: start the timeline afresh instead of stitching across the gap.
     store.timeline.clear(roomId);
-    store.rooms.setPrevBatch(roomId, typeof tl.prev_batch === 'string' ? tl.prev_batch : null);
+    const token = typeof tl.prev_batch === 'string' ? tl.prev_batch : null;
+    store.rooms.setPrevBatch(roomId, token);
+    prev = { ...prev, prev_batch: token ?? '' };
     if (!isNew) sr.reset = true;
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
@@ -136,7 +155,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   for (const ev of list(tl?.events)) {
     // State from an ignored user still applies (it is the room's state); their messages are hidden.
     if (ctx.ignored.size && isObj(ev) && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
-    const r = ingestEvent(store, roomId, ev, undefined, ctx.prepared?.get(ev.event_id));
+    const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id));
     if (!r) continue;
     note(r);
     const added = store.timeline.append(roomId, r.rowid);
@@ -146,7 +165,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
       const built = events.get(r.rowid);
       if (built) built.timeline_rowid = added.timeline_rowid;
     }
-    if (r.touched.length) redacted = true;
+    if (r.redacted) redacted = true;
     if (ev.state_key !== undefined) setState(ev, r.rowid);
   }
   if (timeline.length || sr.reset) sr.timeline = timeline;
@@ -155,7 +174,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   for (const ad of list(jr.account_data?.events)) {
     if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData(roomId, ad.type, ad.content);
-    (sr.account_data ??= {})[ad.type] = ad.content;
+    (sr.account_data ??= {})[ad.type] = roomAccountData(own, roomId, ad.type, ad.content);
   }
 
   for (const eph of list(jr.ephemeral?.events)) {
@@ -173,10 +192,10 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   let room: Room = { ...prev };
   if (isObj(jr.summary)) {
     const s = jr.summary;
-    const lls = { ...(prev.lazy_load_summary ?? {}) };
-    if (Array.isArray(s['m.heroes'])) lls.heroes = s['m.heroes'].filter((h): h is string => typeof h === 'string');
-    if (typeof s['m.joined_member_count'] === 'number') lls.joined_member_count = s['m.joined_member_count'];
-    if (typeof s['m.invited_member_count'] === 'number') lls.invited_member_count = s['m.invited_member_count'];
+    const lls: LazyLoadSummary = { ...(prev.lazy_load_summary ?? {}) };
+    if (Array.isArray(s['m.heroes'])) lls['m.heroes'] = s['m.heroes'].filter((h): h is string => typeof h === 'string');
+    if (typeof s['m.joined_member_count'] === 'number') lls['m.joined_member_count'] = s['m.joined_member_count'];
+    if (typeof s['m.invited_member_count'] === 'number') lls['m.invited_member_count'] = s['m.invited_member_count'];
     room.lazy_load_summary = lls;
   }
   if (isObj(jr.unread_notifications)) {
@@ -193,6 +212,8 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   });
   // Only the columns that changed are written (most syncs move just the preview and the counts).
   if (store.rooms.save(room) || isNew) sr.meta = room;
+  if (spaceEvents.length) applySpaceEvents(store, room, spaceEvents, ctx.changedSpaces);
+  else if (isNew && isSpace(room)) ctx.changedSpaces.add(roomId);
   if (room.preview_event_rowid && !events.has(room.preview_event_rowid)) events.set(room.preview_event_rowid, null);
 
   const evs = diffEvents(store, events);
@@ -211,6 +232,10 @@ function diffEvents(store: Store, events: Map<number, Event | null>): Event[] {
     if (e) out.push(e);
   }
   return out;
+}
+
+export function roomAccountData(userId: string, roomId: string, type: string, content: JSONObject): AccountData {
+  return { user_id: userId, room_id: roomId, type, content };
 }
 
 function parseReceipts(content: JSONObject): Receipt[] {

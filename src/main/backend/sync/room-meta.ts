@@ -15,7 +15,7 @@ const META_STATE_TYPES = ['m.room.create', 'm.room.tombstone', 'm.room.topic', '
 export function emptyRoom(roomId: string): Room {
   return {
     room_id: roomId, name_quality: 0, explicit_avatar: false, has_member_list: false, preview_event_rowid: 0,
-    sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0,
+    sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, prev_batch: '',
   };
 }
 
@@ -94,9 +94,9 @@ function computeName(store: Store, roomId: string, own: string, summary: LazyLoa
   if (alias) return { name: alias, quality: 2 };
 
   const memberships = store.state.memberships(roomId);
-  let heroes = summary?.heroes?.filter((h) => h !== own);
-  let joined = summary?.joined_member_count;
-  let invited = summary?.invited_member_count;
+  let heroes = summary?.['m.heroes']?.filter((h) => h !== own);
+  let joined = summary?.['m.joined_member_count'];
+  let invited = summary?.['m.invited_member_count'];
   if (!heroes || heroes.length === 0) {
     // No server summary: use the members we know, sorted as the spec suggests (lexicographically).
     heroes = [...memberships].filter(([u, m]) => u !== own && (m === 'join' || m === 'invite')).map(([u]) => u).sort().slice(0, MAX_HEROES);

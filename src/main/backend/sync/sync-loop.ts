@@ -142,7 +142,7 @@ export class SyncLoop {
         this.resync = ignoredChanged && since !== undefined;
         this.checkpointWhenIdle();
         this.lastSync = Date.now();
-        this.status({ type: 'ok', last_sync: this.lastSync });
+        this.status({ type: 'ok', error_count: 0, last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
         for (const t of typing) this.deps.onTyping(t);
         if (presence.length) this.deps.onPresence?.({ users: presence });
@@ -212,5 +212,5 @@ function describeSyncError(e: unknown): string {
 }
 
 function hasContent(d: SyncComplete): boolean {
-  return !!(d.rooms || d.account_data || d.invited_rooms || d.left_rooms);
+  return !!(d.rooms || d.account_data || d.invited_rooms || d.left_rooms || d.space_edges || d.top_level_spaces);
 }

@@ -41,7 +41,7 @@ export function RoomView({ roomId }: { roomId: string }) {
 function RoomHeader({ room }: { room: RoomData }) {
   const meta = room.meta!;
   const name = roomDisplayName(room);
-  const members = meta.lazy_load_summary?.joined_member_count;
+  const members = meta.lazy_load_summary?.['m.joined_member_count'];
   return (
     <header className="room-header" data-testid="room-header">
       <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
