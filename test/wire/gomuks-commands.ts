@@ -52,7 +52,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   send_sticky_event: cmd('issue6', z.looseObject({
     room_id: z.string(), type: z.string(), content: jsonObject, sticky_duration_ms: int, delay_ms: int.optional(),
   }), z.string()),
-  resend_event: cmd('issue6', z.looseObject({ transaction_id: z.string() }), T.Event),
+  resend_event: cmd('implemented', z.looseObject({ transaction_id: z.string() }), T.Event),
   report_event: cmd('issue6', roomEvent, ok),
   redact_event: cmd('issue6', roomEvent, T.RespSendEvent),
   set_state: cmd('issue6', z.looseObject({

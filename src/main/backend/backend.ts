@@ -18,7 +18,7 @@ import type { DataPaths } from './paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
-import { Sender } from './send/sender.ts';
+import { Sender, type SenderOptions } from './send/sender.ts';
 import { Store } from './store/store.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
 
@@ -35,6 +35,8 @@ export interface BackendOptions {
   fetch?: FetchLike;
   /** Default: warnings and errors on stderr. */
   logger?: Logger;
+  /** Outbox retry timing (tests shorten it). */
+  sender?: SenderOptions;
 }
 
 interface Conn {
@@ -108,19 +110,26 @@ export class Backend implements BackendHost {
 
   private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
+    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c), {
+      logger: this.logger, ...this.opts.sender,
+    });
     const sync = new SyncLoop({
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
-      onStatus: (s) => this.broadcast('sync_status', s),
+      onStatus: (s) => {
+        this.broadcast('sync_status', s);
+        // The homeserver answers again: the outbox need not wait out its backoff.
+        if (s.type === 'ok') sender.wake();
+      },
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
-    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
     this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
+    sender.start();
   }
 
   private markInitialized(): void {
@@ -169,10 +178,11 @@ export class Backend implements BackendHost {
     const rooms: Record<string, SyncRoom> = {};
     for (const meta of this.store.rooms.all()) {
       const sr: SyncRoom = { meta };
-      if (meta.preview_event_rowid) {
-        const ev = this.store.events.get(meta.preview_event_rowid);
-        if (ev) sr.events = [ev];
-      }
+      // The room's unsent messages (waiting or failed) come along, so every frontend shows them after a reload,
+      // a reconnect or a restart: events without a timeline row and with a send_error are local echoes.
+      const rowids = this.store.outbox.eventRowids(meta.room_id);
+      if (meta.preview_event_rowid) rowids.unshift(meta.preview_event_rowid);
+      if (rowids.length) sr.events = this.store.events.getMany(rowids);
       rooms[meta.room_id] = sr;
     }
     return {

@@ -207,6 +207,8 @@ export interface ClientWellKnown {
 export interface SendComplete {
   event: Event;
   error: string | null;
+  /** Lattice's addition: the failed event was dropped (`discard_event`); frontends remove its local echo. */
+  discarded?: true;
 }
 
 export interface Typing {

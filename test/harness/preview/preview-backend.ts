@@ -205,6 +205,14 @@ export class PreviewBackend implements BackendHost {
         throw new Error('the preview backend does not send custom events');
       },
 
+      resend_event: () => {
+        throw new Error('the preview backend does not resend messages');
+      },
+
+      discard_event: () => {
+        throw new Error('the preview backend does not discard messages');
+      },
+
       mark_read: ({ room_id }) => {
         const r = this.room(room_id);
         r.meta = { ...r.meta, unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };

@@ -1,4 +1,7 @@
-/** Handlers of the send area: messages (markdown) and raw events, both through the in-order Sender. */
+/**
+ * Handlers of the send area: messages (markdown) and raw events, both through the Sender's persisted outbox, and
+ * resending or discarding a message the homeserver refused.
+ */
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
@@ -17,6 +20,12 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
       const result = await done;
       if (result.error) throw new Error(`Sending failed: ${result.error}`);
       return result.event;
+    },
+    resend_event: ({ transaction_id: txnId }) => ctx.requireSession().sender.resend(txnId),
+    discard_event: ({ transaction_id: txnId }) => {
+      const echo = ctx.requireSession().sender.discard(txnId);
+      ctx.broadcast('send_complete', { event: echo, error: echo.send_error ?? null, discarded: true });
+      return echo;
     },
   };
 }

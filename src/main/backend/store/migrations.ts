@@ -103,4 +103,19 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: the persisted outbox. One row per local echo not yet accepted by the homeserver, written in the same
+  // transaction as the echo's event row, so a message typed just before a crash is sent after the restart with the
+  // same transaction ID (the server deduplicates it). `seq` is the order of writing: each room's queue leaves in it.
+  `
+  CREATE TABLE outbox (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id        TEXT NOT NULL,
+    event_rowid    INTEGER NOT NULL UNIQUE REFERENCES event (rowid) ON DELETE CASCADE,
+    transaction_id TEXT NOT NULL UNIQUE,
+    -- NULL while the message is waiting or being sent; the server's reason once it was rejected for good.
+    failed_error   TEXT,
+    created_at     INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX outbox_room_idx ON outbox (room_id, seq);
+  `,
 ];

@@ -2,6 +2,7 @@
 import { AccountStore } from './account.ts';
 import { openDatabase, type DB } from './database.ts';
 import { EventStore } from './events.ts';
+import { OutboxStore } from './outbox.ts';
 import { RoomStore } from './rooms.ts';
 import { StateStore } from './state.ts';
 import { TimelineStore } from './timeline.ts';
@@ -13,6 +14,7 @@ export class Store {
   readonly state: StateStore;
   readonly rooms: RoomStore;
   readonly account: AccountStore;
+  readonly outbox: OutboxStore;
 
   constructor(db: DB) {
     this.db = db;
@@ -21,6 +23,7 @@ export class Store {
     this.state = new StateStore(db);
     this.rooms = new RoomStore(db);
     this.account = new AccountStore(db);
+    this.outbox = new OutboxStore(db);
   }
 
   static open(file: string): Store {
