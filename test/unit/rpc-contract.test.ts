@@ -2,12 +2,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  commandAreas, commandSchemas, isCommandName, roomCommands, sendCommands, sessionCommands,
+  commandAreas, commandSchemas, isCommandName, notificationCommands, roomCommands, sendCommands, sessionCommands,
 } from '../../src/shared/rpc/index.ts';
 
 describe('RPC contract', () => {
   it('declares every command in exactly one area', () => {
-    const areas = [sessionCommands, roomCommands, sendCommands];
+    const areas = [sessionCommands, roomCommands, sendCommands, notificationCommands];
     const names = areas.flatMap((a) => Object.keys(a));
     assert.equal(new Set(names).size, names.length, `declared twice: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);
     assert.deepEqual(Object.keys(commandAreas).sort(), [...names].sort());

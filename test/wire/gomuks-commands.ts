@@ -108,8 +108,8 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   leave_room: cmd('issue6', z.looseObject({ room_id: z.string(), reason: z.string().optional() }), T.RespEmpty),
   // mautrix.ReqCreateRoom: the Matrix /createRoom body.
   create_room: cmd('issue6', jsonObject, T.RespRoomID),
-  mute_room: cmd('issue6', z.looseObject({ room_id: z.string(), muted: z.boolean() }), z.boolean()),
-  update_push_rule: cmd('issue6', z.looseObject({
+  mute_room: cmd('implemented', z.looseObject({ room_id: z.string(), muted: z.boolean() }), z.boolean()),
+  update_push_rule: cmd('implemented', z.looseObject({
     kind: z.string(), rule_id: z.string(), action: z.enum(['enable', 'disable', 'put', 'delete', 'put_actions']),
     new_content: jsonObject.optional(), actions: z.array(z.unknown()).optional(),
   }), ok),

@@ -3,20 +3,23 @@
  * websocket is reachable by other programs) and its response type. The frontend's RpcClient is typed from the
  * same table, so a command's shape is written exactly once.
  *
- * Commands are declared by area in `commands/` (session, rooms, send; media, profile, account data and the
- * rest of gomuks' commands each get a file there) as `command(schema).returns<Response>()` pairs, and merged
+ * Commands are declared by area in `commands/` (session, rooms, send, notifications; media, profile, account data and
+ * the rest of gomuks' commands each get a file there) as `command(schema).returns<Response>()` pairs, and merged
  * here. The backend's handlers are split along the same areas (src/main/backend/commands/).
  */
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
+import { notificationCommands } from './commands/notifications.ts';
 import { roomCommands } from './commands/rooms.ts';
 import { sendCommands } from './commands/send.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { roomCommands, sendCommands, sessionCommands };
+export { notificationCommands, roomCommands, sendCommands, sessionCommands };
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
-export const commandAreas = { ...sessionCommands, ...roomCommands, ...sendCommands } satisfies CommandArea;
+export const commandAreas = {
+  ...sessionCommands, ...roomCommands, ...sendCommands, ...notificationCommands,
+} satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 
 export const commandSchemas = schemasOf(commandAreas);

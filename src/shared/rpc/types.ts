@@ -227,3 +227,6 @@ export interface EventsDecrypted {
   preview_event_rowid?: EventRowID;
   events: Event[];
 }
+
+/** How much a room notifies: every message, only mentions and keywords, or nothing (push rules underneath). */
+export type RoomNotificationSetting = 'all' | 'mentions_and_keywords' | 'mute';

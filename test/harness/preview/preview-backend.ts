@@ -213,6 +213,14 @@ export class PreviewBackend implements BackendHost {
         throw new Error('the preview backend does not discard messages');
       },
 
+      mute_room: ({ muted }) => muted,
+
+      update_push_rule: () => true,
+
+      get_room_notification_setting: () => 'all',
+
+      set_room_notification_setting: ({ setting }) => setting,
+
       mark_read: ({ room_id }) => {
         const r = this.room(room_id);
         r.meta = { ...r.meta, unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };

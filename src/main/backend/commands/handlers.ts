@@ -4,6 +4,7 @@
  */
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
+import { notificationHandlers } from './notifications.ts';
 import { roomHandlers } from './rooms.ts';
 import { sendHandlers } from './send.ts';
 import { sessionHandlers } from './session.ts';
@@ -13,5 +14,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...sessionHandlers(ctx),
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
+    ...notificationHandlers(ctx),
   };
 }

@@ -1,11 +1,12 @@
 /**
  * The Matrix Client-Server API, one facade over the shared transport (`http.ts`) with one object per API area
- * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`. New endpoints go
+ * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`, `client.pushRules`. New endpoints go
  * into their area's file, so this one stays a table of contents.
  */
 import { AccountApi } from './api/account.ts';
 import { AuthApi } from './api/auth.ts';
 import { MediaApi } from './api/media.ts';
+import { PushRulesApi } from './api/push-rules.ts';
 import { RoomsApi } from './api/rooms.ts';
 import { SendApi } from './api/send.ts';
 import { SyncApi, type SyncParams } from './api/sync.ts';
@@ -20,6 +21,7 @@ export class MatrixClient extends MatrixHttp {
   readonly send: SendApi;
   readonly media: MediaApi;
   readonly account: AccountApi;
+  readonly pushRules: PushRulesApi;
   private readonly syncApi: SyncApi;
 
   constructor(baseUrl: string, accessToken?: string, fetchImpl?: FetchLike) {
@@ -29,6 +31,7 @@ export class MatrixClient extends MatrixHttp {
     this.send = new SendApi(this);
     this.media = new MediaApi(this);
     this.account = new AccountApi(this);
+    this.pushRules = new PushRulesApi(this);
     this.syncApi = new SyncApi(this);
   }
 
