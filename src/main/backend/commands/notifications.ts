@@ -5,6 +5,7 @@
  */
 import type { notificationCommands } from '../../../shared/rpc/commands.ts';
 import type { JSONObject, RoomNotificationSetting } from '../../../shared/rpc/index.ts';
+import { MatrixError } from '../matrix/errors.ts';
 import { effectiveRuleset } from '../push/evaluate.ts';
 import { roomNotificationSetting, roomSettingEdits } from '../push/room-settings.ts';
 import type { PushAction, PushRule, Ruleset } from '../push/types.ts';
@@ -37,7 +38,7 @@ export function notificationHandlers(ctx: CommandContext): AreaHandlers<typeof n
       }
       return muted;
     },
-    update_push_rule: async ({ kind, rule_id: ruleId, action, new_content: content, actions }, signal): Promise<true> => {
+    update_push_rule: ({ kind, rule_id: ruleId, action, new_content: content, actions }, signal): Promise<true> => worded(async () => {
       const s = ctx.requireSession();
       switch (action) {
         case 'enable':
@@ -59,8 +60,8 @@ export function notificationHandlers(ctx: CommandContext): AreaHandlers<typeof n
         }
       }
       await refreshRules(ctx, s, signal);
-      return true;
-    },
+      return true as const;
+    }),
     get_room_notification_setting: ({ room_id: roomId }) => {
       ctx.requireRoom(roomId);
       return roomNotificationSetting(storedRules(ctx.requireSession()), roomId);
@@ -70,6 +71,16 @@ export function notificationHandlers(ctx: CommandContext): AreaHandlers<typeof n
       return setRoom(roomId, setting, signal);
     },
   };
+}
+
+/** The homeserver's refusal of a rule change, in words. */
+async function worded<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof MatrixError) throw new Error(`The homeserver refused the push rule change: ${e.message} (${e.errcode})`);
+    throw e;
+  }
 }
 
 /** Only the fields a rule body has (the server rejects the rest). */
