@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JSONObject } from '../../src/shared/rpc/index.ts';
-import { notificationFor, PushEvaluator, pushRoomContext } from '../../src/main/backend/push/push-evaluator.ts';
+import { applyUnread, notificationFor, PushEvaluator, pushRoomContext, type AppendedEvent } from '../../src/main/backend/push/push-evaluator.ts';
 import { UnreadType } from '../../src/main/backend/push/types.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 
@@ -49,5 +49,43 @@ describe('PushEvaluator (the sync ingest seam)', () => {
     assert.equal(notificationFor({ rowid: 1, unread_type: UnreadType.Normal }), undefined);
     assert.deepEqual(notificationFor({ rowid: 2, unread_type: UnreadType.Normal | UnreadType.Notify | UnreadType.Highlight }),
       { event_rowid: 2, sound: false, highlight: true });
+  });
+
+  it('counts unread messages exactly: own messages and read receipts clear, redactions lower, the first sync stays quiet', () => {
+    const store = Store.open(':memory:');
+    store.rooms.ensure(ROOM);
+    putState(store, 'm.room.member', ME, { membership: 'join', displayname: 'Ally' }, ME);
+    for (const u of ['@bob:hs', '@carol:hs']) putState(store, 'm.room.member', u, { membership: 'join' }, u);
+    const push = new PushEvaluator(store, ME);
+    const append = (sender: string, body: string, extra: JSONObject = {}): AppendedEvent => {
+      const content = { msgtype: 'm.text', body, ...extra };
+      const rowid = store.events.insert({ room_id: ROOM, event_id: `$e${++n}`, sender, type: 'm.room.message', timestamp: n, content });
+      store.timeline.append(ROOM, rowid);
+      return { rowid, event: { type: 'm.room.message', sender, content } };
+    };
+    const history = [append('@bob:hs', 'old')];
+    let r = applyUnread(store, push, ROOM, ME, history, true);
+    assert.deepEqual(r.notifications, [], 'the first sync notifies nothing');
+    assert.deepEqual(r.counts, { unread_messages: 1, unread_notifications: 1, unread_highlights: 0 });
+
+    const mine = [append(ME, 'my reply')];
+    r = applyUnread(store, push, ROOM, ME, mine, false);
+    assert.deepEqual(r.counts, { unread_messages: 0, unread_notifications: 0, unread_highlights: 0 }, 'my own message means I read the room');
+
+    const mention = append('@bob:hs', 'hey', { 'm.mentions': { user_ids: [ME] } });
+    const plain = append('@carol:hs', 'hello all');
+    r = applyUnread(store, push, ROOM, ME, [mention, plain], false);
+    assert.deepEqual(r.counts, { unread_messages: 2, unread_notifications: 2, unread_highlights: 1 });
+    assert.deepEqual(r.notifications, [
+      { event_rowid: mention.rowid, sound: true, highlight: true }, { event_rowid: plain.rowid, sound: false, highlight: false },
+    ]);
+
+    store.events.redact(mention.rowid, {}, '$redaction');
+    assert.deepEqual(store.unread.count(ROOM, ME), { unread_messages: 1, unread_notifications: 1, unread_highlights: 0 }, 'a redacted unread message stops counting');
+
+    // A read receipt from another of my devices up to the newest event.
+    store.account.setReceipt(ROOM, { user_id: ME, receipt_type: 'm.read', event_id: store.events.get(plain.rowid)!.event_id, timestamp: 1 });
+    assert.deepEqual(store.unread.count(ROOM, ME), { unread_messages: 0, unread_notifications: 0, unread_highlights: 0 });
+    store.close();
   });
 });

@@ -8,6 +8,7 @@
  */
 import type { Event, JSONObject, SyncNotification } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
+import type { UnreadCounts } from '../store/unread.ts';
 import { effectiveRuleset, unreadTypeOf } from './evaluate.ts';
 import { UnreadType, type PushEvent, type PushRoomContext, type Ruleset } from './types.ts';
 
@@ -71,4 +72,30 @@ export function notificationFor(ev: Pick<Event, 'rowid' | 'unread_type'>): SyncN
   const t = ev.unread_type ?? 0;
   if (!(t & UnreadType.Notify)) return undefined;
   return { event_rowid: ev.rowid, sound: (t & UnreadType.Sound) !== 0, highlight: (t & UnreadType.Highlight) !== 0 };
+}
+
+/** An event the ingest just appended to a room's timeline. */
+export interface AppendedEvent {
+  rowid: number;
+  event: PushEvent;
+}
+
+/**
+ * What the ingest does per room after storing a sync batch's timeline and receipts: stores each appended event's
+ * unread_type, recounts the room's counters from its read position (so own messages and read receipts from any
+ * device clear them, and redacted events stop counting), and lists the notifications to send. `initial` (the
+ * first sync of a login) notifies nothing: those messages are history.
+ */
+export function applyUnread(store: Store, push: PushEvaluator, roomId: string, ownUserId: string,
+  appended: readonly AppendedEvent[], initial: boolean): { counts: UnreadCounts; notifications: SyncNotification[] } {
+  const notifications: SyncNotification[] = [];
+  for (const { rowid, event } of appended) {
+    const t = push.unreadType(roomId, event);
+    if (t !== UnreadType.None) store.unread.setUnreadType(rowid, t);
+    const n = initial ? undefined : notificationFor({ rowid, unread_type: t });
+    if (n) notifications.push(n);
+  }
+  const counts = store.unread.count(roomId, ownUserId);
+  // Read elsewhere within the same batch: nothing left to alert about.
+  return { counts, notifications: counts.unread_notifications > 0 ? notifications : [] };
 }

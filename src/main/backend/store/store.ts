@@ -6,6 +6,7 @@ import { OutboxStore } from './outbox.ts';
 import { RoomStore } from './rooms.ts';
 import { StateStore } from './state.ts';
 import { TimelineStore } from './timeline.ts';
+import { UnreadStore } from './unread.ts';
 
 export class Store {
   readonly db: DB;
@@ -15,6 +16,7 @@ export class Store {
   readonly rooms: RoomStore;
   readonly account: AccountStore;
   readonly outbox: OutboxStore;
+  readonly unread: UnreadStore;
 
   constructor(db: DB) {
     this.db = db;
@@ -24,6 +26,7 @@ export class Store {
     this.rooms = new RoomStore(db);
     this.account = new AccountStore(db);
     this.outbox = new OutboxStore(db);
+    this.unread = new UnreadStore(db);
   }
 
   static open(file: string): Store {
