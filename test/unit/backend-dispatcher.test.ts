@@ -88,10 +88,14 @@ describe('Dispatcher', () => {
     const bad = await replyTo(7);
     assert.equal(bad.command, 'error');
     assert.match(String(bad.data), /^malformed envelope: command: /);
-    for (const junk of ['garbage', null, 17, [], { request_id: 'x' }]) d.receive(junk);
+    for (const junk of ['garbage', null, 17, []]) d.receive(junk);
     d.receive({ command: 'get_state' }); // valid, but without request_id: never answered
+    // A request_id that is not a positive integer cannot be echoed: answered under id 0 (issue 8).
+    d.receive({ request_id: 'x' });
+    const badId = await replyTo(0);
+    assert.equal(badId.command, 'error');
     await settle();
-    assert.equal(replies.length, 1);
+    assert.equal(replies.length, 2);
     assert.ok(logs.some((l) => /dropped a malformed message/.test(l)));
   });
 

@@ -42,7 +42,9 @@ export function parseMediaPath(pathPart: string, query: { get(name: string): str
   } catch {
     return { error: 'bad escape in media path' };
   }
-  if (!SERVER_NAME.test(server)) return { error: 'invalid server name' };
+  // "." and ".." pass the character check but are dot segments: the homeserver URL would resolve them away and
+  // the request would reach another endpoint with the account's token.
+  if (!SERVER_NAME.test(server) || server === '.' || server === '..') return { error: 'invalid server name' };
   if (!MEDIA_ID.test(mediaId)) return { error: 'invalid media ID' };
   const w = query.get('w');
   const h = query.get('h');

@@ -12,7 +12,7 @@ import { createLogger, type LogRecord } from '../../../src/main/backend/log/logg
 import { Dispatcher, type Handlers } from '../../../src/main/backend/rpc/dispatcher.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../../src/main/backend/rpc/connection.ts';
 import type { EventName, EventPayloads, MediaRequest } from '../../../src/shared/rpc/index.ts';
-import type { ClientState, Event, PaginationResponse, SyncComplete, SyncRoom } from '../../../src/shared/rpc/types.ts';
+import { NOT_SENT, type ClientState, type Event, type PaginationResponse, type SyncComplete, type SyncRoom } from '../../../src/shared/rpc/types.ts';
 import { buildRooms, GOOD_PASSWORD, ME, SERVER, stateMap, type FakeRoom } from './fake-data.ts';
 
 export interface PreviewBackendOptions {
@@ -194,7 +194,7 @@ export class PreviewBackend implements BackendHost {
         const echo: Event = {
           rowid: this.rowid(), timeline_rowid: 0, room_id: r.meta.room_id, event_id: `~${txn}`, sender: ME,
           type: 'm.room.message', timestamp: Date.now(), content: { msgtype: 'm.text', body: text },
-          transaction_id: txn, send_error: 'not sent',
+          transaction_id: txn, send_error: NOT_SENT,
           ...(/\*\*|`/.test(text) ? { local_content: { sanitized_html: markdownish(text) } } : {}),
         };
         void this.completeSend(r, echo, text.toLowerCase().includes('fail'));

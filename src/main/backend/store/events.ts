@@ -2,7 +2,7 @@
 import type { Event, JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
 
-interface EventRow {
+export interface EventRow {
   rowid: number;
   timeline_rowid: number | null;
   room_id: string;
@@ -88,44 +88,45 @@ export class EventStore {
   constructor(db: DB) {
     this.db = db;
     this.stmts = {
-      byRowID: db.prepare(`${EVENT_SELECT} WHERE e.rowid = ?`),
-      byEventID: db.prepare(`${EVENT_SELECT} WHERE e.rowid = (SELECT rowid FROM event WHERE event_id = ?)`),
+      byRowID: db.prepare<[number], EventRow>(`${EVENT_SELECT} WHERE e.rowid = ?`),
+      byEventID: db.prepare<[string], EventRow>(`${EVENT_SELECT} WHERE e.rowid = (SELECT rowid FROM event WHERE event_id = ?)`),
       // One statement for a whole diff's events instead of one lookup each.
-      byRowIDs: db.prepare(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.rowid = j.value
+      byRowIDs: db.prepare<[string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.rowid = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid`),
-      rowidByEventID: db.prepare('SELECT rowid FROM event WHERE event_id = ?').pluck(),
-      rowidByTxn: db.prepare('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
-      insert: db.prepare(`INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content, unsigned,
-          local_content, transaction_id, redacted_by, relates_to, relation_type, send_error)
-        VALUES (@room_id, @event_id, @sender, @type, @state_key, @timestamp, @content, @unsigned, @local_content,
-          @transaction_id, @redacted_by, @relates_to, @relation_type, @send_error)`),
+      rowidByEventID: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_id = ?').pluck(),
+      rowidByTxn: db.prepare<[string], number>('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
+      // Positional parameters: binding an array is cheaper than looking up named ones, and this runs per event.
+      insert: db.prepare<InsertParams>(`INSERT INTO event (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.replace(/\w+/g, '?')})`),
+      // The common case at ingest: a new event, or one we already have (then nothing is written, changes = 0).
+      insertIfNew: db.prepare<InsertParams>(`INSERT INTO event (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.replace(/\w+/g, '?')})
+        ON CONFLICT (event_id) DO NOTHING`),
       // A remote echo replaces the local echo's fields but keeps its rowid (and its transaction_id).
-      update: db.prepare(`UPDATE event SET event_id = @event_id, sender = @sender, type = @type, state_key = @state_key,
+      update: db.prepare<[UpdateParams]>(`UPDATE event SET event_id = @event_id, sender = @sender, type = @type, state_key = @state_key,
           timestamp = @timestamp, content = @content, unsigned = @unsigned, local_content = @local_content,
           redacted_by = COALESCE(@redacted_by, redacted_by), relates_to = @relates_to, relation_type = @relation_type,
           send_error = @send_error
         WHERE rowid = @rowid`),
-      setSendResult: db.prepare('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
-      redact: db.prepare('UPDATE event SET content = ?, redacted_by = ?, local_content = NULL WHERE rowid = ?'),
+      setSendResult: db.prepare<[string, string | null, number]>('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
+      redact: db.prepare<[string, string, number]>('UPDATE event SET content = ?, redacted_by = ?, local_content = NULL WHERE rowid = ?'),
     };
   }
 
   get(rowid: number): Event | undefined {
-    const r = this.stmts.byRowID.get(rowid) as EventRow | undefined;
+    const r = this.stmts.byRowID.get(rowid);
     return r && rowToEvent(r);
   }
 
   getByEventID(eventId: string): Event | undefined {
-    const r = this.stmts.byEventID.get(eventId) as EventRow | undefined;
+    const r = this.stmts.byEventID.get(eventId);
     return r && rowToEvent(r);
   }
 
   rowidByEventID(eventId: string): number | undefined {
-    return this.stmts.rowidByEventID.get(eventId) as number | undefined;
+    return this.stmts.rowidByEventID.get(eventId);
   }
 
   rowidByTransactionID(txnId: string): number | undefined {
-    return this.stmts.rowidByTxn.get(txnId) as number | undefined;
+    return this.stmts.rowidByTxn.get(txnId);
   }
 
   /** The events with these rowids, in the order given (missing ones skipped). */
@@ -133,7 +134,7 @@ export class EventStore {
     const ids = [...rowids];
     if (ids.length === 0) return [];
     const byId = new Map<number, Event>();
-    for (const r of this.stmts.byRowIDs.all(JSON.stringify(ids)) as EventRow[]) byId.set(r.rowid, rowToEvent(r));
+    for (const r of this.stmts.byRowIDs.all(JSON.stringify(ids))) byId.set(r.rowid, rowToEvent(r));
     const out: Event[] = [];
     for (const id of ids) {
       const ev = byId.get(id);
@@ -143,11 +144,22 @@ export class EventStore {
   }
 
   insert(ev: EventInput): number {
-    return Number(this.stmts.insert.run(toParams(ev)).lastInsertRowid);
+    return Number(this.stmts.insert.run(...insertParams(ev)).lastInsertRowid);
+  }
+
+  /** Inserts an event unless one with its event_id is stored; returns the new rowid, or undefined if it was known. */
+  insertIfNew(ev: EventInput): number | undefined {
+    const r = this.stmts.insertIfNew.run(...insertParams(ev));
+    return r.changes > 0 ? Number(r.lastInsertRowid) : undefined;
   }
 
   update(rowid: number, ev: EventInput): void {
-    this.stmts.update.run({ ...toParams(ev), rowid });
+    const [, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, , redacted_by,
+      relates_to, relation_type, send_error] = insertParams(ev);
+    this.stmts.update.run({
+      rowid, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, redacted_by, relates_to,
+      relation_type, send_error,
+    });
   }
 
   setSendResult(rowid: number, eventId: string, sendError: string | null): void {
@@ -164,21 +176,52 @@ export class EventStore {
   }
 }
 
-function toParams(ev: EventInput) {
-  return {
+/**
+ * The Event a just-inserted input reads back as, built without reading it back: the same fields rowToEvent gives
+ * (the columns an insert leaves at their defaults are absent). `timeline_rowid` is 0 until it is placed.
+ */
+export function insertedEvent(rowid: number, ev: EventInput): Event {
+  const out: Event = {
+    rowid,
+    timeline_rowid: 0,
     room_id: ev.room_id,
     event_id: ev.event_id,
     sender: ev.sender,
     type: ev.type,
-    state_key: ev.state_key ?? null,
     timestamp: ev.timestamp,
-    content: JSON.stringify(ev.content),
-    unsigned: ev.unsigned ? JSON.stringify(ev.unsigned) : null,
-    local_content: ev.local_content ? JSON.stringify(ev.local_content) : null,
-    transaction_id: ev.transaction_id ?? null,
-    redacted_by: ev.redacted_by ?? null,
-    relates_to: ev.relates_to ?? null,
-    relation_type: ev.relation_type ?? null,
-    send_error: ev.send_error ?? null,
+    content: ev.content,
   };
+  if (ev.state_key !== undefined) out.state_key = ev.state_key;
+  if (ev.unsigned) out.unsigned = ev.unsigned;
+  if (ev.local_content) out.local_content = ev.local_content;
+  if (ev.transaction_id !== undefined) out.transaction_id = ev.transaction_id;
+  if (ev.redacted_by !== undefined) out.redacted_by = ev.redacted_by;
+  if (ev.relates_to !== undefined) out.relates_to = ev.relates_to;
+  if (ev.relation_type !== undefined) out.relation_type = ev.relation_type;
+  if (ev.send_error !== undefined) out.send_error = ev.send_error;
+  return out;
+}
+
+const INSERT_COLUMNS = `room_id, event_id, sender, type, state_key, timestamp, content, unsigned, local_content,
+  transaction_id, redacted_by, relates_to, relation_type, send_error`;
+
+type InsertParams = [
+  room_id: string, event_id: string, sender: string, type: string, state_key: string | null, timestamp: number,
+  content: string, unsigned: string | null, local_content: string | null, transaction_id: string | null,
+  redacted_by: string | null, relates_to: string | null, relation_type: string | null, send_error: string | null,
+];
+
+interface UpdateParams {
+  rowid: number; event_id: string; sender: string; type: string; state_key: string | null; timestamp: number;
+  content: string; unsigned: string | null; local_content: string | null; redacted_by: string | null;
+  relates_to: string | null; relation_type: string | null; send_error: string | null;
+}
+
+function insertParams(ev: EventInput): InsertParams {
+  return [
+    ev.room_id, ev.event_id, ev.sender, ev.type, ev.state_key ?? null, ev.timestamp, JSON.stringify(ev.content),
+    ev.unsigned ? JSON.stringify(ev.unsigned) : null, ev.local_content ? JSON.stringify(ev.local_content) : null,
+    ev.transaction_id ?? null, ev.redacted_by ?? null, ev.relates_to ?? null, ev.relation_type ?? null,
+    ev.send_error ?? null,
+  ];
 }

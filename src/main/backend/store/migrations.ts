@@ -103,7 +103,13 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
   ) STRICT, WITHOUT ROWID;
   `,
-  // 2: the persisted outbox. One row per local echo not yet accepted by the homeserver, written in the same
+  // 2: the index of events by room goes. Each sync response adds events to hundreds of rooms, so keeping it meant
+  // rewriting a leaf page per room per sync (half of what every commit wrote); only forgetting a left room used it,
+  // and that rare delete can scan instead.
+  `
+  DROP INDEX event_room_idx;
+  `,
+  // 3: the persisted outbox. One row per local echo not yet accepted by the homeserver, written in the same
   // transaction as the echo's event row, so a message typed just before a crash is sent after the restart with the
   // same transaction ID (the server deduplicates it). `seq` is the order of writing: each room's queue leaves in it.
   `

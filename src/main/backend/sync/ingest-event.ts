@@ -3,10 +3,10 @@
  * (sanitized HTML, relation) are computed here once, and a remote echo of our own send lands on the local echo's
  * row via its transaction ID.
  */
-import type { JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
+import type { Event, JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
 import { hasReplyFallback, sanitizeMatrixHtml } from '../html/sanitize.ts';
 import type { ClientEvent } from '../matrix/types.ts';
-import type { EventInput } from '../store/events.ts';
+import { insertedEvent, type EventInput } from '../store/events.ts';
 import type { Store } from '../store/store.ts';
 import { redactContent } from './redaction.ts';
 
@@ -14,18 +14,34 @@ export interface IngestResult {
   rowid: number;
   /** Rowids of other stored events this one changed (a redaction's target). */
   touched: number[];
+  /** The event as stored, when this call inserted it (then it need not be read back for the diff). */
+  inserted?: Event;
 }
 
 export function ingestEvent(store: Store, roomId: string, raw: ClientEvent): IngestResult | undefined {
   if (!isWellFormed(raw)) return undefined;
   const input = toEventInput(roomId, raw);
   const touched: number[] = [];
-  let rowid = store.events.rowidByEventID(raw.event_id);
-  if (rowid === undefined && input.transaction_id) {
-    rowid = store.events.rowidByTransactionID(input.transaction_id);
-    if (rowid !== undefined) store.events.update(rowid, input);
+  let rowid: number | undefined;
+  let inserted: Event | undefined;
+  if (input.transaction_id) {
+    // Possibly the remote echo of our own send: it takes over the local echo's row.
+    rowid = store.events.rowidByEventID(raw.event_id);
+    if (rowid === undefined) {
+      rowid = store.events.rowidByTransactionID(input.transaction_id);
+      if (rowid !== undefined) store.events.update(rowid, input);
+    }
+    if (rowid === undefined) {
+      rowid = store.events.insert(input);
+      inserted = insertedEvent(rowid, input);
+    }
+  } else {
+    // Nearly every event is new: insert first, and look the rowid up only when the event was already stored.
+    rowid = store.events.insertIfNew(input);
+    if (rowid !== undefined) inserted = insertedEvent(rowid, input);
+    else rowid = store.events.rowidByEventID(raw.event_id);
+    if (rowid === undefined) return undefined; // unreachable: the insert conflicted on this event_id
   }
-  if (rowid === undefined) rowid = store.events.insert(input);
 
   if (raw.type === 'm.room.redaction') {
     const target = typeof raw.content.redacts === 'string' ? raw.content.redacts : raw.redacts;
@@ -38,7 +54,7 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent): Ing
       }
     }
   }
-  return { rowid, touched };
+  return inserted ? { rowid, touched, inserted } : { rowid, touched };
 }
 
 /** Malformed events from the network are dropped here rather than poisoning the store or the UI. */

@@ -7,7 +7,7 @@ import type {
 } from '../../../shared/rpc/index.ts';
 import type * as M from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
-import { ingestEvent } from './ingest-event.ts';
+import { ingestEvent, type IngestResult } from './ingest-event.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 
 export interface SyncResult {
@@ -29,12 +29,14 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
 
   const rooms: Record<string, SyncRoom> = {};
+  const joined: string[] = [];
   for (const [roomId, jr] of entries(resp.rooms?.join)) {
     if (!isObj(jr)) continue;
     const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing);
     if (sr) rooms[roomId] = sr;
-    store.account.deleteInvite(roomId);
+    joined.push(roomId);
   }
+  store.account.deleteInvites(joined);
   if (dmChanged) {
     // m.direct changed: rooms whose DM partner changed need a new row even if nothing else happened in them.
     for (const roomId of store.rooms.ids()) {
@@ -67,10 +69,18 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
 
 function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: string, dms: Map<string, string>,
   typing: Typing[]): SyncRoom | undefined {
-  const isNew = store.rooms.ensure(roomId);
-  const prev = store.rooms.get(roomId) ?? emptyRoom(roomId);
+  let prev = store.rooms.get(roomId);
+  const isNew = !prev && store.rooms.ensure(roomId);
+  prev ??= emptyRoom(roomId);
   const sr: SyncRoom = {};
-  const events = new Map<number, true>();
+  // The events the diff carries, in order: the ones inserted here as built at insert, null for ones to read back
+  // (events stored before, or changed again after their insert, like a redacted one).
+  const events = new Map<number, Event | null>();
+  const note = (r: IngestResult) => {
+    if (r.inserted) events.set(r.rowid, r.inserted);
+    else if (!events.has(r.rowid)) events.set(r.rowid, null);
+    for (const t of r.touched) events.set(t, null);
+  };
   const stateChanges: Record<string, Record<string, number>> = {};
   const setState = (ev: M.ClientEvent, rowid: number) => {
     store.state.set({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, rowid);
@@ -81,7 +91,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     const r = ingestEvent(store, roomId, ev);
     if (!r || ev.state_key === undefined) continue;
     setState(ev, r.rowid);
-    events.set(r.rowid, true);
+    note(r);
   }
 
   const tl = isObj(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
@@ -97,13 +107,14 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   for (const ev of list(tl?.events)) {
     const r = ingestEvent(store, roomId, ev);
     if (!r) continue;
+    note(r);
     const added = store.timeline.append(roomId, r.rowid);
     if (added) {
       timeline.push(added);
       appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
+      const built = events.get(r.rowid);
+      if (built) built.timeline_rowid = added.timeline_rowid;
     }
-    events.set(r.rowid, true);
-    for (const t of r.touched) events.set(t, true);
     if (r.touched.length) redacted = true;
     if (ev.state_key !== undefined) setState(ev, r.rowid);
   }
@@ -148,16 +159,26 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     appended,
     rescan: !!sr.reset || redacted,
   });
-  const changedMeta = isNew || JSON.stringify(room) !== JSON.stringify(prev);
-  if (changedMeta) {
-    store.rooms.save(room);
-    sr.meta = room;
-  }
-  if (room.preview_event_rowid) events.set(room.preview_event_rowid, true);
+  // Only the columns that changed are written (most syncs move just the preview and the counts).
+  if (store.rooms.save(room) || isNew) sr.meta = room;
+  if (room.preview_event_rowid && !events.has(room.preview_event_rowid)) events.set(room.preview_event_rowid, null);
 
-  const evs: Event[] = store.events.getMany(events.keys());
+  const evs = diffEvents(store, events);
   if (evs.length) sr.events = evs;
   return Object.keys(sr).length ? sr : undefined;
+}
+
+/** The diff's events in order, reading back from the database only those not built at insert. */
+function diffEvents(store: Store, events: Map<number, Event | null>): Event[] {
+  const toRead: number[] = [];
+  for (const [rowid, ev] of events) if (!ev) toRead.push(rowid);
+  const read = new Map(store.events.getMany(toRead).map((e) => [e.rowid, e]));
+  const out: Event[] = [];
+  for (const [rowid, ev] of events) {
+    const e = ev ?? read.get(rowid);
+    if (e) out.push(e);
+  }
+  return out;
 }
 
 function parseReceipts(content: JSONObject): Receipt[] {

@@ -7,6 +7,7 @@ import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import type { SyncResponse } from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { processSync } from './process-sync.ts';
 
@@ -20,6 +21,8 @@ export const SYNC_FILTER = {
 
 const LONG_POLL_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
+/** No sync stored for this long counts as idle: then the WAL is checkpointed (see openDatabase). */
+const CHECKPOINT_IDLE_MS = 1000;
 
 export interface SyncLoopDeps {
   client: MatrixClient;
@@ -45,6 +48,7 @@ export class SyncLoop {
   private running: Promise<void> | null = null;
   private lastStatus: SyncStatus['type'] | null = null;
   private lastSync = 0;
+  private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: SyncLoopDeps) {
     this.deps = deps;
@@ -56,13 +60,30 @@ export class SyncLoop {
 
   async stop(): Promise<void> {
     this.abort.abort(new Error('sync stopped'));
+    clearTimeout(this.checkpointTimer);
     await this.running;
+    clearTimeout(this.checkpointTimer);
+  }
+
+  /** Checkpoints once no sync has been stored for a while (each stored sync restarts the wait). */
+  private checkpointWhenIdle(): void {
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      if (this.abort.signal.aborted) return;
+      try {
+        this.deps.store.checkpoint();
+      } catch {
+        // Harmless: the data is committed in the WAL either way, and the next idle moment tries again.
+      }
+    }, CHECKPOINT_IDLE_MS);
+    this.checkpointTimer.unref();
   }
 
   private async run(): Promise<void> {
     const { client, store, userId } = this.deps;
     const signal = this.abort.signal;
     let errorCount = 0;
+    let next: PendingSync | undefined;
     while (!signal.aborted) {
       try {
         const account = store.account.get();
@@ -73,14 +94,27 @@ export class SyncLoop {
           store.account.setFilterID(userId, filterId);
         }
         const since = account.next_batch ?? undefined;
-        const resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+        const pending = next;
+        next = undefined;
+        let resp: SyncResponse;
+        if (pending && pending.since === since && pending.filter === filterId) {
+          resp = await pending.response;
+        } else {
+          pending?.abort.abort(new Error('sync request no longer needed'));
+          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+        }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
+        // Ask for the next response before storing this one, so that the homeserver prepares it and it travels
+        // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
+        // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
+        next = requestSync(client, resp.next_batch, filterId, signal);
         const { diff, typing } = store.transaction(() => {
           const r = processSync(store, resp, userId, since);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
         errorCount = 0;
+        this.checkpointWhenIdle();
         this.lastSync = Date.now();
         this.status({ type: 'ok', last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
@@ -121,6 +155,21 @@ export class SyncLoop {
     if (this.lastSync && s.last_sync === undefined) s.last_sync = this.lastSync;
     this.deps.onStatus(s);
   }
+}
+
+/** A /sync requested ahead of time (see run). */
+interface PendingSync {
+  since: string;
+  filter: string;
+  response: Promise<SyncResponse>;
+  abort: AbortController;
+}
+
+function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal): PendingSync {
+  const abort = new AbortController();
+  const response = client.sync({ since, filter, timeout: LONG_POLL_MS }, AbortSignal.any([signal, abort.signal]));
+  void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
+  return { since, filter, response, abort };
 }
 
 function describeSyncError(e: unknown): string {
