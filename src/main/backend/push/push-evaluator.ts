@@ -87,15 +87,28 @@ export interface AppendedEvent {
  * first sync of a login) notifies nothing: those messages are history.
  */
 export function applyUnread(store: Store, push: PushEvaluator, roomId: string, ownUserId: string,
-  appended: readonly AppendedEvent[], initial: boolean): { counts: UnreadCounts; notifications: SyncNotification[] } {
+  appended: readonly AppendedEvent[], initial: boolean): UnreadUpdate {
   const notifications: SyncNotification[] = [];
+  const types = new Map<number, number>();
   for (const { rowid, event } of appended) {
     const t = push.unreadType(roomId, event);
-    if (t !== UnreadType.None) store.unread.setUnreadType(rowid, t);
+    if (t !== UnreadType.None) {
+      store.unread.setUnreadType(rowid, t);
+      types.set(rowid, t);
+    }
     const n = initial ? undefined : notificationFor({ rowid, unread_type: t });
     if (n) notifications.push(n);
   }
   const counts = store.unread.count(roomId, ownUserId);
   // Read elsewhere within the same batch: nothing left to alert about.
-  return { counts, notifications: counts.unread_notifications > 0 ? notifications : [] };
+  return { counts, notifications: counts.unread_notifications > 0 ? notifications : [], types };
+}
+
+export interface UnreadUpdate {
+  /** The room's counters, for its Room row. */
+  counts: UnreadCounts;
+  /** For the room's sync_complete `notifications`. */
+  notifications: SyncNotification[];
+  /** rowid → unread_type of the appended events that have one (for events already built for the diff). */
+  types: Map<number, number>;
 }
