@@ -28,7 +28,9 @@ describe('PushEvaluator (the sync ingest seam)', () => {
     putState(store, 'm.room.member', '@carol:hs', { membership: 'leave' });
     putState(store, 'm.room.power_levels', '', { users: { '@mod:hs': 50 } });
     const ctx = pushRoomContext(store, ROOM, ME);
-    assert.deepEqual(ctx, { userId: ME, memberCount: 2, displayName: 'Ally', powerLevels: { users: { '@mod:hs': 50 } }, creators: ['@bob:hs'] });
+    const { userId, memberCount, displayName, powerLevels, creators } = ctx;
+    assert.deepEqual({ userId, memberCount, displayName, powerLevels, creators },
+      { userId: ME, memberCount: 2, displayName: 'Ally', powerLevels: { users: { '@mod:hs': 50 } }, creators: ['@bob:hs'] });
 
     const push = new PushEvaluator(store, ME);
     const dm = push.unreadType(ROOM, { type: 'm.room.message', sender: '@bob:hs', content: { body: 'hi' } });
@@ -64,17 +66,19 @@ describe('PushEvaluator (the sync ingest seam)', () => {
       return { rowid, event: { type: 'm.room.message', sender, content } };
     };
     const history = [append('@bob:hs', 'old')];
-    let r = applyUnread(store, push, ROOM, ME, history, true);
+    const zero = { unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };
+    let r = applyUnread(store, push, ROOM, ME, history, true, zero, true);
     assert.deepEqual(r.notifications, [], 'the first sync notifies nothing');
     assert.deepEqual(r.counts, { unread_messages: 1, unread_notifications: 1, unread_highlights: 0 });
 
     const mine = [append(ME, 'my reply')];
-    r = applyUnread(store, push, ROOM, ME, mine, false);
+    r = applyUnread(store, push, ROOM, ME, mine, false, r.counts, false);
     assert.deepEqual(r.counts, { unread_messages: 0, unread_notifications: 0, unread_highlights: 0 }, 'my own message means I read the room');
 
     const mention = append('@bob:hs', 'hey', { 'm.mentions': { user_ids: [ME] } });
     const plain = append('@carol:hs', 'hello all');
-    r = applyUnread(store, push, ROOM, ME, [mention, plain], false);
+    r = applyUnread(store, push, ROOM, ME, [mention, plain], false, r.counts, false);
+    assert.deepEqual(r.counts, store.unread.count(ROOM, ME), 'adding up gives what a count from the database gives');
     assert.deepEqual(r.counts, { unread_messages: 2, unread_notifications: 2, unread_highlights: 1 });
     assert.deepEqual(r.notifications, [
       { event_rowid: mention.rowid, sound: true, highlight: true }, { event_rowid: plain.rowid, sound: false, highlight: false },

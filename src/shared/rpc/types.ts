@@ -122,6 +122,8 @@ export interface SyncRoom {
   /** Every Event the frontend needs for this diff (timeline events, state events referenced above, previews). */
   events?: Event[];
   receipts?: Record<string, Receipt[]>;
+  /** The room was read (here or on another device): frontends take down its notifications. */
+  dismiss_notifications?: boolean;
   notifications?: SyncNotification[];
 }
 

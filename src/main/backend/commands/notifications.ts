@@ -7,6 +7,7 @@ import type { notificationCommands } from '../../../shared/rpc/commands.ts';
 import type { JSONObject, RoomNotificationSetting } from '../../../shared/rpc/index.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import { effectiveRuleset } from '../push/evaluate.ts';
+import { PushEvaluator } from '../push/push-evaluator.ts';
 import { roomNotificationSetting, roomSettingEdits } from '../push/room-settings.ts';
 import type { PushAction, PushRule, Ruleset } from '../push/types.ts';
 import type { AreaHandlers, CommandContext, Session } from './context.ts';
@@ -98,5 +99,6 @@ async function refreshRules(ctx: CommandContext, s: Session, signal: AbortSignal
   if (!global) return;
   const content = { global } as unknown as JSONObject;
   ctx.store.account.setAccountData('', 'm.push_rules', content);
+  PushEvaluator.for(ctx.store, s.userId).rulesChanged();
   ctx.broadcast('sync_complete', { account_data: { 'm.push_rules': content } });
 }

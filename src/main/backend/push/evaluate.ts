@@ -46,8 +46,14 @@ export function evaluatePushRules(rules: Required<Ruleset>, ev: PushEvent, room:
 function ruleMatches(kind: RuleKind, rule: PushRule, ev: PushEvent, room: PushRoomContext): boolean {
   switch (kind) {
     case 'override':
-    case 'underride':
-      return (rule.conditions ?? []).every((c) => conditionMatches(c, ev, room));
+    case 'underride': {
+      // All must hold, so the order is free: the ones that look at the event come first, and the ones that read
+      // the room's state (display name, power levels) only run for the few events the others let through.
+      const conditions = rule.conditions ?? [];
+      for (const c of conditions) if (!NEEDS_ROOM_STATE.has(c.kind) && !conditionMatches(c, ev, room)) return false;
+      for (const c of conditions) if (NEEDS_ROOM_STATE.has(c.kind) && !conditionMatches(c, ev, room)) return false;
+      return true;
+    }
     case 'content':
       return typeof rule.pattern === 'string'
         && conditionMatches({ kind: 'event_match', key: 'content.body', pattern: rule.pattern }, ev, room);
@@ -97,6 +103,8 @@ export function unreadTypeOf(rules: Required<Ruleset>, ev: PushEvent, room: Push
   if (r.notify && r.sound) t |= UnreadType.Sound;
   return t;
 }
+
+const NEEDS_ROOM_STATE: ReadonlySet<string> = new Set(['contains_display_name', 'sender_notification_permission']);
 
 function isRule(r: unknown): r is PushRule {
   if (typeof r !== 'object' || r === null) return false;

@@ -1,10 +1,9 @@
 /**
- * The seam between sync ingest and the push rule evaluator. The ingest makes one PushEvaluator per sync batch
- * (inside its transaction) and calls `unreadType(roomId, event)` for each new timeline event after that event's
- * state is stored; the result is the event's unread_type and tells which room counters it raises and whether it
- * belongs in sync_complete's `notifications`. The ruleset is read once per batch (call `rulesChanged()` after
- * storing a new m.push_rules), each room's context once per room (call `roomStateChanged(roomId)` after storing
- * member, power level or create state of that room within the batch).
+ * The seam between sync ingest and the push rule evaluator. The ingest takes the store's PushEvaluator
+ * (`PushEvaluator.for`) and, per room, calls `applyUnread` with the new timeline events after their state is
+ * stored: each event gets its unread_type, which raises the room's counters and may put it in sync_complete's
+ * `notifications`. The ruleset and each room's context are cached across batches: call `rulesChanged()` after
+ * storing a new m.push_rules and `roomStateChanged(roomId)` after storing state or a summary of that room.
  */
 import type { Event, JSONObject, SyncNotification } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
@@ -12,7 +11,22 @@ import type { UnreadCounts } from '../store/unread.ts';
 import { effectiveRuleset, unreadTypeOf } from './evaluate.ts';
 import { UnreadType, type PushEvent, type PushRoomContext, type Ruleset } from './types.ts';
 
+const evaluators = new WeakMap<Store, PushEvaluator>();
+
 export class PushEvaluator {
+  /**
+   * The evaluator of this database and account, kept across sync batches so room contexts and the ruleset are
+   * read once, not per batch; whoever stores what they depend on says so (`rulesChanged`, `roomStateChanged`).
+   */
+  static for(store: Store, userId: string): PushEvaluator {
+    let e = evaluators.get(store);
+    if (!e || e.userId !== userId) {
+      e = new PushEvaluator(store, userId);
+      evaluators.set(store, e);
+    }
+    return e;
+  }
+
   private readonly store: Store;
   private readonly userId: string;
   private rules: Required<Ruleset> | undefined;
@@ -44,22 +58,61 @@ export class PushEvaluator {
   }
 }
 
-/** The room as the conditions need it, from the stored state and the room's lazy-load summary. */
+/**
+ * The room as the conditions need it, from the stored state and the room's lazy-load summary. Each part is read on
+ * first use: most events are decided by rules that need only the member count, and ingest calls this per room.
+ */
 export function pushRoomContext(store: Store, roomId: string, userId: string): PushRoomContext {
-  const own = store.state.get(roomId, 'm.room.member', userId)?.content.displayname;
-  const counted = store.rooms.get(roomId)?.lazy_load_summary?.joined_member_count;
-  let memberCount = counted ?? 0;
-  if (counted === undefined) for (const m of store.state.memberships(roomId).values()) if (m === 'join') memberCount++;
-  const ctx: PushRoomContext = { userId, memberCount };
-  if (typeof own === 'string' && own.trim()) ctx.displayName = own;
-  const pl = store.state.get(roomId, 'm.room.power_levels')?.content;
-  if (pl) ctx.powerLevels = pl;
-  const create = store.state.get(roomId, 'm.room.create');
-  if (create && roomHasCreators(create.content)) {
-    const extra = Array.isArray(create.content.additional_creators) ? create.content.additional_creators : [];
-    ctx.creators = [create.sender, ...extra.filter((u): u is string => typeof u === 'string')];
+  return new LazyRoomContext(store, roomId, userId);
+}
+
+class LazyRoomContext implements PushRoomContext {
+  readonly userId: string;
+  private readonly store: Store;
+  private readonly roomId: string;
+  private cache: { displayName?: string | undefined; memberCount?: number; powerLevels?: JSONObject | undefined; creators?: string[] | undefined } = {};
+
+  constructor(store: Store, roomId: string, userId: string) {
+    this.store = store;
+    this.roomId = roomId;
+    this.userId = userId;
   }
-  return ctx;
+
+  get displayName(): string | undefined {
+    if (!('displayName' in this.cache)) {
+      const own = this.store.unread.stateField(this.roomId, 'm.room.member', this.userId, '$.displayname')?.value;
+      this.cache.displayName = typeof own === 'string' && own.trim() ? own : undefined;
+    }
+    return this.cache.displayName;
+  }
+
+  get memberCount(): number {
+    if (this.cache.memberCount === undefined) {
+      const counted = this.store.rooms.get(this.roomId)?.lazy_load_summary?.joined_member_count;
+      let n = counted ?? 0;
+      if (counted === undefined) for (const m of this.store.state.memberships(this.roomId).values()) if (m === 'join') n++;
+      this.cache.memberCount = n;
+    }
+    return this.cache.memberCount;
+  }
+
+  get powerLevels(): JSONObject | undefined {
+    if (!('powerLevels' in this.cache)) this.cache.powerLevels = this.store.state.get(this.roomId, 'm.room.power_levels')?.content;
+    return this.cache.powerLevels;
+  }
+
+  get creators(): string[] | undefined {
+    if (!('creators' in this.cache)) {
+      const create = this.store.state.get(this.roomId, 'm.room.create');
+      let creators: string[] | undefined;
+      if (create && roomHasCreators(create.content)) {
+        const extra = Array.isArray(create.content.additional_creators) ? create.content.additional_creators : [];
+        creators = [create.sender, ...extra.filter((u): u is string => typeof u === 'string')];
+      }
+      this.cache.creators = creators;
+    }
+    return this.cache.creators;
+  }
 }
 
 /** Room version 12 gives its creators unlimited power, outside m.room.power_levels. */
@@ -82,24 +135,37 @@ export interface AppendedEvent {
 
 /**
  * What the ingest does per room after storing a sync batch's timeline and receipts: stores each appended event's
- * unread_type, recounts the room's counters from its read position (so own messages and read receipts from any
- * device clear them, and redacted events stop counting), and lists the notifications to send. `initial` (the
- * first sync of a login) notifies nothing: those messages are history.
+ * unread_type, updates the room's counters (`prev`) — recounted from the read position when `recount` says the
+ * batch moved it or removed counted events (own read receipt, redaction, reset timeline), so own messages and read
+ * receipts from any device clear them and redacted events stop counting — and lists the notifications to send.
+ * `initial` (the first sync of a login) notifies nothing: those messages are history.
  */
 export function applyUnread(store: Store, push: PushEvaluator, roomId: string, ownUserId: string,
-  appended: readonly AppendedEvent[], initial: boolean): UnreadUpdate {
+  appended: readonly AppendedEvent[], initial: boolean, prev: UnreadCounts, recount: boolean): UnreadUpdate {
   const notifications: SyncNotification[] = [];
   const types = new Map<number, number>();
+  const added: UnreadCounts = { unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };
+  let ownEvent = false;
   for (const { rowid, event } of appended) {
+    if (event.sender === ownUserId) ownEvent = true;
     const t = push.unreadType(roomId, event);
     if (t !== UnreadType.None) {
       store.unread.setUnreadType(rowid, t);
       types.set(rowid, t);
+      if (t & UnreadType.Normal) added.unread_messages++;
+      if (t & UnreadType.Notify) added.unread_notifications++;
+      if (t & UnreadType.Highlight) added.unread_highlights++;
     }
     const n = initial ? undefined : notificationFor({ rowid, unread_type: t });
     if (n) notifications.push(n);
   }
-  const counts = store.unread.count(roomId, ownUserId);
+  // New events after the read position only add to the counts; anything that moves the read position (our own
+  // event or receipt) or removes counted events (a redaction, a reset timeline) needs a count from the database.
+  const counts = recount || ownEvent ? store.unread.count(roomId, ownUserId) : {
+    unread_messages: prev.unread_messages + added.unread_messages,
+    unread_notifications: prev.unread_notifications + added.unread_notifications,
+    unread_highlights: prev.unread_highlights + added.unread_highlights,
+  };
   // Read elsewhere within the same batch: nothing left to alert about.
   return { counts, notifications: counts.unread_notifications > 0 ? notifications : [], types };
 }
