@@ -1,7 +1,7 @@
 /**
- * Push rule commands against a real Synapse: per-room notification settings, mute_room and update_push_rule change
- * the account's rules on the server (read back as the same user through the API), and Lattice reads the setting
- * back from the rules it stores.
+ * Push rules against a real Synapse: per-room notification settings, mute_room and update_push_rule change the
+ * account's rules on the server (read back as the same user through the API), Lattice reads the setting back from
+ * the rules it stores, and counts unread messages and notifies by evaluating the rules itself.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
-import { startSynapse, type SynapseServer } from '../harness/synapse.ts';
+import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 
 interface ServerRule { rule_id: string; enabled: boolean; actions: unknown[]; pattern?: string }
 type ServerRules = Record<string, ServerRule[]>;
@@ -20,6 +20,8 @@ type ServerRules = Record<string, ServerRule[]>;
 describe('push rule commands against Synapse', () => {
   let hs: SynapseServer;
   let alice: MatrixPeer; // the same account, reading its rules through the API
+  let bob: MatrixPeer;
+  let carol: TestUser;
   let room: string;
   let worker: BackendWorker;
   let c: RpcTestClient;
@@ -32,7 +34,8 @@ describe('push rule commands against Synapse', () => {
     hs = await startSynapse();
     const user = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     alice = new MatrixPeer(hs.baseUrl, user);
-    const bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password'));
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password'));
+    carol = await hs.registerUser('carol', 'carol-password');
     room = await bob.createRoom({ name: 'Noisy', invite: [user.userId] });
     await alice.join(room);
     worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
@@ -88,6 +91,46 @@ describe('push rule commands against Synapse', () => {
     // The default rules are the server's too: disabling one works the same way.
     await c.request('update_push_rule', { kind: 'underride', rule_id: '.m.rule.message', action: 'disable' });
     assert.equal((await serverRules()).underride.find((r) => r.rule_id === '.m.rule.message')?.enabled, false);
+    await c.request('update_push_rule', { kind: 'underride', rule_id: '.m.rule.message', action: 'enable' });
+    assert.equal((await serverRules()).underride.find((r) => r.rule_id === '.m.rule.message')?.enabled, true);
+  });
+
+  it('counts unread messages locally, notifies mentions, and clears on a read receipt from another device', async () => {
+    const group = await bob.createRoom({ name: 'Counted', invite: [alice.userId, carol.userId] });
+    await alice.join(group);
+    await new MatrixPeer(hs.baseUrl, carol).join(group);
+    await c.waitForEvent('sync_complete', (d) => !!d.rooms?.[group]?.meta, 30_000);
+    const mark = c.mark();
+    await bob.sendText(group, 'plain one');
+    await bob.sendEvent(group, 'm.room.message', { msgtype: 'm.text', body: 'Alice, look', 'm.mentions': { user_ids: [alice.userId] } });
+    const last = await bob.sendText(group, 'plain two');
+    const counted = await c.waitForEvent('sync_complete', (d) => d.rooms?.[group]?.meta?.unread_messages === 3, 30_000, mark);
+    const meta = counted.rooms![group].meta!;
+    assert.deepEqual([meta.unread_messages, meta.unread_notifications, meta.unread_highlights], [3, 3, 1]);
+    const notes = c.events('sync_complete').slice(0).flatMap((d) => d.rooms?.[group]?.notifications ?? []);
+    assert.equal(notes.length, 3);
+    assert.equal(notes.filter((n) => n.highlight && n.sound).length, 1, 'the mention highlights, with sound');
+    const mention = c.events('sync_complete').flatMap((d) => d.rooms?.[group]?.events ?? []).find((e) => e.content.body === 'Alice, look');
+    assert.equal(mention?.unread_type, 1 | 2 | 4 | 8);
+
+    // Alice reads the room on another device: the counts drop and frontends take the notifications down.
+    const readMark = c.mark();
+    await alice.request('POST', `/_matrix/client/v3/rooms/${encodeURIComponent(group)}/receipt/m.read/${encodeURIComponent(last)}`, {});
+    const read = await c.waitForEvent('sync_complete', (d) => d.rooms?.[group]?.meta?.unread_messages === 0, 30_000, readMark);
+    assert.equal(read.rooms![group].meta!.unread_highlights, 0);
+    assert.equal(read.rooms![group].dismiss_notifications, true);
+
+    // Muted: new messages are unread but notify nothing.
+    await c.request('mute_room', { room_id: group, muted: true });
+    const mutedMark = c.mark();
+    await bob.sendText(group, 'in a muted room');
+    const muted = await c.waitForEvent('sync_complete', (d) => d.rooms?.[group]?.meta?.unread_messages === 1, 30_000, mutedMark);
+    assert.equal(muted.rooms![group].meta!.unread_notifications, 0);
+    assert.equal(muted.rooms![group].notifications, undefined);
+
+    // My own message means I have read the room.
+    await alice.sendText(group, 'caught up');
+    await c.waitForEvent('sync_complete', (d) => d.rooms?.[group]?.meta?.unread_messages === 0, 30_000, mutedMark);
   });
 
   it('refuses malformed edits in words', async () => {

@@ -6,6 +6,7 @@ import type {
   Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing,
 } from '../../../shared/rpc/index.ts';
 import type * as M from '../matrix/types.ts';
+import { applyUnread, PushEvaluator, type AppendedEvent } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent, type IngestResult } from './ingest-event.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
@@ -27,12 +28,15 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
     if (ad.type === 'm.direct') dmChanged = true;
   }
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
+  // Push rules are evaluated here, after this batch's m.push_rules (if any) is stored.
+  const push = PushEvaluator.for(store, ownUserId);
+  if (diff.account_data?.['m.push_rules']) push.rulesChanged();
 
   const rooms: Record<string, SyncRoom> = {};
   const joined: string[] = [];
   for (const [roomId, jr] of entries(resp.rooms?.join)) {
     if (!isObj(jr)) continue;
-    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing);
+    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing, push, since === undefined);
     if (sr) rooms[roomId] = sr;
     joined.push(roomId);
   }
@@ -68,7 +72,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
 }
 
 function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: string, dms: Map<string, string>,
-  typing: Typing[]): SyncRoom | undefined {
+  typing: Typing[], push: PushEvaluator, initial: boolean): SyncRoom | undefined {
   let prev = store.rooms.get(roomId);
   const isNew = !prev && store.rooms.ensure(roomId);
   prev ??= emptyRoom(roomId);
@@ -103,6 +107,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
   const appended: NonNullable<RoomChanges['appended']> = [];
+  const incoming: AppendedEvent[] = [];
   let redacted = false;
   for (const ev of list(tl?.events)) {
     const r = ingestEvent(store, roomId, ev);
@@ -112,21 +117,26 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (added) {
       timeline.push(added);
       appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
+      incoming.push({ rowid: r.rowid, event: ev });
       const built = events.get(r.rowid);
       if (built) built.timeline_rowid = added.timeline_rowid;
     }
     if (r.touched.length) redacted = true;
     if (ev.state_key !== undefined) setState(ev, r.rowid);
   }
+  if (Object.keys(stateChanges).length || jr.summary) push.roomStateChanged(roomId);
   if (timeline.length || sr.reset) sr.timeline = timeline;
   if (Object.keys(stateChanges).length) sr.state = stateChanges;
 
+  let markedUnread = prev.marked_unread === true;
   for (const ad of list(jr.account_data?.events)) {
     if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData(roomId, ad.type, ad.content);
     (sr.account_data ??= {})[ad.type] = ad.content;
+    if (ad.type === 'm.marked_unread' || ad.type === 'com.famedly.marked_unread') markedUnread = ad.content.unread === true;
   }
 
+  let ownReceipt = false;
   for (const eph of list(jr.ephemeral?.events)) {
     if (!isObj(eph) || !isObj(eph.content)) continue;
     if (eph.type === 'm.typing' && Array.isArray(eph.content.user_ids)) {
@@ -134,6 +144,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     } else if (eph.type === 'm.receipt') {
       const receipts = parseReceipts(eph.content);
       for (const r of receipts) store.account.setReceipt(roomId, r);
+      if (receipts.some((r) => r.user_id === own)) ownReceipt = true;
       for (const r of receipts) (((sr.receipts ??= {})[r.event_id]) ??= []).push(r);
     }
   }
@@ -147,12 +158,16 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (typeof s['m.invited_member_count'] === 'number') lls.invited_member_count = s['m.invited_member_count'];
     room.lazy_load_summary = lls;
   }
-  if (isObj(jr.unread_notifications)) {
-    const n = jr.unread_notifications;
-    room.unread_notifications = typeof n.notification_count === 'number' ? n.notification_count : 0;
-    room.unread_highlights = typeof n.highlight_count === 'number' ? n.highlight_count : 0;
-    // Until push rules are evaluated locally, the server's notification count is the best count of unread messages.
-    room.unread_messages = room.unread_notifications;
+  // Counted locally from our push rules and read position (the server cannot count encrypted rooms).
+  const unread = applyUnread(store, push, roomId, own, incoming, initial, prev, isNew || !!sr.reset || redacted || ownReceipt);
+  Object.assign(room, unread.counts);
+  if (markedUnread) room.marked_unread = true;
+  else delete room.marked_unread;
+  if (unread.notifications.length) sr.notifications = unread.notifications;
+  if (prev.unread_notifications > 0 && room.unread_notifications === 0) sr.dismiss_notifications = true;
+  for (const [rowid, t] of unread.types) {
+    const built = events.get(rowid);
+    if (built) built.unread_type = t;
   }
   room = computeRoomMeta(store, room, own, dms.get(roomId), {
     state: isNew || Object.keys(stateChanges).length > 0 || !!jr.summary || room.dm_user_id !== dms.get(roomId),
