@@ -126,7 +126,8 @@ describe('push rule commands against Synapse', () => {
     await bob.sendText(group, 'in a muted room');
     const muted = await c.waitForEvent('sync_complete', (d) => d.rooms?.[group]?.meta?.unread_messages === 1, 30_000, mutedMark);
     assert.equal(muted.rooms![group].meta!.unread_notifications, 0);
-    assert.equal(muted.rooms![group].notifications, undefined);
+    // gomuks' wire shape: an empty list goes out as null.
+    assert.equal(muted.rooms![group].notifications ?? null, null);
 
     // My own message means I have read the room.
     await alice.sendText(group, 'caught up');

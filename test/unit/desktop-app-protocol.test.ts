@@ -133,7 +133,8 @@ describe('media URLs', () => {
       const r = parseMediaPath(`${server}/config`, new URLSearchParams());
       assert.ok('error' in r, `${server} → ${JSON.stringify(r)}`);
     }
-    assert.ok(!('error' in parseMediaPath('a..b/config', new URLSearchParams())), 'dots inside a name are fine');
+    assert.ok(!('error' in parseMediaPath('a.b/config', new URLSearchParams())), 'dots between labels are fine');
+    assert.ok('error' in parseMediaPath('a..b/config', new URLSearchParams()), 'an empty DNS label is not a server name');
     for (const url of ['lattice://media/%2E%2E/config', 'lattice://media/../config', 'lattice://media/%252E%252E/config']) {
       const r = parseMediaUrl(url);
       assert.ok(r === null || 'error' in r, `${url} → ${JSON.stringify(r)}`);

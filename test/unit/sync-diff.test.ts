@@ -69,7 +69,7 @@ describe('sync diff built from ingested events', () => {
     const prev = store.rooms.get('!r:hs')!;
     assert.deepEqual(prev, emptyRoom('!r:hs'));
     assert.equal(store.rooms.save({ ...prev }), false, 'nothing changed, nothing written');
-    const named = { ...prev, name: 'Named', name_quality: 3 as const, lazy_load_summary: { heroes: ['@x:hs'] } };
+    const named = { ...prev, name: 'Named', name_quality: 3 as const, lazy_load_summary: { 'm.heroes': ['@x:hs'] } };
     assert.equal(store.rooms.save(named), true);
     assert.deepEqual(store.rooms.get('!r:hs'), named);
     const row = () => store.db.prepare('SELECT name, topic, sorting_timestamp FROM room WHERE room_id = ?').get('!r:hs');

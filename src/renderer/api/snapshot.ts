@@ -64,7 +64,7 @@ export function emptyRoom(id: string): RoomData {
 
 export function initialSnapshot(connection: TransportStatus = { state: 'connecting' }): StoreSnapshot {
   return {
-    connection, clientState: null, syncStatus: { type: 'ok' }, initComplete: false, runId: null,
+    connection, clientState: null, syncStatus: { type: 'ok', error_count: 0 }, initComplete: false, runId: null,
     rooms: new Map(), roomList: [], invitedRooms: [],
   };
 }

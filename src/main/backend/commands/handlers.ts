@@ -5,8 +5,18 @@
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
 import { notificationHandlers } from './notifications.ts';
+import { ignoringHandlers } from './ignoring.ts';
+import { presenceHandlers } from './presence.ts';
+import { roomUpgradeHandlers } from './room-upgrades.ts';
+import { mediaHandlers } from './media.ts';
+import { membershipHandlers } from './membership.ts';
+import { peopleHandlers } from './people.ts';
+import { readingHandlers } from './reading.ts';
+import { roomActionHandlers } from './room-actions.ts';
 import { roomHandlers } from './rooms.ts';
+import { searchHandlers } from './search.ts';
 import { sendHandlers } from './send.ts';
+import { serverHandlers } from './server.ts';
 import { sessionHandlers } from './session.ts';
 
 export function createHandlers(ctx: CommandContext): Handlers {
@@ -15,5 +25,15 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
     ...notificationHandlers(ctx),
+    ...presenceHandlers(ctx),
+    ...ignoringHandlers(ctx),
+    ...roomUpgradeHandlers(ctx),
+    ...membershipHandlers(ctx),
+    ...peopleHandlers(ctx),
+    ...roomActionHandlers(ctx),
+    ...serverHandlers(ctx),
+    ...readingHandlers(ctx),
+    ...searchHandlers(ctx),
+    ...mediaHandlers(ctx),
   };
 }

@@ -100,5 +100,5 @@ async function refreshRules(ctx: CommandContext, s: Session, signal: AbortSignal
   const content = { global } as unknown as JSONObject;
   ctx.store.account.setAccountData('', 'm.push_rules', content);
   PushEvaluator.for(ctx.store, s.userId).rulesChanged();
-  ctx.broadcast('sync_complete', { account_data: { 'm.push_rules': content } });
+  ctx.broadcast('sync_complete', { account_data: { 'm.push_rules': { user_id: s.userId, type: 'm.push_rules', content } } });
 }

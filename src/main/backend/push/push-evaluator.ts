@@ -88,7 +88,7 @@ class LazyRoomContext implements PushRoomContext {
 
   get memberCount(): number {
     if (this.cache.memberCount === undefined) {
-      const counted = this.store.rooms.get(this.roomId)?.lazy_load_summary?.joined_member_count;
+      const counted = this.store.rooms.get(this.roomId)?.lazy_load_summary?.['m.joined_member_count'];
       let n = counted ?? 0;
       if (counted === undefined) for (const m of this.store.state.memberships(this.roomId).values()) if (m === 'join') n++;
       this.cache.memberCount = n;
@@ -131,6 +131,8 @@ export function notificationFor(ev: Pick<Event, 'rowid' | 'unread_type'>): SyncN
 export interface AppendedEvent {
   rowid: number;
   event: PushEvent;
+  /** The unread_type the ingest wrote when it inserted the row (its sender/type guess), undefined if unknown. */
+  ingested?: number | undefined;
 }
 
 /**
@@ -146,12 +148,13 @@ export function applyUnread(store: Store, push: PushEvaluator, roomId: string, o
   const types = new Map<number, number>();
   const added: UnreadCounts = { unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };
   let ownEvent = false;
-  for (const { rowid, event } of appended) {
+  for (const { rowid, event, ingested } of appended) {
     if (event.sender === ownUserId) ownEvent = true;
     const t = push.unreadType(roomId, event);
+    // The push rules' answer is the complete value: it replaces the ingest's guess (also with None).
+    if (t !== ingested) store.unread.setUnreadType(rowid, t);
+    if (t !== UnreadType.None || ingested) types.set(rowid, t);
     if (t !== UnreadType.None) {
-      store.unread.setUnreadType(rowid, t);
-      types.set(rowid, t);
       if (t & UnreadType.Normal) added.unread_messages++;
       if (t & UnreadType.Notify) added.unread_notifications++;
       if (t & UnreadType.Highlight) added.unread_highlights++;

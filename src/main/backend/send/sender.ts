@@ -24,11 +24,16 @@ const MAX_RETRY_MS = 30_000;
 /** What `done` says about a send still queued when the backend stops; the outbox sends it on the next start. */
 export const CLOSING = `${NOT_SENT}: Lattice was closing`;
 
+/** Turns an event into what goes on the wire: m.room.encrypted in an encrypted room, unchanged otherwise. */
+export type Seal = (roomId: string, type: string, content: JSONObject) => Promise<{ type: string; content: JSONObject }>;
+
 export interface SenderOptions {
   /** First retry waits twice this, then doubling up to `maxRetryMs`, unless the server says how long. */
   retryBaseMs?: number;
   maxRetryMs?: number;
   logger?: Logger;
+  /** Encryption, when the session has it. */
+  seal?: Seal;
 }
 
 export class Sender {
@@ -39,6 +44,7 @@ export class Sender {
   private readonly retryBaseMs: number;
   private readonly maxRetryMs: number;
   private readonly logger: Logger | undefined;
+  private readonly seal: Seal | undefined;
   private readonly abort = new AbortController();
   /** Rooms whose delivery loop is running; at most one loop per room keeps its messages in order. */
   private readonly draining = new Set<string>();
@@ -56,6 +62,7 @@ export class Sender {
     this.retryBaseMs = opts.retryBaseMs ?? RETRY_BASE_MS;
     this.maxRetryMs = opts.maxRetryMs ?? MAX_RETRY_MS;
     this.logger = opts.logger;
+    this.seal = opts.seal;
   }
 
   /** Picks up what the outbox kept from an earlier run (messages queued when the app quit or was killed). */
@@ -63,8 +70,12 @@ export class Sender {
     for (const roomId of this.store.outbox.rooms()) this.kick(roomId);
   }
 
-  /** Stores the local echo and queues it. `done` settles with the final event (or the failure). */
-  send(roomId: string, type: string, content: JSONObject): { echo: Event; done: Promise<SendComplete> } {
+  /**
+   * Stores the local echo and queues it. `done` settles with the final event (or the failure). With `unencrypted`
+   * the event goes out in the clear even in an encrypted room (`/unencrypted`, `disable_encryption`); the outbox
+   * remembers that, also across a restart.
+   */
+  send(roomId: string, type: string, content: JSONObject, unencrypted = false): { echo: Event; done: Promise<SendComplete> } {
     const txnId = `lat${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
     const rel = content['m.relates_to'] as JSONObject | undefined;
     const rowid = this.store.transaction(() => {
@@ -77,11 +88,11 @@ export class Sender {
         content,
         transaction_id: txnId,
         send_error: NOT_SENT,
-        local_content: localContent(type, content),
+        local_content: localContent(type, content, rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined),
         relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
         relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
       });
-      this.store.outbox.add(roomId, id, txnId);
+      this.store.outbox.add(roomId, id, txnId, unencrypted);
       return id;
     });
     const echo = this.store.events.get(rowid)!;
@@ -177,7 +188,11 @@ export class Sender {
     let attempt = 0;
     for (;;) {
       try {
-        const { event_id } = await this.client.send.sendEvent(roomId, echo.type, txnId, echo.content, signal);
+        // Sealed on every attempt: the same transaction ID makes the server keep only the first that arrives.
+        const wire = this.seal && !entry.unencrypted
+          ? await this.seal(roomId, echo.type, echo.content)
+          : { type: echo.type, content: echo.content };
+        const { event_id } = await this.client.send.sendEvent(roomId, wire.type, txnId, wire.content, signal);
         const finalRowid = this.store.transaction(() => this.markSent(entry, event_id));
         this.complete(txnId, finalRowid, null);
         return true;

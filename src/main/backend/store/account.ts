@@ -13,6 +13,8 @@ export interface AccountRow {
   next_batch: string | null;
 }
 
+interface ReceiptRow { user_id: string; receipt_type: string; thread_id: string; event_id: string; timestamp: number }
+
 export class AccountStore {
   private readonly stmts;
 
@@ -28,6 +30,10 @@ export class AccountStore {
         ON CONFLICT (room_id, type) DO UPDATE SET content = excluded.content`),
       getAccountData: db.prepare<[string, string], string>('SELECT content FROM account_data WHERE room_id = ? AND type = ?').pluck(),
       allAccountData: db.prepare<[string], { type: string; content: string }>('SELECT type, content FROM account_data WHERE room_id = ?'),
+      roomAccountData: db.prepare<[], { room_id: string; type: string; content: string }>(`SELECT room_id, type, content FROM account_data
+        WHERE room_id <> ''`),
+      receiptsFor: db.prepare<[string, string], ReceiptRow>(`SELECT r.user_id, r.receipt_type, r.thread_id, r.event_id, r.timestamp
+        FROM json_each(?) j JOIN receipt r ON r.event_id = j.value WHERE r.room_id = ?`),
       setReceipt: db.prepare<[string, string, string, string, string, number]>(`INSERT INTO receipt (room_id, user_id, receipt_type, thread_id, event_id, timestamp)
         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, user_id, receipt_type, thread_id)
         DO UPDATE SET event_id = excluded.event_id, timestamp = excluded.timestamp`),
@@ -70,6 +76,29 @@ export class AccountStore {
     const out: Record<string, JSONObject> = {};
     for (const r of this.stmts.allAccountData.all(roomId)) {
       out[r.type] = JSON.parse(r.content) as JSONObject;
+    }
+    return out;
+  }
+
+  /** Every room's account data: room ID → type → content. */
+  allRoomAccountData(): Map<string, Record<string, JSONObject>> {
+    const out = new Map<string, Record<string, JSONObject>>();
+    for (const r of this.stmts.roomAccountData.all()) {
+      let byType = out.get(r.room_id);
+      if (!byType) out.set(r.room_id, byType = {});
+      byType[r.type] = JSON.parse(r.content) as JSONObject;
+    }
+    return out;
+  }
+
+  /** The receipts that point at these events: event ID → receipts (paginate's `receipts`). */
+  receiptsFor(roomId: string, eventIds: string[]): Record<string, Receipt[]> {
+    const out: Record<string, Receipt[]> = {};
+    if (eventIds.length === 0) return out;
+    for (const r of this.stmts.receiptsFor.all(JSON.stringify(eventIds), roomId)) {
+      const receipt: Receipt = { user_id: r.user_id, receipt_type: r.receipt_type, event_id: r.event_id, timestamp: r.timestamp };
+      if (r.thread_id) receipt.thread_id = r.thread_id;
+      (out[r.event_id] ??= []).push(receipt);
     }
     return out;
   }

@@ -1,5 +1,6 @@
 /** Opens the SQLite database and brings its schema up to date. */
 import Database from 'better-sqlite3';
+import { privateSqlite } from '../private-files.ts';
 import { migrations } from './migrations.ts';
 
 export type DB = Database.Database;
@@ -9,6 +10,9 @@ const WAL_AUTOCHECKPOINT_PAGES = 65_536;
 const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
 
 export function openDatabase(file: string): DB {
+  const onDisk = file !== ':memory:' && file !== '';
+  // 0600 before SQLite creates it: the -wal and -shm files it makes take the database file's mode.
+  if (onDisk) privateSqlite.beforeOpen(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
@@ -26,6 +30,7 @@ export function openDatabase(file: string): DB {
   // After a checkpoint the WAL file is reused from its start; this truncates what a burst left behind.
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   migrate(db);
+  if (onDisk) privateSqlite.afterOpen(file);
   return db;
 }
 

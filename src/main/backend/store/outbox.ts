@@ -13,15 +13,25 @@ export interface OutboxEntry {
   /** The server's reason once it refused the event for good; null while it waits or is being sent. */
   failed_error: string | null;
   created_at: number;
+  /** Sent in the clear even in an encrypted room (the sender asked for that). */
+  unencrypted: boolean;
+}
+
+interface OutboxRow extends Omit<OutboxEntry, 'unencrypted'> {
+  unencrypted: number;
+}
+
+function toEntry(r: OutboxRow | undefined): OutboxEntry | undefined {
+  return r && { ...r, unencrypted: r.unencrypted === 1 };
 }
 
 export class OutboxStore {
   private readonly stmts;
 
   constructor(db: DB) {
-    const cols = 'seq, room_id, event_rowid, transaction_id, failed_error, created_at';
+    const cols = 'seq, room_id, event_rowid, transaction_id, failed_error, created_at, unencrypted';
     this.stmts = {
-      add: db.prepare('INSERT INTO outbox (room_id, event_rowid, transaction_id, created_at) VALUES (?, ?, ?, ?)'),
+      add: db.prepare('INSERT INTO outbox (room_id, event_rowid, transaction_id, created_at, unencrypted) VALUES (?, ?, ?, ?, ?)'),
       head: db.prepare(`SELECT ${cols} FROM outbox WHERE room_id = ? ORDER BY seq LIMIT 1`),
       byTxn: db.prepare(`SELECT ${cols} FROM outbox WHERE transaction_id = ?`),
       remove: db.prepare('DELETE FROM outbox WHERE transaction_id = ?'),
@@ -34,17 +44,17 @@ export class OutboxStore {
     };
   }
 
-  add(roomId: string, eventRowid: number, txnId: string, now = Date.now()): void {
-    this.stmts.add.run(roomId, eventRowid, txnId, now);
+  add(roomId: string, eventRowid: number, txnId: string, unencrypted = false, now = Date.now()): void {
+    this.stmts.add.run(roomId, eventRowid, txnId, now, unencrypted ? 1 : 0);
   }
 
   /** The room's oldest unsent event: the only one that may be sent now. */
   head(roomId: string): OutboxEntry | undefined {
-    return this.stmts.head.get(roomId) as OutboxEntry | undefined;
+    return toEntry(this.stmts.head.get(roomId) as OutboxRow | undefined);
   }
 
   get(txnId: string): OutboxEntry | undefined {
-    return this.stmts.byTxn.get(txnId) as OutboxEntry | undefined;
+    return toEntry(this.stmts.byTxn.get(txnId) as OutboxRow | undefined);
   }
 
   /** The homeserver has the event: it leaves the outbox. */
@@ -68,7 +78,7 @@ export class OutboxStore {
   }
 
   all(): OutboxEntry[] {
-    return this.stmts.all.all() as OutboxEntry[];
+    return (this.stmts.all.all() as OutboxRow[]).map((r) => ({ ...r, unencrypted: r.unencrypted === 1 }));
   }
 
   /** Deletes the entry's local echo, and so the entry. */

@@ -37,6 +37,7 @@ function rowToRoom(r: RoomRow): Room {
     unread_highlights: r.unread_highlights,
     unread_notifications: r.unread_notifications,
     unread_messages: r.unread_messages,
+    prev_batch: r.prev_batch ?? '',
   };
   if (r.creation_content !== null) room.creation_content = JSON.parse(r.creation_content) as JSONObject;
   if (r.tombstone !== null) room.tombstone = JSON.parse(r.tombstone) as JSONObject;
@@ -179,6 +180,9 @@ export class RoomStore {
 
   setPrevBatch(roomId: string, token: string | null): void {
     this.stmts.setPrevBatch.run(token, roomId);
+    const cached = this.cache.get(roomId);
+    // Not a column save() compares (see toColumns): the cached row's copy is updated here instead.
+    if (cached) cached.room = { ...cached.room, prev_batch: token ?? '' };
   }
 
   delete(roomId: string): void {

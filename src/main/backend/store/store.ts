@@ -3,7 +3,9 @@ import { AccountStore } from './account.ts';
 import { openDatabase, type DB } from './database.ts';
 import { EventStore } from './events.ts';
 import { OutboxStore } from './outbox.ts';
+import { PresenceStore } from './presence.ts';
 import { RoomStore } from './rooms.ts';
+import { SpaceStore } from './spaces.ts';
 import { StateStore } from './state.ts';
 import { TimelineStore } from './timeline.ts';
 import { UnreadStore } from './unread.ts';
@@ -17,6 +19,8 @@ export class Store {
   readonly account: AccountStore;
   readonly outbox: OutboxStore;
   readonly unread: UnreadStore;
+  readonly presence: PresenceStore;
+  readonly spaces: SpaceStore;
   private readonly forget;
 
   constructor(db: DB) {
@@ -34,6 +38,8 @@ export class Store {
     this.account = new AccountStore(db);
     this.outbox = new OutboxStore(db);
     this.unread = new UnreadStore(db);
+    this.presence = new PresenceStore(db);
+    this.spaces = new SpaceStore(db);
   }
 
   static open(file: string): Store {
@@ -65,6 +71,7 @@ export class Store {
       this.forget.events.run(roomId);
       this.forget.accountData.run(roomId);
       this.forget.receipts.run(roomId);
+      this.spaces.forget(roomId);
       this.rooms.delete(roomId);
     });
   }

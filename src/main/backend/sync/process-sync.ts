@@ -3,40 +3,78 @@
  * this inside the transaction that also saves next_batch.
  */
 import type {
-  Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing,
+  AccountData, Event, InvitedRoom, JSONObject, LazyLoadSummary, Receipt, Room, SyncComplete, SyncRoom, Typing,
+  UserPresence,
 } from '../../../shared/rpc/index.ts';
 import type * as M from '../matrix/types.ts';
 import { applyUnread, PushEvaluator, type AppendedEvent } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent, type IngestResult } from './ingest-event.ts';
+import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
+import { ingestPresence } from './presence.ts';
+import type { PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
+import { applySpaceEvents, isSpace, type SpaceEvent } from './spaces.ts';
 
 export interface SyncResult {
   diff: SyncComplete;
   typing: Typing[];
+  /** Users whose presence this response carried (stored already). */
+  presence: UserPresence[];
+  /**
+   * m.ignored_user_list changed: the server does not resend what it held back, nor take back what it sent, so the
+   * caller resyncs from scratch with `resetTimelines` (spec: the client decides to start a new sync stream).
+   */
+  ignoredChanged: boolean;
 }
 
-export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined): SyncResult {
+export interface ProcessOptions {
+  /** Start every room's timeline afresh from this response (the resync after the ignored users changed). */
+  resetTimelines?: boolean;
+}
+
+/** What processing one room needs besides its own data. */
+interface RoomContext {
+  ignored: ReadonlySet<string>;
+  resetTimelines: boolean;
+  /** Decryption results prepared before the transaction (end-to-end encryption), by event ID. */
+  prepared: PreparedSync | undefined;
+  /** Spaces whose edges this response changed (filled while processing). */
+  changedSpaces: Set<string>;
+  /** Push rules, evaluated after this batch's m.push_rules (if any) is stored. */
+  push: PushEvaluator;
+  /** The first sync of a login: its messages are history and notify nothing. */
+  initial: boolean;
+}
+
+export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined,
+  opts: ProcessOptions = {}, prepared?: PreparedSync): SyncResult {
   const diff: SyncComplete = { since };
   const typing: Typing[] = [];
+  const ignoredBefore = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
 
   let dmChanged = false;
   for (const ad of list(resp.account_data?.events)) {
     if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData('', ad.type, ad.content);
-    (diff.account_data ??= {})[ad.type] = ad.content;
+    (diff.account_data ??= {})[ad.type] = { user_id: ownUserId, type: ad.type, content: ad.content };
     if (ad.type === 'm.direct') dmChanged = true;
   }
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
+  const ignored = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
+  const changedSpaces = new Set<string>();
   // Push rules are evaluated here, after this batch's m.push_rules (if any) is stored.
   const push = PushEvaluator.for(store, ownUserId);
   if (diff.account_data?.['m.push_rules']) push.rulesChanged();
+  const roomCtx: RoomContext = {
+    ignored, resetTimelines: opts.resetTimelines === true, prepared, changedSpaces, push, initial: since === undefined,
+  };
 
   const rooms: Record<string, SyncRoom> = {};
   const joined: string[] = [];
   for (const [roomId, jr] of entries(resp.rooms?.join)) {
     if (!isObj(jr)) continue;
-    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing, push, since === undefined);
+    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing, roomCtx);
     if (sr) rooms[roomId] = sr;
     joined.push(roomId);
   }
@@ -57,22 +95,34 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   for (const [roomId, ir] of entries(resp.rooms?.invite)) {
     if (!isObj(ir)) continue;
     const invite = toInvite(roomId, ir, ownUserId);
+    if (invite.invited_by !== undefined && ignored.has(invite.invited_by)) continue;
     store.account.putInvite(invite);
     (diff.invited_rooms ??= []).push(invite);
   }
+  let leftSpace = false;
   for (const [roomId] of entries(resp.rooms?.leave)) {
     const hadInvite = store.account.deleteInvite(roomId);
-    if (store.rooms.get(roomId) || hadInvite) {
+    const room = store.rooms.get(roomId);
+    if (room || hadInvite) {
+      if (room && isSpace(room)) leftSpace = true;
       store.deleteRoom(roomId);
       (diff.left_rooms ??= []).push(roomId);
     }
   }
   if (diff.left_rooms?.length === 0) delete diff.left_rooms;
-  return { diff, typing };
+  if (changedSpaces.size || leftSpace) {
+    // As gomuks: the whole edge list of each changed space, and the top-level spaces recomputed.
+    const edges: NonNullable<SyncComplete['space_edges']> = {};
+    for (const space of changedSpaces) edges[space] = store.spaces.edges(space);
+    if (changedSpaces.size) diff.space_edges = edges;
+    diff.top_level_spaces = store.spaces.topLevel();
+  }
+  const presence = ingestPresence(store, resp.presence?.events);
+  return { diff, typing, presence, ignoredChanged: !sameUsers(ignoredBefore, ignored) };
 }
 
 function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: string, dms: Map<string, string>,
-  typing: Typing[], push: PushEvaluator, initial: boolean): SyncRoom | undefined {
+  typing: Typing[], ctx: RoomContext): SyncRoom | undefined {
   let prev = store.rooms.get(roomId);
   const isNew = !prev && store.rooms.ensure(roomId);
   prev ??= emptyRoom(roomId);
@@ -86,23 +136,27 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     for (const t of r.touched) events.set(t, null);
   };
   const stateChanges: Record<string, Record<string, number>> = {};
+  const spaceEvents: SpaceEvent[] = [];
   const setState = (ev: M.ClientEvent, rowid: number) => {
     store.state.set({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, rowid);
     (stateChanges[ev.type] ??= {})[ev.state_key ?? ''] = rowid;
+    if (ev.type === 'm.space.child' || ev.type === 'm.space.parent') spaceEvents.push({ type: ev.type, state_key: ev.state_key ?? '', content: ev.content, rowid });
   };
 
   for (const ev of list(jr.state?.events)) {
-    const r = ingestEvent(store, roomId, ev);
+    const r = ingestEvent(store, roomId, ev, undefined, own);
     if (!r || ev.state_key === undefined) continue;
     setState(ev, r.rowid);
     note(r);
   }
 
   const tl = isObj(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
-  if (tl?.limited || (isNew && tl)) {
+  if (tl?.limited || (isNew && tl) || (ctx.resetTimelines && tl)) {
     // A gap between what we had and this batch: start the timeline afresh instead of stitching across the gap.
     store.timeline.clear(roomId);
-    store.rooms.setPrevBatch(roomId, typeof tl.prev_batch === 'string' ? tl.prev_batch : null);
+    const token = typeof tl.prev_batch === 'string' ? tl.prev_batch : null;
+    store.rooms.setPrevBatch(roomId, token);
+    prev = { ...prev, prev_batch: token ?? '' };
     if (!isNew) sr.reset = true;
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
@@ -110,21 +164,23 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const incoming: AppendedEvent[] = [];
   let redacted = false;
   for (const ev of list(tl?.events)) {
-    const r = ingestEvent(store, roomId, ev);
+    // State from an ignored user still applies (it is the room's state); their messages are hidden.
+    if (ctx.ignored.size && isObj(ev) && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
+    const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id));
     if (!r) continue;
     note(r);
     const added = store.timeline.append(roomId, r.rowid);
     if (added) {
       timeline.push(added);
       appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
-      incoming.push({ rowid: r.rowid, event: ev });
+      incoming.push({ rowid: r.rowid, event: ev, ingested: r.inserted ? r.inserted.unread_type ?? 0 : undefined });
       const built = events.get(r.rowid);
       if (built) built.timeline_rowid = added.timeline_rowid;
     }
-    if (r.touched.length) redacted = true;
+    if (r.redacted) redacted = true;
     if (ev.state_key !== undefined) setState(ev, r.rowid);
   }
-  if (Object.keys(stateChanges).length || jr.summary) push.roomStateChanged(roomId);
+  if (Object.keys(stateChanges).length || jr.summary) ctx.push.roomStateChanged(roomId);
   if (timeline.length || sr.reset) sr.timeline = timeline;
   if (Object.keys(stateChanges).length) sr.state = stateChanges;
 
@@ -132,7 +188,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   for (const ad of list(jr.account_data?.events)) {
     if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData(roomId, ad.type, ad.content);
-    (sr.account_data ??= {})[ad.type] = ad.content;
+    (sr.account_data ??= {})[ad.type] = roomAccountData(own, roomId, ad.type, ad.content);
     if (ad.type === 'm.marked_unread' || ad.type === 'com.famedly.marked_unread') markedUnread = ad.content.unread === true;
   }
 
@@ -140,7 +196,8 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   for (const eph of list(jr.ephemeral?.events)) {
     if (!isObj(eph) || !isObj(eph.content)) continue;
     if (eph.type === 'm.typing' && Array.isArray(eph.content.user_ids)) {
-      typing.push({ room_id: roomId, user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string') });
+      typing.push({ room_id: roomId,
+        user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string' && !ctx.ignored.has(u)) });
     } else if (eph.type === 'm.receipt') {
       const receipts = parseReceipts(eph.content);
       for (const r of receipts) store.account.setReceipt(roomId, r);
@@ -152,14 +209,14 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   let room: Room = { ...prev };
   if (isObj(jr.summary)) {
     const s = jr.summary;
-    const lls = { ...(prev.lazy_load_summary ?? {}) };
-    if (Array.isArray(s['m.heroes'])) lls.heroes = s['m.heroes'].filter((h): h is string => typeof h === 'string');
-    if (typeof s['m.joined_member_count'] === 'number') lls.joined_member_count = s['m.joined_member_count'];
-    if (typeof s['m.invited_member_count'] === 'number') lls.invited_member_count = s['m.invited_member_count'];
+    const lls: LazyLoadSummary = { ...(prev.lazy_load_summary ?? {}) };
+    if (Array.isArray(s['m.heroes'])) lls['m.heroes'] = s['m.heroes'].filter((h): h is string => typeof h === 'string');
+    if (typeof s['m.joined_member_count'] === 'number') lls['m.joined_member_count'] = s['m.joined_member_count'];
+    if (typeof s['m.invited_member_count'] === 'number') lls['m.invited_member_count'] = s['m.invited_member_count'];
     room.lazy_load_summary = lls;
   }
   // Counted locally from our push rules and read position (the server cannot count encrypted rooms).
-  const unread = applyUnread(store, push, roomId, own, incoming, initial, prev, isNew || !!sr.reset || redacted || ownReceipt);
+  const unread = applyUnread(store, ctx.push, roomId, own, incoming, ctx.initial, prev, isNew || !!sr.reset || redacted || ownReceipt);
   Object.assign(room, unread.counts);
   if (markedUnread) room.marked_unread = true;
   else delete room.marked_unread;
@@ -167,7 +224,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   if (prev.unread_notifications > 0 && room.unread_notifications === 0) sr.dismiss_notifications = true;
   for (const [rowid, t] of unread.types) {
     const built = events.get(rowid);
-    if (built) built.unread_type = t;
+    if (!built) continue;
+    if (t) built.unread_type = t;
+    else delete built.unread_type;
   }
   room = computeRoomMeta(store, room, own, dms.get(roomId), {
     state: isNew || Object.keys(stateChanges).length > 0 || !!jr.summary || room.dm_user_id !== dms.get(roomId),
@@ -176,6 +235,8 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   });
   // Only the columns that changed are written (most syncs move just the preview and the counts).
   if (store.rooms.save(room) || isNew) sr.meta = room;
+  if (spaceEvents.length) applySpaceEvents(store, room, spaceEvents, ctx.changedSpaces);
+  else if (isNew && isSpace(room)) ctx.changedSpaces.add(roomId);
   if (room.preview_event_rowid && !events.has(room.preview_event_rowid)) events.set(room.preview_event_rowid, null);
 
   const evs = diffEvents(store, events);
@@ -194,6 +255,10 @@ function diffEvents(store: Store, events: Map<number, Event | null>): Event[] {
     if (e) out.push(e);
   }
   return out;
+}
+
+export function roomAccountData(userId: string, roomId: string, type: string, content: JSONObject): AccountData {
+  return { user_id: userId, room_id: roomId, type, content };
 }
 
 function parseReceipts(content: JSONObject): Receipt[] {

@@ -2,6 +2,7 @@
  * Derives a room-list row from stored state: the display name the spec's "Calculating the display name for a
  * room" prescribes, avatar, topic, encryption, DM partner and the preview event.
  */
+import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
 
@@ -14,7 +15,7 @@ const META_STATE_TYPES = ['m.room.create', 'm.room.tombstone', 'm.room.topic', '
 export function emptyRoom(roomId: string): Room {
   return {
     room_id: roomId, name_quality: 0, explicit_avatar: false, has_member_list: false, preview_event_rowid: 0,
-    sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0,
+    sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, prev_batch: '',
   };
 }
 
@@ -93,9 +94,9 @@ function computeName(store: Store, roomId: string, own: string, summary: LazyLoa
   if (alias) return { name: alias, quality: 2 };
 
   const memberships = store.state.memberships(roomId);
-  let heroes = summary?.heroes?.filter((h) => h !== own);
-  let joined = summary?.joined_member_count;
-  let invited = summary?.invited_member_count;
+  let heroes = summary?.['m.heroes']?.filter((h) => h !== own);
+  let joined = summary?.['m.joined_member_count'];
+  let invited = summary?.['m.invited_member_count'];
   if (!heroes || heroes.length === 0) {
     // No server summary: use the members we know, sorted as the spec suggests (lexicographically).
     heroes = [...memberships].filter(([u, m]) => u !== own && (m === 'join' || m === 'invite')).map(([u]) => u).sort().slice(0, MAX_HEROES);
@@ -113,13 +114,15 @@ function computeName(store: Store, roomId: string, own: string, summary: LazyLoa
   }
   if (names.length === 0) return { name: 'Empty room', quality: 0 };
   const others = total - 1 - names.length;
-  if (others > 0) return { name: `${names.join(', ')} and ${others} other${others === 1 ? '' : 's'}`, quality: 1 };
+  if (others > 0) return { name: `${names.map(isolateBidi).join(', ')} and ${others} other${others === 1 ? '' : 's'}`, quality: 1 };
   return { name: joinNames(names), quality: 1 };
 }
 
+/** Names joined into one string are each isolated for bidirectional text, so none can reorder the others. */
 function joinNames(names: string[]): string {
   if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const iso = names.map(isolateBidi);
+  return `${iso.slice(0, -1).join(', ')} and ${iso[iso.length - 1]}`;
 }
 
 function displayName(store: Store, roomId: string, userId: string): string {

@@ -13,7 +13,9 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
 
   useEffect(() => {
     ref.current?.focus();
-  }, [roomId]);
+    // Leaving the room (or closing it) ends our typing notice there.
+    return () => session.stoppedComposing(roomId);
+  }, [roomId, session]);
 
   useEffect(() => {
     if (text) drafts.set(roomId, text);
@@ -33,6 +35,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     if (body.trim() === '') return;
     setText('');
     setError(null);
+    session.stoppedComposing(roomId);
     session.sendMessage(roomId, body).catch((err: unknown) => {
       setError(`Could not send: ${errorMessage(err)}`);
       // Give the text back unless the user already started a new message.
@@ -59,7 +62,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           value={text}
           placeholder={`Message ${roomName}`}
           aria-label={`Message ${roomName}`}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => { setText(e.target.value); session.composing(roomId, e.target.value); }}
           onKeyDown={onKeyDown}
         />
         <button type="submit" className="composer-send" aria-label="Send" title="Send (Enter)" disabled={text.trim() === ''}>

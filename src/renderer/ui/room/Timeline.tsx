@@ -1,10 +1,11 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
-import { displayNameOf, hasUnread, selectMemberAvatars } from '../../api/selectors.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { isolateBidi, plainName } from '../../../shared/display-name.ts';
+import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
-import type { EventView } from './event-view.ts';
+import type { EventView, NameOf } from './event-view.ts';
 import { buildRows } from './timeline-model.ts';
 import type { TimelineItem } from '../../api/selectors.ts';
 
@@ -19,6 +20,7 @@ export function Timeline({ roomId }: { roomId: string }) {
   const items = useTimeline(roomId);
   const names = useMemberNames(roomId);
   const avatars = useStoreSelector((s) => selectMemberAvatars(s.rooms.get(roomId)));
+  const nameIndex = useStoreSelector((s) => selectNameIndex(s.rooms.get(roomId)));
   const ownUserId = useOwnUserId();
   const rows = useMemo(() => buildRows(items, room.events), [items, room.events]);
 
@@ -105,7 +107,21 @@ export function Timeline({ roomId }: { roomId: string }) {
     maybeMarkRead();
   }
 
-  const nameOf = (userId: string): string => displayNameOf(names, userId);
+  // Names inside sentences ("X changed their name to Y") are isolated, so a right-to-left override stays inside.
+  const nameOf: NameOf = (userId, nameThen) => {
+    const then = nameThen === undefined ? undefined : nameIndex.resolve(userId, nameThen);
+    return isolateBidi(then ? plainName(userId, then) : displayNameOf(names, userId));
+  };
+  /** The sender as they were named when the event was sent (the backend keeps it), else as they are named now. */
+  const senderOf = (e: TimelineItem['event']) => {
+    const then = e.local_content?.sender_profile;
+    const shown = nameIndex.resolve(e.sender, then?.displayname);
+    return {
+      senderName: shown?.name ?? localpart(e.sender),
+      senderAmbiguous: shown?.ambiguous ?? false,
+      senderAvatar: then ? then.avatar_url : avatars.get(e.sender),
+    };
+  };
 
   function jumpToLatest(): void {
     const el = scroller.current;
@@ -145,8 +161,7 @@ export function Timeline({ roomId }: { roomId: string }) {
                     item={row.item}
                     view={row.view}
                     groupStart={row.groupStart}
-                    senderName={nameOf(row.item.event.sender)}
-                    senderAvatar={avatars.get(row.item.event.sender)}
+                    {...senderOf(row.item.event)}
                     stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
                     own={row.item.event.sender === ownUserId}
                   />
@@ -172,14 +187,17 @@ interface EventRowProps {
   item: TimelineItem;
   view: EventView;
   groupStart: boolean;
+  /** The display name alone (shown isolated); see senderAmbiguous. */
   senderName: string;
+  /** Another member's name looks the same, or the name looks like a user ID: the user ID is shown beside it. */
+  senderAmbiguous: boolean;
   senderAvatar: string | undefined;
   /** Precomputed so the memo compares a string instead of a closure. */
   stateText: string;
   own: boolean;
 }
 
-const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAvatar, stateText, own }: EventRowProps) {
+const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAmbiguous, senderAvatar, stateText, own }: EventRowProps) {
   const e = item.event;
   const common = {
     'data-testid': 'message',
@@ -214,11 +232,14 @@ const EventRow = memo(function EventRow({ item, view, groupStart, senderName, se
       <div className="message-main">
         {groupStart && (
           <div className="message-header">
-            <span className="message-sender" title={e.sender}>{senderName}</span>
+            <span className="message-sender" title={e.sender}>
+              <bdi className="message-sender-name" data-testid="sender-name">{senderName}</bdi>
+              {senderAmbiguous && <span className="message-sender-id" data-testid="sender-id">{e.sender}</span>}
+            </span>
             {time}
           </div>
         )}
-        <MessageBody view={view} senderName={senderName} />
+        <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} />
         {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions reactions={e.reactions} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
         {item.sendState === 'failed' && (
@@ -246,13 +267,13 @@ function FailedSendActions({ transactionId }: { transactionId: string }) {
   );
 }
 
-function MessageBody({ view, senderName }: { view: EventView; senderName: string }) {
+function MessageBody({ view, senderName, senderId }: { view: EventView; senderName: string; senderId: string | undefined }) {
   if (view.kind === 'deleted') return <div className="message-body message-deleted">Message deleted</div>;
   if (view.kind === 'encrypted') return <div className="message-body message-deleted">{view.reason}</div>;
   if (view.kind !== 'message') return null;
   const edited = view.edited ? <span className="message-edited"> (edited)</span> : null;
   const emote = view.msgtype === 'm.emote';
-  const prefix = emote ? <span className="message-emote-name">* {senderName} </span> : null;
+  const prefix = emote ? <span className="message-emote-name">* <bdi>{senderName}</bdi>{senderId && ` (${senderId})`} </span> : null;
   if (view.html !== null) {
     return (
       <div className={`message-body${emote ? ' message-emote' : ''}`}>

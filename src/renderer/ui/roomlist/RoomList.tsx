@@ -1,5 +1,6 @@
 import { memo, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useOwnUserId, useRoomList, useInitComplete } from '../../api/hooks.ts';
+import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
@@ -94,8 +95,9 @@ const RoomListItem = memo(function RoomListItem({ room, selected, ownUserId, onS
   const nameOf = (userId: string): string => {
     if (userId === ownUserId) return 'You';
     // Members are loaded only when a room is opened; a DM's name is already its partner's display name.
-    if (userId === meta.dm_user_id && meta.name && !names.has(userId)) return meta.name;
-    return displayNameOf(names, userId);
+    if (userId === meta.dm_user_id && meta.name && !names.has(userId)) return isolateBidi(meta.name);
+    // Isolated: the name is followed by the message in one line of text.
+    return isolateBidi(displayNameOf(names, userId));
   };
   const edit = preview?.last_edit_rowid ? room.events.get(preview.last_edit_rowid) : undefined;
   const text = previewText(preview, nameOf, edit, meta.dm_user_id);
