@@ -1,5 +1,6 @@
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
 import { isolateBidi, plainName } from '../../../shared/display-name.ts';
 import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
@@ -244,12 +245,27 @@ const EventRow = memo(function EventRow({ item, view, groupStart, senderName, se
         {item.sendState === 'failed' && (
           <div className="message-status message-failed" role="alert" data-testid="send-error">
             Failed to send: {item.sendError}
+            {e.transaction_id && <FailedSendActions transactionId={e.transaction_id} />}
           </div>
         )}
       </div>
     </div>
   );
 });
+
+/** Retry or drop a message the server refused; the room's later messages wait until one of the two. */
+function FailedSendActions({ transactionId }: { transactionId: string }) {
+  const session = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const act = (what: Promise<void>) => { what.catch((err: unknown) => setError(errorMessage(err))); };
+  return (
+    <span className="message-failed-actions">
+      <button type="button" onClick={() => act(session.resendEvent(transactionId))}>Retry</button>
+      <button type="button" onClick={() => act(session.discardEvent(transactionId))}>Discard</button>
+      {error && <span className="message-failed-action-error">{error}</span>}
+    </span>
+  );
+}
 
 function MessageBody({ view, senderName, senderId }: { view: EventView; senderName: string; senderId: string | undefined }) {
   if (view.kind === 'deleted') return <div className="message-body message-deleted">Message deleted</div>;
