@@ -125,7 +125,7 @@ describe('web UI against Synapse', () => {
       await page.waitForTimeout(400);
     }
     await first.waitFor({ timeout: 10_000 });
-    const texts = await page.getByTestId('message').allInnerTexts();
+    const texts = await timelineTexts(page);
     const order = texts.map((t) => /older message (\d+)/.exec(t)?.[1]).filter((x) => x !== undefined).map(Number);
     assert.deepEqual(order, Array.from({ length: 60 }, (_, i) => i + 1), 'all history, in order, no duplicates or gaps');
   });
@@ -141,3 +141,32 @@ describe('web UI against Synapse', () => {
     await banner.waitFor({ state: 'detached', timeout: 10_000 });
   });
 });
+
+/**
+ * Every message text of the open room in timeline order. The timeline is virtualized (only rows near the view are
+ * in the DOM), so this sweeps from the top to the bottom and collects each row once, by its rowid.
+ */
+async function timelineTexts(page: Page): Promise<string[]> {
+  const timeline = page.getByTestId('timeline');
+  await timeline.evaluate((el) => { el.scrollTop = 0; });
+  const seen = new Set<string>();
+  const texts: string[] = [];
+  for (let step = 0; step < 200; step++) {
+    await page.evaluate(() => new Promise((r) => { requestAnimationFrame(() => requestAnimationFrame(r)); }));
+    const rows = await timeline.evaluate((el) => [...el.querySelectorAll<HTMLElement>('[data-testid="message"]')]
+      .map((m) => ({ id: m.dataset.rowid ?? '', top: m.getBoundingClientRect().top, text: m.innerText }))
+      .sort((a, b) => a.top - b.top));
+    for (const r of rows) {
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      texts.push(r.text);
+    }
+    const done = await timeline.evaluate((el) => {
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return true;
+      el.scrollTop += el.clientHeight / 2;
+      return false;
+    });
+    if (done) break;
+  }
+  return texts;
+}

@@ -7,6 +7,7 @@ import type { ClientWellKnown } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
+import { selectOwnReactions } from './relations.ts';
 import { selectLatestReadableEvent } from './selectors.ts';
 import { Store } from './store.ts';
 import { RequestIds, type Transport } from './transport.ts';
@@ -123,6 +124,20 @@ export class Session {
   /** Resolves once the backend accepted the message (its local echo is in the store); rejects with its error. */
   async sendMessage(roomId: string, text: string): Promise<void> {
     const echo = await this.client.request('send_message', { room_id: roomId, text });
+    this.store.addLocalEcho(echo);
+  }
+
+  /**
+   * Adds our reaction `key` to an event (an m.reaction annotation). Taking it back needs the backend's
+   * `redact_event`, which lands with the moderation commands; until then a second click is refused in words.
+   */
+  async react(roomId: string, eventId: string, key: string): Promise<void> {
+    const room = this.store.getSnapshot().rooms.get(roomId);
+    const own = selectOwnReactions(room, this.store.getSnapshot().clientState?.user_id, eventId).get(key);
+    if (own) throw new Error('Removing a reaction needs redaction support, which this backend does not have yet');
+    const echo = await this.client.request('send_event', {
+      room_id: roomId, type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
+    });
     this.store.addLocalEcho(echo);
   }
 

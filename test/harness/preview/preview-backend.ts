@@ -13,12 +13,17 @@ import { Dispatcher, type Handlers } from '../../../src/main/backend/rpc/dispatc
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../../src/main/backend/rpc/connection.ts';
 import type { EventName, EventPayloads, MediaRequest } from '../../../src/shared/rpc/index.ts';
 import type { ClientState, Event, PaginationResponse, SyncComplete, SyncRoom } from '../../../src/shared/rpc/types.ts';
-import { buildRooms, GOOD_PASSWORD, ME, SERVER, stateMap, type FakeRoom } from './fake-data.ts';
+import { buildBigAccount } from './big-account.ts';
+import {
+  buildRooms, FAVOURITE_ID, GOOD_PASSWORD, INVITE_ID, ME, people, SERVER, SPACE_CHILDREN, SPACE_ID, stateMap, type FakeRoom,
+} from './fake-data.ts';
 
 export interface PreviewBackendOptions {
   loggedIn: boolean;
   /** Delays answers to paginate, so a test can watch the loading state. */
   paginateDelayMs: number;
+  /** Adds a big account (big-account.ts) for the UI benchmark: this many rooms and events in one room. */
+  bigAccount?: { rooms: number; events: number };
 }
 
 /** One connected page: where its events go, numbered downwards from -1 as the real backend does. */
@@ -52,10 +57,14 @@ export class PreviewBackend implements BackendHost {
   private readonly handlers: Handlers;
   private readonly opts: PreviewBackendOptions;
   private txnCounter = 0;
+  private readonly spaceRowid = this.rowid();
 
   constructor(opts: PreviewBackendOptions) {
     this.opts = opts;
     this.rooms = buildRooms(Date.now(), () => this.rowid());
+    if (opts.bigAccount) {
+      for (const [id, r] of buildBigAccount(Date.now(), () => this.rowid(), opts.bigAccount.rooms, opts.bigAccount.events)) this.rooms.set(id, r);
+    }
     this.clientState = opts.loggedIn ? loggedInState(`https://matrix.${SERVER}`) : loggedOutState();
     this.handlers = this.createHandlers();
   }
@@ -124,7 +133,30 @@ export class PreviewBackend implements BackendHost {
         state: stateMap(state),
       };
     }
-    conn.push('sync_complete', { clear_state: true, since: 's1', rooms });
+    // A space (not a list row) holding two rooms, a favourite tag and an invitation, as a real account has.
+    const spaceCreate: Event = {
+      rowid: this.spaceRowid, timeline_rowid: 0, room_id: SPACE_ID, event_id: '$space-create', sender: people.alice.id,
+      type: 'm.room.create', state_key: '', timestamp: 1, content: { type: 'm.space', room_version: '11' },
+    };
+    rooms[SPACE_ID] = {
+      meta: {
+        room_id: SPACE_ID, name: 'Lattice Project', name_quality: 3, avatar: `mxc://${SERVER}/space`, explicit_avatar: true,
+        creation_content: { type: 'm.space' }, has_member_list: true, preview_event_rowid: 0, sorting_timestamp: 1,
+        unread_highlights: 0, unread_notifications: 0, unread_messages: 0,
+      },
+      events: [spaceCreate], state: stateMap([spaceCreate]),
+    };
+    const fav = rooms[FAVOURITE_ID];
+    if (fav) fav.account_data = { 'm.tag': { user_id: ME, room_id: FAVOURITE_ID, type: 'm.tag', content: { tags: { 'm.favourite': { order: 0.5 } } } } };
+    conn.push('sync_complete', {
+      clear_state: true, since: 's1', rooms,
+      space_edges: { [SPACE_ID]: SPACE_CHILDREN.map((child_id) => ({ child_id })) },
+      top_level_spaces: [SPACE_ID],
+      invited_rooms: [{
+        room_id: INVITE_ID, created_at: Date.now() - 3_600_000, invited_by: people.carol.id, name: 'Launch Party 🎉',
+        invite_state: [],
+      }],
+    });
     conn.push('sync_status', { type: 'ok' });
     conn.push('init_complete', {});
   }

@@ -40,3 +40,15 @@ export function avatarImageUrl(mxc: string | undefined, cssPx: number, env: Medi
   const base = env.transport === 'ipc' ? 'lattice://media/' : '/_gomuks/media/';
   return `${base}${path}?w=${px}&h=${px}`;
 }
+
+/**
+ * The URL of `mxc` itself (an image, or a file to download), or of a `cssW`×`cssH` cropped thumbnail when a size is
+ * given; undefined for a missing or invalid URI.
+ */
+export function mediaUrl(mxc: string | undefined, thumb?: { cssW: number; cssH: number }, env: MediaEnv = currentMediaEnv()): string | undefined {
+  const path = mxc ? mxcToPath(mxc) : undefined;
+  if (!path) return undefined;
+  const base = env.transport === 'ipc' ? 'lattice://media/' : '/_gomuks/media/';
+  if (!thumb) return `${base}${path}`;
+  return `${base}${path}?w=${thumbnailPx(thumb.cssW, env.devicePixelRatio)}&h=${thumbnailPx(thumb.cssH, env.devicePixelRatio)}`;
+}

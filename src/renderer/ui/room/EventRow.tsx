@@ -1,0 +1,84 @@
+/**
+ * One timeline row: a day separator, a state change in words, or a message with its sender header (at the start
+ * of a group), body, reactions and send state. Memoized on small props so a new page or sync re-renders only the
+ * rows whose event changed.
+ */
+import { memo } from 'react';
+import type { TimelineItem } from '../../api/selectors.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
+import type { EventView } from './event-view.ts';
+import { MessageBody, Reactions } from './MessageBody.tsx';
+
+export const DaySeparator = memo(function DaySeparator({ ts }: { ts: number }) {
+  return (
+    <div className="day-separator" role="separator">
+      <span>{formatDaySeparator(ts)}</span>
+    </div>
+  );
+});
+
+interface EventRowProps {
+  item: TimelineItem;
+  view: EventView;
+  groupStart: boolean;
+  senderName: string;
+  senderAvatar: string | undefined;
+  /** Precomputed so the memo compares a string instead of a closure. */
+  stateText: string;
+  own: boolean;
+  highlighted: boolean;
+}
+
+export const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAvatar, stateText, own, highlighted }: EventRowProps) {
+  const e = item.event;
+  const common = {
+    'data-testid': 'message',
+    'data-event-id': e.event_id,
+    'data-rowid': e.rowid,
+    'data-send-state': item.sendState,
+  };
+  if (view.kind === 'state') {
+    return (
+      <div className={`event-state${highlighted ? ' is-highlighted' : ''}`} {...common}>
+        <span>{stateText}</span>
+        <time className="event-state-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
+          {formatClock(e.timestamp)}
+        </time>
+      </div>
+    );
+  }
+
+  const classes = ['message', groupStart ? 'is-group-start' : 'is-continuation', `send-${item.sendState}`];
+  if (own) classes.push('is-own');
+  if (highlighted) classes.push('is-highlighted');
+  if (view.kind === 'message' && view.msgtype === 'm.notice') classes.push('is-notice');
+  const time = (
+    <time className="message-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
+      {formatClock(e.timestamp)}
+    </time>
+  );
+  return (
+    <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
+      <div className="message-gutter">
+        {groupStart ? <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} /> : time}
+      </div>
+      <div className="message-main">
+        {groupStart && (
+          <div className="message-header">
+            <span className="message-sender" title={e.sender}>{senderName}</span>
+            {time}
+          </div>
+        )}
+        <MessageBody view={view} senderName={senderName} />
+        {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
+        {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
+        {item.sendState === 'failed' && (
+          <div className="message-status message-failed" role="alert" data-testid="send-error">
+            Failed to send: {item.sendError}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+});
