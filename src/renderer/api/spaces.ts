@@ -74,12 +74,31 @@ interface SpacesModel {
   readonly rooms: readonly RoomData[];
 }
 
-interface ModelMemo { roomList: unknown; edges: unknown; top: unknown; model: SpacesModel }
+interface ModelMemo { roomList: readonly RoomData[]; edges: unknown; top: unknown; model: SpacesModel }
 let modelMemo: ModelMemo | null = null;
 
+/**
+ * Whether two room lists differ only in what the model does not read: a history page or a new event replaces a
+ * room's data object without touching its meta or account data, and must not rebuild the model for 2,000 rooms.
+ */
+function sameRoomsForModel(a: readonly RoomData[], b: readonly RoomData[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i] && (a[i].meta !== b[i].meta || a[i].accountData !== b[i].accountData)) return false;
+  }
+  return true;
+}
+
 export function selectSpacesModel(snap: StoreSnapshot): SpacesModel {
-  if (modelMemo && modelMemo.roomList === snap.roomList && modelMemo.edges === snap.spaceEdges && modelMemo.top === snap.topLevelSpaces) {
-    return modelMemo.model;
+  if (modelMemo && modelMemo.edges === snap.spaceEdges && modelMemo.top === snap.topLevelSpaces) {
+    if (modelMemo.roomList === snap.roomList) return modelMemo.model;
+    if (sameRoomsForModel(modelMemo.roomList, snap.roomList)) {
+      // Same membership and counts; only the room objects changed, which the list rows need.
+      const rooms = snap.roomList.filter((r) => !isSpaceRoom(r));
+      const model = { ...modelMemo.model, rooms };
+      modelMemo = { ...modelMemo, roomList: snap.roomList, model };
+      return model;
+    }
   }
   const members = new Map<string, ReadonlySet<string>>();
   const inSomeSpace = new Set<string>();
