@@ -233,8 +233,27 @@ export class PreviewBackend implements BackendHost {
         return echo;
       },
 
-      send_event: () => {
-        throw new Error('the preview backend does not send custom events');
+      send_event: ({ room_id, type, content }) => {
+        if (type !== 'm.reaction') throw new Error('the preview backend sends only reactions as custom events');
+        const r = this.room(room_id);
+        const rel = content['m.relates_to'] as { event_id?: string; key?: string } | undefined;
+        const target = r.timeline.find((e) => e.event_id === rel?.event_id);
+        if (!target || !rel?.key) throw new Error('no such event to react to');
+        const txn = `txn${++this.txnCounter}${Date.now()}`;
+        const echo: Event = {
+          rowid: this.rowid(), timeline_rowid: 0, room_id, event_id: `~${txn}`, sender: ME, type, timestamp: Date.now(), content,
+          transaction_id: txn, send_error: 'not sent', relation_type: 'm.annotation', relates_to: target.event_id,
+        };
+        afterReply(() => {
+          const placed: Event = { ...echo, event_id: `$${txn}`, send_error: undefined, timeline_rowid: r.nextTimelineRowid++ };
+          r.timeline.push(placed);
+          target.reactions = { ...target.reactions, [rel.key!]: (target.reactions?.[rel.key!] ?? 0) + 1 };
+          this.broadcast('send_complete', { event: placed, error: null });
+          this.broadcast('sync_complete', { rooms: { [room_id]: {
+            events: [placed, { ...target }], timeline: [{ timeline_rowid: placed.timeline_rowid, event_rowid: placed.rowid }],
+          } } });
+        });
+        return echo;
       },
 
       mark_read: ({ room_id }) => {
