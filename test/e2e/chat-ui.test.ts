@@ -89,6 +89,23 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.getByTestId('lightbox').waitFor({ state: 'detached' });
   });
 
+  it('replies from the message actions; Esc cancels a reply', async () => {
+    const bobs = page.getByTestId('message').filter({ hasText: 'Can someone share the latest tokens file?' });
+    await bobs.hover();
+    await bobs.getByTestId('reply-button').click();
+    assert.match(await page.getByTestId('composer-reply').innerText(), /Replying to Bob Martin: Can someone share/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('composer-reply').waitFor({ state: 'detached' });
+    await bobs.hover();
+    await bobs.getByTestId('reply-button').click();
+    await page.keyboard.type('It is in the design repo');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('composer-reply').waitFor({ state: 'detached' });
+    const mine = page.getByTestId('message').filter({ hasText: 'It is in the design repo' });
+    await mine.waitFor();
+    assert.match(await mine.getByTestId('reply-quote').innerText(), /Bob Martin.*latest tokens file/s);
+  });
+
   it('jumps to rooms by fuzzy name and to the next unread room from the keyboard', async () => {
     await page.keyboard.press('Control+k');
     await page.getByTestId('switcher-input').fill('bk clb');

@@ -152,6 +152,16 @@ describe('web UI against Synapse', () => {
     assert.match(await reply.getByTestId('reply-quote').innerText(), /Hello from Bob, can you read this\?/);
     assert.doesNotMatch(await reply.locator('.message-text').innerText(), /^>/, 'the fallback quote is not in the body');
 
+    // And a reply of ours, chosen from the message's actions, reaches the other user as a reply.
+    const hello = page.getByTestId('message').filter({ hasText: 'Hello from Bob, can you read this?' }).first();
+    await page.getByTestId('reply-quote').filter({ hasText: 'Hello from Bob' }).click(); // jump to it
+    await hello.hover();
+    await hello.getByTestId('reply-button').click();
+    await page.getByTestId('composer').fill('Yes, I can read it');
+    await page.getByTestId('composer').press('Enter');
+    const answer = await bob.waitForMessage(roomId, (e) => e.content.body === 'Yes, I can read it', 20_000);
+    assert.deepEqual(answer.content['m.relates_to'], { 'm.in_reply_to': { event_id: helloId } });
+
     const upload = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=photo.png`, {
       method: 'POST', headers: { Authorization: `Bearer ${bob.user.accessToken}`, 'Content-Type': 'image/png' },
       body: new Uint8Array(solidPng(120, 80, [200, 90, 30])),

@@ -168,6 +168,14 @@ describe('spaces', () => {
     assert.deepEqual(ids(selectRoomsInSpace(snap, 'unread', '!dm:x')), ['!a:x', '!b:x', '!dm:x'], 'the open room stays');
   });
 
+  it('reads the favourite tag from bare account data content too', () => {
+    const bare = reduceSyncComplete(initialSnapshot(), {
+      clear_state: true,
+      rooms: { '!f:x': { meta: room('!f:x', 1), account_data: { 'm.tag': { tags: { 'm.favourite': { order: 1 } } } } } },
+    });
+    assert.deepEqual(ids(selectRoomsInSpace(bare, 'favourites', null)), ['!f:x']);
+  });
+
   it('sums unread and highlight counts per space', () => {
     const byId = new Map(selectSpacesModel(snap).entries.map((e) => [e.id, e.counts]));
     assert.deepEqual(byId.get('!space:x'), { messages: 3, notifications: 3, highlights: 1 });

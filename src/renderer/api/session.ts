@@ -122,8 +122,10 @@ export class Session {
   }
 
   /** Resolves once the backend accepted the message (its local echo is in the store); rejects with its error. */
-  async sendMessage(roomId: string, text: string): Promise<void> {
-    const echo = await this.client.request('send_message', { room_id: roomId, text });
+  async sendMessage(roomId: string, text: string, replyTo?: string): Promise<void> {
+    const echo = await this.client.request('send_message', {
+      room_id: roomId, text, ...(replyTo ? { relates_to: { 'm.in_reply_to': { event_id: replyTo } } } : {}),
+    });
     this.store.addLocalEcho(echo);
   }
 

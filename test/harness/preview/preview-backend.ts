@@ -219,13 +219,14 @@ export class PreviewBackend implements BackendHost {
         return resp;
       },
 
-      send_message: ({ room_id, text }) => {
+      send_message: ({ room_id, text, relates_to }) => {
         const r = this.room(room_id);
         if (!text?.trim()) throw new Error('the preview backend only sends text');
         const txn = `txn${++this.txnCounter}${Date.now()}`;
         const echo: Event = {
           rowid: this.rowid(), timeline_rowid: 0, room_id: r.meta.room_id, event_id: `~${txn}`, sender: ME,
-          type: 'm.room.message', timestamp: Date.now(), content: { msgtype: 'm.text', body: text },
+          type: 'm.room.message', timestamp: Date.now(),
+          content: { msgtype: 'm.text', body: text, ...(relates_to ? { 'm.relates_to': relates_to } : {}) },
           transaction_id: txn, send_error: 'not sent',
           ...(/\*\*|`/.test(text) ? { local_content: { sanitized_html: markdownish(text) } } : {}),
         };

@@ -1,11 +1,21 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
-import { useSession } from '../../api/hooks.ts';
+import { useSession, useStoreSelector } from '../../api/hooks.ts';
+import { selectEventById } from '../../api/relations.ts';
+import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 
 /** Unsent text per room, so switching rooms does not lose a half-written message. */
 const drafts = new Map<string, string>();
 
-export function Composer({ roomId, roomName }: { roomId: string; roomName: string }) {
+interface ComposerProps {
+  roomId: string;
+  roomName: string;
+  /** The event the next message replies to, chosen in the timeline. */
+  replyTo: string | null;
+  onCancelReply: () => void;
+}
+
+export function Composer({ roomId, roomName, replyTo, onCancelReply }: ComposerProps) {
   const session = useSession();
   const [text, setText] = useState(() => drafts.get(roomId) ?? '');
   const [error, setError] = useState<string | null>(null);
@@ -13,7 +23,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
 
   useEffect(() => {
     ref.current?.focus();
-  }, [roomId]);
+  }, [roomId, replyTo]);
 
   useEffect(() => {
     if (text) drafts.set(roomId, text);
@@ -33,7 +43,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     if (body.trim() === '') return;
     setText('');
     setError(null);
-    session.sendMessage(roomId, body).catch((err: unknown) => {
+    onCancelReply();
+    session.sendMessage(roomId, body, replyTo ?? undefined).catch((err: unknown) => {
       setError(`Could not send: ${errorMessage(err)}`);
       // Give the text back unless the user already started a new message.
       setText((current) => (current === '' ? body : current));
@@ -41,6 +52,11 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   }
 
   function onKeyDown(ev: KeyboardEvent<HTMLTextAreaElement>): void {
+    if (ev.key === 'Escape' && replyTo) {
+      ev.preventDefault(); // cancels the reply only, not the timeline's Esc
+      onCancelReply();
+      return;
+    }
     if (ev.key !== 'Enter' || ev.shiftKey || ev.altKey || ev.ctrlKey || ev.metaKey) return;
     if (ev.nativeEvent.isComposing) return; // IME candidate selection, not a send
     ev.preventDefault();
@@ -50,6 +66,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   return (
     <form className="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
       {error && <div className="composer-error" role="alert" data-testid="composer-error">{error}</div>}
+      {replyTo && <ReplyBanner roomId={roomId} eventId={replyTo} onCancel={onCancelReply} />}
       <div className="composer-box">
         <textarea
           ref={ref}
@@ -70,5 +87,20 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
       </div>
       <div className="composer-hint" aria-hidden="true">Enter to send · Shift+Enter for a new line</div>
     </form>
+  );
+}
+
+function ReplyBanner({ roomId, eventId, onCancel }: { roomId: string; eventId: string; onCancel: () => void }) {
+  const target = useStoreSelector((s) => selectEventById(s.rooms.get(roomId), eventId));
+  const names = useStoreSelector((s) => selectMemberNames(s.rooms.get(roomId)));
+  const body = target?.content.body;
+  return (
+    <div className="composer-reply" data-testid="composer-reply">
+      <span className="composer-reply-text">
+        Replying to <strong>{target ? displayNameOf(names, target.sender) : 'a message'}</strong>
+        {typeof body === 'string' && body ? `: ${body.replace(/\s+/g, ' ')}` : ''}
+      </span>
+      <button type="button" className="icon-button" onClick={onCancel} aria-label="Cancel reply" title="Cancel reply (Esc)">✕</button>
+    </div>
   );
 }

@@ -8,7 +8,18 @@ import type { TimelineItem } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
 import type { EventView } from './event-view.ts';
-import { MessageBody, Reactions } from './MessageBody.tsx';
+import { MessageBody, Reactions, useActions } from './MessageBody.tsx';
+
+/** Shown on hover or keyboard focus of a sent message: reply, and a quick 👍. */
+function MessageActions({ eventId }: { eventId: string }) {
+  const actions = useActions();
+  return (
+    <div className="message-actions" role="toolbar" aria-label="Message actions">
+      <button type="button" className="message-action" onClick={() => actions.react(eventId, '👍')} aria-label="React with 👍" title="React with 👍">👍</button>
+      <button type="button" className="message-action" onClick={() => actions.reply(eventId)} aria-label="Reply" title="Reply" data-testid="reply-button">↩ Reply</button>
+    </div>
+  );
+}
 
 export const DaySeparator = memo(function DaySeparator({ ts }: { ts: number }) {
   return (
@@ -72,6 +83,7 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
         )}
         <MessageBody view={view} senderName={senderName} />
         {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
+        {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions eventId={e.event_id} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
         {item.sendState === 'failed' && (
           <div className="message-status message-failed" role="alert" data-testid="send-error">

@@ -16,11 +16,13 @@ export interface TimelineActions {
   jumpTo(eventId: string): boolean;
   openLightbox(media: MediaView): void;
   react(eventId: string, key: string): void;
+  /** Puts the composer in reply mode for this event. */
+  reply(eventId: string): void;
 }
 
 export const TimelineActionsContext = createContext<TimelineActions | null>(null);
 
-function useActions(): TimelineActions {
+export function useActions(): TimelineActions {
   const a = useContext(TimelineActionsContext);
   if (!a) throw new Error('message body outside a timeline');
   return a;

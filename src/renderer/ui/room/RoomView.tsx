@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
@@ -13,6 +13,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   const connected = useConnection().state === 'open';
   const stateLoaded = room?.stateLoaded ?? false;
   const exists = room !== undefined;
+  const [replyTo, setReplyTo] = useState<string | null>(null);
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -30,9 +31,9 @@ export function RoomView({ roomId }: { roomId: string }) {
   return (
     <section className="room" aria-label={roomDisplayName(room)}>
       <RoomHeader room={room} />
-      <Timeline roomId={roomId} />
+      <Timeline roomId={roomId} onReply={setReplyTo} />
       <TypingLine room={room} />
-      <Composer roomId={roomId} roomName={roomDisplayName(room)} />
+      <Composer roomId={roomId} roomName={roomDisplayName(room)} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
     </section>
   );
 }

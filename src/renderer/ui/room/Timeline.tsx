@@ -29,7 +29,7 @@ function estimate(row: TimelineRow | undefined): number {
   return row.groupStart ? 56 : 28;
 }
 
-export function Timeline({ roomId }: { roomId: string }) {
+export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventId: string) => void }) {
   const session = useSession();
   const room = useRoom(roomId)!;
   const items = useTimeline(roomId);
@@ -145,6 +145,14 @@ export function Timeline({ roomId }: { roomId: string }) {
     lastHeight.current = el.scrollHeight;
   }, []);
 
+  // Sending a message brings the view to it, wherever the user had scrolled (a reaction does not).
+  const pendingCount = room.pending.filter((rowid) => room.events.get(rowid)?.type === 'm.room.message').length;
+  const lastPending = useRef(pendingCount);
+  useEffect(() => {
+    if (pendingCount > lastPending.current) jumpToLatest();
+    lastPending.current = pendingCount;
+  }, [pendingCount, jumpToLatest]);
+
   // PgUp/PgDn scroll the timeline from anywhere in the room (the composer keeps focus); Esc marks read.
   useEffect(() => {
     const onKey = (ev: KeyboardEvent): void => {
@@ -153,7 +161,7 @@ export function Timeline({ roomId }: { roomId: string }) {
       if ((ev.key === 'PageUp' || ev.key === 'PageDown') && !ev.altKey && !ev.ctrlKey && !ev.metaKey && ev.target !== el) {
         ev.preventDefault();
         el.scrollBy({ top: (ev.key === 'PageUp' ? -1 : 1) * el.clientHeight * 0.9 });
-      } else if (ev.key === 'Escape' && !lightbox) {
+      } else if (ev.key === 'Escape' && !lightbox && !ev.defaultPrevented) {
         jumpToLatest();
         void session.markRead(roomId);
       }
@@ -192,7 +200,8 @@ export function Timeline({ roomId }: { roomId: string }) {
     react: (eventId, key) => {
       session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
     },
-  }), [roomId, session, virtualizer]);
+    reply: onReply,
+  }), [roomId, session, virtualizer, onReply]);
 
   useEffect(() => {
     if (!highlight) return undefined;
