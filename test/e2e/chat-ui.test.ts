@@ -59,6 +59,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.locator(room(DESIGN)).click();
     const reply = page.getByTestId('message').filter({ hasText: 'Outline version looks much lighter' });
     await reply.waitFor();
+    // Display names arrive with the room's member state, just after the room opens.
+    await reply.getByTestId('reply-quote').filter({ hasText: 'Alice Chen' }).waitFor();
     assert.match(await reply.getByTestId('reply-quote').innerText(), /Alice Chen.*outline version by lunch/s);
     assert.doesNotMatch(await reply.innerText(), /In reply to/, 'the HTML fallback is stripped');
     await reply.getByTestId('reply-quote').click();
@@ -93,6 +95,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     const bobs = page.getByTestId('message').filter({ hasText: 'Can someone share the latest tokens file?' });
     await bobs.hover();
     await bobs.getByTestId('reply-button').click();
+    await page.getByTestId('composer-reply').filter({ hasText: 'Bob Martin' }).waitFor();
     assert.match(await page.getByTestId('composer-reply').innerText(), /Replying to Bob Martin: Can someone share/);
     await page.keyboard.press('Escape');
     await page.getByTestId('composer-reply').waitFor({ state: 'detached' });
@@ -104,6 +107,17 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     const mine = page.getByTestId('message').filter({ hasText: 'It is in the design repo' });
     await mine.waitFor();
     assert.match(await mine.getByTestId('reply-quote').innerText(), /Bob Martin.*latest tokens file/s);
+  });
+
+  it('jumps to a reply\'s target that is not loaded yet, loading older history until it is', async () => {
+    await page.locator(room('!dev:lattice.test')).click();
+    const reply = page.getByTestId('message').filter({ hasText: 'Did that fix hold up?' });
+    await reply.waitFor();
+    const target = lineEventId('!dev:lattice.test', 0);
+    assert.equal(await page.locator(`[data-event-id="${target}"]`).count(), 0, 'the target starts out unloaded');
+    await reply.getByTestId('reply-quote').click();
+    await page.waitForFunction((id) => document.querySelector(`[data-event-id="${id}"]`)?.classList.contains('is-highlighted'), target, { timeout: 15_000 });
+    await page.getByTestId('composer').press('Escape');
   });
 
   it('jumps to rooms by fuzzy name and to the next unread room from the keyboard', async () => {

@@ -7,7 +7,7 @@ import type { ClientWellKnown } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
-import { selectOwnReactions } from './relations.ts';
+import { selectEventById, selectOwnReactions } from './relations.ts';
 import { selectLatestReadableEvent } from './selectors.ts';
 import { Store } from './store.ts';
 import { RequestIds, type Transport } from './transport.ts';
@@ -119,6 +119,23 @@ export class Session {
       );
     this.historyRequests.set(roomId, p);
     return p;
+  }
+
+  /**
+   * Loads older pages until the event is in the room's timeline (to jump to a reply's target), at most `maxPages`.
+   * Resolves whether it is there.
+   */
+  async loadHistoryUntil(roomId: string, eventId: string, maxPages = 20): Promise<boolean> {
+    const placed = (): boolean => {
+      const e = selectEventById(this.store.getSnapshot().rooms.get(roomId), eventId);
+      return e !== undefined && e.timeline_rowid !== 0;
+    };
+    for (let page = 0; !placed() && page < maxPages; page++) {
+      const room = this.store.getSnapshot().rooms.get(roomId);
+      if (!room?.history.hasMore || room.history.error) break;
+      await this.loadHistory(roomId);
+    }
+    return placed();
   }
 
   /** Resolves once the backend accepted the message (its local echo is in the store); rejects with its error. */

@@ -117,6 +117,7 @@ export const roomSpecs: RoomSpec[] = [
       ['erin', 'Here is the query I used:\n\nSELECT rowid FROM timeline WHERE room_id = ? AND rowid < ? ORDER BY rowid DESC LIMIT ?', html('<p>Here is the query I used:</p><pre><code class="language-sql">SELECT rowid FROM timeline\nWHERE room_id = ? AND rowid &lt; ?\nORDER BY rowid DESC LIMIT ?\n</code></pre>')],
       ['bob', 'waves at everyone', { content: { msgtype: 'm.emote', body: 'waves at everyone' } }],
       ['dave', 'Renderer preview is up, screenshots in the PR'],
+      ['erin', '', reply('!dev:lattice.test', 0, '@bob:lattice.test', 'Pushed a fix for the flaky websocket test (1)', 'Did that fix hold up?')],
     ],
   },
   {

@@ -44,6 +44,8 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
   const [highlight, setHighlight] = useState<string | null>(null);
   const [lightbox, setLightbox] = useState<MediaView | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  /** A reply's target being loaded from history, to scroll to once its row exists. */
+  const [pendingJump, setPendingJump] = useState<string | null>(null);
   const { hasMore, loading, error } = room.history;
   const unread = hasUnread(room);
 
@@ -188,13 +190,21 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
     roomId,
     jumpTo: (eventId) => {
       const index = rowsRef.current.findIndex((r) => r.kind === 'event' && r.item.event.event_id === eventId);
-      if (index < 0) {
-        setActionError('That message is not loaded: scroll up to load older messages.');
-        return false;
+      if (index >= 0) {
+        atBottom.current = false;
+        virtualizer.scrollToIndex(index, { align: 'center' });
+        setHighlight(eventId);
+        return true;
       }
-      virtualizer.scrollToIndex(index, { align: 'center' });
-      setHighlight(eventId);
-      return true;
+      // Not loaded yet: load older pages until it is; the effect below scrolls once its row exists.
+      setPendingJump(eventId);
+      session.loadHistoryUntil(roomId, eventId).then((found) => {
+        if (!found) {
+          setPendingJump(null);
+          setActionError('Could not find that message in the room\'s history.');
+        }
+      }, (err: unknown) => setActionError(`Could not load older messages: ${errorMessage(err)}`));
+      return false;
     },
     openLightbox: (media) => setLightbox(media),
     react: (eventId, key) => {
@@ -202,6 +212,16 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
     },
     reply: onReply,
   }), [roomId, session, virtualizer, onReply]);
+
+  useEffect(() => {
+    if (!pendingJump) return;
+    const index = rows.findIndex((r) => r.kind === 'event' && r.item.event.event_id === pendingJump);
+    if (index < 0) return;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlight(pendingJump);
+    setPendingJump(null);
+  }, [rows, pendingJump, virtualizer]);
 
   useEffect(() => {
     if (!highlight) return undefined;
