@@ -1,7 +1,7 @@
 /**
- * One room-list row: avatar, name, preview, time, unread or highlight badge, muted-free for now. Memoized on the
- * room's data object, which the store keeps identical while a sync does not touch the room, so a sync touching 50
- * of 2,000 rooms re-renders 50 rows at most (and only those in view exist at all).
+ * One room-list row: avatar, name, encrypted mark, preview, time, unread or highlight badge (muted marks wait for
+ * push rules). Memoized on the room's data object, which the store keeps identical while a sync does not touch the
+ * room, so a sync touching 50 of 2,000 rooms re-renders 50 rows at most (and only those in view exist at all).
  */
 import { memo } from 'react';
 import { displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent } from '../../api/selectors.ts';
@@ -66,6 +66,7 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
       <span className="roomlist-item-body">
         <span className="roomlist-item-top">
           <span className="roomlist-item-name">{name}</span>
+          {meta.encryption_event && <span className="roomlist-item-e2ee" title="End-to-end encrypted" aria-hidden="true">🔒</span>}
           {compact ? badge : ts > 0 && <time className="roomlist-item-time" dateTime={new Date(ts).toISOString()} title={formatFullTime(ts)}>{formatListTime(ts)}</time>}
         </span>
         {!compact && (
