@@ -8,10 +8,11 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- System packages ----------------------------------------------------------------------------------------------
 # libsecret-1-dev: keytar (the OS keychain binding) compiles against it at npm install time.
-# For tests also: a real browser, and a real Secret Service on a private D-Bus session.
+# For tests also: a real browser, a real Secret Service on a private D-Bus session, and python3-dbusmock to stand in
+# for a tray host (StatusNotifierWatcher) there.
 packages=(libsecret-1-dev)
 # fonts-noto-*: emoji and CJK glyphs in the UI screenshots (without them they show as empty boxes).
-if [[ "$purpose" == test ]]; then packages+=(chromium dbus gnome-keyring fonts-noto-color-emoji fonts-noto-cjk); fi
+if [[ "$purpose" == test ]]; then packages+=(chromium dbus gnome-keyring fonts-noto-color-emoji fonts-noto-cjk python3-dbusmock); fi
 missing=()
 if command -v dpkg >/dev/null; then
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

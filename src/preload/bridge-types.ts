@@ -3,12 +3,22 @@
  * picks the IPC transport when it exists and the websocket otherwise. Import it type-only.
  */
 import type { Envelope } from '../shared/rpc/envelope.ts';
+import type { MatrixLink } from '../shared/matrix-uri.ts';
 
 export interface LatticeBridge {
   /** Sends one envelope to the backend. Values that are not an object with a string `command` are dropped. */
   send(env: Envelope): void;
   /** Delivers every envelope from the backend to `listener`; returns a function that stops exactly this listener. */
   onMessage(listener: (env: Envelope) => void): () => void;
+  /**
+   * "Open this": a matrix: / matrix.to link the OS handed to the app, an unread room picked in the tray, or a
+   * clicked notification (then `link.event_id` is the event to jump to). The renderer opens the room (joining or
+   * previewing through `link.via` when the user is not in it) or the user. Links that arrived before the first
+   * listener are delivered to it. Returns a function that stops exactly this listener.
+   */
+  onNavigate(listener: (link: MatrixLink) => void): () => void;
+  /** Tells the shell which room the page shows (null: none), so it does not notify about what the user reads. */
+  setViewedRoom(roomId: string | null): void;
 }
 
 declare global {

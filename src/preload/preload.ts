@@ -1,16 +1,21 @@
 /**
- * The sandboxed preload: exposes `window.lattice` = { send, onMessage } and nothing else. The page never sees
- * `ipcRenderer` or an IPC event object (the event carries `sender`, which would hand the page raw IPC).
+ * The sandboxed preload: exposes `window.lattice` = { send, onMessage, onNavigate, setViewedRoom } and nothing
+ * else. The page never sees `ipcRenderer` or an IPC event object (the event carries `sender`, which would hand the
+ * page raw IPC).
  *
  * Built to one CommonJS file: sandboxed preloads cannot be ES modules and may only `require('electron')`.
- * The channel names must match src/main/desktop/app.ts (not imported, to keep this bundle free of main code).
+ * The channel names must match src/main/desktop/channels.ts (not imported, to keep this bundle free of main code).
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Envelope } from '../shared/rpc/envelope.ts';
+import type { MatrixLink } from '../shared/matrix-uri.ts';
 import type { LatticeBridge } from './bridge-types.ts';
 
 const RPC_CHANNEL = 'lattice:rpc';
 const OPEN_CHANNEL = 'lattice:open';
+const NAVIGATE_CHANNEL = 'lattice:navigate';
+const NAVIGATE_READY_CHANNEL = 'lattice:navigate-ready';
+const VIEW_CHANNEL = 'lattice:view';
 
 // Once per page: the shell opens this page's backend connection when it first talks, so greeting events
 // from the backend are not sent before anyone listens.
@@ -21,8 +26,17 @@ function openOnce(): void {
   ipcRenderer.send(OPEN_CHANNEL);
 }
 
+// Once per page: links the shell holds for this page are sent once someone listens for them.
+let navigateReady = false;
+
 function isEnvelopeLike(v: unknown): v is Envelope {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { command?: unknown }).command === 'string';
+}
+
+function isLinkMessage(v: unknown): v is { link: MatrixLink } {
+  if (typeof v !== 'object' || v === null) return false;
+  const link = (v as { link?: unknown }).link;
+  return typeof link === 'object' && link !== null && typeof (link as { kind?: unknown }).kind === 'string';
 }
 
 const bridge: LatticeBridge = {
@@ -39,6 +53,24 @@ const bridge: LatticeBridge = {
     return () => {
       ipcRenderer.removeListener(RPC_CHANNEL, handler);
     };
+  },
+  onNavigate(listener) {
+    if (typeof listener !== 'function') throw new TypeError('lattice.onNavigate needs a function');
+    const handler = (_event: IpcRendererEvent, msg: unknown): void => {
+      if (isLinkMessage(msg)) listener(msg.link);
+    };
+    ipcRenderer.on(NAVIGATE_CHANNEL, handler);
+    if (!navigateReady) {
+      navigateReady = true;
+      ipcRenderer.send(NAVIGATE_READY_CHANNEL);
+    }
+    return () => {
+      ipcRenderer.removeListener(NAVIGATE_CHANNEL, handler);
+    };
+  },
+  setViewedRoom(roomId) {
+    if (roomId !== null && typeof roomId !== 'string') return;
+    ipcRenderer.send(VIEW_CHANNEL, { room_id: roomId });
   },
 };
 

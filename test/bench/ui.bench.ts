@@ -4,7 +4,7 @@
  * page load to a painted room list, the longest main-thread task while loading, a sync touching 50 rooms (longest
  * frame, how many list rows were re-rendered or moved in the DOM), switching to the big room, scrolling it back to
  * its first message (frames over 50 ms, worst frame), DOM size and JS heap. Figures only: nothing here asserts a time.
- * Needs a built renderer (`vite build`, which the npm script runs first).
+ * Needs a built renderer (`npm run build` first).
  */
 import type { Page } from 'playwright-core';
 import { BIG_ROOM_ID } from '../harness/preview/big-account.ts';

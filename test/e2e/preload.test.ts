@@ -113,7 +113,7 @@ describe('preload in Chromium', () => {
     assert.deepEqual(await p.evaluate(() => window.__fake.required), ['electron']);
   });
 
-  it('exposes exactly send and onMessage', async () => {
+  it('exposes exactly send, onMessage, onNavigate and setViewedRoom', async () => {
     const p = await freshPage();
     const shape = await p.evaluate(() => ({
       keys: Object.keys(window.lattice!),
@@ -122,9 +122,10 @@ describe('preload in Chromium', () => {
       frozen: Object.isFrozen(window.lattice),
       ipcOnWindow: 'ipcRenderer' in window || 'require' in window,
     }));
-    assert.deepEqual(shape.keys, ['send', 'onMessage']);
-    assert.deepEqual(shape.names, ['send', 'onMessage']);
-    assert.deepEqual(shape.types, ['function', 'function']);
+    const api = ['send', 'onMessage', 'onNavigate', 'setViewedRoom'];
+    assert.deepEqual(shape.keys, api);
+    assert.deepEqual(shape.names, api);
+    assert.deepEqual(shape.types, api.map(() => 'function'));
     assert.equal(shape.frozen, true);
     assert.equal(shape.ipcOnWindow, false);
   });
@@ -192,6 +193,50 @@ describe('preload in Chromium', () => {
     const err = await p.evaluate(() => {
       try {
         (window.lattice!.onMessage as (v: unknown) => unknown)('nope');
+        return null;
+      } catch (e) {
+        return e instanceof TypeError ? 'TypeError' : String(e);
+      }
+    });
+    assert.equal(err, 'TypeError');
+  });
+
+  it('delivers navigation links to listeners, says once that the page listens, and drops malformed ones', async () => {
+    const p = await freshPage();
+    const r = await p.evaluate(() => {
+      const a: unknown[] = [];
+      const b: unknown[] = [];
+      const offA = window.lattice!.onNavigate((link) => { a.push(link); });
+      window.lattice!.onNavigate((link) => { b.push(link); });
+      const link = { kind: 'room', room: '!r:x', event_id: '$e', via: [] };
+      window.__fake.emit('lattice:navigate', { link });
+      for (const bad of [null, 'x', {}, { link: null }, { link: { room: '!r:x' } }]) window.__fake.emit('lattice:navigate', bad);
+      offA();
+      window.__fake.emit('lattice:navigate', { link: { kind: 'user', user_id: '@u:x' } });
+      return { a, b, sent: window.__fake.sent };
+    });
+    assert.deepEqual(r.a, [{ kind: 'room', room: '!r:x', event_id: '$e', via: [] }]);
+    assert.deepEqual(r.b, [{ kind: 'room', room: '!r:x', event_id: '$e', via: [] }, { kind: 'user', user_id: '@u:x' }]);
+    assert.deepEqual(r.sent, [['lattice:navigate-ready']], 'ready is said once, and no backend connection is opened');
+  });
+
+  it('reports the viewed room to the shell, dropping values that are not a room ID or null', async () => {
+    const p = await freshPage();
+    const sent = await p.evaluate(() => {
+      const set = window.lattice!.setViewedRoom.bind(window.lattice) as (v: unknown) => void;
+      set('!r:x');
+      set(null);
+      for (const bad of [5, {}, undefined]) set(bad);
+      return window.__fake.sent;
+    });
+    assert.deepEqual(sent, [['lattice:view', { room_id: '!r:x' }], ['lattice:view', { room_id: null }]]);
+  });
+
+  it('refuses a navigation listener that is not a function', async () => {
+    const p = await freshPage();
+    const err = await p.evaluate(() => {
+      try {
+        (window.lattice!.onNavigate as (v: unknown) => unknown)(42);
         return null;
       } catch (e) {
         return e instanceof TypeError ? 'TypeError' : String(e);

@@ -3,12 +3,14 @@
  * worker, a real Synapse, and a second user acting through the homeserver API.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type WebSocketRoute } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
+import { loadOrCreateWebAuth } from '../../src/main/host/web/web-auth.ts';
+import { startWebServer } from '../../src/main/host/web/web-server.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
@@ -30,6 +32,9 @@ describe('web UI against Synapse', () => {
   let page: Page;
   const root = mkdtempSync(path.join(tmpdir(), 'lattice-e2e-'));
   const hostLog: string[] = [];
+  /** Console errors about the Content-Security-Policy, from every page. */
+  const cspErrors: string[] = [];
+  const watchCsp = (p: Page) => p.on('console', (m) => { if (/Content.Security.Policy|Content Security Policy/i.test(m.text())) cspErrors.push(m.text()); });
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -44,6 +49,7 @@ describe('web UI against Synapse', () => {
     host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: (m) => hostLog.push(m), error: (m) => hostLog.push(m) });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    watchCsp(page);
   });
   after(async () => {
     await browser?.close();
@@ -201,6 +207,75 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('room-header').filter({ hasText: 'Lattice E2E' }).waitFor();
     await page.keyboard.press('Alt+ArrowUp');
     await page.getByTestId('room-header').filter({ hasText: 'Second Room' }).waitFor();
+  });
+
+  it('resumes the websocket after the connection drops: missed messages arrive without a full reload', async () => {
+    const logFile = path.join(root, 'logs', 'lattice.log');
+    const count = () => (readFileSync(logFile, 'utf8').match(/websocket resumed/g) ?? []).length;
+    const resumedBefore = count();
+    // Another browser, whose websocket the test can cut.
+    const context = await browser.newContext();
+    const tab = await context.newPage();
+    const routes: WebSocketRoute[] = [];
+    await tab.routeWebSocket(/\/_gomuks\/websocket/, (ws) => { routes.push(ws); ws.connectToServer(); });
+    try {
+      await tab.goto(host.newLoginUrl());
+      const item = tab.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
+      await item.waitFor({ timeout: 30_000 });
+      await item.click();
+      await tab.getByTestId('message').filter({ hasText: 'back online' }).waitFor({ timeout: 15_000 });
+      // The network drops: both ends see the connection close abnormally, neither says goodbye.
+      await routes[0].close({ code: 4000, reason: 'test: connection lost' });
+      await bob.sendText(roomId, 'sent while the tab was disconnected');
+      await tab.getByTestId('message').filter({ hasText: 'sent while the tab was disconnected' }).waitFor({ timeout: 30_000 });
+      assert.ok(routes.length >= 2, 'the tab reconnected');
+      assert.equal(count(), resumedBefore + 1, 'the host replayed from its buffer instead of sending the whole state');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('logs no Content-Security-Policy error, on 127.0.0.1 and on [::1]', async () => {
+    // Every page so far was on 127.0.0.1. The same renderer served on IPv6 loopback (no backend needed to load it):
+    const v6 = await startWebServer({
+      backend: { connect: () => ({ receive() {}, close() {} }) }, host: '::1', port: 0,
+      staticDir: path.resolve(import.meta.dirname, '../../dist/renderer'), auth: await loadOrCreateWebAuth(path.join(root, 'v6')),
+    });
+    try {
+      const p = await browser.newPage();
+      watchCsp(p);
+      await p.goto(v6.url);
+      await p.getByText(/login link/i).first().waitFor({ timeout: 15_000 });
+      await p.close();
+    } finally {
+      await v6.close();
+    }
+    assert.deepEqual(cspErrors, []);
+  });
+
+  it('a used login link does not sign in a second browser; signing out ends the other browser\'s session', async () => {
+    const second = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p2 = await second.newPage();
+      // The link the first browser used is spent.
+      await p2.goto(host.loginUrl);
+      await p2.getByText(/already used or has expired/).waitFor({ timeout: 15_000 });
+      await p2.goto(host.newLoginUrl());
+      assert.equal(new URL(p2.url()).hash, '', 'the login key is taken out of the address bar');
+      await p2.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });
+      // The token lives in this origin's storage, never in a cookie another port could collect.
+      const cookies = await second.cookies();
+      assert.deepEqual(cookies.map((c) => [c.name, c.httpOnly, c.sameSite]), [['lattice_auth', true, 'Strict']]);
+      const stored = await p2.evaluate(() => localStorage.getItem('lattice.web_host_token'));
+      assert.ok(stored && !cookies.some((c) => c.value.includes(stored.split('.')[1])));
+
+      page.once('dialog', (d) => void d.accept());
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await p2.getByTestId('connection-status').filter({ hasText: /login link/ }).waitFor({ timeout: 30_000 });
+      await p2.screenshot({ path: path.join(ARTIFACTS, 'signed-out-second-browser.png') });
+    } finally {
+      await second.close();
+    }
   });
 });
 

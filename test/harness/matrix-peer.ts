@@ -56,9 +56,10 @@ export class MatrixPeer {
   }
 
   async createRoom(
-    opts: { name?: string; invite?: string[]; preset?: string; isDirect?: boolean } = {},
+    opts: { name?: string; invite?: string[]; preset?: string; isDirect?: boolean; creationContent?: Record<string, unknown> } = {},
   ): Promise<string> {
     const body: Record<string, unknown> = {};
+    if (opts.creationContent !== undefined) body.creation_content = opts.creationContent;
     if (opts.name !== undefined) body.name = opts.name;
     if (opts.invite !== undefined) body.invite = opts.invite;
     if (opts.preset !== undefined) body.preset = opts.preset;

@@ -4,12 +4,14 @@
  */
 import { WebSocket } from 'ws';
 import { RequestIds } from '../../src/renderer/api/transport.ts';
-import { WebSocketTransport, type WebSocketLike } from '../../src/renderer/api/websocket-transport.ts';
+import { WebSocketTransport, type TokenStorage, type WebSocketLike } from '../../src/renderer/api/websocket-transport.ts';
 
 export interface NodeWebSocketOptions {
   /** e.g. `{ Cookie: 'lattice_session=…' }` */
   headers?: Record<string, string>;
   ids?: RequestIds;
+  /** Where the web host's session token is kept, as a page's localStorage. */
+  storage?: TokenStorage | null;
 }
 
 export function nodeWebSocketTransport(url: string, opts: NodeWebSocketOptions = {}): WebSocketTransport {
@@ -18,14 +20,16 @@ export function nodeWebSocketTransport(url: string, opts: NodeWebSocketOptions =
     url,
     probeUrl: url.replace(/^ws/, 'http'),
     ids: opts.ids ?? new RequestIds(),
-    createSocket: (u) => nodeSocket(u, headers),
-    probe: async (u) => (await fetch(u, { headers, cache: 'no-store' })).status,
+    createSocket: (u, protocols) => nodeSocket(u, headers, protocols),
+    probe: async (u, token) => (await fetch(u, { headers: token ? { ...headers, 'X-Lattice-Token': token } : headers, cache: 'no-store' })).status,
+    storage: opts.storage ?? null,
+    takeLoginKey: () => null,
   });
 }
 
 /** Adapts a `ws` socket to the few browser WebSocket members the transport uses. */
-function nodeSocket(url: string, headers: Record<string, string>): WebSocketLike {
-  const ws = new WebSocket(url, { headers });
+function nodeSocket(url: string, headers: Record<string, string>, protocols?: string[]): WebSocketLike {
+  const ws = new WebSocket(url, protocols ?? [], { headers });
   const like: WebSocketLike = {
     onopen: null, onclose: null, onmessage: null, onerror: null,
     send: (data) => { ws.send(data); },

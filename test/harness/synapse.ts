@@ -40,6 +40,10 @@ export interface SynapseServer {
 export interface StartSynapseOptions {
   /** Keep a low rc_message limit (0.5/s, burst 2) so tests can provoke HTTP 429. */
   rcLimits?: boolean;
+  /** Turn presence on (off by default: it costs Synapse work on every sync that only the presence tests need). */
+  presence?: boolean;
+  /** Let room moderators and server admins see redacted content (MSC2815, an experimental Synapse feature). */
+  msc2815?: boolean;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -222,8 +226,16 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     trusted_key_servers: [],
     suppress_key_server_warning: true,
     federation_domain_whitelist: [],
-    presence: { enabled: false },
+    presence: { enabled: c.opts.presence === true },
     url_preview_enabled: false,
+    // Server facts and unstable features the backend's commands pass on: TURN credentials, MatrixRTC transports
+    // (MSC4143), delayed events (MSC4140).
+    turn_uris: ['turn:turn.example.org:3478?transport=udp'],
+    turn_shared_secret: randomBytes(12).toString('hex'),
+    turn_user_lifetime: '1h',
+    experimental_features: { msc4143_enabled: true },
+    matrix_rtc: { transports: [{ type: 'livekit', livekit_service_url: 'https://livekit-jwt.example.org' }] },
+    max_event_delay_duration: '24h',
     enable_metrics: false,
     // Tests fire hundreds of requests in quick succession; every limiter the
     // client could trip is opened wide except rc_message when rcLimits is set.
@@ -245,6 +257,7 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     rc_reports: generous,
     rc_user_directory: generous,
     rc_profile: generous,
+    ...(c.opts.msc2815 ? { experimental_features: { msc2815_enabled: true } } : {}),
   };
 }
 

@@ -48,11 +48,11 @@ function hanging(seen: AbortSignal[]) {
 describe('Dispatcher', () => {
   it('answers a valid request with the handler result, and an undefined result with null', async () => {
     const { d, replyTo } = setup({
-      get_state: () => ({ is_initialized: true, is_logged_in: false, is_verified: false }),
+      get_state: () => ({ is_initialized: true, is_logged_in: false, is_verified: false, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false } }),
       logout: () => undefined as unknown as boolean,
     });
     d.receive({ command: 'get_state', request_id: 1 });
-    assert.deepEqual(await replyTo(1), { command: 'response', request_id: 1, data: { is_initialized: true, is_logged_in: false, is_verified: false } });
+    assert.deepEqual(await replyTo(1), { command: 'response', request_id: 1, data: { is_initialized: true, is_logged_in: false, is_verified: false, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false } } });
     d.receive({ command: 'logout', request_id: 2, data: {} });
     assert.deepEqual(await replyTo(2), { command: 'response', request_id: 2, data: null });
   });
@@ -88,10 +88,14 @@ describe('Dispatcher', () => {
     const bad = await replyTo(7);
     assert.equal(bad.command, 'error');
     assert.match(String(bad.data), /^malformed envelope: command: /);
-    for (const junk of ['garbage', null, 17, [], { request_id: 'x' }]) d.receive(junk);
+    for (const junk of ['garbage', null, 17, []]) d.receive(junk);
     d.receive({ command: 'get_state' }); // valid, but without request_id: never answered
+    // A request_id that is not a positive integer cannot be echoed: answered under id 0 (issue 8).
+    d.receive({ request_id: 'x' });
+    const badId = await replyTo(0);
+    assert.equal(badId.command, 'error');
     await settle();
-    assert.equal(replies.length, 1);
+    assert.equal(replies.length, 2);
     assert.ok(logs.some((l) => /dropped a malformed message/.test(l)));
   });
 
@@ -143,7 +147,7 @@ describe('Dispatcher', () => {
     let release!: () => void;
     const { d, replies, replyTo } = setup({
       get_state: () => new Promise((resolve) => {
-        release = () => resolve({ is_initialized: true, is_logged_in: false, is_verified: false });
+        release = () => resolve({ is_initialized: true, is_logged_in: false, is_verified: false, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false } });
       }),
       logout: () => true,
     });

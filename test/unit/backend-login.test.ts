@@ -106,7 +106,9 @@ describe('login ordering', () => {
     const keychain = new FakeKeychain(dbFile);
     const c = await start({ secretStore: keychain });
     assert.equal(await c.request('login', LOGIN), true);
-    assert.deepEqual(keychain.calls, [{ op: 'set', key: 'matrix_access_token', accountRows: 0 }]);
+    assert.deepEqual(keychain.calls.filter((c) => c.key === 'matrix_access_token'), [{ op: 'set', key: 'matrix_access_token', accountRows: 0 }]);
+    // A login as a new device starts a new crypto store: the old store key is deleted before the new one is made.
+    assert.deepEqual(keychain.calls.filter((c) => c.key === 'crypto_store_key').map((c) => c.op).slice(0, 1), ['delete']);
     assert.equal(keychain.values.get('matrix_access_token'), 'secret-token');
     assert.equal(keychain.accountRows(), 1);
     const state = await c.request('get_state', {});

@@ -8,7 +8,7 @@ import {
   APP_SCHEME_DEFINITION, createAppRequestHandler, registerAppScheme, serveAppScheme, type MediaBackend,
 } from '../../src/main/desktop/app-protocol.ts';
 import { CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, parseMediaUrl } from '../../src/main/desktop/security.ts';
-import type { MediaRequest, MediaResponse } from '../../src/shared/rpc/media.ts';
+import { parseMediaPath, type MediaRequest, type MediaResponse } from '../../src/shared/rpc/media.ts';
 
 describe('app scheme registration', () => {
   it('registers lattice as standard, secure and fetch-capable, without bypassing CSP', () => {
@@ -122,6 +122,22 @@ describe('media URLs', () => {
       'lattice://media/example.org/bad%2Fid', 'lattice://media/example.org/x?w=0&h=10', 'lattice://media/example.org/x?w=96']) {
       const r = parseMediaUrl(url);
       assert.ok(r && 'error' in r, url);
+    }
+  });
+
+  it('refuses dot-segment server names, which would walk the homeserver URL to another endpoint', () => {
+    // "." and ".." are made of allowed characters, but in /_matrix/client/v1/media/download/<server>/<id> they
+    // resolve away and the token would go to /_matrix/client/v1/media/<id>. URL parsing already normalizes them out
+    // of lattice:// URLs; the media path parser refuses them for any caller.
+    for (const server of ['..', '.', '%2E%2E', '%2e']) {
+      const r = parseMediaPath(`${server}/config`, new URLSearchParams());
+      assert.ok('error' in r, `${server} → ${JSON.stringify(r)}`);
+    }
+    assert.ok(!('error' in parseMediaPath('a.b/config', new URLSearchParams())), 'dots between labels are fine');
+    assert.ok('error' in parseMediaPath('a..b/config', new URLSearchParams()), 'an empty DNS label is not a server name');
+    for (const url of ['lattice://media/%2E%2E/config', 'lattice://media/../config', 'lattice://media/%252E%252E/config']) {
+      const r = parseMediaUrl(url);
+      assert.ok(r === null || 'error' in r, `${url} → ${JSON.stringify(r)}`);
     }
   });
 });

@@ -1,216 +1,30 @@
 /**
- * The desktop shell's wiring, driven through a fake `electron` (no Electron binary can run here). The fake keeps
- * only what the shell touches and records calls, so each test can play Electron's part: emit app and webContents
- * events, send IPC from chosen frames, and look at what the shell did.
+ * The desktop shell's wiring, driven through a fake `electron` (test/harness/fake-electron.ts): startup order,
+ * the IPC relay, navigation and permission rules, quitting.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { BrowserWindowConstructorOptions } from 'electron';
-import type { Envelope, MediaRequest } from '../../src/shared/rpc/index.ts';
-import type { EnvelopeSink } from '../../src/main/backend/rpc/connection.ts';
-import type { BackendWorkerOptions, HostSafeStorage } from '../../src/main/host/backend-worker.ts';
+import type { Envelope } from '../../src/shared/rpc/index.ts';
 import {
-  OPEN_CHANNEL, RPC_CHANNEL, createDesktopApp, hostSafeStorage, parseDesktopArgs, type BackendProcess, type DesktopDeps,
-  type ElectronMain,
+  OPEN_CHANNEL, RPC_CHANNEL, createDesktopApp, hostSafeStorage, parseDesktopArgs, type ElectronMain,
 } from '../../src/main/desktop/app.ts';
 import { APP_ENTRY_URL } from '../../src/main/desktop/security.ts';
+import {
+  FakeWebContents, baseDeps, fakeBackend, fakeElectron, ipcFrom, navEvent, startedApp, tempRoot, tick,
+} from '../harness/fake-electron.ts';
 
-type Listener = (...args: unknown[]) => unknown;
-
-class Emitter {
-  private readonly listeners = new Map<string, Listener[]>();
-  on(event: string, fn: Listener): this {
-    this.listeners.set(event, [...(this.listeners.get(event) ?? []), fn]);
-    return this;
-  }
-  once(event: string, fn: Listener): this {
-    const wrapped: Listener = (...args) => {
-      this.removeListener(event, wrapped);
-      return fn(...args);
-    };
-    return this.on(event, wrapped);
-  }
-  removeListener(event: string, fn: Listener): this {
-    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((f) => f !== fn));
-    return this;
-  }
-  emit(event: string, ...args: unknown[]): void {
-    for (const fn of this.listeners.get(event) ?? []) fn(...args);
-  }
-  count(event: string): number {
-    return this.listeners.get(event)?.length ?? 0;
-  }
-}
-
-/** A navigation/IPC event as Electron passes it: `preventDefault` records that it was called. */
-function navEvent(fields: Record<string, unknown> = {}): { prevented: boolean; preventDefault(): void } & Record<string, unknown> {
-  const e = { prevented: false, preventDefault() { e.prevented = true; }, ...fields };
-  return e;
-}
-
-interface Frame { url: string; parent: Frame | null }
-
-let nextWcId = 1;
-class FakeWebContents extends Emitter {
-  readonly id = nextWcId++;
-  readonly sent: Array<[string, unknown]> = [];
-  destroyed = false;
-  windowOpenHandler: ((d: { url: string }) => { action: string }) | null = null;
-  readonly mainFrame: Frame = { url: APP_ENTRY_URL, parent: null };
-  send(channel: string, payload: unknown): void { this.sent.push([channel, payload]); }
-  isDestroyed(): boolean { return this.destroyed; }
-  setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void { this.windowOpenHandler = h; }
-  destroy(): void { this.destroyed = true; this.emit('destroyed'); }
-}
-
-function fakeElectron() {
-  const calls: string[] = [];
-  const windows: FakeBrowserWindow[] = [];
-  const opened: string[] = [];
-  const errors: Array<[string, string]> = [];
-  const protocolHandlers = new Map<string, (req: Request) => Promise<Response>>();
-  let lock = true;
-  let resolveReady!: () => void;
-  const readyPromise = new Promise<void>((r) => { resolveReady = r; });
-  const perms: {
-    request?: (wc: unknown, permission: string, cb: (granted: boolean) => void, details: { requestingUrl: string }) => void;
-    check?: (wc: unknown, permission: string, origin: string) => boolean;
-    device?: () => boolean;
-  } = {};
-
-  class FakeBrowserWindow extends Emitter {
-    readonly options: BrowserWindowConstructorOptions;
-    readonly webContents = new FakeWebContents();
-    loadedUrl: string | null = null;
-    minimized = false;
-    visible = false;
-    focused = 0;
-    destroyed = false;
-    constructor(options: BrowserWindowConstructorOptions) {
-      super();
-      this.options = options;
-      windows.push(this);
-      calls.push('new BrowserWindow');
-    }
-    loadURL(url: string): Promise<void> { this.loadedUrl = url; return Promise.resolve(); }
-    isDestroyed(): boolean { return this.destroyed; }
-    isMinimized(): boolean { return this.minimized; }
-    restore(): void { this.minimized = false; }
-    isVisible(): boolean { return this.visible; }
-    show(): void { this.visible = true; }
-    focus(): void { this.focused++; }
-    close(): void { this.destroyed = true; this.webContents.destroy(); this.emit('closed'); }
-  }
-
-  const app = Object.assign(new Emitter(), {
-    requestSingleInstanceLock: () => { calls.push('requestSingleInstanceLock'); return lock; },
-    enableSandbox: () => { calls.push('enableSandbox'); },
-    setPath: (name: string, p: string) => { calls.push(`setPath ${name} ${p}`); },
-    whenReady: () => readyPromise,
-    quit: () => { calls.push('quit'); },
-    isPackaged: false,
-  });
-  const ipcMain = new Emitter();
-  const electron = {
-    app,
-    BrowserWindow: FakeBrowserWindow,
-    ipcMain,
-    protocol: {
-      registerSchemesAsPrivileged: () => { calls.push('registerSchemesAsPrivileged'); },
-      handle: (scheme: string, h: (req: Request) => Promise<Response>) => { calls.push(`handle ${scheme}`); protocolHandlers.set(scheme, h); },
-    },
-    session: {
-      defaultSession: {
-        setPermissionRequestHandler: (h: typeof perms.request) => { perms.request = h; },
-        setPermissionCheckHandler: (h: typeof perms.check) => { perms.check = h; },
-        setDevicePermissionHandler: (h: typeof perms.device) => { perms.device = h; },
-      },
-    },
-    shell: { openExternal: async (url: string) => { opened.push(url); } },
-    dialog: { showErrorBox: (title: string, content: string) => { errors.push([title, content]); } },
-    safeStorage: {
-      isEncryptionAvailable: () => true,
-      getSelectedStorageBackend: () => 'gnome_libsecret',
-      encryptString: (s: string) => Buffer.from(`enc:${s}`),
-      decryptString: (b: Buffer) => b.toString().replace(/^enc:/, ''),
-    },
-  };
-  return {
-    electron: electron as unknown as ElectronMain,
-    app, ipcMain, calls, windows, opened, errors, perms, protocolHandlers,
-    setLock: (v: boolean) => { lock = v; },
-    ready: () => resolveReady(),
-  };
-}
-
-class FakeConnection {
-  readonly received: unknown[] = [];
-  closed = false;
-  readonly sink: EnvelopeSink;
-  constructor(sink: EnvelopeSink) { this.sink = sink; }
-}
-
-function fakeBackend() {
-  const connections: FakeConnection[] = [];
-  const started: Array<{ opts: BackendWorkerOptions; safeStorage: HostSafeStorage }> = [];
-  const media: MediaRequest[] = [];
-  let stopped = 0;
-  const backend: BackendProcess = {
-    fetchMedia: async (req) => { media.push(req); return { status: 200, contentType: 'image/png', body: new Uint8Array([137, 80, 78, 71]) }; },
-    onFatal: () => {},
-    connect(sink) {
-      const c = new FakeConnection(sink);
-      connections.push(c);
-      return { receive: (raw) => { c.received.push(raw); }, close: () => { c.closed = true; } };
-    },
-    stop: async () => { stopped++; },
-  };
-  return {
-    backend, connections, started, media,
-    stopped: () => stopped,
-    start: async (opts: BackendWorkerOptions) => { started.push({ opts, safeStorage: opts.safeStorage! }); return backend; },
-  };
-}
-
-const tick = () => new Promise<void>((r) => setImmediate(r));
-
-async function startedApp(overrides: Partial<DesktopDeps> = {}) {
-  const fe = fakeElectron();
-  const fb = fakeBackend();
-  const logs: string[] = [];
-  const desktop = createDesktopApp(fe.electron, {
-    argv: ['/usr/bin/electron', '.'],
-    env: { LATTICE_ROOT: '/tmp/lattice-test-root' },
-    platform: 'linux',
-    preloadPath: '/app/dist/preload/preload.cjs',
-    rendererDir: '/app/dist/renderer',
-    startBackend: fb.start,
-    log: (m) => logs.push(m),
-    ...overrides,
-  });
-  assert.equal(desktop.start(), true);
-  fe.ready();
-  await desktop.whenStarted();
-  await tick();
-  const win = fe.windows[0];
-  return { fe, fb, desktop, logs, win, wc: win.webContents };
-}
-
-function ipcFrom(wc: FakeWebContents, frame: Frame | null = wc.mainFrame) {
-  return { sender: wc, senderFrame: frame };
-}
 
 describe('desktop shell: startup', () => {
   it('sets up sandbox, data path and scheme before ready, and nothing Chromium-facing after', () => {
     const fe = fakeElectron();
     const fb = fakeBackend();
-    const desktop = createDesktopApp(fe.electron, {
-      argv: [], env: { LATTICE_ROOT: '/tmp/lr' }, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r', startBackend: fb.start,
-    });
+    const root = tempRoot();
+    const desktop = createDesktopApp(fe.electron, baseDeps(root, fb));
     assert.equal(desktop.start(), true);
+    // userData first: Electron keys the single-instance lock on it, so each --profile is its own instance.
     assert.deepEqual(fe.calls, [
-      'requestSingleInstanceLock', 'enableSandbox', `setPath userData ${path.join('/tmp/lr', 'data', 'chromium')}`, 'registerSchemesAsPrivileged',
+      `setPath userData ${path.join(root, 'data', 'chromium')}`, 'requestSingleInstanceLock', 'enableSandbox', 'registerSchemesAsPrivileged',
     ]);
     assert.equal(fe.windows.length, 0);
     assert.equal(fb.started.length, 0);
@@ -222,21 +36,19 @@ describe('desktop shell: startup', () => {
   it('quits at once when another instance holds the lock', () => {
     const fe = fakeElectron();
     fe.setLock(false);
-    const desktop = createDesktopApp(fe.electron, {
-      argv: [], env: {}, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r', startBackend: fakeBackend().start,
-    });
+    const root = tempRoot();
+    const desktop = createDesktopApp(fe.electron, baseDeps(root, fakeBackend()));
     assert.equal(desktop.start(), false);
-    assert.deepEqual(fe.calls, ['requestSingleInstanceLock', 'quit']);
+    assert.deepEqual(fe.calls, [`setPath userData ${path.join(root, 'data', 'chromium')}`, 'requestSingleInstanceLock', 'quit']);
     assert.equal(fe.ipcMain.count(RPC_CHANNEL), 0);
   });
 
   it('on ready serves the app scheme, starts the backend with the data paths and opens a secure window', async () => {
-    const { fe, fb, win } = await startedApp();
+    const { fe, fb, win, root } = await startedApp();
     assert.ok(fe.protocolHandlers.has('lattice'));
     assert.equal(fb.started.length, 1);
     assert.deepEqual(fb.started[0].opts.paths, {
-      config: path.join('/tmp/lattice-test-root', 'config'), data: path.join('/tmp/lattice-test-root', 'data'),
-      cache: path.join('/tmp/lattice-test-root', 'cache'), logs: path.join('/tmp/lattice-test-root', 'logs'),
+      config: path.join(root, 'config'), data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: path.join(root, 'logs'),
     });
     assert.equal(fb.started[0].opts.insecureSecretsFile, false);
     assert.equal(fb.started[0].safeStorage.isEncryptionAvailable(), true);
@@ -260,8 +72,8 @@ describe('desktop shell: startup', () => {
   it('passes --insecure-secrets-file through to the backend worker', async () => {
     const { fb } = await startedApp({ argv: ['/usr/bin/electron', '.', '--insecure-secrets-file'] });
     assert.equal(fb.started[0].opts.insecureSecretsFile, true);
-    assert.deepEqual(parseDesktopArgs(['x', '--insecure-secrets-file']), { insecureSecretsFile: true });
-    assert.deepEqual(parseDesktopArgs(['x']), { insecureSecretsFile: false });
+    assert.equal(parseDesktopArgs(['x', '--insecure-secrets-file']).insecureSecretsFile, true);
+    assert.equal(parseDesktopArgs(['x']).insecureSecretsFile, false);
   });
 
   it('tells the user and quits when the backend cannot start', async () => {
@@ -276,10 +88,9 @@ describe('desktop shell: startup', () => {
     const fb = fakeBackend();
     let release!: () => void;
     const gate = new Promise<void>((r) => { release = r; });
-    const desktop = createDesktopApp(fe.electron, {
-      argv: [], env: { LATTICE_ROOT: '/tmp/lr' }, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r',
+    const desktop = createDesktopApp(fe.electron, baseDeps(tempRoot(), fb, {
       startBackend: async (o) => { await gate; return fb.start(o); }, log: () => {},
-    });
+    }));
     desktop.start();
     fe.ready();
     await desktop.whenStarted();
@@ -315,12 +126,12 @@ describe('desktop shell: IPC relay', () => {
     fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
     fe.ipcMain.emit(RPC_CHANNEL, ipcFrom(wc), env);
     await tick();
-    assert.equal(fb.connections.length, 1);
-    assert.deepEqual(fb.connections[0].received, [copy]);
-    assert.equal(fb.connections[0].received[0], env);
+    assert.equal(fb.pageConnections().length, 1);
+    assert.deepEqual(fb.pageConnections()[0].received, [copy]);
+    assert.equal(fb.pageConnections()[0].received[0], env);
 
     const event: Envelope = { command: 'sync_complete', request_id: -3, data: { rooms: { '!a:b': { meta: { name: 'x' } } } } };
-    fb.connections[0].sink(event);
+    fb.pageConnections()[0].sink(event);
     assert.deepEqual(wc.sent, [[RPC_CHANNEL, event]]);
     assert.equal(wc.sent[0][1], event);
   });
@@ -330,10 +141,9 @@ describe('desktop shell: IPC relay', () => {
     const fb = fakeBackend();
     let release!: () => void;
     const gate = new Promise<void>((r) => { release = r; });
-    const desktop = createDesktopApp(fe.electron, {
-      argv: [], env: { LATTICE_ROOT: '/tmp/lr' }, platform: 'linux', preloadPath: '/p.cjs', rendererDir: '/r',
+    const desktop = createDesktopApp(fe.electron, baseDeps(tempRoot(), fb, {
       startBackend: async (o) => { await gate; return fb.start(o); },
-    });
+    }));
     desktop.start();
     fe.ready();
     await desktop.whenStarted();
@@ -341,11 +151,11 @@ describe('desktop shell: IPC relay', () => {
     fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
     for (let i = 1; i <= 5; i++) fe.ipcMain.emit(RPC_CHANNEL, ipcFrom(wc), { command: 'ping', request_id: i });
     await tick();
-    assert.equal(fb.connections.length, 0);
+    assert.equal(fb.pageConnections().length, 0);
     release();
     await tick();
-    assert.equal(fb.connections.length, 1);
-    assert.deepEqual(fb.connections[0].received.map((e) => (e as Envelope).request_id), [1, 2, 3, 4, 5]);
+    assert.equal(fb.pageConnections().length, 1);
+    assert.deepEqual(fb.pageConnections()[0].received.map((e) => (e as Envelope).request_id), [1, 2, 3, 4, 5]);
   });
 
   it('opens a connection on the first envelope even without an explicit open', async () => {
@@ -353,8 +163,8 @@ describe('desktop shell: IPC relay', () => {
     fe.ipcMain.emit(RPC_CHANNEL, ipcFrom(wc), { command: 'ping', request_id: 1 });
     fe.ipcMain.emit(RPC_CHANNEL, ipcFrom(wc), { command: 'ping', request_id: 2 });
     await tick();
-    assert.equal(fb.connections.length, 1);
-    assert.equal(fb.connections[0].received.length, 2);
+    assert.equal(fb.pageConnections().length, 1);
+    assert.equal(fb.pageConnections()[0].received.length, 2);
   });
 
   it('ignores IPC from foreign origins, iframes, vanished frames and other webContents', async () => {
@@ -373,7 +183,7 @@ describe('desktop shell: IPC relay', () => {
       fe.ipcMain.emit(RPC_CHANNEL, s, env);
     }
     await tick();
-    assert.equal(fb.connections.length, 0);
+    assert.equal(fb.pageConnections().length, 0);
     assert.equal(logs.filter((l) => /not the app/.test(l)).length, senders.length);
   });
 
@@ -381,7 +191,7 @@ describe('desktop shell: IPC relay', () => {
     const { fe, fb, wc } = await startedApp();
     fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
     await tick();
-    const first = fb.connections[0];
+    const first = fb.pageConnections()[0];
 
     wc.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url: APP_ENTRY_URL });
     wc.emit('did-navigate', {}, APP_ENTRY_URL);
@@ -393,9 +203,9 @@ describe('desktop shell: IPC relay', () => {
 
     fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
     await tick();
-    assert.equal(fb.connections.length, 2);
-    assert.equal(fb.connections[1].closed, false);
-    fb.connections[1].sink({ command: 'run_id', request_id: -1, data: { run_id: 'r' } });
+    assert.equal(fb.pageConnections().length, 2);
+    assert.equal(fb.pageConnections()[1].closed, false);
+    fb.pageConnections()[1].sink({ command: 'run_id', request_id: -1, data: { run_id: 'r' } });
     assert.equal(wc.sent.length, 1);
   });
 
@@ -408,9 +218,9 @@ describe('desktop shell: IPC relay', () => {
     fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
     wc.emit('did-navigate', {}, APP_ENTRY_URL);
     await tick();
-    assert.equal(fb.connections.length, 2);
-    assert.equal(fb.connections[0].closed, true);
-    assert.equal(fb.connections[1].closed, false);
+    assert.equal(fb.pageConnections().length, 2);
+    assert.equal(fb.pageConnections()[0].closed, true);
+    assert.equal(fb.pageConnections()[1].closed, false);
   });
 
   it('keeps the connection across same-document and blocked navigations', async () => {
@@ -420,22 +230,22 @@ describe('desktop shell: IPC relay', () => {
     wc.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true, url: `${APP_ENTRY_URL}#room` });
     wc.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false, url: 'https://example.org/' });
     await tick();
-    assert.equal(fb.connections[0].closed, false);
+    assert.equal(fb.pageConnections()[0].closed, false);
   });
 
   it('closes the connection when the renderer crashes or the window goes away', async () => {
-    const { fe, fb, wc, win } = await startedApp();
+    const { fe, fb, wc, win } = await startedApp({ detectTrayHost: async () => 'absent' });
     fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
     await tick();
     wc.emit('render-process-gone', {}, { reason: 'crashed' });
     await tick();
-    assert.equal(fb.connections[0].closed, true);
+    assert.equal(fb.pageConnections()[0].closed, true);
 
     fe.ipcMain.emit(OPEN_CHANNEL, ipcFrom(wc));
     await tick();
     win.close();
     await tick();
-    assert.equal(fb.connections[1].closed, true);
+    assert.equal(fb.pageConnections()[1].closed, true);
     assert.equal(fe.app.count('window-all-closed'), 1);
   });
 });
@@ -473,7 +283,7 @@ describe('desktop shell: navigation, windows and permissions', () => {
     assert.deepEqual(fe.opened, ['https://example.org/x']);
   });
 
-  it('grants notifications to the app origin only, and no devices', async () => {
+  it('grants notifications and media capture to the app origin only, and no devices', async () => {
     const { fe } = await startedApp();
     const { request, check, device } = fe.perms;
     assert.ok(request && check && device);
@@ -482,7 +292,8 @@ describe('desktop shell: navigation, windows and permissions', () => {
     request(null, 'notifications', (g) => answers.push(g), { requestingUrl: 'https://evil.example/' });
     request(null, 'geolocation', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL });
     request(null, 'media', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL });
-    assert.deepEqual(answers, [true, false, false, false]);
+    request(null, 'media', (g) => answers.push(g), { requestingUrl: 'https://evil.example/' });
+    assert.deepEqual(answers, [true, false, false, true, false]);
     assert.equal(check(null, 'notifications', 'lattice://app'), true);
     assert.equal(check(null, 'notifications', 'https://evil.example'), false);
     assert.equal(check(null, 'clipboard-read', 'lattice://app'), false);
@@ -502,7 +313,7 @@ describe('desktop shell: navigation, windows and permissions', () => {
 
   it('opens a new window on second-instance or activate when none is left', async () => {
     const { fe, win } = await startedApp({ platform: 'darwin' });
-    win.close();
+    win.destroyNow();
     fe.app.emit('window-all-closed');
     assert.ok(!fe.calls.includes('quit'), 'macOS apps stay running without windows');
     fe.app.emit('activate', navEvent(), false);
@@ -512,7 +323,7 @@ describe('desktop shell: navigation, windows and permissions', () => {
 
 describe('desktop shell: quitting', () => {
   it('quits when the last window closes (not on macOS) after stopping the backend once', async () => {
-    const { fe, fb, win } = await startedApp();
+    const { fe, fb, win } = await startedApp({ detectTrayHost: async () => 'absent' });
     win.close();
     fe.app.emit('window-all-closed');
     assert.ok(fe.calls.includes('quit'));

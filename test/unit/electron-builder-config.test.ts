@@ -26,8 +26,9 @@ interface BuilderConfig {
   electronFuses?: Record<string, boolean>;
   directories?: { buildResources?: string };
   linux?: { target?: Target[]; icon?: string; desktop?: { entry?: Record<string, string> } };
-  mac?: { target?: Target[]; hardenedRuntime?: boolean; icon?: string };
+  mac?: { target?: Target[]; hardenedRuntime?: boolean; icon?: string; entitlements?: string; entitlementsInherit?: string; extendInfo?: Record<string, string> };
   win?: { target?: Target[]; icon?: string };
+  extraResources?: Array<{ from: string; to: string }>;
 }
 
 function loadConfig(): BuilderConfig {
@@ -89,16 +90,46 @@ describe('electron-builder.yml', () => {
     assert.deepEqual(targets(c.win?.target), ['nsis']);
   });
 
-  it('uses the committed 512×512 icon', () => {
+  it('uses committed icons at the sizes each OS wants', () => {
     const c = loadConfig();
     assert.equal(c.directories?.buildResources, 'assets');
-    for (const icon of [c.linux?.icon, c.mac?.icon, c.win?.icon]) assert.equal(icon, 'assets/icon.png');
-    const png = readFileSync(new URL('assets/icon.png', root));
-    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    assert.equal(png.toString('latin1', 12, 16), 'IHDR');
-    assert.equal(png.readUInt32BE(16), 512);
-    assert.equal(png.readUInt32BE(20), 512);
+    const png = (rel: string) => {
+      const b = readFileSync(new URL(rel, root));
+      assert.deepEqual([...b.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], rel);
+      assert.equal(b.toString('latin1', 12, 16), 'IHDR');
+      return [b.readUInt32BE(16), b.readUInt32BE(20)];
+    };
+    // macOS: one 1024×1024 PNG, from which electron-builder makes the .icns.
+    assert.equal(c.mac?.icon, 'assets/icon.png');
+    assert.deepEqual(png('assets/icon.png'), [1024, 1024]);
+    // Linux: the hicolor sizes, named NxN.png in one folder.
+    assert.equal(c.linux?.icon, 'assets/icons');
+    for (const n of [16, 24, 32, 48, 64, 128, 256, 512]) assert.deepEqual(png(`assets/icons/${n}x${n}.png`), [n, n]);
+    // Windows: an ICO holding 16–256.
+    assert.equal(c.win?.icon, 'assets/icon.ico');
+    const ico = readFileSync(new URL('assets/icon.ico', root));
+    assert.deepEqual([ico.readUInt16LE(0), ico.readUInt16LE(2)], [0, 1], 'an ICO header');
+    const sizes = Array.from({ length: ico.readUInt16LE(4) }, (_, i) => ico[6 + i * 16] || 256).sort((a, b) => a - b);
+    assert.deepEqual(sizes, [16, 24, 32, 48, 64, 128, 256]);
+    // Tray: 24 px and @2x, in three states, shipped beside the asar.
+    for (const name of ['tray', 'tray-unread', 'tray-highlight']) {
+      assert.deepEqual(png(`assets/tray/${name}.png`), [24, 24]);
+      assert.deepEqual(png(`assets/tray/${name}@2x.png`), [48, 48]);
+    }
+    assert.deepEqual(png('assets/tray/badge.png'), [16, 16]);
+    assert.deepEqual(c.extraResources?.map((r) => [r.from, r.to]), [['assets/tray', 'tray']]);
     assert.match(readFileSync(new URL('assets/icon.svg', root), 'utf8'), /<svg[^>]*viewBox="0 0 512 512"/);
+  });
+
+  it('signs macOS builds with the hardened runtime and only the entitlements the app needs', () => {
+    const c = loadConfig();
+    assert.equal(c.mac?.entitlements, 'assets/entitlements.mac.plist');
+    assert.equal(c.mac?.entitlementsInherit, 'assets/entitlements.mac.plist');
+    const plist = readFileSync(new URL('assets/entitlements.mac.plist', root), 'utf8');
+    const keys = [...plist.matchAll(/<key>([^<]+)<\/key>/g)].map((m) => m[1]).sort();
+    assert.deepEqual(keys, ['com.apple.security.cs.allow-jit', 'com.apple.security.device.audio-input', 'com.apple.security.device.camera']);
+    assert.ok(c.mac?.extendInfo?.NSCameraUsageDescription);
+    assert.ok(c.mac?.extendInfo?.NSMicrophoneUsageDescription);
   });
 
   it('points package.json "main" at the bundle scripts/build.mjs writes', () => {

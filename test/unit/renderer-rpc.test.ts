@@ -6,8 +6,10 @@ import { RpcClient, RpcError } from '../../src/renderer/api/rpc-client.ts';
 import { Session } from '../../src/renderer/api/session.ts';
 import { RequestIds } from '../../src/renderer/api/transport.ts';
 import {
-  NOT_AUTHENTICATED_MESSAGE, WebSocketTransport, websocketUrls, type WebSocketLike,
+  NOT_AUTHENTICATED_MESSAGE, TOKEN_STORAGE_KEY, WebSocketTransport, websocketUrls, type WebSocketLike,
 } from '../../src/renderer/api/websocket-transport.ts';
+import { imageAuthToken } from '../../src/renderer/api/media-auth.ts';
+import { avatarImageUrl } from '../../src/renderer/ui/common/avatar-url.ts';
 import type { Envelope } from '../../src/shared/rpc/envelope.ts';
 
 function fakeBridge() {
@@ -170,6 +172,63 @@ describe('WebSocketTransport', () => {
     assert.equal(t.status.state, 'unauthenticated');
     assert.equal(t.status.state === 'unauthenticated' && t.status.message, NOT_AUTHENTICATED_MESSAGE);
     t.close();
+  });
+});
+
+describe('WebSocketTransport web-host sign-in', () => {
+  function memoryStorage() {
+    const m = new Map<string, string>();
+    return { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => { m.set(k, v); }, removeItem: (k: string) => { m.delete(k); }, m };
+  }
+
+  it('redeems a login key once, keeps the token in storage and offers it as a subprotocol on every connect', async () => {
+    const storage = memoryStorage();
+    const opened: { url: string; protocols?: string[] }[] = [];
+    const redeemed: string[] = [];
+    const t = new WebSocketTransport({
+      url: 'ws://h/ws', probeUrl: 'http://h/ws', ids: new RequestIds(), storage,
+      takeLoginKey: () => 'K'.repeat(43),
+      redeemLoginKey: async (key) => { redeemed.push(key); return { token: 'sid.secret' }; },
+      createSocket: (url, protocols) => { opened.push({ url, protocols }); return new FakeSocket(url); },
+      probe: async () => 200,
+    });
+    t.start();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(redeemed, ['K'.repeat(43)]);
+    assert.equal(storage.m.get(TOKEN_STORAGE_KEY), 'sid.secret');
+    assert.deepEqual(opened[0].protocols, ['lattice', 'lattice.token.sid.secret']);
+    t.close();
+  });
+
+  it('says why a used login link failed; takes image tokens for media URLs without passing them on', async () => {
+    const sockets: FakeSocket[] = [];
+    const t = new WebSocketTransport({
+      url: 'ws://h/ws', probeUrl: 'http://h/ws', ids: new RequestIds(), storage: memoryStorage(),
+      takeLoginKey: () => 'used-key-used-key-used',
+      redeemLoginKey: async () => ({ error: 'This login link was already used or has expired.' }),
+      createSocket: (u, protocols) => { assert.equal(protocols, undefined); const s = new FakeSocket(u); sockets.push(s); return s; },
+      probe: async () => 401,
+    });
+    t.start();
+    await new Promise((r) => setImmediate(r));
+    sockets[0].onclose?.({ code: 1006, reason: '' });
+    await new Promise((r) => setImmediate(r));
+    assert.equal(t.status.state === 'unauthenticated' && t.status.message, 'This login link was already used or has expired.');
+    t.close();
+
+    const ok = new WebSocketTransport({
+      url: 'ws://h/ws', probeUrl: 'http://h/ws', ids: new RequestIds(), storage: null, takeLoginKey: () => null,
+      createSocket: (u) => { const s = new FakeSocket(u); sockets.push(s); return s; }, probe: async () => 200,
+    });
+    const got: string[] = [];
+    ok.onMessage((e) => got.push(e.command));
+    ok.start();
+    sockets.at(-1)?.onopen?.({});
+    sockets.at(-1)?.onmessage?.({ data: JSON.stringify({ command: 'image_auth_token', request_id: 0, data: 'img.tok' }) });
+    assert.deepEqual(got, []);
+    assert.equal(imageAuthToken(), 'img.tok');
+    assert.equal(avatarImageUrl('mxc://hs.example/abc', 32), '/_gomuks/media/hs.example/abc?w=32&h=32&image_auth=img.tok');
+    ok.close();
   });
 });
 

@@ -291,9 +291,9 @@ describe('renderer store', () => {
   it('drops everything on logout but keeps connection state', () => {
     const store = new Store();
     store.setConnection({ state: 'open' });
-    store.applyClientState({ is_initialized: true, is_logged_in: true, is_verified: true, user_id: '@me:x' });
+    store.applyClientState({ is_initialized: true, is_logged_in: true, is_verified: true, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false }, user_id: '@me:x' });
     store.applySyncComplete(initialSync());
-    store.applyClientState({ is_initialized: true, is_logged_in: false, is_verified: false });
+    store.applyClientState({ is_initialized: true, is_logged_in: false, is_verified: false, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false } });
     const snap = store.getSnapshot();
     assert.equal(snap.rooms.size, 0);
     assert.equal(snap.connection.state, 'open');

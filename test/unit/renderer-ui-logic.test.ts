@@ -53,9 +53,9 @@ describe('event view', () => {
     const invite = viewEvent(ev(1, { type: 'm.room.member', state_key: '@carol:x', content: { membership: 'invite' } }));
     assert.equal(invite?.kind === 'state' && invite.text(names), 'Alice invited carol');
     const name = viewEvent(ev(1, { type: 'm.room.name', state_key: '', content: { name: 'New' } }));
-    assert.equal(name?.kind === 'state' && name.text(names), 'Alice changed the room name to New');
+    assert.equal(name?.kind === 'state' && name.text(names), 'Alice changed the room name to \u2068New\u2069');
     const topic = viewEvent(ev(1, { type: 'm.room.topic', state_key: '', content: { topic: 'T' } }));
-    assert.equal(topic?.kind === 'state' && topic.text(names), 'Alice changed the topic to "T"');
+    assert.equal(topic?.kind === 'state' && topic.text(names), 'Alice changed the topic to "\u2068T\u2069"');
     const create = viewEvent(ev(1, { type: 'm.room.create', state_key: '', content: { creator: '@alice:x' } }));
     assert.equal(create?.kind === 'state' && create.text(names), 'Alice created the room');
   });
@@ -145,10 +145,10 @@ describe('formatting', () => {
 
 describe('status text and routes', () => {
   it('words the sync status', () => {
-    assert.equal(syncStatusText({ type: 'ok' }), null);
+    assert.equal(syncStatusText({ type: 'ok', error_count: 0 }), null);
     assert.equal(syncStatusText({ type: 'erroring', error: '502 Bad Gateway', error_count: 1 }), 'Connection problem: 502 Bad Gateway — retrying');
-    assert.equal(syncStatusText({ type: 'waiting' }), 'Connection problem — retrying');
-    assert.equal(syncStatusText({ type: 'permanently-failed', error: 'M_UNKNOWN_TOKEN' }), 'Sync stopped: M_UNKNOWN_TOKEN');
+    assert.equal(syncStatusText({ type: 'waiting', error_count: 0 }), 'Connection problem — retrying');
+    assert.equal(syncStatusText({ type: 'permanently-failed', error: 'M_UNKNOWN_TOKEN', error_count: 1 }), 'Sync stopped: M_UNKNOWN_TOKEN');
   });
 
   it('round-trips room ids through the URL fragment', () => {
@@ -207,7 +207,7 @@ describe('avatar selectors', () => {
 
   it('maps members to their avatar mxc, skipping empty ones, and finds our own', () => {
     const store = new Store();
-    store.applyClientState({ is_initialized: true, is_logged_in: true, is_verified: true, user_id: '@me:x' });
+    store.applyClientState({ is_initialized: true, is_logged_in: true, is_verified: true, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false }, user_id: '@me:x' });
     store.applySyncComplete({
       rooms: {
         [R]: {

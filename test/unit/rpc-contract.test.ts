@@ -2,12 +2,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  commandAreas, commandSchemas, isCommandName, roomCommands, sendCommands, sessionCommands,
+  commandAreas, commandSchemas, ignoringCommands, isCommandName, mediaCommands, membershipCommands, peopleCommands,
+  presenceCommands, readingCommands, roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands,
+  serverCommands, sessionCommands,
 } from '../../src/shared/rpc/index.ts';
 
 describe('RPC contract', () => {
   it('declares every command in exactly one area', () => {
-    const areas = [sessionCommands, roomCommands, sendCommands];
+    const areas = [
+      sessionCommands, roomCommands, sendCommands, membershipCommands, peopleCommands, roomActionCommands, serverCommands,
+      presenceCommands, ignoringCommands, roomUpgradeCommands,
+      readingCommands, searchCommands, mediaCommands,
+    ];
     const names = areas.flatMap((a) => Object.keys(a));
     assert.equal(new Set(names).size, names.length, `declared twice: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);
     assert.deepEqual(Object.keys(commandAreas).sort(), [...names].sort());

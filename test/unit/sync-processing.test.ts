@@ -53,7 +53,8 @@ describe('processSync', () => {
       },
       '!e:hs': { summary: { 'm.heroes': [], 'm.joined_member_count': 1 }, state: { events: [member(ME)] }, timeline: { events: [] } },
     }), ME, undefined));
-    assert.equal(store.rooms.get('!b:hs')!.name, 'Carol, @d:hs and 3 others');
+    // Each name isolated for bidirectional text (FSI … PDI), so a right-to-left name cannot reorder the rest.
+    assert.equal(store.rooms.get('!b:hs')!.name, '\u2068Carol\u2069, \u2068@d:hs\u2069 and 3 others');
     assert.equal(store.rooms.get('!e:hs')!.name, 'Empty room');
     store.transaction(() => processSync(store, sync({
       '!b:hs': { timeline: { events: [ev('m.room.canonical_alias', { alias: '#b:hs' }, { state_key: '' })] } },

@@ -1,125 +1,31 @@
+/**
+ * The web server's routing, static files, headers, media and websocket basics against an in-memory backend.
+ * Sessions and login links: web-sessions.test.ts; resumption, compression and image tokens: websocket-relay.test.ts.
+ */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { mkdtemp, mkdir, writeFile, rm, stat, symlink } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { WebSocket } from 'ws';
-import type { Envelope, MediaRequest } from '../../src/shared/rpc/index.ts';
-import type { BackendConnection, BackendHost, EnvelopeSink } from '../../src/main/backend/rpc/connection.ts';
+import type { MediaRequest } from '../../src/shared/rpc/index.ts';
 import { startWebServer, type WebServer, CLOSE_IDLE, CLOSE_TOO_SLOW } from '../../src/main/host/web/web-server.ts';
 import {
-  loadOrCreateWebAuth, createWebAuth, hashPassword, verifyPassword, WEB_HOST_CONFIG_FILE, COOKIE_TTL_SECONDS,
+  loadOrCreateWebAuth, hashPassword, verifyPassword, WEB_HOST_CONFIG_FILE, type WebAuth,
 } from '../../src/main/host/web/web-auth.ts';
-
-const SECRET_TEXT = 'TOP-SECRET-OUTSIDE-STATIC';
-
-interface FakeConn { received: unknown[]; closed: boolean; send: EnvelopeSink }
-
-/** An in-memory backend: sends run_id on connect, echoes requests, and floods on demand. */
-class FakeBackend implements BackendHost {
-  readonly conns: FakeConn[] = [];
-  connect(send: EnvelopeSink): BackendConnection {
-    const c: FakeConn = { received: [], closed: false, send };
-    this.conns.push(c);
-    send({ command: 'run_id', request_id: -1, data: { run_id: 'fake-run', etag: 'e' } });
-    return {
-      receive: (raw) => {
-        c.received.push(raw);
-        const env = raw as Envelope;
-        if (typeof env.request_id !== 'number' || env.request_id <= 0) return;
-        if (env.command === 'flood') send({ command: 'response', request_id: env.request_id, data: 'x'.repeat(100_000) });
-        else send({ command: 'response', request_id: env.request_id, data: { echo: env.command } });
-      },
-      close: () => { c.closed = true; },
-    };
-  }
-}
-
-async function until(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-interface RawResponse { status: number; headers: http.IncomingHttpHeaders; body: string }
-
-function rawRequest(port: number, reqPath: string, opts: { method?: string; headers?: Record<string, string> } = {}): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: reqPath, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
-
-/** A websocket client with a message queue; `status` is the HTTP status when the upgrade was refused. */
-class Client {
-  readonly messages: Envelope[] = [];
-  closeCode: number | undefined;
-  closeReason = '';
-  readonly ws: WebSocket;
-  private constructor(ws: WebSocket) {
-    this.ws = ws;
-    ws.on('message', (d) => this.messages.push(JSON.parse((d as Buffer).toString('utf8')) as Envelope));
-    ws.on('close', (code, reason) => { this.closeCode = code; this.closeReason = reason.toString(); });
-  }
-  static open(url: string, headers: Record<string, string> = {}): Promise<{ client?: Client; status?: number; body?: string }> {
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { headers });
-      const client = new Client(ws);
-      ws.once('open', () => resolve({ client }));
-      ws.once('unexpected-response', (_req, res) => {
-        let body = '';
-        res.on('data', (c: Buffer) => { body += c.toString(); });
-        res.on('end', () => { resolve({ status: res.statusCode, body }); ws.terminate(); });
-      });
-      ws.once('error', (e) => { if (ws.readyState !== WebSocket.CLOSED) reject(e); });
-    });
-  }
-  send(v: unknown): void { this.ws.send(typeof v === 'string' ? v : JSON.stringify(v)); }
-  async next(pred: (e: Envelope) => boolean = () => true, ms = 3000): Promise<Envelope> {
-    let found: Envelope | undefined;
-    await until(() => {
-      const i = this.messages.findIndex(pred);
-      if (i >= 0) [found] = this.messages.splice(i, 1);
-      return found !== undefined;
-    }, ms);
-    return found as Envelope;
-  }
-  get closed(): boolean { return this.closeCode !== undefined; }
-  close(): void { this.ws.close(); }
-}
-
-async function makeStatic(root: string): Promise<string> {
-  const dir = path.join(root, 'static');
-  await mkdir(path.join(dir, 'assets'), { recursive: true });
-  await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>Lattice</title><div id="root"></div>');
-  await writeFile(path.join(dir, 'assets', 'app-abc123.js'), 'console.log("app")');
-  await writeFile(path.join(dir, 'assets', 'app.css'), 'body{}');
-  await writeFile(path.join(root, 'secret.txt'), SECRET_TEXT);
-  await symlink(path.join(root, 'secret.txt'), path.join(dir, 'link.txt'));
-  return dir;
-}
-
-function cookieFrom(setCookie: string | string[] | undefined): string {
-  const first = Array.isArray(setCookie) ? setCookie[0] : setCookie;
-  assert.ok(first, 'expected a Set-Cookie header');
-  return first.split(';')[0];
-}
+import { WEB_SESSIONS_FILE } from '../../src/main/host/web/web-sessions.ts';
+import {
+  Client, FakeBackend, makeStatic, openAsBrowser, rawRequest, signIn, until, SECRET_TEXT, type BrowserSession, type FakeConn,
+} from '../harness/web-host-kit.ts';
 
 describe('web server', () => {
   let tmp: string;
   let staticDir: string;
   let backend: FakeBackend;
   let server: WebServer;
+  let auth: WebAuth;
   let loginUrl: string;
-  let cookie: string;
+  let browser: BrowserSession;
+  let bearer: Record<string, string>;
   let wsUrl: string;
   const mediaRequests: MediaRequest[] = [];
 
@@ -127,7 +33,7 @@ describe('web server', () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'lattice-web-'));
     staticDir = await makeStatic(tmp);
     backend = new FakeBackend();
-    const auth = await loadOrCreateWebAuth(path.join(tmp, 'config'));
+    auth = await loadOrCreateWebAuth(path.join(tmp, 'config'));
     server = await startWebServer({ backend, staticDir, auth, port: 0, media: async (req) => {
       mediaRequests.push(req);
       if (req.mediaId === 'missing') return { status: 404, contentType: 'text/plain', body: Buffer.from('not found'), error: 'not found' };
@@ -135,33 +41,56 @@ describe('web server', () => {
     } });
     loginUrl = auth.loginUrl(server.url);
     wsUrl = `ws://127.0.0.1:${server.port}/_gomuks/websocket`;
-    const res = await fetch(loginUrl, { redirect: 'manual' });
-    cookie = cookieFrom(res.headers.get('set-cookie') ?? undefined);
+    browser = await signIn(server, auth);
+    bearer = { Authorization: `Bearer ${browser.token}` };
   });
   after(async () => {
     await server.close();
     await rm(tmp, { recursive: true, force: true });
   });
 
-  test('serves media through the backend only to an authenticated browser, with safe headers', async () => {
+  test('serves media through the backend only with an image token or Authorization, with safe headers', async () => {
     assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/abc')).status, 401);
-    const ok = await rawRequest(server.port, '/_gomuks/media/hs.example:8448/abc_DEF-1?w=96&h=96', { headers: { Cookie: cookie } });
+    assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/abc', { headers: { Cookie: browser.cookie } })).status, 401,
+      'the cookie alone does not open media');
+    const image = auth.imageToken({ kind: 'session', id: browser.token.split('.')[0] });
+    const ok = await rawRequest(server.port, `/_gomuks/media/hs.example:8448/abc_DEF-1?w=96&h=96&image_auth=${image}`);
     assert.equal(ok.status, 200);
     assert.equal(ok.body, 'PNGDATA');
     assert.equal(ok.headers['content-type'], 'image/png');
     assert.equal(ok.headers['x-content-type-options'], 'nosniff');
     assert.match(String(ok.headers['content-security-policy']), /sandbox/);
     assert.deepEqual(mediaRequests.at(-1), { server: 'hs.example:8448', mediaId: 'abc_DEF-1', thumbnail: { width: 96, height: 96 } });
-    const dl = await rawRequest(server.port, '/_gomuks/media/hs.example/blob', { headers: { Cookie: cookie } });
+    assert.equal((await rawRequest(server.port, `/_gomuks/media/hs.example/abc?image_auth=${image.replace(/.{3}$/, 'AAA')}`)).status, 401);
+    const dl = await rawRequest(server.port, '/_gomuks/media/hs.example/blob', { headers: bearer });
+    assert.equal(dl.status, 200);
     assert.equal(dl.headers['content-disposition'], 'attachment');
-    assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/missing', { headers: { Cookie: cookie } })).status, 404);
+    assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/missing', { headers: bearer })).status, 404);
     const before = mediaRequests.length;
     for (const bad of ['/_gomuks/media/hs.example/..%2f..%2fetc', '/_gomuks/media/hs.example/a/b', '/_gomuks/media/hs%20x/abc',
       '/_gomuks/media/hs.example/abc?w=0&h=10', '/_gomuks/media/hs.example/abc?w=99999&h=10']) {
-      assert.equal((await rawRequest(server.port, bad, { headers: { Cookie: cookie } })).status, 400, bad);
+      assert.equal((await rawRequest(server.port, bad, { headers: bearer })).status, 400, bad);
     }
     assert.equal(mediaRequests.length, before, 'invalid paths never reach the backend');
-    assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/abc', { method: 'POST', headers: { Cookie: cookie } })).status, 405);
+    assert.equal((await rawRequest(server.port, '/_gomuks/media/hs.example/abc', { method: 'POST', headers: bearer })).status, 405);
+  });
+
+  test("gomuks' media parameters: thumbnail=avatar, encrypted, fallback", async () => {
+    const avatar = await rawRequest(server.port, '/_gomuks/media/hs.example/abc?thumbnail=avatar', { headers: bearer });
+    assert.equal(avatar.status, 200);
+    assert.deepEqual(mediaRequests.at(-1)?.thumbnail, { width: 256, height: 256 });
+    const before = mediaRequests.length;
+    const enc = await rawRequest(server.port, '/_gomuks/media/hs.example/abc?encrypted=true', { headers: bearer });
+    assert.equal(enc.status, 404);
+    assert.match(enc.body, /encrypted media is not supported yet/);
+    assert.equal(mediaRequests.length, before);
+    const fb = await rawRequest(server.port, '/_gomuks/media/hs.example/missing?fallback=%23ff0000:%3CA', { headers: bearer });
+    assert.equal(fb.status, 200);
+    assert.equal(fb.headers['content-type'], 'image/svg+xml');
+    assert.match(fb.body, /fill="#ff0000"/);
+    assert.match(fb.body, /&#60;A<\/text>/, 'the letter is escaped');
+    const badColor = await rawRequest(server.port, '/_gomuks/media/hs.example/missing?fallback=red%22onload=x:A', { headers: bearer });
+    assert.equal(badColor.status, 404, 'an unsafe fallback color is not used');
   });
 
   test('binds loopback and reports its URL', () => {
@@ -178,6 +107,8 @@ describe('web server', () => {
     for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
       "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) assert.ok(csp.includes(d), `CSP lacks ${d}: ${csp}`);
     assert.match(csp, new RegExp(`connect-src 'self'[^;]* ws://127\\.0\\.0\\.1:${server.port}`));
+    // Chromium rejects IPv6 literals in CSP host sources (and logs it on every load); 'self' covers [::1].
+    assert.ok(!csp.includes('['), `CSP names an IPv6 literal: ${csp}`);
     assert.equal(res.headers['x-content-type-options'], 'nosniff');
     assert.equal(res.headers['referrer-policy'], 'no-referrer');
     assert.equal(res.headers['cache-control'], 'no-cache');
@@ -237,120 +168,123 @@ describe('web server', () => {
     assert.equal(ok.status, 200);
   });
 
-  test('the login URL sets an HttpOnly, SameSite=Strict cookie and redirects to /', async () => {
-    const res = await fetch(loginUrl, { redirect: 'manual' });
-    assert.equal(res.status, 303);
-    assert.equal(res.headers.get('location'), '/');
-    const sc = res.headers.get('set-cookie') ?? '';
-    assert.match(sc, /^lattice_auth=v1\.[^;]+; /);
-    assert.match(sc, /; HttpOnly/);
-    assert.match(sc, /; SameSite=Strict/);
-    assert.match(sc, /; Path=\//);
-  });
-
-  test('a bad login token sets no cookie', async () => {
-    for (const bad of ['nope', loginUrl.slice(-43).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), '']) {
-      const res = await fetch(`${server.url}/_gomuks/auth?token=${bad}`, { redirect: 'manual' });
-      assert.equal(res.status, 401);
-      assert.equal(res.headers.get('set-cookie'), null);
-    }
-  });
-
-  test('websocket requires the cookie: 401 without, open with', async () => {
-    const none = await Client.open(wsUrl);
+  test('websocket requires cookie and token of one session from a browser: 401 without, open with', async () => {
+    const origin = { Origin: `http://127.0.0.1:${server.port}` };
+    const none = await Client.open(wsUrl, origin);
     assert.equal(none.status, 401);
-    assert.match(none.body ?? '', /Not authenticated: open the login link printed by the web host/);
-    const forged = await Client.open(wsUrl, { Cookie: cookie.replace(/.{4}$/, 'AAAA') });
+    assert.match(none.body ?? '', /Not authenticated: open a login link from the web host/);
+    const forged = await Client.open(wsUrl, { ...origin, Cookie: browser.cookie.replace(/.{4}$/, 'AAAA') }, ['lattice', `lattice.token.${browser.token}`]);
     assert.equal(forged.status, 401);
+    const other = await signIn(server, auth);
+    const mixed = await Client.open(wsUrl, { ...origin, Cookie: browser.cookie }, ['lattice', `lattice.token.${other.token}`]);
+    assert.equal(mixed.status, 401, "one session's cookie with another's token");
     const before = backend.conns.length;
-    const ok = await Client.open(wsUrl, { Cookie: `other=1; ${cookie}` });
+    const ok = await openAsBrowser(server, { cookie: `other=1; ${browser.cookie}`, token: browser.token });
     assert.ok(ok.client);
+    assert.equal(ok.client.ws.protocol, 'lattice', 'the host selects the plain protocol, never echoes the token');
     const first = await ok.client.next();
     assert.equal(first.command, 'run_id');
     assert.equal(backend.conns.length, before + 1);
-    ok.client.close();
+    ok.client.close(1001);
   });
 
   test('other /_gomuks/ endpoints require auth', async () => {
     assert.equal((await rawRequest(server.port, '/_gomuks/websocket')).status, 401);
     assert.equal((await rawRequest(server.port, '/_gomuks/whatever')).status, 401);
-    assert.equal((await rawRequest(server.port, '/_gomuks/websocket', { headers: { Cookie: cookie } })).status, 426);
-    // An authenticated auth call extends the cookie.
-    const refresh = await rawRequest(server.port, '/_gomuks/auth', { method: 'POST', headers: { Cookie: cookie } });
-    assert.equal(refresh.status, 204);
-    assert.ok(refresh.headers['set-cookie']);
+    assert.equal((await rawRequest(server.port, '/_gomuks/websocket', { headers: { Cookie: browser.cookie } })).status, 401);
+    assert.equal((await rawRequest(server.port, '/_gomuks/websocket', { headers: bearer })).status, 426);
+    // The page's probe: its token counts only with the cookie of the same session, as on the websocket.
+    const probe = (h: Record<string, string>) => rawRequest(server.port, '/_gomuks/websocket', { headers: h });
+    assert.equal((await probe({ 'X-Lattice-Token': browser.token, Cookie: browser.cookie })).status, 426);
+    assert.equal((await probe({ 'X-Lattice-Token': browser.token })).status, 401);
+    // An auth call with a valid cookie extends it, and never hands out the token.
+    const refresh = await rawRequest(server.port, '/_gomuks/auth?output=json', { method: 'POST', headers: { Cookie: browser.cookie } });
+    assert.equal(refresh.status, 200);
+    assert.deepEqual(JSON.parse(refresh.body), {});
+    assert.equal(String(refresh.headers['set-cookie']).split(';')[0], browser.cookie);
     // No password is configured, so there is nothing to prompt for.
     const unauth = await rawRequest(server.port, '/_gomuks/auth', { method: 'POST' });
     assert.equal(unauth.status, 401);
     assert.equal(unauth.headers['www-authenticate'], undefined);
   });
 
-  test('foreign Origin is refused with 403; own origins and a missing Origin are accepted', async () => {
+  test('foreign Origin is refused with 403; own origins open; a browser-less handshake needs Authorization', async () => {
+    const protocols = ['lattice', `lattice.token.${browser.token}`];
     for (const origin of ['http://evil.example', `http://127.0.0.1:${server.port + 1}`, 'null', `https://127.0.0.1:${server.port}`]) {
-      const r = await Client.open(wsUrl, { Cookie: cookie, Origin: origin });
+      const r = await Client.open(wsUrl, { Cookie: browser.cookie, Origin: origin }, protocols);
       assert.equal(r.status, 403, origin);
     }
-    for (const origin of [`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`, undefined]) {
-      const r = await Client.open(wsUrl, origin ? { Cookie: cookie, Origin: origin } : { Cookie: cookie });
+    for (const origin of [`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`]) {
+      const r = await Client.open(wsUrl, { Cookie: browser.cookie, Origin: origin }, protocols);
       assert.ok(r.client, String(origin));
       assert.equal((await r.client.next()).command, 'run_id');
-      r.client.close();
+      r.client.close(1001);
     }
+    const noOrigin = await Client.open(wsUrl, { Cookie: browser.cookie }, protocols);
+    assert.equal(noOrigin.status, 401, 'no Origin: cookie and token do not count, Authorization does');
+    const script = await Client.open(wsUrl, bearer);
+    assert.ok(script.client);
+    assert.equal((await script.client.next()).command, 'run_id');
+    script.client.close(1001);
   });
 
   test('ping is answered with pong by the host and not forwarded; requests are relayed', async () => {
-    const { client } = await Client.open(wsUrl, { Cookie: cookie });
+    const { client } = await openAsBrowser(server, browser);
     assert.ok(client);
     await client.next((e) => e.command === 'run_id');
     const conn = backend.conns.at(-1) as FakeConn;
     client.send({ command: 'ping', request_id: 7, data: { last_received_id: -1 } });
-    const pong = await client.next();
+    const pong = await client.next((e) => e.request_id === 7);
     assert.deepEqual(pong, { command: 'pong', request_id: 7 });
     client.send({ command: 'get_state', request_id: 8 });
-    const resp = await client.next();
+    const resp = await client.next((e) => e.request_id === 8);
     assert.deepEqual(resp, { command: 'response', request_id: 8, data: { echo: 'get_state' } });
     assert.deepEqual(conn.received, [{ command: 'get_state', request_id: 8 }]);
-    client.close();
+    client.close(1001);
   });
 
-  test('malformed JSON gets an error envelope and the socket stays open', async () => {
-    const { client } = await Client.open(wsUrl, { Cookie: cookie });
+  test('malformed JSON and bad request ids get an error envelope and the socket stays open', async () => {
+    const { client } = await openAsBrowser(server, browser);
     assert.ok(client);
     await client.next((e) => e.command === 'run_id');
     const conn = backend.conns.at(-1) as FakeConn;
     client.send('{not json');
-    const err = await client.next();
-    assert.equal(err.command, 'error');
+    const err = await client.next((e) => e.command === 'error');
     assert.equal(err.request_id, 0);
     assert.match(String(err.data), /^malformed JSON: /);
     client.ws.send(Buffer.from('{}'), { binary: true });
-    const bin = await client.next();
-    assert.equal(bin.command, 'error');
+    const bin = await client.next((e) => e.command === 'error');
     assert.equal(bin.request_id, 0);
+    for (const id of [-3, 0, 1.5, '4']) {
+      client.send({ command: 'ping', request_id: id });
+      const bad = await client.next((e) => e.command === 'error');
+      assert.equal(bad.request_id, 0, String(id));
+      assert.match(String(bad.data), /positive integer/);
+    }
     client.send({ command: 'get_state', request_id: 9 });
-    assert.equal((await client.next()).request_id, 9);
+    assert.equal((await client.next((e) => e.request_id === 9)).command, 'response');
     assert.equal(client.closed, false);
     assert.equal(conn.received.length, 1);
-    client.close();
+    client.close(1001);
   });
 
-  test('closing the socket closes the backend connection', async () => {
-    const { client } = await Client.open(wsUrl, { Cookie: cookie });
+  test('a page that goes away (1001) ends its backend connection at once', async () => {
+    const { client } = await openAsBrowser(server, browser);
     assert.ok(client);
     await client.next((e) => e.command === 'run_id');
     const conn = backend.conns.at(-1) as FakeConn;
     assert.equal(conn.closed, false);
-    client.close();
+    client.close(1001);
     await until(() => conn.closed);
   });
 
-  test('the cookie survives a host restart (stateless validation) and the secret file is 0600', async () => {
+  test('sessions survive a host restart; the config and session files are 0600', async () => {
     const configDir = path.join(tmp, 'config');
     const again = await loadOrCreateWebAuth(configDir);
-    assert.equal(again.loginUrl(server.url), loginUrl);
-    assert.equal(again.checkCookie(cookie), true);
+    assert.equal(again.browserSession(browser.cookie, browser.token), browser.token.split('.')[0]);
     if (process.platform !== 'win32') {
       assert.equal((await stat(path.join(configDir, WEB_HOST_CONFIG_FILE))).mode & 0o777, 0o600);
+      assert.equal((await stat(path.join(configDir, WEB_SESSIONS_FILE))).mode & 0o777, 0o600);
     }
   });
 });
@@ -358,24 +292,25 @@ describe('web server', () => {
 describe('web server timeouts, backpressure and shutdown', () => {
   let tmp: string;
   let staticDir: string;
-  let auth: Awaited<ReturnType<typeof loadOrCreateWebAuth>>;
-  let cookie: string;
+  let auth: WebAuth;
+  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+  let token: string;
 
   before(async () => {
     tmp = await mkdtemp(path.join(os.tmpdir(), 'lattice-web-'));
     staticDir = await makeStatic(tmp);
     auth = await loadOrCreateWebAuth(path.join(tmp, 'config'));
-    cookie = auth.issueCookie().split(';')[0];
+    token = auth.sessions.create().token;
   });
   after(async () => { await rm(tmp, { recursive: true, force: true }); });
 
   test('an idle connection is closed; one that pings stays open', async () => {
     const backend = new FakeBackend();
-    const server = await startWebServer({ backend, staticDir, auth, idleTimeoutMs: 400 });
+    const server = await startWebServer({ backend, staticDir, auth, idleTimeoutMs: 400, resumeWindowMs: 50 });
     try {
       const url = `ws://127.0.0.1:${server.port}/_gomuks/websocket`;
-      const idle = (await Client.open(url, { Cookie: cookie })).client;
-      const busy = (await Client.open(url, { Cookie: cookie })).client;
+      const idle = (await Client.open(url, bearer(token))).client;
+      const busy = (await Client.open(url, bearer(token))).client;
       assert.ok(idle && busy);
       let id = 1;
       const pinger = setInterval(() => busy.send({ command: 'ping', request_id: id++ }), 100);
@@ -383,7 +318,8 @@ describe('web server timeouts, backpressure and shutdown', () => {
         await until(() => idle.closed, 2000);
         assert.equal(idle.closeCode, CLOSE_IDLE);
         assert.match(idle.closeReason, /no data received/);
-        assert.equal(backend.conns[0].closed, true);
+        // Kept for resumption a while, then ended.
+        await until(() => backend.conns[0].closed, 2000);
         await new Promise((r) => setTimeout(r, 500));
         assert.equal(busy.closed, false);
       } finally {
@@ -399,7 +335,7 @@ describe('web server timeouts, backpressure and shutdown', () => {
     const backend = new FakeBackend();
     const server = await startWebServer({ backend, staticDir, auth, maxBufferedBytes: 10_000 });
     try {
-      const { client } = await Client.open(`ws://127.0.0.1:${server.port}/_gomuks/websocket`, { Cookie: cookie });
+      const { client } = await Client.open(`ws://127.0.0.1:${server.port}/_gomuks/websocket`, bearer(token));
       assert.ok(client);
       client.send({ command: 'flood', request_id: 1 });
       await until(() => client.closed);
@@ -414,7 +350,7 @@ describe('web server timeouts, backpressure and shutdown', () => {
   test('close() ends open sockets and their backend connections', async () => {
     const backend = new FakeBackend();
     const server = await startWebServer({ backend, staticDir, auth });
-    const { client } = await Client.open(`ws://127.0.0.1:${server.port}/_gomuks/websocket`, { Cookie: cookie });
+    const { client } = await Client.open(`ws://127.0.0.1:${server.port}/_gomuks/websocket`, bearer(token));
     assert.ok(client);
     await server.close();
     await until(() => client.closed);
@@ -428,24 +364,6 @@ describe('web server timeouts, backpressure and shutdown', () => {
 });
 
 describe('web auth', () => {
-  test('cookies expire and tampered cookies fail', () => {
-    let t = Date.UTC(2030, 0, 1);
-    const auth = createWebAuth({ secret: Buffer.alloc(32, 7).toString('base64url') }, () => t);
-    const c = auth.issueCookie().split(';')[0];
-    assert.equal(auth.checkCookie(c), true);
-    const [name, value] = c.split('=');
-    const parts = value.split('.');
-    const longer = `${name}=${[parts[0], parts[1], String(Number(parts[2]) + 1000), parts[3]].join('.')}`;
-    assert.equal(auth.checkCookie(longer), false);
-    t += (COOKIE_TTL_SECONDS + 1) * 1000;
-    assert.equal(auth.checkCookie(c), false);
-    const other = createWebAuth({ secret: Buffer.alloc(32, 8).toString('base64url') }, () => t);
-    assert.equal(other.checkCookie(other.issueCookie().split(';')[0]), true);
-    assert.equal(auth.checkCookie(other.issueCookie().split(';')[0]), false);
-    assert.equal(auth.checkLoginToken(other.loginToken), false);
-    assert.equal(auth.checkLoginToken(auth.loginToken), true);
-  });
-
   test('a corrupt web-host.json is reported, not replaced', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'lattice-webauth-'));
     try {
@@ -471,10 +389,10 @@ describe('web auth', () => {
     const server = await startWebServer({ backend: new FakeBackend(), staticDir, auth });
     try {
       const basic = (pw: string) => `Basic ${Buffer.from(`user:${pw}`).toString('base64')}`;
-      const good = await rawRequest(server.port, '/_gomuks/auth', { method: 'POST', headers: { Authorization: basic('correct horse') } });
-      assert.equal(good.status, 204);
-      const c = cookieFrom(good.headers['set-cookie']);
-      assert.equal(auth.checkCookie(c), true);
+      const good = await rawRequest(server.port, '/_gomuks/auth?output=json', { method: 'POST', headers: { Authorization: basic('correct horse') } });
+      assert.equal(good.status, 201);
+      const { token } = JSON.parse(good.body) as { token: string };
+      assert.ok(auth.sessions.sessionOfToken(token));
       const bad = await rawRequest(server.port, '/_gomuks/auth', { method: 'POST', headers: { Authorization: basic('nope') } });
       assert.equal(bad.status, 401);
       assert.match(String(bad.headers['www-authenticate']), /^Basic realm="Lattice"/);
@@ -486,6 +404,13 @@ describe('web auth', () => {
         method: 'POST', headers: { Authorization: basic('correct horse'), Origin: 'http://evil.example' },
       });
       assert.equal(foreign.status, 403);
+      // Basic also opens the websocket and media for a client that is not a browser.
+      const ws = await Client.open(`ws://127.0.0.1:${server.port}/_gomuks/websocket`, { Authorization: basic('correct horse') });
+      assert.ok(ws.client);
+      assert.equal((await ws.client.next()).command, 'run_id');
+      ws.client.close(1001);
+      const wrong = await Client.open(`ws://127.0.0.1:${server.port}/_gomuks/websocket`, { Authorization: basic('nope') });
+      assert.equal(wrong.status, 401);
     } finally {
       await server.close();
       await rm(dir, { recursive: true, force: true });
@@ -499,12 +424,15 @@ describe('web host arguments', () => {
     const root = findAppRoot();
     assert.ok(root);
     const d = parseWebHostArgs([], {});
-    assert.deepEqual(d, { port: DEFAULT_WEB_PORT, host: '127.0.0.1', insecureSecretsFile: false, staticDir: path.join(root, 'dist', 'renderer'), debug: false });
+    assert.deepEqual(d, { port: DEFAULT_WEB_PORT, host: '127.0.0.1', insecureSecretsFile: false, staticDir: path.join(root, 'dist', 'renderer'), debug: false, command: 'serve' });
     const e = parseWebHostArgs([], { LATTICE_PORT: '4000', LATTICE_STATIC_DIR: '/srv/r' });
     assert.equal(e.port, 4000);
     assert.equal(e.staticDir, path.resolve('/srv/r'));
     const f = parseWebHostArgs(['--port', '5000', '--host', '::1', '--static', '/x', '--insecure-secrets-file'], { LATTICE_PORT: '4000' });
-    assert.deepEqual(f, { port: 5000, host: '::1', insecureSecretsFile: true, staticDir: path.resolve('/x'), debug: false });
+    assert.deepEqual(f, { port: 5000, host: '::1', insecureSecretsFile: true, staticDir: path.resolve('/x'), debug: false, command: 'serve' });
+    assert.equal(parseWebHostArgs(['--login-link'], {}).command, 'login-link');
+    assert.equal(parseWebHostArgs(['--sign-out-browsers'], {}).command, 'sign-out-browsers');
+    assert.throws(() => parseWebHostArgs(['--login-link', '--set-password'], {}), /cannot be combined/);
     assert.equal(parseWebHostArgs(['--debug', '--static', '/x'], {}).debug, true);
     assert.equal(parseWebHostArgs(['--static', '/x'], { LATTICE_DEBUG: '1' }).debug, true);
     assert.throws(() => parseWebHostArgs(['--port', 'abc'], {}), /--port must be a port number/);

@@ -53,71 +53,71 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
     room_id: z.string(), type: z.string(), content: jsonObject, sticky_duration_ms: int, delay_ms: int.optional(),
   }), z.string()),
   resend_event: cmd('issue6', z.looseObject({ transaction_id: z.string() }), T.Event),
-  report_event: cmd('issue6', roomEvent, ok),
-  redact_event: cmd('issue6', roomEvent, T.RespSendEvent),
-  set_state: cmd('issue6', z.looseObject({
+  report_event: cmd('implemented', roomEvent, ok),
+  redact_event: cmd('implemented', roomEvent, T.RespSendEvent),
+  set_state: cmd('implemented', z.looseObject({
     room_id: z.string(), type: z.string(), state_key: z.string(), content: jsonObject, delay_ms: int.optional(),
   }), z.string()),
-  update_delayed_event: cmd('issue6', z.looseObject({ delay_id: z.string(), action: z.enum(['cancel', 'restart', 'send']) }), T.RespUpdateDelayedEvent),
-  set_membership: cmd('issue6', z.looseObject({
+  update_delayed_event: cmd('implemented', z.looseObject({ delay_id: z.string(), action: z.enum(['cancel', 'restart', 'send']) }), T.RespUpdateDelayedEvent),
+  set_membership: cmd('implemented', z.looseObject({
     action: z.enum(['invite', 'kick', 'ban', 'unban']), room_id: z.string(), user_id: z.string(),
     reason: z.string().optional(), msc4293_redact_events: z.boolean().optional(),
   }), ok),
-  set_account_data: cmd('issue6', z.looseObject({ room_id: z.string().optional(), type: z.string(), content: jsonObject }), ok),
+  set_account_data: cmd('implemented', z.looseObject({ room_id: z.string().optional(), type: z.string(), content: jsonObject }), ok),
   mark_read: cmd('implemented', z.looseObject({ room_id: z.string(), event_id: z.string(), receipt_type: z.string() }), ok),
-  set_typing: cmd('issue6', z.looseObject({ room_id: z.string(), timeout: int.optional() }), ok),
+  set_typing: cmd('implemented', z.looseObject({ room_id: z.string(), timeout: int.optional() }), ok),
   // Older gomuks answers RespUserProfile; newer answers {profile, bio} (responses.go GetProfileResponse).
-  get_profile: cmd('issue6', userParam, z.union([T.GetProfileResponse, T.RespUserProfile])),
-  set_profile_field: cmd('issue6', z.looseObject({ field: z.string(), value: z.unknown().optional() }), ok),
-  get_mutual_rooms: cmd('issue6', z.looseObject({ user_id: z.string(), next_batch: z.string().optional() }), z.union([T.RespMutualRooms, z.array(z.string()).nullable()])),
+  get_profile: cmd('implemented', userParam, z.union([T.GetProfileResponse, T.RespUserProfile])),
+  set_profile_field: cmd('implemented', z.looseObject({ field: z.string(), value: z.unknown().optional() }), ok),
+  get_mutual_rooms: cmd('implemented', z.looseObject({ user_id: z.string(), next_batch: z.string().optional() }), z.union([T.RespMutualRooms, z.array(z.string()).nullable()])),
   track_user_devices: cmd('encryption', userParam, T.ProfileEncryptionInfo),
   reset_master_key_tofu: cmd('encryption', z.looseObject({ user_id: z.string(), master_key: z.string() }), T.ProfileEncryptionInfo),
   get_profile_encryption_info: cmd('encryption', userParam, T.ProfileEncryptionInfo),
   get_own_devices: cmd('encryption', none, T.GetOwnDevicesResponse),
-  get_event: cmd('issue6', z.looseObject({ room_id: z.string(), event_id: z.string(), unredact: z.boolean().optional() }), T.Event),
-  get_event_by_rowid: cmd('issue6', z.looseObject({ event_rowid: int }), T.Event),
-  get_event_context: cmd('issue6', z.looseObject({ room_id: z.string(), event_id: z.string(), limit: int.optional() }), T.EventContextResponse),
-  paginate_manual: cmd('issue6', z.looseObject({
+  get_event: cmd('implemented', z.looseObject({ room_id: z.string(), event_id: z.string(), unredact: z.boolean().optional() }), T.Event),
+  get_event_by_rowid: cmd('implemented', z.looseObject({ event_rowid: int }), T.Event),
+  get_event_context: cmd('implemented', z.looseObject({ room_id: z.string(), event_id: z.string(), limit: int.optional() }), T.EventContextResponse),
+  paginate_manual: cmd('implemented', z.looseObject({
     room_id: z.string(), thread_root: z.string().optional(), since: z.string().optional(), direction: z.enum(['b', 'f']), limit: int.optional(),
   }), T.ManualPaginationResponse),
-  search_local: cmd('issue6', z.looseObject({
+  search_local: cmd('implemented', z.looseObject({
     ...searchBase, raw_like: z.string().optional(), min_timestamp: int.optional(), max_timestamp: int.optional(), include_redacted: z.boolean().optional(),
   }), T.ManualPaginationResponse),
-  search_server: cmd('issue6', z.looseObject(searchBase), T.ManualPaginationResponse),
-  get_mentions: cmd('issue6', z.looseObject({ max_timestamp: int, type: int, limit: int, room_id: z.string().optional() }), events),
-  get_related_events: cmd('issue6', z.looseObject({
+  search_server: cmd('implemented', z.looseObject(searchBase), T.ManualPaginationResponse),
+  get_mentions: cmd('implemented', z.looseObject({ max_timestamp: int, type: int, limit: int, room_id: z.string().optional() }), events),
+  get_related_events: cmd('implemented', z.looseObject({
     room_id: z.string(), event_id: z.string(), relation_type: z.string().optional(), event_type: z.string().optional(),
   }), events),
   get_sticky_events: cmd('issue6', z.looseObject({ room_id: z.string() }), events),
   get_room_state: cmd('implemented', z.looseObject({
     room_id: z.string(), refetch: z.boolean().optional(), fetch_members: z.boolean().optional(), include_members: z.boolean().optional(),
   }), events),
-  get_specific_room_state: cmd('issue6', z.looseObject({
+  get_specific_room_state: cmd('implemented', z.looseObject({
     keys: z.array(z.looseObject({ room_id: z.string(), type: z.string(), state_key: z.string() })),
   }), events),
-  get_receipts: cmd('issue6', z.looseObject({ room_id: z.string(), event_ids: z.array(z.string()) }), T.Receipts.nullable()),
+  get_receipts: cmd('implemented', z.looseObject({ room_id: z.string(), event_ids: z.array(z.string()) }), T.Receipts.nullable()),
   paginate: cmd('implemented', z.looseObject({
     room_id: z.string(), max_timeline_id: int.optional(), limit: int.optional(), reset: z.boolean().optional(),
   }), T.PaginationResponse),
-  get_room_summary: cmd('issue6', z.looseObject({ room_id_or_alias: z.string(), via: z.array(z.string()).optional() }), T.RespRoomSummary),
-  get_space_hierarchy: cmd('issue6', z.looseObject({
+  get_room_summary: cmd('implemented', z.looseObject({ room_id_or_alias: z.string(), via: z.array(z.string()).optional() }), T.RespRoomSummary),
+  get_space_hierarchy: cmd('implemented', z.looseObject({
     room_id: z.string(), from: z.string().optional(), limit: int.optional(), max_depth: int.optional(), suggested_only: z.boolean().optional(),
   }), T.RespHierarchy),
-  join_room: cmd('issue6', joinParams, T.RespRoomID),
-  knock_room: cmd('issue6', joinParams, T.RespRoomID),
-  leave_room: cmd('issue6', z.looseObject({ room_id: z.string(), reason: z.string().optional() }), T.RespEmpty),
+  join_room: cmd('implemented', joinParams, T.RespRoomID),
+  knock_room: cmd('implemented', joinParams, T.RespRoomID),
+  leave_room: cmd('implemented', z.looseObject({ room_id: z.string(), reason: z.string().optional() }), T.RespEmpty),
   // mautrix.ReqCreateRoom: the Matrix /createRoom body.
-  create_room: cmd('issue6', jsonObject, T.RespRoomID),
+  create_room: cmd('implemented', jsonObject, T.RespRoomID),
   mute_room: cmd('issue6', z.looseObject({ room_id: z.string(), muted: z.boolean() }), z.boolean()),
   update_push_rule: cmd('issue6', z.looseObject({
     kind: z.string(), rule_id: z.string(), action: z.enum(['enable', 'disable', 'put', 'delete', 'put_actions']),
     new_content: jsonObject.optional(), actions: z.array(z.unknown()).optional(),
   }), ok),
-  ensure_group_session_shared: cmd('encryption', z.looseObject({ room_id: z.string() }), ok),
+  ensure_group_session_shared: cmd('implemented', z.looseObject({ room_id: z.string() }), ok),
   // mautrix.ReqSendToDevice embedded: {messages: {user: {device: content}}}. Encrypted sending is the encryption issue's.
-  send_to_device: cmd('issue6', z.looseObject({ messages: jsonObject, event_type: z.string(), encrypted: z.boolean().optional() }), T.RespEmpty),
-  resolve_alias: cmd('issue6', z.looseObject({ alias: z.string() }), T.RespAliasResolve),
-  request_openid_token: cmd('issue6', none, T.RespOpenIDToken),
+  send_to_device: cmd('implemented', z.looseObject({ messages: jsonObject, event_type: z.string(), encrypted: z.boolean().optional() }), T.RespEmpty),
+  resolve_alias: cmd('implemented', z.looseObject({ alias: z.string() }), T.RespAliasResolve),
+  request_openid_token: cmd('implemented', none, T.RespOpenIDToken),
   logout: cmd('implemented', none, ok),
   login: cmd('implemented', z.looseObject({ homeserver_url: z.string(), username: z.string(), password: z.string() }), ok),
   login_custom: cmd('implemented', z.looseObject({ homeserver_url: z.string(), request: jsonObject }), ok),
@@ -132,21 +132,21 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   discover_homeserver: cmd('implemented', userParam, T.ClientWellKnown),
   get_login_flows: cmd('implemented', z.looseObject({ homeserver_url: z.string() }), T.LoginFlowsResponse),
   // database.PushRegistration; stored only (issue 6: no push gateway).
-  register_push: cmd('issue6', z.looseObject({
+  register_push: cmd('implemented', z.looseObject({
     device_id: z.string(), type: z.enum(['fcm', 'web']), data: z.unknown(), encryption: z.looseObject({ key: z.string() }).optional(), expiration: int.optional(),
   }), ok),
-  listen_to_device: cmd('issue6', z.boolean(), z.boolean()),
-  get_turn_servers: cmd('issue6', none, T.RespTurnServer),
-  get_media_config: cmd('issue6', none, T.RespMediaConfig),
-  calculate_room_id: cmd('issue6', z.looseObject({ timestamp: int, content: jsonObject }), z.string()),
+  listen_to_device: cmd('implemented', z.boolean(), z.boolean()),
+  get_turn_servers: cmd('implemented', none, T.RespTurnServer),
+  get_media_config: cmd('implemented', none, T.RespMediaConfig),
+  calculate_room_id: cmd('implemented', z.looseObject({ timestamp: int, content: jsonObject }), z.string()),
   rerequest_session: cmd('encryption', z.looseObject({ room_id: z.string(), session_id: z.string(), sender: z.string() }), ok),
-  get_account_info: cmd('issue6', none, T.Account),
-  upload_media: cmd('issue6', z.looseObject({
+  get_account_info: cmd('implemented', none, T.Account),
+  upload_media: cmd('implemented', z.looseObject({
     path: z.string(), filename: z.string().optional(), encrypt: z.boolean().optional(), voice_message: z.boolean().optional(),
     force_file: z.boolean().optional(), encode_to: z.string().optional(), resize_width: int.optional(), resize_height: int.optional(),
     resize_percent: int.optional(), quality: int.optional(),
   }), T.MessageEventContent),
-  download_media: cmd('issue6', z.looseObject({
+  download_media: cmd('implemented', z.looseObject({
     mxc: z.string(), encrypted: z.boolean().optional(), is_avatar: z.boolean().optional(), thumbnail_avatar: z.boolean().optional(),
   }), T.DownloadMediaResponse),
   export_keys: cmd('encryption', z.looseObject({ passphrase: z.string(), room_id: z.string().optional() }), z.string()),

@@ -3,9 +3,9 @@
  * implements; every response and every event it sends is validated against schemas written from gomuks' Go types
  * (gomuks-types.ts, gomuks-commands.ts).
  *
- * Each validation problem is sorted into a named gap. Gaps that issue 6 already lists as known differences run as
- * `todo` tests, so the suite stays green while the gap shows; any problem outside those gaps fails the suite.
- * When a gap is closed its todo test passes (node reports it), and the `todo` marker can go.
+ * Each validation problem is sorted into a named gap. A gap that is known and still open carries a `todo` (its
+ * test then reports without failing the suite); any problem outside the gaps fails the suite. The gaps issue 6
+ * listed are closed now: their tests guard against a regression.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,33 +29,28 @@ interface Problem { payload: string; path: string; message: string }
  * Known gaps (issue 6), each with the test that tracks it. `match` claims problems by payload and path; a
  * problem no gap claims fails the "no other differences" test.
  */
-interface Gap { name: string; todo: string; match(p: Problem): boolean }
+interface Gap { name: string; todo?: string; match(p: Problem): boolean }
 
 const gaps: Gap[] = [
   {
     name: 'account_data entries are {user_id, room_id?, type, content} objects',
-    todo: 'issue 6: account_data carries bare content today',
     match: (p) => /(^|\.)account_data\..+\.(user_id|room_id|type|content)$/.test(p.path),
   },
   {
     name: 'lazy_load_summary uses Matrix keys (m.heroes, m.joined_member_count, m.invited_member_count)',
-    todo: 'issue 6: lazy_load_summary keys are renamed today',
     match: (p) => /lazy_load_summary$/.test(p.path) && /Unrecognized key/.test(p.message),
   },
   {
     name: 'client_state carries verification_state',
-    todo: 'issue 6: client_state lacks verification_state',
     match: (p) => /client_state|get_state/.test(p.payload) && /^verification_state/.test(p.path),
   },
   {
     name: 'sync_complete and its rooms carry every key gomuks always sends (null when empty)',
-    todo: 'issue 6: Lattice leaves out empty sync_complete fields that gomuks always sends',
     match: (p) => p.payload === 'sync_complete' && /received undefined/.test(p.message)
       && /^(rooms\.[^.]+\.)?(meta|timeline|reset|state|account_data|events|receipts|dismiss_notifications|notifications|left_rooms|invited_rooms|space_edges|top_level_spaces|rooms)$/.test(p.path),
   },
   {
     name: 'other fields gomuks always sends: room prev_batch, sync_status error_count, run_id vapid_key',
-    todo: 'not listed in issue 6: Go marshals these non-omitempty fields on every payload',
     match: (p) => /received undefined/.test(p.message)
       && ((p.payload === 'sync_complete' && /\.meta\.prev_batch$/.test(p.path))
         || (p.payload === 'sync_status' && p.path === 'error_count')
@@ -121,7 +116,7 @@ describe('wire shape against gomuks types', () => {
     // Account data, global and per room, and an invite, so every part of sync_complete has something in it.
     await alice.request('PUT', `/_matrix/client/v3/user/${encodeURIComponent(aliceId)}/account_data/com.example.wire`, { hello: 'world' });
     await alice.request('PUT', `/_matrix/client/v3/user/${encodeURIComponent(aliceId)}/rooms/${encodeURIComponent(general)}/tags/u.work`, { order: 0.5 });
-    const space = await bob.createRoom({ name: 'Space', invite: [aliceId] });
+    const space = await bob.createRoom({ name: 'Space', invite: [aliceId], creationContent: { type: 'm.space' } });
     await alice.join(space);
     await bob.setState(space, 'm.space.child', general, { via: ['localhost'] });
     await bob.createRoom({ name: 'Invite only', invite: [aliceId] });
@@ -220,37 +215,37 @@ describe('wire shape against gomuks types', () => {
   }
   const syncs = () => received.filter((e) => e.command === 'sync_complete').map((e) => e.data as SyncData);
 
-  it('every event carries unsigned, and every message carries local_content', { todo: 'issue 6: unsigned and local_content are missing on some events' }, () => {
+  it('every event carries unsigned, and every message carries local_content', () => {
     const missing = allEvents().filter(({ ev }) => ev.unsigned === undefined || (ev.type === 'm.room.message' && ev.local_content === undefined))
       .map(({ where, ev }) => `${where}: ${ev.type} ${ev.unsigned === undefined ? 'without unsigned' : 'without local_content'}`);
     assert.deepEqual([...new Set(missing)], []);
   });
 
-  it('a reacted-to event carries its reaction counts', { todo: 'issue 6: reactions are not kept on the event' }, () => {
+  it('a reacted-to event carries its reaction counts', () => {
     const copies = allEvents().filter(({ ev }) => ev.event_id === reactedEventId);
     assert.ok(copies.length > 0);
     for (const { where, ev } of copies) assert.deepEqual(ev.reactions, { '👍': 1 }, where);
   });
 
-  it('an edited event carries last_edit_rowid', { todo: 'issue 6: last_edit_rowid is never filled' }, () => {
+  it('an edited event carries last_edit_rowid', () => {
     const copies = allEvents().filter(({ ev }) => ev.event_id === editedEventId);
     assert.ok(copies.length > 0);
     for (const { where, ev } of copies) assert.ok(typeof ev.last_edit_rowid === 'number' && ev.last_edit_rowid > 0, where);
   });
 
-  it('messages from others carry unread_type', { todo: 'issue 6: unread_type is not kept on the event' }, () => {
+  it('messages from others carry unread_type', () => {
     const copies = allEvents().filter(({ ev }) => ev.event_id === reactedEventId);
     for (const { where, ev } of copies) assert.ok(((ev.unread_type ?? 0) & 1) === 1, where);
   });
 
-  it('paginate returns the related events of its page (edits, reactions)', { todo: 'issue 6: paginate returns no related_events' }, () => {
+  it('paginate returns the related events of its page (edits, reactions)', () => {
     const page = responses.find((r) => r.command === 'paginate')!.data as { related_events?: WireEvent[] | null };
     const related = page.related_events ?? [];
     assert.ok(related.some((e) => e.type === 'm.reaction'), 'the reaction');
     assert.ok(related.some((e) => e.relation_type === 'm.replace'), 'the edit');
   });
 
-  it('get_room_state without include_members leaves out members', { todo: 'issue 6: members are always included' }, () => {
+  it('get_room_state without include_members leaves out members', () => {
     const first = responses.find((r) => r.command === 'get_room_state')!.data as WireEvent[];
     assert.ok(first.length > 0);
     assert.deepEqual(first.filter((e) => e.type === 'm.room.member').map((e) => e.state_key), []);
@@ -261,23 +256,23 @@ describe('wire shape against gomuks types', () => {
     assert.ok(withMembers.some((e) => e.type === 'm.room.member' && e.state_key === aliceId));
   });
 
-  it('space_edges and top_level_spaces are filled', { todo: 'issue 6: spaces are not computed' }, () => {
+  it('space_edges and top_level_spaces are filled', () => {
     assert.ok(syncs().some((d) => Object.values(d.space_edges ?? {}).some((edges) => edges.some((x) => x.child_id === general))), 'space edge');
     assert.ok(syncs().some((d) => (d.top_level_spaces ?? []).length > 0), 'top-level space');
   });
 
-  it('client_state carries the display name once logged in', { todo: 'issue 6: client_state lacks displayname/avatar_url' }, () => {
+  it('client_state carries the display name once logged in', () => {
     const states = received.filter((e) => e.command === 'client_state').map((e) => e.data as { is_logged_in: boolean; displayname?: string });
     assert.ok(states.some((s) => s.is_logged_in));
     for (const s of states.filter((x) => x.is_logged_in)) assert.equal(s.displayname, 'Alice');
   });
 
-  it('a newly connected frontend gets sync_status right after client_state', { todo: 'issue 6: sync_status is not sent on connect' }, () => {
+  it('a newly connected frontend gets sync_status right after client_state', () => {
     const cmds = second!.received.map((e) => e.command);
     assert.equal(cmds[cmds.indexOf('client_state') + 1], 'sync_status', cmds.join(', '));
   });
 
-  it('a newly connected frontend gets per-room account data (tags)', { todo: 'issue 6: room account data is not sent on connect' }, () => {
+  it('a newly connected frontend gets per-room account data (tags)', () => {
     const first = second!.received.find((e) => e.command === 'sync_complete' && (e.data as SyncData).clear_state)!.data as SyncData;
     assert.ok(first.rooms?.[general]?.account_data?.['m.tag'], 'm.tag of General');
   });

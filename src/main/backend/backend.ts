@@ -3,23 +3,34 @@
  * frontends through the RPC contract. Plain Node; no Electron imports.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, MediaRequest, MediaResponse, Room, SyncComplete, SyncRoom,
+  AccountData, ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaMessageContent, MediaRequest,
+  MediaResponse, Room,
+  SyncComplete, SyncRoom, SyncStatus,
 } from '../../shared/rpc/index.ts';
-import type { CommandContext, Session } from './commands/context.ts';
+import type { CommandContext, OwnProfile, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
+import { CryptoSession, wipeCryptoStore } from './crypto/crypto-session.ts';
+import { fetchOwnProfile } from './commands/session.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
+import type { AttachmentCrypto } from './media/attachment-crypto.ts';
+import { guessContentType } from './media/content-type.ts';
 import { MediaFetcher } from './media/media-fetcher.ts';
+import { MediaUploader, type UploadRequest } from './media/media-uploader.ts';
 import type { DataPaths } from './paths.ts';
+import { ensurePrivateDir } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
+import { wireSyncComplete } from './rpc/wire-shape.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { Sender } from './send/sender.ts';
+import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
+import { roomAccountData } from './sync/process-sync.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
 
 const TOKEN_KEY = 'matrix_access_token';
@@ -35,6 +46,11 @@ export interface BackendOptions {
   fetch?: FetchLike;
   /** Default: warnings and errors on stderr. */
   logger?: Logger;
+  /**
+   * Folders whose files upload_media may send (it reads files on this computer, so by default none: hosts upload
+   * through Backend.uploadMedia instead).
+   */
+  uploadRoots?: string[];
 }
 
 interface Conn {
@@ -53,7 +69,11 @@ export class Backend implements BackendHost {
   private secrets: SecretStore | undefined;
   private secretsError: string | undefined;
   private session: Session | undefined;
+  /** The sync loop's latest status, for frontends that connect later (gomuks sends it right after client_state). */
+  private syncStatus: SyncStatus | undefined;
   private initialized = false;
+  /** Encrypted attachments, once end-to-end encryption provides them (setAttachmentCrypto). */
+  private attachmentCrypto: AttachmentCrypto | undefined;
   private readonly conns = new Set<Conn>();
   /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
   private readonly handlers: Handlers;
@@ -66,9 +86,10 @@ export class Backend implements BackendHost {
   }
 
   static async create(opts: BackendOptions): Promise<Backend> {
-    mkdirSync(opts.paths.data, { recursive: true, mode: 0o700 });
+    const tightened = privateFolders(opts.paths);
     const store = Store.open(path.join(opts.paths.data, DB_FILE));
     const b = new Backend(opts, store);
+    for (const t of tightened) b.logger.warn(t);
     b.openSecrets();
     await b.resume();
     return b;
@@ -106,21 +127,55 @@ export class Backend implements BackendHost {
     this.initialized = account.next_batch !== null;
   }
 
-  private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void {
+  private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string, profile?: OwnProfile): void {
     const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
+    this.syncStatus = undefined;
+    const crypto = this.secrets && new CryptoSession({
+      dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
+    });
     const sync = new SyncLoop({
       client, store: this.store, userId,
+      prepare: crypto && ((resp) => crypto.prepareSync(resp)),
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
-      onStatus: (s) => this.broadcast('sync_status', s),
+      onPresence: (p) => this.broadcast('presence', p),
+      ownPresence: () => this.session?.presence ?? 'online',
+      onToDevice: (events) => { if (this.session?.listenToDevice) this.forwardToDevice(events); },
+      onStatus: (s) => { this.syncStatus = s; this.broadcast('sync_status', s); },
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
-    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
+    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c), {
+      seal: crypto && (async (roomId, type, content) => this.store.rooms.get(roomId)?.encryption_event
+        ? { type: 'm.room.encrypted', content: await crypto.encrypt(roomId, type, content) }
+        : { type, content }),
+    });
     const media = new MediaFetcher(client, this.opts.paths.cache);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media };
+    const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
+    const session: Session = {
+      client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online',
+      crypto, profile: profile ?? {},
+    };
+    this.session = session;
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
+    if (!profile) {
+      void fetchOwnProfile(client, userId).then((p) => {
+        if (this.session !== session || (!p.displayname && !p.avatar_url)) return;
+        session.profile = p;
+        this.broadcast('client_state', this.clientState());
+      });
+    }
+  }
+
+  /**
+   * To-device events for frontends that asked (listen_to_device), in gomuks' shape: sender, type, content and
+   * whether it arrived encrypted. Encrypted ones wait for the encryption work, which can decrypt them.
+   */
+  private forwardToDevice(events: JSONObject[]): void {
+    const plain = events.filter((e) => typeof e.type === 'string' && e.type !== 'm.room.encrypted' && typeof e.sender === 'string')
+      .map((e) => ({ sender: e.sender, type: e.type, content: e.content ?? {}, encrypted: false }));
+    if (plain.length) this.broadcast('sync_complete', { to_device: plain });
   }
 
   private markInitialized(): void {
@@ -145,9 +200,12 @@ export class Backend implements BackendHost {
       dispatcher: new Dispatcher(this.handlers, (env) => safeSend(send, env, this.logger), this.logger),
     };
     this.conns.add(conn);
-    this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId });
+    this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId, vapid_key: '' });
     this.emit(conn, 'client_state', this.clientState());
-    this.emit(conn, 'sync_complete', this.fullState());
+    if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
+    this.emit(conn, 'sync_complete', wireSyncComplete(this.fullState()));
+    const presence = this.store.presence.all();
+    if (presence.length) this.emit(conn, 'presence', { users: presence });
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
     else conn.awaitingInit = true;
     return {
@@ -161,37 +219,59 @@ export class Backend implements BackendHost {
   }
 
   private broadcast<E extends EventName>(command: E, data: EventPayloads[E]): void {
-    for (const c of this.conns) this.emit(c, command, data);
+    const payload = command === 'sync_complete' ? wireSyncComplete(data as SyncComplete) as EventPayloads[E] : data;
+    for (const c of this.conns) this.emit(c, command, payload);
   }
 
   /** Everything a newly connected frontend needs for the room list. */
   private fullState(): SyncComplete {
     const rooms: Record<string, SyncRoom> = {};
+    const userId = this.store.account.get()?.user_id ?? '';
+    const roomAccountDataByRoom = this.store.account.allRoomAccountData();
     for (const meta of this.store.rooms.all()) {
       const sr: SyncRoom = { meta };
       if (meta.preview_event_rowid) {
         const ev = this.store.events.get(meta.preview_event_rowid);
         if (ev) sr.events = [ev];
       }
+      const ad = roomAccountDataByRoom.get(meta.room_id);
+      if (ad) {
+        sr.account_data = Object.fromEntries(Object.entries(ad)
+          .map(([type, content]) => [type, roomAccountData(userId, meta.room_id, type, content)]));
+      }
       rooms[meta.room_id] = sr;
+    }
+    const accountData: Record<string, AccountData> = {};
+    for (const [type, content] of Object.entries(this.store.account.allAccountData())) {
+      accountData[type] = { user_id: userId, type, content };
     }
     return {
       clear_state: true,
       since: this.store.account.get()?.next_batch ?? undefined,
       rooms,
-      account_data: this.store.account.allAccountData(),
+      account_data: accountData,
       invited_rooms: this.store.account.allInvites(),
       left_rooms: [],
+      space_edges: this.store.spaces.all(),
+      top_level_spaces: this.store.spaces.topLevel(),
     };
   }
 
   clientState(): ClientState {
     const s = this.session;
-    const state: ClientState = { is_initialized: this.initialized || !s, is_logged_in: !!s, is_verified: false };
+    const state: ClientState = {
+      is_initialized: this.initialized || !s,
+      is_logged_in: !!s,
+      is_verified: false,
+      // Until encryption lands there is no cross-signing or secret storage to check.
+      verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false },
+    };
     if (s) {
       state.user_id = s.userId;
       state.device_id = s.deviceId;
       state.homeserver_url = s.homeserverUrl;
+      if (s.profile.displayname) state.displayname = s.profile.displayname;
+      if (s.profile.avatar_url) state.avatar_url = s.profile.avatar_url;
     }
     if (this.secrets && this.secrets.kind === 'file') state.secret_storage_warning = this.secrets.description;
     if (this.secretsError) state.secret_storage_error = this.secretsError;
@@ -206,6 +286,7 @@ export class Backend implements BackendHost {
     const session = () => this.session;
     return {
       fetch: this.opts.fetch,
+      uploadRoots: this.opts.uploadRoots ?? [],
       get store() { return store(); },
       get session() { return session(); },
       requireSession: () => {
@@ -224,10 +305,15 @@ export class Backend implements BackendHost {
         if (!this.secrets) throw new Error(`Cannot keep the access token. ${this.secretsError ?? ''}`.trim());
         await this.secrets.set(TOKEN_KEY, token);
       },
+      saveSecret: async (key, value) => {
+        if (!this.secrets) throw new Error(`Cannot keep the secret. ${this.secretsError ?? ''}`.trim());
+        await this.secrets.set(key, value);
+      },
       resetDatabase: () => this.resetDatabase(),
-      startSession: (homeserverUrl, userId, deviceId, token) => {
+      wipeCrypto: async () => { if (this.secrets) await wipeCryptoStore(this.opts.paths.data, this.secrets); },
+      startSession: (homeserverUrl, userId, deviceId, token, profile) => {
         this.initialized = false;
-        this.runSession(homeserverUrl, userId, deviceId, token);
+        this.runSession(homeserverUrl, userId, deviceId, token, profile);
         for (const c of this.conns) c.awaitingInit = true;
         this.broadcast('client_state', this.clientState());
       },
@@ -242,8 +328,20 @@ export class Backend implements BackendHost {
     this.session = undefined;
     s.sender.stop();
     await s.sync.stop();
+    await s.crypto?.close();
     await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.logger.warn(`could not delete the token: ${errorMessage(e)}`));
-    if (!keepData) this.resetDatabase();
+    if (!keepData) {
+      // Push registrations go with the database; their keys in the secret store go with them.
+      for (const device of new PushRegistrationStore(this.store.db).deviceIdsWithKeys()) {
+        await this.secrets?.delete(pushKeyName(device)).catch((e: unknown) => this.logger.warn(`could not delete a push key: ${errorMessage(e)}`));
+      }
+      this.resetDatabase();
+      // The device is gone with the session, and so are its keys (a soft logout keeps both).
+      if (this.secrets) {
+        await wipeCryptoStore(this.opts.paths.data, this.secrets)
+          .catch((e: unknown) => this.logger.warn(`could not delete the encryption keys: ${errorMessage(e)}`));
+      }
+    }
     this.initialized = false;
     if (reason) this.logger.warn(reason);
     this.broadcast('client_state', this.clientState());
@@ -265,7 +363,37 @@ export class Backend implements BackendHost {
     return this.session.media.fetch(req);
   }
 
+  /**
+   * Uploads a file for a host's upload route (the web host's `/_gomuks/upload`): the size checked against the
+   * homeserver's limit first, `onProgress` told as the bytes go out. Answers with the m.room.message content to
+   * send (as send_message's base_content); rejects with an Error whose message is meant for the user.
+   */
+  uploadMedia(data: Uint8Array, req: Omit<UploadRequest, 'contentType'> & { contentType?: string }): Promise<MediaMessageContent> {
+    if (!this.session) return Promise.reject(new Error('Not logged in.'));
+    // Without a type from the host, the bytes (images) or the file name say what it is.
+    return this.session.uploader.upload(data, { ...req, contentType: req.contentType || guessContentType(req.filename, data) });
+  }
+
+  /** The homeserver's upload limit in bytes (undefined: none given), for a host to refuse a body early. */
+  async maxUploadBytes(): Promise<number | undefined> {
+    return this.session?.uploader.maxUploadBytes();
+  }
+
+  /** Where end-to-end encryption plugs in encrypted attachments (see media/attachment-crypto.ts). */
+  setAttachmentCrypto(crypto: AttachmentCrypto | undefined): void {
+    this.attachmentCrypto = crypto;
+  }
+
   // --- Lifecycle -------------------------------------------------------------------------------------------
+
+  /** Tells the homeserver we are gone, so others do not see us online until the server times us out. */
+  private async goOffline(s: Session): Promise<void> {
+    try {
+      await s.client.presence.setPresence(s.userId, 'offline', undefined, { timeoutMs: OFFLINE_TIMEOUT_MS, rateLimitRetries: 0 });
+    } catch (e) {
+      this.logger.info(`could not set presence to offline on shutdown: ${errorMessage(e)}`);
+    }
+  }
 
   async close(): Promise<void> {
     for (const c of this.conns) c.dispatcher.close();
@@ -274,10 +402,28 @@ export class Backend implements BackendHost {
     this.session = undefined;
     if (s) {
       s.sender.stop();
-      await s.sync.stop();
+      await Promise.all([s.sync.stop(), this.goOffline(s)]);
+      await s.crypto?.close();
     }
     this.store.close();
   }
+}
+
+/** How long shutting down waits for the homeserver to take our "offline" (quitting must not hang on it). */
+const OFFLINE_TIMEOUT_MS = 3000;
+/**
+ * The data and cache folders made private (created 0700, or tightened to 0700 if they existed wider, as after an
+ * install with umask 022); the config folder is tightened too when it exists. Says what it tightened, for the log.
+ */
+function privateFolders(paths: DataPaths): string[] {
+  const said: string[] = [];
+  const folders = [['data', paths.data], ['cache', paths.cache]];
+  if (existsSync(paths.config)) folders.push(['config', paths.config]);
+  for (const [kind, dir] of folders) {
+    const was = ensurePrivateDir(dir);
+    if (was !== null) said.push(`the ${kind} folder ${dir} was readable by others (mode ${was.toString(8)}); it is now 0700`);
+  }
+  return said;
 }
 
 function safeSend(send: EnvelopeSink, env: Envelope, logger: Logger): void {

@@ -1,48 +1,45 @@
 /**
- * The desktop shell's glue: app lifecycle, the window, and the IPC relay between each page and the backend.
- * It takes the `electron` module as a parameter (only main.ts imports it) so the wiring is tested under plain
- * Node with a fake, since no Electron binary can run here.
+ * The desktop shell's glue: app lifecycle, the window, the IPC relay between each page and the backend, and the
+ * OS integration (tray, badge, notifications, links, menus). It takes the `electron` module as a parameter (only
+ * main.ts imports it) so the wiring is tested under plain Node with a fake, since no Electron binary can run here.
+ * The decisions live in plain modules beside it (security, options, window-state, menus, tray, notifications).
  */
+import { errorMessage } from '../../shared/error-message.ts';
+import os from 'node:os';
 import path from 'node:path';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow, IpcMainEvent, WebContents } from 'electron';
-import { errorMessage } from '../../shared/error-message.ts';
-import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
-import { resolveDataPaths, type DataPaths } from '../backend/paths.ts';
-import type { BackendConnection, BackendHost } from '../backend/rpc/connection.ts';
-import type { BackendWorkerOptions, HostSafeStorage } from '../host/backend-worker.ts';
+import type { MatrixLink } from '../../shared/matrix-uri.ts';
+import { resolveDataPaths } from '../backend/paths.ts';
+import type { BackendWorkerOptions } from '../host/backend-worker.ts';
 import { registerAppScheme, serveAppScheme } from './app-protocol.ts';
+import type { Attention } from './attention.ts';
+import type { BackendProcess } from './backend-process.ts';
+import { NAVIGATE_READY_CHANNEL, OPEN_CHANNEL, RPC_CHANNEL, VIEW_CHANNEL, parseViewMessage } from './channels.ts';
+import { applyStartAtLogin } from './login-item.ts';
+import { appMenuTemplate, contextMenuTemplate, debugInfo } from './menus.ts';
+import { forwardedArgv, parseDesktopArgs, profilePaths, relaunchArgs } from './options.ts';
+import { LinkRouter } from './link-router.ts';
+import { createOsAttention } from './os-attention.ts';
+import { PageRelay } from './page-relay.ts';
+import { hostSafeStorage } from './safe-storage.ts';
+import { ShellRpc } from './shell-rpc.ts';
 import { APP_ENTRY_URL, allowedPermissions, isAppUrl } from './security.ts';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings, type DesktopSettings } from './settings.ts';
+import { initialShellState } from './state.ts';
+import { detectTrayHost, hasTray, type TrayHost } from './status-notifier.ts';
+import { loadWindowState, restoreBounds, saveWindowState, trackWindowState } from './window-state.ts';
 import { hardenSession, hardenWebContents, windowOptions, type Logger } from './window.ts';
+
+export { OPEN_CHANNEL, RPC_CHANNEL } from './channels.ts';
+export { hostSafeStorage } from './safe-storage.ts';
+export { parseDesktopArgs } from './options.ts';
+export type { BackendProcess } from './backend-process.ts';
 
 /** The parts of Electron's main-process API the shell uses. */
 export type ElectronMain = Pick<typeof ElectronModule,
-  'app' | 'BrowserWindow' | 'dialog' | 'ipcMain' | 'protocol' | 'safeStorage' | 'session' | 'shell'>;
-
-/** Envelopes in both directions, on one channel, exactly as the web host's websocket carries them. */
-export const RPC_CHANNEL = 'lattice:rpc';
-/**
- * Sent by the preload once per page, before that page's first envelope: "a new frontend starts here". The shell
- * then gives the page a fresh backend connection, like a websocket opening, so the backend's greeting events
- * (run_id, client_state, init_complete) go to a page that is already listening.
- */
-export const OPEN_CHANNEL = 'lattice:open';
-
-export interface BackendProcess extends BackendHost {
-  stop(): Promise<void>;
-  /** Serves `lattice://media/…`: the backend fetches with the account's token, which the page never sees. */
-  fetchMedia(req: MediaRequest): Promise<MediaResponse>;
-  onFatal: (error: string) => void;
-}
-
-export interface DesktopOptions {
-  /** `--insecure-secrets-file`: the user allows secrets in a 0600 file when no keychain works. */
-  insecureSecretsFile: boolean;
-}
-
-export function parseDesktopArgs(argv: readonly string[]): DesktopOptions {
-  return { insecureSecretsFile: argv.includes('--insecure-secrets-file') };
-}
+  'app' | 'BrowserWindow' | 'clipboard' | 'dialog' | 'ipcMain' | 'Menu' | 'nativeImage' | 'Notification' | 'protocol'
+  | 'safeStorage' | 'screen' | 'session' | 'shell' | 'Tray'>;
 
 export interface DesktopDeps {
   argv: readonly string[];
@@ -52,8 +49,13 @@ export interface DesktopDeps {
   preloadPath: string;
   /** The built renderer served at lattice://app/ (dist/renderer). */
   rendererDir: string;
+  /** The window icon (Linux, Windows). */
   iconPath?: string;
+  /** The folder with the tray icons (tray.png, tray-unread.png, tray-highlight.png and their @2x). */
+  trayIconDir: string;
   startBackend(opts: BackendWorkerOptions): Promise<BackendProcess>;
+  /** Whether a StatusNotifier host is on the session bus (Linux); the default asks D-Bus. */
+  detectTrayHost?: () => Promise<TrayHost>;
   log?: Logger;
 }
 
@@ -64,233 +66,363 @@ export interface DesktopApp {
   mainWindow(): BrowserWindow | null;
   /** Resolves once the ready-time setup (protocol, session, backend start, window) has run. */
   whenStarted(): Promise<void>;
+  /** Opens a matrix: or matrix.to link (also what a second launch or the OS's open-url does). */
+  openLink(text: string): void;
+  /** The current settings (tests, debug info). */
+  settings(): DesktopSettings;
 }
 
-/**
- * Electron's safeStorage as the backend's fallback secret store. On Linux without a keyring Chromium silently
- * uses a hard-coded key ("basic_text"); that is not encryption, so it is reported as unavailable rather than
- * letting secrets land on disk as if they were protected.
- */
-export function hostSafeStorage(ss: ElectronMain['safeStorage'], platform: NodeJS.Platform): HostSafeStorage {
-  return {
-    isEncryptionAvailable: () => {
-      if (!ss.isEncryptionAvailable()) return false;
-      if (platform !== 'linux') return true;
-      const backend = ss.getSelectedStorageBackend();
-      return backend !== 'basic_text' && backend !== 'unknown';
-    },
-    encryptString: (s) => ss.encryptString(s),
-    decryptString: (b) => ss.decryptString(Buffer.from(b.buffer, b.byteOffset, b.byteLength)),
-  };
-}
 
-/**
- * One page's connection to the backend. Each page load gets its own, closed when the page goes away, so the
- * backend never answers a reloaded page's requests with the previous page's ids.
- */
-class PageRelay {
-  private readonly wc: WebContents;
-  private readonly backend: () => Promise<BackendHost | null>;
-  private conn: Promise<BackendConnection | null> | null = null;
-  private generation = 0;
-  /** The generation that was live when the last main-frame navigation started. */
-  private generationAtNavigationStart: number | null = null;
+/** The member list comes from the local database: slower than this means something is wrong. */
+const MEMBERS_TIMEOUT_MS = 10_000;
 
-  constructor(wc: WebContents, backend: () => Promise<BackendHost | null>) {
-    this.wc = wc;
-    this.backend = backend;
-  }
-
-  open(): void {
-    this.close();
-    const gen = ++this.generation;
-    const wc = this.wc;
-    // The sink checks the generation so nothing from a replaced connection reaches the next page, even in the
-    // moment between deciding to close and the worker learning of it.
-    this.conn = this.backend().then((b) => b && b.connect((env: Envelope) => {
-      if (this.generation === gen && this.conn !== null && !wc.isDestroyed()) wc.send(RPC_CHANNEL, env);
-    }));
-  }
-
-  receive(raw: unknown): void {
-    if (!this.conn) this.open();
-    // Chained on one promise, so envelopes reach the backend in the order the page sent them.
-    void this.conn!.then((c) => c?.receive(raw));
-  }
-
-  close(): void {
-    const conn = this.conn;
-    if (!conn) return;
-    this.conn = null;
-    this.generation++;
-    void conn.then((c) => c?.close());
-  }
-
-  navigationStarted(): void {
-    this.generationAtNavigationStart = this.conn ? this.generation : null;
-  }
-
-  /**
-   * A new document replaced the page. Closes the connection only if it predates the navigation: if the new
-   * page already opened its own, that one stays.
-   */
-  navigationCommitted(): void {
-    if (this.conn && this.generation === this.generationAtNavigationStart) this.close();
-    this.generationAtNavigationStart = null;
-  }
-}
+/** electron-builder.yml's appId. */
+const APP_USER_MODEL_ID = 'chat.lattice.desktop';
 
 export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): DesktopApp {
-  const { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell } = electron;
+  const { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell } = electron;
   const log: Logger = deps.log ?? ((m) => console.error(`lattice: ${m}`));
   const options = parseDesktopArgs(deps.argv);
+  const state = initialShellState(DEFAULT_SETTINGS);
   const relays = new Map<number, PageRelay>();
-  let win: BrowserWindow | null = null;
-  let paths: DataPaths | null = null;
-  let backendReady: Promise<BackendProcess | null> | null = null;
-  /** Set once the backend has started, for the media protocol, which answers at once rather than wait. */
-  let runningBackend: BackendProcess | null = null;
-  let backendDead = false;
-  let backendStopped = false;
-  let stopping = false;
-  let ready = false;
+  let attention: Attention | null = null;
+  /** Requests on the shell's own connection (member names for notifications). */
+  let shellRpc = new ShellRpc(() => {});
+  /** Asked before `ready` so the D-Bus round trip overlaps Electron's own startup. */
+  let trayHost: Promise<TrayHost> = Promise.resolve('unknown');
   let started: Promise<void> = new Promise<void>(() => {});
 
-  const backend = (): Promise<BackendProcess | null> => backendReady ?? Promise.resolve(null);
+  const backend = (): Promise<BackendProcess | null> => state.backend.starting ?? Promise.resolve(null);
 
   function fail(title: string, message: string): void {
     log(`${title}: ${message}`);
-    if (stopping) return;
+    if (state.lifecycle.stopping) return;
     dialog.showErrorBox(title, message);
+    quit();
+  }
+
+  function quit(): void {
+    state.lifecycle.quitting = true;
     app.quit();
   }
 
+  // --- backend ------------------------------------------------------------------------------------------------
+
   function startBackend(): Promise<BackendProcess | null> {
     const opts: BackendWorkerOptions = {
-      paths: paths!, insecureSecretsFile: options.insecureSecretsFile, safeStorage: hostSafeStorage(safeStorage, deps.platform),
+      paths: state.paths!, insecureSecretsFile: options.insecureSecretsFile, safeStorage: hostSafeStorage(safeStorage, deps.platform),
     };
     return deps.startBackend(opts).then(
       (b) => {
         b.onFatal = (e) => {
-          backendDead = true;
-          runningBackend = null;
+          state.backend.dead = true;
+          state.backend.running = null;
+          state.backend.ownConnection = null;
+          shellRpc.failAll('the backend stopped');
           fail('Lattice stopped', `The Lattice backend stopped unexpectedly: ${e}`);
         };
-        runningBackend = b;
+        state.backend.running = b;
+        // The shell is a frontend too: unread counts and notifications come to it like to any window.
+        const conn = b.connect((env) => {
+          if (!shellRpc.receive(env)) attention?.receive(env);
+        });
+        shellRpc = new ShellRpc((env) => conn.receive(env));
+        state.backend.ownConnection = conn;
         return b;
       },
       (e: unknown) => {
-        backendDead = true;
+        state.backend.dead = true;
         fail('Lattice could not start', `The Lattice backend could not start: ${errorMessage(e)}`);
         return null;
       },
     );
   }
 
+  // --- IPC ----------------------------------------------------------------------------------------------------
+
   /**
-   * Only the app's own top-level page in one of our windows may talk to the backend: not an iframe, not a page
-   * that somehow navigated elsewhere, not another webContents.
+   * Only the app's own top-level page in one of our windows may talk to the shell or the backend: not an iframe,
+   * not a page that somehow navigated elsewhere, not another webContents.
    */
-  function relayFor(event: IpcMainEvent): PageRelay | undefined {
+  function fromApp(event: IpcMainEvent): boolean {
     const frame = event.senderFrame;
-    if (!frame || frame.parent !== null || !isAppUrl(frame.url)) return undefined;
-    return relays.get(event.sender.id);
+    return !!frame && frame.parent === null && isAppUrl(frame.url) && relays.has(event.sender.id);
   }
 
   function onRpc(event: IpcMainEvent, raw: unknown): void {
-    const relay = relayFor(event);
-    if (relay) relay.receive(raw);
+    if (fromApp(event)) relays.get(event.sender.id)!.receive(raw);
     else log('ignored an IPC message from a frame that is not the app');
   }
 
   function onOpen(event: IpcMainEvent): void {
-    relayFor(event)?.open();
+    if (fromApp(event)) relays.get(event.sender.id)!.open();
   }
 
-  function createWindow(): BrowserWindow {
-    const w = new BrowserWindow(windowOptions(deps.preloadPath, deps.iconPath));
+  function onNavigateReady(event: IpcMainEvent): void {
+    if (!fromApp(event)) return;
+    state.navigateReady.add(event.sender.id);
+    flushLinks();
+  }
+
+  function onView(event: IpcMainEvent, raw: unknown): void {
+    if (!fromApp(event)) return;
+    const msg = parseViewMessage(raw);
+    if (!msg) return;
+    state.viewedRoomId = msg.room_id;
+    // Looking at a room is reading it as far as notifications go; the backend's read receipt confirms it later.
+    if (msg.room_id && state.win?.isFocused()) attention?.notifications.withdraw(msg.room_id);
+  }
+
+  // --- links --------------------------------------------------------------------------------------------------
+
+  const links = new LinkRouter({ state, focusWindow: () => focusWindow(), log });
+  const navigate = (link: MatrixLink): void => links.navigate(link);
+  const openLink = (text: string): void => links.open(text);
+  const flushLinks = (): void => links.flush();
+
+  // --- windows ------------------------------------------------------------------------------------------------
+
+  function createWindow(showWhenReady: boolean): BrowserWindow {
+    const configDir = state.paths!.config;
+    const bounds = restoreBounds(loadWindowState(configDir, log), screen.getAllDisplays().map((d) => d.workArea));
+    const w = new BrowserWindow(windowOptions(deps.preloadPath, deps.iconPath, bounds));
     const wc = w.webContents;
     const id = wc.id;
-    hardenWebContents(wc, shell, log);
     const relay = new PageRelay(wc, backend);
     relays.set(id, relay);
     wc.on('did-start-navigation', (details) => {
       if (details.isMainFrame && !details.isSameDocument) relay.navigationStarted();
     });
-    wc.on('did-navigate', () => relay.navigationCommitted());
+    wc.on('did-navigate', () => {
+      relay.navigationCommitted();
+      // A new page: it must subscribe again before links are sent to it.
+      state.navigateReady.delete(id);
+    });
     wc.on('render-process-gone', () => relay.close());
     wc.on('destroyed', () => {
       relay.close();
       relays.delete(id);
+      state.navigateReady.delete(id);
     });
-    w.once('ready-to-show', () => w.show());
+    wc.on('context-menu', (_event, params) => showContextMenu(w, wc, params));
+    if (bounds.maximized) w.maximize();
+    w.once('ready-to-show', () => {
+      if (showWhenReady) w.show();
+    });
+    trackWindowState(w, (ws) => {
+      try {
+        saveWindowState(state.paths!.config, ws);
+      } catch (e) {
+        log(`could not save the window state: ${errorMessage(e)}`);
+      }
+    });
+    w.on('close', (event) => {
+      if (!state.lifecycle.quitting && state.trayAvailable && state.settings.closeToTray) {
+        event.preventDefault();
+        w.hide();
+      }
+    });
+    w.on('show', () => attention?.render());
+    w.on('hide', () => attention?.render());
+    w.on('focus', () => {
+      w.flashFrame(false);
+      // Coming back to the room in view counts as seeing its new messages.
+      if (state.viewedRoomId) attention?.notifications.withdraw(state.viewedRoomId);
+    });
     w.on('closed', () => {
-      if (win === w) win = null;
+      if (state.win === w) state.win = null;
     });
     w.loadURL(APP_ENTRY_URL).catch((e: unknown) => log(`could not load the app page: ${errorMessage(e)}`));
-    win = w;
+    state.win = w;
     return w;
   }
 
-  function focusWindow(): void {
-    if (!win || win.isDestroyed()) {
-      if (ready) createWindow();
-      return;
-    }
-    if (win.isMinimized()) win.restore();
-    if (!win.isVisible()) win.show();
-    win.focus();
+  function showContextMenu(w: BrowserWindow, wc: WebContents, params: ElectronModule.ContextMenuParams): void {
+    const template = contextMenuTemplate(params, {
+      replaceMisspelling: (word) => wc.replaceMisspelling(word),
+      addToDictionary: (word) => { wc.session.addWordToSpellCheckerDictionary(word); },
+      copyLink: (url) => { clipboard.writeText(url).catch((e: unknown) => log(`could not copy the link: ${errorMessage(e)}`)); },
+    });
+    if (template.length) Menu.buildFromTemplate(template).popup({ window: w });
   }
 
+  function focusWindow(): void {
+    const w = state.win;
+    if (!w || w.isDestroyed()) {
+      if (state.lifecycle.ready) createWindow(true);
+      return;
+    }
+    if (w.isMinimized()) w.restore();
+    if (!w.isVisible()) w.show();
+    w.focus();
+  }
+
+  function toggleWindow(): void {
+    const w = state.win;
+    if (w && !w.isDestroyed() && w.isVisible() && !w.isMinimized()) w.hide();
+    else focusWindow();
+  }
+
+  // --- settings and menus -------------------------------------------------------------------------------------
+
+  const loginItemSupported = (): boolean => app.isPackaged;
+
+  function setSetting<K extends keyof DesktopSettings>(key: K, value: DesktopSettings[K]): void {
+    state.settings = { ...state.settings, [key]: value };
+    try {
+      saveSettings(state.paths!.config, state.settings);
+    } catch (e) {
+      log(`could not save the settings: ${errorMessage(e)}`);
+    }
+    if (key === 'startAtLogin') applyLoginItem();
+    if (key === 'notifications' && !value) attention?.notifications.withdrawAll();
+    buildAppMenu();
+  }
+
+  function applyLoginItem(): void {
+    if (!loginItemSupported()) return;
+    try {
+      applyStartAtLogin(state.settings.startAtLogin, relaunchArgs(options, true), options.profile, {
+        platform: deps.platform, env: deps.env, execPath: app.getPath('exe'),
+        setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+      });
+    } catch (e) {
+      log(`could not change start at login: ${errorMessage(e)}`);
+    }
+  }
+
+  function buildAppMenu(): void {
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({
+      platform: deps.platform, settings: state.settings, trayAvailable: state.trayAvailable,
+      loginItemSupported: loginItemSupported(), isDev: !app.isPackaged,
+    }, {
+      copyDebugInfo: () => {
+        clipboard.writeText(debugInfo({
+        appVersion: app.getVersion(), versions: process.versions, platform: deps.platform, arch: process.arch,
+        osRelease: os.release(), packaged: app.isPackaged, profile: options.profile, trayHost: state.trayHost,
+        settings: state.settings, locale: app.getLocale(),
+      })).catch((e: unknown) => log(`could not copy the debug info: ${errorMessage(e)}`));
+      },
+      setSetting,
+      showWindow: focusWindow,
+      quit,
+    })));
+  }
+
+  // --- attention: tray, badge, notifications ------------------------------------------------------------------
+
+  function setupAttention(): void {
+    const a = createOsAttention(electron, {
+      platform: deps.platform, trayIconDir: deps.trayIconDir, profile: options.profile, state, log,
+      lookupMembers: (roomId) => shellRpc.request('get_room_state', { room_id: roomId, include_members: true }, MEMBERS_TIMEOUT_MS),
+      runTrayAction: (a) => {
+        switch (a.type) {
+          case 'toggle-window': toggleWindow(); break;
+          case 'open-room': navigate({ kind: 'room', room: a.roomId, via: [] }); break;
+          case 'quit': quit(); break;
+          default: {
+            const never: never = a;
+            log(`unknown tray action ${JSON.stringify(never)}`);
+          }
+        }
+      },
+      openTarget: (t) => navigate({ kind: 'room', room: t.room_id, ...(t.event_id ? { event_id: t.event_id } : {}), via: t.via }),
+    });
+    attention = a;
+    a.render();
+  }
+
+  // --- lifecycle ----------------------------------------------------------------------------------------------
+
   async function onReady(): Promise<void> {
-    ready = true;
-    serveAppScheme(protocol, deps.rendererDir, () => runningBackend);
-    hardenSession(session.defaultSession, allowedPermissions());
-    backendReady = startBackend();
-    createWindow();
+    state.lifecycle.ready = true;
+    serveAppScheme(protocol, deps.rendererDir, () => state.backend.running);
+    hardenSession(session.defaultSession, allowedPermissions({ media: true }));
+    state.trayHost = await trayHost;
+    state.trayAvailable = hasTray(deps.platform, state.trayHost);
+    setupAttention();
+    buildAppMenu();
+    applyLoginItem();
+    state.backend.starting = startBackend();
+    // --hidden starts in the tray, but only if there is one: otherwise the app would run with no way to reach it.
+    createWindow(!(options.hidden && state.trayAvailable));
+    flushLinks();
   }
 
   return {
     start() {
       // Electron fires `ready` on its own schedule: everything Chromium reads at startup (sandbox, scheme
       // privileges, the profile folder) is set synchronously here, before any await.
-      if (!app.requestSingleInstanceLock()) {
+      for (const p of options.problems) log(p);
+      state.paths = profilePaths(resolveDataPaths(deps.env, deps.platform), options.profile);
+      // Chromium's own profile (cookies, caches, local storage) in Lattice's data folder, not ~/.config/Electron,
+      // and in a subfolder of its own so it never mixes with the database. Set before the single-instance lock,
+      // which Electron keys on this folder: so each --profile is its own instance.
+      app.setPath('userData', path.join(state.paths.data, 'chromium'));
+      if (!app.requestSingleInstanceLock({ argv: [...deps.argv] })) {
         app.quit();
         return false;
       }
       app.enableSandbox();
-      paths = resolveDataPaths(deps.env, deps.platform);
-      // Chromium's own profile (cookies, caches, local storage) in Lattice's data folder, not ~/.config/Electron,
-      // and in a subfolder of its own so it never mixes with the database.
-      app.setPath('userData', path.join(paths.data, 'chromium'));
+      // Windows shows notifications only for an app with a user model ID; it must match the installer's (appId).
+      if (deps.platform === 'win32') app.setAppUserModelId(APP_USER_MODEL_ID);
+      trayHost = deps.platform === 'linux' ? (deps.detectTrayHost ?? (() => detectTrayHost(deps.env)))() : Promise.resolve('present');
+      state.settings = loadSettings(state.paths.config, log);
       registerAppScheme(protocol);
+      if (options.link) openLink(options.link);
 
-      app.on('second-instance', () => focusWindow());
+      app.on('second-instance', (_event, argv, _cwd, additionalData) => {
+        // The second launch's own arguments: a link to open, or --hidden (then there is nothing to show). Taken
+        // from the data it sent with its lock request when present: Chromium rewrites the argv it forwards.
+        const second = parseDesktopArgs(forwardedArgv(additionalData) ?? argv);
+        if (second.link) openLink(second.link);
+        else if (!second.hidden) focusWindow();
+      });
+      // macOS hands links over with open-url (also before ready, for the link that launched the app).
+      app.on('open-url', (event, url) => {
+        event.preventDefault();
+        openLink(url);
+      });
       app.on('activate', () => focusWindow());
+      app.on('web-contents-created', (_event, wc) => hardenWebContents(wc, shell, log));
+      app.on('before-quit', () => {
+        state.lifecycle.quitting = true;
+      });
       app.on('window-all-closed', () => {
-        if (deps.platform !== 'darwin') app.quit();
+        if (deps.platform !== 'darwin') quit();
       });
       app.on('will-quit', (event) => {
-        if (!backendReady || backendStopped || backendDead) return;
+        attention?.destroy();
+        const b = state.backend;
+        if (!b.starting || b.stopped || b.dead) return;
         // Stop the sync loop and close the database before the process ends.
         event.preventDefault();
-        if (stopping) return;
-        stopping = true;
-        void backendReady
-          .then((b) => b?.stop())
+        if (state.lifecycle.stopping) return;
+        state.lifecycle.stopping = true;
+        b.ownConnection?.close();
+        b.ownConnection = null;
+        shellRpc.failAll('Lattice is quitting');
+        void b.starting
+          .then((p) => p?.stop())
           .catch((e: unknown) => log(`backend did not stop cleanly: ${errorMessage(e)}`))
           .finally(() => {
-            backendStopped = true;
+            b.stopped = true;
             app.quit();
           });
       });
       ipcMain.on(RPC_CHANNEL, onRpc);
       ipcMain.on(OPEN_CHANNEL, onOpen);
+      ipcMain.on(NAVIGATE_READY_CHANNEL, onNavigateReady);
+      ipcMain.on(VIEW_CHANNEL, onView);
       started = app.whenReady().then(onReady);
       started.catch((e: unknown) => fail('Lattice could not start', errorMessage(e)));
       return true;
     },
-    mainWindow: () => win,
+    mainWindow: () => state.win,
     whenStarted: () => started,
+    openLink,
+    settings: () => state.settings,
   };
 }
+
+

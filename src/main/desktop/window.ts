@@ -5,11 +5,13 @@
 import type { BrowserWindowConstructorOptions, Session, Shell, WebContents } from 'electron';
 import { errorMessage } from '../../shared/error-message.ts';
 import { decidePermission, isAllowedExternalUrl, isAllowedNavigation } from './security.ts';
+import { DEFAULT_WINDOW_STATE, type WindowState } from './window-state.ts';
 
-export function windowOptions(preloadPath: string, icon?: string): BrowserWindowConstructorOptions {
+export function windowOptions(preloadPath: string, icon?: string, bounds: WindowState = DEFAULT_WINDOW_STATE): BrowserWindowConstructorOptions {
   return {
-    width: 1200,
-    height: 800,
+    width: bounds.width,
+    height: bounds.height,
+    ...(bounds.x !== undefined && bounds.y !== undefined ? { x: bounds.x, y: bounds.y } : {}),
     minWidth: 480,
     minHeight: 360,
     title: 'Lattice',

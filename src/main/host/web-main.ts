@@ -3,6 +3,13 @@
  * HTTP + websocket. Runs as src/main/host/web-main.ts (Node type stripping) and bundled as dist/main/web-main.js.
  *
  *   node web-main.js [--port N] [--host H] [--static DIR] [--insecure-secrets-file] [--debug]
+ *   node web-main.js --login-link | --new-token | --sign-out-browsers | --set-password | --clear-password
+ *
+ * The second form acts on the web host's files in the config folder and exits; a running host notices at once:
+ * `--login-link` prints a new single-use login link, `--new-token` a session token for a program that is not a browser
+ * (`Authorization: Bearer <token>`), `--sign-out-browsers` ends every browser session (and closes
+ * their websockets), `--set-password` turns on HTTP Basic login with a password read from LATTICE_WEB_PASSWORD or
+ * standard input, `--clear-password` turns it off.
  *
  * Logs go to lattice.log in the log directory (see README, "Logs"); `--debug` or LATTICE_DEBUG=1 logs every command
  * and also prints the log on stderr, as does NODE_ENV=development.
@@ -15,7 +22,8 @@ import { parseArgs } from 'node:util';
 import { debugRequested, openAppLog, type AppLog } from '../backend/log/open-log.ts';
 import { resolveDataPaths } from '../backend/paths.ts';
 import { BackendWorker } from './backend-worker.ts';
-import { loadOrCreateWebAuth } from './web/web-auth.ts';
+import { loadOrCreateWebAuth, setWebPassword } from './web/web-auth.ts';
+import { WebSessions } from './web/web-sessions.ts';
 import { startWebServer } from './web/web-server.ts';
 
 export const DEFAULT_WEB_PORT = 29325;
@@ -34,9 +42,14 @@ export interface WebHostArgs {
   staticDir: string;
   /** `--debug` or LATTICE_DEBUG=1: log at debug level. */
   debug: boolean;
+  /** `serve` runs the host; the others change its auth files and exit. */
+  command: WebHostCommand;
 }
 
-const USAGE = 'usage: web-main [--port N] [--host H] [--static DIR] [--insecure-secrets-file] [--debug]';
+export type WebHostCommand = 'serve' | 'login-link' | 'new-token' | 'sign-out-browsers' | 'set-password' | 'clear-password';
+
+const USAGE = 'usage: web-main [--port N] [--host H] [--static DIR] [--insecure-secrets-file] [--debug]\n'
+  + '       web-main --login-link | --new-token | --sign-out-browsers | --set-password | --clear-password';
 
 function parsePort(value: string, from: string): number {
   const n = Number(value);
@@ -84,6 +97,11 @@ export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHos
         static: { type: 'string' },
         'insecure-secrets-file': { type: 'boolean' },
         debug: { type: 'boolean' },
+        'login-link': { type: 'boolean' },
+        'new-token': { type: 'boolean' },
+        'sign-out-browsers': { type: 'boolean' },
+        'set-password': { type: 'boolean' },
+        'clear-password': { type: 'boolean' },
       },
     }));
   } catch (e) {
@@ -99,16 +117,65 @@ export function parseWebHostArgs(argv: string[], env: Env = process.env): WebHos
     if (!root) throw new Error('cannot find the Lattice app folder to locate dist/renderer; pass --static DIR');
     staticDir = path.join(root, 'dist', 'renderer');
   }
+  const commands = (['login-link', 'new-token', 'sign-out-browsers', 'set-password', 'clear-password'] as const).filter((c) => values[c] === true);
+  if (commands.length > 1) throw new Error(`--${commands[0]} and --${commands[1]} cannot be combined\n${USAGE}`);
   return {
     port, host, insecureSecretsFile: values['insecure-secrets-file'] ?? false, staticDir: path.resolve(staticDir),
-    debug: values.debug === true || debugRequested([], env),
+    debug: values.debug === true || debugRequested([], env), command: commands[0] ?? 'serve',
   };
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin as AsyncIterable<Buffer>) chunks.push(c);
+  return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/**
+ * The commands that change the web host's auth files (web-sessions.json, web-host.json) and exit. A running
+ * host re-reads them, so a new link works and signed-out browsers are disconnected without a restart.
+ */
+export async function runWebCommand(command: Exclude<WebHostCommand, 'serve'>, args: WebHostArgs, env: Env = process.env,
+  io: WebHostIO = console, password: () => Promise<string> = readStdin): Promise<void> {
+  const paths = resolveDataPaths(env);
+  switch (command) {
+    case 'login-link': {
+      const auth = await loadOrCreateWebAuth(paths.config);
+      const base = auth.sessions.url ?? `http://${args.host.includes(':') ? `[${args.host}]` : args.host}:${args.port}`;
+      io.log(auth.loginUrl(base));
+      return;
+    }
+    case 'new-token':
+      // Only the token: a script can capture it with $(...). It lasts like a browser session and ends with them.
+      io.log(WebSessions.inConfigDir(paths.config).create().token);
+      return;
+    case 'sign-out-browsers': {
+      const n = WebSessions.inConfigDir(paths.config).endAll();
+      io.log(`Lattice web host: signed out ${n} browser session(s); open websockets are closed.`);
+      return;
+    }
+    case 'set-password': {
+      const pw = env.LATTICE_WEB_PASSWORD ?? await password();
+      await setWebPassword(paths.config, pw);
+      io.log('Lattice web host: HTTP Basic login is on (any user name, this password).');
+      return;
+    }
+    case 'clear-password':
+      await setWebPassword(paths.config, undefined);
+      io.log('Lattice web host: HTTP Basic login is off.');
+      return;
+    default: {
+      const never: never = command;
+      throw new Error(`unknown command ${String(never)}`);
+    }
+  }
 }
 
 /** Starts the backend and the web server; the caller owns signals and the process' exit. */
 export async function runWebHost(argv: string[], env: Env = process.env, io: WebHostIO = console)
-  : Promise<{ url: string; loginUrl: string; stop(): Promise<void> }> {
+  : Promise<{ url: string; loginUrl: string; newLoginUrl(): string; stop(): Promise<void> }> {
   const args = parseWebHostArgs(argv, env);
+  if (args.command !== 'serve') throw new Error(`--${args.command} does not start the web host; use runWebCommand`);
   const index = path.join(args.staticDir, 'index.html');
   if (!existsSync(index) || !statSync(index).isFile()) {
     throw new Error(`no built renderer: ${index} does not exist. Run the renderer build first (vite build), or pass --static DIR.`);
@@ -157,9 +224,13 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
     throw e;
   }
 
+  auth.sessions.setUrl(server.url);
+  // A `--sign-out-browsers` run in another terminal disconnects the browsers it signs out.
+  auth.sessions.watch();
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
+      auth.sessions.unwatch();
       await server.close();
       await backend.stop();
       log.logger.info('web host stopped');
@@ -177,12 +248,18 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
   const loginUrl = auth.loginUrl(server.url);
   io.log(`Lattice web host: data in ${paths.data}, config (with the web login secret) in ${paths.config}, log in ${log.file}`);
   io.log(`Lattice web host: open ${loginUrl}`);
-  return { url: server.url, loginUrl, stop };
+  io.log('Lattice web host: the link works once, for 10 minutes; `web-main --login-link` prints another.');
+  return { url: server.url, loginUrl, newLoginUrl: () => auth.loginUrl(server.url), stop };
 }
 
 async function main(): Promise<void> {
   let host: Awaited<ReturnType<typeof runWebHost>>;
   try {
+    const args = parseWebHostArgs(process.argv.slice(2), process.env);
+    if (args.command !== 'serve') {
+      await runWebCommand(args.command, args, process.env);
+      return;
+    }
     host = await runWebHost(process.argv.slice(2), process.env);
   } catch (e) {
     console.error(`Lattice web host: ${errorMessage(e)}`);

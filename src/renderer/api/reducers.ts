@@ -83,7 +83,7 @@ export function reduceSyncComplete(snap: StoreSnapshot, sync: SyncComplete): Sto
 }
 
 /** Replaces the entries a diff names; the same object when it names none. */
-function mergeRecord<T>(prev: Readonly<Record<string, T>>, update: Record<string, T> | undefined): Readonly<Record<string, T>> {
+function mergeRecord<T>(prev: Readonly<Record<string, T>>, update: Record<string, T> | null | undefined): Readonly<Record<string, T>> {
   if (!update || Object.keys(update).length === 0) return prev;
   return { ...prev, ...update };
 }

@@ -5,6 +5,7 @@
  */
 import type { Event, EventRowID, TimelineRowTuple } from '../../shared/rpc/types.ts';
 import { NOT_SENT } from '../../shared/rpc/types.ts';
+import { NameIndex, plainName } from '../../shared/display-name.ts';
 import type { RoomData, StoreSnapshot } from './snapshot.ts';
 
 export type SendState = 'sent' | 'pending' | 'failed';
@@ -59,21 +60,38 @@ function itemFor(event: Event, placed: boolean): TimelineItem {
   return item;
 }
 
-const memberMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, { members: unknown; names: ReadonlyMap<string, string> }>();
+const indexMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, { members: unknown; index: NameIndex; names: ReadonlyMap<string, string> }>();
 
-/** user ID → display name, from the room's m.room.member state. */
-export function selectMemberNames(room: RoomData | undefined): ReadonlyMap<string, string> {
-  if (!room) return EMPTY_NAMES;
+function memberIndex(room: RoomData): { index: NameIndex; names: ReadonlyMap<string, string> } {
   const members = room.state['m.room.member'];
-  const memo = memberMemo.get(room.events);
-  if (memo && memo.members === members) return memo.names;
+  const memo = indexMemo.get(room.events);
+  if (memo && memo.members === members) return memo;
+  const index = new NameIndex(Object.entries(members ?? {}).map(([userId, rowid]) => [userId, room.events.get(rowid)?.content ?? {}] as const));
   const names = new Map<string, string>();
-  for (const [userId, rowid] of Object.entries(members ?? {})) {
-    const name = room.events.get(rowid)?.content.displayname;
-    if (typeof name === 'string' && name.trim() !== '') names.set(userId, name);
+  for (const userId of Object.keys(members ?? {})) {
+    const shown = index.resolve(userId);
+    if (shown) names.set(userId, plainName(userId, shown));
   }
-  memberMemo.set(room.events, { members, names });
-  return names;
+  const entry = { members, index, names };
+  indexMemo.set(room.events, entry);
+  return entry;
+}
+
+/**
+ * The room's members by name (see shared/display-name.ts): tells when a name, current or from the past, needs the
+ * user ID beside it.
+ */
+export function selectNameIndex(room: RoomData | undefined): NameIndex {
+  return room ? memberIndex(room).index : EMPTY_INDEX;
+}
+const EMPTY_INDEX = new NameIndex([]);
+
+/**
+ * user ID → the name to show, from the room's m.room.member state, with the user ID beside it where the name alone
+ * could be mistaken for another member's (`Name (@user:server)`).
+ */
+export function selectMemberNames(room: RoomData | undefined): ReadonlyMap<string, string> {
+  return room ? memberIndex(room).names : EMPTY_NAMES;
 }
 const EMPTY_NAMES: ReadonlyMap<string, string> = new Map();
 

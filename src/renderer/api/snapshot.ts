@@ -7,7 +7,7 @@
  * objects), and React components that select it do not re-render.
  */
 import type {
-  ClientState, Event, EventRowID, InvitedRoom, JSONObject, Room, SpaceEdge, SyncStatus, TimelineRowTuple,
+  AccountData, ClientState, Event, EventRowID, InvitedRoom, Room, SpaceEdge, SyncStatus, TimelineRowTuple,
 } from '../../shared/rpc/types.ts';
 import type { TransportStatus } from './transport.ts';
 
@@ -37,7 +37,7 @@ export interface RoomData {
   /** A `get_room_state` answer (with members) has been applied. */
   readonly stateLoaded: boolean;
   /** Room account data by type (e.g. `m.tag`), each the backend's {user_id, room_id, type, content} object. */
-  readonly accountData: Readonly<Record<string, JSONObject>>;
+  readonly accountData: Readonly<Record<string, AccountData>>;
 }
 
 export interface StoreSnapshot {
@@ -52,7 +52,7 @@ export interface StoreSnapshot {
   readonly roomList: readonly RoomData[];
   readonly invitedRooms: readonly InvitedRoom[];
   /** Global account data by type, as {user_id, type, content} objects. */
-  readonly accountData: Readonly<Record<string, JSONObject>>;
+  readonly accountData: Readonly<Record<string, AccountData>>;
   /** space room ID → its children, each list replaced whole by a sync that mentions the space. */
   readonly spaceEdges: Readonly<Record<string, readonly SpaceEdge[]>>;
   /** Spaces that are no other joined space's child, in the backend's order. */
@@ -61,7 +61,7 @@ export interface StoreSnapshot {
 
 
 const EMPTY_EVENTS: ReadonlyMap<EventRowID, Event> = new Map();
-const EMPTY_OBJECT: Readonly<Record<string, JSONObject>> = {};
+const EMPTY_OBJECT: Readonly<Record<string, AccountData>> = {};
 export const INITIAL_HISTORY: HistoryState = { hasMore: true, loading: false, error: null };
 
 export function emptyRoom(id: string): RoomData {
@@ -73,7 +73,7 @@ export function emptyRoom(id: string): RoomData {
 
 export function initialSnapshot(connection: TransportStatus = { state: 'connecting' }): StoreSnapshot {
   return {
-    connection, clientState: null, syncStatus: { type: 'ok' }, initComplete: false, runId: null,
+    connection, clientState: null, syncStatus: { type: 'ok', error_count: 0 }, initComplete: false, runId: null,
     rooms: new Map(), roomList: [], invitedRooms: [], accountData: EMPTY_OBJECT, spaceEdges: {}, topLevelSpaces: [],
   };
 }

@@ -36,10 +36,7 @@ function isObject(v: JSONValue | undefined): v is { [k: string]: JSONValue } {
 
 /** The room has the m.favourite tag in its `m.tag` account data. */
 export function isFavourite(room: RoomData): boolean {
-  const data = room.accountData['m.tag'];
-  // gomuks wraps account data as {type, content}; a backend that sends the bare content still works.
-  const content = isObject(data?.content) ? data.content : data;
-  const tags = isObject(content) ? content.tags : undefined;
+  const tags = room.accountData['m.tag']?.content.tags;
   return isObject(tags) && tags['m.favourite'] !== undefined;
 }
 

@@ -3,20 +3,38 @@
  * websocket is reachable by other programs) and its response type. The frontend's RpcClient is typed from the
  * same table, so a command's shape is written exactly once.
  *
- * Commands are declared by area in `commands/` (session, rooms, send; media, profile, account data and the
- * rest of gomuks' commands each get a file there) as `command(schema).returns<Response>()` pairs, and merged
+ * Commands are declared by area in `commands/` (session, rooms, send, membership, people, room actions, server;
+ * media, reading and the rest of gomuks' commands each get a file there) as `command(schema).returns<Response>()` pairs, and merged
  * here. The backend's handlers are split along the same areas (src/main/backend/commands/).
  */
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
+import { ignoringCommands } from './commands/ignoring.ts';
+import { presenceCommands } from './commands/presence.ts';
+import { roomUpgradeCommands } from './commands/room-upgrades.ts';
+import { mediaCommands } from './commands/media.ts';
+import { membershipCommands } from './commands/membership.ts';
+import { peopleCommands } from './commands/people.ts';
+import { readingCommands } from './commands/reading.ts';
+import { roomActionCommands } from './commands/room-actions.ts';
 import { roomCommands } from './commands/rooms.ts';
+import { searchCommands } from './commands/search.ts';
 import { sendCommands } from './commands/send.ts';
+import { serverCommands } from './commands/server.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { roomCommands, sendCommands, sessionCommands };
+export {
+  ignoringCommands, mediaCommands, membershipCommands, peopleCommands, presenceCommands, readingCommands,
+  roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
+};
+export type { MediaMessageContent } from './commands/media.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
-export const commandAreas = { ...sessionCommands, ...roomCommands, ...sendCommands } satisfies CommandArea;
+export const commandAreas = {
+  ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
+  ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
+  ...readingCommands, ...searchCommands, ...mediaCommands,
+} satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 
 export const commandSchemas = schemasOf(commandAreas);

@@ -21,10 +21,24 @@ export interface MediaResponse {
   error?: string;
 }
 
-// Server names: hostname or IP literal with an optional port (spec: "Server Name"). Media IDs: the spec allows
-// [A-Za-z0-9_-]; Synapse generates from that set too.
-const SERVER_NAME = /^(?:[A-Za-z0-9.-]{1,255}|\[[0-9A-Fa-f:.]{2,45}\])(?::\d{1,5})?$/;
+// Server names, by the spec's grammar ("Server Name"): `hostname [ ":" port ]`, where hostname is an IPv4 address,
+// a bracketed IPv6 literal or a DNS name. The grammar's dns-name is any run of [A-Za-z0-9.-]; here it must also be
+// dot-separated labels (no empty label, so never `.` or `..`): the name becomes a path segment of the homeserver
+// URL, where `..` would climb out of the media endpoint to others, with the user's token. Media IDs: the spec
+// allows [A-Za-z0-9_-]; Synapse generates from that set too.
+const DNS_NAME = /^(?=.{1,255}$)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*$/;
+const IPV6_LITERAL = /^\[[0-9A-Fa-f:.]{2,45}\]$/;
 const MEDIA_ID = /^[A-Za-z0-9_-]{1,255}$/;
+
+/** True for a server name the spec's grammar allows (see above), with a port, if any, from 1 to 65535. */
+function isValidServerName(name: string): boolean {
+  const m = /^(\[[^\]]*\]|[^:[\]]*)(?::(\d{1,5}))?$/.exec(name);
+  if (!m) return false;
+  const [, host, port] = m;
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return false;
+  return DNS_NAME.test(host) || IPV6_LITERAL.test(host);
+}
+
 const MAX_THUMB = 1600;
 
 /**
@@ -42,7 +56,7 @@ export function parseMediaPath(pathPart: string, query: { get(name: string): str
   } catch {
     return { error: 'bad escape in media path' };
   }
-  if (!SERVER_NAME.test(server)) return { error: 'invalid server name' };
+  if (!isValidServerName(server)) return { error: 'invalid server name' };
   if (!MEDIA_ID.test(mediaId)) return { error: 'invalid media ID' };
   const w = query.get('w');
   const h = query.get('h');
@@ -58,6 +72,6 @@ export function parseMediaPath(pathPart: string, query: { get(name: string): str
 /** mxc://server/id → the host path part, or undefined for anything that isn't a valid mxc URI. */
 export function mxcToPath(mxc: string): string | undefined {
   const m = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(mxc);
-  if (!m || !SERVER_NAME.test(m[1]) || !MEDIA_ID.test(m[2])) return undefined;
+  if (!m || !isValidServerName(m[1]) || !MEDIA_ID.test(m[2])) return undefined;
   return `${encodeURIComponent(m[1])}/${encodeURIComponent(m[2])}`;
 }

@@ -19,6 +19,17 @@ export interface LocalContent {
   big_emoji?: boolean;
   edit_source?: string;
   reply_fallback_removed?: boolean;
+  /**
+   * Lattice's addition: the sender's display name and avatar as they were when the event was sent (their member
+   * state at that point of the room), so a later rename does not rewrite who said what. Absent on state events,
+   * and where that state was unknown; then the sender's current member state applies.
+   */
+  sender_profile?: SenderProfile;
+}
+
+export interface SenderProfile {
+  displayname?: string;
+  avatar_url?: string;
 }
 
 /**
@@ -61,10 +72,11 @@ export interface Event {
 /** 0 none, 1 participants (heroes), 2 canonical alias, 3 explicit m.room.name. */
 export type NameQuality = 0 | 1 | 2 | 3;
 
+/** The room summary of /sync, under Matrix's own keys (as gomuks keeps it). */
 export interface LazyLoadSummary {
-  heroes?: string[];
-  joined_member_count?: number;
-  invited_member_count?: number;
+  'm.heroes'?: string[];
+  'm.joined_member_count'?: number;
+  'm.invited_member_count'?: number;
 }
 
 /** One row of the room list. */
@@ -89,6 +101,19 @@ export interface Room {
   unread_notifications: number;
   unread_messages: number;
   marked_unread?: boolean;
+  /**
+   * Token for /messages older than the oldest stored timeline event; '' when unknown or the start was reached.
+   * Always present on the wire (gomuks sends it), possibly absent inside the backend.
+   */
+  prev_batch?: string;
+}
+
+/** One account data entry, global (no room_id) or of a room. */
+export interface AccountData {
+  user_id: string;
+  room_id?: string;
+  type: string;
+  content: JSONObject;
 }
 
 export interface Receipt {
@@ -110,19 +135,25 @@ export interface SyncNotification {
   highlight: boolean;
 }
 
+/**
+ * A room's part of a sync_complete. On the wire, as in gomuks (Go marshals these fields without omitempty), every
+ * key is present and an empty list or map is `null` (see sync/wire-shape.ts); inside the backend they may be absent.
+ */
 export interface SyncRoom {
-  /** A whole Room row; replaces the previous one. */
-  meta?: Room;
+  /** A whole Room row; replaces the previous one. null: unchanged. */
+  meta?: Room | null;
   /** Appended to the room's timeline, or replaces it when `reset` is true. */
-  timeline?: TimelineRowTuple[];
+  timeline?: TimelineRowTuple[] | null;
   reset?: boolean;
   /** type → state_key → event rowid; merged into what the frontend has. */
-  state?: Record<string, Record<string, EventRowID>>;
-  account_data?: Record<string, JSONObject>;
+  state?: Record<string, Record<string, EventRowID>> | null;
+  account_data?: Record<string, AccountData> | null;
   /** Every Event the frontend needs for this diff (timeline events, state events referenced above, previews). */
-  events?: Event[];
-  receipts?: Record<string, Receipt[]>;
-  notifications?: SyncNotification[];
+  events?: Event[] | null;
+  receipts?: Record<string, Receipt[]> | null;
+  /** The user read the room elsewhere: notifications of it can go. */
+  dismiss_notifications?: boolean;
+  notifications?: SyncNotification[] | null;
 }
 
 export interface InvitedRoom {
@@ -136,22 +167,29 @@ export interface InvitedRoom {
   invite_state: JSONObject[];
 }
 
+/** A space's child (from m.space.child in the space, or m.space.parent in the child); the map key is the space. */
 export interface SpaceEdge {
   child_id: string;
+  child_event_rowid?: EventRowID;
   order?: string;
   suggested?: boolean;
+  parent_event_rowid?: EventRowID;
+  canonical?: boolean;
 }
 
+/** As with SyncRoom, on the wire every key but since, clear_state and to_device is present (null when empty). */
 export interface SyncComplete {
   since?: string;
   /** True on the first sync_complete a frontend gets after connecting: drop everything and take this. */
   clear_state?: boolean;
-  account_data?: Record<string, JSONObject>;
-  rooms?: Record<string, SyncRoom>;
-  left_rooms?: string[];
-  invited_rooms?: InvitedRoom[];
-  space_edges?: Record<string, SpaceEdge[]>;
-  top_level_spaces?: string[];
+  account_data?: Record<string, AccountData> | null;
+  rooms?: Record<string, SyncRoom> | null;
+  left_rooms?: string[] | null;
+  invited_rooms?: InvitedRoom[] | null;
+  /** space → its children, for spaces whose children changed (replaces what the frontend had for them). */
+  space_edges?: Record<string, SpaceEdge[]> | null;
+  /** Spaces that are not a child of another joined space; sent whenever space_edges is. */
+  top_level_spaces?: string[] | null;
   to_device?: JSONObject[];
 }
 
@@ -160,18 +198,30 @@ export type SyncStatusType = 'ok' | 'waiting' | 'erroring' | 'permanently-failed
 export interface SyncStatus {
   type: SyncStatusType;
   error?: string;
-  error_count?: number;
+  error_count: number;
   /** Unix milliseconds of the last successful sync. */
   last_sync?: number;
+}
+
+/** Cross-signing state of this device; all false until encryption lands. */
+export interface VerificationState {
+  is_verified: boolean;
+  state_checked: boolean;
+  has_cross_signing: boolean;
+  has_ssss: boolean;
 }
 
 export interface ClientState {
   is_initialized: boolean;
   is_logged_in: boolean;
   is_verified: boolean;
+  verification_state: VerificationState;
   user_id?: string;
   device_id?: string;
   homeserver_url?: string;
+  /** The account's own profile, once known. */
+  displayname?: string;
+  avatar_url?: string;
   /**
    * Lattice extension: where secrets are kept, in words, when it is not the OS keychain (for example the
    * explicit insecure file fallback). The UI shows it so the fallback is never silent.
@@ -217,11 +267,33 @@ export interface Typing {
 export interface RunID {
   run_id: string;
   etag: string;
-  vapid_key?: string;
+  /** Web push key; '' since Lattice has no push gateway. */
+  vapid_key: string;
 }
 
 export interface EventsDecrypted {
   room_id: string;
   preview_event_rowid?: EventRowID;
   events: Event[];
+}
+
+/** What presence a user can have (spec: m.presence). */
+export type PresenceState = 'online' | 'unavailable' | 'offline';
+
+/**
+ * A user's presence as last received in /sync (Lattice extension: gomuks does not track presence). The server's
+ * relative `last_active_ago` is turned into an absolute time when it is received, so it stays right when read later.
+ */
+export interface UserPresence {
+  user_id: string;
+  presence: PresenceState;
+  status_msg?: string;
+  /** Unix milliseconds of the user's last activity, when the server said. */
+  last_active_ts?: number;
+  currently_active?: boolean;
+}
+
+/** The `presence` event: users whose presence changed in a sync (and, on connect, every stored one). */
+export interface PresenceUpdate {
+  users: UserPresence[];
 }

@@ -20,7 +20,7 @@ export function buildBigAccount(now: number, rowid: () => number, rooms: number,
     room_id: roomId, name, name_quality: 3, explicit_avatar: false, has_member_list: true,
     preview_event_rowid: last.rowid, sorting_timestamp: last.timestamp,
     unread_messages: unread, unread_notifications: unread, unread_highlights: unread > 3 ? 1 : 0,
-    lazy_load_summary: { joined_member_count: 5 },
+    lazy_load_summary: { 'm.joined_member_count': 5 },
   });
 
   for (let r = 0; r < rooms; r++) {

@@ -232,7 +232,7 @@ export function buildRooms(now: number, rowid: () => number): Map<string, FakeRo
       dm_user_id: spec.dm ? people[spec.dm].id : undefined,
       topic: spec.topic,
       canonical_alias: spec.alias,
-      lazy_load_summary: { joined_member_count: spec.members.length },
+      lazy_load_summary: { 'm.joined_member_count': spec.members.length },
       encryption_event: spec.encrypted ? { algorithm: 'm.megolm.v1.aes-sha2' } : undefined,
       has_member_list: true,
       preview_event_rowid: last.rowid,

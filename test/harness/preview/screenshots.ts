@@ -126,7 +126,7 @@ export async function screenshots(dir: string): Promise<void> {
     await shot('07-banners');
 
     await page.emulateMedia({ colorScheme: 'dark' });
-    preview.backend.broadcast('sync_status', { type: 'ok' } satisfies SyncStatus);
+    preview.backend.broadcast('sync_status', { type: 'ok', error_count: 0 } satisfies SyncStatus);
     preview.backend.broadcast('client_state', preview.backend.clientState);
     await page.waitForTimeout(300);
     await shot('08-dark-room');
@@ -146,7 +146,7 @@ export async function screenshots(dir: string): Promise<void> {
     await hidpi.close();
 
     const login = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
-    preview.backend.clientState = { is_initialized: true, is_logged_in: false, is_verified: false, secret_storage_error: 'No OS keychain is available (The name org.freedesktop.secrets was not provided by any .service files). Start a Secret Service such as GNOME Keyring, or run with --insecure-secrets-file.' };
+    preview.backend.clientState = { is_initialized: true, is_logged_in: false, is_verified: false, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false }, secret_storage_error: 'No OS keychain is available (The name org.freedesktop.secrets was not provided by any .service files). Start a Secret Service such as GNOME Keyring, or run with --insecure-secrets-file.' };
     await login.goto(preview.url);
     await login.getByTestId('login-userid').waitFor();
     await login.screenshot({ path: join(dir, '09-dark-login-storage-error.png') });

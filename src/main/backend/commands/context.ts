@@ -4,9 +4,11 @@
  * secret store, the connections) and lends it to them through this interface.
  */
 import type { CommandArea } from '../../../shared/rpc/commands/define.ts';
-import type { ClientState, EventName, EventPayloads, Room } from '../../../shared/rpc/index.ts';
+import type { ClientState, EventName, EventPayloads, PresenceState, Room } from '../../../shared/rpc/index.ts';
+import type { CryptoSession } from '../crypto/crypto-session.ts';
 import type { MatrixClient, FetchLike } from '../matrix/client.ts';
 import type { MediaFetcher } from '../media/media-fetcher.ts';
+import type { MediaUploader } from '../media/media-uploader.ts';
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { Sender } from '../send/sender.ts';
 import type { Store } from '../store/store.ts';
@@ -21,11 +23,24 @@ export interface Session {
   sync: SyncLoop;
   sender: Sender;
   media: MediaFetcher;
+  /** Our presence as last set (online from the start); every /sync sends it as set_presence. */
+  presence: PresenceState;
+  uploader: MediaUploader;
+  /** listen_to_device: whether sync_complete carries to-device events (for widgets). Off by default, as in gomuks. */
+  listenToDevice: boolean;
+  /** End-to-end encryption (absent only without a secret store, where no session can start anyway). */
+  crypto: CryptoSession | undefined;
+  /** The account's own profile, once fetched (client_state carries it). */
+  profile: OwnProfile;
 }
+
+export interface OwnProfile { displayname?: string; avatar_url?: string }
 
 export interface CommandContext {
   /** The fetch used for every homeserver request (tests pass a fake one). */
   readonly fetch: FetchLike | undefined;
+  /** Folders upload_media may read files from (the host's choice; none by default). */
+  readonly uploadRoots: readonly string[];
   /** The open database. It is replaced when an account's data is reset: read it at each use, never keep it. */
   readonly store: Store;
   readonly session: Session | undefined;
@@ -41,10 +56,14 @@ export interface CommandContext {
   secretStoreProblem(): string | undefined;
   /** Puts the access token into the secret store; throws if it could not be kept. */
   saveAccessToken(token: string): Promise<void>;
+  /** Puts another secret (e.g. a push registration's key) into the secret store; throws if it could not be kept. */
+  saveSecret(key: string, value: string): Promise<void>;
   /** Deletes the database and opens an empty one. */
   resetDatabase(): void;
+  /** Deletes the crypto store and its key (no session may be running). */
+  wipeCrypto(): Promise<void>;
   /** Starts syncing a freshly signed-in account whose row is stored; frontends then wait for its first sync. */
-  startSession(homeserverUrl: string, userId: string, deviceId: string, token: string): void;
+  startSession(homeserverUrl: string, userId: string, deviceId: string, token: string, profile?: OwnProfile): void;
   /** Stops the session, deletes the token and (unless `keepData`) the account's local data. */
   endSession(reason: string | undefined, keepData?: boolean): Promise<void>;
 }

@@ -4,8 +4,18 @@
  */
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
+import { ignoringHandlers } from './ignoring.ts';
+import { presenceHandlers } from './presence.ts';
+import { roomUpgradeHandlers } from './room-upgrades.ts';
+import { mediaHandlers } from './media.ts';
+import { membershipHandlers } from './membership.ts';
+import { peopleHandlers } from './people.ts';
+import { readingHandlers } from './reading.ts';
+import { roomActionHandlers } from './room-actions.ts';
 import { roomHandlers } from './rooms.ts';
+import { searchHandlers } from './search.ts';
 import { sendHandlers } from './send.ts';
+import { serverHandlers } from './server.ts';
 import { sessionHandlers } from './session.ts';
 
 export function createHandlers(ctx: CommandContext): Handlers {
@@ -13,5 +23,15 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...sessionHandlers(ctx),
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
+    ...presenceHandlers(ctx),
+    ...ignoringHandlers(ctx),
+    ...roomUpgradeHandlers(ctx),
+    ...membershipHandlers(ctx),
+    ...peopleHandlers(ctx),
+    ...roomActionHandlers(ctx),
+    ...serverHandlers(ctx),
+    ...readingHandlers(ctx),
+    ...searchHandlers(ctx),
+    ...mediaHandlers(ctx),
   };
 }

@@ -1,22 +1,42 @@
-/** Handlers of the send area: messages (markdown) and raw events, both through the in-order Sender. */
+/**
+ * Handlers of the send area: messages (markdown with m.mentions from its pills, or a slash command: see slash.ts)
+ * and raw events, both through the in-order Sender.
+ */
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
+import { roomPower } from '../rooms/power-levels.ts';
+import { buildMentions } from '../send/mentions.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
+import { isSlashInput, runSlashCommand } from './slash.ts';
 
 export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendCommands> {
   return {
     send_message: (p) => {
+      // A command checks the rooms it touches itself: /accept and /reject are typed in rooms we are only invited to.
+      if (isSlashInput(p.text)) return runSlashCommand(ctx, { ...p, text: p.text }, messageContent);
       ctx.requireRoom(p.room_id);
-      return ctx.requireSession().sender.send(p.room_id, 'm.room.message', messageContent(p)).echo;
+      const s = ctx.requireSession();
+      const content = messageContent(p);
+      const power = roomPower(ctx.store, p.room_id, s.userId);
+      content['m.mentions'] = buildMentions({
+        text: p.text, explicit: p.mentions, ownUserId: s.userId, powerLevels: power.powerLevels, ownLevel: power.own,
+      });
+      return s.sender.send(p.room_id, 'm.room.message', content).echo;
     },
-    send_event: async ({ room_id: roomId, type, content, synchronous }): Promise<Event> => {
+    send_event: async ({ room_id: roomId, type, content, synchronous, disable_encryption }): Promise<Event> => {
       ctx.requireRoom(roomId);
-      const { echo, done } = ctx.requireSession().sender.send(roomId, type, content);
+      const { echo, done } = ctx.requireSession().sender.send(roomId, type, content, disable_encryption === true);
       if (!synchronous) return echo;
       const result = await done;
       if (result.error) throw new Error(`Sending failed: ${result.error}`);
       return result.event;
+    },
+    ensure_group_session_shared: async ({ room_id: roomId }) => {
+      const room = ctx.requireRoom(roomId);
+      const { crypto } = ctx.requireSession();
+      if (room.encryption_event && crypto) await crypto.ensureShared(roomId);
+      return true;
     },
   };
 }
@@ -36,6 +56,5 @@ function messageContent(p: CommandParams<'send_message'>): JSONObject {
   }
   if (p.extra) Object.assign(content, p.extra);
   if (p.relates_to) content['m.relates_to'] = p.relates_to as JSONObject;
-  if (p.mentions) content['m.mentions'] = p.mentions as JSONObject;
   return content;
 }

@@ -8,7 +8,7 @@ import type { JSONObject } from '../../../shared/rpc/index.ts';
 import { MatrixClient } from '../matrix/client.ts';
 import { discoverHomeserver } from '../matrix/discovery.ts';
 import { describeLoginError, MatrixError } from '../matrix/errors.ts';
-import type { AreaHandlers, CommandContext } from './context.ts';
+import type { AreaHandlers, CommandContext, OwnProfile } from './context.ts';
 
 export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessionCommands> {
   // One login at a time across every connected frontend: the handlers are shared by all of them.
@@ -39,8 +39,12 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
       // token) keeps its stored history and syncs afresh from a new device.
       const previous = ctx.store.account.get();
       if (previous && previous.user_id !== resp.user_id) ctx.resetDatabase();
+      // Encryption keys belong to one device: a login as a new device starts with a new store.
+      if (previous?.user_id !== resp.user_id || previous.device_id !== resp.device_id) await ctx.wipeCrypto();
       ctx.store.account.put(resp.user_id, resp.device_id, client.baseUrl);
-      ctx.startSession(client.baseUrl, resp.user_id, resp.device_id, resp.access_token);
+      // The profile first, so that the first client_state of the session already names the user.
+      const profile = await fetchOwnProfile(new MatrixClient(client.baseUrl, resp.access_token, ctx.fetch), resp.user_id, signal);
+      ctx.startSession(client.baseUrl, resp.user_id, resp.device_id, resp.access_token, profile);
       return true;
     } finally {
       loginInProgress = false;
@@ -74,4 +78,17 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
       return true;
     },
   };
+}
+
+/** The account's display name and avatar, or nothing when the server has none or cannot say (never fatal). */
+export async function fetchOwnProfile(client: MatrixClient, userId: string, signal?: AbortSignal): Promise<OwnProfile> {
+  try {
+    const p = await client.profile.get(userId, signal);
+    const out: OwnProfile = {};
+    if (typeof p?.displayname === 'string' && p.displayname) out.displayname = p.displayname;
+    if (typeof p?.avatar_url === 'string' && p.avatar_url) out.avatar_url = p.avatar_url;
+    return out;
+  } catch {
+    return {};
+  }
 }

@@ -1,13 +1,23 @@
 /**
  * The Matrix Client-Server API, one facade over the shared transport (`http.ts`) with one object per API area
- * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`. New endpoints go
+ * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`, `client.events`,
+ * `client.membership`, `client.profile`, `client.roomActions`, `client.server`, `client.presence`,
+ * `client.roomAdmin`, `client.crypto`. New endpoints go
  * into their area's file, so this one stays a table of contents.
  */
 import { AccountApi } from './api/account.ts';
 import { AuthApi } from './api/auth.ts';
+import { CryptoApi } from './api/crypto.ts';
+import { EventsApi } from './api/events.ts';
 import { MediaApi } from './api/media.ts';
+import { PresenceApi } from './api/presence.ts';
+import { RoomAdminApi } from './api/room-admin.ts';
+import { MembershipApi } from './api/membership.ts';
+import { ProfileApi } from './api/profile.ts';
+import { RoomActionsApi } from './api/room-actions.ts';
 import { RoomsApi } from './api/rooms.ts';
 import { SendApi } from './api/send.ts';
+import { ServerApi } from './api/server.ts';
 import { SyncApi, type SyncParams } from './api/sync.ts';
 import { MatrixHttp, type FetchLike } from './http.ts';
 
@@ -20,6 +30,14 @@ export class MatrixClient extends MatrixHttp {
   readonly send: SendApi;
   readonly media: MediaApi;
   readonly account: AccountApi;
+  readonly presence: PresenceApi;
+  readonly roomAdmin: RoomAdminApi;
+  readonly events: EventsApi;
+  readonly membership: MembershipApi;
+  readonly profile: ProfileApi;
+  readonly roomActions: RoomActionsApi;
+  readonly server: ServerApi;
+  readonly crypto: CryptoApi;
   private readonly syncApi: SyncApi;
 
   constructor(baseUrl: string, accessToken?: string, fetchImpl?: FetchLike) {
@@ -29,6 +47,14 @@ export class MatrixClient extends MatrixHttp {
     this.send = new SendApi(this);
     this.media = new MediaApi(this);
     this.account = new AccountApi(this);
+    this.presence = new PresenceApi(this);
+    this.roomAdmin = new RoomAdminApi(this);
+    this.events = new EventsApi(this);
+    this.membership = new MembershipApi(this);
+    this.profile = new ProfileApi(this);
+    this.roomActions = new RoomActionsApi(this);
+    this.server = new ServerApi(this);
+    this.crypto = new CryptoApi(this);
     this.syncApi = new SyncApi(this);
   }
 

@@ -23,11 +23,29 @@ export class MatrixHttp {
   readonly baseUrl: string;
   accessToken: string | undefined;
   private readonly fetchImpl: FetchLike;
+  /** Told whenever the server answers (see reachability.ts: a retry wait ends when the server is back). */
+  private readonly reachableListeners = new Set<() => void>();
 
   constructor(baseUrl: string, accessToken?: string, fetchImpl: FetchLike = fetch) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.accessToken = accessToken;
     this.fetchImpl = fetchImpl;
+  }
+
+  onReachable(listener: () => void): () => void {
+    this.reachableListeners.add(listener);
+    return () => { this.reachableListeners.delete(listener); };
+  }
+
+  /** A cheap unauthenticated request that succeeds when the server answers (spec: GET /versions). */
+  probe(signal: AbortSignal): Promise<unknown> {
+    return this.requestOnce('GET', '/_matrix/client/versions', { auth: false, signal, timeoutMs: 5000 });
+  }
+
+  /** An answer below 500 comes from the homeserver itself, not from a proxy in front of a server that is down. */
+  private answered(status: number): void {
+    if (status >= 500) return;
+    for (const listener of [...this.reachableListeners]) listener();
   }
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
@@ -64,6 +82,7 @@ export class MatrixHttp {
       if (opts.signal?.aborted) throw opts.signal.reason ?? e;
       throw new ConnectionError(url.href, e);
     }
+    this.answered(res.status);
     const text = await res.text();
     let json: unknown;
     try {
@@ -98,6 +117,7 @@ export class MatrixHttp {
     } catch (e) {
       throw new ConnectionError(url.href, e);
     }
+    this.answered(res.status);
     if (!res.ok) {
       const body = (await res.json().catch(() => ({}))) as { errcode?: string; error?: string };
       throw new MatrixError(res.status, body.errcode ?? 'M_UNKNOWN', body.error ?? `HTTP ${res.status} ${res.statusText}`);
@@ -119,6 +139,56 @@ export class MatrixHttp {
     }
     return { contentType: res.headers.get('content-type') ?? 'application/octet-stream', body: Buffer.concat(chunks) };
   }
+
+  /** POSTs bytes (a media upload) with the token; the JSON answer, or a MatrixError/ConnectionError. */
+  async upload<T>(path: string, data: Uint8Array, opts: UploadOptions): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { 'Content-Type': opts.contentType, 'Content-Length': String(data.byteLength) };
+    if (this.accessToken) headers.Authorization = `Bearer ${this.accessToken}`;
+    const signals = [AbortSignal.timeout(10 * 60_000)];
+    if (opts.signal) signals.push(opts.signal);
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, {
+        method: 'POST', headers, signal: AbortSignal.any(signals),
+        body: uploadStream(data, opts.onProgress), duplex: 'half',
+      });
+    } catch (e) {
+      if (opts.signal?.aborted) throw opts.signal.reason ?? e;
+      throw new ConnectionError(url.href, e);
+    }
+    const json = (await res.json().catch(() => ({}))) as { errcode?: string; error?: string };
+    if (!res.ok) throw new MatrixError(res.status, json.errcode ?? 'M_UNKNOWN', json.error ?? `HTTP ${res.status} ${res.statusText}`);
+    return json as T;
+  }
+}
+
+/** A binary upload (media): the body streamed from memory, `onProgress` told each time fetch takes a chunk. */
+export interface UploadOptions {
+  query?: RequestOptions['query'];
+  contentType: string;
+  signal?: AbortSignal;
+  onProgress?: (sent: number, total: number) => void;
+}
+
+const UPLOAD_CHUNK = 256 * 1024;
+
+/** The bytes as a stream fetch pulls chunk by chunk, so the progress follows what was actually handed over. */
+export function uploadStream(data: Uint8Array, onProgress?: (sent: number, total: number) => void): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= data.byteLength) {
+        controller.close();
+        return;
+      }
+      const chunk = data.subarray(offset, Math.min(offset + UPLOAD_CHUNK, data.byteLength));
+      offset += chunk.byteLength;
+      controller.enqueue(chunk);
+      onProgress?.(offset, data.byteLength);
+    },
+  });
 }
 
 /** A path segment: IDs and event types may contain `/`, `#`, `?` or `:`. */

@@ -63,6 +63,7 @@ export interface SyncResponse {
   presence?: { events?: JSONObject[] };
   device_lists?: { changed?: string[]; left?: string[] };
   device_one_time_keys_count?: Record<string, number>;
+  device_unused_fallback_key_types?: string[];
 }
 
 export interface RespMessages {

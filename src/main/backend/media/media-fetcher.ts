@@ -1,36 +1,56 @@
 /**
- * Media for the renderer, fetched with the account's token (authenticated media, `/_matrix/client/v1/media`,
- * falling back to the old unauthenticated endpoints for servers without it) and cached on disk in the cache
- * folder, so the token never leaves the backend.
+ * Media for the renderer and for download_media, fetched with the account's token (authenticated media,
+ * `/_matrix/client/v1/media`, falling back to the old unauthenticated endpoints for servers without it) and kept
+ * in the content-addressed cache (media-cache.ts), so the token never leaves the backend.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { MediaRequest, MediaResponse } from '../../../shared/rpc/index.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import { MediaCache, type CachedMedia } from './media-cache.ts';
 
 const MAX_BYTES = 50 * 1024 * 1024;
 // Types a browser renders without running anything: no SVG (it can carry script), no HTML.
 const SAFE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif']);
 
+/** A download that failed, with the HTTP status a host should answer and the reason in words. */
+export class MediaFetchError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'MediaFetchError';
+    this.status = status;
+  }
+}
+
 export class MediaFetcher {
   private readonly client: MatrixClient;
-  private readonly dir: string;
+  readonly cache: MediaCache;
   /** Concurrent requests for the same item share one download. */
-  private readonly inflight = new Map<string, Promise<MediaResponse>>();
+  private readonly inflight = new Map<string, Promise<CachedMedia>>();
 
   constructor(client: MatrixClient, cacheDir: string) {
     this.client = client;
-    this.dir = path.join(cacheDir, 'media');
+    this.cache = new MediaCache(cacheDir);
   }
 
-  fetch(req: MediaRequest): Promise<MediaResponse> {
-    const key = createHash('sha256')
-      .update(`${req.server}/${req.mediaId}${req.thumbnail ? `@${req.thumbnail.width}x${req.thumbnail.height}` : ''}`)
-      .digest('hex');
-    const cached = this.readCache(key);
+  /** For a host serving the renderer: the bytes with a type safe to serve, or an error status. */
+  async fetch(req: MediaRequest): Promise<MediaResponse> {
+    try {
+      const got = await this.fetchFile(req);
+      const body = this.cache.read(got);
+      if (!body) return errorResponse(500, 'the cached file could not be read');
+      return { status: 200, contentType: SAFE_TYPES.has(got.contentType) ? got.contentType : 'application/octet-stream', body };
+    } catch (e) {
+      if (e instanceof MediaFetchError) return errorResponse(e.status, e.message);
+      return errorResponse(500, errorMessage(e));
+    }
+  }
+
+  /** The item in the cache (downloaded first if need be); throws MediaFetchError. */
+  fetchFile(req: MediaRequest): Promise<CachedMedia> {
+    const key = MediaCache.key(req.server, req.mediaId, req.thumbnail);
+    const cached = this.cache.get(key);
     if (cached) return Promise.resolve(cached);
     let p = this.inflight.get(key);
     if (!p) {
@@ -40,13 +60,13 @@ export class MediaFetcher {
     return p;
   }
 
-  private async download(req: MediaRequest, key: string): Promise<MediaResponse> {
+  private async download(req: MediaRequest, key: string): Promise<CachedMedia> {
     const query = req.thumbnail
       ? { width: req.thumbnail.width, height: req.thumbnail.height, method: 'crop', animated: false }
       : undefined;
     const kind = req.thumbnail ? 'thumbnail' : 'download';
+    let got;
     try {
-      let got;
       try {
         got = await this.client.media.download(kind, req.server, req.mediaId, { query, maxBytes: MAX_BYTES });
       } catch (e) {
@@ -54,40 +74,18 @@ export class MediaFetcher {
         if (!(e instanceof MatrixError && (e.errcode === 'M_UNRECOGNIZED' || (e.status === 404 && e.errcode === 'M_UNKNOWN')))) throw e;
         got = await this.client.media.downloadLegacy(kind, req.server, req.mediaId, { query, maxBytes: MAX_BYTES });
       }
-      const type = got.contentType.split(';')[0].trim().toLowerCase();
-      const res: MediaResponse = { status: 200, contentType: SAFE_TYPES.has(type) ? type : 'application/octet-stream', body: got.body };
-      this.writeCache(key, res);
-      return res;
     } catch (e) {
       if (e instanceof MatrixError) {
         const status = e.status === 404 ? 404 : e.status === 413 ? 413 : 502;
-        return errorResponse(status, `${e.message} (${e.errcode})`);
+        throw new MediaFetchError(status, `${e.message} (${e.errcode})`);
       }
-      if (e instanceof ConnectionError) return errorResponse(502, e.message);
-      return errorResponse(500, errorMessage(e));
+      if (e instanceof ConnectionError) throw new MediaFetchError(502, e.message);
+      throw new MediaFetchError(500, errorMessage(e));
     }
-  }
-
-  private readCache(key: string): MediaResponse | undefined {
-    try {
-      const meta = JSON.parse(readFileSync(path.join(this.dir, `${key}.json`), 'utf8')) as { contentType: string };
-      return { status: 200, contentType: meta.contentType, body: readFileSync(path.join(this.dir, `${key}.bin`)) };
-    } catch {
-      return undefined;
-    }
-  }
-
-  private writeCache(key: string, res: MediaResponse): void {
-    try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      const bin = path.join(this.dir, `${key}.bin`);
-      writeFileSync(`${bin}.tmp`, res.body);
-      renameSync(`${bin}.tmp`, bin);
-      // The metadata is written last: a cache entry counts only once both files are complete.
-      writeFileSync(path.join(this.dir, `${key}.json`), JSON.stringify({ contentType: res.contentType }));
-    } catch {
-      // A cache that can't be written only costs a download next time.
-    }
+    const type = got.contentType.split(';')[0].trim().toLowerCase();
+    const stored = this.cache.put(key, got.body, type);
+    if (!stored) throw new MediaFetchError(500, 'the media cache folder could not be written');
+    return stored;
   }
 }
 

@@ -2,7 +2,7 @@
  * History for a room: the local database first; only when it has nothing older, /messages from the server, whose
  * events are stored below everything we have (falling timeline rowids) so the next call finds them locally.
  */
-import type { PaginationResponse } from '../../../shared/rpc/index.ts';
+import type { Event, JSONObject, PaginationResponse } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent } from '../sync/ingest-event.ts';
@@ -14,7 +14,7 @@ export async function paginate(store: Store, client: MatrixClient, roomId: strin
   const local = store.timeline.page(roomId, before, limit);
   if (local.length > 0) {
     const more = local.length === limit || !!store.rooms.prevBatch(roomId);
-    return { events: local, receipts: {}, related_events: [], has_more: more, from_server: false };
+    return { ...withRelated(store, roomId, local), has_more: more, from_server: false };
   }
   // A page can hold nothing new (all duplicates, or only events we drop as malformed): fetch on rather than answer
   // "nothing, but there is more", which would make a frontend ask for the same page again.
@@ -23,29 +23,58 @@ export async function paginate(store: Store, client: MatrixClient, roomId: strin
     if (!token) break;
     const added = await fetchOlder(store, client, roomId, token, limit, signal);
     if (added.length > 0 || !store.rooms.prevBatch(roomId)) {
-      return {
-        events: store.events.getMany(added),
-        receipts: {},
-        related_events: [],
-        has_more: !!store.rooms.prevBatch(roomId),
-        from_server: true,
-      };
+      return { ...withRelated(store, roomId, store.events.getMany(added)), has_more: !!store.rooms.prevBatch(roomId), from_server: true };
     }
   }
   return { events: [], receipts: {}, related_events: [], has_more: false, from_server: true };
+}
+
+/**
+ * A page with what a frontend needs to show it: the receipts on its events and its related events (edits and
+ * reactions of its events, and the events its replies quote), as gomuks' paginate answers.
+ */
+function withRelated(store: Store, roomId: string, events: Event[]): Pick<PaginationResponse, 'events' | 'receipts' | 'related_events'> {
+  const ids = events.map((e) => e.event_id);
+  const have = new Set(ids);
+  const replyTargets: string[] = [];
+  for (const e of events) {
+    const rel = (e.decrypted ?? e.content)['m.relates_to'];
+    const reply = rel && typeof rel === 'object' && !Array.isArray(rel) ? rel['m.in_reply_to'] : undefined;
+    const target = reply && typeof reply === 'object' && !Array.isArray(reply) ? reply.event_id : undefined;
+    if (typeof target === 'string' && !have.has(target)) replyTargets.push(target);
+  }
+  const related = new Map<number, Event>();
+  for (const e of [...store.events.related(roomId, ids), ...store.events.getManyByEventID(replyTargets)]) {
+    if (e.room_id === roomId) related.set(e.rowid, e);
+  }
+  return { events, receipts: store.account.receiptsFor(roomId, ids), related_events: [...related.values()] };
 }
 
 async function fetchOlder(store: Store, client: MatrixClient, roomId: string, token: string, limit: number,
   signal: AbortSignal): Promise<number[]> {
   const resp = await client.rooms.messages(roomId, { from: token, dir: 'b', limit }, signal);
   signal.throwIfAborted();
+  // Each sender's member content as of the event being stored, walking back in time: from the members the server
+  // sent with the chunk, then, past each member event, what it replaced (unsigned.prev_content).
+  const profiles = new Map<string, JSONObject | undefined>();
+  for (const ev of resp.state ?? []) {
+    if (ev?.type === 'm.room.member' && typeof ev.state_key === 'string' && isObj(ev.content)) profiles.set(ev.state_key, ev.content);
+  }
   return store.transaction(() => {
     const rowids: number[] = [];
+    const own = store.account.get()?.user_id;
     for (const ev of resp.chunk ?? []) {
-      const r = ingestEvent(store, roomId, ev);
+      const r = ingestEvent(store, roomId, ev, profiles.get(ev?.sender), own);
+      if (r && ev.type === 'm.room.member' && typeof ev.state_key === 'string') {
+        const prev = ev.unsigned?.prev_content;
+        // Before this event the member had its previous content, or (a join) none: then no name applies.
+        profiles.set(ev.state_key, isObj(prev) ? prev : {});
+      }
       if (!r) continue;
       if (store.timeline.prepend(roomId, r.rowid)) rowids.push(r.rowid);
     }
+    // History comes newest first, so an event's reactions and edits were stored before it: count them now.
+    store.events.refreshRelations(rowids);
     for (const ev of resp.state ?? []) {
       // Lazy-loaded members of the senders above: fill gaps in current state, never override newer state.
       const r = ingestEvent(store, roomId, ev);
@@ -57,4 +86,8 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     store.rooms.setPrevBatch(roomId, resp.end && (resp.chunk?.length ?? 0) > 0 ? resp.end : '');
     return rowids;
   });
+}
+
+function isObj(v: unknown): v is JSONObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

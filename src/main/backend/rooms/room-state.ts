@@ -28,7 +28,8 @@ export async function getRoomState(store: Store, client: MatrixClient, roomId: s
     updatedRoom = { ...room, has_member_list: true };
     store.rooms.save(updatedRoom);
   }
-  return { state: store.state.all(roomId, opts.includeMembers !== false), updatedRoom };
+  // As gomuks: members only when asked for (a room's member list can be most of its state).
+  return { state: store.state.all(roomId, opts.includeMembers === true), updatedRoom };
 }
 
 function storeState(store: Store, roomId: string, events: ClientEvent[]): void {

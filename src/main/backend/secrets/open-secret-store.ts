@@ -4,10 +4,11 @@
  * fallback is logged with the reasons, and the chosen store's description says which one is used.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { FileStore, INSECURE_FILE_FLAG } from './file-store.ts';
+import { ensurePrivateDir } from '../private-files.ts';
 import { checkPrivate, writeJsonFile } from './json-file.ts';
 import { KeychainStore, keychainLabel, loadKeytar, type Keytar } from './keychain-store.ts';
 import { SAFE_STORAGE_LABEL, SafeStorageStore, type SafeStorageProxy } from './safe-storage-store.ts';
@@ -97,7 +98,8 @@ function advice(platform: NodeJS.Platform): string {
 
 /** Creates the store's file (0600) up front, or checks an existing one, so its protection is settled before use. */
 function prepareFile(dataDir: string, file: string, log: (msg: string) => void): void {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const dirWas = ensurePrivateDir(dataDir);
+  if (dirWas !== null) log(`secrets: the folder ${dataDir} was readable by others (mode ${dirWas.toString(8)}); it is now 0700`);
   if (!existsSync(file)) {
     writeJsonFile(file, {});
     return;

@@ -14,9 +14,14 @@ import { localContent } from '../sync/ingest-event.ts';
 const MAX_ATTEMPTS = 5;
 const RETRY_BASE_MS = 500;
 
+/** Turns an event into what goes on the wire: m.room.encrypted in an encrypted room, unchanged otherwise. */
+export type Seal = (roomId: string, type: string, content: JSONObject) => Promise<{ type: string; content: JSONObject }>;
+
 export interface SenderOptions {
   /** First retry waits twice this, then doubling, unless the server says how long (tests shorten it). */
   retryBaseMs?: number;
+  /** Encryption, when the session has it. */
+  seal?: Seal;
 }
 
 export class Sender {
@@ -25,6 +30,7 @@ export class Sender {
   private readonly userId: string;
   private readonly onComplete: (c: SendComplete) => void;
   private readonly retryBaseMs: number;
+  private readonly seal: Seal | undefined;
   private readonly abort = new AbortController();
   /** Per-room delivery chains: messages leave in the order they were written, even across retries. */
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -36,10 +42,14 @@ export class Sender {
     this.userId = userId;
     this.onComplete = onComplete;
     this.retryBaseMs = opts.retryBaseMs ?? RETRY_BASE_MS;
+    this.seal = opts.seal;
   }
 
-  /** Stores the local echo and starts delivery. `done` settles with the final event (or the failure). */
-  send(roomId: string, type: string, content: JSONObject): { echo: Event; done: Promise<SendComplete> } {
+  /**
+   * Stores the local echo and starts delivery. `done` settles with the final event (or the failure). With
+   * `unencrypted` the event goes out in the clear even in an encrypted room (`/unencrypted`, `disable_encryption`).
+   */
+  send(roomId: string, type: string, content: JSONObject, unencrypted = false): { echo: Event; done: Promise<SendComplete> } {
     const txnId = `lat${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
     const rel = content['m.relates_to'] as JSONObject | undefined;
     const rowid = this.store.events.insert({
@@ -51,13 +61,13 @@ export class Sender {
       content,
       transaction_id: txnId,
       send_error: NOT_SENT,
-      local_content: localContent(type, content),
+      local_content: localContent(type, content, rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined),
       relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
       relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
     });
     const echo = this.store.events.get(rowid)!;
     const prev = this.queues.get(roomId) ?? Promise.resolve();
-    const done = prev.then(() => this.deliver(rowid, roomId, type, txnId, content));
+    const done = prev.then(() => this.deliver(rowid, roomId, type, txnId, content, unencrypted));
     this.queues.set(roomId, done);
     void done.finally(() => { if (this.queues.get(roomId) === done) this.queues.delete(roomId); });
     return { echo, done };
@@ -67,11 +77,14 @@ export class Sender {
     this.abort.abort(new Error('backend stopping'));
   }
 
-  private async deliver(rowid: number, roomId: string, type: string, txnId: string, content: JSONObject): Promise<SendComplete> {
+  private async deliver(rowid: number, roomId: string, type: string, txnId: string, content: JSONObject,
+    unencrypted: boolean): Promise<SendComplete> {
     let lastError = '';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       try {
-        const { event_id } = await this.client.send.sendEvent(roomId, type, txnId, content, this.abort.signal);
+        // Sealed on every attempt: the same transaction ID makes the server keep only the first that arrives.
+        const wire = this.seal && !unencrypted ? await this.seal(roomId, type, content) : { type, content };
+        const { event_id } = await this.client.send.sendEvent(roomId, wire.type, txnId, wire.content, this.abort.signal);
         // The remote echo may have arrived through sync first and already set the same event ID.
         this.store.events.setSendResult(rowid, event_id, null);
         return this.complete(rowid, null);

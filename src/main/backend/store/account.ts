@@ -13,33 +13,42 @@ export interface AccountRow {
   next_batch: string | null;
 }
 
+interface ReceiptRow { user_id: string; receipt_type: string; thread_id: string; event_id: string; timestamp: number }
+
 export class AccountStore {
   private readonly stmts;
 
   constructor(db: DB) {
     this.stmts = {
-      get: db.prepare('SELECT * FROM account LIMIT 1'),
-      put: db.prepare(`INSERT INTO account (user_id, device_id, homeserver_url) VALUES (?, ?, ?)
+      get: db.prepare<[], AccountRow>('SELECT * FROM account LIMIT 1'),
+      put: db.prepare<[string, string, string]>(`INSERT INTO account (user_id, device_id, homeserver_url) VALUES (?, ?, ?)
         ON CONFLICT (user_id) DO UPDATE SET device_id = excluded.device_id, homeserver_url = excluded.homeserver_url,
           filter_id = NULL, next_batch = NULL`),
-      setFilter: db.prepare('UPDATE account SET filter_id = ? WHERE user_id = ?'),
-      setNextBatch: db.prepare('UPDATE account SET next_batch = ? WHERE user_id = ?'),
-      setAccountData: db.prepare(`INSERT INTO account_data (room_id, type, content) VALUES (?, ?, ?)
+      setFilter: db.prepare<[string, string]>('UPDATE account SET filter_id = ? WHERE user_id = ?'),
+      setNextBatch: db.prepare<[string, string]>('UPDATE account SET next_batch = ? WHERE user_id = ?'),
+      setAccountData: db.prepare<[string, string, string]>(`INSERT INTO account_data (room_id, type, content) VALUES (?, ?, ?)
         ON CONFLICT (room_id, type) DO UPDATE SET content = excluded.content`),
-      getAccountData: db.prepare('SELECT content FROM account_data WHERE room_id = ? AND type = ?').pluck(),
-      allAccountData: db.prepare('SELECT type, content FROM account_data WHERE room_id = ?'),
-      setReceipt: db.prepare(`INSERT INTO receipt (room_id, user_id, receipt_type, thread_id, event_id, timestamp)
+      getAccountData: db.prepare<[string, string], string>('SELECT content FROM account_data WHERE room_id = ? AND type = ?').pluck(),
+      allAccountData: db.prepare<[string], { type: string; content: string }>('SELECT type, content FROM account_data WHERE room_id = ?'),
+      roomAccountData: db.prepare<[], { room_id: string; type: string; content: string }>(`SELECT room_id, type, content FROM account_data
+        WHERE room_id <> ''`),
+      receiptsFor: db.prepare<[string, string], ReceiptRow>(`SELECT r.user_id, r.receipt_type, r.thread_id, r.event_id, r.timestamp
+        FROM json_each(?) j JOIN receipt r ON r.event_id = j.value WHERE r.room_id = ?`),
+      setReceipt: db.prepare<[string, string, string, string, string, number]>(`INSERT INTO receipt (room_id, user_id, receipt_type, thread_id, event_id, timestamp)
         VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, user_id, receipt_type, thread_id)
         DO UPDATE SET event_id = excluded.event_id, timestamp = excluded.timestamp`),
-      putInvite: db.prepare(`INSERT INTO invited_room (room_id, created_at, invite_state) VALUES (?, ?, ?)
+      putInvite: db.prepare<[string, number, string]>(`INSERT INTO invited_room (room_id, created_at, invite_state) VALUES (?, ?, ?)
         ON CONFLICT (room_id) DO UPDATE SET invite_state = excluded.invite_state`),
-      deleteInvite: db.prepare('DELETE FROM invited_room WHERE room_id = ?'),
-      allInvites: db.prepare('SELECT * FROM invited_room ORDER BY created_at DESC'),
+      deleteInvite: db.prepare<[string]>('DELETE FROM invited_room WHERE room_id = ?'),
+      // Joining rooms ends their invites: one statement for a whole sync response's joined rooms.
+      deleteInvites: db.prepare<[string]>('DELETE FROM invited_room WHERE room_id IN (SELECT value FROM json_each(?))'),
+      anyInvite: db.prepare<[], number>('SELECT EXISTS (SELECT 1 FROM invited_room)').pluck(),
+      allInvites: db.prepare<[], { invite_state: string }>('SELECT * FROM invited_room ORDER BY created_at DESC'),
     };
   }
 
   get(): AccountRow | undefined {
-    return this.stmts.get.get() as AccountRow | undefined;
+    return this.stmts.get.get();
   }
 
   put(userId: string, deviceId: string, homeserverUrl: string): void {
@@ -59,14 +68,37 @@ export class AccountStore {
   }
 
   getAccountData(roomId: string, type: string): JSONObject | undefined {
-    const s = this.stmts.getAccountData.get(roomId, type) as string | undefined;
+    const s = this.stmts.getAccountData.get(roomId, type);
     return s === undefined ? undefined : (JSON.parse(s) as JSONObject);
   }
 
   allAccountData(roomId = ''): Record<string, JSONObject> {
     const out: Record<string, JSONObject> = {};
-    for (const r of this.stmts.allAccountData.all(roomId) as { type: string; content: string }[]) {
+    for (const r of this.stmts.allAccountData.all(roomId)) {
       out[r.type] = JSON.parse(r.content) as JSONObject;
+    }
+    return out;
+  }
+
+  /** Every room's account data: room ID → type → content. */
+  allRoomAccountData(): Map<string, Record<string, JSONObject>> {
+    const out = new Map<string, Record<string, JSONObject>>();
+    for (const r of this.stmts.roomAccountData.all()) {
+      let byType = out.get(r.room_id);
+      if (!byType) out.set(r.room_id, byType = {});
+      byType[r.type] = JSON.parse(r.content) as JSONObject;
+    }
+    return out;
+  }
+
+  /** The receipts that point at these events: event ID → receipts (paginate's `receipts`). */
+  receiptsFor(roomId: string, eventIds: string[]): Record<string, Receipt[]> {
+    const out: Record<string, Receipt[]> = {};
+    if (eventIds.length === 0) return out;
+    for (const r of this.stmts.receiptsFor.all(JSON.stringify(eventIds), roomId)) {
+      const receipt: Receipt = { user_id: r.user_id, receipt_type: r.receipt_type, event_id: r.event_id, timestamp: r.timestamp };
+      if (r.thread_id) receipt.thread_id = r.thread_id;
+      (out[r.event_id] ??= []).push(receipt);
     }
     return out;
   }
@@ -83,7 +115,13 @@ export class AccountStore {
     return this.stmts.deleteInvite.run(roomId).changes > 0;
   }
 
+  /** Drops the invites of these rooms (they were joined); checks first, since there are rarely any invites. */
+  deleteInvites(roomIds: string[]): void {
+    if (roomIds.length === 0 || !this.stmts.anyInvite.get()) return;
+    this.stmts.deleteInvites.run(JSON.stringify(roomIds));
+  }
+
   allInvites(): InvitedRoom[] {
-    return (this.stmts.allInvites.all() as { invite_state: string }[]).map((r) => JSON.parse(r.invite_state) as InvitedRoom);
+    return this.stmts.allInvites.all().map((r) => JSON.parse(r.invite_state) as InvitedRoom);
   }
 }

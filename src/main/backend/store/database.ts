@@ -1,22 +1,41 @@
 /** Opens the SQLite database and brings its schema up to date. */
 import Database from 'better-sqlite3';
+import { privateSqlite } from '../private-files.ts';
 import { migrations } from './migrations.ts';
 
 export type DB = Database.Database;
 
+/** 256 MiB of 4 KiB pages: a burst of catching up (100 responses of 500 events) stays well below it. */
+const WAL_AUTOCHECKPOINT_PAGES = 65_536;
+const WAL_SIZE_LIMIT_BYTES = 16 * 1024 * 1024;
+
 export function openDatabase(file: string): DB {
+  const onDisk = file !== ':memory:' && file !== '';
+  // 0600 before SQLite creates it: the -wal and -shm files it makes take the database file's mode.
+  if (onDisk) privateSqlite.beforeOpen(file);
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // SQLite's automatic checkpoint copies the WAL into the database file (with fsyncs) inside whichever commit
+  // crosses 1000 pages: during a large sync, over and over. The sync loop checkpoints when it goes idle instead
+  // (Store.checkpoint); this higher limit only bounds the WAL if that never happens. Committed data in the WAL is
+  // as crash-safe as in the database file, so durability does not change.
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  // A sync response touches a page or two in each of hundreds of rooms' index ranges; with SQLite's default 2 MB
+  // of page cache those pages are read again on every sync. 8 MB keeps them (measured: ingest ~15% faster).
+  db.pragma('cache_size = -8192');
+  // After a checkpoint the WAL file is reused from its start; this truncates what a burst left behind.
+  db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   migrate(db);
+  if (onDisk) privateSqlite.afterOpen(file);
   return db;
 }
 
 export function migrate(db: DB): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+  const current = Number(db.pragma('user_version', { simple: true }));
   if (current > migrations.length) {
     throw new Error(`The database was written by a newer Lattice (schema ${current}, this one knows ${migrations.length}).`);
   }

@@ -2,7 +2,7 @@
 import type { Event, JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
 
-interface EventRow {
+export interface EventRow {
   rowid: number;
   timeline_rowid: number | null;
   room_id: string;
@@ -22,6 +22,8 @@ interface EventRow {
   relation_type: string | null;
   decryption_error: string | null;
   send_error: string | null;
+  reactions: string | null;
+  last_edit_rowid: number | null;
   unread_type: number;
 }
 
@@ -33,7 +35,8 @@ interface EventRow {
 export const EVENT_COLUMNS = `
   SELECT e.rowid, COALESCE(t.rowid, 0) AS timeline_rowid, e.room_id, e.event_id, e.sender, e.type, e.state_key,
          e.timestamp, e.content, e.decrypted, e.decrypted_type, e.unsigned, e.local_content, e.transaction_id,
-         e.redacted_by, e.relates_to, e.relation_type, e.decryption_error, e.send_error, e.unread_type`;
+         e.redacted_by, e.relates_to, e.relation_type, e.decryption_error, e.send_error, e.reactions, e.last_edit_rowid,
+         e.unread_type`;
 
 export const EVENT_SELECT = `${EVENT_COLUMNS} FROM event e LEFT JOIN timeline t ON t.event_rowid = e.rowid`;
 
@@ -47,11 +50,12 @@ export function rowToEvent(r: EventRow): Event {
     type: r.type,
     timestamp: r.timestamp,
     content: JSON.parse(r.content) as JSONObject,
+    // gomuks always sends unsigned (a frontend may read unsigned.prev_content without a check).
+    unsigned: r.unsigned !== null ? JSON.parse(r.unsigned) as JSONObject : {},
   };
   if (r.state_key !== null) ev.state_key = r.state_key;
   if (r.decrypted !== null) ev.decrypted = JSON.parse(r.decrypted) as JSONObject;
   if (r.decrypted_type !== null) ev.decrypted_type = r.decrypted_type;
-  if (r.unsigned !== null) ev.unsigned = JSON.parse(r.unsigned) as JSONObject;
   if (r.local_content !== null) ev.local_content = JSON.parse(r.local_content) as LocalContent;
   if (r.transaction_id !== null) ev.transaction_id = r.transaction_id;
   if (r.redacted_by !== null) ev.redacted_by = r.redacted_by;
@@ -59,6 +63,8 @@ export function rowToEvent(r: EventRow): Event {
   if (r.relation_type !== null) ev.relation_type = r.relation_type;
   if (r.decryption_error !== null) ev.decryption_error = r.decryption_error;
   if (r.send_error !== null) ev.send_error = r.send_error;
+  if (r.reactions !== null) ev.reactions = JSON.parse(r.reactions) as Record<string, number>;
+  if (r.last_edit_rowid) ev.last_edit_rowid = r.last_edit_rowid;
   if (r.unread_type) ev.unread_type = r.unread_type;
   return ev;
 }
@@ -72,6 +78,9 @@ export interface EventInput {
   state_key?: string;
   timestamp: number;
   content: JSONObject;
+  decrypted?: JSONObject;
+  decrypted_type?: string;
+  decryption_error?: string;
   unsigned?: JSONObject;
   local_content?: LocalContent;
   transaction_id?: string;
@@ -79,6 +88,8 @@ export interface EventInput {
   relates_to?: string;
   relation_type?: string;
   send_error?: string;
+  /** Bit flags (see Event.unread_type), decided at ingest. */
+  unread_type?: number;
 }
 
 export class EventStore {
@@ -88,44 +99,68 @@ export class EventStore {
   constructor(db: DB) {
     this.db = db;
     this.stmts = {
-      byRowID: db.prepare(`${EVENT_SELECT} WHERE e.rowid = ?`),
-      byEventID: db.prepare(`${EVENT_SELECT} WHERE e.rowid = (SELECT rowid FROM event WHERE event_id = ?)`),
+      byRowID: db.prepare<[number], EventRow>(`${EVENT_SELECT} WHERE e.rowid = ?`),
+      byEventID: db.prepare<[string], EventRow>(`${EVENT_SELECT} WHERE e.rowid = (SELECT rowid FROM event WHERE event_id = ?)`),
       // One statement for a whole diff's events instead of one lookup each.
-      byRowIDs: db.prepare(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.rowid = j.value
+      byRowIDs: db.prepare<[string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.rowid = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid`),
-      rowidByEventID: db.prepare('SELECT rowid FROM event WHERE event_id = ?').pluck(),
-      rowidByTxn: db.prepare('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
-      insert: db.prepare(`INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content, unsigned,
-          local_content, transaction_id, redacted_by, relates_to, relation_type, send_error)
-        VALUES (@room_id, @event_id, @sender, @type, @state_key, @timestamp, @content, @unsigned, @local_content,
-          @transaction_id, @redacted_by, @relates_to, @relation_type, @send_error)`),
+      rowidByEventID: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_id = ?').pluck(),
+      rowidByTxn: db.prepare<[string], number>('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
+      // Positional parameters: binding an array is cheaper than looking up named ones, and this runs per event.
+      insert: db.prepare<InsertParams>(`INSERT INTO event (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.replace(/\w+/g, '?')})`),
+      // The common case at ingest: a new event, or one we already have (then nothing is written, changes = 0).
+      insertIfNew: db.prepare<InsertParams>(`INSERT INTO event (${INSERT_COLUMNS}) VALUES (${INSERT_COLUMNS.replace(/\w+/g, '?')})
+        ON CONFLICT (event_id) DO NOTHING`),
       // A remote echo replaces the local echo's fields but keeps its rowid (and its transaction_id).
-      update: db.prepare(`UPDATE event SET event_id = @event_id, sender = @sender, type = @type, state_key = @state_key,
+      update: db.prepare<[UpdateParams]>(`UPDATE event SET event_id = @event_id, sender = @sender, type = @type, state_key = @state_key,
           timestamp = @timestamp, content = @content, unsigned = @unsigned, local_content = @local_content,
           redacted_by = COALESCE(@redacted_by, redacted_by), relates_to = @relates_to, relation_type = @relation_type,
-          send_error = @send_error
+          send_error = @send_error, decrypted = @decrypted, decrypted_type = @decrypted_type,
+          decryption_error = @decryption_error
         WHERE rowid = @rowid`),
-      setSendResult: db.prepare('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
-      redact: db.prepare('UPDATE event SET content = ?, redacted_by = ?, local_content = NULL WHERE rowid = ?'),
+      setSendResult: db.prepare<[string, string | null, number]>('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
+      redact: db.prepare<[string, string, number]>('UPDATE event SET content = ?, redacted_by = ?, local_content = NULL WHERE rowid = ?'),
+      // Edits and reactions of a set of events (a page of history), for paginate's related_events.
+      related: db.prepare<[string, string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.relates_to = j.value
+        LEFT JOIN timeline t ON t.event_rowid = e.rowid
+        WHERE e.room_id = ? AND e.relation_type IN ('m.replace', 'm.annotation')`),
+      byEventIDs: db.prepare<[string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.event_id = j.value
+        LEFT JOIN timeline t ON t.event_rowid = e.rowid`),
+      // Events stored after their reactions and edits (history arrives newest first): count them now.
+      refreshRelations: db.prepare<[string]>(`UPDATE event SET
+          reactions = (SELECT NULLIF(json_group_object(k, n), '{}') FROM (
+            SELECT r.content ->> '$."m.relates_to".key' AS k, COUNT(*) AS n FROM event r
+            WHERE r.relates_to = event.event_id AND r.room_id = event.room_id AND r.type = 'm.reaction'
+              AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
+              AND typeof(r.content ->> '$."m.relates_to".key') = 'text'
+            GROUP BY 1)),
+          last_edit_rowid = (SELECT edit.rowid FROM event edit
+            WHERE edit.relates_to = event.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = event.room_id
+              AND edit.type = event.type AND edit.sender = event.sender AND edit.redacted_by IS NULL
+              AND edit.state_key IS NULL
+            ORDER BY edit.timestamp DESC LIMIT 1)
+        WHERE rowid IN (SELECT value FROM json_each(?))
+          AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
+          AND EXISTS (SELECT 1 FROM event r WHERE r.relates_to = event.event_id)`),
     };
   }
 
   get(rowid: number): Event | undefined {
-    const r = this.stmts.byRowID.get(rowid) as EventRow | undefined;
+    const r = this.stmts.byRowID.get(rowid);
     return r && rowToEvent(r);
   }
 
   getByEventID(eventId: string): Event | undefined {
-    const r = this.stmts.byEventID.get(eventId) as EventRow | undefined;
+    const r = this.stmts.byEventID.get(eventId);
     return r && rowToEvent(r);
   }
 
   rowidByEventID(eventId: string): number | undefined {
-    return this.stmts.rowidByEventID.get(eventId) as number | undefined;
+    return this.stmts.rowidByEventID.get(eventId);
   }
 
   rowidByTransactionID(txnId: string): number | undefined {
-    return this.stmts.rowidByTxn.get(txnId) as number | undefined;
+    return this.stmts.rowidByTxn.get(txnId);
   }
 
   /** The events with these rowids, in the order given (missing ones skipped). */
@@ -133,7 +168,7 @@ export class EventStore {
     const ids = [...rowids];
     if (ids.length === 0) return [];
     const byId = new Map<number, Event>();
-    for (const r of this.stmts.byRowIDs.all(JSON.stringify(ids)) as EventRow[]) byId.set(r.rowid, rowToEvent(r));
+    for (const r of this.stmts.byRowIDs.all(JSON.stringify(ids))) byId.set(r.rowid, rowToEvent(r));
     const out: Event[] = [];
     for (const id of ids) {
       const ev = byId.get(id);
@@ -142,12 +177,40 @@ export class EventStore {
     return out;
   }
 
+  /** The stored edits and reactions of these events. */
+  related(roomId: string, eventIds: string[]): Event[] {
+    if (eventIds.length === 0) return [];
+    return this.stmts.related.all(JSON.stringify(eventIds), roomId).map(rowToEvent);
+  }
+
+  /** The stored events with these event IDs (any order; unknown ones skipped). */
+  getManyByEventID(eventIds: string[]): Event[] {
+    if (eventIds.length === 0) return [];
+    return this.stmts.byEventIDs.all(JSON.stringify(eventIds)).map(rowToEvent);
+  }
+
+  /** Recounts reactions and finds the latest edit of these events, for events stored after their relations. */
+  refreshRelations(rowids: number[]): void {
+    if (rowids.length) this.stmts.refreshRelations.run(JSON.stringify(rowids));
+  }
+
   insert(ev: EventInput): number {
-    return Number(this.stmts.insert.run(toParams(ev)).lastInsertRowid);
+    return Number(this.stmts.insert.run(...insertParams(ev)).lastInsertRowid);
+  }
+
+  /** Inserts an event unless one with its event_id is stored; returns the new rowid, or undefined if it was known. */
+  insertIfNew(ev: EventInput): number | undefined {
+    const r = this.stmts.insertIfNew.run(...insertParams(ev));
+    return r.changes > 0 ? Number(r.lastInsertRowid) : undefined;
   }
 
   update(rowid: number, ev: EventInput): void {
-    this.stmts.update.run({ ...toParams(ev), rowid });
+    const [, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, , redacted_by,
+      relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error] = insertParams(ev);
+    this.stmts.update.run({
+      rowid, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, redacted_by, relates_to,
+      relation_type, send_error, decrypted, decrypted_type, decryption_error,
+    });
   }
 
   setSendResult(rowid: number, eventId: string, sendError: string | null): void {
@@ -164,21 +227,62 @@ export class EventStore {
   }
 }
 
-function toParams(ev: EventInput) {
-  return {
+/**
+ * The Event a just-inserted input reads back as, built without reading it back: the same fields rowToEvent gives
+ * (the columns an insert leaves at their defaults are absent). `timeline_rowid` is 0 until it is placed.
+ */
+export function insertedEvent(rowid: number, ev: EventInput): Event {
+  const out: Event = {
+    rowid,
+    timeline_rowid: 0,
     room_id: ev.room_id,
     event_id: ev.event_id,
     sender: ev.sender,
     type: ev.type,
-    state_key: ev.state_key ?? null,
     timestamp: ev.timestamp,
-    content: JSON.stringify(ev.content),
-    unsigned: ev.unsigned ? JSON.stringify(ev.unsigned) : null,
-    local_content: ev.local_content ? JSON.stringify(ev.local_content) : null,
-    transaction_id: ev.transaction_id ?? null,
-    redacted_by: ev.redacted_by ?? null,
-    relates_to: ev.relates_to ?? null,
-    relation_type: ev.relation_type ?? null,
-    send_error: ev.send_error ?? null,
+    content: ev.content,
+    unsigned: ev.unsigned ?? {},
   };
+  if (ev.state_key !== undefined) out.state_key = ev.state_key;
+  if (ev.local_content) out.local_content = ev.local_content;
+  if (ev.transaction_id !== undefined) out.transaction_id = ev.transaction_id;
+  if (ev.redacted_by !== undefined) out.redacted_by = ev.redacted_by;
+  if (ev.relates_to !== undefined) out.relates_to = ev.relates_to;
+  if (ev.relation_type !== undefined) out.relation_type = ev.relation_type;
+  if (ev.send_error !== undefined) out.send_error = ev.send_error;
+  if (ev.decrypted) out.decrypted = ev.decrypted;
+  if (ev.decrypted_type !== undefined) out.decrypted_type = ev.decrypted_type;
+  if (ev.decryption_error !== undefined) out.decryption_error = ev.decryption_error;
+  if (ev.unread_type) out.unread_type = ev.unread_type;
+  return out;
+}
+
+const INSERT_COLUMNS = `room_id, event_id, sender, type, state_key, timestamp, content, unsigned, local_content,
+  transaction_id, redacted_by, relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error,
+  unread_type`;
+
+type InsertParams = [
+  room_id: string, event_id: string, sender: string, type: string, state_key: string | null, timestamp: number,
+  content: string, unsigned: string | null, local_content: string | null, transaction_id: string | null,
+  redacted_by: string | null, relates_to: string | null, relation_type: string | null, send_error: string | null,
+  decrypted: string | null, decrypted_type: string | null, decryption_error: string | null,
+  unread_type: number,
+];
+
+interface UpdateParams {
+  rowid: number; event_id: string; sender: string; type: string; state_key: string | null; timestamp: number;
+  content: string; unsigned: string | null; local_content: string | null; redacted_by: string | null;
+  relates_to: string | null; relation_type: string | null; send_error: string | null;
+  decrypted: string | null; decrypted_type: string | null; decryption_error: string | null;
+}
+
+function insertParams(ev: EventInput): InsertParams {
+  return [
+    ev.room_id, ev.event_id, ev.sender, ev.type, ev.state_key ?? null, ev.timestamp, JSON.stringify(ev.content),
+    ev.unsigned ? JSON.stringify(ev.unsigned) : null, ev.local_content ? JSON.stringify(ev.local_content) : null,
+    ev.transaction_id ?? null, ev.redacted_by ?? null, ev.relates_to ?? null, ev.relation_type ?? null,
+    ev.send_error ?? null, ev.decrypted ? JSON.stringify(ev.decrypted) : null, ev.decrypted_type ?? null,
+    ev.decryption_error ?? null,
+    ev.unread_type ?? 0,
+  ];
 }

@@ -103,4 +103,177 @@ export const migrations: readonly string[] = [
     PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
   ) STRICT, WITHOUT ROWID;
   `,
+  // 2: the index of events by room goes. Each sync response adds events to hundreds of rooms, so keeping it meant
+  // rewriting a leaf page per room per sync (half of what every commit wrote); only forgetting a left room used it,
+  // and that rare delete can scan instead.
+  `
+  DROP INDEX event_room_idx;
+  `,
+  // 3: push registrations of frontend devices (register_push), stored only; their encryption keys live in the
+  // secret store, never here.
+  `
+  CREATE TABLE push_registration (
+    device_id  TEXT PRIMARY KEY,
+    type       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    has_key    INTEGER NOT NULL DEFAULT 0,
+    expiration INTEGER
+  ) STRICT;
+  `,
+  // 4: presence per user, as last received in /sync (Required module of the spec's desktop profile).
+  `
+  CREATE TABLE presence (
+    user_id          TEXT PRIMARY KEY,
+    presence         TEXT NOT NULL,
+    status_msg       TEXT,
+    last_active_ts   INTEGER,
+    currently_active INTEGER
+  ) STRICT, WITHOUT ROWID;
+  `,
+  // 5: full-text search over message bodies (search_local). SQLite keeps the index itself through triggers, so
+  // every way an event is written (sync, pagination, local echo, decryption later) is covered without the writers
+  // knowing. An edit's newest text replaces its message's; redacted messages and the edits themselves are not
+  // indexed. Contentless: the bodies are already in the event table, the index holds only tokens.
+  `
+  CREATE VIRTUAL TABLE event_search USING fts5 (
+    body,
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    content = '',
+    contentless_delete = 1
+  );
+
+  -- What the index should hold for each message: the newest edit's text by the same sender, else its own body.
+  -- Filtered by rowid, this flattens into a primary-key lookup plus one indexed lookup for edits.
+  CREATE VIEW event_search_source AS
+    SELECT e.rowid AS rowid, COALESCE(
+        (SELECT COALESCE(edit.decrypted, edit.content) ->> '$."m.new_content".body' FROM event edit
+          WHERE edit.relates_to = e.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = e.room_id
+            AND edit.sender = e.sender AND edit.redacted_by IS NULL
+          ORDER BY edit.timestamp DESC LIMIT 1),
+        COALESCE(e.decrypted, e.content) ->> '$.body') AS body
+    FROM event e
+    WHERE COALESCE(e.decrypted_type, e.type) IN ('m.room.message', 'm.sticker') AND e.state_key IS NULL
+      AND e.redacted_by IS NULL AND (e.relation_type IS NULL OR e.relation_type <> 'm.replace');
+
+  CREATE TRIGGER event_search_insert AFTER INSERT ON event
+    WHEN COALESCE(NEW.decrypted_type, NEW.type) IN ('m.room.message', 'm.sticker') AND NEW.state_key IS NULL
+  BEGIN
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE rowid = NEW.rowid AND typeof(body) = 'text' AND body <> '';
+    -- An edit: its message's text changes.
+    DELETE FROM event_search WHERE NEW.relation_type = 'm.replace'
+      AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to);
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE NEW.relation_type = 'm.replace' AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to)
+        AND typeof(body) = 'text' AND body <> '';
+  END;
+
+  -- A redaction, a remote echo replacing a local one, a decryption: index the row (and an edit's message) afresh.
+  CREATE TRIGGER event_search_update AFTER UPDATE OF content, decrypted, decrypted_type, redacted_by ON event
+    WHEN COALESCE(NEW.decrypted_type, NEW.type) IN ('m.room.message', 'm.sticker') AND NEW.state_key IS NULL
+  BEGIN
+    DELETE FROM event_search WHERE rowid = NEW.rowid;
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE rowid = NEW.rowid AND typeof(body) = 'text' AND body <> '';
+    DELETE FROM event_search WHERE NEW.relation_type = 'm.replace'
+      AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to);
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE NEW.relation_type = 'm.replace' AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to)
+        AND typeof(body) = 'text' AND body <> '';
+  END;
+
+  CREATE TRIGGER event_search_delete AFTER DELETE ON event
+    WHEN COALESCE(OLD.decrypted_type, OLD.type) IN ('m.room.message', 'm.sticker')
+  BEGIN
+    DELETE FROM event_search WHERE rowid = OLD.rowid;
+  END;
+
+  -- get_mentions reads mentions newest first; only events with unread bits are in this index.
+  CREATE INDEX event_mention_idx ON event (timestamp DESC) WHERE unread_type > 0;
+
+  -- Messages stored before this migration.
+  INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+    WHERE typeof(body) = 'text' AND body <> '';
+  `,
+  // 6: what gomuks keeps on each event at write time (reaction counts, the latest edit), and space edges.
+  // The triggers keep the targets up to date whichever way a reaction, an edit or its redaction arrives; the sync
+  // puts each updated target into its diff.
+  `
+  ALTER TABLE event ADD COLUMN reactions TEXT;
+  ALTER TABLE event ADD COLUMN last_edit_rowid INTEGER;
+
+  CREATE TRIGGER event_insert_update_last_edit
+    AFTER INSERT ON event
+    WHEN NEW.relation_type = 'm.replace' AND NEW.redacted_by IS NULL AND NEW.state_key IS NULL
+  BEGIN
+    UPDATE event SET last_edit_rowid = NEW.rowid
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id AND type = NEW.type AND sender = NEW.sender
+      AND state_key IS NULL
+      AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
+      AND NEW.timestamp > COALESCE((SELECT prev.timestamp FROM event prev WHERE prev.rowid = event.last_edit_rowid), 0);
+  END;
+
+  -- A redacted edit hands over to the newest edit left (or none).
+  CREATE TRIGGER event_redact_update_last_edit
+    AFTER UPDATE OF redacted_by ON event
+    WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.relation_type = 'm.replace'
+      AND NEW.state_key IS NULL
+  BEGIN
+    UPDATE event SET last_edit_rowid = (
+      SELECT edit.rowid FROM event edit
+      WHERE edit.relates_to = event.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = event.room_id
+        AND edit.type = event.type AND edit.sender = event.sender AND edit.redacted_by IS NULL
+        AND edit.state_key IS NULL
+      ORDER BY edit.timestamp DESC LIMIT 1)
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id AND last_edit_rowid = NEW.rowid;
+  END;
+
+  CREATE TRIGGER event_insert_count_reaction
+    AFTER INSERT ON event
+    WHEN NEW.type = 'm.reaction' AND NEW.relation_type = 'm.annotation' AND NEW.redacted_by IS NULL
+      AND typeof(NEW.content ->> '$."m.relates_to".key') = 'text'
+      AND NEW.content ->> '$."m.relates_to".key' NOT LIKE '%"%'
+  BEGIN
+    UPDATE event SET reactions = json_set(COALESCE(reactions, '{}'),
+        '$.' || json_quote(NEW.content ->> '$."m.relates_to".key'),
+        COALESCE(reactions ->> ('$.' || json_quote(NEW.content ->> '$."m.relates_to".key')), 0) + 1)
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id;
+  END;
+
+  CREATE TRIGGER event_redact_count_reaction
+    AFTER UPDATE OF redacted_by ON event
+    WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.type = 'm.reaction'
+      AND NEW.relation_type = 'm.annotation'
+  BEGIN
+    -- The redaction pruned the content (and its key): count again from the reactions left.
+    UPDATE event SET reactions = (
+      SELECT json_group_object(k, n) FROM (
+        SELECT r.content ->> '$."m.relates_to".key' AS k, COUNT(*) AS n FROM event r
+        WHERE r.relates_to = event.event_id AND r.room_id = event.room_id AND r.type = 'm.reaction'
+          AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
+          AND typeof(r.content ->> '$."m.relates_to".key') = 'text'
+        GROUP BY 1))
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id;
+  END;
+
+  -- Matrix's own summary keys, as gomuks keeps them (schema 1 stored them renamed).
+  UPDATE room SET lazy_load_summary = (
+      SELECT json_group_object(CASE key WHEN 'heroes' THEN 'm.heroes' WHEN 'joined_member_count' THEN 'm.joined_member_count'
+        WHEN 'invited_member_count' THEN 'm.invited_member_count' ELSE key END, value)
+      FROM json_each(room.lazy_load_summary))
+    WHERE lazy_load_summary IS NOT NULL;
+
+  -- space → child, from m.space.child in the space and m.space.parent in the child (either may be missing).
+  CREATE TABLE space_edge (
+    space_id           TEXT NOT NULL,
+    child_id           TEXT NOT NULL,
+    child_event_rowid  INTEGER,
+    "order"            TEXT NOT NULL DEFAULT '',
+    suggested          INTEGER NOT NULL DEFAULT 0,
+    parent_event_rowid INTEGER,
+    canonical          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (space_id, child_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX space_edge_child_idx ON space_edge (child_id);
+  `,
 ];

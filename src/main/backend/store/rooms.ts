@@ -1,5 +1,6 @@
 /** Room-list rows, and the per-room bookkeeping that belongs with them (pagination token). */
 import type { JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
+import type Database from 'better-sqlite3';
 import type { DB } from './database.ts';
 
 interface RoomRow {
@@ -36,6 +37,7 @@ function rowToRoom(r: RoomRow): Room {
     unread_highlights: r.unread_highlights,
     unread_notifications: r.unread_notifications,
     unread_messages: r.unread_messages,
+    prev_batch: r.prev_batch ?? '',
   };
   if (r.creation_content !== null) room.creation_content = JSON.parse(r.creation_content) as JSONObject;
   if (r.tombstone !== null) room.tombstone = JSON.parse(r.tombstone) as JSONObject;
@@ -52,80 +54,139 @@ function rowToRoom(r: RoomRow): Room {
 
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
+type Column = Exclude<keyof RoomRow, 'room_id' | 'prev_batch'>;
+type ColumnValues = Record<Column, string | number | null>;
+/** A cached row: the Room, and its column values once a save has needed them. */
+interface CachedRoom { room: Room; cols?: ColumnValues }
+
+/**
+ * A Room as the values of its columns (all but the key and prev_batch, which is not part of a Room). Objects
+ * that are the very ones of `same` (the cached row; rooms are updated as shallow copies) are not serialized again.
+ */
+function toColumns(room: Room, same?: { room: Room; cols: ColumnValues }): ColumnValues {
+  const obj = <K extends 'creation_content' | 'tombstone' | 'lazy_load_summary' | 'encryption_event'>(k: K) =>
+    (same && same.room[k] === room[k] ? same.cols[k] : json(room[k]));
+  return {
+    creation_content: obj('creation_content'),
+    tombstone: obj('tombstone'),
+    name: room.name ?? null,
+    name_quality: room.name_quality,
+    avatar: room.avatar ?? null,
+    explicit_avatar: room.explicit_avatar ? 1 : 0,
+    dm_user_id: room.dm_user_id ?? null,
+    topic: room.topic ?? null,
+    canonical_alias: room.canonical_alias ?? null,
+    lazy_load_summary: obj('lazy_load_summary'),
+    encryption_event: obj('encryption_event'),
+    has_member_list: room.has_member_list ? 1 : 0,
+    preview_event_rowid: room.preview_event_rowid,
+    sorting_timestamp: room.sorting_timestamp,
+    unread_highlights: room.unread_highlights,
+    unread_notifications: room.unread_notifications,
+    unread_messages: room.unread_messages,
+    marked_unread: room.marked_unread ? 1 : 0,
+  };
+}
+
 export class RoomStore {
+  private readonly db: DB;
   private readonly stmts;
+  /**
+   * Every room row as last read or written. All writes to the table go through this class, and a rolled-back
+   * transaction clears it (Store.transaction), so it always matches the database; a sync then neither reads
+   * the row of each room it touches nor rewrites its unchanged columns.
+   */
+  private readonly cache = new Map<string, CachedRoom>();
+  /** UPDATE statements for one set of changed columns, prepared the first time that set occurs. */
+  private readonly updates = new Map<string, Database.Statement<(string | number | null)[]>>();
 
   constructor(db: DB) {
+    this.db = db;
     this.stmts = {
-      get: db.prepare('SELECT * FROM room WHERE room_id = ?'),
-      all: db.prepare('SELECT * FROM room ORDER BY sorting_timestamp DESC'),
-      ids: db.prepare('SELECT room_id FROM room').pluck(),
-      ensure: db.prepare('INSERT OR IGNORE INTO room (room_id) VALUES (?)'),
-      save: db.prepare(`UPDATE room SET creation_content = @creation_content, tombstone = @tombstone, name = @name,
-          name_quality = @name_quality, avatar = @avatar, explicit_avatar = @explicit_avatar, dm_user_id = @dm_user_id,
-          topic = @topic, canonical_alias = @canonical_alias, lazy_load_summary = @lazy_load_summary,
-          encryption_event = @encryption_event, has_member_list = @has_member_list,
-          preview_event_rowid = @preview_event_rowid, sorting_timestamp = @sorting_timestamp,
-          unread_highlights = @unread_highlights, unread_notifications = @unread_notifications,
-          unread_messages = @unread_messages, marked_unread = @marked_unread
-        WHERE room_id = @room_id`),
-      prevBatch: db.prepare('SELECT prev_batch FROM room WHERE room_id = ?').pluck(),
-      setPrevBatch: db.prepare('UPDATE room SET prev_batch = ? WHERE room_id = ?'),
-      delete: db.prepare('DELETE FROM room WHERE room_id = ?'),
+      get: db.prepare<[string], RoomRow>('SELECT * FROM room WHERE room_id = ?'),
+      all: db.prepare<[], RoomRow>('SELECT * FROM room ORDER BY sorting_timestamp DESC'),
+      ids: db.prepare<[], string>('SELECT room_id FROM room').pluck(),
+      ensure: db.prepare<[string]>('INSERT OR IGNORE INTO room (room_id) VALUES (?)'),
+      prevBatch: db.prepare<[string], string | null>('SELECT prev_batch FROM room WHERE room_id = ?').pluck(),
+      setPrevBatch: db.prepare<[string | null, string]>('UPDATE room SET prev_batch = ? WHERE room_id = ?'),
+      delete: db.prepare<[string]>('DELETE FROM room WHERE room_id = ?'),
     };
   }
 
+  /**
+   * A shallow copy: callers may set its fields freely, but replace its objects (summary, creation content, ...)
+   * rather than change them in place, since those are shared with the cache.
+   */
   get(roomId: string): Room | undefined {
-    const r = this.stmts.get.get(roomId) as RoomRow | undefined;
-    return r && rowToRoom(r);
+    let cached = this.cache.get(roomId);
+    if (!cached) {
+      const r = this.stmts.get.get(roomId);
+      if (!r) return undefined;
+      cached = this.remember(rowToRoom(r));
+    }
+    return { ...cached.room };
   }
 
   /** Creates the row if missing; returns whether it was new. */
   ensure(roomId: string): boolean {
+    if (this.cache.has(roomId)) return false;
     return this.stmts.ensure.run(roomId).changes > 0;
   }
 
   all(): Room[] {
-    return (this.stmts.all.all() as RoomRow[]).map(rowToRoom);
+    return this.stmts.all.all().map((r) => ({ ...this.remember(rowToRoom(r)).room }));
   }
 
   ids(): string[] {
-    return this.stmts.ids.all() as string[];
+    return this.stmts.ids.all();
   }
 
-  save(room: Room): void {
-    this.stmts.save.run({
-      room_id: room.room_id,
-      creation_content: json(room.creation_content),
-      tombstone: json(room.tombstone),
-      name: room.name ?? null,
-      name_quality: room.name_quality,
-      avatar: room.avatar ?? null,
-      explicit_avatar: room.explicit_avatar ? 1 : 0,
-      dm_user_id: room.dm_user_id ?? null,
-      topic: room.topic ?? null,
-      canonical_alias: room.canonical_alias ?? null,
-      lazy_load_summary: json(room.lazy_load_summary),
-      encryption_event: json(room.encryption_event),
-      has_member_list: room.has_member_list ? 1 : 0,
-      preview_event_rowid: room.preview_event_rowid,
-      sorting_timestamp: room.sorting_timestamp,
-      unread_highlights: room.unread_highlights,
-      unread_notifications: room.unread_notifications,
-      unread_messages: room.unread_messages,
-      marked_unread: room.marked_unread ? 1 : 0,
-    });
+  /**
+   * Writes a room's row: only the columns that differ from what the row holds, and nothing at all when none does
+   * (most syncs move just a room's preview and counts). Returns whether anything was written.
+   */
+  save(room: Room): boolean {
+    const cached = this.cache.get(room.room_id);
+    if (cached) cached.cols ??= toColumns(cached.room);
+    const before = cached?.cols;
+    const cols = toColumns(room, cached && before && { room: cached.room, cols: before });
+    const changed = (Object.keys(cols) as Column[]).filter((c) => !before || before[c] !== cols[c]);
+    if (changed.length === 0) return false;
+    const key = changed.join(',');
+    let stmt = this.updates.get(key);
+    if (!stmt) {
+      stmt = this.db.prepare<(string | number | null)[]>(`UPDATE room SET ${changed.map((c) => `${c} = ?`).join(', ')} WHERE room_id = ?`);
+      this.updates.set(key, stmt);
+    }
+    // Remembered only if the row exists (an UPDATE of a missing row writes nothing, and a later get must see that).
+    if (stmt.run(...changed.map((c) => cols[c]), room.room_id).changes > 0) this.cache.set(room.room_id, { room: { ...room }, cols });
+    return true;
+  }
+
+  /** Forgets what was read: after a rolled-back transaction the rows may differ from what was cached. */
+  forgetCached(): void {
+    this.cache.clear();
+  }
+
+  private remember(room: Room): CachedRoom {
+    const cached = { room };
+    this.cache.set(room.room_id, cached);
+    return cached;
   }
 
   prevBatch(roomId: string): string | null | undefined {
-    return this.stmts.prevBatch.get(roomId) as string | null | undefined;
+    return this.stmts.prevBatch.get(roomId);
   }
 
   setPrevBatch(roomId: string, token: string | null): void {
     this.stmts.setPrevBatch.run(token, roomId);
+    const cached = this.cache.get(roomId);
+    // Not a column save() compares (see toColumns): the cached row's copy is updated here instead.
+    if (cached) cached.room = { ...cached.room, prev_batch: token ?? '' };
   }
 
   delete(roomId: string): void {
+    this.cache.delete(roomId);
     this.stmts.delete.run(roomId);
   }
 }

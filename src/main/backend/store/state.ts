@@ -1,29 +1,34 @@
 /** Current room state: (room, type, state_key) → the event that set it. */
 import type { Event } from '../../../shared/rpc/index.ts';
+import type Database from 'better-sqlite3';
 import type { DB } from './database.ts';
-import { EVENT_COLUMNS, rowToEvent } from './events.ts';
+import { EVENT_COLUMNS, rowToEvent, type EventRow } from './events.ts';
 
 const FROM_STATE = `${EVENT_COLUMNS} FROM current_state cs JOIN event e ON e.rowid = cs.event_rowid
   LEFT JOIN timeline t ON t.event_rowid = e.rowid`;
 
 export class StateStore {
+  private readonly db: DB;
   private readonly stmts;
+  /** getTypes' statements, by the number of types asked for. */
+  private readonly byTypes = new Map<number, Database.Statement<string[], EventRow>>();
 
   constructor(db: DB) {
+    this.db = db;
     this.stmts = {
-      set: db.prepare(`INSERT INTO current_state (room_id, event_type, state_key, event_rowid, membership)
+      set: db.prepare<StateParams>(`INSERT INTO current_state (room_id, event_type, state_key, event_rowid, membership)
         VALUES (?, ?, ?, ?, ?)
         ON CONFLICT (room_id, event_type, state_key) DO UPDATE SET event_rowid = excluded.event_rowid,
           membership = excluded.membership`),
-      setIfMissing: db.prepare(`INSERT OR IGNORE INTO current_state (room_id, event_type, state_key, event_rowid, membership)
+      setIfMissing: db.prepare<StateParams>(`INSERT OR IGNORE INTO current_state (room_id, event_type, state_key, event_rowid, membership)
         VALUES (?, ?, ?, ?, ?)`),
-      get: db.prepare(`${FROM_STATE} WHERE cs.room_id = ? AND cs.event_type = ? AND cs.state_key = ?`),
-      all: db.prepare(`${FROM_STATE} WHERE cs.room_id = ?`),
-      allNoMembers: db.prepare(`${FROM_STATE} WHERE cs.room_id = ? AND cs.event_type <> 'm.room.member'`),
-      members: db.prepare(`SELECT state_key, membership FROM current_state
+      get: db.prepare<[string, string, string], EventRow>(`${FROM_STATE} WHERE cs.room_id = ? AND cs.event_type = ? AND cs.state_key = ?`),
+      all: db.prepare<[string], EventRow>(`${FROM_STATE} WHERE cs.room_id = ?`),
+      allNoMembers: db.prepare<[string], EventRow>(`${FROM_STATE} WHERE cs.room_id = ? AND cs.event_type <> 'm.room.member'`),
+      members: db.prepare<[string], { state_key: string; membership: string | null }>(`SELECT state_key, membership FROM current_state
         WHERE room_id = ? AND event_type = 'm.room.member'`),
-      clearRoom: db.prepare('DELETE FROM current_state WHERE room_id = ?'),
-      keys: db.prepare('SELECT event_type, state_key, event_rowid FROM current_state WHERE room_id = ?'),
+      clearRoom: db.prepare<[string]>('DELETE FROM current_state WHERE room_id = ?'),
+      keys: db.prepare<[string], { event_type: string; state_key: string; event_rowid: number }>('SELECT event_type, state_key, event_rowid FROM current_state WHERE room_id = ?'),
     };
   }
 
@@ -37,25 +42,36 @@ export class StateStore {
   }
 
   get(roomId: string, type: string, stateKey = ''): Event | undefined {
-    const r = this.stmts.get.get(roomId, type, stateKey) as Parameters<typeof rowToEvent>[0] | undefined;
+    const r = this.stmts.get.get(roomId, type, stateKey);
     return r && rowToEvent(r);
+  }
+
+  /** The state events with an empty state key of these types, by type: one indexed query for all of them. */
+  getTypes(roomId: string, types: readonly string[]): Map<string, Event> {
+    let stmt = this.byTypes.get(types.length);
+    if (!stmt) {
+      stmt = this.db.prepare<string[], EventRow>(`${FROM_STATE}
+        WHERE cs.room_id = ? AND cs.event_type IN (${types.map(() => '?').join(', ')}) AND cs.state_key = ''`);
+      this.byTypes.set(types.length, stmt);
+    }
+    return new Map(stmt.all(roomId, ...types).map((r) => [r.type, rowToEvent(r)]));
   }
 
   all(roomId: string, includeMembers = true): Event[] {
     const stmt = includeMembers ? this.stmts.all : this.stmts.allNoMembers;
-    return (stmt.all(roomId) as Parameters<typeof rowToEvent>[0][]).map(rowToEvent);
+    return stmt.all(roomId).map(rowToEvent);
   }
 
   /** user ID → membership, for name computation. */
   memberships(roomId: string): Map<string, string> {
-    const rows = this.stmts.members.all(roomId) as { state_key: string; membership: string | null }[];
+    const rows = this.stmts.members.all(roomId);
     return new Map(rows.map((r) => [r.state_key, r.membership ?? 'leave']));
   }
 
   /** type → state_key → rowid, the shape sync_complete carries. */
   keys(roomId: string): Record<string, Record<string, number>> {
     const out: Record<string, Record<string, number>> = {};
-    for (const r of this.stmts.keys.all(roomId) as { event_type: string; state_key: string; event_rowid: number }[]) {
+    for (const r of this.stmts.keys.all(roomId)) {
       (out[r.event_type] ??= {})[r.state_key] = r.event_rowid;
     }
     return out;
@@ -65,6 +81,8 @@ export class StateStore {
     this.stmts.clearRoom.run(roomId);
   }
 }
+
+type StateParams = [room_id: string, event_type: string, state_key: string, event_rowid: number, membership: string | null];
 
 function membershipOf(ev: Pick<Event, 'type' | 'content'>): string | null {
   if (ev.type !== 'm.room.member') return null;

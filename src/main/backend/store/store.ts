@@ -2,7 +2,9 @@
 import { AccountStore } from './account.ts';
 import { openDatabase, type DB } from './database.ts';
 import { EventStore } from './events.ts';
+import { PresenceStore } from './presence.ts';
 import { RoomStore } from './rooms.ts';
+import { SpaceStore } from './spaces.ts';
 import { StateStore } from './state.ts';
 import { TimelineStore } from './timeline.ts';
 
@@ -13,14 +15,25 @@ export class Store {
   readonly state: StateStore;
   readonly rooms: RoomStore;
   readonly account: AccountStore;
+  readonly presence: PresenceStore;
+  readonly spaces: SpaceStore;
+  private readonly forget;
 
   constructor(db: DB) {
     this.db = db;
+    this.forget = {
+      // A scan of the event table (it has no index by room, see migration 2): leaving a room is rare.
+      events: db.prepare<[string]>('DELETE FROM event WHERE room_id = ?'),
+      accountData: db.prepare<[string]>('DELETE FROM account_data WHERE room_id = ?'),
+      receipts: db.prepare<[string]>('DELETE FROM receipt WHERE room_id = ?'),
+    };
     this.events = new EventStore(db);
     this.timeline = new TimelineStore(db);
     this.state = new StateStore(db);
     this.rooms = new RoomStore(db);
     this.account = new AccountStore(db);
+    this.presence = new PresenceStore(db);
+    this.spaces = new SpaceStore(db);
   }
 
   static open(file: string): Store {
@@ -28,7 +41,20 @@ export class Store {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    try {
+      return this.db.transaction(fn)();
+    } catch (e) {
+      this.rooms.forgetCached();
+      throw e;
+    }
+  }
+
+  /**
+   * Copies the WAL into the database file, without waiting for readers (PASSIVE). Called when syncing goes idle,
+   * so the copying and its fsyncs happen once after a burst of commits rather than inside them.
+   */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   /** Forgets one room entirely (after leaving it). */
@@ -36,9 +62,10 @@ export class Store {
     this.transaction(() => {
       this.state.clear(roomId);
       this.timeline.clear(roomId);
-      this.db.prepare('DELETE FROM event WHERE room_id = ?').run(roomId);
-      this.db.prepare('DELETE FROM account_data WHERE room_id = ?').run(roomId);
-      this.db.prepare('DELETE FROM receipt WHERE room_id = ?').run(roomId);
+      this.forget.events.run(roomId);
+      this.forget.accountData.run(roomId);
+      this.forget.receipts.run(roomId);
+      this.spaces.forget(roomId);
       this.rooms.delete(roomId);
     });
   }

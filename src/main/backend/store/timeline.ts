@@ -1,7 +1,7 @@
 /** A room's timeline order: (timeline rowid → event rowid). */
 import type { Event, TimelineRowTuple } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
-import { EVENT_COLUMNS, rowToEvent } from './events.ts';
+import { EVENT_COLUMNS, rowToEvent, type EventRow } from './events.ts';
 
 const FROM_TIMELINE = `${EVENT_COLUMNS} FROM timeline t JOIN event e ON e.rowid = t.event_rowid`;
 
@@ -10,29 +10,30 @@ export class TimelineStore {
 
   constructor(db: DB) {
     this.stmts = {
-      append: db.prepare('INSERT INTO timeline (room_id, event_rowid) VALUES (?, ?)'),
+      // One statement whether or not the event is already placed: the UNIQUE event_rowid turns a repeat into a no-op.
+      append: db.prepare<[string, number]>('INSERT INTO timeline (room_id, event_rowid) VALUES (?, ?) ON CONFLICT (event_rowid) DO NOTHING'),
       // Back-paginated events go below everything stored so far, across all rooms, so one sort orders any room.
-      minRowid: db.prepare('SELECT MIN(rowid) FROM timeline').pluck(),
-      prepend: db.prepare('INSERT INTO timeline (rowid, room_id, event_rowid) VALUES (?, ?, ?)'),
-      has: db.prepare('SELECT rowid FROM timeline WHERE event_rowid = ?').pluck(),
-      clearRoom: db.prepare('DELETE FROM timeline WHERE room_id = ?'),
-      page: db.prepare(`${FROM_TIMELINE} WHERE t.room_id = ? AND t.rowid < ? ORDER BY t.rowid DESC LIMIT ?`),
-      hasOlder: db.prepare('SELECT 1 FROM timeline WHERE room_id = ? AND rowid < ? LIMIT 1').pluck(),
-      latest: db.prepare(`${FROM_TIMELINE} WHERE t.room_id = ? ORDER BY t.rowid DESC LIMIT ?`),
+      minRowid: db.prepare<[], number | null>('SELECT MIN(rowid) FROM timeline').pluck(),
+      prepend: db.prepare<[number, string, number]>('INSERT INTO timeline (rowid, room_id, event_rowid) VALUES (?, ?, ?)'),
+      has: db.prepare<[number], number>('SELECT rowid FROM timeline WHERE event_rowid = ?').pluck(),
+      clearRoom: db.prepare<[string]>('DELETE FROM timeline WHERE room_id = ?'),
+      page: db.prepare<[string, number, number], EventRow>(`${FROM_TIMELINE} WHERE t.room_id = ? AND t.rowid < ? ORDER BY t.rowid DESC LIMIT ?`),
+      hasOlder: db.prepare<[string, number], number>('SELECT 1 FROM timeline WHERE room_id = ? AND rowid < ? LIMIT 1').pluck(),
+      latest: db.prepare<[string, number], EventRow>(`${FROM_TIMELINE} WHERE t.room_id = ? ORDER BY t.rowid DESC LIMIT ?`),
     };
   }
 
   /** Adds an event at the end; returns its timeline rowid, or undefined if it was already in a timeline. */
   append(roomId: string, eventRowid: number): TimelineRowTuple | undefined {
-    if (this.stmts.has.get(eventRowid) !== undefined) return undefined;
     const r = this.stmts.append.run(roomId, eventRowid);
+    if (r.changes === 0) return undefined;
     return { timeline_rowid: Number(r.lastInsertRowid), event_rowid: eventRowid };
   }
 
   /** Adds an event before everything stored; returns undefined if it was already in a timeline. */
   prepend(roomId: string, eventRowid: number): TimelineRowTuple | undefined {
     if (this.stmts.has.get(eventRowid) !== undefined) return undefined;
-    const min = (this.stmts.minRowid.get() as number | null) ?? 0;
+    const min = this.stmts.minRowid.get() ?? 0;
     const id = Math.min(min, 0) - 1;
     this.stmts.prepend.run(id, roomId, eventRowid);
     return { timeline_rowid: id, event_rowid: eventRowid };
@@ -44,7 +45,7 @@ export class TimelineStore {
 
   /** Up to `limit` events older than `before`, newest first. */
   page(roomId: string, before: number, limit: number): Event[] {
-    return (this.stmts.page.all(roomId, before, limit) as Parameters<typeof rowToEvent>[0][]).map(rowToEvent);
+    return this.stmts.page.all(roomId, before, limit).map(rowToEvent);
   }
 
   hasOlder(roomId: string, before: number): boolean {
@@ -52,6 +53,6 @@ export class TimelineStore {
   }
 
   latest(roomId: string, limit: number): Event[] {
-    return (this.stmts.latest.all(roomId, limit) as Parameters<typeof rowToEvent>[0][]).map(rowToEvent);
+    return this.stmts.latest.all(roomId, limit).map(rowToEvent);
   }
 }

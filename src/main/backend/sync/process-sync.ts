@@ -3,38 +3,72 @@
  * this inside the transaction that also saves next_batch.
  */
 import type {
-  Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing,
+  AccountData, Event, InvitedRoom, JSONObject, LazyLoadSummary, Receipt, Room, SyncComplete, SyncRoom, Typing,
+  UserPresence,
 } from '../../../shared/rpc/index.ts';
 import type * as M from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
-import { ingestEvent } from './ingest-event.ts';
+import { ingestEvent, type IngestResult } from './ingest-event.ts';
+import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
+import { ingestPresence } from './presence.ts';
+import type { PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
+import { applySpaceEvents, isSpace, type SpaceEvent } from './spaces.ts';
 
 export interface SyncResult {
   diff: SyncComplete;
   typing: Typing[];
+  /** Users whose presence this response carried (stored already). */
+  presence: UserPresence[];
+  /**
+   * m.ignored_user_list changed: the server does not resend what it held back, nor take back what it sent, so the
+   * caller resyncs from scratch with `resetTimelines` (spec: the client decides to start a new sync stream).
+   */
+  ignoredChanged: boolean;
 }
 
-export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined): SyncResult {
+export interface ProcessOptions {
+  /** Start every room's timeline afresh from this response (the resync after the ignored users changed). */
+  resetTimelines?: boolean;
+}
+
+/** What processing one room needs besides its own data. */
+interface RoomContext {
+  ignored: ReadonlySet<string>;
+  resetTimelines: boolean;
+  /** Decryption results prepared before the transaction (end-to-end encryption), by event ID. */
+  prepared: PreparedSync | undefined;
+  /** Spaces whose edges this response changed (filled while processing). */
+  changedSpaces: Set<string>;
+}
+
+export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined,
+  opts: ProcessOptions = {}, prepared?: PreparedSync): SyncResult {
   const diff: SyncComplete = { since };
   const typing: Typing[] = [];
+  const ignoredBefore = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
 
   let dmChanged = false;
   for (const ad of list(resp.account_data?.events)) {
     if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData('', ad.type, ad.content);
-    (diff.account_data ??= {})[ad.type] = ad.content;
+    (diff.account_data ??= {})[ad.type] = { user_id: ownUserId, type: ad.type, content: ad.content };
     if (ad.type === 'm.direct') dmChanged = true;
   }
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
+  const ignored = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
+  const changedSpaces = new Set<string>();
+  const roomCtx: RoomContext = { ignored, resetTimelines: opts.resetTimelines === true, prepared, changedSpaces };
 
   const rooms: Record<string, SyncRoom> = {};
+  const joined: string[] = [];
   for (const [roomId, jr] of entries(resp.rooms?.join)) {
     if (!isObj(jr)) continue;
-    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing);
+    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing, roomCtx);
     if (sr) rooms[roomId] = sr;
-    store.account.deleteInvite(roomId);
+    joined.push(roomId);
   }
+  store.account.deleteInvites(joined);
   if (dmChanged) {
     // m.direct changed: rooms whose DM partner changed need a new row even if nothing else happened in them.
     for (const roomId of store.rooms.ids()) {
@@ -51,60 +85,87 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   for (const [roomId, ir] of entries(resp.rooms?.invite)) {
     if (!isObj(ir)) continue;
     const invite = toInvite(roomId, ir, ownUserId);
+    if (invite.invited_by !== undefined && ignored.has(invite.invited_by)) continue;
     store.account.putInvite(invite);
     (diff.invited_rooms ??= []).push(invite);
   }
+  let leftSpace = false;
   for (const [roomId] of entries(resp.rooms?.leave)) {
     const hadInvite = store.account.deleteInvite(roomId);
-    if (store.rooms.get(roomId) || hadInvite) {
+    const room = store.rooms.get(roomId);
+    if (room || hadInvite) {
+      if (room && isSpace(room)) leftSpace = true;
       store.deleteRoom(roomId);
       (diff.left_rooms ??= []).push(roomId);
     }
   }
   if (diff.left_rooms?.length === 0) delete diff.left_rooms;
-  return { diff, typing };
+  if (changedSpaces.size || leftSpace) {
+    // As gomuks: the whole edge list of each changed space, and the top-level spaces recomputed.
+    const edges: NonNullable<SyncComplete['space_edges']> = {};
+    for (const space of changedSpaces) edges[space] = store.spaces.edges(space);
+    if (changedSpaces.size) diff.space_edges = edges;
+    diff.top_level_spaces = store.spaces.topLevel();
+  }
+  const presence = ingestPresence(store, resp.presence?.events);
+  return { diff, typing, presence, ignoredChanged: !sameUsers(ignoredBefore, ignored) };
 }
 
 function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: string, dms: Map<string, string>,
-  typing: Typing[]): SyncRoom | undefined {
-  const isNew = store.rooms.ensure(roomId);
-  const prev = store.rooms.get(roomId) ?? emptyRoom(roomId);
+  typing: Typing[], ctx: RoomContext): SyncRoom | undefined {
+  let prev = store.rooms.get(roomId);
+  const isNew = !prev && store.rooms.ensure(roomId);
+  prev ??= emptyRoom(roomId);
   const sr: SyncRoom = {};
-  const events = new Map<number, true>();
+  // The events the diff carries, in order: the ones inserted here as built at insert, null for ones to read back
+  // (events stored before, or changed again after their insert, like a redacted one).
+  const events = new Map<number, Event | null>();
+  const note = (r: IngestResult) => {
+    if (r.inserted) events.set(r.rowid, r.inserted);
+    else if (!events.has(r.rowid)) events.set(r.rowid, null);
+    for (const t of r.touched) events.set(t, null);
+  };
   const stateChanges: Record<string, Record<string, number>> = {};
+  const spaceEvents: SpaceEvent[] = [];
   const setState = (ev: M.ClientEvent, rowid: number) => {
     store.state.set({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, rowid);
     (stateChanges[ev.type] ??= {})[ev.state_key ?? ''] = rowid;
+    if (ev.type === 'm.space.child' || ev.type === 'm.space.parent') spaceEvents.push({ type: ev.type, state_key: ev.state_key ?? '', content: ev.content, rowid });
   };
 
   for (const ev of list(jr.state?.events)) {
-    const r = ingestEvent(store, roomId, ev);
+    const r = ingestEvent(store, roomId, ev, undefined, own);
     if (!r || ev.state_key === undefined) continue;
     setState(ev, r.rowid);
-    events.set(r.rowid, true);
+    note(r);
   }
 
   const tl = isObj(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
-  if (tl?.limited || (isNew && tl)) {
+  if (tl?.limited || (isNew && tl) || (ctx.resetTimelines && tl)) {
     // A gap between what we had and this batch: start the timeline afresh instead of stitching across the gap.
     store.timeline.clear(roomId);
-    store.rooms.setPrevBatch(roomId, typeof tl.prev_batch === 'string' ? tl.prev_batch : null);
+    const token = typeof tl.prev_batch === 'string' ? tl.prev_batch : null;
+    store.rooms.setPrevBatch(roomId, token);
+    prev = { ...prev, prev_batch: token ?? '' };
     if (!isNew) sr.reset = true;
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
   const appended: NonNullable<RoomChanges['appended']> = [];
   let redacted = false;
   for (const ev of list(tl?.events)) {
-    const r = ingestEvent(store, roomId, ev);
+    // State from an ignored user still applies (it is the room's state); their messages are hidden.
+    if (ctx.ignored.size && isObj(ev) && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
+    const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id));
     if (!r) continue;
+    note(r);
     const added = store.timeline.append(roomId, r.rowid);
     if (added) {
       timeline.push(added);
       appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
+      const built = events.get(r.rowid);
+      if (built) built.timeline_rowid = added.timeline_rowid;
     }
-    events.set(r.rowid, true);
-    for (const t of r.touched) events.set(t, true);
-    if (r.touched.length) redacted = true;
+    if (r.redacted) redacted = true;
     if (ev.state_key !== undefined) setState(ev, r.rowid);
   }
   if (timeline.length || sr.reset) sr.timeline = timeline;
@@ -113,13 +174,14 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   for (const ad of list(jr.account_data?.events)) {
     if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData(roomId, ad.type, ad.content);
-    (sr.account_data ??= {})[ad.type] = ad.content;
+    (sr.account_data ??= {})[ad.type] = roomAccountData(own, roomId, ad.type, ad.content);
   }
 
   for (const eph of list(jr.ephemeral?.events)) {
     if (!isObj(eph) || !isObj(eph.content)) continue;
     if (eph.type === 'm.typing' && Array.isArray(eph.content.user_ids)) {
-      typing.push({ room_id: roomId, user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string') });
+      typing.push({ room_id: roomId,
+        user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string' && !ctx.ignored.has(u)) });
     } else if (eph.type === 'm.receipt') {
       const receipts = parseReceipts(eph.content);
       for (const r of receipts) store.account.setReceipt(roomId, r);
@@ -130,10 +192,10 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   let room: Room = { ...prev };
   if (isObj(jr.summary)) {
     const s = jr.summary;
-    const lls = { ...(prev.lazy_load_summary ?? {}) };
-    if (Array.isArray(s['m.heroes'])) lls.heroes = s['m.heroes'].filter((h): h is string => typeof h === 'string');
-    if (typeof s['m.joined_member_count'] === 'number') lls.joined_member_count = s['m.joined_member_count'];
-    if (typeof s['m.invited_member_count'] === 'number') lls.invited_member_count = s['m.invited_member_count'];
+    const lls: LazyLoadSummary = { ...(prev.lazy_load_summary ?? {}) };
+    if (Array.isArray(s['m.heroes'])) lls['m.heroes'] = s['m.heroes'].filter((h): h is string => typeof h === 'string');
+    if (typeof s['m.joined_member_count'] === 'number') lls['m.joined_member_count'] = s['m.joined_member_count'];
+    if (typeof s['m.invited_member_count'] === 'number') lls['m.invited_member_count'] = s['m.invited_member_count'];
     room.lazy_load_summary = lls;
   }
   if (isObj(jr.unread_notifications)) {
@@ -148,16 +210,32 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     appended,
     rescan: !!sr.reset || redacted,
   });
-  const changedMeta = isNew || JSON.stringify(room) !== JSON.stringify(prev);
-  if (changedMeta) {
-    store.rooms.save(room);
-    sr.meta = room;
-  }
-  if (room.preview_event_rowid) events.set(room.preview_event_rowid, true);
+  // Only the columns that changed are written (most syncs move just the preview and the counts).
+  if (store.rooms.save(room) || isNew) sr.meta = room;
+  if (spaceEvents.length) applySpaceEvents(store, room, spaceEvents, ctx.changedSpaces);
+  else if (isNew && isSpace(room)) ctx.changedSpaces.add(roomId);
+  if (room.preview_event_rowid && !events.has(room.preview_event_rowid)) events.set(room.preview_event_rowid, null);
 
-  const evs: Event[] = store.events.getMany(events.keys());
+  const evs = diffEvents(store, events);
   if (evs.length) sr.events = evs;
   return Object.keys(sr).length ? sr : undefined;
+}
+
+/** The diff's events in order, reading back from the database only those not built at insert. */
+function diffEvents(store: Store, events: Map<number, Event | null>): Event[] {
+  const toRead: number[] = [];
+  for (const [rowid, ev] of events) if (!ev) toRead.push(rowid);
+  const read = new Map(store.events.getMany(toRead).map((e) => [e.rowid, e]));
+  const out: Event[] = [];
+  for (const [rowid, ev] of events) {
+    const e = ev ?? read.get(rowid);
+    if (e) out.push(e);
+  }
+  return out;
+}
+
+export function roomAccountData(userId: string, roomId: string, type: string, content: JSONObject): AccountData {
+  return { user_id: userId, room_id: roomId, type, content };
 }
 
 function parseReceipts(content: JSONObject): Receipt[] {

@@ -2,16 +2,20 @@
  * Derives a room-list row from stored state: the display name the spec's "Calculating the display name for a
  * room" prescribes, avatar, topic, encryption, DM partner and the preview event.
  */
+import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
 
 const PREVIEW_TYPES = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker']);
 const MAX_HEROES = 5;
+/** The state (with an empty state key) a room's row is derived from. */
+const META_STATE_TYPES = ['m.room.create', 'm.room.tombstone', 'm.room.topic', 'm.room.canonical_alias',
+  'm.room.encryption', 'm.room.name', 'm.room.avatar'] as const;
 
 export function emptyRoom(roomId: string): Room {
   return {
     room_id: roomId, name_quality: 0, explicit_avatar: false, has_member_list: false, preview_event_rowid: 0,
-    sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0,
+    sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, prev_batch: '',
   };
 }
 
@@ -52,7 +56,9 @@ export function computeRoomMeta(store: Store, prev: Room, ownUserId: string, dmU
 
 function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserId: string | undefined): void {
   const roomId = room.room_id;
-  const st = (type: string, key = '') => store.state.get(roomId, type, key);
+  // One query for the state the fields come from instead of one per field.
+  const state = store.state.getTypes(roomId, META_STATE_TYPES);
+  const st = (type: string) => state.get(type);
 
   const create = st('m.room.create');
   room.creation_content = create ? create.content : undefined;
@@ -64,13 +70,13 @@ function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserI
   room.encryption_event = enc && str(enc.content.algorithm) ? enc.content : undefined;
   room.dm_user_id = dmUserId;
 
-  const { name, quality } = computeName(store, roomId, ownUserId, room.lazy_load_summary);
+  const { name, quality } = computeName(store, roomId, ownUserId, room.lazy_load_summary, st);
   room.name = name;
   room.name_quality = quality;
 
   const explicitAvatar = str(st('m.room.avatar')?.content.url);
   room.explicit_avatar = explicitAvatar !== undefined;
-  room.avatar = explicitAvatar ?? (dmUserId ? str(st('m.room.member', dmUserId)?.content.avatar_url) : undefined);
+  room.avatar = explicitAvatar ?? (dmUserId ? str(store.state.get(roomId, 'm.room.member', dmUserId)?.content.avatar_url) : undefined);
 }
 
 /** Message-like events preview a room; edits don't (they change text the original already previews). */
@@ -80,17 +86,17 @@ function isPreviewable(ev: { type: string; content: JSONObject }): boolean {
   return !(rel && typeof rel === 'object' && rel.rel_type === 'm.replace');
 }
 
-function computeName(store: Store, roomId: string, own: string, summary: LazyLoadSummary | undefined):
-  { name: string | undefined; quality: NameQuality } {
-  const explicit = str(store.state.get(roomId, 'm.room.name')?.content.name);
+function computeName(store: Store, roomId: string, own: string, summary: LazyLoadSummary | undefined,
+  st: (type: string) => Event | undefined): { name: string | undefined; quality: NameQuality } {
+  const explicit = str(st('m.room.name')?.content.name);
   if (explicit) return { name: explicit, quality: 3 };
-  const alias = str(store.state.get(roomId, 'm.room.canonical_alias')?.content.alias);
+  const alias = str(st('m.room.canonical_alias')?.content.alias);
   if (alias) return { name: alias, quality: 2 };
 
   const memberships = store.state.memberships(roomId);
-  let heroes = summary?.heroes?.filter((h) => h !== own);
-  let joined = summary?.joined_member_count;
-  let invited = summary?.invited_member_count;
+  let heroes = summary?.['m.heroes']?.filter((h) => h !== own);
+  let joined = summary?.['m.joined_member_count'];
+  let invited = summary?.['m.invited_member_count'];
   if (!heroes || heroes.length === 0) {
     // No server summary: use the members we know, sorted as the spec suggests (lexicographically).
     heroes = [...memberships].filter(([u, m]) => u !== own && (m === 'join' || m === 'invite')).map(([u]) => u).sort().slice(0, MAX_HEROES);
@@ -108,13 +114,15 @@ function computeName(store: Store, roomId: string, own: string, summary: LazyLoa
   }
   if (names.length === 0) return { name: 'Empty room', quality: 0 };
   const others = total - 1 - names.length;
-  if (others > 0) return { name: `${names.join(', ')} and ${others} other${others === 1 ? '' : 's'}`, quality: 1 };
+  if (others > 0) return { name: `${names.map(isolateBidi).join(', ')} and ${others} other${others === 1 ? '' : 's'}`, quality: 1 };
   return { name: joinNames(names), quality: 1 };
 }
 
+/** Names joined into one string are each isolated for bidirectional text, so none can reorder the others. */
 function joinNames(names: string[]): string {
   if (names.length <= 1) return names.join('');
-  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const iso = names.map(isolateBidi);
+  return `${iso.slice(0, -1).join(', ')} and ${iso[iso.length - 1]}`;
 }
 
 function displayName(store: Store, roomId: string, userId: string): string {

@@ -3,11 +3,14 @@
  * never skip or half-apply a sync; the diff is announced only after the commit.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
+import type { JSONObject, PresenceState, PresenceUpdate, SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import type { SyncResponse } from '../matrix/types.ts';
+import { waitForServer } from '../matrix/reachability.ts';
 import type { Store } from '../store/store.ts';
+import type { PrepareSync } from './prepared.ts';
 import { processSync } from './process-sync.ts';
 
 export const SYNC_FILTER = {
@@ -20,6 +23,8 @@ export const SYNC_FILTER = {
 
 const LONG_POLL_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
+/** No sync stored for this long counts as idle: then the WAL is checkpointed (see openDatabase). */
+const CHECKPOINT_IDLE_MS = 1000;
 
 export interface SyncLoopDeps {
   client: MatrixClient;
@@ -27,6 +32,15 @@ export interface SyncLoopDeps {
   userId: string;
   onSyncComplete(diff: SyncComplete): void;
   onTyping(t: Typing): void;
+  /** Users whose presence changed in a stored sync. */
+  onPresence?(p: PresenceUpdate): void;
+  /**
+   * Our own presence, sent with every /sync as `set_presence`: without it the server marks the user online on each
+   * sync, undoing an "unavailable" set while the app is idle.
+   */
+  ownPresence?(): PresenceState;
+  /** To-device events of a sync response, as the server sent them (the backend forwards them when asked to). */
+  onToDevice?(events: JSONObject[]): void;
   onStatus(s: SyncStatus): void;
   /** The first sync of a fresh login (or the first after a reset) has been stored. */
   onInitialSync(): void;
@@ -35,6 +49,11 @@ export interface SyncLoopDeps {
    * user to sign in again (spec: soft logout), and the local data stays.
    */
   onSessionEnded(reason: string, soft: boolean): void;
+  /**
+   * Async work before each response's transaction (feeding the crypto engine and decrypting). It may run again for
+   * the same response after a crash, so it must give the same result twice (see crypto/sync-crypto.ts).
+   */
+  prepare?: PrepareSync;
   /** For tests: shorten backoff. */
   backoffBaseMs?: number;
 }
@@ -45,6 +64,9 @@ export class SyncLoop {
   private running: Promise<void> | null = null;
   private lastStatus: SyncStatus['type'] | null = null;
   private lastSync = 0;
+  /** The ignored users changed: the next /sync starts from scratch and replaces every room's timeline. */
+  private resync = false;
+  private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: SyncLoopDeps) {
     this.deps = deps;
@@ -56,13 +78,30 @@ export class SyncLoop {
 
   async stop(): Promise<void> {
     this.abort.abort(new Error('sync stopped'));
+    clearTimeout(this.checkpointTimer);
     await this.running;
+    clearTimeout(this.checkpointTimer);
+  }
+
+  /** Checkpoints once no sync has been stored for a while (each stored sync restarts the wait). */
+  private checkpointWhenIdle(): void {
+    clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      if (this.abort.signal.aborted) return;
+      try {
+        this.deps.store.checkpoint();
+      } catch {
+        // Harmless: the data is committed in the WAL either way, and the next idle moment tries again.
+      }
+    }, CHECKPOINT_IDLE_MS);
+    this.checkpointTimer.unref();
   }
 
   private async run(): Promise<void> {
     const { client, store, userId } = this.deps;
     const signal = this.abort.signal;
     let errorCount = 0;
+    let next: PendingSync | undefined;
     while (!signal.aborted) {
       try {
         const account = store.account.get();
@@ -72,20 +111,44 @@ export class SyncLoop {
           filterId = (await client.createFilter(userId, SYNC_FILTER)).filter_id;
           store.account.setFilterID(userId, filterId);
         }
-        const since = account.next_batch ?? undefined;
-        const resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+        const resyncing = this.resync;
+        const since = resyncing ? undefined : account.next_batch ?? undefined;
+        const pending = next;
+        next = undefined;
+        let resp: SyncResponse;
+        if (pending && pending.since === since && pending.filter === filterId) {
+          resp = await pending.response;
+        } else {
+          pending?.abort.abort(new Error('sync request no longer needed'));
+          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0,
+            setPresence: this.deps.ownPresence?.() }, signal);
+        }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
-        const { diff, typing } = store.transaction(() => {
-          const r = processSync(store, resp, userId, since);
+        // Before the next request: asking with since=next_batch lets the server drop this response's to-device
+        // events, so the crypto engine must have taken them into its own store first.
+        const prepared = await this.deps.prepare?.(resp, signal);
+        // Ask for the next response before storing this one, so that the homeserver prepares it and it travels
+        // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
+        // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
+        next = requestSync(client, resp.next_batch, filterId, signal, this.deps.ownPresence?.());
+        const { diff, typing, presence, ignoredChanged } = store.transaction(() => {
+          const r = processSync(store, resp, userId, since, { resetTimelines: resyncing }, prepared);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
         errorCount = 0;
+        // An initial sync (or a resync) already came filtered by the list it carries: nothing to redo. The request
+        // made ahead of time is dropped by the next turn, as its since is no longer the one used.
+        this.resync = ignoredChanged && since !== undefined;
+        this.checkpointWhenIdle();
         this.lastSync = Date.now();
-        this.status({ type: 'ok', last_sync: this.lastSync });
+        this.status({ type: 'ok', error_count: 0, last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
         for (const t of typing) this.deps.onTyping(t);
-        if (!since) this.deps.onInitialSync();
+        if (presence.length) this.deps.onPresence?.({ users: presence });
+        const toDevice = resp.to_device?.events;
+        if (toDevice?.length) this.deps.onToDevice?.(toDevice);
+        if (!since && !resyncing) this.deps.onInitialSync();
       } catch (e) {
         if (signal.aborted) return;
         if (e instanceof MatrixError && e.errcode === 'M_UNKNOWN_TOKEN') {
@@ -107,7 +170,10 @@ export class SyncLoop {
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
         }
         try {
-          await sleep(wait, signal);
+          // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
+          // a rate limit or another error from the server itself is waited out in full.
+          const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
+          await (outage ? waitForServer(client, wait, signal) : sleep(wait, signal));
         } catch {
           return;
         }
@@ -123,6 +189,22 @@ export class SyncLoop {
   }
 }
 
+/** A /sync requested ahead of time (see run). */
+interface PendingSync {
+  since: string;
+  filter: string;
+  response: Promise<SyncResponse>;
+  abort: AbortController;
+}
+
+function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal,
+  setPresence: PresenceState | undefined): PendingSync {
+  const abort = new AbortController();
+  const response = client.sync({ since, filter, timeout: LONG_POLL_MS, setPresence }, AbortSignal.any([signal, abort.signal]));
+  void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
+  return { since, filter, response, abort };
+}
+
 function describeSyncError(e: unknown): string {
   if (e instanceof ConnectionError) return e.message;
   if (e instanceof MatrixError) return `The homeserver answered sync with an error: ${e.message} (${e.errcode}, HTTP ${e.status}).`;
@@ -130,5 +212,5 @@ function describeSyncError(e: unknown): string {
 }
 
 function hasContent(d: SyncComplete): boolean {
-  return !!(d.rooms || d.account_data || d.invited_rooms || d.left_rooms);
+  return !!(d.rooms || d.account_data || d.invited_rooms || d.left_rooms || d.space_edges || d.top_level_spaces);
 }

@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export const NOT_AUTHENTICATED = 'Not authenticated: open the login link printed by the web host.';
+export const NOT_AUTHENTICATED = 'Not authenticated: open a login link from the web host (it prints one when it starts; '
+  + '`web-main --login-link` prints another).';
 
 export function isLoopbackHost(h: string): boolean {
   const host = h.toLowerCase();
@@ -42,8 +43,9 @@ export class HttpPolicy {
       "script-src 'self'",
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: blob:",
-      // 'self' should cover same-origin ws: in CSP3, but older engines (Safari) need the scheme spelled out.
-      `connect-src 'self' ${[...this.ownAuthorities].map((a) => `ws://${a}`).join(' ')}`,
+      // 'self' covers same-origin ws: in CSP3, but older engines (Safari) need the scheme spelled out. Not for
+      // IPv6 literals: CSP's host grammar has no brackets, and Chromium rejects (and logs) `ws://[::1]:PORT`.
+      `connect-src 'self' ${[...this.ownAuthorities].filter((a) => !a.startsWith('[')).map((a) => `ws://${a}`).join(' ')}`,
       "object-src 'none'",
       "base-uri 'none'",
       "form-action 'self'",
@@ -54,8 +56,17 @@ export class HttpPolicy {
   // A page on any origin can ask the browser to open a websocket here, and cookies are shared by every port of
   // 127.0.0.1; the Origin check is what stops such a page from riding on the user's cookie.
   originAllowed(req: IncomingMessage): boolean {
+    return this.origin(req) !== 'foreign';
+  }
+
+  /** `none`: not sent, i.e. not a browser (browsers send Origin on every websocket handshake and POST). */
+  origin(req: IncomingMessage): 'none' | 'own' | 'foreign' {
     const origin = req.headers.origin;
-    if (origin === undefined) return true;
+    if (origin === undefined) return 'none';
+    return this.ownOrigin(origin, req) ? 'own' : 'foreign';
+  }
+
+  private ownOrigin(origin: string, req: IncomingMessage): boolean {
     const o = origin.toLowerCase();
     if (this.ownOrigins.has(o)) return true;
     // Bound to a LAN address, the page's own origin is whatever name the user typed; it must match Host.

@@ -50,9 +50,9 @@ export async function serveStatic(staticRoot: string, auth: WebAuth, logger: Log
   } catch { notFound(); return; }
   const isIndex = rel.length === 1 && rel[0] === 'index.html';
   if (isIndex) {
-    // Loading the app is the natural moment to extend a cookie that is partly used up.
-    const exp = auth.cookieExpiresAt(req.headers.cookie);
-    if (exp !== undefined && exp - Date.now() < 29 * 24 * 3600 * 1000) res.setHeader('Set-Cookie', auth.issueCookie());
+    // Loading the app is the natural moment to extend the cookie (and its session, server-side).
+    const cookie = auth.refreshedCookie(req.headers.cookie);
+    if (cookie !== undefined) res.setHeader('Set-Cookie', cookie);
   }
   res.writeHead(200, {
     'Content-Type': mimeTypeFor(file),

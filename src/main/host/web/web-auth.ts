@@ -1,39 +1,37 @@
 /**
  * Authentication for the web host. The backend holds the user's access token and encryption keys, so the
- * websocket must only open for a browser the user let in, even though it listens on a port every local program
- * (and every web page, through the browser) can reach.
+ * websocket and media must only open for a browser the user let in, even though the port is reachable by every
+ * local program and, through the browser, every web page.
  *
- * Design: one random 32-byte secret lives in `<config>/web-host.json` (mode 0600), created on first run and
- * reused. The login token is an HMAC of that secret, so the printed login URL stays the same across restarts.
- * Cookies are `v1.<random session id>.<expiry>.<HMAC>`: validated without any server-side session table, so they
- * survive host restarts. Replacing the secret (deleting web-host.json) revokes the login URL and every cookie.
- * An optional scrypt password hash in the same file enables gomuks-style HTTP Basic login.
+ * Browsers send cookies for 127.0.0.1 to every port, so a program listening on another port can collect the
+ * `lattice_auth` cookie. The cookie therefore never suffices on its own: a browser also presents a session token
+ * that its page keeps in its own origin's storage (another port is another origin, so no other page can read it):
+ * as a websocket subprotocol on connect, and on media as a short-lived signed `image_auth` query token (an <img>
+ * cannot send headers) that the websocket hands out. Programs that are not browsers send no Origin and use
+ * `Authorization: Bearer <token>` (from a login link or Basic credentials, `/_gomuks/auth?output=json`) or Basic.
+ *
+ * Sessions live in a server-side table (web-sessions.ts); login links are single-use keys valid for minutes.
+ * `<config>/web-host.json` (mode 0600) holds the secret that signs image tokens and the optional scrypt hash of
+ * the Basic password (`web-main --set-password`).
  */
+import { ensurePrivateDir } from '../../backend/private-files.ts';
 import { createHmac, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
-import { mkdir, open, readFile, chmod, stat } from 'node:fs/promises';
+import { open, readFile, chmod, stat, writeFile, rename } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { SESSION_TTL_MS, WebSessions, type NewSession } from './web-sessions.ts';
 
-export const AUTH_COOKIE_NAME = 'lattice_auth';
+const AUTH_COOKIE_NAME = 'lattice_auth';
 export const WEB_HOST_CONFIG_FILE = 'web-host.json';
+/** The websocket subprotocol a browser offers, beside `lattice.token.<token>`, and that the host selects. */
+export const WS_PROTOCOL = 'lattice';
+const WS_TOKEN_PROTOCOL_PREFIX = 'lattice.token.';
+/** As in gomuks: image tokens last an hour and a new one is sent every 30 minutes. */
+const IMAGE_TOKEN_TTL_MS = 3600_000;
 
-/** Long enough that a daily user never sees the login page again; the server refreshes it when the app loads. */
-export const COOKIE_TTL_SECONDS = 30 * 24 * 3600;
-
-export interface WebAuth {
-  /** True if the Cookie header carries a valid, unexpired `lattice_auth` cookie. */
-  checkCookie(header: string | undefined): boolean;
-  /** Unix ms at which the longest-lived valid cookie in the header expires; undefined if none is valid. */
-  cookieExpiresAt(header: string | undefined): number | undefined;
-  /** Constant-time check of the `token` query parameter of the login URL. */
-  checkLoginToken(token: string | null | undefined): boolean;
-  /** Whether a password is configured, i.e. whether HTTP Basic login is possible at all. */
-  hasPassword(): boolean;
-  /** Checks an `Authorization: Basic …` header against the configured password; false when none is set. */
-  checkBasic(header: string | undefined): Promise<boolean>;
-  /** A complete Set-Cookie header value for a fresh session. */
-  issueCookie(): string;
-}
+/** Who is on the other end: a signed-in browser or token client, or a client that sent the Basic password. */
+export type Principal = { kind: 'session'; id: string } | { kind: 'basic' };
 
 export interface WebHostConfig {
   /** base64url of 32 random bytes. */
@@ -57,66 +55,127 @@ function safeEqual(a: Buffer, b: Buffer): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Builds the WebAuth for a config already in memory. `now` is injectable so expiry can be tested. */
-export function createWebAuth(config: WebHostConfig, now: () => number = Date.now): WebAuth & { loginToken: string } {
-  const secret = Buffer.from(config.secret, 'base64url');
-  if (secret.length !== 32) throw new Error('web host secret must be 32 bytes');
-  // Separate keys per purpose, so a login token can never pass as a cookie MAC or vice versa.
-  const cookieKey = hmac(secret, 'lattice web-host cookie key v1');
-  const loginToken = hmac(secret, 'lattice web-host login token v1').toString('base64url');
-  const loginTokenBuf = Buffer.from(loginToken);
-  const passwordHash = config.password_hash;
+export class WebAuth {
+  readonly sessions: WebSessions;
+  private readonly imageKey: Buffer;
+  private readonly now: () => number;
+  /** web-host.json, re-read when it changes so `--set-password` applies to a running host. */
+  private readonly configFile: string | undefined;
+  private passwordHash: string | undefined;
+  private configMtime = -1;
 
-  const cookieMac = (sid: string, exp: number) => hmac(cookieKey, `v1.${sid}.${exp}`);
+  constructor(config: WebHostConfig, sessions: WebSessions, opts: { now?: () => number; configFile?: string } = {}) {
+    const secret = Buffer.from(config.secret, 'base64url');
+    if (secret.length !== 32) throw new Error('web host secret must be 32 bytes');
+    this.imageKey = hmac(secret, 'lattice web-host image token key v2');
+    this.passwordHash = config.password_hash;
+    this.sessions = sessions;
+    this.now = opts.now ?? Date.now;
+    this.configFile = opts.configFile;
+    if (this.configFile) try { this.configMtime = statSync(this.configFile).mtimeMs; } catch { /* created later */ }
+  }
 
-  const expiryOf = (value: string): number | undefined => {
-    const parts = value.split('.');
-    if (parts.length !== 4 || parts[0] !== 'v1') return undefined;
-    const [, sid, expStr, mac] = parts;
-    if (!/^[A-Za-z0-9_-]{22}$/.test(sid) || !/^\d{1,12}$/.test(expStr) || !/^[A-Za-z0-9_-]{43}$/.test(mac)) return undefined;
-    const exp = Number(expStr);
-    if (!safeEqual(Buffer.from(mac, 'base64url'), cookieMac(sid, exp))) return undefined;
-    return exp * 1000 > now() ? exp * 1000 : undefined;
-  };
+  /** A login link with a new single-use key. */
+  loginUrl(base: string): string {
+    return `${base.replace(/\/+$/, '')}/_gomuks/auth?token=${this.sessions.mintLoginKey()}`;
+  }
 
-  const cookieExpiresAt = (header: string | undefined): number | undefined => {
-    let best: number | undefined;
-    // Cookies ignore ports, so another local app on 127.0.0.1 may have set a cookie of the same name: try each.
+  /** A complete Set-Cookie header value carrying a session's cookie. */
+  cookieHeader(s: Pick<NewSession, 'cookie'>): string {
+    // No `Secure`: the host speaks plain HTTP on loopback, where browsers would otherwise drop the cookie.
+    return `${AUTH_COOKIE_NAME}=${s.cookie}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(SESSION_TTL_MS / 1000)}`;
+  }
+
+  /** The same valid cookie with a fresh Max-Age (the session's expiry slides server-side), or undefined. */
+  refreshedCookie(header: string | undefined): string | undefined {
     for (const value of cookieValues(header, AUTH_COOKIE_NAME)) {
-      const exp = expiryOf(value);
-      if (exp !== undefined && (best === undefined || exp > best)) best = exp;
+      const id = this.sessions.sessionOfCookie(value);
+      if (id) { this.sessions.touch(id); return this.cookieHeader({ cookie: value }); }
     }
-    return best;
-  };
+    return undefined;
+  }
 
-  return {
-    loginToken,
-    cookieExpiresAt,
-    checkCookie: (header) => cookieExpiresAt(header) !== undefined,
-    checkLoginToken: (token) => typeof token === 'string' && safeEqual(Buffer.from(token), loginTokenBuf),
-    hasPassword: () => passwordHash !== undefined,
-    async checkBasic(header) {
-      if (passwordHash === undefined || !header) return false;
-      const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-      if (!m) return false;
-      const decoded = Buffer.from(m[1], 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon < 0) return false;
-      // The user name is ignored, as there is only one account; the password alone is the credential.
-      return verifyPassword(decoded.slice(colon + 1), passwordHash);
-    },
-    issueCookie() {
-      const sid = randomBytes(16).toString('base64url');
-      const exp = Math.floor(now() / 1000) + COOKIE_TTL_SECONDS;
-      const value = `v1.${sid}.${exp}.${cookieMac(sid, exp).toString('base64url')}`;
-      // No `Secure`: the host speaks plain HTTP on loopback, where browsers would otherwise drop the cookie.
-      return `${AUTH_COOKIE_NAME}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${COOKIE_TTL_SECONDS}`;
-    },
-  };
+  /** The session of a valid `lattice_auth` cookie in a Cookie header (another port's app may set one too: try each). */
+  cookieSession(header: string | undefined): string | undefined {
+    for (const value of cookieValues(header, AUTH_COOKIE_NAME)) {
+      const id = this.sessions.sessionOfCookie(value);
+      if (id) return id;
+    }
+    return undefined;
+  }
+
+  /** A browser: cookie and page token of the same live session. */
+  browserSession(cookieHeader: string | undefined, token: string | undefined): string | undefined {
+    if (!token) return undefined;
+    const byToken = this.sessions.sessionOfToken(token);
+    return byToken !== undefined && byToken === this.cookieSession(cookieHeader) ? byToken : undefined;
+  }
+
+  /** A client that is not a browser: `Authorization: Bearer <token>` or Basic with the configured password. */
+  async headerPrincipal(header: string | undefined): Promise<Principal | undefined> {
+    if (!header) return undefined;
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (bearer) {
+      const id = this.sessions.sessionOfToken(bearer[1]);
+      return id ? { kind: 'session', id } : undefined;
+    }
+    return (await this.checkBasic(header)) ? { kind: 'basic' } : undefined;
+  }
+
+  /** Whether a password is configured, i.e. whether HTTP Basic login is possible at all. */
+  hasPassword(): boolean {
+    this.refreshConfig();
+    return this.passwordHash !== undefined;
+  }
+
+  /** Checks an `Authorization: Basic …` header against the configured password; false when none is set. */
+  async checkBasic(header: string | undefined): Promise<boolean> {
+    if (!header || !this.hasPassword()) return false;
+    const m = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+    if (!m) return false;
+    const decoded = Buffer.from(m[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return false;
+    // The user name is ignored, as there is only one account; the password alone is the credential.
+    return verifyPassword(decoded.slice(colon + 1), this.passwordHash ?? '');
+  }
+
+  /** A media token for one principal, as gomuks' `image_auth`: `<payload>.<mac>`, valid for an hour. */
+  imageToken(p: Principal, ttlMs = IMAGE_TOKEN_TTL_MS): string {
+    const payload = Buffer.from(JSON.stringify({ sid: p.kind === 'session' ? p.id : '', exp: this.now() + ttlMs })).toString('base64url');
+    return `${payload}.${hmac(this.imageKey, payload).toString('base64url')}`;
+  }
+
+  /** Whether an `image_auth` token is genuine, unexpired, and its session still signed in. */
+  checkImageToken(token: string | null): boolean {
+    if (!token || token.length > 500) return false;
+    const dot = token.indexOf('.');
+    if (dot < 0) return false;
+    const payload = token.slice(0, dot);
+    if (!safeEqual(Buffer.from(token.slice(dot + 1), 'base64url'), hmac(this.imageKey, payload))) return false;
+    let data: unknown;
+    try { data = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')); } catch { return false; }
+    const { sid, exp } = data as { sid?: unknown; exp?: unknown };
+    if (typeof exp !== 'number' || exp <= this.now() || typeof sid !== 'string') return false;
+    // Basic clients have no session row; their tokens end with the hour.
+    return sid === '' || this.sessions.isLive(sid);
+  }
+
+  private refreshConfig(): void {
+    if (!this.configFile) return;
+    let m: number;
+    try { m = statSync(this.configFile).mtimeMs; } catch { return; }
+    if (m === this.configMtime) return;
+    this.configMtime = m;
+    try {
+      const r = configSchema.safeParse(JSON.parse(readFileSync(this.configFile, 'utf8')));
+      if (r.success) this.passwordHash = r.data.password_hash;
+    } catch { /* keep the last good value; the next start reports the broken file */ }
+  }
 }
 
 /** Every value of cookie `name` in a Cookie header, in order. */
-export function cookieValues(header: string | undefined, name: string): string[] {
+function cookieValues(header: string | undefined, name: string): string[] {
   if (!header) return [];
   const out: string[] = [];
   for (const part of header.split(';')) {
@@ -127,22 +186,41 @@ export function cookieValues(header: string | undefined, name: string): string[]
   return out;
 }
 
+/** The session token a browser offers among its websocket subprotocols. */
+export function tokenFromProtocols(header: string | string[] | undefined): string | undefined {
+  const all = (Array.isArray(header) ? header.join(',') : header ?? '').split(',').map((p) => p.trim());
+  const t = all.find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX));
+  return t?.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
+}
+
+/** web-host.json and the session table of a config folder, created on first use. */
+export async function loadOrCreateWebAuth(configDir: string, now?: () => number): Promise<WebAuth> {
+  const file = path.join(configDir, WEB_HOST_CONFIG_FILE);
+  const config = await loadOrCreateConfig(file);
+  return new WebAuth(config, WebSessions.inConfigDir(configDir, now), { now, configFile: file });
+}
+
+/** Turns Basic login on (with this password) or off (undefined), keeping the secret. */
+export async function setWebPassword(configDir: string, password: string | undefined): Promise<void> {
+  const file = path.join(configDir, WEB_HOST_CONFIG_FILE);
+  const config = await loadOrCreateConfig(file);
+  const next: WebHostConfig = { secret: config.secret };
+  if (password !== undefined) {
+    if (password.length < 8) throw new Error('the web password must have at least 8 characters');
+    next.password_hash = await hashPassword(password);
+  }
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(next, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, file);
+}
+
 /**
  * Reads `<configDir>/web-host.json`, creating it with a fresh secret on first run. A corrupt file is an error,
  * never silently replaced: it may hold a password hash the user set.
  */
-export async function loadOrCreateWebAuth(configDir: string): Promise<WebAuth & { loginUrl(base: string): string }> {
-  const file = path.join(configDir, WEB_HOST_CONFIG_FILE);
-  const config = await loadOrCreateConfig(file);
-  const auth = createWebAuth(config);
-  return {
-    ...auth,
-    loginUrl: (base) => `${base.replace(/\/+$/, '')}/_gomuks/auth?token=${encodeURIComponent(auth.loginToken)}`,
-  };
-}
-
 async function loadOrCreateConfig(file: string): Promise<WebHostConfig> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  // The config folder holds this file and the web sessions: private, and tightened if it already existed wider.
+  ensurePrivateDir(path.dirname(file));
   const fresh: WebHostConfig = { secret: randomBytes(32).toString('base64url') };
   try {
     // 'wx' so two hosts starting at once cannot both write a secret; the loser reads the winner's.

@@ -3,9 +3,7 @@
  * and the backend. This file routes requests and owns the server's lifecycle; the parts live beside it:
  * http-policy.ts (Host/Origin checks, headers), auth-route.ts, static-route.ts, media-route.ts, websocket-relay.ts.
  *
- * Session resumption (gomuks' event buffer, `run_id`/`last_received_event` query params) is not supported: every
- * connection is a fresh `backend.connect`, so every client gets `clear_state: true`. Acknowledgements
- * (`last_received_id` in pings) are read but nothing is buffered yet.
+ * upload-route.ts, and the sessions in web-auth.ts / web-sessions.ts.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
 import { realpathSync } from 'node:fs';
@@ -18,10 +16,11 @@ import { handleAuth } from './auth-route.ts';
 import { HttpPolicy, isWildcardHost, NOT_AUTHENTICATED, sendText, urlHost } from './http-policy.ts';
 import { serveMedia } from './media-route.ts';
 import { serveStatic } from './static-route.ts';
+import { handleUpload, type UploadFn } from './upload-route.ts';
 import type { WebAuth } from './web-auth.ts';
 import { WEBSOCKET_PATH, WebSocketRelay } from './websocket-relay.ts';
 
-export { CLOSE_IDLE, CLOSE_TOO_SLOW } from './websocket-relay.ts';
+export { CLOSE_IDLE, CLOSE_REPLACED, CLOSE_SIGNED_OUT, CLOSE_TOO_SLOW } from './websocket-relay.ts';
 
 export interface WebServerOptions {
   backend: BackendHost;
@@ -39,24 +38,39 @@ export interface WebServerOptions {
   maxBufferedBytes?: number;
   /** Serves `/_gomuks/media/<server>/<mediaId>` (see src/shared/rpc/media.ts); absent: 404. */
   media?: (req: MediaRequest) => Promise<MediaResponse>;
+  /** The backend's upload for `/_gomuks/upload`; absent: the route answers 501. */
+  upload?: UploadFn;
+  /** How long a dropped websocket's session waits to be resumed (default 5 minutes). */
+  resumeWindowMs?: number;
+  /** Unacknowledged events kept per session for resumption (default 5,000 events, 32 MiB). */
+  resumeBuffer?: { maxEvents: number; maxBytes: number };
+  /** How often each socket gets a new `image_auth_token` (gomuks: 30 minutes). */
+  imageTokenIntervalMs?: number;
 }
 
 export interface WebServer {
   /** Base URL a local browser can open, e.g. http://127.0.0.1:29325 (no trailing slash). */
   url: string;
   port: number;
+  /** Names this run for websocket resumption (the `run_id` clients get). */
+  runId: string;
+  /** Backend connections kept by the websocket relay, attached or waiting to be resumed. */
+  sessionCount(): number;
   close(): Promise<void>;
 }
 
 export const AUTH_PATH = '/_gomuks/auth';
 export const MEDIA_PREFIX = '/_gomuks/media/';
+export const UPLOAD_PATH = '/_gomuks/upload';
+/** Lower-case, as Node presents header names. */
+const PAGE_TOKEN_HEADER = 'x-lattice-token';
 
 const DEFAULT_IDLE_MS = 60_000;
 const DEFAULT_MAX_BUFFERED = 64 * 1024 * 1024;
 const SHUTDOWN_GRACE_MS = 2_000;
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
-  const { backend, auth, media } = opts;
+  const { backend, auth, media, upload } = opts;
   const bindHost = opts.host ?? '127.0.0.1';
   const logger = opts.logger ?? silentLogger;
 
@@ -70,6 +84,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     backend, auth, policy, logger,
     idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_MS,
     maxBufferedBytes: opts.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED,
+    resumeWindowMs: opts.resumeWindowMs ?? 5 * 60_000,
+    bufferLimits: opts.resumeBuffer ?? { maxEvents: 5000, maxBytes: 32 * 1024 * 1024 },
+    imageTokenIntervalMs: opts.imageTokenIntervalMs ?? 30 * 60_000,
   });
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse) => {
@@ -81,9 +98,22 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     if (rawPath === AUTH_PATH) { await handleAuth(auth, policy, req, res, query); return; }
     if (rawPath === '/_gomuks' || rawPath.startsWith('/_gomuks/')) {
-      if (!auth.checkCookie(req.headers.cookie)) { sendText(res, 401, NOT_AUTHENTICATED); return; }
+      // The cookie never counts here on its own (web-auth.ts): media takes gomuks' `image_auth` token, which only
+      // the page's websocket hands out; everything else a session token or Basic credentials in Authorization.
+      if (rawPath.startsWith(MEDIA_PREFIX) && media && auth.checkImageToken(query.get('image_auth'))) {
+        await serveMedia(media, req, res, rawPath.slice(MEDIA_PREFIX.length), query);
+        return;
+      }
+      if (!policy.originAllowed(req)) { sendText(res, 403, 'Forbidden: foreign origin'); return; }
+      // The page asks here why its websocket failed, with the token it offers there: judged by the same rule.
+      const pageToken = req.headers[PAGE_TOKEN_HEADER];
+      const allowed = typeof pageToken === 'string'
+        ? auth.browserSession(req.headers.cookie, pageToken) !== undefined
+        : await auth.headerPrincipal(req.headers.authorization) !== undefined;
+      if (!allowed) { sendText(res, 401, NOT_AUTHENTICATED); return; }
       if (rawPath === WEBSOCKET_PATH) { sendText(res, 426, 'Upgrade Required: this is a websocket endpoint', { Upgrade: 'websocket' }); return; }
       if (rawPath.startsWith(MEDIA_PREFIX) && media) { await serveMedia(media, req, res, rawPath.slice(MEDIA_PREFIX.length), query); return; }
+      if (rawPath === UPLOAD_PATH) { await handleUpload(upload, req, res, query); return; }
       sendText(res, 404, 'Not Found');
       return;
     }
@@ -92,7 +122,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((e: unknown) => {
-      logger.error(`${req.method} ${req.url} failed: ${errorMessage(e)}`);
+      // The path only: query strings carry login keys and image tokens.
+      logger.error(`${req.method} ${(req.url ?? '').split('?', 1)[0]} failed: ${errorMessage(e)}`);
       if (!res.headersSent) sendText(res, 500, 'Internal Server Error');
       else res.destroy();
     });
@@ -114,6 +145,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   return {
     url,
     port,
+    runId: relay.runId,
+    sessionCount: () => relay.sessionCount,
     close() {
       closed ??= (async () => {
         const done = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -6,17 +6,22 @@
  */
 import { mxcToPath } from '../../../shared/rpc/media.ts';
 import { getBridge } from '../../api/bridge.ts';
+import { imageAuthToken } from '../../api/media-auth.ts';
 
 export interface MediaEnv {
   /** How this page reaches the backend: Electron IPC, or the web host's websocket. */
   transport: 'ipc' | 'websocket';
   devicePixelRatio: number;
+  /** The web host's `image_auth` token (media-auth.ts); its media route refuses requests without one. */
+  imageAuth?: string | null;
 }
 
 /** Same test as `createTransport`: the preload bridge present means Electron. */
 export function currentMediaEnv(scope: unknown = globalThis): MediaEnv {
   const dpr = (scope as { devicePixelRatio?: unknown } | undefined)?.devicePixelRatio;
-  return { transport: getBridge(scope) ? 'ipc' : 'websocket', devicePixelRatio: typeof dpr === 'number' ? dpr : 1 };
+  const ipc = getBridge(scope) !== undefined;
+  const token = ipc ? null : imageAuthToken();
+  return { transport: ipc ? 'ipc' : 'websocket', devicePixelRatio: typeof dpr === 'number' ? dpr : 1, ...(token ? { imageAuth: token } : {}) };
 }
 
 // The hosts refuse thumbnail sizes above this (parseMediaPath).
@@ -38,7 +43,8 @@ export function avatarImageUrl(mxc: string | undefined, cssPx: number, env: Medi
   if (!path) return undefined;
   const px = thumbnailPx(cssPx, env.devicePixelRatio);
   const base = env.transport === 'ipc' ? 'lattice://media/' : '/_gomuks/media/';
-  return `${base}${path}?w=${px}&h=${px}`;
+  const auth = env.transport === 'websocket' && env.imageAuth ? `&image_auth=${encodeURIComponent(env.imageAuth)}` : '';
+  return `${base}${path}?w=${px}&h=${px}${auth}`;
 }
 
 /**

@@ -26,6 +26,11 @@ export function Composer({ roomId, roomName, replyTo, onCancelReply }: ComposerP
   }, [roomId, replyTo]);
 
   useEffect(() => {
+    // Leaving the room (or closing it) ends our typing notice there.
+    return () => session.stoppedComposing(roomId);
+  }, [roomId, session]);
+
+  useEffect(() => {
     if (text) drafts.set(roomId, text);
     else drafts.delete(roomId);
   }, [roomId, text]);
@@ -43,6 +48,7 @@ export function Composer({ roomId, roomName, replyTo, onCancelReply }: ComposerP
     if (body.trim() === '') return;
     setText('');
     setError(null);
+    session.stoppedComposing(roomId);
     onCancelReply();
     session.sendMessage(roomId, body, replyTo ?? undefined).catch((err: unknown) => {
       setError(`Could not send: ${errorMessage(err)}`);
@@ -76,7 +82,7 @@ export function Composer({ roomId, roomName, replyTo, onCancelReply }: ComposerP
           value={text}
           placeholder={`Message ${roomName}`}
           aria-label={`Message ${roomName}`}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => { setText(e.target.value); session.composing(roomId, e.target.value); }}
           onKeyDown={onKeyDown}
         />
         <button type="submit" className="composer-send" aria-label="Send" title="Send (Enter)" disabled={text.trim() === ''}>

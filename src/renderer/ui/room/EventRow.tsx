@@ -33,7 +33,10 @@ interface EventRowProps {
   item: TimelineItem;
   view: EventView;
   groupStart: boolean;
+  /** The display name alone (shown isolated); see senderAmbiguous. */
   senderName: string;
+  /** Another member's name looks the same, or the name looks like a user ID: the user ID is shown beside it. */
+  senderAmbiguous: boolean;
   senderAvatar: string | undefined;
   /** Precomputed so the memo compares a string instead of a closure. */
   stateText: string;
@@ -41,7 +44,7 @@ interface EventRowProps {
   highlighted: boolean;
 }
 
-export const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAvatar, stateText, own, highlighted }: EventRowProps) {
+export const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAmbiguous, senderAvatar, stateText, own, highlighted }: EventRowProps) {
   const e = item.event;
   const common = {
     'data-testid': 'message',
@@ -77,11 +80,14 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
       <div className="message-main">
         {groupStart && (
           <div className="message-header">
-            <span className="message-sender" title={e.sender}>{senderName}</span>
+            <span className="message-sender" title={e.sender}>
+              <bdi className="message-sender-name" data-testid="sender-name">{senderName}</bdi>
+              {senderAmbiguous && <span className="message-sender-id" data-testid="sender-id">{e.sender}</span>}
+            </span>
             {time}
           </div>
         )}
-        <MessageBody view={view} senderName={senderName} />
+        <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} />
         {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
         {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions eventId={e.event_id} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}

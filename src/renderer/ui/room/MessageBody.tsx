@@ -30,7 +30,7 @@ export function useActions(): TimelineActions {
 
 type MessageView = Extract<EventView, { kind: 'message' }>;
 
-export function MessageBody({ view, senderName }: { view: EventView; senderName: string }) {
+export function MessageBody({ view, senderName, senderId }: { view: EventView; senderName: string; senderId: string | undefined }) {
   if (view.kind === 'deleted') return <div className="message-body message-deleted" data-testid="message-deleted">Message deleted</div>;
   if (view.kind === 'encrypted') return <div className="message-body message-deleted">{view.reason}</div>;
   if (view.kind !== 'message') return null;
@@ -38,15 +38,15 @@ export function MessageBody({ view, senderName }: { view: EventView; senderName:
     <>
       {view.replyTo && <ReplyQuote eventId={view.replyTo} />}
       {view.media && <Attachment media={view.media} />}
-      <MessageText view={view} senderName={senderName} />
+      <MessageText view={view} senderName={senderName} senderId={senderId} />
     </>
   );
 }
 
-function MessageText({ view, senderName }: { view: MessageView; senderName: string }) {
+function MessageText({ view, senderName, senderId }: { view: MessageView; senderName: string; senderId: string | undefined }) {
   const edited = view.edited ? <span className="message-edited" data-testid="message-edited"> (edited)</span> : null;
   const emote = view.msgtype === 'm.emote';
-  const prefix = emote ? <span className="message-emote-name">* {senderName} </span> : null;
+  const prefix = emote ? <span className="message-emote-name">* <bdi>{senderName}</bdi>{senderId && ` (${senderId})`} </span> : null;
   if (view.html !== null) {
     return (
       <div className={`message-body${emote ? ' message-emote' : ''}`}>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
+import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
@@ -41,7 +42,7 @@ export function RoomView({ roomId }: { roomId: string }) {
 function RoomHeader({ room }: { room: RoomData }) {
   const meta = room.meta!;
   const name = roomDisplayName(room);
-  const members = meta.lazy_load_summary?.joined_member_count;
+  const members = meta.lazy_load_summary?.['m.joined_member_count'];
   return (
     <header className="room-header" data-testid="room-header">
       <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
@@ -68,7 +69,7 @@ function RoomHeader({ room }: { room: RoomData }) {
 function TypingLine({ room }: { room: RoomData }) {
   const names = useMemberNames(room.id);
   const own = useOwnUserId();
-  const others = room.typing.filter((u) => u !== own).map((u) => displayNameOf(names, u));
+  const others = room.typing.filter((u) => u !== own).map((u) => isolateBidi(displayNameOf(names, u)));
   let text = '';
   if (others.length === 1) text = `${others[0]} is typing…`;
   else if (others.length === 2) text = `${others[0]} and ${others[1]} are typing…`;

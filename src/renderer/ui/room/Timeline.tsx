@@ -8,8 +8,9 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
-import { displayNameOf, hasUnread, selectMemberAvatars } from '../../api/selectors.ts';
-import type { MediaView } from './event-view.ts';
+import { isolateBidi, plainName } from '../../../shared/display-name.ts';
+import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex, type TimelineItem } from '../../api/selectors.ts';
+import type { MediaView, NameOf } from './event-view.ts';
 import { DaySeparator, EventRow } from './EventRow.tsx';
 import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
@@ -35,6 +36,7 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
   const items = useTimeline(roomId);
   const names = useMemberNames(roomId);
   const avatars = useStoreSelector((s) => selectMemberAvatars(s.rooms.get(roomId)));
+  const nameIndex = useStoreSelector((s) => selectNameIndex(s.rooms.get(roomId)));
   const ownUserId = useOwnUserId();
   const rows = useMemo(() => buildRows(items, room.events), [items, room.events]);
 
@@ -234,8 +236,23 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
     return () => clearTimeout(t);
   }, [actionError]);
 
-  const nameOf = (userId: string): string => displayNameOf(names, userId);
   const virtualRows = virtualizer.getVirtualItems();
+  // Names inside sentences ("X changed their name to Y") are isolated, so a right-to-left override stays inside.
+  const nameOf: NameOf = (userId, nameThen) => {
+    const then = nameThen === undefined ? undefined : nameIndex.resolve(userId, nameThen);
+    return isolateBidi(then ? plainName(userId, then) : displayNameOf(names, userId));
+  };
+  /** The sender as they were named when the event was sent (the backend keeps it), else as they are named now. */
+  const senderOf = (e: TimelineItem['event']) => {
+    const then = e.local_content?.sender_profile;
+    const shown = nameIndex.resolve(e.sender, then?.displayname);
+    return {
+      senderName: shown?.name ?? localpart(e.sender),
+      senderAmbiguous: shown?.ambiguous ?? false,
+      senderAvatar: then ? then.avatar_url : avatars.get(e.sender),
+    };
+  };
+
 
   return (
     <TimelineActionsContext.Provider value={actions}>
@@ -272,8 +289,7 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
                       item={row.item}
                       view={row.view}
                       groupStart={row.groupStart}
-                      senderName={nameOf(row.item.event.sender)}
-                      senderAvatar={avatars.get(row.item.event.sender)}
+                      {...senderOf(row.item.event)}
                       stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
                       own={row.item.event.sender === ownUserId}
                       highlighted={highlight !== null && row.item.event.event_id === highlight}

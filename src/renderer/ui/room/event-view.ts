@@ -2,6 +2,7 @@
  * What an event looks like in the timeline, in words: decides visibility, the text or HTML to show, and the
  * one-line form used by the room list preview. Pure so it is unit-tested.
  */
+import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
 
 /** An attachment: what to show and where to load it (mxc:// URIs; the renderer asks its host for them). */
@@ -29,7 +30,13 @@ export type EventView =
   | { kind: 'deleted' }
   | { kind: 'encrypted'; reason: string }
   /** A membership/room change, shown as a short centered line; `actor` is prefixed by the renderer. */
-  | { kind: 'state'; text: (name: (userId: string) => string) => string };
+  | { kind: 'state'; text: (name: NameOf) => string };
+
+/**
+ * How a state line names someone: by `nameThen` (the name the event itself carries) if given, else the current
+ * one; either way disambiguated and isolated for bidirectional text by the caller.
+ */
+export type NameOf = (userId: string, nameThen?: string) => string;
 
 const MESSAGE_TYPES = new Set(['m.room.message', 'm.sticker']);
 
@@ -94,11 +101,11 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
     case 'm.room.member':
       return memberView(e, content);
     case 'm.room.name': {
-      const name = str(content.name);
+      const name = isolated(str(content.name));
       return { kind: 'state', text: (n) => (name ? `${n(e.sender)} changed the room name to ${name}` : `${n(e.sender)} removed the room name`) };
     }
     case 'm.room.topic': {
-      const topic = str(content.topic);
+      const topic = isolated(str(content.topic));
       return { kind: 'state', text: (n) => (topic ? `${n(e.sender)} changed the topic to "${topic}"` : `${n(e.sender)} removed the topic`) };
     }
     case 'm.room.create':
@@ -190,6 +197,10 @@ function mediaOf(msgtype: string, content: JSONObject): MediaView | null {
   };
 }
 
+function isolated(name: string | undefined): string | undefined {
+  return name === undefined ? undefined : isolateBidi(name);
+}
+
 function memberView(e: Event, content: JSONObject): EventView | null {
   const target = e.state_key ?? e.sender;
   const membership = str(content.membership);
@@ -197,6 +208,7 @@ function memberView(e: Event, content: JSONObject): EventView | null {
   const prev = prevContent && typeof prevContent === 'object' && !Array.isArray(prevContent) ? prevContent : {};
   const prevMembership = str(prev.membership);
   const self = target === e.sender;
+  // Names from the event itself (not the member list), disambiguated and isolated by `n` like every other name.
   const newName = str(content.displayname);
   const oldName = str(prev.displayname);
   switch (membership) {
@@ -205,23 +217,24 @@ function memberView(e: Event, content: JSONObject): EventView | null {
         if (newName !== oldName) {
           return {
             kind: 'state',
+            // With the user ID: a rename is how someone would take on another member's name.
             text: (n) => (newName
-              ? `${oldName ?? n(target)} changed their display name to ${newName}`
-              : `${oldName ?? n(target)} removed their display name`),
+              ? `${isolated(oldName) ?? n(target)} (${target}) changed their display name to ${n(target, newName)}`
+              : `${isolated(oldName) ?? n(target)} (${target}) removed their display name`),
           };
         }
         return null; // avatar-only changes are noise
       }
-      return { kind: 'state', text: (n) => `${newName ?? n(target)} joined the room` };
+      return { kind: 'state', text: (n) => `${n(target, newName)} joined the room` };
     case 'leave':
       if (prevMembership === 'invite' && self) return { kind: 'state', text: (n) => `${n(target)} declined the invitation` };
       if (prevMembership === 'ban') return { kind: 'state', text: (n) => `${n(e.sender)} unbanned ${n(target)}` };
-      if (self) return { kind: 'state', text: (n) => `${oldName ?? n(target)} left the room` };
-      return { kind: 'state', text: (n) => `${n(e.sender)} removed ${oldName ?? n(target)}` };
+      if (self) return { kind: 'state', text: (n) => `${n(target, oldName)} left the room` };
+      return { kind: 'state', text: (n) => `${n(e.sender)} removed ${n(target, oldName)}` };
     case 'invite':
-      return { kind: 'state', text: (n) => `${n(e.sender)} invited ${newName ?? n(target)}` };
+      return { kind: 'state', text: (n) => `${n(e.sender)} invited ${n(target, newName)}` };
     case 'ban':
-      return { kind: 'state', text: (n) => `${n(e.sender)} banned ${oldName ?? n(target)}` };
+      return { kind: 'state', text: (n) => `${n(e.sender)} banned ${n(target, oldName)}` };
     case 'knock':
       return { kind: 'state', text: (n) => `${n(target)} asked to join` };
     default:

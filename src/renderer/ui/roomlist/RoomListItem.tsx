@@ -3,6 +3,7 @@
  * push rules). Memoized on the room's data object, which the store keeps identical while a sync does not touch the
  * room, so a sync touching 50 of 2,000 rooms re-renders 50 rows at most (and only those in view exist at all).
  */
+import { isolateBidi } from '../../../shared/display-name.ts';
 import { memo } from 'react';
 import { displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
@@ -29,8 +30,9 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
   const nameOf = (userId: string): string => {
     if (userId === ownUserId) return 'You';
     // Members are loaded only when a room is opened; a DM's name is already its partner's display name.
-    if (userId === meta.dm_user_id && meta.name && !names.has(userId)) return meta.name;
-    return displayNameOf(names, userId);
+    if (userId === meta.dm_user_id && meta.name && !names.has(userId)) return isolateBidi(meta.name);
+    // Isolated: the name is followed by the message in one line of text.
+    return isolateBidi(displayNameOf(names, userId));
   };
   const edit = preview?.last_edit_rowid ? room.events.get(preview.last_edit_rowid) : undefined;
   const text = compact ? '' : previewText(preview, nameOf, edit, meta.dm_user_id);

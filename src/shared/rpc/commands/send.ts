@@ -7,7 +7,8 @@ import { jsonObject, roomIdField } from './fields.ts';
 export const sendCommands = {
   /**
    * Sends an m.room.message. `text` is markdown: it fills body, formatted_body (sanitized HTML) and msgtype.
-   * Returns the local echo at once (event_id temporary, send_error `NOT_SENT`); `send_complete` follows.
+   * Returns the local echo at once (event_id temporary, send_error `NOT_SENT`); `send_complete` follows. Encrypted
+   * in an encrypted room, unless the text starts with `/unencrypted` (a slash command, see send/slash/).
    */
   send_message: command(z.object({
     room_id: roomIdField,
@@ -18,7 +19,10 @@ export const sendCommands = {
     mentions: jsonObject.optional(),
   }).refine((d) => (d.text !== undefined && d.text.trim() !== '') || d.base_content !== undefined,
     { message: 'text or base_content is required' })).returns<Event>(),
-  /** Sends any event. With `synchronous` the response carries the real event ID. */
+  /**
+   * Sends any event, encrypted in an encrypted room unless `disable_encryption`. With `synchronous` the response
+   * carries the real event ID.
+   */
   send_event: command(z.object({
     room_id: roomIdField,
     type: z.string().min(1),
@@ -26,4 +30,9 @@ export const sendCommands = {
     disable_encryption: z.boolean().optional(),
     synchronous: z.boolean().optional(),
   })).returns<Event>(),
+  /**
+   * Shares the room's encryption key with its members' devices ahead of sending, so the first message goes out
+   * without that wait: call it when the user starts typing. True once done (also for an unencrypted room).
+   */
+  ensure_group_session_shared: command(z.object({ room_id: roomIdField })).returns<boolean>(),
 } satisfies CommandArea;

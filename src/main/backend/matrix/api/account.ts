@@ -1,5 +1,6 @@
-/** Endpoints about the signed-in account itself (whoami; account data and profile as they come). */
-import type { MatrixHttp } from '../http.ts';
+/** Endpoints about the signed-in account itself: whoami, account data (global and per room), to-device messages. */
+import { enc, type MatrixHttp } from '../http.ts';
+import type { JSONObject } from '../../../../shared/rpc/index.ts';
 
 export class AccountApi {
   private readonly http: MatrixHttp;
@@ -9,5 +10,17 @@ export class AccountApi {
 
   whoami(signal?: AbortSignal) {
     return this.http.request<{ user_id: string; device_id?: string }>('GET', '/_matrix/client/v3/account/whoami', { signal });
+  }
+  getAccountData(userId: string, type: string, signal?: AbortSignal) {
+    return this.http.request<Record<string, unknown>>('GET', `/_matrix/client/v3/user/${enc(userId)}/account_data/${enc(type)}`, { signal });
+  }
+  /** Global account data, or a room's when `roomId` is given. */
+  setAccountData(userId: string, type: string, content: JSONObject, roomId?: string) {
+    const room = roomId ? `/rooms/${enc(roomId)}` : '';
+    return this.http.request<object>('PUT', `/_matrix/client/v3/user/${enc(userId)}${room}/account_data/${enc(type)}`, { body: content });
+  }
+  /** PUT /sendToDevice/{type}/{txnId}; `messages` is user ID → device ID (or `*`) → content. */
+  sendToDevice(type: string, txnId: string, messages: JSONObject) {
+    return this.http.request<object>('PUT', `/_matrix/client/v3/sendToDevice/${enc(type)}/${enc(txnId)}`, { body: { messages } });
   }
 }

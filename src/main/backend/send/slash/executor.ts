@@ -64,6 +64,12 @@ export async function executeSlashAction<E>(action: SlashAction, ctx: SlashConte
 
 interface Plan<E> { what: string; run: () => Promise<SlashResult<E>> }
 
+/** What `action` does, in words ("invite @bob:example.org"), for a confirmation after it succeeded. */
+export function describeSlashAction(action: SlashAction, ctx: SlashContext): string {
+  // Only the description is read; the operations are never called.
+  return plan(action, ctx, {} as SlashOperations).what;
+}
+
 async function roomOf<E>(ops: SlashOperations<E>, roomIdOrAlias: string | undefined, ctx: SlashContext): Promise<string> {
   if (roomIdOrAlias === undefined) return ctx.roomId;
   return roomIdOrAlias.startsWith('#') ? (await ops.resolveAlias(roomIdOrAlias)).roomId : roomIdOrAlias;

@@ -1,0 +1,135 @@
+/**
+ * Handlers of the reading area: single events (database first, then the homeserver), related events, context
+ * around an event, manual pagination (threads), chosen state, receipts and mentions.
+ */
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { readingCommands } from '../../../shared/rpc/commands.ts';
+import type { Event } from '../../../shared/rpc/index.ts';
+import { MatrixError } from '../matrix/errors.ts';
+import { mentions, receiptsFor, relatedEvents } from '../reading/read-queries.ts';
+import { storeServerEvent, storeServerEvents } from '../reading/server-events.ts';
+import type { AreaHandlers, CommandContext } from './context.ts';
+
+const DEFAULT_PAGE = 50;
+
+export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readingCommands> {
+  /** The stored event, if it is in this room (an event ID names one event across rooms; a mismatch is a bad request). */
+  function storedEvent(roomId: string, eventId: string): Event | undefined {
+    const ev = ctx.store.events.getByEventID(eventId);
+    if (ev && ev.room_id !== roomId) throw new Error(`Event ${eventId} is not in room ${roomId}.`);
+    return ev;
+  }
+
+  async function fetchEvent(roomId: string, eventId: string, signal: AbortSignal): Promise<Event> {
+    let raw;
+    try {
+      raw = await ctx.requireSession().client.events.event(roomId, eventId, { signal });
+    } catch (e) {
+      throw new Error(`Could not get event ${eventId} from the homeserver: ${serverProblem(e)}`);
+    }
+    const ev = storeServerEvent(ctx.store, roomId, raw);
+    if (!ev) throw new Error(`The homeserver sent something for ${eventId} that is not an event.`);
+    return ev;
+  }
+
+  /** MSC2815: the original content of a redacted event, for the frontend only (never stored). */
+  async function unredactedEvent(roomId: string, eventId: string, signal: AbortSignal): Promise<Event> {
+    const stored = storedEvent(roomId, eventId);
+    if (stored && !stored.redacted_by) return stored;
+    const base = stored ?? await fetchEvent(roomId, eventId, signal);
+    if (!base.redacted_by && Object.keys(base.content).length > 0) return base;
+    let raw;
+    try {
+      raw = await ctx.requireSession().client.events.event(roomId, eventId, { unredacted: true, signal });
+    } catch (e) {
+      if (e instanceof MatrixError && e.status === 403) {
+        throw new Error('The homeserver refused to show the deleted content: only room moderators (or server admins) may see it.');
+      }
+      throw new Error(`Could not get the deleted content of ${eventId}: ${serverProblem(e)}`);
+    }
+    const content = raw.content;
+    if (typeof content !== 'object' || content === null || Object.keys(content).length === 0) {
+      throw new Error('The homeserver did not return the deleted content: it does not offer redacted content '
+        + '(MSC2815), or no longer keeps it.');
+    }
+    return { ...base, content };
+  }
+
+  return {
+    get_event: ({ room_id: roomId, event_id: eventId, unredact }, signal) => {
+      if (unredact) return unredactedEvent(roomId, eventId, signal);
+      const stored = storedEvent(roomId, eventId);
+      return stored ?? fetchEvent(roomId, eventId, signal);
+    },
+    get_event_by_rowid: ({ event_rowid: rowid }) => {
+      const ev = ctx.store.events.get(rowid);
+      if (!ev) throw new Error(`No event with rowid ${rowid} is stored.`);
+      return ev;
+    },
+    get_related_events: ({ room_id: roomId, event_id: eventId, relation_type: relationType, event_type: eventType }) =>
+      relatedEvents(ctx.store.db, roomId, eventId, relationType, eventType),
+    get_event_context: async ({ room_id: roomId, event_id: eventId, limit }, signal) => {
+      let resp;
+      try {
+        resp = await ctx.requireSession().client.events.context(roomId, eventId, limit, signal);
+      } catch (e) {
+        throw new Error(`Could not get the messages around ${eventId}: ${serverProblem(e)}`);
+      }
+      signal.throwIfAborted();
+      const store = ctx.store;
+      return {
+        start: resp.start ?? '',
+        end: resp.end ?? '',
+        before: storeServerEvents(store, roomId, list(resp.events_before)),
+        after: storeServerEvents(store, roomId, list(resp.events_after)),
+        event: resp.event ? storeServerEvent(store, roomId, resp.event) ?? null : null,
+      };
+    },
+    paginate_manual: async ({ room_id: roomId, thread_root: threadRoot, since, direction, limit }, signal) => {
+      const client = ctx.requireSession().client;
+      let chunk;
+      let next: string | undefined;
+      try {
+        if (threadRoot) {
+          const resp = await client.events.relations(roomId, threadRoot, 'm.thread',
+            { dir: direction, from: since || undefined, limit: limit ?? DEFAULT_PAGE, recurse: true }, signal);
+          chunk = list(resp.chunk);
+          next = resp.next_batch;
+        } else {
+          const resp = await client.rooms.messages(roomId, { from: since || undefined, dir: direction, limit: limit ?? DEFAULT_PAGE }, signal);
+          chunk = list(resp.chunk);
+          // No `end` means there is nothing more in that direction.
+          next = chunk.length > 0 ? resp.end : undefined;
+        }
+      } catch (e) {
+        throw new Error(`Could not get ${threadRoot ? 'the thread' : 'messages'} from the homeserver: ${serverProblem(e)}`);
+      }
+      signal.throwIfAborted();
+      const events = storeServerEvents(ctx.store, roomId, chunk);
+      return next ? { events, next_batch: next } : { events };
+    },
+    get_specific_room_state: ({ keys }) => {
+      const out: Event[] = [];
+      for (const k of keys) {
+        const ev = ctx.store.state.get(k.room_id, k.type, k.state_key);
+        if (ev) out.push(ev);
+      }
+      return out;
+    },
+    get_receipts: ({ room_id: roomId, event_ids: eventIds }) =>
+      receiptsFor(ctx.store.db, roomId, eventIds, ctx.requireSession().userId),
+    get_mentions: ({ max_timestamp: maxTs, type, limit, room_id: roomId }) =>
+      mentions(ctx.store.db, maxTs, type, limit, roomId),
+  };
+}
+
+function list<T>(v: T[] | undefined): T[] {
+  return Array.isArray(v) ? v : [];
+}
+
+/** The server's reason in words; for a missing event, say so plainly. */
+function serverProblem(e: unknown): string {
+  if (e instanceof MatrixError && e.errcode === 'M_NOT_FOUND') return 'the homeserver does not know it, or this account may not see it.';
+  if (e instanceof MatrixError && e.errcode === 'M_FORBIDDEN') return `not allowed (${e.message}).`;
+  return errorMessage(e);
+}

@@ -1,0 +1,35 @@
+/** Handlers of the room actions area: state events, redactions, reports and delayed events. */
+import { randomBytes } from 'node:crypto';
+import type { roomActionCommands } from '../../../shared/rpc/commands.ts';
+import type { AreaHandlers, CommandContext } from './context.ts';
+import { attempt } from './failing.ts';
+
+export function roomActionHandlers(ctx: CommandContext): AreaHandlers<typeof roomActionCommands> {
+  const client = () => ctx.requireSession().client;
+  return {
+    set_state: async ({ room_id: roomId, type, state_key: stateKey, content, delay_ms: delayMs }) => {
+      const c = client();
+      ctx.requireRoom(roomId);
+      const r = await attempt(`set the ${type} state`, () => c.roomActions.setState(roomId, type, stateKey, content, delayMs));
+      // A delayed event has no event ID yet; gomuks answers its delay ID in the same place.
+      const id = r.delay_id ?? r.event_id;
+      if (typeof id !== 'string') throw new Error(`The homeserver accepted the ${type} state but sent no event ID.`);
+      return id;
+    },
+    redact_event: async ({ room_id: roomId, event_id: eventId, reason }) => {
+      const c = client();
+      ctx.requireRoom(roomId);
+      const txnId = `latr${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+      const r = await attempt(`redact ${eventId}`, () => c.roomActions.redact(roomId, eventId, txnId, reason));
+      return { event_id: r.event_id };
+    },
+    report_event: async ({ room_id: roomId, event_id: eventId, reason }) => {
+      await attempt(`report ${eventId}`, () => client().roomActions.report(roomId, eventId, reason));
+      return true;
+    },
+    update_delayed_event: async ({ delay_id: delayId, action }) => {
+      await attempt(`${action} the delayed event ${delayId}`, () => client().roomActions.updateDelayedEvent(delayId, action));
+      return {};
+    },
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * End-to-end encryption for a signed-in session: opens the engine on its store after login or session restore,
+ * feeds it each /sync and decrypts (the sync loop's `prepare` step), encrypts for the Sender, runs the outgoing
+ * request loop, and closes it all on shutdown. Everything waits for the store to open, so a session starts at once
+ * and a store that cannot be opened fails sync and sending with the reason, in words, instead of dropping keys.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { JSONObject } from '../../../shared/rpc/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MatrixClient } from '../matrix/client.ts';
+import type { SyncResponse } from '../matrix/types.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import type { Store } from '../store/store.ts';
+import type { PreparedSync } from '../sync/prepared.ts';
+import { CRYPTO_DB_FILE, CRYPTO_STORE_KEY, openCryptoStore, type CryptoStore } from './crypto-store.ts';
+import { OutgoingRequests } from './outgoing-requests.ts';
+import { RoomEncryptor } from './room-encryptor.ts';
+import { decryptSync, feedSync } from './sync-crypto.ts';
+
+export interface CryptoSessionOptions {
+  dataDir: string;
+  secrets: SecretStore;
+  userId: string;
+  deviceId: string;
+  client: MatrixClient;
+  /** The database (replaced on a reset, so read at each use). */
+  store: () => Store;
+  logger: Logger;
+}
+
+interface Opened {
+  store: CryptoStore;
+  outgoing: OutgoingRequests;
+  encryptor: RoomEncryptor;
+}
+
+export class CryptoSession {
+  private readonly opts: CryptoSessionOptions;
+  private readonly abort = new AbortController();
+  private readonly opened: Promise<Opened>;
+  /** Engine calls in flight: closing waits for them, as the engine must not be freed under a running call. */
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(opts: CryptoSessionOptions) {
+    this.opts = opts;
+    this.opened = this.open();
+    // Uploads the device's keys straight away, so other clients can encrypt for it before it sends anything.
+    this.track(this.opened.then((o) => o.outgoing.flush())).catch((e: unknown) => {
+      opts.logger.warn(`encryption: ${errorMessage(e)}`);
+    });
+  }
+
+  private async open(): Promise<Opened> {
+    const { dataDir, secrets, userId, deviceId, client } = this.opts;
+    const store = await openCryptoStore({ dataDir, secrets, userId, deviceId });
+    const outgoing = new OutgoingRequests(store.machine, client.crypto, this.abort.signal);
+    this.opts.logger.info('encryption: store opened', { device_id: deviceId });
+    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store) };
+  }
+
+  /** The sync loop's prepare step: feed the engine, then decrypt (see sync-crypto.ts for the crash reasoning). */
+  prepareSync(resp: SyncResponse): Promise<PreparedSync> {
+    return this.track((async () => {
+      const o = await this.opened;
+      await feedSync(o.store.machine, resp);
+      forgetMembersOnChange(o.encryptor, resp);
+      // Key uploads, queries and the like go out in the background; a failure is retried after the next sync.
+      o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
+      return decryptSync(o.store.machine, resp);
+    })());
+  }
+
+  async isEncrypted(roomId: string): Promise<boolean> {
+    return (await this.opened).encryptor.isEncrypted(roomId);
+  }
+
+  /** Shares the room key ahead of sending (gomuks' ensure_group_session_shared, called when typing starts). */
+  ensureShared(roomId: string): Promise<void> {
+    return this.track(this.opened.then((o) => o.encryptor.ensureShared(roomId, this.abort.signal)));
+  }
+
+  /** The m.room.encrypted content for an event. */
+  encrypt(roomId: string, type: string, content: JSONObject): Promise<JSONObject> {
+    return this.track(this.opened.then((o) => o.encryptor.encrypt(roomId, type, content, this.abort.signal)));
+  }
+
+  async close(): Promise<void> {
+    this.abort.abort(new Error('encryption stopping'));
+    let o: Opened;
+    try {
+      o = await this.opened;
+    } catch {
+      return;
+    }
+    await Promise.allSettled([...this.inFlight]);
+    await o.outgoing.idle();
+    o.store.close();
+  }
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    this.inFlight.add(p);
+    void p.catch(() => undefined).finally(() => this.inFlight.delete(p));
+    return p;
+  }
+}
+
+/** A membership or history visibility change in a room makes its recipients be read again before the next share. */
+function forgetMembersOnChange(encryptor: RoomEncryptor, resp: SyncResponse): void {
+  for (const [roomId, room] of Object.entries(resp.rooms?.join ?? {})) {
+    const events = [...(room?.state?.events ?? []), ...(room?.timeline?.events ?? [])];
+    if (events.some((e) => e?.type === 'm.room.member' || e?.type === 'm.room.history_visibility')) encryptor.invalidate(roomId);
+  }
+}
+
+/** Deletes the crypto store and its key: on sign-out, and before a login as a new device. */
+export async function wipeCryptoStore(dataDir: string, secrets: SecretStore): Promise<void> {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path.join(dataDir, CRYPTO_DB_FILE + suffix), { force: true });
+  await secrets.delete(CRYPTO_STORE_KEY);
+}

@@ -1,0 +1,97 @@
+/**
+ * The crypto half of processing one /sync response, run before the database transaction: feed the engine what the
+ * response carries for it (to-device events, device list changes, one-time-key counts, unused fallback keys), then
+ * decrypt the room events.
+ *
+ * A crash between this and the transaction means the same response is fetched and fed again, after the engine's
+ * own store has already advanced. That is safe: to-device events the engine consumed are already in its store (a
+ * room key received again is merged, an Olm message seen twice fails without harm), and decrypting a megolm event
+ * again gives the same cleartext (the engine's replay check accepts the same event ID and timestamp). So the events
+ * are stored once, with the same result either way.
+ */
+import {
+  DecryptionErrorCode, DecryptionSettings, DeviceLists, MegolmDecryptionError, RoomId, TrustRequirement, UserId,
+} from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { JSONObject } from '../../../shared/rpc/index.ts';
+import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
+import type { Decryption } from '../sync/prepared.ts';
+
+export async function feedSync(machine: OlmMachine, resp: SyncResponse): Promise<void> {
+  const toDevice = Array.isArray(resp.to_device?.events) ? resp.to_device.events : [];
+  const lists = new DeviceLists(userIds(resp.device_lists?.changed), userIds(resp.device_lists?.left));
+  const counts = new Map<string, number>();
+  for (const [algorithm, n] of Object.entries(resp.device_one_time_keys_count ?? {})) if (typeof n === 'number') counts.set(algorithm, n);
+  // Absent means the server does not report fallback keys; an empty list means ours was used up.
+  const fallback = Array.isArray(resp.device_unused_fallback_key_types) ? new Set(resp.device_unused_fallback_key_types) : undefined;
+  await machine.receiveSyncChanges(JSON.stringify(toDevice), lists, counts, fallback);
+}
+
+/** Decrypts every encrypted timeline event of the joined rooms; the result is keyed by event ID. */
+export async function decryptSync(machine: OlmMachine, resp: SyncResponse): Promise<Map<string, Decryption>> {
+  const out = new Map<string, Decryption>();
+  for (const [roomId, room] of Object.entries(resp.rooms?.join ?? {})) {
+    const events = room?.timeline?.events;
+    if (!Array.isArray(events)) continue;
+    for (const ev of events) {
+      if (!isEncrypted(ev)) continue;
+      out.set(ev.event_id, await decryptEvent(machine, roomId, ev));
+    }
+  }
+  return out;
+}
+
+/** Redacted encrypted events have empty content: nothing to decrypt. */
+export function isEncrypted(ev: ClientEvent | undefined): ev is ClientEvent {
+  return typeof ev === 'object' && ev !== null && ev.type === 'm.room.encrypted' && typeof ev.event_id === 'string'
+    && typeof ev.content === 'object' && ev.content !== null && typeof ev.content.algorithm === 'string';
+}
+
+export async function decryptEvent(machine: OlmMachine, roomId: string, ev: ClientEvent): Promise<Decryption> {
+  try {
+    const settings = new DecryptionSettings(TrustRequirement.Untrusted);
+    const result = await machine.decryptRoomEvent(JSON.stringify({ ...ev, room_id: roomId }), new RoomId(roomId), settings);
+    const clear = JSON.parse(result.event) as { type?: unknown; content?: unknown };
+    if (typeof clear.type !== 'string' || typeof clear.content !== 'object' || clear.content === null || Array.isArray(clear.content)) {
+      return { error: 'The decrypted message has no type or content.' };
+    }
+    return { decrypted: clear.content as JSONObject, decrypted_type: clear.type };
+  } catch (e) {
+    return { error: describeDecryptionError(e) };
+  }
+}
+
+function describeDecryptionError(e: unknown): string {
+  if (!(e instanceof MegolmDecryptionError)) return `Could not decrypt: ${e instanceof Error ? e.message : String(e)}`;
+  switch (e.code) {
+    case DecryptionErrorCode.MissingRoomKey:
+      return e.maybe_withheld ? `The sender withheld the key for this message (${e.maybe_withheld}).` : 'The key to decrypt this message has not arrived.';
+    case DecryptionErrorCode.UnknownMessageIndex:
+      return 'The key this device has for this message starts after it, so this message cannot be decrypted with it.';
+    case DecryptionErrorCode.MismatchedIdentityKeys:
+    case DecryptionErrorCode.MismatchedSender:
+      return `This message was refused: its key does not belong to its sender (${e.description}).`;
+    case DecryptionErrorCode.UnknownSenderDevice:
+    case DecryptionErrorCode.UnsignedSenderDevice:
+    case DecryptionErrorCode.SenderIdentityVerificationViolation:
+      return `This message was refused because of its sender's device: ${e.description}`;
+    case DecryptionErrorCode.UnableToDecrypt:
+      return `Could not decrypt: ${e.description}`;
+    default:
+      return `Could not decrypt: ${e.description}`;
+  }
+}
+
+function userIds(list: unknown): UserId[] {
+  const out: UserId[] = [];
+  if (!Array.isArray(list)) return out;
+  for (const u of list) {
+    if (typeof u !== 'string') continue;
+    try {
+      out.push(new UserId(u));
+    } catch {
+      // A malformed user ID from the server is skipped rather than failing the whole sync.
+    }
+  }
+  return out;
+}

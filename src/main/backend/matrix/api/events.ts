@@ -1,0 +1,85 @@
+/**
+ * Endpoints that read events one at a time or around a point: a single event (optionally unredacted, MSC2815),
+ * /context, /relations (threads) and server-side /search. The JSON types are the spec's, as far as we read them.
+ */
+import type { JSONObject } from '../../../../shared/rpc/index.ts';
+import { enc, type MatrixHttp } from '../http.ts';
+import type { ClientEvent } from '../types.ts';
+
+export interface RespContext {
+  start?: string;
+  end?: string;
+  event?: ClientEvent;
+  events_before?: ClientEvent[];
+  events_after?: ClientEvent[];
+  state?: ClientEvent[];
+}
+
+export interface RespRelations {
+  chunk?: ClientEvent[];
+  next_batch?: string;
+  prev_batch?: string;
+}
+
+export interface RelationsParams {
+  dir: 'b' | 'f';
+  from?: string;
+  limit?: number;
+  recurse?: boolean;
+}
+
+/** The room_events category of /search: what Lattice asks and reads. */
+export interface SearchRoomEvents {
+  search_term: string;
+  order_by?: 'recent' | 'rank';
+  filter?: { rooms?: string[]; senders?: string[]; limit?: number };
+  keys?: string[];
+  event_context?: { before_limit: number; after_limit: number; include_profile?: boolean };
+}
+
+export interface RespSearch {
+  search_categories?: {
+    room_events?: {
+      count?: number;
+      next_batch?: string;
+      results?: { rank?: number; result?: ClientEvent; context?: JSONObject }[];
+    };
+  };
+}
+
+/** The query parameter of MSC2815 (unstable prefix, as Synapse and mautrix spell it). */
+const MSC2815_PARAM = 'fi.mau.msc2815.include_unredacted_content';
+
+export class EventsApi {
+  private readonly http: MatrixHttp;
+  constructor(http: MatrixHttp) {
+    this.http = http;
+  }
+
+  /** One event; with `unredacted`, its original content if the server allows this user to see it. */
+  event(roomId: string, eventId: string, opts: { unredacted?: boolean; signal?: AbortSignal } = {}) {
+    return this.http.request<ClientEvent>('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/event/${enc(eventId)}`, {
+      query: opts.unredacted ? { [MSC2815_PARAM]: 'true' } : undefined, signal: opts.signal,
+    });
+  }
+
+  context(roomId: string, eventId: string, limit: number | undefined, signal?: AbortSignal) {
+    return this.http.request<RespContext>('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/context/${enc(eventId)}`, {
+      // Lazy-loaded members: only the senders of the returned events, as gomuks asks.
+      query: { limit, filter: JSON.stringify({ lazy_load_members: true }) }, signal,
+    });
+  }
+
+  relations(roomId: string, eventId: string, relType: string, params: RelationsParams, signal?: AbortSignal) {
+    return this.http.request<RespRelations>('GET',
+      `/_matrix/client/v1/rooms/${enc(roomId)}/relations/${enc(eventId)}/${enc(relType)}`, {
+        query: { dir: params.dir, from: params.from, limit: params.limit, recurse: params.recurse }, signal,
+      });
+  }
+
+  search(roomEvents: SearchRoomEvents, nextBatch: string | undefined, signal?: AbortSignal) {
+    return this.http.request<RespSearch>('POST', '/_matrix/client/v3/search', {
+      query: { next_batch: nextBatch }, body: { search_categories: { room_events: roomEvents } }, signal,
+    });
+  }
+}

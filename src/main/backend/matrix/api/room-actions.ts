@@ -1,0 +1,39 @@
+/**
+ * Room actions that are not timeline messages: state events (optionally delayed, MSC4140), redactions, reports,
+ * typing notifications, and managing delayed events.
+ */
+import { enc, type MatrixHttp } from '../http.ts';
+import type { JSONObject } from '../../../../shared/rpc/index.ts';
+
+export type DelayedEventAction = 'cancel' | 'restart' | 'send';
+
+export class RoomActionsApi {
+  private readonly http: MatrixHttp;
+  constructor(http: MatrixHttp) {
+    this.http = http;
+  }
+
+  /** PUT /rooms/{roomId}/state/{type}/{stateKey}; with `delayMs` the server schedules it and answers a delay_id. */
+  setState(roomId: string, type: string, stateKey: string, content: JSONObject, delayMs?: number) {
+    return this.http.request<{ event_id?: string; delay_id?: string }>('PUT',
+      `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(stateKey)}`,
+      { body: content, query: { 'org.matrix.msc4140.delay': delayMs || undefined } });
+  }
+  redact(roomId: string, eventId: string, txnId: string, reason?: string) {
+    return this.http.request<{ event_id: string }>('PUT',
+      `/_matrix/client/v3/rooms/${enc(roomId)}/redact/${enc(eventId)}/${enc(txnId)}`, { body: reason ? { reason } : {} });
+  }
+  report(roomId: string, eventId: string, reason?: string) {
+    return this.http.request<object>('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/report/${enc(eventId)}`,
+      { body: reason ? { reason } : {} });
+  }
+  /** Typing for `timeoutMs`, or stopped when it is 0. */
+  typing(roomId: string, userId: string, timeoutMs: number) {
+    const body = timeoutMs > 0 ? { typing: true, timeout: timeoutMs } : { typing: false };
+    return this.http.request<object>('PUT', `/_matrix/client/v3/rooms/${enc(roomId)}/typing/${enc(userId)}`, { body });
+  }
+  updateDelayedEvent(delayId: string, action: DelayedEventAction) {
+    return this.http.request<JSONObject>('POST', `/_matrix/client/unstable/org.matrix.msc4140/delayed_events/${enc(delayId)}`,
+      { body: { action } });
+  }
+}

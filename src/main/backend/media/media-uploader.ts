@@ -1,0 +1,118 @@
+/**
+ * Uploads for the frontends (upload_media, and the hosts' upload routes through Backend.uploadMedia): checks the
+ * size against the homeserver's limit before sending anything, uploads with progress, keeps the bytes in the
+ * media cache (so the sender's own copy never downloads again) and answers with the m.room.message content
+ * gomuks answers with: msgtype by type, body and filename, info (mimetype, size, image dimensions), url or file.
+ */
+import { imageSize } from 'image-size';
+import type { JSONObject } from '../../../shared/rpc/index.ts';
+import type { MediaMessageContent } from '../../../shared/rpc/commands.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { MatrixClient } from '../matrix/client.ts';
+import { MatrixError } from '../matrix/errors.ts';
+import { NO_ATTACHMENT_CRYPTO, type AttachmentCrypto } from './attachment-crypto.ts';
+import { MediaCache } from './media-cache.ts';
+
+export interface UploadRequest {
+  filename: string;
+  /** As the host or the file name says; `application/octet-stream` if unknown. */
+  contentType: string;
+  encrypt?: boolean;
+  voiceMessage?: boolean;
+  /** Send as m.file whatever the type. */
+  forceFile?: boolean;
+  onProgress?: (sent: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** How long the homeserver's upload limit is trusted before asking again. */
+const CONFIG_TTL_MS = 60 * 60_000;
+
+export class MediaUploader {
+  private readonly client: MatrixClient;
+  private readonly cache: MediaCache;
+  private readonly crypto: () => AttachmentCrypto | undefined;
+  private limit: { bytes: number | undefined; at: number } | undefined;
+
+  constructor(client: MatrixClient, cache: MediaCache, crypto: () => AttachmentCrypto | undefined) {
+    this.client = client;
+    this.cache = cache;
+    this.crypto = crypto;
+  }
+
+  /** The homeserver's upload limit in bytes, or undefined when it names none (or cannot be asked). */
+  async maxUploadBytes(signal?: AbortSignal): Promise<number | undefined> {
+    if (this.limit && Date.now() - this.limit.at < CONFIG_TTL_MS) return this.limit.bytes;
+    let bytes: number | undefined;
+    try {
+      const size = (await this.client.server.mediaConfig(signal))['m.upload.size'];
+      bytes = typeof size === 'number' && size > 0 ? size : undefined;
+    } catch {
+      // Without the limit the server still refuses what is too large (413), and that is said in words too.
+      bytes = undefined;
+    }
+    this.limit = { bytes, at: Date.now() };
+    return bytes;
+  }
+
+  async upload(data: Uint8Array, req: UploadRequest): Promise<MediaMessageContent> {
+    const limit = await this.maxUploadBytes(req.signal);
+    if (limit !== undefined && data.byteLength > limit) {
+      throw new Error(`${req.filename} is ${formatBytes(data.byteLength)}; the homeserver accepts files up to ${formatBytes(limit)}.`);
+    }
+    let body = data;
+    let file: JSONObject | undefined;
+    if (req.encrypt) {
+      const crypto = this.crypto();
+      if (!crypto) throw new Error(NO_ATTACHMENT_CRYPTO);
+      const enc = await crypto.encrypt(data);
+      body = enc.ciphertext;
+      file = enc.file;
+    }
+    let resp;
+    try {
+      resp = await this.client.media.upload(body, req.encrypt ? undefined : req.filename, {
+        // An encrypted upload must not reveal its type (or its name, above) to the server.
+        contentType: req.encrypt ? 'application/octet-stream' : req.contentType,
+        onProgress: req.onProgress, signal: req.signal,
+      });
+    } catch (e) {
+      if (e instanceof MatrixError && (e.status === 413 || e.errcode === 'M_TOO_LARGE')) {
+        throw new Error(`The homeserver refused ${req.filename}: it is too large (${formatBytes(data.byteLength)}).`);
+      }
+      throw new Error(`Could not upload ${req.filename}: ${errorMessage(e)}`);
+    }
+    const uri = resp.content_uri;
+    const m = typeof uri === 'string' ? /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(uri) : null;
+    if (!m) throw new Error('The homeserver accepted the upload but sent no valid mxc:// URI for it.');
+    if (!req.encrypt) this.cache.put(MediaCache.key(m[1], m[2]), data, req.contentType);
+    return messageContent(data, req, file ? { file: { ...file, url: uri! } } : { url: uri! });
+  }
+}
+
+function messageContent(data: Uint8Array, req: UploadRequest, where: { url: string } | { file: JSONObject }): MediaMessageContent {
+  const info: MediaMessageContent['info'] = { mimetype: req.contentType, size: data.byteLength };
+  let msgtype = 'm.file';
+  const major = req.contentType.split('/')[0];
+  if (!req.forceFile && major === 'image') {
+    msgtype = 'm.image';
+    try {
+      const dim = imageSize(data);
+      if (dim.width && dim.height) { info.w = dim.width; info.h = dim.height; }
+    } catch {
+      // Not an image it can read (or a broken one): sent without dimensions.
+    }
+  } else if (!req.forceFile && (major === 'video' || major === 'audio')) {
+    msgtype = `m.${major}`;
+  }
+  if (req.voiceMessage) msgtype = 'm.audio';
+  const content: MediaMessageContent = { msgtype, body: req.filename, filename: req.filename, info, ...where };
+  if (req.voiceMessage) content['org.matrix.msc3245.voice'] = {};
+  return content;
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}

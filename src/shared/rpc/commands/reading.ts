@@ -1,0 +1,88 @@
+/**
+ * Commands that read single events and their surroundings: by ID or rowid, relations, context around an event,
+ * manual (token) pagination, chosen state events, read receipts and mentions. Names, fields and answers are
+ * gomuks' (pkg/hicli/jsoncmd: GetEventParams, GetEventContextParams, PaginateManualParams, …).
+ */
+import { z } from 'zod';
+import type { Event, Receipt } from '../types.ts';
+import { command, type CommandArea } from './define.ts';
+import { roomIdField } from './fields.ts';
+
+const eventIdField = z.string().regex(/^\$.+/, 'must be an event ID like $abc');
+
+/** jsoncmd.EventContextResponse: `before` newest first (as the server sends it), `after` oldest first. */
+export interface EventContextResponse {
+  start: string;
+  end: string;
+  before: Event[];
+  after: Event[];
+  event: Event | null;
+  related_events?: Event[];
+}
+
+/** jsoncmd.ManualPaginationResponse: also the answer of both searches. `next_batch` absent at the end. */
+export interface ManualPaginationResponse {
+  events: Event[];
+  next_batch?: string;
+  related_events?: Event[];
+}
+
+export const readingCommands = {
+  /**
+   * One event: from the database, else from the homeserver (then stored). With `unredact`, a redacted event's
+   * original content is asked of the server (MSC2815: server admins and room moderators, where enabled).
+   */
+  get_event: command(z.object({
+    room_id: roomIdField,
+    event_id: eventIdField,
+    unredact: z.boolean().optional(),
+  })).returns<Event>(),
+  /** One stored event by its database rowid. */
+  get_event_by_rowid: command(z.object({ event_rowid: z.number().int().positive() })).returns<Event>(),
+  /** Stored events relating to an event (reactions, edits, thread replies), oldest first; optionally one kind. */
+  get_related_events: command(z.object({
+    room_id: roomIdField,
+    event_id: eventIdField,
+    relation_type: z.string().optional(),
+    event_type: z.string().optional(),
+  })).returns<Event[]>(),
+  /** Events around one event, from the homeserver (/context): for jumping to a point in a separate view. */
+  get_event_context: command(z.object({
+    room_id: roomIdField,
+    event_id: eventIdField,
+    limit: z.number().int().min(0).max(100).optional(),
+  })).returns<EventContextResponse>(),
+  /**
+   * A page from the homeserver by token: `/messages` from `since` (e.g. get_event_context's start/end), or with
+   * `thread_root` the thread's events (`/relations/<root>/m.thread`). `next_batch` continues it.
+   */
+  paginate_manual: command(z.object({
+    room_id: roomIdField,
+    thread_root: eventIdField.optional(),
+    since: z.string().optional(),
+    direction: z.enum(['b', 'f']),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })).returns<ManualPaginationResponse>(),
+  /** Chosen current-state events from the database; keys that have no stored state are left out. */
+  get_specific_room_state: command(z.object({
+    keys: z.array(z.object({ room_id: roomIdField, type: z.string().min(1), state_key: z.string() })).max(1000),
+  })).returns<Event[]>(),
+  /**
+   * Stored read receipts on these events (not the account's own): event ID → receipts. A user with receipts on
+   * several of them counts only at the first listed, so list the events newest first.
+   */
+  get_receipts: command(z.object({
+    room_id: roomIdField,
+    event_ids: z.array(z.string()).max(1000),
+  })).returns<Record<string, Receipt[]>>(),
+  /**
+   * Stored events whose unread_type has any of the bits of `type` (4: highlight), at or before `max_timestamp`,
+   * newest first; optionally in one room.
+   */
+  get_mentions: command(z.object({
+    max_timestamp: z.number().int(),
+    type: z.number().int().min(1),
+    limit: z.number().int().min(1).max(1000),
+    room_id: roomIdField.optional(),
+  })).returns<Event[]>(),
+} satisfies CommandArea;

@@ -1,0 +1,33 @@
+/**
+ * Commands about the homeserver and this backend: versions, capabilities, media limits, TURN and MatrixRTC
+ * transports, URL previews, OpenID tokens, v12 room IDs, to-device listening and push registrations.
+ */
+import { z } from 'zod';
+import type {
+  LinkPreview, RespCapabilities, RespMediaConfig, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
+} from '../responses.ts';
+import { command, type CommandArea } from './define.ts';
+import { empty, httpURL, jsonObject } from './fields.ts';
+
+export const serverCommands = {
+  get_versions: command(empty).returns<RespVersions>(),
+  get_capabilities: command(empty).returns<RespCapabilities>(),
+  get_media_config: command(empty).returns<RespMediaConfig>(),
+  get_turn_servers: command(empty).returns<RespTurnServer>(),
+  get_rtc_transports: command(empty).returns<RespRTCTransports>(),
+  /** The homeserver's preview of a web page. `encrypt` (re-uploading the image encrypted) needs encryption. */
+  get_url_preview: command(z.object({ url: httpURL, encrypt: z.boolean().optional() })).returns<LinkPreview>(),
+  request_openid_token: command(empty).returns<RespOpenIDToken>(),
+  /** The room ID a v12 room created by us at `timestamp` with this creation content will have. */
+  calculate_room_id: command(z.object({ timestamp: z.number().int().min(0), content: jsonObject })).returns<string>(),
+  /** Turns to-device events in sync_complete on or off (for widgets); answers the previous setting. */
+  listen_to_device: command(z.boolean()).returns<boolean>(),
+  /** Stores a push registration of a frontend device. No push gateway is contacted. */
+  register_push: command(z.object({
+    device_id: z.string().min(1),
+    type: z.enum(['fcm', 'web']),
+    data: z.unknown().refine((v) => v !== undefined, 'is required'),
+    encryption: z.object({ key: z.string().min(1) }).optional(),
+    expiration: z.number().int().optional(),
+  })).returns<boolean>(),
+} satisfies CommandArea;

@@ -1,0 +1,84 @@
+/**
+ * Responses of the commands that pass a homeserver's answer on (gomuks answers these with mautrix' `Resp*` types,
+ * which are the Client-Server API's JSON). Only the fields a frontend relies on are named; the rest of the
+ * server's JSON passes through, so a newer server's extra fields reach the frontend too.
+ */
+import type { JSONObject, JSONValue } from './types.ts';
+
+/** join_room, knock_room, create_room (mautrix RespJoinRoom / RespKnockRoom / RespCreateRoom). */
+export interface RespRoomID {
+  room_id: string;
+}
+
+/** redact_event (mautrix RespSendEvent). */
+export interface RespSendEvent {
+  event_id: string;
+}
+
+/** leave_room, send_to_device, update_delayed_event: the server's empty object. */
+export type RespEmpty = Record<string, never>;
+
+export interface RespAliasResolve {
+  room_id: string;
+  servers: string[];
+}
+
+/** A room's public summary (MSC3266 / spec v1.15 room_summary): room_id, name, topic, num_joined_members, ... */
+export type RespRoomSummary = JSONObject & { room_id: string };
+
+export interface RespHierarchy {
+  rooms: JSONObject[];
+  next_batch?: string;
+}
+
+/** A profile as the server has it: displayname, avatar_url, and any extended fields. */
+export type RespUserProfile = { [key: string]: JSONValue | undefined; displayname?: string; avatar_url?: string };
+
+/**
+ * gomuks' database.Account. `access_token` is always empty: gomuks itself refuses this command to web frontends,
+ * and Lattice never lets the token leave the backend.
+ */
+export interface AccountInfo {
+  user_id: string;
+  device_id: string;
+  access_token: '';
+  homeserver_url: string;
+}
+
+export interface RespOpenIDToken {
+  access_token: string;
+  token_type: string;
+  matrix_server_name: string;
+  expires_in: number;
+}
+
+export interface RespTurnServer {
+  username: string;
+  password: string;
+  ttl: number;
+  uris: string[];
+}
+
+export type RespMediaConfig = { [key: string]: JSONValue | undefined; 'm.upload.size'?: number };
+
+export type RespVersions = { [key: string]: JSONValue | undefined; versions: string[]; unstable_features?: Record<string, boolean> };
+
+export type RespCapabilities = { [key: string]: JSONValue | undefined; capabilities: JSONObject };
+
+/** MSC4143 / spec: the MatrixRTC transports (e.g. LiveKit SFUs) the homeserver recommends. */
+export type RespRTCTransports = { [key: string]: JSONValue | undefined; rtc_transports: JSONObject[] };
+
+/**
+ * A URL preview as mautrix' BeeperLinkPreview: the server's OpenGraph fields (`og:title`, `og:image`, ...) plus
+ * `matched_url`, the URL asked about.
+ */
+export type LinkPreview = { [key: string]: JSONValue | undefined; matched_url: string };
+
+/** gomuks' database.PushRegistration, as register_push receives it. */
+export interface PushRegistration {
+  device_id: string;
+  type: 'fcm' | 'web';
+  data: JSONValue;
+  encryption?: { key: string };
+  expiration?: number;
+}

@@ -1,0 +1,53 @@
+/**
+ * A Backend in this process, signed in to a test homeserver, with a frontend attached: for integration tests that
+ * need the Backend object itself (its host-facing methods) beside the RPC. The token is kept in memory, since
+ * these tests are about what the backend does with Matrix, not about keychains.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Backend } from '../../src/main/backend/backend.ts';
+import type { DataPaths } from '../../src/main/backend/paths.ts';
+import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
+import { RpcTestClient } from './rpc-test-client.ts';
+
+class MemorySecrets implements SecretStore {
+  readonly kind = 'keychain';
+  readonly description = 'memory (tests)';
+  private readonly values = new Map<string, string>();
+  get(key: string): Promise<string | null> { return Promise.resolve(this.values.get(key) ?? null); }
+  set(key: string, value: string): Promise<void> { this.values.set(key, value); return Promise.resolve(); }
+  delete(key: string): Promise<void> { this.values.delete(key); return Promise.resolve(); }
+}
+
+export interface BackendSession {
+  backend: Backend;
+  client: RpcTestClient;
+  paths: DataPaths;
+  stop(): Promise<void>;
+}
+
+/** Starts a backend in a fresh folder, logs `username` in and waits until its first sync is stored. */
+export async function signedInBackend(homeserverUrl: string, username: string, password: string,
+  options: { uploadRoots?: string[] } = {}): Promise<BackendSession> {
+  const root = mkdtempSync(path.join(tmpdir(), 'lattice-session-'));
+  const paths: DataPaths = { config: path.join(root, 'config'), data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: path.join(root, 'logs') };
+  const backend = await Backend.create({ paths, secrets: { store: new MemorySecrets() }, ...options });
+  const client = RpcTestClient.inProcess(backend);
+  const stop = async () => {
+    client.close();
+    await backend.close();
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    // A frontend connecting without a session gets init_complete at once; the one owed after login comes later.
+    await client.waitForEvent('init_complete');
+    const since = client.mark();
+    await client.request('login', { homeserver_url: homeserverUrl, username, password });
+    await client.waitForEvent('init_complete', () => true, 60_000, since);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { backend, client, paths, stop };
+}

@@ -1,0 +1,49 @@
+/**
+ * A backend signed in to a test Synapse, for command tests: the backend in its worker thread (as in the app), a
+ * test frontend on it, and `call`, which sends a command and checks the answer against gomuks' wire schema for
+ * that command (test/wire/gomuks-commands.ts) before handing it back.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveDataPaths } from '../../src/main/backend/paths.ts';
+import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import type { CommandName, CommandParams, CommandResponses } from '../../src/shared/rpc/index.ts';
+import { gomuksCommands } from '../wire/gomuks-commands.ts';
+import { RpcTestClient } from './rpc-test-client.ts';
+import type { SynapseServer } from './synapse.ts';
+
+export interface CommandSession {
+  root: string;
+  worker: BackendWorker;
+  client: RpcTestClient;
+  /** Sends `command`; its answer must match gomuks' response schema for it (where gomuks has the command). */
+  call<C extends CommandName>(command: C, data: CommandParams<C>): Promise<CommandResponses[C]>;
+  stop(): Promise<void>;
+}
+
+export async function startCommandSession(hs: SynapseServer, username: string, password: string): Promise<CommandSession> {
+  const root = mkdtempSync(path.join(tmpdir(), 'lattice-cmd-'));
+  const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
+  const client = RpcTestClient.inProcess(worker);
+  assert.equal(await client.request('login', { homeserver_url: hs.baseUrl, username, password }), true);
+  await client.waitForEvent('init_complete', () => true, 30_000, false);
+  return {
+    root, worker, client,
+    async call(command, data) {
+      const resp = await client.request(command, data);
+      const wire = gomuksCommands[command];
+      if (wire) {
+        const r = wire.response.safeParse(resp);
+        assert.ok(r.success, `${command} answered ${JSON.stringify(resp)}, not gomuks' shape: ${r.error?.message}`);
+      }
+      return resp;
+    },
+    async stop() {
+      client.close();
+      await worker.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * An independent Matrix client for encryption interop tests: matrix-js-sdk with its Rust crypto (in-memory crypto
+ * store in Node), signed in as a registered test user and syncing against the test Synapse.
+ */
+import * as sdk from 'matrix-js-sdk';
+import type { Logger } from 'matrix-js-sdk/lib/logger.js';
+import type { TestUser } from './synapse.ts';
+
+const POLL_MS = 100;
+
+/** The SDK logs every request and key operation; the tests only want its errors. */
+const errorsOnly: Logger = {
+  trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined,
+  error: (...msg: unknown[]) => console.error('matrix-js-sdk:', ...msg),
+  getChild: () => errorsOnly,
+};
+
+export class JsSdkPeer {
+  readonly client: sdk.MatrixClient;
+  readonly userId: string;
+
+  private constructor(client: sdk.MatrixClient, userId: string) {
+    this.client = client;
+    this.userId = userId;
+  }
+
+  static async start(baseUrl: string, user: TestUser): Promise<JsSdkPeer> {
+    const client = sdk.createClient({
+      baseUrl, userId: user.userId, deviceId: user.deviceId, accessToken: user.accessToken, logger: errorsOnly,
+    });
+    await client.initRustCrypto({ useIndexedDB: false });
+    const prepared = new Promise<void>((resolve) => {
+      client.on(sdk.ClientEvent.Sync, (state) => { if (state === sdk.SyncState.Prepared || state === sdk.SyncState.Syncing) resolve(); });
+    });
+    await client.startClient({ initialSyncLimit: 20 });
+    await prepared;
+    return new JsSdkPeer(client, user.userId);
+  }
+
+  /** A DM with `invitee`, encrypted from its first event (as Element creates them). */
+  async createEncryptedDm(invitee: string): Promise<string> {
+    const { room_id: roomId } = await this.client.createRoom({
+      invite: [invitee], is_direct: true, preset: sdk.Preset.TrustedPrivateChat,
+      initial_state: [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
+    });
+    await this.until(() => this.client.getRoom(roomId) !== null, `room ${roomId} in the SDK's store`);
+    return roomId;
+  }
+
+  async waitForJoin(roomId: string, userId: string): Promise<void> {
+    await this.until(() => this.client.getRoom(roomId)?.getMember(userId)?.membership === 'join', `${userId} joined ${roomId}`);
+  }
+
+  /** Waits until the SDK has downloaded this device of `userId` (so a message it sends is encrypted for it). */
+  async waitForDevice(userId: string, deviceId: string): Promise<void> {
+    const crypto = this.client.getCrypto();
+    if (!crypto) throw new Error('the SDK has no crypto');
+    await this.until(async () => (await crypto.getUserDeviceInfo([userId], true)).get(userId)?.has(deviceId) === true,
+      `device ${deviceId} of ${userId}`);
+  }
+
+  async sendText(roomId: string, body: string): Promise<string> {
+    return (await this.client.sendTextMessage(roomId, body)).event_id;
+  }
+
+  /** The decrypted body of the message with this body, once the SDK has it; fails on a decryption failure. */
+  async waitForDecrypted(roomId: string, body: string, timeoutMs = 60_000): Promise<sdk.MatrixEvent> {
+    let found: sdk.MatrixEvent | undefined;
+    await this.until(() => {
+      const events = this.client.getRoom(roomId)?.getLiveTimeline().getEvents() ?? [];
+      found = events.find((e) => e.getType() === 'm.room.message' && e.getContent().body === body && !e.isDecryptionFailure());
+      return found !== undefined;
+    }, `"${body}" decrypted in ${roomId}`, timeoutMs);
+    return found!;
+  }
+
+  stop(): void {
+    this.client.stopClient();
+  }
+
+  private async until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await cond())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+  }
+}

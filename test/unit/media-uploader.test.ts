@@ -1,0 +1,57 @@
+/** The uploader's rules on a fake homeserver: the size limit, the server's refusal, and the encryption hook. */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { MatrixClient } from '../../src/main/backend/matrix/client.ts';
+import type { AttachmentCrypto } from '../../src/main/backend/media/attachment-crypto.ts';
+import { MediaCache } from '../../src/main/backend/media/media-cache.ts';
+import { MediaUploader } from '../../src/main/backend/media/media-uploader.ts';
+import { FakeFetch, json, matrixError } from '../harness/fake-fetch.ts';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'lattice-upload-'));
+
+function uploader(opts: { limit?: number; refuse?: boolean; crypto?: AttachmentCrypto }) {
+  const fake = new FakeFetch((req) => {
+    if (req.url.pathname === '/_matrix/client/v1/media/config') return json(200, opts.limit ? { 'm.upload.size': opts.limit } : {});
+    if (req.url.pathname === '/_matrix/media/v3/upload') return opts.refuse ? matrixError(413, 'M_TOO_LARGE') : json(200, { content_uri: 'mxc://hs.test/abc' });
+    return matrixError(404, 'M_UNRECOGNIZED');
+  });
+  const client = new MatrixClient('https://hs.test', 'token', fake.fetch);
+  return { fake, up: new MediaUploader(client, new MediaCache(dir), () => opts.crypto) };
+}
+
+describe('media uploader', () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses a file over the homeserver\'s limit before uploading anything', async () => {
+    const { fake, up } = uploader({ limit: 100 });
+    await assert.rejects(up.upload(new Uint8Array(101), { filename: 'big.bin', contentType: 'application/octet-stream' }),
+      /big\.bin is 101 bytes; the homeserver accepts files up to 100 bytes/);
+    assert.equal(fake.to('/_matrix/media/v3/upload').length, 0);
+    const ok = await up.upload(new Uint8Array(100), { filename: 'fits.bin', contentType: 'application/octet-stream' });
+    assert.equal(ok.url, 'mxc://hs.test/abc');
+    assert.equal(fake.to('/_matrix/client/v1/media/config').length, 1, 'the limit is asked once, then remembered');
+  });
+
+  it('says so when the server refuses the size itself', async () => {
+    const { up } = uploader({ refuse: true });
+    await assert.rejects(up.upload(new Uint8Array(5), { filename: 'x.bin', contentType: 'text/plain' }), /refused x\.bin: it is too large/);
+  });
+
+  it('encrypts through the hook: the server sees neither name nor type, the content carries `file`', async () => {
+    const crypto: AttachmentCrypto = {
+      encrypt: (p) => Promise.resolve({ ciphertext: p.map((b) => b ^ 0xff), file: { v: 'v2', key: { k: 'secret' }, iv: 'iv', hashes: { sha256: 'h' } } }),
+      decrypt: () => Promise.reject(new Error('unused')),
+    };
+    const { fake, up } = uploader({ crypto });
+    const content = await up.upload(new Uint8Array([1, 2, 3]), { filename: 'private.txt', contentType: 'text/plain', encrypt: true });
+    const [req] = fake.to('/_matrix/media/v3/upload');
+    assert.equal(req.headers['content-type'], 'application/octet-stream');
+    assert.equal(req.url.searchParams.get('filename'), null);
+    assert.equal(content.url, undefined);
+    assert.deepEqual(content.file, { v: 'v2', key: { k: 'secret' }, iv: 'iv', hashes: { sha256: 'h' }, url: 'mxc://hs.test/abc' });
+    assert.deepEqual(content.info, { mimetype: 'text/plain', size: 3 });
+  });
+});

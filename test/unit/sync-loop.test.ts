@@ -1,0 +1,89 @@
+/**
+ * The sync loop checkpoints the WAL once syncing goes idle, not inside each commit: with responses arriving back to
+ * back it checkpoints once, after the last. It asks for the next response while storing the previous one, yet
+ * stores them strictly in order. The homeserver is a stub fetch (the loop's HTTP is tested against
+ * Synapse in the integration tests), and the idle wait runs on mocked timers, so nothing depends on real time.
+ */
+import assert from 'node:assert/strict';
+import { describe, it, mock } from 'node:test';
+import { MatrixClient } from '../../src/main/backend/matrix/client.ts';
+import type { SyncResponse } from '../../src/main/backend/matrix/types.ts';
+import { Store } from '../../src/main/backend/store/store.ts';
+import { SyncLoop } from '../../src/main/backend/sync/sync-loop.ts';
+
+const ME = '@me:hs.test';
+
+function stubHomeserver(responses: SyncResponse[], onSync: (since: string | null) => void = () => {}): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (url.pathname.endsWith('/sync')) onSync(url.searchParams.get('since'));
+    const reply = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
+    if (url.pathname.endsWith('/filter')) return reply({ filter_id: 'f1' });
+    const since = url.searchParams.get('since');
+    const i = since === null ? 0 : responses.findIndex((r) => r.next_batch === since) + 1;
+    if (i < responses.length) return reply(responses[i]);
+    // Caught up: a long poll that only ends when the loop stops.
+    await new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+    throw new Error('unreachable');
+  };
+}
+
+describe('sync loop', () => {
+  it('checkpoints once after a burst of syncs, when no further sync arrives', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    let checkpoints = 0;
+    let storedAtCheckpoint: string | null | undefined;
+    const original = store.checkpoint.bind(store);
+    store.checkpoint = () => { checkpoints++; storedAtCheckpoint = store.account.get()?.next_batch; original(); };
+    const msg = (n: number) => ({ event_id: `$m${n}`, type: 'm.room.message', sender: ME, origin_server_ts: n, content: { body: `m${n}` } });
+    const responses: SyncResponse[] = [1, 2, 3].map((n) => ({ next_batch: `s${n}`, rooms: { join: { '!r:hs.test': { timeline: { events: [msg(n)] } } } } }));
+    const loop = new SyncLoop({
+      client: new MatrixClient('https://hs.test', 'token', stubHomeserver(responses)), store, userId: ME,
+      onSyncComplete() {}, onTyping() {}, onStatus() {}, onInitialSync() {}, onSessionEnded() {},
+    });
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      loop.start();
+      // Let the loop store every response (the stub answers at once; only real I/O turns are awaited here).
+      for (let turns = 0; store.account.get()?.next_batch !== 's3' && turns < 10_000; turns++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.equal(store.account.get()?.next_batch, 's3');
+      assert.equal(checkpoints, 0, 'no checkpoint while syncs keep coming');
+      mock.timers.tick(999);
+      assert.equal(checkpoints, 0, 'none before a second without a sync');
+      mock.timers.tick(1);
+      assert.equal(checkpoints, 1, 'one checkpoint for the whole burst, once idle');
+      assert.equal(storedAtCheckpoint, 's3', 'taken after the last response was stored');
+    } finally {
+      mock.timers.reset();
+      await loop.stop();
+      store.close();
+    }
+  });
+
+  it('requests the next response before storing the previous one, and stores each in order', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    const storedWhenRequested: Record<string, string | null | undefined> = {};
+    const msg = (n: number) => ({ event_id: `$m${n}`, type: 'm.room.message', sender: ME, origin_server_ts: n, content: { body: `m${n}` } });
+    const responses: SyncResponse[] = [1, 2, 3].map((n) => ({ next_batch: `s${n}`, rooms: { join: { '!r:hs.test': { timeline: { events: [msg(n)] } } } } }));
+    const diffs: (string | undefined)[] = [];
+    const loop = new SyncLoop({
+      client: new MatrixClient('https://hs.test', 'token', stubHomeserver(responses, (since) => {
+        storedWhenRequested[since ?? ''] = store.account.get()?.next_batch;
+      })),
+      store, userId: ME,
+      onSyncComplete(d) { diffs.push(d.since); }, onTyping() {}, onStatus() {}, onInitialSync() {}, onSessionEnded() {},
+    });
+    loop.start();
+    for (let turns = 0; diffs.length < 3 && turns < 100_000; turns++) await new Promise((resolve) => setImmediate(resolve));
+    await loop.stop();
+    assert.deepEqual(diffs, [undefined, 's1', 's2'], 'every response stored once, in order');
+    assert.equal(store.account.get()?.next_batch, 's3');
+    // The request for what follows s1 went out before s1 was stored (nothing was stored yet), and so on.
+    assert.deepEqual(storedWhenRequested, { '': null, s1: null, s2: 's1', s3: 's2' });
+    store.close();
+  });
+});
