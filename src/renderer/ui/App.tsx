@@ -8,6 +8,8 @@ import { RoomView } from './room/RoomView.tsx';
 import { RoomList } from './roomlist/RoomList.tsx';
 import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
 import { roomIdFromHash, hashForRoom } from './route.ts';
+import { LinkPrompt } from '../links/LinkPrompt.tsx';
+import { useLinkNavigation } from '../links/use-link-navigation.ts';
 import './app.css';
 
 export function App() {
@@ -56,6 +58,7 @@ function useSelectedRoom(): [string | null, (roomId: string) => void] {
 function MainLayout() {
   const [selected, select] = useSelectedRoom();
   const room = useRoom(selected);
+  const links = useLinkNavigation(selected, select);
   useEffect(() => {
     document.title = room ? `${roomDisplayName(room)} · Lattice` : 'Lattice';
   }, [room]);
@@ -80,6 +83,7 @@ function MainLayout() {
           )}
         </main>
       </div>
+      {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
     </div>
   );
 }
