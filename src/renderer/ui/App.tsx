@@ -10,6 +10,7 @@ import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
 import { roomIdFromHash, hashForRoom } from './route.ts';
 import { LinkPrompt } from '../links/LinkPrompt.tsx';
 import { useLinkNavigation } from '../links/use-link-navigation.ts';
+import { WebNotifications } from '../notify/WebNotifications.tsx';
 import './app.css';
 
 export function App() {
@@ -66,6 +67,7 @@ function MainLayout() {
   return (
     <div className="app-shell">
       <StatusBanners />
+      <WebNotifications selected={selected} select={select} />
       <div className="layout">
         <aside className="sidebar">
           <SidebarHeader />
