@@ -11,6 +11,9 @@ import { SettingsDialog } from './settings/SettingsDialog.tsx';
 import { QuickSwitcher } from './switcher/QuickSwitcher.tsx';
 import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
 import { roomIdFromHash, hashForRoom } from './route.ts';
+import { LinkPrompt } from '../links/LinkPrompt.tsx';
+import { useLinkNavigation } from '../links/use-link-navigation.ts';
+import { WebNotifications } from '../notify/WebNotifications.tsx';
 import './app.css';
 
 export function App() {
@@ -63,6 +66,7 @@ function MainLayout() {
   const [spaceId, setSpaceId] = useState('home');
   const [panel, setPanel] = useState<Panel>(null);
   const room = useRoom(selected);
+  const links = useLinkNavigation(selected, select);
   useEffect(() => {
     document.title = room ? `${roomDisplayName(room)} · Lattice` : 'Lattice';
   }, [room]);
@@ -82,6 +86,7 @@ function MainLayout() {
   return (
     <div className="app-shell">
       <StatusBanners />
+      <WebNotifications selected={selected} select={select} />
       <div className="layout">
         <aside className="sidebar">
           <SidebarHeader onOpenSettings={() => setPanel('settings')} />
@@ -104,6 +109,7 @@ function MainLayout() {
       </div>
       {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
       {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
+      {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
     </div>
   );
 }
