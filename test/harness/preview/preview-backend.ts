@@ -257,6 +257,21 @@ export class PreviewBackend implements BackendHost {
         return echo;
       },
 
+      resend_event: () => {
+        throw new Error('the preview backend does not resend messages');
+      },
+
+      discard_event: () => {
+        throw new Error('the preview backend does not discard messages');
+      },
+
+      mute_room: ({ muted }) => muted,
+
+      update_push_rule: () => true,
+
+      get_room_notification_setting: () => 'all',
+
+      set_room_notification_setting: ({ setting }) => setting,
       // The preview's rooms are not encrypted: there is no key to share.
       ensure_group_session_shared: () => true,
 

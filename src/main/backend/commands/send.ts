@@ -1,6 +1,7 @@
 /**
  * Handlers of the send area: messages (markdown with m.mentions from its pills, or a slash command: see slash.ts)
- * and raw events, both through the in-order Sender.
+ * and raw events, both through the Sender's persisted outbox; resending or discarding a message the homeserver
+ * refused; sharing a room's encryption key ahead of sending.
  */
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
@@ -31,6 +32,12 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
       const result = await done;
       if (result.error) throw new Error(`Sending failed: ${result.error}`);
       return result.event;
+    },
+    resend_event: ({ transaction_id: txnId }) => ctx.requireSession().sender.resend(txnId),
+    discard_event: ({ transaction_id: txnId }) => {
+      const echo = ctx.requireSession().sender.discard(txnId);
+      ctx.broadcast('send_complete', { event: echo, error: echo.send_error ?? null, discarded: true });
+      return echo;
     },
     ensure_group_session_shared: async ({ room_id: roomId }) => {
       const room = ctx.requireRoom(roomId);
