@@ -5,6 +5,7 @@
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
+import { listCommands } from '../send/slash/help.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { isSlashInput, runSlashCommand } from './slash.ts';
 
@@ -24,6 +25,7 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
       if (result.error) throw new Error(`Sending failed: ${result.error}`);
       return result.event;
     },
+    get_slash_commands: () => listCommands(),
   };
 }
 
@@ -41,7 +43,20 @@ function messageContent(p: CommandParams<'send_message'>): JSONObject {
     }
   }
   if (p.extra) Object.assign(content, p.extra);
-  if (p.relates_to) content['m.relates_to'] = p.relates_to as JSONObject;
   if (p.mentions) content['m.mentions'] = p.mentions as JSONObject;
+  const relatesTo = p.relates_to as JSONObject | undefined;
+  if (relatesTo?.rel_type === 'm.replace') return editContent(content, relatesTo);
+  if (relatesTo) content['m.relates_to'] = relatesTo;
   return content;
+}
+
+/**
+ * An edit (m.replace): the new content goes into m.new_content; the outer body is the "* " fallback clients
+ * without edit support show, as the spec describes.
+ */
+function editContent(content: JSONObject, relatesTo: JSONObject): JSONObject {
+  const outer: JSONObject = { ...content, 'm.new_content': content, 'm.relates_to': relatesTo };
+  if (typeof content.body === 'string') outer.body = `* ${content.body}`;
+  if (typeof content.formatted_body === 'string') outer.formatted_body = `* ${content.formatted_body}`;
+  return outer;
 }

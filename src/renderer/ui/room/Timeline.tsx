@@ -6,6 +6,7 @@ import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
 import type { EventView, NameOf } from './event-view.ts';
 import { buildRows } from './timeline-model.ts';
+import { MessageActions } from './MessageActions.tsx';
 import type { TimelineItem } from '../../api/selectors.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
@@ -247,6 +248,7 @@ const EventRow = memo(function EventRow({ item, view, groupStart, senderName, se
           </div>
         )}
       </div>
+      {item.sendState === 'sent' && view.kind === 'message' && <MessageActions event={e} />}
     </div>
   );
 });

@@ -1,8 +1,9 @@
 /** Commands that send events into rooms. */
 import { z } from 'zod';
 import type { Event } from '../types.ts';
+import type { SlashCommandHelp } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
-import { jsonObject, roomIdField } from './fields.ts';
+import { empty, jsonObject, roomIdField } from './fields.ts';
 
 export const sendCommands = {
   /**
@@ -26,4 +27,6 @@ export const sendCommands = {
     disable_encryption: z.boolean().optional(),
     synchronous: z.boolean().optional(),
   })).returns<Event>(),
+  /** The slash commands send_message understands, with their usage and help, for the composer's autocomplete. */
+  get_slash_commands: command(empty).returns<SlashCommandHelp[]>(),
 } satisfies CommandArea;

@@ -1,0 +1,168 @@
+/**
+ * Requests the chat UI makes, built here so components never assemble payloads: sending with reply/edit
+ * relations and mentions, reactions, redactions, typing notifications, permalinks, and the slash-command list.
+ */
+import type { Event, JSONObject } from '../../shared/rpc/types.ts';
+import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
+import type { ComposerMode } from './composer-modes.ts';
+import type { Session } from './session.ts';
+import type { RoomData } from './snapshot.ts';
+
+/** The emoji the message toolbar offers for a one-click reaction. */
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
+
+/** `m.relates_to` for a send in the given composer mode, or undefined for a plain message. */
+export function relationFor(mode: ComposerMode): JSONObject | undefined {
+  switch (mode.kind) {
+    case 'normal': return undefined;
+    case 'reply': return { 'm.in_reply_to': { event_id: mode.event.event_id } };
+    case 'edit': return { rel_type: 'm.replace', event_id: mode.event.event_id };
+    default: { const never: never = mode; return never; }
+  }
+}
+
+/** User IDs mentioned through matrix.to pills in markdown text (`[name](https://matrix.to/#/@u:hs)`). */
+export function mentionedUsers(text: string): string[] {
+  const ids = new Set<string>();
+  for (const m of text.matchAll(/\]\(https:\/\/matrix\.to\/#\/(@[^)\s/?]+)\)/g)) ids.add(decodeURIComponent(m[1]));
+  return [...ids];
+}
+
+/** send_message with the composer's mode: a reply also mentions the replied-to sender, as the spec asks. */
+export async function sendComposed(session: Session, roomId: string, text: string, mode: ComposerMode, ownUserId?: string): Promise<void> {
+  const users = new Set(mentionedUsers(text));
+  if (mode.kind === 'reply' && mode.event.sender !== ownUserId) users.add(mode.event.sender);
+  const relatesTo = relationFor(mode);
+  const echo = await session.client.request('send_message', {
+    room_id: roomId,
+    text,
+    mentions: { user_ids: [...users] },
+    ...(relatesTo ? { relates_to: relatesTo } : {}),
+  });
+  session.store.addLocalEcho(echo);
+}
+
+export async function sendReaction(session: Session, event: Event, key: string): Promise<void> {
+  const echo = await session.client.request('send_event', {
+    room_id: event.room_id,
+    type: 'm.reaction',
+    content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: event.event_id, key } },
+  });
+  session.store.addLocalEcho(echo);
+}
+
+export async function redact(session: Session, event: Event, reason?: string): Promise<void> {
+  await session.client.request('redact_event', { room_id: event.room_id, event_id: event.event_id, ...(reason ? { reason } : {}) });
+}
+
+export function permalink(roomId: string, eventId?: string): string {
+  return `https://matrix.to/#/${encodeURIComponent(roomId)}${eventId ? `/${encodeURIComponent(eventId)}` : ''}`;
+}
+
+/** The markdown a mention pill is: a matrix.to link the backend renders as an HTML link. */
+export function mentionPill(userId: string, name: string): string {
+  const label = name.replace(/[[\]\\]/g, '\\$&');
+  return `[${label}](https://matrix.to/#/${userId})`;
+}
+
+/** The text a message shows now: its latest edit's new content, else its own body. */
+export function currentText(room: RoomData | undefined, event: Event): string {
+  const edit = event.last_edit_rowid !== undefined ? room?.events.get(event.last_edit_rowid) : undefined;
+  const newContent = edit?.content['m.new_content'];
+  if (newContent && typeof newContent === 'object' && !Array.isArray(newContent) && typeof newContent.body === 'string') return newContent.body;
+  return typeof event.content.body === 'string' ? event.content.body : '';
+}
+
+/** Our newest editable message (a sent, unredacted m.room.message that is not itself an edit), for ↑. */
+export function lastOwnMessage(room: RoomData | undefined, ownUserId: string | undefined): Event | undefined {
+  if (!room || !ownUserId) return undefined;
+  for (let i = room.timeline.length - 1; i >= 0; i--) {
+    const e = room.events.get(room.timeline[i].event_rowid);
+    if (e && isEditable(e, ownUserId)) return e;
+  }
+  return undefined;
+}
+
+export function isEditable(e: Event, ownUserId: string | undefined): boolean {
+  return e.sender === ownUserId && e.type === 'm.room.message' && !e.redacted_by && e.relation_type !== 'm.replace'
+    && !e.event_id.startsWith('~');
+}
+
+function stateContent(room: RoomData | undefined, type: string, key = ''): JSONObject | undefined {
+  const rowid = room?.state[type]?.[key];
+  return rowid === undefined ? undefined : room?.events.get(rowid)?.content;
+}
+
+function num(v: unknown, fallback: number): number {
+  return typeof v === 'number' ? v : fallback;
+}
+
+/** A user's power level in the room, from m.room.power_levels (spec defaults when absent). */
+export function powerLevel(room: RoomData | undefined, userId: string | undefined): number {
+  const pl = stateContent(room, 'm.room.power_levels');
+  if (!pl || !userId) return 0;
+  const users = pl.users;
+  const own = users && typeof users === 'object' && !Array.isArray(users) ? users[userId] : undefined;
+  return num(own, num(pl.users_default, 0));
+}
+
+/** Whether we may redact the event: always our own, others' with the room's redact level. */
+export function canRedact(room: RoomData | undefined, ownUserId: string | undefined, event: Event): boolean {
+  if (event.redacted_by || event.event_id.startsWith('~')) return false;
+  if (event.sender === ownUserId) return true;
+  return powerLevel(room, ownUserId) >= num(stateContent(room, 'm.room.power_levels')?.redact, 50);
+}
+
+let slashCommands: Promise<SlashCommandHelp[]> | null = null;
+
+/** The backend's slash commands, asked once; a failure is forgotten so the next call asks again. */
+export function getSlashCommands(session: Session): Promise<SlashCommandHelp[]> {
+  slashCommands ??= session.client.request('get_slash_commands', {}).catch((err: unknown) => {
+    slashCommands = null;
+    throw err;
+  });
+  return slashCommands;
+}
+
+const TYPING_TIMEOUT_MS = 30_000;
+/** Stop typing after this long without input. */
+const IDLE_MS = 5_000;
+
+/**
+ * Typing notifications for one room: starts on input (renewed before the server's timeout runs out), stops on
+ * send, blur, an empty composer or a few seconds without input. Failures are ignored: typing is best-effort.
+ */
+export class TypingNotifier {
+  private sentAt = 0;
+  private idle: ReturnType<typeof setTimeout> | null = null;
+
+  private readonly session: Session;
+  private readonly roomId: string;
+
+  constructor(session: Session, roomId: string) {
+    this.session = session;
+    this.roomId = roomId;
+  }
+
+  input(text: string): void {
+    if (text.trim() === '') { this.stop(); return; }
+    const now = Date.now();
+    if (now - this.sentAt > TYPING_TIMEOUT_MS / 2) {
+      this.sentAt = now;
+      this.request(TYPING_TIMEOUT_MS);
+    }
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.stop(), IDLE_MS);
+  }
+
+  stop(): void {
+    if (this.idle) { clearTimeout(this.idle); this.idle = null; }
+    if (this.sentAt === 0) return;
+    this.sentAt = 0;
+    this.request(0);
+  }
+
+  private request(timeout: number): void {
+    void this.session.client.request('set_typing', { room_id: this.roomId, timeout }).catch(() => undefined);
+  }
+}
