@@ -145,4 +145,54 @@ describe('composer and message actions against Synapse', () => {
     await openRoom();
     assert.equal(await page.getByTestId('composer').inputValue(), 'half a thought');
   });
+
+  it('creates a room, starts a DM, joins by alias and leaves after confirming', async () => {
+    await page.getByTestId('open-create-room').click();
+    await page.getByTestId('create-room-name').fill('Made in Lattice');
+    await page.getByTestId('create-room-topic').fill('A room from the dialog');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'create-room-dialog.png') });
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Made in Lattice' }).waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('room-header').innerText(), /A room from the dialog/);
+
+    await page.getByTestId('open-start-dm').click();
+    await page.getByTestId('start-dm-user').fill(bob.userId);
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('start-dm-dialog').waitFor({ state: 'detached', timeout: 20_000 });
+    // The dialog opens the new room; its invite to Bob says the room is direct.
+    const dmRoom = decodeURIComponent(new URL(page.url()).hash.replace('#/room/', ''));
+    assert.match(dmRoom, /^!/);
+    const member = await new MatrixPeer(hs.baseUrl, alice).request('GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(dmRoom)}/state/m.room.member/${encodeURIComponent(bob.userId)}`) as { membership: string; is_direct?: boolean };
+    assert.equal(member.membership, 'invite');
+    assert.equal(member.is_direct, true);
+
+    const { room_id: publicRoom } = await bob.request('POST', '/_matrix/client/v3/createRoom',
+      { name: 'Bob Public', preset: 'public_chat', room_alias_name: 'bobpublic' }) as { room_id: string };
+    await page.getByTestId('open-join-room').click();
+    await page.getByTestId('join-room-target').fill('#nope:localhost');
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('dialog-error').waitFor({ timeout: 20_000 });
+    const server = bob.userId.split(':').slice(1).join(':');
+    await page.getByTestId('join-room-target').fill(`#bobpublic:${server}`);
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Bob Public' }).waitFor({ timeout: 20_000 });
+
+    await page.getByTestId('open-leave-room').click();
+    await page.getByTestId('leave-room-dialog').waitFor();
+    await page.getByTestId('dialog-submit').click();
+    await page.locator(`[data-testid="room-item"][data-room-id="${publicRoom}"]`).waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('lists members by power level in the right panel', async () => {
+    await openRoom();
+    await page.getByTestId('open-members').click();
+    const list = page.getByTestId('member-list');
+    await list.getByTestId('member').nth(1).waitFor({ timeout: 15_000 });
+    const rows = await list.getByTestId('member').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id')));
+    assert.deepEqual(rows, [bob.userId, alice.userId], 'Bob (the room creator) first');
+    assert.match(await list.innerText(), /Owner|Admin/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'member-list.png') });
+    await page.getByRole('button', { name: 'Close members' }).click();
+  });
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canRedact, currentText, lastOwnMessage, mentionedUsers, mentionPill, relationFor } from '../../src/renderer/api/actions.ts';
 import { applySuggestion, complete } from '../../src/renderer/api/autocomplete.ts';
+import { selectMembers } from '../../src/renderer/api/members.ts';
 import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import type { SlashCommandHelp } from '../../src/shared/rpc/responses.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
@@ -81,5 +82,25 @@ describe('composer autocomplete', () => {
     assert.equal(r.text, 'hi [Alice](https://matrix.to/#/@alice:hs)  there');
     assert.equal(r.cursor, 'hi [Alice](https://matrix.to/#/@alice:hs) '.length);
     assert.equal(complete('hi @', 4, commands, members), null);
+  });
+});
+
+describe('member list', () => {
+  it('orders joined members by power level, keeps invited and banned apart, and ignores those who left', () => {
+    const member = (rowid: number, userId: string, membership: string, displayname?: string) => ev(rowid, {
+      timeline_rowid: 0, type: 'm.room.member', state_key: userId, content: { membership, ...(displayname ? { displayname } : {}) },
+    });
+    const pl = ev(10, { timeline_rowid: 0, type: 'm.room.power_levels', state_key: '', content: { users: { '@boss:hs': 100, '@mod:hs': 50 } } });
+    const events = [member(1, '@zed:hs', 'join', 'Aaron'), member(2, '@mod:hs', 'join'), member(3, '@boss:hs', 'join'),
+      member(4, '@inv:hs', 'invite'), member(5, '@bad:hs', 'ban'), member(6, '@gone:hs', 'leave'), pl];
+    const room = roomWith(events, {
+      'm.room.member': { '@zed:hs': 1, '@mod:hs': 2, '@boss:hs': 3, '@inv:hs': 4, '@bad:hs': 5, '@gone:hs': 6 },
+      'm.room.power_levels': { '': 10 },
+    });
+    const g = selectMembers(room);
+    assert.deepEqual(g.joined.map((m) => m.userId), ['@boss:hs', '@mod:hs', '@zed:hs']);
+    assert.deepEqual(g.invited.map((m) => m.userId), ['@inv:hs']);
+    assert.deepEqual(g.banned.map((m) => m.userId), ['@bad:hs']);
+    assert.equal(selectMembers(room), g, 'memoized while the member state is unchanged');
   });
 });

@@ -97,8 +97,20 @@ function num(v: unknown, fallback: number): number {
   return typeof v === 'number' ? v : fallback;
 }
 
-/** A user's power level in the room, from m.room.power_levels (spec defaults when absent). */
+/** Room versions (12 and later) where the creators outrank everyone and are not listed in power levels. */
+function isCreator(room: RoomData | undefined, userId: string): boolean {
+  const rowid = room?.state['m.room.create']?.[''];
+  const create = rowid === undefined ? undefined : room?.events.get(rowid);
+  if (!create) return false;
+  const version = Number(create.content.room_version ?? '1');
+  if (!(version >= 12)) return false;
+  const extra = create.content.additional_creators;
+  return create.sender === userId || (Array.isArray(extra) && extra.includes(userId));
+}
+
+/** A user's power level in the room, from m.room.power_levels (spec defaults when absent; creators of v12+ rooms are above all). */
 export function powerLevel(room: RoomData | undefined, userId: string | undefined): number {
+  if (userId && isCreator(room, userId)) return Number.POSITIVE_INFINITY;
   const pl = stateContent(room, 'm.room.power_levels');
   if (!pl || !userId) return 0;
   const users = pl.users;

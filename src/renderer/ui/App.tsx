@@ -8,6 +8,7 @@ import { RoomView } from './room/RoomView.tsx';
 import { RoomList } from './roomlist/RoomList.tsx';
 import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
 import { roomIdFromHash, hashForRoom } from './route.ts';
+import { NewRoomButtons } from './dialogs/NewRoomButtons.tsx';
 import './app.css';
 
 export function App() {
@@ -66,6 +67,7 @@ function MainLayout() {
       <div className="layout">
         <aside className="sidebar">
           <SidebarHeader />
+          <NewRoomButtons />
           <RoomList selectedRoomId={selected} onSelect={select} />
         </aside>
         <main className="main-pane">

@@ -1,0 +1,54 @@
+/**
+ * The member list of a room from its m.room.member state: joined members by power level (then name), and the
+ * invited and banned apart. Memoized on the member state and power levels, so the panel re-renders only when
+ * they change.
+ */
+import { powerLevel } from './actions.ts';
+import { selectMemberNames } from './selectors.ts';
+import type { RoomData } from './snapshot.ts';
+
+export interface Member {
+  readonly userId: string;
+  readonly name: string;
+  readonly power: number;
+}
+
+export interface MemberGroups {
+  readonly joined: readonly Member[];
+  readonly invited: readonly Member[];
+  readonly banned: readonly Member[];
+}
+
+const EMPTY: MemberGroups = { joined: [], invited: [], banned: [] };
+const memo = new WeakMap<object, { pl: unknown; groups: MemberGroups }>();
+
+export function selectMembers(room: RoomData | undefined): MemberGroups {
+  const members = room?.state['m.room.member'];
+  if (!room || !members) return EMPTY;
+  const pl = room.state['m.room.power_levels']?.[''];
+  const cached = memo.get(members);
+  if (cached && cached.pl === pl) return cached.groups;
+  const names = selectMemberNames(room);
+  const joined: Member[] = [];
+  const invited: Member[] = [];
+  const banned: Member[] = [];
+  for (const [userId, rowid] of Object.entries(members)) {
+    const membership = room.events.get(rowid)?.content.membership;
+    const m: Member = { userId, name: names.get(userId) ?? userId, power: powerLevel(room, userId) };
+    if (membership === 'join') joined.push(m);
+    else if (membership === 'invite') invited.push(m);
+    else if (membership === 'ban') banned.push(m);
+  }
+  const order = (a: Member, b: Member) => (a.power === b.power ? a.name.localeCompare(b.name) : b.power - a.power);
+  const groups = { joined: joined.sort(order), invited: invited.sort(order), banned: banned.sort(order) };
+  memo.set(members, { pl, groups });
+  return groups;
+}
+
+/** How a power level reads in the list. */
+export function roleOf(power: number): string | null {
+  if (power === Number.POSITIVE_INFINITY) return 'Owner';
+  if (power >= 100) return 'Admin';
+  if (power >= 50) return 'Moderator';
+  return null;
+}

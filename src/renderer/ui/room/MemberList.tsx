@@ -1,0 +1,36 @@
+/** The right panel's member list: joined members by power level, then the invited and the banned apart. */
+import { useStoreSelector } from '../../api/hooks.ts';
+import { roleOf, selectMembers, type Member } from '../../api/members.ts';
+import './member-list.css';
+
+export function MemberList({ roomId, onClose }: { roomId: string; onClose: () => void }) {
+  const groups = useStoreSelector((s) => selectMembers(s.rooms.get(roomId)));
+  return (
+    <aside className="member-panel" aria-label="Members" data-testid="member-list">
+      <header className="member-panel-header">
+        <h3>Members</h3>
+        <button type="button" className="member-panel-close" aria-label="Close members" onClick={onClose}>×</button>
+      </header>
+      <Group title="Joined" members={groups.joined} />
+      <Group title="Invited" members={groups.invited} />
+      <Group title="Banned" members={groups.banned} />
+    </aside>
+  );
+}
+
+function Group({ title, members }: { title: string; members: readonly Member[] }) {
+  if (members.length === 0) return null;
+  return (
+    <section className="member-group">
+      <h4>{title} · {members.length}</h4>
+      <ul>
+        {members.map((m) => (
+          <li key={m.userId} data-testid="member" data-user-id={m.userId} title={m.userId}>
+            <bdi className="member-name">{m.name}</bdi>
+            {roleOf(m.power) && <span className="member-role">{roleOf(m.power)}</span>}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
