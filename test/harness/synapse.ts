@@ -40,6 +40,8 @@ export interface SynapseServer {
 export interface StartSynapseOptions {
   /** Keep a low rc_message limit (0.5/s, burst 2) so tests can provoke HTTP 429. */
   rcLimits?: boolean;
+  /** Turn presence on (off by default: it costs Synapse work on every sync that only the presence tests need). */
+  presence?: boolean;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -222,7 +224,7 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     trusted_key_servers: [],
     suppress_key_server_warning: true,
     federation_domain_whitelist: [],
-    presence: { enabled: false },
+    presence: { enabled: c.opts.presence === true },
     url_preview_enabled: false,
     // Server facts and unstable features the backend's commands pass on: TURN credentials, MatrixRTC transports
     // (MSC4143), delayed events (MSC4140).

@@ -2,14 +2,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  commandAreas, commandSchemas, isCommandName, membershipCommands, peopleCommands, roomActionCommands, roomCommands,
-  sendCommands, serverCommands, sessionCommands,
+  commandAreas, commandSchemas, ignoringCommands, isCommandName, membershipCommands, peopleCommands, presenceCommands,
+  roomActionCommands, roomCommands, roomUpgradeCommands, sendCommands, serverCommands, sessionCommands,
 } from '../../src/shared/rpc/index.ts';
 
 describe('RPC contract', () => {
   it('declares every command in exactly one area', () => {
     const areas = [
       sessionCommands, roomCommands, sendCommands, membershipCommands, peopleCommands, roomActionCommands, serverCommands,
+      presenceCommands, ignoringCommands, roomUpgradeCommands,
     ];
     const names = areas.flatMap((a) => Object.keys(a));
     assert.equal(new Set(names).size, names.length, `declared twice: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);

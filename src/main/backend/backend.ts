@@ -119,6 +119,8 @@ export class Backend implements BackendHost {
       client, store: this.store, userId,
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
+      onPresence: (p) => this.broadcast('presence', p),
+      ownPresence: () => this.session?.presence ?? 'online',
       onToDevice: (events) => { if (this.session?.listenToDevice) this.forwardToDevice(events); },
       onStatus: (s) => { this.syncStatus = s; this.broadcast('sync_status', s); },
       onInitialSync: () => this.markInitialized(),
@@ -126,7 +128,7 @@ export class Backend implements BackendHost {
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c));
     const media = new MediaFetcher(client, this.opts.paths.cache);
-    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, listenToDevice: false };
+    this.session = { client, userId, deviceId, homeserverUrl, sync, sender, media, listenToDevice: false, presence: 'online' };
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
   }
@@ -167,6 +169,8 @@ export class Backend implements BackendHost {
     this.emit(conn, 'client_state', this.clientState());
     if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
     this.emit(conn, 'sync_complete', this.fullState());
+    const presence = this.store.presence.all();
+    if (presence.length) this.emit(conn, 'presence', { users: presence });
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
     else conn.awaitingInit = true;
     return {
@@ -296,6 +300,15 @@ export class Backend implements BackendHost {
 
   // --- Lifecycle -------------------------------------------------------------------------------------------
 
+  /** Tells the homeserver we are gone, so others do not see us online until the server times us out. */
+  private async goOffline(s: Session): Promise<void> {
+    try {
+      await s.client.presence.setPresence(s.userId, 'offline', undefined, { timeoutMs: OFFLINE_TIMEOUT_MS, rateLimitRetries: 0 });
+    } catch (e) {
+      this.logger.info(`could not set presence to offline on shutdown: ${errorMessage(e)}`);
+    }
+  }
+
   async close(): Promise<void> {
     for (const c of this.conns) c.dispatcher.close();
     this.conns.clear();
@@ -303,12 +316,14 @@ export class Backend implements BackendHost {
     this.session = undefined;
     if (s) {
       s.sender.stop();
-      await s.sync.stop();
+      await Promise.all([s.sync.stop(), this.goOffline(s)]);
     }
     this.store.close();
   }
 }
 
+/** How long shutting down waits for the homeserver to take our "offline" (quitting must not hang on it). */
+const OFFLINE_TIMEOUT_MS = 3000;
 /**
  * The data and cache folders made private (created 0700, or tightened to 0700 if they existed wider, as after an
  * install with umask 022); the config folder is tightened too when it exists. Says what it tightened, for the log.

@@ -3,7 +3,8 @@
  * private. A file that is missing, unreadable or fails its schema gives the defaults rather than stopping the app,
  * and the reason is logged; a write goes to a temporary file first so a crash never leaves half a file.
  */
-import { chmodSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { ensurePrivateDir } from '../backend/private-files.ts';
+import { chmodSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 
@@ -32,7 +33,7 @@ export function readJsonFile<T>(file: string, schema: z.ZodType<T>, fallback: T,
 
 /** Writes `value` as JSON readable only by the user (0600, folder 0700). */
 export function writeJsonFile(file: string, value: unknown): void {
-  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  ensurePrivateDir(path.dirname(file));
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
   // The mode above only applies when the file is created; a leftover temp file keeps its old mode.

@@ -1,6 +1,6 @@
 /**
  * Requests the chat UI makes, built here so components never assemble payloads: sending with reply/edit
- * relations and mentions, reactions, redactions, typing notifications, permalinks, and the slash-command list.
+ * relations and mentions, reactions, redactions, permalinks, and the slash-command list.
  */
 import type { Event, JSONObject } from '../../shared/rpc/types.ts';
 import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
@@ -134,47 +134,4 @@ export function getSlashCommands(session: Session): Promise<SlashCommandHelp[]> 
     throw err;
   });
   return slashCommands;
-}
-
-const TYPING_TIMEOUT_MS = 30_000;
-/** Stop typing after this long without input. */
-const IDLE_MS = 5_000;
-
-/**
- * Typing notifications for one room: starts on input (renewed before the server's timeout runs out), stops on
- * send, blur, an empty composer or a few seconds without input. Failures are ignored: typing is best-effort.
- */
-export class TypingNotifier {
-  private sentAt = 0;
-  private idle: ReturnType<typeof setTimeout> | null = null;
-
-  private readonly session: Session;
-  private readonly roomId: string;
-
-  constructor(session: Session, roomId: string) {
-    this.session = session;
-    this.roomId = roomId;
-  }
-
-  input(text: string): void {
-    if (text.trim() === '') { this.stop(); return; }
-    const now = Date.now();
-    if (now - this.sentAt > TYPING_TIMEOUT_MS / 2) {
-      this.sentAt = now;
-      this.request(TYPING_TIMEOUT_MS);
-    }
-    if (this.idle) clearTimeout(this.idle);
-    this.idle = setTimeout(() => this.stop(), IDLE_MS);
-  }
-
-  stop(): void {
-    if (this.idle) { clearTimeout(this.idle); this.idle = null; }
-    if (this.sentAt === 0) return;
-    this.sentAt = 0;
-    this.request(0);
-  }
-
-  private request(timeout: number): void {
-    void this.session.client.request('set_typing', { room_id: this.roomId, timeout }).catch(() => undefined);
-  }
 }

@@ -3,12 +3,13 @@
  * actions the UI performs (so components never assemble command payloads or bookkeeping themselves).
  */
 import { errorMessage } from '../../shared/error-message.ts';
-import type { ClientWellKnown } from '../../shared/rpc/types.ts';
+import type { ClientWellKnown, PresenceState } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
 import { selectLatestReadableEvent } from './selectors.ts';
 import { Store } from './store.ts';
+import { TypingNotifier } from './typing-notifier.ts';
 import { RequestIds, type Transport } from './transport.ts';
 import { WebSocketTransport, websocketUrls } from './websocket-transport.ts';
 
@@ -30,6 +31,10 @@ export class Session {
   private readonly historyRequests = new Map<string, Promise<void>>();
   /** Last event we sent a receipt for, per room, so re-renders don't resend it. */
   private readonly markedRead = new Map<string, string>();
+  /** Typing notices are best effort: a failed one is not worth an error on screen, the next keystroke retries. */
+  private readonly typing = new TypingNotifier((roomId, timeout) => {
+    this.client.request('set_typing', { room_id: roomId, timeout }).catch(() => undefined);
+  });
 
   constructor(transport: Transport, ids: RequestIds = new RequestIds(), store: Store = new Store()) {
     this.transport = transport;
@@ -118,6 +123,21 @@ export class Session {
       );
     this.historyRequests.set(roomId, p);
     return p;
+  }
+
+  /** Sets our presence (from the window's idle state, see idle-presence.ts); best effort, like typing. */
+  setPresence(presence: PresenceState): void {
+    this.client.request('set_presence', { presence }).catch(() => undefined);
+  }
+
+  /** The composer's text in a room changed: typing notifications follow it (see typing-notifier.ts). */
+  composing(roomId: string, text: string): void {
+    this.typing.input(roomId, text);
+  }
+
+  /** The composer left the room or sent its text. */
+  stoppedComposing(roomId: string): void {
+    this.typing.stop(roomId);
   }
 
   /** Resolves once the backend accepted the message (its local echo is in the store); rejects with its error. */

@@ -9,6 +9,9 @@
  */
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
+import { ignoringCommands } from './commands/ignoring.ts';
+import { presenceCommands } from './commands/presence.ts';
+import { roomUpgradeCommands } from './commands/room-upgrades.ts';
 import { membershipCommands } from './commands/membership.ts';
 import { peopleCommands } from './commands/people.ts';
 import { roomActionCommands } from './commands/room-actions.ts';
@@ -17,12 +20,15 @@ import { sendCommands } from './commands/send.ts';
 import { serverCommands } from './commands/server.ts';
 import { sessionCommands } from './commands/session.ts';
 
-export { membershipCommands, peopleCommands, roomActionCommands, roomCommands, sendCommands, serverCommands, sessionCommands };
+export {
+  ignoringCommands, membershipCommands, peopleCommands, presenceCommands, roomActionCommands, roomCommands, roomUpgradeCommands,
+  sendCommands, serverCommands, sessionCommands,
+};
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
-  ...serverCommands,
+  ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

@@ -2,7 +2,7 @@
  * Events the backend pushes to frontends (negative request ids). Frontends never answer them.
  */
 import type {
-  ClientState, EventsDecrypted, RunID, SendComplete, SyncComplete, SyncStatus, Typing,
+  ClientState, EventsDecrypted, PresenceUpdate, RunID, SendComplete, SyncComplete, SyncStatus, Typing,
 } from './types.ts';
 
 export interface EventPayloads {
@@ -11,6 +11,11 @@ export interface EventPayloads {
   sync_status: SyncStatus;
   events_decrypted: EventsDecrypted;
   typing: Typing;
+  /**
+   * Lattice extension: presence changes from /sync, kept per user in the database. Sent on its own rather than in
+   * sync_complete (gomuks has no presence), and once on connect with every stored user's presence.
+   */
+  presence: PresenceUpdate;
   /** A send started by send_message/send_event finished; `error` is null on success. */
   send_complete: SendComplete;
   client_state: ClientState;

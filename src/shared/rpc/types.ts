@@ -236,3 +236,24 @@ export interface EventsDecrypted {
   preview_event_rowid?: EventRowID;
   events: Event[];
 }
+
+/** What presence a user can have (spec: m.presence). */
+export type PresenceState = 'online' | 'unavailable' | 'offline';
+
+/**
+ * A user's presence as last received in /sync (Lattice extension: gomuks does not track presence). The server's
+ * relative `last_active_ago` is turned into an absolute time when it is received, so it stays right when read later.
+ */
+export interface UserPresence {
+  user_id: string;
+  presence: PresenceState;
+  status_msg?: string;
+  /** Unix milliseconds of the user's last activity, when the server said. */
+  last_active_ts?: number;
+  currently_active?: boolean;
+}
+
+/** The `presence` event: users whose presence changed in a sync (and, on connect, every stored one). */
+export interface PresenceUpdate {
+  users: UserPresence[];
+}

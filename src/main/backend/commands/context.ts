@@ -4,7 +4,7 @@
  * secret store, the connections) and lends it to them through this interface.
  */
 import type { CommandArea } from '../../../shared/rpc/commands/define.ts';
-import type { ClientState, EventName, EventPayloads, Room } from '../../../shared/rpc/index.ts';
+import type { ClientState, EventName, EventPayloads, PresenceState, Room } from '../../../shared/rpc/index.ts';
 import type { MatrixClient, FetchLike } from '../matrix/client.ts';
 import type { MediaFetcher } from '../media/media-fetcher.ts';
 import type { Handlers } from '../rpc/dispatcher.ts';
@@ -21,6 +21,8 @@ export interface Session {
   sync: SyncLoop;
   sender: Sender;
   media: MediaFetcher;
+  /** Our presence as last set (online from the start); every /sync sends it as set_presence. */
+  presence: PresenceState;
   /** listen_to_device: whether sync_complete carries to-device events (for widgets). Off by default, as in gomuks. */
   listenToDevice: boolean;
 }

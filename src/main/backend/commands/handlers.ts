@@ -4,6 +4,9 @@
  */
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
+import { ignoringHandlers } from './ignoring.ts';
+import { presenceHandlers } from './presence.ts';
+import { roomUpgradeHandlers } from './room-upgrades.ts';
 import { membershipHandlers } from './membership.ts';
 import { peopleHandlers } from './people.ts';
 import { roomActionHandlers } from './room-actions.ts';
@@ -17,6 +20,9 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...sessionHandlers(ctx),
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
+    ...presenceHandlers(ctx),
+    ...ignoringHandlers(ctx),
+    ...roomUpgradeHandlers(ctx),
     ...membershipHandlers(ctx),
     ...peopleHandlers(ctx),
     ...roomActionHandlers(ctx),

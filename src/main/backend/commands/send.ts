@@ -1,10 +1,12 @@
 /**
- * Handlers of the send area: messages (markdown, or a slash command: see slash.ts) and raw events, both through the
- * in-order Sender.
+ * Handlers of the send area: messages (markdown with m.mentions from its pills, or a slash command: see slash.ts)
+ * and raw events, both through the in-order Sender.
  */
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
+import { roomPower } from '../rooms/power-levels.ts';
+import { buildMentions } from '../send/mentions.ts';
 import { listCommands } from '../send/slash/help.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { isSlashInput, runSlashCommand } from './slash.ts';
@@ -15,7 +17,13 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
       // A command checks the rooms it touches itself: /accept and /reject are typed in rooms we are only invited to.
       if (isSlashInput(p.text)) return runSlashCommand(ctx, { ...p, text: p.text }, messageContent);
       ctx.requireRoom(p.room_id);
-      return ctx.requireSession().sender.send(p.room_id, 'm.room.message', messageContent(p)).echo;
+      const s = ctx.requireSession();
+      const content = messageContent(p);
+      const power = roomPower(ctx.store, p.room_id, s.userId);
+      content['m.mentions'] = buildMentions({
+        text: p.text, explicit: p.mentions, ownUserId: s.userId, powerLevels: power.powerLevels, ownLevel: power.own,
+      });
+      return s.sender.send(p.room_id, 'm.room.message', content).echo;
     },
     send_event: async ({ room_id: roomId, type, content, synchronous }): Promise<Event> => {
       ctx.requireRoom(roomId);
@@ -43,7 +51,6 @@ function messageContent(p: CommandParams<'send_message'>): JSONObject {
     }
   }
   if (p.extra) Object.assign(content, p.extra);
-  if (p.mentions) content['m.mentions'] = p.mentions as JSONObject;
   const relatesTo = p.relates_to as JSONObject | undefined;
   if (relatesTo?.rel_type === 'm.replace') return editContent(content, relatesTo);
   if (relatesTo) content['m.relates_to'] = relatesTo;

@@ -1,12 +1,15 @@
 /**
  * The Matrix Client-Server API, one facade over the shared transport (`http.ts`) with one object per API area
  * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`,
- * `client.membership`, `client.profile`, `client.roomActions`, `client.server`. New endpoints go
+ * `client.membership`, `client.profile`, `client.roomActions`, `client.server`, `client.presence`,
+ * `client.roomAdmin`. New endpoints go
  * into their area's file, so this one stays a table of contents.
  */
 import { AccountApi } from './api/account.ts';
 import { AuthApi } from './api/auth.ts';
 import { MediaApi } from './api/media.ts';
+import { PresenceApi } from './api/presence.ts';
+import { RoomAdminApi } from './api/room-admin.ts';
 import { MembershipApi } from './api/membership.ts';
 import { ProfileApi } from './api/profile.ts';
 import { RoomActionsApi } from './api/room-actions.ts';
@@ -25,6 +28,8 @@ export class MatrixClient extends MatrixHttp {
   readonly send: SendApi;
   readonly media: MediaApi;
   readonly account: AccountApi;
+  readonly presence: PresenceApi;
+  readonly roomAdmin: RoomAdminApi;
   readonly membership: MembershipApi;
   readonly profile: ProfileApi;
   readonly roomActions: RoomActionsApi;
@@ -38,6 +43,8 @@ export class MatrixClient extends MatrixHttp {
     this.send = new SendApi(this);
     this.media = new MediaApi(this);
     this.account = new AccountApi(this);
+    this.presence = new PresenceApi(this);
+    this.roomAdmin = new RoomAdminApi(this);
     this.membership = new MembershipApi(this);
     this.profile = new ProfileApi(this);
     this.roomActions = new RoomActionsApi(this);

@@ -28,3 +28,30 @@ export function renderMarkdown(text: string): TextContent {
   if (html === plainAsHtml) return { msgtype: 'm.text', body };
   return { msgtype: 'm.text', body, format: 'org.matrix.custom.html', formatted_body: sanitizeMatrixHtml(html) };
 }
+
+export interface MarkdownScan {
+  /** Every link target in the text (explicit links and linkified bare URLs), in order. */
+  links: string[];
+  /** "@room" appears in the text's prose (not inside code or a link). */
+  mentionsRoom: boolean;
+}
+
+/** What a message's markdown points at, from markdown-it's own parse (so code spans never count). */
+export function scanMarkdown(text: string): MarkdownScan {
+  const scan: MarkdownScan = { links: [], mentionsRoom: false };
+  for (const block of renderer().parse(text, {})) {
+    let inLink = 0;
+    for (const t of block.children ?? []) {
+      if (t.type === 'link_open') {
+        inLink++;
+        const href = t.attrGet('href');
+        if (href) scan.links.push(href);
+      } else if (t.type === 'link_close') {
+        inLink--;
+      } else if (t.type === 'text' && inLink === 0 && /(^|[^\w@])@room\b/.test(t.content)) {
+        scan.mentionsRoom = true;
+      }
+    }
+  }
+  return scan;
+}

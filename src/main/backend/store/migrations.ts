@@ -120,4 +120,14 @@ export const migrations: readonly string[] = [
     expiration INTEGER
   ) STRICT;
   `,
+  // 4: presence per user, as last received in /sync (Required module of the spec's desktop profile).
+  `
+  CREATE TABLE presence (
+    user_id          TEXT PRIMARY KEY,
+    presence         TEXT NOT NULL,
+    status_msg       TEXT,
+    last_active_ts   INTEGER,
+    currently_active INTEGER
+  ) STRICT, WITHOUT ROWID;
+  `,
 ];

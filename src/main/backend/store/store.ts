@@ -2,6 +2,7 @@
 import { AccountStore } from './account.ts';
 import { openDatabase, type DB } from './database.ts';
 import { EventStore } from './events.ts';
+import { PresenceStore } from './presence.ts';
 import { RoomStore } from './rooms.ts';
 import { StateStore } from './state.ts';
 import { TimelineStore } from './timeline.ts';
@@ -13,6 +14,7 @@ export class Store {
   readonly state: StateStore;
   readonly rooms: RoomStore;
   readonly account: AccountStore;
+  readonly presence: PresenceStore;
   private readonly forget;
 
   constructor(db: DB) {
@@ -28,6 +30,7 @@ export class Store {
     this.state = new StateStore(db);
     this.rooms = new RoomStore(db);
     this.account = new AccountStore(db);
+    this.presence = new PresenceStore(db);
   }
 
   static open(file: string): Store {

@@ -3,21 +3,43 @@
  * this inside the transaction that also saves next_batch.
  */
 import type {
-  Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing,
+  Event, InvitedRoom, JSONObject, Receipt, Room, SyncComplete, SyncRoom, Typing, UserPresence,
 } from '../../../shared/rpc/index.ts';
 import type * as M from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent, type IngestResult } from './ingest-event.ts';
+import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
+import { ingestPresence } from './presence.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 
 export interface SyncResult {
   diff: SyncComplete;
   typing: Typing[];
+  /** Users whose presence this response carried (stored already). */
+  presence: UserPresence[];
+  /**
+   * m.ignored_user_list changed: the server does not resend what it held back, nor take back what it sent, so the
+   * caller resyncs from scratch with `resetTimelines` (spec: the client decides to start a new sync stream).
+   */
+  ignoredChanged: boolean;
 }
 
-export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined): SyncResult {
+export interface ProcessOptions {
+  /** Start every room's timeline afresh from this response (the resync after the ignored users changed). */
+  resetTimelines?: boolean;
+}
+
+/** What processing one room needs besides its own data. */
+interface RoomContext {
+  ignored: ReadonlySet<string>;
+  resetTimelines: boolean;
+}
+
+export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined,
+  opts: ProcessOptions = {}): SyncResult {
   const diff: SyncComplete = { since };
   const typing: Typing[] = [];
+  const ignoredBefore = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
 
   let dmChanged = false;
   for (const ad of list(resp.account_data?.events)) {
@@ -27,12 +49,14 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
     if (ad.type === 'm.direct') dmChanged = true;
   }
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
+  const ignored = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
+  const roomCtx: RoomContext = { ignored, resetTimelines: opts.resetTimelines === true };
 
   const rooms: Record<string, SyncRoom> = {};
   const joined: string[] = [];
   for (const [roomId, jr] of entries(resp.rooms?.join)) {
     if (!isObj(jr)) continue;
-    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing);
+    const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing, roomCtx);
     if (sr) rooms[roomId] = sr;
     joined.push(roomId);
   }
@@ -53,6 +77,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   for (const [roomId, ir] of entries(resp.rooms?.invite)) {
     if (!isObj(ir)) continue;
     const invite = toInvite(roomId, ir, ownUserId);
+    if (invite.invited_by !== undefined && ignored.has(invite.invited_by)) continue;
     store.account.putInvite(invite);
     (diff.invited_rooms ??= []).push(invite);
   }
@@ -64,11 +89,12 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
     }
   }
   if (diff.left_rooms?.length === 0) delete diff.left_rooms;
-  return { diff, typing };
+  const presence = ingestPresence(store, resp.presence?.events);
+  return { diff, typing, presence, ignoredChanged: !sameUsers(ignoredBefore, ignored) };
 }
 
 function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: string, dms: Map<string, string>,
-  typing: Typing[]): SyncRoom | undefined {
+  typing: Typing[], ctx: RoomContext): SyncRoom | undefined {
   let prev = store.rooms.get(roomId);
   const isNew = !prev && store.rooms.ensure(roomId);
   prev ??= emptyRoom(roomId);
@@ -95,7 +121,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   }
 
   const tl = isObj(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
-  if (tl?.limited || (isNew && tl)) {
+  if (tl?.limited || (isNew && tl) || (ctx.resetTimelines && tl)) {
     // A gap between what we had and this batch: start the timeline afresh instead of stitching across the gap.
     store.timeline.clear(roomId);
     store.rooms.setPrevBatch(roomId, typeof tl.prev_batch === 'string' ? tl.prev_batch : null);
@@ -105,6 +131,8 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const appended: NonNullable<RoomChanges['appended']> = [];
   let redacted = false;
   for (const ev of list(tl?.events)) {
+    // State from an ignored user still applies (it is the room's state); their messages are hidden.
+    if (ctx.ignored.size && isObj(ev) && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
     const r = ingestEvent(store, roomId, ev);
     if (!r) continue;
     note(r);
@@ -130,7 +158,8 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   for (const eph of list(jr.ephemeral?.events)) {
     if (!isObj(eph) || !isObj(eph.content)) continue;
     if (eph.type === 'm.typing' && Array.isArray(eph.content.user_ids)) {
-      typing.push({ room_id: roomId, user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string') });
+      typing.push({ room_id: roomId,
+        user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string' && !ctx.ignored.has(u)) });
     } else if (eph.type === 'm.receipt') {
       const receipts = parseReceipts(eph.content);
       for (const r of receipts) store.account.setReceipt(roomId, r);

@@ -3,7 +3,7 @@
  * never skip or half-apply a sync; the diff is announced only after the commit.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { JSONObject, SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
+import type { JSONObject, PresenceState, PresenceUpdate, SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
@@ -31,6 +31,13 @@ export interface SyncLoopDeps {
   userId: string;
   onSyncComplete(diff: SyncComplete): void;
   onTyping(t: Typing): void;
+  /** Users whose presence changed in a stored sync. */
+  onPresence?(p: PresenceUpdate): void;
+  /**
+   * Our own presence, sent with every /sync as `set_presence`: without it the server marks the user online on each
+   * sync, undoing an "unavailable" set while the app is idle.
+   */
+  ownPresence?(): PresenceState;
   /** To-device events of a sync response, as the server sent them (the backend forwards them when asked to). */
   onToDevice?(events: JSONObject[]): void;
   onStatus(s: SyncStatus): void;
@@ -51,6 +58,8 @@ export class SyncLoop {
   private running: Promise<void> | null = null;
   private lastStatus: SyncStatus['type'] | null = null;
   private lastSync = 0;
+  /** The ignored users changed: the next /sync starts from scratch and replaces every room's timeline. */
+  private resync = false;
   private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: SyncLoopDeps) {
@@ -96,7 +105,8 @@ export class SyncLoop {
           filterId = (await client.createFilter(userId, SYNC_FILTER)).filter_id;
           store.account.setFilterID(userId, filterId);
         }
-        const since = account.next_batch ?? undefined;
+        const resyncing = this.resync;
+        const since = resyncing ? undefined : account.next_batch ?? undefined;
         const pending = next;
         next = undefined;
         let resp: SyncResponse;
@@ -104,27 +114,32 @@ export class SyncLoop {
           resp = await pending.response;
         } else {
           pending?.abort.abort(new Error('sync request no longer needed'));
-          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0 }, signal);
+          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0,
+            setPresence: this.deps.ownPresence?.() }, signal);
         }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
         // Ask for the next response before storing this one, so that the homeserver prepares it and it travels
         // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
         // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
-        next = requestSync(client, resp.next_batch, filterId, signal);
-        const { diff, typing } = store.transaction(() => {
-          const r = processSync(store, resp, userId, since);
+        next = requestSync(client, resp.next_batch, filterId, signal, this.deps.ownPresence?.());
+        const { diff, typing, presence, ignoredChanged } = store.transaction(() => {
+          const r = processSync(store, resp, userId, since, { resetTimelines: resyncing });
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
         errorCount = 0;
+        // An initial sync (or a resync) already came filtered by the list it carries: nothing to redo. The request
+        // made ahead of time is dropped by the next turn, as its since is no longer the one used.
+        this.resync = ignoredChanged && since !== undefined;
         this.checkpointWhenIdle();
         this.lastSync = Date.now();
         this.status({ type: 'ok', last_sync: this.lastSync });
         if (hasContent(diff)) this.deps.onSyncComplete(diff);
         for (const t of typing) this.deps.onTyping(t);
+        if (presence.length) this.deps.onPresence?.({ users: presence });
         const toDevice = resp.to_device?.events;
         if (toDevice?.length) this.deps.onToDevice?.(toDevice);
-        if (!since) this.deps.onInitialSync();
+        if (!since && !resyncing) this.deps.onInitialSync();
       } catch (e) {
         if (signal.aborted) return;
         if (e instanceof MatrixError && e.errcode === 'M_UNKNOWN_TOKEN') {
@@ -173,9 +188,10 @@ interface PendingSync {
   abort: AbortController;
 }
 
-function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal): PendingSync {
+function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal,
+  setPresence: PresenceState | undefined): PendingSync {
   const abort = new AbortController();
-  const response = client.sync({ since, filter, timeout: LONG_POLL_MS }, AbortSignal.any([signal, abort.signal]));
+  const response = client.sync({ since, filter, timeout: LONG_POLL_MS, setPresence }, AbortSignal.any([signal, abort.signal]));
   void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
   return { since, filter, response, abort };
 }

@@ -14,8 +14,9 @@
  * `<config>/web-host.json` (mode 0600) holds the secret that signs image tokens and the optional scrypt hash of
  * the Basic password (`web-main --set-password`).
  */
+import { ensurePrivateDir } from '../../backend/private-files.ts';
 import { createHmac, randomBytes, scrypt, timingSafeEqual, type BinaryLike, type ScryptOptions } from 'node:crypto';
-import { mkdir, open, readFile, chmod, stat, writeFile, rename } from 'node:fs/promises';
+import { open, readFile, chmod, stat, writeFile, rename } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -218,7 +219,8 @@ export async function setWebPassword(configDir: string, password: string | undef
  * never silently replaced: it may hold a password hash the user set.
  */
 async function loadOrCreateConfig(file: string): Promise<WebHostConfig> {
-  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  // The config folder holds this file and the web sessions: private, and tightened if it already existed wider.
+  ensurePrivateDir(path.dirname(file));
   const fresh: WebHostConfig = { secret: randomBytes(32).toString('base64url') };
   try {
     // 'wx' so two hosts starting at once cannot both write a secret; the loser reads the winner's.

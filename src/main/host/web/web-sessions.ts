@@ -7,8 +7,9 @@
  * change re-reads it before writing (atomically, by rename), so the running host and a second `web-main
  * --login-link` or `--sign-out-browsers` process can both edit it; the host watches it to notice the other's edits.
  */
+import { ensurePrivateDir } from '../../backend/private-files.ts';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, renameSync, statSync, unwatchFile, watchFile, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -238,7 +239,7 @@ export class WebSessions {
     d.sessions = d.sessions.filter((s) => s.expires_at > now);
     this.data = d;
     if (this.file) {
-      mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o700 });
+      ensurePrivateDir(path.dirname(this.file));
       const tmp = `${this.file}.${process.pid}.tmp`;
       writeFileSync(tmp, `${JSON.stringify(d, null, 2)}\n`, { mode: 0o600 });
       renameSync(tmp, this.file);

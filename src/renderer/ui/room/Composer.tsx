@@ -3,10 +3,10 @@
  * last message, Esc cancels), typing notifications, per-room drafts that survive restarts, and autocomplete for
  * slash commands (with their help) and member mentions (inserted as matrix.to pills).
  */
-import { useEffect, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { SlashCommandHelp } from '../../../shared/rpc/responses.ts';
-import { currentText, getSlashCommands, lastOwnMessage, sendComposed, TypingNotifier } from '../../api/actions.ts';
+import { currentText, getSlashCommands, lastOwnMessage, sendComposed } from '../../api/actions.ts';
 import { applySuggestion, complete } from '../../api/autocomplete.ts';
 import { composerModes, useComposerMode } from '../../api/composer-modes.ts';
 import { loadDraft, saveDraft } from '../../api/drafts.ts';
@@ -30,11 +30,11 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const [selected, setSelected] = useState(0);
   const [dismissed, setDismissed] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
-  const typing = useMemo(() => new TypingNotifier(session, roomId), [session, roomId]);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
-  useEffect(() => () => typing.stop(), [typing]);
+  // Leaving the room (or closing it) ends our typing notice there.
+  useEffect(() => () => session.stoppedComposing(roomId), [roomId, session]);
   useEffect(() => { ref.current?.focus(); }, [roomId, mode]);
   // Drafts are not the text of an edit: that is the old message, not something the user wrote.
   useEffect(() => { if (mode.kind !== 'edit') saveDraft(roomId, text); }, [roomId, text, mode.kind]);
@@ -63,7 +63,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     setCursor(nextCursor);
     setSelected(0);
     setDismissed(false);
-    typing.input(next);
+    session.composing(roomId, next);
   }
 
   function startEdit(): boolean {
@@ -89,7 +89,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     const sentMode = mode;
     setText(mode.kind === 'edit' ? beforeEdit.current : '');
     setError(null);
-    typing.stop();
+    session.stoppedComposing(roomId);
     modes.set(roomId, { kind: 'normal' });
     sendComposed(session, roomId, body, sentMode, own).catch((err: unknown) => {
       setError(`Could not send: ${errorMessage(err)}`);
@@ -159,7 +159,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           onChange={(e) => update(e.target.value, e.target.selectionStart)}
           onSelect={(e) => setCursor(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
-          onBlur={() => typing.stop()}
+          onBlur={() => session.stoppedComposing(roomId)}
         />
         <button type="submit" className="composer-send" aria-label={mode.kind === 'edit' ? 'Save edit' : 'Send'} title="Send (Enter)" disabled={text.trim() === ''}>
           <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">

@@ -11,6 +11,9 @@ export class AccountApi {
   whoami(signal?: AbortSignal) {
     return this.http.request<{ user_id: string; device_id?: string }>('GET', '/_matrix/client/v3/account/whoami', { signal });
   }
+  getAccountData(userId: string, type: string, signal?: AbortSignal) {
+    return this.http.request<Record<string, unknown>>('GET', `/_matrix/client/v3/user/${enc(userId)}/account_data/${enc(type)}`, { signal });
+  }
   /** Global account data, or a room's when `roomId` is given. */
   setAccountData(userId: string, type: string, content: JSONObject, roomId?: string) {
     const room = roomId ? `/rooms/${enc(roomId)}` : '';

@@ -8,6 +8,8 @@ export interface SyncParams {
   /** Long-poll timeout in milliseconds; 0 answers at once. */
   timeout: number;
   fullState?: boolean;
+  /** Our presence while this sync runs (spec: set_presence); absent means online. */
+  setPresence?: 'online' | 'unavailable' | 'offline';
 }
 
 export class SyncApi {
@@ -21,7 +23,8 @@ export class SyncApi {
   }
   sync(params: SyncParams, signal?: AbortSignal) {
     return this.http.request<M.SyncResponse>('GET', '/_matrix/client/v3/sync', {
-      query: { since: params.since, filter: params.filter, timeout: params.timeout, full_state: params.fullState || undefined },
+      query: { since: params.since, filter: params.filter, timeout: params.timeout, full_state: params.fullState || undefined,
+        set_presence: params.setPresence },
       // The sync loop has its own backoff; a 429 here is one more failed sync to it.
       signal, timeoutMs: params.timeout + 30_000, rateLimitRetries: 0,
     });
