@@ -226,6 +226,8 @@ const EventRow = memo(function EventRow({ item, view, groupStart, senderName, se
   );
   return (
     <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
+      {/* First, so the row's text still ends with the message (tests and screen readers read it in order). */}
+      {item.sendState === 'sent' && view.kind === 'message' && <MessageActions event={e} />}
       <div className="message-gutter">
         {groupStart ? <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} /> : time}
       </div>
@@ -248,7 +250,6 @@ const EventRow = memo(function EventRow({ item, view, groupStart, senderName, se
           </div>
         )}
       </div>
-      {item.sendState === 'sent' && view.kind === 'message' && <MessageActions event={e} />}
     </div>
   );
 });
