@@ -40,6 +40,18 @@ export function isFavourite(room: RoomData): boolean {
   return isObject(tags) && tags['m.favourite'] !== undefined;
 }
 
+/** The room has the m.lowpriority tag: listed after the other rooms. */
+function isLowPriority(room: RoomData): boolean {
+  const tags = room.accountData['m.tag']?.content.tags;
+  return isObject(tags) && tags['m.lowpriority'] !== undefined;
+}
+
+/** Low-priority rooms after the rest, each part keeping its order; the same array when there are none. */
+function lowPriorityLast(rooms: readonly RoomData[]): readonly RoomData[] {
+  if (!rooms.some(isLowPriority)) return rooms;
+  return [...rooms.filter((r) => !isLowPriority(r)), ...rooms.filter(isLowPriority)];
+}
+
 export function isUnread(room: RoomData): boolean {
   const m = room.meta;
   return !!m && (m.unread_messages > 0 || m.unread_notifications > 0 || m.unread_highlights > 0 || m.marked_unread === true);
@@ -155,7 +167,7 @@ export function selectRoomsInSpace(snap: StoreSnapshot, spaceId: string, activeR
   // The active room only matters to "unread".
   const active = spaceId === 'unread' ? activeRoomId : null;
   if (listMemo && listMemo.model === model && listMemo.spaceId === spaceId && listMemo.active === active) return listMemo.rooms;
-  const rooms = spaceId === 'home' ? model.rooms : model.rooms.filter((r) => roomInSpace(model, spaceId, r, active));
+  const rooms = lowPriorityLast(spaceId === 'home' ? model.rooms : model.rooms.filter((r) => roomInSpace(model, spaceId, r, active)));
   listMemo = { model, spaceId, active, rooms };
   return rooms;
 }
