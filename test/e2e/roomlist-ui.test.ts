@@ -110,6 +110,7 @@ describe('room list and room entry against Synapse', () => {
     await invite(acceptMe).waitFor({ timeout: 20_000 });
     await invite(declineMe).waitFor({ timeout: 20_000 });
     assert.match(await invite(acceptMe).innerText(), /Accept Me[\s\S]*Invited by bob/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-invites.png') });
   });
 
   it('accepts an invitation, which opens the room', async () => {
@@ -281,6 +282,7 @@ describe('room list and room entry against Synapse', () => {
     const preview = page.getByTestId('room-preview');
     await preview.getByTestId('room-preview-name').filter({ hasText: 'Open Plaza' }).waitFor({ timeout: 20_000 });
     assert.match(await preview.innerText(), /Everyone welcome/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-preview.png') });
     await preview.getByTestId('room-preview-join').click();
     await header('Open Plaza').waitFor({ timeout: 20_000 });
   });
@@ -291,6 +293,9 @@ describe('room list and room entry against Synapse', () => {
     await preview.getByTestId('room-preview-knock').waitFor({ timeout: 20_000 });
     await preview.getByTestId('room-preview-knock').click();
     await preview.getByTestId('room-preview-note').filter({ hasText: 'You asked to join' }).waitFor({ timeout: 20_000 });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-800x600-room-preview-knocked.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
     await eventually('Bob sees the knock', async () => {
       const m = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(knockRoom)}/state/m.room.member/${enc(alice.userId)}`).catch(() => null) as { membership?: string } | null;
       return m?.membership === 'knock';
@@ -311,6 +316,8 @@ describe('room list and room entry against Synapse', () => {
     await bar.getByTestId('room-successor-open').click();
     await page.locator(`[data-testid="room-item"][data-room-id="${newRoom}"][aria-selected="true"]`).waitFor({ timeout: 20_000 });
     await page.getByTestId('room-predecessor').waitFor({ timeout: 20_000 });
+    await item(oldRoom).waitFor({ state: 'detached', timeout: 20_000 }); // the list shows the successor only
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-successor.png') });
     await page.getByTestId('room-predecessor-open').click();
     await message('said in the old room').waitFor({ timeout: 20_000 });
   });

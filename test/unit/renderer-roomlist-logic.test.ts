@@ -7,15 +7,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { mergeReceipts, receiptsByShownEvent, firstUnreadEvent, NO_RECEIPTS } from '../../src/renderer/api/receipts.ts';
 import { hasTag, isMutedBy, roomPermalink, tagsWith } from '../../src/renderer/api/room-list-actions.ts';
-import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
+import { emptyRoom, initialSnapshot, sortRoomList, type RoomData } from '../../src/renderer/api/snapshot.ts';
+import { selectRoomsInSpace } from '../../src/renderer/api/spaces.ts';
 import { previewActions } from '../../src/renderer/ui/room/room-preview-model.ts';
 import { hashForRoom, roomIdFromHash, viaFromHash } from '../../src/renderer/ui/route.ts';
 import type { AccountData, Event, EventRowID, Receipt, Room } from '../../src/shared/rpc/types.ts';
 
-function roomWith(tags: Record<string, object> | null, meta: Partial<Room> = {}): RoomData {
-  const base = emptyRoom('!r:example.org');
+function roomWith(tags: Record<string, object> | null, meta: Partial<Room> = {}, id = '!r:example.org'): RoomData {
+  const base = emptyRoom(id);
   const m: Room = {
-    room_id: base.id, name_quality: 0, explicit_avatar: false, has_member_list: false, preview_event_rowid: 0,
+    room_id: id, name_quality: 0, explicit_avatar: false, has_member_list: false, preview_event_rowid: 0,
     sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, ...meta,
   };
   const accountData: Record<string, AccountData> = tags
@@ -42,6 +43,21 @@ describe('room tags', () => {
     assert.deepEqual(tagsWith(roomWith(null), 'm.lowpriority', true), { tags: { 'm.lowpriority': {} } });
     // An existing tag keeps its order.
     assert.deepEqual(tagsWith(room, 'm.lowpriority', true), { tags: { 'm.lowpriority': { order: 0.5 }, 'u.work': {} } });
+  });
+});
+
+describe('room list order and membership', () => {
+  it('lists low-priority rooms last and hides an upgraded room once its successor is joined', () => {
+    const rooms = [
+      roomWith({ 'm.lowpriority': {} }, { sorting_timestamp: 50 }, '!low:x'),
+      roomWith(null, { sorting_timestamp: 40, tombstone: { replacement_room: '!new:x', body: 'moved' } }, '!old:x'),
+      roomWith(null, { sorting_timestamp: 30 }, '!new:x'),
+      roomWith(null, { sorting_timestamp: 20, tombstone: { replacement_room: '!elsewhere:x' } }, '!gone:x'),
+    ];
+    const byId = new Map(rooms.map((r) => [r.id, r]));
+    const snap = { ...initialSnapshot(), rooms: byId, roomList: sortRoomList(byId) };
+    assert.deepEqual(selectRoomsInSpace(snap, 'home', null).map((r) => r.id), ['!new:x', '!gone:x', '!low:x'],
+      'a tombstoned room stays while its successor is not joined');
   });
 });
 

@@ -34,6 +34,16 @@ function isObject(v: JSONValue | undefined): v is { [k: string]: JSONValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Whether the room list shows a room: not spaces (the spaces bar has them), and not an upgraded room whose successor
+ * we have joined (the successor is listed, and its first line leads back to the old one).
+ */
+function listed(room: RoomData, rooms: ReadonlyMap<string, RoomData>): boolean {
+  if (isSpaceRoom(room)) return false;
+  const successor = room.meta?.tombstone?.replacement_room;
+  return !(typeof successor === 'string' && rooms.get(successor)?.meta !== undefined);
+}
+
 /** The room has the m.favourite tag in its `m.tag` account data. */
 export function isFavourite(room: RoomData): boolean {
   const tags = room.accountData['m.tag']?.content.tags;
@@ -105,7 +115,7 @@ export function selectSpacesModel(snap: StoreSnapshot): SpacesModel {
     if (modelMemo.roomList === snap.roomList) return modelMemo.model;
     if (sameRoomsForModel(modelMemo.roomList, snap.roomList)) {
       // Same membership and counts; only the room objects changed, which the list rows need.
-      const rooms = snap.roomList.filter((r) => !isSpaceRoom(r));
+      const rooms = snap.roomList.filter((r) => listed(r, snap.rooms));
       const model = { ...modelMemo.model, rooms };
       modelMemo = { ...modelMemo, roomList: snap.roomList, model };
       return model;
@@ -118,7 +128,7 @@ export function selectSpacesModel(snap: StoreSnapshot): SpacesModel {
     members.set(id, set);
     for (const r of set) inSomeSpace.add(r);
   }
-  const rooms = snap.roomList.filter((r) => !isSpaceRoom(r));
+  const rooms = snap.roomList.filter((r) => listed(r, snap.rooms));
   const sums = new Map<string, { messages: number; notifications: number; highlights: number }>();
   const add = (id: string, room: RoomData): void => {
     const m = room.meta!;
