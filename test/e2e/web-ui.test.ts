@@ -180,7 +180,7 @@ describe('web UI against Synapse', () => {
     const hello = page.getByTestId('message').filter({ hasText: 'Hello from Bob, can you read this?' }).first();
     await page.getByTestId('reply-quote').filter({ hasText: 'Hello from Bob' }).click(); // jump to it
     await hello.hover();
-    await hello.getByTestId('reply-button').click();
+    await hello.getByTestId('action-reply').click();
     await page.getByTestId('composer').fill('Yes, I can read it');
     await page.getByTestId('composer').press('Enter');
     const answer = await bob.waitForMessage(roomId, (e) => e.content.body === 'Yes, I can read it', 20_000);

@@ -190,6 +190,10 @@ export class PreviewBackend implements BackendHost {
         return true;
       },
 
+      get_slash_commands: () => [
+        { name: 'me', aliases: [], usage: '/me <message>', summary: 'Send an emote', args: [], messagePrefix: true },
+      ],
+
       login_custom: () => {
         throw new Error('the preview backend only signs in with a password');
       },

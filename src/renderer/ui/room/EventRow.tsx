@@ -10,18 +10,8 @@ import type { TimelineItem } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
 import type { EventView } from './event-view.ts';
-import { MessageBody, Reactions, useActions } from './MessageBody.tsx';
-
-/** Shown on hover or keyboard focus of a sent message: reply, and a quick 👍. */
-function MessageActions({ eventId }: { eventId: string }) {
-  const actions = useActions();
-  return (
-    <div className="message-actions" role="toolbar" aria-label="Message actions">
-      <button type="button" className="message-action" onClick={() => actions.react(eventId, '👍')} aria-label="React with 👍" title="React with 👍">👍</button>
-      <button type="button" className="message-action" onClick={() => actions.reply(eventId)} aria-label="Reply" title="Reply" data-testid="reply-button">↩ Reply</button>
-    </div>
-  );
-}
+import { MessageActions } from './MessageActions.tsx';
+import { MessageBody, Reactions } from './MessageBody.tsx';
 
 /** Retry or drop a message the server refused; the room's later messages wait until one of the two. */
 function FailedSendActions({ transactionId }: { transactionId: string }) {
@@ -91,7 +81,7 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
   return (
     <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
       {/* First, so the row's text still ends with the message (tests and screen readers read it in order). */}
-      {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions eventId={e.event_id} />}
+      {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions event={e} />}
       <div className="message-gutter">
         {groupStart ? <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} /> : time}
       </div>

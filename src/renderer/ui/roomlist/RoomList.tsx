@@ -10,9 +10,9 @@ import { useInitComplete, useOwnUserId, useStoreSelector } from '../../api/hooks
 import { isMutedBy } from '../../api/room-list-actions.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { selectRoomsInSpace } from '../../api/spaces.ts';
+import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { usePrefs } from '../prefs.ts';
 import { InviteList } from './InviteList.tsx';
-import { LeaveRoomConfirm } from './LeaveRoomConfirm.tsx';
 import { RoomContextMenu, type MenuAnchor } from './RoomContextMenu.tsx';
 import { RoomListItem } from './RoomListItem.tsx';
 import { filterRooms, stepRoom } from './room-nav.ts';
@@ -182,7 +182,7 @@ export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
         </div>
       </div>
       {menu && <RoomContextMenu key={menu.roomId} roomId={menu.roomId} anchor={menu.anchor} onClose={closeMenu} onLeave={onLeave} />}
-      {leaving && <LeaveRoomConfirm roomId={leaving} roomName={leavingName} onClose={() => setLeaving(null)} />}
+      {leaving && <LeaveRoomDialog roomId={leaving} roomName={leavingName} onClose={() => setLeaving(null)} />}
     </nav>
   );
 }
