@@ -113,7 +113,12 @@ describe('room list and room entry against Synapse', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-invites.png') });
   });
 
-  it('accepts an invitation, which opens the room', async () => {
+  it('previews an invitation from its name, and accepts it from the list, which opens the room', async () => {
+    await invite(acceptMe).getByTestId('invite-open').click();
+    const preview = page.getByTestId('room-preview');
+    await preview.getByTestId('room-preview-accept').waitFor({ timeout: 20_000 });
+    assert.match(await preview.innerText(), /Accept Me[\s\S]*bob invited you/);
+    assert.equal(await preview.getByTestId('room-preview-decline').count(), 1);
     await invite(acceptMe).getByTestId('invite-accept').click();
     await header('Accept Me').waitFor({ timeout: 20_000 });
     await invite(acceptMe).waitFor({ state: 'detached' });

@@ -73,6 +73,7 @@ export function RoomPreview({ target, via }: { target: string; via: readonly str
   const members = summary?.num_joined_members;
   const membership = invite ? 'invite' : knocked ? 'knock' : text(summary, 'membership');
   const joinRule = text(summary, 'join_rule');
+  // An invite is known from the sync, so a server that will not preview the room still lets us answer it.
   const { actions, note } = previewActions({ joinRule, membership, summaryFailed: loadError !== null });
 
   async function run(action: PreviewAction): Promise<void> {
@@ -118,7 +119,7 @@ export function RoomPreview({ target, via }: { target: string; via: readonly str
         {topic && <p className="room-preview-topic">{topic}</p>}
         {typeof members === 'number' && <p className="room-preview-members">{members} {members === 1 ? 'member' : 'members'}</p>}
         {invite?.invited_by && <p className="room-preview-note">{localpart(invite.invited_by)} invited you ({invite.invited_by}).</p>}
-        {loadError && (
+        {loadError && !invite && (
           <p className="room-preview-note" data-testid="room-preview-error">
             This room cannot be previewed: {loadError}
           </p>

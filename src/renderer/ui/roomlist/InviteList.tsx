@@ -1,6 +1,6 @@
 /**
- * Invitations, above the rooms: who invited us to what, with Accept (join, then open the room once the sync has
- * brought it) and Decline (leave). A failure stays on the invite's row in words; the row goes away when the sync
+ * Invitations, above the rooms: who invited us to what (the name opens the room's preview), with Accept (join, then
+ * open the room once the sync has brought it) and Decline (leave). A failure stays on the invite's row in words; the row goes away when the sync
  * says the invite is answered.
  */
 import { useState } from 'react';
@@ -10,6 +10,7 @@ import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptInvite, declineInvite, waitForJoinedRoom } from '../../api/room-list-actions.ts';
 import { localpart } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { hashForRoom } from '../route.ts';
 
 export function InviteList({ onOpen }: { onOpen: (roomId: string) => void }) {
   const invites = useStoreSelector((s) => s.invitedRooms);
@@ -56,7 +57,8 @@ function Invite({ invite, onOpen }: { invite: InvitedRoom; onOpen: (roomId: stri
 
   return (
     <li className="invite" data-testid="invite" data-room-id={invite.room_id} aria-label={`Invitation to ${name}`}>
-      <div className="invite-main">
+      {/* The name opens the room's preview: what the server tells about the room before joining it. */}
+      <a className="invite-main" href={hashForRoom(invite.room_id)} data-testid="invite-open" title={`Preview ${name}`}>
         <Avatar id={invite.room_id} name={name} mxc={invite.avatar} size={32} />
         <span className="invite-text">
           <span className="invite-name" title={name}>{name}</span>
@@ -64,7 +66,7 @@ function Invite({ invite, onOpen }: { invite: InvitedRoom; onOpen: (roomId: stri
             {invite.is_direct ? 'Direct message' : 'Invited'}{invite.invited_by ? ` by ${localpart(invite.invited_by)}` : ''}
           </span>
         </span>
-      </div>
+      </a>
       <div className="invite-buttons">
         <button type="button" className="invite-button is-primary" data-testid="invite-accept" disabled={busy !== null}
           onClick={() => void accept()} aria-label={`Accept the invitation to ${name}`}>
