@@ -272,6 +272,18 @@ describe('room list and room entry against Synapse', () => {
     await page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ state: 'detached', timeout: 20_000 });
   });
 
+  it('keeps the open room unread when marked so, until it is read on purpose (Esc)', async () => {
+    await header('Team Room').waitFor();
+    await openMenuByRightClick(team);
+    await menu().getByTestId('room-menu-mark-unread').click();
+    await item(team).getByTestId('room-unread').waitFor({ timeout: 20_000 });
+    // Give an immediate re-read the time it would take (it would clear the mark through the homeserver).
+    await page.waitForTimeout(1500);
+    assert.equal(await item(team).getByTestId('room-unread').count(), 1, 'still marked unread');
+    await page.getByTestId('composer').press('Escape');
+    await item(team).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
   it('leaves a room from its menu after confirming', async () => {
     await openMenuByRightClick(leaveMe);
     await menu().getByTestId('room-menu-leave').click();

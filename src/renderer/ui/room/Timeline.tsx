@@ -55,7 +55,11 @@ export function Timeline({ roomId }: { roomId: string }) {
   /** A reply's target being loaded from history, to scroll to once its row exists. */
   const [pendingJump, setPendingJump] = useState<string | null>(null);
   const { hasMore, loading, error } = room.history;
-  const unread = hasUnread(room);
+  // A room marked unread is read when it is opened; marked unread while open, it stays so until something new
+  // arrives or the user reads it on purpose (Esc), instead of being read again at once.
+  const markedAtOpen = useRef(room.meta?.marked_unread === true);
+  const unread = hasUnread(room) && (room.meta?.marked_unread !== true || markedAtOpen.current
+    || (room.meta.unread_messages > 0 || room.meta.unread_notifications > 0 || room.meta.unread_highlights > 0));
 
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
@@ -81,7 +85,10 @@ export function Timeline({ roomId }: { roomId: string }) {
   }, [hasMore, loading, error, roomId, session]);
 
   const maybeMarkRead = useCallback(() => {
-    if (unread && atBottom.current && document.visibilityState === 'visible') void session.markRead(roomId);
+    if (unread && atBottom.current && document.visibilityState === 'visible') {
+      markedAtOpen.current = false;
+      void session.markRead(roomId);
+    }
   }, [unread, roomId, session]);
 
   // At the bottom (opening, sending, reading the newest): stay there whatever grows, the content or what is around
