@@ -9,7 +9,14 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import http from 'node:http';
+import { resolveDataPaths } from '../../src/main/backend/paths.ts';
+import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { loadOrCreateWebAuth } from '../../src/main/host/web/web-auth.ts';
+import { startWebServer } from '../../src/main/host/web/web-server.ts';
 import { signedInBackend, type BackendSession } from '../harness/backend-session.ts';
+import { RpcTestClient } from '../harness/rpc-test-client.ts';
+import { makeStatic, rawRequest } from '../harness/web-host-kit.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { encodePng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
@@ -132,6 +139,71 @@ describe('media against Synapse', () => {
     await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/nosuchmedia` }), /Could not download/);
     await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/x`, encrypted: true }), /end-to-end encryption/);
     await assert.rejects(s.backend.uploadMedia(Buffer.alloc(10), { filename: 'x', contentType: 'text/plain', encrypt: true }), /end-to-end encryption/);
+  });
+
+  it('the web host\'s /_gomuks/upload: the backend worker uploads the body, with gomuks\' progress stream and the server\'s limit', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'lattice-web-upload-'));
+    const paths = resolveDataPaths({ LATTICE_ROOT: root });
+    const worker = await BackendWorker.start({ paths, insecureSecretsFile: true });
+    const c = RpcTestClient.inProcess(worker);
+    const auth = await loadOrCreateWebAuth(paths.config);
+    const server = await startWebServer({
+      backend: worker, staticDir: await makeStatic(root), auth, uploadDir: path.join(paths.cache, 'uploads'),
+      upload: { maxBytes: () => worker.maxUploadBytes(), upload: (params, file, onProgress) => worker.uploadMedia(params, file, onProgress) },
+    });
+    const headers = { Authorization: `Bearer ${auth.sessions.create().token}` };
+    try {
+      await c.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' });
+      await c.waitForEvent('init_complete', () => true, 60_000, false);
+      const image = await rawRequest(server.port, '/_gomuks/upload?filename=web.png', {
+        method: 'POST', headers: { ...headers, 'Content-Type': 'application/octet-stream' }, body: png,
+      });
+      assert.equal(image.status, 200, image.body);
+      const content = JSON.parse(image.body) as { msgtype: string; body: string; url: string; info: unknown };
+      wireCheck('upload_media', content);
+      assert.equal(content.msgtype, 'm.image', 'the bytes say what a generic type does not');
+      assert.equal(content.body, 'web.png');
+      assert.deepEqual(content.info, { mimetype: 'image/png', size: png.length, w: 40, h: 30 });
+      assert.deepEqual(await bobDownload(content.url), png);
+
+      const data = Buffer.alloc(900 * 1024, 3);
+      const streamed = await rawRequest(server.port, '/_gomuks/upload?filename=big.txt&progress=true', {
+        method: 'POST', headers: { ...headers, 'Content-Type': 'text/plain' }, body: data,
+      });
+      assert.equal(streamed.status, 200);
+      assert.equal(streamed.headers['content-type'], 'application/x-mau-progress-stream+json');
+      const lines = streamed.body.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+      const last = lines.at(-1) as { msgtype: string; url: string; info: { size: number } };
+      assert.equal(last.msgtype, 'm.file');
+      assert.equal(last.info.size, data.length);
+      assert.ok(lines.slice(0, -1).every((n) => typeof n === 'number' && n >= 0 && n <= 1), streamed.body.slice(0, 200));
+      assert.equal(lines.at(-2), 1, 'the last progress says all of it went');
+      assert.deepEqual(await bobDownload(last.url), data);
+
+      // Synapse's limit (50 MiB by default), from its media config: a body declared larger is refused unread.
+      const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({
+          host: '127.0.0.1', port: server.port, path: '/_gomuks/upload?filename=huge.bin', method: 'POST',
+          headers: { ...headers, 'Content-Length': String(60 * 1024 * 1024) },
+        }, (res) => {
+          let body = '';
+          res.on('data', (b: Buffer) => { body += b.toString(); });
+          res.on('end', () => { req.destroy(); resolve({ status: res.statusCode ?? 0, body }); });
+        });
+        req.on('error', reject);
+        req.write(Buffer.alloc(1024));
+      });
+      assert.equal(refused.status, 413);
+      assert.match(refused.body, /Files over 50 MiB cannot be uploaded/);
+      const encrypted = await rawRequest(server.port, '/_gomuks/upload?filename=e.txt&encrypt=true', { method: 'POST', headers, body: 'x' });
+      assert.equal(encrypted.status, 502);
+      assert.match(encrypted.body, /end-to-end encryption/);
+    } finally {
+      c.close();
+      await server.close();
+      await worker.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('upload_media is off unless the host allows folders', async () => {
