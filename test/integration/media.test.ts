@@ -1,7 +1,8 @@
 /**
  * Media against a real Synapse: upload_media (a file from an allowed folder) and Backend.uploadMedia (what the
  * hosts' upload routes call, with progress) give content that Bob can download; download_media fills the
- * content-addressed cache with authenticated media. Bad input and refused files get errors in words.
+ * content-addressed cache with authenticated media, and makes the thumbnails Synapse cannot. The web host's upload
+ * route goes through the backend worker. Bad input and refused files get errors in words.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -9,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
 import http from 'node:http';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
@@ -116,6 +118,26 @@ describe('media against Synapse', () => {
     assert.notEqual(got.thumbnail_path, got.path);
     const again = await s.client.request('download_media', { mxc });
     assert.equal(again.path, got.path);
+  });
+
+  it('a thumbnail Synapse cannot make (TIFF) is made here from the original, as WebP', async () => {
+    const tiff = await sharp(encodePng(300, 200, (x, y) => [x % 256, y, 40])).tiff().toBuffer();
+    const up = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=scan.tiff`, {
+      method: 'POST', body: new Uint8Array(tiff), headers: { Authorization: `Bearer ${bobUser.accessToken}`, 'Content-Type': 'image/tiff' },
+    });
+    const mxc = ((await up.json()) as { content_uri: string }).content_uri;
+    const [server, id] = mxc.slice('mxc://'.length).split('/');
+    const serverThumb = await fetch(`${hs.baseUrl}/_matrix/client/v1/media/thumbnail/${server}/${id}?width=96&height=96&method=crop`,
+      { headers: { Authorization: `Bearer ${bobUser.accessToken}` } });
+    assert.notEqual(serverThumb.status, 200, 'Synapse has no thumbnail of a TIFF');
+    const got = await s.client.request('download_media', { mxc, thumbnail_avatar: true });
+    assert.deepEqual(readFileSync(got.path), tiff);
+    const meta = await sharp(readFileSync(got.thumbnail_path!)).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 96, 96]);
+    // The renderer's route gets it too, as an image it may show.
+    const served = await s.backend.fetchMedia({ server, mediaId: id, thumbnail: { width: 64, height: 48 } });
+    assert.equal(served.status, 200);
+    assert.equal(served.contentType, 'image/webp');
   });
 
   it('bad input and refused files get errors in words', async () => {
