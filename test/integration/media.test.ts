@@ -83,6 +83,22 @@ describe('media against Synapse', () => {
     assert.deepEqual(await bobDownload(content.url!), png);
   });
 
+  it('upload_media re-encodes and resizes an image as gomuks\' encode_to options ask', async () => {
+    const file = path.join(allowed, 'big-picture.png');
+    writeFileSync(file, png);
+    const jpeg = await s.client.request('upload_media', { path: file, encode_to: 'image/jpeg', resize_width: 20, resize_height: 10, quality: 70 });
+    assert.equal(jpeg.msgtype, 'm.image');
+    assert.equal(jpeg.info.mimetype, 'image/jpeg');
+    assert.deepEqual([jpeg.info.w, jpeg.info.h], [20, 10]);
+    const onServer = await bobDownload(jpeg.url!);
+    assert.equal(onServer.length, jpeg.info.size);
+    const meta = await sharp(onServer).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 20, 10]);
+    // gomuks sends 0 for options it leaves unset.
+    const half = await s.client.request('upload_media', { path: file, encode_to: 'image/webp', resize_width: 0, resize_height: 0, resize_percent: 50, quality: 0 });
+    assert.deepEqual([half.info.mimetype, half.info.w, half.info.h], ['image/webp', 20, 15]);
+  });
+
   it('Backend.uploadMedia (the hosts\' upload route) reports progress; the file lands in the cache by its hash', async () => {
     const data = Buffer.alloc(700 * 1024, 7);
     const progress: [number, number][] = [];
@@ -156,7 +172,8 @@ describe('media against Synapse', () => {
     await assert.rejects(c.request('upload_media', { path: huge }), /the homeserver accepts files up to/);
     writeFileSync(path.join(allowed, 'e.txt'), 'x');
     await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encrypt: true }), /end-to-end encryption/);
-    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), resize_width: 100 }), /does not re-encode/);
+    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'video/mp4' as 'image/png' }), /re-encodes images only/);
+    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'image/png' }), /Could not re-encode e\.txt: it is not an image/);
     await assert.rejects(c.request('download_media', { mxc: 'https://example.org/a.png' }), /must be an mxc:\/\/ URI/);
     await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/nosuchmedia` }), /Could not download/);
     await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/x`, encrypted: true }), /end-to-end encryption/);
@@ -187,6 +204,12 @@ describe('media against Synapse', () => {
       assert.equal(content.body, 'web.png');
       assert.deepEqual(content.info, { mimetype: 'image/png', size: png.length, w: 40, h: 30 });
       assert.deepEqual(await bobDownload(content.url), png);
+      const small = await rawRequest(server.port, '/_gomuks/upload?filename=small.webp&encode_to=image/webp&resize_percent=50', {
+        method: 'POST', headers: { ...headers, 'Content-Type': 'image/png' }, body: png,
+      });
+      assert.equal(small.status, 200, small.body);
+      const smaller = JSON.parse(small.body) as { url: string; info: unknown };
+      assert.deepEqual(smaller.info, { mimetype: 'image/webp', size: (await bobDownload(smaller.url)).length, w: 20, h: 15 });
 
       const data = Buffer.alloc(900 * 1024, 3);
       const streamed = await rawRequest(server.port, '/_gomuks/upload?filename=big.txt&progress=true', {

@@ -35,6 +35,10 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
       return b.uploadMedia(data, {
         filename: params.filename ?? 'upload', contentType, encrypt: params.encrypt, voiceMessage: params.voice_message,
         forceFile: params.force_file,
+        ...(params.encode_to ? { reencode: {
+          encodeTo: params.encode_to, width: params.resize_width, height: params.resize_height,
+          percent: params.resize_percent, quality: params.quality,
+        } } : {}),
         onProgress: (sent, total) => {
           // Progress is a courtesy: a host that cannot be told does not stop the upload.
           rpc.request('media.upload-progress', { uploadId, fraction: total > 0 ? sent / total : 1 }).catch(() => undefined);

@@ -2,29 +2,14 @@
  * Thumbnails made here, for media whose homeserver has none (a type it does not thumbnail, such as TIFF or AVIF,
  * thumbnails turned off, or a server that answers with something that is not an image). Made with sharp (libvips):
  * turned upright by its EXIF orientation, cropped to the size asked for, the first frame of an animation, as WebP.
- *
- * sharp is loaded on first use, not with the backend: a backend whose copy of it cannot load still runs, and only
- * these thumbnails are missing (said in words).
  */
-import type sharp from 'sharp';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { loadSharp } from './sharp-loader.ts';
 
 /** Larger images are refused before decoding: ~32 megapixels is about 128 MB decoded (gomuks' avatar limit). */
 const MAX_INPUT_PIXELS = 32_000_000;
 
 export const LOCAL_THUMBNAIL_TYPE = 'image/webp';
-
-type Sharp = typeof sharp;
-let loaded: Promise<Sharp> | undefined;
-
-function loadSharp(): Promise<Sharp> {
-  const p = loaded ?? import('sharp').then((m) => m.default, (e: unknown) => {
-    loaded = undefined;
-    throw new Error(`the image library (sharp) could not be loaded: ${errorMessage(e)}`);
-  });
-  loaded = p;
-  return p;
-}
 
 /** A WebP thumbnail of `image` cropped to `size` (never enlarged); rejects with words when it is not an image. */
 export async function makeThumbnail(image: Uint8Array, size: { width: number; height: number }): Promise<Buffer> {

@@ -1,6 +1,6 @@
 /**
  * `POST /_gomuks/upload`: gomuks' upload route. The request body is the file; the query carries gomuks' options
- * (`filename`, `encrypt`, `voice_message`, `force_file`, `progress`, and the re-encoding ones `encode_to`,
+ * (`filename`, `encrypt`, `voice_message`, `force_file`, `progress`, and for images the re-encoding ones `encode_to`,
  * `resize_width`/`resize_height`, `resize_percent`, `quality`). The answer is the m.room.message content to send, as
  * gomuks answers; with `progress=true` it is gomuks' progress stream instead: one JSON value per line, numbers from
  * 0 to 1 while the file goes to the homeserver, then the content (or an `{errcode, error}` object).
@@ -15,6 +15,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { IMAGE_ENCODINGS, type ImageEncoding } from '../../../shared/rpc/commands.ts';
 import { PRIVATE_DIR, PRIVATE_FILE } from '../../backend/private-files.ts';
 import { sendText } from './http-policy.ts';
 
@@ -24,7 +25,7 @@ export interface UploadParams {
   encrypt: boolean;
   voice_message: boolean;
   force_file: boolean;
-  encode_to?: string;
+  encode_to?: ImageEncoding;
   resize_width?: number;
   resize_height?: number;
   resize_percent?: number;
@@ -88,8 +89,9 @@ function parseUploadParams(q: URLSearchParams, contentType: string | undefined):
   if (contentType) p.contentType = contentType;
   const encodeTo = q.get('encode_to');
   if (encodeTo) {
-    if (!['image/webp', 'image/jpeg', 'image/png', 'image/gif'].includes(encodeTo)) return new Error(`cannot encode to ${encodeTo}`);
-    p.encode_to = encodeTo;
+    const known = IMAGE_ENCODINGS.find((t) => t === encodeTo);
+    if (!known) return new Error(`cannot encode to ${encodeTo}: Lattice re-encodes images only, to ${IMAGE_ENCODINGS.join(', ')}`);
+    p.encode_to = known;
   }
   for (const [name, min, max] of [['resize_width', 1, 16384], ['resize_height', 1, 16384], ['resize_percent', 1, 100], ['quality', 1, 100]] as const) {
     const v = intParam(q, name, min, max);
@@ -141,10 +143,6 @@ export async function handleUpload(backend: UploadBackend | undefined, uploadDir
   if (!backend) { sendJson(res, 501, { errcode: 'M_UNRECOGNIZED', error: 'This backend cannot upload media yet.' }); return; }
   const params = parseUploadParams(query, req.headers['content-type']);
   if (params instanceof Error) { sendJson(res, 400, { errcode: 'M_INVALID_PARAM', error: params.message }); return; }
-  if (params.encode_to || params.resize_width || params.resize_height || params.resize_percent || params.quality) {
-    sendJson(res, 400, { errcode: 'M_INVALID_PARAM', error: 'Lattice uploads files as they are and does not re-encode or resize them.' });
-    return;
-  }
   const progress = bool(query.get('progress'));
   let file: string | undefined;
   let streaming = false;
