@@ -1,6 +1,6 @@
 /**
  * What storing a new event changes besides its own row: its words in the search index (event_search), and, for
- * an edit or a reaction, its target's latest edit or reaction counts. SQLite triggers did this until migration 8;
+ * an edit or a reaction, its target's latest edit or reaction counts. SQLite triggers did this until migration 9;
  * they cost more than the insert itself (a trigger program per insert, and the search view re-reading the row
  * just written), while here the event is at hand. Every insert goes through EventStore, which calls this.
  * Updates and deletes (redactions, decryption later, forgetting a room) are still kept by the triggers of
