@@ -19,6 +19,10 @@ export class AccountApi {
     const room = roomId ? `/rooms/${enc(roomId)}` : '';
     return this.http.request<object>('PUT', `/_matrix/client/v3/user/${enc(userId)}${room}/account_data/${enc(type)}`, { body: content });
   }
+  /** The account's devices (GET /devices). */
+  devices(signal?: AbortSignal) {
+    return this.http.request<{ devices?: unknown }>('GET', '/_matrix/client/v3/devices', { signal });
+  }
   /** PUT /sendToDevice/{type}/{txnId}; `messages` is user ID → device ID (or `*`) → content. */
   sendToDevice(type: string, txnId: string, messages: JSONObject) {
     return this.http.request<object>('PUT', `/_matrix/client/v3/sendToDevice/${enc(type)}/${enc(txnId)}`, { body: { messages } });
