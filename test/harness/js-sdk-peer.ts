@@ -21,6 +21,7 @@ const errorsOnly: Logger = {
 export class JsSdkPeer {
   readonly client: sdk.MatrixClient;
   readonly userId: string;
+  private password = '';
 
   /** Verification requests other devices sent this peer, in arrival order. */
   readonly verificationRequests: VerificationRequest[] = [];
@@ -41,7 +42,9 @@ export class JsSdkPeer {
     });
     await client.startClient({ initialSyncLimit: 20 });
     await prepared;
-    return new JsSdkPeer(client, user.userId);
+    const peer = new JsSdkPeer(client, user.userId);
+    peer.password = user.password;
+    return peer;
   }
 
   /** A DM with `invitee`, encrypted from its first event (as Element creates them). */
@@ -129,6 +132,19 @@ export class JsSdkPeer {
   /** Whether the peer trusts that device (verified directly or through cross-signing). */
   async trustsDevice(userId: string, deviceId: string): Promise<boolean> {
     return (await this.crypto().getDeviceVerificationStatus(userId, deviceId))?.isVerified() ?? false;
+  }
+
+  /**
+   * Creates cross-signing keys (a new identity each time: the master key changes) and signs this device with them,
+   * authenticating the upload with the user's password.
+   */
+  async resetCrossSigning(): Promise<void> {
+    await this.crypto().bootstrapCrossSigning({
+      setupNewCrossSigning: true,
+      authUploadDeviceSigningKeys: async (makeRequest) => {
+        await makeRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user: this.userId }, password: this.password });
+      },
+    });
   }
 
   private crypto() {

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VerificationPhase } from 'matrix-js-sdk/lib/crypto-api/index.js';
-import type { ClientState, Event, PaginationResponse, VerificationFlow } from '../../src/shared/rpc/index.ts';
+import type { ClientState, Event, PaginationResponse, ProfileEncryptionInfo, VerificationFlow } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { ChildBackend } from '../harness/child-backend.ts';
@@ -32,6 +32,8 @@ describe('emoji verification with matrix-js-sdk', () => {
   let worker: BackendWorker;
   let c: RpcTestClient;
   let deviceId: string;
+  /** Each peer's encrypted DM with Lattice. */
+  const dms = new Map<JsSdkPeer, string>();
 
   before(async () => {
     hs = await startSynapse();
@@ -50,6 +52,7 @@ describe('emoji verification with matrix-js-sdk', () => {
     const lattice = new MatrixPeer(hs.baseUrl, alice);
     for (const peer of [bob, carol, dave]) {
       const dm = await peer.createEncryptedDm(alice.userId);
+      dms.set(peer, dm);
       await lattice.join(dm);
       await peer.waitForJoin(dm, alice.userId);
       await peer.waitForDevice(alice.userId, deviceId);
@@ -173,6 +176,60 @@ describe('emoji verification with matrix-js-sdk', () => {
       (f) => f.transaction_id === second.transaction_id && f.phase === 'cancelled', WAIT_MS, mark2);
     assert.equal(theirCancel.cancel?.by_us, false);
     assert.equal(theirCancel.cancel?.code, 'm.user');
+  });
+
+  it('reports a user\'s cross-signing identity, and a change of it until it is accepted', async () => {
+    const bobDevice = bob.client.getDeviceId()!;
+    const poll = async (what: string, ok: (i: ProfileEncryptionInfo) => boolean): Promise<ProfileEncryptionInfo> => {
+      const deadline = Date.now() + WAIT_MS;
+      for (;;) {
+        const info = await c.request('get_profile_encryption_info', { user_id: bob.userId });
+        if (ok(info)) return info;
+        if (Date.now() > deadline) assert.fail(`${what}: ${JSON.stringify(info)}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    await bob.resetCrossSigning();
+    // First seen: trusted on first use; the device Lattice verified directly stays `verified`.
+    const first = await poll('the first identity', (i) => i.master_key !== '');
+    assert.equal(first.first_master_key, first.master_key);
+    assert.equal(first.identity_changed, false);
+    assert.equal(first.errors, null);
+    assert.equal(first.devices.find((d) => d.device_id === bobDevice)?.trust_state, 'verified');
+
+    // A new identity: reported as changed until accepted.
+    await bob.resetCrossSigning();
+    const changed = await poll('the changed identity', (i) => i.master_key !== first.master_key && i.master_key !== '');
+    assert.equal(changed.identity_changed, true);
+    assert.equal(changed.first_master_key, '');
+    assert.ok(changed.errors?.some((e) => /identity has changed/.test(e)), String(changed.errors));
+    assert.equal(await c.request('pin_user_identity', { user_id: bob.userId }), true);
+    const pinned = await c.request('get_profile_encryption_info', { user_id: bob.userId });
+    assert.equal(pinned.identity_changed, false);
+    assert.equal(pinned.first_master_key, pinned.master_key);
+    assert.equal(pinned.errors, null);
+  });
+
+  it('verifies a user in their DM', async () => {
+    const dm = dms.get(bob)!;
+    // The room is known to Lattice (its DM list may not say so yet, so it is named).
+    await c.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm], WAIT_MS);
+    const mark = c.mark();
+    const asked = await c.request('request_verification', { user_id: bob.userId, room_id: dm });
+    assert.equal(asked.room_id, dm);
+    const theirs = await bob.waitForVerificationRequest(alice.userId);
+    assert.equal(theirs.roomId, dm);
+    await theirs.accept();
+    await flowEvent(bob.userId, 'ready', mark);
+    await c.request('start_sas', { user_id: bob.userId, transaction_id: asked.transaction_id });
+    const shown = await bob.sas(theirs, false);
+    const ours = await flowEvent(bob.userId, 'sas', mark);
+    assertSameEmoji(ours, shown.emoji);
+    await c.request('confirm_sas', { user_id: bob.userId, transaction_id: asked.transaction_id });
+    await shown.callbacks.confirm();
+    await shown.done;
+    await flowEvent(bob.userId, 'done', mark);
+    assert.equal(await bob.trustsDevice(alice.userId, deviceId), true);
   });
 
   it('refuses commands on unknown flows and devices in words', async () => {
