@@ -31,7 +31,8 @@ export {
   roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
   verificationCommands,
 };
-export type { MediaMessageContent } from './commands/media.ts';
+export { IMAGE_ENCODINGS } from './commands/media.ts';
+export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
 export type {
   ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, VerificationFlow, VerificationPhase,
 } from './commands/verification.ts';

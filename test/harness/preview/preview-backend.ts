@@ -304,6 +304,7 @@ export class PreviewBackend implements BackendHost {
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',
         'get_verifications',
+        'register_homeserver_push', 'send_sticky_event', 'get_sticky_events',
       ),
     };
   }
