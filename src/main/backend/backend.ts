@@ -134,6 +134,7 @@ export class Backend implements BackendHost {
     this.syncStatus = undefined;
     const crypto = this.secrets && new CryptoSession({
       dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
+      onVerification: (flow) => this.broadcast('verification_update', flow),
     });
     const sync = new SyncLoop({
       client, store: this.store, userId,

@@ -18,6 +18,7 @@ import { searchHandlers } from './search.ts';
 import { sendHandlers } from './send.ts';
 import { serverHandlers } from './server.ts';
 import { sessionHandlers } from './session.ts';
+import { verificationHandlers } from './verification.ts';
 
 export function createHandlers(ctx: CommandContext): Handlers {
   return {
@@ -35,5 +36,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...readingHandlers(ctx),
     ...searchHandlers(ctx),
     ...mediaHandlers(ctx),
+    ...verificationHandlers(ctx),
   };
 }

@@ -6,8 +6,9 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { JSONObject } from '../../../shared/rpc/index.ts';
+import type { JSONObject, VerificationFlow } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { SyncResponse } from '../matrix/types.ts';
@@ -18,6 +19,7 @@ import { CRYPTO_DB_FILE, CRYPTO_STORE_KEY, openCryptoStore, type CryptoStore } f
 import { OutgoingRequests } from './outgoing-requests.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
 import { decryptSync, feedSync } from './sync-crypto.ts';
+import { Verifications } from './verification.ts';
 
 export interface CryptoSessionOptions {
   dataDir: string;
@@ -28,12 +30,22 @@ export interface CryptoSessionOptions {
   /** The database (replaced on a reset, so read at each use). */
   store: () => Store;
   logger: Logger;
+  /** Every change of an interactive verification (pushed to frontends as verification_update). */
+  onVerification?: (flow: VerificationFlow) => void;
 }
 
 interface Opened {
   store: CryptoStore;
   outgoing: OutgoingRequests;
   encryptor: RoomEncryptor;
+  verifications: Verifications;
+}
+
+/** What the device and verification commands work with, once the store is open. */
+export interface CryptoEngine {
+  machine: OlmMachine;
+  outgoing: OutgoingRequests;
+  verifications: Verifications;
 }
 
 export class CryptoSession {
@@ -57,19 +69,35 @@ export class CryptoSession {
     const store = await openCryptoStore({ dataDir, secrets, userId, deviceId });
     const outgoing = new OutgoingRequests(store.machine, client.crypto, this.abort.signal);
     this.opts.logger.info('encryption: store opened', { device_id: deviceId });
-    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store) };
+    const verifications = new Verifications({
+      machine: store.machine, outgoing, api: client.crypto, logger: this.opts.logger,
+      dmWith: (user) => this.opts.store().rooms.all().find((r) => r.dm_user_id === user)?.room_id,
+      onUpdate: (flow) => this.opts.onVerification?.(flow),
+    });
+    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), verifications };
   }
 
   /** The sync loop's prepare step: feed the engine, then decrypt (see sync-crypto.ts for the crash reasoning). */
   prepareSync(resp: SyncResponse): Promise<PreparedSync> {
     return this.track((async () => {
       const o = await this.opened;
-      await feedSync(o.store.machine, resp);
+      await o.verifications.beforeFeed(resp);
+      const toDevice = await feedSync(o.store.machine, resp);
       forgetMembersOnChange(o.encryptor, resp);
+      o.verifications.observeToDevice(toDevice);
       // Key uploads, queries and the like go out in the background; a failure is retried after the next sync.
-      o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
-      return decryptSync(o.store.machine, resp);
+      const flush = () => o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
+      void flush();
+      const decrypted = await decryptSync(o.store.machine, resp);
+      // Verification events in rooms reach the engine only this way, and may make it queue answers.
+      if (await o.verifications.observeRooms(resp, decrypted)) void flush();
+      return decrypted;
     })());
+  }
+
+  /** The engine, once the store is open (device and verification commands). */
+  engine(): Promise<CryptoEngine> {
+    return this.track(this.opened.then(({ store, outgoing, verifications }) => ({ machine: store.machine, outgoing, verifications })));
   }
 
   async isEncrypted(roomId: string): Promise<boolean> {
