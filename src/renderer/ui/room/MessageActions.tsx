@@ -1,5 +1,5 @@
 /**
- * The toolbar shown over a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Edit (own messages), Delete (own,
+ * The toolbar shown over a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Thread, Edit (own messages), Delete (own,
  * or others' with the power to redact; asks once more before deleting) and Copy link. EventRow renders one per
  * sent message; reactions go through the timeline's actions (as the reaction chips do), other requests are built
  * in api/actions.ts.
@@ -10,6 +10,7 @@ import type { Event } from '../../../shared/rpc/types.ts';
 import { canRedact, currentText, isEditable, permalink, QUICK_REACTIONS, redact } from '../../api/actions.ts';
 import { composerModes } from '../../api/composer-modes.ts';
 import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
+import { setOpenThread } from '../../api/threads.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { useActions } from './MessageBody.tsx';
 
@@ -48,6 +49,7 @@ export function MessageActions({ event }: { event: Event }) {
           onPick={(key) => actions.react(event.event_id, key)}>＋</EmojiButton>
       </span>
       <button type="button" data-testid="action-reply" onClick={() => modes.set(event.room_id, { kind: 'reply', event })}>Reply</button>
+      <button type="button" data-testid="action-thread" title="Reply in a thread" onClick={() => setOpenThread(event.room_id, event.event_id)}>Thread</button>
       {isEditable(event, own) && <button type="button" data-testid="action-edit" onClick={edit}>Edit</button>}
       {mayDelete && (confirming ? (
         <>

@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
+import { useOpenThread } from '../../api/threads.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
+import { ThreadPanel } from './ThreadPanel.tsx';
 import { Timeline } from './Timeline.tsx';
 import './room.css';
 
@@ -17,6 +19,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   const stateLoaded = room?.stateLoaded ?? false;
   const exists = room !== undefined;
   const [showMembers, setShowMembers] = useState(false);
+  const thread = useOpenThread(roomId);
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -32,9 +35,11 @@ export function RoomView({ roomId }: { roomId: string }) {
   }
 
   return (
-    <section className={`room${showMembers ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
+    <section className={`room${showMembers || thread ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
       <RoomHeader room={room} onToggleMembers={() => setShowMembers((v) => !v)} />
-      {showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
+      {/* One side panel at a time: an open thread covers the member list. */}
+      {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} />
+        : showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
       <Timeline roomId={roomId} />
       <TypingLine room={room} />
       <Composer roomId={roomId} roomName={roomDisplayName(room)} />
