@@ -5,6 +5,7 @@
 import { errorMessage } from '../../shared/error-message.ts';
 import { Worker } from 'node:worker_threads';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
+import type { MediaMessageContent } from '../../shared/rpc/commands/media.ts';
 import { createLogger, type Logger } from '../backend/log/logger.ts';
 import { stderrSink } from '../backend/log/open-log.ts';
 import type { DataPaths } from '../backend/paths.ts';
@@ -13,7 +14,7 @@ import { openSecretStore, secretNamespace } from '../backend/secrets/open-secret
 import type { SafeStorageProxy } from '../backend/secrets/safe-storage-store.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
 import type {
-  FromWorker, HostServices, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
+  FromWorker, HostServices, MediaUploadParams, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
 } from './worker-protocol.ts';
 import { WorkerRpc } from './worker-rpc.ts';
 
@@ -131,6 +132,12 @@ export class BackendWorker implements BackendHost {
       const error = errorMessage(e);
       return { status: 503, contentType: 'text/plain; charset=utf-8', body: new TextEncoder().encode(error), error };
     }
+  }
+
+  /** The web host's upload route: the backend uploads the file and answers the content to send (or words why not). */
+  async uploadMedia(params: MediaUploadParams): Promise<MediaMessageContent> {
+    if (this.stopped) throw new Error(STOPPED);
+    return this.rpc.request('media.upload', params);
   }
 
   /** Stops the sync loop, closes the database and ends the thread. */

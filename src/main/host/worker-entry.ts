@@ -25,6 +25,11 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
       // A copy of its own, so the bytes can be moved (not copied) to the host thread below.
       return { ...res, body: new Uint8Array(res.body) };
     },
+    'media.upload': async ({ data, filename, contentType, encrypt, voiceMessage, forceFile }) => {
+      const b = await started;
+      if (!b) throw new Error('the backend did not start');
+      return b.uploadMedia(data, { filename, ...(contentType ? { contentType } : {}), encrypt, voiceMessage, forceFile });
+    },
     'shutdown': async () => {
       await (await started)?.close();
       return null;

@@ -8,6 +8,7 @@
  * opens Electron's safeStorage fallback there, so the worker sees every secret store through `secret.*`.
  */
 import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
+import type { MediaMessageContent } from '../../shared/rpc/commands/media.ts';
 import type { LogLevel, LogRecord } from '../backend/log/logger.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
@@ -33,9 +34,21 @@ export type HostServices = {
 };
 
 /** What the worker serves to the host thread. */
+/** What the upload route read from the request (see web/upload-route.ts), with the file's bytes. */
+export interface MediaUploadParams {
+  data: Uint8Array;
+  filename: string;
+  contentType?: string;
+  encrypt: boolean;
+  voiceMessage: boolean;
+  forceFile: boolean;
+}
+
 export type WorkerServices = {
   /** Media for the renderer, fetched with the account's token (see src/shared/rpc/media.ts). */
   'media.fetch': { params: MediaRequest; reply: MediaResponse };
+  /** A file for the web host's upload route, uploaded by the backend; the reply is the message content to send. */
+  'media.upload': { params: MediaUploadParams; reply: MediaMessageContent };
   /** Stops the sync loop and closes the database; the reply says it is safe to end the thread. */
   'shutdown': { params: null; reply: null };
 };

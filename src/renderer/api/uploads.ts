@@ -10,6 +10,7 @@
 import type { MediaMessageContent } from '../../shared/rpc/commands/media.ts';
 import type { JSONObject } from '../../shared/rpc/types.ts';
 import type { Session } from './session.ts';
+import { TOKEN_STORAGE_KEY } from './websocket-transport.ts';
 
 export interface UploadOptions {
   /** Encrypt the file (an encrypted room): the content then carries `file` instead of `url`. */
@@ -32,6 +33,14 @@ function uploadUrl(filename: string, encrypt: boolean): string {
   return `${ipc ? 'lattice://app' : ''}/_gomuks/upload?${q.toString()}`;
 }
 
+/**
+ * The web host's page token: like its websocket, the upload route takes the session cookie only together with the
+ * token the page keeps (a program on another loopback port can get the cookie, never the token).
+ */
+function pageToken(): string | null {
+  try { return globalThis.localStorage?.getItem(TOKEN_STORAGE_KEY) ?? null; } catch { return null; }
+}
+
 /** What went wrong, in words, from the route's `{errcode, error}` answer or the HTTP status. */
 export function uploadError(status: number, body: string): string {
   let said: string | undefined;
@@ -52,6 +61,8 @@ export function uploadFile(file: Blob & { name?: string }, filename: string, opt
     const xhr = new XMLHttpRequest();
     xhr.open('POST', uploadUrl(filename, opts.encrypt));
     if (file.type) xhr.setRequestHeader('Content-Type', file.type);
+    const token = pageToken();
+    if (token) xhr.setRequestHeader('X-Lattice-Token', token);
     xhr.upload.onprogress = (e) => opts.onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
       if (xhr.status === 200) {
