@@ -1,6 +1,6 @@
 /**
  * Emoji for the picker and `:shortcode:` autocomplete, from emojibase-data (Unicode's CLDR names and groups, with
- * GitHub/Slack-style shortcodes like `:+1:` and `:tada:`). The data is ~600 KB of JSON, so it is loaded on first
+ * GitHub/Slack-style shortcodes like `:+1:` and `:tada:`). The data is ~800 KB of JSON, so it is loaded on first
  * use (its own chunk in the build), once, and never at startup.
  */
 
@@ -30,26 +30,32 @@ let loading: Promise<readonly Emoji[]> | null = null;
 
 export function loadEmoji(): Promise<readonly Emoji[]> {
   loading ??= Promise.all([
-    import('emojibase-data/en/compact.json', { with: { type: 'json' } }),
+    import('emojibase-data/en/data.json', { with: { type: 'json' } }),
     import('emojibase-data/en/shortcodes/github.json', { with: { type: 'json' } }),
-  ]).then(([compact, github]) => buildEmoji(compact.default, github.default)).catch((err: unknown) => {
+  ]).then(([data, github]) => buildEmoji(data.default, github.default)).catch((err: unknown) => {
     loading = null; // let a later open try again
     throw err;
   });
   return loading;
 }
 
-interface CompactLike { hexcode: string; label: string; unicode: string; group?: number; order?: number; tags?: readonly string[] }
+interface EmojibaseLike { hexcode: string; label: string; emoji: string; group?: number; order?: number; tags?: readonly string[]; version: number }
+
+/**
+ * Emoji newer than this are left out: the emoji fonts people have (and the one the screenshots use) lag Unicode
+ * by a year or more, and a picker full of empty boxes is worse than one without the newest faces.
+ */
+const MAX_EMOJI_VERSION = 15.1;
 
 /** Joins the emoji list with its shortcodes, in Unicode's order. */
-export function buildEmoji(compact: readonly CompactLike[], shortcodes: Readonly<Record<string, string | readonly string[]>>): Emoji[] {
-  return compact
-    .filter((e) => e.group !== undefined && e.group !== 2)
+export function buildEmoji(data: readonly EmojibaseLike[], shortcodes: Readonly<Record<string, string | readonly string[]>>): Emoji[] {
+  return data
+    .filter((e) => e.group !== undefined && e.group !== 2 && e.version <= MAX_EMOJI_VERSION)
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0))
     .map((e) => {
       const codes = shortcodes[e.hexcode];
       return {
-        unicode: e.unicode, label: e.label, group: e.group ?? 0, tags: e.tags ?? [],
+        unicode: e.emoji, label: e.label, group: e.group ?? 0, tags: e.tags ?? [],
         shortcodes: codes === undefined ? [] : typeof codes === 'string' ? [codes] : [...codes],
       };
     });
