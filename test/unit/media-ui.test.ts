@@ -1,7 +1,7 @@
 /**
  * The pure parts behind uploads, emoji, reactions and threads: shortcode search and completion over the real
  * emojibase data, upload errors in words, who reacted, and which events belong to a thread and how a reply in one
- * relates to it.
+ * relates to it; locations and polls.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,8 @@ import { selectReactors } from '../../src/renderer/api/relations.ts';
 import type { RoomData } from '../../src/renderer/api/snapshot.ts';
 import { bundledThreadCount, isThreadReply, selectThreadReplies, threadRelation } from '../../src/renderer/api/threads.ts';
 import { formatBytes, uploadError } from '../../src/renderer/api/uploads.ts';
+import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { countPoll, parseGeoUri } from '../../src/renderer/ui/room/extra-kinds.ts';
 import { buildRows } from '../../src/renderer/ui/room/timeline-model.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 
@@ -105,5 +107,44 @@ describe('threads', () => {
     assert.deepEqual(threadRelation('$root', '$latest'), {
       rel_type: 'm.thread', event_id: '$root', is_falling_back: true, 'm.in_reply_to': { event_id: '$latest' },
     });
+  });
+});
+
+describe('locations and polls', () => {
+  it('reads a location\'s geo: URI and refuses coordinates off the globe', () => {
+    const v = viewEvent(ev(1, { content: { msgtype: 'm.location', body: 'Big Ben', geo_uri: 'geo:51.5007,-0.1246;u=20' } }));
+    assert.ok(v?.kind === 'message' && v.extra?.kind === 'location');
+    assert.equal(v.extra.lat, 51.5007);
+    assert.equal(v.extra.lon, -0.1246);
+    assert.equal(parseGeoUri('geo:91,0'), undefined);
+    assert.equal(parseGeoUri('https://example.org'), undefined);
+  });
+
+  it('shows a poll and counts each person\'s latest answer until the poll ends', () => {
+    const start = ev(1, {
+      type: 'org.matrix.msc3381.poll.start',
+      content: {
+        'org.matrix.msc3381.poll.start': {
+          question: { 'org.matrix.msc1767.text': 'Lunch?' }, kind: 'org.matrix.msc3381.poll.disclosed', max_selections: 1,
+          answers: [{ id: 'a', 'org.matrix.msc1767.text': 'Pizza' }, { id: 'b', 'org.matrix.msc1767.text': 'Sushi' }],
+        },
+      },
+    });
+    const v = viewEvent(start);
+    assert.ok(v?.kind === 'message' && v.extra?.kind === 'poll');
+    assert.equal(v.extra.question, 'Lunch?');
+    assert.deepEqual(v.extra.answers, [{ id: 'a', text: 'Pizza' }, { id: 'b', text: 'Sushi' }]);
+    const response = (rowid: number, sender: string, answers: string[]) => ev(rowid, {
+      type: 'org.matrix.msc3381.poll.response', sender, timestamp: rowid,
+      content: { 'm.relates_to': { rel_type: 'm.reference', event_id: '$1' }, 'org.matrix.msc3381.poll.response': { answers } },
+    });
+    const end = ev(6, { type: 'org.matrix.msc3381.poll.end', timestamp: 6, content: { 'm.relates_to': { rel_type: 'm.reference', event_id: '$1' } } });
+    const r = countPoll('$1', v.extra, [response(2, '@bob:x', ['a']), response(3, '@bob:x', ['b']), response(4, '@me:x', ['b']),
+      response(5, '@eve:x', ['nonsense']), end, response(7, '@late:x', ['a'])], '@me:x');
+    assert.equal(r.counts.get('b'), 2, 'Bob changed his mind; his latest answer counts');
+    assert.equal(r.counts.get('a'), undefined, 'a vote after the end does not count');
+    assert.equal(r.voters, 2, 'an invalid answer is a spoiled vote');
+    assert.deepEqual(r.mine, ['b']);
+    assert.ok(r.ended);
   });
 });

@@ -96,7 +96,7 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
             {time}
           </div>
         )}
-        <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} />
+        <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} eventId={e.event_id} />
         {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
         {view.kind === 'message' && e.event_id.startsWith('$') && <ThreadSummary root={e} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}

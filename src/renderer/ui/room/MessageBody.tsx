@@ -9,6 +9,7 @@ import { selectEventById, selectOwnReactions, selectReactors } from '../../api/r
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { mediaUrl } from '../common/avatar-url.ts';
 import { viewEvent, type EventView, type MediaView } from './event-view.ts';
+import { ExtraBody } from './ExtraBody.tsx';
 import { RichHtml } from './RichHtml.tsx';
 
 export interface TimelineActions {
@@ -29,7 +30,8 @@ export function useActions(): TimelineActions {
 
 type MessageView = Extract<EventView, { kind: 'message' }>;
 
-export function MessageBody({ view, senderName, senderId }: { view: EventView; senderName: string; senderId: string | undefined }) {
+export function MessageBody({ view, senderName, senderId, eventId }: { view: EventView; senderName: string; senderId: string | undefined; eventId?: string }) {
+  const actions = useActions();
   if (view.kind === 'deleted') return <div className="message-body message-deleted" data-testid="message-deleted">Message deleted</div>;
   if (view.kind === 'encrypted') return <div className="message-body message-deleted">{view.reason}</div>;
   if (view.kind !== 'message') return null;
@@ -37,6 +39,7 @@ export function MessageBody({ view, senderName, senderId }: { view: EventView; s
     <>
       {view.replyTo && <ReplyQuote eventId={view.replyTo} />}
       {view.media && <Attachment media={view.media} />}
+      {view.extra && eventId && <ExtraBody extra={view.extra} eventId={eventId} roomId={actions.roomId} />}
       <MessageText view={view} senderName={senderName} senderId={senderId} />
     </>
   );

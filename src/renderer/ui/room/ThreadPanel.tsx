@@ -122,7 +122,7 @@ function ThreadMessage({ roomId, event }: { roomId: string; event: Event }) {
             {formatClock(event.timestamp)}
           </time>
         </div>
-        <MessageBody view={view} senderName={name} senderId={undefined} />
+        <MessageBody view={view} senderName={name} senderId={undefined} eventId={event.event_id} />
         {event.reactions && Object.keys(event.reactions).length > 0 && <Reactions eventId={event.event_id} reactions={event.reactions} />}
       </div>
     </div>
