@@ -2,8 +2,8 @@
  * Media and message features as a person uses them, in Chromium against Synapse through the web host: an image
  * dropped on the composer with a caption (preview, upload, thumbnail, lightbox, and what Bob receives), a reaction
  * taken back with a second click, a thread Bob started answered from the thread panel, a spoiler revealed by a
- * click, and the emoji picker. Screenshots of the upload preview, the thread panel and the emoji picker in both
- * themes at 1280×800 and 800×600 go to test-artifacts/.
+ * click, a location and a poll, and the emoji picker. Screenshots of the upload preview, the thread panel and the
+ * emoji picker in both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -197,6 +197,28 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await spoiler.click();
     assert.match(await spoiler.getAttribute('class') ?? '', /is-revealed/);
     assert.notEqual(await color(), 'rgba(0, 0, 0, 0)');
+  });
+
+  it('shows a location, and a poll Alice votes in with the results counted', async () => {
+    await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.location', body: 'The office', geo_uri: 'geo:52.52,13.405' });
+    const location = page.getByTestId('location').filter({ hasText: 'The office' });
+    await location.waitFor({ timeout: 20_000 });
+    assert.match(await location.innerText(), /52\.52000, 13\.40500/);
+    const pollId = await bob.sendEvent(roomId, 'org.matrix.msc3381.poll.start', {
+      'org.matrix.msc3381.poll.start': {
+        question: { 'org.matrix.msc1767.text': 'Lunch where?' }, kind: 'org.matrix.msc3381.poll.disclosed', max_selections: 1,
+        answers: [{ id: 'pizza', 'org.matrix.msc1767.text': 'Pizza place' }, { id: 'sushi', 'org.matrix.msc1767.text': 'Sushi bar' }],
+      },
+      'org.matrix.msc1767.text': 'Lunch where?\n1. Pizza place\n2. Sushi bar',
+    });
+    const poll = page.getByTestId('poll').filter({ hasText: 'Lunch where?' });
+    await poll.waitFor({ timeout: 20_000 });
+    assert.match(await poll.innerText(), /Vote to see the results/);
+    await poll.getByTestId('poll-answer').filter({ hasText: 'Sushi bar' }).click();
+    const vote = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.response', 20_000);
+    assert.deepEqual(vote.content['m.relates_to'], { rel_type: 'm.reference', event_id: pollId });
+    assert.deepEqual((vote.content['org.matrix.msc3381.poll.response'] as { answers: string[] }).answers, ['sushi']);
+    await poll.getByTestId('poll-answer').filter({ hasText: 'Sushi bar' }).filter({ hasText: '1 vote' }).waitFor({ timeout: 20_000 });
   });
 
   it('picks an emoji from the picker and completes a :shortcode:', async () => {
