@@ -97,8 +97,8 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
       body = '';
       html = null;
     }
-    // A poll's question and answers show in its own box; its fallback text would repeat them.
-    if (extra?.kind === 'poll') { body = ''; html = null; }
+    // A poll's question and answers (a location's description) show in its own box; the body would repeat them.
+    if (extra?.kind === 'poll' || (extra?.kind === 'location' && extra.description === body)) { body = ''; html = null; }
     return { kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media, ...(extra ? { extra } : {}) };
   }
   if (isRedacted(e) && type !== 'm.room.member') return null;
