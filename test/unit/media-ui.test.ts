@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
-import { createAppRequestHandler } from '../../src/main/desktop/app-protocol.ts';
 import { complete } from '../../src/renderer/api/autocomplete.ts';
 import { buildEmoji, searchEmoji } from '../../src/renderer/api/emoji-data.ts';
 import { selectReactors } from '../../src/renderer/api/relations.ts';
@@ -147,30 +146,5 @@ describe('locations and polls', () => {
     assert.equal(r.voters, 2, 'an invalid answer is a spoiled vote');
     assert.deepEqual(r.mine, ['b']);
     assert.ok(r.ended);
-  });
-});
-
-describe('the desktop app\'s upload route', () => {
-  it('hands the page\'s file to the backend and answers its content, or its reason in words', async () => {
-    const seen: unknown[] = [];
-    const backend = {
-      fetchMedia: () => Promise.reject(new Error('unused')),
-      uploadMedia: (p: { data: Uint8Array; filename: string; contentType?: string; encrypt: boolean }) => {
-        seen.push({ size: p.data.length, filename: p.filename, contentType: p.contentType, encrypt: p.encrypt });
-        if (p.filename === 'big.bin') return Promise.reject(new Error('The file is over the server\'s 1 MB limit.'));
-        return Promise.resolve({ msgtype: 'm.file', body: p.filename, filename: p.filename, url: 'mxc://x/y', info: { mimetype: 'text/plain', size: p.data.length } });
-      },
-    };
-    const handle = createAppRequestHandler('/nonexistent', undefined, () => backend);
-    const ok = await handle(new Request('lattice://app/_gomuks/upload?filename=notes.txt&encrypt=true', {
-      method: 'POST', body: 'hello', headers: { 'Content-Type': 'text/plain' },
-    }));
-    assert.equal(ok.status, 200);
-    assert.equal((await ok.json() as { url: string }).url, 'mxc://x/y');
-    assert.deepEqual(seen[0], { size: 5, filename: 'notes.txt', contentType: 'text/plain', encrypt: true });
-    const refused = await handle(new Request('lattice://app/_gomuks/upload?filename=big.bin', { method: 'POST', body: 'x' }));
-    assert.equal(refused.status, 502);
-    assert.match((await refused.json() as { error: string }).error, /1 MB limit/);
-    assert.equal((await handle(new Request('lattice://app/_gomuks/upload'))).status, 405);
   });
 });

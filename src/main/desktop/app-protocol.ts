@@ -4,14 +4,11 @@
  * the Content-Security-Policy header, which file:// cannot.
  *
  * `lattice://media/<server>/<mediaId>` relays to the backend, which fetches the media with the account's token:
- * the page gets images without ever holding the token (src/shared/rpc/media.ts). `POST lattice://app/_gomuks/upload`
- * takes a file for the backend to upload, like the web host's route of that name (the page's uploads use it).
+ * the page gets images without ever holding the token (src/shared/rpc/media.ts).
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { CustomScheme, Protocol } from 'electron';
-import type { MediaMessageContent } from '../../shared/rpc/commands/media.ts';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/media.ts';
-import type { MediaUploadParams } from '../host/worker-protocol.ts';
 import {
   APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, mimeTypeFor, parseMediaUrl, resolveAppFile,
 } from './security.ts';
@@ -32,8 +29,6 @@ type ReadFile = (file: string) => Promise<Uint8Array<ArrayBuffer>>;
 
 export interface MediaBackend {
   fetchMedia(req: MediaRequest): Promise<MediaResponse>;
-  /** Uploads a file the page sends; resolves with the message content to send, rejects with words. */
-  uploadMedia?(params: MediaUploadParams): Promise<MediaMessageContent>;
 }
 /** The backend once it has started; null before that (or when it could not start). */
 export type MediaSource = () => MediaBackend | null;
@@ -91,33 +86,6 @@ async function serveMedia(req: Request, parsed: MediaRequest | { error: string }
   }
 }
 
-const UPLOAD_URL = `${APP_SCHEME}://app/_gomuks/upload`;
-/** As the web host's route: bounds what one request makes the main process hold. */
-const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...SECURITY_HEADERS, 'Content-Type': 'application/json', 'Cache-Control': 'no-store' } });
-}
-
-/** `POST lattice://app/_gomuks/upload?filename=…&encrypt=true`, the file as the body: answered as the web host does. */
-async function serveUpload(req: Request, media: MediaSource): Promise<Response> {
-  if (req.method !== 'POST') return plain(405, 'method not allowed');
-  const backend = media();
-  if (!backend?.uploadMedia) return json(503, { errcode: 'M_UNKNOWN', error: 'The backend is not running.' });
-  const q = new URL(req.url).searchParams;
-  const data = new Uint8Array(await req.arrayBuffer());
-  if (data.length > MAX_UPLOAD_BYTES) return json(413, { errcode: 'M_TOO_LARGE', error: `Files over ${MAX_UPLOAD_BYTES / 1048576} MiB cannot be uploaded here.` });
-  const contentType = req.headers.get('content-type');
-  try {
-    return json(200, await backend.uploadMedia({
-      data, filename: q.get('filename') || 'file', ...(contentType ? { contentType } : {}),
-      encrypt: q.get('encrypt') === 'true', voiceMessage: q.get('voice_message') === 'true', forceFile: q.get('force_file') === 'true',
-    }));
-  } catch (e) {
-    return json(502, { errcode: 'M_UNKNOWN', error: e instanceof Error ? e.message : String(e) });
-  }
-}
-
 /**
  * The request handler for the app scheme: files under `root` (the built renderer) on the app host, the backend's
  * media on the media host, nothing else.
@@ -130,7 +98,6 @@ export function createAppRequestHandler(root: string, readFile: ReadFile = fsRea
       if (req.method !== 'GET' && req.method !== 'HEAD') return mediaPlain(405, 'method not allowed');
       return serveMedia(req, mediaReq, media);
     }
-    if (req.url.split('?')[0] === UPLOAD_URL) return serveUpload(req, media);
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'method not allowed');
     const file = resolveAppFile(root, req.url);
     if (!file) return plain(404, 'not found');

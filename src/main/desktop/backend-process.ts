@@ -2,15 +2,11 @@
  * What the shell needs from the backend it starts (BackendWorker in the app, a fake in tests).
  */
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
-import type { MediaMessageContent } from '../../shared/rpc/commands/media.ts';
 import type { BackendHost } from '../backend/rpc/connection.ts';
-import type { MediaUploadParams } from '../host/worker-protocol.ts';
 
 export interface BackendProcess extends BackendHost {
   stop(): Promise<void>;
   /** Serves `lattice://media/…`: the backend fetches with the account's token, which the page never sees. */
   fetchMedia(req: MediaRequest): Promise<MediaResponse>;
-  /** Serves `POST lattice://app/_gomuks/upload`: the page's file, uploaded by the backend. */
-  uploadMedia?(params: MediaUploadParams): Promise<MediaMessageContent>;
   onFatal: (error: string) => void;
 }

@@ -4,8 +4,8 @@
  */
 import { errorMessage } from '../../shared/error-message.ts';
 import { Worker } from 'node:worker_threads';
+import type { MediaMessageContent } from '../../shared/rpc/commands.ts';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
-import type { MediaMessageContent } from '../../shared/rpc/commands/media.ts';
 import { createLogger, type Logger } from '../backend/log/logger.ts';
 import { stderrSink } from '../backend/log/open-log.ts';
 import type { DataPaths } from '../backend/paths.ts';
@@ -14,8 +14,9 @@ import { openSecretStore, secretNamespace } from '../backend/secrets/open-secret
 import type { SafeStorageProxy } from '../backend/secrets/safe-storage-store.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
 import type {
-  FromWorker, HostServices, MediaUploadParams, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
+  FromWorker, HostServices, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
 } from './worker-protocol.ts';
+import type { UploadParams } from './web/upload-route.ts';
 import { WorkerRpc } from './worker-rpc.ts';
 
 /** What the Electron main thread offers (its safeStorage). */
@@ -41,6 +42,8 @@ export class BackendWorker implements BackendHost {
   private readonly rpc: WorkerRpc<WorkerServices, HostServices>;
   private readonly sinks = new Map<number, EnvelopeSink>();
   private nextConn = 1;
+  private readonly uploadProgress = new Map<number, (fraction: number) => void>();
+  private nextUpload = 1;
   private stopped: Promise<void> | null = null;
   /** Called if the worker dies unexpectedly, with the reason in words. */
   onFatal: (error: string) => void = (e) => console.error(`lattice: backend stopped: ${e}`);
@@ -55,6 +58,7 @@ export class BackendWorker implements BackendHost {
       'secret.get': ({ key }) => store().get(key),
       'secret.set': async ({ key, value }) => { await store().set(key, value); return null; },
       'secret.delete': async ({ key }) => { await store().delete(key); return null; },
+      'media.upload-progress': ({ uploadId, fraction }) => { this.uploadProgress.get(uploadId)?.(fraction); return null; },
     });
     // Attached before 'ready': opening the backend already reads the access token.
     worker.on('message', (m: FromWorker) => {
@@ -134,10 +138,25 @@ export class BackendWorker implements BackendHost {
     }
   }
 
-  /** The web host's upload route: the backend uploads the file and answers the content to send (or words why not). */
-  async uploadMedia(params: MediaUploadParams): Promise<MediaMessageContent> {
+  /**
+   * The web host's upload route (upload-route.ts): the worker's backend uploads the file at `file` (the caller
+   * deletes it afterwards) and answers with the content to send; `onProgress` follows it from 0 to 1.
+   */
+  async uploadMedia(params: UploadParams, file: string, onProgress: (fraction: number) => void): Promise<MediaMessageContent> {
     if (this.stopped) throw new Error(STOPPED);
-    return this.rpc.request('media.upload', params);
+    const uploadId = this.nextUpload++;
+    this.uploadProgress.set(uploadId, onProgress);
+    try {
+      return await this.rpc.request('media.upload', { uploadId, file, params });
+    } finally {
+      this.uploadProgress.delete(uploadId);
+    }
+  }
+
+  /** The homeserver's upload limit in bytes (undefined: it names none, or nobody is logged in). */
+  async maxUploadBytes(): Promise<number | undefined> {
+    if (this.stopped) throw new Error(STOPPED);
+    return (await this.rpc.request('media.upload-limit', null)) ?? undefined;
   }
 
   /** Stops the sync loop, closes the database and ends the thread. */
