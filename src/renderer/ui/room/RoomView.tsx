@@ -7,8 +7,14 @@ import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
+import { PinnedPanel } from './panels/PinnedPanel.tsx';
+import { RoomSearchPanel } from './panels/RoomSearchPanel.tsx';
+import { RoomSettingsPanel } from './panels/RoomSettingsPanel.tsx';
 import { Timeline } from './Timeline.tsx';
 import './room.css';
+
+/** The right panel shows one of these at a time; the header's buttons toggle them. */
+type Panel = 'members' | 'settings' | 'search' | 'pinned';
 
 export function RoomView({ roomId }: { roomId: string }) {
   const session = useSession();
@@ -16,7 +22,9 @@ export function RoomView({ roomId }: { roomId: string }) {
   const connected = useConnection().state === 'open';
   const stateLoaded = room?.stateLoaded ?? false;
   const exists = room !== undefined;
-  const [showMembers, setShowMembers] = useState(false);
+  const [panel, setPanel] = useState<Panel | null>(null);
+  const toggle = (p: Panel) => setPanel((v) => (v === p ? null : p));
+  const close = () => setPanel(null);
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -32,9 +40,12 @@ export function RoomView({ roomId }: { roomId: string }) {
   }
 
   return (
-    <section className={`room${showMembers ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
-      <RoomHeader room={room} onToggleMembers={() => setShowMembers((v) => !v)} />
-      {showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
+    <section className={`room${panel ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
+      <RoomHeader room={room} onToggle={toggle} />
+      {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
+      {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
+      {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
+      {panel === 'pinned' && <PinnedPanel key={roomId} roomId={roomId} onClose={close} />}
       <Timeline roomId={roomId} />
       <TypingLine room={room} />
       <Composer roomId={roomId} roomName={roomDisplayName(room)} />
@@ -42,7 +53,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 }
 
-function RoomHeader({ room, onToggleMembers }: { room: RoomData; onToggleMembers: () => void }) {
+function RoomHeader({ room, onToggle }: { room: RoomData; onToggle: (p: Panel) => void }) {
   const meta = room.meta!;
   const name = roomDisplayName(room);
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
@@ -62,10 +73,13 @@ function RoomHeader({ room, onToggleMembers }: { room: RoomData; onToggleMembers
         ) : null}
       </div>
       {members !== undefined && (
-        <button type="button" className="room-header-members" title="Show members" data-testid="open-members" onClick={onToggleMembers}>
+        <button type="button" className="room-header-members" title="Show members" data-testid="open-members" onClick={() => onToggle('members')}>
           {members} {members === 1 ? 'member' : 'members'}
         </button>
       )}
+      <button type="button" className="room-header-members" title="Search in this room" aria-label="Search in this room" data-testid="open-search" onClick={() => onToggle('search')}>Search</button>
+      <button type="button" className="room-header-members" title="Pinned messages" aria-label="Pinned messages" data-testid="open-pinned" onClick={() => onToggle('pinned')}>Pinned</button>
+      <button type="button" className="room-header-members" title="Room settings" aria-label="Room settings" data-testid="open-room-settings" onClick={() => onToggle('settings')}>Settings</button>
       <button type="button" className="room-header-leave" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
       {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
     </header>
