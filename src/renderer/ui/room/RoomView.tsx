@@ -7,6 +7,7 @@ import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
+import { PanelButtons, type SidePanelKind } from './panels/PanelButtons.tsx';
 import { PinnedPanel } from './panels/PinnedPanel.tsx';
 import { RoomSearchPanel } from './panels/RoomSearchPanel.tsx';
 import { RoomSettingsPanel } from './panels/RoomSettingsPanel.tsx';
@@ -14,7 +15,7 @@ import { Timeline } from './Timeline.tsx';
 import './room.css';
 
 /** The right panel shows one of these at a time; the header's buttons toggle them. */
-type Panel = 'members' | 'settings' | 'search' | 'pinned';
+type Panel = 'members' | SidePanelKind;
 
 export function RoomView({ roomId }: { roomId: string }) {
   const session = useSession();
@@ -41,7 +42,7 @@ export function RoomView({ roomId }: { roomId: string }) {
 
   return (
     <section className={`room${panel ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
-      <RoomHeader room={room} onToggle={toggle} />
+      <RoomHeader room={room} open={panel} onToggle={toggle} />
       {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
       {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
       {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
@@ -53,7 +54,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 }
 
-function RoomHeader({ room, onToggle }: { room: RoomData; onToggle: (p: Panel) => void }) {
+function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | null; onToggle: (p: Panel) => void }) {
   const meta = room.meta!;
   const name = roomDisplayName(room);
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
@@ -77,9 +78,7 @@ function RoomHeader({ room, onToggle }: { room: RoomData; onToggle: (p: Panel) =
           {members} {members === 1 ? 'member' : 'members'}
         </button>
       )}
-      <button type="button" className="room-header-members" title="Search in this room" aria-label="Search in this room" data-testid="open-search" onClick={() => onToggle('search')}>Search</button>
-      <button type="button" className="room-header-members" title="Pinned messages" aria-label="Pinned messages" data-testid="open-pinned" onClick={() => onToggle('pinned')}>Pinned</button>
-      <button type="button" className="room-header-members" title="Room settings" aria-label="Room settings" data-testid="open-room-settings" onClick={() => onToggle('settings')}>Settings</button>
+      <PanelButtons open={open} onToggle={onToggle} />
       <button type="button" className="room-header-leave" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
       {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
     </header>
