@@ -5,12 +5,15 @@ import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
+import { viaFromHash } from '../route.ts';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
 import { PanelButtons, type SidePanelKind } from './panels/PanelButtons.tsx';
 import { PinnedPanel } from './panels/PinnedPanel.tsx';
 import { RoomSearchPanel } from './panels/RoomSearchPanel.tsx';
 import { RoomSettingsPanel } from './panels/RoomSettingsPanel.tsx';
+import { RoomPreview } from './RoomPreview.tsx';
+import { PredecessorLine, SuccessorBar } from './RoomUpgradeLinks.tsx';
 import { Timeline } from './Timeline.tsx';
 import './room.css';
 
@@ -32,24 +35,20 @@ export function RoomView({ roomId }: { roomId: string }) {
     if (connected && exists && !stateLoaded) void session.loadRoomState(roomId);
   }, [connected, exists, roomId, stateLoaded, session]);
 
-  if (!room?.meta) {
-    return (
-      <section className="room room-missing">
-        <p>This room is no longer in your room list.</p>
-      </section>
-    );
-  }
+  // Not (or no longer) in the room: what we can see of it from outside, and a way in.
+  if (!room?.meta) return <RoomPreview target={roomId} via={viaFromHash(window.location.hash)} />;
 
   return (
     <section className={`room${panel ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
       <RoomHeader room={room} open={panel} onToggle={toggle} />
+      <PredecessorLine room={room} />
       {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
       {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
       {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
       {panel === 'pinned' && <PinnedPanel key={roomId} roomId={roomId} onClose={close} />}
       <Timeline roomId={roomId} />
       <TypingLine room={room} />
-      <Composer roomId={roomId} roomName={roomDisplayName(room)} />
+      {room.meta.tombstone ? <SuccessorBar room={room} /> : <Composer roomId={roomId} roomName={roomDisplayName(room)} />}
     </section>
   );
 }
@@ -93,5 +92,5 @@ function TypingLine({ room }: { room: RoomData }) {
   if (others.length === 1) text = `${others[0]} is typing…`;
   else if (others.length === 2) text = `${others[0]} and ${others[1]} are typing…`;
   else if (others.length > 2) text = `${others[0]} and ${others.length - 1} others are typing…`;
-  return <div className="room-typing" aria-live="polite">{text}</div>;
+  return <div className="room-typing" aria-live="polite" data-testid="typing">{text}</div>;
 }
