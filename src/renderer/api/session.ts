@@ -3,7 +3,7 @@
  * actions the UI performs (so components never assemble command payloads or bookkeeping themselves).
  */
 import { errorMessage } from '../../shared/error-message.ts';
-import type { ClientWellKnown, PresenceState } from '../../shared/rpc/types.ts';
+import type { ClientWellKnown, Event, PresenceState } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
@@ -15,6 +15,8 @@ import { RequestIds, type Transport } from './transport.ts';
 import { WebSocketTransport, websocketUrls } from './websocket-transport.ts';
 
 export const HISTORY_PAGE_SIZE = 50;
+/** Events asked for around an event opened out of the loaded timeline (split before and after by the server). */
+const EVENT_CONTEXT_SIZE = 40;
 
 /** `window.lattice` present → Electron IPC, else the web host's websocket on the page's origin. */
 export function createTransport(ids: RequestIds, scope: typeof globalThis = globalThis): Transport {
@@ -141,6 +143,17 @@ export class Session {
       await this.loadHistory(roomId);
     }
     return placed();
+  }
+
+  /**
+   * The events around one event, oldest first, from the homeserver (/context): to show an event the timeline has
+   * not loaded and is too far back to page to. Null when the server has no such event in the room.
+   */
+  async eventContext(roomId: string, eventId: string, limit = EVENT_CONTEXT_SIZE): Promise<Event[] | null> {
+    const resp = await this.client.request('get_event_context', { room_id: roomId, event_id: eventId, limit });
+    if (!resp.event) return null;
+    // `before` comes newest first.
+    return [...resp.before.toReversed(), resp.event, ...resp.after];
   }
 
   /** Sets our presence (from the window's idle state, see idle-presence.ts); best effort, like typing. */

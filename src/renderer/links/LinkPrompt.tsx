@@ -12,7 +12,8 @@ import './links.css';
 
 interface Props {
   action: LinkPromptAction;
-  onOpenRoom: (roomId: string) => void;
+  /** After joining or starting a chat: show the room, at the link's event when it named one. */
+  onOpenRoom: (roomId: string, eventId?: string) => void;
   onClose: () => void;
 }
 
@@ -44,7 +45,7 @@ export function LinkPrompt({ action, onOpenRoom, onClose }: Props) {
     setBusy(true);
     setError(null);
     try {
-      onOpenRoom(await work());
+      onOpenRoom(await work(), action.kind === 'show-user' ? undefined : action.eventId);
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);

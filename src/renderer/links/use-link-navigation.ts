@@ -3,8 +3,8 @@
  * in the page go through `routeLink`; opening a room selects it, everything else becomes a prompt (LinkPrompt.tsx).
  * Also tells the shell which room is shown (`lattice.setViewedRoom`), so it does not notify about it.
  *
- * Jumping to an event: the timeline cannot scroll to an arbitrary event yet, so a link with an event opens its
- * room at the bottom; the event ID is kept on the action for when it can.
+ * A link with an event opens its room at that event (the timeline scrolls to it, loading it if needed); a room
+ * joined from the prompt opens at the link's event too.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
@@ -15,7 +15,7 @@ import { routeLink, type LinkAction } from './link-route.ts';
 
 export type LinkPromptAction = Exclude<LinkAction, { kind: 'open-room' }>;
 
-export function useLinkNavigation(selected: string | null, select: (roomId: string) => void): {
+export function useLinkNavigation(selected: string | null, openRoom: (roomId: string, eventId?: string) => void): {
   prompt: LinkPromptAction | null;
   dismiss: () => void;
 } {
@@ -27,11 +27,11 @@ export function useLinkNavigation(selected: string | null, select: (roomId: stri
     const action = routeLink(link, { ...snap, ownUserId: snap.clientState?.user_id ?? null });
     if (action.kind === 'open-room') {
       setPrompt(null);
-      select(action.roomId);
+      openRoom(action.roomId, action.eventId);
     } else {
       setPrompt(action);
     }
-  }, [session, select]);
+  }, [session, openRoom]);
 
   useEffect(() => {
     const offClicks = interceptMatrixLinkClicks(document, open);

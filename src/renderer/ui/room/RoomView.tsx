@@ -5,10 +5,11 @@ import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { Composer } from './Composer.tsx';
-import { Timeline } from './Timeline.tsx';
+import { Timeline, type EventFocus } from './Timeline.tsx';
 import './room.css';
 
-export function RoomView({ roomId }: { roomId: string }) {
+/** `focus`: open at this event (scrolled to and highlighted) instead of the newest. */
+export function RoomView({ roomId, focus = null }: { roomId: string; focus?: EventFocus | null }) {
   const session = useSession();
   const room = useRoom(roomId);
   const connected = useConnection().state === 'open';
@@ -32,7 +33,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   return (
     <section className="room" aria-label={roomDisplayName(room)}>
       <RoomHeader room={room} />
-      <Timeline roomId={roomId} onReply={setReplyTo} />
+      <Timeline roomId={roomId} onReply={setReplyTo} focus={focus} />
       <TypingLine room={room} />
       <Composer roomId={roomId} roomName={roomDisplayName(room)} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
     </section>

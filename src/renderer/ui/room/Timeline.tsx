@@ -3,6 +3,10 @@
  * each as it renders), so a room with 10,000 loaded events scrolls like one with 50. The virtualizer anchors to
  * the end: history prepended above keeps what the user reads in place, and new messages follow when the view is
  * at the bottom. History loads as the top comes near; the room is marked read while its bottom is in view.
+ *
+ * Opening the room at an event (a notification, a matrix: link, a reply's quote): a loaded event is scrolled to
+ * and highlighted; one a few pages back is paged to; one further back is shown with the events around it
+ * (get_event_context) in place of the live timeline, until "Jump to latest" returns to it.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -10,6 +14,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
 import { isolateBidi, plainName } from '../../../shared/display-name.ts';
 import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex, type TimelineItem } from '../../api/selectors.ts';
+import type { Event } from '../../../shared/rpc/types.ts';
 import type { MediaView, NameOf } from './event-view.ts';
 import { DaySeparator, EventRow } from './EventRow.tsx';
 import { Lightbox } from './Lightbox.tsx';
@@ -22,6 +27,22 @@ const LOAD_MARGIN_PX = 800;
 const BOTTOM_SLACK_PX = 48;
 /** Room for the "loading older messages" line above the first row. */
 const TOP_PX = 40;
+/** How many history pages a jump loads before showing the event in its context instead. */
+const JUMP_PAGES = 3;
+
+/** A request to show an event: a new object for every request, so asking twice for one event jumps twice. */
+export interface EventFocus {
+  eventId: string;
+}
+
+/** Events around an event out of the loaded timeline, shown in its place. */
+interface ContextView {
+  eventId: string;
+  items: readonly TimelineItem[];
+}
+
+const contextItems = (events: readonly Event[]): TimelineItem[] =>
+  events.map((event) => ({ event, sendState: 'sent', sendError: null }));
 
 function estimate(row: TimelineRow | undefined): number {
   if (!row) return 40;
@@ -30,7 +51,11 @@ function estimate(row: TimelineRow | undefined): number {
   return row.groupStart ? 56 : 28;
 }
 
-export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventId: string) => void }) {
+export function Timeline({ roomId, onReply, focus = null }: {
+  roomId: string;
+  onReply: (eventId: string) => void;
+  focus?: EventFocus | null;
+}) {
   const session = useSession();
   const room = useRoom(roomId)!;
   const items = useTimeline(roomId);
@@ -38,7 +63,8 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
   const avatars = useStoreSelector((s) => selectMemberAvatars(s.rooms.get(roomId)));
   const nameIndex = useStoreSelector((s) => selectNameIndex(s.rooms.get(roomId)));
   const ownUserId = useOwnUserId();
-  const rows = useMemo(() => buildRows(items, room.events), [items, room.events]);
+  const [context, setContext] = useState<ContextView | null>(null);
+  const rows = useMemo(() => buildRows(context ? context.items : items, room.events), [context, items, room.events]);
 
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -70,13 +96,14 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
 
   const maybeLoadHistory = useCallback(() => {
     const el = scroller.current;
-    if (!el || !hasMore || loading || error) return;
+    if (!el || context || !hasMore || loading || error) return;
     if (el.scrollTop < LOAD_MARGIN_PX) void session.loadHistory(roomId);
-  }, [hasMore, loading, error, roomId, session]);
+  }, [context, hasMore, loading, error, roomId, session]);
 
+  // The bottom of an older context is not the newest message: reading it does not read the room.
   const maybeMarkRead = useCallback(() => {
-    if (unread && atBottom.current && document.visibilityState === 'visible') void session.markRead(roomId);
-  }, [unread, roomId, session]);
+    if (unread && !context && atBottom.current && document.visibilityState === 'visible') void session.markRead(roomId);
+  }, [context, unread, roomId, session]);
 
   // At the bottom (opening, sending, reading the newest): stay there whatever grows. The flag alone can be stale
   // (the scroll event of the user's last scroll may not have arrived), so the position against the height we
@@ -144,6 +171,7 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
   const jumpToLatest = useCallback((): void => {
     const el = scroller.current;
     atBottom.current = true;
+    setContext(null);
     if (!el) return;
     el.scrollTop = el.scrollHeight;
     lastHeight.current = el.scrollHeight;
@@ -188,42 +216,60 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
     maybeMarkRead();
   }
 
+  /** Scrolls to and highlights the event if it has a row now; says whether it had. */
+  const showLoaded = useCallback((eventId: string): boolean => {
+    const index = rowsRef.current.findIndex((r) => r.kind === 'event' && r.item.event.event_id === eventId);
+    if (index < 0) return false;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlight(eventId);
+    return true;
+  }, [virtualizer]);
+
+  const jumpToEvent = useCallback((eventId: string): boolean => {
+    if (showLoaded(eventId)) return true;
+    // Not shown. Back in the live timeline when it is there; else a few older pages, else its context.
+    if (context && items.some((i) => i.event.event_id === eventId)) {
+      atBottom.current = false;
+      setContext(null);
+      setPendingJump(eventId);
+      return false;
+    }
+    setPendingJump(eventId);
+    const showContext = async (): Promise<void> => {
+      const events = await session.eventContext(roomId, eventId);
+      if (!events) throw new Error('the server does not know that message in this room');
+      atBottom.current = false;
+      setContext({ eventId, items: contextItems(events) });
+    };
+    const placed = context ? Promise.resolve(false) : session.loadHistoryUntil(roomId, eventId, JUMP_PAGES);
+    placed.then((found) => (found ? undefined : showContext())).catch((err: unknown) => {
+      setPendingJump(null);
+      setActionError(`Could not open that message: ${errorMessage(err)}`);
+    });
+    return false;
+  }, [context, items, roomId, session, showLoaded]);
+
+  // Opened at an event (a notification, a link): once per request, after the rows of this render exist.
+  useEffect(() => {
+    if (focus) jumpToEvent(focus.eventId);
+    // Only a new request jumps; the jump itself changes what jumpToEvent closes over.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus]);
+
   const actions = useMemo<TimelineActions>(() => ({
     roomId,
-    jumpTo: (eventId) => {
-      const index = rowsRef.current.findIndex((r) => r.kind === 'event' && r.item.event.event_id === eventId);
-      if (index >= 0) {
-        atBottom.current = false;
-        virtualizer.scrollToIndex(index, { align: 'center' });
-        setHighlight(eventId);
-        return true;
-      }
-      // Not loaded yet: load older pages until it is; the effect below scrolls once its row exists.
-      setPendingJump(eventId);
-      session.loadHistoryUntil(roomId, eventId).then((found) => {
-        if (!found) {
-          setPendingJump(null);
-          setActionError('Could not find that message in the room\'s history.');
-        }
-      }, (err: unknown) => setActionError(`Could not load older messages: ${errorMessage(err)}`));
-      return false;
-    },
+    jumpTo: (eventId) => jumpToEvent(eventId),
     openLightbox: (media) => setLightbox(media),
     react: (eventId, key) => {
       session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
     },
     reply: onReply,
-  }), [roomId, session, virtualizer, onReply]);
+  }), [roomId, session, jumpToEvent, onReply]);
 
   useEffect(() => {
-    if (!pendingJump) return;
-    const index = rows.findIndex((r) => r.kind === 'event' && r.item.event.event_id === pendingJump);
-    if (index < 0) return;
-    atBottom.current = false;
-    virtualizer.scrollToIndex(index, { align: 'center' });
-    setHighlight(pendingJump);
-    setPendingJump(null);
-  }, [rows, pendingJump, virtualizer]);
+    if (pendingJump && showLoaded(pendingJump)) setPendingJump(null);
+  }, [rows, pendingJump, showLoaded]);
 
   useEffect(() => {
     if (!highlight) return undefined;
@@ -258,7 +304,13 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
     <TimelineActionsContext.Provider value={actions}>
       <div className="timeline-frame">
         {actionError && <div className="timeline-toast" role="alert" data-testid="timeline-error">{actionError}</div>}
-        {scrolledUp && (
+        {context && (
+          <div className="timeline-context" role="status" data-testid="timeline-context">
+            <span>Showing older messages around the one you opened.</span>
+            <button type="button" className="link-button" onClick={jumpToLatest}>Jump to latest</button>
+          </div>
+        )}
+        {scrolledUp && !context && (
           <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
             Jump to latest <span aria-hidden="true">↓</span>
           </button>
@@ -266,7 +318,7 @@ export function Timeline({ roomId, onReply }: { roomId: string; onReply: (eventI
         <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
           <div className="timeline-content" style={{ height: totalSize }}>
             <div className="timeline-top">
-              {loading ? (
+              {context ? null : loading ? (
                 <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
               ) : error ? (
                 <span className="timeline-history-error" role="alert">
