@@ -54,6 +54,7 @@ describe('web notifications and links against Synapse', () => {
   let hs: SynapseServer;
   let alice: TestUser;
   let bob: MatrixPeer;
+  let alicePeer: MatrixPeer;
   let teamRoom: string;
   let otherRoom: string;
   let archiveRoom: string;
@@ -69,7 +70,7 @@ describe('web notifications and links against Synapse', () => {
     hs = await startSynapse();
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    const alicePeer = new MatrixPeer(hs.baseUrl, alice);
+    alicePeer = new MatrixPeer(hs.baseUrl, alice);
     teamRoom = await bob.createRoom({ name: 'Team', invite: [alice.userId] });
     otherRoom = await bob.createRoom({ name: 'Other', invite: [alice.userId] });
     archiveRoom = await bob.createRoom({ name: 'Archive', invite: [alice.userId] });
@@ -124,17 +125,18 @@ describe('web notifications and links against Synapse', () => {
     assert.ok(n.actions.includes('default'), 'the notification is clickable');
     assert.equal(n.hints['suppress-sound'], undefined, 'a rule with a sound is not silent');
 
-    // Bot notices (not notified by the default push rules) push the message far up the room.
-    await sendMany(bob, otherRoom, 100, (i) => ({ msgtype: 'm.notice', body: `status report ${i + 1}` }));
-    await bob.sendEvent(otherRoom, 'm.room.message', { msgtype: 'm.notice', body: 'last status report' });
-    await page.locator(`[data-testid="room-item"][data-room-id="${otherRoom}"]`).filter({ hasText: 'last status report' }).waitFor({ timeout: 20_000 });
-    assert.deepEqual((await daemon.calls()).notify.map((c) => c.summary), ['Bob in Other'], 'notices do not notify');
+    // Newer messages from Alice's other device (our own never notify) push the message far up the room.
+    await sendMany(alicePeer, otherRoom, 100, (i) => ({ msgtype: 'm.text', body: `from my phone ${i + 1}` }));
+    await alicePeer.sendText(otherRoom, 'last from my phone');
+    await page.locator(`[data-testid="room-item"][data-room-id="${otherRoom}"]`).filter({ hasText: 'last from my phone' }).waitFor({ timeout: 20_000 });
+    assert.deepEqual((await daemon.calls()).notify.map((c) => c.summary), ['Bob in Other'], 'own messages do not notify');
+    assert.deepEqual((await daemon.calls()).closed, [], 'nor do they withdraw the notification');
 
     // The desktop's click: the room opens scrolled to the message, highlighted; opening it withdraws the notification.
     await daemon.invoke(n.id);
     await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 15_000 });
     await page.waitForFunction(shownAndHighlighted, meeting, { timeout: 15_000 });
-    assert.equal(await page.getByTestId('message').filter({ hasText: 'last status report' }).count(), 0, 'the newest messages are far below, not rendered');
+    assert.equal(await page.getByTestId('message').filter({ hasText: 'last from my phone' }).count(), 0, 'the newest messages are far below, not rendered');
     await until(async () => (await daemon.calls()).closed.includes(n.id), 'the notification to be closed');
     assert.deepEqual((await daemon.calls()).closed, [n.id]);
   });
@@ -155,7 +157,7 @@ describe('web notifications and links against Synapse', () => {
     assert.equal(browser.contexts()[0].pages().length, 1, 'no browser tab was opened for the link');
   });
 
-  it('opens a link to a message too far back to page to among the messages around it, then back to the latest', async () => {
+  it('opens a link to a message too far back to page to among the messages around it, pages on from there, and returns to the latest', async () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click();
     const link = `https://matrix.to/#/${archiveRoom}/${archiveTarget}`;
     await bob.sendEvent(teamRoom, 'm.room.message', {
@@ -167,6 +169,17 @@ describe('web notifications and links against Synapse', () => {
     await page.waitForFunction(shownAndHighlighted, archiveTarget, { timeout: 20_000 });
     await page.getByTestId('timeline-context').waitFor();
     assert.equal(await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).count(), 0);
+
+    // Scrolling pages on from both ends of the context: back to the room's start, forward past what /context gave.
+    await page.waitForFunction(() => {
+      document.querySelector('[data-testid="timeline"]')!.scrollTop = 0;
+      return document.querySelector('.timeline-start') !== null;
+    }, null, { timeout: 20_000, polling: 200 });
+    await page.waitForFunction(() => {
+      const timeline = document.querySelector('[data-testid="timeline"]')!;
+      timeline.scrollTop = timeline.scrollHeight;
+      return [...document.querySelectorAll('[data-testid="message"]')].some((m) => Number(/archive filler (\d+)/.exec(m.textContent ?? '')?.[1]) > 60);
+    }, null, { timeout: 20_000, polling: 200 });
 
     await page.getByTestId('timeline-context').getByRole('button', { name: 'Jump to latest' }).click();
     await page.getByTestId('timeline-context').waitFor({ state: 'detached' });

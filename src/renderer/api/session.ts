@@ -25,6 +25,13 @@ export function createTransport(ids: RequestIds, scope: typeof globalThis = glob
   return new WebSocketTransport({ ...websocketUrls(scope.location), ids });
 }
 
+/** Events around one event, oldest first, and where to page on from each edge (null: the room's start or end). */
+export interface EventContext {
+  events: Event[];
+  before: string | null;
+  after: string | null;
+}
+
 export class Session {
   readonly store: Store;
   readonly client: RpcClient;
@@ -147,13 +154,21 @@ export class Session {
 
   /**
    * The events around one event, oldest first, from the homeserver (/context): to show an event the timeline has
-   * not loaded and is too far back to page to. Null when the server has no such event in the room.
+   * not loaded and is too far back to page to, with the tokens to page on from either edge (null: nothing more
+   * that way). Null when the server has no such event in the room.
    */
-  async eventContext(roomId: string, eventId: string, limit = EVENT_CONTEXT_SIZE): Promise<Event[] | null> {
+  async eventContext(roomId: string, eventId: string, limit = EVENT_CONTEXT_SIZE): Promise<EventContext | null> {
     const resp = await this.client.request('get_event_context', { room_id: roomId, event_id: eventId, limit });
     if (!resp.event) return null;
     // `before` comes newest first.
-    return [...resp.before.toReversed(), resp.event, ...resp.after];
+    return { events: [...resp.before.toReversed(), resp.event, ...resp.after], before: resp.start || null, after: resp.end || null };
+  }
+
+  /** A page of older (`b`) or newer (`f`) events next to an event context, oldest first, and the next token. */
+  async contextPage(roomId: string, token: string, direction: 'b' | 'f'): Promise<{ events: Event[]; next: string | null }> {
+    const resp = await this.client.request('paginate_manual', { room_id: roomId, since: token, direction, limit: HISTORY_PAGE_SIZE });
+    // Backwards pages come newest first, as the server sends them.
+    return { events: direction === 'b' ? resp.events.toReversed() : resp.events, next: resp.next_batch ?? null };
   }
 
   /** Sets our presence (from the window's idle state, see idle-presence.ts); best effort, like typing. */

@@ -6,7 +6,8 @@
  *
  * Opening the room at an event (a notification, a matrix: link, a reply's quote): a loaded event is scrolled to
  * and highlighted; one a few pages back is paged to; one further back is shown with the events around it
- * (get_event_context) in place of the live timeline, until "Jump to latest" returns to it.
+ * (get_event_context) in place of the live timeline, paged on from both ends (paginate_manual) as it scrolls, until
+ * "Jump to latest" returns to the live timeline.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -35,10 +36,13 @@ export interface EventFocus {
   eventId: string;
 }
 
-/** Events around an event out of the loaded timeline, shown in its place. */
+/** Events around an event out of the loaded timeline, shown in its place; paged on from its edges as it scrolls. */
 interface ContextView {
   eventId: string;
   items: readonly TimelineItem[];
+  /** Tokens for the next older and newer pages; null once that edge is the room's start or its newest event. */
+  before: string | null;
+  after: string | null;
 }
 
 const contextItems = (events: readonly Event[]): TimelineItem[] =>
@@ -94,11 +98,39 @@ export function Timeline({ roomId, onReply, focus = null }: {
   });
   const totalSize = virtualizer.getTotalSize();
 
+  /** One page at a time from either end of the context view; a failed direction is not retried by scrolling. */
+  const contextPaging = useRef(false);
+  const pageContext = useCallback((direction: 'b' | 'f'): void => {
+    const token = direction === 'b' ? context?.before : context?.after;
+    if (!context || !token || contextPaging.current) return;
+    contextPaging.current = true;
+    const { eventId } = context;
+    const add = (update: (c: ContextView) => ContextView): void =>
+      setContext((c) => (c && c.eventId === eventId ? update(c) : c));
+    session.contextPage(roomId, token, direction).then(({ events, next }) => {
+      add((c) => {
+        const known = new Set(c.items.map((i) => i.event.event_id));
+        const fresh = contextItems(events.filter((e) => !known.has(e.event_id)));
+        return direction === 'b' ? { ...c, items: [...fresh, ...c.items], before: next } : { ...c, items: [...c.items, ...fresh], after: next };
+      });
+    }, (err: unknown) => {
+      add((c) => (direction === 'b' ? { ...c, before: null } : { ...c, after: null }));
+      setActionError(`Could not load more messages: ${errorMessage(err)}`);
+    }).finally(() => { contextPaging.current = false; });
+  }, [context, roomId, session]);
+
   const maybeLoadHistory = useCallback(() => {
     const el = scroller.current;
-    if (!el || context || !hasMore || loading || error) return;
+    if (!el) return;
+    if (context) {
+      // A short context is near both ends at once: older first, then newer once the start is reached.
+      if (el.scrollTop < LOAD_MARGIN_PX && context.before) pageContext('b');
+      else if (el.scrollHeight - el.scrollTop - el.clientHeight < LOAD_MARGIN_PX) pageContext('f');
+      return;
+    }
+    if (!hasMore || loading || error) return;
     if (el.scrollTop < LOAD_MARGIN_PX) void session.loadHistory(roomId);
-  }, [context, hasMore, loading, error, roomId, session]);
+  }, [context, pageContext, hasMore, loading, error, roomId, session]);
 
   // The bottom of an older context is not the newest message: reading it does not read the room.
   const maybeMarkRead = useCallback(() => {
@@ -237,10 +269,10 @@ export function Timeline({ roomId, onReply, focus = null }: {
     }
     setPendingJump(eventId);
     const showContext = async (): Promise<void> => {
-      const events = await session.eventContext(roomId, eventId);
-      if (!events) throw new Error('the server does not know that message in this room');
+      const found = await session.eventContext(roomId, eventId);
+      if (!found) throw new Error('the server does not know that message in this room');
       atBottom.current = false;
-      setContext({ eventId, items: contextItems(events) });
+      setContext({ eventId, items: contextItems(found.events), before: found.before, after: found.after });
     };
     const placed = context ? Promise.resolve(false) : session.loadHistoryUntil(roomId, eventId, JUMP_PAGES);
     placed.then((found) => (found ? undefined : showContext())).catch((err: unknown) => {
@@ -318,7 +350,9 @@ export function Timeline({ roomId, onReply, focus = null }: {
         <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
           <div className="timeline-content" style={{ height: totalSize }}>
             <div className="timeline-top">
-              {context ? null : loading ? (
+              {context ? (
+                context.before === null && <span className="timeline-start">This is the beginning of the room.</span>
+              ) : loading ? (
                 <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
               ) : error ? (
                 <span className="timeline-history-error" role="alert">
