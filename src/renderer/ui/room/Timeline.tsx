@@ -15,11 +15,11 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
 import { isolateBidi, plainName } from '../../../shared/display-name.ts';
 import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex, type TimelineItem } from '../../api/selectors.ts';
-import type { Event } from '../../../shared/rpc/types.ts';
 import type { MediaView, NameOf } from './event-view.ts';
 import { DaySeparator, EventRow } from './EventRow.tsx';
 import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
+import { addContextPage, openContext, stopContextEnd, type ContextView } from './context-view.ts';
 import { buildRows, type TimelineRow } from './timeline-model.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
@@ -35,18 +35,6 @@ const JUMP_PAGES = 3;
 export interface EventFocus {
   eventId: string;
 }
-
-/** Events around an event out of the loaded timeline, shown in its place; paged on from its edges as it scrolls. */
-interface ContextView {
-  eventId: string;
-  items: readonly TimelineItem[];
-  /** Tokens for the next older and newer pages; null once that edge is the room's start or its newest event. */
-  before: string | null;
-  after: string | null;
-}
-
-const contextItems = (events: readonly Event[]): TimelineItem[] =>
-  events.map((event) => ({ event, sendState: 'sent', sendError: null }));
 
 function estimate(row: TimelineRow | undefined): number {
   if (!row) return 40;
@@ -107,14 +95,10 @@ export function Timeline({ roomId, onReply, focus = null }: {
     const { eventId } = context;
     const add = (update: (c: ContextView) => ContextView): void =>
       setContext((c) => (c && c.eventId === eventId ? update(c) : c));
-    session.contextPage(roomId, token, direction).then(({ events, next }) => {
-      add((c) => {
-        const known = new Set(c.items.map((i) => i.event.event_id));
-        const fresh = contextItems(events.filter((e) => !known.has(e.event_id)));
-        return direction === 'b' ? { ...c, items: [...fresh, ...c.items], before: next } : { ...c, items: [...c.items, ...fresh], after: next };
-      });
+    session.contextPage(roomId, token, direction).then((page) => {
+      add((c) => addContextPage(c, direction, page));
     }, (err: unknown) => {
-      add((c) => (direction === 'b' ? { ...c, before: null } : { ...c, after: null }));
+      add((c) => stopContextEnd(c, direction));
       setActionError(`Could not load more messages: ${errorMessage(err)}`);
     }).finally(() => { contextPaging.current = false; });
   }, [context, roomId, session]);
@@ -272,7 +256,7 @@ export function Timeline({ roomId, onReply, focus = null }: {
       const found = await session.eventContext(roomId, eventId);
       if (!found) throw new Error('the server does not know that message in this room');
       atBottom.current = false;
-      setContext({ eventId, items: contextItems(found.events), before: found.before, after: found.after });
+      setContext(openContext(eventId, found));
     };
     const placed = context ? Promise.resolve(false) : session.loadHistoryUntil(roomId, eventId, JUMP_PAGES);
     placed.then((found) => (found ? undefined : showContext())).catch((err: unknown) => {
