@@ -94,16 +94,16 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
   it('replies from the message actions; Esc cancels a reply', async () => {
     const bobs = page.getByTestId('message').filter({ hasText: 'Can someone share the latest tokens file?' });
     await bobs.hover();
-    await bobs.getByTestId('reply-button').click();
-    await page.getByTestId('composer-reply').filter({ hasText: 'Bob Martin' }).waitFor();
-    assert.match(await page.getByTestId('composer-reply').innerText(), /Replying to Bob Martin: Can someone share/);
+    await bobs.getByTestId('action-reply').click();
+    await page.getByTestId('composer-mode').filter({ hasText: 'Bob Martin' }).waitFor();
+    assert.match(await page.getByTestId('composer-mode').innerText(), /Replying to Bob Martin: Can someone share/);
     await page.keyboard.press('Escape');
-    await page.getByTestId('composer-reply').waitFor({ state: 'detached' });
+    await page.getByTestId('composer-mode').waitFor({ state: 'detached' });
     await bobs.hover();
-    await bobs.getByTestId('reply-button').click();
+    await bobs.getByTestId('action-reply').click();
     await page.keyboard.type('It is in the design repo');
     await page.keyboard.press('Enter');
-    await page.getByTestId('composer-reply').waitFor({ state: 'detached' });
+    await page.getByTestId('composer-mode').waitFor({ state: 'detached' });
     const mine = page.getByTestId('message').filter({ hasText: 'It is in the design repo' });
     await mine.waitFor();
     assert.match(await mine.getByTestId('reply-quote').innerText(), /Bob Martin.*latest tokens file/s);
@@ -157,6 +157,10 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         await p.waitForTimeout(300);
         const shot = (name: string): Promise<Buffer> => p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-${name}.png`) });
         await shot('room');
+        // The newest message is still in full view: what appeared above or below after the room opened (the
+        // notification banner, a taller composer) must not leave the timeline scrolled off its end.
+        const gap = await p.getByTestId('timeline').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+        assert.ok(gap <= 2, `${theme} ${w}x${h}: timeline at its end, ${gap}px short`);
         // No horizontal overflow of the page at this size.
         assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${theme} ${w}x${h}: no horizontal overflow`);
         await p.keyboard.press('Control+k');

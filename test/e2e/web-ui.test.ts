@@ -137,6 +137,24 @@ describe('web UI against Synapse', () => {
     assert.deepEqual(order, Array.from({ length: 60 }, (_, i) => i + 1), 'all history, in order, no duplicates or gaps');
   });
 
+  it('keeps a refused message in place with its reason across a reload, and sends it on Retry', async () => {
+    proxy.inject(/\/send\/m\.room\.message\//, 403, { errcode: 'M_FORBIDDEN', error: 'Not allowed right now' }, 1);
+    await page.getByTestId('composer').fill('refused at first');
+    await page.getByTestId('composer').press('Enter');
+    const failed = page.getByTestId('message').filter({ hasText: 'refused at first' });
+    await failed.getByTestId('send-error').filter({ hasText: /Not allowed right now \(M_FORBIDDEN\)/ }).waitFor({ timeout: 15_000 });
+    // The outbox is the backend's: a reloaded page shows the failure again, in place.
+    await page.reload();
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click();
+    const again = page.getByTestId('message').filter({ hasText: 'refused at first' });
+    await again.getByTestId('send-error').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'send-failed.png') });
+    await again.getByRole('button', { name: 'Retry' }).click();
+    const sent = await bob.waitForMessage(roomId, (e) => e.content.body === 'refused at first', 20_000);
+    assert.equal(sent.sender, alice.userId);
+    await again.getByTestId('send-error').waitFor({ state: 'detached', timeout: 15_000 });
+  });
+
   it('shows a visible sync status while the homeserver is unreachable, and clears it when it is back', async () => {
     proxy.setDown(true);
     const banner = page.getByTestId('sync-status');
@@ -162,7 +180,7 @@ describe('web UI against Synapse', () => {
     const hello = page.getByTestId('message').filter({ hasText: 'Hello from Bob, can you read this?' }).first();
     await page.getByTestId('reply-quote').filter({ hasText: 'Hello from Bob' }).click(); // jump to it
     await hello.hover();
-    await hello.getByTestId('reply-button').click();
+    await hello.getByTestId('action-reply').click();
     await page.getByTestId('composer').fill('Yes, I can read it');
     await page.getByTestId('composer').press('Enter');
     const answer = await bob.waitForMessage(roomId, (e) => e.content.body === 'Yes, I can read it', 20_000);

@@ -276,9 +276,11 @@ describe('backend against Synapse', () => {
     });
 
     it('marks a room read and clears its unread count', async () => {
+      const before = b.client.mark();
       await bob.sendText(general, 'unread one');
-      const d = await b.client.waitForEvent('sync_complete', (x) => (x.rooms?.[general]?.meta?.unread_notifications ?? 0) > 0);
-      const last = d.rooms![general].events!.at(-1)!;
+      const d = await b.client.waitForEvent('sync_complete', (x) => (x.rooms?.[general]?.meta?.unread_notifications ?? 0) > 0
+        && !!x.rooms?.[general]?.events?.some((e) => e.content.body === 'unread one'), 30_000, before);
+      const last = d.rooms![general].events!.find((e) => e.content.body === 'unread one')!;
       const mark = b.client.mark();
       assert.equal(await b.client.request('mark_read', { room_id: general, event_id: last.event_id, receipt_type: 'm.read' }), true);
       await b.client.waitForEvent('sync_complete', (x) => x.rooms?.[general]?.meta?.unread_notifications === 0, 10_000, mark);

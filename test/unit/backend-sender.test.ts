@@ -1,12 +1,14 @@
 /**
- * The sender's delivery rules against a fake homeserver: which failures are retried, that every retry reuses the
- * transaction ID (so the server deduplicates), and that a room's messages leave in the order they were written.
+ * The sender's delivery rules against a fake homeserver: which failures are retried (all but permanent Matrix
+ * errors, for as long as it takes), that every retry, also after a restart, reuses the transaction ID (so the
+ * server deduplicates), that a room's messages leave in the order they were written and wait behind a failed
+ * one, and that the outbox in SQLite is what a new run picks up.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { NOT_SENT, type SendComplete } from '../../src/shared/rpc/index.ts';
 import { MatrixClient } from '../../src/main/backend/matrix/client.ts';
-import { Sender } from '../../src/main/backend/send/sender.ts';
+import { CLOSING, Sender } from '../../src/main/backend/send/sender.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 import { connectionRefused, FakeFetch, json, matrixError, never, type FakeRequest } from '../harness/fake-fetch.ts';
 
@@ -29,7 +31,7 @@ describe('Sender', () => {
     completed = [];
     fake = new FakeFetch(() => json(200, { event_id: '$unused' }));
     const client = new MatrixClient('http://hs.invalid', 'token', fake.fetch);
-    sender = new Sender(client, store, ME, (c) => completed.push(c), { retryBaseMs: 1 });
+    sender = new Sender(client, store, ME, (c) => completed.push(c), { retryBaseMs: 1, maxRetryMs: 2 });
   });
   afterEach(() => {
     sender.stop();
@@ -75,28 +77,122 @@ describe('Sender', () => {
   for (const [what, answer] of [
     ['M_FORBIDDEN', () => matrixError(403, 'M_FORBIDDEN', 'You are not in this room')],
     ['a 400 error', () => matrixError(400, 'M_BAD_JSON', 'Content is not JSON')],
-    ['M_UNKNOWN_TOKEN', () => matrixError(401, 'M_UNKNOWN_TOKEN', 'Invalid access token')],
     ['M_FORBIDDEN even as a 5xx', () => matrixError(500, 'M_FORBIDDEN', 'forbidden')],
   ] as const) {
-    it(`does not retry ${what}, and stores the error on the echo`, async () => {
+    it(`does not retry ${what}: the echo and the outbox keep the server's reason`, async () => {
       fake.route = answer;
       const { echo, done } = sender.send(ROOM, 'm.room.message', { body: 'doomed' });
       const result = await done;
       assert.equal(fake.requests.length, 1);
       assert.ok(result.error && result.error !== NOT_SENT, `a failure in words, got ${result.error}`);
+      assert.match(result.error, /^The homeserver refused it: .+ \(M_/);
       const stored = store.events.get(echo.rowid)!;
       assert.equal(stored.send_error, result.error);
       assert.equal(stored.event_id, echo.event_id, 'keeps its temporary ID');
+      assert.equal(store.outbox.get(echo.transaction_id!)?.failed_error, result.error);
     });
   }
 
-  it('gives up after five attempts with the last error', async () => {
-    let n = 0;
-    fake.route = () => matrixError(503, 'M_UNKNOWN', `unavailable ${++n}`);
-    const { done } = sender.send(ROOM, 'm.room.message', { body: 'never lands' });
+  it('writes the echo and its outbox row together, and empties the outbox once the server has the event', async () => {
+    fake.route = never;
+    const { echo } = sender.send(ROOM, 'm.room.message', { body: 'queued' });
+    const entry = store.outbox.get(echo.transaction_id!);
+    assert.equal(entry?.event_rowid, echo.rowid);
+    assert.equal(entry?.failed_error, null);
+    sender.stop();
+    assert.equal(store.events.get(echo.rowid)?.send_error, NOT_SENT, 'stopping is not failing');
+    assert.ok(store.outbox.get(echo.transaction_id!), 'still queued for the next start');
+  });
+
+  it('waits for as long as the homeserver is unreachable, never failing the message', async () => {
+    let down = 40;
+    fake.route = () => (down-- > 0 ? (down % 2 ? connectionRefused() : matrixError(503, 'M_UNKNOWN', 'unavailable')) : json(200, { event_id: '$late' }));
+    const { done } = sender.send(ROOM, 'm.room.message', { body: 'patient' });
     const result = await done;
-    assert.equal(fake.requests.length, 5);
-    assert.equal(result.error, 'unavailable 5');
+    assert.equal(result.error, null);
+    assert.equal(fake.requests.length, 41);
+    assert.equal(completed.length, 1);
+  });
+
+  it('retries at once when woken (the sync loop reconnected) instead of after its backoff', async () => {
+    const slow = new Sender(new MatrixClient('http://hs.invalid', 'token', fake.fetch), store, ME, () => {}, { retryBaseMs: 3_600_000 });
+    let first = true;
+    fake.route = () => { if (first) { first = false; connectionRefused(); } return json(200, { event_id: '$woken' }); };
+    const { done } = slow.send(ROOM, 'm.room.message', { body: 'wake me' });
+    let settled = false;
+    void done.then(() => { settled = true; });
+    // Woken repeatedly until it sends: the hour-long backoff would otherwise outlast the test.
+    while (!settled) { slow.wake(); await new Promise((r) => setTimeout(r, 1)); }
+    assert.equal((await done).event.event_id, '$woken');
+    assert.equal(fake.requests.length, 2);
+    slow.stop();
+  });
+
+  it('sends what an earlier run left in the outbox, with the same transaction ID, in order', async () => {
+    fake.route = never;
+    const a = sender.send(ROOM, 'm.room.message', { body: 'a' });
+    const b = sender.send(ROOM, 'm.room.message', { body: 'b' });
+    sender.stop();
+    assert.equal((await a.done).error, CLOSING);
+    fake.route = (req) => json(200, { event_id: `$${(req.body as { body: string }).body}` });
+    const next = new Sender(new MatrixClient('http://hs.invalid', 'token', fake.fetch), store, ME, (c) => completed.push(c), { retryBaseMs: 1 });
+    next.start();
+    while (completed.length < 2) await new Promise((r) => setTimeout(r, 1));
+    next.stop();
+    const puts = fake.requests.slice(-2);
+    assert.deepEqual(puts.map(txnOf), [a.echo.transaction_id, b.echo.transaction_id]);
+    assert.deepEqual(completed.map((c) => c.event.event_id), ['$a', '$b']);
+    assert.deepEqual(store.outbox.all(), []);
+  });
+
+  it('does not send again what sync already brought back before a restart', async () => {
+    fake.route = never;
+    const a = sender.send(ROOM, 'm.room.message', { body: 'a' });
+    sender.stop();
+    store.events.setSendResult(a.echo.rowid, '$fromSync', null);
+    const before = fake.requests.length;
+    const next = new Sender(new MatrixClient('http://hs.invalid', 'token', fake.fetch), store, ME, (c) => completed.push(c));
+    next.start();
+    while (completed.length < 1) await new Promise((r) => setTimeout(r, 1));
+    next.stop();
+    assert.equal(fake.requests.length, before);
+    assert.deepEqual(store.outbox.all(), []);
+  });
+
+  it('holds the messages after a failed one until it is resent, then sends all in order', async () => {
+    let refuse = true;
+    fake.route = (req) => {
+      const body = (req.body as { body: string }).body;
+      if (body === 'one' && refuse) return matrixError(403, 'M_FORBIDDEN', 'Not yet');
+      return json(200, { event_id: `$${body}` });
+    };
+    const one = sender.send(ROOM, 'm.room.message', { body: 'one' });
+    const two = sender.send(ROOM, 'm.room.message', { body: 'two' });
+    assert.equal((await one.done).error, 'The homeserver refused it: Not yet (M_FORBIDDEN)');
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(fake.requests.length, 1, 'two did not overtake one');
+    assert.equal(store.events.get(two.echo.rowid)?.send_error, NOT_SENT);
+    assert.throws(() => sender.resend(two.echo.transaction_id!), /has not failed/);
+    assert.throws(() => sender.resend('nope'), /Unknown transaction ID/);
+    refuse = false;
+    const again = sender.resend(one.echo.transaction_id!);
+    assert.equal(again.send_error, NOT_SENT);
+    assert.equal((await two.done).error, null);
+    assert.deepEqual(fake.requests.map((r) => (r.body as { body: string }).body), ['one', 'one', 'two']);
+    assert.deepEqual(new Set(fake.requests.slice(0, 2).map(txnOf)), new Set([one.echo.transaction_id]));
+    assert.throws(() => sender.resend(one.echo.transaction_id!), /already sent/);
+  });
+
+  it('discards a failed message and its echo; the ones behind it go on', async () => {
+    fake.route = (req) => ((req.body as { body: string }).body === 'bad'
+      ? matrixError(400, 'M_BAD_JSON', 'no') : json(200, { event_id: '$good' }));
+    const bad = sender.send(ROOM, 'm.room.message', { body: 'bad' });
+    const good = sender.send(ROOM, 'm.room.message', { body: 'good' });
+    assert.match((await bad.done).error ?? '', /no \(M_BAD_JSON\)/);
+    const dropped = sender.discard(bad.echo.transaction_id!);
+    assert.equal(dropped.rowid, bad.echo.rowid);
+    assert.equal(store.events.get(bad.echo.rowid), undefined);
+    assert.equal((await good.done).error, null);
   });
 
   it("sends a room's messages in order, each only after the one before has landed, even across retries", async () => {
@@ -115,15 +211,6 @@ describe('Sender', () => {
     assert.notEqual(a.echo.transaction_id, b.echo.transaction_id);
   });
 
-  it('a message that failed for good does not hold back the next one', async () => {
-    fake.route = (req) => ((req.body as { body: string }).body === 'bad'
-      ? matrixError(400, 'M_BAD_JSON', 'no') : json(200, { event_id: '$good' }));
-    const bad = sender.send(ROOM, 'm.room.message', { body: 'bad' });
-    const good = sender.send(ROOM, 'm.room.message', { body: 'good' });
-    assert.equal((await bad.done).error, 'no');
-    assert.equal((await good.done).error, null);
-  });
-
   it("does not make one room wait for another room's stuck message", async () => {
     fake.route = (req) => (roomOf(req) === ROOM ? never(req) : json(200, { event_id: '$other' }));
     const stuck = sender.send(ROOM, 'm.room.message', { body: 'stuck' });
@@ -131,6 +218,6 @@ describe('Sender', () => {
     assert.equal(other.error, null);
     sender.stop();
     const result = await stuck.done;
-    assert.equal(result.error, `${NOT_SENT}: Lattice was closing`);
+    assert.equal(result.error, CLOSING);
   });
 });

@@ -59,10 +59,11 @@ describe('UnreadTracker', () => {
     }));
     const ns = u!.notifications;
     assert.deepEqual(ns.map((n) => [n.sender_name, n.kind, n.text ?? null, n.sound]), [
-      ['Alice', 'text', msg.content.body, false],
-      ['bob', 'emote', 'waves', false],
-      ['Alice', 'encrypted', null, false],
-      ['Alice', 'image', null, false],
+      // Names from others are isolated (FSI … PDI) so a right-to-left override cannot reorder the text around them.
+      ['\u2068Alice\u2069', 'text', msg.content.body, false],
+      ['\u2068bob\u2069', 'emote', 'waves', false],
+      ['\u2068Alice\u2069', 'encrypted', null, false],
+      ['\u2068Alice\u2069', 'image', null, false],
     ]);
     assert.equal(ns[0].room_name, 'Room');
     assert.equal(ns[0].event_id, msg.event_id);
@@ -341,5 +342,17 @@ describe('tray', () => {
       'image unread', 'tooltip Lattice: 2 unread rooms', 'menu',
       'image highlight', 'tooltip Lattice: 2 unread rooms, 1 with mentions', 'menu',
     ]);
+  });
+});
+
+describe('notification names that cannot deceive', () => {
+  it('puts the user ID beside a display name two members share, and isolates it', () => {
+    const t = new UnreadTracker();
+    t.apply({ command: 'client_state', request_id: -2, data: { is_initialized: true, is_logged_in: true, is_verified: false, user_id: '@me:x' } });
+    const msg = event('!r:x', '@bob2:x');
+    const u = t.apply(sync({
+      rooms: { '!r:x': notifying(room('!r:x', { name: 'Room', unread_notifications: 1 }), [member('!r:x', '@bob:x', 'Bob'), member('!r:x', '@bob2:x', 'Bob'), msg], [msg]) },
+    }));
+    assert.equal(u!.notifications[0]?.sender_name, '\u2068\u2068Bob\u2069 (@bob2:x)\u2069');
   });
 });

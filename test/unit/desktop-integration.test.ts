@@ -71,7 +71,7 @@ describe('desktop shell: tray, badge and notifications from its own backend conn
     fb.shellConnection().sink(sync({ rooms: { '!r:x': notifying(room('!r:x', { name: 'Team', unread_notifications: 1 }), [alice, msg], [msg], { sound: false }) } }));
     await settle();
     const [n] = notificationsFrom(before);
-    assert.deepEqual([n.options.title, n.options.body, n.options.silent, n.shown], ['Team', 'Alice: Are you there?', true, true]);
+    assert.deepEqual([n.options.title, n.options.body, n.options.silent, n.shown], ['Team', '\u2068Alice\u2069: Are you there?', true, true]);
     assert.equal(win.flashing, true, 'the taskbar asks for attention while unfocused');
 
     // The page is not listening yet: the link waits for it.
@@ -136,12 +136,12 @@ describe('desktop shell: tray, badge and notifications from its own backend conn
     await settle();
     const asked = () => fb.shellConnection().received.filter((e) => (e as { command: string }).command === 'get_room_state');
     assert.deepEqual(asked().map((e) => (e as { data: unknown }).data), [{ room_id: '!n:x', include_members: true }]);
-    assert.equal(notificationsFrom(before)[0]?.options.body, `Zoë Z.: ${m1.content.body as string}`);
+    assert.equal(notificationsFrom(before)[0]?.options.body, `\u2068Zoë Z.\u2069: ${m1.content.body as string}`);
     const m2 = event('!n:x', '@yuri:x');
     fb.shellConnection().sink(sync({ rooms: { '!n:x': notifying(room('!n:x', { name: 'Names', unread_notifications: 2 }), [m2], [m2]) } }));
     await settle();
     assert.equal(asked().length, 1, 'not asked again');
-    assert.match(notificationsFrom(before)[1]?.options.body ?? '', /^yuri: /, 'the localpart when nobody knows a name');
+    assert.match(notificationsFrom(before)[1]?.options.body ?? '', /^\u2068yuri\u2069: /, 'the localpart when nobody knows a name');
   });
 
   it('shows nothing for a room read while its sender\'s name was being looked up', async () => {

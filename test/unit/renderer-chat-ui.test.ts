@@ -75,9 +75,12 @@ describe('replies and attachments', () => {
     assert.equal(enc?.kind === 'message' && enc.media?.encrypted, true);
   });
 
-  it('builds media URLs for the host, with a thumbnail size in device pixels', () => {
+  it('builds media URLs for the host, with a thumbnail size in device pixels and the web host\'s media token', () => {
     assert.equal(mediaUrl('mxc://x.org/abc', undefined, { transport: 'websocket', devicePixelRatio: 1 }), '/_gomuks/media/x.org/abc');
     assert.equal(mediaUrl('mxc://x.org/abc', { cssW: 320, cssH: 200 }, { transport: 'ipc', devicePixelRatio: 2 }), 'lattice://media/x.org/abc?w=640&h=400');
+    assert.equal(mediaUrl('mxc://x.org/abc', undefined, { transport: 'websocket', devicePixelRatio: 1, imageAuth: 'p.m' }), '/_gomuks/media/x.org/abc?image_auth=p.m');
+    assert.equal(mediaUrl('mxc://x.org/abc', { cssW: 10, cssH: 20 }, { transport: 'websocket', devicePixelRatio: 1, imageAuth: 'a+b' }), '/_gomuks/media/x.org/abc?w=10&h=20&image_auth=a%2Bb');
+    assert.equal(mediaUrl('mxc://x.org/abc', undefined, { transport: 'ipc', devicePixelRatio: 1, imageAuth: 'p.m' }), 'lattice://media/x.org/abc', 'no web token on the desktop protocol');
     assert.equal(mediaUrl('https://evil/abc'), undefined);
   });
 

@@ -177,6 +177,25 @@ describe('renderer store', () => {
     assert.equal(item.sendError, 'M_FORBIDDEN: you are not allowed to send here');
   });
 
+  it('drops a discarded send, and shows unsent messages that come with the room list after a reconnect', () => {
+    const store = new Store();
+    store.applySyncComplete(initialSync());
+    const failed = msg(31, 0, A, { event_id: '~f', send_error: 'The homeserver refused it: no (M_FORBIDDEN)' });
+    const waiting = msg(32, 0, A, { event_id: '~w', send_error: NOT_SENT });
+    // What the backend sends a newly connected frontend: the room with its outbox.
+    const list = initialSync();
+    list.rooms![A].events = [...(list.rooms![A].events ?? []), failed, waiting];
+    store.applySyncComplete(list);
+    let items = selectTimeline(store.getSnapshot().rooms.get(A));
+    assert.deepEqual(items.slice(-2).map((i) => i.sendState), ['failed', 'pending']);
+    store.applySendComplete({ event: failed, error: failed.send_error!, discarded: true });
+    const a = store.getSnapshot().rooms.get(A)!;
+    items = selectTimeline(a);
+    assert.equal(a.events.get(31), undefined);
+    assert.deepEqual(items.slice(-1).map((i) => i.event.rowid), [32]);
+    assert.ok(!items.some((i) => i.event.rowid === 31));
+  });
+
   it('prepends paginated history without duplicates', () => {
     const store = new Store();
     store.applySyncComplete(initialSync());

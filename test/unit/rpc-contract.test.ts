@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  commandAreas, commandSchemas, ignoringCommands, isCommandName, mediaCommands, membershipCommands, peopleCommands,
+  commandAreas, commandSchemas, ignoringCommands, isCommandName, mediaCommands, membershipCommands, notificationCommands,
+  peopleCommands,
   presenceCommands, readingCommands, roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands,
   serverCommands, sessionCommands,
 } from '../../src/shared/rpc/index.ts';
@@ -12,7 +13,7 @@ describe('RPC contract', () => {
     const areas = [
       sessionCommands, roomCommands, sendCommands, membershipCommands, peopleCommands, roomActionCommands, serverCommands,
       presenceCommands, ignoringCommands, roomUpgradeCommands,
-      readingCommands, searchCommands, mediaCommands,
+      readingCommands, searchCommands, mediaCommands, notificationCommands,
     ];
     const names = areas.flatMap((a) => Object.keys(a));
     assert.equal(new Set(names).size, names.length, `declared twice: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);

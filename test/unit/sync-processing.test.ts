@@ -34,8 +34,10 @@ describe('processSync', () => {
     const r = diff.rooms!['!a:hs'];
     assert.equal(r.meta!.name, 'Bob');
     assert.equal(r.meta!.name_quality, 1);
+    // Counted locally by the push rules (a DM: both messages notify), not taken from the server's counts.
+    assert.equal(r.meta!.unread_messages, 2);
     assert.equal(r.meta!.unread_notifications, 2);
-    assert.equal(r.meta!.unread_highlights, 1);
+    assert.equal(r.meta!.unread_highlights, 0);
     assert.equal(r.timeline!.length, 2);
     assert.ok(r.timeline![0].timeline_rowid < r.timeline![1].timeline_rowid);
     const preview = r.events!.find((e) => e.rowid === r.meta!.preview_event_rowid)!;

@@ -52,7 +52,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   send_sticky_event: cmd('issue6', z.looseObject({
     room_id: z.string(), type: z.string(), content: jsonObject, sticky_duration_ms: int, delay_ms: int.optional(),
   }), z.string()),
-  resend_event: cmd('issue6', z.looseObject({ transaction_id: z.string() }), T.Event),
+  resend_event: cmd('implemented', z.looseObject({ transaction_id: z.string() }), T.Event),
   report_event: cmd('implemented', roomEvent, ok),
   redact_event: cmd('implemented', roomEvent, T.RespSendEvent),
   set_state: cmd('implemented', z.looseObject({
@@ -108,8 +108,8 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   leave_room: cmd('implemented', z.looseObject({ room_id: z.string(), reason: z.string().optional() }), T.RespEmpty),
   // mautrix.ReqCreateRoom: the Matrix /createRoom body.
   create_room: cmd('implemented', jsonObject, T.RespRoomID),
-  mute_room: cmd('issue6', z.looseObject({ room_id: z.string(), muted: z.boolean() }), z.boolean()),
-  update_push_rule: cmd('issue6', z.looseObject({
+  mute_room: cmd('implemented', z.looseObject({ room_id: z.string(), muted: z.boolean() }), z.boolean()),
+  update_push_rule: cmd('implemented', z.looseObject({
     kind: z.string(), rule_id: z.string(), action: z.enum(['enable', 'disable', 'put', 'delete', 'put_actions']),
     new_content: jsonObject.optional(), actions: z.array(z.unknown()).optional(),
   }), ok),

@@ -27,7 +27,7 @@ import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connect
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import { wireSyncComplete } from './rpc/wire-shape.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
-import { Sender } from './send/sender.ts';
+import { Sender, type SenderOptions } from './send/sender.ts';
 import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
 import { roomAccountData } from './sync/process-sync.ts';
@@ -46,6 +46,8 @@ export interface BackendOptions {
   fetch?: FetchLike;
   /** Default: warnings and errors on stderr. */
   logger?: Logger;
+  /** Outbox retry timing (tests shorten it). */
+  sender?: SenderOptions;
   /**
    * Folders whose files upload_media may send (it reads files on this computer, so by default none: hosts upload
    * through Backend.uploadMedia instead).
@@ -141,11 +143,17 @@ export class Backend implements BackendHost {
       onPresence: (p) => this.broadcast('presence', p),
       ownPresence: () => this.session?.presence ?? 'online',
       onToDevice: (events) => { if (this.session?.listenToDevice) this.forwardToDevice(events); },
-      onStatus: (s) => { this.syncStatus = s; this.broadcast('sync_status', s); },
+      onStatus: (s) => {
+        this.syncStatus = s;
+        this.broadcast('sync_status', s);
+        // The homeserver answers again: the outbox need not wait out its backoff.
+        if (s.type === 'ok') sender.wake();
+      },
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
     const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c), {
+      logger: this.logger, ...this.opts.sender,
       seal: crypto && (async (roomId, type, content) => this.store.rooms.get(roomId)?.encryption_event
         ? { type: 'm.room.encrypted', content: await crypto.encrypt(roomId, type, content) }
         : { type, content }),
@@ -159,6 +167,7 @@ export class Backend implements BackendHost {
     this.session = session;
     this.logger.info('session started', { device_id: deviceId });
     sync.start();
+    sender.start();
     if (!profile) {
       void fetchOwnProfile(client, userId).then((p) => {
         if (this.session !== session || (!p.displayname && !p.avatar_url)) return;
@@ -230,10 +239,11 @@ export class Backend implements BackendHost {
     const roomAccountDataByRoom = this.store.account.allRoomAccountData();
     for (const meta of this.store.rooms.all()) {
       const sr: SyncRoom = { meta };
-      if (meta.preview_event_rowid) {
-        const ev = this.store.events.get(meta.preview_event_rowid);
-        if (ev) sr.events = [ev];
-      }
+      // The room's unsent messages (waiting or failed) come along, so every frontend shows them after a reload,
+      // a reconnect or a restart: events without a timeline row and with a send_error are local echoes.
+      const rowids = this.store.outbox.eventRowids(meta.room_id);
+      if (meta.preview_event_rowid) rowids.unshift(meta.preview_event_rowid);
+      if (rowids.length) sr.events = this.store.events.getMany(rowids);
       const ad = roomAccountDataByRoom.get(meta.room_id);
       if (ad) {
         sr.account_data = Object.fromEntries(Object.entries(ad)

@@ -7,6 +7,7 @@
  * Only names and counts are kept long term; an event's text passes through once, into the notification, and is
  * never stored here.
  */
+import { isolateBidi, NameIndex, plainName } from '../../shared/display-name.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 import type { ClientState, Event, InvitedRoom, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
 
@@ -72,7 +73,18 @@ export interface TrackerUpdate {
 interface RoomInfo {
   meta: Room;
   /** user_id → display name / avatar, from the member events this connection has seen. */
-  members: Map<string, { name?: string; avatar?: string }>;
+  members: Map<string, { name?: string; avatar?: string; membership?: string }>;
+}
+
+/**
+ * How a notification names its sender: as the spec's display-name rule says (issue 8), with the user ID beside a
+ * name another member shares or one that looks like a user ID, isolated so a right-to-left override in it cannot
+ * reorder the notification's text. `atEvent` is the name the sender had when the message was sent, if known.
+ */
+function senderName(info: RoomInfo, userId: string, atEvent?: string): string {
+  const index = new NameIndex([...info.members].map(([id, m]) => [id, { displayname: m.name, membership: m.membership }] as const));
+  const shown = index.resolve(userId, atEvent);
+  return isolateBidi(shown ? plainName(userId, shown) : localpart(userId));
 }
 
 const isObject = (v: unknown): v is JSONObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -112,7 +124,9 @@ function roomName(info: RoomInfo): string {
 function rememberMembers(info: RoomInfo, events: readonly Event[]): void {
   for (const ev of events) {
     if (ev.type === 'm.room.member' && ev.state_key && isObject(ev.content)) {
-      info.members.set(ev.state_key, { name: str(ev.content.displayname), avatar: str(ev.content.avatar_url) });
+      info.members.set(ev.state_key, {
+        name: str(ev.content.displayname), avatar: str(ev.content.avatar_url), membership: str(ev.content.membership),
+      });
     }
   }
 }
@@ -209,7 +223,7 @@ export class UnreadTracker {
     const member = info?.members.get(n.sender);
     if (!info || !member) return n;
     return {
-      ...n, room_name: roomName(info), sender_name: member.name ?? localpart(n.sender), sender_known: true,
+      ...n, room_name: roomName(info), sender_name: senderName(info, n.sender), sender_known: true,
       ...(member.avatar ? { sender_avatar: member.avatar } : {}),
     };
   }
@@ -278,7 +292,7 @@ export class UnreadTracker {
           event_id: ev.event_id,
           event_rowid: ev.rowid,
           sender: ev.sender,
-          sender_name: member?.name ?? localpart(ev.sender),
+          sender_name: senderName(info, ev.sender, str(ev.local_content?.sender_profile?.displayname)),
           sender_known: !!member,
           ...(member?.avatar ? { sender_avatar: member.avatar } : {}),
           ...messageKind(ev),

@@ -126,7 +126,16 @@ export function reduceLocalEcho(snap: StoreSnapshot, event: Event): StoreSnapsho
   });
 }
 
-export function reduceSendComplete(snap: StoreSnapshot, { event, error }: SendComplete): StoreSnapshot {
+export function reduceSendComplete(snap: StoreSnapshot, { event, error, discarded }: SendComplete): StoreSnapshot {
+  if (discarded) {
+    // A failed message the user dropped: its local echo goes from every view.
+    return updateRoom(snap, event.room_id, (room) => {
+      if (!room.events.has(event.rowid) && !room.pending.includes(event.rowid)) return room;
+      const events = new Map(room.events);
+      events.delete(event.rowid);
+      return { ...room, events, pending: room.pending.filter((r) => r !== event.rowid) };
+    });
+  }
   const stored: Event = error !== null
     ? { ...event, send_error: error || 'unknown error' }
     : event.send_error === NOT_SENT ? { ...event, send_error: undefined } : event;

@@ -3,7 +3,7 @@
  * actions the UI performs (so components never assemble command payloads or bookkeeping themselves).
  */
 import { errorMessage } from '../../shared/error-message.ts';
-import type { ClientWellKnown, Event, PresenceState } from '../../shared/rpc/types.ts';
+import { NOT_SENT, type ClientWellKnown, type Event, type PresenceState } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
@@ -206,6 +206,18 @@ export class Session {
       room_id: roomId, type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
     });
     this.store.addLocalEcho(echo);
+  }
+
+  /** Queues a failed message again, in its place; it shows as pending until its send_complete. */
+  async resendEvent(transactionId: string): Promise<void> {
+    const echo = await this.client.request('resend_event', { transaction_id: transactionId });
+    // The answer comes before the send_complete it leads to (one ordered channel), so this cannot undo it.
+    this.store.applySendComplete({ event: echo, error: NOT_SENT });
+  }
+
+  /** Drops a failed message; the backend's send_complete (discarded) removes it from every frontend. */
+  async discardEvent(transactionId: string): Promise<void> {
+    await this.client.request('discard_event', { transaction_id: transactionId });
   }
 
   /** Sends a read receipt for the newest event if the room has unread messages and we have not already. */

@@ -15,6 +15,7 @@ import { roomIdFromHash, hashForRoom } from './route.ts';
 import { LinkPrompt } from '../links/LinkPrompt.tsx';
 import { useLinkNavigation } from '../links/use-link-navigation.ts';
 import { WebNotifications } from '../notify/WebNotifications.tsx';
+import { NewRoomButtons } from './dialogs/NewRoomButtons.tsx';
 import './app.css';
 
 export function App() {
@@ -114,6 +115,7 @@ function MainLayout() {
       <div className="layout">
         <aside className="sidebar">
           <SidebarHeader onOpenSettings={() => setPanel('settings')} />
+          <NewRoomButtons />
           <div className="sidebar-body">
             <SpacesBar spaceId={spaceId} onSelect={setSpaceId} />
             <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} />

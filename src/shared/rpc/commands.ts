@@ -3,12 +3,13 @@
  * websocket is reachable by other programs) and its response type. The frontend's RpcClient is typed from the
  * same table, so a command's shape is written exactly once.
  *
- * Commands are declared by area in `commands/` (session, rooms, send, membership, people, room actions, server;
+ * Commands are declared by area in `commands/` (session, rooms, send, notifications, membership, people, room actions, server;
  * media, reading and the rest of gomuks' commands each get a file there) as `command(schema).returns<Response>()` pairs, and merged
  * here. The backend's handlers are split along the same areas (src/main/backend/commands/).
  */
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
+import { notificationCommands } from './commands/notifications.ts';
 import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
 import { roomUpgradeCommands } from './commands/room-upgrades.ts';
@@ -24,7 +25,8 @@ import { serverCommands } from './commands/server.ts';
 import { sessionCommands } from './commands/session.ts';
 
 export {
-  ignoringCommands, mediaCommands, membershipCommands, peopleCommands, presenceCommands, readingCommands,
+  ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
+  readingCommands,
   roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
 };
 export type { MediaMessageContent } from './commands/media.ts';
@@ -33,7 +35,7 @@ export type { MediaMessageContent } from './commands/media.ts';
 export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
-  ...readingCommands, ...searchCommands, ...mediaCommands,
+  ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

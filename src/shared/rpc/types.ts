@@ -257,6 +257,8 @@ export interface ClientWellKnown {
 export interface SendComplete {
   event: Event;
   error: string | null;
+  /** Lattice's addition: the failed event was dropped (`discard_event`); frontends remove its local echo. */
+  discarded?: true;
 }
 
 export interface Typing {
@@ -277,6 +279,8 @@ export interface EventsDecrypted {
   events: Event[];
 }
 
+/** How much a room notifies: every message, only mentions and keywords, or nothing (push rules underneath). */
+export type RoomNotificationSetting = 'all' | 'mentions_and_keywords' | 'mute';
 /** What presence a user can have (spec: m.presence). */
 export type PresenceState = 'online' | 'unavailable' | 'offline';
 

@@ -190,6 +190,10 @@ export class PreviewBackend implements BackendHost {
         return true;
       },
 
+      get_slash_commands: () => [
+        { name: 'me', aliases: [], usage: '/me <message>', summary: 'Send an emote', args: [], messagePrefix: true },
+      ],
+
       login_custom: () => {
         throw new Error('the preview backend only signs in with a password');
       },
@@ -257,6 +261,21 @@ export class PreviewBackend implements BackendHost {
         return echo;
       },
 
+      resend_event: () => {
+        throw new Error('the preview backend does not resend messages');
+      },
+
+      discard_event: () => {
+        throw new Error('the preview backend does not discard messages');
+      },
+
+      mute_room: ({ muted }) => muted,
+
+      update_push_rule: () => true,
+
+      get_room_notification_setting: () => 'all',
+
+      set_room_notification_setting: ({ setting }) => setting,
       // The preview's rooms are not encrypted: there is no key to share.
       ensure_group_session_shared: () => true,
 

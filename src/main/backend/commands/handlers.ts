@@ -4,6 +4,7 @@
  */
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
+import { notificationHandlers } from './notifications.ts';
 import { ignoringHandlers } from './ignoring.ts';
 import { presenceHandlers } from './presence.ts';
 import { roomUpgradeHandlers } from './room-upgrades.ts';
@@ -23,6 +24,7 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...sessionHandlers(ctx),
     ...roomHandlers(ctx),
     ...sendHandlers(ctx),
+    ...notificationHandlers(ctx),
     ...presenceHandlers(ctx),
     ...ignoringHandlers(ctx),
     ...roomUpgradeHandlers(ctx),

@@ -2,7 +2,7 @@
  * The Matrix Client-Server API, one facade over the shared transport (`http.ts`) with one object per API area
  * (`api/`): `client.auth`, `client.rooms`, `client.send`, `client.media`, `client.account`, `client.events`,
  * `client.membership`, `client.profile`, `client.roomActions`, `client.server`, `client.presence`,
- * `client.roomAdmin`, `client.crypto`. New endpoints go
+ * `client.roomAdmin`, `client.crypto`, `client.pushRules`. New endpoints go
  * into their area's file, so this one stays a table of contents.
  */
 import { AccountApi } from './api/account.ts';
@@ -10,6 +10,7 @@ import { AuthApi } from './api/auth.ts';
 import { CryptoApi } from './api/crypto.ts';
 import { EventsApi } from './api/events.ts';
 import { MediaApi } from './api/media.ts';
+import { PushRulesApi } from './api/push-rules.ts';
 import { PresenceApi } from './api/presence.ts';
 import { RoomAdminApi } from './api/room-admin.ts';
 import { MembershipApi } from './api/membership.ts';
@@ -30,6 +31,7 @@ export class MatrixClient extends MatrixHttp {
   readonly send: SendApi;
   readonly media: MediaApi;
   readonly account: AccountApi;
+  readonly pushRules: PushRulesApi;
   readonly presence: PresenceApi;
   readonly roomAdmin: RoomAdminApi;
   readonly events: EventsApi;
@@ -47,6 +49,7 @@ export class MatrixClient extends MatrixHttp {
     this.send = new SendApi(this);
     this.media = new MediaApi(this);
     this.account = new AccountApi(this);
+    this.pushRules = new PushRulesApi(this);
     this.presence = new PresenceApi(this);
     this.roomAdmin = new RoomAdminApi(this);
     this.events = new EventsApi(this);

@@ -1,25 +1,37 @@
 /**
- * Sending: the local echo is stored and returned at once; delivery runs in the background with the same
- * transaction ID on every retry, so the homeserver deduplicates and a message goes out once.
+ * Sending through the persisted outbox. `send` writes the local echo and its outbox row in one transaction and
+ * returns the echo at once; each room then has one delivery loop that sends its oldest outbox entry, and only
+ * when the homeserver has it, the next. Every attempt (also after a restart) reuses the entry's transaction ID,
+ * so the server deduplicates and a message lands exactly once, in the order it was written.
+ *
+ * An unreachable homeserver, a 5xx, a 408 or a 429 is "offline", not a failure: the room waits, with its messages
+ * still pending, for as long as it takes (retrying with backoff, and at once when the sync loop reconnects). Only
+ * a permanent Matrix error fails a message, with the server's reason; the room's later messages then wait behind
+ * it until it is resent (`resend`) or discarded (`discard`), so nothing overtakes it.
  */
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { NOT_SENT, type Event, type JSONObject, type SendComplete } from '../../../shared/rpc/index.ts';
+import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
-import { sleep } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import type { OutboxEntry } from '../store/outbox.ts';
 import type { Store } from '../store/store.ts';
 import { localContent } from '../sync/ingest-event.ts';
 
-const MAX_ATTEMPTS = 5;
 const RETRY_BASE_MS = 500;
+const MAX_RETRY_MS = 30_000;
+/** What `done` says about a send still queued when the backend stops; the outbox sends it on the next start. */
+export const CLOSING = `${NOT_SENT}: Lattice was closing`;
 
 /** Turns an event into what goes on the wire: m.room.encrypted in an encrypted room, unchanged otherwise. */
 export type Seal = (roomId: string, type: string, content: JSONObject) => Promise<{ type: string; content: JSONObject }>;
 
 export interface SenderOptions {
-  /** First retry waits twice this, then doubling, unless the server says how long (tests shorten it). */
+  /** First retry waits twice this, then doubling up to `maxRetryMs`, unless the server says how long. */
   retryBaseMs?: number;
+  maxRetryMs?: number;
+  logger?: Logger;
   /** Encryption, when the session has it. */
   seal?: Seal;
 }
@@ -30,10 +42,16 @@ export class Sender {
   private readonly userId: string;
   private readonly onComplete: (c: SendComplete) => void;
   private readonly retryBaseMs: number;
+  private readonly maxRetryMs: number;
+  private readonly logger: Logger | undefined;
   private readonly seal: Seal | undefined;
   private readonly abort = new AbortController();
-  /** Per-room delivery chains: messages leave in the order they were written, even across retries. */
-  private readonly queues = new Map<string, Promise<unknown>>();
+  /** Rooms whose delivery loop is running; at most one loop per room keeps its messages in order. */
+  private readonly draining = new Set<string>();
+  /** Callers of `send` waiting for the outcome, by transaction ID (only within this run). */
+  private readonly waiters = new Map<string, (c: SendComplete) => void>();
+  /** Loops sleeping before a retry that a reconnect may cut short. */
+  private readonly wakers = new Set<() => void>();
 
   constructor(client: MatrixClient, store: Store, userId: string, onComplete: (c: SendComplete) => void,
     opts: SenderOptions = {}) {
@@ -42,69 +60,220 @@ export class Sender {
     this.userId = userId;
     this.onComplete = onComplete;
     this.retryBaseMs = opts.retryBaseMs ?? RETRY_BASE_MS;
+    this.maxRetryMs = opts.maxRetryMs ?? MAX_RETRY_MS;
+    this.logger = opts.logger;
     this.seal = opts.seal;
   }
 
+  /** Picks up what the outbox kept from an earlier run (messages queued when the app quit or was killed). */
+  start(): void {
+    for (const roomId of this.store.outbox.rooms()) this.kick(roomId);
+  }
+
   /**
-   * Stores the local echo and starts delivery. `done` settles with the final event (or the failure). With
-   * `unencrypted` the event goes out in the clear even in an encrypted room (`/unencrypted`, `disable_encryption`).
+   * Stores the local echo and queues it. `done` settles with the final event (or the failure). With `unencrypted`
+   * the event goes out in the clear even in an encrypted room (`/unencrypted`, `disable_encryption`); the outbox
+   * remembers that, also across a restart.
    */
   send(roomId: string, type: string, content: JSONObject, unencrypted = false): { echo: Event; done: Promise<SendComplete> } {
     const txnId = `lat${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
     const rel = content['m.relates_to'] as JSONObject | undefined;
-    const rowid = this.store.events.insert({
-      room_id: roomId,
-      event_id: `~${txnId}`,
-      sender: this.userId,
-      type,
-      timestamp: Date.now(),
-      content,
-      transaction_id: txnId,
-      send_error: NOT_SENT,
-      local_content: localContent(type, content, rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined),
-      relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
-      relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
+    const rowid = this.store.transaction(() => {
+      const id = this.store.events.insert({
+        room_id: roomId,
+        event_id: `~${txnId}`,
+        sender: this.userId,
+        type,
+        timestamp: Date.now(),
+        content,
+        transaction_id: txnId,
+        send_error: NOT_SENT,
+        local_content: localContent(type, content, rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined),
+        relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
+        relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
+      });
+      this.store.outbox.add(roomId, id, txnId, unencrypted);
+      return id;
     });
     const echo = this.store.events.get(rowid)!;
-    const prev = this.queues.get(roomId) ?? Promise.resolve();
-    const done = prev.then(() => this.deliver(rowid, roomId, type, txnId, content, unencrypted));
-    this.queues.set(roomId, done);
-    void done.finally(() => { if (this.queues.get(roomId) === done) this.queues.delete(roomId); });
+    const done = new Promise<SendComplete>((resolve) => this.waiters.set(txnId, resolve));
+    this.kick(roomId);
     return { echo, done };
+  }
+
+  /** Queues a failed event again, in its place: the room's later messages still wait for it. */
+  resend(txnId: string): Event {
+    const entry = this.failedEntry(txnId);
+    this.store.transaction(() => {
+      this.store.outbox.setFailed(txnId, null);
+      this.store.events.setSendResult(entry.event_rowid, `~${txnId}`, NOT_SENT);
+    });
+    this.kick(entry.room_id);
+    return this.store.events.get(entry.event_rowid)!;
+  }
+
+  /** Drops a failed event (its local echo too); the room's later messages go on. Returns the dropped echo. */
+  discard(txnId: string): Event {
+    const entry = this.failedEntry(txnId);
+    const echo = this.store.events.get(entry.event_rowid)!;
+    this.store.outbox.discard(entry);
+    this.kick(entry.room_id);
+    return echo;
+  }
+
+  /** The connection is back (the sync loop recovered): retry every waiting room now instead of after its backoff. */
+  wake(): void {
+    for (const w of [...this.wakers]) w();
   }
 
   stop(): void {
     this.abort.abort(new Error('backend stopping'));
+    this.wake();
+    for (const [txnId, resolve] of this.waiters) {
+      const rowid = this.store.events.rowidByTransactionID(txnId);
+      const event = rowid === undefined ? undefined : this.store.events.get(rowid);
+      if (event) resolve({ event, error: CLOSING });
+    }
+    this.waiters.clear();
   }
 
-  private async deliver(rowid: number, roomId: string, type: string, txnId: string, content: JSONObject,
-    unencrypted: boolean): Promise<SendComplete> {
-    let lastError = '';
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      try {
-        // Sealed on every attempt: the same transaction ID makes the server keep only the first that arrives.
-        const wire = this.seal && !unencrypted ? await this.seal(roomId, type, content) : { type, content };
-        const { event_id } = await this.client.send.sendEvent(roomId, wire.type, txnId, wire.content, this.abort.signal);
-        // The remote echo may have arrived through sync first and already set the same event ID.
-        this.store.events.setSendResult(rowid, event_id, null);
-        return this.complete(rowid, null);
-      } catch (e) {
-        if (this.abort.signal.aborted) return this.complete(rowid, `${NOT_SENT}: Lattice was closing`);
-        lastError = errorMessage(e);
-        const transient = e instanceof ConnectionError || (e instanceof MatrixError && !e.isPermanent);
-        if (!transient || attempt === MAX_ATTEMPTS) break;
-        const wait = e instanceof MatrixError && e.retryAfterMs !== undefined ? e.retryAfterMs : this.retryBaseMs * 2 ** attempt;
-        try { await sleep(Math.min(wait, 30_000), this.abort.signal); } catch { break; }
+  private failedEntry(txnId: string): OutboxEntry {
+    const entry = this.store.outbox.get(txnId);
+    if (!entry) {
+      throw new Error(this.store.events.rowidByTransactionID(txnId) === undefined
+        ? `Unknown transaction ID ${txnId}: no message was sent with it.`
+        : 'That message was already sent.');
+    }
+    if (entry.failed_error === null) throw new Error('That message has not failed: it is still waiting to be sent.');
+    return entry;
+  }
+
+  private kick(roomId: string): void {
+    if (this.abort.signal.aborted || this.draining.has(roomId)) return;
+    this.draining.add(roomId);
+    void this.drain(roomId).catch((e: unknown) => {
+      this.draining.delete(roomId);
+      this.logger?.error(`outbox: delivery stopped: ${errorMessage(e)}`, { room_id: roomId });
+    });
+  }
+
+  /** Sends the room's outbox in order until it is empty, its head has failed, or the backend stops. */
+  private async drain(roomId: string): Promise<void> {
+    for (;;) {
+      const head = this.store.outbox.head(roomId);
+      // Leaving `draining` in the same tick as the empty read: a send() after this starts a new loop.
+      if (!head || head.failed_error !== null || this.abort.signal.aborted) {
+        this.draining.delete(roomId);
+        return;
+      }
+      if (!(await this.deliver(head))) {
+        this.draining.delete(roomId);
+        return;
       }
     }
-    const current = this.store.events.get(rowid);
-    this.store.events.setSendResult(rowid, current?.event_id ?? `~${txnId}`, lastError || 'unknown error');
-    return this.complete(rowid, lastError || 'unknown error');
   }
 
-  private complete(rowid: number, error: string | null): SendComplete {
-    const c: SendComplete = { event: this.store.events.get(rowid)!, error };
-    this.onComplete(c);
-    return c;
+  /** One entry, retried until it is sent or refused for good. False when the backend is stopping. */
+  private async deliver(entry: OutboxEntry): Promise<boolean> {
+    const { transaction_id: txnId, event_rowid: rowid, room_id: roomId } = entry;
+    const echo = this.store.events.get(rowid);
+    if (!echo) { this.store.outbox.remove(txnId); return true; }
+    if (!echo.event_id.startsWith('~')) {
+      // Its remote echo came through sync already (sent before a restart): the server has it.
+      this.store.outbox.remove(txnId);
+      this.complete(txnId, rowid, null);
+      return true;
+    }
+    const signal = this.abort.signal;
+    let attempt = 0;
+    for (;;) {
+      try {
+        // Sealed on every attempt: the same transaction ID makes the server keep only the first that arrives.
+        const wire = this.seal && !entry.unencrypted
+          ? await this.seal(roomId, echo.type, echo.content)
+          : { type: echo.type, content: echo.content };
+        const { event_id } = await this.client.send.sendEvent(roomId, wire.type, txnId, wire.content, signal);
+        const finalRowid = this.store.transaction(() => this.markSent(entry, event_id));
+        this.complete(txnId, finalRowid, null);
+        return true;
+      } catch (e) {
+        if (signal.aborted) return false;
+        if (isPermanent(e)) {
+          const reason = describeSendError(e);
+          this.logger?.warn('outbox: the homeserver refused a message for good', {
+            room_id: roomId, errcode: e instanceof MatrixError ? e.errcode : null,
+          });
+          this.store.transaction(() => {
+            this.store.outbox.setFailed(txnId, reason);
+            this.store.events.setSendResult(rowid, echo.event_id, reason);
+          });
+          this.complete(txnId, rowid, reason);
+          return true;
+        }
+        attempt++;
+        const serverWait = e instanceof MatrixError ? e.retryAfterMs : undefined;
+        const wait = serverWait ?? Math.min(this.retryBaseMs * 2 ** attempt, this.maxRetryMs);
+        if (attempt === 1) this.logger?.info(`outbox: waiting for the homeserver: ${errorMessage(e)}`, { room_id: roomId });
+        // A rate limit is the server's own word on when to come back; a reconnect does not cut it short.
+        if (await this.pause(wait, serverWait === undefined)) attempt = 0;
+      }
+    }
   }
+
+  /** Records the server's event ID. Returns the rowid that now holds the event. */
+  private markSent(entry: OutboxEntry, eventId: string): number {
+    const other = this.store.events.rowidByEventID(eventId);
+    if (other !== undefined && other !== entry.event_rowid) {
+      // The remote echo was stored as a row of its own (it came without our transaction ID): keep that one.
+      this.store.outbox.discard(entry);
+      return other;
+    }
+    this.store.events.setSendResult(entry.event_rowid, eventId, null);
+    this.store.outbox.remove(entry.transaction_id);
+    return entry.event_rowid;
+  }
+
+  /** Sleeps before a retry. True if a reconnect (`wake`) ended the sleep early. */
+  private pause(ms: number, wakeable: boolean): Promise<boolean> {
+    return new Promise((resolve) => {
+      const signal = this.abort.signal;
+      const finish = (woken: boolean) => {
+        clearTimeout(timer);
+        this.wakers.delete(onWake);
+        signal.removeEventListener('abort', onAbort);
+        resolve(woken);
+      };
+      const onWake = () => finish(true);
+      const onAbort = () => finish(false);
+      const timer = setTimeout(() => finish(false), ms);
+      if (wakeable) this.wakers.add(onWake);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  private complete(txnId: string, rowid: number, error: string | null): void {
+    const event = this.store.events.get(rowid);
+    if (!event) return;
+    const c: SendComplete = { event, error };
+    const waiter = this.waiters.get(txnId);
+    this.waiters.delete(txnId);
+    waiter?.(c);
+    this.onComplete(c);
+  }
+}
+
+/**
+ * Errors that retrying will never fix. An invalid access token is not one of them for a message: the session
+ * ends and the message waits in the outbox for the next sign-in rather than being marked failed.
+ */
+function isPermanent(e: unknown): boolean {
+  if (e instanceof ConnectionError) return false;
+  if (e instanceof MatrixError) return e.isPermanent && e.errcode !== 'M_UNKNOWN_TOKEN';
+  return true;
+}
+
+/** The server's reason, in words, for a failed message. */
+function describeSendError(e: unknown): string {
+  if (e instanceof MatrixError) return `The homeserver refused it: ${e.message} (${e.errcode})`;
+  return `Could not send it: ${errorMessage(e)}`;
 }

@@ -276,4 +276,22 @@ export const migrations: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX space_edge_child_idx ON space_edge (child_id);
   `,
+  // 7: the persisted outbox. One row per local echo not yet accepted by the homeserver, written in the same
+  // transaction as the echo's event row, so a message typed just before a crash is sent after the restart with the
+  // same transaction ID (the server deduplicates it). `seq` is the order of writing: each room's queue leaves in it.
+  `
+  CREATE TABLE outbox (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id        TEXT NOT NULL,
+    event_rowid    INTEGER NOT NULL UNIQUE REFERENCES event (rowid) ON DELETE CASCADE,
+    transaction_id TEXT NOT NULL UNIQUE,
+    -- NULL while the message is waiting or being sent; the server's reason once it was rejected for good.
+    failed_error   TEXT,
+    created_at     INTEGER NOT NULL,
+    -- 1 when the message was sent with encryption turned off (send_event's disable_encryption): every delivery
+    -- attempt, also after a restart, must then skip sealing it.
+    unencrypted    INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX outbox_room_idx ON outbox (room_id, seq);
+  `,
 ];

@@ -2,11 +2,13 @@
 import { AccountStore } from './account.ts';
 import { openDatabase, type DB } from './database.ts';
 import { EventStore } from './events.ts';
+import { OutboxStore } from './outbox.ts';
 import { PresenceStore } from './presence.ts';
 import { RoomStore } from './rooms.ts';
 import { SpaceStore } from './spaces.ts';
 import { StateStore } from './state.ts';
 import { TimelineStore } from './timeline.ts';
+import { UnreadStore } from './unread.ts';
 
 export class Store {
   readonly db: DB;
@@ -15,6 +17,8 @@ export class Store {
   readonly state: StateStore;
   readonly rooms: RoomStore;
   readonly account: AccountStore;
+  readonly outbox: OutboxStore;
+  readonly unread: UnreadStore;
   readonly presence: PresenceStore;
   readonly spaces: SpaceStore;
   private readonly forget;
@@ -32,6 +36,8 @@ export class Store {
     this.state = new StateStore(db);
     this.rooms = new RoomStore(db);
     this.account = new AccountStore(db);
+    this.outbox = new OutboxStore(db);
+    this.unread = new UnreadStore(db);
     this.presence = new PresenceStore(db);
     this.spaces = new SpaceStore(db);
   }

@@ -7,6 +7,7 @@ import type {
   UserPresence,
 } from '../../../shared/rpc/index.ts';
 import type * as M from '../matrix/types.ts';
+import { applyUnread, PushEvaluator, type AppendedEvent } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent, type IngestResult } from './ingest-event.ts';
 import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
@@ -40,6 +41,10 @@ interface RoomContext {
   prepared: PreparedSync | undefined;
   /** Spaces whose edges this response changed (filled while processing). */
   changedSpaces: Set<string>;
+  /** Push rules, evaluated after this batch's m.push_rules (if any) is stored. */
+  push: PushEvaluator;
+  /** The first sync of a login: its messages are history and notify nothing. */
+  initial: boolean;
 }
 
 export function processSync(store: Store, resp: M.SyncResponse, ownUserId: string, since: string | undefined,
@@ -58,7 +63,12 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   const dms = directRooms(store.account.getAccountData('', 'm.direct'));
   const ignored = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
   const changedSpaces = new Set<string>();
-  const roomCtx: RoomContext = { ignored, resetTimelines: opts.resetTimelines === true, prepared, changedSpaces };
+  // Push rules are evaluated here, after this batch's m.push_rules (if any) is stored.
+  const push = PushEvaluator.for(store, ownUserId);
+  if (diff.account_data?.['m.push_rules']) push.rulesChanged();
+  const roomCtx: RoomContext = {
+    ignored, resetTimelines: opts.resetTimelines === true, prepared, changedSpaces, push, initial: since === undefined,
+  };
 
   const rooms: Record<string, SyncRoom> = {};
   const joined: string[] = [];
@@ -151,6 +161,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
   const appended: NonNullable<RoomChanges['appended']> = [];
+  const incoming: AppendedEvent[] = [];
   let redacted = false;
   for (const ev of list(tl?.events)) {
     // State from an ignored user still applies (it is the room's state); their messages are hidden.
@@ -162,21 +173,26 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (added) {
       timeline.push(added);
       appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
+      incoming.push({ rowid: r.rowid, event: ev, ingested: r.inserted ? r.inserted.unread_type ?? 0 : undefined });
       const built = events.get(r.rowid);
       if (built) built.timeline_rowid = added.timeline_rowid;
     }
     if (r.redacted) redacted = true;
     if (ev.state_key !== undefined) setState(ev, r.rowid);
   }
+  if (Object.keys(stateChanges).length || jr.summary) ctx.push.roomStateChanged(roomId);
   if (timeline.length || sr.reset) sr.timeline = timeline;
   if (Object.keys(stateChanges).length) sr.state = stateChanges;
 
+  let markedUnread = prev.marked_unread === true;
   for (const ad of list(jr.account_data?.events)) {
     if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData(roomId, ad.type, ad.content);
     (sr.account_data ??= {})[ad.type] = roomAccountData(own, roomId, ad.type, ad.content);
+    if (ad.type === 'm.marked_unread' || ad.type === 'com.famedly.marked_unread') markedUnread = ad.content.unread === true;
   }
 
+  let ownReceipt = false;
   for (const eph of list(jr.ephemeral?.events)) {
     if (!isObj(eph) || !isObj(eph.content)) continue;
     if (eph.type === 'm.typing' && Array.isArray(eph.content.user_ids)) {
@@ -185,6 +201,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     } else if (eph.type === 'm.receipt') {
       const receipts = parseReceipts(eph.content);
       for (const r of receipts) store.account.setReceipt(roomId, r);
+      if (receipts.some((r) => r.user_id === own)) ownReceipt = true;
       for (const r of receipts) (((sr.receipts ??= {})[r.event_id]) ??= []).push(r);
     }
   }
@@ -198,12 +215,18 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (typeof s['m.invited_member_count'] === 'number') lls['m.invited_member_count'] = s['m.invited_member_count'];
     room.lazy_load_summary = lls;
   }
-  if (isObj(jr.unread_notifications)) {
-    const n = jr.unread_notifications;
-    room.unread_notifications = typeof n.notification_count === 'number' ? n.notification_count : 0;
-    room.unread_highlights = typeof n.highlight_count === 'number' ? n.highlight_count : 0;
-    // Until push rules are evaluated locally, the server's notification count is the best count of unread messages.
-    room.unread_messages = room.unread_notifications;
+  // Counted locally from our push rules and read position (the server cannot count encrypted rooms).
+  const unread = applyUnread(store, ctx.push, roomId, own, incoming, ctx.initial, prev, isNew || !!sr.reset || redacted || ownReceipt);
+  Object.assign(room, unread.counts);
+  if (markedUnread) room.marked_unread = true;
+  else delete room.marked_unread;
+  if (unread.notifications.length) sr.notifications = unread.notifications;
+  if (prev.unread_notifications > 0 && room.unread_notifications === 0) sr.dismiss_notifications = true;
+  for (const [rowid, t] of unread.types) {
+    const built = events.get(rowid);
+    if (!built) continue;
+    if (t) built.unread_type = t;
+    else delete built.unread_type;
   }
   room = computeRoomMeta(store, room, own, dms.get(roomId), {
     state: isNew || Object.keys(stateChanges).length > 0 || !!jr.summary || room.dm_user_id !== dms.get(roomId),

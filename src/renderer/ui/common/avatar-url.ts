@@ -55,6 +55,10 @@ export function mediaUrl(mxc: string | undefined, thumb?: { cssW: number; cssH: 
   const path = mxc ? mxcToPath(mxc) : undefined;
   if (!path) return undefined;
   const base = env.transport === 'ipc' ? 'lattice://media/' : '/_gomuks/media/';
-  if (!thumb) return `${base}${path}`;
-  return `${base}${path}?w=${thumbnailPx(thumb.cssW, env.devicePixelRatio)}&h=${thumbnailPx(thumb.cssH, env.devicePixelRatio)}`;
+  const query: string[] = [];
+  if (thumb) query.push(`w=${thumbnailPx(thumb.cssW, env.devicePixelRatio)}`, `h=${thumbnailPx(thumb.cssH, env.devicePixelRatio)}`);
+  // The web host's media route opens only with the websocket's `image_auth` token (an <img> or a download link
+  // cannot send a header, and the cookie alone does not count), the same as avatars above.
+  if (env.transport === 'websocket' && env.imageAuth) query.push(`image_auth=${encodeURIComponent(env.imageAuth)}`);
+  return query.length ? `${base}${path}?${query.join('&')}` : `${base}${path}`;
 }

@@ -1,23 +1,29 @@
 /**
  * One timeline row: a day separator, a state change in words, or a message with its sender header (at the start
- * of a group), body, reactions and send state. Memoized on small props so a new page or sync re-renders only the
- * rows whose event changed.
+ * of a group), body, reactions and send state (with Retry and Discard when the server refused it). Memoized on
+ * small props so a new page or sync re-renders only the rows whose event changed.
  */
-import { memo } from 'react';
+import { memo, useState } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
+import { useSession } from '../../api/hooks.ts';
 import type { TimelineItem } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
 import type { EventView } from './event-view.ts';
-import { MessageBody, Reactions, useActions } from './MessageBody.tsx';
+import { MessageActions } from './MessageActions.tsx';
+import { MessageBody, Reactions } from './MessageBody.tsx';
 
-/** Shown on hover or keyboard focus of a sent message: reply, and a quick 👍. */
-function MessageActions({ eventId }: { eventId: string }) {
-  const actions = useActions();
+/** Retry or drop a message the server refused; the room's later messages wait until one of the two. */
+function FailedSendActions({ transactionId }: { transactionId: string }) {
+  const session = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const act = (what: Promise<void>) => { what.catch((err: unknown) => setError(errorMessage(err))); };
   return (
-    <div className="message-actions" role="toolbar" aria-label="Message actions">
-      <button type="button" className="message-action" onClick={() => actions.react(eventId, '👍')} aria-label="React with 👍" title="React with 👍">👍</button>
-      <button type="button" className="message-action" onClick={() => actions.reply(eventId)} aria-label="Reply" title="Reply" data-testid="reply-button">↩ Reply</button>
-    </div>
+    <span className="message-failed-actions">
+      <button type="button" onClick={() => act(session.resendEvent(transactionId))}>Retry</button>
+      <button type="button" onClick={() => act(session.discardEvent(transactionId))}>Discard</button>
+      {error && <span className="message-failed-action-error">{error}</span>}
+    </span>
   );
 }
 
@@ -74,6 +80,8 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
   );
   return (
     <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
+      {/* First, so the row's text still ends with the message (tests and screen readers read it in order). */}
+      {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions event={e} />}
       <div className="message-gutter">
         {groupStart ? <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} /> : time}
       </div>
@@ -89,11 +97,11 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
         )}
         <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} />
         {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
-        {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions eventId={e.event_id} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
         {item.sendState === 'failed' && (
           <div className="message-status message-failed" role="alert" data-testid="send-error">
             Failed to send: {item.sendError}
+            {e.transaction_id && <FailedSendActions transactionId={e.transaction_id} />}
           </div>
         )}
       </div>

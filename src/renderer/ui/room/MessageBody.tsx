@@ -16,8 +16,6 @@ export interface TimelineActions {
   jumpTo(eventId: string): boolean;
   openLightbox(media: MediaView): void;
   react(eventId: string, key: string): void;
-  /** Puts the composer in reply mode for this event. */
-  reply(eventId: string): void;
 }
 
 export const TimelineActionsContext = createContext<TimelineActions | null>(null);

@@ -4,7 +4,9 @@ import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { Composer } from './Composer.tsx';
+import { MemberList } from './MemberList.tsx';
 import { Timeline, type EventFocus } from './Timeline.tsx';
 import './room.css';
 
@@ -15,7 +17,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
   const connected = useConnection().state === 'open';
   const stateLoaded = room?.stateLoaded ?? false;
   const exists = room !== undefined;
-  const [replyTo, setReplyTo] = useState<string | null>(null);
+  const [showMembers, setShowMembers] = useState(false);
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -31,19 +33,21 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
   }
 
   return (
-    <section className="room" aria-label={roomDisplayName(room)}>
-      <RoomHeader room={room} />
-      <Timeline roomId={roomId} onReply={setReplyTo} focus={focus} />
+    <section className={`room${showMembers ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
+      <RoomHeader room={room} onToggleMembers={() => setShowMembers((v) => !v)} />
+      {showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
+      <Timeline roomId={roomId} focus={focus} />
       <TypingLine room={room} />
-      <Composer roomId={roomId} roomName={roomDisplayName(room)} replyTo={replyTo} onCancelReply={() => setReplyTo(null)} />
+      <Composer roomId={roomId} roomName={roomDisplayName(room)} />
     </section>
   );
 }
 
-function RoomHeader({ room }: { room: RoomData }) {
+function RoomHeader({ room, onToggleMembers }: { room: RoomData; onToggleMembers: () => void }) {
   const meta = room.meta!;
   const name = roomDisplayName(room);
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
+  const [leaving, setLeaving] = useState(false);
   return (
     <header className="room-header" data-testid="room-header">
       <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
@@ -59,10 +63,12 @@ function RoomHeader({ room }: { room: RoomData }) {
         ) : null}
       </div>
       {members !== undefined && (
-        <span className="room-header-members" title={`${members} joined members`}>
+        <button type="button" className="room-header-members" title="Show members" data-testid="open-members" onClick={onToggleMembers}>
           {members} {members === 1 ? 'member' : 'members'}
-        </span>
+        </button>
       )}
+      <button type="button" className="room-header-leave" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
+      {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
     </header>
   );
 }

@@ -43,9 +43,8 @@ function estimate(row: TimelineRow | undefined): number {
   return row.groupStart ? 56 : 28;
 }
 
-export function Timeline({ roomId, onReply, focus = null }: {
+export function Timeline({ roomId, focus = null }: {
   roomId: string;
-  onReply: (eventId: string) => void;
   focus?: EventFocus | null;
 }) {
   const session = useSession();
@@ -121,17 +120,20 @@ export function Timeline({ roomId, onReply, focus = null }: {
     if (unread && !context && atBottom.current && document.visibilityState === 'visible') void session.markRead(roomId);
   }, [context, unread, roomId, session]);
 
-  // At the bottom (opening, sending, reading the newest): stay there whatever grows. The flag alone can be stale
-  // (the scroll event of the user's last scroll may not have arrived), so the position against the height we
-  // last left must agree.
-  const lastHeight = useRef<number | null>(null);
+  // At the bottom (opening, sending, reading the newest): stay there whatever grows, the content or what is around
+  // the timeline (a banner above, a taller composer below shrink the viewport). The flag alone can be stale (the
+  // scroll event of the user's last scroll may not have arrived), so the position against the sizes we last left
+  // must agree: the larger of the old and new viewport, since a shrink leaves scrollTop where it was and a growth
+  // may clamp it.
+  const lastSize = useRef<{ height: number; client: number; top: number } | null>(null);
   const stickToBottom = useCallback((): void => {
     const el = scroller.current;
     if (!el) return;
-    const prev = lastHeight.current;
-    if (atBottom.current && (prev === null || prev - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX)) el.scrollTop = el.scrollHeight;
+    const prev = lastSize.current;
+    const wasAtEnd = prev === null || prev.height - el.scrollTop - Math.max(prev.client, el.clientHeight) <= BOTTOM_SLACK_PX;
+    if (atBottom.current && wasAtEnd) el.scrollTop = el.scrollHeight;
     else atBottom.current = false;
-    lastHeight.current = el.scrollHeight;
+    lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
   }, []);
   useLayoutEffect(stickToBottom, [rows, totalSize, stickToBottom]);
 
@@ -190,7 +192,7 @@ export function Timeline({ roomId, onReply, focus = null }: {
     setContext(null);
     if (!el) return;
     el.scrollTop = el.scrollHeight;
-    lastHeight.current = el.scrollHeight;
+    lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
   }, []);
 
   // Sending a message brings the view to it, wherever the user had scrolled (a reaction does not).
@@ -221,8 +223,15 @@ export function Timeline({ roomId, onReply, focus = null }: {
   function onScroll(): void {
     const el = scroller.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
-    lastHeight.current = el.scrollHeight;
+    // Only the user moving up leaves the bottom. A scroll event that reports a gap without the position having
+    // moved up comes from the viewport shrinking (a banner above, a taller composer) or content growing below, in
+    // whatever order the browser delivers it against the resize: the view stays pinned and goes back to the end.
+    const gap = el.scrollHeight - el.scrollTop - el.clientHeight;
+    const movedUp = lastSize.current !== null && el.scrollTop < lastSize.current.top - 1;
+    if (gap <= BOTTOM_SLACK_PX) atBottom.current = true;
+    else if (movedUp || !atBottom.current) atBottom.current = false;
+    else el.scrollTop = el.scrollHeight;
+    lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
     // Our own restoring scroll is not the user moving: keep the anchor it restored.
     if (restoring.current) restoring.current = false;
     else captureAnchor();
@@ -280,8 +289,7 @@ export function Timeline({ roomId, onReply, focus = null }: {
     react: (eventId, key) => {
       session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
     },
-    reply: onReply,
-  }), [roomId, session, jumpToEvent, onReply]);
+  }), [roomId, session, jumpToEvent]);
 
   useEffect(() => {
     if (pendingJump && showLoaded(pendingJump)) setPendingJump(null);

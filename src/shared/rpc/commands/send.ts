@@ -1,8 +1,9 @@
 /** Commands that send events into rooms. */
 import { z } from 'zod';
 import type { Event } from '../types.ts';
+import type { SlashCommandHelp } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
-import { jsonObject, roomIdField } from './fields.ts';
+import { empty, jsonObject, roomIdField } from './fields.ts';
 
 export const sendCommands = {
   /**
@@ -31,8 +32,25 @@ export const sendCommands = {
     synchronous: z.boolean().optional(),
   })).returns<Event>(),
   /**
+   * Queues a failed outgoing event again (gomuks' shape), in its place: the room's later messages still wait for
+   * it. Returns the local echo, pending again; `send_complete` follows.
+   */
+  resend_event: command(z.object({
+    transaction_id: z.string().min(1),
+  })).returns<Event>(),
+  /**
+   * Drops a failed outgoing event and its local echo (Lattice's own command; gomuks has none). The room's later
+   * messages, which waited behind it, go on. Returns the dropped echo; `send_complete` reports it to every
+   * frontend with `discarded` set.
+   */
+  discard_event: command(z.object({
+    transaction_id: z.string().min(1),
+  })).returns<Event>(),
+  /**
    * Shares the room's encryption key with its members' devices ahead of sending, so the first message goes out
    * without that wait: call it when the user starts typing. True once done (also for an unencrypted room).
    */
   ensure_group_session_shared: command(z.object({ room_id: roomIdField })).returns<boolean>(),
+  /** The slash commands send_message understands, with their usage and help, for the composer's autocomplete. */
+  get_slash_commands: command(empty).returns<SlashCommandHelp[]>(),
 } satisfies CommandArea;

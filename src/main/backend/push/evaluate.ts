@@ -1,0 +1,114 @@
+/**
+ * The push rule evaluator: which rule of the user's ruleset (merged with the spec's defaults) matches an event, what
+ * it asks for (notify, highlight, sound), and the event's unread_type flags. Pure: no database, no network; the
+ * caller gives the ruleset and the room's context.
+ */
+import type { JSONObject } from '../../../shared/rpc/index.ts';
+import { conditionMatches } from './conditions.ts';
+import { defaultRules, LEGACY_MENTION_RULES } from './default-rules.ts';
+import {
+  RULE_KINDS, UnreadType, type PushAction, type PushEvent, type PushResult, type PushRoomContext, type PushRule,
+  type RuleKind, type Ruleset,
+} from './types.ts';
+
+/**
+ * The ruleset to evaluate: the user's (the `global` of m.push_rules, which servers fill with the defaults too)
+ * with every spec default it lacks added in the spec's place (.m.rule.master first, the rest after the user's
+ * rules of their kind). Malformed rules are dropped.
+ */
+export function effectiveRuleset(user: Ruleset | undefined, userId: string): Required<Ruleset> {
+  const defaults = defaultRules(userId);
+  const out = {} as Required<Ruleset>;
+  for (const kind of RULE_KINDS) {
+    const given = (Array.isArray(user?.[kind]) ? user[kind] : []).filter(isRule);
+    const have = new Set(given.map((r) => r.rule_id));
+    const missing = defaults[kind].filter((r) => !have.has(r.rule_id));
+    const master = missing.filter((r) => r.rule_id === '.m.rule.master');
+    out[kind] = [...master, ...given, ...missing.filter((r) => r.rule_id !== '.m.rule.master')];
+  }
+  return out;
+}
+
+/** The first matching enabled rule's actions. Our own events never notify. */
+export function evaluatePushRules(rules: Required<Ruleset>, ev: PushEvent, room: PushRoomContext): PushResult {
+  if (ev.sender === room.userId) return { notify: false, highlight: false };
+  const intentional = Object.hasOwn(ev.content, 'm.mentions');
+  for (const kind of RULE_KINDS) {
+    for (const rule of rules[kind]) {
+      if (rule.enabled === false) continue;
+      if (intentional && LEGACY_MENTION_RULES.has(rule.rule_id)) continue;
+      if (ruleMatches(kind, rule, ev, room)) return { ...readActions(rule.actions), rule: `${kind}:${rule.rule_id}` };
+    }
+  }
+  return { notify: false, highlight: false };
+}
+
+function ruleMatches(kind: RuleKind, rule: PushRule, ev: PushEvent, room: PushRoomContext): boolean {
+  switch (kind) {
+    case 'override':
+    case 'underride': {
+      // All must hold, so the order is free: the ones that look at the event come first, and the ones that read
+      // the room's state (display name, power levels) only run for the few events the others let through.
+      const conditions = rule.conditions ?? [];
+      for (const c of conditions) if (!NEEDS_ROOM_STATE.has(c.kind) && !conditionMatches(c, ev, room)) return false;
+      for (const c of conditions) if (NEEDS_ROOM_STATE.has(c.kind) && !conditionMatches(c, ev, room)) return false;
+      return true;
+    }
+    case 'content':
+      return typeof rule.pattern === 'string'
+        && conditionMatches({ kind: 'event_match', key: 'content.body', pattern: rule.pattern }, ev, room);
+    case 'room':
+      return rule.rule_id === ev.room_id;
+    case 'sender':
+      return rule.rule_id === ev.sender;
+    default: {
+      const never: never = kind;
+      return never;
+    }
+  }
+}
+
+/**
+ * Actions, with the legacy forms: `dont_notify` is the same as no action, `coalesce` counts as `notify`, a
+ * highlight tweak without a value means true. Unknown actions and tweaks are ignored.
+ */
+export function readActions(actions: readonly PushAction[]): Omit<PushResult, 'rule'> {
+  const r: Omit<PushResult, 'rule'> = { notify: false, highlight: false };
+  for (const a of actions) {
+    if (a === 'notify' || a === 'coalesce') r.notify = true;
+    else if (typeof a === 'object' && a !== null && a.set_tweak === 'highlight') r.highlight = a.value === undefined || a.value === true;
+    else if (typeof a === 'object' && a !== null && a.set_tweak === 'sound' && typeof a.value === 'string') r.sound = a.value;
+  }
+  return r;
+}
+
+/** Events a person would count as a new message in the room list (not edits, reactions, state or our own). */
+export function countsAsUnread(ev: PushEvent, ownUserId: string): boolean {
+  if (ev.sender === ownUserId || ev.state_key !== undefined) return false;
+  if (!['m.room.message', 'm.sticker', 'm.room.encrypted', 'm.poll.start', 'org.matrix.msc3381.poll.start'].includes(ev.type)) return false;
+  const rel = ev.content['m.relates_to'] as JSONObject | undefined;
+  return !(rel && typeof rel === 'object' && rel.rel_type === 'm.replace');
+}
+
+/**
+ * The seam for sync ingest: the unread_type bit flags (gomuks' UnreadType) to store on one incoming event. The
+ * ingest calls this per timeline event with the room's context and the ruleset from m.push_rules.
+ */
+export function unreadTypeOf(rules: Required<Ruleset>, ev: PushEvent, room: PushRoomContext): number {
+  let t: number = countsAsUnread(ev, room.userId) ? UnreadType.Normal : UnreadType.None;
+  const r = evaluatePushRules(rules, ev, room);
+  // Highlight and sound are tweaks of a notification: without notify they mean nothing.
+  if (r.notify) t |= UnreadType.Notify;
+  if (r.notify && r.highlight) t |= UnreadType.Highlight;
+  if (r.notify && r.sound) t |= UnreadType.Sound;
+  return t;
+}
+
+const NEEDS_ROOM_STATE: ReadonlySet<string> = new Set(['contains_display_name', 'sender_notification_permission']);
+
+function isRule(r: unknown): r is PushRule {
+  if (typeof r !== 'object' || r === null) return false;
+  const o = r as Partial<PushRule>;
+  return typeof o.rule_id === 'string' && Array.isArray(o.actions)
+    && (o.conditions === undefined || Array.isArray(o.conditions));
+}

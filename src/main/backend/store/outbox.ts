@@ -1,0 +1,88 @@
+/**
+ * The persisted outbox: which local echoes still have to reach the homeserver, in the order they were written.
+ * The message itself is the echo's event row (type and content); a row here only says "send this one, with this
+ * transaction ID", and whether the server rejected it for good. Deleting the event deletes its row here too.
+ */
+import type { DB } from './database.ts';
+
+export interface OutboxEntry {
+  seq: number;
+  room_id: string;
+  event_rowid: number;
+  transaction_id: string;
+  /** The server's reason once it refused the event for good; null while it waits or is being sent. */
+  failed_error: string | null;
+  created_at: number;
+  /** Sent in the clear even in an encrypted room (the sender asked for that). */
+  unencrypted: boolean;
+}
+
+interface OutboxRow extends Omit<OutboxEntry, 'unencrypted'> {
+  unencrypted: number;
+}
+
+function toEntry(r: OutboxRow | undefined): OutboxEntry | undefined {
+  return r && { ...r, unencrypted: r.unencrypted === 1 };
+}
+
+export class OutboxStore {
+  private readonly stmts;
+
+  constructor(db: DB) {
+    const cols = 'seq, room_id, event_rowid, transaction_id, failed_error, created_at, unencrypted';
+    this.stmts = {
+      add: db.prepare('INSERT INTO outbox (room_id, event_rowid, transaction_id, created_at, unencrypted) VALUES (?, ?, ?, ?, ?)'),
+      head: db.prepare(`SELECT ${cols} FROM outbox WHERE room_id = ? ORDER BY seq LIMIT 1`),
+      byTxn: db.prepare(`SELECT ${cols} FROM outbox WHERE transaction_id = ?`),
+      remove: db.prepare('DELETE FROM outbox WHERE transaction_id = ?'),
+      setFailed: db.prepare('UPDATE outbox SET failed_error = ? WHERE transaction_id = ?'),
+      rooms: db.prepare('SELECT DISTINCT room_id FROM outbox').pluck(),
+      rowidsOfRoom: db.prepare('SELECT event_rowid FROM outbox WHERE room_id = ? ORDER BY seq').pluck(),
+      all: db.prepare(`SELECT ${cols} FROM outbox ORDER BY seq`),
+      // Discarding a failed message removes its local echo; the outbox row goes with it (ON DELETE CASCADE).
+      deleteEvent: db.prepare('DELETE FROM event WHERE rowid = ?'),
+    };
+  }
+
+  add(roomId: string, eventRowid: number, txnId: string, unencrypted = false, now = Date.now()): void {
+    this.stmts.add.run(roomId, eventRowid, txnId, now, unencrypted ? 1 : 0);
+  }
+
+  /** The room's oldest unsent event: the only one that may be sent now. */
+  head(roomId: string): OutboxEntry | undefined {
+    return toEntry(this.stmts.head.get(roomId) as OutboxRow | undefined);
+  }
+
+  get(txnId: string): OutboxEntry | undefined {
+    return toEntry(this.stmts.byTxn.get(txnId) as OutboxRow | undefined);
+  }
+
+  /** The homeserver has the event: it leaves the outbox. */
+  remove(txnId: string): void {
+    this.stmts.remove.run(txnId);
+  }
+
+  /** Marks the event refused for good (its room's queue stops behind it), or, with null, queued again. */
+  setFailed(txnId: string, error: string | null): void {
+    this.stmts.setFailed.run(error, txnId);
+  }
+
+  /** Rooms that have anything in the outbox. */
+  rooms(): string[] {
+    return this.stmts.rooms.all() as string[];
+  }
+
+  /** The rowids of a room's unsent events (waiting or failed), oldest first. */
+  eventRowids(roomId: string): number[] {
+    return this.stmts.rowidsOfRoom.all(roomId) as number[];
+  }
+
+  all(): OutboxEntry[] {
+    return (this.stmts.all.all() as OutboxRow[]).map((r) => ({ ...r, unencrypted: r.unencrypted === 1 }));
+  }
+
+  /** Deletes the entry's local echo, and so the entry. */
+  discard(entry: OutboxEntry): void {
+    this.stmts.deleteEvent.run(entry.event_rowid);
+  }
+}
