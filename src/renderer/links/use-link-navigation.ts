@@ -1,19 +1,26 @@
 /**
  * Connects link routing to the app: links from the desktop shell (`lattice.onNavigate`) and matrix links clicked
- * in the page go through `routeLink`; opening a room selects it, everything else becomes a prompt (LinkPrompt.tsx).
+ * in the page go through `routeLink`; opening a room selects it; a room we are not in (or are invited to) opens its
+ * preview in the room pane (ui/room/RoomPreview.tsx, through the room route with the link's via servers); a user
+ * becomes a prompt (LinkPrompt.tsx).
  * Also tells the shell which room is shown (`lattice.setViewedRoom`), so it does not notify about it.
  *
- * A link with an event opens its room at that event (the timeline scrolls to it, loading it if needed); a room
- * joined from the prompt opens at the link's event too.
+ * A link with an event opens a joined room at that event (the timeline scrolls to it, loading it if needed); a
+ * room reached through its preview opens at its newest message once joined.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
 import { getBridge } from '../api/bridge.ts';
 import { useSession } from '../api/hooks.ts';
 import { interceptMatrixLinkClicks } from './link-clicks.ts';
+import { hashForRoom } from '../ui/route.ts';
 import { routeLink, type LinkAction } from './link-route.ts';
 
-export type LinkPromptAction = Exclude<LinkAction, { kind: 'open-room' }>;
+function navigateTo(hash: string): void {
+  window.location.hash = hash;
+}
+
+export type LinkPromptAction = Extract<LinkAction, { kind: 'show-user' }>;
 
 export function useLinkNavigation(selected: string | null, openRoom: (roomId: string, eventId?: string) => void): {
   prompt: LinkPromptAction | null;
@@ -25,11 +32,24 @@ export function useLinkNavigation(selected: string | null, openRoom: (roomId: st
   const open = useCallback((link: MatrixLink) => {
     const snap = session.store.getSnapshot();
     const action = routeLink(link, { ...snap, ownUserId: snap.clientState?.user_id ?? null });
-    if (action.kind === 'open-room') {
-      setPrompt(null);
-      openRoom(action.roomId, action.eventId);
-    } else {
-      setPrompt(action);
+    switch (action.kind) {
+      case 'open-room':
+        setPrompt(null);
+        openRoom(action.roomId, action.eventId);
+        break;
+      case 'join':
+      case 'preview':
+        // Joining is never done without the user's click, even for action=join links: the preview has the button.
+        setPrompt(null);
+        navigateTo(hashForRoom(action.room, action.via));
+        break;
+      case 'show-user':
+        setPrompt(action);
+        break;
+      default: {
+        const never: never = action;
+        return never;
+      }
     }
   }, [session, openRoom]);
 

@@ -135,7 +135,7 @@ function MainLayout() {
       </div>
       {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
       {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
-      {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id, eventId) => { links.dismiss(); openAt(id, eventId); }} onClose={links.dismiss} />}
+      {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
     </div>
   );
 }

@@ -29,7 +29,8 @@ export {
   readingCommands,
   roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
 };
-export type { MediaMessageContent } from './commands/media.ts';
+export { IMAGE_ENCODINGS } from './commands/media.ts';
+export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
