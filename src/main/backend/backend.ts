@@ -134,6 +134,8 @@ export class Backend implements BackendHost {
     this.syncStatus = undefined;
     const crypto = this.secrets && new CryptoSession({
       dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
+      onEventsDecrypted: (d) => this.broadcast('events_decrypted', d),
+      onRoomsChanged: (diff) => this.broadcast('sync_complete', diff),
     });
     const sync = new SyncLoop({
       client, store: this.store, userId,

@@ -19,6 +19,7 @@ import { peopleCommands } from './commands/people.ts';
 import { readingCommands } from './commands/reading.ts';
 import { roomActionCommands } from './commands/room-actions.ts';
 import { roomCommands } from './commands/rooms.ts';
+import { roomKeyCommands } from './commands/room-keys.ts';
 import { searchCommands } from './commands/search.ts';
 import { sendCommands } from './commands/send.ts';
 import { serverCommands } from './commands/server.ts';
@@ -27,7 +28,7 @@ import { sessionCommands } from './commands/session.ts';
 export {
   ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
   readingCommands,
-  roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
+  roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
 };
 export type { MediaMessageContent } from './commands/media.ts';
 
@@ -35,7 +36,7 @@ export type { MediaMessageContent } from './commands/media.ts';
 export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
-  ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands,
+  ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands, ...roomKeyCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

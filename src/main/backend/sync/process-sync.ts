@@ -12,7 +12,7 @@ import type { Store } from '../store/store.ts';
 import { ingestEvent, type IngestResult } from './ingest-event.ts';
 import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
 import { ingestPresence } from './presence.ts';
-import type { PreparedSync } from './prepared.ts';
+import type { Decryption, PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 import { applySpaceEvents, isSpace, type SpaceEvent } from './spaces.ts';
 
@@ -173,7 +173,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (added) {
       timeline.push(added);
       appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
-      incoming.push({ rowid: r.rowid, event: ev, ingested: r.inserted ? r.inserted.unread_type ?? 0 : undefined });
+      incoming.push({ rowid: r.rowid, event: cleartextOf(ev, ctx.prepared?.get(ev.event_id)), ingested: r.inserted ? r.inserted.unread_type ?? 0 : undefined });
       const built = events.get(r.rowid);
       if (built) built.timeline_rowid = added.timeline_rowid;
     }
@@ -242,6 +242,11 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const evs = diffEvents(store, events);
   if (evs.length) sr.events = evs;
   return Object.keys(sr).length ? sr : undefined;
+}
+
+/** What the push rules evaluate: a decrypted event's cleartext type and content, else the event as it came. */
+function cleartextOf(ev: M.ClientEvent, d: Decryption | undefined): M.ClientEvent {
+  return d?.decrypted && d.decrypted_type ? { ...ev, type: d.decrypted_type, content: d.decrypted } : ev;
 }
 
 /** The diff's events in order, reading back from the database only those not built at insert. */
