@@ -11,33 +11,11 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AesCtrAttachments } from '../../src/main/backend/crypto/attachment-cipher.ts';
 import { findEncryptedFile } from '../../src/main/backend/crypto/encrypted-media.ts';
-import type { EncryptedFileInfo } from '../../src/main/backend/media/attachment-crypto.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 import { parseMediaPath } from '../../src/shared/rpc/media.ts';
+import { webDecrypt, webEncrypt } from '../harness/web-attachments.ts';
 
 const b64 = (s: string) => Buffer.from(s, 'base64');
-
-/** Decrypts as another client would, with WebCrypto and nothing of Lattice's code. */
-async function webDecrypt(ciphertext: Uint8Array, file: EncryptedFileInfo): Promise<Buffer> {
-  const key = await crypto.subtle.importKey('jwk', file.key as JsonWebKey, { name: 'AES-CTR' }, false, ['decrypt']);
-  return Buffer.from(await crypto.subtle.decrypt({ name: 'AES-CTR', counter: b64(file.iv), length: 64 }, key, new Uint8Array(ciphertext)));
-}
-
-async function webEncrypt(plaintext: Uint8Array): Promise<{ ciphertext: Buffer; file: EncryptedFileInfo }> {
-  const key = await crypto.subtle.generateKey({ name: 'AES-CTR', length: 256 }, true, ['encrypt', 'decrypt']);
-  const iv = new Uint8Array(16);
-  crypto.getRandomValues(iv.subarray(0, 8));
-  const ciphertext = Buffer.from(await crypto.subtle.encrypt({ name: 'AES-CTR', counter: iv, length: 64 }, key, new Uint8Array(plaintext)));
-  const jwk = await crypto.subtle.exportKey('jwk', key);
-  return {
-    ciphertext,
-    file: {
-      v: 'v2', key: { kty: 'oct', alg: 'A256CTR', k: jwk.k!, key_ops: ['encrypt', 'decrypt'], ext: true },
-      iv: Buffer.from(iv).toString('base64').replace(/=+$/, ''),
-      hashes: { sha256: createHash('sha256').update(ciphertext).digest('base64').replace(/=+$/, '') },
-    },
-  };
-}
 
 describe('encrypted attachments', () => {
   const cipher = new AesCtrAttachments();
