@@ -138,6 +138,7 @@ export class Backend implements BackendHost {
       dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
       onEventsDecrypted: (d) => this.broadcast('events_decrypted', d),
       onRoomsChanged: (diff) => this.broadcast('sync_complete', diff),
+      onVerification: (flow) => this.broadcast('verification_update', flow),
     });
     const sync = new SyncLoop({
       client, store: this.store, userId,

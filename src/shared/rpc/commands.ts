@@ -24,19 +24,26 @@ import { searchCommands } from './commands/search.ts';
 import { sendCommands } from './commands/send.ts';
 import { serverCommands } from './commands/server.ts';
 import { sessionCommands } from './commands/session.ts';
+import { verificationCommands } from './commands/verification.ts';
 
 export {
   ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
   readingCommands,
-  roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
+  roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands,
+  sessionCommands, verificationCommands,
 };
-export type { MediaMessageContent } from './commands/media.ts';
+export { IMAGE_ENCODINGS } from './commands/media.ts';
+export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
+export type {
+  ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, VerificationFlow, VerificationPhase,
+} from './commands/verification.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
   ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands, ...roomKeyCommands,
+  ...verificationCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

@@ -6,8 +6,9 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { EventsDecrypted, JSONObject, SyncComplete } from '../../../shared/rpc/index.ts';
+import type { EventsDecrypted, JSONObject, SyncComplete, VerificationFlow } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
@@ -20,6 +21,7 @@ import { KeyRequests, type KeySource } from './key-requests.ts';
 import { OutgoingRequests } from './outgoing-requests.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
 import { decryptEvent, decryptSync, feedSync, isEncrypted } from './sync-crypto.ts';
+import { Verifications } from './verification.ts';
 
 export interface CryptoSessionOptions {
   dataDir: string;
@@ -34,6 +36,8 @@ export interface CryptoSessionOptions {
   onEventsDecrypted?: (d: EventsDecrypted) => void;
   /** Room rows whose unread counters such a decryption changed, as a sync_complete diff. */
   onRoomsChanged?: (diff: SyncComplete) => void;
+  /** Every change of an interactive verification (pushed to frontends as verification_update). */
+  onVerification?: (flow: VerificationFlow) => void;
 }
 
 interface Opened {
@@ -42,6 +46,14 @@ interface Opened {
   encryptor: RoomEncryptor;
   retry: DecryptionRetry;
   keyRequests: KeyRequests;
+  verifications: Verifications;
+}
+
+/** What the device and verification commands work with, once the store is open. */
+export interface CryptoEngine {
+  machine: OlmMachine;
+  outgoing: OutgoingRequests;
+  verifications: Verifications;
 }
 
 export class CryptoSession {
@@ -77,7 +89,15 @@ export class CryptoSession {
     store.machine.registerRoomKeysWithheldCallback((infos) => this.retryLater(infos.map((i) => i.sessionId)));
     // Keys that reached the engine's store just before a crash, after their events were stored as failed.
     void this.retryLater(retry.queued().map((q) => q.session_id), retry);
-    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), retry, keyRequests };
+    const verifications = new Verifications({
+      machine: store.machine, outgoing, api: client.crypto, logger: this.opts.logger,
+      dmWith: (user) => this.opts.store().rooms.all().find((r) => r.dm_user_id === user)?.room_id,
+      onUpdate: (flow) => this.opts.onVerification?.(flow),
+    });
+    return {
+      store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), verifications, retry,
+      keyRequests,
+    };
   }
 
   /** Called from the engine's callbacks: the retry runs after the engine call that reported the keys returns. */
@@ -124,16 +144,26 @@ export class CryptoSession {
   prepareSync(resp: SyncResponse): Promise<PreparedSync> {
     return this.track((async () => {
       const o = await this.opened;
-      await feedSync(o.store.machine, resp);
+      await o.verifications.beforeFeed(resp);
+      const toDevice = await feedSync(o.store.machine, resp);
       forgetMembersOnChange(o.encryptor, resp);
+      o.verifications.observeToDevice(toDevice);
       // Key uploads, queries and the like go out in the background; a failure is retried after the next sync.
-      o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
+      const flush = () => o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
+      void flush();
       const decrypted = await decryptSync(o.store.machine, resp);
+      // Verification events in rooms reach the engine only this way, and may make it queue answers.
+      if (await o.verifications.observeRooms(resp, decrypted)) void flush();
       // Sessions the previous transaction queued as missing are asked for in the background.
       void this.track(o.keyRequests.askNew(this.abort.signal))
         .catch((e: unknown) => this.opts.logger.warn(`encryption: asking for keys failed: ${errorMessage(e)}`));
       return decrypted;
     })());
+  }
+
+  /** The engine, once the store is open (device and verification commands). */
+  engine(): Promise<CryptoEngine> {
+    return this.track(this.opened.then(({ store, outgoing, verifications }) => ({ machine: store.machine, outgoing, verifications })));
   }
 
   async isEncrypted(roomId: string): Promise<boolean> {

@@ -294,7 +294,30 @@ export const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX outbox_room_idx ON outbox (room_id, seq);
   `,
-  // 8: end-to-end encryption after the fact. Events that could not be decrypted are found by their megolm session
+  // 8: the word index also keeps every word's first 2 and 3 letters, so a search typed as you go ("wo*") reads
+  // one list instead of merging every word that starts so (measured over 50,000 messages: ~40 ms -> ~3 ms; the
+  // index costs more at write time, see README "Benchmarks"). Rebuilt once from the stored messages.
+  `
+  DROP TABLE event_search;
+  CREATE VIRTUAL TABLE event_search USING fts5 (
+    body,
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    content = '',
+    contentless_delete = 1,
+    prefix = '2 3'
+  );
+  INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+    WHERE typeof(body) = 'text' AND body <> '';
+  `,
+  // 9: the insert triggers of migrations 5 and 6 go: the event store now does their work as it inserts
+  // (store/event-derived.ts), with the event at hand, for a fraction of their cost. The update and delete triggers
+  // stay.
+  `
+  DROP TRIGGER event_search_insert;
+  DROP TRIGGER event_insert_update_last_edit;
+  DROP TRIGGER event_insert_count_reaction;
+  `,
+  // 10: end-to-end encryption after the fact. Events that could not be decrypted are found by their megolm session
   // (a partial index: only failed events are in it), and each such session waits in `session_request` until its key
   // arrives by any path (to-device, forwarded, backup, import); a trigger enqueues it whichever way the event was
   // stored. Encrypted attachments are found by their mxc:// URI among decrypted events (the key stays in the event).
