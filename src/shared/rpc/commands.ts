@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
 import { notificationCommands } from './commands/notifications.ts';
+import { cryptoCommands } from './commands/crypto.ts';
 import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
 import { roomUpgradeCommands } from './commands/room-upgrades.ts';
@@ -29,13 +30,16 @@ export {
   readingCommands,
   roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
 };
+export { cryptoCommands };
 export type { MediaMessageContent } from './commands/media.ts';
+export type { KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
   ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands,
+  ...cryptoCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

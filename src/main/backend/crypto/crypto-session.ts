@@ -7,7 +7,8 @@
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { JSONObject } from '../../../shared/rpc/index.ts';
+import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { JSONObject, VerificationState } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { SyncResponse } from '../matrix/types.ts';
@@ -16,6 +17,7 @@ import type { Store } from '../store/store.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
 import { CRYPTO_DB_FILE, CRYPTO_STORE_KEY, openCryptoStore, type CryptoStore } from './crypto-store.ts';
 import { OutgoingRequests } from './outgoing-requests.ts';
+import { Recovery } from './recovery.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
 import { decryptSync, feedSync } from './sync-crypto.ts';
 
@@ -28,13 +30,18 @@ export interface CryptoSessionOptions {
   /** The database (replaced on a reset, so read at each use). */
   store: () => Store;
   logger: Logger;
+  /** Told when verification_state changed (the backend then sends client_state). */
+  onVerificationChange?: () => void;
 }
 
 interface Opened {
   store: CryptoStore;
   outgoing: OutgoingRequests;
   encryptor: RoomEncryptor;
+  recovery: Recovery;
 }
+
+const NOT_CHECKED: VerificationState = { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false };
 
 export class CryptoSession {
   private readonly opts: CryptoSessionOptions;
@@ -42,6 +49,8 @@ export class CryptoSession {
   private readonly opened: Promise<Opened>;
   /** Engine calls in flight: closing waits for them, as the engine must not be freed under a running call. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Set once open, for the synchronous client_state. */
+  private recovery: Recovery | undefined;
 
   constructor(opts: CryptoSessionOptions) {
     this.opts = opts;
@@ -57,7 +66,14 @@ export class CryptoSession {
     const store = await openCryptoStore({ dataDir, secrets, userId, deviceId });
     const outgoing = new OutgoingRequests(store.machine, client.crypto, this.abort.signal);
     this.opts.logger.info('encryption: store opened', { device_id: deviceId });
-    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store) };
+    const recovery = new Recovery({
+      machine: store.machine, outgoing, client, userId, deviceId, logger: this.opts.logger,
+      accountData: (type) => this.opts.store().account.allAccountData()[type],
+      onChange: () => this.opts.onVerificationChange?.(),
+    });
+    this.recovery = recovery;
+    void this.track(recovery.start());
+    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), recovery };
   }
 
   /** The sync loop's prepare step: feed the engine, then decrypt (see sync-crypto.ts for the crash reasoning). */
@@ -66,6 +82,7 @@ export class CryptoSession {
       const o = await this.opened;
       await feedSync(o.store.machine, resp);
       forgetMembersOnChange(o.encryptor, resp);
+      o.recovery.afterSync();
       // Key uploads, queries and the like go out in the background; a failure is retried after the next sync.
       o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
       return decryptSync(o.store.machine, resp);
@@ -86,6 +103,16 @@ export class CryptoSession {
     return this.track(this.opened.then((o) => o.encryptor.encrypt(roomId, type, content, this.abort.signal)));
   }
 
+  /** This device's cross-signing state as last checked (all false until the store is open and checked). */
+  get verificationState(): VerificationState {
+    return this.recovery?.verificationState ?? NOT_CHECKED;
+  }
+
+  /** Runs recovery, key export or import on the open engine; closing waits for it. */
+  withEngine<T>(fn: (recovery: Recovery, machine: OlmMachine) => Promise<T>): Promise<T> {
+    return this.track(this.opened.then((o) => fn(o.recovery, o.store.machine)));
+  }
+
   async close(): Promise<void> {
     this.abort.abort(new Error('encryption stopping'));
     let o: Opened;
@@ -95,6 +122,7 @@ export class CryptoSession {
       return;
     }
     await Promise.allSettled([...this.inFlight]);
+    await o.recovery.idle();
     await o.outgoing.idle();
     o.store.close();
   }
