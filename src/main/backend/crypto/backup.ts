@@ -40,6 +40,23 @@ export async function createBackup(machine: OlmMachine, api: CryptoApi): Promise
   return { key, version };
 }
 
+/**
+ * Asks the backup for one session (the late-key path: an event arrived without its key) and imports it when the
+ * backup has it. Answers whether it was imported; false without an enabled backup key.
+ */
+export async function restoreSession(machine: OlmMachine, api: CryptoApi, roomId: string, sessionId: string): Promise<boolean> {
+  const saved = await machine.getBackupKeys();
+  const key = saved.decryptionKey;
+  const version = saved.backupVersion;
+  if (!key || !version) return false;
+  const s = await api.backedUpSession(version, roomId, sessionId);
+  const d = s?.session_data;
+  if (!d || typeof d.ephemeral !== 'string' || typeof d.mac !== 'string' || typeof d.ciphertext !== 'string') return false;
+  const session = JSON.parse(key.decryptV1(d.ephemeral, d.mac, d.ciphertext)) as unknown;
+  const result = await machine.importBackedUpRoomKeys(new Map([[new RoomId(roomId), new Map([[sessionId, session]])]]), () => undefined, version);
+  return result.importedCount > 0;
+}
+
 /** Downloads the whole backup and imports every session it can decrypt; answers how many of how many. */
 export async function restoreBackup(machine: OlmMachine, api: CryptoApi, key: BackupDecryptionKey, version: string): Promise<{ imported: number; total: number }> {
   const backup = await api.backedUpRoomKeys(version);

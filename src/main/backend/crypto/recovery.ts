@@ -18,7 +18,7 @@ import type { RecoveryKeyResponse, VerificationState } from '../../../shared/rpc
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
-import { BackupUploader, backupMatchesKey, createBackup, enableBackup, restoreBackup } from './backup.ts';
+import { BackupUploader, backupMatchesKey, createBackup, enableBackup, restoreBackup, restoreSession } from './backup.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
 import {
   decodeRecoveryKey, encodeRecoveryKey, keyFromPassphrase, newPassphraseInfo, SecretStorageError, type PassphraseInfo,
@@ -46,6 +46,7 @@ export class Recovery {
   private state: VerificationState = UNCHECKED;
   /** Set once secret storage was seen or set up by this device (sync may not have brought the account data yet). */
   private ssssSeen = false;
+  private refreshing: Promise<void> = Promise.resolve();
 
   constructor(o: RecoveryOptions) {
     this.o = o;
@@ -69,8 +70,25 @@ export class Recovery {
     this.backupInBackground();
   }
 
-  /** Recomputes verification_state from the engine and account data, telling the backend if it changed. */
-  async refresh(): Promise<void> {
+  /**
+   * Recomputes verification_state from the engine and account data, telling the backend if it changed. Runs are
+   * chained, so a slow one cannot overwrite the state a later one found.
+   */
+  refresh(): Promise<void> {
+    const run = this.refreshing.then(() => this.check());
+    this.refreshing = run;
+    return run;
+  }
+
+  /**
+   * For the late-key queue: fetches one session from the key backup and imports it (false when there is no
+   * enabled backup or it lacks the session). Imports reach the engine's room key callback like any other.
+   */
+  restoreFromBackup(roomId: string, sessionId: string): Promise<boolean> {
+    return restoreSession(this.o.machine, this.o.client.crypto, roomId, sessionId);
+  }
+
+  private async check(): Promise<void> {
     const { machine, userId, deviceId } = this.o;
     try {
       const identity = await machine.getIdentity(new UserId(userId));
@@ -110,7 +128,7 @@ export class Recovery {
   async verify(code: string): Promise<void> {
     const { machine, client, userId, deviceId, logger } = this.o;
     const ss = new SecretStorage(client, userId);
-    const key = await ss.unlock(code.trim());
+    const key = await ss.unlock(code);
     this.ssssSeen = true;
     try {
       const [master, self, user] = await Promise.all(CROSS_SIGNING_SECRETS.map((n) => ss.getSecret(n, key)));

@@ -14,9 +14,12 @@ export interface BackupVersionInfo {
   etag?: string;
 }
 
-/** GET /room_keys/keys: every backed-up session, by room and session ID, each still encrypted for the backup key. */
+/** One session in the backup, still encrypted for the backup key. */
+export type BackedUpSession = { session_data?: { ephemeral?: string; mac?: string; ciphertext?: string } } & Record<string, unknown>;
+
+/** GET /room_keys/keys: every backed-up session, by room and session ID. */
 export interface BackedUpRoomKeys {
-  rooms?: Record<string, { sessions?: Record<string, { session_data?: { ephemeral?: string; mac?: string; ciphertext?: string } } & Record<string, unknown>> }>;
+  rooms?: Record<string, { sessions?: Record<string, BackedUpSession> }>;
 }
 
 export class CryptoApi {
@@ -64,6 +67,15 @@ export class CryptoApi {
   }
   createBackupVersion(algorithm: string, authData: object, signal?: AbortSignal) {
     return this.http.request<{ version: string }>('POST', '/_matrix/client/v3/room_keys/version', { body: { algorithm, auth_data: authData }, signal });
+  }
+  /** One backed-up session, or null when the backup does not have it. */
+  async backedUpSession(version: string, roomId: string, sessionId: string, signal?: AbortSignal): Promise<BackedUpSession | null> {
+    try {
+      return await this.http.request<BackedUpSession>('GET', `/_matrix/client/v3/room_keys/keys/${enc(roomId)}/${enc(sessionId)}`, { query: { version }, signal });
+    } catch (e) {
+      if (e instanceof MatrixError && e.errcode === 'M_NOT_FOUND') return null;
+      throw e;
+    }
   }
   backedUpRoomKeys(version: string, signal?: AbortSignal) {
     return this.http.request<BackedUpRoomKeys>('GET', '/_matrix/client/v3/room_keys/keys', { query: { version }, signal });
