@@ -62,6 +62,11 @@ async function backupCount(hs: SynapseServer, user: TestUser): Promise<number> {
   return ((await res.json()) as { count?: number }).count ?? 0;
 }
 
+async function backupVersion(hs: SynapseServer, user: TestUser): Promise<string> {
+  const res = await fetch(`${hs.baseUrl}/_matrix/client/v3/room_keys/version`, { headers: { authorization: `Bearer ${user.accessToken}` } });
+  return ((await res.json()) as { version: string }).version;
+}
+
 async function until(cond: () => boolean | Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + WAIT_MS;
   while (!(await cond())) {
@@ -210,8 +215,10 @@ describe('verification and recovery with matrix-js-sdk', () => {
 
   it('sets up recovery from scratch, a second device verifies with the passphrase, and its export decrypts in the SDK', async () => {
     const carol = await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' });
-    const first = await loginLattice(hs, root(), carol);
+    const firstRoot = root();
+    const first = await loginLattice(hs, firstRoot, carol);
     let second: Lattice | undefined;
+    let restarted: Lattice | undefined;
     try {
       const c1 = first.b.client;
       const plain = await c1.request('generate_recovery_key', {});
@@ -259,9 +266,26 @@ describe('verification and recovery with matrix-js-sdk', () => {
         'the SDK device holding the message undecrypted');
       await carolSdk.client.getCrypto()!.importRoomKeysAsJson((await exported(first.b, 'pass')).json);
       await carolSdk.waitForDecrypted(dm, 'for the backup Lattice made');
-    } finally {
-      await second?.stop();
+
+      // After a restart the first device turns its backup back on: a new key is backed up too.
       await first.b.stop();
+      restarted = await startBackend(firstRoot);
+      await restarted.client.waitForEvent('client_state', (c) => c.is_verified, WAIT_MS);
+      // A new session, so that its key is one only the restarted device can have backed up.
+      await bob.client.getCrypto()!.forceDiscardSession(dm);
+      await bob.sendText(dm, 'after the restart');
+      const got = await restarted.client.waitForEvent('sync_complete',
+        (d) => !!d.rooms?.[dm]?.events?.some((e) => e.decrypted?.body === 'after the restart'), WAIT_MS);
+      const sessionId = got.rooms![dm].events!.find((e) => e.decrypted?.body === 'after the restart')!.content.session_id;
+      assert.equal(typeof sessionId, 'string');
+      assert.notEqual(sessionId, ev.content.session_id);
+      const version = await backupVersion(hs, carol);
+      await until(async () => (await fetch(`${hs.baseUrl}/_matrix/client/v3/room_keys/keys/${encodeURIComponent(dm)}/${encodeURIComponent(sessionId as string)}?version=${version}`,
+        { headers: { authorization: `Bearer ${carol.accessToken}` } })).status === 200, 'the restarted device backing up the new key');
+    } finally {
+      await restarted?.stop();
+      await second?.stop();
+      await first.b.stop().catch(() => undefined);
     }
   });
 });

@@ -132,6 +132,7 @@ export class Recovery {
     this.ssssSeen = true;
     try {
       const [master, self, user] = await Promise.all(CROSS_SIGNING_SECRETS.map((n) => ss.getSecret(n, key)));
+      if (master === null || self === null || user === null) throw new SecretStorageError('A cross-signing key is missing from secret storage for this recovery key.');
       const backupSecret = await ss.getSecret(BACKUP_SECRET, key);
       await this.ownIdentity();
       const status = await machine.importCrossSigningKeys(master, self, user);
@@ -139,7 +140,8 @@ export class Recovery {
         throw new SecretStorageError('The cross-signing keys in secret storage do not match the identity this account has published; it may have been reset on another device.');
       }
       await this.signOwnDeviceAndIdentity();
-      await this.useBackupKey(BackupDecryptionKey.fromBase64(backupSecret));
+      if (backupSecret === null) logger.warn('encryption: secret storage holds no key backup key; verified without restoring keys');
+      else await this.useBackupKey(BackupDecryptionKey.fromBase64(backupSecret));
     } finally {
       key.key.fill(0);
       await this.refresh();

@@ -17,8 +17,6 @@ export const DEFAULT_KEY_TYPE = 'm.secret_storage.default_key';
 export const KEY_TYPE_PREFIX = 'm.secret_storage.key.';
 export const CROSS_SIGNING_SECRETS = ['m.cross_signing.master', 'm.cross_signing.self_signing', 'm.cross_signing.user_signing'] as const;
 export const BACKUP_SECRET = 'm.megolm_backup.v1';
-/** Everything `verify` needs from secret storage. */
-export const RECOVERY_SECRETS = [...CROSS_SIGNING_SECRETS, BACKUP_SECRET] as const;
 
 /** A storage key that has been checked against (or will be tried on) its description. */
 export interface StorageKey {
@@ -73,16 +71,17 @@ export class SecretStorage {
 
   /**
    * The storage key that the recovery key or passphrase `code` opens. As gomuks does: the keys that can open every
-   * secret `verify` needs are tried, the default first; each is tried as a recovery key, then as a passphrase.
+   * cross-signing secret are tried, the default first; each is tried as a recovery key, then as a passphrase.
+   * (The backup key is optional here: an account may have cross-signing without a backup.)
    */
   async unlock(code: string): Promise<StorageKey> {
-    const encrypted = await Promise.all(RECOVERY_SECRETS.map((n) => this.encryptedSecret(n)));
-    const missing = RECOVERY_SECRETS.filter((_, i) => Object.keys(encrypted[i]).length === 0);
+    const encrypted = await Promise.all(CROSS_SIGNING_SECRETS.map((n) => this.encryptedSecret(n)));
+    const missing = CROSS_SIGNING_SECRETS.filter((_, i) => Object.keys(encrypted[i]).length === 0);
     if (missing.length) {
       throw new SecretStorageError(`Secret storage on this account lacks ${missing.join(', ')}: set up recovery again (reset_encryption) from a device that has the keys, or start over.`);
     }
     const ids = Object.keys(encrypted[0]).filter((id) => encrypted.every((e) => id in e));
-    if (ids.length === 0) throw new SecretStorageError('No single secret storage key opens all of the cross-signing and backup secrets on this account.');
+    if (ids.length === 0) throw new SecretStorageError('No single secret storage key opens all three cross-signing secrets on this account.');
     const def = await this.defaultKeyId();
     if (def && ids.includes(def)) ids.sort((a, b) => Number(b === def) - Number(a === def));
     const fromRecoveryKey = decodeRecoveryKey(code);
@@ -101,7 +100,7 @@ export class SecretStorage {
         const checked = checkKey(key, desc);
         if (checked === true) return { id, key };
         // Without a stored check, the key is good if it opens a secret.
-        if (checked === undefined && opens(key, RECOVERY_SECRETS[0], encrypted[0][id])) return { id, key };
+        if (checked === undefined && opens(key, CROSS_SIGNING_SECRETS[0], encrypted[0][id])) return { id, key };
         key.fill(0);
       }
       if (!fromRecoveryKey && !desc.passphrase) lastError = 'That is not a recovery key (and this account has no recovery passphrase): check the key for typos.';
@@ -109,10 +108,10 @@ export class SecretStorage {
     throw new SecretStorageError(lastError);
   }
 
-  /** A secret's text, decrypted with the storage key. */
-  async getSecret(name: string, key: StorageKey): Promise<string> {
+  /** A secret's text, decrypted with the storage key; null when it is not stored for this key. */
+  async getSecret(name: string, key: StorageKey): Promise<string | null> {
     const enc = (await this.encryptedSecret(name))[key.id];
-    if (!enc) throw new SecretStorageError(`The secret ${name} is not stored for this recovery key.`);
+    if (!enc) return null;
     return decryptSecret(key.key, name, enc).toString('utf8');
   }
 
