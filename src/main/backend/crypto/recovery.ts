@@ -47,6 +47,8 @@ export class Recovery {
   /** Set once secret storage was seen or set up by this device (sync may not have brought the account data yet). */
   private ssssSeen = false;
   private refreshing: Promise<void> = Promise.resolve();
+  private adopting: Promise<void> | null = null;
+  private askedForSecrets = false;
 
   constructor(o: RecoveryOptions) {
     this.o = o;
@@ -68,6 +70,41 @@ export class Recovery {
     // Cheap (three engine reads), and only a change is told: so the state follows whatever the sync brought.
     void this.refresh();
     this.backupInBackground();
+    if (!this.adopting) {
+      this.adopting = this.adoptGossipedBackupKey()
+        .catch((e: unknown) => this.o.logger.warn(`encryption: a backup key from another device was not used: ${errorMessage(e)}`))
+        .finally(() => { this.adopting = null; });
+    }
+  }
+
+  /**
+   * A backup key another of our devices sent (secret sharing after this device was verified interactively): used
+   * like the one from secret storage when it opens the server's current backup. The engine keeps received secrets
+   * in an inbox until they are handled, so one that arrives while Lattice is down is picked up at the next sync.
+   */
+  private async adoptGossipedBackupKey(): Promise<void> {
+    const { machine, client, logger } = this.o;
+    const inbox = await machine.getSecretsFromInbox(BACKUP_SECRET);
+    if (inbox.size === 0) return;
+    if (await machine.isBackupEnabled()) {
+      await machine.deleteSecretsFromInbox(BACKUP_SECRET);
+      return;
+    }
+    const info = await client.crypto.backupVersion();
+    for (const secret of inbox) {
+      let key: BackupDecryptionKey;
+      try {
+        key = BackupDecryptionKey.fromBase64(secret);
+      } catch {
+        continue;
+      }
+      if (info && backupMatchesKey(info, key)) {
+        await this.useBackupKey(key);
+        logger.info('encryption: using the backup key another device shared');
+        break;
+      }
+    }
+    await machine.deleteSecretsFromInbox(BACKUP_SECRET);
   }
 
   /**
@@ -96,8 +133,17 @@ export class Recovery {
       const status = await machine.crossSigningStatus();
       const hasKeys = status.hasMaster && status.hasSelfSigning && status.hasUserSigning;
       const def = this.o.accountData(DEFAULT_KEY_TYPE) as { key?: unknown } | undefined;
+      const crossSigned = identity instanceof OwnUserIdentity && !!device?.isCrossSignedByOwner();
+      // Signed by another of our devices (interactive verification) but without the private keys: ask our other
+      // devices for them, once per run (they answer only a device they trust; the answers land in the engine).
+      if (crossSigned && !this.askedForSecrets && (!hasKeys || !(await machine.isBackupEnabled()))) {
+        this.askedForSecrets = true;
+        if (await machine.requestMissingSecretsIfNeeded()) {
+          this.o.outgoing.flush().catch((e: unknown) => this.o.logger.warn(`encryption: asking for secrets failed: ${errorMessage(e)}`));
+        }
+      }
       const next: VerificationState = {
-        is_verified: identity instanceof OwnUserIdentity && !!device?.isCrossSignedByOwner() && hasKeys,
+        is_verified: crossSigned && hasKeys,
         state_checked: true,
         has_cross_signing: identity instanceof OwnUserIdentity,
         has_ssss: this.ssssSeen || (typeof def?.key === 'string' && def.key !== ''),
