@@ -94,17 +94,22 @@ export class SecretStorage {
         continue;
       }
       const candidates: Uint8Array[] = [];
-      if (fromRecoveryKey) candidates.push(fromRecoveryKey);
+      // A copy per key tried: a candidate that fails is wiped, and the next key is tried with the same text.
+      if (fromRecoveryKey) candidates.push(Uint8Array.from(fromRecoveryKey));
       if (desc.passphrase) candidates.push(await keyFromPassphrase(code, desc.passphrase));
       for (const key of candidates) {
         const checked = checkKey(key, desc);
-        if (checked === true) return { id, key };
         // Without a stored check, the key is good if it opens a secret.
-        if (checked === undefined && opens(key, CROSS_SIGNING_SECRETS[0], encrypted[0][id])) return { id, key };
+        if (checked === true || (checked === undefined && opens(key, CROSS_SIGNING_SECRETS[0], encrypted[0][id]))) {
+          fromRecoveryKey?.fill(0);
+          for (const other of candidates) if (other !== key) other.fill(0);
+          return { id, key };
+        }
         key.fill(0);
       }
       if (!fromRecoveryKey && !desc.passphrase) lastError = 'That is not a recovery key (and this account has no recovery passphrase): check the key for typos.';
     }
+    fromRecoveryKey?.fill(0);
     throw new SecretStorageError(lastError);
   }
 
