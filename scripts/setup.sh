@@ -11,7 +11,8 @@ log() { printf '[setup] %s\n' "$*"; }
 # For tests also: a real browser, a real Secret Service on a private D-Bus session, and python3-dbusmock to stand in
 # for a tray host (StatusNotifierWatcher) there.
 packages=(libsecret-1-dev)
-if [[ "$purpose" == test ]]; then packages+=(chromium dbus gnome-keyring python3-dbusmock); fi
+# fonts-noto-*: emoji and CJK glyphs in the UI screenshots (without them they show as empty boxes).
+if [[ "$purpose" == test ]]; then packages+=(chromium dbus gnome-keyring fonts-noto-color-emoji fonts-noto-cjk python3-dbusmock); fi
 missing=()
 if command -v dpkg >/dev/null; then
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

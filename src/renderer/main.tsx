@@ -5,8 +5,10 @@ import { IdlePresence } from './api/idle-presence.ts';
 import { createTransport, Session } from './api/session.ts';
 import { RequestIds } from './api/transport.ts';
 import { App } from './ui/App.tsx';
+import { startPrefs } from './ui/prefs.ts';
 import './ui/theme.css';
 
+startPrefs();
 const ids = new RequestIds();
 const session = new Session(createTransport(ids), ids);
 session.start();

@@ -25,6 +25,7 @@ describe('web UI against Synapse', () => {
   let alice: TestUser;
   let bob: MatrixPeer;
   let roomId: string;
+  let helloId: string;
   let host: Awaited<ReturnType<typeof runWebHost>>;
   let browser: Browser;
   let proxy: TestProxy;
@@ -43,7 +44,7 @@ describe('web UI against Synapse', () => {
     roomId = await bob.createRoom({ name: 'Lattice E2E', invite: [alice.userId] });
     await new MatrixPeer(hs.baseUrl, alice).join(roomId);
     for (let i = 1; i <= 60; i++) await bob.sendText(roomId, `older message ${i}`);
-    await bob.sendText(roomId, 'Hello from Bob, can you read this?');
+    helloId = await bob.sendText(roomId, 'Hello from Bob, can you read this?');
     proxy = await startProxy(hs.baseUrl);
     host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: (m) => hostLog.push(m), error: (m) => hostLog.push(m) });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -131,7 +132,7 @@ describe('web UI against Synapse', () => {
       await page.waitForTimeout(400);
     }
     await first.waitFor({ timeout: 10_000 });
-    const texts = await page.getByTestId('message').allInnerTexts();
+    const texts = await timelineTexts(page);
     const order = texts.map((t) => /older message (\d+)/.exec(t)?.[1]).filter((x) => x !== undefined).map(Number);
     assert.deepEqual(order, Array.from({ length: 60 }, (_, i) => i + 1), 'all history, in order, no duplicates or gaps');
   });
@@ -163,6 +164,67 @@ describe('web UI against Synapse', () => {
     await bob.sendText(roomId, 'back online');
     await page.getByTestId('message').filter({ hasText: 'back online' }).waitFor({ timeout: 40_000 });
     await banner.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('shows a reply with the quoted message (fallback stripped) and an image through the web host, in a lightbox', async () => {
+    await bob.sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text', body: '> <@bob:localhost> Hello from Bob, can you read this?\n\nReplying to myself',
+      'm.relates_to': { 'm.in_reply_to': { event_id: helloId } },
+    });
+    const reply = page.getByTestId('message').filter({ hasText: 'Replying to myself' });
+    await reply.waitFor({ timeout: 20_000 });
+    assert.match(await reply.getByTestId('reply-quote').innerText(), /Hello from Bob, can you read this\?/);
+    assert.doesNotMatch(await reply.locator('.message-text').innerText(), /^>/, 'the fallback quote is not in the body');
+
+    // And a reply of ours, chosen from the message's actions, reaches the other user as a reply.
+    const hello = page.getByTestId('message').filter({ hasText: 'Hello from Bob, can you read this?' }).first();
+    await page.getByTestId('reply-quote').filter({ hasText: 'Hello from Bob' }).click(); // jump to it
+    await hello.hover();
+    await hello.getByTestId('action-reply').click();
+    await page.getByTestId('composer').fill('Yes, I can read it');
+    await page.getByTestId('composer').press('Enter');
+    const answer = await bob.waitForMessage(roomId, (e) => e.content.body === 'Yes, I can read it', 20_000);
+    assert.deepEqual(answer.content['m.relates_to'], { 'm.in_reply_to': { event_id: helloId } });
+
+    const upload = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=photo.png`, {
+      method: 'POST', headers: { Authorization: `Bearer ${bob.user.accessToken}`, 'Content-Type': 'image/png' },
+      body: new Uint8Array(solidPng(120, 80, [200, 90, 30])),
+    }).then((r) => r.json()) as { content_uri: string };
+    await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.image', body: 'photo.png', url: upload.content_uri, info: { w: 120, h: 80, mimetype: 'image/png' } });
+    const img = page.locator('[data-testid="attachment-image"] img').last();
+    await img.waitFor({ timeout: 20_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 10_000 });
+    await page.getByTestId('attachment-image').last().click();
+    const lightbox = page.getByTestId('lightbox');
+    await lightbox.waitFor();
+    await page.waitForFunction(() => {
+      const full = document.querySelector<HTMLImageElement>('[data-testid="lightbox"] img');
+      return !!full && full.complete && full.naturalWidth === 120;
+    }, null, { timeout: 10_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'lightbox.png') });
+    await page.keyboard.press('Escape');
+    await lightbox.waitFor({ state: 'detached' });
+  });
+
+  it('moves between rooms with Ctrl+K and Alt+Up/Down', async () => {
+    const second = await bob.createRoom({ name: 'Second Room', invite: [alice.userId] });
+    await new MatrixPeer(hs.baseUrl, alice).join(second);
+    await bob.sendText(second, 'hello in the second room');
+    await page.locator(`[data-testid="room-item"][data-room-id="${second}"]`).waitFor({ timeout: 20_000 });
+
+    await page.getByTestId('composer').focus();
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('quick-switcher').waitFor();
+    await page.keyboard.type('secnd');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('room-header').filter({ hasText: 'Second Room' }).waitFor();
+    await page.getByTestId('quick-switcher').waitFor({ state: 'detached' });
+
+    // Second Room is newest, so the first room is below it.
+    await page.keyboard.press('Alt+ArrowDown');
+    await page.getByTestId('room-header').filter({ hasText: 'Lattice E2E' }).waitFor();
+    await page.keyboard.press('Alt+ArrowUp');
+    await page.getByTestId('room-header').filter({ hasText: 'Second Room' }).waitFor();
   });
 
   it('resumes the websocket after the connection drops: missed messages arrive without a full reload', async () => {
@@ -234,3 +296,32 @@ describe('web UI against Synapse', () => {
     }
   });
 });
+
+/**
+ * Every message text of the open room in timeline order. The timeline is virtualized (only rows near the view are
+ * in the DOM), so this sweeps from the top to the bottom and collects each row once, by its rowid.
+ */
+async function timelineTexts(page: Page): Promise<string[]> {
+  const timeline = page.getByTestId('timeline');
+  await timeline.evaluate((el) => { el.scrollTop = 0; });
+  const seen = new Set<string>();
+  const texts: string[] = [];
+  for (let step = 0; step < 200; step++) {
+    await page.evaluate(() => new Promise((r) => { requestAnimationFrame(() => requestAnimationFrame(r)); }));
+    const rows = await timeline.evaluate((el) => [...el.querySelectorAll<HTMLElement>('[data-testid="message"]')]
+      .map((m) => ({ id: m.dataset.rowid ?? '', top: m.getBoundingClientRect().top, text: m.innerText }))
+      .sort((a, b) => a.top - b.top));
+    for (const r of rows) {
+      if (seen.has(r.id)) continue;
+      seen.add(r.id);
+      texts.push(r.text);
+    }
+    const done = await timeline.evaluate((el) => {
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) return true;
+      el.scrollTop += el.clientHeight / 2;
+      return false;
+    });
+    if (done) break;
+  }
+  return texts;
+}

@@ -35,7 +35,7 @@ describe('preview backend, in process', () => {
     try {
       assert.equal(await c.request('login', { homeserver_url: 'https://matrix.lattice.test', username: ME, password: GOOD_PASSWORD }), true);
       const sync = await c.waitForEvent('sync_complete', (s) => s.clear_state === true, 5000);
-      assert.equal(Object.keys(sync.rooms ?? {}).length, roomSpecs.length);
+      assert.equal(Object.keys(sync.rooms ?? {}).length, roomSpecs.length + 1, "every room and the space");
       const answer = c.received.findIndex((e) => e.command === 'response');
       const signedIn = c.received.findIndex((e) => e.command === 'client_state' && (e.data as { is_logged_in: boolean }).is_logged_in);
       assert.ok(answer >= 0 && answer < signedIn, 'the login answer comes before the new client_state');

@@ -24,7 +24,7 @@ const names = (id: string): string => ({ '@alice:x': 'Alice', '@bob:x': 'Bob' })
 
 describe('event view', () => {
   it('prefers sanitized HTML and keeps plain bodies as text', () => {
-    assert.deepEqual(viewEvent(ev(1, { local_content: { sanitized_html: '<b>hi</b>' } })), { kind: 'message', msgtype: 'm.text', body: 'm1', html: '<b>hi</b>', edited: false });
+    assert.deepEqual(viewEvent(ev(1, { local_content: { sanitized_html: '<b>hi</b>' } })), { kind: 'message', msgtype: 'm.text', body: 'm1', html: '<b>hi</b>', edited: false, replyTo: null, media: null });
     const v = viewEvent(ev(2, { content: { msgtype: 'm.notice', body: 'a\nb' } }));
     assert.equal(v?.kind === 'message' && v.html, null);
     assert.equal(v?.kind === 'message' && v.msgtype, 'm.notice');
@@ -35,7 +35,7 @@ describe('event view', () => {
     assert.deepEqual(viewEvent(ev(1, { content: {} })), { kind: 'deleted' });
     assert.equal(viewEvent(ev(1, { type: 'm.reaction', content: { 'm.relates_to': {} } })), null);
     assert.equal(viewEvent(ev(1, { relation_type: 'm.replace' })), null);
-    assert.equal(viewEvent(ev(1, { type: 'm.room.power_levels', state_key: '', content: { users: {} } })), null);
+    assert.equal(viewEvent(ev(1, { type: 'org.example.custom_state', state_key: '', content: { users: {} } })), null);
   });
 
   it('uses the latest edit', () => {

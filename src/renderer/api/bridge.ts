@@ -3,11 +3,19 @@
  * the preload side; it is restated here (not imported) so the renderer bundle never reaches into preload code, and
  * so a page without the bridge (the web host) type-checks the same way.
  */
+import type { MatrixLink } from '../../shared/matrix-uri.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 
 export interface LatticeBridge {
   send(envelope: Envelope): void;
   onMessage(listener: (envelope: Envelope) => void): () => void;
+  /**
+   * "Open this": a matrix: / matrix.to link handed to the app by the OS, a tray item or a clicked notification.
+   * Optional so an older shell without it still runs the page (the renderer then only routes in-page links).
+   */
+  onNavigate?(listener: (link: MatrixLink) => void): () => void;
+  /** Tells the shell which room is shown (null: none), so it does not notify about what the user reads. */
+  setViewedRoom?(roomId: string | null): void;
 }
 
 /**
@@ -17,7 +25,9 @@ export interface LatticeBridge {
 export function getBridge(scope: unknown = globalThis): LatticeBridge | undefined {
   const candidate = (scope as { lattice?: unknown } | undefined)?.lattice;
   if (typeof candidate !== 'object' || candidate === null) return undefined;
-  const { send, onMessage } = candidate as { send?: unknown; onMessage?: unknown };
+  const { send, onMessage, onNavigate, setViewedRoom } = candidate as Record<string, unknown>;
   if (typeof send !== 'function' || typeof onMessage !== 'function') return undefined;
+  if (onNavigate !== undefined && typeof onNavigate !== 'function') return undefined;
+  if (setViewedRoom !== undefined && typeof setViewedRoom !== 'function') return undefined;
   return candidate as LatticeBridge;
 }

@@ -22,10 +22,6 @@ export function useStoreSelector<T>(selector: (snap: StoreSnapshot) => T): T {
   return useSyncExternalStore(store.subscribe, () => selector(store.getSnapshot()));
 }
 
-export function useRoomList(): readonly RoomData[] {
-  return useStoreSelector((s) => s.roomList);
-}
-
 export function useRoom(roomId: string | null): RoomData | undefined {
   return useStoreSelector((s) => (roomId ? s.rooms.get(roomId) : undefined));
 }

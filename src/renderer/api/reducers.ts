@@ -64,14 +64,28 @@ export function reduceSyncComplete(snap: StoreSnapshot, sync: SyncComplete): Sto
     invitedRooms = [...byId.values()].sort((a, b) => b.created_at - a.created_at);
   }
 
-  if (!changed && invitedRooms === snap.invitedRooms) return snap;
+  const accountData = sync.clear_state ? { ...sync.account_data } : mergeRecord(snap.accountData, sync.account_data);
+  const spaceEdges = sync.clear_state ? { ...sync.space_edges } : mergeRecord(snap.spaceEdges, sync.space_edges);
+  const topLevelSpaces = sync.top_level_spaces ?? (sync.clear_state ? [] : snap.topLevelSpaces);
+
+  if (!changed && invitedRooms === snap.invitedRooms && accountData === snap.accountData && spaceEdges === snap.spaceEdges
+    && topLevelSpaces === snap.topLevelSpaces) return snap;
   const nextRooms = changed ? rooms : prevRooms;
   return {
     ...snap,
     rooms: nextRooms,
     roomList: nextRooms === prevRooms ? snap.roomList : sortRoomList(nextRooms),
     invitedRooms,
+    accountData,
+    spaceEdges,
+    topLevelSpaces,
   };
+}
+
+/** Replaces the entries a diff names; the same object when it names none. */
+function mergeRecord<T>(prev: Readonly<Record<string, T>>, update: Record<string, T> | null | undefined): Readonly<Record<string, T>> {
+  if (!update || Object.keys(update).length === 0) return prev;
+  return { ...prev, ...update };
 }
 
 function applyRoomDiff(prev: RoomData, diff: SyncRoom): RoomData {
@@ -91,12 +105,13 @@ function applyRoomDiff(prev: RoomData, diff: SyncRoom): RoomData {
     if (unplaced.length) pending = [...pending, ...unplaced];
   }
   const history = diff.reset ? INITIAL_HISTORY : prev.history;
+  const accountData = mergeRecord(prev.accountData, diff.account_data);
 
   if (events === prev.events && meta === prev.meta && timeline === prev.timeline && state === prev.state
-    && pending === prev.pending && history === prev.history) {
+    && pending === prev.pending && history === prev.history && accountData === prev.accountData) {
     return prev;
   }
-  return { ...prev, meta, events, timeline, state, pending, history };
+  return { ...prev, meta, events, timeline, state, pending, history, accountData };
 }
 
 /** The event `send_message`/`send_event` answered with: a local echo until the sync places it. */

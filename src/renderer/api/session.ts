@@ -7,6 +7,7 @@ import { NOT_SENT, type ClientWellKnown, type PresenceState } from '../../shared
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
+import { selectEventById, selectOwnReactions } from './relations.ts';
 import { selectLatestReadableEvent } from './selectors.ts';
 import { Store } from './store.ts';
 import { TypingNotifier } from './typing-notifier.ts';
@@ -125,6 +126,23 @@ export class Session {
     return p;
   }
 
+  /**
+   * Loads older pages until the event is in the room's timeline (to jump to a reply's target), at most `maxPages`.
+   * Resolves whether it is there.
+   */
+  async loadHistoryUntil(roomId: string, eventId: string, maxPages = 20): Promise<boolean> {
+    const placed = (): boolean => {
+      const e = selectEventById(this.store.getSnapshot().rooms.get(roomId), eventId);
+      return e !== undefined && e.timeline_rowid !== 0;
+    };
+    for (let page = 0; !placed() && page < maxPages; page++) {
+      const room = this.store.getSnapshot().rooms.get(roomId);
+      if (!room?.history.hasMore || room.history.error) break;
+      await this.loadHistory(roomId);
+    }
+    return placed();
+  }
+
   /** Sets our presence (from the window's idle state, see idle-presence.ts); best effort, like typing. */
   setPresence(presence: PresenceState): void {
     this.client.request('set_presence', { presence }).catch(() => undefined);
@@ -141,8 +159,24 @@ export class Session {
   }
 
   /** Resolves once the backend accepted the message (its local echo is in the store); rejects with its error. */
-  async sendMessage(roomId: string, text: string): Promise<void> {
-    const echo = await this.client.request('send_message', { room_id: roomId, text });
+  async sendMessage(roomId: string, text: string, replyTo?: string): Promise<void> {
+    const echo = await this.client.request('send_message', {
+      room_id: roomId, text, ...(replyTo ? { relates_to: { 'm.in_reply_to': { event_id: replyTo } } } : {}),
+    });
+    this.store.addLocalEcho(echo);
+  }
+
+  /**
+   * Adds our reaction `key` to an event (an m.reaction annotation). Taking it back needs the backend's
+   * `redact_event`, which lands with the moderation commands; until then a second click is refused in words.
+   */
+  async react(roomId: string, eventId: string, key: string): Promise<void> {
+    const room = this.store.getSnapshot().rooms.get(roomId);
+    const own = selectOwnReactions(room, this.store.getSnapshot().clientState?.user_id, eventId).get(key);
+    if (own) throw new Error('Removing a reaction needs redaction support, which this backend does not have yet');
+    const echo = await this.client.request('send_event', {
+      room_id: roomId, type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
+    });
     this.store.addLocalEcho(echo);
   }
 

@@ -7,7 +7,7 @@
  * objects), and React components that select it do not re-render.
  */
 import type {
-  ClientState, Event, EventRowID, InvitedRoom, Room, SyncStatus, TimelineRowTuple,
+  AccountData, ClientState, Event, EventRowID, InvitedRoom, Room, SpaceEdge, SyncStatus, TimelineRowTuple,
 } from '../../shared/rpc/types.ts';
 import type { TransportStatus } from './transport.ts';
 
@@ -36,6 +36,8 @@ export interface RoomData {
   readonly history: HistoryState;
   /** A `get_room_state` answer (with members) has been applied. */
   readonly stateLoaded: boolean;
+  /** Room account data by type (e.g. `m.tag`), each the backend's {user_id, room_id, type, content} object. */
+  readonly accountData: Readonly<Record<string, AccountData>>;
 }
 
 export interface StoreSnapshot {
@@ -49,23 +51,30 @@ export interface StoreSnapshot {
   /** Rooms with meta, newest `sorting_timestamp` first. */
   readonly roomList: readonly RoomData[];
   readonly invitedRooms: readonly InvitedRoom[];
+  /** Global account data by type, as {user_id, type, content} objects. */
+  readonly accountData: Readonly<Record<string, AccountData>>;
+  /** space room ID → its children, each list replaced whole by a sync that mentions the space. */
+  readonly spaceEdges: Readonly<Record<string, readonly SpaceEdge[]>>;
+  /** Spaces that are no other joined space's child, in the backend's order. */
+  readonly topLevelSpaces: readonly string[];
 }
 
 
 const EMPTY_EVENTS: ReadonlyMap<EventRowID, Event> = new Map();
+const EMPTY_OBJECT: Readonly<Record<string, AccountData>> = {};
 export const INITIAL_HISTORY: HistoryState = { hasMore: true, loading: false, error: null };
 
 export function emptyRoom(id: string): RoomData {
   return {
     id, meta: undefined, events: EMPTY_EVENTS, timeline: [], state: {}, pending: [], typing: [],
-    history: INITIAL_HISTORY, stateLoaded: false,
+    history: INITIAL_HISTORY, stateLoaded: false, accountData: EMPTY_OBJECT,
   };
 }
 
 export function initialSnapshot(connection: TransportStatus = { state: 'connecting' }): StoreSnapshot {
   return {
     connection, clientState: null, syncStatus: { type: 'ok', error_count: 0 }, initComplete: false, runId: null,
-    rooms: new Map(), roomList: [], invitedRooms: [],
+    rooms: new Map(), roomList: [], invitedRooms: [], accountData: EMPTY_OBJECT, spaceEdges: {}, topLevelSpaces: [],
   };
 }
 
@@ -76,23 +85,45 @@ export function withEvents(prev: ReadonlyMap<EventRowID, Event>, add: readonly E
   return next;
 }
 
-/** Adds tuples, keeping ascending timeline_rowid order and one tuple per event (the newest placement wins). */
+/**
+ * Adds tuples, keeping ascending timeline_rowid order and one tuple per event (the newest placement wins).
+ * The two common cases are incremental: a sync appends newer rows, a history page prepends older ones. Both only
+ * concatenate (no re-sort, no map of everything loaded), so paging back through 10,000 events stays linear.
+ */
 export function mergeTimeline(prev: readonly TimelineRowTuple[], added: readonly TimelineRowTuple[]): readonly TimelineRowTuple[] {
   if (added.length === 0) return prev;
-  const known = new Set(prev.map((t) => t.event_rowid));
-  const last = prev.length ? prev[prev.length - 1].timeline_rowid : -Infinity;
-  let ascendingAfter = true;
-  let prevRowid = last;
-  for (const t of added) {
-    if (known.has(t.event_rowid) || t.timeline_rowid <= prevRowid) { ascendingAfter = false; break; }
-    prevRowid = t.timeline_rowid;
+  if (prev.length === 0) return sortedUnique(added);
+  const sorted = sortedUnique(added);
+  const addedIds = new Set(sorted.map((t) => t.event_rowid));
+  const overlaps = prev.some((t) => addedIds.has(t.event_rowid));
+  if (!overlaps) {
+    if (sorted[0].timeline_rowid > prev[prev.length - 1].timeline_rowid) return prev.concat(sorted); // sync
+    if (sorted[sorted.length - 1].timeline_rowid < prev[0].timeline_rowid) return sorted.concat(prev); // history
   }
-  if (ascendingAfter) return [...prev, ...added]; // the common case: a sync appending new messages
-
   const byEvent = new Map<EventRowID, TimelineRowTuple>();
   for (const t of prev) byEvent.set(t.event_rowid, t);
-  for (const t of added) byEvent.set(t.event_rowid, t);
+  for (const t of sorted) byEvent.set(t.event_rowid, t);
   return [...byEvent.values()].sort((a, b) => a.timeline_rowid - b.timeline_rowid);
+}
+
+/** The added tuples ascending, one per event: pages arrive newest first, syncs oldest first. */
+function sortedUnique(added: readonly TimelineRowTuple[]): TimelineRowTuple[] {
+  let ascending = true;
+  let descending = true;
+  for (let i = 1; i < added.length; i++) {
+    if (added[i].timeline_rowid <= added[i - 1].timeline_rowid) ascending = false;
+    if (added[i].timeline_rowid >= added[i - 1].timeline_rowid) descending = false;
+  }
+  const seen = new Set<EventRowID>();
+  const list = ascending ? [...added] : descending ? [...added].reverse() : [...added].sort((a, b) => a.timeline_rowid - b.timeline_rowid);
+  // The newest placement of an event wins: walk from the end so the last one is kept.
+  const out: TimelineRowTuple[] = [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    if (seen.has(list[i].event_rowid)) continue;
+    seen.add(list[i].event_rowid);
+    out.push(list[i]);
+  }
+  return out.reverse();
 }
 
 export function mergeState(prev: RoomStateMap, update: Record<string, Record<string, EventRowID>>): RoomStateMap {

@@ -6,8 +6,15 @@ import { Avatar } from './common/Avatar.tsx';
 import { LoginScreen } from './login/LoginScreen.tsx';
 import { RoomView } from './room/RoomView.tsx';
 import { RoomList } from './roomlist/RoomList.tsx';
+import { SpacesBar } from './roomlist/SpacesBar.tsx';
+import { SettingsDialog } from './settings/SettingsDialog.tsx';
+import { QuickSwitcher } from './switcher/QuickSwitcher.tsx';
 import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
 import { roomIdFromHash, hashForRoom } from './route.ts';
+import { LinkPrompt } from '../links/LinkPrompt.tsx';
+import { useLinkNavigation } from '../links/use-link-navigation.ts';
+import { WebNotifications } from '../notify/WebNotifications.tsx';
+import { NewRoomButtons } from './dialogs/NewRoomButtons.tsx';
 import './app.css';
 
 export function App() {
@@ -53,20 +60,42 @@ function useSelectedRoom(): [string | null, (roomId: string) => void] {
   return [selected, select];
 }
 
+type Panel = 'switcher' | 'settings' | null;
+
 function MainLayout() {
   const [selected, select] = useSelectedRoom();
+  const [spaceId, setSpaceId] = useState('home');
+  const [panel, setPanel] = useState<Panel>(null);
   const room = useRoom(selected);
+  const links = useLinkNavigation(selected, select);
   useEffect(() => {
     document.title = room ? `${roomDisplayName(room)} · Lattice` : 'Lattice';
   }, [room]);
 
+  // Ctrl+K (⌘K) opens the room switcher from anywhere, even the composer.
+  useEffect(() => {
+    const onKey = (ev: KeyboardEvent): void => {
+      if ((ev.ctrlKey || ev.metaKey) && !ev.altKey && !ev.shiftKey && ev.key.toLowerCase() === 'k') {
+        ev.preventDefault();
+        setPanel((p) => (p === 'switcher' ? null : 'switcher'));
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
   return (
     <div className="app-shell">
       <StatusBanners />
+      <WebNotifications selected={selected} select={select} />
       <div className="layout">
         <aside className="sidebar">
-          <SidebarHeader />
-          <RoomList selectedRoomId={selected} onSelect={select} />
+          <SidebarHeader onOpenSettings={() => setPanel('settings')} />
+          <NewRoomButtons />
+          <div className="sidebar-body">
+            <SpacesBar spaceId={spaceId} onSelect={setSpaceId} />
+            <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} />
+          </div>
         </aside>
         <main className="main-pane">
           {selected ? (
@@ -80,11 +109,14 @@ function MainLayout() {
           )}
         </main>
       </div>
+      {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
+      {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
+      {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
     </div>
   );
 }
 
-function SidebarHeader() {
+function SidebarHeader({ onOpenSettings }: { onOpenSettings: () => void }) {
   const session = useSession();
   const userId = useOwnUserId() ?? '';
   const displayName = useOwnDisplayName() ?? localpart(userId);
@@ -111,6 +143,11 @@ function SidebarHeader() {
         <span className="sidebar-user-name">{displayName}</span>
         <span className="sidebar-user-id" title={userId}>{userId}</span>
       </div>
+      <button type="button" className="icon-button" onClick={onOpenSettings} title="Settings" aria-label="Settings" data-testid="open-settings">
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
+        </svg>
+      </button>
       <button type="button" className="icon-button" onClick={() => void signOut()} disabled={busy || !connected} title="Sign out" aria-label="Sign out">
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
           <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l5-5-5-5M15 12H4" />

@@ -82,3 +82,15 @@ export interface PushRegistration {
   encryption?: { key: string };
   expiration?: number;
 }
+
+/** One slash command as `get_slash_commands` lists it (Lattice's own command; gomuks has none). */
+export interface SlashCommandHelp {
+  name: string;
+  aliases: string[];
+  /** `/kick <user_id> [reason]` */
+  usage: string;
+  summary: string;
+  args: { name: string; kind: string; optional: boolean; repeated: boolean; description: string }[];
+  /** True for the message prefixes (/me, /notice, ...): what follows is sent as the message. */
+  messagePrefix: boolean;
+}

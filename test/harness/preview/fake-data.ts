@@ -43,6 +43,39 @@ interface RoomSpec {
 
 const html = (s: string): Partial<Event> => ({ local_content: { sanitized_html: s } });
 
+/** The event ID of line `i` of a room (lines are numbered after any generated history). */
+export const lineEventId = (roomId: string, i: number): string => `$${roomId.slice(1, roomId.indexOf(':'))}-${i}`;
+
+/** A reply to line `i`, with the fallback old clients send (the renderer must strip it). */
+function reply(roomId: string, i: number, quotedSender: string, quoted: string, body: string): Partial<Event> {
+  return {
+    content: {
+      msgtype: 'm.text', body: `> <${quotedSender}> ${quoted}\n\n${body}`,
+      format: 'org.matrix.custom.html',
+      formatted_body: `<mx-reply><blockquote>In reply to ${quotedSender}<br>${quoted}</blockquote></mx-reply>${body}`,
+      'm.relates_to': { 'm.in_reply_to': { event_id: lineEventId(roomId, i) } },
+    },
+    local_content: { sanitized_html: `<mx-reply><blockquote>In reply to ${quotedSender}<br>${quoted}</blockquote></mx-reply>${body}` },
+  };
+}
+
+/** An edit of line `i`: hidden itself, its m.new_content shown in place of the original. */
+function edit(roomId: string, i: number, body: string): Partial<Event> {
+  return {
+    content: { msgtype: 'm.text', body: `* ${body}`, 'm.new_content': { msgtype: 'm.text', body }, 'm.relates_to': { rel_type: 'm.replace', event_id: lineEventId(roomId, i) } },
+    relation_type: 'm.replace', relates_to: lineEventId(roomId, i),
+  };
+}
+
+function reaction(roomId: string, i: number, key: string): Partial<Event> {
+  return {
+    type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: lineEventId(roomId, i), key } },
+    relation_type: 'm.annotation', relates_to: lineEventId(roomId, i),
+  };
+}
+
+const DESIGN = '!design:lattice.test';
+
 export const roomSpecs: RoomSpec[] = [
   {
     id: '!design:lattice.test', name: 'Design Team', avatar: `mxc://${SERVER}/design`, topic: 'Mockups, critiques and the occasional meme · Figma links go here',
@@ -58,8 +91,13 @@ export const roomSpecs: RoomSpec[] = [
       ['bob', 'Quick checklist for the review:\n- contrast on the secondary buttons\n- focus rings\n- dark mode', html('<p>Quick checklist for the review:</p><ul><li>contrast on the secondary buttons</li><li>focus rings</li><li>dark mode</li></ul>')],
       ['carol', 'looks great', { content: {}, redacted_by: '$redaction' }],
       ['alice', 'I\'ll have the outline version by lunch 🎨', { reactions: { '👍': 3, '🎉': 1 } }],
+      ['me', '', reaction(DESIGN, 9, '👍')],
       ['bob', 'Can someone share the latest tokens file?'],
       ['alice', 'Here: `tokens/v3.json` in the design repo', html('Here: <code>tokens/v3.json</code> in the design repo')],
+      ['alice', '', edit(DESIGN, 1, 'Three screens instead of five, and the homeserver step is optional now (edited wording).')],
+      ['carol', 'outline-v2.png', { content: { msgtype: 'm.image', body: 'outline-v2.png', url: `mxc://${SERVER}/photo`, info: { w: 640, h: 400, mimetype: 'image/png', size: 48_213 } } }],
+      ['bob', '', reply(DESIGN, 9, '@alice:lattice.test', 'I\'ll have the outline version by lunch 🎨', 'Outline version looks much lighter, ship it')],
+      ['erin', 'onboarding-spec.pdf', { content: { msgtype: 'm.file', body: 'onboarding-spec.pdf', url: `mxc://${SERVER}/spec`, info: { mimetype: 'application/pdf', size: 248_000 } } }],
     ],
   },
   {
@@ -79,6 +117,7 @@ export const roomSpecs: RoomSpec[] = [
       ['erin', 'Here is the query I used:\n\nSELECT rowid FROM timeline WHERE room_id = ? AND rowid < ? ORDER BY rowid DESC LIMIT ?', html('<p>Here is the query I used:</p><pre><code class="language-sql">SELECT rowid FROM timeline\nWHERE room_id = ? AND rowid &lt; ?\nORDER BY rowid DESC LIMIT ?\n</code></pre>')],
       ['bob', 'waves at everyone', { content: { msgtype: 'm.emote', body: 'waves at everyone' } }],
       ['dave', 'Renderer preview is up, screenshots in the PR'],
+      ['erin', '', reply('!dev:lattice.test', 0, '@bob:lattice.test', 'Pushed a fix for the flaky websocket test (1)', 'Did that fix hold up?')],
     ],
   },
   {
@@ -96,6 +135,7 @@ export const roomSpecs: RoomSpec[] = [
     lines: [
       ['carol', 'Finished chapter 9 last night. The ice crossing!'],
       ['erin', 'No spoilers please 🙈'],
+      ['carol', '『闇の左手』の翻訳版も読みました — 冬の惑星ゲセン、素晴らしい。'],
       ['alice', 'is halfway there', { content: { msgtype: 'm.emote', body: 'is halfway there' } }],
     ],
   },
@@ -123,7 +163,7 @@ export const roomSpecs: RoomSpec[] = [
 ];
 
 export interface FakeRoom {
-  spec: RoomSpec;
+  spec: RoomSpec | null;
   meta: Room;
   /** Everything, oldest first, each with its final timeline_rowid. */
   timeline: Event[];
@@ -165,10 +205,17 @@ export function buildRooms(now: number, rowid: () => number): Map<string, FakeRo
     const timeline: Event[] = spec.history ? [] : [createEv, ...memberEvents.slice(0, 3), ...stateEvents.filter((e) => e.type === 'm.room.name')];
     lines.forEach(([who, text, extra], i) => {
       const content: JSONObject = { msgtype: 'm.text', body: text };
-      const ev = mk(people[who].id, 'm.room.message', content, start + (i + 4) * spec.spacing * 60_000 + (i % 7) * 4_000, extra);
+      const ev = mk(people[who].id, extra?.type ?? 'm.room.message', content, start + (i + 4) * spec.spacing * 60_000 + (i % 7) * 4_000, extra);
+      ev.event_id = lineEventId(spec.id, i);
       if (extra?.content) ev.content = extra.content;
       timeline.push(ev);
     });
+    // Edits point their target at the newest edit, as the backend's last_edit_rowid does.
+    for (const ev of timeline) {
+      if (ev.relation_type !== 'm.replace') continue;
+      const target = timeline.find((t) => t.event_id === ev.relates_to);
+      if (target) target.last_edit_rowid = ev.rowid;
+    }
     // Timeline rowids: history below zero like fetched-backwards events, the rest rising.
     const initialCount = Math.min(timeline.length, 25);
     const split = timeline.length - initialCount;
@@ -212,3 +259,10 @@ export function stateMap(events: Event[]): Record<string, Record<string, number>
   for (const e of events) (map[e.type] ??= {})[e.state_key ?? ''] = e.rowid;
   return map;
 }
+
+/** A space holding the design and dev rooms, shown in the spaces bar. */
+export const SPACE_ID = '!project:lattice.test';
+export const SPACE_CHILDREN = ['!design:lattice.test', '!dev:lattice.test'];
+/** Book Club is a favourite (m.tag), and someone invited us to a room. */
+export const FAVOURITE_ID = '!books:example.org';
+export const INVITE_ID = '!party:lattice.test';

@@ -24,6 +24,17 @@ function roomIcon(size: number, a: RGB, b: RGB): Buffer {
   });
 }
 
+/** A landscape "photo": sky, hills and a sun, 640×400, to show an image message and its lightbox. */
+function landscape(width: number, height: number): Buffer {
+  return encodePng(width, height, (x, y) => {
+    if (Math.hypot(x - width * 0.72, y - height * 0.3) < height * 0.1) return [255, 204, 77];
+    const hill = height * (0.62 + 0.08 * Math.sin(x / 70)) ;
+    if (y > hill) return [46 + Math.round((y - hill) / 4), 125, 80];
+    const t = y / hill;
+    return [Math.round(120 + 100 * t), Math.round(170 + 60 * t), 235];
+  });
+}
+
 let media: Record<string, Buffer> | null = null;
 
 /** The generated file for `<server>/<mediaId>`, or undefined for a missing one (the page falls back to initials). */
@@ -36,6 +47,8 @@ export function previewMedia(server: string, mediaId: string): Buffer | undefine
     'example.org/carol-wide': portrait(256, 128, [230, 81, 0], [255, 224, 178]),
     [`${SERVER}/design`]: roomIcon(128, [94, 53, 177], [255, 112, 67]),
     'matrix.org/hq': roomIcon(128, [0, 0, 0], [13, 189, 139]),
+    [`${SERVER}/photo`]: landscape(640, 400),
+    [`${SERVER}/space`]: roomIcon(128, [21, 101, 192], [0, 172, 193]),
   };
   return Object.hasOwn(media, `${server}/${mediaId}`) ? media[`${server}/${mediaId}`] : undefined;
 }

@@ -13,12 +13,17 @@ import { Dispatcher, type Handlers } from '../../../src/main/backend/rpc/dispatc
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../../src/main/backend/rpc/connection.ts';
 import type { EventName, EventPayloads, MediaRequest } from '../../../src/shared/rpc/index.ts';
 import { NOT_SENT, type ClientState, type Event, type PaginationResponse, type SyncComplete, type SyncRoom } from '../../../src/shared/rpc/types.ts';
-import { buildRooms, GOOD_PASSWORD, ME, SERVER, stateMap, type FakeRoom } from './fake-data.ts';
+import { buildBigAccount } from './big-account.ts';
+import {
+  buildRooms, FAVOURITE_ID, GOOD_PASSWORD, INVITE_ID, ME, people, SERVER, SPACE_CHILDREN, SPACE_ID, stateMap, type FakeRoom,
+} from './fake-data.ts';
 
 export interface PreviewBackendOptions {
   loggedIn: boolean;
   /** Delays answers to paginate, so a test can watch the loading state. */
   paginateDelayMs: number;
+  /** Adds a big account (big-account.ts) for the UI benchmark: this many rooms and events in one room. */
+  bigAccount?: { rooms: number; events: number };
 }
 
 /** One connected page: where its events go, numbered downwards from -1 as the real backend does. */
@@ -52,10 +57,14 @@ export class PreviewBackend implements BackendHost {
   private readonly handlers: Handlers;
   private readonly opts: PreviewBackendOptions;
   private txnCounter = 0;
+  private readonly spaceRowid = this.rowid();
 
   constructor(opts: PreviewBackendOptions) {
     this.opts = opts;
     this.rooms = buildRooms(Date.now(), () => this.rowid());
+    if (opts.bigAccount) {
+      for (const [id, r] of buildBigAccount(Date.now(), () => this.rowid(), opts.bigAccount.rooms, opts.bigAccount.events)) this.rooms.set(id, r);
+    }
     this.clientState = opts.loggedIn ? loggedInState(`https://matrix.${SERVER}`) : loggedOutState();
     this.handlers = this.createHandlers();
   }
@@ -124,7 +133,30 @@ export class PreviewBackend implements BackendHost {
         state: stateMap(state),
       };
     }
-    conn.push('sync_complete', { clear_state: true, since: 's1', rooms });
+    // A space (not a list row) holding two rooms, a favourite tag and an invitation, as a real account has.
+    const spaceCreate: Event = {
+      rowid: this.spaceRowid, timeline_rowid: 0, room_id: SPACE_ID, event_id: '$space-create', sender: people.alice.id,
+      type: 'm.room.create', state_key: '', timestamp: 1, content: { type: 'm.space', room_version: '11' },
+    };
+    rooms[SPACE_ID] = {
+      meta: {
+        room_id: SPACE_ID, name: 'Lattice Project', name_quality: 3, avatar: `mxc://${SERVER}/space`, explicit_avatar: true,
+        creation_content: { type: 'm.space' }, has_member_list: true, preview_event_rowid: 0, sorting_timestamp: 1,
+        unread_highlights: 0, unread_notifications: 0, unread_messages: 0,
+      },
+      events: [spaceCreate], state: stateMap([spaceCreate]),
+    };
+    const fav = rooms[FAVOURITE_ID];
+    if (fav) fav.account_data = { 'm.tag': { user_id: ME, room_id: FAVOURITE_ID, type: 'm.tag', content: { tags: { 'm.favourite': { order: 0.5 } } } } };
+    conn.push('sync_complete', {
+      clear_state: true, since: 's1', rooms,
+      space_edges: { [SPACE_ID]: SPACE_CHILDREN.map((child_id) => ({ child_id })) },
+      top_level_spaces: [SPACE_ID],
+      invited_rooms: [{
+        room_id: INVITE_ID, created_at: Date.now() - 3_600_000, invited_by: people.carol.id, name: 'Launch Party 🎉',
+        invite_state: [],
+      }],
+    });
     conn.push('sync_status', { type: 'ok', error_count: 0 });
     conn.push('init_complete', {});
   }
@@ -158,6 +190,10 @@ export class PreviewBackend implements BackendHost {
         return true;
       },
 
+      get_slash_commands: () => [
+        { name: 'me', aliases: [], usage: '/me <message>', summary: 'Send an emote', args: [], messagePrefix: true },
+      ],
+
       login_custom: () => {
         throw new Error('the preview backend only signs in with a password');
       },
@@ -187,13 +223,14 @@ export class PreviewBackend implements BackendHost {
         return resp;
       },
 
-      send_message: ({ room_id, text }) => {
+      send_message: ({ room_id, text, relates_to }) => {
         const r = this.room(room_id);
         if (!text?.trim()) throw new Error('the preview backend only sends text');
         const txn = `txn${++this.txnCounter}${Date.now()}`;
         const echo: Event = {
           rowid: this.rowid(), timeline_rowid: 0, room_id: r.meta.room_id, event_id: `~${txn}`, sender: ME,
-          type: 'm.room.message', timestamp: Date.now(), content: { msgtype: 'm.text', body: text },
+          type: 'm.room.message', timestamp: Date.now(),
+          content: { msgtype: 'm.text', body: text, ...(relates_to ? { 'm.relates_to': relates_to } : {}) },
           transaction_id: txn, send_error: NOT_SENT,
           ...(/\*\*|`/.test(text) ? { local_content: { sanitized_html: markdownish(text) } } : {}),
         };
@@ -201,8 +238,27 @@ export class PreviewBackend implements BackendHost {
         return echo;
       },
 
-      send_event: () => {
-        throw new Error('the preview backend does not send custom events');
+      send_event: ({ room_id, type, content }) => {
+        if (type !== 'm.reaction') throw new Error('the preview backend sends only reactions as custom events');
+        const r = this.room(room_id);
+        const rel = content['m.relates_to'] as { event_id?: string; key?: string } | undefined;
+        const target = r.timeline.find((e) => e.event_id === rel?.event_id);
+        if (!target || !rel?.key) throw new Error('no such event to react to');
+        const txn = `txn${++this.txnCounter}${Date.now()}`;
+        const echo: Event = {
+          rowid: this.rowid(), timeline_rowid: 0, room_id, event_id: `~${txn}`, sender: ME, type, timestamp: Date.now(), content,
+          transaction_id: txn, send_error: NOT_SENT, relation_type: 'm.annotation', relates_to: target.event_id,
+        };
+        afterReply(() => {
+          const placed: Event = { ...echo, event_id: `$${txn}`, send_error: undefined, timeline_rowid: r.nextTimelineRowid++ };
+          r.timeline.push(placed);
+          target.reactions = { ...target.reactions, [rel.key!]: (target.reactions?.[rel.key!] ?? 0) + 1 };
+          this.broadcast('send_complete', { event: placed, error: null });
+          this.broadcast('sync_complete', { rooms: { [room_id]: {
+            events: [placed, { ...target }], timeline: [{ timeline_rowid: placed.timeline_rowid, event_rowid: placed.rowid }],
+          } } });
+        });
+        return echo;
       },
 
       resend_event: () => {

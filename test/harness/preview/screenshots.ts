@@ -97,6 +97,8 @@ export async function screenshots(dir: string): Promise<void> {
     check(await atBottom(page), 'opens scrolled to the bottom');
     for (let i = 0; i < 3; i++) {
       await timeline.evaluate((el) => { el.scrollTop = 0; });
+      // The timeline is virtualized: let it render the rows of the new position before reading them.
+      await page.evaluate(() => new Promise((r) => { requestAnimationFrame(() => requestAnimationFrame(r)); }));
       const beforeTop = await firstVisible(page);
       await page.getByTestId('timeline-loading').waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
       await page.waitForFunction(() => !document.querySelector('[data-testid="timeline-loading"]'));

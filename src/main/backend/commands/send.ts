@@ -1,13 +1,15 @@
 /**
  * Handlers of the send area: messages (markdown with m.mentions from its pills, or a slash command: see slash.ts)
  * and raw events, both through the Sender's persisted outbox; resending or discarding a message the homeserver
- * refused; sharing a room's encryption key ahead of sending.
+ * refused; sharing a room's encryption key ahead of sending; edits (m.replace with m.new_content); the list of
+ * slash commands for the composer's autocomplete.
  */
 import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
 import { roomPower } from '../rooms/power-levels.ts';
 import { buildMentions } from '../send/mentions.ts';
+import { listCommands } from '../send/slash/help.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { isSlashInput, runSlashCommand } from './slash.ts';
 
@@ -45,6 +47,7 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
       if (room.encryption_event && crypto) await crypto.ensureShared(roomId);
       return true;
     },
+    get_slash_commands: () => listCommands(),
   };
 }
 
@@ -62,6 +65,19 @@ function messageContent(p: CommandParams<'send_message'>): JSONObject {
     }
   }
   if (p.extra) Object.assign(content, p.extra);
-  if (p.relates_to) content['m.relates_to'] = p.relates_to as JSONObject;
+  const relatesTo = p.relates_to as JSONObject | undefined;
+  if (relatesTo?.rel_type === 'm.replace') return editContent(content, relatesTo);
+  if (relatesTo) content['m.relates_to'] = relatesTo;
   return content;
+}
+
+/**
+ * An edit (m.replace): the new content goes into m.new_content; the outer body is the "* " fallback clients
+ * without edit support show, as the spec describes.
+ */
+function editContent(content: JSONObject, relatesTo: JSONObject): JSONObject {
+  const outer: JSONObject = { ...content, 'm.new_content': content, 'm.relates_to': relatesTo };
+  if (typeof content.body === 'string') outer.body = `* ${content.body}`;
+  if (typeof content.formatted_body === 'string') outer.formatted_body = `* ${content.formatted_body}`;
+  return outer;
 }

@@ -31,8 +31,23 @@ export function dayKey(ts: number): string {
   return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
 }
 
+/**
+ * `toLocale…String` builds a new Intl formatter on every call, which made formatting the times of a long timeline
+ * the costliest part of rendering it; one formatter per locale and options is kept instead.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string | undefined, opts: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${JSON.stringify(opts)}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, opts);
+    formatters.set(key, f);
+  }
+  return f;
+}
+
 export function formatClock(ts: number, locale?: string): string {
-  return new Date(ts).toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  return formatter(locale, { hour: 'numeric', minute: '2-digit' }).format(ts);
 }
 
 /** Room list: time today, weekday this week, else a short date. */
@@ -43,9 +58,9 @@ export function formatListTime(ts: number, now = Date.now(), locale?: string): s
   if (sameDay(d, n)) return formatClock(ts, locale);
   const days = (startOfDay(n) - startOfDay(d)) / 86_400_000;
   if (days === 1) return 'Yesterday';
-  if (days > 1 && days < 7) return d.toLocaleDateString(locale, { weekday: 'short' });
-  if (d.getFullYear() === n.getFullYear()) return d.toLocaleDateString(locale, { month: 'short', day: 'numeric' });
-  return d.toLocaleDateString(locale, { year: 'numeric', month: 'short', day: 'numeric' });
+  if (days > 1 && days < 7) return formatter(locale, { weekday: 'short' }).format(d);
+  if (d.getFullYear() === n.getFullYear()) return formatter(locale, { month: 'short', day: 'numeric' }).format(d);
+  return formatter(locale, { year: 'numeric', month: 'short', day: 'numeric' }).format(d);
 }
 
 export function formatDaySeparator(ts: number, now = Date.now(), locale?: string): string {
@@ -54,13 +69,13 @@ export function formatDaySeparator(ts: number, now = Date.now(), locale?: string
   const days = Math.round((startOfDay(n) - startOfDay(d)) / 86_400_000);
   if (days === 0) return 'Today';
   if (days === 1) return 'Yesterday';
-  return d.toLocaleDateString(locale, {
+  return formatter(locale, {
     weekday: 'long', month: 'long', day: 'numeric', ...(d.getFullYear() === n.getFullYear() ? {} : { year: 'numeric' }),
-  });
+  }).format(d);
 }
 
 export function formatFullTime(ts: number, locale?: string): string {
-  return new Date(ts).toLocaleString(locale, { dateStyle: 'full', timeStyle: 'short' });
+  return formatter(locale, { dateStyle: 'full', timeStyle: 'short' }).format(ts);
 }
 
 function startOfDay(d: Date): number {

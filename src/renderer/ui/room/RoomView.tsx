@@ -1,10 +1,12 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { Composer } from './Composer.tsx';
+import { MemberList } from './MemberList.tsx';
 import { Timeline } from './Timeline.tsx';
 import './room.css';
 
@@ -14,6 +16,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   const connected = useConnection().state === 'open';
   const stateLoaded = room?.stateLoaded ?? false;
   const exists = room !== undefined;
+  const [showMembers, setShowMembers] = useState(false);
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -29,8 +32,9 @@ export function RoomView({ roomId }: { roomId: string }) {
   }
 
   return (
-    <section className="room" aria-label={roomDisplayName(room)}>
-      <RoomHeader room={room} />
+    <section className={`room${showMembers ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
+      <RoomHeader room={room} onToggleMembers={() => setShowMembers((v) => !v)} />
+      {showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
       <Timeline roomId={roomId} />
       <TypingLine room={room} />
       <Composer roomId={roomId} roomName={roomDisplayName(room)} />
@@ -38,10 +42,11 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 }
 
-function RoomHeader({ room }: { room: RoomData }) {
+function RoomHeader({ room, onToggleMembers }: { room: RoomData; onToggleMembers: () => void }) {
   const meta = room.meta!;
   const name = roomDisplayName(room);
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
+  const [leaving, setLeaving] = useState(false);
   return (
     <header className="room-header" data-testid="room-header">
       <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
@@ -57,10 +62,12 @@ function RoomHeader({ room }: { room: RoomData }) {
         ) : null}
       </div>
       {members !== undefined && (
-        <span className="room-header-members" title={`${members} joined members`}>
+        <button type="button" className="room-header-members" title="Show members" data-testid="open-members" onClick={onToggleMembers}>
           {members} {members === 1 ? 'member' : 'members'}
-        </span>
+        </button>
       )}
+      <button type="button" className="room-header-leave" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
+      {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
     </header>
   );
 }

@@ -1,18 +1,34 @@
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
+/**
+ * The room's timeline, virtualized: only the rows near the viewport are in the DOM (TanStack Virtual measures
+ * each as it renders), so a room with 10,000 loaded events scrolls like one with 50. The virtualizer anchors to
+ * the end: history prepended above keeps what the user reads in place, and new messages follow when the view is
+ * at the bottom. History loads as the top comes near; the room is marked read while its bottom is in view.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
 import { isolateBidi, plainName } from '../../../shared/display-name.ts';
-import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex } from '../../api/selectors.ts';
-import { Avatar } from '../common/Avatar.tsx';
-import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
-import type { EventView, NameOf } from './event-view.ts';
-import { buildRows } from './timeline-model.ts';
-import type { TimelineItem } from '../../api/selectors.ts';
+import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex, type TimelineItem } from '../../api/selectors.ts';
+import type { MediaView, NameOf } from './event-view.ts';
+import { DaySeparator, EventRow } from './EventRow.tsx';
+import { Lightbox } from './Lightbox.tsx';
+import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
+import { buildRows, type TimelineRow } from './timeline-model.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
 const LOAD_MARGIN_PX = 800;
 /** Within this of the bottom counts as "at the bottom". */
 const BOTTOM_SLACK_PX = 48;
+/** Room for the "loading older messages" line above the first row. */
+const TOP_PX = 40;
+
+function estimate(row: TimelineRow | undefined): number {
+  if (!row) return 40;
+  if (row.kind === 'day') return 42;
+  if (row.view.kind === 'state') return 26;
+  return row.groupStart ? 56 : 28;
+}
 
 export function Timeline({ roomId }: { roomId: string }) {
   const session = useSession();
@@ -25,14 +41,32 @@ export function Timeline({ roomId }: { roomId: string }) {
   const rows = useMemo(() => buildRows(items, room.events), [items, room.events]);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const content = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
-  /** The first row and where it was after the last render: how we tell a prepend and undo its jump. */
-  const anchor = useRef<{ key: string; top: number } | null>(null);
-  const lastHeight = useRef<number | null>(null);
   const [scrolledUp, setScrolledUp] = useState(false);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const [lightbox, setLightbox] = useState<MediaView | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  /** A reply's target being loaded from history, to scroll to once its row exists. */
+  const [pendingJump, setPendingJump] = useState<string | null>(null);
   const { hasMore, loading, error } = room.history;
   const unread = hasUnread(room);
+
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
+  const estimateSize = useCallback((i: number) => estimate(rows[i]), [rows]);
+  // The app does not use the React Compiler; the virtualizer re-renders this component itself as it scrolls.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize,
+    getItemKey,
+    overscan: 6,
+    paddingStart: TOP_PX,
+    paddingEnd: 8,
+  });
+  const totalSize = virtualizer.getTotalSize();
 
   const maybeLoadHistory = useCallback(() => {
     const el = scroller.current;
@@ -44,48 +78,61 @@ export function Timeline({ roomId }: { roomId: string }) {
     if (unread && atBottom.current && document.visibilityState === 'visible') void session.markRead(roomId);
   }, [unread, roomId, session]);
 
-  useLayoutEffect(() => {
+  // At the bottom (opening, sending, reading the newest): stay there whatever grows, the content or what is around
+  // the timeline (a banner above, a taller composer below shrink the viewport). The flag alone can be stale (the
+  // scroll event of the user's last scroll may not have arrived), so the position against the sizes we last left
+  // must agree: the larger of the old and new viewport, since a shrink leaves scrollTop where it was and a growth
+  // may clamp it.
+  const lastSize = useRef<{ height: number; client: number; top: number } | null>(null);
+  const stickToBottom = useCallback((): void => {
     const el = scroller.current;
     if (!el) return;
-    // Day separators keep their key when older events of the same day arrive, so anchor on an event row.
-    const first = rows.find((r) => r.kind === 'event')?.key;
-    const prev = anchor.current;
-    // Also judge "at the bottom" by the height before this render: a message can arrive before the scroll
-    // event of the user's last scroll to the bottom has been delivered.
-    const wasAtBottom = atBottom.current
-      || (lastHeight.current !== null && lastHeight.current - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX);
-    if (wasAtBottom) {
-      el.scrollTop = el.scrollHeight;
-      atBottom.current = true;
-    } else if (prev && first !== prev.key) {
-      // Rows were added above: move by exactly their height so what the user reads stays put.
-      const old = el.querySelector<HTMLElement>(`[data-row-key="${prev.key}"]`);
-      if (old) el.scrollTop += old.offsetTop - prev.top;
+    const prev = lastSize.current;
+    const wasAtEnd = prev === null || prev.height - el.scrollTop - Math.max(prev.client, el.clientHeight) <= BOTTOM_SLACK_PX;
+    if (atBottom.current && wasAtEnd) el.scrollTop = el.scrollHeight;
+    else atBottom.current = false;
+    lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
+  }, []);
+  useLayoutEffect(stickToBottom, [rows, totalSize, stickToBottom]);
+
+  // History prepended above must not move what the user reads: remember the first event row in view and its
+  // distance from the top, and put it back there when the rows change. (Day separators are not anchors: their
+  // key moves up when older events of the same day arrive.) Rows above measured later are compensated by the
+  // virtualizer itself.
+  const anchor = useRef<{ key: string; offset: number } | null>(null);
+  const captureAnchor = useCallback((): void => {
+    const el = scroller.current;
+    if (!el) return;
+    const top = el.scrollTop;
+    const first = virtualizer.getVirtualItems().find((v) => v.end > top && rowsRef.current[v.index]?.kind === 'event');
+    anchor.current = first ? { key: String(first.key), offset: first.start - top } : null;
+  }, [virtualizer]);
+  // Also when sizes change: rows measured after the prepend must not push the anchor down either.
+  const restoring = useRef(false);
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    const a = anchor.current;
+    if (!el || !a || atBottom.current) return;
+    const index = rows.findIndex((r) => r.key === a.key);
+    const item = index >= 0 ? virtualizer.measurementsCache[index] : undefined;
+    if (item && Math.abs(item.start - a.offset - el.scrollTop) > 0.5) {
+      restoring.current = true;
+      el.scrollTop = item.start - a.offset;
     }
-    const firstEl = first ? el.querySelector<HTMLElement>(`[data-row-key="${first}"]`) : null;
-    anchor.current = first && firstEl ? { key: first, top: firstEl.offsetTop } : null;
-    lastHeight.current = el.scrollHeight;
-  }, [rows]);
+  }, [rows, totalSize, virtualizer]);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return undefined;
+    const ro = new ResizeObserver(stickToBottom);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [stickToBottom]);
 
   // Keep loading until the viewport is filled (or history ends), and mark read when at the bottom.
   useEffect(() => {
     maybeLoadHistory();
     maybeMarkRead();
   }, [rows, maybeLoadHistory, maybeMarkRead]);
-
-  // Content that grows later (fonts, images) must not push the newest message out of view.
-  useEffect(() => {
-    const el = scroller.current;
-    const inner = content.current;
-    if (!el || !inner || typeof ResizeObserver === 'undefined') return undefined;
-    const ro = new ResizeObserver(() => {
-      if (atBottom.current) el.scrollTop = el.scrollHeight;
-      lastHeight.current = el.scrollHeight;
-    });
-    ro.observe(inner);
-    ro.observe(el);
-    return () => ro.disconnect();
-  }, []);
 
   useEffect(() => {
     const onVisible = (): void => maybeMarkRead();
@@ -97,16 +144,108 @@ export function Timeline({ roomId }: { roomId: string }) {
     };
   }, [maybeMarkRead]);
 
+  const jumpToLatest = useCallback((): void => {
+    const el = scroller.current;
+    atBottom.current = true;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
+  }, []);
+
+  // Sending a message brings the view to it, wherever the user had scrolled (a reaction does not).
+  const pendingCount = room.pending.filter((rowid) => room.events.get(rowid)?.type === 'm.room.message').length;
+  const lastPending = useRef(pendingCount);
+  useEffect(() => {
+    if (pendingCount > lastPending.current) jumpToLatest();
+    lastPending.current = pendingCount;
+  }, [pendingCount, jumpToLatest]);
+
+  // PgUp/PgDn scroll the timeline from anywhere in the room (the composer keeps focus); Esc marks read.
+  useEffect(() => {
+    const onKey = (ev: KeyboardEvent): void => {
+      const el = scroller.current;
+      if (!el || ev.defaultPrevented) return;
+      if ((ev.key === 'PageUp' || ev.key === 'PageDown') && !ev.altKey && !ev.ctrlKey && !ev.metaKey && ev.target !== el) {
+        ev.preventDefault();
+        el.scrollBy({ top: (ev.key === 'PageUp' ? -1 : 1) * el.clientHeight * 0.9 });
+      } else if (ev.key === 'Escape' && !lightbox && !ev.defaultPrevented) {
+        jumpToLatest();
+        void session.markRead(roomId);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [lightbox, jumpToLatest, roomId, session]);
+
   function onScroll(): void {
     const el = scroller.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight <= BOTTOM_SLACK_PX;
+    // Only the user moving up leaves the bottom. A scroll event that reports a gap without the position having
+    // moved up comes from the viewport shrinking (a banner above, a taller composer) or content growing below, in
+    // whatever order the browser delivers it against the resize: the view stays pinned and goes back to the end.
+    const gap = el.scrollHeight - el.scrollTop - el.clientHeight;
+    const movedUp = lastSize.current !== null && el.scrollTop < lastSize.current.top - 1;
+    if (gap <= BOTTOM_SLACK_PX) atBottom.current = true;
+    else if (movedUp || !atBottom.current) atBottom.current = false;
+    else el.scrollTop = el.scrollHeight;
+    lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
+    // Our own restoring scroll is not the user moving: keep the anchor it restored.
+    if (restoring.current) restoring.current = false;
+    else captureAnchor();
     // Only past a screenful, so the button does not flicker while reading the last few messages.
     setScrolledUp(el.scrollHeight - el.scrollTop - el.clientHeight > el.clientHeight);
     maybeLoadHistory();
     maybeMarkRead();
   }
 
+  const actions = useMemo<TimelineActions>(() => ({
+    roomId,
+    jumpTo: (eventId) => {
+      const index = rowsRef.current.findIndex((r) => r.kind === 'event' && r.item.event.event_id === eventId);
+      if (index >= 0) {
+        atBottom.current = false;
+        virtualizer.scrollToIndex(index, { align: 'center' });
+        setHighlight(eventId);
+        return true;
+      }
+      // Not loaded yet: load older pages until it is; the effect below scrolls once its row exists.
+      setPendingJump(eventId);
+      session.loadHistoryUntil(roomId, eventId).then((found) => {
+        if (!found) {
+          setPendingJump(null);
+          setActionError('Could not find that message in the room\'s history.');
+        }
+      }, (err: unknown) => setActionError(`Could not load older messages: ${errorMessage(err)}`));
+      return false;
+    },
+    openLightbox: (media) => setLightbox(media),
+    react: (eventId, key) => {
+      session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
+    },
+  }), [roomId, session, virtualizer]);
+
+  useEffect(() => {
+    if (!pendingJump) return;
+    const index = rows.findIndex((r) => r.kind === 'event' && r.item.event.event_id === pendingJump);
+    if (index < 0) return;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlight(pendingJump);
+    setPendingJump(null);
+  }, [rows, pendingJump, virtualizer]);
+
+  useEffect(() => {
+    if (!highlight) return undefined;
+    const t = setTimeout(() => setHighlight(null), 2000);
+    return () => clearTimeout(t);
+  }, [highlight]);
+  useEffect(() => {
+    if (!actionError) return undefined;
+    const t = setTimeout(() => setActionError(null), 6000);
+    return () => clearTimeout(t);
+  }, [actionError]);
+
+  const virtualRows = virtualizer.getVirtualItems();
   // Names inside sentences ("X changed their name to Y") are isolated, so a right-to-left override stays inside.
   const nameOf: NameOf = (userId, nameThen) => {
     const then = nameThen === undefined ? undefined : nameIndex.resolve(userId, nameThen);
@@ -123,196 +262,55 @@ export function Timeline({ roomId }: { roomId: string }) {
     };
   };
 
-  function jumpToLatest(): void {
-    const el = scroller.current;
-    if (!el) return;
-    atBottom.current = true;
-    el.scrollTop = el.scrollHeight;
-  }
 
   return (
-    <div className="timeline-frame">
-      {scrolledUp && (
-        <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
-          Jump to latest <span aria-hidden="true">↓</span>
-        </button>
-      )}
-      <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
-        <div className="timeline-content" ref={content}>
-          <div className="timeline-top">
-            {loading ? (
-              <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
-            ) : error ? (
-              <span className="timeline-history-error" role="alert">
-                Couldn't load older messages: {error}{' '}
-                <button type="button" className="link-button" onClick={() => void session.loadHistory(roomId)}>Try again</button>
-              </span>
-            ) : !hasMore ? (
-              <span className="timeline-start">This is the beginning of the room.</span>
-            ) : null}
+    <TimelineActionsContext.Provider value={actions}>
+      <div className="timeline-frame">
+        {actionError && <div className="timeline-toast" role="alert" data-testid="timeline-error">{actionError}</div>}
+        {scrolledUp && (
+          <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
+            Jump to latest <span aria-hidden="true">↓</span>
+          </button>
+        )}
+        <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
+          <div className="timeline-content" style={{ height: totalSize }}>
+            <div className="timeline-top">
+              {loading ? (
+                <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
+              ) : error ? (
+                <span className="timeline-history-error" role="alert">
+                  Couldn't load older messages: {error}{' '}
+                  <button type="button" className="link-button" onClick={() => void session.loadHistory(roomId)}>Try again</button>
+                </span>
+              ) : !hasMore ? (
+                <span className="timeline-start">This is the beginning of the room.</span>
+              ) : null}
+            </div>
+            {virtualRows.map((v) => {
+              const row = rows[v.index];
+              return (
+                <div key={v.key} data-index={v.index} data-row-key={row.key} ref={virtualizer.measureElement}
+                  className="timeline-row-wrap" style={{ transform: `translateY(${v.start}px)` }}>
+                  {row.kind === 'day' ? (
+                    <DaySeparator ts={row.ts} />
+                  ) : (
+                    <EventRow
+                      item={row.item}
+                      view={row.view}
+                      groupStart={row.groupStart}
+                      {...senderOf(row.item.event)}
+                      stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
+                      own={row.item.event.sender === ownUserId}
+                      highlighted={highlight !== null && row.item.event.event_id === highlight}
+                    />
+                  )}
+                </div>
+              );
+            })}
           </div>
-          <ol className="timeline-rows">
-            {rows.map((row) => (
-              <li key={row.key} data-row-key={row.key} className="timeline-row-wrap">
-                {row.kind === 'day' ? (
-                  <DaySeparator ts={row.ts} />
-                ) : (
-                  <EventRow
-                    item={row.item}
-                    view={row.view}
-                    groupStart={row.groupStart}
-                    {...senderOf(row.item.event)}
-                    stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
-                    own={row.item.event.sender === ownUserId}
-                  />
-                )}
-              </li>
-            ))}
-          </ol>
         </div>
+        {lightbox && <Lightbox media={lightbox} onClose={() => setLightbox(null)} />}
       </div>
-    </div>
-  );
-}
-
-const DaySeparator = memo(function DaySeparator({ ts }: { ts: number }) {
-  return (
-    <div className="day-separator" role="separator">
-      <span>{formatDaySeparator(ts)}</span>
-    </div>
-  );
-});
-
-interface EventRowProps {
-  item: TimelineItem;
-  view: EventView;
-  groupStart: boolean;
-  /** The display name alone (shown isolated); see senderAmbiguous. */
-  senderName: string;
-  /** Another member's name looks the same, or the name looks like a user ID: the user ID is shown beside it. */
-  senderAmbiguous: boolean;
-  senderAvatar: string | undefined;
-  /** Precomputed so the memo compares a string instead of a closure. */
-  stateText: string;
-  own: boolean;
-}
-
-const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAmbiguous, senderAvatar, stateText, own }: EventRowProps) {
-  const e = item.event;
-  const common = {
-    'data-testid': 'message',
-    'data-event-id': e.event_id,
-    'data-rowid': e.rowid,
-    'data-send-state': item.sendState,
-  };
-  if (view.kind === 'state') {
-    return (
-      <div className="event-state" {...common}>
-        <span>{stateText}</span>
-        <time className="event-state-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
-          {formatClock(e.timestamp)}
-        </time>
-      </div>
-    );
-  }
-
-  const classes = ['message', groupStart ? 'is-group-start' : 'is-continuation', `send-${item.sendState}`];
-  if (own) classes.push('is-own');
-  if (view.kind === 'message' && view.msgtype === 'm.notice') classes.push('is-notice');
-  const time = (
-    <time className="message-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
-      {formatClock(e.timestamp)}
-    </time>
-  );
-  return (
-    <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
-      <div className="message-gutter">
-        {groupStart ? <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} /> : time}
-      </div>
-      <div className="message-main">
-        {groupStart && (
-          <div className="message-header">
-            <span className="message-sender" title={e.sender}>
-              <bdi className="message-sender-name" data-testid="sender-name">{senderName}</bdi>
-              {senderAmbiguous && <span className="message-sender-id" data-testid="sender-id">{e.sender}</span>}
-            </span>
-            {time}
-          </div>
-        )}
-        <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} />
-        {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions reactions={e.reactions} />}
-        {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
-        {item.sendState === 'failed' && (
-          <div className="message-status message-failed" role="alert" data-testid="send-error">
-            Failed to send: {item.sendError}
-            {e.transaction_id && <FailedSendActions transactionId={e.transaction_id} />}
-          </div>
-        )}
-      </div>
-    </div>
-  );
-});
-
-/** Retry or drop a message the server refused; the room's later messages wait until one of the two. */
-function FailedSendActions({ transactionId }: { transactionId: string }) {
-  const session = useSession();
-  const [error, setError] = useState<string | null>(null);
-  const act = (what: Promise<void>) => { what.catch((err: unknown) => setError(errorMessage(err))); };
-  return (
-    <span className="message-failed-actions">
-      <button type="button" onClick={() => act(session.resendEvent(transactionId))}>Retry</button>
-      <button type="button" onClick={() => act(session.discardEvent(transactionId))}>Discard</button>
-      {error && <span className="message-failed-action-error">{error}</span>}
-    </span>
-  );
-}
-
-function MessageBody({ view, senderName, senderId }: { view: EventView; senderName: string; senderId: string | undefined }) {
-  if (view.kind === 'deleted') return <div className="message-body message-deleted">Message deleted</div>;
-  if (view.kind === 'encrypted') return <div className="message-body message-deleted">{view.reason}</div>;
-  if (view.kind !== 'message') return null;
-  const edited = view.edited ? <span className="message-edited"> (edited)</span> : null;
-  const emote = view.msgtype === 'm.emote';
-  const prefix = emote ? <span className="message-emote-name">* <bdi>{senderName}</bdi>{senderId && ` (${senderId})`} </span> : null;
-  if (view.html !== null) {
-    return (
-      <div className={`message-body${emote ? ' message-emote' : ''}`}>
-        {prefix}
-        {/* sanitized_html is sanitized by the backend at ingest with the spec's allow-list. */}
-        <div className="message-html" dangerouslySetInnerHTML={{ __html: view.html }} />
-        {edited}
-      </div>
-    );
-  }
-  const body = view.body || placeholderFor(view.msgtype);
-  return (
-    <div className={`message-body message-text${emote ? ' message-emote' : ''}`}>
-      {prefix}
-      {body}
-      {edited}
-    </div>
-  );
-}
-
-function placeholderFor(msgtype: string): string {
-  switch (msgtype) {
-    case 'm.image': return '(image)';
-    case 'm.video': return '(video)';
-    case 'm.audio': return '(audio)';
-    case 'm.file': return '(file)';
-    case 'm.sticker': return '(sticker)';
-    default: return '';
-  }
-}
-
-function Reactions({ reactions }: { reactions: Record<string, number> }) {
-  return (
-    <ul className="reactions" aria-label="Reactions">
-      {Object.entries(reactions).filter(([, n]) => n > 0).map(([key, n]) => (
-        <li key={key} className="reaction" title={`${key} ×${n}`}>
-          <span className="reaction-key">{key}</span> <span className="reaction-count">{n}</span>
-        </li>
-      ))}
-    </ul>
+    </TimelineActionsContext.Provider>
   );
 }

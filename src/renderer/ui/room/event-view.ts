@@ -5,8 +5,28 @@
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
 
+/** An attachment: what to show and where to load it (mxc:// URIs; the renderer asks its host for them). */
+export interface MediaView {
+  kind: 'image' | 'video' | 'audio' | 'file' | 'sticker';
+  mxc: string | undefined;
+  thumbnailMxc: string | undefined;
+  /** File name or caption-less body. */
+  name: string;
+  mimetype: string | undefined;
+  size: number | undefined;
+  width: number | undefined;
+  height: number | undefined;
+  /** Encrypted attachments need the backend's decryption, which the media route does not do yet. */
+  encrypted: boolean;
+}
+
 export type EventView =
-  | { kind: 'message'; msgtype: string; body: string; html: string | null; edited: boolean }
+  | {
+    kind: 'message'; msgtype: string; body: string; html: string | null; edited: boolean;
+    /** The event ID this message replies to (m.in_reply_to), its fallback already removed from body and html. */
+    replyTo: string | null;
+    media: MediaView | null;
+  }
   | { kind: 'deleted' }
   | { kind: 'encrypted'; reason: string }
   /** A membership/room change, shown as a short centered line; `actor` is prefixed by the renderer. */
@@ -60,8 +80,20 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
       edited = true;
     }
     const msgtype = type === 'm.sticker' ? 'm.sticker' : str(content.msgtype) ?? 'm.text';
-    const body = str(content.body) ?? '';
-    return { kind: 'message', msgtype, body, html: html === '' ? null : html, edited };
+    let body = str(content.body) ?? '';
+    const replyTo = replyTarget(effectiveContent(e));
+    // gomuks strips the fallback at ingest and says so; a backend that does not still gets a clean message.
+    if (replyTo && !e.local_content?.reply_fallback_removed) {
+      body = stripReplyFallbackBody(body);
+      if (html !== null) html = stripReplyFallbackHtml(html);
+    }
+    const media = mediaOf(msgtype, content);
+    // A file's body is its name, shown on the attachment; only a caption (filename set apart) is text.
+    if (media && (str(content.filename) === undefined || str(content.filename) === body)) {
+      body = '';
+      html = null;
+    }
+    return { kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media };
   }
   if (isRedacted(e) && type !== 'm.room.member') return null;
   const content = effectiveContent(e);
@@ -78,9 +110,91 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
     }
     case 'm.room.create':
       return { kind: 'state', text: (n) => `${n(e.sender)} created the room` };
+    case 'm.room.avatar':
+      return { kind: 'state', text: (n) => (str(content.url) ? `${n(e.sender)} changed the room avatar` : `${n(e.sender)} removed the room avatar`) };
+    case 'm.room.canonical_alias': {
+      const alias = str(content.alias);
+      return { kind: 'state', text: (n) => (alias ? `${n(e.sender)} set the room address to ${alias}` : `${n(e.sender)} removed the room address`) };
+    }
+    case 'm.room.encryption':
+      return { kind: 'state', text: (n) => `${n(e.sender)} turned on end-to-end encryption` };
+    case 'm.room.join_rules': {
+      const rule = str(content.join_rule);
+      const words: Record<string, string> = {
+        public: 'anyone can join', invite: 'people join by invitation only', knock: 'people can ask to join',
+        restricted: 'members of allowed spaces can join', knock_restricted: 'members of allowed spaces can join, others can ask',
+      };
+      return { kind: 'state', text: (n) => `${n(e.sender)} changed who can join: ${words[rule ?? ''] ?? rule ?? 'unknown'}` };
+    }
+    case 'm.room.history_visibility': {
+      const vis = str(content.history_visibility);
+      const words: Record<string, string> = {
+        world_readable: 'anyone', shared: 'all members', invited: 'members since they were invited', joined: 'members since they joined',
+      };
+      return { kind: 'state', text: (n) => `${n(e.sender)} made future history visible to ${words[vis ?? ''] ?? vis ?? 'unknown'}` };
+    }
+    case 'm.room.power_levels':
+      return { kind: 'state', text: (n) => `${n(e.sender)} changed the power levels` };
+    case 'm.room.pinned_events':
+      return { kind: 'state', text: (n) => `${n(e.sender)} changed the pinned messages` };
+    case 'm.room.server_acl':
+      return { kind: 'state', text: (n) => `${n(e.sender)} changed the server access list` };
+    case 'm.room.tombstone':
+      return { kind: 'state', text: (n) => `${n(e.sender)} upgraded this room${str(content.body) ? `: ${str(content.body)}` : ''}` };
     default:
       return null;
   }
+}
+
+function obj(v: JSONValue | undefined): JSONObject | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+}
+
+/** The replied-to event ID from `m.relates_to.m.in_reply_to`, ignoring thread fallbacks' falling-back replies. */
+export function replyTarget(content: JSONObject): string | null {
+  const rel = obj(content['m.relates_to']);
+  if (!rel) return null;
+  if (rel.rel_type === 'm.thread' && rel.is_falling_back === true) return null;
+  return str(obj(rel['m.in_reply_to'])?.event_id) ?? null;
+}
+
+/** Removes the `> <@user> quoted` lines (and the blank line after them) that old clients put before a reply. */
+export function stripReplyFallbackBody(body: string): string {
+  if (!body.startsWith('> ')) return body;
+  const lines = body.split('\n');
+  let i = 0;
+  while (i < lines.length && lines[i].startsWith('>')) i++;
+  if (lines[i] === '') i++;
+  return lines.slice(i).join('\n');
+}
+
+/** Removes the leading `<mx-reply>…</mx-reply>` block of a reply's HTML. */
+export function stripReplyFallbackHtml(html: string): string {
+  return html.replace(/^\s*<mx-reply>[\s\S]*?<\/mx-reply>/i, '');
+}
+
+const MEDIA_KINDS: Record<string, MediaView['kind']> = {
+  'm.image': 'image', 'm.video': 'video', 'm.audio': 'audio', 'm.file': 'file', 'm.sticker': 'sticker',
+};
+
+function mediaOf(msgtype: string, content: JSONObject): MediaView | null {
+  const kind = MEDIA_KINDS[msgtype];
+  if (!kind) return null;
+  const info = obj(content.info) ?? {};
+  const file = obj(content.file);
+  const thumbFile = obj(info.thumbnail_file);
+  const num = (v: JSONValue | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+  return {
+    kind,
+    mxc: str(content.url) ?? str(file?.url),
+    thumbnailMxc: str(info.thumbnail_url) ?? str(thumbFile?.url),
+    name: str(content.filename) ?? str(content.body) ?? '',
+    mimetype: str(info.mimetype),
+    size: num(info.size),
+    width: num(info.w),
+    height: num(info.h),
+    encrypted: file !== undefined,
+  };
 }
 
 function isolated(name: string | undefined): string | undefined {
@@ -153,6 +267,7 @@ export function previewText(e: Event | undefined, name: (userId: string) => stri
 
 function messageBodyText(view: Extract<EventView, { kind: 'message' }>): string {
   if (view.body) return view.body;
+  if (view.media?.name) return view.media.name;
   switch (view.msgtype) {
     case 'm.image': return 'Image';
     case 'm.video': return 'Video';

@@ -24,15 +24,19 @@ export type TimelineRow =
     groupStart: boolean;
   };
 
-const viewMemo = new WeakMap<Event, { edit: Event | undefined; view: EventView | null }>();
+interface ViewMemo { edit: Event | undefined; view: EventView | null; day: string }
+const viewMemo = new WeakMap<Event, ViewMemo>();
 
-/** Same view object for the same event and edit, so memoized rows see unchanged props. */
-function cachedView(e: Event, edit: Event | undefined): EventView | null {
+/**
+ * Same view object for the same event and edit, so memoized rows see unchanged props; the event's calendar day
+ * is kept with it, so rebuilding the rows after a history page costs a lookup per event, not a Date.
+ */
+function cachedView(e: Event, edit: Event | undefined): ViewMemo {
   const hit = viewMemo.get(e);
-  if (hit && hit.edit === edit) return hit.view;
-  const view = viewEvent(e, edit);
-  viewMemo.set(e, { edit, view });
-  return view;
+  if (hit && hit.edit === edit) return hit;
+  const memo = { edit, view: viewEvent(e, edit), day: hit?.day ?? dayKey(e.timestamp) };
+  viewMemo.set(e, memo);
+  return memo;
 }
 
 export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<EventRowID, Event>): TimelineRow[] {
@@ -43,9 +47,8 @@ export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<Ev
   for (const item of items) {
     const e = item.event;
     const edit = e.last_edit_rowid ? events.get(e.last_edit_rowid) : undefined;
-    const view = cachedView(e, edit);
+    const { view, day } = cachedView(e, edit);
     if (!view) continue;
-    const day = dayKey(e.timestamp);
     if (day !== lastDay) {
       rows.push({ kind: 'day', key: `day-${day}`, ts: e.timestamp });
       lastDay = day;

@@ -1,48 +1,85 @@
-import { memo, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { useOwnUserId, useRoomList, useInitComplete } from '../../api/hooks.ts';
-import { isolateBidi } from '../../../shared/display-name.ts';
-import { displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent } from '../../api/selectors.ts';
-import type { RoomData } from '../../api/snapshot.ts';
-import { Avatar } from '../common/Avatar.tsx';
-import { formatCount, formatFullTime, formatListTime } from '../common/format.ts';
-import { previewText } from '../room/event-view.ts';
+/**
+ * The room list of the selected space, virtualized: rows have a fixed height (per density), so only the ~20 in
+ * view are in the DOM and 2,000 rooms cost what 20 do. Invites sit above it. The filter matches names and
+ * aliases; ↑/↓/Home/End move between rows (a listbox with a roving tab stop), Alt+↑/↓ moves the open room
+ * from anywhere, Alt+Shift+↑/↓ to the next unread room.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useInitComplete, useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
+import { selectRoomsInSpace } from '../../api/spaces.ts';
+import { usePrefs } from '../prefs.ts';
+import { InviteList } from './InviteList.tsx';
+import { RoomListItem } from './RoomListItem.tsx';
+import { filterRooms, stepRoom } from './room-nav.ts';
 import './roomlist.css';
 
 interface RoomListProps {
   selectedRoomId: string | null;
+  spaceId: string;
   onSelect: (roomId: string) => void;
 }
 
-export function RoomList({ selectedRoomId, onSelect }: RoomListProps) {
-  const rooms = useRoomList();
+const ROW_HEIGHT = { comfortable: 60, compact: 36 } as const;
+
+export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
+  const rooms = useStoreSelector((s) => selectRoomsInSpace(s, spaceId, selectedRoomId));
   const initComplete = useInitComplete();
   const ownUserId = useOwnUserId();
+  const { compact } = usePrefs();
   const [filter, setFilter] = useState('');
   const deferredFilter = useDeferredValue(filter);
-  const listRef = useRef<HTMLUListElement>(null);
+  const scroller = useRef<HTMLDivElement>(null);
+  const visible = useMemo(() => filterRooms(rooms, deferredFilter), [rooms, deferredFilter]);
+  const rowHeight = compact ? ROW_HEIGHT.compact : ROW_HEIGHT.comfortable;
 
-  const visible = useMemo(() => {
-    const q = deferredFilter.trim().toLocaleLowerCase();
-    if (!q) return rooms;
-    return rooms.filter((r) => roomDisplayName(r).toLocaleLowerCase().includes(q)
-      || (r.meta?.canonical_alias ?? '').toLocaleLowerCase().includes(q));
-  }, [rooms, deferredFilter]);
+  const getItemKey = useCallback((i: number) => visible[i]?.id ?? i, [visible]);
+  // The app does not use the React Compiler; the virtualizer re-renders this component itself as it scrolls.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: visible.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => rowHeight,
+    getItemKey,
+    overscan: 8,
+  });
+  useEffect(() => { virtualizer.measure(); }, [rowHeight, virtualizer]);
 
-  // Arrow keys move between rooms, like a listbox, while each row stays a plain button for screen readers.
-  function onKeyDown(ev: KeyboardEvent<HTMLUListElement>): void {
-    if (!['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(ev.key)) return;
-    const buttons = [...(listRef.current?.querySelectorAll<HTMLButtonElement>('button[data-testid="room-item"]') ?? [])];
-    if (!buttons.length) return;
-    const current = buttons.indexOf(document.activeElement as HTMLButtonElement);
+  const focusIndex = useCallback((i: number) => {
+    virtualizer.scrollToIndex(i, { align: 'auto' });
+    // The row may only exist after the virtualizer re-renders.
+    requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>(`[data-index="${i}"]`)?.focus());
+  }, [virtualizer]);
+
+  // Alt+↑/↓ (and with Shift, unread rooms only) switch rooms from anywhere in the window.
+  useEffect(() => {
+    const onKey = (ev: globalThis.KeyboardEvent): void => {
+      if (!ev.altKey || ev.ctrlKey || ev.metaKey || (ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown')) return;
+      const next = stepRoom(visible, selectedRoomId, ev.key === 'ArrowDown' ? 1 : -1, ev.shiftKey);
+      if (!next) return;
+      ev.preventDefault();
+      onSelect(next.id);
+      const i = visible.indexOf(next);
+      if (i >= 0) virtualizer.scrollToIndex(i, { align: 'auto' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [visible, selectedRoomId, onSelect, virtualizer]);
+
+  function onListKeyDown(ev: KeyboardEvent<HTMLDivElement>): void {
+    if (ev.altKey || !['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(ev.key)) return;
+    const current = Number((document.activeElement as HTMLElement | null)?.dataset.index ?? -1);
     let next = current;
-    if (ev.key === 'ArrowDown') next = Math.min(buttons.length - 1, current + 1);
+    if (ev.key === 'ArrowDown') next = Math.min(visible.length - 1, current + 1);
     else if (ev.key === 'ArrowUp') next = Math.max(0, current - 1);
     else if (ev.key === 'Home') next = 0;
-    else next = buttons.length - 1;
+    else next = visible.length - 1;
     ev.preventDefault();
-    buttons[next]?.focus();
+    focusIndex(next);
   }
 
+  const selectedIndex = visible.findIndex((r) => r.id === selectedRoomId);
+  const items = virtualizer.getVirtualItems();
   return (
     <nav className="roomlist" aria-label="Rooms">
       <div className="roomlist-filter">
@@ -55,86 +92,35 @@ export function RoomList({ selectedRoomId, onSelect }: RoomListProps) {
           value={filter}
           onChange={(e) => setFilter(e.target.value)}
           onKeyDown={(e) => {
-            if (e.key === 'Escape') setFilter('');
-            if (e.key === 'ArrowDown') {
+            if (e.key === 'Escape') { setFilter(''); e.stopPropagation(); }
+            if (e.key === 'ArrowDown' && !e.altKey) {
               e.preventDefault();
-              listRef.current?.querySelector<HTMLButtonElement>('button')?.focus();
+              focusIndex(0);
             }
             if (e.key === 'Enter' && visible[0]) onSelect(visible[0].id);
           }}
         />
       </div>
+      <InviteList />
       {rooms.length === 0 ? (
-        <p className="roomlist-empty">{initComplete ? 'No rooms yet.' : 'Loading rooms…'}</p>
+        <p className="roomlist-empty">{!initComplete ? 'Loading rooms…' : spaceId === 'home' ? 'No rooms yet.' : 'No rooms here.'}</p>
       ) : visible.length === 0 ? (
         <p className="roomlist-empty">No rooms match “{filter}”.</p>
       ) : null}
-      <ul className="roomlist-items" role="list" data-testid="room-list" ref={listRef} onKeyDown={onKeyDown}>
-        {visible.map((room) => (
-          <li key={room.id}>
-            <RoomListItem room={room} selected={room.id === selectedRoomId} ownUserId={ownUserId} onSelect={onSelect} />
-          </li>
-        ))}
-      </ul>
+      <div className="roomlist-items" ref={scroller} onKeyDown={onListKeyDown}>
+        <div role="listbox" aria-label="Rooms" data-testid="room-list" className={`roomlist-inner${compact ? ' is-compact' : ''}`}
+          style={{ height: virtualizer.getTotalSize() }}>
+          {items.map((v) => {
+            const room = visible[v.index];
+            return (
+              <div key={v.key} className="roomlist-row" style={{ height: rowHeight, transform: `translateY(${v.start}px)` }}>
+                <RoomListItem room={room} selected={room.id === selectedRoomId} ownUserId={ownUserId} compact={compact}
+                  index={v.index} tabbable={selectedIndex >= 0 ? v.index === selectedIndex : v.index === 0} onSelect={onSelect} />
+              </div>
+            );
+          })}
+        </div>
+      </div>
     </nav>
   );
 }
-
-interface ItemProps {
-  room: RoomData;
-  selected: boolean;
-  ownUserId: string | undefined;
-  onSelect: (roomId: string) => void;
-}
-
-const RoomListItem = memo(function RoomListItem({ room, selected, ownUserId, onSelect }: ItemProps) {
-  const meta = room.meta!;
-  const name = roomDisplayName(room);
-  const preview = selectPreviewEvent(room);
-  const names = selectMemberNames(room);
-  const nameOf = (userId: string): string => {
-    if (userId === ownUserId) return 'You';
-    // Members are loaded only when a room is opened; a DM's name is already its partner's display name.
-    if (userId === meta.dm_user_id && meta.name && !names.has(userId)) return isolateBidi(meta.name);
-    // Isolated: the name is followed by the message in one line of text.
-    return isolateBidi(displayNameOf(names, userId));
-  };
-  const edit = preview?.last_edit_rowid ? room.events.get(preview.last_edit_rowid) : undefined;
-  const text = previewText(preview, nameOf, edit, meta.dm_user_id);
-  const ts = preview?.timestamp || meta.sorting_timestamp;
-  const highlight = meta.unread_highlights > 0;
-  const count = Math.max(meta.unread_notifications, meta.unread_highlights);
-  const unread = meta.unread_messages > 0 || count > 0 || meta.marked_unread === true;
-
-  let badgeLabel = '';
-  if (count > 0) badgeLabel = `${count} ${highlight ? 'mentions' : 'notifications'}`;
-  else if (unread) badgeLabel = 'unread messages';
-
-  return (
-    <button
-      type="button"
-      className={`roomlist-item${selected ? ' is-selected' : ''}${unread ? ' is-unread' : ''}`}
-      data-testid="room-item"
-      data-room-id={room.id}
-      aria-current={selected ? 'page' : undefined}
-      aria-label={`${name}${badgeLabel ? `, ${badgeLabel}` : ''}`}
-      onClick={() => onSelect(room.id)}
-    >
-      <Avatar id={room.id} name={name} mxc={meta.avatar} size={40} />
-      <span className="roomlist-item-body">
-        <span className="roomlist-item-top">
-          <span className="roomlist-item-name">{name}</span>
-          {ts > 0 && <time className="roomlist-item-time" dateTime={new Date(ts).toISOString()} title={formatFullTime(ts)}>{formatListTime(ts)}</time>}
-        </span>
-        <span className="roomlist-item-bottom">
-          <span className="roomlist-item-preview">{text || '\u00a0'}</span>
-          {count > 0 ? (
-            <span className={`badge${highlight ? ' badge-highlight' : ''}`} data-testid="room-unread">{formatCount(count)}</span>
-          ) : unread ? (
-            <span className="badge-dot" data-testid="room-unread" />
-          ) : null}
-        </span>
-      </span>
-    </button>
-  );
-});

@@ -1,8 +1,9 @@
 /** Commands that send events into rooms. */
 import { z } from 'zod';
 import type { Event } from '../types.ts';
+import type { SlashCommandHelp } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
-import { jsonObject, roomIdField } from './fields.ts';
+import { empty, jsonObject, roomIdField } from './fields.ts';
 
 export const sendCommands = {
   /**
@@ -50,4 +51,6 @@ export const sendCommands = {
    * without that wait: call it when the user starts typing. True once done (also for an unencrypted room).
    */
   ensure_group_session_shared: command(z.object({ room_id: roomIdField })).returns<boolean>(),
+  /** The slash commands send_message understands, with their usage and help, for the composer's autocomplete. */
+  get_slash_commands: command(empty).returns<SlashCommandHelp[]>(),
 } satisfies CommandArea;

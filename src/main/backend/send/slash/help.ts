@@ -1,21 +1,11 @@
 /**
  * Help texts for /help and the composer's autocomplete: every command's usage line and summary, built from the
- * same table the parser uses, so help never drifts from the grammar. Plain data and no imports beyond the table,
- * so the list can be shipped to the renderer as JSON.
+ * same table the parser uses, so help never drifts from the grammar. Plain data in the contract's shape
+ * (`SlashCommandHelp`, what `get_slash_commands` answers), so the list can be shipped to the renderer as JSON.
  */
+import type { SlashCommandHelp as CommandHelp } from '../../../../shared/rpc/index.ts';
 import { formatArg, type ArgSpec } from './arguments.ts';
 import { MESSAGE_PREFIXES, SLASH_COMMANDS, findCommand } from './commands.ts';
-
-export interface CommandHelp {
-  name: string;
-  aliases: string[];
-  /** `/kick <user_id> [reason]` */
-  usage: string;
-  summary: string;
-  args: { name: string; kind: string; optional: boolean; repeated: boolean; description: string }[];
-  /** True for the message prefixes (/me, /notice, ...): what follows is sent as the message. */
-  messagePrefix: boolean;
-}
 
 function usage(name: string, args: readonly ArgSpec[]): string {
   return [`/${name}`, ...args.map(formatArg)].join(' ');

@@ -1,0 +1,64 @@
+/**
+ * Composer autocomplete, as plain functions: which word the cursor is in, what it could complete to (slash
+ * commands at the start of the message, members after an @), and the text after choosing a suggestion.
+ */
+import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
+import { mentionPill } from './actions.ts';
+
+export interface Suggestion {
+  /** Stable key, also the test hook. */
+  readonly key: string;
+  readonly label: string;
+  readonly detail: string;
+  /** Replaces the word being completed. */
+  readonly insert: string;
+}
+
+export interface Completion {
+  readonly start: number;
+  readonly end: number;
+  readonly suggestions: readonly Suggestion[];
+}
+
+const MAX = 8;
+
+/** The word ending at the cursor: from the last whitespace before it. */
+function wordAt(text: string, cursor: number): { start: number; word: string } {
+  let start = cursor;
+  while (start > 0 && !/\s/.test(text[start - 1])) start--;
+  return { start, word: text.slice(start, cursor) };
+}
+
+export function complete(
+  text: string,
+  cursor: number,
+  commands: readonly SlashCommandHelp[],
+  members: ReadonlyMap<string, string>,
+): Completion | null {
+  const { start, word } = wordAt(text, cursor);
+  if (start === 0 && word.startsWith('/') && !word.startsWith('//')) {
+    const q = word.slice(1).toLowerCase();
+    const suggestions = commands
+      .filter((c) => c.name.startsWith(q) || c.aliases.some((a) => a.startsWith(q)))
+      .slice(0, MAX)
+      .map((c) => ({ key: `/${c.name}`, label: c.usage, detail: c.summary, insert: `/${c.name} ` }));
+    return suggestions.length ? { start, end: cursor, suggestions } : null;
+  }
+  if (word.startsWith('@') && word.length >= 2) {
+    const q = word.slice(1).toLowerCase();
+    const suggestions: Suggestion[] = [];
+    for (const [userId, name] of members) {
+      if (!userId.slice(1).toLowerCase().startsWith(q) && !name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q))) continue;
+      suggestions.push({ key: userId, label: name, detail: userId, insert: `${mentionPill(userId, name)} ` });
+      if (suggestions.length >= MAX) break;
+    }
+    return suggestions.length ? { start, end: cursor, suggestions } : null;
+  }
+  return null;
+}
+
+/** The text and cursor after choosing a suggestion. */
+export function applySuggestion(text: string, c: Completion, s: Suggestion): { text: string; cursor: number } {
+  const next = text.slice(0, c.start) + s.insert + text.slice(c.end);
+  return { text: next, cursor: c.start + s.insert.length };
+}

@@ -1,0 +1,59 @@
+/**
+ * The member list of a room from its m.room.member state: joined members by power level (then name), and the
+ * invited and banned apart. Names come from the room's NameIndex (shared/display-name.ts), as everywhere else: a
+ * name another member shares, or one that looks like a user ID, is marked so the list shows the user ID beside it.
+ * Memoized on the member state and power levels, so the panel re-renders only when they change.
+ */
+import { powerLevel } from './actions.ts';
+import { selectNameIndex } from './selectors.ts';
+import type { RoomData } from './snapshot.ts';
+
+export interface Member {
+  readonly userId: string;
+  /** The display name alone (the user ID when there is none), to show isolated; see `ambiguous`. */
+  readonly name: string;
+  /** The name could be mistaken for another member's: show the user ID beside it. */
+  readonly ambiguous: boolean;
+  readonly power: number;
+}
+
+export interface MemberGroups {
+  readonly joined: readonly Member[];
+  readonly invited: readonly Member[];
+  readonly banned: readonly Member[];
+}
+
+const EMPTY: MemberGroups = { joined: [], invited: [], banned: [] };
+const memo = new WeakMap<object, { pl: unknown; groups: MemberGroups }>();
+
+export function selectMembers(room: RoomData | undefined): MemberGroups {
+  const members = room?.state['m.room.member'];
+  if (!room || !members) return EMPTY;
+  const pl = room.state['m.room.power_levels']?.[''];
+  const cached = memo.get(members);
+  if (cached && cached.pl === pl) return cached.groups;
+  const names = selectNameIndex(room);
+  const joined: Member[] = [];
+  const invited: Member[] = [];
+  const banned: Member[] = [];
+  for (const [userId, rowid] of Object.entries(members)) {
+    const membership = room.events.get(rowid)?.content.membership;
+    const shown = names.resolve(userId);
+    const m: Member = { userId, name: shown?.name ?? userId, ambiguous: shown?.ambiguous ?? false, power: powerLevel(room, userId) };
+    if (membership === 'join') joined.push(m);
+    else if (membership === 'invite') invited.push(m);
+    else if (membership === 'ban') banned.push(m);
+  }
+  const order = (a: Member, b: Member) => b.power - a.power || a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId);
+  const groups = { joined: joined.sort(order), invited: invited.sort(order), banned: banned.sort(order) };
+  memo.set(members, { pl, groups });
+  return groups;
+}
+
+/** How a power level reads in the list. */
+export function roleOf(power: number): string | null {
+  if (power === Number.POSITIVE_INFINITY) return 'Owner';
+  if (power >= 100) return 'Admin';
+  if (power >= 50) return 'Moderator';
+  return null;
+}

@@ -1,0 +1,56 @@
+/**
+ * Looking events up by what points at them: a reply's target by event ID, and our own reactions to an event (to
+ * show a reaction as pressed, and to know what to redact when it is clicked again). Each index is built once per
+ * `events` map (a WeakMap keyed on it), so rows that ask during one render share the work.
+ */
+import type { Event, EventRowID, JSONValue } from '../../shared/rpc/types.ts';
+import type { RoomData } from './snapshot.ts';
+
+const byIdMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, Map<string, Event>>();
+
+export function selectEventById(room: RoomData | undefined, eventId: string): Event | undefined {
+  if (!room) return undefined;
+  let index = byIdMemo.get(room.events);
+  if (!index) {
+    index = new Map();
+    for (const e of room.events.values()) index.set(e.event_id, e);
+    byIdMemo.set(room.events, index);
+  }
+  return index.get(eventId);
+}
+
+/** target event ID → reaction key → our m.reaction event. */
+type OwnReactions = Map<string, Map<string, Event>>;
+const reactionsMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, { userId: string; index: OwnReactions }>();
+const NONE: ReadonlyMap<string, Event> = new Map();
+
+function annotation(e: Event): { target: string; key: string } | undefined {
+  const rel = e.content['m.relates_to'];
+  if (typeof rel !== 'object' || rel === null || Array.isArray(rel)) return undefined;
+  const r = rel as Record<string, JSONValue>;
+  if (r.rel_type !== 'm.annotation' || typeof r.event_id !== 'string' || typeof r.key !== 'string') return undefined;
+  return { target: r.event_id, key: r.key };
+}
+
+/** Our own (not redacted) reactions to `eventId`, by key. */
+export function selectOwnReactions(room: RoomData | undefined, userId: string | undefined, eventId: string): ReadonlyMap<string, Event> {
+  if (!room || !userId) return NONE;
+  let memo = reactionsMemo.get(room.events);
+  if (!memo || memo.userId !== userId) {
+    const index: OwnReactions = new Map();
+    for (const e of room.events.values()) {
+      if (e.type !== 'm.reaction' || e.sender !== userId || e.redacted_by) continue;
+      const a = annotation(e);
+      if (!a) continue;
+      let keys = index.get(a.target);
+      if (!keys) {
+        keys = new Map<string, Event>();
+        index.set(a.target, keys);
+      }
+      keys.set(a.key, e);
+    }
+    memo = { userId, index };
+    reactionsMemo.set(room.events, memo);
+  }
+  return memo.index.get(eventId) ?? NONE;
+}

@@ -1,0 +1,52 @@
+/**
+ * Connects link routing to the app: links from the desktop shell (`lattice.onNavigate`) and matrix links clicked
+ * in the page go through `routeLink`; opening a room selects it, everything else becomes a prompt (LinkPrompt.tsx).
+ * Also tells the shell which room is shown (`lattice.setViewedRoom`), so it does not notify about it.
+ *
+ * Jumping to an event: the timeline cannot scroll to an arbitrary event yet, so a link with an event opens its
+ * room at the bottom; the event ID is kept on the action for when it can.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import type { MatrixLink } from '../../shared/matrix-uri.ts';
+import { getBridge } from '../api/bridge.ts';
+import { useSession } from '../api/hooks.ts';
+import { interceptMatrixLinkClicks } from './link-clicks.ts';
+import { routeLink, type LinkAction } from './link-route.ts';
+
+export type LinkPromptAction = Exclude<LinkAction, { kind: 'open-room' }>;
+
+export function useLinkNavigation(selected: string | null, select: (roomId: string) => void): {
+  prompt: LinkPromptAction | null;
+  dismiss: () => void;
+} {
+  const session = useSession();
+  const [prompt, setPrompt] = useState<LinkPromptAction | null>(null);
+
+  const open = useCallback((link: MatrixLink) => {
+    const snap = session.store.getSnapshot();
+    const action = routeLink(link, { ...snap, ownUserId: snap.clientState?.user_id ?? null });
+    if (action.kind === 'open-room') {
+      setPrompt(null);
+      select(action.roomId);
+    } else {
+      setPrompt(action);
+    }
+  }, [session, select]);
+
+  useEffect(() => {
+    const offClicks = interceptMatrixLinkClicks(document, open);
+    const offShell = getBridge()?.onNavigate?.(open);
+    return () => {
+      offClicks();
+      offShell?.();
+    };
+  }, [open]);
+
+  useEffect(() => {
+    getBridge()?.setViewedRoom?.(selected);
+  }, [selected]);
+  // Leaving the logged-in layout (sign out) shows no room.
+  useEffect(() => () => getBridge()?.setViewedRoom?.(null), []);
+
+  return { prompt, dismiss: useCallback(() => setPrompt(null), []) };
+}

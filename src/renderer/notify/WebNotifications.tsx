@@ -1,0 +1,69 @@
+/**
+ * Mounts the web host's notifier while signed in, and offers notifications with a small banner once the first
+ * sync has arrived: permission is only ever requested from that button's click (browsers ignore or penalize
+ * requests on page load, and a prompt before the user sees the app is noise). The banner also carries the "hide
+ * message text" setting. Renders nothing in the desktop app, whose shell notifies natively.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { getBridge } from '../api/bridge.ts';
+import { useSession, useStoreSelector } from '../api/hooks.ts';
+import { hideTextSetting, setHideTextSetting, WebNotifier, type NotificationCtor } from './web-notifier.ts';
+
+interface Props {
+  selected: string | null;
+  select: (roomId: string) => void;
+}
+
+function browserNotification(): NotificationCtor | undefined {
+  if (getBridge()) return undefined;
+  return typeof Notification === 'function' ? Notification : undefined;
+}
+
+export function WebNotifications({ selected, select }: Props) {
+  const session = useSession();
+  const synced = useStoreSelector((s) => s.initComplete || s.syncStatus.last_sync !== undefined);
+  const [permission, setPermission] = useState(() => browserNotification()?.permission ?? 'denied');
+  const [dismissed, setDismissed] = useState(false);
+  const [hideText, setHideText] = useState(() => hideTextSetting());
+  const view = useRef({ selected, select });
+  useEffect(() => {
+    view.current = { selected, select };
+  }, [selected, select]);
+
+  useEffect(() => {
+    const ctor = browserNotification();
+    if (!ctor) return;
+    const notifier = new WebNotifier(session, {
+      Notification: ctor,
+      viewedRoom: () => view.current.selected,
+      focused: () => document.hasFocus() && document.visibilityState === 'visible',
+      hideText: hideTextSetting,
+      openRoom: (roomId) => {
+        window.focus();
+        view.current.select(roomId);
+      },
+    });
+    notifier.start();
+    return () => notifier.stop();
+  }, [session]);
+
+  if (permission !== 'default' || dismissed || !synced) return null;
+
+  async function ask(): Promise<void> {
+    const ctor = browserNotification();
+    if (!ctor) return;
+    setPermission(await Notification.requestPermission());
+  }
+
+  return (
+    <div className="banner banner-caution" role="status" data-testid="notification-banner">
+      <span className="banner-text">Get a notification when a message arrives while Lattice is in the background.</span>
+      <label className="banner-text" style={{ flex: 'none' }}>
+        <input type="checkbox" checked={hideText} onChange={(e) => { setHideText(e.target.checked); setHideTextSetting(e.target.checked); }} />
+        {' '}Hide message text
+      </label>
+      <button type="button" className="banner-action" onClick={() => void ask()}>Turn on notifications</button>
+      <button type="button" className="banner-action" onClick={() => setDismissed(true)} aria-label="Not now">Not now</button>
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * A modal dialog on the native <dialog> element (focus trap, Esc and the backdrop come with it), with a form whose
+ * submit runs an async action, shows its error in words, and closes on success.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
+import './dialogs.css';
+
+export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmit = true, children, testId }: {
+  title: string;
+  submitLabel: string;
+  danger?: boolean;
+  onSubmit: () => Promise<void>;
+  onClose: () => void;
+  canSubmit?: boolean;
+  children: ReactNode;
+  testId: string;
+}) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    const el = ref.current;
+    if (el && !el.open) el.showModal();
+  }, []);
+
+  async function submit(): Promise<void> {
+    setBusy(true);
+    setError(null);
+    try {
+      await onSubmit();
+      onClose();
+    } catch (err) {
+      setError(errorMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <dialog ref={ref} className="dialog" data-testid={testId} aria-labelledby={`${testId}-title`} onClose={onClose}>
+      <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+        <h2 id={`${testId}-title`} className="dialog-title">{title}</h2>
+        <div className="dialog-body">{children}</div>
+        {error && <p className="dialog-error" role="alert" data-testid="dialog-error">{error}</p>}
+        <div className="dialog-buttons">
+          <button type="button" className="dialog-button" onClick={onClose}>Cancel</button>
+          <button type="submit" className={`dialog-button is-primary${danger ? ' is-danger' : ''}`} data-testid="dialog-submit" disabled={busy || !canSubmit}>
+            {busy ? 'Working…' : submitLabel}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

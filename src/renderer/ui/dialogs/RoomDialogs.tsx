@@ -1,0 +1,68 @@
+/** The room dialogs: create a room, start a DM, join by alias or ID, and leave with confirmation. */
+import { useState } from 'react';
+import { useSession } from '../../api/hooks.ts';
+import { createRoom, joinRoom, leaveRoom, startDirectChat } from '../../api/room-requests.ts';
+import { hashForRoom } from '../route.ts';
+import { Dialog } from './Dialog.tsx';
+
+function openRoom(roomId: string): void {
+  window.location.hash = hashForRoom(roomId);
+}
+
+export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
+  const session = useSession();
+  const [name, setName] = useState('');
+  const [topic, setTopic] = useState('');
+  const [isPublic, setPublic] = useState(false);
+  return (
+    <Dialog title="Create a room" submitLabel="Create" testId="create-room-dialog" onClose={onClose}
+      canSubmit={name.trim() !== ''} onSubmit={async () => openRoom(await createRoom(session, { name, topic, isPublic }))}>
+      <label className="dialog-field">Name<input data-testid="create-room-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus /></label>
+      <label className="dialog-field">Topic (optional)<input data-testid="create-room-topic" value={topic} onChange={(e) => setTopic(e.target.value)} /></label>
+      <label className="dialog-check">
+        <input type="checkbox" data-testid="create-room-public" checked={isPublic} onChange={(e) => setPublic(e.target.checked)} />
+        Public: anyone can find and join it
+      </label>
+      <label className="dialog-check is-disabled">
+        <input type="checkbox" disabled checked={false} />
+        End-to-end encryption (not available yet: Lattice cannot encrypt messages until encryption support lands)
+      </label>
+    </Dialog>
+  );
+}
+
+export function StartDmDialog({ onClose }: { onClose: () => void }) {
+  const session = useSession();
+  const [userId, setUserId] = useState('');
+  return (
+    <Dialog title="Start a direct message" submitLabel="Start chat" testId="start-dm-dialog" onClose={onClose}
+      canSubmit={/^@[^:\s]+:\S+$/.test(userId.trim())} onSubmit={async () => openRoom(await startDirectChat(session, userId))}>
+      <label className="dialog-field">User ID
+        <input data-testid="start-dm-user" value={userId} placeholder="@someone:example.org" onChange={(e) => setUserId(e.target.value)} autoFocus />
+      </label>
+    </Dialog>
+  );
+}
+
+export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
+  const session = useSession();
+  const [target, setTarget] = useState('');
+  return (
+    <Dialog title="Join a room" submitLabel="Join" testId="join-room-dialog" onClose={onClose}
+      canSubmit={/^[#!]\S+$/.test(target.trim())} onSubmit={async () => openRoom(await joinRoom(session, target))}>
+      <label className="dialog-field">Room alias or ID
+        <input data-testid="join-room-target" value={target} placeholder="#room:example.org" onChange={(e) => setTarget(e.target.value)} autoFocus />
+      </label>
+    </Dialog>
+  );
+}
+
+export function LeaveRoomDialog({ roomId, roomName, onClose }: { roomId: string; roomName: string; onClose: () => void }) {
+  const session = useSession();
+  return (
+    <Dialog title={`Leave ${roomName}?`} submitLabel="Leave" danger testId="leave-room-dialog" onClose={onClose}
+      onSubmit={async () => { await leaveRoom(session, roomId); window.location.hash = ''; }}>
+      <p>You will stop receiving its messages. A private room needs a new invite to come back.</p>
+    </Dialog>
+  );
+}

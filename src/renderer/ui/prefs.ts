@@ -1,0 +1,74 @@
+/**
+ * Appearance preferences of this device (theme, compact layout), kept in localStorage: they belong to the screen
+ * they are set on, not to the account. The theme is applied as `data-theme` on <html>; "system" follows the
+ * OS setting live through matchMedia.
+ */
+import { useSyncExternalStore } from 'react';
+
+export type ThemeSetting = 'system' | 'light' | 'dark';
+
+export interface Prefs {
+  readonly theme: ThemeSetting;
+  readonly compact: boolean;
+}
+
+const KEY = 'lattice.prefs';
+const DEFAULTS: Prefs = { theme: 'system', compact: false };
+
+function load(): Prefs {
+  try {
+    const raw: unknown = JSON.parse(localStorage.getItem(KEY) ?? '{}');
+    if (typeof raw !== 'object' || raw === null) return DEFAULTS;
+    const r = raw as Record<string, unknown>;
+    return {
+      theme: r.theme === 'light' || r.theme === 'dark' ? r.theme : 'system',
+      compact: r.compact === true,
+    };
+  } catch {
+    return DEFAULTS; // unreadable or blocked storage: defaults, never a crash
+  }
+}
+
+let current: Prefs | null = null;
+const listeners = new Set<() => void>();
+
+export function getPrefs(): Prefs {
+  current ??= load();
+  return current;
+}
+
+export function setPrefs(change: Partial<Prefs>): void {
+  current = { ...getPrefs(), ...change };
+  try {
+    localStorage.setItem(KEY, JSON.stringify(current));
+  } catch {
+    // Storage full or blocked: the change still applies for this session.
+  }
+  applyPrefs();
+  for (const l of [...listeners]) l();
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => { listeners.delete(listener); };
+}
+
+export function usePrefs(): Prefs {
+  return useSyncExternalStore(subscribe, getPrefs);
+}
+
+const darkQuery = (): MediaQueryList | null => (typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null);
+
+/** Sets <html data-theme data-density> from the preferences and the system's colour scheme. */
+export function applyPrefs(): void {
+  const { theme, compact } = getPrefs();
+  const dark = theme === 'dark' || (theme === 'system' && (darkQuery()?.matches ?? false));
+  document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  document.documentElement.dataset.density = compact ? 'compact' : 'comfortable';
+}
+
+/** Applies the preferences now and whenever the system's colour scheme changes. */
+export function startPrefs(): void {
+  applyPrefs();
+  darkQuery()?.addEventListener('change', applyPrefs);
+}

@@ -1,0 +1,110 @@
+/**
+ * One timeline row: a day separator, a state change in words, or a message with its sender header (at the start
+ * of a group), body, reactions and send state (with Retry and Discard when the server refused it). Memoized on
+ * small props so a new page or sync re-renders only the rows whose event changed.
+ */
+import { memo, useState } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
+import { useSession } from '../../api/hooks.ts';
+import type { TimelineItem } from '../../api/selectors.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
+import type { EventView } from './event-view.ts';
+import { MessageActions } from './MessageActions.tsx';
+import { MessageBody, Reactions } from './MessageBody.tsx';
+
+/** Retry or drop a message the server refused; the room's later messages wait until one of the two. */
+function FailedSendActions({ transactionId }: { transactionId: string }) {
+  const session = useSession();
+  const [error, setError] = useState<string | null>(null);
+  const act = (what: Promise<void>) => { what.catch((err: unknown) => setError(errorMessage(err))); };
+  return (
+    <span className="message-failed-actions">
+      <button type="button" onClick={() => act(session.resendEvent(transactionId))}>Retry</button>
+      <button type="button" onClick={() => act(session.discardEvent(transactionId))}>Discard</button>
+      {error && <span className="message-failed-action-error">{error}</span>}
+    </span>
+  );
+}
+
+export const DaySeparator = memo(function DaySeparator({ ts }: { ts: number }) {
+  return (
+    <div className="day-separator" role="separator">
+      <span>{formatDaySeparator(ts)}</span>
+    </div>
+  );
+});
+
+interface EventRowProps {
+  item: TimelineItem;
+  view: EventView;
+  groupStart: boolean;
+  /** The display name alone (shown isolated); see senderAmbiguous. */
+  senderName: string;
+  /** Another member's name looks the same, or the name looks like a user ID: the user ID is shown beside it. */
+  senderAmbiguous: boolean;
+  senderAvatar: string | undefined;
+  /** Precomputed so the memo compares a string instead of a closure. */
+  stateText: string;
+  own: boolean;
+  highlighted: boolean;
+}
+
+export const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAmbiguous, senderAvatar, stateText, own, highlighted }: EventRowProps) {
+  const e = item.event;
+  const common = {
+    'data-testid': 'message',
+    'data-event-id': e.event_id,
+    'data-rowid': e.rowid,
+    'data-send-state': item.sendState,
+  };
+  if (view.kind === 'state') {
+    return (
+      <div className={`event-state${highlighted ? ' is-highlighted' : ''}`} {...common}>
+        <span>{stateText}</span>
+        <time className="event-state-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
+          {formatClock(e.timestamp)}
+        </time>
+      </div>
+    );
+  }
+
+  const classes = ['message', groupStart ? 'is-group-start' : 'is-continuation', `send-${item.sendState}`];
+  if (own) classes.push('is-own');
+  if (highlighted) classes.push('is-highlighted');
+  if (view.kind === 'message' && view.msgtype === 'm.notice') classes.push('is-notice');
+  const time = (
+    <time className="message-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
+      {formatClock(e.timestamp)}
+    </time>
+  );
+  return (
+    <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
+      {/* First, so the row's text still ends with the message (tests and screen readers read it in order). */}
+      {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions event={e} />}
+      <div className="message-gutter">
+        {groupStart ? <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} /> : time}
+      </div>
+      <div className="message-main">
+        {groupStart && (
+          <div className="message-header">
+            <span className="message-sender" title={e.sender}>
+              <bdi className="message-sender-name" data-testid="sender-name">{senderName}</bdi>
+              {senderAmbiguous && <span className="message-sender-id" data-testid="sender-id">{e.sender}</span>}
+            </span>
+            {time}
+          </div>
+        )}
+        <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} />
+        {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
+        {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
+        {item.sendState === 'failed' && (
+          <div className="message-status message-failed" role="alert" data-testid="send-error">
+            Failed to send: {item.sendError}
+            {e.transaction_id && <FailedSendActions transactionId={e.transaction_id} />}
+          </div>
+        )}
+      </div>
+    </div>
+  );
+});

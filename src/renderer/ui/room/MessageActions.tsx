@@ -1,0 +1,61 @@
+/**
+ * The toolbar shown over a message on hover or focus: quick reactions, Reply, Edit (own messages), Delete (own,
+ * or others' with the power to redact; asks once more before deleting) and Copy link. EventRow renders one per
+ * sent message; reactions go through the timeline's actions (as the reaction chips do), other requests are built
+ * in api/actions.ts.
+ */
+import { useState } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { Event } from '../../../shared/rpc/types.ts';
+import { canRedact, currentText, isEditable, permalink, QUICK_REACTIONS, redact } from '../../api/actions.ts';
+import { composerModes } from '../../api/composer-modes.ts';
+import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
+import { useActions } from './MessageBody.tsx';
+
+export function MessageActions({ event }: { event: Event }) {
+  const session = useSession();
+  const actions = useActions();
+  const own = useOwnUserId();
+  const mayDelete = useStoreSelector((s) => canRedact(s.rooms.get(event.room_id), own, event));
+  const [confirming, setConfirming] = useState(false);
+  const [note, setNote] = useState<string | null>(null);
+  const modes = composerModes(session);
+
+  function fail(what: string) {
+    return (err: unknown) => setNote(`${what} failed: ${errorMessage(err)}`);
+  }
+
+  function edit(): void {
+    const room = session.store.getSnapshot().rooms.get(event.room_id);
+    modes.set(event.room_id, { kind: 'edit', event, text: currentText(room, event) });
+  }
+
+  function copyLink(): void {
+    const link = permalink(event.room_id, event.event_id);
+    navigator.clipboard.writeText(link).then(() => setNote('Link copied'), () => setNote(link));
+  }
+
+  return (
+    <div className={`message-actions${confirming || note ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions">
+      <span className="message-actions-emoji">
+        {QUICK_REACTIONS.map((key) => (
+          <button key={key} type="button" title={`React with ${key}`} aria-label={`React with ${key}`} data-testid="react"
+            onClick={() => actions.react(event.event_id, key)}>{key}</button>
+        ))}
+      </span>
+      <button type="button" data-testid="action-reply" onClick={() => modes.set(event.room_id, { kind: 'reply', event })}>Reply</button>
+      {isEditable(event, own) && <button type="button" data-testid="action-edit" onClick={edit}>Edit</button>}
+      {mayDelete && (confirming ? (
+        <>
+          <button type="button" className="is-danger" data-testid="action-delete-confirm"
+            onClick={() => { setConfirming(false); redact(session, event).catch(fail('Delete')); }}>Delete for everyone?</button>
+          <button type="button" onClick={() => setConfirming(false)}>Keep</button>
+        </>
+      ) : (
+        <button type="button" className="is-danger" data-testid="action-delete" onClick={() => setConfirming(true)}>Delete</button>
+      ))}
+      <button type="button" data-testid="action-copy-link" onClick={copyLink}>Copy link</button>
+      {note && <span className="message-actions-note" role="status" onClick={() => setNote(null)}>{note}</span>}
+    </div>
+  );
+}

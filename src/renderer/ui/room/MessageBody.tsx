@@ -1,0 +1,160 @@
+/**
+ * The inside of a message row: the quoted message it replies to, its text or sanitized HTML with "(edited)",
+ * attachments (image and video thumbnails that open the lightbox, audio, files to download) and reactions.
+ * Actions (jump, lightbox, react) come from the timeline through TimelineActions, so rows stay memoizable.
+ */
+import { createContext, memo, useContext } from 'react';
+import { useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
+import { selectEventById, selectOwnReactions } from '../../api/relations.ts';
+import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
+import { mediaUrl } from '../common/avatar-url.ts';
+import { viewEvent, type EventView, type MediaView } from './event-view.ts';
+
+export interface TimelineActions {
+  readonly roomId: string;
+  /** Scrolls to an event and highlights it; false when it is not loaded. */
+  jumpTo(eventId: string): boolean;
+  openLightbox(media: MediaView): void;
+  react(eventId: string, key: string): void;
+}
+
+export const TimelineActionsContext = createContext<TimelineActions | null>(null);
+
+export function useActions(): TimelineActions {
+  const a = useContext(TimelineActionsContext);
+  if (!a) throw new Error('message body outside a timeline');
+  return a;
+}
+
+type MessageView = Extract<EventView, { kind: 'message' }>;
+
+export function MessageBody({ view, senderName, senderId }: { view: EventView; senderName: string; senderId: string | undefined }) {
+  if (view.kind === 'deleted') return <div className="message-body message-deleted" data-testid="message-deleted">Message deleted</div>;
+  if (view.kind === 'encrypted') return <div className="message-body message-deleted">{view.reason}</div>;
+  if (view.kind !== 'message') return null;
+  return (
+    <>
+      {view.replyTo && <ReplyQuote eventId={view.replyTo} />}
+      {view.media && <Attachment media={view.media} />}
+      <MessageText view={view} senderName={senderName} senderId={senderId} />
+    </>
+  );
+}
+
+function MessageText({ view, senderName, senderId }: { view: MessageView; senderName: string; senderId: string | undefined }) {
+  const edited = view.edited ? <span className="message-edited" data-testid="message-edited"> (edited)</span> : null;
+  const emote = view.msgtype === 'm.emote';
+  const prefix = emote ? <span className="message-emote-name">* <bdi>{senderName}</bdi>{senderId && ` (${senderId})`} </span> : null;
+  if (view.html !== null) {
+    return (
+      <div className={`message-body${emote ? ' message-emote' : ''}`}>
+        {prefix}
+        {/* sanitized_html is sanitized by the backend at ingest with the spec's allow-list. */}
+        <div className="message-html" dangerouslySetInnerHTML={{ __html: view.html }} />
+        {edited}
+      </div>
+    );
+  }
+  if (!view.body && !edited) return null;
+  return (
+    <div className={`message-body message-text${emote ? ' message-emote' : ''}`}>
+      {prefix}
+      {view.body}
+      {edited}
+    </div>
+  );
+}
+
+/** The message a reply quotes: sender and one line, a button that jumps to it. */
+const ReplyQuote = memo(function ReplyQuote({ eventId }: { eventId: string }) {
+  const actions = useActions();
+  const target = useStoreSelector((s) => selectEventById(s.rooms.get(actions.roomId), eventId));
+  const names = useStoreSelector((s) => selectMemberNames(s.rooms.get(actions.roomId)));
+  const edit = useStoreSelector((s) => (target?.last_edit_rowid ? s.rooms.get(actions.roomId)?.events.get(target.last_edit_rowid) : undefined));
+  let text = 'A message that is not loaded';
+  if (target) {
+    const view = viewEvent(target, edit);
+    if (view?.kind === 'message') text = view.body || view.media?.name || view.msgtype.replace(/^m\./, '');
+    else if (view?.kind === 'deleted') text = 'Message deleted';
+    else if (view?.kind === 'encrypted') text = 'Encrypted message';
+  }
+  return (
+    <button type="button" className="reply-quote" data-testid="reply-quote" onClick={() => { actions.jumpTo(eventId); }}
+      title="Jump to the message" aria-label={`In reply to ${target ? displayNameOf(names, target.sender) : 'a message'}: ${text}`}>
+      {target && <span className="reply-quote-sender">{displayNameOf(names, target.sender)}</span>}
+      <span className="reply-quote-text">{text.replace(/\s+/g, ' ')}</span>
+    </button>
+  );
+});
+
+/** Fits a thumbnail inside max × max keeping the aspect ratio the event declares (a square when it says none). */
+function fit(w: number | undefined, h: number | undefined, max: number): { width: number; height: number } {
+  if (!w || !h) return { width: max, height: max };
+  const scale = Math.min(1, max / Math.max(w, h));
+  return { width: Math.max(32, Math.round(w * scale)), height: Math.max(32, Math.round(h * scale)) };
+}
+
+function formatSize(bytes: number | undefined): string {
+  if (bytes === undefined) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function Attachment({ media }: { media: MediaView }) {
+  const actions = useActions();
+  if (media.encrypted) {
+    return <div className="attachment attachment-file">🔒 {media.name || 'Encrypted attachment'} (encrypted attachments are not shown yet)</div>;
+  }
+  if (media.kind === 'image' || media.kind === 'sticker' || media.kind === 'video') {
+    const box = fit(media.width, media.height, media.kind === 'sticker' ? 160 : 320);
+    // The host's thumbnails are crops: ask for exactly the displayed box so nothing is cut off.
+    const src = mediaUrl(media.kind === 'video' ? media.thumbnailMxc : media.thumbnailMxc ?? media.mxc, { cssW: box.width, cssH: box.height });
+    return (
+      <button type="button" className={`attachment attachment-${media.kind}`} data-testid="attachment-image"
+        style={{ width: box.width, height: box.height }} onClick={() => actions.openLightbox(media)}
+        aria-label={`${media.kind === 'video' ? 'Play video' : 'Open image'} ${media.name}`}>
+        {src ? <img src={src} alt={media.name} width={box.width} height={box.height} loading="lazy" decoding="async" draggable={false} />
+          : <span className="attachment-placeholder">{media.kind === 'video' ? 'Video' : 'Image'}</span>}
+        {media.kind === 'video' && <span className="attachment-play" aria-hidden="true">▶</span>}
+      </button>
+    );
+  }
+  const href = mediaUrl(media.mxc);
+  if (media.kind === 'audio' && href) {
+    return <audio className="attachment attachment-audio" controls preload="none" src={href} aria-label={media.name} />;
+  }
+  return (
+    <div className="attachment attachment-file" data-testid="attachment-file">
+      <span className="attachment-file-icon" aria-hidden="true">📄</span>
+      <span className="attachment-file-text">
+        <span className="attachment-file-name">{media.name || 'File'}</span>
+        <span className="attachment-file-size">{formatSize(media.size)}</span>
+      </span>
+      {href && <a className="attachment-download" href={href} download={media.name || true} data-testid="attachment-download">Download</a>}
+    </div>
+  );
+}
+
+export const Reactions = memo(function Reactions({ eventId, reactions }: { eventId: string; reactions: Record<string, number> }) {
+  const actions = useActions();
+  const own = useStoreSelector((s) => selectOwnReactions(s.rooms.get(actions.roomId), s.clientState?.user_id, eventId));
+  const ownUserId = useOwnUserId();
+  const entries = Object.entries(reactions).filter(([, n]) => n > 0);
+  if (!entries.length) return null;
+  return (
+    <ul className="reactions" aria-label="Reactions">
+      {entries.map(([key, n]) => {
+        const mine = own.has(key) && ownUserId !== undefined;
+        return (
+          <li key={key}>
+            <button type="button" className={`reaction${mine ? ' is-own' : ''}`} aria-pressed={mine} data-testid="reaction"
+              title={`${key} ×${n}${mine ? ' (you reacted)' : ''}`} onClick={() => actions.react(eventId, key)}>
+              <span className="reaction-key">{key}</span> <span className="reaction-count">{n}</span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+});

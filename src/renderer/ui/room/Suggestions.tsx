@@ -1,0 +1,31 @@
+/** The composer's autocomplete list: slash commands with their usage and help, or members to mention. */
+import type { Suggestion } from '../../api/autocomplete.ts';
+
+export function Suggestions({ items, active, onChoose, onHover }: {
+  items: readonly Suggestion[];
+  active: number;
+  onChoose: (i: number) => void;
+  onHover: (i: number) => void;
+}) {
+  return (
+    <ul className="composer-suggestions" id="composer-suggestions" role="listbox" data-testid="composer-suggestions">
+      {items.map((s, i) => (
+        <li
+          key={s.key}
+          id={`composer-suggestion-${i}`}
+          role="option"
+          aria-selected={i === active}
+          className={i === active ? 'is-active' : undefined}
+          data-testid="composer-suggestion"
+          data-key={s.key}
+          // mousedown, not click: the textarea keeps its focus and cursor
+          onMouseDown={(e) => { e.preventDefault(); onChoose(i); }}
+          onMouseEnter={() => onHover(i)}
+        >
+          <span className="composer-suggestion-label">{s.label}</span>
+          <span className="composer-suggestion-detail">{s.detail}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,83 @@
+/**
+ * One room-list row: avatar, name, encrypted mark, preview, time, unread or highlight badge (muted marks wait for
+ * push rules). Memoized on the room's data object, which the store keeps identical while a sync does not touch the
+ * room, so a sync touching 50 of 2,000 rooms re-renders 50 rows at most (and only those in view exist at all).
+ */
+import { isolateBidi } from '../../../shared/display-name.ts';
+import { memo } from 'react';
+import { displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent } from '../../api/selectors.ts';
+import type { RoomData } from '../../api/snapshot.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { formatCount, formatFullTime, formatListTime } from '../common/format.ts';
+import { previewText } from '../room/event-view.ts';
+
+interface ItemProps {
+  room: RoomData;
+  selected: boolean;
+  ownUserId: string | undefined;
+  compact: boolean;
+  index: number;
+  /** The one row Tab stops at (roving tabindex): the selected room, else the first. */
+  tabbable: boolean;
+  onSelect: (roomId: string) => void;
+}
+
+export const RoomListItem = memo(function RoomListItem({ room, selected, ownUserId, compact, index, tabbable, onSelect }: ItemProps) {
+  const meta = room.meta!;
+  const name = roomDisplayName(room);
+  const preview = selectPreviewEvent(room);
+  const names = selectMemberNames(room);
+  const nameOf = (userId: string): string => {
+    if (userId === ownUserId) return 'You';
+    // Members are loaded only when a room is opened; a DM's name is already its partner's display name.
+    if (userId === meta.dm_user_id && meta.name && !names.has(userId)) return isolateBidi(meta.name);
+    // Isolated: the name is followed by the message in one line of text.
+    return isolateBidi(displayNameOf(names, userId));
+  };
+  const edit = preview?.last_edit_rowid ? room.events.get(preview.last_edit_rowid) : undefined;
+  const text = compact ? '' : previewText(preview, nameOf, edit, meta.dm_user_id);
+  const ts = preview?.timestamp || meta.sorting_timestamp;
+  const highlight = meta.unread_highlights > 0;
+  const count = Math.max(meta.unread_notifications, meta.unread_highlights);
+  const unread = meta.unread_messages > 0 || count > 0 || meta.marked_unread === true;
+
+  let badgeLabel = '';
+  if (count > 0) badgeLabel = `${count} ${highlight ? 'mentions' : 'notifications'}`;
+  else if (unread) badgeLabel = 'unread messages';
+
+  const badge = count > 0 ? (
+    <span className={`badge${highlight ? ' badge-highlight' : ''}`} data-testid="room-unread">{formatCount(count)}</span>
+  ) : unread ? (
+    <span className="badge-dot" data-testid="room-unread" />
+  ) : null;
+
+  return (
+    <button
+      type="button"
+      className={`roomlist-item${selected ? ' is-selected' : ''}${unread ? ' is-unread' : ''}`}
+      data-testid="room-item"
+      data-room-id={room.id}
+      data-index={index}
+      role="option"
+      aria-selected={selected}
+      aria-label={`${name}${meta.encryption_event ? ', encrypted' : ''}${badgeLabel ? `, ${badgeLabel}` : ''}`}
+      tabIndex={tabbable ? 0 : -1}
+      onClick={() => onSelect(room.id)}
+    >
+      <Avatar id={room.id} name={name} mxc={meta.avatar} size={compact ? 24 : 40} />
+      <span className="roomlist-item-body">
+        <span className="roomlist-item-top">
+          <span className="roomlist-item-name">{name}</span>
+          {meta.encryption_event && <span className="roomlist-item-e2ee" title="End-to-end encrypted" aria-hidden="true">🔒</span>}
+          {compact ? badge : ts > 0 && <time className="roomlist-item-time" dateTime={new Date(ts).toISOString()} title={formatFullTime(ts)}>{formatListTime(ts)}</time>}
+        </span>
+        {!compact && (
+          <span className="roomlist-item-bottom">
+            <span className="roomlist-item-preview">{text || '\u00a0'}</span>
+            {badge}
+          </span>
+        )}
+      </span>
+    </button>
+  );
+});

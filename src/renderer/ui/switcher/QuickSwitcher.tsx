@@ -1,0 +1,79 @@
+/**
+ * Ctrl+K: jump to any room by typing part of its name (fuzzy). ↑/↓ choose, Enter opens, Esc closes. A modal
+ * dialog with a combobox and a listbox, so screen readers follow the highlighted room.
+ */
+import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useStoreSelector } from '../../api/hooks.ts';
+import { roomDisplayName } from '../../api/selectors.ts';
+import { selectSpacesModel } from '../../api/spaces.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { fuzzyFilter } from './fuzzy.ts';
+import './switcher.css';
+
+export function QuickSwitcher({ onSelect, onClose }: { onSelect: (roomId: string) => void; onClose: () => void }) {
+  const rooms = useStoreSelector((s) => selectSpacesModel(s).rooms);
+  const [query, setQuery] = useState('');
+  const [active, setActive] = useState(0);
+  const results = useMemo(
+    () => fuzzyFilter(rooms, query, (r) => `${roomDisplayName(r)} ${r.meta?.canonical_alias ?? ''}`, 12),
+    [rooms, query],
+  );
+
+  function choose(i: number): void {
+    const r = results[i];
+    if (!r) return;
+    onSelect(r.id);
+    onClose();
+  }
+
+  function onKeyDown(ev: KeyboardEvent<HTMLInputElement>): void {
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+      ev.preventDefault();
+      const n = results.length || 1;
+      setActive((a) => (a + (ev.key === 'ArrowDown' ? 1 : n - 1)) % n);
+    } else if (ev.key === 'Enter') {
+      ev.preventDefault();
+      choose(active);
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      ev.stopPropagation();
+      onClose();
+    }
+  }
+
+  return (
+    <div className="modal-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}>
+      <div className="switcher" role="dialog" aria-modal="true" aria-label="Go to room" data-testid="quick-switcher">
+        <input
+          className="switcher-input"
+          autoFocus
+          role="combobox"
+          aria-expanded="true"
+          aria-controls="switcher-results"
+          aria-activedescendant={results[active] ? `switcher-${active}` : undefined}
+          placeholder="Go to room…"
+          aria-label="Room name"
+          data-testid="switcher-input"
+          value={query}
+          onChange={(e) => { setQuery(e.target.value); setActive(0); }}
+          onKeyDown={onKeyDown}
+        />
+        <ul className="switcher-results" id="switcher-results" role="listbox" aria-label="Rooms">
+          {results.map((r, i) => {
+            const name = roomDisplayName(r);
+            return (
+              <li key={r.id} id={`switcher-${i}`} role="option" aria-selected={i === active} data-testid="switcher-result"
+                className={`switcher-result${i === active ? ' is-active' : ''}`}
+                onMouseEnter={() => setActive(i)} onMouseDown={(e) => { e.preventDefault(); choose(i); }}>
+                <Avatar id={r.id} name={name} mxc={r.meta?.avatar} size={24} />
+                <span className="switcher-name">{name}</span>
+                {r.meta?.canonical_alias && <span className="switcher-alias">{r.meta.canonical_alias}</span>}
+              </li>
+            );
+          })}
+          {results.length === 0 && <li className="switcher-empty">No room matches “{query}”.</li>}
+        </ul>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,181 @@
+/**
+ * The chat UI in real Chromium against the preview host (made-up data through the real dispatcher; see
+ * test/harness/preview/): spaces and pseudo-spaces, invitations, replies that jump, edits, reactions that toggle
+ * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, and the settings
+ * (theme, compact layout). Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
+ * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { FAVOURITE_ID, INVITE_ID, lineEventId, SPACE_ID } from '../harness/preview/fake-data.ts';
+import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
+
+// Importing them from web-ui.test.ts would run that suite here too.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
+const DIST = path.resolve(import.meta.dirname, '../../dist/renderer/index.html');
+const DESIGN = '!design:lattice.test';
+const room = (id: string): string => `[data-testid="room-item"][data-room-id="${id}"]`;
+
+describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer not built (npm run build)' }, () => {
+  let preview: Preview;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    preview = await startPreview(0, { loggedIn: true, authFail: false, paginateDelayMs: 0 });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(preview.url);
+    await page.locator(room(DESIGN)).waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await preview?.close();
+  });
+
+  it('filters the room list by space and pseudo-space, with badges, and lists invitations', async () => {
+    const count = (): Promise<number> => page.getByTestId('room-item').count();
+    assert.equal(await count(), 8);
+    assert.match(await page.getByTestId('invite').filter({ hasText: 'Launch Party' }).getAttribute('data-room-id') ?? '', new RegExp(INVITE_ID.replace(/[!.]/g, '\\$&')));
+    await page.locator(`[data-space-id="${SPACE_ID}"]`).click();
+    assert.deepEqual(await page.getByTestId('room-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id')).sort()),
+      ['!design:lattice.test', '!dev:lattice.test']);
+    assert.ok(await page.locator(`[data-space-id="${SPACE_ID}"] [data-testid="space-unread"]`).count() === 1, 'the space shows its rooms\' unread badge');
+    await page.locator('[data-space-id="favourites"]').click();
+    assert.deepEqual(await page.getByTestId('room-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id'))), [FAVOURITE_ID]);
+    await page.locator('[data-space-id="dms"]').click();
+    assert.equal(await count(), 2);
+    await page.locator('[data-space-id="home"]').click();
+    assert.equal(await count(), 8);
+  });
+
+  it('shows replies, edits, reactions, redactions and attachments; a reply jumps to its message', async () => {
+    await page.locator(room(DESIGN)).click();
+    const reply = page.getByTestId('message').filter({ hasText: 'Outline version looks much lighter' });
+    await reply.waitFor();
+    // Display names arrive with the room's member state, just after the room opens.
+    await reply.getByTestId('reply-quote').filter({ hasText: 'Alice Chen' }).waitFor();
+    assert.match(await reply.getByTestId('reply-quote').innerText(), /Alice Chen.*outline version by lunch/s);
+    assert.doesNotMatch(await reply.innerText(), /In reply to/, 'the HTML fallback is stripped');
+    await reply.getByTestId('reply-quote').click();
+    const target = page.locator(`[data-event-id="${lineEventId(DESIGN, 9)}"]`);
+    await page.waitForFunction((id) => document.querySelector(`[data-event-id="${id}"]`)?.classList.contains('is-highlighted'), lineEventId(DESIGN, 9));
+
+    const edited = page.locator(`[data-event-id="${lineEventId(DESIGN, 1)}"]`);
+    assert.match(await edited.innerText(), /homeserver step is optional now \(edited wording\)/);
+    await edited.getByTestId('message-edited').waitFor();
+    assert.equal(await page.getByTestId('message-deleted').count(), 1);
+
+    const thumbsUp = target.getByTestId('reaction').filter({ hasText: '👍' });
+    assert.equal(await thumbsUp.getAttribute('aria-pressed'), 'true', 'our own reaction is shown pressed');
+    const party = target.getByTestId('reaction').filter({ hasText: '🎉' });
+    assert.equal(await party.getAttribute('aria-pressed'), 'false');
+    await party.click();
+    await page.waitForFunction((id) => {
+      const b = [...document.querySelectorAll(`[data-event-id="${id}"] [data-testid="reaction"]`)].find((e) => e.textContent?.includes('🎉'));
+      return b?.getAttribute('aria-pressed') === 'true' && b.textContent?.includes('2');
+    }, lineEventId(DESIGN, 9));
+
+    await page.getByTestId('composer').focus();
+    await page.keyboard.press('Escape'); // back to the newest messages
+    assert.match(await page.getByTestId('attachment-download').getAttribute('href') ?? '', /^\/_gomuks\/media\/lattice\.test\/spec$/);
+    await page.getByTestId('attachment-image').click();
+    await page.getByTestId('lightbox').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('lightbox').waitFor({ state: 'detached' });
+  });
+
+  it('replies from the message actions; Esc cancels a reply', async () => {
+    const bobs = page.getByTestId('message').filter({ hasText: 'Can someone share the latest tokens file?' });
+    await bobs.hover();
+    await bobs.getByTestId('action-reply').click();
+    await page.getByTestId('composer-mode').filter({ hasText: 'Bob Martin' }).waitFor();
+    assert.match(await page.getByTestId('composer-mode').innerText(), /Replying to Bob Martin: Can someone share/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('composer-mode').waitFor({ state: 'detached' });
+    await bobs.hover();
+    await bobs.getByTestId('action-reply').click();
+    await page.keyboard.type('It is in the design repo');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('composer-mode').waitFor({ state: 'detached' });
+    const mine = page.getByTestId('message').filter({ hasText: 'It is in the design repo' });
+    await mine.waitFor();
+    assert.match(await mine.getByTestId('reply-quote').innerText(), /Bob Martin.*latest tokens file/s);
+  });
+
+  it('jumps to a reply\'s target that is not loaded yet, loading older history until it is', async () => {
+    await page.locator(room('!dev:lattice.test')).click();
+    const reply = page.getByTestId('message').filter({ hasText: 'Did that fix hold up?' });
+    await reply.waitFor();
+    const target = lineEventId('!dev:lattice.test', 0);
+    assert.equal(await page.locator(`[data-event-id="${target}"]`).count(), 0, 'the target starts out unloaded');
+    await reply.getByTestId('reply-quote').click();
+    await page.waitForFunction((id) => document.querySelector(`[data-event-id="${id}"]`)?.classList.contains('is-highlighted'), target, { timeout: 15_000 });
+    await page.getByTestId('composer').press('Escape');
+  });
+
+  it('jumps to rooms by fuzzy name and to the next unread room from the keyboard', async () => {
+    await page.keyboard.press('Control+k');
+    await page.getByTestId('switcher-input').fill('bk clb');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('room-header').filter({ hasText: 'Book Club' }).waitFor();
+    await page.keyboard.press('Alt+Shift+ArrowUp');
+    const header = await page.getByTestId('room-header').innerText();
+    assert.ok(/Alice Chen|Lattice Dev/.test(header), `Alt+Shift+↑ goes to an unread room, not ${header}`);
+  });
+
+  it('switches theme and density in the settings, and keeps them', async () => {
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings').waitFor();
+    await page.getByTestId('theme-dark').check({ force: true });
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
+    await page.getByTestId('compact-layout').check();
+    const h = await page.locator('.roomlist-row').first().evaluate((el) => el.getBoundingClientRect().height);
+    assert.equal(h, 36);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('settings').waitFor({ state: 'detached' });
+    await page.reload();
+    await page.locator(room(DESIGN)).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark', 'kept across a reload');
+    await page.evaluate(() => { localStorage.clear(); });
+  });
+
+  it('saves screenshots of the main screens in both themes at 1280×800 and 800×600', async () => {
+    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        const p = await browser.newPage({ viewport: { width: w, height: h } });
+        await p.addInitScript((t) => { localStorage.setItem('lattice.prefs', JSON.stringify({ theme: t })); }, theme);
+        await p.goto(`${preview.url}#/room/${encodeURIComponent(DESIGN)}`);
+        await p.getByTestId('message').first().waitFor();
+        await p.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
+        await p.waitForTimeout(300);
+        const shot = (name: string): Promise<Buffer> => p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-${name}.png`) });
+        await shot('room');
+        // The newest message is still in full view: what appeared above or below after the room opened (the
+        // notification banner, a taller composer) must not leave the timeline scrolled off its end.
+        const gap = await p.getByTestId('timeline').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+        assert.ok(gap <= 2, `${theme} ${w}x${h}: timeline at its end, ${gap}px short`);
+        // No horizontal overflow of the page at this size.
+        assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${theme} ${w}x${h}: no horizontal overflow`);
+        await p.keyboard.press('Control+k');
+        await p.getByTestId('switcher-input').fill('de');
+        await shot('switcher');
+        await p.keyboard.press('Escape');
+        await p.getByTestId('open-settings').click();
+        await shot('settings');
+        await p.keyboard.press('Escape');
+        await p.getByTestId('attachment-image').click();
+        await p.waitForFunction(() => !!document.querySelector<HTMLImageElement>('[data-testid="lightbox"] img')?.complete);
+        await shot('lightbox');
+        await p.keyboard.press('Escape');
+        await p.close();
+      }
+    }
+  });
+});

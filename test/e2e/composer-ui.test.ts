@@ -1,0 +1,200 @@
+/**
+ * The composer and message actions as a person uses them, in Chromium against Synapse through the web host:
+ * reply, edit with ↑, react, delete, slash-command and mention autocomplete, typing notifications and drafts
+ * that survive a reload. A second user (Bob) checks what actually reached the homeserver.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runWebHost } from '../../src/main/host/web-main.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
+
+describe('composer and message actions against Synapse', () => {
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let bob: MatrixPeer;
+  let roomId: string;
+  let host: Awaited<ReturnType<typeof runWebHost>>;
+  let browser: Browser;
+  let page: Page;
+  const root = mkdtempSync(path.join(tmpdir(), 'lattice-composer-'));
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    hs = await startSynapse();
+    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    roomId = await bob.createRoom({ name: 'Composer E2E', invite: [alice.userId] });
+    await new MatrixPeer(hs.baseUrl, alice).join(roomId);
+    await bob.sendText(roomId, 'Question from Bob');
+    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+    await hs?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  async function openRoom(): Promise<void> {
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click();
+    await page.getByTestId('room-header').filter({ hasText: 'Composer E2E' }).waitFor();
+  }
+  // By the message's own text: a reply's row also shows the message it quotes, which must not match here.
+  const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
+
+  it('logs in and opens the room', async () => {
+    await page.goto(host.loginUrl);
+    await page.getByTestId('login-userid').fill(alice.userId);
+    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
+    await page.getByTestId('login-password').fill('alice-password');
+    await page.getByTestId('login-submit').click();
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });
+    await openRoom();
+    await message('Question from Bob').waitFor({ timeout: 15_000 });
+  });
+
+  it('replies to a message from its toolbar, with the relation and a mention of the sender', async () => {
+    await message('Question from Bob').hover();
+    await message('Question from Bob').getByTestId('action-reply').click();
+    await page.getByTestId('composer-mode').filter({ hasText: /Replying to Bob/ }).waitFor();
+    await page.getByTestId('composer').fill('An answer from Alice');
+    await page.getByTestId('composer').press('Enter');
+    const reply = await bob.waitForMessage(roomId, (e) => e.content.body === 'An answer from Alice', 20_000);
+    const rel = reply.content['m.relates_to'] as { 'm.in_reply_to'?: { event_id: string } };
+    assert.ok(rel['m.in_reply_to']?.event_id.startsWith('$'));
+    assert.deepEqual((reply.content['m.mentions'] as { user_ids: string[] }).user_ids, [bob.userId]);
+    assert.equal(await page.getByTestId('composer-mode').count(), 0, 'reply mode ends with the send');
+  });
+
+  it('edits the last own message with ↑, and Esc cancels an edit', async () => {
+    // Sent, so it has an event ID an edit can point at (↑ skips a message that is still sending).
+    await message('An answer from Alice').and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 15_000 });
+    const composer = page.getByTestId('composer');
+    await composer.press('ArrowUp');
+    await page.getByTestId('composer-mode').filter({ hasText: 'Editing' }).waitFor();
+    assert.equal(await composer.inputValue(), 'An answer from Alice');
+    await composer.press('Escape');
+    assert.equal(await page.getByTestId('composer-mode').count(), 0);
+    assert.equal(await composer.inputValue(), '');
+
+    await composer.press('ArrowUp');
+    await composer.fill('An improved answer');
+    await composer.press('Enter');
+    const edit = await bob.waitForMessage(roomId, (e) => e.content.body === '* An improved answer', 20_000);
+    assert.equal((edit.content['m.relates_to'] as { rel_type: string }).rel_type, 'm.replace');
+    assert.equal((edit.content['m.new_content'] as { body: string }).body, 'An improved answer');
+  });
+
+  it('reacts with a quick emoji and deletes its own message after confirming', async () => {
+    const bobs = message('Question from Bob');
+    await bobs.hover();
+    await bobs.getByRole('button', { name: 'React with 👍' }).click();
+    const reaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction', 20_000);
+    assert.equal((reaction.content['m.relates_to'] as { key: string }).key, '👍');
+    assert.equal(await bobs.getByTestId('action-delete').count(), 0, 'no power to delete Bob\'s message');
+
+    await page.getByTestId('composer').fill('delete me');
+    await page.getByTestId('composer').press('Enter');
+    const mine = message('delete me');
+    await mine.and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 20_000 });
+    await mine.hover();
+    await mine.getByTestId('action-delete').click();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'message-actions.png') });
+    await mine.getByTestId('action-delete-confirm').click();
+    await bob.waitForMessage(roomId, (e) => e.type === 'm.room.redaction', 20_000);
+  });
+
+  it('autocompletes slash commands with help, and members as mention pills', async () => {
+    const composer = page.getByTestId('composer');
+    await composer.fill('');
+    await composer.pressSequentially('/my');
+    const list = page.getByTestId('composer-suggestions');
+    await list.waitFor();
+    assert.match(await list.innerText(), /\/myroomnick/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'composer-slash.png') });
+    await composer.fill('');
+    await composer.pressSequentially('hello @bo');
+    await page.getByTestId('composer-suggestion').filter({ hasText: bob.userId }).waitFor();
+    await composer.press('Tab');
+    assert.equal(await composer.inputValue(), `hello [Bob](https://matrix.to/#/${bob.userId}) `);
+    await composer.press('Enter');
+    const sent = await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('hello'), 20_000);
+    assert.match(String(sent.content.formatted_body), new RegExp(`href="https://matrix.to/#/${bob.userId}"`));
+    assert.deepEqual((sent.content['m.mentions'] as { user_ids: string[] }).user_ids, [bob.userId]);
+  });
+
+  it('tells others we are typing, and keeps a draft across a reload', async () => {
+    await page.getByTestId('composer').pressSequentially('half a thought');
+    for (let i = 0; ; i++) {
+      const state = await bob.request('GET', `/_matrix/client/v3/sync?timeout=0`);
+      const typing = (state.rooms?.join?.[roomId]?.ephemeral?.events ?? []) as { type: string; content: { user_ids: string[] } }[];
+      if (typing.some((e) => e.type === 'm.typing' && e.content.user_ids.includes(alice.userId))) break;
+      assert.ok(i < 40, 'Alice never showed as typing');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    await page.reload();
+    await openRoom();
+    assert.equal(await page.getByTestId('composer').inputValue(), 'half a thought');
+  });
+
+  it('creates a room, starts a DM, joins by alias and leaves after confirming', async () => {
+    await page.getByTestId('open-create-room').click();
+    await page.getByTestId('create-room-name').fill('Made in Lattice');
+    await page.getByTestId('create-room-topic').fill('A room from the dialog');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'create-room-dialog.png') });
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Made in Lattice' }).waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('room-header').innerText(), /A room from the dialog/);
+
+    await page.getByTestId('open-start-dm').click();
+    await page.getByTestId('start-dm-user').fill(bob.userId);
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('start-dm-dialog').waitFor({ state: 'detached', timeout: 20_000 });
+    // The dialog opens the new room; its invite to Bob says the room is direct.
+    const dmRoom = decodeURIComponent(new URL(page.url()).hash.replace('#/room/', ''));
+    assert.match(dmRoom, /^!/);
+    const member = await new MatrixPeer(hs.baseUrl, alice).request('GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(dmRoom)}/state/m.room.member/${encodeURIComponent(bob.userId)}`) as { membership: string; is_direct?: boolean };
+    assert.equal(member.membership, 'invite');
+    assert.equal(member.is_direct, true);
+
+    const { room_id: publicRoom } = await bob.request('POST', '/_matrix/client/v3/createRoom',
+      { name: 'Bob Public', preset: 'public_chat', room_alias_name: 'bobpublic' }) as { room_id: string };
+    await page.getByTestId('open-join-room').click();
+    await page.getByTestId('join-room-target').fill('#nope:localhost');
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('dialog-error').waitFor({ timeout: 20_000 });
+    const server = bob.userId.split(':').slice(1).join(':');
+    await page.getByTestId('join-room-target').fill(`#bobpublic:${server}`);
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Bob Public' }).waitFor({ timeout: 20_000 });
+
+    await page.getByTestId('open-leave-room').click();
+    await page.getByTestId('leave-room-dialog').waitFor();
+    await page.getByTestId('dialog-submit').click();
+    await page.locator(`[data-testid="room-item"][data-room-id="${publicRoom}"]`).waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('lists members by power level in the right panel', async () => {
+    await openRoom();
+    await page.getByTestId('open-members').click();
+    const list = page.getByTestId('member-list');
+    await list.getByTestId('member').nth(1).waitFor({ timeout: 15_000 });
+    const rows = await list.getByTestId('member').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id')));
+    assert.deepEqual(rows, [bob.userId, alice.userId], 'Bob (the room creator) first');
+    assert.match(await list.innerText(), /Owner|Admin/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'member-list.png') });
+    await page.getByRole('button', { name: 'Close members' }).click();
+  });
+});
