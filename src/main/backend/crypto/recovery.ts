@@ -227,9 +227,9 @@ export class Recovery {
     }
   }
 
-  /** Waits for a backup upload in flight (before the engine is closed). */
-  idle(): Promise<void> {
-    return this.backup.idle();
+  /** Waits for background work in flight (before the engine is closed): a backup upload, a check, a shared key. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([this.backup.idle(), this.refreshing, this.adopting]);
   }
 
   private backupInBackground(): void {
