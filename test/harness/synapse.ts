@@ -229,11 +229,11 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     presence: { enabled: c.opts.presence === true },
     url_preview_enabled: false,
     // Server facts and unstable features the backend's commands pass on: TURN credentials, MatrixRTC transports
-    // (MSC4143), delayed events (MSC4140).
+    // (MSC4143), delayed events (MSC4140), sticky events (MSC4354).
     turn_uris: ['turn:turn.example.org:3478?transport=udp'],
     turn_shared_secret: randomBytes(12).toString('hex'),
     turn_user_lifetime: '1h',
-    experimental_features: { msc4143_enabled: true },
+    experimental_features: { msc4143_enabled: true, msc4354_enabled: true, ...(c.opts.msc2815 ? { msc2815_enabled: true } : {}) },
     matrix_rtc: { transports: [{ type: 'livekit', livekit_service_url: 'https://livekit-jwt.example.org' }] },
     max_event_delay_duration: '24h',
     enable_metrics: false,
@@ -257,7 +257,6 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     rc_reports: generous,
     rc_user_directory: generous,
     rc_profile: generous,
-    ...(c.opts.msc2815 ? { experimental_features: { msc2815_enabled: true } } : {}),
   };
 }
 

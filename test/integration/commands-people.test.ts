@@ -83,7 +83,8 @@ describe('people and room-action commands against Synapse', () => {
     assert.deepEqual(await aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/account_data/org.lattice.test`), { answer: 42 });
     await s.client.waitForEvent('sync_complete', (d) => d.account_data?.['org.lattice.test']?.content.answer === 42);
     await s.call('set_account_data', { room_id: room, type: 'm.tag', content: { tags: { 'm.favourite': { order: 0.5 } } } });
-    const tag = await aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(room)}/account_data/m.tag`);
+    // Tags go through the tags API, where the spec (and every other client) keeps them.
+    const tag = await aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(room)}/tags`);
     assert.deepEqual(tag.tags, { 'm.favourite': { order: 0.5 } });
     await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[room]?.account_data?.['m.tag']);
     await assert.rejects(s.client.request('set_account_data', { type: 'has space', content: {} }), /type/);

@@ -1,6 +1,7 @@
 /**
  * The server-facts commands against Synapse (versions, capabilities, media limits, TURN, MatrixRTC transports,
- * URL previews, OpenID, v12 room IDs) and the backend's own switches (push registrations). Each checks its
+ * URL previews, OpenID, v12 room IDs), pushers on the homeserver, sticky events (MSC4354), and the backend's own
+ * switches (push registrations). Each checks its
  * answer against what the server says and gomuks' wire schema, and its error for bad input.
  */
 import assert from 'node:assert/strict';
@@ -71,6 +72,47 @@ describe('server commands against Synapse', () => {
     assert.notEqual(await s.call('calculate_room_id', { timestamp: create.origin_server_ts + 1, content: create.content }), roomId);
     await assert.rejects(s.client.request('calculate_room_id', { timestamp: -1, content: {} }), /timestamp/);
     await assert.rejects(s.client.request('calculate_room_id', { timestamp: 1, content: 'x' }), /content/);
+  });
+
+  it('register_homeserver_push registers a pusher on the homeserver and removes it with kind null', async () => {
+    const pusher = {
+      pushkey: 'device-push-key', app_id: 'org.lattice.test', kind: 'http', app_display_name: 'Lattice',
+      device_display_name: 'Test laptop', lang: 'en', data: { url: 'https://push.example.org/_matrix/push/v1/notify', format: 'event_id_only' },
+    };
+    assert.equal(await s.call('register_homeserver_push', pusher), true);
+    const listed = async () => ((await aliceApi.request('GET', '/_matrix/client/v3/pushers')) as { pushers: Record<string, unknown>[] }).pushers;
+    const [p] = await listed();
+    assert.equal(p.pushkey, 'device-push-key');
+    assert.equal(p.app_id, 'org.lattice.test');
+    assert.deepEqual(p.data, pusher.data);
+    assert.equal(await s.call('register_homeserver_push', { pushkey: 'device-push-key', app_id: 'org.lattice.test', kind: null }), true);
+    assert.deepEqual(await listed(), []);
+    await assert.rejects(s.client.request('register_homeserver_push', { pushkey: 'k', app_id: 'a', kind: 'http' }), /needs app_display_name/);
+    await assert.rejects(s.client.request('register_homeserver_push', { ...pusher, data: { format: 'event_id_only' } }),
+      /Could not register the pusher: .*url/i);
+  });
+
+  it('send_sticky_event sends a sticky event; get_sticky_events lists the room\'s sticky events until they expire', async () => {
+    const room = await aliceApi.createRoom({ name: 'Call' });
+    await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[room], 30_000);
+    const id = await s.call('send_sticky_event', { room_id: room, type: 'org.example.call.member', content: { device: 'A' }, sticky_duration_ms: 60_000 });
+    assert.match(id, /^\$/);
+    const short = await s.call('send_sticky_event', { room_id: room, type: 'org.example.call.member', content: { device: 'B' }, sticky_duration_ms: 1_500 });
+    await aliceApi.sendText(room, 'not sticky');
+    // On the server: the event, sticky for the asked duration.
+    const onServer = (await aliceApi.messages(room, { limit: 5 })).chunk.find((e) => e.event_id === id) as Record<string, unknown> | undefined;
+    assert.deepEqual(onServer?.msc4354_sticky, { duration_ms: 60_000 });
+    await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[room]?.events?.some((e) => e.content.body === 'not sticky'), 30_000);
+    const sticky = await s.call('get_sticky_events', { room_id: room });
+    assert.deepEqual(sticky.map((e) => e.event_id), [id, short]);
+    assert.deepEqual(sticky[0].content, { device: 'A' });
+    await new Promise((r) => setTimeout(r, 1_600));
+    assert.deepEqual((await s.call('get_sticky_events', { room_id: room })).map((e) => e.event_id), [id], 'the short one has expired');
+    const delayed = await s.call('send_sticky_event', { room_id: room, type: 'org.example.call.member', content: {}, sticky_duration_ms: 60_000, delay_ms: 60_000 });
+    assert.doesNotMatch(delayed, /^\$/, 'a delayed event answers its delay ID');
+    await s.call('update_delayed_event', { delay_id: delayed, action: 'cancel' });
+    await assert.rejects(s.client.request('send_sticky_event', { room_id: room, type: 'x', content: {}, sticky_duration_ms: 7_200_000 }), /at most an hour/);
+    await assert.rejects(s.client.request('get_sticky_events', { room_id: '!nope:example.org' }), /not a room|Unknown room|not in/i);
   });
 
   it('register_push stores the registration, with its key in the secret store rather than SQLite', async () => {

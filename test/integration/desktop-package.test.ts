@@ -108,7 +108,12 @@ describe('the Linux package (electron-builder --linux dir, stand-in Electron)', 
     const unpacked = path.join(appDir, 'resources', 'app.asar.unpacked');
     const natives = filesUnder(unpacked).filter((f) => f.endsWith('.node'));
     const sqlite = `node_modules/better-sqlite3/prebuilds/${process.platform}-${process.arch}.node`;
-    assert.deepEqual(natives, [sqlite, 'node_modules/keytar/build/Release/keytar.node'].sort());
+    const sharpPkg = `node_modules/@img/sharp-${process.platform}-${process.arch}`;
+    const sharpVersion = (JSON.parse(readFileSync(path.join(ROOT, sharpPkg, 'package.json'), 'utf8')) as { version: string }).version;
+    const sharp = `${sharpPkg}/lib/sharp-${process.platform}-${process.arch}-${sharpVersion}.node`;
+    assert.deepEqual(natives, [sqlite, 'node_modules/keytar/build/Release/keytar.node', sharp].sort());
+    // sharp's binary finds libvips beside it, so that is unpacked too.
+    assert.ok(filesUnder(unpacked).some((f) => /^node_modules\/@img\/sharp-libvips-[^/]+\/lib\/libvips-cpp\.so/.test(f)), 'libvips is unpacked');
     for (const f of natives) assert.ok(readFileSync(path.join(unpacked, f)).equals(readFileSync(path.join(ROOT, f))), f);
     // C sources and build leftovers stay out.
     assert.deepEqual(asarFiles.filter((f) => /^\/node_modules\/(better-sqlite3\/(deps|src)|keytar\/src)\//.test(f)), []);
@@ -169,6 +174,15 @@ describe('the Linux package (electron-builder --linux dir, stand-in Electron)', 
   it('loads keytar from the asar layout', () => {
     const extracted = path.join(tmp, 'extracted');
     const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(extracted, 'node_modules', 'keytar'))}); console.log('ok')`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'ok');
+  });
+
+  it('loads sharp (local thumbnails) from the asar layout and makes an image with it', () => {
+    const extracted = path.join(tmp, 'extracted');
+    const script = `require(${JSON.stringify(path.join(extracted, 'node_modules', 'sharp'))})`
+      + `({ create: { width: 4, height: 4, channels: 3, background: '#336699' } }).webp().toBuffer().then((b) => console.log(b.length > 0 ? 'ok' : 'empty'))`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'ok');
   });

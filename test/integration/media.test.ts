@@ -1,7 +1,8 @@
 /**
  * Media against a real Synapse: upload_media (a file from an allowed folder) and Backend.uploadMedia (what the
  * hosts' upload routes call, with progress) give content that Bob can download; download_media fills the
- * content-addressed cache with authenticated media. Bad input and refused files get errors in words.
+ * content-addressed cache with authenticated media, and makes the thumbnails Synapse cannot. The web host's upload
+ * route goes through the backend worker. Bad input and refused files get errors in words.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -9,7 +10,15 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import http from 'node:http';
+import { resolveDataPaths } from '../../src/main/backend/paths.ts';
+import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { loadOrCreateWebAuth } from '../../src/main/host/web/web-auth.ts';
+import { startWebServer } from '../../src/main/host/web/web-server.ts';
 import { signedInBackend, type BackendSession } from '../harness/backend-session.ts';
+import { RpcTestClient } from '../harness/rpc-test-client.ts';
+import { makeStatic, rawRequest } from '../harness/web-host-kit.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { encodePng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
@@ -74,6 +83,22 @@ describe('media against Synapse', () => {
     assert.deepEqual(await bobDownload(content.url!), png);
   });
 
+  it('upload_media re-encodes and resizes an image as gomuks\' encode_to options ask', async () => {
+    const file = path.join(allowed, 'big-picture.png');
+    writeFileSync(file, png);
+    const jpeg = await s.client.request('upload_media', { path: file, encode_to: 'image/jpeg', resize_width: 20, resize_height: 10, quality: 70 });
+    assert.equal(jpeg.msgtype, 'm.image');
+    assert.equal(jpeg.info.mimetype, 'image/jpeg');
+    assert.deepEqual([jpeg.info.w, jpeg.info.h], [20, 10]);
+    const onServer = await bobDownload(jpeg.url!);
+    assert.equal(onServer.length, jpeg.info.size);
+    const meta = await sharp(onServer).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['jpeg', 20, 10]);
+    // gomuks sends 0 for options it leaves unset.
+    const half = await s.client.request('upload_media', { path: file, encode_to: 'image/webp', resize_width: 0, resize_height: 0, resize_percent: 50, quality: 0 });
+    assert.deepEqual([half.info.mimetype, half.info.w, half.info.h], ['image/webp', 20, 15]);
+  });
+
   it('Backend.uploadMedia (the hosts\' upload route) reports progress; the file lands in the cache by its hash', async () => {
     const data = Buffer.alloc(700 * 1024, 7);
     const progress: [number, number][] = [];
@@ -111,6 +136,26 @@ describe('media against Synapse', () => {
     assert.equal(again.path, got.path);
   });
 
+  it('a thumbnail Synapse cannot make (TIFF) is made here from the original, as WebP', async () => {
+    const tiff = await sharp(encodePng(300, 200, (x, y) => [x % 256, y, 40])).tiff().toBuffer();
+    const up = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=scan.tiff`, {
+      method: 'POST', body: new Uint8Array(tiff), headers: { Authorization: `Bearer ${bobUser.accessToken}`, 'Content-Type': 'image/tiff' },
+    });
+    const mxc = ((await up.json()) as { content_uri: string }).content_uri;
+    const [server, id] = mxc.slice('mxc://'.length).split('/');
+    const serverThumb = await fetch(`${hs.baseUrl}/_matrix/client/v1/media/thumbnail/${server}/${id}?width=96&height=96&method=crop`,
+      { headers: { Authorization: `Bearer ${bobUser.accessToken}` } });
+    assert.notEqual(serverThumb.status, 200, 'Synapse has no thumbnail of a TIFF');
+    const got = await s.client.request('download_media', { mxc, thumbnail_avatar: true });
+    assert.deepEqual(readFileSync(got.path), tiff);
+    const meta = await sharp(readFileSync(got.thumbnail_path!)).metadata();
+    assert.deepEqual([meta.format, meta.width, meta.height], ['webp', 96, 96]);
+    // The renderer's route gets it too, as an image it may show.
+    const served = await s.backend.fetchMedia({ server, mediaId: id, thumbnail: { width: 64, height: 48 } });
+    assert.equal(served.status, 200);
+    assert.equal(served.contentType, 'image/webp');
+  });
+
   it('bad input and refused files get errors in words', async () => {
     const c = s.client;
     const secret = path.join(outside, 'id_rsa');
@@ -127,11 +172,83 @@ describe('media against Synapse', () => {
     await assert.rejects(c.request('upload_media', { path: huge }), /the homeserver accepts files up to/);
     writeFileSync(path.join(allowed, 'e.txt'), 'x');
     await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encrypt: true }), /end-to-end encryption/);
-    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), resize_width: 100 }), /does not re-encode/);
+    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'video/mp4' as 'image/png' }), /re-encodes images only/);
+    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'image/png' }), /Could not re-encode e\.txt: it is not an image/);
     await assert.rejects(c.request('download_media', { mxc: 'https://example.org/a.png' }), /must be an mxc:\/\/ URI/);
     await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/nosuchmedia` }), /Could not download/);
     await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/x`, encrypted: true }), /end-to-end encryption/);
     await assert.rejects(s.backend.uploadMedia(Buffer.alloc(10), { filename: 'x', contentType: 'text/plain', encrypt: true }), /end-to-end encryption/);
+  });
+
+  it('the web host\'s /_gomuks/upload: the backend worker uploads the body, with gomuks\' progress stream and the server\'s limit', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'lattice-web-upload-'));
+    const paths = resolveDataPaths({ LATTICE_ROOT: root });
+    const worker = await BackendWorker.start({ paths, insecureSecretsFile: true });
+    const c = RpcTestClient.inProcess(worker);
+    const auth = await loadOrCreateWebAuth(paths.config);
+    const server = await startWebServer({
+      backend: worker, staticDir: await makeStatic(root), auth, uploadDir: path.join(paths.cache, 'uploads'),
+      upload: { maxBytes: () => worker.maxUploadBytes(), upload: (params, file, onProgress) => worker.uploadMedia(params, file, onProgress) },
+    });
+    const headers = { Authorization: `Bearer ${auth.sessions.create().token}` };
+    try {
+      await c.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' });
+      await c.waitForEvent('init_complete', () => true, 60_000, false);
+      const image = await rawRequest(server.port, '/_gomuks/upload?filename=web.png', {
+        method: 'POST', headers: { ...headers, 'Content-Type': 'application/octet-stream' }, body: png,
+      });
+      assert.equal(image.status, 200, image.body);
+      const content = JSON.parse(image.body) as { msgtype: string; body: string; url: string; info: unknown };
+      wireCheck('upload_media', content);
+      assert.equal(content.msgtype, 'm.image', 'the bytes say what a generic type does not');
+      assert.equal(content.body, 'web.png');
+      assert.deepEqual(content.info, { mimetype: 'image/png', size: png.length, w: 40, h: 30 });
+      assert.deepEqual(await bobDownload(content.url), png);
+      const small = await rawRequest(server.port, '/_gomuks/upload?filename=small.webp&encode_to=image/webp&resize_percent=50', {
+        method: 'POST', headers: { ...headers, 'Content-Type': 'image/png' }, body: png,
+      });
+      assert.equal(small.status, 200, small.body);
+      const smaller = JSON.parse(small.body) as { url: string; info: unknown };
+      assert.deepEqual(smaller.info, { mimetype: 'image/webp', size: (await bobDownload(smaller.url)).length, w: 20, h: 15 });
+
+      const data = Buffer.alloc(900 * 1024, 3);
+      const streamed = await rawRequest(server.port, '/_gomuks/upload?filename=big.txt&progress=true', {
+        method: 'POST', headers: { ...headers, 'Content-Type': 'text/plain' }, body: data,
+      });
+      assert.equal(streamed.status, 200);
+      assert.equal(streamed.headers['content-type'], 'application/x-mau-progress-stream+json');
+      const lines = streamed.body.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+      const last = lines.at(-1) as { msgtype: string; url: string; info: { size: number } };
+      assert.equal(last.msgtype, 'm.file');
+      assert.equal(last.info.size, data.length);
+      assert.ok(lines.slice(0, -1).every((n) => typeof n === 'number' && n >= 0 && n <= 1), streamed.body.slice(0, 200));
+      assert.equal(lines.at(-2), 1, 'the last progress says all of it went');
+      assert.deepEqual(await bobDownload(last.url), data);
+
+      // Synapse's limit (50 MiB by default), from its media config: a body declared larger is refused unread.
+      const refused = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({
+          host: '127.0.0.1', port: server.port, path: '/_gomuks/upload?filename=huge.bin', method: 'POST',
+          headers: { ...headers, 'Content-Length': String(60 * 1024 * 1024) },
+        }, (res) => {
+          let body = '';
+          res.on('data', (b: Buffer) => { body += b.toString(); });
+          res.on('end', () => { req.destroy(); resolve({ status: res.statusCode ?? 0, body }); });
+        });
+        req.on('error', reject);
+        req.write(Buffer.alloc(1024));
+      });
+      assert.equal(refused.status, 413);
+      assert.match(refused.body, /Files over 50 MiB cannot be uploaded/);
+      const encrypted = await rawRequest(server.port, '/_gomuks/upload?filename=e.txt&encrypt=true', { method: 'POST', headers, body: 'x' });
+      assert.equal(encrypted.status, 502);
+      assert.match(encrypted.body, /end-to-end encryption/);
+    } finally {
+      c.close();
+      await server.close();
+      await worker.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('upload_media is off unless the host allows folders', async () => {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import type { Event } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
@@ -132,6 +133,32 @@ describe('push rule commands against Synapse', () => {
     // My own message means I have read the room.
     await alice.sendText(group, 'caught up');
     await c.waitForEvent('sync_complete', (d) => d.rooms?.[group]?.meta?.unread_messages === 0, 30_000, mutedMark);
+  });
+
+  it('gives history fetched by paginate its unread_type from the push rules, without notifying', async () => {
+    // Everything happens before Alice joins, so her first sync of the room shows only the newest 50 events.
+    const old = await bob.createRoom({ name: 'Long history', invite: [alice.userId] });
+    await c.waitForEvent('sync_complete', (d) => !!d.invited_rooms?.some((r) => r.room_id === old), 30_000);
+    await bob.sendEvent(old, 'm.room.message', { msgtype: 'm.text', body: 'Alice, this is for you' });
+    for (let i = 0; i < 55; i++) await bob.sendText(old, `filler ${i}`);
+    const mark = c.mark();
+    await alice.join(old);
+    await c.waitForEvent('sync_complete', (d) => (d.rooms?.[old]?.events?.length ?? 0) > 0, 30_000, mark);
+    let before: number | undefined;
+    let found: Event | undefined;
+    for (let page = 0; page < 10 && !found; page++) {
+      const resp = await c.request('paginate', { room_id: old, max_timeline_id: before ?? 0, limit: 20 });
+      found = resp.events.find((e) => e.content.body === 'Alice, this is for you');
+      if (resp.events.length === 0 && !resp.has_more) break;
+      before = Math.min(...resp.events.map((e) => e.timeline_rowid ?? Number.MAX_SAFE_INTEGER));
+    }
+    assert.ok(found, 'the mention came with a page from the server');
+    // contains_display_name: notify and highlight, with sound, as if it had arrived in sync.
+    assert.equal(found.unread_type, 1 | 2 | 4 | 8);
+    const stored = await c.request('get_event', { room_id: old, event_id: found.event_id });
+    assert.equal(stored.unread_type, 1 | 2 | 4 | 8, 'kept on the stored event');
+    const notified = c.events('sync_complete').flatMap((d) => d.rooms?.[old]?.notifications ?? []);
+    assert.ok(!notified.some((n) => n.event_rowid === found.rowid), 'history does not notify');
   });
 
   it('refuses malformed edits in words', async () => {

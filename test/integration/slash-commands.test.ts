@@ -114,7 +114,7 @@ describe('slash commands against Synapse', () => {
   });
 
   it('/tag and /untag change the room tags', async () => {
-    const tags = () => aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(room)}/account_data/m.tag`);
+    const tags = () => aliceApi.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(room)}/tags`);
     await slash('/tag u.work 0.5');
     assert.deepEqual((await tags()).tags, { 'u.work': { order: 0.5 } });
     await s.client.waitForEvent('sync_complete', (d) => !!(d.rooms?.[room]?.account_data?.['m.tag']?.content.tags as any)?.['u.work']);

@@ -4,7 +4,8 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Envelope } from '../../src/shared/rpc/index.ts';
@@ -147,34 +148,73 @@ describe('websocket relay', () => {
     client.close(1001);
   });
 
-  test('/_gomuks/upload hands the body and the options to the backend upload', async () => {
-    const calls: { params: UploadParams; body: string }[] = [];
+  test('/_gomuks/upload hands the body (through a private file) and the options to the backend upload', async () => {
+    const calls: { params: UploadParams; body: string; mode: number }[] = [];
+    const files: string[] = [];
+    const uploadDir = path.join(await mkdtemp(path.join(os.tmpdir(), 'lattice-upload-test-')), 'uploads');
     const { server } = await serve({
-      upload: async (params, body) => {
-        calls.push({ params, body: body.toString() });
-        if (params.filename === 'fail.txt') throw new Error('The homeserver refused the upload: too large');
-        return { msgtype: 'm.file', body: params.filename, url: 'mxc://hs.example/up' };
+      uploadDir,
+      upload: {
+        maxBytes: async () => 64,
+        upload: async (params, file, onProgress) => {
+          files.push(file);
+          calls.push({ params, body: await readFile(file, 'utf8'), mode: (await stat(file)).mode & 0o777 });
+          if (params.filename === 'fail.txt') throw new Error('The homeserver refused the upload: too large');
+          onProgress(0.5);
+          onProgress(1);
+          return { msgtype: 'm.file', body: params.filename, url: 'mxc://hs.example/up' };
+        },
       },
     });
-    const post = (q: string, h: Record<string, string> = headers) =>
-      rawRequest(server.port, `/_gomuks/upload${q}`, { method: 'POST', headers: { ...h, 'Content-Type': 'text/plain' }, body: 'file body' });
-    const ok = await post('?filename=a.txt&resize_percent=50&encrypt=false');
+    const post = (q: string, h: Record<string, string> = headers, body = 'file body') =>
+      rawRequest(server.port, `/_gomuks/upload${q}`, { method: 'POST', headers: { ...h, 'Content-Type': 'text/plain' }, body });
+    const ok = await post('?filename=a.txt&encrypt=false');
     assert.equal(ok.status, 200);
     assert.deepEqual(JSON.parse(ok.body), { msgtype: 'm.file', body: 'a.txt', url: 'mxc://hs.example/up' });
     assert.deepEqual(calls[0], {
-      params: { filename: 'a.txt', contentType: 'text/plain', encrypt: false, voice_message: false, force_file: false, resize_percent: 50 },
-      body: 'file body',
+      params: { filename: 'a.txt', contentType: 'text/plain', encrypt: false, voice_message: false, force_file: false },
+      body: 'file body', mode: 0o600,
     });
+    assert.equal(path.dirname(files[0]), uploadDir);
+    // gomuks' progress stream: numbers, then the content, one JSON value per line.
+    const streamed = await post('?filename=b.txt&progress=true');
+    assert.equal(streamed.status, 200);
+    assert.equal(streamed.headers['content-type'], 'application/x-mau-progress-stream+json');
+    const lines = streamed.body.trim().split('\n').map((l) => JSON.parse(l) as unknown);
+    assert.deepEqual(lines.at(-1), { msgtype: 'm.file', body: 'b.txt', url: 'mxc://hs.example/up' });
+    assert.ok(lines.slice(0, -1).every((n) => typeof n === 'number'), streamed.body);
+    assert.equal(lines.at(-2), 1);
     const bad = await post('?resize_percent=500');
     assert.equal(bad.status, 400);
     assert.match(bad.body, /resize_percent must be a whole number from 1 to 100/);
+    const video = await post('?encode_to=video/mp4');
+    assert.equal(video.status, 400);
+    assert.match(video.body, /cannot encode to video\/mp4: Lattice re-encodes images only/);
     const failed = await post('?filename=fail.txt');
     assert.equal(failed.status, 502);
     assert.match(failed.body, /refused the upload/);
+    // Over the homeserver's limit: refused by the length it declares, and while arriving when it declares none.
+    const big = await post('?filename=big.txt', headers, 'x'.repeat(65));
+    assert.equal(big.status, 413);
+    assert.match(big.body, /M_TOO_LARGE/);
+    const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: server.port, path: '/_gomuks/upload?filename=c.txt', method: 'POST', headers: { ...headers, 'Transfer-Encoding': 'chunked' } }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => { body += c.toString(); });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write('x'.repeat(40));
+      setTimeout(() => { req.write('x'.repeat(40)); }, 20);
+    });
+    assert.equal(chunked.status, 413);
     assert.equal((await post('', {})).status, 401);
     assert.equal((await post('', { ...headers, Origin: 'http://evil.example' })).status, 403);
     assert.equal((await rawRequest(server.port, '/_gomuks/upload', { headers })).status, 405);
-    assert.equal(calls.length, 2);
+    assert.equal(calls.length, 3);
+    // Every body is deleted once the backend is done with it.
+    assert.deepEqual(await readdir(uploadDir), []);
+    await rm(path.dirname(uploadDir), { recursive: true, force: true });
 
     const { server: without } = await serve();
     const none = await rawRequest(without.port, '/_gomuks/upload', { method: 'POST', headers, body: 'x' });

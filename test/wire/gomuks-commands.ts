@@ -7,8 +7,8 @@
  * missing non-omitempty field (as its zero value), so a field is required here only where the command cannot
  * work without it (room IDs, event IDs, types, content).
  *
- * `scope` says where the command stands for Lattice: `implemented` (answers today), `issue6` (to implement),
- * or the reason it is out of issue 6 (encryption, oauth, ffi-only).
+ * `scope` says where the command stands for Lattice: `implemented` (answers today), or the reason it is out of
+ * issue 6 (encryption, oauth, ffi-only).
  */
 import { z } from 'zod';
 import * as T from './gomuks-types.ts';
@@ -19,7 +19,7 @@ const none = z.union([z.undefined(), z.null(), z.looseObject({})]);
 const ok = z.literal(true);
 const events = z.array(T.Event).nullable();
 
-export type CommandScope = 'implemented' | 'issue6' | 'encryption' | 'oauth' | 'ffi';
+export type CommandScope = 'implemented' | 'encryption' | 'oauth' | 'ffi';
 
 export interface GomuksCommand {
   params: z.ZodType;
@@ -49,7 +49,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   send_event: cmd('implemented', z.looseObject({
     room_id: z.string(), type: z.string(), content: jsonObject, disable_encryption: z.boolean().optional(), synchronous: z.boolean().optional(),
   }), T.Event),
-  send_sticky_event: cmd('issue6', z.looseObject({
+  send_sticky_event: cmd('implemented', z.looseObject({
     room_id: z.string(), type: z.string(), content: jsonObject, sticky_duration_ms: int, delay_ms: int.optional(),
   }), z.string()),
   resend_event: cmd('implemented', z.looseObject({ transaction_id: z.string() }), T.Event),
@@ -88,7 +88,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   get_related_events: cmd('implemented', z.looseObject({
     room_id: z.string(), event_id: z.string(), relation_type: z.string().optional(), event_type: z.string().optional(),
   }), events),
-  get_sticky_events: cmd('issue6', z.looseObject({ room_id: z.string() }), events),
+  get_sticky_events: cmd('implemented', z.looseObject({ room_id: z.string() }), events),
   get_room_state: cmd('implemented', z.looseObject({
     room_id: z.string(), refetch: z.boolean().optional(), fetch_members: z.boolean().optional(), include_members: z.boolean().optional(),
   }), events),
@@ -156,8 +156,8 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
 };
 
 /**
- * Commands issue 6 names that the stored copy of commands.go predates (gomuks added them later); their shapes are
- * to be taken from the newer source when they are implemented.
+ * Commands issue 6 names that the stored copy of commands.go predates (gomuks added them later): Lattice has them
+ * (register_homeserver_push takes the spec's /pushers/set body, as gomuks' mobile frontend sends it).
  */
 export const newerGomuksCommands = ['get_url_preview', 'get_rtc_transports', 'register_homeserver_push'] as const;
 

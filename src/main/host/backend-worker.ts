@@ -4,6 +4,7 @@
  */
 import { errorMessage } from '../../shared/error-message.ts';
 import { Worker } from 'node:worker_threads';
+import type { MediaMessageContent } from '../../shared/rpc/commands.ts';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import { createLogger, type Logger } from '../backend/log/logger.ts';
 import { stderrSink } from '../backend/log/open-log.ts';
@@ -15,6 +16,7 @@ import type { SecretStore } from '../backend/secrets/secret-store.ts';
 import type {
   FromWorker, HostServices, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
 } from './worker-protocol.ts';
+import type { UploadParams } from './web/upload-route.ts';
 import { WorkerRpc } from './worker-rpc.ts';
 
 /** What the Electron main thread offers (its safeStorage). */
@@ -40,6 +42,8 @@ export class BackendWorker implements BackendHost {
   private readonly rpc: WorkerRpc<WorkerServices, HostServices>;
   private readonly sinks = new Map<number, EnvelopeSink>();
   private nextConn = 1;
+  private readonly uploadProgress = new Map<number, (fraction: number) => void>();
+  private nextUpload = 1;
   private stopped: Promise<void> | null = null;
   /** Called if the worker dies unexpectedly, with the reason in words. */
   onFatal: (error: string) => void = (e) => console.error(`lattice: backend stopped: ${e}`);
@@ -54,6 +58,7 @@ export class BackendWorker implements BackendHost {
       'secret.get': ({ key }) => store().get(key),
       'secret.set': async ({ key, value }) => { await store().set(key, value); return null; },
       'secret.delete': async ({ key }) => { await store().delete(key); return null; },
+      'media.upload-progress': ({ uploadId, fraction }) => { this.uploadProgress.get(uploadId)?.(fraction); return null; },
     });
     // Attached before 'ready': opening the backend already reads the access token.
     worker.on('message', (m: FromWorker) => {
@@ -131,6 +136,27 @@ export class BackendWorker implements BackendHost {
       const error = errorMessage(e);
       return { status: 503, contentType: 'text/plain; charset=utf-8', body: new TextEncoder().encode(error), error };
     }
+  }
+
+  /**
+   * The web host's upload route (upload-route.ts): the worker's backend uploads the file at `file` (the caller
+   * deletes it afterwards) and answers with the content to send; `onProgress` follows it from 0 to 1.
+   */
+  async uploadMedia(params: UploadParams, file: string, onProgress: (fraction: number) => void): Promise<MediaMessageContent> {
+    if (this.stopped) throw new Error(STOPPED);
+    const uploadId = this.nextUpload++;
+    this.uploadProgress.set(uploadId, onProgress);
+    try {
+      return await this.rpc.request('media.upload', { uploadId, file, params });
+    } finally {
+      this.uploadProgress.delete(uploadId);
+    }
+  }
+
+  /** The homeserver's upload limit in bytes (undefined: it names none, or nobody is logged in). */
+  async maxUploadBytes(): Promise<number | undefined> {
+    if (this.stopped) throw new Error(STOPPED);
+    return (await this.rpc.request('media.upload-limit', null)) ?? undefined;
   }
 
   /** Stops the sync loop, closes the database and ends the thread. */

@@ -214,6 +214,8 @@ export async function runWebHost(argv: string[], env: Env = process.env, io: Web
     server = await startWebServer({
       backend, host: args.host, port: args.port, staticDir: args.staticDir, auth, logger: log.logger.child({ component: 'web' }),
       media: (req) => backend.fetchMedia(req),
+      upload: { maxBytes: () => backend.maxUploadBytes(), upload: (params, file, onProgress) => backend.uploadMedia(params, file, onProgress) },
+      uploadDir: path.join(paths.cache, 'uploads'),
     });
   } catch (e) {
     await backend.stop();

@@ -3,6 +3,7 @@
  * a Worker script, so the work it does on load is its purpose.
  */
 import { errorMessage } from '../../shared/error-message.ts';
+import { readFile } from 'node:fs/promises';
 import { isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { Backend } from '../backend/backend.ts';
 import { createLogger, type LogRecord } from '../backend/log/logger.ts';
@@ -25,6 +26,26 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
       // A copy of its own, so the bytes can be moved (not copied) to the host thread below.
       return { ...res, body: new Uint8Array(res.body) };
     },
+    'media.upload': async ({ uploadId, file, params }) => {
+      const b = await started;
+      if (!b) throw new Error('the backend did not start');
+      const data = await readFile(file);
+      // A browser's generic type says nothing; the bytes or the file name then say what it is.
+      const contentType = params.contentType && !/^application\/octet-stream\b/i.test(params.contentType) ? params.contentType : undefined;
+      return b.uploadMedia(data, {
+        filename: params.filename ?? 'upload', contentType, encrypt: params.encrypt, voiceMessage: params.voice_message,
+        forceFile: params.force_file,
+        ...(params.encode_to ? { reencode: {
+          encodeTo: params.encode_to, width: params.resize_width, height: params.resize_height,
+          percent: params.resize_percent, quality: params.quality,
+        } } : {}),
+        onProgress: (sent, total) => {
+          // Progress is a courtesy: a host that cannot be told does not stop the upload.
+          rpc.request('media.upload-progress', { uploadId, fraction: total > 0 ? sent / total : 1 }).catch(() => undefined);
+        },
+      });
+    },
+    'media.upload-limit': async () => (await (await started)?.maxUploadBytes()) ?? null,
     'shutdown': async () => {
       await (await started)?.close();
       return null;

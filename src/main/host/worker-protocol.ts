@@ -7,10 +7,12 @@
  * process, so a keytar loaded by a worker that later exits leaves the next worker's keytar hanging. The host also
  * opens Electron's safeStorage fallback there, so the worker sees every secret store through `secret.*`.
  */
+import type { MediaMessageContent } from '../../shared/rpc/commands.ts';
 import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import type { LogLevel, LogRecord } from '../backend/log/logger.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
+import type { UploadParams } from './web/upload-route.ts';
 import type { RpcMessage } from './worker-rpc.ts';
 
 /** What the worker learns about the host's secret store: which one it is, or why there is none. */
@@ -30,12 +32,21 @@ export type HostServices = {
   'secret.get': { params: { key: string }; reply: string | null };
   'secret.set': { params: { key: string; value: string }; reply: null };
   'secret.delete': { params: { key: string }; reply: null };
+  /** How far upload `uploadId` (a `media.upload` request) has gone, 0 to 1. */
+  'media.upload-progress': { params: { uploadId: number; fraction: number }; reply: null };
 };
 
 /** What the worker serves to the host thread. */
 export type WorkerServices = {
   /** Media for the renderer, fetched with the account's token (see src/shared/rpc/media.ts). */
   'media.fetch': { params: MediaRequest; reply: MediaResponse };
+  /**
+   * Uploads the file the host wrote at `file` (a private temporary file the host deletes afterwards): the worker
+   * reads it itself, so the bytes never cross the port. Answers with the m.room.message content to send.
+   */
+  'media.upload': { params: { uploadId: number; file: string; params: UploadParams }; reply: MediaMessageContent };
+  /** The homeserver's upload limit in bytes (null: it names none), for the host to refuse a body early. */
+  'media.upload-limit': { params: null; reply: number | null };
   /** Stops the sync loop and closes the database; the reply says it is safe to end the thread. */
   'shutdown': { params: null; reply: null };
 };

@@ -11,6 +11,7 @@ import {
   INITIAL_HISTORY, emptyRoom, initialSnapshot, mergeState, mergeTimeline, prunePending, sameStrings,
   sortRoomList, withEvents, type RoomData, type StoreSnapshot,
 } from './snapshot.ts';
+import { mergeReceipts } from './receipts.ts';
 import type { TransportStatus } from './transport.ts';
 
 export function reduceConnection(snap: StoreSnapshot, connection: TransportStatus): StoreSnapshot {
@@ -106,12 +107,13 @@ function applyRoomDiff(prev: RoomData, diff: SyncRoom): RoomData {
   }
   const history = diff.reset ? INITIAL_HISTORY : prev.history;
   const accountData = mergeRecord(prev.accountData, diff.account_data);
+  const receipts = mergeReceipts(prev.receipts, diff.receipts);
 
   if (events === prev.events && meta === prev.meta && timeline === prev.timeline && state === prev.state
-    && pending === prev.pending && history === prev.history && accountData === prev.accountData) {
+    && pending === prev.pending && history === prev.history && accountData === prev.accountData && receipts === prev.receipts) {
     return prev;
   }
-  return { ...prev, meta, events, timeline, state, pending, history, accountData };
+  return { ...prev, meta, events, timeline, state, pending, history, accountData, receipts };
 }
 
 /** The event `send_message`/`send_event` answered with: a local echo until the sync places it. */
@@ -181,6 +183,7 @@ export function reducePagination(snap: StoreSnapshot, roomId: string, resp: Pagi
       events,
       timeline,
       pending: prunePending(room.pending, timeline, room.timeline),
+      receipts: mergeReceipts(room.receipts, resp.receipts),
       // An empty page with has_more would ask for the same page forever: the cursor did not move.
       history: { hasMore: resp.has_more && fetched.length > 0, loading: false, error: null },
     };

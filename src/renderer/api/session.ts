@@ -32,6 +32,8 @@ export class Session {
   private readonly historyRequests = new Map<string, Promise<void>>();
   /** Last event we sent a receipt for, per room, so re-renders don't resend it. */
   private readonly markedRead = new Map<string, string>();
+  /** Last event at which we cleared the room's m.marked_unread flag, per room, likewise. */
+  private readonly unmarked = new Map<string, string>();
   /** Typing notices are best effort: a failed one is not worth an error on screen, the next keystroke retries. */
   private readonly typing = new TypingNotifier((roomId, timeout) => {
     this.client.request('set_typing', { room_id: roomId, timeout }).catch(() => undefined);
@@ -53,6 +55,7 @@ export class Session {
           this.stateRequests.clear();
           this.historyRequests.clear();
           this.markedRead.clear();
+          this.unmarked.clear();
         }
         store.setConnection(status);
       }),
@@ -192,19 +195,34 @@ export class Session {
     await this.client.request('discard_event', { transaction_id: transactionId });
   }
 
-  /** Sends a read receipt for the newest event if the room has unread messages and we have not already. */
+  /**
+   * Sends a read receipt for the newest event if the room has unread messages and we have not already, and clears
+   * the room's "marked unread" flag (m.marked_unread), which reading the room answers.
+   */
   async markRead(roomId: string): Promise<void> {
     const room = this.store.getSnapshot().rooms.get(roomId);
     const latest = selectLatestReadableEvent(room);
-    if (!room || !latest || this.markedRead.get(roomId) === latest.event_id) return;
+    // Until the sync brings the cleared flag back, the room's meta still says marked: clear it once per event.
+    const unmark = room?.meta?.marked_unread === true && this.unmarked.get(roomId) !== latest?.event_id;
+    if (!room || !latest || (this.markedRead.get(roomId) === latest.event_id && !unmark)) return;
     this.markedRead.set(roomId, latest.event_id);
     try {
       await this.client.request('mark_read', { room_id: roomId, event_id: latest.event_id, receipt_type: 'm.read' });
+      if (unmark) {
+        this.unmarked.set(roomId, latest.event_id);
+        await this.client.request('set_account_data', { room_id: roomId, type: 'm.marked_unread', content: { unread: false } });
+      }
       this.store.markReadLocally(roomId);
     } catch (err) {
       if (this.markedRead.get(roomId) === latest.event_id) this.markedRead.delete(roomId);
       console.warn(`lattice: mark_read ${roomId} failed`, err);
     }
+  }
+
+  /** The room was marked unread on purpose: reading it again must send its receipt and clear the flag again. */
+  forgetReadPosition(roomId: string): void {
+    this.markedRead.delete(roomId);
+    this.unmarked.delete(roomId);
   }
 
   discoverHomeserver(userId: string): Promise<ClientWellKnown> {

@@ -9,6 +9,7 @@
 import type {
   AccountData, ClientState, Event, EventRowID, InvitedRoom, Room, SpaceEdge, SyncStatus, TimelineRowTuple,
 } from '../../shared/rpc/types.ts';
+import { NO_RECEIPTS, type ReceiptMap } from './receipts.ts';
 import type { TransportStatus } from './transport.ts';
 
 /** type → state_key → event rowid */
@@ -38,6 +39,8 @@ export interface RoomData {
   readonly stateLoaded: boolean;
   /** Room account data by type (e.g. `m.tag`), each the backend's {user_id, room_id, type, content} object. */
   readonly accountData: Readonly<Record<string, AccountData>>;
+  /** Each member's newest read receipt we have seen (from history pages and syncs); see receipts.ts. */
+  readonly receipts: ReceiptMap;
 }
 
 export interface StoreSnapshot {
@@ -67,7 +70,7 @@ export const INITIAL_HISTORY: HistoryState = { hasMore: true, loading: false, er
 export function emptyRoom(id: string): RoomData {
   return {
     id, meta: undefined, events: EMPTY_EVENTS, timeline: [], state: {}, pending: [], typing: [],
-    history: INITIAL_HISTORY, stateLoaded: false, accountData: EMPTY_OBJECT,
+    history: INITIAL_HISTORY, stateLoaded: false, accountData: EMPTY_OBJECT, receipts: NO_RECEIPTS,
   };
 }
 

@@ -34,10 +34,32 @@ function isObject(v: JSONValue | undefined): v is { [k: string]: JSONValue } {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Whether the room list shows a room: not spaces (the spaces bar has them), and not an upgraded room whose successor
+ * we have joined (the successor is listed, and its first line leads back to the old one).
+ */
+function listed(room: RoomData, rooms: ReadonlyMap<string, RoomData>): boolean {
+  if (isSpaceRoom(room)) return false;
+  const successor = room.meta?.tombstone?.replacement_room;
+  return !(typeof successor === 'string' && rooms.get(successor)?.meta !== undefined);
+}
+
 /** The room has the m.favourite tag in its `m.tag` account data. */
 export function isFavourite(room: RoomData): boolean {
   const tags = room.accountData['m.tag']?.content.tags;
   return isObject(tags) && tags['m.favourite'] !== undefined;
+}
+
+/** The room has the m.lowpriority tag: listed after the other rooms. */
+function isLowPriority(room: RoomData): boolean {
+  const tags = room.accountData['m.tag']?.content.tags;
+  return isObject(tags) && tags['m.lowpriority'] !== undefined;
+}
+
+/** Low-priority rooms after the rest, each part keeping its order; the same array when there are none. */
+function lowPriorityLast(rooms: readonly RoomData[]): readonly RoomData[] {
+  if (!rooms.some(isLowPriority)) return rooms;
+  return [...rooms.filter((r) => !isLowPriority(r)), ...rooms.filter(isLowPriority)];
 }
 
 export function isUnread(room: RoomData): boolean {
@@ -93,7 +115,7 @@ export function selectSpacesModel(snap: StoreSnapshot): SpacesModel {
     if (modelMemo.roomList === snap.roomList) return modelMemo.model;
     if (sameRoomsForModel(modelMemo.roomList, snap.roomList)) {
       // Same membership and counts; only the room objects changed, which the list rows need.
-      const rooms = snap.roomList.filter((r) => !isSpaceRoom(r));
+      const rooms = snap.roomList.filter((r) => listed(r, snap.rooms));
       const model = { ...modelMemo.model, rooms };
       modelMemo = { ...modelMemo, roomList: snap.roomList, model };
       return model;
@@ -106,7 +128,7 @@ export function selectSpacesModel(snap: StoreSnapshot): SpacesModel {
     members.set(id, set);
     for (const r of set) inSomeSpace.add(r);
   }
-  const rooms = snap.roomList.filter((r) => !isSpaceRoom(r));
+  const rooms = snap.roomList.filter((r) => listed(r, snap.rooms));
   const sums = new Map<string, { messages: number; notifications: number; highlights: number }>();
   const add = (id: string, room: RoomData): void => {
     const m = room.meta!;
@@ -155,7 +177,7 @@ export function selectRoomsInSpace(snap: StoreSnapshot, spaceId: string, activeR
   // The active room only matters to "unread".
   const active = spaceId === 'unread' ? activeRoomId : null;
   if (listMemo && listMemo.model === model && listMemo.spaceId === spaceId && listMemo.active === active) return listMemo.rooms;
-  const rooms = spaceId === 'home' ? model.rooms : model.rooms.filter((r) => roomInSpace(model, spaceId, r, active));
+  const rooms = lowPriorityLast(spaceId === 'home' ? model.rooms : model.rooms.filter((r) => roomInSpace(model, spaceId, r, active)));
   listMemo = { model, spaceId, active, rooms };
   return rooms;
 }

@@ -1,6 +1,8 @@
 /**
  * Connects link routing to the app: links from the desktop shell (`lattice.onNavigate`) and matrix links clicked
- * in the page go through `routeLink`; opening a room selects it, everything else becomes a prompt (LinkPrompt.tsx).
+ * in the page go through `routeLink`; opening a room selects it; a room we are not in (or are invited to) opens its
+ * preview in the room pane (ui/room/RoomPreview.tsx, through the room route with the link's via servers); a user
+ * becomes a prompt (LinkPrompt.tsx).
  * Also tells the shell which room is shown (`lattice.setViewedRoom`), so it does not notify about it.
  *
  * Jumping to an event: the timeline cannot scroll to an arbitrary event yet, so a link with an event opens its
@@ -11,9 +13,14 @@ import type { MatrixLink } from '../../shared/matrix-uri.ts';
 import { getBridge } from '../api/bridge.ts';
 import { useSession } from '../api/hooks.ts';
 import { interceptMatrixLinkClicks } from './link-clicks.ts';
+import { hashForRoom } from '../ui/route.ts';
 import { routeLink, type LinkAction } from './link-route.ts';
 
-export type LinkPromptAction = Exclude<LinkAction, { kind: 'open-room' }>;
+function navigateTo(hash: string): void {
+  window.location.hash = hash;
+}
+
+export type LinkPromptAction = Extract<LinkAction, { kind: 'show-user' }>;
 
 export function useLinkNavigation(selected: string | null, select: (roomId: string) => void): {
   prompt: LinkPromptAction | null;
@@ -25,11 +32,24 @@ export function useLinkNavigation(selected: string | null, select: (roomId: stri
   const open = useCallback((link: MatrixLink) => {
     const snap = session.store.getSnapshot();
     const action = routeLink(link, { ...snap, ownUserId: snap.clientState?.user_id ?? null });
-    if (action.kind === 'open-room') {
-      setPrompt(null);
-      select(action.roomId);
-    } else {
-      setPrompt(action);
+    switch (action.kind) {
+      case 'open-room':
+        setPrompt(null);
+        select(action.roomId);
+        break;
+      case 'join':
+      case 'preview':
+        // Joining is never done without the user's click, even for action=join links: the preview has the button.
+        setPrompt(null);
+        navigateTo(hashForRoom(action.room, action.via));
+        break;
+      case 'show-user':
+        setPrompt(action);
+        break;
+      default: {
+        const never: never = action;
+        return never;
+      }
     }
   }, [session, select]);
 

@@ -30,8 +30,9 @@ export {
   readingCommands,
   roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
 };
+export { IMAGE_ENCODINGS } from './commands/media.ts';
+export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
 export { cryptoCommands };
-export type { MediaMessageContent } from './commands/media.ts';
 export type { KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */

@@ -301,6 +301,7 @@ export class PreviewBackend implements BackendHost {
         'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_event_context',
         'paginate_manual', 'get_specific_room_state', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
         'upload_media', 'download_media',
+        'register_homeserver_push', 'send_sticky_event', 'get_sticky_events',
         'verify', 'generate_recovery_key', 'reset_encryption', 'export_keys', 'import_keys',
       ),
     };

@@ -1,7 +1,8 @@
-/** Handlers of the room actions area: state events, redactions, reports and delayed events. */
+/** Handlers of the room actions area: state events, redactions, reports, delayed events and sticky events. */
 import { randomBytes } from 'node:crypto';
 import type { roomActionCommands } from '../../../shared/rpc/commands.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
+import { activeStickyEvents } from '../reading/sticky-events.ts';
 import { attempt } from './failing.ts';
 
 export function roomActionHandlers(ctx: CommandContext): AreaHandlers<typeof roomActionCommands> {
@@ -30,6 +31,21 @@ export function roomActionHandlers(ctx: CommandContext): AreaHandlers<typeof roo
     update_delayed_event: async ({ delay_id: delayId, action }) => {
       await attempt(`${action} the delayed event ${delayId}`, () => client().roomActions.updateDelayedEvent(delayId, action));
       return {};
+    },
+    send_sticky_event: async ({ room_id: roomId, type, content, sticky_duration_ms: stickyMs, delay_ms: delayMs }) => {
+      const c = client();
+      ctx.requireRoom(roomId);
+      const txnId = `lats${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
+      const r = await attempt(`send the sticky ${type} event`, () => c.roomActions.sendSticky(roomId, type, txnId, content, stickyMs, delayMs));
+      // Delayed, it has no event ID yet; gomuks answers its delay ID in the same place.
+      const id = r.delay_id ?? r.event_id;
+      if (typeof id !== 'string') throw new Error(`The homeserver accepted the sticky ${type} event but sent no event ID.`);
+      return id;
+    },
+    get_sticky_events: ({ room_id: roomId }) => {
+      ctx.requireSession();
+      ctx.requireRoom(roomId);
+      return activeStickyEvents(ctx.store.db, roomId, Date.now());
     },
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Handlers of the server area: what the homeserver offers (versions, capabilities, media limits, TURN, MatrixRTC,
- * URL previews, OpenID), and this backend's own switches (to-device listening, push registrations).
+ * URL previews, OpenID, pushers), and this backend's own switches (to-device listening, push registrations).
  */
 import type { serverCommands } from '../../../shared/rpc/commands.ts';
 import type {
@@ -56,6 +56,11 @@ export function serverHandlers(ctx: CommandContext): AreaHandlers<typeof serverC
       // The key encrypts what a push gateway would send to the device: a secret, so it goes to the secret store.
       if (encryption) await ctx.saveSecret(pushKeyName(reg.device_id), encryption.key);
       new PushRegistrationStore(ctx.store.db).put({ ...reg, data: reg.data as JSONObject, ...(encryption ? { encryption } : {}) });
+      return true;
+    },
+    register_homeserver_push: async (pusher, signal) => {
+      const what = pusher.kind === null ? 'remove the pusher' : 'register the pusher';
+      await attempt(what, () => client().pushRules.setPusher(pusher as JSONObject, signal));
       return true;
     },
   };

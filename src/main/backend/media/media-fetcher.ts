@@ -1,12 +1,15 @@
 /**
  * Media for the renderer and for download_media, fetched with the account's token (authenticated media,
  * `/_matrix/client/v1/media`, falling back to the old unauthenticated endpoints for servers without it) and kept
- * in the content-addressed cache (media-cache.ts), so the token never leaves the backend.
+ * in the content-addressed cache (media-cache.ts), so the token never leaves the backend. A thumbnail the server
+ * cannot give (it refuses, or answers with something that is not an image) is made here from the original
+ * (local-thumbnail.ts).
  */
 import type { MediaRequest, MediaResponse } from '../../../shared/rpc/index.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import { LOCAL_THUMBNAIL_TYPE, makeThumbnail } from './local-thumbnail.ts';
 import { MediaCache, type CachedMedia } from './media-cache.ts';
 
 const MAX_BYTES = 50 * 1024 * 1024;
@@ -61,32 +64,59 @@ export class MediaFetcher {
   }
 
   private async download(req: MediaRequest, key: string): Promise<CachedMedia> {
-    const query = req.thumbnail
-      ? { width: req.thumbnail.width, height: req.thumbnail.height, method: 'crop', animated: false }
-      : undefined;
-    const kind = req.thumbnail ? 'thumbnail' : 'download';
     let got;
     try {
-      try {
-        got = await this.client.media.download(kind, req.server, req.mediaId, { query, maxBytes: MAX_BYTES });
-      } catch (e) {
-        // Servers from before authenticated media (spec v1.11) don't know the endpoint.
-        if (!(e instanceof MatrixError && (e.errcode === 'M_UNRECOGNIZED' || (e.status === 404 && e.errcode === 'M_UNKNOWN')))) throw e;
-        got = await this.client.media.downloadLegacy(kind, req.server, req.mediaId, { query, maxBytes: MAX_BYTES });
-      }
+      got = await this.fromServer(req);
     } catch (e) {
-      if (e instanceof MatrixError) {
-        const status = e.status === 404 ? 404 : e.status === 413 ? 413 : 502;
-        throw new MediaFetchError(status, `${e.message} (${e.errcode})`);
-      }
-      if (e instanceof ConnectionError) throw new MediaFetchError(502, e.message);
-      throw new MediaFetchError(500, errorMessage(e));
+      // The server answered, but has no thumbnail for it (a type it does not thumbnail, thumbnails off): made here.
+      if (req.thumbnail && e instanceof MatrixError && e.status < 500) return this.localThumbnail(req, key, `${e.message} (${e.errcode})`);
+      throw toFetchError(e);
     }
     const type = got.contentType.split(';')[0].trim().toLowerCase();
+    if (req.thumbnail && !SAFE_TYPES.has(type)) return this.localThumbnail(req, key, `it sent ${type || 'no type'} instead of an image`);
     const stored = this.cache.put(key, got.body, type);
     if (!stored) throw new MediaFetchError(500, 'the media cache folder could not be written');
     return stored;
   }
+
+  private async fromServer(req: MediaRequest) {
+    const query = req.thumbnail
+      ? { width: req.thumbnail.width, height: req.thumbnail.height, method: 'crop', animated: false }
+      : undefined;
+    const kind = req.thumbnail ? 'thumbnail' : 'download';
+    try {
+      return await this.client.media.download(kind, req.server, req.mediaId, { query, maxBytes: MAX_BYTES });
+    } catch (e) {
+      // Servers from before authenticated media (spec v1.11) don't know the endpoint.
+      if (!(e instanceof MatrixError && (e.errcode === 'M_UNRECOGNIZED' || (e.status === 404 && e.errcode === 'M_UNKNOWN')))) throw e;
+      return this.client.media.downloadLegacy(kind, req.server, req.mediaId, { query, maxBytes: MAX_BYTES });
+    }
+  }
+
+  /** A thumbnail made from the original (itself fetched into the cache), for when the server gives none. */
+  private async localThumbnail(req: MediaRequest, key: string, serverSaid: string): Promise<CachedMedia> {
+    const original = await this.fetchFile({ server: req.server, mediaId: req.mediaId });
+    const bytes = this.cache.read(original);
+    if (!bytes) throw new MediaFetchError(500, 'the cached file could not be read');
+    let thumb: Buffer;
+    try {
+      thumb = await makeThumbnail(bytes, req.thumbnail!);
+    } catch (e) {
+      throw new MediaFetchError(415, `The homeserver has no thumbnail of it (${serverSaid}) and none could be made here: ${errorMessage(e)}`);
+    }
+    const stored = this.cache.put(key, thumb, LOCAL_THUMBNAIL_TYPE);
+    if (!stored) throw new MediaFetchError(500, 'the media cache folder could not be written');
+    return stored;
+  }
+}
+
+function toFetchError(e: unknown): MediaFetchError {
+  if (e instanceof MatrixError) {
+    const status = e.status === 404 ? 404 : e.status === 413 ? 413 : 502;
+    return new MediaFetchError(status, `${e.message} (${e.errcode})`);
+  }
+  if (e instanceof ConnectionError) return new MediaFetchError(502, e.message);
+  return new MediaFetchError(500, errorMessage(e));
 }
 
 function errorResponse(status: number, error: string): MediaResponse {

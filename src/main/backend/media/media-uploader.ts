@@ -12,6 +12,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import { NO_ATTACHMENT_CRYPTO, type AttachmentCrypto } from './attachment-crypto.ts';
 import { MediaCache } from './media-cache.ts';
+import { reencodeImage, type Reencode } from './reencode.ts';
 
 export interface UploadRequest {
   filename: string;
@@ -21,6 +22,8 @@ export interface UploadRequest {
   voiceMessage?: boolean;
   /** Send as m.file whatever the type. */
   forceFile?: boolean;
+  /** Re-encode (and resize) an image first, as gomuks' `encode_to` options ask. */
+  reencode?: Reencode;
   onProgress?: (sent: number, total: number) => void;
   signal?: AbortSignal;
 }
@@ -55,7 +58,17 @@ export class MediaUploader {
     return bytes;
   }
 
-  async upload(data: Uint8Array, req: UploadRequest): Promise<MediaMessageContent> {
+  async upload(original: Uint8Array, asked: UploadRequest): Promise<MediaMessageContent> {
+    let data = original;
+    let req = asked;
+    if (asked.reencode) {
+      try {
+        data = await reencodeImage(original, asked.reencode);
+      } catch (e) {
+        throw new Error(`Could not re-encode ${asked.filename}: ${errorMessage(e)}`);
+      }
+      req = { ...asked, contentType: asked.reencode.encodeTo };
+    }
     const limit = await this.maxUploadBytes(req.signal);
     if (limit !== undefined && data.byteLength > limit) {
       throw new Error(`${req.filename} is ${formatBytes(data.byteLength)}; the homeserver accepts files up to ${formatBytes(limit)}.`);

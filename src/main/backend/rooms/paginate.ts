@@ -1,10 +1,15 @@
 /**
  * History for a room: the local database first; only when it has nothing older, /messages from the server, whose
  * events are stored below everything we have (falling timeline rowids) so the next call finds them locally.
+ *
+ * History fetched from the server gets its unread_type from the push rules like a synced event (so a mention in it
+ * renders highlighted, and get_mentions finds it), but, as in gomuks, it never notifies and leaves the room's
+ * counters as they are: it is older than everything the counters were made from.
  */
 import type { Event, JSONObject, PaginationResponse } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { Store } from '../store/store.ts';
+import { PushEvaluator } from '../push/push-evaluator.ts';
 import { ingestEvent } from '../sync/ingest-event.ts';
 
 export async function paginate(store: Store, client: MatrixClient, roomId: string, maxTimelineId: number | undefined,
@@ -63,6 +68,7 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
   return store.transaction(() => {
     const rowids: number[] = [];
     const own = store.account.get()?.user_id;
+    const push = own ? PushEvaluator.for(store, own) : undefined;
     for (const ev of resp.chunk ?? []) {
       const r = ingestEvent(store, roomId, ev, profiles.get(ev?.sender), own);
       if (r && ev.type === 'm.room.member' && typeof ev.state_key === 'string') {
@@ -71,7 +77,13 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
         profiles.set(ev.state_key, isObj(prev) ? prev : {});
       }
       if (!r) continue;
-      if (store.timeline.prepend(roomId, r.rowid)) rowids.push(r.rowid);
+      if (!store.timeline.prepend(roomId, r.rowid)) continue;
+      rowids.push(r.rowid);
+      if (push && r.inserted) {
+        // The push rules' answer replaces the ingest's guess (which knows only "a message from someone else").
+        const t = push.unreadType(roomId, ev);
+        if (t !== (r.inserted.unread_type ?? 0)) store.unread.setUnreadType(r.rowid, t);
+      }
     }
     // History comes newest first, so an event's reactions and edits were stored before it: count them now.
     store.events.refreshRelations(rowids);

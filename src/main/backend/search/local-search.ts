@@ -36,10 +36,18 @@ export function toFtsQuery(term: string): string {
 
 /**
  * Ranking reads every match's positions, so a very common word would cost milliseconds per thousand matches. For
- * words alone, best match first is therefore among the newest RANK_WINDOW matches (by storage order); with a
- * filter (room, sender, time) every remaining match is ranked, and sort_by_time sees them all too.
+ * words alone, best match first is therefore among the newest RANK_WINDOW matches (by storage order), and newest
+ * first sorts the newest RANK_WINDOW matches by time (storage order is nearly time order: only history fetched
+ * later is stored out of it). With a filter (room, sender, time) every remaining match is ranked or sorted.
  */
 export const RANK_WINDOW = 2000;
+
+/**
+ * A prefix (`word*`) stands for every word it starts, and ranking adds up each one's positions per match: a short
+ * prefix costs tens of milliseconds per thousand matches. Typed searches end in a prefix, so their ranking window
+ * is the newest PREFIX_RANK_WINDOW matches.
+ */
+export const PREFIX_RANK_WINDOW = 200;
 
 /** One prepared statement per combination of filters, per database. */
 const statements = new WeakMap<DB, Map<string, Statement<unknown[]>>>();
@@ -60,17 +68,18 @@ export function searchLocal(db: DB, q: LocalSearch): Event[] {
   const ranked = !!fts && !q.sortByTime;
   const filtered = !!q.rawLike || !!q.roomIds?.length || !!q.senders?.length || q.minTimestamp !== undefined
     || q.maxTimestamp !== undefined;
-  if (fts) {
+  if (fts && filtered) {
     from = 'event_search s JOIN event e ON e.rowid = s.rowid';
     where.push('event_search MATCH @fts');
     params.fts = fts;
-    if (ranked && !filtered) {
-      // The storage-order cutoff of the ranking window: FTS5 finds it by reading the match list from its end.
-      const window = Math.max(RANK_WINDOW, 2 * (q.offset + q.limit));
-      const cutoff = prepared(db, `SELECT rowid FROM event_search WHERE event_search MATCH ? ORDER BY rowid DESC
-        LIMIT 1 OFFSET ?`).pluck().get(fts, window - 1) as number | undefined;
-      if (cutoff !== undefined) { where.push('s.rowid >= @cutoff'); params.cutoff = cutoff; }
-    }
+  } else if (fts) {
+    // The window: the newest matches by storage order, which FTS5 reads from the end of the match list in the
+    // same pass that ranks them (a prefix's merged match list is built once, not twice).
+    const prefix = fts.split(' ').some((phrase) => phrase.endsWith('"*'));
+    params.window = Math.max(ranked && prefix ? PREFIX_RANK_WINDOW : RANK_WINDOW, 2 * (q.offset + q.limit));
+    from = `(SELECT rowid, ${ranked ? 'bm25(event_search)' : '0'} AS rank FROM event_search WHERE event_search MATCH @fts
+      ORDER BY rowid DESC LIMIT @window) s JOIN event e ON e.rowid = s.rowid`;
+    params.fts = fts;
   }
   if (q.rawLike) {
     // LIKE's own wildcards in the user's text are matched literally.
@@ -92,10 +101,12 @@ export function searchLocal(db: DB, q: LocalSearch): Event[] {
   if (!fts) where.push(`e.type <> 'm.room.redaction'`);
   // First the page's rowids (sorting only rowid, rank and timestamp), then its events: sorting whole rows of every
   // match would carry their content through the sort.
-  const rank = ranked ? 's.rank' : '0';
+  // Filtered, ORDER BY FTS5's `rank` would make it rank every match before the filter drops most of them;
+  // bm25() as an expression is computed only for the rows that remain.
+  const rank = !ranked ? '0' : filtered ? 'bm25(event_search)' : 's.rank';
   const order = ranked ? 'rank, ts DESC' : 'ts DESC';
   const sql = `${EVENT_COLUMNS} FROM (SELECT e.rowid AS rowid, ${rank} AS rank, e.timestamp AS ts FROM ${from}
-      WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT @limit OFFSET @offset) p
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT @limit OFFSET @offset) p
     JOIN event e ON e.rowid = p.rowid LEFT JOIN timeline t ON t.event_rowid = e.rowid
     ORDER BY ${order.replace('rank', 'p.rank').replace('ts', 'p.ts')}`;
   return (prepared(db, sql).all(params) as Parameters<typeof rowToEvent>[0][]).map(rowToEvent);

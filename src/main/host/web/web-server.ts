@@ -7,6 +7,9 @@
  */
 import { errorMessage } from '../../../shared/error-message.ts';
 import { realpathSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MediaRequest, MediaResponse } from '../../../shared/rpc/index.ts';
@@ -16,7 +19,7 @@ import { handleAuth } from './auth-route.ts';
 import { HttpPolicy, isWildcardHost, NOT_AUTHENTICATED, sendText, urlHost } from './http-policy.ts';
 import { serveMedia } from './media-route.ts';
 import { serveStatic } from './static-route.ts';
-import { handleUpload, type UploadFn } from './upload-route.ts';
+import { handleUpload, type UploadBackend } from './upload-route.ts';
 import type { WebAuth } from './web-auth.ts';
 import { WEBSOCKET_PATH, WebSocketRelay } from './websocket-relay.ts';
 
@@ -39,7 +42,9 @@ export interface WebServerOptions {
   /** Serves `/_gomuks/media/<server>/<mediaId>` (see src/shared/rpc/media.ts); absent: 404. */
   media?: (req: MediaRequest) => Promise<MediaResponse>;
   /** The backend's upload for `/_gomuks/upload`; absent: the route answers 501. */
-  upload?: UploadFn;
+  upload?: UploadBackend;
+  /** A private folder for upload bodies on their way to the backend (default: a new one in the system's temp). */
+  uploadDir?: string;
   /** How long a dropped websocket's session waits to be resumed (default 5 minutes). */
   resumeWindowMs?: number;
   /** Unacknowledged events kept per session for resumption (default 5,000 events, 32 MiB). */
@@ -80,6 +85,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   }
 
   const policy = new HttpPolicy(bindHost);
+  let uploadDir: string | undefined;
   const relay = new WebSocketRelay({
     backend, auth, policy, logger,
     idleTimeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_MS,
@@ -113,7 +119,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       if (!allowed) { sendText(res, 401, NOT_AUTHENTICATED); return; }
       if (rawPath === WEBSOCKET_PATH) { sendText(res, 426, 'Upgrade Required: this is a websocket endpoint', { Upgrade: 'websocket' }); return; }
       if (rawPath.startsWith(MEDIA_PREFIX) && media) { await serveMedia(media, req, res, rawPath.slice(MEDIA_PREFIX.length), query); return; }
-      if (rawPath === UPLOAD_PATH) { await handleUpload(upload, req, res, query); return; }
+      if (rawPath === UPLOAD_PATH) {
+        uploadDir ??= opts.uploadDir ?? await mkdtemp(path.join(tmpdir(), 'lattice-uploads-'));
+        await handleUpload(upload, uploadDir, req, res, query);
+        return;
+      }
       sendText(res, 404, 'Not Found');
       return;
     }
@@ -160,6 +170,8 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         await done;
         clearTimeout(grace);
         relay.close();
+        // A folder of our own making; bodies still in it were interrupted uploads.
+        if (uploadDir && !opts.uploadDir) await rm(uploadDir, { recursive: true, force: true });
       })();
       return closed;
     },

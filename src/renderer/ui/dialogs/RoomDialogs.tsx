@@ -2,11 +2,16 @@
 import { useState } from 'react';
 import { useSession } from '../../api/hooks.ts';
 import { createRoom, joinRoom, leaveRoom, startDirectChat } from '../../api/room-requests.ts';
-import { hashForRoom } from '../route.ts';
+import { hashForRoom, roomIdFromHash } from '../route.ts';
 import { Dialog } from './Dialog.tsx';
 
 function openRoom(roomId: string): void {
   window.location.hash = hashForRoom(roomId);
+}
+
+/** After leaving, the room pane closes if it showed that room (leaving from the room list may be about another). */
+function closeIfShown(roomId: string): void {
+  if (roomIdFromHash(window.location.hash) === roomId) window.location.hash = '';
 }
 
 export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
@@ -61,7 +66,7 @@ export function LeaveRoomDialog({ roomId, roomName, onClose }: { roomId: string;
   const session = useSession();
   return (
     <Dialog title={`Leave ${roomName}?`} submitLabel="Leave" danger testId="leave-room-dialog" onClose={onClose}
-      onSubmit={async () => { await leaveRoom(session, roomId); window.location.hash = ''; }}>
+      onSubmit={async () => { await leaveRoom(session, roomId); closeIfShown(roomId); }}>
       <p>You will stop receiving its messages. A private room needs a new invite to come back.</p>
     </Dialog>
   );

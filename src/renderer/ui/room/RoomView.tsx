@@ -5,8 +5,11 @@ import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
+import { viaFromHash } from '../route.ts';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
+import { RoomPreview } from './RoomPreview.tsx';
+import { PredecessorLine, SuccessorBar } from './RoomUpgradeLinks.tsx';
 import { Timeline } from './Timeline.tsx';
 import './room.css';
 
@@ -23,21 +26,17 @@ export function RoomView({ roomId }: { roomId: string }) {
     if (connected && exists && !stateLoaded) void session.loadRoomState(roomId);
   }, [connected, exists, roomId, stateLoaded, session]);
 
-  if (!room?.meta) {
-    return (
-      <section className="room room-missing">
-        <p>This room is no longer in your room list.</p>
-      </section>
-    );
-  }
+  // Not (or no longer) in the room: what we can see of it from outside, and a way in.
+  if (!room?.meta) return <RoomPreview target={roomId} via={viaFromHash(window.location.hash)} />;
 
   return (
     <section className={`room${showMembers ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
       <RoomHeader room={room} onToggleMembers={() => setShowMembers((v) => !v)} />
+      <PredecessorLine room={room} />
       {showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
       <Timeline roomId={roomId} />
       <TypingLine room={room} />
-      <Composer roomId={roomId} roomName={roomDisplayName(room)} />
+      {room.meta.tombstone ? <SuccessorBar room={room} /> : <Composer roomId={roomId} roomName={roomDisplayName(room)} />}
     </section>
   );
 }
@@ -80,5 +79,5 @@ function TypingLine({ room }: { room: RoomData }) {
   if (others.length === 1) text = `${others[0]} is typing…`;
   else if (others.length === 2) text = `${others[0]} and ${others[1]} are typing…`;
   else if (others.length > 2) text = `${others[0]} and ${others.length - 1} others are typing…`;
-  return <div className="room-typing" aria-live="polite">{text}</div>;
+  return <div className="room-typing" aria-live="polite" data-testid="typing">{text}</div>;
 }

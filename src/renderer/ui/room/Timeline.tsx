@@ -3,6 +3,7 @@
  * each as it renders), so a room with 10,000 loaded events scrolls like one with 50. The virtualizer anchors to
  * the end: history prepended above keeps what the user reads in place, and new messages follow when the view is
  * at the bottom. History loads as the top comes near; the room is marked read while its bottom is in view.
+ * The "New messages" line and read-receipt avatars come from use-read-markers.ts.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -14,7 +15,9 @@ import type { MediaView, NameOf } from './event-view.ts';
 import { DaySeparator, EventRow } from './EventRow.tsx';
 import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
+import { ReadReceipts, UnreadMarker, type Reader } from './ReadMarkers.tsx';
 import { buildRows, type TimelineRow } from './timeline-model.ts';
+import { useReadMarkers } from './use-read-markers.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
 const LOAD_MARGIN_PX = 800;
@@ -30,6 +33,8 @@ function estimate(row: TimelineRow | undefined): number {
   return row.groupStart ? 56 : 28;
 }
 
+const NO_READERS: readonly Reader[] = [];
+
 export function Timeline({ roomId }: { roomId: string }) {
   const session = useSession();
   const room = useRoom(roomId)!;
@@ -39,6 +44,7 @@ export function Timeline({ roomId }: { roomId: string }) {
   const nameIndex = useStoreSelector((s) => selectNameIndex(s.rooms.get(roomId)));
   const ownUserId = useOwnUserId();
   const rows = useMemo(() => buildRows(items, room.events), [items, room.events]);
+  const markers = useReadMarkers(room, rows, ownUserId, names, avatars);
 
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
@@ -49,7 +55,11 @@ export function Timeline({ roomId }: { roomId: string }) {
   /** A reply's target being loaded from history, to scroll to once its row exists. */
   const [pendingJump, setPendingJump] = useState<string | null>(null);
   const { hasMore, loading, error } = room.history;
-  const unread = hasUnread(room);
+  // A room marked unread is read when it is opened; marked unread while open, it stays so until something new
+  // arrives or the user reads it on purpose (Esc), instead of being read again at once.
+  const markedAtOpen = useRef(room.meta?.marked_unread === true);
+  const unread = hasUnread(room) && (room.meta?.marked_unread !== true || markedAtOpen.current
+    || (room.meta.unread_messages > 0 || room.meta.unread_notifications > 0 || room.meta.unread_highlights > 0));
 
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
@@ -75,7 +85,10 @@ export function Timeline({ roomId }: { roomId: string }) {
   }, [hasMore, loading, error, roomId, session]);
 
   const maybeMarkRead = useCallback(() => {
-    if (unread && atBottom.current && document.visibilityState === 'visible') void session.markRead(roomId);
+    if (unread && atBottom.current && document.visibilityState === 'visible') {
+      markedAtOpen.current = false;
+      void session.markRead(roomId);
+    }
   }, [unread, roomId, session]);
 
   // At the bottom (opening, sending, reading the newest): stay there whatever grows, the content or what is around
@@ -293,7 +306,8 @@ export function Timeline({ roomId }: { roomId: string }) {
                   className="timeline-row-wrap" style={{ transform: `translateY(${v.start}px)` }}>
                   {row.kind === 'day' ? (
                     <DaySeparator ts={row.ts} />
-                  ) : (
+                  ) : (<>
+                    {row.item.event.event_id === markers.unreadFrom && <UnreadMarker />}
                     <EventRow
                       item={row.item}
                       view={row.view}
@@ -303,7 +317,8 @@ export function Timeline({ roomId }: { roomId: string }) {
                       own={row.item.event.sender === ownUserId}
                       highlighted={highlight !== null && row.item.event.event_id === highlight}
                     />
-                  )}
+                    <ReadReceipts readers={markers.readers.get(row.item.event.event_id) ?? NO_READERS} />
+                  </>)}
                 </div>
               );
             })}

@@ -5,14 +5,26 @@
  * from anywhere, Alt+Shift+↑/↓ to the next unread room.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useInitComplete, useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
+import { isMutedBy } from '../../api/room-list-actions.ts';
+import { roomDisplayName } from '../../api/selectors.ts';
 import { selectRoomsInSpace } from '../../api/spaces.ts';
+import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { usePrefs } from '../prefs.ts';
 import { InviteList } from './InviteList.tsx';
+import { RoomContextMenu, type MenuAnchor } from './RoomContextMenu.tsx';
 import { RoomListItem } from './RoomListItem.tsx';
 import { filterRooms, stepRoom } from './room-nav.ts';
 import './roomlist.css';
+import './room-menu.css';
+
+interface OpenMenu {
+  roomId: string;
+  anchor: MenuAnchor;
+  /** Where focus goes back to when the menu closes. */
+  returnFocus: HTMLElement | null;
+}
 
 interface RoomListProps {
   selectedRoomId: string | null;
@@ -32,6 +44,21 @@ export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const visible = useMemo(() => filterRooms(rooms, deferredFilter), [rooms, deferredFilter]);
   const rowHeight = compact ? ROW_HEIGHT.compact : ROW_HEIGHT.comfortable;
+  const pushRules = useStoreSelector((s) => s.accountData['m.push_rules']);
+  const [menu, setMenu] = useState<OpenMenu | null>(null);
+  const [leaving, setLeaving] = useState<string | null>(null);
+  const leavingName = useStoreSelector((s) => (leaving ? roomDisplayName(s.rooms.get(leaving)) : ''));
+  const closeMenu = useCallback(() => {
+    setMenu((m) => {
+      // After the menu is gone, so focus does not land on a button about to disappear.
+      if (m?.returnFocus) requestAnimationFrame(() => m.returnFocus?.focus());
+      return null;
+    });
+  }, []);
+  const onLeave = useCallback((roomId: string) => {
+    setMenu(null);
+    setLeaving(roomId);
+  }, []);
 
   const getItemKey = useCallback((i: number) => visible[i]?.id ?? i, [visible]);
   // The app does not use the React Compiler; the virtualizer re-renders this component itself as it scrolls.
@@ -66,7 +93,33 @@ export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
     return () => window.removeEventListener('keydown', onKey);
   }, [visible, selectedRoomId, onSelect, virtualizer]);
 
+  /** The row's menu: at the pointer for a right click, under the row's "…" button otherwise. */
+  function openMenu(roomId: string, anchorEl: HTMLElement, at?: MenuAnchor): void {
+    const rect = anchorEl.getBoundingClientRect();
+    const row = anchorEl.closest<HTMLElement>('.roomlist-row');
+    const item = row?.querySelector<HTMLElement>('[data-testid="room-item"]') ?? null;
+    setMenu({ roomId, anchor: at ?? { x: rect.right - 200, y: rect.bottom + 2 }, returnFocus: item });
+  }
+
+  function onListContextMenu(ev: MouseEvent<HTMLDivElement>): void {
+    const row = (ev.target as HTMLElement).closest<HTMLElement>('.roomlist-row');
+    const roomId = row?.querySelector<HTMLElement>('[data-room-id]')?.dataset.roomId;
+    if (!row || !roomId) return;
+    ev.preventDefault();
+    openMenu(roomId, row, { x: ev.clientX, y: ev.clientY });
+  }
+
   function onListKeyDown(ev: KeyboardEvent<HTMLDivElement>): void {
+    // Shift+F10 and the context-menu key: the keyboard's right click.
+    if ((ev.key === 'F10' && ev.shiftKey) || ev.key === 'ContextMenu') {
+      const row = (ev.target as HTMLElement).closest<HTMLElement>('.roomlist-row');
+      const roomId = row?.querySelector<HTMLElement>('[data-room-id]')?.dataset.roomId;
+      if (!row || !roomId) return;
+      ev.preventDefault();
+      const rect = row.getBoundingClientRect();
+      openMenu(roomId, row, { x: rect.left + 48, y: rect.bottom });
+      return;
+    }
     if (ev.altKey || !['ArrowDown', 'ArrowUp', 'Home', 'End'].includes(ev.key)) return;
     const current = Number((document.activeElement as HTMLElement | null)?.dataset.index ?? -1);
     let next = current;
@@ -101,26 +154,35 @@ export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
           }}
         />
       </div>
-      <InviteList />
+      <InviteList onOpen={onSelect} />
       {rooms.length === 0 ? (
         <p className="roomlist-empty">{!initComplete ? 'Loading rooms…' : spaceId === 'home' ? 'No rooms yet.' : 'No rooms here.'}</p>
       ) : visible.length === 0 ? (
         <p className="roomlist-empty">No rooms match “{filter}”.</p>
       ) : null}
-      <div className="roomlist-items" ref={scroller} onKeyDown={onListKeyDown}>
+      <div className="roomlist-items" ref={scroller} onKeyDown={onListKeyDown} onContextMenu={onListContextMenu}>
         <div role="listbox" aria-label="Rooms" data-testid="room-list" className={`roomlist-inner${compact ? ' is-compact' : ''}`}
           style={{ height: virtualizer.getTotalSize() }}>
           {items.map((v) => {
             const room = visible[v.index];
+            const tabbable = selectedIndex >= 0 ? v.index === selectedIndex : v.index === 0;
+            const name = roomDisplayName(room);
             return (
               <div key={v.key} className="roomlist-row" style={{ height: rowHeight, transform: `translateY(${v.start}px)` }}>
                 <RoomListItem room={room} selected={room.id === selectedRoomId} ownUserId={ownUserId} compact={compact}
-                  index={v.index} tabbable={selectedIndex >= 0 ? v.index === selectedIndex : v.index === 0} onSelect={onSelect} />
+                  muted={isMutedBy(pushRules, room.id)} index={v.index} tabbable={tabbable} onSelect={onSelect} />
+                <button type="button" className="roomlist-row-menu" data-testid="room-menu-button" tabIndex={tabbable ? 0 : -1}
+                  aria-label={`Options for ${name}`} title="Room options" aria-haspopup="menu" aria-expanded={menu?.roomId === room.id}
+                  onClick={(e) => openMenu(room.id, e.currentTarget)}>
+                  <span aria-hidden="true">⋯</span>
+                </button>
               </div>
             );
           })}
         </div>
       </div>
+      {menu && <RoomContextMenu key={menu.roomId} roomId={menu.roomId} anchor={menu.anchor} onClose={closeMenu} onLeave={onLeave} />}
+      {leaving && <LeaveRoomDialog roomId={leaving} roomName={leavingName} onClose={() => setLeaving(null)} />}
     </nav>
   );
 }

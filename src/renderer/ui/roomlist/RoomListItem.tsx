@@ -1,7 +1,7 @@
 /**
- * One room-list row: avatar, name, encrypted mark, preview, time, unread or highlight badge (muted marks wait for
- * push rules). Memoized on the room's data object, which the store keeps identical while a sync does not touch the
- * room, so a sync touching 50 of 2,000 rooms re-renders 50 rows at most (and only those in view exist at all).
+ * One room-list row: avatar, name, encrypted and muted marks, preview, time, unread or highlight badge. Memoized on
+ * the room's data object, which the store keeps identical while a sync does not touch the room, so a sync touching
+ * 50 of 2,000 rooms re-renders 50 rows at most (and only those in view exist at all).
  */
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { memo } from 'react';
@@ -16,13 +16,15 @@ interface ItemProps {
   selected: boolean;
   ownUserId: string | undefined;
   compact: boolean;
+  /** The account's push rules mute the room (see room-list-actions.ts). */
+  muted: boolean;
   index: number;
   /** The one row Tab stops at (roving tabindex): the selected room, else the first. */
   tabbable: boolean;
   onSelect: (roomId: string) => void;
 }
 
-export const RoomListItem = memo(function RoomListItem({ room, selected, ownUserId, compact, index, tabbable, onSelect }: ItemProps) {
+export const RoomListItem = memo(function RoomListItem({ room, selected, ownUserId, compact, muted, index, tabbable, onSelect }: ItemProps) {
   const meta = room.meta!;
   const name = roomDisplayName(room);
   const preview = selectPreviewEvent(room);
@@ -54,13 +56,13 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
   return (
     <button
       type="button"
-      className={`roomlist-item${selected ? ' is-selected' : ''}${unread ? ' is-unread' : ''}`}
+      className={`roomlist-item${selected ? ' is-selected' : ''}${unread ? ' is-unread' : ''}${muted ? ' is-muted' : ''}`}
       data-testid="room-item"
       data-room-id={room.id}
       data-index={index}
       role="option"
       aria-selected={selected}
-      aria-label={`${name}${meta.encryption_event ? ', encrypted' : ''}${badgeLabel ? `, ${badgeLabel}` : ''}`}
+      aria-label={`${name}${meta.encryption_event ? ', encrypted' : ''}${muted ? ', muted' : ''}${badgeLabel ? `, ${badgeLabel}` : ''}`}
       tabIndex={tabbable ? 0 : -1}
       onClick={() => onSelect(room.id)}
     >
@@ -69,6 +71,7 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
         <span className="roomlist-item-top">
           <span className="roomlist-item-name">{name}</span>
           {meta.encryption_event && <span className="roomlist-item-e2ee" title="End-to-end encrypted" aria-hidden="true">🔒</span>}
+          {muted && <span className="roomlist-item-muted" title="Muted" aria-hidden="true" data-testid="room-muted">🔕</span>}
           {compact ? badge : ts > 0 && <time className="roomlist-item-time" dateTime={new Date(ts).toISOString()} title={formatFullTime(ts)}>{formatListTime(ts)}</time>}
         </span>
         {!compact && (

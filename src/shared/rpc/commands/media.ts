@@ -26,9 +26,16 @@ export interface DownloadMediaResponse {
   thumbnail_path?: string;
 }
 
-/** gomuks' re-encoding options: accepted only as "none" (0 or ''), since Lattice sends files as they are. */
-const unsupported = (what: string) => z.union([z.string(), z.number()]).refine((v) => v === 0 || v === '',
-  `${what}: Lattice uploads files as they are and does not re-encode or resize them`).optional();
+/** What an uploaded image can be re-encoded to (gomuks' image targets; its video and audio ones need ffmpeg). */
+export const IMAGE_ENCODINGS = ['image/webp', 'image/jpeg', 'image/png', 'image/gif'] as const;
+export type ImageEncoding = (typeof IMAGE_ENCODINGS)[number];
+
+const encodeTo = z.union([z.enum(IMAGE_ENCODINGS), z.literal('')], {
+  error: `encode_to: Lattice re-encodes images only, to ${IMAGE_ENCODINGS.join(', ')}`,
+}).optional();
+/** gomuks sends 0 for "not set". */
+const pixels = z.number().int().min(0).max(16384).optional();
+const percent = (what: string) => z.number().int().min(0, `${what} must be from 1 to 100`).max(100, `${what} must be from 1 to 100`).optional();
 
 export const mediaCommands = {
   upload_media: command(z.object({
@@ -37,11 +44,12 @@ export const mediaCommands = {
     encrypt: z.boolean().optional(),
     voice_message: z.boolean().optional(),
     force_file: z.boolean().optional(),
-    encode_to: unsupported('encode_to'),
-    resize_width: unsupported('resize_width'),
-    resize_height: unsupported('resize_height'),
-    resize_percent: unsupported('resize_percent'),
-    quality: unsupported('quality'),
+    /** Re-encodes an image (the options below apply only with it). */
+    encode_to: encodeTo,
+    resize_width: pixels,
+    resize_height: pixels,
+    resize_percent: percent('resize_percent'),
+    quality: percent('quality'),
   })).returns<MediaMessageContent>(),
   download_media: command(z.object({
     mxc: z.string().regex(/^mxc:\/\/[^/]+\/[^/?#]+$/, 'must be an mxc:// URI like mxc://example.org/abc'),

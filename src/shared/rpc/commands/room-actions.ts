@@ -1,8 +1,15 @@
-/** Commands that act on a room's events without sending a message: state, redactions, reports, delayed events. */
+/**
+ * Commands that act on a room's events without sending a message: state, redactions, reports, delayed events, and
+ * sticky events (MSC4354: events the server keeps handing to new members for a while, used by calls).
+ */
 import { z } from 'zod';
+import type { Event } from '../types.ts';
 import type { RespEmpty, RespSendEvent } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
 import { eventIdField, eventTypeField, jsonObject, roomIdField } from './fields.ts';
+
+/** MSC4354's longest stickiness: one hour. */
+export const STICKY_MAX_MS = 3_600_000;
 
 export const roomActionCommands = {
   /**
@@ -26,4 +33,17 @@ export const roomActionCommands = {
     delay_id: z.string().min(1),
     action: z.enum(['cancel', 'restart', 'send']),
   })).returns<RespEmpty>(),
+  /**
+   * Sends an event that stays sticky for `sticky_duration_ms` (MSC4354; the server keeps at most an hour), straight
+   * to the server as gomuks does. Answers its event ID, or with `delay_ms` (MSC4140) its delay ID.
+   */
+  send_sticky_event: command(z.object({
+    room_id: roomIdField,
+    type: eventTypeField,
+    content: jsonObject,
+    sticky_duration_ms: z.number().int().min(1, 'sticky_duration_ms must be at least 1').max(STICKY_MAX_MS, 'sticky_duration_ms must be at most an hour (3600000)'),
+    delay_ms: z.number().int().min(0).optional(),
+  })).returns<string>(),
+  /** The room's stored events that are still sticky, oldest first. Does not ask the homeserver. */
+  get_sticky_events: command(z.object({ room_id: roomIdField })).returns<Event[]>(),
 } satisfies CommandArea;

@@ -1,6 +1,7 @@
 /**
  * Commands about the homeserver and this backend: versions, capabilities, media limits, TURN and MatrixRTC
- * transports, URL previews, OpenID tokens, v12 room IDs, to-device listening and push registrations.
+ * transports, URL previews, OpenID tokens, v12 room IDs, to-device listening, push registrations (gomuks' own, and
+ * pushers on the homeserver).
  */
 import { z } from 'zod';
 import type {
@@ -30,4 +31,21 @@ export const serverCommands = {
     encryption: z.object({ key: z.string().min(1) }).optional(),
     expiration: z.number().int().optional(),
   })).returns<boolean>(),
+  /**
+   * Registers (or with `kind: null` removes) a pusher on the homeserver: the spec's /pushers/set body, passed on.
+   * The homeserver keeps it; no push gateway is contacted here.
+   */
+  register_homeserver_push: command(z.object({
+    pushkey: z.string().min(1, 'pushkey is required').max(512),
+    app_id: z.string().min(1, 'app_id is required').max(64),
+    kind: z.string().min(1).nullable(),
+    app_display_name: z.string().optional(),
+    device_display_name: z.string().optional(),
+    profile_tag: z.string().nullable().optional(),
+    lang: z.string().optional(),
+    data: jsonObject.optional(),
+    append: z.boolean().optional(),
+  }).refine((p) => p.kind === null || (p.app_display_name !== undefined && p.device_display_name !== undefined
+    && p.lang !== undefined && p.data !== undefined),
+  'a pusher needs app_display_name, device_display_name, lang and data (only removing one, with kind null, does not)')).returns<boolean>(),
 } satisfies CommandArea;

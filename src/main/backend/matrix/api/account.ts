@@ -1,6 +1,10 @@
-/** Endpoints about the signed-in account itself: whoami, account data (global and per room), to-device messages. */
+/** Endpoints about the signed-in account itself: whoami, account data (global and per room, room tags), to-device messages. */
 import { enc, type MatrixHttp } from '../http.ts';
-import type { JSONObject } from '../../../../shared/rpc/index.ts';
+import type { JSONObject, JSONValue } from '../../../../shared/rpc/index.ts';
+
+function isObject(v: JSONValue | undefined): v is JSONObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 export class AccountApi {
   private readonly http: MatrixHttp;
@@ -14,10 +18,30 @@ export class AccountApi {
   getAccountData(userId: string, type: string, signal?: AbortSignal) {
     return this.http.request<Record<string, unknown>>('GET', `/_matrix/client/v3/user/${enc(userId)}/account_data/${enc(type)}`, { signal });
   }
-  /** Global account data, or a room's when `roomId` is given. */
+  /**
+   * Global account data, or a room's when `roomId` is given. A room's m.tag goes through the tags API instead: the
+   * spec manages tags there, and servers keep them apart (Synapse's sync sends the tags table's m.tag and then any
+   * m.tag account data, so tags written as account data would hide every later change another client makes).
+   */
   setAccountData(userId: string, type: string, content: JSONObject, roomId?: string) {
+    if (roomId && type === 'm.tag') return this.setTags(userId, roomId, content);
     const room = roomId ? `/rooms/${enc(roomId)}` : '';
     return this.http.request<object>('PUT', `/_matrix/client/v3/user/${enc(userId)}${room}/account_data/${enc(type)}`, { body: content });
+  }
+
+  /** Makes the room's tags those of an m.tag content (`{tags: {name: {order?}}}`): puts new or changed ones, deletes the rest. */
+  private async setTags(userId: string, roomId: string, content: JSONObject): Promise<object> {
+    const base = `/_matrix/client/v3/user/${enc(userId)}/rooms/${enc(roomId)}/tags`;
+    const wanted = isObject(content.tags) ? content.tags : {};
+    const { tags: current = {} } = await this.http.request<{ tags?: Record<string, unknown> }>('GET', base);
+    for (const [tag, value] of Object.entries(wanted)) {
+      const body = isObject(value) ? value : {};
+      if (JSON.stringify(current[tag]) !== JSON.stringify(body)) await this.http.request<object>('PUT', `${base}/${enc(tag)}`, { body });
+    }
+    for (const tag of Object.keys(current)) {
+      if (!(tag in wanted)) await this.http.request<object>('DELETE', `${base}/${enc(tag)}`);
+    }
+    return {};
   }
   /** PUT /sendToDevice/{type}/{txnId}; `messages` is user ID → device ID (or `*`) → content. */
   sendToDevice(type: string, txnId: string, messages: JSONObject) {

@@ -1,4 +1,8 @@
-/** Endpoints that read and edit the account's push rules (`/pushrules`); changes come back in m.push_rules. */
+/**
+ * Endpoints that read and edit the account's push rules (`/pushrules`; changes come back in m.push_rules), and the
+ * pushers the homeserver sends notifications to (`/pushers`).
+ */
+import type { JSONObject } from '../../../../shared/rpc/index.ts';
 import type { PushAction, PushRule, RuleKind, Ruleset } from '../../push/types.ts';
 import { enc, type MatrixHttp } from '../http.ts';
 
@@ -6,6 +10,11 @@ export class PushRulesApi {
   private readonly http: MatrixHttp;
   constructor(http: MatrixHttp) {
     this.http = http;
+  }
+
+  /** POST /pushers/set: the spec's body as given; `kind: null` removes the pusher. */
+  setPusher(body: JSONObject, signal?: AbortSignal) {
+    return this.http.request<object>('POST', '/_matrix/client/v3/pushers/set', { body, signal });
   }
 
   getAll(signal?: AbortSignal) {

@@ -1,6 +1,6 @@
 /**
  * Room actions that are not timeline messages: state events (optionally delayed, MSC4140), redactions, reports,
- * typing notifications, and managing delayed events.
+ * typing notifications, managing delayed events, and sticky events (MSC4354).
  */
 import { enc, type MatrixHttp } from '../http.ts';
 import type { JSONObject } from '../../../../shared/rpc/index.ts';
@@ -31,6 +31,12 @@ export class RoomActionsApi {
   typing(roomId: string, userId: string, timeoutMs: number) {
     const body = timeoutMs > 0 ? { typing: true, timeout: timeoutMs } : { typing: false };
     return this.http.request<object>('PUT', `/_matrix/client/v3/rooms/${enc(roomId)}/typing/${enc(userId)}`, { body });
+  }
+  /** A sticky event (MSC4354), optionally delayed (MSC4140); the answer has event_id or, delayed, delay_id. */
+  sendSticky(roomId: string, type: string, txnId: string, content: JSONObject, stickyMs: number, delayMs?: number) {
+    return this.http.request<{ event_id?: string; delay_id?: string }>('PUT',
+      `/_matrix/client/v3/rooms/${enc(roomId)}/send/${enc(type)}/${enc(txnId)}`,
+      { body: content, query: { 'org.matrix.msc4354.sticky_duration_ms': stickyMs, 'org.matrix.msc4140.delay': delayMs || undefined } });
   }
   updateDelayedEvent(delayId: string, action: DelayedEventAction) {
     return this.http.request<JSONObject>('POST', `/_matrix/client/unstable/org.matrix.msc4140/delayed_events/${enc(delayId)}`,

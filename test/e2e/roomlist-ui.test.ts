@@ -1,0 +1,341 @@
+/**
+ * The room list and entering rooms, as a person does it: the real renderer in Chromium through the web host,
+ * against Synapse, with Bob acting through the homeserver API. Accepting and declining invitations; the room menu
+ * (right click, the "…" button and Shift+F10): mute, favourite, mark unread and read, copy link, leave; the
+ * "New messages" line, Bob's read receipt under the message he read, and his typing line; the preview of a room
+ * we are not in (join by address, ask to join a knock room); and both ends of a room upgrade. Saves the room list
+ * with its menu open in both themes at 1280×800 and 800×600 to test-artifacts/ui/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { runWebHost } from '../../src/main/host/web-main.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+
+// Importing them from web-ui.test.ts would run that suite here too.
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
+const enc = encodeURIComponent;
+
+describe('room list and room entry against Synapse', () => {
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let alicePeer: MatrixPeer;
+  let bob: MatrixPeer;
+  let team: string;
+  let acceptMe: string;
+  let declineMe: string;
+  let leaveMe: string;
+  let knockRoom: string;
+  let oldRoom: string;
+  let host: Awaited<ReturnType<typeof runWebHost>>;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const root = mkdtempSync(path.join(tmpdir(), 'lattice-roomlist-'));
+
+  const item = (roomId: string) => page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
+  const invite = (roomId: string) => page.locator(`[data-testid="invite"][data-room-id="${roomId}"]`);
+  const header = (name: string) => page.getByTestId('room-header').filter({ hasText: name });
+  const menu = () => page.getByTestId('room-menu');
+  const message = (text: string) => page.getByTestId('message').filter({ hasText: text });
+  const go = (hash: string) => page.evaluate((h) => { window.location.hash = h; }, hash);
+
+  async function createRoom(by: MatrixPeer, body: Record<string, unknown>): Promise<string> {
+    return (await by.request('POST', '/_matrix/client/v3/createRoom', body) as { room_id: string }).room_id;
+  }
+
+  /** Waits, polling the homeserver, until `check` holds (for effects only the server can see). */
+  async function eventually(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!(await check())) {
+      if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  async function openMenuByRightClick(roomId: string): Promise<void> {
+    await item(roomId).click({ button: 'right' });
+    await menu().waitFor();
+  }
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    hs = await startSynapse();
+    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    alicePeer = new MatrixPeer(hs.baseUrl, alice);
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    await hs.disableRateLimits(bob.userId);
+    team = await bob.createRoom({ name: 'Team Room', invite: [alice.userId] });
+    await alicePeer.join(team);
+    for (let i = 1; i <= 3; i++) await bob.sendText(team, `team message ${i}`);
+    leaveMe = await bob.createRoom({ name: 'Leave Me', invite: [alice.userId] });
+    await alicePeer.join(leaveMe);
+    await bob.sendText(leaveMe, 'a room to leave');
+    oldRoom = await createRoom(bob, { name: 'Old Room', preset: 'public_chat' });
+    await alicePeer.join(oldRoom);
+    await bob.sendText(oldRoom, 'said in the old room');
+    await createRoom(bob, { name: 'Open Plaza', preset: 'public_chat', room_alias_name: 'plaza', topic: 'Everyone welcome' });
+    knockRoom = await createRoom(bob, {
+      name: 'Knock Knock', room_version: '10', preset: 'private_chat',
+      initial_state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 'knock' } }],
+    });
+    acceptMe = await bob.createRoom({ name: 'Accept Me', invite: [alice.userId] });
+    declineMe = await bob.createRoom({ name: 'Decline Me', invite: [alice.userId] });
+    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => {}, error: () => {} });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(host.url).origin });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+    await hs?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('logs in and lists the invitations above the rooms', async () => {
+    await page.goto(host.loginUrl);
+    await page.getByTestId('login-userid').fill(alice.userId);
+    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
+    await page.getByTestId('login-password').fill('alice-password');
+    await page.getByTestId('login-submit').click();
+    await item(team).waitFor({ timeout: 30_000 });
+    await invite(acceptMe).waitFor({ timeout: 20_000 });
+    await invite(declineMe).waitFor({ timeout: 20_000 });
+    assert.match(await invite(acceptMe).innerText(), /Accept Me[\s\S]*Invited by bob/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-invites.png') });
+  });
+
+  it('previews an invitation from its name, and accepts it from the list, which opens the room', async () => {
+    await invite(acceptMe).getByTestId('invite-open').click();
+    const preview = page.getByTestId('room-preview');
+    await preview.getByTestId('room-preview-accept').waitFor({ timeout: 20_000 });
+    assert.match(await preview.innerText(), /Accept Me[\s\S]*bob invited you/);
+    assert.equal(await preview.getByTestId('room-preview-decline').count(), 1);
+    await invite(acceptMe).getByTestId('invite-accept').click();
+    await header('Accept Me').waitFor({ timeout: 20_000 });
+    await invite(acceptMe).waitFor({ state: 'detached' });
+    await item(acceptMe).waitFor();
+    const member = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(acceptMe)}/state/m.room.member/${enc(alice.userId)}`) as { membership: string };
+    assert.equal(member.membership, 'join');
+  });
+
+  it('declines an invitation', async () => {
+    await invite(declineMe).getByTestId('invite-decline').click();
+    await invite(declineMe).waitFor({ state: 'detached', timeout: 20_000 });
+    assert.equal(await item(declineMe).count(), 0);
+    const member = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(declineMe)}/state/m.room.member/${enc(alice.userId)}`) as { membership: string };
+    assert.equal(member.membership, 'leave');
+  });
+
+  it('mutes a room from its menu', async () => {
+    await openMenuByRightClick(team);
+    assert.equal(await menu().getByTestId('room-menu-mute').getAttribute('aria-checked'), 'false');
+    await menu().getByTestId('room-menu-mute').click();
+    await menu().waitFor({ state: 'detached' });
+    await item(team).getByTestId('room-muted').waitFor({ timeout: 20_000 });
+    assert.match(await item(team).getAttribute('aria-label') ?? '', /muted/);
+    const rule = await alicePeer.request('GET', `/_matrix/client/v3/pushrules/global/override/${enc(team)}`) as { actions: unknown[] };
+    assert.deepEqual(rule.actions, []);
+    await openMenuByRightClick(team);
+    assert.equal(await menu().getByTestId('room-menu-mute').getAttribute('aria-checked'), 'true');
+    await page.keyboard.press('Escape');
+    await menu().waitFor({ state: 'detached' });
+  });
+
+  it('favourites a room from its menu: it moves to the favourites', async () => {
+    await item(team).hover();
+    await item(team).locator('xpath=..').getByTestId('room-menu-button').click();
+    await menu().getByTestId('room-menu-favourite').click();
+    await page.locator('[data-space-id="favourites"]').click();
+    await page.waitForFunction((id) => {
+      const rows = [...document.querySelectorAll('[data-testid="room-item"]')].map((e) => e.getAttribute('data-room-id'));
+      return rows.length === 1 && rows[0] === id;
+    }, team, { timeout: 20_000 });
+    const tags = await alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(team)}/tags`) as { tags: Record<string, unknown> };
+    assert.ok('m.favourite' in tags.tags);
+    await page.locator('[data-space-id="home"]').click();
+  });
+
+  it('opens the menu from the keyboard (Shift+F10), moves with the arrows and gives focus back on Esc', async () => {
+    await item(leaveMe).focus();
+    await page.keyboard.press('Shift+F10');
+    await menu().waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('role')), 'menuitem', 'focus starts in the menu');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'room-menu-mute');
+    await page.keyboard.press('End');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'room-menu-leave');
+    await page.keyboard.press('Escape');
+    await menu().waitFor({ state: 'detached' });
+    await page.waitForFunction((id) => document.activeElement?.getAttribute('data-room-id') === id, leaveMe);
+  });
+
+  it('marks a room unread and read again, and copies its link', async () => {
+    // Bob's message there is unread until the room is read, which the menu also does.
+    await openMenuByRightClick(leaveMe);
+    if (await menu().getByTestId('room-menu-mark-read').count()) {
+      await menu().getByTestId('room-menu-mark-read').click();
+      await item(leaveMe).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 20_000 });
+      await openMenuByRightClick(leaveMe);
+    }
+    await menu().getByTestId('room-menu-mark-unread').click();
+    await item(leaveMe).getByTestId('room-unread').waitFor({ timeout: 20_000 });
+    await openMenuByRightClick(leaveMe);
+    await menu().getByTestId('room-menu-mark-read').click();
+    await item(leaveMe).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 20_000 });
+    const flag = await alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(leaveMe)}/account_data/m.marked_unread`) as { unread: boolean };
+    assert.equal(flag.unread, false);
+
+    await openMenuByRightClick(leaveMe);
+    await menu().getByTestId('room-menu-copy-link').click();
+    await menu().getByTestId('room-menu-copy-link').filter({ hasText: 'Link copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    assert.equal(copied, `https://matrix.to/#/${enc(leaveMe)}?via=${enc(hs.serverName)}`);
+    await menu().waitFor({ state: 'detached' });
+  });
+
+  it('saves the room list with its menu open in both themes at 1280×800 and 800×600', async () => {
+    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+      for (const theme of ['light', 'dark'] as const) {
+        const p = await context.newPage();
+        await p.setViewportSize({ width: w, height: h });
+        await p.addInitScript((t) => { localStorage.setItem('lattice.prefs', JSON.stringify({ theme: t })); }, theme);
+        await p.goto(`${new URL(host.url).origin}/#/room/${enc(team)}`);
+        const row = p.locator(`[data-testid="room-item"][data-room-id="${team}"]`);
+        await row.waitFor({ timeout: 20_000 });
+        await p.getByTestId('message').first().waitFor({ timeout: 20_000 });
+        await row.hover();
+        await row.locator('xpath=..').getByTestId('room-menu-button').click();
+        await p.getByTestId('room-menu').waitFor();
+        const box = await p.getByTestId('room-menu').boundingBox();
+        assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= w && box.y + box.height <= h, `${theme} ${w}x${h}: the menu is inside the window`);
+        assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${theme} ${w}x${h}: no horizontal overflow`);
+        await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-roomlist-menu.png`) });
+        await p.close();
+      }
+    }
+    await page.evaluate(() => { localStorage.removeItem('lattice.prefs'); });
+  });
+
+  it('shows a "New messages" line at the first unread message when the room opens', async () => {
+    await item(team).click();
+    await header('Team Room').waitFor();
+    await message('team message 3').waitFor({ timeout: 20_000 });
+    // Read to the end; leave the room for another, and Bob writes meanwhile.
+    await eventually('the room is read', async () => {
+      const r = await alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(team)}/account_data/m.fully_read`).catch(() => null) as { event_id?: string } | null;
+      return !!r?.event_id;
+    });
+    await item(leaveMe).click();
+    await header('Leave Me').waitFor();
+    await bob.sendText(team, 'new one 1');
+    await bob.sendText(team, 'new one 2');
+    // (The room is muted, so its row may show no badge: its preview says the message arrived.)
+    await item(team).locator('.roomlist-item-preview').filter({ hasText: 'new one 2' }).waitFor({ timeout: 20_000 });
+    await item(team).click();
+    await message('new one 2').waitFor({ timeout: 20_000 });
+    const marker = page.getByTestId('unread-marker');
+    await marker.waitFor();
+    // The line sits right above the first new message.
+    const order = await page.evaluate(() => {
+      const rows = [...document.querySelectorAll('[data-testid="timeline"] [data-row-key]')];
+      return rows.map((r) => `${r.querySelector('[data-testid="unread-marker"]') ? 'MARKER ' : ''}${(r.textContent ?? '').replace(/\s+/g, ' ')}`);
+    });
+    const at = order.findIndex((t) => t.startsWith('MARKER'));
+    assert.ok(at > 0, 'the marker is in the timeline');
+    assert.match(order[at], /MARKER.*new one 1/, 'the line is drawn with the first new message');
+    assert.match(order[at - 1], /team message 3/, 'the message before it was read');
+  });
+
+  it('shows Bob\'s read receipt under the message he read, and his typing line', async () => {
+    await page.getByTestId('composer').fill('Did you read this?');
+    await page.getByTestId('composer').press('Enter');
+    const mine = await bob.waitForMessage(team, (e) => e.content.body === 'Did you read this?', 20_000);
+    await bob.request('POST', `/_matrix/client/v3/rooms/${enc(team)}/receipt/m.read/${enc(mine.event_id)}`, {});
+    const receipts = page.locator(`[data-event-id="${mine.event_id}"]`).locator('xpath=ancestor::*[@data-row-key][1]').getByTestId('read-receipts');
+    await receipts.waitFor({ timeout: 20_000 });
+    assert.match(await receipts.getAttribute('aria-label') ?? '', /Read by Bob/);
+
+    await bob.request('PUT', `/_matrix/client/v3/rooms/${enc(team)}/typing/${enc(bob.userId)}`, { typing: true, timeout: 30_000 });
+    // The name is isolated (FSI … PDI) so a right-to-left name cannot reorder the sentence.
+    await page.getByTestId('typing').filter({ hasText: /^\u2068Bob\u2069 is typing…$/ }).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-receipts-typing.png') });
+    await bob.request('PUT', `/_matrix/client/v3/rooms/${enc(team)}/typing/${enc(bob.userId)}`, { typing: false });
+    await page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('keeps the open room unread when marked so, until it is read on purpose (Esc)', async () => {
+    await header('Team Room').waitFor();
+    await openMenuByRightClick(team);
+    await menu().getByTestId('room-menu-mark-unread').click();
+    await item(team).getByTestId('room-unread').waitFor({ timeout: 20_000 });
+    // Give an immediate re-read the time it would take (it would clear the mark through the homeserver).
+    await page.waitForTimeout(1500);
+    assert.equal(await item(team).getByTestId('room-unread').count(), 1, 'still marked unread');
+    await page.getByTestId('composer').press('Escape');
+    await item(team).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('leaves a room from its menu after confirming', async () => {
+    await openMenuByRightClick(leaveMe);
+    await menu().getByTestId('room-menu-leave').click();
+    await page.getByTestId('leave-room-dialog').waitFor();
+    await page.getByTestId('leave-room-dialog').getByTestId('dialog-submit').click();
+    await item(leaveMe).waitFor({ state: 'detached', timeout: 20_000 });
+    const member = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(leaveMe)}/state/m.room.member/${enc(alice.userId)}`) as { membership: string };
+    assert.equal(member.membership, 'leave');
+  });
+
+  it('previews a room by its address and joins it', async () => {
+    await go(`#/room/${enc(`#plaza:${hs.serverName}`)}`);
+    const preview = page.getByTestId('room-preview');
+    await preview.getByTestId('room-preview-name').filter({ hasText: 'Open Plaza' }).waitFor({ timeout: 20_000 });
+    assert.match(await preview.innerText(), /Everyone welcome/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-preview.png') });
+    await preview.getByTestId('room-preview-join').click();
+    await header('Open Plaza').waitFor({ timeout: 20_000 });
+  });
+
+  it('asks to join a knock room from its preview, and says why an unknown room has no preview', async () => {
+    await go(`#/room/${enc(knockRoom)}?via=${enc(hs.serverName)}`);
+    const preview = page.getByTestId('room-preview');
+    await preview.getByTestId('room-preview-knock').waitFor({ timeout: 20_000 });
+    await preview.getByTestId('room-preview-knock').click();
+    await preview.getByTestId('room-preview-note').filter({ hasText: 'You asked to join' }).waitFor({ timeout: 20_000 });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-800x600-room-preview-knocked.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await eventually('Bob sees the knock', async () => {
+      const m = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(knockRoom)}/state/m.room.member/${enc(alice.userId)}`).catch(() => null) as { membership?: string } | null;
+      return m?.membership === 'knock';
+    });
+
+    await go(`#/room/${enc(`#nowhere:${hs.serverName}`)}`);
+    await page.getByTestId('room-preview-error').waitFor({ timeout: 20_000 });
+    assert.match(await page.getByTestId('room-preview-error').innerText(), /cannot be previewed: .+/);
+  });
+
+  it('links an upgraded room to its successor, and the successor back to it', async () => {
+    await item(oldRoom).click();
+    await header('Old Room').waitFor();
+    const { replacement_room: newRoom } = await bob.request('POST', `/_matrix/client/v3/rooms/${enc(oldRoom)}/upgrade`, { new_version: '10' }) as { replacement_room: string };
+    const bar = page.getByTestId('room-successor');
+    await bar.waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('composer').count(), 0, 'the old room takes no more messages');
+    await bar.getByTestId('room-successor-open').click();
+    await page.locator(`[data-testid="room-item"][data-room-id="${newRoom}"][aria-selected="true"]`).waitFor({ timeout: 20_000 });
+    await page.getByTestId('room-predecessor').waitFor({ timeout: 20_000 });
+    await item(oldRoom).waitFor({ state: 'detached', timeout: 20_000 }); // the list shows the successor only
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-successor.png') });
+    await page.getByTestId('room-predecessor-open').click();
+    await message('said in the old room').waitFor({ timeout: 20_000 });
+  });
+});
