@@ -3,14 +3,16 @@
  * account's recorded /sync responses, and each client, in its own child process, logs in and syncs through them:
  * Lattice's backend in its worker thread, matrix-js-sdk with its memory store, and matrix-js-sdk persisting to
  * IndexedDB (on fake-indexeddb) as Element does. The clients run one at a time in interleaved rounds; time is
- * measured by the child, CPU time and peak RSS (VmHWM) are read from /proc from outside it. Then the in-process
- * figures: ingest rate, first sync_complete from an existing database, local paginate latency.
+ * measured by the child, CPU time and peak RSS (VmHWM) are read from /proc from outside it. Then, over the RPC
+ * from one more Lattice run: the first sync_complete of a new connection after a restart on the synced database,
+ * and local paginate latency. Then the in-process figures: ingest rate, first sync_complete from an existing
+ * database, local paginate latency without the RPC.
  * Prints figures only; nothing here asserts a time.
  *
  * BENCH_ROUNDS (default 3), BENCH_EVENTS (timeline events, default 50,000), BENCH_CLIENTS (comma-separated subset
  * of lattice,js-memory,js-indexeddb,baseline), BENCH_BASELINE_ROOT (another checkout of Lattice, e.g. an older
  * commit's `git archive`, measured in the same rounds as a fourth client "baseline"), BENCH_IN_PROCESS=0 (skip the
- * in-process figures).
+ * in-process figures), BENCH_RPC=0 (skip the figures over the RPC: a restart's first sync_complete, paginate).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -43,7 +45,7 @@ const ALL_CLIENTS: Client[] = [
 const wanted = process.env.BENCH_CLIENTS?.split(',');
 const clients = ALL_CLIENTS.filter((c) => !wanted || wanted.includes(c.id));
 
-interface Run { totalMs: number; initialMs: number; cpuMs: number; peakRssBytes: number }
+interface Run { totalMs: number; initialMs: number; cpuMs: number; peakRssBytes: number; figures: Record<string, number> }
 
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const mib = (b: number) => `${fmt(b / 1048576, 0)} MiB`;
@@ -61,10 +63,10 @@ function peakRssOf(pid: number): number {
   return Number(/VmHWM:\s*(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 }
 
-async function runClient(client: Client, hsUrl: string, lastSince: string): Promise<Run> {
+async function runClient(client: Client, hsUrl: string, lastSince: string, env: Record<string, string> = {}): Promise<Run> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'lattice-bench-client-'));
   try {
-    return await runClientIn(dataDir, client, hsUrl, lastSince);
+    return await runClientIn(dataDir, { ...client, env: { ...client.env, ...env } }, hsUrl, lastSince);
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -72,7 +74,7 @@ async function runClient(client: Client, hsUrl: string, lastSince: string): Prom
 
 function runClientIn(dataDir: string, client: Client, hsUrl: string, lastSince: string): Promise<Run> {
   const child = spawn(process.execPath, [client.script], {
-    env: { ...process.env, ...client.env, BENCH_HS_URL: hsUrl, BENCH_LAST_SINCE: lastSince, BENCH_DATA_DIR: dataDir },
+    env: { ...process.env, ...client.env, BENCH_ROOMS: String(shape.rooms), BENCH_HS_URL: hsUrl, BENCH_LAST_SINCE: lastSince, BENCH_DATA_DIR: dataDir },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -95,7 +97,7 @@ function runClientIn(dataDir: string, client: Client, hsUrl: string, lastSince: 
         setTimeout(() => {
           run = {
             totalMs: report.totalMs, initialMs: report.marks.initial ?? NaN,
-            cpuMs: cpuMsOf(child.pid!) - cpuStart, peakRssBytes: peakRssOf(child.pid!),
+            cpuMs: cpuMsOf(child.pid!) - cpuStart, peakRssBytes: peakRssOf(child.pid!), figures: report.figures,
           };
           finished = true;
           // Resolved on exit, once the child no longer writes to its data directory.
@@ -124,6 +126,7 @@ console.log(`machine: ${(await import('node:os')).cpus().length} cores, load ave
 
 const hs = await startFakeHomeserver(responses, OWN_USER);
 const runs = new Map<string, Run[]>(clients.map((c) => [c.id, []]));
+let rpc: Record<string, number> | undefined;
 try {
   for (let r = 1; r <= rounds; r++) {
     for (const c of clients) {
@@ -132,11 +135,15 @@ try {
       console.log(`  round ${r} ${c.name}: ${fmt(run.totalMs)} ms, CPU ${fmt(run.cpuMs)} ms, peak RSS ${mib(run.peakRssBytes)}`);
     }
   }
+  // Once more, outside the rounds (its extra work would colour their CPU and memory): what a frontend waits for
+  // over the RPC, from the database the sync left behind.
+  const lattice = clients.find((c) => c.id === 'lattice');
+  if (lattice && process.env.BENCH_RPC !== '0') rpc = (await runClient(lattice, hs.url, hs.lastSince, { BENCH_RPC: '1' })).figures;
 } finally {
   await hs.close();
 }
 
-const med = (id: string, k: keyof Run) => median(runs.get(id)!.map((x) => x[k]));
+const med = (id: string, k: Exclude<keyof Run, 'figures'>) => median(runs.get(id)!.map((x) => x[k]));
 const incremental = (id: string) => (med(id, 'totalMs') - med(id, 'initialMs')) / (responses.length - 1);
 const rows: [string, (id: string) => number, (v: number) => string][] = [
   ['login → all responses processed', (id) => med(id, 'totalMs'), (v) => `${fmt(v / 1000, 2)} s`],
@@ -154,6 +161,14 @@ for (const [label, get, show] of rows) {
     return `${show(v)}${c.id !== 'lattice' && runs.has('lattice') ? ` (${fmt(lattice / v, 2)})` : ''}`;
   });
   console.log([label.padEnd(36), ...cells.map((s) => s.padStart(28))].join(''));
+}
+
+if (rpc) {
+  console.log(`\nover the RPC (the backend in its worker, as the app runs it), after a restart on the synced database:`);
+  console.log(`  the worker's start (thread, code, database, crypto store): ${fmt(rpc.workerStartMs, 1)} ms`);
+  console.log(`  then a new connection → its first sync_complete: ${fmt(rpc.restartFirstSyncMs, 1)} ms`);
+  console.log(`  a second new connection → its first sync_complete: ${fmt(rpc.newConnectionFirstSyncMs, 1)} ms (${fmt(rpc.firstSyncBytes / 1024)} KiB of JSON)`);
+  console.log(`  local paginate of 50 events: p50 ${fmt(rpc.paginateP50Ms, 3)} ms, p95 ${fmt(rpc.paginateP95Ms, 3)} ms over ${rpc.paginateCalls} calls in ${shape.rooms} rooms`);
 }
 
 if (process.env.BENCH_IN_PROCESS === '0') process.exit(0);

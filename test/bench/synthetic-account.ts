@@ -14,6 +14,9 @@ export interface AccountShape {
 
 export const OWN_USER = '@me:bench.test';
 
+/** The ID of the account's room number `i` (0 to rooms - 1). */
+export const benchRoomId = (i: number): string => `!room${i}:bench.test`;
+
 export function buildAccount(shape: AccountShape): SyncResponse[] {
   let seq = 0;
   let ts = 1_700_000_000_000;
@@ -21,7 +24,7 @@ export function buildAccount(shape: AccountShape): SyncResponse[] {
     event_id: `$ev${++seq}:bench.test`, type, sender, origin_server_ts: ts++, content: content as ClientEvent['content'],
     ...(stateKey !== undefined ? { state_key: stateKey } : {}),
   });
-  const roomIds = Array.from({ length: shape.rooms }, (_, i) => `!room${i}:bench.test`);
+  const roomIds = Array.from({ length: shape.rooms }, (_, i) => benchRoomId(i));
   const membersPerRoom = Math.max(2, Math.floor(shape.memberEvents / shape.rooms));
   const join: Record<string, JoinedRoom> = {};
   roomIds.forEach((roomId, i) => {

@@ -3,6 +3,9 @@
  * store in Node), signed in as a registered test user and syncing against the test Synapse.
  */
 import * as sdk from 'matrix-js-sdk';
+import {
+  CryptoEvent, VerificationPhase, VerifierEvent, type EmojiMapping, type ShowSasCallbacks, type VerificationRequest,
+} from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { Logger } from 'matrix-js-sdk/lib/logger.js';
 import type { TestUser } from './synapse.ts';
 
@@ -18,10 +21,15 @@ const errorsOnly: Logger = {
 export class JsSdkPeer {
   readonly client: sdk.MatrixClient;
   readonly userId: string;
+  private password = '';
+
+  /** Verification requests other devices sent this peer, in arrival order. */
+  readonly verificationRequests: VerificationRequest[] = [];
 
   private constructor(client: sdk.MatrixClient, userId: string) {
     this.client = client;
     this.userId = userId;
+    client.on(CryptoEvent.VerificationRequestReceived, (r) => { this.verificationRequests.push(r); });
   }
 
   /** `cryptoCallbacks` lets a test hand the SDK a secret storage key (recovery tests). */
@@ -35,7 +43,9 @@ export class JsSdkPeer {
     });
     await client.startClient({ initialSyncLimit: 20 });
     await prepared;
-    return new JsSdkPeer(client, user.userId);
+    const peer = new JsSdkPeer(client, user.userId);
+    peer.password = user.password;
+    return peer;
   }
 
   /** A DM with `invitee`, encrypted from its first event (as Element creates them). */
@@ -73,6 +83,75 @@ export class JsSdkPeer {
       return found !== undefined;
     }, `"${body}" decrypted in ${roomId}`, timeoutMs);
     return found!;
+  }
+
+  /** Asks a device for emoji verification (to-device). */
+  requestDeviceVerification(userId: string, deviceId: string): Promise<VerificationRequest> {
+    return this.crypto().requestDeviceVerification(userId, deviceId);
+  }
+
+  /** The next verification request from `userId` (one already received counts). */
+  async waitForVerificationRequest(userId: string): Promise<VerificationRequest> {
+    let found: VerificationRequest | undefined;
+    await this.until(() => (found = this.verificationRequests.find((r) => r.otherUserId === userId)) !== undefined,
+      `a verification request from ${userId}`);
+    this.verificationRequests.splice(this.verificationRequests.indexOf(found!), 1);
+    return found!;
+  }
+
+  async waitForPhase(request: VerificationRequest, phase: VerificationPhase): Promise<void> {
+    await this.until(() => {
+      if (request.phase === VerificationPhase.Cancelled && phase !== VerificationPhase.Cancelled) {
+        throw new Error(`verification cancelled by ${request.cancellingUserId ?? '?'} (${request.cancellationCode ?? '?'}) while waiting for ${VerificationPhase[phase]}`);
+      }
+      return request.phase === phase;
+    }, `verification phase ${VerificationPhase[phase]} (now ${VerificationPhase[request.phase]})`);
+  }
+
+  /**
+   * The peer's side of the emoji comparison on a ready request: starts it when `start`, else waits for the other
+   * side to start it; resolves once the emoji are shown. `done` settles when the verification ends.
+   */
+  async sas(request: VerificationRequest, start: boolean): Promise<{ emoji: EmojiMapping[]; decimal: number[]; callbacks: ShowSasCallbacks; done: Promise<void> }> {
+    let verifier = start ? await request.startVerification('m.sas.v1') : undefined;
+    if (!verifier) {
+      await this.until(() => request.verifier !== undefined, 'the other side to start the emoji comparison');
+      verifier = request.verifier!;
+    }
+    const shown = new Promise<ShowSasCallbacks>((resolve) => {
+      const now = verifier.getShowSasCallbacks();
+      if (now) resolve(now);
+      verifier.on(VerifierEvent.ShowSas, resolve);
+    });
+    const done = verifier.verify();
+    // A cancel rejects `done`; the caller decides whether that is expected.
+    done.catch(() => undefined);
+    const callbacks = await Promise.race([shown, done.then(() => { throw new Error('verification ended before the emoji were shown'); })]);
+    return { emoji: callbacks.sas.emoji ?? [], decimal: callbacks.sas.decimal ?? [], callbacks, done };
+  }
+
+  /** Whether the peer trusts that device (verified directly or through cross-signing). */
+  async trustsDevice(userId: string, deviceId: string): Promise<boolean> {
+    return (await this.crypto().getDeviceVerificationStatus(userId, deviceId))?.isVerified() ?? false;
+  }
+
+  /**
+   * Creates cross-signing keys (a new identity each time: the master key changes) and signs this device with them,
+   * authenticating the upload with the user's password.
+   */
+  async resetCrossSigning(): Promise<void> {
+    await this.crypto().bootstrapCrossSigning({
+      setupNewCrossSigning: true,
+      authUploadDeviceSigningKeys: async (makeRequest) => {
+        await makeRequest({ type: 'm.login.password', identifier: { type: 'm.id.user', user: this.userId }, password: this.password });
+      },
+    });
+  }
+
+  private crypto() {
+    const crypto = this.client.getCrypto();
+    if (!crypto) throw new Error('the SDK has no crypto');
+    return crypto;
   }
 
   stop(): void {

@@ -1,7 +1,8 @@
 /**
  * What gomuks keeps on an event at write time, and what the sync diff says about it: reaction counts and the
- * latest edit (kept by migration 3's triggers, whichever order events arrive in), the unread type, reply
- * fallbacks stripped from plain text, space edges, and the keys the wire always carries.
+ * latest edit (kept as events are inserted, and by migration 6's triggers on redaction, whichever order events
+ * arrive in), the unread type, reply fallbacks stripped from plain text, space edges, and the keys the wire always
+ * carries.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -5,7 +5,7 @@ import {
   commandAreas, commandSchemas, ignoringCommands, isCommandName, mediaCommands, membershipCommands, notificationCommands,
   peopleCommands,
   presenceCommands, readingCommands, roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands,
-  serverCommands, sessionCommands,
+  serverCommands, sessionCommands, verificationCommands,
   cryptoCommands,
 } from '../../src/shared/rpc/index.ts';
 
@@ -14,7 +14,7 @@ describe('RPC contract', () => {
     const areas = [
       sessionCommands, roomCommands, sendCommands, membershipCommands, peopleCommands, roomActionCommands, serverCommands,
       presenceCommands, ignoringCommands, roomUpgradeCommands,
-      readingCommands, searchCommands, mediaCommands, notificationCommands,
+      readingCommands, searchCommands, mediaCommands, notificationCommands, verificationCommands,
       cryptoCommands,
     ];
     const names = areas.flatMap((a) => Object.keys(a));

@@ -135,6 +135,7 @@ export class Backend implements BackendHost {
     const crypto = this.secrets && new CryptoSession({
       dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
       onVerificationChange: () => { if (this.session?.crypto === crypto) this.broadcast('client_state', this.clientState()); },
+      onVerification: (flow) => this.broadcast('verification_update', flow),
     });
     const sync = new SyncLoop({
       client, store: this.store, userId,

@@ -1,9 +1,11 @@
 /**
  * Composer autocomplete, as plain functions: which word the cursor is in, what it could complete to (slash
- * commands at the start of the message, members after an @), and the text after choosing a suggestion.
+ * commands at the start of the message, members after an @, emoji after a `:` and two letters), and the text after
+ * choosing a suggestion.
  */
 import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
 import { mentionPill } from './actions.ts';
+import { searchEmoji, type Emoji } from './emoji-data.ts';
 
 export interface Suggestion {
   /** Stable key, also the test hook. */
@@ -34,6 +36,7 @@ export function complete(
   cursor: number,
   commands: readonly SlashCommandHelp[],
   members: ReadonlyMap<string, string>,
+  emoji: readonly Emoji[] | null = null,
 ): Completion | null {
   const { start, word } = wordAt(text, cursor);
   if (start === 0 && word.startsWith('/') && !word.startsWith('//')) {
@@ -54,7 +57,23 @@ export function complete(
     }
     return suggestions.length ? { start, end: cursor, suggestions } : null;
   }
+  const shortcode = emojiQuery(word);
+  if (shortcode !== null && emoji) {
+    const suggestions = searchEmoji(emoji, shortcode, MAX).map((e) => ({
+      key: `:${e.unicode}`, label: `${e.unicode} :${e.shortcodes[0] ?? e.label.replace(/\s+/g, '_')}:`, detail: e.label, insert: e.unicode,
+    }));
+    return suggestions.length ? { start, end: cursor, suggestions } : null;
+  }
   return null;
+}
+
+/**
+ * The shortcode being typed (`:tad` → `tad`), or null. Two letters at least, so `:)` or a time like 10:30 does not
+ * open a list; a closed `:tada:` completes too.
+ */
+function emojiQuery(word: string): string | null {
+  const m = /^:([a-z0-9_+-]{2,}):?$/i.exec(word);
+  return m ? m[1].toLowerCase() : null;
 }
 
 /** The text and cursor after choosing a suggestion. */

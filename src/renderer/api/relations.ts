@@ -54,3 +54,35 @@ export function selectOwnReactions(room: RoomData | undefined, userId: string | 
   }
   return memo.index.get(eventId) ?? NONE;
 }
+
+/** target event ID → reaction key → who reacted (in the order we hold their reactions). */
+type Reactors = Map<string, Map<string, string[]>>;
+const reactorsMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, Reactors>();
+const NO_REACTORS: ReadonlyMap<string, readonly string[]> = new Map();
+
+/**
+ * Who reacted to `eventId` with each key, from the m.reaction events we hold (the counts come from the backend and
+ * may include reactions from history we have not loaded; the tooltip then says how many more).
+ */
+export function selectReactors(room: RoomData | undefined, eventId: string): ReadonlyMap<string, readonly string[]> {
+  if (!room) return NO_REACTORS;
+  let index = reactorsMemo.get(room.events);
+  if (!index) {
+    index = new Map();
+    for (const e of room.events.values()) {
+      if (e.type !== 'm.reaction' || e.redacted_by) continue;
+      const a = annotation(e);
+      if (!a) continue;
+      let keys = index.get(a.target);
+      if (!keys) {
+        keys = new Map<string, string[]>();
+        index.set(a.target, keys);
+      }
+      const senders = keys.get(a.key) ?? [];
+      if (!senders.includes(e.sender)) senders.push(e.sender);
+      keys.set(a.key, senders);
+    }
+    reactorsMemo.set(room.events, index);
+  }
+  return index.get(eventId) ?? NO_REACTORS;
+}

@@ -1,6 +1,7 @@
 /**
  * Requests of the room dialogs: create a room, start a DM, join by alias or ID, leave. Each answers the room ID
- * (where there is one) so the UI can open the room.
+ * (where there is one) so the UI can open the room. Private rooms and DMs are encrypted unless the user turns it off,
+ * as Element does; public rooms are not (anyone can join and read, so encryption would only cost).
  */
 import type { Session } from './session.ts';
 
@@ -8,7 +9,12 @@ export interface NewRoom {
   name: string;
   topic: string;
   isPublic: boolean;
+  /** End-to-end encryption from the start (m.room.encryption in the initial state). */
+  encrypted: boolean;
 }
+
+/** The state event that turns on encryption, with the only algorithm the spec defines for rooms. */
+const ENCRYPTION_STATE = { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } };
 
 export async function createRoom(session: Session, r: NewRoom): Promise<string> {
   const { room_id: roomId } = await session.client.request('create_room', {
@@ -16,16 +22,18 @@ export async function createRoom(session: Session, r: NewRoom): Promise<string> 
     ...(r.topic.trim() ? { topic: r.topic.trim() } : {}),
     preset: r.isPublic ? 'public_chat' : 'private_chat',
     visibility: r.isPublic ? 'public' : 'private',
+    ...(r.encrypted ? { initial_state: [ENCRYPTION_STATE] } : {}),
   });
   return roomId;
 }
 
 /** A DM: a trusted private room with the user invited and marked direct (the backend records it in m.direct). */
-export async function startDirectChat(session: Session, userId: string): Promise<string> {
+export async function startDirectChat(session: Session, userId: string, encrypted = true): Promise<string> {
   const { room_id: roomId } = await session.client.request('create_room', {
     preset: 'trusted_private_chat',
     is_direct: true,
     invite: [userId.trim()],
+    ...(encrypted ? { initial_state: [ENCRYPTION_STATE] } : {}),
   });
   return roomId;
 }

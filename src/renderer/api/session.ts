@@ -170,17 +170,26 @@ export class Session {
   }
 
   /**
-   * Adds our reaction `key` to an event (an m.reaction annotation). Taking it back needs the backend's
-   * `redact_event`, which lands with the moderation commands; until then a second click is refused in words.
+   * Toggles our reaction `key` on an event: adds an m.reaction annotation, or redacts the one we already sent
+   * (taking a reaction back is redacting it, as the spec says).
    */
   async react(roomId: string, eventId: string, key: string): Promise<void> {
     const room = this.store.getSnapshot().rooms.get(roomId);
     const own = selectOwnReactions(room, this.store.getSnapshot().clientState?.user_id, eventId).get(key);
-    if (own) throw new Error('Removing a reaction needs redaction support, which this backend does not have yet');
+    if (own) {
+      if (own.event_id.startsWith('~')) throw new Error('The reaction is still being sent; try again in a moment');
+      await this.client.request('redact_event', { room_id: roomId, event_id: own.event_id });
+      return;
+    }
     const echo = await this.client.request('send_event', {
       room_id: roomId, type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
     });
     this.store.addLocalEcho(echo);
+    // The backend counts our reaction on its target when it stores the local echo, but no diff carries the target
+    // then, and the remote echo replaces the local row without counting again: read the target back so its chip
+    // shows now rather than at the target's next change.
+    const target = await this.client.request('get_event', { room_id: roomId, event_id: eventId });
+    if (target.reactions) this.store.applySendComplete({ event: target, error: null });
   }
 
   /** Queues a failed message again, in its place; it shows as pending until its send_complete. */

@@ -24,16 +24,21 @@ import { searchCommands } from './commands/search.ts';
 import { sendCommands } from './commands/send.ts';
 import { serverCommands } from './commands/server.ts';
 import { sessionCommands } from './commands/session.ts';
+import { verificationCommands } from './commands/verification.ts';
 
 export {
   ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
   readingCommands,
   roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
+  verificationCommands,
 };
 export { IMAGE_ENCODINGS } from './commands/media.ts';
 export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
 export { cryptoCommands };
 export type { KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
+export type {
+  ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, VerificationFlow, VerificationPhase,
+} from './commands/verification.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
 export const commandAreas = {
@@ -41,6 +46,7 @@ export const commandAreas = {
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
   ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands,
   ...cryptoCommands,
+  ...verificationCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

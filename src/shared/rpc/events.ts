@@ -4,6 +4,7 @@
 import type {
   ClientState, EventsDecrypted, PresenceUpdate, RunID, SendComplete, SyncComplete, SyncStatus, Typing,
 } from './types.ts';
+import type { VerificationFlow } from './commands/verification.ts';
 
 export interface EventPayloads {
   /** A /sync batch was stored; also carries the whole room list (clear_state) when a frontend connects. */
@@ -21,6 +22,11 @@ export interface EventPayloads {
   client_state: ClientState;
   /** The frontend is caught up: after the first sync (fresh login) or after the stored state was sent. */
   init_complete: Record<string, never>;
+  /**
+   * Lattice extension: an interactive verification changed (a request arrived, was accepted, the emoji are ready,
+   * it finished or was cancelled). Carries the whole flow; see commands/verification.ts.
+   */
+  verification_update: VerificationFlow;
   /** First message on every connection. */
   run_id: RunID;
 }

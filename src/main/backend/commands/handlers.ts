@@ -19,6 +19,7 @@ import { searchHandlers } from './search.ts';
 import { sendHandlers } from './send.ts';
 import { serverHandlers } from './server.ts';
 import { sessionHandlers } from './session.ts';
+import { verificationHandlers } from './verification.ts';
 
 export function createHandlers(ctx: CommandContext): Handlers {
   return {
@@ -37,5 +38,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...searchHandlers(ctx),
     ...mediaHandlers(ctx),
     ...cryptoHandlers(ctx),
+    ...verificationHandlers(ctx),
   };
 }

@@ -6,9 +6,9 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { errorMessage } from '../../../shared/error-message.ts';
 import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
-import type { JSONObject, VerificationState } from '../../../shared/rpc/index.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { JSONObject, VerificationFlow, VerificationState } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { SyncResponse } from '../matrix/types.ts';
@@ -20,6 +20,7 @@ import { OutgoingRequests } from './outgoing-requests.ts';
 import { Recovery } from './recovery.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
 import { decryptSync, feedSync } from './sync-crypto.ts';
+import { Verifications } from './verification.ts';
 
 export interface CryptoSessionOptions {
   dataDir: string;
@@ -32,6 +33,8 @@ export interface CryptoSessionOptions {
   logger: Logger;
   /** Told when verification_state changed (the backend then sends client_state). */
   onVerificationChange?: () => void;
+  /** Every change of an interactive verification (pushed to frontends as verification_update). */
+  onVerification?: (flow: VerificationFlow) => void;
 }
 
 interface Opened {
@@ -39,6 +42,14 @@ interface Opened {
   outgoing: OutgoingRequests;
   encryptor: RoomEncryptor;
   recovery: Recovery;
+  verifications: Verifications;
+}
+
+/** What the device and verification commands work with, once the store is open. */
+export interface CryptoEngine {
+  machine: OlmMachine;
+  outgoing: OutgoingRequests;
+  verifications: Verifications;
 }
 
 const NOT_CHECKED: VerificationState = { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false };
@@ -73,20 +84,36 @@ export class CryptoSession {
     });
     this.recovery = recovery;
     void this.track(recovery.start());
-    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), recovery };
+    const verifications = new Verifications({
+      machine: store.machine, outgoing, api: client.crypto, logger: this.opts.logger,
+      dmWith: (user) => this.opts.store().rooms.all().find((r) => r.dm_user_id === user)?.room_id,
+      onUpdate: (flow) => this.opts.onVerification?.(flow),
+    });
+    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), recovery, verifications };
   }
 
   /** The sync loop's prepare step: feed the engine, then decrypt (see sync-crypto.ts for the crash reasoning). */
   prepareSync(resp: SyncResponse): Promise<PreparedSync> {
     return this.track((async () => {
       const o = await this.opened;
-      await feedSync(o.store.machine, resp);
+      await o.verifications.beforeFeed(resp);
+      const toDevice = await feedSync(o.store.machine, resp);
       forgetMembersOnChange(o.encryptor, resp);
       o.recovery.afterSync();
+      o.verifications.observeToDevice(toDevice);
       // Key uploads, queries and the like go out in the background; a failure is retried after the next sync.
-      o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
-      return decryptSync(o.store.machine, resp);
+      const flush = () => o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
+      void flush();
+      const decrypted = await decryptSync(o.store.machine, resp);
+      // Verification events in rooms reach the engine only this way, and may make it queue answers.
+      if (await o.verifications.observeRooms(resp, decrypted)) void flush();
+      return decrypted;
     })());
+  }
+
+  /** The engine, once the store is open (device and verification commands). */
+  engine(): Promise<CryptoEngine> {
+    return this.track(this.opened.then(({ store, outgoing, verifications }) => ({ machine: store.machine, outgoing, verifications })));
   }
 
   async isEncrypted(roomId: string): Promise<boolean> {

@@ -17,14 +17,15 @@ import type { JSONObject } from '../../../shared/rpc/index.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { Decryption } from '../sync/prepared.ts';
 
-export async function feedSync(machine: OlmMachine, resp: SyncResponse): Promise<void> {
+/** Returns the to-device events as the engine processed them (decrypted where they were encrypted). */
+export async function feedSync(machine: OlmMachine, resp: SyncResponse): Promise<readonly { rawEvent: string }[]> {
   const toDevice = Array.isArray(resp.to_device?.events) ? resp.to_device.events : [];
   const lists = new DeviceLists(userIds(resp.device_lists?.changed), userIds(resp.device_lists?.left));
   const counts = new Map<string, number>();
   for (const [algorithm, n] of Object.entries(resp.device_one_time_keys_count ?? {})) if (typeof n === 'number') counts.set(algorithm, n);
   // Absent means the server does not report fallback keys; an empty list means ours was used up.
   const fallback = Array.isArray(resp.device_unused_fallback_key_types) ? new Set(resp.device_unused_fallback_key_types) : undefined;
-  await machine.receiveSyncChanges(JSON.stringify(toDevice), lists, counts, fallback);
+  return machine.receiveSyncChanges(JSON.stringify(toDevice), lists, counts, fallback);
 }
 
 /** Decrypts every encrypted timeline event of the joined rooms; the result is keyed by event ID. */

@@ -5,49 +5,77 @@
 import type { JSONObject, JSONValue } from '../../../shared/rpc/index.ts';
 import type { PushCondition, PushEvent, PushRoomContext } from './types.ts';
 
+/** A condition made ready to test many events: keys split and globs turned into regular expressions once. */
+export type CompiledCondition = (ev: PushEvent, room: PushRoomContext) => boolean;
+
+const NEVER: CompiledCondition = () => false;
+
 export function conditionMatches(c: PushCondition, ev: PushEvent, room: PushRoomContext): boolean {
+  return compileCondition(c)(ev, room);
+}
+
+export function compileCondition(c: PushCondition): CompiledCondition {
   switch (c.kind) {
     case 'event_match': {
-      if (typeof c.key !== 'string' || typeof c.pattern !== 'string') return false;
-      const value = lookup(ev, c.key);
-      if (typeof value !== 'string') return false;
+      if (typeof c.key !== 'string' || typeof c.pattern !== 'string') return NEVER;
+      const parts = splitKey(c.key);
       // content.body is matched word by word (a keyword anywhere in the message); other keys as a whole value.
-      return c.key === 'content.body' ? globMatchesWord(c.pattern, value) : globMatchesWhole(c.pattern, value);
+      const re = c.key === 'content.body' ? wordGlob(c.pattern) : wholeGlob(c.pattern);
+      return (ev) => {
+        const value = lookupParts(ev, parts);
+        return typeof value === 'string' && re.test(value);
+      };
     }
-    case 'event_property_is':
-      return typeof c.key === 'string' && isScalar(c.value) && lookup(ev, c.key) === c.value;
+    case 'event_property_is': {
+      if (typeof c.key !== 'string' || !isScalar(c.value)) return NEVER;
+      const parts = splitKey(c.key);
+      const want = c.value;
+      return (ev) => lookupParts(ev, parts) === want;
+    }
     case 'event_property_contains': {
-      if (typeof c.key !== 'string' || !isScalar(c.value)) return false;
-      const value = lookup(ev, c.key);
-      return Array.isArray(value) && value.some((v) => v === c.value);
+      if (typeof c.key !== 'string' || !isScalar(c.value)) return NEVER;
+      const parts = splitKey(c.key);
+      const want = c.value;
+      return (ev) => {
+        const value = lookupParts(ev, parts);
+        return Array.isArray(value) && value.some((v) => v === want);
+      };
     }
-    case 'contains_display_name': {
-      const name = room.displayName?.trim();
-      const body = ev.content.body;
-      return !!name && typeof body === 'string' && containsWord(body, name);
+    case 'contains_display_name':
+      return (ev, room) => {
+        const body = ev.content.body;
+        if (typeof body !== 'string') return false;
+        const name = room.displayName?.trim();
+        return !!name && containsWord(body, name);
+      };
+    case 'room_member_count': {
+      const cmp = typeof c.is === 'string' ? countComparison(c.is) : undefined;
+      return cmp ? (_ev, room) => cmp(room.memberCount) : NEVER;
     }
-    case 'room_member_count':
-      return typeof c.is === 'string' && compareCount(c.is, room.memberCount);
-    case 'sender_notification_permission':
-      return typeof c.key === 'string' && senderMayNotify(c.key, ev.sender, room);
+    case 'sender_notification_permission': {
+      if (typeof c.key !== 'string') return NEVER;
+      const key = c.key;
+      return (ev, room) => senderMayNotify(key, ev.sender, room);
+    }
     default:
-      return false;
+      return NEVER;
   }
 }
 
-/**
- * The value at a dotted key such as `content.m\.mentions.user_ids`: dots separate levels, `\.` is a literal dot
- * and `\\` a literal backslash.
- */
-export function lookup(ev: PushEvent, key: string): JSONValue | undefined {
+/** The value at a dotted key, given as its levels (splitKey). */
+function lookupParts(ev: PushEvent, parts: readonly string[]): JSONValue | undefined {
   let cur: JSONValue | undefined = ev as unknown as JSONObject;
-  for (const part of splitKey(key)) {
+  for (const part of parts) {
     if (typeof cur !== 'object' || cur === null || Array.isArray(cur)) return undefined;
     cur = cur[part];
   }
   return cur;
 }
 
+/**
+ * A dotted key such as `content.m\.mentions.user_ids` as its levels: dots separate levels, `\.` is a literal dot
+ * and `\\` a literal backslash.
+ */
 function splitKey(key: string): string[] {
   const parts: string[] = [];
   let cur = '';
@@ -76,8 +104,11 @@ function globSource(glob: string): string {
   return out;
 }
 
-const cache = new Map<string, RegExp>();
-function cached(key: string, make: () => RegExp): RegExp {
+/** What tests a string: a RegExp, or a pair of them (wordMatcher). */
+interface Matcher { test(value: string): boolean }
+
+const cache = new Map<string, Matcher>();
+function cached(key: string, make: () => Matcher): Matcher {
   let re = cache.get(key);
   if (!re) {
     if (cache.size > 500) cache.clear();
@@ -87,31 +118,45 @@ function cached(key: string, make: () => RegExp): RegExp {
   return re;
 }
 
-function globMatchesWhole(glob: string, value: string): boolean {
-  return cached(`w:${glob}`, () => new RegExp(`^${globSource(glob)}$`, 'isu')).test(value);
+function wholeGlob(glob: string): RegExp {
+  return new RegExp(`^${globSource(glob)}$`, 'isu');
 }
 
 /** Word boundaries are any non-letter, non-digit character (or the ends), so "@room" matches "hi @room!". */
-function globMatchesWord(glob: string, value: string): boolean {
-  return cached(`b:${glob}`, () => new RegExp(`(?:^|[^\\p{L}\\p{N}_])${globSource(glob)}(?:[^\\p{L}\\p{N}_]|$)`, 'isu')).test(value);
+function wordGlob(glob: string): Matcher {
+  return wordMatcher(globSource(glob), 'isu');
 }
 
+/**
+ * `source` as a whole word. The bounded expression is slow to run on every message (a Unicode class tried at each
+ * position), so the bare one, which V8 searches for quickly and which must match wherever the bounded one does,
+ * rules out most messages first.
+ */
+function wordMatcher(source: string, flags: string): Matcher {
+  const bare = new RegExp(source, flags);
+  const bounded = new RegExp(`(?:^|[^\\p{L}\\p{N}_])${source}(?:[^\\p{L}\\p{N}_]|$)`, flags);
+  return { test: (value) => bare.test(value) && bounded.test(value) };
+}
+
+/** The display name's expression is cached by name: rooms share few names, and the name changes rarely. */
 function containsWord(text: string, word: string): boolean {
-  const escaped = word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  return cached(`d:${word}`, () => new RegExp(`(?:^|[^\\p{L}\\p{N}_])${escaped}(?:[^\\p{L}\\p{N}_]|$)`, 'iu')).test(text);
+  return cached(word, () => {
+    const escaped = word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    return wordMatcher(escaped, 'iu');
+  }).test(text);
 }
 
-/** `2`, `==2`, `<2`, `>2`, `<=2`, `>=2`. */
-function compareCount(is: string, count: number): boolean {
+/** `2`, `==2`, `<2`, `>2`, `<=2`, `>=2`; undefined for anything else (it never matches). */
+function countComparison(is: string): ((count: number) => boolean) | undefined {
   const m = /^(==|<=|>=|<|>)?([0-9]+)$/.exec(is.trim());
-  if (!m) return false;
+  if (!m) return undefined;
   const n = Number(m[2]);
   switch (m[1]) {
-    case '<': return count < n;
-    case '>': return count > n;
-    case '<=': return count <= n;
-    case '>=': return count >= n;
-    default: return count === n;
+    case '<': return (count) => count < n;
+    case '>': return (count) => count > n;
+    case '<=': return (count) => count <= n;
+    case '>=': return (count) => count >= n;
+    default: return (count) => count === n;
   }
 }
 

@@ -4,7 +4,7 @@
  * caller gives the ruleset and the room's context.
  */
 import type { JSONObject } from '../../../shared/rpc/index.ts';
-import { conditionMatches } from './conditions.ts';
+import { compileCondition, type CompiledCondition } from './conditions.ts';
 import { defaultRules, LEGACY_MENTION_RULES } from './default-rules.ts';
 import {
   RULE_KINDS, UnreadType, type PushAction, type PushEvent, type PushResult, type PushRoomContext, type PushRule,
@@ -33,34 +33,73 @@ export function effectiveRuleset(user: Ruleset | undefined, userId: string): Req
 export function evaluatePushRules(rules: Required<Ruleset>, ev: PushEvent, room: PushRoomContext): PushResult {
   if (ev.sender === room.userId) return { notify: false, highlight: false };
   const intentional = Object.hasOwn(ev.content, 'm.mentions');
-  for (const kind of RULE_KINDS) {
-    for (const rule of rules[kind]) {
-      if (rule.enabled === false) continue;
-      if (intentional && LEGACY_MENTION_RULES.has(rule.rule_id)) continue;
-      if (ruleMatches(kind, rule, ev, room)) return { ...readActions(rule.actions), rule: `${kind}:${rule.rule_id}` };
-    }
+  for (const rule of compiled(rules)) {
+    if (intentional && rule.legacyMention) continue;
+    if (rule.test(ev, room)) return { ...rule.result };
   }
   return { notify: false, highlight: false };
 }
 
-function ruleMatches(kind: RuleKind, rule: PushRule, ev: PushEvent, room: PushRoomContext): boolean {
+/** An enabled rule made ready to test: its conditions compiled once, its actions read once. */
+interface CompiledRule {
+  legacyMention: boolean;
+  result: PushResult;
+  test: CompiledCondition;
+}
+
+/**
+ * Every event of a sync is evaluated against the same ruleset object (PushEvaluator keeps it until m.push_rules
+ * changes), so it is compiled once per object: keys split, globs made regular expressions, actions read.
+ */
+const compiledRulesets = new WeakMap<Required<Ruleset>, CompiledRule[]>();
+
+function compiled(rules: Required<Ruleset>): CompiledRule[] {
+  let out = compiledRulesets.get(rules);
+  if (!out) {
+    out = [];
+    for (const kind of RULE_KINDS) {
+      for (const rule of rules[kind]) {
+        if (rule.enabled === false) continue;
+        out.push({
+          legacyMention: LEGACY_MENTION_RULES.has(rule.rule_id),
+          result: { ...readActions(rule.actions), rule: `${kind}:${rule.rule_id}` },
+          test: compileRule(kind, rule),
+        });
+      }
+    }
+    compiledRulesets.set(rules, out);
+  }
+  return out;
+}
+
+function compileRule(kind: RuleKind, rule: PushRule): CompiledCondition {
   switch (kind) {
     case 'override':
     case 'underride': {
       // All must hold, so the order is free: the ones that look at the event come first, and the ones that read
       // the room's state (display name, power levels) only run for the few events the others let through.
       const conditions = rule.conditions ?? [];
-      for (const c of conditions) if (!NEEDS_ROOM_STATE.has(c.kind) && !conditionMatches(c, ev, room)) return false;
-      for (const c of conditions) if (NEEDS_ROOM_STATE.has(c.kind) && !conditionMatches(c, ev, room)) return false;
-      return true;
+      const tests = [
+        ...conditions.filter((c) => !NEEDS_ROOM_STATE.has(c.kind)),
+        ...conditions.filter((c) => NEEDS_ROOM_STATE.has(c.kind)),
+      ].map(compileCondition);
+      return (ev, room) => {
+        for (const t of tests) if (!t(ev, room)) return false;
+        return true;
+      };
     }
     case 'content':
       return typeof rule.pattern === 'string'
-        && conditionMatches({ kind: 'event_match', key: 'content.body', pattern: rule.pattern }, ev, room);
-    case 'room':
-      return rule.rule_id === ev.room_id;
-    case 'sender':
-      return rule.rule_id === ev.sender;
+        ? compileCondition({ kind: 'event_match', key: 'content.body', pattern: rule.pattern })
+        : () => false;
+    case 'room': {
+      const roomId = rule.rule_id;
+      return (ev) => roomId === ev.room_id;
+    }
+    case 'sender': {
+      const sender = rule.rule_id;
+      return (ev) => sender === ev.sender;
+    }
     default: {
       const never: never = kind;
       return never;

@@ -131,8 +131,10 @@ export function notificationFor(ev: Pick<Event, 'rowid' | 'unread_type'>): SyncN
 export interface AppendedEvent {
   rowid: number;
   event: PushEvent;
-  /** The unread_type the ingest wrote when it inserted the row (its sender/type guess), undefined if unknown. */
+  /** The unread_type the ingest wrote when it inserted the row, undefined if unknown. */
   ingested?: number | undefined;
+  /** The push rules' unread_type for it, when the ingest evaluated them already (then they are not run again). */
+  unreadType?: number;
 }
 
 /**
@@ -148,9 +150,9 @@ export function applyUnread(store: Store, push: PushEvaluator, roomId: string, o
   const types = new Map<number, number>();
   const added: UnreadCounts = { unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };
   let ownEvent = false;
-  for (const { rowid, event, ingested } of appended) {
+  for (const { rowid, event, ingested, unreadType } of appended) {
     if (event.sender === ownUserId) ownEvent = true;
-    const t = push.unreadType(roomId, event);
+    const t = unreadType ?? push.unreadType(roomId, event);
     // The push rules' answer is the complete value: it replaces the ingest's guess (also with None).
     if (t !== ingested) store.unread.setUnreadType(rowid, t);
     if (t !== UnreadType.None || ingested) types.set(rowid, t);

@@ -1,6 +1,7 @@
 /** Events: stored once under an integer rowid, whatever path they arrived by (sync, pagination, local echo). */
 import type { Event, JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
+import { EventDerived } from './event-derived.ts';
 
 export interface EventRow {
   rowid: number;
@@ -95,9 +96,12 @@ export interface EventInput {
 export class EventStore {
   private readonly db: DB;
   private readonly stmts;
+  /** The search index, latest edits and reaction counts each insert changes. */
+  private readonly derived: EventDerived;
 
   constructor(db: DB) {
     this.db = db;
+    this.derived = new EventDerived(db);
     this.stmts = {
       byRowID: db.prepare<[number], EventRow>(`${EVENT_SELECT} WHERE e.rowid = ?`),
       byEventID: db.prepare<[string], EventRow>(`${EVENT_SELECT} WHERE e.rowid = (SELECT rowid FROM event WHERE event_id = ?)`),
@@ -195,13 +199,18 @@ export class EventStore {
   }
 
   insert(ev: EventInput): number {
-    return Number(this.stmts.insert.run(...insertParams(ev)).lastInsertRowid);
+    const rowid = Number(this.stmts.insert.run(...insertParams(ev)).lastInsertRowid);
+    this.derived.inserted(rowid, ev);
+    return rowid;
   }
 
   /** Inserts an event unless one with its event_id is stored; returns the new rowid, or undefined if it was known. */
   insertIfNew(ev: EventInput): number | undefined {
     const r = this.stmts.insertIfNew.run(...insertParams(ev));
-    return r.changes > 0 ? Number(r.lastInsertRowid) : undefined;
+    if (r.changes === 0) return undefined;
+    const rowid = Number(r.lastInsertRowid);
+    this.derived.inserted(rowid, ev);
+    return rowid;
   }
 
   update(rowid: number, ev: EventInput): void {

@@ -51,6 +51,7 @@ export class Store {
       return this.db.transaction(fn)();
     } catch (e) {
       this.rooms.forgetCached();
+      this.state.forgetCached();
       throw e;
     }
   }

@@ -32,14 +32,20 @@ export interface IngestResult {
  * `ownUserId` decides unread_type (our own events are never unread); without it no event counts as unread.
  * `decryption`: the outcome of decrypting an m.room.encrypted event (the sync loop's prepare step), stored beside
  * the ciphertext.
+ * `unreadType`: the event's unread_type as the push rules decided it (sync evaluates them before the insert, so
+ * the row is written once); without it, the guess from the sender and type.
  */
 export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, profile?: JSONObject,
-  ownUserId?: string, decryption?: Decryption): IngestResult | undefined {
+  ownUserId?: string, decryption?: Decryption, unreadType?: number): IngestResult | undefined {
   if (!isWellFormed(raw)) return undefined;
   const input = toEventInput(roomId, raw, ownUserId);
+  if (unreadType !== undefined) {
+    if (unreadType) input.unread_type = unreadType;
+    else delete input.unread_type;
+  }
   if (decryption) withDecryption(input, decryption);
   if (raw.state_key === undefined) {
-    const sp = senderProfile(profile ?? store.state.get(roomId, 'm.room.member', raw.sender)?.content);
+    const sp = senderProfile(profile ?? store.state.memberContent(roomId, raw.sender));
     if (sp) input.local_content = { ...input.local_content, sender_profile: sp };
   }
   const touched: number[] = [];
@@ -75,6 +81,7 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, prof
       const old = store.events.get(targetRowid);
       if (old && !old.redacted_by) {
         store.events.redact(targetRowid, redactContent(old.type, old.content), raw.event_id);
+        if (old.type === 'm.room.member' && old.state_key !== undefined) store.state.forgetMember(old.room_id, old.state_key);
         touched.push(targetRowid);
         redacted = true;
         // A redacted edit or reaction changes its own target too (the triggers recount it).
@@ -132,7 +139,7 @@ function withDecryption(input: EventInput, d: Decryption): void {
 }
 
 /** Malformed events from the network are dropped here rather than poisoning the store or the UI. */
-function isWellFormed(e: ClientEvent): boolean {
+export function isWellFormed(e: ClientEvent): boolean {
   return typeof e === 'object' && e !== null && typeof e.event_id === 'string' && e.event_id !== ''
     && typeof e.type === 'string' && typeof e.sender === 'string'
     && typeof e.content === 'object' && e.content !== null && !Array.isArray(e.content)

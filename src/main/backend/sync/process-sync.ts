@@ -9,7 +9,7 @@ import type {
 import type * as M from '../matrix/types.ts';
 import { applyUnread, PushEvaluator, type AppendedEvent } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
-import { ingestEvent, type IngestResult } from './ingest-event.ts';
+import { ingestEvent, isWellFormed, type IngestResult } from './ingest-event.ts';
 import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
 import { ingestPresence } from './presence.ts';
 import type { PreparedSync } from './prepared.ts';
@@ -163,24 +163,31 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const appended: NonNullable<RoomChanges['appended']> = [];
   const incoming: AppendedEvent[] = [];
   let redacted = false;
+  // The push rules read the room's state as it is at each event: what this response's state section changed first.
+  if (Object.keys(stateChanges).length || jr.summary) ctx.push.roomStateChanged(roomId);
   for (const ev of list(tl?.events)) {
+    if (!isWellFormed(ev)) continue;
     // State from an ignored user still applies (it is the room's state); their messages are hidden.
-    if (ctx.ignored.size && isObj(ev) && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
-    const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id));
+    if (ctx.ignored.size && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
+    // Evaluated before the insert, so the row is written with its final unread_type.
+    const unread = ctx.push.unreadType(roomId, ev);
+    const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id), unread);
     if (!r) continue;
     note(r);
     const added = store.timeline.append(roomId, r.rowid);
     if (added) {
       timeline.push(added);
       appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
-      incoming.push({ rowid: r.rowid, event: ev, ingested: r.inserted ? r.inserted.unread_type ?? 0 : undefined });
+      incoming.push({ rowid: r.rowid, event: ev, ingested: r.inserted ? unread : undefined, unreadType: unread });
       const built = events.get(r.rowid);
       if (built) built.timeline_rowid = added.timeline_rowid;
     }
     if (r.redacted) redacted = true;
-    if (ev.state_key !== undefined) setState(ev, r.rowid);
+    if (ev.state_key !== undefined) {
+      setState(ev, r.rowid);
+      ctx.push.roomStateChanged(roomId);
+    }
   }
-  if (Object.keys(stateChanges).length || jr.summary) ctx.push.roomStateChanged(roomId);
   if (timeline.length || sr.reset) sr.timeline = timeline;
   if (Object.keys(stateChanges).length) sr.state = stateChanges;
 

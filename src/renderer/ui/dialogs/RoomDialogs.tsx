@@ -19,18 +19,20 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
   const [isPublic, setPublic] = useState(false);
+  const [encrypted, setEncrypted] = useState(true);
   return (
     <Dialog title="Create a room" submitLabel="Create" testId="create-room-dialog" onClose={onClose}
-      canSubmit={name.trim() !== ''} onSubmit={async () => openRoom(await createRoom(session, { name, topic, isPublic }))}>
+      canSubmit={name.trim() !== ''} onSubmit={async () => openRoom(await createRoom(session, { name, topic, isPublic, encrypted: encrypted && !isPublic }))}>
       <label className="dialog-field">Name<input data-testid="create-room-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus /></label>
       <label className="dialog-field">Topic (optional)<input data-testid="create-room-topic" value={topic} onChange={(e) => setTopic(e.target.value)} /></label>
       <label className="dialog-check">
         <input type="checkbox" data-testid="create-room-public" checked={isPublic} onChange={(e) => setPublic(e.target.checked)} />
         Public: anyone can find and join it
       </label>
-      <label className="dialog-check is-disabled">
-        <input type="checkbox" disabled checked={false} />
-        End-to-end encryption (not available yet: Lattice cannot encrypt messages until encryption support lands)
+      <label className={`dialog-check${isPublic ? ' is-disabled' : ''}`}>
+        <input type="checkbox" data-testid="create-room-encrypted" disabled={isPublic} checked={encrypted && !isPublic}
+          onChange={(e) => setEncrypted(e.target.checked)} />
+        {isPublic ? 'Encrypted (off for public rooms: anyone can join and read them)' : 'Encrypted: only members\' devices can read messages (cannot be turned off later)'}
       </label>
     </Dialog>
   );
@@ -39,11 +41,16 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
 export function StartDmDialog({ onClose }: { onClose: () => void }) {
   const session = useSession();
   const [userId, setUserId] = useState('');
+  const [encrypted, setEncrypted] = useState(true);
   return (
     <Dialog title="Start a direct message" submitLabel="Start chat" testId="start-dm-dialog" onClose={onClose}
-      canSubmit={/^@[^:\s]+:\S+$/.test(userId.trim())} onSubmit={async () => openRoom(await startDirectChat(session, userId))}>
+      canSubmit={/^@[^:\s]+:\S+$/.test(userId.trim())} onSubmit={async () => openRoom(await startDirectChat(session, userId, encrypted))}>
       <label className="dialog-field">User ID
         <input data-testid="start-dm-user" value={userId} placeholder="@someone:example.org" onChange={(e) => setUserId(e.target.value)} autoFocus />
+      </label>
+      <label className="dialog-check">
+        <input type="checkbox" data-testid="start-dm-encrypted" checked={encrypted} onChange={(e) => setEncrypted(e.target.checked)} />
+        Encrypted: only your and their devices can read messages
       </label>
     </Dialog>
   );

@@ -1,19 +1,24 @@
 /**
  * The message composer: markdown text with Enter to send, reply and edit modes (↑ in an empty composer edits our
- * last message, Esc cancels), typing notifications, per-room drafts that survive restarts, and autocomplete for
- * slash commands (with their help) and member mentions (inserted as matrix.to pills).
+ * last message, Esc cancels), typing notifications, per-room drafts that survive restarts, autocomplete for
+ * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
+ * emoji picker, and attachments (paste, drop or the attach button; the text becomes the caption).
  */
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { SlashCommandHelp } from '../../../shared/rpc/responses.ts';
-import { currentText, getSlashCommands, lastOwnMessage, sendComposed } from '../../api/actions.ts';
+import { currentText, getSlashCommands, lastOwnMessage, relationFor, sendComposed } from '../../api/actions.ts';
 import { applySuggestion, complete } from '../../api/autocomplete.ts';
 import { composerModes, useComposerMode } from '../../api/composer-modes.ts';
 import { loadDraft, saveDraft } from '../../api/drafts.ts';
+import { loadEmoji, type Emoji } from '../../api/emoji-data.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
+import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { ComposerModeBar } from './ComposerModeBar.tsx';
 import { Suggestions } from './Suggestions.tsx';
+import { UploadTray } from './UploadTray.tsx';
+import { useAttachments } from './use-attachments.ts';
 import './composer.css';
 
 export function Composer({ roomId, roomName }: { roomId: string; roomName: string }) {
@@ -29,7 +34,11 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const [commands, setCommands] = useState<readonly SlashCommandHelp[]>([]);
   const [selected, setSelected] = useState(0);
   const [dismissed, setDismissed] = useState(false);
+  const [emoji, setEmoji] = useState<readonly Emoji[] | null>(null);
+  const [dragging, setDragging] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
@@ -46,6 +55,15 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     return () => { live = false; };
   }, [text, commands.length, session]);
 
+  // The emoji data loads the first time a shortcode is typed, not before.
+  const wantsEmoji = emoji === null && /(^|\s):[a-z0-9_+-]{2}/i.test(text);
+  useEffect(() => {
+    if (!wantsEmoji) return;
+    let live = true;
+    loadEmoji().then((e) => { if (live) setEmoji(e); }, () => undefined);
+    return () => { live = false; };
+  }, [wantsEmoji]);
+
   // Grow with the text up to a cap; CSS limits the height and scrolls beyond it.
   useLayoutEffect(() => {
     const el = ref.current;
@@ -54,7 +72,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     el.style.height = `${el.scrollHeight}px`;
   }, [text]);
 
-  const completion = dismissed ? null : complete(text, cursor, commands, members);
+  const completion = dismissed ? null : complete(text, cursor, commands, members, emoji);
   const suggestions = completion?.suggestions ?? [];
   const active = suggestions.length ? Math.min(selected, suggestions.length - 1) : 0;
 
@@ -84,6 +102,15 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
 
   function send(): void {
     const body = text;
+    if (attachments.items.length && mode.kind !== 'edit') {
+      const relatesTo = relationFor(mode);
+      setText('');
+      setError(null);
+      session.stoppedComposing(roomId);
+      modes.set(roomId, { kind: 'normal' });
+      void attachments.sendAll(body, relatesTo);
+      return;
+    }
     if (body.trim() === '') return;
     if (mode.kind === 'edit' && body === mode.text) { cancelMode(); return; } // nothing changed
     const sentMode = mode;
@@ -110,6 +137,33 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     requestAnimationFrame(() => ref.current?.setSelectionRange(next.cursor, next.cursor));
   }
 
+  function insertAtCursor(s: string): void {
+    const el = ref.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    update(text.slice(0, start) + s + text.slice(end), start + s.length);
+    requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(start + s.length, start + s.length); });
+  }
+
+  function onPaste(ev: ClipboardEvent<HTMLTextAreaElement>): void {
+    const files = [...ev.clipboardData.files];
+    if (!files.length) return; // text pastes as usual
+    ev.preventDefault();
+    attachments.add(files);
+  }
+
+  function hasFiles(ev: DragEvent): boolean {
+    return [...ev.dataTransfer.types].includes('Files');
+  }
+
+  function onDrop(ev: DragEvent<HTMLFormElement>): void {
+    setDragging(false);
+    if (!hasFiles(ev)) return;
+    ev.preventDefault();
+    attachments.add([...ev.dataTransfer.files]);
+    ref.current?.focus();
+  }
+
   function onKeyDown(ev: KeyboardEvent<HTMLTextAreaElement>): void {
     if (ev.nativeEvent.isComposing) return; // IME candidate selection
     const plain = !ev.shiftKey && !ev.altKey && !ev.ctrlKey && !ev.metaKey;
@@ -133,9 +187,14 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     send();
   }
 
-  const label = mode.kind === 'edit' ? 'Edit message' : `Message ${roomName}`;
+  const hasAttachments = attachments.items.length > 0 && mode.kind !== 'edit';
+  const label = mode.kind === 'edit' ? 'Edit message' : hasAttachments ? 'Add a caption (optional)' : `Message ${roomName}`;
   return (
-    <form className="composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
+    <form className={`composer${dragging ? ' is-dropping' : ''}`} onSubmit={(e) => { e.preventDefault(); send(); }}
+      data-testid="composer-form"
+      onDragOver={(e) => { if (hasFiles(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; setDragging(true); } }}
+      onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false); }}
+      onDrop={onDrop}>
       {error && <div className="composer-error" role="alert" data-testid="composer-error">{error}</div>}
       {suggestions.length > 0 && (
         <Suggestions items={suggestions} active={active} onChoose={choose} onHover={setSelected} />
@@ -143,7 +202,16 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
       {mode.kind !== 'normal' && (
         <ComposerModeBar mode={mode} senderName={displayNameOf(members, mode.event.sender)} onCancel={cancelMode} />
       )}
+      <UploadTray items={attachments.items} onRemove={attachments.remove} />
       <div className="composer-box">
+        <button type="button" className="composer-tool" title="Attach files" aria-label="Attach files" data-testid="composer-attach"
+          onClick={() => fileInput.current?.click()}>
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+            <path fill="currentColor" d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z" />
+          </svg>
+        </button>
+        <input ref={fileInput} type="file" multiple hidden data-testid="composer-file-input"
+          onChange={(e) => { attachments.add([...(e.target.files ?? [])]); e.target.value = ''; }} />
         <textarea
           ref={ref}
           className="composer-input"
@@ -159,9 +227,14 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           onChange={(e) => update(e.target.value, e.target.selectionStart)}
           onSelect={(e) => setCursor(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           onBlur={() => session.stoppedComposing(roomId)}
         />
-        <button type="submit" className="composer-send" aria-label={mode.kind === 'edit' ? 'Save edit' : 'Send'} title="Send (Enter)" disabled={text.trim() === ''}>
+        <EmojiButton className="composer-tool" label="Insert emoji" testId="composer-emoji" onPick={insertAtCursor}>
+          <span aria-hidden="true">☺</span>
+        </EmojiButton>
+        <button type="submit" className="composer-send" aria-label={mode.kind === 'edit' ? 'Save edit' : 'Send'} title="Send (Enter)"
+          disabled={text.trim() === '' && !hasAttachments}>
           <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
             <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
           </svg>
@@ -169,7 +242,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
       </div>
       <div className="composer-hint" aria-hidden="true">
         {mode.kind === 'normal'
-          ? 'Enter to send · Shift+Enter for a new line · ↑ to edit your last message · / for commands · @ to mention'
+          ? 'Enter to send · Shift+Enter for a new line · ↑ to edit your last message · / for commands · @ to mention · : for emoji'
           : 'Enter to send · Esc to cancel'}
       </div>
     </form>

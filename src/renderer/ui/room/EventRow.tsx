@@ -12,6 +12,7 @@ import { formatClock, formatDaySeparator, formatFullTime } from '../common/forma
 import type { EventView } from './event-view.ts';
 import { MessageActions } from './MessageActions.tsx';
 import { MessageBody, Reactions } from './MessageBody.tsx';
+import { ThreadSummary } from './ThreadSummary.tsx';
 
 /** Retry or drop a message the server refused; the room's later messages wait until one of the two. */
 function FailedSendActions({ transactionId }: { transactionId: string }) {
@@ -95,8 +96,9 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
             {time}
           </div>
         )}
-        <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} />
+        <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} eventId={e.event_id} />
         {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
+        {view.kind === 'message' && e.event_id.startsWith('$') && <ThreadSummary root={e} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
         {item.sendState === 'failed' && (
           <div className="message-status message-failed" role="alert" data-testid="send-error">

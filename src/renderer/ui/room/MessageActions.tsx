@@ -1,5 +1,5 @@
 /**
- * The toolbar shown over a message on hover or focus: quick reactions, Reply, Edit (own messages), Delete (own,
+ * The toolbar shown over a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Thread, Edit (own messages), Delete (own,
  * or others' with the power to redact; asks once more before deleting) and Copy link. EventRow renders one per
  * sent message; reactions go through the timeline's actions (as the reaction chips do), other requests are built
  * in api/actions.ts.
@@ -10,6 +10,8 @@ import type { Event } from '../../../shared/rpc/types.ts';
 import { canRedact, currentText, isEditable, permalink, QUICK_REACTIONS, redact } from '../../api/actions.ts';
 import { composerModes } from '../../api/composer-modes.ts';
 import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
+import { setOpenThread } from '../../api/threads.ts';
+import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { useActions } from './MessageBody.tsx';
 
 export function MessageActions({ event }: { event: Event }) {
@@ -19,6 +21,7 @@ export function MessageActions({ event }: { event: Event }) {
   const mayDelete = useStoreSelector((s) => canRedact(s.rooms.get(event.room_id), own, event));
   const [confirming, setConfirming] = useState(false);
   const [note, setNote] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
   const modes = composerModes(session);
 
   function fail(what: string) {
@@ -36,14 +39,17 @@ export function MessageActions({ event }: { event: Event }) {
   }
 
   return (
-    <div className={`message-actions${confirming || note ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions">
+    <div className={`message-actions${confirming || note || picking ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions">
       <span className="message-actions-emoji">
         {QUICK_REACTIONS.map((key) => (
           <button key={key} type="button" title={`React with ${key}`} aria-label={`React with ${key}`} data-testid="react"
             onClick={() => actions.react(event.event_id, key)}>{key}</button>
         ))}
+        <EmojiButton label="React with another emoji" testId="react-more" onOpenChange={setPicking}
+          onPick={(key) => actions.react(event.event_id, key)}>＋</EmojiButton>
       </span>
       <button type="button" data-testid="action-reply" onClick={() => modes.set(event.room_id, { kind: 'reply', event })}>Reply</button>
+      <button type="button" data-testid="action-thread" title="Reply in a thread" onClick={() => setOpenThread(event.room_id, event.event_id)}>Thread</button>
       {isEditable(event, own) && <button type="button" data-testid="action-edit" onClick={edit}>Edit</button>}
       {mayDelete && (confirming ? (
         <>

@@ -5,10 +5,12 @@
  */
 import { createContext, memo, useContext } from 'react';
 import { useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
-import { selectEventById, selectOwnReactions } from '../../api/relations.ts';
+import { selectEventById, selectOwnReactions, selectReactors } from '../../api/relations.ts';
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { mediaUrl } from '../common/avatar-url.ts';
 import { viewEvent, type EventView, type MediaView } from './event-view.ts';
+import { ExtraBody } from './ExtraBody.tsx';
+import { RichHtml } from './RichHtml.tsx';
 
 export interface TimelineActions {
   readonly roomId: string;
@@ -28,7 +30,8 @@ export function useActions(): TimelineActions {
 
 type MessageView = Extract<EventView, { kind: 'message' }>;
 
-export function MessageBody({ view, senderName, senderId }: { view: EventView; senderName: string; senderId: string | undefined }) {
+export function MessageBody({ view, senderName, senderId, eventId }: { view: EventView; senderName: string; senderId: string | undefined; eventId?: string }) {
+  const actions = useActions();
   if (view.kind === 'deleted') return <div className="message-body message-deleted" data-testid="message-deleted">Message deleted</div>;
   if (view.kind === 'encrypted') return <div className="message-body message-deleted">{view.reason}</div>;
   if (view.kind !== 'message') return null;
@@ -36,6 +39,7 @@ export function MessageBody({ view, senderName, senderId }: { view: EventView; s
     <>
       {view.replyTo && <ReplyQuote eventId={view.replyTo} />}
       {view.media && <Attachment media={view.media} />}
+      {view.extra && eventId && <ExtraBody extra={view.extra} eventId={eventId} roomId={actions.roomId} />}
       <MessageText view={view} senderName={senderName} senderId={senderId} />
     </>
   );
@@ -50,7 +54,7 @@ function MessageText({ view, senderName, senderId }: { view: MessageView; sender
       <div className={`message-body${emote ? ' message-emote' : ''}`}>
         {prefix}
         {/* sanitized_html is sanitized by the backend at ingest with the spec's allow-list. */}
-        <div className="message-html" dangerouslySetInnerHTML={{ __html: view.html }} />
+        <RichHtml html={view.html} />
         {edited}
       </div>
     );
@@ -139,6 +143,8 @@ function Attachment({ media }: { media: MediaView }) {
 export const Reactions = memo(function Reactions({ eventId, reactions }: { eventId: string; reactions: Record<string, number> }) {
   const actions = useActions();
   const own = useStoreSelector((s) => selectOwnReactions(s.rooms.get(actions.roomId), s.clientState?.user_id, eventId));
+  const reactors = useStoreSelector((s) => selectReactors(s.rooms.get(actions.roomId), eventId));
+  const names = useStoreSelector((s) => selectMemberNames(s.rooms.get(actions.roomId)));
   const ownUserId = useOwnUserId();
   const entries = Object.entries(reactions).filter(([, n]) => n > 0);
   if (!entries.length) return null;
@@ -149,7 +155,8 @@ export const Reactions = memo(function Reactions({ eventId, reactions }: { event
         return (
           <li key={key}>
             <button type="button" className={`reaction${mine ? ' is-own' : ''}`} aria-pressed={mine} data-testid="reaction"
-              title={`${key} ×${n}${mine ? ' (you reacted)' : ''}`} onClick={() => actions.react(eventId, key)}>
+              title={reactionTitle(key, n, reactors.get(key) ?? [], (u) => (u === ownUserId ? 'You' : displayNameOf(names, u)), mine)}
+              onClick={() => actions.react(eventId, key)}>
               <span className="reaction-key">{key}</span> <span className="reaction-count">{n}</span>
             </button>
           </li>
@@ -158,3 +165,12 @@ export const Reactions = memo(function Reactions({ eventId, reactions }: { event
     </ul>
   );
 });
+
+/** "Alice, Bob and you reacted with 👍" (and "and 3 others" for reactions we have not loaded), with how to undo. */
+function reactionTitle(key: string, count: number, senders: readonly string[], name: (userId: string) => string, mine: boolean): string {
+  const shown = senders.slice(0, 10).map(name);
+  const more = Math.max(0, count - shown.length);
+  if (more) shown.push(`${more} ${more === 1 ? 'other' : 'others'}`);
+  const who = shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0] ?? `${count}`;
+  return `${who} reacted with ${key}${mine ? ' · click to remove yours' : ''}`;
+}

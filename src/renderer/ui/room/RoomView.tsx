@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
+import { useOpenThread } from '../../api/threads.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
@@ -10,6 +11,7 @@ import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
 import { RoomPreview } from './RoomPreview.tsx';
 import { PredecessorLine, SuccessorBar } from './RoomUpgradeLinks.tsx';
+import { ThreadPanel } from './ThreadPanel.tsx';
 import { Timeline } from './Timeline.tsx';
 import './room.css';
 
@@ -20,6 +22,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   const stateLoaded = room?.stateLoaded ?? false;
   const exists = room !== undefined;
   const [showMembers, setShowMembers] = useState(false);
+  const thread = useOpenThread(roomId);
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -30,10 +33,12 @@ export function RoomView({ roomId }: { roomId: string }) {
   if (!room?.meta) return <RoomPreview target={roomId} via={viaFromHash(window.location.hash)} />;
 
   return (
-    <section className={`room${showMembers ? ' has-member-panel' : ''}`} aria-label={roomDisplayName(room)}>
+    <section className={`room${showMembers || thread ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
       <RoomHeader room={room} onToggleMembers={() => setShowMembers((v) => !v)} />
       <PredecessorLine room={room} />
-      {showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
+      {/* One side panel at a time: an open thread covers the member list. */}
+      {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} />
+        : showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
       <Timeline roomId={roomId} />
       <TypingLine room={room} />
       {room.meta.tombstone ? <SuccessorBar room={room} /> : <Composer roomId={roomId} roomName={roomDisplayName(room)} />}

@@ -4,6 +4,7 @@
  */
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
+import { extraOf, POLL_START_TYPES, type ExtraView } from './extra-kinds.ts';
 
 /** An attachment: what to show and where to load it (mxc:// URIs; the renderer asks its host for them). */
 export interface MediaView {
@@ -26,6 +27,8 @@ export type EventView =
     /** The event ID this message replies to (m.in_reply_to), its fallback already removed from body and html. */
     replyTo: string | null;
     media: MediaView | null;
+    /** A location or a poll (absent for everything else). */
+    extra?: ExtraView;
   }
   | { kind: 'deleted' }
   | { kind: 'encrypted'; reason: string }
@@ -68,7 +71,7 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
     if (isRedacted(e)) return { kind: 'deleted' };
     return { kind: 'encrypted', reason: e.decryption_error ? `Unable to decrypt: ${e.decryption_error}` : 'Waiting for the key to decrypt this message' };
   }
-  if (MESSAGE_TYPES.has(type)) {
+  if (MESSAGE_TYPES.has(type) || POLL_START_TYPES.has(type)) {
     if (isRedacted(e) && !e.decrypted) return { kind: 'deleted' };
     let content = effectiveContent(e);
     let html = e.local_content?.sanitized_html ?? null;
@@ -79,7 +82,8 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
       html = edit.local_content?.sanitized_html ?? null;
       edited = true;
     }
-    const msgtype = type === 'm.sticker' ? 'm.sticker' : str(content.msgtype) ?? 'm.text';
+    const msgtype = type === 'm.sticker' ? 'm.sticker' : POLL_START_TYPES.has(type) ? 'm.poll' : str(content.msgtype) ?? 'm.text';
+    const extra = extraOf(type, msgtype, content);
     let body = str(content.body) ?? '';
     const replyTo = replyTarget(effectiveContent(e));
     // gomuks strips the fallback at ingest and says so; a backend that does not still gets a clean message.
@@ -93,7 +97,9 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
       body = '';
       html = null;
     }
-    return { kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media };
+    // A poll's question and answers (a location's description) show in its own box; the body would repeat them.
+    if (extra?.kind === 'poll' || (extra?.kind === 'location' && extra.description === body)) { body = ''; html = null; }
+    return { kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media, ...(extra ? { extra } : {}) };
   }
   if (isRedacted(e) && type !== 'm.room.member') return null;
   const content = effectiveContent(e);
@@ -268,6 +274,7 @@ export function previewText(e: Event | undefined, name: (userId: string) => stri
 function messageBodyText(view: Extract<EventView, { kind: 'message' }>): string {
   if (view.body) return view.body;
   if (view.media?.name) return view.media.name;
+  if (view.extra?.kind === 'poll') return `Poll: ${view.extra.question}`;
   switch (view.msgtype) {
     case 'm.image': return 'Image';
     case 'm.video': return 'Video';

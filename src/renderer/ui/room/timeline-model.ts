@@ -1,10 +1,11 @@
 /**
- * Turns the store's timeline items into display rows: hides what the timeline does not show, inserts day
- * separators and marks where a new sender group starts. Pure, and keeps row objects small so memoized rows can
- * compare their props cheaply.
+ * Turns the store's timeline items into display rows: hides what the timeline does not show (thread replies live
+ * in the thread panel), inserts day separators and marks where a new sender group starts. Pure, and keeps row
+ * objects small so memoized rows can compare their props cheaply.
  */
 import type { Event, EventRowID } from '../../../shared/rpc/types.ts';
 import type { TimelineItem } from '../../api/selectors.ts';
+import { isThreadReply } from '../../api/threads.ts';
 import { dayKey } from '../common/format.ts';
 import { viewEvent, type EventView } from './event-view.ts';
 
@@ -46,6 +47,7 @@ export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<Ev
   let lastTs = 0;
   for (const item of items) {
     const e = item.event;
+    if (isThreadReply(e)) continue; // shown in the thread panel; the root shows the summary
     const edit = e.last_edit_rowid ? events.get(e.last_edit_rowid) : undefined;
     const { view, day } = cachedView(e, edit);
     if (!view) continue;

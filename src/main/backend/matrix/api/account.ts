@@ -28,6 +28,10 @@ export class AccountApi {
     const room = roomId ? `/rooms/${enc(roomId)}` : '';
     return this.http.request<object>('PUT', `/_matrix/client/v3/user/${enc(userId)}${room}/account_data/${enc(type)}`, { body: content });
   }
+  /** The account's devices (GET /devices). */
+  devices(signal?: AbortSignal) {
+    return this.http.request<{ devices?: unknown }>('GET', '/_matrix/client/v3/devices', { signal });
+  }
 
   /** Makes the room's tags those of an m.tag content (`{tags: {name: {order?}}}`): puts new or changed ones, deletes the rest. */
   private async setTags(userId: string, roomId: string, content: JSONObject): Promise<object> {

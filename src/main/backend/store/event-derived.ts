@@ -1,0 +1,74 @@
+/**
+ * What storing a new event changes besides its own row: its words in the search index (event_search), and, for
+ * an edit or a reaction, its target's latest edit or reaction counts. SQLite triggers did this until migration 9;
+ * they cost more than the insert itself (a trigger program per insert, and the search view re-reading the row
+ * just written), while here the event is at hand. Every insert goes through EventStore, which calls this.
+ * Updates and deletes (redactions, decryption later, forgetting a room) are still kept by the triggers of
+ * migrations 5 and 6: they are rare.
+ */
+import type { DB } from './database.ts';
+import type { EventInput } from './events.ts';
+
+/** Message types whose body is searchable (as event_search_source in migration 5). */
+const SEARCHABLE = new Set(['m.room.message', 'm.sticker']);
+
+export class EventDerived {
+  private readonly stmts;
+
+  constructor(db: DB) {
+    this.stmts = {
+      index: db.prepare<[number, string]>('INSERT INTO event_search (rowid, body) VALUES (?, ?)'),
+      // Through the view, which finds a message's newest edit: for a message whose edit is stored before it (history
+      // walks backwards), and for an edit's target.
+      indexFromSource: db.prepare<[number]>(`INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+        WHERE rowid = ? AND typeof(body) = 'text' AND body <> ''`),
+      unindex: db.prepare<[number]>('DELETE FROM event_search WHERE rowid = ?'),
+      hasEdit: db.prepare<[string], number>(`SELECT 1 FROM event WHERE relates_to = ? AND relation_type = 'm.replace' LIMIT 1`).pluck(),
+      rowidByEventID: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_id = ?').pluck(),
+      lastEdit: db.prepare<[number, string, string, string, string, number]>(`UPDATE event SET last_edit_rowid = ?
+        WHERE event_id = ? AND room_id = ? AND type = ? AND sender = ? AND state_key IS NULL
+          AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
+          AND ? > COALESCE((SELECT prev.timestamp FROM event prev WHERE prev.rowid = event.last_edit_rowid), 0)`),
+      // The path is bound twice (positional parameters only: better-sqlite3 takes ?NNN for named ones).
+      countReaction: db.prepare<[string, string, string, string]>(`UPDATE event SET reactions = json_set(COALESCE(reactions, '{}'),
+          ?, COALESCE(reactions ->> ?, 0) + 1)
+        WHERE event_id = ? AND room_id = ?`),
+    };
+  }
+
+  /** After inserting `ev` as `rowid`. */
+  inserted(rowid: number, ev: EventInput): void {
+    if (ev.state_key === undefined && SEARCHABLE.has(ev.decrypted_type ?? ev.type)) this.search(rowid, ev);
+    if (ev.redacted_by !== undefined || ev.relates_to === undefined) return;
+    if (ev.relation_type === 'm.replace') {
+      if (ev.state_key !== undefined) return;
+      this.stmts.lastEdit.run(rowid, ev.relates_to, ev.room_id, ev.type, ev.sender, ev.timestamp);
+    } else if (ev.type === 'm.reaction' && ev.relation_type === 'm.annotation') {
+      const rel = ev.content['m.relates_to'];
+      const key = rel && typeof rel === 'object' && !Array.isArray(rel) ? rel.key : undefined;
+      // A key with a double quote cannot be a JSON path segment here; such reactions are not counted (as before).
+      if (typeof key === 'string' && !key.includes('"')) {
+        const path = `$.${JSON.stringify(key)}`;
+        this.stmts.countReaction.run(path, path, ev.relates_to, ev.room_id);
+      }
+    }
+  }
+
+  private search(rowid: number, ev: EventInput): void {
+    if (ev.relation_type === 'm.replace') {
+      // An edit is not indexed itself; its message's text changes.
+      const target = ev.relates_to === undefined ? undefined : this.stmts.rowidByEventID.get(ev.relates_to);
+      if (target === undefined) return;
+      this.stmts.unindex.run(target);
+      this.stmts.indexFromSource.run(target);
+      return;
+    }
+    if (ev.redacted_by !== undefined) return;
+    if (this.stmts.hasEdit.get(ev.event_id) !== undefined) {
+      this.stmts.indexFromSource.run(rowid);
+      return;
+    }
+    const body = (ev.decrypted ?? ev.content).body;
+    if (typeof body === 'string' && body !== '') this.stmts.index.run(rowid, body);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * A button that opens the emoji picker beside itself. The picker is portalled to <body> and placed from the
+ * button's rectangle, because timeline rows are transformed (virtualized) and clip or misplace a nested popover.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+import { EmojiPicker } from './EmojiPicker.tsx';
+
+const PICKER_W = 320;
+const PICKER_H = 330;
+
+export function EmojiButton({ onPick, label, testId, className, children, onOpenChange }: {
+  onPick: (unicode: string) => void;
+  label: string;
+  testId: string;
+  className?: string;
+  children: ReactNode;
+  onOpenChange?: (open: boolean) => void;
+}) {
+  const [at, setAt] = useState<{ left: number; top: number } | null>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const isOpen = at !== null;
+
+  function place(): { left: number; top: number } | null {
+    const r = button.current?.getBoundingClientRect();
+    if (!r) return null;
+    const left = Math.max(8, Math.min(r.right - PICKER_W, window.innerWidth - PICKER_W - 8));
+    const below = r.bottom + 4 + PICKER_H <= window.innerHeight;
+    return { left, top: below ? r.bottom + 4 : Math.max(8, r.top - 4 - PICKER_H) };
+  }
+
+  function open(): void {
+    setAt(place());
+    onOpenChange?.(true);
+  }
+
+  // The window changing size moves the button: the picker follows it.
+  useEffect(() => {
+    if (!isOpen) return;
+    const onResize = () => setAt(place());
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, [isOpen]);
+
+  function close(): void {
+    setAt(null);
+    onOpenChange?.(false);
+  }
+
+  return (
+    <>
+      <button ref={button} type="button" className={className} title={label} aria-label={label} aria-haspopup="dialog" aria-expanded={at !== null}
+        data-testid={testId} onClick={() => { if (at) close(); else open(); }}>{children}</button>
+      {at && createPortal(
+        <div className="emoji-picker-layer" style={{ left: at.left, top: at.top }}>
+          <EmojiPicker label={label} onClose={close} onPick={(u) => { close(); onPick(u); }} />
+        </div>,
+        document.body,
+      )}
+    </>
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * A compact emoji picker over emojibase-data: a search box (names, tags and `:shortcodes:`), group tabs and a grid.
+ * Used for reactions (the message toolbar's "+") and in the composer. Enter picks the first match, Esc closes; the
+ * grid is ordinary buttons, so Tab and the arrow-less browser focus order reach every emoji.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
+import { GROUPS, loadEmoji, searchEmoji, type Emoji } from '../../api/emoji-data.ts';
+import './emoji.css';
+
+export function EmojiPicker({ onPick, onClose, label, className }: {
+  onPick: (unicode: string) => void;
+  onClose: () => void;
+  label: string;
+  className?: string;
+}) {
+  const [all, setAll] = useState<readonly Emoji[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const [group, setGroup] = useState<number>(GROUPS[0].id);
+  const root = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    let live = true;
+    loadEmoji().then((e) => { if (live) setAll(e); }, (err: unknown) => { if (live) setError(`Could not load the emoji: ${errorMessage(err)}`); });
+    return () => { live = false; };
+  }, []);
+
+  // A click anywhere else closes the picker, as a menu would.
+  useEffect(() => {
+    const onDown = (e: MouseEvent) => { if (root.current && !root.current.contains(e.target as Node)) onClose(); };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [onClose]);
+
+  const shown = useMemo(() => {
+    if (!all) return [];
+    return query.trim() ? searchEmoji(all, query.trim(), 120) : all.filter((e) => e.group === group);
+  }, [all, query, group]);
+
+  return (
+    <div ref={root} className={`emoji-picker${className ? ` ${className}` : ''}`} role="dialog" aria-label={label} data-testid="emoji-picker"
+      onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); onClose(); } }}>
+      <input className="emoji-search" type="search" placeholder="Search emoji" aria-label="Search emoji" value={query} autoFocus
+        data-testid="emoji-search" onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => { if (e.key === 'Enter' && shown[0]) { e.preventDefault(); onPick(shown[0].unicode); } }} />
+      {!query.trim() && (
+        <div className="emoji-groups" role="tablist" aria-label="Emoji groups">
+          {GROUPS.map((g) => (
+            <button key={g.id} type="button" role="tab" aria-selected={g.id === group} title={g.name} aria-label={g.name}
+              className={g.id === group ? 'is-active' : undefined} onClick={() => setGroup(g.id)}>{g.icon}</button>
+          ))}
+        </div>
+      )}
+      <div className="emoji-grid" data-testid="emoji-grid">
+        {error ? <p className="emoji-note">{error}</p>
+          : !all ? <p className="emoji-note">Loading…</p>
+            : shown.length === 0 ? <p className="emoji-note">No emoji match “{query}”</p>
+              : shown.map((e) => (
+                <button key={e.unicode} type="button" className="emoji-cell" data-testid="emoji-option"
+                  title={e.shortcodes.length ? `${e.label} :${e.shortcodes[0]}:` : e.label} aria-label={e.label}
+                  onClick={() => onPick(e.unicode)}>{e.unicode}</button>
+              ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,245 @@
+/**
+ * Media and message features as a person uses them, in Chromium against Synapse through the web host: an image
+ * dropped on the composer with a caption (preview, upload, thumbnail, lightbox, and what Bob receives), a reaction
+ * taken back with a second click, a thread Bob started answered from the thread panel, a spoiler revealed by a
+ * click, a location and a poll, and the emoji picker. Screenshots of the upload preview, the thread panel and the
+ * emoji picker in both themes at 1280×800 and 800×600 go to test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { runWebHost } from '../../src/main/host/web-main.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
+const SIZES = [[1280, 800], [800, 600]] as const;
+
+describe('media, reactions, threads and spoilers against Synapse', () => {
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let bob: MatrixPeer;
+  let roomId: string;
+  let host: Awaited<ReturnType<typeof runWebHost>>;
+  let browser: Browser;
+  let page: Page;
+  const root = mkdtempSync(path.join(tmpdir(), 'lattice-media-'));
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    hs = await startSynapse();
+    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    roomId = await bob.createRoom({ name: 'Media E2E', invite: [alice.userId] });
+    await new MatrixPeer(hs.baseUrl, alice).join(roomId);
+    await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Hello from Bob' });
+    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  });
+  after(async () => {
+    await browser?.close();
+    await host?.stop();
+    await hs?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
+
+  /** One screenshot per theme and size, of whatever is open now. */
+  async function shots(name: string): Promise<void> {
+    for (const [w, h] of SIZES) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const theme of ['light', 'dark'] as const) {
+        await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+        await page.screenshot({ path: path.join(ARTIFACTS, `media-${theme}-${w}x${h}-${name}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  }
+
+  it('logs in and opens the room', async () => {
+    await page.goto(host.loginUrl);
+    await page.getByTestId('login-userid').fill(alice.userId);
+    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
+    await page.getByTestId('login-password').fill('alice-password');
+    await page.getByTestId('login-submit').click();
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
+    await page.getByTestId('room-header').filter({ hasText: 'Media E2E' }).waitFor();
+    await message('Hello from Bob').waitFor({ timeout: 15_000 });
+  });
+
+  it('uploads an image dropped on the composer, with a caption, and shows it with a thumbnail and in the lightbox', async () => {
+    // A real PNG drawn by the page, dropped as a file the way a file manager would drop it.
+    const data = await page.evaluateHandle(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 96;
+      canvas.height = 64;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#3b82f6';
+      g.fillRect(0, 0, 96, 64);
+      g.fillStyle = '#f59e0b';
+      g.fillRect(24, 16, 48, 32);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'squares.png', { type: 'image/png' }));
+      return dt;
+    });
+    const form = page.getByTestId('composer-form');
+    await form.dispatchEvent('dragover', { dataTransfer: data });
+    await form.dispatchEvent('drop', { dataTransfer: data });
+    const item = page.getByTestId('upload-item');
+    await item.getByTestId('upload-thumb').waitFor();
+    assert.match(await item.innerText(), /squares\.png/);
+    await page.getByTestId('composer').fill('Two squares');
+    await shots('upload-preview');
+
+    await page.getByTestId('composer').press('Enter');
+    const sent = await Promise.race([
+      bob.waitForMessage(roomId, (e) => e.content.msgtype === 'm.image', 30_000),
+      page.getByTestId('upload-error').waitFor({ timeout: 30_000 }).then(async () => {
+        throw new Error(`the upload failed: ${await page.getByTestId('upload-error').innerText()}`);
+      }),
+    ]);
+    assert.equal(sent.content.body, 'Two squares');
+    assert.equal(sent.content.filename, 'squares.png');
+    assert.match(String(sent.content.url), /^mxc:\/\//);
+    const info = sent.content.info as { mimetype: string; size: number; w: number; h: number };
+    assert.equal(info.mimetype, 'image/png');
+    assert.equal(info.w, 96);
+    assert.equal(info.h, 64);
+    assert.ok(info.size > 0);
+
+    const row = message('Two squares');
+    await row.waitFor({ timeout: 20_000 });
+    assert.equal(await page.getByTestId('upload-item').count(), 0, 'the tray empties once sent');
+    const img = row.getByTestId('attachment-image').locator('img');
+    await img.waitFor();
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 20_000 });
+    await row.getByTestId('attachment-image').click();
+    await page.getByTestId('lightbox').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('lightbox').waitFor({ state: 'detached' });
+  });
+
+  it('says in words when an upload fails, and the file stays to try again or remove', async () => {
+    await page.route('**/_gomuks/upload**', (r) => r.fulfill({ status: 413, contentType: 'application/json', body: JSON.stringify({ errcode: 'M_TOO_LARGE', error: 'The file is too large for this server (limit 1 MB).' }) }));
+    await page.getByTestId('composer-file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('some notes') });
+    await page.getByTestId('upload-item').filter({ hasText: 'notes.txt' }).waitFor();
+    await page.getByTestId('composer').press('Enter');
+    const error = page.getByTestId('upload-item').filter({ hasText: 'notes.txt' }).getByTestId('upload-error');
+    await error.waitFor({ timeout: 15_000 });
+    assert.match(await error.innerText(), /too large for this server/);
+    await page.getByTestId('upload-item').filter({ hasText: 'notes.txt' }).getByTestId('upload-remove').click();
+    assert.equal(await page.getByTestId('upload-item').count(), 0);
+    await page.unroute('**/_gomuks/upload**');
+  });
+
+  it('reacts, names who reacted, and takes the reaction back with a second click', async () => {
+    const bobs = message('Hello from Bob');
+    await bobs.hover();
+    await bobs.getByRole('button', { name: 'React with 👍' }).click();
+    const reaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction', 20_000);
+    const chip = bobs.getByTestId('reaction').filter({ hasText: '👍' });
+    // By locator, not element handle: rows re-mount as the virtualized timeline re-measures them.
+    await chip.and(page.locator('[aria-pressed="true"][title^="You reacted with 👍"]')).waitFor({ timeout: 20_000 });
+    await chip.click();
+    const redaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.room.redaction' && e.redacts === reaction.event_id, 20_000);
+    assert.equal(redaction.sender, alice.userId);
+    await chip.waitFor({ state: 'detached', timeout: 20_000 });
+  });
+
+  it('opens a thread Bob started from its summary and replies in it', async () => {
+    const rootId = await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Thread root from Bob' });
+    await bob.sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text', body: 'First thread reply',
+      'm.relates_to': { rel_type: 'm.thread', event_id: rootId, is_falling_back: true, 'm.in_reply_to': { event_id: rootId } },
+    });
+    const rootRow = message('Thread root from Bob');
+    const summary = rootRow.getByTestId('thread-summary');
+    await summary.waitFor({ timeout: 20_000 });
+    assert.match(await summary.innerText(), /1 reply/);
+    assert.equal(await message('First thread reply').count(), 0, 'thread replies stay out of the main timeline');
+
+    await summary.click();
+    const panel = page.getByTestId('thread-panel');
+    await panel.getByTestId('thread-message').filter({ hasText: 'First thread reply' }).waitFor({ timeout: 15_000 });
+    await panel.getByTestId('thread-composer').fill('Alice answers in the thread');
+    await panel.getByTestId('thread-composer').press('Enter');
+    const reply = await bob.waitForMessage(roomId, (e) => e.content.body === 'Alice answers in the thread', 20_000);
+    const rel = reply.content['m.relates_to'] as { rel_type: string; event_id: string; is_falling_back: boolean; 'm.in_reply_to': { event_id: string } };
+    assert.equal(rel.rel_type, 'm.thread');
+    assert.equal(rel.event_id, rootId);
+    assert.equal(rel.is_falling_back, true);
+    assert.ok(rel['m.in_reply_to'].event_id.startsWith('$'));
+    await panel.getByTestId('thread-message').filter({ hasText: 'Alice answers in the thread' }).waitFor({ timeout: 15_000 });
+    await summary.filter({ hasText: '2 replies' }).waitFor({ timeout: 15_000 });
+    await shots('thread-panel');
+    await panel.getByTestId('thread-close').click();
+    await panel.waitFor({ state: 'detached' });
+  });
+
+  it('hides a spoiler until it is clicked', async () => {
+    await bob.sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text', body: 'Ending: [Spoiler](the butler did it)', format: 'org.matrix.custom.html',
+      formatted_body: 'Ending: <span data-mx-spoiler="">the butler did it</span>',
+    });
+    const spoiler = message('Ending:').locator('span[data-mx-spoiler]');
+    await spoiler.waitFor({ timeout: 20_000 });
+    const color = () => spoiler.evaluate((el) => getComputedStyle(el).color);
+    assert.equal(await color(), 'rgba(0, 0, 0, 0)', 'hidden: the text is transparent');
+    await spoiler.click();
+    assert.match(await spoiler.getAttribute('class') ?? '', /is-revealed/);
+    assert.notEqual(await color(), 'rgba(0, 0, 0, 0)');
+  });
+
+  it('shows a location, and a poll Alice votes in with the results counted', async () => {
+    await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.location', body: 'The office', geo_uri: 'geo:52.52,13.405' });
+    const location = page.getByTestId('location').filter({ hasText: 'The office' });
+    await location.waitFor({ timeout: 20_000 });
+    assert.match(await location.innerText(), /52\.52000, 13\.40500/);
+    const pollId = await bob.sendEvent(roomId, 'org.matrix.msc3381.poll.start', {
+      'org.matrix.msc3381.poll.start': {
+        question: { 'org.matrix.msc1767.text': 'Lunch where?' }, kind: 'org.matrix.msc3381.poll.disclosed', max_selections: 1,
+        answers: [{ id: 'pizza', 'org.matrix.msc1767.text': 'Pizza place' }, { id: 'sushi', 'org.matrix.msc1767.text': 'Sushi bar' }],
+      },
+      'org.matrix.msc1767.text': 'Lunch where?\n1. Pizza place\n2. Sushi bar',
+    });
+    const poll = page.getByTestId('poll').filter({ hasText: 'Lunch where?' });
+    await poll.waitFor({ timeout: 20_000 });
+    assert.match(await poll.innerText(), /Vote to see the results/);
+    await poll.getByTestId('poll-answer').filter({ hasText: 'Sushi bar' }).click();
+    const vote = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.response', 20_000);
+    assert.deepEqual(vote.content['m.relates_to'], { rel_type: 'm.reference', event_id: pollId });
+    assert.deepEqual((vote.content['org.matrix.msc3381.poll.response'] as { answers: string[] }).answers, ['sushi']);
+    await poll.getByTestId('poll-answer').filter({ hasText: 'Sushi bar' }).filter({ hasText: '1 vote' }).waitFor({ timeout: 20_000 });
+  });
+
+  it('picks an emoji from the picker and completes a :shortcode:', async () => {
+    const composer = page.getByTestId('composer');
+    await composer.fill('Party ');
+    await page.getByTestId('composer-emoji').click();
+    const picker = page.getByTestId('emoji-picker');
+    await picker.getByTestId('emoji-option').first().waitFor({ timeout: 15_000 });
+    await shots('emoji-picker');
+    await picker.getByTestId('emoji-search').fill('tada');
+    await picker.getByTestId('emoji-option').first().waitFor();
+    await picker.getByTestId('emoji-search').press('Enter');
+    await picker.waitFor({ state: 'detached' });
+    assert.equal(await composer.inputValue(), 'Party 🎉');
+
+    await composer.pressSequentially(' :thumbsu');
+    await page.getByTestId('composer-suggestion').first().waitFor({ timeout: 15_000 });
+    await composer.press('Tab');
+    // emojibase writes 👍 with the emoji presentation selector (U+FE0F), as the keyboard emoji pickers do.
+    assert.match(await composer.inputValue(), /^Party 🎉 👍\uFE0F?$/u);
+    await composer.press('Enter');
+    await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Party 🎉 👍'), 20_000);
+  });
+});

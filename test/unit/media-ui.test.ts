@@ -1,0 +1,150 @@
+/**
+ * The pure parts behind uploads, emoji, reactions and threads: shortcode search and completion over the real
+ * emojibase data, upload errors in words, who reacted, and which events belong to a thread and how a reply in one
+ * relates to it; locations and polls.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { describe, it } from 'node:test';
+import { complete } from '../../src/renderer/api/autocomplete.ts';
+import { buildEmoji, searchEmoji } from '../../src/renderer/api/emoji-data.ts';
+import { selectReactors } from '../../src/renderer/api/relations.ts';
+import type { RoomData } from '../../src/renderer/api/snapshot.ts';
+import { bundledThreadCount, isThreadReply, selectThreadReplies, threadRelation } from '../../src/renderer/api/threads.ts';
+import { formatBytes, uploadError } from '../../src/renderer/api/uploads.ts';
+import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { countPoll, parseGeoUri } from '../../src/renderer/ui/room/extra-kinds.ts';
+import { buildRows } from '../../src/renderer/ui/room/timeline-model.ts';
+import type { Event } from '../../src/shared/rpc/types.ts';
+
+const require = createRequire(import.meta.url);
+const json = (p: string): unknown => JSON.parse(readFileSync(require.resolve(p), 'utf8'));
+const emoji = buildEmoji(
+  json('emojibase-data/en/data.json') as Parameters<typeof buildEmoji>[0],
+  json('emojibase-data/en/shortcodes/github.json') as Parameters<typeof buildEmoji>[1],
+);
+
+function ev(rowid: number, extra: Partial<Event> = {}): Event {
+  return {
+    rowid, timeline_rowid: rowid, room_id: '!r:x', event_id: `$${rowid}`, sender: '@alice:x', type: 'm.room.message',
+    timestamp: 1_700_000_000_000 + rowid, content: { msgtype: 'm.text', body: `m${rowid}` }, ...extra,
+  };
+}
+const roomWith = (events: Event[]) => ({ events: new Map(events.map((e) => [e.rowid, e])) }) as unknown as RoomData;
+
+describe('emoji', () => {
+  it('finds emoji by shortcode first, then by name or tag', () => {
+    assert.equal(searchEmoji(emoji, 'tada')[0].unicode, '🎉');
+    assert.match(searchEmoji(emoji, ':thumbsup:')[0].unicode, /^👍\uFE0F?$/u);
+    assert.ok(searchEmoji(emoji, 'pizza').some((e) => e.unicode === '🍕'));
+    assert.deepEqual(searchEmoji(emoji, 'zzzznotanemoji'), []);
+  });
+
+  it('leaves out the skin-tone components and emoji too new for common fonts', () => {
+    assert.ok(emoji.length > 1500);
+    assert.ok(!emoji.some((e) => e.group === 2));
+    assert.ok(!emoji.some((e) => e.label === 'face with bags under eyes'), 'an Emoji 16 face is left out');
+  });
+
+  it('completes :shortcodes: of two letters or more into the emoji', () => {
+    const c = complete('nice :tad', 9, [], new Map(), emoji);
+    assert.ok(c);
+    assert.equal(c.start, 5);
+    assert.equal(c.suggestions[0].insert, '🎉');
+    assert.equal(complete('nice :t', 7, [], new Map(), emoji), null, 'one letter is not enough');
+    assert.equal(complete('at 10:30', 8, [], new Map(), emoji), null, 'a time is not a shortcode');
+    assert.equal(complete('nice :tad', 9, [], new Map(), null), null, 'nothing before the data has loaded');
+  });
+});
+
+describe('uploads', () => {
+  it('says why an upload failed, from the route\'s answer or its status', () => {
+    assert.equal(uploadError(502, JSON.stringify({ errcode: 'M_TOO_LARGE', error: 'The file is over the 50 MB limit.' })), 'The file is over the 50 MB limit.');
+    assert.equal(uploadError(413, 'Payload Too Large'), 'The file is larger than the server accepts.');
+    assert.match(uploadError(0, ''), /network error/);
+    assert.match(uploadError(500, ''), /HTTP 500/);
+  });
+
+  it('formats sizes for people', () => {
+    assert.equal(formatBytes(386), '386 B');
+    assert.equal(formatBytes(2048), '2.0 KB');
+    assert.equal(formatBytes(5 * 1024 * 1024), '5.0 MB');
+  });
+});
+
+describe('reactions', () => {
+  it('lists who reacted with each key, skipping redacted reactions', () => {
+    const react = (rowid: number, sender: string, key: string, redacted = false) => ev(rowid, {
+      type: 'm.reaction', sender, ...(redacted ? { redacted_by: '$r' } : {}),
+      content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: '$1', key } },
+    });
+    const room = roomWith([ev(1), react(2, '@bob:x', '👍'), react(3, '@carol:x', '👍'), react(4, '@dave:x', '🎉', true)]);
+    const who = selectReactors(room, '$1');
+    assert.deepEqual(who.get('👍'), ['@bob:x', '@carol:x']);
+    assert.equal(who.get('🎉'), undefined);
+  });
+});
+
+describe('threads', () => {
+  const root = ev(1, { unsigned: { 'm.relations': { 'm.thread': { count: 5 } } } });
+  const reply = (rowid: number) => ev(rowid, {
+    relation_type: 'm.thread', relates_to: '$1',
+    content: { msgtype: 'm.text', body: `r${rowid}`, 'm.relates_to': { rel_type: 'm.thread', event_id: '$1', is_falling_back: true, 'm.in_reply_to': { event_id: '$1' } } },
+  });
+
+  it('keeps thread replies out of the main timeline and lists them under their root', () => {
+    const events = [root, reply(3), reply(2), ev(4)];
+    assert.ok(isThreadReply(reply(2)) && !isThreadReply(root));
+    const rows = buildRows(events.map((e) => ({ event: e, sendState: 'sent' as const })) as never, new Map(events.map((e) => [e.rowid, e])));
+    assert.deepEqual(rows.filter((r) => r.kind === 'event').map((r) => r.kind === 'event' && r.item.event.event_id), ['$1', '$4']);
+    assert.deepEqual(selectThreadReplies(roomWith(events), '$1').map((e) => e.event_id), ['$2', '$3']);
+    assert.equal(bundledThreadCount(root), 5);
+    assert.equal(bundledThreadCount(ev(9)), 0);
+  });
+
+  it('relates a reply to its thread with a falling-back reply to the latest event, as the spec asks', () => {
+    assert.deepEqual(threadRelation('$root', '$latest'), {
+      rel_type: 'm.thread', event_id: '$root', is_falling_back: true, 'm.in_reply_to': { event_id: '$latest' },
+    });
+  });
+});
+
+describe('locations and polls', () => {
+  it('reads a location\'s geo: URI and refuses coordinates off the globe', () => {
+    const v = viewEvent(ev(1, { content: { msgtype: 'm.location', body: 'Big Ben', geo_uri: 'geo:51.5007,-0.1246;u=20' } }));
+    assert.ok(v?.kind === 'message' && v.extra?.kind === 'location');
+    assert.equal(v.extra.lat, 51.5007);
+    assert.equal(v.extra.lon, -0.1246);
+    assert.equal(parseGeoUri('geo:91,0'), undefined);
+    assert.equal(parseGeoUri('https://example.org'), undefined);
+  });
+
+  it('shows a poll and counts each person\'s latest answer until the poll ends', () => {
+    const start = ev(1, {
+      type: 'org.matrix.msc3381.poll.start',
+      content: {
+        'org.matrix.msc3381.poll.start': {
+          question: { 'org.matrix.msc1767.text': 'Lunch?' }, kind: 'org.matrix.msc3381.poll.disclosed', max_selections: 1,
+          answers: [{ id: 'a', 'org.matrix.msc1767.text': 'Pizza' }, { id: 'b', 'org.matrix.msc1767.text': 'Sushi' }],
+        },
+      },
+    });
+    const v = viewEvent(start);
+    assert.ok(v?.kind === 'message' && v.extra?.kind === 'poll');
+    assert.equal(v.extra.question, 'Lunch?');
+    assert.deepEqual(v.extra.answers, [{ id: 'a', text: 'Pizza' }, { id: 'b', text: 'Sushi' }]);
+    const response = (rowid: number, sender: string, answers: string[]) => ev(rowid, {
+      type: 'org.matrix.msc3381.poll.response', sender, timestamp: rowid,
+      content: { 'm.relates_to': { rel_type: 'm.reference', event_id: '$1' }, 'org.matrix.msc3381.poll.response': { answers } },
+    });
+    const end = ev(6, { type: 'org.matrix.msc3381.poll.end', timestamp: 6, content: { 'm.relates_to': { rel_type: 'm.reference', event_id: '$1' } } });
+    const r = countPoll('$1', v.extra, [response(2, '@bob:x', ['a']), response(3, '@bob:x', ['b']), response(4, '@me:x', ['b']),
+      response(5, '@eve:x', ['nonsense']), end, response(7, '@late:x', ['a'])], '@me:x');
+    assert.equal(r.counts.get('b'), 2, 'Bob changed his mind; his latest answer counts');
+    assert.equal(r.counts.get('a'), undefined, 'a vote after the end does not count');
+    assert.equal(r.voters, 2, 'an invalid answer is a spoiled vote');
+    assert.deepEqual(r.mine, ['b']);
+    assert.ok(r.ended);
+  });
+});
