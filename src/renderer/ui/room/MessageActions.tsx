@@ -1,6 +1,7 @@
 /**
- * The toolbar shown over a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Thread, Edit (own messages), Delete (own,
- * or others' with the power to redact; asks once more before deleting) and Copy link. EventRow renders one per
+ * The toolbar shown over a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Thread,
+ * Edit (own messages), Delete (own, or others' with the power to redact; asks once more before deleting), Pin/Unpin
+ * (with the power to change the room's pinned events) and Copy link. EventRow renders one per
  * sent message; reactions go through the timeline's actions (as the reaction chips do), other requests are built
  * in api/actions.ts.
  */
@@ -12,6 +13,7 @@ import { composerModes } from '../../api/composer-modes.ts';
 import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { setOpenThread } from '../../api/threads.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { canSendState, pinnedEventIds, togglePin } from '../../api/room-state.ts';
 import { useActions } from './MessageBody.tsx';
 
 export function MessageActions({ event }: { event: Event }) {
@@ -19,6 +21,9 @@ export function MessageActions({ event }: { event: Event }) {
   const actions = useActions();
   const own = useOwnUserId();
   const mayDelete = useStoreSelector((s) => canRedact(s.rooms.get(event.room_id), own, event));
+  const mayPin = useStoreSelector((s) => !event.event_id.startsWith('~') && !event.redacted_by
+    && canSendState(s.rooms.get(event.room_id), own, 'm.room.pinned_events'));
+  const pinned = useStoreSelector((s) => pinnedEventIds(s.rooms.get(event.room_id)).includes(event.event_id));
   const [confirming, setConfirming] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
@@ -31,6 +36,12 @@ export function MessageActions({ event }: { event: Event }) {
   function edit(): void {
     const room = session.store.getSnapshot().rooms.get(event.room_id);
     modes.set(event.room_id, { kind: 'edit', event, text: currentText(room, event) });
+  }
+
+  function togglePinned(): void {
+    const ids = pinnedEventIds(session.store.getSnapshot().rooms.get(event.room_id));
+    session.client.request('set_state', { room_id: event.room_id, type: 'm.room.pinned_events', state_key: '', content: togglePin(ids, event.event_id) })
+      .catch(fail(pinned ? 'Unpin' : 'Pin'));
   }
 
   function copyLink(): void {
@@ -60,6 +71,7 @@ export function MessageActions({ event }: { event: Event }) {
       ) : (
         <button type="button" className="is-danger" data-testid="action-delete" onClick={() => setConfirming(true)}>Delete</button>
       ))}
+      {mayPin && <button type="button" data-testid="action-pin" onClick={togglePinned}>{pinned ? 'Unpin' : 'Pin'}</button>}
       <button type="button" data-testid="action-copy-link" onClick={copyLink}>Copy link</button>
       {note && <span className="message-actions-note" role="status" onClick={() => setNote(null)}>{note}</span>}
     </div>

@@ -2,18 +2,25 @@ import { useEffect, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
-import { useOpenThread } from '../../api/threads.ts';
+import { setOpenThread, useOpenThread } from '../../api/threads.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { viaFromHash } from '../route.ts';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
+import { PanelButtons, type SidePanelKind } from './panels/PanelButtons.tsx';
+import { PinnedPanel } from './panels/PinnedPanel.tsx';
+import { RoomSearchPanel } from './panels/RoomSearchPanel.tsx';
+import { RoomSettingsPanel } from './panels/RoomSettingsPanel.tsx';
 import { RoomPreview } from './RoomPreview.tsx';
 import { PredecessorLine, SuccessorBar } from './RoomUpgradeLinks.tsx';
 import { ThreadPanel } from './ThreadPanel.tsx';
 import { Timeline } from './Timeline.tsx';
 import './room.css';
+
+/** The right panel shows one of these at a time; the header's buttons toggle them. */
+type Panel = 'members' | SidePanelKind;
 
 export function RoomView({ roomId }: { roomId: string }) {
   const session = useSession();
@@ -21,8 +28,14 @@ export function RoomView({ roomId }: { roomId: string }) {
   const connected = useConnection().state === 'open';
   const stateLoaded = room?.stateLoaded ?? false;
   const exists = room !== undefined;
-  const [showMembers, setShowMembers] = useState(false);
+  const [panel, setPanel] = useState<Panel | null>(null);
   const thread = useOpenThread(roomId);
+  // A header button closes an open thread too: one side panel at a time.
+  const toggle = (p: Panel) => {
+    if (thread) setOpenThread(roomId, null);
+    setPanel((v) => (v === p && !thread ? null : p));
+  };
+  const close = () => setPanel(null);
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -33,12 +46,16 @@ export function RoomView({ roomId }: { roomId: string }) {
   if (!room?.meta) return <RoomPreview target={roomId} via={viaFromHash(window.location.hash)} />;
 
   return (
-    <section className={`room${showMembers || thread ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
-      <RoomHeader room={room} onToggleMembers={() => setShowMembers((v) => !v)} />
+    <section className={`room${panel || thread ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
+      <RoomHeader room={room} open={thread ? null : panel} onToggle={toggle} />
       <PredecessorLine room={room} />
-      {/* One side panel at a time: an open thread covers the member list. */}
-      {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} />
-        : showMembers && <MemberList roomId={roomId} onClose={() => setShowMembers(false)} />}
+      {/* One side panel at a time: an open thread covers the others. */}
+      {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} /> : <>
+        {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
+        {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
+        {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
+        {panel === 'pinned' && <PinnedPanel key={roomId} roomId={roomId} onClose={close} />}
+      </>}
       <Timeline roomId={roomId} />
       <TypingLine room={room} />
       {room.meta.tombstone ? <SuccessorBar room={room} /> : <Composer roomId={roomId} roomName={roomDisplayName(room)} />}
@@ -46,7 +63,7 @@ export function RoomView({ roomId }: { roomId: string }) {
   );
 }
 
-function RoomHeader({ room, onToggleMembers }: { room: RoomData; onToggleMembers: () => void }) {
+function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | null; onToggle: (p: Panel) => void }) {
   const meta = room.meta!;
   const name = roomDisplayName(room);
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
@@ -66,10 +83,11 @@ function RoomHeader({ room, onToggleMembers }: { room: RoomData; onToggleMembers
         ) : null}
       </div>
       {members !== undefined && (
-        <button type="button" className="room-header-members" title="Show members" data-testid="open-members" onClick={onToggleMembers}>
+        <button type="button" className="room-header-members" title="Show members" data-testid="open-members" onClick={() => onToggle('members')}>
           {members} {members === 1 ? 'member' : 'members'}
         </button>
       )}
+      <PanelButtons open={open} onToggle={onToggle} />
       <button type="button" className="room-header-leave" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
       {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
     </header>

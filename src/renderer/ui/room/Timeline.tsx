@@ -8,6 +8,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { onJumpRequest } from '../../api/jump-requests.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
 import { isolateBidi, plainName } from '../../../shared/display-name.ts';
 import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex, type TimelineItem } from '../../api/selectors.ts';
@@ -236,6 +237,8 @@ export function Timeline({ roomId }: { roomId: string }) {
       session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
     },
   }), [roomId, session, virtualizer]);
+  // The search and pinned panels ask for a jump from outside the timeline.
+  useEffect(() => onJumpRequest((room, eventId) => { if (room === roomId) actions.jumpTo(eventId); }), [actions, roomId]);
 
   useEffect(() => {
     if (!pendingJump) return;

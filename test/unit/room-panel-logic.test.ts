@@ -1,0 +1,62 @@
+/** The right panel's reading of room state: who may change which setting, the settings, pins and aliases. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { canSendState, isAlias, parseAliases, pinnedEventIds, roomSettings, togglePin } from '../../src/renderer/api/room-state.ts';
+import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
+import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
+
+const ME = '@me:hs';
+const MOD = '@mod:hs';
+
+/** A room holding one state event per entry (rowids from 1). */
+function roomWithState(entries: [type: string, content: JSONObject][]): RoomData {
+  const events = new Map<number, Event>();
+  const state: Record<string, Record<string, number>> = {};
+  entries.forEach(([type, content], i) => {
+    const rowid = i + 1;
+    events.set(rowid, { rowid, timeline_rowid: 0, room_id: '!r:hs', event_id: `$s${rowid}`, sender: MOD, type, state_key: '', timestamp: rowid, content });
+    state[type] = { '': rowid };
+  });
+  return { ...emptyRoom('!r:hs'), events, state };
+}
+
+describe('room panel state', () => {
+  it('allows a state change by the event type\'s level, else state_default', () => {
+    const room = roomWithState([['m.room.power_levels', {
+      users: { [MOD]: 50, [ME]: 10 }, state_default: 50, events: { 'm.room.topic': 10, 'm.room.pinned_events': 0 },
+    }]]);
+    assert.equal(canSendState(room, ME, 'm.room.topic'), true);
+    assert.equal(canSendState(room, ME, 'm.room.pinned_events'), true);
+    assert.equal(canSendState(room, ME, 'm.room.name'), false, 'state_default 50 applies');
+    assert.equal(canSendState(room, MOD, 'm.room.name'), true);
+    assert.equal(canSendState(room, undefined, 'm.room.topic'), false);
+  });
+
+  it('reads the settings with defaults when the room has none', () => {
+    assert.deepEqual(roomSettings(roomWithState([])), {
+      name: '', topic: '', joinRule: 'invite', historyVisibility: 'shared', encrypted: false, canonicalAlias: '', altAliases: [],
+    });
+    const room = roomWithState([
+      ['m.room.name', { name: 'Room' }], ['m.room.topic', { topic: 'Talk' }], ['m.room.join_rules', { join_rule: 'knock' }],
+      ['m.room.history_visibility', { history_visibility: 'joined' }], ['m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' }],
+      ['m.room.canonical_alias', { alias: '#a:hs', alt_aliases: ['#b:hs', 7] }],
+    ]);
+    assert.deepEqual(roomSettings(room), {
+      name: 'Room', topic: 'Talk', joinRule: 'knock', historyVisibility: 'joined', encrypted: true, canonicalAlias: '#a:hs', altAliases: ['#b:hs'],
+    });
+  });
+
+  it('pins and unpins by rewriting the whole list', () => {
+    const room = roomWithState([['m.room.pinned_events', { pinned: ['$a', 2, '$b'] }]]);
+    assert.deepEqual(pinnedEventIds(room), ['$a', '$b']);
+    assert.deepEqual(togglePin(['$a', '$b'], '$c'), { pinned: ['$a', '$b', '$c'] });
+    assert.deepEqual(togglePin(['$a', '$b'], '$a'), { pinned: ['$b'] });
+  });
+
+  it('parses and checks aliases', () => {
+    assert.deepEqual(parseAliases('#a:hs, #b:hs\n#a:hs  '), ['#a:hs', '#b:hs']);
+    assert.equal(isAlias('#room:example.org'), true);
+    assert.equal(isAlias('room:example.org'), false);
+    assert.equal(isAlias('#room'), false);
+  });
+});
