@@ -32,9 +32,10 @@ export class JsSdkPeer {
     client.on(CryptoEvent.VerificationRequestReceived, (r) => { this.verificationRequests.push(r); });
   }
 
-  static async start(baseUrl: string, user: TestUser): Promise<JsSdkPeer> {
+  /** `cryptoCallbacks` lets a test hand the SDK a secret storage key (recovery tests). */
+  static async start(baseUrl: string, user: TestUser, cryptoCallbacks?: sdk.ICreateClientOpts['cryptoCallbacks']): Promise<JsSdkPeer> {
     const client = sdk.createClient({
-      baseUrl, userId: user.userId, deviceId: user.deviceId, accessToken: user.accessToken, logger: errorsOnly,
+      baseUrl, userId: user.userId, deviceId: user.deviceId, accessToken: user.accessToken, logger: errorsOnly, cryptoCallbacks,
     });
     await client.initRustCrypto({ useIndexedDB: false });
     const prepared = new Promise<void>((resolve) => {

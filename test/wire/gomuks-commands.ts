@@ -126,9 +126,12 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   oauth_exchange_token: cmd('oauth', jsonObject, ok),
   oauth_generate_device_code: cmd('oauth', jsonObject, jsonObject),
   oauth_poll_device_code: cmd('oauth', jsonObject, ok),
-  verify: cmd('encryption', z.looseObject({ recovery_key: z.string() }), ok),
-  generate_recovery_key: cmd('encryption', z.looseObject({ passphrase: z.string().optional() }), T.RecoveryKeyResponse),
-  reset_encryption: cmd('encryption', z.looseObject({ recovery_key: z.string(), account_password: z.string().optional() }), ok),
+  verify: cmd('implemented', z.looseObject({ recovery_key: z.string() }), ok),
+  // Lattice answers without cross_signing_keys: the engine makes the private keys in reset_encryption and keeps them.
+  generate_recovery_key: cmd('implemented', z.looseObject({ passphrase: z.string().optional() }), T.RecoveryKeyResponse),
+  reset_encryption: cmd('implemented', z.looseObject({
+    recovery_key: z.string(), passphrase_meta: jsonObject.optional(), account_password: z.string().optional(),
+  }), ok),
   discover_homeserver: cmd('implemented', userParam, T.ClientWellKnown),
   get_login_flows: cmd('implemented', z.looseObject({ homeserver_url: z.string() }), T.LoginFlowsResponse),
   // database.PushRegistration; stored only (issue 6: no push gateway).
@@ -149,7 +152,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   download_media: cmd('implemented', z.looseObject({
     mxc: z.string(), encrypted: z.boolean().optional(), is_avatar: z.boolean().optional(), thumbnail_avatar: z.boolean().optional(),
   }), T.DownloadMediaResponse),
-  export_keys: cmd('encryption', z.looseObject({ passphrase: z.string(), room_id: z.string().optional() }), z.string()),
+  export_keys: cmd('implemented', z.looseObject({ passphrase: z.string(), room_id: z.string().optional() }), z.string()),
 };
 
 /**

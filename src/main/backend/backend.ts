@@ -138,6 +138,7 @@ export class Backend implements BackendHost {
       dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
       onEventsDecrypted: (d) => this.broadcast('events_decrypted', d),
       onRoomsChanged: (diff) => this.broadcast('sync_complete', diff),
+      onVerificationChange: () => { if (this.session?.crypto === crypto) this.broadcast('client_state', this.clientState()); },
       onVerification: (flow) => this.broadcast('verification_update', flow),
     });
     const sync = new SyncLoop({
@@ -283,9 +284,12 @@ export class Backend implements BackendHost {
       is_initialized: this.initialized || !s,
       is_logged_in: !!s,
       is_verified: false,
-      // Until encryption lands there is no cross-signing or secret storage to check.
       verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false },
     };
+    if (s?.crypto) {
+      state.verification_state = { ...s.crypto.verificationState };
+      state.is_verified = state.verification_state.is_verified;
+    }
     if (s) {
       state.user_id = s.userId;
       state.device_id = s.deviceId;

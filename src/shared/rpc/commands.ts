@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
 import { notificationCommands } from './commands/notifications.ts';
+import { cryptoCommands } from './commands/crypto.ts';
 import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
 import { roomUpgradeCommands } from './commands/room-upgrades.ts';
@@ -34,6 +35,8 @@ export {
 };
 export { IMAGE_ENCODINGS } from './commands/media.ts';
 export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
+export { cryptoCommands };
+export type { KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 export type {
   ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, VerificationFlow, VerificationPhase,
 } from './commands/verification.ts';
@@ -43,6 +46,7 @@ export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
   ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands, ...roomKeyCommands,
+  ...cryptoCommands,
   ...verificationCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;

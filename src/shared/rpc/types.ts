@@ -203,7 +203,7 @@ export interface SyncStatus {
   last_sync?: number;
 }
 
-/** Cross-signing state of this device; all false until encryption lands. */
+/** Cross-signing state of this device (crypto/recovery.ts); all false until the encryption store is open and checked. */
 export interface VerificationState {
   is_verified: boolean;
   state_checked: boolean;

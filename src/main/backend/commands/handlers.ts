@@ -5,6 +5,7 @@
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
 import { notificationHandlers } from './notifications.ts';
+import { cryptoHandlers } from './crypto.ts';
 import { ignoringHandlers } from './ignoring.ts';
 import { presenceHandlers } from './presence.ts';
 import { roomUpgradeHandlers } from './room-upgrades.ts';
@@ -38,6 +39,7 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...searchHandlers(ctx),
     ...mediaHandlers(ctx),
     ...roomKeyHandlers(ctx),
+    ...cryptoHandlers(ctx),
     ...verificationHandlers(ctx),
   };
 }

@@ -8,7 +8,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { EventsDecrypted, JSONObject, SyncComplete, VerificationFlow } from '../../../shared/rpc/index.ts';
+import type { EventsDecrypted, JSONObject, SyncComplete, VerificationFlow, VerificationState } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
@@ -19,6 +19,7 @@ import { CRYPTO_DB_FILE, CRYPTO_STORE_KEY, openCryptoStore, type CryptoStore } f
 import { DecryptionRetry } from './decryption-retry.ts';
 import { KeyRequests, type KeySource } from './key-requests.ts';
 import { OutgoingRequests } from './outgoing-requests.ts';
+import { Recovery } from './recovery.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
 import { decryptEvent, decryptSync, feedSync, isEncrypted } from './sync-crypto.ts';
 import { Verifications } from './verification.ts';
@@ -36,6 +37,8 @@ export interface CryptoSessionOptions {
   onEventsDecrypted?: (d: EventsDecrypted) => void;
   /** Room rows whose unread counters such a decryption changed, as a sync_complete diff. */
   onRoomsChanged?: (diff: SyncComplete) => void;
+  /** Told when verification_state changed (the backend then sends client_state). */
+  onVerificationChange?: () => void;
   /** Every change of an interactive verification (pushed to frontends as verification_update). */
   onVerification?: (flow: VerificationFlow) => void;
 }
@@ -46,6 +49,7 @@ interface Opened {
   encryptor: RoomEncryptor;
   retry: DecryptionRetry;
   keyRequests: KeyRequests;
+  recovery: Recovery;
   verifications: Verifications;
 }
 
@@ -56,12 +60,16 @@ export interface CryptoEngine {
   verifications: Verifications;
 }
 
+const NOT_CHECKED: VerificationState = { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false };
+
 export class CryptoSession {
   private readonly opts: CryptoSessionOptions;
   private readonly abort = new AbortController();
   private readonly opened: Promise<Opened>;
   /** Engine calls in flight: closing waits for them, as the engine must not be freed under a running call. */
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Set once open, for the synchronous client_state. */
+  private recovery: Recovery | undefined;
 
   constructor(opts: CryptoSessionOptions) {
     this.opts = opts;
@@ -89,6 +97,21 @@ export class CryptoSession {
     store.machine.registerRoomKeysWithheldCallback((infos) => this.retryLater(infos.map((i) => i.sessionId)));
     // Keys that reached the engine's store just before a crash, after their events were stored as failed.
     void this.retryLater(retry.queued().map((q) => q.session_id), retry);
+    const recovery = new Recovery({
+      machine: store.machine, outgoing, client, userId, deviceId, logger: this.opts.logger,
+      accountData: (type) => this.opts.store().account.allAccountData()[type],
+      onChange: () => this.opts.onVerificationChange?.(),
+    });
+    this.recovery = recovery;
+    void this.track(recovery.start());
+    // The key backup is asked first for a missing session; what it returns reaches the room-key callback above.
+    keyRequests.addSource(async (sessions, signal) => {
+      for (const s of sessions) {
+        if (signal.aborted) return;
+        await recovery.restoreFromBackup(s.room_id, s.session_id).catch((e: unknown) =>
+          this.opts.logger.warn(`encryption: key backup lookup failed: ${errorMessage(e)}`));
+      }
+    });
     const verifications = new Verifications({
       machine: store.machine, outgoing, api: client.crypto, logger: this.opts.logger,
       dmWith: (user) => this.opts.store().rooms.all().find((r) => r.dm_user_id === user)?.room_id,
@@ -96,7 +119,7 @@ export class CryptoSession {
     });
     return {
       store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), verifications, retry,
-      keyRequests,
+      keyRequests, recovery,
     };
   }
 
@@ -147,6 +170,7 @@ export class CryptoSession {
       await o.verifications.beforeFeed(resp);
       const toDevice = await feedSync(o.store.machine, resp);
       forgetMembersOnChange(o.encryptor, resp);
+      o.recovery.afterSync();
       o.verifications.observeToDevice(toDevice);
       // Key uploads, queries and the like go out in the background; a failure is retried after the next sync.
       const flush = () => o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
@@ -180,6 +204,16 @@ export class CryptoSession {
     return this.track(this.opened.then((o) => o.encryptor.encrypt(roomId, type, content, this.abort.signal)));
   }
 
+  /** This device's cross-signing state as last checked (all false until the store is open and checked). */
+  get verificationState(): VerificationState {
+    return this.recovery?.verificationState ?? NOT_CHECKED;
+  }
+
+  /** Runs recovery, key export or import on the open engine; closing waits for it. */
+  withEngine<T>(fn: (recovery: Recovery, machine: OlmMachine) => Promise<T>): Promise<T> {
+    return this.track(this.opened.then((o) => fn(o.recovery, o.store.machine)));
+  }
+
   async close(): Promise<void> {
     this.abort.abort(new Error('encryption stopping'));
     let o: Opened;
@@ -189,6 +223,7 @@ export class CryptoSession {
       return;
     }
     await Promise.allSettled([...this.inFlight]);
+    await o.recovery.idle();
     await o.outgoing.idle();
     o.store.close();
   }

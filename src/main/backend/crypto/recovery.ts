@@ -1,0 +1,340 @@
+/**
+ * Verification and recovery of this device with gomuks' commands: `verify` opens secret storage with a recovery key
+ * or passphrase, imports the cross-signing keys and the backup key into the engine, cross-signs this device, enables
+ * the key backup and restores the room keys from it; `generate_recovery_key` and `reset_encryption` set everything
+ * up from scratch (new cross-signing identity published with user-interactive auth, a new secret storage key
+ * holding the three cross-signing keys and a new backup key, a new backup version). It also keeps
+ * `client_state.verification_state` true to what the engine and the account hold, including after a restart.
+ *
+ * Private keys go from secret storage into the engine's encrypted store and nowhere else: not SQLite, not logs,
+ * not the frontend (unlike gomuks, generate_recovery_key does not return cross-signing seeds: the engine makes
+ * the keys in reset_encryption).
+ */
+import crypto from 'node:crypto';
+import { BackupDecryptionKey, OwnUserIdentity, UserId, DeviceId } from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { OlmMachine, SignatureUploadRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { RecoveryKeyResponse, VerificationState } from '../../../shared/rpc/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { MatrixClient } from '../matrix/client.ts';
+import { MatrixError } from '../matrix/errors.ts';
+import { BackupUploader, backupMatchesKey, createBackup, enableBackup, restoreBackup, restoreSession } from './backup.ts';
+import type { OutgoingRequests } from './outgoing-requests.ts';
+import {
+  decodeRecoveryKey, encodeRecoveryKey, keyFromPassphrase, newPassphraseInfo, SecretStorageError, type PassphraseInfo,
+} from './secret-storage-crypto.ts';
+import { BACKUP_SECRET, CROSS_SIGNING_SECRETS, DEFAULT_KEY_TYPE, SecretStorage } from './secret-storage.ts';
+
+export interface RecoveryOptions {
+  machine: OlmMachine;
+  outgoing: OutgoingRequests;
+  client: MatrixClient;
+  userId: string;
+  deviceId: string;
+  logger: Logger;
+  /** Account data as last synced (for has_ssss without a request). */
+  accountData: (type: string) => unknown;
+  /** Told when verification_state changed. */
+  onChange: () => void;
+}
+
+const UNCHECKED: VerificationState = { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false };
+
+export class Recovery {
+  private readonly o: RecoveryOptions;
+  readonly backup: BackupUploader;
+  private state: VerificationState = UNCHECKED;
+  /** Set once secret storage was seen or set up by this device (sync may not have brought the account data yet). */
+  private ssssSeen = false;
+  private refreshing: Promise<void> = Promise.resolve();
+  private adopting: Promise<void> | null = null;
+  private askedForSecrets = false;
+
+  constructor(o: RecoveryOptions) {
+    this.o = o;
+    this.backup = new BackupUploader(o.machine, o.outgoing);
+  }
+
+  get verificationState(): VerificationState {
+    return this.state;
+  }
+
+  /** At start: turns the backup back on (the engine does not keep it enabled across restarts) and checks the state. */
+  async start(): Promise<void> {
+    await this.resumeBackup().catch((e: unknown) => this.o.logger.warn(`encryption: key backup not resumed: ${errorMessage(e)}`));
+    await this.refresh();
+  }
+
+  /** After each sync: a change to our own devices or identity may change the state; new room keys go to the backup. */
+  afterSync(): void {
+    // Cheap (three engine reads), and only a change is told: so the state follows whatever the sync brought.
+    void this.refresh();
+    this.backupInBackground();
+    if (!this.adopting) {
+      this.adopting = this.adoptGossipedBackupKey()
+        .catch((e: unknown) => this.o.logger.warn(`encryption: a backup key from another device was not used: ${errorMessage(e)}`))
+        .finally(() => { this.adopting = null; });
+    }
+  }
+
+  /**
+   * A backup key another of our devices sent (secret sharing after this device was verified interactively): used
+   * like the one from secret storage when it opens the server's current backup. The engine keeps received secrets
+   * in an inbox until they are handled, so one that arrives while Lattice is down is picked up at the next sync.
+   */
+  private async adoptGossipedBackupKey(): Promise<void> {
+    const { machine, client, logger } = this.o;
+    const inbox = await machine.getSecretsFromInbox(BACKUP_SECRET);
+    if (inbox.size === 0) return;
+    if (await machine.isBackupEnabled()) {
+      await machine.deleteSecretsFromInbox(BACKUP_SECRET);
+      return;
+    }
+    const info = await client.crypto.backupVersion();
+    for (const secret of inbox) {
+      let key: BackupDecryptionKey;
+      try {
+        key = BackupDecryptionKey.fromBase64(secret);
+      } catch {
+        continue;
+      }
+      if (info && backupMatchesKey(info, key)) {
+        await this.useBackupKey(key);
+        logger.info('encryption: using the backup key another device shared');
+        break;
+      }
+    }
+    await machine.deleteSecretsFromInbox(BACKUP_SECRET);
+  }
+
+  /**
+   * Recomputes verification_state from the engine and account data, telling the backend if it changed. Runs are
+   * chained, so a slow one cannot overwrite the state a later one found.
+   */
+  refresh(): Promise<void> {
+    const run = this.refreshing.then(() => this.check());
+    this.refreshing = run;
+    return run;
+  }
+
+  /**
+   * For the late-key queue: fetches one session from the key backup and imports it (false when there is no
+   * enabled backup or it lacks the session). Imports reach the engine's room key callback like any other.
+   */
+  restoreFromBackup(roomId: string, sessionId: string): Promise<boolean> {
+    return restoreSession(this.o.machine, this.o.client.crypto, roomId, sessionId);
+  }
+
+  private async check(): Promise<void> {
+    const { machine, userId, deviceId } = this.o;
+    try {
+      const identity = await machine.getIdentity(new UserId(userId));
+      const device = await machine.getDevice(new UserId(userId), new DeviceId(deviceId));
+      const status = await machine.crossSigningStatus();
+      const hasKeys = status.hasMaster && status.hasSelfSigning && status.hasUserSigning;
+      const def = this.o.accountData(DEFAULT_KEY_TYPE) as { key?: unknown } | undefined;
+      const crossSigned = identity instanceof OwnUserIdentity && !!device?.isCrossSignedByOwner();
+      // Signed by another of our devices (interactive verification) but without the private keys: ask our other
+      // devices for them, once per run (they answer only a device they trust; the answers land in the engine).
+      if (crossSigned && !this.askedForSecrets && (!hasKeys || !(await machine.isBackupEnabled()))) {
+        this.askedForSecrets = true;
+        if (await machine.requestMissingSecretsIfNeeded()) {
+          this.o.outgoing.flush().catch((e: unknown) => this.o.logger.warn(`encryption: asking for secrets failed: ${errorMessage(e)}`));
+        }
+      }
+      const next: VerificationState = {
+        is_verified: crossSigned && hasKeys,
+        state_checked: true,
+        has_cross_signing: identity instanceof OwnUserIdentity,
+        has_ssss: this.ssssSeen || (typeof def?.key === 'string' && def.key !== ''),
+      };
+      identity?.free();
+      device?.free();
+      const prev = this.state;
+      this.state = next;
+      if (Object.keys(next).some((k) => next[k as keyof VerificationState] !== prev[k as keyof VerificationState])) this.o.onChange();
+    } catch (e) {
+      this.o.logger.warn(`encryption: could not check verification: ${errorMessage(e)}`);
+    }
+  }
+
+  /** gomuks' generate_recovery_key: a new key (from a passphrase when given), used for nothing until reset_encryption. */
+  async generateRecoveryKey(passphrase?: string): Promise<RecoveryKeyResponse> {
+    if (passphrase === undefined || passphrase === '') return { recovery_key: encodeRecoveryKey(crypto.randomBytes(32)) };
+    const info = newPassphraseInfo();
+    const key = await keyFromPassphrase(passphrase, info);
+    try {
+      return { recovery_key: encodeRecoveryKey(key), passphrase_meta: info };
+    } finally {
+      key.fill(0);
+    }
+  }
+
+  /** gomuks' verify: see the file header. */
+  async verify(code: string): Promise<void> {
+    const { machine, client, userId, deviceId, logger } = this.o;
+    const ss = new SecretStorage(client, userId);
+    const key = await ss.unlock(code);
+    this.ssssSeen = true;
+    try {
+      const [master, self, user] = await Promise.all(CROSS_SIGNING_SECRETS.map((n) => ss.getSecret(n, key)));
+      if (master === null || self === null || user === null) throw new SecretStorageError('A cross-signing key is missing from secret storage for this recovery key.');
+      const backupSecret = await ss.getSecret(BACKUP_SECRET, key);
+      await this.ownIdentity();
+      const status = await machine.importCrossSigningKeys(master, self, user);
+      if (!status.hasMaster || !status.hasSelfSigning || !status.hasUserSigning) {
+        throw new SecretStorageError('The cross-signing keys in secret storage do not match the identity this account has published; it may have been reset on another device.');
+      }
+      await this.signOwnDeviceAndIdentity();
+      if (backupSecret === null) logger.warn('encryption: secret storage holds no key backup key; verified without restoring keys');
+      else await this.useBackupKey(BackupDecryptionKey.fromBase64(backupSecret));
+    } finally {
+      key.key.fill(0);
+      await this.refresh();
+    }
+    logger.info('encryption: this device is verified', { device_id: deviceId });
+  }
+
+  /** gomuks' reset_encryption: see the file header. `passphrase` is the generate_recovery_key answer's passphrase_meta. */
+  async resetEncryption(recoveryKey: string, passphrase: PassphraseInfo | undefined, accountPassword: string | undefined): Promise<void> {
+    const { machine, client, userId, logger } = this.o;
+    const keyBytes = decodeRecoveryKey(recoveryKey);
+    if (!keyBytes) throw new SecretStorageError('That is not a recovery key: use the one generate_recovery_key gave, with no character changed.');
+    try {
+      const reqs = await machine.bootstrapCrossSigning(true);
+      if (reqs.uploadKeysRequest) await this.o.outgoing.send(reqs.uploadKeysRequest as Parameters<OutgoingRequests['send']>[0]);
+      await this.uploadSigningKeys(reqs.uploadSigningKeysRequest.body, accountPassword);
+      await this.o.outgoing.send(reqs.uploadSignaturesRequest);
+      const ss = new SecretStorage(client, userId);
+      const storageKey = await ss.addDefaultKey(keyBytes, passphrase);
+      this.ssssSeen = true;
+      const exported = await machine.exportCrossSigningKeys();
+      if (!exported?.masterKey || !exported.self_signing_key || !exported.userSigningKey) {
+        throw new SecretStorageError('The new cross-signing keys could not be read back from the encryption engine.');
+      }
+      await ss.storeSecret(CROSS_SIGNING_SECRETS[0], exported.masterKey, storageKey);
+      await ss.storeSecret(CROSS_SIGNING_SECRETS[1], exported.self_signing_key, storageKey);
+      await ss.storeSecret(CROSS_SIGNING_SECRETS[2], exported.userSigningKey, storageKey);
+      exported.free();
+      const { key: backupKey, version } = await createBackup(machine, client.crypto);
+      await ss.storeSecret(BACKUP_SECRET, backupKey.toBase64(), storageKey);
+      await enableBackup(machine, backupKey, version);
+      this.backupInBackground();
+      logger.info('encryption: cross-signing, secret storage and key backup set up anew', { version });
+    } finally {
+      keyBytes.fill(0);
+      await this.refresh();
+    }
+  }
+
+  /** Waits for background work in flight (before the engine is closed): a backup upload, a check, a shared key. */
+  async idle(): Promise<void> {
+    await Promise.allSettled([this.backup.idle(), this.refreshing, this.adopting]);
+  }
+
+  private backupInBackground(): void {
+    this.backup.flush().catch((e: unknown) => this.o.logger.warn(`encryption: backing up keys failed: ${errorMessage(e)}`));
+  }
+
+  /** The backup key from secret storage: enabled if it is the server's current backup, then the backup restored. */
+  private async useBackupKey(key: BackupDecryptionKey): Promise<void> {
+    const { machine, client, logger } = this.o;
+    const info = await client.crypto.backupVersion();
+    if (!info) {
+      logger.warn('encryption: the account has no key backup on the server; nothing to restore');
+      return;
+    }
+    if (!backupMatchesKey(info, key)) {
+      throw new SecretStorageError(`The backup key in secret storage does not open the server's key backup (version ${info.version}); it was probably reset on another device without updating secret storage.`);
+    }
+    await enableBackup(machine, key, info.version);
+    const { imported, total } = await restoreBackup(machine, client.crypto, key, info.version);
+    logger.info(`encryption: restored ${imported} of ${total} room keys from the backup`, { version: info.version });
+    this.backupInBackground();
+  }
+
+  /** Re-enables the backup whose key the engine kept, if it is still the server's current one. */
+  private async resumeBackup(): Promise<void> {
+    const { machine, client, logger } = this.o;
+    const saved = await machine.getBackupKeys();
+    const key = saved.decryptionKey;
+    const version = saved.backupVersion;
+    if (!key || !version) return;
+    const info = await client.crypto.backupVersion();
+    if (info && info.version === version && backupMatchesKey(info, key)) {
+      await machine.enableBackupV1(key.megolmV1PublicKey.publicKeyBase64, version);
+      this.backupInBackground();
+    } else {
+      logger.warn('encryption: the key backup this device used is no longer the server\'s current one; backup stays off until verify');
+    }
+  }
+
+  /** Our own cross-signing identity as published; asks the server for it if the engine does not know it yet. */
+  private async ownIdentity(): Promise<void> {
+    const { machine, userId } = this.o;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const identity = await machine.getIdentity(new UserId(userId));
+      if (identity) {
+        identity.free();
+        return;
+      }
+      await machine.updateTrackedUsers([new UserId(userId)]);
+      if (attempt > 0) await machine.markAllTrackedUsersAsDirty();
+      await this.o.outgoing.flush();
+    }
+    throw new SecretStorageError('This account has no cross-signing identity on the server, so there is nothing to verify against: set up recovery with reset_encryption.');
+  }
+
+  /** Signs this device with the self-signing key and our master key with this device (gomuks' SignOwnDevice/SignOwnMasterKey). */
+  private async signOwnDeviceAndIdentity(): Promise<void> {
+    const { machine, userId, deviceId } = this.o;
+    const device = await machine.getDevice(new UserId(userId), new DeviceId(deviceId));
+    if (!device) throw new SecretStorageError('The encryption engine does not know this device yet; try again once it has synced.');
+    let req: SignatureUploadRequest;
+    try {
+      req = await device.verify();
+    } finally {
+      device.free();
+    }
+    await this.o.outgoing.send(req);
+    const identity = await machine.getIdentity(new UserId(userId));
+    if (identity instanceof OwnUserIdentity) {
+      try {
+        await this.o.outgoing.send(await identity.verify());
+      } finally {
+        identity.free();
+      }
+    }
+    // The engine learns of the new signatures from a key query; ask now rather than wait for the next change.
+    await machine.markAllTrackedUsersAsDirty();
+    await this.o.outgoing.flush();
+  }
+
+  /** Publishes the cross-signing keys, answering the server's user-interactive auth with the account password. */
+  private async uploadSigningKeys(body: string, password: string | undefined): Promise<void> {
+    const api = this.o.client.crypto;
+    try {
+      await api.uploadSigningKeys(body);
+      return;
+    } catch (e) {
+      if (!(e instanceof MatrixError) || e.status !== 401) throw e;
+      const uia = (e.body ?? {}) as { session?: string; flows?: { stages?: string[] }[] };
+      const passwordFlow = uia.flows?.some((f) => f.stages?.length === 1 && f.stages[0] === 'm.login.password');
+      if (!passwordFlow) {
+        const flows = (uia.flows ?? []).map((f) => (f.stages ?? []).join(' → ')).join('; ') || 'none given';
+        throw new SecretStorageError(`The homeserver wants an authentication Lattice cannot do here to publish cross-signing keys (flows: ${flows}).`);
+      }
+      if (!password) throw new SecretStorageError('The homeserver asks for your account password to publish new cross-signing keys: give it as account_password.');
+      try {
+        await api.uploadSigningKeys(body, {
+          type: 'm.login.password', identifier: { type: 'm.id.user', user: this.o.userId }, password, session: uia.session,
+        });
+      } catch (e2) {
+        if (e2 instanceof MatrixError && (e2.status === 401 || e2.errcode === 'M_FORBIDDEN')) {
+          throw new SecretStorageError('The homeserver refused the account password, so the new cross-signing keys were not published.');
+        }
+        throw e2;
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Verification and recovery of this device, and room key export/import: gomuks' `verify`, `generate_recovery_key`,
+ * `reset_encryption` and `export_keys` with its names and request fields, plus `import_keys` (gomuks imports
+ * through its web server instead). Private keys never cross this contract: the recovery key and passphrases go
+ * in, the recovery key a person must write down comes out, and nothing else secret.
+ */
+import { z } from 'zod';
+import { command, type CommandArea } from './define.ts';
+import { roomIdField } from './fields.ts';
+
+/** How a recovery key was derived from a passphrase (secret storage's `passphrase` of a key description). */
+export interface PassphraseMeta {
+  algorithm: 'm.pbkdf2';
+  salt: string;
+  iterations: number;
+  bits?: number;
+}
+
+/**
+ * generate_recovery_key's answer, in gomuks' shape without `cross_signing_keys`: gomuks hands the new private
+ * cross-signing seeds to the frontend and back; Lattice's engine makes them itself in reset_encryption.
+ */
+export interface RecoveryKeyResponse {
+  recovery_key: string;
+  passphrase_meta?: PassphraseMeta;
+}
+
+export interface KeyImportResult {
+  /** Keys that were new or better than the ones this device had. */
+  imported_count: number;
+  /** Keys in the file. */
+  total_count: number;
+}
+
+const passphraseMeta = z.object({
+  algorithm: z.literal('m.pbkdf2'),
+  salt: z.string().min(1),
+  iterations: z.number().int().min(1),
+  bits: z.number().int().min(8).max(512).optional(),
+});
+
+export const cryptoCommands = {
+  /**
+   * Verifies this device with the account's recovery key or recovery passphrase: the cross-signing keys and the
+   * backup key are read from secret storage, this device is cross-signed, the key backup is enabled and restored.
+   * A `client_state` event follows with the new verification state.
+   */
+  verify: command(z.object({ recovery_key: z.string().min(1, 'give the recovery key or passphrase') })).returns<boolean>(),
+  /**
+   * A new recovery key, from `passphrase` when given (then `passphrase_meta` says how). Nothing uses it until
+   * `reset_encryption` is called with it, so showing it to the user first loses nothing.
+   */
+  generate_recovery_key: command(z.object({ passphrase: z.string().optional() })).returns<RecoveryKeyResponse>(),
+  /**
+   * Replaces the account's cross-signing identity, secret storage key and key backup with new ones opened by
+   * `recovery_key` (from generate_recovery_key, with its `passphrase_meta`). Publishing cross-signing keys needs
+   * user-interactive auth: `account_password` answers it when the homeserver asks.
+   */
+  reset_encryption: command(z.object({
+    recovery_key: z.string().min(1),
+    passphrase_meta: passphraseMeta.optional(),
+    account_password: z.string().optional(),
+  })).returns<boolean>(),
+  /** The room keys (all, or one room's) as the spec's passphrase-protected export file, as text. */
+  export_keys: command(z.object({
+    passphrase: z.string().min(1, 'an export needs a passphrase'),
+    room_id: roomIdField.optional(),
+  })).returns<string>(),
+  /** Imports the room keys of an export file (ours, Element's, any client's) that `passphrase` opens. */
+  import_keys: command(z.object({
+    passphrase: z.string().min(1),
+    data: z.string().min(1, 'give the contents of the key file'),
+  })).returns<KeyImportResult>(),
+} satisfies CommandArea;
