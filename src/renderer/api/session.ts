@@ -8,7 +8,7 @@ import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
 import { selectEventById, selectOwnReactions } from './relations.ts';
-import { selectLatestReadableEvent } from './selectors.ts';
+import { selectHasOlderHistory, selectLatestReadableEvent } from './selectors.ts';
 import { Store } from './store.ts';
 import { TypingNotifier } from './typing-notifier.ts';
 import { RequestIds, type Transport } from './transport.ts';
@@ -109,7 +109,7 @@ export class Session {
     const running = this.historyRequests.get(roomId);
     if (running) return running;
     const room = this.store.getSnapshot().rooms.get(roomId);
-    if (!room || !room.history.hasMore) return Promise.resolve();
+    if (!room || !selectHasOlderHistory(room)) return Promise.resolve();
     const oldest = room.timeline[0]?.timeline_rowid;
     this.store.setHistoryLoading(roomId);
     const p = this.client
@@ -140,7 +140,7 @@ export class Session {
     };
     for (let page = 0; !placed() && page < maxPages; page++) {
       const room = this.store.getSnapshot().rooms.get(roomId);
-      if (!room?.history.hasMore || room.history.error) break;
+      if (!selectHasOlderHistory(room) || room?.history.error) break;
       await this.loadHistory(roomId);
     }
     return placed();
