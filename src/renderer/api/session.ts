@@ -184,12 +184,8 @@ export class Session {
     const echo = await this.client.request('send_event', {
       room_id: roomId, type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
     });
+    // The target, with our reaction counted, came in a sync diff before this answer.
     this.store.addLocalEcho(echo);
-    // The backend counts our reaction on its target when it stores the local echo, but no diff carries the target
-    // then, and the remote echo replaces the local row without counting again: read the target back so its chip
-    // shows now rather than at the target's next change.
-    const target = await this.client.request('get_event', { room_id: roomId, event_id: eventId });
-    if (target.reactions) this.store.applySendComplete({ event: target, error: null });
   }
 
   /** Queues a failed message again, in its place; it shows as pending until its send_complete. */
