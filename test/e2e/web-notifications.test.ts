@@ -1,52 +1,53 @@
 /**
  * Notifications and in-app links in the web host, end to end: the real renderer in Chromium, the web host and
- * backend in this process, a real Synapse, and a second user acting through the homeserver API.
+ * backend in this process, a real Synapse, a second user acting through the homeserver API, and a desktop
+ * notification server on a private D-Bus session bus (python3-dbusmock, test/harness/notification-daemon.ts).
  *
- * The browser's `Notification` is replaced by a recording stand-in: headless Chromium has no notification platform
- * to deliver to (it does not reach a D-Bus notification daemon), so the test asserts the notifications the page
- * constructs — title, body, tag, silent — and drives their click and close through the same API the page uses.
+ * Nothing stands in for the browser's Notification: Chromium shows what the page asks for through its Linux
+ * notification bridge, so the test reads the `Notify` call the desktop received (title and body as a user sees
+ * them), clicks it the way a desktop does (the `ActionInvoked` signal), and sees the page's `close()` arrive as
+ * `CloseNotification`. A click opens the room at the notified message, however far up it is by then; a link to a
+ * message too far back to page to shows it among the events around it.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { NotificationDaemon } from '../harness/notification-daemon.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Newer messages after the linked one: more than the first sync and the pages a jump loads before it gives up. */
+const ARCHIVE_FILLER = 240;
 
-interface Recorded { title: string; body: string; tag: string; silent: boolean; closed: boolean }
-declare global {
-  interface Window { __notifications: Recorded[]; __clickNotification(i: number): void }
+/** Sends `count` messages, `batch` at a time (their order among themselves does not matter to these tests). */
+async function sendMany(peer: MatrixPeer, roomId: string, count: number, content: (i: number) => Record<string, unknown>, batch = 12): Promise<void> {
+  for (let i = 0; i < count; i += batch) {
+    await Promise.all(Array.from({ length: Math.min(batch, count - i) }, (_, j) => peer.sendEvent(roomId, 'm.room.message', content(i + j))));
+  }
 }
 
-// Runs in the page before its scripts. Plain JavaScript: it is serialized into the page.
-function installNotificationStub(): void {
-  const records: Recorded[] = [];
-  const clicks: (() => void)[][] = [];
-  let permission: NotificationPermission = 'default';
-  class StubNotification {
-    static get permission(): NotificationPermission { return permission; }
-    static requestPermission(): Promise<NotificationPermission> {
-      permission = 'granted';
-      return Promise.resolve(permission);
-    }
-    private readonly i: number;
-    constructor(title: string, options: NotificationOptions) {
-      this.i = records.length;
-      records.push({ title, body: options.body ?? '', tag: options.tag ?? '', silent: options.silent === true, closed: false });
-      clicks.push([]);
-    }
-    addEventListener(type: string, l: () => void): void { if (type === 'click') clicks[this.i].push(l); }
-    close(): void { records[this.i].closed = true; }
+/** In the page: whether the event's row is highlighted and at least partly inside the timeline's visible area. */
+function shownAndHighlighted(eventId: string): boolean {
+  const row = document.querySelector(`[data-event-id="${eventId}"]`);
+  const timeline = document.querySelector('[data-testid="timeline"]');
+  if (!row || !timeline || !row.classList.contains('is-highlighted')) return false;
+  const r = row.getBoundingClientRect();
+  const t = timeline.getBoundingClientRect();
+  return r.bottom > t.top && r.top < t.bottom;
+}
+
+async function until(check: () => Promise<boolean>, what: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
   }
-  Object.defineProperty(window, 'Notification', { value: StubNotification, configurable: true, writable: true });
-  window.__notifications = records;
-  window.__clickNotification = (i: number) => { for (const l of clicks[i]) l(); };
+  assert.fail(`gave up waiting for ${what}`);
 }
 
 describe('web notifications and links against Synapse', () => {
@@ -55,8 +56,12 @@ describe('web notifications and links against Synapse', () => {
   let bob: MatrixPeer;
   let teamRoom: string;
   let otherRoom: string;
+  let archiveRoom: string;
+  let archiveTarget: string;
   let host: Awaited<ReturnType<typeof runWebHost>>;
+  let daemon: NotificationDaemon;
   let browser: Browser;
+  let context: BrowserContext;
   let page: Page;
   const root = mkdtempSync(path.join(tmpdir(), 'lattice-notify-e2e-'));
 
@@ -67,22 +72,32 @@ describe('web notifications and links against Synapse', () => {
     const alicePeer = new MatrixPeer(hs.baseUrl, alice);
     teamRoom = await bob.createRoom({ name: 'Team', invite: [alice.userId] });
     otherRoom = await bob.createRoom({ name: 'Other', invite: [alice.userId] });
+    archiveRoom = await bob.createRoom({ name: 'Archive', invite: [alice.userId] });
     await alicePeer.join(teamRoom);
     await alicePeer.join(otherRoom);
+    await alicePeer.join(archiveRoom);
     await bob.sendText(otherRoom, 'an old message');
+    archiveTarget = await bob.sendText(archiveRoom, 'The original plan, long ago');
+    await sendMany(bob, archiveRoom, ARCHIVE_FILLER, (i) => ({ msgtype: 'm.text', body: `archive filler ${i + 1}` }));
+    await bob.sendText(archiveRoom, 'the newest archive message');
+    daemon = await NotificationDaemon.start();
     host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => {}, error: () => {} });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.addInitScript(installNotificationStub);
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS,
+      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: daemon.address },
+    });
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
   });
   after(async () => {
     await browser?.close();
+    daemon?.stop();
     await host?.stop();
     await hs?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('asks permission from the banner, notifies a message from another user, opens and withdraws it', async () => {
+  it('asks permission from the banner; a message from another user reaches the desktop; its click opens the room at it', async () => {
     await page.goto(host.loginUrl);
     await page.getByTestId('login-userid').fill(alice.userId);
     await page.getByTestId('login-password').click();
@@ -94,21 +109,35 @@ describe('web notifications and links against Synapse', () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Team' }).waitFor();
 
-    // Nothing was asked on load; the banner asks once the first sync is in.
+    // Nothing was asked on load; the banner asks once the first sync is in. The grant stands for the user's
+    // "Allow" in the browser's prompt, which a headless browser has no way to show.
     assert.equal(await page.evaluate(() => Notification.permission), 'default');
+    await context.grantPermissions(['notifications'], { origin: new URL(host.loginUrl).origin });
     await page.getByTestId('notification-banner').getByRole('button', { name: 'Turn on notifications' }).click({ timeout: 15_000 });
     await page.getByTestId('notification-banner').waitFor({ state: 'detached' });
-    assert.deepEqual(await page.evaluate(() => window.__notifications), [], 'the old message is not news');
+    assert.deepEqual((await daemon.calls()).notify, [], 'the old message is not news');
 
-    await bob.sendText(otherRoom, 'Are you coming to the meeting?');
-    await page.waitForFunction(() => window.__notifications.length > 0, null, { timeout: 20_000 });
-    const [n] = await page.evaluate(() => window.__notifications);
-    assert.deepEqual(n, { title: 'Bob in Other', body: 'Are you coming to the meeting?', tag: otherRoom, silent: false, closed: false });
+    const meeting = await bob.sendText(otherRoom, 'Are you coming to the meeting?');
+    const n = await daemon.waitForNotify((c) => c.summary === 'Bob in Other');
+    // Chromium puts the page's origin above the text when the server has no separate place for it.
+    assert.equal(n.body, `${new URL(host.loginUrl).host}\n\nAre you coming to the meeting?`);
+    assert.ok(n.actions.includes('default'), 'the notification is clickable');
+    assert.equal(n.hints['suppress-sound'], undefined, 'a rule with a sound is not silent');
 
-    // Clicking opens the room; reading it withdraws the notification.
-    await page.evaluate(() => window.__clickNotification(0));
+    // Bot notices (the default push rules do not notify them) push the message far up the room.
+    await sendMany(bob, otherRoom, 100, (i) => ({ msgtype: 'm.notice', body: `status report ${i + 1}` }));
+    await bob.sendEvent(otherRoom, 'm.room.message', { msgtype: 'm.notice', body: 'last status report' });
+    await page.locator(`[data-testid="room-item"][data-room-id="${otherRoom}"]`).filter({ hasText: 'last status report' }).waitFor({ timeout: 20_000 });
+    assert.deepEqual((await daemon.calls()).notify.map((c) => c.summary), ['Bob in Other'], 'notices do not notify');
+    assert.deepEqual((await daemon.calls()).closed, [], 'nor do they withdraw the notification');
+
+    // The desktop's click: the room opens scrolled to the message, highlighted; opening it withdraws the notification.
+    await daemon.invoke(n.id);
     await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 15_000 });
-    await page.waitForFunction(() => window.__notifications[0].closed, null, { timeout: 15_000 });
+    await page.waitForFunction(shownAndHighlighted, meeting, { timeout: 15_000 });
+    assert.equal(await page.getByTestId('message').filter({ hasText: 'last status report' }).count(), 0, 'the newest messages are far below, not rendered');
+    await until(async () => (await daemon.calls()).closed.includes(n.id), 'the notification to be closed');
+    assert.deepEqual((await daemon.calls()).closed, [n.id]);
   });
 
   it('routes matrix.to links clicked in a message inside the app', async () => {
@@ -125,5 +154,35 @@ describe('web notifications and links against Synapse', () => {
     await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 10_000 });
     assert.equal(new URL(page.url()).origin, new URL(urlBefore).origin);
     assert.equal(browser.contexts()[0].pages().length, 1, 'no browser tab was opened for the link');
+  });
+
+  it('opens a link to a message too far back to page to among the messages around it, pages on from there, and returns to the latest', async () => {
+    await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click();
+    const link = `https://matrix.to/#/${archiveRoom}/${archiveTarget}`;
+    await bob.sendEvent(teamRoom, 'm.room.message', {
+      msgtype: 'm.text', body: `where it started: ${link}`, format: 'org.matrix.custom.html',
+      formatted_body: `where it <a href="${link}">started</a>`,
+    });
+    await page.getByRole('link', { name: 'started' }).click({ timeout: 20_000 });
+    await page.getByTestId('room-header').filter({ hasText: 'Archive' }).waitFor({ timeout: 10_000 });
+    await page.waitForFunction(shownAndHighlighted, archiveTarget, { timeout: 20_000 });
+    await page.getByTestId('timeline-context').waitFor();
+    assert.equal(await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).count(), 0);
+
+    // Scrolling pages on from both ends of the context: back to the room's start, forward past what /context gave.
+    await page.waitForFunction(() => {
+      document.querySelector('[data-testid="timeline"]')!.scrollTop = 0;
+      return document.querySelector('.timeline-start') !== null;
+    }, null, { timeout: 20_000, polling: 200 });
+    await page.waitForFunction(() => {
+      const timeline = document.querySelector('[data-testid="timeline"]')!;
+      timeline.scrollTop = timeline.scrollHeight;
+      return [...document.querySelectorAll('[data-testid="message"]')].some((m) => Number(/archive filler (\d+)/.exec(m.textContent ?? '')?.[1]) > 60);
+    }, null, { timeout: 20_000, polling: 200 });
+
+    await page.getByTestId('timeline-context').getByRole('button', { name: 'Jump to latest' }).click();
+    await page.getByTestId('timeline-context').waitFor({ state: 'detached' });
+    await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator(`[data-event-id="${archiveTarget}"]`).count(), 0, 'the live timeline does not reach that far back');
   });
 });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Backend } from '../../src/main/backend/backend.ts';
+import type { FetchLike } from '../../src/main/backend/matrix/client.ts';
 import type { DataPaths } from '../../src/main/backend/paths.ts';
 import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
 import { RpcTestClient } from './rpc-test-client.ts';
@@ -29,7 +30,7 @@ export interface BackendSession {
 
 /** Starts a backend in a fresh folder, logs `username` in and waits until its first sync is stored. */
 export async function signedInBackend(homeserverUrl: string, username: string, password: string,
-  options: { uploadRoots?: string[] } = {}): Promise<BackendSession> {
+  options: { uploadRoots?: string[]; fetch?: FetchLike } = {}): Promise<BackendSession> {
   const root = mkdtempSync(path.join(tmpdir(), 'lattice-session-'));
   const paths: DataPaths = { config: path.join(root, 'config'), data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: path.join(root, 'logs') };
   const backend = await Backend.create({ paths, secrets: { store: new MemorySecrets() }, ...options });

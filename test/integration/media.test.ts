@@ -171,13 +171,16 @@ describe('media against Synapse', () => {
     truncateSync(huge, 60 * 1024 * 1024); // sparse: larger than Synapse's 50 MiB default, without the disk space
     await assert.rejects(c.request('upload_media', { path: huge }), /the homeserver accepts files up to/);
     writeFileSync(path.join(allowed, 'e.txt'), 'x');
-    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encrypt: true }), /end-to-end encryption/);
+    // Encrypted: ciphertext on the server, the key only in the answer's `file` (for the encrypted message).
+    const enc = await c.request('upload_media', { path: path.join(allowed, 'e.txt'), encrypt: true });
+    assert.equal(enc.url, undefined);
+    assert.equal(enc.file?.v, 'v2');
     await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'video/mp4' as 'image/png' }), /re-encodes images only/);
     await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'image/png' }), /Could not re-encode e\.txt: it is not an image/);
     await assert.rejects(c.request('download_media', { mxc: 'https://example.org/a.png' }), /must be an mxc:\/\/ URI/);
     await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/nosuchmedia` }), /Could not download/);
-    await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/x`, encrypted: true }), /end-to-end encryption/);
-    await assert.rejects(s.backend.uploadMedia(Buffer.alloc(10), { filename: 'x', contentType: 'text/plain', encrypt: true }), /end-to-end encryption/);
+    // No stored decrypted message carries this file's key: nothing to decrypt it with.
+    await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/x`, encrypted: true }), /No decrypted message here carries the key/);
   });
 
   it('the web host\'s /_gomuks/upload: the backend worker uploads the body, with gomuks\' progress stream and the server\'s limit', async () => {
@@ -241,8 +244,11 @@ describe('media against Synapse', () => {
       assert.equal(refused.status, 413);
       assert.match(refused.body, /Files over 50 MiB cannot be uploaded/);
       const encrypted = await rawRequest(server.port, '/_gomuks/upload?filename=e.txt&encrypt=true', { method: 'POST', headers, body: 'x' });
-      assert.equal(encrypted.status, 502);
-      assert.match(encrypted.body, /end-to-end encryption/);
+      assert.equal(encrypted.status, 200, encrypted.body);
+      const sealed = JSON.parse(encrypted.body) as { url?: string; file?: { v: string; url: string } };
+      assert.equal(sealed.url, undefined);
+      assert.equal(sealed.file?.v, 'v2');
+      assert.notDeepEqual(await bobDownload(sealed.file.url), Buffer.from('x'), 'the server holds ciphertext');
     } finally {
       c.close();
       await server.close();

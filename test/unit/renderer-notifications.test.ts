@@ -41,7 +41,7 @@ describe('decideNotifications', () => {
   it('falls back to a rising unread count: the newest message from someone else, titled with sender and room', () => {
     const sync: SyncComplete = { rooms: { '!r:x': { meta: after.meta, timeline: timeline(2, 3) } } };
     const { show, memory: next } = decideNotifications(sync, snapAfter, memory, ctx);
-    assert.deepEqual(show, [{ tag: '!r:x', title: 'Bob in Team', body: 'hello there', silent: false }]);
+    assert.deepEqual(show, [{ tag: '!r:x', eventId: '$e2', title: 'Bob in Team', body: 'hello there', silent: false }]);
     assert.equal(next.unread.get('!r:x'), 1);
     // The same count again is not news.
     assert.deepEqual(decideNotifications(sync, snapAfter, next, ctx).show, []);
@@ -50,7 +50,7 @@ describe('decideNotifications', () => {
   it('uses the backend push-rule results when present, silent without sound', () => {
     const sync: SyncComplete = { rooms: { '!r:x': { timeline: timeline(2), notifications: [{ event_rowid: 2, sound: false, highlight: false }] } } };
     assert.deepEqual(decideNotifications(sync, snapAfter, memory, ctx).show,
-      [{ tag: '!r:x', title: 'Bob in Team', body: 'hello there', silent: true }]);
+      [{ tag: '!r:x', eventId: '$e2', title: 'Bob in Team', body: 'hello there', silent: true }]);
     // An empty list means the rules said no, even though the count rose.
     const none: SyncComplete = { rooms: { '!r:x': { timeline: timeline(2), notifications: [] } } };
     assert.deepEqual(decideNotifications(none, snapAfter, memory, ctx).show, []);

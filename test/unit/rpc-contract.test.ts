@@ -4,8 +4,8 @@ import { describe, it } from 'node:test';
 import {
   commandAreas, commandSchemas, ignoringCommands, isCommandName, mediaCommands, membershipCommands, notificationCommands,
   peopleCommands,
-  presenceCommands, readingCommands, roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands,
-  serverCommands, sessionCommands, verificationCommands,
+  presenceCommands, readingCommands, roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands,
+  sendCommands, serverCommands, sessionCommands, verificationCommands,
 } from '../../src/shared/rpc/index.ts';
 
 describe('RPC contract', () => {
@@ -13,7 +13,7 @@ describe('RPC contract', () => {
     const areas = [
       sessionCommands, roomCommands, sendCommands, membershipCommands, peopleCommands, roomActionCommands, serverCommands,
       presenceCommands, ignoringCommands, roomUpgradeCommands,
-      readingCommands, searchCommands, mediaCommands, notificationCommands, verificationCommands,
+      readingCommands, searchCommands, mediaCommands, notificationCommands, roomKeyCommands, verificationCommands,
     ];
     const names = areas.flatMap((a) => Object.keys(a));
     assert.equal(new Set(names).size, names.length, `declared twice: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);

@@ -139,7 +139,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   get_turn_servers: cmd('implemented', none, T.RespTurnServer),
   get_media_config: cmd('implemented', none, T.RespMediaConfig),
   calculate_room_id: cmd('implemented', z.looseObject({ timestamp: int, content: jsonObject }), z.string()),
-  rerequest_session: cmd('encryption', z.looseObject({ room_id: z.string(), session_id: z.string(), sender: z.string() }), ok),
+  rerequest_session: cmd('implemented', z.looseObject({ room_id: z.string(), session_id: z.string(), sender: z.string() }), ok),
   get_account_info: cmd('implemented', none, T.Account),
   upload_media: cmd('implemented', z.looseObject({
     path: z.string(), filename: z.string().optional(), encrypt: z.boolean().optional(), voice_message: z.boolean().optional(),

@@ -17,9 +17,11 @@ import { CryptoSession, wipeCryptoStore } from './crypto/crypto-session.ts';
 import { fetchOwnProfile } from './commands/session.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
-import type { AttachmentCrypto } from './media/attachment-crypto.ts';
+import { AesCtrAttachments } from './crypto/attachment-cipher.ts';
+import { fetchDecrypted } from './crypto/encrypted-media.ts';
+import { NO_ATTACHMENT_CRYPTO, type AttachmentCrypto } from './media/attachment-crypto.ts';
 import { guessContentType } from './media/content-type.ts';
-import { MediaFetcher } from './media/media-fetcher.ts';
+import { MediaFetchError, MediaFetcher } from './media/media-fetcher.ts';
 import { MediaUploader, type UploadRequest } from './media/media-uploader.ts';
 import type { DataPaths } from './paths.ts';
 import { ensurePrivateDir } from './private-files.ts';
@@ -74,8 +76,8 @@ export class Backend implements BackendHost {
   /** The sync loop's latest status, for frontends that connect later (gomuks sends it right after client_state). */
   private syncStatus: SyncStatus | undefined;
   private initialized = false;
-  /** Encrypted attachments, once end-to-end encryption provides them (setAttachmentCrypto). */
-  private attachmentCrypto: AttachmentCrypto | undefined;
+  /** Encrypted attachments (the spec's AES-CTR format; setAttachmentCrypto replaces it). */
+  private attachmentCrypto: AttachmentCrypto | undefined = new AesCtrAttachments();
   private readonly conns = new Set<Conn>();
   /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
   private readonly handlers: Handlers;
@@ -134,6 +136,8 @@ export class Backend implements BackendHost {
     this.syncStatus = undefined;
     const crypto = this.secrets && new CryptoSession({
       dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
+      onEventsDecrypted: (d) => this.broadcast('events_decrypted', d),
+      onRoomsChanged: (diff) => this.broadcast('sync_complete', diff),
       onVerification: (flow) => this.broadcast('verification_update', flow),
     });
     const sync = new SyncLoop({
@@ -160,6 +164,11 @@ export class Backend implements BackendHost {
         : { type, content }),
     });
     const media = new MediaFetcher(client, this.opts.paths.cache);
+    media.decrypt = (req) => {
+      const crypto = this.attachmentCrypto;
+      if (!crypto) return Promise.reject(new MediaFetchError(501, NO_ATTACHMENT_CRYPTO));
+      return fetchDecrypted(req, { fetcher: media, cache: media.cache, store: () => this.store, crypto });
+    };
     const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
     const session: Session = {
       client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online',

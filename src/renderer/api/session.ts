@@ -3,7 +3,7 @@
  * actions the UI performs (so components never assemble command payloads or bookkeeping themselves).
  */
 import { errorMessage } from '../../shared/error-message.ts';
-import { NOT_SENT, type ClientWellKnown, type PresenceState } from '../../shared/rpc/types.ts';
+import { NOT_SENT, type ClientWellKnown, type Event, type PresenceState } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
@@ -15,12 +15,21 @@ import { RequestIds, type Transport } from './transport.ts';
 import { WebSocketTransport, websocketUrls } from './websocket-transport.ts';
 
 export const HISTORY_PAGE_SIZE = 50;
+/** Events asked for around an event opened out of the loaded timeline (split before and after by the server). */
+const EVENT_CONTEXT_SIZE = 40;
 
 /** `window.lattice` present → Electron IPC, else the web host's websocket on the page's origin. */
 export function createTransport(ids: RequestIds, scope: typeof globalThis = globalThis): Transport {
   const bridge = getBridge(scope);
   if (bridge) return new IpcTransport(bridge);
   return new WebSocketTransport({ ...websocketUrls(scope.location), ids });
+}
+
+/** Events around one event, oldest first, and where to page on from each edge (null: the room's start or end). */
+export interface EventContext {
+  events: Event[];
+  before: string | null;
+  after: string | null;
 }
 
 export class Session {
@@ -144,6 +153,25 @@ export class Session {
       await this.loadHistory(roomId);
     }
     return placed();
+  }
+
+  /**
+   * The events around one event, oldest first, from the homeserver (/context): to show an event the timeline has
+   * not loaded and is too far back to page to, with the tokens to page on from either edge (null: nothing more
+   * that way). Null when the server has no such event in the room.
+   */
+  async eventContext(roomId: string, eventId: string, limit = EVENT_CONTEXT_SIZE): Promise<EventContext | null> {
+    const resp = await this.client.request('get_event_context', { room_id: roomId, event_id: eventId, limit });
+    if (!resp.event) return null;
+    // `before` comes newest first.
+    return { events: [...resp.before.toReversed(), resp.event, ...resp.after], before: resp.start || null, after: resp.end || null };
+  }
+
+  /** A page of older (`b`) or newer (`f`) events next to an event context, oldest first, and the next token. */
+  async contextPage(roomId: string, token: string, direction: 'b' | 'f'): Promise<{ events: Event[]; next: string | null }> {
+    const resp = await this.client.request('paginate_manual', { room_id: roomId, since: token, direction, limit: HISTORY_PAGE_SIZE });
+    // Backwards pages come newest first, as the server sends them.
+    return { events: direction === 'b' ? resp.events.toReversed() : resp.events, next: resp.next_batch ?? null };
   }
 
   /** Sets our presence (from the window's idle state, see idle-presence.ts); best effort, like typing. */

@@ -5,8 +5,8 @@
  * becomes a prompt (LinkPrompt.tsx).
  * Also tells the shell which room is shown (`lattice.setViewedRoom`), so it does not notify about it.
  *
- * Jumping to an event: the timeline cannot scroll to an arbitrary event yet, so a link with an event opens its
- * room at the bottom; the event ID is kept on the action for when it can.
+ * A link with an event opens a joined room at that event (the timeline scrolls to it, loading it if needed); a
+ * room reached through its preview opens at its newest message once joined.
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
@@ -22,7 +22,7 @@ function navigateTo(hash: string): void {
 
 export type LinkPromptAction = Extract<LinkAction, { kind: 'show-user' }>;
 
-export function useLinkNavigation(selected: string | null, select: (roomId: string) => void): {
+export function useLinkNavigation(selected: string | null, openRoom: (roomId: string, eventId?: string) => void): {
   prompt: LinkPromptAction | null;
   dismiss: () => void;
 } {
@@ -35,7 +35,7 @@ export function useLinkNavigation(selected: string | null, select: (roomId: stri
     switch (action.kind) {
       case 'open-room':
         setPrompt(null);
-        select(action.roomId);
+        openRoom(action.roomId, action.eventId);
         break;
       case 'join':
       case 'preview':
@@ -51,7 +51,7 @@ export function useLinkNavigation(selected: string | null, select: (roomId: stri
         return never;
       }
     }
-  }, [session, select]);
+  }, [session, openRoom]);
 
   useEffect(() => {
     const offClicks = interceptMatrixLinkClicks(document, open);

@@ -11,7 +11,8 @@ import { hideTextSetting, setHideTextSetting, WebNotifier, type NotificationCtor
 
 interface Props {
   selected: string | null;
-  select: (roomId: string) => void;
+  /** Shows a room, at the event when there is one. */
+  open: (roomId: string, eventId?: string) => void;
 }
 
 function browserNotification(): NotificationCtor | undefined {
@@ -19,16 +20,16 @@ function browserNotification(): NotificationCtor | undefined {
   return typeof Notification === 'function' ? Notification : undefined;
 }
 
-export function WebNotifications({ selected, select }: Props) {
+export function WebNotifications({ selected, open }: Props) {
   const session = useSession();
   const synced = useStoreSelector((s) => s.initComplete || s.syncStatus.last_sync !== undefined);
   const [permission, setPermission] = useState(() => browserNotification()?.permission ?? 'denied');
   const [dismissed, setDismissed] = useState(false);
   const [hideText, setHideText] = useState(() => hideTextSetting());
-  const view = useRef({ selected, select });
+  const view = useRef({ selected, open });
   useEffect(() => {
-    view.current = { selected, select };
-  }, [selected, select]);
+    view.current = { selected, open };
+  }, [selected, open]);
 
   useEffect(() => {
     const ctor = browserNotification();
@@ -38,9 +39,9 @@ export function WebNotifications({ selected, select }: Props) {
       viewedRoom: () => view.current.selected,
       focused: () => document.hasFocus() && document.visibilityState === 'visible',
       hideText: hideTextSetting,
-      openRoom: (roomId) => {
+      openRoom: (roomId, eventId) => {
         window.focus();
-        view.current.select(roomId);
+        view.current.open(roomId, eventId);
       },
     });
     notifier.start();

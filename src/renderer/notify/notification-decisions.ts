@@ -19,6 +19,8 @@ import type { RoomData, StoreSnapshot } from '../api/snapshot.ts';
 export interface NotificationSpec {
   /** The room ID: groups a room's notifications, and what a click opens. */
   tag: string;
+  /** The event a click opens the room at; none for an invite. */
+  eventId?: string;
   title: string;
   body: string;
   silent: boolean;
@@ -64,7 +66,7 @@ function forEvent(room: RoomData, event: Event, silent: boolean, ctx: NotifyCont
   const roomName = roomDisplayName(room);
   // In a DM the room is named after the other person: "Bob" says it all.
   const title = room.meta?.dm_user_id === event.sender || roomName === sender ? sender : `${sender} in ${roomName}`;
-  return { tag: room.id, title, body: notificationBody(event, sender, ctx.hideText), silent };
+  return { tag: room.id, eventId: event.event_id, title, body: notificationBody(event, sender, ctx.hideText), silent };
 }
 
 export function decideNotifications(sync: SyncComplete, snap: Pick<StoreSnapshot, 'rooms' | 'invitedRooms'>,

@@ -1,7 +1,7 @@
 /**
  * The web host's notifications: runs each sync_complete through notification-decisions.ts and shows the result
  * with the browser's Notification API (one per room, replaced by tag), closes a room's notifications once it has
- * nothing unread, and opens the room when one is clicked. The desktop app does not use this: its shell notifies
+ * nothing unread, and opens the room at the notified event when one is clicked. The desktop app does not use this: its shell notifies
  * natively (see WebNotifications.tsx).
  */
 import type { Session } from '../api/session.ts';
@@ -23,8 +23,8 @@ export interface NotifierEnv {
   viewedRoom(): string | null;
   focused(): boolean;
   hideText(): boolean;
-  /** Brings the window forward and shows the room. */
-  openRoom(roomId: string): void;
+  /** Brings the window forward and shows the room, at the event when there is one. */
+  openRoom(roomId: string, eventId?: string): void;
   icon?: string;
 }
 
@@ -78,7 +78,7 @@ export class WebNotifier {
             body: spec.body, tag: spec.tag, silent: spec.silent, ...(this.env.icon ? { icon: this.env.icon } : {}),
           });
           n.addEventListener('click', () => {
-            this.env.openRoom(spec.tag);
+            this.env.openRoom(spec.tag, spec.eventId);
             n.close();
           });
           this.open.set(spec.tag, n);

@@ -5,6 +5,7 @@ import { localpart, roomDisplayName, selectOwnAvatar } from '../api/selectors.ts
 import { Avatar } from './common/Avatar.tsx';
 import { LoginScreen } from './login/LoginScreen.tsx';
 import { RoomView } from './room/RoomView.tsx';
+import type { EventFocus } from './room/Timeline.tsx';
 import { RoomList } from './roomlist/RoomList.tsx';
 import { SpacesBar } from './roomlist/SpacesBar.tsx';
 import { SettingsDialog } from './settings/SettingsDialog.tsx';
@@ -62,12 +63,35 @@ function useSelectedRoom(): [string | null, (roomId: string) => void] {
 
 type Panel = 'switcher' | 'settings' | null;
 
+/**
+ * The shown room, and the event to show in it when one was asked for (a notification, a link): a room opened
+ * from the list or the switcher opens at its newest message, so picking it does not replay an old request.
+ */
+function useRoomNavigation(): {
+  selected: string | null;
+  focus: (EventFocus & { roomId: string }) | null;
+  select: (roomId: string) => void;
+  openAt: (roomId: string, eventId?: string) => void;
+} {
+  const [selected, selectRoom] = useSelectedRoom();
+  const [focus, setFocus] = useState<(EventFocus & { roomId: string }) | null>(null);
+  const select = useCallback((roomId: string) => {
+    setFocus(null);
+    selectRoom(roomId);
+  }, [selectRoom]);
+  const openAt = useCallback((roomId: string, eventId?: string) => {
+    setFocus(eventId ? { roomId, eventId } : null);
+    selectRoom(roomId);
+  }, [selectRoom]);
+  return { selected, focus, select, openAt };
+}
+
 function MainLayout() {
-  const [selected, select] = useSelectedRoom();
+  const { selected, focus, select, openAt } = useRoomNavigation();
   const [spaceId, setSpaceId] = useState('home');
   const [panel, setPanel] = useState<Panel>(null);
   const room = useRoom(selected);
-  const links = useLinkNavigation(selected, select);
+  const links = useLinkNavigation(selected, openAt);
   useEffect(() => {
     document.title = room ? `${roomDisplayName(room)} · Lattice` : 'Lattice';
   }, [room]);
@@ -87,7 +111,7 @@ function MainLayout() {
   return (
     <div className="app-shell">
       <StatusBanners />
-      <WebNotifications selected={selected} select={select} />
+      <WebNotifications selected={selected} open={openAt} />
       <div className="layout">
         <aside className="sidebar">
           <SidebarHeader onOpenSettings={() => setPanel('settings')} />
@@ -99,7 +123,7 @@ function MainLayout() {
         </aside>
         <main className="main-pane">
           {selected ? (
-            <RoomView key={selected} roomId={selected} />
+            <RoomView key={selected} roomId={selected} focus={focus?.roomId === selected ? focus : null} />
           ) : (
             <div className="empty-state" data-testid="empty-state">
               <span className="empty-state-art" aria-hidden="true" />

@@ -19,6 +19,7 @@ import { peopleCommands } from './commands/people.ts';
 import { readingCommands } from './commands/reading.ts';
 import { roomActionCommands } from './commands/room-actions.ts';
 import { roomCommands } from './commands/rooms.ts';
+import { roomKeyCommands } from './commands/room-keys.ts';
 import { searchCommands } from './commands/search.ts';
 import { sendCommands } from './commands/send.ts';
 import { serverCommands } from './commands/server.ts';
@@ -28,8 +29,8 @@ import { verificationCommands } from './commands/verification.ts';
 export {
   ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
   readingCommands,
-  roomActionCommands, roomCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands, sessionCommands,
-  verificationCommands,
+  roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands,
+  sessionCommands, verificationCommands,
 };
 export { IMAGE_ENCODINGS } from './commands/media.ts';
 export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
@@ -41,7 +42,7 @@ export type {
 export const commandAreas = {
   ...sessionCommands, ...roomCommands, ...sendCommands, ...membershipCommands, ...peopleCommands, ...roomActionCommands,
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
-  ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands,
+  ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands, ...roomKeyCommands,
   ...verificationCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;

@@ -10,6 +10,11 @@ export interface MediaRequest {
   mediaId: string;
   /** A thumbnail of about this size (crop), instead of the original. */
   thumbnail?: { width: number; height: number };
+  /**
+   * An encrypted attachment (gomuks' `encrypted=true`): the backend finds its key in the stored decrypted event and
+   * answers with the decrypted bytes (a thumbnail size is then ignored).
+   */
+  encrypted?: boolean;
 }
 
 export interface MediaResponse {
@@ -58,15 +63,16 @@ export function parseMediaPath(pathPart: string, query: { get(name: string): str
   }
   if (!isValidServerName(server)) return { error: 'invalid server name' };
   if (!MEDIA_ID.test(mediaId)) return { error: 'invalid media ID' };
+  const encrypted = query.get('encrypted') === 'true' ? { encrypted: true } : {};
   const w = query.get('w');
   const h = query.get('h');
-  if (w === null && h === null) return { server, mediaId };
+  if (w === null && h === null) return { server, mediaId, ...encrypted };
   const width = Number(w);
   const height = Number(h);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_THUMB || height > MAX_THUMB) {
     return { error: `thumbnail size must be whole pixels from 1 to ${MAX_THUMB}` };
   }
-  return { server, mediaId, thumbnail: { width, height } };
+  return { server, mediaId, thumbnail: { width, height }, ...encrypted };
 }
 
 /** mxc://server/id → the host path part, or undefined for anything that isn't a valid mxc URI. */

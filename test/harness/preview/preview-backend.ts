@@ -278,6 +278,7 @@ export class PreviewBackend implements BackendHost {
       set_room_notification_setting: ({ setting }) => setting,
       // The preview's rooms are not encrypted: there is no key to share.
       ensure_group_session_shared: () => true,
+      rerequest_session: () => true,
 
       mark_read: ({ room_id }) => {
         const r = this.room(room_id);

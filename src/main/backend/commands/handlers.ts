@@ -14,6 +14,7 @@ import { peopleHandlers } from './people.ts';
 import { readingHandlers } from './reading.ts';
 import { roomActionHandlers } from './room-actions.ts';
 import { roomHandlers } from './rooms.ts';
+import { roomKeyHandlers } from './room-keys.ts';
 import { searchHandlers } from './search.ts';
 import { sendHandlers } from './send.ts';
 import { serverHandlers } from './server.ts';
@@ -36,6 +37,7 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...readingHandlers(ctx),
     ...searchHandlers(ctx),
     ...mediaHandlers(ctx),
+    ...roomKeyHandlers(ctx),
     ...verificationHandlers(ctx),
   };
 }

@@ -7,7 +7,6 @@ import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { mediaCommands } from '../../../shared/rpc/commands.ts';
-import { NO_ATTACHMENT_CRYPTO } from '../media/attachment-crypto.ts';
 import { guessContentType } from '../media/content-type.ts';
 import { MediaFetchError } from '../media/media-fetcher.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
@@ -62,10 +61,11 @@ export function mediaHandlers(ctx: CommandContext): AreaHandlers<typeof mediaCom
     },
     download_media: async (p) => {
       const session = ctx.requireSession();
-      if (p.encrypted) throw new Error(NO_ATTACHMENT_CRYPTO);
       const m = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(p.mxc)!;
       const req = { server: m[1], mediaId: m[2] };
       try {
+        // Encrypted: the decrypted file (its key comes from the stored event); no server thumbnail exists for it.
+        if (p.encrypted) return { path: (await session.media.fetchDecrypted(req)).path };
         const original = await session.media.fetchFile(req);
         if (!p.thumbnail_avatar) return { path: original.path };
         const thumb = await session.media.fetchFile({ ...req, thumbnail: AVATAR_THUMB });

@@ -5,6 +5,7 @@
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { readingCommands } from '../../../shared/rpc/commands.ts';
 import type { Event } from '../../../shared/rpc/index.ts';
+import { decryptFetched } from '../crypto/decrypt-fetched.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import { mentions, receiptsFor, relatedEvents } from '../reading/read-queries.ts';
 import { storeServerEvent, storeServerEvents } from '../reading/server-events.ts';
@@ -27,7 +28,7 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     } catch (e) {
       throw new Error(`Could not get event ${eventId} from the homeserver: ${serverProblem(e)}`);
     }
-    const ev = storeServerEvent(ctx.store, roomId, raw);
+    const ev = storeServerEvent(ctx.store, roomId, raw, await decryptFetched(ctx.session?.crypto, roomId, [raw]));
     if (!ev) throw new Error(`The homeserver sent something for ${eventId} that is not an event.`);
     return ev;
   }
@@ -76,13 +77,16 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
         throw new Error(`Could not get the messages around ${eventId}: ${serverProblem(e)}`);
       }
       signal.throwIfAborted();
+      const decrypted = await decryptFetched(ctx.session?.crypto, roomId,
+        [...list(resp.events_before), ...list(resp.events_after), resp.event]);
+      signal.throwIfAborted();
       const store = ctx.store;
       return {
         start: resp.start ?? '',
         end: resp.end ?? '',
-        before: storeServerEvents(store, roomId, list(resp.events_before)),
-        after: storeServerEvents(store, roomId, list(resp.events_after)),
-        event: resp.event ? storeServerEvent(store, roomId, resp.event) ?? null : null,
+        before: storeServerEvents(store, roomId, list(resp.events_before), decrypted),
+        after: storeServerEvents(store, roomId, list(resp.events_after), decrypted),
+        event: resp.event ? storeServerEvent(store, roomId, resp.event, decrypted) ?? null : null,
       };
     },
     paginate_manual: async ({ room_id: roomId, thread_root: threadRoot, since, direction, limit }, signal) => {
@@ -104,8 +108,9 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
       } catch (e) {
         throw new Error(`Could not get ${threadRoot ? 'the thread' : 'messages'} from the homeserver: ${serverProblem(e)}`);
       }
+      const decrypted = await decryptFetched(ctx.session?.crypto, roomId, chunk);
       signal.throwIfAborted();
-      const events = storeServerEvents(ctx.store, roomId, chunk);
+      const events = storeServerEvents(ctx.store, roomId, chunk, decrypted);
       return next ? { events, next_batch: next } : { events };
     },
     get_specific_room_state: ({ keys }) => {

@@ -1,5 +1,6 @@
 /** Handlers of the rooms area: history, room state and read receipts. */
 import type { roomCommands } from '../../../shared/rpc/commands.ts';
+import { decryptFetched } from '../crypto/decrypt-fetched.ts';
 import { paginate } from '../rooms/paginate.ts';
 import { getRoomState } from '../rooms/room-state.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
@@ -8,8 +9,11 @@ const DEFAULT_PAGE = 50;
 
 export function roomHandlers(ctx: CommandContext): AreaHandlers<typeof roomCommands> {
   return {
-    paginate: ({ room_id: roomId, max_timeline_id: maxTimelineId, limit }, signal) =>
-      paginate(ctx.store, ctx.requireSession().client, roomId, maxTimelineId, limit ?? DEFAULT_PAGE, signal),
+    paginate: ({ room_id: roomId, max_timeline_id: maxTimelineId, limit }, signal) => {
+      const session = ctx.requireSession();
+      return paginate(ctx.store, session.client, roomId, maxTimelineId, limit ?? DEFAULT_PAGE, signal,
+        (room, events) => decryptFetched(session.crypto, room, events));
+    },
     get_room_state: async ({ room_id: roomId, refetch, fetch_members: fetchMembers, include_members: includeMembers }, signal) => {
       const { state, updatedRoom } = await getRoomState(ctx.store, ctx.requireSession().client, roomId,
         { refetch, fetchMembers, includeMembers }, signal);

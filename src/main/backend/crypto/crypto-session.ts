@@ -8,17 +8,19 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { JSONObject, VerificationFlow } from '../../../shared/rpc/index.ts';
+import type { EventsDecrypted, JSONObject, SyncComplete, VerificationFlow } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
-import type { SyncResponse } from '../matrix/types.ts';
+import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { Store } from '../store/store.ts';
-import type { PreparedSync } from '../sync/prepared.ts';
+import type { Decryption, PreparedSync } from '../sync/prepared.ts';
 import { CRYPTO_DB_FILE, CRYPTO_STORE_KEY, openCryptoStore, type CryptoStore } from './crypto-store.ts';
+import { DecryptionRetry } from './decryption-retry.ts';
+import { KeyRequests, type KeySource } from './key-requests.ts';
 import { OutgoingRequests } from './outgoing-requests.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
-import { decryptSync, feedSync } from './sync-crypto.ts';
+import { decryptEvent, decryptSync, feedSync, isEncrypted } from './sync-crypto.ts';
 import { Verifications } from './verification.ts';
 
 export interface CryptoSessionOptions {
@@ -30,6 +32,10 @@ export interface CryptoSessionOptions {
   /** The database (replaced on a reset, so read at each use). */
   store: () => Store;
   logger: Logger;
+  /** Stored events decrypted after the fact (gomuks' events_decrypted). */
+  onEventsDecrypted?: (d: EventsDecrypted) => void;
+  /** Room rows whose unread counters such a decryption changed, as a sync_complete diff. */
+  onRoomsChanged?: (diff: SyncComplete) => void;
   /** Every change of an interactive verification (pushed to frontends as verification_update). */
   onVerification?: (flow: VerificationFlow) => void;
 }
@@ -38,6 +44,8 @@ interface Opened {
   store: CryptoStore;
   outgoing: OutgoingRequests;
   encryptor: RoomEncryptor;
+  retry: DecryptionRetry;
+  keyRequests: KeyRequests;
   verifications: Verifications;
 }
 
@@ -69,12 +77,67 @@ export class CryptoSession {
     const store = await openCryptoStore({ dataDir, secrets, userId, deviceId });
     const outgoing = new OutgoingRequests(store.machine, client.crypto, this.abort.signal);
     this.opts.logger.info('encryption: store opened', { device_id: deviceId });
+    const retry = new DecryptionRetry({
+      machine: store.machine, store: this.opts.store, userId,
+      onEventsDecrypted: (d) => this.opts.onEventsDecrypted?.(d),
+      onRoomsChanged: (d) => this.opts.onRoomsChanged?.(d),
+    });
+    const keyRequests = new KeyRequests(retry, outgoing, this.opts.logger);
+    // Whichever way a key arrives (to-device, forwarded, backup, import), the engine reports it here; a withheld
+    // notice too, so the stored error can say the key will not come.
+    store.machine.registerRoomKeyUpdatedCallback((infos) => this.retryLater(infos.map((i) => i.sessionId)));
+    store.machine.registerRoomKeysWithheldCallback((infos) => this.retryLater(infos.map((i) => i.sessionId)));
+    // Keys that reached the engine's store just before a crash, after their events were stored as failed.
+    void this.retryLater(retry.queued().map((q) => q.session_id), retry);
     const verifications = new Verifications({
       machine: store.machine, outgoing, api: client.crypto, logger: this.opts.logger,
       dmWith: (user) => this.opts.store().rooms.all().find((r) => r.dm_user_id === user)?.room_id,
       onUpdate: (flow) => this.opts.onVerification?.(flow),
     });
-    return { store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), verifications };
+    return {
+      store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), verifications, retry,
+      keyRequests,
+    };
+  }
+
+  /** Called from the engine's callbacks: the retry runs after the engine call that reported the keys returns. */
+  private retryLater(sessionIds: string[], retry?: DecryptionRetry): Promise<void> {
+    if (sessionIds.length && !this.abort.signal.aborted) {
+      setImmediate(() => {
+        if (this.abort.signal.aborted) return;
+        void this.track((async () => (retry ?? (await this.opened).retry).retry(sessionIds))())
+          .catch((e: unknown) => this.opts.logger.warn(`encryption: decrypting stored events failed: ${errorMessage(e)}`));
+      });
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Decrypts the stored events of these megolm sessions that their keys now allow: for whoever imported keys
+   * outside the engine's callbacks. Resolves to how many events were decrypted.
+   */
+  retryDecryption(sessionIds: Iterable<string>): Promise<number> {
+    return this.track(this.opened.then((o) => o.retry.retry(sessionIds)));
+  }
+
+  /** gomuks' rerequest_session: asks the key sources and this account's other devices for a session's key again. */
+  rerequestSession(roomId: string, sessionId: string, sender: string): Promise<void> {
+    return this.track(this.opened.then((o) => o.keyRequests.rerequest(roomId, sessionId, sender, this.abort.signal)));
+  }
+
+  /** Registers a source of missing keys (the key backup), asked before other devices. */
+  addKeySource(source: KeySource): void {
+    void this.opened.then((o) => o.keyRequests.addSource(source), () => undefined);
+  }
+
+  /** Decrypts history from /messages before it is stored (the same results the sync's prepare step gives). */
+  decryptEvents(roomId: string, events: readonly (ClientEvent | undefined)[]): Promise<Map<string, Decryption>> {
+    return this.track((async () => {
+      const o = await this.opened;
+      const out = new Map<string, Decryption>();
+      for (const ev of events) if (isEncrypted(ev)) out.set(ev.event_id, await decryptEvent(o.store.machine, roomId, ev));
+      return out;
+    })());
   }
 
   /** The sync loop's prepare step: feed the engine, then decrypt (see sync-crypto.ts for the crash reasoning). */
@@ -91,6 +154,9 @@ export class CryptoSession {
       const decrypted = await decryptSync(o.store.machine, resp);
       // Verification events in rooms reach the engine only this way, and may make it queue answers.
       if (await o.verifications.observeRooms(resp, decrypted)) void flush();
+      // Sessions the previous transaction queued as missing are asked for in the background.
+      void this.track(o.keyRequests.askNew(this.abort.signal))
+        .catch((e: unknown) => this.opts.logger.warn(`encryption: asking for keys failed: ${errorMessage(e)}`));
       return decrypted;
     })());
   }

@@ -9,6 +9,7 @@ import type { MediaRequest, MediaResponse } from '../../../shared/rpc/index.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import { NO_ATTACHMENT_CRYPTO } from './attachment-crypto.ts';
 import { LOCAL_THUMBNAIL_TYPE, makeThumbnail } from './local-thumbnail.ts';
 import { MediaCache, type CachedMedia } from './media-cache.ts';
 
@@ -29,6 +30,8 @@ export class MediaFetchError extends Error {
 export class MediaFetcher {
   private readonly client: MatrixClient;
   readonly cache: MediaCache;
+  /** Encrypted attachments (`encrypted: true`), once end-to-end encryption provides them (crypto/encrypted-media.ts). */
+  decrypt: ((req: MediaRequest) => Promise<CachedMedia>) | undefined;
   /** Concurrent requests for the same item share one download. */
   private readonly inflight = new Map<string, Promise<CachedMedia>>();
 
@@ -40,7 +43,7 @@ export class MediaFetcher {
   /** For a host serving the renderer: the bytes with a type safe to serve, or an error status. */
   async fetch(req: MediaRequest): Promise<MediaResponse> {
     try {
-      const got = await this.fetchFile(req);
+      const got = req.encrypted ? await this.fetchDecrypted(req) : await this.fetchFile(req);
       const body = this.cache.read(got);
       if (!body) return errorResponse(500, 'the cached file could not be read');
       return { status: 200, contentType: SAFE_TYPES.has(got.contentType) ? got.contentType : 'application/octet-stream', body };
@@ -48,6 +51,11 @@ export class MediaFetcher {
       if (e instanceof MediaFetchError) return errorResponse(e.status, e.message);
       return errorResponse(500, errorMessage(e));
     }
+  }
+
+  /** An encrypted attachment's decrypted bytes in the cache; throws MediaFetchError. */
+  fetchDecrypted(req: MediaRequest): Promise<CachedMedia> {
+    return this.decrypt ? this.decrypt(req) : Promise.reject(new MediaFetchError(501, NO_ATTACHMENT_CRYPTO));
   }
 
   /** The item in the cache (downloaded first if need be); throws MediaFetchError. */

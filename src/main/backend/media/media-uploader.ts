@@ -11,6 +11,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import { NO_ATTACHMENT_CRYPTO, type AttachmentCrypto } from './attachment-crypto.ts';
+import { decryptedCacheKey } from '../crypto/encrypted-media.ts';
 import { MediaCache } from './media-cache.ts';
 import { reencodeImage, type Reencode } from './reencode.ts';
 
@@ -98,7 +99,8 @@ export class MediaUploader {
     const uri = resp.content_uri;
     const m = typeof uri === 'string' ? /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(uri) : null;
     if (!m) throw new Error('The homeserver accepted the upload but sent no valid mxc:// URI for it.');
-    if (!req.encrypt) this.cache.put(MediaCache.key(m[1], m[2]), data, req.contentType);
+    // The sender's own copy never downloads again; an encrypted one is kept as the decrypted bytes it stands for.
+    this.cache.put(req.encrypt ? decryptedCacheKey(m[1], m[2]) : MediaCache.key(m[1], m[2]), data, req.contentType);
     return messageContent(data, req, file ? { file: { ...file, url: uri! } } : { url: uri! });
   }
 }

@@ -8,12 +8,17 @@
  */
 import type { Event, JSONObject, PaginationResponse } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
+import type { ClientEvent } from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { PushEvaluator } from '../push/push-evaluator.ts';
 import { ingestEvent } from '../sync/ingest-event.ts';
+import type { PreparedSync } from '../sync/prepared.ts';
+
+/** Decrypts a page's encrypted events before they are stored (crypto/decrypt-fetched.ts). */
+export type DecryptPage = (roomId: string, events: readonly ClientEvent[]) => Promise<PreparedSync | undefined>;
 
 export async function paginate(store: Store, client: MatrixClient, roomId: string, maxTimelineId: number | undefined,
-  limit: number, signal: AbortSignal): Promise<PaginationResponse> {
+  limit: number, signal: AbortSignal, decrypt?: DecryptPage): Promise<PaginationResponse> {
   if (!store.rooms.get(roomId)) throw new Error(`Unknown room ${roomId}: it is not a room this account has joined.`);
   const before = maxTimelineId || Number.MAX_SAFE_INTEGER;
   const local = store.timeline.page(roomId, before, limit);
@@ -26,7 +31,7 @@ export async function paginate(store: Store, client: MatrixClient, roomId: strin
   for (let attempt = 0; attempt < 5; attempt++) {
     const token = store.rooms.prevBatch(roomId);
     if (!token) break;
-    const added = await fetchOlder(store, client, roomId, token, limit, signal);
+    const added = await fetchOlder(store, client, roomId, token, limit, signal, decrypt);
     if (added.length > 0 || !store.rooms.prevBatch(roomId)) {
       return { ...withRelated(store, roomId, store.events.getMany(added)), has_more: !!store.rooms.prevBatch(roomId), from_server: true };
     }
@@ -56,8 +61,10 @@ function withRelated(store: Store, roomId: string, events: Event[]): Pick<Pagina
 }
 
 async function fetchOlder(store: Store, client: MatrixClient, roomId: string, token: string, limit: number,
-  signal: AbortSignal): Promise<number[]> {
+  signal: AbortSignal, decrypt: DecryptPage | undefined): Promise<number[]> {
   const resp = await client.rooms.messages(roomId, { from: token, dir: 'b', limit }, signal);
+  signal.throwIfAborted();
+  const decrypted = decrypt && Array.isArray(resp.chunk) ? await decrypt(roomId, resp.chunk) : undefined;
   signal.throwIfAborted();
   // Each sender's member content as of the event being stored, walking back in time: from the members the server
   // sent with the chunk, then, past each member event, what it replaced (unsigned.prev_content).
@@ -70,7 +77,7 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     const own = store.account.get()?.user_id;
     const push = own ? PushEvaluator.for(store, own) : undefined;
     for (const ev of resp.chunk ?? []) {
-      const r = ingestEvent(store, roomId, ev, profiles.get(ev?.sender), own);
+      const r = ingestEvent(store, roomId, ev, profiles.get(ev?.sender), own, decrypted?.get(ev?.event_id));
       if (r && ev.type === 'm.room.member' && typeof ev.state_key === 'string') {
         const prev = ev.unsigned?.prev_content;
         // Before this event the member had its previous content, or (a join) none: then no name applies.

@@ -317,4 +317,46 @@ export const migrations: readonly string[] = [
   DROP TRIGGER event_insert_update_last_edit;
   DROP TRIGGER event_insert_count_reaction;
   `,
+  // 10: end-to-end encryption after the fact. Events that could not be decrypted are found by their megolm session
+  // (a partial index: only failed events are in it), and each such session waits in `session_request` until its key
+  // arrives by any path (to-device, forwarded, backup, import); a trigger enqueues it whichever way the event was
+  // stored. Encrypted attachments are found by their mxc:// URI among decrypted events (the key stays in the event).
+  `
+  CREATE INDEX event_failed_session_idx ON event (content ->> '$.session_id') WHERE decryption_error IS NOT NULL;
+
+  CREATE TABLE session_request (
+    session_id     TEXT PRIMARY KEY,
+    room_id        TEXT NOT NULL,
+    sender         TEXT NOT NULL,
+    -- When the queue last asked other sources (key backup, other devices) for the key; 0: never.
+    requested_at   INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TRIGGER session_request_on_insert AFTER INSERT ON event
+    WHEN NEW.decryption_error IS NOT NULL AND typeof(NEW.content ->> '$.session_id') = 'text'
+  BEGIN
+    INSERT INTO session_request (session_id, room_id, sender, created_at)
+      VALUES (NEW.content ->> '$.session_id', NEW.room_id, NEW.sender, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+      ON CONFLICT (session_id) DO NOTHING;
+  END;
+
+  CREATE TRIGGER session_request_on_update AFTER UPDATE OF decryption_error ON event
+    WHEN NEW.decryption_error IS NOT NULL AND OLD.decryption_error IS NULL
+      AND typeof(NEW.content ->> '$.session_id') = 'text'
+  BEGIN
+    INSERT INTO session_request (session_id, room_id, sender, created_at)
+      VALUES (NEW.content ->> '$.session_id', NEW.room_id, NEW.sender, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+      ON CONFLICT (session_id) DO NOTHING;
+  END;
+
+  CREATE INDEX event_file_url_idx ON event (decrypted ->> '$.file.url') WHERE decrypted IS NOT NULL;
+  CREATE INDEX event_thumbnail_file_url_idx ON event (decrypted ->> '$.info.thumbnail_file.url') WHERE decrypted IS NOT NULL;
+
+  -- Failed events stored before this migration.
+  INSERT INTO session_request (session_id, room_id, sender, created_at)
+    SELECT content ->> '$.session_id', room_id, sender, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM event
+    WHERE decryption_error IS NOT NULL AND typeof(content ->> '$.session_id') = 'text'
+    ON CONFLICT (session_id) DO NOTHING;
+  `,
 ];

@@ -12,7 +12,7 @@ import type { Store } from '../store/store.ts';
 import { ingestEvent, isWellFormed, type IngestResult } from './ingest-event.ts';
 import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
 import { ingestPresence } from './presence.ts';
-import type { PreparedSync } from './prepared.ts';
+import type { Decryption, PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 import { applySpaceEvents, isSpace, type SpaceEvent } from './spaces.ts';
 
@@ -169,8 +169,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (!isWellFormed(ev)) continue;
     // State from an ignored user still applies (it is the room's state); their messages are hidden.
     if (ctx.ignored.size && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
-    // Evaluated before the insert, so the row is written with its final unread_type.
-    const unread = ctx.push.unreadType(roomId, ev);
+    // Evaluated before the insert, so the row is written with its final unread_type; on the cleartext of a
+    // decrypted event (a mention or keyword inside it counts).
+    const unread = ctx.push.unreadType(roomId, cleartextOf(ev, ctx.prepared?.get(ev.event_id)));
     const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id), unread);
     if (!r) continue;
     note(r);
@@ -249,6 +250,11 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const evs = diffEvents(store, events);
   if (evs.length) sr.events = evs;
   return Object.keys(sr).length ? sr : undefined;
+}
+
+/** What the push rules evaluate: a decrypted event's cleartext type and content, else the event as it came. */
+function cleartextOf(ev: M.ClientEvent, d: Decryption | undefined): M.ClientEvent {
+  return d?.decrypted && d.decrypted_type ? { ...ev, type: d.decrypted_type, content: d.decrypted } : ev;
 }
 
 /** The diff's events in order, reading back from the database only those not built at insert. */

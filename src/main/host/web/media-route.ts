@@ -3,7 +3,7 @@
  * src/shared/rpc/media.ts), served so that it can never run as a page of this origin.
  *
  * Query parameters: Lattice's `w`/`h` (a thumbnail of that size), and gomuks' `thumbnail=avatar` (an avatar-sized
- * thumbnail), `encrypted=true` (encrypted attachments: refused until the encryption work plugs in here),
+ * thumbnail), `encrypted=true` (an encrypted attachment, decrypted by the backend),
  * `fallback=<color>:<letter>` (an SVG letter avatar instead of an error) and `image_auth` (checked by the router).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -43,13 +43,7 @@ export async function serveMedia(fetchMedia: (req: MediaRequest) => Promise<Medi
   const parsed = parseMediaPath(pathPart, q);
   if ('error' in parsed) { sendText(res, 400, `Bad media path: ${parsed.error}`); return; }
   const fallback = q.get('fallback');
-  let media: MediaResponse;
-  if (q.get('encrypted') === 'true') {
-    // The hook for encrypted attachments: the keys come from the event, which the backend does not decrypt yet.
-    media = { status: 404, contentType: 'text/plain', body: Buffer.from('encrypted media is not supported yet'), error: 'encrypted media is not supported yet' };
-  } else {
-    media = await fetchMedia(parsed);
-  }
+  let media = await fetchMedia(parsed);
   const svg = media.status !== 200 && fallback !== null ? fallbackAvatar(fallback) : undefined;
   if (svg) media = { status: 200, contentType: 'image/svg+xml', body: svg };
   res.writeHead(media.status, {

@@ -16,13 +16,14 @@ import { RoomSettingsPanel } from './panels/RoomSettingsPanel.tsx';
 import { RoomPreview } from './RoomPreview.tsx';
 import { PredecessorLine, SuccessorBar } from './RoomUpgradeLinks.tsx';
 import { ThreadPanel } from './ThreadPanel.tsx';
-import { Timeline } from './Timeline.tsx';
+import { Timeline, type EventFocus } from './Timeline.tsx';
 import './room.css';
 
 /** The right panel shows one of these at a time; the header's buttons toggle them. */
 type Panel = 'members' | SidePanelKind;
 
-export function RoomView({ roomId }: { roomId: string }) {
+/** `focus`: open at this event (scrolled to and highlighted) instead of the newest. */
+export function RoomView({ roomId, focus = null }: { roomId: string; focus?: EventFocus | null }) {
   const session = useSession();
   const room = useRoom(roomId);
   const connected = useConnection().state === 'open';
@@ -56,7 +57,7 @@ export function RoomView({ roomId }: { roomId: string }) {
         {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
         {panel === 'pinned' && <PinnedPanel key={roomId} roomId={roomId} onClose={close} />}
       </>}
-      <Timeline roomId={roomId} />
+      <Timeline roomId={roomId} focus={focus} />
       <TypingLine room={room} />
       {room.meta.tombstone ? <SuccessorBar room={room} /> : <Composer roomId={roomId} roomName={roomDisplayName(room)} />}
     </section>

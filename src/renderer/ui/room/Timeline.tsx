@@ -4,6 +4,11 @@
  * the end: history prepended above keeps what the user reads in place, and new messages follow when the view is
  * at the bottom. History loads as the top comes near; the room is marked read while its bottom is in view.
  * The "New messages" line and read-receipt avatars come from use-read-markers.ts.
+ *
+ * Opening the room at an event (a notification, a matrix: link, a reply's quote): a loaded event is scrolled to
+ * and highlighted; one a few pages back is paged to; one further back is shown with the events around it
+ * (get_event_context) in place of the live timeline, paged on from both ends (paginate_manual) as it scrolls, until
+ * "Jump to latest" returns to the live timeline.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
@@ -18,6 +23,7 @@ import type { MediaView, NameOf } from './event-view.ts';
 import { DaySeparator, EventRow } from './EventRow.tsx';
 import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
+import { addContextPage, openContext, stopContextEnd, type ContextView } from './context-view.ts';
 import { ReadReceipts, UnreadMarker, type Reader } from './ReadMarkers.tsx';
 import { buildRows, type TimelineRow } from './timeline-model.ts';
 import { useReadMarkers } from './use-read-markers.ts';
@@ -28,6 +34,13 @@ const LOAD_MARGIN_PX = 800;
 const BOTTOM_SLACK_PX = 48;
 /** Room for the "loading older messages" line above the first row. */
 const TOP_PX = 40;
+/** How many history pages a jump loads before showing the event in its context instead. */
+const JUMP_PAGES = 3;
+
+/** A request to show an event: a new object for every request, so asking twice for one event jumps twice. */
+export interface EventFocus {
+  eventId: string;
+}
 
 function estimate(row: TimelineRow | undefined): number {
   if (!row) return 40;
@@ -38,7 +51,10 @@ function estimate(row: TimelineRow | undefined): number {
 
 const NO_READERS: readonly Reader[] = [];
 
-export function Timeline({ roomId }: { roomId: string }) {
+export function Timeline({ roomId, focus = null }: {
+  roomId: string;
+  focus?: EventFocus | null;
+}) {
   const session = useSession();
   const room = useRoom(roomId)!;
   const items = useTimeline(roomId);
@@ -46,7 +62,8 @@ export function Timeline({ roomId }: { roomId: string }) {
   const avatars = useStoreSelector((s) => selectMemberAvatars(s.rooms.get(roomId)));
   const nameIndex = useStoreSelector((s) => selectNameIndex(s.rooms.get(roomId)));
   const ownUserId = useOwnUserId();
-  const rows = useMemo(() => buildRows(items, room.events), [items, room.events]);
+  const [context, setContext] = useState<ContextView | null>(null);
+  const rows = useMemo(() => buildRows(context ? context.items : items, room.events), [context, items, room.events]);
   const markers = useReadMarkers(room, rows, ownUserId, names, avatars);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -83,18 +100,43 @@ export function Timeline({ roomId }: { roomId: string }) {
   });
   const totalSize = virtualizer.getTotalSize();
 
+  /** One page at a time from either end of the context view; a failed direction is not retried by scrolling. */
+  const contextPaging = useRef(false);
+  const pageContext = useCallback((direction: 'b' | 'f'): void => {
+    const token = direction === 'b' ? context?.before : context?.after;
+    if (!context || !token || contextPaging.current) return;
+    contextPaging.current = true;
+    const { eventId } = context;
+    const add = (update: (c: ContextView) => ContextView): void =>
+      setContext((c) => (c && c.eventId === eventId ? update(c) : c));
+    session.contextPage(roomId, token, direction).then((page) => {
+      add((c) => addContextPage(c, direction, page));
+    }, (err: unknown) => {
+      add((c) => stopContextEnd(c, direction));
+      setActionError(`Could not load more messages: ${errorMessage(err)}`);
+    }).finally(() => { contextPaging.current = false; });
+  }, [context, roomId, session]);
+
   const maybeLoadHistory = useCallback(() => {
     const el = scroller.current;
-    if (!el || !hasMore || loading || error) return;
+    if (!el) return;
+    if (context) {
+      // A short context is near both ends at once: older first, then newer once the start is reached.
+      if (el.scrollTop < LOAD_MARGIN_PX && context.before) pageContext('b');
+      else if (el.scrollHeight - el.scrollTop - el.clientHeight < LOAD_MARGIN_PX) pageContext('f');
+      return;
+    }
+    if (!hasMore || loading || error) return;
     if (el.scrollTop < LOAD_MARGIN_PX) void session.loadHistory(roomId);
-  }, [hasMore, loading, error, roomId, session]);
+  }, [context, pageContext, hasMore, loading, error, roomId, session]);
 
+  // The bottom of an older context is not the newest message: reading it does not read the room.
   const maybeMarkRead = useCallback(() => {
-    if (unread && atBottom.current && document.visibilityState === 'visible') {
+    if (unread && !context && atBottom.current && document.visibilityState === 'visible') {
       markedAtOpen.current = false;
       void session.markRead(roomId);
     }
-  }, [unread, roomId, session]);
+  }, [context, unread, roomId, session]);
 
   // At the bottom (opening, sending, reading the newest): stay there whatever grows, the content or what is around
   // the timeline (a banner above, a taller composer below shrink the viewport). The flag alone can be stale (the
@@ -165,6 +207,7 @@ export function Timeline({ roomId }: { roomId: string }) {
   const jumpToLatest = useCallback((): void => {
     const el = scroller.current;
     atBottom.current = true;
+    setContext(null);
     if (!el) return;
     el.scrollTop = el.scrollHeight;
     lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
@@ -216,43 +259,61 @@ export function Timeline({ roomId }: { roomId: string }) {
     maybeMarkRead();
   }
 
+  /** Scrolls to and highlights the event if it has a row now; says whether it had. */
+  const showLoaded = useCallback((eventId: string): boolean => {
+    const index = rowsRef.current.findIndex((r) => r.kind === 'event' && r.item.event.event_id === eventId);
+    if (index < 0) return false;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setHighlight(eventId);
+    return true;
+  }, [virtualizer]);
+
+  const jumpToEvent = useCallback((eventId: string): boolean => {
+    if (showLoaded(eventId)) return true;
+    // Not shown. Back in the live timeline when it is there; else a few older pages, else its context.
+    if (context && items.some((i) => i.event.event_id === eventId)) {
+      atBottom.current = false;
+      setContext(null);
+      setPendingJump(eventId);
+      return false;
+    }
+    setPendingJump(eventId);
+    const showContext = async (): Promise<void> => {
+      const found = await session.eventContext(roomId, eventId);
+      if (!found) throw new Error('the server does not know that message in this room');
+      atBottom.current = false;
+      setContext(openContext(eventId, found));
+    };
+    const placed = context ? Promise.resolve(false) : session.loadHistoryUntil(roomId, eventId, JUMP_PAGES);
+    placed.then((found) => (found ? undefined : showContext())).catch((err: unknown) => {
+      setPendingJump(null);
+      setActionError(`Could not open that message: ${errorMessage(err)}`);
+    });
+    return false;
+  }, [context, items, roomId, session, showLoaded]);
+
+  // Opened at an event (a notification, a link): once per request, after the rows of this render exist.
+  useEffect(() => {
+    if (focus) jumpToEvent(focus.eventId);
+    // Only a new request jumps; the jump itself changes what jumpToEvent closes over.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus]);
+
   const actions = useMemo<TimelineActions>(() => ({
     roomId,
-    jumpTo: (eventId) => {
-      const index = rowsRef.current.findIndex((r) => r.kind === 'event' && r.item.event.event_id === eventId);
-      if (index >= 0) {
-        atBottom.current = false;
-        virtualizer.scrollToIndex(index, { align: 'center' });
-        setHighlight(eventId);
-        return true;
-      }
-      // Not loaded yet: load older pages until it is; the effect below scrolls once its row exists.
-      setPendingJump(eventId);
-      session.loadHistoryUntil(roomId, eventId).then((found) => {
-        if (!found) {
-          setPendingJump(null);
-          setActionError('Could not find that message in the room\'s history.');
-        }
-      }, (err: unknown) => setActionError(`Could not load older messages: ${errorMessage(err)}`));
-      return false;
-    },
+    jumpTo: (eventId) => jumpToEvent(eventId),
     openLightbox: (media) => setLightbox(media),
     react: (eventId, key) => {
       session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
     },
-  }), [roomId, session, virtualizer]);
+  }), [roomId, session, jumpToEvent]);
   // The search and pinned panels ask for a jump from outside the timeline.
   useEffect(() => onJumpRequest((room, eventId) => { if (room === roomId) actions.jumpTo(eventId); }), [actions, roomId]);
 
   useEffect(() => {
-    if (!pendingJump) return;
-    const index = rows.findIndex((r) => r.kind === 'event' && r.item.event.event_id === pendingJump);
-    if (index < 0) return;
-    atBottom.current = false;
-    virtualizer.scrollToIndex(index, { align: 'center' });
-    setHighlight(pendingJump);
-    setPendingJump(null);
-  }, [rows, pendingJump, virtualizer]);
+    if (pendingJump && showLoaded(pendingJump)) setPendingJump(null);
+  }, [rows, pendingJump, showLoaded]);
 
   useEffect(() => {
     if (!highlight) return undefined;
@@ -287,7 +348,13 @@ export function Timeline({ roomId }: { roomId: string }) {
     <TimelineActionsContext.Provider value={actions}>
       <div className="timeline-frame">
         {actionError && <div className="timeline-toast" role="alert" data-testid="timeline-error">{actionError}</div>}
-        {scrolledUp && (
+        {context && (
+          <div className="timeline-context" role="status" data-testid="timeline-context">
+            <span>Showing older messages around the one you opened.</span>
+            <button type="button" className="link-button" onClick={jumpToLatest}>Jump to latest</button>
+          </div>
+        )}
+        {scrolledUp && !context && (
           <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
             Jump to latest <span aria-hidden="true">↓</span>
           </button>
@@ -295,7 +362,9 @@ export function Timeline({ roomId }: { roomId: string }) {
         <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
           <div className="timeline-content" style={{ height: totalSize }}>
             <div className="timeline-top">
-              {loading ? (
+              {context ? (
+                context.before === null && <span className="timeline-start">This is the beginning of the room.</span>
+              ) : loading ? (
                 <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
               ) : error ? (
                 <span className="timeline-history-error" role="alert">
