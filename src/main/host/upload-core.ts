@@ -135,6 +135,8 @@ export async function runUpload(backend: UploadBackend | undefined, uploadDir: s
   if (params instanceof Error) { answer.finish(400, { errcode: 'M_INVALID_PARAM', error: params.message }, true); return; }
   const progress = bool(req.query.get('progress'));
   let file: string | undefined;
+  let status: number;
+  let body: unknown;
   try {
     let limit: number;
     try {
@@ -164,11 +166,15 @@ export async function runUpload(backend: UploadBackend | undefined, uploadDir: s
     } catch (e) {
       throw new UploadError(502, 'M_UNKNOWN', errorMessage(e));
     }
-    answer.finish(200, content, false);
+    status = 200;
+    body = content;
   } catch (e) {
     const err = e instanceof UploadError ? e : new UploadError(500, 'M_UNKNOWN', errorMessage(e));
-    answer.finish(err.status, { errcode: err.errcode, error: err.message }, true);
+    status = err.status;
+    body = { errcode: err.errcode, error: err.message };
   } finally {
+    // Gone before the answer: nothing of the body outlives the request.
     if (file) await rm(file, { force: true });
   }
+  answer.finish(status, body, status !== 200);
 }
