@@ -278,6 +278,8 @@ export function fakeBackend() {
   let stopped = 0;
   const backend: BackendProcess = {
     fetchMedia: async (req) => { media.push(req); return { status: 200, contentType: 'image/png', body: new Uint8Array([137, 80, 78, 71]) }; },
+    maxUploadBytes: async () => undefined,
+    uploadMedia: async () => { throw new Error('the fake backend does not upload'); },
     onFatal: () => {},
     connect(sink) {
       const c = new FakeConnection(sink);

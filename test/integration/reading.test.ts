@@ -9,6 +9,7 @@ import { signedInBackend, type BackendSession } from '../harness/backend-session
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer } from '../harness/synapse.ts';
 import { gomuksCommands } from '../wire/gomuks-commands.ts';
+import type { SyncComplete } from '../../src/shared/rpc/index.ts';
 
 const enc = encodeURIComponent;
 
@@ -101,6 +102,24 @@ describe('reading commands against Synapse', () => {
     assert.deepEqual(thread.map((e) => e.event_id), threadReplies, 'oldest first');
     const reactions = await s.client.request('get_related_events', { room_id: general, event_id: root, event_type: 'm.reaction' });
     assert.deepEqual(reactions.map((e) => e.event_id), [reaction]);
+  });
+
+  it('our own reaction: the reacted-to event, counted, comes in a diff as soon as the reaction is sent', async () => {
+    const since = s.client.mark();
+    const echo = await s.client.request('send_event', {
+      room_id: general, type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: latest, key: '🎉' } },
+    });
+    assert.ok(echo.event_id.startsWith('~'), 'answered with the local echo');
+    // Already there with the answer (one ordered channel), not only once the remote echo comes back through sync.
+    const counted = s.client.received.slice(since).find((env) => env.command === 'sync_complete'
+      && !!(env.data as SyncComplete).rooms?.[general]?.events?.some((e) => e.event_id === latest && e.reactions?.['🎉'] === 1));
+    assert.ok(counted, 'the reacted-to event came before the send_event answer');
+    wireCheck('get_event', (counted.data as SyncComplete).rooms?.[general]?.events?.find((e) => e.event_id === latest));
+    // The reaction still goes out for real.
+    const done = await s.client.waitForEvent('send_complete', (d) => d.event.transaction_id === echo.transaction_id, 30_000, since);
+    assert.equal(done.error, null);
+    const target = await s.client.request('get_event', { room_id: general, event_id: latest });
+    assert.equal(target.reactions?.['🎉'], 1, 'counted once, not again by the remote echo');
   });
 
   it('get_event_context and paginate_manual: around an early event, then onwards by token', async () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  displayNameOf, roomDisplayName, selectLatestReadableEvent, selectMemberNames, selectPreviewEvent, selectTimeline,
+  displayNameOf, roomDisplayName, selectHasOlderHistory, selectLatestReadableEvent, selectMemberNames, selectPreviewEvent,
+  selectTimeline,
 } from '../../src/renderer/api/selectors.ts';
 import { reducePagination, reduceSyncComplete } from '../../src/renderer/api/reducers.ts';
 import { initialSnapshot } from '../../src/renderer/api/snapshot.ts';
@@ -214,6 +215,21 @@ describe('renderer store', () => {
     assert.deepEqual(ids(selectTimeline(a)), [-4, -3, -2, -1, 1, 2]);
     assert.equal(a.history.hasMore, false);
     assert.equal(a.history.loading, false);
+  });
+
+  it('has no older history to load once the room\'s creation is the oldest event', () => {
+    const store = new Store();
+    store.applySyncComplete(initialSync());
+    assert.equal(selectHasOlderHistory(store.getSnapshot().rooms.get(A)), true);
+    // A page that reaches the creation event, with the server still naming a token: the start is loaded anyway.
+    store.applyPagination(A, {
+      events: [msg(-1, -1), msg(-2, -2, A, { type: 'm.room.create', state_key: '', content: { room_version: '11' } })],
+      receipts: {}, related_events: [], has_more: true, from_server: true,
+    });
+    const a = store.getSnapshot().rooms.get(A)!;
+    assert.equal(a.history.hasMore, true);
+    assert.equal(selectHasOlderHistory(a), false);
+    assert.equal(selectHasOlderHistory(undefined), false);
   });
 
   it('stops paginating after an empty page even if has_more is true', () => {

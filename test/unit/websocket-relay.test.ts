@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Envelope } from '../../src/shared/rpc/index.ts';
 import { startWebServer, CLOSE_REPLACED, type WebServer, type WebServerOptions } from '../../src/main/host/web/web-server.ts';
 import { loadOrCreateWebAuth, type WebAuth } from '../../src/main/host/web/web-auth.ts';
-import type { UploadParams } from '../../src/main/host/web/upload-route.ts';
+import type { UploadParams } from '../../src/main/host/upload-core.ts';
 import { Client, FakeBackend, makeStatic, rawRequest, until } from '../harness/web-host-kit.ts';
 
 describe('websocket relay', () => {

@@ -5,10 +5,15 @@
  *
  * `lattice://media/<server>/<mediaId>` relays to the backend, which fetches the media with the account's token:
  * the page gets images without ever holding the token (src/shared/rpc/media.ts).
+ *
+ * `POST lattice://app/_gomuks/upload` is gomuks' upload route, relayed to the backend like the web host's
+ * (app-upload.ts).
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { CustomScheme, Protocol } from 'electron';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/media.ts';
+import type { UploadBackend } from '../host/upload-core.ts';
+import { isUploadUrl, serveUpload } from './app-upload.ts';
 import {
   APP_SCHEME, CONTENT_SECURITY_POLICY, MEDIA_CONTENT_SECURITY_POLICY, mimeTypeFor, parseMediaUrl, resolveAppFile,
 } from './security.ts';
@@ -33,6 +38,13 @@ export interface MediaBackend {
 /** The backend once it has started; null before that (or when it could not start). */
 export type MediaSource = () => MediaBackend | null;
 const NO_BACKEND: MediaSource = () => null;
+
+/** Where uploads go: the running backend (null when it is not) and a private folder for bodies in transit. */
+export interface UploadTarget {
+  backend(): UploadBackend | null;
+  dir(): string;
+}
+const NO_UPLOADS: UploadTarget = { backend: () => null, dir: () => '' };
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -91,8 +103,9 @@ async function serveMedia(req: Request, parsed: MediaRequest | { error: string }
  * media on the media host, nothing else.
  */
 export function createAppRequestHandler(root: string, readFile: ReadFile = fsReadFile,
-  media: MediaSource = NO_BACKEND): (req: Request) => Promise<Response> {
+  media: MediaSource = NO_BACKEND, uploads: UploadTarget = NO_UPLOADS): (req: Request) => Promise<Response> {
   return async (req) => {
+    if (isUploadUrl(req.url)) return serveUpload(req, uploads.backend(), uploads.dir());
     const mediaReq = parseMediaUrl(req.url);
     if (mediaReq) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return mediaPlain(405, 'method not allowed');
@@ -115,6 +128,7 @@ export function createAppRequestHandler(root: string, readFile: ReadFile = fsRea
 }
 
 /** Call after `ready`. */
-export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, root: string, media: MediaSource = NO_BACKEND): void {
-  protocol.handle(APP_SCHEME, createAppRequestHandler(root, fsReadFile, media));
+export function serveAppScheme(protocol: Pick<Protocol, 'handle'>, root: string, media: MediaSource = NO_BACKEND,
+  uploads: UploadTarget = NO_UPLOADS): void {
+  protocol.handle(APP_SCHEME, createAppRequestHandler(root, fsReadFile, media, uploads));
 }

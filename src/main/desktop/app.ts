@@ -336,7 +336,13 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
 
   async function onReady(): Promise<void> {
     state.lifecycle.ready = true;
-    serveAppScheme(protocol, deps.rendererDir, () => state.backend.running);
+    serveAppScheme(protocol, deps.rendererDir, () => state.backend.running, {
+      backend: () => {
+        const b = state.backend.running;
+        return b && { maxBytes: () => b.maxUploadBytes(), upload: (params, file, onProgress) => b.uploadMedia(params, file, onProgress) };
+      },
+      dir: () => path.join(state.paths!.cache, 'uploads'),
+    });
     hardenSession(session.defaultSession, allowedPermissions({ media: true }));
     state.trayHost = await trayHost;
     state.trayAvailable = hasTray(deps.platform, state.trayHost);

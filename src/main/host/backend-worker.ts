@@ -16,7 +16,7 @@ import type { SecretStore } from '../backend/secrets/secret-store.ts';
 import type {
   FromWorker, HostServices, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
 } from './worker-protocol.ts';
-import type { UploadParams } from './web/upload-route.ts';
+import type { UploadParams } from './upload-core.ts';
 import { WorkerRpc } from './worker-rpc.ts';
 
 /** What the Electron main thread offers (its safeStorage). */
@@ -139,7 +139,7 @@ export class BackendWorker implements BackendHost {
   }
 
   /**
-   * The web host's upload route (upload-route.ts): the worker's backend uploads the file at `file` (the caller
+   * The hosts' upload routes (upload-core.ts): the worker's backend uploads the file at `file` (the caller
    * deletes it afterwards) and answers with the content to send; `onProgress` follows it from 0 to 1.
    */
   async uploadMedia(params: UploadParams, file: string, onProgress: (fraction: number) => void): Promise<MediaMessageContent> {

@@ -12,7 +12,7 @@ import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/ind
 import type { LogLevel, LogRecord } from '../backend/log/logger.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
-import type { UploadParams } from './web/upload-route.ts';
+import type { UploadParams } from './upload-core.ts';
 import type { RpcMessage } from './worker-rpc.ts';
 
 /** What the worker learns about the host's secret store: which one it is, or why there is none. */

@@ -25,6 +25,18 @@ interface TimelineMemo {
 const timelineMemo = new WeakMap<readonly TimelineRowTuple[], TimelineMemo>();
 
 /**
+ * Whether older history could still be loaded: not once the backend said there is none, nor when the oldest event
+ * we have is the room's creation (a short room whose start came with the first sync: there is nothing before it,
+ * and asking would only keep "Loading older messages…" on screen while the server says so).
+ */
+export function selectHasOlderHistory(room: RoomData | undefined): boolean {
+  if (!room?.history.hasMore) return false;
+  const first = room.timeline[0];
+  const oldest = first && room.events.get(first.event_rowid);
+  return !(oldest?.type === 'm.room.create' && oldest.state_key === '');
+}
+
+/**
  * The room's timeline in display order: placed events, then our unplaced sends. Same array while the room's
  * timeline, events and pending list are unchanged.
  */

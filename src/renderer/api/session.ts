@@ -8,7 +8,7 @@ import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
 import { selectEventById, selectOwnReactions } from './relations.ts';
-import { selectLatestReadableEvent } from './selectors.ts';
+import { selectHasOlderHistory, selectLatestReadableEvent } from './selectors.ts';
 import { Store } from './store.ts';
 import { TypingNotifier } from './typing-notifier.ts';
 import { RequestIds, type Transport } from './transport.ts';
@@ -118,7 +118,7 @@ export class Session {
     const running = this.historyRequests.get(roomId);
     if (running) return running;
     const room = this.store.getSnapshot().rooms.get(roomId);
-    if (!room || !room.history.hasMore) return Promise.resolve();
+    if (!room || !selectHasOlderHistory(room)) return Promise.resolve();
     const oldest = room.timeline[0]?.timeline_rowid;
     this.store.setHistoryLoading(roomId);
     const p = this.client
@@ -149,7 +149,7 @@ export class Session {
     };
     for (let page = 0; !placed() && page < maxPages; page++) {
       const room = this.store.getSnapshot().rooms.get(roomId);
-      if (!room?.history.hasMore || room.history.error) break;
+      if (!selectHasOlderHistory(room) || room?.history.error) break;
       await this.loadHistory(roomId);
     }
     return placed();
@@ -212,12 +212,8 @@ export class Session {
     const echo = await this.client.request('send_event', {
       room_id: roomId, type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
     });
+    // The target, with our reaction counted, came in a sync diff before this answer.
     this.store.addLocalEcho(echo);
-    // The backend counts our reaction on its target when it stores the local echo, but no diff carries the target
-    // then, and the remote echo replaces the local row without counting again: read the target back so its chip
-    // shows now rather than at the target's next change.
-    const target = await this.client.request('get_event', { room_id: roomId, event_id: eventId });
-    if (target.reactions) this.store.applySendComplete({ event: target, error: null });
   }
 
   /** Queues a failed message again, in its place; it shows as pending until its send_complete. */

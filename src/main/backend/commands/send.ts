@@ -25,11 +25,12 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
       content['m.mentions'] = buildMentions({
         text: p.text, explicit: p.mentions, ownUserId: s.userId, powerLevels: power.powerLevels, ownLevel: power.own,
       });
-      return s.sender.send(p.room_id, 'm.room.message', content).echo;
+      return withTarget(ctx, s.sender.send(p.room_id, 'm.room.message', content).echo);
     },
     send_event: async ({ room_id: roomId, type, content, synchronous, disable_encryption }): Promise<Event> => {
       ctx.requireRoom(roomId);
       const { echo, done } = ctx.requireSession().sender.send(roomId, type, content, disable_encryption === true);
+      withTarget(ctx, echo);
       if (!synchronous) return echo;
       const result = await done;
       if (result.error) throw new Error(`Sending failed: ${result.error}`);
@@ -49,6 +50,17 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
     },
     get_slash_commands: () => listCommands(),
   };
+}
+
+/**
+ * A relation's local echo changes its target as it is stored (a reaction is counted on it, an edit becomes its
+ * latest), but no sync diff carries the target then, and the remote echo later replaces the echo's row without
+ * counting again: so the target goes out now in a diff of its own, and a reaction's chip shows at once.
+ */
+function withTarget(ctx: CommandContext, echo: Event): Event {
+  const target = echo.relates_to ? ctx.store.events.getByEventID(echo.relates_to) : undefined;
+  if (target?.room_id === echo.room_id) ctx.broadcast('sync_complete', { rooms: { [echo.room_id]: { events: [target] } } });
+  return echo;
 }
 
 /** The m.room.message content for a send_message request: rendered markdown, merged into any base content. */

@@ -19,7 +19,8 @@ import { handleAuth } from './auth-route.ts';
 import { HttpPolicy, isWildcardHost, NOT_AUTHENTICATED, sendText, urlHost } from './http-policy.ts';
 import { serveMedia } from './media-route.ts';
 import { serveStatic } from './static-route.ts';
-import { handleUpload, type UploadBackend } from './upload-route.ts';
+import type { UploadBackend } from '../upload-core.ts';
+import { handleUpload } from './upload-route.ts';
 import type { WebAuth } from './web-auth.ts';
 import { WEBSOCKET_PATH, WebSocketRelay } from './websocket-relay.ts';
 

@@ -16,7 +16,9 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { onJumpRequest } from '../../api/jump-requests.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
 import { isolateBidi, plainName } from '../../../shared/display-name.ts';
-import { displayNameOf, hasUnread, localpart, selectMemberAvatars, selectNameIndex, type TimelineItem } from '../../api/selectors.ts';
+import {
+  displayNameOf, hasUnread, localpart, selectHasOlderHistory, selectMemberAvatars, selectNameIndex, type TimelineItem,
+} from '../../api/selectors.ts';
 import type { MediaView, NameOf } from './event-view.ts';
 import { DaySeparator, EventRow } from './EventRow.tsx';
 import { Lightbox } from './Lightbox.tsx';
@@ -72,7 +74,9 @@ export function Timeline({ roomId, focus = null }: {
   const [actionError, setActionError] = useState<string | null>(null);
   /** A reply's target being loaded from history, to scroll to once its row exists. */
   const [pendingJump, setPendingJump] = useState<string | null>(null);
-  const { hasMore, loading, error } = room.history;
+  const { error } = room.history;
+  const hasMore = selectHasOlderHistory(room);
+  const loading = room.history.loading && hasMore;
   // A room marked unread is read when it is opened; marked unread while open, it stays so until something new
   // arrives or the user reads it on purpose (Esc), instead of being read again at once.
   const markedAtOpen = useRef(room.meta?.marked_unread === true);
