@@ -104,6 +104,25 @@ describe('Sender', () => {
     assert.ok(store.outbox.get(echo.transaction_id!), 'still queued for the next start');
   });
 
+  it('asks for a /timestamp time with the ts parameter, also when a new run sends what the last one queued', async () => {
+    fake.route = never;
+    const { echo } = sender.send(ROOM, 'm.room.message', { body: 'back then' }, false, 1_700_000_000_000);
+    assert.equal(echo.timestamp, 1_700_000_000_000, 'the local echo shows the asked-for time');
+    assert.equal(store.outbox.get(echo.transaction_id!)?.ts, 1_700_000_000_000);
+    sender.stop();
+    const sent: FakeRequest[] = [];
+    fake.route = (r) => { sent.push(r); return json(200, { event_id: '$then' }); };
+    const next = new Sender(new MatrixClient('http://hs.invalid', 'token', fake.fetch), store, ME, (c) => completed.push(c), { retryBaseMs: 1, maxRetryMs: 2 });
+    next.start();
+    while (!completed.length) await new Promise((r) => setTimeout(r, 1));
+    next.stop();
+    assert.equal(sent.length, 1);
+    assert.equal(txnOf(sent[0]), echo.transaction_id);
+    assert.equal(sent[0].url.searchParams.get('ts'), '1700000000000');
+    const plain = sender.send(ROOM, 'm.room.message', { body: 'now' });
+    assert.equal(store.outbox.get(plain.echo.transaction_id!)?.ts, null, 'no ts unless asked for');
+  });
+
   it('waits for as long as the homeserver is unreachable, never failing the message', async () => {
     let down = 40;
     fake.route = () => (down-- > 0 ? (down % 2 ? connectionRefused() : matrixError(503, 'M_UNKNOWN', 'unavailable')) : json(200, { event_id: '$late' }));

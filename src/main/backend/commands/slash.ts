@@ -61,18 +61,17 @@ function txnId(prefix: string): string {
 function operations(ctx: CommandContext, p: SendMessageParams, messageContent: (p: SendMessageParams) => JSONObject): SlashOperations<Event> {
   const s = ctx.requireSession();
   const { client } = s;
-  const send = (roomId: string, type: string, content: JSONObject, unencrypted: boolean): Event => {
+  const send = (roomId: string, type: string, content: JSONObject, unencrypted: boolean, ts?: number): Event => {
     ctx.requireRoom(roomId);
-    return s.sender.send(roomId, type, content, unencrypted).echo;
+    return s.sender.send(roomId, type, content, unencrypted, ts).echo;
   };
   return {
     sendMessage: async (roomId, message: SendMessageAction) => {
-      if (message.timestamp !== undefined) throw new Error('sending with a chosen timestamp (/timestamp) is not supported yet');
       const rendered: JSONObject = { ...renderSlashMessage(message).content };
       // Media with a caption keeps its own msgtype; the caption fills its body, as for plain send_message.
       const base = p.base_content ? { ...p.base_content, ...captionOf(rendered) } : rendered;
       return send(roomId, 'm.room.message', messageContent({ ...p, room_id: roomId, text: undefined, base_content: base }),
-        message.unencrypted);
+        message.unencrypted, message.timestamp);
     },
     sendEvent: async (roomId, type, content, { unencrypted }) => send(roomId, type, content as JSONObject, unencrypted),
     setState: async (roomId, type, stateKey, content) => {

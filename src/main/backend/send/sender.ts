@@ -73,9 +73,10 @@ export class Sender {
   /**
    * Stores the local echo and queues it. `done` settles with the final event (or the failure). With `unencrypted`
    * the event goes out in the clear even in an encrypted room (`/unencrypted`, `disable_encryption`); the outbox
-   * remembers that, also across a restart.
+   * remembers that, also across a restart, as it does `ts` (the origin_server_ts asked for with /timestamp, which
+   * the homeserver honours for application services; the local echo shows that time meanwhile).
    */
-  send(roomId: string, type: string, content: JSONObject, unencrypted = false): { echo: Event; done: Promise<SendComplete> } {
+  send(roomId: string, type: string, content: JSONObject, unencrypted = false, ts?: number): { echo: Event; done: Promise<SendComplete> } {
     const txnId = `lat${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
     const rel = content['m.relates_to'] as JSONObject | undefined;
     const rowid = this.store.transaction(() => {
@@ -84,7 +85,7 @@ export class Sender {
         event_id: `~${txnId}`,
         sender: this.userId,
         type,
-        timestamp: Date.now(),
+        timestamp: ts ?? Date.now(),
         content,
         transaction_id: txnId,
         send_error: NOT_SENT,
@@ -92,7 +93,7 @@ export class Sender {
         relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
         relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
       });
-      this.store.outbox.add(roomId, id, txnId, unencrypted);
+      this.store.outbox.add(roomId, id, txnId, unencrypted, Date.now(), ts ?? null);
       return id;
     });
     const echo = this.store.events.get(rowid)!;
@@ -192,7 +193,7 @@ export class Sender {
         const wire = this.seal && !entry.unencrypted
           ? await this.seal(roomId, echo.type, echo.content)
           : { type: echo.type, content: echo.content };
-        const { event_id } = await this.client.send.sendEvent(roomId, wire.type, txnId, wire.content, signal);
+        const { event_id } = await this.client.send.sendEvent(roomId, wire.type, txnId, wire.content, signal, entry.ts ?? undefined);
         const finalRowid = this.store.transaction(() => this.markSent(entry, event_id));
         this.complete(txnId, finalRowid, null);
         return true;

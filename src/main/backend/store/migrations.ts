@@ -359,4 +359,9 @@ export const migrations: readonly string[] = [
     WHERE decryption_error IS NOT NULL AND typeof(content ->> '$.session_id') = 'text'
     ON CONFLICT (session_id) DO NOTHING;
   `,
+  // 11: /timestamp. The origin_server_ts a message asks for (the `ts` query parameter, honoured for application
+  // services), kept with its outbox row so a retry after a restart asks for the same time.
+  `
+  ALTER TABLE outbox ADD COLUMN ts INTEGER;
+  `,
 ];

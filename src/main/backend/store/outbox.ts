@@ -15,6 +15,8 @@ export interface OutboxEntry {
   created_at: number;
   /** Sent in the clear even in an encrypted room (the sender asked for that). */
   unencrypted: boolean;
+  /** The origin_server_ts asked for with /timestamp (null: the server's clock). */
+  ts: number | null;
 }
 
 interface OutboxRow extends Omit<OutboxEntry, 'unencrypted'> {
@@ -29,9 +31,9 @@ export class OutboxStore {
   private readonly stmts;
 
   constructor(db: DB) {
-    const cols = 'seq, room_id, event_rowid, transaction_id, failed_error, created_at, unencrypted';
+    const cols = 'seq, room_id, event_rowid, transaction_id, failed_error, created_at, unencrypted, ts';
     this.stmts = {
-      add: db.prepare('INSERT INTO outbox (room_id, event_rowid, transaction_id, created_at, unencrypted) VALUES (?, ?, ?, ?, ?)'),
+      add: db.prepare('INSERT INTO outbox (room_id, event_rowid, transaction_id, created_at, unencrypted, ts) VALUES (?, ?, ?, ?, ?, ?)'),
       head: db.prepare(`SELECT ${cols} FROM outbox WHERE room_id = ? ORDER BY seq LIMIT 1`),
       byTxn: db.prepare(`SELECT ${cols} FROM outbox WHERE transaction_id = ?`),
       remove: db.prepare('DELETE FROM outbox WHERE transaction_id = ?'),
@@ -44,8 +46,8 @@ export class OutboxStore {
     };
   }
 
-  add(roomId: string, eventRowid: number, txnId: string, unencrypted = false, now = Date.now()): void {
-    this.stmts.add.run(roomId, eventRowid, txnId, now, unencrypted ? 1 : 0);
+  add(roomId: string, eventRowid: number, txnId: string, unencrypted = false, now = Date.now(), ts: number | null = null): void {
+    this.stmts.add.run(roomId, eventRowid, txnId, now, unencrypted ? 1 : 0, ts);
   }
 
   /** The room's oldest unsent event: the only one that may be sent now. */
