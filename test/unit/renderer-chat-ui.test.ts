@@ -9,7 +9,7 @@ import { reducePagination, reduceSyncComplete } from '../../src/renderer/api/red
 import { selectEventById, selectOwnReactions } from '../../src/renderer/api/relations.ts';
 import { initialSnapshot, mergeTimeline, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import { flattenSpace, selectRoomsInSpace, selectSpacesModel } from '../../src/renderer/api/spaces.ts';
-import { mediaUrl } from '../../src/renderer/ui/common/avatar-url.ts';
+import { attachmentUrl, mediaUrl } from '../../src/renderer/ui/common/avatar-url.ts';
 import { stripReplyFallbackBody, stripReplyFallbackHtml, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { filterRooms, stepRoom } from '../../src/renderer/ui/roomlist/room-nav.ts';
 import { fuzzyFilter, fuzzyScore } from '../../src/renderer/ui/switcher/fuzzy.ts';
@@ -82,6 +82,11 @@ describe('replies and attachments', () => {
     assert.equal(mediaUrl('mxc://x.org/abc', { cssW: 10, cssH: 20 }, { transport: 'websocket', devicePixelRatio: 1, imageAuth: 'a+b' }), '/_gomuks/media/x.org/abc?w=10&h=20&image_auth=a%2Bb');
     assert.equal(mediaUrl('mxc://x.org/abc', undefined, { transport: 'ipc', devicePixelRatio: 1, imageAuth: 'p.m' }), 'lattice://media/x.org/abc', 'no web token on the desktop protocol');
     assert.equal(mediaUrl('https://evil/abc'), undefined);
+    // Encrypted attachments: whole, marked for the host to decrypt, never a server thumbnail of ciphertext.
+    assert.equal(attachmentUrl('mxc://x.org/abc', true, { cssW: 10, cssH: 20 }, { transport: 'websocket', devicePixelRatio: 1, imageAuth: 'p.m' }),
+      '/_gomuks/media/x.org/abc?image_auth=p.m&encrypted=true');
+    assert.equal(attachmentUrl('mxc://x.org/abc', true, undefined, { transport: 'ipc', devicePixelRatio: 1 }), 'lattice://media/x.org/abc?encrypted=true');
+    assert.equal(attachmentUrl('mxc://x.org/abc', false, { cssW: 10, cssH: 20 }, { transport: 'ipc', devicePixelRatio: 1 }), 'lattice://media/x.org/abc?w=10&h=20');
   });
 
   it('says state changes in words', () => {

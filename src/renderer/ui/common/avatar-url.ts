@@ -62,3 +62,14 @@ export function mediaUrl(mxc: string | undefined, thumb?: { cssW: number; cssH: 
   if (env.transport === 'websocket' && env.imageAuth) query.push(`image_auth=${encodeURIComponent(env.imageAuth)}`);
   return query.length ? `${base}${path}?${query.join('&')}` : `${base}${path}`;
 }
+
+/**
+ * An attachment's URL. An encrypted one (the event's `file`, or `info.thumbnail_file`) is asked for whole with
+ * gomuks' `encrypted=true`: the host decrypts it with the key from the stored event, so no key reaches the page, and
+ * no server-side thumbnail exists for ciphertext (the picture is scaled here instead).
+ */
+export function attachmentUrl(mxc: string | undefined, encrypted: boolean, thumb?: { cssW: number; cssH: number }, env: MediaEnv = currentMediaEnv()): string | undefined {
+  if (!encrypted) return mediaUrl(mxc, thumb, env);
+  const url = mediaUrl(mxc, undefined, env);
+  return url && `${url}${url.includes('?') ? '&' : '?'}encrypted=true`;
+}

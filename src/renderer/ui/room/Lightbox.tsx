@@ -3,7 +3,7 @@
  * it and back to where it was, so it works from the keyboard.
  */
 import { useEffect, useRef } from 'react';
-import { mediaUrl } from '../common/avatar-url.ts';
+import { attachmentUrl } from '../common/avatar-url.ts';
 import type { MediaView } from './event-view.ts';
 
 export function Lightbox({ media, onClose }: { media: MediaView; onClose: () => void }) {
@@ -13,7 +13,7 @@ export function Lightbox({ media, onClose }: { media: MediaView; onClose: () => 
     closeRef.current?.focus();
     return () => before?.focus();
   }, []);
-  const src = mediaUrl(media.mxc);
+  const src = attachmentUrl(media.mxc, media.encrypted);
   return (
     <div className="lightbox" role="dialog" aria-modal="true" aria-label={media.name || 'Media'} data-testid="lightbox"
       onClick={(e) => { if (e.target === e.currentTarget) onClose(); }}

@@ -7,7 +7,7 @@ import { createContext, memo, useContext } from 'react';
 import { useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
 import { selectEventById, selectOwnReactions, selectReactors } from '../../api/relations.ts';
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
-import { mediaUrl } from '../common/avatar-url.ts';
+import { attachmentUrl } from '../common/avatar-url.ts';
 import { viewEvent, type EventView, type MediaView } from './event-view.ts';
 import { ExtraBody } from './ExtraBody.tsx';
 import { RichHtml } from './RichHtml.tsx';
@@ -107,13 +107,10 @@ function formatSize(bytes: number | undefined): string {
 
 function Attachment({ media }: { media: MediaView }) {
   const actions = useActions();
-  if (media.encrypted) {
-    return <div className="attachment attachment-file">🔒 {media.name || 'Encrypted attachment'} (encrypted attachments are not shown yet)</div>;
-  }
   if (media.kind === 'image' || media.kind === 'sticker' || media.kind === 'video') {
     const box = fit(media.width, media.height, media.kind === 'sticker' ? 160 : 320);
     // The host's thumbnails are crops: ask for exactly the displayed box so nothing is cut off.
-    const src = mediaUrl(media.kind === 'video' ? media.thumbnailMxc : media.thumbnailMxc ?? media.mxc, { cssW: box.width, cssH: box.height });
+    const src = attachmentUrl(media.kind === 'video' ? media.thumbnailMxc : media.thumbnailMxc ?? media.mxc, media.encrypted, { cssW: box.width, cssH: box.height });
     return (
       <button type="button" className={`attachment attachment-${media.kind}`} data-testid="attachment-image"
         style={{ width: box.width, height: box.height }} onClick={() => actions.openLightbox(media)}
@@ -124,7 +121,7 @@ function Attachment({ media }: { media: MediaView }) {
       </button>
     );
   }
-  const href = mediaUrl(media.mxc);
+  const href = attachmentUrl(media.mxc, media.encrypted);
   if (media.kind === 'audio' && href) {
     return <audio className="attachment attachment-audio" controls preload="none" src={href} aria-label={media.name} />;
   }
