@@ -126,8 +126,11 @@ export class JsSdkPeer {
     const done = verifier.verify();
     // A cancel rejects `done`; the caller decides whether that is expected.
     done.catch(() => undefined);
-    const callbacks = await Promise.race([shown, done.then(() => { throw new Error('verification ended before the emoji were shown'); })]);
-    return { emoji: callbacks.sas.emoji ?? [], decimal: callbacks.sas.decimal ?? [], callbacks, done };
+    const callbacks = await within(Promise.race([shown, done.then(() => { throw new Error('verification ended before the emoji were shown'); })]),
+      'the emoji to be shown');
+    const ended = within(done, 'the verification to end');
+    ended.catch(() => undefined);
+    return { emoji: callbacks.sas.emoji ?? [], decimal: callbacks.sas.decimal ?? [], callbacks, done: ended };
   }
 
   /** Whether the peer trusts that device (verified directly or through cross-signing). */
@@ -165,4 +168,17 @@ export class JsSdkPeer {
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
+}
+
+/**
+ * `p`, or a rejection naming what did not happen within `ms`: a verification message lost between the two sides
+ * would otherwise hold the test until the runner's own ten-minute limit.
+ */
+function within<T>(p: Promise<T>, what: string, ms = 60_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    timer.unref();
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
