@@ -12,10 +12,9 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FAVOURITE_ID, INVITE_ID, lineEventId, SPACE_ID } from '../harness/preview/fake-data.ts';
 import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
+import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
 const DIST = path.resolve(import.meta.dirname, '../../dist/renderer/index.html');
 const DESIGN = '!design:lattice.test';

@@ -12,9 +12,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 describe('composer and message actions against Synapse', () => {

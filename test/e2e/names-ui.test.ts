@@ -14,11 +14,10 @@ import { runWebHost } from '../../src/main/host/web-main.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const RLO = '\u202E';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('names that cannot deceive, in Chromium', () => {

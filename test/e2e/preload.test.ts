@@ -13,9 +13,8 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // For its `window.lattice` declaration, which the page code below uses.
 import type {} from '../../src/preload/bridge-types.ts';
+import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 type BuildModule = { buildPreload: (outfile: string) => Promise<void> };
 

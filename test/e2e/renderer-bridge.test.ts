@@ -11,9 +11,8 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
 type BuildModule = { buildPreload: (outfile: string) => Promise<void> };

@@ -15,10 +15,9 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { runWebHost } from '../../src/main/host/web-main.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
 const enc = encodeURIComponent;
 

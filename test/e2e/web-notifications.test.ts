@@ -19,9 +19,8 @@ import { runWebHost } from '../../src/main/host/web-main.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { NotificationDaemon } from '../harness/notification-daemon.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 /** Newer messages after the linked one: more than the first sync and the pages a jump loads before it gives up. */
 const ARCHIVE_FILLER = 240;
 

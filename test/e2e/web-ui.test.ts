@@ -15,9 +15,8 @@ import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 describe('web UI against Synapse', () => {
