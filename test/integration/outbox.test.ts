@@ -6,22 +6,19 @@
  * another user), not only Lattice's own state.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { NOT_SENT, type Envelope, type Event, type SendComplete, type SyncComplete } from '../../src/shared/rpc/index.ts';
+import { NOT_SENT, type Event, type SendComplete, type SyncComplete } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { ChildBackend } from '../harness/child-backend.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 
-const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures', 'backend-child.ts');
 /**
  * The issue's outage: 2 minutes, far past the old sender's give-up point (5 attempts, about 15 s of backoff). Its
  * test runs beside the suite's others (each has a proxy of its own), so the wait costs the suite little time.
@@ -51,51 +48,6 @@ async function waitForBodies(peer: MatrixPeer, roomId: string, prefix: string, c
   }
 }
 
-/** A backend in a child process, driven over its stdin/stdout with the RPC envelope. */
-class ChildBackend {
-  readonly proc: ChildProcessWithoutNullStreams;
-  readonly received: Envelope[] = [];
-  private nextId = 1;
-  private listeners: (() => void)[] = [];
-  readonly exited: Promise<void>;
-
-  constructor(root: string) {
-    this.proc = spawn(process.execPath, [CHILD, root], { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.proc.stderr.on('data', () => {}); // warnings; the test reads the envelope only
-    createInterface({ input: this.proc.stdout }).on('line', (line) => {
-      this.received.push(JSON.parse(line) as Envelope);
-      for (const l of this.listeners) l();
-    });
-    this.exited = new Promise((resolve) => this.proc.once('exit', () => resolve()));
-  }
-
-  waitFor(match: (e: Envelope) => boolean, timeoutMs: number, what: string): Promise<Envelope> {
-    const found = this.received.find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => { done(); reject(new Error(`timed out waiting for ${what}`)); }, timeoutMs);
-      const check = () => {
-        const e = this.received.find(match);
-        if (e) { clearTimeout(timer); done(); resolve(e); }
-      };
-      const done = () => { this.listeners = this.listeners.filter((l) => l !== check); };
-      this.listeners.push(check);
-    });
-  }
-
-  async request(command: string, data: unknown, timeoutMs = 30_000): Promise<unknown> {
-    const id = this.nextId++;
-    this.proc.stdin.write(`${JSON.stringify({ command, request_id: id, data })}\n`);
-    const reply = await this.waitFor((e) => e.request_id === id && (e.command === 'response' || e.command === 'error'), timeoutMs, command);
-    if (reply.command === 'error') throw new Error(String(reply.data));
-    return reply.data;
-  }
-
-  async kill(): Promise<void> {
-    this.proc.kill('SIGKILL');
-    await this.exited;
-  }
-}
 
 describe('outbox against Synapse', { concurrency: true }, () => {
   let hs: SynapseServer;
