@@ -59,9 +59,12 @@ class FakeKeychain implements SecretStore {
 
 /**
  * What the sync loop asks once signed in: the filter is answered (its request takes no cancel signal, so a stuck
- * one would hold up closing the backend), the sync itself waits until cancelled.
+ * one would hold up closing the backend), the profile is not found (login waits a while for it), "offline" is
+ * taken (closing waits a while for it), the sync itself waits until cancelled.
  */
 function afterLogin(req: FakeRequest): Promise<Response> {
+  if (req.url.pathname.includes('/profile/')) return Promise.resolve(matrixError(404, 'M_NOT_FOUND', 'Profile not found'));
+  if (req.url.pathname.includes('/presence/')) return Promise.resolve(json(200, {}));
   if (req.url.pathname.endsWith('/filter')) return Promise.resolve(json(200, { filter_id: 'f1' }));
   return never(req);
 }

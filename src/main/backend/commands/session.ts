@@ -42,8 +42,10 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
       // Encryption keys belong to one device: a login as a new device starts with a new store.
       if (previous?.user_id !== resp.user_id || previous.device_id !== resp.device_id) await ctx.wipeCrypto();
       ctx.store.account.put(resp.user_id, resp.device_id, client.baseUrl);
-      // The profile first, so that the first client_state of the session already names the user.
-      const profile = await fetchOwnProfile(new MatrixClient(client.baseUrl, resp.access_token, ctx.fetch), resp.user_id, signal);
+      // The profile first, so that the first client_state of the session already names the user; a homeserver slow
+      // to answer it must not hold the login up, so after a few seconds the session starts without it.
+      const profileSignal = AbortSignal.any([AbortSignal.timeout(PROFILE_AT_LOGIN_MS), signal]);
+      const profile = await fetchOwnProfile(new MatrixClient(client.baseUrl, resp.access_token, ctx.fetch), resp.user_id, profileSignal);
       ctx.startSession(client.baseUrl, resp.user_id, resp.device_id, resp.access_token, profile);
       return true;
     } finally {
@@ -79,6 +81,9 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
     },
   };
 }
+
+/** How long a login waits for the account's profile before the session starts without it. */
+const PROFILE_AT_LOGIN_MS = 5000;
 
 /** The account's display name and avatar, or nothing when the server has none or cannot say (never fatal). */
 export async function fetchOwnProfile(client: MatrixClient, userId: string, signal?: AbortSignal): Promise<OwnProfile> {
