@@ -37,6 +37,7 @@ export class JsSdkPeer {
     const client = sdk.createClient({
       baseUrl, userId: user.userId, deviceId: user.deviceId, accessToken: user.accessToken, logger: errorsOnly, cryptoCallbacks,
     });
+    unrefRequestTimers(client);
     await client.initRustCrypto({ useIndexedDB: false });
     const prepared = new Promise<void>((resolve) => {
       client.on(sdk.ClientEvent.Sync, (state) => { if (state === sdk.SyncState.Prepared || state === sdk.SyncState.Syncing) resolve(); });
@@ -168,6 +169,25 @@ export class JsSdkPeer {
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
   }
+}
+
+/**
+ * The SDK arms a timer for each request's local timeout (110 s for a /sync) and never clears it, so a stopped
+ * client held the test process alive for up to two minutes after its suite had finished. The timer is armed in
+ * the synchronous start of `requestOtherUrl`; while that runs, timers are made not to hold the process.
+ */
+function unrefRequestTimers(client: sdk.MatrixClient): void {
+  const http = client.http;
+  const request = http.requestOtherUrl.bind(http);
+  http.requestOtherUrl = ((...args: Parameters<typeof request>) => {
+    const setTimer = globalThis.setTimeout;
+    globalThis.setTimeout = ((...a: Parameters<typeof setTimeout>) => setTimer(...a).unref()) as typeof setTimeout;
+    try {
+      return request(...args);
+    } finally {
+      globalThis.setTimeout = setTimer;
+    }
+  }) as typeof http.requestOtherUrl;
 }
 
 /**

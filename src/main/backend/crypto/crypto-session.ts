@@ -8,7 +8,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { EventsDecrypted, JSONObject, SyncComplete, VerificationFlow, VerificationState } from '../../../shared/rpc/index.ts';
+import type {
+  EventsDecrypted, JSONObject, SyncComplete, UserIdentityUpdate, VerificationFlow, VerificationState,
+} from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
@@ -17,6 +19,7 @@ import type { Store } from '../store/store.ts';
 import type { Decryption, PreparedSync } from '../sync/prepared.ts';
 import { CRYPTO_DB_FILE, CRYPTO_STORE_KEY, openCryptoStore, type CryptoStore } from './crypto-store.ts';
 import { DecryptionRetry } from './decryption-retry.ts';
+import { identityUpdate } from './devices.ts';
 import { KeyRequests, type KeySource } from './key-requests.ts';
 import { OutgoingRequests } from './outgoing-requests.ts';
 import { Recovery } from './recovery.ts';
@@ -41,6 +44,8 @@ export interface CryptoSessionOptions {
   onVerificationChange?: () => void;
   /** Every change of an interactive verification (pushed to frontends as verification_update). */
   onVerification?: (flow: VerificationFlow) => void;
+  /** A user's cross-signing identity was first seen, changed, verified or accepted (pushed as user_identity_update). */
+  onIdentityUpdate?: (update: UserIdentityUpdate) => void;
 }
 
 interface Opened {
@@ -95,6 +100,8 @@ export class CryptoSession {
     // notice too, so the stored error can say the key will not come.
     store.machine.registerRoomKeyUpdatedCallback((infos) => this.retryLater(infos.map((i) => i.sessionId)));
     store.machine.registerRoomKeysWithheldCallback((infos) => this.retryLater(infos.map((i) => i.sessionId)));
+    // Registered once per engine: a new, changed, verified or accepted identity is told to the frontends.
+    store.machine.registerUserIdentityUpdatedCallback((user) => this.identityLater(store.machine, user.toString()));
     // Keys that reached the engine's store just before a crash, after their events were stored as failed.
     void this.retryLater(retry.queued().map((q) => q.session_id), retry);
     const recovery = new Recovery({
@@ -130,6 +137,19 @@ export class CryptoSession {
         if (this.abort.signal.aborted) return;
         void this.track((async () => (retry ?? (await this.opened).retry).retry(sessionIds))())
           .catch((e: unknown) => this.opts.logger.warn(`encryption: decrypting stored events failed: ${errorMessage(e)}`));
+      });
+    }
+    return Promise.resolve();
+  }
+
+  /** Like retryLater: the identity is read once the engine call that reported it has returned. */
+  private identityLater(machine: OlmMachine, userId: string): Promise<void> {
+    const report = this.opts.onIdentityUpdate;
+    if (report && !this.abort.signal.aborted) {
+      setImmediate(() => {
+        if (this.abort.signal.aborted) return;
+        void this.track(identityUpdate(machine, userId)).then((u) => { if (u) report(u); })
+          .catch((e: unknown) => this.opts.logger.warn(`encryption: reading the identity of ${userId} failed: ${errorMessage(e)}`));
       });
     }
     return Promise.resolve();
