@@ -6,9 +6,9 @@
  * restart. Then Lattice sets all of it up from scratch (recovery key from a passphrase, user-interactive auth by
  * password), a second Lattice device verifies with the passphrase, and keys Lattice exports decrypt in the SDK.
  *
- * Whether a restored key opens a message is checked by decrypting the stored ciphertext with exactly the keys
- * Lattice exports (in a separate in-memory engine), which shows what Lattice holds without depending on when
- * stored events are decrypted again.
+ * Whether a restored key opens a message is checked twice: by decrypting the stored ciphertext with exactly the
+ * keys Lattice exports (in a separate in-memory engine), which shows what Lattice holds, and by the stored event
+ * itself being decrypted in place once the key arrived (by import, or from the key backup), with `events_decrypted`.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -83,6 +83,22 @@ async function undecryptable(b: Lattice, roomId: string): Promise<Event> {
   const ev = page.events.find((e) => e.type === 'm.room.encrypted' && e.decryption_error);
   assert.ok(ev, `an undecryptable event in ${roomId}`);
   return ev;
+}
+
+/**
+ * Waits for `events_decrypted` (since `mark`) to carry the stored undecryptable event `ev`, decrypted to `body`,
+ * then reads it back from history: updated in place, no error left.
+ */
+async function decryptedInPlace(b: Lattice, ev: Event, body: string, mark: number): Promise<void> {
+  const pushed = await b.client.waitForEvent('events_decrypted',
+    (d) => d.room_id === ev.room_id && d.events.some((e) => e.rowid === ev.rowid && e.decrypted?.body === body), WAIT_MS, mark);
+  const got = pushed.events.find((e) => e.rowid === ev.rowid)!;
+  assert.equal(got.decryption_error, undefined);
+  assert.equal(got.timeline_rowid, ev.timeline_rowid, 'updated in place');
+  const page = await b.client.request('paginate', { room_id: ev.room_id, limit: 50 });
+  const stored = page.events.find((e) => e.rowid === ev.rowid);
+  assert.equal(stored?.decrypted?.body, body);
+  assert.equal(stored.decryption_error, undefined);
 }
 
 /** The session IDs in an export file of Lattice's, and the file's JSON. */
@@ -173,8 +189,11 @@ describe('verification and recovery with matrix-js-sdk', () => {
       const sdkKeys = (JSON.parse(await crypto.exportRoomKeysAsJson()) as { room_id: string }[]).filter((k) => k.room_id === dm2);
       const file = await encryptKeyFile(JSON.stringify(sdkKeys), 'sdk export', 1000);
       await assert.rejects(b.client.request('import_keys', { passphrase: 'not it', data: file }), /passphrase is wrong/);
+      const importMark = b.client.mark();
       const imported = await b.client.request('import_keys', { passphrase: 'sdk export', data: file });
       assert.deepEqual(imported, { imported_count: sdkKeys.length, total_count: sdkKeys.length });
+      // The stored event of that session is decrypted in place, and the frontends are told.
+      await decryptedInPlace(b, ev2, 'before Lattice, from an export', importMark);
       const afterImport = await exported(b, 'lattice export', dm2);
       assert.equal(await decryptWith(afterImport.json, ev2), 'before Lattice, from an export');
       assert.equal((await exported(b, 'lattice export', dm1)).sessions.size, 0, 'no key for dm1 yet');
@@ -191,6 +210,8 @@ describe('verification and recovery with matrix-js-sdk', () => {
       const afterVerify = await exported(b, 'lattice export', dm1);
       assert.equal(afterVerify.sessions.size, 1);
       assert.equal(await decryptWith(afterVerify.json, ev1), 'before Lattice, from the backup');
+      // And the event stored undecryptable is decrypted in place from the restored key (events_decrypted).
+      await decryptedInPlace(b, ev1, 'before Lattice, from the backup', mark);
 
       // The SDK sees Lattice's device cross-signed by its owner.
       await until(async () => {
