@@ -18,6 +18,17 @@ const errorsOnly: Logger = {
   getChild: () => errorsOnly,
 };
 
+/** Another device of `user`, signed in over the API (for a second client of the same account). */
+export async function loginNewDevice(baseUrl: string, user: TestUser): Promise<TestUser> {
+  const res = await fetch(`${baseUrl}/_matrix/client/v3/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password }),
+  });
+  const body = await res.json() as { access_token?: string; device_id?: string };
+  if (res.status !== 200 || !body.access_token || !body.device_id) throw new Error(`login of a new device failed: HTTP ${res.status}`);
+  return { ...user, accessToken: body.access_token, deviceId: body.device_id };
+}
+
 export class JsSdkPeer {
   readonly client: sdk.MatrixClient;
   readonly userId: string;
@@ -37,7 +48,7 @@ export class JsSdkPeer {
     const client = sdk.createClient({
       baseUrl, userId: user.userId, deviceId: user.deviceId, accessToken: user.accessToken, logger: errorsOnly, cryptoCallbacks,
     });
-    unrefRequestTimers(client);
+    unrefSdkTimers(client);
     await client.initRustCrypto({ useIndexedDB: false });
     const prepared = new Promise<void>((resolve) => {
       client.on(sdk.ClientEvent.Sync, (state) => { if (state === sdk.SyncState.Prepared || state === sdk.SyncState.Syncing) resolve(); });
@@ -152,6 +163,16 @@ export class JsSdkPeer {
     });
   }
 
+  /**
+   * Cross-signs this device with the account's existing cross-signing keys, read from secret storage (with the key
+   * the `cryptoCallbacks` given to `start` hand over).
+   */
+  async crossSignFromSecretStorage(): Promise<void> {
+    // The private keys are only imported once the public identity they belong to is known (a keys query).
+    await this.until(() => this.crypto().userHasCrossSigningKeys(this.userId, true), 'the account\'s cross-signing keys');
+    await this.crypto().bootstrapCrossSigning({});
+  }
+
   private crypto() {
     const crypto = this.client.getCrypto();
     if (!crypto) throw new Error('the SDK has no crypto');
@@ -172,22 +193,28 @@ export class JsSdkPeer {
 }
 
 /**
- * The SDK arms a timer for each request's local timeout (110 s for a /sync) and never clears it, so a stopped
- * client held the test process alive for up to two minutes after its suite had finished. The timer is armed in
- * the synchronous start of `requestOtherUrl`; while that runs, timers are made not to hold the process.
+ * The SDK arms timers it never clears: one per request for its local timeout (110 s for a /sync), and one per
+ * encrypted event from sync for five minutes (cleared only by a decryption that happened after it was armed). A
+ * stopped client so held its test file's process open for minutes after the suite had finished. Both are armed
+ * synchronously, inside `requestOtherUrl` and inside the client's event emission: while those run, timers are made
+ * not to hold the process (the client's open sockets keep it alive while it is running).
  */
-function unrefRequestTimers(client: sdk.MatrixClient): void {
+function unrefSdkTimers(client: sdk.MatrixClient): void {
   const http = client.http;
   const request = http.requestOtherUrl.bind(http);
-  http.requestOtherUrl = ((...args: Parameters<typeof request>) => {
-    const setTimer = globalThis.setTimeout;
-    globalThis.setTimeout = ((...a: Parameters<typeof setTimeout>) => setTimer(...a).unref()) as typeof setTimeout;
-    try {
-      return request(...args);
-    } finally {
-      globalThis.setTimeout = setTimer;
-    }
-  }) as typeof http.requestOtherUrl;
+  http.requestOtherUrl = ((...args: Parameters<typeof request>) => withUnrefTimers(() => request(...args))) as typeof http.requestOtherUrl;
+  const emit: (...args: unknown[]) => boolean = client.emit.bind(client);
+  client.emit = (...args: unknown[]) => withUnrefTimers(() => emit(...args));
+}
+
+function withUnrefTimers<T>(fn: () => T): T {
+  const setTimer = globalThis.setTimeout;
+  globalThis.setTimeout = ((...a: Parameters<typeof setTimeout>) => setTimer(...a).unref()) as typeof setTimeout;
+  try {
+    return fn();
+  } finally {
+    globalThis.setTimeout = setTimer;
+  }
 }
 
 /**

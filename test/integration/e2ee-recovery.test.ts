@@ -22,7 +22,7 @@ import { decryptKeyFile, encryptKeyFile } from '../../src/main/backend/crypto/ke
 import { decodeRecoveryKey } from '../../src/main/backend/crypto/secret-storage-crypto.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
-import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
+import { JsSdkPeer, loginNewDevice } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
@@ -42,17 +42,6 @@ async function loginLattice(hs: SynapseServer, root: string, user: TestUser): Pr
   const state = await b.client.waitForEvent('client_state', (s) => s.is_logged_in && !!s.device_id);
   await b.client.waitForEvent('init_complete', () => true, WAIT_MS);
   return { b, deviceId: state.device_id! };
-}
-
-/** Another device of `user`, signed in over the API (for a second SDK client). */
-async function newDevice(hs: SynapseServer, user: TestUser): Promise<TestUser> {
-  const res = await fetch(`${hs.baseUrl}/_matrix/client/v3/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password }),
-  });
-  const body = await res.json() as { access_token: string; device_id: string };
-  assert.equal(res.status, 200);
-  return { ...user, accessToken: body.access_token, deviceId: body.device_id };
 }
 
 /** How many keys the account's current backup holds (0 without one). */
@@ -281,7 +270,7 @@ describe('verification and recovery with matrix-js-sdk', () => {
       }, 'bob seeing the second Lattice device signed by carol');
 
       // Keys exported by Lattice import into a new SDK device of carol's, which then decrypts the message.
-      const carolSdk = await JsSdkPeer.start(hs.baseUrl, await newDevice(hs, carol));
+      const carolSdk = await JsSdkPeer.start(hs.baseUrl, await loginNewDevice(hs.baseUrl, carol));
       peers.push(carolSdk);
       await until(() => carolSdk.client.getRoom(dm)?.getLiveTimeline().getEvents().some((e) => e.isDecryptionFailure()) === true,
         'the SDK device holding the message undecrypted');

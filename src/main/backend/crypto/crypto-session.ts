@@ -163,7 +163,7 @@ export class CryptoSession {
     return this.track(this.opened.then((o) => o.retry.retry(sessionIds)));
   }
 
-  /** gomuks' rerequest_session: asks the key sources and this account's other devices for a session's key again. */
+  /** gomuks' rerequest_session: asks the key sources and this account's verified other devices for a session's key again. */
   rerequestSession(roomId: string, sessionId: string, sender: string): Promise<void> {
     return this.track(this.opened.then((o) => o.keyRequests.rerequest(roomId, sessionId, sender, this.abort.signal)));
   }
