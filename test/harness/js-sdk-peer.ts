@@ -7,6 +7,7 @@ import {
   CryptoEvent, VerificationPhase, VerifierEvent, type EmojiMapping, type ShowSasCallbacks, type VerificationRequest,
 } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { Logger } from 'matrix-js-sdk/lib/logger.js';
+import type { ReceivedToDeviceMessage } from 'matrix-js-sdk/lib/sync-accumulator.js';
 import type { TestUser } from './synapse.ts';
 
 const POLL_MS = 100;
@@ -36,11 +37,14 @@ export class JsSdkPeer {
 
   /** Verification requests other devices sent this peer, in arrival order. */
   readonly verificationRequests: VerificationRequest[] = [];
+  /** To-device messages received (decrypted when they came encrypted), in arrival order. */
+  readonly toDevice: ReceivedToDeviceMessage[] = [];
 
   private constructor(client: sdk.MatrixClient, userId: string) {
     this.client = client;
     this.userId = userId;
     client.on(CryptoEvent.VerificationRequestReceived, (r) => { this.verificationRequests.push(r); });
+    client.on(sdk.ClientEvent.ReceivedToDeviceMessage, (m) => { this.toDevice.push(m); });
   }
 
   /** `cryptoCallbacks` lets a test hand the SDK a secret storage key (recovery tests). */
@@ -94,6 +98,13 @@ export class JsSdkPeer {
       found = events.find((e) => e.getType() === 'm.room.message' && e.getContent().body === body && !e.isDecryptionFailure());
       return found !== undefined;
     }, `"${body}" decrypted in ${roomId}`, timeoutMs);
+    return found!;
+  }
+
+  /** The first to-device message of this type received (one already received counts). */
+  async waitForToDevice(type: string): Promise<ReceivedToDeviceMessage> {
+    let found: ReceivedToDeviceMessage | undefined;
+    await this.until(() => (found = this.toDevice.find((m) => m.message.type === type)) !== undefined, `a ${type} to-device message`);
     return found!;
   }
 

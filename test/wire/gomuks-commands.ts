@@ -114,7 +114,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
     new_content: jsonObject.optional(), actions: z.array(z.unknown()).optional(),
   }), ok),
   ensure_group_session_shared: cmd('implemented', z.looseObject({ room_id: z.string() }), ok),
-  // mautrix.ReqSendToDevice embedded: {messages: {user: {device: content}}}. Encrypted sending is the encryption issue's.
+  // mautrix.ReqSendToDevice embedded: {messages: {user: {device: content}}}; encrypted: Olm-encrypt each device's content.
   send_to_device: cmd('implemented', z.looseObject({ messages: jsonObject, event_type: z.string(), encrypted: z.boolean().optional() }), T.RespEmpty),
   resolve_alias: cmd('implemented', z.looseObject({ alias: z.string() }), T.RespAliasResolve),
   request_openid_token: cmd('implemented', none, T.RespOpenIDToken),

@@ -25,6 +25,7 @@ import { OutgoingRequests } from './outgoing-requests.ts';
 import { Recovery } from './recovery.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
 import { decryptEvent, decryptSync, feedSync, isEncrypted } from './sync-crypto.ts';
+import { ToDeviceEncryptor, type ToDeviceMessages } from './to-device-encryption.ts';
 import { Verifications } from './verification.ts';
 
 export interface CryptoSessionOptions {
@@ -56,6 +57,7 @@ interface Opened {
   keyRequests: KeyRequests;
   recovery: Recovery;
   verifications: Verifications;
+  toDevice: ToDeviceEncryptor;
 }
 
 /** What the device and verification commands work with, once the store is open. */
@@ -126,7 +128,7 @@ export class CryptoSession {
     });
     return {
       store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), verifications, retry,
-      keyRequests, recovery,
+      keyRequests, recovery, toDevice: new ToDeviceEncryptor(store.machine, outgoing, client.crypto),
     };
   }
 
@@ -222,6 +224,11 @@ export class CryptoSession {
   /** The m.room.encrypted content for an event. */
   encrypt(roomId: string, type: string, content: JSONObject): Promise<JSONObject> {
     return this.track(this.opened.then((o) => o.encryptor.encrypt(roomId, type, content, this.abort.signal)));
+  }
+
+  /** gomuks' send_to_device with encrypted: Olm-encrypts each device's content and sends them as m.room.encrypted. */
+  sendEncryptedToDevice(type: string, messages: ToDeviceMessages): Promise<void> {
+    return this.track(this.opened.then((o) => o.toDevice.send(type, messages, this.abort.signal)));
   }
 
   /** This device's cross-signing state as last checked (all false until the store is open and checked). */
