@@ -38,7 +38,7 @@ export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
 export { cryptoCommands };
 export type { KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 export type {
-  ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, VerificationFlow, VerificationPhase,
+  ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, UserIdentityUpdate, VerificationFlow, VerificationPhase,
 } from './commands/verification.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */

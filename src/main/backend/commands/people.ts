@@ -53,7 +53,12 @@ export function peopleHandlers(ctx: CommandContext): AreaHandlers<typeof peopleC
       return true;
     },
     send_to_device: async ({ event_type: type, messages, encrypted }) => {
-      if (encrypted) throw new Error('Encrypted to-device messages are not supported yet: Lattice has no encryption keys to send them with.');
+      if (encrypted) {
+        const { crypto } = ctx.requireSession();
+        if (!crypto) throw new Error('End-to-end encryption is not running, so no encrypted to-device message can be sent.');
+        await attempt(`send the encrypted ${type} to-device event`, () => crypto.sendEncryptedToDevice(type, messages));
+        return {};
+      }
       const txnId = `latd${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
       await attempt(`send the ${type} to-device event`, () =>
         ctx.requireSession().client.account.sendToDevice(type, txnId, messages as JSONObject));
