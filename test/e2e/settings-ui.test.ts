@@ -119,8 +119,14 @@ describe('settings screen against Synapse', () => {
     await session(phone).getByTestId('session-name').filter({ hasText: 'Old phone' }).waitFor({ timeout: 30_000 });
     assert.equal((await devicesOnServer()).find((d) => d.device_id === phone)?.display_name, 'Old phone');
 
+    // Esc closes the confirmation only; the settings stay open.
     await session(phone).getByTestId('session-sign-out').click();
     const dialog = page.getByTestId('sign-out-dialog');
+    await dialog.getByTestId('sign-out-password').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('settings').count(), 1);
+    await session(phone).getByTestId('session-sign-out').click();
     await dialog.getByTestId('sign-out-password').fill('not-the-password');
     await dialog.getByTestId('dialog-submit').click();
     await dialog.getByTestId('dialog-error').filter({ hasText: 'refused the password' }).waitFor({ timeout: 30_000 });
