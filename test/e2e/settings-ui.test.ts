@@ -1,9 +1,9 @@
 /**
  * The Settings screen as a person uses it, in Chromium against Synapse through the web host: the tab list by
- * keyboard, changing the display name and avatar, renaming a session and signing out another one (a second login
- * of the same account, made through the homeserver API; a wrong password first), and turning notifications off
- * and adding a keyword. Each change is checked on the homeserver. Screenshots of every tab in both themes at
- * 1280×800 and 800×600 go to test-artifacts/.
+ * keyboard, changing the display name and avatar (and removing it), renaming a session and signing out another
+ * one (a second login of the same account, made through the homeserver API; a wrong password first), and turning
+ * notifications off and adding a keyword. Each change is checked on the homeserver. Screenshots of every tab in
+ * both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -100,6 +100,12 @@ describe('settings screen against Synapse', () => {
     const profile = await aliceApi.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`);
     assert.match(String(profile.avatar_url), /^mxc:\/\//);
     await page.locator('.settings-avatar-column img.avatar').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-profile-avatar.png') });
+    await page.getByTestId('profile-avatar-remove').click();
+    await page.getByTestId('profile-avatar-remove').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.ok(!(await aliceApi.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`)).avatar_url, 'the avatar is removed');
+    await page.getByTestId('profile-avatar-file').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await page.getByTestId('profile-avatar-remove').waitFor({ timeout: 30_000 });
 
     await page.getByTestId('profile-avatar-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
     await page.getByTestId('profile-error').filter({ hasText: 'is not an image' }).waitFor();

@@ -16,8 +16,10 @@ export function ProfileSettings() {
   const roomName = useStoreSelector(selectOwnDisplayName);
   const roomAvatar = useStoreSelector(selectOwnAvatar);
   const userId = state?.user_id ?? '';
+  // Once client_state has the profile it is the truth: a removed avatar must not come back from a member event.
+  const profileKnown = state?.displayname !== undefined || state?.avatar_url !== undefined;
   const name = state?.displayname ?? roomName ?? '';
-  const avatar = state?.avatar_url ?? roomAvatar;
+  const avatar = profileKnown ? state.avatar_url : roomAvatar;
   const [draft, setDraft] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
