@@ -6,30 +6,24 @@
  * both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { runWebHost } from '../../src/main/host/web-main.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const TABS = ['profile', 'sessions', 'notifications', 'security', 'appearance', 'keyboard'] as const;
 const enc = encodeURIComponent;
 
 describe('settings screen against Synapse', () => {
+  let ui: WebUi;
   let hs: SynapseServer;
   let alice: TestUser;
   let aliceApi: MatrixPeer;
   let roomId: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-settings-'));
 
   /** Another sign-in of Alice's account, as a phone would make it. */
   async function secondLogin(name: string): Promise<string> {
@@ -46,28 +40,18 @@ describe('settings screen against Synapse', () => {
   const session = (deviceId: string) => page.locator(`[data-testid="session"][data-device-id="${deviceId}"]`);
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    hs = await startSynapse();
+    ui = await startWebUi('settings');
+    ({ hs, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     aliceApi = new MatrixPeer(hs.baseUrl, alice);
     roomId = await aliceApi.createRoom({ name: 'Settings E2E' });
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await ui?.stop();
   });
 
   it('logs in and opens the settings, whose tabs move with the arrow keys', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });
     await page.getByTestId('open-settings').click();
     await page.getByTestId('settings').waitFor();
