@@ -304,7 +304,7 @@ export class PreviewBackend implements BackendHost {
         'upload_media', 'download_media',
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',
-        'get_verifications',
+        'get_verifications', 'rename_device', 'delete_devices',
         'register_homeserver_push', 'send_sticky_event', 'get_sticky_events',
         'verify', 'generate_recovery_key', 'reset_encryption', 'export_keys', 'import_keys',
       ),

@@ -17,6 +17,12 @@ export function peopleHandlers(ctx: CommandContext): AreaHandlers<typeof peopleC
     set_profile_field: async ({ field, value }) => {
       const s = ctx.requireSession();
       await attempt(`set your ${field}`, () => s.client.profile.setField(s.userId, field, value as JSONValue));
+      // client_state carries our name and avatar: frontends showing them (settings, the account menu) update now.
+      if ((field === 'displayname' || field === 'avatar_url') && (typeof value === 'string' || value === null)) {
+        if (value) s.profile[field] = value;
+        else delete s.profile[field];
+        ctx.broadcast('client_state', ctx.clientState());
+      }
       return true;
     },
     get_mutual_rooms: async ({ user_id: userId }, signal) => {
