@@ -98,7 +98,8 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
       html = null;
     }
     // A poll's question and answers (a location's description) show in its own box; the body would repeat them.
-    if (extra?.kind === 'poll' || (extra?.kind === 'location' && extra.description === body)) { body = ''; html = null; }
+    // A location's body that only names its geo: URI is a fallback too.
+    if (extra?.kind === 'poll' || (extra?.kind === 'location' && (extra.description === body || body.includes(extra.uri)))) { body = ''; html = null; }
     return { kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media, ...(extra ? { extra } : {}) };
   }
   if (isRedacted(e) && type !== 'm.room.member') return null;
