@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  canChangeAction, canChangeUser, levelChoices, privilegedUsers, readPowerLevels, roleName, withActionLevel, withUserLevel,
+  canChangeAction, canChangeUser, levelChoices, privilegedUsers, readPowerLevels, roleName, roomCreators, withActionLevel, withUserLevel,
 } from '../../src/renderer/api/power-levels.ts';
 
 const PL = {
@@ -51,6 +51,12 @@ describe('power-level model', () => {
     assert.deepEqual(levelChoices(50, 25), [50, 25, 0], 'no role above ours; the current value stays');
     assert.deepEqual(levelChoices(100, 100), [100, 50, 0]);
     assert.deepEqual(levelChoices(Number.POSITIVE_INFINITY, 0), [100, 50, 0]);
+  });
+
+  it('names the creators of rooms where they outrank everyone', () => {
+    assert.deepEqual(roomCreators({ room_version: '12', additional_creators: ['@b:hs', '@a:hs', 3] }, '@a:hs'), ['@a:hs', '@b:hs']);
+    assert.deepEqual(roomCreators({ room_version: '10' }, '@a:hs'), []);
+    assert.deepEqual(roomCreators(undefined, undefined), []);
   });
 
   it('names the roles', () => {

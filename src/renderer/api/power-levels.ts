@@ -70,6 +70,16 @@ export function readPowerLevels(content: JSONObject | undefined): PowerLevels {
   };
 }
 
+/**
+ * The room's creators when they outrank everyone (room version 12 and later): the create event's sender and its
+ * additional_creators. They are not in the power levels and nobody can change them.
+ */
+export function roomCreators(create: JSONObject | undefined, createSender: string | undefined): string[] {
+  if (!create || !createSender || !(Number(create.room_version ?? '1') >= 12)) return [];
+  const extra = Array.isArray(create.additional_creators) ? create.additional_creators.filter((u): u is string => typeof u === 'string') : [];
+  return [...new Set([createSender, ...extra])];
+}
+
 /** Users whose level is not the default, highest first, then by ID. */
 export function privilegedUsers(pl: PowerLevels): { userId: string; level: number }[] {
   return [...pl.users].filter(([, level]) => level !== pl.usersDefault)

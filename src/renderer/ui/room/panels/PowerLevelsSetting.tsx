@@ -9,7 +9,8 @@ import type { JSONObject } from '../../../../shared/rpc/types.ts';
 import { powerLevel } from '../../../api/actions.ts';
 import { useMemberNames, useSession } from '../../../api/hooks.ts';
 import {
-  canChangeAction, canChangeUser, levelChoices, POWER_ACTIONS, privilegedUsers, readPowerLevels, roleName, withActionLevel, withUserLevel,
+  canChangeAction, canChangeUser, levelChoices, POWER_ACTIONS, privilegedUsers, readPowerLevels, roleName, roomCreators, withActionLevel,
+  withUserLevel,
 } from '../../../api/power-levels.ts';
 import { canSendState, stateContentOf } from '../../../api/room-state.ts';
 import type { RoomData } from '../../../api/snapshot.ts';
@@ -41,20 +42,26 @@ export function PowerLevelsSetting({ roomId, room, own }: { roomId: string; room
     run(async () => { await save(withUserLevel(content, userId, newLevel))(); setNewUser(''); });
   }
 
-  const users = privilegedUsers(pl);
+  const createRow = room?.state['m.room.create']?.[''];
+  const create = createRow === undefined ? undefined : room?.events.get(createRow);
+  const creators = roomCreators(create?.content, create?.sender);
+  const users = [
+    ...creators.map((userId) => ({ userId, level: Number.POSITIVE_INFINITY })),
+    ...privilegedUsers(pl).filter((u) => !creators.includes(u.userId)),
+  ];
   return (
     <Section label="Roles & permissions" status={status} testId="settings-power">
       <div className="settings-column">
         <span className="settings-subhead">People with a role</span>
         <ul className="settings-list" data-testid="power-users">
           {users.map(({ userId, level }) => (
-            <li key={userId} className="settings-list-row" data-testid="power-user" data-user-id={userId}>
+            <li key={userId} className="settings-list-row is-person" data-testid="power-user" data-user-id={userId}>
               <span className="settings-list-text" title={userId}>
                 <bdi>{displayNameOf(names, userId)}</bdi>
                 <span className="settings-list-detail">{userId}</span>
               </span>
               <LevelSelect label={`Power level of ${userId}`} testId="power-user-level" level={level} ownLevel={ownLevel}
-                editable={editable && !status.busy && canChangeUser(ownLevel, own, userId, level)}
+                editable={editable && !status.busy && Number.isFinite(level) && canChangeUser(ownLevel, own, userId, level)}
                 onChange={(l) => run(save(withUserLevel(content, userId, l)))} />
             </li>
           ))}
@@ -74,7 +81,7 @@ export function PowerLevelsSetting({ roomId, room, own }: { roomId: string; room
         <span className="settings-subhead">Level needed to…</span>
         <ul className="settings-list" data-testid="power-actions">
           {POWER_ACTIONS.map(({ action, label }) => (
-            <li key={action} className="settings-list-row" data-testid="power-action" data-action={action}>
+            <li key={action} className="settings-list-row is-action" data-testid="power-action" data-action={action}>
               <span className="settings-list-text">{label}</span>
               <LevelSelect label={label} testId="power-action-level" level={pl.actions[action]} ownLevel={ownLevel}
                 editable={editable && !status.busy && canChangeAction(ownLevel, pl.actions[action])}
@@ -95,7 +102,7 @@ function LevelSelect({ label, testId, level, ownLevel, editable, onChange }: {
   return (
     <select className="settings-input settings-level" data-testid={testId} aria-label={label} value={level} disabled={!editable}
       onChange={(e) => onChange(Number(e.target.value))}>
-      {choices.map((l) => <option key={l} value={l}>{roleName(l)}{roleName(l).startsWith('Custom') ? '' : ` (${l})`}</option>)}
+      {choices.map((l) => <option key={l} value={l}>{roleName(l)}{roleName(l).startsWith('Custom') || !Number.isFinite(l) ? '' : ` (${l})`}</option>)}
     </select>
   );
 }
