@@ -221,6 +221,7 @@ describe('room settings, thread attachments, polls and locations against Synapse
     await dialog.getByTestId('dialog-submit').click();
     await dialog.getByTestId('dialog-error').filter({ hasText: 'at least 2 answers' }).waitFor();
     await answers.nth(1).fill('The park');
+    assert.equal(await dialog.getByTestId('dialog-error').count(), 0, 'typing clears the refusal');
     await dialog.getByTestId('poll-add-answer').click();
     await answers.nth(2).fill('The café');
     await shots('poll-dialog', dialog);
@@ -268,5 +269,6 @@ describe('room settings, thread attachments, polls and locations against Synapse
     const location = page.getByTestId('location').filter({ hasText: 'Meeting point' });
     await location.waitFor({ timeout: 30_000 });
     assert.match(await location.innerText(), /52\.52000, 13\.40500/);
+    await shots('poll-and-location');
   });
 });

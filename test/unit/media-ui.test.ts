@@ -13,7 +13,7 @@ import { selectReactors } from '../../src/renderer/api/relations.ts';
 import type { RoomData } from '../../src/renderer/api/snapshot.ts';
 import { bundledThreadCount, isThreadReply, selectThreadReplies, threadRelation } from '../../src/renderer/api/threads.ts';
 import { formatBytes, uploadError } from '../../src/renderer/api/uploads.ts';
-import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { countPoll, parseGeoUri } from '../../src/renderer/ui/room/extra-kinds.ts';
 import { buildRows } from '../../src/renderer/ui/room/timeline-model.ts';
 import {
@@ -193,6 +193,8 @@ describe('locations and polls', () => {
     assert.ok(v?.kind === 'message' && v.extra?.kind === 'location');
     assert.equal(v.extra.description, 'The office');
     assert.equal(v.body, '', 'the fallback text is not shown under the location');
+    assert.equal(previewText(ev(1, { content }), () => 'Alice'), 'Alice: Location: The office');
+    assert.equal(previewText(ev(2, { content: locationContent(1, 2, '', 0) }), () => 'Alice'), 'Alice: Location: 1.00000, 2.00000');
     const plain = viewEvent(ev(2, { content: locationContent(1, 2, '', 0) }));
     assert.ok(plain?.kind === 'message' && plain.extra?.kind === 'location' && plain.body === '' && plain.extra.description === '');
   });

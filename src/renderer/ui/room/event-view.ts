@@ -276,6 +276,7 @@ function messageBodyText(view: Extract<EventView, { kind: 'message' }>): string 
   if (view.body) return view.body;
   if (view.media?.name) return view.media.name;
   if (view.extra?.kind === 'poll') return `Poll: ${view.extra.question}`;
+  if (view.extra?.kind === 'location') return `Location: ${view.extra.description || `${view.extra.lat.toFixed(5)}, ${view.extra.lon.toFixed(5)}`}`;
   switch (view.msgtype) {
     case 'm.image': return 'Image';
     case 'm.video': return 'Video';
