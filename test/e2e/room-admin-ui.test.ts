@@ -208,6 +208,15 @@ describe('room settings, thread attachments, polls and locations against Synapse
     assert.equal(rel.event_id, rootId);
     await panel.getByTestId('thread-message').filter({ hasText: 'Squares, in the thread' }).waitFor({ timeout: 30_000 });
     assert.equal(await panel.getByTestId('upload-item').count(), 0, 'the tray empties once sent');
+
+    await panel.getByTestId('thread-composer-emoji').click();
+    const picker = page.getByTestId('emoji-picker');
+    await picker.getByTestId('emoji-option').first().waitFor({ timeout: 30_000 });
+    await shots('thread-emoji-picker');
+    await picker.getByTestId('emoji-search').fill('tada');
+    await picker.getByTestId('emoji-search').press('Enter');
+    assert.equal(await composer.inputValue(), '🎉');
+    await composer.fill('');
     await panel.getByTestId('thread-close').click();
   });
 

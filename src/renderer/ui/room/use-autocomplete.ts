@@ -10,10 +10,15 @@ import { applySuggestion, complete, type RoomRef } from '../../api/autocomplete.
 import { loadEmoji, type Emoji } from '../../api/emoji-data.ts';
 import { useMemberNames, useStoreSelector } from '../../api/hooks.ts';
 import type { Session } from '../../api/session.ts';
+import type { StoreSnapshot } from '../../api/snapshot.ts';
+
+const NO_ROOMS: StoreSnapshot['roomList'] = [];
 
 export function useAutocomplete(session: Session, roomId: string, text: string, cursor: number) {
   const members = useMemberNames(roomId);
-  const roomList = useStoreSelector((s) => s.roomList);
+  // The room list only while a `#word` is typed: otherwise every sync that reorders it would re-render the composer.
+  const wantsRooms = /(^|\s)#\S/.test(text);
+  const roomList = useStoreSelector((s) => (wantsRooms ? s.roomList : NO_ROOMS));
   const [commands, setCommands] = useState<readonly SlashCommandHelp[]>([]);
   const [selected, setSelected] = useState(0);
   const [dismissed, setDismissed] = useState(false);
