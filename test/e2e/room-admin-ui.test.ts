@@ -120,7 +120,13 @@ describe('room settings, thread attachments, polls and locations against Synapse
     assert.match(avatar.url as string, /^mxc:\/\//);
     assert.equal((avatar.info as { mimetype?: string }).mimetype, 'image/png');
     await panel.locator(`[data-testid="settings-avatar-image"][data-mxc="${avatar.url as string}"] img`).waitFor({ timeout: 30_000 });
-    await panel.getByTestId('settings-avatar-remove').waitFor();
+    // Removed, then set again for the screenshots.
+    await panel.getByTestId('settings-avatar-remove').click();
+    await serverState('m.room.avatar', (c) => c.url === undefined);
+    await panel.getByTestId('settings-avatar-remove').waitFor({ state: 'detached', timeout: 30_000 });
+    await panel.getByTestId('settings-avatar-input').setInputFiles({ name: 'room.png', mimeType: 'image/png', buffer: await png() });
+    await serverState('m.room.avatar', (c) => typeof c.url === 'string');
+    await panel.getByTestId('settings-avatar-remove').waitFor({ timeout: 30_000 });
     // Not an image: refused in words, nothing sent.
     await panel.getByTestId('settings-avatar-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
     await panel.getByTestId('settings-avatar').getByText('notes.txt is not an image').waitFor();
