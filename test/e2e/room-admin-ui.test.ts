@@ -7,17 +7,13 @@
  * an attachment and the poll dialog in both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { Locator, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const SIZES = [[1280, 800], [800, 600]] as const;
 const enc = encodeURIComponent;
 
@@ -27,13 +23,10 @@ describe('room settings, thread attachments, polls and locations against Synapse
   let alicePeer: MatrixPeer;
   let bob: MatrixPeer;
   let roomId: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
+  let ui: WebUi;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-admin-'));
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     hs = await startSynapse();
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     alicePeer = new MatrixPeer(hs.baseUrl, alice);
@@ -41,15 +34,12 @@ describe('room settings, thread attachments, polls and locations against Synapse
     roomId = await alicePeer.createRoom({ name: 'Admin E2E', invite: [bob.userId] });
     await bob.join(roomId);
     await bob.sendText(roomId, 'Hello from Bob');
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    ui = await startWebUi('admin', { hs });
+    page = ui.page;
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
+    await ui?.stop();
     await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
   });
 
   const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
@@ -101,11 +91,7 @@ describe('room settings, thread attachments, polls and locations against Synapse
   }
 
   it('logs in and opens the room', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Admin E2E' }).waitFor({ timeout: 30_000 });
     await message('Hello from Bob').waitFor({ timeout: 30_000 });
