@@ -6,7 +6,7 @@
  */
 import { imageSize } from 'image-size';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
-import type { MediaMessageContent } from '../../../shared/rpc/commands.ts';
+import { isImageEncoding, type MediaMessageContent } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
@@ -14,6 +14,7 @@ import { NO_ATTACHMENT_CRYPTO, type AttachmentCrypto } from './attachment-crypto
 import { decryptedCacheKey } from '../crypto/encrypted-media.ts';
 import { MediaCache } from './media-cache.ts';
 import { reencodeImage, type Reencode } from './reencode.ts';
+import { transcode, transcodedType } from './transcode.ts';
 
 export interface UploadRequest {
   filename: string;
@@ -23,7 +24,7 @@ export interface UploadRequest {
   voiceMessage?: boolean;
   /** Send as m.file whatever the type. */
   forceFile?: boolean;
-  /** Re-encode (and resize) an image first, as gomuks' `encode_to` options ask. */
+  /** Re-encode (and resize) an image, video or audio file first, as gomuks' `encode_to` options ask. */
   reencode?: Reencode;
   onProgress?: (sent: number, total: number) => void;
   signal?: AbortSignal;
@@ -37,11 +38,14 @@ export class MediaUploader {
   private readonly cache: MediaCache;
   private readonly crypto: () => AttachmentCrypto | undefined;
   private limit: { bytes: number | undefined; at: number } | undefined;
+  /** The ffmpeg program that re-encodes video and audio; undefined: `ffmpeg` from the PATH. */
+  private readonly ffmpeg: string | undefined;
 
-  constructor(client: MatrixClient, cache: MediaCache, crypto: () => AttachmentCrypto | undefined) {
+  constructor(client: MatrixClient, cache: MediaCache, crypto: () => AttachmentCrypto | undefined, opts: { ffmpeg?: string } = {}) {
     this.client = client;
     this.cache = cache;
     this.crypto = crypto;
+    this.ffmpeg = opts.ffmpeg;
   }
 
   /** The homeserver's upload limit in bytes, or undefined when it names none (or cannot be asked). */
@@ -62,13 +66,17 @@ export class MediaUploader {
   async upload(original: Uint8Array, asked: UploadRequest): Promise<MediaMessageContent> {
     let data = original;
     let req = asked;
-    if (asked.reencode) {
+    const r = asked.reencode;
+    if (r) {
+      const encodeTo = r.encodeTo;
       try {
-        data = await reencodeImage(original, asked.reencode);
+        data = isImageEncoding(encodeTo)
+          ? await reencodeImage(original, { ...r, encodeTo })
+          : await transcode(original, { ...r, encodeTo }, { tempDir: this.cache.tempDir, ffmpeg: this.ffmpeg, signal: asked.signal });
       } catch (e) {
         throw new Error(`Could not re-encode ${asked.filename}: ${errorMessage(e)}`);
       }
-      req = { ...asked, contentType: asked.reencode.encodeTo };
+      req = { ...asked, contentType: isImageEncoding(encodeTo) ? encodeTo : transcodedType(encodeTo) };
     }
     const limit = await this.maxUploadBytes(req.signal);
     if (limit !== undefined && data.byteLength > limit) {
