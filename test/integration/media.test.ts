@@ -130,17 +130,22 @@ describe('media against Synapse', () => {
     wireCheck('upload_media', mp4);
     assert.equal(mp4.msgtype, 'm.video');
     assert.equal(mp4.info.mimetype, 'video/mp4');
+    // As gomuks: the re-encoded video's size and length in its info.
+    assert.deepEqual([mp4.info.w, mp4.info.h], [80, 60]);
+    assert.ok(mp4.info.duration! >= 900 && mp4.info.duration! <= 1200, `about a second: ${mp4.info.duration}`);
     const mp4Probe = probe(await bobDownload(mp4.url!));
     assert.match(mp4Probe.format, /mp4/);
     assert.deepEqual(mp4Probe.streams, [{ type: 'video', codec: 'h264', w: 80, h: 60 }, { type: 'audio', codec: 'aac' }]);
-    const webm = await s.client.request('upload_media', { path: clip, encode_to: 'video/webm' });
+    const webm = await s.client.request('upload_media', { path: clip, encode_to: 'video/webm', resize_percent: 50 });
     assert.equal(webm.info.mimetype, 'video/webm');
     const webmProbe = probe(await bobDownload(webm.url!));
     assert.match(webmProbe.format, /webm/);
-    assert.deepEqual(webmProbe.streams, [{ type: 'video', codec: 'vp9', w: 160, h: 120 }, { type: 'audio', codec: 'opus' }]);
+    assert.deepEqual(webmProbe.streams, [{ type: 'video', codec: 'vp9', w: 80, h: 60 }, { type: 'audio', codec: 'opus' }]);
     const ogg = await s.client.request('upload_media', { path: tone, encode_to: 'audio/ogg; codecs=opus' });
     assert.equal(ogg.msgtype, 'm.audio');
     assert.equal(ogg.info.mimetype, 'audio/ogg');
+    assert.equal(ogg.info.w, undefined);
+    assert.ok(ogg.info.duration! >= 900 && ogg.info.duration! <= 1200, `about a second: ${ogg.info.duration}`);
     const oggBytes = await bobDownload(ogg.url!);
     assert.equal(oggBytes.length, ogg.info.size);
     assert.deepEqual(probe(oggBytes), { format: 'ogg', streams: [{ type: 'audio', codec: 'opus' }] });

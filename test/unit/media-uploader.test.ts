@@ -15,14 +15,14 @@ import { FakeFetch, json, matrixError } from '../harness/fake-fetch.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lattice-upload-'));
 
-function uploader(opts: { limit?: number; refuse?: boolean; crypto?: AttachmentCrypto; ffmpeg?: string }) {
+function uploader(opts: { limit?: number; refuse?: boolean; crypto?: AttachmentCrypto; ffmpeg?: string; ffprobe?: string }) {
   const fake = new FakeFetch((req) => {
     if (req.url.pathname === '/_matrix/client/v1/media/config') return json(200, opts.limit ? { 'm.upload.size': opts.limit } : {});
     if (req.url.pathname === '/_matrix/media/v3/upload') return opts.refuse ? matrixError(413, 'M_TOO_LARGE') : json(200, { content_uri: 'mxc://hs.test/abc' });
     return matrixError(404, 'M_UNRECOGNIZED');
   });
   const client = new MatrixClient('https://hs.test', 'token', fake.fetch);
-  return { fake, up: new MediaUploader(client, new MediaCache(dir), () => opts.crypto, { ffmpeg: opts.ffmpeg }) };
+  return { fake, up: new MediaUploader(client, new MediaCache(dir), () => opts.crypto, { ffmpeg: opts.ffmpeg, ffprobe: opts.ffprobe }) };
 }
 
 describe('media uploader', () => {
@@ -64,6 +64,15 @@ describe('media uploader', () => {
       /^Error: Could not re-encode clip\.mov: re-encoding to video\/mp4 needs ffmpeg, which is not installed on this computer \(install it, e\.g\. apt-get install ffmpeg, or upload without encode_to\)$/);
     assert.equal(fake.to('/_matrix/media/v3/upload').length, 0);
     assert.deepEqual(readdirSync(new MediaCache(dir).tempDir), [], 'the temporary files are gone');
+  });
+
+  it('sends a video without its length and size when ffprobe is missing (they are a courtesy, as in gomuks)', async () => {
+    const { fake, up } = uploader({ ffprobe: path.join(dir, 'no-such-ffprobe') });
+    const content = await up.upload(new Uint8Array([1, 2, 3]), { filename: 'clip.mp4', contentType: 'video/mp4' });
+    assert.equal(content.msgtype, 'm.video');
+    assert.deepEqual(content.info, { mimetype: 'video/mp4', size: 3 });
+    assert.equal(fake.to('/_matrix/media/v3/upload').length, 1);
+    assert.deepEqual(readdirSync(new MediaCache(dir).tempDir), []);
   });
 
   it('says what ffmpeg said when it cannot convert the file, and leaves no file behind', async () => {

@@ -7,11 +7,9 @@
  * refused in words (with ffmpeg's own last line).
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { open, rm } from 'node:fs/promises';
-import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { AudioEncoding, VideoEncoding } from '../../../shared/rpc/commands.ts';
-import { PRIVATE_FILE, ensurePrivateDir } from '../private-files.ts';
+import { withPrivateTemp } from './private-temp.ts';
 
 export type TranscodeTarget = VideoEncoding | AudioEncoding;
 
@@ -59,27 +57,14 @@ const MAX_STDERR = 1024 * 1024;
 
 export async function transcode(data: Uint8Array, t: Transcode, opts: TranscodeOptions): Promise<Buffer> {
   const target = TARGETS[t.encodeTo];
-  ensurePrivateDir(opts.tempDir);
-  const id = randomBytes(12).toString('hex');
-  const input = path.join(opts.tempDir, `transcode-${id}.in`);
-  const output = path.join(opts.tempDir, `transcode-${id}${target.ext}`);
-  try {
-    await writePrivate(input, data);
-    // Made private before ffmpeg writes it: ffmpeg truncates an existing file and keeps its mode.
-    await writePrivate(output, new Uint8Array());
+  // The output is made private before ffmpeg writes it: ffmpeg truncates an existing file and keeps its mode.
+  return withPrivateTemp(opts.tempDir, data, ['.in', target.ext], async ([input, output]) => {
     const args = ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', '-i', input, ...target.args, ...scale(t, target), output];
     await run(opts.ffmpeg ?? 'ffmpeg', args, t.encodeTo, opts.signal);
-    const fh = await open(output, 'r');
-    try {
-      const out = await fh.readFile();
-      if (out.byteLength === 0) throw new Error(`ffmpeg made an empty file when converting to ${t.encodeTo}`);
-      return out;
-    } finally {
-      await fh.close();
-    }
-  } finally {
-    await Promise.all([rm(input, { force: true }), rm(output, { force: true })]);
-  }
+    const out = await readFile(output);
+    if (out.byteLength === 0) throw new Error(`ffmpeg made an empty file when converting to ${t.encodeTo}`);
+    return out;
+  });
 }
 
 /** gomuks' scaling: both sides given, exactly that size with square pixels; Lattice adds a percentage (even sides). */
@@ -91,16 +76,6 @@ function scale(t: Transcode, target: Target): string[] {
     return ['-vf', `scale=${side('iw')}:${side('ih')},setsar=1:1`];
   }
   return [];
-}
-
-async function writePrivate(file: string, data: Uint8Array): Promise<void> {
-  const fh = await open(file, 'wx', PRIVATE_FILE);
-  try {
-    await fh.chmod(PRIVATE_FILE);
-    await fh.writeFile(data);
-  } finally {
-    await fh.close();
-  }
 }
 
 function run(program: string, args: string[], target: string, signal: AbortSignal | undefined): Promise<void> {

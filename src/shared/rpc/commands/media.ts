@@ -12,7 +12,8 @@ export interface MediaMessageContent {
   msgtype: string;
   body: string;
   filename: string;
-  info: { mimetype: string; size: number; w?: number; h?: number };
+  /** `duration` in milliseconds, for video and audio. */
+  info: { mimetype: string; size: number; w?: number; h?: number; duration?: number };
   /** Unencrypted: the mxc:// URI. */
   url?: string;
   /** Encrypted: the spec's EncryptedFile, with its url. */
