@@ -10,16 +10,12 @@
  * message too far back to page to shows it among the events around it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { NotificationDaemon } from '../harness/notification-daemon.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { startWebUi, type WebHost, type WebUi } from '../harness/web-ui.ts';
 
 /** Newer messages after the linked one: more than the first sync and the pages a jump loads before it gives up. */
 const ARCHIVE_FILLER = 240;
@@ -57,15 +53,18 @@ describe('web notifications and links against Synapse', () => {
   let otherRoom: string;
   let archiveRoom: string;
   let archiveTarget: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
+  let ui: WebUi;
+  let host: WebHost;
   let daemon: NotificationDaemon;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-notify-e2e-'));
 
   before(async () => {
-    hs = await startSynapse();
+    // Chromium's notifications go to a daemon on a private D-Bus, so the daemon starts first.
+    daemon = await NotificationDaemon.start();
+    ui = await startWebUi('notify', { chromiumEnv: { DBUS_SESSION_BUS_ADDRESS: daemon.address } });
+    ({ hs, host, browser, context, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     const alicePeer = new MatrixPeer(hs.baseUrl, alice);
@@ -79,32 +78,14 @@ describe('web notifications and links against Synapse', () => {
     archiveTarget = await bob.sendText(archiveRoom, 'The original plan, long ago');
     await sendMany(bob, archiveRoom, ARCHIVE_FILLER, (i) => ({ msgtype: 'm.text', body: `archive filler ${i + 1}` }));
     await bob.sendText(archiveRoom, 'the newest archive message');
-    daemon = await NotificationDaemon.start();
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => {}, error: () => {} });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS,
-      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: daemon.address },
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
   });
   after(async () => {
-    await browser?.close();
+    await ui?.stop();
     daemon?.stop();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('asks permission from the banner; a message from another user reaches the desktop; its click opens the room at it', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-password').click();
-    // Discovery fills in the homeserver from the user ID; wait for it so it does not overwrite ours.
-    await page.waitForFunction(() => (document.querySelector('[data-testid="login-homeserver"]') as HTMLInputElement)?.value.startsWith('http'), null, { timeout: 15_000 });
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Team' }).waitFor();
 
@@ -112,7 +93,7 @@ describe('web notifications and links against Synapse', () => {
     // "Allow" in the browser's prompt, which a headless browser has no way to show.
     assert.equal(await page.evaluate(() => Notification.permission), 'default');
     await context.grantPermissions(['notifications'], { origin: new URL(host.loginUrl).origin });
-    await page.getByTestId('notification-banner').getByRole('button', { name: 'Turn on notifications' }).click({ timeout: 15_000 });
+    await page.getByTestId('notification-banner').getByRole('button', { name: 'Turn on notifications' }).click({ timeout: 30_000 });
     await page.getByTestId('notification-banner').waitFor({ state: 'detached' });
     assert.deepEqual((await daemon.calls()).notify, [], 'the old message is not news');
 
@@ -126,14 +107,14 @@ describe('web notifications and links against Synapse', () => {
     // Bot notices (the default push rules do not notify them) push the message far up the room.
     await sendMany(bob, otherRoom, 100, (i) => ({ msgtype: 'm.notice', body: `status report ${i + 1}` }));
     await bob.sendEvent(otherRoom, 'm.room.message', { msgtype: 'm.notice', body: 'last status report' });
-    await page.locator(`[data-testid="room-item"][data-room-id="${otherRoom}"]`).filter({ hasText: 'last status report' }).waitFor({ timeout: 20_000 });
+    await page.locator(`[data-testid="room-item"][data-room-id="${otherRoom}"]`).filter({ hasText: 'last status report' }).waitFor({ timeout: 45_000 });
     assert.deepEqual((await daemon.calls()).notify.map((c) => c.summary), ['Bob in Other'], 'notices do not notify');
     assert.deepEqual((await daemon.calls()).closed, [], 'nor do they withdraw the notification');
 
     // The desktop's click: the room opens scrolled to the message, highlighted; opening it withdraws the notification.
     await daemon.invoke(n.id);
-    await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 15_000 });
-    await page.waitForFunction(shownAndHighlighted, meeting, { timeout: 15_000 });
+    await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(shownAndHighlighted, meeting, { timeout: 30_000 });
     assert.equal(await page.getByTestId('message').filter({ hasText: 'last status report' }).count(), 0, 'the newest messages are far below, not rendered');
     await until(async () => (await daemon.calls()).closed.includes(n.id), 'the notification to be closed');
     assert.deepEqual((await daemon.calls()).closed, [n.id]);
@@ -146,7 +127,7 @@ describe('web notifications and links against Synapse', () => {
       formatted_body: `see <a href="https://matrix.to/#/${otherRoom}">Other room</a> and <a href="https://matrix.to/#/${encodeURIComponent(bob.userId)}">Bob</a>`,
     });
     const urlBefore = page.url();
-    await page.getByRole('link', { name: 'Bob' }).click({ timeout: 20_000 });
+    await page.getByRole('link', { name: 'Bob' }).click({ timeout: 45_000 });
     await page.getByTestId('link-prompt').filter({ hasText: bob.userId }).waitFor({ timeout: 10_000 });
     await page.getByTestId('link-prompt').getByRole('button', { name: 'Close' }).click();
     await page.getByRole('link', { name: 'Other room' }).click();
@@ -162,9 +143,9 @@ describe('web notifications and links against Synapse', () => {
       msgtype: 'm.text', body: `where it started: ${link}`, format: 'org.matrix.custom.html',
       formatted_body: `where it <a href="${link}">started</a>`,
     });
-    await page.getByRole('link', { name: 'started' }).click({ timeout: 20_000 });
+    await page.getByRole('link', { name: 'started' }).click({ timeout: 45_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Archive' }).waitFor({ timeout: 10_000 });
-    await page.waitForFunction(shownAndHighlighted, archiveTarget, { timeout: 20_000 });
+    await page.waitForFunction(shownAndHighlighted, archiveTarget, { timeout: 45_000 });
     await page.getByTestId('timeline-context').waitFor();
     assert.equal(await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).count(), 0);
 
@@ -172,12 +153,12 @@ describe('web notifications and links against Synapse', () => {
     await page.waitForFunction(() => {
       document.querySelector('[data-testid="timeline"]')!.scrollTop = 0;
       return document.querySelector('.timeline-start') !== null;
-    }, null, { timeout: 20_000, polling: 200 });
+    }, null, { timeout: 45_000, polling: 200 });
     await page.waitForFunction(() => {
       const timeline = document.querySelector('[data-testid="timeline"]')!;
       timeline.scrollTop = timeline.scrollHeight;
       return [...document.querySelectorAll('[data-testid="message"]')].some((m) => Number(/archive filler (\d+)/.exec(m.textContent ?? '')?.[1]) > 60);
-    }, null, { timeout: 20_000, polling: 200 });
+    }, null, { timeout: 45_000, polling: 200 });
 
     await page.getByTestId('timeline-context').getByRole('button', { name: 'Jump to latest' }).click();
     await page.getByTestId('timeline-context').waitFor({ state: 'detached' });
