@@ -34,8 +34,8 @@ export {
   roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands,
   sessionCommands, verificationCommands,
 };
-export { IMAGE_ENCODINGS } from './commands/media.ts';
-export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
+export { MEDIA_ENCODINGS, isImageEncoding } from './commands/media.ts';
+export type { AudioEncoding, ImageEncoding, MediaEncoding, MediaMessageContent, VideoEncoding } from './commands/media.ts';
 export { cryptoCommands };
 export type { KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 export type {
