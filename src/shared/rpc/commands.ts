@@ -36,7 +36,7 @@ export {
 export { IMAGE_ENCODINGS } from './commands/media.ts';
 export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
 export { cryptoCommands };
-export type { KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
+export type { KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 export type {
   ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, VerificationFlow, VerificationPhase,
 } from './commands/verification.ts';

@@ -306,7 +306,7 @@ export class PreviewBackend implements BackendHost {
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',
         'get_verifications',
         'register_homeserver_push', 'send_sticky_event', 'get_sticky_events',
-        'verify', 'generate_recovery_key', 'reset_encryption', 'export_keys', 'import_keys',
+        'verify', 'generate_recovery_key', 'reset_encryption', 'export_keys', 'import_keys', 'get_key_backup_status',
       ),
     };
   }
