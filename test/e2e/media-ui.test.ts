@@ -15,6 +15,7 @@ import { runWebHost } from '../../src/main/host/web-main.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { skipEncryptionStep } from '../harness/encryption-step.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const SIZES = [[1280, 800], [800, 600]] as const;
@@ -69,6 +70,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await page.getByTestId('login-homeserver').fill(hs.baseUrl);
     await page.getByTestId('login-password').fill('alice-password');
     await page.getByTestId('login-submit').click();
+    await skipEncryptionStep(page);
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Media E2E' }).waitFor();
     await message('Hello from Bob').waitFor({ timeout: 15_000 });

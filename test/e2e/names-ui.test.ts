@@ -15,6 +15,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { skipEncryptionStep } from '../harness/encryption-step.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const RLO = '\u202E';
@@ -95,6 +96,7 @@ describe('names that cannot deceive, in Chromium', () => {
     await page.getByTestId('login-homeserver').fill(hs.baseUrl);
     await page.getByTestId('login-password').fill('alice-password');
     await page.getByTestId('login-submit').click();
+    await skipEncryptionStep(page);
     const item = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
     await item.waitFor({ timeout: 30_000 });
     await item.click();

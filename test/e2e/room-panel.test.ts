@@ -14,6 +14,7 @@ import { runWebHost } from '../../src/main/host/web-main.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { skipEncryptionStep } from '../harness/encryption-step.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const enc = encodeURIComponent;
@@ -96,6 +97,7 @@ describe('room settings, search and pinned panels against Synapse', () => {
     await page.getByTestId('login-homeserver').fill(hs.baseUrl);
     await page.getByTestId('login-password').fill('alice-password');
     await page.getByTestId('login-submit').click();
+    await skipEncryptionStep(page);
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });
     await openRoom(roomId, 'Panels E2E');
     await message('Filler message 24').waitFor({ timeout: 15_000 });

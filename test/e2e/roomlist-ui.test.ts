@@ -16,6 +16,7 @@ import { runWebHost } from '../../src/main/host/web-main.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { skipEncryptionStep } from '../harness/encryption-step.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
@@ -105,6 +106,7 @@ describe('room list and room entry against Synapse', () => {
     await page.getByTestId('login-homeserver').fill(hs.baseUrl);
     await page.getByTestId('login-password').fill('alice-password');
     await page.getByTestId('login-submit').click();
+    await skipEncryptionStep(page);
     await item(team).waitFor({ timeout: 30_000 });
     await invite(acceptMe).waitFor({ timeout: 20_000 });
     await invite(declineMe).waitFor({ timeout: 20_000 });

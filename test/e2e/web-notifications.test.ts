@@ -20,6 +20,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { NotificationDaemon } from '../harness/notification-daemon.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { skipEncryptionStep } from '../harness/encryption-step.ts';
 
 /** Newer messages after the linked one: more than the first sync and the pages a jump loads before it gives up. */
 const ARCHIVE_FILLER = 240;
@@ -105,6 +106,7 @@ describe('web notifications and links against Synapse', () => {
     await page.getByTestId('login-homeserver').fill(hs.baseUrl);
     await page.getByTestId('login-password').fill('alice-password');
     await page.getByTestId('login-submit').click();
+    await skipEncryptionStep(page);
     await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Team' }).waitFor();
 

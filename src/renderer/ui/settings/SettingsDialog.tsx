@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef } from 'react';
 import { setPrefs, usePrefs, type ThemeSetting } from '../prefs.ts';
+import { SecuritySection } from '../security/SecuritySection.tsx';
 import '../switcher/switcher.css';
 import './settings.css';
 
@@ -57,6 +58,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
             Compact layout <span className="settings-hint">smaller room list rows, no previews</span>
           </label>
         </section>
+        <SecuritySection />
         <section className="settings-section">
           <h3>Keyboard shortcuts</h3>
           <dl className="settings-shortcuts">

@@ -1,0 +1,11 @@
+/**
+ * For browser tests about something else: after a fresh login the app shows the first-run encryption step (set up
+ * secure backup, or verify this session) until the user decides; this skips it knowingly, as a user in a hurry would.
+ * The security flows themselves are tested in test/e2e/security-ui.test.ts.
+ */
+import type { Page } from 'playwright-core';
+
+export async function skipEncryptionStep(page: Page): Promise<void> {
+  await page.getByTestId('encryption-skip').click({ timeout: 30_000 });
+  await page.getByTestId('skip-confirm-button').click();
+}
