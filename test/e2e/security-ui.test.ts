@@ -3,7 +3,8 @@
  * device sets up secure backup in the first-run step (the recovery key is shown, finishing needs "I saved it") and
  * sends an encrypted message; the second device gets "Verify this session", skips it knowingly (a reminder banner
  * stays), imports the first device's exported keys in Settings → Security (the count is shown, the message opens),
- * then verifies from the banner: a wrong key is an error in words, the right one verifies the session.
+ * then verifies from the banner: a wrong key is an error in words, the right one verifies the session. Last, the
+ * first device replaces its recovery key from Settings (after the confirmation; a wrong account password is refused).
  * Screenshots of each screen in both themes at 1280×800 and 800×600 go to test-artifacts/security-*.png.
  */
 import assert from 'node:assert/strict';
@@ -204,5 +205,30 @@ describe('encryption screens against Synapse', () => {
     await section.getByTestId('sec-session').filter({ hasText: 'Verified' }).waitFor(WAIT);
     await section.getByTestId('sec-backup').filter({ hasText: 'backs up its keys' }).waitFor(WAIT);
     await shoot(pageB, 'settings');
+  });
+
+  it('first device: resets the recovery key from Settings → Security after a confirmation of what it does', async () => {
+    const section = await openSecurity(pageA);
+    await section.getByTestId('sec-action-reset').click();
+    await section.getByTestId('reset-confirm').filter({ hasText: /old recovery key and passphrase stop working/ }).waitFor();
+    await shoot(pageA, 'reset-confirm');
+    await section.getByTestId('reset-confirm-button').click();
+    await section.getByTestId('recovery-use-passphrase').check();
+    await section.getByTestId('recovery-passphrase').fill('a long passphrase');
+    await section.getByTestId('recovery-passphrase-again').fill('a long passphrase');
+    await section.getByTestId('recovery-generate').click();
+    const newKey = (await section.getByTestId('recovery-key').innerText()).trim();
+    assert.notEqual(newKey, recoveryKey);
+    // Replacing keys that exist needs the account password: the field is there from the start.
+    await section.getByTestId('recovery-account-password').fill('not the password');
+    await section.getByTestId('recovery-saved').check();
+    await shoot(pageA, 'reset-key');
+    await section.getByTestId('recovery-finish').click();
+    await section.getByTestId('recovery-error').filter({ hasText: /refused that password/ }).waitFor(WAIT);
+    await section.getByTestId('recovery-account-password').fill(alice.password);
+    await section.getByTestId('recovery-finish').click();
+    await section.getByTestId('sec-action-reset').waitFor(WAIT);
+    await section.getByTestId('sec-session').filter({ hasText: 'Verified' }).waitFor(WAIT);
+    await section.getByTestId('sec-backup').filter({ hasText: /Backup version (?!1,)\S+.*backs up its keys/ }).waitFor(WAIT);
   });
 });

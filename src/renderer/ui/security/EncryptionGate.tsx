@@ -5,7 +5,7 @@
  * unverified session that is not stopped (skipped, restored, or another browser on the same backend) shows a
  * reminder banner (dismissable) whose button opens the step again.
  */
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useClientState } from '../../api/hooks.ts';
 import { EncryptionCheckSplash, EncryptionStep } from './EncryptionStep.tsx';
 import { gateView, reminderFor, type EncryptionStepKind } from './security-logic.ts';
@@ -19,7 +19,15 @@ export function EncryptionGate({ freshLogin, banners, children }: { freshLogin: 
   const [stopWaiting, setStopWaiting] = useState(false);
   // The step being worked through: kept on screen until its request ends, though the state changes under it.
   const [busyWith, setBusyWith] = useState<Exclude<EncryptionStepKind, 'none'> | null>(null);
-  const view = busyWith ?? gateView(state?.verification_state, { freshLogin, stopWaiting, ...choice });
+  // Set once this window reached the rooms after its login with the state known: a later change (replacing the
+  // recovery key in Settings leaves the session unverified for a moment) must not take the rooms away again.
+  const [passed, setPassed] = useState(false);
+  const vs = state?.verification_state;
+  const view = busyWith ?? gateView(vs, { freshLogin: freshLogin && !passed, stopWaiting, ...choice });
+  if (view === 'app' && vs?.state_checked && freshLogin && !passed) setPassed(true);
+  // Likewise a step reopened from the reminder is done once the session is verified.
+  const verified = vs?.is_verified === true;
+  useEffect(() => { if (verified && choice.opened) setChoice(key, { opened: false }); }, [verified, choice.opened, key]);
 
   if (view === 'wait') {
     return <div className="app-shell">{banners}<EncryptionCheckSplash onContinue={() => setStopWaiting(true)} /></div>;
