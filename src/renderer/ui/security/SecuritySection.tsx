@@ -41,6 +41,8 @@ export function SecuritySection() {
   const backup = useBackupStatus();
   const { reload } = backup;
   const hasRecovery = !!(vs?.has_cross_signing || vs?.has_ssss);
+  // Verified from another device without its backup key: the recovery key still brings the key backup.
+  const backupUnused = backup.status !== null && backup.status.version !== null && !backup.status.enabled;
 
   // Verifying or setting up changes the backup's state too.
   const verified = vs?.is_verified ?? false;
@@ -66,7 +68,7 @@ export function SecuritySection() {
 
       {action === null && (
         <div className="sec-actions">
-          {!verified && hasRecovery && (
+          {hasRecovery && (!verified || backupUnused) && (
             <button type="button" className="button-secondary" data-testid="sec-action-verify" onClick={() => setAction('verify')}>
               Enter recovery key or passphrase
             </button>
