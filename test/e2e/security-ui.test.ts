@@ -84,6 +84,7 @@ describe('encryption screens against Synapse', () => {
 
   async function openSecurity(page: Page) {
     await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings-tab-security').click();
     const section = page.getByTestId('security-section');
     await section.waitFor();
     await section.scrollIntoViewIfNeeded();
@@ -118,9 +119,9 @@ describe('encryption screens against Synapse', () => {
     assert.equal(await pageA.getByTestId('encryption-reminder').count(), 0, 'no reminder once set up');
 
     const section = await openSecurity(pageA);
-    await section.getByTestId('sec-session').filter({ hasText: 'Verified' }).waitFor(WAIT);
-    await section.getByTestId('sec-ssss').filter({ hasText: 'Set up' }).waitFor(WAIT);
-    await section.getByTestId('sec-backup').filter({ hasText: /Backup version \S+.*backs up its keys/ }).waitFor(WAIT);
+    await section.getByTestId('security-verified').filter({ hasText: /^Verified$/ }).waitFor(WAIT);
+    await section.getByTestId('security-backup').filter({ hasText: /^Set up$/ }).waitFor(WAIT);
+    await section.getByTestId('security-key-backup').filter({ hasText: /Backup version \S+.*backs up its keys/ }).waitFor(WAIT);
     await pageA.getByTestId('settings-close').click();
   });
 
@@ -170,7 +171,7 @@ describe('encryption screens against Synapse', () => {
 
   it('second device: imports the exported keys in Settings → Security and shows the count', async () => {
     const section = await openSecurity(pageB);
-    await section.getByTestId('sec-session').filter({ hasText: 'Not verified' }).waitFor(WAIT);
+    await section.getByTestId('security-verified').filter({ hasText: /^Not verified$/ }).waitFor(WAIT);
     await section.getByTestId('sec-action-import').click();
     await section.getByTestId('import-file').setInputFiles(exportPath);
     await section.getByTestId('import-passphrase').fill('not the passphrase');
@@ -202,8 +203,8 @@ describe('encryption screens against Synapse', () => {
     await pageB.getByTestId('open-settings').waitFor(WAIT);
     assert.equal(await pageB.getByTestId('encryption-reminder').count(), 0, 'the reminder is gone once verified');
     const section = await openSecurity(pageB);
-    await section.getByTestId('sec-session').filter({ hasText: 'Verified' }).waitFor(WAIT);
-    await section.getByTestId('sec-backup').filter({ hasText: 'backs up its keys' }).waitFor(WAIT);
+    await section.getByTestId('security-verified').filter({ hasText: /^Verified$/ }).waitFor(WAIT);
+    await section.getByTestId('security-key-backup').filter({ hasText: 'backs up its keys' }).waitFor(WAIT);
     await shoot(pageB, 'settings');
   });
 
@@ -228,7 +229,7 @@ describe('encryption screens against Synapse', () => {
     await section.getByTestId('recovery-account-password').fill(alice.password);
     await section.getByTestId('recovery-finish').click();
     await section.getByTestId('sec-action-reset').waitFor(WAIT);
-    await section.getByTestId('sec-session').filter({ hasText: 'Verified' }).waitFor(WAIT);
-    await section.getByTestId('sec-backup').filter({ hasText: /Backup version (?!1,)\S+.*backs up its keys/ }).waitFor(WAIT);
+    await section.getByTestId('security-verified').filter({ hasText: /^Verified$/ }).waitFor(WAIT);
+    await section.getByTestId('security-key-backup').filter({ hasText: /Backup version (?!1,)\S+.*backs up its keys/ }).waitFor(WAIT);
   });
 });

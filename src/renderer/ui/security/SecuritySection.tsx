@@ -1,10 +1,12 @@
 /**
- * Settings → Security: whether this session is verified, whether the account has cross-signing and secure backup,
- * the key backup's state, and the actions: verify with the recovery key or passphrase, set up recovery or replace
- * the recovery key (after a confirmation that says what that does), export and import room keys. One action is
- * open at a time, below the status.
+ * The Security tab of Settings: where this device stands with end-to-end encryption — whether this session is
+ * verified, whether the account has cross-signing and secure backup (client_state's verification_state), the key
+ * backup's state (get_key_backup_status), and where this device keeps its secrets when that is not the OS
+ * keychain — and the actions: verify with the recovery key or passphrase, set up recovery or replace the recovery
+ * key (after a confirmation that says what that does), export and import room keys. One action is open at a time,
+ * below the status.
  */
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { KeyBackupStatus } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useClientState, useSession } from '../../api/hooks.ts';
@@ -54,17 +56,43 @@ export function SecuritySection() {
   };
 
   return (
-    <section className="settings-section sec-section" aria-labelledby="sec-title" data-testid="security-section">
-      <h3 id="sec-title">Security</h3>
-      <dl className="sec-status">
-        <StatusRow label="This session" good={verified} testId="sec-session"
-          text={!vs?.state_checked ? 'Checking…' : verified ? 'Verified' : 'Not verified'} />
-        <StatusRow label="Cross-signing" good={!!vs?.has_cross_signing} text={vs?.has_cross_signing ? 'Set up' : 'Not set up'} />
-        <StatusRow label="Secure backup" good={!!vs?.has_ssss} text={vs?.has_ssss ? 'Set up' : 'Not set up'} testId="sec-ssss" />
-        <StatusRow label="Key backup" good={!!backup.status?.enabled} testId="sec-backup"
-          text={backup.error ? `Unknown: ${backup.error}` : backup.status ? describeBackup(backup.status) : 'Checking…'}
-          extra={<button type="button" className="sec-link is-inline" data-testid="sec-backup-refresh" onClick={reload}>Refresh</button>} />
-      </dl>
+    <div className="sec-section" data-testid="security-section">
+      <h3>Security</h3>
+      <p className="settings-intro">End-to-end encryption keeps your messages readable only by the people in the room.</p>
+      {!vs?.state_checked
+        ? <p className="settings-hint" role="status">Checking this session's encryption…</p>
+        : (
+          <dl className="settings-status" data-testid="security-status">
+            <div>
+              <dt>This session</dt>
+              <dd><Status ok={verified} yes="Verified" no="Not verified" testId="security-verified" />
+                {!verified && <span className="settings-hint">Verify it with your recovery key (below) or from another session, to read older encrypted messages.</span>}
+              </dd>
+            </div>
+            <div>
+              <dt>Cross-signing</dt>
+              <dd><Status ok={vs.has_cross_signing} yes="Set up" no="Not set up" testId="security-cross-signing" /></dd>
+            </div>
+            <div>
+              <dt>Secure backup</dt>
+              <dd><Status ok={vs.has_ssss} yes="Set up" no="Not set up" testId="security-backup" />
+                {!vs.has_ssss && <span className="settings-hint">Without it, losing all your sessions means losing your encrypted history.</span>}
+              </dd>
+            </div>
+            <div>
+              <dt>Key backup</dt>
+              <dd data-testid="security-key-backup">
+                <Status ok={!!backup.status?.enabled} yes="In use" no={backup.status?.version ? 'Not in use here' : 'None'} testId="security-key-backup-state" />
+                <span className="settings-hint">
+                  {backup.error ? `Unknown: ${backup.error}` : backup.status ? describeBackup(backup.status) : 'Checking…'}
+                  {' '}<button type="button" className="sec-link is-inline" data-testid="sec-backup-refresh" onClick={reload}>Refresh</button>
+                </span>
+              </dd>
+            </div>
+          </dl>
+        )}
+      {state?.secret_storage_warning && <p className="settings-warning" role="note">{state.secret_storage_warning}</p>}
+      {state?.secret_storage_error && <p className="settings-alert" role="alert">{state.secret_storage_error}</p>}
 
       {action === null && (
         <div className="sec-actions">
@@ -106,17 +134,12 @@ export function SecuritySection() {
           {action === 'import' && <KeyImportForm onDone={finished} />}
         </div>
       )}
-    </section>
+    </div>
   );
 }
 
-function StatusRow({ label, text, good, testId, extra }: { label: string; text: string; good: boolean; testId?: string; extra?: ReactNode }) {
-  return (
-    <div className={`sec-status-row ${good ? 'is-good' : 'is-bad'}`} data-testid={testId}>
-      <dt>{label}</dt>
-      <dd><span className="sec-dot" aria-hidden="true" /><span>{text}{extra && <> {extra}</>}</span></dd>
-    </div>
-  );
+function Status({ ok, yes, no, testId }: { ok: boolean; yes: string; no: string; testId: string }) {
+  return <span className={`settings-trust ${ok ? 'trust-verified' : 'trust-unverified'}`} data-testid={testId}>{ok ? yes : no}</span>;
 }
 
 function ResetConfirm({ onCancel, onConfirm }: { onCancel: () => void; onConfirm: () => void }) {
