@@ -162,7 +162,7 @@ describe('web notifications and links against Synapse', () => {
 
     await page.getByTestId('timeline-context').getByRole('button', { name: 'Jump to latest' }).click();
     await page.getByTestId('timeline-context').waitFor({ state: 'detached' });
-    await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).waitFor({ timeout: 30_000 });
     assert.equal(await page.locator(`[data-event-id="${archiveTarget}"]`).count(), 0, 'the live timeline does not reach that far back');
   });
 });

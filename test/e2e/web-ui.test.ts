@@ -16,6 +16,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { skipEncryptionStep } from '../harness/encryption-step.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
@@ -80,6 +81,7 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('login-homeserver').fill(proxy.url);
     await page.getByTestId('login-password').fill('alice-password');
     await page.getByTestId('login-submit').click();
+    await skipEncryptionStep(page);
     const item = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
     await item.waitFor({ timeout: 30_000 });
     assert.match(await item.innerText(), /Lattice E2E/);

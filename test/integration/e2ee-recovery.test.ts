@@ -231,6 +231,10 @@ describe('verification and recovery with matrix-js-sdk', () => {
     let restarted: Lattice | undefined;
     try {
       const c1 = first.b.client;
+      // No backup yet: the status says so instead of failing.
+      const none = await c1.request('get_key_backup_status', {});
+      assert.equal(none.version, null);
+      assert.equal(none.enabled, false);
       const plain = await c1.request('generate_recovery_key', {});
       assert.ok(decodeRecoveryKey(plain.recovery_key), 'a well-formed recovery key');
       assert.equal(plain.passphrase_meta, undefined);
@@ -254,14 +258,23 @@ describe('verification and recovery with matrix-js-sdk', () => {
       await bob.sendText(dm, 'for the backup Lattice made');
       await c1.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.events?.some((e) => e.decrypted?.body === 'for the backup Lattice made'), WAIT_MS);
       await until(async () => (await backupCount(hs, carol)) >= 1, 'Lattice backing the key up');
+      const status = await c1.request('get_key_backup_status', {});
+      assert.equal(status.version, await backupVersion(hs, carol));
+      assert.equal(status.enabled, true);
+      assert.ok((status.server_key_count ?? 0) >= 1, `the server's count: ${JSON.stringify(status)}`);
+      assert.ok(status.device_backed_up_count >= 1 && status.device_backed_up_count <= status.device_key_count, JSON.stringify(status));
 
       // A second Lattice device: the message is undecryptable there until it verifies with the passphrase.
       const other = await loginLattice(hs, root(), carol);
       second = other.b;
       const ev = await undecryptable(second, dm);
+      const unverified = await second.client.request('get_key_backup_status', {});
+      assert.equal(unverified.version, status.version, 'the server\'s backup is seen before this device can use it');
+      assert.equal(unverified.enabled, false);
       await assert.rejects(second.client.request('verify', { recovery_key: 'not the passphrase' }), /does not match/);
       assert.equal(await second.client.request('verify', { recovery_key: 'correct horse battery' }), true);
       await second.client.waitForEvent('client_state', (s) => s.is_verified, WAIT_MS);
+      assert.equal((await second.client.request('get_key_backup_status', {})).enabled, true, 'verify turns the backup on');
       const restored = await exported(second, 'pass', dm);
       assert.equal(await decryptWith(restored.json, ev), 'for the backup Lattice made');
       await until(async () => {
