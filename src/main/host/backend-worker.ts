@@ -17,6 +17,7 @@ import type {
   FromWorker, HostServices, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
 } from './worker-protocol.ts';
 import type { UploadParams } from './upload-core.ts';
+import { envelopeFromWire } from './serialized-envelope.ts';
 import { WorkerRpc } from './worker-rpc.ts';
 
 /** What the Electron main thread offers (its safeStorage). */
@@ -64,7 +65,7 @@ export class BackendWorker implements BackendHost {
     worker.on('message', (m: FromWorker) => {
       if (this.rpc.receive(m)) return;
       switch (m.t) {
-        case 'msg': this.sinks.get(m.conn)?.(m.env); break;
+        case 'msg': this.sinks.get(m.conn)?.(envelopeFromWire(m.env)); break;
         case 'log': logger.write(m.record); break;
         case 'fatal': if (this.stopped === null) this.onFatal(m.error); break;
         case 'ready': case 'rpc-request': case 'rpc-reply': break;
