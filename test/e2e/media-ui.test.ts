@@ -6,17 +6,13 @@
  * emoji picker in both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const SIZES = [[1280, 800], [800, 600]] as const;
 
 describe('media, reactions, threads and spoilers against Synapse', () => {
@@ -24,34 +20,29 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
   let alice: TestUser;
   let bob: MatrixPeer;
   let roomId: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
+  let ui: WebUi;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-media-'));
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    hs = await startSynapse();
+    ui = await startWebUi('media');
+    hs = ui.hs;
+    page = ui.page;
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     roomId = await bob.createRoom({ name: 'Media E2E', invite: [alice.userId] });
     await new MatrixPeer(hs.baseUrl, alice).join(roomId);
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Hello from Bob' });
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await ui?.stop();
   });
 
   const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
 
   /** One screenshot per theme and size, of whatever is open now. */
   async function shots(name: string): Promise<void> {
+    // No transitions: a screenshot right after a theme switch would catch colours halfway.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     for (const [w, h] of SIZES) {
       await page.setViewportSize({ width: w, height: h });
       for (const theme of ['light', 'dark'] as const) {
@@ -63,20 +54,9 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
   }
 
-  it('logs in and opens the room', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
-    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
-    await page.getByTestId('room-header').filter({ hasText: 'Media E2E' }).waitFor();
-    await message('Hello from Bob').waitFor({ timeout: 15_000 });
-  });
-
-  it('uploads an image dropped on the composer, with a caption, and shows it with a thumbnail and in the lightbox', async () => {
-    // A real PNG drawn by the page, dropped as a file the way a file manager would drop it.
-    const data = await page.evaluateHandle(async () => {
+  /** A real PNG drawn by the page, dropped on the composer as a file the way a file manager would drop it. */
+  async function dropImage(name: string): Promise<void> {
+    const data = await page.evaluateHandle(async (fileName) => {
       const canvas = document.createElement('canvas');
       canvas.width = 96;
       canvas.height = 64;
@@ -87,12 +67,23 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
       g.fillRect(24, 16, 48, 32);
       const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
       const dt = new DataTransfer();
-      dt.items.add(new File([blob], 'squares.png', { type: 'image/png' }));
+      dt.items.add(new File([blob], fileName, { type: 'image/png' }));
       return dt;
-    });
+    }, name);
     const form = page.getByTestId('composer-form');
     await form.dispatchEvent('dragover', { dataTransfer: data });
     await form.dispatchEvent('drop', { dataTransfer: data });
+  }
+
+  it('logs in and opens the room', async () => {
+    await ui.signIn(alice, 'alice-password');
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
+    await page.getByTestId('room-header').filter({ hasText: 'Media E2E' }).waitFor();
+    await message('Hello from Bob').waitFor({ timeout: 15_000 });
+  });
+
+  it('uploads an image dropped on the composer, with a caption, and shows it with a thumbnail and in the lightbox', async () => {
+    await dropImage('squares.png');
     const item = page.getByTestId('upload-item');
     await item.getByTestId('upload-thumb').waitFor();
     assert.match(await item.innerText(), /squares\.png/);
@@ -240,5 +231,40 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     assert.match(await composer.inputValue(), /^Party 🎉 👍\uFE0F?$/u);
     await composer.press('Enter');
     await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Party 🎉 👍'), 20_000);
+  });
+
+  it('sends an image in an encrypted room: the server holds only ciphertext, the timeline shows the picture', async () => {
+    await page.getByTestId('open-create-room').click();
+    await page.getByTestId('create-room-name').fill('Secret Media');
+    assert.equal(await page.getByTestId('create-room-encrypted').isChecked(), true, 'new rooms are encrypted');
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Secret Media' }).waitFor({ timeout: 30_000 });
+    const secretRoom = decodeURIComponent(new URL(page.url()).hash.replace('#/room/', ''));
+
+    await dropImage('secret.png');
+    await page.getByTestId('upload-item').getByTestId('upload-thumb').waitFor();
+    await page.getByTestId('composer').fill('Secret squares');
+    await page.getByTestId('composer').press('Enter');
+    const row = message('Secret squares');
+    await row.waitFor({ timeout: 30_000 });
+
+    // What the homeserver has: an m.room.encrypted event, with no file name, caption or media URL in the clear.
+    const own = new MatrixPeer(hs.baseUrl, alice);
+    const sent = await own.waitForMessage(secretRoom, (e) => e.type === 'm.room.encrypted', 30_000);
+    const clear = JSON.stringify(sent.content);
+    assert.ok(!/secret\.png|Secret squares|mxc:/.test(clear), `ciphertext only, got ${clear.slice(0, 200)}`);
+
+    // What Alice sees: the picture, decrypted by the backend from the encrypted upload.
+    const img = row.getByTestId('attachment-image').locator('img');
+    await img.waitFor({ timeout: 30_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 30_000 });
+    const size = await img.evaluate((el) => [(el as HTMLImageElement).naturalWidth, (el as HTMLImageElement).naturalHeight]);
+    assert.ok(size[0] > 0 && size[1] > 0);
+    await shots('encrypted-image');
+    await row.getByTestId('attachment-image').click();
+    const full = page.getByTestId('lightbox').locator('img');
+    await full.waitFor({ timeout: 20_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth === 96, await full.elementHandle(), { timeout: 30_000 });
+    await page.keyboard.press('Escape');
   });
 });
