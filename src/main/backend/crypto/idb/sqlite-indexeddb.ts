@@ -53,10 +53,8 @@ export function openSqliteIndexedDb(path: string, options: OpenOptions = {}): Sq
     // EXCLUSIVE before WAL: the lock is then held for the connection's lifetime and no shared-memory file is used.
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
-    // NORMAL in WAL mode: a commit is written to the WAL before the engine is told so, which survives the process
-    // being killed (kill -9, a crash) like FULL does; only an OS crash or power loss can lose the last commits (never
-    // corrupt the file). FULL's fsync on every commit cost a few ms per sync response while catching up.
-    db.pragma('synchronous = NORMAL');
+    // FULL: a committed transaction is on disk before the engine is told so (keys must never be reused after a crash).
+    db.pragma('synchronous = FULL');
     db.pragma(`cache_size = -${options.cacheKiB ?? 8192}`);
     db.exec('BEGIN IMMEDIATE; COMMIT'); // take the lock now rather than at the first write
     const backing = new SqliteBacking(db);
