@@ -2,7 +2,8 @@
  * Traces the resident memory of one benchmark client over its run (`node test/bench/rss-trace.ts [lattice|js-memory]`):
  * the same fake homeserver and account as backend.bench.ts, one child run, its VmRSS sampled from /proc every 20 ms,
  * printed as a coarse timeline with the peak and the moment the initial sync was processed. Shows where the peak
- * RSS of backend.bench.ts comes from. Not run by `npm run bench` (its name does not end in .bench.ts).
+ * RSS of backend.bench.ts comes from. CHILD_FLAGS passes Node/V8 flags to the child (e.g. to try heap settings).
+ * Not run by `npm run bench` (its name does not end in .bench.ts).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
