@@ -47,7 +47,10 @@ const bridge: LatticeBridge = {
   },
   onMessage(listener) {
     if (typeof listener !== 'function') throw new TypeError('lattice.onMessage needs a function');
-    const handler = (_event: IpcRendererEvent, env: Envelope): void => listener(env);
+    // The shell sends envelopes from the backend's worker as their JSON text (src/main/host/serialized-envelope.ts).
+    const handler = (_event: IpcRendererEvent, msg: Envelope | string): void => {
+      listener(typeof msg === 'string' ? JSON.parse(msg) as Envelope : msg);
+    };
     ipcRenderer.on(RPC_CHANNEL, handler);
     openOnce();
     return () => {

@@ -12,6 +12,7 @@
  */
 import path from 'node:path';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { dataText } from '../../src/main/host/serialized-envelope.ts';
 import type { BackendHost } from '../../src/main/backend/rpc/connection.ts';
 import type { Envelope, SyncComplete } from '../../src/shared/rpc/index.ts';
 import { childMain } from './child-protocol.ts';
@@ -34,7 +35,7 @@ await childMain(async ({ homeserverUrl, lastSince, mark, figures }) => {
         if (env.command === 'response' && env.request_id === 1) loggedIn = true;
         else if (env.command === 'error' && env.request_id === 1) reject(new Error(`login failed: ${JSON.stringify(env.data)}`));
         else if (env.command === 'init_complete' && loggedIn) mark('initial');
-        else if (env.command === 'sync_complete' && (env.data as SyncComplete).since === lastSince) resolve();
+        else if (env.command === 'sync_complete' && isLast(env, lastSince)) resolve();
       });
       conn.receive({ command: 'login', request_id: 1, data: { homeserver_url: homeserverUrl, username: 'me', password: 'bench' } });
     });
@@ -55,6 +56,16 @@ await childMain(async ({ homeserverUrl, lastSince, mark, figures }) => {
     return () => worker.stop();
   };
 });
+
+/**
+ * Whether this sync_complete is the last response's. Like the web host's relay, this thread only looks at the
+ * text the worker sent (serialized-envelope.ts), parsing the one diff that names the last since.
+ */
+function isLast(env: Envelope, lastSince: string): boolean {
+  const text = dataText(env);
+  if (text !== undefined && !text.includes(`"since":${JSON.stringify(lastSince)}`)) return false;
+  return (env.data as SyncComplete).since === lastSince;
+}
 
 /** Opens a connection and waits for its first sync_complete (the room list); returns its size as JSON. */
 function firstSyncComplete(host: BackendHost): Promise<number> {

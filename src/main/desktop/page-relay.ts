@@ -5,6 +5,7 @@
 import type { WebContents } from 'electron';
 import type { Envelope } from '../../shared/rpc/index.ts';
 import type { BackendConnection, BackendHost } from '../backend/rpc/connection.ts';
+import { dataText, envelopeText } from '../host/serialized-envelope.ts';
 import { RPC_CHANNEL } from './channels.ts';
 
 /**
@@ -31,7 +32,10 @@ export class PageRelay {
     // The sink checks the generation so nothing from a replaced connection reaches the next page, even in the
     // moment between deciding to close and the worker learning of it.
     this.conn = this.backend().then((b) => b && b.connect((env: Envelope) => {
-      if (this.generation === gen && this.conn !== null && !wc.isDestroyed()) wc.send(RPC_CHANNEL, env);
+      if (this.generation !== gen || this.conn === null || wc.isDestroyed()) return;
+      // An envelope from the worker goes on as the JSON text it came in (the preload parses it): the main thread
+      // never rebuilds a large sync_complete as objects only for IPC to copy it again.
+      wc.send(RPC_CHANNEL, dataText(env) !== undefined ? envelopeText(env) : env);
     }));
   }
 

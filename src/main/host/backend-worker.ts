@@ -17,6 +17,7 @@ import type {
   FromWorker, HostServices, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
 } from './worker-protocol.ts';
 import type { UploadParams } from './upload-core.ts';
+import { envelopeFromWire } from './serialized-envelope.ts';
 import { WorkerRpc } from './worker-rpc.ts';
 
 /** What the Electron main thread offers (its safeStorage). */
@@ -36,6 +37,8 @@ export interface BackendWorkerOptions {
 }
 
 const STOPPED = 'the backend has stopped';
+/** The worker's heap limit (see the Worker's resourceLimits below). */
+const WORKER_OLD_GENERATION_MB = 1536;
 
 export class BackendWorker implements BackendHost {
   private readonly worker: Worker;
@@ -64,7 +67,7 @@ export class BackendWorker implements BackendHost {
     worker.on('message', (m: FromWorker) => {
       if (this.rpc.receive(m)) return;
       switch (m.t) {
-        case 'msg': this.sinks.get(m.conn)?.(m.env); break;
+        case 'msg': this.sinks.get(m.conn)?.(envelopeFromWire(m.env)); break;
         case 'log': logger.write(m.record); break;
         case 'fatal': if (this.stopped === null) this.onFatal(m.error); break;
         case 'ready': case 'rpc-request': case 'rpc-reply': break;
@@ -100,7 +103,13 @@ export class BackendWorker implements BackendHost {
       workerData,
       // V8's default young generation for a thread is sized for throughput; sync objects outlive it anyway.
       // 8 MB cuts the peak RSS of a large sync by about 90 MB, at no CPU cost measurable in npm run bench.
-      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      // The old generation's limit also sets how far V8 lets the heap grow past what survived the last full
+      // collection: up to 4x with the default limit (about 4 GB on a large machine), less and less below 2 GB. The
+      // worker keeps little alive between sync responses (about 30 MB; SQLite and the crypto engine's memory are
+      // outside the heap), so with 1.5 GB its heap stays near 50 MB while catching up instead of 100 MB
+      // (test/bench/rss-trace.ts). Beyond the limit the worker stops with an out-of-memory error (the host reports
+      // it like any other fatal error); a heap of 1.5 GB is about 50 times what this benchmark's catching up keeps.
+      resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
     });
     const bw = new BackendWorker(worker, secrets, logger);
     await new Promise<void>((resolve, reject) => {

@@ -8,8 +8,10 @@ import { isMainThread, parentPort, workerData, type MessagePort } from 'node:wor
 import { Backend } from '../backend/backend.ts';
 import { createLogger, type LogRecord } from '../backend/log/logger.ts';
 import type { BackendConnection } from '../backend/rpc/connection.ts';
+import type { Envelope } from '../../shared/rpc/index.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
 import type { FromWorker, HostServices, ToWorker, WorkerOptions, WorkerServices } from './worker-protocol.ts';
+import { EnvelopeSerializer, type EnvelopeWire } from './serialized-envelope.ts';
 import { WorkerRpc } from './worker-rpc.ts';
 
 export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise<void> {
@@ -63,6 +65,19 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
     },
   } : { error: info.error };
 
+  const serializer = new EnvelopeSerializer();
+  const send = (conn: number, env: Envelope) => {
+    let wire: EnvelopeWire;
+    try {
+      wire = serializer.serialize(env);
+    } catch (e) {
+      logger.error(`dropping unserializable ${env.command}: ${errorMessage(e)}`, { request_id: env.request_id });
+      // A request still deserves an answer, or the frontend would wait for it forever.
+      if (typeof env.request_id !== 'number' || env.request_id <= 0) return;
+      wire = { command: 'error', request_id: env.request_id, data: JSON.stringify('internal error: the response could not be serialized') };
+    }
+    post({ t: 'msg', conn, env: wire });
+  };
   const conns = new Map<number, BackendConnection>();
   // Connections can open while the backend is still starting; they are served once it exists.
   const early: ToWorker[] = [];
@@ -70,7 +85,7 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
     if (rpc.receive(m)) return;
     if (!backend) { early.push(m); return; }
     switch (m.t) {
-      case 'open': conns.set(m.conn, backend.connect((env) => post({ t: 'msg', conn: m.conn, env }))); break;
+      case 'open': conns.set(m.conn, backend.connect((env) => send(m.conn, env))); break;
       case 'msg': conns.get(m.conn)?.receive(m.env); break;
       case 'close': conns.get(m.conn)?.close(); conns.delete(m.conn); break;
       case 'rpc-request': case 'rpc-reply': break; // taken by rpc.receive above

@@ -8,10 +8,11 @@
  * opens Electron's safeStorage fallback there, so the worker sees every secret store through `secret.*`.
  */
 import type { MediaMessageContent } from '../../shared/rpc/commands.ts';
-import type { Envelope, MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
+import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import type { LogLevel, LogRecord } from '../backend/log/logger.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
+import type { EnvelopeWire } from './serialized-envelope.ts';
 import type { UploadParams } from './upload-core.ts';
 import type { RpcMessage } from './worker-rpc.ts';
 
@@ -60,7 +61,8 @@ export type ToWorker =
 export type FromWorker =
   | { t: 'ready' }
   | { t: 'fatal'; error: string }
-  | { t: 'msg'; conn: number; env: Envelope }
+  /** An envelope for one connection, its data already JSON text (serialized-envelope.ts). */
+  | { t: 'msg'; conn: number; env: EnvelopeWire }
   /** A line for the host's log (the host owns the log files, so the two threads never write one file at once). */
   | { t: 'log'; record: LogRecord }
   | RpcMessage;

@@ -1,6 +1,6 @@
 /**
  * Decrypting stored events after the fact. An event whose key had not arrived is stored with its ciphertext and
- * the error; a trigger (migration 8) puts its megolm session into the `session_request` queue. When a key arrives
+ * the error; the event store puts its megolm session into the `session_request` queue. When a key arrives
  * by any path — a to-device room key, a forwarded key, the key backup, an import — `retry(sessionIds)` decrypts the
  * stored events of those sessions, updates them in place (cleartext, type, local content; the search index follows
  * by trigger), re-evaluates them with the push rules, recounts the room's unread counters, and reports them to the

@@ -11,7 +11,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { PushEvaluator } from '../push/push-evaluator.ts';
-import { ingestEvent } from '../sync/ingest-event.ts';
+import { ingestEvent, isWellFormed } from '../sync/ingest-event.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
 
 /** Decrypts a page's encrypted events before they are stored (crypto/decrypt-fetched.ts). */
@@ -77,7 +77,10 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     const own = store.account.get()?.user_id;
     const push = own ? PushEvaluator.for(store, own) : undefined;
     for (const ev of resp.chunk ?? []) {
-      const r = ingestEvent(store, roomId, ev, profiles.get(ev?.sender), own, decrypted?.get(ev?.event_id));
+      // The push rules' answer (not the ingest's guess, which knows only "a message from someone else"), decided
+      // before the insert so the row is written once.
+      const unread = push && isWellFormed(ev) ? push.unreadType(roomId, ev) : undefined;
+      const r = ingestEvent(store, roomId, ev, profiles.get(ev?.sender), own, decrypted?.get(ev?.event_id), unread);
       if (r && ev.type === 'm.room.member' && typeof ev.state_key === 'string') {
         const prev = ev.unsigned?.prev_content;
         // Before this event the member had its previous content, or (a join) none: then no name applies.
@@ -86,11 +89,6 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
       if (!r) continue;
       if (!store.timeline.prepend(roomId, r.rowid)) continue;
       rowids.push(r.rowid);
-      if (push && r.inserted) {
-        // The push rules' answer replaces the ingest's guess (which knows only "a message from someone else").
-        const t = push.unreadType(roomId, ev);
-        if (t !== (r.inserted.unread_type ?? 0)) store.unread.setUnreadType(r.rowid, t);
-      }
     }
     // History comes newest first, so an event's reactions and edits were stored before it: count them now.
     store.events.refreshRelations(rowids);

@@ -1,10 +1,11 @@
 /**
- * What storing a new event changes besides its own row: its words in the search index (event_search), and, for
- * an edit or a reaction, its target's latest edit or reaction counts. SQLite triggers did this until migration 9;
- * they cost more than the insert itself (a trigger program per insert, and the search view re-reading the row
- * just written), while here the event is at hand. Every insert goes through EventStore, which calls this.
+ * What storing a new event changes besides its own row: its words in the search index (event_search), for an edit
+ * or a reaction, its target's latest edit or reaction counts, and for an event that could not be decrypted, its
+ * megolm session in the `session_request` queue. SQLite triggers did this until migrations 9 and 12; they cost more
+ * than the insert itself (a trigger program per insert, and the search view re-reading the row just written), while
+ * here the event is at hand. Every insert goes through EventStore, which calls this.
  * Updates and deletes (redactions, decryption later, forgetting a room) are still kept by the triggers of
- * migrations 5 and 6: they are rare.
+ * migrations 5, 6 and 10: they are rare.
  */
 import type { DB } from './database.ts';
 import type { EventInput } from './events.ts';
@@ -30,6 +31,9 @@ export class EventDerived {
           AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
           AND ? > COALESCE((SELECT prev.timestamp FROM event prev WHERE prev.rowid = event.last_edit_rowid), 0)`),
       // The path is bound twice (positional parameters only: better-sqlite3 takes ?NNN for named ones).
+      // As the trigger of migration 10 did (session_request_on_update still does it for updates).
+      enqueueSession: db.prepare<[string, string, string]>(`INSERT INTO session_request (session_id, room_id, sender, created_at)
+        VALUES (?, ?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER)) ON CONFLICT (session_id) DO NOTHING`),
       countReaction: db.prepare<[string, string, string, string]>(`UPDATE event SET reactions = json_set(COALESCE(reactions, '{}'),
           ?, COALESCE(reactions ->> ?, 0) + 1)
         WHERE event_id = ? AND room_id = ?`),
@@ -38,6 +42,9 @@ export class EventDerived {
 
   /** After inserting `ev` as `rowid`. */
   inserted(rowid: number, ev: EventInput): void {
+    if (ev.decryption_error !== undefined && typeof ev.content.session_id === 'string') {
+      this.stmts.enqueueSession.run(ev.content.session_id, ev.room_id, ev.sender);
+    }
     if (ev.state_key === undefined && SEARCHABLE.has(ev.decrypted_type ?? ev.type)) this.search(rowid, ev);
     if (ev.redacted_by !== undefined || ev.relates_to === undefined) return;
     if (ev.relation_type === 'm.replace') {

@@ -13,6 +13,7 @@ import { type WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { Envelope } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../../backend/log/logger.ts';
 import type { BackendHost } from '../../backend/rpc/connection.ts';
+import { envelopeText } from '../serialized-envelope.ts';
 import { FrameWriter } from './frame-writer.ts';
 import { NOT_AUTHENTICATED, type HttpPolicy } from './http-policy.ts';
 import { RelaySession, type BufferLimits, type SessionSink } from './relay-session.ts';
@@ -215,7 +216,8 @@ export class WebSocketRelay {
       const id = this.nextEventId--;
       if (env.command === 'run_id' && typeof env.data === 'object' && env.data !== null) s.runData = env.data as Record<string, unknown>;
       let text: string;
-      try { text = JSON.stringify(RelaySession.renumber(env, id, this.runId)); } catch (e) {
+      // Events from the worker keep their data as the worker's JSON text (serialized-envelope.ts): only the id changes.
+      try { text = env.command === 'run_id' ? envelopeText(RelaySession.renumber(env, id, this.runId)) : envelopeText(env, id); } catch (e) {
         this.log.error(`dropping unserializable ${env.command}: ${errorMessage(e)}`);
         return;
       }
@@ -226,7 +228,7 @@ export class WebSocketRelay {
       return;
     }
     let text: string;
-    try { text = JSON.stringify(env); } catch (e) {
+    try { text = envelopeText(env); } catch (e) {
       this.log.error(`dropping unserializable ${env.command}: ${errorMessage(e)}`, { request_id: env.request_id });
       // A request still deserves an answer, or the frontend would wait for it forever.
       if (!isRequestId(env.request_id)) return;
