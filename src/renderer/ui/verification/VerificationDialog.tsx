@@ -9,13 +9,14 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { VerificationFlow } from '../../../shared/rpc/commands/verification.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptVerification, cancelVerification, confirmEmojiMatch, startEmojiComparison } from '../../api/verification-requests.ts';
-import { isActive } from '../../api/verifications.ts';
+import { isActive, selectUserDisplayName } from '../../api/verifications.ts';
 import '../dialogs/dialogs.css';
 import { useWhoText } from './use-who-text.ts';
 
 export function VerificationDialog({ transactionId, onClose }: { transactionId: string; onClose: () => void }) {
   const session = useSession();
   const flow = useStoreSelector((s) => s.verifications.get(transactionId));
+  const name = useStoreSelector((s) => (flow ? selectUserDisplayName(s, flow.user_id) : null));
   const ref = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -40,7 +41,7 @@ export function VerificationDialog({ transactionId, onClose }: { transactionId: 
   return (
     <dialog ref={ref} className="dialog verification-dialog" data-testid="verification-dialog" data-phase={flow?.phase ?? 'unknown'}
       aria-labelledby="verification-title" onCancel={(e) => { e.preventDefault(); close(); }}>
-      <h2 id="verification-title" className="dialog-title">{flow?.self_verification ? 'Verify your session' : 'Verify'}</h2>
+      <h2 id="verification-title" className="dialog-title">{flow?.self_verification ? 'Verify your session' : `Verify ${name ?? flow?.user_id ?? ''}`}</h2>
       {flow ? <Phase flow={flow} busy={busy} run={run} /> : <p className="verification-text">This verification is no longer known to this session.</p>}
       {error && <p className="dialog-error" role="alert" data-testid="verification-error">{error}</p>}
       <div className="dialog-buttons">

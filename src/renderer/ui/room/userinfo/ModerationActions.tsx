@@ -38,7 +38,7 @@ export function ModerationActions({ roomId, userId, name }: { roomId: string; us
   const open = (which: Confirm) => { setReason(''); setConfirm(which); };
 
   return (
-    <section className="settings-section user-moderation" data-testid="user-moderation">
+    <section className="user-info-section user-moderation" data-testid="user-moderation">
       <h4>{userId === own ? 'Your role' : 'Moderation'}</h4>
       {rights.changePower && <PowerEditor key={powerLevel(room, userId)} roomId={roomId} userId={userId} self={userId === own} maxPower={rights.maxPower} />}
       {(rights.kick || rights.ban || rights.unban) && (

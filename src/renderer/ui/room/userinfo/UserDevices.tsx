@@ -66,15 +66,16 @@ export function UserDevices({ userId, name, self }: { userId: string; name: stri
   const devices = info?.devices ?? [];
   const others = devices.filter((d) => !(self && d.device_id === ownDevice));
   return (
-    <section className="settings-section user-devices" data-testid="user-devices">
+    <section className="user-info-section user-devices" data-testid="user-devices">
       <h4>{self ? 'Your sessions' : 'Sessions'}{info ? ` · ${devices.length}` : ''}</h4>
-      {info && !self && (
+      {info && !self && info.master_key !== '' && (
         <p className={`user-trust is-${info.user_trusted ? 'ok' : 'warn'}`} data-testid="user-trust">
-          {info.user_trusted ? `You have verified ${name}.` : info.master_key ? `${name} is not verified yet.` : `${name} has not set up cross-signing: verify each session.`}
+          {info.user_trusted ? `You have verified ${name}.` : `${name} is not verified yet.`}
         </p>
       )}
+      {info && info.devices_tracked && devices.length === 0 && <p className="settings-note">No sessions with encryption keys.</p>}
       {info?.identity_changed && <p className="settings-error" data-testid="identity-changed">{name}'s identity has changed since you first saw it. Verify them again before trusting new messages.</p>}
-      {info?.errors?.map((e) => <p key={e} className="settings-error">{e}</p>)}
+      {info?.errors?.map((e) => <p key={e} className="user-key-warning">{e}</p>)}
       {info && !info.devices_tracked && <p className="settings-note">This session does not follow {name}'s devices.</p>}
       <ul className="user-device-list">
         {devices.map((d) => {
@@ -84,7 +85,7 @@ export function UserDevices({ userId, name, self }: { userId: string; name: stri
             <li key={d.device_id} className="user-device" data-testid="user-device" data-device-id={d.device_id} data-trust={d.trust_state}>
               <div className="user-device-text">
                 <span className="user-device-name">{d.name || d.device_id}{current && <span className="user-device-current"> (this session)</span>}</span>
-                <span className="user-device-id">{d.device_id}</span>
+                {d.name && d.name !== d.device_id && <span className="user-device-id">{d.device_id}</span>}
                 <span className={`user-device-trust is-${trust.tone}`} data-testid="user-device-trust">{trust.text}</span>
               </div>
               {!current && !isTrusted(d) && (

@@ -101,7 +101,7 @@ function PersonActions({ userId, name }: { userId: string; name: string }) {
   }
 
   return (
-    <section className="settings-section user-info-actions">
+    <section className="user-info-section user-info-actions">
       <div className="user-info-buttons">
         <button type="button" data-testid="user-info-message" disabled={busy}
           onClick={() => run(async () => { window.location.hash = hashForRoom(await openDirectChat(session, userId)); })}>Message</button>
