@@ -52,6 +52,8 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
 
   /** One screenshot per theme and size, of whatever is open now. */
   async function shots(name: string): Promise<void> {
+    // No transitions: a screenshot right after a theme switch would catch colours halfway.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     for (const [w, h] of SIZES) {
       await page.setViewportSize({ width: w, height: h });
       for (const theme of ['light', 'dark'] as const) {
@@ -61,6 +63,27 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     }
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  }
+
+  /** A real PNG drawn by the page, dropped on the composer as a file the way a file manager would drop it. */
+  async function dropImage(name: string): Promise<void> {
+    const data = await page.evaluateHandle(async (fileName) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 96;
+      canvas.height = 64;
+      const g = canvas.getContext('2d')!;
+      g.fillStyle = '#3b82f6';
+      g.fillRect(0, 0, 96, 64);
+      g.fillStyle = '#f59e0b';
+      g.fillRect(24, 16, 48, 32);
+      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], fileName, { type: 'image/png' }));
+      return dt;
+    }, name);
+    const form = page.getByTestId('composer-form');
+    await form.dispatchEvent('dragover', { dataTransfer: data });
+    await form.dispatchEvent('drop', { dataTransfer: data });
   }
 
   it('logs in and opens the room', async () => {
@@ -75,24 +98,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
   });
 
   it('uploads an image dropped on the composer, with a caption, and shows it with a thumbnail and in the lightbox', async () => {
-    // A real PNG drawn by the page, dropped as a file the way a file manager would drop it.
-    const data = await page.evaluateHandle(async () => {
-      const canvas = document.createElement('canvas');
-      canvas.width = 96;
-      canvas.height = 64;
-      const g = canvas.getContext('2d')!;
-      g.fillStyle = '#3b82f6';
-      g.fillRect(0, 0, 96, 64);
-      g.fillStyle = '#f59e0b';
-      g.fillRect(24, 16, 48, 32);
-      const blob = await new Promise<Blob>((resolve) => canvas.toBlob((b) => resolve(b!), 'image/png'));
-      const dt = new DataTransfer();
-      dt.items.add(new File([blob], 'squares.png', { type: 'image/png' }));
-      return dt;
-    });
-    const form = page.getByTestId('composer-form');
-    await form.dispatchEvent('dragover', { dataTransfer: data });
-    await form.dispatchEvent('drop', { dataTransfer: data });
+    await dropImage('squares.png');
     const item = page.getByTestId('upload-item');
     await item.getByTestId('upload-thumb').waitFor();
     assert.match(await item.innerText(), /squares\.png/);
@@ -240,5 +246,40 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     assert.match(await composer.inputValue(), /^Party 🎉 👍\uFE0F?$/u);
     await composer.press('Enter');
     await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Party 🎉 👍'), 20_000);
+  });
+
+  it('sends an image in an encrypted room: the server holds only ciphertext, the timeline shows the picture', async () => {
+    await page.getByTestId('open-create-room').click();
+    await page.getByTestId('create-room-name').fill('Secret Media');
+    assert.equal(await page.getByTestId('create-room-encrypted').isChecked(), true, 'new rooms are encrypted');
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Secret Media' }).waitFor({ timeout: 30_000 });
+    const secretRoom = decodeURIComponent(new URL(page.url()).hash.replace('#/room/', ''));
+
+    await dropImage('secret.png');
+    await page.getByTestId('upload-item').getByTestId('upload-thumb').waitFor();
+    await page.getByTestId('composer').fill('Secret squares');
+    await page.getByTestId('composer').press('Enter');
+    const row = message('Secret squares');
+    await row.waitFor({ timeout: 30_000 });
+
+    // What the homeserver has: an m.room.encrypted event, with no file name, caption or media URL in the clear.
+    const own = new MatrixPeer(hs.baseUrl, alice);
+    const sent = await own.waitForMessage(secretRoom, (e) => e.type === 'm.room.encrypted', 30_000);
+    const clear = JSON.stringify(sent.content);
+    assert.ok(!/secret\.png|Secret squares|mxc:/.test(clear), `ciphertext only, got ${clear.slice(0, 200)}`);
+
+    // What Alice sees: the picture, decrypted by the backend from the encrypted upload.
+    const img = row.getByTestId('attachment-image').locator('img');
+    await img.waitFor({ timeout: 30_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 30_000 });
+    const size = await img.evaluate((el) => [(el as HTMLImageElement).naturalWidth, (el as HTMLImageElement).naturalHeight]);
+    assert.ok(size[0] > 0 && size[1] > 0);
+    await shots('encrypted-image');
+    await row.getByTestId('attachment-image').click();
+    const full = page.getByTestId('lightbox').locator('img');
+    await full.waitFor({ timeout: 20_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth === 96, await full.elementHandle(), { timeout: 30_000 });
+    await page.keyboard.press('Escape');
   });
 });

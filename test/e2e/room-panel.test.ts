@@ -76,6 +76,8 @@ describe('room settings, search and pinned panels against Synapse', () => {
 
   /** The panel in both themes and both window sizes; also checks that nothing in it overflows sideways. */
   async function shoot(panel: Locator, name: string): Promise<void> {
+    // No transitions: a screenshot right after a theme switch would catch colours halfway.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     for (const [w, h] of [[1280, 800], [800, 600]] as const) {
       await page.setViewportSize({ width: w, height: h });
       for (const scheme of ['light', 'dark'] as const) {

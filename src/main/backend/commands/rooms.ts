@@ -22,10 +22,12 @@ export function roomHandlers(ctx: CommandContext): AreaHandlers<typeof roomComma
     },
     mark_read: async ({ room_id: roomId, event_id: eventId, receipt_type: receiptType }) => {
       const s = ctx.requireSession();
-      const room = ctx.requireRoom(roomId);
+      ctx.requireRoom(roomId);
       await s.client.rooms.setReadMarkers(roomId, { [receiptType]: eventId, 'm.fully_read': eventId });
-      // The server's counts follow in the next sync; clear them now so the badge goes away at once.
-      if (room.unread_messages || room.unread_notifications || room.unread_highlights) {
+      // The server's counts follow in the next sync; clear them now so the badge goes away at once. The row is read
+      // after the request: a sync during it may have changed the room, and an older copy would undo that.
+      const room = ctx.store.rooms.get(roomId);
+      if (room && (room.unread_messages || room.unread_notifications || room.unread_highlights)) {
         const updated = { ...room, unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };
         ctx.store.rooms.save(updated);
         ctx.broadcast('sync_complete', { rooms: { [roomId]: { meta: updated } } });

@@ -25,8 +25,13 @@ export async function getRoomState(store: Store, client: MatrixClient, roomId: s
     const { chunk } = await client.rooms.members(roomId, undefined, signal);
     signal.throwIfAborted();
     storeState(store, roomId, chunk);
-    updatedRoom = { ...room, has_member_list: true };
-    store.rooms.save(updatedRoom);
+    // The row as it is now: a sync may have changed it (its name, its counts) while the members were fetched, and
+    // the copy read before the request would put the old values back.
+    const current = store.rooms.get(roomId);
+    if (current && !current.has_member_list) {
+      updatedRoom = { ...current, has_member_list: true };
+      store.rooms.save(updatedRoom);
+    }
   }
   // As gomuks: members only when asked for (a room's member list can be most of its state).
   return { state: store.state.all(roomId, opts.includeMembers === true), updatedRoom };

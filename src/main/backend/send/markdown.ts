@@ -17,8 +17,21 @@ export interface TextContent {
   formatted_body?: string;
 }
 
+/** A markdown link to a user (matrix.to or matrix: URI), as the composer inserts a mention pill. */
+const USER_PILL = /\[((?:\\.|[^\]\\])*)\]\((?:https:\/\/matrix\.to\/#\/(?:@|%40)|matrix:u\/)[^)\s]*\)/g;
+/** Fenced code blocks and code spans, where a pill is text the user wants shown as typed. */
+const CODE = /(```[\s\S]*?(?:```|$)|`[^`\n]*`)/;
+
+/**
+ * The plain-text body: what was typed, with mention pills as the names they show (as Element and gomuks send it),
+ * so notifications, room-list previews and clients without HTML read "hello Bob", not a markdown link.
+ */
+export function plainBody(text: string): string {
+  return text.split(CODE).map((part, i) => (i % 2 === 1 ? part : part.replace(USER_PILL, (_m, label: string) => label.replace(/\\(.)/g, '$1')))).join('');
+}
+
 export function renderMarkdown(text: string): TextContent {
-  const body = text;
+  const body = plainBody(text);
   let html = renderer().render(text).trim();
   // A single paragraph needs no <p> around it (that's how Element sends it too).
   const single = /^<p>([\s\S]*)<\/p>$/.exec(html);
