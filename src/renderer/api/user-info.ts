@@ -54,6 +54,11 @@ export function loadUserDevices(session: Session, userId: string): Promise<Profi
   return session.client.request('track_user_devices', { user_id: userId });
 }
 
+/** Accepts a user's changed identity (their new master key), so it is no longer reported as changed. */
+export async function acceptNewIdentity(session: Session, userId: string): Promise<void> {
+  await session.client.request('pin_user_identity', { user_id: userId });
+}
+
 /**
  * A user's presence: asked once, then kept current from the backend's `presence` pushes. Null while unknown or
  * when the server shares none.

@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { errorMessage } from '../../../../shared/error-message.ts';
 import type { ProfileDevice, ProfileEncryptionInfo, TrustState } from '../../../../shared/rpc/commands/verification.ts';
 import { useClientState, useSession, useStoreSelector } from '../../../api/hooks.ts';
-import { loadUserDevices } from '../../../api/user-info.ts';
+import { acceptNewIdentity, loadUserDevices } from '../../../api/user-info.ts';
 import { requestVerification } from '../../../api/verification-requests.ts';
 import type { StoreSnapshot } from '../../../api/snapshot.ts';
 
@@ -48,6 +48,8 @@ export function UserDevices({ userId, name, self }: { userId: string; name: stri
   const [info, setInfo] = useState<ProfileEncryptionInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Bumped to load the devices again after a change made here (an identity accepted). */
+  const [reloads, setReloads] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -55,13 +57,15 @@ export function UserDevices({ userId, name, self }: { userId: string; name: stri
       .then((i) => { if (live) { setInfo(i); setError(null); } })
       .catch((err: unknown) => { if (live) setError(errorMessage(err)); });
     return () => { live = false; };
-  }, [session, userId, finished]);
+  }, [session, userId, finished, reloads]);
 
-  function verify(deviceId?: string): void {
+  function run(action: () => Promise<unknown>): void {
     setBusy(true);
     setError(null);
-    requestVerification(session, userId, deviceId).catch((err: unknown) => setError(errorMessage(err))).finally(() => setBusy(false));
+    action().catch((err: unknown) => setError(errorMessage(err))).finally(() => setBusy(false));
   }
+  const verify = (deviceId?: string) => run(() => requestVerification(session, userId, deviceId));
+  const acceptIdentity = () => run(async () => { await acceptNewIdentity(session, userId); setReloads((n) => n + 1); });
 
   const devices = info?.devices ?? [];
   const others = devices.filter((d) => !(self && d.device_id === ownDevice));
@@ -74,7 +78,15 @@ export function UserDevices({ userId, name, self }: { userId: string; name: stri
         </p>
       )}
       {info && info.devices_tracked && devices.length === 0 && <p className="settings-note">No sessions with encryption keys.</p>}
-      {info?.identity_changed && <p className="settings-error" data-testid="identity-changed">{name}'s identity has changed since you first saw it. Verify them again before trusting new messages.</p>}
+      {info?.identity_changed && (
+        <div className="user-identity-changed" data-testid="identity-changed">
+          <p className="settings-error">
+            {name}'s identity has changed since you first saw it{info.verification_violation ? ', and you had verified them' : ''}.
+            Verify them again, or accept the new identity if you know why it changed.
+          </p>
+          <button type="button" data-testid="accept-identity" disabled={busy} onClick={acceptIdentity}>Accept new identity</button>
+        </div>
+      )}
       {info?.errors?.map((e) => <p key={e} className="user-key-warning">{e}</p>)}
       {info && !info.devices_tracked && <p className="settings-note">This session does not follow {name}'s devices.</p>}
       <ul className="user-device-list">
