@@ -1,10 +1,10 @@
 /**
  * The user info panel and emoji verification as a person uses them, in Chromium against Synapse through the web
- * host: Alice opens Bob's info from the member list, ignores and unignores him, makes him a moderator and removes
- * him with a reason (each checked on the homeserver); then verifies her Lattice session with an independent client
- * (matrix-js-sdk, as Carol) both ways: Carol asks, the request pops up, and Alice says the emoji don't match; Lattice
- * asks and both confirm the same seven emoji, ending with Carol's device shown verified. Screenshots of the panel
- * and the emoji dialog in both themes at 1280×800 and 800×600.
+ * host: Alice opens Bob's info from the member list, ignores and unignores him, makes him a moderator, removes him
+ * with a reason, bans and unbans him (each checked on the homeserver), and sees her own info; then verifies her
+ * Lattice session with an independent client (matrix-js-sdk, as Carol) both ways: Carol asks, the request pops up,
+ * and Alice says the emoji don't match; Lattice asks and both confirm the same seven emoji, ending with Carol's
+ * device shown verified. Screenshots of the panel and the emoji dialog in both themes at 1280×800 and 800×600.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -138,7 +138,7 @@ describe('user info panel and emoji verification against Synapse', () => {
     await panel().getByTestId('user-info-ignore').waitFor(WAIT);
   });
 
-  it('makes Bob a moderator, then removes him from the room with a reason', async () => {
+  it('makes Bob a moderator, removes him from the room with a reason, bans and unbans him', async () => {
     await panel().getByTestId('user-power-select').selectOption('50');
     await panel().getByTestId('user-power-apply').click();
     await serverSays('Bob a moderator', () => aliceApi.request('GET',
@@ -153,6 +153,30 @@ describe('user info panel and emoji verification against Synapse', () => {
     assert.equal(member.reason, 'Testing the panel');
     await panel().filter({ hasText: 'Left the room' }).waitFor(WAIT);
     assert.equal(await panel().getByTestId('user-kick').count(), 0, 'no kick for someone who left');
+    assert.equal(await panel().getByTestId('user-info-name').innerText(), 'Bob', 'still named as before he left');
+
+    // Ban (with a reason), then lift the ban.
+    await panel().getByTestId('user-ban').click();
+    await page.getByTestId('moderation-reason').fill('Banned by the test');
+    await page.getByTestId('moderation-dialog').getByTestId('dialog-submit').click();
+    const banned = await serverSays('Bob banned', memberOnServer, (m) => m.membership === 'ban');
+    assert.equal(banned.reason, 'Banned by the test');
+    await panel().getByTestId('user-unban').click();
+    await page.getByTestId('moderation-dialog').getByTestId('dialog-submit').click();
+    await serverSays('Bob unbanned', memberOnServer, (m) => m.membership === 'leave');
+    await panel().getByTestId('user-ban').waitFor(WAIT);
+  });
+
+  it('shows our own info with this session marked, and no actions on ourselves', async () => {
+    await panel().getByTestId('user-info-back').click();
+    await page.locator(`[data-testid="member"][data-user-id="${alice.userId}"]`).click();
+    await panel().getByTestId('user-info-id').filter({ hasText: alice.userId }).waitFor(WAIT);
+    const own = panel().locator(`[data-testid="user-device"][data-device-id="${latticeDevice}"]`);
+    await own.filter({ hasText: 'this session' }).waitFor(WAIT);
+    assert.equal(await own.getByTestId('user-device-verify').count(), 0, 'no verifying this session with itself');
+    for (const id of ['user-info-message', 'user-info-ignore', 'user-kick', 'user-ban']) {
+      assert.equal(await panel().getByTestId(id).count(), 0, `no ${id} on ourselves`);
+    }
   });
 
   it('pops up Carol\'s request anywhere, and cancels when the emoji do not match', async () => {

@@ -11,7 +11,7 @@ import { findDm } from '../links/link-route.ts';
 import { startDirectChat } from './room-requests.ts';
 import { setOpenThread } from './threads.ts';
 import type { Session } from './session.ts';
-import type { StoreSnapshot } from './snapshot.ts';
+import type { RoomData, StoreSnapshot } from './snapshot.ts';
 
 // --- whose panel is open --------------------------------------------------------------------------------------
 
@@ -33,6 +33,19 @@ export function setOpenUser(roomId: string, userId: string | null): void {
 
 export function useOpenUser(roomId: string): string | null {
   return useSyncExternalStore(subscribe, () => openUsers.get(roomId) ?? null);
+}
+
+/**
+ * The name a member had before leaving or being removed: the leave or ban event usually carries none, so the panel
+ * would show only the user ID's local part. Null when there is no such earlier name.
+ */
+export function selectFormerName(room: RoomData | undefined, userId: string): string | null {
+  const rowid = room?.state['m.room.member']?.[userId];
+  const event = rowid === undefined ? undefined : room?.events.get(rowid);
+  if (!event || typeof event.content.displayname === 'string') return null;
+  const prev = event.unsigned?.prev_content;
+  const name = prev && typeof prev === 'object' && !Array.isArray(prev) ? prev.displayname : undefined;
+  return typeof name === 'string' && name.trim() !== '' ? name : null;
 }
 
 // --- ignoring -------------------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { roleOf } from '../../../api/members.ts';
 import { powerLevel } from '../../../api/actions.ts';
 import { membershipOf } from '../../../api/moderation.ts';
 import { displayNameOf, selectMemberAvatars } from '../../../api/selectors.ts';
-import { openDirectChat, selectIsIgnored, setIgnored, useUserPresence } from '../../../api/user-info.ts';
+import { openDirectChat, selectFormerName, selectIsIgnored, setIgnored, useUserPresence } from '../../../api/user-info.ts';
 import { Avatar } from '../../common/Avatar.tsx';
 import { Dialog } from '../../dialogs/Dialog.tsx';
 import { hashForRoom } from '../../route.ts';
@@ -26,7 +26,7 @@ export function UserInfoPanel({ roomId, userId, onBack, onClose }: { roomId: str
   const names = useMemberNames(roomId);
   const own = useOwnUserId();
   const avatar = useStoreSelector((s) => selectMemberAvatars(s.rooms.get(roomId)).get(userId));
-  const name = displayNameOf(names, userId);
+  const name = selectFormerName(room, userId) ?? displayNameOf(names, userId);
   const power = powerLevel(room, userId);
   const membership = membershipOf(room, userId);
   const self = userId === own;
