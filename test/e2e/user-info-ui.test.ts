@@ -51,7 +51,8 @@ describe('user info panel and emoji verification against Synapse', () => {
     await aliceApi.join(dmId);
     host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    // Reduced motion: a theme switched for a screenshot shows at once, not halfway through its transition.
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
   });
   after(async () => {
     await browser?.close();
