@@ -4,45 +4,32 @@
  * that survive a reload. A second user (Bob) checks what actually reached the homeserver.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
-
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 describe('composer and message actions against Synapse', () => {
+  let ui: WebUi;
   let hs: SynapseServer;
   let alice: TestUser;
   let bob: MatrixPeer;
   let roomId: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-composer-'));
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    hs = await startSynapse();
+    ui = await startWebUi('composer');
+    ({ hs, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     roomId = await bob.createRoom({ name: 'Composer E2E', invite: [alice.userId] });
     await new MatrixPeer(hs.baseUrl, alice).join(roomId);
     await bob.sendText(roomId, 'Question from Bob');
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await ui?.stop();
   });
 
   async function openRoom(): Promise<void> {
@@ -53,11 +40,7 @@ describe('composer and message actions against Synapse', () => {
   const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
 
   it('logs in and opens the room', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });
     await openRoom();
     await message('Question from Bob').waitFor({ timeout: 15_000 });

@@ -6,17 +6,13 @@
  * emoji picker in both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const SIZES = [[1280, 800], [800, 600]] as const;
 
 describe('media, reactions, threads and spoilers against Synapse', () => {
@@ -24,28 +20,21 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
   let alice: TestUser;
   let bob: MatrixPeer;
   let roomId: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
+  let ui: WebUi;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-media-'));
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    hs = await startSynapse();
+    ui = await startWebUi('media');
+    hs = ui.hs;
+    page = ui.page;
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     roomId = await bob.createRoom({ name: 'Media E2E', invite: [alice.userId] });
     await new MatrixPeer(hs.baseUrl, alice).join(roomId);
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Hello from Bob' });
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await ui?.stop();
   });
 
   const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
@@ -87,11 +76,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
   }
 
   it('logs in and opens the room', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Media E2E' }).waitFor();
     await message('Hello from Bob').waitFor({ timeout: 15_000 });

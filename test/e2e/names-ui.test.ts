@@ -5,18 +5,14 @@
  * rename; a right-to-left override in a name does not reorder the text after it.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const RLO = '\u202E';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -30,10 +26,8 @@ describe('names that cannot deceive, in Chromium', () => {
   let rtl: MatrixPeer;
   let roomId: string;
   let carolAvatars: string[];
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
+  let ui: WebUi;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-names-'));
 
   async function upload(user: TestUser, rgb: [number, number, number]): Promise<string> {
     const r = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=a.png`, {
@@ -44,8 +38,9 @@ describe('names that cannot deceive, in Chromium', () => {
   }
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    hs = await startSynapse();
+    ui = await startWebUi('names');
+    hs = ui.hs;
+    page = ui.page;
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     eve = new MatrixPeer(hs.baseUrl, await hs.registerUser('eve', 'eve-password', { displayname: 'Bob' }));
@@ -65,15 +60,10 @@ describe('names that cannot deceive, in Chromium', () => {
     await bob.sendText(roomId, 'in between');
     await carol.sendText(roomId, 'said as Caroline');
     await rtl.sendText(roomId, 'abc xyz');
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => {}, error: () => {} });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await ui?.stop();
   });
 
   const row = (text: string) => page.getByTestId('message').filter({ hasText: new RegExp(`${escapeRe(text)}$`) });
@@ -90,11 +80,7 @@ describe('names that cannot deceive, in Chromium', () => {
   }
 
   it('logs in and opens the room', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     const item = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
     await item.waitFor({ timeout: 30_000 });
     await item.click();

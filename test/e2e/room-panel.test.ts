@@ -5,17 +5,13 @@
  * panel, held in m.room.pinned_events). Screenshots of each panel in both themes at 1280×800 and 800×600.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { Locator, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const enc = encodeURIComponent;
 
 describe('room settings, search and pinned panels against Synapse', () => {
@@ -26,14 +22,13 @@ describe('room settings, search and pinned panels against Synapse', () => {
   let roomId: string;
   let bobsRoom: string;
   let needleId: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
+  let ui: WebUi;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-panels-'));
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    hs = await startSynapse();
+    ui = await startWebUi('panels');
+    hs = ui.hs;
+    page = ui.page;
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     alicePeer = new MatrixPeer(hs.baseUrl, alice);
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
@@ -45,15 +40,9 @@ describe('room settings, search and pinned panels against Synapse', () => {
     // A room where Alice has no power: its settings are shown, not editable.
     bobsRoom = await bob.createRoom({ name: 'Bob Owns This', invite: [alice.userId] });
     await alicePeer.join(bobsRoom);
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await ui?.stop();
   });
 
   async function openRoom(id: string, name: string): Promise<void> {
@@ -93,11 +82,7 @@ describe('room settings, search and pinned panels against Synapse', () => {
   }
 
   it('logs in and opens the room', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });
     await openRoom(roomId, 'Panels E2E');
     await message('Filler message 24').waitFor({ timeout: 15_000 });

@@ -7,18 +7,16 @@
  * with its menu open in both themes at 1280×800 and 800×600 to test-artifacts/ui/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { BrowserContext, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS as SHOTS, startWebUi, type WebHost, type WebUi } from '../harness/web-ui.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
+const ARTIFACTS = path.join(SHOTS, 'ui');
 const enc = encodeURIComponent;
 
 describe('room list and room entry against Synapse', () => {
@@ -32,11 +30,10 @@ describe('room list and room entry against Synapse', () => {
   let leaveMe: string;
   let knockRoom: string;
   let oldRoom: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
+  let ui: WebUi;
+  let host: WebHost;
   let context: BrowserContext;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-roomlist-'));
 
   const item = (roomId: string) => page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
   const invite = (roomId: string) => page.locator(`[data-testid="invite"][data-room-id="${roomId}"]`);
@@ -65,7 +62,8 @@ describe('room list and room entry against Synapse', () => {
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    hs = await startSynapse();
+    ui = await startWebUi('roomlist');
+    ({ hs, host, context, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     alicePeer = new MatrixPeer(hs.baseUrl, alice);
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
@@ -86,25 +84,14 @@ describe('room list and room entry against Synapse', () => {
     });
     acceptMe = await bob.createRoom({ name: 'Accept Me', invite: [alice.userId] });
     declineMe = await bob.createRoom({ name: 'Decline Me', invite: [alice.userId] });
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => {}, error: () => {} });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(host.url).origin });
-    page = await context.newPage();
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
+    await ui?.stop();
   });
 
   it('logs in and lists the invitations above the rooms', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await item(team).waitFor({ timeout: 30_000 });
     await invite(acceptMe).waitFor({ timeout: 20_000 });
     await invite(declineMe).waitFor({ timeout: 20_000 });

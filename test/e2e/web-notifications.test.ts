@@ -10,16 +10,12 @@
  * message too far back to page to shows it among the events around it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { NotificationDaemon } from '../harness/notification-daemon.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { startWebUi, type WebHost, type WebUi } from '../harness/web-ui.ts';
 
 /** Newer messages after the linked one: more than the first sync and the pages a jump loads before it gives up. */
 const ARCHIVE_FILLER = 240;
@@ -57,15 +53,18 @@ describe('web notifications and links against Synapse', () => {
   let otherRoom: string;
   let archiveRoom: string;
   let archiveTarget: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
+  let ui: WebUi;
+  let host: WebHost;
   let daemon: NotificationDaemon;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-notify-e2e-'));
 
   before(async () => {
-    hs = await startSynapse();
+    // Chromium's notifications go to a daemon on a private D-Bus, so the daemon starts first.
+    daemon = await NotificationDaemon.start();
+    ui = await startWebUi('notify', { chromiumEnv: { DBUS_SESSION_BUS_ADDRESS: daemon.address } });
+    ({ hs, host, browser, context, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     const alicePeer = new MatrixPeer(hs.baseUrl, alice);
@@ -79,32 +78,14 @@ describe('web notifications and links against Synapse', () => {
     archiveTarget = await bob.sendText(archiveRoom, 'The original plan, long ago');
     await sendMany(bob, archiveRoom, ARCHIVE_FILLER, (i) => ({ msgtype: 'm.text', body: `archive filler ${i + 1}` }));
     await bob.sendText(archiveRoom, 'the newest archive message');
-    daemon = await NotificationDaemon.start();
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => {}, error: () => {} });
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS,
-      env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: daemon.address },
-    });
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
   });
   after(async () => {
-    await browser?.close();
+    await ui?.stop();
     daemon?.stop();
-    await host?.stop();
-    await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
   });
 
   it('asks permission from the banner; a message from another user reaches the desktop; its click opens the room at it', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-password').click();
-    // Discovery fills in the homeserver from the user ID; wait for it so it does not overwrite ours.
-    await page.waitForFunction(() => (document.querySelector('[data-testid="login-homeserver"]') as HTMLInputElement)?.value.startsWith('http'), null, { timeout: 15_000 });
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Team' }).waitFor();
 

@@ -1,0 +1,82 @@
+/**
+ * What every browser test against Synapse starts from: a homeserver, the web host serving the built renderer from a
+ * private data folder, headless Chromium with one page, and the login form filled in as a person would. One place,
+ * so each test file says only what its own scenario needs.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { runWebHost } from '../../src/main/host/web-main.ts';
+import { CHROMIUM_ARGS } from './chromium.ts';
+import { startSynapse, type SynapseServer, type TestUser } from './synapse.ts';
+
+/** Where browser tests keep their screenshots (looked at by people, kept by CI). */
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
+
+export type WebHost = Awaited<ReturnType<typeof runWebHost>>;
+
+export interface WebUi {
+  hs: SynapseServer;
+  host: WebHost;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** Fills in the login form with the homeserver's address and submits it; the caller waits for what it expects. */
+  signIn(user: TestUser, password: string, page?: Page): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface WebUiOptions {
+  /** Passed to the browser context (viewport defaults to 1280×800). */
+  context?: BrowserContextOptions;
+  /** Extra environment for Chromium (a private D-Bus for notifications, say). */
+  chromiumEnv?: Record<string, string>;
+  /** Receives the web host's log lines (dropped by default). */
+  hostLog?: (line: string) => void;
+  /** An already running homeserver (made earlier so fixtures can be set up before the host starts). */
+  hs?: SynapseServer;
+}
+
+export async function startWebUi(name: string, opts: WebUiOptions = {}): Promise<WebUi> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const root = mkdtempSync(path.join(tmpdir(), `lattice-${name}-`));
+  const started: (() => Promise<void> | void)[] = [() => rmSync(root, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const undo of started.splice(0).reverse()) await undo();
+  };
+  try {
+    const hs = opts.hs ?? await startSynapse();
+    if (!opts.hs) started.push(() => hs.stop());
+    const log = opts.hostLog ?? (() => undefined);
+    const host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log, error: log });
+    started.push(() => host.stop());
+    const browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS,
+      ...(opts.chromiumEnv ? { env: { ...process.env, ...opts.chromiumEnv } } : {}),
+    });
+    started.push(() => browser.close());
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts.context });
+    const page = await context.newPage();
+    return ui(hs, host, browser, context, page, stop);
+  } catch (e) {
+    // Whatever did start is stopped, so a failed setup leaves no homeserver or browser running.
+    await stop();
+    throw e;
+  }
+}
+
+function ui(hs: SynapseServer, host: WebHost, browser: Browser, context: BrowserContext, page: Page, stop: () => Promise<void>): WebUi {
+  return {
+    hs, host, browser, context, page,
+    async signIn(user, password, on = page) {
+      await on.goto(host.loginUrl);
+      await on.getByTestId('login-userid').fill(user.userId);
+      // Typed after the user ID: an address typed by hand wins over the one discovery looks up from the ID.
+      await on.getByTestId('login-homeserver').fill(hs.baseUrl);
+      await on.getByTestId('login-password').fill(password);
+      await on.getByTestId('login-submit').click();
+    },
+    stop,
+  };
+}
