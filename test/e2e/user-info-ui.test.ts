@@ -7,19 +7,14 @@
  * device shown verified. Screenshots of the panel and the emoji dialog in both themes at 1280×800 and 800×600.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VerificationPhase } from 'matrix-js-sdk/lib/crypto-api/index.js';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { runWebHost } from '../../src/main/host/web-main.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import type { Page } from 'playwright-core';
 import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-
-const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 const WAIT = { timeout: 30_000 };
 
 describe('user info panel and emoji verification against Synapse', () => {
@@ -31,13 +26,10 @@ describe('user info panel and emoji verification against Synapse', () => {
   let roomId: string;
   let dmId: string;
   let latticeDevice: string;
-  let host: Awaited<ReturnType<typeof runWebHost>>;
-  let browser: Browser;
+  let ui: WebUi;
   let page: Page;
-  const root = mkdtempSync(path.join(tmpdir(), 'lattice-userinfo-'));
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     hs = await startSynapse();
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     aliceApi = new MatrixPeer(hs.baseUrl, alice);
@@ -49,17 +41,14 @@ describe('user info panel and emoji verification against Synapse', () => {
     carol = await JsSdkPeer.start(hs.baseUrl, await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' }));
     dmId = await carol.createEncryptedDm(alice.userId);
     await aliceApi.join(dmId);
-    host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     // Reduced motion: a theme switched for a screenshot shows at once, not halfway through its transition.
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+    ui = await startWebUi('userinfo', { hs, context: { reducedMotion: 'reduce' } });
+    page = ui.page;
   });
   after(async () => {
-    await browser?.close();
-    await host?.stop();
+    await ui?.stop();
     carol?.stop();
     await hs?.stop();
-    rmSync(root, { recursive: true, force: true });
   });
 
   const roomItem = (id: string) => page.locator(`[data-testid="room-item"][data-room-id="${id}"]`);
@@ -103,11 +92,7 @@ describe('user info panel and emoji verification against Synapse', () => {
     `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(bob.userId)}`) as Promise<{ membership: string; reason?: string }>;
 
   it('logs in and opens Bob\'s user info from the member list', async () => {
-    await page.goto(host.loginUrl);
-    await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
-    await page.getByTestId('login-password').fill('alice-password');
-    await page.getByTestId('login-submit').click();
+    await ui.signIn(alice, 'alice-password');
     await roomItem(roomId).waitFor(WAIT);
     const devices = await aliceApi.request('GET', '/_matrix/client/v3/devices') as { devices: { device_id: string }[] };
     latticeDevice = devices.devices.map((d) => d.device_id).find((d) => d !== alice.deviceId)!;
