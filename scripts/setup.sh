@@ -8,9 +8,11 @@ log() { printf '[setup] %s\n' "$*"; }
 
 # --- System packages ----------------------------------------------------------------------------------------------
 # libsecret-1-dev: keytar (the OS keychain binding) compiles against it at npm install time.
+# ffmpeg: re-encodes uploaded video and audio (upload_media's encode_to), as gomuks does; the tests also probe the
+# result with its ffprobe.
 # For tests also: a real browser, a real Secret Service on a private D-Bus session, and python3-dbusmock to stand in
 # for a tray host (StatusNotifierWatcher) there.
-packages=(libsecret-1-dev)
+packages=(libsecret-1-dev ffmpeg)
 # fonts-noto-*: emoji and CJK glyphs in the UI screenshots (without them they show as empty boxes).
 if [[ "$purpose" == test ]]; then packages+=(chromium dbus gnome-keyring fonts-noto-color-emoji fonts-noto-cjk python3-dbusmock); fi
 missing=()

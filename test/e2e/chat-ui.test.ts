@@ -132,6 +132,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
   it('switches theme and density in the settings, and keeps them', async () => {
     await page.getByTestId('open-settings').click();
     await page.getByTestId('settings').waitFor();
+    await page.getByTestId('settings-tab-appearance').click();
     await page.getByTestId('theme-dark').check({ force: true });
     assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'dark');
     await page.getByTestId('compact-layout').check();

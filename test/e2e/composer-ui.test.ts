@@ -43,7 +43,7 @@ describe('composer and message actions against Synapse', () => {
     await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });
     await openRoom();
-    await message('Question from Bob').waitFor({ timeout: 15_000 });
+    await message('Question from Bob').waitFor({ timeout: 30_000 });
   });
 
   it('replies to a message from its toolbar, with the relation and a mention of the sender', async () => {
@@ -52,7 +52,7 @@ describe('composer and message actions against Synapse', () => {
     await page.getByTestId('composer-mode').filter({ hasText: /Replying to Bob/ }).waitFor();
     await page.getByTestId('composer').fill('An answer from Alice');
     await page.getByTestId('composer').press('Enter');
-    const reply = await bob.waitForMessage(roomId, (e) => e.content.body === 'An answer from Alice', 20_000);
+    const reply = await bob.waitForMessage(roomId, (e) => e.content.body === 'An answer from Alice', 45_000);
     const rel = reply.content['m.relates_to'] as { 'm.in_reply_to'?: { event_id: string } };
     assert.ok(rel['m.in_reply_to']?.event_id.startsWith('$'));
     assert.deepEqual((reply.content['m.mentions'] as { user_ids: string[] }).user_ids, [bob.userId]);
@@ -61,7 +61,7 @@ describe('composer and message actions against Synapse', () => {
 
   it('edits the last own message with ↑, and Esc cancels an edit', async () => {
     // Sent, so it has an event ID an edit can point at (↑ skips a message that is still sending).
-    await message('An answer from Alice').and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 15_000 });
+    await message('An answer from Alice').and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 30_000 });
     const composer = page.getByTestId('composer');
     await composer.press('ArrowUp');
     await page.getByTestId('composer-mode').filter({ hasText: 'Editing' }).waitFor();
@@ -73,7 +73,7 @@ describe('composer and message actions against Synapse', () => {
     await composer.press('ArrowUp');
     await composer.fill('An improved answer');
     await composer.press('Enter');
-    const edit = await bob.waitForMessage(roomId, (e) => e.content.body === '* An improved answer', 20_000);
+    const edit = await bob.waitForMessage(roomId, (e) => e.content.body === '* An improved answer', 45_000);
     assert.equal((edit.content['m.relates_to'] as { rel_type: string }).rel_type, 'm.replace');
     assert.equal((edit.content['m.new_content'] as { body: string }).body, 'An improved answer');
   });
@@ -82,19 +82,19 @@ describe('composer and message actions against Synapse', () => {
     const bobs = message('Question from Bob');
     await bobs.hover();
     await bobs.getByRole('button', { name: 'React with 👍' }).click();
-    const reaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction', 20_000);
+    const reaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction', 45_000);
     assert.equal((reaction.content['m.relates_to'] as { key: string }).key, '👍');
     assert.equal(await bobs.getByTestId('action-delete').count(), 0, 'no power to delete Bob\'s message');
 
     await page.getByTestId('composer').fill('delete me');
     await page.getByTestId('composer').press('Enter');
     const mine = message('delete me');
-    await mine.and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 20_000 });
+    await mine.and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 45_000 });
     await mine.hover();
     await mine.getByTestId('action-delete').click();
     await page.screenshot({ path: path.join(ARTIFACTS, 'message-actions.png') });
     await mine.getByTestId('action-delete-confirm').click();
-    await bob.waitForMessage(roomId, (e) => e.type === 'm.room.redaction', 20_000);
+    await bob.waitForMessage(roomId, (e) => e.type === 'm.room.redaction', 45_000);
   });
 
   it('autocompletes slash commands with help, and members as mention pills', async () => {
@@ -111,7 +111,7 @@ describe('composer and message actions against Synapse', () => {
     await composer.press('Tab');
     assert.equal(await composer.inputValue(), `hello [Bob](https://matrix.to/#/${bob.userId}) `);
     await composer.press('Enter');
-    const sent = await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('hello'), 20_000);
+    const sent = await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('hello'), 45_000);
     assert.match(String(sent.content.formatted_body), new RegExp(`href="https://matrix.to/#/${bob.userId}"`));
     assert.deepEqual((sent.content['m.mentions'] as { user_ids: string[] }).user_ids, [bob.userId]);
   });
@@ -136,13 +136,13 @@ describe('composer and message actions against Synapse', () => {
     await page.getByTestId('create-room-topic').fill('A room from the dialog');
     await page.screenshot({ path: path.join(ARTIFACTS, 'create-room-dialog.png') });
     await page.getByTestId('dialog-submit').click();
-    await page.getByTestId('room-header').filter({ hasText: 'Made in Lattice' }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('room-header').filter({ hasText: 'Made in Lattice' }).waitFor({ timeout: 45_000 });
     assert.match(await page.getByTestId('room-header').innerText(), /A room from the dialog/);
 
     await page.getByTestId('open-start-dm').click();
     await page.getByTestId('start-dm-user').fill(bob.userId);
     await page.getByTestId('dialog-submit').click();
-    await page.getByTestId('start-dm-dialog').waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByTestId('start-dm-dialog').waitFor({ state: 'detached', timeout: 45_000 });
     // The dialog opens the new room; its invite to Bob says the room is direct.
     const dmRoom = decodeURIComponent(new URL(page.url()).hash.replace('#/room/', ''));
     assert.match(dmRoom, /^!/);
@@ -156,23 +156,23 @@ describe('composer and message actions against Synapse', () => {
     await page.getByTestId('open-join-room').click();
     await page.getByTestId('join-room-target').fill('#nope:localhost');
     await page.getByTestId('dialog-submit').click();
-    await page.getByTestId('dialog-error').waitFor({ timeout: 20_000 });
+    await page.getByTestId('dialog-error').waitFor({ timeout: 45_000 });
     const server = bob.userId.split(':').slice(1).join(':');
     await page.getByTestId('join-room-target').fill(`#bobpublic:${server}`);
     await page.getByTestId('dialog-submit').click();
-    await page.getByTestId('room-header').filter({ hasText: 'Bob Public' }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('room-header').filter({ hasText: 'Bob Public' }).waitFor({ timeout: 45_000 });
 
     await page.getByTestId('open-leave-room').click();
     await page.getByTestId('leave-room-dialog').waitFor();
     await page.getByTestId('dialog-submit').click();
-    await page.locator(`[data-testid="room-item"][data-room-id="${publicRoom}"]`).waitFor({ state: 'detached', timeout: 20_000 });
+    await page.locator(`[data-testid="room-item"][data-room-id="${publicRoom}"]`).waitFor({ state: 'detached', timeout: 45_000 });
   });
 
   it('lists members by power level in the right panel', async () => {
     await openRoom();
     await page.getByTestId('open-members').click();
     const list = page.getByTestId('member-list');
-    await list.getByTestId('member').nth(1).waitFor({ timeout: 15_000 });
+    await list.getByTestId('member').nth(1).waitFor({ timeout: 30_000 });
     const rows = await list.getByTestId('member').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id')));
     assert.deepEqual(rows, [bob.userId, alice.userId], 'Bob (the room creator) first');
     assert.match(await list.innerText(), /Owner|Admin/);

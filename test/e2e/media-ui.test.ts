@@ -79,7 +79,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Media E2E' }).waitFor();
-    await message('Hello from Bob').waitFor({ timeout: 15_000 });
+    await message('Hello from Bob').waitFor({ timeout: 30_000 });
   });
 
   it('uploads an image dropped on the composer, with a caption, and shows it with a thumbnail and in the lightbox', async () => {
@@ -107,11 +107,11 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     assert.ok(info.size > 0);
 
     const row = message('Two squares');
-    await row.waitFor({ timeout: 20_000 });
+    await row.waitFor({ timeout: 45_000 });
     assert.equal(await page.getByTestId('upload-item').count(), 0, 'the tray empties once sent');
     const img = row.getByTestId('attachment-image').locator('img');
     await img.waitFor();
-    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 20_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 45_000 });
     await row.getByTestId('attachment-image').click();
     await page.getByTestId('lightbox').waitFor();
     await page.keyboard.press('Escape');
@@ -124,7 +124,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await page.getByTestId('upload-item').filter({ hasText: 'notes.txt' }).waitFor();
     await page.getByTestId('composer').press('Enter');
     const error = page.getByTestId('upload-item').filter({ hasText: 'notes.txt' }).getByTestId('upload-error');
-    await error.waitFor({ timeout: 15_000 });
+    await error.waitFor({ timeout: 30_000 });
     assert.match(await error.innerText(), /too large for this server/);
     await page.getByTestId('upload-item').filter({ hasText: 'notes.txt' }).getByTestId('upload-remove').click();
     assert.equal(await page.getByTestId('upload-item').count(), 0);
@@ -135,14 +135,14 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     const bobs = message('Hello from Bob');
     await bobs.hover();
     await bobs.getByRole('button', { name: 'React with 👍' }).click();
-    const reaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction', 20_000);
+    const reaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction', 45_000);
     const chip = bobs.getByTestId('reaction').filter({ hasText: '👍' });
     // By locator, not element handle: rows re-mount as the virtualized timeline re-measures them.
-    await chip.and(page.locator('[aria-pressed="true"][title^="You reacted with 👍"]')).waitFor({ timeout: 20_000 });
+    await chip.and(page.locator('[aria-pressed="true"][title^="You reacted with 👍"]')).waitFor({ timeout: 45_000 });
     await chip.click();
-    const redaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.room.redaction' && e.redacts === reaction.event_id, 20_000);
+    const redaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.room.redaction' && e.redacts === reaction.event_id, 45_000);
     assert.equal(redaction.sender, alice.userId);
-    await chip.waitFor({ state: 'detached', timeout: 20_000 });
+    await chip.waitFor({ state: 'detached', timeout: 45_000 });
   });
 
   it('opens a thread Bob started from its summary and replies in it', async () => {
@@ -153,23 +153,23 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     });
     const rootRow = message('Thread root from Bob');
     const summary = rootRow.getByTestId('thread-summary');
-    await summary.waitFor({ timeout: 20_000 });
+    await summary.waitFor({ timeout: 45_000 });
     assert.match(await summary.innerText(), /1 reply/);
     assert.equal(await message('First thread reply').count(), 0, 'thread replies stay out of the main timeline');
 
     await summary.click();
     const panel = page.getByTestId('thread-panel');
-    await panel.getByTestId('thread-message').filter({ hasText: 'First thread reply' }).waitFor({ timeout: 15_000 });
+    await panel.getByTestId('thread-message').filter({ hasText: 'First thread reply' }).waitFor({ timeout: 30_000 });
     await panel.getByTestId('thread-composer').fill('Alice answers in the thread');
     await panel.getByTestId('thread-composer').press('Enter');
-    const reply = await bob.waitForMessage(roomId, (e) => e.content.body === 'Alice answers in the thread', 20_000);
+    const reply = await bob.waitForMessage(roomId, (e) => e.content.body === 'Alice answers in the thread', 45_000);
     const rel = reply.content['m.relates_to'] as { rel_type: string; event_id: string; is_falling_back: boolean; 'm.in_reply_to': { event_id: string } };
     assert.equal(rel.rel_type, 'm.thread');
     assert.equal(rel.event_id, rootId);
     assert.equal(rel.is_falling_back, true);
     assert.ok(rel['m.in_reply_to'].event_id.startsWith('$'));
-    await panel.getByTestId('thread-message').filter({ hasText: 'Alice answers in the thread' }).waitFor({ timeout: 15_000 });
-    await summary.filter({ hasText: '2 replies' }).waitFor({ timeout: 15_000 });
+    await panel.getByTestId('thread-message').filter({ hasText: 'Alice answers in the thread' }).waitFor({ timeout: 30_000 });
+    await summary.filter({ hasText: '2 replies' }).waitFor({ timeout: 30_000 });
     await shots('thread-panel');
     await panel.getByTestId('thread-close').click();
     await panel.waitFor({ state: 'detached' });
@@ -181,7 +181,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
       formatted_body: 'Ending: <span data-mx-spoiler="">the butler did it</span>',
     });
     const spoiler = message('Ending:').locator('span[data-mx-spoiler]');
-    await spoiler.waitFor({ timeout: 20_000 });
+    await spoiler.waitFor({ timeout: 45_000 });
     const color = () => spoiler.evaluate((el) => getComputedStyle(el).color);
     assert.equal(await color(), 'rgba(0, 0, 0, 0)', 'hidden: the text is transparent');
     await spoiler.click();
@@ -192,7 +192,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
   it('shows a location, and a poll Alice votes in with the results counted', async () => {
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.location', body: 'The office', geo_uri: 'geo:52.52,13.405' });
     const location = page.getByTestId('location').filter({ hasText: 'The office' });
-    await location.waitFor({ timeout: 20_000 });
+    await location.waitFor({ timeout: 45_000 });
     assert.match(await location.innerText(), /52\.52000, 13\.40500/);
     const pollId = await bob.sendEvent(roomId, 'org.matrix.msc3381.poll.start', {
       'org.matrix.msc3381.poll.start': {
@@ -202,13 +202,13 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
       'org.matrix.msc1767.text': 'Lunch where?\n1. Pizza place\n2. Sushi bar',
     });
     const poll = page.getByTestId('poll').filter({ hasText: 'Lunch where?' });
-    await poll.waitFor({ timeout: 20_000 });
+    await poll.waitFor({ timeout: 45_000 });
     assert.match(await poll.innerText(), /Vote to see the results/);
     await poll.getByTestId('poll-answer').filter({ hasText: 'Sushi bar' }).click();
-    const vote = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.response', 20_000);
+    const vote = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.response', 45_000);
     assert.deepEqual(vote.content['m.relates_to'], { rel_type: 'm.reference', event_id: pollId });
     assert.deepEqual((vote.content['org.matrix.msc3381.poll.response'] as { answers: string[] }).answers, ['sushi']);
-    await poll.getByTestId('poll-answer').filter({ hasText: 'Sushi bar' }).filter({ hasText: '1 vote' }).waitFor({ timeout: 20_000 });
+    await poll.getByTestId('poll-answer').filter({ hasText: 'Sushi bar' }).filter({ hasText: '1 vote' }).waitFor({ timeout: 45_000 });
   });
 
   it('picks an emoji from the picker and completes a :shortcode:', async () => {
@@ -216,7 +216,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await composer.fill('Party ');
     await page.getByTestId('composer-emoji').click();
     const picker = page.getByTestId('emoji-picker');
-    await picker.getByTestId('emoji-option').first().waitFor({ timeout: 15_000 });
+    await picker.getByTestId('emoji-option').first().waitFor({ timeout: 30_000 });
     await shots('emoji-picker');
     await picker.getByTestId('emoji-search').fill('tada');
     await picker.getByTestId('emoji-option').first().waitFor();
@@ -225,12 +225,12 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     assert.equal(await composer.inputValue(), 'Party 🎉');
 
     await composer.pressSequentially(' :thumbsu');
-    await page.getByTestId('composer-suggestion').first().waitFor({ timeout: 15_000 });
+    await page.getByTestId('composer-suggestion').first().waitFor({ timeout: 30_000 });
     await composer.press('Tab');
     // emojibase writes 👍 with the emoji presentation selector (U+FE0F), as the keyboard emoji pickers do.
     assert.match(await composer.inputValue(), /^Party 🎉 👍\uFE0F?$/u);
     await composer.press('Enter');
-    await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Party 🎉 👍'), 20_000);
+    await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Party 🎉 👍'), 45_000);
   });
 
   it('sends an image in an encrypted room: the server holds only ciphertext, the timeline shows the picture', async () => {
@@ -261,9 +261,16 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     const size = await img.evaluate((el) => [(el as HTMLImageElement).naturalWidth, (el as HTMLImageElement).naturalHeight]);
     assert.ok(size[0] > 0 && size[1] > 0);
     await shots('encrypted-image');
+    // The room's setup is one line, which opens to show each step.
+    const setup = page.getByTestId('state-group').filter({ hasText: /created and configured the room/ });
+    await setup.getByRole('button').click();
+    await page.getByText(/turned on end-to-end encryption/).waitFor({ timeout: 30_000 });
+    assert.equal(await setup.getByRole('button').getAttribute('aria-expanded'), 'true');
+    await setup.getByRole('button').click();
+    await page.getByText(/turned on end-to-end encryption/).waitFor({ state: 'detached', timeout: 30_000 });
     await row.getByTestId('attachment-image').click();
     const full = page.getByTestId('lightbox').locator('img');
-    await full.waitFor({ timeout: 20_000 });
+    await full.waitFor({ timeout: 45_000 });
     await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth === 96, await full.elementHandle(), { timeout: 30_000 });
     await page.keyboard.press('Escape');
   });

@@ -69,7 +69,7 @@ describe('names that cannot deceive, in Chromium', () => {
   const row = (text: string) => page.getByTestId('message').filter({ hasText: new RegExp(`${escapeRe(text)}$`) });
   async function header(text: string): Promise<{ name: string; id: string | null; avatar: string | null }> {
     const r = row(text);
-    await r.waitFor({ timeout: 20_000 });
+    await r.waitFor({ timeout: 45_000 });
     const id = r.getByTestId('sender-id');
     const img = r.locator('img.avatar');
     return {
@@ -84,7 +84,7 @@ describe('names that cannot deceive, in Chromium', () => {
     const item = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
     await item.waitFor({ timeout: 30_000 });
     await item.click();
-    await row('abc xyz').waitFor({ timeout: 20_000 });
+    await row('abc xyz').waitFor({ timeout: 45_000 });
   });
 
   it('shows the user ID beside a display name two members share', async () => {

@@ -106,10 +106,10 @@ describe('room settings, search and pinned panels against Synapse', () => {
     await page.waitForFunction(() => document.querySelector<HTMLSelectElement>('[data-testid="settings-join-rule"]')?.value === 'public');
 
     // A bad address is refused in words before the server is asked.
-    await panel.getByTestId('settings-canonical-alias').fill('not an alias');
-    await panel.getByTestId('settings-aliases-save').click();
+    await panel.getByTestId('settings-new-alias').fill('not an alias');
+    await panel.getByTestId('settings-new-alias-add').click();
     await panel.getByText('is not a room address').waitFor();
-    await panel.getByTestId('settings-canonical-alias').fill('');
+    await panel.getByTestId('settings-new-alias').fill('');
     await shoot(panel, 'room-settings');
   });
 

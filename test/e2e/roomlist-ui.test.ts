@@ -47,7 +47,7 @@ describe('room list and room entry against Synapse', () => {
   }
 
   /** Waits, polling the homeserver, until `check` holds (for effects only the server can see). */
-  async function eventually(what: string, check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  async function eventually(what: string, check: () => Promise<boolean>, ms = 45_000): Promise<void> {
     const end = Date.now() + ms;
     while (!(await check())) {
       if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
@@ -93,8 +93,8 @@ describe('room list and room entry against Synapse', () => {
   it('logs in and lists the invitations above the rooms', async () => {
     await ui.signIn(alice, 'alice-password');
     await item(team).waitFor({ timeout: 30_000 });
-    await invite(acceptMe).waitFor({ timeout: 20_000 });
-    await invite(declineMe).waitFor({ timeout: 20_000 });
+    await invite(acceptMe).waitFor({ timeout: 45_000 });
+    await invite(declineMe).waitFor({ timeout: 45_000 });
     assert.match(await invite(acceptMe).innerText(), /Accept Me[\s\S]*Invited by bob/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-invites.png') });
   });
@@ -102,11 +102,11 @@ describe('room list and room entry against Synapse', () => {
   it('previews an invitation from its name, and accepts it from the list, which opens the room', async () => {
     await invite(acceptMe).getByTestId('invite-open').click();
     const preview = page.getByTestId('room-preview');
-    await preview.getByTestId('room-preview-accept').waitFor({ timeout: 20_000 });
+    await preview.getByTestId('room-preview-accept').waitFor({ timeout: 45_000 });
     assert.match(await preview.innerText(), /Accept Me[\s\S]*bob invited you/);
     assert.equal(await preview.getByTestId('room-preview-decline').count(), 1);
     await invite(acceptMe).getByTestId('invite-accept').click();
-    await header('Accept Me').waitFor({ timeout: 20_000 });
+    await header('Accept Me').waitFor({ timeout: 45_000 });
     await invite(acceptMe).waitFor({ state: 'detached' });
     await item(acceptMe).waitFor();
     const member = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(acceptMe)}/state/m.room.member/${enc(alice.userId)}`) as { membership: string };
@@ -115,7 +115,7 @@ describe('room list and room entry against Synapse', () => {
 
   it('declines an invitation', async () => {
     await invite(declineMe).getByTestId('invite-decline').click();
-    await invite(declineMe).waitFor({ state: 'detached', timeout: 20_000 });
+    await invite(declineMe).waitFor({ state: 'detached', timeout: 45_000 });
     assert.equal(await item(declineMe).count(), 0);
     const member = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(declineMe)}/state/m.room.member/${enc(alice.userId)}`) as { membership: string };
     assert.equal(member.membership, 'leave');
@@ -126,7 +126,7 @@ describe('room list and room entry against Synapse', () => {
     assert.equal(await menu().getByTestId('room-menu-mute').getAttribute('aria-checked'), 'false');
     await menu().getByTestId('room-menu-mute').click();
     await menu().waitFor({ state: 'detached' });
-    await item(team).getByTestId('room-muted').waitFor({ timeout: 20_000 });
+    await item(team).getByTestId('room-muted').waitFor({ timeout: 45_000 });
     assert.match(await item(team).getAttribute('aria-label') ?? '', /muted/);
     const rule = await alicePeer.request('GET', `/_matrix/client/v3/pushrules/global/override/${enc(team)}`) as { actions: unknown[] };
     assert.deepEqual(rule.actions, []);
@@ -144,7 +144,7 @@ describe('room list and room entry against Synapse', () => {
     await page.waitForFunction((id) => {
       const rows = [...document.querySelectorAll('[data-testid="room-item"]')].map((e) => e.getAttribute('data-room-id'));
       return rows.length === 1 && rows[0] === id;
-    }, team, { timeout: 20_000 });
+    }, team, { timeout: 45_000 });
     const tags = await alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(team)}/tags`) as { tags: Record<string, unknown> };
     assert.ok('m.favourite' in tags.tags);
     await page.locator('[data-space-id="home"]').click();
@@ -169,14 +169,14 @@ describe('room list and room entry against Synapse', () => {
     await openMenuByRightClick(leaveMe);
     if (await menu().getByTestId('room-menu-mark-read').count()) {
       await menu().getByTestId('room-menu-mark-read').click();
-      await item(leaveMe).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 20_000 });
+      await item(leaveMe).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 45_000 });
       await openMenuByRightClick(leaveMe);
     }
     await menu().getByTestId('room-menu-mark-unread').click();
-    await item(leaveMe).getByTestId('room-unread').waitFor({ timeout: 20_000 });
+    await item(leaveMe).getByTestId('room-unread').waitFor({ timeout: 45_000 });
     await openMenuByRightClick(leaveMe);
     await menu().getByTestId('room-menu-mark-read').click();
-    await item(leaveMe).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 20_000 });
+    await item(leaveMe).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 45_000 });
     const flag = await alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(leaveMe)}/account_data/m.marked_unread`) as { unread: boolean };
     assert.equal(flag.unread, false);
 
@@ -196,8 +196,8 @@ describe('room list and room entry against Synapse', () => {
         await p.addInitScript((t) => { localStorage.setItem('lattice.prefs', JSON.stringify({ theme: t })); }, theme);
         await p.goto(`${new URL(host.url).origin}/#/room/${enc(team)}`);
         const row = p.locator(`[data-testid="room-item"][data-room-id="${team}"]`);
-        await row.waitFor({ timeout: 20_000 });
-        await p.getByTestId('message').first().waitFor({ timeout: 20_000 });
+        await row.waitFor({ timeout: 45_000 });
+        await p.getByTestId('message').first().waitFor({ timeout: 45_000 });
         await row.hover();
         await row.locator('xpath=..').getByTestId('room-menu-button').click();
         await p.getByTestId('room-menu').waitFor();
@@ -214,7 +214,7 @@ describe('room list and room entry against Synapse', () => {
   it('shows a "New messages" line at the first unread message when the room opens', async () => {
     await item(team).click();
     await header('Team Room').waitFor();
-    await message('team message 3').waitFor({ timeout: 20_000 });
+    await message('team message 3').waitFor({ timeout: 45_000 });
     // Read to the end; leave the room for another, and Bob writes meanwhile.
     await eventually('the room is read', async () => {
       const r = await alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(team)}/account_data/m.fully_read`).catch(() => null) as { event_id?: string } | null;
@@ -225,9 +225,9 @@ describe('room list and room entry against Synapse', () => {
     await bob.sendText(team, 'new one 1');
     await bob.sendText(team, 'new one 2');
     // (The room is muted, so its row may show no badge: its preview says the message arrived.)
-    await item(team).locator('.roomlist-item-preview').filter({ hasText: 'new one 2' }).waitFor({ timeout: 20_000 });
+    await item(team).locator('.roomlist-item-preview').filter({ hasText: 'new one 2' }).waitFor({ timeout: 45_000 });
     await item(team).click();
-    await message('new one 2').waitFor({ timeout: 20_000 });
+    await message('new one 2').waitFor({ timeout: 45_000 });
     const marker = page.getByTestId('unread-marker');
     await marker.waitFor();
     // The line sits right above the first new message.
@@ -244,30 +244,30 @@ describe('room list and room entry against Synapse', () => {
   it('shows Bob\'s read receipt under the message he read, and his typing line', async () => {
     await page.getByTestId('composer').fill('Did you read this?');
     await page.getByTestId('composer').press('Enter');
-    const mine = await bob.waitForMessage(team, (e) => e.content.body === 'Did you read this?', 20_000);
+    const mine = await bob.waitForMessage(team, (e) => e.content.body === 'Did you read this?', 45_000);
     await bob.request('POST', `/_matrix/client/v3/rooms/${enc(team)}/receipt/m.read/${enc(mine.event_id)}`, {});
     const receipts = page.locator(`[data-event-id="${mine.event_id}"]`).locator('xpath=ancestor::*[@data-row-key][1]').getByTestId('read-receipts');
-    await receipts.waitFor({ timeout: 20_000 });
+    await receipts.waitFor({ timeout: 45_000 });
     assert.match(await receipts.getAttribute('aria-label') ?? '', /Read by Bob/);
 
     await bob.request('PUT', `/_matrix/client/v3/rooms/${enc(team)}/typing/${enc(bob.userId)}`, { typing: true, timeout: 30_000 });
     // The name is isolated (FSI … PDI) so a right-to-left name cannot reorder the sentence.
-    await page.getByTestId('typing').filter({ hasText: /^\u2068Bob\u2069 is typing…$/ }).waitFor({ timeout: 20_000 });
+    await page.getByTestId('typing').filter({ hasText: /^\u2068Bob\u2069 is typing…$/ }).waitFor({ timeout: 45_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-receipts-typing.png') });
     await bob.request('PUT', `/_matrix/client/v3/rooms/${enc(team)}/typing/${enc(bob.userId)}`, { typing: false });
-    await page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ state: 'detached', timeout: 20_000 });
+    await page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ state: 'detached', timeout: 45_000 });
   });
 
   it('keeps the open room unread when marked so, until it is read on purpose (Esc)', async () => {
     await header('Team Room').waitFor();
     await openMenuByRightClick(team);
     await menu().getByTestId('room-menu-mark-unread').click();
-    await item(team).getByTestId('room-unread').waitFor({ timeout: 20_000 });
+    await item(team).getByTestId('room-unread').waitFor({ timeout: 45_000 });
     // Give an immediate re-read the time it would take (it would clear the mark through the homeserver).
     await page.waitForTimeout(1500);
     assert.equal(await item(team).getByTestId('room-unread').count(), 1, 'still marked unread');
     await page.getByTestId('composer').press('Escape');
-    await item(team).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 20_000 });
+    await item(team).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 45_000 });
   });
 
   it('leaves a room from its menu after confirming', async () => {
@@ -275,7 +275,7 @@ describe('room list and room entry against Synapse', () => {
     await menu().getByTestId('room-menu-leave').click();
     await page.getByTestId('leave-room-dialog').waitFor();
     await page.getByTestId('leave-room-dialog').getByTestId('dialog-submit').click();
-    await item(leaveMe).waitFor({ state: 'detached', timeout: 20_000 });
+    await item(leaveMe).waitFor({ state: 'detached', timeout: 45_000 });
     const member = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(leaveMe)}/state/m.room.member/${enc(alice.userId)}`) as { membership: string };
     assert.equal(member.membership, 'leave');
   });
@@ -283,19 +283,19 @@ describe('room list and room entry against Synapse', () => {
   it('previews a room by its address and joins it', async () => {
     await go(`#/room/${enc(`#plaza:${hs.serverName}`)}`);
     const preview = page.getByTestId('room-preview');
-    await preview.getByTestId('room-preview-name').filter({ hasText: 'Open Plaza' }).waitFor({ timeout: 20_000 });
+    await preview.getByTestId('room-preview-name').filter({ hasText: 'Open Plaza' }).waitFor({ timeout: 45_000 });
     assert.match(await preview.innerText(), /Everyone welcome/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-preview.png') });
     await preview.getByTestId('room-preview-join').click();
-    await header('Open Plaza').waitFor({ timeout: 20_000 });
+    await header('Open Plaza').waitFor({ timeout: 45_000 });
   });
 
   it('asks to join a knock room from its preview, and says why an unknown room has no preview', async () => {
     await go(`#/room/${enc(knockRoom)}?via=${enc(hs.serverName)}`);
     const preview = page.getByTestId('room-preview');
-    await preview.getByTestId('room-preview-knock').waitFor({ timeout: 20_000 });
+    await preview.getByTestId('room-preview-knock').waitFor({ timeout: 45_000 });
     await preview.getByTestId('room-preview-knock').click();
-    await preview.getByTestId('room-preview-note').filter({ hasText: 'You asked to join' }).waitFor({ timeout: 20_000 });
+    await preview.getByTestId('room-preview-note').filter({ hasText: 'You asked to join' }).waitFor({ timeout: 45_000 });
     await page.setViewportSize({ width: 800, height: 600 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-800x600-room-preview-knocked.png') });
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -305,7 +305,7 @@ describe('room list and room entry against Synapse', () => {
     });
 
     await go(`#/room/${enc(`#nowhere:${hs.serverName}`)}`);
-    await page.getByTestId('room-preview-error').waitFor({ timeout: 20_000 });
+    await page.getByTestId('room-preview-error').waitFor({ timeout: 45_000 });
     assert.match(await page.getByTestId('room-preview-error').innerText(), /cannot be previewed: .+/);
   });
 
@@ -314,14 +314,14 @@ describe('room list and room entry against Synapse', () => {
     await header('Old Room').waitFor();
     const { replacement_room: newRoom } = await bob.request('POST', `/_matrix/client/v3/rooms/${enc(oldRoom)}/upgrade`, { new_version: '10' }) as { replacement_room: string };
     const bar = page.getByTestId('room-successor');
-    await bar.waitFor({ timeout: 20_000 });
+    await bar.waitFor({ timeout: 45_000 });
     assert.equal(await page.getByTestId('composer').count(), 0, 'the old room takes no more messages');
     await bar.getByTestId('room-successor-open').click();
-    await page.locator(`[data-testid="room-item"][data-room-id="${newRoom}"][aria-selected="true"]`).waitFor({ timeout: 20_000 });
-    await page.getByTestId('room-predecessor').waitFor({ timeout: 20_000 });
-    await item(oldRoom).waitFor({ state: 'detached', timeout: 20_000 }); // the list shows the successor only
+    await page.locator(`[data-testid="room-item"][data-room-id="${newRoom}"][aria-selected="true"]`).waitFor({ timeout: 45_000 });
+    await page.getByTestId('room-predecessor').waitFor({ timeout: 45_000 });
+    await item(oldRoom).waitFor({ state: 'detached', timeout: 45_000 }); // the list shows the successor only
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-successor.png') });
     await page.getByTestId('room-predecessor-open').click();
-    await message('said in the old room').waitFor({ timeout: 20_000 });
+    await message('said in the old room').waitFor({ timeout: 45_000 });
   });
 });

@@ -93,7 +93,7 @@ describe('web notifications and links against Synapse', () => {
     // "Allow" in the browser's prompt, which a headless browser has no way to show.
     assert.equal(await page.evaluate(() => Notification.permission), 'default');
     await context.grantPermissions(['notifications'], { origin: new URL(host.loginUrl).origin });
-    await page.getByTestId('notification-banner').getByRole('button', { name: 'Turn on notifications' }).click({ timeout: 15_000 });
+    await page.getByTestId('notification-banner').getByRole('button', { name: 'Turn on notifications' }).click({ timeout: 30_000 });
     await page.getByTestId('notification-banner').waitFor({ state: 'detached' });
     assert.deepEqual((await daemon.calls()).notify, [], 'the old message is not news');
 
@@ -107,14 +107,14 @@ describe('web notifications and links against Synapse', () => {
     // Bot notices (the default push rules do not notify them) push the message far up the room.
     await sendMany(bob, otherRoom, 100, (i) => ({ msgtype: 'm.notice', body: `status report ${i + 1}` }));
     await bob.sendEvent(otherRoom, 'm.room.message', { msgtype: 'm.notice', body: 'last status report' });
-    await page.locator(`[data-testid="room-item"][data-room-id="${otherRoom}"]`).filter({ hasText: 'last status report' }).waitFor({ timeout: 20_000 });
+    await page.locator(`[data-testid="room-item"][data-room-id="${otherRoom}"]`).filter({ hasText: 'last status report' }).waitFor({ timeout: 45_000 });
     assert.deepEqual((await daemon.calls()).notify.map((c) => c.summary), ['Bob in Other'], 'notices do not notify');
     assert.deepEqual((await daemon.calls()).closed, [], 'nor do they withdraw the notification');
 
     // The desktop's click: the room opens scrolled to the message, highlighted; opening it withdraws the notification.
     await daemon.invoke(n.id);
-    await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 15_000 });
-    await page.waitForFunction(shownAndHighlighted, meeting, { timeout: 15_000 });
+    await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 30_000 });
+    await page.waitForFunction(shownAndHighlighted, meeting, { timeout: 30_000 });
     assert.equal(await page.getByTestId('message').filter({ hasText: 'last status report' }).count(), 0, 'the newest messages are far below, not rendered');
     await until(async () => (await daemon.calls()).closed.includes(n.id), 'the notification to be closed');
     assert.deepEqual((await daemon.calls()).closed, [n.id]);
@@ -127,7 +127,7 @@ describe('web notifications and links against Synapse', () => {
       formatted_body: `see <a href="https://matrix.to/#/${otherRoom}">Other room</a> and <a href="https://matrix.to/#/${encodeURIComponent(bob.userId)}">Bob</a>`,
     });
     const urlBefore = page.url();
-    await page.getByRole('link', { name: 'Bob' }).click({ timeout: 20_000 });
+    await page.getByRole('link', { name: 'Bob' }).click({ timeout: 45_000 });
     await page.getByTestId('link-prompt').filter({ hasText: bob.userId }).waitFor({ timeout: 10_000 });
     await page.getByTestId('link-prompt').getByRole('button', { name: 'Close' }).click();
     await page.getByRole('link', { name: 'Other room' }).click();
@@ -143,9 +143,9 @@ describe('web notifications and links against Synapse', () => {
       msgtype: 'm.text', body: `where it started: ${link}`, format: 'org.matrix.custom.html',
       formatted_body: `where it <a href="${link}">started</a>`,
     });
-    await page.getByRole('link', { name: 'started' }).click({ timeout: 20_000 });
+    await page.getByRole('link', { name: 'started' }).click({ timeout: 45_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Archive' }).waitFor({ timeout: 10_000 });
-    await page.waitForFunction(shownAndHighlighted, archiveTarget, { timeout: 20_000 });
+    await page.waitForFunction(shownAndHighlighted, archiveTarget, { timeout: 45_000 });
     await page.getByTestId('timeline-context').waitFor();
     assert.equal(await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).count(), 0);
 
@@ -153,16 +153,16 @@ describe('web notifications and links against Synapse', () => {
     await page.waitForFunction(() => {
       document.querySelector('[data-testid="timeline"]')!.scrollTop = 0;
       return document.querySelector('.timeline-start') !== null;
-    }, null, { timeout: 20_000, polling: 200 });
+    }, null, { timeout: 45_000, polling: 200 });
     await page.waitForFunction(() => {
       const timeline = document.querySelector('[data-testid="timeline"]')!;
       timeline.scrollTop = timeline.scrollHeight;
       return [...document.querySelectorAll('[data-testid="message"]')].some((m) => Number(/archive filler (\d+)/.exec(m.textContent ?? '')?.[1]) > 60);
-    }, null, { timeout: 20_000, polling: 200 });
+    }, null, { timeout: 45_000, polling: 200 });
 
     await page.getByTestId('timeline-context').getByRole('button', { name: 'Jump to latest' }).click();
     await page.getByTestId('timeline-context').waitFor({ state: 'detached' });
-    await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).waitFor({ timeout: 30_000 });
     assert.equal(await page.locator(`[data-event-id="${archiveTarget}"]`).count(), 0, 'the live timeline does not reach that far back');
   });
 });

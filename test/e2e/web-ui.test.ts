@@ -16,6 +16,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { skipEncryptionStep } from '../harness/encryption-step.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
@@ -61,7 +62,7 @@ describe('web UI against Synapse', () => {
   it('asks for the web host login link before anything else', async () => {
     const p = await browser.newPage();
     await p.goto(host.url);
-    await p.getByText(/login link/i).first().waitFor({ timeout: 15_000 });
+    await p.getByText(/login link/i).first().waitFor({ timeout: 30_000 });
     await p.close();
   });
 
@@ -70,28 +71,29 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('login-userid').fill(alice.userId);
     await page.getByTestId('login-password').click();
     // Discovery fills in the homeserver from the user ID.
-    await page.waitForFunction(() => (document.querySelector('[data-testid="login-homeserver"]') as HTMLInputElement)?.value.startsWith('http'), null, { timeout: 15_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="login-homeserver"]') as HTMLInputElement)?.value.startsWith('http'), null, { timeout: 30_000 });
     await page.getByTestId('login-password').fill('wrong-password');
     await page.getByTestId('login-submit').click();
-    await page.getByTestId('login-error').filter({ hasText: /wrong user name or password/i }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('login-error').filter({ hasText: /wrong user name or password/i }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'login-error.png') });
 
     // The user may also type the homeserver URL; here it points at a proxy the test can take down later.
     await page.getByTestId('login-homeserver').fill(proxy.url);
     await page.getByTestId('login-password').fill('alice-password');
     await page.getByTestId('login-submit').click();
+    await skipEncryptionStep(page);
     const item = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
     await item.waitFor({ timeout: 30_000 });
     assert.match(await item.innerText(), /Lattice E2E/);
     await item.click();
     await page.getByTestId('room-header').filter({ hasText: 'Lattice E2E' }).waitFor();
     const bobsMessage = page.getByTestId('message').filter({ hasText: 'Hello from Bob, can you read this?' });
-    await bobsMessage.waitFor({ timeout: 15_000 });
+    await bobsMessage.waitFor({ timeout: 30_000 });
     assert.match(await bobsMessage.innerText(), /Bob/);
 
     await page.getByTestId('composer').fill('Hi Bob, *Alice* here');
     await page.getByTestId('composer').press('Enter');
-    const mine = await bob.waitForMessage(roomId, (e) => e.content.body === 'Hi Bob, *Alice* here', 20_000);
+    const mine = await bob.waitForMessage(roomId, (e) => e.content.body === 'Hi Bob, *Alice* here', 45_000);
     assert.equal(mine.sender, alice.userId);
     assert.equal(mine.content.formatted_body, 'Hi Bob, <em>Alice</em> here');
     await page.getByTestId('message').filter({ hasText: 'Hi Bob, Alice here' }).waitFor();
@@ -103,12 +105,12 @@ describe('web UI against Synapse', () => {
     await composer.press('Shift+Enter');
     await composer.pressSequentially('second line');
     await composer.press('Enter');
-    const twoLines = await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('first line'), 20_000);
+    const twoLines = await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('first line'), 45_000);
     assert.equal(twoLines.content.body, 'first line\nsecond line');
 
     // A message that arrives while the room is open shows up live.
     await bob.sendText(roomId, 'Got it, thanks!');
-    await page.getByTestId('message').filter({ hasText: 'Got it, thanks!' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('message').filter({ hasText: 'Got it, thanks!' }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'room-view.png') });
   });
 
@@ -119,7 +121,7 @@ describe('web UI against Synapse', () => {
     }).then((r) => r.json()) as { content_uri: string };
     await bob.setState(roomId, 'm.room.avatar', '', { url: upload.content_uri });
     const img = page.locator(`[data-testid="room-item"][data-room-id="${roomId}"] img`);
-    await img.waitFor({ timeout: 20_000 });
+    await img.waitFor({ timeout: 45_000 });
     await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 10_000 });
     assert.match(String(await img.getAttribute('src')), /^\/_gomuks\/media\//);
   });
@@ -141,17 +143,17 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('composer').fill('refused at first');
     await page.getByTestId('composer').press('Enter');
     const failed = page.getByTestId('message').filter({ hasText: 'refused at first' });
-    await failed.getByTestId('send-error').filter({ hasText: /Not allowed right now \(M_FORBIDDEN\)/ }).waitFor({ timeout: 15_000 });
+    await failed.getByTestId('send-error').filter({ hasText: /Not allowed right now \(M_FORBIDDEN\)/ }).waitFor({ timeout: 30_000 });
     // The outbox is the backend's: a reloaded page shows the failure again, in place.
     await page.reload();
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click();
     const again = page.getByTestId('message').filter({ hasText: 'refused at first' });
-    await again.getByTestId('send-error').waitFor({ timeout: 15_000 });
+    await again.getByTestId('send-error').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'send-failed.png') });
     await again.getByRole('button', { name: 'Retry' }).click();
-    const sent = await bob.waitForMessage(roomId, (e) => e.content.body === 'refused at first', 20_000);
+    const sent = await bob.waitForMessage(roomId, (e) => e.content.body === 'refused at first', 45_000);
     assert.equal(sent.sender, alice.userId);
-    await again.getByTestId('send-error').waitFor({ state: 'detached', timeout: 15_000 });
+    await again.getByTestId('send-error').waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it('shows a visible sync status while the homeserver is unreachable, and clears it when it is back', async () => {
@@ -171,7 +173,7 @@ describe('web UI against Synapse', () => {
       'm.relates_to': { 'm.in_reply_to': { event_id: helloId } },
     });
     const reply = page.getByTestId('message').filter({ hasText: 'Replying to myself' });
-    await reply.waitFor({ timeout: 20_000 });
+    await reply.waitFor({ timeout: 45_000 });
     assert.match(await reply.getByTestId('reply-quote').innerText(), /Hello from Bob, can you read this\?/);
     assert.doesNotMatch(await reply.locator('.message-text').innerText(), /^>/, 'the fallback quote is not in the body');
 
@@ -182,7 +184,7 @@ describe('web UI against Synapse', () => {
     await hello.getByTestId('action-reply').click();
     await page.getByTestId('composer').fill('Yes, I can read it');
     await page.getByTestId('composer').press('Enter');
-    const answer = await bob.waitForMessage(roomId, (e) => e.content.body === 'Yes, I can read it', 20_000);
+    const answer = await bob.waitForMessage(roomId, (e) => e.content.body === 'Yes, I can read it', 45_000);
     assert.deepEqual(answer.content['m.relates_to'], { 'm.in_reply_to': { event_id: helloId } });
 
     const upload = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=photo.png`, {
@@ -191,7 +193,7 @@ describe('web UI against Synapse', () => {
     }).then((r) => r.json()) as { content_uri: string };
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.image', body: 'photo.png', url: upload.content_uri, info: { w: 120, h: 80, mimetype: 'image/png' } });
     const img = page.locator('[data-testid="attachment-image"] img').last();
-    await img.waitFor({ timeout: 20_000 });
+    await img.waitFor({ timeout: 45_000 });
     await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 10_000 });
     await page.getByTestId('attachment-image').last().click();
     const lightbox = page.getByTestId('lightbox');
@@ -209,7 +211,7 @@ describe('web UI against Synapse', () => {
     const second = await bob.createRoom({ name: 'Second Room', invite: [alice.userId] });
     await new MatrixPeer(hs.baseUrl, alice).join(second);
     await bob.sendText(second, 'hello in the second room');
-    await page.locator(`[data-testid="room-item"][data-room-id="${second}"]`).waitFor({ timeout: 20_000 });
+    await page.locator(`[data-testid="room-item"][data-room-id="${second}"]`).waitFor({ timeout: 45_000 });
 
     await page.getByTestId('composer').focus();
     await page.keyboard.press('Control+k');
@@ -240,7 +242,7 @@ describe('web UI against Synapse', () => {
       const item = tab.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
       await item.waitFor({ timeout: 30_000 });
       await item.click();
-      await tab.getByTestId('message').filter({ hasText: 'back online' }).waitFor({ timeout: 15_000 });
+      await tab.getByTestId('message').filter({ hasText: 'back online' }).waitFor({ timeout: 30_000 });
       // The network drops: both ends see the connection close abnormally, neither says goodbye.
       await routes[0].close({ code: 4000, reason: 'test: connection lost' });
       await bob.sendText(roomId, 'sent while the tab was disconnected');
@@ -262,7 +264,7 @@ describe('web UI against Synapse', () => {
       const p = await browser.newPage();
       watchCsp(p);
       await p.goto(v6.url);
-      await p.getByText(/login link/i).first().waitFor({ timeout: 15_000 });
+      await p.getByText(/login link/i).first().waitFor({ timeout: 30_000 });
       await p.close();
     } finally {
       await v6.close();
@@ -276,7 +278,7 @@ describe('web UI against Synapse', () => {
       const p2 = await second.newPage();
       // The link the first browser used is spent.
       await p2.goto(host.loginUrl);
-      await p2.getByText(/already used or has expired/).waitFor({ timeout: 15_000 });
+      await p2.getByText(/already used or has expired/).waitFor({ timeout: 30_000 });
       await p2.goto(host.newLoginUrl());
       assert.equal(new URL(p2.url()).hash, '', 'the login key is taken out of the address bar');
       await p2.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });

@@ -7,6 +7,7 @@ import {
   CryptoEvent, VerificationPhase, VerifierEvent, type EmojiMapping, type ShowSasCallbacks, type VerificationRequest,
 } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { Logger } from 'matrix-js-sdk/lib/logger.js';
+import type { ReceivedToDeviceMessage } from 'matrix-js-sdk/lib/sync-accumulator.js';
 import type { TestUser } from './synapse.ts';
 
 const POLL_MS = 100;
@@ -37,6 +38,17 @@ const errorsOnly: Logger = {
   getChild: () => errorsOnly,
 };
 
+/** Another device of `user`, signed in over the API (for a second client of the same account). */
+export async function loginNewDevice(baseUrl: string, user: TestUser): Promise<TestUser> {
+  const res = await fetch(`${baseUrl}/_matrix/client/v3/login`, {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password }),
+  });
+  const body = await res.json() as { access_token?: string; device_id?: string };
+  if (res.status !== 200 || !body.access_token || !body.device_id) throw new Error(`login of a new device failed: HTTP ${res.status}`);
+  return { ...user, accessToken: body.access_token, deviceId: body.device_id };
+}
+
 export class JsSdkPeer {
   readonly client: sdk.MatrixClient;
   readonly userId: string;
@@ -44,11 +56,14 @@ export class JsSdkPeer {
 
   /** Verification requests other devices sent this peer, in arrival order. */
   readonly verificationRequests: VerificationRequest[] = [];
+  /** To-device messages received (decrypted when they came encrypted), in arrival order. */
+  readonly toDevice: ReceivedToDeviceMessage[] = [];
 
   private constructor(client: sdk.MatrixClient, userId: string) {
     this.client = client;
     this.userId = userId;
     client.on(CryptoEvent.VerificationRequestReceived, (r) => { this.verificationRequests.push(r); });
+    client.on(sdk.ClientEvent.ReceivedToDeviceMessage, (m) => { this.toDevice.push(m); });
   }
 
   /** `cryptoCallbacks` lets a test hand the SDK a secret storage key (recovery tests). */
@@ -57,6 +72,7 @@ export class JsSdkPeer {
     const client = sdk.createClient({
       baseUrl, userId: user.userId, deviceId: user.deviceId, accessToken: user.accessToken, logger: errorsOnly, cryptoCallbacks,
     });
+    unrefSdkTimers(client);
     await client.initRustCrypto({ useIndexedDB: false });
     const prepared = new Promise<void>((resolve) => {
       client.on(sdk.ClientEvent.Sync, (state) => { if (state === sdk.SyncState.Prepared || state === sdk.SyncState.Syncing) resolve(); });
@@ -102,6 +118,13 @@ export class JsSdkPeer {
       found = events.find((e) => e.getType() === 'm.room.message' && e.getContent().body === body && !e.isDecryptionFailure());
       return found !== undefined;
     }, `"${body}" decrypted in ${roomId}`, timeoutMs);
+    return found!;
+  }
+
+  /** The first to-device message of this type received (one already received counts). */
+  async waitForToDevice(type: string): Promise<ReceivedToDeviceMessage> {
+    let found: ReceivedToDeviceMessage | undefined;
+    await this.until(() => (found = this.toDevice.find((m) => m.message.type === type)) !== undefined, `a ${type} to-device message`);
     return found!;
   }
 
@@ -171,6 +194,16 @@ export class JsSdkPeer {
     });
   }
 
+  /**
+   * Cross-signs this device with the account's existing cross-signing keys, read from secret storage (with the key
+   * the `cryptoCallbacks` given to `start` hand over).
+   */
+  async crossSignFromSecretStorage(): Promise<void> {
+    // The private keys are only imported once the public identity they belong to is known (a keys query).
+    await this.until(() => this.crypto().userHasCrossSigningKeys(this.userId, true), 'the account\'s cross-signing keys');
+    await this.crypto().bootstrapCrossSigning({});
+  }
+
   private crypto() {
     const crypto = this.client.getCrypto();
     if (!crypto) throw new Error('the SDK has no crypto');
@@ -187,6 +220,31 @@ export class JsSdkPeer {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, POLL_MS));
     }
+  }
+}
+
+/**
+ * The SDK arms timers it never clears: one per request for its local timeout (110 s for a /sync), and one per
+ * encrypted event from sync for five minutes (cleared only by a decryption that happened after it was armed). A
+ * stopped client so held its test file's process open for minutes after the suite had finished. Both are armed
+ * synchronously, inside `requestOtherUrl` and inside the client's event emission: while those run, timers are made
+ * not to hold the process (the client's open sockets keep it alive while it is running).
+ */
+function unrefSdkTimers(client: sdk.MatrixClient): void {
+  const http = client.http;
+  const request = http.requestOtherUrl.bind(http);
+  http.requestOtherUrl = ((...args: Parameters<typeof request>) => withUnrefTimers(() => request(...args))) as typeof http.requestOtherUrl;
+  const emit: (...args: unknown[]) => boolean = client.emit.bind(client);
+  client.emit = (...args: unknown[]) => withUnrefTimers(() => emit(...args));
+}
+
+function withUnrefTimers<T>(fn: () => T): T {
+  const setTimer = globalThis.setTimeout;
+  globalThis.setTimeout = ((...a: Parameters<typeof setTimeout>) => setTimer(...a).unref()) as typeof setTimeout;
+  try {
+    return fn();
+  } finally {
+    globalThis.setTimeout = setTimer;
   }
 }
 

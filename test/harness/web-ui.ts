@@ -9,6 +9,7 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
+import { skipEncryptionStep } from './encryption-step.ts';
 import { startSynapse, type SynapseServer, type TestUser } from './synapse.ts';
 
 /** Where browser tests keep their screenshots (looked at by people, kept by CI). */
@@ -22,7 +23,10 @@ export interface WebUi {
   browser: Browser;
   context: BrowserContext;
   page: Page;
-  /** Fills in the login form with the homeserver's address and submits it; the caller waits for what it expects. */
+  /**
+   * Fills in the login form with the homeserver's address, submits it and skips the first-run encryption step
+   * (test/e2e/security-ui.test.ts tests that step); the caller waits for what it expects.
+   */
   signIn(user: TestUser, password: string, page?: Page): Promise<void>;
   stop(): Promise<void>;
 }
@@ -76,6 +80,7 @@ function ui(hs: SynapseServer, host: WebHost, browser: Browser, context: Browser
       await on.getByTestId('login-homeserver').fill(hs.baseUrl);
       await on.getByTestId('login-password').fill(password);
       await on.getByTestId('login-submit').click();
+      await skipEncryptionStep(on);
     },
     stop,
   };

@@ -1,8 +1,8 @@
 /**
  * The people and room-action commands against Synapse: profiles, shared rooms, the account, account data, typing,
- * to-device messages, state events, redactions and reports. Each checks the effect on the server (read by another
- * user, or Alice's other device, through the API) and in the backend, its answer against gomuks' wire schema, and
- * its error for bad input.
+ * to-device messages, state events, redactions and reports, and the account's sessions (rename, sign out). Each
+ * checks the effect on the server (read by another user, or Alice's other device, through the API) and in the
+ * backend, its answer against gomuks' wire schema, and its error for bad input.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -63,6 +63,52 @@ describe('people and room-action commands against Synapse', () => {
     await assert.rejects(s.client.request('set_profile_field', { field: 'displayname' } as never), /value.*required/);
   });
 
+  it('set_profile_field updates client_state with our new name and avatar, and an empty avatar removes it', async () => {
+    const named = s.client.waitForEvent('client_state', (d) => d.displayname === 'Alice Renamed');
+    await s.call('set_profile_field', { field: 'displayname', value: 'Alice Renamed' });
+    await named;
+    const mxc = `mxc://${hs.serverName}/avatarsettingsTest`;
+    const withAvatar = s.client.waitForEvent('client_state', (d) => d.avatar_url === mxc);
+    await s.call('set_profile_field', { field: 'avatar_url', value: mxc });
+    await withAvatar;
+    const without = s.client.waitForEvent('client_state', (d) => d.avatar_url === undefined && d.displayname === 'Alice Renamed');
+    await s.call('set_profile_field', { field: 'avatar_url', value: '' });
+    await without;
+    const profile = await bob.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`);
+    assert.ok(!profile.avatar_url, `no avatar left, got ${JSON.stringify(profile)}`);
+  });
+
+  it('rename_device names a session; delete_devices signs another out with the account password', async () => {
+    const login = (name: string) => fetch(`${hs.baseUrl}/_matrix/client/v3/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'alice-password', initial_device_display_name: name }),
+    }).then((r) => r.json() as Promise<{ device_id: string; access_token: string }>);
+    const phone = await login('Phone');
+    const tablet = await login('Tablet');
+    const devices = async () => (await aliceApi.request('GET', '/_matrix/client/v3/devices')).devices as { device_id: string; display_name?: string }[];
+
+    assert.equal(await s.call('rename_device', { device_id: phone.device_id, display_name: '  Old phone ' }), true);
+    assert.equal((await devices()).find((d) => d.device_id === phone.device_id)?.display_name, 'Old phone');
+    await assert.rejects(s.client.request('rename_device', { device_id: 'NOSUCHDEVICE', display_name: 'x' }), /Could not rename the session NOSUCHDEVICE: not found/);
+    await assert.rejects(s.client.request('rename_device', { device_id: '', display_name: 'x' }), /device_id.*must be a device ID/);
+
+    // Synapse always asks for the password: none, or a wrong one, signs nothing out.
+    await assert.rejects(s.client.request('delete_devices', { device_ids: [phone.device_id] }), /asks for your account password to sign out the session/);
+    await assert.rejects(s.client.request('delete_devices', { device_ids: [phone.device_id, tablet.device_id], password: 'wrong' }),
+      /refused the password, so it did not sign out 2 sessions/);
+    assert.equal((await devices()).filter((d) => d.device_id === phone.device_id || d.device_id === tablet.device_id).length, 2);
+    const { device_id: ours } = await s.client.request('get_state', {});
+    await assert.rejects(s.client.request('delete_devices', { device_ids: [ours!], password: 'alice-password' }), /cannot sign itself out/);
+    await assert.rejects(s.client.request('delete_devices', { device_ids: [] }), /device_ids.*at least one/);
+
+    assert.equal(await s.call('delete_devices', { device_ids: [phone.device_id, tablet.device_id], password: 'alice-password' }), true);
+    const left = (await devices()).map((d) => d.device_id);
+    assert.ok(!left.includes(phone.device_id) && !left.includes(tablet.device_id), `both gone, left: ${left.join(', ')}`);
+    assert.ok(left.includes(ours!));
+    const whoami = await fetch(`${hs.baseUrl}/_matrix/client/v3/account/whoami`, { headers: { authorization: `Bearer ${phone.access_token}` } });
+    assert.equal(whoami.status, 401, 'the signed-out session\'s token no longer works');
+  });
+
   it('get_mutual_rooms lists the rooms shared with a user', async () => {
     const other = await bob.createRoom({ name: 'Bob only' });
     const rooms = await s.call('get_mutual_rooms', { user_id: bob.userId });
@@ -118,7 +164,9 @@ describe('people and room-action commands against Synapse', () => {
     assert.ok(SyncToDevice.safeParse(pong).success, 'gomuks\' SyncToDevice shape');
     assert.equal(await s.call('listen_to_device', false), true);
 
-    await assert.rejects(s.client.request('send_to_device', { event_type: 'x.y', messages: {}, encrypted: true }), /Encrypted to-device messages are not supported yet/);
+    // Encrypted sending needs the device's keys, which this plain peer never uploaded: refused in words.
+    await assert.rejects(s.client.request('send_to_device', { event_type: 'x.y', messages: { [bob.userId]: { [bobDevice]: { n: 3 } } }, encrypted: true }),
+      /has no device .* with encryption keys/);
     await assert.rejects(s.client.request('send_to_device', { event_type: 'x.y', messages: { bob: {} } }), /messages/);
   });
 

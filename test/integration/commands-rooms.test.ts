@@ -142,6 +142,20 @@ describe('room and membership commands against Synapse', () => {
     await assert.rejects(s.client.request('get_room_summary', { room_id_or_alias: `#nowhere:${hs.serverName}` }), /Could not preview/);
   });
 
+  it('create_alias, get_room_aliases and delete_alias keep the directory, and a taken address is refused in words', async () => {
+    const { room_id: roomId } = await s.call('create_room', { name: 'Addressed', preset: 'private_chat' });
+    const alias = `#addressed:${hs.serverName}`;
+    assert.deepEqual(await s.call('create_alias', { alias, room_id: roomId }), {});
+    const resolved = await bob.request('GET', `/_matrix/client/v3/directory/room/${encodeURIComponent(alias)}`) as { room_id: string };
+    assert.equal(resolved.room_id, roomId);
+    assert.deepEqual(await s.call('get_room_aliases', { room_id: roomId }), [alias]);
+    await assert.rejects(s.client.request('create_alias', { alias, room_id: roomId }), /Could not create #addressed.*already taken/);
+    await assert.rejects(s.client.request('create_alias', { alias: 'addressed', room_id: roomId }), /alias.*must be a room alias/);
+    assert.deepEqual(await s.call('delete_alias', { alias }), {});
+    assert.deepEqual(await s.call('get_room_aliases', { room_id: roomId }), []);
+    await assert.rejects(s.client.request('delete_alias', { alias }), /Could not delete #addressed.*not found/);
+  });
+
   it('get_space_hierarchy lists a space and its children', async () => {
     const { room_id: child } = await s.call('create_room', { name: 'Child room', preset: 'public_chat' });
     const { room_id: space } = await s.call('create_room', {

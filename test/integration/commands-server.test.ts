@@ -115,6 +115,25 @@ describe('server commands against Synapse', () => {
     await assert.rejects(s.client.request('get_sticky_events', { room_id: '!nope:example.org' }), /not a room|Unknown room|not in/i);
   });
 
+  it('a room joined after its sticky events fell out of the timeline gets them from the sync\'s sticky section', async () => {
+    const bobApi = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob-sticky', 'bob-password'));
+    const room = await bobApi.createRoom({ name: 'Busy call', preset: 'public_chat' });
+    const sent = await bobApi.request('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/org.example.call.member/sticky1?org.matrix.msc4354.sticky_duration_ms=600000`,
+      { device: 'BOB' }) as { event_id: string };
+    // More messages than the backend's timeline limit (50): the sticky event is not in the joined room's timeline.
+    for (let i = 0; i < 55; i++) await bobApi.sendText(room, `chatter ${i}`);
+    const joined = s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[room]?.sticky?.length, 30_000);
+    await s.call('join_room', { room_id_or_alias: room });
+    const r = (await joined).rooms![room];
+    const ev = r.events!.find((e) => r.sticky!.includes(e.rowid))!;
+    assert.equal(ev.event_id, sent.event_id);
+    assert.deepEqual(ev.content, { device: 'BOB' });
+    assert.equal(ev.sticky_duration_ms, 600_000);
+    assert.equal(ev.timeline_rowid, 0, 'not placed in the timeline');
+    assert.ok(!r.timeline?.some((t) => t.event_rowid === ev.rowid));
+    assert.deepEqual((await s.call('get_sticky_events', { room_id: room })).map((e) => e.event_id), [sent.event_id]);
+  });
+
   it('register_push stores the registration, with its key in the secret store rather than SQLite', async () => {
     const key = 'c2VjcmV0LXB1c2gta2V5LWZvci10ZXN0cw';
     assert.equal(await s.call('register_push', {

@@ -1,8 +1,8 @@
 /**
  * End-to-end encryption against an independent client: Lattice (the backend in its worker thread, keys in a real
  * Secret Service) and matrix-js-sdk with its Rust crypto exchange messages both ways in an encrypted DM through a
- * real Synapse, and a backend restart mid-conversation loses nothing: the same device keeps its keys, old messages
- * stay readable, new ones decrypt on both sides.
+ * real Synapse, sends it encrypted to-device messages, and a backend restart mid-conversation loses nothing: the
+ * same device keeps its keys, old messages stay readable, new ones decrypt on both sides.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -84,6 +84,21 @@ describe('end-to-end encryption with matrix-js-sdk', () => {
       assert.match(String(seen.getContent().formatted_body), /<strong>Lattice<\/strong>/);
       // The remote echo replaced the local echo's row: encrypted on the wire, readable here.
       await b.client.waitForEvent('sync_complete', decryptedIn(dm, 'hello from **Lattice**'), WAIT_MS);
+
+      // An encrypted to-device message (gomuks' send_to_device with `encrypted`): Olm-encrypted for the peer's
+      // device, which decrypts it; `*` reaches each of its devices; a device Lattice has no keys for is refused.
+      const bobDevice = bob.client.getDeviceId()!;
+      assert.deepEqual(await b.client.request('send_to_device', {
+        event_type: 'org.lattice.secret', encrypted: true, messages: { [bob.userId]: { [bobDevice]: { n: 7 } } },
+      }), {});
+      const secret = await bob.waitForToDevice('org.lattice.secret');
+      assert.deepEqual(secret.message.content, { n: 7 });
+      assert.equal(secret.message.sender, alice.userId);
+      assert.ok(secret.encryptionInfo, 'it travelled encrypted');
+      await b.client.request('send_to_device', { event_type: 'org.lattice.everyone', encrypted: true, messages: { [bob.userId]: { '*': { n: 8 } } } });
+      assert.deepEqual((await bob.waitForToDevice('org.lattice.everyone')).message.content, { n: 8 });
+      await assert.rejects(b.client.request('send_to_device', { event_type: 'x.y', encrypted: true, messages: { [bob.userId]: { NOSUCHDEVICE: {} } } }),
+        /no device NOSUCHDEVICE with encryption keys/);
 
       // `/unencrypted` sends in the clear even here.
       await b.client.request('send_message', { room_id: dm, text: '/unencrypted in the clear' });

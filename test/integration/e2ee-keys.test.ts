@@ -14,8 +14,9 @@ import { logger as sdkGlobalLogger } from 'matrix-js-sdk/lib/logger.js';
 import type { Event, EventsDecrypted, SyncComplete } from '../../src/shared/rpc/index.ts';
 import { mxcToPath, parseMediaPath } from '../../src/shared/rpc/media.ts';
 import type { EncryptedFileInfo } from '../../src/main/backend/media/attachment-crypto.ts';
+import { decodeRecoveryKey } from '../../src/main/backend/crypto/secret-storage-crypto.ts';
 import { signedInBackend, type BackendSession } from '../harness/backend-session.ts';
-import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
+import { JsSdkPeer, loginNewDevice } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
@@ -26,21 +27,23 @@ const WAIT_MS = 60_000;
 (sdkGlobalLogger as unknown as { setLevel(level: string): void }).setLevel('error');
 
 /**
- * A fetch for the backend that, while `holding`, takes the encrypted to-device events out of /sync responses and
- * puts them, in order, into the first response after `release()`.
+ * A fetch for the backend that, while `holding`, takes the encrypted to-device events (those from one sender, when
+ * `hold` names one) out of /sync responses and puts them, in order, into the first response after `release()`.
  */
 function toDeviceGate() {
   let holding = false;
-  let held: { type?: string }[] = [];
+  let from: string | undefined;
+  let held: ToDeviceEvent[] = [];
   const gate = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const resp = await fetch(input, init);
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (!/\/_matrix\/client\/v3\/sync\b/.test(url) || resp.status !== 200) return resp;
-    const body = await resp.json() as { to_device?: { events?: { type?: string }[] } };
+    const body = await resp.json() as { to_device?: { events?: ToDeviceEvent[] } };
     const events = body.to_device?.events ?? [];
+    const held_ = (e: ToDeviceEvent) => e.type === 'm.room.encrypted' && (from === undefined || e.sender === from);
     if (holding) {
-      held.push(...events.filter((e) => e.type === 'm.room.encrypted'));
-      body.to_device = { events: events.filter((e) => e.type !== 'm.room.encrypted') };
+      held.push(...events.filter(held_));
+      body.to_device = { events: events.filter((e) => !held_(e)) };
     } else if (held.length) {
       body.to_device = { events: [...held, ...events] };
       held = [];
@@ -49,10 +52,18 @@ function toDeviceGate() {
   };
   return {
     fetch: gate,
-    hold() { holding = true; },
+    hold(sender?: string) { holding = true; from = sender; },
     release() { holding = false; },
     get heldCount() { return held.length; },
   };
+}
+interface ToDeviceEvent { type?: string; sender?: string }
+
+/** The to-device events waiting for a device that has never synced (its first /sync hands them all over). */
+async function pendingToDevice(baseUrl: string, user: TestUser): Promise<ToDeviceEvent[]> {
+  const res = await fetch(`${baseUrl}/_matrix/client/v3/sync?timeout=0`, { headers: { authorization: `Bearer ${user.accessToken}` } });
+  assert.equal(res.status, 200);
+  return ((await res.json()) as { to_device?: { events?: ToDeviceEvent[] } }).to_device?.events ?? [];
 }
 
 const eventIn = (roomId: string, pred: (e: Event) => boolean) => (d: SyncComplete): boolean =>
@@ -154,7 +165,7 @@ describe('end-to-end encryption: late keys, group rooms, attachments', () => {
     const search = { search_term: 'before its key', room_ids: [group] };
     assert.equal((await lattice.client.request('search_local', search)).events.length, 0);
 
-    // Asking again (the engine asks this account's verified devices, when it has any; here it has none).
+    // Asking again (only this account's verified devices are asked, when it has any; here it has none).
     const sessionId = (stored.content as { session_id: string }).session_id;
     assert.equal(await lattice.client.request('rerequest_session', { room_id: group, session_id: sessionId, sender: bob.userId }), true);
     assert.equal((await lattice.client.request('get_event', { room_id: group, event_id: stored.event_id })).decryption_error,
@@ -185,6 +196,49 @@ describe('end-to-end encryption: late keys, group rooms, attachments', () => {
     // Asking again for a key that is here now is harmless.
     assert.equal(await lattice.client.request('rerequest_session', { room_id: group, session_id: sessionId, sender: bob.userId }), true);
   }
+
+  it('asks only this account\'s verified devices for a missing key, and decrypts with the key one of them forwards', async () => {
+    // Cross-signing for Alice, set up by Lattice; a second device of hers (the SDK) cross-signs itself from secret
+    // storage, so each trusts the other. A third device of hers is never verified.
+    const gen = await lattice.client.request('generate_recovery_key', {});
+    await lattice.client.request('reset_encryption', { recovery_key: gen.recovery_key, account_password: alice.password });
+    const key = new Uint8Array(decodeRecoveryKey(gen.recovery_key)!);
+    const other = await JsSdkPeer.start(hs.baseUrl, await loginNewDevice(hs.baseUrl, alice), {
+      getSecretStorageKey: ({ keys }) => Promise.resolve([Object.keys(keys)[0], key]),
+    });
+    const unverified = await loginNewDevice(hs.baseUrl, alice);
+    try {
+      await other.crossSignFromSecretStorage();
+      const otherDevice = other.client.getDeviceId()!;
+      await until(async () => (await lattice.client.request('get_own_devices', {})).encryption.devices
+        .find((d) => d.device_id === otherDevice)?.trust_state === 'cross-signed-verified', 'Lattice trusting Alice\'s other device');
+      await bob.waitForDevice(alice.userId, otherDevice);
+
+      // Bob's key for a new session reaches Alice's other device but not Lattice's.
+      await bob.client.getCrypto()!.forceDiscardSession(group);
+      gate.hold(bob.userId);
+      const mark = lattice.client.mark();
+      await bob.sendText(group, 'Alice, your other device has the key');
+      await other.waitForDecrypted(group, 'Alice, your other device has the key');
+      const failed = await lattice.client.waitForEvent('sync_complete',
+        eventIn(group, (e) => e.sender === bob.userId && !!e.decryption_error), WAIT_MS, mark);
+      const stored = failed.rooms![group].events!.find((e) => e.sender === bob.userId && !!e.decryption_error)!;
+      const sessionId = (stored.content as { session_id: string }).session_id;
+      assert.equal(await lattice.client.request('rerequest_session', { room_id: group, session_id: sessionId, sender: bob.userId }), true);
+
+      // The verified device forwards it, and the stored event is decrypted in place.
+      const done = await lattice.client.waitForEvent('events_decrypted',
+        (d) => d.room_id === group && d.events.some((e) => e.rowid === stored.rowid && !!e.decrypted), WAIT_MS, mark);
+      assert.equal(done.events.find((e) => e.rowid === stored.rowid)!.decrypted?.body, 'Alice, your other device has the key');
+      assert.ok(gate.heldCount > 0, 'Bob\'s own key was held back all along');
+      // The unverified device was never asked (the engine would have asked every device of Alice's).
+      const toUnverified = await pendingToDevice(hs.baseUrl, unverified);
+      assert.deepEqual(toUnverified.filter((e) => e.type === 'm.room_key_request'), []);
+    } finally {
+      gate.release();
+      other.stop();
+    }
+  });
 
   it('lets a member who joins later read only what history visibility allows', async () => {
     const dave = await JsSdkPeer.start(hs.baseUrl, await hs.registerUser('dave', 'dave-password', { displayname: 'Dave' }));

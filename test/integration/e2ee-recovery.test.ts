@@ -6,9 +6,9 @@
  * restart. Then Lattice sets all of it up from scratch (recovery key from a passphrase, user-interactive auth by
  * password), a second Lattice device verifies with the passphrase, and keys Lattice exports decrypt in the SDK.
  *
- * Whether a restored key opens a message is checked by decrypting the stored ciphertext with exactly the keys
- * Lattice exports (in a separate in-memory engine), which shows what Lattice holds without depending on when
- * stored events are decrypted again.
+ * Whether a restored key opens a message is checked twice: by decrypting the stored ciphertext with exactly the
+ * keys Lattice exports (in a separate in-memory engine), which shows what Lattice holds, and by the stored event
+ * itself being decrypted in place once the key arrived (by import, or from the key backup), with `events_decrypted`.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,7 +22,7 @@ import { decryptKeyFile, encryptKeyFile } from '../../src/main/backend/crypto/ke
 import { decodeRecoveryKey } from '../../src/main/backend/crypto/secret-storage-crypto.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
-import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
+import { JsSdkPeer, loginNewDevice } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
@@ -42,17 +42,6 @@ async function loginLattice(hs: SynapseServer, root: string, user: TestUser): Pr
   const state = await b.client.waitForEvent('client_state', (s) => s.is_logged_in && !!s.device_id);
   await b.client.waitForEvent('init_complete', () => true, WAIT_MS);
   return { b, deviceId: state.device_id! };
-}
-
-/** Another device of `user`, signed in over the API (for a second SDK client). */
-async function newDevice(hs: SynapseServer, user: TestUser): Promise<TestUser> {
-  const res = await fetch(`${hs.baseUrl}/_matrix/client/v3/login`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password }),
-  });
-  const body = await res.json() as { access_token: string; device_id: string };
-  assert.equal(res.status, 200);
-  return { ...user, accessToken: body.access_token, deviceId: body.device_id };
 }
 
 /** How many keys the account's current backup holds (0 without one). */
@@ -83,6 +72,22 @@ async function undecryptable(b: Lattice, roomId: string): Promise<Event> {
   const ev = page.events.find((e) => e.type === 'm.room.encrypted' && e.decryption_error);
   assert.ok(ev, `an undecryptable event in ${roomId}`);
   return ev;
+}
+
+/**
+ * Waits for `events_decrypted` (since `mark`) to carry the stored undecryptable event `ev`, decrypted to `body`,
+ * then reads it back from history: updated in place, no error left.
+ */
+async function decryptedInPlace(b: Lattice, ev: Event, body: string, mark: number): Promise<void> {
+  const pushed = await b.client.waitForEvent('events_decrypted',
+    (d) => d.room_id === ev.room_id && d.events.some((e) => e.rowid === ev.rowid && e.decrypted?.body === body), WAIT_MS, mark);
+  const got = pushed.events.find((e) => e.rowid === ev.rowid)!;
+  assert.equal(got.decryption_error, undefined);
+  assert.equal(got.timeline_rowid, ev.timeline_rowid, 'updated in place');
+  const page = await b.client.request('paginate', { room_id: ev.room_id, limit: 50 });
+  const stored = page.events.find((e) => e.rowid === ev.rowid);
+  assert.equal(stored?.decrypted?.body, body);
+  assert.equal(stored.decryption_error, undefined);
 }
 
 /** The session IDs in an export file of Lattice's, and the file's JSON. */
@@ -173,8 +178,11 @@ describe('verification and recovery with matrix-js-sdk', () => {
       const sdkKeys = (JSON.parse(await crypto.exportRoomKeysAsJson()) as { room_id: string }[]).filter((k) => k.room_id === dm2);
       const file = await encryptKeyFile(JSON.stringify(sdkKeys), 'sdk export', 1000);
       await assert.rejects(b.client.request('import_keys', { passphrase: 'not it', data: file }), /passphrase is wrong/);
+      const importMark = b.client.mark();
       const imported = await b.client.request('import_keys', { passphrase: 'sdk export', data: file });
       assert.deepEqual(imported, { imported_count: sdkKeys.length, total_count: sdkKeys.length });
+      // The stored event of that session is decrypted in place, and the frontends are told.
+      await decryptedInPlace(b, ev2, 'before Lattice, from an export', importMark);
       const afterImport = await exported(b, 'lattice export', dm2);
       assert.equal(await decryptWith(afterImport.json, ev2), 'before Lattice, from an export');
       assert.equal((await exported(b, 'lattice export', dm1)).sessions.size, 0, 'no key for dm1 yet');
@@ -191,6 +199,8 @@ describe('verification and recovery with matrix-js-sdk', () => {
       const afterVerify = await exported(b, 'lattice export', dm1);
       assert.equal(afterVerify.sessions.size, 1);
       assert.equal(await decryptWith(afterVerify.json, ev1), 'before Lattice, from the backup');
+      // And the event stored undecryptable is decrypted in place from the restored key (events_decrypted).
+      await decryptedInPlace(b, ev1, 'before Lattice, from the backup', mark);
 
       // The SDK sees Lattice's device cross-signed by its owner.
       await until(async () => {
@@ -221,6 +231,10 @@ describe('verification and recovery with matrix-js-sdk', () => {
     let restarted: Lattice | undefined;
     try {
       const c1 = first.b.client;
+      // No backup yet: the status says so instead of failing.
+      const none = await c1.request('get_key_backup_status', {});
+      assert.equal(none.version, null);
+      assert.equal(none.enabled, false);
       const plain = await c1.request('generate_recovery_key', {});
       assert.ok(decodeRecoveryKey(plain.recovery_key), 'a well-formed recovery key');
       assert.equal(plain.passphrase_meta, undefined);
@@ -244,14 +258,23 @@ describe('verification and recovery with matrix-js-sdk', () => {
       await bob.sendText(dm, 'for the backup Lattice made');
       await c1.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.events?.some((e) => e.decrypted?.body === 'for the backup Lattice made'), WAIT_MS);
       await until(async () => (await backupCount(hs, carol)) >= 1, 'Lattice backing the key up');
+      const status = await c1.request('get_key_backup_status', {});
+      assert.equal(status.version, await backupVersion(hs, carol));
+      assert.equal(status.enabled, true);
+      assert.ok((status.server_key_count ?? 0) >= 1, `the server's count: ${JSON.stringify(status)}`);
+      assert.ok(status.device_backed_up_count >= 1 && status.device_backed_up_count <= status.device_key_count, JSON.stringify(status));
 
       // A second Lattice device: the message is undecryptable there until it verifies with the passphrase.
       const other = await loginLattice(hs, root(), carol);
       second = other.b;
       const ev = await undecryptable(second, dm);
+      const unverified = await second.client.request('get_key_backup_status', {});
+      assert.equal(unverified.version, status.version, 'the server\'s backup is seen before this device can use it');
+      assert.equal(unverified.enabled, false);
       await assert.rejects(second.client.request('verify', { recovery_key: 'not the passphrase' }), /does not match/);
       assert.equal(await second.client.request('verify', { recovery_key: 'correct horse battery' }), true);
       await second.client.waitForEvent('client_state', (s) => s.is_verified, WAIT_MS);
+      assert.equal((await second.client.request('get_key_backup_status', {})).enabled, true, 'verify turns the backup on');
       const restored = await exported(second, 'pass', dm);
       assert.equal(await decryptWith(restored.json, ev), 'for the backup Lattice made');
       await until(async () => {
@@ -260,7 +283,7 @@ describe('verification and recovery with matrix-js-sdk', () => {
       }, 'bob seeing the second Lattice device signed by carol');
 
       // Keys exported by Lattice import into a new SDK device of carol's, which then decrypts the message.
-      const carolSdk = await JsSdkPeer.start(hs.baseUrl, await newDevice(hs, carol));
+      const carolSdk = await JsSdkPeer.start(hs.baseUrl, await loginNewDevice(hs.baseUrl, carol));
       peers.push(carolSdk);
       await until(() => carolSdk.client.getRoom(dm)?.getLiveTimeline().getEvents().some((e) => e.isDecryptionFailure()) === true,
         'the SDK device holding the message undecrypted');

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VerificationPhase } from 'matrix-js-sdk/lib/crypto-api/index.js';
-import type { ClientState, Event, PaginationResponse, ProfileEncryptionInfo, VerificationFlow } from '../../src/shared/rpc/index.ts';
+import type { ClientState, Event, PaginationResponse, ProfileEncryptionInfo, UserIdentityUpdate, VerificationFlow } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { ChildBackend } from '../harness/child-backend.ts';
@@ -178,7 +178,7 @@ describe('emoji verification with matrix-js-sdk', () => {
     assert.equal(theirCancel.cancel?.code, 'm.user');
   });
 
-  it('reports a user\'s cross-signing identity, and a change of it until it is accepted', async () => {
+  it('reports a user\'s cross-signing identity, pushes a change of it, and accepts the new key on trust', async () => {
     const bobDevice = bob.client.getDeviceId()!;
     const poll = async (what: string, ok: (i: ProfileEncryptionInfo) => boolean): Promise<ProfileEncryptionInfo> => {
       const deadline = Date.now() + WAIT_MS;
@@ -189,6 +189,9 @@ describe('emoji verification with matrix-js-sdk', () => {
         await new Promise((r) => setTimeout(r, 250));
       }
     };
+    const identityEvent = (since: number, ok: (u: UserIdentityUpdate) => boolean) =>
+      c.waitForEvent('user_identity_update', (u) => u.user_id === bob.userId && ok(u), WAIT_MS, since);
+    let mark = c.mark();
     await bob.resetCrossSigning();
     // First seen: trusted on first use; the device Lattice verified directly stays `verified`.
     const first = await poll('the first identity', (i) => i.master_key !== '');
@@ -196,13 +199,35 @@ describe('emoji verification with matrix-js-sdk', () => {
     assert.equal(first.identity_changed, false);
     assert.equal(first.errors, null);
     assert.equal(first.devices.find((d) => d.device_id === bobDevice)?.trust_state, 'verified');
+    const seen = await identityEvent(mark, (u) => u.master_key === first.master_key);
+    assert.equal(seen.identity_changed, false);
 
-    // A new identity: reported as changed until accepted.
+    // A new identity: pushed to the frontend and reported as changed until accepted.
+    mark = c.mark();
     await bob.resetCrossSigning();
-    const changed = await poll('the changed identity', (i) => i.master_key !== first.master_key && i.master_key !== '');
+    const pushed = await identityEvent(mark, (u) => u.identity_changed);
+    assert.notEqual(pushed.master_key, first.master_key);
+    assert.equal(pushed.user_trusted, false);
+    const changed = await c.request('get_profile_encryption_info', { user_id: bob.userId });
+    assert.equal(changed.master_key, pushed.master_key);
     assert.equal(changed.identity_changed, true);
     assert.equal(changed.first_master_key, '');
     assert.ok(changed.errors?.some((e) => /identity has changed/.test(e)), String(changed.errors));
+
+    // gomuks' reset_master_key_tofu: the key the user was shown is accepted; an older one is refused in words.
+    await assert.rejects(c.request('reset_master_key_tofu', { user_id: bob.userId, master_key: first.master_key }), /changed again/);
+    assert.equal((await c.request('get_profile_encryption_info', { user_id: bob.userId })).identity_changed, true, 'nothing accepted');
+    const accepted = await c.request('reset_master_key_tofu', { user_id: bob.userId, master_key: changed.master_key });
+    assert.equal(accepted.identity_changed, false);
+    assert.equal(accepted.master_key, changed.master_key);
+    assert.equal(accepted.first_master_key, accepted.master_key);
+    assert.equal(accepted.errors, null);
+    assert.equal(accepted.devices.find((d) => d.device_id === bobDevice)?.trust_state, 'verified', 'verified directly, so still verified');
+
+    // Once more, accepted with Lattice's own command (which needs no key).
+    mark = c.mark();
+    await bob.resetCrossSigning();
+    await identityEvent(mark, (u) => u.identity_changed && u.master_key !== accepted.master_key);
     assert.equal(await c.request('pin_user_identity', { user_id: bob.userId }), true);
     const pinned = await c.request('get_profile_encryption_info', { user_id: bob.userId });
     assert.equal(pinned.identity_changed, false);

@@ -2,9 +2,11 @@
  * Media against a real Synapse: upload_media (a file from an allowed folder) and Backend.uploadMedia (what the
  * hosts' upload routes call, with progress) give content that Bob can download; download_media fills the
  * content-addressed cache with authenticated media, and makes the thumbnails Synapse cannot. The web host's upload
- * route goes through the backend worker. Bad input and refused files get errors in words.
+ * route goes through the backend worker. Video and audio are re-encoded by ffmpeg (checked with ffprobe). Bad input
+ * and refused files get errors in words.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,6 +32,24 @@ function wireCheck(command: string, data: unknown): void {
 }
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** The container and streams of a media file, as ffprobe reads them. */
+function probe(data: Uint8Array): { format: string; streams: { type: string; codec: string; w?: number; h?: number }[] } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lattice-probe-'));
+  try {
+    const file = path.join(dir, 'media');
+    writeFileSync(file, data);
+    const out = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', file], { encoding: 'utf8' })) as {
+      format: { format_name: string }; streams: { codec_type: string; codec_name: string; width?: number; height?: number }[];
+    };
+    return {
+      format: out.format.format_name,
+      streams: out.streams.map((st) => ({ type: st.codec_type, codec: st.codec_name, ...(st.width ? { w: st.width, h: st.height } : {}) })),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 describe('media against Synapse', () => {
   let hs: SynapseServer;
@@ -97,6 +117,42 @@ describe('media against Synapse', () => {
     // gomuks sends 0 for options it leaves unset.
     const half = await s.client.request('upload_media', { path: file, encode_to: 'image/webp', resize_width: 0, resize_height: 0, resize_percent: 50, quality: 0 });
     assert.deepEqual([half.info.mimetype, half.info.w, half.info.h], ['image/webp', 20, 15]);
+  });
+
+  it('upload_media re-encodes video and audio with ffmpeg as gomuks\' encode_to asks; Bob gets the new container and codecs', async () => {
+    const clip = path.join(allowed, 'clip.avi');
+    const tone = path.join(allowed, 'tone.wav');
+    // A one-second test picture with a tone, and a tone alone, made by ffmpeg itself.
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=duration=1:size=160x120:rate=10',
+      '-f', 'lavfi', '-i', 'sine=duration=1', '-c:v', 'mpeg4', '-c:a', 'pcm_s16le', '-shortest', clip]);
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'sine=duration=1', tone]);
+    const mp4 = await s.client.request('upload_media', { path: clip, encode_to: 'video/mp4', resize_width: 80, resize_height: 60 });
+    wireCheck('upload_media', mp4);
+    assert.equal(mp4.msgtype, 'm.video');
+    assert.equal(mp4.info.mimetype, 'video/mp4');
+    // As gomuks: the re-encoded video's size and length in its info.
+    assert.deepEqual([mp4.info.w, mp4.info.h], [80, 60]);
+    assert.ok(mp4.info.duration! >= 900 && mp4.info.duration! <= 1200, `about a second: ${mp4.info.duration}`);
+    const mp4Probe = probe(await bobDownload(mp4.url!));
+    assert.match(mp4Probe.format, /mp4/);
+    assert.deepEqual(mp4Probe.streams, [{ type: 'video', codec: 'h264', w: 80, h: 60 }, { type: 'audio', codec: 'aac' }]);
+    const webm = await s.client.request('upload_media', { path: clip, encode_to: 'video/webm', resize_percent: 50 });
+    assert.equal(webm.info.mimetype, 'video/webm');
+    const webmProbe = probe(await bobDownload(webm.url!));
+    assert.match(webmProbe.format, /webm/);
+    assert.deepEqual(webmProbe.streams, [{ type: 'video', codec: 'vp9', w: 80, h: 60 }, { type: 'audio', codec: 'opus' }]);
+    const ogg = await s.client.request('upload_media', { path: tone, encode_to: 'audio/ogg; codecs=opus' });
+    assert.equal(ogg.msgtype, 'm.audio');
+    assert.equal(ogg.info.mimetype, 'audio/ogg');
+    assert.equal(ogg.info.w, undefined);
+    assert.ok(ogg.info.duration! >= 900 && ogg.info.duration! <= 1200, `about a second: ${ogg.info.duration}`);
+    const oggBytes = await bobDownload(ogg.url!);
+    assert.equal(oggBytes.length, ogg.info.size);
+    assert.deepEqual(probe(oggBytes), { format: 'ogg', streams: [{ type: 'audio', codec: 'opus' }] });
+    // What ffmpeg cannot read is refused with its own words, and nothing is uploaded.
+    writeFileSync(path.join(allowed, 'fake.avi'), 'not a video');
+    await assert.rejects(s.client.request('upload_media', { path: path.join(allowed, 'fake.avi'), encode_to: 'video/mp4' }),
+      /Could not re-encode fake\.avi: ffmpeg could not convert it to video\/mp4: .*Invalid data/);
   });
 
   it('Backend.uploadMedia (the hosts\' upload route) reports progress; the file lands in the cache by its hash', async () => {
@@ -175,7 +231,7 @@ describe('media against Synapse', () => {
     const enc = await c.request('upload_media', { path: path.join(allowed, 'e.txt'), encrypt: true });
     assert.equal(enc.url, undefined);
     assert.equal(enc.file?.v, 'v2');
-    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'video/mp4' as 'image/png' }), /re-encodes images only/);
+    await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'video/avi' as 'image/png' }), /encode_to must be one of .*video\/mp4/);
     await assert.rejects(c.request('upload_media', { path: path.join(allowed, 'e.txt'), encode_to: 'image/png' }), /Could not re-encode e\.txt: it is not an image/);
     await assert.rejects(c.request('download_media', { mxc: 'https://example.org/a.png' }), /must be an mxc:\/\/ URI/);
     await assert.rejects(c.request('download_media', { mxc: `mxc://${hs.serverName}/nosuchmedia` }), /Could not download/);

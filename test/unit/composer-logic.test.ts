@@ -88,6 +88,16 @@ describe('composer autocomplete', () => {
     assert.equal(r.cursor, 'hi [Alice](https://matrix.to/#/@alice:hs) '.length);
     assert.equal(complete('hi @', 4, commands, members), null);
   });
+
+  it('completes rooms after # by address or any word of the name', () => {
+    const rooms = [{ id: '!a:hs', name: 'Design Team', alias: '#design:hs' }, { id: '!b:hs', name: 'Secret [plans]' }];
+    const c = complete('see #des', 8, commands, members, null, rooms)!;
+    assert.deepEqual(c.suggestions.map((s) => s.insert), ['#design:hs ']);
+    assert.deepEqual(complete('see #team', 9, commands, members, null, rooms)?.suggestions.map((s) => s.key), ['!a:hs']);
+    const plans = complete('#sec', 4, commands, members, null, rooms)!;
+    assert.equal(plans.suggestions[0].insert, '[Secret \\[plans\\]](https://matrix.to/#/!b%3Ahs) ');
+    assert.equal(complete('#', 1, commands, members, null, rooms), null);
+  });
 });
 
 describe('member list', () => {

@@ -13,9 +13,12 @@ import { selectReactors } from '../../src/renderer/api/relations.ts';
 import type { RoomData } from '../../src/renderer/api/snapshot.ts';
 import { bundledThreadCount, isThreadReply, selectThreadReplies, threadRelation } from '../../src/renderer/api/threads.ts';
 import { formatBytes, uploadError } from '../../src/renderer/api/uploads.ts';
-import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { countPoll, parseGeoUri } from '../../src/renderer/ui/room/extra-kinds.ts';
 import { buildRows } from '../../src/renderer/ui/room/timeline-model.ts';
+import {
+  locationContent, parseCoordinates, pollEndContent, pollProblem, pollResponseContent, pollStartContent,
+} from '../../src/renderer/api/polls-locations.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 
 const require = createRequire(import.meta.url);
@@ -146,5 +149,53 @@ describe('locations and polls', () => {
     assert.equal(r.voters, 2, 'an invalid answer is a spoiled vote');
     assert.deepEqual(r.mine, ['b']);
     assert.ok(r.ended);
+  });
+
+  it('sends a poll in the form Element sends, which the timeline reads back, and votes and ends it', () => {
+    assert.equal(pollProblem(' ', ['a', 'b']), 'Write a question.');
+    assert.equal(pollProblem('Q?', ['a', ' ']), 'A poll needs at least 2 answers.');
+    assert.match(pollProblem('Q?', Array.from({ length: 21 }, (_, i) => `${i}`)) ?? '', /at most 20/);
+    assert.equal(pollProblem('Q?', ['a', '', 'b']), null);
+    let n = 0;
+    const content = pollStartContent(' Lunch? ', ['Pizza', ' ', 'Sushi '], false, () => `id${n++}`);
+    assert.deepEqual(content, {
+      'org.matrix.msc3381.poll.start': {
+        question: { 'org.matrix.msc1767.text': 'Lunch?', body: 'Lunch?', msgtype: 'm.text' },
+        kind: 'org.matrix.msc3381.poll.undisclosed', max_selections: 1,
+        answers: [{ id: 'id0', 'org.matrix.msc1767.text': 'Pizza' }, { id: 'id1', 'org.matrix.msc1767.text': 'Sushi' }],
+      },
+      'org.matrix.msc1767.text': 'Lunch?\n1. Pizza\n2. Sushi',
+      body: 'Lunch?\n1. Pizza\n2. Sushi',
+    });
+    const v = viewEvent(ev(1, { type: 'org.matrix.msc3381.poll.start', content }));
+    assert.ok(v?.kind === 'message' && v.extra?.kind === 'poll');
+    assert.deepEqual(v.extra.answers, [{ id: 'id0', text: 'Pizza' }, { id: 'id1', text: 'Sushi' }]);
+    assert.equal(v.extra.disclosed, false);
+    assert.equal(v.body, '', 'the fallback text is not shown under the poll');
+    const vote = ev(2, { type: 'org.matrix.msc3381.poll.response', timestamp: 2, sender: '@me:x', content: pollResponseContent('$1', ['id1']) });
+    const end = ev(3, { type: 'org.matrix.msc3381.poll.end', timestamp: 3, content: pollEndContent('$1', 'Lunch?') });
+    const r = countPoll('$1', v.extra, [vote, end], '@me:x');
+    assert.deepEqual(r.mine, ['id1']);
+    assert.ok(r.ended);
+  });
+
+  it('reads coordinates as people write them and sends a location the timeline reads back', () => {
+    assert.deepEqual(parseCoordinates('51.5074, -0.1278'), { lat: 51.5074, lon: -0.1278 });
+    assert.deepEqual(parseCoordinates('51.5074 -0.1278'), { lat: 51.5074, lon: -0.1278 });
+    assert.deepEqual(parseCoordinates('geo:48.85,2.35;u=10'), { lat: 48.85, lon: 2.35 });
+    assert.match(parseCoordinates('London') as string, /latitude, longitude/);
+    assert.match(parseCoordinates('95, 0') as string, /latitude 95 is outside/);
+    assert.match(parseCoordinates('0, 200') as string, /longitude 200 is outside/);
+    const content = locationContent(51.5, -0.12, 'The office', 0, 12.4);
+    assert.equal(content.geo_uri, 'geo:51.5,-0.12;u=12');
+    assert.equal(content.body, 'The office: geo:51.5,-0.12;u=12 at 1970-01-01T00:00:00.000Z');
+    const v = viewEvent(ev(1, { content }));
+    assert.ok(v?.kind === 'message' && v.extra?.kind === 'location');
+    assert.equal(v.extra.description, 'The office');
+    assert.equal(v.body, '', 'the fallback text is not shown under the location');
+    assert.equal(previewText(ev(1, { content }), () => 'Alice'), 'Alice: Location: The office');
+    assert.equal(previewText(ev(2, { content: locationContent(1, 2, '', 0) }), () => 'Alice'), 'Alice: Location: 1.00000, 2.00000');
+    const plain = viewEvent(ev(2, { content: locationContent(1, 2, '', 0) }));
+    assert.ok(plain?.kind === 'message' && plain.extra?.kind === 'location' && plain.body === '' && plain.extra.description === '');
   });
 });

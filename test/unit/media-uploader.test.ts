@@ -1,6 +1,9 @@
-/** The uploader's rules on a fake homeserver: the size limit, the server's refusal, and the encryption hook. */
+/**
+ * The uploader's rules on a fake homeserver: the size limit, the server's refusal, the encryption hook, and the
+ * re-encoding of video and audio with ffmpeg refused in words when ffmpeg is missing or fails.
+ */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -12,14 +15,14 @@ import { FakeFetch, json, matrixError } from '../harness/fake-fetch.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'lattice-upload-'));
 
-function uploader(opts: { limit?: number; refuse?: boolean; crypto?: AttachmentCrypto }) {
+function uploader(opts: { limit?: number; refuse?: boolean; crypto?: AttachmentCrypto; ffmpeg?: string; ffprobe?: string }) {
   const fake = new FakeFetch((req) => {
     if (req.url.pathname === '/_matrix/client/v1/media/config') return json(200, opts.limit ? { 'm.upload.size': opts.limit } : {});
     if (req.url.pathname === '/_matrix/media/v3/upload') return opts.refuse ? matrixError(413, 'M_TOO_LARGE') : json(200, { content_uri: 'mxc://hs.test/abc' });
     return matrixError(404, 'M_UNRECOGNIZED');
   });
   const client = new MatrixClient('https://hs.test', 'token', fake.fetch);
-  return { fake, up: new MediaUploader(client, new MediaCache(dir), () => opts.crypto) };
+  return { fake, up: new MediaUploader(client, new MediaCache(dir), () => opts.crypto, { ffmpeg: opts.ffmpeg, ffprobe: opts.ffprobe }) };
 }
 
 describe('media uploader', () => {
@@ -53,5 +56,30 @@ describe('media uploader', () => {
     assert.equal(content.url, undefined);
     assert.deepEqual(content.file, { v: 'v2', key: { k: 'secret' }, iv: 'iv', hashes: { sha256: 'h' }, url: 'mxc://hs.test/abc' });
     assert.deepEqual(content.info, { mimetype: 'text/plain', size: 3 });
+  });
+
+  it('refuses to re-encode video or audio in words when ffmpeg is not installed, uploading nothing and leaving no file', async () => {
+    const { fake, up } = uploader({ ffmpeg: path.join(dir, 'no-such-ffmpeg') });
+    await assert.rejects(up.upload(new Uint8Array([1, 2, 3]), { filename: 'clip.mov', contentType: 'video/quicktime', reencode: { encodeTo: 'video/mp4' } }),
+      /^Error: Could not re-encode clip\.mov: re-encoding to video\/mp4 needs ffmpeg, which is not installed on this computer \(install it, e\.g\. apt-get install ffmpeg, or upload without encode_to\)$/);
+    assert.equal(fake.to('/_matrix/media/v3/upload').length, 0);
+    assert.deepEqual(readdirSync(new MediaCache(dir).tempDir), [], 'the temporary files are gone');
+  });
+
+  it('sends a video without its length and size when ffprobe is missing (they are a courtesy, as in gomuks)', async () => {
+    const { fake, up } = uploader({ ffprobe: path.join(dir, 'no-such-ffprobe') });
+    const content = await up.upload(new Uint8Array([1, 2, 3]), { filename: 'clip.mp4', contentType: 'video/mp4' });
+    assert.equal(content.msgtype, 'm.video');
+    assert.deepEqual(content.info, { mimetype: 'video/mp4', size: 3 });
+    assert.equal(fake.to('/_matrix/media/v3/upload').length, 1);
+    assert.deepEqual(readdirSync(new MediaCache(dir).tempDir), []);
+  });
+
+  it('says what ffmpeg said when it cannot convert the file, and leaves no file behind', async () => {
+    const { fake, up } = uploader({});
+    await assert.rejects(up.upload(new TextEncoder().encode('not a recording'), { filename: 'notes.ogg', contentType: 'audio/ogg', reencode: { encodeTo: 'audio/mpeg' } }),
+      /^Error: Could not re-encode notes\.ogg: ffmpeg could not convert it to audio\/mpeg: .*Invalid data found when processing input/);
+    assert.equal(fake.to('/_matrix/media/v3/upload').length, 0);
+    assert.deepEqual(readdirSync(new MediaCache(dir).tempDir), []);
   });
 });

@@ -6,10 +6,11 @@ import { avatarImageUrl, currentMediaEnv, thumbnailPx } from '../../src/renderer
 import { colorFor, formatCount, formatListTime, initialsOf } from '../../src/renderer/ui/common/format.ts';
 import { describeLoginError, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';
 import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { summarizeGroup } from '../../src/renderer/ui/room/state-groups.ts';
 import { buildRows, GROUP_GAP_MS } from '../../src/renderer/ui/room/timeline-model.ts';
 import { hashForRoom, roomIdFromHash } from '../../src/renderer/ui/route.ts';
 import { syncStatusText } from '../../src/renderer/ui/status/status-text.ts';
-import type { Event, Room } from '../../src/shared/rpc/types.ts';
+import type { Event, JSONObject, Room } from '../../src/shared/rpc/types.ts';
 
 const T0 = new Date(2026, 10, 20, 10, 0, 0).getTime();
 
@@ -85,8 +86,46 @@ describe('timeline rows', () => {
       ev(8, { type: 'm.reaction', content: { 'm.relates_to': {} } }),
     ].map(item);
     const rows = buildRows(items, new Map());
-    assert.deepEqual(rows.map((r) => (r.kind === 'day' ? 'day' : `${r.item.event.rowid}${r.groupStart ? '*' : ''}`)),
+    assert.deepEqual(rows.map((r) => (r.kind === 'event' ? `${r.item.event.rowid}${r.groupStart ? '*' : ''}` : r.kind)),
       ['day', '1*', '2', '3*', '4*', '5*', '6*', 'day', '7*']);
+  });
+
+  const state = (rowid: number, sender: string, type: string, stateKey: string, content: JSONObject, prev?: JSONObject) =>
+    ev(rowid, { sender, type, state_key: stateKey, content, ...(prev ? { unsigned: { prev_content: prev } } : {}) });
+
+  it("folds a room's setup into one line, and opens it on request", () => {
+    const items = [
+      state(1, '@alice:x', 'm.room.create', '', { creator: '@alice:x' }),
+      state(2, '@alice:x', 'm.room.member', '@alice:x', { membership: 'join' }),
+      state(3, '@alice:x', 'm.room.join_rules', '', { join_rule: 'invite' }),
+      state(4, '@alice:x', 'm.room.name', '', { name: 'Plans' }),
+      ev(5),
+    ].map(item);
+    const rows = buildRows(items, new Map());
+    assert.deepEqual(rows.map((r) => r.kind), ['day', 'group', 'event']);
+    const group = rows[1];
+    assert.ok(group.kind === 'group' && group.creation && !group.expanded);
+    assert.equal(summarizeGroup(group, names), 'Alice created and configured the room');
+    const open = buildRows(items, new Map(), new Set([group.key]));
+    assert.deepEqual(open.map((r) => (r.kind === 'event' ? r.item.event.rowid : r.kind)), ['day', 'group', 1, 2, 3, 4, 5]);
+  });
+
+  it('folds three or more membership changes in a row, saying who joined, left or was invited', () => {
+    const member = (rowid: number, user: string, membership: string, prev?: string, sender = user) =>
+      state(rowid, sender, 'm.room.member', user, { membership }, prev ? { membership: prev } : undefined);
+    const items = [
+      ev(1),
+      member(2, '@bob:x', 'join'), member(3, '@carol:x', 'join'), member(4, '@dave:x', 'join'), member(5, '@erin:x', 'join'),
+      member(6, '@bob:x', 'leave', 'join'), member(7, '@frank:x', 'invite', undefined, '@alice:x'),
+      ev(8),
+      member(9, '@gina:x', 'join'), member(10, '@hal:x', 'join'),
+    ].map(item);
+    const rows = buildRows(items, new Map());
+    assert.deepEqual(rows.map((r) => (r.kind === 'event' ? r.item.event.rowid : r.kind)), ['day', 1, 'group', 8, 9, 10], 'two in a row stay apart');
+    const group = rows[2];
+    assert.ok(group.kind === 'group' && !group.creation);
+    const name = (u: string) => u.slice(1, u.indexOf(':'));
+    assert.equal(summarizeGroup(group, name), 'bob, carol and 2 others joined, bob left, frank was invited');
   });
 });
 

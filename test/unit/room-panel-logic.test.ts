@@ -1,7 +1,7 @@
 /** The right panel's reading of room state: who may change which setting, the settings, pins and aliases. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canSendState, isAlias, parseAliases, pinnedEventIds, roomSettings, togglePin } from '../../src/renderer/api/room-state.ts';
+import { canSendState, fullAlias, isAlias, pinnedEventIds, publishedContent, roomSettings, togglePin } from '../../src/renderer/api/room-state.ts';
 import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
 
@@ -34,15 +34,15 @@ describe('room panel state', () => {
 
   it('reads the settings with defaults when the room has none', () => {
     assert.deepEqual(roomSettings(roomWithState([])), {
-      name: '', topic: '', joinRule: 'invite', historyVisibility: 'shared', encrypted: false, canonicalAlias: '', altAliases: [],
+      name: '', topic: '', joinRule: 'invite', historyVisibility: 'shared', encrypted: false, canonicalAlias: '', altAliases: [], avatar: '',
     });
     const room = roomWithState([
       ['m.room.name', { name: 'Room' }], ['m.room.topic', { topic: 'Talk' }], ['m.room.join_rules', { join_rule: 'knock' }],
       ['m.room.history_visibility', { history_visibility: 'joined' }], ['m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' }],
-      ['m.room.canonical_alias', { alias: '#a:hs', alt_aliases: ['#b:hs', 7] }],
+      ['m.room.canonical_alias', { alias: '#a:hs', alt_aliases: ['#b:hs', 7] }], ['m.room.avatar', { url: 'mxc://hs/pic' }],
     ]);
     assert.deepEqual(roomSettings(room), {
-      name: 'Room', topic: 'Talk', joinRule: 'knock', historyVisibility: 'joined', encrypted: true, canonicalAlias: '#a:hs', altAliases: ['#b:hs'],
+      name: 'Room', topic: 'Talk', joinRule: 'knock', historyVisibility: 'joined', encrypted: true, canonicalAlias: '#a:hs', altAliases: ['#b:hs'], avatar: 'mxc://hs/pic',
     });
   });
 
@@ -54,7 +54,10 @@ describe('room panel state', () => {
   });
 
   it('parses and checks aliases', () => {
-    assert.deepEqual(parseAliases('#a:hs, #b:hs\n#a:hs  '), ['#a:hs', '#b:hs']);
+    assert.equal(fullAlias(' lobby ', 'example.org'), '#lobby:example.org');
+    assert.equal(fullAlias('#x:other.org', 'example.org'), '#x:other.org');
+    assert.deepEqual(publishedContent('#a:hs', ['#a:hs', '#b:hs', '#b:hs']), { alias: '#a:hs', alt_aliases: ['#b:hs'] });
+    assert.deepEqual(publishedContent('', ['#b:hs']), { alt_aliases: ['#b:hs'] });
     assert.equal(isAlias('#room:example.org'), true);
     assert.equal(isAlias('room:example.org'), false);
     assert.equal(isAlias('#room'), false);

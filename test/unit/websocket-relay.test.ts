@@ -187,9 +187,9 @@ describe('websocket relay', () => {
     const bad = await post('?resize_percent=500');
     assert.equal(bad.status, 400);
     assert.match(bad.body, /resize_percent must be a whole number from 1 to 100/);
-    const video = await post('?encode_to=video/mp4');
+    const video = await post('?encode_to=video/avi');
     assert.equal(video.status, 400);
-    assert.match(video.body, /cannot encode to video\/mp4: Lattice re-encodes images only/);
+    assert.match(video.body, /cannot encode to video\/avi: encode_to must be one of .*video\/mp4/);
     const failed = await post('?filename=fail.txt');
     assert.equal(failed.status, 502);
     assert.match(failed.body, /refused the upload/);

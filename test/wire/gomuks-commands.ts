@@ -71,7 +71,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
   set_profile_field: cmd('implemented', z.looseObject({ field: z.string(), value: z.unknown().optional() }), ok),
   get_mutual_rooms: cmd('implemented', z.looseObject({ user_id: z.string(), next_batch: z.string().optional() }), z.union([T.RespMutualRooms, z.array(z.string()).nullable()])),
   track_user_devices: cmd('implemented', userParam, T.ProfileEncryptionInfo),
-  reset_master_key_tofu: cmd('encryption', z.looseObject({ user_id: z.string(), master_key: z.string() }), T.ProfileEncryptionInfo),
+  reset_master_key_tofu: cmd('implemented', z.looseObject({ user_id: z.string(), master_key: z.string() }), T.ProfileEncryptionInfo),
   get_profile_encryption_info: cmd('implemented', userParam, T.ProfileEncryptionInfo),
   get_own_devices: cmd('implemented', none, T.GetOwnDevicesResponse),
   get_event: cmd('implemented', z.looseObject({ room_id: z.string(), event_id: z.string(), unredact: z.boolean().optional() }), T.Event),
@@ -114,7 +114,7 @@ export const gomuksCommands: Record<string, GomuksCommand> = {
     new_content: jsonObject.optional(), actions: z.array(z.unknown()).optional(),
   }), ok),
   ensure_group_session_shared: cmd('implemented', z.looseObject({ room_id: z.string() }), ok),
-  // mautrix.ReqSendToDevice embedded: {messages: {user: {device: content}}}. Encrypted sending is the encryption issue's.
+  // mautrix.ReqSendToDevice embedded: {messages: {user: {device: content}}}; encrypted: Olm-encrypt each device's content.
   send_to_device: cmd('implemented', z.looseObject({ messages: jsonObject, event_type: z.string(), encrypted: z.boolean().optional() }), T.RespEmpty),
   resolve_alias: cmd('implemented', z.looseObject({ alias: z.string() }), T.RespAliasResolve),
   request_openid_token: cmd('implemented', none, T.RespOpenIDToken),

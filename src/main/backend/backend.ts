@@ -140,6 +140,7 @@ export class Backend implements BackendHost {
       onRoomsChanged: (diff) => this.broadcast('sync_complete', diff),
       onVerificationChange: () => { if (this.session?.crypto === crypto) this.broadcast('client_state', this.clientState()); },
       onVerification: (flow) => this.broadcast('verification_update', flow),
+      onIdentityUpdate: (u) => this.broadcast('user_identity_update', u),
     });
     const sync = new SyncLoop({
       client, store: this.store, userId,

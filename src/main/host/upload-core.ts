@@ -2,7 +2,7 @@
  * gomuks' upload route (`POST /_gomuks/upload`) apart from its transport, shared by the web host (web/upload-route.ts,
  * Node's http) and the desktop shell (its `lattice://app/_gomuks/upload`, a fetch-style Request). The request body is
  * the file; the query carries gomuks' options (`filename`, `encrypt`, `voice_message`, `force_file`, `progress`, and
- * for images the re-encoding ones `encode_to`, `resize_width`/`resize_height`, `resize_percent`, `quality`). The
+ * the re-encoding ones `encode_to`, `resize_width`/`resize_height`, `resize_percent`, `quality`). The
  * answer is the m.room.message content to send, as gomuks answers; with `progress=true` it is gomuks' progress stream
  * instead: one JSON value per line, numbers from 0 to 1 while the file goes to the homeserver, then the content (or
  * an `{errcode, error}` object).
@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
-import { IMAGE_ENCODINGS, type ImageEncoding } from '../../shared/rpc/commands.ts';
+import { MEDIA_ENCODINGS, type MediaEncoding } from '../../shared/rpc/commands.ts';
 import { PRIVATE_DIR } from '../backend/private-files.ts';
 
 export interface UploadParams {
@@ -24,7 +24,7 @@ export interface UploadParams {
   encrypt: boolean;
   voice_message: boolean;
   force_file: boolean;
-  encode_to?: ImageEncoding;
+  encode_to?: MediaEncoding;
   resize_width?: number;
   resize_height?: number;
   resize_percent?: number;
@@ -82,8 +82,8 @@ function parseUploadParams(q: URLSearchParams, contentType: string | undefined):
   if (contentType) p.contentType = contentType;
   const encodeTo = q.get('encode_to');
   if (encodeTo) {
-    const known = IMAGE_ENCODINGS.find((t) => t === encodeTo);
-    if (!known) return new Error(`cannot encode to ${encodeTo}: Lattice re-encodes images only, to ${IMAGE_ENCODINGS.join(', ')}`);
+    const known = MEDIA_ENCODINGS.find((t) => t === encodeTo);
+    if (!known) return new Error(`cannot encode to ${encodeTo}: encode_to must be one of ${MEDIA_ENCODINGS.join(', ')}`);
     p.encode_to = known;
   }
   for (const [name, min, max] of [['resize_width', 1, 16384], ['resize_height', 1, 16384], ['resize_percent', 1, 100], ['quality', 1, 100]] as const) {

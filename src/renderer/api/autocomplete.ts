@@ -1,7 +1,7 @@
 /**
  * Composer autocomplete, as plain functions: which word the cursor is in, what it could complete to (slash
- * commands at the start of the message, members after an @, emoji after a `:` and two letters), and the text after
- * choosing a suggestion.
+ * commands at the start of the message, members after an @, rooms after a #, emoji after a `:` and two letters),
+ * and the text after choosing a suggestion.
  */
 import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
 import { mentionPill } from './actions.ts';
@@ -14,6 +14,13 @@ export interface Suggestion {
   readonly detail: string;
   /** Replaces the word being completed. */
   readonly insert: string;
+}
+
+/** A room to complete after `#`: its address when it has one, else a matrix.to link to its ID. */
+export interface RoomRef {
+  readonly id: string;
+  readonly name: string;
+  readonly alias?: string | undefined;
 }
 
 export interface Completion {
@@ -37,6 +44,7 @@ export function complete(
   commands: readonly SlashCommandHelp[],
   members: ReadonlyMap<string, string>,
   emoji: readonly Emoji[] | null = null,
+  rooms: readonly RoomRef[] = [],
 ): Completion | null {
   const { start, word } = wordAt(text, cursor);
   if (start === 0 && word.startsWith('/') && !word.startsWith('//')) {
@@ -53,6 +61,21 @@ export function complete(
     for (const [userId, name] of members) {
       if (!userId.slice(1).toLowerCase().startsWith(q) && !name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q))) continue;
       suggestions.push({ key: userId, label: name, detail: userId, insert: `${mentionPill(userId, name)} ` });
+      if (suggestions.length >= MAX) break;
+    }
+    return suggestions.length ? { start, end: cursor, suggestions } : null;
+  }
+  if (word.startsWith('#') && word.length >= 2) {
+    const q = word.slice(1).toLowerCase();
+    const suggestions: Suggestion[] = [];
+    for (const r of rooms) {
+      const byAlias = r.alias?.slice(1).toLowerCase().startsWith(q);
+      if (!byAlias && !r.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(q))) continue;
+      const label = r.name.replace(/[[\]\\]/g, '\\$&');
+      suggestions.push({
+        key: r.id, label: r.name, detail: r.alias ?? r.id,
+        insert: r.alias ? `${r.alias} ` : `[${label}](https://matrix.to/#/${encodeURIComponent(r.id)}) `,
+      });
       if (suggestions.length >= MAX) break;
     }
     return suggestions.length ? { start, end: cursor, suggestions } : null;

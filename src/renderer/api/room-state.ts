@@ -40,6 +40,8 @@ export interface RoomSettings {
   encrypted: boolean;
   canonicalAlias: string;
   altAliases: string[];
+  /** The room's own avatar (m.room.avatar), not a DM partner's. Empty when there is none. */
+  avatar: string;
 }
 
 export function roomSettings(room: RoomData | undefined): RoomSettings {
@@ -53,6 +55,7 @@ export function roomSettings(room: RoomData | undefined): RoomSettings {
     encrypted: stateContentOf(room, 'm.room.encryption') !== undefined,
     canonicalAlias: str(alias?.alias),
     altAliases: Array.isArray(alt) ? alt.filter((a): a is string => typeof a === 'string') : [],
+    avatar: str(stateContentOf(room, 'm.room.avatar')?.url),
   };
 }
 
@@ -67,12 +70,19 @@ export function togglePin(ids: readonly string[], eventId: string): { pinned: st
   return { pinned: ids.includes(eventId) ? ids.filter((id) => id !== eventId) : [...ids, eventId] };
 }
 
-/** Aliases typed one a line or separated by commas or spaces; blanks dropped. */
-export function parseAliases(text: string): string[] {
-  return [...new Set(text.split(/[\s,]+/).map((a) => a.trim()).filter((a) => a !== ''))];
-}
-
 /** Whether the text looks like a room alias (`#local:server`), so a typo is caught before the server is asked. */
 export function isAlias(alias: string): boolean {
   return /^#[^:\s]+:\S+$/.test(alias);
+}
+
+/** `name` becomes `#name:server`; a full alias stays as typed. */
+export function fullAlias(input: string, server: string): string {
+  const t = input.trim();
+  return t.startsWith('#') ? t : `#${t}:${server}`;
+}
+
+/** The canonical alias content with the published list changed: `main` first, then the others, no repeats. */
+export function publishedContent(main: string, alt: readonly string[]): JSONObject {
+  const others = [...new Set(alt.filter((a) => a !== main))];
+  return { ...(main ? { alias: main } : {}), alt_aliases: others };
 }

@@ -16,12 +16,17 @@ import { LinkPrompt } from '../links/LinkPrompt.tsx';
 import { useLinkNavigation } from '../links/use-link-navigation.ts';
 import { WebNotifications } from '../notify/WebNotifications.tsx';
 import { NewRoomButtons } from './dialogs/NewRoomButtons.tsx';
+import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.tsx';
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
 import './app.css';
 
 export function App() {
   const clientState = useClientState();
   const connection = useConnection();
+  // A login in this window (not a restored session) waits for the first encryption check before the rooms show.
+  const [freshLogin, setFreshLogin] = useState(false);
+  // Set while rendering (React's pattern for state that follows a prop), so no frame shows the rooms first.
+  if (clientState?.is_logged_in === false && !freshLogin) setFreshLogin(true);
 
   if (!clientState) {
     return (
@@ -44,7 +49,11 @@ export function App() {
       </div>
     );
   }
-  return <MainLayout />;
+  return (
+    <EncryptionGate freshLogin={freshLogin} banners={<StatusBanners />}>
+      <MainLayout />
+    </EncryptionGate>
+  );
 }
 
 function useSelectedRoom(): [string | null, (roomId: string) => void] {
@@ -112,6 +121,7 @@ function MainLayout() {
   return (
     <div className="app-shell">
       <StatusBanners />
+      <EncryptionReminder />
       <WebNotifications selected={selected} open={openAt} />
       <div className="layout">
         <aside className="sidebar">

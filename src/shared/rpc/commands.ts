@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
 import { notificationCommands } from './commands/notifications.ts';
 import { cryptoCommands } from './commands/crypto.ts';
+import { deviceCommands } from './commands/devices.ts';
 import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
 import { roomUpgradeCommands } from './commands/room-upgrades.ts';
@@ -28,17 +29,17 @@ import { sessionCommands } from './commands/session.ts';
 import { verificationCommands } from './commands/verification.ts';
 
 export {
-  ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
+  deviceCommands, ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
   readingCommands,
   roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands,
   sessionCommands, verificationCommands,
 };
-export { IMAGE_ENCODINGS } from './commands/media.ts';
-export type { ImageEncoding, MediaMessageContent } from './commands/media.ts';
+export { MEDIA_ENCODINGS, isImageEncoding } from './commands/media.ts';
+export type { AudioEncoding, ImageEncoding, MediaEncoding, MediaMessageContent, VideoEncoding } from './commands/media.ts';
 export { cryptoCommands };
-export type { KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
+export type { KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 export type {
-  ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, VerificationFlow, VerificationPhase,
+  ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, UserIdentityUpdate, VerificationFlow, VerificationPhase,
 } from './commands/verification.ts';
 
 /** All areas in one table. A name used by two areas would silently shadow one; the unit tests check for that. */
@@ -47,7 +48,7 @@ export const commandAreas = {
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
   ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands, ...roomKeyCommands,
   ...cryptoCommands,
-  ...verificationCommands,
+  ...verificationCommands, ...deviceCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

@@ -4,7 +4,7 @@
 import type {
   ClientState, EventsDecrypted, PresenceUpdate, RunID, SendComplete, SyncComplete, SyncStatus, Typing,
 } from './types.ts';
-import type { VerificationFlow } from './commands/verification.ts';
+import type { UserIdentityUpdate, VerificationFlow } from './commands/verification.ts';
 
 export interface EventPayloads {
   /** A /sync batch was stored; also carries the whole room list (clear_state) when a frontend connects. */
@@ -27,6 +27,11 @@ export interface EventPayloads {
    * it finished or was cancelled). Carries the whole flow; see commands/verification.ts.
    */
   verification_update: VerificationFlow;
+  /**
+   * Lattice extension: a user's cross-signing identity was first seen, changed, verified or accepted (see
+   * UserIdentityUpdate in commands/verification.ts). `identity_changed` says the frontend should warn.
+   */
+  user_identity_update: UserIdentityUpdate;
   /** First message on every connection. */
   run_id: RunID;
 }

@@ -67,6 +67,8 @@ export interface Event {
   last_edit_rowid?: EventRowID;
   /** Bit flags, as gomuks' UnreadType: 1 normal, 2 notify, 4 highlight, 8 sound. */
   unread_type?: number;
+  /** MSC4354: how long the event is sticky (its own duration, at most an hour); absent when it is not sticky. */
+  sticky_duration_ms?: number;
 }
 
 /** 0 none, 1 participants (heroes), 2 canonical alias, 3 explicit m.room.name. */
@@ -151,6 +153,11 @@ export interface SyncRoom {
   /** Every Event the frontend needs for this diff (timeline events, state events referenced above, previews). */
   events?: Event[] | null;
   receipts?: Record<string, Receipt[]> | null;
+  /**
+   * Rowids of sticky events (MSC4354) that came outside the timeline (they are among `events`). Absent when
+   * there are none, on the wire too (gomuks omits it).
+   */
+  sticky?: EventRowID[];
   /** The user read the room elsewhere: notifications of it can go. */
   dismiss_notifications?: boolean;
   notifications?: SyncNotification[] | null;

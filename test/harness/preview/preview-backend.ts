@@ -290,9 +290,11 @@ export class PreviewBackend implements BackendHost {
       // The composer and the idle tracker send these as a matter of course; the preview has no one to tell.
       set_typing: () => true,
       set_presence: () => true,
+      // Settings → Security shows it: a verified session whose keys are all backed up.
+      get_key_backup_status: () => ({ version: '1', server_key_count: 128, enabled: true, device_key_count: 128, device_backed_up_count: 128 }),
       // Commands the UI does not use yet: named here, so a new command still breaks this file until it is listed.
       ...notInPreview(
-        'set_membership', 'join_room', 'knock_room', 'leave_room', 'create_room', 'resolve_alias', 'get_room_summary',
+        'set_membership', 'join_room', 'knock_room', 'leave_room', 'create_room', 'resolve_alias', 'get_room_aliases', 'create_alias', 'delete_alias', 'get_room_summary',
         'get_space_hierarchy', 'get_profile', 'set_profile_field', 'get_mutual_rooms', 'get_account_info',
         'set_account_data', 'send_to_device', 'set_state', 'redact_event', 'report_event',
         'update_delayed_event', 'get_versions', 'get_capabilities', 'get_media_config', 'get_turn_servers',
@@ -302,9 +304,9 @@ export class PreviewBackend implements BackendHost {
         'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_event_context',
         'paginate_manual', 'get_specific_room_state', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
         'upload_media', 'download_media',
-        'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity',
+        'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',
-        'get_verifications',
+        'get_verifications', 'rename_device', 'delete_devices',
         'register_homeserver_push', 'send_sticky_event', 'get_sticky_events',
         'verify', 'generate_recovery_key', 'reset_encryption', 'export_keys', 'import_keys',
       ),
@@ -332,7 +334,7 @@ export class PreviewBackend implements BackendHost {
 }
 
 function loggedInState(homeserverUrl: string): ClientState {
-  return { is_initialized: true, is_logged_in: true, is_verified: true, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false }, user_id: ME, device_id: 'PREVIEW', homeserver_url: homeserverUrl };
+  return { is_initialized: true, is_logged_in: true, is_verified: true, verification_state: { is_verified: true, state_checked: true, has_cross_signing: true, has_ssss: true }, user_id: ME, device_id: 'PREVIEW', homeserver_url: homeserverUrl };
 }
 
 function loggedOutState(): ClientState {

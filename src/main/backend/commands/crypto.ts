@@ -1,9 +1,10 @@
 /**
  * Handlers of the crypto area: verify, generate_recovery_key, reset_encryption (crypto/recovery.ts) and
- * export_keys / import_keys (crypto/key-export.ts), each run on the session's open encryption engine.
+ * export_keys / import_keys (crypto/key-export.ts), get_key_backup_status (crypto/backup-status.ts), each run on the session's open encryption engine.
  */
 import type { cryptoCommands } from '../../../shared/rpc/commands.ts';
 import type { CryptoSession } from '../crypto/crypto-session.ts';
+import { keyBackupStatus } from '../crypto/backup-status.ts';
 import { exportKeys, importKeys } from '../crypto/key-export.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 
@@ -30,5 +31,6 @@ export function cryptoHandlers(ctx: CommandContext): AreaHandlers<typeof cryptoC
       await r.backup.flush().catch(() => undefined);
       return result;
     }),
+    get_key_backup_status: () => engine().withEngine((_, machine) => keyBackupStatus(machine, ctx.requireSession().client.crypto)),
   };
 }

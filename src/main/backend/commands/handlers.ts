@@ -6,6 +6,7 @@ import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
 import { notificationHandlers } from './notifications.ts';
 import { cryptoHandlers } from './crypto.ts';
+import { deviceHandlers } from './devices.ts';
 import { ignoringHandlers } from './ignoring.ts';
 import { presenceHandlers } from './presence.ts';
 import { roomUpgradeHandlers } from './room-upgrades.ts';
@@ -41,5 +42,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...roomKeyHandlers(ctx),
     ...cryptoHandlers(ctx),
     ...verificationHandlers(ctx),
+    ...deviceHandlers(ctx),
   };
 }

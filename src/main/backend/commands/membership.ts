@@ -55,6 +55,23 @@ export function membershipHandlers(ctx: CommandContext): AreaHandlers<typeof mem
       const r = await attempt(`resolve ${alias}`, () => client().membership.resolveAlias(alias, signal));
       return { room_id: r.room_id, servers: r.servers ?? [] };
     },
+    get_room_aliases: async ({ room_id: roomId }, signal) => {
+      const r = await attempt('list the room\'s addresses', () => client().membership.roomAliases(roomId, signal));
+      return (r.aliases ?? []).filter((a) => typeof a === 'string');
+    },
+    create_alias: async ({ alias, room_id: roomId }) => {
+      const c = client();
+      await attempt(`create ${alias}`, () => c.membership.createAlias(alias, roomId).catch((e: unknown) => {
+        // Synapse answers 409 M_UNKNOWN "Room alias ... already exists"; the spec names no errcode for it.
+        if (e instanceof MatrixError && e.status === 409) throw new Error(`Could not create ${alias}: that address is already taken.`, { cause: e });
+        throw e;
+      }));
+      return {};
+    },
+    delete_alias: async ({ alias }) => {
+      await attempt(`delete ${alias}`, () => client().membership.deleteAlias(alias));
+      return {};
+    },
     get_room_summary: async ({ room_id_or_alias: target, via }, signal) => {
       const r = await attempt(`preview ${target}`, () => client().membership.roomSummary(target, via, signal));
       if (typeof r.room_id !== 'string') throw new Error(`The homeserver's summary of ${target} has no room ID.`);

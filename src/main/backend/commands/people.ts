@@ -17,6 +17,12 @@ export function peopleHandlers(ctx: CommandContext): AreaHandlers<typeof peopleC
     set_profile_field: async ({ field, value }) => {
       const s = ctx.requireSession();
       await attempt(`set your ${field}`, () => s.client.profile.setField(s.userId, field, value as JSONValue));
+      // client_state carries our name and avatar: frontends showing them (settings, the account menu) update now.
+      if ((field === 'displayname' || field === 'avatar_url') && (typeof value === 'string' || value === null)) {
+        if (value) s.profile[field] = value;
+        else delete s.profile[field];
+        ctx.broadcast('client_state', ctx.clientState());
+      }
       return true;
     },
     get_mutual_rooms: async ({ user_id: userId }, signal) => {
@@ -53,7 +59,12 @@ export function peopleHandlers(ctx: CommandContext): AreaHandlers<typeof peopleC
       return true;
     },
     send_to_device: async ({ event_type: type, messages, encrypted }) => {
-      if (encrypted) throw new Error('Encrypted to-device messages are not supported yet: Lattice has no encryption keys to send them with.');
+      if (encrypted) {
+        const { crypto } = ctx.requireSession();
+        if (!crypto) throw new Error('End-to-end encryption is not running, so no encrypted to-device message can be sent.');
+        await attempt(`send the encrypted ${type} to-device event`, () => crypto.sendEncryptedToDevice(type, messages));
+        return {};
+      }
       const txnId = `latd${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
       await attempt(`send the ${type} to-device event`, () =>
         ctx.requireSession().client.account.sendToDevice(type, txnId, messages as JSONObject));

@@ -6,6 +6,7 @@ import { DeviceId, OtherUserIdentity, UserId } from '@matrix-org/matrix-sdk-cryp
 import type { RespDeviceInfo, verificationCommands } from '../../../shared/rpc/commands.ts';
 import type { CryptoEngine } from '../crypto/crypto-session.ts';
 import { profileDevice, profileEncryptionInfo, trackUser } from '../crypto/devices.ts';
+import { pinMasterKey } from '../crypto/recovery-tofu.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 
 export function verificationHandlers(ctx: CommandContext): AreaHandlers<typeof verificationCommands> {
@@ -34,6 +35,11 @@ export function verificationHandlers(ctx: CommandContext): AreaHandlers<typeof v
         devices: Array.isArray(listed.devices) ? listed.devices.filter(isDeviceInfo) : [],
         current_device: own ? profileDevice(own, !!encryption.identity_changed) : null,
       };
+    },
+    reset_master_key_tofu: async ({ user_id: userId, master_key: masterKey }) => {
+      const { machine } = await engine();
+      await pinMasterKey(machine, userId, masterKey);
+      return profileEncryptionInfo(machine, userId);
     },
     pin_user_identity: async ({ user_id: userId }) => {
       const identity = await (await engine()).machine.getIdentity(new UserId(userId));

@@ -8,7 +8,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { EventsDecrypted, JSONObject, SyncComplete, VerificationFlow, VerificationState } from '../../../shared/rpc/index.ts';
+import type {
+  EventsDecrypted, JSONObject, SyncComplete, UserIdentityUpdate, VerificationFlow, VerificationState,
+} from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
@@ -17,11 +19,13 @@ import type { Store } from '../store/store.ts';
 import type { Decryption, PreparedSync } from '../sync/prepared.ts';
 import { CRYPTO_DB_FILE, CRYPTO_STORE_KEY, openCryptoStore, type CryptoStore } from './crypto-store.ts';
 import { DecryptionRetry } from './decryption-retry.ts';
+import { identityUpdate } from './devices.ts';
 import { KeyRequests, type KeySource } from './key-requests.ts';
 import { OutgoingRequests } from './outgoing-requests.ts';
 import { Recovery } from './recovery.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
 import { decryptEvent, decryptSync, feedSync, isEncrypted } from './sync-crypto.ts';
+import { ToDeviceEncryptor, type ToDeviceMessages } from './to-device-encryption.ts';
 import { Verifications } from './verification.ts';
 
 export interface CryptoSessionOptions {
@@ -41,6 +45,8 @@ export interface CryptoSessionOptions {
   onVerificationChange?: () => void;
   /** Every change of an interactive verification (pushed to frontends as verification_update). */
   onVerification?: (flow: VerificationFlow) => void;
+  /** A user's cross-signing identity was first seen, changed, verified or accepted (pushed as user_identity_update). */
+  onIdentityUpdate?: (update: UserIdentityUpdate) => void;
 }
 
 interface Opened {
@@ -51,6 +57,7 @@ interface Opened {
   keyRequests: KeyRequests;
   recovery: Recovery;
   verifications: Verifications;
+  toDevice: ToDeviceEncryptor;
 }
 
 /** What the device and verification commands work with, once the store is open. */
@@ -95,6 +102,8 @@ export class CryptoSession {
     // notice too, so the stored error can say the key will not come.
     store.machine.registerRoomKeyUpdatedCallback((infos) => this.retryLater(infos.map((i) => i.sessionId)));
     store.machine.registerRoomKeysWithheldCallback((infos) => this.retryLater(infos.map((i) => i.sessionId)));
+    // Registered once per engine: a new, changed, verified or accepted identity is told to the frontends.
+    store.machine.registerUserIdentityUpdatedCallback((user) => this.identityLater(store.machine, user.toString()));
     // Keys that reached the engine's store just before a crash, after their events were stored as failed.
     void this.retryLater(retry.queued().map((q) => q.session_id), retry);
     const recovery = new Recovery({
@@ -119,7 +128,7 @@ export class CryptoSession {
     });
     return {
       store, outgoing, encryptor: new RoomEncryptor(store.machine, outgoing, client, this.opts.store), verifications, retry,
-      keyRequests, recovery,
+      keyRequests, recovery, toDevice: new ToDeviceEncryptor(store.machine, outgoing, client.crypto),
     };
   }
 
@@ -135,6 +144,19 @@ export class CryptoSession {
     return Promise.resolve();
   }
 
+  /** Like retryLater: the identity is read once the engine call that reported it has returned. */
+  private identityLater(machine: OlmMachine, userId: string): Promise<void> {
+    const report = this.opts.onIdentityUpdate;
+    if (report && !this.abort.signal.aborted) {
+      setImmediate(() => {
+        if (this.abort.signal.aborted) return;
+        void this.track(identityUpdate(machine, userId)).then((u) => { if (u) report(u); })
+          .catch((e: unknown) => this.opts.logger.warn(`encryption: reading the identity of ${userId} failed: ${errorMessage(e)}`));
+      });
+    }
+    return Promise.resolve();
+  }
+
   /**
    * Decrypts the stored events of these megolm sessions that their keys now allow: for whoever imported keys
    * outside the engine's callbacks. Resolves to how many events were decrypted.
@@ -143,7 +165,7 @@ export class CryptoSession {
     return this.track(this.opened.then((o) => o.retry.retry(sessionIds)));
   }
 
-  /** gomuks' rerequest_session: asks the key sources and this account's other devices for a session's key again. */
+  /** gomuks' rerequest_session: asks the key sources and this account's verified other devices for a session's key again. */
   rerequestSession(roomId: string, sessionId: string, sender: string): Promise<void> {
     return this.track(this.opened.then((o) => o.keyRequests.rerequest(roomId, sessionId, sender, this.abort.signal)));
   }
@@ -202,6 +224,11 @@ export class CryptoSession {
   /** The m.room.encrypted content for an event. */
   encrypt(roomId: string, type: string, content: JSONObject): Promise<JSONObject> {
     return this.track(this.opened.then((o) => o.encryptor.encrypt(roomId, type, content, this.abort.signal)));
+  }
+
+  /** gomuks' send_to_device with encrypted: Olm-encrypts each device's content and sends them as m.room.encrypted. */
+  sendEncryptedToDevice(type: string, messages: ToDeviceMessages): Promise<void> {
+    return this.track(this.opened.then((o) => o.toDevice.send(type, messages, this.abort.signal)));
   }
 
   /** This device's cross-signing state as last checked (all false until the store is open and checked). */

@@ -11,9 +11,9 @@
  * `verification_violation` plus an entry in `errors` tell the frontend to warn until the user verifies again or
  * accepts the new identity (`pin_user_identity`).
  */
-import { OtherUserIdentity, OwnUserIdentity, UserId } from '@matrix-org/matrix-sdk-crypto-wasm';
+import { OtherUserIdentity, UserId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { Device, OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
-import type { ProfileDevice, ProfileEncryptionInfo, TrustState } from '../../../shared/rpc/index.ts';
+import type { ProfileDevice, ProfileEncryptionInfo, TrustState, UserIdentityUpdate } from '../../../shared/rpc/index.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
 
 export async function isTracked(machine: OlmMachine, userId: string): Promise<boolean> {
@@ -34,28 +34,42 @@ export async function profileEncryptionInfo(machine: OlmMachine, userId: string)
   };
   if (!(await isTracked(machine, userId))) return info;
   info.devices_tracked = true;
-  const user = new UserId(userId);
-  const identity = await machine.getIdentity(user);
+  const identity = await identityUpdate(machine, userId);
   const errors: string[] = [];
-  let changed = false;
-  if (identity instanceof OwnUserIdentity || identity instanceof OtherUserIdentity) {
-    info.master_key = fingerprint(masterKeyOf(identity.masterKey));
-    info.user_trusted = identity.isVerified();
-    const violation = identity.hasVerificationViolation();
-    changed = violation || (identity instanceof OtherUserIdentity && identity.identityNeedsUserApproval());
-    info.first_master_key = changed ? '' : info.master_key;
-    info.identity_changed = changed;
-    info.verification_violation = violation;
-    if (violation) errors.push('This user was verified, but their identity has changed since: verify them again.');
-    else if (changed) errors.push("This user's identity has changed since this device first saw it.");
+  if (identity) {
+    info.master_key = identity.master_key;
+    info.user_trusted = identity.user_trusted;
+    info.first_master_key = identity.identity_changed ? '' : identity.master_key;
+    info.identity_changed = identity.identity_changed;
+    info.verification_violation = identity.verification_violation;
+    if (identity.verification_violation) errors.push('This user was verified, but their identity has changed since: verify them again.');
+    else if (identity.identity_changed) errors.push("This user's identity has changed since this device first saw it.");
   } else {
     errors.push('This user has no cross-signing keys.');
   }
-  const devices = (await machine.getUserDevices(user)).devices();
-  info.devices = devices.filter((d) => !d.isDeleted()).map((d) => profileDevice(d, changed))
+  const devices = (await machine.getUserDevices(new UserId(userId))).devices();
+  info.devices = devices.filter((d) => !d.isDeleted()).map((d) => profileDevice(d, !!identity?.identity_changed))
     .sort((a, b) => a.device_id.localeCompare(b.device_id));
   if (errors.length) info.errors = errors;
   return info;
+}
+
+/** The user's cross-signing identity as the engine holds it now; undefined when the user has none. */
+export async function identityUpdate(machine: OlmMachine, userId: string): Promise<UserIdentityUpdate | undefined> {
+  const identity = await machine.getIdentity(new UserId(userId));
+  if (!identity) return undefined;
+  try {
+    const violation = identity.hasVerificationViolation();
+    return {
+      user_id: userId,
+      master_key: fingerprint(masterKeyOf(identity.masterKey)),
+      identity_changed: violation || (identity instanceof OtherUserIdentity && identity.identityNeedsUserApproval()),
+      verification_violation: violation,
+      user_trusted: identity.isVerified(),
+    };
+  } finally {
+    identity.free();
+  }
 }
 
 export function profileDevice(d: Device, identityChanged: boolean): ProfileDevice {

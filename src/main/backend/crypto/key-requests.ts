@@ -1,9 +1,10 @@
 /**
  * Asking for missing keys. The `session_request` queue (migration 8) holds each megolm session some stored event
  * could not be decrypted with; this asks each registered key source for the keys of sessions not asked for yet
- * (the key backup registers itself as one, and goes first), then other devices: the engine sends an
- * `m.room_key_request` to this account's other devices when a decryption fails for a missing key, so asking again
- * means decrypting the stored events again and sending what the engine queued. Keys that come back arrive through
+ * (the key backup registers itself as one, and goes first), then other devices: the engine queues an
+ * `m.room_key_request` when a decryption fails for a missing key, which goes only to this account's other verified
+ * devices (key-request-recipients.ts), so asking again means decrypting the stored events again and sending what
+ * the engine queued. Keys that come back arrive through
  * the engine's room-key callback, which retries the stored events (decryption-retry.ts).
  */
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -44,7 +45,7 @@ export class KeyRequests {
     await this.ask(fresh, signal);
   }
 
-  /** gomuks' rerequest_session: asks every source and this account's other devices again for one session's key. */
+  /** gomuks' rerequest_session: asks every source and this account's verified other devices again for one session's key. */
   async rerequest(roomId: string, sessionId: string, sender: string, signal: AbortSignal): Promise<void> {
     const queued = this.retry.queued().find((q) => q.session_id === sessionId);
     await this.ask([queued ?? { session_id: sessionId, room_id: roomId, sender, requested_at: 0 }], signal);

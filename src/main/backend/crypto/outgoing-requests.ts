@@ -9,6 +9,7 @@ import {
 } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { KeysBackupRequest, OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { CryptoApi } from '../matrix/api/crypto.ts';
+import { ROOM_KEY_REQUEST, toVerifiedOwnDevices } from './key-request-recipients.ts';
 
 type Request = KeysUploadRequest | KeysQueryRequest | KeysClaimRequest | ToDeviceRequest | SignatureUploadRequest
   | RoomMessageRequest | KeysBackupRequest;
@@ -69,11 +70,16 @@ export class OutgoingRequests {
     if (r.id !== undefined) await this.machine.markRequestAsSent(r.id, r.type, response);
   }
 
-  private call(r: Request): Promise<string> {
+  private async call(r: Request): Promise<string> {
     const { api, signal } = this;
     if (r instanceof KeysUploadRequest) return api.keysUpload(r.body, signal);
     if (r instanceof KeysQueryRequest) return api.keysQuery(r.body, signal);
     if (r instanceof KeysClaimRequest) return api.keysClaim(r.body, signal);
+    if (r instanceof ToDeviceRequest && r.event_type === ROOM_KEY_REQUEST) {
+      // Only our verified other devices are asked (key-request-recipients.ts); with none, it is done as it is.
+      const body = await toVerifiedOwnDevices(this.machine, r.body);
+      return body === undefined ? '{}' : api.sendToDevice(r.event_type, r.txn_id, body, signal);
+    }
     if (r instanceof ToDeviceRequest) return api.sendToDevice(r.event_type, r.txn_id, r.body, signal);
     if (r instanceof SignatureUploadRequest) return api.signaturesUpload(r.body, signal);
     if (r instanceof RoomMessageRequest) return api.roomMessage(r.room_id, r.event_type, r.txn_id, r.body, signal);

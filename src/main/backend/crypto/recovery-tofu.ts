@@ -2,6 +2,8 @@
  * gomuks' reset_master_key_tofu, the engine half: when another user's master key changed since it was first seen
  * (trust on first use), accept ("pin") the new one. This is not verification: it only stops warning about the
  * change. The `master_key` the user saw is compared first, so a key that changed again in between is not pinned.
+ * A user who was verified before the change is no longer verified afterwards (their old verification is withdrawn):
+ * the new key is trusted on first use, like any other.
  */
 import { OtherUserIdentity, UserId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
@@ -21,9 +23,11 @@ export async function pinMasterKey(machine: OlmMachine, userId: string, masterKe
       throw new Error('Your own master key is not accepted on trust: verify this device with the recovery key (verify) or reset it (reset_encryption).');
     }
     const current = masterKeyOf(identity);
-    if (current !== masterKey.replace(/=+$/, '')) {
+    // As shown: the fingerprint in groups of four, or the key itself (unpadded base64, or padded).
+    if (current !== masterKey.replace(/\s+/g, '').replace(/=+$/, '')) {
       throw new Error(`The master key of ${userId} is now ${current ?? 'unknown'}, not ${masterKey}: it changed again; look at it before accepting it.`);
     }
+    if (identity.hasVerificationViolation()) await identity.withdrawVerification();
     await identity.pinCurrentMasterKey();
   } finally {
     identity.free();

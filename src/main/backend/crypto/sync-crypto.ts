@@ -16,6 +16,7 @@ import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { Decryption } from '../sync/prepared.ts';
+import { stickySection } from '../sync/sticky.ts';
 
 /** Returns the to-device events as the engine processed them (decrypted where they were encrypted). */
 export async function feedSync(machine: OlmMachine, resp: SyncResponse): Promise<readonly { rawEvent: string }[]> {
@@ -28,12 +29,13 @@ export async function feedSync(machine: OlmMachine, resp: SyncResponse): Promise
   return machine.receiveSyncChanges(JSON.stringify(toDevice), lists, counts, fallback);
 }
 
-/** Decrypts every encrypted timeline event of the joined rooms; the result is keyed by event ID. */
+/** Decrypts every encrypted timeline and sticky event of the joined rooms; the result is keyed by event ID. */
 export async function decryptSync(machine: OlmMachine, resp: SyncResponse): Promise<Map<string, Decryption>> {
   const out = new Map<string, Decryption>();
   for (const [roomId, room] of Object.entries(resp.rooms?.join ?? {})) {
-    const events = room?.timeline?.events;
-    if (!Array.isArray(events)) continue;
+    const timeline = room?.timeline?.events;
+    // Sticky events outside the timeline (MSC4354; encrypted ones carry calls' membership) are decrypted too.
+    const events = [...(Array.isArray(timeline) ? timeline : []), ...(room ? stickySection(room) : [])];
     for (const ev of events) {
       if (!isEncrypted(ev)) continue;
       out.set(ev.event_id, await decryptEvent(machine, roomId, ev));

@@ -11,6 +11,9 @@ export interface ClientEvent {
   unsigned?: JSONObject & { transaction_id?: string; redacted_because?: JSONObject; prev_content?: JSONObject };
   room_id?: string;
   redacts?: string;
+  /** MSC4354: the event stays sticky this long (unstable name, then the stable one). */
+  msc4354_sticky?: { duration_ms?: number };
+  sticky?: { duration_ms?: number };
 }
 
 export interface StrippedStateEvent {
@@ -39,6 +42,9 @@ export interface JoinedRoom {
   ephemeral?: { events?: { type: string; content: JSONObject }[] };
   account_data?: { events?: { type: string; content: JSONObject }[] };
   unread_notifications?: { highlight_count?: number; notification_count?: number };
+  /** MSC4354: sticky events that are not in the timeline (unstable name, then the stable one). */
+  msc4354_sticky?: { events?: ClientEvent[] };
+  sticky?: { events?: ClientEvent[] };
 }
 
 export interface InvitedRoom {

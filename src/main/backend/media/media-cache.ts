@@ -20,10 +20,13 @@ export interface CachedMedia {
 export class MediaCache {
   private readonly blobs: string;
   private readonly index: string;
+  /** Where work on media in progress keeps its private temporary files (re-encoding with ffmpeg). */
+  readonly tempDir: string;
 
   constructor(cacheDir: string) {
     this.blobs = path.join(cacheDir, 'media', 'blobs');
     this.index = path.join(cacheDir, 'media', 'index');
+    this.tempDir = path.join(cacheDir, 'media', 'tmp');
   }
 
   /** The index key of an mxc URI's original or one thumbnail size. */

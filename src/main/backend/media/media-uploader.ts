@@ -2,11 +2,13 @@
  * Uploads for the frontends (upload_media, and the hosts' upload routes through Backend.uploadMedia): checks the
  * size against the homeserver's limit before sending anything, uploads with progress, keeps the bytes in the
  * media cache (so the sender's own copy never downloads again) and answers with the m.room.message content
- * gomuks answers with: msgtype by type, body and filename, info (mimetype, size, image dimensions), url or file.
+ * gomuks answers with: msgtype by type, body and filename, info (mimetype, size, image dimensions; a video's or audio
+ * file's length and a video's size, by ffprobe), url or file. `encode_to` re-encodes first: images with sharp
+ * (reencode.ts), video and audio with ffmpeg (transcode.ts).
  */
 import { imageSize } from 'image-size';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
-import type { MediaMessageContent } from '../../../shared/rpc/commands.ts';
+import { isImageEncoding, type MediaMessageContent } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
@@ -14,6 +16,8 @@ import { NO_ATTACHMENT_CRYPTO, type AttachmentCrypto } from './attachment-crypto
 import { decryptedCacheKey } from '../crypto/encrypted-media.ts';
 import { MediaCache } from './media-cache.ts';
 import { reencodeImage, type Reencode } from './reencode.ts';
+import { probeMedia, type MediaFacts } from './media-probe.ts';
+import { transcode, transcodedType } from './transcode.ts';
 
 export interface UploadRequest {
   filename: string;
@@ -23,7 +27,7 @@ export interface UploadRequest {
   voiceMessage?: boolean;
   /** Send as m.file whatever the type. */
   forceFile?: boolean;
-  /** Re-encode (and resize) an image first, as gomuks' `encode_to` options ask. */
+  /** Re-encode (and resize) an image, video or audio file first, as gomuks' `encode_to` options ask. */
   reencode?: Reencode;
   onProgress?: (sent: number, total: number) => void;
   signal?: AbortSignal;
@@ -37,11 +41,17 @@ export class MediaUploader {
   private readonly cache: MediaCache;
   private readonly crypto: () => AttachmentCrypto | undefined;
   private limit: { bytes: number | undefined; at: number } | undefined;
+  /** The ffmpeg programs that re-encode video and audio and read their facts; undefined: from the PATH. */
+  private readonly ffmpeg: string | undefined;
+  private readonly ffprobe: string | undefined;
 
-  constructor(client: MatrixClient, cache: MediaCache, crypto: () => AttachmentCrypto | undefined) {
+  constructor(client: MatrixClient, cache: MediaCache, crypto: () => AttachmentCrypto | undefined,
+    opts: { ffmpeg?: string; ffprobe?: string } = {}) {
     this.client = client;
     this.cache = cache;
     this.crypto = crypto;
+    this.ffmpeg = opts.ffmpeg;
+    this.ffprobe = opts.ffprobe;
   }
 
   /** The homeserver's upload limit in bytes, or undefined when it names none (or cannot be asked). */
@@ -62,14 +72,23 @@ export class MediaUploader {
   async upload(original: Uint8Array, asked: UploadRequest): Promise<MediaMessageContent> {
     let data = original;
     let req = asked;
-    if (asked.reencode) {
+    const r = asked.reencode;
+    if (r) {
+      const encodeTo = r.encodeTo;
       try {
-        data = await reencodeImage(original, asked.reencode);
+        data = isImageEncoding(encodeTo)
+          ? await reencodeImage(original, { ...r, encodeTo })
+          : await transcode(original, { ...r, encodeTo }, { tempDir: this.cache.tempDir, ffmpeg: this.ffmpeg, signal: asked.signal });
       } catch (e) {
         throw new Error(`Could not re-encode ${asked.filename}: ${errorMessage(e)}`);
       }
-      req = { ...asked, contentType: asked.reencode.encodeTo };
+      req = { ...asked, contentType: isImageEncoding(encodeTo) ? encodeTo : transcodedType(encodeTo) };
     }
+    // Like gomuks: a video's or audio file's length (and a video's size) in its info, when ffprobe can tell.
+    const major = req.contentType.split('/')[0];
+    const facts = !req.forceFile && (major === 'video' || major === 'audio')
+      ? await probeMedia(data, { tempDir: this.cache.tempDir, ffprobe: this.ffprobe, signal: req.signal })
+      : {};
     const limit = await this.maxUploadBytes(req.signal);
     if (limit !== undefined && data.byteLength > limit) {
       throw new Error(`${req.filename} is ${formatBytes(data.byteLength)}; the homeserver accepts files up to ${formatBytes(limit)}.`);
@@ -101,12 +120,13 @@ export class MediaUploader {
     if (!m) throw new Error('The homeserver accepted the upload but sent no valid mxc:// URI for it.');
     // The sender's own copy never downloads again; an encrypted one is kept as the decrypted bytes it stands for.
     this.cache.put(req.encrypt ? decryptedCacheKey(m[1], m[2]) : MediaCache.key(m[1], m[2]), data, req.contentType);
-    return messageContent(data, req, file ? { file: { ...file, url: uri! } } : { url: uri! });
+    return messageContent(data, req, file ? { file: { ...file, url: uri! } } : { url: uri! }, facts);
   }
 }
 
-function messageContent(data: Uint8Array, req: UploadRequest, where: { url: string } | { file: JSONObject }): MediaMessageContent {
-  const info: MediaMessageContent['info'] = { mimetype: req.contentType, size: data.byteLength };
+function messageContent(data: Uint8Array, req: UploadRequest, where: { url: string } | { file: JSONObject },
+  facts: MediaFacts): MediaMessageContent {
+  const info: MediaMessageContent['info'] = { mimetype: req.contentType, size: data.byteLength, ...facts };
   let msgtype = 'm.file';
   const major = req.contentType.split('/')[0];
   if (!req.forceFile && major === 'image') {

@@ -2,14 +2,14 @@
  * gomuks' re-encoding of uploaded images (`encode_to` with `resize_width`/`resize_height` or `resize_percent`, and
  * `quality`): turned upright by its EXIF orientation, resized (both sides given: exactly that size, as gomuks does;
  * a percentage: both sides scaled), then encoded as WebP, JPEG (quality, default 80), PNG or GIF. Only the first
- * frame of an animation is kept. Video and audio (which gomuks hands to ffmpeg) are not re-encoded here.
+ * frame of an animation is kept. Video and audio go to ffmpeg instead (transcode.ts).
  */
-import type { ImageEncoding } from '../../../shared/rpc/commands.ts';
+import type { ImageEncoding, MediaEncoding } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { loadSharp } from './sharp-loader.ts';
 
 export interface Reencode {
-  encodeTo: ImageEncoding;
+  encodeTo: MediaEncoding;
   width?: number;
   height?: number;
   percent?: number;
@@ -20,7 +20,7 @@ export interface Reencode {
 const MAX_INPUT_PIXELS = 128_000_000;
 const DEFAULT_QUALITY = 80;
 
-export async function reencodeImage(data: Uint8Array, r: Reencode): Promise<Buffer> {
+export async function reencodeImage(data: Uint8Array, r: Reencode & { encodeTo: ImageEncoding }): Promise<Buffer> {
   const load = await loadSharp();
   try {
     // Upright first, so a percentage applies to the sides as the picture is seen.

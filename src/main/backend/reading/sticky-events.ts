@@ -1,33 +1,38 @@
 /**
- * get_sticky_events: the room's stored events that are still sticky (MSC4354). The server marks each with
- * `unsigned.msc4354_sticky_duration_ttl_ms`, the stickiness left when it served the event, beside `unsigned.age`;
- * their sum is the event's sticky duration, so it is sticky until its timestamp plus that (at most an hour).
+ * get_sticky_events: the room's stored events that are still sticky (MSC4354), wherever they came from (the
+ * timeline, the sync's sticky section, history). Ingest writes each sticky event's end on our clock
+ * (`sticky_until`, see sync/sticky.ts); the sync clears it once passed (`expireStickiness`), so both statements
+ * read only the partial index of events that are sticky now, however long the room's history.
  */
 import type { Event } from '../../../shared/rpc/index.ts';
 import type { DB } from '../store/database.ts';
-import { EVENT_COLUMNS, rowToEvent } from '../store/events.ts';
+import { EVENT_COLUMNS, rowToEvent, type EventRow } from '../store/events.ts';
 
-/** MSC4354's longest stickiness. */
-const MAX_STICKY_MS = 3_600_000;
-
-/**
- * Only the room's newest timeline rows can still be sticky (an hour at most); this many covers a very busy hour
- * and keeps the read short in a room with a long history.
- */
-const RECENT_ROWS = 2000;
-
-const SQL = `${EVENT_COLUMNS}
-  FROM (SELECT rowid, event_rowid FROM timeline WHERE room_id = @room_id ORDER BY rowid DESC LIMIT ${RECENT_ROWS}) t
-  JOIN event e ON e.rowid = t.event_rowid
-  WHERE e.unsigned ->> '$.msc4354_sticky_duration_ttl_ms' IS NOT NULL AND e.redacted_by IS NULL AND e.send_error IS NULL
-    AND e.timestamp + MIN(${MAX_STICKY_MS},
-      COALESCE(e.unsigned ->> '$.age', 0) + (e.unsigned ->> '$.msc4354_sticky_duration_ttl_ms')) > @now
+const ACTIVE = `${EVENT_COLUMNS}
+  FROM event e INDEXED BY event_sticky_until_idx LEFT JOIN timeline t ON t.event_rowid = e.rowid
+  WHERE e.sticky_until > @now AND e.room_id = @room_id AND e.redacted_by IS NULL AND e.send_error IS NULL
   ORDER BY e.timestamp ASC, e.rowid ASC`;
 
-const statements = new WeakMap<DB, ReturnType<DB['prepare']>>();
+const EXPIRE = 'UPDATE event SET sticky_until = NULL WHERE sticky_until IS NOT NULL AND sticky_until <= ?';
+
+interface Statements {
+  active: ReturnType<DB['prepare']>;
+  expire: ReturnType<DB['prepare']>;
+}
+
+const statements = new WeakMap<DB, Statements>();
+
+function stmts(db: DB): Statements {
+  let s = statements.get(db);
+  if (!s) statements.set(db, (s = { active: db.prepare(ACTIVE), expire: db.prepare(EXPIRE) }));
+  return s;
+}
 
 export function activeStickyEvents(db: DB, roomId: string, now: number): Event[] {
-  let stmt = statements.get(db);
-  if (!stmt) statements.set(db, (stmt = db.prepare(SQL)));
-  return (stmt.all({ room_id: roomId, now }) as Parameters<typeof rowToEvent>[0][]).map(rowToEvent);
+  return (stmts(db).active.all({ room_id: roomId, now }) as EventRow[]).map(rowToEvent);
+}
+
+/** Forgets the end of every event whose stickiness has run out (their duration stays, as gomuks keeps it). */
+export function expireStickiness(db: DB, now: number): void {
+  stmts(db).expire.run(now);
 }

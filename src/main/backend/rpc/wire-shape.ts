@@ -23,7 +23,7 @@ export function wireSyncComplete(d: SyncComplete): SyncComplete {
 }
 
 function wireSyncRoom(r: SyncRoom): SyncRoom {
-  return {
+  const out: SyncRoom = {
     meta: r.meta ? wireRoom(r.meta) : null,
     timeline: r.timeline ?? null,
     reset: r.reset ?? false,
@@ -34,6 +34,8 @@ function wireSyncRoom(r: SyncRoom): SyncRoom {
     dismiss_notifications: r.dismiss_notifications ?? false,
     notifications: r.notifications ?? null,
   };
+  if (r.sticky?.length) out.sticky = r.sticky;
+  return out;
 }
 
 function wireRoom(room: Room): Room {

@@ -26,6 +26,7 @@ export interface EventRow {
   reactions: string | null;
   last_edit_rowid: number | null;
   unread_type: number;
+  sticky_duration: number | null;
 }
 
 /**
@@ -37,7 +38,7 @@ export const EVENT_COLUMNS = `
   SELECT e.rowid, COALESCE(t.rowid, 0) AS timeline_rowid, e.room_id, e.event_id, e.sender, e.type, e.state_key,
          e.timestamp, e.content, e.decrypted, e.decrypted_type, e.unsigned, e.local_content, e.transaction_id,
          e.redacted_by, e.relates_to, e.relation_type, e.decryption_error, e.send_error, e.reactions, e.last_edit_rowid,
-         e.unread_type`;
+         e.unread_type, e.sticky_duration`;
 
 export const EVENT_SELECT = `${EVENT_COLUMNS} FROM event e LEFT JOIN timeline t ON t.event_rowid = e.rowid`;
 
@@ -67,6 +68,7 @@ export function rowToEvent(r: EventRow): Event {
   if (r.reactions !== null) ev.reactions = JSON.parse(r.reactions) as Record<string, number>;
   if (r.last_edit_rowid) ev.last_edit_rowid = r.last_edit_rowid;
   if (r.unread_type) ev.unread_type = r.unread_type;
+  if (r.sticky_duration !== null) ev.sticky_duration_ms = r.sticky_duration;
   return ev;
 }
 
@@ -91,6 +93,9 @@ export interface EventInput {
   send_error?: string;
   /** Bit flags (see Event.unread_type), decided at ingest. */
   unread_type?: number;
+  /** MSC4354: the event's sticky duration, and when (local clock) it stops being sticky. */
+  sticky_duration?: number;
+  sticky_until?: number;
 }
 
 export class EventStore {
@@ -120,10 +125,12 @@ export class EventStore {
           timestamp = @timestamp, content = @content, unsigned = @unsigned, local_content = @local_content,
           redacted_by = COALESCE(@redacted_by, redacted_by), relates_to = @relates_to, relation_type = @relation_type,
           send_error = @send_error, decrypted = @decrypted, decrypted_type = @decrypted_type,
-          decryption_error = @decryption_error
+          decryption_error = @decryption_error, sticky_duration = @sticky_duration, sticky_until = @sticky_until
         WHERE rowid = @rowid`),
       setSendResult: db.prepare<[string, string | null, number]>('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
-      redact: db.prepare<[string, string, number]>('UPDATE event SET content = ?, redacted_by = ?, local_content = NULL WHERE rowid = ?'),
+      // A redacted event is no longer sticky (MSC4354: `sticky` is not kept by redaction).
+      redact: db.prepare<[string, string, number]>(`UPDATE event SET content = ?, redacted_by = ?, local_content = NULL,
+          sticky_duration = NULL, sticky_until = NULL WHERE rowid = ?`),
       // Edits and reactions of a set of events (a page of history), for paginate's related_events.
       related: db.prepare<[string, string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.relates_to = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid
@@ -215,10 +222,11 @@ export class EventStore {
 
   update(rowid: number, ev: EventInput): void {
     const [, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, , redacted_by,
-      relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error] = insertParams(ev);
+      relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error, , sticky_duration,
+      sticky_until] = insertParams(ev);
     this.stmts.update.run({
       rowid, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, redacted_by, relates_to,
-      relation_type, send_error, decrypted, decrypted_type, decryption_error,
+      relation_type, send_error, decrypted, decrypted_type, decryption_error, sticky_duration, sticky_until,
     });
   }
 
@@ -263,19 +271,20 @@ export function insertedEvent(rowid: number, ev: EventInput): Event {
   if (ev.decrypted_type !== undefined) out.decrypted_type = ev.decrypted_type;
   if (ev.decryption_error !== undefined) out.decryption_error = ev.decryption_error;
   if (ev.unread_type) out.unread_type = ev.unread_type;
+  if (ev.sticky_duration !== undefined) out.sticky_duration_ms = ev.sticky_duration;
   return out;
 }
 
 const INSERT_COLUMNS = `room_id, event_id, sender, type, state_key, timestamp, content, unsigned, local_content,
   transaction_id, redacted_by, relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error,
-  unread_type`;
+  unread_type, sticky_duration, sticky_until`;
 
 type InsertParams = [
   room_id: string, event_id: string, sender: string, type: string, state_key: string | null, timestamp: number,
   content: string, unsigned: string | null, local_content: string | null, transaction_id: string | null,
   redacted_by: string | null, relates_to: string | null, relation_type: string | null, send_error: string | null,
   decrypted: string | null, decrypted_type: string | null, decryption_error: string | null,
-  unread_type: number,
+  unread_type: number, sticky_duration: number | null, sticky_until: number | null,
 ];
 
 interface UpdateParams {
@@ -283,6 +292,7 @@ interface UpdateParams {
   content: string; unsigned: string | null; local_content: string | null; redacted_by: string | null;
   relates_to: string | null; relation_type: string | null; send_error: string | null;
   decrypted: string | null; decrypted_type: string | null; decryption_error: string | null;
+  sticky_duration: number | null; sticky_until: number | null;
 }
 
 function insertParams(ev: EventInput): InsertParams {
@@ -292,6 +302,6 @@ function insertParams(ev: EventInput): InsertParams {
     ev.transaction_id ?? null, ev.redacted_by ?? null, ev.relates_to ?? null, ev.relation_type ?? null,
     ev.send_error ?? null, ev.decrypted ? JSON.stringify(ev.decrypted) : null, ev.decrypted_type ?? null,
     ev.decryption_error ?? null,
-    ev.unread_type ?? 0,
+    ev.unread_type ?? 0, ev.sticky_duration ?? null, ev.sticky_until ?? null,
   ];
 }

@@ -364,4 +364,20 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE outbox ADD COLUMN ts INTEGER;
   `,
+  // 12: sticky events (MSC4354). Each event keeps its sticky duration (gomuks' sticky_duration) and when it stops
+  // being sticky on our clock (the server's remaining time at receipt, authoritative for clients); the sync sets
+  // sticky_until back to NULL once passed, so the partial index holds only the few events that are sticky now.
+  // Events stored before kept only unsigned: their end is their timestamp plus what the server said was left plus
+  // its age then (rows that do not mention stickiness are skipped by the LIKE before any JSON is parsed).
+  `
+  ALTER TABLE event ADD COLUMN sticky_duration INTEGER;
+  ALTER TABLE event ADD COLUMN sticky_until INTEGER;
+  UPDATE event SET
+      sticky_duration = MIN(3600000, COALESCE(unsigned ->> '$.age', 0) + (unsigned ->> '$.msc4354_sticky_duration_ttl_ms')),
+      sticky_until = timestamp + MIN(3600000, COALESCE(unsigned ->> '$.age', 0) + (unsigned ->> '$.msc4354_sticky_duration_ttl_ms'))
+    WHERE unsigned LIKE '%msc4354_sticky_duration_ttl_ms%'
+      AND typeof(unsigned ->> '$.msc4354_sticky_duration_ttl_ms') = 'integer'
+      AND redacted_by IS NULL AND send_error IS NULL;
+  CREATE INDEX event_sticky_until_idx ON event (sticky_until) WHERE sticky_until IS NOT NULL;
+  `,
 ];

@@ -11,6 +11,7 @@ import { insertedEvent, type EventInput } from '../store/events.ts';
 import type { Store } from '../store/store.ts';
 import type { Decryption } from './prepared.ts';
 import { redactContent } from './redaction.ts';
+import { stickiness } from './sticky.ts';
 
 export interface IngestResult {
   rowid: number;
@@ -175,6 +176,12 @@ export function toEventInput(roomId: string, raw: ClientEvent, ownUserId?: strin
   }
   const unread = unreadType(input, ownUserId);
   if (unread) input.unread_type = unread;
+  // A redacted event is not sticky (the redaction drops the field; a server may still say what was left).
+  const sticky = input.redacted_by === undefined ? stickiness(raw, Date.now()) : undefined;
+  if (sticky) {
+    input.sticky_duration = sticky.duration;
+    input.sticky_until = sticky.until;
+  }
   return input;
 }
 

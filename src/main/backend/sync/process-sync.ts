@@ -15,6 +15,8 @@ import { ingestPresence } from './presence.ts';
 import type { Decryption, PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
 import { applySpaceEvents, isSpace, type SpaceEvent } from './spaces.ts';
+import { stickySection } from './sticky.ts';
+import { expireStickiness } from '../reading/sticky-events.ts';
 
 export interface SyncResult {
   diff: SyncComplete;
@@ -51,6 +53,8 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   opts: ProcessOptions = {}, prepared?: PreparedSync): SyncResult {
   const diff: SyncComplete = { since };
   const typing: Typing[] = [];
+  // Sticky events whose time has passed leave the index get_sticky_events reads.
+  expireStickiness(store.db, Date.now());
   const ignoredBefore = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
 
   let dmChanged = false;
@@ -149,6 +153,18 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     setState(ev, r.rowid);
     note(r);
   }
+
+  // Sticky events outside the timeline (MSC4354): stored and listed in the diff, not placed in the timeline and
+  // never unread (as gomuks). An ignored user's are dropped like their messages.
+  const sticky: number[] = [];
+  for (const ev of stickySection(jr)) {
+    if (!isWellFormed(ev) || ev.state_key !== undefined || ctx.ignored.has(ev.sender)) continue;
+    const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id), 0);
+    if (!r) continue;
+    note(r);
+    sticky.push(r.rowid);
+  }
+  if (sticky.length) sr.sticky = sticky;
 
   const tl = isObj(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
   if (tl?.limited || (isNew && tl) || (ctx.resetTimelines && tl)) {

@@ -39,7 +39,8 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
 
   return (
     <dialog ref={ref} className="dialog" data-testid={testId} aria-labelledby={`${testId}-title`} onClose={onClose}>
-      <form onSubmit={(e) => { e.preventDefault(); void submit(); }}>
+      {/* A change to what was typed clears the last refusal: it was about the old input. */}
+      <form onSubmit={(e) => { e.preventDefault(); void submit(); }} onInput={() => setError(null)}>
         <h2 id={`${testId}-title`} className="dialog-title">{title}</h2>
         <div className="dialog-body">{children}</div>
         {error && <p className="dialog-error" role="alert" data-testid="dialog-error">{error}</p>}

@@ -2,23 +2,25 @@
  * The message composer: markdown text with Enter to send, reply and edit modes (↑ in an empty composer edits our
  * last message, Esc cancels), typing notifications, per-room drafts that survive restarts, autocomplete for
  * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
- * emoji picker, and attachments (paste, drop or the attach button; the text becomes the caption).
+ * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
+ * polls and locations.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type ClipboardEvent, type DragEvent, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { SlashCommandHelp } from '../../../shared/rpc/responses.ts';
-import { currentText, getSlashCommands, lastOwnMessage, relationFor, sendComposed } from '../../api/actions.ts';
-import { applySuggestion, complete } from '../../api/autocomplete.ts';
+import { currentText, lastOwnMessage, relationFor, sendComposed } from '../../api/actions.ts';
 import { composerModes, useComposerMode } from '../../api/composer-modes.ts';
 import { loadDraft, saveDraft } from '../../api/drafts.ts';
-import { loadEmoji, type Emoji } from '../../api/emoji-data.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { AttachButton } from './AttachButton.tsx';
+import { ComposerMenu } from './ComposerMenu.tsx';
 import { ComposerModeBar } from './ComposerModeBar.tsx';
 import { Suggestions } from './Suggestions.tsx';
 import { UploadTray } from './UploadTray.tsx';
 import { useAttachments } from './use-attachments.ts';
+import { useAutocomplete } from './use-autocomplete.ts';
+import { useFileDrop } from './use-file-drop.ts';
 import './composer.css';
 
 export function Composer({ roomId, roomName }: { roomId: string; roomName: string }) {
@@ -31,14 +33,10 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const [text, setText] = useState(() => loadDraft(roomId));
   const [cursor, setCursor] = useState(0);
   const [error, setError] = useState<string | null>(null);
-  const [commands, setCommands] = useState<readonly SlashCommandHelp[]>([]);
-  const [selected, setSelected] = useState(0);
-  const [dismissed, setDismissed] = useState(false);
-  const [emoji, setEmoji] = useState<readonly Emoji[] | null>(null);
-  const [dragging, setDragging] = useState(false);
   const ref = useRef<HTMLTextAreaElement>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
+  const auto = useAutocomplete(session, roomId, text, cursor);
+  const drop = useFileDrop(attachments.add, () => ref.current?.focus());
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
@@ -48,22 +46,6 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   // Drafts are not the text of an edit: that is the old message, not something the user wrote.
   useEffect(() => { if (mode.kind !== 'edit') saveDraft(roomId, text); }, [roomId, text, mode.kind]);
 
-  useEffect(() => {
-    if (!text.startsWith('/') || commands.length) return;
-    let live = true;
-    getSlashCommands(session).then((c) => { if (live) setCommands(c); }, () => undefined);
-    return () => { live = false; };
-  }, [text, commands.length, session]);
-
-  // The emoji data loads the first time a shortcode is typed, not before.
-  const wantsEmoji = emoji === null && /(^|\s):[a-z0-9_+-]{2}/i.test(text);
-  useEffect(() => {
-    if (!wantsEmoji) return;
-    let live = true;
-    loadEmoji().then((e) => { if (live) setEmoji(e); }, () => undefined);
-    return () => { live = false; };
-  }, [wantsEmoji]);
-
   // Grow with the text up to a cap; CSS limits the height and scrolls beyond it.
   useLayoutEffect(() => {
     const el = ref.current;
@@ -72,15 +54,12 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     el.style.height = `${el.scrollHeight}px`;
   }, [text]);
 
-  const completion = dismissed ? null : complete(text, cursor, commands, members, emoji);
-  const suggestions = completion?.suggestions ?? [];
-  const active = suggestions.length ? Math.min(selected, suggestions.length - 1) : 0;
+  const { suggestions, active } = auto;
 
   function update(next: string, nextCursor: number): void {
     setText(next);
     setCursor(nextCursor);
-    setSelected(0);
-    setDismissed(false);
+    auto.reset();
     session.composing(roomId, next);
   }
 
@@ -130,9 +109,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   }
 
   function choose(i: number): void {
-    const s = suggestions[i];
-    if (!completion || !s) return;
-    const next = applySuggestion(text, completion, s);
+    const next = auto.apply(i);
+    if (!next) return;
     update(next.text, next.cursor);
     requestAnimationFrame(() => ref.current?.setSelectionRange(next.cursor, next.cursor));
   }
@@ -145,38 +123,10 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(start + s.length, start + s.length); });
   }
 
-  function onPaste(ev: ClipboardEvent<HTMLTextAreaElement>): void {
-    const files = [...ev.clipboardData.files];
-    if (!files.length) return; // text pastes as usual
-    ev.preventDefault();
-    attachments.add(files);
-  }
-
-  function hasFiles(ev: DragEvent): boolean {
-    return [...ev.dataTransfer.types].includes('Files');
-  }
-
-  function onDrop(ev: DragEvent<HTMLFormElement>): void {
-    setDragging(false);
-    if (!hasFiles(ev)) return;
-    ev.preventDefault();
-    attachments.add([...ev.dataTransfer.files]);
-    ref.current?.focus();
-  }
-
   function onKeyDown(ev: KeyboardEvent<HTMLTextAreaElement>): void {
     if (ev.nativeEvent.isComposing) return; // IME candidate selection
+    if (auto.onKeyDown(ev, choose)) return;
     const plain = !ev.shiftKey && !ev.altKey && !ev.ctrlKey && !ev.metaKey;
-    if (suggestions.length && plain) {
-      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
-        ev.preventDefault();
-        const step = ev.key === 'ArrowDown' ? 1 : suggestions.length - 1;
-        setSelected((active + step) % suggestions.length);
-        return;
-      }
-      if (ev.key === 'Tab' || ev.key === 'Enter') { ev.preventDefault(); choose(active); return; }
-      if (ev.key === 'Escape') { ev.preventDefault(); setDismissed(true); return; }
-    }
     if (ev.key === 'Escape' && mode.kind !== 'normal') { ev.preventDefault(); cancelMode(); return; }
     if (ev.key === 'ArrowUp' && plain && text === '' && mode.kind === 'normal') {
       if (startEdit()) ev.preventDefault();
@@ -190,28 +140,19 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const hasAttachments = attachments.items.length > 0 && mode.kind !== 'edit';
   const label = mode.kind === 'edit' ? 'Edit message' : hasAttachments ? 'Add a caption (optional)' : `Message ${roomName}`;
   return (
-    <form className={`composer${dragging ? ' is-dropping' : ''}`} onSubmit={(e) => { e.preventDefault(); send(); }}
-      data-testid="composer-form"
-      onDragOver={(e) => { if (hasFiles(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; setDragging(true); } }}
-      onDragLeave={(e) => { if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false); }}
-      onDrop={onDrop}>
+    <form className={`composer${drop.dragging ? ' is-dropping' : ''}`} onSubmit={(e) => { e.preventDefault(); send(); }}
+      data-testid="composer-form" {...drop.dropTarget}>
       {error && <div className="composer-error" role="alert" data-testid="composer-error">{error}</div>}
       {suggestions.length > 0 && (
-        <Suggestions items={suggestions} active={active} onChoose={choose} onHover={setSelected} />
+        <Suggestions items={suggestions} active={active} onChoose={choose} onHover={auto.setSelected} />
       )}
       {mode.kind !== 'normal' && (
         <ComposerModeBar mode={mode} senderName={displayNameOf(members, mode.event.sender)} onCancel={cancelMode} />
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
       <div className="composer-box">
-        <button type="button" className="composer-tool" title="Attach files" aria-label="Attach files" data-testid="composer-attach"
-          onClick={() => fileInput.current?.click()}>
-          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-            <path fill="currentColor" d="M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6z" />
-          </svg>
-        </button>
-        <input ref={fileInput} type="file" multiple hidden data-testid="composer-file-input"
-          onChange={(e) => { attachments.add([...(e.target.files ?? [])]); e.target.value = ''; }} />
+        <AttachButton onFiles={attachments.add} testId="composer-attach" inputTestId="composer-file-input" />
+        <ComposerMenu roomId={roomId} />
         <textarea
           ref={ref}
           className="composer-input"
@@ -227,7 +168,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           onChange={(e) => update(e.target.value, e.target.selectionStart)}
           onSelect={(e) => setCursor(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
-          onPaste={onPaste}
+          onPaste={drop.onPaste}
           onBlur={() => session.stoppedComposing(roomId)}
         />
         <EmojiButton className="composer-tool" label="Insert emoji" testId="composer-emoji" onPick={insertAtCursor}>

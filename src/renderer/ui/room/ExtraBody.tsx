@@ -2,11 +2,13 @@
  * Locations and polls in the timeline. A location shows its description and coordinates with links (the geo: URI
  * for a maps app, OpenStreetMap in the browser). A poll shows its question and answers; choosing an answer sends
  * a response, and results (counted from the responses we hold) show once we voted, for disclosed polls, or when
- * the poll ended.
+ * the poll ended. Our own poll has an "End poll" button.
  */
 import { useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
+import { POLL_END, POLL_RESPONSE, pollEndContent, pollResponseContent } from '../../api/polls-locations.ts';
+import { selectEventById } from '../../api/relations.ts';
 import { countPoll, type ExtraView, type LocationView, type PollView } from './extra-kinds.ts';
 import './media.css';
 
@@ -37,8 +39,10 @@ function Poll({ poll, eventId, roomId }: { poll: PollView; eventId: string; room
   const session = useSession();
   const own = useOwnUserId();
   const events = useStoreSelector((s) => s.rooms.get(roomId)?.events);
+  const sender = useStoreSelector((s) => selectEventById(s.rooms.get(roomId), eventId)?.sender);
   const results = countPoll(eventId, poll, events?.values() ?? [], own);
   const [error, setError] = useState<string | null>(null);
+  const [ending, setEnding] = useState(false);
   const voted = results.mine.length > 0;
   const showResults = results.ended || (poll.disclosed && voted);
 
@@ -46,10 +50,17 @@ function Poll({ poll, eventId, roomId }: { poll: PollView; eventId: string; room
     setError(null);
     const answers = poll.maxSelections === 1 ? [answerId]
       : results.mine.includes(answerId) ? results.mine.filter((a) => a !== answerId) : [...results.mine, answerId].slice(-poll.maxSelections);
-    session.client.request('send_event', {
-      room_id: roomId, type: 'org.matrix.msc3381.poll.response',
-      content: { 'm.relates_to': { rel_type: 'm.reference', event_id: eventId }, 'org.matrix.msc3381.poll.response': { answers } },
-    }).then((echo) => session.store.addLocalEcho(echo), (err: unknown) => setError(`Could not vote: ${errorMessage(err)}`));
+    session.client.request('send_event', { room_id: roomId, type: POLL_RESPONSE, content: pollResponseContent(eventId, answers) })
+      .then((echo) => session.store.addLocalEcho(echo), (err: unknown) => setError(`Could not vote: ${errorMessage(err)}`));
+  }
+
+  /** Only the poll's sender ends it here (MSC3381 lets others' ends count only with the power to redact). */
+  function end(): void {
+    setError(null);
+    setEnding(true);
+    session.client.request('send_event', { room_id: roomId, type: POLL_END, content: pollEndContent(eventId, poll.question) })
+      .then((echo) => session.store.addLocalEcho(echo), (err: unknown) => setError(`Could not end the poll: ${errorMessage(err)}`))
+      .finally(() => setEnding(false));
   }
 
   return (
@@ -76,6 +87,9 @@ function Poll({ poll, eventId, roomId }: { poll: PollView; eventId: string; room
         {results.ended ? `Final results · ${results.voters} ${results.voters === 1 ? 'vote' : 'votes'}`
           : showResults ? `${results.voters} ${results.voters === 1 ? 'vote' : 'votes'}`
             : poll.disclosed ? 'Vote to see the results' : 'Results show when the poll ends'}
+        {!results.ended && sender !== undefined && sender === own && !eventId.startsWith('~') && (
+          <button type="button" className="poll-end" data-testid="poll-end" disabled={ending} onClick={end}>End poll</button>
+        )}
       </div>
       {error && <div className="poll-error" role="alert">{error}</div>}
     </div>

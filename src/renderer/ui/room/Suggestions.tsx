@@ -1,18 +1,20 @@
-/** The composer's autocomplete list: slash commands with their usage and help, or members to mention. */
+/** A composer's autocomplete list: slash commands with their usage and help, members, rooms or emoji. */
 import type { Suggestion } from '../../api/autocomplete.ts';
 
-export function Suggestions({ items, active, onChoose, onHover }: {
+export function Suggestions({ items, active, onChoose, onHover, idPrefix = 'composer' }: {
+  /** Element IDs for aria-controls and aria-activedescendant: one per composer on the page. */
+  idPrefix?: string;
   items: readonly Suggestion[];
   active: number;
   onChoose: (i: number) => void;
   onHover: (i: number) => void;
 }) {
   return (
-    <ul className="composer-suggestions" id="composer-suggestions" role="listbox" data-testid="composer-suggestions">
+    <ul className="composer-suggestions" id={`${idPrefix}-suggestions`} role="listbox" data-testid={`${idPrefix}-suggestions`}>
       {items.map((s, i) => (
         <li
           key={s.key}
-          id={`composer-suggestion-${i}`}
+          id={`${idPrefix}-suggestion-${i}`}
           role="option"
           aria-selected={i === active}
           className={i === active ? 'is-active' : undefined}

@@ -1,21 +1,21 @@
 /**
  * The thread side panel: the root message, its replies (those we hold from sync, plus pages fetched from the
- * homeserver's /relations through paginate_manual), and a composer that replies in the thread with the spec's
- * falling-back reply for clients without threads. Opened from a root's "N replies" summary or a message's
+ * homeserver's /relations through paginate_manual), and a composer that replies in the thread (ThreadComposer.tsx). Opened from a root's "N replies" summary or a message's
  * Thread action; Esc or × closes it.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { Event } from '../../../shared/rpc/types.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { selectEventById } from '../../api/relations.ts';
 import { displayNameOf, selectMemberAvatars, selectMemberNames } from '../../api/selectors.ts';
-import { selectThreadReplies, setOpenThread, threadRelation } from '../../api/threads.ts';
+import { selectThreadReplies, setOpenThread } from '../../api/threads.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatFullTime } from '../common/format.ts';
 import { viewEvent, type MediaView } from './event-view.ts';
 import { Lightbox } from './Lightbox.tsx';
 import { MessageBody, Reactions, TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
+import { ThreadComposer } from './ThreadComposer.tsx';
 import './thread.css';
 
 export function ThreadPanel({ roomId, rootId }: { roomId: string; rootId: string }) {
@@ -126,39 +126,5 @@ function ThreadMessage({ roomId, event }: { roomId: string; event: Event }) {
         {event.reactions && Object.keys(event.reactions).length > 0 && <Reactions eventId={event.event_id} reactions={event.reactions} />}
       </div>
     </div>
-  );
-}
-
-function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
-  const session = useSession();
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const ref = useRef<HTMLTextAreaElement>(null);
-  useEffect(() => { ref.current?.focus(); }, [rootId]);
-
-  function send(): void {
-    const body = text;
-    if (!body.trim()) return;
-    setText('');
-    setError(null);
-    session.client.request('send_message', { room_id: roomId, text: body, relates_to: threadRelation(rootId, latestId), mentions: {} })
-      .then((echo) => session.store.addLocalEcho(echo), (err: unknown) => {
-        setError(`Could not send: ${errorMessage(err)}`);
-        setText((current) => current || body);
-      });
-  }
-
-  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>): void {
-    if (e.nativeEvent.isComposing || e.key !== 'Enter' || e.shiftKey) return;
-    e.preventDefault();
-    send();
-  }
-
-  return (
-    <form className="thread-composer" onSubmit={(e) => { e.preventDefault(); send(); }}>
-      {error && <div className="composer-error" role="alert">{error}</div>}
-      <textarea ref={ref} className="thread-composer-input" data-testid="thread-composer" rows={2} value={text}
-        placeholder="Reply in thread" aria-label="Reply in thread" onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} />
-    </form>
   );
 }

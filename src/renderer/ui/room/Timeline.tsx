@@ -25,7 +25,8 @@ import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
 import { addContextPage, openContext, stopContextEnd, type ContextView } from './context-view.ts';
 import { ReadReceipts, UnreadMarker, type Reader } from './ReadMarkers.tsx';
-import { buildRows, type TimelineRow } from './timeline-model.ts';
+import { buildRows, type StateGroupRow, type TimelineRow } from './timeline-model.ts';
+import { StateGroup } from './StateGroup.tsx';
 import { useReadMarkers } from './use-read-markers.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
@@ -45,11 +46,18 @@ export interface EventFocus {
 function estimate(row: TimelineRow | undefined): number {
   if (!row) return 40;
   if (row.kind === 'day') return 42;
+  if (row.kind === 'group') return 26;
   if (row.view.kind === 'state') return 26;
   return row.groupStart ? 56 : 28;
 }
 
 const NO_READERS: readonly Reader[] = [];
+
+/** Who has read up to some event in a folded group: their avatars sit on the group's line. */
+function groupReaders(group: StateGroupRow, readers: ReadonlyMap<string, readonly Reader[]>): readonly Reader[] {
+  const all = group.rows.flatMap((r) => readers.get(r.item.event.event_id) ?? []);
+  return all.length ? all : NO_READERS;
+}
 
 export function Timeline({ roomId, focus = null }: {
   roomId: string;
@@ -63,7 +71,14 @@ export function Timeline({ roomId, focus = null }: {
   const nameIndex = useStoreSelector((s) => selectNameIndex(s.rooms.get(roomId)));
   const ownUserId = useOwnUserId();
   const [context, setContext] = useState<ContextView | null>(null);
-  const rows = useMemo(() => buildRows(context ? context.items : items, room.events), [context, items, room.events]);
+  /** The folded state groups the user opened (by their key). */
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const toggleGroup = useCallback((key: string) => setExpanded((open) => {
+    const next = new Set(open);
+    if (!next.delete(key)) next.add(key);
+    return next;
+  }), []);
+  const rows = useMemo(() => buildRows(context ? context.items : items, room.events, expanded), [context, items, room.events, expanded]);
   const markers = useReadMarkers(room, rows, ownUserId, names, avatars);
 
   const scroller = useRef<HTMLDivElement>(null);
@@ -259,10 +274,20 @@ export function Timeline({ roomId, focus = null }: {
     maybeMarkRead();
   }
 
-  /** Scrolls to and highlights the event if it has a row now; says whether it had. */
-  const showLoaded = useCallback((eventId: string): boolean => {
+  /**
+   * Scrolls to and highlights the event if it has a row now: true when it had; 'opening' when it is in a folded
+   * group, opened now (the pending jump completes once its rows exist); false when it is not loaded.
+   */
+  const showLoaded = useCallback((eventId: string): boolean | 'opening' => {
     const index = rowsRef.current.findIndex((r) => r.kind === 'event' && r.item.event.event_id === eventId);
-    if (index < 0) return false;
+    if (index < 0) {
+      // Inside a folded group: open it, and the jump completes once its rows exist.
+      const group = rowsRef.current.find((r) => r.kind === 'group' && r.rows.some((e) => e.item.event.event_id === eventId));
+      if (!group) return false;
+      setExpanded((open) => new Set(open).add(group.key));
+      setPendingJump(eventId);
+      return 'opening';
+    }
     atBottom.current = false;
     virtualizer.scrollToIndex(index, { align: 'center' });
     setHighlight(eventId);
@@ -270,7 +295,8 @@ export function Timeline({ roomId, focus = null }: {
   }, [virtualizer]);
 
   const jumpToEvent = useCallback((eventId: string): boolean => {
-    if (showLoaded(eventId)) return true;
+    const shown = showLoaded(eventId);
+    if (shown !== false) return shown === true;
     // Not shown. Back in the live timeline when it is there; else a few older pages, else its context.
     if (context && items.some((i) => i.event.event_id === eventId)) {
       atBottom.current = false;
@@ -312,7 +338,7 @@ export function Timeline({ roomId, focus = null }: {
   useEffect(() => onJumpRequest((room, eventId) => { if (room === roomId) actions.jumpTo(eventId); }), [actions, roomId]);
 
   useEffect(() => {
-    if (pendingJump && showLoaded(pendingJump)) setPendingJump(null);
+    if (pendingJump && showLoaded(pendingJump) === true) setPendingJump(null);
   }, [rows, pendingJump, showLoaded]);
 
   useEffect(() => {
@@ -382,7 +408,11 @@ export function Timeline({ roomId, focus = null }: {
                   className="timeline-row-wrap" style={{ transform: `translateY(${v.start}px)` }}>
                   {row.kind === 'day' ? (
                     <DaySeparator ts={row.ts} />
-                  ) : (<>
+                  ) : row.kind === 'group' ? (<>
+                    {!row.expanded && row.rows.some((e) => e.item.event.event_id === markers.unreadFrom) && <UnreadMarker />}
+                    <StateGroup group={row} nameOf={nameOf} onToggle={toggleGroup} />
+                    {!row.expanded && <ReadReceipts readers={groupReaders(row, markers.readers)} />}
+                  </>) : (<>
                     {row.item.event.event_id === markers.unreadFrom && <UnreadMarker />}
                     <EventRow
                       item={row.item}

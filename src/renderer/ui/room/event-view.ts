@@ -98,7 +98,8 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
       html = null;
     }
     // A poll's question and answers (a location's description) show in its own box; the body would repeat them.
-    if (extra?.kind === 'poll' || (extra?.kind === 'location' && extra.description === body)) { body = ''; html = null; }
+    // A location's body that only names its geo: URI is a fallback too.
+    if (extra?.kind === 'poll' || (extra?.kind === 'location' && (extra.description === body || body.includes(extra.uri)))) { body = ''; html = null; }
     return { kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media, ...(extra ? { extra } : {}) };
   }
   if (isRedacted(e) && type !== 'm.room.member') return null;
@@ -275,6 +276,7 @@ function messageBodyText(view: Extract<EventView, { kind: 'message' }>): string 
   if (view.body) return view.body;
   if (view.media?.name) return view.media.name;
   if (view.extra?.kind === 'poll') return `Poll: ${view.extra.question}`;
+  if (view.extra?.kind === 'location') return `Location: ${view.extra.description || `${view.extra.lat.toFixed(5)}, ${view.extra.lon.toFixed(5)}`}`;
   switch (view.msgtype) {
     case 'm.image': return 'Image';
     case 'm.video': return 'Video';

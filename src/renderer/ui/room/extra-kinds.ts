@@ -52,10 +52,13 @@ function pollText(o: JSONObject | undefined): string | undefined {
 
 export function extraOf(type: string, msgtype: string, content: JSONObject): ExtraView | undefined {
   if (msgtype === 'm.location') {
-    const uri = str(content.geo_uri) ?? str(obj(content['m.location'])?.uri) ?? '';
+    const block = obj(content['m.location']) ?? obj(content['org.matrix.msc3488.location']);
+    const uri = str(content.geo_uri) ?? str(block?.uri) ?? '';
     const at = parseGeoUri(uri);
     if (!at) return undefined;
-    return { kind: 'location', uri, ...at, description: str(obj(content['m.location'])?.description) ?? str(content.body) ?? '' };
+    // A body that is only a fallback naming the URI ("Location geo:… at …") describes nothing.
+    const body = str(content.body) ?? '';
+    return { kind: 'location', uri, ...at, description: str(block?.description) ?? (body.includes(uri) ? '' : body) };
   }
   if (POLL_START_TYPES.has(type)) {
     const poll = obj(content['m.poll']) ?? obj(content['org.matrix.msc3381.poll.start']);

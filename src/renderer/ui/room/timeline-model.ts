@@ -1,6 +1,7 @@
 /**
  * Turns the store's timeline items into display rows: hides what the timeline does not show (thread replies live
- * in the thread panel), inserts day separators and marks where a new sender group starts. Pure, and keeps row
+ * in the thread panel), inserts day separators, marks where a new sender group starts and folds runs of state
+ * events (state-groups.ts). Pure, and keeps row
  * objects small so memoized rows can compare their props cheaply.
  */
 import type { Event, EventRowID } from '../../../shared/rpc/types.ts';
@@ -8,22 +9,35 @@ import type { TimelineItem } from '../../api/selectors.ts';
 import { isThreadReply } from '../../api/threads.ts';
 import { dayKey } from '../common/format.ts';
 import { viewEvent, type EventView } from './event-view.ts';
+import { foldStateRuns } from './state-groups.ts';
 
 /** Consecutive messages from one sender closer than this share a header. */
 export const GROUP_GAP_MS = 5 * 60_000;
 
-export type TimelineRow =
-  | { kind: 'day'; key: string; ts: number }
-  | {
-    kind: 'event';
-    key: string;
-    item: TimelineItem;
-    view: EventView;
-    /** The edit shown in place of the original, kept so memoized rows notice a new edit. */
-    edit: Event | undefined;
-    /** First message of a sender group: shows avatar and name. */
-    groupStart: boolean;
-  };
+export interface EventRowData {
+  kind: 'event';
+  key: string;
+  item: TimelineItem;
+  view: EventView;
+  /** The edit shown in place of the original, kept so memoized rows notice a new edit. */
+  edit: Event | undefined;
+  /** First message of a sender group: shows avatar and name. */
+  groupStart: boolean;
+}
+
+/** A run of state events folded into one line (see state-groups.ts); when expanded, its rows follow it. */
+export interface StateGroupRow {
+  kind: 'group';
+  key: string;
+  /** The run that set the room up, started by its m.room.create. */
+  creation: boolean;
+  rows: readonly EventRowData[];
+  expanded: boolean;
+}
+
+export type TimelineRow = { kind: 'day'; key: string; ts: number } | EventRowData | StateGroupRow;
+
+const NONE_EXPANDED: ReadonlySet<string> = new Set();
 
 interface ViewMemo { edit: Event | undefined; view: EventView | null; day: string }
 const viewMemo = new WeakMap<Event, ViewMemo>();
@@ -40,7 +54,9 @@ function cachedView(e: Event, edit: Event | undefined): ViewMemo {
   return memo;
 }
 
-export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<EventRowID, Event>): TimelineRow[] {
+/** `expanded`: the keys of the state groups the user opened. */
+export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<EventRowID, Event>,
+  expanded: ReadonlySet<string> = NONE_EXPANDED): TimelineRow[] {
   const rows: TimelineRow[] = [];
   let lastDay = '';
   let lastSender: string | null = null;
@@ -62,5 +78,5 @@ export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<Ev
     lastSender = isMessage ? e.sender : null;
     lastTs = e.timestamp;
   }
-  return rows;
+  return foldStateRuns(rows, expanded);
 }

@@ -27,9 +27,11 @@ export function useReadMarkers(
     const id = room.accountData['m.fully_read']?.content.event_id;
     return typeof id === 'string' ? id : undefined;
   });
-  const shown = useMemo(() => rows.flatMap((r) => (r.kind === 'event'
-    ? [{ eventId: r.item.event.event_id, timelineRowid: r.item.event.timeline_rowid, sender: r.item.event.sender }]
-    : [])), [rows]);
+  // A folded group's events count as shown: its line carries their marker and receipts.
+  const shown = useMemo(() => rows.flatMap((r) => {
+    const events = r.kind === 'event' ? [r] : r.kind === 'group' && !r.expanded ? r.rows : [];
+    return events.map((e) => ({ eventId: e.item.event.event_id, timelineRowid: e.item.event.timeline_rowid, sender: e.item.event.sender }));
+  }), [rows]);
   const unreadFrom = useMemo(() => firstUnreadEvent(shown, readUpTo, room.events, ownUserId), [shown, readUpTo, room.events, ownUserId]);
   const readers = useMemo(() => {
     const byEvent = receiptsByShownEvent(shown, room.receipts, room.events, new Set(ownUserId ? [ownUserId] : []));

@@ -1,70 +1,66 @@
 /**
- * Settings: appearance (light, dark or the system's theme; compact layout) and the keyboard shortcuts. Applied
- * at once and kept on this device (prefs.ts). Profile, sessions, security and notifications join as the backend
- * commands behind them land.
+ * The Settings screen: a modal with a vertical tab list on the left (Profile, Sessions, Notifications, Security,
+ * Appearance, Keyboard), as Element's. The tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order, arrows
+ * move between them and show each at once. Esc closes the screen (unless a confirmation dialog inside has it).
  */
-import { useEffect, useRef } from 'react';
-import { setPrefs, usePrefs, type ThemeSetting } from '../prefs.ts';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { SecuritySection } from '../security/SecuritySection.tsx';
+import { AppearanceSettings, KeyboardSettings } from './AppearanceSettings.tsx';
+import { NotificationSettings } from './NotificationSettings.tsx';
+import { ProfileSettings } from './ProfileSettings.tsx';
+import { SessionsSettings } from './SessionsSettings.tsx';
+import { SETTINGS_TABS, tabAfterKey, type SettingsTab } from './settings-tabs.ts';
 import '../switcher/switcher.css';
 import './settings.css';
 
-const THEMES: { value: ThemeSetting; label: string }[] = [
-  { value: 'system', label: 'Follow system' },
-  { value: 'light', label: 'Light' },
-  { value: 'dark', label: 'Dark' },
-];
-
-const SHORTCUTS: [string, string][] = [
-  ['Ctrl+K', 'Go to a room by name'],
-  ['Alt+↑ / Alt+↓', 'Previous / next room'],
-  ['Alt+Shift+↑ / ↓', 'Previous / next unread room'],
-  ['Page Up / Page Down', 'Scroll the timeline'],
-  ['Esc', 'Close a panel; jump to the newest message and mark the room read'],
-  ['Enter / Shift+Enter', 'Send / new line'],
-];
-
-export function SettingsDialog({ onClose }: { onClose: () => void }) {
-  const prefs = usePrefs();
-  const ref = useRef<HTMLDivElement>(null);
+export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: () => void; initialTab?: SettingsTab }) {
+  const [tab, setTab] = useState<SettingsTab>(initialTab);
+  const tabs = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    ref.current?.querySelector<HTMLInputElement>('input:checked')?.focus();
+    tabs.current?.querySelector<HTMLElement>('[aria-selected="true"]')?.focus();
     return () => before?.focus();
   }, []);
+
+  function onTabKey(e: KeyboardEvent): void {
+    const next = tabAfterKey(tab, e.key);
+    if (!next) return;
+    e.preventDefault();
+    setTab(next);
+    tabs.current?.querySelector<HTMLElement>(`#settings-tab-${next}`)?.focus();
+  }
+
   return (
-    <div className="modal-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}
-      onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); onClose(); } }}>
-      <div className="settings" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings" ref={ref}>
-        <header className="settings-header">
+    <div className="modal-backdrop settings-backdrop" onMouseDown={(e) => { if (e.target === e.currentTarget) onClose(); }}
+      onKeyDown={(e) => {
+        // A confirmation <dialog> inside closes itself on Esc; the screen stays.
+        if (e.key === 'Escape' && !(e.target instanceof Element && e.target.closest('dialog'))) { e.stopPropagation(); onClose(); }
+      }}>
+      <div className="settings" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings">
+        <nav className="settings-nav">
           <h2 id="settings-title">Settings</h2>
-          <button type="button" className="icon-button" onClick={onClose} aria-label="Close settings" data-testid="settings-close">✕</button>
-        </header>
-        <section className="settings-section">
-          <h3>Appearance</h3>
-          <fieldset className="settings-themes">
-            <legend>Theme</legend>
-            {THEMES.map((t) => (
-              <label key={t.value} className={`settings-theme${prefs.theme === t.value ? ' is-selected' : ''}`}>
-                <input type="radio" name="theme" value={t.value} checked={prefs.theme === t.value}
-                  data-testid={`theme-${t.value}`} onChange={() => setPrefs({ theme: t.value })} />
-                <span className={`settings-theme-swatch swatch-${t.value}`} aria-hidden="true" />
+          <div role="tablist" aria-orientation="vertical" aria-labelledby="settings-title" className="settings-tabs" ref={tabs} onKeyDown={onTabKey}>
+            {SETTINGS_TABS.map((t) => (
+              <button key={t.id} type="button" role="tab" id={`settings-tab-${t.id}`} aria-controls={`settings-panel-${t.id}`}
+                aria-selected={tab === t.id} tabIndex={tab === t.id ? 0 : -1} className="settings-tab"
+                data-testid={`settings-tab-${t.id}`} onClick={() => setTab(t.id)}>
                 {t.label}
-              </label>
+              </button>
             ))}
-          </fieldset>
-          <label className="settings-check">
-            <input type="checkbox" checked={prefs.compact} data-testid="compact-layout" onChange={(e) => setPrefs({ compact: e.target.checked })} />
-            Compact layout <span className="settings-hint">smaller room list rows, no previews</span>
-          </label>
-        </section>
-        <section className="settings-section">
-          <h3>Keyboard shortcuts</h3>
-          <dl className="settings-shortcuts">
-            {SHORTCUTS.map(([keys, what]) => (
-              <div key={keys}><dt><kbd>{keys}</kbd></dt><dd>{what}</dd></div>
-            ))}
-          </dl>
-        </section>
+          </div>
+        </nav>
+        <div className="settings-main">
+          <button type="button" className="icon-button settings-close" onClick={onClose} aria-label="Close settings" data-testid="settings-close">✕</button>
+          <section className="settings-panel" role="tabpanel" id={`settings-panel-${tab}`} aria-labelledby={`settings-tab-${tab}`}
+            tabIndex={0} data-testid={`settings-panel-${tab}`}>
+            {tab === 'profile' && <ProfileSettings />}
+            {tab === 'sessions' && <SessionsSettings />}
+            {tab === 'notifications' && <NotificationSettings />}
+            {tab === 'security' && <SecuritySection />}
+            {tab === 'appearance' && <AppearanceSettings />}
+            {tab === 'keyboard' && <KeyboardSettings />}
+          </section>
+        </div>
       </div>
     </div>
   );

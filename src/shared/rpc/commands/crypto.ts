@@ -1,7 +1,8 @@
 /**
  * Verification and recovery of this device, and room key export/import: gomuks' `verify`, `generate_recovery_key`,
  * `reset_encryption` and `export_keys` with its names and request fields, plus `import_keys` (gomuks imports
- * through its web server instead). Private keys never cross this contract: the recovery key and passphrases go
+ * through its web server instead), and `get_key_backup_status` (a Lattice extension: gomuks has no command that
+ * tells the frontend the key backup's state). Private keys never cross this contract: the recovery key and passphrases go
  * in, the recovery key a person must write down comes out, and nothing else secret.
  */
 import { z } from 'zod';
@@ -30,6 +31,19 @@ export interface KeyImportResult {
   imported_count: number;
   /** Keys in the file. */
   total_count: number;
+}
+
+/** get_key_backup_status's answer: the server's current key backup and this device's part in it. */
+export interface KeyBackupStatus {
+  /** The server's current backup version; null when the account has no key backup. */
+  version: string | null;
+  /** How many keys the server's backup holds, when the server says. */
+  server_key_count?: number;
+  /** This device holds the key of that backup and uploads its room keys to it. */
+  enabled: boolean;
+  /** Room keys this device holds, and how many of them it has backed up. */
+  device_key_count: number;
+  device_backed_up_count: number;
 }
 
 const passphraseMeta = z.object({
@@ -71,4 +85,6 @@ export const cryptoCommands = {
     passphrase: z.string().min(1),
     data: z.string().min(1, 'give the contents of the key file'),
   })).returns<KeyImportResult>(),
+  /** Lattice extension: the key backup's state, read from the server and the engine; changes nothing. */
+  get_key_backup_status: command(z.object({})).returns<KeyBackupStatus>(),
 } satisfies CommandArea;

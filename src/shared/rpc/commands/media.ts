@@ -12,7 +12,8 @@ export interface MediaMessageContent {
   msgtype: string;
   body: string;
   filename: string;
-  info: { mimetype: string; size: number; w?: number; h?: number };
+  /** `duration` in milliseconds, for video and audio. */
+  info: { mimetype: string; size: number; w?: number; h?: number; duration?: number };
   /** Unencrypted: the mxc:// URI. */
   url?: string;
   /** Encrypted: the spec's EncryptedFile, with its url. */
@@ -26,12 +27,25 @@ export interface DownloadMediaResponse {
   thumbnail_path?: string;
 }
 
-/** What an uploaded image can be re-encoded to (gomuks' image targets; its video and audio ones need ffmpeg). */
+/** What an uploaded image can be re-encoded to (gomuks' image targets). */
 export const IMAGE_ENCODINGS = ['image/webp', 'image/jpeg', 'image/png', 'image/gif'] as const;
 export type ImageEncoding = (typeof IMAGE_ENCODINGS)[number];
+/** What an uploaded video (or animation) can be re-encoded to, with ffmpeg (gomuks' names). */
+export const VIDEO_ENCODINGS = ['video/mp4', 'video/webm', 'image/webp+anim'] as const;
+export type VideoEncoding = (typeof VIDEO_ENCODINGS)[number];
+/** What an uploaded audio file can be re-encoded to, with ffmpeg (gomuks' names). */
+export const AUDIO_ENCODINGS = ['audio/ogg; codecs=opus', 'audio/mp4', 'audio/mpeg'] as const;
+export type AudioEncoding = (typeof AUDIO_ENCODINGS)[number];
+/** Every `encode_to` target. */
+export const MEDIA_ENCODINGS = [...IMAGE_ENCODINGS, ...VIDEO_ENCODINGS, ...AUDIO_ENCODINGS] as const;
+export type MediaEncoding = (typeof MEDIA_ENCODINGS)[number];
 
-const encodeTo = z.union([z.enum(IMAGE_ENCODINGS), z.literal('')], {
-  error: `encode_to: Lattice re-encodes images only, to ${IMAGE_ENCODINGS.join(', ')}`,
+export function isImageEncoding(t: MediaEncoding): t is ImageEncoding {
+  return (IMAGE_ENCODINGS as readonly string[]).includes(t);
+}
+
+const encodeTo = z.union([z.enum(MEDIA_ENCODINGS), z.literal('')], {
+  error: `encode_to must be one of ${MEDIA_ENCODINGS.join(', ')}`,
 }).optional();
 /** gomuks sends 0 for "not set". */
 const pixels = z.number().int().min(0).max(16384).optional();
@@ -44,7 +58,10 @@ export const mediaCommands = {
     encrypt: z.boolean().optional(),
     voice_message: z.boolean().optional(),
     force_file: z.boolean().optional(),
-    /** Re-encodes an image (the options below apply only with it). */
+    /**
+     * Re-encodes the file first (the options below apply only with it): an image here, a video or audio file with
+     * ffmpeg. Video is resized by both sides or by the percentage; `quality` is for images.
+     */
     encode_to: encodeTo,
     resize_width: pixels,
     resize_height: pixels,

@@ -51,6 +51,15 @@ export const membershipCommands = {
   leave_room: command(z.object({ room_id: roomIdField, reason: z.string().optional() })).returns<RespEmpty>(),
   create_room: command(createRoomRequest).returns<RespRoomID>(),
   resolve_alias: command(z.object({ alias: roomAliasField })).returns<RespAliasResolve>(),
+  /**
+   * The room's local aliases: those on our homeserver's directory that point at it, published or not (Lattice's
+   * own command; gomuks has none). Publishing one is m.room.canonical_alias state, through set_state.
+   */
+  get_room_aliases: command(z.object({ room_id: roomIdField })).returns<string[]>(),
+  /** Makes `#name:server` point at the room in the homeserver's directory (Lattice's own command). */
+  create_alias: command(z.object({ alias: roomAliasField, room_id: roomIdField })).returns<RespEmpty>(),
+  /** Removes an alias from the homeserver's directory (Lattice's own command). */
+  delete_alias: command(z.object({ alias: roomAliasField })).returns<RespEmpty>(),
   /** A room's public summary, for previewing a room before joining it. */
   get_room_summary: command(z.object({
     room_id_or_alias: roomIdOrAliasField,

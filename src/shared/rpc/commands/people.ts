@@ -32,7 +32,11 @@ export const peopleCommands = {
     room_id: roomIdField,
     timeout: z.number().int().min(0).max(120_000).optional(),
   })).returns<boolean>(),
-  /** Sends a to-device event. Encrypted sending belongs to the encryption work and is refused for now. */
+  /**
+   * Sends a to-device event. With `encrypted`, each device's content is encrypted for it (Olm) and sent as
+   * `m.room.encrypted`; `*` then means every device of that user this device knows of, and a device without
+   * encryption keys is refused in words.
+   */
   send_to_device: command(z.object({
     event_type: eventTypeField,
     messages: toDeviceMessages,

@@ -7,7 +7,10 @@ import { command, type CommandArea } from './define.ts';
 import { roomIdField, userIdField } from './fields.ts';
 
 export const roomKeyCommands = {
-  /** Asks the key sources (key backup) and this account's other devices again for a megolm session's key. */
+  /**
+   * Asks the key sources (key backup) and this account's other devices that this device has verified again for a
+   * megolm session's key. Unlike gomuks, the sender's devices and our unverified devices are never asked.
+   */
   rerequest_session: command(z.object({
     room_id: roomIdField,
     session_id: z.string().min(1, 'session_id must name the megolm session (content.session_id of the event)'),

@@ -53,7 +53,7 @@ export interface ProfileEncryptionInfo {
   errors: string[] | null;
   /**
    * Lattice extension: the user's master key changed since this device first saw it and the change has not been
-   * approved (`pin_user_identity`) or verified again. Messages are still encrypted for the user's devices.
+   * approved (`reset_master_key_tofu`, `pin_user_identity`) or verified again. Messages are still encrypted for the user's devices.
    */
   identity_changed?: boolean;
   /** Lattice extension: the user was verified before and their identity changed since (a stronger warning). */
@@ -73,6 +73,24 @@ export interface GetOwnDevicesResponse {
   /** The account's devices as the homeserver lists them (GET /devices). */
   devices: RespDeviceInfo[];
   current_device: ProfileDevice | null;
+}
+
+/**
+ * Lattice extension, pushed as `user_identity_update` whenever the engine reports that a user's cross-signing
+ * identity was first seen, changed, verified or accepted (gomuks has no such event). The fields are those of
+ * get_profile_encryption_info at that moment; a frontend showing the user refreshes its view, and warns while
+ * `identity_changed` is set.
+ */
+export interface UserIdentityUpdate {
+  user_id: string;
+  /** Fingerprint of the user's current master key (empty when the user has no cross-signing keys any more). */
+  master_key: string;
+  /** The master key changed since this device first saw it, and the change is not yet accepted or verified. */
+  identity_changed: boolean;
+  /** The user was verified before the change (the stronger warning). */
+  verification_violation: boolean;
+  /** We have verified the user's current identity (for our own user: this device trusts it). */
+  user_trusted: boolean;
 }
 
 export type VerificationPhase = 'created' | 'requested' | 'ready' | 'started' | 'sas' | 'confirmed' | 'done' | 'cancelled';
@@ -114,6 +132,16 @@ export const verificationCommands = {
   get_profile_encryption_info: command(z.object({ user_id: userIdField })).returns<ProfileEncryptionInfo>(),
   /** Our devices: their encryption info, the homeserver's device list and this device. */
   get_own_devices: command(empty).returns<GetOwnDevicesResponse>(),
+  /**
+   * gomuks' reset_master_key_tofu: accepts another user's changed master key as the one trusted on first use, so it
+   * is no longer reported as changed. This is not verification. `master_key` is the key the user was shown (the
+   * `master_key` of get_profile_encryption_info, spaces allowed): if the user's key changed again since, nothing
+   * is accepted and the answer is an error. Answers the user's encryption info after the change.
+   */
+  reset_master_key_tofu: command(z.object({
+    user_id: userIdField,
+    master_key: z.string().trim().min(1, 'master_key must be the master key fingerprint the user was shown'),
+  })).returns<ProfileEncryptionInfo>(),
   /**
    * Lattice extension: accepts a user's changed identity (their new master key) so it is no longer reported as
    * changed; verifying the user again does the same and more.

@@ -1,4 +1,7 @@
-/** Endpoints about the signed-in account itself: whoami, account data (global and per room, room tags), to-device messages. */
+/**
+ * Endpoints about the signed-in account itself: whoami, account data (global and per room, room tags), to-device
+ * messages, and its devices (list, rename, sign out).
+ */
 import { enc, type MatrixHttp } from '../http.ts';
 import type { JSONObject, JSONValue } from '../../../../shared/rpc/index.ts';
 
@@ -31,6 +34,17 @@ export class AccountApi {
   /** The account's devices (GET /devices). */
   devices(signal?: AbortSignal) {
     return this.http.request<{ devices?: unknown }>('GET', '/_matrix/client/v3/devices', { signal });
+  }
+
+  /** PUT /devices/{deviceId}: the device's public display name. */
+  renameDevice(deviceId: string, displayName: string, signal?: AbortSignal) {
+    return this.http.request<object>('PUT', `/_matrix/client/v3/devices/${enc(deviceId)}`, { body: { display_name: displayName }, signal });
+  }
+  /** POST /delete_devices; `auth` answers the server's user-interactive auth when it asks for it. */
+  deleteDevices(deviceIds: string[], auth?: JSONObject, signal?: AbortSignal) {
+    return this.http.request<object>('POST', '/_matrix/client/v3/delete_devices', {
+      body: { devices: deviceIds, ...(auth ? { auth } : {}) }, signal, rateLimitRetries: 0,
+    });
   }
 
   /** Makes the room's tags those of an m.tag content (`{tags: {name: {order?}}}`): puts new or changed ones, deletes the rest. */

@@ -51,6 +51,10 @@ export class MembershipApi {
   createAlias(alias: string, roomId: string) {
     return this.http.request<object>('PUT', `/_matrix/client/v3/directory/room/${enc(alias)}`, { body: { room_id: roomId } });
   }
+  /** GET /rooms/{roomId}/aliases: the local aliases pointing at the room (room admins, or anyone in a public room). */
+  roomAliases(roomId: string, signal?: AbortSignal) {
+    return this.http.request<{ aliases?: string[] }>('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/aliases`, { signal });
+  }
   deleteAlias(alias: string) {
     return this.http.request<object>('DELETE', `/_matrix/client/v3/directory/room/${enc(alias)}`);
   }

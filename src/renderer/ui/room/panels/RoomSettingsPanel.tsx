@@ -1,13 +1,17 @@
 /**
- * Room settings in the right panel: name, topic, join rule, history visibility, encryption, aliases and the
- * room's notification setting. Each part saves on its own (one state event each, through set_state) and is
+ * Room settings in the right panel: avatar, name, topic, join rule, history visibility, encryption, addresses,
+ * roles and permissions, and the room's notification setting. Each part saves on its own (one state event each, through set_state) and is
  * editable only with the power level its event type needs; a refusal is shown in words beside it.
  */
-import { useEffect, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../../../shared/error-message.ts';
 import type { JSONObject, RoomNotificationSetting } from '../../../../shared/rpc/types.ts';
 import { useOwnUserId, useRoom, useSession } from '../../../api/hooks.ts';
-import { canSendState, isAlias, parseAliases, roomSettings } from '../../../api/room-state.ts';
+import { canSendState, roomSettings } from '../../../api/room-state.ts';
+import { PowerLevelsSetting } from './PowerLevelsSetting.tsx';
+import { RoomAliasesSetting } from './RoomAliasesSetting.tsx';
+import { RoomAvatarSetting } from './RoomAvatarSetting.tsx';
+import { ReadOnlyNote, Section, useSaver } from './settings-parts.tsx';
 import { SidePanel } from './SidePanel.tsx';
 
 const JOIN_RULES = [
@@ -40,6 +44,7 @@ export function RoomSettingsPanel({ roomId, onClose }: { roomId: string; onClose
 
   return (
     <SidePanel title="Room settings" testId="room-settings" onClose={onClose}>
+      <RoomAvatarSetting roomId={roomId} name={s.name || roomId} mxc={s.avatar} editable={may('m.room.avatar')} />
       <TextSetting label="Name" testId="settings-name" value={s.name} editable={may('m.room.name')}
         save={(v) => setState('m.room.name', { name: v })} />
       <TextSetting label="Topic" testId="settings-topic" value={s.topic} editable={may('m.room.topic')} multiline
@@ -50,40 +55,12 @@ export function RoomSettingsPanel({ roomId, onClose }: { roomId: string; onClose
         editable={may('m.room.history_visibility')} save={(v) => setState('m.room.history_visibility', { history_visibility: v })} />
       <EncryptionSetting encrypted={s.encrypted} editable={may('m.room.encryption')}
         enable={() => setState('m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' })} />
-      <AliasSetting canonical={s.canonicalAlias} alt={s.altAliases} editable={may('m.room.canonical_alias')}
-        save={(alias, alt) => setState('m.room.canonical_alias', { ...(alias ? { alias } : {}), alt_aliases: alt })} />
+      <RoomAliasesSetting roomId={roomId} canonical={s.canonicalAlias} alt={s.altAliases} editable={may('m.room.canonical_alias')}
+        server={own?.slice(own.indexOf(':') + 1) ?? ''} />
+      <PowerLevelsSetting roomId={roomId} room={room} own={own} />
       <NotificationSetting roomId={roomId} />
     </SidePanel>
   );
-}
-
-/** A setting's frame: its title, its editor, and what happened to the last save. */
-function Section({ label, children, status }: { label: string; children: ReactNode; status: Status }) {
-  return (
-    <section className="settings-section">
-      <h4>{label}</h4>
-      {children}
-      {status.error && <p className="settings-error" role="alert" data-testid="settings-error">{status.error}</p>}
-      {status.saved && <p className="settings-saved" role="status">Saved</p>}
-    </section>
-  );
-}
-
-interface Status { busy: boolean; error: string | null; saved: boolean }
-
-/** Runs a save, keeping what the person typed if it fails. */
-function useSaver(what: string) {
-  const [status, setStatus] = useState<Status>({ busy: false, error: null, saved: false });
-  function run(save: () => Promise<unknown>): void {
-    setStatus({ busy: true, error: null, saved: false });
-    save().then(() => setStatus({ busy: false, error: null, saved: true }),
-      (err: unknown) => setStatus({ busy: false, error: `Could not change ${what}: ${errorMessage(err)}`, saved: false }));
-  }
-  return { status, run };
-}
-
-function readOnlyNote(editable: boolean) {
-  return editable ? null : <p className="settings-note">You don't have permission to change this.</p>;
 }
 
 function TextSetting({ label, testId, value, editable, multiline, save }: {
@@ -106,7 +83,7 @@ function TextSetting({ label, testId, value, editable, multiline, save }: {
           rows={multiline ? 3 : undefined} onChange={(e) => setDraft(e.target.value)} />
         {editable && <button type="submit" data-testid={`${testId}-save`} disabled={status.busy || draft.trim() === value}>Save</button>}
       </form>
-      {readOnlyNote(editable)}
+      <ReadOnlyNote editable={editable} />
     </Section>
   );
 }
@@ -123,7 +100,7 @@ function ChoiceSetting({ label, testId, value, options, editable, save }: {
         {!known && <option value={value}>{value}</option>}
         {options.map(([v, text]) => <option key={v} value={v}>{text}</option>)}
       </select>
-      {readOnlyNote(editable)}
+      <ReadOnlyNote editable={editable} />
     </Section>
   );
 }
@@ -148,50 +125,9 @@ function EncryptionSetting({ encrypted, editable, enable }: { encrypted: boolean
           ) : (
             <button type="button" data-testid="settings-encryption-enable" disabled={status.busy} onClick={() => setConfirming(true)}>Enable encryption</button>
           ))}
-          {readOnlyNote(editable)}
+          <ReadOnlyNote editable={editable} />
         </>
       )}
-    </Section>
-  );
-}
-
-function AliasSetting({ canonical, alt, editable, save }: {
-  canonical: string; alt: readonly string[]; editable: boolean; save: (alias: string, alt: string[]) => Promise<unknown>;
-}) {
-  const [alias, setAlias] = useState(canonical);
-  const [others, setOthers] = useState(alt.join('\n'));
-  const [base, setBase] = useState({ canonical, alt: alt.join('\n') });
-  if (base.canonical !== canonical || base.alt !== alt.join('\n')) {
-    setBase({ canonical, alt: alt.join('\n') });
-    setAlias(canonical);
-    setOthers(alt.join('\n'));
-  }
-  const { status, run } = useSaver('the addresses');
-  const [invalid, setInvalid] = useState<string | null>(null);
-  function submit(e: FormEvent): void {
-    e.preventDefault();
-    const main = alias.trim();
-    const list = parseAliases(others);
-    const bad = [main, ...list].find((a) => a !== '' && !isAlias(a));
-    if (bad) { setInvalid(`"${bad}" is not a room address: it looks like #name:server.`); return; }
-    setInvalid(null);
-    run(() => save(main, list));
-  }
-  return (
-    <Section label="Addresses" status={status}>
-      <form className="settings-column" onSubmit={submit}>
-        <label>Main address
-          <input className="settings-input" data-testid="settings-canonical-alias" value={alias} disabled={!editable}
-            placeholder="#room:server" onChange={(e) => setAlias(e.target.value)} />
-        </label>
-        <label>Other published addresses (one a line)
-          <textarea className="settings-input" data-testid="settings-alt-aliases" value={others} disabled={!editable} rows={2}
-            onChange={(e) => setOthers(e.target.value)} />
-        </label>
-        {editable && <button type="submit" data-testid="settings-aliases-save" disabled={status.busy}>Save addresses</button>}
-      </form>
-      {invalid && <p className="settings-error" role="alert">{invalid}</p>}
-      {readOnlyNote(editable)}
     </Section>
   );
 }

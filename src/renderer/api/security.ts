@@ -1,0 +1,43 @@
+/**
+ * Requests of the encryption screens (first-run step and Settings → Security), built here so components never
+ * assemble payloads: verifying this session with the recovery key or passphrase, setting up recovery, the key
+ * backup's status, and room key export and import. Secrets typed by the user pass straight through to the backend
+ * and are kept nowhere on this side.
+ */
+import type { KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from '../../shared/rpc/commands.ts';
+import type { Session } from './session.ts';
+
+/** Verifies this session with the account's recovery key or passphrase; rejects with the backend's reason. */
+export async function verifyWithRecovery(session: Session, keyOrPassphrase: string): Promise<void> {
+  await session.client.request('verify', { recovery_key: keyOrPassphrase.trim() });
+}
+
+/** A new recovery key (derived from `passphrase` when one is given); nothing uses it until `setUpRecovery`. */
+export function generateRecoveryKey(session: Session, passphrase?: string): Promise<RecoveryKeyResponse> {
+  return session.client.request('generate_recovery_key', passphrase ? { passphrase } : {});
+}
+
+/**
+ * Sets up (or replaces) cross-signing, secret storage and key backup, opened by the generated key. The account
+ * password answers the homeserver when it asks for it (replacing existing cross-signing keys).
+ */
+export async function setUpRecovery(session: Session, generated: RecoveryKeyResponse, accountPassword?: string): Promise<void> {
+  await session.client.request('reset_encryption', {
+    recovery_key: generated.recovery_key,
+    ...(generated.passphrase_meta ? { passphrase_meta: generated.passphrase_meta } : {}),
+    ...(accountPassword ? { account_password: accountPassword } : {}),
+  });
+}
+
+export function keyBackupStatus(session: Session): Promise<KeyBackupStatus> {
+  return session.client.request('get_key_backup_status', {});
+}
+
+/** All room keys as the spec's passphrase-protected export file (text). */
+export function exportRoomKeys(session: Session, passphrase: string): Promise<string> {
+  return session.client.request('export_keys', { passphrase });
+}
+
+export function importRoomKeys(session: Session, fileText: string, passphrase: string): Promise<KeyImportResult> {
+  return session.client.request('import_keys', { passphrase, data: fileText });
+}

@@ -1,0 +1,47 @@
+/** The composer's "+" menu: things to send that are not text or files (a poll, a location), each in its dialog. */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
+import { LocationDialog } from './LocationDialog.tsx';
+import { PollDialog } from './PollDialog.tsx';
+
+type Open = 'menu' | 'poll' | 'location' | null;
+
+export function ComposerMenu({ roomId }: { roomId: string }) {
+  const [open, setOpen] = useState<Open>(null);
+  const root = useRef<HTMLDivElement>(null);
+  const first = useRef<HTMLButtonElement>(null);
+
+  useEffect(() => {
+    if (open !== 'menu') return;
+    first.current?.focus();
+    const away = (e: MouseEvent) => { if (!root.current?.contains(e.target as Node)) setOpen(null); };
+    document.addEventListener('mousedown', away);
+    return () => document.removeEventListener('mousedown', away);
+  }, [open]);
+
+  return (
+    <div className="composer-menu" ref={root}>
+      <button type="button" className="composer-tool" title="More: poll, location" aria-label="More to send" aria-haspopup="menu"
+        aria-expanded={open === 'menu'} data-testid="composer-more" onClick={() => setOpen(open === 'menu' ? null : 'menu')}>
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z" /></svg>
+      </button>
+      {open === 'menu' && (
+        <div className="composer-menu-list" role="menu" aria-label="More to send"
+          onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setOpen(null); } }}>
+          <button ref={first} type="button" role="menuitem" data-testid="composer-poll" onClick={() => setOpen('poll')}>📊 Poll</button>
+          <button type="button" role="menuitem" data-testid="composer-location" onClick={() => setOpen('location')}>📍 Location</button>
+        </div>
+      )}
+      {open === 'poll' && <Detached><PollDialog roomId={roomId} onClose={() => setOpen(null)} /></Detached>}
+      {open === 'location' && <Detached><LocationDialog roomId={roomId} onClose={() => setOpen(null)} /></Detached>}
+    </div>
+  );
+}
+
+/**
+ * A dialog outside the composer's form: a form may not hold another in the DOM, and React would carry the dialog's
+ * submit up to the composer (events bubble through portals by the component tree), sending the composer's text.
+ */
+function Detached({ children }: { children: ReactNode }) {
+  return createPortal(<div onSubmit={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>{children}</div>, document.body);
+}

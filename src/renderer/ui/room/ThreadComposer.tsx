@@ -1,0 +1,121 @@
+/**
+ * The thread panel's composer: a reply in the thread (with the spec's falling-back reply for clients without
+ * threads), with what the room's composer has: autocomplete for slash commands, members, rooms and emoji,
+ * attachments pasted, dropped or picked (preview, caption, progress) and an emoji picker. Its pieces are the room
+ * composer's; what it leaves out is per-room: drafts, reply and edit modes.
+ */
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
+import { mentionedUsers } from '../../api/actions.ts';
+import { useRoom, useSession } from '../../api/hooks.ts';
+import { threadRelation } from '../../api/threads.ts';
+import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { AttachButton } from './AttachButton.tsx';
+import { Suggestions } from './Suggestions.tsx';
+import { UploadTray } from './UploadTray.tsx';
+import { useAttachments } from './use-attachments.ts';
+import { useAutocomplete } from './use-autocomplete.ts';
+import { useFileDrop } from './use-file-drop.ts';
+import './composer.css';
+import './media.css';
+
+export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
+  const session = useSession();
+  const room = useRoom(roomId);
+  const [text, setText] = useState('');
+  const [cursor, setCursor] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
+  const auto = useAutocomplete(session, roomId, text, cursor);
+  const drop = useFileDrop(attachments.add, () => ref.current?.focus());
+  useEffect(() => { ref.current?.focus(); }, [rootId]);
+
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+  }, [text]);
+
+  function update(next: string, nextCursor: number): void {
+    setText(next);
+    setCursor(nextCursor);
+    auto.reset();
+  }
+
+  function choose(i: number): void {
+    const next = auto.apply(i);
+    if (!next) return;
+    update(next.text, next.cursor);
+    requestAnimationFrame(() => ref.current?.setSelectionRange(next.cursor, next.cursor));
+  }
+
+  function insertAtCursor(s: string): void {
+    const el = ref.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    update(text.slice(0, start) + s + text.slice(end), start + s.length);
+    requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(start + s.length, start + s.length); });
+  }
+
+  function send(): void {
+    const body = text;
+    const relatesTo = threadRelation(rootId, latestId);
+    if (attachments.items.length) {
+      setText('');
+      setError(null);
+      void attachments.sendAll(body, relatesTo);
+      return;
+    }
+    if (!body.trim()) return;
+    setText('');
+    setError(null);
+    session.client.request('send_message', { room_id: roomId, text: body, relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) } })
+      .then((echo) => session.store.addLocalEcho(echo), (err: unknown) => {
+        setError(`Could not send: ${errorMessage(err)}`);
+        setText((current) => current || body);
+      });
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>): void {
+    if (e.nativeEvent.isComposing) return;
+    if (auto.onKeyDown(e, choose)) return;
+    if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+    e.preventDefault();
+    send();
+  }
+
+  const hasAttachments = attachments.items.length > 0;
+  const label = hasAttachments ? 'Add a caption (optional)' : 'Reply in thread';
+  const listOpen = auto.suggestions.length > 0;
+  return (
+    <form className={`thread-composer${drop.dragging ? ' is-dropping' : ''}`} data-testid="thread-composer-form"
+      onSubmit={(e) => { e.preventDefault(); send(); }} {...drop.dropTarget}>
+      {error && <div className="composer-error" role="alert">{error}</div>}
+      {listOpen && (
+        <Suggestions idPrefix="thread-composer" items={auto.suggestions} active={auto.active} onChoose={choose} onHover={auto.setSelected} />
+      )}
+      <UploadTray items={attachments.items} onRemove={attachments.remove} />
+      <div className="composer-box">
+        <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" />
+        <textarea ref={ref} className="composer-input" data-testid="thread-composer" rows={1} value={text}
+          placeholder={label} aria-label={label} aria-autocomplete="list" aria-expanded={listOpen}
+          aria-controls={listOpen ? 'thread-composer-suggestions' : undefined}
+          aria-activedescendant={listOpen ? `thread-composer-suggestion-${auto.active}` : undefined}
+          onChange={(e) => update(e.target.value, e.target.selectionStart)}
+          onSelect={(e) => setCursor(e.currentTarget.selectionStart)}
+          onKeyDown={onKeyDown} onPaste={drop.onPaste} />
+        <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" onPick={insertAtCursor}>
+          <span aria-hidden="true">☺</span>
+        </EmojiButton>
+        <button type="submit" className="composer-send" aria-label="Send in thread" title="Send (Enter)" data-testid="thread-composer-send"
+          disabled={text.trim() === '' && !hasAttachments}>
+          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+            <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
+          </svg>
+        </button>
+      </div>
+    </form>
+  );
+}

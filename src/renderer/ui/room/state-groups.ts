@@ -1,0 +1,97 @@
+/**
+ * Folds runs of state events into one summary row, as the best clients do: the dozen events that set up a room
+ * become "Alice created and configured the room", and a run of joins and leaves becomes "Alice, Bob and 3 others
+ * joined, Carol left". One click unfolds the run; other state changes (name, topic, encryption) stay on their own
+ * rows because people need to see them. Pure: the timeline passes in which groups are open.
+ */
+import type { Event, JSONObject } from '../../../shared/rpc/types.ts';
+import type { NameOf } from './event-view.ts';
+import type { EventRowData, StateGroupRow, TimelineRow } from './timeline-model.ts';
+
+/** Membership changes in a row are folded from this many on (fewer read fine one by one). */
+export const MIN_MEMBER_RUN = 3;
+
+const isState = (r: TimelineRow | undefined): r is EventRowData => r?.kind === 'event' && r.view.kind === 'state';
+
+/** The rows with each foldable run replaced by a group row (followed by its rows when the group is open). */
+export function foldStateRuns(rows: readonly TimelineRow[], expanded: ReadonlySet<string>): TimelineRow[] {
+  const out: TimelineRow[] = [];
+  for (let i = 0; i < rows.length;) {
+    const row = rows[i];
+    const run = isState(row) ? runAt(rows, i) : 0;
+    if (run === 0) {
+      out.push(row);
+      i++;
+      continue;
+    }
+    const members = rows.slice(i, i + run) as EventRowData[];
+    const key = `group-${members[0].key}`;
+    const open = expanded.has(key);
+    const group: StateGroupRow = { kind: 'group', key, creation: members[0].item.event.type === 'm.room.create', rows: members, expanded: open };
+    out.push(group);
+    if (open) out.push(...members);
+    i += run;
+  }
+  return out;
+}
+
+/** How many rows from `i` fold into one group (0: none). */
+function runAt(rows: readonly TimelineRow[], i: number): number {
+  const first = rows[i] as EventRowData;
+  const ev = first.item.event;
+  let n = 1;
+  if (ev.type === 'm.room.create') {
+    // The room's setup: every state event its creator sent right after creating it.
+    while (isState(rows[i + n]) && (rows[i + n] as EventRowData).item.event.sender === ev.sender) n++;
+    return n >= 2 ? n : 0;
+  }
+  if (ev.type !== 'm.room.member') return 0;
+  while (isState(rows[i + n]) && (rows[i + n] as EventRowData).item.event.type === 'm.room.member') n++;
+  return n >= MIN_MEMBER_RUN ? n : 0;
+}
+
+/** The group's one line: "Alice created and configured the room", or who joined, left, was invited... */
+export function summarizeGroup(group: StateGroupRow, name: NameOf): string {
+  const first = group.rows[0].item.event;
+  if (group.creation) return `${name(first.sender)} created and configured the room`;
+  const byVerb = new Map<string, string[]>();
+  for (const r of group.rows) {
+    const e = r.item.event;
+    const verb = membershipVerb(e);
+    const target = e.state_key ?? e.sender;
+    const users = byVerb.get(verb) ?? [];
+    if (!users.includes(target)) users.push(target);
+    byVerb.set(verb, users);
+  }
+  return [...byVerb].map(([verb, users]) => `${people(users, name)} ${users.length === 1 ? verb : plural(verb)}`).join(', ');
+}
+
+function membershipVerb(e: Event): string {
+  const content: JSONObject = e.content;
+  const prev = e.unsigned?.prev_content;
+  const prevMembership = prev && typeof prev === 'object' && !Array.isArray(prev) ? prev.membership : undefined;
+  const self = (e.state_key ?? e.sender) === e.sender;
+  switch (content.membership) {
+    case 'join': return prevMembership === 'join' ? 'changed their profile' : 'joined';
+    case 'invite': return 'was invited';
+    case 'ban': return 'was banned';
+    case 'knock': return 'asked to join';
+    case 'leave':
+      if (prevMembership === 'ban') return 'was unbanned';
+      if (prevMembership === 'invite' && self) return 'declined the invitation';
+      return self ? 'left' : 'was removed';
+    default: return 'changed their membership';
+  }
+}
+
+function plural(verb: string): string {
+  return verb.replace(/^was /, 'were ').replace(/^changed their profile$/, 'changed their profiles');
+}
+
+/** "Alice", "Alice and Bob", "Alice, Bob and 3 others". */
+function people(users: readonly string[], name: NameOf): string {
+  const shown = users.slice(0, users.length > 3 ? 2 : 3).map((u) => name(u));
+  const others = users.length - shown.length;
+  if (others > 0) return `${shown.join(', ')} and ${others} other${others === 1 ? '' : 's'}`;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+}

@@ -1,0 +1,170 @@
+/**
+ * Setting up secure backup (or replacing it): a recovery key is generated first (from a passphrase when the user
+ * wants one), shown with copy and download, and only once the user confirms they saved it does the backend publish
+ * the new cross-signing keys, secret storage and key backup (`reset_encryption`). The homeserver may ask for the
+ * account password on the way; the field appears then (and from the start when replacing existing keys).
+ */
+import { useId, useState, type FormEvent } from 'react';
+import type { RecoveryKeyResponse } from '../../../shared/rpc/commands.ts';
+import { errorMessage } from '../../../shared/error-message.ts';
+import { useOwnUserId, useSession } from '../../api/hooks.ts';
+import { generateRecoveryKey, setUpRecovery } from '../../api/security.ts';
+import { copyText, saveTextFile } from './save-text.ts';
+import { checkNewPassphrase, describeSetupError, recoveryKeyFileName, recoveryKeyFileText } from './security-logic.ts';
+
+export function RecoverySetup({ mode, onDone, onCancel, onBusyChange }: {
+  mode: 'setup' | 'reset';
+  onDone?: () => void;
+  onCancel?: () => void;
+  /** Told when publishing starts and ends: the session turns verified half-way, before the key backup exists. */
+  onBusyChange?: (busy: boolean) => void;
+}) {
+  const session = useSession();
+  const [generated, setGenerated] = useState<RecoveryKeyResponse | null>(null);
+  async function finish(key: RecoveryKeyResponse, password: string | undefined): Promise<void> {
+    onBusyChange?.(true);
+    try {
+      await setUpRecovery(session, key, password);
+    } finally {
+      onBusyChange?.(false);
+    }
+    onDone?.();
+  }
+  return generated
+    ? <SaveKey generated={generated} askPassword={mode === 'reset'} onBack={() => setGenerated(null)}
+        onFinish={(password) => finish(generated, password)} />
+    : <ChooseKey onGenerated={setGenerated} onCancel={onCancel} />;
+}
+
+function ChooseKey({ onGenerated, onCancel }: { onGenerated: (g: RecoveryKeyResponse) => void; onCancel?: () => void }) {
+  const session = useSession();
+  const id = useId();
+  const [withPassphrase, setWithPassphrase] = useState(false);
+  const [first, setFirst] = useState('');
+  const [second, setSecond] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(ev: FormEvent): Promise<void> {
+    ev.preventDefault();
+    if (busy) return;
+    const problem = withPassphrase ? checkNewPassphrase(first, second) : null;
+    if (problem) {
+      setError(problem);
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      onGenerated(await generateRecoveryKey(session, withPassphrase ? first : undefined));
+    } catch (err) {
+      setError(`Could not make a recovery key: ${errorMessage(err)}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="sec-form" onSubmit={(e) => void submit(e)} noValidate data-testid="recovery-choose">
+      <p className="sec-text">
+        Lattice makes a <strong>recovery key</strong>. With it you can read your encrypted messages on any new
+        device, even if you lose this one.
+      </p>
+      <label className="sec-check">
+        <input type="checkbox" checked={withPassphrase} data-testid="recovery-use-passphrase" disabled={busy}
+          onChange={(e) => { setWithPassphrase(e.target.checked); setError(null); }} />
+        <span>Also let me use a passphrase I can remember</span>
+      </label>
+      {withPassphrase && (
+        <>
+          <label className="field" htmlFor={`${id}-p1`}>
+            <span className="field-label">Recovery passphrase</span>
+            <input id={`${id}-p1`} data-testid="recovery-passphrase" type="password" autoComplete="new-password" value={first}
+              disabled={busy} onChange={(e) => { setFirst(e.target.value); setError(null); }} />
+          </label>
+          <label className="field" htmlFor={`${id}-p2`}>
+            <span className="field-label">Repeat the passphrase</span>
+            <input id={`${id}-p2`} data-testid="recovery-passphrase-again" type="password" autoComplete="new-password" value={second}
+              disabled={busy} onChange={(e) => { setSecond(e.target.value); setError(null); }} />
+          </label>
+          <p className="sec-hint">Not your account password: a passphrase anyone could guess opens your messages too.</p>
+        </>
+      )}
+      {error && <div className="sec-error" role="alert" data-testid="recovery-error">{error}</div>}
+      <div className="sec-buttons">
+        {onCancel && <button type="button" className="button-secondary" onClick={onCancel} disabled={busy}>Cancel</button>}
+        <button type="submit" className="button-primary" data-testid="recovery-generate" disabled={busy} aria-busy={busy}>
+          {busy ? <><span className="spinner" aria-hidden="true" /> Making the key…</> : 'Generate recovery key'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function SaveKey({ generated, askPassword, onBack, onFinish }: {
+  generated: RecoveryKeyResponse;
+  askPassword: boolean;
+  onBack: () => void;
+  onFinish: (accountPassword: string | undefined) => Promise<void>;
+}) {
+  const userId = useOwnUserId();
+  const id = useId();
+  const [saved, setSaved] = useState(false);
+  const [copied, setCopied] = useState<boolean | null>(null);
+  const [needsPassword, setNeedsPassword] = useState(askPassword);
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const key = generated.recovery_key;
+
+  async function finish(ev: FormEvent): Promise<void> {
+    ev.preventDefault();
+    if (busy || !saved) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await onFinish(password || undefined);
+    } catch (err) {
+      const text = describeSetupError(errorMessage(err));
+      if (text.needsPassword) setNeedsPassword(true);
+      setError(text.text);
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="sec-form" onSubmit={(e) => void finish(e)} noValidate data-testid="recovery-save">
+      <p className="sec-text">
+        Save this recovery key somewhere safe, like a password manager. Anyone with it can read your encrypted
+        messages{generated.passphrase_meta ? '; your passphrase works the same way' : ''}.
+      </p>
+      <code className="sec-key" data-testid="recovery-key" aria-label="Recovery key">{key}</code>
+      <div className="sec-buttons is-start">
+        <button type="button" className="button-secondary" data-testid="recovery-copy"
+          onClick={() => void copyText(key).then(setCopied)}>{copied ? 'Copied' : 'Copy'}</button>
+        <button type="button" className="button-secondary" data-testid="recovery-download"
+          onClick={() => saveTextFile(recoveryKeyFileName(userId), recoveryKeyFileText(userId, key))}>Download</button>
+        {copied === false && <span className="sec-hint" role="status">Copying was refused: select the key and copy it by hand.</span>}
+      </div>
+      <label className="sec-check">
+        <input type="checkbox" checked={saved} data-testid="recovery-saved" disabled={busy} onChange={(e) => setSaved(e.target.checked)} />
+        <span>I have saved my recovery key</span>
+      </label>
+      {needsPassword && (
+        <label className="field" htmlFor={`${id}-pw`}>
+          <span className="field-label">Account password</span>
+          <input id={`${id}-pw`} data-testid="recovery-account-password" type="password" autoComplete="current-password"
+            value={password} disabled={busy} onChange={(e) => setPassword(e.target.value)} />
+          <span className="sec-hint">Your homeserver asks for it to publish new encryption keys.</span>
+        </label>
+      )}
+      {error && <div className="sec-error" role="alert" data-testid="recovery-error">{error}</div>}
+      <div className="sec-buttons">
+        <button type="button" className="button-secondary" onClick={onBack} disabled={busy}>Back</button>
+        <button type="submit" className="button-primary" data-testid="recovery-finish" disabled={busy || !saved} aria-busy={busy}>
+          {busy ? <><span className="spinner" aria-hidden="true" /> Setting up…</> : 'Finish setup'}
+        </button>
+      </div>
+    </form>
+  );
+}

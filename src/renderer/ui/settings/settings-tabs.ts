@@ -1,0 +1,30 @@
+/** The Settings screen's tabs in order, and the arrow-key movement through them (WAI-ARIA tabs, vertical). */
+
+export const SETTINGS_TABS = [
+  { id: 'profile', label: 'Profile' },
+  { id: 'sessions', label: 'Sessions' },
+  { id: 'notifications', label: 'Notifications' },
+  { id: 'security', label: 'Security' },
+  { id: 'appearance', label: 'Appearance' },
+  { id: 'keyboard', label: 'Keyboard' },
+] as const;
+
+export type SettingsTab = (typeof SETTINGS_TABS)[number]['id'];
+
+/**
+ * The tab a key moves to from `current`, or null for keys the tab list does not handle. Up/Down (and Left/Right,
+ * for when the list lies across the top on a narrow window) wrap around; Home and End go to the ends.
+ */
+export function tabAfterKey(current: SettingsTab, key: string): SettingsTab | null {
+  const i = SETTINGS_TABS.findIndex((t) => t.id === current);
+  const n = SETTINGS_TABS.length;
+  let next: number;
+  switch (key) {
+    case 'ArrowDown': case 'ArrowRight': next = (i + 1) % n; break;
+    case 'ArrowUp': case 'ArrowLeft': next = (i - 1 + n) % n; break;
+    case 'Home': next = 0; break;
+    case 'End': next = n - 1; break;
+    default: return null;
+  }
+  return SETTINGS_TABS[next].id;
+}

@@ -1,0 +1,175 @@
+/**
+ * The Settings screen as a person uses it, in Chromium against Synapse through the web host: the tab list by
+ * keyboard, changing the display name and avatar (and removing it), renaming a session and signing out another
+ * one (a second login of the same account, made through the homeserver API; a wrong password first), and turning
+ * notifications off and adding a keyword. Each change is checked on the homeserver. Screenshots of every tab in
+ * both themes at 1280×800 and 800×600 go to test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import sharp from 'sharp';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+
+const TABS = ['profile', 'sessions', 'notifications', 'security', 'appearance', 'keyboard'] as const;
+const enc = encodeURIComponent;
+
+describe('settings screen against Synapse', () => {
+  let ui: WebUi;
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let aliceApi: MatrixPeer;
+  let roomId: string;
+  let page: Page;
+
+  /** Another sign-in of Alice's account, as a phone would make it. */
+  async function secondLogin(name: string): Promise<string> {
+    const res = await fetch(`${hs.baseUrl}/_matrix/client/v3/login`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'alice-password', initial_device_display_name: name }),
+    });
+    assert.equal(res.status, 200);
+    return ((await res.json()) as { device_id: string }).device_id;
+  }
+  const devicesOnServer = async () =>
+    (await aliceApi.request('GET', '/_matrix/client/v3/devices')).devices as { device_id: string; display_name?: string }[];
+  const tab = (id: (typeof TABS)[number]) => page.getByTestId(`settings-tab-${id}`);
+  const session = (deviceId: string) => page.locator(`[data-testid="session"][data-device-id="${deviceId}"]`);
+
+  before(async () => {
+    ui = await startWebUi('settings');
+    ({ hs, page } = ui);
+    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    aliceApi = new MatrixPeer(hs.baseUrl, alice);
+    roomId = await aliceApi.createRoom({ name: 'Settings E2E' });
+  });
+  after(async () => {
+    await ui?.stop();
+  });
+
+  it('logs in and opens the settings, whose tabs move with the arrow keys', async () => {
+    await ui.signIn(alice, 'alice-password');
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).waitFor({ timeout: 30_000 });
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings').waitFor();
+    assert.equal(await tab('profile').getAttribute('aria-selected'), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'settings-tab-profile', 'the selected tab has the focus');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await tab('sessions').getAttribute('aria-selected'), 'true');
+    await page.getByTestId('settings-panel-sessions').waitFor();
+    await page.keyboard.press('End');
+    assert.equal(await tab('keyboard').getAttribute('aria-selected'), 'true');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await tab('profile').getAttribute('aria-selected'), 'true', 'wraps around');
+    assert.equal(await page.getByRole('tab').count(), TABS.length);
+  });
+
+  it('changes the display name and the avatar', async () => {
+    await page.getByTestId('profile-userid').filter({ hasText: alice.userId }).waitFor();
+    const name = page.getByTestId('profile-displayname');
+    await name.fill('   ');
+    await page.getByTestId('profile-displayname-save').click();
+    await page.getByTestId('profile-error').filter({ hasText: 'cannot be empty' }).waitFor();
+    await name.fill('Alice Settings');
+    await page.getByTestId('profile-displayname-save').click();
+    await page.getByTestId('profile-saved').waitFor({ timeout: 30_000 });
+    assert.equal((await aliceApi.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`)).displayname, 'Alice Settings');
+
+    const png = await sharp({ create: { width: 96, height: 96, channels: 3, background: '#3a8f6b' } }).png().toBuffer();
+    await page.getByTestId('profile-avatar-file').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await page.getByTestId('profile-avatar-remove').waitFor({ timeout: 30_000 });
+    const profile = await aliceApi.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`);
+    assert.match(String(profile.avatar_url), /^mxc:\/\//);
+    await page.locator('.settings-avatar-column img.avatar').waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-profile-avatar.png') });
+    await page.getByTestId('profile-avatar-remove').click();
+    await page.getByTestId('profile-avatar-remove').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.ok(!(await aliceApi.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`)).avatar_url, 'the avatar is removed');
+    await page.getByTestId('profile-avatar-file').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: png });
+    await page.getByTestId('profile-avatar-remove').waitFor({ timeout: 30_000 });
+
+    await page.getByTestId('profile-avatar-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
+    await page.getByTestId('profile-error').filter({ hasText: 'is not an image' }).waitFor();
+  });
+
+  it('renames a session, and signs another out after a wrong password is refused', async () => {
+    const phone = await secondLogin('Phone');
+    await tab('sessions').click();
+    await session(phone).waitFor({ timeout: 30_000 });
+    const ours = (await page.locator('[data-testid="session"]').first().getAttribute('data-device-id'))!;
+    assert.notEqual(ours, phone, 'this session is listed first');
+    assert.equal(await session(ours).getByTestId('session-sign-out').count(), 0, 'this session cannot sign itself out here');
+
+    await session(phone).getByTestId('session-rename').click();
+    await session(phone).getByTestId('session-rename-input').fill('Old phone');
+    await session(phone).getByTestId('session-rename-input').press('Enter');
+    await session(phone).getByTestId('session-name').filter({ hasText: 'Old phone' }).waitFor({ timeout: 30_000 });
+    assert.equal((await devicesOnServer()).find((d) => d.device_id === phone)?.display_name, 'Old phone');
+
+    // Esc closes the confirmation only; the settings stay open.
+    await session(phone).getByTestId('session-sign-out').click();
+    const dialog = page.getByTestId('sign-out-dialog');
+    await dialog.getByTestId('sign-out-password').waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('settings').count(), 1);
+    await session(phone).getByTestId('session-sign-out').click();
+    await dialog.getByTestId('sign-out-password').fill('not-the-password');
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.getByTestId('dialog-error').filter({ hasText: 'refused the password' }).waitFor({ timeout: 30_000 });
+    assert.ok((await devicesOnServer()).some((d) => d.device_id === phone), 'nothing signed out with a wrong password');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-sign-out-dialog.png') });
+
+    await dialog.getByTestId('sign-out-password').fill('alice-password');
+    await dialog.getByTestId('dialog-submit').click();
+    await session(phone).waitFor({ state: 'detached', timeout: 30_000 });
+    assert.ok(!(await devicesOnServer()).some((d) => d.device_id === phone), 'the phone is signed out on the server');
+    assert.ok((await devicesOnServer()).some((d) => d.device_id === ours), 'this session stays');
+    await page.getByTestId('settings').waitFor();
+  });
+
+  it('turns notifications off for the account and adds a keyword', async () => {
+    await tab('notifications').click();
+    const master = page.getByTestId('notify-master');
+    await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('[data-testid="notify-master"]')?.disabled,
+      undefined, { timeout: 30_000 });
+    assert.equal(await master.isChecked(), true);
+    await page.getByTestId('notify-keyword-input').fill('lattice');
+    await page.getByTestId('notify-keyword-add').click();
+    await page.getByTestId('notify-keyword').filter({ hasText: 'lattice' }).waitFor({ timeout: 30_000 });
+    const rule = await aliceApi.request('GET', '/_matrix/client/v3/pushrules/global/content/lattice');
+    assert.equal(rule.pattern, 'lattice');
+    assert.ok(rule.actions.includes('notify'));
+
+    await master.click();
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="notify-master"]')?.checked === false,
+      undefined, { timeout: 30_000 });
+    const masterRule = await aliceApi.request('GET', '/_matrix/client/v3/pushrules/global/override/.m.rule.master');
+    assert.equal(masterRule.enabled, true, 'the master rule silences everything');
+    assert.equal(await page.getByTestId('notify-mentions').isDisabled(), true, 'the finer switches wait for notifications to be on');
+  });
+
+  it('saves screenshots of every tab in both themes at 1280×800 and 800×600', async () => {
+    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+      await page.setViewportSize({ width: w, height: h });
+      for (const theme of ['light', 'dark'] as const) {
+        await tab('appearance').click();
+        await page.getByTestId(`theme-${theme}`).check({ force: true });
+        for (const id of TABS) {
+          await tab(id).click();
+          await page.getByTestId(`settings-panel-${id}`).waitFor();
+          if (id === 'sessions') await page.locator('[data-testid="session"]').first().waitFor({ timeout: 30_000 });
+          if (id === 'security') await page.getByTestId('security-status').waitFor({ timeout: 30_000 });
+          await page.screenshot({ path: path.join(ARTIFACTS, `settings-${id}-${theme}-${w}x${h}.png`) });
+        }
+        const overflow = await page.getByTestId('settings').evaluate((el) => el.scrollWidth > el.clientWidth + 1);
+        assert.equal(overflow, false, `no sideways overflow at ${w}×${h}`);
+      }
+    }
+    await page.keyboard.press('Escape');
+    await page.getByTestId('settings').waitFor({ state: 'detached' });
+  });
+});

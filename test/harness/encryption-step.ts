@@ -1,0 +1,13 @@
+/**
+ * For browser tests about something else: after a fresh login the app shows the first-run encryption step (set up
+ * secure backup, or verify this session) until the user decides; this skips it knowingly, as a user in a hurry would,
+ * and dismisses the reminder banner that follows, so those tests' layouts and screenshots are their own screens.
+ * The security flows themselves are tested in test/e2e/security-ui.test.ts.
+ */
+import type { Page } from 'playwright-core';
+
+export async function skipEncryptionStep(page: Page): Promise<void> {
+  await page.getByTestId('encryption-skip').click({ timeout: 30_000 });
+  await page.getByTestId('skip-confirm-button').click();
+  await page.getByTestId('encryption-reminder-dismiss').click({ timeout: 30_000 });
+}

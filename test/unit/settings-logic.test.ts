@@ -1,0 +1,164 @@
+/**
+ * The Settings screen's pure logic: the sessions list (order, trust in words), the notification switches read
+ * from push rules (and the edits that flip them), keyword checks, the tab list's arrow keys, and the backend's
+ * password user-interactive auth (a stubbed request answering as Synapse does).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deviceRows, trustOf } from '../../src/renderer/api/account-settings.ts';
+import {
+  keywordProblem, MENTION_RULES, ROOM_MENTION_RULES, selectNotificationSettings, switchEdits,
+} from '../../src/renderer/api/notification-rules.ts';
+import { initialSnapshot, type StoreSnapshot } from '../../src/renderer/api/snapshot.ts';
+import { tabAfterKey } from '../../src/renderer/ui/settings/settings-tabs.ts';
+import { MatrixError } from '../../src/main/backend/matrix/errors.ts';
+import { withPasswordAuth } from '../../src/main/backend/matrix/password-auth.ts';
+import type { GetOwnDevicesResponse, ProfileDevice, TrustState } from '../../src/shared/rpc/commands/verification.ts';
+import type { JSONObject } from '../../src/shared/rpc/types.ts';
+
+function profileDevice(id: string, trust: TrustState): ProfileDevice {
+  return { device_id: id, name: id, identity_key: 'k', signing_key: 's', fingerprint: 'f', trust_state: trust };
+}
+
+describe('sessions list', () => {
+  const resp: GetOwnDevicesResponse = {
+    encryption: {
+      devices_tracked: true, master_key: '', first_master_key: '', user_trusted: true, errors: null,
+      devices: [profileDevice('PHONE', 'cross-signed-verified'), profileDevice('OLD', 'blacklisted'), profileDevice('HERE', 'verified')],
+    },
+    devices: [
+      { device_id: 'OLD', display_name: 'Old laptop', last_seen_ts: 1000 },
+      { device_id: 'PHONE', display_name: ' Phone ', last_seen_ts: 5000, last_seen_ip: '10.0.0.2' },
+      { device_id: 'BOT' },
+      { device_id: 'HERE', display_name: 'Lattice', last_seen_ts: 10 },
+    ],
+    current_device: profileDevice('HERE', 'verified'),
+  };
+
+  it('puts this session first, then the most recently seen, with trust in words', () => {
+    const rows = deviceRows(resp, 'HERE');
+    assert.deepEqual(rows.map((r) => r.deviceId), ['HERE', 'PHONE', 'OLD', 'BOT']);
+    assert.deepEqual(rows.map((r) => r.trust), ['verified', 'verified', 'blocked', 'no-keys']);
+    assert.equal(rows[1].name, 'Phone');
+    assert.equal(rows[1].lastSeenIp, '10.0.0.2');
+    assert.equal(rows[3].name, '');
+    assert.equal(rows[3].lastSeenTs, null);
+    assert.ok(rows[0].current && !rows[1].current);
+  });
+
+  it('says this session is not verified when cross-signing has not verified it, whatever the engine trusts', () => {
+    assert.equal(deviceRows(resp, 'HERE', false)[0].trust, 'unverified');
+    assert.equal(deviceRows(resp, 'HERE', true)[0].trust, 'verified');
+    assert.equal(deviceRows({ ...resp, current_device: null }, 'HERE', true)[0].trust, 'no-keys');
+  });
+
+  it('maps every trust state', () => {
+    assert.equal(trustOf('cross-signed-tofu'), 'unverified');
+    assert.equal(trustOf('unverified'), 'unverified');
+    assert.equal(trustOf(undefined), 'no-keys');
+  });
+});
+
+function withRules(global: JSONObject | undefined): StoreSnapshot {
+  const snap = initialSnapshot();
+  if (!global) return snap;
+  return { ...snap, accountData: { 'm.push_rules': { user_id: '@a:x', type: 'm.push_rules', content: { global } } } };
+}
+
+const RULES: JSONObject = {
+  override: [
+    { rule_id: '.m.rule.master', default: true, enabled: false, actions: [] },
+    { rule_id: '.m.rule.is_user_mention', default: true, enabled: true, actions: ['notify'] },
+    { rule_id: '.m.rule.contains_display_name', default: true, enabled: false, actions: ['notify'] },
+    { rule_id: '.m.rule.is_room_mention', default: true, enabled: true, actions: [] },
+  ],
+  content: [
+    { rule_id: '.m.rule.contains_user_name', default: true, enabled: false, pattern: 'alice', actions: ['notify'] },
+    { rule_id: 'lattice', default: false, enabled: true, pattern: 'lattice', actions: ['notify'] },
+  ],
+};
+
+describe('notification switches from push rules', () => {
+  it('reads the master rule, mention groups and keywords', () => {
+    const s = selectNotificationSettings(withRules(RULES));
+    assert.deepEqual(s, { loaded: true, enabled: true, mentions: true, roomMentions: false, keywords: ['lattice'] });
+  });
+
+  it('is the same object while the rules are, and not loaded without them', () => {
+    const snap = withRules(RULES);
+    assert.equal(selectNotificationSettings(snap), selectNotificationSettings({ ...snap }));
+    assert.equal(selectNotificationSettings(withRules(undefined)).loaded, false);
+  });
+
+  it('an enabled master rule means notifications are off', () => {
+    const rules = { ...RULES, override: [{ rule_id: '.m.rule.master', default: true, enabled: true, actions: [] }] };
+    const s = selectNotificationSettings(withRules(rules));
+    assert.equal(s.enabled, false);
+    assert.equal(s.mentions, false, 'no mention rule left');
+  });
+
+  it('flips only the rules the server has', () => {
+    const snap = withRules(RULES);
+    assert.deepEqual(switchEdits(snap, MENTION_RULES, false), [
+      { kind: 'override', rule_id: '.m.rule.is_user_mention', action: 'disable' },
+      { kind: 'override', rule_id: '.m.rule.contains_display_name', action: 'disable' },
+      { kind: 'content', rule_id: '.m.rule.contains_user_name', action: 'disable' },
+    ]);
+    assert.deepEqual(switchEdits(snap, ROOM_MENTION_RULES, true), [{ kind: 'override', rule_id: '.m.rule.is_room_mention', action: 'enable' }]);
+  });
+
+  it('checks keywords in words', () => {
+    assert.equal(keywordProblem('  ', []), 'Type a word to be notified about.');
+    assert.match(keywordProblem('.m.rule', []) ?? '', /cannot start with a dot/);
+    assert.match(keywordProblem('a/b', []) ?? '', /cannot contain/);
+    assert.match(keywordProblem('Lattice', ['lattice']) ?? '', /already a keyword/);
+    assert.match(keywordProblem('x'.repeat(101), []) ?? '', /at most 100/);
+    assert.equal(keywordProblem(' tea ', ['coffee']), null);
+  });
+});
+
+describe('settings tab list keys', () => {
+  it('moves with the arrows, wraps, and jumps with Home and End', () => {
+    assert.equal(tabAfterKey('profile', 'ArrowDown'), 'sessions');
+    assert.equal(tabAfterKey('profile', 'ArrowUp'), 'keyboard');
+    assert.equal(tabAfterKey('keyboard', 'ArrowRight'), 'profile');
+    assert.equal(tabAfterKey('security', 'Home'), 'profile');
+    assert.equal(tabAfterKey('security', 'End'), 'keyboard');
+    assert.equal(tabAfterKey('security', 'Enter'), null);
+  });
+});
+
+describe('password user-interactive auth', () => {
+  const challenge = (flows: string[][]) => new MatrixError(401, 'M_UNKNOWN', 'auth needed', undefined,
+    { session: 'S1', flows: flows.map((stages) => ({ stages })), params: {} });
+
+  it('answers without auth when the server does not ask', async () => {
+    const seen: (JSONObject | undefined)[] = [];
+    assert.equal(await withPasswordAuth('@a:x', 'pw', 'do it', async (auth) => { seen.push(auth); return 'ok'; }), 'ok');
+    assert.deepEqual(seen, [undefined]);
+  });
+
+  it('retries once with the password and the server\'s session', async () => {
+    const seen: (JSONObject | undefined)[] = [];
+    const r = await withPasswordAuth('@a:x', 'pw', 'do it', async (auth) => {
+      seen.push(auth);
+      if (!auth) throw challenge([['m.login.password'], ['m.login.sso']]);
+      return 'done';
+    });
+    assert.equal(r, 'done');
+    assert.deepEqual(seen[1], { type: 'm.login.password', identifier: { type: 'm.id.user', user: '@a:x' }, password: 'pw', session: 'S1' });
+  });
+
+  it('says what is missing or wrong in words', async () => {
+    await assert.rejects(withPasswordAuth('@a:x', undefined, 'sign out 2 sessions', () => Promise.reject(challenge([['m.login.password']]))),
+      /asks for your account password to sign out 2 sessions/);
+    await assert.rejects(withPasswordAuth('@a:x', 'pw', 'sign out 2 sessions', () => Promise.reject(challenge([['m.login.sso']]))),
+      /cannot do here to sign out 2 sessions \(it offers: m.login.sso\)/);
+    await assert.rejects(withPasswordAuth('@a:x', 'bad', 'sign out 2 sessions', (auth) => Promise.reject(auth
+      ? new MatrixError(401, 'M_FORBIDDEN', 'Invalid password', undefined, { flows: [{ stages: ['m.login.password'] }] })
+      : challenge([['m.login.password']]))),
+    /refused the password, so it did not sign out 2 sessions/);
+    const other = new MatrixError(403, 'M_FORBIDDEN', 'nope');
+    await assert.rejects(withPasswordAuth('@a:x', 'pw', 'x', () => Promise.reject(other)), (e) => e === other);
+  });
+});
