@@ -11,6 +11,7 @@ import { selectEventById, selectOwnReactions } from './relations.ts';
 import { selectHasOlderHistory, selectLatestReadableEvent } from './selectors.ts';
 import { Store } from './store.ts';
 import { TypingNotifier } from './typing-notifier.ts';
+import { loadVerifications } from './verification-requests.ts';
 import { RequestIds, type Transport } from './transport.ts';
 import { WebSocketTransport, websocketUrls } from './websocket-transport.ts';
 
@@ -75,7 +76,12 @@ export class Session {
       client.on('typing', (d) => store.applyTyping(d)),
       client.on('send_complete', (d) => store.applySendComplete(d)),
       client.on('events_decrypted', (d) => store.applyEventsDecrypted(d)),
-      client.on('init_complete', () => store.applyInitComplete()),
+      client.on('init_complete', () => {
+        store.applyInitComplete();
+        // Requests that arrived before this connection (or while it was down) still want an answer.
+        loadVerifications(this).catch((err: unknown) => console.warn('lattice: get_verifications failed', err));
+      }),
+      client.on('verification_update', (d) => store.applyVerification(d)),
     ];
     client.start();
     store.setConnection(client.status);

@@ -9,6 +9,7 @@
 import type {
   AccountData, ClientState, Event, EventRowID, InvitedRoom, Room, SpaceEdge, SyncStatus, TimelineRowTuple,
 } from '../../shared/rpc/types.ts';
+import type { VerificationFlow } from '../../shared/rpc/commands/verification.ts';
 import { NO_RECEIPTS, type ReceiptMap } from './receipts.ts';
 import type { TransportStatus } from './transport.ts';
 
@@ -60,6 +61,8 @@ export interface StoreSnapshot {
   readonly spaceEdges: Readonly<Record<string, readonly SpaceEdge[]>>;
   /** Spaces that are no other joined space's child, in the backend's order. */
   readonly topLevelSpaces: readonly string[];
+  /** Interactive verifications by transaction ID, as the backend's `verification_update` events last said. */
+  readonly verifications: ReadonlyMap<string, VerificationFlow>;
 }
 
 
@@ -78,6 +81,7 @@ export function initialSnapshot(connection: TransportStatus = { state: 'connecti
   return {
     connection, clientState: null, syncStatus: { type: 'ok', error_count: 0 }, initComplete: false, runId: null,
     rooms: new Map(), roomList: [], invitedRooms: [], accountData: EMPTY_OBJECT, spaceEdges: {}, topLevelSpaces: [],
+    verifications: new Map(),
   };
 }
 

@@ -11,7 +11,9 @@ import {
   reduceInitComplete, reduceLocalEcho, reduceMarkReadLocally, reducePagination, reduceRoomState, reduceRunId,
   reduceSendComplete, reduceSyncComplete, reduceSyncStatus, reduceTyping,
 } from './reducers.ts';
+import type { VerificationFlow } from '../../shared/rpc/commands/verification.ts';
 import { initialSnapshot, type StoreSnapshot } from './snapshot.ts';
+import { reduceVerificationList, reduceVerificationUpdate } from './verifications.ts';
 import type { TransportStatus } from './transport.ts';
 
 export class Store {
@@ -92,6 +94,16 @@ export class Store {
   /** After a successful mark_read, so the badge clears before the backend's next room meta arrives. */
   markReadLocally(roomId: string): void {
     this.commit(reduceMarkReadLocally(this.snap, roomId));
+  }
+
+  /** A `verification_update` event, or a verification command's answer (the flow as it is after it). */
+  applyVerification(flow: VerificationFlow): void {
+    this.commit(reduceVerificationUpdate(this.snap, flow));
+  }
+
+  /** A `get_verifications` answer: every flow the backend holds, replacing what we had. */
+  applyVerificationList(flows: readonly VerificationFlow[]): void {
+    this.commit(reduceVerificationList(this.snap, flows));
   }
 
   /** Publishes a reducer's result; a reducer that changed nothing returns the same snapshot and wakes nobody. */

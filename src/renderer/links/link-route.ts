@@ -30,7 +30,7 @@ export function findJoinedRoom(state: Pick<StoreSnapshot, 'rooms'>, room: string
   return null;
 }
 
-function findDm(state: Pick<StoreSnapshot, 'rooms'>, userId: string): string | null {
+export function findDm(state: Pick<StoreSnapshot, 'rooms'>, userId: string): string | null {
   let best: { id: string; ts: number } | null = null;
   for (const r of state.rooms.values()) {
     if (r.meta?.dm_user_id !== userId) continue;

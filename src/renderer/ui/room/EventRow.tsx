@@ -7,6 +7,7 @@ import { memo, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession } from '../../api/hooks.ts';
 import type { TimelineItem } from '../../api/selectors.ts';
+import { setOpenUser } from '../../api/user-info.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
 import type { EventView } from './event-view.ts';
@@ -84,15 +85,20 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
       {/* First, so the row's text still ends with the message (tests and screen readers read it in order). */}
       {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions event={e} />}
       <div className="message-gutter">
-        {groupStart ? <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} /> : time}
+        {groupStart ? (
+          <button type="button" className="sender-button" tabIndex={-1} aria-hidden="true" onClick={() => setOpenUser(e.room_id, e.sender)}>
+            <Avatar id={e.sender} name={senderName} mxc={senderAvatar} size={36} />
+          </button>
+        ) : time}
       </div>
       <div className="message-main">
         {groupStart && (
           <div className="message-header">
-            <span className="message-sender" title={e.sender}>
+            <button type="button" className="message-sender sender-button is-name" title={e.sender} data-testid="sender-button"
+              onClick={() => setOpenUser(e.room_id, e.sender)}>
               <bdi className="message-sender-name" data-testid="sender-name">{senderName}</bdi>
               {senderAmbiguous && <span className="message-sender-id" data-testid="sender-id">{e.sender}</span>}
-            </span>
+            </button>
             {time}
           </div>
         )}

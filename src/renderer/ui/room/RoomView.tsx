@@ -3,6 +3,7 @@ import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import { setOpenThread, useOpenThread } from '../../api/threads.ts';
+import { setOpenUser, useOpenUser } from '../../api/user-info.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
@@ -16,6 +17,7 @@ import { RoomSettingsPanel } from './panels/RoomSettingsPanel.tsx';
 import { RoomPreview } from './RoomPreview.tsx';
 import { PredecessorLine, SuccessorBar } from './RoomUpgradeLinks.tsx';
 import { ThreadPanel } from './ThreadPanel.tsx';
+import { UserInfoPanel } from './userinfo/UserInfoPanel.tsx';
 import { Timeline, type EventFocus } from './Timeline.tsx';
 import './room.css';
 
@@ -31,12 +33,19 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
   const exists = room !== undefined;
   const [panel, setPanel] = useState<Panel | null>(null);
   const thread = useOpenThread(roomId);
-  // A header button closes an open thread too: one side panel at a time.
+  // A member's user info (from the member list or a sender in the timeline) takes the panel's place.
+  const user = useOpenUser(roomId);
+  // A header button closes an open thread or user info too: one side panel at a time.
   const toggle = (p: Panel) => {
     if (thread) setOpenThread(roomId, null);
-    setPanel((v) => (v === p && !thread ? null : p));
+    if (user) setOpenUser(roomId, null);
+    setPanel((v) => (v === p && !thread && !user ? null : p));
   };
   const close = () => setPanel(null);
+  const closeUser = (back: boolean) => {
+    setOpenUser(roomId, null);
+    setPanel(back ? 'members' : null);
+  };
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -47,11 +56,12 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
   if (!room?.meta) return <RoomPreview target={roomId} via={viaFromHash(window.location.hash)} />;
 
   return (
-    <section className={`room${panel || thread ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
-      <RoomHeader room={room} open={thread ? null : panel} onToggle={toggle} />
+    <section className={`room${panel || thread || user ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
+      <RoomHeader room={room} open={thread || user ? null : panel} onToggle={toggle} />
       <PredecessorLine room={room} />
       {/* One side panel at a time: an open thread covers the others. */}
-      {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} /> : <>
+      {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} />
+        : user ? <UserInfoPanel key={user} roomId={roomId} userId={user} onBack={() => closeUser(true)} onClose={() => closeUser(false)} /> : <>
         {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
         {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
         {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}

@@ -1,0 +1,100 @@
+/**
+ * What the user info panel asks for and reads: which user's panel a room has open (UI state in a tiny external
+ * store, so a sender's name in the timeline can open it without threading callbacks through memoized rows), the
+ * user's devices with their trust, presence, the ignore list (m.ignored_user_list, from the synced account data) and
+ * the DM with them.
+ */
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { ProfileEncryptionInfo } from '../../shared/rpc/commands/verification.ts';
+import type { UserPresence } from '../../shared/rpc/types.ts';
+import { findDm } from '../links/link-route.ts';
+import { startDirectChat } from './room-requests.ts';
+import { setOpenThread } from './threads.ts';
+import type { Session } from './session.ts';
+import type { RoomData, StoreSnapshot } from './snapshot.ts';
+
+// --- whose panel is open --------------------------------------------------------------------------------------
+
+const openUsers = new Map<string, string>();
+const listeners = new Set<() => void>();
+
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  return () => { listeners.delete(l); };
+}
+
+/** Opens (or with null closes) the user info panel of a room; opening it closes the room's thread panel. */
+export function setOpenUser(roomId: string, userId: string | null): void {
+  if (userId) setOpenThread(roomId, null);
+  if (userId) openUsers.set(roomId, userId);
+  else openUsers.delete(roomId);
+  for (const l of [...listeners]) l();
+}
+
+export function useOpenUser(roomId: string): string | null {
+  return useSyncExternalStore(subscribe, () => openUsers.get(roomId) ?? null);
+}
+
+/**
+ * The name a member had before leaving or being removed: the leave or ban event usually carries none, so the panel
+ * would show only the user ID's local part. Null when there is no such earlier name.
+ */
+export function selectFormerName(room: RoomData | undefined, userId: string): string | null {
+  const rowid = room?.state['m.room.member']?.[userId];
+  const event = rowid === undefined ? undefined : room?.events.get(rowid);
+  if (!event || typeof event.content.displayname === 'string') return null;
+  const prev = event.unsigned?.prev_content;
+  const name = prev && typeof prev === 'object' && !Array.isArray(prev) ? prev.displayname : undefined;
+  return typeof name === 'string' && name.trim() !== '' ? name : null;
+}
+
+// --- ignoring -------------------------------------------------------------------------------------------------
+
+/** Whether the user is on our m.ignored_user_list, as the last synced account data says. */
+export function selectIsIgnored(snap: StoreSnapshot, userId: string): boolean {
+  const ignored = snap.accountData['m.ignored_user_list']?.content.ignored_users;
+  return typeof ignored === 'object' && ignored !== null && !Array.isArray(ignored) && Object.hasOwn(ignored, userId);
+}
+
+export async function setIgnored(session: Session, userId: string, ignore: boolean): Promise<void> {
+  await session.client.request(ignore ? 'ignore_user' : 'unignore_user', { user_id: userId });
+}
+
+// --- devices and presence -------------------------------------------------------------------------------------
+
+/** A user's devices and trust, following their devices first when this device does not yet (a keys query). */
+export function loadUserDevices(session: Session, userId: string): Promise<ProfileEncryptionInfo> {
+  return session.client.request('track_user_devices', { user_id: userId });
+}
+
+/** Accepts a user's changed identity (their new master key), so it is no longer reported as changed. */
+export async function acceptNewIdentity(session: Session, userId: string): Promise<void> {
+  await session.client.request('pin_user_identity', { user_id: userId });
+}
+
+/**
+ * A user's presence: asked once, then kept current from the backend's `presence` pushes. Null while unknown or
+ * when the server shares none.
+ */
+export function useUserPresence(session: Session, userId: string): UserPresence | null {
+  const [presence, setPresence] = useState<UserPresence | null>(null);
+  useEffect(() => {
+    let live = true;
+    const off = session.client.on('presence', ({ users }) => {
+      const mine = users.find((u) => u.user_id === userId);
+      if (mine && live) setPresence(mine);
+    });
+    session.client.request('get_presence', { user_id: userId })
+      .then((p) => { if (live) setPresence((now) => now ?? p); })
+      .catch(() => undefined); // presence is a nicety: a server without it just shows none
+    return () => { live = false; off(); };
+  }, [session, userId]);
+  return presence;
+}
+
+// --- direct chat ----------------------------------------------------------------------------------------------
+
+/** The DM with the user we already have, else a new one (encrypted, the user invited); answers its room ID. */
+export async function openDirectChat(session: Session, userId: string): Promise<string> {
+  return findDm(session.store.getSnapshot(), userId) ?? startDirectChat(session, userId);
+}

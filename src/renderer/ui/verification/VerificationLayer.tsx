@@ -1,0 +1,57 @@
+/**
+ * Verification over the whole app: a popup for each verification request someone sent us (Accept leads into the
+ * dialog, Decline cancels it), and the dialog of the flow the user is following. Both read the flows from the
+ * store, which the backend's `verification_update` events keep current.
+ */
+import { useState } from 'react';
+import { errorMessage } from '../../../shared/error-message.ts';
+import type { VerificationFlow } from '../../../shared/rpc/commands/verification.ts';
+import { useSession, useStoreSelector } from '../../api/hooks.ts';
+import { acceptVerification, cancelVerification } from '../../api/verification-requests.ts';
+import { selectIncomingRequests, setOpenVerification, useOpenVerification } from '../../api/verifications.ts';
+import { useWhoText } from './use-who-text.ts';
+import { VerificationDialog } from './VerificationDialog.tsx';
+import './verification.css';
+
+export function VerificationLayer() {
+  const incoming = useStoreSelector(selectIncomingRequests);
+  const open = useOpenVerification();
+  const shown = incoming.filter((f) => f.transaction_id !== open);
+  return (
+    <>
+      {shown.length > 0 && (
+        <div className="verification-toasts" role="region" aria-label="Verification requests">
+          {shown.map((f) => <IncomingRequest key={f.transaction_id} flow={f} />)}
+        </div>
+      )}
+      {open && <VerificationDialog key={open} transactionId={open} onClose={() => setOpenVerification(null)} />}
+    </>
+  );
+}
+
+function IncomingRequest({ flow }: { flow: VerificationFlow }) {
+  const session = useSession();
+  const who = useWhoText(flow);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  function run(action: () => Promise<unknown>): void {
+    setBusy(true);
+    setError(null);
+    action().catch((err: unknown) => { setError(errorMessage(err)); setBusy(false); });
+  }
+  return (
+    <div className="verification-toast" role="alertdialog" aria-labelledby={`vt-${flow.transaction_id}`} data-testid="verification-request">
+      <p className="verification-toast-title" id={`vt-${flow.transaction_id}`}>Verification request</p>
+      <p className="verification-toast-text">
+        <strong>{who}</strong> {flow.self_verification ? 'wants to verify this session.' : 'wants to verify you.'}
+      </p>
+      {error && <p className="verification-error" role="alert">{error}</p>}
+      <div className="verification-buttons">
+        <button type="button" className="verification-button" data-testid="verification-decline" disabled={busy}
+          onClick={() => run(() => cancelVerification(session, flow))}>Decline</button>
+        <button type="button" className="verification-button is-primary" data-testid="verification-accept" disabled={busy}
+          onClick={() => run(() => acceptVerification(session, flow))}>Accept</button>
+      </div>
+    </div>
+  );
+}
