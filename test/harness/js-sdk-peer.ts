@@ -12,25 +12,6 @@ import type { TestUser } from './synapse.ts';
 
 const POLL_MS = 100;
 
-/**
- * matrix-js-sdk's request timeout (`timeoutSignal` in http-api/utils.js) starts a timer for every request and never
- * clears it, so each request the peer made holds the test process open for its whole timeout (110 s for a sync)
- * after the tests are done. Timers of a minute or more are only such timeouts here: they are unref'd, so they still
- * fire while the tests run but no longer keep a finished test file waiting.
- */
-let longTimersUnrefd = false;
-function unrefLongTimers(): void {
-  if (longTimersUnrefd) return;
-  longTimersUnrefd = true;
-  const original = globalThis.setTimeout;
-  const patched = (...args: Parameters<typeof original>): ReturnType<typeof original> => {
-    const timer = original(...args);
-    if (typeof args[1] === 'number' && args[1] >= 60_000) timer.unref();
-    return timer;
-  };
-  globalThis.setTimeout = Object.assign(patched, original);
-}
-
 /** The SDK logs every request and key operation; the tests only want its errors. */
 const errorsOnly: Logger = {
   trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined,
@@ -68,7 +49,6 @@ export class JsSdkPeer {
 
   /** `cryptoCallbacks` lets a test hand the SDK a secret storage key (recovery tests). */
   static async start(baseUrl: string, user: TestUser, cryptoCallbacks?: sdk.ICreateClientOpts['cryptoCallbacks']): Promise<JsSdkPeer> {
-    unrefLongTimers();
     const client = sdk.createClient({
       baseUrl, userId: user.userId, deviceId: user.deviceId, accessToken: user.accessToken, logger: errorsOnly, cryptoCallbacks,
     });
