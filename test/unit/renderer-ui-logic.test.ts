@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { selectMemberAvatars, selectOwnAvatar, type TimelineItem } from '../../src/renderer/api/selectors.ts';
+import { selectMemberAvatars, selectOwnAvatar, selectOwnDisplayName, type TimelineItem } from '../../src/renderer/api/selectors.ts';
 import { Store } from '../../src/renderer/api/store.ts';
 import { avatarImageUrl, currentMediaEnv, thumbnailPx } from '../../src/renderer/ui/common/avatar-url.ts';
 import { colorFor, formatCount, formatListTime, initialsOf } from '../../src/renderer/ui/common/format.ts';
@@ -263,5 +263,10 @@ describe('avatar selectors', () => {
     assert.equal(selectMemberAvatars(snap.rooms.get(R)), avatars, 'memoized while the state is unchanged');
     assert.equal(selectOwnAvatar(snap), 'mxc://x/me');
     assert.equal(selectMemberAvatars(undefined).size, 0);
+
+    // Once client_state carries the profile it wins: a changed name shows at once, a removed avatar stays removed.
+    store.applyClientState({ ...store.getSnapshot().clientState!, displayname: 'New Me' });
+    assert.equal(selectOwnDisplayName(store.getSnapshot()), 'New Me');
+    assert.equal(selectOwnAvatar(store.getSnapshot()), undefined);
   });
 });

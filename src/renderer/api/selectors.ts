@@ -186,11 +186,20 @@ function selectOwnProfile(snap: StoreSnapshot): OwnProfile | undefined {
   return profile;
 }
 
+/**
+ * The backend's client_state carries the account's profile once it has fetched it, and again after each change:
+ * from then on it is the truth (a removed avatar must not come back from an old member event). Until then, our own
+ * member events say the same.
+ */
+function profileKnown(snap: StoreSnapshot): boolean {
+  return snap.clientState?.displayname !== undefined || snap.clientState?.avatar_url !== undefined;
+}
+
 export function selectOwnDisplayName(snap: StoreSnapshot): string | undefined {
-  return selectOwnProfile(snap)?.name;
+  return snap.clientState?.displayname ?? selectOwnProfile(snap)?.name;
 }
 
 /** Our avatar mxc:// URI. */
 export function selectOwnAvatar(snap: StoreSnapshot): string | undefined {
-  return selectOwnProfile(snap)?.avatar;
+  return profileKnown(snap) ? snap.clientState?.avatar_url : selectOwnProfile(snap)?.avatar;
 }

@@ -12,14 +12,10 @@ import { ErrorLine, useAction } from './controls.tsx';
 export function ProfileSettings() {
   const session = useSession();
   const state = useClientState();
-  // Until client_state has them (the profile is fetched after login), our own member events say the same.
-  const roomName = useStoreSelector(selectOwnDisplayName);
-  const roomAvatar = useStoreSelector(selectOwnAvatar);
+  // From client_state once the backend has the profile, from our member events until then (see the selectors).
+  const name = useStoreSelector(selectOwnDisplayName) ?? '';
+  const avatar = useStoreSelector(selectOwnAvatar);
   const userId = state?.user_id ?? '';
-  // Once client_state has the profile it is the truth: a removed avatar must not come back from a member event.
-  const profileKnown = state?.displayname !== undefined || state?.avatar_url !== undefined;
-  const name = state?.displayname ?? roomName ?? '';
-  const avatar = profileKnown ? state.avatar_url : roomAvatar;
   const [draft, setDraft] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
