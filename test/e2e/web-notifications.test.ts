@@ -121,14 +121,21 @@ describe('web notifications and links against Synapse', () => {
   });
 
   it('routes matrix.to links clicked in a message inside the app', async () => {
+    const stranger = `@stranger:${hs.serverName}`;
     await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click();
     await bob.sendEvent(teamRoom, 'm.room.message', {
-      msgtype: 'm.text', body: 'see Other and Bob', format: 'org.matrix.custom.html',
-      formatted_body: `see <a href="https://matrix.to/#/${otherRoom}">Other room</a> and <a href="https://matrix.to/#/${encodeURIComponent(bob.userId)}">Bob</a>`,
+      msgtype: 'm.text', body: 'see Other, Bob and a stranger', format: 'org.matrix.custom.html',
+      formatted_body: `see <a href="https://matrix.to/#/${otherRoom}">Other room</a>, <a href="https://matrix.to/#/${encodeURIComponent(bob.userId)}">Bob</a>`
+        + ` and <a href="https://matrix.to/#/${encodeURIComponent(stranger)}">a stranger</a>`,
     });
     const urlBefore = page.url();
+    // A member of the room on screen: their user info opens in the side panel.
     await page.getByRole('link', { name: 'Bob' }).click({ timeout: 45_000 });
-    await page.getByTestId('link-prompt').filter({ hasText: bob.userId }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('user-info').getByTestId('user-info-id').filter({ hasText: bob.userId }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: 'Close user info' }).click();
+    // Anyone else: a prompt that offers a direct chat.
+    await page.getByRole('link', { name: 'a stranger' }).click();
+    await page.getByTestId('link-prompt').filter({ hasText: stranger }).waitFor({ timeout: 30_000 });
     await page.getByTestId('link-prompt').getByRole('button', { name: 'Close' }).click();
     await page.getByRole('link', { name: 'Other room' }).click();
     await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 10_000 });

@@ -1,5 +1,6 @@
 /**
- * The small dialog a user link opens: their ID, with a button to start a direct chat (there is no user panel yet).
+ * The small dialog a link to someone outside the room on screen opens: their ID, with a button to start a direct
+ * chat (a member of that room opens in its user info panel instead).
  * Links to rooms open the room, or its preview in the room pane (ui/room/RoomPreview.tsx).
  */
 import { useState } from 'react';

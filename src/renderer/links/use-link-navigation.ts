@@ -2,7 +2,8 @@
  * Connects link routing to the app: links from the desktop shell (`lattice.onNavigate`) and matrix links clicked
  * in the page go through `routeLink`; opening a room selects it; a room we are not in (or are invited to) opens its
  * preview in the room pane (ui/room/RoomPreview.tsx, through the room route with the link's via servers); a user
- * becomes a prompt (LinkPrompt.tsx).
+ * who is a member of the room on screen opens their user info in its side panel (as a mention pill does in
+ * Element), anyone else becomes a prompt offering a direct chat (LinkPrompt.tsx).
  * Also tells the shell which room is shown (`lattice.setViewedRoom`), so it does not notify about it.
  *
  * A link with an event opens a joined room at that event (the timeline scrolls to it, loading it if needed); a
@@ -12,6 +13,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
 import { getBridge } from '../api/bridge.ts';
 import { useSession } from '../api/hooks.ts';
+import { setOpenUser } from '../api/user-info.ts';
 import { interceptMatrixLinkClicks } from './link-clicks.ts';
 import { hashForRoom } from '../ui/route.ts';
 import { routeLink, type LinkAction } from './link-route.ts';
@@ -43,15 +45,22 @@ export function useLinkNavigation(selected: string | null, openRoom: (roomId: st
         setPrompt(null);
         navigateTo(hashForRoom(action.room, action.via));
         break;
-      case 'show-user':
-        setPrompt(action);
+      case 'show-user': {
+        const shown = selected ? snap.rooms.get(selected) : undefined;
+        if (shown && !action.startChat && shown.state['m.room.member']?.[action.userId] !== undefined) {
+          setPrompt(null);
+          setOpenUser(shown.id, action.userId);
+        } else {
+          setPrompt(action);
+        }
         break;
+      }
       default: {
         const never: never = action;
         return never;
       }
     }
-  }, [session, openRoom]);
+  }, [session, openRoom, selected]);
 
   useEffect(() => {
     const offClicks = interceptMatrixLinkClicks(document, open);
