@@ -16,6 +16,7 @@ import './settings.css';
 export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: () => void; initialTab?: SettingsTab }) {
   const [tab, setTab] = useState<SettingsTab>(initialTab);
   const tabs = useRef<HTMLDivElement>(null);
+  const dialog = useRef<HTMLDivElement>(null);
   useEffect(() => {
     const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     tabs.current?.querySelector<HTMLElement>('[aria-selected="true"]')?.focus();
@@ -36,7 +37,14 @@ export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: (
         // A confirmation <dialog> inside closes itself on Esc; the screen stays.
         if (e.key === 'Escape' && !(e.target instanceof Element && e.target.closest('dialog'))) { e.stopPropagation(); onClose(); }
       }}>
-      <div className="settings" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings">
+      <div className="settings" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings"
+        ref={dialog} tabIndex={-1}
+        onBlur={(e) => {
+          // A button disabled while its form is busy drops the focus to the page, where Esc and Tab no longer reach
+          // the screen: the focus comes back to the dialog itself.
+          if (e.relatedTarget !== null) return;
+          requestAnimationFrame(() => { if (document.activeElement === document.body) dialog.current?.focus(); });
+        }}>
         <nav className="settings-nav">
           <h2 id="settings-title">Settings</h2>
           <div role="tablist" aria-orientation="vertical" aria-labelledby="settings-title" className="settings-tabs" ref={tabs} onKeyDown={onTabKey}>
