@@ -5,7 +5,7 @@
  * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
  * polls and locations.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { currentText, lastOwnMessage, relationFor, sendComposed } from '../../api/actions.ts';
 import { composerModes, useComposerMode } from '../../api/composer-modes.ts';
@@ -19,7 +19,7 @@ import { ComposerModeBar } from './ComposerModeBar.tsx';
 import { Suggestions } from './Suggestions.tsx';
 import { UploadTray } from './UploadTray.tsx';
 import { useAttachments } from './use-attachments.ts';
-import { useAutocomplete } from './use-autocomplete.ts';
+import { useComposerText } from './use-composer-text.ts';
 import { useFileDrop } from './use-file-drop.ts';
 import './composer.css';
 
@@ -30,38 +30,21 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const members = useMemberNames(roomId);
   const mode = useComposerMode(roomId);
   const modes = composerModes(session);
-  const [text, setText] = useState(() => loadDraft(roomId));
-  const [cursor, setCursor] = useState(0);
+  const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } =
+    useComposerText(session, roomId, () => loadDraft(roomId), (next) => session.composing(roomId, next));
   const [error, setError] = useState<string | null>(null);
-  const ref = useRef<HTMLTextAreaElement>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
-  const auto = useAutocomplete(session, roomId, text, cursor);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
   // Leaving the room (or closing it) ends our typing notice there.
   useEffect(() => () => session.stoppedComposing(roomId), [roomId, session]);
-  useEffect(() => { ref.current?.focus(); }, [roomId, mode]);
+  useEffect(() => { ref.current?.focus(); }, [ref, roomId, mode]);
   // Drafts are not the text of an edit: that is the old message, not something the user wrote.
   useEffect(() => { if (mode.kind !== 'edit') saveDraft(roomId, text); }, [roomId, text, mode.kind]);
 
-  // Grow with the text up to a cap; CSS limits the height and scrolls beyond it.
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${el.scrollHeight}px`;
-  }, [text]);
-
   const { suggestions, active } = auto;
-
-  function update(next: string, nextCursor: number): void {
-    setText(next);
-    setCursor(nextCursor);
-    auto.reset();
-    session.composing(roomId, next);
-  }
 
   function startEdit(): boolean {
     const last = lastOwnMessage(room, own);
@@ -106,21 +89,6 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         return body;
       });
     });
-  }
-
-  function choose(i: number): void {
-    const next = auto.apply(i);
-    if (!next) return;
-    update(next.text, next.cursor);
-    requestAnimationFrame(() => ref.current?.setSelectionRange(next.cursor, next.cursor));
-  }
-
-  function insertAtCursor(s: string): void {
-    const el = ref.current;
-    const start = el?.selectionStart ?? text.length;
-    const end = el?.selectionEnd ?? text.length;
-    update(text.slice(0, start) + s + text.slice(end), start + s.length);
-    requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(start + s.length, start + s.length); });
   }
 
   function onKeyDown(ev: KeyboardEvent<HTMLTextAreaElement>): void {

@@ -4,7 +4,7 @@
  * attachments pasted, dropped or picked (preview, caption, progress) and an emoji picker. Its pieces are the room
  * composer's; what it leaves out is per-room: drafts, reply and edit modes.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { mentionedUsers } from '../../api/actions.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
@@ -14,7 +14,7 @@ import { AttachButton } from './AttachButton.tsx';
 import { Suggestions } from './Suggestions.tsx';
 import { UploadTray } from './UploadTray.tsx';
 import { useAttachments } from './use-attachments.ts';
-import { useAutocomplete } from './use-autocomplete.ts';
+import { useComposerText } from './use-composer-text.ts';
 import { useFileDrop } from './use-file-drop.ts';
 import './composer.css';
 import './media.css';
@@ -22,42 +22,13 @@ import './media.css';
 export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
   const session = useSession();
   const room = useRoom(roomId);
-  const [text, setText] = useState('');
-  const [cursor, setCursor] = useState(0);
+  const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } = useComposerText(session, roomId, () => '');
   const [error, setError] = useState<string | null>(null);
-  const ref = useRef<HTMLTextAreaElement>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
-  const auto = useAutocomplete(session, roomId, text, cursor);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
-  useEffect(() => { ref.current?.focus(); }, [rootId]);
+  useEffect(() => { ref.current?.focus(); }, [ref, rootId]);
 
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${el.scrollHeight}px`;
-  }, [text]);
 
-  function update(next: string, nextCursor: number): void {
-    setText(next);
-    setCursor(nextCursor);
-    auto.reset();
-  }
-
-  function choose(i: number): void {
-    const next = auto.apply(i);
-    if (!next) return;
-    update(next.text, next.cursor);
-    requestAnimationFrame(() => ref.current?.setSelectionRange(next.cursor, next.cursor));
-  }
-
-  function insertAtCursor(s: string): void {
-    const el = ref.current;
-    const start = el?.selectionStart ?? text.length;
-    const end = el?.selectionEnd ?? text.length;
-    update(text.slice(0, start) + s + text.slice(end), start + s.length);
-    requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(start + s.length, start + s.length); });
-  }
 
   function send(): void {
     const body = text;
