@@ -174,6 +174,11 @@ export class JsSdkPeer {
     return (await this.crypto().getDeviceVerificationStatus(userId, deviceId))?.isVerified() ?? false;
   }
 
+  /** Whether the peer has verified that user's cross-signing identity (signed it with its user-signing key). */
+  async trustsUser(userId: string): Promise<boolean> {
+    return (await this.crypto().getUserVerificationStatus(userId)).isCrossSigningVerified();
+  }
+
   /**
    * Creates cross-signing keys (a new identity each time: the master key changes) and signs this device with them,
    * authenticating the upload with the user's password.
