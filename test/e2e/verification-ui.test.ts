@@ -8,7 +8,8 @@
  *   phone trusts Lattice's session;
  * - "Verify Bob" in Bob's user info asks in their DM (an in-room m.key.verification.request); Bob (a js-sdk client
  *   with cross-signing) accepts, the emoji match, and Bob is verified: the panel says so, the backend reports his
- *   identity trusted and his session cross-signed-verified, and Bob's client trusts Alice's identity in return;
+ *   identity trusted and his session verified, Alice's signature on his key is on the homeserver, and Bob's client
+ *   trusts Alice's identity in return; Bob then asks back at once in the DM, the request pops up and is accepted;
  * - the phone is signed out from Settings → Sessions without any password asked: this homeserver counts a recent
  *   sign-in as the confirmation (Synapse's ui_auth.session_timeout), as Element relies on;
  * - a second Lattice session (another web host and browser) signs in unverified and uses "Verify with another
@@ -19,6 +20,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { VerificationPhase } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { Page } from 'playwright-core';
 import { JsSdkPeer, loginNewDevice } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
@@ -235,6 +237,19 @@ describe('verification with cross-signing against Synapse', () => {
     const userSigning = keyIdOf((await queryKeys(alice.userId)).user_signing_keys?.[alice.userId]);
     assert.ok(userSigning, 'Alice has a user-signing key');
     assert.ok(keys.master_keys?.[bob.userId]?.signatures?.[alice.userId]?.[userSigning], 'Bob\'s master key signed by Alice');
+
+    // Bob asks back at once in the same DM, while Lattice's engine may still hold the finished flow with him.
+    await bob.syncOnce();
+    const back = await bob.client.getCrypto()!.requestVerificationDM(alice.userId, dmId);
+    const popup = page.getByTestId('verification-request');
+    await popup.filter({ hasText: 'Bob' }).waitFor(WAIT);
+    await popup.getByTestId('verification-accept').click();
+    await inPhase('ready').waitFor(WAIT);
+    await bob.waitForPhase(back, VerificationPhase.Ready);
+    await page.getByTestId('verification-close').click();
+    await bob.waitForPhase(back, VerificationPhase.Cancelled);
+    assert.equal(back.cancellationCode, 'm.user');
+    await dialog().waitFor({ state: 'detached', ...WAIT });
   });
 
   it('signs the phone out without a password: the homeserver counts the recent sign-in', async () => {
