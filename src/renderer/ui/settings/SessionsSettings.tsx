@@ -1,12 +1,14 @@
 /**
  * The Sessions tab: every device signed in to the account with its name, ID, last activity and trust, this one
  * first. A session can be renamed in place; others can be signed out, one or all at once, after a confirmation
- * (and the account password, when the homeserver asks for it).
+ * (and the account password, when the homeserver asks for it). The list reloads when the backend hears that the
+ * account's device list changed, so a session signing in elsewhere appears while the screen is open.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { listDevices, renameDevice, signOutDevices, TRUST_LABELS, type DeviceRow } from '../../api/account-settings.ts';
 import { useClientState, useSession } from '../../api/hooks.ts';
+import { onIdentityUpdate } from '../../api/user-info.ts';
 import { Dialog } from '../dialogs/Dialog.tsx';
 import { formatFullTime } from '../common/format.ts';
 import { ErrorLine, useAction } from './controls.tsx';
@@ -26,6 +28,9 @@ export function SessionsSettings() {
     (e: unknown) => { setLoadError(`Could not list your sessions: ${errorMessage(e)}`); },
   ), [session, currentDevice, currentVerified]);
   useEffect(() => { void load(); }, [load]);
+  // The backend hears when our device list changes (a session signed in or out elsewhere): list them again.
+  const ownUserId = state?.user_id;
+  useEffect(() => (ownUserId ? onIdentityUpdate(session, ownUserId, () => void load()) : undefined), [session, ownUserId, load]);
 
   const current = rows?.filter((r) => r.current) ?? [];
   const others = rows?.filter((r) => !r.current) ?? [];
