@@ -21,6 +21,7 @@ import {
 } from '../../api/selectors.ts';
 import type { MediaView, NameOf } from './event-view.ts';
 import { DaySeparator, EventRow } from './EventRow.tsx';
+import { onTimelineKeyDown } from './timeline-keys.ts';
 import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
 import { addContextPage, openContext, stopContextEnd, type ContextView } from './context-view.ts';
@@ -385,7 +386,8 @@ export function Timeline({ roomId, focus = null }: {
             Jump to latest <span aria-hidden="true">↓</span>
           </button>
         )}
-        <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
+        <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}
+          onKeyDown={onTimelineKeyDown}>
           <div className="timeline-content" style={{ height: totalSize }}>
             <div className="timeline-top">
               {context ? (
