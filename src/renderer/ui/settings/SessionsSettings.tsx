@@ -127,18 +127,28 @@ function DeviceItem({ row, onChanged, onSignOut }: { row: DeviceRow; onChanged: 
 /**
  * Confirms, then signs out; the password field appears only when the homeserver answers that it wants the
  * password (as Element asks), so a server that does not ask, or counts a recent sign-in, needs nothing typed.
+ * A server that confirms on its own page (single sign-on) gets it opened in the browser, as Element does; the
+ * person comes back and presses the button again, which sends the request with that page's session.
  */
 function SignOutDialog({ rows, onClose, onDone }: { rows: DeviceRow[]; onClose: () => void; onDone: () => Promise<void> }) {
   const session = useSession();
   const [password, setPassword] = useState('');
   const [askPassword, setAskPassword] = useState(false);
+  const [fallback, setFallback] = useState<{ url: string; session: string; again: boolean } | null>(null);
   const what = rows.length === 1 ? `“${rows[0].name || rows[0].deviceId}”` : `${rows.length} sessions`;
   return (
-    <Dialog title={rows.length === 1 ? 'Sign out this session?' : `Sign out ${rows.length} sessions?`} submitLabel="Sign out" danger
+    <Dialog title={rows.length === 1 ? 'Sign out this session?' : `Sign out ${rows.length} sessions?`}
+      submitLabel={fallback ? 'I have confirmed, sign out' : 'Sign out'} danger
       testId="sign-out-dialog" canSubmit={!askPassword || password !== ''} onClose={onClose}
       onSubmit={async () => {
-        const done = await signOutDevices(session, rows.map((r) => r.deviceId), askPassword ? password : undefined);
-        if (!done) {
+        const r = await signOutDevices(session, rows.map((r) => r.deviceId), askPassword ? password : undefined, fallback?.session);
+        if (r.fallback) {
+          // The page opens outside the app (the renderer hands http(s) links to the system browser).
+          if (!fallback) window.open(r.fallback.url, '_blank', 'noopener,noreferrer');
+          setFallback({ url: r.fallback.url, session: r.fallback.session, again: fallback !== null });
+          return false;
+        }
+        if (!r.signed_out) {
           setAskPassword(true);
           return false;
         }
@@ -146,6 +156,13 @@ function SignOutDialog({ rows, onClose, onDone }: { rows: DeviceRow[]; onClose: 
         return true;
       }}>
       <p>Signing out {what} ends it there: it will need to sign in again, and loses the encryption keys it does not share.</p>
+      {fallback && (
+        <p data-testid="sign-out-fallback">
+          {fallback.again ? 'Your homeserver has not seen the confirmation yet. ' : 'Your homeserver asks you to confirm in your browser. '}
+          <a href={fallback.url} target="_blank" rel="noreferrer noopener" data-testid="sign-out-fallback-link">Open the confirmation page</a>,
+          {' '}finish there, then come back and press “I have confirmed, sign out”.
+        </p>
+      )}
       {askPassword && (
         <label className="dialog-field">
           Your homeserver asks you to confirm with your account password
