@@ -123,6 +123,29 @@ describe('the keyboard alone, against Synapse', () => {
     await chip.waitFor({ state: 'detached', timeout: 30_000 });
   });
 
+  it('reacts with any emoji from the picker by keyboard, and gets the focus back in the toolbar', async () => {
+    await page.locator(`[data-event-id="${lastId}"]`).focus();
+    await page.keyboard.press('Tab');
+    let steps = 0;
+    while (!(await focused(page, '[data-testid="react-more"]')) && steps++ < 12) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('emoji-option').first().waitFor({ timeout: 30_000 });
+    assert.ok(await focused(page, '[data-testid="emoji-search"]'), 'the picker opens on its search box');
+    await page.keyboard.press('ArrowDown');
+    assert.ok(await focused(page, '[data-testid="emoji-option"]'), `↓ enters the grid, not ${await describeFocus(page)}`);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowRight');
+    const index = await page.evaluate(() => [...document.querySelectorAll('[data-testid="emoji-option"]')].indexOf(document.activeElement!));
+    assert.equal(index, 9, '↓ moves a row of 8, → one cell');
+    assert.equal(await page.locator('[data-testid="emoji-option"][tabindex="0"]').count(), 1, 'the grid is one Tab stop');
+    const key = await page.evaluate(() => document.activeElement?.textContent ?? '');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'keyboard-emoji-grid.png') });
+    await page.keyboard.press('Enter');
+    const reaction = await bob.waitForMessage(roomId, (ev) => ev.type === 'm.reaction' && ev.content?.['m.relates_to']?.key === key, 30_000);
+    assert.equal(reaction.content?.['m.relates_to']?.event_id, lastId);
+    await focusLands(page, `[data-event-id="${lastId}"] [data-testid="react-more"]`);
+  });
+
   it('walks the toolbar with ←/→ to Reply, types the reply and sends it with Enter', async () => {
     await page.locator(`[data-event-id="${lastId}"]`).focus();
     await page.keyboard.press('Tab');
