@@ -2,7 +2,7 @@
  * The main flows with the keyboard alone, in Chromium against Synapse through the web host: Tab reaches an
  * invitation's Accept; the room list moves with the arrows and opens a room with Enter; ↑ in the timeline focuses a
  * message, whose toolbar Tab enters and ←/→ walk; a reaction is sent from it and taken back from its chip; Reply
- * moves to the composer and Enter sends the reply; Ctrl+K opens a room by name and Alt+↑/↓ moves on; a dialog and
+ * moves to the composer and Enter sends the reply; a picked emoji reacts; the member list's rows move with ↓; Ctrl+K opens a room by name and Alt+↑/↓ moves on; a dialog and
  * the switcher keep Tab inside and give the focus back on Esc; Shift+F10 opens a room's menu. Each effect is
  * checked on the homeserver through the other user's API. Screenshots of the focus rings in both themes at 1280×800
  * and 800×600 go to test-artifacts/.
@@ -173,6 +173,22 @@ describe('the keyboard alone, against Synapse', () => {
     await page.keyboard.press('Alt+ArrowDown');
     if ((await selected()) === before) await page.keyboard.press('Alt+ArrowUp');
     assert.equal(await selected(), roomId, 'Alt+↑/↓ moves to the other room');
+  });
+
+  it('opens the member list, moves through its rows with ↓ and opens a member\'s info, all by keyboard', async () => {
+    await page.getByTestId('composer').focus();
+    await tabTo(page, '[data-testid="open-members"]', { back: true, max: 60 });
+    await page.keyboard.press('Enter');
+    await page.getByTestId('member').nth(1).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.member-row[tabindex="0"]').count(), 1, 'the rows are one Tab stop');
+    await tabTo(page, '.member-row');
+    const first = await page.evaluate(() => document.activeElement?.closest('[data-user-id]')?.getAttribute('data-user-id'));
+    await page.keyboard.press('ArrowDown');
+    const second = await page.evaluate(() => document.activeElement?.closest('[data-user-id]')?.getAttribute('data-user-id'));
+    assert.ok(second && second !== first, '↓ moves to the next member');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('user-info-id').filter({ hasText: second }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
   });
 
   it('keeps Tab inside a dialog, closes it with Esc and gives the focus back to its opener', async () => {
