@@ -3,11 +3,15 @@
  * dropped on the composer with a caption (preview, upload, thumbnail, lightbox, and what Bob receives), a reaction
  * taken back with a second click, a thread Bob started answered from the thread panel, a spoiler revealed by a
  * click, a location and a poll, a multiple-choice poll made in the poll dialog, a poll and a location sent from the
- * thread panel into the thread, the side panel lying over the timeline in a narrow window, and the emoji picker.
+ * thread panel into the thread, the side panel lying over the timeline in a narrow window, a video sent with a
+ * poster (plain and encrypted), and the emoji picker.
  * Screenshots of the upload preview, the thread panel, the polls, the narrow side panel and the emoji picker in
  * both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -54,6 +58,27 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     }
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  }
+
+  /** A real one-second 160x120 H.264 clip, made by ffmpeg (which setup.sh installs). */
+  function clip(): Buffer {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lattice-clip-'));
+    try {
+      const file = path.join(dir, 'clip.mp4');
+      execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1',
+        '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+      return readFileSync(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Waits until the row's poster (or image) has loaded, and answers its natural size. */
+  async function pictureSize(row: ReturnType<typeof message>): Promise<number[]> {
+    const img = row.getByTestId('attachment-image').locator('img');
+    await img.waitFor({ timeout: 30_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 30_000 });
+    return img.evaluate((el) => [(el as HTMLImageElement).naturalWidth, (el as HTMLImageElement).naturalHeight]);
   }
 
   /** A real PNG drawn by the page, dropped on the composer as a file the way a file manager would drop it. */
@@ -118,6 +143,30 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await page.getByTestId('lightbox').waitFor();
     await page.keyboard.press('Escape');
     await page.getByTestId('lightbox').waitFor({ state: 'detached' });
+  });
+
+  it('sends a video with a JPEG poster of its first frame, which Bob receives and the timeline shows', async () => {
+    await page.getByTestId('composer-file-input').setInputFiles({ name: 'clip.mp4', mimeType: 'video/mp4', buffer: clip() });
+    await page.getByTestId('upload-item').filter({ hasText: 'clip.mp4' }).waitFor();
+    await page.getByTestId('composer').fill('A short clip');
+    await page.getByTestId('composer').press('Enter');
+    const sent = await bob.waitForMessage(roomId, (e) => e.content.msgtype === 'm.video', 45_000);
+    const info = sent.content.info as { mimetype: string; w: number; h: number; thumbnail_url: string; thumbnail_info: { mimetype: string; w: number; h: number; size: number } };
+    assert.equal(info.mimetype, 'video/mp4');
+    assert.equal(info.w, 160);
+    assert.match(info.thumbnail_url, /^mxc:\/\//);
+    assert.equal(info.thumbnail_info.mimetype, 'image/jpeg');
+    assert.equal(info.thumbnail_info.w, 160);
+    assert.equal(info.thumbnail_info.h, 120);
+    const [server, id] = info.thumbnail_url.slice('mxc://'.length).split('/');
+    const res = await fetch(`${hs.baseUrl}/_matrix/client/v1/media/download/${server}/${id}`, { headers: { Authorization: `Bearer ${bob.user.accessToken}` } });
+    const jpeg = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff], 'Bob downloads a JPEG');
+    assert.equal(jpeg.byteLength, info.thumbnail_info.size);
+    const row = message('A short clip');
+    assert.ok((await pictureSize(row))[0] > 0, 'the poster shows in the timeline');
+    await row.scrollIntoViewIfNeeded();
+    await shots('video-poster');
   });
 
   it('says in words when an upload fails, and the file stays to try again or remove', async () => {
@@ -420,6 +469,15 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     assert.equal(await setup.getByRole('button').getAttribute('aria-expanded'), 'true');
     await setup.getByRole('button').click();
     await page.getByText(/turned on end-to-end encryption/).waitFor({ state: 'detached', timeout: 30_000 });
+
+    // A video's poster is encrypted too (thumbnail_file): the backend decrypts it for the timeline.
+    await page.getByTestId('composer-file-input').setInputFiles({ name: 'secret-clip.mp4', mimeType: 'video/mp4', buffer: clip() });
+    await page.getByTestId('upload-item').filter({ hasText: 'secret-clip.mp4' }).waitFor();
+    await page.getByTestId('composer').fill('Secret clip');
+    await page.getByTestId('composer').press('Enter');
+    const clipRow = message('Secret clip');
+    await clipRow.and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 45_000 });
+    assert.deepEqual(await pictureSize(clipRow), [160, 120], 'the decrypted poster, at the video\'s size');
     await row.getByTestId('attachment-image').click();
     const full = page.getByTestId('lightbox').locator('img');
     await full.waitFor({ timeout: 45_000 });
