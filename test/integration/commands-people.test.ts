@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCommandSession, type CommandSession } from '../harness/command-session.ts';
+import { startSharedRoomSession, type CommandSession, type SharedRoomSession } from '../harness/command-session.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { SyncToDevice } from '../wire/gomuks-types.ts';
 
 const enc = encodeURIComponent;
@@ -34,20 +34,12 @@ describe('people and room-action commands against Synapse', () => {
   let s: CommandSession;
   let room: string;
 
+  let fixture: SharedRoomSession | undefined;
   before(async () => {
-    hs = await startSynapse();
-    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    aliceApi = new MatrixPeer(hs.baseUrl, alice);
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    room = await aliceApi.createRoom({ name: 'Shared', invite: [bob.userId] });
-    await bob.join(room);
-    s = await startCommandSession(hs, 'alice', 'alice-password');
-    await s.client.waitForEvent('sync_complete', (d) => d.rooms?.[room]?.meta?.name === 'Shared');
+    fixture = await startSharedRoomSession('Shared');
+    ({ hs, alice, aliceApi, bob, room, s } = fixture);
   });
-  after(async () => {
-    await s?.stop();
-    await hs?.stop();
-  });
+  after(() => fixture?.stop());
 
   it('get_profile reads a profile and set_profile_field changes our own', async () => {
     const bobProfile = await s.call('get_profile', { user_id: bob.userId });
