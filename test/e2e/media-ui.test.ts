@@ -359,6 +359,18 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     assert.deepEqual((moved.content['org.matrix.msc3381.poll.response'] as { answers: string[] }).answers, [idOf('Friday'), idOf('Wednesday')]);
     await answer('Wednesday').filter({ hasText: '2 votes' }).waitFor({ timeout: 45_000 });
     assert.match(await answer('Monday').innerText(), /0 votes/);
+
+    // Alice ends it; a vote Bob sends afterwards does not count (his text after it shows it has arrived).
+    await poll.getByTestId('poll-end').click();
+    await poll.getByTestId('poll-status').filter({ hasText: 'Final results · 2 voters' }).waitFor({ timeout: 45_000 });
+    await bob.sendEvent(roomId, 'org.matrix.msc3381.poll.response', {
+      'm.relates_to': { rel_type: 'm.reference', event_id: start.event_id }, 'org.matrix.msc3381.poll.response': { answers: [idOf('Monday')] },
+    });
+    await bob.sendText(roomId, 'Too late for the poll');
+    await message('Too late for the poll').waitFor({ timeout: 45_000 });
+    assert.match(await answer('Monday').innerText(), /0 votes/);
+    assert.match(await answer('Friday').innerText(), /2 votes/);
+    assert.equal(await answer('Monday').isDisabled(), true, 'no voting once it ended');
   });
 
   it('picks an emoji from the picker and completes a :shortcode:', async () => {

@@ -2,8 +2,8 @@
  * Locations and polls in the timeline. A location shows its description and coordinates with links (the geo: URI
  * for a maps app, OpenStreetMap in the browser). A poll shows its question and answers; choosing an answer sends
  * a response (in a multiple-choice poll each answer toggles, up to the poll's maximum), and results (counted from
- * the responses we hold) show once we voted, for disclosed polls, or when the poll ended. Our own poll has an
- * "End poll" button.
+ * the responses we hold) show once we voted, for disclosed polls, or when the poll ended. Our own poll, or any poll
+ * when we may delete others' messages, has an "End poll" button.
  */
 import { useCallback, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -69,7 +69,7 @@ function Poll({ poll, eventId, roomId }: { poll: PollView; eventId: string; room
       .finally(() => setSending((s) => (s === answers ? null : s)));
   }
 
-  /** Only the poll's sender ends it here (MSC3381 lets others' ends count only with the power to redact). */
+  /** The poll's sender ends it, or a moderator (MSC3381 counts others' ends only with the power to redact). */
   function end(): void {
     setError(null);
     setEnding(true);
@@ -106,7 +106,7 @@ function Poll({ poll, eventId, roomId }: { poll: PollView; eventId: string; room
             results.ended ? `Final results · ${tally}` : showResults ? tally : poll.disclosed ? 'Vote to see the results' : 'Results show when the poll ends',
           ].filter(Boolean).join(' · ')}
         </span>
-        {!results.ended && sender !== undefined && sender === own && !eventId.startsWith('~') && (
+        {!results.ended && own !== undefined && mayEnd(own) && !eventId.startsWith('~') && (
           <button type="button" className="poll-end" data-testid="poll-end" disabled={ending} onClick={end}>End poll</button>
         )}
       </div>
