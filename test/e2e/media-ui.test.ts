@@ -260,7 +260,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await where.getByTestId('location-description').fill('Thread meeting point');
     await where.getByTestId('dialog-submit').click();
     await where.waitFor({ state: 'detached', timeout: 30_000 });
-    const loc = await bob.waitForMessage(roomId, (e) => e.content.msgtype === 'm.location', 45_000);
+    const loc = await bob.waitForMessage(roomId, (e) => e.content.msgtype === 'm.location' && String(e.content.body).includes('Thread meeting point'), 45_000);
     assert.equal(loc.content.geo_uri, 'geo:48.8584,2.2945');
     assert.equal((loc.content['m.relates_to'] as { rel_type: string; event_id: string }).rel_type, 'm.thread');
     assert.equal((loc.content['m.relates_to'] as { event_id: string }).event_id, rootId);
