@@ -2,7 +2,7 @@
  * The main flows with the keyboard alone, in Chromium against Synapse through the web host: Tab reaches an
  * invitation's Accept; the room list moves with the arrows and opens a room with Enter; ↑ in the timeline focuses a
  * message, whose toolbar Tab enters and ←/→ walk; a reaction is sent from it and taken back from its chip; Reply
- * moves to the composer and Enter sends the reply; a picked emoji reacts; the member list's rows move with ↓; Ctrl+K opens a room by name and Alt+↑/↓ moves on; a dialog and
+ * moves to the composer and Enter sends the reply, whose quote jumps back with the focus; a picked emoji reacts; the member list's rows move with ↓; Ctrl+K opens a room by name and Alt+↑/↓ moves on; a dialog and
  * the switcher keep Tab inside and give the focus back on Esc; Shift+F10 opens a room's menu. Each effect is
  * checked on the homeserver through the other user's API. Screenshots of the focus rings in both themes at 1280×800
  * and 800×600 go to test-artifacts/.
@@ -161,6 +161,14 @@ describe('the keyboard alone, against Synapse', () => {
     await page.keyboard.press('Enter');
     const reply = await bob.waitForMessage(roomId, (ev) => ev.sender === alice.userId && ev.content?.body?.includes('Answered by keyboard'), 30_000);
     assert.equal(reply.content?.['m.relates_to']?.['m.in_reply_to']?.event_id, lastId, 'sent as a reply to the focused message');
+
+    // The reply's quote jumps back to the message, and the focus goes with it.
+    const mine = page.locator(`[data-event-id="${reply.event_id}"]`);
+    await mine.getByTestId('reply-quote').waitFor({ timeout: 30_000 });
+    await mine.focus();
+    await tabTo(page, `[data-event-id="${reply.event_id}"] [data-testid="reply-quote"]`, { max: 20 });
+    await page.keyboard.press('Enter');
+    await focusLands(page, `[data-event-id="${lastId}"]`);
   });
 
   it('opens a room by name with Ctrl+K and comes back with Alt+↑/↓', async () => {

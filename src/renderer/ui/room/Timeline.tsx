@@ -342,6 +342,13 @@ export function Timeline({ roomId, focus = null }: {
     if (pendingJump && showLoaded(pendingJump) === true) setPendingJump(null);
   }, [rows, pendingJump, showLoaded]);
 
+  // A jump from inside the timeline (a reply's quote) takes the focus along: the keyboard goes on from the message.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!highlight || !el?.contains(document.activeElement)) return;
+    requestAnimationFrame(() => el.querySelector<HTMLElement>(`.message[data-event-id="${CSS.escape(highlight)}"]`)?.focus({ preventScroll: true }));
+  }, [highlight]);
+
   useEffect(() => {
     if (!highlight) return undefined;
     const t = setTimeout(() => setHighlight(null), 2000);
