@@ -166,10 +166,18 @@ describe('web notifications and links against Synapse', () => {
       timeline.scrollTop = timeline.scrollHeight;
       return [...document.querySelectorAll('[data-testid="message"]')].some((m) => Number(/archive filler (\d+)/.exec(m.textContent ?? '')?.[1]) > 60);
     }, null, { timeout: 45_000, polling: 200 });
+    // On to the room's newest message: the context now holds more than the live timeline will, so going back to
+    // the live timeline shortens the list under the scroll position (which once left the view stranded mid-way).
+    await page.waitForFunction(() => {
+      const timeline = document.querySelector('[data-testid="timeline"]')!;
+      timeline.scrollTop = timeline.scrollHeight;
+      return [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent?.includes('the newest archive message'));
+    }, null, { timeout: 60_000, polling: 200 });
 
     await page.getByTestId('timeline-context').getByRole('button', { name: 'Jump to latest' }).click();
     await page.getByTestId('timeline-context').waitFor({ state: 'detached' });
     await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).waitFor({ timeout: 30_000 });
+    assert.ok(await page.getByTestId('timeline').evaluate((t) => t.scrollHeight - t.scrollTop - t.clientHeight < 50), 'the view is at the end');
     assert.equal(await page.locator(`[data-event-id="${archiveTarget}"]`).count(), 0, 'the live timeline does not reach that far back');
   });
 });
