@@ -7,7 +7,8 @@
  * notification bridge, so the test reads the `Notify` call the desktop received (title and body as a user sees
  * them), clicks it the way a desktop does (the `ActionInvoked` signal), and sees the page's `close()` arrive as
  * `CloseNotification`. A click opens the room at the notified message, however far up it is by then; a link to a
- * message too far back to page to shows it among the events around it.
+ * message too far back to page to shows it among the events around it; a matrix: link to a public room the user is
+ * not in opens its preview, from which it is joined.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -141,6 +142,22 @@ describe('web notifications and links against Synapse', () => {
     await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 10_000 });
     assert.equal(new URL(page.url()).origin, new URL(urlBefore).origin);
     assert.equal(browser.contexts()[0].pages().length, 1, 'no browser tab was opened for the link');
+
+    // A matrix: URI to a public room Alice is not in: its preview, and joining from there (never without a click).
+    const garden = await bob.createRoom({ name: 'Garden', preset: 'public_chat' });
+    await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click();
+    await bob.sendEvent(teamRoom, 'm.room.message', {
+      msgtype: 'm.text', body: 'come to the garden', format: 'org.matrix.custom.html',
+      formatted_body: `come to <a href="matrix:roomid/${encodeURIComponent(garden.slice(1))}?via=${encodeURIComponent(hs.serverName)}&amp;action=join">the garden</a>`,
+    });
+    await page.getByRole('link', { name: 'the garden' }).click({ timeout: 45_000 });
+    const preview = page.getByTestId('room-preview');
+    await preview.getByTestId('room-preview-name').filter({ hasText: 'Garden' }).waitFor({ timeout: 30_000 });
+    const members = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(garden)}/joined_members`) as { joined: Record<string, unknown> };
+    assert.deepEqual(Object.keys(members.joined), [bob.userId], 'the link alone joins nothing');
+    await preview.getByTestId('room-preview-join').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Garden' }).waitFor({ timeout: 30_000 });
+    assert.equal(browser.contexts()[0].pages().length, 1);
   });
 
   it('opens a link to a message too far back to page to among the messages around it, pages on from there, and returns to the latest', async () => {
