@@ -75,6 +75,14 @@ describe('decideNotifications', () => {
     assert.deepEqual(decideNotifications({}, snap, first.memory, ctx).show, []);
   });
 
+  it('takes the sender\'s avatar as the icon, else the room\'s', () => {
+    const withAvatar = ev(2, '@bob:x', 'hi', { local_content: { sender_profile: { displayname: 'Bob', avatar_url: 'mxc://x/bob' } } });
+    const sync: SyncComplete = { rooms: { '!r:x': { timeline: timeline(2), notifications: [{ event_rowid: 2, sound: true, highlight: false }] } } };
+    const snapWith = (r: RoomData) => ({ rooms: new Map([['!r:x', r]]), invitedRooms: [] });
+    assert.equal(decideNotifications(sync, snapWith(room('!r:x', 1, [withAvatar], { avatar: 'mxc://x/room' })), memory, ctx).show[0].iconMxc, 'mxc://x/bob');
+    assert.equal(decideNotifications(sync, snapWith(room('!r:x', 1, [bobMsg], { avatar: 'mxc://x/room' })), memory, ctx).show[0].iconMxc, 'mxc://x/room');
+  });
+
   it('titles a DM with the sender only', () => {
     const dm = room('!r:x', 1, [bobMsg], { name: undefined, dm_user_id: '@bob:x' });
     const sync: SyncComplete = { rooms: { '!r:x': { timeline: timeline(2) } } };
@@ -167,11 +175,13 @@ describe('WebNotifier', () => {
     const notifier = new WebNotifier(session, {
       Notification: FakeNotification, viewedRoom: () => null, focused: () => false, hideText: () => false,
       openRoom: (roomId, eventId) => opened.push([roomId, eventId]),
+      iconUrl: (mxc) => `https://host.example/_gomuks/media/${mxc.slice('mxc://'.length)}`, icon: '/app-icon.png',
     });
     notifier.start();
     snap.rooms.set('!r:x', room('!r:x', 1, [encrypted]));
     emit('sync_complete', { rooms: { '!r:x': { timeline: timeline(5), notifications: [{ event_rowid: 5, sound: true, highlight: false }] } } });
-    assert.deepEqual(FakeNotification.all.map((n) => [n.title, n.options.body, n.options.silent]), [['Bob in Team', 'Encrypted message', false]]);
+    assert.deepEqual(FakeNotification.all.map((n) => [n.title, n.options.body, n.options.silent, n.options.icon]),
+      [['Bob in Team', 'Encrypted message', false, '/app-icon.png']]);
     emit('events_decrypted', { room_id: '!r:x', events: [decryptedLater] });
     assert.deepEqual(FakeNotification.all.map((n) => [n.options.body, n.options.tag, n.options.silent, n.closed]),
       [['Encrypted message', '!r:x', false, true], ['the plan', '!r:x', true, false]]);
@@ -180,9 +190,10 @@ describe('WebNotifier', () => {
 
     // Another encrypted message, clicked before its key came: it stays gone.
     const another = ev(6, '@bob:x', '', { type: 'm.room.encrypted', content: { ciphertext: 'y' } });
-    snap.rooms.set('!r:x', room('!r:x', 2, [encrypted, another]));
+    snap.rooms.set('!r:x', room('!r:x', 2, [encrypted, another], { avatar: 'mxc://x/room' }));
     emit('sync_complete', { rooms: { '!r:x': { timeline: timeline(6), notifications: [{ event_rowid: 6, sound: true, highlight: false }] } } });
     assert.equal(FakeNotification.all.length, 3);
+    assert.equal(FakeNotification.all[2].options.icon, 'https://host.example/_gomuks/media/x/room');
     FakeNotification.all[2].click();
     emit('events_decrypted', { room_id: '!r:x', events: [{ ...another, decrypted_type: 'm.room.message', decrypted: { msgtype: 'm.text', body: 'late' } }] });
     assert.equal(FakeNotification.all.length, 3, 'a clicked notification does not come back');

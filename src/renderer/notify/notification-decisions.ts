@@ -13,7 +13,7 @@
  * view in a focused window. One notification per room (tag = room ID, so a newer one replaces it).
  */
 import type { Event, EventsDecrypted, SyncComplete } from '../../shared/rpc/types.ts';
-import { displayNameOf, roomDisplayName, selectMemberNames } from '../api/selectors.ts';
+import { displayNameOf, roomDisplayName, selectMemberAvatars, selectMemberNames } from '../api/selectors.ts';
 import type { RoomData, StoreSnapshot } from '../api/snapshot.ts';
 
 export interface NotificationSpec {
@@ -26,6 +26,8 @@ export interface NotificationSpec {
   silent: boolean;
   /** It says "Encrypted message": once the event decrypts, `afterDecryption` gives its text. */
   pendingDecryption?: true;
+  /** The sender's avatar (else the room's), mxc://, shown as the notification's icon. */
+  iconMxc?: string;
 }
 
 export interface NotifyMemory {
@@ -69,9 +71,11 @@ function forEvent(room: RoomData, event: Event, silent: boolean, ctx: Pick<Notif
   // In a DM the room is named after the other person: "Bob" says it all.
   const title = room.meta?.dm_user_id === event.sender || roomName === sender ? sender : `${sender} in ${roomName}`;
   const encrypted = !ctx.hideText && (event.decrypted_type ?? event.type) === 'm.room.encrypted';
+  const icon = event.local_content?.sender_profile?.avatar_url || selectMemberAvatars(room).get(event.sender) || room.meta?.avatar;
   return {
     tag: room.id, eventId: event.event_id, title, body: notificationBody(event, sender, ctx.hideText), silent,
     ...(encrypted ? { pendingDecryption: true as const } : {}),
+    ...(icon ? { iconMxc: icon } : {}),
   };
 }
 

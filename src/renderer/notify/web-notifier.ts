@@ -27,6 +27,9 @@ export interface NotifierEnv {
   hideText(): boolean;
   /** Brings the window forward and shows the room, at the event when there is one. */
   openRoom(roomId: string, eventId?: string): void;
+  /** The URL the browser loads a notification's avatar from (this host's media route); none: no avatars. */
+  iconUrl?(mxc: string): string | undefined;
+  /** The icon of a notification without an avatar. */
   icon?: string;
 }
 
@@ -90,9 +93,8 @@ export class WebNotifier {
   /** Shows a room's notification in place of the one it had (same tag, so the browser replaces it too). */
   private present(spec: NotificationSpec): void {
     this.open.get(spec.tag)?.shown.close();
-    const n = new this.env.Notification(spec.title, {
-      body: spec.body, tag: spec.tag, silent: spec.silent, ...(this.env.icon ? { icon: this.env.icon } : {}),
-    });
+    const icon = (spec.iconMxc && this.env.iconUrl?.(spec.iconMxc)) || this.env.icon;
+    const n = new this.env.Notification(spec.title, { body: spec.body, tag: spec.tag, silent: spec.silent, ...(icon ? { icon } : {}) });
     // Clicked or dismissed, it is gone: a later decryption must not bring it back.
     const forget = (): void => {
       if (this.open.get(spec.tag)?.shown === n) this.open.delete(spec.tag);
