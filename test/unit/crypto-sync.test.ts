@@ -100,8 +100,8 @@ test('a response with nothing new for the engine is not fed to it again within a
   const quiet = (otks: number): SyncResponse => ({
     next_batch: 's', device_one_time_keys_count: { signed_curve25519: otks }, device_unused_fallback_key_types: ['signed_curve25519'],
   });
-  await feedSync(machine, quiet(50), 1000);
-  await feedSync(machine, quiet(50), 2000);
+  assert.ok(await feedSync(machine, quiet(50), 1000));
+  assert.equal(await feedSync(machine, quiet(50), 2000), undefined);
   assert.equal(fed.length, 1, 'the same counts again, a second later: not fed');
   await feedSync(machine, quiet(49), 3000);
   assert.equal(fed.length, 2, 'a changed one-time-key count is fed');

@@ -32,7 +32,8 @@ const lastQuietFeed = new WeakMap<OlmMachine, { keys: string; at: number }>();
 export const QUIET_FEED_INTERVAL_MS = 10_000;
 
 /**
- * Returns the to-device events as the engine processed them (decrypted where they were encrypted).
+ * Returns the to-device events as the engine processed them (decrypted where they were encrypted), or undefined
+ * when the response was not fed (see below).
  *
  * A response without to-device events or device list changes whose one-time-key counts and unused fallback key
  * types are those the engine was last given changes nothing the engine keeps: it would only set the same counts
@@ -40,7 +41,7 @@ export const QUIET_FEED_INTERVAL_MS = 10_000;
  * about 3 ms of CPU), which while catching up is paid for every response. So such a response is not fed again
  * within QUIET_FEED_INTERVAL_MS of the last call; a response with anything new always is.
  */
-export async function feedSync(machine: OlmMachine, resp: SyncResponse, now = Date.now()): Promise<readonly { rawEvent: string }[]> {
+export async function feedSync(machine: OlmMachine, resp: SyncResponse, now = Date.now()): Promise<readonly { rawEvent: string }[] | undefined> {
   const toDevice = Array.isArray(resp.to_device?.events) ? resp.to_device.events : [];
   const changed = userIds(resp.device_lists?.changed);
   const left = userIds(resp.device_lists?.left);
@@ -51,7 +52,7 @@ export async function feedSync(machine: OlmMachine, resp: SyncResponse, now = Da
   const quiet = toDevice.length === 0 && changed.length === 0 && left.length === 0;
   const keys = JSON.stringify([[...counts].sort(), fallback && [...fallback].sort()]);
   const last = lastQuietFeed.get(machine);
-  if (quiet && last?.keys === keys && now - last.at < QUIET_FEED_INTERVAL_MS) return [];
+  if (quiet && last?.keys === keys && now - last.at < QUIET_FEED_INTERVAL_MS) return undefined;
   const processed = await machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, left), counts, fallback);
   if (quiet) lastQuietFeed.set(machine, { keys, at: now });
   else lastQuietFeed.delete(machine);
