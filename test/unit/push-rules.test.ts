@@ -115,6 +115,19 @@ describe('push rule conditions', () => {
   ];
   for (const [name, cond, expected] of table) it(name, () => assert.equal(conditionMatches(cond, ev, group), expected));
 
+  it('a literal pattern matches as the glob expression would, without one for ASCII text', () => {
+    const match = (key: string, pattern: string, value: string) =>
+      conditionMatches({ kind: 'event_match', key, pattern }, { ...ev, content: { body: value, msgtype: value } }, group);
+    assert.equal(match('content.msgtype', 'm.notice', 'M.Notice'), true);
+    assert.equal(match('content.msgtype', 'm.notice', 'm.notices'), false);
+    assert.equal(match('content.msgtype', 'kilo', '\u212ailo'), true, 'the Kelvin sign folds to k, as in the expression');
+    assert.equal(match('content.body', 'me', 'a message for me'), true, 'a later whole word after a part of one');
+    assert.equal(match('content.body', 'me', 'a message, memes'), false);
+    assert.equal(match('content.body', 'me', '😀me😀'), true, 'an emoji is not a letter');
+    assert.equal(match('content.body', 'me', 'émé'), false, 'accented letters are letters');
+    assert.equal(match('content.body', 'ab', 'aab ab'), true);
+  });
+
   it('sender_notification_permission follows the room\'s notifications levels and creators', () => {
     const cond = { kind: 'sender_notification_permission', key: 'room' };
     assert.equal(conditionMatches(cond, ev, { ...group, powerLevels: { notifications: { room: 0 } } }), true);
