@@ -144,6 +144,22 @@ describe('push rule actions and unread_type', () => {
     assert.deepEqual(readActions(['notify', { set_tweak: 'highlight', value: false }, 'something_new']), { notify: true, highlight: false });
   });
 
+  it('tests each event type against the rules that can match it, in order, with one ruleset', () => {
+    const user: Ruleset = { override: [
+      { rule_id: 'custom', default: false, enabled: true, actions: ['notify', { set_tweak: 'highlight' }],
+        conditions: [{ kind: 'event_match', key: 'type', pattern: 'org.example.*' }] },
+    ] };
+    const rules = effectiveRuleset(user, ME);
+    const ev = (type: string): PushEvent => ({ type, sender: BOB, room_id: ROOM, content: { body: 'x' } });
+    assert.equal(evaluatePushRules(rules, ev('org.example.ping'), group).rule, 'override:custom');
+    assert.equal(evaluatePushRules(rules, ev('ORG.EXAMPLE.PING'), group).rule, 'override:custom', 'a glob is case-insensitive');
+    assert.equal(evaluatePushRules(rules, ev('m.room.message'), group).rule, 'underride:.m.rule.message');
+    assert.equal(evaluatePushRules(rules, ev('m.reaction'), group).rule, 'override:.m.rule.reaction');
+    assert.equal(evaluatePushRules(rules, ev('m.room.encrypted'), group).rule, 'underride:.m.rule.encrypted');
+    assert.equal(evaluatePushRules(rules, ev('org.example.ping'), group).rule, 'override:custom', 'again, from the cached list');
+    assert.equal(evaluatePushRules(rules, ev('m.sticker'), group).rule, undefined);
+  });
+
   it('sets gomuks\' unread_type flags', () => {
     const rules = effectiveRuleset(undefined, ME);
     assert.equal(unreadTypeOf(rules, text('hello'), group), UnreadType.Normal | UnreadType.Notify);

@@ -147,22 +147,25 @@ function literalMatcher(literal: string, re: RegExp): Matcher {
 
 /** Word boundaries are any non-letter, non-digit character (or the ends), so "@room" matches "hi @room!". */
 function wordGlob(glob: string): Matcher {
-  return wordMatcher(globSource(glob), 'isu', isAsciiLiteral(glob));
+  return wordMatcher(globSource(glob), 'isu', isAsciiLiteral(glob) ? glob : undefined);
 }
 
 /**
  * `source` as a whole word. The bounded expression is slow to run on every message (a Unicode class tried at each
  * position), so the bare one, which V8 searches for quickly and which must match wherever the bounded one does,
- * rules out most messages first. For a literal (no wildcards, so each match has one extent) the bare one's matches
- * are then checked at their two ends instead (a user's localpart is often part of longer words: "me" in "message").
+ * rules out most messages first. For a literal (`literal`: the text `source` stands for, without wildcards, so each
+ * match has one extent) the bare one's matches are checked at their two ends instead (a user's localpart is often
+ * part of longer words: "me" in "message"), and an ASCII literal in an ASCII message is found without expressions.
  */
-function wordMatcher(source: string, flags: string, literal = false): Matcher {
+function wordMatcher(source: string, flags: string, literal?: string): Matcher {
   const bare = new RegExp(source, flags);
   const bounded = new RegExp(`(?:^|[^\\p{L}\\p{N}_])${source}(?:[^\\p{L}\\p{N}_]|$)`, flags);
-  if (!literal) return { test: (value) => bare.test(value) && bounded.test(value) };
+  if (literal === undefined) return { test: (value) => bare.test(value) && bounded.test(value) };
   const every = new RegExp(source, `${flags}g`);
+  const asciiLiteral = NON_ASCII.test(literal) ? undefined : literal.toLowerCase();
   return {
     test: (value) => {
+      if (asciiLiteral !== undefined && !NON_ASCII.test(value)) return asciiWordIn(value.toLowerCase(), asciiLiteral);
       every.lastIndex = 0;
       for (let m = every.exec(value); m; m = every.exec(value)) {
         const end = m.index + m[0].length;
@@ -176,6 +179,23 @@ function wordMatcher(source: string, flags: string, literal = false): Matcher {
   };
 }
 
+/**
+ * Whether `word` occurs in `text` as a whole word, both lowercased ASCII: what the expressions find in ASCII text,
+ * where case folding is lowercasing and the only letters, digits and underscore are [A-Za-z0-9_].
+ */
+function asciiWordIn(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+    const end = i + word.length;
+    if ((i === 0 || !isAsciiWordChar(text.charCodeAt(i - 1))) && (end === text.length || !isAsciiWordChar(text.charCodeAt(end)))) return true;
+    if (i >= text.length) break;
+  }
+  return false;
+}
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0x41 && c <= 0x5a);
+}
+
 /** A letter, digit or underscore just before or after a match (two code units: a character outside the BMP). */
 const WORD_BEFORE = /[\p{L}\p{N}_]$/u;
 const WORD_AFTER = /^[\p{L}\p{N}_]/u;
@@ -184,7 +204,7 @@ const WORD_AFTER = /^[\p{L}\p{N}_]/u;
 function containsWord(text: string, word: string): boolean {
   return cached(word, () => {
     const escaped = word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    return wordMatcher(escaped, 'iu', true);
+    return wordMatcher(escaped, 'iu', word);
   }).test(text);
 }
 
