@@ -4,7 +4,7 @@
  * files would pay for, stays out of the measured time and memory. `latticeRoot` swaps in another checkout's
  * backend, to measure an older Lattice with the same benchmark.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -31,7 +31,12 @@ export async function bundleClients(repoRoot: string, latticeRoot = repoRoot, na
     plugins: [{
       name: 'lattice-root',
       setup(b) {
-        b.onResolve({ filter: /\/src\/main\/host\/backend-worker\.ts$/ }, () => ({ path: path.join(latticeRoot, 'src/main/host/backend-worker.ts') }));
+        // The envelope module too (where that checkout has one): the child reads the texts of the envelopes this
+        // BackendWorker made, which only the same module instance can.
+        b.onResolve({ filter: /\/src\/main\/host\/(backend-worker|serialized-envelope)\.ts$/ }, (args) => {
+          const file = path.join(latticeRoot, 'src/main/host', path.basename(args.path));
+          return existsSync(file) ? { path: file } : undefined;
+        });
       },
     }],
   });

@@ -49,6 +49,9 @@ try {
         console.log(`${(samples[i].t / 1000).toFixed(2).padStart(6)} s ${mib(w).padStart(8)} ${'#'.repeat(Math.round(w / 1024 / 8))}`);
       }
       child.stdin.write('STOP\n');
+    } else {
+      // Anything else the child prints (e.g. --trace-gc through CHILD_FLAGS), with the time since GO.
+      console.error(`${t0 ? ((performance.now() - t0) / 1000).toFixed(2) : '-'} s | ${line}`);
     }
   });
   console.log(`exit code ${await exited}`);

@@ -2,10 +2,16 @@
  * Media and message features as a person uses them, in Chromium against Synapse through the web host: an image
  * dropped on the composer with a caption (preview, upload, thumbnail, lightbox, and what Bob receives), a reaction
  * taken back with a second click, a thread Bob started answered from the thread panel, a spoiler revealed by a
- * click, a location and a poll, and the emoji picker. Screenshots of the upload preview, the thread panel and the
- * emoji picker in both themes at 1280×800 and 800×600 go to test-artifacts/.
+ * click, a location and a poll, a multiple-choice poll made in the poll dialog, a poll and a location sent from the
+ * thread panel into the thread, the side panel lying over the timeline in a narrow window, a video sent with a
+ * poster (plain and encrypted), and the emoji picker.
+ * Screenshots of the upload preview, the thread panel, the polls, the narrow side panel and the emoji picker in
+ * both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
@@ -52,6 +58,27 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     }
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  }
+
+  /** A real one-second 160x120 H.264 clip, made by ffmpeg (which setup.sh installs). */
+  function clip(): Buffer {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lattice-clip-'));
+    try {
+      const file = path.join(dir, 'clip.mp4');
+      execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1',
+        '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+      return readFileSync(file);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /** Waits until the row's poster (or image) has loaded, and answers its natural size. */
+  async function pictureSize(row: ReturnType<typeof message>): Promise<number[]> {
+    const img = row.getByTestId('attachment-image').locator('img');
+    await img.waitFor({ timeout: 30_000 });
+    await page.waitForFunction((el) => el instanceof HTMLImageElement && el.complete && el.naturalWidth > 0, await img.elementHandle(), { timeout: 30_000 });
+    return img.evaluate((el) => [(el as HTMLImageElement).naturalWidth, (el as HTMLImageElement).naturalHeight]);
   }
 
   /** A real PNG drawn by the page, dropped on the composer as a file the way a file manager would drop it. */
@@ -118,6 +145,30 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await page.getByTestId('lightbox').waitFor({ state: 'detached' });
   });
 
+  it('sends a video with a JPEG poster of its first frame, which Bob receives and the timeline shows', async () => {
+    await page.getByTestId('composer-file-input').setInputFiles({ name: 'clip.mp4', mimeType: 'video/mp4', buffer: clip() });
+    await page.getByTestId('upload-item').filter({ hasText: 'clip.mp4' }).waitFor();
+    await page.getByTestId('composer').fill('A short clip');
+    await page.getByTestId('composer').press('Enter');
+    const sent = await bob.waitForMessage(roomId, (e) => e.content.msgtype === 'm.video', 45_000);
+    const info = sent.content.info as { mimetype: string; w: number; h: number; thumbnail_url: string; thumbnail_info: { mimetype: string; w: number; h: number; size: number } };
+    assert.equal(info.mimetype, 'video/mp4');
+    assert.equal(info.w, 160);
+    assert.match(info.thumbnail_url, /^mxc:\/\//);
+    assert.equal(info.thumbnail_info.mimetype, 'image/jpeg');
+    assert.equal(info.thumbnail_info.w, 160);
+    assert.equal(info.thumbnail_info.h, 120);
+    const [server, id] = info.thumbnail_url.slice('mxc://'.length).split('/');
+    const res = await fetch(`${hs.baseUrl}/_matrix/client/v1/media/download/${server}/${id}`, { headers: { Authorization: `Bearer ${bob.user.accessToken}` } });
+    const jpeg = new Uint8Array(await res.arrayBuffer());
+    assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff], 'Bob downloads a JPEG');
+    assert.equal(jpeg.byteLength, info.thumbnail_info.size);
+    const row = message('A short clip');
+    assert.ok((await pictureSize(row))[0] > 0, 'the poster shows in the timeline');
+    await row.scrollIntoViewIfNeeded();
+    await shots('video-poster');
+  });
+
   it('says in words when an upload fails, and the file stays to try again or remove', async () => {
     await page.route('**/_gomuks/upload**', (r) => r.fulfill({ status: 413, contentType: 'application/json', body: JSON.stringify({ errcode: 'M_TOO_LARGE', error: 'The file is too large for this server (limit 1 MB).' }) }));
     await page.getByTestId('composer-file-input').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('some notes') });
@@ -175,6 +226,50 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await panel.waitFor({ state: 'detached' });
   });
 
+  it('sends a poll and a location from the thread panel into the thread', async () => {
+    const rootRow = message('Thread root from Bob');
+    await rootRow.getByTestId('thread-summary').click();
+    const panel = page.getByTestId('thread-panel');
+    await panel.getByTestId('thread-message').filter({ hasText: 'Alice answers in the thread' }).waitFor({ timeout: 30_000 });
+    const rootId = await rootRow.getAttribute('data-event-id');
+    assert.ok(rootId?.startsWith('$'), `the root's event ID, got ${rootId}`);
+
+    await panel.getByTestId('thread-composer-more').click();
+    await panel.getByTestId('thread-composer-poll').click();
+    const dialog = page.getByTestId('poll-dialog');
+    await dialog.getByTestId('poll-question').fill('Thread poll: tea or coffee?');
+    await dialog.getByTestId('poll-answer-input').nth(0).fill('Tea');
+    await dialog.getByTestId('poll-answer-input').nth(1).fill('Coffee');
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    const start = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.start'
+      && JSON.stringify(e.content).includes('Thread poll'), 45_000);
+    const rel = start.content['m.relates_to'] as { rel_type: string; event_id: string; is_falling_back: boolean };
+    assert.equal(rel.rel_type, 'm.thread');
+    assert.equal(rel.event_id, rootId);
+    assert.equal(rel.is_falling_back, true);
+    const threadPoll = panel.getByTestId('poll').filter({ hasText: 'Thread poll' });
+    await threadPoll.waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByTestId('timeline').getByTestId('poll').filter({ hasText: 'Thread poll' }).count(), 0,
+      'the thread\'s poll stays out of the main timeline');
+
+    await panel.getByTestId('thread-composer-more').click();
+    await panel.getByTestId('thread-composer-location').click();
+    const where = page.getByTestId('location-dialog');
+    await where.getByTestId('location-coords').fill('48.8584, 2.2945');
+    await where.getByTestId('location-description').fill('Thread meeting point');
+    await where.getByTestId('dialog-submit').click();
+    await where.waitFor({ state: 'detached', timeout: 30_000 });
+    const loc = await bob.waitForMessage(roomId, (e) => e.content.msgtype === 'm.location' && String(e.content.body).includes('Thread meeting point'), 45_000);
+    assert.equal(loc.content.geo_uri, 'geo:48.8584,2.2945');
+    assert.equal((loc.content['m.relates_to'] as { rel_type: string; event_id: string }).rel_type, 'm.thread');
+    assert.equal((loc.content['m.relates_to'] as { event_id: string }).event_id, rootId);
+    await panel.getByTestId('location').filter({ hasText: 'Thread meeting point' }).waitFor({ timeout: 30_000 });
+    await shots('thread-poll-location');
+    await panel.getByTestId('thread-close').click();
+    await panel.waitFor({ state: 'detached' });
+  });
+
   it('hides a spoiler until it is clicked', async () => {
     await bob.sendEvent(roomId, 'm.room.message', {
       msgtype: 'm.text', body: 'Ending: [Spoiler](the butler did it)', format: 'org.matrix.custom.html',
@@ -211,6 +306,73 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     await poll.getByTestId('poll-answer').filter({ hasText: 'Sushi bar' }).filter({ hasText: '1 vote' }).waitFor({ timeout: 45_000 });
   });
 
+  it('creates a multiple-choice poll in the dialog, and votes for two answers in one response', async () => {
+    await page.getByTestId('composer-more').click();
+    await page.getByTestId('composer-poll').click();
+    const dialog = page.getByTestId('poll-dialog');
+    await dialog.getByTestId('poll-question').fill('Which days suit you?');
+    await dialog.getByTestId('poll-answer-input').nth(0).fill('Monday');
+    await dialog.getByTestId('poll-answer-input').nth(1).fill('Wednesday');
+    await dialog.getByTestId('poll-add-answer').click();
+    await dialog.getByTestId('poll-answer-input').nth(2).fill('Friday');
+    await dialog.getByTestId('poll-max-selections').selectOption('2');
+    await shots('poll-dialog');
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+
+    const start = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.start'
+      && JSON.stringify(e.content).includes('Which days'), 45_000);
+    const body = start.content['org.matrix.msc3381.poll.start'] as { max_selections: number; kind: string; answers: { id: string; 'org.matrix.msc1767.text': string }[] };
+    assert.equal(body.max_selections, 2);
+    assert.equal(body.kind, 'org.matrix.msc3381.poll.disclosed');
+    const idOf = (text: string) => body.answers.find((a) => a['org.matrix.msc1767.text'] === text)!.id;
+
+    const poll = page.getByTestId('poll').filter({ hasText: 'Which days suit you?' });
+    await poll.waitFor({ timeout: 30_000 });
+    assert.match(await poll.getByTestId('poll-status').innerText(), /^Choose up to 2 answers · Vote to see the results$/);
+    const answer = (text: string) => poll.getByTestId('poll-answer').filter({ hasText: text });
+    await answer('Monday').click();
+    await answer('Monday').and(page.locator('[aria-pressed="true"]')).waitFor({ timeout: 30_000 });
+    await answer('Friday').click();
+    const vote = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.response'
+      && (e.content['org.matrix.msc3381.poll.response'] as { answers: string[] }).answers.length === 2, 45_000);
+    assert.deepEqual(vote.content['m.relates_to'], { rel_type: 'm.reference', event_id: start.event_id });
+    assert.deepEqual((vote.content['org.matrix.msc3381.poll.response'] as { answers: string[] }).answers, [idOf('Monday'), idOf('Friday')]);
+
+    // Bob chooses Friday and Wednesday: two voters, Friday twice.
+    await bob.sendEvent(roomId, 'org.matrix.msc3381.poll.response', {
+      'm.relates_to': { rel_type: 'm.reference', event_id: start.event_id },
+      'org.matrix.msc3381.poll.response': { answers: [idOf('Friday'), idOf('Wednesday')] },
+    });
+    await answer('Friday').filter({ hasText: '2 votes' }).waitFor({ timeout: 45_000 });
+    assert.match(await answer('Monday').innerText(), /1 vote/);
+    assert.match(await answer('Wednesday').innerText(), /1 vote/);
+    assert.equal(await poll.getByTestId('poll-status').innerText(), 'Choose up to 2 answers · 2 voters');
+    assert.equal(await answer('Wednesday').getAttribute('aria-pressed'), 'false');
+    await poll.scrollIntoViewIfNeeded();
+    await shots('poll-multiple');
+
+    // A third choice lets go of the earliest: Monday and Friday become Friday and Wednesday.
+    await answer('Wednesday').click();
+    const moved = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.response' && e.sender === alice.userId
+      && (e.content['org.matrix.msc3381.poll.response'] as { answers: string[] }).answers.includes(idOf('Wednesday')), 45_000);
+    assert.deepEqual((moved.content['org.matrix.msc3381.poll.response'] as { answers: string[] }).answers, [idOf('Friday'), idOf('Wednesday')]);
+    await answer('Wednesday').filter({ hasText: '2 votes' }).waitFor({ timeout: 45_000 });
+    assert.match(await answer('Monday').innerText(), /0 votes/);
+
+    // Alice ends it; a vote Bob sends afterwards does not count (his text after it shows it has arrived).
+    await poll.getByTestId('poll-end').click();
+    await poll.getByTestId('poll-status').filter({ hasText: 'Final results · 2 voters' }).waitFor({ timeout: 45_000 });
+    await bob.sendEvent(roomId, 'org.matrix.msc3381.poll.response', {
+      'm.relates_to': { rel_type: 'm.reference', event_id: start.event_id }, 'org.matrix.msc3381.poll.response': { answers: [idOf('Monday')] },
+    });
+    await bob.sendText(roomId, 'Too late for the poll');
+    await message('Too late for the poll').waitFor({ timeout: 45_000 });
+    assert.match(await answer('Monday').innerText(), /0 votes/);
+    assert.match(await answer('Friday').innerText(), /2 votes/);
+    assert.equal(await answer('Monday').isDisabled(), true, 'no voting once it ended');
+  });
+
   it('picks an emoji from the picker and completes a :shortcode:', async () => {
     const composer = page.getByTestId('composer');
     await composer.fill('Party ');
@@ -231,6 +393,59 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     assert.match(await composer.inputValue(), /^Party 🎉 👍\uFE0F?$/u);
     await composer.press('Enter');
     await bob.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Party 🎉 👍'), 45_000);
+  });
+
+  it('lays a side panel over the timeline in a narrow window: focus moves in and back, Esc and × close it', async () => {
+    const frame = page.locator('.timeline-frame');
+    const width = async () => (await frame.boundingBox())!.width;
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.getAttribute('aria-label') ?? '');
+    const members = page.getByTestId('member-list');
+
+    // Wide: the timeline makes room for the panel, and the focus stays where it was.
+    const wide = await width();
+    await page.getByTestId('open-members').click();
+    await members.waitFor();
+    assert.ok(await width() < wide - 200, 'beside the timeline, the panel takes its share of the width');
+    assert.equal(await members.evaluate((el) => getComputedStyle(el).boxShadow), 'none');
+    await page.getByTestId('open-members').click();
+    await members.waitFor({ state: 'detached' });
+
+    // Narrow: the panel lies over the timeline, which keeps its width, with a shadow along its edge.
+    await page.setViewportSize({ width: 800, height: 600 });
+    const narrow = await width();
+    // By keyboard this time: the focus ring shows on the panel's × in the screenshots.
+    await page.getByTestId('open-members').focus();
+    await page.keyboard.press('Enter');
+    await members.waitFor();
+    assert.equal(await width(), narrow, 'the timeline keeps its width under the panel');
+    assert.notEqual(await members.evaluate((el) => getComputedStyle(el).boxShadow), 'none');
+    const over = (await members.boundingBox())!;
+    const under = (await frame.boundingBox())!;
+    assert.ok(over.x > under.x + 40 && over.x + over.width <= under.x + under.width + 1, 'the panel covers the timeline\'s right side, a strip of it still in view');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Close members', undefined, { timeout: 30_000 });
+    await shots('narrow-members');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.keyboard.press('Escape');
+    await members.waitFor({ state: 'detached' });
+    assert.equal(await focused(), 'open-members', 'the focus goes back to the button that opened the panel');
+
+    // Room settings: × closes it, the focus returns to its button; Esc from the composer closes a drawer too.
+    await page.getByTestId('open-room-settings').click();
+    const settings = page.getByTestId('room-settings');
+    await settings.waitFor();
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Close room settings', undefined, { timeout: 30_000 });
+    await shots('narrow-settings');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await settings.getByRole('button', { name: 'Close room settings' }).click();
+    await settings.waitFor({ state: 'detached' });
+    assert.equal(await focused(), 'open-room-settings');
+    await page.getByTestId('open-search').click();
+    const search = page.getByTestId('room-search');
+    await search.waitFor();
+    await page.getByTestId('composer').focus();
+    await page.keyboard.press('Escape');
+    await search.waitFor({ state: 'detached' });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('sends an image in an encrypted room: the server holds only ciphertext, the timeline shows the picture', async () => {
@@ -268,6 +483,15 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     assert.equal(await setup.getByRole('button').getAttribute('aria-expanded'), 'true');
     await setup.getByRole('button').click();
     await page.getByText(/turned on end-to-end encryption/).waitFor({ state: 'detached', timeout: 30_000 });
+
+    // A video's poster is encrypted too (thumbnail_file): the backend decrypts it for the timeline.
+    await page.getByTestId('composer-file-input').setInputFiles({ name: 'secret-clip.mp4', mimeType: 'video/mp4', buffer: clip() });
+    await page.getByTestId('upload-item').filter({ hasText: 'secret-clip.mp4' }).waitFor();
+    await page.getByTestId('composer').fill('Secret clip');
+    await page.getByTestId('composer').press('Enter');
+    const clipRow = message('Secret clip');
+    await clipRow.and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 45_000 });
+    assert.deepEqual(await pictureSize(clipRow), [160, 120], 'the decrypted poster, at the video\'s size');
     await row.getByTestId('attachment-image').click();
     const full = page.getByTestId('lightbox').locator('img');
     await full.waitFor({ timeout: 45_000 });

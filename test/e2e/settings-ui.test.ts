@@ -1,7 +1,8 @@
 /**
  * The Settings screen as a person uses it, in Chromium against Synapse through the web host: the tab list by
  * keyboard, changing the display name and avatar (and removing it), renaming a session and signing out another
- * one (a second login of the same account, made through the homeserver API; a wrong password first), and turning
+ * one (a second login of the same account, made through the homeserver API; the password asked only once Synapse
+ * wants it, a wrong one first), keeping the keyboard in the screen when a focused button turns busy, and turning
  * notifications off and adding a keyword. Each change is checked on the homeserver. Screenshots of every tab in
  * both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
@@ -95,6 +96,33 @@ describe('settings screen against Synapse', () => {
     await page.getByTestId('profile-error').filter({ hasText: 'is not an image' }).waitFor();
   });
 
+  it('keeps the keyboard in the dialog when the button pressed by keyboard turns busy', async () => {
+    const save = page.getByTestId('profile-displayname-save');
+    await page.getByTestId('profile-displayname').fill('Alice Keys');
+    // Whether the button was ever disabled: the busy state that, while it had the focus, dropped it to the page.
+    await save.evaluate((b: HTMLButtonElement) => {
+      const seen = { disabled: false };
+      (window as unknown as { saveDisabled: typeof seen }).saveDisabled = seen;
+      new MutationObserver(() => { if (b.disabled) seen.disabled = true; }).observe(b, { attributes: true, attributeFilter: ['disabled'] });
+    });
+    await save.focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('profile-saved').waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => (window as unknown as { saveDisabled: { disabled: boolean } }).saveDisabled.disabled), true,
+      'the focused button was disabled while busy');
+    assert.equal(await save.isDisabled(), true, 'and stays disabled: the name is saved');
+    const focusInSettings = () => page.evaluate(() => document.querySelector('[data-testid="settings"]')?.contains(document.activeElement) === true);
+    await page.waitForFunction(() => document.querySelector('[data-testid="settings"]')?.contains(document.activeElement), undefined, { timeout: 30_000 });
+    await page.keyboard.press('Tab');
+    assert.equal(await focusInSettings(), true, 'Tab moves within the settings');
+    assert.notEqual(await page.evaluate(() => document.activeElement?.tagName), 'BODY');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('settings').waitFor({ state: 'detached' });
+    assert.equal((await aliceApi.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`)).displayname, 'Alice Keys');
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings').waitFor();
+  });
+
   it('renames a session, and signs another out after a wrong password is refused', async () => {
     const phone = await secondLogin('Phone');
     await tab('sessions').click();
@@ -112,11 +140,16 @@ describe('settings screen against Synapse', () => {
     // Esc closes the confirmation only; the settings stay open.
     await session(phone).getByTestId('session-sign-out').click();
     const dialog = page.getByTestId('sign-out-dialog');
-    await dialog.getByTestId('sign-out-password').waitFor();
+    await dialog.waitFor();
+    assert.equal(await dialog.getByTestId('sign-out-password').count(), 0, 'no password asked before the homeserver wants it');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     assert.equal(await page.getByTestId('settings').count(), 1);
+    // Synapse wants the password (by default): the dialog asks for it once the server has said so.
     await session(phone).getByTestId('session-sign-out').click();
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.getByTestId('sign-out-password').waitFor({ timeout: 30_000 });
+    assert.ok((await devicesOnServer()).some((d) => d.device_id === phone), 'nothing signed out without the password');
     await dialog.getByTestId('sign-out-password').fill('not-the-password');
     await dialog.getByTestId('dialog-submit').click();
     await dialog.getByTestId('dialog-error').filter({ hasText: 'refused the password' }).waitFor({ timeout: 30_000 });

@@ -12,7 +12,8 @@ import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import type { CommandName, CommandParams, CommandResponses } from '../../src/shared/rpc/index.ts';
 import { gomuksCommands } from '../wire/gomuks-commands.ts';
 import { RpcTestClient } from './rpc-test-client.ts';
-import type { SynapseServer } from './synapse.ts';
+import { MatrixPeer } from './matrix-peer.ts';
+import { startSynapse, type SynapseServer, type TestUser } from './synapse.ts';
 
 export interface CommandSession {
   root: string;
@@ -46,4 +47,45 @@ export async function startCommandSession(hs: SynapseServer, username: string, p
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** Alice, signed in to a backend, and Bob, acting through the API, in a room Alice named and Bob joined. */
+export interface SharedRoomSession {
+  hs: SynapseServer;
+  alice: TestUser;
+  aliceApi: MatrixPeer;
+  bob: MatrixPeer;
+  room: string;
+  s: CommandSession;
+  stop(): Promise<void>;
+}
+
+/**
+ * The setup most command tests start from: a Synapse, Alice and Bob registered with display names, a room named
+ * `roomName` that Alice created and Bob joined, and Alice's backend synced up to the room's name.
+ */
+export async function startSharedRoomSession(roomName: string): Promise<SharedRoomSession> {
+  const hs = await startSynapse();
+  let s: CommandSession | undefined;
+  try {
+    const alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    const aliceApi = new MatrixPeer(hs.baseUrl, alice);
+    const bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    const room = await aliceApi.createRoom({ name: roomName, invite: [bob.userId] });
+    await bob.join(room);
+    const session = s = await startCommandSession(hs, 'alice', 'alice-password');
+    await session.client.waitForEvent('sync_complete', (d) => d.rooms?.[room]?.meta?.name === roomName);
+    return {
+      hs, alice, aliceApi, bob, room, s: session,
+      async stop() {
+        await session.stop();
+        await hs.stop();
+      },
+    };
+  } catch (e) {
+    // A half-built fixture must not leave Synapse or the worker running: the test file would never end.
+    await s?.stop();
+    await hs.stop();
+    throw e;
+  }
 }

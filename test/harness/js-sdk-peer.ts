@@ -108,9 +108,22 @@ export class JsSdkPeer {
     return found!;
   }
 
-  /** Asks a device for emoji verification (to-device). */
-  requestDeviceVerification(userId: string, deviceId: string): Promise<VerificationRequest> {
+  /**
+   * Asks a device for emoji verification (to-device). The engine cancels a new request at once (code m.user, on
+   * both sides) while it still holds an earlier request with the same user that it has not dropped; it drops
+   * finished ones only when it processes a sync, so one sync is let through first.
+   */
+  async requestDeviceVerification(userId: string, deviceId: string): Promise<VerificationRequest> {
+    await this.syncOnce();
     return this.crypto().requestDeviceVerification(userId, deviceId);
+  }
+
+  /** Returns once the client has processed a sync response that started after this call. */
+  async syncOnce(): Promise<void> {
+    const type = 'org.lattice.test.wake';
+    const nonce = `${Date.now()}-${Math.random()}`;
+    await this.client.sendToDevice(type, new Map([[this.userId, new Map([[this.client.getDeviceId()!, { nonce }]])]]));
+    await this.until(() => this.toDevice.some((m) => m.message.type === type && m.message.content.nonce === nonce), 'a sync of the peer\'s own');
   }
 
   /** The next verification request from `userId` (one already received counts). */
@@ -159,6 +172,11 @@ export class JsSdkPeer {
   /** Whether the peer trusts that device (verified directly or through cross-signing). */
   async trustsDevice(userId: string, deviceId: string): Promise<boolean> {
     return (await this.crypto().getDeviceVerificationStatus(userId, deviceId))?.isVerified() ?? false;
+  }
+
+  /** Whether the peer has verified that user's cross-signing identity (signed it with its user-signing key). */
+  async trustsUser(userId: string): Promise<boolean> {
+    return (await this.crypto().getUserVerificationStatus(userId)).isCrossSigningVerified();
   }
 
   /**

@@ -44,6 +44,11 @@ export interface StartSynapseOptions {
   presence?: boolean;
   /** Let room moderators and server admins see redacted content (MSC2815, an experimental Synapse feature). */
   msc2815?: boolean;
+  /**
+   * Synapse's `ui_auth.session_timeout` (e.g. '15m'): a request that may skip user-interactive auth (signing
+   * sessions out) needs none within this long of the access token's login or last confirmation.
+   */
+  uiAuthSessionTimeout?: string;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -236,6 +241,7 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     experimental_features: { msc4143_enabled: true, msc4354_enabled: true, ...(c.opts.msc2815 ? { msc2815_enabled: true } : {}) },
     matrix_rtc: { transports: [{ type: 'livekit', livekit_service_url: 'https://livekit-jwt.example.org' }] },
     max_event_delay_duration: '24h',
+    ...(c.opts.uiAuthSessionTimeout ? { ui_auth: { session_timeout: c.opts.uiAuthSessionTimeout } } : {}),
     enable_metrics: false,
     // Tests fire hundreds of requests in quick succession; every limiter the
     // client could trip is opened wide except rc_message when rcLimits is set.

@@ -3,22 +3,20 @@
  * Secret Service (the suite runs under scripts/with-keyring.sh).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
-import { resolveDataPaths } from '../../src/main/backend/paths.ts';
-import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { openSecretStore, secretNamespace } from '../../src/main/backend/secrets/open-secret-store.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { startWorkerBackend, TempRoots, type WorkerBackend } from '../harness/worker-backend.ts';
 
-const roots: string[] = [];
+const roots = new TempRoots('it');
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const srv = net.createServer().listen(0, '127.0.0.1', () => {
@@ -26,17 +24,6 @@ function freePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-function tempRoot(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'lattice-it-'));
-  roots.push(d);
-  return d;
-}
-
-async function startBackend(root: string) {
-  const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
-  const client = RpcTestClient.inProcess(worker);
-  return { worker, client, async stop() { client.close(); await worker.stop(); } };
 }
 
 /** Every event of a room that sync_complete diffs delivered so far, by event ID. */
@@ -67,11 +54,11 @@ describe('backend against Synapse', () => {
   });
   after(async () => {
     await hs?.stop();
-    for (const r of roots) rmSync(r, { recursive: true, force: true });
+    roots.removeAll();
   });
 
   it('answers malformed requests with errors and keeps serving', async () => {
-    const b = await startBackend(tempRoot());
+    const b = await startWorkerBackend(roots.make());
     try {
       const c = b.client;
       const unknown = await c.raw({ command: 'no_such_thing', request_id: 1 }, 1);
@@ -102,7 +89,7 @@ describe('backend against Synapse', () => {
   });
 
   it('explains a wrong password and an unreachable homeserver in words', async () => {
-    const b = await startBackend(tempRoot());
+    const b = await startWorkerBackend(roots.make());
     try {
       await assert.rejects(b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'wrong' }),
         /Wrong user name or password/);
@@ -116,7 +103,7 @@ describe('backend against Synapse', () => {
   });
 
   it('discovers the homeserver from a user ID and lists login flows', async () => {
-    const b = await startBackend(tempRoot());
+    const b = await startWorkerBackend(roots.make());
     try {
       const wk = await b.client.request('discover_homeserver', { user_id: aliceUser.userId });
       const base = wk['m.homeserver'].base_url;
@@ -130,7 +117,7 @@ describe('backend against Synapse', () => {
   });
 
   it('logs in with a custom login request (login_custom)', async () => {
-    const b = await startBackend(tempRoot());
+    const b = await startWorkerBackend(roots.make());
     try {
       await assert.rejects(b.client.request('login_custom', { homeserver_url: hs.baseUrl, request: { type: 'm.login.nonsense' } }),
         /homeserver refused the login|Unknown login type|M_UNKNOWN/i);
@@ -149,8 +136,8 @@ describe('backend against Synapse', () => {
   });
 
   it('asks to sign in again when the keychain lost the token, and the new session starts from a clean database', async () => {
-    const root = tempRoot();
-    let b = await startBackend(root);
+    const root = roots.make();
+    let b = await startWorkerBackend(root);
     await b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' });
     await b.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[general]);
     await b.stop();
@@ -158,7 +145,7 @@ describe('backend against Synapse', () => {
     const dataDir = path.join(root, 'data');
     const store = await openSecretStore({ namespace: secretNamespace(dataDir), dataDir });
     await store.delete('matrix_access_token');
-    b = await startBackend(root);
+    b = await startWorkerBackend(root);
     try {
       assert.equal((await b.client.waitForEvent('client_state')).is_logged_in, false);
       const room = await bob.createRoom({ name: 'Only Bob' });
@@ -173,12 +160,12 @@ describe('backend against Synapse', () => {
   });
 
   describe('a logged-in session', () => {
-    const root = tempRoot();
-    let b: Awaited<ReturnType<typeof startBackend>>;
+    const root = roots.make();
+    let b: WorkerBackend;
     let deviceId: string;
 
     before(async () => {
-      b = await startBackend(root);
+      b = await startWorkerBackend(root);
       assert.equal(await b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' }), true);
       await b.client.waitForEvent('init_complete', () => true, 30_000, false);
       const st = await b.client.request('get_state', {});
@@ -297,7 +284,7 @@ describe('backend against Synapse', () => {
         try { bytes = readFileSync(path.join(root, 'data', f), 'latin1'); } catch { continue; }
         assert.ok(!/syt_[A-Za-z0-9_]+/.test(bytes), `${f} must not contain an access token`);
       }
-      b = await startBackend(root);
+      b = await startWorkerBackend(root);
       const st = await b.client.waitForEvent('client_state');
       assert.equal(st.is_logged_in, true);
       assert.equal(st.device_id, deviceId);
@@ -317,7 +304,7 @@ describe('backend against Synapse', () => {
       const devices = (await alice.request('GET', '/_matrix/client/v3/devices')).devices as { device_id: string }[];
       assert.ok(!devices.some((d) => d.device_id === deviceId));
       await b.stop();
-      b = await startBackend(root);
+      b = await startWorkerBackend(root);
       assert.equal((await b.client.waitForEvent('client_state')).is_logged_in, false);
       const first = await b.client.waitForEvent('sync_complete');
       assert.deepEqual(Object.keys(first.rooms ?? {}), []);
@@ -326,10 +313,10 @@ describe('backend against Synapse', () => {
 
   describe('through a proxy', () => {
     let proxy: TestProxy;
-    let b: Awaited<ReturnType<typeof startBackend>>;
+    let b: WorkerBackend;
     before(async () => {
       proxy = await startProxy(hs.baseUrl);
-      b = await startBackend(tempRoot());
+      b = await startWorkerBackend(roots.make());
       await b.client.request('login', { homeserver_url: proxy.url, username: 'alice', password: 'alice-password' });
       await b.client.waitForEvent('init_complete', () => true, 30_000, false);
     });
@@ -436,7 +423,7 @@ describe('backend against a rate-limited Synapse', () => {
     await hs.disableRateLimits(dave.userId);
     const room = await dave.createRoom({ name: 'Busy', invite: [carol.userId] });
     await new MatrixPeer(hs.baseUrl, carol).join(room);
-    const b = await startBackend(tempRoot());
+    const b = await startWorkerBackend(roots.make());
     try {
       await b.client.request('login', { homeserver_url: proxy.url, username: 'carol', password: 'carol-password' });
       await b.client.waitForEvent('init_complete', () => true, 30_000, false);

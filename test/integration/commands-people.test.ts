@@ -6,9 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCommandSession, type CommandSession } from '../harness/command-session.ts';
+import { startSharedRoomSession, type CommandSession, type SharedRoomSession } from '../harness/command-session.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { SyncToDevice } from '../wire/gomuks-types.ts';
 
 const enc = encodeURIComponent;
@@ -34,20 +34,12 @@ describe('people and room-action commands against Synapse', () => {
   let s: CommandSession;
   let room: string;
 
+  let fixture: SharedRoomSession | undefined;
   before(async () => {
-    hs = await startSynapse();
-    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    aliceApi = new MatrixPeer(hs.baseUrl, alice);
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    room = await aliceApi.createRoom({ name: 'Shared', invite: [bob.userId] });
-    await bob.join(room);
-    s = await startCommandSession(hs, 'alice', 'alice-password');
-    await s.client.waitForEvent('sync_complete', (d) => d.rooms?.[room]?.meta?.name === 'Shared');
+    fixture = await startSharedRoomSession('Shared');
+    ({ hs, alice, aliceApi, bob, room, s } = fixture);
   });
-  after(async () => {
-    await s?.stop();
-    await hs?.stop();
-  });
+  after(() => fixture?.stop());
 
   it('get_profile reads a profile and set_profile_field changes our own', async () => {
     const bobProfile = await s.call('get_profile', { user_id: bob.userId });
@@ -78,7 +70,7 @@ describe('people and room-action commands against Synapse', () => {
     assert.ok(!profile.avatar_url, `no avatar left, got ${JSON.stringify(profile)}`);
   });
 
-  it('rename_device names a session; delete_devices signs another out with the account password', async () => {
+  it('rename_device names a session; delete_devices signs others out with the account password, asking for it when the server wants it', async () => {
     const login = (name: string) => fetch(`${hs.baseUrl}/_matrix/client/v3/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: 'alice' }, password: 'alice-password', initial_device_display_name: name }),
@@ -92,8 +84,8 @@ describe('people and room-action commands against Synapse', () => {
     await assert.rejects(s.client.request('rename_device', { device_id: 'NOSUCHDEVICE', display_name: 'x' }), /Could not rename the session NOSUCHDEVICE: not found/);
     await assert.rejects(s.client.request('rename_device', { device_id: '', display_name: 'x' }), /device_id.*must be a device ID/);
 
-    // Synapse always asks for the password: none, or a wrong one, signs nothing out.
-    await assert.rejects(s.client.request('delete_devices', { device_ids: [phone.device_id] }), /asks for your account password to sign out the session/);
+    // Synapse asks for the password by default: without one the answer says so, and a wrong one is refused.
+    assert.deepEqual(await s.call('delete_devices', { device_ids: [phone.device_id] }), { signed_out: false, password_required: true });
     await assert.rejects(s.client.request('delete_devices', { device_ids: [phone.device_id, tablet.device_id], password: 'wrong' }),
       /refused the password, so it did not sign out 2 sessions/);
     assert.equal((await devices()).filter((d) => d.device_id === phone.device_id || d.device_id === tablet.device_id).length, 2);
@@ -101,7 +93,7 @@ describe('people and room-action commands against Synapse', () => {
     await assert.rejects(s.client.request('delete_devices', { device_ids: [ours!], password: 'alice-password' }), /cannot sign itself out/);
     await assert.rejects(s.client.request('delete_devices', { device_ids: [] }), /device_ids.*at least one/);
 
-    assert.equal(await s.call('delete_devices', { device_ids: [phone.device_id, tablet.device_id], password: 'alice-password' }), true);
+    assert.deepEqual(await s.call('delete_devices', { device_ids: [phone.device_id, tablet.device_id], password: 'alice-password' }), { signed_out: true });
     const left = (await devices()).map((d) => d.device_id);
     assert.ok(!left.includes(phone.device_id) && !left.includes(tablet.device_id), `both gone, left: ${left.join(', ')}`);
     assert.ok(left.includes(ours!));

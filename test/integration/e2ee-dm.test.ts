@@ -11,19 +11,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
-import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { startWorkerBackend } from '../harness/worker-backend.ts';
 
 const WAIT_MS = 60_000;
-
-async function startBackend(root: string) {
-  const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
-  const client = RpcTestClient.inProcess(worker);
-  return { worker, client, async stop() { client.close(); await worker.stop(); } };
-}
 
 /** An event in a sync_complete diff whose decrypted body is `body`. */
 const decryptedIn = (roomId: string, body: string) => (d: SyncComplete): boolean =>
@@ -52,7 +45,7 @@ describe('end-to-end encryption with matrix-js-sdk', () => {
   });
 
   it('exchanges messages both ways in an encrypted DM, and a restart loses nothing', async () => {
-    let b = await startBackend(root);
+    let b = await startWorkerBackend(root);
     try {
       await b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' });
       const state = await b.client.waitForEvent('client_state', (s) => s.is_logged_in && !!s.device_id);
@@ -110,7 +103,7 @@ describe('end-to-end encryption with matrix-js-sdk', () => {
       // Restart mid-conversation; the peer writes while Lattice is down.
       await b.stop();
       await bob.sendText(dm, 'written while Lattice was down');
-      b = await startBackend(root);
+      b = await startWorkerBackend(root);
       const again = await b.client.waitForEvent('client_state', (s) => s.is_logged_in);
       assert.equal(again.device_id, deviceId, 'the same device after a restart');
       await b.client.waitForEvent('sync_complete', decryptedIn(dm, 'written while Lattice was down'), WAIT_MS);

@@ -20,24 +20,17 @@ import type { GeneratedSecretStorageKey } from 'matrix-js-sdk/lib/crypto-api/ind
 import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
 import { decryptKeyFile, encryptKeyFile } from '../../src/main/backend/crypto/key-export-file.ts';
 import { decodeRecoveryKey } from '../../src/main/backend/crypto/secret-storage-crypto.ts';
-import { resolveDataPaths } from '../../src/main/backend/paths.ts';
-import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { JsSdkPeer, loginNewDevice } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { startWorkerBackend, type WorkerBackend } from '../harness/worker-backend.ts';
 
 const WAIT_MS = 60_000;
 
-async function startBackend(root: string) {
-  const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
-  const client = RpcTestClient.inProcess(worker);
-  return { worker, client, async stop() { client.close(); await worker.stop(); } };
-}
-type Lattice = Awaited<ReturnType<typeof startBackend>>;
+type Lattice = WorkerBackend;
 
 async function loginLattice(hs: SynapseServer, root: string, user: TestUser): Promise<{ b: Lattice; deviceId: string }> {
-  const b = await startBackend(root);
+  const b = await startWorkerBackend(root);
   await b.client.request('login', { homeserver_url: hs.baseUrl, username: user.userId, password: user.password });
   const state = await b.client.waitForEvent('client_state', (s) => s.is_logged_in && !!s.device_id);
   await b.client.waitForEvent('init_complete', () => true, WAIT_MS);
@@ -210,7 +203,7 @@ describe('verification and recovery with matrix-js-sdk', () => {
 
       // After a restart the state is checked again from the engine's store, and is still true.
       await b.stop();
-      const again = await startBackend(roots.at(-1)!);
+      const again = await startWorkerBackend(roots.at(-1)!);
       try {
         const s = await again.client.waitForEvent('client_state', (c) => c.verification_state.state_checked, WAIT_MS);
         assert.deepEqual(s.verification_state, { is_verified: true, state_checked: true, has_cross_signing: true, has_ssss: true });
@@ -292,7 +285,7 @@ describe('verification and recovery with matrix-js-sdk', () => {
 
       // After a restart the first device turns its backup back on: a new key is backed up too.
       await first.b.stop();
-      restarted = await startBackend(firstRoot);
+      restarted = await startWorkerBackend(firstRoot);
       await restarted.client.waitForEvent('client_state', (c) => c.is_verified, WAIT_MS);
       // A new session, so that its key is one only the restarted device can have backed up.
       await bob.client.getCrypto()!.forceDiscardSession(dm);

@@ -148,6 +148,34 @@ describe('emoji verification with matrix-js-sdk', () => {
     assert.equal(info.devices.find((d) => d.device_id === carolDevice)?.trust_state, 'verified');
   });
 
+  it('verifies a device again right after a verification with it: the peer asking, then Lattice', async () => {
+    const bobDevice = bob.client.getDeviceId()!;
+    const mark = c.mark();
+    const theirs = await bob.requestDeviceVerification(alice.userId, deviceId);
+    const incoming = await flowEvent(bob.userId, 'requested', mark);
+    assert.equal(incoming.device_id, bobDevice);
+    await c.request('accept_verification', { user_id: bob.userId, transaction_id: incoming.transaction_id });
+    await bob.waitForPhase(theirs, VerificationPhase.Ready);
+    const shown = await bob.sas(theirs, true);
+    const ours = await flowEvent(bob.userId, 'sas', mark);
+    assertSameEmoji(ours, shown.emoji);
+    await shown.callbacks.confirm();
+    await c.request('confirm_sas', { user_id: bob.userId, transaction_id: incoming.transaction_id });
+    await shown.done;
+    await flowEvent(bob.userId, 'done', mark);
+
+    // Lattice asks again straight after: its engine still holds the finished request (it lets go of it only when
+    // it processes a sync), which used to cancel the new one at birth.
+    const mark2 = c.mark();
+    const asked = await c.request('request_verification', { user_id: bob.userId, device_id: bobDevice });
+    assert.equal(asked.phase, 'created', JSON.stringify(asked.cancel));
+    const again = await bob.waitForVerificationRequest(alice.userId);
+    await again.accept();
+    await flowEvent(bob.userId, 'ready', mark2);
+    await c.request('cancel_verification', { user_id: bob.userId, transaction_id: asked.transaction_id });
+    await bob.waitForPhase(again, VerificationPhase.Cancelled);
+  });
+
   it('cancels mid-way with a reason both sides see', async () => {
     const mark = c.mark();
     const theirs = await dave.requestDeviceVerification(alice.userId, deviceId);

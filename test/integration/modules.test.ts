@@ -5,29 +5,13 @@
  * in commands-people.test.ts; VoIP is left for a later issue.)
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { SyncComplete, Typing } from '../../src/shared/rpc/index.ts';
-import { resolveDataPaths } from '../../src/main/backend/paths.ts';
-import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { startWorkerBackend, TempRoots, type WorkerBackend } from '../harness/worker-backend.ts';
 
-const roots: string[] = [];
-function tempRoot(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'lattice-modules-'));
-  roots.push(d);
-  return d;
-}
-
-async function startBackend(root: string) {
-  const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
-  const client = RpcTestClient.inProcess(worker);
-  return { worker, client, async stop() { client.close(); await worker.stop(); } };
-}
+const roots = new TempRoots('modules');
 
 /** Polls until `check` passes (the server applies some changes asynchronously); no wall-clock assertion. */
 async function eventually<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, tries = 100): Promise<T> {
@@ -49,7 +33,7 @@ describe('Required modules against Synapse', () => {
   let bob: MatrixPeer;
   let alice: MatrixPeer; // Alice's other device, through the API
   let room: string;
-  let b: Awaited<ReturnType<typeof startBackend>>;
+  let b: WorkerBackend;
 
   before(async () => {
     hs = await startSynapse({ presence: true });
@@ -58,14 +42,14 @@ describe('Required modules against Synapse', () => {
     alice = new MatrixPeer(hs.baseUrl, aliceUser);
     room = await bob.createRoom({ name: 'Modules', invite: [aliceUser.userId] });
     await alice.join(room);
-    b = await startBackend(tempRoot());
+    b = await startWorkerBackend(roots.make());
     await b.client.request('login', { homeserver_url: hs.baseUrl, username: 'alice', password: 'alice-password' });
     await b.client.waitForEvent('init_complete', () => true, 30_000, false);
   });
   after(async () => {
     await b?.stop();
     await hs?.stop();
-    for (const r of roots) rmSync(r, { recursive: true, force: true });
+    roots.removeAll();
   });
 
   describe('presence', () => {
@@ -99,7 +83,7 @@ describe('Required modules against Synapse', () => {
       await bob.invite(room, carolUser.userId);
       await new MatrixPeer(hs.baseUrl, carolUser).join(room);
       const carolPresence = () => bob.request('GET', `/_matrix/client/v3/presence/${encodeURIComponent(carolUser.userId)}/status`) as Promise<{ presence: string }>;
-      const c = await startBackend(tempRoot());
+      const c = await startWorkerBackend(roots.make());
       await c.client.request('login', { homeserver_url: hs.baseUrl, username: 'carol', password: 'carol-password' });
       await c.client.waitForEvent('init_complete', () => true, 30_000, false);
       await eventually('carol online while syncing', carolPresence, (p) => p.presence === 'online');

@@ -6,9 +6,6 @@
  * another user), not only Lattice's own state.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { NOT_SENT, type Event, type SendComplete, type SyncComplete } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
@@ -18,6 +15,7 @@ import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { TempRoots } from '../harness/worker-backend.ts';
 
 /**
  * The issue's outage: 2 minutes, far past the old sender's give-up point (5 attempts, about 15 s of backoff). Its
@@ -25,12 +23,7 @@ import { startSynapse, type SynapseServer, type TestUser } from '../harness/syna
  */
 const OUTAGE_MS = 120_000;
 
-const roots: string[] = [];
-function tempRoot(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'lattice-outbox-'));
-  roots.push(d);
-  return d;
-}
+const roots = new TempRoots('outbox');
 
 /** The bodies of the room's messages on the server, oldest first, as another member reads them. */
 async function serverBodies(peer: MatrixPeer, roomId: string, prefix: string): Promise<string[]> {
@@ -63,7 +56,7 @@ describe('outbox against Synapse', { concurrency: true }, () => {
   after(async () => {
     for (const p of proxies) await p.close();
     await hs?.stop();
-    for (const r of roots) rmSync(r, { recursive: true, force: true });
+    roots.removeAll();
   });
 
   /** A way to the homeserver that a test can cut without cutting the others'. */
@@ -82,7 +75,7 @@ describe('outbox against Synapse', { concurrency: true }, () => {
   it('delivers messages written during a 2-minute outage exactly once and in order when the server is back', async () => {
     const proxy = await ownProxy();
     const room = await sharedRoom('Outage');
-    const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: tempRoot() }) });
+    const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: roots.make() }) });
     const c = RpcTestClient.inProcess(worker);
     try {
       await c.request('login', { homeserver_url: proxy.url, username: 'alice', password: 'alice-password' });
@@ -119,7 +112,7 @@ describe('outbox against Synapse', { concurrency: true }, () => {
   it('keeps messages queued while the server is down through a SIGKILL and sends them after the restart', async () => {
     const proxy = await ownProxy();
     const room = await sharedRoom('Crash');
-    const root = tempRoot();
+    const root = roots.make();
     let child = new ChildBackend(root);
     try {
       await child.request('login', { homeserver_url: proxy.url, username: 'alice', password: 'alice-password' });
@@ -158,7 +151,7 @@ describe('outbox against Synapse', { concurrency: true }, () => {
     const proxy = await ownProxy();
     const room = await sharedRoom('Moderated');
     await bob.setState(room, 'm.room.power_levels', '', { events_default: 50, users: {} });
-    const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: tempRoot() }) });
+    const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: roots.make() }) });
     const c = RpcTestClient.inProcess(worker);
     try {
       await c.request('login', { homeserver_url: proxy.url, username: 'alice', password: 'alice-password' });

@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Event } from '../../src/shared/rpc/index.ts';
-import { startCommandSession, type CommandSession } from '../harness/command-session.ts';
-import { MatrixPeer, type MatrixEvent } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { startSharedRoomSession, type CommandSession, type SharedRoomSession } from '../harness/command-session.ts';
+import type { MatrixPeer, MatrixEvent } from '../harness/matrix-peer.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 
 const enc = encodeURIComponent;
 /** The text of a local notice (or any message) a command answered with. */
@@ -28,20 +28,12 @@ describe('slash commands against Synapse', () => {
     aliceApi.request('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(key)}`);
   const latest = async (roomId: string): Promise<MatrixEvent> => (await aliceApi.messages(roomId, { limit: 1 })).chunk[0];
 
+  let fixture: SharedRoomSession | undefined;
   before(async () => {
-    hs = await startSynapse();
-    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    aliceApi = new MatrixPeer(hs.baseUrl, alice);
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    room = await aliceApi.createRoom({ name: 'Commands', invite: [bob.userId] });
-    await bob.join(room);
-    s = await startCommandSession(hs, 'alice', 'alice-password');
-    await s.client.waitForEvent('sync_complete', (d) => d.rooms?.[room]?.meta?.name === 'Commands');
+    fixture = await startSharedRoomSession('Commands');
+    ({ hs, alice, aliceApi, bob, room, s } = fixture);
   });
-  after(async () => {
-    await s?.stop();
-    await hs?.stop();
-  });
+  after(() => fixture?.stop());
 
   it('message prefixes: /me, /notice, /plain, /html, /rainbow, and // for a leading slash', async () => {
     const cases: [string, (e: MatrixEvent) => boolean][] = [

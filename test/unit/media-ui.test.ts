@@ -17,7 +17,7 @@ import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts
 import { countPoll, parseGeoUri } from '../../src/renderer/ui/room/extra-kinds.ts';
 import { buildRows } from '../../src/renderer/ui/room/timeline-model.ts';
 import {
-  locationContent, parseCoordinates, pollEndContent, pollProblem, pollResponseContent, pollStartContent,
+  locationContent, nextChoice, parseCoordinates, pollEndContent, pollProblem, pollResponseContent, pollStartContent,
 } from '../../src/renderer/api/polls-locations.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 
@@ -177,6 +177,63 @@ describe('locations and polls', () => {
     const r = countPoll('$1', v.extra, [vote, end], '@me:x');
     assert.deepEqual(r.mine, ['id1']);
     assert.ok(r.ended);
+  });
+
+  it('counts a multiple-choice poll by MSC3381: latest response until the first valid end, unknown answers spoil, extras are cut', () => {
+    let n = 0;
+    const content = pollStartContent('Which days?', ['Mon', 'Tue', 'Wed', 'Thu'], true, () => `d${n++}`, 2);
+    assert.equal((content['org.matrix.msc3381.poll.start'] as { max_selections: number }).max_selections, 2);
+    const v = viewEvent(ev(1, { type: 'org.matrix.msc3381.poll.start', sender: '@alice:x', content }));
+    assert.ok(v?.kind === 'message' && v.extra?.kind === 'poll');
+    const poll = v.extra;
+    assert.equal(poll.maxSelections, 2);
+    const response = (rowid: number, sender: string, body: Record<string, unknown>) => ev(rowid, {
+      type: 'org.matrix.msc3381.poll.response', sender, timestamp: rowid,
+      content: { 'm.relates_to': { rel_type: 'm.reference', event_id: '$1' }, ...body },
+    });
+    const answers = (ids: unknown[]) => ({ 'org.matrix.msc3381.poll.response': { answers: ids } });
+    const events = [
+      response(2, '@bob:x', answers(['d0', 'd1'])),
+      response(3, '@carol:x', answers(['d2', 'd3', 'd0'])), // one more than allowed: cut to the first two
+      response(4, '@dave:x', answers(['d1', 'd1'])), // a repeat counts once
+      response(5, '@eve:x', answers(['d0'])),
+      response(6, '@eve:x', answers(['d0', 'nope'])), // her latest names an unknown answer: spoiled, the earlier vote is gone
+      response(7, '@frank:x', { 'm.selections': ['d3'] }), // the stable field
+      response(8, '@gina:x', answers(['d2'])),
+      response(9, '@gina:x', answers([])), // withdrawn
+      response(10, '@me:x', answers(['d1', 'd3'])),
+      ev(11, { type: 'org.matrix.msc3381.poll.end', sender: '@mallory:x', timestamp: 11, content: pollEndContent('$1', 'Which days?') }),
+      response(12, '@bob:x', answers(['d3'])), // after Mallory's end, which does not count: still open, so this counts
+      ev(13, { type: 'org.matrix.msc3381.poll.end', sender: '@alice:x', timestamp: 13, content: pollEndContent('$1', 'Which days?') }),
+      response(14, '@carol:x', answers(['d3'])), // after the poll's own end: ignored, her earlier vote stands
+      ev(15, { type: 'org.matrix.msc3381.poll.end', sender: '@alice:x', timestamp: 15, content: pollEndContent('$1', 'Which days?') }),
+    ];
+    const mayEnd = (u: string) => u === '@alice:x';
+    const r = countPoll('$1', poll, events, '@me:x', mayEnd);
+    assert.ok(r.ended);
+    assert.deepEqual(Object.fromEntries(r.counts), { d1: 2, d2: 1, d3: 4 }, 'Bob\'s last vote before the end moved to Thursday');
+    assert.equal(r.voters, 5, 'Bob, Carol, Dave, Frank and me; Eve spoiled, Gina withdrew');
+    assert.deepEqual(r.mine, ['d1', 'd3']);
+
+    const open = countPoll('$1', poll, events.slice(0, 10), '@me:x', mayEnd);
+    assert.ok(!open.ended, 'an end from someone who may not end the poll is ignored');
+    assert.deepEqual(Object.fromEntries(open.counts), { d0: 1, d1: 3, d2: 1, d3: 3 });
+
+    // A bigger maximum than answers is the number of answers; none or nonsense is single choice.
+    const wide = pollStartContent('Q?', ['a', 'b'], true, () => `w${n++}`, 5);
+    const w = viewEvent(ev(1, { type: 'org.matrix.msc3381.poll.start', content: wide }));
+    assert.ok(w?.kind === 'message' && w.extra?.kind === 'poll' && w.extra.maxSelections === 2);
+  });
+
+  it('checks the number of choices a poll allows, and toggles answers up to it', () => {
+    assert.equal(pollProblem('Q?', ['a', 'b', 'c'], 3), null);
+    assert.match(pollProblem('Q?', ['a', 'b', ''], 3) ?? '', /at most 3 answers, but the poll has only 2/);
+    assert.match(pollProblem('Q?', ['a', 'b'], 0) ?? '', /at least one answer/);
+    assert.deepEqual(nextChoice(['a'], 'b', 1), ['b'], 'single choice: the new answer replaces the old');
+    assert.deepEqual(nextChoice(['a'], 'b', 2), ['a', 'b']);
+    assert.deepEqual(nextChoice(['a', 'b'], 'a', 2), ['b'], 'a chosen answer is taken back');
+    assert.deepEqual(nextChoice(['a', 'b'], 'c', 2), ['b', 'c'], 'one too many lets go of the earliest');
+    assert.deepEqual(nextChoice(['a'], 'a', 3), []);
   });
 
   it('reads coordinates as people write them and sends a location the timeline reads back', () => {

@@ -1,9 +1,11 @@
 /**
  * The uploader's rules on a fake homeserver: the size limit, the server's refusal, the encryption hook, and the
- * re-encoding of video and audio with ffmpeg refused in words when ffmpeg is missing or fails.
+ * re-encoding of video and audio with ffmpeg refused in words when ffmpeg is missing or fails, and a video's poster
+ * (made by the real ffmpeg from a real clip) sent beside it, or left out when ffmpeg is missing.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -16,9 +18,12 @@ import { FakeFetch, json, matrixError } from '../harness/fake-fetch.ts';
 const dir = mkdtempSync(path.join(tmpdir(), 'lattice-upload-'));
 
 function uploader(opts: { limit?: number; refuse?: boolean; crypto?: AttachmentCrypto; ffmpeg?: string; ffprobe?: string }) {
+  let uploads = 0;
   const fake = new FakeFetch((req) => {
     if (req.url.pathname === '/_matrix/client/v1/media/config') return json(200, opts.limit ? { 'm.upload.size': opts.limit } : {});
-    if (req.url.pathname === '/_matrix/media/v3/upload') return opts.refuse ? matrixError(413, 'M_TOO_LARGE') : json(200, { content_uri: 'mxc://hs.test/abc' });
+    if (req.url.pathname === '/_matrix/media/v3/upload') {
+      return opts.refuse ? matrixError(413, 'M_TOO_LARGE') : json(200, { content_uri: `mxc://hs.test/abc${++uploads === 1 ? '' : uploads}` });
+    }
     return matrixError(404, 'M_UNRECOGNIZED');
   });
   const client = new MatrixClient('https://hs.test', 'token', fake.fetch);
@@ -81,5 +86,57 @@ describe('media uploader', () => {
       /^Error: Could not re-encode notes\.ogg: ffmpeg could not convert it to audio\/mpeg: .*Invalid data found when processing input/);
     assert.equal(fake.to('/_matrix/media/v3/upload').length, 0);
     assert.deepEqual(readdirSync(new MediaCache(dir).tempDir), []);
+  });
+
+  /** A real one-second 160x120 H.264 clip, made by ffmpeg (which the test machine has, as setup.sh installs it). */
+  function clip(): Uint8Array {
+    const file = path.join(dir, 'clip.mp4');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1',
+      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', file]);
+    return readFileSync(file);
+  }
+
+  it('sends a video with a JPEG poster of its first frame, named in thumbnail_url with thumbnail_info', async () => {
+    const { fake, up } = uploader({});
+    const content = await up.upload(clip(), { filename: 'clip.mp4', contentType: 'video/mp4' });
+    assert.equal(content.msgtype, 'm.video');
+    assert.equal(content.url, 'mxc://hs.test/abc');
+    const info = content.info;
+    assert.equal(info.thumbnail_url, 'mxc://hs.test/abc2');
+    assert.deepEqual({ ...info.thumbnail_info, size: undefined }, { mimetype: 'image/jpeg', w: 160, h: 120, size: undefined });
+    const [video, poster] = fake.to('/_matrix/media/v3/upload');
+    assert.equal(video.headers['content-type'], 'video/mp4');
+    assert.equal(poster.headers['content-type'], 'image/jpeg');
+    const cache = new MediaCache(dir);
+    const jpeg = cache.read(cache.get(MediaCache.key('hs.test', 'abc2'))!)!;
+    assert.deepEqual([...jpeg.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG');
+    assert.equal(info.thumbnail_info?.size, jpeg.byteLength);
+    assert.deepEqual(readdirSync(cache.tempDir), [], 'the temporary files are gone');
+  });
+
+  it('encrypts a video\'s poster with its own key into thumbnail_file, and sends a video without one when ffmpeg is missing', async () => {
+    let keys = 0;
+    const crypto: AttachmentCrypto = {
+      encrypt: (p) => Promise.resolve({ ciphertext: p.map((b) => b ^ 0xff), file: { v: 'v2', key: { k: `key${++keys}` }, iv: 'iv', hashes: { sha256: 'h' } } }),
+      decrypt: () => Promise.reject(new Error('unused')),
+    };
+    const { fake, up } = uploader({ crypto });
+    const content = await up.upload(clip(), { filename: 'secret.mp4', contentType: 'video/mp4', encrypt: true });
+    assert.equal(content.info.thumbnail_url, undefined);
+    assert.deepEqual(content.info.thumbnail_file, { v: 'v2', key: { k: 'key2' }, iv: 'iv', hashes: { sha256: 'h' }, url: 'mxc://hs.test/abc2' });
+    assert.deepEqual((content.file as { key: unknown }).key, { k: 'key1' });
+    for (const req of fake.to('/_matrix/media/v3/upload')) {
+      assert.equal(req.headers['content-type'], 'application/octet-stream', 'the server sees no type');
+      assert.equal(req.url.searchParams.get('filename'), null, 'nor a name');
+    }
+
+    const without = uploader({ ffmpeg: path.join(dir, 'no-such-ffmpeg') });
+    const plain = await without.up.upload(clip(), { filename: 'clip.mp4', contentType: 'video/mp4' });
+    assert.equal(plain.msgtype, 'm.video');
+    assert.equal(plain.url, 'mxc://hs.test/abc');
+    assert.equal(plain.info.thumbnail_url, undefined);
+    assert.equal(plain.info.thumbnail_info, undefined);
+    assert.equal(plain.info.w, 160, 'ffprobe still tells the size');
+    assert.equal(without.fake.to('/_matrix/media/v3/upload').length, 1);
   });
 });

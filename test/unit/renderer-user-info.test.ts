@@ -1,7 +1,8 @@
 /**
  * The user info panel's and the verification UI's pure parts: verification flows in the store (a late answer never
  * moves a flow back, a finished flow stays finished), the incoming requests, what our power level lets us do to a
- * member, the power-levels content a change sends, and the ignore list read from account data.
+ * member, the power-levels content a change sends, the ignore list read from account data, and how a verification
+ * asked in a room reads in the timeline.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -12,6 +13,7 @@ import { selectIsIgnored } from '../../src/renderer/api/user-info.ts';
 import { reduceVerificationList, reduceVerificationUpdate, selectIncomingRequests } from '../../src/renderer/api/verifications.ts';
 import type { VerificationFlow } from '../../src/shared/rpc/commands/verification.ts';
 import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
+import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 
 const ME = '@me:hs';
 const BOB = '@bob:hs';
@@ -117,5 +119,24 @@ describe('ignore list', () => {
     assert.equal(selectIsIgnored(snap, BOB), true);
     assert.equal(selectIsIgnored(snap, '@carol:hs'), false);
     assert.equal(selectIsIgnored(initialSnapshot(), BOB), false);
+  });
+});
+
+describe('a verification asked in a room', () => {
+  const request = (content: JSONObject): Event => ({
+    rowid: 1, timeline_rowid: 1, room_id: '!dm:hs', event_id: '$req', sender: ME, type: 'm.room.message', timestamp: 1, content,
+  });
+  const names = (id: string) => ({ [ME]: 'Me', [BOB]: 'Bob' })[id] ?? id;
+
+  it('reads as a line saying who asked whom, not as its fallback text', () => {
+    const e = request({ msgtype: 'm.key.verification.request', to: BOB, from_device: 'D', methods: ['m.sas.v1'],
+      body: '@me:hs is requesting to verify your key, but your client does not support in-chat key verification.' });
+    const v = viewEvent(e);
+    assert.equal(v?.kind, 'state');
+    assert.equal(v?.kind === 'state' && v.text(names), 'Me asked Bob to verify each other');
+    assert.equal(previewText(e, names), 'Me asked Bob to verify each other');
+    const noTarget = viewEvent(request({ msgtype: 'm.key.verification.request', body: 'x' }));
+    assert.equal(noTarget?.kind === 'state' && noTarget.text(names), 'Me asked to verify');
+    assert.equal(viewEvent(request({ msgtype: 'm.text', body: 'hello' }))?.kind, 'message');
   });
 });

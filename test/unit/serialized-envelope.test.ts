@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { dataText, EnvelopeSerializer, envelopeFromWire, envelopeText } from '../../src/main/host/serialized-envelope.ts';
 import type { Envelope } from '../../src/shared/rpc/index.ts';
 
@@ -54,6 +56,24 @@ describe('serialized envelopes', () => {
     await Promise.resolve();
     data.n = 2;
     assert.equal(s.serialize({ command: 'sync_complete', request_id: -6, data }).data, '{"n":2}');
+  });
+
+  it('let a large text go with its envelope in a young collection, read or not', () => {
+    // What V8 promotes to its old generation waits for a full collection: on the host thread that let 50-60 MiB of
+    // diff texts pile up (serialized-envelope.ts). About 20 MiB of texts pass through here; a few are promoted by the
+    // young collections the loop itself triggers while a text is in use, all of them (30 MiB) when envelopes keep them.
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
+    const oldLarge = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space')?.space_used_size ?? 0;
+    gc({ type: 'minor' });
+    const before = oldLarge();
+    for (let i = 0; i < 20; i++) {
+      const env = envelopeFromWire({ command: 'sync_complete', request_id: -1 - i, data: JSON.stringify({ since: `s${i}`, pad: 'x'.repeat(1 << 20) }) });
+      assert.equal(envelopeText(env, -100).length, (dataText(env) ?? '').length + '{"command":"sync_complete","request_id":-100,"data":}'.length);
+      if (i % 2) assert.equal((env.data as { since: string }).since, `s${i}`);
+    }
+    gc({ type: 'minor' });
+    assert.ok(oldLarge() - before < 12 << 20, `${((oldLarge() - before) / 1048576).toFixed(1)} MiB of texts promoted to the old generation`);
   });
 
   it('throws for data JSON cannot carry', () => {

@@ -12,7 +12,7 @@ import {
 import { initialSnapshot, type StoreSnapshot } from '../../src/renderer/api/snapshot.ts';
 import { tabAfterKey } from '../../src/renderer/ui/settings/settings-tabs.ts';
 import { MatrixError } from '../../src/main/backend/matrix/errors.ts';
-import { withPasswordAuth } from '../../src/main/backend/matrix/password-auth.ts';
+import { PasswordRequired, withPasswordAuth } from '../../src/main/backend/matrix/password-auth.ts';
 import type { GetOwnDevicesResponse, ProfileDevice, TrustState } from '../../src/shared/rpc/commands/verification.ts';
 import type { JSONObject } from '../../src/shared/rpc/types.ts';
 
@@ -128,13 +128,14 @@ describe('settings tab list keys', () => {
   });
 });
 
-describe('password user-interactive auth', () => {
-  const challenge = (flows: string[][]) => new MatrixError(401, 'M_UNKNOWN', 'auth needed', undefined,
-    { session: 'S1', flows: flows.map((stages) => ({ stages })), params: {} });
+describe('user-interactive auth for signing sessions out', () => {
+  const challenge = (flows: string[][], extra: Record<string, unknown> = {}) => new MatrixError(401, 'M_UNKNOWN', 'auth needed', undefined,
+    { session: 'S1', flows: flows.map((stages) => ({ stages })), params: {}, ...extra });
+  const password = { type: 'm.login.password', identifier: { type: 'm.id.user', user: '@a:x' }, password: 'pw', session: 'S1' };
 
-  it('answers without auth when the server does not ask', async () => {
+  it('answers without auth when the server does not ask (or counts a recent sign-in)', async () => {
     const seen: (JSONObject | undefined)[] = [];
-    assert.equal(await withPasswordAuth('@a:x', 'pw', 'do it', async (auth) => { seen.push(auth); return 'ok'; }), 'ok');
+    assert.equal(await withPasswordAuth('@a:x', undefined, 'do it', async (auth) => { seen.push(auth); return 'ok'; }), 'ok');
     assert.deepEqual(seen, [undefined]);
   });
 
@@ -146,18 +147,53 @@ describe('password user-interactive auth', () => {
       return 'done';
     });
     assert.equal(r, 'done');
-    assert.deepEqual(seen[1], { type: 'm.login.password', identifier: { type: 'm.id.user', user: '@a:x' }, password: 'pw', session: 'S1' });
+    assert.deepEqual(seen, [undefined, password]);
   });
 
-  it('says what is missing or wrong in words', async () => {
-    await assert.rejects(withPasswordAuth('@a:x', undefined, 'sign out 2 sessions', () => Promise.reject(challenge([['m.login.password']]))),
-      /asks for your account password to sign out 2 sessions/);
+  it('completes a dummy stage without asking anything, preferring it to the password', async () => {
+    const seen: (JSONObject | undefined)[] = [];
+    const r = await withPasswordAuth('@a:x', undefined, 'do it', async (auth) => {
+      seen.push(auth);
+      if (!auth) throw challenge([['m.login.password'], ['m.login.dummy']]);
+      return 'done';
+    });
+    assert.equal(r, 'done');
+    assert.deepEqual(seen, [undefined, { type: 'm.login.dummy', session: 'S1' }]);
+  });
+
+  it('walks a flow of several stages it can do, skipping those the server counts as completed', async () => {
+    const seen: (JSONObject | undefined)[] = [];
+    const r = await withPasswordAuth('@a:x', 'pw', 'do it', async (auth) => {
+      seen.push(auth);
+      if (!auth) throw challenge([['m.login.password', 'm.login.dummy']]);
+      if (auth.type === 'm.login.password') throw challenge([['m.login.password', 'm.login.dummy']], { completed: ['m.login.password'] });
+      return 'done';
+    });
+    assert.equal(r, 'done');
+    assert.deepEqual(seen, [undefined, password, { type: 'm.login.dummy', session: 'S1' }]);
+  });
+
+  it('says the password is needed without sending anything more when none was given', async () => {
+    let calls = 0;
+    await assert.rejects(withPasswordAuth('@a:x', undefined, 'sign out 2 sessions', () => { calls++; return Promise.reject(challenge([['m.login.password']])); }),
+      (e: Error) => e instanceof PasswordRequired && /asks for your account password to sign out 2 sessions/.test(e.message));
+    assert.equal(calls, 1);
+  });
+
+  it('says in words what it cannot do and where to go instead', async () => {
     await assert.rejects(withPasswordAuth('@a:x', 'pw', 'sign out 2 sessions', () => Promise.reject(challenge([['m.login.sso']]))),
-      /cannot do here to sign out 2 sessions \(it offers: m.login.sso\)/);
+      /cannot do here to sign out 2 sessions \(it asks for single sign-on\)\. Do it from your homeserver's account page or from another Matrix app/);
+    await assert.rejects(withPasswordAuth('@a:x', 'pw', 'x', () => Promise.reject(challenge([['m.login.email.identity', 'm.login.password']]))),
+      /it asks for an email confirmation then your password/);
     await assert.rejects(withPasswordAuth('@a:x', 'bad', 'sign out 2 sessions', (auth) => Promise.reject(auth
       ? new MatrixError(401, 'M_FORBIDDEN', 'Invalid password', undefined, { flows: [{ stages: ['m.login.password'] }] })
       : challenge([['m.login.password']]))),
     /refused the password, so it did not sign out 2 sessions/);
+    // A stage the server does not count as done is not sent again and again.
+    let calls = 0;
+    await assert.rejects(withPasswordAuth('@a:x', undefined, 'x', () => { calls++; return Promise.reject(challenge([['m.login.dummy']])); }),
+      /did not accept the confirmation \(m.login.dummy\)/);
+    assert.equal(calls, 2);
     const other = new MatrixError(403, 'M_FORBIDDEN', 'nope');
     await assert.rejects(withPasswordAuth('@a:x', 'pw', 'x', () => Promise.reject(other)), (e) => e === other);
   });

@@ -9,6 +9,7 @@ import { describe, it, mock } from 'node:test';
 import { MatrixClient } from '../../src/main/backend/matrix/client.ts';
 import type { SyncResponse } from '../../src/main/backend/matrix/types.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
+import { AccountDataFence } from '../../src/main/backend/sync/account-data-fence.ts';
 import { SyncLoop } from '../../src/main/backend/sync/sync-loop.ts';
 
 const ME = '@me:hs.test';
@@ -84,6 +85,47 @@ describe('sync loop', () => {
     assert.equal(store.account.get()?.next_batch, 's3');
     // The request for what follows s1 went out before s1 was stored (nothing was stored yet), and so on.
     assert.deepEqual(storedWhenRequested, { '': null, s1: null, s2: 's1', s3: 's2' });
+    store.close();
+  });
+
+  it('does not let an answer to a request sent before a local push rule write undo it, and fetches the rules again', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    const fence = new AccountDataFence();
+    const rules = (tag: string) => ({ type: 'm.push_rules', content: { global: { override: [], tag } } });
+    const responses: SyncResponse[] = [
+      // Both prepared by the server before the local edit below was read back: they still have the old rules.
+      // (The request for s2 goes out before s1 is stored, and the edit lands then.)
+      { next_batch: 's1', account_data: { events: [rules('initial')] } },
+      { next_batch: 's2', account_data: { events: [rules('before the edit')] } },
+      // Asked for after the edit: whatever it carries is at least as new.
+      { next_batch: 's3', account_data: { events: [rules('edited elsewhere later')] } },
+    ];
+    const stale: string[] = [];
+    const stored: string[] = [];
+    const loop = new SyncLoop({
+      client: new MatrixClient('https://hs.test', 'token', stubHomeserver(responses, (since) => {
+        if (since !== 's1') return;
+        // A command writes the rules while the request for what follows s1 is on its way, and stores them.
+        store.account.setAccountData('', 'm.push_rules', rules('edited here').content);
+        fence.wrote('m.push_rules');
+      })),
+      store, userId: ME, fence,
+      onStaleAccountData(type) { stale.push(type); },
+      onSyncComplete(d) {
+        const content = d.account_data?.['m.push_rules']?.content as { global: { tag: string } } | undefined;
+        if (content) stored.push(content.global.tag);
+      },
+      onTyping() {}, onStatus() {}, onInitialSync() {}, onSessionEnded() {},
+    });
+    loop.start();
+    for (let turns = 0; store.account.get()?.next_batch !== 's3' && turns < 100_000; turns++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await loop.stop();
+    assert.deepEqual(stored, ['edited elsewhere later'], 'the older answers are not stored or sent to frontends');
+    assert.deepEqual(stale, ['m.push_rules', 'm.push_rules'], 'the skipped type is fetched again after each');
+    assert.equal((store.account.getAccountData('', 'm.push_rules')?.global as { tag: string }).tag, 'edited elsewhere later');
     store.close();
   });
 });

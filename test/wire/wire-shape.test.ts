@@ -8,9 +8,6 @@
  * listed are closed now: their tests guard against a regression.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { z } from 'zod';
 import type { Envelope } from '../../src/shared/rpc/index.ts';
@@ -21,6 +18,7 @@ import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer } from '../harness/synapse.ts';
 import { gomuksCommands } from './gomuks-commands.ts';
 import { eventSchemas } from './gomuks-types.ts';
+import { TempRoots } from '../harness/worker-backend.ts';
 
 /** One problem: which payload, where in it, what is wrong. */
 interface Problem { payload: string; path: string; message: string }
@@ -58,12 +56,7 @@ const gaps: Gap[] = [
   },
 ];
 
-const roots: string[] = [];
-function tempRoot(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'lattice-wire-'));
-  roots.push(d);
-  return d;
-}
+const roots = new TempRoots('wire');
 
 function problemsOf(payload: string, schema: z.ZodType, data: unknown): Problem[] {
   const r = schema.safeParse(data);
@@ -121,7 +114,7 @@ describe('wire shape against gomuks types', () => {
     await bob.setState(space, 'm.space.child', general, { via: ['localhost'] });
     await bob.createRoom({ name: 'Invite only', invite: [aliceId] });
 
-    worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: tempRoot() }) });
+    worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: roots.make() }) });
     const c = RpcTestClient.inProcess(worker);
     client = c;
     await c.waitForEvent('client_state');
@@ -153,7 +146,7 @@ describe('wire shape against gomuks types', () => {
     client?.close();
     await worker?.stop();
     await hs?.stop();
-    for (const r of roots) rmSync(r, { recursive: true, force: true });
+    roots.removeAll();
   });
 
   function allProblems(): Problem[] {

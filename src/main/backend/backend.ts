@@ -13,6 +13,7 @@ import type {
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, OwnProfile, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
+import { refreshRules } from './commands/notifications.ts';
 import { CryptoSession, wipeCryptoStore } from './crypto/crypto-session.ts';
 import { fetchOwnProfile } from './commands/session.ts';
 import { MatrixClient, type FetchLike } from './matrix/client.ts';
@@ -33,6 +34,7 @@ import { Sender, type SenderOptions } from './send/sender.ts';
 import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
 import { roomAccountData } from './sync/process-sync.ts';
+import { AccountDataFence } from './sync/account-data-fence.ts';
 import { SyncLoop } from './sync/sync-loop.ts';
 
 const TOKEN_KEY = 'matrix_access_token';
@@ -142,8 +144,14 @@ export class Backend implements BackendHost {
       onVerification: (flow) => this.broadcast('verification_update', flow),
       onIdentityUpdate: (u) => this.broadcast('user_identity_update', u),
     });
+    const accountData = new AccountDataFence();
     const sync = new SyncLoop({
-      client, store: this.store, userId,
+      client, store: this.store, userId, fence: accountData,
+      onStaleAccountData: (type) => {
+        if (type !== 'm.push_rules' || this.session !== session) return;
+        refreshRules(this.commandContext(), session).catch((e: unknown) =>
+          this.logger.warn(`could not read the push rules again: ${errorMessage(e)}`));
+      },
       prepare: crypto && ((resp) => crypto.prepareSync(resp)),
       onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
       onTyping: (t) => this.broadcast('typing', t),
@@ -174,7 +182,7 @@ export class Backend implements BackendHost {
     const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
     const session: Session = {
       client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online',
-      crypto, profile: profile ?? {},
+      crypto, profile: profile ?? {}, accountData,
     };
     this.session = session;
     this.logger.info('session started', { device_id: deviceId });

@@ -15,8 +15,23 @@ export interface EnvelopeWire {
   data?: string;
 }
 
-/** The data text of envelopes that came from the worker. */
-const dataTexts = new WeakMap<Envelope, string>();
+/**
+ * An envelope from the worker keeps its data text on itself, under a private symbol (not enumerable: spreading,
+ * cloning and JSON.stringify never see it), and reads `data` through one getter shared by every such envelope. The
+ * text must be reachable from the envelope only, or each diff text (about 1 MiB as V8 stores it) outlives the young
+ * generation: V8's young collections keep the values of a WeakMap alive whatever their keys, and a getter closure
+ * made per envelope lives in the envelope's hidden class, which is in the old generation. Either way every text was
+ * promoted and waited for a full collection, which came only once 50-60 MiB of them had piled up on the host thread
+ * (test/bench/rss-trace.ts); now each dies with its envelope in the next young collection.
+ */
+const DATA_TEXT = Symbol('dataText');
+const DATA_VALUE = Symbol('dataValue');
+type WorkerEnvelope = Envelope & { [DATA_TEXT]?: string; [DATA_VALUE]?: unknown };
+
+function parsedData(this: WorkerEnvelope): unknown {
+  if (!Object.hasOwn(this, DATA_VALUE)) Object.defineProperty(this, DATA_VALUE, { value: JSON.parse(this[DATA_TEXT] as string) });
+  return this[DATA_VALUE];
+}
 
 /**
  * Worker side: serializes envelopes for the port. A broadcast hands every connection the same data object in one
@@ -50,18 +65,9 @@ export function envelopeFromWire(w: EnvelopeWire): Envelope {
   if (w.request_id !== undefined) env.request_id = w.request_id;
   const text = w.data;
   if (text === undefined) return env;
-  let value: unknown;
-  let parsed = false;
+  Object.defineProperty(env, DATA_TEXT, { value: text });
   // An own enumerable property, so that spreading, cloning and JSON.stringify see `data` as on a plain object.
-  Object.defineProperty(env, 'data', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (!parsed) { value = JSON.parse(text); parsed = true; }
-      return value;
-    },
-  });
-  dataTexts.set(env, text);
+  Object.defineProperty(env, 'data', { enumerable: true, configurable: true, get: parsedData });
   return env;
 }
 
@@ -70,7 +76,7 @@ export function envelopeFromWire(w: EnvelopeWire): Envelope {
  * (the websocket relay renumbers events). The data of an envelope from the worker is not parsed for this.
  */
 export function envelopeText(env: Envelope, requestId: number | undefined = env.request_id): string {
-  const data = dataTexts.get(env);
+  const data = (env as WorkerEnvelope)[DATA_TEXT];
   if (data === undefined) return JSON.stringify(requestId === env.request_id ? env : { ...env, request_id: requestId });
   const id = requestId === undefined ? '' : `,"request_id":${requestId}`;
   const command = `{"command":${JSON.stringify(env.command)}`;
@@ -80,5 +86,5 @@ export function envelopeText(env: Envelope, requestId: number | undefined = env.
 
 /** The JSON text of the data of an envelope from the worker (undefined for other envelopes), without parsing it. */
 export function dataText(env: Envelope): string | undefined {
-  return dataTexts.get(env);
+  return (env as WorkerEnvelope)[DATA_TEXT];
 }

@@ -103,7 +103,11 @@ export async function renameDevice(session: Session, deviceId: string, name: str
   await session.client.request('rename_device', { device_id: deviceId, display_name: name.trim() });
 }
 
-/** Signs the sessions out, confirming with the account password when the homeserver asks for it. */
-export async function signOutDevices(session: Session, deviceIds: string[], password: string): Promise<void> {
-  await session.client.request('delete_devices', { device_ids: deviceIds, ...(password ? { password } : {}) });
+/**
+ * Signs the sessions out. Without `password` the homeserver may still agree (or need nothing the person types);
+ * when it wants the account password nothing is done and the answer is false: ask for it and call again with it.
+ */
+export async function signOutDevices(session: Session, deviceIds: string[], password?: string): Promise<boolean> {
+  const r = await session.client.request('delete_devices', { device_ids: deviceIds, ...(password ? { password } : {}) });
+  return r.signed_out;
 }

@@ -14,20 +14,30 @@ const TEXT = 'org.matrix.msc1767.text';
 export const MIN_ANSWERS = 2;
 export const MAX_ANSWERS = 20;
 
-/** What is wrong with a poll as typed, or null when it can be sent. Blank answers are left out, not refused. */
-export function pollProblem(question: string, answers: readonly string[]): string | null {
+/**
+ * What is wrong with a poll as typed, or null when it can be sent. Blank answers are left out, not refused.
+ * `maxSelections` is how many answers one voter may choose (1 for a single-choice poll).
+ */
+export function pollProblem(question: string, answers: readonly string[], maxSelections = 1): string | null {
   if (!question.trim()) return 'Write a question.';
   const filled = answers.filter((a) => a.trim());
   if (filled.length < MIN_ANSWERS) return `A poll needs at least ${MIN_ANSWERS} answers.`;
   if (filled.length > MAX_ANSWERS) return `A poll can have at most ${MAX_ANSWERS} answers.`;
+  if (!Number.isInteger(maxSelections) || maxSelections < 1) return 'Voters must be able to choose at least one answer.';
+  if (maxSelections > filled.length) {
+    return `Voters can choose at most ${maxSelections} answers, but the poll has only ${filled.length}: add answers or allow fewer choices.`;
+  }
   return null;
 }
 
 /**
- * The poll start content. `newId` makes each answer's ID (unique within the poll). The fallback text is the
- * question and the numbered answers, for clients that show no polls.
+ * The poll start content. `newId` makes each answer's ID (unique within the poll); `maxSelections` is how many
+ * answers a voter may choose (MSC3381's `max_selections`, 1 for single choice). The fallback text is the question
+ * and the numbered answers, for clients that show no polls.
  */
-export function pollStartContent(question: string, answers: readonly string[], disclosed: boolean, newId: () => string): JSONObject {
+export function pollStartContent(
+  question: string, answers: readonly string[], disclosed: boolean, newId: () => string, maxSelections = 1,
+): JSONObject {
   const q = question.trim();
   const list = answers.map((a) => a.trim()).filter((a) => a);
   const fallback = `${q}\n${list.map((a, i) => `${i + 1}. ${a}`).join('\n')}`;
@@ -35,7 +45,7 @@ export function pollStartContent(question: string, answers: readonly string[], d
     [POLL_START]: {
       question: { [TEXT]: q, body: q, msgtype: 'm.text' },
       kind: disclosed ? 'org.matrix.msc3381.poll.disclosed' : 'org.matrix.msc3381.poll.undisclosed',
-      max_selections: 1,
+      max_selections: maxSelections,
       answers: list.map((a) => ({ id: newId(), [TEXT]: a })),
     },
     [TEXT]: fallback,
@@ -46,6 +56,17 @@ export function pollStartContent(question: string, answers: readonly string[], d
 /** A vote: our whole current choice (an empty list withdraws it). */
 export function pollResponseContent(pollId: string, answerIds: readonly string[]): JSONObject {
   return { 'm.relates_to': { rel_type: 'm.reference', event_id: pollId }, [POLL_RESPONSE]: { answers: [...answerIds] } };
+}
+
+/**
+ * Our choice after clicking an answer: in a single-choice poll the answer replaces our vote; in a multiple-choice
+ * one it toggles, and choosing one more than allowed lets go of the earliest chosen (as gomuks does), so a click
+ * always does what it shows.
+ */
+export function nextChoice(mine: readonly string[], answerId: string, maxSelections: number): string[] {
+  if (maxSelections <= 1) return [answerId];
+  if (mine.includes(answerId)) return mine.filter((a) => a !== answerId);
+  return [...mine, answerId].slice(-maxSelections);
 }
 
 /** Ending a poll: a reference to it with a text fallback. */

@@ -98,3 +98,12 @@ export function useUserPresence(session: Session, userId: string): UserPresence 
 export async function openDirectChat(session: Session, userId: string): Promise<string> {
   return findDm(session.store.getSnapshot(), userId) ?? startDirectChat(session, userId);
 }
+
+/**
+ * Calls `onChange` whenever the backend says `userId`'s cross-signing identity changed or was verified: verifying
+ * a user ends before the engine has read its own signature on their key back from the homeserver, so the trust
+ * shown right after a verification can still be the old one.
+ */
+export function onIdentityUpdate(session: Session, userId: string, onChange: () => void): () => void {
+  return session.client.on('user_identity_update', (u) => { if (u.user_id === userId) onChange(); });
+}

@@ -12,6 +12,7 @@ import type { MediaUploader } from '../media/media-uploader.ts';
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { Sender } from '../send/sender.ts';
 import type { Store } from '../store/store.ts';
+import type { AccountDataFence } from '../sync/account-data-fence.ts';
 import type { SyncLoop } from '../sync/sync-loop.ts';
 
 /** A signed-in account and what runs for it. */
@@ -32,6 +33,8 @@ export interface Session {
   crypto: CryptoSession | undefined;
   /** The account's own profile, once fetched (client_state carries it). */
   profile: OwnProfile;
+  /** Account data this backend stores itself after writing it (push rules), guarded against older sync answers. */
+  accountData: AccountDataFence;
 }
 
 export interface OwnProfile { displayname?: string; avatar_url?: string }

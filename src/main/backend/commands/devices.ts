@@ -1,6 +1,6 @@
-/** Handlers of the devices area: renaming a session and signing other sessions out (with the account password). */
+/** Handlers of the devices area: renaming a session and signing other sessions out (confirmed with the account password when the homeserver asks). */
 import type { deviceCommands } from '../../../shared/rpc/commands.ts';
-import { withPasswordAuth } from '../matrix/password-auth.ts';
+import { PasswordRequired, withPasswordAuth } from '../matrix/password-auth.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { attempt } from './failing.ts';
 
@@ -17,9 +17,15 @@ export function deviceHandlers(ctx: CommandContext): AreaHandlers<typeof deviceC
       if (ids.includes(s.deviceId)) throw new Error('This session cannot sign itself out here: use Sign out instead.');
       const unique = [...new Set(ids)];
       const what = unique.length === 1 ? `sign out the session ${unique[0]}` : `sign out ${unique.length} sessions`;
-      await attempt(what, () => withPasswordAuth(s.userId, password, what,
-        (auth) => s.client.account.deleteDevices(unique, auth, signal)));
-      return true;
+      try {
+        await attempt(what, () => withPasswordAuth(s.userId, password, what,
+          (auth) => s.client.account.deleteDevices(unique, auth, signal)));
+      } catch (e) {
+        // Not a failure: the frontend asks the person for the password and sends the command again.
+        if (e instanceof PasswordRequired) return { signed_out: false, password_required: true };
+        throw e;
+      }
+      return { signed_out: true };
     },
   };
 }

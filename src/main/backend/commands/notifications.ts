@@ -94,11 +94,16 @@ function ruleBody(content: JSONObject): Pick<PushRule, 'actions' | 'conditions' 
   return body;
 }
 
-async function refreshRules(ctx: CommandContext, s: Session, signal: AbortSignal): Promise<void> {
+/**
+ * Reads the account's push rules from the homeserver and stores them as m.push_rules, telling frontends and the
+ * push evaluator. After an edit, and when a sync answer carried rules that may predate the last edit.
+ */
+export async function refreshRules(ctx: Pick<CommandContext, 'store' | 'broadcast'>, s: Session, signal?: AbortSignal): Promise<void> {
   const { global } = await s.client.pushRules.getAll(signal);
   if (!global) return;
   const content = { global } as unknown as JSONObject;
   ctx.store.account.setAccountData('', 'm.push_rules', content);
+  s.accountData.wrote('m.push_rules');
   PushEvaluator.for(ctx.store, s.userId).rulesChanged();
   ctx.broadcast('sync_complete', { account_data: { 'm.push_rules': { user_id: s.userId, type: 'm.push_rules', content } } });
 }

@@ -9,7 +9,7 @@
  * either client reads the other's.
  */
 import {
-  DeviceId, EventId, OtherUserIdentity, OwnUserIdentity, RoomId, Sas, UserId, VerificationMethod,
+  DeviceId, DeviceLists, EventId, OtherUserIdentity, OwnUserIdentity, RoomId, Sas, UserId, VerificationMethod,
 } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { OlmMachine, VerificationRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -121,6 +121,7 @@ export class Verifications {
 
   async request(userId: string, deviceId: string | undefined, roomId: string | undefined): Promise<VerificationFlow> {
     const { machine } = this.opts;
+    await this.dropFinished(userId);
     // The engine takes ownership of IDs passed in arrays, so each call gets its own.
     const user = () => new UserId(userId);
     if (deviceId !== undefined) {
@@ -204,6 +205,18 @@ export class Verifications {
     if (userId) for (const r of this.opts.machine.getVerificationRequests(new UserId(userId))) this.watch(r);
     const all = [...this.flows.values()].map((w) => readFlow(w.request, w.sas ?? this.sasOf(w)));
     return userId ? all.filter((f) => f.user_id === userId) : all;
+  }
+
+  /**
+   * The engine cancels a new request at birth (it and the one before, code m.user) while it still holds an earlier
+   * request with the same user that is not cancelled, and it lets go of finished ones only when it processes a
+   * sync. Asking right after a verification ended (a device verified, then its owner) came before that sync, so
+   * the engine is fed an empty one first: it drops what is finished and times out what is stale.
+   */
+  private async dropFinished(userId: string): Promise<void> {
+    const held = this.opts.machine.getVerificationRequests(new UserId(userId));
+    if (held.every((r) => r.isCancelled())) return;
+    this.observeToDevice(await this.opts.machine.receiveSyncChanges('[]', new DeviceLists(), new Map(), undefined));
   }
 
   private ownUserId(): string {

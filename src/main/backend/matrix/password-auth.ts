@@ -1,8 +1,11 @@
 /**
- * User-interactive auth with the account password, for requests the homeserver makes a person confirm (signing
- * sessions out). The request is tried without auth first — some servers do not ask — and, when the server answers
- * 401 offering a password-only flow, once more with the password. Anything else (single sign-on, several stages)
- * is an error in words: Lattice cannot walk those flows here.
+ * User-interactive auth (UIA) for requests the homeserver may make a person confirm (signing sessions out), done
+ * as Element does it: the request is tried without auth first — a server may not ask, or may count a recent login
+ * (Synapse's `ui_auth.session_timeout`) — and when the server answers 401 with its flows, one made only of stages
+ * Lattice can do is walked: `m.login.dummy` (nothing to ask) and `m.login.password`. A flow needing nothing from
+ * the person is preferred; one needing the password, when none was given, ends in `PasswordRequired` so the UI
+ * asks for it and tries again. Anything else (single sign-on, email, terms) is an error in words saying where the
+ * sign-out can be done instead.
  */
 import type { JSONObject } from '../../../shared/rpc/index.ts';
 import { MatrixError } from './errors.ts';
@@ -10,11 +13,25 @@ import { MatrixError } from './errors.ts';
 interface UiaChallenge {
   session?: string;
   flows?: { stages?: string[] }[];
+  completed?: string[];
+}
+
+const PASSWORD = 'm.login.password';
+const DUMMY = 'm.login.dummy';
+const DOABLE = new Set([PASSWORD, DUMMY]);
+
+/** Nothing was done: the homeserver wants the account password, and none was given. */
+export class PasswordRequired extends Error {
+  constructor(what: string) {
+    super(`The homeserver asks for your account password to ${what}.`);
+    this.name = 'PasswordRequired';
+  }
 }
 
 /**
- * Runs `request` (without `auth`, then with password auth if asked); `what` completes "to …" and "did not …"
- * sentences, e.g. "sign out 2 sessions".
+ * Runs `request` without `auth`, then through the server's flow if it asks; `what` completes "to …" and
+ * "did not …" sentences, e.g. "sign out 2 sessions". Throws `PasswordRequired` when the password is needed and
+ * `password` is undefined.
  */
 export async function withPasswordAuth<T>(
   userId: string, password: string | undefined, what: string, request: (auth?: JSONObject) => Promise<T>,
@@ -23,28 +40,67 @@ export async function withPasswordAuth<T>(
   try {
     return await request();
   } catch (e) {
-    if (!(e instanceof MatrixError) || e.status !== 401 || !isChallenge(e.body)) throw e;
-    challenge = e.body;
+    const c = challengeOf(e);
+    if (!c) throw e;
+    challenge = c;
   }
-  const passwordFlow = challenge.flows?.some((f) => f.stages?.length === 1 && f.stages[0] === 'm.login.password');
-  if (!passwordFlow) {
-    const flows = (challenge.flows ?? []).map((f) => (f.stages ?? []).join(' → ')).join('; ') || 'none given';
-    throw new Error(`The homeserver wants a confirmation Lattice cannot do here to ${what} (it offers: ${flows}).`);
-  }
-  if (!password) throw new Error(`The homeserver asks for your account password to ${what}.`);
-  try {
-    return await request({
-      type: 'm.login.password', identifier: { type: 'm.id.user', user: userId }, password,
-      ...(challenge.session ? { session: challenge.session } : {}),
-    });
-  } catch (e) {
-    if (e instanceof MatrixError && (e.status === 401 || e.errcode === 'M_FORBIDDEN')) {
-      throw new Error(`The homeserver refused the password, so it did not ${what}. Check the password and try again.`, { cause: e });
+  const stages = chooseFlow(challenge, what);
+  if (stages.includes(PASSWORD) && password === undefined) throw new PasswordRequired(what);
+  for (;;) {
+    const done = new Set(challenge.completed ?? []);
+    const stage = stages.find((s) => !done.has(s));
+    // Every stage done and the server still asks: it does not accept this flow after all.
+    if (!stage) throw new Error(`The homeserver did not accept the confirmation, so it did not ${what}.`);
+    const auth: JSONObject = stage === PASSWORD
+      ? { type: PASSWORD, identifier: { type: 'm.id.user', user: userId }, password: password ?? '' }
+      : { type: DUMMY };
+    if (challenge.session) auth.session = challenge.session;
+    try {
+      return await request(auth);
+    } catch (e) {
+      const next = challengeOf(e);
+      if (stage === PASSWORD && (e instanceof MatrixError && e.errcode === 'M_FORBIDDEN')) {
+        throw new Error(`The homeserver refused the password, so it did not ${what}. Check the password and try again.`, { cause: e });
+      }
+      if (!next) throw e;
+      // A stage the server did not count as done would be sent again forever.
+      if (!(next.completed ?? []).includes(stage)) {
+        throw new Error(`The homeserver did not accept the confirmation (${stage}), so it did not ${what}.`, { cause: e });
+      }
+      challenge = { ...next, session: next.session ?? challenge.session };
     }
-    throw e;
   }
 }
 
-function isChallenge(body: unknown): body is UiaChallenge {
-  return typeof body === 'object' && body !== null && Array.isArray((body as UiaChallenge).flows);
+/**
+ * The stages of the flow to walk: all doable, needing nothing from the person if the server offers such a flow,
+ * else the password. None doable: an error in words with what the server offers and where to go instead.
+ */
+function chooseFlow(challenge: UiaChallenge, what: string): string[] {
+  const flows = (challenge.flows ?? []).map((f) => f.stages ?? []).filter((s) => s.length > 0);
+  const doable = flows.filter((s) => s.every((stage) => DOABLE.has(stage)));
+  const chosen = doable.find((s) => !s.includes(PASSWORD)) ?? doable[0];
+  if (chosen) return chosen;
+  const offered = flows.map((s) => s.map(describeStage).join(' then ')).join('; ') || 'nothing Lattice knows';
+  throw new Error(`The homeserver wants a confirmation Lattice cannot do here to ${what} (it asks for ${offered}). `
+    + 'Do it from your homeserver\'s account page or from another Matrix app that supports it, such as Element.');
+}
+
+function describeStage(stage: string): string {
+  switch (stage) {
+    case 'm.login.sso': return 'single sign-on';
+    case PASSWORD: return 'your password';
+    case 'm.login.email.identity': return 'an email confirmation';
+    case 'm.login.msisdn': return 'a text message confirmation';
+    case 'm.login.recaptcha': return 'a captcha';
+    case 'm.login.terms': return 'accepting terms';
+    default: return stage;
+  }
+}
+
+/** The server's UIA answer (HTTP 401 with flows), if that is what `e` is. */
+function challengeOf(e: unknown): UiaChallenge | undefined {
+  if (!(e instanceof MatrixError) || e.status !== 401) return undefined;
+  const body = e.body as UiaChallenge | undefined;
+  return typeof body === 'object' && body !== null && Array.isArray(body.flows) ? body : undefined;
 }

@@ -4,7 +4,10 @@
  * media cache (so the sender's own copy never downloads again) and answers with the m.room.message content
  * gomuks answers with: msgtype by type, body and filename, info (mimetype, size, image dimensions; a video's or audio
  * file's length and a video's size, by ffprobe), url or file. `encode_to` re-encodes first: images with sharp
- * (reencode.ts), video and audio with ffmpeg (transcode.ts).
+ * (reencode.ts), video and audio with ffmpeg (transcode.ts). A video also gets a poster (its first frame as a JPEG,
+ * video-poster.ts), uploaded beside it (encrypted with its own key in an encrypted room) and named in
+ * `info.thumbnail_url` or `info.thumbnail_file` with `thumbnail_info`, as Element sends it; without ffmpeg the video
+ * goes without one.
  */
 import { imageSize } from 'image-size';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
@@ -18,6 +21,7 @@ import { MediaCache } from './media-cache.ts';
 import { reencodeImage, type Reencode } from './reencode.ts';
 import { probeMedia, type MediaFacts } from './media-probe.ts';
 import { transcode, transcodedType } from './transcode.ts';
+import { videoPoster, type VideoPoster } from './video-poster.ts';
 
 export interface UploadRequest {
   filename: string;
@@ -86,43 +90,71 @@ export class MediaUploader {
     }
     // Like gomuks: a video's or audio file's length (and a video's size) in its info, when ffprobe can tell.
     const major = req.contentType.split('/')[0];
-    const facts = !req.forceFile && (major === 'video' || major === 'audio')
-      ? await probeMedia(data, { tempDir: this.cache.tempDir, ffprobe: this.ffprobe, signal: req.signal })
-      : {};
+    const media = { tempDir: this.cache.tempDir, signal: req.signal };
+    const [facts, poster] = await Promise.all([
+      !req.forceFile && (major === 'video' || major === 'audio') ? probeMedia(data, { ...media, ffprobe: this.ffprobe }) : {},
+      !req.forceFile && !req.voiceMessage && major === 'video' ? videoPoster(data, { ...media, ffmpeg: this.ffmpeg }) : undefined,
+    ]);
     const limit = await this.maxUploadBytes(req.signal);
     if (limit !== undefined && data.byteLength > limit) {
       throw new Error(`${req.filename} is ${formatBytes(data.byteLength)}; the homeserver accepts files up to ${formatBytes(limit)}.`);
     }
-    let body = data;
-    let file: JSONObject | undefined;
-    if (req.encrypt) {
-      const crypto = this.crypto();
-      if (!crypto) throw new Error(NO_ATTACHMENT_CRYPTO);
-      const enc = await crypto.encrypt(data);
-      body = enc.ciphertext;
-      file = enc.file;
-    }
-    let resp;
+    let where;
     try {
-      resp = await this.client.media.upload(body, req.encrypt ? undefined : req.filename, {
-        // An encrypted upload must not reveal its type (or its name, above) to the server.
-        contentType: req.encrypt ? 'application/octet-stream' : req.contentType,
-        onProgress: req.onProgress, signal: req.signal,
-      });
+      where = await this.put(data, req.filename, req.contentType, req);
     } catch (e) {
       if (e instanceof MatrixError && (e.status === 413 || e.errcode === 'M_TOO_LARGE')) {
         throw new Error(`The homeserver refused ${req.filename}: it is too large (${formatBytes(data.byteLength)}).`);
       }
-      throw new Error(`Could not upload ${req.filename}: ${errorMessage(e)}`);
+      throw e instanceof UploadProblem ? e : new Error(`Could not upload ${req.filename}: ${errorMessage(e)}`);
     }
+    const content = messageContent(data, req, where, facts);
+    if (poster && (limit === undefined || poster.jpeg.byteLength <= limit)) Object.assign(content.info, await this.posterInfo(poster, req));
+    return content;
+  }
+
+  /**
+   * Uploads bytes (encrypted first when asked: then the server learns neither name nor type) and keeps them in the
+   * media cache, so the sender's own copy never downloads again; answers where the message finds them.
+   */
+  private async put(data: Uint8Array, filename: string, contentType: string, req: UploadRequest, progress = true): Promise<{ url: string } | { file: JSONObject }> {
+    let body = data;
+    let file: JSONObject | undefined;
+    if (req.encrypt) {
+      const crypto = this.crypto();
+      if (!crypto) throw new UploadProblem(NO_ATTACHMENT_CRYPTO);
+      const enc = await crypto.encrypt(data);
+      body = enc.ciphertext;
+      file = enc.file;
+    }
+    const resp = await this.client.media.upload(body, req.encrypt ? undefined : filename, {
+      contentType: req.encrypt ? 'application/octet-stream' : contentType,
+      onProgress: progress ? req.onProgress : undefined, signal: req.signal,
+    });
     const uri = resp.content_uri;
     const m = typeof uri === 'string' ? /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(uri) : null;
-    if (!m) throw new Error('The homeserver accepted the upload but sent no valid mxc:// URI for it.');
-    // The sender's own copy never downloads again; an encrypted one is kept as the decrypted bytes it stands for.
-    this.cache.put(req.encrypt ? decryptedCacheKey(m[1], m[2]) : MediaCache.key(m[1], m[2]), data, req.contentType);
-    return messageContent(data, req, file ? { file: { ...file, url: uri! } } : { url: uri! }, facts);
+    if (!m) throw new UploadProblem('The homeserver accepted the upload but sent no valid mxc:// URI for it.');
+    // An encrypted upload is kept as the decrypted bytes it stands for.
+    this.cache.put(req.encrypt ? decryptedCacheKey(m[1], m[2]) : MediaCache.key(m[1], m[2]), data, contentType);
+    return file ? { file: { ...file, url: uri! } } : { url: uri! };
+  }
+
+  /** The poster's part of the video's info; nothing when its upload fails (the video itself is already up). */
+  private async posterInfo(poster: VideoPoster, req: UploadRequest): Promise<JSONObject> {
+    try {
+      const where = await this.put(poster.jpeg, 'thumbnail.jpg', 'image/jpeg', req, false);
+      return {
+        ...('file' in where ? { thumbnail_file: where.file } : { thumbnail_url: where.url }),
+        thumbnail_info: { mimetype: 'image/jpeg', size: poster.jpeg.byteLength, w: poster.w, h: poster.h },
+      };
+    } catch {
+      return {};
+    }
   }
 }
+
+/** A failure whose words are already meant for the person (not wrapped in "Could not upload"). */
+class UploadProblem extends Error {}
 
 function messageContent(data: Uint8Array, req: UploadRequest, where: { url: string } | { file: JSONObject },
   facts: MediaFacts): MediaMessageContent {

@@ -33,6 +33,8 @@ export interface SyncResult {
 export interface ProcessOptions {
   /** Start every room's timeline afresh from this response (the resync after the ignored users changed). */
   resetTimelines?: boolean;
+  /** Global account data types not to store from this response: the backend stored newer ones (AccountDataFence). */
+  skipAccountData?: ReadonlySet<string>;
 }
 
 /** What processing one room needs besides its own data. */
@@ -59,7 +61,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
 
   let dmChanged = false;
   for (const ad of list(resp.account_data?.events)) {
-    if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
+    if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string' || opts.skipAccountData?.has(ad.type)) continue;
     store.account.setAccountData('', ad.type, ad.content);
     (diff.account_data ??= {})[ad.type] = { user_id: ownUserId, type: ad.type, content: ad.content };
     if (ad.type === 'm.direct') dmChanged = true;

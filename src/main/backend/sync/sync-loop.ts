@@ -10,6 +10,7 @@ import { ConnectionError, MatrixError } from '../matrix/errors.ts';
 import type { SyncResponse } from '../matrix/types.ts';
 import { waitForServer } from '../matrix/reachability.ts';
 import type { Store } from '../store/store.ts';
+import type { AccountDataFence } from './account-data-fence.ts';
 import type { PrepareSync } from './prepared.ts';
 import { processSync } from './process-sync.ts';
 
@@ -54,6 +55,10 @@ export interface SyncLoopDeps {
    * the same response after a crash, so it must give the same result twice (see crypto/sync-crypto.ts).
    */
   prepare?: PrepareSync;
+  /** Account data the backend writes and stores itself, which an older response must not undo. */
+  fence?: AccountDataFence;
+  /** A response carried fenced account data of `type` that may be older than the stored one: fetch it afresh. */
+  onStaleAccountData?(type: string): void;
   /** For tests: shorten backoff. */
   backoffBaseMs?: number;
 }
@@ -116,10 +121,13 @@ export class SyncLoop {
         const pending = next;
         next = undefined;
         let resp: SyncResponse;
+        let sentAt: number;
         if (pending && pending.since === since && pending.filter === filterId) {
+          sentAt = pending.sentAt;
           resp = await pending.response;
         } else {
           pending?.abort.abort(new Error('sync request no longer needed'));
+          sentAt = this.deps.fence?.now() ?? 0;
           resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0,
             setPresence: this.deps.ownPresence?.() }, signal);
         }
@@ -130,9 +138,10 @@ export class SyncLoop {
         // Ask for the next response before storing this one, so that the homeserver prepares it and it travels
         // while this one is ingested (catching up, that is most of the wait). It is used only if this one is stored:
         // then the stored next_batch is its since. Its error, if any, is handled when it is awaited.
-        next = requestSync(client, resp.next_batch, filterId, signal, this.deps.ownPresence?.());
+        next = requestSync(client, resp.next_batch, filterId, signal, this.deps.ownPresence?.(), this.deps.fence?.now() ?? 0);
+        const stale = this.staleAccountData(resp, sentAt);
         const { diff, typing, presence, ignoredChanged } = store.transaction(() => {
-          const r = processSync(store, resp, userId, since, { resetTimelines: resyncing }, prepared);
+          const r = processSync(store, resp, userId, since, { resetTimelines: resyncing, skipAccountData: stale }, prepared);
           store.account.setNextBatch(userId, resp.next_batch);
           return r;
         });
@@ -149,6 +158,7 @@ export class SyncLoop {
         const toDevice = resp.to_device?.events;
         if (toDevice?.length) this.deps.onToDevice?.(toDevice);
         if (!since && !resyncing) this.deps.onInitialSync();
+        for (const type of stale) this.deps.onStaleAccountData?.(type);
       } catch (e) {
         if (signal.aborted) return;
         if (e instanceof MatrixError && e.errcode === 'M_UNKNOWN_TOKEN') {
@@ -181,6 +191,17 @@ export class SyncLoop {
     }
   }
 
+  /** The account data types of `resp` written locally after its request was sent (see AccountDataFence). */
+  private staleAccountData(resp: SyncResponse, sentAt: number): Set<string> {
+    const stale = new Set<string>();
+    const fence = this.deps.fence;
+    if (!fence || !Array.isArray(resp.account_data?.events)) return stale;
+    for (const ad of resp.account_data.events) {
+      if (typeof ad?.type === 'string' && fence.isStale(ad.type, sentAt)) stale.add(ad.type);
+    }
+    return stale;
+  }
+
   private status(s: SyncStatus): void {
     if (s.type === 'ok' && this.lastStatus === 'ok') return;
     this.lastStatus = s.type;
@@ -195,14 +216,16 @@ interface PendingSync {
   filter: string;
   response: Promise<SyncResponse>;
   abort: AbortController;
+  /** The account data fence's tick when it was sent. */
+  sentAt: number;
 }
 
 function requestSync(client: MatrixClient, since: string, filter: string, signal: AbortSignal,
-  setPresence: PresenceState | undefined): PendingSync {
+  setPresence: PresenceState | undefined, sentAt: number): PendingSync {
   const abort = new AbortController();
   const response = client.sync({ since, filter, timeout: LONG_POLL_MS, setPresence }, AbortSignal.any([signal, abort.signal]));
   void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
-  return { since, filter, response, abort };
+  return { since, filter, response, abort, sentAt };
 }
 
 function describeSyncError(e: unknown): string {

@@ -10,7 +10,8 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
   title: string;
   submitLabel: string;
   danger?: boolean;
-  onSubmit: () => Promise<void>;
+  /** Resolving to `false` keeps the dialog open (it asks for more, such as a password the server wants). */
+  onSubmit: () => Promise<void | boolean>;
   onClose: () => void;
   canSubmit?: boolean;
   children: ReactNode;
@@ -29,8 +30,8 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
     setBusy(true);
     setError(null);
     try {
-      await onSubmit();
-      onClose();
+      if ((await onSubmit()) === false) setBusy(false);
+      else onClose();
     } catch (err) {
       setError(errorMessage(err));
       setBusy(false);

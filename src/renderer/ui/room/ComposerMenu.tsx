@@ -1,12 +1,17 @@
-/** The composer's "+" menu: things to send that are not text or files (a poll, a location), each in its dialog. */
+/**
+ * The composer's "+" menu: things to send that are not text or files (a poll, a location), each in its dialog. The
+ * thread panel's composer has one too: its `relatesTo` (the thread relation) goes on what its dialogs send, and
+ * `testIdPrefix` keeps its buttons apart from the room composer's.
+ */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import type { JSONObject } from '../../../shared/rpc/types.ts';
 import { LocationDialog } from './LocationDialog.tsx';
 import { PollDialog } from './PollDialog.tsx';
 
 type Open = 'menu' | 'poll' | 'location' | null;
 
-export function ComposerMenu({ roomId }: { roomId: string }) {
+export function ComposerMenu({ roomId, relatesTo, testIdPrefix = 'composer' }: { roomId: string; relatesTo?: JSONObject; testIdPrefix?: string }) {
   const [open, setOpen] = useState<Open>(null);
   const root = useRef<HTMLDivElement>(null);
   const first = useRef<HTMLButtonElement>(null);
@@ -22,18 +27,18 @@ export function ComposerMenu({ roomId }: { roomId: string }) {
   return (
     <div className="composer-menu" ref={root}>
       <button type="button" className="composer-tool" title="More: poll, location" aria-label="More to send" aria-haspopup="menu"
-        aria-expanded={open === 'menu'} data-testid="composer-more" onClick={() => setOpen(open === 'menu' ? null : 'menu')}>
+        aria-expanded={open === 'menu'} data-testid={`${testIdPrefix}-more`} onClick={() => setOpen(open === 'menu' ? null : 'menu')}>
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z" /></svg>
       </button>
       {open === 'menu' && (
         <div className="composer-menu-list" role="menu" aria-label="More to send"
           onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setOpen(null); } }}>
-          <button ref={first} type="button" role="menuitem" data-testid="composer-poll" onClick={() => setOpen('poll')}>📊 Poll</button>
-          <button type="button" role="menuitem" data-testid="composer-location" onClick={() => setOpen('location')}>📍 Location</button>
+          <button ref={first} type="button" role="menuitem" data-testid={`${testIdPrefix}-poll`} onClick={() => setOpen('poll')}>📊 Poll</button>
+          <button type="button" role="menuitem" data-testid={`${testIdPrefix}-location`} onClick={() => setOpen('location')}>📍 Location</button>
         </div>
       )}
-      {open === 'poll' && <Detached><PollDialog roomId={roomId} onClose={() => setOpen(null)} /></Detached>}
-      {open === 'location' && <Detached><LocationDialog roomId={roomId} onClose={() => setOpen(null)} /></Detached>}
+      {open === 'poll' && <Detached><PollDialog roomId={roomId} relatesTo={relatesTo} onClose={() => setOpen(null)} /></Detached>}
+      {open === 'location' && <Detached><LocationDialog roomId={roomId} relatesTo={relatesTo} onClose={() => setOpen(null)} /></Detached>}
     </div>
   );
 }

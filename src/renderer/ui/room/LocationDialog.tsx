@@ -1,9 +1,10 @@
 /**
  * Sharing a location: coordinates typed (latitude, longitude, or a geo: URI) or taken from the device's position
  * when the browser may ask for it, with an optional description; sent as an m.location message with a geo: URI
- * and a text fallback (polls-locations.ts).
+ * and a text fallback (polls-locations.ts). From the thread panel, `relatesTo` puts it in the thread.
  */
 import { useState } from 'react';
+import type { JSONObject } from '../../../shared/rpc/types.ts';
 import { useSession } from '../../api/hooks.ts';
 import { locationContent, parseCoordinates } from '../../api/polls-locations.ts';
 import { Dialog } from '../dialogs/Dialog.tsx';
@@ -17,7 +18,7 @@ function geolocationError(err: GeolocationPositionError): string {
   }
 }
 
-export function LocationDialog({ roomId, onClose }: { roomId: string; onClose: () => void }) {
+export function LocationDialog({ roomId, relatesTo, onClose }: { roomId: string; relatesTo?: JSONObject; onClose: () => void }) {
   const session = useSession();
   const [coords, setCoords] = useState('');
   const [description, setDescription] = useState('');
@@ -40,7 +41,7 @@ export function LocationDialog({ roomId, onClose }: { roomId: string; onClose: (
     const at = parseCoordinates(coords);
     if (typeof at === 'string') throw new Error(at);
     const echo = await session.client.request('send_message', {
-      room_id: roomId, base_content: locationContent(at.lat, at.lon, description, Date.now(), accuracy),
+      room_id: roomId, base_content: locationContent(at.lat, at.lon, description, Date.now(), accuracy), ...(relatesTo ? { relates_to: relatesTo } : {}),
     });
     session.store.addLocalEcho(echo);
   }

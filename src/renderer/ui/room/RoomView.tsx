@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
@@ -14,6 +14,7 @@ import { PanelButtons, type SidePanelKind } from './panels/PanelButtons.tsx';
 import { PinnedPanel } from './panels/PinnedPanel.tsx';
 import { RoomSearchPanel } from './panels/RoomSearchPanel.tsx';
 import { RoomSettingsPanel } from './panels/RoomSettingsPanel.tsx';
+import { usePanelFocus } from './panels/use-panel-focus.ts';
 import { RoomPreview } from './RoomPreview.tsx';
 import { PredecessorLine, SuccessorBar } from './RoomUpgradeLinks.tsx';
 import { ThreadPanel } from './ThreadPanel.tsx';
@@ -46,6 +47,18 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
     setOpenUser(roomId, null);
     setPanel(back ? 'members' : null);
   };
+  // In a narrow window the panel overlays the timeline: Esc closes it from anywhere in the room, and the focus moves
+  // into it and back out (use-panel-focus.ts).
+  const slot = useRef<HTMLDivElement>(null);
+  const section = useRef<HTMLElement>(null);
+  const openKey = thread ? `thread ${thread}` : user ? `user ${user}` : panel;
+  const closeAny = () => {
+    if (thread) setOpenThread(roomId, null);
+    else if (user) closeUser(false);
+    else close();
+  };
+  const composer = useCallback(() => section.current?.querySelector<HTMLElement>('.composer-input') ?? null, []);
+  usePanelFocus(slot, openKey, closeAny, composer);
 
   // Again after a reconnect: the new connection's clear_state drops what the old one loaded.
   useEffect(() => {
@@ -56,17 +69,19 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
   if (!room?.meta) return <RoomPreview target={roomId} via={viaFromHash(window.location.hash)} />;
 
   return (
-    <section className={`room${panel || thread || user ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
+    <section ref={section} className={`room${openKey ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
       <RoomHeader room={room} open={thread || user ? null : panel} onToggle={toggle} />
       <PredecessorLine room={room} />
-      {/* One side panel at a time: an open thread covers the others. */}
-      {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} />
-        : user ? <UserInfoPanel key={user} roomId={roomId} userId={user} onBack={() => closeUser(true)} onClose={() => closeUser(false)} /> : <>
-        {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
-        {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
-        {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
-        {panel === 'pinned' && <PinnedPanel key={roomId} roomId={roomId} onClose={close} />}
-      </>}
+      {/* One side panel at a time: an open thread covers the others. The slot has no box of its own. */}
+      <div ref={slot} className="room-panel-slot">
+        {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} />
+          : user ? <UserInfoPanel key={user} roomId={roomId} userId={user} onBack={() => closeUser(true)} onClose={() => closeUser(false)} /> : <>
+          {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
+          {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
+          {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
+          {panel === 'pinned' && <PinnedPanel key={roomId} roomId={roomId} onClose={close} />}
+        </>}
+      </div>
       <Timeline roomId={roomId} focus={focus} />
       <TypingLine room={room} />
       {room.meta.tombstone ? <SuccessorBar room={room} /> : <Composer roomId={roomId} roomName={roomDisplayName(room)} />}

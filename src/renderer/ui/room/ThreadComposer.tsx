@@ -1,8 +1,9 @@
 /**
  * The thread panel's composer: a reply in the thread (with the spec's falling-back reply for clients without
  * threads), with what the room's composer has: autocomplete for slash commands, members, rooms and emoji,
- * attachments pasted, dropped or picked (preview, caption, progress) and an emoji picker. Its pieces are the room
- * composer's; what it leaves out is per-room: drafts, reply and edit modes.
+ * attachments pasted, dropped or picked (preview, caption, progress), an emoji picker, and the "+" menu's polls and
+ * locations, sent into the thread. Its pieces are the room composer's; what it leaves out is per-room: drafts, reply
+ * and edit modes.
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -11,6 +12,7 @@ import { useRoom, useSession } from '../../api/hooks.ts';
 import { threadRelation } from '../../api/threads.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { AttachButton } from './AttachButton.tsx';
+import { ComposerMenu } from './ComposerMenu.tsx';
 import { Suggestions } from './Suggestions.tsx';
 import { UploadTray } from './UploadTray.tsx';
 import { useAttachments } from './use-attachments.ts';
@@ -27,8 +29,6 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
   useEffect(() => { ref.current?.focus(); }, [ref, rootId]);
-
-
 
   function send(): void {
     const body = text;
@@ -70,6 +70,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" />
+        <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" />
         <textarea ref={ref} className="composer-input" data-testid="thread-composer" rows={1} value={text}
           placeholder={label} aria-label={label} aria-autocomplete="list" aria-expanded={listOpen}
           aria-controls={listOpen ? 'thread-composer-suggestions' : undefined}

@@ -69,6 +69,18 @@ export function ThreadPanel({ roomId, rootId }: { roomId: string; rootId: string
     if (el) el.scrollTop = el.scrollHeight;
   }, [replies.length]);
 
+  // And when the panel gets shorter (a smaller window): a list read to its end stays at its end.
+  useEffect(() => {
+    const el = listRef.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let atEnd = true;
+    const onScroll = () => { atEnd = el.scrollHeight - el.scrollTop - el.clientHeight < 4; };
+    const observer = new ResizeObserver(() => { if (atEnd) el.scrollTop = el.scrollHeight; });
+    el.addEventListener('scroll', onScroll, { passive: true });
+    observer.observe(el);
+    return () => { observer.disconnect(); el.removeEventListener('scroll', onScroll); };
+  }, []);
+
   const actions = useMemo<TimelineActions>(() => ({
     roomId,
     jumpTo: () => false,

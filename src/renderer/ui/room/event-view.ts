@@ -55,6 +55,11 @@ function str(v: JSONValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** The user an in-room m.key.verification.request asks, if `content` is one. */
+function verificationRequestTo(content: JSONObject): string | undefined {
+  return content.msgtype === 'm.key.verification.request' ? str(content.to) ?? '' : undefined;
+}
+
 function isRedacted(e: Event): boolean {
   return !!e.redacted_by || Object.keys(e.content ?? {}).length === 0;
 }
@@ -70,6 +75,11 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
   if (type === 'm.room.encrypted' && !e.decrypted) {
     if (isRedacted(e)) return { kind: 'deleted' };
     return { kind: 'encrypted', reason: e.decryption_error ? `Unable to decrypt: ${e.decryption_error}` : 'Waiting for the key to decrypt this message' };
+  }
+  // An emoji verification asked in the room: its body is a fallback for clients without it; the dialog does the rest.
+  const requestTo = type === 'm.room.message' && !isRedacted(e) ? verificationRequestTo(effectiveContent(e)) : undefined;
+  if (requestTo !== undefined) {
+    return { kind: 'state', text: (name) => (requestTo ? `${name(e.sender)} asked ${name(requestTo)} to verify each other` : `${name(e.sender)} asked to verify`) };
   }
   if (MESSAGE_TYPES.has(type) || POLL_START_TYPES.has(type)) {
     if (isRedacted(e) && !e.decrypted) return { kind: 'deleted' };

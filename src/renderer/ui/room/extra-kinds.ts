@@ -1,7 +1,9 @@
 /**
  * Message kinds beyond text and files, read from their content: locations (m.location with a geo: URI) and polls
  * (MSC3381, under its stable `m.poll.*` and unstable `org.matrix.msc3381.poll.*` names), with poll results counted
- * from the responses we hold (each person's latest answer before the poll ended). Pure, so it is unit-tested.
+ * from the responses we hold by MSC3381's rules (each person's latest response on or before the poll's first valid
+ * end counts; one naming an unknown answer is spoiled; extra choices are cut to `max_selections`). Pure, so it is
+ * unit-tested.
  */
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
 
@@ -10,6 +12,7 @@ export interface PollView {
   kind: 'poll';
   question: string;
   answers: readonly { id: string; text: string }[];
+  /** How many answers one voter may choose: 1 for a single-choice poll, never more than the answers. */
   maxSelections: number;
   /** Disclosed polls show results while open; undisclosed ones only when ended. */
   disclosed: boolean;
@@ -71,11 +74,12 @@ export function extraOf(type: string, msgtype: string, content: JSONObject): Ext
       if (id && text !== undefined) answers.push({ id, text });
     }
     const kind = str(poll.kind) ?? '';
+    const max = typeof poll.max_selections === 'number' && Number.isInteger(poll.max_selections) && poll.max_selections > 0 ? poll.max_selections : 1;
     return {
       kind: 'poll',
       question: pollText(obj(poll.question)) ?? str(content.body) ?? 'Poll',
       answers,
-      maxSelections: typeof poll.max_selections === 'number' && poll.max_selections > 0 ? poll.max_selections : 1,
+      maxSelections: Math.max(1, Math.min(max, answers.length)),
       disclosed: !kind.endsWith('undisclosed'),
     };
   }
@@ -96,33 +100,50 @@ function referenceTarget(e: Event): string | undefined {
   return rel?.rel_type === 'm.reference' ? str(rel.event_id) : undefined;
 }
 
-/** The answer IDs of a response: `m.selections` (stable) or `org.matrix.msc3381.poll.response.answers`. */
-function selections(content: JSONObject): string[] {
-  const raw = content['m.selections'] ?? obj(content['org.matrix.msc3381.poll.response'])?.answers;
-  return Array.isArray(raw) ? raw.filter((a): a is string => typeof a === 'string') : [];
+/**
+ * The answer IDs a response chooses (`m.selections`, or the unstable `org.matrix.msc3381.poll.response.answers`
+ * Element and gomuks send), or null when it is spoiled: not a list of strings, or naming an answer the poll does not
+ * have. As Element does, more choices than `max_selections` are not spoiled but cut to the first ones; a repeated
+ * answer counts once. An empty list is a withdrawn vote.
+ */
+export function responseChoices(content: JSONObject, poll: PollView): string[] | null {
+  const raw = content['m.selections'] ?? obj(content['org.matrix.msc3381.poll.response'])?.answers ?? obj(content['m.poll.response'])?.answers;
+  if (!Array.isArray(raw) || raw.some((a) => typeof a !== 'string')) return null;
+  const ids = raw as string[];
+  if (ids.some((a) => !poll.answers.some((p) => p.id === a))) return null;
+  return [...new Set(ids.slice(0, poll.maxSelections))];
 }
 
-/** Counts the responses to `pollId` among `events`: each sender's latest valid answer before the poll ended. */
-export function countPoll(pollId: string, poll: PollView, events: Iterable<Event>, ownUserId: string | undefined): PollResults {
-  const valid = new Set(poll.answers.map((a) => a.id));
+/**
+ * Counts the responses to `pollId` among `events` by MSC3381's rules. The poll ends at the earliest end event from
+ * someone `mayEnd` allows (its sender, or someone with the power to redact others' messages); others' ends are
+ * ignored. Each sender's latest response on or before the end counts, even when it is spoiled or withdrawn (their
+ * earlier votes no longer count); responses after the end are ignored, as if never sent.
+ */
+export function countPoll(
+  pollId: string, poll: PollView, events: Iterable<Event>, ownUserId: string | undefined, mayEnd: (userId: string) => boolean = () => true,
+): PollResults {
+  const responses: Event[] = [];
   let endTs = Infinity;
-  const latest = new Map<string, Event>();
   for (const e of events) {
     if (e.redacted_by || referenceTarget(e) !== pollId) continue;
     const type = e.decrypted_type ?? e.type;
-    if (POLL_END_TYPES.has(type)) endTs = Math.min(endTs, e.timestamp);
-    else if (POLL_RESPONSE_TYPES.has(type)) {
-      const prev = latest.get(e.sender);
-      if (!prev || prev.timestamp < e.timestamp) latest.set(e.sender, e);
-    }
+    if (POLL_END_TYPES.has(type)) {
+      if (mayEnd(e.sender)) endTs = Math.min(endTs, e.timestamp);
+    } else if (POLL_RESPONSE_TYPES.has(type)) responses.push(e);
+  }
+  const latest = new Map<string, Event>();
+  for (const e of responses) {
+    if (e.timestamp > endTs) continue;
+    const prev = latest.get(e.sender);
+    if (!prev || prev.timestamp < e.timestamp || (prev.timestamp === e.timestamp && prev.rowid < e.rowid)) latest.set(e.sender, e);
   }
   const counts = new Map<string, number>();
   let voters = 0;
   let mine: string[] = [];
   for (const [sender, e] of latest) {
-    if (e.timestamp > endTs) continue;
-    const answers = [...new Set(selections(e.decrypted ?? e.content))].filter((a) => valid.has(a)).slice(0, poll.maxSelections);
-    if (!answers.length) continue; // an empty or invalid response is a spoiled vote
+    const answers = responseChoices(e.decrypted ?? e.content, poll);
+    if (!answers?.length) continue; // spoiled or withdrawn: no vote
     voters++;
     for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
     if (sender === ownUserId) mine = answers;

@@ -2,7 +2,8 @@
  * The Security tab of Settings: where this device stands with end-to-end encryption — whether this session is
  * verified, whether the account has cross-signing and secure backup (client_state's verification_state), the key
  * backup's state (get_key_backup_status), and where this device keeps its secrets when that is not the OS
- * keychain — and the actions: verify with the recovery key or passphrase, set up recovery or replace the recovery
+ * keychain — and the actions: verify with the recovery key or passphrase or with another session (emoji, in the
+ * verification dialog), set up recovery or replace the recovery
  * key (after a confirmation that says what that does), export and import room keys. One action is open at a time,
  * below the status.
  */
@@ -11,6 +12,7 @@ import type { KeyBackupStatus } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useClientState, useSession } from '../../api/hooks.ts';
 import { keyBackupStatus } from '../../api/security.ts';
+import { requestVerification } from '../../api/verification-requests.ts';
 import { KeyExportForm, KeyImportForm } from './KeyTransfer.tsx';
 import { RecoverySetup } from './RecoverySetup.tsx';
 import { VerifyForm } from './VerifyForm.tsx';
@@ -37,7 +39,10 @@ function useBackupStatus(): { status: KeyBackupStatus | null; error: string | nu
 }
 
 export function SecuritySection() {
+  const session = useSession();
   const state = useClientState();
+  const [askError, setAskError] = useState<string | null>(null);
+  const ownUserId = state?.user_id;
   const vs = state?.verification_state;
   const [action, setAction] = useState<Action | null>(null);
   const backup = useBackupStatus();
@@ -101,6 +106,16 @@ export function SecuritySection() {
               Enter recovery key or passphrase
             </button>
           )}
+          {vs?.has_cross_signing && !verified && ownUserId && (
+            <button type="button" className="button-secondary" data-testid="sec-action-verify-session"
+              onClick={() => {
+                setAskError(null);
+                // Our own user without a device: every other session of ours is asked; the dialog follows.
+                requestVerification(session, ownUserId).catch((err: unknown) => setAskError(errorMessage(err)));
+              }}>
+              Verify with another session
+            </button>
+          )}
           {hasRecovery ? (
             <button type="button" className="button-secondary" data-testid="sec-action-reset" onClick={() => setAction('reset-confirm')}>
               Reset recovery key…
@@ -119,6 +134,7 @@ export function SecuritySection() {
         </div>
       )}
 
+      {askError && <p className="settings-alert" role="alert" data-testid="sec-verify-session-error">{askError}</p>}
       {action !== null && (
         <div className="sec-panel" data-testid={`sec-panel-${action}`}>
           {action === 'verify' && (

@@ -1,7 +1,7 @@
 /**
  * The Sessions tab: every device signed in to the account with its name, ID, last activity and trust, this one
- * first. A session can be renamed in place; others can be signed out, one or all at once, after confirming with
- * the account password (the homeserver asks for it).
+ * first. A session can be renamed in place; others can be signed out, one or all at once, after a confirmation
+ * (and the account password, when the homeserver asks for it).
  */
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -119,23 +119,35 @@ function DeviceItem({ row, onChanged, onSignOut }: { row: DeviceRow; onChanged: 
   );
 }
 
+/**
+ * Confirms, then signs out; the password field appears only when the homeserver answers that it wants the
+ * password (as Element asks), so a server that does not ask, or counts a recent sign-in, needs nothing typed.
+ */
 function SignOutDialog({ rows, onClose, onDone }: { rows: DeviceRow[]; onClose: () => void; onDone: () => Promise<void> }) {
   const session = useSession();
   const [password, setPassword] = useState('');
+  const [askPassword, setAskPassword] = useState(false);
   const what = rows.length === 1 ? `“${rows[0].name || rows[0].deviceId}”` : `${rows.length} sessions`;
   return (
     <Dialog title={rows.length === 1 ? 'Sign out this session?' : `Sign out ${rows.length} sessions?`} submitLabel="Sign out" danger
-      testId="sign-out-dialog" canSubmit={password !== ''} onClose={onClose}
+      testId="sign-out-dialog" canSubmit={!askPassword || password !== ''} onClose={onClose}
       onSubmit={async () => {
-        await signOutDevices(session, rows.map((r) => r.deviceId), password);
+        const done = await signOutDevices(session, rows.map((r) => r.deviceId), askPassword ? password : undefined);
+        if (!done) {
+          setAskPassword(true);
+          return false;
+        }
         await onDone();
+        return true;
       }}>
       <p>Signing out {what} ends it there: it will need to sign in again, and loses the encryption keys it does not share.</p>
-      <label className="dialog-field">
-        Your account password
-        <input type="password" value={password} autoComplete="current-password" autoFocus data-testid="sign-out-password"
-          onChange={(e) => setPassword(e.target.value)} />
-      </label>
+      {askPassword && (
+        <label className="dialog-field">
+          Your homeserver asks you to confirm with your account password
+          <input type="password" value={password} autoComplete="current-password" autoFocus data-testid="sign-out-password"
+            onChange={(e) => setPassword(e.target.value)} />
+        </label>
+      )}
     </Dialog>
   );
 }

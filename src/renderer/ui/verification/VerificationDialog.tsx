@@ -11,7 +11,7 @@ import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptVerification, cancelVerification, confirmEmojiMatch, startEmojiComparison } from '../../api/verification-requests.ts';
 import { isActive, selectUserDisplayName } from '../../api/verifications.ts';
 import '../dialogs/dialogs.css';
-import { useWhoText } from './use-who-text.ts';
+import { atSentenceStart, useWhoText } from './use-who-text.ts';
 
 export function VerificationDialog({ transactionId, onClose }: { transactionId: string; onClose: () => void }) {
   const session = useSession();
@@ -41,17 +41,25 @@ export function VerificationDialog({ transactionId, onClose }: { transactionId: 
   return (
     <dialog ref={ref} className="dialog verification-dialog" data-testid="verification-dialog" data-phase={flow?.phase ?? 'unknown'}
       aria-labelledby="verification-title" onCancel={(e) => { e.preventDefault(); close(); }}>
-      <h2 id="verification-title" className="dialog-title">{flow?.self_verification ? 'Verify your session' : `Verify ${name ?? flow?.user_id ?? ''}`}</h2>
+      <h2 id="verification-title" className="dialog-title">{titleOf(flow, name)}</h2>
       {flow ? <Phase flow={flow} busy={busy} run={run} /> : <p className="verification-text">This verification is no longer known to this session.</p>}
       {error && <p className="dialog-error" role="alert" data-testid="verification-error">{error}</p>}
       <div className="dialog-buttons">
-        <button type="button" className="dialog-button" data-testid="verification-close" onClick={close}>
-          {flow && isActive(flow) ? 'Cancel' : 'Close'}
-        </button>
+        {/* Once done, "Done" is the one way out; a second button saying the same would only ask which to press. */}
+        {flow?.phase !== 'done' && (
+          <button type="button" className="dialog-button" data-testid="verification-close" onClick={close}>
+            {flow && isActive(flow) ? 'Cancel' : 'Close'}
+          </button>
+        )}
         <PrimaryAction flow={flow} busy={busy} run={run} onClose={onClose} />
       </div>
     </dialog>
   );
+}
+
+/** Between our own sessions each side verifies the other, whichever asked. */
+function titleOf(flow: VerificationFlow | undefined, name: string | null): string {
+  return flow?.self_verification ? 'Verify your other session' : `Verify ${name ?? flow?.user_id ?? ''}`;
 }
 
 type Run = (action: () => Promise<unknown>) => void;
@@ -64,7 +72,7 @@ function Phase({ flow, busy, run }: { flow: VerificationFlow; busy: boolean; run
     case 'created':
       return <Waiting>Waiting for <strong>{who}</strong>{device} to accept… {flow.self_verification ? 'Open your other session to answer.' : 'Ask them to look at their Matrix app.'}</Waiting>;
     case 'requested':
-      return <p className="verification-text"><strong>{who}</strong>{device} wants to verify {flow.self_verification ? 'this session' : 'you'}. Accept only if you expected it.</p>;
+      return <p className="verification-text"><strong>{atSentenceStart(who, flow)}</strong>{device} wants to verify {flow.self_verification ? 'this session' : 'you'}. Accept only if you expected it.</p>;
     case 'ready':
       return (
         <div className="verification-text">
@@ -89,7 +97,8 @@ function Phase({ flow, busy, run }: { flow: VerificationFlow; busy: boolean; run
       return (
         <p className="verification-text verification-done" data-testid="verification-done">
           <span className="verification-done-mark" aria-hidden="true">✓</span>
-          Verified. {flow.self_verification ? 'Your sessions now trust each other.' : <>You can trust <strong>{who}</strong>{device} now.</>}
+          {/* One flex item, so the sentence wraps as text rather than splitting into columns at each name. */}
+          <span>Verified. {flow.self_verification ? 'Your sessions now trust each other.' : <>You can trust <strong>{who}</strong>{device} now.</>}</span>
         </p>
       );
     case 'cancelled':

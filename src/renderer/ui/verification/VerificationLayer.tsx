@@ -9,7 +9,7 @@ import type { VerificationFlow } from '../../../shared/rpc/commands/verification
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptVerification, cancelVerification } from '../../api/verification-requests.ts';
 import { selectIncomingRequests, setOpenVerification, useOpenVerification } from '../../api/verifications.ts';
-import { useWhoText } from './use-who-text.ts';
+import { atSentenceStart, useWhoText } from './use-who-text.ts';
 import { VerificationDialog } from './VerificationDialog.tsx';
 import './verification.css';
 
@@ -43,7 +43,7 @@ function IncomingRequest({ flow }: { flow: VerificationFlow }) {
     <div className="verification-toast" role="alertdialog" aria-labelledby={`vt-${flow.transaction_id}`} data-testid="verification-request">
       <p className="verification-toast-title" id={`vt-${flow.transaction_id}`}>Verification request</p>
       <p className="verification-toast-text">
-        <strong>{who}</strong> {flow.self_verification ? 'wants to verify this session.' : 'wants to verify you.'}
+        <strong>{atSentenceStart(who, flow)}</strong> {flow.self_verification ? 'wants to verify this session.' : 'wants to verify you.'}
       </p>
       {error && <p className="verification-error" role="alert">{error}</p>}
       <div className="verification-buttons">

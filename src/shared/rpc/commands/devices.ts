@@ -5,6 +5,13 @@
 import { z } from 'zod';
 import { command, type CommandArea } from './define.ts';
 
+/** What `delete_devices` did: signed the sessions out, or nothing because the account password is needed. */
+export interface DeleteDevicesResult {
+  signed_out: boolean;
+  /** Set (and `signed_out` false) when the homeserver asks for the account password and none was given. */
+  password_required?: boolean;
+}
+
 const deviceId = z.string().min(1, 'must be a device ID').max(255, 'is too long for a device ID');
 
 export const deviceCommands = {
@@ -14,12 +21,14 @@ export const deviceCommands = {
     display_name: z.string().max(100, 'must be at most 100 characters'),
   })).returns<boolean>(),
   /**
-   * Signs other sessions out (POST /delete_devices). The homeserver usually asks to confirm with the account
-   * password (user-interactive auth): the request is tried without it first, then with `password` when the server
-   * offers password auth. This session cannot be signed out this way (that is `logout`).
+   * Signs other sessions out (POST /delete_devices). The homeserver may ask for a confirmation (user-interactive
+   * auth): the request is tried without it first, a flow that needs nothing from the person is completed at once,
+   * and one needing the account password uses `password`; without it nothing is done and the answer says
+   * `password_required`, so the frontend asks for it and sends the command again. A flow Lattice cannot walk (single
+   * sign-on, say) is an error in words. This session cannot be signed out this way (that is `logout`).
    */
   delete_devices: command(z.object({
     device_ids: z.array(deviceId).min(1, 'must name at least one session').max(100, 'may name at most 100 sessions at once'),
     password: z.string().min(1, 'must not be empty').optional(),
-  })).returns<boolean>(),
+  })).returns<DeleteDevicesResult>(),
 } satisfies CommandArea;

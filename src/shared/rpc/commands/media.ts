@@ -12,8 +12,14 @@ export interface MediaMessageContent {
   msgtype: string;
   body: string;
   filename: string;
-  /** `duration` in milliseconds, for video and audio. */
-  info: { mimetype: string; size: number; w?: number; h?: number; duration?: number };
+  /**
+   * `duration` in milliseconds, for video and audio; a video's poster (a JPEG of its first frame) in `thumbnail_url`,
+   * or `thumbnail_file` when encrypted, with `thumbnail_info`.
+   */
+  info: {
+    mimetype: string; size: number; w?: number; h?: number; duration?: number;
+    thumbnail_url?: string; thumbnail_file?: JSONObject; thumbnail_info?: JSONObject;
+  };
   /** Unencrypted: the mxc:// URI. */
   url?: string;
   /** Encrypted: the spec's EncryptedFile, with its url. */

@@ -2,13 +2,14 @@
  * A user's devices with their trust, as this device knows them (following the user's devices first if it did
  * not), with a Verify button for each device not yet trusted and, for the user as a whole, an emoji verification
  * of their identity (another user: in the DM with them; ourselves: with any of our other sessions). Reloaded when a
- * verification with the user ends, so a device just verified shows it.
+ * verification with the user ends, and when the backend reports a change of their identity (a signature read
+ * back after the verification), so a device or user just verified shows it.
  */
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../../../shared/error-message.ts';
 import type { ProfileDevice, ProfileEncryptionInfo, TrustState } from '../../../../shared/rpc/commands/verification.ts';
 import { useClientState, useSession, useStoreSelector } from '../../../api/hooks.ts';
-import { acceptNewIdentity, loadUserDevices } from '../../../api/user-info.ts';
+import { acceptNewIdentity, loadUserDevices, onIdentityUpdate } from '../../../api/user-info.ts';
 import { requestVerification } from '../../../api/verification-requests.ts';
 import type { StoreSnapshot } from '../../../api/snapshot.ts';
 
@@ -51,6 +52,7 @@ export function UserDevices({ userId, name, self }: { userId: string; name: stri
   /** Bumped to load the devices again after a change made here (an identity accepted). */
   const [reloads, setReloads] = useState(0);
 
+  useEffect(() => onIdentityUpdate(session, userId, () => setReloads((n) => n + 1)), [session, userId]);
   useEffect(() => {
     let live = true;
     loadUserDevices(session, userId)
@@ -108,10 +110,11 @@ export function UserDevices({ userId, name, self }: { userId: string; name: stri
         })}
       </ul>
       {info && !self && info.master_key !== '' && !info.user_trusted && (
-        <button type="button" data-testid="user-verify" disabled={busy} onClick={() => verify()}>Verify {name}</button>
+        <button type="button" className="user-verify-button" data-testid="user-verify" disabled={busy} onClick={() => verify()}>Verify {name}</button>
       )}
-      {self && others.length > 0 && (
-        <button type="button" data-testid="user-verify" disabled={busy} onClick={() => verify()}>Verify with another session</button>
+      {/* Nothing to ask once every other session is trusted (an unverified one here makes them all read untrusted). */}
+      {self && others.some((d) => !isTrusted(d)) && (
+        <button type="button" className="user-verify-button" data-testid="user-verify" disabled={busy} onClick={() => verify()}>Verify with another session</button>
       )}
       {!info && !error && <p className="settings-note">Loading sessions…</p>}
       {error && <p className="settings-error" role="alert">{error}</p>}
