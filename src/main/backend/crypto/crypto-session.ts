@@ -192,11 +192,15 @@ export class CryptoSession {
       await o.verifications.beforeFeed(resp);
       const toDevice = await feedSync(o.store.machine, resp);
       forgetMembersOnChange(o.encryptor, resp);
-      o.recovery.afterSync();
-      o.verifications.observeToDevice(toDevice);
-      // Key uploads, queries and the like go out in the background; a failure is retried after the next sync.
       const flush = () => o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
-      void flush();
+      // Not fed (nothing new for the engine, see feedSync): its state, and what it has to send, are as after the
+      // last response that was; that one's follow-up is not repeated (its reads cost a few store transactions).
+      if (toDevice) {
+        o.recovery.afterSync();
+        o.verifications.observeToDevice(toDevice);
+        // Key uploads, queries and the like go out in the background; a failure is retried after the next sync fed.
+        void flush();
+      }
       const decrypted = await decryptSync(o.store.machine, resp);
       // Verification events in rooms reach the engine only this way, and may make it queue answers.
       if (await o.verifications.observeRooms(resp, decrypted)) void flush();
