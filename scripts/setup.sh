@@ -14,7 +14,8 @@ log() { printf '[setup] %s\n' "$*"; }
 # for a tray host (StatusNotifierWatcher) there.
 packages=(libsecret-1-dev ffmpeg)
 # fonts-noto-*: emoji and CJK glyphs in the UI screenshots (without them they show as empty boxes).
-if [[ "$purpose" == test ]]; then packages+=(chromium dbus gnome-keyring fonts-noto-color-emoji fonts-noto-cjk python3-dbusmock); fi
+# nsis: makensis compiles the Windows installer's own script (assets/installer.nsh) in a test.
+if [[ "$purpose" == test ]]; then packages+=(chromium dbus gnome-keyring fonts-noto-color-emoji fonts-noto-cjk python3-dbusmock nsis); fi
 missing=()
 if command -v dpkg >/dev/null; then
   for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

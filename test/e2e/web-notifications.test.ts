@@ -5,14 +5,17 @@
  *
  * Nothing stands in for the browser's Notification: Chromium shows what the page asks for through its Linux
  * notification bridge, so the test reads the `Notify` call the desktop received (title and body as a user sees
- * them), clicks it the way a desktop does (the `ActionInvoked` signal), and sees the page's `close()` arrive as
+ * them, and the icon Chromium loaded: the sender's avatar), clicks it the way a desktop does (the `ActionInvoked` signal), and sees the page's `close()` arrive as
  * `CloseNotification`. A click opens the room at the notified message, however far up it is by then; a link to a
- * message too far back to page to shows it among the events around it.
+ * message too far back to page to shows it among the events around it; a matrix: link to a public room the user is
+ * not in opens its preview, from which it is joined.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { solidPng } from '../harness/png.ts';
 import { NotificationDaemon } from '../harness/notification-daemon.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { startWebUi, type WebHost, type WebUi } from '../harness/web-ui.ts';
@@ -97,8 +100,21 @@ describe('web notifications and links against Synapse', () => {
     await page.getByTestId('notification-banner').waitFor({ state: 'detached' });
     assert.deepEqual((await daemon.calls()).notify, [], 'the old message is not news');
 
+    // Bob's avatar becomes the notification's icon.
+    const avatarPng = solidPng(64, 64, [30, 120, 200]);
+    const upload = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=bob.png`, {
+      method: 'POST', headers: { Authorization: `Bearer ${bob.user.accessToken}`, 'Content-Type': 'image/png' }, body: new Uint8Array(avatarPng),
+    }).then((r) => r.json()) as { content_uri: string };
+    const bobMember = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(otherRoom)}/state/m.room.member/${encodeURIComponent(bob.userId)}`) as Record<string, unknown>;
+    await bob.setState(otherRoom, 'm.room.member', bob.userId, { ...bobMember, avatar_url: upload.content_uri });
+
     const meeting = await bob.sendText(otherRoom, 'Are you coming to the meeting?');
     const n = await daemon.waitForNotify((c) => c.summary === 'Bob in Other');
+    // Chromium hands the desktop the icon it loaded as a file: Bob's avatar, through the web host's media route.
+    const iconFile = n.hints['image-path'];
+    assert.equal(typeof iconFile, 'string', 'the notification has an icon');
+    const { dominant } = await sharp(iconFile as string).stats();
+    assert.deepEqual([dominant.r, dominant.g, dominant.b].map((c) => Math.round(c / 16)), [30, 120, 200].map((c) => Math.round(c / 16)), 'the icon is Bob\'s avatar');
     // Chromium puts the page's origin above the text when the server has no separate place for it.
     assert.equal(n.body, `${new URL(host.loginUrl).host}\n\nAre you coming to the meeting?`);
     assert.ok(n.actions.includes('default'), 'the notification is clickable');
@@ -141,6 +157,22 @@ describe('web notifications and links against Synapse', () => {
     await page.getByTestId('room-header').filter({ hasText: 'Other' }).waitFor({ timeout: 10_000 });
     assert.equal(new URL(page.url()).origin, new URL(urlBefore).origin);
     assert.equal(browser.contexts()[0].pages().length, 1, 'no browser tab was opened for the link');
+
+    // A matrix: URI to a public room Alice is not in: its preview, and joining from there (never without a click).
+    const garden = await bob.createRoom({ name: 'Garden', preset: 'public_chat' });
+    await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click();
+    await bob.sendEvent(teamRoom, 'm.room.message', {
+      msgtype: 'm.text', body: 'come to the garden', format: 'org.matrix.custom.html',
+      formatted_body: `come to <a href="matrix:roomid/${encodeURIComponent(garden.slice(1))}?via=${encodeURIComponent(hs.serverName)}&amp;action=join">the garden</a>`,
+    });
+    await page.getByRole('link', { name: 'the garden' }).click({ timeout: 45_000 });
+    const preview = page.getByTestId('room-preview');
+    await preview.getByTestId('room-preview-name').filter({ hasText: 'Garden' }).waitFor({ timeout: 30_000 });
+    const members = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(garden)}/joined_members`) as { joined: Record<string, unknown> };
+    assert.deepEqual(Object.keys(members.joined), [bob.userId], 'the link alone joins nothing');
+    await preview.getByTestId('room-preview-join').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Garden' }).waitFor({ timeout: 30_000 });
+    assert.equal(browser.contexts()[0].pages().length, 1);
   });
 
   it('opens a link to a message too far back to page to among the messages around it, pages on from there, and returns to the latest', async () => {
@@ -166,10 +198,18 @@ describe('web notifications and links against Synapse', () => {
       timeline.scrollTop = timeline.scrollHeight;
       return [...document.querySelectorAll('[data-testid="message"]')].some((m) => Number(/archive filler (\d+)/.exec(m.textContent ?? '')?.[1]) > 60);
     }, null, { timeout: 45_000, polling: 200 });
+    // On to the room's newest message: the context now holds more than the live timeline will, so going back to
+    // the live timeline shortens the list under the scroll position (which once left the view stranded mid-way).
+    await page.waitForFunction(() => {
+      const timeline = document.querySelector('[data-testid="timeline"]')!;
+      timeline.scrollTop = timeline.scrollHeight;
+      return [...document.querySelectorAll('[data-testid="message"]')].some((m) => m.textContent?.includes('the newest archive message'));
+    }, null, { timeout: 60_000, polling: 200 });
 
     await page.getByTestId('timeline-context').getByRole('button', { name: 'Jump to latest' }).click();
     await page.getByTestId('timeline-context').waitFor({ state: 'detached' });
     await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).waitFor({ timeout: 30_000 });
+    assert.ok(await page.getByTestId('timeline').evaluate((t) => t.scrollHeight - t.scrollTop - t.clientHeight < 50), 'the view is at the end');
     assert.equal(await page.locator(`[data-event-id="${archiveTarget}"]`).count(), 0, 'the live timeline does not reach that far back');
   });
 });

@@ -25,6 +25,8 @@ export interface NotifyCall {
   id: number;
   app_name: string;
   replaces_id: number;
+  /** An icon's path or name, where the sender passes it this way. */
+  app_icon: string;
   summary: string;
   body: string;
   actions: string[];
@@ -118,7 +120,7 @@ export class NotificationDaemon {
     const notify = raw.notify.map((a): NotifyCall => {
       const replaces = a[1] as number;
       return {
-        id: replaces || next++, app_name: a[0] as string, replaces_id: replaces, summary: a[3] as string,
+        id: replaces || next++, app_name: a[0] as string, replaces_id: replaces, app_icon: a[2] as string, summary: a[3] as string,
         body: a[4] as string, actions: a[5] as string[], hints: a[6] as Record<string, unknown>,
       };
     });

@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
+import { createAppRequestHandler } from '../../src/main/desktop/app-protocol.ts';
 import { openSecretStore, secretNamespace } from '../../src/main/backend/secrets/open-secret-store.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
@@ -260,6 +261,39 @@ describe('backend against Synapse', () => {
       assert.match(thumb.contentType, /^image\//);
       const missing = await b.worker.fetchMedia({ server, mediaId: 'doesNotExist' });
       assert.equal(missing.status, 404);
+
+      // The desktop window's lattice://media/ (src/main/desktop/app-protocol.ts) on this backend: the page gets the
+      // bytes, and nothing it receives carries the account's token; traversal and foreign hosts never reach it.
+      const token = await openSecretStore({ namespace: secretNamespace(path.join(root, 'data')), dataDir: path.join(root, 'data') })
+        .then((st) => st.get('matrix_access_token'));
+      assert.ok(token && token.length > 10, 'the backend holds a token');
+      const asked: unknown[] = [];
+      const app = createAppRequestHandler(path.join(root, 'no-renderer'), undefined, () => ({
+        fetchMedia: (req) => { asked.push(req); return b.worker.fetchMedia(req); },
+      }));
+      const fetchApp = async (url: string) => {
+        const res = await app(new Request(url));
+        const body = Buffer.from(await res.arrayBuffer());
+        const seen = `${JSON.stringify([...res.headers])}${body.toString('latin1')}`;
+        assert.ok(!seen.includes(token), `${url}: the token reached the page`);
+        return { res, body };
+      };
+      const viaApp = await fetchApp(`lattice://media/${server}/${mediaId}`);
+      assert.equal(viaApp.res.status, 200);
+      assert.deepEqual(viaApp.body, png);
+      assert.match(viaApp.res.headers.get('content-security-policy') ?? '', /sandbox/);
+      assert.equal((await fetchApp(`lattice://media/${server}/${mediaId}?w=32&h=32`)).res.status, 200);
+      for (const url of [
+        `lattice://media/${server}/..%2F..%2F..%2Fclient%2Fv3%2Faccount%2Fwhoami`,
+        `lattice://media/..%2F${server}/${mediaId}`,
+        `lattice://media/${server}/%2e%2e`,
+        `lattice://elsewhere/${server}/${mediaId}`,
+        `lattice://media:8448/${server}/${mediaId}`,
+      ]) {
+        const { res } = await fetchApp(url);
+        assert.ok(res.status === 400 || res.status === 404, `${url} is refused (${res.status})`);
+      }
+      assert.equal(asked.length, 2, 'only the two good requests reached the backend');
     });
 
     it('marks a room read and clears its unread count', async () => {

@@ -59,6 +59,33 @@ function filesUnder(dir: string): string[] {
   return out.sort();
 }
 
+/**
+ * An afterPack hook for the build below. `--linux dir` writes no desktop entry (the deb, rpm and AppImage targets
+ * do, and they need tools downloaded at build time), so the hook asks electron-builder's own Linux helper, on the
+ * packager of this very build, for the entry and the hicolor icons those targets install (the deb and rpm with the
+ * Linux options merged with their own, as FpmTarget does), and writes them where the test reads them.
+ */
+const DESKTOP_ENTRY_HOOK = `
+const fs = require('node:fs');
+const { LinuxTargetHelper } = require(${JSON.stringify(path.join(ROOT, 'node_modules', 'app-builder-lib', 'out', 'targets', 'LinuxTargetHelper.js'))});
+exports.default = async function (context) {
+  const packager = context.packager;
+  const helper = new LinuxTargetHelper(packager);
+  const entries = {};
+  for (const target of ['deb', 'rpm']) {
+    entries[target] = await helper.computeDesktopEntry({ ...packager.platformSpecificBuildOptions, ...(packager.config[target] || {}) });
+  }
+  const icons = (await helper.icons).map((i) => ({ size: i.size, file: i.file }));
+  fs.writeFileSync(process.env.LATTICE_TEST_DESKTOP_OUT, JSON.stringify({ entries, icons, executableName: packager.executableName }));
+};
+`;
+
+/** `[Desktop Entry]` keys → values (the first group only). */
+function desktopEntryKeys(text: string): Map<string, string> {
+  const group = text.split(/^\[Desktop Action /m)[0];
+  return new Map(group.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+}
+
 describe('the Linux package (electron-builder --linux dir, stand-in Electron)', () => {
   let tmp: string;
   let appDir: string;
@@ -71,10 +98,15 @@ describe('the Linux package (electron-builder --linux dir, stand-in Electron)', 
     const electronDist = path.join(tmp, 'electron-dist');
     standInElectron(electronDist);
     const out = path.join(tmp, 'release');
+    const hook = path.join(tmp, 'desktop-entry-hook.cjs');
+    writeFileSync(hook, DESKTOP_ENTRY_HOOK);
     const r = spawnSync(process.execPath, [
       path.join(ROOT, 'node_modules', 'electron-builder', 'cli.js'), '--linux', 'dir', '--x64', '--publish', 'never',
-      `-c.electronDist=${electronDist}`, `-c.directories.output=${out}`,
-    ], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ELECTRON_BUILDER_CACHE: path.join(tmp, 'cache') } });
+      `-c.electronDist=${electronDist}`, `-c.directories.output=${out}`, `-c.afterPack=${hook}`,
+    ], {
+      cwd: ROOT, encoding: 'utf8',
+      env: { ...process.env, ELECTRON_BUILDER_CACHE: path.join(tmp, 'cache'), LATTICE_TEST_DESKTOP_OUT: path.join(tmp, 'desktop-entry.json') },
+    });
     assert.equal(r.status, 0, `electron-builder failed:\n${r.stdout}\n${r.stderr}`);
     appDir = path.join(out, 'linux-unpacked');
     archive = path.join(appDir, 'resources', 'app.asar');
@@ -137,6 +169,30 @@ describe('the Linux package (electron-builder --linux dir, stand-in Electron)', 
     assert.deepEqual(readdirSync(tray).sort(), [
       'badge.png', 'tray-highlight.png', 'tray-highlight@2x.png', 'tray-unread.png', 'tray-unread@2x.png', 'tray.png', 'tray@2x.png',
     ]);
+  });
+
+  it('gives the deb and rpm a desktop entry that makes Lattice the matrix: handler and passes it the clicked link', () => {
+    const built = JSON.parse(readFileSync(path.join(tmp, 'desktop-entry.json'), 'utf8')) as {
+      entries: Record<string, string>; icons: Array<{ size: number; file: string }>; executableName: string;
+    };
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { desktopName: string };
+    for (const [target, text] of Object.entries(built.entries)) {
+      assert.match(text, /^\[Desktop Entry\]\n/, target);
+      const keys = desktopEntryKeys(text);
+      assert.equal(keys.get('Type'), 'Application', target);
+      assert.equal(keys.get('Name'), 'Lattice', target);
+      assert.deepEqual(keys.get('MimeType')?.split(';').filter(Boolean), ['x-scheme-handler/matrix'], target);
+      // %U: the desktop hands the clicked matrix: link to the program (options.ts reads it from argv).
+      assert.equal(keys.get('Exec'), `/opt/Lattice/${built.executableName} %U`, target);
+      assert.equal(keys.get('Icon'), 'lattice', target);
+      // Electron names its windows after package.json's desktopName: the same name ties the running window
+      // (and its badge and notifications) to this entry.
+      assert.equal(`${keys.get('StartupWMClass')}.desktop`, pkg.desktopName, target);
+      assert.equal(keys.get('Categories'), 'Network;InstantMessaging;Chat;', target);
+    }
+    assert.equal(built.executableName, 'lattice');
+    // The icon sizes those packages install into the hicolor theme.
+    assert.deepEqual(built.icons.map((i) => i.size).sort((a, b) => a - b), [16, 24, 32, 48, 64, 128, 256, 512]);
   });
 
   it('runs the worker entry from the asar layout in plain Node: it opens its database and greets a frontend', async () => {

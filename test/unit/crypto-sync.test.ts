@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EncryptionSettings, RoomId, UserId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { openCryptoStore } from '../../src/main/backend/crypto/crypto-store.ts';
-import { decryptSync, feedSync } from '../../src/main/backend/crypto/sync-crypto.ts';
+import { decryptSync, feedSync, QUIET_FEED_INTERVAL_MS } from '../../src/main/backend/crypto/sync-crypto.ts';
 import type { SyncResponse } from '../../src/main/backend/matrix/types.ts';
 import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
@@ -89,4 +89,31 @@ test('a crash between feeding the engine and the transaction neither loses nor c
   assert.match(missing?.decryption_error ?? '', /key to decrypt this message has not arrived/);
   const count = store.events.database.prepare('SELECT count(*) FROM event').pluck().get();
   assert.equal(count, 2, 'each event stored once');
+});
+
+test('a response with nothing new for the engine is not fed to it again within a short while', async () => {
+  const fed: string[] = [];
+  // Only what feedSync calls; the response decides what it passes.
+  const machine = {
+    receiveSyncChanges: (toDevice: string) => { fed.push(toDevice); return Promise.resolve([]); },
+  } as unknown as Parameters<typeof feedSync>[0];
+  const quiet = (otks: number): SyncResponse => ({
+    next_batch: 's', device_one_time_keys_count: { signed_curve25519: otks }, device_unused_fallback_key_types: ['signed_curve25519'],
+  });
+  assert.ok(await feedSync(machine, quiet(50), 1000));
+  assert.equal(await feedSync(machine, quiet(50), 2000), undefined);
+  assert.equal(fed.length, 1, 'the same counts again, a second later: not fed');
+  await feedSync(machine, quiet(49), 3000);
+  assert.equal(fed.length, 2, 'a changed one-time-key count is fed');
+  await feedSync(machine, { ...quiet(49), device_unused_fallback_key_types: [] }, 3500);
+  assert.equal(fed.length, 3, 'a used-up fallback key is fed');
+  await feedSync(machine, { ...quiet(49), device_unused_fallback_key_types: [], to_device: { events: [{ type: 'm.dummy', sender: USER_ID, content: {} }] } }, 4000);
+  await feedSync(machine, { ...quiet(49), device_unused_fallback_key_types: [], device_lists: { changed: [USER_ID] } }, 4100);
+  assert.equal(fed.length, 5, 'to-device events and device list changes are always fed');
+  await feedSync(machine, { ...quiet(49), device_unused_fallback_key_types: [] }, 4200);
+  assert.equal(fed.length, 6, 'after a response with news, the next quiet one is fed once more');
+  await feedSync(machine, { ...quiet(49), device_unused_fallback_key_types: [] }, 4300);
+  assert.equal(fed.length, 6);
+  await feedSync(machine, { ...quiet(49), device_unused_fallback_key_types: [] }, 4200 + QUIET_FEED_INTERVAL_MS);
+  assert.equal(fed.length, 7, 'and again once the interval has passed');
 });

@@ -79,6 +79,24 @@ describe('UnreadTracker', () => {
     assert.deepEqual([u!.notifications[0].kind, u!.notifications[0].text], ['text', 'secret plans']);
   });
 
+  it('reads events that decrypted later as the notifications they now make, leaving out own, redacted and unknown rooms', () => {
+    const t = new UnreadTracker();
+    t.apply({ command: 'client_state', request_id: -2, data: { is_initialized: true, is_logged_in: true, is_verified: false, user_id: '@me:x' } });
+    const alice = member('!r:x', '@alice:x', 'Alice');
+    t.apply(sync({ rooms: { '!r:x': { meta: room('!r:x', { name: 'Room', unread_notifications: 1 }), events: [alice] } } }));
+    const decrypted = { type: 'm.room.encrypted', content: { ciphertext: 'x' }, decrypted_type: 'm.room.message', decrypted: { msgtype: 'm.text', body: 'now readable' } };
+    const ok = event('!r:x', '@alice:x', decrypted);
+    const mine = event('!r:x', '@me:x', decrypted);
+    const gone = event('!r:x', '@alice:x', { ...decrypted, redacted_by: '$red' });
+    const still = event('!r:x', '@alice:x', { type: 'm.room.encrypted', content: { ciphertext: 'x' } });
+    const u = t.apply({ command: 'events_decrypted', request_id: -7, data: { room_id: '!r:x', events: [ok, mine, gone, still] } });
+    assert.deepEqual(u?.decrypted?.map((n) => [n.event_id, n.kind, n.text, n.sender_name, n.room_name]),
+      [[ok.event_id, 'text', 'now readable', '\u2068Alice\u2069', 'Room']]);
+    assert.deepEqual([u?.notifications, u?.readRooms, u?.summaryChanged], [[], [], false]);
+    assert.equal(t.apply({ command: 'events_decrypted', request_id: -8, data: { room_id: '!unknown:x', events: [ok] } }), null);
+    assert.equal(t.apply({ command: 'events_decrypted', request_id: -9, data: { room_id: '!r:x', events: [still] } }), null);
+  });
+
   it('names a direct chat after the other person', () => {
     const t = new UnreadTracker();
     const bob = member('!dm:x', '@bob:x', 'Bob B.');
@@ -265,6 +283,47 @@ describe('NotificationCenter', () => {
     const { c } = center({ enabled: true, viewedRoomId: '!r:x', windowFocused: true });
     c.notify([pending(), pending({ room_id: '!o:x' })]);
     assert.deepEqual(Shown.all.map((s) => s.opts.groupId), ['!o:x']);
+  });
+
+  it('puts the text in once an encrypted message decrypts: silently, keeping the count, only for the message shown', () => {
+    const { c, clicks } = center();
+    c.notify([pending({ event_id: '$1' }), pending({ event_id: '$2', kind: 'encrypted', text: undefined, highlight: true })]);
+    assert.equal(Shown.all[1].opts.body, `Alice: ${ENCRYPTED_TEXT}\n(2 new messages)`);
+    c.decrypted([pending({ event_id: '$1', text: 'not the one shown' })]);
+    assert.equal(Shown.all.length, 2);
+    c.decrypted([pending({ event_id: '$2', text: 'Meet at six', sound: false })]);
+    assert.equal(Shown.all.length, 3);
+    assert.deepEqual([Shown.all[1].closed, Shown.all[2].opts.body, Shown.all[2].opts.silent, Shown.all[2].opts.urgency],
+      [true, 'Alice: Meet at six\n(2 new messages)', true, 'critical']);
+    // Once only: it is no longer encrypted.
+    c.decrypted([pending({ event_id: '$2', text: 'again' })]);
+    assert.equal(Shown.all.length, 3);
+    Shown.all[2].click();
+    assert.deepEqual(clicks, [['!r:x', '$2']]);
+  });
+
+  it('leaves a dismissed or read notification alone when its message decrypts', () => {
+    const { c } = center();
+    c.notify([pending({ event_id: '$1', kind: 'encrypted', text: undefined }), pending({ room_id: '!o:x', event_id: '$2', kind: 'encrypted', text: undefined })]);
+    Shown.all[0].close();
+    c.withdraw('!o:x');
+    c.decrypted([pending({ event_id: '$1' }), pending({ room_id: '!o:x', event_id: '$2' })]);
+    assert.equal(Shown.all.length, 2);
+  });
+
+  it('shows the decrypted text, with the rule\'s sound, when it decrypts before the avatar arrived', async () => {
+    Shown.all = [];
+    let release!: (v: undefined) => void;
+    const c = new NotificationCenter({
+      create: (o) => new Shown(o), onClick: () => {}, hideText: () => false,
+      context: () => ({ enabled: true, viewedRoomId: null, windowFocused: false }),
+      icon: () => new Promise((r) => { release = r; }),
+    });
+    c.notify([pending({ kind: 'encrypted', text: undefined })]);
+    c.decrypted([pending({ text: 'just in time', sound: false })]);
+    release(undefined);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(Shown.all.map((s) => [s.opts.body, s.opts.silent]), [['Alice: just in time', false]]);
   });
 
   it('waits for the avatar, but a room read meanwhile shows nothing', async () => {

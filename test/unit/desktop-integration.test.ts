@@ -127,6 +127,26 @@ describe('desktop shell: tray, badge and notifications from its own backend conn
     assert.equal(FakeNotification.all.length, count, 'notifications off');
   });
 
+  it('says "Encrypted message" until the message decrypts, then shows its text without a second sound', async () => {
+    const { fb } = await startedApp();
+    const before = FakeNotification.all.length;
+    const alice = member('!e:x', '@alice:x', 'Alice');
+    const enc = event('!e:x', '@alice:x', { type: 'm.room.encrypted', content: { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'AAAA' } });
+    fb.shellConnection().sink(sync({ rooms: { '!e:x': notifying(room('!e:x', { name: 'Secret', unread_notifications: 1 }), [alice, enc], [enc]) } }));
+    await settle();
+    const [first] = notificationsFrom(before);
+    assert.deepEqual([first.options.body, first.options.silent], ['\u2068Alice\u2069: Encrypted message', false]);
+    // The key arrives later: the backend sends the stored event again, decrypted (gomuks' events_decrypted).
+    fb.shellConnection().sink({
+      command: 'events_decrypted', request_id: -11,
+      data: { room_id: '!e:x', events: [{ ...enc, decrypted_type: 'm.room.message', decrypted: { msgtype: 'm.text', body: 'The door code is 4711' } }] },
+    });
+    await settle();
+    const [, second] = notificationsFrom(before);
+    assert.equal(first.closed, true);
+    assert.deepEqual([second.options.title, second.options.body, second.options.silent], ['Secret', '\u2068Alice\u2069: The door code is 4711', true]);
+  });
+
   it('asks the backend (once per room) for the names of senders the sync did not name', async () => {
     const { fb } = await startedApp();
     const before = FakeNotification.all.length;

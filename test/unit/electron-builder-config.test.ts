@@ -3,7 +3,11 @@
  * schema (offline), and checked for the settings that matter for security and desktop integration.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 
@@ -28,6 +32,7 @@ interface BuilderConfig {
   linux?: { target?: Target[]; icon?: string; desktop?: { entry?: Record<string, string> } };
   mac?: { target?: Target[]; hardenedRuntime?: boolean; icon?: string; entitlements?: string; entitlementsInherit?: string; extendInfo?: Record<string, string> };
   win?: { target?: Target[]; icon?: string };
+  nsis?: { include?: string; perMachine?: boolean };
   extraResources?: Array<{ from: string; to: string }>;
 }
 
@@ -130,6 +135,38 @@ describe('electron-builder.yml', () => {
     assert.deepEqual(keys, ['com.apple.security.cs.allow-jit', 'com.apple.security.device.audio-input', 'com.apple.security.device.camera']);
     assert.ok(c.mac?.extendInfo?.NSCameraUsageDescription);
     assert.ok(c.mac?.extendInfo?.NSMicrophoneUsageDescription);
+  });
+
+  it('registers matrix: links in the Windows registry from the installer, and removes only its own on uninstall', () => {
+    const c = loadConfig();
+    assert.equal(c.nsis?.include, 'assets/installer.nsh');
+    const nsh = readFileSync(new URL('assets/installer.nsh', root), 'utf8');
+    const command = `'"$INSTDIR\\\${APP_EXECUTABLE_FILENAME}" "%1"'`;
+    for (const line of [
+      'WriteRegStr SHCTX "Software\\Classes\\matrix" "URL Protocol" ""',
+      `WriteRegStr SHCTX "Software\\Classes\\matrix\\shell\\open\\command" "" ${command}`,
+      `StrCmp $0 ${command} 0 +2`,
+      'DeleteRegKey SHCTX "Software\\Classes\\matrix"',
+    ]) assert.ok(nsh.includes(line), line);
+    // makensis (Debian's nsis, which builds Windows installers) compiles both macros, warnings counted as errors,
+    // in a script that defines what electron-builder's installer defines for them.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'lattice-nsis-'));
+    try {
+      const script = [
+        'Unicode true', '!define APP_EXECUTABLE_FILENAME "Lattice.exe"',
+        `!include "${fileURLToPath(new URL('assets/installer.nsh', root))}"`,
+        'Name "Lattice"', `OutFile "${path.join(dir, 'check.exe')}"`, 'RequestExecutionLevel user',
+        'InstallDir "$LOCALAPPDATA\\Programs\\Lattice"',
+        'Section "Install"', '  !insertmacro customInstall', '  WriteUninstaller "$INSTDIR\\Uninstall.exe"', 'SectionEnd',
+        'Section "Uninstall"', '  !insertmacro customUnInstall', 'SectionEnd', '',
+      ].join('\n');
+      writeFileSync(path.join(dir, 'check.nsi'), script);
+      const r = spawnSync('makensis', ['-WX', '-V2', path.join(dir, 'check.nsi')], { encoding: 'utf8' });
+      assert.equal(r.error, undefined, 'makensis runs (scripts/setup.sh installs nsis for the tests)');
+      assert.equal(r.status, 0, `makensis refused the installer script:\n${r.stdout}${r.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('points package.json "main" at the bundle scripts/build.mjs writes', () => {

@@ -115,6 +115,19 @@ describe('push rule conditions', () => {
   ];
   for (const [name, cond, expected] of table) it(name, () => assert.equal(conditionMatches(cond, ev, group), expected));
 
+  it('a literal pattern matches as the glob expression would, without one for ASCII text', () => {
+    const match = (key: string, pattern: string, value: string) =>
+      conditionMatches({ kind: 'event_match', key, pattern }, { ...ev, content: { body: value, msgtype: value } }, group);
+    assert.equal(match('content.msgtype', 'm.notice', 'M.Notice'), true);
+    assert.equal(match('content.msgtype', 'm.notice', 'm.notices'), false);
+    assert.equal(match('content.msgtype', 'kilo', '\u212ailo'), true, 'the Kelvin sign folds to k, as in the expression');
+    assert.equal(match('content.body', 'me', 'a message for me'), true, 'a later whole word after a part of one');
+    assert.equal(match('content.body', 'me', 'a message, memes'), false);
+    assert.equal(match('content.body', 'me', '😀me😀'), true, 'an emoji is not a letter');
+    assert.equal(match('content.body', 'me', 'émé'), false, 'accented letters are letters');
+    assert.equal(match('content.body', 'ab', 'aab ab'), true);
+  });
+
   it('sender_notification_permission follows the room\'s notifications levels and creators', () => {
     const cond = { kind: 'sender_notification_permission', key: 'room' };
     assert.equal(conditionMatches(cond, ev, { ...group, powerLevels: { notifications: { room: 0 } } }), true);
@@ -129,6 +142,22 @@ describe('push rule actions and unread_type', () => {
     assert.deepEqual(readActions(['dont_notify']), { notify: false, highlight: false });
     assert.deepEqual(readActions(['notify', { set_tweak: 'highlight' }]), { notify: true, highlight: true });
     assert.deepEqual(readActions(['notify', { set_tweak: 'highlight', value: false }, 'something_new']), { notify: true, highlight: false });
+  });
+
+  it('tests each event type against the rules that can match it, in order, with one ruleset', () => {
+    const user: Ruleset = { override: [
+      { rule_id: 'custom', default: false, enabled: true, actions: ['notify', { set_tweak: 'highlight' }],
+        conditions: [{ kind: 'event_match', key: 'type', pattern: 'org.example.*' }] },
+    ] };
+    const rules = effectiveRuleset(user, ME);
+    const ev = (type: string): PushEvent => ({ type, sender: BOB, room_id: ROOM, content: { body: 'x' } });
+    assert.equal(evaluatePushRules(rules, ev('org.example.ping'), group).rule, 'override:custom');
+    assert.equal(evaluatePushRules(rules, ev('ORG.EXAMPLE.PING'), group).rule, 'override:custom', 'a glob is case-insensitive');
+    assert.equal(evaluatePushRules(rules, ev('m.room.message'), group).rule, 'underride:.m.rule.message');
+    assert.equal(evaluatePushRules(rules, ev('m.reaction'), group).rule, 'override:.m.rule.reaction');
+    assert.equal(evaluatePushRules(rules, ev('m.room.encrypted'), group).rule, 'underride:.m.rule.encrypted');
+    assert.equal(evaluatePushRules(rules, ev('org.example.ping'), group).rule, 'override:custom', 'again, from the cached list');
+    assert.equal(evaluatePushRules(rules, ev('m.sticker'), group).rule, undefined);
   });
 
   it('sets gomuks\' unread_type flags', () => {

@@ -7,9 +7,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import {
-  decideNotifications, memoryFromSnapshot, notificationBody, roomsToWithdraw, type NotifyContext,
+  afterDecryption, decideNotifications, memoryFromSnapshot, notificationBody, roomsToWithdraw, type NotifyContext,
 } from '../../src/renderer/notify/notification-decisions.ts';
-import type { Event, InvitedRoom, Room, SyncComplete } from '../../src/shared/rpc/types.ts';
+import { WebNotifier, type NotificationLike } from '../../src/renderer/notify/web-notifier.ts';
+import type { Session } from '../../src/renderer/api/session.ts';
+import type { Event, EventsDecrypted, InvitedRoom, Room, SyncComplete } from '../../src/shared/rpc/types.ts';
 
 function ev(rowid: number, sender: string, body: string, extra: Partial<Event> = {}): Event {
   return {
@@ -73,6 +75,14 @@ describe('decideNotifications', () => {
     assert.deepEqual(decideNotifications({}, snap, first.memory, ctx).show, []);
   });
 
+  it('takes the sender\'s avatar as the icon, else the room\'s', () => {
+    const withAvatar = ev(2, '@bob:x', 'hi', { local_content: { sender_profile: { displayname: 'Bob', avatar_url: 'mxc://x/bob' } } });
+    const sync: SyncComplete = { rooms: { '!r:x': { timeline: timeline(2), notifications: [{ event_rowid: 2, sound: true, highlight: false }] } } };
+    const snapWith = (r: RoomData) => ({ rooms: new Map([['!r:x', r]]), invitedRooms: [] });
+    assert.equal(decideNotifications(sync, snapWith(room('!r:x', 1, [withAvatar], { avatar: 'mxc://x/room' })), memory, ctx).show[0].iconMxc, 'mxc://x/bob');
+    assert.equal(decideNotifications(sync, snapWith(room('!r:x', 1, [bobMsg], { avatar: 'mxc://x/room' })), memory, ctx).show[0].iconMxc, 'mxc://x/room');
+  });
+
   it('titles a DM with the sender only', () => {
     const dm = room('!r:x', 1, [bobMsg], { name: undefined, dm_user_id: '@bob:x' });
     const sync: SyncComplete = { rooms: { '!r:x': { timeline: timeline(2) } } };
@@ -93,5 +103,100 @@ describe('roomsToWithdraw', () => {
   it('withdraws rooms with nothing unread and invites that are gone', () => {
     const snap = { rooms: new Map([['!read:x', room('!read:x', 0, [])], ['!unread:x', room('!unread:x', 2, [])]]), invitedRooms: [] };
     assert.deepEqual(roomsToWithdraw(['!read:x', '!unread:x', '!gone:x'], snap), ['!read:x', '!gone:x']);
+  });
+});
+
+const encrypted = ev(5, '@bob:x', '', {
+  type: 'm.room.encrypted', content: { ciphertext: 'x' }, local_content: { sender_profile: { displayname: 'Bob' } },
+});
+const decryptedLater = { ...encrypted, decrypted_type: 'm.room.message', decrypted: { msgtype: 'm.text', body: 'the plan' } };
+
+describe('afterDecryption', () => {
+  const snap = { rooms: new Map([['!r:x', room('!r:x', 1, [encrypted])]]), invitedRooms: [] };
+  const sync: SyncComplete = { rooms: { '!r:x': { timeline: timeline(5), notifications: [{ event_rowid: 5, sound: true, highlight: false }] } } };
+  const [shown] = decideNotifications(sync, snap, memoryFromSnapshot({ rooms: new Map(), invitedRooms: [] }), ctx).show;
+
+  it('gives a notification that says "Encrypted message" its text once the event decrypts, silently', () => {
+    assert.deepEqual(shown, { tag: '!r:x', eventId: '$e5', title: 'Bob in Team', body: 'Encrypted message', silent: false, pendingDecryption: true });
+    const d: EventsDecrypted = { room_id: '!r:x', events: [decryptedLater] };
+    assert.deepEqual(afterDecryption(shown, d, snap, ctx), { tag: '!r:x', eventId: '$e5', title: 'Bob in Team', body: 'the plan', silent: true });
+  });
+
+  it('leaves it alone for other events, other rooms, a failed decryption, a redaction, or text that was never shown', () => {
+    const cases: Array<[string, EventsDecrypted]> = [
+      ['another event', { room_id: '!r:x', events: [{ ...decryptedLater, event_id: '$other' }] }],
+      ['another room', { room_id: '!o:x', events: [decryptedLater] }],
+      ['still encrypted', { room_id: '!r:x', events: [encrypted] }],
+      ['redacted', { room_id: '!r:x', events: [{ ...decryptedLater, redacted_by: '$red' }] }],
+    ];
+    for (const [what, d] of cases) assert.equal(afterDecryption(shown, d, snap, ctx), null, what);
+    const hidden = decideNotifications(sync, snap, memoryFromSnapshot({ rooms: new Map(), invitedRooms: [] }), { ...ctx, hideText: true }).show[0];
+    assert.equal(hidden.pendingDecryption, undefined);
+    assert.equal(afterDecryption(hidden, { room_id: '!r:x', events: [decryptedLater] }, snap, ctx), null);
+  });
+});
+
+describe('WebNotifier', () => {
+  class FakeNotification implements NotificationLike {
+    static permission: NotificationPermission = 'granted';
+    static all: FakeNotification[] = [];
+    readonly title: string;
+    readonly options: NotificationOptions;
+    closed = false;
+    private readonly listeners: Record<string, Array<() => void>> = {};
+    constructor(title: string, options: NotificationOptions) {
+      this.title = title;
+      this.options = options;
+      FakeNotification.all.push(this);
+    }
+    addEventListener(type: 'click' | 'close', listener: () => void): void { (this.listeners[type] ??= []).push(listener); }
+    close(): void {
+      if (this.closed) return;
+      this.closed = true;
+      for (const l of this.listeners.close ?? []) l();
+    }
+    click(): void { for (const l of this.listeners.click ?? []) l(); }
+  }
+
+  function fakeSession(snap: { rooms: Map<string, RoomData>; invitedRooms: InvitedRoom[] }) {
+    const handlers = new Map<string, (d: unknown) => void>();
+    const session = {
+      client: { on: (name: string, h: (d: unknown) => void) => { handlers.set(name, h); return () => handlers.delete(name); } },
+      store: { getSnapshot: () => ({ ...snap, clientState: { user_id: '@me:x' } }), subscribe: () => () => {} },
+    } as unknown as Session;
+    return { session, emit: (name: string, d: unknown) => handlers.get(name)?.(d) };
+  }
+
+  it('replaces "Encrypted message" with the text when the message decrypts, unless the notification was clicked', () => {
+    FakeNotification.all = [];
+    const snap = { rooms: new Map([['!r:x', room('!r:x', 0, [])]]), invitedRooms: [] as InvitedRoom[] };
+    const { session, emit } = fakeSession(snap);
+    const opened: Array<[string, string | undefined]> = [];
+    const notifier = new WebNotifier(session, {
+      Notification: FakeNotification, viewedRoom: () => null, focused: () => false, hideText: () => false,
+      openRoom: (roomId, eventId) => opened.push([roomId, eventId]),
+      iconUrl: (mxc) => `https://host.example/_gomuks/media/${mxc.slice('mxc://'.length)}`, icon: '/app-icon.png',
+    });
+    notifier.start();
+    snap.rooms.set('!r:x', room('!r:x', 1, [encrypted]));
+    emit('sync_complete', { rooms: { '!r:x': { timeline: timeline(5), notifications: [{ event_rowid: 5, sound: true, highlight: false }] } } });
+    assert.deepEqual(FakeNotification.all.map((n) => [n.title, n.options.body, n.options.silent, n.options.icon]),
+      [['Bob in Team', 'Encrypted message', false, '/app-icon.png']]);
+    emit('events_decrypted', { room_id: '!r:x', events: [decryptedLater] });
+    assert.deepEqual(FakeNotification.all.map((n) => [n.options.body, n.options.tag, n.options.silent, n.closed]),
+      [['Encrypted message', '!r:x', false, true], ['the plan', '!r:x', true, false]]);
+    FakeNotification.all[1].click();
+    assert.deepEqual(opened, [['!r:x', '$e5']]);
+
+    // Another encrypted message, clicked before its key came: it stays gone.
+    const another = ev(6, '@bob:x', '', { type: 'm.room.encrypted', content: { ciphertext: 'y' } });
+    snap.rooms.set('!r:x', room('!r:x', 2, [encrypted, another], { avatar: 'mxc://x/room' }));
+    emit('sync_complete', { rooms: { '!r:x': { timeline: timeline(6), notifications: [{ event_rowid: 6, sound: true, highlight: false }] } } });
+    assert.equal(FakeNotification.all.length, 3);
+    assert.equal(FakeNotification.all[2].options.icon, 'https://host.example/_gomuks/media/x/room');
+    FakeNotification.all[2].click();
+    emit('events_decrypted', { room_id: '!r:x', events: [{ ...another, decrypted_type: 'm.room.message', decrypted: { msgtype: 'm.text', body: 'late' } }] });
+    assert.equal(FakeNotification.all.length, 3, 'a clicked notification does not come back');
+    notifier.stop();
   });
 });

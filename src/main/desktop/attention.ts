@@ -62,6 +62,7 @@ export class Attention {
     if (!update) return;
     for (const roomId of update.readRooms) this.notifications.withdraw(roomId);
     if (update.notifications.length) this.announce(update.notifications);
+    if (update.decrypted?.length) this.notifications.decrypted(update.decrypted);
     if (update.summaryChanged) this.render();
   }
 

@@ -1,6 +1,6 @@
 /**
  * The IPC channels between the shell and a page. src/preload/preload.ts restates the names (a sandboxed preload
- * cannot import main-process code); test/unit/desktop-channels.test.ts keeps the two in step.
+ * cannot import main-process code); the "channels" tests in test/unit/desktop-options.test.ts keep the two in step.
  *
  * Besides the RPC envelopes (which go to the backend unchanged), the shell and the renderer exchange two small
  * messages of their own, never through the backend:

@@ -127,9 +127,19 @@ export interface NotificationCenterDeps {
   log?(m: string): void;
 }
 
+type Icon = NotificationConstructorOptions['icon'];
+
 interface RoomGroup {
   current: ShownNotification | null;
   count: number;
+  /** Bumped by every notification for the room: of several waiting for an icon, only the newest is shown. */
+  seq: number;
+  /** What the room's notification says: its newest message. */
+  content: NotificationContent | null;
+  /** The newest message's event while it is still encrypted: its decryption updates the notification. */
+  encryptedEventId: string | null;
+  highlight: boolean;
+  icon?: Icon;
 }
 
 export class NotificationCenter {
@@ -146,25 +156,18 @@ export class NotificationCenter {
   notify(list: readonly PendingNotification[]): void {
     for (const n of list) {
       if (!shouldNotify(n, this.deps.context())) continue;
-      const group = this.groups.get(n.room_id) ?? { current: null, count: 0 };
+      const group: RoomGroup = this.groups.get(n.room_id) ?? { current: null, count: 0, seq: 0, content: null, encryptedEventId: null, highlight: false };
       this.groups.set(n.room_id, group);
       group.count++;
-      const content = composeNotification(n, group.count, { hideText: this.deps.hideText() });
+      const seq = ++group.seq;
+      group.content = composeNotification(n, group.count, { hideText: this.deps.hideText() });
+      group.encryptedEventId = n.kind === 'encrypted' ? n.event_id ?? null : null;
+      group.highlight = n.highlight;
       const epoch = this.epoch.get(n.room_id) ?? 0;
-      const show = (icon?: NotificationConstructorOptions['icon']): void => {
-        if ((this.epoch.get(n.room_id) ?? 0) !== epoch || this.groups.get(n.room_id) !== group) return;
-        const shown = this.deps.create(notificationOptions(content, icon));
-        shown.on('click', () => {
-          this.withdraw(n.room_id);
-          this.deps.onClick({ room_id: content.room_id, ...(content.event_id ? { event_id: content.event_id } : {}), via: content.via });
-        });
-        shown.on('close', () => {
-          if (group.current === shown) group.current = null;
-        });
-        const previous = group.current;
-        group.current = shown;
-        previous?.close();
-        shown.show();
+      const show = (icon?: Icon): void => {
+        if ((this.epoch.get(n.room_id) ?? 0) !== epoch || this.groups.get(n.room_id) !== group || group.seq !== seq) return;
+        group.icon = icon;
+        this.present(group);
       };
       if (!this.deps.icon) {
         show();
@@ -175,6 +178,40 @@ export class NotificationCenter {
         show();
       });
     }
+  }
+
+  /**
+   * Messages that decrypted after they were announced as "Encrypted message": a room whose notification is about
+   * one of them gets it with the text instead, silently (it already made its sound). A notification the user
+   * dismissed stays dismissed; one still waiting for its icon comes up with the text.
+   */
+  decrypted(list: readonly PendingNotification[]): void {
+    for (const n of list) {
+      const group = this.groups.get(n.room_id);
+      if (!group?.content || !n.event_id || group.encryptedEventId !== n.event_id || n.kind === 'encrypted') continue;
+      group.encryptedEventId = null;
+      const content = composeNotification({ ...n, highlight: group.highlight }, group.count, { hideText: this.deps.hideText() });
+      group.content = { ...content, silent: group.current ? true : group.content.silent };
+      if (group.current) this.present(group);
+    }
+  }
+
+  /** Puts the group's content on screen, replacing the room's notification there. */
+  private present(group: RoomGroup): void {
+    const content = group.content;
+    if (!content) return;
+    const shown = this.deps.create(notificationOptions(content, group.icon));
+    shown.on('click', () => {
+      this.withdraw(content.room_id);
+      this.deps.onClick({ room_id: content.room_id, ...(content.event_id ? { event_id: content.event_id } : {}), via: content.via });
+    });
+    shown.on('close', () => {
+      if (group.current === shown) group.current = null;
+    });
+    const previous = group.current;
+    group.current = shown;
+    previous?.close();
+    shown.show();
   }
 
   /** The room was read: its notification goes away and the count starts over. */

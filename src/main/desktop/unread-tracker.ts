@@ -9,7 +9,7 @@
  */
 import { isolateBidi, NameIndex, plainName } from '../../shared/display-name.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
-import type { ClientState, Event, InvitedRoom, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
+import type { ClientState, Event, EventsDecrypted, InvitedRoom, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
 
 export type Attention = 'none' | 'unread' | 'highlight';
 
@@ -68,12 +68,20 @@ export interface TrackerUpdate {
   readRooms: string[];
   /** The summary changed: redraw tray, badge and menu. */
   summaryChanged: boolean;
+  /**
+   * Events that decrypted after the fact (`events_decrypted`), as notifications would show them now: a notification
+   * on screen that still says "Encrypted message" for one of them is updated (sound and highlight are the shown
+   * one's; these carry none).
+   */
+  decrypted?: PendingNotification[];
 }
 
 interface RoomInfo {
   meta: Room;
   /** user_id → display name / avatar, from the member events this connection has seen. */
   members: Map<string, { name?: string; avatar?: string; membership?: string }>;
+  /** `members` indexed by how the names look; built when first needed, dropped when a member event changes it. */
+  names?: NameIndex;
 }
 
 /**
@@ -82,8 +90,10 @@ interface RoomInfo {
  * reorder the notification's text. `atEvent` is the name the sender had when the message was sent, if known.
  */
 function senderName(info: RoomInfo, userId: string, atEvent?: string): string {
-  const index = new NameIndex([...info.members].map(([id, m]) => [id, { displayname: m.name, membership: m.membership }] as const));
-  const shown = index.resolve(userId, atEvent);
+  // Built once per change of the member list, not per notification: catching up on a large account notifies
+  // about thousands of messages in rooms with thousands of members, on the thread that runs the window.
+  info.names ??= new NameIndex([...info.members].map(([id, m]) => [id, { displayname: m.name, membership: m.membership }] as const));
+  const shown = info.names.resolve(userId, atEvent);
   return isolateBidi(shown ? plainName(userId, shown) : localpart(userId));
 }
 
@@ -127,6 +137,7 @@ function rememberMembers(info: RoomInfo, events: readonly Event[]): void {
       info.members.set(ev.state_key, {
         name: str(ev.content.displayname), avatar: str(ev.content.avatar_url), membership: str(ev.content.membership),
       });
+      info.names = undefined;
     }
   }
 }
@@ -191,6 +202,8 @@ export class UnreadTracker {
       }
       case 'sync_complete':
         return isObject(env.data) ? this.applySync(env.data) : null;
+      case 'events_decrypted':
+        return isObject(env.data) ? this.applyDecrypted(env.data as unknown as EventsDecrypted) : null;
       default:
         return null;
     }
@@ -283,26 +296,40 @@ export class UnreadTracker {
       for (const n of sr.notifications ?? []) {
         const ev = byRowid.get(n.event_rowid);
         if (!ev || ev.sender === this.ownUserId || ev.redacted_by) continue;
-        const member = info.members.get(ev.sender);
-        notifications.push({
-          room_id: roomId,
-          room_name: roomName(info),
-          is_dm: !!info.meta.dm_user_id,
-          ...(info.meta.avatar ? { room_avatar: info.meta.avatar } : {}),
-          event_id: ev.event_id,
-          event_rowid: ev.rowid,
-          sender: ev.sender,
-          sender_name: senderName(info, ev.sender, str(ev.local_content?.sender_profile?.displayname)),
-          sender_known: !!member,
-          ...(member?.avatar ? { sender_avatar: member.avatar } : {}),
-          ...messageKind(ev),
-          sound: n.sound,
-          highlight: n.highlight,
-          timestamp: ev.timestamp,
-        });
+        notifications.push(this.pending(roomId, info, ev, n.sound, n.highlight));
       }
     }
     return { notifications, readRooms, summaryChanged: this.refresh() };
+  }
+
+  /** Decrypted events of a known room, as notifications; the backend re-sends nothing else for them. */
+  private applyDecrypted(d: EventsDecrypted): TrackerUpdate | null {
+    const info = typeof d.room_id === 'string' ? this.rooms.get(d.room_id) : undefined;
+    if (!info || !Array.isArray(d.events)) return null;
+    const decrypted = d.events
+      .filter((ev) => isObject(ev) && ev.decrypted_type && ev.sender !== this.ownUserId && !ev.redacted_by)
+      .map((ev) => this.pending(d.room_id, info, ev, false, false));
+    return decrypted.length ? { notifications: [], readRooms: [], summaryChanged: false, decrypted } : null;
+  }
+
+  private pending(roomId: string, info: RoomInfo, ev: Event, sound: boolean, highlight: boolean): PendingNotification {
+    const member = info.members.get(ev.sender);
+    return {
+      room_id: roomId,
+      room_name: roomName(info),
+      is_dm: !!info.meta.dm_user_id,
+      ...(info.meta.avatar ? { room_avatar: info.meta.avatar } : {}),
+      event_id: ev.event_id,
+      event_rowid: ev.rowid,
+      sender: ev.sender,
+      sender_name: senderName(info, ev.sender, str(ev.local_content?.sender_profile?.displayname)),
+      sender_known: !!member,
+      ...(member?.avatar ? { sender_avatar: member.avatar } : {}),
+      ...messageKind(ev),
+      sound,
+      highlight,
+      timestamp: ev.timestamp,
+    };
   }
 
   private refresh(): boolean {

@@ -7,7 +7,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { getBridge } from '../api/bridge.ts';
 import { useSession, useStoreSelector } from '../api/hooks.ts';
+import { avatarImageUrl } from '../ui/common/avatar-url.ts';
 import { hideTextSetting, setHideTextSetting, WebNotifier, type NotificationCtor } from './web-notifier.ts';
+
+/** Notification servers show icons at 48–64 px; this is sharp on a 1.5× screen too. */
+const NOTIFICATION_ICON_PX = 64;
 
 interface Props {
   selected: string | null;
@@ -39,6 +43,12 @@ export function WebNotifications({ selected, open }: Props) {
       viewedRoom: () => view.current.selected,
       focused: () => document.hasFocus() && document.visibilityState === 'visible',
       hideText: hideTextSetting,
+      // A thumbnail through the web host's media route, absolute (the browser loads it for the notification, not
+      // the page), with the image_auth token that route asks for like for any <img>.
+      iconUrl: (mxc) => {
+        const url = avatarImageUrl(mxc, NOTIFICATION_ICON_PX);
+        return url && new URL(url, location.href).href;
+      },
       openRoom: (roomId, eventId) => {
         window.focus();
         view.current.open(roomId, eventId);

@@ -12,8 +12,8 @@
  * Nothing is shown for the first sync of a connection (it replays the past), for our own events, or for the room in
  * view in a focused window. One notification per room (tag = room ID, so a newer one replaces it).
  */
-import type { Event, SyncComplete } from '../../shared/rpc/types.ts';
-import { displayNameOf, roomDisplayName, selectMemberNames } from '../api/selectors.ts';
+import type { Event, EventsDecrypted, SyncComplete } from '../../shared/rpc/types.ts';
+import { displayNameOf, roomDisplayName, selectMemberAvatars, selectMemberNames } from '../api/selectors.ts';
 import type { RoomData, StoreSnapshot } from '../api/snapshot.ts';
 
 export interface NotificationSpec {
@@ -24,6 +24,10 @@ export interface NotificationSpec {
   title: string;
   body: string;
   silent: boolean;
+  /** It says "Encrypted message": once the event decrypts, `afterDecryption` gives its text. */
+  pendingDecryption?: true;
+  /** The sender's avatar (else the room's), mxc://, shown as the notification's icon. */
+  iconMxc?: string;
 }
 
 export interface NotifyMemory {
@@ -61,12 +65,31 @@ export function notificationBody(event: Event, senderName: string, hideText: boo
   return body.length > 300 ? `${body.slice(0, 300)}…` : body;
 }
 
-function forEvent(room: RoomData, event: Event, silent: boolean, ctx: NotifyContext): NotificationSpec {
+function forEvent(room: RoomData, event: Event, silent: boolean, ctx: Pick<NotifyContext, 'hideText'>): NotificationSpec {
   const sender = event.local_content?.sender_profile?.displayname?.trim() || displayNameOf(selectMemberNames(room), event.sender);
   const roomName = roomDisplayName(room);
   // In a DM the room is named after the other person: "Bob" says it all.
   const title = room.meta?.dm_user_id === event.sender || roomName === sender ? sender : `${sender} in ${roomName}`;
-  return { tag: room.id, eventId: event.event_id, title, body: notificationBody(event, sender, ctx.hideText), silent };
+  const encrypted = !ctx.hideText && (event.decrypted_type ?? event.type) === 'm.room.encrypted';
+  const icon = event.local_content?.sender_profile?.avatar_url || selectMemberAvatars(room).get(event.sender) || room.meta?.avatar;
+  return {
+    tag: room.id, eventId: event.event_id, title, body: notificationBody(event, sender, ctx.hideText), silent,
+    ...(encrypted ? { pendingDecryption: true as const } : {}),
+    ...(icon ? { iconMxc: icon } : {}),
+  };
+}
+
+/**
+ * A notification on screen that says "Encrypted message", once its event decrypted (`events_decrypted`): the same
+ * notification with the text, silent (it made its sound already). Null when this batch does not decrypt it.
+ */
+export function afterDecryption(shown: NotificationSpec, d: EventsDecrypted, snap: Pick<StoreSnapshot, 'rooms'>,
+  ctx: Pick<NotifyContext, 'hideText'>): NotificationSpec | null {
+  if (!shown.pendingDecryption || d.room_id !== shown.tag) return null;
+  const event = d.events.find((e) => e.event_id === shown.eventId);
+  const room = snap.rooms.get(d.room_id);
+  if (!event || !room || event.redacted_by || (event.decrypted_type ?? event.type) === 'm.room.encrypted') return null;
+  return forEvent(room, event, true, ctx);
 }
 
 export function decideNotifications(sync: SyncComplete, snap: Pick<StoreSnapshot, 'rooms' | 'invitedRooms'>,

@@ -5,11 +5,13 @@
  * natively (see WebNotifications.tsx).
  */
 import type { Session } from '../api/session.ts';
-import { decideNotifications, memoryFromSnapshot, roomsToWithdraw, type NotifyMemory } from './notification-decisions.ts';
+import {
+  afterDecryption, decideNotifications, memoryFromSnapshot, roomsToWithdraw, type NotificationSpec, type NotifyMemory,
+} from './notification-decisions.ts';
 
 /** The part of the browser's `Notification` this uses, so tests can hand in a stand-in. */
 export interface NotificationLike {
-  addEventListener(type: 'click', listener: () => void): void;
+  addEventListener(type: 'click' | 'close', listener: () => void): void;
   close(): void;
 }
 export type NotificationCtor = {
@@ -25,6 +27,9 @@ export interface NotifierEnv {
   hideText(): boolean;
   /** Brings the window forward and shows the room, at the event when there is one. */
   openRoom(roomId: string, eventId?: string): void;
+  /** The URL the browser loads a notification's avatar from (this host's media route); none: no avatars. */
+  iconUrl?(mxc: string): string | undefined;
+  /** The icon of a notification without an avatar. */
   icon?: string;
 }
 
@@ -45,7 +50,8 @@ export function setHideTextSetting(hide: boolean, storage: Pick<Storage, 'setIte
 
 export class WebNotifier {
   private memory: NotifyMemory;
-  private readonly open = new Map<string, NotificationLike>();
+  /** The notification on screen per room (tag), with what it says. */
+  private readonly open = new Map<string, { shown: NotificationLike; spec: NotificationSpec }>();
   private offs: (() => void)[] = [];
 
   private readonly session: Session;
@@ -72,32 +78,46 @@ export class WebNotifier {
         });
         this.memory = result.memory;
         if (this.env.Notification.permission !== 'granted') return;
-        for (const spec of result.show) {
-          this.open.get(spec.tag)?.close();
-          const n = new this.env.Notification(spec.title, {
-            body: spec.body, tag: spec.tag, silent: spec.silent, ...(this.env.icon ? { icon: this.env.icon } : {}),
-          });
-          n.addEventListener('click', () => {
-            this.env.openRoom(spec.tag, spec.eventId);
-            n.close();
-          });
-          this.open.set(spec.tag, n);
-        }
+        for (const spec of result.show) this.present(spec);
+      }),
+      // A message announced as "Encrypted message" whose key came later: its notification gets the text.
+      client.on('events_decrypted', (d) => {
+        const open = this.open.get(d.room_id);
+        const spec = open && afterDecryption(open.spec, d, store.getSnapshot(), { hideText: this.env.hideText() });
+        if (spec && this.env.Notification.permission === 'granted') this.present(spec);
       }),
       store.subscribe(() => this.withdrawRead()),
     ];
   }
 
+  /** Shows a room's notification in place of the one it had (same tag, so the browser replaces it too). */
+  private present(spec: NotificationSpec): void {
+    this.open.get(spec.tag)?.shown.close();
+    const icon = (spec.iconMxc && this.env.iconUrl?.(spec.iconMxc)) || this.env.icon;
+    const n = new this.env.Notification(spec.title, { body: spec.body, tag: spec.tag, silent: spec.silent, ...(icon ? { icon } : {}) });
+    // Clicked or dismissed, it is gone: a later decryption must not bring it back.
+    const forget = (): void => {
+      if (this.open.get(spec.tag)?.shown === n) this.open.delete(spec.tag);
+    };
+    n.addEventListener('click', () => {
+      forget();
+      this.env.openRoom(spec.tag, spec.eventId);
+      n.close();
+    });
+    n.addEventListener('close', forget);
+    this.open.set(spec.tag, { shown: n, spec });
+  }
+
   stop(): void {
     for (const off of this.offs) off();
     this.offs = [];
-    for (const n of this.open.values()) n.close();
+    for (const { shown } of this.open.values()) shown.close();
     this.open.clear();
   }
 
   /** Closes the notifications of rooms that were read (here, by mark_read, or on another device). */
   withdraw(roomId: string): void {
-    this.open.get(roomId)?.close();
+    this.open.get(roomId)?.shown.close();
     this.open.delete(roomId);
   }
 

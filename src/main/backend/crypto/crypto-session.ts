@@ -199,11 +199,15 @@ export class CryptoSession {
       // A session of ours signed in or out (or changed its name or keys): the Sessions screen lists it again.
       if (resp.device_lists?.changed?.includes(this.opts.userId)) void this.identityLater(o.store.machine, this.opts.userId, true);
       forgetMembersOnChange(o.encryptor, resp);
-      o.recovery.afterSync();
-      o.verifications.observeToDevice(toDevice);
-      // Key uploads, queries and the like go out in the background; a failure is retried after the next sync.
       const flush = () => o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
-      void flush();
+      // Not fed (nothing new for the engine, see feedSync): its state, and what it has to send, are as after the
+      // last response that was; that one's follow-up is not repeated (its reads cost a few store transactions).
+      if (toDevice) {
+        o.recovery.afterSync();
+        o.verifications.observeToDevice(toDevice);
+        // Key uploads, queries and the like go out in the background; a failure is retried after the next sync fed.
+        void flush();
+      }
       const decrypted = await decryptSync(o.store.machine, resp);
       // Verification events in rooms reach the engine only this way, and may make it queue answers.
       if (await o.verifications.observeRooms(resp, decrypted)) void flush();

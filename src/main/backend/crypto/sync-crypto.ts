@@ -18,15 +18,45 @@ import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { Decryption } from '../sync/prepared.ts';
 import { stickySection } from '../sync/sticky.ts';
 
-/** Returns the to-device events as the engine processed them (decrypted where they were encrypted). */
-export async function feedSync(machine: OlmMachine, resp: SyncResponse): Promise<readonly { rawEvent: string }[]> {
+/**
+ * What the engine last received from a response with no to-device events and no device list changes: its key
+ * counts and when, per engine. See feedSync.
+ */
+const lastQuietFeed = new WeakMap<OlmMachine, { keys: string; at: number }>();
+
+/**
+ * A response with nothing new for the engine is not fed to it again within this long of the last one fed. The
+ * engine's other work per call (expiring finished or timed-out verifications, which time out after minutes) waits
+ * at most this long.
+ */
+export const QUIET_FEED_INTERVAL_MS = 10_000;
+
+/**
+ * Returns the to-device events as the engine processed them (decrypted where they were encrypted), or undefined
+ * when the response was not fed (see below).
+ *
+ * A response without to-device events or device list changes whose one-time-key counts and unused fallback key
+ * types are those the engine was last given changes nothing the engine keeps: it would only set the same counts
+ * again. Each call still costs a store transaction in which the engine copies its account (a pickle and unpickle,
+ * about 3 ms of CPU), which while catching up is paid for every response. So such a response is not fed again
+ * within QUIET_FEED_INTERVAL_MS of the last call; a response with anything new always is.
+ */
+export async function feedSync(machine: OlmMachine, resp: SyncResponse, now = Date.now()): Promise<readonly { rawEvent: string }[] | undefined> {
   const toDevice = Array.isArray(resp.to_device?.events) ? resp.to_device.events : [];
-  const lists = new DeviceLists(userIds(resp.device_lists?.changed), userIds(resp.device_lists?.left));
+  const changed = userIds(resp.device_lists?.changed);
+  const left = userIds(resp.device_lists?.left);
   const counts = new Map<string, number>();
   for (const [algorithm, n] of Object.entries(resp.device_one_time_keys_count ?? {})) if (typeof n === 'number') counts.set(algorithm, n);
   // Absent means the server does not report fallback keys; an empty list means ours was used up.
   const fallback = Array.isArray(resp.device_unused_fallback_key_types) ? new Set(resp.device_unused_fallback_key_types) : undefined;
-  return machine.receiveSyncChanges(JSON.stringify(toDevice), lists, counts, fallback);
+  const quiet = toDevice.length === 0 && changed.length === 0 && left.length === 0;
+  const keys = JSON.stringify([[...counts].sort(), fallback && [...fallback].sort()]);
+  const last = lastQuietFeed.get(machine);
+  if (quiet && last?.keys === keys && now - last.at < QUIET_FEED_INTERVAL_MS) return undefined;
+  const processed = await machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, left), counts, fallback);
+  if (quiet) lastQuietFeed.set(machine, { keys, at: now });
+  else lastQuietFeed.delete(machine);
+  return processed;
 }
 
 /** Decrypts every encrypted timeline and sticky event of the joined rooms; the result is keyed by event ID. */

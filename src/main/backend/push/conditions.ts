@@ -118,31 +118,93 @@ function cached(key: string, make: () => Matcher): Matcher {
   return re;
 }
 
-function wholeGlob(glob: string): RegExp {
-  return new RegExp(`^${globSource(glob)}$`, 'isu');
+function wholeGlob(glob: string): Matcher {
+  const re = new RegExp(`^${globSource(glob)}$`, 'isu');
+  return isAsciiLiteral(glob) ? literalMatcher(glob, re) : re;
+}
+
+/** Printable ASCII without the glob's wildcards: matched without a regular expression for ASCII values. */
+const ASCII_LITERAL = /^[\x20-\x29\x2b-\x3e\x40-\x7e]*$/;
+const NON_ASCII = /[^\p{ASCII}]/u;
+
+function isAsciiLiteral(glob: string): boolean {
+  return ASCII_LITERAL.test(glob);
+}
+
+/**
+ * A glob without wildcards, as a whole value, case-insensitively: most rules (event types, msgtypes) are such, and
+ * every event of a sync is tested against them. An ASCII value is compared lowercased, which is what the
+ * expression's case folding does for ASCII; a value with other characters (some fold to ASCII letters, as the
+ * Kelvin sign does to k) of the same length goes to the expression.
+ */
+function literalMatcher(literal: string, re: RegExp): Matcher {
+  const lower = literal.toLowerCase();
+  return {
+    test: (value) => value === literal
+      || (value.length === literal.length && (NON_ASCII.test(value) ? re.test(value) : value.toLowerCase() === lower)),
+  };
 }
 
 /** Word boundaries are any non-letter, non-digit character (or the ends), so "@room" matches "hi @room!". */
 function wordGlob(glob: string): Matcher {
-  return wordMatcher(globSource(glob), 'isu');
+  return wordMatcher(globSource(glob), 'isu', isAsciiLiteral(glob) ? glob : undefined);
 }
 
 /**
  * `source` as a whole word. The bounded expression is slow to run on every message (a Unicode class tried at each
  * position), so the bare one, which V8 searches for quickly and which must match wherever the bounded one does,
- * rules out most messages first.
+ * rules out most messages first. For a literal (`literal`: the text `source` stands for, without wildcards, so each
+ * match has one extent) the bare one's matches are checked at their two ends instead (a user's localpart is often
+ * part of longer words: "me" in "message"), and an ASCII literal in an ASCII message is found without expressions.
  */
-function wordMatcher(source: string, flags: string): Matcher {
+function wordMatcher(source: string, flags: string, literal?: string): Matcher {
   const bare = new RegExp(source, flags);
   const bounded = new RegExp(`(?:^|[^\\p{L}\\p{N}_])${source}(?:[^\\p{L}\\p{N}_]|$)`, flags);
-  return { test: (value) => bare.test(value) && bounded.test(value) };
+  if (literal === undefined) return { test: (value) => bare.test(value) && bounded.test(value) };
+  const every = new RegExp(source, `${flags}g`);
+  const asciiLiteral = NON_ASCII.test(literal) ? undefined : literal.toLowerCase();
+  return {
+    test: (value) => {
+      if (asciiLiteral !== undefined && !NON_ASCII.test(value)) return asciiWordIn(value.toLowerCase(), asciiLiteral);
+      every.lastIndex = 0;
+      for (let m = every.exec(value); m; m = every.exec(value)) {
+        const end = m.index + m[0].length;
+        if (!WORD_BEFORE.test(value.slice(Math.max(0, m.index - 2), m.index)) && !WORD_AFTER.test(value.slice(end, end + 2))) return true;
+        // Overlapping matches too, as the bounded expression would find them (from the next character: a whole
+        // surrogate pair on, or the unicode flag would step back to the same match).
+        every.lastIndex = m.index + ((value.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
+      }
+      return false;
+    },
+  };
 }
+
+/**
+ * Whether `word` occurs in `text` as a whole word, both lowercased ASCII: what the expressions find in ASCII text,
+ * where case folding is lowercasing and the only letters, digits and underscore are [A-Za-z0-9_].
+ */
+function asciiWordIn(text: string, word: string): boolean {
+  for (let i = text.indexOf(word); i !== -1; i = text.indexOf(word, i + 1)) {
+    const end = i + word.length;
+    if ((i === 0 || !isAsciiWordChar(text.charCodeAt(i - 1))) && (end === text.length || !isAsciiWordChar(text.charCodeAt(end)))) return true;
+    if (i >= text.length) break;
+  }
+  return false;
+}
+
+function isAsciiWordChar(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x5f || (c >= 0x41 && c <= 0x5a);
+}
+
+/** A letter, digit or underscore just before or after a match (two code units: a character outside the BMP). */
+const WORD_BEFORE = /[\p{L}\p{N}_]$/u;
+const WORD_AFTER = /^[\p{L}\p{N}_]/u;
 
 /** The display name's expression is cached by name: rooms share few names, and the name changes rarely. */
 function containsWord(text: string, word: string): boolean {
   return cached(word, () => {
     const escaped = word.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    return wordMatcher(escaped, 'iu');
+    return wordMatcher(escaped, 'iu', word);
   }).test(text);
 }
 

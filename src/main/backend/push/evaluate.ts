@@ -33,7 +33,7 @@ export function effectiveRuleset(user: Ruleset | undefined, userId: string): Req
 export function evaluatePushRules(rules: Required<Ruleset>, ev: PushEvent, room: PushRoomContext): PushResult {
   if (ev.sender === room.userId) return { notify: false, highlight: false };
   const intentional = Object.hasOwn(ev.content, 'm.mentions');
-  for (const rule of compiled(rules)) {
+  for (const rule of candidates(rules, ev.type)) {
     if (intentional && rule.legacyMention) continue;
     if (rule.test(ev, room)) return { ...rule.result };
   }
@@ -45,6 +45,29 @@ interface CompiledRule {
   legacyMention: boolean;
   result: PushResult;
   test: CompiledCondition;
+  /** Whether an event of this type can match, from the rule's conditions on `type` alone (true without any). */
+  typeAllows: (type: string) => boolean;
+}
+
+/**
+ * The rules that can match an event of each type, in order, per compiled ruleset: most rules name an event type
+ * (member events, tombstones, reactions, calls, encrypted events), and a message need not be tested against them.
+ * Only a rule's conditions on `type` decide this, so the result is exact. Types are few; the map is bounded anyway.
+ */
+const candidatesByType = new WeakMap<CompiledRule[], Map<string, CompiledRule[]>>();
+const MAX_TYPES = 256;
+
+function candidates(rules: Required<Ruleset>, type: string): CompiledRule[] {
+  const all = compiled(rules);
+  let byType = candidatesByType.get(all);
+  if (!byType) candidatesByType.set(all, (byType = new Map<string, CompiledRule[]>()));
+  let out = byType.get(type);
+  if (!out) {
+    if (byType.size >= MAX_TYPES) byType.clear();
+    out = all.filter((r) => r.typeAllows(type));
+    byType.set(type, out);
+  }
+  return out;
 }
 
 /**
@@ -64,12 +87,22 @@ function compiled(rules: Required<Ruleset>): CompiledRule[] {
           legacyMention: LEGACY_MENTION_RULES.has(rule.rule_id),
           result: { ...readActions(rule.actions), rule: `${kind}:${rule.rule_id}` },
           test: compileRule(kind, rule),
+          typeAllows: typeCondition(kind, rule),
         });
       }
     }
     compiledRulesets.set(rules, out);
   }
   return out;
+}
+
+/** The part of an override or underride rule that looks only at the event's type, as a test of a type. */
+function typeCondition(kind: RuleKind, rule: PushRule): (type: string) => boolean {
+  if (kind !== 'override' && kind !== 'underride') return () => true;
+  const tests = (rule.conditions ?? []).filter((c) => c.kind === 'event_match' && c.key === 'type').map(compileCondition);
+  if (tests.length === 0) return () => true;
+  const room: PushRoomContext = { userId: '', memberCount: 0 };
+  return (type) => tests.every((t) => t({ type, sender: '', content: {} }, room));
 }
 
 function compileRule(kind: RuleKind, rule: PushRule): CompiledCondition {
@@ -121,10 +154,12 @@ export function readActions(actions: readonly PushAction[]): Omit<PushResult, 'r
   return r;
 }
 
+const UNREAD_TYPES: ReadonlySet<string> = new Set(['m.room.message', 'm.sticker', 'm.room.encrypted', 'm.poll.start', 'org.matrix.msc3381.poll.start']);
+
 /** Events a person would count as a new message in the room list (not edits, reactions, state or our own). */
 export function countsAsUnread(ev: PushEvent, ownUserId: string): boolean {
   if (ev.sender === ownUserId || ev.state_key !== undefined) return false;
-  if (!['m.room.message', 'm.sticker', 'm.room.encrypted', 'm.poll.start', 'org.matrix.msc3381.poll.start'].includes(ev.type)) return false;
+  if (!UNREAD_TYPES.has(ev.type)) return false;
   const rel = ev.content['m.relates_to'] as JSONObject | undefined;
   return !(rel && typeof rel === 'object' && rel.rel_type === 'm.replace');
 }

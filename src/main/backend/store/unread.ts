@@ -26,8 +26,9 @@ export class UnreadStore {
             CROSS JOIN timeline t ON t.event_rowid = e.rowid
           WHERE r.room_id = @room AND r.user_id = @user AND r.receipt_type IN ('m.read', 'm.read.private')
           UNION ALL
-          SELECT MAX(t.rowid) FROM timeline t CROSS JOIN event e ON e.rowid = t.event_rowid
-          WHERE t.room_id = @room AND e.sender = @user
+          -- Newest first, stopping at our newest event: MAX() would look at every event of the room.
+          SELECT * FROM (SELECT t.rowid FROM timeline t CROSS JOIN event e ON e.rowid = t.event_rowid
+            WHERE t.room_id = @room AND e.sender = @user ORDER BY t.rowid DESC LIMIT 1)
         )`).pluck(),
       // Only what the push rules read of a state event, without building the whole Event.
       stateField: db.prepare(`SELECT e.sender, json_extract(e.content, ?) AS value FROM current_state cs

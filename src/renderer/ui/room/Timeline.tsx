@@ -226,7 +226,9 @@ export function Timeline({ roomId, focus = null }: {
     setContext(null);
     if (!el) return;
     el.scrollTop = el.scrollHeight;
-    lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
+    // Sizes measured now may be the context view's, about to be replaced by the live timeline (shorter or taller):
+    // forget them, so the next layout sticks to the end instead of reading the swap as the user scrolling up.
+    lastSize.current = null;
   }, []);
 
   // Sending a message brings the view to it, wherever the user had scrolled (a reaction does not).
