@@ -56,6 +56,12 @@ const gaps: Gap[] = [
   },
 ];
 
+/**
+ * Events Lattice sends that gomuks has none for (its frontends pass over event types they do not know), typed in
+ * src/shared/rpc/events.ts: user_identity_update, when a user's cross-signing identity or our own device list changes.
+ */
+const LATTICE_EVENTS: ReadonlySet<string> = new Set(['user_identity_update']);
+
 const roots = new TempRoots('wire');
 
 function problemsOf(payload: string, schema: z.ZodType, data: unknown): Problem[] {
@@ -155,6 +161,7 @@ describe('wire shape against gomuks types', () => {
     for (const e of received) {
       if (e.command === 'response' || e.command === 'error') continue;
       const schema = eventSchemas[e.command as keyof typeof eventSchemas];
+      if (!schema && LATTICE_EVENTS.has(e.command)) continue;
       if (!schema) out.push({ payload: e.command, path: '', message: 'not an event gomuks sends' });
       else out.push(...problemsOf(e.command, schema, e.data));
     }
