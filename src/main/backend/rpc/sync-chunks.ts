@@ -12,7 +12,8 @@
  * - rooms named in `left_rooms` or `invited_rooms` ride in that first chunk too, because a frontend applies a
  *   diff's rooms before its left rooms and drops the invites of the rooms it joined before adding the diff's new
  *   invites: kept together, both happen in the same order as in the single diff;
- * - a room's diff is never split, so its events and timeline keep their order;
+ * - a room's diff is never split, so its events and timeline keep their order, and rooms keep the diff's order (the
+ *   room list of a new connection is newest first, so its first chunk is the top of the list, as in gomuks);
  * - only the last chunk carries `since`: the position is reached once everything before it has been applied.
  */
 import type { SyncComplete, SyncRoom } from '../../../shared/rpc/index.ts';
