@@ -1,6 +1,7 @@
 /**
  * The Settings screen as a person uses it, in Chromium against Synapse through the web host: the tab list by
- * keyboard, changing the display name and avatar (and removing it), renaming a session and signing out another
+ * keyboard, changing the display name and avatar (and removing it), a new sign-in appearing in the open Sessions
+ * tab, renaming a session and signing out another
  * one (a second login of the same account, made through the homeserver API; the password asked only once Synapse
  * wants it, a wrong one first), keeping the keyboard in the screen when a focused button turns busy, and turning
  * notifications off and adding a keyword. Each change is checked on the homeserver. Screenshots of every tab in
@@ -130,6 +131,9 @@ describe('settings screen against Synapse', () => {
     const ours = (await page.locator('[data-testid="session"]').first().getAttribute('data-device-id'))!;
     assert.notEqual(ours, phone, 'this session is listed first');
     assert.equal(await session(ours).getByTestId('session-sign-out').count(), 0, 'this session cannot sign itself out here');
+    // A sign-in elsewhere while the tab is open shows up without reopening it (the backend hears of it in /sync).
+    const tablet = await secondLogin('Tablet');
+    await session(tablet).waitFor({ timeout: 30_000 });
 
     await session(phone).getByTestId('session-rename').click();
     await session(phone).getByTestId('session-rename-input').fill('Old phone');

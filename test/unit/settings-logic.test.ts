@@ -12,7 +12,7 @@ import {
 import { initialSnapshot, type StoreSnapshot } from '../../src/renderer/api/snapshot.ts';
 import { tabAfterKey } from '../../src/renderer/ui/settings/settings-tabs.ts';
 import { MatrixError } from '../../src/main/backend/matrix/errors.ts';
-import { PasswordRequired, withPasswordAuth } from '../../src/main/backend/matrix/password-auth.ts';
+import { FallbackRequired, PasswordRequired, withPasswordAuth } from '../../src/main/backend/matrix/password-auth.ts';
 import type { GetOwnDevicesResponse, ProfileDevice, TrustState } from '../../src/shared/rpc/commands/verification.ts';
 import type { JSONObject } from '../../src/shared/rpc/types.ts';
 
@@ -173,6 +173,39 @@ describe('user-interactive auth for signing sessions out', () => {
     assert.deepEqual(seen, [undefined, password, { type: 'm.login.dummy', session: 'S1' }]);
   });
 
+  it('sends the person to the fallback page for single sign-on, then retries with the session alone', async () => {
+    const seen: (JSONObject | undefined)[] = [];
+    const server = async (auth?: JSONObject) => {
+      seen.push(auth);
+      // The page was completed only on the third try.
+      if (seen.length < 3) throw challenge([['m.login.sso']], seen.length === 2 ? { session: 'S2' } : {});
+      return 'signed out';
+    };
+    await assert.rejects(withPasswordAuth('@a:x', undefined, 'sign out 2 sessions', server), (e: Error) => e instanceof FallbackRequired
+      && e.stage === 'm.login.sso' && e.session === 'S1' && e.path === '/_matrix/client/v3/auth/m.login.sso/fallback/web?session=S1'
+      && /confirm with single sign-on in your browser to sign out 2 sessions/.test(e.message));
+    // Back before finishing the page: asked again, with whatever session the server now gives.
+    await assert.rejects(withPasswordAuth('@a:x', undefined, 'x', server, 'S1'), (e: Error) => e instanceof FallbackRequired && e.session === 'S2');
+    assert.equal(await withPasswordAuth('@a:x', undefined, 'x', server, 'S2'), 'signed out');
+    assert.deepEqual(seen, [undefined, { session: 'S1' }, { session: 'S2' }], 'nothing but the session is sent after the page');
+  });
+
+  it('prefers a flow it can do itself to the fallback page, and walks its own stages before the page', async () => {
+    const seen: (JSONObject | undefined)[] = [];
+    assert.equal(await withPasswordAuth('@a:x', 'pw', 'x', async (auth) => {
+      seen.push(auth);
+      if (!auth) throw challenge([['m.login.sso'], ['m.login.password']]);
+      return 'done';
+    }), 'done');
+    assert.deepEqual(seen, [undefined, password]);
+    await assert.rejects(withPasswordAuth('@a:x', undefined, 'x', async (auth) => {
+      if (!auth) throw challenge([['m.login.dummy', 'm.login.terms']]);
+      throw challenge([['m.login.dummy', 'm.login.terms']], { completed: ['m.login.dummy'] });
+    }), (e: Error) => e instanceof FallbackRequired && e.stage === 'm.login.terms');
+    await assert.rejects(withPasswordAuth('@a:x', undefined, 'x', () => Promise.reject(challenge([['m.login.sso']], { session: undefined }))),
+      /gave no session/);
+  });
+
   it('says the password is needed without sending anything more when none was given', async () => {
     let calls = 0;
     await assert.rejects(withPasswordAuth('@a:x', undefined, 'sign out 2 sessions', () => { calls++; return Promise.reject(challenge([['m.login.password']])); }),
@@ -181,8 +214,8 @@ describe('user-interactive auth for signing sessions out', () => {
   });
 
   it('says in words what it cannot do and where to go instead', async () => {
-    await assert.rejects(withPasswordAuth('@a:x', 'pw', 'sign out 2 sessions', () => Promise.reject(challenge([['m.login.sso']]))),
-      /cannot do here to sign out 2 sessions \(it asks for single sign-on\)\. Do it from your homeserver's account page or from another Matrix app/);
+    await assert.rejects(withPasswordAuth('@a:x', 'pw', 'sign out 2 sessions', () => Promise.reject(challenge([['m.login.msisdn']]))),
+      /cannot do here to sign out 2 sessions \(it asks for a text message confirmation\)\. Do it from your homeserver's account page or from another Matrix app/);
     await assert.rejects(withPasswordAuth('@a:x', 'pw', 'x', () => Promise.reject(challenge([['m.login.email.identity', 'm.login.password']]))),
       /it asks for an email confirmation then your password/);
     await assert.rejects(withPasswordAuth('@a:x', 'bad', 'sign out 2 sessions', (auth) => Promise.reject(auth

@@ -4,6 +4,7 @@
  * list merges what the homeserver says about each device (name, last seen) with what this device's encryption
  * knows (its trust), with this session first.
  */
+import type { DeleteDevicesResult } from '../../shared/rpc/commands/devices.ts';
 import type { GetOwnDevicesResponse, TrustState } from '../../shared/rpc/commands/verification.ts';
 import type { Session } from './session.ts';
 import { uploadFile } from './uploads.ts';
@@ -105,9 +106,12 @@ export async function renameDevice(session: Session, deviceId: string, name: str
 
 /**
  * Signs the sessions out. Without `password` the homeserver may still agree (or need nothing the person types);
- * when it wants the account password nothing is done and the answer is false: ask for it and call again with it.
+ * when it wants the account password nothing is done and `password_required` says so: ask for it and call again
+ * with it. When it wants a confirmation on its own web page, `fallback` has the page: open it, and once the
+ * person says they are done call again with its `session` as `authSession`.
  */
-export async function signOutDevices(session: Session, deviceIds: string[], password?: string): Promise<boolean> {
-  const r = await session.client.request('delete_devices', { device_ids: deviceIds, ...(password ? { password } : {}) });
-  return r.signed_out;
+export function signOutDevices(session: Session, deviceIds: string[], password?: string, authSession?: string): Promise<DeleteDevicesResult> {
+  return session.client.request('delete_devices', {
+    device_ids: deviceIds, ...(password ? { password } : {}), ...(authSession ? { auth_session: authSession } : {}),
+  });
 }

@@ -1,6 +1,9 @@
-/** Handlers of the devices area: renaming a session and signing other sessions out (confirmed with the account password when the homeserver asks). */
+/**
+ * Handlers of the devices area: renaming a session and signing other sessions out (confirmed with the account
+ * password, or on the homeserver's fallback page, when the homeserver asks).
+ */
 import type { deviceCommands } from '../../../shared/rpc/commands.ts';
-import { PasswordRequired, withPasswordAuth } from '../matrix/password-auth.ts';
+import { FallbackRequired, PasswordRequired, withPasswordAuth } from '../matrix/password-auth.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { attempt } from './failing.ts';
 
@@ -11,7 +14,7 @@ export function deviceHandlers(ctx: CommandContext): AreaHandlers<typeof deviceC
       await attempt(`rename the session ${deviceId}`, () => s.client.account.renameDevice(deviceId, name.trim(), signal));
       return true;
     },
-    delete_devices: async ({ device_ids: ids, password }, signal) => {
+    delete_devices: async ({ device_ids: ids, password, auth_session: authSession }, signal) => {
       const s = ctx.requireSession();
       // Deleting our own device would end this session behind its back (its token dies, nothing is cleaned up).
       if (ids.includes(s.deviceId)) throw new Error('This session cannot sign itself out here: use Sign out instead.');
@@ -19,10 +22,14 @@ export function deviceHandlers(ctx: CommandContext): AreaHandlers<typeof deviceC
       const what = unique.length === 1 ? `sign out the session ${unique[0]}` : `sign out ${unique.length} sessions`;
       try {
         await attempt(what, () => withPasswordAuth(s.userId, password, what,
-          (auth) => s.client.account.deleteDevices(unique, auth, signal)));
+          (auth) => s.client.account.deleteDevices(unique, auth, signal), authSession));
       } catch (e) {
         // Not a failure: the frontend asks the person for the password and sends the command again.
         if (e instanceof PasswordRequired) return { signed_out: false, password_required: true };
+        // Nor this: the frontend opens the homeserver's page, waits for the person, and sends the session back.
+        if (e instanceof FallbackRequired) {
+          return { signed_out: false, fallback: { url: new URL(e.path, s.homeserverUrl).toString(), stage: e.stage, session: e.session } };
+        }
         throw e;
       }
       return { signed_out: true };

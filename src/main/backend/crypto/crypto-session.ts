@@ -144,13 +144,18 @@ export class CryptoSession {
     return Promise.resolve();
   }
 
-  /** Like retryLater: the identity is read once the engine call that reported it has returned. */
-  private identityLater(machine: OlmMachine, userId: string): Promise<void> {
+  /**
+   * Like retryLater: the identity is read once the engine call that reported it has returned. `always` reports
+   * a user without cross-signing keys too (an empty master key): for our own device list, which changes with or
+   * without them.
+   */
+  private identityLater(machine: OlmMachine, userId: string, always = false): Promise<void> {
     const report = this.opts.onIdentityUpdate;
     if (report && !this.abort.signal.aborted) {
       setImmediate(() => {
         if (this.abort.signal.aborted) return;
-        void this.track(identityUpdate(machine, userId)).then((u) => { if (u) report(u); })
+        const none = { user_id: userId, master_key: '', identity_changed: false, verification_violation: false, user_trusted: false };
+        void this.track(identityUpdate(machine, userId)).then((u) => { if (u) report(u); else if (always) report(none); })
           .catch((e: unknown) => this.opts.logger.warn(`encryption: reading the identity of ${userId} failed: ${errorMessage(e)}`));
       });
     }
@@ -191,6 +196,8 @@ export class CryptoSession {
       const o = await this.opened;
       await o.verifications.beforeFeed(resp);
       const toDevice = await feedSync(o.store.machine, resp);
+      // A session of ours signed in or out (or changed its name or keys): the Sessions screen lists it again.
+      if (resp.device_lists?.changed?.includes(this.opts.userId)) void this.identityLater(o.store.machine, this.opts.userId, true);
       forgetMembersOnChange(o.encryptor, resp);
       const flush = () => o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
       // Not fed (nothing new for the engine, see feedSync): its state, and what it has to send, are as after the

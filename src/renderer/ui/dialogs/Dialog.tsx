@@ -1,9 +1,10 @@
 /**
  * A modal dialog on the native <dialog> element (focus trap, Esc and the backdrop come with it), with a form whose
- * submit runs an async action, shows its error in words, and closes on success.
+ * submit runs an async action, shows its error in words, and closes on success. Focus goes back to the opener.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { trapTab, useFocusReturn } from '../common/focus-return.ts';
 import './dialogs.css';
 
 export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmit = true, children, testId }: {
@@ -20,6 +21,7 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
   const ref = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  useFocusReturn();
 
   useEffect(() => {
     const el = ref.current;
@@ -39,7 +41,8 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
   }
 
   return (
-    <dialog ref={ref} className="dialog" data-testid={testId} aria-labelledby={`${testId}-title`} onClose={onClose}>
+    <dialog ref={ref} className="dialog" data-testid={testId} aria-labelledby={`${testId}-title`} onClose={onClose}
+      onKeyDown={trapTab}>
       {/* A change to what was typed clears the last refusal: it was about the old input. */}
       <form onSubmit={(e) => { e.preventDefault(); void submit(); }} onInput={() => setError(null)}>
         <h2 id={`${testId}-title`} className="dialog-title">{title}</h2>

@@ -19,6 +19,7 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
 }) {
   const [at, setAt] = useState<{ left: number; top: number } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
+  const layer = useRef<HTMLDivElement>(null);
   const isOpen = at !== null;
 
   function place(): { left: number; top: number } | null {
@@ -43,6 +44,10 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
   }, [isOpen]);
 
   function close(): void {
+    // Closed from inside (Esc, a pick): the focus goes back to this button while it is still shown (a message's
+    // toolbar hides once nothing in it has the focus, and a hidden button cannot take it).
+    const active = document.activeElement;
+    if (active === document.body || (active && layer.current?.contains(active))) button.current?.focus({ preventScroll: true });
     setAt(null);
     onOpenChange?.(false);
   }
@@ -52,7 +57,7 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
       <button ref={button} type="button" className={className} title={label} aria-label={label} aria-haspopup="dialog" aria-expanded={at !== null}
         data-testid={testId} onClick={() => { if (at) close(); else open(); }}>{children}</button>
       {at && createPortal(
-        <div className="emoji-picker-layer" style={{ left: at.left, top: at.top }}>
+        <div ref={layer} className="emoji-picker-layer" style={{ left: at.left, top: at.top }}>
           <EmojiPicker label={label} onClose={close} onPick={(u) => { close(); onPick(u); }} />
         </div>,
         document.body,

@@ -81,7 +81,7 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
     </time>
   );
   return (
-    <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'}>
+    <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'} role="article" tabIndex={-1}>
       {/* First, so the row's text still ends with the message (tests and screen readers read it in order). */}
       {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions event={e} />}
       <div className="message-gutter">

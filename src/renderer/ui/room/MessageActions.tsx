@@ -15,6 +15,7 @@ import { setOpenThread } from '../../api/threads.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { canSendState, pinnedEventIds, togglePin } from '../../api/room-state.ts';
 import { useActions } from './MessageBody.tsx';
+import { onToolbarKeyDown } from './timeline-keys.ts';
 
 export function MessageActions({ event }: { event: Event }) {
   const session = useSession();
@@ -50,7 +51,8 @@ export function MessageActions({ event }: { event: Event }) {
   }
 
   return (
-    <div className={`message-actions${confirming || note || picking ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions">
+    <div className={`message-actions${confirming || note || picking ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions"
+      onKeyDown={onToolbarKeyDown}>
       <span className="message-actions-emoji">
         {QUICK_REACTIONS.map((key) => (
           <button key={key} type="button" title={`React with ${key}`} aria-label={`React with ${key}`} data-testid="react"

@@ -21,6 +21,7 @@ import {
 } from '../../api/selectors.ts';
 import type { MediaView, NameOf } from './event-view.ts';
 import { DaySeparator, EventRow } from './EventRow.tsx';
+import { onTimelineKeyDown } from './timeline-keys.ts';
 import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
 import { addContextPage, openContext, stopContextEnd, type ContextView } from './context-view.ts';
@@ -343,6 +344,13 @@ export function Timeline({ roomId, focus = null }: {
     if (pendingJump && showLoaded(pendingJump) === true) setPendingJump(null);
   }, [rows, pendingJump, showLoaded]);
 
+  // A jump from inside the timeline (a reply's quote) takes the focus along: the keyboard goes on from the message.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!highlight || !el?.contains(document.activeElement)) return;
+    requestAnimationFrame(() => el.querySelector<HTMLElement>(`.message[data-event-id="${CSS.escape(highlight)}"]`)?.focus({ preventScroll: true }));
+  }, [highlight]);
+
   useEffect(() => {
     if (!highlight) return undefined;
     const t = setTimeout(() => setHighlight(null), 2000);
@@ -387,7 +395,8 @@ export function Timeline({ roomId, focus = null }: {
             Jump to latest <span aria-hidden="true">↓</span>
           </button>
         )}
-        <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}>
+        <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}
+          onKeyDown={onTimelineKeyDown}>
           <div className="timeline-content" style={{ height: totalSize }}>
             <div className="timeline-top">
               {context ? (

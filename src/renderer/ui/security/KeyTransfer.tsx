@@ -1,19 +1,19 @@
 /**
  * Room key export and import (Settings → Security): the export asks for a passphrase twice and saves the
  * backend's passphrase-protected file as a download; the import reads a chosen file and its passphrase and says
- * how many of its keys were new. The file's text goes to the backend as it is; nothing of it is kept here.
+ * how many of its keys were new (fields and buttons from PassphraseFields.tsx). The file's text goes to the backend as it is; nothing of it is kept here.
  */
 import { useId, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useOwnUserId, useSession } from '../../api/hooks.ts';
 import { exportRoomKeys, importRoomKeys } from '../../api/security.ts';
+import { FormEnd, NewPassphraseFields, PassphraseField } from './PassphraseFields.tsx';
 import { saveTextFile } from './save-text.ts';
 import { checkNewPassphrase, describeImport, exportFileName } from './security-logic.ts';
 
 export function KeyExportForm({ onDone }: { onDone: () => void }) {
   const session = useSession();
   const userId = useOwnUserId();
-  const id = useId();
   const [first, setFirst] = useState('');
   const [second, setSecond] = useState('');
   const [busy, setBusy] = useState(false);
@@ -49,24 +49,11 @@ export function KeyExportForm({ onDone }: { onDone: () => void }) {
       <p className="sec-text">
         Saves the keys of your encrypted rooms to a file protected by a passphrase, to import into another client.
       </p>
-      <label className="field" htmlFor={`${id}-p1`}>
-        <span className="field-label">Passphrase for the file</span>
-        <input id={`${id}-p1`} data-testid="export-passphrase" type="password" autoComplete="new-password" value={first}
-          disabled={busy} autoFocus onChange={(e) => { setFirst(e.target.value); setError(null); setDone(null); }} />
-      </label>
-      <label className="field" htmlFor={`${id}-p2`}>
-        <span className="field-label">Repeat the passphrase</span>
-        <input id={`${id}-p2`} data-testid="export-passphrase-again" type="password" autoComplete="new-password" value={second}
-          disabled={busy} onChange={(e) => { setSecond(e.target.value); setError(null); }} />
-      </label>
-      {error && <div className="sec-error" role="alert" data-testid="export-error">{error}</div>}
-      {done && <div className="sec-success" role="status" data-testid="export-done">{done}</div>}
-      <div className="sec-buttons">
-        <button type="button" className="button-secondary" onClick={onDone} disabled={busy}>{done ? 'Close' : 'Cancel'}</button>
-        <button type="submit" className="button-primary" data-testid="export-submit" disabled={busy} aria-busy={busy}>
-          {busy ? <><span className="spinner" aria-hidden="true" /> Exporting…</> : 'Export keys'}
-        </button>
-      </div>
+      <NewPassphraseFields label="Passphrase for the file" testId="export-passphrase" first={first} second={second}
+        disabled={busy} autoFocus onFirst={(v) => { setFirst(v); setError(null); setDone(null); }}
+        onSecond={(v) => { setSecond(v); setError(null); }} />
+      <FormEnd error={error} success={done} busy={busy} onCancel={onDone} submitLabel="Export keys" busyLabel="Exporting…"
+        testIds={{ error: 'export-error', success: 'export-done', submit: 'export-submit' }} />
     </form>
   );
 }
@@ -113,19 +100,10 @@ export function KeyImportForm({ onDone }: { onDone: () => void }) {
         <input id={`${id}-file`} className="sec-file" data-testid="import-file" type="file" accept=".txt,text/plain" disabled={busy}
           onChange={(e) => { setFile(e.target.files?.[0] ?? null); setError(null); setResult(null); }} />
       </label>
-      <label className="field" htmlFor={`${id}-pass`}>
-        <span className="field-label">Passphrase</span>
-        <input id={`${id}-pass`} data-testid="import-passphrase" type="password" autoComplete="off" value={passphrase}
-          disabled={busy} onChange={(e) => { setPassphrase(e.target.value); setError(null); }} />
-      </label>
-      {error && <div className="sec-error" role="alert" data-testid="import-error">{error}</div>}
-      {result && <div className="sec-success" role="status" data-testid="import-result">{result}</div>}
-      <div className="sec-buttons">
-        <button type="button" className="button-secondary" onClick={onDone} disabled={busy}>{result ? 'Close' : 'Cancel'}</button>
-        <button type="submit" className="button-primary" data-testid="import-submit" disabled={busy} aria-busy={busy}>
-          {busy ? <><span className="spinner" aria-hidden="true" /> Importing…</> : 'Import keys'}
-        </button>
-      </div>
+      <PassphraseField label="Passphrase" testId="import-passphrase" value={passphrase} disabled={busy}
+        onChange={(v) => { setPassphrase(v); setError(null); }} />
+      <FormEnd error={error} success={result} busy={busy} onCancel={onDone} submitLabel="Import keys" busyLabel="Importing…"
+        testIds={{ error: 'import-error', success: 'import-result', submit: 'import-submit' }} />
     </form>
   );
 }

@@ -4,11 +4,12 @@
  * the new cross-signing keys, secret storage and key backup (`reset_encryption`). The homeserver may ask for the
  * account password on the way; the field appears then (and from the start when replacing existing keys).
  */
-import { useId, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import type { RecoveryKeyResponse } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useOwnUserId, useSession } from '../../api/hooks.ts';
 import { generateRecoveryKey, setUpRecovery } from '../../api/security.ts';
+import { NewPassphraseFields, PassphraseField } from './PassphraseFields.tsx';
 import { copyText, saveTextFile } from './save-text.ts';
 import { checkNewPassphrase, describeSetupError, recoveryKeyFileName, recoveryKeyFileText } from './security-logic.ts';
 
@@ -38,7 +39,6 @@ export function RecoverySetup({ mode, onDone, onCancel, onBusyChange }: {
 
 function ChooseKey({ onGenerated, onCancel }: { onGenerated: (g: RecoveryKeyResponse) => void; onCancel?: () => void }) {
   const session = useSession();
-  const id = useId();
   const [withPassphrase, setWithPassphrase] = useState(false);
   const [first, setFirst] = useState('');
   const [second, setSecond] = useState('');
@@ -77,16 +77,8 @@ function ChooseKey({ onGenerated, onCancel }: { onGenerated: (g: RecoveryKeyResp
       </label>
       {withPassphrase && (
         <>
-          <label className="field" htmlFor={`${id}-p1`}>
-            <span className="field-label">Recovery passphrase</span>
-            <input id={`${id}-p1`} data-testid="recovery-passphrase" type="password" autoComplete="new-password" value={first}
-              disabled={busy} onChange={(e) => { setFirst(e.target.value); setError(null); }} />
-          </label>
-          <label className="field" htmlFor={`${id}-p2`}>
-            <span className="field-label">Repeat the passphrase</span>
-            <input id={`${id}-p2`} data-testid="recovery-passphrase-again" type="password" autoComplete="new-password" value={second}
-              disabled={busy} onChange={(e) => { setSecond(e.target.value); setError(null); }} />
-          </label>
+          <NewPassphraseFields label="Recovery passphrase" testId="recovery-passphrase" first={first} second={second}
+            disabled={busy} onFirst={(v) => { setFirst(v); setError(null); }} onSecond={(v) => { setSecond(v); setError(null); }} />
           <p className="sec-hint">Not your account password: a passphrase anyone could guess opens your messages too.</p>
         </>
       )}
@@ -108,7 +100,6 @@ function SaveKey({ generated, askPassword, onBack, onFinish }: {
   onFinish: (accountPassword: string | undefined) => Promise<void>;
 }) {
   const userId = useOwnUserId();
-  const id = useId();
   const [saved, setSaved] = useState(false);
   const [copied, setCopied] = useState<boolean | null>(null);
   const [needsPassword, setNeedsPassword] = useState(askPassword);
@@ -151,12 +142,8 @@ function SaveKey({ generated, askPassword, onBack, onFinish }: {
         <span>I have saved my recovery key</span>
       </label>
       {needsPassword && (
-        <label className="field" htmlFor={`${id}-pw`}>
-          <span className="field-label">Account password</span>
-          <input id={`${id}-pw`} data-testid="recovery-account-password" type="password" autoComplete="current-password"
-            value={password} disabled={busy} onChange={(e) => setPassword(e.target.value)} />
-          <span className="sec-hint">Your homeserver asks for it to publish new encryption keys.</span>
-        </label>
+        <PassphraseField label="Account password" testId="recovery-account-password" value={password} disabled={busy}
+          autoComplete="current-password" onChange={setPassword} hint="Your homeserver asks for it to publish new encryption keys." />
       )}
       {error && <div className="sec-error" role="alert" data-testid="recovery-error">{error}</div>}
       <div className="sec-buttons">

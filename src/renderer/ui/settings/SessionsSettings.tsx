@@ -1,12 +1,14 @@
 /**
  * The Sessions tab: every device signed in to the account with its name, ID, last activity and trust, this one
  * first. A session can be renamed in place; others can be signed out, one or all at once, after a confirmation
- * (and the account password, when the homeserver asks for it).
+ * (and the account password, when the homeserver asks for it). The list reloads when the backend hears that the
+ * account's device list changed, so a session signing in elsewhere appears while the screen is open.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { listDevices, renameDevice, signOutDevices, TRUST_LABELS, type DeviceRow } from '../../api/account-settings.ts';
 import { useClientState, useSession } from '../../api/hooks.ts';
+import { onIdentityUpdate } from '../../api/user-info.ts';
 import { Dialog } from '../dialogs/Dialog.tsx';
 import { formatFullTime } from '../common/format.ts';
 import { ErrorLine, useAction } from './controls.tsx';
@@ -26,6 +28,9 @@ export function SessionsSettings() {
     (e: unknown) => { setLoadError(`Could not list your sessions: ${errorMessage(e)}`); },
   ), [session, currentDevice, currentVerified]);
   useEffect(() => { void load(); }, [load]);
+  // The backend hears when our device list changes (a session signed in or out elsewhere): list them again.
+  const ownUserId = state?.user_id;
+  useEffect(() => (ownUserId ? onIdentityUpdate(session, ownUserId, () => void load()) : undefined), [session, ownUserId, load]);
 
   const current = rows?.filter((r) => r.current) ?? [];
   const others = rows?.filter((r) => !r.current) ?? [];
@@ -122,18 +127,28 @@ function DeviceItem({ row, onChanged, onSignOut }: { row: DeviceRow; onChanged: 
 /**
  * Confirms, then signs out; the password field appears only when the homeserver answers that it wants the
  * password (as Element asks), so a server that does not ask, or counts a recent sign-in, needs nothing typed.
+ * A server that confirms on its own page (single sign-on) gets it opened in the browser, as Element does; the
+ * person comes back and presses the button again, which sends the request with that page's session.
  */
 function SignOutDialog({ rows, onClose, onDone }: { rows: DeviceRow[]; onClose: () => void; onDone: () => Promise<void> }) {
   const session = useSession();
   const [password, setPassword] = useState('');
   const [askPassword, setAskPassword] = useState(false);
+  const [fallback, setFallback] = useState<{ url: string; session: string; again: boolean } | null>(null);
   const what = rows.length === 1 ? `“${rows[0].name || rows[0].deviceId}”` : `${rows.length} sessions`;
   return (
-    <Dialog title={rows.length === 1 ? 'Sign out this session?' : `Sign out ${rows.length} sessions?`} submitLabel="Sign out" danger
+    <Dialog title={rows.length === 1 ? 'Sign out this session?' : `Sign out ${rows.length} sessions?`}
+      submitLabel={fallback ? 'I have confirmed, sign out' : 'Sign out'} danger
       testId="sign-out-dialog" canSubmit={!askPassword || password !== ''} onClose={onClose}
       onSubmit={async () => {
-        const done = await signOutDevices(session, rows.map((r) => r.deviceId), askPassword ? password : undefined);
-        if (!done) {
+        const r = await signOutDevices(session, rows.map((r) => r.deviceId), askPassword ? password : undefined, fallback?.session);
+        if (r.fallback) {
+          // The page opens outside the app (the renderer hands http(s) links to the system browser).
+          if (!fallback) window.open(r.fallback.url, '_blank', 'noopener,noreferrer');
+          setFallback({ url: r.fallback.url, session: r.fallback.session, again: fallback !== null });
+          return false;
+        }
+        if (!r.signed_out) {
           setAskPassword(true);
           return false;
         }
@@ -141,6 +156,13 @@ function SignOutDialog({ rows, onClose, onDone }: { rows: DeviceRow[]; onClose: 
         return true;
       }}>
       <p>Signing out {what} ends it there: it will need to sign in again, and loses the encryption keys it does not share.</p>
+      {fallback && (
+        <p data-testid="sign-out-fallback">
+          {fallback.again ? 'Your homeserver has not seen the confirmation yet. ' : 'Your homeserver asks you to confirm in your browser. '}
+          <a href={fallback.url} target="_blank" rel="noreferrer noopener" data-testid="sign-out-fallback-link">Open the confirmation page</a>,
+          {' '}finish there, then come back and press “I have confirmed, sign out”.
+        </p>
+      )}
       {askPassword && (
         <label className="dialog-field">
           Your homeserver asks you to confirm with your account password

@@ -4,6 +4,7 @@
  * move between them and show each at once. Esc closes the screen (unless a confirmation dialog inside has it).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { trapTab } from '../common/focus-return.ts';
 import { SecuritySection } from '../security/SecuritySection.tsx';
 import { AppearanceSettings, KeyboardSettings } from './AppearanceSettings.tsx';
 import { NotificationSettings } from './NotificationSettings.tsx';
@@ -38,7 +39,7 @@ export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: (
         if (e.key === 'Escape' && !(e.target instanceof Element && e.target.closest('dialog'))) { e.stopPropagation(); onClose(); }
       }}>
       <div className="settings" role="dialog" aria-modal="true" aria-labelledby="settings-title" data-testid="settings"
-        ref={dialog} tabIndex={-1}
+        ref={dialog} tabIndex={-1} onKeyDown={trapTab}
         onBlur={(e) => {
           // A button disabled while its form is busy drops the focus to the page, where Esc and Tab no longer reach
           // the screen: the focus comes back to the dialog itself.

@@ -7,6 +7,7 @@ import { useStoreSelector } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { selectSpacesModel } from '../../api/spaces.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { useFocusReturn } from '../common/focus-return.ts';
 import { fuzzyFilter } from './fuzzy.ts';
 import './switcher.css';
 
@@ -14,6 +15,7 @@ export function QuickSwitcher({ onSelect, onClose }: { onSelect: (roomId: string
   const rooms = useStoreSelector((s) => selectSpacesModel(s).rooms);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  useFocusReturn();
   const results = useMemo(
     () => fuzzyFilter(rooms, query, (r) => `${roomDisplayName(r)} ${r.meta?.canonical_alias ?? ''}`, 12),
     [rooms, query],
@@ -27,10 +29,12 @@ export function QuickSwitcher({ onSelect, onClose }: { onSelect: (roomId: string
   }
 
   function onKeyDown(ev: KeyboardEvent<HTMLInputElement>): void {
-    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+    // Tab moves through the results too: the input is the switcher's only stop, and Tab must not leave the modal.
+    if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp' || ev.key === 'Tab') {
       ev.preventDefault();
       const n = results.length || 1;
-      setActive((a) => (a + (ev.key === 'ArrowDown' ? 1 : n - 1)) % n);
+      const down = ev.key === 'ArrowDown' || (ev.key === 'Tab' && !ev.shiftKey);
+      setActive((a) => (a + (down ? 1 : n - 1)) % n);
     } else if (ev.key === 'Enter') {
       ev.preventDefault();
       choose(active);

@@ -10,6 +10,7 @@ import type { VerificationFlow } from '../../../shared/rpc/commands/verification
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptVerification, cancelVerification, confirmEmojiMatch, startEmojiComparison } from '../../api/verification-requests.ts';
 import { isActive, selectUserDisplayName } from '../../api/verifications.ts';
+import { trapTab, useFocusReturn } from '../common/focus-return.ts';
 import '../dialogs/dialogs.css';
 import { atSentenceStart, useWhoText } from './use-who-text.ts';
 
@@ -20,6 +21,7 @@ export function VerificationDialog({ transactionId, onClose }: { transactionId: 
   const ref = useRef<HTMLDialogElement>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  useFocusReturn();
 
   useEffect(() => {
     const el = ref.current;
@@ -39,7 +41,7 @@ export function VerificationDialog({ transactionId, onClose }: { transactionId: 
   }
 
   return (
-    <dialog ref={ref} className="dialog verification-dialog" data-testid="verification-dialog" data-phase={flow?.phase ?? 'unknown'}
+    <dialog ref={ref} onKeyDown={trapTab} className="dialog verification-dialog" data-testid="verification-dialog" data-phase={flow?.phase ?? 'unknown'}
       aria-labelledby="verification-title" onCancel={(e) => { e.preventDefault(); close(); }}>
       <h2 id="verification-title" className="dialog-title">{titleOf(flow, name)}</h2>
       {flow ? <Phase flow={flow} busy={busy} run={run} /> : <p className="verification-text">This verification is no longer known to this session.</p>}

@@ -79,7 +79,8 @@ export interface GetOwnDevicesResponse {
  * Lattice extension, pushed as `user_identity_update` whenever the engine reports that a user's cross-signing
  * identity was first seen, changed, verified or accepted (gomuks has no such event). The fields are those of
  * get_profile_encryption_info at that moment; a frontend showing the user refreshes its view, and warns while
- * `identity_changed` is set.
+ * `identity_changed` is set. Also pushed for our own user when /sync says our device list changed (a session
+ * signed in or out), so a list of our sessions reloads.
  */
 export interface UserIdentityUpdate {
   user_id: string;

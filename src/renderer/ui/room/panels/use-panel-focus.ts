@@ -49,14 +49,16 @@ export function usePanelFocus(
     const previous = wasOpen.current;
     wasOpen.current = openKey;
     const active = document.activeElement;
+    const lost = !active || active === document.body || !active.isConnected;
     if (openKey) {
-      // A drawer takes the focus; beside the timeline the panel leaves it where the person is typing.
-      if (overlay && openKey !== previous && !(active && slot.current?.contains(active))) {
+      // A drawer takes the focus; beside the timeline the panel leaves it where the person is typing. One panel
+      // replacing another (a member row opening the user info) took the focused row with it: the new one takes it.
+      if (openKey !== previous && ((overlay && !(active && slot.current?.contains(active))) || (previous && lost))) {
         slot.current?.querySelector<HTMLElement>(CLOSE_BUTTONS)?.focus();
       }
       return;
     }
-    if (previous && (!active || active === document.body || !active.isConnected)) {
+    if (previous && lost) {
       const back = before.current?.isConnected ? before.current : fallback();
       back?.focus();
     }
