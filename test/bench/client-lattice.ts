@@ -67,13 +67,19 @@ function isLast(env: Envelope, lastSince: string): boolean {
   return (env.data as SyncComplete).since === lastSince;
 }
 
-/** Opens a connection and waits for its first sync_complete (the room list); returns its size as JSON. */
+/**
+ * Opens a connection and waits for its whole room list: the sync_complete envelopes up to the one that carries
+ * `since` (a long list comes in chunks, the last with `since`); returns their size as JSON.
+ */
 function firstSyncComplete(host: BackendHost): Promise<number> {
   return new Promise((resolve) => {
+    let bytes = 0;
     const conn = host.connect((env: Envelope) => {
       if (env.command !== 'sync_complete') return;
+      bytes += JSON.stringify(env).length;
+      if ((env.data as SyncComplete).since === undefined) return;
       conn.close();
-      resolve(JSON.stringify(env).length);
+      resolve(bytes);
     });
   });
 }

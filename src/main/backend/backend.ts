@@ -28,6 +28,7 @@ import type { DataPaths } from './paths.ts';
 import { ensurePrivateDir } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
+import { chunkSyncComplete } from './rpc/sync-chunks.ts';
 import { wireSyncComplete } from './rpc/wire-shape.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import { Sender, type SenderOptions } from './send/sender.ts';
@@ -232,7 +233,7 @@ export class Backend implements BackendHost {
     this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId, vapid_key: '' });
     this.emit(conn, 'client_state', this.clientState());
     if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
-    this.emit(conn, 'sync_complete', wireSyncComplete(this.fullState()));
+    for (const chunk of chunkSyncComplete(this.fullState())) this.emit(conn, 'sync_complete', wireSyncComplete(chunk));
     const presence = this.store.presence.all();
     if (presence.length) this.emit(conn, 'presence', { users: presence });
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
@@ -248,8 +249,15 @@ export class Backend implements BackendHost {
   }
 
   private broadcast<E extends EventName>(command: E, data: EventPayloads[E]): void {
-    const payload = command === 'sync_complete' ? wireSyncComplete(data as SyncComplete) as EventPayloads[E] : data;
-    for (const c of this.conns) this.emit(c, command, payload);
+    if (command !== 'sync_complete') {
+      for (const c of this.conns) this.emit(c, command, data);
+      return;
+    }
+    // A diff of many rooms goes as several smaller envelopes (rpc/sync-chunks.ts), each serialized once for all.
+    for (const chunk of chunkSyncComplete(data as SyncComplete)) {
+      const payload = wireSyncComplete(chunk) as EventPayloads[E];
+      for (const c of this.conns) this.emit(c, command, payload);
+    }
   }
 
   /** Everything a newly connected frontend needs for the room list. */
