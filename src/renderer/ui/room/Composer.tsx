@@ -22,6 +22,7 @@ import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
 import { useFileDrop } from './use-file-drop.ts';
 import './composer.css';
+import { SendButton } from './SendButton.tsx';
 
 export function Composer({ roomId, roomName }: { roomId: string; roomName: string }) {
   const session = useSession();
@@ -142,12 +143,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         <EmojiButton className="composer-tool" label="Insert emoji" testId="composer-emoji" onPick={insertAtCursor}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
-        <button type="submit" className="composer-send" aria-label={mode.kind === 'edit' ? 'Save edit' : 'Send'} title="Send (Enter)"
-          disabled={text.trim() === '' && !hasAttachments}>
-          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-            <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
-          </svg>
-        </button>
+        <SendButton label={mode.kind === 'edit' ? 'Save edit' : 'Send'} disabled={text.trim() === '' && !hasAttachments} />
       </div>
       <div className="composer-hint" aria-hidden="true">
         {mode.kind === 'normal'

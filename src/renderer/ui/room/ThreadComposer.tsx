@@ -20,6 +20,7 @@ import { useComposerText } from './use-composer-text.ts';
 import { useFileDrop } from './use-file-drop.ts';
 import './composer.css';
 import './media.css';
+import { SendButton } from './SendButton.tsx';
 
 export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
   const session = useSession();
@@ -81,12 +82,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" onPick={insertAtCursor}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
-        <button type="submit" className="composer-send" aria-label="Send in thread" title="Send (Enter)" data-testid="thread-composer-send"
-          disabled={text.trim() === '' && !hasAttachments}>
-          <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-            <path fill="currentColor" d="M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z" />
-          </svg>
-        </button>
+        <SendButton label="Send in thread" testId="thread-composer-send" disabled={text.trim() === '' && !hasAttachments} />
       </div>
     </form>
   );

@@ -1,4 +1,5 @@
 /** The Settings screen's tabs in order, and the arrow-key movement through them (WAI-ARIA tabs, vertical). */
+import { indexAfterKey } from '../common/list-keys.ts';
 
 export const SETTINGS_TABS = [
   { id: 'profile', label: 'Profile' },
@@ -16,15 +17,7 @@ export type SettingsTab = (typeof SETTINGS_TABS)[number]['id'];
  * for when the list lies across the top on a narrow window) wrap around; Home and End go to the ends.
  */
 export function tabAfterKey(current: SettingsTab, key: string): SettingsTab | null {
-  const i = SETTINGS_TABS.findIndex((t) => t.id === current);
-  const n = SETTINGS_TABS.length;
-  let next: number;
-  switch (key) {
-    case 'ArrowDown': case 'ArrowRight': next = (i + 1) % n; break;
-    case 'ArrowUp': case 'ArrowLeft': next = (i - 1 + n) % n; break;
-    case 'Home': next = 0; break;
-    case 'End': next = n - 1; break;
-    default: return null;
-  }
-  return SETTINGS_TABS[next].id;
+  const across = key === 'ArrowRight' ? 'ArrowDown' : key === 'ArrowLeft' ? 'ArrowUp' : key;
+  const next = indexAfterKey(across, SETTINGS_TABS.findIndex((t) => t.id === current), SETTINGS_TABS.length, 1, true);
+  return next === null ? null : SETTINGS_TABS[next].id;
 }
