@@ -22,7 +22,7 @@ export function SessionsSettings() {
   const [rows, setRows] = useState<DeviceRow[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [signingOut, setSigningOut] = useState<DeviceRow[] | null>(null);
-  const [signedOut, setSignedOut] = useState(false);
+  const signedOut = useRef(false);
   const othersHeading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(() => listDevices(session, currentDevice, currentVerified).then(
@@ -37,11 +37,11 @@ export function SessionsSettings() {
   // The confirmation gives the focus back to the button that opened it, which left with its session's row: the
   // focus goes to the list's heading instead of falling out of the settings.
   useEffect(() => {
-    if (!signedOut || signingOut) return;
-    setSignedOut(false);
+    if (!signedOut.current || signingOut) return;
+    signedOut.current = false;
     const at = document.activeElement;
     if (at === null || at === document.body) othersHeading.current?.focus();
-  }, [signedOut, signingOut]);
+  }, [signingOut]);
 
   const current = rows?.filter((r) => r.current) ?? [];
   const others = rows?.filter((r) => !r.current) ?? [];
@@ -80,7 +80,7 @@ export function SessionsSettings() {
         </>
       )}
       {signingOut && <SignOutDialog rows={signingOut} onClose={() => setSigningOut(null)}
-        onDone={async () => { await load(); setSignedOut(true); }} />}
+        onDone={async () => { await load(); signedOut.current = true; }} />}
     </>
   );
 }
