@@ -4,7 +4,7 @@
  * files would pay for, stays out of the measured time and memory. `latticeRoot` swaps in another checkout's
  * backend, to measure an older Lattice with the same benchmark.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 
@@ -13,6 +13,9 @@ interface ClientBundles { dir: string; lattice: string; matrixJsSdk: string }
 export async function bundleClients(repoRoot: string, latticeRoot = repoRoot, name = 'current'): Promise<ClientBundles> {
   // Inside node_modules, so the bundles' external imports resolve to this checkout's packages.
   const dir = path.join(repoRoot, 'node_modules', '.cache', 'lattice-bench', name);
+  // Removed first, never written over: a worktree's node_modules is often a hard-linked copy of another's, and
+  // esbuild rewrites an existing file in place, so every checkout sharing the file would run the last bundle written.
+  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   await build({
     entryPoints: {
