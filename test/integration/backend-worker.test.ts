@@ -1,9 +1,10 @@
 /**
  * The host side of the backend worker without a homeserver: services over the typed worker channel, the worker's
- * log records arriving at the host's logger, and requests after the worker has stopped.
+ * log records arriving at the host's logger, requests after the worker has stopped, and the compile cache its
+ * modules leave in the cache folder.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -39,5 +40,22 @@ describe('backend worker', () => {
     const late = await worker.fetchMedia({ server: 'hs.example', mediaId: 'abc' });
     assert.equal(late.status, 503);
     assert.match(late.error ?? '', /stopped/);
+  });
+
+  it("leaves Node's compile cache for its modules in the private cache folder", { skip: process.env.NODE_COMPILE_CACHE !== undefined || process.env.NODE_DISABLE_COMPILE_CACHE !== undefined }, async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'lattice-worker-'));
+    roots.push(root);
+    const records: LogRecord[] = [];
+    const logger = createLogger({ level: 'debug', sinks: [{ write: (r) => records.push(r) }] });
+    const paths = resolveDataPaths({ LATTICE_ROOT: root });
+    const worker = await BackendWorker.start({ paths, logger, insecureSecretsFile: true });
+    await worker.stop();
+    const cache = path.join(paths.cache, 'compile-cache');
+    // One folder per Node and V8 version, holding an entry per compiled module.
+    const entries = readdirSync(cache, { recursive: true }).filter((f) => statSync(path.join(cache, String(f))).isFile());
+    assert.ok(entries.length > 0, `nothing cached in ${cache}`);
+    if (process.platform !== 'win32') assert.equal(statSync(paths.cache).mode & 0o777, 0o700);
+    // Created private by the host, so the backend had nothing to tighten.
+    assert.ok(!records.some((r) => /readable by others/.test(r.msg)), JSON.stringify(records));
   });
 });

@@ -3,6 +3,8 @@
  * initial sync then never blocks the thread that serves windows or sockets.
  */
 import { errorMessage } from '../../shared/error-message.ts';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { MediaMessageContent } from '../../shared/rpc/commands.ts';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
@@ -10,6 +12,7 @@ import { createLogger, type Logger } from '../backend/log/logger.ts';
 import { stderrSink } from '../backend/log/open-log.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../backend/rpc/connection.ts';
+import { PRIVATE_DIR } from '../backend/private-files.ts';
 import { openSecretStore, secretNamespace } from '../backend/secrets/open-secret-store.ts';
 import type { SafeStorageProxy } from '../backend/secrets/safe-storage-store.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
@@ -39,6 +42,33 @@ export interface BackendWorkerOptions {
 const STOPPED = 'the backend has stopped';
 /** The worker's heap limit (see the Worker's resourceLimits below). */
 const WORKER_OLD_GENERATION_MB = 1536;
+/**
+ * Where Node keeps V8's compiled code for the worker's modules (its bundle and the packages it imports), inside the
+ * app's cache folder: a later start of the worker reads it instead of compiling them again. Measured with the bench's
+ * bundle (about 500 KB plus its packages; 2 MB of cache), starting and stopping BackendWorker on one data folder, 8
+ * times each way interleaved: a start that finds the cache takes about 45 ms less CPU (medians 240 -> 194 ms), the
+ * very first start about 35 ms more (278 -> 314 ms) while it writes the cache. Node checks each entry against the
+ * source's hash and its own and V8's versions and ignores one that does not match (after an update, say): it is only
+ * a cache. NODE_COMPILE_CACHE or NODE_DISABLE_COMPILE_CACHE in the app's environment still decide, as for any Node
+ * program.
+ */
+const COMPILE_CACHE_DIR = 'compile-cache';
+
+/**
+ * The worker's environment: the app's, with Node's compile cache in the cache folder (see COMPILE_CACHE_DIR). The
+ * folder is created first, private as the backend creates it (Node would make it readable by others); an existing
+ * one is left for the backend to check and tighten, and one that cannot be created means no compile cache (the
+ * backend then says what is wrong with the folder).
+ */
+function workerEnv(paths: DataPaths): NodeJS.ProcessEnv {
+  if (process.env.NODE_COMPILE_CACHE !== undefined) return { ...process.env };
+  try {
+    mkdirSync(paths.cache, { recursive: true, mode: PRIVATE_DIR });
+  } catch {
+    return { ...process.env };
+  }
+  return { ...process.env, NODE_COMPILE_CACHE: path.join(paths.cache, COMPILE_CACHE_DIR) };
+}
 
 export class BackendWorker implements BackendHost {
   private readonly worker: Worker;
@@ -101,6 +131,9 @@ export class BackendWorker implements BackendHost {
     const workerData: WorkerOptions = { paths: opts.paths, secrets: info, logLevel: logger.level };
     const worker = new Worker(entry, {
       workerData,
+      // Node enables its compile cache in a worker from the worker's environment (module.enableCompileCache would
+      // come too late: an ES module's imports are all compiled before its first line runs).
+      env: workerEnv(opts.paths),
       // V8's default young generation for a thread is sized for throughput; sync objects outlive it anyway.
       // 8 MB cuts the peak RSS of a large sync by about 90 MB, at no CPU cost measurable in npm run bench.
       // The old generation's limit also sets how far V8 lets the heap grow past what survived the last full
