@@ -117,12 +117,11 @@ export class BackendWorker implements BackendHost {
       workerData,
       // V8's default young generation for a thread is sized for throughput; sync objects outlive it anyway.
       // 8 MB cuts the peak RSS of a large sync by about 90 MB, at no CPU cost measurable in npm run bench.
-      // The old generation's limit also sets how far V8 lets the heap grow past what survived the last full
-      // collection: up to 4x with the default limit (about 4 GB on a large machine), less and less below 2 GB. The
-      // worker keeps little alive between sync responses (about 30 MB; SQLite and the crypto engine's memory are
-      // outside the heap), so with 1.5 GB its heap stays near 50 MB while catching up instead of 100 MB
-      // (test/bench/rss-trace.ts). Beyond the limit the worker stops with an out-of-memory error (the host reports
-      // it like any other fatal error); a heap of 1.5 GB is about 50 times what this benchmark's catching up keeps.
+      // Without HEAP_GROWING_PERCENT the old generation's limit would also set how far V8 lets the heap grow past
+      // what survived the last full collection (up to 4x with the default limit of about 4 GB on a large machine,
+      // 1.8x with 1.5 GB); with it the limit is only a ceiling. Beyond it the worker stops with an out-of-memory
+      // error (the host reports it like any other fatal error); a heap of 1.5 GB is about 50 times what this
+      // benchmark's catching up keeps alive (about 30 MB; SQLite and the crypto engine's memory are outside it).
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
     });
     const bw = new BackendWorker(worker, secrets, logger);
