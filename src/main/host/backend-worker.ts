@@ -3,7 +3,6 @@
  * initial sync then never blocks the thread that serves windows or sockets.
  */
 import { errorMessage } from '../../shared/error-message.ts';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { MediaMessageContent } from '../../shared/rpc/commands.ts';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
@@ -40,15 +39,6 @@ export interface BackendWorkerOptions {
 const STOPPED = 'the backend has stopped';
 /** The worker's heap limit (see the Worker's resourceLimits below). */
 const WORKER_OLD_GENERATION_MB = 1536;
-/**
- * How far V8 lets a heap grow past what survived its last full collection before the next one: 30%, the factor V8
- * itself uses when it optimizes for memory, instead of the up to 80% it allows a heap limit of 1.5 GB. The
- * backend's heap keeps little alive while catching up (about 25 MB) and allocates a lot around each response, so
- * its heap rose to 60-70 MB between full collections; with this it stays near 50 MB (test/bench/rss-trace.ts),
- * for no CPU time measurable in npm run bench (V8 still grows by at least 8 MB, so small heaps are collected no
- * more often). V8's flags are per process: the host thread's small heap follows the same rule.
- */
-const HEAP_GROWING_PERCENT = 30;
 
 export class BackendWorker implements BackendHost {
   private readonly worker: Worker;
@@ -109,19 +99,16 @@ export class BackendWorker implements BackendHost {
     const self = import.meta.url;
     const entry = new URL(self.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js', self);
     const workerData: WorkerOptions = { paths: opts.paths, secrets: info, logLevel: logger.level };
-    // Read by V8 at every full collection, so setting it now also applies to the worker created below. (The app
-    // cannot put V8 flags on its own command line; Node, and Electron's main process, leave V8's flags unfrozen so
-    // that v8.setFlagsFromString works.)
-    setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
     const worker = new Worker(entry, {
       workerData,
       // V8's default young generation for a thread is sized for throughput; sync objects outlive it anyway.
       // 8 MB cuts the peak RSS of a large sync by about 90 MB, at no CPU cost measurable in npm run bench.
-      // Without HEAP_GROWING_PERCENT the old generation's limit would also set how far V8 lets the heap grow past
-      // what survived the last full collection (up to 4x with the default limit of about 4 GB on a large machine,
-      // 1.8x with 1.5 GB); with it the limit is only a ceiling. Beyond it the worker stops with an out-of-memory
-      // error (the host reports it like any other fatal error); a heap of 1.5 GB is about 50 times what this
-      // benchmark's catching up keeps alive (about 30 MB; SQLite and the crypto engine's memory are outside it).
+      // The old generation's limit also sets how far V8 lets the heap grow past what survived the last full
+      // collection: up to 4x with the default limit (about 4 GB on a large machine), less and less below 2 GB. The
+      // worker keeps little alive between sync responses (about 30 MB; SQLite and the crypto engine's memory are
+      // outside the heap), so with 1.5 GB its heap stays near 50 MB while catching up instead of 100 MB
+      // (test/bench/rss-trace.ts). Beyond the limit the worker stops with an out-of-memory error (the host reports
+      // it like any other fatal error); a heap of 1.5 GB is about 50 times what this benchmark's catching up keeps.
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
     });
     const bw = new BackendWorker(worker, secrets, logger);
