@@ -54,7 +54,10 @@ describe('backend worker', () => {
     // One folder per Node and V8 version, holding an entry per compiled module.
     const entries = readdirSync(cache, { recursive: true }).filter((f) => statSync(path.join(cache, String(f))).isFile());
     assert.ok(entries.length > 0, `nothing cached in ${cache}`);
-    if (process.platform !== 'win32') assert.equal(statSync(paths.cache).mode & 0o777, 0o700);
+    if (process.platform !== 'win32') {
+      assert.equal(statSync(paths.cache).mode & 0o777, 0o700);
+      assert.equal(statSync(cache).mode & 0o777, 0o700);
+    }
     // Created private by the host, so the backend had nothing to tighten.
     assert.ok(!records.some((r) => /readable by others/.test(r.msg)), JSON.stringify(records));
   });

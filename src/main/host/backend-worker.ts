@@ -56,18 +56,20 @@ const COMPILE_CACHE_DIR = 'compile-cache';
 
 /**
  * The worker's environment: the app's, with Node's compile cache in the cache folder (see COMPILE_CACHE_DIR). The
- * folder is created first, private as the backend creates it (Node would make it readable by others); an existing
+ * folders are created first, private as the backend creates them (Node would make them readable by others; it
+ * writes its files 0600 but the folder per Node version inside with the umask's mode); an existing
  * one is left for the backend to check and tighten, and one that cannot be created means no compile cache (the
  * backend then says what is wrong with the folder).
  */
 function workerEnv(paths: DataPaths): NodeJS.ProcessEnv {
   if (process.env.NODE_COMPILE_CACHE !== undefined) return { ...process.env };
+  const dir = path.join(paths.cache, COMPILE_CACHE_DIR);
   try {
-    mkdirSync(paths.cache, { recursive: true, mode: PRIVATE_DIR });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
   } catch {
     return { ...process.env };
   }
-  return { ...process.env, NODE_COMPILE_CACHE: path.join(paths.cache, COMPILE_CACHE_DIR) };
+  return { ...process.env, NODE_COMPILE_CACHE: dir };
 }
 
 export class BackendWorker implements BackendHost {
