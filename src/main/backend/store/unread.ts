@@ -30,10 +30,10 @@ export class UnreadStore {
           SELECT * FROM (SELECT t.rowid FROM timeline t CROSS JOIN event e ON e.rowid = t.event_rowid
             WHERE t.room_id = @room AND e.sender = @user ORDER BY t.rowid DESC LIMIT 1)
         )`).pluck(),
-      // Only what the push rules read of a state event, without building the whole Event.
-      stateField: db.prepare(`SELECT e.sender, json_extract(e.content, ?) AS value FROM current_state cs
-          CROSS JOIN event e ON e.rowid = cs.event_rowid
-        WHERE cs.room_id = ? AND cs.event_type = ? AND cs.state_key = ?`),
+      // Only what the push rules read of a state event, without building the whole Event. The state row is named
+      // in a subquery, not joined: as in StateStore, the join form costs several times as much per call.
+      stateField: db.prepare(`SELECT sender, json_extract(content, ?) AS value FROM event
+        WHERE rowid = (SELECT event_rowid FROM current_state WHERE room_id = ? AND event_type = ? AND state_key = ?)`),
       count: db.prepare(`SELECT
           COALESCE(SUM((e.unread_type & 1) != 0), 0) AS unread_messages,
           COALESCE(SUM((e.unread_type & 2) != 0), 0) AS unread_notifications,
