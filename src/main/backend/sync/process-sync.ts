@@ -177,7 +177,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     store.timeline.clear(roomId);
     const token = typeof tl.prev_batch === 'string' ? tl.prev_batch : null;
     store.rooms.setPrevBatch(roomId, token);
-    prev = { ...prev, prev_batch: token ?? '' };
+    prev.prev_batch = token ?? '';
     if (!isNew) sr.reset = true;
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
@@ -237,7 +237,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     }
   }
 
-  let room: Room = { ...prev };
+  // rooms.get gave this call its own copy of the row: it becomes the new row in place.
+  const room: Room = prev;
+  const prevNotifications = prev.unread_notifications;
   if (isObj(jr.summary)) {
     const s = jr.summary;
     const lls: LazyLoadSummary = { ...(prev.lazy_load_summary ?? {}) };
@@ -255,14 +257,14 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   if (markedUnread) room.marked_unread = true;
   else delete room.marked_unread;
   if (unread.notifications.length) sr.notifications = unread.notifications;
-  if (prev.unread_notifications > 0 && room.unread_notifications === 0) sr.dismiss_notifications = true;
+  if (prevNotifications > 0 && room.unread_notifications === 0) sr.dismiss_notifications = true;
   for (const [rowid, t] of unread.types) {
     const built = events.get(rowid);
     if (!built) continue;
     if (t) built.unread_type = t;
     else delete built.unread_type;
   }
-  room = computeRoomMeta(store, room, own, dms.get(roomId), {
+  computeRoomMeta(store, room, own, dms.get(roomId), {
     state: isNew || Object.keys(stateChanges).length > 0 || !!jr.summary || room.dm_user_id !== dms.get(roomId),
     appended,
     rescan: !!sr.reset || redacted,

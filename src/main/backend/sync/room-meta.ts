@@ -38,9 +38,9 @@ export interface RoomChanges {
 
 const ALL_CHANGED: RoomChanges = { state: true, rescan: true };
 
-export function computeRoomMeta(store: Store, prev: Room, ownUserId: string, dmUserId: string | undefined,
+/** Updates `room` (the caller's own copy of the row, see RoomStore.get) in place, and returns it. */
+export function computeRoomMeta(store: Store, room: Room, ownUserId: string, dmUserId: string | undefined,
   changes: RoomChanges = ALL_CHANGED): Room {
-  const room: Room = { ...prev };
   const create = changes.state ? computeStateFields(store, room, ownUserId, dmUserId) : undefined;
   const fromAppended = changes.appended && findLast(changes.appended, isPreviewable);
   if (fromAppended) {
