@@ -166,6 +166,10 @@ describe('settings screen against Synapse', () => {
     assert.ok(!(await devicesOnServer()).some((d) => d.device_id === phone), 'the phone is signed out on the server');
     assert.ok((await devicesOnServer()).some((d) => d.device_id === ours), 'this session stays');
     await page.getByTestId('settings').waitFor();
+    // Its row, and the button that opened the confirmation, are gone: the focus stays in the list, on its heading.
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'other-sessions-heading',
+      undefined, { timeout: 30_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-signed-out-focus.png') });
   });
 
   it('turns notifications off for the account and adds a keyword', async () => {

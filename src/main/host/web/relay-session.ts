@@ -15,7 +15,20 @@ import type { Principal } from './web-auth.ts';
 export interface BufferLimits {
   /** Unacknowledged events kept for resumption. */
   maxEvents: number;
+  /** The memory their texts may hold (heldBytes), not their length in characters. */
   maxBytes: number;
+}
+
+/** Any character V8 cannot keep in a one-byte string (above U+00FF). */
+const TWO_BYTE = /[\u0100-\uffff]/;
+
+/**
+ * The memory a text holds: V8 keeps a string at one byte per character while every character fits in Latin-1, and
+ * at two otherwise (one emoji or CJK character in a diff doubles the whole text). Counting characters would let a
+ * buffer of such texts hold twice its limit.
+ */
+export function heldBytes(text: string): number {
+  return TWO_BYTE.test(text) ? text.length * 2 : text.length;
 }
 
 /** Where a session writes while a websocket is attached. */
@@ -25,7 +38,7 @@ export interface SessionSink {
   runIdSent(): void;
 }
 
-interface Buffered { id: number; text: string }
+interface Buffered { id: number; text: string; bytes: number }
 
 export class RelaySession {
   readonly principal: Principal;
@@ -55,8 +68,9 @@ export class RelaySession {
   record(id: number, text: string): void {
     if (this.firstId === 0) this.firstId = id;
     this.lastId = id;
-    this.buffer.push({ id, text });
-    this.bytes += text.length;
+    const bytes = heldBytes(text);
+    this.buffer.push({ id, text, bytes });
+    this.bytes += bytes;
     while (this.buffer.length > this.limits.maxEvents || this.bytes > this.limits.maxBytes) {
       if (!this.sink) this.overflowed = true;
       this.forget(this.buffer.shift() as Buffered);
@@ -93,7 +107,7 @@ export class RelaySession {
   }
 
   private forget(b: Buffered): void {
-    this.bytes -= b.text.length;
+    this.bytes -= b.bytes;
     this.forgottenThrough = b.id;
   }
 }

@@ -4,7 +4,7 @@
  * (and the account password, when the homeserver asks for it). The list reloads when the backend hears that the
  * account's device list changed, so a session signing in elsewhere appears while the screen is open.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { listDevices, renameDevice, signOutDevices, TRUST_LABELS, type DeviceRow } from '../../api/account-settings.ts';
 import { useClientState, useSession } from '../../api/hooks.ts';
@@ -22,6 +22,8 @@ export function SessionsSettings() {
   const [rows, setRows] = useState<DeviceRow[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [signingOut, setSigningOut] = useState<DeviceRow[] | null>(null);
+  const signedOut = useRef(false);
+  const othersHeading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(() => listDevices(session, currentDevice, currentVerified).then(
     (list) => { setRows(list); setLoadError(null); },
@@ -31,6 +33,15 @@ export function SessionsSettings() {
   // The backend hears when our device list changes (a session signed in or out elsewhere): list them again.
   const ownUserId = state?.user_id;
   useEffect(() => (ownUserId ? onIdentityUpdate(session, ownUserId, () => void load()) : undefined), [session, ownUserId, load]);
+
+  // The confirmation gives the focus back to the button that opened it, which left with its session's row: the
+  // focus goes to the list's heading instead of falling out of the settings.
+  useEffect(() => {
+    if (!signedOut.current || signingOut) return;
+    signedOut.current = false;
+    const at = document.activeElement;
+    if (at === null || at === document.body) othersHeading.current?.focus();
+  }, [signingOut]);
 
   const current = rows?.filter((r) => r.current) ?? [];
   const others = rows?.filter((r) => !r.current) ?? [];
@@ -51,7 +62,7 @@ export function SessionsSettings() {
       {rows && (
         <>
           <div className="settings-subhead-row">
-            <h4 className="settings-subhead">Other sessions</h4>
+            <h4 className="settings-subhead" tabIndex={-1} ref={othersHeading} data-testid="other-sessions-heading">Other sessions</h4>
             {others.length > 1 && (
               <button type="button" className="settings-button is-danger-quiet" data-testid="sessions-sign-out-all"
                 onClick={() => setSigningOut(others)}>
@@ -68,7 +79,8 @@ export function SessionsSettings() {
             )}
         </>
       )}
-      {signingOut && <SignOutDialog rows={signingOut} onClose={() => setSigningOut(null)} onDone={load} />}
+      {signingOut && <SignOutDialog rows={signingOut} onClose={() => setSigningOut(null)}
+        onDone={async () => { await load(); signedOut.current = true; }} />}
     </>
   );
 }
