@@ -22,23 +22,27 @@ import type { SyncComplete, SyncRoom } from '../../../shared/rpc/index.ts';
 export const SYNC_CHUNK_ROOMS = 50;
 
 export function chunkSyncComplete(diff: SyncComplete, maxRooms = SYNC_CHUNK_ROOMS): SyncComplete[] {
-  const rooms = diff.rooms ? Object.entries(diff.rooms) : [];
-  if (rooms.length <= maxRooms) return [diff];
+  const rooms = diff.rooms;
+  // Room IDs and plain assignments: entries and fromEntries made a pair array per room on every response.
+  const ids = rooms ? Object.keys(rooms) : [];
+  if (!rooms || ids.length <= maxRooms) return [diff];
   const { since, rooms: _rooms, ...first } = diff;
-  const together = new Set([...diff.left_rooms ?? [], ...(diff.invited_rooms ?? []).map((r) => r.room_id)]);
+  const together = new Set(diff.left_rooms);
+  for (const r of diff.invited_rooms ?? []) together.add(r.room_id);
   const firstRooms: Record<string, SyncRoom> = {};
-  const rest: [string, SyncRoom][] = [];
-  for (const entry of rooms) {
-    if (together.has(entry[0])) firstRooms[entry[0]] = entry[1];
-    else rest.push(entry);
+  const rest: string[] = [];
+  for (const id of ids) {
+    if (together.has(id)) firstRooms[id] = rooms[id];
+    else rest.push(id);
   }
   let i = 0;
-  for (let n = rooms.length - rest.length; n < maxRooms && i < rest.length; n++) {
-    const [id, room] = rest[i++];
-    firstRooms[id] = room;
-  }
+  for (let n = ids.length - rest.length; n < maxRooms && i < rest.length; n++, i++) firstRooms[rest[i]] = rooms[rest[i]];
   const chunks: SyncComplete[] = [{ ...first, rooms: firstRooms }];
-  for (; i < rest.length; i += maxRooms) chunks.push({ rooms: Object.fromEntries(rest.slice(i, i + maxRooms)) });
+  while (i < rest.length) {
+    const chunk: Record<string, SyncRoom> = {};
+    for (const end = Math.min(i + maxRooms, rest.length); i < end; i++) chunk[rest[i]] = rooms[rest[i]];
+    chunks.push({ rooms: chunk });
+  }
   if (since !== undefined) (chunks.at(-1) as SyncComplete).since = since;
   return chunks;
 }

@@ -6,8 +6,11 @@
 import type { Room, SyncComplete, SyncRoom } from '../../../shared/rpc/index.ts';
 
 export function wireSyncComplete(d: SyncComplete): SyncComplete {
-  const rooms: Record<string, SyncRoom> | null = d.rooms ? {} : null;
-  if (d.rooms && rooms) for (const [id, r] of Object.entries(d.rooms)) rooms[id] = wireSyncRoom(r);
+  let rooms: Record<string, SyncRoom> | null = null;
+  if (d.rooms) {
+    rooms = {};
+    for (const id of Object.keys(d.rooms)) rooms[id] = wireSyncRoom(d.rooms[id]);
+  }
   const out: SyncComplete = {
     account_data: d.account_data ?? null,
     rooms,

@@ -19,7 +19,7 @@ export interface IngestResult {
    * Rowids of other stored events this one changed or refers to, which the diff should carry: a redaction's
    * target, an edit's or a reaction's target (their last_edit_rowid or reactions changed), a reply's target.
    */
-  touched: number[];
+  touched: readonly number[];
   /** This event redacted a stored event. */
   redacted: boolean;
   /** The event as stored, when this call inserted it (then it need not be read back for the diff). */
@@ -47,9 +47,10 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, prof
   if (decryption) withDecryption(input, decryption);
   if (raw.state_key === undefined) {
     const sp = senderProfile(profile ?? store.state.memberContent(roomId, raw.sender));
-    if (sp) input.local_content = { ...input.local_content, sender_profile: sp };
+    // The input's local content was made for it just now (toEventInput, withDecryption): added to in place.
+    if (sp) (input.local_content ??= {}).sender_profile = sp;
   }
-  const touched: number[] = [];
+  let touched: number[] | undefined;
   let redacted = false;
   let rowid: number | undefined;
   let inserted: Event | undefined;
@@ -83,7 +84,7 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, prof
       if (old && !old.redacted_by) {
         store.events.redact(targetRowid, redactContent(old.type, old.content), raw.event_id);
         if (old.type === 'm.room.member' && old.state_key !== undefined) store.state.forgetMember(old.room_id, old.state_key);
-        touched.push(targetRowid);
+        touched = [targetRowid];
         redacted = true;
         // A redacted edit or reaction changes its own target too (the triggers recount it).
         if (old.relates_to && (old.relation_type === 'm.replace' || old.relation_type === 'm.annotation')) {
@@ -95,10 +96,13 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, prof
   } else if (inserted) {
     const target = input.relates_to ?? replyTarget(input.content);
     const targetRowid = target ? store.events.rowidByEventID(target) : undefined;
-    if (targetRowid !== undefined && targetRowid !== rowid) touched.push(targetRowid);
+    if (targetRowid !== undefined && targetRowid !== rowid) touched = [targetRowid];
   }
-  return inserted ? { rowid, touched, redacted, inserted } : { rowid, touched, redacted };
+  // Most events touch nothing: they share one empty list instead of each allocating its own.
+  return inserted ? { rowid, touched: touched ?? NONE, redacted, inserted } : { rowid, touched: touched ?? NONE, redacted };
 }
+
+const NONE: readonly number[] = [];
 
 function replyTarget(content: JSONObject): string | undefined {
   const rel = content['m.relates_to'];
