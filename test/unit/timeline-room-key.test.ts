@@ -1,5 +1,5 @@
 /**
- * The timeline names its room by a number (room_key, migration 14): timelines stored before keep their order and
+ * The timeline names its room by a number (room_key, migrations.ts): timelines stored before keep their order and
  * rowids, rooms stay apart, and a key added in a transaction that rolls back is not taken for granted afterwards.
  */
 import assert from 'node:assert/strict';
@@ -9,10 +9,11 @@ import { migrate, type DB } from '../../src/main/backend/store/database.ts';
 import { migrations } from '../../src/main/backend/store/migrations.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 
-const KEYED = 14;
+/** The migration's number (found by what it does, so it may move when migrations are merged). */
+const KEYED = migrations.findIndex((m) => m.includes('CREATE TABLE room_key')) + 1;
 
 describe('timeline room keys', () => {
-  it('migration 14 moves stored timelines to room numbers, keeping their rowids and order', () => {
+  it('the room_key migration moves stored timelines to room numbers, keeping their rowids and order', () => {
     const db: DB = new Database(':memory:');
     for (let v = 0; v < KEYED - 1; v++) db.exec(migrations[v]);
     db.pragma(`user_version = ${KEYED - 1}`);
