@@ -28,6 +28,22 @@ describe('read queries', () => {
     assert.deepEqual(mentions(store.db, 9999, 4, 1).map((e) => e.event_id), ['$e4'], 'limit');
     assert.deepEqual(mentions(store.db, 9999, 4, 10, ROOM).map((e) => e.event_id), ['$e4', '$e1'], 'room');
     assert.deepEqual(mentions(store.db, 9999, 2, 10).map((e) => e.event_id), ['$e3'], 'other bits');
+    event(store, ROOM, 5, 1 | 2 | 8);
+    assert.deepEqual(mentions(store.db, 9999, 8, 10).map((e) => e.event_id), ['$e5'], 'the sound bit');
+    assert.deepEqual(mentions(store.db, 9999, 4 | 8, 10).map((e) => e.event_id), ['$e5', '$e4', '$e3', '$e1'], 'highlight or sound');
+    assert.deepEqual(mentions(store.db, 9999, 1 | 4, 10).map((e) => e.event_id), ['$e5', '$e4', '$e3', '$e2', '$e1'], 'with the unread bit: every unread event');
+    store.close();
+  });
+
+  it('get_mentions for highlights reads the partial index of loud events, not the event table', () => {
+    const store = Store.open(':memory:');
+    const plan = (sql: string) => (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join('; ');
+    assert.match(plan(`SELECT rowid FROM event e WHERE e.timestamp <= 5 AND e.unread_type >= 4 AND (e.unread_type & 4) <> 0
+      ORDER BY e.timestamp DESC LIMIT 5`), /USING INDEX event_mention_idx/);
+    // An ordinary unread message (1|2, what the default push rules give a group room's messages) is not in it.
+    event(store, ROOM, 1, 1 | 2);
+    event(store, ROOM, 2, 1 | 2 | 4);
+    assert.equal(store.db.prepare('SELECT count(*) FROM event INDEXED BY event_mention_idx WHERE unread_type >= 4').pluck().get(), 1);
     store.close();
   });
 

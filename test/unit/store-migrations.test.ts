@@ -3,6 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { findEncryptedFile } from '../../src/main/backend/crypto/encrypted-media.ts';
+import { mentions } from '../../src/main/backend/reading/read-queries.ts';
+import { searchLocal } from '../../src/main/backend/search/local-search.ts';
+import { migrate } from '../../src/main/backend/store/database.ts';
 import { migrations } from '../../src/main/backend/store/migrations.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 
@@ -47,6 +52,50 @@ describe('database schema', () => {
     assert.ok(p1.timeline_rowid < 0 && p2.timeline_rowid < p1.timeline_rowid);
     assert.deepEqual(s.timeline.page('!a', Number.MAX_SAFE_INTEGER, 10).map((e) => e.event_id), ['$1', '$0']);
     assert.equal(s.timeline.append('!a', s.events.rowidByEventID('$1')!), undefined, 'an event is in a timeline once');
+    s.close();
+  });
+
+  it('migration 14 keeps a schema-13 database\'s word index and mentions: old messages are found, the index merges 16 segments at a time, get_mentions reads loud events only, encrypted attachments are still found', () => {
+    const file = path.join(dir, 'v13.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.transaction(() => { for (const m of migrations.slice(0, 13)) db.exec(m); db.pragma('user_version = 13'); })();
+    // Rows as a schema-13 Lattice wrote them: the event store indexed each message's body itself.
+    const insert = db.prepare(`INSERT INTO event (room_id, event_id, sender, type, timestamp, content, unread_type)
+      VALUES ('!r:hs', ?, '@bob:hs', 'm.room.message', ?, json_object('msgtype', 'm.text', 'body', ?), ?)`);
+    const index = db.prepare('INSERT INTO event_search (rowid, body) VALUES (?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 300; i++) {
+        const body = i === 7 ? 'the quarterly giraffe report' : `ordinary message ${i}`;
+        index.run(insert.run(`$m${i}`, 1000 + i, body, i % 50 === 0 ? 1 | 2 | 4 : 1 | 2).lastInsertRowid, body);
+      }
+    })();
+    const keyInfo = { v: 'v2', key: { k: 'key' }, iv: 'iv', hashes: { sha256: 'hash' } };
+    db.prepare(`INSERT INTO event (room_id, event_id, sender, type, timestamp, content, decrypted, decrypted_type)
+      VALUES ('!r:hs', '$file', '@bob:hs', 'm.room.encrypted', 1, '{}', ?, 'm.room.message')`).run(JSON.stringify({
+      msgtype: 'm.image', body: 'cat.png', file: { ...keyInfo, url: 'mxc://hs/cat' },
+      info: { mimetype: 'image/png', thumbnail_file: { ...keyInfo, url: 'mxc://hs/thumb' }, thumbnail_info: { mimetype: 'image/jpeg' } } }));
+    db.prepare(`INSERT INTO event (room_id, event_id, sender, type, timestamp, content, decrypted, decrypted_type)
+      VALUES ('!r:hs', '$secret', '@bob:hs', 'm.room.encrypted', 2, '{}', '{"msgtype":"m.text","body":"no file here"}', 'm.room.message')`).run();
+    migrate(db);
+    assert.equal(db.pragma('user_version', { simple: true }), 14);
+    assert.equal(db.prepare(`SELECT v FROM event_search_config WHERE k = 'automerge'`).pluck().get(), 16);
+    assert.deepEqual(searchLocal(db, { searchTerm: 'giraffe', limit: 5, offset: 0 }).map((e) => e.event_id), ['$m7']);
+    assert.deepEqual(searchLocal(db, { searchTerm: 'quar*', limit: 5, offset: 0 }).map((e) => e.event_id), ['$m7'], 'the prefix index is kept');
+    assert.equal(searchLocal(db, { searchTerm: 'ordinary', limit: 1000, offset: 0 }).length, 299);
+    assert.deepEqual(mentions(db, 99999, 4, 10).map((e) => e.event_id), ['$m250', '$m200', '$m150', '$m100', '$m50', '$m0']);
+    assert.equal(db.prepare('SELECT count(*) FROM event INDEXED BY event_mention_idx WHERE unread_type >= 4').pluck().get(), 6);
+    db.close();
+    // And the store keeps indexing new messages into it.
+    const s = Store.open(file);
+    s.events.insert({ room_id: '!r:hs', event_id: '$new', sender: '@bob:hs', type: 'm.room.message', timestamp: 5000, content: { msgtype: 'm.text', body: 'another giraffe' } });
+    assert.deepEqual(searchLocal(s.db, { searchTerm: 'giraffe', sortByTime: true, limit: 5, offset: 0 }).map((e) => e.event_id), ['$new', '$m7']);
+    // Encrypted attachments are found by their URI through the narrowed indexes, which hold only such events.
+    assert.equal(findEncryptedFile(s, 'mxc://hs/cat')?.mimetype, 'image/png');
+    assert.equal(findEncryptedFile(s, 'mxc://hs/thumb')?.mimetype, 'image/jpeg');
+    for (const idx of ['event_file_url_idx', 'event_thumbnail_file_url_idx']) {
+      assert.match(s.db.prepare(`SELECT sql FROM sqlite_schema WHERE name = ?`).pluck().get(idx) as string, /WHERE decrypted ->> '\$\.[a-z_.]+' IS NOT NULL/);
+    }
     s.close();
   });
 });

@@ -13,7 +13,8 @@ import type { AttachmentCrypto, EncryptedFileInfo } from '../media/attachment-cr
 import type { MediaRequest, JSONObject } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
 
-// The expressions and WHERE clause are those of the partial indexes, so each lookup is an index search.
+// The expressions are those of the partial indexes (`expr = ?` implies their `expr IS NOT NULL`), so each lookup is an
+// index search.
 const BY_FILE_URL = `SELECT decrypted FROM event WHERE decrypted IS NOT NULL AND decrypted ->> '$.file.url' = ? LIMIT 1`;
 const BY_THUMBNAIL_URL = `SELECT decrypted FROM event
   WHERE decrypted IS NOT NULL AND decrypted ->> '$.info.thumbnail_file.url' = ? LIMIT 1`;

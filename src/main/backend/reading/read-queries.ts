@@ -5,6 +5,7 @@
  */
 import type { Event, Receipt } from '../../../shared/rpc/index.ts';
 import type { DB } from '../store/database.ts';
+import { UnreadType } from '../push/types.ts';
 import { EVENT_COLUMNS, rowToEvent } from '../store/events.ts';
 
 type EventRow = Parameters<typeof rowToEvent>[0];
@@ -19,6 +20,12 @@ function prepare(db: DB) {
       ORDER BY e.timestamp ASC`),
     mentions: db.prepare(`${FROM_EVENT}
       WHERE e.timestamp <= @max_ts AND e.unread_type > 0 AND (e.unread_type & @type) <> 0
+        AND (@room_id = '' OR e.room_id = @room_id)
+      ORDER BY e.timestamp DESC LIMIT @limit`),
+    // Only the highlight and sound bits asked (gomuks asks for highlights): event_mention_idx holds just those events
+    // (migration 14), newest first, and `unread_type >= 4` lets the planner use it.
+    loudMentions: db.prepare(`${FROM_EVENT}
+      WHERE e.timestamp <= @max_ts AND e.unread_type >= 4 AND (e.unread_type & @type) <> 0
         AND (@room_id = '' OR e.room_id = @room_id)
       ORDER BY e.timestamp DESC LIMIT @limit`),
     // Read receipts only (m.read and m.read.private): other receipt types say nothing about who read what.
@@ -42,7 +49,10 @@ export function relatedEvents(db: DB, roomId: string, eventId: string, relationT
 }
 
 export function mentions(db: DB, maxTimestamp: number, type: number, limit: number, roomId = ''): Event[] {
-  return (stmts(db).mentions.all({ max_ts: maxTimestamp, type, limit, room_id: roomId }) as EventRow[]).map(rowToEvent);
+  const s = stmts(db);
+  // Bits 1 (unread) and 2 (notify) are on nearly every message: that list has no index and scans.
+  const stmt = (type & (UnreadType.Normal | UnreadType.Notify)) === 0 ? s.loudMentions : s.mentions;
+  return (stmt.all({ max_ts: maxTimestamp, type, limit, room_id: roomId }) as EventRow[]).map(rowToEvent);
 }
 
 /**

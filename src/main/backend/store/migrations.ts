@@ -387,10 +387,32 @@ export const migrations: readonly string[] = [
   `
   DROP TRIGGER session_request_on_insert;
   `,
-  // 14: the timeline names its room by a small number (room_key) instead of the room ID. Its (room, rowid) index
+  // 14: cheaper writes to the word index and the event table's indexes (issue 10); nothing a search, get_mentions or
+  // an encrypted attachment's lookup needs goes. The word index merges its segments 16 at a time instead of 4 (FTS5's automerge; kept in its config table,
+  // so a rebuild of event_search must set it again): each sync response writes a small segment and merging them in
+  // fours rewrote every entry about twice as often. Over 50,000 messages in 100 commits that is ~15% of the index's
+  // write cost, with as many segments at the end and the same search times (test/bench/search.bench.ts).
+  // get_mentions' index holds only events with the highlight or sound bit (4, 8) instead of every unread one: with
+  // the default push rules every message in a group room is unread (1|2), so the old index took an entry per
+  // message; the highlight list (type 4) reads the new one, other bits scan (nothing asks for them).
+  // The indexes of encrypted attachments (migration 10) hold only events that have such a URI instead of every
+  // decrypted event (in an encrypted room, every message, each with a NULL key in both): their lookups by URI
+  // (`expr = ?`, so the expression is not NULL) read them as before.
+  `
+  INSERT INTO event_search (event_search, rank) VALUES ('automerge', 16);
+  DROP INDEX event_mention_idx;
+  CREATE INDEX event_mention_idx ON event (timestamp DESC) WHERE unread_type >= 4;
+  DROP INDEX event_file_url_idx;
+  DROP INDEX event_thumbnail_file_url_idx;
+  CREATE INDEX event_file_url_idx ON event (decrypted ->> '$.file.url') WHERE decrypted ->> '$.file.url' IS NOT NULL;
+  CREATE INDEX event_thumbnail_file_url_idx ON event (decrypted ->> '$.info.thumbnail_file.url')
+    WHERE decrypted ->> '$.info.thumbnail_file.url' IS NOT NULL;
+  `,
+  // 15: the timeline names its room by a small number (room_key) instead of the room ID. Its (room, rowid) index
   // takes an entry in each room a sync touches, so every page of it is rewritten by a sync spread over many rooms:
-  // with the room ID in each entry it was most of the pages a sync writes (bench: 411 of 530 per response); with a
-  // number it is half as large. Room keys are never deleted (a room left and joined again keeps its number).
+  // with the room ID in each entry it was most of the pages a sync writes (npm run bench's account: its 411 pages of
+  // the 522 a response wrote); with a number it is half as large (287 pages a response). Room keys are never deleted
+  // (a room left and joined again keeps its number).
   `
   CREATE TABLE room_key (
     nid     INTEGER PRIMARY KEY,

@@ -1,6 +1,6 @@
 /**
  * A room's timeline order: (timeline rowid → event rowid). Rows name their room by its number in room_key
- * (migration 14), which keeps the per-room index small: a sync adds an entry to it in every room it touches.
+ * (migration 15), which keeps the per-room index small: a sync adds an entry to it in every room it touches.
  */
 import type { Event, TimelineRowTuple } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
