@@ -56,6 +56,12 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 type Column = Exclude<keyof RoomRow, 'room_id' | 'prev_batch'>;
 type ColumnValues = Record<Column, string | number | null>;
+/** Every column save() compares, in a fixed order (a Record, so the compiler checks none is missing). */
+const COLUMNS = Object.keys({
+  creation_content: 0, tombstone: 0, name: 0, name_quality: 0, avatar: 0, explicit_avatar: 0, dm_user_id: 0, topic: 0,
+  canonical_alias: 0, lazy_load_summary: 0, encryption_event: 0, has_member_list: 0, preview_event_rowid: 0,
+  sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, marked_unread: 0,
+} satisfies Record<Column, 0>) as Column[];
 /** A cached row: the Room, and its column values once a save has needed them. */
 interface CachedRoom { room: Room; cols?: ColumnValues }
 
@@ -150,16 +156,22 @@ export class RoomStore {
     if (cached) cached.cols ??= toColumns(cached.room);
     const before = cached?.cols;
     const cols = toColumns(room, cached && before && { room: cached.room, cols: before });
-    const changed = (Object.keys(cols) as Column[]).filter((c) => !before || before[c] !== cols[c]);
-    if (changed.length === 0) return false;
-    const key = changed.join(',');
+    let key = '';
+    const values: (string | number | null)[] = [];
+    for (const c of COLUMNS) {
+      if (before && before[c] === cols[c]) continue;
+      key += key ? `,${c}` : c;
+      values.push(cols[c]);
+    }
+    if (values.length === 0) return false;
     let stmt = this.updates.get(key);
     if (!stmt) {
-      stmt = this.db.prepare<(string | number | null)[]>(`UPDATE room SET ${changed.map((c) => `${c} = ?`).join(', ')} WHERE room_id = ?`);
+      stmt = this.db.prepare<(string | number | null)[]>(`UPDATE room SET ${key.split(',').map((c) => `${c} = ?`).join(', ')} WHERE room_id = ?`);
       this.updates.set(key, stmt);
     }
+    values.push(room.room_id);
     // Remembered only if the row exists (an UPDATE of a missing row writes nothing, and a later get must see that).
-    if (stmt.run(...changed.map((c) => cols[c]), room.room_id).changes > 0) this.cache.set(room.room_id, { room: { ...room }, cols });
+    if (stmt.run(...values).changes > 0) this.cache.set(room.room_id, { room: { ...room }, cols });
     return true;
   }
 

@@ -52,6 +52,7 @@ export class Store {
     } catch (e) {
       this.rooms.forgetCached();
       this.state.forgetCached();
+      this.timeline.forgetCached();
       throw e;
     }
   }

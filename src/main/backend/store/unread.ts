@@ -4,6 +4,7 @@
  * our own message or read receipt from any device, a redaction of an unread event.
  */
 import type { DB } from './database.ts';
+import { ROOM_NID } from './timeline.ts';
 
 export interface UnreadCounts {
   unread_messages: number;
@@ -28,18 +29,19 @@ export class UnreadStore {
           UNION ALL
           -- Newest first, stopping at our newest event: MAX() would look at every event of the room.
           SELECT * FROM (SELECT t.rowid FROM timeline t CROSS JOIN event e ON e.rowid = t.event_rowid
-            WHERE t.room_id = @room AND e.sender = @user ORDER BY t.rowid DESC LIMIT 1)
+            WHERE t.room_nid = (SELECT nid FROM room_key WHERE room_id = @room) AND e.sender = @user
+            ORDER BY t.rowid DESC LIMIT 1)
         )`).pluck(),
-      // Only what the push rules read of a state event, without building the whole Event.
-      stateField: db.prepare(`SELECT e.sender, json_extract(e.content, ?) AS value FROM current_state cs
-          CROSS JOIN event e ON e.rowid = cs.event_rowid
-        WHERE cs.room_id = ? AND cs.event_type = ? AND cs.state_key = ?`),
+      // Only what the push rules read of a state event, without building the whole Event. The state row is named
+      // in a subquery, not joined: as in StateStore, the join form costs several times as much per call.
+      stateField: db.prepare(`SELECT sender, json_extract(content, ?) AS value FROM event
+        WHERE rowid = (SELECT event_rowid FROM current_state WHERE room_id = ? AND event_type = ? AND state_key = ?)`),
       count: db.prepare(`SELECT
           COALESCE(SUM((e.unread_type & 1) != 0), 0) AS unread_messages,
           COALESCE(SUM((e.unread_type & 2) != 0), 0) AS unread_notifications,
           COALESCE(SUM((e.unread_type & 4) != 0), 0) AS unread_highlights
         FROM timeline t CROSS JOIN event e ON e.rowid = t.event_rowid
-        WHERE t.room_id = ? AND t.rowid > ? AND e.unread_type != 0 AND e.redacted_by IS NULL`),
+        WHERE t.room_nid = ${ROOM_NID} AND t.rowid > ? AND e.unread_type != 0 AND e.redacted_by IS NULL`),
     };
   }
 

@@ -9,6 +9,7 @@ import type {
 import type * as M from '../matrix/types.ts';
 import { applyUnread, PushEvaluator, type AppendedEvent } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
+import type { UnreadCounts } from '../store/unread.ts';
 import { ingestEvent, isWellFormed, type IngestResult } from './ingest-event.ts';
 import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
 import { ingestPresence } from './presence.ts';
@@ -169,12 +170,14 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   if (sticky.length) sr.sticky = sticky;
 
   const tl = isObj(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
-  if (tl?.limited || (isNew && tl) || (ctx.resetTimelines && tl)) {
+  // The timeline starts afresh here: what this batch appends is then all of it.
+  const fresh = !!tl && (!!tl.limited || isNew || ctx.resetTimelines);
+  if (fresh) {
     // A gap between what we had and this batch: start the timeline afresh instead of stitching across the gap.
     store.timeline.clear(roomId);
     const token = typeof tl.prev_batch === 'string' ? tl.prev_batch : null;
     store.rooms.setPrevBatch(roomId, token);
-    prev = { ...prev, prev_batch: token ?? '' };
+    prev.prev_batch = token ?? '';
     if (!isNew) sr.reset = true;
   }
   const timeline: { timeline_rowid: number; event_rowid: number }[] = [];
@@ -196,7 +199,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     const added = store.timeline.append(roomId, r.rowid);
     if (added) {
       timeline.push(added);
-      appended.push({ rowid: r.rowid, type: ev.type, timestamp: ev.origin_server_ts, content: ev.content });
+      // As stored (a server's event without a timestamp gets the time it arrived).
+      const timestamp = r.inserted?.timestamp ?? (typeof ev.origin_server_ts === 'number' ? ev.origin_server_ts : Date.now());
+      appended.push({ rowid: r.rowid, type: ev.type, timestamp, content: ev.content });
       incoming.push({ rowid: r.rowid, event: ev, ingested: r.inserted ? unread : undefined, unreadType: unread });
       const built = events.get(r.rowid);
       if (built) built.timeline_rowid = added.timeline_rowid;
@@ -232,7 +237,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     }
   }
 
-  let room: Room = { ...prev };
+  // rooms.get gave this call its own copy of the row: it becomes the new row in place.
+  const room: Room = prev;
+  const prevNotifications = prev.unread_notifications;
   if (isObj(jr.summary)) {
     const s = jr.summary;
     const lls: LazyLoadSummary = { ...(prev.lazy_load_summary ?? {}) };
@@ -241,23 +248,27 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (typeof s['m.invited_member_count'] === 'number') lls['m.invited_member_count'] = s['m.invited_member_count'];
     room.lazy_load_summary = lls;
   }
-  // Counted locally from our push rules and read position (the server cannot count encrypted rooms).
-  const unread = applyUnread(store, ctx.push, roomId, own, incoming, ctx.initial, prev, isNew || !!sr.reset || redacted || ownReceipt);
+  // Counted locally from our push rules and read position (the server cannot count encrypted rooms). A timeline
+  // started afresh with nothing in it has nothing unread: no need to count.
+  const empty = fresh && timeline.length === 0;
+  const unread = applyUnread(store, ctx.push, roomId, own, incoming, ctx.initial, empty ? NOTHING_UNREAD : prev,
+    !empty && (isNew || !!sr.reset || redacted || ownReceipt));
   Object.assign(room, unread.counts);
   if (markedUnread) room.marked_unread = true;
   else delete room.marked_unread;
   if (unread.notifications.length) sr.notifications = unread.notifications;
-  if (prev.unread_notifications > 0 && room.unread_notifications === 0) sr.dismiss_notifications = true;
+  if (prevNotifications > 0 && room.unread_notifications === 0) sr.dismiss_notifications = true;
   for (const [rowid, t] of unread.types) {
     const built = events.get(rowid);
     if (!built) continue;
     if (t) built.unread_type = t;
     else delete built.unread_type;
   }
-  room = computeRoomMeta(store, room, own, dms.get(roomId), {
+  computeRoomMeta(store, room, own, dms.get(roomId), {
     state: isNew || Object.keys(stateChanges).length > 0 || !!jr.summary || room.dm_user_id !== dms.get(roomId),
     appended,
     rescan: !!sr.reset || redacted,
+    whole: fresh && !redacted,
   });
   // Only the columns that changed are written (most syncs move just the preview and the counts).
   if (store.rooms.save(room) || isNew) sr.meta = room;
@@ -269,6 +280,8 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   if (evs.length) sr.events = evs;
   return Object.keys(sr).length ? sr : undefined;
 }
+
+const NOTHING_UNREAD: UnreadCounts = { unread_messages: 0, unread_notifications: 0, unread_highlights: 0 };
 
 /** What the push rules evaluate: a decrypted event's cleartext type and content, else the event as it came. */
 function cleartextOf(ev: M.ClientEvent, d: Decryption | undefined): M.ClientEvent {

@@ -29,32 +29,45 @@ export interface RoomChanges {
   appended?: { rowid: number; type: string; timestamp: number; content: JSONObject }[];
   /** The timeline was replaced (or events in it redacted): find the preview from the database. */
   rescan?: boolean;
+  /**
+   * `appended` is the room's whole timeline (it was started afresh by this sync and nothing in it was redacted):
+   * what a rescan would read from the database is known already, so it is not read.
+   */
+  whole?: boolean;
 }
 
 const ALL_CHANGED: RoomChanges = { state: true, rescan: true };
 
-export function computeRoomMeta(store: Store, prev: Room, ownUserId: string, dmUserId: string | undefined,
+/** Updates `room` (the caller's own copy of the row, see RoomStore.get) in place, and returns it. */
+export function computeRoomMeta(store: Store, room: Room, ownUserId: string, dmUserId: string | undefined,
   changes: RoomChanges = ALL_CHANGED): Room {
-  const room: Room = { ...prev };
-  if (changes.state) computeStateFields(store, room, ownUserId, dmUserId);
-  const fromAppended = changes.appended && [...changes.appended].reverse().find(isPreviewable);
+  const create = changes.state ? computeStateFields(store, room, ownUserId, dmUserId) : undefined;
+  const fromAppended = changes.appended && findLast(changes.appended, isPreviewable);
   if (fromAppended) {
     room.preview_event_rowid = fromAppended.rowid;
     room.sorting_timestamp = fromAppended.timestamp;
   } else if (changes.rescan || !room.preview_event_rowid) {
-    const preview = findPreview(store, room.room_id);
+    // With the whole timeline at hand and none of it previewable, the database has no preview either.
+    const preview = changes.whole ? undefined : findPreview(store, room.room_id);
     if (preview) {
       room.preview_event_rowid = preview.rowid;
       room.sorting_timestamp = preview.timestamp;
     } else if (!room.sorting_timestamp) {
-      room.sorting_timestamp = store.timeline.latest(room.room_id, 1)[0]?.timestamp
-        ?? store.state.get(room.room_id, 'm.room.create')?.timestamp ?? 0;
+      const newest = changes.whole ? changes.appended?.at(-1) : store.timeline.latest(room.room_id, 1)[0];
+      room.sorting_timestamp = newest?.timestamp
+        ?? (create ?? store.state.get(room.room_id, 'm.room.create'))?.timestamp ?? 0;
     }
   }
   return room;
 }
 
-function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserId: string | undefined): void {
+function findLast<T>(list: readonly T[], pred: (v: T) => boolean): T | undefined {
+  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i])) return list[i];
+  return undefined;
+}
+
+/** Sets the fields derived from state; returns the m.room.create event it read (for the sorting timestamp). */
+function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserId: string | undefined): Event | undefined {
   const roomId = room.room_id;
   // One query for the state the fields come from instead of one per field.
   const state = store.state.getTypes(roomId, META_STATE_TYPES);
@@ -77,6 +90,7 @@ function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserI
   const explicitAvatar = str(st('m.room.avatar')?.content.url);
   room.explicit_avatar = explicitAvatar !== undefined;
   room.avatar = explicitAvatar ?? (dmUserId ? str(store.state.get(roomId, 'm.room.member', dmUserId)?.content.avatar_url) : undefined);
+  return create;
 }
 
 /** Message-like events preview a room; edits don't (they change text the original already previews). */
