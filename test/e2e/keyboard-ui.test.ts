@@ -106,6 +106,12 @@ describe('the keyboard alone, against Synapse', () => {
     assert.ok(await focused(page, '[data-testid="message"]:not([data-event-id="' + lastId + '"])'), '↑ moves to the message before');
     await page.keyboard.press('ArrowDown');
     assert.ok(await focused(page, `[data-event-id="${lastId}"]`), '↓ comes back');
+    await page.keyboard.press('Home');
+    assert.ok(await page.evaluate(() => document.activeElement === document.querySelector('[data-testid="timeline"] .message')),
+      `Home focuses the oldest message loaded, not ${await describeFocus(page)}`);
+    assert.notEqual(await page.evaluate(() => document.activeElement?.getAttribute('data-event-id')), lastId);
+    await page.keyboard.press('End');
+    assert.ok(await focused(page, `[data-event-id="${lastId}"]`), `End focuses the newest, not ${await describeFocus(page)}`);
 
     await page.keyboard.press('Tab');
     assert.ok(await focused(page, `[data-event-id="${lastId}"] [data-testid="react"]`), `Tab enters the toolbar, not ${await describeFocus(page)}`);

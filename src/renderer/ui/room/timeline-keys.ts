@@ -1,6 +1,7 @@
 /**
  * Moving through the timeline from the keyboard. The scroller is one Tab stop; ↑/↓ there focus the last or first
- * message in view, and from a focused message the previous or next one. A focused message shows its toolbar
+ * message in view, and from a focused message the previous or next one; Home/End from a focused message focus the
+ * oldest or newest one loaded (on the scroller itself they scroll, as the browser does). A focused message shows its toolbar
  * (react, reply, thread, edit, delete, pin, copy link), which Tab enters and ←/→ move along, so every action a
  * pointer finds on hover is one Tab away without a Tab stop per message.
  */
@@ -21,15 +22,23 @@ function inView(scroller: HTMLElement, all: HTMLElement[]): HTMLElement[] {
   });
 }
 
-/** The scroller's keydown: ↑/↓ from the scroller itself or from a focused message row. */
+/** The scroller's keydown: ↑/↓ from the scroller itself or from a focused message row, Home/End from a row. */
 export function onTimelineKeyDown(ev: KeyboardEvent<HTMLElement>): void {
-  if ((ev.key !== 'ArrowUp' && ev.key !== 'ArrowDown') || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
+  if (!['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(ev.key) || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
   const scroller = ev.currentTarget;
   const target = ev.target as HTMLElement;
   const fromRow = target.matches(MESSAGE);
   if (target !== scroller && !fromRow) return;
+  const ends = ev.key === 'Home' || ev.key === 'End';
+  // Without this the browser scrolls the timeline to its end and leaves the focus on a message out of view.
+  if (ends && !fromRow) return;
   const all = messagesIn(scroller);
   if (!all.length) return;
+  if (ends) {
+    ev.preventDefault();
+    (ev.key === 'Home' ? all[0] : all[all.length - 1]).focus();
+    return;
+  }
   const down = ev.key === 'ArrowDown';
   let next: HTMLElement | undefined;
   if (fromRow) {

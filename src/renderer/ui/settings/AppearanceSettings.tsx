@@ -12,6 +12,8 @@ const SHORTCUTS: [string, string][] = [
   ['Alt+↑ / Alt+↓', 'Previous / next room'],
   ['Alt+Shift+↑ / ↓', 'Previous / next unread room'],
   ['Page Up / Page Down', 'Scroll the timeline'],
+  ['↑ / ↓', 'In the timeline: previous / next message (Tab enters its actions)'],
+  ['Home / End', 'On a message: the oldest / newest message loaded'],
   ['Esc', 'Close a panel; jump to the newest message and mark the room read'],
   ['Enter / Shift+Enter', 'Send / new line'],
 ];
