@@ -1,5 +1,8 @@
 /** search_local's index and query on an in-memory store: edits, redactions, filters, paging and odd input. */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { migrate } from '../../src/main/backend/store/database.ts';
@@ -66,6 +69,34 @@ describe('local search', () => {
     add(store, '* hijack', { sender: '@eve:hs', extra: { 'm.new_content': { body: 'hijacked' } }, rel: ['m.replace', '$future'] });
     assert.deepEqual(ids(store, { searchTerm: 'hijacked' }), []);
     store.close();
+  });
+
+  it('an edit stored before its message counts after a restart, and after a rolled-back insert of the message', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lattice-search-'));
+    const file = path.join(dir, 'lattice.db');
+    try {
+      let store = Store.open(file);
+      add(store, '* fixed words', { extra: { 'm.new_content': { body: 'fixed words' } }, rel: ['m.replace', '$later1'] });
+      add(store, '* mended words', { extra: { 'm.new_content': { body: 'mended words' } }, rel: ['m.replace', '$later2'] });
+      store.close();
+      // A new process knows of the waiting edits only from the database.
+      store = Store.open(file);
+      const message = (id: string, body: string) => store.events.insert({ room_id: '!r:hs', event_id: id, sender: '@bob:hs', type: 'm.room.message', timestamp: 1, content: { body } });
+      const first = message('$later1', 'broken words');
+      assert.deepEqual(ids(store, { searchTerm: 'fixed' }), [first]);
+      assert.deepEqual(ids(store, { searchTerm: 'broken' }), []);
+      // The message's insert is rolled back: the edit still waits for it, and its next arrival is indexed as edited.
+      assert.throws(() => store.transaction(() => { message('$later2', 'torn words'); throw new Error('a failed sync'); }));
+      const second = message('$later2', 'torn words');
+      assert.deepEqual(ids(store, { searchTerm: 'mended' }), [second]);
+      assert.deepEqual(ids(store, { searchTerm: 'torn' }), []);
+      // A message no edit waits for is indexed as it came.
+      const plain = message('$plain', 'plain words');
+      assert.deepEqual(ids(store, { searchTerm: 'plain' }), [plain]);
+      store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('filters by room, sender and time, pages with limit and offset, and searches raw JSON', () => {

@@ -259,6 +259,11 @@ export class EventStore {
     this.stmts.redact.run(JSON.stringify(prunedContent), redactedBy, rowid);
   }
 
+  /** Forgets what was read (EventDerived's orphan edits): after a rolled-back transaction. */
+  forgetCached(): void {
+    this.derived.forgetCached();
+  }
+
   /** All statements of this store run on the caller's transaction; this is only for tests and tools. */
   get database(): DB {
     return this.db;

@@ -53,6 +53,7 @@ export class Store {
       this.rooms.forgetCached();
       this.state.forgetCached();
       this.timeline.forgetCached();
+      this.events.forgetCached();
       throw e;
     }
   }
