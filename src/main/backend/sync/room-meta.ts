@@ -42,7 +42,7 @@ const ALL_CHANGED: RoomChanges = { state: true, rescan: true };
 export function computeRoomMeta(store: Store, room: Room, ownUserId: string, dmUserId: string | undefined,
   changes: RoomChanges = ALL_CHANGED): Room {
   const create = changes.state ? computeStateFields(store, room, ownUserId, dmUserId) : undefined;
-  const fromAppended = changes.appended && findLast(changes.appended, isPreviewable);
+  const fromAppended = changes.appended?.findLast(isPreviewable);
   if (fromAppended) {
     room.preview_event_rowid = fromAppended.rowid;
     room.sorting_timestamp = fromAppended.timestamp;
@@ -59,11 +59,6 @@ export function computeRoomMeta(store: Store, room: Room, ownUserId: string, dmU
     }
   }
   return room;
-}
-
-function findLast<T>(list: readonly T[], pred: (v: T) => boolean): T | undefined {
-  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i])) return list[i];
-  return undefined;
 }
 
 /** Sets the fields derived from state; returns the m.room.create event it read (for the sorting timestamp). */
