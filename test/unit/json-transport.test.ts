@@ -91,6 +91,7 @@ describe('MatrixHttp over Node http', () => {
     assert.match(String(last?.headers['accept-encoding']), /gzip/);
     assert.match(String(last?.headers['accept-encoding']), /br/);
     assert.equal(last?.headers['content-type'], 'application/json');
+    assert.equal(last?.headers['user-agent'], 'Lattice');
   });
 
   it('follows redirects as fetch does: 302 after a POST becomes a GET, 307 keeps both', async () => {

@@ -44,7 +44,8 @@ const MAX_REDIRECTS = 20;
 /** Node's http/https modules, through their global agents (kept-alive connections, and the proxy Node may be told of). */
 export const nodeTransport: JsonTransport = async (req) => {
   let { method, url, body } = req;
-  const headers: Record<string, string> = { ...req.headers, 'Accept-Encoding': 'gzip, deflate, br' };
+  // The homeserver shows the user agent in a session's details (other clients' session lists show it too).
+  const headers: Record<string, string> = { 'User-Agent': 'Lattice', ...req.headers, 'Accept-Encoding': 'gzip, deflate, br' };
   for (let redirects = 0; ; redirects++) {
     const res = await exchange(method, url, headers, body, req.signal);
     const location = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.header('location') : undefined;
