@@ -3,7 +3,7 @@
  * place that turns HTTP failures into MatrixError/ConnectionError, so everything above deals in Matrix terms.
  */
 import { ConnectionError, MatrixError } from './errors.ts';
-import { fetchTransport, nodeTransport, type JsonTransport, type TransportResponse } from './json-transport.ts';
+import { fetchTransport, nodeTransport, type HttpTransport, type TransportResponse, BodyTooLarge } from './http-transport.ts';
 import { sleep } from './sleep.ts';
 
 export interface RequestOptions {
@@ -20,23 +20,24 @@ export interface RequestOptions {
 export type FetchLike = typeof fetch;
 
 /**
- * The transport every API area shares: one base URL, one token. JSON calls go through Node's http modules (see
- * json-transport.ts), or through `fetchImpl` when one is given (tests inject fakes); media through fetchImpl or fetch.
+ * The transport every API area shares: one base URL, one token. JSON calls and media downloads go through Node's
+ * http modules (see http-transport.ts), or through `fetchImpl` when one is given (tests inject fakes); uploads
+ * through fetchImpl or fetch.
  */
 export class MatrixHttp {
   readonly baseUrl: string;
   accessToken: string | undefined;
   private readonly fetchImpl: FetchLike;
-  private readonly json: JsonTransport;
+  private readonly transport: HttpTransport;
   /** Told whenever the server answers (see reachability.ts: a retry wait ends when the server is back). */
   private readonly reachableListeners = new Set<() => void>();
 
   constructor(baseUrl: string, accessToken?: string, fetchImpl?: FetchLike) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.accessToken = accessToken;
-    // Read when a download or upload starts, not now: the global fetch can be replaced after this (tests do).
+    // Read when an upload starts, not now: the global fetch can be replaced after this (tests do).
     this.fetchImpl = fetchImpl ?? ((input, init) => fetch(input, init));
-    this.json = fetchImpl ? fetchTransport(fetchImpl) : nodeTransport;
+    this.transport = fetchImpl ? fetchTransport(fetchImpl) : nodeTransport;
   }
 
   onReachable(listener: () => void): () => void {
@@ -82,14 +83,14 @@ export class MatrixHttp {
     const signal = AbortSignal.any(signals);
     let res: TransportResponse;
     try {
-      res = await this.json({ method, url, headers, signal, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      res = await this.transport({ method, url, headers, signal, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
     } catch (e) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? e;
       // A timeout: its reason (a TimeoutError) says so better than the aborted connection's error.
       throw new ConnectionError(url.href, signal.aborted ? signal.reason : e);
     }
     this.answered(res.status);
-    const text = res.text;
+    const text = res.body.toString('utf8');
     const ok = res.status >= 200 && res.status < 300;
     let json: unknown;
     try {
@@ -118,33 +119,24 @@ export class MatrixHttp {
     if (opts.auth !== false && this.accessToken) headers.Authorization = `Bearer ${this.accessToken}`;
     const signals = [AbortSignal.timeout(60_000)];
     if (opts.signal) signals.push(opts.signal);
-    let res: Response;
+    const signal = AbortSignal.any(signals);
+    let res: TransportResponse;
     try {
-      res = await this.fetchImpl(url, { headers, signal: AbortSignal.any(signals) });
+      res = await this.transport({ method: 'GET', url, headers, signal, maxBytes: opts.maxBytes });
     } catch (e) {
-      throw new ConnectionError(url.href, e);
+      if (e instanceof BodyTooLarge) throw new MatrixError(413, 'M_TOO_LARGE', `media is more than ${opts.maxBytes} bytes`);
+      if (opts.signal?.aborted) throw opts.signal.reason ?? e;
+      throw new ConnectionError(url.href, signal.aborted ? signal.reason : e);
     }
     this.answered(res.status);
-    if (!res.ok) {
-      const body = (await res.json().catch(() => ({}))) as { errcode?: string; error?: string };
+    if (res.status < 200 || res.status >= 300) {
+      let body: { errcode?: string; error?: string } = {};
+      try {
+        body = JSON.parse(res.body.toString('utf8')) as typeof body;
+      } catch { /* not JSON: the status says it */ }
       throw new MatrixError(res.status, body.errcode ?? 'M_UNKNOWN', body.error ?? `HTTP ${res.status} ${res.statusText}`);
     }
-    const declared = Number(res.headers.get('content-length'));
-    if (declared > opts.maxBytes) throw new MatrixError(413, 'M_TOO_LARGE', `media is ${declared} bytes, more than ${opts.maxBytes}`);
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    const reader: ReadableStreamDefaultReader<Uint8Array> | undefined = res.body?.getReader();
-    for (;;) {
-      const r = await reader?.read();
-      if (!r || r.done) break;
-      size += r.value.byteLength;
-      if (size > opts.maxBytes) {
-        await reader?.cancel();
-        throw new MatrixError(413, 'M_TOO_LARGE', `media is more than ${opts.maxBytes} bytes`);
-      }
-      chunks.push(r.value);
-    }
-    return { contentType: res.headers.get('content-type') ?? 'application/octet-stream', body: Buffer.concat(chunks) };
+    return { contentType: res.header('content-type') ?? 'application/octet-stream', body: res.body };
   }
 
   /** POSTs bytes (a media upload) with the token; the JSON answer, or a MatrixError/ConnectionError. */

@@ -1,5 +1,5 @@
 /**
- * MatrixHttp's JSON calls over Node's http module (json-transport.ts) against real local HTTP servers: compressed
+ * MatrixHttp's JSON calls and downloads over Node's http module (http-transport.ts) against real local HTTP servers: compressed
  * bodies, fetch's redirect rules (method, body and token), a body split anywhere in a multi-byte character, and the
  * failures a user must be told about in words (refused, reset mid-body, timed out, cancelled).
  */
@@ -42,6 +42,9 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown, enco
   res.end(body);
 }
 
+/** Every byte value, so a text decoding anywhere would show. */
+const MEDIA = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
+
 describe('MatrixHttp over Node http', () => {
   let hs: Awaited<ReturnType<typeof serve>>;
   let other: Awaited<ReturnType<typeof serve>>;
@@ -69,6 +72,23 @@ describe('MatrixHttp over Node http', () => {
         return;
       }
       if (url.pathname === '/bad-gzip') { res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }); return res.end('{"not": "gzip"}'); }
+      if (url.pathname === '/media') {
+        res.writeHead(200, { 'Content-Type': 'image/png', 'Content-Length': MEDIA.length });
+        return res.end(MEDIA);
+      }
+      if (url.pathname === '/media-chunked') {
+        // No Content-Length: the limit must hold while the bytes come.
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+        res.write(MEDIA);
+        return res.end(MEDIA);
+      }
+      if (url.pathname === '/media-bomb') {
+        // 40 bytes on the wire that inflate past the limit.
+        const zipped = zlib.gzipSync(Buffer.alloc(MEDIA.length * 4));
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip', 'Content-Length': zipped.length });
+        return res.end(zipped);
+      }
+      if (url.pathname === '/media-missing') return sendJson(res, 404, { errcode: 'M_NOT_FOUND', error: 'Not found' });
       if (url.pathname === '/hang') return; // never answers
       res.writeHead(404);
       res.end();
@@ -120,6 +140,21 @@ describe('MatrixHttp over Node http', () => {
     await assert.rejects(client.request('GET', '/retry-header', { rateLimitRetries: 0 }),
       (e: unknown) => e instanceof MatrixError && e.retryAfterMs === 7000);
     await assert.rejects(client.request('GET', '/not-json'), (e: unknown) => e instanceof MatrixError && e.errcode === 'M_BAD_JSON');
+  });
+
+  it('downloads bytes as they are, and refuses more than the limit however they come', async () => {
+    const client = new MatrixHttp(hs.url, 't');
+    const got = await client.download('/media', { maxBytes: MEDIA.length });
+    assert.equal(got.contentType, 'image/png');
+    assert.ok(Buffer.from(got.body).equals(MEDIA));
+    const tooLarge = (e: unknown) => e instanceof MatrixError && e.status === 413 && e.errcode === 'M_TOO_LARGE';
+    await assert.rejects(client.download('/media', { maxBytes: MEDIA.length - 1 }), tooLarge);
+    await assert.rejects(client.download('/media-chunked', { maxBytes: MEDIA.length + 10 }), tooLarge);
+    await assert.rejects(client.download('/media-bomb', { maxBytes: MEDIA.length }), tooLarge);
+    await assert.rejects(client.download('/media-missing', { maxBytes: 1000 }),
+      (e: unknown) => e instanceof MatrixError && e.status === 404 && e.errcode === 'M_NOT_FOUND');
+    // The client still works after connections were dropped mid-body.
+    assert.equal((await client.download('/media-chunked', { maxBytes: MEDIA.length * 2 })).body.length, MEDIA.length * 2);
   });
 
   it('says in words when the server refuses, resets, does not answer, or the caller cancels', async () => {

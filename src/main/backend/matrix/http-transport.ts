@@ -1,6 +1,7 @@
 /**
- * The one HTTP exchange MatrixHttp's JSON calls make: a request with a small text body, the whole answer as text.
- * Two implementations: Node's own http/https modules (the default), and any `fetch` (what tests inject).
+ * The one HTTP exchange MatrixHttp's JSON calls and media downloads make: a request with a small text body (or none),
+ * the whole answer as bytes, up to a size. Two implementations: Node's own http/https modules (the default), and any
+ * `fetch` (what tests inject). Uploads stream their bytes through fetch (see MatrixHttp.upload).
  *
  * Why not fetch by default: Node's fetch (undici, with WHATWG streams, Headers and AbortSignal plumbing) costs about
  * 1.2 ms of CPU more per request than http.request, and a third more on a large body (measured on this project's
@@ -23,6 +24,8 @@ export interface TransportRequest {
   /** A JSON text. */
   body?: string;
   signal: AbortSignal;
+  /** A longer answer (as sent, or as it decompresses) is refused with BodyTooLarge, and its connection dropped. */
+  maxBytes?: number;
 }
 
 export interface TransportResponse {
@@ -30,24 +33,34 @@ export interface TransportResponse {
   statusText: string;
   /** A response header by name (any case), or undefined. */
   header(name: string): string | undefined;
-  text: string;
+  body: Buffer;
+}
+
+/** The answer was longer than the request's maxBytes. */
+export class BodyTooLarge extends Error {
+  readonly maxBytes: number;
+  constructor(maxBytes: number) {
+    super(`the answer is more than ${maxBytes} bytes`);
+    this.name = 'BodyTooLarge';
+    this.maxBytes = maxBytes;
+  }
 }
 
 /**
  * Rejects with the error of the connection (its `code`, e.g. ECONNREFUSED, says what went wrong) or, once the
  * signal has fired, with whatever the connection gave up with (the caller reads the signal's reason).
  */
-export type JsonTransport = (req: TransportRequest) => Promise<TransportResponse>;
+export type HttpTransport = (req: TransportRequest) => Promise<TransportResponse>;
 
 const MAX_REDIRECTS = 20;
 
 /** Node's http/https modules, through their global agents (kept-alive connections, and the proxy Node may be told of). */
-export const nodeTransport: JsonTransport = async (req) => {
+export const nodeTransport: HttpTransport = async (req) => {
   let { method, url, body } = req;
   // The homeserver shows the user agent in a session's details (other clients' session lists show it too).
   const headers: Record<string, string> = { 'User-Agent': 'Lattice', ...req.headers, 'Accept-Encoding': 'gzip, deflate, br' };
   for (let redirects = 0; ; redirects++) {
-    const res = await exchange(method, url, headers, body, req.signal);
+    const res = await exchange(method, url, headers, body, req.signal, req.maxBytes);
     const location = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.header('location') : undefined;
     if (location === undefined) return res;
     if (redirects === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${req.url.origin}`);
@@ -64,19 +77,31 @@ export const nodeTransport: JsonTransport = async (req) => {
 };
 
 function exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined,
-  signal: AbortSignal): Promise<TransportResponse> {
+  signal: AbortSignal, maxBytes = Infinity): Promise<TransportResponse> {
   const send = url.protocol === 'https:' ? https.request : http.request;
   const all = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
   return new Promise<TransportResponse>((resolve, reject) => {
     const request = send(url, { method, headers: all, signal }, (res) => {
+      if (Number(res.headers['content-length']) > maxBytes) {
+        request.destroy();
+        reject(new BodyTooLarge(maxBytes));
+        return;
+      }
       const chunks: Buffer[] = [];
-      const collect = async (source: AsyncIterable<Buffer>) => { for await (const c of source) chunks.push(c); };
+      let size = 0;
+      const collect = async (source: AsyncIterable<Buffer>) => {
+        for await (const c of source) {
+          size += c.length;
+          // Thrown inside the pipeline, which then destroys the response and with it the connection.
+          if (size > maxBytes) throw new BodyTooLarge(maxBytes);
+          chunks.push(c);
+        }
+      };
       // A body-less answer may still name an encoding; there is nothing to decode.
       const bodyless = method === 'HEAD' || res.statusCode === 204 || res.statusCode === 304;
       const decoder = bodyless ? undefined : decoderFor(res.headers['content-encoding']);
       const done = decoder ? pipeline(res, decoder, collect, { signal }) : pipeline(res, collect, { signal });
       done.then(() => {
-        const text = Buffer.concat(chunks).toString('utf8');
         resolve({
           status: res.statusCode ?? 0,
           statusText: res.statusMessage ?? '',
@@ -84,7 +109,7 @@ function exchange(method: string, url: URL, headers: Record<string, string>, bod
             const v = res.headers[name.toLowerCase()];
             return Array.isArray(v) ? v.join(', ') : v;
           },
-          text,
+          body: Buffer.concat(chunks, size),
         });
       }, reject);
     });
@@ -104,10 +129,11 @@ function decoderFor(encoding: string | undefined): Transform | undefined {
 }
 
 /** A transport over a fetch function (tests inject a fake one; its failures reject as fetch's do). */
-export function fetchTransport(fetchImpl: typeof fetch): JsonTransport {
+export function fetchTransport(fetchImpl: typeof fetch): HttpTransport {
   return async (req) => {
     const res = await fetchImpl(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: req.body });
-    const text = await res.text();
-    return { status: res.status, statusText: res.statusText, header: (name) => res.headers.get(name) ?? undefined, text };
+    const body = Buffer.from(await res.arrayBuffer());
+    if (req.maxBytes !== undefined && body.length > req.maxBytes) throw new BodyTooLarge(req.maxBytes);
+    return { status: res.status, statusText: res.statusText, header: (name) => res.headers.get(name) ?? undefined, body };
   };
 }
