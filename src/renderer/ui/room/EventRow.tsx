@@ -1,7 +1,8 @@
 /**
  * One timeline row: a day separator, a state change in words, or a message with its sender header (at the start
- * of a group), body, reactions and send state (with Retry and Discard when the server refused it). Memoized on
- * small props so a new page or sync re-renders only the rows whose event changed.
+ * of a group), body, reactions, thread summary (under any root, deleted ones too) and send state (with Retry and
+ * Discard when the server refused it). Memoized on small props so a new page or sync re-renders only the rows whose
+ * event changed.
  */
 import { memo, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -104,7 +105,8 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
         )}
         <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} eventId={e.event_id} />
         {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
-        {view.kind === 'message' && e.event_id.startsWith('$') && <ThreadSummary root={e} />}
+        {/* Under a deleted or undecryptable root too (as Element does): its replies are only reached through it. */}
+        {e.event_id.startsWith('$') && <ThreadSummary root={e} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
         {item.sendState === 'failed' && (
           <div className="message-status message-failed" role="alert" data-testid="send-error">
