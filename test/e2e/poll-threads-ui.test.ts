@@ -3,7 +3,7 @@
  * started gets its own "N replies" summary when people answer it in a thread (under both poll event types), the
  * summary opens the thread panel with the poll as its first message, a deleted poll keeps its summary (its replies
  * stay reachable), Alice starts a thread from a poll with the Thread action, and a poll sent inside a thread stays
- * in the panel and is counted by its root's summary.
+ * in the panel, is counted by its root's summary, and takes votes there (which are not replies).
  * Screenshots of the poll with its summary, the deleted root and the thread panel in both themes go to
  * test-artifacts/.
  */
@@ -120,7 +120,7 @@ describe('polls in threads against Synapse', () => {
     await panel().waitFor({ state: 'detached' });
   });
 
-  it('starts a thread from a poll with the Thread action, and a poll sent in that thread is counted by its summary', async () => {
+  it('starts a thread from a poll with the Thread action; a poll sent in that thread is counted by its summary and takes a vote', async () => {
     const question = 'Which evening?';
     const pollId = await bob.sendEvent(roomId, 'org.matrix.msc3381.poll.start', pollContent('org.matrix.msc3381.poll.start', question, ['Tuesday', 'Thursday']));
     const row = pollRow(question);
@@ -153,6 +153,14 @@ describe('polls in threads against Synapse', () => {
     const summary = row.getByTestId('thread-summary');
     await summary.filter({ hasText: '2 replies' }).waitFor({ timeout: 30_000 });
     assert.match(await summary.innerText(), /Alice: Poll: Which time on Thursday\?/);
+
+    // A vote in the thread's poll refers to it (m.reference), as Element sends it: it is no reply in the thread.
+    const threadPoll = panel().getByTestId('poll').filter({ hasText: 'Which time on Thursday?' });
+    await threadPoll.getByTestId('poll-answer').filter({ hasText: 'Eight' }).click();
+    const vote = await bob.waitForMessage(roomId, (e) => e.type === 'org.matrix.msc3381.poll.response', 45_000);
+    assert.deepEqual(vote.content['m.relates_to'], { rel_type: 'm.reference', event_id: start.event_id });
+    await threadPoll.getByTestId('poll-answer').filter({ hasText: 'Eight' }).filter({ hasText: '1 vote' }).waitFor({ timeout: 30_000 });
+    assert.match(await summary.innerText(), /^2 replies/, 'a vote is not counted as a reply');
     await shots('thread-started-from-poll');
     await panel().getByTestId('thread-close').click();
   });
