@@ -3,7 +3,8 @@
  * through the web host, as Element shows them: a deleted thread reply is not counted in its root's "N replies" and
  * the summary previews the latest reply that is not deleted (no summary once none is left), also when the root came
  * with the server's bundled count from before the deletion; the room list previews the room's latest message even
- * when it is a poll, a reply in a thread or a poll in a thread.
+ * when it is a poll, a reply in a thread or a poll in a thread (the latter two marked as in a thread), and never a
+ * deleted message.
  * Screenshots of the summaries and the room list in both themes go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -161,6 +162,7 @@ describe('thread summaries and room-list previews against Synapse', () => {
     await bob.sendEvent(roomId, 'org.matrix.msc3381.poll.start', poll('Lunch where?', ['Canteen', 'Park']));
     await timeline().getByTestId('poll').filter({ hasText: 'Lunch where?' }).waitFor({ timeout: 30_000 });
     await previewShows('Bob: Poll: Lunch where?');
+    assert.equal(await roomItem().getByTestId('room-preview-thread').count(), 0, 'a poll in the main timeline has no thread mark');
   });
 
   it('previews a reply in a thread in the room list', async () => {
@@ -169,6 +171,8 @@ describe('thread summaries and room-list previews against Synapse', () => {
     await bob.sendEvent(roomId, 'm.room.message', { ...text('Bowling, I think'), 'm.relates_to': inThread(root) });
     await summaryShows(root, '1 reply');
     await previewShows('Bob: Bowling, I think');
+    // Marked as a reply in a thread, as Element marks it (an icon before the text).
+    await roomItem().getByTestId('room-preview-thread').waitFor({ timeout: 30_000 });
 
     // A poll inside the thread is the room's latest message too.
     await bob.sendEvent(roomId, 'm.poll.start', {
@@ -181,6 +185,7 @@ describe('thread summaries and room-list previews against Synapse', () => {
     });
     await summaryShows(root, '2 replies');
     await previewShows('Bob: Poll: Which alley?');
+    assert.equal(await roomItem().getByTestId('room-preview-thread').count(), 1);
     await shots('room-list-thread-poll');
   });
 });
