@@ -60,7 +60,13 @@ export const nodeTransport: HttpTransport = async (req) => {
   // The homeserver shows the user agent in a session's details (other clients' session lists show it too).
   const headers: Record<string, string> = { 'User-Agent': 'Lattice', ...req.headers, 'Accept-Encoding': 'gzip, deflate, br' };
   for (let redirects = 0; ; redirects++) {
-    const res = await exchange(method, url, headers, body, req.signal, req.maxBytes);
+    const res = await exchange(method, url, headers, body, req.signal, req.maxBytes).catch((e: unknown) => {
+      // A kept-alive connection the server had closed just as it was picked: the request never reached the
+      // server, so one retry on a new connection is safe for a request that may be repeated anyway (Node's own
+      // advice for its agent; POSTs are left to their callers).
+      if (!(e instanceof StaleConnection)) throw e;
+      return exchange(method, url, headers, body, req.signal, req.maxBytes, false);
+    });
     const location = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.header('location') : undefined;
     if (location === undefined) return res;
     if (redirects === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${req.url.origin}`);
@@ -76,8 +82,14 @@ export const nodeTransport: HttpTransport = async (req) => {
   }
 };
 
+/** Methods HTTP defines as safe to repeat (RFC 9110 9.2.2); the Matrix API sends with PUT and a transaction ID. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** A reused connection failed before any answer came (see nodeTransport). */
+class StaleConnection extends Error {}
+
 function exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined,
-  signal: AbortSignal, maxBytes = Infinity): Promise<TransportResponse> {
+  signal: AbortSignal, maxBytes = Infinity, mayRetry = true): Promise<TransportResponse> {
   const send = url.protocol === 'https:' ? https.request : http.request;
   const all = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
   return new Promise<TransportResponse>((resolve, reject) => {
@@ -113,7 +125,11 @@ function exchange(method: string, url: URL, headers: Record<string, string>, bod
         });
       }, reject);
     });
-    request.on('error', reject);
+    request.on('error', (e: NodeJS.ErrnoException) => {
+      const stale = mayRetry && request.reusedSocket && IDEMPOTENT.has(method) && !signal.aborted
+        && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
+      reject(stale ? new StaleConnection(e.message, { cause: e }) : e);
+    });
     request.end(body);
   });
 }
