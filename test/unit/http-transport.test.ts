@@ -22,7 +22,8 @@ async function serve(handler: Handler): Promise<{ url: string; seen: Seen[]; dro
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const body = req.url?.startsWith('/upload') ? raw.toString('latin1') : raw.toString('utf8');
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       handler(req, res, body);
     });
@@ -46,6 +47,8 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown, enco
 
 /** Every byte value, so a text decoding anywhere would show. */
 const MEDIA = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
+/** Large enough that the connection pushes back (several chunks wait for 'drain'). */
+const UPLOAD = Buffer.from(Array.from({ length: 3_000_000 }, (_, i) => (i * 13) % 256));
 
 describe('MatrixHttp over Node http', () => {
   let hs: Awaited<ReturnType<typeof serve>>;
@@ -90,6 +93,11 @@ describe('MatrixHttp over Node http', () => {
         res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip', 'Content-Length': zipped.length });
         return res.end(zipped);
       }
+      if (url.pathname === '/upload') {
+        const got = Buffer.from(body, 'latin1');
+        return sendJson(res, 200, { content_uri: 'mxc://x/y', type: req.headers['content-type'], length: got.length, same: got.equals(UPLOAD) });
+      }
+      if (url.pathname === '/upload-refused') return sendJson(res, 413, { errcode: 'M_TOO_LARGE', error: 'Cannot upload files larger than 1 MB' });
       if (url.pathname === '/media-missing') return sendJson(res, 404, { errcode: 'M_NOT_FOUND', error: 'Not found' });
       if (url.pathname === '/hang') return; // never answers
       res.writeHead(404);
@@ -171,6 +179,19 @@ describe('MatrixHttp over Node http', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('uploads bytes as they are, telling the progress as they go out', async () => {
+    const client = new MatrixHttp(hs.url, 't');
+    const progress: number[] = [];
+    const got = await client.upload<{ content_uri: string; type: string; length: number; same: boolean }>('/upload', UPLOAD,
+      { contentType: 'image/png', onProgress: (sent, total) => { assert.equal(total, UPLOAD.length); progress.push(sent); } });
+    assert.deepEqual(got, { content_uri: 'mxc://x/y', type: 'image/png', length: UPLOAD.length, same: true });
+    assert.ok(progress.length > 2, 'several progress reports');
+    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress only grows');
+    assert.equal(progress.at(-1), UPLOAD.length);
+    await assert.rejects(client.upload('/upload-refused', UPLOAD, { contentType: 'image/png' }),
+      (e: unknown) => e instanceof MatrixError && e.status === 413 && e.errcode === 'M_TOO_LARGE' && /larger than 1 MB/.test(e.message));
   });
 
   it('says in words when the server refuses, resets, does not answer, or the caller cancels', async () => {
