@@ -23,6 +23,8 @@ import { readFlow } from './verification-flow.ts';
 
 const METHODS = [VerificationMethod.SasV1];
 const PREFIX = 'm.key.verification.';
+/** The engine ignores a verification request older than this (ten minutes). */
+const REQUEST_MAX_AGE_MS = 10 * 60_000;
 
 export class VerificationError extends Error {
   constructor(message: string) {
@@ -70,13 +72,7 @@ export class Verifications {
     if (senders.size === 0) return;
     const tracked = new Set([...await this.opts.machine.trackedUsers()].map((u) => u.toString()));
     const unknown = [...senders].filter((u) => !tracked.has(u));
-    if (unknown.length === 0) return;
-    try {
-      await this.opts.machine.updateTrackedUsers(unknown.map((u) => new UserId(u)));
-      await this.opts.outgoing.flush();
-    } catch (e) {
-      this.opts.logger.warn(`verification: could not fetch the devices of ${unknown.join(', ')}: ${errorMessage(e)}`);
-    }
+    if (unknown.length > 0) await this.fetchDevices(unknown);
   }
 
   /** After `receiveSyncChanges`: new to-device requests are watched, and every flow an event touched re-read. */
@@ -103,13 +99,14 @@ export class Verifications {
         const ev = clearEvent(raw, decrypted);
         if (!ev || !isVerificationEvent(ev)) continue;
         any = true;
+        const isRequest = ev.type === 'm.room.message';
         try {
+          if (isRequest && ev.sender !== this.ownUserId()) await this.beforeRoomRequest(ev);
           await this.opts.machine.receiveVerificationEvent(JSON.stringify({ ...ev, room_id: roomId }), new RoomId(roomId));
         } catch (e) {
           this.opts.logger.warn(`verification: an event in ${roomId} was refused: ${errorMessage(e)}`);
           continue;
         }
-        const isRequest = ev.type === 'm.room.message';
         const flowId = isRequest ? ev.event_id : relatesTo(ev);
         if (!flowId) continue;
         if (isRequest && ev.sender !== this.ownUserId()) this.touch(ev.sender, flowId);
@@ -217,6 +214,29 @@ export class Verifications {
     const held = this.opts.machine.getVerificationRequests(new UserId(userId));
     if (held.every((r) => r.isCancelled())) return;
     this.observeToDevice(await this.opts.machine.receiveSyncChanges('[]', new DeviceLists(), new Map(), undefined));
+  }
+
+  /**
+   * Before the engine sees a request another user made in a room (a request older than the engine accepts, history
+   * read while catching up, is left alone): it ignores one from a device it does not know (someone who asks in a DM
+   * where nothing was ever sent, so their devices were never fetched), so that user's devices are fetched first, as
+   * for a request sent to this device.
+   */
+  private async beforeRoomRequest(ev: ClientEvent): Promise<void> {
+    const { machine } = this.opts;
+    const fromDevice = ev.content?.from_device;
+    if (typeof fromDevice !== 'string' || !(Date.now() - ev.origin_server_ts <= REQUEST_MAX_AGE_MS)) return;
+    if (!await machine.getDevice(new UserId(ev.sender), new DeviceId(fromDevice))) await this.fetchDevices([ev.sender]);
+  }
+
+  /** Asks the homeserver for these users' devices now, following them from here on. */
+  private async fetchDevices(userIds: string[]): Promise<void> {
+    try {
+      await this.opts.machine.updateTrackedUsers(userIds.map((u) => new UserId(u)));
+      await this.opts.outgoing.flush();
+    } catch (e) {
+      this.opts.logger.warn(`verification: could not fetch the devices of ${userIds.join(', ')}: ${errorMessage(e)}`);
+    }
   }
 
   private ownUserId(): string {
