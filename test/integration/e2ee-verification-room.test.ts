@@ -1,7 +1,11 @@
 /**
- * Verification requests made in a room, against matrix-js-sdk through a real Synapse (Lattice's requests go through
- * a proxy, for tests that choose what one /sync response carries): a request from a user whose devices Lattice never
- * fetched (the engine ignores a request from a device it does not know).
+ * A verification in a room that ends, and a new request from the same user, in one /sync response of Lattice's,
+ * against matrix-js-sdk through a real Synapse. Lattice's /sync goes through a proxy that holds it while the peer
+ * finishes one verification and asks for the next, so the peer's `m.key.verification.done` and its new request
+ * arrive together. The engine cancels a new request while it still holds an earlier one with the same user that
+ * it has not let go of (it lets go of finished ones only when fed a sync), so the new one must reach it only after
+ * the finished one was dropped. Before that, a request in a room from a user whose devices Lattice never fetched
+ * (the engine ignores a request from a device it does not know).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VerificationPhase } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { VerificationRequest } from 'matrix-js-sdk/lib/crypto-api/index.js';
+import type { VerificationFlow } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
@@ -19,8 +24,9 @@ import { RpcTestClient } from '../harness/rpc-test-client.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 
 const WAIT_MS = 60_000;
+const SYNC = /\/_matrix\/client\/v3\/sync\b/;
 
-describe('verification requests in a room from a matrix-js-sdk peer', () => {
+describe('in-room verification: one ending and the next beginning in one sync', () => {
   let hs: SynapseServer;
   let proxy: TestProxy;
   let alice: TestUser;
@@ -66,6 +72,20 @@ describe('verification requests in a room from a matrix-js-sdk peer', () => {
   /** Lattice's first update of the flow the peer's request started (the flow ID of a request in a room is its event ID). */
   const firstUpdate = (theirs: VerificationRequest, since: number) =>
     c.waitForEvent('verification_update', (f) => f.transaction_id === theirs.transactionId, WAIT_MS, since);
+  const flowEvent = (txn: string, phase: VerificationFlow['phase'], since: number) =>
+    c.waitForEvent('verification_update', (f) => f.transaction_id === txn && f.phase === phase, WAIT_MS, since);
+
+  /** Accepts the peer's request in Lattice; the peer starts the emoji comparison and both see the same emoji. */
+  async function toEmoji(theirs: VerificationRequest, mark: number) {
+    const txn = theirs.transactionId!;
+    const accepted = await c.request('accept_verification', { user_id: bob.userId, transaction_id: txn });
+    assert.equal(accepted.phase, 'ready');
+    await bob.waitForPhase(theirs, VerificationPhase.Ready);
+    const shown = await bob.sas(theirs, true);
+    const ours = await flowEvent(txn, 'sas', mark);
+    assert.deepEqual(ours.sas?.emoji.map((e) => [e.symbol, e.description]), shown.emoji);
+    return shown;
+  }
 
   it('shows a request in a room from a user whose devices Lattice has not fetched yet', async () => {
     // Lattice has sent nothing in the DM, so it has never asked for the peer's devices.
@@ -79,5 +99,47 @@ describe('verification requests in a room from a matrix-js-sdk peer', () => {
     const cancelled = await c.request('cancel_verification', { user_id: bob.userId, transaction_id: theirs.transactionId! });
     assert.equal(cancelled.phase, 'cancelled');
     await bob.waitForPhase(theirs, VerificationPhase.Cancelled);
+  });
+
+  it('shows the new request as incoming and completes it, not cancelled by the engine', async () => {
+    const mark = c.mark();
+    const first = await bob.requestRoomVerification(alice.userId, dm);
+    const incoming = await firstUpdate(first, mark);
+    assert.equal(incoming.phase, 'requested', JSON.stringify(incoming.cancel));
+    const shown = await toEmoji(first, mark);
+
+    // The peer confirms first, and Lattice sees its MAC; Lattice then confirms and sends its MAC and done at once.
+    const macSeen = c.mark();
+    await shown.callbacks.confirm();
+    await c.waitForEvent('sync_complete', (d) => (d.rooms?.[dm]?.events ?? [])
+      .some((e) => e.type === 'm.key.verification.mac' && e.sender === bob.userId), WAIT_MS, macSeen);
+    // From here Lattice's /sync waits: the peer's done and its next request reach Lattice together.
+    proxy.hold(SYNC);
+    await proxy.held();
+    const confirmed = await c.request('confirm_sas', { user_id: bob.userId, transaction_id: first.transactionId! });
+    assert.equal(confirmed.phase, 'confirmed');
+    await shown.done;
+    await new MatrixPeer(hs.baseUrl, alice).waitForMessage(dm,
+      (e) => e.type === 'm.key.verification.done' && e.sender === bob.userId, WAIT_MS);
+    const second = await bob.requestRoomVerification(alice.userId, dm);
+    const requestId = second.transactionId!;
+
+    const mark2 = c.mark();
+    proxy.release();
+    const together = await c.waitForEvent('sync_complete', (d) => (d.rooms?.[dm]?.events ?? [])
+      .some((e) => e.event_id === requestId), WAIT_MS, mark2);
+    assert.ok(together.rooms?.[dm]?.events?.some((e) => e.type === 'm.key.verification.done' && e.sender === bob.userId),
+      'the peer\'s done came in the same sync as its new request');
+    await flowEvent(first.transactionId!, 'done', mark);
+
+    const next = await firstUpdate(second, mark);
+    assert.equal(next.phase, 'requested', `the new request: ${JSON.stringify(next.cancel)}`);
+    const shown2 = await toEmoji(second, mark2);
+    await shown2.callbacks.confirm();
+    const again = await c.request('confirm_sas', { user_id: bob.userId, transaction_id: requestId });
+    assert.ok(['confirmed', 'done'].includes(again.phase), again.phase);
+    await shown2.done;
+    await flowEvent(requestId, 'done', mark2);
+    assert.equal(await bob.trustsUser(alice.userId), true, 'the peer trusts Lattice\'s identity');
   });
 });

@@ -218,15 +218,20 @@ export class Verifications {
 
   /**
    * Before the engine sees a request another user made in a room (a request older than the engine accepts, history
-   * read while catching up, is left alone): it ignores one from a device it does not know (someone who asks in a DM
-   * where nothing was ever sent, so their devices were never fetched), so that user's devices are fetched first, as
-   * for a request sent to this device.
+   * read while catching up, is left alone):
+   * - it ignores one from a device it does not know (someone who asks in a DM where nothing was ever sent, so their
+   *   devices were never fetched), so that user's devices are fetched first, as for a request sent to this device;
+   * - it cancels one while it holds an earlier request with that user that it has not dropped, and it drops
+   *   finished ones only when fed a sync, which happened before this response's room events reached it. So when the
+   *   end of the last verification came in this response, or in one since the engine was last fed, the finished
+   *   request is dropped first (see dropFinished).
    */
   private async beforeRoomRequest(ev: ClientEvent): Promise<void> {
     const { machine } = this.opts;
     const fromDevice = ev.content?.from_device;
     if (typeof fromDevice !== 'string' || !(Date.now() - ev.origin_server_ts <= REQUEST_MAX_AGE_MS)) return;
     if (!await machine.getDevice(new UserId(ev.sender), new DeviceId(fromDevice))) await this.fetchDevices([ev.sender]);
+    await this.dropFinished(ev.sender);
   }
 
   /** Asks the homeserver for these users' devices now, following them from here on. */
