@@ -1,11 +1,11 @@
 /**
- * A verification in a room that ends, and a new request from the same user, in one /sync response of Lattice's,
- * against matrix-js-sdk through a real Synapse. Lattice's /sync goes through a proxy that holds it while the peer
- * finishes one verification and asks for the next, so the peer's `m.key.verification.done` and its new request
- * arrive together. The engine cancels a new request while it still holds an earlier one with the same user that
- * it has not let go of (it lets go of finished ones only when fed a sync), so the new one must reach it only after
- * the finished one was dropped. Before that, a request in a room from a user whose devices Lattice never fetched
- * (the engine ignores a request from a device it does not know).
+ * A verification that ends, and a new request from the same user, in one /sync response of Lattice's, against
+ * matrix-js-sdk through a real Synapse: in a room, and to a device. Lattice's /sync goes through a proxy that holds
+ * it while the peer finishes one verification and asks for the next, so the peer's `m.key.verification.done` and
+ * its new request arrive together. The engine cancels a new request while it still holds an earlier one with the
+ * same user that it has not let go of (it lets go of finished ones only at the start of a feed), so the new one must
+ * reach it only after the finished one was dropped. Before that, a request in a room from a user whose devices
+ * Lattice never fetched (the engine ignores a request from a device it does not know).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VerificationPhase } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { VerificationRequest } from 'matrix-js-sdk/lib/crypto-api/index.js';
-import type { VerificationFlow } from '../../src/shared/rpc/index.ts';
+import type { SyncComplete, VerificationFlow } from '../../src/shared/rpc/index.ts';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
 import { BackendWorker } from '../../src/main/host/backend-worker.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
@@ -26,7 +26,7 @@ import { startSynapse, type SynapseServer, type TestUser } from '../harness/syna
 const WAIT_MS = 60_000;
 const SYNC = /\/_matrix\/client\/v3\/sync\b/;
 
-describe('in-room verification: one ending and the next beginning in one sync', () => {
+describe('verification: one ending and the next request in one sync, with matrix-js-sdk', () => {
   let hs: SynapseServer;
   let proxy: TestProxy;
   let alice: TestUser;
@@ -101,7 +101,7 @@ describe('in-room verification: one ending and the next beginning in one sync', 
     await bob.waitForPhase(theirs, VerificationPhase.Cancelled);
   });
 
-  it('shows the new request as incoming and completes it, not cancelled by the engine', async () => {
+  it('in a room: shows the new request as incoming and completes it, not cancelled by the engine', async () => {
     const mark = c.mark();
     const first = await bob.requestRoomVerification(alice.userId, dm);
     const incoming = await firstUpdate(first, mark);
@@ -141,5 +141,41 @@ describe('in-room verification: one ending and the next beginning in one sync', 
     await shown2.done;
     await flowEvent(requestId, 'done', mark2);
     assert.equal(await bob.trustsUser(alice.userId), true, 'the peer trusts Lattice\'s identity');
+  });
+
+  it('to a device: the end of one and the next request in one sync', async () => {
+    // The to-device events of each response reach the test in one sync_complete.
+    await c.request('listen_to_device', true);
+    const fromPeer = (d: SyncComplete, type: string) => (d.to_device ?? []).some((e) => e.type === type && e.sender === bob.userId);
+    const deviceId = (await c.request('get_state', {})).device_id!;
+    const mark = c.mark();
+    const first = await bob.requestDeviceVerification(alice.userId, deviceId);
+    const incoming = await firstUpdate(first, mark);
+    assert.equal(incoming.phase, 'requested', JSON.stringify(incoming.cancel));
+    const shown = await toEmoji(first, mark);
+
+    const macSeen = c.mark();
+    await shown.callbacks.confirm();
+    await c.waitForEvent('sync_complete', (d) => fromPeer(d, 'm.key.verification.mac'), WAIT_MS, macSeen);
+    proxy.hold(SYNC);
+    await proxy.held();
+    const confirmed = await c.request('confirm_sas', { user_id: bob.userId, transaction_id: first.transactionId! });
+    assert.equal(confirmed.phase, 'confirmed');
+    await shown.done;
+    const second = await bob.requestDeviceVerification(alice.userId, deviceId);
+
+    const mark2 = c.mark();
+    proxy.release();
+    const together = await c.waitForEvent('sync_complete', (d) => fromPeer(d, 'm.key.verification.request'), WAIT_MS, mark2);
+    assert.ok(fromPeer(together, 'm.key.verification.done'), 'the peer\'s done came in the same sync as its new request');
+    await flowEvent(first.transactionId!, 'done', mark);
+
+    const next = await firstUpdate(second, mark);
+    assert.equal(next.phase, 'requested', `the new request: ${JSON.stringify(next.cancel)}`);
+    const shown2 = await toEmoji(second, mark2);
+    await shown2.callbacks.confirm();
+    await c.request('confirm_sas', { user_id: bob.userId, transaction_id: second.transactionId! });
+    await shown2.done;
+    await flowEvent(second.transactionId!, 'done', mark2);
   });
 });

@@ -17,6 +17,7 @@ import type { JSONObject } from '../../../shared/rpc/index.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { Decryption } from '../sync/prepared.ts';
 import { stickySection } from '../sync/sticky.ts';
+import { toDeviceFeeds } from './verification.ts';
 
 /**
  * What the engine last received from a response with no to-device events and no device list changes: its key
@@ -53,7 +54,10 @@ export async function feedSync(machine: OlmMachine, resp: SyncResponse, now = Da
   const keys = JSON.stringify([[...counts].sort(), fallback && [...fallback].sort()]);
   const last = lastQuietFeed.get(machine);
   if (quiet && last?.keys === keys && now - last.at < QUIET_FEED_INTERVAL_MS) return undefined;
-  const processed = await machine.receiveSyncChanges(JSON.stringify(toDevice), new DeviceLists(changed, left), counts, fallback);
+  // Usually one feed; more where a verification ended and the same user asked for the next one (toDeviceFeeds).
+  const [first, ...more] = toDeviceFeeds(toDevice);
+  const processed = await machine.receiveSyncChanges(JSON.stringify(first), new DeviceLists(changed, left), counts, fallback);
+  for (const part of more) processed.push(...await machine.receiveSyncChanges(JSON.stringify(part), new DeviceLists(), new Map(), undefined));
   if (quiet) lastQuietFeed.set(machine, { keys, at: now });
   else lastQuietFeed.delete(machine);
   return processed;

@@ -331,6 +331,32 @@ export class Verifications {
   }
 }
 
+/**
+ * The to-device events of one response, cut into parts to feed the engine one after the other: a new part starts at
+ * a verification request from a sender whose earlier verification event is in the part before (most likely the end
+ * of their last verification). The engine drops finished verifications only at the start of a feed and cancels a
+ * new request while it holds an earlier one with the same user, so in one feed the request would come after that
+ * end but before the drop. Events stay in their order; encrypted ones cannot be told apart and stay where they are.
+ */
+export function toDeviceFeeds<E>(events: readonly E[]): E[][] {
+  let part: E[] = [];
+  const parts = [part];
+  const senders = new Set<string>();
+  for (const event of events) {
+    const ev = event as Partial<ClientEvent> | null;
+    if (typeof ev === 'object' && ev !== null && typeof ev.type === 'string' && ev.type.startsWith(PREFIX) && typeof ev.sender === 'string') {
+      if (ev.type === 'm.key.verification.request' && senders.has(ev.sender)) {
+        part = [];
+        parts.push(part);
+        senders.clear();
+      }
+      senders.add(ev.sender);
+    }
+    part.push(event);
+  }
+  return parts;
+}
+
 function key(userId: string, flowId: string): string {
   return `${userId}\n${flowId}`;
 }
