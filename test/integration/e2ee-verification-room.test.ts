@@ -1,11 +1,12 @@
 /**
  * A verification that ends, and a new request from the same user, in one /sync response of Lattice's, against
- * matrix-js-sdk through a real Synapse: in a room, and to a device. Lattice's /sync goes through a proxy that holds
- * it while the peer finishes one verification and asks for the next, so the peer's `m.key.verification.done` and
- * its new request arrive together. The engine cancels a new request while it still holds an earlier one with the
- * same user that it has not let go of (it lets go of finished ones only at the start of a feed), so the new one must
- * reach it only after the finished one was dropped. Before that, a request in a room from a user whose devices
- * Lattice never fetched (the engine ignores a request from a device it does not know).
+ * matrix-js-sdk through a real Synapse: in a room, to a device, and one in a room followed by one to a device.
+ * Lattice's /sync goes through a proxy that holds it while the peer finishes one verification and asks for the
+ * next, so the peer's `m.key.verification.done` and its new request arrive together. The engine cancels a new
+ * request (and the one before) while it still holds an earlier one with the same user that it has not let go of
+ * (it lets go of finished ones only at the start of a feed), so the new one must reach it only after the finished
+ * one was dropped. Before that, a request in a room from a user whose devices Lattice never fetched (the engine
+ * ignores a request from a device it does not know).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -74,6 +75,12 @@ describe('verification: one ending and the next request in one sync, with matrix
     c.waitForEvent('verification_update', (f) => f.transaction_id === theirs.transactionId, WAIT_MS, since);
   const flowEvent = (txn: string, phase: VerificationFlow['phase'], since: number) =>
     c.waitForEvent('verification_update', (f) => f.transaction_id === txn && f.phase === phase, WAIT_MS, since);
+  /** The flow ends done in Lattice (not cancelled, which used to happen to the one that had just finished). */
+  async function endsDone(txn: string, since: number): Promise<void> {
+    const end = await c.waitForEvent('verification_update',
+      (f) => f.transaction_id === txn && (f.phase === 'done' || f.phase === 'cancelled'), WAIT_MS, since);
+    assert.equal(end.phase, 'done', JSON.stringify(end.cancel));
+  }
 
   /** Accepts the peer's request in Lattice; the peer starts the emoji comparison and both see the same emoji. */
   async function toEmoji(theirs: VerificationRequest, mark: number) {
@@ -130,7 +137,7 @@ describe('verification: one ending and the next request in one sync, with matrix
       .some((e) => e.event_id === requestId), WAIT_MS, mark2);
     assert.ok(together.rooms?.[dm]?.events?.some((e) => e.type === 'm.key.verification.done' && e.sender === bob.userId),
       'the peer\'s done came in the same sync as its new request');
-    await flowEvent(first.transactionId!, 'done', mark);
+    await endsDone(first.transactionId!, mark);
 
     const next = await firstUpdate(second, mark);
     assert.equal(next.phase, 'requested', `the new request: ${JSON.stringify(next.cancel)}`);
@@ -139,7 +146,7 @@ describe('verification: one ending and the next request in one sync, with matrix
     const again = await c.request('confirm_sas', { user_id: bob.userId, transaction_id: requestId });
     assert.ok(['confirmed', 'done'].includes(again.phase), again.phase);
     await shown2.done;
-    await flowEvent(requestId, 'done', mark2);
+    await endsDone(requestId, mark2);
     assert.equal(await bob.trustsUser(alice.userId), true, 'the peer trusts Lattice\'s identity');
   });
 
@@ -168,7 +175,7 @@ describe('verification: one ending and the next request in one sync, with matrix
     proxy.release();
     const together = await c.waitForEvent('sync_complete', (d) => fromPeer(d, 'm.key.verification.request'), WAIT_MS, mark2);
     assert.ok(fromPeer(together, 'm.key.verification.done'), 'the peer\'s done came in the same sync as its new request');
-    await flowEvent(first.transactionId!, 'done', mark);
+    await endsDone(first.transactionId!, mark);
 
     const next = await firstUpdate(second, mark);
     assert.equal(next.phase, 'requested', `the new request: ${JSON.stringify(next.cancel)}`);
@@ -176,6 +183,46 @@ describe('verification: one ending and the next request in one sync, with matrix
     await shown2.callbacks.confirm();
     await c.request('confirm_sas', { user_id: bob.userId, transaction_id: second.transactionId! });
     await shown2.done;
-    await flowEvent(second.transactionId!, 'done', mark2);
+    await endsDone(second.transactionId!, mark2);
+  });
+
+  it('in a room, then to a device: the end of one and the next request in one sync', async () => {
+    const fromPeer = (d: SyncComplete, type: string) => (d.to_device ?? []).some((e) => e.type === type && e.sender === bob.userId);
+    const inRoom = (d: SyncComplete, type: string) => (d.rooms?.[dm]?.events ?? []).some((e) => e.type === type && e.sender === bob.userId);
+    await c.request('listen_to_device', true);
+    const deviceId = (await c.request('get_state', {})).device_id!;
+    const mark = c.mark();
+    const first = await bob.requestRoomVerification(alice.userId, dm);
+    assert.equal((await firstUpdate(first, mark)).phase, 'requested');
+    const shown = await toEmoji(first, mark);
+
+    const macSeen = c.mark();
+    await shown.callbacks.confirm();
+    await c.waitForEvent('sync_complete', (d) => inRoom(d, 'm.key.verification.mac'), WAIT_MS, macSeen);
+    proxy.hold(SYNC);
+    await proxy.held();
+    await c.request('confirm_sas', { user_id: bob.userId, transaction_id: first.transactionId! });
+    await shown.done;
+    await new MatrixPeer(hs.baseUrl, alice).waitForMessage(dm,
+      (e) => e.type === 'm.key.verification.done' && e.sender === bob.userId, WAIT_MS);
+    const second = await bob.requestDeviceVerification(alice.userId, deviceId);
+
+    const seen = c.events('sync_complete').length;
+    const mark2 = c.mark();
+    proxy.release();
+    await c.waitForEvent('sync_complete', (d) => fromPeer(d, 'm.key.verification.request'), WAIT_MS, mark2);
+    // One response gives the room's events, then its to-device events (the second is sent right after the first).
+    const syncs = c.events('sync_complete').slice(seen);
+    const at = syncs.findIndex((d) => fromPeer(d, 'm.key.verification.request'));
+    assert.ok(at > 0 && inRoom(syncs[at - 1], 'm.key.verification.done'), 'the peer\'s done came in the same sync as its new request');
+    await endsDone(first.transactionId!, mark);
+
+    const next = await firstUpdate(second, mark);
+    assert.equal(next.phase, 'requested', `the new request: ${JSON.stringify(next.cancel)}`);
+    const shown2 = await toEmoji(second, mark2);
+    await shown2.callbacks.confirm();
+    await c.request('confirm_sas', { user_id: bob.userId, transaction_id: second.transactionId! });
+    await shown2.done;
+    await endsDone(second.transactionId!, mark2);
   });
 });

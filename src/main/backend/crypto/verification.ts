@@ -13,16 +13,16 @@ import {
 } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { OlmMachine, VerificationRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { VerificationFlow } from '../../../shared/rpc/index.ts';
+import type { JSONObject, VerificationFlow } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { CryptoApi } from '../matrix/api/crypto.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
+import { PREFIX, toDeviceFeeds } from './verification-feeds.ts';
 import { readFlow } from './verification-flow.ts';
 
 const METHODS = [VerificationMethod.SasV1];
-const PREFIX = 'm.key.verification.';
 /** The engine ignores a verification request older than this (ten minutes). */
 const REQUEST_MAX_AGE_MS = 10 * 60_000;
 
@@ -73,6 +73,18 @@ export class Verifications {
     const tracked = new Set([...await this.opts.machine.trackedUsers()].map((u) => u.toString()));
     const unknown = [...senders].filter((u) => !tracked.has(u));
     if (unknown.length > 0) await this.fetchDevices(unknown);
+  }
+
+  /**
+   * After the room events: the to-device events holdBackRequests held back, fed on their own (in parts, see
+   * toDeviceFeeds) and observed. Returns whether anything was fed.
+   */
+  async feedHeldBack(events: readonly JSONObject[]): Promise<boolean> {
+    if (events.length === 0) return false;
+    for (const part of toDeviceFeeds(events)) {
+      this.observeToDevice(await this.opts.machine.receiveSyncChanges(JSON.stringify(part), new DeviceLists(), new Map(), undefined));
+    }
+    return true;
   }
 
   /** After `receiveSyncChanges`: new to-device requests are watched, and every flow an event touched re-read. */
@@ -329,32 +341,6 @@ export class Verifications {
   private flushInBackground(): void {
     this.opts.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`verification: sending failed: ${errorMessage(e)}`));
   }
-}
-
-/**
- * The to-device events of one response, cut into parts to feed the engine one after the other: a new part starts at
- * a verification request from a sender whose earlier verification event is in the part before (most likely the end
- * of their last verification). The engine drops finished verifications only at the start of a feed and cancels a
- * new request while it holds an earlier one with the same user, so in one feed the request would come after that
- * end but before the drop. Events stay in their order; encrypted ones cannot be told apart and stay where they are.
- */
-export function toDeviceFeeds<E>(events: readonly E[]): E[][] {
-  let part: E[] = [];
-  const parts = [part];
-  const senders = new Set<string>();
-  for (const event of events) {
-    const ev = event as Partial<ClientEvent> | null;
-    if (typeof ev === 'object' && ev !== null && typeof ev.type === 'string' && ev.type.startsWith(PREFIX) && typeof ev.sender === 'string') {
-      if (ev.type === 'm.key.verification.request' && senders.has(ev.sender)) {
-        part = [];
-        parts.push(part);
-        senders.clear();
-      }
-      senders.add(ev.sender);
-    }
-    part.push(event);
-  }
-  return parts;
 }
 
 function key(userId: string, flowId: string): string {
