@@ -3,7 +3,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { ClientWellKnown } from '../../../shared/rpc/index.ts';
 import { MatrixClient, type FetchLike } from './client.ts';
 
-export async function discoverHomeserver(userId: string, signal?: AbortSignal, fetchImpl: FetchLike = fetch): Promise<ClientWellKnown> {
+export async function discoverHomeserver(userId: string, signal?: AbortSignal, fetchImpl?: FetchLike): Promise<ClientWellKnown> {
   const serverName = userId.slice(userId.indexOf(':') + 1);
   if (!serverName || serverName === userId) throw new Error(`"${userId}" is not a full user ID like @name:example.org.`);
   // Loopback servers (development, tests) rarely have TLS, and a TLS handshake against a plain-HTTP port just
@@ -14,7 +14,7 @@ export async function discoverHomeserver(userId: string, signal?: AbortSignal, f
   for (const scheme of schemes) {
     const origin = `${scheme}://${serverName}`;
     try {
-      const res = await fetchImpl(`${origin}/.well-known/matrix/client`, { signal: signalWithTimeout(signal) });
+      const res = await (fetchImpl ?? fetch)(`${origin}/.well-known/matrix/client`, { signal: signalWithTimeout(signal) });
       if (res.ok) {
         const wk = (await res.json()) as Partial<ClientWellKnown>;
         const base = wk?.['m.homeserver']?.base_url;

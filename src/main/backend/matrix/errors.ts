@@ -32,13 +32,17 @@ export class ConnectionError extends Error {
 }
 
 function describeCause(cause: unknown): string {
-  const c = (cause as { cause?: { code?: string; message?: string } })?.cause;
+  // fetch wraps the connection's error in a TypeError ('fetch failed'); Node's http modules give it as it is.
+  type Coded = { code?: string; message?: string };
+  const c = (cause as { cause?: Coded } | undefined)?.cause ?? (cause as Coded | undefined);
   const code = c?.code;
   switch (code) {
     case 'ECONNREFUSED': return 'connection refused (is the server running and is the address right?)';
     case 'ENOTFOUND': case 'EAI_AGAIN': return 'the server name could not be resolved';
     case 'ETIMEDOUT': case 'UND_ERR_CONNECT_TIMEOUT': return 'the connection timed out';
     case 'ECONNRESET': return 'the connection was reset';
+    case 'Z_DATA_ERROR': case 'Z_BUF_ERROR':
+      return 'its answer said it was compressed but could not be decompressed';
     case 'CERT_HAS_EXPIRED': case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       return `its TLS certificate was rejected (${code})`;
     default: break;

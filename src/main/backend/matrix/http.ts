@@ -3,6 +3,7 @@
  * place that turns HTTP failures into MatrixError/ConnectionError, so everything above deals in Matrix terms.
  */
 import { ConnectionError, MatrixError } from './errors.ts';
+import { fetchTransport, nodeTransport, type JsonTransport, type TransportResponse } from './json-transport.ts';
 import { sleep } from './sleep.ts';
 
 export interface RequestOptions {
@@ -18,18 +19,24 @@ export interface RequestOptions {
 
 export type FetchLike = typeof fetch;
 
-/** The transport every API area shares: one base URL, one token, one fetch. */
+/**
+ * The transport every API area shares: one base URL, one token. JSON calls go through Node's http modules (see
+ * json-transport.ts), or through `fetchImpl` when one is given (tests inject fakes); media through fetchImpl or fetch.
+ */
 export class MatrixHttp {
   readonly baseUrl: string;
   accessToken: string | undefined;
   private readonly fetchImpl: FetchLike;
+  private readonly json: JsonTransport;
   /** Told whenever the server answers (see reachability.ts: a retry wait ends when the server is back). */
   private readonly reachableListeners = new Set<() => void>();
 
-  constructor(baseUrl: string, accessToken?: string, fetchImpl: FetchLike = fetch) {
+  constructor(baseUrl: string, accessToken?: string, fetchImpl?: FetchLike) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.accessToken = accessToken;
-    this.fetchImpl = fetchImpl;
+    // Read when a download or upload starts, not now: the global fetch can be replaced after this (tests do).
+    this.fetchImpl = fetchImpl ?? ((input, init) => fetch(input, init));
+    this.json = fetchImpl ? fetchTransport(fetchImpl) : nodeTransport;
   }
 
   onReachable(listener: () => void): () => void {
@@ -72,29 +79,29 @@ export class MatrixHttp {
     if (opts.auth !== false && this.accessToken) headers.Authorization = `Bearer ${this.accessToken}`;
     const signals = [AbortSignal.timeout(opts.timeoutMs ?? 60_000)];
     if (opts.signal) signals.push(opts.signal);
-    let res: Response;
+    const signal = AbortSignal.any(signals);
+    let res: TransportResponse;
     try {
-      res = await this.fetchImpl(url, {
-        method, headers, signal: AbortSignal.any(signals),
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      });
+      res = await this.json({ method, url, headers, signal, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
     } catch (e) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? e;
-      throw new ConnectionError(url.href, e);
+      // A timeout: its reason (a TimeoutError) says so better than the aborted connection's error.
+      throw new ConnectionError(url.href, signal.aborted ? signal.reason : e);
     }
     this.answered(res.status);
-    const text = await res.text();
+    const text = res.text;
+    const ok = res.status >= 200 && res.status < 300;
     let json: unknown;
     try {
       json = text ? JSON.parse(text) : {};
     } catch {
-      if (!res.ok) throw new MatrixError(res.status, 'M_UNKNOWN', `HTTP ${res.status} ${res.statusText} from ${url.pathname}`);
+      if (!ok) throw new MatrixError(res.status, 'M_UNKNOWN', `HTTP ${res.status} ${res.statusText} from ${url.pathname}`);
       throw new MatrixError(res.status, 'M_BAD_JSON', `The server answered ${url.pathname} with something that is not JSON`);
     }
-    if (!res.ok) {
+    if (!ok) {
       const body = (json ?? {}) as { errcode?: string; error?: string; retry_after_ms?: number };
       let retry = typeof body.retry_after_ms === 'number' ? body.retry_after_ms : undefined;
-      const header = res.headers.get('retry-after');
+      const header = res.header('retry-after');
       if (retry === undefined && header && /^\d+$/.test(header)) retry = Number(header) * 1000;
       throw new MatrixError(res.status, body.errcode ?? 'M_UNKNOWN',
         body.error ?? `HTTP ${res.status} ${res.statusText}`, retry, json);
