@@ -1,6 +1,7 @@
 /**
- * A loopback HTTP proxy in front of the test homeserver that can slow chosen requests down and records every
- * response status, so tests can make a request slow enough to cancel and see the 429s the client met.
+ * A loopback HTTP proxy in front of the test homeserver that can slow chosen requests down, hold them until told,
+ * and records every response status, so tests can make a request slow enough to cancel, see the 429s the client
+ * met, and choose what one /sync response carries.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -15,6 +16,16 @@ export interface TestProxy {
   clearDelays(): void;
   /** The next `times` requests matching `pattern` get this response instead of reaching the server. */
   inject(pattern: RegExp, status: number, body: object, times: number): void;
+  /**
+   * Requests whose path matches wait, unforwarded, until `release`; one already forwarded and still unanswered
+   * (a /sync long poll) has its connection dropped, so the client asks again and that request waits too. Whatever
+   * the server gets meanwhile then comes in one answer.
+   */
+  hold(pattern: RegExp): void;
+  /** Resolves once a request is waiting in `hold`. */
+  held(): Promise<void>;
+  /** Ends `hold`: the waiting requests go to the server. */
+  release(): void;
   /** While down, every request's connection is dropped, as when the homeserver is unreachable. */
   setDown(down: boolean): void;
   close(): Promise<void>;
@@ -27,6 +38,11 @@ export async function startProxy(target: string): Promise<TestProxy> {
   let down = false;
   const injections: { pattern: RegExp; status: number; body: object; times: number }[] = [];
   const sockets = new Set<Socket>();
+  let holding: RegExp | undefined;
+  let waiting: (() => void)[] = [];
+  const onHeld: (() => void)[] = [];
+  /** Requests forwarded and not yet answered, by path. */
+  const inFlight = new Map<http.IncomingMessage, string>();
   const server = http.createServer((req, res) => {
     if (down) { req.socket.destroy(); return; }
     const path = req.url ?? '/';
@@ -37,8 +53,9 @@ export async function startProxy(target: string): Promise<TestProxy> {
       res.writeHead(inj.status, { 'Content-Type': 'application/json' }).end(JSON.stringify(inj.body));
       return;
     }
-    const wait = delays.find((d) => d.pattern.test(path))?.ms ?? 0;
-    const timer = setTimeout(() => {
+    const forward = () => {
+      inFlight.set(req, path);
+      res.on('close', () => inFlight.delete(req));
       const up = http.request({ host: t.hostname, port: t.port, method: req.method, path, headers: { ...req.headers, host: t.host } }, (upRes) => {
         log.push({ method: req.method ?? '', path, status: upRes.statusCode ?? 0 });
         res.writeHead(upRes.statusCode ?? 502, upRes.headers);
@@ -46,7 +63,14 @@ export async function startProxy(target: string): Promise<TestProxy> {
       });
       up.on('error', () => { if (!res.headersSent) res.writeHead(502); res.end(); });
       req.pipe(up);
-    }, wait);
+    };
+    if (holding?.test(path)) {
+      waiting.push(forward);
+      for (const notify of onHeld.splice(0)) notify();
+      return;
+    }
+    const wait = delays.find((d) => d.pattern.test(path))?.ms ?? 0;
+    const timer = setTimeout(forward, wait);
     res.on('close', () => clearTimeout(timer));
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
@@ -58,6 +82,17 @@ export async function startProxy(target: string): Promise<TestProxy> {
     delay: (pattern, ms) => { delays.push({ pattern, ms }); },
     clearDelays: () => { delays = []; },
     inject: (pattern, status, body, times) => { injections.push({ pattern, status, body, times }); },
+    hold: (pattern) => {
+      holding = pattern;
+      for (const [req, path] of inFlight) if (pattern.test(path)) req.socket.destroy();
+    },
+    held: () => (waiting.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => { onHeld.push(resolve); })),
+    release: () => {
+      holding = undefined;
+      const go = waiting;
+      waiting = [];
+      for (const forward of go) forward();
+    },
     setDown: (d) => {
       down = d;
       // In-flight long polls must fail too, not only new requests.

@@ -118,6 +118,16 @@ export class JsSdkPeer {
     return this.crypto().requestDeviceVerification(userId, deviceId);
   }
 
+  /**
+   * Asks a user for emoji verification in a room (an m.key.verification.request message), once the peer knows the
+   * user's cross-signing identity, which the SDK needs for it. A sync is let through first, as for a device.
+   */
+  async requestRoomVerification(userId: string, roomId: string): Promise<VerificationRequest> {
+    await this.until(() => this.crypto().userHasCrossSigningKeys(userId, true), `the cross-signing keys of ${userId}`);
+    await this.syncOnce();
+    return this.crypto().requestVerificationDM(userId, roomId);
+  }
+
   /** Returns once the client has processed a sync response that started after this call. */
   async syncOnce(): Promise<void> {
     const type = 'org.lattice.test.wake';

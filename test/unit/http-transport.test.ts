@@ -9,19 +9,21 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import zlib from 'node:zlib';
 import { ConnectionError, MatrixError } from '../../src/main/backend/matrix/errors.ts';
+import { discoverHomeserver } from '../../src/main/backend/matrix/discovery.ts';
 import { MatrixHttp } from '../../src/main/backend/matrix/http.ts';
 
 interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders; body: string }
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, body: string) => void;
 
 /** A loopback server answering with `handler`; records every request. */
-async function serve(handler: Handler): Promise<{ url: string; seen: Seen[]; close: () => Promise<void> }> {
+async function serve(handler: Handler): Promise<{ url: string; seen: Seen[]; dropConnections: () => void; close: () => Promise<void> }> {
   const seen: Seen[] = [];
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+      const raw = Buffer.concat(chunks);
+      const body = req.url?.startsWith('/upload') ? raw.toString('latin1') : raw.toString('utf8');
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       handler(req, res, body);
     });
@@ -30,6 +32,7 @@ async function serve(handler: Handler): Promise<{ url: string; seen: Seen[]; clo
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`, seen,
+    dropConnections: () => server.closeAllConnections(),
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
@@ -44,6 +47,8 @@ function sendJson(res: http.ServerResponse, status: number, value: unknown, enco
 
 /** Every byte value, so a text decoding anywhere would show. */
 const MEDIA = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7) % 256));
+/** Large enough that the connection pushes back (several chunks wait for 'drain'). */
+const UPLOAD = Buffer.from(Array.from({ length: 3_000_000 }, (_, i) => (i * 13) % 256));
 
 describe('MatrixHttp over Node http', () => {
   let hs: Awaited<ReturnType<typeof serve>>;
@@ -88,6 +93,11 @@ describe('MatrixHttp over Node http', () => {
         res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Encoding': 'gzip', 'Content-Length': zipped.length });
         return res.end(zipped);
       }
+      if (url.pathname === '/upload') {
+        const got = Buffer.from(body, 'latin1');
+        return sendJson(res, 200, { content_uri: 'mxc://x/y', type: req.headers['content-type'], length: got.length, same: got.equals(UPLOAD) });
+      }
+      if (url.pathname === '/upload-refused') return sendJson(res, 413, { errcode: 'M_TOO_LARGE', error: 'Cannot upload files larger than 1 MB' });
       if (url.pathname === '/media-missing') return sendJson(res, 404, { errcode: 'M_NOT_FOUND', error: 'Not found' });
       if (url.pathname === '/hang') return; // never answers
       res.writeHead(404);
@@ -157,6 +167,33 @@ describe('MatrixHttp over Node http', () => {
     assert.equal((await client.download('/media-chunked', { maxBytes: MEDIA.length * 2 })).body.length, MEDIA.length * 2);
   });
 
+  it('repeats a GET once on a new connection when the kept-alive one was closed by the server', async () => {
+    const server = await serve((req, res) => sendJson(res, 200, { n: 1 }));
+    try {
+      const client = new MatrixHttp(server.url, 't');
+      await client.request('GET', '/a');
+      // The server drops the idle connection; the client has not seen it go yet.
+      server.dropConnections();
+      assert.deepEqual(await client.request('GET', '/b'), { n: 1 });
+      assert.deepEqual(server.seen.map((r) => r.url), ['/a', '/b']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('uploads bytes as they are, telling the progress as they go out', async () => {
+    const client = new MatrixHttp(hs.url, 't');
+    const progress: number[] = [];
+    const got = await client.upload<{ content_uri: string; type: string; length: number; same: boolean }>('/upload', UPLOAD,
+      { contentType: 'image/png', onProgress: (sent, total) => { assert.equal(total, UPLOAD.length); progress.push(sent); } });
+    assert.deepEqual(got, { content_uri: 'mxc://x/y', type: 'image/png', length: UPLOAD.length, same: true });
+    assert.ok(progress.length > 2, 'several progress reports');
+    assert.deepEqual(progress, [...progress].sort((a, b) => a - b), 'progress only grows');
+    assert.equal(progress.at(-1), UPLOAD.length);
+    await assert.rejects(client.upload('/upload-refused', UPLOAD, { contentType: 'image/png' }),
+      (e: unknown) => e instanceof MatrixError && e.status === 413 && e.errcode === 'M_TOO_LARGE' && /larger than 1 MB/.test(e.message));
+  });
+
   it('says in words when the server refuses, resets, does not answer, or the caller cancels', async () => {
     const gone = await serve(() => {});
     await gone.close();
@@ -173,5 +210,36 @@ describe('MatrixHttp over Node http', () => {
     const pending = client.request('GET', '/hang', { signal: ac.signal });
     ac.abort(new Error('stopped by the user'));
     await assert.rejects(pending, /stopped by the user/);
+  });
+});
+
+describe('homeserver discovery over Node http', () => {
+  it('follows .well-known to the homeserver, and says in words when nothing answers', async () => {
+    let base = '';
+    const homeserver = await serve((req, res) => {
+      if (req.url === '/_matrix/client/versions') return sendJson(res, 200, { versions: ['v1.11'] });
+      res.writeHead(404);
+      res.end();
+    });
+    const named = await serve((req, res) => {
+      // The document sits behind a redirect, as many servers serve it.
+      if (req.url === '/.well-known/matrix/client') { res.writeHead(301, { Location: '/wk.json' }); return res.end(); }
+      if (req.url === '/wk.json') return sendJson(res, 200, { 'm.homeserver': { base_url: `${base}/` }, 'org.example': 1 });
+      res.writeHead(404);
+      res.end();
+    });
+    base = homeserver.url;
+    try {
+      const wk = await discoverHomeserver(`@alice:${new URL(named.url).host}`);
+      assert.equal(wk['m.homeserver'].base_url, homeserver.url);
+      assert.equal((wk as Record<string, unknown>)['org.example'], 1);
+      // No .well-known: the server name is itself the homeserver.
+      assert.equal((await discoverHomeserver(`@alice:${new URL(homeserver.url).host}`))['m.homeserver'].base_url, homeserver.url);
+    } finally {
+      await homeserver.close();
+      await named.close();
+    }
+    await assert.rejects(discoverHomeserver(`@alice:${new URL(named.url).host}`),
+      /Could not find the homeserver for 127\.0\.0\.1:\d+: Could not reach the homeserver at http:\/\/127\.0\.0\.1:\d+: connection refused/);
   });
 });

@@ -74,6 +74,28 @@ describe('event view', () => {
     assert.equal(previewText(ev(1), names, undefined, '@alice:x'), 'm1', 'a DM partner needs no name');
     assert.equal(previewText(undefined, names), '');
   });
+
+  it('previews a formatted message by its formatted text, not its markdown source, and keeps spoilers hidden', () => {
+    const formatted = (body: string, html: string, more: JSONObject = {}) => ev(1, {
+      content: { msgtype: 'm.text', body, format: 'org.matrix.custom.html', formatted_body: html, ...more },
+      local_content: { sanitized_html: html },
+    });
+    assert.equal(previewText(formatted('Shipping the **outline** today', 'Shipping the <strong>outline</strong> today'), names),
+      'Alice: Shipping the outline today');
+    assert.equal(previewText(formatted('x', '<p>one</p><p>two<br>three &amp; &lt;four&gt; &#x1F600; &#233;</p>'), names),
+      'Alice: one two three & <four> 😀 é');
+    assert.equal(previewText(formatted('x', '<ul><li>a</li><li>b</li></ul>'), names), 'Alice: a b');
+    assert.equal(previewText(formatted('the answer is ||42||', 'the answer is <span data-mx-spoiler="">4<span>2</span></span> ok'), names),
+      'Alice: the answer is (spoiler) ok');
+    assert.equal(previewText(formatted(':party:', 'yay <img data-mx-emoticon src="mxc://x/y" alt=":party:" height="32">'), names),
+      'Alice: yay :party:');
+    // A reply's fallback is not part of it.
+    assert.equal(previewText(formatted('> <@bob:x> hi\n\nyes', '<mx-reply><blockquote>hi</blockquote></mx-reply><em>yes</em>',
+      { 'm.relates_to': { 'm.in_reply_to': { event_id: '$b' } } }), names),
+      'Alice: yes');
+    // Nothing readable in the HTML: the body.
+    assert.equal(previewText(formatted('plain', '<img src="mxc://x/y">'), names), 'Alice: plain');
+  });
 });
 
 describe('timeline rows', () => {

@@ -65,8 +65,8 @@ export async function screenshots(dir: string): Promise<void> {
     check(await page.getByTestId('room-header').innerText().then((t) => t.includes('Design Team')), 'header shows the room name');
     check(await page.locator('.message-sender', { hasText: 'Alice Chen' }).count() > 0, 'display names from member state');
     await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.avatar')].every((i) => i.complete));
-    check(await avatarLoaded(page, '[data-testid="message"]:has(.message-sender:text-is("Alice Chen"))'), 'sender avatar from m.room.member');
-    check(await page.locator('[data-testid="message"]:has(.message-sender:text-is("frank")) span.avatar').count() > 0,
+    check(await avatarLoaded(page, '[data-testid="message"]:has([data-testid="sender-name"]:text-is("Alice Chen"))'), 'sender avatar from m.room.member');
+    check(await page.locator('[data-testid="message"]:has([data-testid="sender-name"]:text-is("frank")) span.avatar').count() > 0,
       'sender without avatar keeps initials');
     check(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')) === 'composer', 'composer focused on open');
     await page.waitForTimeout(300);

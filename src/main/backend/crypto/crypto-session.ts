@@ -24,8 +24,9 @@ import { KeyRequests, type KeySource } from './key-requests.ts';
 import { OutgoingRequests } from './outgoing-requests.ts';
 import { Recovery } from './recovery.ts';
 import { RoomEncryptor } from './room-encryptor.ts';
-import { decryptEvent, decryptSync, feedSync, isEncrypted } from './sync-crypto.ts';
+import { decryptEvent, decryptSync, feedSync, isEncrypted, toDeviceEvents } from './sync-crypto.ts';
 import { ToDeviceEncryptor, type ToDeviceMessages } from './to-device-encryption.ts';
+import { holdBackRequests } from './verification-feeds.ts';
 import { Verifications } from './verification.ts';
 
 export interface CryptoSessionOptions {
@@ -195,7 +196,8 @@ export class CryptoSession {
     return this.track((async () => {
       const o = await this.opened;
       await o.verifications.beforeFeed(resp);
-      const toDevice = await feedSync(o.store.machine, resp);
+      const { now, later } = holdBackRequests(toDeviceEvents(resp));
+      const toDevice = await feedSync(o.store.machine, resp, Date.now(), now);
       // A session of ours signed in or out (or changed its name or keys): the Sessions screen lists it again.
       if (resp.device_lists?.changed?.includes(this.opts.userId)) void this.identityLater(o.store.machine, this.opts.userId, true);
       forgetMembersOnChange(o.encryptor, resp);
@@ -211,6 +213,8 @@ export class CryptoSession {
       const decrypted = await decryptSync(o.store.machine, resp);
       // Verification events in rooms reach the engine only this way, and may make it queue answers.
       if (await o.verifications.observeRooms(resp, decrypted)) void flush();
+      // Verification requests to this device, once the room events may have ended an earlier verification.
+      if (await o.verifications.feedHeldBack(later)) void flush();
       // Sessions the previous transaction queued as missing are asked for in the background.
       void this.track(o.keyRequests.askNew(this.abort.signal))
         .catch((e: unknown) => this.opts.logger.warn(`encryption: asking for keys failed: ${errorMessage(e)}`));

@@ -31,9 +31,15 @@ const lastQuietFeed = new WeakMap<OlmMachine, { keys: string; at: number }>();
  */
 export const QUIET_FEED_INTERVAL_MS = 10_000;
 
+/** The to-device events of a response (none when it has no such list). */
+export function toDeviceEvents(resp: SyncResponse): JSONObject[] {
+  return Array.isArray(resp.to_device?.events) ? resp.to_device.events : [];
+}
+
 /**
- * Returns the to-device events as the engine processed them (decrypted where they were encrypted), or undefined
- * when the response was not fed (see below).
+ * Feeds the engine the response's key counts and device list changes with `toDevice` (by default all its to-device
+ * events). Returns the to-device events as the engine processed them (decrypted where they were encrypted), or
+ * undefined when the response was not fed (see below).
  *
  * A response without to-device events or device list changes whose one-time-key counts and unused fallback key
  * types are those the engine was last given changes nothing the engine keeps: it would only set the same counts
@@ -41,8 +47,7 @@ export const QUIET_FEED_INTERVAL_MS = 10_000;
  * about 3 ms of CPU), which while catching up is paid for every response. So such a response is not fed again
  * within QUIET_FEED_INTERVAL_MS of the last call; a response with anything new always is.
  */
-export async function feedSync(machine: OlmMachine, resp: SyncResponse, now = Date.now()): Promise<readonly { rawEvent: string }[] | undefined> {
-  const toDevice = Array.isArray(resp.to_device?.events) ? resp.to_device.events : [];
+export async function feedSync(machine: OlmMachine, resp: SyncResponse, now = Date.now(), toDevice = toDeviceEvents(resp)): Promise<readonly { rawEvent: string }[] | undefined> {
   const changed = userIds(resp.device_lists?.changed);
   const left = userIds(resp.device_lists?.left);
   const counts = new Map<string, number>();

@@ -13,16 +13,18 @@ import {
 } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { OlmMachine, VerificationRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { VerificationFlow } from '../../../shared/rpc/index.ts';
+import type { JSONObject, VerificationFlow } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { CryptoApi } from '../matrix/api/crypto.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
+import { PREFIX, toDeviceFeeds } from './verification-feeds.ts';
 import { readFlow } from './verification-flow.ts';
 
 const METHODS = [VerificationMethod.SasV1];
-const PREFIX = 'm.key.verification.';
+/** The engine ignores a verification request older than this (ten minutes). */
+const REQUEST_MAX_AGE_MS = 10 * 60_000;
 
 export class VerificationError extends Error {
   constructor(message: string) {
@@ -70,13 +72,19 @@ export class Verifications {
     if (senders.size === 0) return;
     const tracked = new Set([...await this.opts.machine.trackedUsers()].map((u) => u.toString()));
     const unknown = [...senders].filter((u) => !tracked.has(u));
-    if (unknown.length === 0) return;
-    try {
-      await this.opts.machine.updateTrackedUsers(unknown.map((u) => new UserId(u)));
-      await this.opts.outgoing.flush();
-    } catch (e) {
-      this.opts.logger.warn(`verification: could not fetch the devices of ${unknown.join(', ')}: ${errorMessage(e)}`);
+    if (unknown.length > 0) await this.fetchDevices(unknown);
+  }
+
+  /**
+   * After the room events: the to-device events holdBackRequests held back, fed on their own (in parts, see
+   * toDeviceFeeds) and observed. Returns whether anything was fed.
+   */
+  async feedHeldBack(events: readonly JSONObject[]): Promise<boolean> {
+    if (events.length === 0) return false;
+    for (const part of toDeviceFeeds(events)) {
+      this.observeToDevice(await this.opts.machine.receiveSyncChanges(JSON.stringify(part), new DeviceLists(), new Map(), undefined));
     }
+    return true;
   }
 
   /** After `receiveSyncChanges`: new to-device requests are watched, and every flow an event touched re-read. */
@@ -103,13 +111,14 @@ export class Verifications {
         const ev = clearEvent(raw, decrypted);
         if (!ev || !isVerificationEvent(ev)) continue;
         any = true;
+        const isRequest = ev.type === 'm.room.message';
         try {
+          if (isRequest && ev.sender !== this.ownUserId()) await this.beforeRoomRequest(ev);
           await this.opts.machine.receiveVerificationEvent(JSON.stringify({ ...ev, room_id: roomId }), new RoomId(roomId));
         } catch (e) {
           this.opts.logger.warn(`verification: an event in ${roomId} was refused: ${errorMessage(e)}`);
           continue;
         }
-        const isRequest = ev.type === 'm.room.message';
         const flowId = isRequest ? ev.event_id : relatesTo(ev);
         if (!flowId) continue;
         if (isRequest && ev.sender !== this.ownUserId()) this.touch(ev.sender, flowId);
@@ -217,6 +226,34 @@ export class Verifications {
     const held = this.opts.machine.getVerificationRequests(new UserId(userId));
     if (held.every((r) => r.isCancelled())) return;
     this.observeToDevice(await this.opts.machine.receiveSyncChanges('[]', new DeviceLists(), new Map(), undefined));
+  }
+
+  /**
+   * Before the engine sees a request another user made in a room (a request older than the engine accepts, history
+   * read while catching up, is left alone):
+   * - it ignores one from a device it does not know (someone who asks in a DM where nothing was ever sent, so their
+   *   devices were never fetched), so that user's devices are fetched first, as for a request sent to this device;
+   * - it cancels one while it holds an earlier request with that user that it has not dropped, and it drops
+   *   finished ones only when fed a sync, which happened before this response's room events reached it. So when the
+   *   end of the last verification came in this response, or in one since the engine was last fed, the finished
+   *   request is dropped first (see dropFinished).
+   */
+  private async beforeRoomRequest(ev: ClientEvent): Promise<void> {
+    const { machine } = this.opts;
+    const fromDevice = ev.content?.from_device;
+    if (typeof fromDevice !== 'string' || !(Date.now() - ev.origin_server_ts <= REQUEST_MAX_AGE_MS)) return;
+    if (!await machine.getDevice(new UserId(ev.sender), new DeviceId(fromDevice))) await this.fetchDevices([ev.sender]);
+    await this.dropFinished(ev.sender);
+  }
+
+  /** Asks the homeserver for these users' devices now, following them from here on. */
+  private async fetchDevices(userIds: string[]): Promise<void> {
+    try {
+      await this.opts.machine.updateTrackedUsers(userIds.map((u) => new UserId(u)));
+      await this.opts.outgoing.flush();
+    } catch (e) {
+      this.opts.logger.warn(`verification: could not fetch the devices of ${userIds.join(', ')}: ${errorMessage(e)}`);
+    }
   }
 
   private ownUserId(): string {

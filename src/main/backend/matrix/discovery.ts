@@ -2,6 +2,11 @@
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { ClientWellKnown } from '../../../shared/rpc/index.ts';
 import { MatrixClient, type FetchLike } from './client.ts';
+import { ConnectionError } from './errors.ts';
+import { fetchTransport, nodeTransport } from './http-transport.ts';
+
+/** More than any real .well-known document; a server sending more is not one to trust with a login. */
+const WELL_KNOWN_MAX_BYTES = 64 * 1024;
 
 export async function discoverHomeserver(userId: string, signal?: AbortSignal, fetchImpl?: FetchLike): Promise<ClientWellKnown> {
   const serverName = userId.slice(userId.indexOf(':') + 1);
@@ -11,12 +16,17 @@ export async function discoverHomeserver(userId: string, signal?: AbortSignal, f
   const loopback = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/i.test(serverName);
   const schemes = loopback ? ['http', 'https'] : ['https'];
   const problems: string[] = [];
+  const transport = fetchImpl ? fetchTransport(fetchImpl) : nodeTransport;
   for (const scheme of schemes) {
     const origin = `${scheme}://${serverName}`;
     try {
-      const res = await (fetchImpl ?? fetch)(`${origin}/.well-known/matrix/client`, { signal: signalWithTimeout(signal) });
-      if (res.ok) {
-        const wk = (await res.json()) as Partial<ClientWellKnown>;
+      const url = new URL(`${origin}/.well-known/matrix/client`);
+      const res = await transport({ method: 'GET', url, headers: { Accept: 'application/json' },
+        signal: signalWithTimeout(signal), maxBytes: WELL_KNOWN_MAX_BYTES }).catch((e: unknown) => {
+        throw new ConnectionError(url.href, e);
+      });
+      if (res.status >= 200 && res.status < 300) {
+        const wk = JSON.parse(res.body.toString('utf8')) as Partial<ClientWellKnown>;
         const base = wk?.['m.homeserver']?.base_url;
         if (typeof base !== 'string' || !/^https?:\/\//.test(base)) {
           throw new Error(`${origin}/.well-known/matrix/client has no valid m.homeserver.base_url`);

@@ -1,7 +1,7 @@
 /**
- * The one HTTP exchange MatrixHttp's JSON calls and media downloads make: a request with a small text body (or none),
- * the whole answer as bytes, up to a size. Two implementations: Node's own http/https modules (the default), and any
- * `fetch` (what tests inject). Uploads stream their bytes through fetch (see MatrixHttp.upload).
+ * The one HTTP exchange every homeserver call makes (MatrixHttp): a request with a JSON text or bytes (an upload,
+ * with its progress) or no body, the whole answer as bytes, up to a size. Two implementations: Node's own http/https
+ * modules (the default), and any `fetch` (what tests inject).
  *
  * Why not fetch by default: Node's fetch (undici, with WHATWG streams, Headers and AbortSignal plumbing) costs about
  * 1.2 ms of CPU more per request than http.request, and a third more on a large body (measured on this project's
@@ -21,8 +21,9 @@ export interface TransportRequest {
   method: string;
   url: URL;
   headers: Record<string, string>;
-  /** A JSON text. */
-  body?: string;
+  /** A JSON text, or bytes (an upload: sent in chunks, each reported to onProgress once written). */
+  body?: string | Uint8Array;
+  onProgress?: (sent: number, total: number) => void;
   signal: AbortSignal;
   /** A longer answer (as sent, or as it decompresses) is refused with BodyTooLarge, and its connection dropped. */
   maxBytes?: number;
@@ -60,7 +61,13 @@ export const nodeTransport: HttpTransport = async (req) => {
   // The homeserver shows the user agent in a session's details (other clients' session lists show it too).
   const headers: Record<string, string> = { 'User-Agent': 'Lattice', ...req.headers, 'Accept-Encoding': 'gzip, deflate, br' };
   for (let redirects = 0; ; redirects++) {
-    const res = await exchange(method, url, headers, body, req.signal, req.maxBytes);
+    const res = await exchange(method, url, headers, body, req).catch((e: unknown) => {
+      // A kept-alive connection the server had closed just as it was picked: the request never reached the
+      // server, so one retry on a new connection is safe for a request that may be repeated anyway (Node's own
+      // advice for its agent; POSTs are left to their callers).
+      if (!(e instanceof StaleConnection)) throw e;
+      return exchange(method, url, headers, body, req, false);
+    });
     const location = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.header('location') : undefined;
     if (location === undefined) return res;
     if (redirects === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${req.url.origin}`);
@@ -76,10 +83,18 @@ export const nodeTransport: HttpTransport = async (req) => {
   }
 };
 
-function exchange(method: string, url: URL, headers: Record<string, string>, body: string | undefined,
-  signal: AbortSignal, maxBytes = Infinity): Promise<TransportResponse> {
+/** Methods HTTP defines as safe to repeat (RFC 9110 9.2.2); the Matrix API sends with PUT and a transaction ID. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+
+/** A reused connection failed before any answer came (see nodeTransport). */
+class StaleConnection extends Error {}
+
+function exchange(method: string, url: URL, headers: Record<string, string>, body: string | Uint8Array | undefined,
+  opts: Pick<TransportRequest, 'signal' | 'maxBytes' | 'onProgress'>, mayRetry = true): Promise<TransportResponse> {
+  const { signal, maxBytes = Infinity } = opts;
   const send = url.protocol === 'https:' ? https.request : http.request;
-  const all = body === undefined ? headers : { ...headers, 'Content-Length': String(Buffer.byteLength(body)) };
+  const length = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+  const all = length === undefined ? headers : { ...headers, 'Content-Length': String(length) };
   return new Promise<TransportResponse>((resolve, reject) => {
     const request = send(url, { method, headers: all, signal }, (res) => {
       if (Number(res.headers['content-length']) > maxBytes) {
@@ -113,9 +128,39 @@ function exchange(method: string, url: URL, headers: Record<string, string>, bod
         });
       }, reject);
     });
-    request.on('error', reject);
-    request.end(body);
+    request.on('error', (e: NodeJS.ErrnoException) => {
+      const stale = mayRetry && request.reusedSocket && IDEMPOTENT.has(method) && !signal.aborted
+        && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
+      reject(stale ? new StaleConnection(e.message, { cause: e }) : e);
+    });
+    writeBody(request, body, opts.onProgress);
   });
+}
+
+const UPLOAD_CHUNK = 256 * 1024;
+
+/** Sends the body: bytes chunk by chunk as the connection takes them, so the progress follows what went out. */
+function writeBody(request: http.ClientRequest, body: string | Uint8Array | undefined,
+  onProgress?: (sent: number, total: number) => void): void {
+  if (body === undefined || typeof body === 'string') {
+    request.end(body);
+    return;
+  }
+  let offset = 0;
+  const next = () => {
+    while (offset < body.byteLength) {
+      const chunk = body.subarray(offset, Math.min(offset + UPLOAD_CHUNK, body.byteLength));
+      offset += chunk.byteLength;
+      const sent = offset;
+      const more = request.write(chunk, () => onProgress?.(sent, body.byteLength));
+      if (!more) {
+        request.once('drain', next);
+        return;
+      }
+    }
+    request.end();
+  };
+  next();
 }
 
 /** The decompressing stream for a Content-Encoding, or undefined for an identity body. */
@@ -131,9 +176,27 @@ function decoderFor(encoding: string | undefined): Transform | undefined {
 /** A transport over a fetch function (tests inject a fake one; its failures reject as fetch's do). */
 export function fetchTransport(fetchImpl: typeof fetch): HttpTransport {
   return async (req) => {
-    const res = await fetchImpl(req.url, { method: req.method, headers: req.headers, signal: req.signal, body: req.body });
-    const body = Buffer.from(await res.arrayBuffer());
-    if (req.maxBytes !== undefined && body.length > req.maxBytes) throw new BodyTooLarge(req.maxBytes);
-    return { status: res.status, statusText: res.statusText, header: (name) => res.headers.get(name) ?? undefined, body };
+    const body = typeof req.body === 'object' ? { body: uploadStream(req.body, req.onProgress), duplex: 'half' as const } : { body: req.body };
+    const res = await fetchImpl(req.url, { method: req.method, headers: req.headers, signal: req.signal, ...body });
+    const answer = Buffer.from(await res.arrayBuffer());
+    if (req.maxBytes !== undefined && answer.length > req.maxBytes) throw new BodyTooLarge(req.maxBytes);
+    return { status: res.status, statusText: res.statusText, header: (name) => res.headers.get(name) ?? undefined, body: answer };
   };
+}
+
+/** The bytes as a stream fetch pulls chunk by chunk, so the progress follows what was actually handed over. */
+export function uploadStream(data: Uint8Array, onProgress?: (sent: number, total: number) => void): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= data.byteLength) {
+        controller.close();
+        return;
+      }
+      const chunk = data.subarray(offset, Math.min(offset + UPLOAD_CHUNK, data.byteLength));
+      offset += chunk.byteLength;
+      controller.enqueue(chunk);
+      onProgress?.(offset, data.byteLength);
+    },
+  });
 }

@@ -20,14 +20,12 @@ export interface RequestOptions {
 export type FetchLike = typeof fetch;
 
 /**
- * The transport every API area shares: one base URL, one token. JSON calls and media downloads go through Node's
- * http modules (see http-transport.ts), or through `fetchImpl` when one is given (tests inject fakes); uploads
- * through fetchImpl or fetch.
+ * The transport every API area shares: one base URL, one token. Every call goes through Node's http modules (see
+ * http-transport.ts), or through `fetchImpl` when one is given (tests inject fakes).
  */
 export class MatrixHttp {
   readonly baseUrl: string;
   accessToken: string | undefined;
-  private readonly fetchImpl: FetchLike;
   private readonly transport: HttpTransport;
   /** Told whenever the server answers (see reachability.ts: a retry wait ends when the server is back). */
   private readonly reachableListeners = new Set<() => void>();
@@ -35,8 +33,6 @@ export class MatrixHttp {
   constructor(baseUrl: string, accessToken?: string, fetchImpl?: FetchLike) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
     this.accessToken = accessToken;
-    // Read when an upload starts, not now: the global fetch can be replaced after this (tests do).
-    this.fetchImpl = fetchImpl ?? ((input, init) => fetch(input, init));
     this.transport = fetchImpl ? fetchTransport(fetchImpl) : nodeTransport;
   }
 
@@ -143,51 +139,36 @@ export class MatrixHttp {
   async upload<T>(path: string, data: Uint8Array, opts: UploadOptions): Promise<T> {
     const url = new URL(this.baseUrl + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { 'Content-Type': opts.contentType, 'Content-Length': String(data.byteLength) };
+    const headers: Record<string, string> = { 'Content-Type': opts.contentType };
     if (this.accessToken) headers.Authorization = `Bearer ${this.accessToken}`;
     const signals = [AbortSignal.timeout(10 * 60_000)];
     if (opts.signal) signals.push(opts.signal);
-    let res: Response;
+    const signal = AbortSignal.any(signals);
+    let res: TransportResponse;
     try {
-      res = await this.fetchImpl(url, {
-        method: 'POST', headers, signal: AbortSignal.any(signals),
-        body: uploadStream(data, opts.onProgress), duplex: 'half',
-      });
+      res = await this.transport({ method: 'POST', url, headers, signal, body: data, onProgress: opts.onProgress });
     } catch (e) {
       if (opts.signal?.aborted) throw opts.signal.reason ?? e;
-      throw new ConnectionError(url.href, e);
+      throw new ConnectionError(url.href, signal.aborted ? signal.reason : e);
     }
-    const json = (await res.json().catch(() => ({}))) as { errcode?: string; error?: string };
-    if (!res.ok) throw new MatrixError(res.status, json.errcode ?? 'M_UNKNOWN', json.error ?? `HTTP ${res.status} ${res.statusText}`);
+    this.answered(res.status);
+    let json: { errcode?: string; error?: string } = {};
+    try {
+      json = JSON.parse(res.body.toString('utf8')) as typeof json;
+    } catch { /* not JSON: the status says it */ }
+    if (res.status < 200 || res.status >= 300) {
+      throw new MatrixError(res.status, json.errcode ?? 'M_UNKNOWN', json.error ?? `HTTP ${res.status} ${res.statusText}`);
+    }
     return json as T;
   }
 }
 
-/** A binary upload (media): the body streamed from memory, `onProgress` told each time fetch takes a chunk. */
+/** A binary upload (media): the body sent from memory, `onProgress` told as its chunks go out. */
 export interface UploadOptions {
   query?: RequestOptions['query'];
   contentType: string;
   signal?: AbortSignal;
   onProgress?: (sent: number, total: number) => void;
-}
-
-const UPLOAD_CHUNK = 256 * 1024;
-
-/** The bytes as a stream fetch pulls chunk by chunk, so the progress follows what was actually handed over. */
-export function uploadStream(data: Uint8Array, onProgress?: (sent: number, total: number) => void): ReadableStream<Uint8Array> {
-  let offset = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (offset >= data.byteLength) {
-        controller.close();
-        return;
-      }
-      const chunk = data.subarray(offset, Math.min(offset + UPLOAD_CHUNK, data.byteLength));
-      offset += chunk.byteLength;
-      controller.enqueue(chunk);
-      onProgress?.(offset, data.byteLength);
-    },
-  });
 }
 
 /** A path segment: IDs and event types may contain `/`, `#`, `?` or `:`. */

@@ -8,7 +8,7 @@ import { useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
 import { selectEventById, selectOwnReactions, selectReactors } from '../../api/relations.ts';
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { attachmentUrl } from '../common/avatar-url.ts';
-import { viewEvent, type EventView, type MediaView } from './event-view.ts';
+import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
 import { ExtraBody } from './ExtraBody.tsx';
 import { RichHtml } from './RichHtml.tsx';
 
@@ -78,7 +78,7 @@ const ReplyQuote = memo(function ReplyQuote({ eventId }: { eventId: string }) {
   let text = 'A message that is not loaded';
   if (target) {
     const view = viewEvent(target, edit);
-    if (view?.kind === 'message') text = view.body || view.media?.name || view.msgtype.replace(/^m\./, '');
+    if (view?.kind === 'message') text = messageBodyText(view) || view.msgtype.replace(/^m\./, '');
     else if (view?.kind === 'deleted') text = 'Message deleted';
     else if (view?.kind === 'encrypted') text = 'Encrypted message';
   }

@@ -2,6 +2,7 @@
  * What an event looks like in the timeline, in words: decides visibility, the text or HTML to show, and the
  * one-line form used by the room list preview. Pure so it is unit-tested.
  */
+import { htmlToPlainText } from './html-text.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
 import { extraOf, POLL_START_TYPES, type ExtraView } from './extra-kinds.ts';
@@ -282,7 +283,12 @@ export function previewText(e: Event | undefined, name: (userId: string) => stri
   }
 }
 
-function messageBodyText(view: Extract<EventView, { kind: 'message' }>): string {
+/** A message's text in brief: its formatted text where it has one (the body may be markdown source), else its body. */
+export function messageBodyText(view: Extract<EventView, { kind: 'message' }>): string {
+  if (view.html) {
+    const text = htmlToPlainText(view.html);
+    if (text) return text;
+  }
   if (view.body) return view.body;
   if (view.media?.name) return view.media.name;
   if (view.extra?.kind === 'poll') return `Poll: ${view.extra.question}`;
