@@ -89,12 +89,18 @@ function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserI
   return create;
 }
 
+/** Without allocating a key list (this runs for every appended message). */
+function isEmpty(o: JSONObject): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
 /**
  * Message-like events preview a room; edits don't (they change text the original already previews), nor do deleted
  * ones (Element and gomuks skip them; their content is pruned to nothing, also when they arrive already deleted).
  */
 function isPreviewable(ev: { type: string; content: JSONObject; redacted_by?: string }): boolean {
-  if (!PREVIEW_TYPES.has(ev.type) || ev.redacted_by !== undefined || Object.keys(ev.content).length === 0) return false;
+  if (!PREVIEW_TYPES.has(ev.type) || ev.redacted_by !== undefined || isEmpty(ev.content)) return false;
   const rel = ev.content['m.relates_to'] as JSONObject | undefined;
   return !(rel && typeof rel === 'object' && rel.rel_type === 'm.replace');
 }
