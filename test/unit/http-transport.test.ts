@@ -194,6 +194,13 @@ describe('MatrixHttp over Node http', () => {
       (e: unknown) => e instanceof MatrixError && e.status === 413 && e.errcode === 'M_TOO_LARGE' && /larger than 1 MB/.test(e.message));
   });
 
+  it('uploads with a length through an injected fetch too (a streamed body has none of its own)', async () => {
+    const client = new MatrixHttp(hs.url, 't', (input, init) => fetch(input, init));
+    const got = await client.upload<{ length: number; same: boolean }>('/upload', UPLOAD, { contentType: 'image/png' });
+    assert.deepEqual([got.length, got.same], [UPLOAD.length, true]);
+    assert.equal(hs.seen.at(-1)?.headers['content-length'], String(UPLOAD.length));
+  });
+
   it('says in words when the server refuses, resets, does not answer, or the caller cancels', async () => {
     const gone = await serve(() => {});
     await gone.close();

@@ -176,8 +176,11 @@ function decoderFor(encoding: string | undefined): Transform | undefined {
 /** A transport over a fetch function (tests inject a fake one; its failures reject as fetch's do). */
 export function fetchTransport(fetchImpl: typeof fetch): HttpTransport {
   return async (req) => {
-    const body = typeof req.body === 'object' ? { body: uploadStream(req.body, req.onProgress), duplex: 'half' as const } : { body: req.body };
-    const res = await fetchImpl(req.url, { method: req.method, headers: req.headers, signal: req.signal, ...body });
+    // A streamed body has no length fetch could give; servers want one for an upload (Synapse refuses without).
+    const bytes = typeof req.body === 'object';
+    const headers = bytes ? { ...req.headers, 'Content-Length': String(req.body.byteLength) } : req.headers;
+    const body = bytes ? { body: uploadStream(req.body, req.onProgress), duplex: 'half' as const } : { body: req.body };
+    const res = await fetchImpl(req.url, { method: req.method, headers, signal: req.signal, ...body });
     const answer = Buffer.from(await res.arrayBuffer());
     if (req.maxBytes !== undefined && answer.length > req.maxBytes) throw new BodyTooLarge(req.maxBytes);
     return { status: res.status, statusText: res.statusText, header: (name) => res.headers.get(name) ?? undefined, body: answer };
