@@ -177,9 +177,10 @@ function decoderFor(encoding: string | undefined): Transform | undefined {
 export function fetchTransport(fetchImpl: typeof fetch): HttpTransport {
   return async (req) => {
     // A streamed body has no length fetch could give; servers want one for an upload (Synapse refuses without).
-    const bytes = typeof req.body === 'object';
-    const headers = bytes ? { ...req.headers, 'Content-Length': String(req.body.byteLength) } : req.headers;
-    const body = bytes ? { body: uploadStream(req.body, req.onProgress), duplex: 'half' as const } : { body: req.body };
+    const data = req.body;
+    const bytes = typeof data === 'object';
+    const headers = bytes ? { ...req.headers, 'Content-Length': String(data.byteLength) } : req.headers;
+    const body = bytes ? { body: uploadStream(data, req.onProgress), duplex: 'half' as const } : { body: data };
     const res = await fetchImpl(req.url, { method: req.method, headers, signal: req.signal, ...body });
     const answer = Buffer.from(await res.arrayBuffer());
     if (req.maxBytes !== undefined && answer.length > req.maxBytes) throw new BodyTooLarge(req.maxBytes);
