@@ -11,7 +11,7 @@ import { complete } from '../../src/renderer/api/autocomplete.ts';
 import { buildEmoji, searchEmoji } from '../../src/renderer/api/emoji-data.ts';
 import { selectReactors } from '../../src/renderer/api/relations.ts';
 import type { RoomData } from '../../src/renderer/api/snapshot.ts';
-import { bundledThreadCount, isThreadReply, selectThreadReplies, threadRelation } from '../../src/renderer/api/threads.ts';
+import { bundledThreadCount, isThreadReply, selectThreadReplies, threadRelation, threadSummary } from '../../src/renderer/api/threads.ts';
 import { formatBytes, uploadError } from '../../src/renderer/api/uploads.ts';
 import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { countPoll, parseGeoUri } from '../../src/renderer/ui/room/extra-kinds.ts';
@@ -104,6 +104,24 @@ describe('threads', () => {
     assert.deepEqual(selectThreadReplies(roomWith(events), '$1').map((e) => e.event_id), ['$2', '$3']);
     assert.equal(bundledThreadCount(root), 5);
     assert.equal(bundledThreadCount(ev(9)), 0);
+  });
+
+  it('neither counts nor previews deleted replies, and takes those it holds off a bundled count from before', () => {
+    const deleted = (rowid: number) => ({ ...reply(rowid), content: {}, redacted_by: `$redaction${rowid}` });
+    const plain = ev(1);
+    // Held replies only: the deleted latest one is skipped for the one before it.
+    let s = threadSummary(plain, [reply(2), reply(3), deleted(4)]);
+    assert.equal(s.count, 2);
+    assert.equal(s.latest?.event_id, '$3');
+    // Every reply deleted: no summary.
+    s = threadSummary(plain, [deleted(2), deleted(3)]);
+    assert.deepEqual([s.count, s.latest], [0, undefined]);
+    // The server counted 5 when the root arrived; 2 of the 3 we hold were deleted since.
+    s = threadSummary(root, [reply(2), deleted(3), deleted(4)]);
+    assert.equal(s.count, 3);
+    assert.equal(s.latest?.event_id, '$2');
+    // What we hold is the floor, whatever the bundled count says.
+    assert.equal(threadSummary(ev(1, { unsigned: { 'm.relations': { 'm.thread': { count: 1 } } } }), [reply(2), reply(3), deleted(4)]).count, 2);
   });
 
   it('relates a reply to its thread with a falling-back reply to the latest event, as the spec asks', () => {

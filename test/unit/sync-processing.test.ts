@@ -105,6 +105,31 @@ describe('processSync', () => {
     assert.ok(diff.rooms!['!a:hs'].events!.some((e) => e.event_id === target.event_id));
   });
 
+  it('previews a room by its latest message, sticker or poll (thread replies too), never by a deleted one', () => {
+    const previewOf = () => store.events.get(store.rooms.get('!p:hs')!.preview_event_rowid);
+    const first = msg('first');
+    const poll = ev('org.matrix.msc3381.poll.start', {
+      'org.matrix.msc3381.poll.start': { question: { 'org.matrix.msc1767.text': 'Lunch?' }, answers: [] },
+    });
+    store.transaction(() => processSync(store, sync({ '!p:hs': { timeline: { events: [first, poll] } } }), ME, undefined));
+    assert.equal(previewOf()?.event_id, poll.event_id);
+    // Deleting the poll moves the preview back to the message before it.
+    store.transaction(() => processSync(store, sync({
+      '!p:hs': { timeline: { events: [ev('m.room.redaction', { redacts: poll.event_id })] } } }), ME, 's'));
+    assert.equal(previewOf()?.event_id, first.event_id);
+    // A message that arrives already deleted (pruned content) does not preview the room either.
+    const gone = ev('m.room.message', {}, { unsigned: { redacted_because: { event_id: '$r', type: 'm.room.redaction' } } });
+    store.transaction(() => processSync(store, sync({ '!p:hs': { timeline: { events: [gone] } } }), ME, 's'));
+    assert.equal(previewOf()?.event_id, first.event_id);
+    // A poll inside a thread is the latest message too.
+    const inThread = ev('m.poll.start', {
+      'm.poll': { question: { 'm.text': [{ body: 'Where?' }] }, answers: [] },
+      'm.relates_to': { rel_type: 'm.thread', event_id: first.event_id },
+    });
+    store.transaction(() => processSync(store, sync({ '!p:hs': { timeline: { events: [inThread] } } }), ME, 's'));
+    assert.equal(previewOf()?.event_id, inThread.event_id);
+  });
+
   it('a remote echo lands on the local echo row (same rowid) by transaction ID', () => {
     store.transaction(() => processSync(store, sync({ '!a:hs': { timeline: { events: [] } } }), ME, undefined));
     const rowid = store.events.insert({ room_id: '!a:hs', event_id: '~t1', sender: ME, type: 'm.room.message', timestamp: 1,

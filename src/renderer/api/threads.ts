@@ -1,6 +1,7 @@
 /**
  * Threads (m.thread relations): which thread panel each room has open (UI state in a tiny external store, like the
- * composer modes), the replies we hold for a thread root, its reply count, and the relation a thread reply sends.
+ * composer modes), the replies we hold for a thread root, its summary (reply count and latest reply), and the
+ * relation a thread reply sends.
  */
 import { useSyncExternalStore } from 'react';
 import type { Event, EventRowID, JSONObject, JSONValue } from '../../shared/rpc/types.ts';
@@ -72,6 +73,32 @@ export function bundledThreadCount(root: Event | undefined): number {
   if (typeof thread !== 'object' || thread === null || Array.isArray(thread)) return 0;
   const count = thread.count;
   return typeof count === 'number' ? count : 0;
+}
+
+export interface ThreadSummaryData {
+  /** Replies that are not deleted; 0 means the root shows no summary. */
+  count: number;
+  /** The newest reply that is not deleted, if we hold one. */
+  latest: Event | undefined;
+}
+
+/**
+ * The summary under a thread root, as Element shows it: deleted replies are neither counted nor previewed (a deleted
+ * reply keeps its thread relation in the store, as in gomuks, so the panel can still show it where it was).
+ * The count is the larger of the replies we hold and the server's bundled count, which also counts replies we have
+ * not loaded. That count was taken when the root arrived and is not updated afterwards (Synapse leaves deleted
+ * replies out of it, but only of counts it makes after the deletion), so the deleted replies we hold are taken off
+ * it: a count from before the deletion is then right, and one from after it can only fall back to what we hold.
+ */
+export function threadSummary(root: Event, replies: readonly Event[]): ThreadSummaryData {
+  let live = 0;
+  let latest: Event | undefined;
+  for (const e of replies) {
+    if (e.redacted_by) continue;
+    live++;
+    latest = e;
+  }
+  return { count: Math.max(live, bundledThreadCount(root) - (replies.length - live)), latest };
 }
 
 /**

@@ -6,7 +6,8 @@ import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
 
-const PREVIEW_TYPES = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker']);
+/** As Element's room list: messages, stickers and polls (both MSC3381 names), thread replies included. */
+const PREVIEW_TYPES = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker', 'm.poll.start', 'org.matrix.msc3381.poll.start']);
 const MAX_HEROES = 5;
 /** The state (with an empty state key) a room's row is derived from. */
 const META_STATE_TYPES = ['m.room.create', 'm.room.tombstone', 'm.room.topic', 'm.room.canonical_alias',
@@ -88,9 +89,18 @@ function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserI
   return create;
 }
 
-/** Message-like events preview a room; edits don't (they change text the original already previews). */
-function isPreviewable(ev: { type: string; content: JSONObject }): boolean {
-  if (!PREVIEW_TYPES.has(ev.type)) return false;
+/** Without allocating a key list (this runs for every appended message). */
+function isEmpty(o: JSONObject): boolean {
+  for (const _ in o) return false;
+  return true;
+}
+
+/**
+ * Message-like events preview a room; edits don't (they change text the original already previews), nor do deleted
+ * ones (Element and gomuks skip them; their content is pruned to nothing, also when they arrive already deleted).
+ */
+function isPreviewable(ev: { type: string; content: JSONObject; redacted_by?: string }): boolean {
+  if (!PREVIEW_TYPES.has(ev.type) || ev.redacted_by !== undefined || isEmpty(ev.content)) return false;
   const rel = ev.content['m.relates_to'] as JSONObject | undefined;
   return !(rel && typeof rel === 'object' && rel.rel_type === 'm.replace');
 }

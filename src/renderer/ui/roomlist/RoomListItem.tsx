@@ -1,5 +1,6 @@
 /**
- * One room-list row: avatar, name, encrypted and muted marks, preview, time, unread or highlight badge. Memoized on
+ * One room-list row: avatar, name, encrypted and muted marks, preview (marked with a thread icon when it is a reply in
+ * a thread, as Element marks it), time, unread or highlight badge. Memoized on
  * the room's data object, which the store keeps identical while a sync does not touch the room, so a sync touching
  * 50 of 2,000 rooms re-renders 50 rows at most (and only those in view exist at all).
  */
@@ -7,6 +8,7 @@ import { isolateBidi } from '../../../shared/display-name.ts';
 import { memo } from 'react';
 import { displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
+import { isThreadReply } from '../../api/threads.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatCount, formatFullTime, formatListTime } from '../common/format.ts';
 import { previewText } from '../room/event-view.ts';
@@ -76,7 +78,16 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
         </span>
         {!compact && (
           <span className="roomlist-item-bottom">
-            <span className="roomlist-item-preview">{text || '\u00a0'}</span>
+            <span className="roomlist-item-preview">
+              {text && preview && isThreadReply(preview) && (
+                <span className="roomlist-item-thread" role="img" aria-label="In a thread" title="In a thread" data-testid="room-preview-thread">
+                  <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2.2" strokeLinecap="round" strokeLinejoin="round">
+                    <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20.5l1.4-4.9A8 8 0 1 1 21 12z" /><path d="M8.5 10.5h7M8.5 14h4.5" />
+                  </svg>
+                </span>
+              )}
+              {text || '\u00a0'}
+            </span>
             {badge}
           </span>
         )}
