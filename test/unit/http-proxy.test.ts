@@ -1,16 +1,15 @@
 /**
- * Homeserver calls through a proxy named in the environment (proxy-env.ts, proxy-tunnel.ts): a real proxy written
- * here (CONNECT tunnels and absolute-URI requests, recording what it saw) in front of real local http and https
- * servers. The proxy resolves every `*.test` name to this machine, as a corporate proxy resolves names the client
- * cannot: loopback addresses themselves are never proxied. The https server's self-signed certificate is for
- * homeserver.test and is trusted through the process's default CA list; certificate checking stays on.
+ * Homeserver calls through a proxy named in the environment (proxy-env.ts, proxy-tunnel.ts): a real proxy
+ * (test/harness/forward-proxy.ts: CONNECT tunnels and absolute-URI requests, recording what it saw) in front of real
+ * local http and https servers, reached by `*.test` names the proxy resolves (loopback itself is never proxied). The
+ * https server's self-signed certificate is for homeserver.test and is trusted through the process's default CA list;
+ * certificate checking stays on.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +18,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { ConnectionError } from '../../src/main/backend/matrix/errors.ts';
 import { MatrixHttp } from '../../src/main/backend/matrix/http.ts';
 import { proxyFor } from '../../src/main/backend/matrix/proxy-env.ts';
-
-interface Seen { method: string; url: string; headers: http.IncomingHttpHeaders }
+import { PROXY_CREDENTIALS, startForwardProxy, type ForwardProxy } from '../harness/forward-proxy.ts';
 
 /** What the homeserver answers: what it was asked, so a test sees what arrived. */
 function echo(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -33,74 +31,6 @@ function echo(req: http.IncomingMessage, res: http.ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
   });
-}
-
-type Mode = 'open' | 'auth' | 'silent';
-
-/**
- * A forward proxy: CONNECT opens a tunnel to 127.0.0.1 at the asked port for `*.test` names (502 for others), an
- * absolute-URI request is forwarded there. With mode 'auth' it wants `Basic alice:s:cret`; 'silent' never answers.
- */
-async function startProxy(mode: Mode) {
-  const seen: Seen[] = [];
-  /** Every byte the client sent inside the tunnels. */
-  const tunnelled: Buffer[] = [];
-  const wanted = `Basic ${Buffer.from('alice:s:cret').toString('base64')}`;
-  const server = http.createServer((req, res) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    if (mode === 'silent') return;
-    if (mode === 'auth' && req.headers['proxy-authorization'] !== wanted) {
-      res.writeHead(407, { 'Proxy-Authenticate': 'Basic realm="test"', 'Content-Length': 0 });
-      res.end();
-      return;
-    }
-    const target = new URL(req.url ?? '');
-    const headers = { ...req.headers };
-    delete headers['proxy-authorization'];
-    const up = http.request({ host: '127.0.0.1', port: target.port, path: `${target.pathname}${target.search}`, method: req.method, headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    req.pipe(up);
-  });
-  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-    if (mode === 'silent') return;
-    if (mode === 'auth' && req.headers['proxy-authorization'] !== wanted) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const [host = '', port = ''] = (req.url ?? '').split(':');
-    if (!host.endsWith('.test')) {
-      client.end('HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const up = net.connect(Number(port), '127.0.0.1', () => {
-      sockets.add(up);
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      up.write(head);
-      client.on('data', (c: Buffer) => tunnelled.push(c));
-      up.pipe(client);
-      client.pipe(up);
-    });
-    up.on('error', () => client.destroy());
-    client.on('error', () => up.destroy());
-  });
-  // A tunnel's sockets leave the server's keeping once it answers CONNECT: closed here.
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (socket: net.Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    port, seen, tunnelled,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    }),
-  };
 }
 
 const PROXY_VARS = ['http_proxy', 'HTTP_PROXY', 'https_proxy', 'HTTPS_PROXY', 'no_proxy', 'NO_PROXY'];
@@ -118,9 +48,9 @@ describe('homeserver calls through a proxy from the environment', () => {
   let plainServer: http.Server;
   let tlsPort = 0;
   let plainPort = 0;
-  let open: Awaited<ReturnType<typeof startProxy>>;
-  let auth: Awaited<ReturnType<typeof startProxy>>;
-  let silent: Awaited<ReturnType<typeof startProxy>>;
+  let open: ForwardProxy;
+  let auth: ForwardProxy;
+  let silent: ForwardProxy;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lattice-proxy-'));
@@ -135,9 +65,9 @@ describe('homeserver calls through a proxy from the environment', () => {
     await new Promise<void>((resolve) => plainServer.listen(0, '127.0.0.1', resolve));
     tlsPort = (tlsServer.address() as AddressInfo).port;
     plainPort = (plainServer.address() as AddressInfo).port;
-    open = await startProxy('open');
-    auth = await startProxy('auth');
-    silent = await startProxy('silent');
+    open = await startForwardProxy('open');
+    auth = await startForwardProxy('auth');
+    silent = await startForwardProxy('silent');
   });
   afterEach(() => {
     for (const p of [open, auth, silent]) { p.seen.length = 0; p.tunnelled.length = 0; }
@@ -164,7 +94,7 @@ describe('homeserver calls through a proxy from the environment', () => {
     await client.request('GET', '/again');
     assert.deepEqual(auth.seen.map((s) => [s.method, s.url]), [['CONNECT', `homeserver.test:${tlsPort}`]]);
     const connect = auth.seen[0];
-    assert.equal(connect?.headers['proxy-authorization'], `Basic ${Buffer.from('alice:s:cret').toString('base64')}`);
+    assert.equal(connect?.headers['proxy-authorization'], PROXY_CREDENTIALS);
     assert.equal(connect?.headers.authorization, undefined, 'no token in the CONNECT request');
     const inTunnel = Buffer.concat(auth.tunnelled);
     assert.ok(inTunnel.length > 0, 'the requests went through the tunnel');
@@ -187,7 +117,7 @@ describe('homeserver calls through a proxy from the environment', () => {
     assert.deepEqual(got, { method: 'PUT', url: '/send/1?a=b', host: `homeserver.test:${plainPort}`, authorization: 'Bearer tok',
       proxyAuthorization: null, body: '{"n":1}' });
     assert.deepEqual(auth.seen.map((s) => [s.method, s.url]), [['PUT', `http://homeserver.test:${plainPort}/send/1?a=b`]]);
-    assert.equal(auth.seen[0]?.headers['proxy-authorization'], `Basic ${Buffer.from('alice:s:cret').toString('base64')}`);
+    assert.equal(auth.seen[0]?.headers['proxy-authorization'], PROXY_CREDENTIALS);
   });
 
   it('says in words when the proxy refuses, cannot be reached, or does not answer', async () => {
@@ -200,7 +130,7 @@ describe('homeserver calls through a proxy from the environment', () => {
     setEnv({ HTTPS_PROXY: `http://127.0.0.1:${open.port}` });
     await assert.rejects(new MatrixHttp('https://homeserver.invalid', 't').request('GET', '/json'), (e: unknown) =>
       e instanceof ConnectionError && /the proxy at http:\/\/127\.0\.0\.1:\d+ refused the connection: 502 Bad Gateway$/.test(e.message));
-    const closed = await startProxy('open');
+    const closed = await startForwardProxy('open');
     await closed.close();
     setEnv({ HTTPS_PROXY: `http://127.0.0.1:${closed.port}`, HTTP_PROXY: `http://127.0.0.1:${closed.port}` });
     for (const url of [`https://homeserver.test:${tlsPort}`, `http://homeserver.test:${plainPort}`]) {
