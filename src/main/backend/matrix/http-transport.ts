@@ -10,12 +10,17 @@
  * requests in a row. What fetch did beyond the exchange is kept here: compressed bodies (gzip, deflate, br) and
  * redirects with fetch's rules (at most 20; 303, and 301/302 after a POST, become a GET without a body; the token is
  * not sent on to another origin).
+ *
+ * Proxies come from the environment (proxy-env.ts), chosen anew for each request and each redirect: https goes
+ * through a CONNECT tunnel (proxy-tunnel.ts), plain http is sent to the proxy with the absolute URL.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
+import { proxyFor, type Proxy } from './proxy-env.ts';
+import { ProxyRefused, ProxyUnreachable, tunnelAgent, type TunnelOptions } from './proxy-tunnel.ts';
 
 export interface TransportRequest {
   method: string;
@@ -55,7 +60,7 @@ export type HttpTransport = (req: TransportRequest) => Promise<TransportResponse
 
 const MAX_REDIRECTS = 20;
 
-/** Node's http/https modules, through their global agents (kept-alive connections, and the proxy Node may be told of). */
+/** Node's http/https modules: their global agents (kept-alive connections), or the proxy the environment names. */
 export const nodeTransport: HttpTransport = async (req) => {
   let { method, url, body } = req;
   // The homeserver shows the user agent in a session's details (other clients' session lists show it too).
@@ -92,11 +97,17 @@ class StaleConnection extends Error {}
 function exchange(method: string, url: URL, headers: Record<string, string>, body: string | Uint8Array | undefined,
   opts: Pick<TransportRequest, 'signal' | 'maxBytes' | 'onProgress'>, mayRetry = true): Promise<TransportResponse> {
   const { signal, maxBytes = Infinity } = opts;
-  const send = url.protocol === 'https:' ? https.request : http.request;
   const length = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   const all = length === undefined ? headers : { ...headers, 'Content-Length': String(length) };
   return new Promise<TransportResponse>((resolve, reject) => {
-    const request = send(url, { method, headers: all, signal }, (res) => {
+    const proxy = proxyFor(url);
+    const request = open(url, method, all, signal, proxy, (res) => {
+      if (proxy && url.protocol === 'http:' && res.statusCode === 407) {
+        // The proxy's own refusal of a forwarded request, not the homeserver's answer.
+        request.destroy();
+        reject(new ProxyRefused(proxy.shown, 407, res.statusMessage ?? ''));
+        return;
+      }
       if (Number(res.headers['content-length']) > maxBytes) {
         request.destroy();
         reject(new BodyTooLarge(maxBytes));
@@ -129,12 +140,43 @@ function exchange(method: string, url: URL, headers: Record<string, string>, bod
       }, reject);
     });
     request.on('error', (e: NodeJS.ErrnoException) => {
+      // A plain http request goes to the proxy itself: failing to reach it is the proxy's failure.
+      if (proxy && url.protocol === 'http:' && !request.reusedSocket && !signal.aborted && isConnectFailure(e)) {
+        reject(new ProxyUnreachable(proxy.shown, e));
+        return;
+      }
       const stale = mayRetry && request.reusedSocket && IDEMPOTENT.has(method) && !signal.aborted
         && (e.code === 'ECONNRESET' || e.code === 'EPIPE');
       reject(stale ? new StaleConnection(e.message, { cause: e }) : e);
     });
     writeBody(request, body, opts.onProgress);
   });
+}
+
+/**
+ * Starts a request: directly, through a CONNECT tunnel (https), or to the proxy with the absolute URL (http; the
+ * homeserver's own headers go with it, as they would go in clear on a direct connection anyway).
+ */
+function open(url: URL, method: string, headers: Record<string, string>, signal: AbortSignal, proxy: Proxy | undefined,
+  onResponse: (res: http.IncomingMessage) => void): http.ClientRequest {
+  if (!proxy) return (url.protocol === 'https:' ? https.request : http.request)(url, { method, headers, signal }, onResponse);
+  if (url.protocol === 'https:') {
+    const options: https.RequestOptions & TunnelOptions = { method, headers, signal, agent: tunnelAgent(proxy), tunnelSignal: signal };
+    return https.request(url, options, onResponse);
+  }
+  const auth = proxy.authorization ? { 'Proxy-Authorization': proxy.authorization } : {};
+  return http.request({
+    host: proxy.url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: proxy.url.port || 80,
+    method,
+    path: `${url.origin}${url.pathname}${url.search}`,
+    headers: { ...headers, Host: url.host, ...auth },
+    signal,
+  }, onResponse);
+}
+
+function isConnectFailure(e: NodeJS.ErrnoException): boolean {
+  return e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN' || e.code === 'EHOSTUNREACH' || e.code === 'ENETUNREACH';
 }
 
 const UPLOAD_CHUNK = 256 * 1024;
