@@ -10,6 +10,8 @@
 #   icon.ico             Windows: 16, 24, 32, 48, 64, 128, 256 in one file (installer, shortcuts, taskbar)
 #   tray/*.png           tray: 24 px and @2x 48 px; plain, unread (amber dot) and highlight (red dot);
 #                        badge.png, the 16 px dot Windows overlays on the taskbar button (it has no badge count)
+#   tray/*Template.png   macOS menu bar: 16 px and @2x 32 px, black with alpha (macOS tints template images to
+#                        the menu bar); unread is a ring, highlight a large dot, in the top right dot's place
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v rsvg-convert >/dev/null || { echo "generate-icons: rsvg-convert is missing (apt-get install librsvg2-bin)" >&2; exit 1; }
@@ -36,4 +38,13 @@ done
 printf '%s\n' '<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 16 16">' \
   '<circle cx="8" cy="8" r="7" fill="#e5484d" stroke="#ffffff" stroke-width="1.5"/></svg>' >"$tmp/badge.svg"
 render "$tmp/badge.svg" 16 tray/badge.png
+# macOS template images: the file name ending in "Template" is what makes Electron mark them so.
+template() { sed -e "s|<!--MARK-->|$1|" tray-template.svg; }
+template '<circle cx="26" cy="6" r="3"/>' >"$tmp/trayTemplate.svg"
+template '<circle cx="26" cy="6" r="4.25" fill="none" stroke="#000" stroke-width="2.5"/>' >"$tmp/tray-unreadTemplate.svg"
+template '<circle cx="26" cy="6" r="5.5"/>' >"$tmp/tray-highlightTemplate.svg"
+for name in trayTemplate tray-unreadTemplate tray-highlightTemplate; do
+  render "$tmp/$name.svg" 16 "tray/$name.png"
+  render "$tmp/$name.svg" 32 "tray/$name@2x.png"
+done
 echo "generate-icons: done"

@@ -167,7 +167,9 @@ describe('the Linux package (electron-builder --linux dir, stand-in Electron)', 
   it('puts the tray icons beside the asar, where main.ts looks for them', () => {
     const tray = path.join(appDir, 'resources', 'tray');
     assert.deepEqual(readdirSync(tray).sort(), [
-      'badge.png', 'tray-highlight.png', 'tray-highlight@2x.png', 'tray-unread.png', 'tray-unread@2x.png', 'tray.png', 'tray@2x.png',
+      'badge.png', 'tray-highlight.png', 'tray-highlight@2x.png', 'tray-highlightTemplate.png', 'tray-highlightTemplate@2x.png',
+      'tray-unread.png', 'tray-unread@2x.png', 'tray-unreadTemplate.png', 'tray-unreadTemplate@2x.png', 'tray.png', 'tray@2x.png',
+      'trayTemplate.png', 'trayTemplate@2x.png',
     ]);
   });
 

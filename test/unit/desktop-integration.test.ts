@@ -48,6 +48,16 @@ describe('desktop shell: tray, badge and notifications from its own backend conn
     assert.equal(fe.badge.at(-1), 0);
   });
 
+  it('uses template images for the macOS menu bar, a different shape per state', async () => {
+    const { fe, fb } = await startedApp({ platform: 'darwin' });
+    const tray = fe.trays[0];
+    assert.equal(tray.image, '/app/assets/tray/trayTemplate.png');
+    fb.shellConnection().sink(sync({ rooms: { '!a:x': { meta: room('!a:x', { name: 'A', unread_notifications: 2 }) } } }));
+    assert.equal(tray.image, '/app/assets/tray/tray-unreadTemplate.png');
+    fb.shellConnection().sink(sync({ rooms: { '!b:x': { meta: room('!b:x', { name: 'B', unread_notifications: 1, unread_highlights: 1 }) } } }));
+    assert.equal(tray.image, '/app/assets/tray/tray-highlightTemplate.png');
+  });
+
   it('opens an unread room from the tray menu and toggles the window', async () => {
     const { fe, fb, wc, win } = await startedApp();
     fe.ipcMain.emit(NAVIGATE_READY_CHANNEL, ipcFrom(wc));

@@ -122,8 +122,30 @@ describe('electron-builder.yml', () => {
       assert.deepEqual(png(`assets/tray/${name}@2x.png`), [48, 48]);
     }
     assert.deepEqual(png('assets/tray/badge.png'), [16, 16]);
+    // macOS: template images, 16 px and @2x; only their alpha counts (macOS tints them), so they are black.
+    for (const name of ['trayTemplate', 'tray-unreadTemplate', 'tray-highlightTemplate']) {
+      assert.deepEqual(png(`assets/tray/${name}.png`), [16, 16]);
+      assert.deepEqual(png(`assets/tray/${name}@2x.png`), [32, 32]);
+    }
     assert.deepEqual(c.extraResources?.map((r) => [r.from, r.to]), [['assets/tray', 'tray']]);
     assert.match(readFileSync(new URL('assets/icon.svg', root), 'utf8'), /<svg[^>]*viewBox="0 0 512 512"/);
+  });
+
+  it('draws the macOS template images in black only, each state a different shape', async () => {
+    const sharp = (await import('sharp')).default;
+    const alphas: string[] = [];
+    for (const name of ['trayTemplate', 'tray-unreadTemplate', 'tray-highlightTemplate']) {
+      const { data, info } = await sharp(fileURLToPath(new URL(`assets/tray/${name}@2x.png`, root))).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      let drawn = 0;
+      for (let i = 0; i < data.length; i += info.channels) {
+        if (data[i + 3] === 0) continue;
+        drawn++;
+        assert.deepEqual([data[i], data[i + 1], data[i + 2]], [0, 0, 0], `${name}: a coloured pixel`);
+      }
+      assert.ok(drawn > 50, `${name} draws something`);
+      alphas.push(Buffer.from(data.filter((_, i) => i % info.channels === 3)).toString('base64'));
+    }
+    assert.equal(new Set(alphas).size, 3, 'three different shapes');
   });
 
   it('signs macOS builds with the hardened runtime and only the entitlements the app needs', () => {

@@ -9,7 +9,8 @@ import { mxcToPath, parseMediaPath } from '../../shared/rpc/media.ts';
 import type { Event } from '../../shared/rpc/types.ts';
 import { Attention } from './attention.ts';
 import type { ShellState } from './state.ts';
-import { TRAY_ICON_FILES, type TrayAction } from './tray.ts';
+import { trayIconFile, type TrayAction } from './tray.ts';
+import type { Attention as AttentionLevel } from './unread-tracker.ts';
 
 type ElectronParts = Pick<typeof ElectronModule, 'app' | 'Menu' | 'nativeImage' | 'Notification' | 'Tray'>;
 
@@ -33,8 +34,8 @@ export function createOsAttention(electron: ElectronParts, deps: OsAttentionDeps
   const { state } = deps;
   const liveWindow = () => (state.win && !state.win.isDestroyed() ? state.win : null);
 
-  const trayImage = (kind: keyof typeof TRAY_ICON_FILES): NativeImage =>
-    nativeImage.createFromPath(path.join(deps.trayIconDir, TRAY_ICON_FILES[kind]));
+  const trayImage = (kind: AttentionLevel): NativeImage =>
+    nativeImage.createFromPath(path.join(deps.trayIconDir, trayIconFile(kind, deps.platform)));
 
   async function notificationIcon(n: { sender_avatar?: string; room_avatar?: string }): Promise<NativeImage | undefined> {
     const b = state.backend.running;

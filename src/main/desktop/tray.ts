@@ -12,6 +12,22 @@ export const TRAY_ICON_FILES: Record<Attention, string> = {
   highlight: 'tray-highlight.png',
 };
 
+/**
+ * macOS menu bar icons are template images: black with alpha, which macOS tints to match the menu bar (light or
+ * dark, highlighted when clicked); a coloured icon looks out of place there. Electron marks an image loaded from a
+ * file whose name ends in "Template" as one. Colour cannot tell the states apart, so the shape does: a ring for
+ * unread, a large dot for highlights.
+ */
+export const TRAY_TEMPLATE_FILES: Record<Attention, string> = {
+  none: 'trayTemplate.png',
+  unread: 'tray-unreadTemplate.png',
+  highlight: 'tray-highlightTemplate.png',
+};
+
+export function trayIconFile(attention: Attention, platform: NodeJS.Platform): string {
+  return (platform === 'darwin' ? TRAY_TEMPLATE_FILES : TRAY_ICON_FILES)[attention];
+}
+
 /** How many unread rooms the menu lists before it says "and N more". */
 export const MAX_TRAY_ROOMS = 10;
 
