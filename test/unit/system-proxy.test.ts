@@ -82,6 +82,16 @@ describe('the system proxy per origin', () => {
     ]);
   });
 
+  it('goes direct when the question is not answered in time, and asks again next time', async () => {
+    const logs: string[] = [];
+    let asked = 0;
+    const s = new SystemProxy(() => { asked++; return new Promise<string>(() => {}); }, { log: (m) => logs.push(m), lookupTimeoutMs: 5 });
+    assert.equal(await s.forUrl(new URL('https://hs.example/')), undefined);
+    assert.equal(await s.forUrl(new URL('https://hs.example/')), undefined);
+    assert.equal(asked, 2);
+    assert.deepEqual(logs, ['could not read the system proxy setting for https://hs.example, connecting directly: no answer within 0.005 s']);
+  });
+
   it('lets the environment win, keeps loopback and no_proxy direct, and uses the system otherwise', async () => {
     const { s, asked } = system({ 'https://hs.example/': 'PROXY sys.example:1', 'http://hs.example/': 'PROXY sys.example:2' });
     const url = new URL('https://hs.example/');

@@ -21,6 +21,11 @@ export type ProxyLookup = (url: string) => Promise<string>;
 
 /** How long an answer is kept for its origin. */
 const TTL_MS = 60_000;
+/**
+ * How long a question may take before the request goes direct: Chromium may first fetch a PAC file or look for one
+ * (WPAD), which can take seconds, but a request must not wait past its own timeout for an answer that never comes.
+ */
+const LOOKUP_TIMEOUT_MS = 10_000;
 /** Beyond this many origins, the expired answers are dropped (a client talks to one homeserver, and a few others). */
 const PRUNE_ABOVE = 64;
 
@@ -28,6 +33,7 @@ export interface SystemProxyOptions {
   /** Where the entries passed over and failed questions are said (each once). */
   log: (message: string) => void;
   ttlMs?: number;
+  lookupTimeoutMs?: number;
   /** Milliseconds, for the cache (tests move it on). */
   now?: () => number;
 }
@@ -36,6 +42,7 @@ export class SystemProxy {
   private readonly lookup: ProxyLookup;
   private readonly log: (message: string) => void;
   private readonly ttlMs: number;
+  private readonly lookupTimeoutMs: number;
   private readonly now: () => number;
   private readonly answers = new Map<string, { expires: number; proxy: Promise<Proxy | undefined> }>();
   /** What was already logged, so a sync loop does not repeat it every minute. */
@@ -45,6 +52,7 @@ export class SystemProxy {
     this.lookup = lookup;
     this.log = opts.log;
     this.ttlMs = opts.ttlMs ?? TTL_MS;
+    this.lookupTimeoutMs = opts.lookupTimeoutMs ?? LOOKUP_TIMEOUT_MS;
     this.now = opts.now ?? Date.now;
   }
 
@@ -58,7 +66,7 @@ export class SystemProxy {
       for (const [o, a] of this.answers) if (a.expires <= now) this.answers.delete(o);
     }
     // Only the origin is asked about: the path is nobody's business, and the answer is kept per origin anyway.
-    const proxy = this.lookup(`${origin}/`).then((answer) => {
+    const proxy = this.ask(`${origin}/`).then((answer) => {
       const choice = choosePacEntry(answer);
       for (const entry of choice.skipped) {
         this.once(`skipped ${entry}`, `the system proxy setting "${entry}" for ${origin} is skipped: only http proxies (PROXY) are supported`);
@@ -71,6 +79,17 @@ export class SystemProxy {
     });
     this.answers.set(origin, { expires: now + this.ttlMs, proxy });
     return proxy;
+  }
+
+  /** The lookup's answer, or a rejection once it has taken longer than lookupTimeoutMs. */
+  private ask(url: string): Promise<string> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${this.lookupTimeoutMs / 1000} s`)), this.lookupTimeoutMs);
+      // Waiting for an answer is no reason to keep the thread alive.
+      timer.unref();
+    });
+    return Promise.race([this.lookup(url), late]).finally(() => clearTimeout(timer));
   }
 
   private once(key: string, message: string): void {
