@@ -70,6 +70,18 @@ describe('UnreadTracker', () => {
     assert.equal(ns[0].is_dm, false);
   });
 
+  it('reads a formatted message by its formatted text: no markdown marks, no reply quote, spoilers hidden', () => {
+    const t = new UnreadTracker();
+    t.apply({ command: 'client_state', request_id: -2, data: { is_initialized: true, is_logged_in: true, is_verified: false, user_id: '@me:x' } });
+    const html = '<mx-reply><blockquote>earlier</blockquote></mx-reply>The <strong>answer</strong> is <span data-mx-spoiler="">42</span>';
+    const msg = event('!r:x', '@alice:x', {
+      content: { msgtype: 'm.text', body: '> <@bob:x> earlier\n\nThe **answer** is 42', format: 'org.matrix.custom.html', formatted_body: html },
+      local_content: { sanitized_html: html },
+    });
+    const u = t.apply(sync({ rooms: { '!r:x': notifying(room('!r:x', { name: 'Room', unread_notifications: 1 }), [msg], [msg]) } }));
+    assert.equal(u!.notifications[0].text, 'The answer is (spoiler)');
+  });
+
   it('uses the decrypted content once there is one', () => {
     const t = new UnreadTracker();
     const enc = event('!r:x', '@alice:x', {

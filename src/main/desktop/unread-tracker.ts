@@ -8,6 +8,7 @@
  * never stored here.
  */
 import { isolateBidi, NameIndex, plainName } from '../../shared/display-name.ts';
+import { htmlToPlainText } from '../../shared/html-text.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 import type { ClientState, Event, EventsDecrypted, InvitedRoom, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
 
@@ -113,7 +114,9 @@ function messageKind(ev: Event): { kind: MessageKind; text?: string } {
   if (type === 'm.sticker') return { kind: 'sticker', text: str(content.body) };
   if (type === 'm.room.member') return { kind: 'invite' };
   if (type !== 'm.room.message') return { kind: 'other' };
-  const body = str(content.body);
+  // A formatted message reads as its formatted text (its body may be markdown source, or spell out a spoiler).
+  const html = content.format === 'org.matrix.custom.html' ? str(ev.local_content?.sanitized_html) : undefined;
+  const body = (html !== undefined ? str(htmlToPlainText(html)) : undefined) ?? str(content.body);
   switch (content.msgtype) {
     case 'm.emote': return { kind: 'emote', text: body };
     case 'm.image': return { kind: 'image' };

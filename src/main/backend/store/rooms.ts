@@ -104,7 +104,7 @@ export class RoomStore {
    */
   private readonly cache = new Map<string, CachedRoom>();
   /** UPDATE statements for one set of changed columns, prepared the first time that set occurs. */
-  private readonly updates = new Map<string, Database.Statement<(string | number | null)[]>>();
+  private readonly updates = new Map<number, Database.Statement<(string | number | null)[]>>();
 
   constructor(db: DB) {
     this.db = db;
@@ -156,18 +156,21 @@ export class RoomStore {
     if (cached) cached.cols ??= toColumns(cached.room);
     const before = cached?.cols;
     const cols = toColumns(room, cached && before && { room: cached.room, cols: before });
-    let key = '';
+    // The changed columns as bits of COLUMNS' order (18 columns): a number to look the statement up by, no string.
+    let changed = 0;
     const values: (string | number | null)[] = [];
-    for (const c of COLUMNS) {
+    for (let i = 0; i < COLUMNS.length; i++) {
+      const c = COLUMNS[i];
       if (before && before[c] === cols[c]) continue;
-      key += key ? `,${c}` : c;
+      changed |= 1 << i;
       values.push(cols[c]);
     }
-    if (values.length === 0) return false;
-    let stmt = this.updates.get(key);
+    if (changed === 0) return false;
+    let stmt = this.updates.get(changed);
     if (!stmt) {
-      stmt = this.db.prepare<(string | number | null)[]>(`UPDATE room SET ${key.split(',').map((c) => `${c} = ?`).join(', ')} WHERE room_id = ?`);
-      this.updates.set(key, stmt);
+      const set = COLUMNS.filter((_, i) => changed & (1 << i)).map((c) => `${c} = ?`).join(', ');
+      stmt = this.db.prepare<(string | number | null)[]>(`UPDATE room SET ${set} WHERE room_id = ?`);
+      this.updates.set(changed, stmt);
     }
     values.push(room.room_id);
     // Remembered only if the row exists (an UPDATE of a missing row writes nothing, and a later get must see that).

@@ -143,10 +143,13 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     for (const t of r.touched) events.set(t, null);
   };
   const stateChanges: Record<string, Record<string, number>> = {};
+  /** How many state events this response set (cheaper to keep than to count stateChanges' keys, for every room). */
+  let stateSet = 0;
   const spaceEvents: SpaceEvent[] = [];
   const setState = (ev: M.ClientEvent, rowid: number) => {
     store.state.set({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, rowid);
     (stateChanges[ev.type] ??= {})[ev.state_key ?? ''] = rowid;
+    stateSet++;
     if (ev.type === 'm.space.child' || ev.type === 'm.space.parent') spaceEvents.push({ type: ev.type, state_key: ev.state_key ?? '', content: ev.content, rowid });
   };
 
@@ -185,7 +188,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const incoming: AppendedEvent[] = [];
   let redacted = false;
   // The push rules read the room's state as it is at each event: what this response's state section changed first.
-  if (Object.keys(stateChanges).length || jr.summary) ctx.push.roomStateChanged(roomId);
+  if (stateSet || jr.summary) ctx.push.roomStateChanged(roomId);
   for (const ev of list(tl?.events)) {
     if (!isWellFormed(ev)) continue;
     // State from an ignored user still applies (it is the room's state); their messages are hidden.
@@ -213,7 +216,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     }
   }
   if (timeline.length || sr.reset) sr.timeline = timeline;
-  if (Object.keys(stateChanges).length) sr.state = stateChanges;
+  if (stateSet) sr.state = stateChanges;
 
   let markedUnread = prev.marked_unread === true;
   for (const ad of list(jr.account_data?.events)) {
@@ -265,7 +268,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     else delete built.unread_type;
   }
   computeRoomMeta(store, room, own, dms.get(roomId), {
-    state: isNew || Object.keys(stateChanges).length > 0 || !!jr.summary || room.dm_user_id !== dms.get(roomId),
+    state: isNew || stateSet > 0 || !!jr.summary || room.dm_user_id !== dms.get(roomId),
     appended,
     rescan: !!sr.reset || redacted,
     whole: fresh && !redacted,
@@ -292,6 +295,8 @@ function cleartextOf(ev: M.ClientEvent, d: Decryption | undefined): M.ClientEven
 function diffEvents(store: Store, events: Map<number, Event | null>): Event[] {
   const toRead: number[] = [];
   for (const [rowid, ev] of events) if (!ev) toRead.push(rowid);
+  // The common case (every event built at insert): no lookup map, no second pass.
+  if (toRead.length === 0) return [...events.values()] as Event[];
   const read = new Map(store.events.getMany(toRead).map((e) => [e.rowid, e]));
   const out: Event[] = [];
   for (const [rowid, ev] of events) {

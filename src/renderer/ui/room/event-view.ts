@@ -2,7 +2,7 @@
  * What an event looks like in the timeline, in words: decides visibility, the text or HTML to show, and the
  * one-line form used by the room list preview. Pure so it is unit-tested.
  */
-import { htmlToPlainText } from './html-text.ts';
+import { htmlToPlainText } from '../../../shared/html-text.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
 import { extraOf, POLL_START_TYPES, type ExtraView } from './extra-kinds.ts';

@@ -1,7 +1,8 @@
 /**
  * The words of a formatted message as one line of plain text, for the places that show a message in brief (room
- * list preview, reply quote, thread summary). The plain `body` of a formatted message is often its markdown source
- * ("**bold**"); like Element, these places read the formatted text instead. Spoilers stay hidden.
+ * list preview, reply quote, thread summary, desktop notification). The plain `body` of a formatted message is often
+ * its markdown source ("**bold**"); like Element's previews, these places read the formatted text instead. Spoilers
+ * stay hidden, and a reply's quoted fallback (`<mx-reply>`) is left out.
  *
  * The input is the backend's sanitized HTML (local_content.sanitized_html): well-formed, every `<` and `>` in text
  * or attribute values escaped, so a tag is always `<...>`. No DOM is needed (the renderer's unit tests run in Node).
@@ -12,7 +13,8 @@ const BREAK = /^\/?(br|hr|p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|de
 const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
-export function htmlToPlainText(html: string): string {
+export function htmlToPlainText(formatted: string): string {
+  const html = formatted.replace(/^\s*<mx-reply>[\s\S]*?<\/mx-reply>/i, '');
   let out = '';
   let last = 0;
   /** Depth inside a spoiler's span (0: outside); its text is left out. */
