@@ -115,6 +115,8 @@ export function fakeElectron() {
   const trays: FakeTray[] = [];
   const menus: FakeMenu[] = [];
   let appMenu: FakeMenu | null = null;
+  const proxyQuestions: string[] = [];
+  let proxyAnswer = 'DIRECT';
   const protocolHandlers = new Map<string, (req: Request) => Promise<Response>>();
   let lock = true;
   let resolveReady!: () => void;
@@ -240,6 +242,7 @@ export function fakeElectron() {
         setPermissionRequestHandler: (h: typeof perms.request) => { perms.request = h; },
         setPermissionCheckHandler: (h: typeof perms.check) => { perms.check = h; },
         setDevicePermissionHandler: (h: typeof perms.device) => { perms.device = h; },
+        resolveProxy: async (url: string) => { proxyQuestions.push(url); return proxyAnswer; },
       },
     },
     shell: { openExternal: async (url: string) => { opened.push(url); } },
@@ -255,6 +258,9 @@ export function fakeElectron() {
     electron: electron as unknown as ElectronMain,
     app, ipcMain, calls, windows, opened, errors, perms, protocolHandlers, clipboard, badge, loginItems, trays, menus, displays,
     appMenu: () => appMenu,
+    /** The URLs session.defaultSession.resolveProxy was asked about, and what it answers. */
+    proxyQuestions,
+    setProxyAnswer: (answer: string) => { proxyAnswer = answer; },
     setLock: (v: boolean) => { lock = v; },
     ready: () => resolveReady(),
   };

@@ -111,6 +111,9 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
   function startBackend(): Promise<BackendProcess | null> {
     const opts: BackendWorkerOptions = {
       paths: state.paths!, insecureSecretsFile: options.insecureSecretsFile, safeStorage: hostSafeStorage(safeStorage, deps.platform),
+      // The operating system's proxy settings as Chromium resolves them (GNOME/KDE, Windows, macOS, PAC files),
+      // for the backend's homeserver calls; proxy variables in the environment still win (system-proxy.ts).
+      resolveProxy: (url) => session.defaultSession.resolveProxy(url),
     };
     return deps.startBackend(opts).then(
       (b) => {

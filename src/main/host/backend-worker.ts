@@ -37,6 +37,11 @@ export interface BackendWorkerOptions {
   safeStorage?: HostSafeStorage;
   /** Where this thread's and the worker's records go (default: warnings and errors on stderr). */
   logger?: Logger;
+  /**
+   * The system's proxies for a URL, in PAC form (the desktop app: Chromium's `session.resolveProxy`). Without it,
+   * the worker reads proxies from the environment only.
+   */
+  resolveProxy?: (url: string) => Promise<string>;
 }
 
 const STOPPED = 'the backend has stopped';
@@ -83,7 +88,7 @@ export class BackendWorker implements BackendHost {
   /** Called if the worker dies unexpectedly, with the reason in words. */
   onFatal: (error: string) => void = (e) => console.error(`lattice: backend stopped: ${e}`);
 
-  private constructor(worker: Worker, secrets: SecretStore | undefined, logger: Logger) {
+  private constructor(worker: Worker, secrets: SecretStore | undefined, logger: Logger, resolveProxy: BackendWorkerOptions['resolveProxy']) {
     this.worker = worker;
     const store = (): SecretStore => {
       if (!secrets) throw new Error('no secret store is available');
@@ -94,6 +99,10 @@ export class BackendWorker implements BackendHost {
       'secret.set': async ({ key, value }) => { await store().set(key, value); return null; },
       'secret.delete': async ({ key }) => { await store().delete(key); return null; },
       'media.upload-progress': ({ uploadId, fraction }) => { this.uploadProgress.get(uploadId)?.(fraction); return null; },
+      'proxy.resolve': ({ url }) => {
+        if (!resolveProxy) throw new Error('this host has no system proxy settings');
+        return resolveProxy(url);
+      },
     });
     // Attached before 'ready': opening the backend already reads the access token.
     worker.on('message', (m: FromWorker) => {
@@ -130,7 +139,7 @@ export class BackendWorker implements BackendHost {
 
     const self = import.meta.url;
     const entry = new URL(self.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js', self);
-    const workerData: WorkerOptions = { paths: opts.paths, secrets: info, logLevel: logger.level };
+    const workerData: WorkerOptions = { paths: opts.paths, secrets: info, logLevel: logger.level, systemProxy: opts.resolveProxy !== undefined };
     const worker = new Worker(entry, {
       workerData,
       // Node enables its compile cache in a worker from the worker's environment (module.enableCompileCache would
@@ -146,7 +155,7 @@ export class BackendWorker implements BackendHost {
       // it like any other fatal error); a heap of 1.5 GB is about 50 times what this benchmark's catching up keeps.
       resourceLimits: { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: WORKER_OLD_GENERATION_MB },
     });
-    const bw = new BackendWorker(worker, secrets, logger);
+    const bw = new BackendWorker(worker, secrets, logger, opts.resolveProxy);
     await new Promise<void>((resolve, reject) => {
       const onMsg = (m: FromWorker) => {
         if (m.t === 'ready') { worker.off('message', onMsg); worker.off('error', reject); resolve(); }

@@ -9,6 +9,7 @@ import { Backend } from '../backend/backend.ts';
 import { createLogger, type LogRecord } from '../backend/log/logger.ts';
 import type { BackendConnection } from '../backend/rpc/connection.ts';
 import type { Envelope } from '../../shared/rpc/index.ts';
+import { SystemProxy, useSystemProxy } from '../backend/matrix/system-proxy.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
 import type { FromWorker, HostServices, ToWorker, WorkerOptions, WorkerServices } from './worker-protocol.ts';
 import { EnvelopeSerializer, type EnvelopeWire } from './serialized-envelope.ts';
@@ -64,6 +65,11 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
       delete: async (key) => { await rpc.request('secret.delete', { key }); },
     },
   } : { error: info.error };
+
+  // Before the backend starts: resuming a session already makes homeserver calls.
+  if (opts.systemProxy) {
+    useSystemProxy(new SystemProxy((url) => rpc.request('proxy.resolve', { url }), { log: (m) => logger.warn(m) }));
+  }
 
   const serializer = new EnvelopeSerializer();
   const send = (conn: number, env: Envelope) => {

@@ -26,6 +26,8 @@ export interface WorkerOptions {
   secrets: SecretStoreInfo;
   /** The lowest level the worker sends to the host's log. */
   logLevel: LogLevel;
+  /** The host answers `proxy.resolve` (the desktop app: the system's proxy settings); otherwise the environment only. */
+  systemProxy?: boolean;
 }
 
 /** What the host thread serves to the worker. */
@@ -35,6 +37,8 @@ export type HostServices = {
   'secret.delete': { params: { key: string }; reply: null };
   /** How far upload `uploadId` (a `media.upload` request) has gone, 0 to 1. */
   'media.upload-progress': { params: { uploadId: number; fraction: number }; reply: null };
+  /** The proxies to try for a URL by the system's settings, in PAC form ("PROXY host:port; DIRECT"). */
+  'proxy.resolve': { params: { url: string }; reply: string };
 };
 
 /** What the worker serves to the host thread. */

@@ -11,16 +11,18 @@
  * redirects with fetch's rules (at most 20; 303, and 301/302 after a POST, become a GET without a body; the token is
  * not sent on to another origin).
  *
- * Proxies come from the environment (proxy-env.ts), chosen anew for each request and each redirect: https goes
- * through a CONNECT tunnel (proxy-tunnel.ts), plain http is sent to the proxy with the absolute URL.
+ * Proxies come from the environment (proxy-env.ts) or, in the desktop app, the system's settings (system-proxy.ts),
+ * chosen anew for each request and each redirect: https goes through a CONNECT tunnel (proxy-tunnel.ts), plain http
+ * is sent to the proxy with the absolute URL.
  */
 import http from 'node:http';
 import https from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
-import { proxyFor, type Proxy } from './proxy-env.ts';
+import type { Proxy } from './proxy-env.ts';
 import { ProxyRefused, ProxyUnreachable, tunnelAgent, type TunnelOptions } from './proxy-tunnel.ts';
+import { chooseProxy } from './system-proxy.ts';
 
 export interface TransportRequest {
   method: string;
@@ -60,18 +62,21 @@ export type HttpTransport = (req: TransportRequest) => Promise<TransportResponse
 
 const MAX_REDIRECTS = 20;
 
-/** Node's http/https modules: their global agents (kept-alive connections), or the proxy the environment names. */
+/** Node's http/https modules: their global agents (kept-alive connections), or the proxy chooseProxy names. */
 export const nodeTransport: HttpTransport = async (req) => {
   let { method, url, body } = req;
   // The homeserver shows the user agent in a session's details (other clients' session lists show it too).
   const headers: Record<string, string> = { 'User-Agent': 'Lattice', ...req.headers, 'Accept-Encoding': 'gzip, deflate, br' };
   for (let redirects = 0; ; redirects++) {
-    const res = await exchange(method, url, headers, body, req).catch((e: unknown) => {
+    const chosen = chooseProxy(url);
+    // Synchronous without a system proxy (the web host, the benchmark): then not even an extra turn of the loop.
+    const proxy = chosen instanceof Promise ? await chosen : chosen;
+    const res = await exchange(method, url, headers, body, proxy, req).catch((e: unknown) => {
       // A kept-alive connection the server had closed just as it was picked: the request never reached the
       // server, so one retry on a new connection is safe for a request that may be repeated anyway (Node's own
       // advice for its agent; POSTs are left to their callers).
       if (!(e instanceof StaleConnection)) throw e;
-      return exchange(method, url, headers, body, req, false);
+      return exchange(method, url, headers, body, proxy, req, false);
     });
     const location = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.header('location') : undefined;
     if (location === undefined) return res;
@@ -95,12 +100,11 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
 class StaleConnection extends Error {}
 
 function exchange(method: string, url: URL, headers: Record<string, string>, body: string | Uint8Array | undefined,
-  opts: Pick<TransportRequest, 'signal' | 'maxBytes' | 'onProgress'>, mayRetry = true): Promise<TransportResponse> {
+  proxy: Proxy | undefined, opts: Pick<TransportRequest, 'signal' | 'maxBytes' | 'onProgress'>, mayRetry = true): Promise<TransportResponse> {
   const { signal, maxBytes = Infinity } = opts;
   const length = body === undefined ? undefined : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
   const all = length === undefined ? headers : { ...headers, 'Content-Length': String(length) };
   return new Promise<TransportResponse>((resolve, reject) => {
-    const proxy = proxyFor(url);
     const request = open(url, method, all, signal, proxy, (res) => {
       if (proxy && url.protocol === 'http:' && res.statusCode === 407) {
         // The proxy's own refusal of a forwarded request, not the homeserver's answer.

@@ -23,11 +23,20 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function proxyFor(target: URL, env: Env = process.env): Proxy | undefined {
   const name = target.protocol === 'https:' ? 'https_proxy' : 'http_proxy';
   const setting = read(env, name);
-  if (setting === undefined) return undefined;
+  if (setting === undefined || alwaysDirect(target, env)) return undefined;
+  return parseProxy(setting, name.toUpperCase());
+}
+
+/** Whether the environment names a proxy for the URL's scheme: an explicit choice, so it alone decides (proxyFor). */
+export function envNamesProxy(target: URL, env: Env = process.env): boolean {
+  return read(env, target.protocol === 'https:' ? 'https_proxy' : 'http_proxy') !== undefined;
+}
+
+/** Whether a URL is reached directly whatever proxy is set up: loopback, or named in no_proxy. */
+export function alwaysDirect(target: URL, env: Env = process.env): boolean {
   const host = bare(target.hostname);
   const port = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
-  if (isLoopback(host) || bypassed(read(env, 'no_proxy') ?? '', host, port)) return undefined;
-  return parseProxy(setting, name.toUpperCase());
+  return isLoopback(host) || bypassed(read(env, 'no_proxy') ?? '', host, port);
 }
 
 /** The lower-case variable, else the upper-case one; an empty value counts as unset. */
