@@ -176,7 +176,7 @@ describe('homeserver calls through a proxy from the environment', () => {
     assert.equal(at('https://hs.example', { HTTPS_PROXY: 'proxy:3128' }), p, 'no scheme means http');
     assert.equal(at('https://hs.example', { HTTPS_PROXY: '' }), undefined);
     assert.equal(at('https://hs.example', { HTTPS_PROXY: 'http://u:p@proxy:3128' }), p, 'credentials never shown');
-    for (const loopback of ['https://127.0.0.1', 'https://127.5.0.1:8448', 'https://[::1]:8448', 'https://localhost', 'https://a.localhost']) {
+    for (const loopback of ['https://127.0.0.1', 'https://127.5.0.1:8448', 'https://[::1]:8448', 'https://localhost', 'https://a.localhost', 'https://[::ffff:127.0.0.1]:8448', 'https://[::ffff:7f00:2]']) {
       assert.equal(at(loopback, { HTTPS_PROXY: p }), undefined, loopback);
     }
     const bypass = (url: string, list: string) => at(url, { HTTPS_PROXY: p, NO_PROXY: list }) === undefined;

@@ -71,7 +71,8 @@ function bare(hostname: string): string {
 function isLoopback(host: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   if (net.isIPv4(host)) return host.startsWith('127.');
-  return net.isIPv6(host) && (host === '::1' || /^::ffff:127\./.test(host));
+  // An IPv4-mapped 127.x address: URL writes [::ffff:127.0.0.1] as ::ffff:7f00:1 (hex 7f is 127).
+  return net.isIPv6(host) && (host === '::1' || /^::ffff:(127\.|7f[0-9a-f]{2}:)/i.test(host));
 }
 
 /**
