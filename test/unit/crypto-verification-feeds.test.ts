@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { holdBackRequests, toDeviceFeeds } from '../../src/main/backend/crypto/verification-feeds.ts';
+import { holdBackRequests, requestsLast, toDeviceFeeds } from '../../src/main/backend/crypto/verification-feeds.ts';
 
 const ev = (type: string, sender: string) => ({ type, sender, content: {} });
 const names = (events: { type: string; sender: string }[]) => events.map((e) => `${e.type.replace('m.key.verification.', '')} ${e.sender}`);
@@ -47,5 +47,21 @@ describe('toDeviceFeeds', () => {
       ['request @a:x'],
     ]);
     assert.deepEqual(parts.flat(), events);
+  });
+});
+
+describe('requestsLast', () => {
+  it('puts the rooms with a request from someone else after the others, keeping the order within each', () => {
+    const room = (roomId: string, ...events: { type: string; sender: string }[]) => ({ roomId, events });
+    const rooms = [
+      room('!b', ev('m.room.message', '@a:x')),
+      room('!a', ev('m.key.verification.done', '@a:x')),
+      room('!mine', ev('m.room.message', '@me:x')),
+      room('!c', ev('m.key.verification.cancel', '@c:x'), ev('m.room.message', '@c:x')),
+      room('!d', ev('m.key.verification.mac', '@d:x')),
+    ];
+    assert.deepEqual(requestsLast(rooms, '@me:x').map((r) => r.roomId), ['!a', '!mine', '!d', '!b', '!c']);
+    // Each room's events keep their order.
+    assert.deepEqual(names(requestsLast(rooms, '@me:x')[4].events), ['cancel @c:x', 'm.room.message @c:x']);
   });
 });

@@ -59,3 +59,16 @@ function verificationEvent(event: unknown): { type: string; sender: string } | u
   const { type, sender } = event as { type?: unknown; sender?: unknown };
   return typeof type === 'string' && type.startsWith(PREFIX) && typeof sender === 'string' ? { type, sender } : undefined;
 }
+
+/**
+ * The rooms of one response in the order their verification events go to the engine: the rooms without a request
+ * from someone else first. The server lists rooms in no particular order, so the end of a user's last verification
+ * (in one room) could otherwise reach the engine after their new request (in another), which it would then cancel.
+ * Stable: the server's order within each group, and each room's events in their own order.
+ */
+export function requestsLast<R extends { events: readonly { type: string; sender: string }[] }>(rooms: readonly R[], ownUserId: string): R[] {
+  // An in-room request is an m.room.message (msgtype m.key.verification.request); every later event of a flow has
+  // its own m.key.verification.* type.
+  const asks = (r: R) => r.events.some((e) => e.type === 'm.room.message' && e.sender !== ownUserId);
+  return [...rooms.filter((r) => !asks(r)), ...rooms.filter(asks)];
+}

@@ -19,7 +19,7 @@ import type { CryptoApi } from '../matrix/api/crypto.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
-import { PREFIX, toDeviceFeeds } from './verification-feeds.ts';
+import { PREFIX, requestsLast, toDeviceFeeds } from './verification-feeds.ts';
 import { readFlow } from './verification-flow.ts';
 
 const METHODS = [VerificationMethod.SasV1];
@@ -103,14 +103,15 @@ export class Verifications {
    * `m.key.verification.*`, either possibly encrypted) go to the engine in their decrypted form.
    */
   async observeRooms(resp: SyncResponse, decrypted: PreparedSync): Promise<boolean> {
-    let any = false;
+    const rooms: { roomId: string; events: ClientEvent[] }[] = [];
     for (const [roomId, room] of Object.entries(resp.rooms?.join ?? {})) {
       const events = room?.timeline?.events;
       if (!Array.isArray(events)) continue;
-      for (const raw of events) {
-        const ev = clearEvent(raw, decrypted);
-        if (!ev || !isVerificationEvent(ev)) continue;
-        any = true;
+      const found = events.map((raw) => clearEvent(raw, decrypted)).filter((ev): ev is ClientEvent => !!ev && isVerificationEvent(ev));
+      if (found.length) rooms.push({ roomId, events: found });
+    }
+    for (const { roomId, events } of requestsLast(rooms, this.ownUserId())) {
+      for (const ev of events) {
         const isRequest = ev.type === 'm.room.message';
         try {
           if (isRequest && ev.sender !== this.ownUserId()) await this.beforeRoomRequest(ev);
@@ -125,7 +126,7 @@ export class Verifications {
         else this.refreshFlow(flowId);
       }
     }
-    return any;
+    return rooms.length > 0;
   }
 
   async request(userId: string, deviceId: string | undefined, roomId: string | undefined): Promise<VerificationFlow> {
