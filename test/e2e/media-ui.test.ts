@@ -17,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { aliceAndBobRoom, ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 const SIZES = [[1280, 800], [800, 600]] as const;
 
@@ -33,10 +33,7 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
     ui = await startWebUi('media');
     hs = ui.hs;
     page = ui.page;
-    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    roomId = await bob.createRoom({ name: 'Media E2E', invite: [alice.userId] });
-    await new MatrixPeer(hs.baseUrl, alice).join(roomId);
+    ({ alice, bob, roomId } = await aliceAndBobRoom(hs, 'Media E2E'));
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Hello from Bob' });
   });
   after(async () => {

@@ -8,12 +8,11 @@
  * test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
 
 /** A single-choice poll start under `type` (the stable or the unstable MSC3381 name), as Element sends it. */
 function pollContent(type: 'm.poll.start' | 'org.matrix.msc3381.poll.start', question: string, answers: string[]): Record<string, unknown> {
@@ -49,10 +48,7 @@ describe('polls in threads against Synapse', () => {
     ui = await startWebUi('poll-threads');
     hs = ui.hs;
     page = ui.page;
-    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    roomId = await bob.createRoom({ name: 'Poll Threads', invite: [alice.userId] });
-    await new MatrixPeer(hs.baseUrl, alice).join(roomId);
+    ({ alice, bob, roomId } = await aliceAndBobRoom(hs, 'Poll Threads'));
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Hello from Bob' });
   });
   after(async () => {
@@ -65,14 +61,7 @@ describe('polls in threads against Synapse', () => {
   const panel = () => page.getByTestId('thread-panel');
 
   /** One screenshot per theme of whatever is open now. */
-  async function shots(name: string): Promise<void> {
-    await page.emulateMedia({ reducedMotion: 'reduce' });
-    for (const theme of ['light', 'dark'] as const) {
-      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-      await page.screenshot({ path: path.join(ARTIFACTS, `poll-threads-${theme}-${name}.png`) });
-    }
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
-  }
+  const shots = (name: string) => themeShots(page, 'poll-threads', name);
 
   it('logs in and opens the room', async () => {
     await ui.signIn(alice, 'alice-password');

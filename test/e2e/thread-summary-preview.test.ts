@@ -8,12 +8,11 @@
  * Screenshots of the summaries and the room list in both themes go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
 
 const inThread = (rootId: string, latestId = rootId) =>
   ({ rel_type: 'm.thread', event_id: rootId, is_falling_back: true, 'm.in_reply_to': { event_id: latestId } });
@@ -51,10 +50,7 @@ describe('thread summaries and room-list previews against Synapse', () => {
     ui = await startWebUi('thread-summary');
     hs = ui.hs;
     page = ui.page;
-    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    roomId = await bob.createRoom({ name: 'Summaries', invite: [alice.userId] });
-    await new MatrixPeer(hs.baseUrl, alice).join(roomId);
+    ({ alice, bob, roomId } = await aliceAndBobRoom(hs, 'Summaries'));
     for (let i = 0; i < 50; i++) await bob.sendEvent(roomId, 'm.room.message', text(`Earlier message ${i}`));
     const root = await bob.sendEvent(roomId, 'm.room.message', text('Early thread root'));
     const one = await bob.sendEvent(roomId, 'm.room.message', { ...text('early reply one'), 'm.relates_to': inThread(root) });
@@ -97,14 +93,7 @@ describe('thread summaries and room-list previews against Synapse', () => {
   }
 
   /** One screenshot per theme of whatever is open now. */
-  async function shots(name: string): Promise<void> {
-    await page.emulateMedia({ reducedMotion: 'reduce' });
-    for (const theme of ['light', 'dark'] as const) {
-      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-      await page.screenshot({ path: path.join(ARTIFACTS, `thread-summary-${theme}-${name}.png`) });
-    }
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
-  }
+  const shots = (name: string) => themeShots(page, 'thread-summary', name);
 
   it('logs in and opens the room', async () => {
     await ui.signIn(alice, 'alice-password');

@@ -10,6 +10,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { runWebHost } from '../../src/main/host/web-main.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
 import { skipEncryptionStep } from './encryption-step.ts';
+import { MatrixPeer } from './matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from './synapse.ts';
 
 /** Where browser tests keep their screenshots (looked at by people, kept by CI). */
@@ -84,4 +85,27 @@ function ui(hs: SynapseServer, host: WebHost, browser: Browser, context: Browser
     },
     stop,
   };
+}
+
+/**
+ * The cast of most room scenarios: Alice (who signs in to Lattice) and Bob (a peer over the Client-Server API) in a
+ * room Bob made and Alice joined.
+ */
+export async function aliceAndBobRoom(hs: SynapseServer, roomName: string): Promise<{ alice: TestUser; bob: MatrixPeer; roomId: string }> {
+  const alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+  const bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+  const roomId = await bob.createRoom({ name: roomName, invite: [alice.userId] });
+  await new MatrixPeer(hs.baseUrl, alice).join(roomId);
+  return { alice, bob, roomId };
+}
+
+/** One screenshot per theme of what the page shows now (`<prefix>-<theme>-<name>.png`), then back to light. */
+export async function themeShots(page: Page, prefix: string, name: string): Promise<void> {
+  // No colour transitions: a screenshot right after the switch shows the finished colours.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+    await page.screenshot({ path: path.join(ARTIFACTS, `${prefix}-${theme}-${name}.png`) });
+  }
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
 }
