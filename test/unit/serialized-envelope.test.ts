@@ -62,6 +62,8 @@ describe('serialized envelopes', () => {
     // What V8 promotes to its old generation waits for a full collection: on the host thread that let 50-60 MiB of
     // diff texts pile up (serialized-envelope.ts). About 20 MiB of texts pass through here; a few are promoted by the
     // young collections the loop itself triggers while a text is in use, all of them (30 MiB) when envelopes keep them.
+    // How many a few is depends on when those collections fall: 7 MiB on an idle machine, 14 MiB seen under the full
+    // suite's load; the bound sits between that and the 30 MiB of the pile-up.
     v8.setFlagsFromString('--expose-gc');
     const gc = vm.runInNewContext('gc') as (options: { type: 'minor' }) => void;
     const oldLarge = () => v8.getHeapSpaceStatistics().find((s) => s.space_name === 'large_object_space')?.space_used_size ?? 0;
@@ -73,7 +75,7 @@ describe('serialized envelopes', () => {
       if (i % 2) assert.equal((env.data as { since: string }).since, `s${i}`);
     }
     gc({ type: 'minor' });
-    assert.ok(oldLarge() - before < 12 << 20, `${((oldLarge() - before) / 1048576).toFixed(1)} MiB of texts promoted to the old generation`);
+    assert.ok(oldLarge() - before < 20 << 20, `${((oldLarge() - before) / 1048576).toFixed(1)} MiB of texts promoted to the old generation`);
   });
 
   it('throws for data JSON cannot carry', () => {
