@@ -135,7 +135,7 @@ describe('homeserver calls through a proxy from the environment', () => {
     setEnv({ HTTPS_PROXY: `http://127.0.0.1:${closed.port}`, HTTP_PROXY: `http://127.0.0.1:${closed.port}` });
     for (const url of [`https://homeserver.test:${tlsPort}`, `http://homeserver.test:${plainPort}`]) {
       await assert.rejects(new MatrixHttp(url, 't').request('GET', '/json'), (e: unknown) =>
-        e instanceof ConnectionError && new RegExp(`the proxy at http://127\\.0\\.0\\.1:${closed.port} could not be reached: ECONNREFUSED$`).test(e.message));
+        e instanceof ConnectionError && new RegExp(`the proxy at http://127\\.0\\.0\\.1:${closed.port} could not be reached: connection refused \\(is the server running and is the address right\\?\\)$`).test(e.message));
     }
     setEnv({ HTTPS_PROXY: `http://127.0.0.1:${silent.port}` });
     await assert.rejects(new MatrixHttp(`https://homeserver.test:${tlsPort}`, 't').request('GET', '/json', { timeoutMs: 200 }),

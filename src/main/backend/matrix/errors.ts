@@ -35,21 +35,27 @@ function describeCause(cause: unknown): string {
   // fetch wraps the connection's error in a TypeError ('fetch failed'); Node's http modules give it as it is.
   type Coded = { code?: string; message?: string };
   const c = (cause as { cause?: Coded } | undefined)?.cause ?? (cause as Coded | undefined);
-  const code = c?.code;
+  const words = describeNetworkCode(c?.code);
+  if (words) return words;
+  if (cause instanceof Error && cause.name === 'AbortError') return 'the request was cancelled';
+  if (cause instanceof Error && cause.name === 'TimeoutError') return 'the request timed out';
+  return c?.message || errorMessage(cause);
+}
+
+/** A connection error's code (ECONNREFUSED, ...) in words, or undefined for a code without its own wording. */
+export function describeNetworkCode(code: string | undefined): string | undefined {
   switch (code) {
     case 'ECONNREFUSED': return 'connection refused (is the server running and is the address right?)';
     case 'ENOTFOUND': case 'EAI_AGAIN': return 'the server name could not be resolved';
     case 'ETIMEDOUT': case 'UND_ERR_CONNECT_TIMEOUT': return 'the connection timed out';
     case 'ECONNRESET': return 'the connection was reset';
+    case 'EHOSTUNREACH': case 'ENETUNREACH': return 'there is no route to it on this network';
     case 'Z_DATA_ERROR': case 'Z_BUF_ERROR':
       return 'its answer said it was compressed but could not be decompressed';
     case 'CERT_HAS_EXPIRED': case 'DEPTH_ZERO_SELF_SIGNED_CERT': case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
       return `its TLS certificate was rejected (${code})`;
-    default: break;
+    default: return undefined;
   }
-  if (cause instanceof Error && cause.name === 'AbortError') return 'the request was cancelled';
-  if (cause instanceof Error && cause.name === 'TimeoutError') return 'the request timed out';
-  return c?.message || errorMessage(cause);
 }
 
 /** Human wording for the errcodes a user meets while logging in. */

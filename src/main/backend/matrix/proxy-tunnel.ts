@@ -12,6 +12,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
+import { describeNetworkCode } from './errors.ts';
 import type { Proxy } from './proxy-env.ts';
 
 /** The proxy answered a request with a refusal (a CONNECT other than 2xx, or a 407 to a forwarded request). */
@@ -31,7 +32,7 @@ export class ProxyRefused extends Error {
 export class ProxyUnreachable extends Error {
   readonly connectError: NodeJS.ErrnoException;
   constructor(proxy: string, connectError: NodeJS.ErrnoException) {
-    super(`the proxy at ${proxy} could not be reached: ${connectError.code ?? connectError.message}`);
+    super(`the proxy at ${proxy} could not be reached: ${describeNetworkCode(connectError.code) ?? connectError.message}`);
     this.name = 'ProxyUnreachable';
     this.connectError = connectError;
   }
