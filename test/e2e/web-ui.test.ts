@@ -309,8 +309,19 @@ describe('web UI against Synapse', () => {
       const stored = await p2.evaluate(() => localStorage.getItem('lattice.web_host_token'));
       assert.ok(stored && !cookies.some((c) => c.value.includes(stored.split('.')[1])));
 
-      page.once('dialog', (d) => void d.accept());
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      // Signing out asks in the app's own dialog (not the browser's confirm box): Esc cancels and gives the focus
+      // back; without secure backup it says what is lost.
+      const signOut = page.getByTestId('sign-out-dialog');
+      await page.getByTestId('open-sign-out').click();
+      await signOut.waitFor();
+      assert.equal(await signOut.getByTestId('sign-out-no-backup').count(), 1);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'sign-out-dialog.png') });
+      await page.keyboard.press('Escape');
+      await signOut.waitFor({ state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'open-sign-out');
+      await page.getByTestId('open-sign-out').click();
+      await signOut.getByTestId('dialog-submit').click();
+      await page.getByTestId('login-userid').waitFor({ timeout: 30_000 });
       await p2.getByTestId('connection-status').filter({ hasText: /login link/ }).waitFor({ timeout: 30_000 });
       await p2.screenshot({ path: path.join(ARTIFACTS, 'signed-out-second-browser.png') });
     } finally {
