@@ -138,6 +138,13 @@ describe('room list and room entry against Synapse', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('names who wrote a room\'s last message after a reload, before the room is opened', async () => {
+    await page.reload();
+    await item(leaveMe).waitFor({ timeout: 30_000 });
+    // The display name from the member event, as before the reload; not the user ID's localpart ("bob").
+    assert.match((await item(leaveMe).innerText()).replace(/[\u2066-\u2069]/g, ''), /\bBob: a room to leave/);
+  });
+
   it('declines an invitation', async () => {
     await invite(declineMe).getByTestId('invite-decline').click();
     await invite(declineMe).waitFor({ state: 'detached', timeout: 45_000 });

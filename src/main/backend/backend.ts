@@ -272,6 +272,14 @@ export class Backend implements BackendHost {
       const rowids = this.store.outbox.eventRowids(meta.room_id);
       if (meta.preview_event_rowid) rowids.unshift(meta.preview_event_rowid);
       if (rowids.length) sr.events = this.store.events.getMany(rowids);
+      // The preview's sender's member event comes along, so the room list names them ("Bob: hi") before the room
+      // is opened and its members loaded, as the live sync that brought the message did.
+      const previewSender = sr.events?.find((e) => e.rowid === meta.preview_event_rowid)?.sender;
+      const member = previewSender ? this.store.state.get(meta.room_id, 'm.room.member', previewSender) : undefined;
+      if (member && previewSender && sr.events) {
+        sr.events.push(member);
+        sr.state = { 'm.room.member': { [previewSender]: member.rowid } };
+      }
       const ad = roomAccountDataByRoom.get(meta.room_id);
       if (ad) {
         sr.account_data = Object.fromEntries(Object.entries(ad)
