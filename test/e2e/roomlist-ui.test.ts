@@ -29,6 +29,7 @@ describe('room list and room entry against Synapse', () => {
   let declineMe: string;
   let dmInvite: string;
   let longInvite: string;
+  let spaceInvite: string;
   let leaveMe: string;
   let knockRoom: string;
   let oldRoom: string;
@@ -87,6 +88,8 @@ describe('room list and room entry against Synapse', () => {
     acceptMe = await bob.createRoom({ name: 'Accept Me', invite: [alice.userId] });
     declineMe = await bob.createRoom({ name: 'Decline Me', invite: [alice.userId] });
     dmInvite = await bob.createRoom({ invite: [alice.userId], isDirect: true });
+    spaceInvite = await bob.createRoom({ name: 'Team Space', invite: [alice.userId], creationContent: { type: 'm.space' } });
+    await bob.setState(spaceInvite, 'm.space.child', team, { via: [hs.serverName] });
     longInvite = await bob.createRoom({ name: `Quarterly planning ${'and-budget-review-'.repeat(6)}final`, invite: [alice.userId] });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(host.url).origin });
   });
@@ -143,6 +146,17 @@ describe('room list and room entry against Synapse', () => {
     await item(leaveMe).waitFor({ timeout: 30_000 });
     // The display name from the member event, as before the reload; not the user ID's localpart ("bob").
     assert.match((await item(leaveMe).innerText()).replace(/[\u2066-\u2069]/g, ''), /\bBob: a room to leave/);
+  });
+
+  it('accepting an invitation to a space shows the space\'s rooms instead of opening the space as a chat', async () => {
+    const before = page.url();
+    await invite(spaceInvite).getByTestId('invite-accept').click();
+    await invite(spaceInvite).waitFor({ state: 'detached', timeout: 45_000 });
+    await page.locator(`[data-testid="space"][data-space-id="${spaceInvite}"][aria-pressed="true"]`).waitFor({ timeout: 45_000 });
+    await item(team).waitFor();
+    assert.equal(page.url(), before, 'the open room stays open');
+    assert.equal(await header('Team Space').count(), 0);
+    await page.getByTestId('space').first().click();
   });
 
   it('declines an invitation', async () => {

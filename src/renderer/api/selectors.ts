@@ -153,6 +153,11 @@ export function inviterName(invite: InvitedRoom): string | null {
   return typeof name === 'string' && name.trim() ? name.trim() : localpart(invite.invited_by);
 }
 
+/** The invite is to a space (its m.room.create in the stripped state says so). */
+export function isSpaceInvite(invite: InvitedRoom): boolean {
+  return inviteState(invite, 'm.room.create')?.type === 'm.space';
+}
+
 /**
  * An invite's name as the spec names rooms (m.room.name, then the canonical alias, then the members: here the one we
  * know, the inviter), so a DM or unnamed room reads "Bob" instead of its room ID.

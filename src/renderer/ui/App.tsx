@@ -129,7 +129,7 @@ function MainLayout() {
           <NewRoomButtons />
           <div className="sidebar-body">
             <SpacesBar spaceId={spaceId} onSelect={setSpaceId} />
-            <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} />
+            <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} onSelectSpace={setSpaceId} />
           </div>
         </aside>
         <main className="main-pane">

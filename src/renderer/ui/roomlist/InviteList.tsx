@@ -8,24 +8,31 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { InvitedRoom } from '../../../shared/rpc/types.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptInvite, declineInvite, waitForJoinedRoom } from '../../api/room-list-actions.ts';
-import { inviteDisplayName, inviterName } from '../../api/selectors.ts';
+import { inviteDisplayName, inviterName, isSpaceInvite } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { hashForRoom } from '../route.ts';
 
-export function InviteList({ onOpen }: { onOpen: (roomId: string) => void }) {
+export interface InviteOpeners {
+  /** Opens a joined room. */
+  onOpen: (roomId: string) => void;
+  /** Shows a joined space's rooms (a space has no messages of its own to open). */
+  onOpenSpace: (spaceId: string) => void;
+}
+
+export function InviteList({ onOpen, onOpenSpace }: InviteOpeners) {
   const invites = useStoreSelector((s) => s.invitedRooms);
   if (!invites.length) return null;
   return (
     <section className="invites" aria-label="Invitations" data-testid="invites">
       <h3 className="invites-title">Invitations <span className="badge badge-highlight">{invites.length}</span></h3>
       <ul className="invites-list" role="list">
-        {invites.map((inv) => <Invite key={inv.room_id} invite={inv} onOpen={onOpen} />)}
+        {invites.map((inv) => <Invite key={inv.room_id} invite={inv} onOpen={onOpen} onOpenSpace={onOpenSpace} />)}
       </ul>
     </section>
   );
 }
 
-function Invite({ invite, onOpen }: { invite: InvitedRoom; onOpen: (roomId: string) => void }) {
+function Invite({ invite, onOpen, onOpenSpace }: InviteOpeners & { invite: InvitedRoom }) {
   const session = useSession();
   const [busy, setBusy] = useState<'accept' | 'decline' | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +45,8 @@ function Invite({ invite, onOpen }: { invite: InvitedRoom; onOpen: (roomId: stri
     try {
       const roomId = await acceptInvite(session, invite.room_id);
       await waitForJoinedRoom(session, roomId);
-      onOpen(roomId);
+      if (isSpaceInvite(invite)) onOpenSpace(roomId);
+      else onOpen(roomId);
     } catch (err) {
       setError(`Could not join: ${errorMessage(err)}`);
       setBusy(null);

@@ -30,11 +30,12 @@ interface RoomListProps {
   selectedRoomId: string | null;
   spaceId: string;
   onSelect: (roomId: string) => void;
+  onSelectSpace: (spaceId: string) => void;
 }
 
 const ROW_HEIGHT = { comfortable: 60, compact: 36 } as const;
 
-export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
+export function RoomList({ selectedRoomId, spaceId, onSelect, onSelectSpace }: RoomListProps) {
   const rooms = useStoreSelector((s) => selectRoomsInSpace(s, spaceId, selectedRoomId));
   const initComplete = useInitComplete();
   const ownUserId = useOwnUserId();
@@ -154,7 +155,7 @@ export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
           }}
         />
       </div>
-      <InviteList onOpen={onSelect} />
+      <InviteList onOpen={onSelect} onOpenSpace={onSelectSpace} />
       {rooms.length === 0 ? (
         <p className="roomlist-empty">{!initComplete ? 'Loading rooms…' : spaceId === 'home' ? 'No rooms yet.' : 'No rooms here.'}</p>
       ) : visible.length === 0 ? (
