@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
 
@@ -82,5 +82,87 @@ describe('a busy room against Synapse', () => {
     const moved = Math.abs((await root.evaluate((el) => el.getBoundingClientRect().top)) - before);
     assert.ok(moved < 40, `the root stays where it was (moved ${moved}px)`);
     await page.keyboard.press('Escape');
+  });
+
+  it('lays a right-to-left message out from the right, and a left-to-right one from the left', async () => {
+    await page.getByTestId('composer').press('Escape'); // back to the newest messages
+    await bob.sendText(roomId, 'שלום לכולם, מה שלומכם היום?');
+    await bob.sendText(roomId, 'Back to English, with עברית inside');
+    const hebrew = message('שלום לכולם').locator('.message-body');
+    await hebrew.waitFor({ timeout: 30_000 });
+    assert.equal(await hebrew.evaluate((el) => getComputedStyle(el).direction), 'rtl');
+    // Its text ends at the body's right edge, where a right-to-left reader starts.
+    const edges = await hebrew.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return { text: range.getBoundingClientRect().right, body: el.getBoundingClientRect().right };
+    });
+    assert.ok(edges.body - edges.text < 2, `the Hebrew text ends at the right edge (${edges.body - edges.text}px short)`);
+    assert.equal(await message('Back to English').locator('.message-body').evaluate((el) => getComputedStyle(el).direction), 'ltr');
+    const composer = page.getByTestId('composer');
+    await composer.fill('مرحبا');
+    assert.equal(await composer.evaluate((el) => getComputedStyle(el).direction), 'rtl', 'the composer follows what is typed');
+    await composer.fill('');
+    await themeShots(page, 'busy-room', 'right-to-left');
+  });
+
+  it('shows no reactions under a deleted message', async () => {
+    const composer = page.getByTestId('composer');
+    await composer.fill('A message to react to and delete');
+    await composer.press('Enter');
+    const { event_id: eventId } = await bob.waitForMessage(roomId, (e) => e.content.body === 'A message to react to and delete');
+    await bob.sendEvent(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key: '👍' } });
+    const row = timeline().locator(`[data-event-id="${eventId}"]`);
+    await row.getByTestId('reaction').waitFor({ timeout: 30_000 });
+    await row.hover();
+    await row.getByTestId('action-delete').click();
+    await row.getByTestId('action-delete-confirm').click();
+    await row.getByTestId('message-deleted').waitFor({ timeout: 30_000 });
+    assert.equal(await row.getByTestId('reaction').count(), 0, 'the deleted message\'s reactions are gone with it');
+  });
+
+  it('names a crowd that was invited and then joined once', async () => {
+    const invited: MatrixPeer[] = [];
+    for (let i = 0; i < 4; i++) {
+      const user = await hs.registerUser(`guest${i}`, 'guest-password', { displayname: `Guest ${i}` });
+      await bob.invite(roomId, user.userId);
+      invited.push(new MatrixPeer(hs.baseUrl, user));
+    }
+    for (const guest of invited) await guest.join(roomId);
+    await bob.sendText(roomId, 'Welcome, guests');
+    await message('Welcome, guests').waitFor({ timeout: 30_000 });
+    const group = timeline().getByTestId('state-group').last();
+    await group.filter({ hasText: 'joined' }).waitFor({ timeout: 30_000 });
+    assert.equal((await group.locator('button').innerText()).replace(/^▸\s*/, '').replace(/[\u2066-\u2069]/g, ''),
+      'Guest 0, Guest 1 and 2 others were invited and joined');
+  });
+
+  it('gives the focus back to the message when Esc leaves its toolbar, also from a pending delete', async () => {
+    const row = message('Welcome, guests');
+    await row.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[role="toolbar"]') !== null), true,
+      `Tab enters the toolbar (the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))})`);
+    await page.keyboard.press('Escape');
+    assert.equal(await row.evaluate((el) => el === document.activeElement), true,
+      `Esc goes back to the message (the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))})`);
+    assert.equal(await row.isVisible(), true);
+
+    const composer = page.getByTestId('composer');
+    await composer.fill('Deleted by keyboard? Not yet');
+    await composer.press('Enter');
+    const mine = message('Deleted by keyboard? Not yet');
+    await mine.getByTestId('action-delete').waitFor({ state: 'attached', timeout: 30_000 }); // once sent
+    await mine.focus();
+    await page.keyboard.press('Tab');
+    await mine.getByTestId('action-delete').focus();
+    await page.keyboard.press('Enter');
+    await mine.getByTestId('action-delete-confirm').waitFor();
+    assert.equal(await mine.getByTestId('action-delete-confirm').evaluate((el) => el === document.activeElement), true,
+      'the question takes the focus from the Delete button it replaces');
+    await page.keyboard.press('Escape');
+    assert.equal(await mine.evaluate((el) => el === document.activeElement), true);
+    assert.equal(await mine.getByTestId('action-delete-confirm').count(), 0, 'the pending delete is dropped');
+    assert.equal(await mine.getByTestId('message-deleted').count(), 0);
   });
 });

@@ -120,7 +120,8 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
           </div>
         )}
         <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} eventId={e.event_id} />
-        {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
+        {/* Not under a deleted message (as Element): there is nothing left to react to, and a click would react to it. */}
+        {view.kind !== 'deleted' && e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
         {/* Under a deleted or undecryptable root too (as Element does): its replies are only reached through it. */}
         {e.event_id.startsWith('$') && <ThreadSummary root={e} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
