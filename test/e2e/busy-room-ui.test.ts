@@ -2,8 +2,9 @@
  * Reading and writing in a busy room, in Chromium against Synapse through the web host, for what a person notices
  * in a room with history: the newest messages stay in view while a multi-line draft grows the composer, a reply in
  * a thread leaves the main timeline where the reader was, right-to-left messages are laid out right to left, a
- * deleted message keeps no reactions, a crowd that was invited and joined is named once, and Esc in a message's
- * toolbar gives the focus back to the message instead of dropping it.
+ * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
+ * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
+ * links, and each message's toolbar is one Tab stop.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -164,5 +165,49 @@ describe('a busy room against Synapse', () => {
     assert.equal(await mine.evaluate((el) => el === document.activeElement), true);
     assert.equal(await mine.getByTestId('action-delete-confirm').count(), 0, 'the pending delete is dropped');
     assert.equal(await mine.getByTestId('message-deleted').count(), 0);
+  });
+
+  it('makes the web addresses in a plain-text message clickable, and nothing else', async () => {
+    await bob.sendText(roomId, 'See https://example.org/one for the first part');
+    await bob.sendText(roomId, 'And https://example.org/two for the second, or www.example.com, not @bob:example.org //evil.example');
+    const second = message('https://example.org/two');
+    await second.waitFor({ timeout: 30_000 });
+    const links = await second.locator('.message-body a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('target')]));
+    assert.deepEqual(links, [
+      ['https://example.org/two', 'https://example.org/two', '_blank'],
+      ['www.example.com', 'http://www.example.com', '_blank'],
+    ]);
+    assert.match(await second.locator('.message-body').innerText(), /not @bob:example\.org \/\/evil\.example$/, 'the rest stays text');
+  });
+
+  it('walks back from the composer past messages with links with one Tab stop per message toolbar', async () => {
+    const composer = page.getByTestId('composer');
+    await composer.focus();
+    const stops: { toolbar: string | null; what: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Shift+Tab');
+      const stop = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const toolbar = el?.closest('[role="toolbar"]')?.closest('[data-event-id]')?.getAttribute('data-event-id') ?? null;
+        return { toolbar, what: `${el?.tagName.toLowerCase()}[${el?.dataset.testid ?? ''}]` };
+      });
+      stops.push(stop);
+      if (stop.what === 'div[timeline]') break;
+    }
+    assert.equal(stops.at(-1)?.what, 'div[timeline]', `Shift+Tab reaches the timeline: ${stops.map((s) => s.what).join(', ')}`);
+    const perToolbar = new Map<string, number>();
+    for (const s of stops) if (s.toolbar) perToolbar.set(s.toolbar, (perToolbar.get(s.toolbar) ?? 0) + 1);
+    assert.ok(perToolbar.size >= 2, 'it passed the toolbars of the two messages with links');
+    assert.deepEqual([...perToolbar.values()].filter((n) => n > 1), [], `one stop per toolbar: ${stops.map((s) => s.what).join(', ')}`);
+    // Tab goes on into the toolbar's remembered button, and ←/→ still move along it.
+    const row = message('https://example.org/two');
+    await row.focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowRight');
+    const second = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    assert.match(second ?? '', /^React with /);
+    await row.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), second, 'the toolbar remembers its button');
   });
 });

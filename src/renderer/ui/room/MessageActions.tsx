@@ -5,7 +5,7 @@
  * sent message; reactions go through the timeline's actions (as the reaction chips do), other requests are built
  * in api/actions.ts.
  */
-import { useState, type KeyboardEvent } from 'react';
+import { useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { Event } from '../../../shared/rpc/types.ts';
 import { canRedact, currentText, isEditable, permalink, QUICK_REACTIONS, redact } from '../../api/actions.ts';
@@ -66,9 +66,22 @@ export function MessageActions({ event }: { event: Event }) {
     ev.currentTarget.closest<HTMLElement>('.message')?.focus();
   }
 
+  // One Tab stop for the whole toolbar (a roving tabindex, as a toolbar should have): the button last focused, else
+  // the first; ←/→ move along it. With a stop per button, Tab and Shift+Tab walked through ten buttons for every
+  // message they passed that has a link or a reaction in it. Set on the DOM, so buttons that come and go (the
+  // delete question, the emoji picker's own button) are covered too.
+  const bar = useRef<HTMLDivElement>(null);
+  const current = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => rove(bar.current, current.current));
+  function onFocus(ev: FocusEvent<HTMLDivElement>): void {
+    if (!(ev.target instanceof HTMLButtonElement) || ev.target.closest('[role="toolbar"]') !== ev.currentTarget) return;
+    current.current = ev.target;
+    rove(ev.currentTarget, ev.target);
+  }
+
   return (
-    <div className={`message-actions${confirming || note || picking ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions"
-      onKeyDown={onKeyDown}>
+    <div ref={bar} className={`message-actions${confirming || note || picking ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions"
+      onKeyDown={onKeyDown} onFocus={onFocus}>
       <span className="message-actions-emoji">
         {QUICK_REACTIONS.map((key) => (
           <button key={key} type="button" title={`React with ${key}`} aria-label={`React with ${key}`} data-testid="react"
@@ -100,4 +113,12 @@ export function MessageActions({ event }: { event: Event }) {
       {note && <span className="message-actions-note" role="status" onClick={() => setNote(null)}>{note}</span>}
     </div>
   );
+}
+
+/** Makes `current` (or, when it is gone, the first button) the toolbar's only Tab stop. */
+function rove(bar: HTMLElement | null, current: HTMLElement | null): void {
+  if (!bar) return;
+  const buttons = [...bar.querySelectorAll<HTMLButtonElement>('button')].filter((b) => b.closest('[role="toolbar"]') === bar);
+  const stop = buttons.find((b) => b === current) ?? buttons[0];
+  for (const b of buttons) b.tabIndex = b === stop ? 0 : -1;
 }

@@ -10,6 +10,7 @@ import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { attachmentUrl } from '../common/avatar-url.ts';
 import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
 import { ExtraBody } from './ExtraBody.tsx';
+import { LinkifiedText } from './LinkifiedText.tsx';
 import { RichHtml } from './RichHtml.tsx';
 
 export interface TimelineActions {
@@ -67,7 +68,7 @@ function MessageText({ view, senderName, senderId }: { view: MessageView; sender
   return (
     <div className={`message-body message-text${emote ? ' message-emote' : ''}`} dir="auto">
       {prefix}
-      {view.body}
+      <LinkifiedText text={view.body} />
       {edited}
     </div>
   );
@@ -133,7 +134,7 @@ function Attachment({ media }: { media: MediaView }) {
     <div className="attachment attachment-file" data-testid="attachment-file">
       <span className="attachment-file-icon" aria-hidden="true">📄</span>
       <span className="attachment-file-text">
-        <span className="attachment-file-name">{media.name || 'File'}</span>
+        <span className="attachment-file-name" title={media.name || undefined}>{media.name || 'File'}</span>
         <span className="attachment-file-size">{formatSize(media.size)}</span>
       </span>
       {href && <a className="attachment-download" href={href} download={media.name || true} data-testid="attachment-download">Download</a>}
