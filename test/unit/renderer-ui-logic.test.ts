@@ -147,7 +147,23 @@ describe('timeline rows', () => {
     const group = rows[2];
     assert.ok(group.kind === 'group' && !group.creation);
     const name = (u: string) => u.slice(1, u.indexOf(':'));
-    assert.equal(summarizeGroup(group, name), 'bob, carol and 2 others joined, bob left, frank was invited');
+    assert.equal(summarizeGroup(group, name), 'bob joined and left, carol, dave and erin joined, frank was invited');
+  });
+
+  it('names people with the same changes once, with their changes in order', () => {
+    const member = (rowid: number, user: string, membership: string, prev?: string) =>
+      state(rowid, membership === 'invite' ? '@alice:x' : user, 'm.room.member', user, { membership }, prev ? { membership: prev } : undefined);
+    const users = ['@ann:x', '@bo:x', '@cy:x', '@di:x'];
+    const items = [
+      ev(1),
+      ...users.map((u, i) => member(2 + i, u, 'invite')),
+      ...users.map((u, i) => member(10 + i, u, 'join', 'invite')),
+      member(20, '@ed:x', 'join'),
+    ].map(item);
+    const group = buildRows(items, new Map())[2];
+    assert.ok(group.kind === 'group');
+    const name = (u: string) => u.slice(1, u.indexOf(':'));
+    assert.equal(summarizeGroup(group, name), 'ann, bo and 2 others were invited and joined, ed joined');
   });
 });
 
