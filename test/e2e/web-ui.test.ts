@@ -180,7 +180,7 @@ describe('web UI against Synapse', () => {
   it('shows a visible sync status while the homeserver is unreachable, and clears it when it is back', async () => {
     proxy.setDown(true);
     const banner = page.getByTestId('sync-status');
-    await banner.filter({ hasText: /Connection problem: Could not reach the homeserver/ }).waitFor({ timeout: 30_000 });
+    await banner.filter({ hasText: /^Could not reach the homeserver at .*Lattice keeps trying/ }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'sync-error.png') });
     proxy.setDown(false);
     await bob.sendText(roomId, 'back online');

@@ -221,8 +221,11 @@ describe('formatting', () => {
 describe('status text and routes', () => {
   it('words the sync status', () => {
     assert.equal(syncStatusText({ type: 'ok', error_count: 0 }), null);
-    assert.equal(syncStatusText({ type: 'erroring', error: '502 Bad Gateway', error_count: 1 }), 'Connection problem: 502 Bad Gateway — retrying');
-    assert.equal(syncStatusText({ type: 'waiting', error_count: 0 }), 'Connection problem — retrying');
+    assert.equal(syncStatusText({ type: 'erroring', error: 'The homeserver answered 502 Bad Gateway', error_count: 1 }),
+      'The homeserver answered 502 Bad Gateway. Lattice keeps trying.');
+    assert.equal(syncStatusText({ type: 'erroring', error: 'Could not reach the homeserver at https://h: connection refused (is the server running?)', error_count: 5 }),
+      'Could not reach the homeserver at https://h: connection refused (is the server running?) Lattice keeps trying (5 attempts so far).');
+    assert.equal(syncStatusText({ type: 'waiting', error_count: 0 }), 'Connecting to the homeserver… Lattice keeps trying.');
     assert.equal(syncStatusText({ type: 'permanently-failed', error: 'M_UNKNOWN_TOKEN', error_count: 1 }), 'Sync stopped: M_UNKNOWN_TOKEN');
   });
 
