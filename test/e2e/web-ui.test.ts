@@ -68,6 +68,13 @@ describe('web UI against Synapse', () => {
 
   it('logs in through the UI, reads a message from another user and replies', async () => {
     await page.goto(host.loginUrl);
+    // A user ID whose server has no homeserver to discover: said once, with the cursor in the homeserver field.
+    await page.getByTestId('login-userid').fill('@zed:doesnotexist.invalid');
+    await page.getByTestId('login-password').fill('x');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('login-error').filter({ hasText: /Couldn't find the homeserver for doesnotexist\.invalid/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await page.getByText(/Couldn't find the homeserver/).count(), 1);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'login-homeserver');
     await page.getByTestId('login-userid').fill(alice.userId);
     await page.getByTestId('login-password').click();
     // Discovery fills in the homeserver from the user ID.

@@ -79,6 +79,8 @@ export function LoginScreen() {
       if (!hs) {
         const found = serverNameOf(id) ? await discover(id) : null;
         if (!found) {
+          // Said once, in the error box: the same words as the field's hint would show twice.
+          setHint(null);
           setError({
             text: serverNameOf(id)
               ? describeDiscoveryError(serverNameOf(id)!)

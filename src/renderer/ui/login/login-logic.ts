@@ -40,5 +40,5 @@ export function loginErrorField(message: string): LoginField {
 }
 
 export function describeDiscoveryError(serverName: string): string {
-  return `Couldn't find the homeserver for ${serverName}. Enter its URL below.`;
+  return `Couldn't find the homeserver for ${serverName}. Type its address in the Homeserver field.`;
 }
