@@ -285,6 +285,8 @@ describe('verification with cross-signing against Synapse', () => {
       // The first session is asked: its request pops up, and accepting opens its dialog.
       const popup = page.getByTestId('verification-request');
       await popup.filter({ hasText: 'wants to verify this session' }).waitFor(WAIT);
+      // The asking session by the name it was given at sign-in, its ID beside it.
+      await popup.filter({ hasText: /Your session “Lattice” \([A-Z0-9]+\) wants to verify this session/ }).waitFor(WAIT);
       await screenshots('verify-self-request');
       await popup.getByTestId('verification-accept').click();
       await inPhase('ready').waitFor(WAIT);

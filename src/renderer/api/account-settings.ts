@@ -96,6 +96,16 @@ function currentTrust(resp: GetOwnDevicesResponse, verified: boolean | undefined
   return trustOf(resp.current_device.trust_state);
 }
 
+/** The name one of our own sessions was given (GET /devices), or null when it has none or the list fails. */
+export async function ownDeviceName(session: Session, deviceId: string): Promise<string | null> {
+  try {
+    const resp = await session.client.request('get_own_devices', {});
+    return resp.devices.find((d) => d.device_id === deviceId)?.display_name?.trim() || null;
+  } catch {
+    return null;
+  }
+}
+
 export async function listDevices(session: Session, currentDeviceId: string | undefined, currentVerified?: boolean): Promise<DeviceRow[]> {
   return deviceRows(await session.client.request('get_own_devices', {}), currentDeviceId, currentVerified);
 }
