@@ -71,7 +71,10 @@ export function SecuritySection() {
             <div>
               <dt>This session</dt>
               <dd><Status ok={verified} yes="Verified" no="Not verified" testId="security-verified" />
-                {!verified && <span className="settings-hint">Verify it with your recovery key (below) or from another session, to read older encrypted messages.</span>}
+                {/* Without cross-signing or a backup there is nothing to verify against yet: setting up is the way. */}
+                {!verified && <span className="settings-hint" data-testid="security-verify-hint">{hasRecovery
+                  ? 'Verify it with your recovery key or from another session (below), to read older encrypted messages.'
+                  : 'Set up secure backup (below): this session then becomes your first verified one.'}</span>}
               </dd>
             </div>
             <div>
