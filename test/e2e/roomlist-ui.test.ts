@@ -74,6 +74,8 @@ describe('room list and room entry against Synapse', () => {
     team = await bob.createRoom({ name: 'Team Room', invite: [alice.userId] });
     await alicePeer.join(team);
     for (let i = 1; i <= 3; i++) await bob.sendText(team, `team message ${i}`);
+    // Enough rooms that the switcher's list scrolls on a short window.
+    for (let i = 1; i <= 6; i++) await alicePeer.join(await bob.createRoom({ name: `Side Room ${i}`, invite: [alice.userId] }));
     leaveMe = await bob.createRoom({ name: 'Leave Me', invite: [alice.userId] });
     await alicePeer.join(leaveMe);
     await bob.sendText(leaveMe, 'a room to leave');
@@ -146,6 +148,29 @@ describe('room list and room entry against Synapse', () => {
     await item(leaveMe).waitFor({ timeout: 30_000 });
     // The display name from the member event, as before the reload; not the user ID's localpart ("bob").
     assert.match((await item(leaveMe).innerText()).replace(/[\u2066-\u2069]/g, ''), /\bBob: a room to leave/);
+  });
+
+  it('shows unread counts in the Ctrl+K switcher and keeps the highlighted room in sight on a short window', async () => {
+    await page.setViewportSize({ width: 700, height: 300 });
+    await page.keyboard.press('Control+k');
+    const switcher = page.getByTestId('quick-switcher');
+    await switcher.waitFor();
+    // Bob's three messages in the Team Room are unread, as the room list says.
+    assert.equal(await switcher.getByTestId('switcher-result').filter({ hasText: 'Team Room' }).getByTestId('switcher-unread').innerText(), '3');
+    const results = switcher.getByTestId('switcher-result');
+    const list = await switcher.locator('[role="listbox"]').boundingBox();
+    assert.ok(list && (await results.last().boundingBox())!.y > list.y + list.height, 'the last room starts out of sight');
+    // Up from the first wraps to the last: the list scrolls it into sight.
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => {
+      const box = document.getElementById('switcher-results')!.getBoundingClientRect();
+      const last = [...document.querySelectorAll('#switcher-results [data-testid="switcher-result"]')].at(-1)!.getBoundingClientRect();
+      return last.top >= box.top - 0.5 && last.bottom <= box.bottom + 0.5;
+    }, null, { timeout: 5_000 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-700x300-switcher.png') });
+    await page.keyboard.press('Escape');
+    await switcher.waitFor({ state: 'detached' });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('accepting an invitation to a space shows the space\'s rooms instead of opening the space as a chat', async () => {

@@ -2,11 +2,12 @@
  * Ctrl+K: jump to any room by typing part of its name (fuzzy). ↑/↓ choose, Enter opens, Esc closes. A modal
  * dialog with a combobox and a listbox, so screen readers follow the highlighted room.
  */
-import { useMemo, useState, type KeyboardEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useStoreSelector } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { selectSpacesModel } from '../../api/spaces.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { formatCount } from '../common/format.ts';
 import { useFocusReturn } from '../common/focus-return.ts';
 import { fuzzyFilter } from './fuzzy.ts';
 import './switcher.css';
@@ -15,7 +16,13 @@ export function QuickSwitcher({ onSelect, onClose }: { onSelect: (roomId: string
   const rooms = useStoreSelector((s) => selectSpacesModel(s).rooms);
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
+  const list = useRef<HTMLUListElement>(null);
   useFocusReturn();
+  // The highlighted room stays in sight as the arrows move it past the list's edge (the list scrolls; the focus
+  // stays in the input, so the browser would not scroll by itself).
+  useEffect(() => {
+    list.current?.querySelector(`#switcher-${active}`)?.scrollIntoView({ block: 'nearest' });
+  }, [active]);
   const results = useMemo(
     () => fuzzyFilter(rooms, query, (r) => `${roomDisplayName(r)} ${r.meta?.canonical_alias ?? ''}`, 12),
     [rooms, query],
@@ -62,9 +69,11 @@ export function QuickSwitcher({ onSelect, onClose }: { onSelect: (roomId: string
           onChange={(e) => { setQuery(e.target.value); setActive(0); }}
           onKeyDown={onKeyDown}
         />
-        <ul className="switcher-results" id="switcher-results" role="listbox" aria-label="Rooms">
+        <ul className="switcher-results" id="switcher-results" role="listbox" aria-label="Rooms" ref={list}>
           {results.map((r, i) => {
             const name = roomDisplayName(r);
+            const count = Math.max(r.meta?.unread_notifications ?? 0, r.meta?.unread_highlights ?? 0);
+            const highlight = (r.meta?.unread_highlights ?? 0) > 0;
             return (
               <li key={r.id} id={`switcher-${i}`} role="option" aria-selected={i === active} data-testid="switcher-result"
                 className={`switcher-result${i === active ? ' is-active' : ''}`}
@@ -72,6 +81,11 @@ export function QuickSwitcher({ onSelect, onClose }: { onSelect: (roomId: string
                 <Avatar id={r.id} name={name} mxc={r.meta?.avatar} size={24} />
                 <span className="switcher-name">{name}</span>
                 {r.meta?.canonical_alias && <span className="switcher-alias">{r.meta.canonical_alias}</span>}
+                {/* Unread counts as in the room list, so the switcher also answers "where was I mentioned?". */}
+                {count > 0 && (
+                  <span className={`badge${highlight ? ' badge-highlight' : ''} switcher-badge`} data-testid="switcher-unread"
+                    aria-label={`${count} ${highlight ? 'mentions' : 'notifications'}`}>{formatCount(count)}</span>
+                )}
               </li>
             );
           })}
