@@ -3,8 +3,10 @@
  * link to a page served here (OpenGraph tags and a picture; Synapse is allowed to preview loopback addresses), sees
  * its preview card above the composer before sending, sends it, and Bob (a second Lattice, in his own browser
  * context) sees the card under the message: site, title linking to the page, description and the picture. A
- * preview removed before sending is not sent (the message says so with an empty list) and Bob sees no card. In an
- * encrypted room the picture is uploaded again encrypted, and Bob's Lattice decrypts it.
+ * preview removed before sending is not sent (the message says so with an empty list) and Bob sees no card. A
+ * message from another client without previews gets the homeserver's preview of its link (not a notice's), unless
+ * the "Preview links" setting is off. In an encrypted room the picture is uploaded again encrypted, and Bob's
+ * Lattice decrypts it.
  * Screenshots of the composer card and Bob's timeline in both themes, wide and narrow, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -18,7 +20,7 @@ import { skipEncryptionStep } from '../harness/encryption-step.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { PAGE_SITE, PAGE_TITLE, startOgPageServer, type OgPageServer } from '../harness/og-page-server.ts';
 import { startSynapse, type TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, startWebUi, type WebHost, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS, startWebUi, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
 
 const WAIT = { timeout: 30_000 };
 const TITLE = PAGE_TITLE;
@@ -167,6 +169,35 @@ describe('link previews against Synapse', () => {
     assert.deepEqual(sent.content['com.beeper.linkpreviews'], []);
     await messageOn(pageB, 'No card for this one').waitFor(WAIT);
     assert.equal(await messageOn(pageB, 'No card for this one').getByTestId('link-preview').count(), 0);
+  });
+
+  it('previews a link in a message that came without previews, unless the setting is off', async () => {
+    const bobApi = new MatrixPeer(ui.hs.baseUrl, bob);
+    // A notice (a bot's) with the same link first: it gets no card, though the link's preview is there for the next.
+    await bobApi.sendEvent(roomId, 'm.room.message', { msgtype: 'm.notice', body: `Bot says: ${base}/other` });
+    await messageOn(page, 'Bot says').waitFor(WAIT);
+    // Another client's message: a link and no com.beeper.linkpreviews.
+    await bobApi.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: `From elsewhere: ${base}/other` });
+    const card = messageOn(page, 'From elsewhere').getByTestId('link-preview');
+    await card.getByTestId('link-preview-title').filter({ hasText: 'Another page' }).waitFor(WAIT);
+    assert.equal(await messageOn(page, 'Bot says').getByTestId('link-preview').count(), 0);
+
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings-tab-appearance').click();
+    const toggle = page.getByTestId('url-previews');
+    assert.equal(await toggle.isChecked(), true, 'on by default');
+    await themeShots(page, 'link-previews', 'setting');
+    await toggle.uncheck();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('settings').waitFor({ state: 'detached', ...WAIT });
+    await card.waitFor({ state: 'detached', ...WAIT });
+    // Bundled previews still show: the sender chose them.
+    assert.equal(await messageOn(page, 'Tides this week').getByTestId('link-preview').count(), 1);
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings-tab-appearance').click();
+    await page.getByTestId('url-previews').check();
+    await page.keyboard.press('Escape');
+    await card.waitFor(WAIT);
   });
 
   it('in an encrypted room uploads the picture encrypted, and Bob sees it decrypted', async () => {

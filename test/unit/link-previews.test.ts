@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { commandSchemas, type JSONObject, type LinkPreview } from '../../src/shared/rpc/index.ts';
 import { addLinkPreviews } from '../../src/main/backend/send/link-previews.ts';
 import { encryptPreviewImage } from '../../src/main/backend/send/preview-image.ts';
-import { composerLinks, linkPreviewsOf, previewForSending, previewImageBox, safeHref } from '../../src/renderer/ui/room/link-preview-model.ts';
+import { asksForPreviews, composerLinks, linkPreviewsOf, previewForSending, previewImageBox, safeHref } from '../../src/renderer/ui/room/link-preview-model.ts';
 import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 
@@ -57,8 +57,11 @@ describe('link previews: the timeline', () => {
     assert.equal(p.description, 'Words');
     assert.deepEqual(p.image, { mxc: 'mxc://hs/img', encrypted: false, width: 360, height: 180, inline: false });
     assert.deepEqual(q.image, { mxc: 'mxc://hs/secret', encrypted: true, width: 72, height: 72, inline: true });
-    assert.equal(linkPreviewsOf({ 'com.beeper.linkpreviews': [{ matched_url: 'https://nothing.example' }] }), undefined);
+    // Bundled but nothing to show, or an empty list: none shown, and none to be made either.
+    assert.deepEqual(linkPreviewsOf({ 'com.beeper.linkpreviews': [{ matched_url: 'https://nothing.example' }] }), []);
+    assert.deepEqual(linkPreviewsOf({ 'com.beeper.linkpreviews': [] }), []);
     assert.equal(linkPreviewsOf({ 'com.beeper.linkpreviews': 'nonsense' }), undefined);
+    assert.equal(linkPreviewsOf({ body: 'x' }), undefined);
   });
 
   it('never links to anything but http(s)', () => {
@@ -84,6 +87,19 @@ describe('link previews: the timeline', () => {
     const edit = { ...base, rowid: 2, event_id: '$2', relation_type: 'm.replace', content: { 'm.new_content': { msgtype: 'm.text', body: 'y', 'com.beeper.linkpreviews': [{ matched_url: 'https://b.org', 'og:title': 'B' }] } } } as Event;
     const edited = viewEvent(e, edit);
     assert.equal(edited?.kind === 'message' && edited.linkPreviews?.[0].title, 'B');
+  });
+});
+
+describe('link previews: messages that came without any', () => {
+  it('are previewed through the homeserver only outside encrypted rooms, not for notices, and with the preference on', () => {
+    const plain = { encrypted: false, preference: true };
+    assert.equal(asksForPreviews({ msgtype: 'm.text' }, plain), true);
+    assert.equal(asksForPreviews({ msgtype: 'm.emote' }, plain), true);
+    assert.equal(asksForPreviews({ msgtype: 'm.text' }, { encrypted: true, preference: true }), false);
+    assert.equal(asksForPreviews({ msgtype: 'm.text' }, { encrypted: false, preference: false }), false);
+    assert.equal(asksForPreviews({ msgtype: 'm.notice' }, plain), false);
+    // The sender bundled a list (even an empty one): theirs is the answer.
+    assert.equal(asksForPreviews({ msgtype: 'm.text', linkPreviews: [] }, plain), false);
   });
 });
 

@@ -3,7 +3,7 @@
  * last message, Esc cancels), typing notifications, per-room drafts that survive restarts, autocomplete for
  * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
  * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
- * polls and locations.
+ * polls and locations; links typed get preview cards above it (removable), sent with the message.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';

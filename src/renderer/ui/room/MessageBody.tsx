@@ -10,7 +10,7 @@ import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { attachmentUrl } from '../common/avatar-url.ts';
 import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
 import { ExtraBody } from './ExtraBody.tsx';
-import { LinkPreviews } from './LinkPreviewCard.tsx';
+import { MessageLinkPreviews } from './MessageLinkPreviews.tsx';
 import { RichHtml } from './RichHtml.tsx';
 
 export interface TimelineActions {
@@ -42,7 +42,7 @@ export function MessageBody({ view, senderName, senderId, eventId }: { view: Eve
       {view.media && <Attachment media={view.media} />}
       {view.extra && eventId && <ExtraBody extra={view.extra} eventId={eventId} roomId={actions.roomId} />}
       <MessageText view={view} senderName={senderName} senderId={senderId} />
-      <LinkPreviews previews={view.linkPreviews} />
+      <MessageLinkPreviews view={view} roomId={actions.roomId} />
     </>
   );
 }

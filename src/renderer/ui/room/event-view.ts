@@ -31,7 +31,7 @@ export type EventView =
     media: MediaView | null;
     /** A location or a poll (absent for everything else). */
     extra?: ExtraView;
-    /** Bundled link previews (MSC4095), when the message carries any. */
+    /** Bundled link previews (MSC4095) when the message carries the list (empty: it says it has none). */
     linkPreviews?: LinkPreviewView[];
   }
   | { kind: 'deleted' }

@@ -98,7 +98,10 @@ export function viewLinkPreview(p: PreviewFields): LinkPreviewView | undefined {
   };
 }
 
-/** The previews a message's content bundles (at most a few), or undefined when it has none. */
+/**
+ * The previews a message's content bundles (at most a few to show); undefined when it bundles none at all, an empty
+ * list when it says it has none (the sender removed them: no preview is made for it here either).
+ */
 export function linkPreviewsOf(content: JSONObject): LinkPreviewView[] | undefined {
   const list = content[LINK_PREVIEWS_KEY];
   if (!Array.isArray(list)) return undefined;
@@ -109,7 +112,7 @@ export function linkPreviewsOf(content: JSONObject): LinkPreviewView[] | undefin
     if (v) views.push(v);
     if (views.length === MAX_CARDS) break;
   }
-  return views.length ? views : undefined;
+  return views;
 }
 
 /** How many links of a composer text get a preview (gomuks' composer also previews only the first few). */
@@ -163,4 +166,13 @@ export function previewForSending(p: LinkPreview): LinkPreview | undefined {
   if (enc) out['beeper:image:encryption'] = enc;
   else if (typeof p['og:image'] === 'string' && /^mxc:\/\/[^/]+\/[^/]+$/.test(p['og:image'])) out['og:image'] = p['og:image'];
   return out;
+}
+
+/**
+ * Whether a received message's links are previewed by asking the homeserver (as Element does): only for a message
+ * that bundles no list at all, never in an encrypted room (the homeserver would learn the links of an encrypted
+ * conversation), not for notices (bots post links by the dozen), and only with the device's preference on.
+ */
+export function asksForPreviews(msg: { msgtype: string; linkPreviews?: readonly unknown[] }, room: { encrypted: boolean; preference: boolean }): boolean {
+  return msg.linkPreviews === undefined && room.preference && !room.encrypted && msg.msgtype !== 'm.notice';
 }

@@ -24,6 +24,9 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
   const [results, setResults] = useState<ReadonlyMap<string, ComposerPreviewState>>(new Map());
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const asked = useRef(new Set<string>());
+  // A room's encryption decides how a link is previewed (an encrypted room's picture is re-uploaded encrypted), so
+  // results are kept per kind: a clear preview is never what an encrypted room's message carries.
+  const idOf = (url: string) => `${encrypted ? 'e' : 'p'}:${url}`;
   const typed = useMemo(() => composerLinks(text), [text]);
   const key = typed.join('\n');
   // Links go away at once when they leave the text; new ones wait until the typing pauses.
@@ -40,13 +43,13 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
       if (asked.current.has(id)) continue;
       asked.current.add(id);
       session.client.request('get_url_preview', { url, ...(encrypted ? { encrypt: true } : {}) }).then(
-        (preview) => setResults((m) => new Map(m).set(url, { url, state: 'ready', preview })),
-        () => setResults((m) => new Map(m).set(url, { url, state: 'failed' })),
+        (preview) => setResults((m) => new Map(m).set(id, { url, state: 'ready', preview })),
+        () => setResults((m) => new Map(m).set(id, { url, state: 'failed' })),
       );
     }
   }, [links, encrypted, session]);
 
-  const shown = links.filter((l) => !removed.has(l)).map((l): ComposerPreviewState => results.get(l) ?? { url: l, state: 'loading' })
+  const shown = links.filter((l) => !removed.has(l)).map((l): ComposerPreviewState => results.get(idOf(l)) ?? { url: l, state: 'loading' })
     .filter((r) => r.state === 'loading' || (r.state === 'ready' && viewLinkPreview(r.preview) !== undefined));
   return {
     /** What the tray shows: loading placeholders and ready previews, in the text's order. */
@@ -62,7 +65,7 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
       const out: LinkPreview[] = [];
       let decided = false;
       for (const url of now) {
-        const r = results.get(url);
+        const r = results.get(idOf(url));
         if (removed.has(url) || r?.state === 'failed') { decided = true; continue; }
         const p = r?.state === 'ready' ? previewForSending(r.preview) : undefined;
         if (p) out.push(p);
