@@ -181,6 +181,17 @@ describe('link previews against Synapse', () => {
     const card = messageOn(page, 'From elsewhere').getByTestId('link-preview');
     await card.getByTestId('link-preview-title').filter({ hasText: 'Another page' }).waitFor(WAIT);
     assert.equal(await messageOn(page, 'Bot says').getByTestId('link-preview').count(), 0);
+    // A square picture of undeclared size is a small square beside the text; a page without one is text only.
+    await bobApi.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: `Two more: ${base}/square and ${base}/plain` });
+    const two = messageOn(page, 'Two more').getByTestId('link-preview');
+    await two.nth(1).waitFor(WAIT);
+    assert.equal(await two.nth(0).evaluate((el) => el.classList.contains('has-inline-image')), true);
+    const square = await two.nth(0).locator('.link-preview-image').boundingBox();
+    assert.deepEqual([square?.width, square?.height], [72, 72]);
+    assert.equal(await two.nth(1).locator('img').count(), 0);
+    assert.equal(await two.nth(1).getByTestId('link-preview-title').innerText(), 'A page without a picture');
+    await pictureSize(page, two.nth(0));
+    await shots(page, 'fetched');
 
     await page.getByTestId('open-settings').click();
     await page.getByTestId('settings-tab-appearance').click();

@@ -19,15 +19,34 @@ const MAX_FETCHED = 2;
 /** Previews asked this page load, by URL (null: the homeserver has none); the oldest are forgotten past this. */
 const CACHE_SIZE = 500;
 const asked = new Map<string, Promise<LinkPreview | null>>();
+/**
+ * The answers already in, so a row the virtualized timeline mounts again shows its cards in its first render: cards
+ * appearing a moment after the row was measured would move the timeline.
+ */
+const answered = new Map<string, LinkPreview | null>();
 
 function previewOf(session: Session, url: string): Promise<LinkPreview | null> {
   let p = asked.get(url);
   if (!p) {
-    p = session.client.request('get_url_preview', { url }).catch(() => null);
+    p = session.client.request('get_url_preview', { url }).catch(() => null).then((got) => {
+      // Only while still remembered, so the two maps forget together and stay within CACHE_SIZE.
+      if (asked.get(url) === p) answered.set(url, got);
+      return got;
+    });
     asked.set(url, p);
-    if (asked.size > CACHE_SIZE) asked.delete(asked.keys().next().value!);
+    if (asked.size > CACHE_SIZE) {
+      const oldest = asked.keys().next().value!;
+      asked.delete(oldest);
+      answered.delete(oldest);
+    }
   }
   return p;
+}
+
+/** The cards of `links` if every answer is in. */
+function answeredViews(links: readonly string[]): LinkPreviewView[] | undefined {
+  if (!links.every((l) => answered.has(l))) return undefined;
+  return links.map((l) => answered.get(l)).map((p) => (p ? viewLinkPreview(p) : undefined)).filter((v) => v !== undefined);
 }
 
 type MessageView = Extract<EventView, { kind: 'message' }>;
@@ -45,15 +64,15 @@ function FetchedLinkPreviews({ text }: { text: string }) {
   const links = composerLinks(text, MAX_FETCHED);
   const key = links.join('\n');
   const [previews, setPreviews] = useState<{ key: string; views: LinkPreviewView[] } | null>(null);
+  const known = answeredViews(links);
   useEffect(() => {
-    if (!key) return undefined;
+    if (!key || answeredViews(key.split('\n'))) return undefined;
     let live = true;
     void Promise.all(key.split('\n').map((url) => previewOf(session, url))).then((got) => {
-      if (!live) return;
-      const views = got.map((p) => (p ? viewLinkPreview(p) : undefined)).filter((v) => v !== undefined);
-      setPreviews({ key, views });
+      if (live) setPreviews({ key, views: got.map((p) => (p ? viewLinkPreview(p) : undefined)).filter((v) => v !== undefined) });
     });
     return () => { live = false; };
   }, [key, session]);
-  return previews?.key === key ? <LinkPreviews previews={previews.views} /> : null;
+  const views = known ?? (previews?.key === key ? previews.views : undefined);
+  return views ? <LinkPreviews previews={views} /> : null;
 }

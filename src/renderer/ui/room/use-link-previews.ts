@@ -57,8 +57,8 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
     remove: (url: string) => setRemoved((s) => new Set(s).add(url)),
     /**
      * send_message's `url_previews`: the ready previews the user kept. Undefined when the text has no link, or
-     * none is ready and none was removed or failed (still loading: nothing is claimed); an empty list (all removed,
-     * or nothing to preview) tells receivers not to make their own.
+     * none is ready and none was removed (still loading, or the homeserver made none: nothing is claimed); an empty
+     * list (all removed, or pages with nothing to show) tells receivers not to make their own.
      */
     kept(forText: string): LinkPreview[] | undefined {
       const now = composerLinks(forText);
@@ -66,7 +66,9 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
       let decided = false;
       for (const url of now) {
         const r = results.get(idOf(url));
-        if (removed.has(url) || r?.state === 'failed') { decided = true; continue; }
+        if (removed.has(url)) { decided = true; continue; }
+        // One the homeserver could not make (or previews turned off there) decides nothing: other clients may
+        // still make their own.
         const p = r?.state === 'ready' ? previewForSending(r.preview) : undefined;
         if (p) out.push(p);
         else if (r?.state === 'ready') decided = true;
