@@ -4,7 +4,7 @@ import { selectMemberAvatars, selectOwnAvatar, selectOwnDisplayName, type Timeli
 import { Store } from '../../src/renderer/api/store.ts';
 import { avatarImageUrl, currentMediaEnv, thumbnailPx } from '../../src/renderer/ui/common/avatar-url.ts';
 import { colorFor, formatCount, formatListTime, initialsOf } from '../../src/renderer/ui/common/format.ts';
-import { describeLoginError, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';
+import { loginErrorField, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';
 import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { summarizeGroup } from '../../src/renderer/ui/room/state-groups.ts';
 import { buildRows, GROUP_GAP_MS } from '../../src/renderer/ui/room/timeline-model.ts';
@@ -147,7 +147,23 @@ describe('timeline rows', () => {
     const group = rows[2];
     assert.ok(group.kind === 'group' && !group.creation);
     const name = (u: string) => u.slice(1, u.indexOf(':'));
-    assert.equal(summarizeGroup(group, name), 'bob, carol and 2 others joined, bob left, frank was invited');
+    assert.equal(summarizeGroup(group, name), 'bob joined and left, carol, dave and erin joined, frank was invited');
+  });
+
+  it('names people with the same changes once, with their changes in order', () => {
+    const member = (rowid: number, user: string, membership: string, prev?: string) =>
+      state(rowid, membership === 'invite' ? '@alice:x' : user, 'm.room.member', user, { membership }, prev ? { membership: prev } : undefined);
+    const users = ['@ann:x', '@bo:x', '@cy:x', '@di:x'];
+    const items = [
+      ev(1),
+      ...users.map((u, i) => member(2 + i, u, 'invite')),
+      ...users.map((u, i) => member(10 + i, u, 'join', 'invite')),
+      member(20, '@ed:x', 'join'),
+    ].map(item);
+    const group = buildRows(items, new Map())[2];
+    assert.ok(group.kind === 'group');
+    const name = (u: string) => u.slice(1, u.indexOf(':'));
+    assert.equal(summarizeGroup(group, name), 'ann, bo and 2 others were invited and joined, ed joined');
   });
 });
 
@@ -174,14 +190,12 @@ describe('login logic', () => {
     assert.equal(normalizeHomeserverUrl('  '), null);
   });
 
-  it('says what went wrong in words', () => {
-    assert.equal(describeLoginError('M_FORBIDDEN (HTTP 403): Invalid username or password', 'https://h').summary, 'Wrong user ID or password.');
-    assert.match(describeLoginError('Post "https://h/_matrix/client/v3/login": dial tcp: connect: connection refused', 'https://h').summary, /Can't reach the homeserver at https:\/\/h/);
-    assert.match(describeLoginError('fetch failed', 'https://h').summary, /Can't reach/);
-    assert.match(describeLoginError('M_LIMIT_EXCEEDED', 'https://h').summary, /Too many attempts/);
-    const other = describeLoginError('something odd', 'https://h');
-    assert.equal(other.summary, 'Sign-in failed.');
-    assert.equal(other.detail, 'something odd');
+  it('puts the cursor in the field a failed login is about', () => {
+    assert.equal(loginErrorField('Wrong user name or password.'), 'password');
+    assert.equal(loginErrorField('Could not reach the homeserver at https://h: the server name could not be resolved.'), 'homeserver');
+    assert.equal(loginErrorField('The server at https://h does not look like a Matrix homeserver. Check the address.'), 'homeserver');
+    assert.equal(loginErrorField('The homeserver at https://h is not answering (HTTP 502); it may be down. Try again later.'), 'homeserver');
+    assert.equal(loginErrorField('Too many attempts; try again in 3 s.'), 'password');
   });
 });
 

@@ -133,6 +133,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           className="composer-input"
           data-testid="composer"
           rows={1}
+          dir="auto"
           value={text}
           placeholder={label}
           aria-label={label}

@@ -30,6 +30,21 @@ function FailedSendActions({ transactionId }: { transactionId: string }) {
   );
 }
 
+/** Height the message toolbar needs above a row (it is about 32 px tall and overlaps the row by 6). */
+const ACTIONS_ROOM_PX = 28;
+
+/**
+ * Puts the toolbar inside the row when the row's top is at the top of the timeline's view, where the bar above it
+ * would be cut off by the scroller; above the row everywhere else (see .message-actions).
+ */
+function placeActions(ev: { currentTarget: HTMLElement }): void {
+  const row = ev.currentTarget;
+  const view = row.closest('.timeline-scroller')?.getBoundingClientRect();
+  const inside = view !== undefined && row.getBoundingClientRect().top - view.top < ACTIONS_ROOM_PX;
+  if (inside) row.dataset.actions = 'inside';
+  else delete row.dataset.actions;
+}
+
 export const DaySeparator = memo(function DaySeparator({ ts }: { ts: number }) {
   return (
     <div className="day-separator" role="separator">
@@ -82,7 +97,8 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
     </time>
   );
   return (
-    <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'} role="article" tabIndex={-1}>
+    <div className={classes.join(' ')} {...common} aria-busy={item.sendState === 'pending'} role="article" tabIndex={-1}
+      onPointerEnter={placeActions} onFocus={placeActions}>
       {/* First, so the row's text still ends with the message (tests and screen readers read it in order). */}
       {item.sendState === 'sent' && view.kind === 'message' && e.event_id.startsWith('$') && <MessageActions event={e} />}
       <div className="message-gutter">
@@ -104,7 +120,8 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
           </div>
         )}
         <MessageBody view={view} senderName={senderName} senderId={senderAmbiguous ? e.sender : undefined} eventId={e.event_id} />
-        {e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
+        {/* Not under a deleted message (as Element): there is nothing left to react to, and a click would react to it. */}
+        {view.kind !== 'deleted' && e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
         {/* Under a deleted or undecryptable root too (as Element does): its replies are only reached through it. */}
         {e.event_id.startsWith('$') && <ThreadSummary root={e} />}
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}

@@ -1,11 +1,11 @@
 /**
- * The toolbar shown over a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Thread,
+ * The toolbar shown above a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Thread,
  * Edit (own messages), Delete (own, or others' with the power to redact; asks once more before deleting), Pin/Unpin
- * (with the power to change the room's pinned events) and Copy link. EventRow renders one per
+ * (with the power to change the room's pinned events) and Copy link; Esc goes back to the message. EventRow renders one per
  * sent message; reactions go through the timeline's actions (as the reaction chips do), other requests are built
  * in api/actions.ts.
  */
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState, type FocusEvent, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { Event } from '../../../shared/rpc/types.ts';
 import { canRedact, currentText, isEditable, permalink, QUICK_REACTIONS, redact } from '../../api/actions.ts';
@@ -50,9 +50,38 @@ export function MessageActions({ event }: { event: Event }) {
     navigator.clipboard.writeText(link).then(() => setNote('Link copied'), () => setNote(link));
   }
 
+  /**
+   * Esc leaves the toolbar for its message (and drops a pending "Delete for everyone?"), as Esc leaves a menu for
+   * its opener. Handled here so the room's own Esc (jump to the newest, which scrolls this row away and drops the
+   * focus with it) does not run too.
+   */
+  function onKeyDown(ev: KeyboardEvent<HTMLDivElement>): void {
+    if (ev.key !== 'Escape' || ev.defaultPrevented) {
+      onToolbarKeyDown(ev);
+      return;
+    }
+    ev.preventDefault();
+    ev.stopPropagation();
+    setConfirming(false);
+    ev.currentTarget.closest<HTMLElement>('.message')?.focus();
+  }
+
+  // One Tab stop for the whole toolbar (a roving tabindex, as a toolbar should have): the button last focused, else
+  // the first; ←/→ move along it. With a stop per button, Tab and Shift+Tab walked through ten buttons for every
+  // message they passed that has a link or a reaction in it. Set on the DOM, so buttons that come and go (the
+  // delete question, the emoji picker's own button) are covered too.
+  const bar = useRef<HTMLDivElement>(null);
+  const current = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => rove(bar.current, current.current));
+  function onFocus(ev: FocusEvent<HTMLDivElement>): void {
+    if (!(ev.target instanceof HTMLButtonElement) || ev.target.closest('[role="toolbar"]') !== ev.currentTarget) return;
+    current.current = ev.target;
+    rove(ev.currentTarget, ev.target);
+  }
+
   return (
-    <div className={`message-actions${confirming || note || picking ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions"
-      onKeyDown={onToolbarKeyDown}>
+    <div ref={bar} className={`message-actions${confirming || note || picking ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions"
+      onKeyDown={onKeyDown} onFocus={onFocus}>
       <span className="message-actions-emoji">
         {QUICK_REACTIONS.map((key) => (
           <button key={key} type="button" title={`React with ${key}`} aria-label={`React with ${key}`} data-testid="react"
@@ -66,8 +95,14 @@ export function MessageActions({ event }: { event: Event }) {
       {isEditable(event, own) && <button type="button" data-testid="action-edit" onClick={edit}>Edit</button>}
       {mayDelete && (confirming ? (
         <>
-          <button type="button" className="is-danger" data-testid="action-delete-confirm"
-            onClick={() => { setConfirming(false); redact(session, event).catch(fail('Delete')); }}>Delete for everyone?</button>
+          {/* Takes the focus from the Delete button it replaces (else the keyboard's focus fell to the page); once
+              deleted, the toolbar goes and the focus stays on the message. */}
+          <button type="button" className="is-danger" data-testid="action-delete-confirm" autoFocus
+            onClick={(ev) => {
+              ev.currentTarget.closest<HTMLElement>('.message')?.focus();
+              setConfirming(false);
+              redact(session, event).catch(fail('Delete'));
+            }}>Delete for everyone?</button>
           <button type="button" onClick={() => setConfirming(false)}>Keep</button>
         </>
       ) : (
@@ -78,4 +113,12 @@ export function MessageActions({ event }: { event: Event }) {
       {note && <span className="message-actions-note" role="status" onClick={() => setNote(null)}>{note}</span>}
     </div>
   );
+}
+
+/** Makes `current` (or, when it is gone, the first button) the toolbar's only Tab stop. */
+function rove(bar: HTMLElement | null, current: HTMLElement | null): void {
+  if (!bar) return;
+  const buttons = [...bar.querySelectorAll<HTMLButtonElement>('button')].filter((b) => b.closest('[role="toolbar"]') === bar);
+  const stop = buttons.find((b) => b === current) ?? buttons[0];
+  for (const b of buttons) b.tabIndex = b === stop ? 0 : -1;
 }

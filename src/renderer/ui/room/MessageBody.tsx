@@ -10,6 +10,7 @@ import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { attachmentUrl } from '../common/avatar-url.ts';
 import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
 import { ExtraBody } from './ExtraBody.tsx';
+import { LinkifiedText } from './LinkifiedText.tsx';
 import { MessageLinkPreviews } from './MessageLinkPreviews.tsx';
 import { RichHtml } from './RichHtml.tsx';
 
@@ -47,13 +48,17 @@ export function MessageBody({ view, senderName, senderId, eventId }: { view: Eve
   );
 }
 
+/**
+ * The text of a message. Its direction comes from its own first strong character (dir="auto", as Element does), so
+ * a Hebrew or Arabic message reads from the right in a left-to-right interface and the other way round.
+ */
 function MessageText({ view, senderName, senderId }: { view: MessageView; senderName: string; senderId: string | undefined }) {
   const edited = view.edited ? <span className="message-edited" data-testid="message-edited"> (edited)</span> : null;
   const emote = view.msgtype === 'm.emote';
   const prefix = emote ? <span className="message-emote-name">* <bdi>{senderName}</bdi>{senderId && ` (${senderId})`} </span> : null;
   if (view.html !== null) {
     return (
-      <div className={`message-body${emote ? ' message-emote' : ''}`}>
+      <div className={`message-body${emote ? ' message-emote' : ''}${edited ? ' is-edited' : ''}`} dir="auto">
         {prefix}
         {/* sanitized_html is sanitized by the backend at ingest with the spec's allow-list. */}
         <RichHtml html={view.html} />
@@ -63,9 +68,9 @@ function MessageText({ view, senderName, senderId }: { view: MessageView; sender
   }
   if (!view.body && !edited) return null;
   return (
-    <div className={`message-body message-text${emote ? ' message-emote' : ''}`}>
+    <div className={`message-body message-text${emote ? ' message-emote' : ''}`} dir="auto">
       {prefix}
-      {view.body}
+      <LinkifiedText text={view.body} />
       {edited}
     </div>
   );
@@ -88,7 +93,7 @@ const ReplyQuote = memo(function ReplyQuote({ eventId }: { eventId: string }) {
     <button type="button" className="reply-quote" data-testid="reply-quote" onClick={() => { actions.jumpTo(eventId); }}
       title="Jump to the message" aria-label={`In reply to ${target ? displayNameOf(names, target.sender) : 'a message'}: ${text}`}>
       {target && <span className="reply-quote-sender">{displayNameOf(names, target.sender)}</span>}
-      <span className="reply-quote-text">{text.replace(/\s+/g, ' ')}</span>
+      <span className="reply-quote-text" dir="auto">{text.replace(/\s+/g, ' ')}</span>
     </button>
   );
 });
@@ -131,7 +136,7 @@ function Attachment({ media }: { media: MediaView }) {
     <div className="attachment attachment-file" data-testid="attachment-file">
       <span className="attachment-file-icon" aria-hidden="true">📄</span>
       <span className="attachment-file-text">
-        <span className="attachment-file-name">{media.name || 'File'}</span>
+        <span className="attachment-file-name" title={media.name || undefined}>{media.name || 'File'}</span>
         <span className="attachment-file-size">{formatSize(media.size)}</span>
       </span>
       {href && <a className="attachment-download" href={href} download={media.name || true} data-testid="attachment-download">Download</a>}

@@ -81,7 +81,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" />
         <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" />
-        <textarea ref={ref} className="composer-input" data-testid="thread-composer" rows={1} value={text}
+        <textarea ref={ref} className="composer-input" data-testid="thread-composer" rows={1} dir="auto" value={text}
           placeholder={label} aria-label={label} aria-autocomplete="list" aria-expanded={listOpen}
           aria-controls={listOpen ? 'thread-composer-suggestions' : undefined}
           aria-activedescendant={listOpen ? `thread-composer-suggestion-${auto.active}` : undefined}

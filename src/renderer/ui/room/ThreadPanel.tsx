@@ -135,7 +135,7 @@ function ThreadMessage({ roomId, event }: { roomId: string; event: Event }) {
           </time>
         </div>
         <MessageBody view={view} senderName={name} senderId={undefined} eventId={event.event_id} />
-        {event.reactions && Object.keys(event.reactions).length > 0 && <Reactions eventId={event.event_id} reactions={event.reactions} />}
+        {view.kind !== 'deleted' && event.reactions && Object.keys(event.reactions).length > 0 && <Reactions eventId={event.event_id} reactions={event.reactions} />}
       </div>
     </div>
   );

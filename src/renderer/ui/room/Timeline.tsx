@@ -28,6 +28,7 @@ import { addContextPage, openContext, stopContextEnd, type ContextView } from '.
 import { ReadReceipts, UnreadMarker, type Reader } from './ReadMarkers.tsx';
 import { buildRows, type StateGroupRow, type TimelineRow } from './timeline-model.ts';
 import { StateGroup } from './StateGroup.tsx';
+import { isThreadReply } from '../../api/threads.ts';
 import { useReadMarkers } from './use-read-markers.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
@@ -231,8 +232,12 @@ export function Timeline({ roomId, focus = null }: {
     lastSize.current = null;
   }, []);
 
-  // Sending a message brings the view to it, wherever the user had scrolled (a reaction does not).
-  const pendingCount = room.pending.filter((rowid) => room.events.get(rowid)?.type === 'm.room.message').length;
+  // Sending a message brings the view to it, wherever the user had scrolled (a reaction does not, nor a reply in a
+  // thread: that one shows in the thread panel, and the main timeline keeps the place the user was reading).
+  const pendingCount = room.pending.filter((rowid) => {
+    const e = room.events.get(rowid);
+    return e?.type === 'm.room.message' && !isThreadReply(e);
+  }).length;
   const lastPending = useRef(pendingCount);
   useEffect(() => {
     if (pendingCount > lastPending.current) jumpToLatest();

@@ -1,7 +1,7 @@
 /**
  * Folds runs of state events into one summary row, as the best clients do: the dozen events that set up a room
  * become "Alice created and configured the room", and a run of joins and leaves becomes "Alice, Bob and 3 others
- * joined, Carol left". One click unfolds the run; other state changes (name, topic, encryption) stay on their own
+ * joined, Carol joined and left". One click unfolds the run; other state changes (name, topic, encryption) stay on their own
  * rows because people need to see them. Pure: the timeline passes in which groups are open.
  */
 import type { Event, JSONObject } from '../../../shared/rpc/types.ts';
@@ -50,20 +50,39 @@ function runAt(rows: readonly TimelineRow[], i: number): number {
   return n >= MIN_MEMBER_RUN ? n : 0;
 }
 
-/** The group's one line: "Alice created and configured the room", or who joined, left, was invited... */
+/**
+ * The group's one line: "Alice created and configured the room", or who joined, left, was invited... Each person's
+ * changes are told in order, and people with the same changes are named together once, as Element does: a crowd
+ * that was invited and then joined is "Ann, Bo and 10 others were invited and joined", not the same names twice.
+ */
 export function summarizeGroup(group: StateGroupRow, name: NameOf): string {
   const first = group.rows[0].item.event;
   if (group.creation) return `${name(first.sender)} created and configured the room`;
-  const byVerb = new Map<string, string[]>();
+  const verbsOf = new Map<string, string[]>();
   for (const r of group.rows) {
     const e = r.item.event;
     const verb = membershipVerb(e);
     const target = e.state_key ?? e.sender;
-    const users = byVerb.get(verb) ?? [];
-    if (!users.includes(target)) users.push(target);
-    byVerb.set(verb, users);
+    const verbs = verbsOf.get(target) ?? [];
+    // The same change twice in a row (a profile changed again) is told once.
+    if (verbs.at(-1) !== verb) verbs.push(verb);
+    verbsOf.set(target, verbs);
   }
-  return [...byVerb].map(([verb, users]) => `${people(users, name)} ${users.length === 1 ? verb : plural(verb)}`).join(', ');
+  const bySequence = new Map<string, { verbs: string[]; users: string[] }>();
+  for (const [user, verbs] of verbsOf) {
+    const key = verbs.join('\n');
+    const same = bySequence.get(key) ?? { verbs, users: [] };
+    same.users.push(user);
+    bySequence.set(key, same);
+  }
+  return [...bySequence.values()]
+    .map(({ verbs, users }) => `${people(users, name)} ${list(users.length === 1 ? verbs : verbs.map(plural))}`)
+    .join(', ');
+}
+
+/** "a", "a and b", "a, b and c". */
+function list(items: readonly string[]): string {
+  return items.length > 1 ? `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}` : items[0];
 }
 
 function membershipVerb(e: Event): string {
@@ -93,5 +112,5 @@ function people(users: readonly string[], name: NameOf): string {
   const shown = users.slice(0, users.length > 3 ? 2 : 3).map((u) => name(u));
   const others = users.length - shown.length;
   if (others > 0) return `${shown.join(', ')} and ${others} other${others === 1 ? '' : 's'}`;
-  return shown.length > 1 ? `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}` : shown[0];
+  return list(shown);
 }

@@ -1,9 +1,9 @@
 /**
  * The text of a composer and what typing in it does, shared by the room's and the thread's composers: the text and
- * cursor, autocomplete over them, a textarea that grows with its text (CSS caps it and scrolls beyond), choosing a
+ * cursor, autocomplete over them, a textarea that grows with its text (CSS sizes it: see .composer-input), choosing a
  * suggestion, and inserting at the cursor (the emoji picker).
  */
-import { useLayoutEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { Session } from '../../api/session.ts';
 import { useAutocomplete } from './use-autocomplete.ts';
 
@@ -12,13 +12,6 @@ export function useComposerText(session: Session, roomId: string, initial: () =>
   const [cursor, setCursor] = useState(0);
   const ref = useRef<HTMLTextAreaElement>(null);
   const auto = useAutocomplete(session, roomId, text, cursor);
-
-  useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.style.height = 'auto';
-    el.style.height = `${el.scrollHeight}px`;
-  }, [text]);
 
   function update(next: string, nextCursor: number): void {
     setText(next);

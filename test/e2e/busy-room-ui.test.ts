@@ -1,0 +1,213 @@
+/**
+ * Reading and writing in a busy room, in Chromium against Synapse through the web host, for what a person notices
+ * in a room with history: the newest messages stay in view while a multi-line draft grows the composer, a reply in
+ * a thread leaves the main timeline where the reader was, right-to-left messages are laid out right to left, a
+ * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
+ * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
+ * links, and each message's toolbar is one Tab stop.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
+
+describe('a busy room against Synapse', () => {
+  let ui: WebUi;
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let bob: MatrixPeer;
+  let roomId: string;
+  let page: Page;
+
+  before(async () => {
+    ui = await startWebUi('busy-room');
+    ({ hs, page } = ui);
+    ({ alice, bob, roomId } = await aliceAndBobRoom(hs, 'Busy room'));
+    await hs.disableRateLimits(bob.userId);
+    // More than a screenful, so the timeline scrolls.
+    for (let i = 0; i < 40; i++) await bob.sendText(roomId, `History line ${i}`);
+  });
+  after(async () => {
+    await ui?.stop();
+  });
+
+  const timeline = () => page.getByTestId('timeline');
+  // By the message's own text: a reply's row also shows the message it quotes, which must not match here.
+  const message = (text: string) => timeline().getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
+  /** How far the timeline's view is from its newest message, in pixels. */
+  const gapToEnd = () => timeline().evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+
+  it('opens the room at its newest message', async () => {
+    await ui.signIn(alice, 'alice-password');
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
+    await message('History line 39').waitFor({ timeout: 30_000 });
+  });
+
+  it('keeps the newest message in view while a multi-line draft grows the composer', async () => {
+    const composer = page.getByTestId('composer');
+    await composer.click();
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="timeline"]');
+      return el !== null && el.scrollHeight - el.scrollTop - el.clientHeight < 2;
+    });
+    // Typed as a person types: each key grows the draft by what it adds (a textarea that was measured by collapsing
+    // it to one line let the timeline's viewport grow for a moment, which moved the view up and unpinned it).
+    for (let i = 0; i < 8; i++) {
+      await composer.press('Shift+Enter');
+      await composer.pressSequentially(`line ${i}`, { delay: 10 });
+    }
+    await page.waitForTimeout(200); // let any late scroll event land; nothing below waits for one
+    const gap = await gapToEnd();
+    assert.ok(gap < 2, `the timeline stays at its end while the composer grows (${gap}px above it)`);
+    await themeShots(page, 'busy-room', 'multiline-draft');
+    await composer.fill('');
+  });
+
+  it('leaves the main timeline where the reader was when they reply in a thread', async () => {
+    await timeline().evaluate((el) => { el.scrollTop = Math.max(0, el.scrollTop - 500); });
+    const root = message('History line 15');
+    await root.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await root.hover();
+    await root.getByTestId('action-thread').click();
+    const threadComposer = page.getByTestId('thread-composer');
+    await threadComposer.waitFor();
+    const before = await root.evaluate((el) => el.getBoundingClientRect().top);
+    await threadComposer.fill('An answer in the thread');
+    await threadComposer.press('Enter');
+    await page.getByTestId('thread-panel').getByText('An answer in the thread').waitFor({ timeout: 30_000 });
+    await root.getByTestId('thread-summary').waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(300);
+    assert.ok(await root.isVisible(), 'the root is still on screen');
+    const moved = Math.abs((await root.evaluate((el) => el.getBoundingClientRect().top)) - before);
+    assert.ok(moved < 40, `the root stays where it was (moved ${moved}px)`);
+    await page.keyboard.press('Escape');
+  });
+
+  it('lays a right-to-left message out from the right, and a left-to-right one from the left', async () => {
+    await page.getByTestId('composer').press('Escape'); // back to the newest messages
+    await bob.sendText(roomId, 'שלום לכולם, מה שלומכם היום?');
+    await bob.sendText(roomId, 'Back to English, with עברית inside');
+    const hebrew = message('שלום לכולם').locator('.message-body');
+    await hebrew.waitFor({ timeout: 30_000 });
+    assert.equal(await hebrew.evaluate((el) => getComputedStyle(el).direction), 'rtl');
+    // Its text ends at the body's right edge, where a right-to-left reader starts.
+    const edges = await hebrew.evaluate((el) => {
+      const range = document.createRange();
+      range.selectNodeContents(el);
+      return { text: range.getBoundingClientRect().right, body: el.getBoundingClientRect().right };
+    });
+    assert.ok(edges.body - edges.text < 2, `the Hebrew text ends at the right edge (${edges.body - edges.text}px short)`);
+    assert.equal(await message('Back to English').locator('.message-body').evaluate((el) => getComputedStyle(el).direction), 'ltr');
+    const composer = page.getByTestId('composer');
+    await composer.fill('مرحبا');
+    assert.equal(await composer.evaluate((el) => getComputedStyle(el).direction), 'rtl', 'the composer follows what is typed');
+    await composer.fill('');
+    await themeShots(page, 'busy-room', 'right-to-left');
+  });
+
+  it('shows no reactions under a deleted message', async () => {
+    const composer = page.getByTestId('composer');
+    await composer.fill('A message to react to and delete');
+    await composer.press('Enter');
+    const { event_id: eventId } = await bob.waitForMessage(roomId, (e) => e.content.body === 'A message to react to and delete');
+    await bob.sendEvent(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key: '👍' } });
+    const row = timeline().locator(`[data-event-id="${eventId}"]`);
+    await row.getByTestId('reaction').waitFor({ timeout: 30_000 });
+    await row.hover();
+    await row.getByTestId('action-delete').click();
+    await row.getByTestId('action-delete-confirm').click();
+    await row.getByTestId('message-deleted').waitFor({ timeout: 30_000 });
+    assert.equal(await row.getByTestId('reaction').count(), 0, 'the deleted message\'s reactions are gone with it');
+  });
+
+  it('names a crowd that was invited and then joined once', async () => {
+    const invited: MatrixPeer[] = [];
+    for (let i = 0; i < 4; i++) {
+      const user = await hs.registerUser(`guest${i}`, 'guest-password', { displayname: `Guest ${i}` });
+      await bob.invite(roomId, user.userId);
+      invited.push(new MatrixPeer(hs.baseUrl, user));
+    }
+    for (const guest of invited) await guest.join(roomId);
+    await bob.sendText(roomId, 'Welcome, guests');
+    await message('Welcome, guests').waitFor({ timeout: 30_000 });
+    const group = timeline().getByTestId('state-group').last();
+    await group.filter({ hasText: 'joined' }).waitFor({ timeout: 30_000 });
+    assert.equal((await group.locator('button').innerText()).replace(/^▸\s*/, '').replace(/[\u2066-\u2069]/g, ''),
+      'Guest 0, Guest 1 and 2 others were invited and joined');
+  });
+
+  it('gives the focus back to the message when Esc leaves its toolbar, also from a pending delete', async () => {
+    const row = message('Welcome, guests');
+    await row.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[role="toolbar"]') !== null), true,
+      `Tab enters the toolbar (the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))})`);
+    await page.keyboard.press('Escape');
+    assert.equal(await row.evaluate((el) => el === document.activeElement), true,
+      `Esc goes back to the message (the focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80))})`);
+    assert.equal(await row.isVisible(), true);
+
+    const composer = page.getByTestId('composer');
+    await composer.fill('Deleted by keyboard? Not yet');
+    await composer.press('Enter');
+    const mine = message('Deleted by keyboard? Not yet');
+    await mine.getByTestId('action-delete').waitFor({ state: 'attached', timeout: 30_000 }); // once sent
+    await mine.focus();
+    await page.keyboard.press('Tab');
+    await mine.getByTestId('action-delete').focus();
+    await page.keyboard.press('Enter');
+    await mine.getByTestId('action-delete-confirm').waitFor();
+    assert.equal(await mine.getByTestId('action-delete-confirm').evaluate((el) => el === document.activeElement), true,
+      'the question takes the focus from the Delete button it replaces');
+    await page.keyboard.press('Escape');
+    assert.equal(await mine.evaluate((el) => el === document.activeElement), true);
+    assert.equal(await mine.getByTestId('action-delete-confirm').count(), 0, 'the pending delete is dropped');
+    assert.equal(await mine.getByTestId('message-deleted').count(), 0);
+  });
+
+  it('makes the web addresses in a plain-text message clickable, and nothing else', async () => {
+    await bob.sendText(roomId, 'See https://example.org/one for the first part');
+    await bob.sendText(roomId, 'And https://example.org/two for the second, or www.example.com, not @bob:example.org //evil.example');
+    const second = message('https://example.org/two');
+    await second.waitFor({ timeout: 30_000 });
+    const links = await second.locator('.message-body a').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('target')]));
+    assert.deepEqual(links, [
+      ['https://example.org/two', 'https://example.org/two', '_blank'],
+      ['www.example.com', 'http://www.example.com', '_blank'],
+    ]);
+    assert.match(await second.locator('.message-body').innerText(), /not @bob:example\.org \/\/evil\.example$/, 'the rest stays text');
+  });
+
+  it('walks back from the composer past messages with links with one Tab stop per message toolbar', async () => {
+    const composer = page.getByTestId('composer');
+    await composer.focus();
+    const stops: { toolbar: string | null; what: string }[] = [];
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Shift+Tab');
+      const stop = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const toolbar = el?.closest('[role="toolbar"]')?.closest('[data-event-id]')?.getAttribute('data-event-id') ?? null;
+        return { toolbar, what: `${el?.tagName.toLowerCase()}[${el?.dataset.testid ?? ''}]` };
+      });
+      stops.push(stop);
+      if (stop.what === 'div[timeline]') break;
+    }
+    assert.equal(stops.at(-1)?.what, 'div[timeline]', `Shift+Tab reaches the timeline: ${stops.map((s) => s.what).join(', ')}`);
+    const perToolbar = new Map<string, number>();
+    for (const s of stops) if (s.toolbar) perToolbar.set(s.toolbar, (perToolbar.get(s.toolbar) ?? 0) + 1);
+    assert.ok(perToolbar.size >= 2, 'it passed the toolbars of the two messages with links');
+    assert.deepEqual([...perToolbar.values()].filter((n) => n > 1), [], `one stop per toolbar: ${stops.map((s) => s.what).join(', ')}`);
+    // Tab goes on into the toolbar's remembered button, and ←/→ still move along it.
+    const row = message('https://example.org/two');
+    await row.focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowRight');
+    const second = await page.evaluate(() => document.activeElement?.getAttribute('aria-label'));
+    assert.match(second ?? '', /^React with /);
+    await row.focus();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), second, 'the toolbar remembers its button');
+  });
+});
