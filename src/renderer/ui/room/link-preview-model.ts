@@ -4,6 +4,7 @@
  * it will take, and the links a composer text holds (outside code) that deserve a preview. Pure, so it is
  * unit-tested; nothing from the network becomes HTML.
  */
+import LinkifyIt from 'linkify-it';
 import { LINK_PREVIEWS_KEY } from '../../../shared/rpc/commands/link-preview.ts';
 import type { LinkPreview } from '../../../shared/rpc/responses.ts';
 import type { JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
@@ -115,6 +116,17 @@ export function linkPreviewsOf(content: JSONObject): LinkPreviewView[] | undefin
   return views;
 }
 
+let matcher: LinkifyIt | null = null;
+/**
+ * The links written out with their scheme (the matcher markdown-it uses, which knows where a URL ends: not at
+ * a closing bracket it did not open, nor at the full stop after it). Bare `example.org` is not previewed. Made on
+ * first use, not at import.
+ */
+function linkMatcher(): LinkifyIt {
+  matcher ??= new LinkifyIt().set({ fuzzyLink: false, fuzzyEmail: false });
+  return matcher;
+}
+
 /** How many links of a composer text get a preview (gomuks' composer also previews only the first few). */
 export const MAX_COMPOSER_PREVIEWS = 3;
 
@@ -126,16 +138,12 @@ export const MAX_COMPOSER_PREVIEWS = 3;
 export function composerLinks(text: string, max = MAX_COMPOSER_PREVIEWS): string[] {
   const outsideCode = text.replace(/```[\s\S]*?(?:```|$)/g, ' ').replace(/`[^`\n]*`/g, ' ');
   const found: string[] = [];
-  for (const m of outsideCode.matchAll(/\bhttps?:\/\/[^\s<>"'`]+/gi)) {
-    // Punctuation that ends a sentence or closes a bracket the link opened inside is not part of it.
-    let url = m[0].replace(/[.,;:!?]+$/, '');
-    while (url.endsWith(')') && (url.match(/\(/g)?.length ?? 0) < (url.match(/\)/g)?.length ?? 0)) url = url.slice(0, -1);
-    const href = safeHref(url);
+  for (const m of linkMatcher().match(outsideCode) ?? []) {
+    const href = safeHref(m.url);
     if (!href || /^https?:\/\/matrix\.to\//i.test(href)) continue;
-    let host: string;
-    try { host = new URL(href).hostname; } catch { continue; }
+    const host = new URL(href).hostname;
     if (!host.includes('.') && host !== 'localhost') continue;
-    if (!found.includes(url)) found.push(url);
+    if (!found.includes(m.url)) found.push(m.url);
     if (found.length === max) break;
   }
   return found;
