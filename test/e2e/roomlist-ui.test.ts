@@ -175,6 +175,7 @@ describe('room list and room entry against Synapse', () => {
 
   it('accepting an invitation to a space shows the space\'s rooms instead of opening the space as a chat', async () => {
     const before = page.url();
+    assert.match(await invite(spaceInvite).innerText(), /Team Space\s+Space · invited by Bob/);
     await invite(spaceInvite).getByTestId('invite-accept').click();
     await invite(spaceInvite).waitFor({ state: 'detached', timeout: 45_000 });
     await page.locator(`[data-testid="space"][data-space-id="${spaceInvite}"][aria-pressed="true"]`).waitFor({ timeout: 45_000 });

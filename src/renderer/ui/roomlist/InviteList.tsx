@@ -72,7 +72,9 @@ function Invite({ invite, onOpen, onOpenSpace }: InviteOpeners & { invite: Invit
         <span className="invite-text">
           <span className="invite-name" title={name}>{name}</span>
           <span className="invite-by" title={invite.invited_by}>
-            {invite.is_direct ? 'Direct message' : 'Invited'}{inviter && inviter !== name ? ` by ${inviter}` : ''}
+            {/* A space is a group of rooms, not a conversation: said before joining it shows no chat. */}
+            {invite.is_direct ? 'Direct message' : isSpaceInvite(invite) ? 'Space · invited' : 'Invited'}
+            {inviter && inviter !== name ? ` by ${inviter}` : ''}
           </span>
         </span>
       </a>
