@@ -50,7 +50,7 @@ describe('composer and message actions against Synapse', () => {
     // Such a browser, made from this one: CSS.supports says no, and the property does nothing.
     await page.evaluate(() => {
       const supports = CSS.supports.bind(CSS);
-      CSS.supports = ((a: string, b?: string) => (a === 'field-sizing' ? false : b === undefined ? supports(a) : supports(a, b))) as typeof CSS.supports;
+      CSS.supports = (a: string, b?: string) => (a === 'field-sizing' ? false : b === undefined ? supports(a) : supports(a, b));
       const style = document.createElement('style');
       style.id = 'no-field-sizing';
       style.textContent = '.composer-input { field-sizing: fixed !important; }';
