@@ -4,7 +4,7 @@
  * a thread leaves the main timeline where the reader was, right-to-left messages are laid out right to left, a
  * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
  * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
- * links, and each message's toolbar is one Tab stop.
+ * links, each message's toolbar is one Tab stop, and a member who may not post is told so instead of a composer.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -209,5 +209,19 @@ describe('a busy room against Synapse', () => {
     await row.focus();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), second, 'the toolbar remembers its button');
+  });
+
+  it('says so in place of the composer when Alice may not post, and gives it back when she may again', async () => {
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`;
+    const levels = await bob.request('GET', path) as Record<string, unknown>;
+    await bob.setState(roomId, 'm.room.power_levels', '', { ...levels, events_default: 50 });
+    const notice = page.getByTestId('no-permission-to-post');
+    await notice.waitFor({ timeout: 30_000 });
+    assert.match(await notice.innerText(), /You do not have permission to post in this room/);
+    assert.equal(await page.getByTestId('composer').count(), 0, 'no composer to write a message the server would refuse');
+    await themeShots(page, 'busy-room', 'no-permission');
+    await bob.setState(roomId, 'm.room.power_levels', '', levels);
+    await page.getByTestId('composer').waitFor({ timeout: 30_000 });
+    assert.equal(await notice.count(), 0);
   });
 });
