@@ -165,6 +165,15 @@ describe('a busy room against Synapse', () => {
     assert.equal(await mine.evaluate((el) => el === document.activeElement), true);
     assert.equal(await mine.getByTestId('action-delete-confirm').count(), 0, 'the pending delete is dropped');
     assert.equal(await mine.getByTestId('message-deleted').count(), 0);
+
+    // Esc on the message itself goes to the newest messages, and the keyboard on from the composer (the message
+    // scrolled away took the focus with it before).
+    await timeline().evaluate((el) => { el.scrollTop = 0; }); // somewhere in the history
+    const older = timeline().locator('.message').first();
+    await older.focus();
+    assert.equal(await older.evaluate((el) => el === document.activeElement), true);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer');
   });
 
   it('makes the web addresses in a plain-text message clickable, and nothing else', async () => {

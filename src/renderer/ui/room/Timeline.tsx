@@ -253,8 +253,12 @@ export function Timeline({ roomId, focus = null }: {
         ev.preventDefault();
         el.scrollBy({ top: (ev.key === 'PageUp' ? -1 : 1) * el.clientHeight * 0.9 });
       } else if (ev.key === 'Escape' && !lightbox && !ev.defaultPrevented) {
+        // From a message the jump scrolls away (its row leaves the DOM and the focus would fall to the page): the
+        // keyboard goes on from the room's composer instead.
+        const fromTimeline = el.contains(document.activeElement);
         jumpToLatest();
         void session.markRead(roomId);
+        if (fromTimeline) el.closest('.room')?.querySelector<HTMLElement>('[data-testid="composer"]')?.focus();
       }
     };
     window.addEventListener('keydown', onKey);
