@@ -2,13 +2,13 @@
  * Traces the resident memory of one benchmark client over its run (`node test/bench/rss-trace.ts [lattice|js-memory]`):
  * the same fake homeserver and account as backend.bench.ts, one child run, its VmRSS sampled from /proc every 20 ms,
  * printed as a coarse timeline with the peak and the moment the initial sync was processed, and the child's CPU time
- * (all threads) from login to done. Shows where the peak RSS of backend.bench.ts comes from. CHILD_FLAGS passes
- * Node/V8 flags to the child (e.g. to try heap settings). SMAPS=1 also breaks the resident memory down by kind of
- * mapping (/proc/PID/smaps) before login, at the highest sample and when done: see `residentByKind`.
+ * from login to done (all threads, and by kind of thread). Shows where the peak RSS of backend.bench.ts comes from.
+ * CHILD_FLAGS passes Node/V8 flags to the child (e.g. to try heap settings). SMAPS=1 also breaks the resident memory
+ * down by kind of mapping (/proc/PID/smaps) before login, at the highest sample and when done: see `residentByKind`.
  * Not run by `npm run bench` (its name does not end in .bench.ts).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -29,6 +29,22 @@ function cpuMsOf(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time (ms) of each kind of thread, by the thread names Node 24 gives them: `MainThread`, `WorkerThread` (the
+ * backend's worker), `V8Worker` (V8's helpers: garbage collection and optimizing compilation in the background),
+ * `libuv-worker` (file system and DNS work). Threads of one name are summed.
+ */
+function cpuMsByThread(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    const stat = readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8');
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(name, (out.get(name) ?? 0) + (Number(fields[11]) + Number(fields[12])) * 10);
+  }
+  return out;
 }
 
 interface Mapping { start: bigint; end: bigint; perms: string; name: string; rssKb: number }
@@ -89,6 +105,7 @@ try {
   const samples: { t: number; kb: number }[] = [];
   let t0 = 0;
   let cpu0 = 0;
+  let threads0 = new Map<string, number>();
   /** With SMAPS=1: the breakdown at the highest sample so far (taken again whenever RSS passes it by 2 MiB). */
   let atPeak: { t: number; kb: number; kinds: Map<string, number> } | undefined;
   const sampler = setInterval(() => {
@@ -105,6 +122,7 @@ try {
     if (line === 'READY') {
       if (withSmaps) printKinds('before login', residentByKind(child.pid ?? 0));
       cpu0 = cpuMsOf(child.pid ?? 0);
+      threads0 = cpuMsByThread(child.pid ?? 0);
       t0 = performance.now();
       child.stdin.write('GO\n');
     }
@@ -113,6 +131,8 @@ try {
       const hwm = Number(/VmHWM:\s*(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0);
       clearInterval(sampler);
       console.log(`CPU time from login to done (all threads): ${cpuMsOf(child.pid ?? 0) - cpu0} ms`);
+      const byThread = [...cpuMsByThread(child.pid ?? 0)].map(([name, ms]) => [name, ms - (threads0.get(name) ?? 0)] as const);
+      console.log(`  by thread: ${byThread.filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).map(([name, ms]) => `${name} ${ms} ms`).join(', ')}`);
       if (atPeak) printKinds(`at the highest sample (${mib(atPeak.kb)} at ${(atPeak.t / 1000).toFixed(2)} s)`, atPeak.kinds);
       if (withSmaps) printKinds('when done', residentByKind(child.pid ?? 0));
       const peak = samples.reduce((a, b) => (b.kb > a.kb ? b : a), { t: 0, kb: 0 });

@@ -2,6 +2,7 @@
  * A large account as recorded /sync responses: an initial sync with every room's state and members, then
  * incremental syncs carrying the timeline traffic, the way a long-lived account arrives.
  */
+import { createHash } from 'node:crypto';
 import type { ClientEvent, JoinedRoom, SyncResponse } from '../../src/main/backend/matrix/types.ts';
 
 export interface AccountShape {
@@ -17,11 +18,20 @@ export const OWN_USER = '@me:bench.test';
 /** The ID of the account's room number `i` (0 to rooms - 1). */
 export const benchRoomId = (i: number): string => `!room${i}:bench.test`;
 
+/**
+ * Event IDs as rooms of version 4 and later make them: `$` and the URL-safe base64 of a SHA-256 hash, so they are
+ * spread at random over any index of them, as in a real account. (Numbered IDs would arrive in sorted order and be
+ * cheaper to index than real ones: 15% less in-process ingest CPU time in Lattice, measured.)
+ */
+function eventId(seq: number): string {
+  return `$${createHash('sha256').update(`bench event ${seq}`).digest('base64url')}`;
+}
+
 export function buildAccount(shape: AccountShape): SyncResponse[] {
   let seq = 0;
   let ts = 1_700_000_000_000;
   const ev = (type: string, sender: string, content: Record<string, unknown>, stateKey?: string): ClientEvent => ({
-    event_id: `$ev${++seq}:bench.test`, type, sender, origin_server_ts: ts++, content: content as ClientEvent['content'],
+    event_id: eventId(++seq), type, sender, origin_server_ts: ts++, content: content as ClientEvent['content'],
     ...(stateKey !== undefined ? { state_key: stateKey } : {}),
   });
   const roomIds = Array.from({ length: shape.rooms }, (_, i) => benchRoomId(i));

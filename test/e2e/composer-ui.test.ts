@@ -158,6 +158,11 @@ describe('composer and message actions against Synapse', () => {
     await page.getByTestId('dialog-submit').click();
     await page.getByTestId('dialog-error').waitFor({ timeout: 45_000 });
     const server = bob.userId.split(':').slice(1).join(':');
+    // An address on our own server that nobody has taken: one sentence, not "not found: Room alias ... not found".
+    await page.getByTestId('join-room-target').fill(`#nope:${server}`);
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('dialog-error').filter({ hasText: `There is no room at #nope:${server}. Check the address.` }).waitFor({ timeout: 45_000 });
+    assert.equal(await page.getByTestId('dialog-error').innerText(), `There is no room at #nope:${server}. Check the address.`);
     await page.getByTestId('join-room-target').fill(`#bobpublic:${server}`);
     await page.getByTestId('dialog-submit').click();
     await page.getByTestId('room-header').filter({ hasText: 'Bob Public' }).waitFor({ timeout: 45_000 });

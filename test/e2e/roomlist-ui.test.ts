@@ -27,6 +27,8 @@ describe('room list and room entry against Synapse', () => {
   let team: string;
   let acceptMe: string;
   let declineMe: string;
+  let dmInvite: string;
+  let longInvite: string;
   let leaveMe: string;
   let knockRoom: string;
   let oldRoom: string;
@@ -84,6 +86,8 @@ describe('room list and room entry against Synapse', () => {
     });
     acceptMe = await bob.createRoom({ name: 'Accept Me', invite: [alice.userId] });
     declineMe = await bob.createRoom({ name: 'Decline Me', invite: [alice.userId] });
+    dmInvite = await bob.createRoom({ invite: [alice.userId], isDirect: true });
+    longInvite = await bob.createRoom({ name: `Quarterly planning ${'and-budget-review-'.repeat(6)}final`, invite: [alice.userId] });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(host.url).origin });
   });
   after(async () => {
@@ -95,7 +99,7 @@ describe('room list and room entry against Synapse', () => {
     await item(team).waitFor({ timeout: 30_000 });
     await invite(acceptMe).waitFor({ timeout: 45_000 });
     await invite(declineMe).waitFor({ timeout: 45_000 });
-    assert.match(await invite(acceptMe).innerText(), /Accept Me[\s\S]*Invited by bob/);
+    assert.match(await invite(acceptMe).innerText(), /Accept Me[\s\S]*Invited by Bob/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-invites.png') });
   });
 
@@ -111,6 +115,27 @@ describe('room list and room entry against Synapse', () => {
     await item(acceptMe).waitFor();
     const member = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(acceptMe)}/state/m.room.member/${enc(alice.userId)}`) as { membership: string };
     assert.equal(member.membership, 'join');
+  });
+
+  it('names an unnamed invitation after who sent it, and keeps long names inside the sidebar', async () => {
+    await invite(dmInvite).waitFor({ timeout: 45_000 });
+    await invite(longInvite).waitFor({ timeout: 45_000 });
+    // A DM invitation carries no room name: the inviter's display name from its stripped state, not the room ID.
+    assert.equal(await invite(dmInvite).locator('.invite-name').innerText(), 'Bob');
+    assert.match(await invite(dmInvite).innerText(), /Direct message/);
+    assert.doesNotMatch(await invite(dmInvite).innerText(), /!/);
+    // The longest names ellipsize inside the sidebar instead of widening the list over the room beside it.
+    for (const size of [{ width: 1280, height: 800 }, { width: 700, height: 700 }]) {
+      await page.setViewportSize(size);
+      const sidebar = await page.locator('.sidebar').boundingBox();
+      for (const part of ['.roomlist', '.invites', `[data-testid="invite"][data-room-id="${longInvite}"] .invite-name`]) {
+        const box = await page.locator(part).boundingBox();
+        assert.ok(sidebar && box && box.x + box.width <= sidebar.x + sidebar.width + 0.5,
+          `${part} ends at ${box && box.x + box.width}, past the sidebar's edge at ${sidebar && sidebar.x + sidebar.width} (${size.width} px)`);
+      }
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-700x700-invites.png') });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('declines an invitation', async () => {

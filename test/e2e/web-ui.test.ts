@@ -76,6 +76,27 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('login-submit').click();
     await page.getByTestId('login-error').filter({ hasText: /wrong user name or password/i }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'login-error.png') });
+    // The cursor is back in the password field with the wrong password selected: typing the right one replaces it.
+    const focused = () => page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement | null;
+      return { field: el?.dataset.testid, selected: el ? el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0) : '' };
+    });
+    assert.deepEqual(await focused(), { field: 'login-password', selected: 'wrong-password' });
+    // A server that is not there, and one that is not a homeserver (the web host itself), are said in words, with
+    // the cursor in the homeserver field; never a bare "Sign-in failed" or the server's HTTP status line.
+    const discovered = await page.getByTestId('login-homeserver').inputValue();
+    const problems: [string, RegExp][] = [
+      ['https://matrix.doesnotexist.invalid', /^Could not reach the homeserver at https:\/\/matrix\.doesnotexist\.invalid: the server name could not be resolved\.$/],
+      [host.url, /^The server at http:\/\/[^ ]+ does not look like a Matrix homeserver\. Check the address\.$/],
+    ];
+    for (const [url, words] of problems) {
+      await page.getByTestId('login-homeserver').fill(url);
+      await page.getByTestId('login-submit').click();
+      await page.getByTestId('login-error').filter({ hasText: words }).waitFor({ timeout: 30_000 });
+      assert.doesNotMatch(await page.getByTestId('login-error').innerText(), /Sign-in failed|HTTP \d|M_UNKNOWN/);
+      assert.equal((await focused()).field, 'login-homeserver');
+    }
+    await page.getByTestId('login-homeserver').fill(discovered);
 
     // The user may also type the homeserver URL; here it points at a proxy the test can take down later.
     await page.getByTestId('login-homeserver').fill(proxy.url);
@@ -288,8 +309,19 @@ describe('web UI against Synapse', () => {
       const stored = await p2.evaluate(() => localStorage.getItem('lattice.web_host_token'));
       assert.ok(stored && !cookies.some((c) => c.value.includes(stored.split('.')[1])));
 
-      page.once('dialog', (d) => void d.accept());
-      await page.getByRole('button', { name: 'Sign out' }).click();
+      // Signing out asks in the app's own dialog (not the browser's confirm box): Esc cancels and gives the focus
+      // back; without secure backup it says what is lost.
+      const signOut = page.getByTestId('sign-out-dialog');
+      await page.getByTestId('open-sign-out').click();
+      await signOut.waitFor();
+      assert.equal(await signOut.getByTestId('sign-out-no-backup').count(), 1);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'sign-out-dialog.png') });
+      await page.keyboard.press('Escape');
+      await signOut.waitFor({ state: 'detached' });
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'open-sign-out');
+      await page.getByTestId('open-sign-out').click();
+      await signOut.getByTestId('dialog-submit').click();
+      await page.getByTestId('login-userid').waitFor({ timeout: 30_000 });
       await p2.getByTestId('connection-status').filter({ hasText: /login link/ }).waitFor({ timeout: 30_000 });
       await p2.screenshot({ path: path.join(ARTIFACTS, 'signed-out-second-browser.png') });
     } finally {

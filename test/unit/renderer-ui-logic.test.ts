@@ -4,7 +4,7 @@ import { selectMemberAvatars, selectOwnAvatar, selectOwnDisplayName, type Timeli
 import { Store } from '../../src/renderer/api/store.ts';
 import { avatarImageUrl, currentMediaEnv, thumbnailPx } from '../../src/renderer/ui/common/avatar-url.ts';
 import { colorFor, formatCount, formatListTime, initialsOf } from '../../src/renderer/ui/common/format.ts';
-import { describeLoginError, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';
+import { loginErrorField, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';
 import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { summarizeGroup } from '../../src/renderer/ui/room/state-groups.ts';
 import { buildRows, GROUP_GAP_MS } from '../../src/renderer/ui/room/timeline-model.ts';
@@ -190,14 +190,12 @@ describe('login logic', () => {
     assert.equal(normalizeHomeserverUrl('  '), null);
   });
 
-  it('says what went wrong in words', () => {
-    assert.equal(describeLoginError('M_FORBIDDEN (HTTP 403): Invalid username or password', 'https://h').summary, 'Wrong user ID or password.');
-    assert.match(describeLoginError('Post "https://h/_matrix/client/v3/login": dial tcp: connect: connection refused', 'https://h').summary, /Can't reach the homeserver at https:\/\/h/);
-    assert.match(describeLoginError('fetch failed', 'https://h').summary, /Can't reach/);
-    assert.match(describeLoginError('M_LIMIT_EXCEEDED', 'https://h').summary, /Too many attempts/);
-    const other = describeLoginError('something odd', 'https://h');
-    assert.equal(other.summary, 'Sign-in failed.');
-    assert.equal(other.detail, 'something odd');
+  it('puts the cursor in the field a failed login is about', () => {
+    assert.equal(loginErrorField('Wrong user name or password.'), 'password');
+    assert.equal(loginErrorField('Could not reach the homeserver at https://h: the server name could not be resolved.'), 'homeserver');
+    assert.equal(loginErrorField('The server at https://h does not look like a Matrix homeserver. Check the address.'), 'homeserver');
+    assert.equal(loginErrorField('The homeserver at https://h is not answering (HTTP 502); it may be down. Try again later.'), 'homeserver');
+    assert.equal(loginErrorField('Too many attempts; try again in 3 s.'), 'password');
   });
 });
 

@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import { errorMessage } from '../../shared/error-message.ts';
-import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useSession, useStoreSelector } from '../api/hooks.ts';
+import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useStoreSelector } from '../api/hooks.ts';
 import { localpart, roomDisplayName, selectOwnAvatar } from '../api/selectors.ts';
 import { Avatar } from './common/Avatar.tsx';
 import { LoginScreen } from './login/LoginScreen.tsx';
@@ -16,6 +15,7 @@ import { LinkPrompt } from '../links/LinkPrompt.tsx';
 import { useLinkNavigation } from '../links/use-link-navigation.ts';
 import { WebNotifications } from '../notify/WebNotifications.tsx';
 import { NewRoomButtons } from './dialogs/NewRoomButtons.tsx';
+import { SignOutDialog } from './dialogs/SignOutDialog.tsx';
 import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.tsx';
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
 import './app.css';
@@ -153,24 +153,11 @@ function MainLayout() {
 }
 
 function SidebarHeader({ onOpenSettings }: { onOpenSettings: () => void }) {
-  const session = useSession();
   const userId = useOwnUserId() ?? '';
   const displayName = useOwnDisplayName() ?? localpart(userId);
   const avatar = useStoreSelector(selectOwnAvatar);
   const connected = useConnection().state === 'open';
-  const [busy, setBusy] = useState(false);
-
-  async function signOut(): Promise<void> {
-    if (!window.confirm('Sign out? This removes this device and all of its local data, including encryption keys that are not backed up.')) return;
-    setBusy(true);
-    try {
-      await session.logout();
-    } catch (err) {
-      window.alert(`Could not sign out: ${errorMessage(err)}`);
-    } finally {
-      setBusy(false);
-    }
-  }
+  const [signingOut, setSigningOut] = useState(false);
 
   return (
     <div className="sidebar-header">
@@ -184,11 +171,12 @@ function SidebarHeader({ onOpenSettings }: { onOpenSettings: () => void }) {
           <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
         </svg>
       </button>
-      <button type="button" className="icon-button" onClick={() => void signOut()} disabled={busy || !connected} title="Sign out" aria-label="Sign out">
+      <button type="button" className="icon-button" onClick={() => setSigningOut(true)} disabled={!connected} title="Sign out" aria-label="Sign out" data-testid="open-sign-out">
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
           <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M15 4h3a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-3M10 17l5-5-5-5M15 12H4" />
         </svg>
       </button>
+      {signingOut && <SignOutDialog onClose={() => setSigningOut(false)} />}
     </div>
   );
 }

@@ -25,7 +25,13 @@ export function membershipHandlers(ctx: CommandContext): AreaHandlers<typeof mem
           await attempt('mark the room as a direct chat', () => markDirectChat(ctx, invite.invited_by!, target));
         }
       }
-      const r = await attempt(`join ${target}`, () => s.client.membership.join(target, via, reason, signal));
+      const r = await attempt(`join ${target}`, () => s.client.membership.join(target, via, reason, signal).catch((e: unknown) => {
+        // An address nobody has taken is the commonest failure of "Join a room": one sentence, not the server's.
+        if (e instanceof MatrixError && e.errcode === 'M_NOT_FOUND' && target.startsWith('#')) {
+          throw new Error(`There is no room at ${target}. Check the address.`);
+        }
+        throw e;
+      }));
       return { room_id: r.room_id };
     },
     knock_room: async ({ room_id_or_alias: target, via, reason }, signal) => {

@@ -28,7 +28,7 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
       try {
         resp = await client.auth.login({ initial_device_display_name: 'Lattice', ...request }, signal);
       } catch (e) {
-        throw new Error(describeLoginError(e));
+        throw new Error(describeLoginError(e, homeserverUrl));
       }
       if (typeof resp?.access_token !== 'string' || typeof resp.user_id !== 'string' || typeof resp.device_id !== 'string') {
         throw new Error('The homeserver sent an incomplete login response.');

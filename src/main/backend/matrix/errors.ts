@@ -58,16 +58,43 @@ export function describeNetworkCode(code: string | undefined): string | undefine
   }
 }
 
-/** Human wording for the errcodes a user meets while logging in. */
-export function describeLoginError(e: unknown): string {
+/**
+ * A failed login in words a person can act on, whole: the login screen shows it as it is. `homeserverUrl` names the
+ * server in the sentences that are about it.
+ */
+export function describeLoginError(e: unknown, homeserverUrl?: string): string {
+  const at = homeserverUrl ? ` at ${originOf(homeserverUrl)}` : '';
+  if (e instanceof ConnectionError) return sentence(e.message);
   if (e instanceof MatrixError) {
     switch (e.errcode) {
       case 'M_FORBIDDEN': return 'Wrong user name or password.';
       case 'M_USER_DEACTIVATED': return 'This account has been deactivated.';
       case 'M_LIMIT_EXCEEDED': return `Too many attempts; try again in ${Math.ceil((e.retryAfterMs ?? 1000) / 1000)} s.`;
-      case 'M_UNRECOGNIZED': case 'M_NOT_FOUND': return 'That server does not look like a Matrix homeserver.';
+      case 'M_UNRECOGNIZED': case 'M_NOT_FOUND': case 'M_BAD_JSON': return notAHomeserver(at);
     }
-    return `The homeserver refused the login: ${e.message} (${e.errcode}).`;
+    // An error page that is not Matrix JSON: a web server that is not a homeserver (404, 405), or a proxy in front
+    // of a homeserver that is down (502, 503, 504).
+    if (e.body === undefined) {
+      if (e.status >= 500) return `The homeserver${at} is not answering (HTTP ${e.status}); it may be down. Try again later.`;
+      return notAHomeserver(at);
+    }
+    return sentence(`The homeserver refused the login: ${e.message.replace(/\.$/, '')}${e.errcode === 'M_UNKNOWN' ? '' : ` (${e.errcode})`}`);
   }
   return errorMessage(e);
+}
+
+function sentence(text: string): string {
+  return /[.?!)]$/.test(text) ? text : `${text}.`;
+}
+
+function notAHomeserver(at: string): string {
+  return `The server${at} does not look like a Matrix homeserver. Check the address.`;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }

@@ -1,8 +1,8 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useClientState, useSession } from '../../api/hooks.ts';
 import {
-  describeDiscoveryError, describeLoginError, normalizeHomeserverUrl, serverNameOf, type LoginErrorText,
+  describeDiscoveryError, loginErrorField, normalizeHomeserverUrl, serverNameOf, type LoginField, type LoginProblem,
 } from './login-logic.ts';
 import './login.css';
 
@@ -16,10 +16,22 @@ export function LoginScreen() {
   const [busy, setBusy] = useState(false);
   const [discovering, setDiscovering] = useState(false);
   const [hint, setHint] = useState<string | null>(null);
-  const [error, setError] = useState<LoginErrorText | null>(null);
+  const [error, setError] = useState<LoginProblem | null>(null);
+  const userIdInput = useRef<HTMLInputElement>(null);
+  const homeserverInput = useRef<HTMLInputElement>(null);
+  const passwordInput = useRef<HTMLInputElement>(null);
   // Discovery may fill the field only while the user has not typed their own URL into it.
   const homeserverFromDiscovery = useRef(true);
   const discoveryFor = useRef<string | null>(null);
+
+  // A problem puts the cursor in the field to fix (its text selected, so typing replaces it): the fields were
+  // disabled while signing in, which drops the focus to the page, and a keyboard user would otherwise start over.
+  useEffect(() => {
+    if (!error || busy) return;
+    const input = { userid: userIdInput, homeserver: homeserverInput, password: passwordInput }[error.field].current;
+    input?.focus();
+    input?.select();
+  }, [error, busy]);
 
   async function discover(id: string): Promise<string | null> {
     const server = serverNameOf(id);
@@ -54,11 +66,11 @@ export function LoginScreen() {
     setError(null);
     const id = userId.trim();
     if (!id) {
-      setError({ summary: 'Enter your user ID, like @you:example.org.', detail: '' });
+      setError({ text: 'Enter your user ID, like @you:example.org.', field: 'userid' });
       return;
     }
     if (!password) {
-      setError({ summary: 'Enter your password.', detail: '' });
+      setError({ text: 'Enter your password.', field: 'password' });
       return;
     }
     setBusy(true);
@@ -68,10 +80,10 @@ export function LoginScreen() {
         const found = serverNameOf(id) ? await discover(id) : null;
         if (!found) {
           setError({
-            summary: serverNameOf(id)
+            text: serverNameOf(id)
               ? describeDiscoveryError(serverNameOf(id)!)
               : 'Enter your homeserver URL, or a full user ID like @you:example.org.',
-            detail: '',
+            field: 'homeserver',
           });
           return;
         }
@@ -79,20 +91,25 @@ export function LoginScreen() {
       }
       const url = normalizeHomeserverUrl(hs);
       if (!url) {
-        setError({ summary: 'That homeserver URL is not valid. It should look like https://matrix.example.org.', detail: '' });
+        setError({ text: 'That homeserver URL is not valid. It should look like https://matrix.example.org.', field: 'homeserver' });
         return;
       }
       await session.login(url, id, password);
       // The backend's client_state now switches the app to the main layout.
       setPassword('');
     } catch (err) {
-      setError(describeLoginError(errorMessage(err), displayUrl(hs)));
+      const text = errorMessage(err);
+      setError({ text, field: loginErrorField(text) });
     } finally {
       setBusy(false);
     }
   }
 
   const storageError = clientState?.secret_storage_error;
+  /** Marks the field a problem is about as invalid and points it at the problem's words, for screen readers. */
+  const problemProps = (field: LoginField) => error?.field === field
+    ? { 'aria-invalid': true, 'aria-describedby': `${ids}-error` } as const
+    : {};
 
   return (
     <div className="login-page">
@@ -114,6 +131,8 @@ export function LoginScreen() {
           <input
             id={`${ids}-user`}
             data-testid="login-userid"
+            ref={userIdInput}
+            {...problemProps('userid')}
             type="text"
             inputMode="email"
             autoComplete="username"
@@ -136,6 +155,7 @@ export function LoginScreen() {
           <input
             id={`${ids}-hs`}
             data-testid="login-homeserver"
+            ref={homeserverInput}
             type="url"
             autoComplete="url"
             autoCapitalize="off"
@@ -148,7 +168,8 @@ export function LoginScreen() {
               setHomeserver(e.target.value);
               setHint(null);
             }}
-            aria-describedby={hint ? `${ids}-hs-hint` : undefined}
+            aria-invalid={error?.field === 'homeserver' || undefined}
+            aria-describedby={[hint && `${ids}-hs-hint`, error?.field === 'homeserver' && `${ids}-error`].filter(Boolean).join(' ') || undefined}
           />
           {hint && <span id={`${ids}-hs-hint`} className="field-hint" data-testid="login-homeserver-hint">{hint}</span>}
         </label>
@@ -158,6 +179,8 @@ export function LoginScreen() {
           <input
             id={`${ids}-pw`}
             data-testid="login-password"
+            ref={passwordInput}
+            {...problemProps('password')}
             type="password"
             autoComplete="current-password"
             value={password}
@@ -167,9 +190,8 @@ export function LoginScreen() {
         </label>
 
         {error && (
-          <div className="login-error" role="alert" data-testid="login-error">
-            <span>{error.summary}</span>
-            {error.detail && error.detail !== error.summary && <span className="login-error-detail">{error.detail}</span>}
+          <div className="login-error" role="alert" id={`${ids}-error`} data-testid="login-error">
+            {error.text}
           </div>
         )}
 
@@ -179,8 +201,4 @@ export function LoginScreen() {
       </form>
     </div>
   );
-}
-
-function displayUrl(input: string): string {
-  return normalizeHomeserverUrl(input) ?? (input.trim() || 'the homeserver');
 }

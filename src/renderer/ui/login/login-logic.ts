@@ -22,34 +22,21 @@ export function normalizeHomeserverUrl(input: string): string | null {
   return url.href.replace(/\/+$/, '');
 }
 
-export interface LoginErrorText {
-  summary: string;
-  /** The backend's own message, for the curious and for bug reports. */
-  detail: string;
+/** The form field a problem is about: where the cursor goes so the user can fix it straight away. */
+export type LoginField = 'userid' | 'homeserver' | 'password';
+
+export interface LoginProblem {
+  /** Whole sentences: the backend words a failed login itself (matrix/errors.ts), so it is shown as it is. */
+  text: string;
+  field: LoginField;
 }
 
-/** Turns the backend's error message into words a person can act on. */
-export function describeLoginError(message: string, homeserverUrl: string): LoginErrorText {
-  const m = message;
-  let summary: string;
-  if (/M_FORBIDDEN|invalid (username|password|user)|wrong password|\b403\b/i.test(m)) {
-    summary = 'Wrong user ID or password.';
-  } else if (/M_USER_DEACTIVATED/i.test(m)) {
-    summary = 'This account has been deactivated.';
-  } else if (/M_LIMIT_EXCEEDED|\b429\b|too many/i.test(m)) {
-    summary = 'Too many attempts. Wait a moment, then try again.';
-  } else if (/homeserver_url/i.test(m) && /URL/.test(m)) {
-    summary = 'That homeserver URL is not valid. It should look like https://matrix.example.org.';
-  } else if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|fetch failed|network|unreachable|timed? ?out|could not connect|connection refused|certificate|TLS|SSL/i.test(m)) {
-    summary = `Can't reach the homeserver at ${homeserverUrl}. Check the URL and your connection.`;
-  } else if (/M_UNRECOGNIZED|M_NOT_FOUND|\b404\b|not a matrix|did not look like/i.test(m)) {
-    summary = `${homeserverUrl} does not look like a Matrix homeserver.`;
-  } else if (/keychain|keyring|secret/i.test(m)) {
-    summary = 'Signed in, but Lattice cannot store your session securely.';
-  } else {
-    summary = 'Sign-in failed.';
-  }
-  return { summary, detail: m };
+/**
+ * Which field a failed login's message is about: the homeserver when the server could not be reached or is not a
+ * homeserver, else the password (a wrong password is by far the most common case, and the user ID sits above it).
+ */
+export function loginErrorField(message: string): LoginField {
+  return /could not reach|not answering|does not look like a Matrix homeserver|homeserver_url/i.test(message) ? 'homeserver' : 'password';
 }
 
 export function describeDiscoveryError(serverName: string): string {

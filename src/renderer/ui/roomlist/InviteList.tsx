@@ -8,7 +8,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { InvitedRoom } from '../../../shared/rpc/types.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptInvite, declineInvite, waitForJoinedRoom } from '../../api/room-list-actions.ts';
-import { localpart } from '../../api/selectors.ts';
+import { inviteDisplayName, inviterName } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { hashForRoom } from '../route.ts';
 
@@ -29,7 +29,8 @@ function Invite({ invite, onOpen }: { invite: InvitedRoom; onOpen: (roomId: stri
   const session = useSession();
   const [busy, setBusy] = useState<'accept' | 'decline' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const name = invite.name ?? invite.room_id;
+  const name = inviteDisplayName(invite);
+  const inviter = inviterName(invite);
 
   async function accept(): Promise<void> {
     setBusy('accept');
@@ -63,7 +64,7 @@ function Invite({ invite, onOpen }: { invite: InvitedRoom; onOpen: (roomId: stri
         <span className="invite-text">
           <span className="invite-name" title={name}>{name}</span>
           <span className="invite-by" title={invite.invited_by}>
-            {invite.is_direct ? 'Direct message' : 'Invited'}{invite.invited_by ? ` by ${localpart(invite.invited_by)}` : ''}
+            {invite.is_direct ? 'Direct message' : 'Invited'}{inviter && inviter !== name ? ` by ${inviter}` : ''}
           </span>
         </span>
       </a>
