@@ -4,7 +4,8 @@
  * a thread leaves the main timeline where the reader was, right-to-left messages are laid out right to left, a
  * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
  * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
- * links, each message's toolbar is one Tab stop, and a member who may not post is told so instead of a composer.
+ * links, each message's toolbar is one Tab stop, a member who may not post is told so instead of a composer, and
+ * a code block has a Copy button.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -232,5 +233,20 @@ describe('a busy room against Synapse', () => {
     await bob.setState(roomId, 'm.room.power_levels', '', levels);
     await page.getByTestId('composer').waitFor({ timeout: 30_000 });
     assert.equal(await notice.count(), 0);
+  });
+
+  it('copies a code block with its Copy button', async () => {
+    await ui.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    const composer = page.getByTestId('composer');
+    await composer.fill('```\nconst answer = 42;\nconsole.log(answer);\n```');
+    await composer.press('Enter');
+    const row = message('const answer = 42;');
+    await row.locator('pre').waitFor({ timeout: 30_000 });
+    await row.locator('pre').hover();
+    const copy = row.getByRole('button', { name: 'Copy code' });
+    await copy.click();
+    await copy.filter({ hasText: 'Copied' }).waitFor();
+    assert.equal((await page.evaluate(() => navigator.clipboard.readText())).trim(), 'const answer = 42;\nconsole.log(answer);');
+    await themeShots(page, 'busy-room', 'code-copy');
   });
 });
