@@ -5,7 +5,7 @@
  * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
  * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
  * links, each message's toolbar is one Tab stop, a member who may not post is told so instead of a composer, and
- * a code block has a Copy button.
+ * a code block has a Copy button, and a room left partway up opens again where the reader was.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -248,5 +248,36 @@ describe('a busy room against Synapse', () => {
     await copy.filter({ hasText: 'Copied' }).waitFor();
     assert.equal((await page.evaluate(() => navigator.clipboard.readText())).trim(), 'const answer = 42;\nconsole.log(answer);');
     await themeShots(page, 'busy-room', 'code-copy');
+  });
+
+  it('comes back to a room at the messages the reader left it at, and to the newest when they left it there', async () => {
+    const other = await bob.createRoom({ name: 'Another room', invite: [alice.userId] });
+    await new MatrixPeer(hs.baseUrl, alice).join(other);
+    await bob.sendText(other, 'Meanwhile, elsewhere');
+    const open = async (id: string, name: string) => {
+      await page.locator(`[data-testid="room-item"][data-room-id="${id}"]`).click({ timeout: 30_000 });
+      await page.getByTestId('room-header').filter({ hasText: name }).waitFor();
+    };
+    /** The first message wholly in view and its distance from the top of the view. */
+    const firstInView = () => page.evaluate(() => {
+      const view = document.querySelector('[data-testid="timeline"]')!.getBoundingClientRect();
+      const row = [...document.querySelectorAll('[data-testid="timeline"] .message')].find((m) => m.getBoundingClientRect().top >= view.top);
+      return { id: row?.getAttribute('data-event-id'), top: Math.round(row!.getBoundingClientRect().top - view.top) };
+    });
+    await timeline().evaluate((el) => { el.scrollTop = Math.max(0, el.scrollTop - 600); });
+    await page.waitForTimeout(300);
+    const left = await firstInView();
+    await open(other, 'Another room');
+    await message('Meanwhile, elsewhere').waitFor({ timeout: 30_000 });
+    await open(roomId, 'Busy room');
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="timeline"] [data-event-id="${id}"]`) !== null, left.id);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await firstInView(), left, 'the same message at the same height');
+
+    await page.getByTestId('composer').press('Escape'); // to the newest
+    await open(other, 'Another room');
+    await open(roomId, 'Busy room');
+    await page.waitForTimeout(300);
+    assert.ok(await gapToEnd() < 2, 'left at the newest, it opens at the newest');
   });
 });
