@@ -19,10 +19,19 @@ VENV_DIR="$CACHE_DIR/synapse-venv"
 MARKER="$VENV_DIR/.lattice-synapse-installed"
 PYTHON="${PYTHON:-python3}"
 
+# Whether the venv has what Synapse needs to preview URLs (the link-preview tests turn previews on).
+URL_PREVIEW_CHECK='from synapse.util.check_dependencies import check_requirements; check_requirements("url-preview")'
+
 log() { printf '[setup-synapse] %s\n' "$*"; }
 
 if [[ -f "$MARKER" && -x "$VENV_DIR/bin/python" ]] \
   && [[ "$(cat "$MARKER")" == "matrix-synapse==$SYNAPSE_VERSION" ]]; then
+  # Synapse's url-preview extra (lxml, beautifulsoup4) came later than the marker: a venv from before gets it.
+  if ! "$VENV_DIR/bin/python" -c "$URL_PREVIEW_CHECK" >/dev/null 2>&1; then
+    log "Adding Synapse's url-preview extra to $VENV_DIR"
+    PIP_NO_INPUT=1 PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV_DIR/bin/python" -m pip install --quiet --only-binary=:all: \
+      "matrix-synapse[url-preview]==$SYNAPSE_VERSION" </dev/null
+  fi
   log "Synapse $SYNAPSE_VERSION already installed in $VENV_DIR (marker present); nothing to do."
   exit 0
 fi
@@ -54,8 +63,9 @@ log "Upgrading pip in the venv"
 "$VENV_DIR/bin/python" -m pip install --quiet --upgrade pip </dev/null
 
 log "Installing matrix-synapse==$SYNAPSE_VERSION from PyPI (this takes a minute on a cold cache)"
-"$VENV_DIR/bin/python" -m pip install --quiet --only-binary=matrix-synapse \
-  "matrix-synapse==$SYNAPSE_VERSION" </dev/null
+# The url-preview extra (lxml, beautifulsoup4) lets the link-preview tests have Synapse preview a page.
+"$VENV_DIR/bin/python" -m pip install --quiet --only-binary=matrix-synapse,lxml,beautifulsoup4 \
+  "matrix-synapse[url-preview]==$SYNAPSE_VERSION" </dev/null
 
 log "Checking that the homeserver module imports"
 "$VENV_DIR/bin/python" -c 'import synapse, synapse.app.homeserver; print("[setup-synapse] synapse", synapse.__version__)'

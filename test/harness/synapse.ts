@@ -49,6 +49,11 @@ export interface StartSynapseOptions {
    * sessions out) needs none within this long of the access token's login or last confirmation.
    */
   uiAuthSessionTimeout?: string;
+  /**
+   * Turn URL previews on, allowing loopback addresses (Synapse refuses them otherwise) so a test can have it
+   * preview a page served on 127.0.0.1.
+   */
+  urlPreviews?: boolean;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -232,7 +237,9 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     suppress_key_server_warning: true,
     federation_domain_whitelist: [],
     presence: { enabled: c.opts.presence === true },
-    url_preview_enabled: false,
+    ...(c.opts.urlPreviews
+      ? { url_preview_enabled: true, url_preview_ip_range_blacklist: ['169.254.0.0/16'], url_preview_ip_range_whitelist: ['127.0.0.1/32', '::1/128'] }
+      : { url_preview_enabled: false }),
     // Server facts and unstable features the backend's commands pass on: TURN credentials, MatrixRTC transports
     // (MSC4143), delayed events (MSC4140), sticky events (MSC4354).
     turn_uris: ['turn:turn.example.org:3478?transport=udp'],

@@ -3,7 +3,7 @@
  * relations and mentions, redactions, permalinks, and the slash-command list.
  */
 import type { Event, JSONObject } from '../../shared/rpc/types.ts';
-import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
+import type { LinkPreview, SlashCommandHelp } from '../../shared/rpc/responses.ts';
 import type { ComposerMode } from './composer-modes.ts';
 import type { Session } from './session.ts';
 import type { RoomData } from './snapshot.ts';
@@ -29,7 +29,8 @@ export function mentionedUsers(text: string): string[] {
 }
 
 /** send_message with the composer's mode: a reply also mentions the replied-to sender, as the spec asks. */
-export async function sendComposed(session: Session, roomId: string, text: string, mode: ComposerMode, ownUserId?: string): Promise<void> {
+export async function sendComposed(session: Session, roomId: string, text: string, mode: ComposerMode, ownUserId?: string,
+  urlPreviews?: LinkPreview[]): Promise<void> {
   const users = new Set(mentionedUsers(text));
   if (mode.kind === 'reply' && mode.event.sender !== ownUserId) users.add(mode.event.sender);
   const relatesTo = relationFor(mode);
@@ -38,6 +39,7 @@ export async function sendComposed(session: Session, roomId: string, text: strin
     text,
     mentions: { user_ids: [...users] },
     ...(relatesTo ? { relates_to: relatesTo } : {}),
+    ...(urlPreviews ? { url_previews: urlPreviews } : {}),
   });
   session.store.addLocalEcho(echo);
 }

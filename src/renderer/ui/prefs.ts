@@ -1,7 +1,7 @@
 /**
- * Appearance preferences of this device (theme, compact layout), kept in localStorage: they belong to the screen
- * they are set on, not to the account. The theme is applied as `data-theme` on <html>; "system" follows the
- * OS setting live through matchMedia.
+ * Appearance preferences of this device (theme, compact layout, link previews), kept in localStorage: they belong
+ * to the screen they are set on, not to the account. The theme is applied as `data-theme` on <html>; "system"
+ * follows the OS setting live through matchMedia.
  */
 import { useSyncExternalStore } from 'react';
 
@@ -10,10 +10,12 @@ export type ThemeSetting = 'system' | 'light' | 'dark';
 export interface Prefs {
   readonly theme: ThemeSetting;
   readonly compact: boolean;
+  /** Ask the homeserver for previews of links in messages that came without any (never in encrypted rooms). */
+  readonly urlPreviews: boolean;
 }
 
 const KEY = 'lattice.prefs';
-const DEFAULTS: Prefs = { theme: 'system', compact: false };
+const DEFAULTS: Prefs = { theme: 'system', compact: false, urlPreviews: true };
 
 function load(): Prefs {
   try {
@@ -23,6 +25,7 @@ function load(): Prefs {
     return {
       theme: r.theme === 'light' || r.theme === 'dark' ? r.theme : 'system',
       compact: r.compact === true,
+      urlPreviews: r.urlPreviews !== false,
     };
   } catch {
     return DEFAULTS; // unreadable or blocked storage: defaults, never a crash

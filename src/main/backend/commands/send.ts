@@ -8,6 +8,7 @@ import type { sendCommands } from '../../../shared/rpc/commands.ts';
 import type { CommandParams, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { renderMarkdown } from '../send/markdown.ts';
 import { roomPower } from '../rooms/power-levels.ts';
+import { addLinkPreviews } from '../send/link-previews.ts';
 import { buildMentions } from '../send/mentions.ts';
 import { listCommands } from '../send/slash/help.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
@@ -77,6 +78,7 @@ function messageContent(p: CommandParams<'send_message'>): JSONObject {
     }
   }
   if (p.extra) Object.assign(content, p.extra);
+  addLinkPreviews(content, p.url_previews);
   const relatesTo = p.relates_to as JSONObject | undefined;
   if (relatesTo?.rel_type === 'm.replace') return editContent(content, relatesTo);
   if (relatesTo) content['m.relates_to'] = relatesTo;

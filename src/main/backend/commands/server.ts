@@ -4,9 +4,10 @@
  */
 import type { serverCommands } from '../../../shared/rpc/commands.ts';
 import type {
-  JSONObject, RespCapabilities, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
+  JSONObject, LinkPreview, RespCapabilities, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
 } from '../../../shared/rpc/index.ts';
 import { calculateRoomId } from '../matrix/room-id.ts';
+import { encryptPreviewImage } from '../send/preview-image.ts';
 import { PushRegistrationStore, pushKeyName } from '../store/push-registrations.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { attempt } from './failing.ts';
@@ -36,9 +37,11 @@ export function serverHandlers(ctx: CommandContext): AreaHandlers<typeof serverC
       return { ...r, rtc_transports: Array.isArray(r.rtc_transports) ? r.rtc_transports : [] } as RespRTCTransports;
     },
     get_url_preview: async ({ url, encrypt }, signal) => {
-      if (encrypt) throw new Error('Encrypted URL previews are not supported yet: Lattice cannot encrypt the preview image.');
-      const r = await attempt(`preview ${url}`, () => client().server.urlPreview(url, signal));
-      return { ...r, matched_url: url };
+      const s = ctx.requireSession();
+      const r = await attempt(`preview ${url}`, () => s.client.server.urlPreview(url, signal));
+      const preview: LinkPreview = { ...r, matched_url: url };
+      if (!encrypt) return preview;
+      return attempt(`encrypt the image of the preview of ${url}`, () => encryptPreviewImage(preview, s, signal));
     },
     request_openid_token: async () => {
       const s = ctx.requireSession();

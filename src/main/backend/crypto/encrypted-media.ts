@@ -19,6 +19,11 @@ const BY_FILE_URL = `SELECT decrypted FROM event WHERE decrypted IS NOT NULL AND
 const BY_THUMBNAIL_URL = `SELECT decrypted FROM event
   WHERE decrypted IS NOT NULL AND decrypted ->> '$.info.thumbnail_file.url' = ? LIMIT 1`;
 
+// A link preview's image (MSC4095 `beeper:image:encryption`) has no index of its own (no migration for it): a scan of
+// the decrypted events that mention the URI, run only when the two indexed lookups found nothing and the decrypted
+// bytes are not cached yet.
+const MENTIONING = `SELECT decrypted FROM event WHERE decrypted IS NOT NULL AND instr(decrypted, ?) > 0 LIMIT 20`;
+
 /** The cache key of an mxc URI's decrypted bytes ('#' cannot occur in a media ID, so it never names a download). */
 export function decryptedCacheKey(server: string, mediaId: string): string {
   return Cache.key(server, `${mediaId}#decrypted`);
@@ -37,6 +42,24 @@ export function findEncryptedFile(store: Store, mxc: string): { file: EncryptedF
   if (thumb) {
     const info = obj((JSON.parse(thumb.decrypted) as JSONObject).info);
     if (info && isFileInfo(info.thumbnail_file)) return withType(info.thumbnail_file, obj(info.thumbnail_info)?.mimetype);
+  }
+  for (const row of store.db.prepare<[string], { decrypted: string }>(MENTIONING).all(mxc)) {
+    const found = previewImageFile(JSON.parse(row.decrypted) as JSONObject, mxc);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** The EncryptedFile of a bundled link preview's image at `mxc`, in a message or its edit's new content. */
+function previewImageFile(content: JSONObject, mxc: string): { file: EncryptedFileInfo; mimetype?: string } | undefined {
+  for (const c of [content, obj(content['m.new_content'])]) {
+    const previews = c?.['com.beeper.linkpreviews'];
+    if (!Array.isArray(previews)) continue;
+    for (const p of previews) {
+      const preview = obj(p);
+      const file = preview?.['beeper:image:encryption'];
+      if (isFileInfo(file) && obj(file)?.url === mxc) return withType(file, preview?.['og:image:type']);
+    }
   }
   return undefined;
 }

@@ -139,6 +139,16 @@ export class MediaUploader {
     return file ? { file: { ...file, url: uri! } } : { url: uri! };
   }
 
+  /**
+   * Uploads bytes encrypted as they are (no message made of them): a link preview's image re-uploaded for an
+   * encrypted room. Answers the EncryptedFile, with its url.
+   */
+  async uploadEncrypted(data: Uint8Array, contentType: string, signal?: AbortSignal): Promise<JSONObject> {
+    const where = await this.put(data, 'preview', contentType, { filename: 'preview', contentType, encrypt: true, ...(signal ? { signal } : {}) }, false);
+    if (!('file' in where)) throw new Error('The encrypted upload came back without its key.');
+    return where.file;
+  }
+
   /** The poster's part of the video's info; nothing when its upload fails (the video itself is already up). */
   private async posterInfo(poster: VideoPoster, req: UploadRequest): Promise<JSONObject> {
     try {

@@ -3,7 +3,7 @@
  * last message, Esc cancels), typing notifications, per-room drafts that survive restarts, autocomplete for
  * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
  * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
- * polls and locations.
+ * polls and locations; links typed get preview cards above it (removable), sent with the message.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -18,6 +18,8 @@ import { ComposerMenu } from './ComposerMenu.tsx';
 import { ComposerModeBar } from './ComposerModeBar.tsx';
 import { Suggestions } from './Suggestions.tsx';
 import { UploadTray } from './UploadTray.tsx';
+import { LinkPreviewTray } from './LinkPreviewTray.tsx';
+import { useLinkPreviews } from './use-link-previews.ts';
 import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
 import { useFileDrop } from './use-file-drop.ts';
@@ -36,6 +38,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
+  const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
@@ -77,11 +80,13 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     if (body.trim() === '') return;
     if (mode.kind === 'edit' && body === mode.text) { cancelMode(); return; } // nothing changed
     const sentMode = mode;
+    const urlPreviews = linkPreviews.kept(body);
+    linkPreviews.reset();
     setText(mode.kind === 'edit' ? beforeEdit.current : '');
     setError(null);
     session.stoppedComposing(roomId);
     modes.set(roomId, { kind: 'normal' });
-    sendComposed(session, roomId, body, sentMode, own).catch((err: unknown) => {
+    sendComposed(session, roomId, body, sentMode, own, urlPreviews).catch((err: unknown) => {
       setError(`Could not send: ${errorMessage(err)}`);
       // Give the text and mode back unless the user already started a new message.
       setText((current) => {
@@ -119,6 +124,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         <ComposerModeBar mode={mode} senderName={displayNameOf(members, mode.event.sender)} onCancel={cancelMode} />
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
+      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} />
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="composer-attach" inputTestId="composer-file-input" />
         <ComposerMenu roomId={roomId} />

@@ -11,6 +11,7 @@ import { attachmentUrl } from '../common/avatar-url.ts';
 import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
 import { ExtraBody } from './ExtraBody.tsx';
 import { LinkifiedText } from './LinkifiedText.tsx';
+import { MessageLinkPreviews } from './MessageLinkPreviews.tsx';
 import { RichHtml } from './RichHtml.tsx';
 
 export interface TimelineActions {
@@ -42,6 +43,7 @@ export function MessageBody({ view, senderName, senderId, eventId }: { view: Eve
       {view.media && <Attachment media={view.media} />}
       {view.extra && eventId && <ExtraBody extra={view.extra} eventId={eventId} roomId={actions.roomId} />}
       <MessageText view={view} senderName={senderName} senderId={senderId} />
+      <MessageLinkPreviews view={view} roomId={actions.roomId} />
     </>
   );
 }

@@ -1,9 +1,9 @@
 /**
  * The thread panel's composer: a reply in the thread (with the spec's falling-back reply for clients without
  * threads), with what the room's composer has: autocomplete for slash commands, members, rooms and emoji,
- * attachments pasted, dropped or picked (preview, caption, progress), an emoji picker, and the "+" menu's polls and
- * locations, sent into the thread. Its pieces are the room composer's; what it leaves out is per-room: drafts, reply
- * and edit modes.
+ * attachments pasted, dropped or picked (preview, caption, progress), an emoji picker, the "+" menu's polls and
+ * locations, sent into the thread, and previews of typed links. Its pieces are the room composer's; what it leaves
+ * out is per-room: drafts, reply and edit modes.
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -15,6 +15,8 @@ import { AttachButton } from './AttachButton.tsx';
 import { ComposerMenu } from './ComposerMenu.tsx';
 import { Suggestions } from './Suggestions.tsx';
 import { UploadTray } from './UploadTray.tsx';
+import { LinkPreviewTray } from './LinkPreviewTray.tsx';
+import { useLinkPreviews } from './use-link-previews.ts';
 import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
 import { useFileDrop } from './use-file-drop.ts';
@@ -29,6 +31,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
+  const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   useEffect(() => { ref.current?.focus(); }, [ref, rootId]);
 
   function send(): void {
@@ -41,9 +44,14 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
       return;
     }
     if (!body.trim()) return;
+    const urlPreviews = linkPreviews.kept(body);
+    linkPreviews.reset();
     setText('');
     setError(null);
-    session.client.request('send_message', { room_id: roomId, text: body, relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) } })
+    session.client.request('send_message', {
+      room_id: roomId, text: body, relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) },
+      ...(urlPreviews ? { url_previews: urlPreviews } : {}),
+    })
       .then((echo) => session.store.addLocalEcho(echo), (err: unknown) => {
         setError(`Could not send: ${errorMessage(err)}`);
         setText((current) => current || body);
@@ -69,6 +77,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <Suggestions idPrefix="thread-composer" items={auto.suggestions} active={auto.active} onChoose={choose} onHover={auto.setSelected} />
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
+      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} />
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" />
         <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" />

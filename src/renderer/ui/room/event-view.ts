@@ -6,6 +6,7 @@ import { htmlToPlainText } from '../../../shared/html-text.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
 import { extraOf, POLL_START_TYPES, type ExtraView } from './extra-kinds.ts';
+import { linkPreviewsOf, type LinkPreviewView } from './link-preview-model.ts';
 
 /** An attachment: what to show and where to load it (mxc:// URIs; the renderer asks its host for them). */
 export interface MediaView {
@@ -30,6 +31,8 @@ export type EventView =
     media: MediaView | null;
     /** A location or a poll (absent for everything else). */
     extra?: ExtraView;
+    /** Bundled link previews (MSC4095) when the message carries the list (empty: it says it has none). */
+    linkPreviews?: LinkPreviewView[];
   }
   | { kind: 'deleted' }
   | { kind: 'encrypted'; reason: string }
@@ -111,7 +114,11 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
     // A poll's question and answers (a location's description) show in its own box; the body would repeat them.
     // A location's body that only names its geo: URI is a fallback too.
     if (extra?.kind === 'poll' || (extra?.kind === 'location' && (extra.description === body || body.includes(extra.uri)))) { body = ''; html = null; }
-    return { kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media, ...(extra ? { extra } : {}) };
+    const linkPreviews = linkPreviewsOf(content);
+    return {
+      kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media,
+      ...(extra ? { extra } : {}), ...(linkPreviews ? { linkPreviews } : {}),
+    };
   }
   if (isRedacted(e) && type !== 'm.room.member') return null;
   const content = effectiveContent(e);

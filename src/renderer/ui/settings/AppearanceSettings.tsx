@@ -1,4 +1,7 @@
-/** The Appearance tab (light, dark or the system's theme; compact layout) and the Keyboard tab (the shortcuts). */
+/**
+ * The Appearance tab (light, dark or the system's theme; compact layout; link previews for messages without one)
+ * and the Keyboard tab (the shortcuts).
+ */
 import { setPrefs, usePrefs, type ThemeSetting } from '../prefs.ts';
 
 const THEMES: { value: ThemeSetting; label: string }[] = [
@@ -38,6 +41,10 @@ export function AppearanceSettings() {
       <label className="settings-check">
         <input type="checkbox" checked={prefs.compact} data-testid="compact-layout" onChange={(e) => setPrefs({ compact: e.target.checked })} />
         Compact layout <span className="settings-hint">smaller room list rows, no previews</span>
+      </label>
+      <label className="settings-check">
+        <input type="checkbox" checked={prefs.urlPreviews} data-testid="url-previews" onChange={(e) => setPrefs({ urlPreviews: e.target.checked })} />
+        Preview links <span className="settings-hint">in messages sent without a preview; not in encrypted rooms</span>
       </label>
     </>
   );

@@ -4,6 +4,7 @@ import type { Event } from '../types.ts';
 import type { SlashCommandHelp } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
 import { empty, jsonObject, roomIdField } from './fields.ts';
+import { linkPreviewField } from './link-preview.ts';
 
 export const sendCommands = {
   /**
@@ -18,6 +19,11 @@ export const sendCommands = {
     extra: jsonObject.optional(),
     relates_to: jsonObject.optional(),
     mentions: jsonObject.optional(),
+    /**
+     * Link previews to bundle (MSC4095), as get_url_preview answered them: they go into the content as
+     * `com.beeper.linkpreviews`. An empty list is sent too: it says "no previews" (the sender removed them).
+     */
+    url_previews: z.array(linkPreviewField).max(20).optional(),
   }).refine((d) => (d.text !== undefined && d.text.trim() !== '') || d.base_content !== undefined,
     { message: 'text or base_content is required' })).returns<Event>(),
   /**
