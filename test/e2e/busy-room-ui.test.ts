@@ -5,7 +5,8 @@
  * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
  * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
  * links, each message's toolbar is one Tab stop, a member who may not post is told so instead of a composer, and
- * a code block has a Copy button, and a room left partway up opens again where the reader was.
+ * a code block has a Copy button, a room left partway up opens again where the reader was, and a reaction waiting
+ * behind a refused message says so instead of looking sent.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -279,5 +280,32 @@ describe('a busy room against Synapse', () => {
     await open(roomId, 'Busy room');
     await page.waitForTimeout(300);
     assert.ok(await gapToEnd() < 2, 'left at the newest, it opens at the newest');
+  });
+
+  it('shows a reaction waiting behind a refused message as not sent yet, and sends it once that message is discarded', async () => {
+    // Too large for the server (65,536 bytes at most): refused, it stays in place with Retry and Discard.
+    const composer = page.getByTestId('composer');
+    await composer.fill('x'.repeat(70_000));
+    await composer.press('Enter');
+    const refused = page.getByTestId('send-error');
+    await refused.waitFor({ timeout: 30_000 });
+    assert.match(await refused.innerText(), /too large/);
+
+    const target = message('const answer = 42;');
+    const targetId = await target.getAttribute('data-event-id');
+    await target.hover();
+    await target.getByTestId('react').first().click();
+    const chip = target.getByTestId('reaction');
+    await chip.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="reaction"].is-pending') !== null);
+    assert.match(await chip.getAttribute('title') ?? '', /waits to be sent until the message that failed to send is retried or discarded/);
+    await themeShots(page, 'busy-room', 'reaction-waiting');
+
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await refused.waitFor({ state: 'detached', timeout: 30_000 });
+    await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction' && e.sender === alice.userId
+      && (e.content['m.relates_to'] as { event_id?: string } | undefined)?.event_id === targetId, 30_000);
+    await page.waitForFunction(() => document.querySelector('[data-testid="reaction"].is-pending') === null, null, { timeout: 30_000 });
+    assert.match(await chip.getAttribute('title') ?? '', /You reacted with/);
   });
 });
