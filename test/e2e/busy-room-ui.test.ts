@@ -4,7 +4,9 @@
  * a thread leaves the main timeline where the reader was, right-to-left messages are laid out right to left, a
  * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
  * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
- * links, and each message's toolbar is one Tab stop.
+ * links, each message's toolbar is one Tab stop, a member who may not post is told so instead of a composer, and
+ * a code block has a Copy button, a room left partway up opens again where the reader was, and a reaction waiting
+ * behind a refused message says so instead of looking sent.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -165,6 +167,15 @@ describe('a busy room against Synapse', () => {
     assert.equal(await mine.evaluate((el) => el === document.activeElement), true);
     assert.equal(await mine.getByTestId('action-delete-confirm').count(), 0, 'the pending delete is dropped');
     assert.equal(await mine.getByTestId('message-deleted').count(), 0);
+
+    // Esc on the message itself goes to the newest messages, and the keyboard on from the composer (the message
+    // scrolled away took the focus with it before).
+    await timeline().evaluate((el) => { el.scrollTop = 0; }); // somewhere in the history
+    const older = timeline().locator('.message').first();
+    await older.focus();
+    assert.equal(await older.evaluate((el) => el === document.activeElement), true);
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer');
   });
 
   it('makes the web addresses in a plain-text message clickable, and nothing else', async () => {
@@ -209,5 +220,92 @@ describe('a busy room against Synapse', () => {
     await row.focus();
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), second, 'the toolbar remembers its button');
+  });
+
+  it('says so in place of the composer when Alice may not post, and gives it back when she may again', async () => {
+    const path = `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`;
+    const levels = await bob.request('GET', path) as Record<string, unknown>;
+    await bob.setState(roomId, 'm.room.power_levels', '', { ...levels, events_default: 50 });
+    const notice = page.getByTestId('no-permission-to-post');
+    await notice.waitFor({ timeout: 30_000 });
+    assert.match(await notice.innerText(), /You do not have permission to post in this room/);
+    assert.equal(await page.getByTestId('composer').count(), 0, 'no composer to write a message the server would refuse');
+    await themeShots(page, 'busy-room', 'no-permission');
+    await bob.setState(roomId, 'm.room.power_levels', '', levels);
+    await page.getByTestId('composer').waitFor({ timeout: 30_000 });
+    assert.equal(await notice.count(), 0);
+  });
+
+  it('copies a code block with its Copy button', async () => {
+    await ui.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    const composer = page.getByTestId('composer');
+    await composer.fill('```\nconst answer = 42;\nconsole.log(answer);\n```');
+    await composer.press('Enter');
+    const row = message('const answer = 42;');
+    await row.locator('pre').waitFor({ timeout: 30_000 });
+    await row.locator('pre').hover();
+    const copy = row.getByRole('button', { name: 'Copy code' });
+    await copy.click();
+    await copy.filter({ hasText: 'Copied' }).waitFor();
+    assert.equal((await page.evaluate(() => navigator.clipboard.readText())).trim(), 'const answer = 42;\nconsole.log(answer);');
+    await themeShots(page, 'busy-room', 'code-copy');
+  });
+
+  it('comes back to a room at the messages the reader left it at, and to the newest when they left it there', async () => {
+    const other = await bob.createRoom({ name: 'Another room', invite: [alice.userId] });
+    await new MatrixPeer(hs.baseUrl, alice).join(other);
+    await bob.sendText(other, 'Meanwhile, elsewhere');
+    const open = async (id: string, name: string) => {
+      await page.locator(`[data-testid="room-item"][data-room-id="${id}"]`).click({ timeout: 30_000 });
+      await page.getByTestId('room-header').filter({ hasText: name }).waitFor();
+    };
+    /** The first message wholly in view and its distance from the top of the view. */
+    const firstInView = () => page.evaluate(() => {
+      const view = document.querySelector('[data-testid="timeline"]')!.getBoundingClientRect();
+      const row = [...document.querySelectorAll('[data-testid="timeline"] .message')].find((m) => m.getBoundingClientRect().top >= view.top);
+      return { id: row?.getAttribute('data-event-id'), top: Math.round(row!.getBoundingClientRect().top - view.top) };
+    });
+    await timeline().evaluate((el) => { el.scrollTop = Math.max(0, el.scrollTop - 600); });
+    await page.waitForTimeout(300);
+    const left = await firstInView();
+    await open(other, 'Another room');
+    await message('Meanwhile, elsewhere').waitFor({ timeout: 30_000 });
+    await open(roomId, 'Busy room');
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="timeline"] [data-event-id="${id}"]`) !== null, left.id);
+    await page.waitForTimeout(300);
+    assert.deepEqual(await firstInView(), left, 'the same message at the same height');
+
+    await page.getByTestId('composer').press('Escape'); // to the newest
+    await open(other, 'Another room');
+    await open(roomId, 'Busy room');
+    await page.waitForTimeout(300);
+    assert.ok(await gapToEnd() < 2, 'left at the newest, it opens at the newest');
+  });
+
+  it('shows a reaction waiting behind a refused message as not sent yet, and sends it once that message is discarded', async () => {
+    // Too large for the server (65,536 bytes at most): refused, it stays in place with Retry and Discard.
+    const composer = page.getByTestId('composer');
+    await composer.fill('x'.repeat(70_000));
+    await composer.press('Enter');
+    const refused = page.getByTestId('send-error');
+    await refused.waitFor({ timeout: 30_000 });
+    assert.match(await refused.innerText(), /too large/);
+
+    const target = message('const answer = 42;');
+    const targetId = await target.getAttribute('data-event-id');
+    await target.hover();
+    await target.getByTestId('react').first().click();
+    const chip = target.getByTestId('reaction');
+    await chip.waitFor();
+    await page.waitForFunction(() => document.querySelector('[data-testid="reaction"].is-pending') !== null);
+    assert.match(await chip.getAttribute('title') ?? '', /waits to be sent until the message that failed to send is retried or discarded/);
+    await themeShots(page, 'busy-room', 'reaction-waiting');
+
+    await page.getByRole('button', { name: 'Discard' }).click();
+    await refused.waitFor({ state: 'detached', timeout: 30_000 });
+    await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction' && e.sender === alice.userId
+      && (e.content['m.relates_to'] as { event_id?: string } | undefined)?.event_id === targetId, 30_000);
+    await page.waitForFunction(() => document.querySelector('[data-testid="reaction"].is-pending') === null, null, { timeout: 30_000 });
+    assert.match(await chip.getAttribute('title') ?? '', /You reacted with/);
   });
 });

@@ -46,6 +46,30 @@ describe('composer and message actions against Synapse', () => {
     await message('Question from Bob').waitFor({ timeout: 30_000 });
   });
 
+  it('grows the composer with a multi-line draft in a browser that cannot size a textarea by its content', async () => {
+    // Such a browser, made from this one: CSS.supports says no, and the property does nothing.
+    await page.evaluate(() => {
+      const supports = CSS.supports.bind(CSS);
+      CSS.supports = (a: string, b?: string) => (a === 'field-sizing' ? false : b === undefined ? supports(a) : supports(a, b));
+      const style = document.createElement('style');
+      style.id = 'no-field-sizing';
+      style.textContent = '.composer-input { field-sizing: fixed !important; }';
+      document.head.append(style);
+    });
+    const composer = page.getByTestId('composer');
+    try {
+      const oneLine = await composer.evaluate((el) => el.getBoundingClientRect().height);
+      await composer.fill('one\ntwo\nthree\nfour');
+      const fourLines = await composer.evaluate((el) => el.getBoundingClientRect().height);
+      assert.ok(fourLines >= oneLine + 3 * 18, `four lines take their height (${oneLine}px for one, ${fourLines}px for four)`);
+      await composer.fill('');
+      const emptied = await composer.evaluate((el) => el.getBoundingClientRect().height);
+      assert.equal(emptied, oneLine, 'and it shrinks back when emptied');
+    } finally {
+      await page.evaluate(() => document.getElementById('no-field-sizing')?.remove());
+    }
+  });
+
   it('replies to a message from its toolbar, with the relation and a mention of the sender', async () => {
     await message('Question from Bob').hover();
     await message('Question from Bob').getByTestId('action-reply').click();

@@ -4,6 +4,7 @@
  * `events` map (a WeakMap keyed on it), so rows that ask during one render share the work.
  */
 import type { Event, EventRowID, JSONValue } from '../../shared/rpc/types.ts';
+import { NOT_SENT } from '../../shared/rpc/types.ts';
 import type { RoomData } from './snapshot.ts';
 
 const byIdMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, Map<string, Event>>();
@@ -85,4 +86,16 @@ export function selectReactors(room: RoomData | undefined, eventId: string): Rea
     reactorsMemo.set(room.events, index);
   }
   return index.get(eventId) ?? NO_REACTORS;
+}
+
+/**
+ * Whether the room holds a message the server refused that is neither retried nor discarded: the backend sends a
+ * room's events in order, so everything sent after it (a reaction too) waits behind it until one of the two.
+ */
+export function selectHasFailedSend(room: RoomData | undefined): boolean {
+  if (!room) return false;
+  return room.pending.some((rowid) => {
+    const e = room.events.get(rowid);
+    return e?.send_error !== undefined && e.send_error !== NOT_SENT;
+  });
 }

@@ -1,7 +1,8 @@
 /**
  * What the right panel reads from a room's current state: settings as plain values, the pinned event IDs, and
  * whether our power level lets us change a given state event (m.room.power_levels' `events`, else
- * `state_default`; spec defaults when the room has no power levels).
+ * `state_default`; spec defaults when the room has no power levels) or send a given message event (`events`, else
+ * `events_default`).
  */
 import type { JSONObject } from '../../shared/rpc/types.ts';
 import { powerLevel } from './actions.ts';
@@ -29,6 +30,24 @@ export function stateLevel(room: RoomData | undefined, type: string): number {
 
 export function canSendState(room: RoomData | undefined, userId: string | undefined, type: string): boolean {
   return !!userId && powerLevel(room, userId) >= stateLevel(room, type);
+}
+
+/** The level needed to send a message event of this type (its own entry in `events`, else `events_default`). */
+function eventLevel(room: RoomData | undefined, type: string): number {
+  const pl = stateContentOf(room, 'm.room.power_levels');
+  if (!pl) return 0;
+  const events = pl.events;
+  const own = events && typeof events === 'object' && !Array.isArray(events) ? events[type] : undefined;
+  if (typeof own === 'number') return own;
+  return typeof pl.events_default === 'number' ? pl.events_default : 0;
+}
+
+/**
+ * Whether our power level lets us send a message event of this type. True until the room's state is loaded (the
+ * composer does not flash away while it loads); the server has the last word either way.
+ */
+export function canSendEvent(room: RoomData | undefined, userId: string | undefined, type: string): boolean {
+  return !!userId && powerLevel(room, userId) >= eventLevel(room, type);
 }
 
 export interface RoomSettings {

@@ -7,7 +7,7 @@ import { NOT_SENT, type ClientWellKnown, type Event, type PresenceState } from '
 import { getBridge } from './bridge.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
-import { selectEventById, selectOwnReactions } from './relations.ts';
+import { selectEventById, selectHasFailedSend, selectOwnReactions } from './relations.ts';
 import { selectHasOlderHistory, selectLatestReadableEvent } from './selectors.ts';
 import { Store } from './store.ts';
 import { TypingNotifier } from './typing-notifier.ts';
@@ -211,7 +211,11 @@ export class Session {
     const room = this.store.getSnapshot().rooms.get(roomId);
     const own = selectOwnReactions(room, this.store.getSnapshot().clientState?.user_id, eventId).get(key);
     if (own) {
-      if (own.event_id.startsWith('~')) throw new Error('The reaction is still being sent; try again in a moment');
+      if (own.event_id.startsWith('~')) {
+        throw new Error(selectHasFailedSend(room)
+          ? 'Your reaction waits behind a message that failed to send: retry or discard that message first'
+          : 'The reaction is still being sent; try again in a moment');
+      }
       await this.client.request('redact_event', { room_id: roomId, event_id: own.event_id });
       return;
     }

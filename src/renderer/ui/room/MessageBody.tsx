@@ -5,7 +5,8 @@
  */
 import { createContext, memo, useContext } from 'react';
 import { useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
-import { selectEventById, selectOwnReactions, selectReactors } from '../../api/relations.ts';
+import { selectEventById, selectHasFailedSend, selectOwnReactions, selectReactors } from '../../api/relations.ts';
+import { NOT_SENT, type Event } from '../../../shared/rpc/types.ts';
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { attachmentUrl } from '../common/avatar-url.ts';
 import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
@@ -150,16 +151,21 @@ export const Reactions = memo(function Reactions({ eventId, reactions }: { event
   const reactors = useStoreSelector((s) => selectReactors(s.rooms.get(actions.roomId), eventId));
   const names = useStoreSelector((s) => selectMemberNames(s.rooms.get(actions.roomId)));
   const ownUserId = useOwnUserId();
+  const blocked = useStoreSelector((s) => selectHasFailedSend(s.rooms.get(actions.roomId)));
   const entries = Object.entries(reactions).filter(([, n]) => n > 0);
   if (!entries.length) return null;
   return (
     <ul className="reactions" aria-label="Reactions">
       {entries.map(([key, n]) => {
         const mine = own.has(key) && ownUserId !== undefined;
+        // Our reaction not on the server yet: said so, rather than shown as done (behind a refused message it can
+        // wait indefinitely, and a click to take it back can only be refused).
+        const unsent = mine ? unsentReaction(own.get(key), key, blocked) : null;
         return (
           <li key={key}>
-            <button type="button" className={`reaction${mine ? ' is-own' : ''}`} aria-pressed={mine} data-testid="reaction"
-              title={reactionTitle(key, n, reactors.get(key) ?? [], (u) => (u === ownUserId ? 'You' : displayNameOf(names, u)), mine)}
+            <button type="button" className={`reaction${mine ? ' is-own' : ''}${unsent ? ' is-pending' : ''}`} aria-pressed={mine} data-testid="reaction"
+              aria-busy={unsent ? true : undefined}
+              title={unsent ?? reactionTitle(key, n, reactors.get(key) ?? [], (u) => (u === ownUserId ? 'You' : displayNameOf(names, u)), mine)}
               onClick={() => actions.react(eventId, key)}>
               <span className="reaction-key">{key}</span> <span className="reaction-count">{n}</span>
             </button>
@@ -169,6 +175,14 @@ export const Reactions = memo(function Reactions({ eventId, reactions }: { event
     </ul>
   );
 });
+
+/** Why our own reaction is not on the server yet, in words; null once it is. */
+function unsentReaction(e: Event | undefined, key: string, blocked: boolean): string | null {
+  if (!e || !e.event_id.startsWith('~')) return null;
+  if (e.send_error !== undefined && e.send_error !== NOT_SENT) return `Your ${key} was not sent: ${e.send_error}`;
+  if (blocked) return `Your ${key} waits to be sent until the message that failed to send is retried or discarded`;
+  return `Sending your ${key}…`;
+}
 
 /** "Alice, Bob and you reacted with 👍" (and "and 3 others" for reactions we have not loaded), with how to undo. */
 function reactionTitle(key: string, count: number, senders: readonly string[], name: (userId: string) => string, mine: boolean): string {

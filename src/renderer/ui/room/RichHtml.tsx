@@ -1,7 +1,8 @@
 /**
  * A message's sanitized HTML, made interactive after render: spoilers (`data-mx-spoiler`) reveal on click or
- * Enter, and code blocks get syntax highlighting from a lazily loaded module. The HTML was sanitized by the
- * backend at ingest with the spec's allow-list; nothing here adds markup of its own beyond highlight spans.
+ * Enter, and code blocks get syntax highlighting from a lazily loaded module and a Copy button (as in Element). The
+ * HTML was sanitized by the backend at ingest with the spec's allow-list; nothing here adds markup of its own beyond
+ * highlight spans and the copy buttons with their wrappers.
  */
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import './media.css';
@@ -24,6 +25,7 @@ export function RichHtml({ html }: { html: string }) {
       s.setAttribute('aria-label', reason ? `Spoiler: ${reason}. Reveal` : 'Spoiler. Reveal');
       s.title = reason ? `Spoiler (${reason}): click to reveal` : 'Spoiler: click to reveal';
     }
+    addCopyButtons(root);
     if (!root.querySelector('pre > code')) return;
     let live = true;
     void import('./code-highlight.ts').then((m) => { if (live && ref.current) m.highlightCode(ref.current); });
@@ -39,6 +41,11 @@ export function RichHtml({ html }: { html: string }) {
   }
 
   function onClick(e: MouseEvent<HTMLDivElement>): void {
+    const copy = e.target instanceof Element ? e.target.closest<HTMLButtonElement>('button.code-copy') : null;
+    if (copy) {
+      copyCode(copy);
+      return;
+    }
     const s = spoilerOf(e.target);
     if (!s) return;
     // A link inside a hidden spoiler must not open on the click that reveals it.
@@ -58,4 +65,29 @@ export function RichHtml({ html }: { html: string }) {
   return (
     <div ref={ref} className="message-html" onClick={onClick} onKeyDown={onKeyDown} dangerouslySetInnerHTML={{ __html: html }} />
   );
+}
+
+/** Wraps each code block with a Copy button in its corner (outside the block, so it stays put when the code scrolls). */
+function addCopyButtons(root: HTMLElement): void {
+  for (const pre of root.querySelectorAll<HTMLPreElement>('pre')) {
+    if (pre.parentElement?.classList.contains('code-block')) continue;
+    const wrap = document.createElement('div');
+    wrap.className = 'code-block';
+    pre.replaceWith(wrap);
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'code-copy';
+    button.textContent = 'Copy';
+    button.setAttribute('aria-label', 'Copy code');
+    wrap.append(pre, button);
+  }
+}
+
+function copyCode(button: HTMLButtonElement): void {
+  const text = button.parentElement?.querySelector('pre')?.textContent ?? '';
+  const say = (word: string) => {
+    button.textContent = word;
+    setTimeout(() => { button.textContent = 'Copy'; }, 1500);
+  };
+  navigator.clipboard.writeText(text).then(() => say('Copied'), () => say('Could not copy'));
 }

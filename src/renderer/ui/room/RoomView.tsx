@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
+import { canSendEvent } from '../../api/room-state.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import { setOpenThread, useOpenThread } from '../../api/threads.ts';
 import { setOpenUser, useOpenUser } from '../../api/user-info.ts';
@@ -29,6 +30,10 @@ type Panel = 'members' | SidePanelKind;
 export function RoomView({ roomId, focus = null }: { roomId: string; focus?: EventFocus | null }) {
   const session = useSession();
   const room = useRoom(roomId);
+  // Without the power to post (an announcements room, a muted member) the composer is replaced by a line that says
+  // so, as in Element, instead of letting a message be written that the server then refuses.
+  const ownUserId = useOwnUserId();
+  const mayPost = canSendEvent(room, ownUserId, 'm.room.message');
   const connected = useConnection().state === 'open';
   const stateLoaded = room?.stateLoaded ?? false;
   const exists = room !== undefined;
@@ -84,7 +89,11 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
       </div>
       <Timeline roomId={roomId} focus={focus} />
       <TypingLine room={room} />
-      {room.meta.tombstone ? <SuccessorBar room={room} /> : <Composer roomId={roomId} roomName={roomDisplayName(room)} />}
+      {room.meta.tombstone ? <SuccessorBar room={room} />
+        : mayPost ? <Composer roomId={roomId} roomName={roomDisplayName(room)} />
+          : <div className="room-upgrade" role="status" data-testid="no-permission-to-post">
+            <span className="room-upgrade-text">You do not have permission to post in this room.</span>
+          </div>}
     </section>
   );
 }

@@ -6,7 +6,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { Event } from '../../../shared/rpc/types.ts';
-import { useSession, useStoreSelector } from '../../api/hooks.ts';
+import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
+import { canSendEvent } from '../../api/room-state.ts';
 import { selectEventById } from '../../api/relations.ts';
 import { displayNameOf, selectMemberAvatars, selectMemberNames } from '../../api/selectors.ts';
 import { selectThreadReplies, setOpenThread } from '../../api/threads.ts';
@@ -22,6 +23,8 @@ export function ThreadPanel({ roomId, rootId }: { roomId: string; rootId: string
   const session = useSession();
   const storedRoot = useStoreSelector((s) => selectEventById(s.rooms.get(roomId), rootId));
   const live = useStoreSelector((s) => selectThreadReplies(s.rooms.get(roomId), rootId));
+  const ownUserId = useOwnUserId();
+  const mayPost = useStoreSelector((s) => canSendEvent(s.rooms.get(roomId), ownUserId, 'm.room.message'));
   const [fetchedRoot, setFetchedRoot] = useState<Event | null>(null);
   const [fetched, setFetched] = useState<readonly Event[]>([]);
   const [nextBatch, setNextBatch] = useState<string | null>(null);
@@ -110,7 +113,8 @@ export function ThreadPanel({ roomId, rootId }: { roomId: string; rootId: string
           {replies.map((e) => <ThreadMessage key={e.event_id} roomId={roomId} event={e} />)}
           {error && <p className="thread-error" role="alert">{error}</p>}
         </div>
-        <ThreadComposer roomId={roomId} rootId={rootId} latestId={latest} />
+        {mayPost ? <ThreadComposer roomId={roomId} rootId={rootId} latestId={latest} />
+          : <p className="thread-no-permission" role="status">You do not have permission to post in this room.</p>}
         {lightbox && <Lightbox media={lightbox} onClose={() => setLightbox(null)} />}
       </aside>
     </TimelineActionsContext.Provider>

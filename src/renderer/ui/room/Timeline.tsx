@@ -30,6 +30,7 @@ import { buildRows, type StateGroupRow, type TimelineRow } from './timeline-mode
 import { StateGroup } from './StateGroup.tsx';
 import { isThreadReply } from '../../api/threads.ts';
 import { useReadMarkers } from './use-read-markers.ts';
+import { keepReadingPlace, takeReadingPlace, type ReadingPlace } from './reading-places.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
 const LOAD_MARGIN_PX = 800;
@@ -84,7 +85,10 @@ export function Timeline({ roomId, focus = null }: {
   const markers = useReadMarkers(room, rows, ownUserId, names, avatars);
 
   const scroller = useRef<HTMLDivElement>(null);
-  const atBottom = useRef(true);
+  // Back in a room read partway up earlier in this session: at the same messages (reading-places.ts), unless asked
+  // to open at an event.
+  const [startPlace] = useState(() => (focus ? undefined : takeReadingPlace(roomId)));
+  const atBottom = useRef(startPlace === undefined);
   const [scrolledUp, setScrolledUp] = useState(false);
   const [highlight, setHighlight] = useState<string | null>(null);
   const [lightbox, setLightbox] = useState<MediaView | null>(null);
@@ -176,7 +180,7 @@ export function Timeline({ roomId, focus = null }: {
   // distance from the top, and put it back there when the rows change. (Day separators are not anchors: their
   // key moves up when older events of the same day arrive.) Rows above measured later are compensated by the
   // virtualizer itself.
-  const anchor = useRef<{ key: string; offset: number } | null>(null);
+  const anchor = useRef<ReadingPlace | null>(startPlace ?? null);
   const captureAnchor = useCallback((): void => {
     const el = scroller.current;
     if (!el) return;
@@ -197,6 +201,21 @@ export function Timeline({ roomId, focus = null }: {
       el.scrollTop = item.start - a.offset;
     }
   }, [rows, totalSize, virtualizer]);
+  // The place's row is gone (a gap in the timeline since): the newest messages, as for a room never read.
+  useLayoutEffect(() => {
+    if (startPlace && !rowsRef.current.some((r) => r.key === startPlace.key)) {
+      atBottom.current = true;
+      anchor.current = null;
+      if (scroller.current) scroller.current.scrollTop = scroller.current.scrollHeight;
+    }
+  }, [startPlace]);
+  // Leaving the room: remember the place when it was not at the newest (nor in an older event's context).
+  const contextOpen = useRef(false);
+  contextOpen.current = context !== null;
+  useEffect(() => () => {
+    keepReadingPlace(roomId, atBottom.current || contextOpen.current ? null : anchor.current);
+  }, [roomId]);
+
   useEffect(() => {
     const el = scroller.current;
     if (!el || typeof ResizeObserver === 'undefined') return undefined;
@@ -253,8 +272,12 @@ export function Timeline({ roomId, focus = null }: {
         ev.preventDefault();
         el.scrollBy({ top: (ev.key === 'PageUp' ? -1 : 1) * el.clientHeight * 0.9 });
       } else if (ev.key === 'Escape' && !lightbox && !ev.defaultPrevented) {
+        // From a message the jump scrolls away (its row leaves the DOM and the focus would fall to the page): the
+        // keyboard goes on from the room's composer instead.
+        const fromTimeline = el.contains(document.activeElement);
         jumpToLatest();
         void session.markRead(roomId);
+        if (fromTimeline) el.closest('.room')?.querySelector<HTMLElement>('[data-testid="composer"]')?.focus();
       }
     };
     window.addEventListener('keydown', onKey);

@@ -3,7 +3,7 @@
  * cursor, autocomplete over them, a textarea that grows with its text (CSS sizes it: see .composer-input), choosing a
  * suggestion, and inserting at the cursor (the emoji picker).
  */
-import { useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { Session } from '../../api/session.ts';
 import { useAutocomplete } from './use-autocomplete.ts';
 
@@ -12,6 +12,16 @@ export function useComposerText(session: Session, roomId: string, initial: () =>
   const [cursor, setCursor] = useState(0);
   const ref = useRef<HTMLTextAreaElement>(null);
   const auto = useAutocomplete(session, roomId, text, cursor);
+
+  // Where CSS cannot size a textarea by its content (field-sizing: Chromium, so the desktop app, has it; a browser
+  // on the web host may not), it is measured instead: collapsed to find its content's height, then set to it. The
+  // collapse can move a timeline pinned to its newest message for a frame, which field-sizing avoids.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || CSS.supports('field-sizing', 'content')) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+  }, [text]);
 
   function update(next: string, nextCursor: number): void {
     setText(next);
