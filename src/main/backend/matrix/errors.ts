@@ -83,6 +83,37 @@ export function describeLoginError(e: unknown, homeserverUrl?: string): string {
   return errorMessage(e);
 }
 
+/**
+ * Why the homeserver would not take a message (or a reaction, an edit, ...) that the outbox sent, whole, as the room
+ * shows it under the message: words for what the person can understand and act on, and the server's own text only
+ * where it says more than its error code does (a moderation rule's reason, an unusual refusal), never the bare code
+ * when the words already say it. Synapse's power-level refusal ("user_level (0) < send_level (50)") becomes the two
+ * levels in words.
+ */
+export function describeSendError(e: unknown): string {
+  if (!(e instanceof MatrixError)) return sentence(`It could not be sent: ${errorMessage(e)}`);
+  const text = e.message.trim().replace(/\.$/, '');
+  switch (e.errcode) {
+    case 'M_FORBIDDEN': {
+      const levels = /user_level \((-?\d+)\) < send_level \((-?\d+)\)/.exec(text);
+      if (levels) return `You are not allowed to send this in this room: it takes power level ${levels[2]}, and yours is ${levels[1]}.`;
+      if (/permission to post|power.?level/i.test(text)) return 'You are not allowed to send this in this room.';
+      if (/\bnot (?:in|a member of|joined to) (?:the |this )?room\b/i.test(text)) return 'You are not a member of this room (any more).';
+      if (/\bbanned\b/i.test(text)) return 'You are banned from this room.';
+      return text ? sentence(`The homeserver does not allow it here: ${text}`) : 'The homeserver does not allow it in this room.';
+    }
+    case 'M_TOO_LARGE': return 'It is too large for the homeserver.';
+    case 'M_NOT_FOUND': return 'The homeserver does not know this room.';
+    case 'M_GUEST_ACCESS_FORBIDDEN': return 'Guests may not send in this room.';
+    case 'M_UNRECOGNIZED': return 'The homeserver does not support sending this.';
+    case 'M_BAD_JSON': case 'M_NOT_JSON': case 'M_INVALID_PARAM':
+      return sentence(`The homeserver could not accept it as written: ${text}`);
+    case 'M_RESOURCE_LIMIT_EXCEEDED': return sentence(`The homeserver has reached a usage limit: ${text}`);
+    case 'M_UNKNOWN': return sentence(`The homeserver refused it: ${text}`);
+    default: return sentence(`The homeserver refused it (${e.errcode}): ${text}`);
+  }
+}
+
 function sentence(text: string): string {
   return /[.?!)]$/.test(text) ? text : `${text}.`;
 }

@@ -6,7 +6,7 @@
  *
  * An unreachable homeserver, a 5xx, a 408 or a 429 is "offline", not a failure: the room waits, with its messages
  * still pending, for as long as it takes (retrying with backoff, and at once when the sync loop reconnects). Only
- * a permanent Matrix error fails a message, with the server's reason; the room's later messages then wait behind
+ * a permanent Matrix error fails a message, with the reason in words (describeSendError); the room's later messages then wait behind
  * it until it is resent (`resend`) or discarded (`discard`), so nothing overtakes it.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +14,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { NOT_SENT, type Event, type JSONObject, type SendComplete } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
-import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import { ConnectionError, describeSendError, MatrixError } from '../matrix/errors.ts';
 import type { OutboxEntry } from '../store/outbox.ts';
 import type { Store } from '../store/store.ts';
 import { localContent } from '../sync/ingest-event.ts';
@@ -271,10 +271,4 @@ function isPermanent(e: unknown): boolean {
   if (e instanceof ConnectionError) return false;
   if (e instanceof MatrixError) return e.isPermanent && e.errcode !== 'M_UNKNOWN_TOKEN';
   return true;
-}
-
-/** The server's reason, in words, for a failed message. */
-function describeSendError(e: unknown): string {
-  if (e instanceof MatrixError) return `The homeserver refused it: ${e.message} (${e.errcode})`;
-  return `Could not send it: ${errorMessage(e)}`;
 }

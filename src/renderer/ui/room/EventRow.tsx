@@ -30,19 +30,21 @@ function FailedSendActions({ transactionId }: { transactionId: string }) {
   );
 }
 
-/** Height the message toolbar needs above a row (it is about 32 px tall and overlaps the row by 6). */
+/** Height the message toolbar needs above (or under) a row (it is about 32 px tall and overlaps the row by 6). */
 const ACTIONS_ROOM_PX = 28;
 
 /**
- * Puts the toolbar inside the row when the row's top is at the top of the timeline's view, where the bar above it
- * would be cut off by the scroller; above the row everywhere else (see .message-actions).
+ * Where the toolbar goes when the row's top is at the top of the timeline's view, where the bar above it would be
+ * cut off by the scroller: under the row (over the next one's edge, as it is over the previous one's elsewhere),
+ * so it covers none of this row's text; inside the row's top right corner only when the row also reaches the
+ * bottom of the view. Above the row everywhere else (see .message-actions).
  */
 function placeActions(ev: { currentTarget: HTMLElement }): void {
   const row = ev.currentTarget;
   const view = row.closest('.timeline-scroller')?.getBoundingClientRect();
-  const inside = view !== undefined && row.getBoundingClientRect().top - view.top < ACTIONS_ROOM_PX;
-  if (inside) row.dataset.actions = 'inside';
-  else delete row.dataset.actions;
+  const box = row.getBoundingClientRect();
+  if (view === undefined || box.top - view.top >= ACTIONS_ROOM_PX) delete row.dataset.actions;
+  else row.dataset.actions = view.bottom - box.bottom >= ACTIONS_ROOM_PX + 6 ? 'below' : 'inside';
 }
 
 export const DaySeparator = memo(function DaySeparator({ ts }: { ts: number }) {
@@ -127,7 +129,7 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
         {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
         {item.sendState === 'failed' && (
           <div className="message-status message-failed" role="alert" data-testid="send-error">
-            Failed to send: {item.sendError}
+            Not sent. {item.sendError}
             {e.transaction_id && <FailedSendActions transactionId={e.transaction_id} />}
           </div>
         )}

@@ -179,7 +179,7 @@ export const Reactions = memo(function Reactions({ eventId, reactions }: { event
 /** Why our own reaction is not on the server yet, in words; null once it is. */
 function unsentReaction(e: Event | undefined, key: string, blocked: boolean): string | null {
   if (!e || !e.event_id.startsWith('~')) return null;
-  if (e.send_error !== undefined && e.send_error !== NOT_SENT) return `Your ${key} was not sent: ${e.send_error}`;
+  if (e.send_error !== undefined && e.send_error !== NOT_SENT) return `Your ${key} was not sent. ${e.send_error}`;
   if (blocked) return `Your ${key} waits to be sent until the message that failed to send is retried or discarded`;
   return `Sending your ${key}…`;
 }

@@ -11,6 +11,8 @@ import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { viaFromHash } from '../route.ts';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
+import { HeaderMenu } from './panels/HeaderMenu.tsx';
+import { useHeaderFold } from './panels/use-header-fold.ts';
 import { PanelButtons, type SidePanelKind } from './panels/PanelButtons.tsx';
 import { PinnedPanel } from './panels/PinnedPanel.tsx';
 import { RoomSearchPanel } from './panels/RoomSearchPanel.tsx';
@@ -103,11 +105,13 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
   const name = roomDisplayName(room);
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
   const [leaving, setLeaving] = useState(false);
+  const header = useRef<HTMLElement>(null);
+  const folded = useHeaderFold(header, name);
   return (
-    <header className="room-header" data-testid="room-header">
+    <header ref={header} className={`room-header${folded ? ' is-folded' : ''}`} data-testid="room-header">
       <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
       <div className="room-header-text">
-        <h2 className="room-header-name">
+        <h2 className="room-header-name" title={name}>
           {name}
           {meta.encryption_event && <span className="room-header-e2ee" title="End-to-end encrypted" aria-label="End-to-end encrypted">🔒</span>}
         </h2>
@@ -127,7 +131,8 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
         </button>
       )}
       <PanelButtons open={open} onToggle={onToggle} />
-      <button type="button" className="room-header-leave" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
+      <button type="button" className="room-header-leave room-header-wide" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
+      <HeaderMenu open={open} onToggle={onToggle} onLeave={() => setLeaving(true)} />
       {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
     </header>
   );

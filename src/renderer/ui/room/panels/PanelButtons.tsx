@@ -1,6 +1,7 @@
 /**
- * The room header's buttons for the search, pinned and settings panels: an icon with a label that narrow windows
- * drop (the accessible name stays), so the room's name keeps its room in the header.
+ * The room header's buttons for the search, pinned and settings panels: an icon with a label that a narrower header
+ * drops (the accessible name stays), and in a narrow one the buttons give way to the "More" menu (HeaderMenu.tsx),
+ * so the room's name keeps its room in the header.
  */
 import type { ReactNode } from 'react';
 import './panels.css';
@@ -17,7 +18,7 @@ export function PanelButtons({ open, onToggle }: { open: string | null; onToggle
   return (
     <>
       {BUTTONS.map((b) => (
-        <button key={b.kind} type="button" className="room-header-members room-header-panel-button" title={b.title} aria-label={b.title}
+        <button key={b.kind} type="button" className="room-header-members room-header-panel-button room-header-wide" title={b.title} aria-label={b.title}
           aria-pressed={open === b.kind} data-testid={b.kind === 'settings' ? 'open-room-settings' : `open-${b.kind}`} onClick={() => onToggle(b.kind)}>
           <svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">{b.icon}</svg>
           <span className="room-header-panel-label">{b.label}</span>
