@@ -11,7 +11,9 @@ import { complete } from '../../src/renderer/api/autocomplete.ts';
 import { buildEmoji, searchEmoji } from '../../src/renderer/api/emoji-data.ts';
 import { selectReactors } from '../../src/renderer/api/relations.ts';
 import type { RoomData } from '../../src/renderer/api/snapshot.ts';
-import { bundledThreadCount, isThreadReply, selectThreadReplies, threadRelation, threadSummary } from '../../src/renderer/api/threads.ts';
+import {
+  bundledThreadBase, isThreadReply, refreshThreadCount, selectThreadReplies, threadRelation, threadSummary,
+} from '../../src/renderer/api/threads.ts';
 import { formatBytes, uploadError } from '../../src/renderer/api/uploads.ts';
 import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { countPoll, parseGeoUri } from '../../src/renderer/ui/room/extra-kinds.ts';
@@ -102,8 +104,8 @@ describe('threads', () => {
     const rows = buildRows(events.map((e) => ({ event: e, sendState: 'sent' as const })) as never, new Map(events.map((e) => [e.rowid, e])));
     assert.deepEqual(rows.filter((r) => r.kind === 'event').map((r) => r.kind === 'event' && r.item.event.event_id), ['$1', '$4']);
     assert.deepEqual(selectThreadReplies(roomWith(events), '$1').map((e) => e.event_id), ['$2', '$3']);
-    assert.equal(bundledThreadCount(root), 5);
-    assert.equal(bundledThreadCount(ev(9)), 0);
+    assert.equal(bundledThreadBase(root)?.count, 5);
+    assert.equal(bundledThreadBase(ev(9)), undefined);
   });
 
   it('neither counts nor previews deleted replies, and takes those it holds off a bundled count from before', () => {
@@ -122,6 +124,44 @@ describe('threads', () => {
     assert.equal(s.latest?.event_id, '$2');
     // What we hold is the floor, whatever the bundled count says.
     assert.equal(threadSummary(ev(1, { unsigned: { 'm.relations': { 'm.thread': { count: 1 } } } }), [reply(2), reply(3), deleted(4)]).count, 2);
+  });
+
+  it('reads the bundled count against its latest reply: newer replies were not counted, newer deletions not either', () => {
+    const deleted = (rowid: number) => ({ ...reply(rowid), content: {}, redacted_by: `$redaction${rowid}` });
+    // Counted up to reply 5 (10 replies, most not loaded); 6 came later, and 7 came later and was deleted.
+    const counted = ev(1, { unsigned: { 'm.relations': { 'm.thread': { count: 10, latest_event: { origin_server_ts: ev(5).timestamp } } } } });
+    assert.equal(threadSummary(counted, [reply(5), reply(6), deleted(7)]).count, 11);
+    // Reply 4 deleted after the count was made: taken off it.
+    assert.equal(threadSummary(counted, [deleted(4), reply(5)]).count, 9);
+  });
+
+  it('uses the count asked for after a deletion, which already leaves out the deletions it saw', () => {
+    const deleted = (rowid: number) => ({ ...reply(rowid), content: {}, redacted_by: `$redaction${rowid}` });
+    // The root came with a count made after reply 3 was deleted (3 left: 2, 4 and one not loaded).
+    const root = ev(1, { unsigned: { 'm.relations': { 'm.thread': { count: 3, latest_event: { origin_server_ts: ev(4).timestamp } } } } });
+    const held = [reply(2), deleted(3), reply(4)];
+    assert.equal(threadSummary(root, held).count, 2, 'from the bundle alone the deletion is taken off twice');
+    const fresh = bundledThreadBase(root, new Set(['$3']));
+    assert.equal(threadSummary(root, held, fresh).count, 3);
+    // A later deletion is taken off the fresh count until it is asked again; a later reply is added to it.
+    assert.equal(threadSummary(root, [reply(2), deleted(3), deleted(4)], fresh).count, 2);
+    assert.equal(threadSummary(root, [...held, reply(5)], fresh).count, 4);
+    // Asked after every reply was deleted, the answer has no summary: none is left.
+    assert.equal(threadSummary(root, [deleted(2)], bundledThreadBase(ev(1), new Set(['$2']))).count, 0);
+  });
+
+  it('asks for the root again once per set of deleted replies it holds', async () => {
+    const deleted = (rowid: number) => ({ ...reply(rowid), content: {}, redacted_by: `$redaction${rowid}` });
+    let asked = 0;
+    const fetchRoot = () => { asked++; return Promise.resolve(ev(1)); };
+    refreshThreadCount('$asked', [reply(2)], fetchRoot);
+    assert.equal(asked, 0, 'nothing deleted, nothing to ask');
+    refreshThreadCount('$asked', [deleted(2), reply(3)], fetchRoot);
+    refreshThreadCount('$asked', [deleted(2), reply(3), reply(4)], fetchRoot);
+    assert.equal(asked, 1);
+    refreshThreadCount('$asked', [deleted(2), deleted(3)], fetchRoot);
+    assert.equal(asked, 2);
+    await Promise.resolve();
   });
 
   it('relates a reply to its thread with a falling-back reply to the latest event, as the spec asks', () => {

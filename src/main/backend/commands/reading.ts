@@ -33,6 +33,28 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     return ev;
   }
 
+  /**
+   * A stored event with the server's bundled relations as they are now (a thread's count and latest reply after a
+   * deletion): for the frontend only. The stored copy keeps those it came with, which the frontend reads as a count
+   * from that time (renderer/api/threads.ts).
+   */
+  async function freshEvent(roomId: string, eventId: string, signal: AbortSignal): Promise<Event> {
+    const stored = storedEvent(roomId, eventId);
+    if (!stored) return fetchEvent(roomId, eventId, signal);
+    let raw;
+    try {
+      raw = await ctx.requireSession().client.events.event(roomId, eventId, { signal });
+    } catch (e) {
+      throw new Error(`Could not get event ${eventId} from the homeserver: ${serverProblem(e)}`);
+    }
+    // No relations in the answer means none are left (every reply deleted): the stored ones are dropped too.
+    const unsigned = { ...stored.unsigned };
+    delete unsigned['m.relations'];
+    const relations = raw.unsigned?.['m.relations'];
+    if (relations !== undefined) unsigned['m.relations'] = relations;
+    return { ...stored, unsigned };
+  }
+
   /** MSC2815: the original content of a redacted event, for the frontend only (never stored). */
   async function unredactedEvent(roomId: string, eventId: string, signal: AbortSignal): Promise<Event> {
     const stored = storedEvent(roomId, eventId);
@@ -57,8 +79,9 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
   }
 
   return {
-    get_event: ({ room_id: roomId, event_id: eventId, unredact }, signal) => {
+    get_event: ({ room_id: roomId, event_id: eventId, unredact, fresh }, signal) => {
       if (unredact) return unredactedEvent(roomId, eventId, signal);
+      if (fresh) return freshEvent(roomId, eventId, signal);
       const stored = storedEvent(roomId, eventId);
       return stored ?? fetchEvent(roomId, eventId, signal);
     },

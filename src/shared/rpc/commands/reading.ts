@@ -30,12 +30,15 @@ export interface ManualPaginationResponse {
 export const readingCommands = {
   /**
    * One event: from the database, else from the homeserver (then stored). With `unredact`, a redacted event's
-   * original content is asked of the server (MSC2815: server admins and room moderators, where enabled).
+   * original content is asked of the server (MSC2815: server admins and room moderators, where enabled). With
+   * `fresh`, the homeserver is asked even for a stored event, for its relations as they are now (unsigned
+   * m.relations: a thread root's reply count after a reply was deleted); the stored copy keeps those it came with.
    */
   get_event: command(z.object({
     room_id: roomIdField,
     event_id: eventIdField,
     unredact: z.boolean().optional(),
+    fresh: z.boolean().optional(),
   })).returns<Event>(),
   /** One stored event by its database rowid. */
   get_event_by_rowid: command(z.object({ event_rowid: z.number().int().positive() })).returns<Event>(),
