@@ -72,6 +72,8 @@ export class SyncLoop {
   /** The ignored users changed: the next /sync starts from scratch and replaces every room's timeline. */
   private resync = false;
   private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while the loop waits before trying again after a failed /sync: aborting it ends the wait (retryNow). */
+  private wake: AbortController | null = null;
 
   constructor(deps: SyncLoopDeps) {
     this.deps = deps;
@@ -86,6 +88,16 @@ export class SyncLoop {
     clearTimeout(this.checkpointTimer);
     await this.running;
     clearTimeout(this.checkpointTimer);
+  }
+
+  /**
+   * Ends the wait after a failed /sync (the backoff, or the homeserver's Retry-After) so the next try starts now: the
+   * user's "Retry now". False when the loop is not waiting (a request is under way, or it has stopped).
+   */
+  retryNow(): boolean {
+    if (!this.wake) return false;
+    this.wake.abort(new Error('retrying now'));
+    return true;
   }
 
   /** Checkpoints once no sync has been stored for a while (each stored sync restarts the wait). */
@@ -179,13 +191,19 @@ export class SyncLoop {
           wait = Math.min((this.deps.backoffBaseMs ?? 1000) * 2 ** Math.min(errorCount - 1, 10), MAX_BACKOFF_MS);
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
         }
+        // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
+        // a rate limit or another error from the server itself is waited out in full, unless the user asks to retry.
+        const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
+        const wake = new AbortController();
+        this.wake = wake;
         try {
-          // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
-          // a rate limit or another error from the server itself is waited out in full.
-          const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
-          await (outage ? waitForServer(client, wait, signal) : sleep(wait, signal));
+          const until = AbortSignal.any([signal, wake.signal]);
+          await (outage ? waitForServer(client, wait, until) : sleep(wait, until));
         } catch {
-          return;
+          if (signal.aborted) return;
+          // retryNow ended the wait: the next turn tries at once.
+        } finally {
+          this.wake = null;
         }
       }
     }
