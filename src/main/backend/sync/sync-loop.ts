@@ -186,7 +186,7 @@ export class SyncLoop {
         let wait: number;
         if (e instanceof MatrixError && e.status === 429) {
           wait = e.retryAfterMs ?? 5000;
-          this.status({ type: 'waiting', error: `Rate limited by the homeserver; retrying in ${Math.ceil(wait / 1000)} s.`, error_count: errorCount });
+          this.status({ type: 'waiting', error: `Rate limited by the homeserver; retrying in ${describeWait(wait)}.`, error_count: errorCount });
         } else {
           wait = Math.min((this.deps.backoffBaseMs ?? 1000) * 2 ** Math.min(errorCount - 1, 10), MAX_BACKOFF_MS);
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
@@ -244,6 +244,12 @@ function requestSync(client: MatrixClient, since: string, filter: string, signal
   const response = client.sync({ since, filter, timeout: LONG_POLL_MS, setPresence }, AbortSignal.any([signal, abort.signal]));
   void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
   return { since, filter, response, abort, sentAt };
+}
+
+/** A wait in words: seconds up to two minutes, then minutes ("60 min", not "3600 s"). */
+function describeWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
 function describeSyncError(e: unknown): string {
