@@ -3,8 +3,8 @@
  * against Synapse, with Bob acting through the homeserver API. Accepting and declining invitations; the room menu
  * (right click, the "…" button and Shift+F10): mute, favourite, mark unread and read, copy link, leave; the
  * "New messages" line, Bob's read receipt under the message he read, and his typing line; the preview of a room
- * we are not in (join by address, ask to join a knock room); and both ends of a room upgrade. Saves the room list
- * with its menu open in both themes at 1280×800 and 800×600 to test-artifacts/ui/.
+ * we are not in (join by address, ask to join a knock room); and both ends of a room upgrade; a new account's first
+ * screen. Saves the room list with its menu open in both themes at 1280×800 and 800×600 to test-artifacts/ui/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS as SHOTS, startWebUi, type WebHost, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS as SHOTS, startWebUi, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
 const ARTIFACTS = path.join(SHOTS, 'ui');
@@ -30,6 +30,8 @@ describe('room list and room entry against Synapse', () => {
   let dmInvite: string;
   let longInvite: string;
   let spaceInvite: string;
+  let previewedSpace: string;
+  let quietRoom: string;
   let leaveMe: string;
   let knockRoom: string;
   let oldRoom: string;
@@ -92,6 +94,10 @@ describe('room list and room entry against Synapse', () => {
     dmInvite = await bob.createRoom({ invite: [alice.userId], isDirect: true });
     spaceInvite = await bob.createRoom({ name: 'Team Space', invite: [alice.userId], creationContent: { type: 'm.space' } });
     await bob.setState(spaceInvite, 'm.space.child', team, { via: [hs.serverName] });
+    previewedSpace = await bob.createRoom({ name: 'Design Space', invite: [alice.userId], creationContent: { type: 'm.space' } });
+    await bob.setState(previewedSpace, 'm.space.child', leaveMe, { via: [hs.serverName] });
+    quietRoom = await bob.createRoom({ name: 'Quiet Room', invite: [alice.userId] });
+    await alicePeer.join(quietRoom);
     longInvite = await bob.createRoom({ name: `Quarterly planning ${'and-budget-review-'.repeat(6)}final`, invite: [alice.userId] });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(host.url).origin });
   });
@@ -185,6 +191,19 @@ describe('room list and room entry against Synapse', () => {
     await page.getByTestId('space').first().click();
   });
 
+  it('accepting an invitation to a space from its preview shows the space\'s rooms too, with no room open', async () => {
+    await invite(previewedSpace).getByTestId('invite-open').click();
+    const preview = page.getByTestId('room-preview');
+    await preview.getByTestId('room-preview-accept').click({ timeout: 45_000 });
+    await page.locator(`[data-testid="space"][data-space-id="${previewedSpace}"][aria-pressed="true"]`).waitFor({ timeout: 45_000 });
+    await item(leaveMe).waitFor();
+    await page.getByTestId('empty-state').waitFor();
+    assert.equal(await header('Design Space').count(), 0, 'the space is not opened as a chat');
+    assert.equal(await page.getByTestId('composer').count(), 0);
+    assert.equal(await item(team).count(), 0, 'the list shows the space\'s rooms only');
+    await page.getByTestId('space').first().click();
+  });
+
   it('declines an invitation', async () => {
     await invite(declineMe).getByTestId('invite-decline').click();
     await invite(declineMe).waitFor({ state: 'detached', timeout: 45_000 });
@@ -220,6 +239,27 @@ describe('room list and room entry against Synapse', () => {
     const tags = await alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(team)}/tags`) as { tags: Record<string, unknown> };
     assert.ok('m.favourite' in tags.tags);
     await page.locator('[data-space-id="home"]').click();
+  });
+
+  it('lists a low-priority room last, under a "Low priority" heading that says why it is there', async () => {
+    await openMenuByRightClick(quietRoom);
+    await menu().getByTestId('room-menu-low-priority').click();
+    await menu().waitFor({ state: 'detached' });
+    const list = page.locator('.roomlist-items');
+    const heading = page.getByTestId('roomlist-low-priority');
+    // It moved from the top to the end of the list: scrolled there, the heading sits right above it.
+    await page.waitForFunction(() => {
+      const scroller = document.querySelector('.roomlist-items')!;
+      scroller.scrollTop = scroller.scrollHeight;
+      return document.querySelector('[data-testid="roomlist-low-priority"]') !== null;
+    }, null, { timeout: 45_000, polling: 200 });
+    const rows = await page.getByTestId('room-item').evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-index')), e.getAttribute('data-room-id')] as const));
+    assert.equal(rows.reduce((last, r) => (r[0] > last[0] ? r : last))[1], quietRoom, 'the low-priority room is last');
+    const [h, row] = [await heading.boundingBox(), await item(quietRoom).boundingBox()];
+    assert.ok(h && row && Math.abs(h.y + h.height - row.y) <= 2 && h.height >= 20, `the heading is right above the room (${JSON.stringify([h, row])})`);
+    assert.match(await item(quietRoom).getAttribute('aria-label') ?? '', /low priority/);
+    await themeShots(page, 'roomlist', 'low-priority');
+    await list.evaluate((e) => { e.scrollTop = 0; });
   });
 
   it('opens the menu from the keyboard (Shift+F10), moves with the arrows and gives focus back on Esc', async () => {
@@ -395,5 +435,28 @@ describe('room list and room entry against Synapse', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-successor.png') });
     await page.getByTestId('room-predecessor-open').click();
     await message('said in the old room').waitFor({ timeout: 45_000 });
+  });
+
+  it('greets a brand-new account with what to do first, and makes its first room from there', async () => {
+    const carol = await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' });
+    const fresh = await startWebUi('roomlist-new-account', { hs });
+    try {
+      const p = fresh.page;
+      await fresh.signIn(carol, 'carol-password');
+      const welcome = p.getByTestId('welcome');
+      await welcome.waitFor({ timeout: 45_000 });
+      assert.match(await welcome.innerText(), /You are not in any rooms yet/);
+      assert.match(await p.getByTestId('roomlist-empty').innerText(), /create one or join one/);
+      await themeShots(p, 'roomlist', 'new-account');
+      await welcome.getByTestId('welcome-create-room').click();
+      await p.getByTestId('create-room-name').fill('First Room');
+      await p.getByTestId('dialog-submit').click();
+      await p.getByTestId('room-header').filter({ hasText: 'First Room' }).waitFor({ timeout: 45_000 });
+      await p.evaluate(() => { window.location.hash = ''; });
+      await p.getByTestId('empty-state').waitFor();
+      assert.equal(await p.getByTestId('welcome').count(), 0, 'with a room, the pane asks to pick one');
+    } finally {
+      await fresh.stop();
+    }
   });
 });

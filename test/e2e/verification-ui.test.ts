@@ -13,8 +13,9 @@
  * - the phone is signed out from Settings → Sessions without any password asked: this homeserver counts a recent
  *   sign-in as the confirmation (Synapse's ui_auth.session_timeout), as Element relies on;
  * - a second Lattice session (another web host and browser) signs in unverified and uses "Verify with another
- *   session" in Settings → Security: the first session's request popup accepts, both screens show the same emoji,
- *   both confirm, and the second session reads as verified, cross-signed on the homeserver.
+ *   session" in Settings → Security: the first session's request popup (below its open Settings, not over them)
+ *   accepts, both screens show the same emoji, both confirm, and the second session reads as verified, cross-signed
+ *   on the homeserver.
  * Screenshots of the verification screens in both themes at 1280×800 and 800×600.
  */
 import assert from 'node:assert/strict';
@@ -80,6 +81,14 @@ describe('verification with cross-signing against Synapse', () => {
           return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
         });
         assert.equal(dialogFits, true, `${name} ${theme} ${w}x${h}: the dialog fits the window`);
+        // A request that pops up while Settings is open sits below it, not over its corner.
+        const covers = await page.evaluate(() => {
+          const settings = document.querySelector('[data-testid="settings"]')?.getBoundingClientRect();
+          const toasts = document.querySelector('.verification-toasts')?.getBoundingClientRect();
+          if (!settings || !toasts) return false;
+          return toasts.top < settings.bottom && toasts.bottom > settings.top && toasts.left < settings.right && toasts.right > settings.left;
+        });
+        assert.equal(covers, false, `${name} ${theme} ${w}x${h}: the request popup covers part of Settings`);
       }
     }
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -270,6 +279,8 @@ describe('verification with cross-signing against Synapse', () => {
   });
 
   it('verifies a second Lattice session from its Settings → Security with the first, both screens showing the same emoji', async () => {
+    // The first session's Settings are open (the step before left them so) when the request comes.
+    if (await page.getByTestId('settings').count() === 0) await page.getByTestId('open-settings').click();
     const second = await startWebUi('verification-second', { hs, context: { reducedMotion: 'reduce' } });
     try {
       const page2 = second.page;
@@ -282,7 +293,7 @@ describe('verification with cross-signing against Synapse', () => {
       const dialog2 = page2.getByTestId('verification-dialog');
       await dialog2.and(page2.locator('[data-phase="created"]')).waitFor(WAIT);
 
-      // The first session is asked: its request pops up, and accepting opens its dialog.
+      // The first session is asked: its request pops up (below its open Settings), and accepting opens its dialog.
       const popup = page.getByTestId('verification-request');
       await popup.filter({ hasText: 'wants to verify this session' }).waitFor(WAIT);
       // The asking session by the name it was given at sign-in, its ID beside it.

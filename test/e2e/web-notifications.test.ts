@@ -8,7 +8,7 @@
  * them, and the icon Chromium loaded: the sender's avatar), clicks it the way a desktop does (the `ActionInvoked` signal), and sees the page's `close()` arrive as
  * `CloseNotification`. A click opens the room at the notified message, however far up it is by then; a link to a
  * message too far back to page to shows it among the events around it; a matrix: link to a public room the user is
- * not in opens its preview, from which it is joined.
+ * not in opens its preview, from which it is joined. An invitation to an unnamed room is named as the room list names it.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -211,5 +211,12 @@ describe('web notifications and links against Synapse', () => {
     await page.getByTestId('message').filter({ hasText: 'the newest archive message' }).waitFor({ timeout: 30_000 });
     assert.ok(await page.getByTestId('timeline').evaluate((t) => t.scrollHeight - t.scrollTop - t.clientHeight < 50), 'the view is at the end');
     assert.equal(await page.locator(`[data-event-id="${archiveTarget}"]`).count(), 0, 'the live timeline does not reach that far back');
+  });
+
+  it('names an invitation to an unnamed room as the room list does: after Bob, not "a room"', async () => {
+    const unnamed = await bob.createRoom({ invite: [alice.userId] });
+    const n = await daemon.waitForNotify((c) => c.body.endsWith('Bob invited you'));
+    assert.equal(n.summary, 'Bob', 'the title is the name the room list shows');
+    assert.equal(await page.locator(`[data-testid="invite"][data-room-id="${unnamed}"] .invite-name`).innerText(), 'Bob');
   });
 });

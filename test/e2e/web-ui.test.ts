@@ -195,6 +195,22 @@ describe('web UI against Synapse', () => {
     await banner.waitFor({ state: 'detached', timeout: 10_000 });
   });
 
+  it('"Retry now" on the sync banner tries again at once instead of waiting out the homeserver\'s Retry-After', async () => {
+    // Cut off, the homeserver comes back asking Lattice to wait an hour before its next /sync.
+    proxy.setDown(true);
+    const banner = page.getByTestId('sync-status');
+    await banner.waitFor({ timeout: 30_000 });
+    proxy.inject(/\/sync\b/, 429, { errcode: 'M_LIMIT_EXCEEDED', error: 'Too many requests', retry_after_ms: 3_600_000 }, 1);
+    proxy.setDown(false);
+    await banner.filter({ hasText: /Rate limited by the homeserver; retrying in 60 min/ }).waitFor({ timeout: 30_000 });
+    await bob.sendText(roomId, 'sent during the wait');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'sync-retry-now.png') });
+    // Nothing else ends an hour's wait: the message comes because the click started the next /sync.
+    await banner.getByTestId('sync-retry').click();
+    await page.getByTestId('message').filter({ hasText: 'sent during the wait' }).waitFor({ timeout: 40_000 });
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
   it('shows a reply with the quoted message (fallback stripped) and an image through the web host, in a lightbox', async () => {
     await bob.sendEvent(roomId, 'm.room.message', {
       msgtype: 'm.text', body: '> <@bob:localhost> Hello from Bob, can you read this?\n\nReplying to myself',

@@ -202,6 +202,17 @@ describe('desktop shell: tray, badge and notifications from its own backend conn
       [NAVIGATE_CHANNEL, { link: { kind: 'room', room: '!club:x', via: ['example.org'] } }]);
   });
 
+  it('names an invite to an unnamed room as the room list does, after its inviter, not by its room ID', async () => {
+    const { fe, fb, wc } = await startedApp();
+    fe.ipcMain.emit(NAVIGATE_READY_CHANNEL, ipcFrom(wc));
+    const before = FakeNotification.all.length;
+    const member = { type: 'm.room.member', state_key: '@alice:example.org', content: { membership: 'join', displayname: 'Alice Liddell' } };
+    fb.shellConnection().sink(sync({ invited_rooms: [{ room_id: '!unnamed:x', created_at: 1, invited_by: '@alice:example.org', invite_state: [member] }] }));
+    await settle();
+    const [n] = notificationsFrom(before);
+    assert.deepEqual([n.options.title, n.options.body], ['Alice Liddell', 'Alice Liddell invited you']);
+  });
+
   it('uses the sender\'s avatar as the icon, fetched by the backend', async () => {
     const { fb } = await startedApp();
     const before = FakeNotification.all.length;

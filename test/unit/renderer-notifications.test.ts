@@ -71,8 +71,21 @@ describe('decideNotifications', () => {
     const invite: InvitedRoom = { room_id: '!inv:x', created_at: 1, invited_by: '@carol:x', name: 'Plans', invite_state: [] };
     const snap = { rooms: new Map<string, RoomData>(), invitedRooms: [invite] };
     const first = decideNotifications({ invited_rooms: [invite] }, snap, memory, ctx);
-    assert.deepEqual(first.show, [{ tag: '!inv:x', title: 'Invitation', body: 'carol invited you to Plans', silent: false }]);
+    assert.deepEqual(first.show, [{ tag: '!inv:x', title: 'Plans', body: 'carol invited you', silent: false }]);
     assert.deepEqual(decideNotifications({}, snap, first.memory, ctx).show, []);
+  });
+
+  it('names an invite as the room list does: an unnamed room after its inviter\'s display name, a space as one', () => {
+    const bobMember = { type: 'm.room.member', state_key: '@bob:x', content: { membership: 'join', displayname: 'Bob' } };
+    const unnamed: InvitedRoom = { room_id: '!u:x', created_at: 1, invited_by: '@bob:x', invite_state: [bobMember] };
+    const space: InvitedRoom = { room_id: '!s:x', created_at: 1, invited_by: '@bob:x', name: 'Team Space',
+      invite_state: [bobMember, { type: 'm.room.create', state_key: '', content: { type: 'm.space' } }] };
+    const dm: InvitedRoom = { room_id: '!d:x', created_at: 1, invited_by: '@bob:x', is_direct: true, invite_state: [bobMember] };
+    const invitedRooms = [unnamed, space, dm];
+    const shown = decideNotifications({ invited_rooms: invitedRooms }, { rooms: new Map(), invitedRooms }, memory, ctx).show;
+    assert.deepEqual(shown.map((n) => [n.title, n.body]), [
+      ['Bob', 'Bob invited you'], ['Team Space', 'Bob invited you to a space'], ['Bob', 'Bob wants to chat with you'],
+    ]);
   });
 
   it('takes the sender\'s avatar as the icon, else the room\'s', () => {

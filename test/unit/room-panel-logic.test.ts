@@ -1,7 +1,7 @@
 /** The right panel's reading of room state: who may change which setting, the settings, pins and aliases. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canSendState, fullAlias, isAlias, pinnedEventIds, publishedContent, roomSettings, togglePin } from '../../src/renderer/api/room-state.ts';
+import { canSendEvent, canSendState, fullAlias, isAlias, pinnedEventIds, publishedContent, roomSettings, togglePin } from '../../src/renderer/api/room-state.ts';
 import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
 
@@ -30,6 +30,19 @@ describe('room panel state', () => {
     assert.equal(canSendState(room, ME, 'm.room.name'), false, 'state_default 50 applies');
     assert.equal(canSendState(room, MOD, 'm.room.name'), true);
     assert.equal(canSendState(room, undefined, 'm.room.topic'), false);
+  });
+
+  it('allows a message by the event type\'s level, else events_default, and anything without power levels', () => {
+    const room = roomWithState([['m.room.power_levels', {
+      users: { [MOD]: 50, [ME]: 10 }, events_default: 20, events: { 'm.reaction': 0, 'm.room.message': 50 },
+    }]]);
+    assert.equal(canSendEvent(room, ME, 'm.reaction'), true);
+    assert.equal(canSendEvent(room, ME, 'm.room.message'), false, 'its own level 50');
+    assert.equal(canSendEvent(room, ME, 'm.sticker'), false, 'events_default 20 applies');
+    assert.equal(canSendEvent(room, MOD, 'm.room.message'), true);
+    assert.equal(canSendEvent(roomWithState([['m.room.power_levels', { users: { [ME]: 0 } }]]), ME, 'm.room.message'), true, 'the spec\'s events_default is 0');
+    assert.equal(canSendEvent(roomWithState([]), ME, 'm.room.message'), true, 'no power levels loaded yet');
+    assert.equal(canSendState(roomWithState([['m.room.power_levels', { users: { [ME]: 10 } }]]), ME, 'm.room.name'), false, 'the spec\'s state_default is 50');
   });
 
   it('reads the settings with defaults when the room has none', () => {

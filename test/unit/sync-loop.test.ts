@@ -1,13 +1,15 @@
 /**
  * The sync loop checkpoints the WAL once syncing goes idle, not inside each commit: with responses arriving back to
  * back it checkpoints once, after the last. It asks for the next response while storing the previous one, yet
- * stores them strictly in order. The homeserver is a stub fetch (the loop's HTTP is tested against
- * Synapse in the integration tests), and the idle wait runs on mocked timers, so nothing depends on real time.
+ * stores them strictly in order. The wait after a failed sync ends when asked to retry now. The homeserver is a stub
+ * fetch (the loop's HTTP is tested against Synapse in the integration tests), and the idle wait runs on mocked
+ * timers, so nothing depends on real time.
  */
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
 import { MatrixClient } from '../../src/main/backend/matrix/client.ts';
 import type { SyncResponse } from '../../src/main/backend/matrix/types.ts';
+import type { SyncStatus } from '../../src/shared/rpc/index.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 import { AccountDataFence } from '../../src/main/backend/sync/account-data-fence.ts';
 import { SyncLoop } from '../../src/main/backend/sync/sync-loop.ts';
@@ -126,6 +128,42 @@ describe('sync loop', () => {
     assert.deepEqual(stored, ['edited elsewhere later'], 'the older answers are not stored or sent to frontends');
     assert.deepEqual(stale, ['m.push_rules', 'm.push_rules'], 'the skipped type is fetched again after each');
     assert.equal((store.account.getAccountData('', 'm.push_rules')?.global as { tag: string }).tag, 'edited elsewhere later');
+    store.close();
+  });
+
+  it('ends the wait after a failed sync when asked to retry now, and says when there was no wait to end', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    const statuses: SyncStatus[] = [];
+    const answers = stubHomeserver([{ next_batch: 's1' }]);
+    let limited = false;
+    const loop = new SyncLoop({
+      // The first /sync is refused with a rate limit of an hour; only retryNow can make the loop ask again.
+      client: new MatrixClient('https://hs.test', 'token', async (input, init) => {
+        if (!limited && String(input instanceof Request ? input.url : input).includes('/sync')) {
+          limited = true;
+          return new Response(JSON.stringify({ errcode: 'M_LIMIT_EXCEEDED', error: 'slow down', retry_after_ms: 3_600_000 }),
+            { status: 429, headers: { 'content-type': 'application/json' } });
+        }
+        return answers(input, init);
+      }),
+      store, userId: ME,
+      onSyncComplete() {}, onTyping() {}, onStatus(s) { statuses.push(s); }, onInitialSync() {}, onSessionEnded() {},
+    });
+    assert.equal(loop.retryNow(), false, 'not started: nothing to end');
+    loop.start();
+    const turns = async (until: () => boolean) => {
+      for (let i = 0; !until() && i < 100_000; i++) await new Promise((resolve) => setImmediate(resolve));
+    };
+    await turns(() => statuses.length > 0);
+    assert.equal(statuses[0]?.type, 'waiting');
+    assert.ok(!store.account.get()?.next_batch, 'nothing stored yet');
+    assert.equal(loop.retryNow(), true, 'waiting out the rate limit');
+    await turns(() => store.account.get()?.next_batch === 's1');
+    assert.equal(store.account.get()?.next_batch, 's1', 'the next try ran at once');
+    assert.equal(statuses.at(-1)?.type, 'ok');
+    assert.equal(loop.retryNow(), false, 'syncing (a long poll), not waiting');
+    await loop.stop();
     store.close();
   });
 });

@@ -9,6 +9,7 @@
  */
 import { isolateBidi, NameIndex, plainName } from '../../shared/display-name.ts';
 import { htmlToPlainText } from '../../shared/html-text.ts';
+import { inviteDisplayName } from '../../shared/invite-names.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 import type { ClientState, Event, EventsDecrypted, InvitedRoom, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
 
@@ -158,22 +159,23 @@ interface InviteInfo {
   created_at: number;
 }
 
-/** What an invite says about itself: its stripped state names the room and the inviter. */
+/**
+ * What an invite says about itself: its stripped state names the inviter, and the room as the room list names it
+ * (an unnamed room after its inviter, not by its room ID).
+ */
 function inviteInfo(inv: InvitedRoom): InviteInfo {
   let inviter_name: string | undefined;
   let inviter_avatar: string | undefined;
-  let roomName = inv.name;
   for (const raw of inv.invite_state) {
     const ev = raw as { type?: unknown; state_key?: unknown; content?: unknown };
     if (!isObject(ev.content)) continue;
     if (ev.type === 'm.room.member' && ev.state_key === inv.invited_by) {
       inviter_name = str(ev.content.displayname);
       inviter_avatar = str(ev.content.avatar_url);
-    } else if (ev.type === 'm.room.name' && !roomName) roomName = str(ev.content.name);
+    }
   }
-  const who = inviter_name ?? (inv.invited_by ? localpart(inv.invited_by) : undefined);
   return {
-    name: roomName ?? (inv.is_direct && who ? who : inv.room_id),
+    name: inviteDisplayName(inv),
     ...(inv.invited_by ? { inviter: inv.invited_by } : {}),
     ...(inviter_name ? { inviter_name } : {}),
     ...(inviter_avatar ? { inviter_avatar } : {}),

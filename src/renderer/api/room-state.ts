@@ -19,27 +19,26 @@ function str(v: unknown): string {
 
 /** The level needed to send a state event of this type. */
 export function stateLevel(room: RoomData | undefined, type: string): number {
-  const pl = stateContentOf(room, 'm.room.power_levels');
-  // Without power levels every member may send state (the spec's default state_default of 0 applies then).
-  if (!pl) return 0;
-  const events = pl.events;
-  const own = events && typeof events === 'object' && !Array.isArray(events) ? events[type] : undefined;
-  if (typeof own === 'number') return own;
-  return typeof pl.state_default === 'number' ? pl.state_default : 50;
+  return levelFor(room, type, 'state_default', 50);
 }
 
 export function canSendState(room: RoomData | undefined, userId: string | undefined, type: string): boolean {
   return !!userId && powerLevel(room, userId) >= stateLevel(room, type);
 }
 
-/** The level needed to send a message event of this type (its own entry in `events`, else `events_default`). */
-function eventLevel(room: RoomData | undefined, type: string): number {
+/**
+ * The level an event of this type needs: its own entry in the power levels' `events`, else the default for its kind
+ * (the spec's defaults when the room's power levels do not say). Without power levels every member may send anything
+ * (the spec's defaults of 0 apply then).
+ */
+function levelFor(room: RoomData | undefined, type: string, defaultKey: 'state_default' | 'events_default', fallback: number): number {
   const pl = stateContentOf(room, 'm.room.power_levels');
   if (!pl) return 0;
   const events = pl.events;
   const own = events && typeof events === 'object' && !Array.isArray(events) ? events[type] : undefined;
   if (typeof own === 'number') return own;
-  return typeof pl.events_default === 'number' ? pl.events_default : 0;
+  const byKind = pl[defaultKey];
+  return typeof byKind === 'number' ? byKind : fallback;
 }
 
 /**
@@ -47,7 +46,7 @@ function eventLevel(room: RoomData | undefined, type: string): number {
  * composer does not flash away while it loads); the server has the last word either way.
  */
 export function canSendEvent(room: RoomData | undefined, userId: string | undefined, type: string): boolean {
-  return !!userId && powerLevel(room, userId) >= eventLevel(room, type);
+  return !!userId && powerLevel(room, userId) >= levelFor(room, type, 'events_default', 0);
 }
 
 export interface RoomSettings {

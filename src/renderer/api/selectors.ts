@@ -3,7 +3,7 @@
  * maps are memoized on the identities of their inputs, so they return the same object while their slice is
  * unchanged, which makes them safe to call from `useSyncExternalStore`.
  */
-import type { Event, EventRowID, InvitedRoom, JSONObject, TimelineRowTuple } from '../../shared/rpc/types.ts';
+import type { Event, EventRowID, TimelineRowTuple } from '../../shared/rpc/types.ts';
 import { NOT_SENT } from '../../shared/rpc/types.ts';
 import { NameIndex, plainName } from '../../shared/display-name.ts';
 import type { RoomData, StoreSnapshot } from './snapshot.ts';
@@ -138,35 +138,6 @@ export function roomDisplayName(room: RoomData | undefined): string {
   const m = room?.meta;
   if (!m) return room?.id ?? '';
   return m.name?.trim() || m.canonical_alias || (m.dm_user_id ? localpart(m.dm_user_id) : '') || 'Empty room';
-}
-
-/** The content of the state event (type, key) in an invite's stripped state, if it is there and an object. */
-function inviteState(invite: InvitedRoom, type: string, key = ''): JSONObject | undefined {
-  const content = invite.invite_state.find((e) => e.type === type && (e.state_key ?? '') === key)?.content;
-  return typeof content === 'object' && content !== null && !Array.isArray(content) ? content : undefined;
-}
-
-/** The inviter's display name as the invite's stripped state gives it, else their localpart; null when unknown. */
-export function inviterName(invite: InvitedRoom): string | null {
-  if (!invite.invited_by) return null;
-  const name = inviteState(invite, 'm.room.member', invite.invited_by)?.displayname;
-  return typeof name === 'string' && name.trim() ? name.trim() : localpart(invite.invited_by);
-}
-
-/** The invite is to a space (its m.room.create in the stripped state says so). */
-export function isSpaceInvite(invite: InvitedRoom): boolean {
-  return inviteState(invite, 'm.room.create')?.type === 'm.space';
-}
-
-/**
- * An invite's name as the spec names rooms (m.room.name, then the canonical alias, then the members: here the one we
- * know, the inviter), so a DM or unnamed room reads "Bob" instead of its room ID.
- */
-export function inviteDisplayName(invite: InvitedRoom): string {
-  if (invite.name?.trim()) return invite.name.trim();
-  const alias = inviteState(invite, 'm.room.canonical_alias')?.alias;
-  if (typeof alias === 'string' && alias) return alias;
-  return inviterName(invite) ?? 'Unnamed room';
 }
 
 export function selectPreviewEvent(room: RoomData | undefined): Event | undefined {

@@ -12,7 +12,8 @@
  * Nothing is shown for the first sync of a connection (it replays the past), for our own events, or for the room in
  * view in a focused window. One notification per room (tag = room ID, so a newer one replaces it).
  */
-import type { Event, EventsDecrypted, SyncComplete } from '../../shared/rpc/types.ts';
+import { inviteDisplayName, inviterName, isSpaceInvite } from '../../shared/invite-names.ts';
+import type { Event, EventsDecrypted, InvitedRoom, SyncComplete } from '../../shared/rpc/types.ts';
 import { displayNameOf, roomDisplayName, selectMemberAvatars, selectMemberNames } from '../api/selectors.ts';
 import type { RoomData, StoreSnapshot } from '../api/snapshot.ts';
 
@@ -80,6 +81,16 @@ function forEvent(room: RoomData, event: Event, silent: boolean, ctx: Pick<Notif
 }
 
 /**
+ * An invitation, named as the room list names it (an unnamed room after its inviter, as Element does): the name as
+ * the title, as a room's name heads its messages' notifications, and who invited in the body.
+ */
+function forInvite(inv: InvitedRoom): NotificationSpec {
+  const who = inviterName(inv) ?? 'Someone';
+  const what = inv.is_direct ? 'wants to chat with you' : isSpaceInvite(inv) ? 'invited you to a space' : 'invited you';
+  return { tag: inv.room_id, title: inviteDisplayName(inv), body: `${who} ${what}`, silent: false };
+}
+
+/**
  * A notification on screen that says "Encrypted message", once its event decrypted (`events_decrypted`): the same
  * notification with the text, silent (it made its sound already). Null when this batch does not decrypt it.
  */
@@ -120,9 +131,7 @@ export function decideNotifications(sync: SyncComplete, snap: Pick<StoreSnapshot
   for (const inv of snap.invitedRooms) {
     invites.add(inv.room_id);
     if (sync.clear_state || memory.invites.has(inv.room_id)) continue;
-    const who = inv.invited_by ? displayNameOf(new Map(), inv.invited_by) : 'Someone';
-    const what = inv.is_direct ? 'wants to chat with you' : `invited you to ${inv.name?.trim() || 'a room'}`;
-    show.push({ tag: inv.room_id, title: 'Invitation', body: `${who} ${what}`, silent: false });
+    show.push(forInvite(inv));
   }
   return { show, memory: { unread, invites } };
 }

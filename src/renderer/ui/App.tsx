@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useClientState, useConnection, useOwnDisplayName, useOwnUserId, useRoom, useStoreSelector } from '../api/hooks.ts';
+import { useClientState, useConnection, useInitComplete, useOwnDisplayName, useOwnUserId, useRoom, useStoreSelector } from '../api/hooks.ts';
 import { localpart, roomDisplayName, selectOwnAvatar } from '../api/selectors.ts';
 import { Avatar } from './common/Avatar.tsx';
 import { LoginScreen } from './login/LoginScreen.tsx';
 import { RoomView } from './room/RoomView.tsx';
 import type { EventFocus } from './room/Timeline.tsx';
+import { SpaceSelection } from './roomlist/open-joined.ts';
 import { RoomList } from './roomlist/RoomList.tsx';
 import { SpacesBar } from './roomlist/SpacesBar.tsx';
 import { SettingsDialog } from './settings/SettingsDialog.tsx';
@@ -119,35 +120,58 @@ function MainLayout() {
   }, []);
 
   return (
-    <div className="app-shell">
-      <StatusBanners />
-      <EncryptionReminder />
-      <WebNotifications selected={selected} open={openAt} />
-      <div className="layout">
-        <aside className="sidebar">
-          <SidebarHeader onOpenSettings={() => setPanel('settings')} />
-          <NewRoomButtons />
-          <div className="sidebar-body">
-            <SpacesBar spaceId={spaceId} onSelect={setSpaceId} />
-            <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} onSelectSpace={setSpaceId} />
-          </div>
-        </aside>
-        <main className="main-pane">
-          {selected ? (
-            <RoomView key={selected} roomId={selected} focus={focus?.roomId === selected ? focus : null} />
-          ) : (
-            <div className="empty-state" data-testid="empty-state">
-              <span className="empty-state-art" aria-hidden="true" />
-              <h2>Select a room</h2>
-              <p>Pick a conversation from the list to start reading.</p>
+    <SpaceSelection.Provider value={setSpaceId}>
+      <div className="app-shell">
+        <StatusBanners />
+        <EncryptionReminder />
+        <WebNotifications selected={selected} open={openAt} />
+        <div className="layout">
+          <aside className="sidebar">
+            <SidebarHeader onOpenSettings={() => setPanel('settings')} />
+            <NewRoomButtons />
+            <div className="sidebar-body">
+              <SpacesBar spaceId={spaceId} onSelect={setSpaceId} />
+              <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} />
             </div>
-          )}
-        </main>
+          </aside>
+          <main className="main-pane">
+            {selected ? (
+              <RoomView key={selected} roomId={selected} focus={focus?.roomId === selected ? focus : null} />
+            ) : <NoRoomOpen />}
+          </main>
+        </div>
+        {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
+        {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
+        <VerificationLayer />
+        {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
       </div>
-      {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
-      {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
-      <VerificationLayer />
-      {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
+    </SpaceSelection.Provider>
+  );
+}
+
+/**
+ * The main pane with no room open: which room to pick, or, for an account in no room at all (a new one), what to do
+ * first, with the buttons for it.
+ */
+function NoRoomOpen() {
+  const initComplete = useInitComplete();
+  const noRooms = useStoreSelector((s) => s.roomList.length === 0 && s.invitedRooms.length === 0);
+  if (initComplete && noRooms) {
+    return (
+      <div className="empty-state" data-testid="welcome">
+        <span className="empty-state-art" aria-hidden="true" />
+        <h2>Welcome to Lattice</h2>
+        <p>You are not in any rooms yet. Create a room and invite people to it, start a chat with someone, or join a
+          room by its address (such as #lattice:example.org).</p>
+        <NewRoomButtons place="welcome" />
+      </div>
+    );
+  }
+  return (
+    <div className="empty-state" data-testid="empty-state">
+      <span className="empty-state-art" aria-hidden="true" />
+      <h2>Select a room</h2>
+      <p>Pick a conversation from the list to start reading.</p>
     </div>
   );
 }

@@ -290,6 +290,8 @@ export class PreviewBackend implements BackendHost {
       // The composer and the idle tracker send these as a matter of course; the preview has no one to tell.
       set_typing: () => true,
       set_presence: () => true,
+      // The preview's sync never fails, so it never waits to try again.
+      retry_sync: () => false,
       // Settings → Security shows it: a verified session whose keys are all backed up.
       get_key_backup_status: () => ({ version: '1', server_key_count: 128, enabled: true, device_key_count: 128, device_backed_up_count: 128 }),
       // Asked on every connect for verifications already under way: the preview has none.

@@ -1,6 +1,7 @@
 /**
- * Handlers of the session area: state, homeserver discovery, login and logout. Login stores the access token in
- * the secret store before the account row, so a keychain failure never leaves an account without its token.
+ * Handlers of the session area: state, homeserver discovery, login, retrying the sync now, logout. Login stores the
+ * access token in the secret store before the account row, so a keychain failure never leaves an account without its
+ * token.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { sessionCommands } from '../../../shared/rpc/commands.ts';
@@ -66,6 +67,7 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
       password,
     }, signal),
     login_custom: ({ homeserver_url, request }, signal) => login(homeserver_url, request, signal),
+    retry_sync: () => ctx.requireSession().sync.retryNow(),
     logout: async () => {
       const s = ctx.requireSession();
       try {

@@ -72,6 +72,8 @@ export class SyncLoop {
   /** The ignored users changed: the next /sync starts from scratch and replaces every room's timeline. */
   private resync = false;
   private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while the loop waits before trying again after a failed /sync: aborting it ends the wait (retryNow). */
+  private wake: AbortController | null = null;
 
   constructor(deps: SyncLoopDeps) {
     this.deps = deps;
@@ -86,6 +88,16 @@ export class SyncLoop {
     clearTimeout(this.checkpointTimer);
     await this.running;
     clearTimeout(this.checkpointTimer);
+  }
+
+  /**
+   * Ends the wait after a failed /sync (the backoff, or the homeserver's Retry-After) so the next try starts now: the
+   * user's "Retry now". False when the loop is not waiting (a request is under way, or it has stopped).
+   */
+  retryNow(): boolean {
+    if (!this.wake) return false;
+    this.wake.abort(new Error('retrying now'));
+    return true;
   }
 
   /** Checkpoints once no sync has been stored for a while (each stored sync restarts the wait). */
@@ -174,18 +186,24 @@ export class SyncLoop {
         let wait: number;
         if (e instanceof MatrixError && e.status === 429) {
           wait = e.retryAfterMs ?? 5000;
-          this.status({ type: 'waiting', error: `Rate limited by the homeserver; retrying in ${Math.ceil(wait / 1000)} s.`, error_count: errorCount });
+          this.status({ type: 'waiting', error: `Rate limited by the homeserver; retrying in ${describeWait(wait)}.`, error_count: errorCount });
         } else {
           wait = Math.min((this.deps.backoffBaseMs ?? 1000) * 2 ** Math.min(errorCount - 1, 10), MAX_BACKOFF_MS);
           this.status({ type: 'erroring', error: describeSyncError(e), error_count: errorCount });
         }
+        // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
+        // a rate limit or another error from the server itself is waited out in full, unless the user asks to retry.
+        const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
+        const wake = new AbortController();
+        this.wake = wake;
         try {
-          // An outage (no answer, or a gateway's 5xx) ends as soon as the server answers anything (a probe, a send);
-          // a rate limit or another error from the server itself is waited out in full.
-          const outage = e instanceof ConnectionError || (e instanceof MatrixError && e.status >= 500);
-          await (outage ? waitForServer(client, wait, signal) : sleep(wait, signal));
+          const until = AbortSignal.any([signal, wake.signal]);
+          await (outage ? waitForServer(client, wait, until) : sleep(wait, until));
         } catch {
-          return;
+          if (signal.aborted) return;
+          // retryNow ended the wait: the next turn tries at once.
+        } finally {
+          this.wake = null;
         }
       }
     }
@@ -226,6 +244,12 @@ function requestSync(client: MatrixClient, since: string, filter: string, signal
   const response = client.sync({ since, filter, timeout: LONG_POLL_MS, setPresence }, AbortSignal.any([signal, abort.signal]));
   void response.catch(() => undefined); // awaited later, or dropped if its since is never stored
   return { since, filter, response, abort, sentAt };
+}
+
+/** A wait in words: seconds up to two minutes, then minutes ("60 min", not "3600 s"). */
+function describeWait(ms: number): string {
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 120 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
 function describeSyncError(e: unknown): string {

@@ -1,17 +1,30 @@
-/** The sidebar's buttons for a new conversation: create a room, start a DM, join by alias or ID. */
+/**
+ * The buttons for a new conversation: create a room, start a DM, join by address or ID. Short in the sidebar; in
+ * words on the first screen of an account with no rooms, where they are what to do next.
+ */
 import { useState } from 'react';
 import { CreateRoomDialog, JoinRoomDialog, StartDmDialog } from './RoomDialogs.tsx';
 
-type Open = 'create' | 'dm' | 'join' | null;
+type Action = 'create' | 'dm' | 'join';
 
-export function NewRoomButtons() {
-  const [open, setOpen] = useState<Open>(null);
+const ACTIONS: readonly { id: Action; testId: string; short: string; long: string }[] = [
+  { id: 'create', testId: 'create-room', short: '+ Room', long: 'Create a room' },
+  { id: 'dm', testId: 'start-dm', short: '+ DM', long: 'Start a chat' },
+  { id: 'join', testId: 'join-room', short: 'Join…', long: 'Join a room' },
+];
+
+export function NewRoomButtons({ place = 'sidebar' }: { place?: 'sidebar' | 'welcome' }) {
+  const [open, setOpen] = useState<Action | null>(null);
   const close = () => setOpen(null);
+  const welcome = place === 'welcome';
   return (
-    <div className="new-room-buttons">
-      <button type="button" data-testid="open-create-room" onClick={() => setOpen('create')}>+ Room</button>
-      <button type="button" data-testid="open-start-dm" onClick={() => setOpen('dm')}>+ DM</button>
-      <button type="button" data-testid="open-join-room" onClick={() => setOpen('join')}>Join…</button>
+    <div className={welcome ? 'welcome-buttons' : 'new-room-buttons'}>
+      {ACTIONS.map((a) => (
+        <button key={a.id} type="button" className={welcome && a.id === 'create' ? 'button-primary' : undefined}
+          data-testid={`${welcome ? 'welcome' : 'open'}-${a.testId}`} onClick={() => setOpen(a.id)}>
+          {welcome ? a.long : a.short}
+        </button>
+      ))}
       {open === 'create' && <CreateRoomDialog onClose={close} />}
       {open === 'dm' && <StartDmDialog onClose={close} />}
       {open === 'join' && <JoinRoomDialog onClose={close} />}

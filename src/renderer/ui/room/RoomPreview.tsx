@@ -3,9 +3,9 @@
  * members, avatar) and what we can do, by its join rule and our membership: Join (public, restricted), Ask to join
  * (knock rooms, with knock_room), Accept or Decline (invited), nothing for invite-only rooms and bans, in words.
  * A room the server will not preview still offers to try joining. Once joined, the room opens when the sync has
- * brought it.
+ * brought it; a space is shown in the spaces bar instead.
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { RespRoomSummary } from '../../../shared/rpc/responses.ts';
 import { useInitComplete, useSession, useStoreSelector } from '../../api/hooks.ts';
@@ -13,6 +13,7 @@ import { declineInvite, waitForJoinedRoom } from '../../api/room-list-actions.ts
 import { localpart } from '../../api/selectors.ts';
 import { findJoinedRoom } from '../../links/link-route.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { useOpenJoined } from '../roomlist/open-joined.ts';
 import { hashForRoom } from '../route.ts';
 import { previewActions, type PreviewAction } from './room-preview-model.ts';
 import './room-preview.css';
@@ -26,7 +27,7 @@ function openRoom(roomId: string): void {
   window.location.hash = hashForRoom(roomId);
 }
 
-/** Back to no room (after declining the invite being previewed). */
+/** Back to no room (after declining the invite being previewed, or joining a space). */
 function closeRoom(): void {
   window.location.hash = '';
 }
@@ -43,11 +44,16 @@ export function RoomPreview({ target, via }: { target: string; via: readonly str
   const [actionError, setActionError] = useState<string | null>(null);
   const [knocked, setKnocked] = useState(false);
   const viaKey = via.join(',');
+  const openJoined = useOpenJoined();
+  // A space joined shows in the spaces bar, with no room open: it has no messages of its own (see open-joined.ts).
+  const showJoined = useCallback((roomId: string) => {
+    if (openJoined(roomId, openRoom) === 'space') closeRoom();
+  }, [openJoined]);
 
   // An address of a room we are in (or one we just joined) opens the room itself.
   useEffect(() => {
-    if (joined && joined !== target) openRoom(joined);
-  }, [joined, target]);
+    if (joined && joined !== target) showJoined(joined);
+  }, [joined, target, showJoined]);
 
   useEffect(() => {
     if (!initComplete || joined) return undefined;
@@ -88,7 +94,7 @@ export function RoomPreview({ target, via }: { target: string; via: readonly str
             room_id_or_alias: target, ...servers, ...(action === 'accept' ? { from_invite: true } : {}),
           });
           await waitForJoinedRoom(session, roomId);
-          openRoom(roomId);
+          showJoined(roomId);
           return;
         }
         case 'knock':

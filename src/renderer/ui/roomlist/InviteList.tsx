@@ -5,35 +5,31 @@
  */
 import { useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { inviteDisplayName, inviterName, isSpaceInvite } from '../../../shared/invite-names.ts';
 import type { InvitedRoom } from '../../../shared/rpc/types.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptInvite, declineInvite, waitForJoinedRoom } from '../../api/room-list-actions.ts';
-import { inviteDisplayName, inviterName, isSpaceInvite } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { hashForRoom } from '../route.ts';
+import { useOpenJoined } from './open-joined.ts';
 
-export interface InviteOpeners {
-  /** Opens a joined room. */
-  onOpen: (roomId: string) => void;
-  /** Shows a joined space's rooms (a space has no messages of its own to open). */
-  onOpenSpace: (spaceId: string) => void;
-}
-
-export function InviteList({ onOpen, onOpenSpace }: InviteOpeners) {
+/** `onOpen` opens a joined room (a joined space is shown in the spaces bar instead, see open-joined.ts). */
+export function InviteList({ onOpen }: { onOpen: (roomId: string) => void }) {
   const invites = useStoreSelector((s) => s.invitedRooms);
   if (!invites.length) return null;
   return (
     <section className="invites" aria-label="Invitations" data-testid="invites">
       <h3 className="invites-title">Invitations <span className="badge badge-highlight">{invites.length}</span></h3>
       <ul className="invites-list" role="list">
-        {invites.map((inv) => <Invite key={inv.room_id} invite={inv} onOpen={onOpen} onOpenSpace={onOpenSpace} />)}
+        {invites.map((inv) => <Invite key={inv.room_id} invite={inv} onOpen={onOpen} />)}
       </ul>
     </section>
   );
 }
 
-function Invite({ invite, onOpen, onOpenSpace }: InviteOpeners & { invite: InvitedRoom }) {
+function Invite({ invite, onOpen }: { invite: InvitedRoom; onOpen: (roomId: string) => void }) {
   const session = useSession();
+  const openJoined = useOpenJoined();
   const [busy, setBusy] = useState<'accept' | 'decline' | null>(null);
   const [error, setError] = useState<string | null>(null);
   const name = inviteDisplayName(invite);
@@ -45,8 +41,7 @@ function Invite({ invite, onOpen, onOpenSpace }: InviteOpeners & { invite: Invit
     try {
       const roomId = await acceptInvite(session, invite.room_id);
       await waitForJoinedRoom(session, roomId);
-      if (isSpaceInvite(invite)) onOpenSpace(roomId);
-      else onOpen(roomId);
+      openJoined(roomId, onOpen);
     } catch (err) {
       setError(`Could not join: ${errorMessage(err)}`);
       setBusy(null);

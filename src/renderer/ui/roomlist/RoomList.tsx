@@ -7,7 +7,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useInitComplete, useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
-import { isMutedBy } from '../../api/room-list-actions.ts';
+import { hasTag, isMutedBy } from '../../api/room-list-actions.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { selectRoomsInSpace } from '../../api/spaces.ts';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
@@ -30,12 +30,13 @@ interface RoomListProps {
   selectedRoomId: string | null;
   spaceId: string;
   onSelect: (roomId: string) => void;
-  onSelectSpace: (spaceId: string) => void;
 }
 
 const ROW_HEIGHT = { comfortable: 60, compact: 36 } as const;
+/** The "Low priority" heading above the first low-priority room: they are listed last, and this says why. */
+const SECTION_HEIGHT = 28;
 
-export function RoomList({ selectedRoomId, spaceId, onSelect, onSelectSpace }: RoomListProps) {
+export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
   const rooms = useStoreSelector((s) => selectRoomsInSpace(s, spaceId, selectedRoomId));
   const initComplete = useInitComplete();
   const ownUserId = useOwnUserId();
@@ -62,16 +63,18 @@ export function RoomList({ selectedRoomId, spaceId, onSelect, onSelectSpace }: R
   }, []);
 
   const getItemKey = useCallback((i: number) => visible[i]?.id ?? i, [visible]);
+  // Low-priority rooms come last (spaces.ts); the first of them carries the section's heading above it.
+  const lowStart = useMemo(() => visible.findIndex((r) => hasTag(r, 'm.lowpriority')), [visible]);
   // The app does not use the React Compiler; the virtualizer re-renders this component itself as it scrolls.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count: visible.length,
     getScrollElement: () => scroller.current,
-    estimateSize: () => rowHeight,
+    estimateSize: (i) => rowHeight + (i === lowStart ? SECTION_HEIGHT : 0),
     getItemKey,
     overscan: 8,
   });
-  useEffect(() => { virtualizer.measure(); }, [rowHeight, virtualizer]);
+  useEffect(() => { virtualizer.measure(); }, [rowHeight, lowStart, virtualizer]);
 
   const focusIndex = useCallback((i: number) => {
     virtualizer.scrollToIndex(i, { align: 'auto' });
@@ -155,9 +158,11 @@ export function RoomList({ selectedRoomId, spaceId, onSelect, onSelectSpace }: R
           }}
         />
       </div>
-      <InviteList onOpen={onSelect} onOpenSpace={onSelectSpace} />
+      <InviteList onOpen={onSelect} />
       {rooms.length === 0 ? (
-        <p className="roomlist-empty">{!initComplete ? 'Loading rooms…' : spaceId === 'home' ? 'No rooms yet.' : 'No rooms here.'}</p>
+        <p className="roomlist-empty" data-testid="roomlist-empty">
+          {!initComplete ? 'Loading rooms…' : spaceId === 'home' ? 'No rooms yet: create one or join one with the buttons above.' : 'No rooms here.'}
+        </p>
       ) : visible.length === 0 ? (
         <p className="roomlist-empty">No rooms match “{filter}”.</p>
       ) : null}
@@ -168,8 +173,10 @@ export function RoomList({ selectedRoomId, spaceId, onSelect, onSelectSpace }: R
             const room = visible[v.index];
             const tabbable = selectedIndex >= 0 ? v.index === selectedIndex : v.index === 0;
             const name = roomDisplayName(room);
+            const heading = v.index === lowStart ? SECTION_HEIGHT : 0;
             return (
-              <div key={v.key} className="roomlist-row" style={{ height: rowHeight, transform: `translateY(${v.start}px)` }}>
+              <div key={v.key} className="roomlist-row" style={{ height: rowHeight, transform: `translateY(${v.start + heading}px)` }}>
+                {heading > 0 && <div className="roomlist-section" style={{ height: heading }} aria-hidden="true" data-testid="roomlist-low-priority">Low priority</div>}
                 <RoomListItem room={room} selected={room.id === selectedRoomId} ownUserId={ownUserId} compact={compact}
                   muted={isMutedBy(pushRules, room.id)} index={v.index} tabbable={tabbable} onSelect={onSelect} />
                 <button type="button" className="roomlist-row-menu" data-testid="room-menu-button" tabIndex={tabbable ? 0 : -1}

@@ -6,6 +6,7 @@
  */
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { memo } from 'react';
+import { hasTag } from '../../api/room-list-actions.ts';
 import { displayNameOf, roomDisplayName, selectMemberNames, selectPreviewEvent } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { isThreadReply } from '../../api/threads.ts';
@@ -64,7 +65,7 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
       data-index={index}
       role="option"
       aria-selected={selected}
-      aria-label={`${name}${meta.encryption_event ? ', encrypted' : ''}${muted ? ', muted' : ''}${badgeLabel ? `, ${badgeLabel}` : ''}`}
+      aria-label={`${name}${meta.encryption_event ? ', encrypted' : ''}${muted ? ', muted' : ''}${hasTag(room, 'm.lowpriority') ? ', low priority' : ''}${badgeLabel ? `, ${badgeLabel}` : ''}`}
       tabIndex={tabbable ? 0 : -1}
       onClick={() => onSelect(room.id)}
     >

@@ -2,19 +2,20 @@
  * The spaces bar: home, DMs, unread, favourites, rooms outside spaces, then the joined top-level spaces, each with
  * the unread and highlight counts of its rooms summed. A vertical toolbar: ↑/↓ move between entries.
  */
-import type { KeyboardEvent } from 'react';
+import type { KeyboardEvent, ReactNode } from 'react';
 import { useStoreSelector } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { selectSpacesModel, type SpaceEntry } from '../../api/spaces.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatCount } from '../common/format.ts';
 
-const PSEUDO: Record<string, { label: string; icon: string }> = {
-  home: { label: 'All rooms', icon: '⌂' },
-  dms: { label: 'Direct messages', icon: '@' },
-  unread: { label: 'Unread', icon: '●' },
-  favourites: { label: 'Favourites', icon: '★' },
-  orphans: { label: 'Rooms outside spaces', icon: '#' },
+/** The pseudo-spaces' names and icons, drawn as the app's other icons are (24-unit strokes in the text colour). */
+const PSEUDO: Record<string, { label: string; icon: ReactNode }> = {
+  home: { label: 'All rooms', icon: <><path d="M3 10.5 12 3l9 7.5" /><path d="M5 9v11h14V9" /><path d="M10 20v-6h4v6" /></> },
+  dms: { label: 'Direct messages', icon: <><circle cx="12" cy="8" r="4" /><path d="M4 21a8 8 0 0 1 16 0" /></> },
+  unread: { label: 'Unread', icon: <><path d="M4 5h16v11H9l-5 4z" /><circle cx="12" cy="10.5" r="1.6" fill="currentColor" /></> },
+  favourites: { label: 'Favourites', icon: <path d="m12 3 2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3 6.4 20.2l1.1-6.2L3 9.6l6.2-.9z" /> },
+  orphans: { label: 'Rooms outside spaces', icon: <path d="M5 9h15M4 15h15M10 3 8 21M16 3l-2 18" /> },
 };
 
 export function SpacesBar({ spaceId, onSelect }: { spaceId: string; onSelect: (id: string) => void }) {
@@ -45,8 +46,10 @@ function SpaceButton({ entry, selected, onSelect }: { entry: SpaceEntry; selecte
   return (
     <button type="button" className={`space-button${selected ? ' is-selected' : ''}`} onClick={() => onSelect(entry.id)}
       aria-pressed={selected} aria-label={label} title={name} data-testid="space" data-space-id={entry.id} tabIndex={selected ? 0 : -1}>
-      {pseudo ? <span className="space-icon" aria-hidden="true">{pseudo.icon}</span>
-        : <Avatar id={entry.id} name={name} mxc={entry.room?.meta?.avatar} size={36} />}
+      {pseudo ? (
+        <svg className="space-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none" stroke="currentColor"
+          strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">{pseudo.icon}</svg>
+      ) : <Avatar id={entry.id} name={name} mxc={entry.room?.meta?.avatar} size={36} />}
       {count > 0 ? (
         <span className={`space-badge badge${highlights ? ' badge-highlight' : ''}`} data-testid="space-unread">{formatCount(count)}</span>
       ) : messages > 0 ? <span className="space-badge badge-dot" data-testid="space-unread" /> : null}

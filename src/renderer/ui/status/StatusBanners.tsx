@@ -1,5 +1,10 @@
+/**
+ * The banners above the layout about the app's plumbing: the connection to the backend (with a countdown and "Retry
+ * now"), the homeserver's sync (with "Retry now"), and secrets kept outside the OS keychain.
+ */
 import { useEffect, useState } from 'react';
 import { useClientState, useConnection, useSession, useSyncStatus } from '../../api/hooks.ts';
+import type { SyncStatus } from '../../../shared/rpc/types.ts';
 import type { TransportStatus } from '../../api/transport.ts';
 import { syncStatusText } from './status-text.ts';
 import './status.css';
@@ -45,14 +50,31 @@ export function ConnectionBanner({ status }: { status: TransportStatus }) {
   );
 }
 
+/**
+ * The homeserver's sync, when it is failing: why, and "Retry now", which ends the backend's wait before its next try
+ * (the backoff grows to a minute, and a rate limit may ask for longer). The button says "Retrying…" until that try's
+ * outcome arrives as a new status (none at all when it worked: the banner goes).
+ */
 export function SyncStatusBanner() {
+  const session = useSession();
   const status = useSyncStatus();
+  const [retriedAt, setRetriedAt] = useState<SyncStatus | null>(null);
   const text = syncStatusText(status);
   if (!text) return null;
   const failed = status.type === 'permanently-failed';
+  const retrying = retriedAt === status;
+  function retry(): void {
+    setRetriedAt(status);
+    session.client.request('retry_sync', {}).catch(() => setRetriedAt(null));
+  }
   return (
     <div className={`banner ${failed ? 'banner-error' : 'banner-warning'}`} role={failed ? 'alert' : 'status'} data-testid="sync-status" data-sync-status={status.type}>
       <span className="banner-text">{text}</span>
+      {!failed && (
+        <button type="button" className="banner-action" data-testid="sync-retry" disabled={retrying} onClick={retry}>
+          {retrying ? 'Retrying…' : 'Retry now'}
+        </button>
+      )}
     </div>
   );
 }

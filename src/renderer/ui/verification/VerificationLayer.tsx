@@ -3,7 +3,7 @@
  * dialog, Decline cancels it), and the dialog of the flow the user is following. Both read the flows from the
  * store, which the backend's `verification_update` events keep current.
  */
-import { useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { VerificationFlow } from '../../../shared/rpc/commands/verification.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
@@ -19,13 +19,40 @@ export function VerificationLayer() {
   const shown = incoming.filter((f) => f.transaction_id !== open);
   return (
     <>
-      {shown.length > 0 && (
-        <div className="verification-toasts" role="region" aria-label="Verification requests">
-          {shown.map((f) => <IncomingRequest key={f.transaction_id} flow={f} />)}
-        </div>
-      )}
+      {shown.length > 0 && <IncomingRequests flows={shown} />}
       {open && <VerificationDialog key={open} transactionId={open} onClose={() => setOpenVerification(null)} />}
     </>
+  );
+}
+
+/**
+ * The request popups, in the window's bottom right corner. While they show, `--verification-toasts-space` on the
+ * root says how much of the window's bottom they take, so a modal screen open meanwhile (Settings) makes room above
+ * them instead of having its corner covered; the popups stay above its backdrop, answerable.
+ */
+function IncomingRequests({ flows }: { flows: readonly VerificationFlow[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return undefined;
+    const root = document.documentElement;
+    const update = (): void => {
+      root.style.setProperty('--verification-toasts-space', `${Math.ceil(window.innerHeight - el.getBoundingClientRect().top)}px`);
+    };
+    update();
+    const observer = new ResizeObserver(update);
+    observer.observe(el);
+    window.addEventListener('resize', update);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', update);
+      root.style.removeProperty('--verification-toasts-space');
+    };
+  }, []);
+  return (
+    <div className="verification-toasts" role="region" aria-label="Verification requests" ref={ref}>
+      {flows.map((f) => <IncomingRequest key={f.transaction_id} flow={f} />)}
+    </div>
   );
 }
 

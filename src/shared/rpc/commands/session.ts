@@ -1,5 +1,5 @@
 /**
- * Commands of the connection and the session: state, cancel, homeserver discovery, login and logout.
+ * Commands of the connection and the session: state, cancel, homeserver discovery, login, retrying the sync, logout.
  * Names and request fields follow the "RPC API" section of gomuks' docs.
  */
 import { z } from 'zod';
@@ -19,6 +19,12 @@ export const sessionCommands = {
   login: command(z.object({ homeserver_url: httpURL, username: z.string().min(1), password: z.string().min(1) }))
     .returns<boolean>(),
   login_custom: command(z.object({ homeserver_url: httpURL, request: jsonObject })).returns<boolean>(),
+  /**
+   * Lattice extension (gomuks has none): after a failed /sync, ends the wait before the next try (the backoff, or the
+   * homeserver's Retry-After) so syncing tries again now, as "Retry now" on the sync banner asks. Responds false when
+   * the sync was not waiting. The outcome comes as `sync_status`, as for any try.
+   */
+  retry_sync: command(empty).returns<boolean>(),
   /** Invalidates the access token on the server and deletes all local data of the account. */
   logout: command(empty).returns<boolean>(),
 } satisfies CommandArea;
