@@ -171,7 +171,7 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('composer').fill('refused at first');
     await page.getByTestId('composer').press('Enter');
     const failed = page.getByTestId('message').filter({ hasText: 'refused at first' });
-    await failed.getByTestId('send-error').filter({ hasText: /Not allowed right now \(M_FORBIDDEN\)/ }).waitFor({ timeout: 30_000 });
+    await failed.getByTestId('send-error').filter({ hasText: /does not allow it here: Not allowed right now/ }).waitFor({ timeout: 30_000 });
     // The outbox is the backend's: a reloaded page shows the failure again, in place.
     await page.reload();
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click();
