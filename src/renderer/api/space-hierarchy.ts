@@ -176,6 +176,11 @@ function storeOf(session: Session): HierarchyStore {
   return s;
 }
 
+/** The space's hierarchy as read so far (outside React). */
+export function spaceHierarchyOf(session: Session, spaceId: string): HierarchyState {
+  return storeOf(session).get(spaceId);
+}
+
 export function useSpaceHierarchy(session: Session, spaceId: string): HierarchyState {
   const store = storeOf(session);
   return useSyncExternalStore(store.subscribe, () => store.get(spaceId));
