@@ -4,8 +4,9 @@
  * bar, it lists the space's hierarchy (get_space_hierarchy) with names, topics and member counts, marks the
  * suggested room and the one Alice is in, says why the invite-only room cannot be joined, offers to ask to join the
  * knock room, expands a sub-space, pages through a large space, joins rooms (by mouse and by keyboard) which then
- * show in the room list under the space, and says in words when a space cannot be read. Screenshots of both themes
- * at 1280×800 and 800×600 go to test-artifacts/space-home/.
+ * show in the room list under the space, and says in words why the server refused a join or a space cannot be read.
+ * The page's hierarchy requests are held back once (a slow server) to see the loading state. Screenshots of both
+ * themes at 1280×800 and 800×600 go to test-artifacts/space-home/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -36,7 +37,13 @@ describe('space home against Synapse', () => {
   let climbing: string;
   let bouldering: string;
   let hidden: string;
+  let staff: string;
+  let quarry: string;
   const fillers: string[] = [];
+  /** While set, the page's get_space_hierarchy requests wait in `held` (a slow homeserver, as the page sees it). */
+  let holdHierarchy = false;
+  const held: (() => void)[] = [];
+  const release = (): void => { holdHierarchy = false; for (const send of held.splice(0)) send(); };
 
   const home = () => page.getByTestId('space-home');
   const row = (roomId: string) => home().locator(`[data-testid="space-room"][data-room-id="${roomId}"]`);
@@ -97,12 +104,26 @@ describe('space home against Synapse', () => {
     });
     climbing = await createRoom({ name: 'Climbing Section', preset: 'public_chat', creation_content: { type: 'm.space' } });
     bouldering = await createRoom({ name: 'Bouldering', preset: 'public_chat' });
+    // Restricted to a space Alice is not in; world-readable, so the hierarchy lists it (and the server says no).
+    const otherSpace = await createRoom({ name: 'Staff Space', preset: 'private_chat', creation_content: { type: 'm.space' } });
+    staff = await createRoom({
+      name: 'Staff Room', room_version: '10', preset: 'private_chat',
+      initial_state: [
+        { type: 'm.room.join_rules', state_key: '', content: { join_rule: 'restricted', allow: [{ type: 'm.room_membership', room_id: otherSpace }] } },
+        { type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'world_readable' } },
+      ],
+    });
+    // Public, but Alice is banned from it: the list offers Join, the server says no.
+    quarry = await createRoom({ name: 'Quarry', preset: 'public_chat' });
+    await bob.request('POST', `/_matrix/client/v3/rooms/${enc(quarry)}/ban`, { user_id: alice.userId, reason: 'test' });
     await addChild(space, general);
     await addChild(space, hiking, { suggested: true });
     await addChild(space, lounge);
     await addChild(space, board);
     await addChild(space, knock);
     await addChild(space, climbing);
+    await addChild(space, staff);
+    await addChild(space, quarry);
     await addChild(climbing, bouldering);
     for (let i = 1; i <= FILLERS; i++) {
       const id = await createRoom({ name: `Archive ${String(i).padStart(2, '0')}`, preset: 'public_chat' });
@@ -111,6 +132,13 @@ describe('space home against Synapse', () => {
     }
     // A space Alice is not in and may not read.
     hidden = await createRoom({ name: 'Secret Space', preset: 'private_chat', creation_content: { type: 'm.space' } });
+    await page.routeWebSocket(/\/_gomuks\/websocket/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (holdHierarchy && typeof m === 'string' && m.includes('"get_space_hierarchy"')) held.push(() => server.send(m));
+        else server.send(m);
+      });
+    });
   });
   after(async () => {
     await ui?.stop();
@@ -119,10 +147,15 @@ describe('space home against Synapse', () => {
   it('opens the space home from the spaces bar and lists the space\'s rooms', async () => {
     await ui.signIn(alice, 'alice-password');
     await item(general).waitFor({ timeout: 45_000 });
+    holdHierarchy = true;
     await page.locator(`[data-testid="space"][data-space-id="${space}"]`).click();
     await home().waitFor({ timeout: 15_000 });
-    assert.equal(await home().getByTestId('space-home-name').innerText(), 'Outdoor Club');
+    assert.equal(await home().getByTestId('space-home-name').innerText(), 'Outdoor Club', 'the synced space\'s name while loading');
+    await home().getByTestId('space-home-loading').waitFor();
+    await shots('loading');
+    release();
     await row(hiking).waitFor({ timeout: 45_000 });
+    assert.equal(await home().getByTestId('space-home-loading').count(), 0);
     assert.match(await home().innerText(), /Everything outside/, 'the space\'s topic');
 
     assert.match(await row(hiking).innerText(), /Hiking[\s\S]*Trails and trips/);
@@ -198,6 +231,23 @@ describe('space home against Synapse', () => {
     await row(lounge).getByTestId('space-room-open').waitFor({ timeout: 45_000 });
     assert.equal(await membership(lounge), 'join');
     await item(lounge).waitFor({ timeout: 45_000 });
+    // The hierarchy counted members before Alice joined; the row counts her now.
+    await row(lounge).filter({ hasText: /2 members · Joined/ }).waitFor({ timeout: 45_000 });
+  });
+
+  it('says in words why a room cannot be joined, and why the server refused a join', async () => {
+    // Synapse tells which rooms' members may join a restricted room; Alice is in none of them.
+    assert.equal(await row(staff).getByTestId('space-room-join').count(), 0);
+    assert.match(await row(staff).getByTestId('space-room-note').innerText(), /Only members of certain other rooms or spaces/);
+    await row(quarry).getByTestId('space-room-join').click();
+    const error = row(quarry).getByTestId('space-room-error');
+    await error.waitFor({ timeout: 45_000 });
+    assert.match(await error.innerText(), /^Could not join: .*banned/i);
+    assert.equal(await row(quarry).getByTestId('space-room-join').isEnabled(), true, 'it can be tried again');
+    assert.equal(await membership(quarry), 'ban');
+    await row(quarry).scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await shots('refused');
   });
 
   it('asks to join a knock room', async () => {

@@ -132,6 +132,15 @@ function sameRoom(a: HierarchyRoom, b: HierarchyRoom): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/**
+ * The reason alone from a backend failure that names its target by ID ("Could not join !x:y: <reason>"): the
+ * space home already says which room or space and what failed, and a room ID means nothing to a person.
+ */
+export function failureReason(error: string): string {
+  const rest = error.replace(/^Could not (?:join|knock on|read the space) [!#]\S+: /, '');
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 // --- the store ------------------------------------------------------------------------------------------------
 
 class HierarchyStore {
@@ -215,7 +224,7 @@ export async function loadHierarchy(session: Session, spaceId: string): Promise<
     }));
   } catch (err) {
     if (!store.isCurrent(spaceId, g)) return;
-    store.update(spaceId, (s) => ({ ...s, rooms: new Map(), nextBatch: null, loading: null, error: errorMessage(err) }));
+    store.update(spaceId, (s) => ({ ...s, rooms: new Map(), nextBatch: null, loading: null, error: failureReason(errorMessage(err)) }));
   }
 }
 
@@ -232,7 +241,7 @@ export async function loadMoreHierarchy(session: Session, spaceId: string): Prom
     store.update(spaceId, (s) => ({ ...s, rooms: withPage(s.rooms, page.rooms, s.rooms), nextBatch: page.next_batch ?? null, loading: null }));
   } catch (err) {
     if (!store.isCurrent(spaceId, g)) return;
-    store.update(spaceId, (s) => ({ ...s, loading: null, moreError: errorMessage(err) }));
+    store.update(spaceId, (s) => ({ ...s, loading: null, moreError: failureReason(errorMessage(err)) }));
   }
 }
 
@@ -264,7 +273,7 @@ export async function joinHierarchyRoom(session: Session, spaceId: string, child
     await waitForJoinedRoom(session, roomId);
     setRequest(store, spaceId, child.roomId, null);
   } catch (err) {
-    setRequest(store, spaceId, child.roomId, { kind: 'failed', action: 'join', message: errorMessage(err) });
+    setRequest(store, spaceId, child.roomId, { kind: 'failed', action: 'join', message: failureReason(errorMessage(err)) });
   }
 }
 
@@ -276,6 +285,6 @@ export async function knockHierarchyRoom(session: Session, spaceId: string, chil
     await session.client.request('knock_room', { room_id_or_alias: child.roomId, via: viaFor(child, spaceId) });
     setRequest(store, spaceId, child.roomId, { kind: 'knocked' });
   } catch (err) {
-    setRequest(store, spaceId, child.roomId, { kind: 'failed', action: 'knock', message: errorMessage(err) });
+    setRequest(store, spaceId, child.roomId, { kind: 'failed', action: 'knock', message: failureReason(errorMessage(err)) });
   }
 }

@@ -21,15 +21,6 @@ interface Props {
   onOpenSpace: (spaceId: string) => void;
 }
 
-/**
- * The backend's failure names the space by ID ("Could not read the space !x:y: the homeserver refused: ..."); the
- * home already says which space and what failed, so only the reason is shown.
- */
-function reason(error: string): string {
-  const rest = error.replace(/^Could not read the space \S+: /, '');
-  return rest.charAt(0).toUpperCase() + rest.slice(1);
-}
-
 export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const session = useSession();
   const state = useSpaceHierarchy(session, spaceId);
@@ -104,7 +95,7 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
       {state.error && (
         <div className="space-home-problem" role="alert" data-testid="space-home-error">
           <p><strong>The rooms of this space cannot be listed.</strong></p>
-          <p>{reason(state.error)}</p>
+          <p>{state.error}</p>
           <button type="button" className="button-primary" data-testid="space-home-retry" disabled={state.loading !== null}
             onClick={() => void loadHierarchy(session, spaceId)}>
             {state.loading === 'first' ? 'Trying again…' : 'Try again'}
@@ -128,7 +119,9 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
                   invited: invites.some((r) => r.room_id === id),
                   inAllowedRoom: allowed.length ? allowed.some(isJoined) : undefined,
                 });
-                return <SpaceRoomRow key={id} row={row} offer={offer} joined={joined} request={request} onAction={onAction} onToggle={onToggle} />;
+                const members = rooms.get(id)?.meta?.lazy_load_summary?.['m.joined_member_count'] ?? row.room.members;
+                return <SpaceRoomRow key={id} row={row} offer={offer} joined={joined} members={members} request={request}
+                  onAction={onAction} onToggle={onToggle} />;
               })}
             </ul>
           </>

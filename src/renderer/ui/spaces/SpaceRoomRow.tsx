@@ -22,16 +22,17 @@ interface Props {
   row: SpaceHomeRow;
   offer: RowOffer;
   joined: boolean;
+  /** Members: the synced count for a room we are in (the hierarchy's is from before we joined), else the server's. */
+  members: number | undefined;
   request: RowRequest | undefined;
   onAction: (row: SpaceHomeRow, action: RowAction) => void;
   onToggle: (roomId: string) => void;
 }
 
-export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, request, onAction, onToggle }: Props) {
+export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, members, request, onAction, onToggle }: Props) {
   const { room, child, depth, expanded, childCount } = row;
   const name = room.name ?? room.alias ?? room.roomId;
   const busyAction = request?.kind === 'joining' ? 'join' : request?.kind === 'knocking' ? 'knock' : null;
-  const members = room.members;
   const facts = [
     room.isSpace ? 'Space' : null,
     typeof members === 'number' ? `${members} ${members === 1 ? 'member' : 'members'}` : null,
