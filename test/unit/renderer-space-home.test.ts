@@ -98,6 +98,16 @@ describe('space hierarchy store', () => {
     assert.equal(after.rooms.get('!a:hs')?.name, 'A renamed');
   });
 
+  it('keeps the rows it has when the next page fails, and says why', async () => {
+    const { session } = fakeSession({ '': { rooms: [space, { room_id: '!a:hs', name: 'A' }], next_batch: 'p2' }, p2: new Error('Could not read the space !s:hs: too many requests; try again in 2 s.') });
+    await loadHierarchy(session, '!s:hs');
+    await loadMoreHierarchy(session, '!s:hs');
+    const state = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(state.moreError, 'Too many requests; try again in 2 s.');
+    assert.equal(state.nextBatch, 'p2', 'the same page can be asked for again');
+    assert.deepEqual([...state.rooms.keys()], ['!s:hs', '!a:hs']);
+  });
+
   it('says in words why a space could not be read', async () => {
     const { session } = fakeSession({ '': new Error('Could not read the space !s:hs: the homeserver refused: not allowed.') });
     await loadHierarchy(session, '!s:hs');
