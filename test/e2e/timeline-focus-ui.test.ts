@@ -68,7 +68,14 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
         const first = document.querySelector('[data-testid="timeline"] .message');
         return (first !== null && first.getAttribute('data-event-id') !== id)
           || document.querySelector('[data-testid="timeline"] .timeline-start') !== null;
-      }, focusedId, WAIT);
+      }, focusedId, WAIT).catch(async (e: unknown) => {
+        const state = await page.evaluate(() => {
+          const t = document.querySelector('[data-testid="timeline"]')!;
+          return { top: t.scrollTop, busy: t.getAttribute('aria-busy'), topLine: t.querySelector('.timeline-top')?.textContent,
+            first: [...t.querySelectorAll('.message-body')].slice(0, 3).map((m) => m.textContent), active: document.activeElement?.textContent?.slice(0, 40) };
+        });
+        throw new Error(`no older rows after Home (round ${round}): ${JSON.stringify(state)}`, { cause: e });
+      });
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       pages++;
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-event-id') ?? null), focusedId,
