@@ -87,7 +87,14 @@ describe('reporting a message and a room against Synapse', () => {
     await page.getByTestId('message-menu').waitFor();
     assert.equal(await focusedTestId(), 'action-report', 'the menu takes the focus on its first item');
     await screenshots('message-menu');
-    await page.getByTestId('action-report').click();
+    // By keyboard: Esc gives the focus back to the button, Enter opens the menu again and chooses its item.
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByTestId('message-menu').count(), 0);
+    assert.equal(await focusedTestId(), 'action-more', 'Esc gives the focus back to the button');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('message-menu').waitFor();
+    assert.equal(await focusedTestId(), 'action-report');
+    await page.keyboard.press('Enter');
 
     const dialog = page.getByTestId('report-event-dialog');
     await dialog.waitFor();
