@@ -98,6 +98,13 @@ describe('reporting a message and a room against Synapse', () => {
 
     const dialog = page.getByTestId('report-event-dialog');
     await dialog.waitFor();
+    // Esc closes it, with the focus back on the message (its toolbar shows again for it), ready to try again.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-event-id')), bobsMessage);
+    await bobs.getByTestId('action-more').click();
+    await page.getByTestId('action-report').click();
+    await dialog.waitFor();
     const said = await dialog.innerText();
     assert.match(said, new RegExp(`administrators of your homeserver, ${hs.serverName.replace(/[.:]/g, '\\$&')},`));
     assert.match(said, /not to this room's moderators/);
