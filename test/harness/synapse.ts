@@ -54,6 +54,11 @@ export interface StartSynapseOptions {
    * preview a page served on 127.0.0.1.
    */
   urlPreviews?: boolean;
+  /**
+   * Refuse room and user reports with HTTP 429 (Synapse rate-limits those, not event reports) until
+   * `disableRateLimits` lifts the limits for the user, so a test can see a refused report in words.
+   */
+  refuseRoomReports?: boolean;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -267,7 +272,9 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     rc_presence: { per_user: generous },
     rc_delayed_event_mgmt: generous,
     rc_room_creation: generous,
-    rc_reports: generous,
+    // No burst at all: every report is "too many" (retry in half a second, so the client's own retries end soon)
+    // until disableRateLimits exempts the user.
+    rc_reports: c.opts.refuseRoomReports ? { per_second: 2, burst_count: 0 } : generous,
     rc_user_directory: generous,
     rc_profile: generous,
   };

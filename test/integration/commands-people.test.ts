@@ -204,6 +204,6 @@ describe('people and room-action commands against Synapse', () => {
     const admin = new MatrixPeer(hs.baseUrl, await hs.registerUser('admin', 'admin-password', { admin: true }));
     const reports = await admin.request('GET', '/_synapse/admin/v1/event_reports');
     assert.ok(reports.event_reports.some((x: any) => x.event_id === rude && x.reason === 'rude' && x.user_id === alice.userId));
-    await assert.rejects(s.client.request('report_event', { room_id: room, event_id: `$missing` }), /Could not report \$missing/);
+    await assert.rejects(s.client.request('report_event', { room_id: room, event_id: `$missing` }), /Could not report this message: not found/);
   });
 });

@@ -90,7 +90,7 @@ describe('command fallbacks against a fake homeserver', () => {
       set_profile_field: { field: 'displayname', value: 'x' }, get_mutual_rooms: { user_id: ME }, get_account_info: {},
       set_account_data: { type: 'a.b', content: {} }, set_typing: { room_id: ROOM }, send_to_device: { event_type: 'a.b', messages: {} },
       set_state: { room_id: ROOM, type: 'a.b', state_key: '', content: {} }, redact_event: { room_id: ROOM, event_id: '$e' },
-      report_event: { room_id: ROOM, event_id: '$e' }, update_delayed_event: { delay_id: 'd', action: 'cancel' },
+      report_event: { room_id: ROOM, event_id: '$e' }, report_room: { room_id: ROOM, reason: 'spam' }, update_delayed_event: { delay_id: 'd', action: 'cancel' },
       get_versions: {}, get_capabilities: {}, get_media_config: {}, get_turn_servers: {}, get_rtc_transports: {},
       get_url_preview: { url: 'https://example.org' }, request_openid_token: {}, calculate_room_id: { timestamp: 1, content: {} },
       listen_to_device: true, register_push: { device_id: 'd', type: 'web', data: {} },

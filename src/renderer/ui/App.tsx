@@ -19,6 +19,7 @@ import { useLinkNavigation } from '../links/use-link-navigation.ts';
 import { WebNotifications } from '../notify/WebNotifications.tsx';
 import { NewRoomButtons } from './dialogs/NewRoomButtons.tsx';
 import { SignOutDialog } from './dialogs/SignOutDialog.tsx';
+import { ReportLayer } from './dialogs/ReportDialogs.tsx';
 import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.tsx';
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
 import './app.css';
@@ -174,6 +175,7 @@ function MainLayout() {
         {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
         {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
         <VerificationLayer />
+        <ReportLayer />
         {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
       </div>
     </SpaceSelection.Provider>

@@ -303,7 +303,7 @@ export class PreviewBackend implements BackendHost {
       ...notInPreview(
         'set_membership', 'join_room', 'knock_room', 'leave_room', 'create_room', 'resolve_alias', 'get_room_aliases', 'create_alias', 'delete_alias', 'get_room_summary',
         'get_profile', 'set_profile_field', 'get_mutual_rooms', 'get_account_info',
-        'set_account_data', 'send_to_device', 'set_state', 'redact_event', 'report_event',
+        'set_account_data', 'send_to_device', 'set_state', 'redact_event', 'report_event', 'report_room',
         'update_delayed_event', 'get_versions', 'get_capabilities', 'get_media_config', 'get_turn_servers',
         'get_rtc_transports', 'get_url_preview', 'request_openid_token', 'calculate_room_id', 'listen_to_device',
         'register_push', 'get_presence', 'ignore_user', 'unignore_user', 'get_ignored_users',

@@ -25,7 +25,13 @@ export function roomActionHandlers(ctx: CommandContext): AreaHandlers<typeof roo
       return { event_id: r.event_id };
     },
     report_event: async ({ room_id: roomId, event_id: eventId, reason }) => {
-      await attempt(`report ${eventId}`, () => client().roomActions.report(roomId, eventId, reason));
+      // Worded for the person who reported it (the event ID means nothing to them); the reason follows.
+      await attempt('report this message', () => client().roomActions.report(roomId, eventId, reason));
+      return true;
+    },
+    report_room: async ({ room_id: roomId, reason }) => {
+      // Not required to be a room we know: one may report a room after leaving it, and the server decides.
+      await attempt('report this room', () => client().roomActions.reportRoom(roomId, reason));
       return true;
     },
     update_delayed_event: async ({ delay_id: delayId, action }) => {

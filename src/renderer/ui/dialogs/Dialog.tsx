@@ -7,7 +7,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { trapTab, useFocusReturn } from '../common/focus-return.ts';
 import './dialogs.css';
 
-export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmit = true, children, testId }: {
+export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmit = true, noCancel, children, testId }: {
   title: string;
   submitLabel: string;
   danger?: boolean;
@@ -15,6 +15,8 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
   onSubmit: () => Promise<void | boolean>;
   onClose: () => void;
   canSubmit?: boolean;
+  /** Only the submit button (a dialog that says something is done has nothing left to cancel). */
+  noCancel?: boolean;
   children: ReactNode;
   testId: string;
 }) {
@@ -49,7 +51,7 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
         <div className="dialog-body">{children}</div>
         {error && <p className="dialog-error" role="alert" data-testid="dialog-error">{error}</p>}
         <div className="dialog-buttons">
-          <button type="button" className="dialog-button" onClick={onClose}>Cancel</button>
+          {!noCancel && <button type="button" className="dialog-button" onClick={onClose}>Cancel</button>}
           <button type="submit" className={`dialog-button is-primary${danger ? ' is-danger' : ''}`} data-testid="dialog-submit" disabled={busy || !canSubmit}>
             {busy ? 'Working…' : submitLabel}
           </button>

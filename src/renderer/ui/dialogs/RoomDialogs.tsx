@@ -9,8 +9,11 @@ function openRoom(roomId: string): void {
   window.location.hash = hashForRoom(roomId);
 }
 
-/** After leaving, the room pane closes if it showed that room (leaving from the room list may be about another). */
-function closeIfShown(roomId: string): void {
+/**
+ * After leaving, the room pane closes if it showed that room (leaving from the room list may be about another).
+ * Also used by the room report's "leave as well".
+ */
+export function closeIfShown(roomId: string): void {
   if (roomIdFromHash(window.location.hash) === roomId) window.location.hash = '';
 }
 

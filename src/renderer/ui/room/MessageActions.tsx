@@ -1,7 +1,8 @@
 /**
  * The toolbar shown above a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Thread,
  * Edit (own messages), Delete (own, or others' with the power to redact; asks once more before deleting), Pin/Unpin
- * (with the power to change the room's pinned events) and Copy link; Esc goes back to the message. EventRow renders one per
+ * (with the power to change the room's pinned events), Copy link, and on others' messages a "More options" menu with
+ * Report (MessageMenu.tsx); Esc goes back to the message. EventRow renders one per
  * sent message; reactions go through the timeline's actions (as the reaction chips do), other requests are built
  * in api/actions.ts.
  */
@@ -15,6 +16,7 @@ import { setOpenThread } from '../../api/threads.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { canSendState, pinnedEventIds, togglePin } from '../../api/room-state.ts';
 import { useActions } from './MessageBody.tsx';
+import { MessageMenu } from './MessageMenu.tsx';
 import { onToolbarKeyDown } from './timeline-keys.ts';
 
 export function MessageActions({ event }: { event: Event }) {
@@ -28,6 +30,7 @@ export function MessageActions({ event }: { event: Event }) {
   const [confirming, setConfirming] = useState(false);
   const [note, setNote] = useState<string | null>(null);
   const [picking, setPicking] = useState(false);
+  const [menuOpen, setMenuOpen] = useState(false);
   const modes = composerModes(session);
 
   function fail(what: string) {
@@ -80,7 +83,7 @@ export function MessageActions({ event }: { event: Event }) {
   }
 
   return (
-    <div ref={bar} className={`message-actions${confirming || note || picking ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions"
+    <div ref={bar} className={`message-actions${confirming || note || picking || menuOpen ? ' is-open' : ''}`} role="toolbar" aria-label="Message actions" data-testid="message-actions"
       onKeyDown={onKeyDown} onFocus={onFocus}>
       <span className="message-actions-emoji">
         {QUICK_REACTIONS.map((key) => (
@@ -110,6 +113,8 @@ export function MessageActions({ event }: { event: Event }) {
       ))}
       {mayPin && <button type="button" data-testid="action-pin" onClick={togglePinned}>{pinned ? 'Unpin' : 'Pin'}</button>}
       <button type="button" data-testid="action-copy-link" onClick={copyLink}>Copy link</button>
+      {/* One reports others' messages only, as in Element. */}
+      {event.sender !== own && <MessageMenu event={event} onOpenChange={setMenuOpen} />}
       {note && <span className="message-actions-note" role="status" onClick={() => setNote(null)}>{note}</span>}
     </div>
   );

@@ -8,6 +8,7 @@ import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { canSendEvent } from '../../api/room-state.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
+import { setOpenReport } from '../../api/reporting.ts';
 import { isSpaceRoom } from '../../api/spaces.ts';
 import { setOpenThread, useOpenThread } from '../../api/threads.ts';
 import { setOpenUser, useOpenUser } from '../../api/user-info.ts';
@@ -154,7 +155,8 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
       )}
       <PanelButtons open={open} onToggle={onToggle} />
       <button type="button" className="room-header-leave room-header-wide" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
-      <HeaderMenu open={open} onToggle={onToggle} onLeave={() => setLeaving(true)} />
+      <HeaderMenu open={open} folded={folded} onToggle={onToggle} onLeave={() => setLeaving(true)}
+        onReport={() => setOpenReport({ kind: 'room', roomId: room.id })} />
       {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
     </header>
   );

@@ -28,6 +28,11 @@ export const roomActionCommands = {
   /** Reports an event to the homeserver's administrators. */
   report_event: command(z.object({ room_id: roomIdField, event_id: eventIdField, reason: z.string().optional() }))
     .returns<boolean>(),
+  /**
+   * Lattice extension (gomuks has none): reports a whole room to the homeserver's administrators (spec v1.13,
+   * POST /rooms/{roomId}/report). The spec requires a reason; it may be empty.
+   */
+  report_room: command(z.object({ room_id: roomIdField, reason: z.string() })).returns<boolean>(),
   /** Cancels, restarts or sends now a delayed event (MSC4140). */
   update_delayed_event: command(z.object({
     delay_id: z.string().min(1),

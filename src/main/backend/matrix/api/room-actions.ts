@@ -27,6 +27,10 @@ export class RoomActionsApi {
     return this.http.request<object>('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/report/${enc(eventId)}`,
       { body: reason ? { reason } : {} });
   }
+  /** POST /rooms/{roomId}/report (spec v1.13): the whole room, to the homeserver's administrators. */
+  reportRoom(roomId: string, reason: string) {
+    return this.http.request<object>('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/report`, { body: { reason } });
+  }
   /** Typing for `timeoutMs`, or stopped when it is 0. */
   typing(roomId: string, userId: string, timeoutMs: number) {
     const body = timeoutMs > 0 ? { typing: true, timeout: timeoutMs } : { typing: false };

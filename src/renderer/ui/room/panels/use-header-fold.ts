@@ -1,6 +1,7 @@
 /**
  * Whether the room header folds its panel buttons and Leave into the "More options" menu (HeaderMenu.tsx): when the
- * room's name would not show whole beside them, and back once it would. The name wins, as in Element. Measured
+ * room's name would not show whole beside them, and back once it would (the menu's button shows either way, so
+ * only the folded buttons' width counts). The name wins, as in Element. Measured
  * rather than a fixed breakpoint, so a short name keeps the buttons in a small window and a long one folds them
  * in a wider one (or beside an open side panel).
  */
@@ -31,7 +32,7 @@ export function useHeaderFold(header: RefObject<HTMLElement | null>, name: strin
         buttons = widthOf('.room-header-wide');
         foldedRef.current = true;
         setFolded(true);
-      } else if (natural + buttons - widthOf('.room-header-narrow') <= title.clientWidth) {
+      } else if (natural + buttons <= title.clientWidth) {
         foldedRef.current = false;
         setFolded(false);
       }

@@ -1,0 +1,77 @@
+/**
+ * Reporting abuse to the homeserver's administrators, as Element offers it: a message (`report_event`) with an
+ * optional reason, and ignoring its sender as well; a whole room (`report_room`, the spec's v1.13 room report) and
+ * leaving it as well. Also which report dialog is open: it is opened from a message's toolbar or the room header
+ * but lives over the whole app, so it stays (with what was typed in it) when the row scrolls away or the room
+ * closes after leaving it.
+ */
+import { useSyncExternalStore } from 'react';
+import { errorMessage } from '../../shared/error-message.ts';
+import type { Session } from './session.ts';
+import { setIgnored } from './user-info.ts';
+import { leaveRoom } from './room-requests.ts';
+
+/** What is being reported: a message (by its room and event ID, with its sender) or a room. */
+export type ReportTarget =
+  | { kind: 'event'; roomId: string; eventId: string; senderId: string }
+  | { kind: 'room'; roomId: string };
+
+/**
+ * A report that was filed. The follow-up (ignoring the sender, leaving the room) runs only once the report went,
+ * and its failure is told apart: the report must not be sent twice by trying again.
+ */
+export interface ReportOutcome {
+  /** The follow-up was asked for and done. */
+  followedUp: boolean;
+  /** The follow-up failed, in words; the report itself went. */
+  followUpError?: string;
+}
+
+async function followUp(run: (() => Promise<void>) | null): Promise<ReportOutcome> {
+  if (!run) return { followedUp: false };
+  try {
+    await run();
+    return { followedUp: true };
+  } catch (err) {
+    return { followedUp: false, followUpError: errorMessage(err) };
+  }
+}
+
+/** Reports a message; with `ignoreSender`, then ignores whoever sent it (m.ignored_user_list). */
+export async function reportMessage(session: Session, target: Extract<ReportTarget, { kind: 'event' }>, reason: string,
+  ignoreSender: boolean): Promise<ReportOutcome> {
+  const why = reason.trim();
+  await session.client.request('report_event', { room_id: target.roomId, event_id: target.eventId, ...(why ? { reason: why } : {}) });
+  return followUp(ignoreSender ? () => setIgnored(session, target.senderId, true) : null);
+}
+
+/** Reports a room (the spec requires a reason; it may be empty); with `leave`, then leaves it. */
+export async function reportRoom(session: Session, roomId: string, reason: string, leave: boolean): Promise<ReportOutcome> {
+  await session.client.request('report_room', { room_id: roomId, reason: reason.trim() });
+  return followUp(leave ? () => leaveRoom(session, roomId) : null);
+}
+
+/** The server part of a user ID: whose administrators receive our reports. */
+export function homeserverOf(userId: string | undefined): string {
+  return userId?.slice(userId.indexOf(':') + 1) ?? '';
+}
+
+// --- the open report dialog ---------------------------------------------------------------------------------
+
+let open: ReportTarget | null = null;
+const listeners = new Set<() => void>();
+
+function subscribe(l: () => void): () => void {
+  listeners.add(l);
+  return () => { listeners.delete(l); };
+}
+
+/** Opens the report dialog for `target`, or closes it with null. */
+export function setOpenReport(target: ReportTarget | null): void {
+  open = target;
+  for (const l of [...listeners]) l();
+}
+
+export function useOpenReport(): ReportTarget | null {
+  return useSyncExternalStore(subscribe, () => open);
+}

@@ -1,0 +1,134 @@
+/**
+ * The report dialogs, over the whole app (App renders ReportLayer): reporting a message, with an option to ignore
+ * its sender too, and reporting a room, with an option to leave it too, as Element offers them. Each says first
+ * where a report goes (the homeserver's administrators, not the room's moderators), takes an optional reason, and
+ * after sending says in words that it went; a refusal shows in the dialog and everything typed stays.
+ */
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { isolateBidi } from '../../../shared/display-name.ts';
+import { useMemberNames, useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
+import {
+  homeserverOf, reportMessage, reportRoom, setOpenReport, useOpenReport, type ReportOutcome, type ReportTarget,
+} from '../../api/reporting.ts';
+import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
+import { selectIsIgnored } from '../../api/user-info.ts';
+import { Dialog } from './Dialog.tsx';
+import { closeIfShown } from './RoomDialogs.tsx';
+
+export function ReportLayer() {
+  const target = useOpenReport();
+  if (!target) return null;
+  const close = () => setOpenReport(null);
+  // Keyed by what is reported: opening another report starts from an empty form.
+  return target.kind === 'event'
+    ? <ReportMessageDialog key={target.eventId} target={target} onClose={close} />
+    : <ReportRoomDialog key={target.roomId} roomId={target.roomId} onClose={close} />;
+}
+
+function ReportMessageDialog({ target, onClose }: { target: Extract<ReportTarget, { kind: 'event' }>; onClose: () => void }) {
+  const session = useSession();
+  const server = homeserverOf(useOwnUserId());
+  const sender = isolateBidi(displayNameOf(useMemberNames(target.roomId), target.senderId));
+  const encrypted = useStoreSelector((s) => !!s.rooms.get(target.roomId)?.meta?.encryption_event);
+  // Already ignored: nothing to offer (and unticking would not unignore them).
+  const alreadyIgnored = useStoreSelector((s) => selectIsIgnored(s, target.senderId));
+  const [ignore, setIgnore] = useState(false);
+  return (
+    <ReportForm testId="report-event-dialog" title="Report this message" onClose={onClose}
+      send={(reason) => reportMessage(session, target, reason, ignore && !alreadyIgnored)}
+      sent={(o) => <>
+        Thank you: the administrators of {server} have your report.
+        {o.followedUp && ` You are now ignoring ${sender}: you will not see their messages or invites.`}
+        {o.followUpError && ` Ignoring ${sender} failed: ${o.followUpError}`}
+      </>}
+      option={alreadyIgnored ? null : {
+        testId: 'report-ignore', checked: ignore, onChange: setIgnore,
+        label: `Also ignore ${sender}: hide their messages and invites from you`,
+      }}>
+      <p>
+        Your report goes to the administrators of your homeserver, {server}, not to this room&apos;s moderators. They
+        see which message you reported, who sent it, and your reason.
+      </p>
+      {encrypted && <p>This room is encrypted: they cannot read the message itself, so say in your reason what it was.</p>}
+    </ReportForm>
+  );
+}
+
+function ReportRoomDialog({ roomId, onClose }: { roomId: string; onClose: () => void }) {
+  const session = useSession();
+  const server = homeserverOf(useOwnUserId());
+  const current = useStoreSelector((s) => roomDisplayName(s.rooms.get(roomId)));
+  // Kept from when the dialog opened: leaving takes the room (and its name) out of the store.
+  const [name] = useState(current);
+  const [leave, setLeave] = useState(false);
+  return (
+    <ReportForm testId="report-room-dialog" title="Report this room" onClose={onClose}
+      send={async (reason) => {
+        const outcome = await reportRoom(session, roomId, reason, leave);
+        if (outcome.followedUp) closeIfShown(roomId);
+        return outcome;
+      }}
+      sent={(o) => <>
+        Thank you: the administrators of {server} have your report.
+        {o.followedUp && ' You left the room.'}
+        {o.followUpError && ` Leaving the room failed: ${o.followUpError}`}
+      </>}
+      option={{ testId: 'report-leave', checked: leave, onChange: setLeave, label: 'Also leave the room' }}>
+      <p>
+        Your report about the whole room, {isolateBidi(name)}, goes to the administrators of your homeserver, {server},
+        not to the room&apos;s moderators. They see which room you reported and your reason.
+      </p>
+    </ReportForm>
+  );
+}
+
+interface ReportOption { testId: string; checked: boolean; onChange: (v: boolean) => void; label: string }
+
+/**
+ * The form both reports share: the explanation, the reason, the extra option; after sending, what was done. The
+ * form stays mounted through a refusal (Dialog shows it), so the reason and the option keep their values.
+ */
+function ReportForm({ testId, title, children, option, send, sent, onClose }: {
+  testId: string;
+  title: string;
+  children: ReactNode;
+  option: ReportOption | null;
+  send: (reason: string) => Promise<ReportOutcome>;
+  sent: (outcome: ReportOutcome) => ReactNode;
+  onClose: () => void;
+}) {
+  const [reason, setReason] = useState('');
+  const [outcome, setOutcome] = useState<ReportOutcome | null>(null);
+  if (outcome) {
+    return (
+      <Dialog testId={testId} title="Report sent" submitLabel="Done" noCancel onClose={onClose} onSubmit={() => Promise.resolve()}>
+        <Done>{sent(outcome)}</Done>
+      </Dialog>
+    );
+  }
+  return (
+    <Dialog testId={testId} title={title} submitLabel="Send report" onClose={onClose}
+      onSubmit={async () => { setOutcome(await send(reason)); return false; }}>
+      {children}
+      <label className="dialog-field">Reason (optional)
+        <textarea data-testid="report-reason" value={reason} rows={3} maxLength={1000} autoFocus
+          placeholder="What is wrong with it?" onChange={(e) => setReason(e.target.value)} />
+      </label>
+      {option && (
+        <label className="dialog-check">
+          <input type="checkbox" data-testid={option.testId} checked={option.checked} onChange={(e) => option.onChange(e.target.checked)} />
+          {option.label}
+        </label>
+      )}
+    </Dialog>
+  );
+}
+
+/** What was done, read out when it appears; the focus moves to Done (the button that was pressed was disabled while sending). */
+function Done({ children }: { children: ReactNode }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    ref.current?.closest('dialog')?.querySelector<HTMLElement>('[data-testid="dialog-submit"]')?.focus();
+  }, []);
+  return <p ref={ref} role="status" data-testid="report-done">{children}</p>;
+}

@@ -1,0 +1,66 @@
+/**
+ * A message toolbar's "More options" (⋯) menu, for actions too rare to take a place on the bar: *Report…* (others'
+ * messages only; opens the report dialog over the app, api/reporting.ts). Portalled to <body> and placed from the
+ * button's rectangle, as the emoji picker is: timeline rows are transformed (virtualized) and would clip it.
+ * Keyboard and pointer behaviour: use-menu.ts.
+ */
+import { useEffect, useState } from 'react';
+import { createPortal } from 'react-dom';
+import type { Event } from '../../../shared/rpc/types.ts';
+import { setOpenReport } from '../../api/reporting.ts';
+import { useMenu } from '../common/use-menu.ts';
+
+/** Room the menu needs below the button before it opens above instead. */
+const MENU_ROOM = 120;
+
+type Place = { right: number; top: number } | { right: number; bottom: number };
+
+/** Under the button, its right edges lined up; above it when the window has no room below. */
+function placeBy(button: HTMLElement | null): Place | null {
+  const r = button?.getBoundingClientRect();
+  if (!r) return null;
+  const right = Math.max(8, window.innerWidth - r.right);
+  return r.bottom + 4 + MENU_ROOM <= window.innerHeight ? { right, top: r.bottom + 4 } : { right, bottom: window.innerHeight - r.top + 4 };
+}
+
+export function MessageMenu({ event, onOpenChange }: { event: Event; onOpenChange: (open: boolean) => void }) {
+  const { shown, setShown, onKeyDown, button, list } = useMenu(onOpenChange);
+  const [at, setAt] = useState<Place | null>(null);
+
+  function toggle(): void {
+    if (!shown) setAt(placeBy(button.current));
+    setShown(!shown);
+  }
+
+  // The window changing size moves the button: the menu follows it.
+  useEffect(() => {
+    if (!shown) return;
+    const onResize = () => setAt(placeBy(button.current));
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, [shown, button]);
+
+  function report(): void {
+    // The dialog gives the focus back to what had it when it opened: the message itself, which stays shown (this
+    // toolbar hides once the focus is in the dialog, and a hidden button cannot take it back).
+    button.current?.closest<HTMLElement>('.message')?.focus({ preventScroll: true });
+    setShown(false);
+    setOpenReport({ kind: 'event', roomId: event.room_id, eventId: event.event_id, senderId: event.sender });
+  }
+
+  return (
+    <>
+      <button ref={button} type="button" title="More options" aria-label="More options" aria-haspopup="menu" aria-expanded={shown}
+        data-testid="action-more" onClick={toggle}>⋯</button>
+      {shown && at && createPortal(
+        <div ref={list} className="message-menu" role="menu" aria-label="Message options" data-testid="message-menu" style={at}
+          onKeyDown={onKeyDown}>
+          <button type="button" role="menuitem" className="message-menu-item" data-testid="action-report" tabIndex={-1} onClick={report}>
+            Report…
+          </button>
+        </div>,
+        document.body,
+      )}
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+/**
+ * The report actions' requests (api/reporting.ts): what each sends, in which order, and that a failed follow-up
+ * (ignoring the sender, leaving the room) is told apart from the report, which already went and must not be sent
+ * again. The browser test (test/e2e/report-ui.test.ts) covers the same against Synapse through the dialogs.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { homeserverOf, reportMessage, reportRoom } from '../../src/renderer/api/reporting.ts';
+import type { Session } from '../../src/renderer/api/session.ts';
+
+/** A session whose requests are recorded; `refuse` names commands that fail with a sentence. */
+function recording(refuse: string[] = []): { session: Session; sent: [string, unknown][] } {
+  const sent: [string, unknown][] = [];
+  const session = {
+    client: {
+      request: (cmd: string, data: unknown) => {
+        sent.push([cmd, data]);
+        return refuse.includes(cmd) ? Promise.reject(new Error(`Could not ${cmd}: the homeserver refused.`)) : Promise.resolve(true);
+      },
+    },
+  } as unknown as Session;
+  return { session, sent };
+}
+
+const MESSAGE = { kind: 'event', roomId: '!r:hs', eventId: '$e', senderId: '@bob:hs' } as const;
+
+describe('reporting requests', () => {
+  it('reports a message with its trimmed reason, then ignores the sender when asked', async () => {
+    const { session, sent } = recording();
+    assert.deepEqual(await reportMessage(session, MESSAGE, '  spam  ', true), { followedUp: true });
+    assert.deepEqual(sent, [
+      ['report_event', { room_id: '!r:hs', event_id: '$e', reason: 'spam' }],
+      ['ignore_user', { user_id: '@bob:hs' }],
+    ]);
+  });
+
+  it('leaves out an empty reason and sends nothing more unless asked', async () => {
+    const { session, sent } = recording();
+    assert.deepEqual(await reportMessage(session, MESSAGE, '   ', false), { followedUp: false });
+    assert.deepEqual(sent, [['report_event', { room_id: '!r:hs', event_id: '$e' }]]);
+  });
+
+  it('a refused report fails as a whole and does not ignore anyone', async () => {
+    const { session, sent } = recording(['report_event']);
+    await assert.rejects(reportMessage(session, MESSAGE, 'spam', true), /Could not report_event/);
+    assert.deepEqual(sent.map(([c]) => c), ['report_event']);
+  });
+
+  it('reports a room (the spec requires a reason, empty or not), then leaves when asked; a failed leave is said apart', async () => {
+    const { session, sent } = recording(['leave_room']);
+    const outcome = await reportRoom(session, '!r:hs', '', true);
+    assert.deepEqual(sent, [['report_room', { room_id: '!r:hs', reason: '' }], ['leave_room', { room_id: '!r:hs' }]]);
+    assert.deepEqual(outcome, { followedUp: false, followUpError: 'Could not leave_room: the homeserver refused.' });
+  });
+
+  it('names the homeserver from the user ID, port included', () => {
+    assert.equal(homeserverOf('@alice:example.org'), 'example.org');
+    assert.equal(homeserverOf('@alice:localhost:8448'), 'localhost:8448');
+    assert.equal(homeserverOf(undefined), '');
+  });
+});
