@@ -171,13 +171,16 @@ describe('a busy room against Synapse', () => {
     // Esc on the message itself goes to the newest messages, and the keyboard on from the composer (the message
     // scrolled away took the focus with it before).
     await timeline().evaluate((el) => { el.scrollTop = 0; }); // somewhere in the history
-    // Scrolled to the top, the timeline may load older history and lay its rows out again meanwhile (under the full
-    // suite's load it took the focus from a row focused too early): focus the first row once it stays focused.
-    await page.waitForFunction(() => {
+    // Scrolled to the top, the timeline may load older history and lay its rows out again meanwhile: the message
+    // keeps the focus all the same (timeline-focus-ui tests that at length).
+    const olderId = await page.evaluate(() => {
       const first = document.querySelector<HTMLElement>('[data-testid="timeline"] .message');
       first?.focus();
-      return first !== null && first === document.activeElement;
+      return first?.getAttribute('data-event-id') ?? null;
     });
+    assert.ok(olderId, 'a message in the history to focus');
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-event-id')), olderId, 'the message keeps the focus');
     await page.keyboard.press('Escape');
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'composer');
   });

@@ -46,6 +46,9 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.deepEqual(await page.getByTestId('room-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id')).sort()),
       ['!design:lattice.test', '!dev:lattice.test']);
     assert.ok(await page.locator(`[data-space-id="${SPACE_ID}"] [data-testid="space-unread"]`).count() === 1, 'the space shows its rooms\' unread badge');
+    // With no room open, the space's home shows its rooms, joined or not.
+    await page.getByTestId('space-home').locator('[data-testid="space-room"]').filter({ hasText: 'Roadmap' }).getByTestId('space-room-suggested').waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-space-home.png') });
     await page.locator('[data-space-id="favourites"]').click();
     assert.deepEqual(await page.getByTestId('room-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id'))), [FAVOURITE_ID]);
     await page.locator('[data-space-id="dms"]').click();

@@ -194,11 +194,23 @@ describe('room list and room entry against Synapse', () => {
   it('accepting an invitation to a space from its preview shows the space\'s rooms too, with no room open', async () => {
     await invite(previewedSpace).getByTestId('invite-open').click();
     const preview = page.getByTestId('room-preview');
-    await preview.getByTestId('room-preview-accept').click({ timeout: 45_000 });
+    await preview.getByTestId('room-preview-accept').waitFor({ timeout: 45_000 });
+    // Everything that renders from here on is recorded, however briefly: a chat view of the space is a flash too.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { seenChat: string[] }).seenChat = seen;
+      new MutationObserver((records) => {
+        for (const r of records) for (const n of r.addedNodes) {
+          if (n instanceof Element && (n.matches('.room:not(.room-preview)') || n.querySelector('.room:not(.room-preview)'))) seen.push(n.outerHTML.slice(0, 120));
+        }
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await preview.getByTestId('room-preview-accept').click();
     await page.locator(`[data-testid="space"][data-space-id="${previewedSpace}"][aria-pressed="true"]`).waitFor({ timeout: 45_000 });
     await item(leaveMe).waitFor();
     await page.getByTestId('empty-state').waitFor();
     assert.equal(await header('Design Space').count(), 0, 'the space is not opened as a chat');
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { seenChat: string[] }).seenChat), [], 'not even for a moment');
     assert.equal(await page.getByTestId('composer').count(), 0);
     assert.equal(await item(team).count(), 0, 'the list shows the space\'s rooms only');
     await page.getByTestId('space').first().click();

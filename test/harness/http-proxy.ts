@@ -26,6 +26,11 @@ export interface TestProxy {
   held(): Promise<void>;
   /** Ends `hold`: the waiting requests go to the server. */
   release(): void;
+  /**
+   * Ends `hold` for new requests only: those already waiting stay unanswered, as on a connection that went silent,
+   * until `release` or until the client gives up on them.
+   */
+  stopHolding(): void;
   /** While down, every request's connection is dropped, as when the homeserver is unreachable. */
   setDown(down: boolean): void;
   close(): Promise<void>;
@@ -93,6 +98,7 @@ export async function startProxy(target: string): Promise<TestProxy> {
       waiting = [];
       for (const forward of go) forward();
     },
+    stopHolding: () => { holding = undefined; },
     setDown: (d) => {
       down = d;
       // In-flight long polls must fail too, not only new requests.

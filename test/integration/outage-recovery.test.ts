@@ -2,7 +2,8 @@
  * Recovery after an outage, against Synapse behind a loopback proxy that drops every connection while "down": sync
  * resumes soon after the server is back instead of after the rest of a backoff step (the time is printed, not
  * asserted), a message sent meanwhile arrives, and a frontend that connects during and after the outage learns the
- * current sync status at once, right after client_state.
+ * current sync status at once, right after client_state. "Retry now" during a failing sync also drops a /sync request
+ * that hangs (a connection gone silent) and asks again at once.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -78,6 +79,45 @@ describe('recovery after a homeserver outage', () => {
     } finally {
       for (const c of clients) c.close();
       await worker.stop();
+    }
+  });
+
+  it('Retry now drops a /sync that hangs while sync is failing and asks again at once, storing each event once', { timeout: 300_000 }, async () => {
+    const erin = new MatrixPeer(hs.baseUrl, await hs.registerUser('erin', 'erin-password', { displayname: 'Erin' }));
+    const room = await erin.createRoom({ name: 'Silent network' });
+    const silent = await startProxy(hs.baseUrl);
+    const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: path.join(root, 'retry-now') }) });
+    const c = RpcTestClient.inProcess(worker);
+    try {
+      await c.request('login', { homeserver_url: silent.url, username: 'erin', password: 'erin-password' });
+      await c.waitForEvent('sync_complete', (d) => !!d.rooms?.[room]);
+      await c.waitForEvent('sync_status', (s) => s.type === 'ok');
+
+      // Sync fails (the server is unreachable for a moment); its next try then meets a connection that never
+      // answers, as when the network drops without a word. The client would wait out its own timeout (a minute).
+      silent.setDown(true);
+      await c.waitForEvent('sync_status', (s) => s.type === 'erroring', 60_000);
+      silent.hold(/\/v3\/sync\b/);
+      silent.setDown(false);
+      await silent.held();
+      silent.stopHolding();
+      const body = 'sent while the sync request hung';
+      const sent = await erin.sendText(room, body);
+
+      const mark = c.mark();
+      assert.equal(await c.request('retry_sync', {}), true, 'Retry now has a hanging request to drop');
+      await c.waitForEvent('sync_status', (s) => s.type === 'ok', 120_000, mark);
+      await c.waitForEvent('sync_complete', (d) => !!d.rooms?.[room]?.events?.some((e) => e.event_id === sent), 60_000, mark);
+      // The dropped request's answer, had it come, would not be stored: its connection is gone.
+      silent.release();
+      const later = await erin.sendText(room, 'sent after the retry');
+      await c.waitForEvent('sync_complete', (d) => !!d.rooms?.[room]?.events?.some((e) => e.event_id === later), 60_000, mark);
+      const deliveries = c.events('sync_complete').flatMap((d) => d.rooms?.[room]?.events ?? []).filter((e) => e.event_id === sent);
+      assert.equal(deliveries.length, 1, 'the message arrived once');
+    } finally {
+      c.close();
+      await worker.stop();
+      await silent.close();
     }
   });
 });

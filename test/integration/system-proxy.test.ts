@@ -2,12 +2,14 @@
  * The backend's worker, started as the desktop app starts it, with the host answering "which proxy for this
  * origin?" (BackendWorker's resolveProxy, which the app points at Chromium's session.resolveProxy), against Synapse:
  * an answer naming the forward proxy (test/harness/forward-proxy.ts, which resolves `synapse.test` to the loopback
- * Synapse) carries login, sync and sending through it; an answer of DIRECT goes straight to the homeserver.
+ * Synapse) carries login, sync and sending through it; an answer of DIRECT goes straight to the homeserver. The
+ * loopback addresses, 0.0.0.0 among them, are direct without asking.
  * No proxy variable is set: the system's answer alone decides.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
@@ -71,11 +73,14 @@ describe('the backend behind the system proxy', () => {
     }
   });
 
-  it('goes directly to the homeserver when the system says DIRECT', { timeout: 180_000 }, async () => {
-    // A name for this machine that is not a loopback name (loopback is direct without asking): on Linux and macOS,
-    // connecting to 0.0.0.0 reaches the servers listening on 127.0.0.1.
-    const direct = hs.baseUrl.replace('127.0.0.1', '0.0.0.0');
-    assert.notEqual(direct, hs.baseUrl);
+  it('goes directly to the homeserver when the system says DIRECT', { timeout: 180_000 }, async (t) => {
+    // An address of this machine that is not loopback (loopback is direct without asking): one of its network
+    // interfaces, with a relay there to the Synapse listening on 127.0.0.1.
+    const address = externalAddress();
+    if (address === undefined) return t.skip('this machine has no network interface besides loopback');
+    const relay = await startRelay(address, new URL(hs.baseUrl));
+    t.after(() => relay.close());
+    const direct = `http://${address}:${relay.port}`;
     const before = proxy.seen.length;
     const asked: string[] = [];
     const worker = await BackendWorker.start({
@@ -92,5 +97,58 @@ describe('the backend behind the system proxy', () => {
     }
     assert.deepEqual(asked, [`${new URL(direct).origin}/`]);
     assert.equal(proxy.seen.length, before, 'the proxy saw nothing');
+    assert.ok(relay.connections > 0, 'the worker connected to the address itself');
+  });
+
+  it('never asks the system about 0.0.0.0: it is this machine, as 127.0.0.1 is', { timeout: 180_000 }, async () => {
+    // On Linux and macOS, connecting to 0.0.0.0 reaches the servers listening on 127.0.0.1; a proxy elsewhere
+    // would reach its own machine instead.
+    const unspecified = hs.baseUrl.replace('127.0.0.1', '0.0.0.0');
+    assert.notEqual(unspecified, hs.baseUrl);
+    const before = proxy.seen.length;
+    const asked: string[] = [];
+    const worker = await BackendWorker.start({
+      paths: resolveDataPaths({ LATTICE_ROOT: path.join(root, 'unspecified') }),
+      resolveProxy: async (url) => { asked.push(url); return `PROXY 127.0.0.1:${proxy.port}`; },
+    });
+    const c = RpcTestClient.inProcess(worker);
+    try {
+      await c.request('login', { homeserver_url: unspecified, username: 'erin', password: 'erin-password' });
+      await c.waitForEvent('sync_complete', (d) => !!d.rooms?.[room]);
+    } finally {
+      c.close();
+      await worker.stop();
+    }
+    assert.deepEqual(asked, [], 'the system was not asked');
+    assert.equal(proxy.seen.length, before, 'the proxy saw nothing');
   });
 });
+
+/** An IPv4 address of one of this machine's network interfaces other than loopback, if it has one. */
+function externalAddress(): string | undefined {
+  return Object.values(networkInterfaces()).flat().find((i) => i?.family === 'IPv4' && !i.internal)?.address;
+}
+
+interface Relay { port: number; connections: number; close(): Promise<void> }
+
+/** A TCP relay listening on `address` that passes every connection on to `target`, counting them. */
+async function startRelay(address: string, target: URL): Promise<Relay> {
+  const sockets = new Set<Socket>();
+  const relay: Relay = { port: 0, connections: 0, close: async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  } };
+  const server = createServer((inbound) => {
+    relay.connections += 1;
+    const outbound = connect(Number(target.port), target.hostname);
+    for (const s of [inbound, outbound]) {
+      sockets.add(s);
+      s.on('error', () => { inbound.destroy(); outbound.destroy(); });
+      s.on('close', () => sockets.delete(s));
+    }
+    inbound.pipe(outbound).pipe(inbound);
+  });
+  await new Promise<void>((resolve) => server.listen(0, address, resolve));
+  relay.port = (server.address() as AddressInfo).port;
+  return relay;
+}

@@ -1,7 +1,8 @@
 /**
  * Encrypted attachments (the spec's AES-CTR v2 format, checked against an independent WebCrypto implementation)
  * and the database side of late keys: failed events queue their megolm session whichever way they are stored,
- * and an encrypted file's key is found by its mxc:// URI among decrypted events.
+ * and an encrypted file's key is found by its mxc:// URI among decrypted events (a link preview's picture in the
+ * event the request names), by index lookups only.
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -94,6 +95,36 @@ describe('late keys in the database', () => {
     assert.equal(findEncryptedFile(store, 'mxc://hs/thumb')?.mimetype, 'image/jpeg');
     assert.equal(findEncryptedFile(store, 'mxc://hs/plain'), undefined);
     assert.equal(findEncryptedFile(store, 'mxc://hs/unknown'), undefined);
+    store.close();
+  });
+
+  it('finds a link preview picture\'s key in the event the request names, by index lookups only', () => {
+    const store = Store.open(path.join(dir, 'p.db'));
+    const file = { v: 'v2', key: { kty: 'oct', alg: 'A256CTR', k: 'x' }, iv: 'AAAA', hashes: { sha256: 'h' } };
+    const preview = (mxc: string) => ({ matched_url: 'https://example.org', 'og:title': 'Example',
+      'beeper:image:encryption': { ...file, url: mxc }, 'og:image:type': 'image/png' });
+    store.events.insert({ ...encrypted('$msg', 'S'), decrypted_type: 'm.room.message',
+      decrypted: { msgtype: 'm.text', body: 'see https://example.org', 'com.beeper.linkpreviews': [preview('mxc://hs/pic')] } });
+    // An edit carries its previews in the new content.
+    store.events.insert({ ...encrypted('$edit', 'S'), decrypted_type: 'm.room.message', decrypted: { msgtype: 'm.text', body: '* see',
+      'm.new_content': { msgtype: 'm.text', body: 'see', 'com.beeper.linkpreviews': [preview('mxc://hs/edited')] },
+      'm.relates_to': { rel_type: 'm.replace', event_id: '$msg' } } });
+    const prepared: string[] = [];
+    const prepare = store.db.prepare.bind(store.db);
+    store.db.prepare = (sql: string) => { prepared.push(sql); return prepare(sql); };
+    assert.equal(findEncryptedFile(store, 'mxc://hs/pic', '$msg')?.mimetype, 'image/png');
+    assert.equal(findEncryptedFile(store, 'mxc://hs/edited', '$edit')?.file.iv, 'AAAA');
+    assert.equal(findEncryptedFile(store, 'mxc://hs/pic', '$edit'), undefined, 'an event that does not carry it');
+    assert.equal(findEncryptedFile(store, 'mxc://hs/pic', '$unknown'), undefined);
+    assert.equal(findEncryptedFile(store, 'mxc://hs/pic'), undefined, 'no event named: no search through every message');
+    store.db.prepare = prepare;
+    // Every statement is an index search, never a scan of the event table (a large encrypted account's worth).
+    assert.ok(prepared.length > 0);
+    for (const sql of new Set(prepared)) {
+      const params = Array.from(sql.matchAll(/\?/g), () => 'x');
+      const plan = store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+      assert.ok(plan.every((step) => !/^SCAN event\b/.test(step.detail)), `${sql}: ${plan.map((step) => step.detail).join('; ')}`);
+    }
     store.close();
   });
 });

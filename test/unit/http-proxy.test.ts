@@ -150,6 +150,9 @@ describe('homeserver calls through a proxy from the environment', () => {
     const direct = await new MatrixHttp(`http://127.0.0.1:${plainPort}`, 'tok').request<{ host: string }>('GET', '/json');
     assert.equal(direct.host, `127.0.0.1:${plainPort}`);
     await new MatrixHttp(`http://localhost:${plainPort}`, 'tok').request('GET', '/json');
+    // 0.0.0.0 is this machine too: connecting to it reaches what listens on 127.0.0.1.
+    const unspecified = await new MatrixHttp(`http://0.0.0.0:${plainPort}`, 'tok').request<{ host: string }>('GET', '/json');
+    assert.equal(unspecified.host, `0.0.0.0:${plainPort}`);
     assert.deepEqual(open.seen, [], 'the proxy saw nothing');
     // Listed: a direct connection, which cannot resolve the name the proxy would have.
     for (const list of ['homeserver.test', '.test', `foo.example, homeserver.test:${plainPort}`, '*']) {
@@ -176,7 +179,8 @@ describe('homeserver calls through a proxy from the environment', () => {
     assert.equal(at('https://hs.example', { HTTPS_PROXY: 'proxy:3128' }), p, 'no scheme means http');
     assert.equal(at('https://hs.example', { HTTPS_PROXY: '' }), undefined);
     assert.equal(at('https://hs.example', { HTTPS_PROXY: 'http://u:p@proxy:3128' }), p, 'credentials never shown');
-    for (const loopback of ['https://127.0.0.1', 'https://127.5.0.1:8448', 'https://[::1]:8448', 'https://localhost', 'https://a.localhost', 'https://[::ffff:127.0.0.1]:8448', 'https://[::ffff:7f00:2]']) {
+    for (const loopback of ['https://127.0.0.1', 'https://127.5.0.1:8448', 'https://[::1]:8448', 'https://localhost', 'https://a.localhost', 'https://[::ffff:127.0.0.1]:8448', 'https://[::ffff:7f00:2]',
+      'https://0.0.0.0:8448', 'https://0', 'https://[::]:8448', 'https://[0:0:0:0:0:0:0:0]', 'https://[::ffff:0.0.0.0]']) {
       assert.equal(at(loopback, { HTTPS_PROXY: p }), undefined, loopback);
     }
     const bypass = (url: string, list: string) => at(url, { HTTPS_PROXY: p, NO_PROXY: list }) === undefined;

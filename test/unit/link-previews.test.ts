@@ -57,6 +57,11 @@ describe('link previews: the timeline', () => {
     assert.equal(p.description, 'Words');
     assert.deepEqual(p.image, { mxc: 'mxc://hs/img', encrypted: false, width: 360, height: 180, inline: false });
     assert.deepEqual(q.image, { mxc: 'mxc://hs/secret', encrypted: true, width: 72, height: 72, inline: true });
+    // In a message, an encrypted picture names the event it came in: its key is looked up there.
+    const [plain, sealed] = linkPreviewsOf({ 'com.beeper.linkpreviews': [
+      { 'og:title': 'Plain', 'og:image': 'mxc://hs/img' }, { 'og:title': 'Sealed', 'beeper:image:encryption': ENCRYPTED_FILE }] }, '$carrier')!;
+    assert.equal(plain.image?.event, undefined);
+    assert.equal(sealed.image?.event, '$carrier');
     // Bundled but nothing to show, or an empty list: none shown, and none to be made either.
     assert.deepEqual(linkPreviewsOf({ 'com.beeper.linkpreviews': [{ matched_url: 'https://nothing.example' }] }), []);
     assert.deepEqual(linkPreviewsOf({ 'com.beeper.linkpreviews': [] }), []);

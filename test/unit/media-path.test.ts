@@ -34,6 +34,17 @@ describe('media paths', () => {
     assert.ok('error' in parse('example.org/../x'), 'three segments');
   });
 
+  it('reads the event that carries an encrypted file, and refuses one that is no event ID', () => {
+    const query = (q: string) => new URLSearchParams(q);
+    assert.deepEqual(parseMediaPath('example.org/abc', query('encrypted=true&event=%24ev%2F%2B1')),
+      { server: 'example.org', mediaId: 'abc', encrypted: true, eventId: '$ev/+1' });
+    assert.deepEqual(parseMediaPath('example.org/abc', query('event=%24ev')), { server: 'example.org', mediaId: 'abc' },
+      'only an encrypted file needs it');
+    for (const bad of ['ev', '$', '$a b', `$${'a'.repeat(255)}`, '$\u00e9']) {
+      assert.ok('error' in parseMediaPath('example.org/abc', query(`encrypted=true&event=${encodeURIComponent(bad)}`)), bad);
+    }
+  });
+
   it('builds host paths only from valid mxc URIs', () => {
     assert.equal(mxcToPath('mxc://example.org:8448/abc'), 'example.org%3A8448/abc');
     assert.equal(mxcToPath('mxc://../abc'), undefined);

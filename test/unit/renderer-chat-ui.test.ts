@@ -86,6 +86,9 @@ describe('replies and attachments', () => {
     assert.equal(attachmentUrl('mxc://x.org/abc', true, { cssW: 10, cssH: 20 }, { transport: 'websocket', devicePixelRatio: 1, imageAuth: 'p.m' }),
       '/_gomuks/media/x.org/abc?image_auth=p.m&encrypted=true');
     assert.equal(attachmentUrl('mxc://x.org/abc', true, undefined, { transport: 'ipc', devicePixelRatio: 1 }), 'lattice://media/x.org/abc?encrypted=true');
+    // A link preview's picture names the event that carries its key.
+    assert.equal(attachmentUrl('mxc://x.org/abc', true, undefined, { transport: 'ipc', devicePixelRatio: 1 }, '$ev/+1'),
+      'lattice://media/x.org/abc?encrypted=true&event=%24ev%2F%2B1');
     assert.equal(attachmentUrl('mxc://x.org/abc', false, { cssW: 10, cssH: 20 }, { transport: 'ipc', devicePixelRatio: 1 }), 'lattice://media/x.org/abc?w=10&h=20');
   });
 

@@ -1,7 +1,8 @@
 /**
  * The sync loop checkpoints the WAL once syncing goes idle, not inside each commit: with responses arriving back to
  * back it checkpoints once, after the last. It asks for the next response while storing the previous one, yet
- * stores them strictly in order. The wait after a failed sync ends when asked to retry now. The homeserver is a stub
+ * stores them strictly in order. The wait after a failed sync ends when asked to retry now, and so does a request
+ * that hangs after a failed sync; a response that has arrived is stored all the same. The homeserver is a stub
  * fetch (the loop's HTTP is tested against Synapse in the integration tests), and the idle wait runs on mocked
  * timers, so nothing depends on real time.
  */
@@ -152,9 +153,6 @@ describe('sync loop', () => {
     });
     assert.equal(loop.retryNow(), false, 'not started: nothing to end');
     loop.start();
-    const turns = async (until: () => boolean) => {
-      for (let i = 0; !until() && i < 100_000; i++) await new Promise((resolve) => setImmediate(resolve));
-    };
     await turns(() => statuses.length > 0);
     assert.equal(statuses[0]?.type, 'waiting');
     assert.ok(!store.account.get()?.next_batch, 'nothing stored yet');
@@ -166,4 +164,72 @@ describe('sync loop', () => {
     await loop.stop();
     store.close();
   });
+
+  it('drops a /sync that hangs after a failed one when asked to retry now, and asks again at once', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    const statuses: SyncStatus[] = [];
+    const answers = stubHomeserver([{ next_batch: 's1' }]);
+    let syncs = 0;
+    let hung: AbortSignal | undefined;
+    const loop = new SyncLoop({
+      // The first /sync meets a gateway error, the second a connection that never answers, the third an answer.
+      client: new MatrixClient('https://hs.test', 'token', async (input, init) => {
+        if (String(input instanceof Request ? input.url : input).includes('/sync')) {
+          syncs++;
+          if (syncs === 1) return new Response('bad gateway', { status: 502 });
+          if (syncs === 2) {
+            hung = init?.signal ?? undefined;
+            return new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+          }
+        }
+        return answers(input, init);
+      }),
+      store, userId: ME, backoffBaseMs: 1,
+      onSyncComplete() {}, onTyping() {}, onStatus(s) { statuses.push(s); }, onInitialSync() {}, onSessionEnded() {},
+    });
+    loop.start();
+    await turns(() => hung !== undefined);
+    assert.deepEqual(statuses.map((s) => s.type), ['erroring']);
+    assert.equal(loop.retryNow(), true, 'a hanging request of a failing sync can be dropped');
+    await turns(() => store.account.get()?.next_batch === 's1');
+    assert.equal(hung?.aborted, true, 'the hanging request was abandoned');
+    assert.ok(syncs >= 3, 'and asked again');
+    assert.deepEqual(statuses.map((s) => s.type), ['erroring', 'ok'], 'dropping it is not one more failure');
+    await loop.stop();
+    store.close();
+  });
+
+  it('stores a response that has arrived even when asked to retry while it is being prepared', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    const answers = stubHomeserver([{ next_batch: 's1' }]);
+    let failed = false;
+    let preparing: (() => void) | undefined;
+    const loop = new SyncLoop({
+      client: new MatrixClient('https://hs.test', 'token', async (input, init) => {
+        if (!failed && String(input instanceof Request ? input.url : input).includes('/sync')) {
+          failed = true;
+          return new Response('bad gateway', { status: 502 });
+        }
+        return answers(input, init);
+      }),
+      store, userId: ME, backoffBaseMs: 1,
+      prepare: () => new Promise((resolve) => { preparing = () => resolve(new Map()); }),
+      onSyncComplete() {}, onTyping() {}, onStatus() {}, onInitialSync() {}, onSessionEnded() {},
+    });
+    loop.start();
+    await turns(() => preparing !== undefined);
+    assert.equal(loop.retryNow(), false, 'the answer is in: nothing to drop');
+    preparing?.();
+    await turns(() => store.account.get()?.next_batch === 's1');
+    assert.equal(store.account.get()?.next_batch, 's1');
+    await loop.stop();
+    store.close();
+  });
 });
+
+/** Lets the loop run (the stubs answer at once; only real I/O turns are awaited) until `until` holds. */
+async function turns(until: () => boolean): Promise<void> {
+  for (let i = 0; !until() && i < 100_000; i++) await new Promise((resolve) => setImmediate(resolve));
+}

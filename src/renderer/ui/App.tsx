@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { useClientState, useConnection, useInitComplete, useOwnDisplayName, useOwnUserId, useRoom, useStoreSelector } from '../api/hooks.ts';
+import { useClientState, useConnection, useInitComplete, useOwnDisplayName, useOwnUserId, useRoom, useSession, useStoreSelector } from '../api/hooks.ts';
 import { localpart, roomDisplayName, selectOwnAvatar } from '../api/selectors.ts';
+import { selectSpacesModel } from '../api/spaces.ts';
 import { Avatar } from './common/Avatar.tsx';
 import { LoginScreen } from './login/LoginScreen.tsx';
 import { RoomView } from './room/RoomView.tsx';
@@ -11,7 +12,8 @@ import { SpacesBar } from './roomlist/SpacesBar.tsx';
 import { SettingsDialog } from './settings/SettingsDialog.tsx';
 import { QuickSwitcher } from './switcher/QuickSwitcher.tsx';
 import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
-import { roomIdFromHash, hashForRoom } from './route.ts';
+import { roomIdFromHash, hashForRoom, hashForSpace, spaceIdFromHash } from './route.ts';
+import { SpaceHome } from './spaces/SpaceHome.tsx';
 import { LinkPrompt } from '../links/LinkPrompt.tsx';
 import { useLinkNavigation } from '../links/use-link-navigation.ts';
 import { WebNotifications } from '../notify/WebNotifications.tsx';
@@ -57,19 +59,34 @@ export function App() {
   );
 }
 
-function useSelectedRoom(): [string | null, (roomId: string) => void] {
-  const [selected, setSelected] = useState<string | null>(() => roomIdFromHash(location.hash));
+interface Route {
+  /** The open room (or the preview of one we are not in). */
+  room: string | null;
+  /** The space whose home is shown, when no room is open. */
+  space: string | null;
+}
+
+function routeFromHash(hash: string): Route {
+  return { room: roomIdFromHash(hash), space: spaceIdFromHash(hash) };
+}
+
+function useRoute(): Route & { select: (roomId: string) => void; openSpaceHome: (spaceId: string) => void } {
+  const [route, setRoute] = useState<Route>(() => routeFromHash(location.hash));
   useEffect(() => {
-    const onHash = (): void => setSelected(roomIdFromHash(location.hash));
+    const onHash = (): void => setRoute(routeFromHash(location.hash));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  // replaceState: room switches should not fill the back/forward history of a desktop app.
   const select = useCallback((roomId: string) => {
-    setSelected(roomId);
-    // replaceState: room switches should not fill the back/forward history of a desktop app.
+    setRoute({ room: roomId, space: null });
     history.replaceState(null, '', hashForRoom(roomId));
   }, []);
-  return [selected, select];
+  const openSpaceHome = useCallback((spaceId: string) => {
+    setRoute({ room: null, space: spaceId });
+    history.replaceState(null, '', hashForSpace(spaceId));
+  }, []);
+  return { ...route, select, openSpaceHome };
 }
 
 type Panel = 'switcher' | 'settings' | null;
@@ -80,11 +97,13 @@ type Panel = 'switcher' | 'settings' | null;
  */
 function useRoomNavigation(): {
   selected: string | null;
+  spaceHome: string | null;
   focus: (EventFocus & { roomId: string }) | null;
   select: (roomId: string) => void;
   openAt: (roomId: string, eventId?: string) => void;
+  openSpaceHome: (spaceId: string) => void;
 } {
-  const [selected, selectRoom] = useSelectedRoom();
+  const { room: selected, space: spaceHome, select: selectRoom, openSpaceHome } = useRoute();
   const [focus, setFocus] = useState<(EventFocus & { roomId: string }) | null>(null);
   const select = useCallback((roomId: string) => {
     setFocus(null);
@@ -94,18 +113,28 @@ function useRoomNavigation(): {
     setFocus(eventId ? { roomId, eventId } : null);
     selectRoom(roomId);
   }, [selectRoom]);
-  return { selected, focus, select, openAt };
+  return { selected, spaceHome, focus, select, openAt, openSpaceHome };
 }
 
 function MainLayout() {
-  const { selected, focus, select, openAt } = useRoomNavigation();
+  const { selected, spaceHome, focus, select, openAt, openSpaceHome } = useRoomNavigation();
   const [spaceId, setSpaceId] = useState('home');
+  const { store } = useSession();
+  // As in Element: picking a space shows its home unless the open room is one of its rooms (the room stays open);
+  // picking the space already selected shows its home again.
+  const pickSpace = useCallback((id: string) => {
+    setSpaceId(id);
+    const rooms = selectSpacesModel(store.getSnapshot()).members.get(id);
+    if (!rooms) return; // a pseudo-space has no home
+    if (id === spaceId || selected === null || !rooms.has(selected)) openSpaceHome(id);
+  }, [store, spaceId, selected, openSpaceHome]);
+  const spaceHomeName = useStoreSelector((s) => (spaceHome ? roomDisplayName(s.rooms.get(spaceHome)) : ''));
   const [panel, setPanel] = useState<Panel>(null);
   const room = useRoom(selected);
   const links = useLinkNavigation(selected, openAt);
   useEffect(() => {
-    document.title = room ? `${roomDisplayName(room)} · Lattice` : 'Lattice';
-  }, [room]);
+    document.title = room ? `${roomDisplayName(room)} · Lattice` : spaceHomeName ? `${spaceHomeName} · Lattice` : 'Lattice';
+  }, [room, spaceHomeName]);
 
   // Ctrl+K (⌘K) opens the room switcher from anywhere, even the composer.
   useEffect(() => {
@@ -130,13 +159,15 @@ function MainLayout() {
             <SidebarHeader onOpenSettings={() => setPanel('settings')} />
             <NewRoomButtons />
             <div className="sidebar-body">
-              <SpacesBar spaceId={spaceId} onSelect={setSpaceId} />
-              <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} />
+              <SpacesBar spaceId={spaceId} onSelect={pickSpace} />
+              <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} onExploreSpace={openSpaceHome} />
             </div>
           </aside>
           <main className="main-pane">
             {selected ? (
               <RoomView key={selected} roomId={selected} focus={focus?.roomId === selected ? focus : null} />
+            ) : spaceHome ? (
+              <SpaceHome key={spaceHome} spaceId={spaceHome} onOpenRoom={select} onOpenSpace={openSpaceHome} />
             ) : <NoRoomOpen />}
           </main>
         </div>

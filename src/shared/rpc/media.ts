@@ -15,7 +15,16 @@ export interface MediaRequest {
    * answers with the decrypted bytes (a thumbnail size is then ignored).
    */
   encrypted?: boolean;
+  /**
+   * With `encrypted`: the event that carries the file (`event=<event ID>` in the query, a Lattice extension), where
+   * the backend looks for a key it has no index for (a link preview's picture, MSC4095's `beeper:image:encryption`)
+   * rather than searching every decrypted message. The renderer knows which event it shows.
+   */
+  eventId?: string;
 }
+
+/** The query parameter that names the event carrying an encrypted file (MediaRequest.eventId). */
+export const MEDIA_EVENT_PARAM = 'event';
 
 export interface MediaResponse {
   /** HTTP status for the host to answer with: 200, or 400/404/413/502 with `error`. */
@@ -34,6 +43,9 @@ export interface MediaResponse {
 const DNS_NAME = /^(?=.{1,255}$)[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})*$/;
 const IPV6_LITERAL = /^\[[0-9A-Fa-f:.]{2,45}\]$/;
 const MEDIA_ID = /^[A-Za-z0-9_-]{1,255}$/;
+// Event IDs: `$` and up to 255 bytes in all (the spec's limit), printable ASCII without spaces (`$opaque:server` in
+// old room versions, URL-safe base64 since v4).
+const EVENT_ID = /^\$[\x21-\x7e]{1,254}$/;
 
 /** True for a server name the spec's grammar allows (see above), with a port, if any, from 1 to 65535. */
 function isValidServerName(name: string): boolean {
@@ -63,7 +75,9 @@ export function parseMediaPath(pathPart: string, query: { get(name: string): str
   }
   if (!isValidServerName(server)) return { error: 'invalid server name' };
   if (!MEDIA_ID.test(mediaId)) return { error: 'invalid media ID' };
-  const encrypted = query.get('encrypted') === 'true' ? { encrypted: true } : {};
+  const event = query.get(MEDIA_EVENT_PARAM);
+  if (event !== null && !EVENT_ID.test(event)) return { error: 'invalid event ID' };
+  const encrypted = query.get('encrypted') === 'true' ? { encrypted: true, ...(event !== null ? { eventId: event } : {}) } : {};
   const w = query.get('w');
   const h = query.get('h');
   if (w === null && h === null) return { server, mediaId, ...encrypted };

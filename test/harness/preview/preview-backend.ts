@@ -17,6 +17,7 @@ import { buildBigAccount } from './big-account.ts';
 import {
   buildRooms, FAVOURITE_ID, GOOD_PASSWORD, INVITE_ID, ME, people, SERVER, SPACE_CHILDREN, SPACE_ID, stateMap, type FakeRoom,
 } from './fake-data.ts';
+import { fakeHierarchy } from './fake-hierarchy.ts';
 
 export interface PreviewBackendOptions {
   loggedIn: boolean;
@@ -296,10 +297,12 @@ export class PreviewBackend implements BackendHost {
       get_key_backup_status: () => ({ version: '1', server_key_count: 128, enabled: true, device_key_count: 128, device_backed_up_count: 128 }),
       // Asked on every connect for verifications already under way: the preview has none.
       get_verifications: () => [],
+      // The space home lists the made-up space's rooms, joined or not.
+      get_space_hierarchy: ({ room_id }) => fakeHierarchy(room_id, this.rooms),
       // Commands the UI does not use yet: named here, so a new command still breaks this file until it is listed.
       ...notInPreview(
         'set_membership', 'join_room', 'knock_room', 'leave_room', 'create_room', 'resolve_alias', 'get_room_aliases', 'create_alias', 'delete_alias', 'get_room_summary',
-        'get_space_hierarchy', 'get_profile', 'set_profile_field', 'get_mutual_rooms', 'get_account_info',
+        'get_profile', 'set_profile_field', 'get_mutual_rooms', 'get_account_info',
         'set_account_data', 'send_to_device', 'set_state', 'redact_event', 'report_event',
         'update_delayed_event', 'get_versions', 'get_capabilities', 'get_media_config', 'get_turn_servers',
         'get_rtc_transports', 'get_url_preview', 'request_openid_token', 'calculate_room_id', 'listen_to_device',

@@ -4,7 +4,7 @@
  */
 import type { membershipCommands } from '../../../shared/rpc/commands.ts';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
-import { MatrixError } from '../matrix/errors.ts';
+import { describeAliasCreateError, describeJoinError, MatrixError } from '../matrix/errors.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { markDirectChat } from './direct-chats.ts';
 import { attempt, failure as failureOf } from './failing.ts';
@@ -26,11 +26,9 @@ export function membershipHandlers(ctx: CommandContext): AreaHandlers<typeof mem
         }
       }
       const r = await attempt(`join ${target}`, () => s.client.membership.join(target, via, reason, signal).catch((e: unknown) => {
-        // An address nobody has taken is the commonest failure of "Join a room": one sentence, not the server's.
-        if (e instanceof MatrixError && e.errcode === 'M_NOT_FOUND' && target.startsWith('#')) {
-          throw new Error(`There is no room at ${target}. Check the address.`);
-        }
-        throw e;
+        // Our own sentence where it says more than "Could not join ...: <the server's words>".
+        const words = describeJoinError(e, target);
+        throw words === undefined ? e : new Error(words, { cause: e });
       }));
       return { room_id: r.room_id };
     },
@@ -68,9 +66,8 @@ export function membershipHandlers(ctx: CommandContext): AreaHandlers<typeof mem
     create_alias: async ({ alias, room_id: roomId }) => {
       const c = client();
       await attempt(`create ${alias}`, () => c.membership.createAlias(alias, roomId).catch((e: unknown) => {
-        // Synapse answers 409 M_UNKNOWN "Room alias ... already exists"; the spec names no errcode for it.
-        if (e instanceof MatrixError && e.status === 409) throw new Error(`Could not create ${alias}: that address is already taken.`, { cause: e });
-        throw e;
+        const words = describeAliasCreateError(e, alias);
+        throw words === undefined ? e : new Error(words, { cause: e });
       }));
       return {};
     },

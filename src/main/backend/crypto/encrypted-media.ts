@@ -1,7 +1,8 @@
 /**
  * Encrypted attachments for the renderer: the host's media route asks with `encrypted=true` (gomuks' parameter),
  * and this finds the file's key in the decrypted event that carries it (the EncryptedFile under `file` or
- * `info.thumbnail_file`, found by its mxc:// URI through migration 8's indexes), downloads the ciphertext through
+ * `info.thumbnail_file`, found by its mxc:// URI through migration 8's indexes; a link preview's picture in the event
+ * the request names), downloads the ciphertext through
  * the media fetcher, checks and decrypts it here, and keeps the cleartext in the private media cache. The key never
  * leaves the backend: the renderer only ever sees the decrypted bytes.
  */
@@ -19,18 +20,21 @@ const BY_FILE_URL = `SELECT decrypted FROM event WHERE decrypted IS NOT NULL AND
 const BY_THUMBNAIL_URL = `SELECT decrypted FROM event
   WHERE decrypted IS NOT NULL AND decrypted ->> '$.info.thumbnail_file.url' = ? LIMIT 1`;
 
-// A link preview's image (MSC4095 `beeper:image:encryption`) has no index of its own (no migration for it): a scan of
-// the decrypted events that mention the URI, run only when the two indexed lookups found nothing and the decrypted
-// bytes are not cached yet.
-const MENTIONING = `SELECT decrypted FROM event WHERE decrypted IS NOT NULL AND instr(decrypted, ?) > 0 LIMIT 20`;
+// A link preview's image (MSC4095 `beeper:image:encryption`) has no index of its own: its key is read from the event
+// the media request names (the one the renderer shows), found by its unique event ID. Searching every decrypted
+// message for the URI instead would scan the whole table on a large encrypted account.
+const CARRIER = `SELECT decrypted FROM event WHERE event_id = ? AND decrypted IS NOT NULL`;
 
 /** The cache key of an mxc URI's decrypted bytes ('#' cannot occur in a media ID, so it never names a download). */
 export function decryptedCacheKey(server: string, mediaId: string): string {
   return Cache.key(server, `${mediaId}#decrypted`);
 }
 
-/** The EncryptedFile (and the type its message gives) of an mxc URI, from the stored decrypted events. */
-export function findEncryptedFile(store: Store, mxc: string): { file: EncryptedFileInfo; mimetype?: string } | undefined {
+/**
+ * The EncryptedFile (and the type its message gives) of an mxc URI, from the stored decrypted events: an attachment
+ * or its thumbnail by the URI's index, a link preview's picture in `eventId`, the event that carries it.
+ */
+export function findEncryptedFile(store: Store, mxc: string, eventId?: string): { file: EncryptedFileInfo; mimetype?: string } | undefined {
   const main = store.db.prepare<[string], { decrypted: string }>(BY_FILE_URL).get(mxc);
   if (main) {
     const content = JSON.parse(main.decrypted) as JSONObject;
@@ -43,11 +47,9 @@ export function findEncryptedFile(store: Store, mxc: string): { file: EncryptedF
     const info = obj((JSON.parse(thumb.decrypted) as JSONObject).info);
     if (info && isFileInfo(info.thumbnail_file)) return withType(info.thumbnail_file, obj(info.thumbnail_info)?.mimetype);
   }
-  for (const row of store.db.prepare<[string], { decrypted: string }>(MENTIONING).all(mxc)) {
-    const found = previewImageFile(JSON.parse(row.decrypted) as JSONObject, mxc);
-    if (found) return found;
-  }
-  return undefined;
+  if (eventId === undefined) return undefined;
+  const carrier = store.db.prepare<[string], { decrypted: string }>(CARRIER).get(eventId);
+  return carrier && previewImageFile(JSON.parse(carrier.decrypted) as JSONObject, mxc);
 }
 
 /** The EncryptedFile of a bundled link preview's image at `mxc`, in a message or its edit's new content. */
@@ -72,7 +74,7 @@ export async function fetchDecrypted(req: MediaRequest, deps: { fetcher: MediaFe
   const key = decryptedCacheKey(req.server, req.mediaId);
   const cached = deps.cache.get(key);
   if (cached) return cached;
-  const found = findEncryptedFile(deps.store(), `mxc://${req.server}/${req.mediaId}`);
+  const found = findEncryptedFile(deps.store(), `mxc://${req.server}/${req.mediaId}`, req.eventId);
   if (!found) throw new MediaFetchError(404, 'No decrypted message here carries the key of this file.');
   const encrypted = await deps.fetcher.fetchFile({ server: req.server, mediaId: req.mediaId });
   const ciphertext = deps.cache.read(encrypted);

@@ -114,6 +114,26 @@ export function describeSendError(e: unknown): string {
   }
 }
 
+/**
+ * A failed join of `target` (a room ID or an address) in one sentence when there are better words for it than the
+ * server's, else undefined. An address nobody has taken is the commonest failure of "Join a room".
+ */
+export function describeJoinError(e: unknown, target: string): string | undefined {
+  if (e instanceof MatrixError && e.errcode === 'M_NOT_FOUND' && target.startsWith('#')) {
+    return `There is no room at ${target}. Check the address.`;
+  }
+  return undefined;
+}
+
+/**
+ * A failed creation of the address `alias` in one sentence when it is taken, else undefined. Synapse answers 409
+ * M_UNKNOWN "Room alias ... already exists"; the spec names no errcode for it, so the status tells.
+ */
+export function describeAliasCreateError(e: unknown, alias: string): string | undefined {
+  if (e instanceof MatrixError && e.status === 409) return `Could not create ${alias}: that address is already taken.`;
+  return undefined;
+}
+
 function sentence(text: string): string {
   return /[.?!)]$/.test(text) ? text : `${text}.`;
 }

@@ -5,6 +5,7 @@
  *
  * Read on every call (it is a few string operations), so a changed environment applies to the next connection.
  * Loopback addresses are never proxied: a proxy elsewhere cannot reach this machine's loopback, and Go does the same.
+ * Nor is 0.0.0.0 (or [::]): connecting to it reaches this machine too.
  */
 import net from 'node:net';
 
@@ -68,11 +69,17 @@ function bare(hostname: string): string {
   return hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
 }
 
+/**
+ * Whether connecting to `host` reaches this machine: a loopback name or address, or the unspecified address
+ * (0.0.0.0, [::]), which Linux and macOS connect to this machine as well.
+ */
 function isLoopback(host: string): boolean {
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (net.isIPv4(host)) return host.startsWith('127.');
-  // An IPv4-mapped 127.x address: URL writes [::ffff:127.0.0.1] as ::ffff:7f00:1 (hex 7f is 127).
-  return net.isIPv6(host) && (host === '::1' || /^::ffff:(127\.|7f[0-9a-f]{2}:)/i.test(host));
+  if (net.isIPv4(host)) return host.startsWith('127.') || host === '0.0.0.0';
+  // URL writes IPv6 compressed ([0:0:0:0:0:0:0:0] as ::) and IPv4-mapped addresses in hex: [::ffff:127.0.0.1] as
+  // ::ffff:7f00:1 (hex 7f is 127), [::ffff:0.0.0.0] as ::ffff:0:0.
+  return net.isIPv6(host) && (host === '::1' || host === '::' || host === '::ffff:0:0'
+    || /^::ffff:(127\.|7f[0-9a-f]{2}:|0\.0\.0\.0$)/i.test(host));
 }
 
 /**

@@ -74,6 +74,12 @@ export class SyncLoop {
   private checkpointTimer: ReturnType<typeof setTimeout> | undefined;
   /** Set while the loop waits before trying again after a failed /sync: aborting it ends the wait (retryNow). */
   private wake: AbortController | null = null;
+  /**
+   * Set while a /sync request made after a failed one is under way: aborting it drops that request so the loop asks
+   * again at once (retryNow). A connection can go silent without ever failing, and the request would wait out its
+   * whole timeout. Cleared as soon as the answer is in: an answer that arrived is always stored.
+   */
+  private retrying: AbortController | null = null;
 
   constructor(deps: SyncLoopDeps) {
     this.deps = deps;
@@ -91,12 +97,14 @@ export class SyncLoop {
   }
 
   /**
-   * Ends the wait after a failed /sync (the backoff, or the homeserver's Retry-After) so the next try starts now: the
-   * user's "Retry now". False when the loop is not waiting (a request is under way, or it has stopped).
+   * The user's "Retry now" while /sync is failing: ends the wait after a failed /sync (the backoff, or the
+   * homeserver's Retry-After), or drops the try under way that has not been answered yet, so that a fresh one starts
+   * now. False when there is neither (sync is working, an answer is being stored, or the loop has stopped).
    */
   retryNow(): boolean {
-    if (!this.wake) return false;
-    this.wake.abort(new Error('retrying now'));
+    const current = this.wake ?? this.retrying;
+    if (!current) return false;
+    current.abort(new Error('retrying now'));
     return true;
   }
 
@@ -134,14 +142,27 @@ export class SyncLoop {
         next = undefined;
         let resp: SyncResponse;
         let sentAt: number;
-        if (pending && pending.since === since && pending.filter === filterId) {
-          sentAt = pending.sentAt;
-          resp = await pending.response;
-        } else {
-          pending?.abort.abort(new Error('sync request no longer needed'));
-          sentAt = this.deps.fence?.now() ?? 0;
-          resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0,
-            setPresence: this.deps.ownPresence?.() }, signal);
+        // After a failure, the request may be dropped for a fresh one (retryNow); only until its answer is in.
+        const retry = errorCount > 0 ? new AbortController() : undefined;
+        this.retrying = retry ?? null;
+        try {
+          if (pending && pending.since === since && pending.filter === filterId) {
+            sentAt = pending.sentAt;
+            retry?.signal.addEventListener('abort', () => pending.abort.abort(retry.signal.reason), { once: true });
+            resp = await pending.response;
+          } else {
+            pending?.abort.abort(new Error('sync request no longer needed'));
+            sentAt = this.deps.fence?.now() ?? 0;
+            resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0,
+              setPresence: this.deps.ownPresence?.() }, retry ? AbortSignal.any([signal, retry.signal]) : signal);
+          }
+        } catch (e) {
+          // Dropped on purpose: not one more failure, and no wait before the fresh try. Nothing was stored, so the
+          // next turn asks with the same since.
+          if (retry?.signal.aborted && !signal.aborted) continue;
+          throw e;
+        } finally {
+          this.retrying = null;
         }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
         // Before the next request: asking with since=next_batch lets the server drop this response's to-device

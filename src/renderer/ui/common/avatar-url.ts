@@ -4,7 +4,7 @@
  * the web host under `/_gomuks/media/` on the page's own origin (the same root-absolute style as the websocket).
  * The CSP allows both: `img-src 'self' … lattice:`.
  */
-import { mxcToPath } from '../../../shared/rpc/media.ts';
+import { MEDIA_EVENT_PARAM, mxcToPath } from '../../../shared/rpc/media.ts';
 import { getBridge } from '../../api/bridge.ts';
 import { imageAuthToken } from '../../api/media-auth.ts';
 
@@ -66,10 +66,13 @@ export function mediaUrl(mxc: string | undefined, thumb?: { cssW: number; cssH: 
 /**
  * An attachment's URL. An encrypted one (the event's `file`, or `info.thumbnail_file`) is asked for whole with
  * gomuks' `encrypted=true`: the host decrypts it with the key from the stored event, so no key reaches the page, and
- * no server-side thumbnail exists for ciphertext (the picture is scaled here instead).
+ * no server-side thumbnail exists for ciphertext (the picture is scaled here instead). `carrier`, the event that
+ * holds the key, is named for a file whose key the backend has no index for (a link preview's picture).
  */
-export function attachmentUrl(mxc: string | undefined, encrypted: boolean, thumb?: { cssW: number; cssH: number }, env: MediaEnv = currentMediaEnv()): string | undefined {
+export function attachmentUrl(mxc: string | undefined, encrypted: boolean, thumb?: { cssW: number; cssH: number },
+  env: MediaEnv = currentMediaEnv(), carrier?: string): string | undefined {
   if (!encrypted) return mediaUrl(mxc, thumb, env);
   const url = mediaUrl(mxc, undefined, env);
-  return url && `${url}${url.includes('?') ? '&' : '?'}encrypted=true`;
+  const event = carrier ? `&${MEDIA_EVENT_PARAM}=${encodeURIComponent(carrier)}` : '';
+  return url && `${url}${url.includes('?') ? '&' : '?'}encrypted=true${event}`;
 }

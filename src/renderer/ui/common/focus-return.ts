@@ -5,6 +5,7 @@
  * a browser, nothing in the app window), so it is kept in here too.
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
+import { cycleTab } from './modal-companions.ts';
 
 /** On unmount, focuses the element that had the focus at mount, unless something else took it meanwhile. */
 export function useFocusReturn(): void {
@@ -19,26 +20,13 @@ export function useFocusReturn(): void {
   }, [before]);
 }
 
-const FOCUSABLE = 'a[href], button:not(:disabled), input:not(:disabled), select:not(:disabled), textarea:not(:disabled), video[controls], [tabindex]:not([tabindex="-1"])';
-
-/** A keydown handler for a modal container: Tab and Shift+Tab cycle through its focusable elements only. */
+/**
+ * A keydown handler for a modal container: Tab and Shift+Tab cycle through its focusable elements and those of the
+ * popups that take part in it (modal-companions.ts) only.
+ */
 export function trapTab(ev: KeyboardEvent<HTMLElement>): void {
   if (ev.key !== 'Tab' || ev.defaultPrevented) return;
   // A dialog opened inside this one (a confirmation in the settings) keeps its own Tab.
   if (ev.target instanceof Element && ev.target.closest('dialog, [role="dialog"]') !== ev.currentTarget) return;
-  const items = [...ev.currentTarget.querySelectorAll<HTMLElement>(FOCUSABLE)];
-  if (!items.length) {
-    ev.preventDefault();
-    return;
-  }
-  const first = items[0];
-  const last = items[items.length - 1];
-  const at = document.activeElement;
-  if (ev.shiftKey && (at === first || !ev.currentTarget.contains(at))) {
-    ev.preventDefault();
-    last.focus();
-  } else if (!ev.shiftKey && (at === last || !ev.currentTarget.contains(at))) {
-    ev.preventDefault();
-    first.focus();
-  }
+  cycleTab(ev, ev.currentTarget);
 }

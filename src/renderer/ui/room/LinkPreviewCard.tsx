@@ -13,7 +13,7 @@ export const LinkPreviewCard = memo(function LinkPreviewCard({ preview, onRemove
   const { image } = preview;
   // The whole picture, not a server thumbnail: Synapse keeps only small crops (32 and 96 px) of a preview's image,
   // which a wide card would show blurred. Preview pictures are made for the web, so they are rarely large.
-  const src = image && attachmentUrl(image.mxc, image.encrypted);
+  const src = image && attachmentUrl(image.mxc, image.encrypted, undefined, undefined, image.event);
   const picture = image && src && (
     <span className="link-preview-image" style={{ width: image.width, aspectRatio: `${image.width} / ${image.height}` }}>
       <img src={src} alt="" width={image.width} height={image.height} loading="lazy" decoding="async" draggable={false} />

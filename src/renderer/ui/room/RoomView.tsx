@@ -1,13 +1,20 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+/**
+ * An open room: its header (name, topic, member count, panel buttons, Leave), one side panel at a time (members,
+ * settings, search, pinned, a thread or a member's info), the timeline, the typing line and the composer (or why
+ * there is none). A room we are not in shows its preview; a joined space is shown in the spaces bar instead.
+ */
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { canSendEvent } from '../../api/room-state.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
+import { isSpaceRoom } from '../../api/spaces.ts';
 import { setOpenThread, useOpenThread } from '../../api/threads.ts';
 import { setOpenUser, useOpenUser } from '../../api/user-info.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
+import { useOpenJoined } from '../roomlist/open-joined.ts';
 import { viaFromHash } from '../route.ts';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
@@ -74,6 +81,8 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
 
   // Not (or no longer) in the room: what we can see of it from outside, and a way in.
   if (!room?.meta) return <RoomPreview target={roomId} via={viaFromHash(window.location.hash)} />;
+  // A space is never a chat: joined (an invite accepted from its preview, a link to it) it shows in the spaces bar.
+  if (isSpaceRoom(room)) return <JoinedSpace roomId={roomId} />;
 
   return (
     <section ref={section} className={`room${openKey ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
@@ -98,6 +107,19 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
           </div>}
     </section>
   );
+}
+
+/**
+ * A joined space opened as a room: selected in the spaces bar instead, with no room open (open-joined.ts). Before
+ * the first paint, so not even one frame shows the space as a chat (the preview's Accept re-rendered this view
+ * with the joined space before its own "show it as a space" ran).
+ */
+function JoinedSpace({ roomId }: { roomId: string }) {
+  const openJoined = useOpenJoined();
+  useLayoutEffect(() => {
+    if (openJoined(roomId, () => undefined) === 'space') window.location.hash = '';
+  }, [openJoined, roomId]);
+  return null;
 }
 
 function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | null; onToggle: (p: Panel) => void }) {

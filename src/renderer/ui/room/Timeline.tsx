@@ -30,6 +30,8 @@ import { buildRows, type StateGroupRow, type TimelineRow } from './timeline-mode
 import { StateGroup } from './StateGroup.tsx';
 import { isThreadReply } from '../../api/threads.ts';
 import { useReadMarkers } from './use-read-markers.ts';
+import { useKeptFocus } from './use-kept-focus.ts';
+import { useTabMode } from './use-tab-mode.ts';
 import { keepReadingPlace, takeReadingPlace, type ReadingPlace } from './reading-places.ts';
 
 /** Start loading history this far before the top, so it is usually there before the user arrives. */
@@ -108,6 +110,8 @@ export function Timeline({ roomId, focus = null }: {
   rowsRef.current = rows;
   const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
   const estimateSize = useCallback((i: number) => estimate(rows[i]), [rows]);
+  const keptFocus = useKeptFocus(scroller, rows);
+  useTabMode(scroller);
   // The app does not use the React Compiler; the virtualizer re-renders this component itself as it scrolls.
   // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
@@ -116,6 +120,7 @@ export function Timeline({ roomId, focus = null }: {
     estimateSize,
     getItemKey,
     overscan: 6,
+    rangeExtractor: keptFocus.rangeExtractor,
     paddingStart: TOP_PX,
     paddingEnd: 8,
   });
@@ -431,7 +436,7 @@ export function Timeline({ roomId, focus = null }: {
           </button>
         )}
         <div className="timeline-scroller" ref={scroller} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}
-          onKeyDown={onTimelineKeyDown}>
+          onKeyDown={onTimelineKeyDown} onFocus={keptFocus.onFocus} onBlur={keptFocus.onBlur}>
           <div className="timeline-content" style={{ height: totalSize }}>
             <div className="timeline-top">
               {context ? (

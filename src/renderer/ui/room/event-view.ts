@@ -90,11 +90,14 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
     let content = effectiveContent(e);
     let html = e.local_content?.sanitized_html ?? null;
     let edited = false;
+    // The event whose content is shown: an encrypted link preview's picture is looked up in it.
+    let carrier = e.event_id;
     const newContent = edit ? effectiveContent(edit)['m.new_content'] : undefined;
     if (edit && newContent && typeof newContent === 'object' && !Array.isArray(newContent) && !edit.redacted_by) {
       content = newContent;
       html = edit.local_content?.sanitized_html ?? null;
       edited = true;
+      carrier = edit.event_id;
     }
     const msgtype = type === 'm.sticker' ? 'm.sticker' : POLL_START_TYPES.has(type) ? 'm.poll' : str(content.msgtype) ?? 'm.text';
     const extra = extraOf(type, msgtype, content);
@@ -114,7 +117,7 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
     // A poll's question and answers (a location's description) show in its own box; the body would repeat them.
     // A location's body that only names its geo: URI is a fallback too.
     if (extra?.kind === 'poll' || (extra?.kind === 'location' && (extra.description === body || body.includes(extra.uri)))) { body = ''; html = null; }
-    const linkPreviews = linkPreviewsOf(content);
+    const linkPreviews = linkPreviewsOf(content, carrier);
     return {
       kind: 'message', msgtype, body, html: html === '' ? null : html, edited, replyTo, media,
       ...(extra ? { extra } : {}), ...(linkPreviews ? { linkPreviews } : {}),

@@ -16,6 +16,8 @@ export interface LinkPreviewImage {
   mxc: string;
   /** `beeper:image:encryption`: the host decrypts it, as it does encrypted attachments. */
   encrypted: boolean;
+  /** For an encrypted picture in a message: the event that carries its key, named in the picture's request. */
+  event?: string;
   /** The box the picture is shown in, reserved before it loads so the timeline does not jump. */
   width: number;
   height: number;
@@ -80,12 +82,16 @@ export function previewImageBox(width: number | undefined, height: number | unde
   return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), inline: false };
 }
 
-/** One preview as shown, or undefined for one with nothing to show (no title and no picture, as gomuks skips). */
-export function viewLinkPreview(p: PreviewFields): LinkPreviewView | undefined {
+/**
+ * One preview as shown, or undefined for one with nothing to show (no title and no picture, as gomuks skips).
+ * `carrier` is the event it came in, if any (see LinkPreviewImage.event).
+ */
+export function viewLinkPreview(p: PreviewFields, carrier?: string): LinkPreviewView | undefined {
   const enc = obj(p['beeper:image:encryption']);
   const mxc = enc ? str(enc.url) : str(p['og:image']);
   const image = mxc && /^mxc:\/\/[^/]+\/[^/?#]+$/.test(mxc)
-    ? { mxc, encrypted: enc !== undefined, ...previewImageBox(dim(p['og:image:width']), dim(p['og:image:height'])) }
+    ? { mxc, encrypted: enc !== undefined, ...(enc && carrier ? { event: carrier } : {}),
+      ...previewImageBox(dim(p['og:image:width']), dim(p['og:image:height'])) }
     : undefined;
   const title = str(p['og:title']);
   if (!title && !image) return undefined;
@@ -101,15 +107,16 @@ export function viewLinkPreview(p: PreviewFields): LinkPreviewView | undefined {
 
 /**
  * The previews a message's content bundles (at most a few to show); undefined when it bundles none at all, an empty
- * list when it says it has none (the sender removed them: no preview is made for it here either).
+ * list when it says it has none (the sender removed them: no preview is made for it here either). `carrier` is the
+ * ID of the event whose content it is (an edit's, for edited content).
  */
-export function linkPreviewsOf(content: JSONObject): LinkPreviewView[] | undefined {
+export function linkPreviewsOf(content: JSONObject, carrier?: string): LinkPreviewView[] | undefined {
   const list = content[LINK_PREVIEWS_KEY];
   if (!Array.isArray(list)) return undefined;
   const views: LinkPreviewView[] = [];
   for (const item of list) {
     const p = obj(item);
-    const v = p && viewLinkPreview(p);
+    const v = p && viewLinkPreview(p, carrier);
     if (v) views.push(v);
     if (views.length === MAX_CARDS) break;
   }

@@ -9,12 +9,13 @@ import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, ty
 import { useInitComplete, useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
 import { hasTag, isMutedBy } from '../../api/room-list-actions.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
-import { selectRoomsInSpace } from '../../api/spaces.ts';
+import { PSEUDO_SPACES, selectRoomsInSpace, type PseudoSpace } from '../../api/spaces.ts';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { usePrefs } from '../prefs.ts';
 import { InviteList } from './InviteList.tsx';
 import { RoomContextMenu, type MenuAnchor } from './RoomContextMenu.tsx';
 import { RoomListItem } from './RoomListItem.tsx';
+import { SpaceListHeader } from './SpaceListHeader.tsx';
 import { filterRooms, stepRoom } from './room-nav.ts';
 import './roomlist.css';
 import './room-menu.css';
@@ -30,13 +31,15 @@ interface RoomListProps {
   selectedRoomId: string | null;
   spaceId: string;
   onSelect: (roomId: string) => void;
+  /** Opens a space's home (its rooms, joined or not). */
+  onExploreSpace: (spaceId: string) => void;
 }
 
 const ROW_HEIGHT = { comfortable: 60, compact: 36 } as const;
 /** The "Low priority" heading above the first low-priority room: they are listed last, and this says why. */
 const SECTION_HEIGHT = 28;
 
-export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
+export function RoomList({ selectedRoomId, spaceId, onSelect, onExploreSpace }: RoomListProps) {
   const rooms = useStoreSelector((s) => selectRoomsInSpace(s, spaceId, selectedRoomId));
   const initComplete = useInitComplete();
   const ownUserId = useOwnUserId();
@@ -139,6 +142,7 @@ export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
   const items = virtualizer.getVirtualItems();
   return (
     <nav className="roomlist" aria-label="Rooms">
+      {!PSEUDO_SPACES.includes(spaceId as PseudoSpace) && <SpaceListHeader spaceId={spaceId} onExplore={onExploreSpace} />}
       <div className="roomlist-filter">
         <input
           type="search"
@@ -161,7 +165,8 @@ export function RoomList({ selectedRoomId, spaceId, onSelect }: RoomListProps) {
       <InviteList onOpen={onSelect} />
       {rooms.length === 0 ? (
         <p className="roomlist-empty" data-testid="roomlist-empty">
-          {!initComplete ? 'Loading rooms…' : spaceId === 'home' ? 'No rooms yet: create one or join one with the buttons above.' : 'No rooms here.'}
+          {!initComplete ? 'Loading rooms…' : spaceId === 'home' ? 'No rooms yet: create one or join one with the buttons above.'
+            : PSEUDO_SPACES.includes(spaceId as PseudoSpace) ? 'No rooms here.' : 'You are in none of this space\'s rooms yet: explore them above.'}
         </p>
       ) : visible.length === 0 ? (
         <p className="roomlist-empty">No rooms match “{filter}”.</p>

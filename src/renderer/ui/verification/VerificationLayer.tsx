@@ -9,6 +9,7 @@ import type { VerificationFlow } from '../../../shared/rpc/commands/verification
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { acceptVerification, cancelVerification } from '../../api/verification-requests.ts';
 import { selectIncomingRequests, setOpenVerification, useOpenVerification } from '../../api/verifications.ts';
+import { MODAL_COMPANION, onCompanionFocus, onCompanionKeyDown } from '../common/modal-companions.ts';
 import { atSentenceStart, useWhoText } from './use-who-text.ts';
 import { VerificationDialog } from './VerificationDialog.tsx';
 import './verification.css';
@@ -19,6 +20,12 @@ export function VerificationLayer() {
   const shown = incoming.filter((f) => f.transaction_id !== open);
   return (
     <>
+      {/* Always there, so a screen reader announces a request as it arrives (the popup does not take the focus from
+          what the user is doing, in Settings or elsewhere; Tab reaches it). */}
+      <p className="verification-announce" role="status" data-testid="verification-announce">
+        {shown.length === 0 ? '' : shown.length === 1 ? 'A verification request is waiting for an answer at the bottom right of the window.'
+          : `${shown.length} verification requests are waiting for an answer at the bottom right of the window.`}
+      </p>
       {shown.length > 0 && <IncomingRequests flows={shown} />}
       {open && <VerificationDialog key={open} transactionId={open} onClose={() => setOpenVerification(null)} />}
     </>
@@ -50,7 +57,9 @@ function IncomingRequests({ flows }: { flows: readonly VerificationFlow[] }) {
     };
   }, []);
   return (
-    <div className="verification-toasts" role="region" aria-label="Verification requests" ref={ref}>
+    // Part of an open modal's Tab loop (Settings), so a keyboard user reaches it there too.
+    <div className="verification-toasts" role="region" aria-label="Verification requests" ref={ref}
+      {...{ [MODAL_COMPANION]: '' }} onKeyDown={onCompanionKeyDown} onFocus={onCompanionFocus}>
       {flows.map((f) => <IncomingRequest key={f.transaction_id} flow={f} />)}
     </div>
   );

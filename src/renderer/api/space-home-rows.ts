@@ -1,0 +1,93 @@
+/**
+ * The space home's rows and what each offers, from the hierarchy read so far (space-hierarchy.ts) and what the sync
+ * says about our rooms. Pure, so each case is a unit-test row: the tree is walked from the space through its
+ * children in the space's order, sub-spaces opened only when the user expanded them; a row offers Open (joined),
+ * View invite (invited), Join, Ask to join, or, where there is no way in, says why in words.
+ */
+import type { HierarchyChild, HierarchyRoom, RowRequest } from './space-hierarchy.ts';
+
+export interface SpaceHomeRow {
+  readonly room: HierarchyRoom;
+  /** How the parent lists it (its via servers, whether it is suggested). */
+  readonly child: HierarchyChild;
+  /** 0 for the space's own children, 1 for a sub-space's, ... */
+  readonly depth: number;
+  /** For sub-spaces: whether their rooms are shown below them. */
+  readonly expanded: boolean;
+  /** For sub-spaces: how many of their children the hierarchy has described so far. */
+  readonly childCount: number;
+}
+
+/**
+ * The rows to show: the space's children that the server described (a child it left out is one we may not see, or
+ * on a later page), each sub-space followed by its own when expanded. A cycle of spaces is shown once.
+ */
+export function spaceHomeRows(rooms: ReadonlyMap<string, HierarchyRoom>, spaceId: string,
+  expanded: ReadonlySet<string>): SpaceHomeRow[] {
+  const out: SpaceHomeRow[] = [];
+  const seen = new Set<string>([spaceId]);
+  const walk = (parentId: string, depth: number): void => {
+    for (const child of rooms.get(parentId)?.children ?? []) {
+      const room = rooms.get(child.roomId);
+      if (!room || seen.has(room.roomId)) continue;
+      seen.add(room.roomId);
+      const open = room.isSpace && expanded.has(room.roomId);
+      const childCount = room.children.filter((c) => rooms.has(c.roomId)).length;
+      out.push({ room, child, depth, expanded: open, childCount });
+      if (open) walk(room.roomId, depth + 1);
+    }
+  };
+  walk(spaceId, 0);
+  return out;
+}
+
+export type RowAction = 'open' | 'view-invite' | 'join' | 'knock';
+
+export interface RowOffer {
+  readonly actions: readonly RowAction[];
+  /** Why there is no way in (or only this one), in words; null when the buttons say it all. */
+  readonly note: string | null;
+}
+
+export interface RowFacts {
+  readonly joinRule: string | undefined;
+  readonly joined: boolean;
+  readonly invited: boolean;
+  readonly request: RowRequest | undefined;
+  /** For restricted rooms: whether we are in a room whose members may join; undefined when the server did not say. */
+  readonly inAllowedRoom: boolean | undefined;
+}
+
+/** The offers as constants, so a row whose offer did not change gets the same object and is not re-rendered. */
+const OFFER = {
+  open: { actions: ['open'], note: null },
+  invited: { actions: ['view-invite'], note: 'You are invited.' },
+  knocked: { actions: [], note: 'You asked to join. A member has to let you in.' },
+  join: { actions: ['join'], note: null },
+  knock: { actions: ['knock'], note: null },
+  joinOrKnock: { actions: ['join', 'knock'], note: null },
+  notAllowed: { actions: [], note: 'Only members of certain other rooms or spaces can join.' },
+  inviteOnly: { actions: [], note: 'Invite only: a member has to invite you.' },
+} as const satisfies Record<string, RowOffer>;
+
+export function rowOffer({ joinRule, joined, invited, request, inAllowedRoom }: RowFacts): RowOffer {
+  if (joined) return OFFER.open;
+  if (invited) return OFFER.invited;
+  if (request?.kind === 'knocked') return OFFER.knocked;
+  switch (joinRule) {
+    case 'public':
+    case undefined: // Without the rule, joining is the one way to find out: the server says why not.
+      return OFFER.join;
+    case 'restricted':
+      return inAllowedRoom === false ? OFFER.notAllowed : OFFER.join;
+    case 'knock':
+      return OFFER.knock;
+    case 'knock_restricted':
+      return inAllowedRoom === false ? OFFER.knock : OFFER.joinOrKnock;
+    case 'invite':
+    case 'private':
+      return OFFER.inviteOnly;
+    default:
+      return OFFER.join;
+  }
+}

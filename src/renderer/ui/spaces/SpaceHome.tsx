@@ -1,0 +1,141 @@
+/**
+ * A space's home (`#/space/<ID>`, opened from the spaces bar or the room list's "Explore rooms"): the space's name,
+ * topic and members, then every room and sub-space its hierarchy lists, joined or not, a page at a time, each with
+ * what can be done about it (SpaceRoomRow). This is how someone finds the rooms of a space they have not joined, as
+ * Element's space home does. The hierarchy is read again each time the home opens, so it is never older than that.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useRoom, useSession, useStoreSelector } from '../../api/hooks.ts';
+import { roomDisplayName } from '../../api/selectors.ts';
+import {
+  joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, useSpaceHierarchy,
+} from '../../api/space-hierarchy.ts';
+import { rowOffer, spaceHomeRows, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { SpaceRoomRow } from './SpaceRoomRow.tsx';
+import './space-home.css';
+
+interface Props {
+  spaceId: string;
+  onOpenRoom: (roomId: string) => void;
+  onOpenSpace: (spaceId: string) => void;
+}
+
+export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
+  const session = useSession();
+  const state = useSpaceHierarchy(session, spaceId);
+  const synced = useRoom(spaceId);
+  const rooms = useStoreSelector((s) => s.rooms);
+  const invites = useStoreSelector((s) => s.invitedRooms);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+
+  useEffect(() => { void loadHierarchy(session, spaceId); }, [session, spaceId]);
+
+  const root = state.rooms.get(spaceId);
+  const known = root?.name ?? (synced?.meta ? roomDisplayName(synced) : undefined) ?? root?.alias;
+  // A space we cannot read has no name we could know; its ID then says which one it is, under a plain title.
+  const name = known ?? (state.error ? 'Unknown space' : root ? 'Unnamed space' : 'Space');
+  const topic = root?.topic ?? synced?.meta?.topic;
+  const members = root?.members;
+  const rows = useMemo(() => spaceHomeRows(state.rooms, spaceId, expanded), [state.rooms, spaceId, expanded]);
+  const isJoined = useCallback((id: string) => rooms.get(id)?.meta !== undefined, [rooms]);
+
+  const onToggle = useCallback((roomId: string) => {
+    setExpanded((now) => {
+      const next = new Set(now);
+      if (!next.delete(roomId)) next.add(roomId);
+      return next;
+    });
+  }, []);
+
+  const onAction = useCallback((row: SpaceHomeRow, action: RowAction) => {
+    switch (action) {
+      case 'open':
+        if (row.room.isSpace) onOpenSpace(row.room.roomId);
+        else onOpenRoom(row.room.roomId);
+        return;
+      case 'view-invite':
+        onOpenRoom(row.room.roomId);
+        return;
+      case 'join':
+        void joinHierarchyRoom(session, spaceId, row.child);
+        return;
+      case 'knock':
+        void knockHierarchyRoom(session, spaceId, row.child);
+        return;
+      default: {
+        const never: never = action;
+        return never;
+      }
+    }
+  }, [session, spaceId, onOpenRoom, onOpenSpace]);
+
+  const firstLoad = state.loading === 'first' && state.rooms.size === 0;
+  return (
+    <section className="space-home" aria-label={`Rooms of ${name}`} data-testid="space-home" data-space-id={spaceId}>
+      <header className="space-home-header">
+        <Avatar id={spaceId} name={name} mxc={root?.avatar ?? synced?.meta?.avatar} size={64} />
+        <div className="space-home-heading">
+          <h2 className="space-home-name" tabIndex={-1} data-testid="space-home-name">{name}</h2>
+          {(root?.alias || typeof members === 'number' || !known) && (
+            <p className="space-home-facts">
+              {[root?.alias ?? (known ? null : spaceId), typeof members === 'number' ? `${members} ${members === 1 ? 'member' : 'members'}` : null]
+                .filter(Boolean).join(' · ')}
+            </p>
+          )}
+          {topic && <p className="space-home-topic">{topic}</p>}
+        </div>
+      </header>
+
+      {firstLoad && (
+        <p className="space-home-status" role="status" data-testid="space-home-loading">
+          <span className="spinner" aria-hidden="true" /> Loading the rooms of this space…
+        </p>
+      )}
+      {state.error && (
+        <div className="space-home-problem" role="alert" data-testid="space-home-error">
+          <p><strong>The rooms of this space cannot be listed.</strong></p>
+          <p>{state.error}</p>
+          <button type="button" className="button-primary" data-testid="space-home-retry" disabled={state.loading !== null}
+            onClick={() => void loadHierarchy(session, spaceId)}>
+            {state.loading === 'first' ? 'Trying again…' : 'Try again'}
+          </button>
+        </div>
+      )}
+      {!firstLoad && !state.error && (
+        rows.length === 0 && state.nextBatch === null ? (
+          <p className="space-home-status" data-testid="space-home-empty">This space has no rooms you can see.</p>
+        ) : (
+          <>
+            <h3 className="space-home-section">Rooms and spaces</h3>
+            <ul className="space-home-list" aria-label={`Rooms and spaces in ${name}`}>
+              {rows.map((row) => {
+                const id = row.room.roomId;
+                const joined = isJoined(id);
+                const request = state.requests.get(id);
+                const allowed = row.room.allowedRoomIds;
+                const offer = rowOffer({
+                  joinRule: row.room.joinRule, joined, request,
+                  invited: invites.some((r) => r.room_id === id),
+                  inAllowedRoom: allowed.length ? allowed.some(isJoined) : undefined,
+                });
+                const members = rooms.get(id)?.meta?.lazy_load_summary?.['m.joined_member_count'] ?? row.room.members;
+                return <SpaceRoomRow key={id} row={row} offer={offer} joined={joined} members={members} request={request}
+                  onAction={onAction} onToggle={onToggle} />;
+              })}
+            </ul>
+          </>
+        )
+      )}
+      {state.nextBatch !== null && !state.error && (
+        <div className="space-home-more">
+          {state.moreError && <p className="space-room-error" role="alert">Could not load more rooms: {state.moreError}</p>}
+          <button type="button" className="space-room-button space-room-secondary" data-testid="space-home-more"
+            aria-busy={state.loading === 'more'} disabled={state.loading !== null} onClick={() => void loadMoreHierarchy(session, spaceId)}>
+            {state.loading === 'more' ? 'Loading…' : 'Load more rooms'}
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,280 @@
+/**
+ * A space's home, as a person uses it to find the space's rooms they are not in yet: the real renderer in Chromium
+ * through the web host, against Synapse, with Bob building a space over the homeserver API. Opened from the spaces
+ * bar, it lists the space's hierarchy (get_space_hierarchy) with names, topics and member counts, marks the
+ * suggested room and the one Alice is in, says why the invite-only room cannot be joined, offers to ask to join the
+ * knock room, expands a sub-space, pages through a large space, joins rooms (by mouse and by keyboard) which then
+ * show in the room list under the space, and says in words why the server refused a join or a space cannot be read.
+ * The page's hierarchy requests are held back once (a slow server) to see the loading state. Screenshots of both
+ * themes at 1280×800 and 800×600 go to test-artifacts/space-home/.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { SynapseServer, TestUser } from '../harness/synapse.ts';
+import { ARTIFACTS as SHOTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+
+const ARTIFACTS = path.join(SHOTS, 'space-home');
+const enc = encodeURIComponent;
+/** More rooms than one page of the hierarchy holds, so the home has to page. */
+const FILLERS = 24;
+
+describe('space home against Synapse', () => {
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let bob: MatrixPeer;
+  let ui: WebUi;
+  let page: Page;
+  let space: string;
+  let general: string;
+  let hiking: string;
+  let lounge: string;
+  let board: string;
+  let knock: string;
+  let climbing: string;
+  let bouldering: string;
+  let hidden: string;
+  let staff: string;
+  let quarry: string;
+  const fillers: string[] = [];
+  /** While set, the page's get_space_hierarchy requests wait in `held` (a slow homeserver, as the page sees it). */
+  let holdHierarchy = false;
+  const held: (() => void)[] = [];
+  const release = (): void => { holdHierarchy = false; for (const send of held.splice(0)) send(); };
+
+  const home = () => page.getByTestId('space-home');
+  const row = (roomId: string) => home().locator(`[data-testid="space-room"][data-room-id="${roomId}"]`);
+  const item = (roomId: string) => page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
+
+  async function createRoom(body: Record<string, unknown>): Promise<string> {
+    return (await bob.request('POST', '/_matrix/client/v3/createRoom', body) as { room_id: string }).room_id;
+  }
+
+  /** Makes `child` a child of `parent` (the space's m.space.child state), in the order they are added. */
+  async function addChild(parent: string, child: string, extra: Record<string, unknown> = {}): Promise<void> {
+    await bob.setState(parent, 'm.space.child', child, { via: [hs.serverName], ...extra });
+  }
+
+  async function membership(roomId: string): Promise<string | undefined> {
+    const r = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/state/m.room.member/${enc(alice.userId)}`)
+      .catch(() => ({})) as { membership?: string };
+    return r.membership;
+  }
+
+  async function shots(name: string): Promise<void> {
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
+      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-${width}x${height}-${name}.png`) });
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+  }
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    ui = await startWebUi('space-home');
+    ({ hs, page } = ui);
+    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    const alicePeer = new MatrixPeer(hs.baseUrl, alice);
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    await hs.disableRateLimits(bob.userId);
+    space = await createRoom({
+      name: 'Outdoor Club', topic: 'Everything outside', preset: 'public_chat', creation_content: { type: 'm.space' },
+    });
+    await alicePeer.join(space);
+    general = await createRoom({ name: 'General', preset: 'public_chat', topic: 'Say hello' });
+    await alicePeer.join(general);
+    hiking = await createRoom({ name: 'Hiking', preset: 'public_chat', topic: 'Trails and trips' });
+    lounge = await createRoom({
+      name: 'Members Lounge', room_version: '10', preset: 'private_chat',
+      initial_state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 'restricted', allow: [{ type: 'm.room_membership', room_id: space }] } }],
+    });
+    // Synapse lists an invite-only room in a hierarchy only when its history is world-readable.
+    board = await createRoom({
+      name: 'Board', preset: 'private_chat', topic: 'Decisions',
+      initial_state: [{ type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'world_readable' } }],
+    });
+    knock = await createRoom({
+      name: 'Knock Knock', room_version: '10', preset: 'private_chat',
+      initial_state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 'knock' } }],
+    });
+    climbing = await createRoom({ name: 'Climbing Section', preset: 'public_chat', creation_content: { type: 'm.space' } });
+    bouldering = await createRoom({ name: 'Bouldering', preset: 'public_chat' });
+    // Restricted to a space Alice is not in; world-readable, so the hierarchy lists it (and the server says no).
+    const otherSpace = await createRoom({ name: 'Staff Space', preset: 'private_chat', creation_content: { type: 'm.space' } });
+    staff = await createRoom({
+      name: 'Staff Room', room_version: '10', preset: 'private_chat',
+      initial_state: [
+        { type: 'm.room.join_rules', state_key: '', content: { join_rule: 'restricted', allow: [{ type: 'm.room_membership', room_id: otherSpace }] } },
+        { type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'world_readable' } },
+      ],
+    });
+    // Public, but Alice is banned from it: the list offers Join, the server says no.
+    quarry = await createRoom({ name: 'Quarry', preset: 'public_chat' });
+    await bob.request('POST', `/_matrix/client/v3/rooms/${enc(quarry)}/ban`, { user_id: alice.userId, reason: 'test' });
+    await addChild(space, general);
+    await addChild(space, hiking, { suggested: true });
+    await addChild(space, lounge);
+    await addChild(space, board);
+    await addChild(space, knock);
+    await addChild(space, climbing);
+    await addChild(space, staff);
+    await addChild(space, quarry);
+    await addChild(climbing, bouldering);
+    for (let i = 1; i <= FILLERS; i++) {
+      const id = await createRoom({ name: `Archive ${String(i).padStart(2, '0')}`, preset: 'public_chat' });
+      fillers.push(id);
+      await addChild(space, id);
+    }
+    // A space Alice is not in and may not read.
+    hidden = await createRoom({ name: 'Secret Space', preset: 'private_chat', creation_content: { type: 'm.space' } });
+    await page.routeWebSocket(/\/_gomuks\/websocket/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (holdHierarchy && typeof m === 'string' && m.includes('"get_space_hierarchy"')) held.push(() => server.send(m));
+        else server.send(m);
+      });
+    });
+  });
+  after(async () => {
+    await ui?.stop();
+  });
+
+  it('opens the space home from the spaces bar and lists the space\'s rooms', async () => {
+    await ui.signIn(alice, 'alice-password');
+    await item(general).waitFor({ timeout: 45_000 });
+    holdHierarchy = true;
+    await page.locator(`[data-testid="space"][data-space-id="${space}"]`).click();
+    await home().waitFor({ timeout: 15_000 });
+    assert.equal(await home().getByTestId('space-home-name').innerText(), 'Outdoor Club', 'the synced space\'s name while loading');
+    await home().getByTestId('space-home-loading').waitFor();
+    await shots('loading');
+    release();
+    await row(hiking).waitFor({ timeout: 45_000 });
+    assert.equal(await home().getByTestId('space-home-loading').count(), 0);
+    assert.match(await home().innerText(), /Everything outside/, 'the space\'s topic');
+
+    assert.match(await row(hiking).innerText(), /Hiking[\s\S]*Trails and trips/);
+    assert.equal(await row(hiking).getByTestId('space-room-suggested').count(), 1, 'the suggested room is marked');
+    assert.equal(await row(general).getByTestId('space-room-suggested').count(), 0);
+    assert.match(await row(hiking).innerText(), /1 member/);
+    assert.equal(await row(hiking).getByTestId('space-room-join').innerText(), 'Join');
+
+    assert.match(await row(general).innerText(), /Joined/);
+    assert.match(await row(general).innerText(), /2 members/);
+    assert.equal(await row(general).getByTestId('space-room-open').innerText(), 'Open');
+    assert.equal(await row(general).getByTestId('space-room-join').count(), 0);
+
+    assert.equal(await row(board).getByTestId('space-room-join').count(), 0, 'no way into an invite-only room');
+    assert.match(await row(board).getByTestId('space-room-note').innerText(), /invite/i);
+    assert.equal(await row(knock).getByTestId('space-room-knock').innerText(), 'Ask to join');
+    assert.equal(await row(lounge).getByTestId('space-room-join').count(), 1, 'members of the space may join the restricted room');
+    await shots('list');
+  });
+
+  it('expands a sub-space to show its rooms', async () => {
+    const toggle = row(climbing).getByTestId('space-room-expand');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.equal(await row(bouldering).count(), 0);
+    await toggle.click();
+    await row(bouldering).waitFor();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await toggle.click();
+    await row(bouldering).waitFor({ state: 'detached' });
+  });
+
+  it('loads the rest of a large space a page at a time', async () => {
+    const last = fillers[fillers.length - 1];
+    assert.equal(await row(last).count(), 0, 'the last room is on a later page');
+    const more = home().getByTestId('space-home-more');
+    // Each click loads one more page; a space this size takes at most a few.
+    for (let i = 0; i < 5 && await row(last).count() === 0; i++) {
+      await more.click();
+      await page.waitForFunction(() => !document.querySelector('[data-testid="space-home-more"][aria-busy="true"]'));
+    }
+    await row(last).waitFor();
+    assert.equal(await more.count(), 0, 'nothing more to load once the space is all there');
+  });
+
+  it('joins a room from the space home, which then shows in the space\'s room list', async () => {
+    await row(hiking).getByTestId('space-room-join').click();
+    await row(hiking).getByTestId('space-room-open').waitFor({ timeout: 45_000 });
+    assert.match(await row(hiking).innerText(), /Joined/);
+    assert.equal(await membership(hiking), 'join');
+    assert.equal(await page.locator(`[data-testid="space"][data-space-id="${space}"]`).getAttribute('aria-pressed'), 'true');
+    await item(hiking).waitFor({ timeout: 45_000 });
+    assert.equal(await item(bouldering).count(), 0, 'rooms not joined are not in the room list');
+    await row(hiking).getByTestId('space-room-open').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Hiking' }).waitFor({ timeout: 45_000 });
+  });
+
+  it('is reached and used with the keyboard', async () => {
+    // The room list's "Explore rooms" entry brings the home back while a room is open.
+    const explore = page.getByTestId('space-explore');
+    await explore.focus();
+    await page.keyboard.press('Enter');
+    await home().waitFor();
+    await row(lounge).waitFor({ timeout: 45_000 });
+    await home().getByTestId('space-home-name').focus();
+    let reached = false;
+    for (let i = 0; i < 40 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate((id) => document.activeElement?.closest(`[data-room-id="${id}"]`) !== null
+        && document.activeElement?.getAttribute('data-testid') === 'space-room-join', lounge);
+    }
+    assert.ok(reached, 'Tab reaches the restricted room\'s Join button');
+    await page.keyboard.press('Enter');
+    await row(lounge).getByTestId('space-room-open').waitFor({ timeout: 45_000 });
+    assert.equal(await membership(lounge), 'join');
+    await item(lounge).waitFor({ timeout: 45_000 });
+    // The hierarchy counted members before Alice joined; the row counts her now.
+    await row(lounge).filter({ hasText: /2 members · Joined/ }).waitFor({ timeout: 45_000 });
+  });
+
+  it('says in words why a room cannot be joined, and why the server refused a join', async () => {
+    // Synapse tells which rooms' members may join a restricted room; Alice is in none of them.
+    assert.equal(await row(staff).getByTestId('space-room-join').count(), 0);
+    assert.match(await row(staff).getByTestId('space-room-note').innerText(), /Only members of certain other rooms or spaces/);
+    await row(quarry).getByTestId('space-room-join').click();
+    const error = row(quarry).getByTestId('space-room-error');
+    await error.waitFor({ timeout: 45_000 });
+    assert.match(await error.innerText(), /^Could not join: .*banned/i);
+    assert.equal(await row(quarry).getByTestId('space-room-join').isEnabled(), true, 'it can be tried again');
+    assert.equal(await membership(quarry), 'ban');
+    await row(quarry).scrollIntoViewIfNeeded();
+    await page.mouse.move(0, 0);
+    await shots('refused');
+  });
+
+  it('asks to join a knock room', async () => {
+    await row(knock).getByTestId('space-room-knock').click();
+    await row(knock).getByTestId('space-room-note').filter({ hasText: /asked to join/i }).waitFor({ timeout: 45_000 });
+    assert.equal(await membership(knock), 'knock');
+  });
+
+  it('looks right in both themes on a small window', async () => {
+    await page.setViewportSize({ width: 800, height: 600 });
+    await row(hiking).waitFor();
+    await shots('list');
+    const overflow = await page.evaluate(() => {
+      const el = document.querySelector<HTMLElement>('[data-testid="space-home"]')!;
+      return el.scrollWidth - el.clientWidth;
+    });
+    assert.ok(overflow <= 0, `the home fits the narrow window (overflows by ${overflow}px)`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('says in words when a space cannot be read, and can try again', async () => {
+    await page.evaluate((h) => { window.location.hash = h; }, `#/space/${enc(hidden)}`);
+    const error = home().getByTestId('space-home-error');
+    await error.waitFor({ timeout: 45_000 });
+    assert.match(await error.innerText(), /cannot (be )?(list|read|reach)|could not/i);
+    assert.doesNotMatch(await error.innerText(), /M_FORBIDDEN|\{/, 'no raw error codes');
+    assert.equal(await home().getByTestId('space-home-retry').count(), 1);
+    await shots('error');
+  });
+});

@@ -1,0 +1,133 @@
+/**
+ * Where the keyboard focus stays in a room's timeline, in Chromium against Synapse through the web host: a message
+ * focused by keyboard at the top of the loaded history keeps the focus while older history arrives and the rows are
+ * laid out again (a keyboard user paging up meets it at every page), and Tab from a message focused by a click goes
+ * into that message's own toolbar, not into the toolbar of the row the pointer happens to rest on.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { TestUser } from '../harness/synapse.ts';
+import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
+
+const WAIT = { timeout: 30_000 };
+/** Enough for several history pages above the first screenful. */
+const HISTORY = 160;
+
+/** What has the focus, in words for an assertion message. */
+function describeFocus(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    const row = el?.closest('[data-event-id]');
+    return `${el?.tagName.toLowerCase() ?? 'nothing'}${el?.dataset.testid ? `[${el.dataset.testid}]` : ''} in ${row ? `“${row.querySelector('.message-body')?.textContent ?? ''}”` : 'no message'}`;
+  });
+}
+
+describe('the keyboard focus in the timeline, against Synapse', () => {
+  let ui: WebUi;
+  let page: Page;
+  let alice: TestUser;
+  let bob: MatrixPeer;
+  let roomId: string;
+
+  before(async () => {
+    ui = await startWebUi('timeline-focus');
+    page = ui.page;
+    ({ alice, bob, roomId } = await aliceAndBobRoom(ui.hs, 'Long history'));
+    await ui.hs.disableRateLimits(bob.userId);
+    for (let i = 0; i < HISTORY; i++) await bob.sendText(roomId, `Old line ${i}`);
+  });
+  after(async () => {
+    await ui?.stop();
+  });
+
+  const timeline = () => page.getByTestId('timeline');
+  const message = (text: string) => timeline().getByTestId('message').filter({ has: page.locator('.message-body', { hasText: new RegExp(`^${text}$`) }) });
+
+  it('opens the room at its newest message', async () => {
+    await ui.signIn(alice, 'alice-password');
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click(WAIT);
+    await message(`Old line ${HISTORY - 1}`).waitFor(WAIT);
+  });
+
+  it('keeps the focus on the message Home focused while older history loads above it, page after page', async () => {
+    await timeline().focus();
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="timeline"] .message') === true);
+    let pages = 0;
+    for (let round = 0; round < 40; round++) {
+      // Home focuses the oldest message loaded; focusing it scrolls the view to the top, which loads older history.
+      await page.keyboard.press('Home');
+      const focusedId = await page.evaluate(() => document.activeElement?.getAttribute('data-event-id') ?? null);
+      assert.ok(focusedId, `Home focuses a message, not ${await describeFocus(page)}`);
+      const atStart = await page.evaluate(() => document.querySelector('[data-testid="timeline"] .timeline-start') !== null);
+      if (atStart) break;
+      // Older rows arrived above the focused one (or the start of the room did), and the layout has settled.
+      await page.waitForFunction((id) => {
+        const first = document.querySelector('[data-testid="timeline"] .message');
+        return (first !== null && first.getAttribute('data-event-id') !== id)
+          || document.querySelector('[data-testid="timeline"] .timeline-start') !== null;
+      }, focusedId, WAIT).catch(async (e: unknown) => {
+        const state = await page.evaluate(() => {
+          const t = document.querySelector('[data-testid="timeline"]')!;
+          return { top: t.scrollTop, busy: t.getAttribute('aria-busy'), topLine: t.querySelector('.timeline-top')?.textContent,
+            first: [...t.querySelectorAll('.message-body')].slice(0, 3).map((m) => m.textContent), active: document.activeElement?.textContent?.slice(0, 40) };
+        });
+        throw new Error(`no older rows after Home (round ${round}): ${JSON.stringify(state)}`, { cause: e });
+      });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      pages++;
+      assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-event-id') ?? null), focusedId,
+        `the message keeps the focus once older history is laid out above it (page ${pages}); the focus is on ${await describeFocus(page)}`);
+      const visible = await page.evaluate(() => {
+        const row = document.activeElement!.getBoundingClientRect();
+        const view = document.querySelector('[data-testid="timeline"]')!.getBoundingClientRect();
+        return row.bottom > view.top && row.top < view.bottom;
+      });
+      assert.ok(visible, `the focused message is still in view (page ${pages})`);
+    }
+    assert.ok(pages >= 2, `history loaded while a message had the focus (${pages} pages)`);
+  });
+
+  it('tabs from a message focused by a click into its own toolbar, wherever the pointer rests', async () => {
+    await page.getByTestId('composer').press('Escape'); // back to the newest messages
+    const clicked = message(`Old line ${HISTORY - 4}`);
+    const pointed = message(`Old line ${HISTORY - 3}`);
+    await clicked.locator('.message-body').click();
+    assert.equal(await clicked.evaluate((el) => el === document.activeElement), true, 'the click focuses the message');
+    await pointed.hover();
+    assert.ok(await pointed.getByTestId('message-actions').isVisible(), 'the row under the pointer shows its toolbar');
+    await themeShots(page, 'timeline-focus', 'clicked-and-pointed');
+    await page.keyboard.press('Tab');
+    const clickedId = await clicked.getAttribute('data-event-id');
+    const inToolbarOf = await page.evaluate(() => document.activeElement?.closest('[role="toolbar"]')?.closest('[data-event-id]')?.getAttribute('data-event-id') ?? null);
+    assert.equal(inToolbarOf, clickedId, `Tab enters the focused message's toolbar, not ${await describeFocus(page)}`);
+    assert.ok(await clicked.getByTestId('message-actions').isVisible(), 'the focused message shows its toolbar');
+    assert.equal(await pointed.getByTestId('message-actions').isVisible(), false, 'one toolbar at a time');
+    await themeShots(page, 'timeline-focus', 'tab-into-toolbar');
+    // Esc leaves the toolbar for its message, as from a toolbar reached by keyboard.
+    await page.keyboard.press('Escape');
+    assert.equal(await clicked.evaluate((el) => el === document.activeElement), true, `Esc returns to the message, not ${await describeFocus(page)}`);
+  });
+
+  it('tabs on from a reaction clicked in a message to that message\'s next stop, past the toolbar under the pointer', async () => {
+    const reacted = message(`Old line ${HISTORY - 6}`);
+    const pointed = message(`Old line ${HISTORY - 5}`);
+    const reactedId = (await reacted.getAttribute('data-event-id'))!;
+    await bob.sendEvent(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: reactedId, key: '👀' } });
+    const chip = reacted.getByTestId('reaction');
+    await chip.waitFor(WAIT);
+    await chip.click();
+    assert.equal(await chip.evaluate((el) => el === document.activeElement), true, 'the click focuses the reaction');
+    await pointed.hover();
+    await page.keyboard.press('Tab');
+    const pointedId = await pointed.getAttribute('data-event-id');
+    const inToolbarOf = await page.evaluate(() => document.activeElement?.closest('[role="toolbar"]')?.closest('[data-event-id]')?.getAttribute('data-event-id') ?? null);
+    assert.notEqual(inToolbarOf, pointedId, `Tab does not enter the toolbar under the pointer (the focus is on ${await describeFocus(page)})`);
+    assert.equal(await pointed.getByTestId('message-actions').isVisible(), false, 'the pointer\'s row shows no toolbar while the keyboard is in use');
+    // Moving the pointer again shows the toolbar under it, as before.
+    await message(`Old line ${HISTORY - 2}`).hover();
+    assert.ok(await message(`Old line ${HISTORY - 2}`).getByTestId('message-actions').isVisible(), 'the pointer\'s row shows its toolbar again');
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * The space home's pure parts: reading a hierarchy room from the server's JSON (children in the spec's order,
+ * suggested flags, children without via dropped), the rows shown (sub-spaces only when expanded, cycles once), and
+ * what each row offers by join rule and membership. The routes of a space home. The rest is driven in Chromium
+ * against Synapse by test/e2e/space-home-ui.test.ts.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { JSONObject } from '../../src/shared/rpc/types.ts';
+import type { Session } from '../../src/renderer/api/session.ts';
+import {
+  failureReason, loadHierarchy, loadMoreHierarchy, parseHierarchyRoom, spaceHierarchyOf, type HierarchyRoom,
+} from '../../src/renderer/api/space-hierarchy.ts';
+import { rowOffer, spaceHomeRows, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
+import { hashForSpace, roomIdFromHash, spaceIdFromHash } from '../../src/renderer/ui/route.ts';
+
+function child(stateKey: string, content: JSONObject, ts = 1): JSONObject {
+  return { type: 'm.space.child', state_key: stateKey, content, origin_server_ts: ts, sender: '@bob:hs' };
+}
+
+function room(id: string, extra: JSONObject = {}): HierarchyRoom {
+  const r = parseHierarchyRoom({ room_id: id, num_joined_members: 1, ...extra });
+  assert.ok(r);
+  return r;
+}
+
+describe('space hierarchy rooms', () => {
+  it('reads names, counts, join rule and space type, and orders children as the spec does', () => {
+    const r = parseHierarchyRoom({
+      room_id: '!s:hs', name: 'Club', topic: 'Outside', num_joined_members: 3, join_rule: 'public', room_type: 'm.space',
+      canonical_alias: '#club:hs', avatar_url: 'mxc://hs/a',
+      children_state: [
+        child('!late:hs', { via: ['hs'] }, 30),
+        child('!early:hs', { via: ['hs'], suggested: true }, 10),
+        child('!ordered:hs', { via: ['hs'], order: 'a' }, 50),
+        child('!gone:hs', {}, 5), // no via: no longer a child
+        child('!bad-order:hs', { via: ['hs'], order: 'x'.repeat(51) }, 20),
+      ],
+    });
+    assert.ok(r);
+    assert.equal(r.name, 'Club');
+    assert.equal(r.alias, '#club:hs');
+    assert.equal(r.members, 3);
+    assert.equal(r.isSpace, true);
+    assert.deepEqual(r.children.map((c) => c.roomId), ['!ordered:hs', '!early:hs', '!bad-order:hs', '!late:hs']);
+    assert.equal(r.children.find((c) => c.roomId === '!early:hs')?.suggested, true);
+    assert.equal(r.children.find((c) => c.roomId === '!late:hs')?.suggested, false);
+  });
+
+  it('skips a room without an ID and treats empty names as none', () => {
+    assert.equal(parseHierarchyRoom({ name: 'x' }), null);
+    assert.equal(parseHierarchyRoom({ room_id: '!a:hs', name: '  ' })?.name, undefined);
+  });
+});
+
+describe('space hierarchy store', () => {
+  /** A session whose backend answers get_space_hierarchy from `pages` (by `from`), each answer when released. */
+  function fakeSession(pages: Record<string, { rooms: JSONObject[]; next_batch?: string } | Error>) {
+    const calls: JSONObject[] = [];
+    const session = {
+      client: {
+        request: (command: string, params: JSONObject) => {
+          assert.equal(command, 'get_space_hierarchy');
+          calls.push(params);
+          const page = pages[typeof params.from === 'string' ? params.from : ''];
+          return page instanceof Error ? Promise.reject(page) : Promise.resolve(page);
+        },
+      },
+    } as unknown as Session;
+    return { session, calls };
+  }
+  const space = { room_id: '!s:hs', name: 'S', room_type: 'm.space', children_state: [child('!a:hs', { via: ['hs'] }), child('!b:hs', { via: ['hs'] })] };
+
+  it('reads a page, then the next after it, keeping the rows it had', async () => {
+    const { session, calls } = fakeSession({ '': { rooms: [space, { room_id: '!a:hs', name: 'A' }], next_batch: 'p2' }, p2: { rooms: [{ room_id: '!b:hs', name: 'B' }] } });
+    await loadHierarchy(session, '!s:hs');
+    const first = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(first.nextBatch, 'p2');
+    assert.deepEqual([...first.rooms.keys()], ['!s:hs', '!a:hs']);
+    await loadMoreHierarchy(session, '!s:hs');
+    const second = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(second.nextBatch, null);
+    assert.deepEqual([...second.rooms.keys()], ['!s:hs', '!a:hs', '!b:hs']);
+    assert.equal(second.rooms.get('!a:hs'), first.rooms.get('!a:hs'), 'the rows held are the same objects');
+    assert.equal(calls[1].from, 'p2');
+  });
+
+  it('keeps the objects of unchanged rooms when the space is read again, and replaces changed ones', async () => {
+    const pages: Record<string, { rooms: JSONObject[] }> = { '': { rooms: [space, { room_id: '!a:hs', name: 'A' }] } };
+    const { session } = fakeSession(pages);
+    await loadHierarchy(session, '!s:hs');
+    const before = spaceHierarchyOf(session, '!s:hs');
+    pages[''] = { rooms: [space, { room_id: '!a:hs', name: 'A renamed' }] };
+    await loadHierarchy(session, '!s:hs');
+    const after = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(after.rooms.get('!s:hs'), before.rooms.get('!s:hs'));
+    assert.notEqual(after.rooms.get('!a:hs'), before.rooms.get('!a:hs'));
+    assert.equal(after.rooms.get('!a:hs')?.name, 'A renamed');
+  });
+
+  it('keeps the rows it has when the next page fails, and says why', async () => {
+    const { session } = fakeSession({ '': { rooms: [space, { room_id: '!a:hs', name: 'A' }], next_batch: 'p2' }, p2: new Error('Could not read the space !s:hs: too many requests; try again in 2 s.') });
+    await loadHierarchy(session, '!s:hs');
+    await loadMoreHierarchy(session, '!s:hs');
+    const state = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(state.moreError, 'Too many requests; try again in 2 s.');
+    assert.equal(state.nextBatch, 'p2', 'the same page can be asked for again');
+    assert.deepEqual([...state.rooms.keys()], ['!s:hs', '!a:hs']);
+  });
+
+  it('says in words why a space could not be read', async () => {
+    const { session } = fakeSession({ '': new Error('Could not read the space !s:hs: the homeserver refused: not allowed.') });
+    await loadHierarchy(session, '!s:hs');
+    const state = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(state.error, 'The homeserver refused: not allowed.', 'the reason, without the space\'s ID');
+    assert.equal(state.loading, null);
+    assert.equal(state.rooms.size, 0);
+  });
+});
+
+describe('failure reasons', () => {
+  it('drops the target\'s ID the backend names, keeping the rest as it is', () => {
+    assert.equal(failureReason('Could not join !a:hs:8448: Cannot join user who was banned. (M_BAD_STATE)'), 'Cannot join user who was banned. (M_BAD_STATE)');
+    assert.equal(failureReason('Could not knock on !a:hs: the homeserver refused: no.'), 'The homeserver refused: no.');
+    assert.equal(failureReason('Not logged in.'), 'Not logged in.');
+  });
+});
+
+describe('space home rows', () => {
+  const rooms = new Map<string, HierarchyRoom>([
+    ['!s:hs', room('!s:hs', { room_type: 'm.space', children_state: [child('!a:hs', { via: ['hs'] }, 1), child('!sub:hs', { via: ['hs'] }, 2), child('!unseen:hs', { via: ['hs'] }, 3)] })],
+    ['!a:hs', room('!a:hs')],
+    ['!sub:hs', room('!sub:hs', { room_type: 'm.space', children_state: [child('!b:hs', { via: ['hs'] }), child('!s:hs', { via: ['hs'] })] })],
+    ['!b:hs', room('!b:hs')],
+  ]);
+
+  it('lists the space\'s children it has read, and a sub-space\'s only when expanded', () => {
+    const closed = spaceHomeRows(rooms, '!s:hs', new Set());
+    assert.deepEqual(closed.map((r) => r.room.roomId), ['!a:hs', '!sub:hs']);
+    assert.equal(closed[1].childCount, 2);
+    const open = spaceHomeRows(rooms, '!s:hs', new Set(['!sub:hs']));
+    assert.deepEqual(open.map((r) => [r.room.roomId, r.depth]), [['!a:hs', 0], ['!sub:hs', 0], ['!b:hs', 1]]);
+    assert.equal(open[1].expanded, true);
+  });
+
+  it('shows a space that lists its parent only once', () => {
+    const open = spaceHomeRows(rooms, '!s:hs', new Set(['!sub:hs', '!s:hs']));
+    assert.equal(open.filter((r) => r.room.roomId === '!s:hs').length, 0);
+  });
+});
+
+describe('what a space home row offers', () => {
+  const base: RowFacts = { joinRule: 'public', joined: false, invited: false, request: undefined, inAllowedRoom: undefined };
+  const cases: [string, Partial<RowFacts>, string[], RegExp | null][] = [
+    ['joined', { joined: true }, ['open'], null],
+    ['invited', { invited: true }, ['view-invite'], /invited/],
+    ['public', {}, ['join'], null],
+    ['no join rule given', { joinRule: undefined }, ['join'], null],
+    ['restricted, allowed or unknown', { joinRule: 'restricted' }, ['join'], null],
+    ['restricted, not allowed', { joinRule: 'restricted', inAllowedRoom: false }, [], /Only members/],
+    ['knock', { joinRule: 'knock' }, ['knock'], null],
+    ['knock_restricted', { joinRule: 'knock_restricted' }, ['join', 'knock'], null],
+    ['knock_restricted, not allowed', { joinRule: 'knock_restricted', inAllowedRoom: false }, ['knock'], null],
+    ['invite only', { joinRule: 'invite' }, [], /Invite only/],
+    ['private', { joinRule: 'private' }, [], /Invite only/],
+    ['asked to join', { joinRule: 'knock', request: { kind: 'knocked' } }, [], /asked to join/],
+  ];
+  for (const [name, facts, actions, note] of cases) {
+    it(name, () => {
+      const offer = rowOffer({ ...base, ...facts });
+      assert.deepEqual(offer.actions, actions);
+      if (note) assert.match(offer.note ?? '', note);
+      else assert.equal(offer.note, null);
+    });
+  }
+
+  it('gives the same offer object for the same facts, so unchanged rows are not drawn again', () => {
+    assert.equal(rowOffer(base), rowOffer({ ...base }));
+  });
+});
+
+describe('space home routes', () => {
+  it('round-trips a space ID and is not a room route', () => {
+    const hash = hashForSpace('!abc:example.org');
+    assert.equal(spaceIdFromHash(hash), '!abc:example.org');
+    assert.equal(roomIdFromHash(hash), null);
+    assert.equal(spaceIdFromHash('#/room/%21abc%3Aexample.org'), null);
+    assert.equal(spaceIdFromHash('#/space/%23alias%3Aexample.org'), null);
+    assert.equal(spaceIdFromHash('#/space/%E0%A4%A'), null);
+  });
+});
