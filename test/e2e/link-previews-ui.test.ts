@@ -5,7 +5,8 @@
  * context) sees the card under the message: site, title linking to the page, description and the picture. A
  * preview removed before sending is not sent (the message says so with an empty list) and Bob sees no card. A
  * message from another client without previews gets the homeserver's preview of its link (not a notice's), unless
- * the "Preview links" setting is off. In an encrypted room the picture is uploaded again encrypted, and Bob's
+ * the "Preview links" setting is off. A message sent while its preview is still loading waits for it (the composer
+ * free meanwhile) and goes once, with the card. In an encrypted room the picture is uploaded again encrypted, and Bob's
  * Lattice decrypts it.
  * Screenshots of the composer card and Bob's timeline in both themes, wide and narrow, go to test-artifacts/.
  */
@@ -169,6 +170,34 @@ describe('link previews against Synapse', () => {
     assert.deepEqual(sent.content['com.beeper.linkpreviews'], []);
     await messageOn(pageB, 'No card for this one').waitFor(WAIT);
     assert.equal(await messageOn(pageB, 'No card for this one').getByTestId('link-preview').count(), 0);
+  });
+
+  it('sends a message with the preview that was still loading when it was sent, once', async () => {
+    // The page answers only once released: its card still says "Previewing…" when Enter is pressed. The message
+    // waits for it (the composer is free meanwhile) and goes once, with the card the user saw loading.
+    const url = `${base}/held/tides`;
+    const composer = page.getByTestId('composer');
+    await composer.fill(`Held tides: ${url}`);
+    await page.getByTestId('composer-link-previews').getByTestId('link-preview-loading').waitFor(WAIT);
+    await composer.press('Enter');
+    assert.equal(await composer.inputValue(), '', 'the composer is cleared for the next message at once');
+    const noted = await page.getByTestId('composer-waiting-preview').isVisible();
+    await composer.pressSequentially('next one');
+    if (noted) await shots(page, 'waiting');
+    web.releaseHeld();
+    const bobApi = new MatrixPeer(ui.hs.baseUrl, bob);
+    const sent = await bobApi.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Held tides'), 30_000);
+    const bundled = sent.content['com.beeper.linkpreviews'] as Record<string, unknown>[] | undefined;
+    assert.ok(bundled?.length === 1, `the message carries the preview that was loading, not ${JSON.stringify(bundled)}`);
+    assert.equal(bundled[0].matched_url, url);
+    assert.equal(bundled[0]['og:title'], TITLE);
+    assert.ok(noted, 'the composer says the message waits for its preview');
+    await messageOn(page, 'Held tides').getByTestId('link-preview').waitFor(WAIT);
+    await page.getByTestId('composer-waiting-preview').waitFor({ state: 'detached', ...WAIT });
+    assert.equal(await composer.inputValue(), 'next one', 'what was typed meanwhile stays');
+    const { chunk } = await bobApi.messages(roomId, { limit: 20 });
+    assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Held tides')).length, 1, 'sent once');
+    await composer.fill('');
   });
 
   it('previews a link in a message that came without previews, unless the setting is off', async () => {

@@ -4,13 +4,16 @@
  * the summary previews the latest reply that is not deleted (no summary once none is left), also when the root came
  * with the server's bundled count from before the deletion; the room list previews the room's latest message even
  * when it is a poll, a reply in a thread or a poll in a thread (the latter two marked as in a thread), and never a
- * deleted message.
+ * deleted message. A root that came after a reply we hold was deleted (opened far back in the room, its replies
+ * mostly not loaded) counts what the server counts now, not that less the deletion a second time; the jump stays on
+ * the root (the view is not held at the end of the messages around it), and reading down from there keeps the place
+ * while newer pages load below.
  * Screenshots of the summaries and the room list in both themes go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
 
@@ -41,6 +44,8 @@ describe('thread summaries and room-list previews against Synapse', () => {
    * limited: Synapse then bundles its thread summary (count 2) with the root, which it leaves out otherwise.
    */
   let early: { root: string; one: string; two: string };
+  /** A room whose thread root and first reply are far back, behind more than a jump loads before it asks /context. */
+  let far: { roomId: string; root: string };
 
   const text = (body: string) => ({ msgtype: 'm.text', body });
   const redact = (eventId: string) => bob.request('PUT',
@@ -56,6 +61,14 @@ describe('thread summaries and room-list previews against Synapse', () => {
     const one = await bob.sendEvent(roomId, 'm.room.message', { ...text('early reply one'), 'm.relates_to': inThread(root) });
     const two = await bob.sendEvent(roomId, 'm.room.message', { ...text('early reply two'), 'm.relates_to': inThread(root, one) });
     early = { root, one, two };
+
+    await hs.disableRateLimits(bob.userId);
+    const farRoom = await bob.createRoom({ name: 'Long ago', invite: [alice.userId] });
+    await new MatrixPeer(hs.baseUrl, alice).join(farRoom);
+    const farRoot = await bob.sendEvent(farRoom, 'm.room.message', text('A thread that started long ago'));
+    await bob.sendEvent(farRoom, 'm.room.message', { ...text('long ago reply one'), 'm.relates_to': inThread(farRoot) });
+    for (let i = 0; i < 300; i++) await bob.sendEvent(farRoom, 'm.room.message', text(`Meanwhile ${i}`));
+    far = { roomId: farRoom, root: farRoot };
   });
   after(async () => {
     await ui?.stop();
@@ -176,5 +189,52 @@ describe('thread summaries and room-list previews against Synapse', () => {
     await previewShows('Bob: Poll: Which alley?');
     assert.equal(await roomItem().getByTestId('room-preview-thread').count(), 1);
     await shots('room-list-thread-poll');
+  });
+
+  it('counts a thread whose root came after a reply we hold was deleted as the server counts it', async () => {
+    // Alice holds reply two from when it was sent, and its deletion; reply one and the root are far back.
+    const inFar = (body: string) => ({ ...text(body), 'm.relates_to': inThread(far.root) });
+    const two = await bob.sendEvent(far.roomId, 'm.room.message', inFar('long ago reply two'));
+    const farItem = page.locator(`[data-testid="room-item"][data-room-id="${far.roomId}"]`);
+    await farItem.filter({ hasText: 'long ago reply two' }).waitFor({ timeout: 30_000 });
+    await bob.request('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(far.roomId)}/redact/${encodeURIComponent(two)}/far-1`, {});
+    await bob.sendEvent(far.roomId, 'm.room.message', inFar('long ago reply three'));
+    await bob.sendEvent(far.roomId, 'm.room.message',
+      text(`Where it started: https://matrix.to/#/${encodeURIComponent(far.roomId)}/${encodeURIComponent(far.root)}`));
+    await farItem.click();
+    const link = timeline().locator('.message-body a', { hasText: 'matrix.to' });
+    await link.waitFor({ timeout: 30_000 });
+    // Too far back for the jump's pages: the root comes from /context with the server's count made after the
+    // deletion (replies one and three), and Alice holds the deleted reply two but not reply one.
+    await link.click();
+    await rootRow(far.root).waitFor({ timeout: 30_000 });
+    await summaryShows(far.root, '2 replies');
+    assert.match(await rootRow(far.root).getByTestId('thread-summary').innerText(), /Bob: long ago reply three/);
+    await shots('far-root');
+  });
+
+  it('keeps the place when reading down from the message jumped to', async () => {
+    // Scrolled to the end of the messages around the root: the next newer page loads below, and the last message
+    // read stays in view (the end of an older context is not the newest message, to be held at while pages load).
+    await timeline().evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    // The rows there are laid out a frame or two after the scroll; the page it asks for comes over the network later.
+    const lastRead = await timeline().evaluate(async (el) => {
+      for (let i = 0; i < 2; i++) await new Promise(requestAnimationFrame);
+      const view = el.getBoundingClientRect();
+      const shown = [...el.querySelectorAll<HTMLElement>('[data-testid="message"]')]
+        .filter((m) => m.getBoundingClientRect().bottom <= view.bottom + 1 && m.getBoundingClientRect().top >= view.top);
+      return shown.at(-1)?.dataset.eventId ?? '';
+    });
+    assert.ok(lastRead, 'a message is in view at the end of the context');
+    // Settled once that message left the view, or once more than a screenful of newer messages is below it.
+    const settled = await page.waitForFunction((id) => {
+      const el = document.querySelector('[data-testid="timeline"]')!;
+      const r = el.querySelector(`[data-testid="message"][data-event-id="${CSS.escape(id)}"]`)?.getBoundingClientRect();
+      const view = el.getBoundingClientRect();
+      if (!r || r.bottom <= view.top || r.top >= view.bottom) return 'the last message read left the view';
+      return el.scrollHeight - el.scrollTop - el.clientHeight > el.clientHeight ? 'in view, newer messages below' : null;
+    }, lastRead, { timeout: 30_000 });
+    assert.equal(await settled.jsonValue(), 'in view, newer messages below');
+    assert.equal(await page.getByTestId('timeline-context').count(), 1, 'still in the context view');
   });
 });

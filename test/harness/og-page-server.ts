@@ -2,10 +2,11 @@
  * A small web site for link-preview tests, on 127.0.0.1: `/tides` (and any path under it) is a page with
  * OpenGraph tags (title, site name, description, its own URL, a 400×200 PNG with its size), `/plain` a page with a
  * title and no picture, `/square` one with a square picture of undeclared size, `/tides.png` and `/square.png` the
- * pictures. The homeserver fetches these when asked to preview them (the test
+ * pictures; `/held` (and under it) is the `/tides` page, answered only once the test calls `releaseHeld()` (a preview
+ * that is still loading when the message is sent). The homeserver fetches these when asked to preview them (the test
  * Synapse allows loopback addresses with `urlPreviews`).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodePng } from './png.ts';
 
@@ -19,13 +20,16 @@ const SQUARE = encodePng(120, 120, (x, y) => ((x + y) % 40 < 20 ? [200, 60, 60] 
 export interface OgPageServer {
   /** http://127.0.0.1:PORT */
   base: string;
+  /** Answers the `/held` requests waiting so far, and those that come later at once. */
+  releaseHeld(): void;
   close(): Promise<void>;
 }
 
 const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 export async function startOgPageServer(): Promise<OgPageServer> {
-  const server: Server = createServer((req, res) => {
+  let held: (() => void)[] | null = [];
+  const serve = (req: IncomingMessage, res: ServerResponse): void => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const url = req.url ?? '/';
     if (url === '/tides.png' || url === '/square.png') {
@@ -39,7 +43,7 @@ export async function startOgPageServer(): Promise<OgPageServer> {
     } else if (url.startsWith('/plain')) {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
         .end('<!doctype html><html><head><meta property="og:title" content="A page without a picture"></head><body>x</body></html>');
-    } else if (url.startsWith('/tides') || url.startsWith('/other')) {
+    } else if (url.startsWith('/tides') || url.startsWith('/other') || url.startsWith('/held')) {
       const title = url.startsWith('/other') ? 'Another page' : PAGE_TITLE;
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><head><title>ignored</title>
         <meta property="og:title" content="${escape(title)}">
@@ -52,10 +56,19 @@ export async function startOgPageServer(): Promise<OgPageServer> {
     } else {
       res.writeHead(404).end();
     }
+  };
+  const server: Server = createServer((req, res) => {
+    if (held && req.url?.startsWith('/held')) held.push(() => serve(req, res));
+    else serve(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    releaseHeld: () => {
+      const waiting = held ?? [];
+      held = null;
+      for (const answer of waiting) answer();
+    },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

@@ -80,13 +80,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     if (body.trim() === '') return;
     if (mode.kind === 'edit' && body === mode.text) { cancelMode(); return; } // nothing changed
     const sentMode = mode;
-    const urlPreviews = linkPreviews.kept(body);
-    linkPreviews.reset();
-    setText(mode.kind === 'edit' ? beforeEdit.current : '');
-    setError(null);
-    session.stoppedComposing(roomId);
-    modes.set(roomId, { kind: 'normal' });
-    sendComposed(session, roomId, body, sentMode, own, urlPreviews).catch((err: unknown) => {
+    // A card still loading is waited for (the text leaves the composer now, so the next message can be typed).
+    linkPreviews.sendWith(body, (urlPreviews) => sendComposed(session, roomId, body, sentMode, own, urlPreviews).catch((err: unknown) => {
       setError(`Could not send: ${errorMessage(err)}`);
       // Give the text and mode back unless the user already started a new message.
       setText((current) => {
@@ -94,7 +89,12 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         modes.set(roomId, sentMode);
         return body;
       });
-    });
+    }));
+    linkPreviews.reset();
+    setText(mode.kind === 'edit' ? beforeEdit.current : '');
+    setError(null);
+    session.stoppedComposing(roomId);
+    modes.set(roomId, { kind: 'normal' });
   }
 
   function onKeyDown(ev: KeyboardEvent<HTMLTextAreaElement>): void {
@@ -124,7 +124,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         <ComposerModeBar mode={mode} senderName={displayNameOf(members, mode.event.sender)} onCancel={cancelMode} />
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
-      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} />
+      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} waiting={linkPreviews.waiting} />
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="composer-attach" inputTestId="composer-file-input" />
         <ComposerMenu roomId={roomId} />

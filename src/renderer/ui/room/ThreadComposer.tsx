@@ -44,18 +44,18 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
       return;
     }
     if (!body.trim()) return;
-    const urlPreviews = linkPreviews.kept(body);
-    linkPreviews.reset();
-    setText('');
-    setError(null);
-    session.client.request('send_message', {
+    // A card still loading is waited for (the text leaves the composer now, so the next reply can be typed).
+    linkPreviews.sendWith(body, (urlPreviews) => session.client.request('send_message', {
       room_id: roomId, text: body, relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) },
       ...(urlPreviews ? { url_previews: urlPreviews } : {}),
     })
       .then((echo) => session.store.addLocalEcho(echo), (err: unknown) => {
         setError(`Could not send: ${errorMessage(err)}`);
         setText((current) => current || body);
-      });
+      }));
+    linkPreviews.reset();
+    setText('');
+    setError(null);
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>): void {
@@ -77,7 +77,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <Suggestions idPrefix="thread-composer" items={auto.suggestions} active={auto.active} onChoose={choose} onHover={auto.setSelected} />
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
-      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} />
+      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} waiting={linkPreviews.waiting} />
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" />
         <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" />

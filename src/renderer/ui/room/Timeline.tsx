@@ -248,6 +248,8 @@ export function Timeline({ roomId, focus = null }: {
   const jumpToLatest = useCallback((): void => {
     const el = scroller.current;
     atBottom.current = true;
+    // At once, not at the next render: the scroll below must not read the context view as still open.
+    contextOpen.current = false;
     setContext(null);
     if (!el) return;
     el.scrollTop = el.scrollHeight;
@@ -297,7 +299,10 @@ export function Timeline({ roomId, focus = null }: {
     // whatever order the browser delivers it against the resize: the view stays pinned and goes back to the end.
     const gap = el.scrollHeight - el.scrollTop - el.clientHeight;
     const movedUp = lastSize.current !== null && el.scrollTop < lastSize.current.top - 1;
-    if (gap <= BOTTOM_SLACK_PX) atBottom.current = true;
+    // The end of an older event's context is not the newest message: sticking to it would drag the view past each
+    // newer page as it loads (and off the event jumped to, when the scroll that clamps the shorter context view
+    // arrives before the jump's own scroll).
+    if (gap <= BOTTOM_SLACK_PX) atBottom.current = !contextOpen.current;
     else if (movedUp || !atBottom.current) atBottom.current = false;
     else el.scrollTop = el.scrollHeight;
     lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
@@ -345,6 +350,8 @@ export function Timeline({ roomId, focus = null }: {
       const found = await session.eventContext(roomId, eventId);
       if (!found) throw new Error('the server does not know that message in this room');
       atBottom.current = false;
+      // The place kept in the live timeline means nothing in the context view; the jump's scroll sets a new one.
+      anchor.current = null;
       setContext(openContext(eventId, found));
     };
     const placed = context ? Promise.resolve(false) : session.loadHistoryUntil(roomId, eventId, JUMP_PAGES);

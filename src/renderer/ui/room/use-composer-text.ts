@@ -1,7 +1,7 @@
 /**
  * The text of a composer and what typing in it does, shared by the room's and the thread's composers: the text and
  * cursor, autocomplete over them, a textarea that grows with its text (CSS sizes it: see .composer-input), choosing a
- * suggestion, and inserting at the cursor (the emoji picker).
+ * suggestion, and inserting at the cursor (the emoji picker), with the caret after what was put in.
  */
 import { useLayoutEffect, useRef, useState } from 'react';
 import type { Session } from '../../api/session.ts';
@@ -30,19 +30,35 @@ export function useComposerText(session: Session, roomId: string, initial: () =>
     onEdit?.(next);
   }
 
+  // The caret after text we put in goes there as the new value is committed, before the next key press can be
+  // handled: set at a later frame (which under load comes after more keys), it moved back over what was typed since.
+  const caretAfterCommit = useRef<number | null>(null);
+  useLayoutEffect(() => {
+    const at = caretAfterCommit.current;
+    caretAfterCommit.current = null;
+    if (at !== null) ref.current?.setSelectionRange(at, at);
+  });
+
+  /** Replaces the text (unless unchanged) and puts the caret at `at`. */
+  function place(next: string, at: number): void {
+    if (next === text) ref.current?.setSelectionRange(at, at);
+    else caretAfterCommit.current = at;
+    update(next, at);
+  }
+
   function choose(i: number): void {
     const next = auto.apply(i);
     if (!next) return;
-    update(next.text, next.cursor);
-    requestAnimationFrame(() => ref.current?.setSelectionRange(next.cursor, next.cursor));
+    place(next.text, next.cursor);
   }
 
   function insertAtCursor(s: string): void {
     const el = ref.current;
     const start = el?.selectionStart ?? text.length;
     const end = el?.selectionEnd ?? text.length;
-    update(text.slice(0, start) + s + text.slice(end), start + s.length);
-    requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(start + s.length, start + s.length); });
+    // The picker gave the focus back to its button as it closed: typing goes on in the composer.
+    el?.focus();
+    place(text.slice(0, start) + s + text.slice(end), start + s.length);
   }
 
   return { text, setText, setCursor, ref, auto, update, choose, insertAtCursor };

@@ -2,7 +2,9 @@
  * The link previews of what is being typed, as gomuks' composer makes them: the links in the text (outside code,
  * the first few) are previewed by the homeserver once the text has rested a moment, each shown above the composer
  * and removable; `kept()` is what send_message's `url_previews` carries. In an encrypted room the preview is asked
- * with `encrypt`, so its picture is uploaded again encrypted and the key travels inside the message.
+ * with `encrypt`, so its picture is uploaded again encrypted and the key travels inside the message. A message sent
+ * while a card it shows is still loading waits for it (at most WAIT_CAP_MS), in order behind earlier ones, while the
+ * composer is already free for the next message.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LinkPreview } from '../../../shared/rpc/index.ts';
@@ -11,6 +13,8 @@ import { composerLinks, previewForSending, viewLinkPreview } from './link-previe
 
 /** How long the text must rest before its links are previewed (no request per keystroke). */
 const DEBOUNCE_MS = 600;
+/** How long a message waits for a preview still loading; past that it goes without it rather than not at all. */
+const WAIT_CAP_MS = 10_000;
 
 export type ComposerPreviewState =
   | { url: string; state: 'loading' }
@@ -24,6 +28,12 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
   const [results, setResults] = useState<ReadonlyMap<string, ComposerPreviewState>>(new Map());
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const asked = useRef(new Set<string>());
+  /** The requests in flight, and the results as they land (read by a send that waits after this render). */
+  const inFlight = useRef(new Map<string, Promise<void>>());
+  const latest = useRef(results);
+  /** Sends in the order they were made: one waiting for its preview holds the ones after it. */
+  const queue = useRef<Promise<void>>(Promise.resolve());
+  const [waiting, setWaiting] = useState(0);
   // A room's encryption decides how a link is previewed (an encrypted room's picture is re-uploaded encrypted), so
   // results are kept per kind: a clear preview is never what an encrypted room's message carries.
   const idOf = (url: string) => `${encrypted ? 'e' : 'p'}:${url}`;
@@ -42,10 +52,15 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
       const id = `${encrypted ? 'e' : 'p'}:${url}`;
       if (asked.current.has(id)) continue;
       asked.current.add(id);
-      session.client.request('get_url_preview', { url, ...(encrypted ? { encrypt: true } : {}) }).then(
-        (preview) => setResults((m) => new Map(m).set(id, { url, state: 'ready', preview })),
-        () => setResults((m) => new Map(m).set(id, { url, state: 'failed' })),
-      );
+      const land = (r: ComposerPreviewState): void => {
+        latest.current = new Map(latest.current).set(id, r);
+        setResults(latest.current);
+        inFlight.current.delete(id);
+      };
+      inFlight.current.set(id, session.client.request('get_url_preview', { url, ...(encrypted ? { encrypt: true } : {}) }).then(
+        (preview) => land({ url, state: 'ready', preview }),
+        () => land({ url, state: 'failed' }),
+      ));
     }
   }, [links, encrypted, session]);
 
@@ -56,26 +71,55 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
     shown,
     remove: (url: string) => setRemoved((s) => new Set(s).add(url)),
     /**
-     * send_message's `url_previews`: the ready previews the user kept. Undefined when the text has no link, or
-     * none is ready and none was removed (still loading, or the homeserver made none: nothing is claimed); an empty
-     * list (all removed, or pages with nothing to show) tells receivers not to make their own.
+     * Sends `forText` with its previews through `send`: at once when none of its cards is loading, else once they
+     * are ready (or WAIT_CAP_MS passed), after the messages sent before it. The removals made until now count.
      */
-    kept(forText: string): LinkPreview[] | undefined {
-      const now = composerLinks(forText);
-      const out: LinkPreview[] = [];
-      let decided = false;
-      for (const url of now) {
-        const r = results.get(idOf(url));
-        if (removed.has(url)) { decided = true; continue; }
-        // One the homeserver could not make (or previews turned off there) decides nothing: other clients may
-        // still make their own.
-        const p = r?.state === 'ready' ? previewForSending(r.preview) : undefined;
-        if (p) out.push(p);
-        else if (r?.state === 'ready') decided = true;
-      }
-      return out.length || decided ? out : undefined;
+    sendWith(forText: string, send: (urlPreviews: LinkPreview[] | undefined) => Promise<void>): void {
+      const gone = removed;
+      const loading = shown.filter((r) => r.state === 'loading' && composerLinks(forText).includes(r.url))
+        .map((r) => inFlight.current.get(idOf(r.url)))
+        .filter((p) => p !== undefined);
+      const ready = loading.length ? capped(Promise.all(loading)) : Promise.resolve();
+      if (loading.length) setWaiting((n) => n + 1);
+      const turn = queue.current.then(() => ready).then(() => {
+        if (loading.length) setWaiting((n) => n - 1);
+        return send(keptPreviews(forText, latest.current, gone, idOf));
+      });
+      // A failed send is the caller's to report; the next message still goes.
+      queue.current = turn.catch(() => undefined);
     },
+    /** How many sent messages wait for a preview still loading. */
+    waiting,
     /** After sending: a new message starts with no preview removed. */
     reset: () => setRemoved(new Set()),
   };
+}
+
+/** Resolves when `p` settles or WAIT_CAP_MS passed, whichever is first. */
+function capped(p: Promise<unknown>): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, WAIT_CAP_MS);
+    void p.finally(() => { clearTimeout(t); resolve(); });
+  });
+}
+
+/**
+ * send_message's `url_previews` for `forText`: the ready previews not removed. Undefined when the text has no link,
+ * or none is ready and none was removed (nothing is claimed); an empty list (all removed, or pages with nothing to
+ * show) tells receivers not to make their own.
+ */
+function keptPreviews(forText: string, results: ReadonlyMap<string, ComposerPreviewState>, removed: ReadonlySet<string>,
+  idOf: (url: string) => string): LinkPreview[] | undefined {
+  const out: LinkPreview[] = [];
+  let decided = false;
+  for (const url of composerLinks(forText)) {
+    const r = results.get(idOf(url));
+    if (removed.has(url)) { decided = true; continue; }
+    // One the homeserver could not make (or previews turned off there) decides nothing: other clients may
+    // still make their own.
+    const p = r?.state === 'ready' ? previewForSending(r.preview) : undefined;
+    if (p) out.push(p);
+    else if (r?.state === 'ready') decided = true;
+  }
+  return out.length || decided ? out : undefined;
 }
