@@ -11,6 +11,7 @@ import { errorMessage } from '../../shared/error-message.ts';
 import type { Session } from './session.ts';
 import { setIgnored } from './user-info.ts';
 import { leaveRoom } from './room-requests.ts';
+import { listeners } from './listeners.ts';
 
 /**
  * What is being reported: a message (by its room and event ID, with its sender), a room, or a user (with the room
@@ -70,19 +71,14 @@ export function homeserverOf(userId: string | undefined): string {
 // --- the open report dialog ---------------------------------------------------------------------------------
 
 let open: ReportTarget | null = null;
-const listeners = new Set<() => void>();
-
-function subscribe(l: () => void): () => void {
-  listeners.add(l);
-  return () => { listeners.delete(l); };
-}
+const openChanged = listeners();
 
 /** Opens the report dialog for `target`, or closes it with null. */
 export function setOpenReport(target: ReportTarget | null): void {
   open = target;
-  for (const l of [...listeners]) l();
+  openChanged.notify();
 }
 
 export function useOpenReport(): ReportTarget | null {
-  return useSyncExternalStore(subscribe, () => open);
+  return useSyncExternalStore(openChanged.subscribe, () => open);
 }

@@ -5,27 +5,23 @@
  */
 import { useSyncExternalStore } from 'react';
 import type { Event, EventRowID, JSONObject, JSONValue } from '../../shared/rpc/types.ts';
+import { listeners } from './listeners.ts';
 import type { RoomData } from './snapshot.ts';
 
 // --- which thread is open -----------------------------------------------------------------------------------
 
 const openThreads = new Map<string, string>();
-const listeners = new Set<() => void>();
-
-function subscribe(l: () => void): () => void {
-  listeners.add(l);
-  return () => { listeners.delete(l); };
-}
+const openChanged = listeners();
 
 /** Opens (or with null closes) the thread panel of a room. */
 export function setOpenThread(roomId: string, rootEventId: string | null): void {
   if (rootEventId) openThreads.set(roomId, rootEventId);
   else openThreads.delete(roomId);
-  for (const l of [...listeners]) l();
+  openChanged.notify();
 }
 
 export function useOpenThread(roomId: string): string | null {
-  return useSyncExternalStore(subscribe, () => openThreads.get(roomId) ?? null);
+  return useSyncExternalStore(openChanged.subscribe, () => openThreads.get(roomId) ?? null);
 }
 
 // --- replies ------------------------------------------------------------------------------------------------
@@ -138,16 +134,11 @@ export function threadSummary(root: Event, replies: readonly Event[], fresh?: Th
  * the newest answer.
  */
 const freshCounts = new Map<string, { asked: string; base: ThreadCountBase | undefined }>();
-const freshListeners = new Set<() => void>();
-
-function subscribeFresh(l: () => void): () => void {
-  freshListeners.add(l);
-  return () => { freshListeners.delete(l); };
-}
+const freshChanged = listeners();
 
 /** The server's count for a thread asked for after its latest deletion we saw, if it came. */
 export function useFreshThreadCount(rootId: string): ThreadCountBase | undefined {
-  return useSyncExternalStore(subscribeFresh, () => freshCounts.get(rootId)?.base);
+  return useSyncExternalStore(freshChanged.subscribe, () => freshCounts.get(rootId)?.base);
 }
 
 /**
@@ -168,7 +159,7 @@ export function refreshThreadCount(rootId: string, replies: readonly Event[], fe
     // Deletions only add up: an answer that knows fewer of them than the one we have is older news.
     if (!now || !base || (now.base && now.base.deleted.size > deleted.size)) return;
     freshCounts.set(rootId, { asked: now.asked, base });
-    for (const l of [...freshListeners]) l();
+    freshChanged.notify();
   }, () => undefined);
 }
 

@@ -12,27 +12,23 @@ import { startDirectChat } from './room-requests.ts';
 import { setOpenThread } from './threads.ts';
 import type { Session } from './session.ts';
 import type { RoomData, StoreSnapshot } from './snapshot.ts';
+import { listeners } from './listeners.ts';
 
 // --- whose panel is open --------------------------------------------------------------------------------------
 
 const openUsers = new Map<string, string>();
-const listeners = new Set<() => void>();
-
-function subscribe(l: () => void): () => void {
-  listeners.add(l);
-  return () => { listeners.delete(l); };
-}
+const openChanged = listeners();
 
 /** Opens (or with null closes) the user info panel of a room; opening it closes the room's thread panel. */
 export function setOpenUser(roomId: string, userId: string | null): void {
   if (userId) setOpenThread(roomId, null);
   if (userId) openUsers.set(roomId, userId);
   else openUsers.delete(roomId);
-  for (const l of [...listeners]) l();
+  openChanged.notify();
 }
 
 export function useOpenUser(roomId: string): string | null {
-  return useSyncExternalStore(subscribe, () => openUsers.get(roomId) ?? null);
+  return useSyncExternalStore(openChanged.subscribe, () => openUsers.get(roomId) ?? null);
 }
 
 /**

@@ -6,6 +6,7 @@
 import { useSyncExternalStore } from 'react';
 import type { VerificationFlow, VerificationPhase } from '../../shared/rpc/commands/verification.ts';
 import type { StoreSnapshot } from './snapshot.ts';
+import { listeners } from './listeners.ts';
 
 /** The order phases come in: an older update of a flow (a late answer) never moves it back. */
 const PHASE_ORDER: Record<VerificationPhase, number> = {
@@ -63,20 +64,15 @@ export function selectUserDisplayName(snap: StoreSnapshot, userId: string): stri
 // --- which verification dialog is open ------------------------------------------------------------------------
 
 let openFlow: string | null = null;
-const listeners = new Set<() => void>();
-
-function subscribe(l: () => void): () => void {
-  listeners.add(l);
-  return () => { listeners.delete(l); };
-}
+const openChanged = listeners();
 
 /** Opens the dialog of a flow (by transaction ID), or closes it with null. */
 export function setOpenVerification(transactionId: string | null): void {
   if (openFlow === transactionId) return;
   openFlow = transactionId;
-  for (const l of [...listeners]) l();
+  openChanged.notify();
 }
 
 export function useOpenVerification(): string | null {
-  return useSyncExternalStore(subscribe, () => openFlow);
+  return useSyncExternalStore(openChanged.subscribe, () => openFlow);
 }

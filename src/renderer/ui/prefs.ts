@@ -4,6 +4,7 @@
  * follows the OS setting live through matchMedia.
  */
 import { useSyncExternalStore } from 'react';
+import { listeners } from '../api/listeners.ts';
 
 export type ThemeSetting = 'system' | 'light' | 'dark';
 
@@ -33,7 +34,7 @@ function load(): Prefs {
 }
 
 let current: Prefs | null = null;
-const listeners = new Set<() => void>();
+const changed = listeners();
 
 export function getPrefs(): Prefs {
   current ??= load();
@@ -48,16 +49,11 @@ export function setPrefs(change: Partial<Prefs>): void {
     // Storage full or blocked: the change still applies for this session.
   }
   applyPrefs();
-  for (const l of [...listeners]) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => { listeners.delete(listener); };
+  changed.notify();
 }
 
 export function usePrefs(): Prefs {
-  return useSyncExternalStore(subscribe, getPrefs);
+  return useSyncExternalStore(changed.subscribe, getPrefs);
 }
 
 const darkQuery = (): MediaQueryList | null => (typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null);

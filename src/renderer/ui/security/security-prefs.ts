@@ -5,6 +5,7 @@
  * "Verify" / "Set up" reopens the step through the same store (`opened`, for this page only).
  */
 import { useSyncExternalStore } from 'react';
+import { listeners } from '../../api/listeners.ts';
 
 export interface SecurityChoice {
   readonly skipped: boolean;
@@ -16,7 +17,7 @@ export interface SecurityChoice {
 const PREFIX = 'lattice.security.';
 const NONE: SecurityChoice = { skipped: false, bannerDismissed: false, opened: false };
 const cache = new Map<string, SecurityChoice>();
-const listeners = new Set<() => void>();
+const changed = listeners();
 
 /** The storage key for one device of one account; null before the session is known. */
 export function deviceKey(userId: string | undefined, deviceId: string | undefined): string | null {
@@ -59,14 +60,9 @@ export function setChoice(key: string | null, change: Partial<SecurityChoice>): 
   } catch {
     // Storage full or blocked: the choice holds for this page.
   }
-  for (const l of [...listeners]) l();
-}
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => { listeners.delete(listener); };
+  changed.notify();
 }
 
 export function useSecurityChoice(key: string | null): SecurityChoice {
-  return useSyncExternalStore(subscribe, () => getChoice(key));
+  return useSyncExternalStore(changed.subscribe, () => getChoice(key));
 }
