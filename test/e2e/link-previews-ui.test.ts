@@ -6,7 +6,8 @@
  * preview removed before sending is not sent (the message says so with an empty list) and Bob sees no card. A
  * message from another client without previews gets the homeserver's preview of its link (not a notice's), unless
  * the "Preview links" setting is off. A message sent while its preview is still loading waits for it (the composer
- * free meanwhile) and goes once, with the card. In an encrypted room the picture is uploaded again encrypted, and Bob's
+ * free meanwhile) and goes once, with the card; if Alice goes to another room meanwhile, the waiting line is not
+ * shown there but again in its own room when she comes back, and the message still goes once. In an encrypted room the picture is uploaded again encrypted, and Bob's
  * Lattice decrypts it.
  * Screenshots of the composer card and Bob's timeline in both themes, wide and narrow, go to test-artifacts/.
  */
@@ -198,6 +199,35 @@ describe('link previews against Synapse', () => {
     const { chunk } = await bobApi.messages(roomId, { limit: 20 });
     assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Held tides')).length, 1, 'sent once');
     await composer.fill('');
+  });
+
+  it('keeps a message waiting for its preview across a switch to another room, shows it on return, sends it once', async () => {
+    web.holdAgain();
+    const url = `${base}/held/harbour-chart`;
+    const composer = page.getByTestId('composer');
+    await composer.fill(`Chart while away: ${url}`);
+    await page.getByTestId('composer-link-previews').getByTestId('link-preview-loading').waitFor(WAIT);
+    await composer.press('Enter');
+    const waiting = page.getByTestId('composer-waiting-preview');
+    await waiting.waitFor(WAIT);
+    // Another room's composer says nothing of it; back in its room, the line is there again.
+    await openRoom(page, sealedRoomId, 'Sealed Harbour');
+    await page.getByTestId('composer').waitFor(WAIT);
+    assert.equal(await waiting.count(), 0, 'the other room shows no waiting message');
+    await openRoom(page, roomId, 'Harbour');
+    assert.equal(await composer.inputValue(), '', 'the sent text is not back in the composer');
+    await waiting.waitFor({ timeout: 5_000 });
+    assert.match(await waiting.innerText(), /Waiting for the link preview, then sending/);
+    await themeShots(page, 'link-previews', 'waiting-after-return');
+    web.releaseHeld();
+    const bobApi = new MatrixPeer(ui.hs.baseUrl, bob);
+    const sent = await bobApi.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Chart while away'), 30_000);
+    const bundled = sent.content['com.beeper.linkpreviews'] as Record<string, unknown>[] | undefined;
+    assert.equal(bundled?.[0]?.matched_url, url, 'it goes with the preview it waited for');
+    await messageOn(page, 'Chart while away').getByTestId('link-preview').waitFor(WAIT);
+    await waiting.waitFor({ state: 'detached', ...WAIT });
+    const { chunk } = await bobApi.messages(roomId, { limit: 20 });
+    assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Chart while away')).length, 1, 'sent once');
   });
 
   it('previews a link in a message that came without previews, unless the setting is off', async () => {

@@ -22,6 +22,8 @@ export interface OgPageServer {
   base: string;
   /** Answers the `/held` requests waiting so far, and those that come later at once. */
   releaseHeld(): void;
+  /** Holds the `/held` requests that come from now on again, until the next releaseHeld(). */
+  holdAgain(): void;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function startOgPageServer(): Promise<OgPageServer> {
       held = null;
       for (const answer of waiting) answer();
     },
+    holdAgain: () => { held ??= []; },
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }

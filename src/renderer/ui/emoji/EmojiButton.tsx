@@ -1,9 +1,13 @@
 /**
  * A button that opens the emoji picker beside itself. The picker is portalled to <body> and placed from the
  * button's rectangle, because timeline rows are transformed (virtualized) and clip or misplace a nested popover.
+ * It stays attached to its button: it follows it as the window changes size and as what holds the button scrolls
+ * (a message's picker as the timeline moves under new messages or the user's scrolling), and closes once the button
+ * has scrolled out of sight (its row may be about to leave the DOM).
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { refocusAfterScroll, scrolledOutOf, useAnchorScroll } from '../common/use-anchor-scroll.ts';
 import { EmojiPicker } from './EmojiPicker.tsx';
 
 const PICKER_W = 320;
@@ -42,6 +46,16 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
     window.addEventListener('resize', onResize);
     return () => window.removeEventListener('resize', onResize);
   }, [isOpen]);
+
+  useAnchorScroll(isOpen, button, (scroller) => {
+    if (!button.current || !scrolledOutOf(button.current, scroller)) {
+      setAt(place());
+      return;
+    }
+    refocusAfterScroll(button.current, layer.current);
+    setAt(null);
+    onOpenChange?.(false);
+  });
 
   function close(): void {
     // Closed from inside (Esc, a pick): the focus goes back to this button while it is still shown (a message's

@@ -38,7 +38,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
-  const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
+  const linkPreviews = useLinkPreviews(session, roomId, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 

@@ -2,12 +2,15 @@
  * A message toolbar's "More options" (⋯) menu, for actions too rare to take a place on the bar: *Report…* (others'
  * messages only; opens the report dialog over the app, api/reporting.ts). Portalled to <body> and placed from the
  * button's rectangle, as the emoji picker is: timeline rows are transformed (virtualized) and would clip it.
- * Keyboard and pointer behaviour: use-menu.ts.
+ * It follows its button when the window changes size, and closes when the timeline scrolls (as Element's message
+ * context menu does): left open, it would point at whatever message came under it. Keyboard and pointer behaviour:
+ * use-menu.ts.
  */
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Event } from '../../../shared/rpc/types.ts';
 import { setOpenReport } from '../../api/reporting.ts';
+import { refocusAfterScroll, useAnchorScroll } from '../common/use-anchor-scroll.ts';
 import { useMenu } from '../common/use-menu.ts';
 
 /** Room the menu needs below the button before it opens above instead. */
@@ -39,6 +42,12 @@ export function MessageMenu({ event, onOpenChange }: { event: Event; onOpenChang
     window.addEventListener('resize', onResize);
     return () => window.removeEventListener('resize', onResize);
   }, [shown, button]);
+
+  // The timeline scrolling (the user, or a new message keeping it at its end) takes the message away: the menu goes.
+  useAnchorScroll(shown, button, () => {
+    refocusAfterScroll(button.current, list.current);
+    setShown(false);
+  });
 
   function report(): void {
     // The dialog gives the focus back to what had it when it opened: the message itself, which stays shown (this

@@ -31,7 +31,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
-  const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
+  const linkPreviews = useLinkPreviews(session, `${roomId}/${rootId}`, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   useEffect(() => { ref.current?.focus(); }, [ref, rootId]);
 
   function send(): void {

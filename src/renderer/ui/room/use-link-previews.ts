@@ -4,12 +4,14 @@
  * and removable; `kept()` is what send_message's `url_previews` carries. In an encrypted room the preview is asked
  * with `encrypt`, so its picture is uploaded again encrypted and the key travels inside the message. A message sent
  * while a card it shows is still loading waits for it (at most WAIT_CAP_MS), in order behind earlier ones, while the
- * composer is already free for the next message.
+ * composer is already free for the next message; the wait is kept per room (and thread) in waiting-sends.ts, so it
+ * goes on, and shows again, across a switch to another room and back.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LinkPreview } from '../../../shared/rpc/index.ts';
 import type { Session } from '../../api/session.ts';
 import { composerLinks, previewForSending, viewLinkPreview } from './link-preview-model.ts';
+import { queueSend, useWaitingSends } from './waiting-sends.ts';
 
 /** How long the text must rest before its links are previewed (no request per keystroke). */
 const DEBOUNCE_MS = 600;
@@ -22,7 +24,8 @@ export type ComposerPreviewState =
   /** The homeserver could not preview it (or has previews turned off): nothing is shown or sent for it. */
   | { url: string; state: 'failed' };
 
-export function useLinkPreviews(session: Session, text: string, encrypted: boolean) {
+/** `place` names the composer's room (and thread): the messages waiting for a preview are kept under it. */
+export function useLinkPreviews(session: Session, place: string, text: string, encrypted: boolean) {
   /** The links as they were when the typing last paused. */
   const [rested, setRested] = useState<readonly string[]>([]);
   const [results, setResults] = useState<ReadonlyMap<string, ComposerPreviewState>>(new Map());
@@ -31,9 +34,7 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
   /** The requests in flight, and the results as they land (read by a send that waits after this render). */
   const inFlight = useRef(new Map<string, Promise<void>>());
   const latest = useRef(results);
-  /** Sends in the order they were made: one waiting for its preview holds the ones after it. */
-  const queue = useRef<Promise<void>>(Promise.resolve());
-  const [waiting, setWaiting] = useState(0);
+  const waiting = useWaitingSends(session, place);
   // A room's encryption decides how a link is previewed (an encrypted room's picture is re-uploaded encrypted), so
   // results are kept per kind: a clear preview is never what an encrypted room's message carries.
   const idOf = (url: string) => `${encrypted ? 'e' : 'p'}:${url}`;
@@ -79,14 +80,9 @@ export function useLinkPreviews(session: Session, text: string, encrypted: boole
       const loading = shown.filter((r) => r.state === 'loading' && composerLinks(forText).includes(r.url))
         .map((r) => inFlight.current.get(idOf(r.url)))
         .filter((p) => p !== undefined);
-      const ready = loading.length ? capped(Promise.all(loading)) : Promise.resolve();
-      if (loading.length) setWaiting((n) => n + 1);
-      const turn = queue.current.then(() => ready).then(() => {
-        if (loading.length) setWaiting((n) => n - 1);
-        return send(keptPreviews(forText, latest.current, gone, idOf));
-      });
-      // A failed send is the caller's to report; the next message still goes.
-      queue.current = turn.catch(() => undefined);
+      // The results are read from the ref when it goes: they land there even once this composer is gone.
+      queueSend(session, place, loading.length ? capped(Promise.all(loading)) : null,
+        () => send(keptPreviews(forText, latest.current, gone, idOf)));
     },
     /** How many sent messages wait for a preview still loading. */
     waiting,
