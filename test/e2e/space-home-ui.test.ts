@@ -5,7 +5,9 @@
  * suggested room and the one Alice is in, says why the invite-only room cannot be joined, offers to ask to join the
  * knock room, expands a sub-space, pages through a large space, joins rooms (by mouse and by keyboard) which then
  * show in the room list under the space, and says in words why the server refused a join or a space cannot be read.
- * The page's hierarchy requests are held back once (a slow server) to see the loading state. Screenshots of both
+ * Opened again, it shows what was loaded and expanded before while it reads the space again in the background; reloaded
+ * on its address, it selects the space in the spaces bar. The page's hierarchy requests are held back (a slow server)
+ * to see the loading state and that a reopened home does not wait for the server. Screenshots of both
  * themes at 1280×800 and 800×600 go to test-artifacts/space-home/.
  */
 import assert from 'node:assert/strict';
@@ -200,6 +202,35 @@ describe('space home against Synapse', () => {
     assert.equal(await more.count(), 0, 'nothing more to load once the space is all there');
   });
 
+  it('keeps what was loaded and expanded when the home is opened again, and refreshes it in the background', async () => {
+    const last = fillers[fillers.length - 1];
+    const toggle = row(climbing).getByTestId('space-room-expand');
+    await toggle.click();
+    await row(bouldering).waitFor();
+    await row(general).getByTestId('space-room-open').click();
+    await page.getByTestId('room-header').filter({ hasText: 'General' }).waitFor({ timeout: 45_000 });
+    // A slow server: the home comes back from what was read before, not after the server answers.
+    holdHierarchy = true;
+    try {
+      await page.getByTestId('space-explore').click();
+      await home().waitFor();
+      await row(last).waitFor({ timeout: 5_000 });
+      await row(bouldering).waitFor({ timeout: 5_000 });
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true', 'the sub-space is still expanded');
+      assert.equal(await home().getByTestId('space-home-loading').count(), 0, 'no loading state over rows already known');
+      await page.waitForFunction(() => document.querySelector('[data-testid="space-home"]')?.getAttribute('aria-busy') === 'true');
+    } finally {
+      release();
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid="space-home"]')?.getAttribute('aria-busy') === 'false',
+      undefined, { timeout: 45_000 });
+    assert.equal(await row(last).count(), 1, 'every page read before is read again, not only the first');
+    assert.equal(await row(bouldering).count(), 1);
+    assert.equal(await home().getByTestId('space-home-more').count(), 0);
+    await toggle.click();
+    await row(bouldering).waitFor({ state: 'detached' });
+  });
+
   it('joins a room from the space home, which then shows in the space\'s room list', async () => {
     await row(hiking).getByTestId('space-room-join').click();
     await row(hiking).getByTestId('space-room-open').waitFor({ timeout: 45_000 });
@@ -266,6 +297,20 @@ describe('space home against Synapse', () => {
     });
     assert.ok(overflow <= 0, `the home fits the narrow window (overflows by ${overflow}px)`);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('selects the space in the spaces bar when its home is reloaded', async () => {
+    await page.evaluate((h) => { window.location.hash = h; }, `#/space/${enc(space)}`);
+    await home().waitFor();
+    await page.reload();
+    await home().waitFor({ timeout: 45_000 });
+    const button = page.locator(`[data-testid="space"][data-space-id="${space}"]`);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="space"][data-space-id="${id}"]`)
+      ?.getAttribute('aria-pressed') === 'true', space, { timeout: 45_000 }).catch(() => undefined);
+    assert.equal(await button.getAttribute('aria-pressed'), 'true', 'the space is selected after the reload');
+    await page.getByTestId('space-list-header').filter({ hasText: 'Outdoor Club' }).waitFor({ timeout: 5_000 });
+    await item(general).waitFor({ timeout: 45_000 });
+    await row(hiking).waitFor({ timeout: 45_000 });
   });
 
   it('says in words when a space cannot be read, and can try again', async () => {

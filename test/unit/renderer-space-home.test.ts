@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import type { JSONObject } from '../../src/shared/rpc/types.ts';
 import type { Session } from '../../src/renderer/api/session.ts';
 import {
-  failureReason, loadHierarchy, loadMoreHierarchy, parseHierarchyRoom, spaceHierarchyOf, type HierarchyRoom,
+  failureReason, loadHierarchy, loadMoreHierarchy, openHierarchy, parseHierarchyRoom, spaceHierarchyOf,
+  toggleHierarchyExpanded, type HierarchyRoom,
 } from '../../src/renderer/api/space-hierarchy.ts';
 import { rowOffer, spaceHomeRows, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
 import { hashForSpace, roomIdFromHash, spaceIdFromHash } from '../../src/renderer/ui/route.ts';
@@ -96,6 +97,46 @@ describe('space hierarchy store', () => {
     assert.equal(after.rooms.get('!s:hs'), before.rooms.get('!s:hs'));
     assert.notEqual(after.rooms.get('!a:hs'), before.rooms.get('!a:hs'));
     assert.equal(after.rooms.get('!a:hs')?.name, 'A renamed');
+  });
+
+  it('opened again, reads as many pages as before and keeps what was expanded and the unchanged rows', async () => {
+    const pages: Record<string, { rooms: JSONObject[]; next_batch?: string }> = {
+      '': { rooms: [space, { room_id: '!a:hs', name: 'A' }], next_batch: 'p2' }, p2: { rooms: [{ room_id: '!b:hs', name: 'B' }] },
+    };
+    const { session, calls } = fakeSession(pages);
+    await openHierarchy(session, '!s:hs');
+    await loadMoreHierarchy(session, '!s:hs');
+    toggleHierarchyExpanded(session, '!s:hs', '!b:hs');
+    const before = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(before.pages, 2);
+    pages.p2 = { rooms: [{ room_id: '!b:hs', name: 'B renamed' }] };
+    calls.length = 0;
+    const reading = openHierarchy(session, '!s:hs');
+    const during = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(during.loading, 'refresh');
+    assert.equal(during.rooms, before.rooms, 'the rows held stay shown while the space is read again');
+    await reading;
+    const after = spaceHierarchyOf(session, '!s:hs');
+    assert.deepEqual(calls.map((c) => c.from ?? null), [null, 'p2'], 'both pages read again, from the first');
+    assert.deepEqual([...after.rooms.keys()], ['!s:hs', '!a:hs', '!b:hs']);
+    assert.equal(after.rooms.get('!a:hs'), before.rooms.get('!a:hs'), 'an unchanged row keeps its object');
+    assert.equal(after.rooms.get('!b:hs')?.name, 'B renamed');
+    assert.equal(after.loading, null);
+    assert.equal(after.nextBatch, null);
+    assert.deepEqual([...after.expanded], ['!b:hs'], 'what was expanded stays expanded');
+  });
+
+  it('keeps the rows it has when reading them again fails', async () => {
+    const pages: Record<string, { rooms: JSONObject[] } | Error> = { '': { rooms: [space, { room_id: '!a:hs', name: 'A' }] } };
+    const { session } = fakeSession(pages);
+    await openHierarchy(session, '!s:hs');
+    const before = spaceHierarchyOf(session, '!s:hs');
+    pages[''] = new Error('Could not read the space !s:hs: offline.');
+    await openHierarchy(session, '!s:hs');
+    const after = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(after.rooms, before.rooms);
+    assert.equal(after.error, null);
+    assert.equal(after.loading, null);
   });
 
   it('keeps the rows it has when the next page fails, and says why', async () => {

@@ -2,13 +2,14 @@
  * A space's home (`#/space/<ID>`, opened from the spaces bar or the room list's "Explore rooms"): the space's name,
  * topic and members, then every room and sub-space its hierarchy lists, joined or not, a page at a time, each with
  * what can be done about it (SpaceRoomRow). This is how someone finds the rooms of a space they have not joined, as
- * Element's space home does. The hierarchy is read again each time the home opens, so it is never older than that.
+ * Element's space home does. What was read and expanded stays for the session: opening the home again shows it at
+ * once and reads it again in the background, so it is never much older than the opening.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { useRoom, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import {
-  joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, useSpaceHierarchy,
+  joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, openHierarchy, toggleHierarchyExpanded, useSpaceHierarchy,
 } from '../../api/space-hierarchy.ts';
 import { rowOffer, spaceHomeRows, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
 import { Avatar } from '../common/Avatar.tsx';
@@ -27,9 +28,9 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const synced = useRoom(spaceId);
   const rooms = useStoreSelector((s) => s.rooms);
   const invites = useStoreSelector((s) => s.invitedRooms);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const expanded = state.expanded;
 
-  useEffect(() => { void loadHierarchy(session, spaceId); }, [session, spaceId]);
+  useEffect(() => { void openHierarchy(session, spaceId); }, [session, spaceId]);
 
   const root = state.rooms.get(spaceId);
   const known = root?.name ?? (synced?.meta ? roomDisplayName(synced) : undefined) ?? root?.alias;
@@ -41,12 +42,8 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const isJoined = useCallback((id: string) => rooms.get(id)?.meta !== undefined, [rooms]);
 
   const onToggle = useCallback((roomId: string) => {
-    setExpanded((now) => {
-      const next = new Set(now);
-      if (!next.delete(roomId)) next.add(roomId);
-      return next;
-    });
-  }, []);
+    toggleHierarchyExpanded(session, spaceId, roomId);
+  }, [session, spaceId]);
 
   const onAction = useCallback((row: SpaceHomeRow, action: RowAction) => {
     switch (action) {
@@ -72,7 +69,8 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
 
   const firstLoad = state.loading === 'first' && state.rooms.size === 0;
   return (
-    <section className="space-home" aria-label={`Rooms of ${name}`} data-testid="space-home" data-space-id={spaceId}>
+    <section className="space-home" aria-label={`Rooms of ${name}`} data-testid="space-home" data-space-id={spaceId}
+      aria-busy={state.loading !== null}>
       <header className="space-home-header">
         <Avatar id={spaceId} name={name} mxc={root?.avatar ?? synced?.meta?.avatar} size={64} />
         <div className="space-home-heading">
