@@ -6,7 +6,8 @@
  * knock room, expands a sub-space, pages through a large space, joins rooms (by mouse and by keyboard) which then
  * show in the room list under the space, and says in words why the server refused a join or a space cannot be read.
  * Opened again, it shows what was loaded and expanded before while it reads the space again in the background; reloaded
- * on its address, it selects the space in the spaces bar. The page's hierarchy requests are held back (a slow server)
+ * on its address, it selects the space in the spaces bar. Its filter narrows the rows by name, topic or address
+ * (keyboard: Enter to the first match, Esc clears) and says when none match. The page's hierarchy requests are held back (a slow server)
  * to see the loading state and that a reopened home does not wait for the server. Screenshots of both
  * themes at 1280×800 and 800×600 go to test-artifacts/space-home/.
  */
@@ -285,6 +286,39 @@ describe('space home against Synapse', () => {
     await row(knock).getByTestId('space-room-knock').click();
     await row(knock).getByTestId('space-room-note').filter({ hasText: /asked to join/i }).waitFor({ timeout: 45_000 });
     assert.equal(await membership(knock), 'knock');
+  });
+
+  it('filters the rooms read by name, topic or address, with the keyboard, and says when none match', async () => {
+    const filter = home().getByTestId('space-home-filter');
+    await filter.focus();
+    await page.keyboard.type('archive 2');
+    await row(fillers[23]).waitFor();
+    const shown = await home().locator('[data-testid="space-room"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id')));
+    assert.deepEqual(shown, fillers.slice(19), 'only the rooms whose name matches (Archive 20 to 24)');
+    await filter.fill('');
+    await page.keyboard.type('TRAILS');
+    await row(hiking).waitFor();
+    assert.equal(await home().locator('[data-testid="space-room"]').count(), 1, 'the topic matches, whatever the case');
+    // A room inside a sub-space that is not expanded is found too.
+    await filter.fill('boulder');
+    await row(bouldering).waitFor();
+    // Enter goes to the first match's button; Esc there is the list's, so back to the filter with Shift+Tab.
+    await filter.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-testid="space-room"]')?.getAttribute('data-room-id')),
+      bouldering, 'Enter moves to the first matching room');
+    await filter.fill('no such room here');
+    const none = home().getByTestId('space-home-no-match');
+    await none.waitFor();
+    assert.match(await none.innerText(), /No rooms match “no such room here”/);
+    await page.mouse.move(0, 0);
+    await shots('no-match');
+    await filter.focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await filter.inputValue(), '', 'Esc clears the filter');
+    await row(general).waitFor();
+    await row(fillers[0]).waitFor();
+    assert.equal(await none.count(), 0);
   });
 
   it('looks right in both themes on a small window', async () => {

@@ -12,7 +12,7 @@ import {
   failureReason, loadHierarchy, loadMoreHierarchy, openHierarchy, parseHierarchyRoom, spaceHierarchyOf,
   toggleHierarchyExpanded, type HierarchyRoom,
 } from '../../src/renderer/api/space-hierarchy.ts';
-import { rowOffer, spaceHomeRows, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
+import { filterSpaceHomeRows, rowOffer, spaceHomeRows, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
 import { hashForSpace, roomIdFromHash, spaceIdFromHash } from '../../src/renderer/ui/route.ts';
 
 function child(stateKey: string, content: JSONObject, ts = 1): JSONObject {
@@ -174,6 +174,17 @@ describe('space home rows', () => {
     ['!sub:hs', room('!sub:hs', { room_type: 'm.space', children_state: [child('!b:hs', { via: ['hs'] }), child('!s:hs', { via: ['hs'] })] })],
     ['!b:hs', room('!b:hs')],
   ]);
+
+  it('filters by name, topic or address in any case, a closed sub-space\'s rooms included, listed flat', () => {
+    const named = new Map(rooms);
+    named.set('!a:hs', room('!a:hs', { name: 'General', topic: 'Say hello' }));
+    named.set('!b:hs', room('!b:hs', { name: 'Bouldering', canonical_alias: '#rocks:hs' }));
+    assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), '  HELLO ').map((r) => r.room.roomId), ['!a:hs']);
+    const deep = filterSpaceHomeRows(named, '!s:hs', new Set(), 'rocks');
+    assert.deepEqual(deep.map((r) => [r.room.roomId, r.depth]), [['!b:hs', 0]]);
+    assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), 'nothing'), []);
+    assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), ' ').map((r) => r.room.roomId), ['!a:hs', '!sub:hs'], 'blank: the rows as they are');
+  });
 
   it('lists the space\'s children it has read, and a sub-space\'s only when expanded', () => {
     const closed = spaceHomeRows(rooms, '!s:hs', new Set());

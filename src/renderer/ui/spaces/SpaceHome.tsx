@@ -5,13 +5,13 @@
  * Element's space home does. What was read and expanded stays for the session: opening the home again shows it at
  * once and reads it again in the background, so it is never much older than the opening.
  */
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useRoom, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import {
   joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, openHierarchy, toggleHierarchyExpanded, useSpaceHierarchy,
 } from '../../api/space-hierarchy.ts';
-import { rowOffer, spaceHomeRows, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
+import { filterSpaceHomeRows, rowOffer, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { SpaceRoomRow } from './SpaceRoomRow.tsx';
 import './space-home.css';
@@ -29,6 +29,8 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const rooms = useStoreSelector((s) => s.rooms);
   const invites = useStoreSelector((s) => s.invitedRooms);
   const expanded = state.expanded;
+  const [query, setQuery] = useState('');
+  const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => { void openHierarchy(session, spaceId); }, [session, spaceId]);
 
@@ -38,7 +40,20 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const name = known ?? (state.error ? 'Unknown space' : root ? 'Unnamed space' : 'Space');
   const topic = root?.topic ?? synced?.meta?.topic;
   const members = root?.members;
-  const rows = useMemo(() => spaceHomeRows(state.rooms, spaceId, expanded), [state.rooms, spaceId, expanded]);
+  const rows = useMemo(() => filterSpaceHomeRows(state.rooms, spaceId, expanded, query), [state.rooms, spaceId, expanded, query]);
+  const filtering = query.trim() !== '';
+
+  // Esc clears the filter (and only then lets Esc go on); Enter or ↓ goes to the first match's first button.
+  const onFilterKey = useCallback((e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Escape' && query !== '') {
+      e.preventDefault();
+      e.stopPropagation();
+      setQuery('');
+    } else if (e.key === 'Enter' || e.key === 'ArrowDown') {
+      const first = listRef.current?.querySelector<HTMLButtonElement>('[data-testid="space-room"] button');
+      if (first) { e.preventDefault(); first.focus(); }
+    }
+  }, [query]);
   const isJoined = useCallback((id: string) => rooms.get(id)?.meta !== undefined, [rooms]);
 
   const onToggle = useCallback((roomId: string) => {
@@ -101,12 +116,22 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
         </div>
       )}
       {!firstLoad && !state.error && (
-        rows.length === 0 && state.nextBatch === null ? (
+        !filtering && rows.length === 0 && state.nextBatch === null ? (
           <p className="space-home-status" data-testid="space-home-empty">This space has no rooms you can see.</p>
         ) : (
           <>
-            <h3 className="space-home-section">Rooms and spaces</h3>
-            <ul className="space-home-list" aria-label={`Rooms and spaces in ${name}`}>
+            <div className="space-home-toolbar">
+              <h3 className="space-home-section">Rooms and spaces</h3>
+              <input type="search" className="space-home-filter" data-testid="space-home-filter" value={query}
+                placeholder="Filter rooms" aria-label={`Filter the rooms of ${name} by name, topic or address`}
+                onChange={(e) => setQuery(e.target.value)} onKeyDown={onFilterKey} />
+            </div>
+            {filtering && rows.length === 0 && (
+              <p className="space-home-status space-home-no-match" role="status" data-testid="space-home-no-match">
+                No rooms match “{query.trim()}”{state.nextBatch !== null ? ' in the rooms loaded so far.' : '.'}
+              </p>
+            )}
+            <ul className="space-home-list" ref={listRef} aria-label={`Rooms and spaces in ${name}`}>
               {rows.map((row) => {
                 const id = row.room.roomId;
                 const joined = isJoined(id);
