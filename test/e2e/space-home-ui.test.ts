@@ -4,7 +4,8 @@
  * bar, it lists the space's hierarchy (get_space_hierarchy) with names, topics and member counts, marks the
  * suggested room and the one Alice is in, says why the invite-only room cannot be joined, offers to ask to join the
  * knock room, expands a sub-space, pages through a large space, joins rooms (by mouse and by keyboard) which then
- * show in the room list under the space, and says in words why the server refused a join or a space cannot be read.
+ * show in the room list under the space, opens a sub-space Alice is not in as its own home, and says in words why the
+ * server refused a join or a space cannot be read.
  * Opened again, it shows what was loaded and expanded before while it reads the space again in the background; reloaded
  * on its address, it selects the space in the spaces bar. Its filter narrows the rows by name, topic or address
  * (keyboard: Enter to the first match, Esc clears) and says when none match. The page's hierarchy requests are held back (a slow server)
@@ -319,6 +320,21 @@ describe('space home against Synapse', () => {
     await row(general).waitFor();
     await row(fillers[0]).waitFor();
     assert.equal(await none.count(), 0);
+  });
+
+  it('opens the home of a sub-space Alice is not in, from its row', async () => {
+    assert.equal(await membership(climbing), undefined, 'Alice is not in the sub-space');
+    await row(climbing).getByTestId('space-room-explore').click();
+    await page.locator(`[data-testid="space-home"][data-space-id="${climbing}"]`).waitFor({ timeout: 15_000 });
+    await row(bouldering).waitFor({ timeout: 45_000 });
+    assert.equal(await home().getByTestId('space-home-name').innerText(), 'Climbing Section');
+    assert.equal(await row(bouldering).getByTestId('space-room-join').count(), 1);
+    assert.equal(await page.evaluate(() => location.hash), `#/space/${enc(climbing)}`);
+    await page.mouse.move(0, 0);
+    await shots('sub-space');
+    // Back to the club's home from the spaces bar.
+    await page.locator(`[data-testid="space"][data-space-id="${space}"]`).click();
+    await page.locator(`[data-testid="space-home"][data-space-id="${space}"]`).waitFor();
   });
 
   it('looks right in both themes on a small window', async () => {

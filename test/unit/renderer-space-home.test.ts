@@ -12,7 +12,7 @@ import {
   failureReason, loadHierarchy, loadMoreHierarchy, openHierarchy, parseHierarchyRoom, spaceHierarchyOf,
   toggleHierarchyExpanded, type HierarchyRoom,
 } from '../../src/renderer/api/space-hierarchy.ts';
-import { filterSpaceHomeRows, rowOffer, spaceHomeRows, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
+import { filterSpaceHomeRows, rowOffer, spaceHomeRows, subSpaceOffer, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
 import { hashForSpace, roomIdFromHash, spaceIdFromHash } from '../../src/renderer/ui/route.ts';
 
 function child(stateKey: string, content: JSONObject, ts = 1): JSONObject {
@@ -228,6 +228,9 @@ describe('what a space home row offers', () => {
 
   it('gives the same offer object for the same facts, so unchanged rows are not drawn again', () => {
     assert.equal(rowOffer(base), rowOffer({ ...base }));
+    const explorable = subSpaceOffer(rowOffer(base));
+    assert.deepEqual(explorable.actions, ['explore', ...rowOffer(base).actions], 'a sub-space not joined offers Explore first');
+    assert.equal(subSpaceOffer(rowOffer(base)), explorable, 'the same object each time');
   });
 });
 

@@ -58,7 +58,7 @@ export function filterSpaceHomeRows(rooms: ReadonlyMap<string, HierarchyRoom>, s
     .map((row) => ({ ...row, depth: 0, expanded: row.room.isSpace && expanded.has(row.room.roomId) }));
 }
 
-export type RowAction = 'open' | 'view-invite' | 'join' | 'knock';
+export type RowAction = 'open' | 'explore' | 'view-invite' | 'join' | 'knock';
 
 export interface RowOffer {
   readonly actions: readonly RowAction[];
@@ -107,4 +107,20 @@ export function rowOffer({ joinRule, joined, invited, request, inAllowedRoom }: 
     default:
       return OFFER.join;
   }
+}
+
+const EXPLORABLE = new WeakMap<RowOffer, RowOffer>();
+
+/**
+ * A sub-space we are not in offers *Explore* first: its own home reads its hierarchy, which the server shares when
+ * the space is public or peekable (and says why not otherwise, which that home shows). The same object per offer,
+ * so the row stays memoized.
+ */
+export function subSpaceOffer(offer: RowOffer): RowOffer {
+  let explorable = EXPLORABLE.get(offer);
+  if (!explorable) {
+    explorable = { ...offer, actions: ['explore', ...offer.actions] };
+    EXPLORABLE.set(offer, explorable);
+  }
+  return explorable;
 }

@@ -11,7 +11,7 @@ import { roomDisplayName } from '../../api/selectors.ts';
 import {
   joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, openHierarchy, toggleHierarchyExpanded, useSpaceHierarchy,
 } from '../../api/space-hierarchy.ts';
-import { filterSpaceHomeRows, rowOffer, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
+import { filterSpaceHomeRows, rowOffer, subSpaceOffer, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { SpaceRoomRow } from './SpaceRoomRow.tsx';
 import './space-home.css';
@@ -65,6 +65,9 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
       case 'open':
         if (row.room.isSpace) onOpenSpace(row.room.roomId);
         else onOpenRoom(row.room.roomId);
+        return;
+      case 'explore':
+        onOpenSpace(row.room.roomId);
         return;
       case 'view-invite':
         onOpenRoom(row.room.roomId);
@@ -137,11 +140,12 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
                 const joined = isJoined(id);
                 const request = state.requests.get(id);
                 const allowed = row.room.allowedRoomIds;
-                const offer = rowOffer({
+                const base = rowOffer({
                   joinRule: row.room.joinRule, joined, request,
                   invited: invites.some((r) => r.room_id === id),
                   inAllowedRoom: allowed.length ? allowed.some(isJoined) : undefined,
                 });
+                const offer = row.room.isSpace && !joined ? subSpaceOffer(base) : base;
                 const members = rooms.get(id)?.meta?.lazy_load_summary?.['m.joined_member_count'] ?? row.room.members;
                 return <SpaceRoomRow key={id} row={row} offer={offer} joined={joined} members={members} request={request}
                   onAction={onAction} onToggle={onToggle} />;
