@@ -111,6 +111,22 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.match(await mine.getByTestId('reply-quote').innerText(), /Bob Martin.*latest tokens file/s);
   });
 
+  it('reports a message: the made-up homeserver takes it and the dialog says so', async () => {
+    // By its body: the reply sent just before quotes it.
+    const bobs = page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: 'Can someone share the latest tokens file?' }) });
+    await bobs.hover();
+    await bobs.getByTestId('action-more').click();
+    await page.getByTestId('action-report').click();
+    const dialog = page.getByTestId('report-event-dialog');
+    await page.keyboard.type('Testing the report dialog');
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.getByTestId('report-done').waitFor();
+    assert.match(await dialog.getByTestId('report-done').innerText(), /^Thank you: the administrators of \S+ have your report\.$/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-report-sent.png') });
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+
   it('jumps to a reply\'s target that is not loaded yet, loading older history until it is', async () => {
     await page.locator(room('!dev:lattice.test')).click();
     const reply = page.getByTestId('message').filter({ hasText: 'Did that fix hold up?' });

@@ -1,6 +1,7 @@
 /**
- * Reporting abuse against Synapse: `report_event` (gomuks' command) and `report_room` (a Lattice extension, the
- * spec's v1.13 room report). Each report must reach the homeserver's administrators: event reports are read back
+ * Reporting abuse against Synapse: `report_event` (gomuks' command), `report_room` and `report_user` (Lattice
+ * extensions, the spec's v1.13 room report and v1.14 user report). User reports are read back through Synapse's
+ * admin API like event reports. Each report must reach the homeserver's administrators: event reports are read back
  * through Synapse's admin API; Synapse has no admin API for room reports yet, so those are read from its own
  * database (read-only). Refusals come back as sentences that say what could not be done.
  */
@@ -13,8 +14,9 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 
 interface EventReport { event_id: string; room_id: string; user_id: string; reason: string | null }
+interface UserReport { target_user_id: string; user_id: string; reason: string }
 
-describe('reporting events and rooms to the homeserver\'s administrators', () => {
+describe('reporting events, rooms and users to the homeserver\'s administrators', () => {
   let hs: SynapseServer;
   let alice: TestUser;
   let bob: MatrixPeer;
@@ -64,5 +66,23 @@ describe('reporting events and rooms to the homeserver\'s administrators', () =>
     await assert.rejects(s.client.request('report_room', { room_id: 'not-a-room', reason: 'x' }), /room_id/);
     await assert.rejects(s.client.request('report_room', { room_id: room } as never), /reason/);
     assert.equal(roomReports().length, 1, 'nothing more was filed');
+  });
+
+  async function userReports(): Promise<UserReport[]> {
+    return (await admin.request('GET', '/_synapse/admin/v1/user_reports') as { user_reports: UserReport[] }).user_reports;
+  }
+
+  it('report_user files a user report with its reason, listed by the admin API', async () => {
+    assert.equal(await s.call('report_user', { user_id: bob.userId, reason: 'Sends spam to everyone' }), true);
+    assert.deepEqual((await userReports()).map((r) => [r.target_user_id, r.user_id, r.reason]),
+      [[bob.userId, alice.userId, 'Sends spam to everyone']]);
+  });
+
+  it('report_user checks its input and refuses in words what the homeserver refuses', async () => {
+    await assert.rejects(s.client.request('report_user', { user_id: 'bob', reason: 'x' }), /user_id/);
+    await assert.rejects(s.client.request('report_user', { user_id: bob.userId } as never), /reason/);
+    await assert.rejects(s.client.request('report_user', { user_id: bob.userId, reason: 'x'.repeat(1001) }),
+      /Could not report this user: .*Reason must be less than 1000 characters/);
+    assert.equal((await userReports()).length, 1, 'nothing more was filed');
   });
 });

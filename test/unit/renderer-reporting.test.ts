@@ -1,11 +1,11 @@
 /**
  * The report actions' requests (api/reporting.ts): what each sends, in which order, and that a failed follow-up
- * (ignoring the sender, leaving the room) is told apart from the report, which already went and must not be sent
+ * (ignoring the sender or user, leaving the room) is told apart from the report, which already went and must not be sent
  * again. The browser test (test/e2e/report-ui.test.ts) covers the same against Synapse through the dialogs.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { homeserverOf, reportMessage, reportRoom } from '../../src/renderer/api/reporting.ts';
+import { homeserverOf, reportMessage, reportRoom, reportUser } from '../../src/renderer/api/reporting.ts';
 import type { Session } from '../../src/renderer/api/session.ts';
 
 /** A session whose requests are recorded; `refuse` names commands that fail with a sentence. */
@@ -51,6 +51,15 @@ describe('reporting requests', () => {
     const outcome = await reportRoom(session, '!r:hs', '', true);
     assert.deepEqual(sent, [['report_room', { room_id: '!r:hs', reason: '' }], ['leave_room', { room_id: '!r:hs' }]]);
     assert.deepEqual(outcome, { followedUp: false, followUpError: 'Could not leave_room: the homeserver refused.' });
+  });
+
+  it('reports a user with the trimmed reason, then ignores them when asked; a refused report ignores no one', async () => {
+    const { session, sent } = recording();
+    assert.deepEqual(await reportUser(session, '@bob:hs', ' abusive DMs ', true), { followedUp: true });
+    assert.deepEqual(sent, [['report_user', { user_id: '@bob:hs', reason: 'abusive DMs' }], ['ignore_user', { user_id: '@bob:hs' }]]);
+    const refused = recording(['report_user']);
+    await assert.rejects(reportUser(refused.session, '@bob:hs', '', true), /Could not report_user/);
+    assert.deepEqual(refused.sent.map(([c]) => c), ['report_user']);
   });
 
   it('names the homeserver from the user ID, port included', () => {

@@ -1,9 +1,10 @@
 /**
  * Reporting abuse to the homeserver's administrators, as Element offers it: a message (`report_event`) with an
  * optional reason, and ignoring its sender as well; a whole room (`report_room`, the spec's v1.13 room report) and
- * leaving it as well. Also which report dialog is open: it is opened from a message's toolbar or the room header
- * but lives over the whole app, so it stays (with what was typed in it) when the row scrolls away or the room
- * closes after leaving it.
+ * leaving it as well; a user (`report_user`, the spec's v1.14 user report) and ignoring them as well. Also which
+ * report dialog is open: it is opened from a message's toolbar, the room header, the room list's menu or the user
+ * info panel but lives over the whole app, so it stays (with what was typed in it) when the row scrolls away or the
+ * room closes after leaving it.
  */
 import { useSyncExternalStore } from 'react';
 import { errorMessage } from '../../shared/error-message.ts';
@@ -11,10 +12,14 @@ import type { Session } from './session.ts';
 import { setIgnored } from './user-info.ts';
 import { leaveRoom } from './room-requests.ts';
 
-/** What is being reported: a message (by its room and event ID, with its sender) or a room. */
+/**
+ * What is being reported: a message (by its room and event ID, with its sender), a room, or a user (with the room
+ * whose member list they were picked from, for their name there).
+ */
 export type ReportTarget =
   | { kind: 'event'; roomId: string; eventId: string; senderId: string }
-  | { kind: 'room'; roomId: string };
+  | { kind: 'room'; roomId: string }
+  | { kind: 'user'; userId: string; roomId: string };
 
 /**
  * A report that was filed. The follow-up (ignoring the sender, leaving the room) runs only once the report went,
@@ -49,6 +54,12 @@ export async function reportMessage(session: Session, target: Extract<ReportTarg
 export async function reportRoom(session: Session, roomId: string, reason: string, leave: boolean): Promise<ReportOutcome> {
   await session.client.request('report_room', { room_id: roomId, reason: reason.trim() });
   return followUp(leave ? () => leaveRoom(session, roomId) : null);
+}
+
+/** Reports a user (the spec requires a reason; it may be empty); with `ignore`, then ignores them. */
+export async function reportUser(session: Session, userId: string, reason: string, ignore: boolean): Promise<ReportOutcome> {
+  await session.client.request('report_user', { user_id: userId, reason: reason.trim() });
+  return followUp(ignore ? () => setIgnored(session, userId, true) : null);
 }
 
 /** The server part of a user ID: whose administrators receive our reports. */

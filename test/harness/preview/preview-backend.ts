@@ -299,11 +299,15 @@ export class PreviewBackend implements BackendHost {
       get_verifications: () => [],
       // The space home lists the made-up space's rooms, joined or not.
       get_space_hierarchy: ({ room_id }) => fakeHierarchy(room_id, this.rooms),
+      // The report dialogs' success path: the made-up homeserver takes every report (after a moment, as a real one).
+      report_event: async () => { await sleep(300); return true; },
+      report_room: async () => { await sleep(300); return true; },
+      report_user: async () => { await sleep(300); return true; },
       // Commands the UI does not use yet: named here, so a new command still breaks this file until it is listed.
       ...notInPreview(
         'set_membership', 'join_room', 'knock_room', 'leave_room', 'create_room', 'resolve_alias', 'get_room_aliases', 'create_alias', 'delete_alias', 'get_room_summary',
         'get_profile', 'set_profile_field', 'get_mutual_rooms', 'get_account_info',
-        'set_account_data', 'send_to_device', 'set_state', 'redact_event', 'report_event', 'report_room',
+        'set_account_data', 'send_to_device', 'set_state', 'redact_event',
         'update_delayed_event', 'get_versions', 'get_capabilities', 'get_media_config', 'get_turn_servers',
         'get_rtc_transports', 'get_url_preview', 'request_openid_token', 'calculate_room_id', 'listen_to_device',
         'register_push', 'get_presence', 'ignore_user', 'unignore_user', 'get_ignored_users',

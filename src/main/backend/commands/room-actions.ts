@@ -34,6 +34,11 @@ export function roomActionHandlers(ctx: CommandContext): AreaHandlers<typeof roo
       await attempt('report this room', () => client().roomActions.reportRoom(roomId, reason));
       return true;
     },
+    report_user: async ({ user_id: userId, reason }) => {
+      // Anyone may be reported, sharing a room or not; the server decides whether it files it.
+      await attempt('report this user', () => client().roomActions.reportUser(userId, reason));
+      return true;
+    },
     update_delayed_event: async ({ delay_id: delayId, action }) => {
       await attempt(`${action} the delayed event ${delayId}`, () => client().roomActions.updateDelayedEvent(delayId, action));
       return {};

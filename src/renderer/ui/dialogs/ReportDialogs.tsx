@@ -1,6 +1,7 @@
 /**
  * The report dialogs, over the whole app (App renders ReportLayer): reporting a message, with an option to ignore
- * its sender too, and reporting a room, with an option to leave it too, as Element offers them. Each says first
+ * its sender too, reporting a room, with an option to leave it too, and reporting a user, with an option to ignore
+ * them too, as Element offers them. Each says first
  * where a report goes (the homeserver's administrators, not the room's moderators), takes an optional reason, and
  * after sending says in words that it went; a refusal shows in the dialog and everything typed stays.
  */
@@ -8,7 +9,7 @@ import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { useMemberNames, useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
 import {
-  homeserverOf, reportMessage, reportRoom, setOpenReport, useOpenReport, type ReportOutcome, type ReportTarget,
+  homeserverOf, reportMessage, reportRoom, reportUser, setOpenReport, useOpenReport, type ReportOutcome, type ReportTarget,
 } from '../../api/reporting.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import { selectIsIgnored } from '../../api/user-info.ts';
@@ -20,9 +21,15 @@ export function ReportLayer() {
   if (!target) return null;
   const close = () => setOpenReport(null);
   // Keyed by what is reported: opening another report starts from an empty form.
-  return target.kind === 'event'
-    ? <ReportMessageDialog key={target.eventId} target={target} onClose={close} />
-    : <ReportRoomDialog key={target.roomId} roomId={target.roomId} onClose={close} />;
+  switch (target.kind) {
+    case 'event': return <ReportMessageDialog key={target.eventId} target={target} onClose={close} />;
+    case 'room': return <ReportRoomDialog key={target.roomId} roomId={target.roomId} onClose={close} />;
+    case 'user': return <ReportUserDialog key={target.userId} target={target} onClose={close} />;
+    default: {
+      const unknown: never = target;
+      return unknown;
+    }
+  }
 }
 
 function ReportMessageDialog({ target, onClose }: { target: Extract<ReportTarget, { kind: 'event' }>; onClose: () => void }) {
@@ -77,6 +84,33 @@ function ReportRoomDialog({ roomId, onClose }: { roomId: string; onClose: () => 
       <p>
         Your report about the whole room, {isolateBidi(name)}, goes to the administrators of your homeserver, {server},
         not to the room&apos;s moderators. They see which room you reported and your reason.
+      </p>
+    </ReportForm>
+  );
+}
+
+function ReportUserDialog({ target, onClose }: { target: Extract<ReportTarget, { kind: 'user' }>; onClose: () => void }) {
+  const session = useSession();
+  const server = homeserverOf(useOwnUserId());
+  const name = isolateBidi(displayNameOf(useMemberNames(target.roomId), target.userId));
+  const alreadyIgnored = useStoreSelector((s) => selectIsIgnored(s, target.userId));
+  const [ignore, setIgnore] = useState(false);
+  return (
+    <ReportForm testId="report-user-dialog" title="Report this user" onClose={onClose}
+      send={(reason) => reportUser(session, target.userId, reason, ignore && !alreadyIgnored)}
+      sent={(o) => <>
+        Thank you: the administrators of {server} have your report.
+        {o.followedUp && ` You are now ignoring ${name}: you will not see their messages or invites.`}
+        {o.followUpError && ` Ignoring ${name} failed: ${o.followUpError}`}
+      </>}
+      option={alreadyIgnored ? null : {
+        testId: 'report-ignore', checked: ignore, onChange: setIgnore,
+        label: `Also ignore ${name}: hide their messages and invites from you`,
+      }}>
+      <p>
+        Your report about {name} ({target.userId}) goes to the administrators of your homeserver, {server}, not to
+        a room&apos;s moderators. They see whom you reported and your reason; they can act only on accounts of their
+        own homeserver.
       </p>
     </ReportForm>
   );

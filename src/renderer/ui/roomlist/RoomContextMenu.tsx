@@ -1,8 +1,8 @@
 /**
  * A room's menu in the room list, opened by right click, the row's "…" button, Shift+F10 or the context-menu key:
- * mark read or unread, mute, favourite, low priority, copy link, leave (which asks first). A WAI-ARIA menu: focus
- * starts on the first item, ↑/↓/Home/End move, Enter or Space runs, Esc or Tab closes and focus goes back to
- * where it was. An action that fails keeps the menu open with the reason in words.
+ * mark read or unread, mute, favourite, low priority, copy link, report (opens the report dialog), leave (which
+ * asks first). A WAI-ARIA menu: focus starts on the first item, ↑/↓/Home/End move, Enter or Space runs, Esc or Tab
+ * closes and focus goes back to where it was. An action that fails keeps the menu open with the reason in words.
  */
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -10,6 +10,7 @@ import { useOwnUserId, useRoom, useSession, useStoreSelector } from '../../api/h
 import {
   hasTag, isMutedBy, markRoomRead, markUnread, roomPermalink, setMuted, setRoomTag,
 } from '../../api/room-list-actions.ts';
+import { setOpenReport } from '../../api/reporting.ts';
 import { hasUnread, roomDisplayName } from '../../api/selectors.ts';
 
 /** Where the menu opens, in viewport pixels; it is moved inside the window if it would not fit. */
@@ -99,6 +100,7 @@ export function RoomContextMenu({ roomId, anchor, onClose, onLeave }: Props) {
         setCopied(true);
       },
     },
+    { id: 'report', label: 'Report room…', run: () => setOpenReport({ kind: 'room', roomId }) },
     { id: 'leave', label: 'Leave…', danger: true, run: () => onLeave(roomId) },
   ];
 

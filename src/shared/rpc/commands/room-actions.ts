@@ -1,12 +1,13 @@
 /**
- * Commands that act on a room's events without sending a message: state, redactions, reports, delayed events, and
- * sticky events (MSC4354: events the server keeps handing to new members for a while, used by calls).
+ * Commands that act on a room's events without sending a message: state, redactions, reports (of events, rooms and
+ * users), delayed events, and sticky events (MSC4354: events the server keeps handing to new members for a while,
+ * used by calls).
  */
 import { z } from 'zod';
 import type { Event } from '../types.ts';
 import type { RespEmpty, RespSendEvent } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
-import { eventIdField, eventTypeField, jsonObject, roomIdField } from './fields.ts';
+import { eventIdField, eventTypeField, jsonObject, roomIdField, userIdField } from './fields.ts';
 
 /** MSC4354's longest stickiness: one hour. */
 export const STICKY_MAX_MS = 3_600_000;
@@ -33,6 +34,12 @@ export const roomActionCommands = {
    * POST /rooms/{roomId}/report). The spec requires a reason; it may be empty.
    */
   report_room: command(z.object({ room_id: roomIdField, reason: z.string() })).returns<boolean>(),
+  /**
+   * Lattice extension (gomuks has none): reports a user to the homeserver's administrators (spec v1.14,
+   * POST /users/{userId}/report). The spec requires a reason; it may be empty. A homeserver may accept a report
+   * about a user it does not know without filing it (so as not to tell who exists).
+   */
+  report_user: command(z.object({ user_id: userIdField, reason: z.string() })).returns<boolean>(),
   /** Cancels, restarts or sends now a delayed event (MSC4140). */
   update_delayed_event: command(z.object({
     delay_id: z.string().min(1),

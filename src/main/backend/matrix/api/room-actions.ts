@@ -1,6 +1,6 @@
 /**
- * Room actions that are not timeline messages: state events (optionally delayed, MSC4140), redactions, reports,
- * typing notifications, managing delayed events, and sticky events (MSC4354).
+ * Room actions that are not timeline messages: state events (optionally delayed, MSC4140), redactions, reports (of
+ * events, rooms and users), typing notifications, managing delayed events, and sticky events (MSC4354).
  */
 import { enc, type MatrixHttp } from '../http.ts';
 import type { JSONObject } from '../../../../shared/rpc/index.ts';
@@ -30,6 +30,10 @@ export class RoomActionsApi {
   /** POST /rooms/{roomId}/report (spec v1.13): the whole room, to the homeserver's administrators. */
   reportRoom(roomId: string, reason: string) {
     return this.http.request<object>('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/report`, { body: { reason } });
+  }
+  /** POST /users/{userId}/report (spec v1.14): a user, to the homeserver's administrators. */
+  reportUser(userId: string, reason: string) {
+    return this.http.request<object>('POST', `/_matrix/client/v3/users/${enc(userId)}/report`, { body: { reason } });
   }
   /** Typing for `timeoutMs`, or stopped when it is 0. */
   typing(roomId: string, userId: string, timeoutMs: number) {

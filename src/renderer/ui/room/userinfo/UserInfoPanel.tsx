@@ -1,13 +1,14 @@
 /**
  * The right panel's user info: who the member is (avatar, name, user ID, power level here, presence), what we can
- * do with them (message, verify, ignore) and, when our power level allows, moderation. Opened from the member list
- * or a sender in the timeline; Back returns to the member list.
+ * do with them (message, verify, ignore, report to the homeserver's administrators) and, when our power level
+ * allows, moderation. Opened from the member list or a sender in the timeline; Back returns to the member list.
  */
 import { useState } from 'react';
 import { errorMessage } from '../../../../shared/error-message.ts';
 import type { UserPresence } from '../../../../shared/rpc/types.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector } from '../../../api/hooks.ts';
 import { roleOf } from '../../../api/members.ts';
+import { setOpenReport } from '../../../api/reporting.ts';
 import { powerLevel } from '../../../api/actions.ts';
 import { membershipOf } from '../../../api/moderation.ts';
 import { displayNameOf, selectMemberAvatars } from '../../../api/selectors.ts';
@@ -47,7 +48,7 @@ export function UserInfoPanel({ roomId, userId, onBack, onClose }: { roomId: str
         </p>
         <Presence userId={userId} />
       </div>
-      {!self && <PersonActions userId={userId} name={name} />}
+      {!self && <PersonActions roomId={roomId} userId={userId} name={name} />}
       <UserDevices userId={userId} name={name} self={self} />
       <ModerationActions roomId={roomId} userId={userId} name={name} />
     </aside>
@@ -86,8 +87,8 @@ function presenceText(p: UserPresence): string {
   return p.status_msg ? `${state} · ${p.status_msg}` : state;
 }
 
-/** Message and ignore: for anyone but ourselves. */
-function PersonActions({ userId, name }: { userId: string; name: string }) {
+/** Message, ignore and report: for anyone but ourselves. */
+function PersonActions({ roomId, userId, name }: { roomId: string; userId: string; name: string }) {
   const session = useSession();
   const ignored = useStoreSelector((s) => selectIsIgnored(s, userId));
   const [busy, setBusy] = useState(false);
@@ -110,6 +111,8 @@ function PersonActions({ userId, name }: { userId: string; name: string }) {
         ) : (
           <button type="button" data-testid="user-info-ignore" disabled={busy} onClick={() => setConfirmIgnore(true)}>Ignore</button>
         )}
+        <button type="button" data-testid="user-info-report" disabled={busy}
+          onClick={() => setOpenReport({ kind: 'user', userId, roomId })}>Report user…</button>
       </div>
       {ignored && <p className="settings-note" data-testid="user-info-ignored">You are ignoring {name}: their messages and invites are hidden.</p>}
       {error && <p className="settings-error" role="alert">{error}</p>}

@@ -1,0 +1,149 @@
+/**
+ * Reporting a user and reporting a room from the room list, as a person does it, in Chromium against Synapse through
+ * the web host. Alice opens Bob in the user info panel and chooses *Report user…*: the dialog says where the report
+ * goes; Synapse refuses the first try (reports are rate-limited, and this homeserver allows none), which the dialog
+ * says in words while keeping her reason and her choice to ignore him; once the limit is lifted the same dialog
+ * sends it (listed by Synapse's admin API) and Bob is on her ignore list. Then she reports a room from its row's ⋯
+ * menu in the room list, which opens the same room report dialog (the report is in Synapse's database). Screenshots
+ * in both themes go to test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import type { Locator, Page } from 'playwright-core';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
+import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
+
+const WAIT = { timeout: 30_000 };
+const enc = encodeURIComponent;
+
+describe('reporting a user and a room from the room list against Synapse', () => {
+  let hs: SynapseServer;
+  let alice: TestUser;
+  let alicePeer: MatrixPeer;
+  let bob: MatrixPeer;
+  let admin: MatrixPeer;
+  let roomId: string;
+  let otherRoom: string;
+  let ui: WebUi;
+  let page: Page;
+
+  before(async () => {
+    hs = await startSynapse({ refuseRoomReports: true });
+    ({ alice, bob, roomId } = await aliceAndBobRoom(hs, 'User Report E2E'));
+    alicePeer = new MatrixPeer(hs.baseUrl, alice);
+    otherRoom = await bob.createRoom({ name: 'Spam Channel', invite: [alice.userId] });
+    await alicePeer.join(otherRoom);
+    admin = new MatrixPeer(hs.baseUrl, await hs.registerUser('moderator', 'moderator-password', { admin: true }));
+    await bob.sendText(roomId, 'Hello Alice');
+    ui = await startWebUi('report-user', { hs, context: { reducedMotion: 'reduce' } });
+    page = ui.page;
+  });
+  after(async () => {
+    await ui?.stop();
+    await hs?.stop();
+  });
+
+  /** Text as read, without the bidi isolates names are wrapped in. */
+  const plain = async (l: Locator) => (await l.innerText()).replace(/[\u2066-\u2069]/g, '');
+  const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+  const roomItem = (id: string) => page.locator(`[data-testid="room-item"][data-room-id="${id}"]`);
+
+  /** Polls `get` until `ok` holds for its answer (the UI acted; the server has it a moment later). */
+  async function serverSays<T>(what: string, get: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
+    for (let i = 0; ; i++) {
+      const v = await get();
+      if (ok(v)) return v;
+      assert.ok(i < 120, `${what}: ${JSON.stringify(v)}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  it('reports Bob from the user info panel; a refusal says why and keeps the reason and the choice to ignore', async () => {
+    await ui.signIn(alice, 'alice-password');
+    await roomItem(roomId).click(WAIT);
+    await page.getByTestId('open-members').click();
+    await page.locator(`[data-testid="member"][data-user-id="${bob.userId}"]`).click(WAIT);
+    const panel = page.getByTestId('user-info');
+    await panel.getByTestId('user-info-id').filter({ hasText: bob.userId }).waitFor(WAIT);
+    await themeShots(page, 'report-user', 'panel');
+    await panel.getByTestId('user-info-report').click();
+
+    const dialog = page.getByTestId('report-user-dialog');
+    await dialog.waitFor();
+    const said = await plain(dialog);
+    assert.match(said, /^Report this user/);
+    assert.ok(said.includes(`Your report about Bob (${bob.userId}) goes to the administrators of your homeserver, ${hs.serverName},`), said);
+    assert.equal(await focusedTestId(), 'report-reason', 'the reason field has the focus');
+    await page.keyboard.type('Sends me abusive messages');
+    await dialog.getByTestId('report-ignore').check();
+    assert.match(await plain(dialog.getByTestId('report-ignore').locator('xpath=..')), /Also ignore Bob/);
+    await themeShots(page, 'report-user', 'dialog');
+    await dialog.getByTestId('dialog-submit').click();
+
+    const error = dialog.getByTestId('dialog-error');
+    await error.waitFor(WAIT);
+    assert.match(await error.innerText(), /^Could not report this user: too many requests; try again in \d+ s\.$/);
+    assert.equal(await dialog.getByTestId('report-reason').inputValue(), 'Sends me abusive messages');
+    assert.equal(await dialog.getByTestId('report-ignore').isChecked(), true);
+    await themeShots(page, 'report-user', 'refused');
+
+    await hs.disableRateLimits(alice.userId);
+    await dialog.getByTestId('dialog-submit').click();
+    const done = dialog.getByTestId('report-done');
+    await done.waitFor(WAIT);
+    assert.match(await plain(done), /^Thank you: the administrators of \S+ have your report\. You are now ignoring Bob/);
+    await themeShots(page, 'report-user', 'sent');
+
+    const reports = await serverSays('the user report reaches Synapse',
+      async () => (await admin.request('GET', '/_synapse/admin/v1/user_reports') as { user_reports: { target_user_id: string; user_id: string; reason: string }[] }).user_reports,
+      (r) => r.length > 0);
+    assert.deepEqual(reports.map((r) => [r.target_user_id, r.user_id, r.reason]), [[bob.userId, alice.userId, 'Sends me abusive messages']]);
+    await serverSays('Bob is on Alice\'s ignore list',
+      () => alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/account_data/m.ignored_user_list`).catch(() => ({})),
+      (c: { ignored_users?: Record<string, unknown> }) => !!c.ignored_users && bob.userId in c.ignored_users);
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    // Already ignored: the panel says so, and reporting him again offers no ignoring.
+    await panel.getByTestId('user-info-ignored').waitFor(WAIT);
+    await panel.getByTestId('user-info-report').click();
+    await dialog.waitFor();
+    assert.equal(await dialog.getByTestId('report-ignore').count(), 0);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('reports a room from its row\'s menu in the room list', async () => {
+    const row = page.locator('.roomlist-row').filter({ has: roomItem(otherRoom) });
+    await row.hover();
+    await row.getByTestId('room-menu-button').click();
+    const menu = page.getByTestId('room-menu');
+    await menu.waitFor();
+    assert.equal(await menu.getByTestId('room-menu-report').innerText(), 'Report room…');
+    await themeShots(page, 'report-user', 'room-menu');
+    await menu.getByTestId('room-menu-report').click();
+
+    const dialog = page.getByTestId('report-room-dialog');
+    await dialog.waitFor();
+    assert.equal(await menu.count(), 0, 'the menu closed');
+    assert.match(await plain(dialog), /about the whole room, Spam Channel, goes to the administrators of your homeserver/);
+    assert.equal(await focusedTestId(), 'report-reason', 'the reason field has the focus, not the row the menu came from');
+    await page.keyboard.type('Only spam here');
+    await dialog.getByTestId('dialog-submit').click();
+    const done = dialog.getByTestId('report-done');
+    await done.waitFor(WAIT);
+    assert.match(await plain(done), /^Thank you: the administrators of \S+ have your report\.$/);
+
+    const db = new Database(path.join(hs.dataDir, 'homeserver.db'), { readonly: true, fileMustExist: true });
+    try {
+      assert.deepEqual(db.prepare('SELECT room_id, user_id, reason FROM room_reports').all(),
+        [{ room_id: otherRoom, user_id: alice.userId, reason: 'Only spam here' }]);
+    } finally {
+      db.close();
+    }
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+  });
+});
