@@ -5,12 +5,12 @@
  * suggested room and the one Alice is in, says why the invite-only room cannot be joined, offers to ask to join the
  * knock room, expands a sub-space, pages through a large space, joins rooms (by mouse and by keyboard) which then
  * show in the room list under the space, opens a sub-space Alice is not in as its own home, and says in words why the
- * server refused a join or a space cannot be read.
- * Opened again, it shows what was loaded and expanded before while it reads the space again in the background; reloaded
- * on its address, it selects the space in the spaces bar. Its filter narrows the rows by name, topic or address
- * (keyboard: Enter to the first match, Esc clears) and says when none match. The page's hierarchy requests are held back (a slow server)
- * to see the loading state and that a reopened home does not wait for the server. Screenshots of both
- * themes at 1280×800 and 800×600 go to test-artifacts/space-home/.
+ * server refused a join or a space cannot be read. Opened again, it shows what was loaded and expanded before while
+ * it reads the space again in the background; reloaded on its address, it selects the space in the spaces bar. Its
+ * filter narrows the rows by name, topic or address (keyboard: Enter to the first match, Esc clears) and says when
+ * none match. The page's hierarchy requests are held back (a slow server) to see the loading state and that a
+ * reopened home does not wait for the server. Screenshots of both themes at 1280×800 and 800×600 go to
+ * test-artifacts/space-home/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
