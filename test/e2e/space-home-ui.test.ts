@@ -4,9 +4,13 @@
  * bar, it lists the space's hierarchy (get_space_hierarchy) with names, topics and member counts, marks the
  * suggested room and the one Alice is in, says why the invite-only room cannot be joined, offers to ask to join the
  * knock room, expands a sub-space, pages through a large space, joins rooms (by mouse and by keyboard) which then
- * show in the room list under the space, and says in words why the server refused a join or a space cannot be read.
- * The page's hierarchy requests are held back once (a slow server) to see the loading state. Screenshots of both
- * themes at 1280×800 and 800×600 go to test-artifacts/space-home/.
+ * show in the room list under the space, opens a sub-space Alice is not in as its own home, and says in words why the
+ * server refused a join or a space cannot be read. Opened again, it shows what was loaded and expanded before while
+ * it reads the space again in the background; reloaded on its address, it selects the space in the spaces bar. Its
+ * filter narrows the rows by name, topic or address (keyboard: Enter to the first match, Esc clears) and says when
+ * none match. The page's hierarchy requests are held back (a slow server) to see the loading state and that a
+ * reopened home does not wait for the server. Screenshots of both themes at 1280×800 and 800×600 go to
+ * test-artifacts/space-home/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -200,6 +204,35 @@ describe('space home against Synapse', () => {
     assert.equal(await more.count(), 0, 'nothing more to load once the space is all there');
   });
 
+  it('keeps what was loaded and expanded when the home is opened again, and refreshes it in the background', async () => {
+    const last = fillers[fillers.length - 1];
+    const toggle = row(climbing).getByTestId('space-room-expand');
+    await toggle.click();
+    await row(bouldering).waitFor();
+    await row(general).getByTestId('space-room-open').click();
+    await page.getByTestId('room-header').filter({ hasText: 'General' }).waitFor({ timeout: 45_000 });
+    // A slow server: the home comes back from what was read before, not after the server answers.
+    holdHierarchy = true;
+    try {
+      await page.getByTestId('space-explore').click();
+      await home().waitFor();
+      await row(last).waitFor({ timeout: 5_000 });
+      await row(bouldering).waitFor({ timeout: 5_000 });
+      assert.equal(await toggle.getAttribute('aria-expanded'), 'true', 'the sub-space is still expanded');
+      assert.equal(await home().getByTestId('space-home-loading').count(), 0, 'no loading state over rows already known');
+      await page.waitForFunction(() => document.querySelector('[data-testid="space-home"]')?.getAttribute('aria-busy') === 'true');
+    } finally {
+      release();
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid="space-home"]')?.getAttribute('aria-busy') === 'false',
+      undefined, { timeout: 45_000 });
+    assert.equal(await row(last).count(), 1, 'every page read before is read again, not only the first');
+    assert.equal(await row(bouldering).count(), 1);
+    assert.equal(await home().getByTestId('space-home-more').count(), 0);
+    await toggle.click();
+    await row(bouldering).waitFor({ state: 'detached' });
+  });
+
   it('joins a room from the space home, which then shows in the space\'s room list', async () => {
     await row(hiking).getByTestId('space-room-join').click();
     await row(hiking).getByTestId('space-room-open').waitFor({ timeout: 45_000 });
@@ -256,6 +289,54 @@ describe('space home against Synapse', () => {
     assert.equal(await membership(knock), 'knock');
   });
 
+  it('filters the rooms read by name, topic or address, with the keyboard, and says when none match', async () => {
+    const filter = home().getByTestId('space-home-filter');
+    await filter.focus();
+    await page.keyboard.type('archive 2');
+    await row(fillers[23]).waitFor();
+    const shown = await home().locator('[data-testid="space-room"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id')));
+    assert.deepEqual(shown, fillers.slice(19), 'only the rooms whose name matches (Archive 20 to 24)');
+    await filter.fill('');
+    await page.keyboard.type('TRAILS');
+    await row(hiking).waitFor();
+    assert.equal(await home().locator('[data-testid="space-room"]').count(), 1, 'the topic matches, whatever the case');
+    // A room inside a sub-space that is not expanded is found too.
+    await filter.fill('boulder');
+    await row(bouldering).waitFor();
+    // Enter goes to the first match's button; Esc there is the list's, so back to the filter with Shift+Tab.
+    await filter.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-testid="space-room"]')?.getAttribute('data-room-id')),
+      bouldering, 'Enter moves to the first matching room');
+    await filter.fill('no such room here');
+    const none = home().getByTestId('space-home-no-match');
+    await none.waitFor();
+    assert.match(await none.innerText(), /No rooms match “no such room here”/);
+    await page.mouse.move(0, 0);
+    await shots('no-match');
+    await filter.focus();
+    await page.keyboard.press('Escape');
+    assert.equal(await filter.inputValue(), '', 'Esc clears the filter');
+    await row(general).waitFor();
+    await row(fillers[0]).waitFor();
+    assert.equal(await none.count(), 0);
+  });
+
+  it('opens the home of a sub-space Alice is not in, from its row', async () => {
+    assert.equal(await membership(climbing), undefined, 'Alice is not in the sub-space');
+    await row(climbing).getByTestId('space-room-explore').click();
+    await page.locator(`[data-testid="space-home"][data-space-id="${climbing}"]`).waitFor({ timeout: 15_000 });
+    await row(bouldering).waitFor({ timeout: 45_000 });
+    assert.equal(await home().getByTestId('space-home-name').innerText(), 'Climbing Section');
+    assert.equal(await row(bouldering).getByTestId('space-room-join').count(), 1);
+    assert.equal(await page.evaluate(() => location.hash), `#/space/${enc(climbing)}`);
+    await page.mouse.move(0, 0);
+    await shots('sub-space');
+    // Back to the club's home from the spaces bar.
+    await page.locator(`[data-testid="space"][data-space-id="${space}"]`).click();
+    await page.locator(`[data-testid="space-home"][data-space-id="${space}"]`).waitFor();
+  });
+
   it('looks right in both themes on a small window', async () => {
     await page.setViewportSize({ width: 800, height: 600 });
     await row(hiking).waitFor();
@@ -266,6 +347,20 @@ describe('space home against Synapse', () => {
     });
     assert.ok(overflow <= 0, `the home fits the narrow window (overflows by ${overflow}px)`);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('selects the space in the spaces bar when its home is reloaded', async () => {
+    await page.evaluate((h) => { window.location.hash = h; }, `#/space/${enc(space)}`);
+    await home().waitFor();
+    await page.reload();
+    await home().waitFor({ timeout: 45_000 });
+    const button = page.locator(`[data-testid="space"][data-space-id="${space}"]`);
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="space"][data-space-id="${id}"]`)
+      ?.getAttribute('aria-pressed') === 'true', space, { timeout: 45_000 }).catch(() => undefined);
+    assert.equal(await button.getAttribute('aria-pressed'), 'true', 'the space is selected after the reload');
+    await page.getByTestId('space-list-header').filter({ hasText: 'Outdoor Club' }).waitFor({ timeout: 5_000 });
+    await item(general).waitFor({ timeout: 45_000 });
+    await row(hiking).waitFor({ timeout: 45_000 });
   });
 
   it('says in words when a space cannot be read, and can try again', async () => {

@@ -9,9 +9,10 @@ import { describe, it } from 'node:test';
 import type { JSONObject } from '../../src/shared/rpc/types.ts';
 import type { Session } from '../../src/renderer/api/session.ts';
 import {
-  failureReason, loadHierarchy, loadMoreHierarchy, parseHierarchyRoom, spaceHierarchyOf, type HierarchyRoom,
+  failureReason, loadHierarchy, loadMoreHierarchy, openHierarchy, parseHierarchyRoom, spaceHierarchyOf,
+  toggleHierarchyExpanded, type HierarchyRoom,
 } from '../../src/renderer/api/space-hierarchy.ts';
-import { rowOffer, spaceHomeRows, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
+import { filterSpaceHomeRows, rowOffer, spaceHomeRows, subSpaceOffer, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
 import { hashForSpace, roomIdFromHash, spaceIdFromHash } from '../../src/renderer/ui/route.ts';
 
 function child(stateKey: string, content: JSONObject, ts = 1): JSONObject {
@@ -98,6 +99,46 @@ describe('space hierarchy store', () => {
     assert.equal(after.rooms.get('!a:hs')?.name, 'A renamed');
   });
 
+  it('opened again, reads as many pages as before and keeps what was expanded and the unchanged rows', async () => {
+    const pages: Record<string, { rooms: JSONObject[]; next_batch?: string }> = {
+      '': { rooms: [space, { room_id: '!a:hs', name: 'A' }], next_batch: 'p2' }, p2: { rooms: [{ room_id: '!b:hs', name: 'B' }] },
+    };
+    const { session, calls } = fakeSession(pages);
+    await openHierarchy(session, '!s:hs');
+    await loadMoreHierarchy(session, '!s:hs');
+    toggleHierarchyExpanded(session, '!s:hs', '!b:hs');
+    const before = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(before.pages, 2);
+    pages.p2 = { rooms: [{ room_id: '!b:hs', name: 'B renamed' }] };
+    calls.length = 0;
+    const reading = openHierarchy(session, '!s:hs');
+    const during = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(during.loading, 'refresh');
+    assert.equal(during.rooms, before.rooms, 'the rows held stay shown while the space is read again');
+    await reading;
+    const after = spaceHierarchyOf(session, '!s:hs');
+    assert.deepEqual(calls.map((c) => c.from ?? null), [null, 'p2'], 'both pages read again, from the first');
+    assert.deepEqual([...after.rooms.keys()], ['!s:hs', '!a:hs', '!b:hs']);
+    assert.equal(after.rooms.get('!a:hs'), before.rooms.get('!a:hs'), 'an unchanged row keeps its object');
+    assert.equal(after.rooms.get('!b:hs')?.name, 'B renamed');
+    assert.equal(after.loading, null);
+    assert.equal(after.nextBatch, null);
+    assert.deepEqual([...after.expanded], ['!b:hs'], 'what was expanded stays expanded');
+  });
+
+  it('keeps the rows it has when reading them again fails', async () => {
+    const pages: Record<string, { rooms: JSONObject[] } | Error> = { '': { rooms: [space, { room_id: '!a:hs', name: 'A' }] } };
+    const { session } = fakeSession(pages);
+    await openHierarchy(session, '!s:hs');
+    const before = spaceHierarchyOf(session, '!s:hs');
+    pages[''] = new Error('Could not read the space !s:hs: offline.');
+    await openHierarchy(session, '!s:hs');
+    const after = spaceHierarchyOf(session, '!s:hs');
+    assert.equal(after.rooms, before.rooms);
+    assert.equal(after.error, null);
+    assert.equal(after.loading, null);
+  });
+
   it('keeps the rows it has when the next page fails, and says why', async () => {
     const { session } = fakeSession({ '': { rooms: [space, { room_id: '!a:hs', name: 'A' }], next_batch: 'p2' }, p2: new Error('Could not read the space !s:hs: too many requests; try again in 2 s.') });
     await loadHierarchy(session, '!s:hs');
@@ -133,6 +174,17 @@ describe('space home rows', () => {
     ['!sub:hs', room('!sub:hs', { room_type: 'm.space', children_state: [child('!b:hs', { via: ['hs'] }), child('!s:hs', { via: ['hs'] })] })],
     ['!b:hs', room('!b:hs')],
   ]);
+
+  it('filters by name, topic or address in any case, a closed sub-space\'s rooms included, listed flat', () => {
+    const named = new Map(rooms);
+    named.set('!a:hs', room('!a:hs', { name: 'General', topic: 'Say hello' }));
+    named.set('!b:hs', room('!b:hs', { name: 'Bouldering', canonical_alias: '#rocks:hs' }));
+    assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), '  HELLO ').map((r) => r.room.roomId), ['!a:hs']);
+    const deep = filterSpaceHomeRows(named, '!s:hs', new Set(), 'rocks');
+    assert.deepEqual(deep.map((r) => [r.room.roomId, r.depth]), [['!b:hs', 0]]);
+    assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), 'nothing'), []);
+    assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), ' ').map((r) => r.room.roomId), ['!a:hs', '!sub:hs'], 'blank: the rows as they are');
+  });
 
   it('lists the space\'s children it has read, and a sub-space\'s only when expanded', () => {
     const closed = spaceHomeRows(rooms, '!s:hs', new Set());
@@ -176,6 +228,9 @@ describe('what a space home row offers', () => {
 
   it('gives the same offer object for the same facts, so unchanged rows are not drawn again', () => {
     assert.equal(rowOffer(base), rowOffer({ ...base }));
+    const explorable = subSpaceOffer(rowOffer(base));
+    assert.deepEqual(explorable.actions, ['explore', ...rowOffer(base).actions], 'a sub-space not joined offers Explore first');
+    assert.equal(subSpaceOffer(rowOffer(base)), explorable, 'the same object each time');
   });
 });
 

@@ -6,9 +6,13 @@
  *
  * Updates share structure: a page adds rows without copying the ones already held, and reading the space again keeps
  * every row object whose content did not change, so a row component re-renders only for its own room.
+ *
+ * What was read and which sub-spaces were expanded stay for the session: opening the home again shows them at once
+ * and reads the same pages again in the background (`openHierarchy`), instead of starting over from the first page.
  */
 import { useSyncExternalStore } from 'react';
 import { errorMessage } from '../../shared/error-message.ts';
+import type { RespHierarchy } from '../../shared/rpc/responses.ts';
 import type { JSONObject, JSONValue } from '../../shared/rpc/types.ts';
 import { serverOf, waitForJoinedRoom } from './room-list-actions.ts';
 import type { Session } from './session.ts';
@@ -51,8 +55,15 @@ export interface HierarchyState {
   readonly rooms: ReadonlyMap<string, HierarchyRoom>;
   /** Where the next page starts; null when the space has been read to its end. */
   readonly nextBatch: string | null;
-  /** 'first': reading the first page (again); 'more': reading the next one. */
-  readonly loading: 'first' | 'more' | null;
+  /**
+   * 'first': reading the first page (again); 'more': reading the next one; 'refresh': reading again, in the
+   * background, every page read before (the rows held stay shown until the answers are all in).
+   */
+  readonly loading: 'first' | 'more' | 'refresh' | null;
+  /** How many pages the rows held came from, so a refresh reads as many again. */
+  readonly pages: number;
+  /** The sub-spaces whose rooms are shown below them. */
+  readonly expanded: ReadonlySet<string>;
   /** Why the first page could not be read, in words (the rooms are then empty). */
   readonly error: string | null;
   /** Why the next page could not be read; the rows held stay. */
@@ -61,7 +72,8 @@ export interface HierarchyState {
 }
 
 const EMPTY_STATE: HierarchyState = {
-  rooms: new Map(), nextBatch: null, loading: null, error: null, moreError: null, requests: new Map(),
+  rooms: new Map(), nextBatch: null, loading: null, pages: 0, expanded: new Set(), error: null, moreError: null,
+  requests: new Map(),
 };
 
 // --- parsing the server's JSON --------------------------------------------------------------------------------
@@ -220,7 +232,7 @@ export async function loadHierarchy(session: Session, spaceId: string): Promise<
     const page = await session.client.request('get_space_hierarchy', { room_id: spaceId, limit: HIERARCHY_PAGE_SIZE });
     if (!store.isCurrent(spaceId, g)) return;
     store.update(spaceId, (s) => ({
-      ...s, rooms: withPage(new Map(), page.rooms, s.rooms), nextBatch: page.next_batch ?? null, loading: null,
+      ...s, rooms: withPage(new Map(), page.rooms, s.rooms), nextBatch: page.next_batch ?? null, loading: null, pages: 1,
     }));
   } catch (err) {
     if (!store.isCurrent(spaceId, g)) return;
@@ -238,11 +250,64 @@ export async function loadMoreHierarchy(session: Session, spaceId: string): Prom
   try {
     const page = await session.client.request('get_space_hierarchy', { room_id: spaceId, from, limit: HIERARCHY_PAGE_SIZE });
     if (!store.isCurrent(spaceId, g)) return;
-    store.update(spaceId, (s) => ({ ...s, rooms: withPage(s.rooms, page.rooms, s.rooms), nextBatch: page.next_batch ?? null, loading: null }));
+    store.update(spaceId, (s) => ({
+      ...s, rooms: withPage(s.rooms, page.rooms, s.rooms), nextBatch: page.next_batch ?? null, loading: null, pages: s.pages + 1,
+    }));
   } catch (err) {
     if (!store.isCurrent(spaceId, g)) return;
     store.update(spaceId, (s) => ({ ...s, loading: null, moreError: failureReason(errorMessage(err)) }));
   }
+}
+
+/**
+ * What the home does as it opens: a space read before this session is shown as it was and read again in the
+ * background, as many pages as were read; one never read (or that could not be read) is read from its first page.
+ */
+export async function openHierarchy(session: Session, spaceId: string): Promise<void> {
+  const held = storeOf(session).get(spaceId);
+  if (held.pages === 0 || held.error !== null) return loadHierarchy(session, spaceId);
+  if (held.loading !== null) return;
+  return refreshHierarchy(session, spaceId);
+}
+
+/**
+ * Reads again the pages read before and swaps them in at once, keeping the row objects that did not change. A
+ * failure keeps the rows held (they were right a moment ago) and leaves it to "Load more" or the next opening.
+ */
+async function refreshHierarchy(session: Session, spaceId: string): Promise<void> {
+  const store = storeOf(session);
+  const g = store.nextGeneration(spaceId);
+  const want = store.get(spaceId).pages;
+  store.update(spaceId, (s) => ({ ...s, loading: 'refresh', moreError: null }));
+  try {
+    let rooms: ReadonlyMap<string, HierarchyRoom> = new Map();
+    let from: string | null = null;
+    let pages = 0;
+    do {
+      const page: RespHierarchy = await session.client.request('get_space_hierarchy', {
+        room_id: spaceId, limit: HIERARCHY_PAGE_SIZE, ...(from === null ? {} : { from }),
+      });
+      if (!store.isCurrent(spaceId, g)) return;
+      rooms = withPage(rooms, page.rooms, store.get(spaceId).rooms);
+      from = page.next_batch ?? null;
+      pages++;
+    } while (from !== null && pages < want);
+    const done = rooms;
+    const nextBatch = from;
+    store.update(spaceId, (s) => ({ ...s, rooms: done, nextBatch, loading: null, pages }));
+  } catch {
+    if (!store.isCurrent(spaceId, g)) return;
+    store.update(spaceId, (s) => ({ ...s, loading: null }));
+  }
+}
+
+/** Shows or hides a sub-space's rooms below it; remembered for the session. */
+export function toggleHierarchyExpanded(session: Session, spaceId: string, subSpaceId: string): void {
+  storeOf(session).update(spaceId, (s) => {
+    const expanded = new Set(s.expanded);
+    if (!expanded.delete(subSpaceId)) expanded.add(subSpaceId);
+    return { ...s, expanded };
+  });
 }
 
 function setRequest(store: HierarchyStore, spaceId: string, roomId: string, request: RowRequest | null): void {

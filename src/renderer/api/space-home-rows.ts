@@ -41,7 +41,24 @@ export function spaceHomeRows(rooms: ReadonlyMap<string, HierarchyRoom>, spaceId
   return out;
 }
 
-export type RowAction = 'open' | 'view-invite' | 'join' | 'knock';
+/**
+ * The rows whose name, topic or address holds `query` (any case), from every room read so far, sub-spaces' rooms
+ * included whether expanded or not: a filter looks for a room, and the room may be a level down. Matches are listed
+ * flat (their parent may not match), in the space's order; each keeps whether it is expanded.
+ */
+export function filterSpaceHomeRows(rooms: ReadonlyMap<string, HierarchyRoom>, spaceId: string,
+  expanded: ReadonlySet<string>, query: string): SpaceHomeRow[] {
+  const needle = query.trim().toLocaleLowerCase();
+  if (needle === '') return spaceHomeRows(rooms, spaceId, expanded);
+  const everySpace = new Set([...rooms.values()].filter((r) => r.isSpace).map((r) => r.roomId));
+  const matches = (r: HierarchyRoom): boolean =>
+    [r.name, r.topic, r.alias].some((text) => text?.toLocaleLowerCase().includes(needle) === true);
+  return spaceHomeRows(rooms, spaceId, everySpace)
+    .filter((row) => matches(row.room))
+    .map((row) => ({ ...row, depth: 0, expanded: row.room.isSpace && expanded.has(row.room.roomId) }));
+}
+
+export type RowAction = 'open' | 'explore' | 'view-invite' | 'join' | 'knock';
 
 export interface RowOffer {
   readonly actions: readonly RowAction[];
@@ -90,4 +107,20 @@ export function rowOffer({ joinRule, joined, invited, request, inAllowedRoom }: 
     default:
       return OFFER.join;
   }
+}
+
+const EXPLORABLE = new WeakMap<RowOffer, RowOffer>();
+
+/**
+ * A sub-space we are not in offers *Explore* first: its own home reads its hierarchy, which the server shares when
+ * the space is public or peekable (and says why not otherwise, which that home shows). The same object per offer,
+ * so the row stays memoized.
+ */
+export function subSpaceOffer(offer: RowOffer): RowOffer {
+  let explorable = EXPLORABLE.get(offer);
+  if (!explorable) {
+    explorable = { ...offer, actions: ['explore', ...offer.actions] };
+    EXPLORABLE.set(offer, explorable);
+  }
+  return explorable;
 }

@@ -129,6 +129,16 @@ function MainLayout() {
     if (!rooms) return; // a pseudo-space has no home
     if (id === spaceId || selected === null || !rooms.has(selected)) openSpaceHome(id);
   }, [store, spaceId, selected, openSpaceHome]);
+  // A space's home reached by its address (a reload, a link) selects the space in the spaces bar as a click does, once
+  // the sync has told which spaces we are in; a space we are not in (or a sub-space) leaves the bar as it is.
+  const homeIsBarSpace = useStoreSelector((s) => spaceHome !== null && selectSpacesModel(s).members.has(spaceHome));
+  // Set while rendering (React's "adjust state when a prop changes"), once per home, so picking another entry of the
+  // bar while the home stays open is not undone.
+  const [barSynced, setBarSynced] = useState<string | null>(null);
+  if (spaceHome !== null && homeIsBarSpace && barSynced !== spaceHome) {
+    setBarSynced(spaceHome);
+    setSpaceId(spaceHome);
+  }
   const spaceHomeName = useStoreSelector((s) => (spaceHome ? roomDisplayName(s.rooms.get(spaceHome)) : ''));
   const [panel, setPanel] = useState<Panel>(null);
   const room = useRoom(selected);

@@ -2,15 +2,16 @@
  * A space's home (`#/space/<ID>`, opened from the spaces bar or the room list's "Explore rooms"): the space's name,
  * topic and members, then every room and sub-space its hierarchy lists, joined or not, a page at a time, each with
  * what can be done about it (SpaceRoomRow). This is how someone finds the rooms of a space they have not joined, as
- * Element's space home does. The hierarchy is read again each time the home opens, so it is never older than that.
+ * Element's space home does. What was read and expanded stays for the session: opening the home again shows it at
+ * once and reads it again in the background, so it is never much older than the opening.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useRoom, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import {
-  joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, useSpaceHierarchy,
+  joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, openHierarchy, toggleHierarchyExpanded, useSpaceHierarchy,
 } from '../../api/space-hierarchy.ts';
-import { rowOffer, spaceHomeRows, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
+import { filterSpaceHomeRows, rowOffer, subSpaceOffer, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { SpaceRoomRow } from './SpaceRoomRow.tsx';
 import './space-home.css';
@@ -27,9 +28,11 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const synced = useRoom(spaceId);
   const rooms = useStoreSelector((s) => s.rooms);
   const invites = useStoreSelector((s) => s.invitedRooms);
-  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const expanded = state.expanded;
+  const [query, setQuery] = useState('');
+  const listRef = useRef<HTMLUListElement>(null);
 
-  useEffect(() => { void loadHierarchy(session, spaceId); }, [session, spaceId]);
+  useEffect(() => { void openHierarchy(session, spaceId); }, [session, spaceId]);
 
   const root = state.rooms.get(spaceId);
   const known = root?.name ?? (synced?.meta ? roomDisplayName(synced) : undefined) ?? root?.alias;
@@ -37,22 +40,34 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const name = known ?? (state.error ? 'Unknown space' : root ? 'Unnamed space' : 'Space');
   const topic = root?.topic ?? synced?.meta?.topic;
   const members = root?.members;
-  const rows = useMemo(() => spaceHomeRows(state.rooms, spaceId, expanded), [state.rooms, spaceId, expanded]);
+  const rows = useMemo(() => filterSpaceHomeRows(state.rooms, spaceId, expanded, query), [state.rooms, spaceId, expanded, query]);
+  const filtering = query.trim() !== '';
+
+  // Esc clears the filter (and only then lets Esc go on); Enter or ↓ goes to the first match's first button.
+  const onFilterKey = useCallback((e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Escape' && query !== '') {
+      e.preventDefault();
+      e.stopPropagation();
+      setQuery('');
+    } else if (e.key === 'Enter' || e.key === 'ArrowDown') {
+      const first = listRef.current?.querySelector<HTMLButtonElement>('[data-testid="space-room"] button');
+      if (first) { e.preventDefault(); first.focus(); }
+    }
+  }, [query]);
   const isJoined = useCallback((id: string) => rooms.get(id)?.meta !== undefined, [rooms]);
 
   const onToggle = useCallback((roomId: string) => {
-    setExpanded((now) => {
-      const next = new Set(now);
-      if (!next.delete(roomId)) next.add(roomId);
-      return next;
-    });
-  }, []);
+    toggleHierarchyExpanded(session, spaceId, roomId);
+  }, [session, spaceId]);
 
   const onAction = useCallback((row: SpaceHomeRow, action: RowAction) => {
     switch (action) {
       case 'open':
         if (row.room.isSpace) onOpenSpace(row.room.roomId);
         else onOpenRoom(row.room.roomId);
+        return;
+      case 'explore':
+        onOpenSpace(row.room.roomId);
         return;
       case 'view-invite':
         onOpenRoom(row.room.roomId);
@@ -72,7 +87,8 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
 
   const firstLoad = state.loading === 'first' && state.rooms.size === 0;
   return (
-    <section className="space-home" aria-label={`Rooms of ${name}`} data-testid="space-home" data-space-id={spaceId}>
+    <section className="space-home" aria-label={`Rooms of ${name}`} data-testid="space-home" data-space-id={spaceId}
+      aria-busy={state.loading !== null}>
       <header className="space-home-header">
         <Avatar id={spaceId} name={name} mxc={root?.avatar ?? synced?.meta?.avatar} size={64} />
         <div className="space-home-heading">
@@ -103,22 +119,33 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
         </div>
       )}
       {!firstLoad && !state.error && (
-        rows.length === 0 && state.nextBatch === null ? (
+        !filtering && rows.length === 0 && state.nextBatch === null ? (
           <p className="space-home-status" data-testid="space-home-empty">This space has no rooms you can see.</p>
         ) : (
           <>
-            <h3 className="space-home-section">Rooms and spaces</h3>
-            <ul className="space-home-list" aria-label={`Rooms and spaces in ${name}`}>
+            <div className="space-home-toolbar">
+              <h3 className="space-home-section">Rooms and spaces</h3>
+              <input type="search" className="space-home-filter" data-testid="space-home-filter" value={query}
+                placeholder="Filter rooms" aria-label={`Filter the rooms of ${name} by name, topic or address`}
+                onChange={(e) => setQuery(e.target.value)} onKeyDown={onFilterKey} />
+            </div>
+            {filtering && rows.length === 0 && (
+              <p className="space-home-status space-home-no-match" role="status" data-testid="space-home-no-match">
+                No rooms match “{query.trim()}”{state.nextBatch !== null ? ' in the rooms loaded so far.' : '.'}
+              </p>
+            )}
+            <ul className="space-home-list" ref={listRef} aria-label={`Rooms and spaces in ${name}`}>
               {rows.map((row) => {
                 const id = row.room.roomId;
                 const joined = isJoined(id);
                 const request = state.requests.get(id);
                 const allowed = row.room.allowedRoomIds;
-                const offer = rowOffer({
+                const base = rowOffer({
                   joinRule: row.room.joinRule, joined, request,
                   invited: invites.some((r) => r.room_id === id),
                   inAllowedRoom: allowed.length ? allowed.some(isJoined) : undefined,
                 });
+                const offer = row.room.isSpace && !joined ? subSpaceOffer(base) : base;
                 const members = rooms.get(id)?.meta?.lazy_load_summary?.['m.joined_member_count'] ?? row.room.members;
                 return <SpaceRoomRow key={id} row={row} offer={offer} joined={joined} members={members} request={request}
                   onAction={onAction} onToggle={onToggle} />;

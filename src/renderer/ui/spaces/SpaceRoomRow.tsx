@@ -1,6 +1,6 @@
 /**
  * One room or sub-space in a space's home: avatar, name (marked when the space suggests it), topic, member count,
- * whether we are in it, and what we can do (Open, View invite, Join, Ask to join) or why we cannot, in words. A
+ * whether we are in it, and what we can do (Open, Explore a sub-space we are not in, View invite, Join, Ask to join) or why we cannot, in words. A
  * sub-space has a toggle that shows its own rooms below it. Memoized: the home re-renders on every sync (it reads
  * which rooms we are in), a row only when its own room, offer or request changed.
  */
@@ -11,6 +11,7 @@ import { Avatar } from '../common/Avatar.tsx';
 
 const ACTION: Record<RowAction, { label: string; busy: string; testId: string }> = {
   open: { label: 'Open', busy: 'Open', testId: 'space-room-open' },
+  explore: { label: 'Explore', busy: 'Explore', testId: 'space-room-explore' },
   'view-invite': { label: 'View invite', busy: 'View invite', testId: 'space-room-invite' },
   join: { label: 'Join', busy: 'Joining…', testId: 'space-room-join' },
   knock: { label: 'Ask to join', busy: 'Asking…', testId: 'space-room-knock' },
