@@ -7,8 +7,9 @@
  * message from another client without previews gets the homeserver's preview of its link (not a notice's), unless
  * the "Preview links" setting is off. A message sent while its preview is still loading waits for it (the composer
  * free meanwhile) and goes once, with the card; if Alice goes to another room meanwhile, the waiting line is not
- * shown there but again in its own room when she comes back, and the message still goes once. In an encrypted room the picture is uploaded again encrypted, and Bob's
- * Lattice decrypts it.
+ * shown there but again in its own room when she comes back, and the message still goes once; if the page is
+ * reloaded before it went, its text is back in the composer and nothing was sent. In an encrypted room the picture
+ * is uploaded again encrypted, and Bob's Lattice decrypts it.
  * Screenshots of the composer card and Bob's timeline in both themes, wide and narrow, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -228,6 +229,26 @@ describe('link previews against Synapse', () => {
     await waiting.waitFor({ state: 'detached', ...WAIT });
     const { chunk } = await bobApi.messages(roomId, { limit: 20 });
     assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Chart while away')).length, 1, 'sent once');
+  });
+
+  it('gives a message that waited for its preview back to the composer when the page went before it was sent', async () => {
+    // Until it is handed to the backend (whose outbox keeps it), a waiting message lives in the page: a reload then
+    // must not lose it. It comes back as composer text to send again, and nothing was sent meanwhile.
+    web.holdAgain();
+    const url = `${base}/held/lost-and-found`;
+    const composer = page.getByTestId('composer');
+    await composer.fill(`Not lost: ${url}`);
+    await page.getByTestId('composer-link-previews').getByTestId('link-preview-loading').waitFor(WAIT);
+    await composer.press('Enter');
+    await page.getByTestId('composer-waiting-preview').waitFor(WAIT);
+    assert.equal(await composer.inputValue(), '');
+    await page.reload();
+    await page.getByTestId('composer').waitFor(WAIT);
+    assert.equal(await page.getByTestId('composer').inputValue(), `Not lost: ${url}`, 'the waiting message is back in its composer');
+    web.releaseHeld();
+    await page.getByTestId('composer').fill('');
+    const { chunk } = await new MatrixPeer(ui.hs.baseUrl, bob).messages(roomId, { limit: 20 });
+    assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Not lost')).length, 0, 'nothing went from the page that was reloaded');
   });
 
   it('previews a link in a message that came without previews, unless the setting is off', async () => {

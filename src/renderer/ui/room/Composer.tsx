@@ -19,6 +19,7 @@ import { ComposerModeBar } from './ComposerModeBar.tsx';
 import { Suggestions } from './Suggestions.tsx';
 import { UploadTray } from './UploadTray.tsx';
 import { LinkPreviewTray } from './LinkPreviewTray.tsx';
+import { restoredText, takeHeld } from './waiting-sends.ts';
 import { useLinkPreviews } from './use-link-previews.ts';
 import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
@@ -34,7 +35,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const mode = useComposerMode(roomId);
   const modes = composerModes(session);
   const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } =
-    useComposerText(session, roomId, () => loadDraft(roomId), (next) => session.composing(roomId, next));
+    useComposerText(session, roomId, () => restoredText(takeHeld(roomId), loadDraft(roomId)),
+      (next) => session.composing(roomId, next));
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());

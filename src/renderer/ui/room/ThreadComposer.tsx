@@ -19,6 +19,7 @@ import { LinkPreviewTray } from './LinkPreviewTray.tsx';
 import { useLinkPreviews } from './use-link-previews.ts';
 import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
+import { restoredText, takeHeld } from './waiting-sends.ts';
 import { useFileDrop } from './use-file-drop.ts';
 import './composer.css';
 import './media.css';
@@ -27,7 +28,7 @@ import { SendButton } from './SendButton.tsx';
 export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
   const session = useSession();
   const room = useRoom(roomId);
-  const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } = useComposerText(session, roomId, () => '');
+  const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } = useComposerText(session, roomId, () => restoredText(takeHeld(`${roomId}/${rootId}`), ''));
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());

@@ -82,7 +82,7 @@ export function useLinkPreviews(session: Session, place: string, text: string, e
         .filter((p) => p !== undefined);
       // The results are read from the ref when it goes: they land there even once this composer is gone.
       queueSend(session, place, loading.length ? capped(Promise.all(loading)) : null,
-        () => send(keptPreviews(forText, latest.current, gone, idOf)));
+        () => send(keptPreviews(forText, latest.current, gone, idOf)), forText);
     },
     /** How many sent messages wait for a preview still loading. */
     waiting,
