@@ -37,21 +37,12 @@ function ReportMessageDialog({ target, onClose }: { target: Extract<ReportTarget
   const server = homeserverOf(useOwnUserId());
   const sender = isolateBidi(displayNameOf(useMemberNames(target.roomId), target.senderId));
   const encrypted = useStoreSelector((s) => !!s.rooms.get(target.roomId)?.meta?.encryption_event);
-  // Already ignored: nothing to offer (and unticking would not unignore them).
-  const alreadyIgnored = useStoreSelector((s) => selectIsIgnored(s, target.senderId));
-  const [ignore, setIgnore] = useState(false);
+  const ignoring = useIgnoreOption(target.senderId, sender);
   return (
     <ReportForm testId="report-event-dialog" title="Report this message" onClose={onClose}
-      send={(reason) => reportMessage(session, target, reason, ignore && !alreadyIgnored)}
-      sent={(o) => <>
-        Thank you: the administrators of {server} have your report.
-        {o.followedUp && ` You are now ignoring ${sender}: you will not see their messages or invites.`}
-        {o.followUpError && ` Ignoring ${sender} failed: ${o.followUpError}`}
-      </>}
-      option={alreadyIgnored ? null : {
-        testId: 'report-ignore', checked: ignore, onChange: setIgnore,
-        label: `Also ignore ${sender}: hide their messages and invites from you`,
-      }}>
+      send={(reason) => reportMessage(session, target, reason, ignoring.chosen)}
+      sent={(o) => <>Thank you: the administrators of {server} have your report.{ignoring.done(o)}</>}
+      option={ignoring.option}>
       <p>
         Your report goes to the administrators of your homeserver, {server}, not to this room&apos;s moderators. They
         see which message you reported, who sent it, and your reason.
@@ -93,20 +84,12 @@ function ReportUserDialog({ target, onClose }: { target: Extract<ReportTarget, {
   const session = useSession();
   const server = homeserverOf(useOwnUserId());
   const name = isolateBidi(displayNameOf(useMemberNames(target.roomId), target.userId));
-  const alreadyIgnored = useStoreSelector((s) => selectIsIgnored(s, target.userId));
-  const [ignore, setIgnore] = useState(false);
+  const ignoring = useIgnoreOption(target.userId, name);
   return (
     <ReportForm testId="report-user-dialog" title="Report this user" onClose={onClose}
-      send={(reason) => reportUser(session, target.userId, reason, ignore && !alreadyIgnored)}
-      sent={(o) => <>
-        Thank you: the administrators of {server} have your report.
-        {o.followedUp && ` You are now ignoring ${name}: you will not see their messages or invites.`}
-        {o.followUpError && ` Ignoring ${name} failed: ${o.followUpError}`}
-      </>}
-      option={alreadyIgnored ? null : {
-        testId: 'report-ignore', checked: ignore, onChange: setIgnore,
-        label: `Also ignore ${name}: hide their messages and invites from you`,
-      }}>
+      send={(reason) => reportUser(session, target.userId, reason, ignoring.chosen)}
+      sent={(o) => <>Thank you: the administrators of {server} have your report.{ignoring.done(o)}</>}
+      option={ignoring.option}>
       <p>
         Your report about {name} ({target.userId}) goes to the administrators of your homeserver, {server}, not to
         a room&apos;s moderators. They see whom you reported and your reason; they can act only on accounts of their
@@ -117,6 +100,24 @@ function ReportUserDialog({ target, onClose }: { target: Extract<ReportTarget, {
 }
 
 interface ReportOption { testId: string; checked: boolean; onChange: (v: boolean) => void; label: string }
+
+/**
+ * The "also ignore them" choice of the message and user reports: not offered when they are ignored already (unticking
+ * would not unignore them); `done` says after sending whether ignoring them worked.
+ */
+function useIgnoreOption(userId: string, name: string): { chosen: boolean; option: ReportOption | null; done: (o: ReportOutcome) => string } {
+  const alreadyIgnored = useStoreSelector((s) => selectIsIgnored(s, userId));
+  const [ignore, setIgnore] = useState(false);
+  return {
+    chosen: ignore && !alreadyIgnored,
+    option: alreadyIgnored ? null : {
+      testId: 'report-ignore', checked: ignore, onChange: setIgnore,
+      label: `Also ignore ${name}: hide their messages and invites from you`,
+    },
+    done: (o) => (o.followedUp ? ` You are now ignoring ${name}: you will not see their messages or invites.` : '')
+      + (o.followUpError ? ` Ignoring ${name} failed: ${o.followUpError}` : ''),
+  };
+}
 
 /**
  * The form both reports share: the explanation, the reason, the extra option; after sending, what was done. The
