@@ -113,8 +113,9 @@ export class SyncLoop {
 
   /**
    * The user's "Retry now" while /sync is failing: ends the wait after a failed /sync (the backoff, or the
-   * homeserver's Retry-After), or drops the try under way that has not been answered yet, so that a fresh one starts
-   * now. False when there is neither (sync is working, an answer is being stored, or the loop has stopped).
+   * homeserver's Retry-After), or drops the try under way that has not been answered yet (or the first sync's filter
+   * request), so that a fresh one starts now. False when there is neither (sync is working, an answer is being
+   * stored, or the loop has stopped).
    */
   retryNow(): boolean {
     const current = this.wake ?? this.retrying;
