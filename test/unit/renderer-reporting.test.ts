@@ -64,7 +64,18 @@ describe('reporting requests', () => {
     assert.deepEqual(refused.sent.map(([c]) => c), ['report_user']);
   });
 
-  it('says how long the server asked to wait, sends the report again then, and gives up after a few tries', async () => {
+  it('says how long the server asked to wait, sends the report again then, and gives up after a few tries', async (t) => {
+    // The waits run on mocked timers: each is let pass once the report waits for it.
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const settle = async <T>(p: Promise<T>): Promise<T> => {
+      let done = false;
+      void p.then(() => { done = true; }, () => { done = true; });
+      while (!done) {
+        await new Promise((r) => setImmediate(r));
+        t.mock.timers.tick(1000);
+      }
+      return p;
+    };
     let refusals = 2;
     const sent: string[] = [];
     const session = {
@@ -77,14 +88,14 @@ describe('reporting requests', () => {
     } as unknown as Session;
     const waits: (number | null)[] = [];
     const retry = { onWait: (s: number | null) => { waits.push(s); }, signal: new AbortController().signal };
-    assert.deepEqual(await reportUser(session, '@bob:hs', 'spam', false, retry), { followedUp: false });
+    assert.deepEqual(await settle(reportUser(session, '@bob:hs', 'spam', false, retry)), { followedUp: false });
     assert.deepEqual(sent, ['report_user', 'report_user', 'report_user']);
     assert.deepEqual(waits, [1, 1, null]);
 
     refusals = 10;
     sent.length = 0;
     waits.length = 0;
-    await assert.rejects(reportUser(session, '@bob:hs', 'spam', false, retry), /too many requests; try again in 1 s\./);
+    await assert.rejects(settle(reportUser(session, '@bob:hs', 'spam', false, retry)), /too many requests; try again in 1 s\./);
     assert.equal(sent.length, 4, 'the first try and three more');
     assert.deepEqual(waits, [1, 1, 1, null]);
   });
