@@ -50,11 +50,13 @@ describe('inline images against Synapse', () => {
     const picture = await uploadPng(hs.baseUrl, bobUser, 'tides.png', encodePng(600, 300, (x, y) =>
       [20, Math.round(80 + (x / 600) * 150), Math.round(220 - (y / 300) * 120)]));
     const server = emoji.slice('mxc://'.length).split('/')[0];
+    // As Element sends it (a height), and with both sizes (which must not make it a picture-sized image).
     const party = `<img data-mx-emoticon src="${emoji}" alt=":party:" title=":party:" height="32">`;
+    const sized = `<img data-mx-emoticon src="${emoji}" alt=":party:" width="64" height="64">`;
     const html = (body: string, formatted_body: string) => ({ msgtype: 'm.text', body, format: 'org.matrix.custom.html', formatted_body });
 
     await bob.sendEvent(roomId, 'm.room.message', html('Tides :party: and a chart',
-      `<p>Tides ${party} are in!</p><p><img src="${picture}" alt="Tide chart" width="1200" height="600"></p>`
+      `<p>Tides ${sized} are in!</p><p><img src="${picture}" alt="Tide chart" width="1200" height="600"></p>`
       + '<p>Elsewhere: <img src="http://127.0.0.1:9/tracker.png" alt="web picture" onerror="window.pwned=1"></p>'));
     await bob.sendEvent(roomId, 'm.room.message', html('Lost picture',
       `<p>Lost: <img src="mxc://${server}/doesNotExist123" alt="lost picture" width="100" height="100"></p>`));
