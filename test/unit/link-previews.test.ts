@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import { commandSchemas, type JSONObject, type LinkPreview } from '../../src/shared/rpc/index.ts';
 import { addLinkPreviews } from '../../src/main/backend/send/link-previews.ts';
 import { encryptPreviewImage } from '../../src/main/backend/send/preview-image.ts';
-import { asksForPreviews, composerLinks, linkPreviewsOf, previewForSending, previewImageBox, safeHref } from '../../src/renderer/ui/room/link-preview-model.ts';
+import { asksForPreviews, composerLinks, linkPreviewsOf, previewImageBox, safeHref } from '../../src/renderer/ui/room/link-preview-model.ts';
+import { previewForSending } from '../../src/shared/link-preview-sending.ts';
 import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 

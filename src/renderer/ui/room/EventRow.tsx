@@ -126,7 +126,7 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
         {view.kind !== 'deleted' && e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
         {/* Under a deleted or undecryptable root too (as Element does): its replies are only reached through it. */}
         {e.event_id.startsWith('$') && <ThreadSummary root={e} />}
-        {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
+        {item.sendState === 'pending' && <PendingStatus waitingFor={e.local_content?.waiting_for_link_previews ?? 0} />}
         {item.sendState === 'failed' && (
           <div className="message-status message-failed" role="alert" data-testid="send-error">
             Not sent. {item.sendError}
@@ -137,3 +137,13 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
     </div>
   );
 });
+
+/** A local echo on its way: sending, or (sent while its link previews were loading) waiting for them first. */
+function PendingStatus({ waitingFor }: { waitingFor: number }) {
+  if (waitingFor === 0) return <div className="message-status">Sending…</div>;
+  return (
+    <div className="message-status" role="status" data-testid="waiting-preview">
+      {waitingFor === 1 ? 'Waiting for the link preview, then sending…' : 'Waiting for the link previews, then sending…'}
+    </div>
+  );
+}

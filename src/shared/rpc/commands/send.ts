@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Event } from '../types.ts';
 import type { SlashCommandHelp } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
-import { empty, jsonObject, roomIdField } from './fields.ts';
+import { empty, httpURL, jsonObject, roomIdField } from './fields.ts';
 import { linkPreviewField } from './link-preview.ts';
 
 export const sendCommands = {
@@ -24,6 +24,14 @@ export const sendCommands = {
      * `com.beeper.linkpreviews`. An empty list is sent too: it says "no previews" (the sender removed them).
      */
     url_previews: z.array(linkPreviewField).max(20).optional(),
+    /**
+     * Lattice's extension: links of the text whose previews were still loading when the user sent it. The local
+     * echo is made at once (persisted in the outbox, `local_content.waiting_for_link_previews` set); the backend
+     * fetches these previews itself (encrypted in an encrypted room, as get_url_preview's `encrypt`) for at most
+     * 10 s from now, also across a restart, and then sends the message with the ones it got added to
+     * `url_previews` (without them, if none came), in its place in the room's outbox.
+     */
+    pending_url_previews: z.array(httpURL).max(20).optional(),
   }).refine((d) => (d.text !== undefined && d.text.trim() !== '') || d.base_content !== undefined,
     { message: 'text or base_content is required' })).returns<Event>(),
   /**
