@@ -4,7 +4,7 @@
  * it waits; nothing goes out until the previews came, then the message goes once with them (in the order of its
  * text, after the ones it already had), and the echo is shown again without the waiting mark; later messages of the
  * room wait behind it; past its time it goes without them; after a restart it waits only for what is left of its
- * time (and not at all once that passed). Also how fetched previews are added to the content.
+ * time (and not at all once that passed); a room left meanwhile takes it along, unsent. Also how fetched previews are added to the content.
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
@@ -149,6 +149,16 @@ describe('Sender: messages waiting for their link previews', () => {
     assert.deepEqual(again.asked, []);
     assert.equal(completed[0].error, null);
     assert.equal(bodyOf(fake.requests[0])[LINK_PREVIEWS_KEY], undefined);
+  });
+
+  it('sends nothing, and shows nothing again, when its room was left and forgotten while it waited', async () => {
+    sender.send(ROOM, 'm.room.message', { body: `gone ${A}` }, false, undefined, [A]);
+    store.deleteRoom(ROOM);
+    previews.answer(A);
+    const next = sender.send(ROOM, 'm.room.message', { body: 'after' });
+    await next.done;
+    assert.deepEqual(fake.requests.map((r) => bodyOf(r).body), ['after']);
+    assert.deepEqual(changed, []);
   });
 
   it('asks for an encrypted picture in an encrypted room', () => {

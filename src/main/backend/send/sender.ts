@@ -31,6 +31,8 @@ const MAX_RETRY_MS = 30_000;
 const PREVIEW_WAIT_MS = 10_000;
 /** What `done` says about a send still queued when the backend stops; the outbox sends it on the next start. */
 export const CLOSING = `${NOT_SENT}: Lattice was closing`;
+/** What waiting for a message's link previews ends with when the backend stops meanwhile. */
+const STOPPED = Symbol('stopped');
 
 /** Turns an event into what goes on the wire: m.room.encrypted in an encrypted room, unchanged otherwise. */
 export type Seal = (roomId: string, type: string, content: JSONObject) => Promise<{ type: string; content: JSONObject }>;
@@ -212,8 +214,10 @@ export class Sender {
     }
     const signal = this.abort.signal;
     if (entry.preview_urls) {
-      const waited = await this.withPreviews(entry, echo);
-      if (!waited) return false;
+      const waited = await this.withPreviews(entry);
+      if (waited === STOPPED) return false;
+      // Its echo went while it waited (its room was left and forgotten): nothing is left to send.
+      if (!waited) { this.store.outbox.remove(txnId); return true; }
       echo = waited;
     }
     let attempt = 0;
@@ -253,14 +257,17 @@ export class Sender {
 
   /**
    * Waits for the link previews the entry waits for (see WaitingPreviews) and stores its echo with the ones that
-   * came, no longer waiting. Undefined when the backend stopped meanwhile (it waits again, for what is left of its
-   * time, on the next start).
+   * came, no longer waiting. STOPPED when the backend stopped meanwhile (it waits again, for what is left of its
+   * time, on the next start); undefined when the echo is gone.
    */
-  private async withPreviews(entry: OutboxEntry, echo: Event): Promise<Event | undefined> {
+  private async withPreviews(entry: OutboxEntry): Promise<Event | undefined | typeof STOPPED> {
     const urls = entry.preview_urls ?? [];
     const fetched = await this.previews?.collect(entry.transaction_id, urls,
       this.encryptsPreviews(entry.room_id, entry.unencrypted), entry.preview_until ?? 0) ?? [];
-    if (this.abort.signal.aborted) return undefined;
+    if (this.abort.signal.aborted) return STOPPED;
+    // Its row is gone if its room was forgotten meanwhile (and its rowid may already be another event's).
+    const echo = this.store.outbox.get(entry.transaction_id) && this.store.events.get(entry.event_rowid);
+    if (!echo) return undefined;
     const content = withFetchedPreviews(echo.content, fetched);
     const local = { ...echo.local_content };
     delete local.waiting_for_link_previews;
@@ -268,7 +275,7 @@ export class Sender {
       this.store.events.setLocalEchoContent(entry.event_rowid, content, Object.keys(local).length ? local : undefined);
       this.store.outbox.stopWaitingForPreviews(entry.transaction_id);
     });
-    const updated = this.store.events.get(entry.event_rowid) ?? echo;
+    const updated = this.store.events.get(entry.event_rowid)!;
     this.onEchoChanged?.(updated);
     return updated;
   }
