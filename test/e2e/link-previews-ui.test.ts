@@ -9,8 +9,8 @@
  * as a local echo that says it waits for the preview (the composer free meanwhile), and goes once, with the card;
  * if Alice goes to another room meanwhile, the echo is not there but again in its own room when she comes back, and
  * a message sent then goes after it; if the page is reloaded while it waits, the echo is still there, waiting, and
- * it goes once with the card. In an encrypted room the picture is uploaded again encrypted, and Bob's Lattice
- * decrypts it.
+ * it goes once with the card; a reply in a thread says so in the thread panel. In an encrypted room the picture is
+ * uploaded again encrypted, and Bob's Lattice decrypts it.
  * Screenshots of the composer card and Bob's timeline in both themes, wide and narrow, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -320,5 +320,34 @@ describe('link previews against Synapse', () => {
     const raw = (await aliceApi.messages(sealedRoomId, { limit: 5 })).chunk.find((e) => e.type === 'm.room.encrypted');
     assert.ok(raw, 'the message went out encrypted');
     assert.doesNotMatch(JSON.stringify(raw.content), /linkpreviews|og:image|Tide tables/);
+  });
+
+  it('shows a thread reply waiting for its preview as waiting in the thread panel, and sends it once with the card', async () => {
+    // Last: opening a thread keeps its root in view, so the timeline no longer follows the newest message.
+    await openRoom(page, roomId, 'Harbour');
+    web.holdAgain();
+    const url = `${base}/held/thread-reply`;
+    const root = messageOn(page, 'Tides this week');
+    await root.hover();
+    await root.getByTestId('action-thread').click();
+    const panel = page.getByTestId('thread-panel');
+    const composer = panel.getByTestId('thread-composer');
+    await composer.fill(`In the thread: ${url}`);
+    await panel.getByTestId('link-preview-loading').waitFor(WAIT);
+    await composer.press('Enter');
+    assert.equal(await composer.inputValue(), '');
+    const reply = panel.getByTestId('thread-message').filter({ hasText: 'In the thread' });
+    await reply.getByTestId('waiting-preview').waitFor(WAIT);
+    assert.equal(await reply.getByTestId('waiting-preview').innerText(), 'Waiting for the link preview, then sending…');
+    await themeShots(page, 'link-previews', 'thread-waiting');
+    web.releaseHeld();
+    const bobApi = new MatrixPeer(ui.hs.baseUrl, bob);
+    const sent = await bobApi.waitForMessage(roomId, (e) => String(e.content.body).startsWith('In the thread'), 30_000);
+    assert.equal((sent.content['m.relates_to'] as { rel_type?: string } | undefined)?.rel_type, 'm.thread');
+    assert.equal((sent.content['com.beeper.linkpreviews'] as Record<string, unknown>[] | undefined)?.[0]?.matched_url, url, 'with the card');
+    await reply.getByTestId('link-preview').waitFor(WAIT);
+    await reply.getByTestId('waiting-preview').waitFor({ state: 'detached', ...WAIT });
+    await panel.getByTestId('thread-close').click();
+    await panel.waitFor({ state: 'detached', ...WAIT });
   });
 });
