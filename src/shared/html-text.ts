@@ -7,6 +7,7 @@
  * The input is the backend's sanitized HTML (local_content.sanitized_html): well-formed, every `<` and `>` in text
  * or attribute values escaped, so a tag is always `<...>`. No DOM is needed (the renderer's unit tests run in Node).
  */
+import { stripReplyFallbackHtml } from './reply-fallback.ts';
 
 /** Tags whose end (or the tag itself, for br/hr) separates words. */
 const BREAK = /^\/?(br|hr|p|div|li|ul|ol|h[1-6]|blockquote|pre|tr|td|th|table|details|summary)$/i;
@@ -14,7 +15,7 @@ const TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)([^>]*)>/g;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
 export function htmlToPlainText(formatted: string): string {
-  const html = formatted.replace(/^\s*<mx-reply>[\s\S]*?<\/mx-reply>/i, '');
+  const html = stripReplyFallbackHtml(formatted);
   let out = '';
   let last = 0;
   /** Depth inside a spoiler's span (0: outside); its text is left out. */

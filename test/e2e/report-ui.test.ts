@@ -77,22 +77,28 @@ describe('reporting a message and a room against Synapse', () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click(WAIT);
     await message('Buy cheap pills').waitFor(WAIT);
 
-    // Her own message offers no report.
+    // Her own message's options offer no report.
     await message('Hello everyone').hover();
-    assert.equal(await message('Hello everyone').getByTestId('action-more').count(), 0, 'no options to report one\'s own message');
+    await message('Hello everyone').getByTestId('action-more').click();
+    await page.getByTestId('message-menu').waitFor();
+    assert.equal(await page.getByTestId('action-report').count(), 0, 'no report of one\'s own message');
+    await message('Hello everyone').getByTestId('action-more').click();
+    await page.getByTestId('message-menu').waitFor({ state: 'detached' });
 
     const bobs = message('Buy cheap pills');
     await bobs.hover();
     await bobs.getByTestId('action-more').click();
     await page.getByTestId('message-menu').waitFor();
-    assert.equal(await focusedTestId(), 'action-report', 'the menu takes the focus on its first item');
+    assert.equal(await focusedTestId(), 'action-forward', 'the menu takes the focus on its first item');
     await screenshots('message-menu');
-    // By keyboard: Esc gives the focus back to the button, Enter opens the menu again and chooses its item.
+    // By keyboard: Esc gives the focus back to the button, Enter opens the menu again, End goes to its last item
+    // (Report…) and Enter chooses it.
     await page.keyboard.press('Escape');
     assert.equal(await page.getByTestId('message-menu').count(), 0);
     assert.equal(await focusedTestId(), 'action-more', 'Esc gives the focus back to the button');
     await page.keyboard.press('Enter');
     await page.getByTestId('message-menu').waitFor();
+    await page.keyboard.press('End');
     assert.equal(await focusedTestId(), 'action-report');
     await page.keyboard.press('Enter');
 

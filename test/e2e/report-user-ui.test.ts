@@ -1,11 +1,14 @@
 /**
  * Reporting a user and reporting a room from the room list, as a person does it, in Chromium against Synapse through
  * the web host. Alice opens Bob in the user info panel and chooses *Report user…*: the dialog says where the report
- * goes; Synapse refuses the first try (reports are rate-limited, and this homeserver allows none), which the dialog
- * says in words while keeping her reason and her choice to ignore him; once the limit is lifted the same dialog
+ * goes; Synapse refuses the first try (reports are rate-limited, and this homeserver allows none): the dialog says
+ * that the server asked to wait and that it sends the report again, then, after a few tries, says in words that it
+ * could not, keeping her reason and her choice to ignore him; once the limit is lifted the same dialog
  * sends it (listed by Synapse's admin API) and Bob is on her ignore list. Then she reports a room from its row's ⋯
- * menu in the room list, which opens the same room report dialog (the report is in Synapse's database). Screenshots
- * in both themes go to test-artifacts/.
+ * menu in the room list, which opens the same room report dialog (the report is in Synapse's database). Last, she
+ * reports a user of another homeserver: the dialog says, before and after, that her homeserver's administrators
+ * cannot act on that account (Synapse drops the report) instead of thanking her. Screenshots in both themes (some at
+ * 800×600) go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -81,10 +84,19 @@ describe('reporting a user and a room from the room list against Synapse', () =>
     await dialog.getByTestId('report-ignore').check();
     assert.match(await plain(dialog.getByTestId('report-ignore').locator('xpath=..')), /Also ignore Bob/);
     await themeShots(page, 'report-user', 'dialog');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await themeShots(page, 'report-user', 'dialog-800x600');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await dialog.getByTestId('dialog-submit').click();
 
+    // The server asks to wait before each try: the dialog says so, and that it tries again by itself.
+    const waiting = dialog.getByTestId('report-waiting');
+    await waiting.waitFor(WAIT);
+    assert.match(await plain(waiting), /^The homeserver asked Lattice to wait before sending another report\. It sends it again in \d+ s\.$/);
+    assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), true);
     const error = dialog.getByTestId('dialog-error');
     await error.waitFor(WAIT);
+    assert.equal(await waiting.count(), 0, 'no more waiting once it gave up');
     assert.match(await error.innerText(), /^Could not report this user: too many requests; try again in \d+ s\.$/);
     assert.equal(await dialog.getByTestId('report-reason').inputValue(), 'Sends me abusive messages');
     assert.equal(await dialog.getByTestId('report-ignore').isChecked(), true);
@@ -143,6 +155,45 @@ describe('reporting a user and a room from the room list against Synapse', () =>
     } finally {
       db.close();
     }
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('says honestly what becomes of a report about a user of another homeserver', async () => {
+    const carol = '@carol:elsewhere.example';
+    // Banned ahead of time (no server is asked), Carol has a member event here, so her link opens her user info.
+    await bob.request('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/ban`, { user_id: carol, reason: 'spam elsewhere' });
+    // Alice's own note (she ignores Bob now, so his messages are hidden from her).
+    await alicePeer.sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text', body: 'watch out for carol', format: 'org.matrix.custom.html',
+      formatted_body: `watch out for <a href="https://matrix.to/#/${enc(carol)}">Carol</a>`,
+    });
+    await roomItem(roomId).click(WAIT);
+    await page.getByRole('link', { name: 'Carol' }).click(WAIT);
+    const panel = page.getByTestId('user-info');
+    await panel.getByTestId('user-info-id').filter({ hasText: carol }).waitFor(WAIT);
+    await panel.getByTestId('user-info-report').click();
+    const dialog = page.getByTestId('report-user-dialog');
+    await dialog.waitFor();
+    const said = (await plain(dialog)).replace(/\s+/g, ' ');
+    assert.ok(said.includes(`account is on another homeserver, elsewhere.example: the administrators of ${hs.serverName} cannot act on it,`), said);
+    assert.match(await plain(dialog.getByTestId('report-remote')), /quietly drop such a report/);
+    await page.setViewportSize({ width: 800, height: 600 });
+    await themeShots(page, 'report-user', 'remote-800x600');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.keyboard.type('Spam from another server');
+    await dialog.getByTestId('dialog-submit').click();
+    const done = dialog.getByTestId('report-done');
+    await done.waitFor(WAIT);
+    const result = await plain(done);
+    await page.setViewportSize({ width: 800, height: 600 });
+    await themeShots(page, 'report-user', 'remote-sent-800x600');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.doesNotMatch(result, /have your report/, result);
+    assert.match(result, new RegExp(`^${hs.serverName.replace(/\./g, '\\.')} accepted the report, but it may reach no one who can act on it`), result);
+    // Synapse drops reports about other servers' users: nothing is listed.
+    const reports = (await admin.request('GET', '/_synapse/admin/v1/user_reports') as { user_reports: { target_user_id: string }[] }).user_reports;
+    assert.deepEqual(reports.filter((r) => r.target_user_id === carol), []);
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
   });

@@ -6,10 +6,12 @@
  * knock room, expands a sub-space, pages through a large space, joins rooms (by mouse and by keyboard) which then
  * show in the room list under the space, opens a sub-space Alice is not in as its own home, and says in words why the
  * server refused a join or a space cannot be read. Opened again, it shows what was loaded and expanded before while
- * it reads the space again in the background; reloaded on its address, it selects the space in the spaces bar. Its
- * filter narrows the rows by name, topic or address (keyboard: Enter to the first match, Esc clears) and says when
- * none match. The page's hierarchy requests are held back (a slow server) to see the loading state and that a
- * reopened home does not wait for the server. Screenshots of both themes at 1280×800 and 800×600 go to
+ * it reads the space again in the background, and says in words (keeping the rows, with a way to try again) when that
+ * read fails; reloaded on its address, it selects the space in the spaces bar. Its filter narrows the rows by name,
+ * topic or address (keyboard: Enter to the first match, Esc clears), shows a match inside a sub-space under it (whose
+ * toggle still opens and closes it), says when none match, and is still there when the home is opened again. The
+ * page's hierarchy requests are held back (a slow server) to see the loading state and that a reopened home does not
+ * wait for the server, or answered with an error to see a failed background read. Screenshots of both themes at 1280×800 and 800×600 go to
  * test-artifacts/space-home/.
  */
 import assert from 'node:assert/strict';
@@ -47,6 +49,8 @@ describe('space home against Synapse', () => {
   /** While set, the page's get_space_hierarchy requests wait in `held` (a slow homeserver, as the page sees it). */
   let holdHierarchy = false;
   const held: (() => void)[] = [];
+  /** While set, the page's get_space_hierarchy requests are answered with this error (a server that cannot be reached). */
+  let failHierarchy: string | null = null;
   const release = (): void => { holdHierarchy = false; for (const send of held.splice(0)) send(); };
 
   const home = () => page.getByTestId('space-home');
@@ -139,7 +143,10 @@ describe('space home against Synapse', () => {
     await page.routeWebSocket(/\/_gomuks\/websocket/, (ws) => {
       const server = ws.connectToServer();
       ws.onMessage((m) => {
-        if (holdHierarchy && typeof m === 'string' && m.includes('"get_space_hierarchy"')) held.push(() => server.send(m));
+        if (failHierarchy !== null && typeof m === 'string' && m.includes('"get_space_hierarchy"')) {
+          const { request_id: id } = JSON.parse(m) as { request_id: number };
+          ws.send(JSON.stringify({ command: 'error', request_id: id, data: failHierarchy }));
+        } else if (holdHierarchy && typeof m === 'string' && m.includes('"get_space_hierarchy"')) held.push(() => server.send(m));
         else server.send(m);
       });
     });
@@ -233,6 +240,34 @@ describe('space home against Synapse', () => {
     await row(bouldering).waitFor({ state: 'detached' });
   });
 
+  it('says in words when reading the space again in the background fails, keeps the rows, and can try again', async () => {
+    const last = fillers[fillers.length - 1];
+    await row(general).getByTestId('space-room-open').click();
+    await page.getByTestId('room-header').filter({ hasText: 'General' }).waitFor({ timeout: 45_000 });
+    failHierarchy = `Could not read the space ${space}: the homeserver could not be reached.`;
+    try {
+      await page.getByTestId('space-explore').click();
+      const problem = home().getByTestId('space-home-refresh-error');
+      await problem.waitFor({ timeout: 15_000 });
+      const said = await problem.innerText();
+      assert.match(said, /could not check this space for changes/i);
+      assert.match(said, /The homeserver could not be reached\./, 'the reason, without the space\'s ID');
+      assert.doesNotMatch(said, /!/, 'no room ID');
+      assert.equal(await row(last).count(), 1, 'the rows read before stay');
+      assert.equal(await row(general).count(), 1);
+      assert.equal(await home().getByTestId('space-home-error').count(), 0, 'not the error of a space that cannot be listed');
+      await page.mouse.move(0, 0);
+      await shots('refresh-failed');
+    } finally {
+      failHierarchy = null;
+    }
+    await home().getByTestId('space-home-refresh-retry').click();
+    await home().getByTestId('space-home-refresh-error').waitFor({ state: 'detached', timeout: 45_000 });
+    await page.waitForFunction(() => document.querySelector('[data-testid="space-home"]')?.getAttribute('aria-busy') === 'false',
+      undefined, { timeout: 45_000 });
+    assert.equal(await row(last).count(), 1);
+  });
+
   it('joins a room from the space home, which then shows in the space\'s room list', async () => {
     await row(hiking).getByTestId('space-room-join').click();
     await row(hiking).getByTestId('space-room-open').waitFor({ timeout: 45_000 });
@@ -320,6 +355,48 @@ describe('space home against Synapse', () => {
     await row(general).waitFor();
     await row(fillers[0]).waitFor();
     assert.equal(await none.count(), 0);
+  });
+
+  it('shows a match inside a sub-space under its sub-space, whose toggle still works while filtering', async () => {
+    const filter = home().getByTestId('space-home-filter');
+    await filter.fill('boulder');
+    await row(bouldering).waitFor();
+    const shown = await home().locator('[data-testid="space-room"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id')));
+    assert.deepEqual(shown, [climbing, bouldering], 'the sub-space the match is in, then the match');
+    const toggle = row(climbing).getByTestId('space-room-expand');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true', 'opened to show the match');
+    await toggle.click();
+    await row(bouldering).waitFor({ state: 'detached' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    await toggle.click();
+    await row(bouldering).waitFor();
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    // Enter still goes to the match, not to the sub-space shown around it.
+    await filter.focus();
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-testid="space-room"]')?.getAttribute('data-room-id')),
+      bouldering, 'Enter moves to the first matching room');
+    await page.mouse.move(0, 0);
+    await shots('filter-sub-space');
+    await filter.fill('');
+    await row(bouldering).waitFor({ state: 'detached' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false', 'without a filter, the sub-space is as the user left it');
+  });
+
+  it('keeps the filter when the home is left and opened again', async () => {
+    const filter = home().getByTestId('space-home-filter');
+    await filter.fill('hik');
+    await row(general).waitFor({ state: 'detached' });
+    await row(hiking).getByTestId('space-room-open').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Hiking' }).waitFor({ timeout: 45_000 });
+    await page.getByTestId('space-explore').click();
+    await home().waitFor();
+    assert.equal(await home().getByTestId('space-home-filter').inputValue(), 'hik', 'the filter typed before');
+    await row(hiking).waitFor();
+    assert.equal(await home().locator('[data-testid="space-room"]').count(), 1, 'still filtered');
+    await home().getByTestId('space-home-filter').focus();
+    await page.keyboard.press('Escape');
+    await row(general).waitFor();
   });
 
   it('opens the home of a sub-space Alice is not in, from its row', async () => {

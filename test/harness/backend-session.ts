@@ -6,8 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Backend } from '../../src/main/backend/backend.ts';
-import type { FetchLike } from '../../src/main/backend/matrix/client.ts';
+import { Backend, type BackendOptions } from '../../src/main/backend/backend.ts';
 import type { DataPaths } from '../../src/main/backend/paths.ts';
 import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
 import { RpcTestClient } from './rpc-test-client.ts';
@@ -28,9 +27,10 @@ export interface BackendSession {
   stop(): Promise<void>;
 }
 
-/** Starts a backend in a fresh folder, logs `username` in and waits until its first sync is stored. */
-export async function signedInBackend(homeserverUrl: string, username: string, password: string,
-  options: { uploadRoots?: string[]; fetch?: FetchLike } = {}): Promise<BackendSession> {
+export type BackendSessionOptions = Pick<BackendOptions, 'uploadRoots' | 'fetch' | 'sync'>;
+
+/** Starts a backend in a fresh folder, not signed in, with a frontend attached. */
+export async function startBackend(options: BackendSessionOptions = {}): Promise<BackendSession> {
   const root = mkdtempSync(path.join(tmpdir(), 'lattice-session-'));
   const paths: DataPaths = { config: path.join(root, 'config'), data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: path.join(root, 'logs') };
   const backend = await Backend.create({ paths, secrets: { store: new MemorySecrets() }, ...options });
@@ -40,6 +40,14 @@ export async function signedInBackend(homeserverUrl: string, username: string, p
     await backend.close();
     rmSync(root, { recursive: true, force: true });
   };
+  return { backend, client, paths, stop };
+}
+
+/** Starts a backend in a fresh folder, logs `username` in and waits until its first sync is stored. */
+export async function signedInBackend(homeserverUrl: string, username: string, password: string,
+  options: BackendSessionOptions = {}): Promise<BackendSession> {
+  const session = await startBackend(options);
+  const { client } = session;
   try {
     // A frontend connecting without a session gets init_complete at once; the one owed after login comes later.
     await client.waitForEvent('init_complete');
@@ -47,8 +55,8 @@ export async function signedInBackend(homeserverUrl: string, username: string, p
     await client.request('login', { homeserver_url: homeserverUrl, username, password });
     await client.waitForEvent('init_complete', () => true, 60_000, since);
   } catch (e) {
-    await stop();
+    await session.stop();
     throw e;
   }
-  return { backend, client, paths, stop };
+  return session;
 }

@@ -22,8 +22,8 @@ export interface TestProxy {
    * the server gets meanwhile then comes in one answer.
    */
   hold(pattern: RegExp): void;
-  /** Resolves once a request is waiting in `hold`. */
-  held(): Promise<void>;
+  /** Resolves once `count` requests (default 1) have been held since the last `release`. */
+  held(count?: number): Promise<void>;
   /** Ends `hold`: the waiting requests go to the server. */
   release(): void;
   /**
@@ -45,7 +45,7 @@ export async function startProxy(target: string): Promise<TestProxy> {
   const sockets = new Set<Socket>();
   let holding: RegExp | undefined;
   let waiting: (() => void)[] = [];
-  const onHeld: (() => void)[] = [];
+  let onHeld: { count: number; notify: () => void }[] = [];
   /** Requests forwarded and not yet answered, by path. */
   const inFlight = new Map<http.IncomingMessage, string>();
   const server = http.createServer((req, res) => {
@@ -71,7 +71,9 @@ export async function startProxy(target: string): Promise<TestProxy> {
     };
     if (holding?.test(path)) {
       waiting.push(forward);
-      for (const notify of onHeld.splice(0)) notify();
+      const due = onHeld.filter((h) => waiting.length >= h.count);
+      onHeld = onHeld.filter((h) => waiting.length < h.count);
+      for (const h of due) h.notify();
       return;
     }
     const wait = delays.find((d) => d.pattern.test(path))?.ms ?? 0;
@@ -91,7 +93,7 @@ export async function startProxy(target: string): Promise<TestProxy> {
       holding = pattern;
       for (const [req, path] of inFlight) if (pattern.test(path)) req.socket.destroy();
     },
-    held: () => (waiting.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => { onHeld.push(resolve); })),
+    held: (count = 1) => (waiting.length >= count ? Promise.resolve() : new Promise<void>((notify) => { onHeld.push({ count, notify }); })),
     release: () => {
       holding = undefined;
       const go = waiting;

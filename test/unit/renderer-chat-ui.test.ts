@@ -10,7 +10,8 @@ import { selectEventById, selectOwnReactions } from '../../src/renderer/api/rela
 import { initialSnapshot, mergeTimeline, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import { flattenSpace, selectRoomsInSpace, selectSpacesModel } from '../../src/renderer/api/spaces.ts';
 import { attachmentUrl, mediaUrl } from '../../src/renderer/ui/common/avatar-url.ts';
-import { stripReplyFallbackBody, stripReplyFallbackHtml, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { stripReplyFallbackBody, stripReplyFallbackHtml } from '../../src/shared/reply-fallback.ts';
 import { filterRooms, stepRoom } from '../../src/renderer/ui/roomlist/room-nav.ts';
 import { fuzzyFilter, fuzzyScore } from '../../src/renderer/ui/switcher/fuzzy.ts';
 import type { Event, Room, SyncComplete, TimelineRowTuple } from '../../src/shared/rpc/types.ts';

@@ -175,15 +175,29 @@ describe('space home rows', () => {
     ['!b:hs', room('!b:hs')],
   ]);
 
-  it('filters by name, topic or address in any case, a closed sub-space\'s rooms included, listed flat', () => {
+  it('filters by name, topic or address in any case, a closed sub-space\'s rooms shown under it', () => {
     const named = new Map(rooms);
     named.set('!a:hs', room('!a:hs', { name: 'General', topic: 'Say hello' }));
     named.set('!b:hs', room('!b:hs', { name: 'Bouldering', canonical_alias: '#rocks:hs' }));
     assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), '  HELLO ').map((r) => r.room.roomId), ['!a:hs']);
     const deep = filterSpaceHomeRows(named, '!s:hs', new Set(), 'rocks');
-    assert.deepEqual(deep.map((r) => [r.room.roomId, r.depth]), [['!b:hs', 0]]);
+    assert.deepEqual(deep.map((r) => [r.room.roomId, r.depth, r.match, r.expanded]), [['!sub:hs', 0, false, true], ['!b:hs', 1, true, false]],
+      'the match under its sub-space, opened for it');
+    assert.equal(deep[0].childCount, 1, 'the toggle counts what it would show');
+    const closed = filterSpaceHomeRows(named, '!s:hs', new Set(), 'rocks', new Set(['!sub:hs']));
+    assert.deepEqual(closed.map((r) => [r.room.roomId, r.expanded]), [['!sub:hs', false]], 'closed by the user while filtering');
     assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), 'nothing'), []);
     assert.deepEqual(filterSpaceHomeRows(named, '!s:hs', new Set(), ' ').map((r) => r.room.roomId), ['!a:hs', '!sub:hs'], 'blank: the rows as they are');
+  });
+
+  it('opens a matching sub-space, while filtering, to all its rooms', () => {
+    const named = new Map(rooms);
+    named.set('!sub:hs', room('!sub:hs', { name: 'Climbing', room_type: 'm.space', children_state: [child('!b:hs', { via: ['hs'] })] }));
+    const found = filterSpaceHomeRows(named, '!s:hs', new Set(['!sub:hs']), 'climb');
+    assert.deepEqual(found.map((r) => [r.room.roomId, r.expanded, r.childCount]), [['!sub:hs', false, 1]],
+      'found closed (its rooms do not match), though expanded without a filter');
+    const opened = filterSpaceHomeRows(named, '!s:hs', new Set(), 'climb', new Set(['!sub:hs']));
+    assert.deepEqual(opened.map((r) => [r.room.roomId, r.depth, r.match]), [['!sub:hs', 0, true], ['!b:hs', 1, false]]);
   });
 
   it('lists the space\'s children it has read, and a sub-space\'s only when expanded', () => {

@@ -2,9 +2,10 @@
  * The sync loop checkpoints the WAL once syncing goes idle, not inside each commit: with responses arriving back to
  * back it checkpoints once, after the last. It asks for the next response while storing the previous one, yet
  * stores them strictly in order. The wait after a failed sync ends when asked to retry now, and so does a request
- * that hangs after a failed sync; a response that has arrived is stored all the same. The homeserver is a stub
- * fetch (the loop's HTTP is tested against Synapse in the integration tests), and the idle wait runs on mocked
- * timers, so nothing depends on real time.
+ * that hangs after a failed sync (or the filter request); a response that has arrived is stored all the same. A try
+ * after a failure asks the server to answer at once, and one left unanswered fails, saying so. The homeserver is a
+ * stub fetch (the loop's HTTP is tested against Synapse in the integration tests), and the idle wait runs on mocked
+ * timers; the one real timer is the shortened "no answer" bound, and no test asserts a time.
  */
 import assert from 'node:assert/strict';
 import { describe, it, mock } from 'node:test';
@@ -200,6 +201,63 @@ describe('sync loop', () => {
     store.close();
   });
 
+  it('fails a try after a failed sync that is not answered in time, saying so, and asks it to answer at once', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    const statuses: SyncStatus[] = [];
+    store.account.setNextBatch(ME, 's0'); // not a first sync: a working one is a long poll
+    const timeouts: (string | null)[] = [];
+    let syncs = 0;
+    const loop = new SyncLoop({
+      // The first /sync meets a gateway error; every later one a connection that never answers.
+      client: new MatrixClient('https://hs.test', 'token', async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        if (url.pathname.endsWith('/filter')) return new Response(JSON.stringify({ filter_id: 'f1' }), { status: 200 });
+        syncs++;
+        timeouts.push(url.searchParams.get('timeout'));
+        if (syncs === 1) return new Response('bad gateway', { status: 502 });
+        return new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+      }),
+      store, userId: ME, backoffBaseMs: 1, answerWithinMs: 20,
+      onSyncComplete() {}, onTyping() {}, onStatus(s) { statuses.push(s); }, onInitialSync() {}, onSessionEnded() {},
+    });
+    loop.start();
+    await settles(() => statuses.length >= 2);
+    await loop.stop();
+    assert.deepEqual(statuses.slice(0, 2).map((s) => [s.type, s.error_count]), [['erroring', 1], ['erroring', 2]]);
+    assert.match(statuses[1]?.error ?? '', /did not answer within 1 s/, 'the second failure says the server is silent');
+    assert.deepEqual(timeouts.slice(0, 2), ['30000', '0'], 'a long poll, then a try after the failure that answers at once');
+    store.close();
+  });
+
+  it('drops a filter request that hangs when asked to retry now', async () => {
+    const store = Store.open(':memory:');
+    store.account.put(ME, 'DEV', 'https://hs.test');
+    const answers = stubHomeserver([{ next_batch: 's1' }]);
+    let filters = 0;
+    let hung: AbortSignal | undefined;
+    const loop = new SyncLoop({
+      client: new MatrixClient('https://hs.test', 'token', async (input, init) => {
+        if (String(input instanceof Request ? input.url : input).endsWith('/filter') && ++filters === 1) {
+          hung = init?.signal ?? undefined;
+          return new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal?.reason)));
+        }
+        return answers(input, init);
+      }),
+      store, userId: ME,
+      onSyncComplete() {}, onTyping() {}, onStatus() {}, onInitialSync() {}, onSessionEnded() {},
+    });
+    loop.start();
+    await turns(() => hung !== undefined);
+    assert.equal(loop.retryNow(), true, 'the hanging filter request can be dropped');
+    await turns(() => store.account.get()?.next_batch === 's1');
+    assert.equal(hung?.aborted, true, 'the hanging request was abandoned');
+    assert.equal(filters, 2, 'and the filter asked for again');
+    assert.equal(store.account.get()?.filter_id, 'f1');
+    await loop.stop();
+    store.close();
+  });
+
   it('stores a response that has arrived even when asked to retry while it is being prepared', async () => {
     const store = Store.open(':memory:');
     store.account.put(ME, 'DEV', 'https://hs.test');
@@ -232,4 +290,9 @@ describe('sync loop', () => {
 /** Lets the loop run (the stubs answer at once; only real I/O turns are awaited) until `until` holds. */
 async function turns(until: () => boolean): Promise<void> {
   for (let i = 0; !until() && i < 100_000; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Until `until` holds, for a test whose bound is a (short) real timer; gives up after a few seconds. */
+async function settles(until: () => boolean): Promise<void> {
+  for (let i = 0; !until() && i < 1000; i++) await new Promise((resolve) => setTimeout(resolve, 5));
 }

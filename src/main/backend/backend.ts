@@ -37,7 +37,7 @@ import { PushRegistrationStore, pushKeyName } from './store/push-registrations.t
 import { Store } from './store/store.ts';
 import { roomAccountData } from './sync/process-sync.ts';
 import { AccountDataFence } from './sync/account-data-fence.ts';
-import { SyncLoop } from './sync/sync-loop.ts';
+import { SyncLoop, type SyncTiming } from './sync/sync-loop.ts';
 
 const TOKEN_KEY = 'matrix_access_token';
 const DB_FILE = 'lattice.db';
@@ -54,6 +54,8 @@ export interface BackendOptions {
   logger?: Logger;
   /** Outbox retry timing (tests shorten it). */
   sender?: SenderOptions;
+  /** Sync retry timing (tests shorten it). */
+  sync?: SyncTiming;
   /**
    * Folders whose files upload_media may send (it reads files on this computer, so by default none: hosts upload
    * through Backend.uploadMedia instead).
@@ -148,6 +150,7 @@ export class Backend implements BackendHost {
     });
     const accountData = new AccountDataFence();
     const sync = new SyncLoop({
+      ...this.opts.sync,
       client, store: this.store, userId, fence: accountData,
       onStaleAccountData: (type) => {
         if (type !== 'm.push_rules' || this.session !== session) return;

@@ -4,10 +4,12 @@
  * leaving it as well; a user (`report_user`, the spec's v1.14 user report) and ignoring them as well. Also which
  * report dialog is open: it is opened from a message's toolbar, the room header, the room list's menu or the user
  * info panel but lives over the whole app, so it stays (with what was typed in it) when the row scrolls away or the
- * room closes after leaving it.
+ * room closes after leaving it. A homeserver that asks to wait (reports are rate-limited) is waited for here, in
+ * sight: the dialog says that the server asked to wait and that the report goes again then, up to a few times.
  */
 import { useSyncExternalStore } from 'react';
 import { errorMessage } from '../../shared/error-message.ts';
+import { retryAfterSeconds } from '../../shared/rate-limit.ts';
 import type { Session } from './session.ts';
 import { setIgnored } from './user-info.ts';
 import { leaveRoom } from './room-requests.ts';
@@ -33,6 +35,45 @@ export interface ReportOutcome {
   followUpError?: string;
 }
 
+/** How many times a report goes again after the server asked to wait, before its refusal is shown. */
+const RATE_LIMIT_TRIES = 3;
+
+/** What the dialog is told while a report waits for the server, and how it stops the waiting when it closes. */
+export interface ReportRetry {
+  /** The seconds the server asked to wait before the report goes again; null once it went (or gave up). */
+  onWait: (seconds: number | null) => void;
+  /** Aborted when the dialog closes: a report waiting to go again is then not sent. */
+  signal: AbortSignal;
+}
+
+function wait(seconds: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) { reject(new Error('The report was cancelled.')); return; }
+    const timer = setTimeout(() => { signal.removeEventListener('abort', stop); resolve(); }, seconds * 1000);
+    const stop = () => { clearTimeout(timer); reject(new Error('The report was cancelled.')); };
+    signal.addEventListener('abort', stop, { once: true });
+  });
+}
+
+/** Sends the report; when the homeserver asks to wait, says so (`onWait`) and sends it again after that wait. */
+async function sendReport(send: () => Promise<unknown>, { onWait, signal }: ReportRetry): Promise<void> {
+  for (let tries = 1; ; tries++) {
+    try {
+      await send();
+      onWait(null);
+      return;
+    } catch (err) {
+      const seconds = retryAfterSeconds(errorMessage(err));
+      if (seconds === null || tries > RATE_LIMIT_TRIES || signal.aborted) {
+        onWait(null);
+        throw err;
+      }
+      onWait(seconds);
+      await wait(seconds, signal);
+    }
+  }
+}
+
 async function followUp(run: (() => Promise<void>) | null): Promise<ReportOutcome> {
   if (!run) return { followedUp: false };
   try {
@@ -45,21 +86,25 @@ async function followUp(run: (() => Promise<void>) | null): Promise<ReportOutcom
 
 /** Reports a message; with `ignoreSender`, then ignores whoever sent it (m.ignored_user_list). */
 export async function reportMessage(session: Session, target: Extract<ReportTarget, { kind: 'event' }>, reason: string,
-  ignoreSender: boolean): Promise<ReportOutcome> {
+  ignoreSender: boolean, retry: ReportRetry): Promise<ReportOutcome> {
   const why = reason.trim();
-  await session.client.request('report_event', { room_id: target.roomId, event_id: target.eventId, ...(why ? { reason: why } : {}) });
+  await sendReport(() => session.client.request('report_event', {
+    room_id: target.roomId, event_id: target.eventId, ...(why ? { reason: why } : {}),
+  }), retry);
   return followUp(ignoreSender ? () => setIgnored(session, target.senderId, true) : null);
 }
 
 /** Reports a room (the spec requires a reason; it may be empty); with `leave`, then leaves it. */
-export async function reportRoom(session: Session, roomId: string, reason: string, leave: boolean): Promise<ReportOutcome> {
-  await session.client.request('report_room', { room_id: roomId, reason: reason.trim() });
+export async function reportRoom(session: Session, roomId: string, reason: string, leave: boolean,
+  retry: ReportRetry): Promise<ReportOutcome> {
+  await sendReport(() => session.client.request('report_room', { room_id: roomId, reason: reason.trim() }), retry);
   return followUp(leave ? () => leaveRoom(session, roomId) : null);
 }
 
 /** Reports a user (the spec requires a reason; it may be empty); with `ignore`, then ignores them. */
-export async function reportUser(session: Session, userId: string, reason: string, ignore: boolean): Promise<ReportOutcome> {
-  await session.client.request('report_user', { user_id: userId, reason: reason.trim() });
+export async function reportUser(session: Session, userId: string, reason: string, ignore: boolean,
+  retry: ReportRetry): Promise<ReportOutcome> {
+  await sendReport(() => session.client.request('report_user', { user_id: userId, reason: reason.trim() }), retry);
   return followUp(ignore ? () => setIgnored(session, userId, true) : null);
 }
 

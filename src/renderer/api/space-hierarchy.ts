@@ -7,8 +7,9 @@
  * Updates share structure: a page adds rows without copying the ones already held, and reading the space again keeps
  * every row object whose content did not change, so a row component re-renders only for its own room.
  *
- * What was read and which sub-spaces were expanded stay for the session: opening the home again shows them at once
- * and reads the same pages again in the background (`openHierarchy`), instead of starting over from the first page.
+ * What was read, which sub-spaces were expanded and the filter typed stay for the session: opening the home again
+ * shows them at once and reads the same pages again in the background (`openHierarchy`), instead of starting over
+ * from the first page. If that background read fails, the rows stay and `refreshError` says why.
  */
 import { useSyncExternalStore } from 'react';
 import { errorMessage } from '../../shared/error-message.ts';
@@ -68,12 +69,18 @@ export interface HierarchyState {
   readonly error: string | null;
   /** Why the next page could not be read; the rows held stay. */
   readonly moreError: string | null;
+  /** Why reading the space again in the background failed; the rows held stay (as they were last read). */
+  readonly refreshError: string | null;
+  /** The filter typed in the home, kept for when it is opened again. */
+  readonly query: string;
+  /** The sub-spaces opened or closed while this filter is typed (see filterSpaceHomeRows); a new filter starts over. */
+  readonly filterToggled: ReadonlySet<string>;
   readonly requests: ReadonlyMap<string, RowRequest>;
 }
 
 const EMPTY_STATE: HierarchyState = {
   rooms: new Map(), nextBatch: null, loading: null, pages: 0, expanded: new Set(), error: null, moreError: null,
-  requests: new Map(),
+  refreshError: null, query: '', filterToggled: new Set(), requests: new Map(),
 };
 
 // --- parsing the server's JSON --------------------------------------------------------------------------------
@@ -227,7 +234,7 @@ function withPage(held: ReadonlyMap<string, HierarchyRoom>, page: readonly JSONO
 export async function loadHierarchy(session: Session, spaceId: string): Promise<void> {
   const store = storeOf(session);
   const g = store.nextGeneration(spaceId);
-  store.update(spaceId, (s) => ({ ...s, loading: 'first', error: null, moreError: null }));
+  store.update(spaceId, (s) => ({ ...s, loading: 'first', error: null, moreError: null, refreshError: null }));
   try {
     const page = await session.client.request('get_space_hierarchy', { room_id: spaceId, limit: HIERARCHY_PAGE_SIZE });
     if (!store.isCurrent(spaceId, g)) return;
@@ -272,12 +279,16 @@ export async function openHierarchy(session: Session, spaceId: string): Promise<
 
 /**
  * Reads again the pages read before and swaps them in at once, keeping the row objects that did not change. A
- * failure keeps the rows held (they were right a moment ago) and leaves it to "Load more" or the next opening.
+ * failure keeps the rows held (they were right a moment ago) and says why in `refreshError`, for the home to show
+ * with a way to try again (this, once more).
  */
-async function refreshHierarchy(session: Session, spaceId: string): Promise<void> {
+export async function refreshHierarchy(session: Session, spaceId: string): Promise<void> {
   const store = storeOf(session);
+  const held = store.get(spaceId);
+  if (held.pages === 0 || held.loading !== null) return;
   const g = store.nextGeneration(spaceId);
-  const want = store.get(spaceId).pages;
+  const want = held.pages;
+  // A failure said before stays until this read ends: the rows are still as old, and its button keeps the focus.
   store.update(spaceId, (s) => ({ ...s, loading: 'refresh', moreError: null }));
   try {
     let rooms: ReadonlyMap<string, HierarchyRoom> = new Map();
@@ -294,20 +305,30 @@ async function refreshHierarchy(session: Session, spaceId: string): Promise<void
     } while (from !== null && pages < want);
     const done = rooms;
     const nextBatch = from;
-    store.update(spaceId, (s) => ({ ...s, rooms: done, nextBatch, loading: null, pages }));
-  } catch {
+    store.update(spaceId, (s) => ({ ...s, rooms: done, nextBatch, loading: null, pages, refreshError: null }));
+  } catch (err) {
     if (!store.isCurrent(spaceId, g)) return;
-    store.update(spaceId, (s) => ({ ...s, loading: null }));
+    store.update(spaceId, (s) => ({ ...s, loading: null, refreshError: failureReason(errorMessage(err)) }));
   }
 }
 
-/** Shows or hides a sub-space's rooms below it; remembered for the session. */
+/**
+ * Shows or hides a sub-space's rooms below it; remembered for the session. While a filter is typed it opens or
+ * closes the sub-space in the filtered rows only, leaving what is expanded without a filter as it was.
+ */
 export function toggleHierarchyExpanded(session: Session, spaceId: string, subSpaceId: string): void {
   storeOf(session).update(spaceId, (s) => {
-    const expanded = new Set(s.expanded);
-    if (!expanded.delete(subSpaceId)) expanded.add(subSpaceId);
-    return { ...s, expanded };
+    const filtering = s.query.trim() !== '';
+    const set = new Set(filtering ? s.filterToggled : s.expanded);
+    if (!set.delete(subSpaceId)) set.add(subSpaceId);
+    return filtering ? { ...s, filterToggled: set } : { ...s, expanded: set };
   });
+}
+
+/** Sets the home's filter (kept for the session); a different filter starts with its own sub-spaces opened. */
+export function setHierarchyFilter(session: Session, spaceId: string, query: string): void {
+  storeOf(session).update(spaceId, (s) => (s.query === query ? s
+    : { ...s, query, filterToggled: s.query.trim() === query.trim() ? s.filterToggled : new Set() }));
 }
 
 function setRequest(store: HierarchyStore, spaceId: string, roomId: string, request: RowRequest | null): void {

@@ -14,8 +14,10 @@ export interface SpaceHomeRow {
   readonly depth: number;
   /** For sub-spaces: whether their rooms are shown below them. */
   readonly expanded: boolean;
-  /** For sub-spaces: how many of their children the hierarchy has described so far. */
+  /** For sub-spaces: how many of their children the hierarchy has described so far (while filtering: would show). */
   readonly childCount: number;
+  /** Whether the filter matched it (always, without a filter); a row that does not is a sub-space around a match. */
+  readonly match: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export function spaceHomeRows(rooms: ReadonlyMap<string, HierarchyRoom>, spaceId
       seen.add(room.roomId);
       const open = room.isSpace && expanded.has(room.roomId);
       const childCount = room.children.filter((c) => rooms.has(c.roomId)).length;
-      out.push({ room, child, depth, expanded: open, childCount });
+      out.push({ room, child, depth, expanded: open, childCount, match: true });
       if (open) walk(room.roomId, depth + 1);
     }
   };
@@ -42,20 +44,57 @@ export function spaceHomeRows(rooms: ReadonlyMap<string, HierarchyRoom>, spaceId
 }
 
 /**
- * The rows whose name, topic or address holds `query` (any case), from every room read so far, sub-spaces' rooms
- * included whether expanded or not: a filter looks for a room, and the room may be a level down. Matches are listed
- * flat (their parent may not match), in the space's order; each keeps whether it is expanded.
+ * The rows while a filter is typed, as Element's space home shows them: the rooms whose name, topic or address holds
+ * `query` (any case), from every room read so far, in their place in the tree: a match a level down is shown under
+ * its sub-space (the sub-space opened to show it, whether or not it is expanded without a filter), so one sees where
+ * it is. `toggled` are the sub-spaces the user opened or closed while filtering: a sub-space around a match can be
+ * closed, and one that matches can be opened to show all its rooms. Without a filter, `spaceHomeRows`.
  */
 export function filterSpaceHomeRows(rooms: ReadonlyMap<string, HierarchyRoom>, spaceId: string,
-  expanded: ReadonlySet<string>, query: string): SpaceHomeRow[] {
+  expanded: ReadonlySet<string>, query: string, toggled: ReadonlySet<string> = new Set()): SpaceHomeRow[] {
   const needle = query.trim().toLocaleLowerCase();
   if (needle === '') return spaceHomeRows(rooms, spaceId, expanded);
-  const everySpace = new Set([...rooms.values()].filter((r) => r.isSpace).map((r) => r.roomId));
   const matches = (r: HierarchyRoom): boolean =>
     [r.name, r.topic, r.alias].some((text) => text?.toLocaleLowerCase().includes(needle) === true);
-  return spaceHomeRows(rooms, spaceId, everySpace)
-    .filter((row) => matches(row.room))
-    .map((row) => ({ ...row, depth: 0, expanded: row.room.isSpace && expanded.has(row.room.roomId) }));
+  // The whole tree, every sub-space open, each room once (where it is first listed).
+  const everySpace = new Set([...rooms.values()].filter((r) => r.isSpace).map((r) => r.roomId));
+  const tree = spaceHomeRows(rooms, spaceId, everySpace);
+  const matched = new Set(tree.filter((row) => matches(row.room)).map((row) => row.room.roomId));
+  /** The sub-spaces with a match somewhere below them. */
+  const aroundMatch = new Set<string>();
+  /** Each row's parent row in `tree` (undefined at the top). */
+  const parentOf = new Map<SpaceHomeRow, SpaceHomeRow | undefined>();
+  const path: SpaceHomeRow[] = [];
+  for (const row of tree) {
+    path.length = row.depth;
+    parentOf.set(row, path[path.length - 1]);
+    if (matched.has(row.room.roomId)) for (const up of path) aroundMatch.add(up.room.roomId);
+    path.push(row);
+  }
+  // A row is listed under its (open) parent when it matches, holds a match, or its parent itself matched.
+  const listed = (row: SpaceHomeRow): boolean => {
+    const id = row.room.roomId;
+    const parent = parentOf.get(row);
+    return matched.has(id) || aroundMatch.has(id) || (parent !== undefined && matched.has(parent.room.roomId));
+  };
+  const childCount = new Map<SpaceHomeRow, number>();
+  for (const row of tree) {
+    const parent = parentOf.get(row);
+    if (parent && listed(row)) childCount.set(parent, (childCount.get(parent) ?? 0) + 1);
+  }
+  const out: SpaceHomeRow[] = [];
+  const shown = new Set<SpaceHomeRow>();
+  const open = new Set<SpaceHomeRow>();
+  for (const row of tree) {
+    const parent = parentOf.get(row);
+    if (!listed(row) || (parent !== undefined && !(shown.has(parent) && open.has(parent)))) continue;
+    const id = row.room.roomId;
+    shown.add(row);
+    const isOpen = row.room.isSpace && aroundMatch.has(id) !== toggled.has(id);
+    if (isOpen) open.add(row);
+    out.push({ ...row, expanded: isOpen, childCount: childCount.get(row) ?? 0, match: matched.has(id) });
+  }
+  return out;
 }
 
 export type RowAction = 'open' | 'explore' | 'view-invite' | 'join' | 'knock';

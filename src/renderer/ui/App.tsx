@@ -20,6 +20,7 @@ import { WebNotifications } from '../notify/WebNotifications.tsx';
 import { NewRoomButtons } from './dialogs/NewRoomButtons.tsx';
 import { SignOutDialog } from './dialogs/SignOutDialog.tsx';
 import { ReportLayer } from './dialogs/ReportDialogs.tsx';
+import { MessageDialogLayer } from './dialogs/MessageDialogs.tsx';
 import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.tsx';
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
 import './app.css';
@@ -186,6 +187,7 @@ function MainLayout() {
         {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
         <VerificationLayer />
         <ReportLayer />
+        <MessageDialogLayer />
         {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
       </div>
     </SpaceSelection.Provider>

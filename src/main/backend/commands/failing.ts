@@ -1,5 +1,6 @@
 /** Homeserver refusals turned into sentences: "Could not invite @bob:example.org: You are not in this room." */
 import { errorMessage } from '../../../shared/error-message.ts';
+import { tooManyRequests } from '../../../shared/rate-limit.ts';
 import { ConnectionError, MatrixError } from '../matrix/errors.ts';
 
 /** Runs `fn`; a failure becomes an Error that says what could not be done and the server's reason. */
@@ -26,7 +27,7 @@ function describe(e: unknown): string {
     case 'M_FORBIDDEN': return `the homeserver refused: ${text}`;
     case 'M_NOT_FOUND': return `not found: ${text}`;
     case 'M_UNRECOGNIZED': return 'the homeserver does not support this.';
-    case 'M_LIMIT_EXCEEDED': return `too many requests; try again in ${Math.ceil((e.retryAfterMs ?? 1000) / 1000)} s.`;
+    case 'M_LIMIT_EXCEEDED': return tooManyRequests(e.retryAfterMs);
     default: return `${text} (${e.errcode})`;
   }
 }

@@ -62,8 +62,8 @@ export class MatrixClient extends MatrixHttp {
   }
 
   // The sync area is reached directly (`client.sync()`), as the sync loop has always called it.
-  createFilter(userId: string, filter: object) {
-    return this.syncApi.createFilter(userId, filter);
+  createFilter(userId: string, filter: object, signal?: AbortSignal) {
+    return this.syncApi.createFilter(userId, filter, signal);
   }
   sync(params: SyncParams, signal?: AbortSignal) {
     return this.syncApi.sync(params, signal);

@@ -23,6 +23,13 @@ export const SYNC_FILTER = {
 };
 
 const LONG_POLL_MS = 30_000;
+/**
+ * How long a request that the homeserver should answer at once may go unanswered before it counts as failed: the
+ * filter, and each /sync after a failure (asked with timeout 0). The same margin the HTTP layer gives /sync beyond
+ * its long poll, so a slow but working server (an initial sync being computed) fails no sooner than before; what
+ * changes is that a silent connection is said within this time, not after a whole long poll and its margin.
+ */
+const ANSWER_WITHIN_MS = 30_000;
 const MAX_BACKOFF_MS = 60_000;
 /** No sync stored for this long counts as idle: then the WAL is checkpointed (see openDatabase). */
 const CHECKPOINT_IDLE_MS = 1000;
@@ -61,7 +68,15 @@ export interface SyncLoopDeps {
   onStaleAccountData?(type: string): void;
   /** For tests: shorten backoff. */
   backoffBaseMs?: number;
+  /** For tests: shorten ANSWER_WITHIN_MS. */
+  answerWithinMs?: number;
 }
+
+/** The timing a host may shorten (tests). */
+export type SyncTiming = Pick<SyncLoopDeps, 'backoffBaseMs' | 'answerWithinMs'>;
+
+/** What `answerSoon` gives back when retryNow dropped the request: the loop asks again at once. */
+const DROPPED = Symbol('dropped for a fresh try');
 
 export class SyncLoop {
   private readonly deps: SyncLoopDeps;
@@ -75,9 +90,9 @@ export class SyncLoop {
   /** Set while the loop waits before trying again after a failed /sync: aborting it ends the wait (retryNow). */
   private wake: AbortController | null = null;
   /**
-   * Set while a /sync request made after a failed one is under way: aborting it drops that request so the loop asks
-   * again at once (retryNow). A connection can go silent without ever failing, and the request would wait out its
-   * whole timeout. Cleared as soon as the answer is in: an answer that arrived is always stored.
+   * Set while a request that should be answered at once is under way (the filter, or a /sync made after a failed
+   * one): aborting it drops that request so the loop asks again at once (retryNow). A connection can go silent
+   * without ever failing. Cleared as soon as the answer is in: an answer that arrived is always stored.
    */
   private retrying: AbortController | null = null;
 
@@ -98,8 +113,9 @@ export class SyncLoop {
 
   /**
    * The user's "Retry now" while /sync is failing: ends the wait after a failed /sync (the backoff, or the
-   * homeserver's Retry-After), or drops the try under way that has not been answered yet, so that a fresh one starts
-   * now. False when there is neither (sync is working, an answer is being stored, or the loop has stopped).
+   * homeserver's Retry-After), or drops the try under way that has not been answered yet (or the first sync's filter
+   * request), so that a fresh one starts now. False when there is neither (sync is working, an answer is being
+   * stored, or the loop has stopped).
    */
   retryNow(): boolean {
     const current = this.wake ?? this.retrying;
@@ -133,7 +149,10 @@ export class SyncLoop {
         if (!account) return;
         let filterId = account.filter_id;
         if (!filterId) {
-          filterId = (await client.createFilter(userId, SYNC_FILTER)).filter_id;
+          // Only the first sync of an account waits for this; a server that hangs here must be said, as for /sync.
+          const filter = await this.answerSoon((s) => client.createFilter(userId, SYNC_FILTER, s), signal);
+          if (filter === DROPPED) continue;
+          filterId = filter.filter_id;
           store.account.setFilterID(userId, filterId);
         }
         const resyncing = this.resync;
@@ -142,27 +161,25 @@ export class SyncLoop {
         next = undefined;
         let resp: SyncResponse;
         let sentAt: number;
-        // After a failure, the request may be dropped for a fresh one (retryNow); only until its answer is in.
-        const retry = errorCount > 0 ? new AbortController() : undefined;
-        this.retrying = retry ?? null;
-        try {
-          if (pending && pending.since === since && pending.filter === filterId) {
-            sentAt = pending.sentAt;
-            retry?.signal.addEventListener('abort', () => pending.abort.abort(retry.signal.reason), { once: true });
-            resp = await pending.response;
+        if (pending && errorCount === 0 && pending.since === since && pending.filter === filterId) {
+          sentAt = pending.sentAt;
+          resp = await pending.response;
+        } else {
+          pending?.abort.abort(new Error('sync request no longer needed'));
+          sentAt = this.deps.fence?.now() ?? 0;
+          const ask = (timeout: number, s: AbortSignal) =>
+            client.sync({ since, filter: filterId, timeout, setPresence: this.deps.ownPresence?.() }, s);
+          if (errorCount === 0) {
+            resp = await ask(since ? LONG_POLL_MS : 0, signal);
           } else {
-            pending?.abort.abort(new Error('sync request no longer needed'));
-            sentAt = this.deps.fence?.now() ?? 0;
-            resp = await client.sync({ since, filter: filterId, timeout: since ? LONG_POLL_MS : 0,
-              setPresence: this.deps.ownPresence?.() }, retry ? AbortSignal.any([signal, retry.signal]) : signal);
+            // After a failure the server is asked to answer at once (timeout 0): a try that stays unanswered is
+            // then one more failure, said within ANSWER_WITHIN_MS, and the user may drop it for a fresh one.
+            const answer = await this.answerSoon((s) => ask(0, s), signal);
+            // Dropped on purpose: not one more failure, and no wait before the fresh try. Nothing was stored, so the
+            // next turn asks with the same since.
+            if (answer === DROPPED) continue;
+            resp = answer;
           }
-        } catch (e) {
-          // Dropped on purpose: not one more failure, and no wait before the fresh try. Nothing was stored, so the
-          // next turn asks with the same since.
-          if (retry?.signal.aborted && !signal.aborted) continue;
-          throw e;
-        } finally {
-          this.retrying = null;
         }
         if (typeof resp?.next_batch !== 'string') throw new Error('the homeserver sent a sync response without next_batch');
         // Before the next request: asking with since=next_batch lets the server drop this response's to-device
@@ -227,6 +244,28 @@ export class SyncLoop {
           this.wake = null;
         }
       }
+    }
+  }
+
+  /**
+   * A request the homeserver should answer at once. retryNow may drop it until its answer is in (DROPPED), and one
+   * left unanswered for ANSWER_WITHIN_MS fails as a server that is not answering: the status then says so, and
+   * "Retry now" is offered again, instead of the request waiting out the HTTP layer's longer timeout.
+   */
+  private async answerSoon<T>(send: (signal: AbortSignal) => Promise<T>, signal: AbortSignal): Promise<T | typeof DROPPED> {
+    const retry = new AbortController();
+    const within = this.deps.answerWithinMs ?? ANSWER_WITHIN_MS;
+    const silence = AbortSignal.timeout(within);
+    this.retrying = retry;
+    try {
+      return await send(AbortSignal.any([signal, retry.signal, silence]));
+    } catch (e) {
+      if (signal.aborted) throw e;
+      if (retry.signal.aborted) return DROPPED;
+      if (silence.aborted) throw new ConnectionError(this.deps.client.baseUrl, new Error(`it did not answer within ${describeWait(within)}`));
+      throw e;
+    } finally {
+      this.retrying = null;
     }
   }
 

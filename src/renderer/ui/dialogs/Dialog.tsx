@@ -7,7 +7,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { trapTab, useFocusReturn } from '../common/focus-return.ts';
 import './dialogs.css';
 
-export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmit = true, noCancel, children, testId }: {
+export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmit = true, noCancel, wide, children, testId }: {
   title: string;
   submitLabel: string;
   danger?: boolean;
@@ -17,6 +17,8 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
   canSubmit?: boolean;
   /** Only the submit button (a dialog that says something is done has nothing left to cancel). */
   noCancel?: boolean;
+  /** Wider, for content that does not wrap well (an event's JSON source). */
+  wide?: boolean;
   children: ReactNode;
   testId: string;
 }) {
@@ -43,7 +45,7 @@ export function Dialog({ title, submitLabel, danger, onSubmit, onClose, canSubmi
   }
 
   return (
-    <dialog ref={ref} className="dialog" data-testid={testId} aria-labelledby={`${testId}-title`} onClose={onClose}
+    <dialog ref={ref} className={`dialog${wide ? ' is-wide' : ''}`} data-testid={testId} aria-labelledby={`${testId}-title`} onClose={onClose}
       onKeyDown={trapTab}>
       {/* A change to what was typed clears the last refusal: it was about the old input. */}
       <form onSubmit={(e) => { e.preventDefault(); void submit(); }} onInput={() => setError(null)}>

@@ -3,13 +3,17 @@
  * its sender too, reporting a room, with an option to leave it too, and reporting a user, with an option to ignore
  * them too, as Element offers them. Each says first
  * where a report goes (the homeserver's administrators, not the room's moderators), takes an optional reason, and
- * after sending says in words that it went; a refusal shows in the dialog and everything typed stays.
+ * after sending says in words that it went; a refusal shows in the dialog and everything typed stays. While the
+ * homeserver asks to wait (reports are rate-limited), the dialog says so and that the report goes again by itself.
+ * A user of another homeserver is reported to ours too, whose administrators cannot act on that account (Synapse
+ * drops such reports): the dialog says so before and after, rather than thanking for a report that reaches no one.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { useMemberNames, useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
 import {
-  homeserverOf, reportMessage, reportRoom, reportUser, setOpenReport, useOpenReport, type ReportOutcome, type ReportTarget,
+  homeserverOf, reportMessage, reportRoom, reportUser, setOpenReport, useOpenReport, type ReportOutcome, type ReportRetry,
+  type ReportTarget,
 } from '../../api/reporting.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import { selectIsIgnored } from '../../api/user-info.ts';
@@ -40,7 +44,7 @@ function ReportMessageDialog({ target, onClose }: { target: Extract<ReportTarget
   const ignoring = useIgnoreOption(target.senderId, sender);
   return (
     <ReportForm testId="report-event-dialog" title="Report this message" onClose={onClose}
-      send={(reason) => reportMessage(session, target, reason, ignoring.chosen)}
+      send={(reason, retry) => reportMessage(session, target, reason, ignoring.chosen, retry)}
       sent={(o) => <>Thank you: the administrators of {server} have your report.{ignoring.done(o)}</>}
       option={ignoring.option}>
       <p>
@@ -61,8 +65,8 @@ function ReportRoomDialog({ roomId, onClose }: { roomId: string; onClose: () => 
   const [leave, setLeave] = useState(false);
   return (
     <ReportForm testId="report-room-dialog" title="Report this room" onClose={onClose}
-      send={async (reason) => {
-        const outcome = await reportRoom(session, roomId, reason, leave);
+      send={async (reason, retry) => {
+        const outcome = await reportRoom(session, roomId, reason, leave, retry);
         if (outcome.followedUp) closeIfShown(roomId);
         return outcome;
       }}
@@ -85,16 +89,26 @@ function ReportUserDialog({ target, onClose }: { target: Extract<ReportTarget, {
   const server = homeserverOf(useOwnUserId());
   const name = isolateBidi(displayNameOf(useMemberNames(target.roomId), target.userId));
   const ignoring = useIgnoreOption(target.userId, name);
+  // The spec lets anyone be reported, but only to our own homeserver, whose administrators act on its accounts only.
+  const theirs = homeserverOf(target.userId);
+  const remote = theirs !== server;
   return (
     <ReportForm testId="report-user-dialog" title="Report this user" onClose={onClose}
-      send={(reason) => reportUser(session, target.userId, reason, ignoring.chosen)}
-      sent={(o) => <>Thank you: the administrators of {server} have your report.{ignoring.done(o)}</>}
+      send={(reason, retry) => reportUser(session, target.userId, reason, ignoring.chosen, retry)}
+      sent={(o) => remote
+        ? <>{server} accepted the report, but it may reach no one who can act on it: {name}&apos;s account is on {theirs}.{ignoring.done(o)}</>
+        : <>Thank you: the administrators of {server} have your report.{ignoring.done(o)}</>}
       option={ignoring.option}>
       <p>
         Your report about {name} ({target.userId}) goes to the administrators of your homeserver, {server}, not to
-        a room&apos;s moderators. They see whom you reported and your reason; they can act only on accounts of their
-        own homeserver.
+        a room&apos;s moderators. They see whom you reported and your reason.
       </p>
+      {remote && (
+        <p data-testid="report-remote">
+          {name}&apos;s account is on another homeserver, {theirs}: the administrators of {server} cannot act on it, and a
+          homeserver may quietly drop such a report (Synapse does). Ignoring {name} hides them from you either way.
+        </p>
+      )}
     </ReportForm>
   );
 }
@@ -128,12 +142,21 @@ function ReportForm({ testId, title, children, option, send, sent, onClose }: {
   title: string;
   children: ReactNode;
   option: ReportOption | null;
-  send: (reason: string) => Promise<ReportOutcome>;
+  send: (reason: string, retry: ReportRetry) => Promise<ReportOutcome>;
   sent: (outcome: ReportOutcome) => ReactNode;
   onClose: () => void;
 }) {
   const [reason, setReason] = useState('');
   const [outcome, setOutcome] = useState<ReportOutcome | null>(null);
+  /** The seconds the homeserver asked to wait before the report goes again; null when it is not waiting. */
+  const [waiting, setWaiting] = useState<number | null>(null);
+  // Closing the dialog stops a report that waits to go again: the person chose not to send it after all.
+  const closing = useRef<AbortController | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    closing.current = controller;
+    return () => controller.abort();
+  }, []);
   if (outcome) {
     return (
       <Dialog testId={testId} title="Report sent" submitLabel="Done" noCancel onClose={onClose} onSubmit={() => Promise.resolve()}>
@@ -143,7 +166,7 @@ function ReportForm({ testId, title, children, option, send, sent, onClose }: {
   }
   return (
     <Dialog testId={testId} title={title} submitLabel="Send report" onClose={onClose}
-      onSubmit={async () => { setOutcome(await send(reason)); return false; }}>
+      onSubmit={async () => { setOutcome(await send(reason, { onWait: setWaiting, signal: closing.current?.signal ?? AbortSignal.abort() })); return false; }}>
       {children}
       <label className="dialog-field">Reason (optional)
         <textarea data-testid="report-reason" value={reason} rows={3} maxLength={1000} autoFocus
@@ -154,6 +177,11 @@ function ReportForm({ testId, title, children, option, send, sent, onClose }: {
           <input type="checkbox" data-testid={option.testId} checked={option.checked} onChange={(e) => option.onChange(e.target.checked)} />
           {option.label}
         </label>
+      )}
+      {waiting !== null && (
+        <p className="dialog-note" role="status" data-testid="report-waiting">
+          The homeserver asked Lattice to wait before sending another report. It sends it again in {waiting} s.
+        </p>
       )}
     </Dialog>
   );

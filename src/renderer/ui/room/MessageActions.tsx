@@ -1,8 +1,8 @@
 /**
  * The toolbar shown above a message on hover or focus: quick reactions (and any emoji from the picker), Reply, Thread,
  * Edit (own messages), Delete (own, or others' with the power to redact; asks once more before deleting), Pin/Unpin
- * (with the power to change the room's pinned events), Copy link, and on others' messages a "More options" menu with
- * Report (MessageMenu.tsx); Esc goes back to the message. EventRow renders one per
+ * (with the power to change the room's pinned events), Copy link, and a "More options" menu with Forward, View source
+ * and (others' messages) Report (MessageMenu.tsx); Esc goes back to the message. EventRow renders one per
  * sent message; reactions go through the timeline's actions (as the reaction chips do), other requests are built
  * in api/actions.ts.
  */
@@ -113,8 +113,7 @@ export function MessageActions({ event }: { event: Event }) {
       ))}
       {mayPin && <button type="button" data-testid="action-pin" onClick={togglePinned}>{pinned ? 'Unpin' : 'Pin'}</button>}
       <button type="button" data-testid="action-copy-link" onClick={copyLink}>Copy link</button>
-      {/* One reports others' messages only, as in Element. */}
-      {event.sender !== own && <MessageMenu event={event} onOpenChange={setMenuOpen} />}
+      <MessageMenu event={event} onOpenChange={setMenuOpen} />
       {note && <span className="message-actions-note" role="status" onClick={() => setNote(null)}>{note}</span>}
     </div>
   );

@@ -1,6 +1,7 @@
 /**
- * A message toolbar's "More options" (⋯) menu, for actions too rare to take a place on the bar: *Report…* (others'
- * messages only; opens the report dialog over the app, api/reporting.ts). Portalled to <body> and placed from the
+ * A message toolbar's "More options" (⋯) menu, for actions too rare to take a place on the bar: *Forward…* (messages
+ * and stickers that can be: api/forwarding.ts), *View source*, and *Report…* (others' messages only). Each opens its
+ * dialog over the app (api/message-dialogs.ts, api/reporting.ts). Portalled to <body> and placed from the
  * button's rectangle, as the emoji picker is: timeline rows are transformed (virtualized) and would clip it.
  * It follows its button when the window changes size, and closes when the timeline scrolls (as Element's message
  * context menu does): left open, it would point at whatever message came under it. Keyboard and pointer behaviour:
@@ -9,6 +10,9 @@
 import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Event } from '../../../shared/rpc/types.ts';
+import { useOwnUserId } from '../../api/hooks.ts';
+import { canForward } from '../../api/forwarding.ts';
+import { setOpenMessageDialog, type MessageDialog } from '../../api/message-dialogs.ts';
 import { setOpenReport } from '../../api/reporting.ts';
 import { refocusAfterScroll, useAnchorScroll } from '../common/use-anchor-scroll.ts';
 import { useMenu } from '../common/use-menu.ts';
@@ -29,6 +33,7 @@ function placeBy(button: HTMLElement | null): Place | null {
 export function MessageMenu({ event, onOpenChange }: { event: Event; onOpenChange: (open: boolean) => void }) {
   const { shown, setShown, onKeyDown, button, list } = useMenu(onOpenChange);
   const [at, setAt] = useState<Place | null>(null);
+  const own = useOwnUserId();
 
   function toggle(): void {
     if (!shown) setAt(placeBy(button.current));
@@ -49,12 +54,15 @@ export function MessageMenu({ event, onOpenChange }: { event: Event; onOpenChang
     setShown(false);
   });
 
-  function report(): void {
-    // The dialog gives the focus back to what had it when it opened: the message itself, which stays shown (this
-    // toolbar hides once the focus is in the dialog, and a hidden button cannot take it back).
+  /**
+   * A dialog gives the focus back to what had it when it opened: the message itself, which stays shown (this
+   * toolbar hides once the focus is in the dialog, and a hidden button cannot take it back).
+   */
+  function openDialog(kind: MessageDialog['kind'] | 'report'): void {
     button.current?.closest<HTMLElement>('.message')?.focus({ preventScroll: true });
     setShown(false);
-    setOpenReport({ kind: 'event', roomId: event.room_id, eventId: event.event_id, senderId: event.sender });
+    if (kind === 'report') setOpenReport({ kind: 'event', roomId: event.room_id, eventId: event.event_id, senderId: event.sender });
+    else setOpenMessageDialog({ kind, event });
   }
 
   return (
@@ -64,9 +72,20 @@ export function MessageMenu({ event, onOpenChange }: { event: Event; onOpenChang
       {shown && at && createPortal(
         <div ref={list} className="message-menu" role="menu" aria-label="Message options" data-testid="message-menu" style={at}
           onKeyDown={onKeyDown}>
-          <button type="button" role="menuitem" className="message-menu-item" data-testid="action-report" tabIndex={-1} onClick={report}>
-            Report…
+          {canForward(event) && (
+            <button type="button" role="menuitem" className="message-menu-item" data-testid="action-forward" tabIndex={-1} onClick={() => openDialog('forward')}>
+              Forward…
+            </button>
+          )}
+          <button type="button" role="menuitem" className="message-menu-item" data-testid="action-source" tabIndex={-1} onClick={() => openDialog('source')}>
+            View source
           </button>
+          {/* One reports others' messages only, as in Element. */}
+          {event.sender !== own && (
+            <button type="button" role="menuitem" className="message-menu-item" data-testid="action-report" tabIndex={-1} onClick={() => openDialog('report')}>
+              Report…
+            </button>
+          )}
         </div>,
         document.body,
       )}

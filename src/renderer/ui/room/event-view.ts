@@ -3,6 +3,7 @@
  * one-line form used by the room list preview. Pure so it is unit-tested.
  */
 import { htmlToPlainText } from '../../../shared/html-text.ts';
+import { stripReplyFallbackBody, stripReplyFallbackHtml } from '../../../shared/reply-fallback.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
 import { extraOf, POLL_START_TYPES, type ExtraView } from './extra-kinds.ts';
@@ -184,21 +185,6 @@ export function replyTarget(content: JSONObject): string | null {
   if (!rel) return null;
   if (rel.rel_type === 'm.thread' && rel.is_falling_back === true) return null;
   return str(obj(rel['m.in_reply_to'])?.event_id) ?? null;
-}
-
-/** Removes the `> <@user> quoted` lines (and the blank line after them) that old clients put before a reply. */
-export function stripReplyFallbackBody(body: string): string {
-  if (!body.startsWith('> ')) return body;
-  const lines = body.split('\n');
-  let i = 0;
-  while (i < lines.length && lines[i].startsWith('>')) i++;
-  if (lines[i] === '') i++;
-  return lines.slice(i).join('\n');
-}
-
-/** Removes the leading `<mx-reply>…</mx-reply>` block of a reply's HTML. */
-export function stripReplyFallbackHtml(html: string): string {
-  return html.replace(/^\s*<mx-reply>[\s\S]*?<\/mx-reply>/i, '');
 }
 
 const MEDIA_KINDS: Record<string, MediaView['kind']> = {

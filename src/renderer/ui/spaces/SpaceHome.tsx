@@ -2,14 +2,17 @@
  * A space's home (`#/space/<ID>`, opened from the spaces bar or the room list's "Explore rooms"): the space's name,
  * topic and members, then every room and sub-space its hierarchy lists, joined or not, a page at a time, each with
  * what can be done about it (SpaceRoomRow). This is how someone finds the rooms of a space they have not joined, as
- * Element's space home does. What was read and expanded stays for the session: opening the home again shows it at
- * once and reads it again in the background, so it is never much older than the opening.
+ * Element's space home does. What was read and expanded, and the filter, stay for the session: opening the home again
+ * shows it at once and reads it again in the background, so it is never much older than the opening (and says so,
+ * with a way to try again, when that read fails). A filter shows its matches in their place in the tree, each under
+ * the sub-spaces it is in, whose toggles then open and close the filtered rows.
  */
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import { useRoom, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import {
-  joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, openHierarchy, toggleHierarchyExpanded, useSpaceHierarchy,
+  joinHierarchyRoom, knockHierarchyRoom, loadHierarchy, loadMoreHierarchy, openHierarchy, refreshHierarchy, setHierarchyFilter,
+  toggleHierarchyExpanded, useSpaceHierarchy,
 } from '../../api/space-hierarchy.ts';
 import { filterSpaceHomeRows, rowOffer, subSpaceOffer, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
 import { Avatar } from '../common/Avatar.tsx';
@@ -29,7 +32,8 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const rooms = useStoreSelector((s) => s.rooms);
   const invites = useStoreSelector((s) => s.invitedRooms);
   const expanded = state.expanded;
-  const [query, setQuery] = useState('');
+  const query = state.query;
+  const setQuery = useCallback((q: string) => setHierarchyFilter(session, spaceId, q), [session, spaceId]);
   const listRef = useRef<HTMLUListElement>(null);
 
   useEffect(() => { void openHierarchy(session, spaceId); }, [session, spaceId]);
@@ -40,20 +44,22 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
   const name = known ?? (state.error ? 'Unknown space' : root ? 'Unnamed space' : 'Space');
   const topic = root?.topic ?? synced?.meta?.topic;
   const members = root?.members;
-  const rows = useMemo(() => filterSpaceHomeRows(state.rooms, spaceId, expanded, query), [state.rooms, spaceId, expanded, query]);
+  const rows = useMemo(() => filterSpaceHomeRows(state.rooms, spaceId, expanded, query, state.filterToggled),
+    [state.rooms, spaceId, expanded, query, state.filterToggled]);
   const filtering = query.trim() !== '';
 
-  // Esc clears the filter (and only then lets Esc go on); Enter or ↓ goes to the first match's first button.
+  // Esc clears the filter (and only then lets Esc go on); Enter or ↓ goes to the first match's first button (not to a
+  // sub-space shown only because a match is in it).
   const onFilterKey = useCallback((e: KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'Escape' && query !== '') {
       e.preventDefault();
       e.stopPropagation();
       setQuery('');
     } else if (e.key === 'Enter' || e.key === 'ArrowDown') {
-      const first = listRef.current?.querySelector<HTMLButtonElement>('[data-testid="space-room"] button');
+      const first = listRef.current?.querySelector<HTMLButtonElement>('[data-testid="space-room"][data-match="true"] button');
       if (first) { e.preventDefault(); first.focus(); }
     }
-  }, [query]);
+  }, [query, setQuery]);
   const isJoined = useCallback((id: string) => rooms.get(id)?.meta !== undefined, [rooms]);
 
   const onToggle = useCallback((roomId: string) => {
@@ -115,6 +121,16 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
           <button type="button" className="button-primary" data-testid="space-home-retry" disabled={state.loading !== null}
             onClick={() => void loadHierarchy(session, spaceId)}>
             {state.loading === 'first' ? 'Trying again…' : 'Try again'}
+          </button>
+        </div>
+      )}
+      {state.refreshError && !state.error && (
+        <div className="space-home-problem space-home-stale" role="status" data-testid="space-home-refresh-error">
+          <p><strong>Could not check this space for changes.</strong> {state.refreshError}</p>
+          <p>The rooms below are as they were when last read.</p>
+          <button type="button" className="space-room-button space-room-secondary" data-testid="space-home-refresh-retry"
+            disabled={state.loading !== null} onClick={() => void refreshHierarchy(session, spaceId)}>
+            {state.loading === 'refresh' ? 'Checking…' : 'Check again'}
           </button>
         </div>
       )}

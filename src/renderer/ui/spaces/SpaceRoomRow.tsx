@@ -40,7 +40,7 @@ export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, mem
     joined ? 'Joined' : null,
   ].filter((f) => f !== null);
   return (
-    <li className="space-room" data-testid="space-room" data-room-id={room.roomId} style={{ paddingInlineStart: 12 + depth * 28 }}>
+    <li className="space-room" data-testid="space-room" data-room-id={room.roomId} data-match={row.match} style={{ paddingInlineStart: 12 + depth * 28 }}>
       <span className="space-room-toggle-slot">
         {room.isSpace && childCount > 0 && (
           <button type="button" className="icon-button space-room-toggle" data-testid="space-room-expand" aria-expanded={expanded}

@@ -21,8 +21,9 @@ export const sessionCommands = {
   login_custom: command(z.object({ homeserver_url: httpURL, request: jsonObject })).returns<boolean>(),
   /**
    * Lattice extension (gomuks has none): after a failed /sync, ends the wait before the next try (the backoff, or the
-   * homeserver's Retry-After) so syncing tries again now, as "Retry now" on the sync banner asks. Responds false when
-   * the sync was not waiting. The outcome comes as `sync_status`, as for any try.
+   * homeserver's Retry-After), or drops a try (or the first sync's filter request) not answered yet, so syncing tries
+   * again now, as "Retry now" on the sync banner asks. Responds false when there was neither. The outcome comes as
+   * `sync_status`, as for any try.
    */
   retry_sync: command(empty).returns<boolean>(),
   /** Invalidates the access token on the server and deletes all local data of the account. */

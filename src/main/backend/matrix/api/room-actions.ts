@@ -23,17 +23,21 @@ export class RoomActionsApi {
     return this.http.request<{ event_id: string }>('PUT',
       `/_matrix/client/v3/rooms/${enc(roomId)}/redact/${enc(eventId)}/${enc(txnId)}`, { body: reason ? { reason } : {} });
   }
+  /*
+   * Reports are not retried on M_LIMIT_EXCEEDED here: the person waits for the answer, and the report dialog says
+   * that the server asked to wait and tries again itself (see shared/rate-limit.ts), instead of a silent wait.
+   */
   report(roomId: string, eventId: string, reason?: string) {
     return this.http.request<object>('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/report/${enc(eventId)}`,
-      { body: reason ? { reason } : {} });
+      { body: reason ? { reason } : {}, rateLimitRetries: 0 });
   }
   /** POST /rooms/{roomId}/report (spec v1.13): the whole room, to the homeserver's administrators. */
   reportRoom(roomId: string, reason: string) {
-    return this.http.request<object>('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/report`, { body: { reason } });
+    return this.http.request<object>('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/report`, { body: { reason }, rateLimitRetries: 0 });
   }
   /** POST /users/{userId}/report (spec v1.14): a user, to the homeserver's administrators. */
   reportUser(userId: string, reason: string) {
-    return this.http.request<object>('POST', `/_matrix/client/v3/users/${enc(userId)}/report`, { body: { reason } });
+    return this.http.request<object>('POST', `/_matrix/client/v3/users/${enc(userId)}/report`, { body: { reason }, rateLimitRetries: 0 });
   }
   /** Typing for `timeoutMs`, or stopped when it is 0. */
   typing(roomId: string, userId: string, timeoutMs: number) {

@@ -18,8 +18,8 @@ export class SyncApi {
     this.http = http;
   }
 
-  createFilter(userId: string, filter: object) {
-    return this.http.request<{ filter_id: string }>('POST', `/_matrix/client/v3/user/${enc(userId)}/filter`, { body: filter });
+  createFilter(userId: string, filter: object, signal?: AbortSignal) {
+    return this.http.request<{ filter_id: string }>('POST', `/_matrix/client/v3/user/${enc(userId)}/filter`, { body: filter, signal });
   }
   sync(params: SyncParams, signal?: AbortSignal) {
     return this.http.request<M.SyncResponse>('GET', '/_matrix/client/v3/sync', {
