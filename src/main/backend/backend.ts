@@ -146,6 +146,8 @@ export class Backend implements BackendHost {
       onVerificationChange: () => { if (this.session?.crypto === crypto) this.broadcast('client_state', this.clientState()); },
       onVerification: (flow) => this.broadcast('verification_update', flow),
       onIdentityUpdate: (u) => this.broadcast('user_identity_update', u),
+      // What should be answered at once is bounded alike for the sync loop and these questions.
+      answerWithinMs: this.opts.sync?.answerWithinMs,
     });
     const accountData = new AccountDataFence();
     const sync = new SyncLoop({
