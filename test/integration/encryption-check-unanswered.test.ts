@@ -3,7 +3,8 @@
  * for encryption (its cross-signing keys, secret storage, key backup): the encryption state must stay "not checked",
  * with the reason in words, instead of looking like an account without secure backup (which the first-run step
  * would answer by offering to set up a new one, replacing the recovery key and backup the account may have). Once
- * the server answers, the state is what the account has. Synapse sits behind a loopback proxy that holds requests
+ * the server answers, the state is what the account has. A sign-in whose request hangs says so within the same
+ * bound, instead of after the HTTP layer's whole timeout. Synapse sits behind a loopback proxy that holds requests
  * or answers 502 for them; the "no answer" bound is shortened for the test and its time never asserted.
  */
 import assert from 'node:assert/strict';
@@ -65,6 +66,27 @@ describe('the encryption check of a first sign-in against a homeserver that does
       const known = await c.waitForEvent('client_state', (s) => s.verification_state.state_checked, 120_000);
       assert.deepEqual(known.verification_state, { is_verified: false, state_checked: true, has_cross_signing: false, has_ssss: true },
         'the account\'s secure backup is found: the step asks to verify, not to set up');
+    } finally {
+      await cleanUp();
+    }
+  });
+
+  it('says within the short bound that the homeserver does not answer a sign-in whose request hangs', { timeout: 300_000 }, async () => {
+    await hs.registerUser('jon', 'jon-password');
+    try {
+      proxy = await startProxy(hs.baseUrl);
+      session = await startBackend({ sync: { answerWithinMs: ANSWER_WITHIN_MS } });
+      const { client: c } = session;
+      await c.waitForEvent('init_complete');
+      proxy.hold(/\/v3\/login\b/);
+      const failed = c.request('login', { homeserver_url: proxy.url, username: 'jon', password: 'jon-password' }).then(() => 'signed in', (e: unknown) => String(e));
+      await proxy.held(1);
+      assert.match(await failed, /Could not reach the homeserver at http:\/\/127\.0\.0\.1:\d+: it did not answer within 5 s\./);
+      assert.equal(session.backend.clientState().is_logged_in, false);
+
+      // Answered again: the same sign-in goes through.
+      proxy.release();
+      assert.equal(await c.request('login', { homeserver_url: proxy.url, username: 'jon', password: 'jon-password' }), true);
     } finally {
       await cleanUp();
     }

@@ -7,7 +7,7 @@
  * (a 502 from a proxy, say) or is not answered within a short bound leaves it unknown, with the reason in words.
  */
 import type { MatrixClient } from '../matrix/client.ts';
-import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import { ConnectionError, MatrixError, notAnsweringError } from '../matrix/errors.ts';
 import { DEFAULT_KEY_TYPE } from './secret-storage.ts';
 
 export interface AccountEncryption {
@@ -45,7 +45,7 @@ export async function askAccountEncryption(client: MatrixClient, userId: string,
     };
   } catch (e) {
     if (signal.aborted) throw e;
-    if (silence.aborted) throw new Error(sentence(new ConnectionError(client.baseUrl, new Error(`it did not answer within ${describeWait(answerWithinMs)}`)).message));
+    if (silence.aborted) throw new Error(sentence(notAnsweringError(client.baseUrl, answerWithinMs).message));
     throw new Error(describeCheckError(e));
   }
 }
@@ -63,8 +63,4 @@ function describeCheckError(e: unknown): string {
 
 function sentence(text: string): string {
   return /[.?!)]$/.test(text) ? text : `${text}.`;
-}
-
-function describeWait(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
