@@ -25,6 +25,11 @@ export interface LocalContent {
    * and where that state was unknown; then the sender's current member state applies.
    */
   sender_profile?: SenderProfile;
+  /**
+   * Lattice's addition, on a local echo only: how many link previews it waits for before it is sent (send_message's
+   * `pending_url_previews`); absent once it goes.
+   */
+  waiting_for_link_previews?: number;
 }
 
 export interface SenderProfile {
