@@ -147,6 +147,8 @@ export class Backend implements BackendHost {
       onVerificationChange: () => { if (this.session?.crypto === crypto) this.broadcast('client_state', this.clientState()); },
       onVerification: (flow) => this.broadcast('verification_update', flow),
       onIdentityUpdate: (u) => this.broadcast('user_identity_update', u),
+      // What should be answered at once is bounded alike for the sync loop and these questions.
+      answerWithinMs: this.opts.sync?.answerWithinMs,
     });
     const accountData = new AccountDataFence();
     const sync = new SyncLoop({
@@ -343,6 +345,7 @@ export class Backend implements BackendHost {
     const session = () => this.session;
     return {
       fetch: this.opts.fetch,
+      answerWithinMs: this.opts.sync?.answerWithinMs,
       uploadRoots: this.opts.uploadRoots ?? [],
       get store() { return store(); },
       get session() { return session(); },

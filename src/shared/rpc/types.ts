@@ -221,6 +221,11 @@ export interface VerificationState {
   state_checked: boolean;
   has_cross_signing: boolean;
   has_ssss: boolean;
+  /**
+   * Lattice extension: while `state_checked` is false because the homeserver did not answer (or answered an error)
+   * when asked what the account has, why, in words. The first-run step then waits instead of offering setup.
+   */
+  check_error?: string;
 }
 
 export interface ClientState {

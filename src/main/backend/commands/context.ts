@@ -45,6 +45,8 @@ export interface OwnProfile { displayname?: string; avatar_url?: string }
 export interface CommandContext {
   /** The fetch used for every homeserver request (tests pass a fake one). */
   readonly fetch: FetchLike | undefined;
+  /** How long a request that should be answered at once (the login) may go unanswered; tests shorten it. */
+  readonly answerWithinMs: number | undefined;
   /** Folders upload_media may read files from (the host's choice; none by default). */
   readonly uploadRoots: readonly string[];
   /** The open database. It is replaced when an account's data is reset: read it at each use, never keep it. */
