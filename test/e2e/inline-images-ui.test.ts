@@ -90,13 +90,14 @@ describe('inline images against Synapse', () => {
     assert.ok(emojiBox.height >= fontPx * 1.2 && emojiBox.height <= fontPx * 2, `emoji ${emojiBox.height}px at ${fontPx}px text`);
     assert.ok(Math.abs(emojiBox.width - emojiBox.height) < 1, 'square, as uploaded');
 
-    // The picture: clamped into 320×240 with its 2:1 aspect, loaded whole (the lightbox then has it at once).
+    // The picture: clamped into 320×240 with its 2:1 aspect, loaded as a thumbnail fitted inside that box (Synapse's
+    // 320×240 scaled one: 320×160), not the 600×300 original.
     const picture = first.getByRole('button', { name: 'Open image Tide chart' });
     assert.equal(await picture.evaluate((el) => el.tagName), 'IMG');
     const box = (await picture.boundingBox())!;
     assert.deepEqual([Math.round(box.width), Math.round(box.height)], [320, 160]);
-    assert.match(await picture.getAttribute('src') ?? '', /^\/_gomuks\/media\/[^/]+\/[A-Za-z0-9_-]+\?image_auth=/);
-    assert.equal(await picture.evaluate((i: HTMLImageElement) => i.naturalWidth), 600);
+    assert.match(await picture.getAttribute('src') ?? '', /^\/_gomuks\/media\/[^/]+\/[A-Za-z0-9_-]+\?w=320&h=240&method=scale&image_auth=/);
+    assert.deepEqual(await picture.evaluate((i: HTMLImageElement) => [i.naturalWidth, i.naturalHeight]), [320, 160]);
 
     // The http:// picture is its alt text; nothing asked for it, and its onerror never ran.
     assert.equal(await first.locator('img').count(), 2);

@@ -108,6 +108,10 @@ describe('media URLs', () => {
     assert.deepEqual(parseMediaUrl('lattice://media/example.org/abcDEF_-1'), { server: 'example.org', mediaId: 'abcDEF_-1' });
     assert.deepEqual(parseMediaUrl('lattice://media/example.org%3A8448/x?w=96&h=64'),
       { server: 'example.org:8448', mediaId: 'x', thumbnail: { width: 96, height: 64 } });
+    assert.deepEqual(parseMediaUrl('lattice://media/example.org/x?w=320&h=240&method=scale'),
+      { server: 'example.org', mediaId: 'x', thumbnail: { width: 320, height: 240, scale: true } });
+    assert.deepEqual(parseMediaUrl('lattice://media/example.org/x?w=32&h=32&method=crop'),
+      { server: 'example.org', mediaId: 'x', thumbnail: { width: 32, height: 32 } });
   });
 
   it('is null for other hosts, schemes, userinfo and ports', () => {
@@ -119,7 +123,8 @@ describe('media URLs', () => {
 
   it('says why an invalid media path is refused', () => {
     for (const url of ['lattice://media/example.org', 'lattice://media/example.org/a/b', 'lattice://media/exa%20mple.org/x',
-      'lattice://media/example.org/bad%2Fid', 'lattice://media/example.org/x?w=0&h=10', 'lattice://media/example.org/x?w=96']) {
+      'lattice://media/example.org/bad%2Fid', 'lattice://media/example.org/x?w=0&h=10', 'lattice://media/example.org/x?w=96',
+      'lattice://media/example.org/x?w=96&h=96&method=stretch']) {
       const r = parseMediaUrl(url);
       assert.ok(r && 'error' in r, url);
     }

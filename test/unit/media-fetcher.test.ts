@@ -68,6 +68,12 @@ describe('media fetcher', () => {
     assert.equal(odd.contentType, 'image/webp');
     assert.deepEqual([(await sharp(odd.body).metadata()).width, (await sharp(odd.body).metadata()).height], [50, 20]);
 
+    // Scaled (an inline picture): fitted inside the box with its 3:2 aspect, kept apart from the cropped one, and
+    // the server was asked for method=scale.
+    const scaled = await media.fetch({ server: 'hs.test', mediaId: 'tiff', thumbnail: { width: 60, height: 60, scale: true } });
+    assert.deepEqual([(await sharp(scaled.body).metadata()).width, (await sharp(scaled.body).metadata()).height], [60, 40]);
+    assert.equal(fake.to('/_matrix/client/v1/media/thumbnail/hs.test/tiff').at(-1)?.url.searchParams.get('method'), 'scale');
+
     const text = await media.fetch({ server: 'hs.test', mediaId: 'text', thumbnail: { width: 32, height: 32 } });
     assert.equal(text.status, 415);
     assert.match(text.error ?? '', /The homeserver has no thumbnail of it \(Cannot thumbnail \(M_UNKNOWN\)\) and none could be made here: it is not an image/);

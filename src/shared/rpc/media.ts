@@ -1,15 +1,19 @@
 /**
  * How hosts ask the backend for media. The renderer never sees the access token: it loads media from a URL its
  * host serves (web host: `/_gomuks/media/<server>/<mediaId>`, Electron: `lattice://media/<server>/<mediaId>`,
- * both with optional `?w=<px>&h=<px>` for a thumbnail), and the host relays that here.
+ * both with optional `?w=<px>&h=<px>` for a thumbnail, cropped unless `&method=scale`), and the host relays that
+ * here.
  */
 
 export interface MediaRequest {
   /** Server name part of the mxc:// URI. */
   server: string;
   mediaId: string;
-  /** A thumbnail of about this size (crop), instead of the original. */
-  thumbnail?: { width: number; height: number };
+  /**
+   * A thumbnail of about this size instead of the original: cropped to it (avatars, attachment previews), or with
+   * `scale` fitted inside it with its aspect kept (`method=scale` in the query, a Lattice extension: inline pictures).
+   */
+  thumbnail?: { width: number; height: number; scale?: true };
   /**
    * An encrypted attachment (gomuks' `encrypted=true`): the backend finds its key in the stored decrypted event and
    * answers with the decrypted bytes (a thumbnail size is then ignored).
@@ -86,7 +90,9 @@ export function parseMediaPath(pathPart: string, query: { get(name: string): str
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || width > MAX_THUMB || height > MAX_THUMB) {
     return { error: `thumbnail size must be whole pixels from 1 to ${MAX_THUMB}` };
   }
-  return { server, mediaId, thumbnail: { width, height }, ...encrypted };
+  const method = query.get('method');
+  if (method !== null && method !== 'crop' && method !== 'scale') return { error: 'thumbnail method must be crop or scale' };
+  return { server, mediaId, thumbnail: { width, height, ...(method === 'scale' ? { scale: true as const } : {}) }, ...encrypted };
 }
 
 /** mxc://server/id → the host path part, or undefined for anything that isn't a valid mxc URI. */

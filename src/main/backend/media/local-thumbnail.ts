@@ -1,7 +1,8 @@
 /**
  * Thumbnails made here, for media whose homeserver has none (a type it does not thumbnail, such as TIFF or AVIF,
  * thumbnails turned off, or a server that answers with something that is not an image). Made with sharp (libvips):
- * turned upright by its EXIF orientation, cropped to the size asked for, the first frame of an animation, as WebP.
+ * turned upright by its EXIF orientation, cropped to (or fitted inside) the size asked for, the first frame of an
+ * animation, as WebP.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
 import { loadSharp } from './sharp-loader.ts';
@@ -11,13 +12,16 @@ const MAX_INPUT_PIXELS = 32_000_000;
 
 export const LOCAL_THUMBNAIL_TYPE = 'image/webp';
 
-/** A WebP thumbnail of `image` cropped to `size` (never enlarged); rejects with words when it is not an image. */
-export async function makeThumbnail(image: Uint8Array, size: { width: number; height: number }): Promise<Buffer> {
+/**
+ * A WebP thumbnail of `image` cropped to `size`, or with `scale` fitted inside it (never enlarged); rejects with
+ * words when it is not an image.
+ */
+export async function makeThumbnail(image: Uint8Array, size: { width: number; height: number; scale?: true }): Promise<Buffer> {
   const load = await loadSharp();
   try {
     return await load(image, { animated: false, limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
-      .resize(size.width, size.height, { fit: 'cover', withoutEnlargement: true })
+      .resize(size.width, size.height, { fit: size.scale ? 'inside' : 'cover', withoutEnlargement: true })
       .webp({ quality: 80 })
       .toBuffer();
   } catch (e) {

@@ -30,8 +30,9 @@ export class MediaCache {
   }
 
   /** The index key of an mxc URI's original or one thumbnail size. */
-  static key(server: string, mediaId: string, thumbnail?: { width: number; height: number }): string {
-    return createHash('sha256').update(`${server}/${mediaId}${thumbnail ? `@${thumbnail.width}x${thumbnail.height}` : ''}`).digest('hex');
+  static key(server: string, mediaId: string, thumbnail?: { width: number; height: number; scale?: true }): string {
+    const size = thumbnail ? `@${thumbnail.width}x${thumbnail.height}${thumbnail.scale ? '-scale' : ''}` : '';
+    return createHash('sha256').update(`${server}/${mediaId}${size}`).digest('hex');
   }
 
   get(key: string): CachedMedia | undefined {

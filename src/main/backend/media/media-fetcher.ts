@@ -89,7 +89,7 @@ export class MediaFetcher {
 
   private async fromServer(req: MediaRequest) {
     const query = req.thumbnail
-      ? { width: req.thumbnail.width, height: req.thumbnail.height, method: 'crop', animated: false }
+      ? { width: req.thumbnail.width, height: req.thumbnail.height, method: req.thumbnail.scale ? 'scale' : 'crop', animated: false }
       : undefined;
     const kind = req.thumbnail ? 'thumbnail' : 'download';
     try {

@@ -48,15 +48,16 @@ export function avatarImageUrl(mxc: string | undefined, cssPx: number, env: Medi
 }
 
 /**
- * The URL of `mxc` itself (an image, or a file to download), or of a `cssW`×`cssH` cropped thumbnail when a size is
- * given; undefined for a missing or invalid URI.
+ * The URL of `mxc` itself (an image, or a file to download), or of a `cssW`×`cssH` thumbnail when a size is given:
+ * cropped to it, or with `scale` fitted inside it; undefined for a missing or invalid URI.
  */
-export function mediaUrl(mxc: string | undefined, thumb?: { cssW: number; cssH: number }, env: MediaEnv = currentMediaEnv()): string | undefined {
+export function mediaUrl(mxc: string | undefined, thumb?: { cssW: number; cssH: number; scale?: boolean }, env: MediaEnv = currentMediaEnv()): string | undefined {
   const path = mxc ? mxcToPath(mxc) : undefined;
   if (!path) return undefined;
   const base = env.transport === 'ipc' ? 'lattice://media/' : '/_gomuks/media/';
   const query: string[] = [];
   if (thumb) query.push(`w=${thumbnailPx(thumb.cssW, env.devicePixelRatio)}`, `h=${thumbnailPx(thumb.cssH, env.devicePixelRatio)}`);
+  if (thumb?.scale) query.push('method=scale');
   // The web host's media route opens only with the websocket's `image_auth` token (an <img> or a download link
   // cannot send a header, and the cookie alone does not count), the same as avatars above.
   if (env.transport === 'websocket' && env.imageAuth) query.push(`image_auth=${encodeURIComponent(env.imageAuth)}`);

@@ -8,6 +8,9 @@
 import { mediaUrl } from '../common/avatar-url.ts';
 import type { MediaView } from './event-view.ts';
 
+/** The box the sanitizer clamps inline pictures into (sanitize.ts IMAGE_MAX): their thumbnail is asked for it. */
+const INLINE_IMAGE_MAX = { width: 320, height: 240 };
+
 const EMOTICON = /<img\b[^>]*\sdata-mx-emoticon\b[^>]*>/gi;
 const HAS_EMOTICON = /<img\b[^>]*\sdata-mx-emoticon\b/i;
 
@@ -46,10 +49,12 @@ export function inlineImageMedia(img: HTMLImageElement): MediaView | null {
 /** Gives every not yet loaded inline image under `root` its URL, and a picture that opens the lightbox its role. */
 export function loadInlineImages(root: HTMLElement, openable: boolean): void {
   for (const img of root.querySelectorAll<HTMLImageElement>('img[data-mxc]:not([src])')) {
-    // The whole image, not a thumbnail: emoji are small and may be animated, and the hosts' thumbnails are crops,
-    // which a homeserver without dynamic thumbnails (Synapse's default) only has in square sizes, cutting a picture.
-    // The sanitizer's width/height (already clamped) and the CSS size it.
-    const src = mediaUrl(img.dataset.mxc);
+    // An emoji whole (small, and may be animated); a picture as a thumbnail fitted inside the box the sanitizer
+    // clamped it into (its aspect kept, `method=scale`), so a photo of many megabytes is not loaded for 320 pixels.
+    // The lightbox loads the whole picture when opened.
+    const src = img.hasAttribute('data-mx-emoticon')
+      ? mediaUrl(img.dataset.mxc)
+      : mediaUrl(img.dataset.mxc, { cssW: INLINE_IMAGE_MAX.width, cssH: INLINE_IMAGE_MAX.height, scale: true });
     if (!src) {
       img.replaceWith(altText(img));
       continue;
