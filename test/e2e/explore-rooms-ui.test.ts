@@ -4,7 +4,7 @@
  * Opened from the sidebar (and from the Join dialog), it lists our server's public rooms with name, address, topic as
  * plain text and member count, marks the room Alice is in with View, searches as she types, pages with Load more,
  * says in words when nothing matches and when another server cannot be asked, joins a room (which then offers View
- * and opens it), and asks to join a knock room. Screenshots of both themes at 1280×800 and 800×600 go to
+ * and opens it), asks to join a knock room, and is offered on a new account's first screen. Screenshots of both themes at 1280×800 and 800×600 go to
  * test-artifacts/explore-rooms/.
  */
 import assert from 'node:assert/strict';
@@ -175,6 +175,33 @@ describe('exploring public rooms against Synapse', () => {
     assert.equal(await row(knock).getByTestId('explore-room-note').innerText(), 'You asked to join. A member has to let you in.');
     const member = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(knock)}/state/m.room.member/${encodeURIComponent(alice.userId)}`) as { membership: string };
     assert.equal(member.membership, 'knock');
+  });
+
+  it('is offered to a new account on its first screen', async () => {
+    const dave = await hs.registerUser('dave', 'dave-password', { displayname: 'Dave' });
+    // A backend of its own: the web host serves one account.
+    const fresh = await startWebUi('explore-new-account', { hs });
+    try {
+      const p = fresh.page;
+      await fresh.signIn(dave, 'dave-password');
+      const welcome = p.getByTestId('welcome');
+      await welcome.waitFor({ timeout: 45_000 });
+      assert.match(await welcome.innerText(), /find one among your server's public rooms/);
+      for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 600 }]) {
+        await p.setViewportSize(size);
+        await p.emulateMedia({ reducedMotion: 'reduce' });
+        for (const theme of ['light', 'dark'] as const) {
+          await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+          await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${size.width}x${size.height}-welcome.png`) });
+        }
+      }
+      await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+      await welcome.getByTestId('welcome-explore-rooms').click();
+      const found = p.getByTestId('explore-rooms-dialog').locator(`[data-testid="explore-room"][data-room-id="${lobby}"]`);
+      await found.getByTestId('explore-room-join').waitFor({ timeout: 45_000 });
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('fits a small window', async () => {
