@@ -2,10 +2,10 @@
  * "Explore public rooms" as a person uses it to find a room without knowing its address: the real renderer in
  * Chromium through the web host, against Synapse, with Bob publishing rooms to the directory over the homeserver API.
  * Opened from the sidebar (and from the Join dialog), it lists our server's public rooms with name, address, topic as
- * plain text and member count, marks the room Alice is in with View, searches as she types, pages with Load more,
- * says in words when nothing matches and when another server cannot be asked, joins a room (which then offers View
- * and opens it), asks to join a knock room, and is offered on a new account's first screen. Screenshots of both themes at 1280×800 and 800×600 go to
- * test-artifacts/explore-rooms/.
+ * plain text and member count, marks the room Alice is in with View, searches as she types, pages by scrolling and
+ * with Load more, says in words when nothing matches and when another server cannot be asked, joins a room (which
+ * then offers View and opens it), asks to join a knock room, and is offered on a new account's first screen.
+ * Screenshots of both themes at 1280×800 and 800×600 go to test-artifacts/explore-rooms/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -114,6 +114,13 @@ describe('exploring public rooms against Synapse', () => {
     await shots('directory');
   });
 
+  it('reads the next page when the list is scrolled to its end', async () => {
+    await dialog().getByTestId('explore-results').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="explore-room"]').length === n, CLUBS + 3, { timeout: 45_000 });
+    await settled();
+    assert.equal(await dialog().getByTestId('explore-more').count(), 0, 'the end of the directory');
+  });
+
   it('searches as one types and pages through the matches with Load more', async () => {
     await dialog().getByTestId('explore-search').fill('book club');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="explore-room"]')]
@@ -165,6 +172,8 @@ describe('exploring public rooms against Synapse', () => {
 
   it('asks to join a knock room, reached from the Join dialog', async () => {
     await page.getByTestId('open-join-room').click();
+    await page.getByTestId('join-room-explore').waitFor();
+    await shots('join-dialog');
     await page.getByTestId('join-room-explore').click();
     await dialog().waitFor();
     assert.equal(await page.getByTestId('join-room-dialog').count(), 0, 'the join dialog gave way');

@@ -79,6 +79,22 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
     }
   };
 
+  // Scrolling to the end reads the next page, as Element's directory does; the button stays for the keyboard and for
+  // a page too short to scroll (nothing is read before the person has scrolled at all).
+  const results = useRef<HTMLDivElement>(null);
+  const more = useRef<HTMLDivElement>(null);
+  const canPage = state.nextBatch !== null && state.loading === null && !state.error && !state.moreError;
+  useEffect(() => {
+    const root = results.current;
+    const end = more.current;
+    if (!canPage || !root || !end) return;
+    const seen = new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting) && root.scrollTop > 0) void loadMorePublicRooms(session);
+    }, { root, rootMargin: '0px 0px 120px 0px' });
+    seen.observe(end);
+    return () => seen.disconnect();
+  }, [canPage, session]);
+
   const where = state.shown?.server || ownServer;
   const firstLoad = state.loading === 'first' && state.rooms.length === 0;
   return (
@@ -98,7 +114,7 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
             onChange={(e) => setDirectoryServer(session, e.target.value)} onKeyDown={(e) => onFieldKey(e, setDirectoryServer)} />
         </label>
       </div>
-      <div className="explore-results" aria-busy={state.loading !== null || state.pending} data-testid="explore-results">
+      <div ref={results} className="explore-results" aria-busy={state.loading !== null || state.pending} data-testid="explore-results">
         {firstLoad && (
           <p className="explore-status" role="status" data-testid="explore-loading">
             <span className="spinner" aria-hidden="true" /> Looking for public rooms on {where}…
@@ -135,7 +151,7 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
           </ul>
         )}
         {state.nextBatch !== null && !state.error && (
-          <div className="explore-more">
+          <div ref={more} className="explore-more">
             {state.moreError && <p className="explore-row-error" role="alert">Could not load more rooms: {state.moreError}</p>}
             <button type="button" className="dialog-button" data-testid="explore-more" aria-busy={state.loading === 'more'}
               disabled={state.loading !== null} onClick={() => void loadMorePublicRooms(session)}>
