@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { MsgType } from 'matrix-js-sdk';
 import type { Event } from '../../src/shared/rpc/index.ts';
 import { signedInBackend, type BackendSession } from '../harness/backend-session.ts';
 import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
@@ -117,7 +118,7 @@ describe('get_threads in an encrypted room', () => {
 
   before(async () => {
     hs = await startSynapse();
-    const alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = await JsSdkPeer.start(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     s = await signedInBackend(hs.baseUrl, 'alice', 'alice-password');
   });
@@ -136,7 +137,8 @@ describe('get_threads in an encrypted room', () => {
     await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.meta?.encryption_event, 60_000, since);
     await bob.waitForDevice(state.user_id!, state.device_id!);
     const root = await bob.sendText(dm, 'a secret root');
-    const reply = (await bob.client.sendEvent(dm, 'm.room.message', inThread(root, 'a secret reply') as never)).event_id;
+    // With a thread ID the SDK sends the reply in that thread (rel_type m.thread), encrypted like any message.
+    const reply = (await bob.client.sendMessage(dm, root, { msgtype: MsgType.Text, body: 'a secret reply' })).event_id;
     // Once the room key has come, both are readable (stored by sync, or decrypted when fetched).
     await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.events?.some((e) => e.decrypted?.body === 'a secret reply'), 60_000, since);
     const page = await s.client.request('get_threads', { room_id: dm });

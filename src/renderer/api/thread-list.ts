@@ -32,9 +32,8 @@ export interface ThreadListState {
 
 export const LOADING_THREADS: ThreadListState = { roots: [], latest: new Map(), nextBatch: null, loading: 'first', error: null };
 
-/** The state after a page came: the first page replaces the rows, a later one adds those not yet held. */
-export function addThreadPage(state: ThreadListState, page: ManualPaginationResponse, first: boolean): ThreadListState {
-  const base = first ? LOADING_THREADS : state;
+/** The state after a page came: its roots not yet held added after those held (a first page onto LOADING_THREADS). */
+export function addThreadPage(base: ThreadListState, page: ManualPaginationResponse): ThreadListState {
   const seen = new Set(base.roots.map((r) => r.event_id));
   const roots = [...base.roots];
   for (const r of page.events) {
@@ -78,6 +77,31 @@ export function threadRows(state: ThreadListState, held: (rootId: string) => rea
   return rows.map((r) => r.row);
 }
 
+/** Pages read at most for one question before the list waits for "Load more". */
+export const MAX_PAGES_PER_READ = 10;
+
+/**
+ * Reads pages from `from` onto `base` until a page's worth of rows came (or the end, or MAX_PAGES_PER_READ pages):
+ * the server pages through all of the room's threads and leaves out those the user did not take part in afterwards
+ * (Synapse does), so a page of "My threads" can be short or empty and still have more after it. A failed page keeps
+ * the rows read before it, with the error in words.
+ */
+export async function readThreadPages(request: (from: string | null) => Promise<ManualPaginationResponse>,
+  base: ThreadListState, from: string | null, live: () => boolean = () => true): Promise<ThreadListState> {
+  let state = base;
+  let next = from;
+  for (let pages = 0; pages < MAX_PAGES_PER_READ && live(); pages++) {
+    try {
+      state = addThreadPage(state, await request(next));
+    } catch (err) {
+      return { ...state, loading: null, error: errorMessage(err) };
+    }
+    next = state.nextBatch;
+    if (!next || state.roots.length - base.roots.length >= THREAD_LIST_PAGE) break;
+  }
+  return state;
+}
+
 /**
  * Reads a room's threads: the first page at once (again when the room or filter changes, or on `reload`), the next
  * one on `loadMore`. The pages held belong to one question (room, filter, attempt); answers to an earlier one are
@@ -96,18 +120,16 @@ export function useThreadList(roomId: string, filter: ThreadFilter): { state: Th
 
   useEffect(() => {
     let live = true;
-    request(null).then((page) => { if (live) setHeld({ key, state: addThreadPage(LOADING_THREADS, page, true) }); },
-      (err: unknown) => { if (live) setHeld({ key, state: { ...LOADING_THREADS, loading: null, error: errorMessage(err) } }); });
+    void readThreadPages(request, LOADING_THREADS, null, () => live).then((state) => { if (live) setHeld({ key, state }); });
     return () => { live = false; };
   }, [request, key]);
 
   const loadMore = (): void => {
     const from = state.nextBatch;
     if (state.loading || !from) return;
-    setHeld({ key, state: { ...state, loading: 'more', error: null } });
-    const update = (next: (s: ThreadListState) => ThreadListState) => setHeld((h) => (h.key === key ? { key, state: next(h.state) } : h));
-    request(from).then((page) => update((s) => addThreadPage(s, page, false)),
-      (err: unknown) => update((s) => ({ ...s, loading: null, error: errorMessage(err) })));
+    const reading = { ...state, loading: 'more' as const, error: null };
+    setHeld({ key, state: reading });
+    void readThreadPages(request, reading, from).then((next) => setHeld((h) => (h.key === key ? { key, state: next } : h)));
   };
   const reload = (): void => setAttempt((n) => n + 1);
   return { state, loadMore, reload };

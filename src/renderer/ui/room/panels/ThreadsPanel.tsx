@@ -51,9 +51,8 @@ export function ThreadsPanel({ roomId, onClose }: { roomId: string; onClose: () 
         </ul>
       )}
       {state.error !== null && (
-        <p className="settings-error" role="alert" data-testid="threads-error">
-          Could not load {firstFailed ? 'the threads' : 'more threads'}: {state.error}
-        </p>
+        // The backend's words say what failed ("Could not get the threads of this room …: not allowed").
+        <p className="settings-error" role="alert" data-testid="threads-error">{state.error}</p>
       )}
       {firstFailed && <button type="button" className="panel-more" onClick={reload}>Try again</button>}
       {state.nextBatch !== null && state.loading !== 'first' && (
