@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { listeners } from '../../src/renderer/api/listeners.ts';
+import { listeners, uiValue } from '../../src/renderer/api/listeners.ts';
 
 describe('renderer listeners', () => {
   it('tells each subscribed listener, and not one that unsubscribed', () => {
@@ -28,5 +28,17 @@ describe('renderer listeners', () => {
     changed.notify();
     changed.notify();
     assert.deepEqual(told, ['a', 'b', 'a']);
+  });
+
+  it('keeps one UI value and tells its listeners when it changes, not when set to what it already is', () => {
+    const open = uiValue<string | null>(null);
+    let told = 0;
+    open.subscribe(() => told++);
+    open.set('$a');
+    open.set('$a');
+    assert.equal(open.get(), '$a');
+    open.set(null);
+    assert.equal(open.get(), null);
+    assert.equal(told, 2);
   });
 });

@@ -3,9 +3,8 @@
  * but shown over the whole app (App renders MessageDialogLayer), so it stays when the row scrolls away or is
  * virtualized out of the timeline.
  */
-import { useSyncExternalStore } from 'react';
 import type { Event } from '../../shared/rpc/types.ts';
-import { listeners } from './listeners.ts';
+import { uiValue } from './listeners.ts';
 
 export interface MessageDialog {
   kind: 'forward' | 'source';
@@ -13,18 +12,11 @@ export interface MessageDialog {
   event: Event;
 }
 
-let open: MessageDialog | null = null;
-const openChanged = listeners();
+const open = uiValue<MessageDialog | null>(null);
 
 /** Opens a dialog about a message, or closes it with null. */
-export function setOpenMessageDialog(dialog: MessageDialog | null): void {
-  open = dialog;
-  openChanged.notify();
-}
-
-export function useOpenMessageDialog(): MessageDialog | null {
-  return useSyncExternalStore(openChanged.subscribe, () => open);
-}
+export const setOpenMessageDialog = open.set;
+export const useOpenMessageDialog = open.use;
 
 /**
  * The event as the server sent it (the fields a Matrix client sees), for "View source": the ciphertext of an

@@ -7,13 +7,12 @@
  * room closes after leaving it. A homeserver that asks to wait (reports are rate-limited) is waited for here, in
  * sight: the dialog says that the server asked to wait and that the report goes again then, up to a few times.
  */
-import { useSyncExternalStore } from 'react';
 import { errorMessage } from '../../shared/error-message.ts';
 import { retryAfterSeconds } from '../../shared/rate-limit.ts';
 import type { Session } from './session.ts';
 import { setIgnored } from './user-info.ts';
 import { leaveRoom } from './room-requests.ts';
-import { listeners } from './listeners.ts';
+import { uiValue } from './listeners.ts';
 
 /**
  * What is being reported: a message (by its room and event ID, with its sender), a room, or a user (with the room
@@ -115,15 +114,8 @@ export function homeserverOf(userId: string | undefined): string {
 
 // --- the open report dialog ---------------------------------------------------------------------------------
 
-let open: ReportTarget | null = null;
-const openChanged = listeners();
+const open = uiValue<ReportTarget | null>(null);
 
 /** Opens the report dialog for `target`, or closes it with null. */
-export function setOpenReport(target: ReportTarget | null): void {
-  open = target;
-  openChanged.notify();
-}
-
-export function useOpenReport(): ReportTarget | null {
-  return useSyncExternalStore(openChanged.subscribe, () => open);
-}
+export const setOpenReport = open.set;
+export const useOpenReport = open.use;

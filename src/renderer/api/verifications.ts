@@ -3,10 +3,9 @@
  * ID, fed by `verification_update` events and the commands' answers), and these pure reducers and selectors read
  * it. Which flow's dialog is open is UI state, kept beside in a tiny external store (like the open thread).
  */
-import { useSyncExternalStore } from 'react';
 import type { VerificationFlow, VerificationPhase } from '../../shared/rpc/commands/verification.ts';
 import type { StoreSnapshot } from './snapshot.ts';
-import { listeners } from './listeners.ts';
+import { uiValue } from './listeners.ts';
 
 /** The order phases come in: an older update of a flow (a late answer) never moves it back. */
 const PHASE_ORDER: Record<VerificationPhase, number> = {
@@ -63,16 +62,8 @@ export function selectUserDisplayName(snap: StoreSnapshot, userId: string): stri
 
 // --- which verification dialog is open ------------------------------------------------------------------------
 
-let openFlow: string | null = null;
-const openChanged = listeners();
+const openFlow = uiValue<string | null>(null);
 
 /** Opens the dialog of a flow (by transaction ID), or closes it with null. */
-export function setOpenVerification(transactionId: string | null): void {
-  if (openFlow === transactionId) return;
-  openFlow = transactionId;
-  openChanged.notify();
-}
-
-export function useOpenVerification(): string | null {
-  return useSyncExternalStore(openChanged.subscribe, () => openFlow);
-}
+export const setOpenVerification = openFlow.set;
+export const useOpenVerification = openFlow.use;
