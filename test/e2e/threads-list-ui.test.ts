@@ -118,6 +118,14 @@ describe('the threads list against Synapse', () => {
   it('folds into the header\'s menu in a narrow window', async () => {
     await page.setViewportSize({ width: 800, height: 800 });
     await panel().waitFor({ state: 'detached' });
+    // The room's name keeps its room: the buttons give up their labels, then fold into the menu, as it needs.
+    await page.waitForFunction(() => {
+      const name = document.querySelector<HTMLElement>('.room-header-name');
+      return !!name && name.scrollWidth <= name.clientWidth;
+    }, undefined, { timeout: 10_000 }).catch(async () => {
+      const widths = await page.locator('.room-header-name').evaluate((el) => [el.clientWidth, el.scrollWidth]);
+      assert.fail(`the room's name is cut off in a narrow header (${widths[0]}px of ${widths[1]}px)`);
+    });
     const button = page.getByTestId('open-threads');
     if (await button.isVisible()) {
       await button.click();

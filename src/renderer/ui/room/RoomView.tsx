@@ -132,9 +132,10 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
   const [leaving, setLeaving] = useState(false);
   const header = useRef<HTMLElement>(null);
-  const folded = useHeaderFold(header, name);
+  const fold = useHeaderFold(header, name);
+  const folded = fold === 'folded';
   return (
-    <header ref={header} className={`room-header${folded ? ' is-folded' : ''}`} data-testid="room-header">
+    <header ref={header} className={`room-header${fold === 'full' ? '' : ` is-${fold}`}`} data-testid="room-header">
       <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
       <div className="room-header-text">
         <h2 className="room-header-name" title={name}>
