@@ -137,7 +137,7 @@ describe('the threads list against Synapse', () => {
     await themeShots(page, 'threads-list', 'narrow');
     await page.keyboard.press('Escape');
     await panel().waitFor({ state: 'detached' });
-    await page.setViewportSize({ width: 700, height: 800 });
+    await page.setViewportSize({ width: 600, height: 800 });
     await page.getByTestId('room-header-more').click();
     await page.getByTestId('header-menu-threads').click();
     await rows().first().waitFor({ timeout: 30_000 });

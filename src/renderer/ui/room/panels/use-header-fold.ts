@@ -35,8 +35,9 @@ export function useHeaderFold(header: RefObject<HTMLElement | null>, name: strin
     };
     const measure = (): void => {
       const gap = parseFloat(getComputedStyle(el).columnGap) || 0;
+      // Each with the gap before it, less the negative margin that narrows it in a compact header (panels.css).
       const widthOf = (selector: string) => [...el.querySelectorAll<HTMLElement>(selector)]
-        .reduce((sum, b) => sum + b.getBoundingClientRect().width + gap, 0);
+        .reduce((sum, b) => sum + b.getBoundingClientRect().width + gap + (parseFloat(getComputedStyle(b).marginLeft) || 0), 0);
       // The name's own width, also when its box is wider (scrollWidth is then the box's).
       const range = document.createRange();
       range.selectNodeContents(title);
