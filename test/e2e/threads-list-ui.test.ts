@@ -1,7 +1,8 @@
 /**
  * The room's threads list in Chromium against Synapse through the web host, as Element has it: the header's Threads
  * button opens a panel listing every thread newest activity first (root sender and first line, reply count, who
- * replied last), more on "Load more", only Alice's threads under "My threads", a room without threads says so;
+ * replied last), more on "Load more", a reply arriving moves its thread up, only Alice's threads under "My
+ * threads", a room without threads says so;
  * a row opened from the keyboard shows that thread, and closing the thread comes back to the list. In a narrow
  * window the button folds into the header's ⋯ menu with the others. Screenshots in both themes go to test-artifacts/.
  */
@@ -83,6 +84,20 @@ describe('the threads list against Synapse', () => {
     assert.equal(await panel().getByTestId('threads-more').count(), 0, 'no more pages');
   });
 
+  it('moves a thread up as a reply comes in, and counts it', async () => {
+    await bob.sendEvent(roomId, 'm.room.message', inThread(roots[0], 'A late answer to topic 0'));
+    try {
+      await page.waitForFunction((id) => document.querySelector('[data-testid="thread-list-item"]')?.getAttribute('data-event-id') === id,
+        roots[0], { timeout: 30_000 });
+    } catch {
+      assert.fail(`the answered thread did not move up: the first row reads "${await rows().first().innerText()}"`);
+    }
+    const first = await rows().first().innerText();
+    assert.match(first, /Topic 0:/);
+    assert.match(first, /2 replies/);
+    assert.equal(await rows().count(), THREADS, 'still each thread once');
+  });
+
   it('shows only Alice\'s threads under My threads', async () => {
     await panel().getByTestId('threads-filter-participated').click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="thread-list-item"]').length === 1, undefined, { timeout: 30_000 });
@@ -97,15 +112,13 @@ describe('the threads list against Synapse', () => {
   });
 
   it('opens a thread from the keyboard, and closing it comes back to the list', async () => {
-    const row = rows().nth(1);
-    const rootId = await row.getAttribute('data-event-id');
+    const row = panel().locator(`[data-testid="thread-list-item"][data-event-id="${roots[22]}"]`);
     await row.focus();
     await page.keyboard.press('Enter');
     const thread = page.getByTestId('thread-panel');
     await thread.waitFor();
     await thread.getByText('Topic 22: the venue').waitFor({ timeout: 30_000 });
     await thread.getByText('Reply to topic 22').waitFor({ timeout: 30_000 });
-    assert.equal(rootId, roots[22]);
     await themeShots(page, 'threads-list', 'opened');
     await page.getByTestId('thread-close').click();
     await rows().first().waitFor();
