@@ -4,7 +4,8 @@
  * what arrives there is the edited text, no longer a reply, and mentioning nobody. Bob's announcements room, where
  * she could speak when the dialog opened, stops her just before she sends: Synapse refuses the copy, and its row says
  * so in words while the other send stands; once he lets her speak again, Try again sends that same copy (one arrives,
- * not two). A room where she may not speak is not offered at all. View source shows the event as Synapse sent it. Screenshots
+ * not two). A room where she may not speak is not offered at all. A message of her encrypted room asks once more
+ * before it goes to a room that is not encrypted. View source shows the event as Synapse sent it. Screenshots
  * of both dialogs in both themes go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -24,6 +25,8 @@ describe('forwarding a message against Synapse', () => {
   let roomId: string;
   let notesId: string;
   let announcementsId: string;
+  /** Alice's encrypted room. */
+  let sealedId: string;
   let bobsReply: string;
   let ui: WebUi;
   let page: Page;
@@ -48,6 +51,8 @@ describe('forwarding a message against Synapse', () => {
       'm.new_content': { msgtype: 'm.text', body: 'At 4pm in the big room, Alice' },
       'm.relates_to': { rel_type: 'm.replace', event_id: bobsReply },
     });
+    sealedId = await alicePeer.createRoom({ name: 'Sealed' });
+    await alicePeer.setState(sealedId, 'm.room.encryption', '', { algorithm: 'm.megolm.v1.aes-sha2' });
     ui = await startWebUi('forward', { hs, context: { reducedMotion: 'reduce' } });
     page = ui.page;
   });
@@ -88,8 +93,8 @@ describe('forwarding a message against Synapse', () => {
     assert.equal(await dialog.getByTestId('forward-preview').innerText(), 'At 4pm in the big room, Alice', 'the edited text, without the quote');
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'forward-filter');
     // Every joined room where she may speak is offered, this one too; the read-only room is not.
-    for (const id of [roomId, notesId, announcementsId]) await row(id).waitFor();
-    assert.equal(await dialog.getByTestId('forward-room').count(), 3);
+    for (const id of [roomId, notesId, announcementsId, sealedId]) await row(id).waitFor();
+    assert.equal(await dialog.getByTestId('forward-room').count(), 4);
     await themeShots(page, 'forward', 'dialog');
 
     // Typing filters; Enter neither sends nor closes.
@@ -135,6 +140,37 @@ describe('forwarding a message against Synapse', () => {
       assert.equal(await message('At 4pm in the big room, Alice').count(), 1);
       assert.equal(await message('At 4pm in the big room, Alice').getByTestId('reply-quote').count(), 0);
     }
+  });
+
+  it('asks once more before an encrypted message goes to a room that is not encrypted', async () => {
+    await page.locator(`[data-testid="room-item"][data-room-id="${sealedId}"]`).click();
+    await page.getByTestId('composer').fill('The door code is 4711');
+    await page.keyboard.press('Enter');
+    const sent = message('The door code is 4711');
+    await sent.waitFor(WAIT);
+    await page.waitForFunction(() => !document.querySelector('[data-event-id^="~"]'), undefined, WAIT);
+
+    await openMenuItem('The door code is 4711', 'action-forward');
+    const dialog = page.getByTestId('forward-dialog');
+    await dialog.waitFor();
+    // The first Send only says what it would mean; nothing goes.
+    await row(notesId).getByTestId('forward-send').click();
+    const warning = row(notesId).getByRole('alert');
+    await warning.waitFor();
+    assert.match(await warning.innerText(), /^Not encrypted: the homeserver and anyone in this room could read the copy\.$/);
+    assert.equal(await row(notesId).getByTestId('forward-send').innerText(), 'Send unencrypted');
+    // An encrypted room takes it at the first click, with no warning.
+    assert.equal(await row(sealedId).getByRole('alert').count(), 0);
+    await themeShots(page, 'forward', 'unencrypted-warning');
+    assert.notEqual((await newestMessage(notesId, alicePeer))?.content.body, 'The door code is 4711', 'nothing went yet');
+
+    await row(notesId).getByTestId('forward-send').click();
+    await row(notesId).getByTestId('forward-send').filter({ hasText: 'Sent' }).waitFor(WAIT);
+    assert.equal(await warning.count(), 0);
+    const copy = await newestMessage(notesId, alicePeer);
+    assert.deepEqual(copy?.content, { msgtype: 'm.text', body: 'The door code is 4711', 'm.mentions': {} }, 'sent in the clear, as she chose');
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached' });
   });
 
   it('shows a message\'s source as Synapse sent it', async () => {

@@ -5,11 +5,12 @@
  * context) sees the card under the message: site, title linking to the page, description and the picture. A
  * preview removed before sending is not sent (the message says so with an empty list) and Bob sees no card. A
  * message from another client without previews gets the homeserver's preview of its link (not a notice's), unless
- * the "Preview links" setting is off. A message sent while its preview is still loading waits for it (the composer
- * free meanwhile) and goes once, with the card; if Alice goes to another room meanwhile, the waiting line is not
- * shown there but again in its own room when she comes back, and the message still goes once; if the page is
- * reloaded before it went, its text is back in the composer and nothing was sent. In an encrypted room the picture
- * is uploaded again encrypted, and Bob's Lattice decrypts it.
+ * the "Preview links" setting is off. A message sent while its preview is still loading is in the timeline at once
+ * as a local echo that says it waits for the preview (the composer free meanwhile), and goes once, with the card;
+ * if Alice goes to another room meanwhile, the echo is not there but again in its own room when she comes back, and
+ * a message sent then goes after it; if the page is reloaded while it waits, the echo is still there, waiting, and
+ * it goes once with the card; a reply in a thread says so in the thread panel. In an encrypted room the picture is
+ * uploaded again encrypted, and Bob's Lattice decrypts it.
  * Screenshots of the composer card and Bob's timeline in both themes, wide and narrow, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -175,17 +176,20 @@ describe('link previews against Synapse', () => {
   });
 
   it('sends a message with the preview that was still loading when it was sent, once', async () => {
-    // The page answers only once released: its card still says "Previewing…" when Enter is pressed. The message
-    // waits for it (the composer is free meanwhile) and goes once, with the card the user saw loading.
+    // The page answers only once released: its card still says "Previewing…" when Enter is pressed. The message is
+    // in the timeline at once, saying it waits for the preview (the composer is free meanwhile), and goes once,
+    // with the card the user saw loading.
     const url = `${base}/held/tides`;
     const composer = page.getByTestId('composer');
     await composer.fill(`Held tides: ${url}`);
     await page.getByTestId('composer-link-previews').getByTestId('link-preview-loading').waitFor(WAIT);
     await composer.press('Enter');
     assert.equal(await composer.inputValue(), '', 'the composer is cleared for the next message at once');
-    const noted = await page.getByTestId('composer-waiting-preview').isVisible();
+    const waiting = messageOn(page, 'Held tides').getByTestId('waiting-preview');
+    await waiting.waitFor(WAIT);
+    assert.equal(await waiting.innerText(), 'Waiting for the link preview, then sending…', 'its echo says it waits for its preview');
     await composer.pressSequentially('next one');
-    if (noted) await shots(page, 'waiting');
+    await shots(page, 'waiting');
     web.releaseHeld();
     const bobApi = new MatrixPeer(ui.hs.baseUrl, bob);
     const sent = await bobApi.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Held tides'), 30_000);
@@ -193,62 +197,70 @@ describe('link previews against Synapse', () => {
     assert.ok(bundled?.length === 1, `the message carries the preview that was loading, not ${JSON.stringify(bundled)}`);
     assert.equal(bundled[0].matched_url, url);
     assert.equal(bundled[0]['og:title'], TITLE);
-    assert.ok(noted, 'the composer says the message waits for its preview');
     await messageOn(page, 'Held tides').getByTestId('link-preview').waitFor(WAIT);
-    await page.getByTestId('composer-waiting-preview').waitFor({ state: 'detached', ...WAIT });
+    await waiting.waitFor({ state: 'detached', ...WAIT });
     assert.equal(await composer.inputValue(), 'next one', 'what was typed meanwhile stays');
     const { chunk } = await bobApi.messages(roomId, { limit: 20 });
     assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Held tides')).length, 1, 'sent once');
     await composer.fill('');
   });
 
-  it('keeps a message waiting for its preview across a switch to another room, shows it on return, sends it once', async () => {
+  it('keeps a message waiting for its preview across a switch to another room, shows it on return, sends it once, in order', async () => {
     web.holdAgain();
     const url = `${base}/held/harbour-chart`;
     const composer = page.getByTestId('composer');
     await composer.fill(`Chart while away: ${url}`);
     await page.getByTestId('composer-link-previews').getByTestId('link-preview-loading').waitFor(WAIT);
     await composer.press('Enter');
-    const waiting = page.getByTestId('composer-waiting-preview');
-    await waiting.waitFor(WAIT);
-    // Another room's composer says nothing of it; back in its room, the line is there again.
+    const waiting = page.getByTestId('waiting-preview');
+    await messageOn(page, 'Chart while away').getByTestId('waiting-preview').waitFor(WAIT);
+    // Another room's timeline says nothing of it; back in its room, its echo is there, still waiting.
     await openRoom(page, sealedRoomId, 'Sealed Harbour');
     await page.getByTestId('composer').waitFor(WAIT);
     assert.equal(await waiting.count(), 0, 'the other room shows no waiting message');
     await openRoom(page, roomId, 'Harbour');
     assert.equal(await composer.inputValue(), '', 'the sent text is not back in the composer');
-    await waiting.waitFor({ timeout: 5_000 });
-    assert.match(await waiting.innerText(), /Waiting for the link preview, then sending/);
+    const echo = messageOn(page, 'Chart while away').getByTestId('waiting-preview');
+    await echo.waitFor(WAIT);
+    assert.equal(await echo.innerText(), 'Waiting for the link preview, then sending…');
     await themeShots(page, 'link-previews', 'waiting-after-return');
+    // A message sent now goes after it.
+    await composer.fill('After the chart');
+    await composer.press('Enter');
     web.releaseHeld();
     const bobApi = new MatrixPeer(ui.hs.baseUrl, bob);
-    const sent = await bobApi.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Chart while away'), 30_000);
-    const bundled = sent.content['com.beeper.linkpreviews'] as Record<string, unknown>[] | undefined;
+    await bobApi.waitForMessage(roomId, (e) => e.content.body === 'After the chart', 30_000);
+    const { chunk } = await bobApi.messages(roomId, { limit: 20 });
+    const ours = chunk.filter((e) => /^(Chart while away|After the chart)/.test(String(e.content.body))).reverse();
+    assert.deepEqual(ours.map((e) => String(e.content.body)), [`Chart while away: ${url}`, 'After the chart'], 'once each, in the order sent');
+    const bundled = ours[0].content['com.beeper.linkpreviews'] as Record<string, unknown>[] | undefined;
     assert.equal(bundled?.[0]?.matched_url, url, 'it goes with the preview it waited for');
     await messageOn(page, 'Chart while away').getByTestId('link-preview').waitFor(WAIT);
     await waiting.waitFor({ state: 'detached', ...WAIT });
-    const { chunk } = await bobApi.messages(roomId, { limit: 20 });
-    assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Chart while away')).length, 1, 'sent once');
   });
 
-  it('gives a message that waited for its preview back to the composer when the page went before it was sent', async () => {
-    // Until it is handed to the backend (whose outbox keeps it), a waiting message lives in the page: a reload then
-    // must not lose it. It comes back as composer text to send again, and nothing was sent meanwhile.
+  it('keeps a message waiting for its preview through a reload: its echo is still there, waiting, and it goes once with the card', async () => {
+    // Handed to the backend at once, it is in the outbox, not in the page: a reload does not lose it, nor send it twice.
     web.holdAgain();
     const url = `${base}/held/lost-and-found`;
     const composer = page.getByTestId('composer');
     await composer.fill(`Not lost: ${url}`);
     await page.getByTestId('composer-link-previews').getByTestId('link-preview-loading').waitFor(WAIT);
     await composer.press('Enter');
-    await page.getByTestId('composer-waiting-preview').waitFor(WAIT);
+    await messageOn(page, 'Not lost').getByTestId('waiting-preview').waitFor(WAIT);
     assert.equal(await composer.inputValue(), '');
     await page.reload();
     await page.getByTestId('composer').waitFor(WAIT);
-    assert.equal(await page.getByTestId('composer').inputValue(), `Not lost: ${url}`, 'the waiting message is back in its composer');
+    await messageOn(page, 'Not lost').getByTestId('waiting-preview').waitFor(WAIT);
+    assert.equal(await page.getByTestId('composer').inputValue(), '', 'the sent text is not back in the composer');
     web.releaseHeld();
-    await page.getByTestId('composer').fill('');
-    const { chunk } = await new MatrixPeer(ui.hs.baseUrl, bob).messages(roomId, { limit: 20 });
-    assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Not lost')).length, 0, 'nothing went from the page that was reloaded');
+    const bobApi = new MatrixPeer(ui.hs.baseUrl, bob);
+    const sent = await bobApi.waitForMessage(roomId, (e) => String(e.content.body).startsWith('Not lost'), 30_000);
+    assert.equal((sent.content['com.beeper.linkpreviews'] as Record<string, unknown>[] | undefined)?.[0]?.matched_url, url, 'with the card');
+    await messageOn(page, 'Not lost').getByTestId('link-preview').waitFor(WAIT);
+    await messageOn(page, 'Not lost').getByTestId('waiting-preview').waitFor({ state: 'detached', ...WAIT });
+    const { chunk } = await bobApi.messages(roomId, { limit: 20 });
+    assert.equal(chunk.filter((e) => String(e.content.body).startsWith('Not lost')).length, 1, 'sent once');
   });
 
   it('previews a link in a message that came without previews, unless the setting is off', async () => {
@@ -308,5 +320,34 @@ describe('link previews against Synapse', () => {
     const raw = (await aliceApi.messages(sealedRoomId, { limit: 5 })).chunk.find((e) => e.type === 'm.room.encrypted');
     assert.ok(raw, 'the message went out encrypted');
     assert.doesNotMatch(JSON.stringify(raw.content), /linkpreviews|og:image|Tide tables/);
+  });
+
+  it('shows a thread reply waiting for its preview as waiting in the thread panel, and sends it once with the card', async () => {
+    // Last: opening a thread keeps its root in view, so the timeline no longer follows the newest message.
+    await openRoom(page, roomId, 'Harbour');
+    web.holdAgain();
+    const url = `${base}/held/thread-reply`;
+    const root = messageOn(page, 'Tides this week');
+    await root.hover();
+    await root.getByTestId('action-thread').click();
+    const panel = page.getByTestId('thread-panel');
+    const composer = panel.getByTestId('thread-composer');
+    await composer.fill(`In the thread: ${url}`);
+    await panel.getByTestId('link-preview-loading').waitFor(WAIT);
+    await composer.press('Enter');
+    assert.equal(await composer.inputValue(), '');
+    const reply = panel.getByTestId('thread-message').filter({ hasText: 'In the thread' });
+    await reply.getByTestId('waiting-preview').waitFor(WAIT);
+    assert.equal(await reply.getByTestId('waiting-preview').innerText(), 'Waiting for the link preview, then sending…');
+    await themeShots(page, 'link-previews', 'thread-waiting');
+    web.releaseHeld();
+    const bobApi = new MatrixPeer(ui.hs.baseUrl, bob);
+    const sent = await bobApi.waitForMessage(roomId, (e) => String(e.content.body).startsWith('In the thread'), 30_000);
+    assert.equal((sent.content['m.relates_to'] as { rel_type?: string } | undefined)?.rel_type, 'm.thread');
+    assert.equal((sent.content['com.beeper.linkpreviews'] as Record<string, unknown>[] | undefined)?.[0]?.matched_url, url, 'with the card');
+    await reply.getByTestId('link-preview').waitFor(WAIT);
+    await reply.getByTestId('waiting-preview').waitFor({ state: 'detached', ...WAIT });
+    await panel.getByTestId('thread-close').click();
+    await panel.waitFor({ state: 'detached', ...WAIT });
   });
 });

@@ -18,8 +18,9 @@ export class ChildBackend {
   private nextId = 1;
   private listeners: (() => void)[] = [];
 
-  constructor(root: string) {
-    this.proc = spawn(process.execPath, [CHILD, root], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `sender`: options for its outbox (plain values only, e.g. `previewWaitMs`), passed on its command line. */
+  constructor(root: string, sender: Record<string, number> = {}) {
+    this.proc = spawn(process.execPath, [CHILD, root, JSON.stringify(sender)], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr.on('data', () => {}); // the backend's log; the tests read the envelope only
     createInterface({ input: this.proc.stdout }).on('line', (line) => {
       this.received.push(JSON.parse(line) as Envelope);

@@ -16,6 +16,8 @@ export interface TestProxy {
   clearDelays(): void;
   /** The next `times` requests matching `pattern` get this response instead of reaching the server. */
   inject(pattern: RegExp, status: number, body: object, times: number): void;
+  /** Ends every `inject` still due: those requests reach the server again. */
+  clearInjections(): void;
   /**
    * Requests whose path matches wait, unforwarded, until `release`; one already forwarded and still unanswered
    * (a /sync long poll) has its connection dropped, so the client asks again and that request waits too. Whatever
@@ -89,6 +91,7 @@ export async function startProxy(target: string): Promise<TestProxy> {
     delay: (pattern, ms) => { delays.push({ pattern, ms }); },
     clearDelays: () => { delays = []; },
     inject: (pattern, status, body, times) => { injections.push({ pattern, status, body, times }); },
+    clearInjections: () => { injections.length = 0; },
     hold: (pattern) => {
       holding = pattern;
       for (const [req, path] of inFlight) if (pattern.test(path)) req.socket.destroy();

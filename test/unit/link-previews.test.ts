@@ -1,15 +1,17 @@
 /**
  * Link previews in pieces: the content shape send_message gives them (com.beeper.linkpreviews, unknown fields
- * dropped by the contract, an empty list kept), the timeline's reading of bundled previews (text fields, a safe
- * link, a reserved picture box, the encrypted picture's URI), the links of a composer text (not in code), what of a
- * server preview is sent, and the encrypted re-upload of a preview's picture with stubbed media.
+ * dropped by the contract, an empty list kept, the links still loading it takes), the timeline's reading of bundled
+ * previews (text fields, a safe link, a reserved picture box, the encrypted picture's URI), the links of a composer
+ * text (not in code), what of a server preview is sent, and the encrypted re-upload of a preview's picture with
+ * stubbed media.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { commandSchemas, type JSONObject, type LinkPreview } from '../../src/shared/rpc/index.ts';
 import { addLinkPreviews } from '../../src/main/backend/send/link-previews.ts';
 import { encryptPreviewImage } from '../../src/main/backend/send/preview-image.ts';
-import { asksForPreviews, composerLinks, linkPreviewsOf, previewForSending, previewImageBox, safeHref } from '../../src/renderer/ui/room/link-preview-model.ts';
+import { asksForPreviews, composerLinks, linkPreviewsOf, previewImageBox, safeHref } from '../../src/renderer/ui/room/link-preview-model.ts';
+import { previewForSending } from '../../src/shared/link-preview-sending.ts';
 import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 
@@ -39,6 +41,12 @@ describe('link previews: the content sent', () => {
     const bad = (p: unknown) => commandSchemas.send_message.safeParse({ room_id: '!r:hs', text: 'x', url_previews: [p] });
     assert.match(JSON.stringify(bad({ 'og:title': 'x' }).error?.issues), /matched_url/);
     assert.match(JSON.stringify(bad({ matched_url: 'https://a.org', 'og:image': 'https://a.org/x.png' }).error?.issues), /og:image must be an mxc:\/\/ URI/);
+  });
+
+  it('takes the links still loading as any http(s) link the composer found, and refuses others in words', () => {
+    const pending = (urls: string[]) => commandSchemas.send_message.safeParse({ room_id: '!r:hs', text: 'x', pending_url_previews: urls });
+    assert.ok(pending(['https://münchen.example/straße', 'http://127.0.0.1:8080/a?b=c#d']).success);
+    assert.match(JSON.stringify(pending(['javascript:alert(1)']).error?.issues), /must be an http\(s\) URL/);
   });
 });
 

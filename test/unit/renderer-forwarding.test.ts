@@ -1,7 +1,7 @@
 /** Forwarding and viewing a message's source, without a browser: what a forwarded copy carries, and where it may go. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { canForward, forwardedContent, forwardTargets } from '../../src/renderer/api/forwarding.ts';
+import { canForward, forwardedContent, forwardTargets, leavesEncryption } from '../../src/renderer/api/forwarding.ts';
 import { eventSource } from '../../src/renderer/api/message-dialogs.ts';
 import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
@@ -54,6 +54,15 @@ describe('forwarding a message', () => {
     assert.equal(canForward(ev(5, { type: 'org.matrix.msc3381.poll.start' })), false);
     assert.equal(canForward(ev(6, { type: 'm.room.topic', state_key: '' })), false);
     assert.equal(forwardedContent(undefined, ev(7, { type: 'm.reaction' })), null);
+  });
+
+  it('knows when a copy would leave encryption: an encrypted message to a room that is not encrypted', () => {
+    const encrypted = ev(1, { type: 'm.room.encrypted', content: {}, decrypted_type: 'm.room.message', decrypted: { body: 'x' } });
+    const clear = roomWith([], '!clear:hs');
+    const sealed = { ...roomWith([], '!sealed:hs'), meta: { encryption_event: { algorithm: 'm.megolm.v1.aes-sha2' } } as unknown as RoomData['meta'] };
+    assert.equal(leavesEncryption(encrypted, clear), true);
+    assert.equal(leavesEncryption(encrypted, sealed), false);
+    assert.equal(leavesEncryption(ev(2), clear), false, 'a message that was never encrypted');
   });
 
   it('offers the rooms where our power level lets us send the message', () => {

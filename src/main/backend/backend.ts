@@ -31,6 +31,7 @@ import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
 import { chunkSyncComplete } from './rpc/sync-chunks.ts';
 import { wireSyncComplete } from './rpc/wire-shape.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
+import { LinkPreviewFetcher } from './send/link-preview-fetcher.ts';
 import { Sender, type SenderOptions } from './send/sender.ts';
 import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
@@ -146,6 +147,8 @@ export class Backend implements BackendHost {
       onVerificationChange: () => { if (this.session?.crypto === crypto) this.broadcast('client_state', this.clientState()); },
       onVerification: (flow) => this.broadcast('verification_update', flow),
       onIdentityUpdate: (u) => this.broadcast('user_identity_update', u),
+      // What should be answered at once is bounded alike for the sync loop and these questions.
+      answerWithinMs: this.opts.sync?.answerWithinMs,
     });
     const accountData = new AccountDataFence();
     const sync = new SyncLoop({
@@ -171,12 +174,6 @@ export class Backend implements BackendHost {
       onInitialSync: () => this.markInitialized(),
       onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
     });
-    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c), {
-      logger: this.logger, ...this.opts.sender,
-      seal: crypto && (async (roomId, type, content) => this.store.rooms.get(roomId)?.encryption_event
-        ? { type: 'm.room.encrypted', content: await crypto.encrypt(roomId, type, content) }
-        : { type, content }),
-    });
     const media = new MediaFetcher(client, this.opts.paths.cache);
     media.decrypt = (req) => {
       const crypto = this.attachmentCrypto;
@@ -184,8 +181,18 @@ export class Backend implements BackendHost {
       return fetchDecrypted(req, { fetcher: media, cache: media.cache, store: () => this.store, crypto });
     };
     const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
+    const previews = new LinkPreviewFetcher(client, { media, uploader });
+    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c), {
+      logger: this.logger, ...this.opts.sender,
+      seal: crypto && (async (roomId, type, content) => this.store.rooms.get(roomId)?.encryption_event
+        ? { type: 'm.room.encrypted', content: await crypto.encrypt(roomId, type, content) }
+        : { type, content }),
+      fetchPreview: (url, encrypt, signal) => previews.get(url, encrypt, signal),
+      // Its previews came (or its time was up): every frontend shows the echo as it will go.
+      onEchoChanged: (echo) => this.broadcast('sync_complete', { rooms: { [echo.room_id]: { events: [echo] } } }),
+    });
     const session: Session = {
-      client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, listenToDevice: false, presence: 'online',
+      client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, previews, listenToDevice: false, presence: 'online',
       crypto, profile: profile ?? {}, accountData,
     };
     this.session = session;
@@ -338,6 +345,7 @@ export class Backend implements BackendHost {
     const session = () => this.session;
     return {
       fetch: this.opts.fetch,
+      answerWithinMs: this.opts.sync?.answerWithinMs,
       uploadRoots: this.opts.uploadRoots ?? [],
       get store() { return store(); },
       get session() { return session(); },

@@ -3,7 +3,8 @@
  * relations and mentions, redactions, permalinks, and the slash-command list.
  */
 import type { Event, JSONObject } from '../../shared/rpc/types.ts';
-import type { LinkPreview, SlashCommandHelp } from '../../shared/rpc/responses.ts';
+import type { CommandParams } from '../../shared/rpc/commands.ts';
+import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
 import type { ComposerMode } from './composer-modes.ts';
 import type { Session } from './session.ts';
 import type { RoomData } from './snapshot.ts';
@@ -28,9 +29,15 @@ export function mentionedUsers(text: string): string[] {
   return [...ids];
 }
 
+/**
+ * The link previews a message goes with: the ready ones kept (`url_previews`) and the links whose previews were
+ * still loading, which the backend waits for before sending it (`pending_url_previews`).
+ */
+export type SendPreviews = Pick<CommandParams<'send_message'>, 'url_previews' | 'pending_url_previews'>;
+
 /** send_message with the composer's mode: a reply also mentions the replied-to sender, as the spec asks. */
 export async function sendComposed(session: Session, roomId: string, text: string, mode: ComposerMode, ownUserId?: string,
-  urlPreviews?: LinkPreview[]): Promise<void> {
+  previews?: SendPreviews): Promise<void> {
   const users = new Set(mentionedUsers(text));
   if (mode.kind === 'reply' && mode.event.sender !== ownUserId) users.add(mode.event.sender);
   const relatesTo = relationFor(mode);
@@ -39,7 +46,7 @@ export async function sendComposed(session: Session, roomId: string, text: strin
     text,
     mentions: { user_ids: [...users] },
     ...(relatesTo ? { relates_to: relatesTo } : {}),
-    ...(urlPreviews ? { url_previews: urlPreviews } : {}),
+    ...previews,
   });
   session.store.addLocalEcho(echo);
 }

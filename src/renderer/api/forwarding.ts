@@ -52,6 +52,15 @@ export function forwardedContent(room: RoomData | undefined, event: Event): Forw
 }
 
 /**
+ * Whether forwarding `event` to `target` takes it out of end-to-end encryption: an encrypted message (with, for an
+ * attachment, its file's key) sent in the clear, readable by the homeserver and anyone who can read that room.
+ * Element forwards it without a word (element-hq/riot-meta#197 asks for a warning since 2018); Lattice asks first.
+ */
+export function leavesEncryption(event: Event, target: RoomData): boolean {
+  return event.type === 'm.room.encrypted' && !target.meta?.encryption_event;
+}
+
+/**
  * Rooms a message can be forwarded to, of the room list's rooms (selectSpacesModel's: joined, not spaces, not an
  * upgraded room whose successor is listed): those where our power level lets us send it, in the list's order.
  */

@@ -25,6 +25,11 @@ export interface LocalContent {
    * and where that state was unknown; then the sender's current member state applies.
    */
   sender_profile?: SenderProfile;
+  /**
+   * Lattice's addition, on a local echo only: how many link previews it waits for before it is sent (send_message's
+   * `pending_url_previews`); absent once it goes.
+   */
+  waiting_for_link_previews?: number;
 }
 
 export interface SenderProfile {
@@ -216,6 +221,11 @@ export interface VerificationState {
   state_checked: boolean;
   has_cross_signing: boolean;
   has_ssss: boolean;
+  /**
+   * Lattice extension: while `state_checked` is false because the homeserver did not answer (or answered an error)
+   * when asked what the account has, why, in words. The first-run step then waits instead of offering setup.
+   */
+  check_error?: string;
 }
 
 export interface ClientState {

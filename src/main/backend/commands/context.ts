@@ -10,6 +10,7 @@ import type { MatrixClient, FetchLike } from '../matrix/client.ts';
 import type { MediaFetcher } from '../media/media-fetcher.ts';
 import type { MediaUploader } from '../media/media-uploader.ts';
 import type { Handlers } from '../rpc/dispatcher.ts';
+import type { LinkPreviewFetcher } from '../send/link-preview-fetcher.ts';
 import type { Sender } from '../send/sender.ts';
 import type { Store } from '../store/store.ts';
 import type { AccountDataFence } from '../sync/account-data-fence.ts';
@@ -27,6 +28,8 @@ export interface Session {
   /** Our presence as last set (online from the start); every /sync sends it as set_presence. */
   presence: PresenceState;
   uploader: MediaUploader;
+  /** The homeserver's link previews, shared between get_url_preview and messages waiting for theirs. */
+  previews: LinkPreviewFetcher;
   /** listen_to_device: whether sync_complete carries to-device events (for widgets). Off by default, as in gomuks. */
   listenToDevice: boolean;
   /** End-to-end encryption (absent only without a secret store, where no session can start anyway). */
@@ -42,6 +45,8 @@ export interface OwnProfile { displayname?: string; avatar_url?: string }
 export interface CommandContext {
   /** The fetch used for every homeserver request (tests pass a fake one). */
   readonly fetch: FetchLike | undefined;
+  /** How long a request that should be answered at once (the login) may go unanswered; tests shorten it. */
+  readonly answerWithinMs: number | undefined;
   /** Folders upload_media may read files from (the host's choice; none by default). */
   readonly uploadRoots: readonly string[];
   /** The open database. It is replaced when an account's data is reset: read it at each use, never keep it. */

@@ -1,5 +1,6 @@
 /**
- * Handlers of the send area: messages (markdown with m.mentions from its pills, or a slash command: see slash.ts)
+ * Handlers of the send area: messages (markdown with m.mentions from its pills, or a slash command: see slash.ts;
+ * with link previews still loading, the message waits for them in the outbox: see send/waiting-previews.ts)
  * and raw events, both through the Sender's persisted outbox; resending or discarding a message the homeserver
  * refused; sharing a room's encryption key ahead of sending; edits (m.replace with m.new_content); the list of
  * slash commands for the composer's autocomplete.
@@ -26,7 +27,7 @@ export function sendHandlers(ctx: CommandContext): AreaHandlers<typeof sendComma
       content['m.mentions'] = buildMentions({
         text: p.text, explicit: p.mentions, ownUserId: s.userId, powerLevels: power.powerLevels, ownLevel: power.own,
       });
-      return withTarget(ctx, s.sender.send(p.room_id, 'm.room.message', content).echo);
+      return withTarget(ctx, s.sender.send(p.room_id, 'm.room.message', content, false, undefined, p.pending_url_previews).echo);
     },
     send_event: async ({ room_id: roomId, type, content, synchronous, disable_encryption }): Promise<Event> => {
       ctx.requireRoom(roomId);

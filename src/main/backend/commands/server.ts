@@ -4,10 +4,9 @@
  */
 import type { serverCommands } from '../../../shared/rpc/commands.ts';
 import type {
-  JSONObject, LinkPreview, RespCapabilities, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
+  JSONObject, RespCapabilities, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
 } from '../../../shared/rpc/index.ts';
 import { calculateRoomId } from '../matrix/room-id.ts';
-import { encryptPreviewImage } from '../send/preview-image.ts';
 import { PushRegistrationStore, pushKeyName } from '../store/push-registrations.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { attempt } from './failing.ts';
@@ -36,13 +35,7 @@ export function serverHandlers(ctx: CommandContext): AreaHandlers<typeof serverC
       const r = await attempt('get MatrixRTC transports', () => client().server.rtcTransports(signal));
       return { ...r, rtc_transports: Array.isArray(r.rtc_transports) ? r.rtc_transports : [] } as RespRTCTransports;
     },
-    get_url_preview: async ({ url, encrypt }, signal) => {
-      const s = ctx.requireSession();
-      const r = await attempt(`preview ${url}`, () => s.client.server.urlPreview(url, signal));
-      const preview: LinkPreview = { ...r, matched_url: url };
-      if (!encrypt) return preview;
-      return attempt(`encrypt the image of the preview of ${url}`, () => encryptPreviewImage(preview, s, signal));
-    },
+    get_url_preview: ({ url, encrypt }, signal) => ctx.requireSession().previews.get(url, encrypt === true, signal),
     request_openid_token: async () => {
       const s = ctx.requireSession();
       return expect<RespOpenIDToken>('OpenID', await attempt('get an OpenID token', () => s.client.server.openIdToken(s.userId)),

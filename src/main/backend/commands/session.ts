@@ -8,7 +8,7 @@ import type { sessionCommands } from '../../../shared/rpc/commands.ts';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
 import { MatrixClient } from '../matrix/client.ts';
 import { discoverHomeserver } from '../matrix/discovery.ts';
-import { describeLoginError, MatrixError } from '../matrix/errors.ts';
+import { describeLoginError, MatrixError, notAnsweringError } from '../matrix/errors.ts';
 import type { AreaHandlers, CommandContext, OwnProfile } from './context.ts';
 
 export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessionCommands> {
@@ -26,9 +26,14 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
     try {
       const client = new MatrixClient(homeserverUrl, undefined, ctx.fetch);
       let resp;
+      // A homeserver should answer a login at once: one whose connection went silent is said within this bound,
+      // not after the HTTP layer's whole timeout (the person is looking at a spinner).
+      const within = ctx.answerWithinMs ?? LOGIN_ANSWER_WITHIN_MS;
+      const silence = AbortSignal.timeout(within);
       try {
-        resp = await client.auth.login({ initial_device_display_name: 'Lattice', ...request }, signal);
+        resp = await client.auth.login({ initial_device_display_name: 'Lattice', ...request }, AbortSignal.any([signal, silence]));
       } catch (e) {
+        if (!signal.aborted && silence.aborted) throw new Error(describeLoginError(notAnsweringError(client.baseUrl, within), homeserverUrl));
         throw new Error(describeLoginError(e, homeserverUrl));
       }
       if (typeof resp?.access_token !== 'string' || typeof resp.user_id !== 'string' || typeof resp.device_id !== 'string') {
@@ -86,6 +91,8 @@ export function sessionHandlers(ctx: CommandContext): AreaHandlers<typeof sessio
 
 /** How long a login waits for the account's profile before the session starts without it. */
 const PROFILE_AT_LOGIN_MS = 5000;
+/** Like the sync loop's bound for requests that should be answered at once (sync/sync-loop.ts). */
+const LOGIN_ANSWER_WITHIN_MS = 30_000;
 
 /** The account's display name and avatar, or nothing when the server has none or cannot say (never fatal). */
 export async function fetchOwnProfile(client: MatrixClient, userId: string, signal?: AbortSignal): Promise<OwnProfile> {

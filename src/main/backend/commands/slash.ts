@@ -61,9 +61,9 @@ function txnId(prefix: string): string {
 function operations(ctx: CommandContext, p: SendMessageParams, messageContent: (p: SendMessageParams) => JSONObject): SlashOperations<Event> {
   const s = ctx.requireSession();
   const { client } = s;
-  const send = (roomId: string, type: string, content: JSONObject, unencrypted: boolean, ts?: number): Event => {
+  const send = (roomId: string, type: string, content: JSONObject, unencrypted: boolean, ts?: number, waitFor?: readonly string[]): Event => {
     ctx.requireRoom(roomId);
-    return s.sender.send(roomId, type, content, unencrypted, ts).echo;
+    return s.sender.send(roomId, type, content, unencrypted, ts, waitFor).echo;
   };
   return {
     sendMessage: async (roomId, message: SendMessageAction) => {
@@ -71,7 +71,7 @@ function operations(ctx: CommandContext, p: SendMessageParams, messageContent: (
       // Media with a caption keeps its own msgtype; the caption fills its body, as for plain send_message.
       const base = p.base_content ? { ...p.base_content, ...captionOf(rendered) } : rendered;
       return send(roomId, 'm.room.message', messageContent({ ...p, room_id: roomId, text: undefined, base_content: base }),
-        message.unencrypted, message.timestamp);
+        message.unencrypted, message.timestamp, p.pending_url_previews);
     },
     sendEvent: async (roomId, type, content, { unencrypted }) => send(roomId, type, content as JSONObject, unencrypted),
     setState: async (roomId, type, stateKey, content) => {

@@ -48,6 +48,9 @@ export interface CryptoSessionOptions {
   onVerification?: (flow: VerificationFlow) => void;
   /** A user's cross-signing identity was first seen, changed, verified or accepted (pushed as user_identity_update). */
   onIdentityUpdate?: (update: UserIdentityUpdate) => void;
+  /** Bound and retry delay of asking the homeserver what the account has for encryption (recovery.ts; tests shorten them). */
+  answerWithinMs?: number;
+  recheckMs?: number;
 }
 
 interface Opened {
@@ -110,7 +113,8 @@ export class CryptoSession {
     const recovery = new Recovery({
       machine: store.machine, outgoing, client, userId, deviceId, logger: this.opts.logger,
       accountData: (type) => this.opts.store().account.allAccountData()[type],
-      onChange: () => this.opts.onVerificationChange?.(),
+      onChange: () => this.opts.onVerificationChange?.(), signal: this.abort.signal,
+      answerWithinMs: this.opts.answerWithinMs, recheckMs: this.opts.recheckMs,
     });
     this.recovery = recovery;
     void this.track(recovery.start());

@@ -4,7 +4,10 @@
  * the key backup and restores the room keys from it; `generate_recovery_key` and `reset_encryption` set everything
  * up from scratch (new cross-signing identity published with user-interactive auth, a new secret storage key
  * holding the three cross-signing keys and a new backup key, a new backup version). It also keeps
- * `client_state.verification_state` true to what the engine and the account hold, including after a restart.
+ * `client_state.verification_state` true to what the engine and the account hold, including after a restart. When
+ * neither the engine nor the synced account data knows of an identity or secret storage, the state stays unchecked
+ * (with the reason in `check_error`, retried) until the homeserver itself said there is none
+ * (account-encryption.ts): a silent or failing server must not look like an account without secure backup.
  *
  * Private keys go from secret storage into the engine's encrypted store and nowhere else: not SQLite, not logs,
  * not the frontend (unlike gomuks, generate_recovery_key does not return cross-signing seeds: the engine makes
@@ -18,6 +21,7 @@ import type { RecoveryKeyResponse, VerificationState } from '../../../shared/rpc
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
+import { askAccountEncryption, type AccountEncryption } from './account-encryption.ts';
 import { BackupUploader, backupMatchesKey, createBackup, enableBackup, restoreBackup, restoreSession } from './backup.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
 import {
@@ -36,7 +40,17 @@ export interface RecoveryOptions {
   accountData: (type: string) => unknown;
   /** Told when verification_state changed. */
   onChange: () => void;
+  /** Ends the questions to the homeserver and their retries (the session is closing). */
+  signal: AbortSignal;
+  /** How long asking the homeserver what the account has may go unanswered (tests shorten it). */
+  answerWithinMs?: number;
+  /** How long after a failed ask the homeserver is asked again (tests shorten it). */
+  recheckMs?: number;
 }
+
+/** Like the sync loop's bound for requests that should be answered at once (sync/sync-loop.ts). */
+const ANSWER_WITHIN_MS = 30_000;
+const RECHECK_MS = 5_000;
 
 const UNCHECKED: VerificationState = { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false };
 
@@ -49,6 +63,12 @@ export class Recovery {
   private refreshing: Promise<void> = Promise.resolve();
   private adopting: Promise<void> | null = null;
   private askedForSecrets = false;
+  /** What the homeserver said the account has, once it said it (see askServer). */
+  private server: AccountEncryption | null = null;
+  /** Why the last question to the homeserver got no answer, until one does. */
+  private serverError: string | undefined;
+  private asking: Promise<void> | null = null;
+  private recheck: ReturnType<typeof setTimeout> | undefined;
 
   constructor(o: RecoveryOptions) {
     this.o = o;
@@ -67,6 +87,9 @@ export class Recovery {
 
   /** After each sync: a change to our own devices or identity may change the state; new room keys go to the backup. */
   afterSync(): void {
+    // A sync came through, so the homeserver answers again: a question it failed is asked again now.
+    clearTimeout(this.recheck);
+    this.recheck = undefined;
     // Cheap (three engine reads), and only a change is told: so the state follows whatever the sync brought.
     void this.refresh();
     this.backupInBackground();
@@ -142,20 +165,55 @@ export class Recovery {
           this.o.outgoing.flush().catch((e: unknown) => this.o.logger.warn(`encryption: asking for secrets failed: ${errorMessage(e)}`));
         }
       }
+      const hasCrossSigning = identity instanceof OwnUserIdentity || this.server?.crossSigning === true;
+      const hasSsss = this.ssssSeen || (typeof def?.key === 'string' && def.key !== '') || this.server?.secretStorage === true;
+      // Nothing known here may only mean nothing arrived yet (a first sync or key query not answered): only the
+      // server's own "none" lets the step offer to set everything up anew.
+      const known = crossSigned || hasCrossSigning || hasSsss || this.server !== null;
+      if (!known) this.askServer();
       const next: VerificationState = {
         is_verified: crossSigned && hasKeys,
-        state_checked: true,
-        has_cross_signing: identity instanceof OwnUserIdentity,
-        has_ssss: this.ssssSeen || (typeof def?.key === 'string' && def.key !== ''),
+        state_checked: known,
+        has_cross_signing: hasCrossSigning,
+        has_ssss: hasSsss,
+        ...(!known && this.serverError !== undefined ? { check_error: this.serverError } : {}),
       };
       identity?.free();
       device?.free();
       const prev = this.state;
       this.state = next;
-      if (Object.keys(next).some((k) => next[k as keyof VerificationState] !== prev[k as keyof VerificationState])) this.o.onChange();
+      const keys = new Set([...Object.keys(next), ...Object.keys(prev)]) as Set<keyof VerificationState>;
+      if ([...keys].some((k) => next[k] !== prev[k])) this.o.onChange();
     } catch (e) {
       this.o.logger.warn(`encryption: could not check verification: ${errorMessage(e)}`);
     }
+  }
+
+  /**
+   * Asks the homeserver what the account has (in the background; one question at a time). An answer is kept for
+   * the session and checked against; a failure is told in words and asked again after RECHECK_MS, or sooner when
+   * a sync comes through (afterSync checks again).
+   */
+  private askServer(): void {
+    const { client, userId, signal } = this.o;
+    // One question at a time, and after a failure not before the retry is due (or a sync came through).
+    if (this.asking || this.recheck || signal.aborted) return;
+    this.asking = askAccountEncryption(client, userId, this.o.answerWithinMs ?? ANSWER_WITHIN_MS, signal).then(
+      (answer) => {
+        this.server = answer;
+        this.serverError = undefined;
+      },
+      (e: unknown) => {
+        if (signal.aborted) return;
+        this.serverError = errorMessage(e);
+        this.o.logger.warn(`encryption: could not ask the homeserver what the account has: ${this.serverError}`);
+        this.recheck = setTimeout(() => { this.recheck = undefined; void this.refresh(); }, this.o.recheckMs ?? RECHECK_MS);
+        this.recheck.unref();
+      },
+    ).finally(() => {
+      this.asking = null;
+      if (!signal.aborted) void this.refresh();
+    });
   }
 
   /** gomuks' generate_recovery_key: a new key (from a passphrase when given), used for nothing until reset_encryption. */
@@ -229,7 +287,8 @@ export class Recovery {
 
   /** Waits for background work in flight (before the engine is closed): a backup upload, a check, a shared key. */
   async idle(): Promise<void> {
-    await Promise.allSettled([this.backup.idle(), this.refreshing, this.adopting]);
+    clearTimeout(this.recheck);
+    await Promise.allSettled([this.backup.idle(), this.refreshing, this.adopting, this.asking]);
   }
 
   private backupInBackground(): void {

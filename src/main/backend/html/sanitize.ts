@@ -1,8 +1,10 @@
 /**
  * Sanitizes Matrix HTML (formatted_body) once, at ingest, with the spec's allow-list ("m.room.message msgtypes",
- * HTML section), so nothing the network sent reaches the renderer unsanitized.
+ * HTML section), so nothing the network sent reaches the renderer unsanitized. Images (custom emoji above all) are
+ * kept only for valid mxc:// sources, see `inlineImage`.
  */
 import sanitizeHtml from 'sanitize-html';
+import { mxcToPath } from '../../../shared/rpc/media.ts';
 
 const ALLOWED_TAGS = [
   'font', 'del', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'p', 'a', 'ul', 'ol', 'sup', 'sub', 'li', 'b',
@@ -20,7 +22,8 @@ const OPTIONS: sanitizeHtml.IOptions = {
     span: ['data-mx-bg-color', 'data-mx-color', 'data-mx-spoiler', 'data-mx-maths'],
     div: ['data-mx-maths'],
     a: ['name', 'target', 'href', 'rel'],
-    img: ['width', 'height', 'alt', 'title', 'src'],
+    // No `src` in what the renderer gets: `inlineImage` moves a valid mxc:// URI to `data-mxc`.
+    img: ['width', 'height', 'alt', 'title', 'data-mxc', 'data-mx-emoticon'],
     ol: ['start'],
     code: ['class'],
   },
@@ -37,8 +40,7 @@ const OPTIONS: sanitizeHtml.IOptions = {
     a: (tagName, attribs) => (attribs.href !== undefined && isAllowedLink(attribs.href)
       ? { tagName, attribs: { ...attribs, target: '_blank', rel: 'noopener noreferrer nofollow' } }
       : { tagName: 'span', attribs: {} }),
-    // Images are mxc:// URIs and media isn't served to the renderer yet: show their alt text, never a broken image.
-    img: (_tagName, attribs) => ({ tagName: 'span', attribs: { class: 'mx-inline-image' }, text: attribs.alt || attribs.title || 'image' }),
+    img: (_tagName, attribs) => inlineImage(attribs, 'data-mxc'),
   },
   allowedStyles: {},
   // Deeper tags are dropped and their text kept, so a message cannot widen the timeline or exhaust the renderer.
@@ -47,14 +49,75 @@ const OPTIONS: sanitizeHtml.IOptions = {
 
 const LIBRARY_OPTIONS: sanitizeHtml.IOptions = { ...OPTIONS, allowedClasses: { ...OPTIONS.allowedClasses, span: ['mx-inline-image'] } };
 
+/** The same for HTML we send: images keep the spec's `src="mxc://…"` (nothing loads it here). */
+const OUTGOING_OPTIONS: sanitizeHtml.IOptions = {
+  ...LIBRARY_OPTIONS,
+  allowedAttributes: { ...OPTIONS.allowedAttributes, img: ['width', 'height', 'alt', 'title', 'src', 'data-mx-emoticon'] },
+  transformTags: { ...OPTIONS.transformTags, img: (_tagName, attribs) => inlineImage(attribs, 'src') },
+};
+
+/** Network HTML for the renderer (stored as local_content.sanitized_html). */
 export function sanitizeMatrixHtml(html: string): string {
   // The fast path or the library, and either way the link and nesting policy checked on the result.
   return enforcePolicy(sanitizeCommonHtml(html) ?? sanitizeWithLibrary(html), html);
 }
 
+/**
+ * HTML we are about to send (rendered markdown, /html): the same allow-list, but an image keeps its mxc:// `src`
+ * as the spec writes it, so other clients show it.
+ */
+export function sanitizeOutgoingHtml(html: string): string {
+  return enforcePolicy(sanitizeCommonHtml(html) ?? sanitizeHtml(html, OUTGOING_OPTIONS), html, OUTGOING_OPTIONS);
+}
+
 /** The full sanitizer: any input. */
 export function sanitizeWithLibrary(html: string): string {
   return sanitizeHtml(html, LIBRARY_OPTIONS);
+}
+
+// --- Inline images ----------------------------------------------------------------------------------------------
+// Custom emoji (MSC2545: `<img data-mx-emoticon src="mxc://…" alt=":name:" height="32">`) and other inline
+// pictures. Only an mxc:// URI the media route accepts is kept; anything else (http(s), data:, relative, a bad
+// mxc) becomes its alt text, so no message can make the client fetch a URL of its choosing. The renderer gets the
+// URI as `data-mxc`, never `src`: it builds the URL through the same authenticated media path as other media, and
+// the browser loads nothing before that. In encrypted rooms too these are plain unencrypted mxc:// media (the spec
+// gives an <img> no key), loaded as such.
+
+/** The largest box a non-emoji inline image is shown in (CSS pixels), the size of an attachment's thumbnail. */
+const IMAGE_MAX = { width: 320, height: 240 };
+
+function inlineImage(attribs: sanitizeHtml.Attributes, srcAttr: 'data-mxc' | 'src'): sanitizeHtml.Tag {
+  const alt = attribs.alt || attribs.title || 'image';
+  const src = attribs.src ?? '';
+  if (!src.startsWith('mxc://') || mxcToPath(src) === undefined) {
+    return { tagName: 'span', attribs: { class: 'mx-inline-image' }, text: alt };
+  }
+  const emoticon = 'data-mx-emoticon' in attribs;
+  // An emoji's tooltip is its name (":party:"), as in Element; a picture's only a title it was given.
+  const title = attribs.title || (emoticon ? alt : '');
+  return {
+    tagName: 'img',
+    attribs: {
+      [srcAttr]: src, alt, ...(title ? { title } : {}), ...imageSize(attribs.width, attribs.height),
+      ...(emoticon ? { 'data-mx-emoticon': '' } : {}),
+    },
+  };
+}
+
+/** Whole-pixel width/height, each only if given, scaled down together (keeping the aspect) into IMAGE_MAX. */
+export function imageSize(width: string | undefined, height: string | undefined): { width?: string; height?: string } {
+  const w = pixels(width);
+  const h = pixels(height);
+  const scale = Math.min(1, w ? IMAGE_MAX.width / w : 1, h ? IMAGE_MAX.height / h : 1);
+  return {
+    ...(w ? { width: String(Math.max(1, Math.round(w * scale))) } : {}),
+    ...(h ? { height: String(Math.max(1, Math.round(h * scale))) } : {}),
+  };
+}
+
+function pixels(value: string | undefined): number | undefined {
+  const n = value !== undefined && /^\s*\d{1,6}\s*$/.test(value) ? Number(value) : 0;
+  return n > 0 ? n : undefined;
 }
 
 // --- The common case, without a parser --------------------------------------------------------------------------
@@ -139,9 +202,9 @@ export function isAllowedLink(href: string): boolean {
 }
 
 /** Returns `out` if it meets the link and nesting rules, else the library's output for `input` (or its text). */
-export function enforcePolicy(out: string, input: string): string {
+export function enforcePolicy(out: string, input: string, options: sanitizeHtml.IOptions = LIBRARY_OPTIONS): string {
   if (meetsPolicy(out)) return out;
-  const again = sanitizeHtml(input, LIBRARY_OPTIONS);
+  const again = sanitizeHtml(input, options);
   return meetsPolicy(again) ? again : sanitizeHtml(input, { allowedTags: [], allowedAttributes: {} });
 }
 

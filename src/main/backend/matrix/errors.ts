@@ -31,6 +31,14 @@ export class ConnectionError extends Error {
   }
 }
 
+/**
+ * A request that should be answered at once (a login, a check at sign-in) left unanswered for `ms`: a connection that
+ * went silent without failing, said in the words the sync loop uses for it.
+ */
+export function notAnsweringError(url: string, ms: number): ConnectionError {
+  return new ConnectionError(url, new Error(`it did not answer within ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`}`));
+}
+
 function describeCause(cause: unknown): string {
   // fetch wraps the connection's error in a TypeError ('fetch failed'); Node's http modules give it as it is.
   type Coded = { code?: string; message?: string };

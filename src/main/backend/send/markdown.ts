@@ -1,7 +1,7 @@
 /** Turns what the user typed into m.room.message text fields: markdown → formatted_body, when it adds anything. */
 import { createRequire } from 'node:module';
 import type MarkdownIt from 'markdown-it';
-import { escapeHtml, sanitizeMatrixHtml } from '../html/sanitize.ts';
+import { escapeHtml, sanitizeOutgoingHtml } from '../html/sanitize.ts';
 
 let md: MarkdownIt | undefined;
 
@@ -49,7 +49,7 @@ export function renderMarkdown(text: string): TextContent {
   html = html.replace(/<br>\n/g, '<br>');
   const plainAsHtml = escapeHtml(text).replace(/\n/g, '<br>');
   if (html === plainAsHtml) return { msgtype: 'm.text', body };
-  return { msgtype: 'm.text', body, format: 'org.matrix.custom.html', formatted_body: sanitizeMatrixHtml(html) };
+  return { msgtype: 'm.text', body, format: 'org.matrix.custom.html', formatted_body: sanitizeOutgoingHtml(html) };
 }
 
 export interface MarkdownScan {

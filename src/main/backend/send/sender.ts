@@ -8,6 +8,10 @@
  * still pending, for as long as it takes (retrying with backoff, and at once when the sync loop reconnects). Only
  * a permanent Matrix error fails a message, with the reason in words (describeSendError); the room's later messages then wait behind
  * it until it is resent (`resend`) or discarded (`discard`), so nothing overtakes it.
+ *
+ * A message may be written before its link previews have loaded (`waitFor`): its echo says so
+ * (`local_content.waiting_for_link_previews`), and at its turn it waits for them, at most `previewWaitMs` from when
+ * it was written (also across a restart: the deadline is in its outbox row), then goes with the ones that came.
  */
 import { randomBytes } from 'node:crypto';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -18,11 +22,17 @@ import { ConnectionError, describeSendError, MatrixError } from '../matrix/error
 import type { OutboxEntry } from '../store/outbox.ts';
 import type { Store } from '../store/store.ts';
 import { localContent } from '../sync/ingest-event.ts';
+import { withFetchedPreviews } from './link-previews.ts';
+import { WaitingPreviews, type FetchPreview } from './waiting-previews.ts';
 
 const RETRY_BASE_MS = 500;
 const MAX_RETRY_MS = 30_000;
+/** How long a message waits for link previews still loading; past that it goes without them rather than not at all. */
+const PREVIEW_WAIT_MS = 10_000;
 /** What `done` says about a send still queued when the backend stops; the outbox sends it on the next start. */
 export const CLOSING = `${NOT_SENT}: Lattice was closing`;
+/** What waiting for a message's link previews ends with when the backend stops meanwhile. */
+const STOPPED = Symbol('stopped');
 
 /** Turns an event into what goes on the wire: m.room.encrypted in an encrypted room, unchanged otherwise. */
 export type Seal = (roomId: string, type: string, content: JSONObject) => Promise<{ type: string; content: JSONObject }>;
@@ -34,6 +44,11 @@ export interface SenderOptions {
   logger?: Logger;
   /** Encryption, when the session has it. */
   seal?: Seal;
+  /** Fetches a link preview for a message that waits for it; without it, messages do not wait for previews. */
+  fetchPreview?: FetchPreview;
+  previewWaitMs?: number;
+  /** A local echo changed before it was sent (the previews it waited for were added): for the frontends. */
+  onEchoChanged?: (echo: Event) => void;
 }
 
 export class Sender {
@@ -45,7 +60,10 @@ export class Sender {
   private readonly maxRetryMs: number;
   private readonly logger: Logger | undefined;
   private readonly seal: Seal | undefined;
+  private readonly previewWaitMs: number;
+  private readonly onEchoChanged: ((echo: Event) => void) | undefined;
   private readonly abort = new AbortController();
+  private readonly previews: WaitingPreviews | undefined;
   /** Rooms whose delivery loop is running; at most one loop per room keeps its messages in order. */
   private readonly draining = new Set<string>();
   /** Callers of `send` waiting for the outcome, by transaction ID (only within this run). */
@@ -63,6 +81,9 @@ export class Sender {
     this.maxRetryMs = opts.maxRetryMs ?? MAX_RETRY_MS;
     this.logger = opts.logger;
     this.seal = opts.seal;
+    this.previewWaitMs = opts.previewWaitMs ?? PREVIEW_WAIT_MS;
+    this.onEchoChanged = opts.onEchoChanged;
+    this.previews = opts.fetchPreview && new WaitingPreviews(opts.fetchPreview, this.abort.signal);
   }
 
   /** Picks up what the outbox kept from an earlier run (messages queued when the app quit or was killed). */
@@ -74,11 +95,15 @@ export class Sender {
    * Stores the local echo and queues it. `done` settles with the final event (or the failure). With `unencrypted`
    * the event goes out in the clear even in an encrypted room (`/unencrypted`, `disable_encryption`); the outbox
    * remembers that, also across a restart, as it does `ts` (the origin_server_ts asked for with /timestamp, which
-   * the homeserver honours for application services; the local echo shows that time meanwhile).
+   * the homeserver honours for application services; the local echo shows that time meanwhile). `waitFor` are
+   * links whose previews were still loading: they are fetched now and the message waits for them (see above).
    */
-  send(roomId: string, type: string, content: JSONObject, unencrypted = false, ts?: number): { echo: Event; done: Promise<SendComplete> } {
+  send(roomId: string, type: string, content: JSONObject, unencrypted = false, ts?: number,
+    waitFor: readonly string[] = []): { echo: Event; done: Promise<SendComplete> } {
     const txnId = `lat${Date.now().toString(36)}${randomBytes(6).toString('hex')}`;
     const rel = content['m.relates_to'] as JSONObject | undefined;
+    const urls = this.previews ? [...new Set(waitFor)] : [];
+    const local = localContent(type, content, rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined);
     const rowid = this.store.transaction(() => {
       const id = this.store.events.insert({
         room_id: roomId,
@@ -89,13 +114,15 @@ export class Sender {
         content,
         transaction_id: txnId,
         send_error: NOT_SENT,
-        local_content: localContent(type, content, rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined),
+        local_content: urls.length ? { ...local, waiting_for_link_previews: urls.length } : local,
         relates_to: rel && typeof rel.event_id === 'string' ? rel.event_id : undefined,
         relation_type: rel && typeof rel.rel_type === 'string' ? rel.rel_type : undefined,
       });
-      this.store.outbox.add(roomId, id, txnId, unencrypted, Date.now(), ts ?? null);
+      this.store.outbox.add(roomId, id, txnId, unencrypted, Date.now(), ts ?? null,
+        urls.length ? { urls, until: Date.now() + this.previewWaitMs } : null);
       return id;
     });
+    if (urls.length) this.previews?.start(txnId, urls, this.encryptsPreviews(roomId, unencrypted));
     const echo = this.store.events.get(rowid)!;
     const done = new Promise<SendComplete>((resolve) => this.waiters.set(txnId, resolve));
     this.kick(roomId);
@@ -177,7 +204,7 @@ export class Sender {
   /** One entry, retried until it is sent or refused for good. False when the backend is stopping. */
   private async deliver(entry: OutboxEntry): Promise<boolean> {
     const { transaction_id: txnId, event_rowid: rowid, room_id: roomId } = entry;
-    const echo = this.store.events.get(rowid);
+    let echo = this.store.events.get(rowid);
     if (!echo) { this.store.outbox.remove(txnId); return true; }
     if (!echo.event_id.startsWith('~')) {
       // Its remote echo came through sync already (sent before a restart): the server has it.
@@ -186,6 +213,13 @@ export class Sender {
       return true;
     }
     const signal = this.abort.signal;
+    if (entry.preview_urls) {
+      const waited = await this.withPreviews(entry);
+      if (waited === STOPPED) return false;
+      // Its echo went while it waited (its room was left and forgotten): nothing is left to send.
+      if (!waited) { this.store.outbox.remove(txnId); return true; }
+      echo = waited;
+    }
     let attempt = 0;
     for (;;) {
       try {
@@ -219,6 +253,36 @@ export class Sender {
         if (await this.pause(wait, serverWait === undefined)) attempt = 0;
       }
     }
+  }
+
+  /**
+   * Waits for the link previews the entry waits for (see WaitingPreviews) and stores its echo with the ones that
+   * came, no longer waiting. STOPPED when the backend stopped meanwhile (it waits again, for what is left of its
+   * time, on the next start); undefined when the echo is gone.
+   */
+  private async withPreviews(entry: OutboxEntry): Promise<Event | undefined | typeof STOPPED> {
+    const urls = entry.preview_urls ?? [];
+    const fetched = await this.previews?.collect(entry.transaction_id, urls,
+      this.encryptsPreviews(entry.room_id, entry.unencrypted), entry.preview_until ?? 0) ?? [];
+    if (this.abort.signal.aborted) return STOPPED;
+    // Its row is gone if its room was forgotten meanwhile (and its rowid may already be another event's).
+    const echo = this.store.outbox.get(entry.transaction_id) && this.store.events.get(entry.event_rowid);
+    if (!echo) return undefined;
+    const content = withFetchedPreviews(echo.content, fetched);
+    const local = { ...echo.local_content };
+    delete local.waiting_for_link_previews;
+    this.store.transaction(() => {
+      this.store.events.setLocalEchoContent(entry.event_rowid, content, Object.keys(local).length ? local : undefined);
+      this.store.outbox.stopWaitingForPreviews(entry.transaction_id);
+    });
+    const updated = this.store.events.get(entry.event_rowid)!;
+    this.onEchoChanged?.(updated);
+    return updated;
+  }
+
+  /** An encrypted room's previews carry their picture encrypted, unless the message itself goes in the clear. */
+  private encryptsPreviews(roomId: string, unencrypted: boolean): boolean {
+    return !unencrypted && this.store.rooms.get(roomId)?.encryption_event !== undefined;
   }
 
   /** Records the server's event ID. Returns the rowid that now holds the event. */

@@ -127,6 +127,8 @@ export class EventStore {
           decryption_error = @decryption_error, sticky_duration = @sticky_duration, sticky_until = @sticky_until
         WHERE rowid = @rowid`),
       setSendResult: db.prepare<[string, string | null, number]>('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
+      // A local echo's content completed before it is sent (the link previews it waited for).
+      setLocalEchoContent: db.prepare<[string, string | null, number]>('UPDATE event SET content = ?, local_content = ? WHERE rowid = ?'),
       // A redacted event is no longer sticky (MSC4354: `sticky` is not kept by redaction).
       redact: db.prepare<[string, string, number]>(`UPDATE event SET content = ?, redacted_by = ?, local_content = NULL,
           sticky_duration = NULL, sticky_until = NULL WHERE rowid = ?`),
@@ -253,6 +255,11 @@ export class EventStore {
 
   setSendResult(rowid: number, eventId: string, sendError: string | null): void {
     this.stmts.setSendResult.run(eventId, sendError, rowid);
+  }
+
+  /** Replaces a local echo's content and local_content (it is not sent yet, so nothing derived from it changes). */
+  setLocalEchoContent(rowid: number, content: JSONObject, localContent: LocalContent | undefined): void {
+    this.stmts.setLocalEchoContent.run(JSON.stringify(content), localContent ? JSON.stringify(localContent) : null, rowid);
   }
 
   redact(rowid: number, prunedContent: JSONObject, redactedBy: string): void {

@@ -430,4 +430,11 @@ export const migrations: readonly string[] = [
   ALTER TABLE timeline_keyed RENAME TO timeline;
   CREATE INDEX timeline_room_idx ON timeline (room_nid, rowid);
   `,
+  // 16: a message sent while its link previews were still loading (send_message's `pending_url_previews`) keeps, in
+  // its outbox row, the links whose previews the backend fetches before sending it (a JSON array) and until when
+  // (epoch ms) it waits for them; both NULL once it stopped waiting. After a restart it waits only what is left.
+  `
+  ALTER TABLE outbox ADD COLUMN preview_urls TEXT;
+  ALTER TABLE outbox ADD COLUMN preview_until INTEGER;
+  `,
 ];

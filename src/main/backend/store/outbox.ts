@@ -17,23 +17,29 @@ export interface OutboxEntry {
   unencrypted: boolean;
   /** The origin_server_ts asked for with /timestamp (null: the server's clock). */
   ts: number | null;
+  /** Links whose previews it waits for before it is sent, and until when (epoch ms); null once it stopped waiting. */
+  preview_urls: string[] | null;
+  preview_until: number | null;
 }
 
-interface OutboxRow extends Omit<OutboxEntry, 'unencrypted'> {
+interface OutboxRow extends Omit<OutboxEntry, 'unencrypted' | 'preview_urls'> {
   unencrypted: number;
+  preview_urls: string | null;
 }
 
 function toEntry(r: OutboxRow | undefined): OutboxEntry | undefined {
-  return r && { ...r, unencrypted: r.unencrypted === 1 };
+  return r && { ...r, unencrypted: r.unencrypted === 1, preview_urls: r.preview_urls === null ? null : JSON.parse(r.preview_urls) as string[] };
 }
 
 export class OutboxStore {
   private readonly stmts;
 
   constructor(db: DB) {
-    const cols = 'seq, room_id, event_rowid, transaction_id, failed_error, created_at, unencrypted, ts';
+    const cols = 'seq, room_id, event_rowid, transaction_id, failed_error, created_at, unencrypted, ts, preview_urls, preview_until';
     this.stmts = {
-      add: db.prepare('INSERT INTO outbox (room_id, event_rowid, transaction_id, created_at, unencrypted, ts) VALUES (?, ?, ?, ?, ?, ?)'),
+      add: db.prepare(`INSERT INTO outbox (room_id, event_rowid, transaction_id, created_at, unencrypted, ts, preview_urls, preview_until)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+      stopWaiting: db.prepare('UPDATE outbox SET preview_urls = NULL, preview_until = NULL WHERE transaction_id = ?'),
       head: db.prepare(`SELECT ${cols} FROM outbox WHERE room_id = ? ORDER BY seq LIMIT 1`),
       byTxn: db.prepare(`SELECT ${cols} FROM outbox WHERE transaction_id = ?`),
       remove: db.prepare('DELETE FROM outbox WHERE transaction_id = ?'),
@@ -46,8 +52,15 @@ export class OutboxStore {
     };
   }
 
-  add(roomId: string, eventRowid: number, txnId: string, unencrypted = false, now = Date.now(), ts: number | null = null): void {
-    this.stmts.add.run(roomId, eventRowid, txnId, now, unencrypted ? 1 : 0, ts);
+  add(roomId: string, eventRowid: number, txnId: string, unencrypted = false, now = Date.now(), ts: number | null = null,
+    previews: { urls: readonly string[]; until: number } | null = null): void {
+    this.stmts.add.run(roomId, eventRowid, txnId, now, unencrypted ? 1 : 0, ts,
+      previews ? JSON.stringify(previews.urls) : null, previews?.until ?? null);
+  }
+
+  /** The entry no longer waits for link previews (it got them, or its time was up): it may be sent. */
+  stopWaitingForPreviews(txnId: string): void {
+    this.stmts.stopWaiting.run(txnId);
   }
 
   /** The room's oldest unsent event: the only one that may be sent now. */
@@ -80,7 +93,7 @@ export class OutboxStore {
   }
 
   all(): OutboxEntry[] {
-    return (this.stmts.all.all() as OutboxRow[]).map((r) => ({ ...r, unencrypted: r.unencrypted === 1 }));
+    return (this.stmts.all.all() as OutboxRow[]).map((r) => toEntry(r)!);
   }
 
   /** Deletes the entry's local echo, and so the entry. */

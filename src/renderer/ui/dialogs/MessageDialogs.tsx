@@ -1,17 +1,21 @@
 /**
  * The dialogs about one message, over the whole app (App renders MessageDialogLayer): *Forward…*, which lists the
  * rooms it can go to, filtered by name as one types, each with its own Send button that says how that send went
- * (as Element's forward dialog does: a message can go to several rooms, and one refusal does not stop the others);
+ * (as Element's forward dialog does: a message can go to several rooms, and one refusal does not stop the others),
+ * and asks once more before an encrypted message goes to a room that is not encrypted (Element does not);
  * and *View source*, the event as the server sent it, with its decrypted form apart.
  */
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
-import { forwardedContent, forwardState, forwardTargets, forwardTo, type Forwarded, type ForwardState } from '../../api/forwarding.ts';
+import {
+  forwardedContent, forwardState, forwardTargets, forwardTo, leavesEncryption, type Forwarded, type ForwardState,
+} from '../../api/forwarding.ts';
 import { eventSource, setOpenMessageDialog, useOpenMessageDialog } from '../../api/message-dialogs.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { selectSpacesModel } from '../../api/spaces.ts';
 import type { Event } from '../../../shared/rpc/types.ts';
+import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { fuzzyFilter } from '../switcher/fuzzy.ts';
 import { Dialog } from './Dialog.tsx';
@@ -38,13 +42,21 @@ function ForwardDialog({ event, onClose }: { event: Event; onClose: () => void }
   const [rooms] = useState(() => forwardTargets(selectSpacesModel(session.store.getSnapshot()).rooms, own, forwarded?.type ?? 'm.room.message'));
   const [query, setQuery] = useState('');
   const [sends, setSends] = useState<ReadonlyMap<string, Send>>(new Map());
+  /** Unencrypted rooms the user was told about and still chose (leavesEncryption). */
+  const [unencryptedOk, setUnencryptedOk] = useState<ReadonlySet<string>>(new Set());
   // The copies' local echoes, as the outbox moves them on (sending, sent, failed).
   const storeRooms = useStoreSelector((s) => s.rooms);
   const shown = useMemo(() => fuzzyFilter(rooms, query, (r) => `${roomDisplayName(r)} ${r.meta?.canonical_alias ?? ''}`, 50),
     [rooms, query]);
 
-  function send(roomId: string): void {
+  function send(room: RoomData): void {
+    const roomId = room.id;
     if (!forwarded) return;
+    // Out of encryption only once asked: the first click says what it means, the second sends.
+    if (leavesEncryption(event, room) && !unencryptedOk.has(roomId)) {
+      setUnencryptedOk((prev) => new Set(prev).add(roomId));
+      return;
+    }
     const set = (s: Send) => setSends((prev) => new Map(prev).set(roomId, s));
     const before = sends.get(roomId);
     // A copy the server refused is tried again in its place, not sent twice.
@@ -81,16 +93,22 @@ function ForwardDialog({ event, onClose }: { event: Event; onClose: () => void }
             {shown.map((r) => {
               const name = roomDisplayName(r);
               const s = stateOf(r.id);
+              const asked = !s && unencryptedOk.has(r.id);
               return (
                 <li key={r.id} className="forward-room" data-testid="forward-room" data-room-id={r.id}>
                   <Avatar id={r.id} name={name} mxc={r.meta?.avatar} size={28} />
                   <span className="forward-room-name">
                     <span className="forward-room-title">{name}</span>
                     {s?.state === 'failed' && <span className="forward-room-error" role="alert">Not sent. {s.error}</span>}
+                    {asked && (
+                      <span className="forward-room-warning" role="alert">
+                        Not encrypted: the homeserver and anyone in this room could read the copy{forwarded.content.file ? ' and open its file' : ''}.
+                      </span>
+                    )}
                   </span>
                   <button type="button" className="dialog-button" data-testid="forward-send" aria-label={`Send to ${name}`}
-                    disabled={s?.state === 'sending' || s?.state === 'sent'} onClick={() => send(r.id)}>
-                    {s?.state === 'sending' ? 'Sending…' : s?.state === 'sent' ? 'Sent' : s?.state === 'failed' ? 'Try again' : 'Send'}
+                    disabled={s?.state === 'sending' || s?.state === 'sent'} onClick={() => send(r)}>
+                    {s?.state === 'sending' ? 'Sending…' : s?.state === 'sent' ? 'Sent' : s?.state === 'failed' ? 'Try again' : asked ? 'Send unencrypted' : 'Send'}
                   </button>
                 </li>
               );

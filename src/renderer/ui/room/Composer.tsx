@@ -19,7 +19,6 @@ import { ComposerModeBar } from './ComposerModeBar.tsx';
 import { Suggestions } from './Suggestions.tsx';
 import { UploadTray } from './UploadTray.tsx';
 import { LinkPreviewTray } from './LinkPreviewTray.tsx';
-import { restoredText, takeHeld } from './waiting-sends.ts';
 import { useLinkPreviews } from './use-link-previews.ts';
 import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
@@ -35,12 +34,11 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const mode = useComposerMode(roomId);
   const modes = composerModes(session);
   const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } =
-    useComposerText(session, roomId, () => restoredText(takeHeld(roomId), loadDraft(roomId)),
-      (next) => session.composing(roomId, next));
+    useComposerText(session, roomId, () => loadDraft(roomId), (next) => session.composing(roomId, next));
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
-  const linkPreviews = useLinkPreviews(session, roomId, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
+  const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
@@ -82,8 +80,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     if (body.trim() === '') return;
     if (mode.kind === 'edit' && body === mode.text) { cancelMode(); return; } // nothing changed
     const sentMode = mode;
-    // A card still loading is waited for (the text leaves the composer now, so the next message can be typed).
-    linkPreviews.sendWith(body, (urlPreviews) => sendComposed(session, roomId, body, sentMode, own, urlPreviews).catch((err: unknown) => {
+    // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
+    linkPreviews.sendWith(body, (previews) => sendComposed(session, roomId, body, sentMode, own, previews).catch((err: unknown) => {
       setError(`Could not send: ${errorMessage(err)}`);
       // Give the text and mode back unless the user already started a new message.
       setText((current) => {
@@ -126,7 +124,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         <ComposerModeBar mode={mode} senderName={displayNameOf(members, mode.event.sender)} onCancel={cancelMode} />
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
-      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} waiting={linkPreviews.waiting} />
+      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} />
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="composer-attach" inputTestId="composer-file-input" />
         <ComposerMenu roomId={roomId} />

@@ -14,6 +14,7 @@ import { formatClock, formatDaySeparator, formatFullTime } from '../common/forma
 import type { EventView } from './event-view.ts';
 import { MessageActions } from './MessageActions.tsx';
 import { MessageBody, Reactions } from './MessageBody.tsx';
+import { PendingStatus } from './PendingStatus.tsx';
 import { ThreadSummary } from './ThreadSummary.tsx';
 
 /** Retry or drop a message the server refused; the room's later messages wait until one of the two. */
@@ -126,7 +127,7 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
         {view.kind !== 'deleted' && e.reactions && Object.keys(e.reactions).length > 0 && <Reactions eventId={e.event_id} reactions={e.reactions} />}
         {/* Under a deleted or undecryptable root too (as Element does): its replies are only reached through it. */}
         {e.event_id.startsWith('$') && <ThreadSummary root={e} />}
-        {item.sendState === 'pending' && <div className="message-status">Sending…</div>}
+        {item.sendState === 'pending' && <PendingStatus event={e} />}
         {item.sendState === 'failed' && (
           <div className="message-status message-failed" role="alert" data-testid="send-error">
             Not sent. {item.sendError}

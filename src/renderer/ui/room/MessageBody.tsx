@@ -43,7 +43,7 @@ export function MessageBody({ view, senderName, senderId, eventId }: { view: Eve
       {view.replyTo && <ReplyQuote eventId={view.replyTo} />}
       {view.media && <Attachment media={view.media} />}
       {view.extra && eventId && <ExtraBody extra={view.extra} eventId={eventId} roomId={actions.roomId} />}
-      <MessageText view={view} senderName={senderName} senderId={senderId} />
+      <MessageText view={view} senderName={senderName} senderId={senderId} onOpenImage={(media) => actions.openLightbox(media)} />
       <MessageLinkPreviews view={view} roomId={actions.roomId} />
     </>
   );
@@ -53,7 +53,9 @@ export function MessageBody({ view, senderName, senderId, eventId }: { view: Eve
  * The text of a message. Its direction comes from its own first strong character (dir="auto", as Element does), so
  * a Hebrew or Arabic message reads from the right in a left-to-right interface and the other way round.
  */
-function MessageText({ view, senderName, senderId }: { view: MessageView; senderName: string; senderId: string | undefined }) {
+function MessageText({ view, senderName, senderId, onOpenImage }: {
+  view: MessageView; senderName: string; senderId: string | undefined; onOpenImage: (media: MediaView) => void;
+}) {
   const edited = view.edited ? <span className="message-edited" data-testid="message-edited"> (edited)</span> : null;
   const emote = view.msgtype === 'm.emote';
   const prefix = emote ? <span className="message-emote-name">* <bdi>{senderName}</bdi>{senderId && ` (${senderId})`} </span> : null;
@@ -62,7 +64,7 @@ function MessageText({ view, senderName, senderId }: { view: MessageView; sender
       <div className={`message-body${emote ? ' message-emote' : ''}${edited ? ' is-edited' : ''}`} dir="auto">
         {prefix}
         {/* sanitized_html is sanitized by the backend at ingest with the spec's allow-list. */}
-        <RichHtml html={view.html} />
+        <RichHtml html={view.html} onOpenImage={onOpenImage} />
         {edited}
       </div>
     );

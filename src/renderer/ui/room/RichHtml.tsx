@@ -1,10 +1,13 @@
 /**
  * A message's sanitized HTML, made interactive after render: spoilers (`data-mx-spoiler`) reveal on click or
- * Enter, and code blocks get syntax highlighting from a lazily loaded module and a Copy button (as in Element). The
- * HTML was sanitized by the backend at ingest with the spec's allow-list; nothing here adds markup of its own beyond
- * highlight spans and the copy buttons with their wrappers.
+ * Enter, code blocks get syntax highlighting from a lazily loaded module and a Copy button (as in Element), and
+ * inline images (custom emoji, pictures) load through the media path, a picture opening the lightbox. The HTML was
+ * sanitized by the backend at ingest with the spec's allow-list; nothing here adds markup of its own beyond
+ * highlight spans, the copy buttons with their wrappers and an image's alt text when it cannot load.
  */
-import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
+import type { MediaView } from './event-view.ts';
+import { inlineImageMedia, isEmoticonOnly, loadInlineImages } from './inline-images.ts';
 import './media.css';
 
 function spoilerOf(target: EventTarget): HTMLElement | null {
@@ -12,8 +15,20 @@ function spoilerOf(target: EventTarget): HTMLElement | null {
   return el && !el.classList.contains('is-revealed') ? el : null;
 }
 
-export function RichHtml({ html }: { html: string }) {
+function openableImageOf(target: EventTarget): MediaView | null {
+  const img = target instanceof HTMLImageElement && target.classList.contains('is-openable') ? target : null;
+  return img && inlineImageMedia(img);
+}
+
+export function RichHtml({ html, onOpenImage }: { html: string; onOpenImage?: (media: MediaView) => void }) {
   const ref = useRef<HTMLDivElement>(null);
+  const emoticonOnly = useMemo(() => isEmoticonOnly(html), [html]);
+  const openable = onOpenImage !== undefined;
+
+  // Before paint, so an image's box (sized by its attributes) is never shown empty for a frame.
+  useLayoutEffect(() => {
+    if (ref.current) loadInlineImages(ref.current, openable);
+  }, [html, openable]);
 
   useEffect(() => {
     const root = ref.current;
@@ -47,23 +62,36 @@ export function RichHtml({ html }: { html: string }) {
       return;
     }
     const s = spoilerOf(e.target);
-    if (!s) return;
-    // A link inside a hidden spoiler must not open on the click that reveals it.
+    if (s) {
+      // A link inside a hidden spoiler must not open on the click that reveals it.
+      e.preventDefault();
+      e.stopPropagation();
+      reveal(s);
+      return;
+    }
+    openImage(e);
+  }
+
+  function openImage(e: MouseEvent | KeyboardEvent): void {
+    const media = openableImageOf(e.target);
+    if (!media || !onOpenImage) return;
     e.preventDefault();
-    e.stopPropagation();
-    reveal(s);
+    onOpenImage(media);
   }
 
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>): void {
     if (e.key !== 'Enter' && e.key !== ' ') return;
     const s = spoilerOf(e.target);
-    if (!s) return;
+    if (!s) {
+      openImage(e);
+      return;
+    }
     e.preventDefault();
     reveal(s);
   }
 
   return (
-    <div ref={ref} className="message-html" onClick={onClick} onKeyDown={onKeyDown} dangerouslySetInnerHTML={{ __html: html }} />
+    <div ref={ref} className={`message-html${emoticonOnly ? ' is-emoticon-only' : ''}`} onClick={onClick} onKeyDown={onKeyDown} dangerouslySetInnerHTML={{ __html: html }} />
   );
 }
 

@@ -19,7 +19,6 @@ import { LinkPreviewTray } from './LinkPreviewTray.tsx';
 import { useLinkPreviews } from './use-link-previews.ts';
 import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
-import { restoredText, takeHeld } from './waiting-sends.ts';
 import { useFileDrop } from './use-file-drop.ts';
 import './composer.css';
 import './media.css';
@@ -28,11 +27,11 @@ import { SendButton } from './SendButton.tsx';
 export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
   const session = useSession();
   const room = useRoom(roomId);
-  const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } = useComposerText(session, roomId, () => restoredText(takeHeld(`${roomId}/${rootId}`), ''));
+  const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } = useComposerText(session, roomId, () => '');
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
-  const linkPreviews = useLinkPreviews(session, `${roomId}/${rootId}`, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
+  const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   useEffect(() => { ref.current?.focus(); }, [ref, rootId]);
 
   function send(): void {
@@ -45,10 +44,9 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
       return;
     }
     if (!body.trim()) return;
-    // A card still loading is waited for (the text leaves the composer now, so the next reply can be typed).
-    linkPreviews.sendWith(body, (urlPreviews) => session.client.request('send_message', {
-      room_id: roomId, text: body, relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) },
-      ...(urlPreviews ? { url_previews: urlPreviews } : {}),
+    // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
+    linkPreviews.sendWith(body, (previews) => session.client.request('send_message', {
+      room_id: roomId, text: body, relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) }, ...previews,
     })
       .then((echo) => session.store.addLocalEcho(echo), (err: unknown) => {
         setError(`Could not send: ${errorMessage(err)}`);
@@ -78,7 +76,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <Suggestions idPrefix="thread-composer" items={auto.suggestions} active={auto.active} onChoose={choose} onHover={auto.setSelected} />
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
-      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} waiting={linkPreviews.waiting} />
+      <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} />
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" />
         <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" />

@@ -5,7 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { Event } from '../../../shared/rpc/types.ts';
+import { NOT_SENT, type Event } from '../../../shared/rpc/types.ts';
 import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { canSendEvent } from '../../api/room-state.ts';
 import { selectEventById } from '../../api/relations.ts';
@@ -16,6 +16,7 @@ import { formatClock, formatFullTime } from '../common/format.ts';
 import { viewEvent, type MediaView } from './event-view.ts';
 import { Lightbox } from './Lightbox.tsx';
 import { MessageBody, Reactions, TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
+import { PendingStatus } from './PendingStatus.tsx';
 import { ThreadComposer } from './ThreadComposer.tsx';
 import './thread.css';
 
@@ -140,6 +141,7 @@ function ThreadMessage({ roomId, event }: { roomId: string; event: Event }) {
         </div>
         <MessageBody view={view} senderName={name} senderId={undefined} eventId={event.event_id} />
         {view.kind !== 'deleted' && event.reactions && Object.keys(event.reactions).length > 0 && <Reactions eventId={event.event_id} reactions={event.reactions} />}
+        {event.send_error === NOT_SENT && <PendingStatus event={event} />}
       </div>
     </div>
   );

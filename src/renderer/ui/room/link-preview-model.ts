@@ -6,7 +6,6 @@
  */
 import LinkifyIt from 'linkify-it';
 import { LINK_PREVIEWS_KEY } from '../../../shared/rpc/commands/link-preview.ts';
-import type { LinkPreview } from '../../../shared/rpc/responses.ts';
 import type { JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
 
 /** A preview's fields as they come (from an event, or from get_url_preview). */
@@ -154,33 +153,6 @@ export function composerLinks(text: string, max = MAX_COMPOSER_PREVIEWS): string
     if (found.length === max) break;
   }
   return found;
-}
-
-const TEXT_FIELDS: Readonly<Record<string, number>> = {
-  'og:url': 4096, 'og:title': 1000, 'og:type': 200, 'og:description': 5000, 'og:site_name': 500, 'og:image:type': 200,
-};
-const NUMBER_FIELDS = ['og:image:width', 'og:image:height', 'matrix:image:size'];
-
-/**
- * What of a homeserver's preview goes into a message (send_message's `url_previews`): MSC4095's fields only, texts
- * clipped to the contract's lengths, so an unusual page can never make the message itself fail to send. Undefined
- * for a preview with nothing to show.
- */
-export function previewForSending(p: LinkPreview): LinkPreview | undefined {
-  if (!viewLinkPreview(p)) return undefined;
-  const out: LinkPreview = { matched_url: p.matched_url.slice(0, 4096) };
-  for (const [k, max] of Object.entries(TEXT_FIELDS)) {
-    const v = p[k];
-    if (typeof v === 'string' && v !== '') out[k] = v.slice(0, max);
-  }
-  for (const k of NUMBER_FIELDS) {
-    const v = p[k];
-    if (typeof v === 'number' && Number.isInteger(v) && v > 0 && (k === 'matrix:image:size' || v <= 100_000)) out[k] = v;
-  }
-  const enc = obj(p['beeper:image:encryption']);
-  if (enc) out['beeper:image:encryption'] = enc;
-  else if (typeof p['og:image'] === 'string' && /^mxc:\/\/[^/]+\/[^/]+$/.test(p['og:image'])) out['og:image'] = p['og:image'];
-  return out;
 }
 
 /**

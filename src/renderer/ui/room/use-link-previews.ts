@@ -3,20 +3,19 @@
  * the first few) are previewed by the homeserver once the text has rested a moment, each shown above the composer
  * and removable; `kept()` is what send_message's `url_previews` carries. In an encrypted room the preview is asked
  * with `encrypt`, so its picture is uploaded again encrypted and the key travels inside the message. A message sent
- * while a card it shows is still loading waits for it (at most WAIT_CAP_MS), in order behind earlier ones, while the
- * composer is already free for the next message; the wait is kept per room (and thread) in waiting-sends.ts, so it
- * goes on, and shows again, across a switch to another room and back.
+ * while a card it shows is still loading is handed to the backend at once all the same, naming the links still
+ * loading (`pending_url_previews`): its local echo is in the timeline (saying it waits for the preview) and the
+ * backend's outbox waits for those previews (at most 10 s, in order, across room switches, reloads and restarts).
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LinkPreview } from '../../../shared/rpc/index.ts';
+import { previewForSending } from '../../../shared/link-preview-sending.ts';
+import type { SendPreviews } from '../../api/actions.ts';
 import type { Session } from '../../api/session.ts';
-import { composerLinks, previewForSending, viewLinkPreview } from './link-preview-model.ts';
-import { queueSend, useWaitingSends } from './waiting-sends.ts';
+import { composerLinks, viewLinkPreview } from './link-preview-model.ts';
 
 /** How long the text must rest before its links are previewed (no request per keystroke). */
 const DEBOUNCE_MS = 600;
-/** How long a message waits for a preview still loading; past that it goes without it rather than not at all. */
-const WAIT_CAP_MS = 10_000;
 
 export type ComposerPreviewState =
   | { url: string; state: 'loading' }
@@ -24,17 +23,14 @@ export type ComposerPreviewState =
   /** The homeserver could not preview it (or has previews turned off): nothing is shown or sent for it. */
   | { url: string; state: 'failed' };
 
-/** `place` names the composer's room (and thread): the messages waiting for a preview are kept under it. */
-export function useLinkPreviews(session: Session, place: string, text: string, encrypted: boolean) {
+export function useLinkPreviews(session: Session, text: string, encrypted: boolean) {
   /** The links as they were when the typing last paused. */
   const [rested, setRested] = useState<readonly string[]>([]);
   const [results, setResults] = useState<ReadonlyMap<string, ComposerPreviewState>>(new Map());
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   const asked = useRef(new Set<string>());
-  /** The requests in flight, and the results as they land (read by a send that waits after this render). */
-  const inFlight = useRef(new Map<string, Promise<void>>());
+  /** The results as they land (read by a send made before the render that shows them). */
   const latest = useRef(results);
-  const waiting = useWaitingSends(session, place);
   // A room's encryption decides how a link is previewed (an encrypted room's picture is re-uploaded encrypted), so
   // results are kept per kind: a clear preview is never what an encrypted room's message carries.
   const idOf = (url: string) => `${encrypted ? 'e' : 'p'}:${url}`;
@@ -56,12 +52,11 @@ export function useLinkPreviews(session: Session, place: string, text: string, e
       const land = (r: ComposerPreviewState): void => {
         latest.current = new Map(latest.current).set(id, r);
         setResults(latest.current);
-        inFlight.current.delete(id);
       };
-      inFlight.current.set(id, session.client.request('get_url_preview', { url, ...(encrypted ? { encrypt: true } : {}) }).then(
+      void session.client.request('get_url_preview', { url, ...(encrypted ? { encrypt: true } : {}) }).then(
         (preview) => land({ url, state: 'ready', preview }),
         () => land({ url, state: 'failed' }),
-      ));
+      );
     }
   }, [links, encrypted, session]);
 
@@ -72,37 +67,24 @@ export function useLinkPreviews(session: Session, place: string, text: string, e
     shown,
     remove: (url: string) => setRemoved((s) => new Set(s).add(url)),
     /**
-     * Sends `forText` with its previews through `send`: at once when none of its cards is loading, else once they
-     * are ready (or WAIT_CAP_MS passed), after the messages sent before it. The removals made until now count.
+     * Sends `forText` through `send` now, with its ready previews not removed, and the links of the cards it shows
+     * still loading for the backend to wait for.
      */
-    sendWith(forText: string, send: (urlPreviews: LinkPreview[] | undefined) => Promise<void>): void {
-      const gone = removed;
-      const loading = shown.filter((r) => r.state === 'loading' && composerLinks(forText).includes(r.url))
-        .map((r) => inFlight.current.get(idOf(r.url)))
-        .filter((p) => p !== undefined);
-      // The results are read from the ref when it goes: they land there even once this composer is gone.
-      queueSend(session, place, loading.length ? capped(Promise.all(loading)) : null,
-        () => send(keptPreviews(forText, latest.current, gone, idOf)), forText);
+    sendWith(forText: string, send: (previews: SendPreviews) => Promise<void>): void {
+      const pending = shown.filter((r) => r.state === 'loading' && composerLinks(forText).includes(r.url)
+        && !latest.current.has(idOf(r.url))).map((r) => r.url);
+      const kept = keptPreviews(forText, latest.current, removed, idOf);
+      void send({ ...(kept ? { url_previews: kept } : {}), ...(pending.length ? { pending_url_previews: pending } : {}) });
     },
-    /** How many sent messages wait for a preview still loading. */
-    waiting,
     /** After sending: a new message starts with no preview removed. */
     reset: () => setRemoved(new Set()),
   };
 }
 
-/** Resolves when `p` settles or WAIT_CAP_MS passed, whichever is first. */
-function capped(p: Promise<unknown>): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, WAIT_CAP_MS);
-    void p.finally(() => { clearTimeout(t); resolve(); });
-  });
-}
-
 /**
  * send_message's `url_previews` for `forText`: the ready previews not removed. Undefined when the text has no link,
- * or none is ready and none was removed (nothing is claimed); an empty list (all removed, or pages with nothing to
- * show) tells receivers not to make their own.
+ * or none is ready and none was removed (nothing is claimed; the backend adds the ones still loading when they come);
+ * an empty list (all removed, or pages with nothing to show) tells receivers not to make their own.
  */
 function keptPreviews(forText: string, results: ReadonlyMap<string, ComposerPreviewState>, removed: ReadonlySet<string>,
   idOf: (url: string) => string): LinkPreview[] | undefined {

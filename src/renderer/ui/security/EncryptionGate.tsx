@@ -2,7 +2,8 @@
  * Where the first-run encryption step fits: between login and the rooms. Right after a login in this window the
  * app waits for the backend's first encryption check (`verification_state.state_checked`), then shows the step
  * when this session is unverified, until the user finishes or skips it knowingly; otherwise the rooms. An
- * unverified session that is not stopped (skipped, restored, or another browser on the same backend) shows a
+ * While that check waits for a homeserver that does not answer, the wait says so (`check_error`) and no step is
+ * offered. An unverified session that is not stopped (skipped, restored, or another browser on the same backend) shows a
  * reminder banner (dismissable) whose button opens the step again.
  */
 import { useEffect, useState, type ReactNode } from 'react';
@@ -30,7 +31,7 @@ export function EncryptionGate({ freshLogin, banners, children }: { freshLogin: 
   useEffect(() => { if (verified && choice.opened) setChoice(key, { opened: false }); }, [verified, choice.opened, key]);
 
   if (view === 'wait') {
-    return <div className="app-shell">{banners}<EncryptionCheckSplash onContinue={() => setStopWaiting(true)} /></div>;
+    return <div className="app-shell">{banners}<EncryptionCheckSplash error={vs?.check_error} onContinue={() => setStopWaiting(true)} /></div>;
   }
   if (view !== 'app') {
     return (

@@ -73,12 +73,22 @@ export function EncryptionStep({ kind, onSkip, onBusyChange }: {
   );
 }
 
-/** While the first encryption check of a new login runs; "Continue" lets the user in if it never finishes. */
-export function EncryptionCheckSplash({ onContinue }: { onContinue: () => void }) {
+/**
+ * While the first encryption check of a new login runs; "Continue" lets the user in if it never finishes. When the
+ * homeserver does not answer what the account has, it says so: nothing is offered to set up until it is known, as a
+ * new setup would replace a recovery key and backup the account may already have.
+ */
+export function EncryptionCheckSplash({ error, onContinue }: { error: string | undefined; onContinue: () => void }) {
   return (
     <div className="login-page sec-page" data-testid="encryption-checking">
       <div className="login-card sec-step">
         <p className="splash-text sec-checking" role="status"><span className="spinner" aria-hidden="true" /> Checking this session’s encryption…</p>
+        {error !== undefined && (
+          <p className="sec-warning" role="alert" data-testid="encryption-check-error">
+            Lattice cannot check yet whether this account already has secure backup. {error} It keeps trying, and
+            offers to set up secure backup only once it knows the account has none.
+          </p>
+        )}
         <button type="button" className="sec-link" onClick={onContinue}>Continue without waiting</button>
       </div>
     </div>

@@ -65,7 +65,7 @@ export function SecuritySection() {
       <h3>Security</h3>
       <p className="settings-intro">End-to-end encryption keeps your messages readable only by the people in the room.</p>
       {!vs?.state_checked
-        ? <p className="settings-hint" role="status">Checking this session's encryption…</p>
+        ? <p className="settings-hint" role="status">Checking this session's encryption…{vs?.check_error !== undefined && ` ${vs.check_error}`}</p>
         : (
           <dl className="settings-status" data-testid="security-status">
             <div>

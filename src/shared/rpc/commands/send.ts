@@ -24,6 +24,15 @@ export const sendCommands = {
      * `com.beeper.linkpreviews`. An empty list is sent too: it says "no previews" (the sender removed them).
      */
     url_previews: z.array(linkPreviewField).max(20).optional(),
+    /**
+     * Lattice's extension: links of the text whose previews were still loading when the user sent it. The local
+     * echo is made at once (persisted in the outbox, `local_content.waiting_for_link_previews` set); the backend
+     * fetches these previews itself (encrypted in an encrypted room, as get_url_preview's `encrypt`) for at most
+     * 10 s from now, also across a restart, and then sends the message with the ones it got added to
+     * `url_previews` (without them, if none came), in its place in the room's outbox. A link the homeserver cannot
+     * preview only adds nothing: it never keeps the message from being sent.
+     */
+    pending_url_previews: z.array(z.string().max(4096).regex(/^https?:\/\/\S+$/i, 'must be an http(s) URL')).max(20).optional(),
   }).refine((d) => (d.text !== undefined && d.text.trim() !== '') || d.base_content !== undefined,
     { message: 'text or base_content is required' })).returns<Event>(),
   /**

@@ -5,7 +5,7 @@
  * this to SlashOperations.sendMessage.
  */
 import sanitizeHtml from 'sanitize-html';
-import { escapeHtml, sanitizeMatrixHtml } from '../../html/sanitize.ts';
+import { escapeHtml, sanitizeOutgoingHtml } from '../../html/sanitize.ts';
 import { renderMarkdown } from '../markdown.ts';
 import type { SendMessageAction } from './actions.ts';
 
@@ -31,7 +31,7 @@ function renderContent(m: SendMessageAction): RenderedMessage['content'] {
     case 'plain':
       return { msgtype: m.msgtype, body: m.text };
     case 'html': {
-      const html = sanitizeMatrixHtml(m.text.replace(/\n/g, '<br>'));
+      const html = sanitizeOutgoingHtml(m.text.replace(/\n/g, '<br>'));
       return { msgtype: m.msgtype, body: htmlToText(html), format: HTML, formatted_body: html };
     }
     case 'rainbow': {
