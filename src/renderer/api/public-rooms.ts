@@ -12,7 +12,8 @@ import { useSyncExternalStore } from 'react';
 import { errorMessage } from '../../shared/error-message.ts';
 import { isServerName } from '../../shared/server-name.ts';
 import type { CommandParams } from '../../shared/rpc/commands.ts';
-import type { JSONObject, JSONValue } from '../../shared/rpc/types.ts';
+import type { JSONObject } from '../../shared/rpc/types.ts';
+import { parseRoomSummary, type RoomSummary } from './room-summary.ts';
 import { joinRoom } from './room-requests.ts';
 import { serverOf, waitForJoinedRoom } from './room-list-actions.ts';
 import type { RowRequest } from './space-hierarchy.ts';
@@ -24,16 +25,7 @@ export const PUBLIC_ROOMS_PAGE_SIZE = 20;
 export const SEARCH_DELAY_MS = 300;
 
 /** One room as the directory describes it to someone who may not be in it. */
-export interface PublicRoom {
-  readonly roomId: string;
-  readonly name: string | undefined;
-  readonly alias: string | undefined;
-  readonly topic: string | undefined;
-  readonly avatar: string | undefined;
-  readonly members: number | undefined;
-  readonly joinRule: string | undefined;
-  readonly isSpace: boolean;
-}
+export type PublicRoom = RoomSummary;
 
 export interface DirectoryState {
   /** The search term as typed. */
@@ -63,26 +55,8 @@ const EMPTY_STATE: DirectoryState = {
 
 // --- pure parts ------------------------------------------------------------------------------------------------
 
-function str(v: JSONValue | undefined): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
-}
-
 /** A directory entry (the spec's PublishedRoomsChunk) as a row; null for one without a room ID. */
-export function parsePublicRoom(raw: JSONObject): PublicRoom | null {
-  const roomId = str(raw.room_id);
-  if (!roomId?.startsWith('!')) return null;
-  const members = raw.num_joined_members;
-  return {
-    roomId,
-    name: str(raw.name),
-    alias: str(raw.canonical_alias),
-    topic: str(raw.topic),
-    avatar: str(raw.avatar_url),
-    members: typeof members === 'number' && Number.isInteger(members) && members >= 0 ? members : undefined,
-    joinRule: str(raw.join_rule),
-    isSpace: raw.room_type === 'm.space',
-  };
-}
+export const parsePublicRoom: (raw: JSONObject) => PublicRoom | null = parseRoomSummary;
 
 /** `held` with a page's rooms after it, each room once (a server may repeat one across pages). */
 export function withPage(held: readonly PublicRoom[], page: readonly JSONObject[]): PublicRoom[] {

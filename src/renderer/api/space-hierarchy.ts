@@ -15,6 +15,7 @@ import { useSyncExternalStore } from 'react';
 import { errorMessage } from '../../shared/error-message.ts';
 import type { RespHierarchy } from '../../shared/rpc/responses.ts';
 import type { JSONObject, JSONValue } from '../../shared/rpc/types.ts';
+import { parseRoomSummary, type RoomSummary } from './room-summary.ts';
 import { serverOf, waitForJoinedRoom } from './room-list-actions.ts';
 import type { Session } from './session.ts';
 
@@ -30,15 +31,7 @@ export interface HierarchyChild {
 }
 
 /** One room (or sub-space) of a space's hierarchy, as the server describes it to someone who may not be in it. */
-export interface HierarchyRoom {
-  readonly roomId: string;
-  readonly name: string | undefined;
-  readonly alias: string | undefined;
-  readonly topic: string | undefined;
-  readonly avatar: string | undefined;
-  readonly members: number | undefined;
-  readonly joinRule: string | undefined;
-  readonly isSpace: boolean;
+export interface HierarchyRoom extends RoomSummary {
   /** For restricted rooms: the rooms whose members may join (servers may leave it out). */
   readonly allowedRoomIds: readonly string[];
   /** Its children in the space's order (only spaces have any). */
@@ -85,10 +78,6 @@ const EMPTY_STATE: HierarchyState = {
 
 // --- parsing the server's JSON --------------------------------------------------------------------------------
 
-function str(v: JSONValue | undefined): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' ? v : undefined;
-}
-
 function obj(v: JSONValue | undefined): JSONObject | undefined {
   return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
 }
@@ -129,21 +118,10 @@ function childrenOf(room: JSONObject): HierarchyChild[] {
 }
 
 export function parseHierarchyRoom(room: JSONObject): HierarchyRoom | null {
-  const roomId = str(room.room_id);
-  if (!roomId) return null;
+  const summary = parseRoomSummary(room);
+  if (!summary) return null;
   const allowed = Array.isArray(room.allowed_room_ids) ? room.allowed_room_ids.filter((v): v is string => typeof v === 'string') : [];
-  return {
-    roomId,
-    name: str(room.name),
-    alias: str(room.canonical_alias),
-    topic: str(room.topic),
-    avatar: str(room.avatar_url),
-    members: typeof room.num_joined_members === 'number' ? room.num_joined_members : undefined,
-    joinRule: str(room.join_rule),
-    isSpace: room.room_type === 'm.space',
-    allowedRoomIds: allowed,
-    children: childrenOf(room),
-  };
+  return { ...summary, allowedRoomIds: allowed, children: childrenOf(room) };
 }
 
 /** The old row when the new one says the same, so unchanged rows keep their identity. */

@@ -15,6 +15,7 @@ import { rowOffer, type RowAction, type RowOffer } from '../../api/space-home-ro
 import type { Session } from '../../api/session.ts';
 import type { RowRequest } from '../../api/space-hierarchy.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { busyAction, REQUEST_FAILED, summaryFacts, summaryName } from '../../api/room-summary.ts';
 import { trapTab, useFocusReturn } from '../common/focus-return.ts';
 import { hashForRoom, hashForSpace } from '../route.ts';
 import './dialogs.css';
@@ -26,8 +27,6 @@ const ACTION: Record<Exclude<RowAction, 'explore'>, { label: string; busy: strin
   join: { label: 'Join', busy: 'Joining…', testId: 'explore-room-join' },
   knock: { label: 'Ask to join', busy: 'Asking…', testId: 'explore-room-knock' },
 };
-
-const FAILED: Record<'join' | 'knock', string> = { join: 'Could not join', knock: 'Could not ask to join' };
 
 export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
   const session = useSession();
@@ -175,13 +174,9 @@ interface RowProps {
 
 /** One room of the directory; memoized, as the dialog re-renders on every sync (it reads which rooms we are in). */
 const PublicRoomRow = memo(function PublicRoomRow({ room, offer, joined, members, request, onAction }: RowProps) {
-  const name = room.name ?? room.alias ?? room.roomId;
-  const busyAction = request?.kind === 'joining' ? 'join' : request?.kind === 'knocking' ? 'knock' : null;
-  const facts = [
-    room.isSpace ? 'Space' : null,
-    typeof members === 'number' ? `${members} ${members === 1 ? 'member' : 'members'}` : null,
-    joined ? 'Joined' : null,
-  ].filter((f) => f !== null);
+  const name = summaryName(room);
+  const busy = busyAction(request);
+  const facts = summaryFacts(room, members, joined);
   return (
     <li className="explore-row" data-testid="explore-room" data-room-id={room.roomId}>
       <Avatar id={room.roomId} name={name} mxc={room.avatar} size={40} />
@@ -192,16 +187,16 @@ const PublicRoomRow = memo(function PublicRoomRow({ room, offer, joined, members
         {facts.length > 0 && <p className="explore-row-facts">{facts.join(' · ')}</p>}
         {offer.note && <p className="explore-row-note" data-testid="explore-room-note">{offer.note}</p>}
         {request?.kind === 'failed' && (
-          <p className="explore-row-error" role="alert" data-testid="explore-room-error">{FAILED[request.action]}: {request.message}</p>
+          <p className="explore-row-error" role="alert" data-testid="explore-room-error">{REQUEST_FAILED[request.action]}: {request.message}</p>
         )}
       </div>
       {offer.actions.length > 0 && (
         <div className="explore-row-actions">
           {offer.actions.map((a) => a === 'explore' ? null : (
             <button key={a} type="button" className={`dialog-button${a === 'join' || a === 'knock' ? ' explore-join' : ''}`}
-              data-testid={ACTION[a].testId} disabled={busyAction !== null} aria-label={`${ACTION[a].label}: ${name}`}
+              data-testid={ACTION[a].testId} disabled={busy !== null} aria-label={`${ACTION[a].label}: ${name}`}
               onClick={() => onAction(room, a)}>
-              {busyAction === a ? ACTION[a].busy : ACTION[a].label}
+              {busy === a ? ACTION[a].busy : ACTION[a].label}
             </button>
           ))}
         </div>

@@ -8,6 +8,7 @@ import { memo } from 'react';
 import type { SpaceHomeRow, RowAction, RowOffer } from '../../api/space-home-rows.ts';
 import type { RowRequest } from '../../api/space-hierarchy.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { busyAction, REQUEST_FAILED, summaryFacts, summaryName } from '../../api/room-summary.ts';
 
 const ACTION: Record<RowAction, { label: string; busy: string; testId: string }> = {
   open: { label: 'Open', busy: 'Open', testId: 'space-room-open' },
@@ -16,8 +17,6 @@ const ACTION: Record<RowAction, { label: string; busy: string; testId: string }>
   join: { label: 'Join', busy: 'Joining…', testId: 'space-room-join' },
   knock: { label: 'Ask to join', busy: 'Asking…', testId: 'space-room-knock' },
 };
-
-const FAILED: Record<'join' | 'knock', string> = { join: 'Could not join', knock: 'Could not ask to join' };
 
 interface Props {
   row: SpaceHomeRow;
@@ -32,13 +31,9 @@ interface Props {
 
 export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, members, request, onAction, onToggle }: Props) {
   const { room, child, depth, expanded, childCount } = row;
-  const name = room.name ?? room.alias ?? room.roomId;
-  const busyAction = request?.kind === 'joining' ? 'join' : request?.kind === 'knocking' ? 'knock' : null;
-  const facts = [
-    room.isSpace ? 'Space' : null,
-    typeof members === 'number' ? `${members} ${members === 1 ? 'member' : 'members'}` : null,
-    joined ? 'Joined' : null,
-  ].filter((f) => f !== null);
+  const name = summaryName(room);
+  const busy = busyAction(request);
+  const facts = summaryFacts(room, members, joined);
   return (
     <li className="space-room" data-testid="space-room" data-room-id={room.roomId} data-match={row.match} style={{ paddingInlineStart: 12 + depth * 28 }}>
       <span className="space-room-toggle-slot">
@@ -61,16 +56,16 @@ export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, mem
         {facts.length > 0 && <p className="space-room-facts">{facts.join(' · ')}</p>}
         {offer.note && <p className="space-room-note" data-testid="space-room-note">{offer.note}</p>}
         {request?.kind === 'failed' && (
-          <p className="space-room-error" role="alert" data-testid="space-room-error">{FAILED[request.action]}: {request.message}</p>
+          <p className="space-room-error" role="alert" data-testid="space-room-error">{REQUEST_FAILED[request.action]}: {request.message}</p>
         )}
       </div>
       {offer.actions.length > 0 && (
         <div className="space-room-actions">
           {offer.actions.map((a) => (
             <button key={a} type="button" className={`space-room-button space-room-secondary${a === 'join' || a === 'knock' ? ' space-room-join' : ''}`}
-              data-testid={ACTION[a].testId} disabled={busyAction !== null} aria-label={`${ACTION[a].label}: ${name}`}
+              data-testid={ACTION[a].testId} disabled={busy !== null} aria-label={`${ACTION[a].label}: ${name}`}
               onClick={() => onAction(row, a)}>
-              {busyAction === a ? ACTION[a].busy : ACTION[a].label}
+              {busy === a ? ACTION[a].busy : ACTION[a].label}
             </button>
           ))}
         </div>
