@@ -31,7 +31,8 @@ export function RecoverySetup({ mode, existingBackup = false, onDone, onCancel, 
   async function finish(key: RecoveryKeyResponse, password: string | undefined): Promise<void> {
     onBusyChange?.(true);
     try {
-      await setUpRecovery(session, key, password, backup ?? undefined);
+      // A reset was confirmed with a warning that the old backup's messages become unreadable (SecuritySection).
+      await setUpRecovery(session, key, password, backup ?? (mode === 'reset' ? { kind: 'replace' } : undefined));
     } finally {
       onBusyChange?.(false);
     }
