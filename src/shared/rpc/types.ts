@@ -227,9 +227,9 @@ export interface VerificationState {
    */
   check_error?: string;
   /**
-   * Lattice extension: the homeserver said the account has a key backup (asked when nothing else showed what the
-   * account has). With no cross-signing or secret storage this is an older setup: setting up secure backup keeps
-   * that backup with its key, or replaces it only when told to (reset_encryption's backup_key / replace_backup).
+   * Lattice extension: the homeserver said the account has a key backup while it has no cross-signing or secret
+   * storage (only then is it set): an older setup, for which setting up secure backup keeps that backup with its
+   * key, or replaces it only when told to (reset_encryption's backup_key / replace_backup).
    */
   has_key_backup?: boolean;
 }

@@ -177,7 +177,9 @@ export class Recovery {
         state_checked: known,
         has_cross_signing: hasCrossSigning,
         has_ssss: hasSsss,
-        ...(this.server?.keyBackup === true ? { has_key_backup: true } : {}),
+        // Told only where it changes the step (setup, not verify), so the state does not depend on whether the
+        // server happened to be asked.
+        ...(this.server?.keyBackup === true && !hasCrossSigning && !hasSsss ? { has_key_backup: true } : {}),
         ...(!known && this.serverError !== undefined ? { check_error: this.serverError } : {}),
       };
       identity?.free();
