@@ -241,6 +241,8 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     trusted_key_servers: [],
     suppress_key_server_warning: true,
     federation_domain_whitelist: [],
+    // Synapse's default lets nobody publish to the public room directory; tests publish rooms and browse it.
+    room_list_publication_rules: [{ action: 'allow' }],
     presence: { enabled: c.opts.presence === true },
     ...(c.opts.urlPreviews
       ? { url_preview_enabled: true, url_preview_ip_range_blacklist: ['169.254.0.0/16'], url_preview_ip_range_whitelist: ['127.0.0.1/32', '::1/128'] }

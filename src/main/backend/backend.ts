@@ -7,37 +7,32 @@ import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  AccountData, ClientState, Envelope, EventName, EventPayloads, JSONObject, MediaMessageContent, MediaRequest,
-  MediaResponse, Room,
-  SyncComplete, SyncRoom, SyncStatus,
+  ClientState, Envelope, EventName, EventPayloads, MediaMessageContent, MediaRequest, MediaResponse, Room, SyncComplete,
+  SyncStatus,
 } from '../../shared/rpc/index.ts';
 import type { CommandContext, OwnProfile, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
-import { refreshRules } from './commands/notifications.ts';
-import { CryptoSession, wipeCryptoStore } from './crypto/crypto-session.ts';
+import { wipeCryptoStore } from './crypto/crypto-session.ts';
 import { fetchOwnProfile } from './commands/session.ts';
-import { MatrixClient, type FetchLike } from './matrix/client.ts';
+import type { FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { AesCtrAttachments } from './crypto/attachment-cipher.ts';
-import { fetchDecrypted } from './crypto/encrypted-media.ts';
-import { NO_ATTACHMENT_CRYPTO, type AttachmentCrypto } from './media/attachment-crypto.ts';
+import type { AttachmentCrypto } from './media/attachment-crypto.ts';
 import { guessContentType } from './media/content-type.ts';
-import { MediaFetchError, MediaFetcher } from './media/media-fetcher.ts';
-import { MediaUploader, type UploadRequest } from './media/media-uploader.ts';
+import type { UploadRequest } from './media/media-uploader.ts';
 import type { DataPaths } from './paths.ts';
 import { ensurePrivateDir } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
 import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
+import { fullState } from './rpc/full-state.ts';
 import { chunkSyncComplete } from './rpc/sync-chunks.ts';
 import { wireSyncComplete } from './rpc/wire-shape.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
-import { LinkPreviewFetcher } from './send/link-preview-fetcher.ts';
-import { Sender, type SenderOptions } from './send/sender.ts';
+import type { SenderOptions } from './send/sender.ts';
 import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
-import { roomAccountData } from './sync/process-sync.ts';
-import { AccountDataFence } from './sync/account-data-fence.ts';
-import { SyncLoop, type SyncTiming } from './sync/sync-loop.ts';
+import type { SyncTiming } from './sync/sync-loop.ts';
+import { buildSession, type SessionHost } from './session-wiring.ts';
 
 const TOKEN_KEY = 'matrix_access_token';
 const DB_FILE = 'lattice.db';
@@ -138,69 +133,14 @@ export class Backend implements BackendHost {
   }
 
   private runSession(homeserverUrl: string, userId: string, deviceId: string, token: string, profile?: OwnProfile): void {
-    const client = new MatrixClient(homeserverUrl, token, this.opts.fetch);
     this.syncStatus = undefined;
-    const crypto = this.secrets && new CryptoSession({
-      dataDir: this.opts.paths.data, secrets: this.secrets, userId, deviceId, client, store: () => this.store, logger: this.logger,
-      onEventsDecrypted: (d) => this.broadcast('events_decrypted', d),
-      onRoomsChanged: (diff) => this.broadcast('sync_complete', diff),
-      onVerificationChange: () => { if (this.session?.crypto === crypto) this.broadcast('client_state', this.clientState()); },
-      onVerification: (flow) => this.broadcast('verification_update', flow),
-      onIdentityUpdate: (u) => this.broadcast('user_identity_update', u),
-      // What should be answered at once is bounded alike for the sync loop and these questions.
-      answerWithinMs: this.opts.sync?.answerWithinMs,
-    });
-    const accountData = new AccountDataFence();
-    const sync = new SyncLoop({
-      ...this.opts.sync,
-      client, store: this.store, userId, fence: accountData,
-      onStaleAccountData: (type) => {
-        if (type !== 'm.push_rules' || this.session !== session) return;
-        refreshRules(this.commandContext(), session).catch((e: unknown) =>
-          this.logger.warn(`could not read the push rules again: ${errorMessage(e)}`));
-      },
-      prepare: crypto && ((resp) => crypto.prepareSync(resp)),
-      onSyncComplete: (diff) => this.broadcast('sync_complete', diff),
-      onTyping: (t) => this.broadcast('typing', t),
-      onPresence: (p) => this.broadcast('presence', p),
-      ownPresence: () => this.session?.presence ?? 'online',
-      onToDevice: (events) => { if (this.session?.listenToDevice) this.forwardToDevice(events); },
-      onStatus: (s) => {
-        this.syncStatus = s;
-        this.broadcast('sync_status', s);
-        // The homeserver answers again: the outbox need not wait out its backoff.
-        if (s.type === 'ok') sender.wake();
-      },
-      onInitialSync: () => this.markInitialized(),
-      onSessionEnded: (reason, soft) => void this.endSession(reason, soft),
-    });
-    const media = new MediaFetcher(client, this.opts.paths.cache);
-    media.decrypt = (req) => {
-      const crypto = this.attachmentCrypto;
-      if (!crypto) return Promise.reject(new MediaFetchError(501, NO_ATTACHMENT_CRYPTO));
-      return fetchDecrypted(req, { fetcher: media, cache: media.cache, store: () => this.store, crypto });
-    };
-    const uploader = new MediaUploader(client, media.cache, () => this.attachmentCrypto);
-    const previews = new LinkPreviewFetcher(client, { media, uploader });
-    const sender = new Sender(client, this.store, userId, (c) => this.broadcast('send_complete', c), {
-      logger: this.logger, ...this.opts.sender,
-      seal: crypto && (async (roomId, type, content) => this.store.rooms.get(roomId)?.encryption_event
-        ? { type: 'm.room.encrypted', content: await crypto.encrypt(roomId, type, content) }
-        : { type, content }),
-      fetchPreview: (url, encrypt, signal) => previews.get(url, encrypt, signal),
-      // Its previews came (or its time was up): every frontend shows the echo as it will go.
-      onEchoChanged: (echo) => this.broadcast('sync_complete', { rooms: { [echo.room_id]: { events: [echo] } } }),
-    });
-    const session: Session = {
-      client, userId, deviceId, homeserverUrl, sync, sender, media, uploader, previews, listenToDevice: false, presence: 'online',
-      crypto, profile: profile ?? {}, accountData,
-    };
+    const session = buildSession(this.sessionHost(), { homeserverUrl, userId, deviceId, token, profile });
     this.session = session;
     this.logger.info('session started', { device_id: deviceId });
-    sync.start();
-    sender.start();
+    session.sync.start();
+    session.sender.start();
     if (!profile) {
-      void fetchOwnProfile(client, userId).then((p) => {
+      void fetchOwnProfile(session.client, userId).then((p) => {
         if (this.session !== session || (!p.displayname && !p.avatar_url)) return;
         session.profile = p;
         this.broadcast('client_state', this.clientState());
@@ -208,14 +148,23 @@ export class Backend implements BackendHost {
     }
   }
 
-  /**
-   * To-device events for frontends that asked (listen_to_device), in gomuks' shape: sender, type, content and
-   * whether it arrived encrypted. Encrypted ones wait for the encryption work, which can decrypt them.
-   */
-  private forwardToDevice(events: JSONObject[]): void {
-    const plain = events.filter((e) => typeof e.type === 'string' && e.type !== 'm.room.encrypted' && typeof e.sender === 'string')
-      .map((e) => ({ sender: e.sender, type: e.type, content: e.content ?? {}, encrypted: false }));
-    if (plain.length) this.broadcast('sync_complete', { to_device: plain });
+  /** What a session's parts (session-wiring.ts) may use of the backend. */
+  private sessionHost(): SessionHost {
+    return {
+      opts: this.opts, logger: this.logger, secrets: this.secrets,
+      store: () => this.store,
+      current: () => this.session,
+      broadcast: (command, data) => this.broadcast(command, data),
+      clientState: () => this.clientState(),
+      commandContext: () => this.commandContext(),
+      attachmentCrypto: () => this.attachmentCrypto,
+      syncStatusChanged: (status) => {
+        this.syncStatus = status;
+        this.broadcast('sync_status', status);
+      },
+      initialSyncDone: () => this.markInitialized(),
+      sessionEnded: (reason, keepData) => void this.endSession(reason, keepData),
+    };
   }
 
   private markInitialized(): void {
@@ -243,7 +192,7 @@ export class Backend implements BackendHost {
     this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId, vapid_key: '' });
     this.emit(conn, 'client_state', this.clientState());
     if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
-    for (const chunk of chunkSyncComplete(this.fullState())) this.emit(conn, 'sync_complete', wireSyncComplete(chunk));
+    for (const chunk of chunkSyncComplete(fullState(this.store))) this.emit(conn, 'sync_complete', wireSyncComplete(chunk));
     const presence = this.store.presence.all();
     if (presence.length) this.emit(conn, 'presence', { users: presence });
     if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
@@ -268,49 +217,6 @@ export class Backend implements BackendHost {
       const payload = wireSyncComplete(chunk) as EventPayloads[E];
       for (const c of this.conns) this.emit(c, command, payload);
     }
-  }
-
-  /** Everything a newly connected frontend needs for the room list. */
-  private fullState(): SyncComplete {
-    const rooms: Record<string, SyncRoom> = {};
-    const userId = this.store.account.get()?.user_id ?? '';
-    const roomAccountDataByRoom = this.store.account.allRoomAccountData();
-    for (const meta of this.store.rooms.all()) {
-      const sr: SyncRoom = { meta };
-      // The room's unsent messages (waiting or failed) come along, so every frontend shows them after a reload,
-      // a reconnect or a restart: events without a timeline row and with a send_error are local echoes.
-      const rowids = this.store.outbox.eventRowids(meta.room_id);
-      if (meta.preview_event_rowid) rowids.unshift(meta.preview_event_rowid);
-      if (rowids.length) sr.events = this.store.events.getMany(rowids);
-      // The preview's sender's member event comes along, so the room list names them ("Bob: hi") before the room
-      // is opened and its members loaded, as the live sync that brought the message did.
-      const previewSender = sr.events?.find((e) => e.rowid === meta.preview_event_rowid)?.sender;
-      const member = previewSender ? this.store.state.get(meta.room_id, 'm.room.member', previewSender) : undefined;
-      if (member && previewSender && sr.events) {
-        sr.events.push(member);
-        sr.state = { 'm.room.member': { [previewSender]: member.rowid } };
-      }
-      const ad = roomAccountDataByRoom.get(meta.room_id);
-      if (ad) {
-        sr.account_data = Object.fromEntries(Object.entries(ad)
-          .map(([type, content]) => [type, roomAccountData(userId, meta.room_id, type, content)]));
-      }
-      rooms[meta.room_id] = sr;
-    }
-    const accountData: Record<string, AccountData> = {};
-    for (const [type, content] of Object.entries(this.store.account.allAccountData())) {
-      accountData[type] = { user_id: userId, type, content };
-    }
-    return {
-      clear_state: true,
-      since: this.store.account.get()?.next_batch ?? undefined,
-      rooms,
-      account_data: accountData,
-      invited_rooms: this.store.account.allInvites(),
-      left_rooms: [],
-      space_edges: this.store.spaces.all(),
-      top_level_spaces: this.store.spaces.topLevel(),
-    };
   }
 
   clientState(): ClientState {

@@ -38,8 +38,11 @@ export async function startDirectChat(session: Session, userId: string, encrypte
   return roomId;
 }
 
-export async function joinRoom(session: Session, idOrAlias: string): Promise<string> {
-  const { room_id: roomId } = await session.client.request('join_room', { room_id_or_alias: idOrAlias.trim() });
+/** `via`: the servers to join a room ID through, where our homeserver may not be in it yet (another directory's). */
+export async function joinRoom(session: Session, idOrAlias: string, via: readonly string[] = []): Promise<string> {
+  const { room_id: roomId } = await session.client.request('join_room', {
+    room_id_or_alias: idOrAlias.trim(), ...(via.length ? { via: [...via] } : {}),
+  });
   return roomId;
 }
 

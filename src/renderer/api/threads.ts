@@ -26,7 +26,8 @@ export function useOpenThread(roomId: string): string | null {
 
 // --- replies ------------------------------------------------------------------------------------------------
 
-function threadRootOf(e: Event): string | undefined {
+/** The root of the thread an event replies in, if it is a thread reply. */
+export function threadRootOf(e: Event): string | undefined {
   if (e.relation_type === 'm.thread' && e.relates_to) return e.relates_to;
   const rel = e.content['m.relates_to'];
   if (typeof rel !== 'object' || rel === null || Array.isArray(rel)) return undefined;

@@ -206,8 +206,8 @@ function NoRoomOpen() {
       <div className="empty-state" data-testid="welcome">
         <span className="empty-state-art" aria-hidden="true" />
         <h2>Welcome to Lattice</h2>
-        <p>You are not in any rooms yet. Create a room and invite people to it, start a chat with someone, or join a
-          room by its address (such as #lattice:example.org).</p>
+        <p>You are not in any rooms yet. Create a room and invite people to it, start a chat with someone, join a room
+          by its address (such as #lattice:example.org), or find one among your server's public rooms.</p>
         <NewRoomButtons place="welcome" />
       </div>
     );

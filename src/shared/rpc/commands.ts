@@ -12,6 +12,7 @@ import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.
 import { notificationCommands } from './commands/notifications.ts';
 import { cryptoCommands } from './commands/crypto.ts';
 import { deviceCommands } from './commands/devices.ts';
+import { directoryCommands } from './commands/directory.ts';
 import { ignoringCommands } from './commands/ignoring.ts';
 import { presenceCommands } from './commands/presence.ts';
 import { roomUpgradeCommands } from './commands/room-upgrades.ts';
@@ -29,7 +30,7 @@ import { sessionCommands } from './commands/session.ts';
 import { verificationCommands } from './commands/verification.ts';
 
 export {
-  deviceCommands, ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
+  deviceCommands, directoryCommands, ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
   readingCommands,
   roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands,
   sessionCommands, verificationCommands,
@@ -48,7 +49,7 @@ export const commandAreas = {
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
   ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands, ...roomKeyCommands,
   ...cryptoCommands,
-  ...verificationCommands, ...deviceCommands,
+  ...verificationCommands, ...deviceCommands, ...directoryCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

@@ -31,6 +31,17 @@ export interface RespHierarchy {
   next_batch?: string;
 }
 
+/**
+ * A page of a public room directory (the spec's /publicRooms answer): each room as the server describes it
+ * (room_id, name, topic, canonical_alias, avatar_url, num_joined_members, join_rule, room_type, ...).
+ */
+export interface RespPublicRooms {
+  chunk: JSONObject[];
+  next_batch?: string;
+  prev_batch?: string;
+  total_room_count_estimate?: number;
+}
+
 /** A profile as the server has it: displayname, avatar_url, and any extended fields. */
 export type RespUserProfile = { [key: string]: JSONValue | undefined; displayname?: string; avatar_url?: string };
 

@@ -7,6 +7,7 @@ import type { CommandContext } from './context.ts';
 import { notificationHandlers } from './notifications.ts';
 import { cryptoHandlers } from './crypto.ts';
 import { deviceHandlers } from './devices.ts';
+import { directoryHandlers } from './directory.ts';
 import { ignoringHandlers } from './ignoring.ts';
 import { presenceHandlers } from './presence.ts';
 import { roomUpgradeHandlers } from './room-upgrades.ts';
@@ -33,6 +34,7 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...ignoringHandlers(ctx),
     ...roomUpgradeHandlers(ctx),
     ...membershipHandlers(ctx),
+    ...directoryHandlers(ctx),
     ...peopleHandlers(ctx),
     ...roomActionHandlers(ctx),
     ...serverHandlers(ctx),

@@ -1,17 +1,21 @@
 /**
  * Handlers of the reading area: single events (database first, then the homeserver), related events, context
- * around an event, manual pagination (threads), chosen state, receipts and mentions.
+ * around an event, manual pagination (threads), a room's list of threads, chosen state, receipts and mentions.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { readingCommands } from '../../../shared/rpc/commands.ts';
+import type { ManualPaginationResponse } from '../../../shared/rpc/commands/reading.ts';
 import type { Event } from '../../../shared/rpc/index.ts';
 import { decryptFetched } from '../crypto/decrypt-fetched.ts';
 import { MatrixError } from '../matrix/errors.ts';
+import type { ClientEvent } from '../matrix/types.ts';
 import { mentions, receiptsFor, relatedEvents } from '../reading/read-queries.ts';
 import { storeServerEvent, storeServerEvents } from '../reading/server-events.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 
 const DEFAULT_PAGE = 50;
+/** Threads per page when the caller does not say: a panel's worth, as Element asks for. */
+const THREADS_PAGE = 20;
 
 export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readingCommands> {
   /** The stored event, if it is in this room (an event ID names one event across rooms; a mismatch is a bad request). */
@@ -47,12 +51,39 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     } catch (e) {
       throw new Error(`Could not get event ${eventId} from the homeserver: ${serverProblem(e)}`);
     }
-    // No relations in the answer means none are left (every reply deleted): the stored ones are dropped too.
-    const unsigned = { ...stored.unsigned };
-    delete unsigned['m.relations'];
-    const relations = raw.unsigned?.['m.relations'];
-    if (relations !== undefined) unsigned['m.relations'] = relations;
-    return { ...stored, unsigned };
+    return withServerRelations(stored, raw);
+  }
+
+  /**
+   * A page of the room's threads: the roots with their relations as the server now counts them (a stored root keeps
+   * the ones it came with), and the latest replies the server bundled, stored and decrypted like the roots.
+   */
+  async function threads(roomId: string, include: 'all' | 'participated', from: string | undefined, limit: number | undefined,
+    signal: AbortSignal): Promise<ManualPaginationResponse> {
+    let resp;
+    try {
+      resp = await ctx.requireSession().client.events.threads(roomId, { include, from, limit: limit ?? THREADS_PAGE }, signal);
+    } catch (e) {
+      if (e instanceof MatrixError && e.errcode === 'M_UNRECOGNIZED') {
+        throw new Error('This homeserver does not offer a list of threads (it needs Matrix 1.4 or newer).');
+      }
+      throw new Error(`Could not get the threads of this room from the homeserver: ${serverProblem(e)}`);
+    }
+    const roots = list(resp.chunk);
+    const latest = roots.map(latestReplyOf).filter((e) => e !== undefined);
+    const decrypted = await decryptFetched(ctx.session?.crypto, roomId, [...roots, ...latest]);
+    signal.throwIfAborted();
+    const raw = new Map(roots.map((r) => [r.event_id, r]));
+    const events = storeServerEvents(ctx.store, roomId, roots, decrypted).map((ev) => {
+      const r = raw.get(ev.event_id);
+      return r ? withServerRelations(ev, r) : ev;
+    });
+    const related = storeServerEvents(ctx.store, roomId, latest, decrypted);
+    return {
+      events,
+      ...(related.length > 0 ? { related_events: related } : {}),
+      ...(resp.next_batch ? { next_batch: resp.next_batch } : {}),
+    };
   }
 
   /** MSC2815: the original content of a redacted event, for the frontend only (never stored). */
@@ -136,6 +167,7 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
       const events = storeServerEvents(ctx.store, roomId, chunk, decrypted);
       return next ? { events, next_batch: next } : { events };
     },
+    get_threads: ({ room_id: roomId, include, from, limit }, signal) => threads(roomId, include ?? 'all', from, limit, signal),
     get_specific_room_state: ({ keys }) => {
       const out: Event[] = [];
       for (const k of keys) {
@@ -149,6 +181,29 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     get_mentions: ({ max_timestamp: maxTs, type, limit, room_id: roomId }) =>
       mentions(ctx.store.db, maxTs, type, limit, roomId),
   };
+}
+
+/**
+ * The stored event with the server's unsigned m.relations in place of those it was stored with. No relations in
+ * the answer means none are left (every reply deleted): the stored ones are dropped too.
+ */
+function withServerRelations(stored: Event, raw: ClientEvent): Event {
+  const unsigned = { ...stored.unsigned };
+  delete unsigned['m.relations'];
+  const relations = raw.unsigned?.['m.relations'];
+  if (relations !== undefined) unsigned['m.relations'] = relations;
+  return { ...stored, unsigned };
+}
+
+/** The latest reply a thread root's bundled m.thread summary carries, if it is an event. */
+function latestReplyOf(root: ClientEvent): ClientEvent | undefined {
+  const relations = root.unsigned?.['m.relations'];
+  if (typeof relations !== 'object' || relations === null || Array.isArray(relations)) return undefined;
+  const thread = relations['m.thread'];
+  if (typeof thread !== 'object' || thread === null || Array.isArray(thread)) return undefined;
+  const latest = thread.latest_event;
+  if (typeof latest !== 'object' || latest === null || Array.isArray(latest)) return undefined;
+  return typeof latest.event_id === 'string' && typeof latest.type === 'string' ? latest as unknown as ClientEvent : undefined;
 }
 
 function list<T>(v: T[] | undefined): T[] {

@@ -13,6 +13,7 @@ import { MediaApi } from './api/media.ts';
 import { PushRulesApi } from './api/push-rules.ts';
 import { PresenceApi } from './api/presence.ts';
 import { RoomAdminApi } from './api/room-admin.ts';
+import { DirectoryApi } from './api/directory.ts';
 import { MembershipApi } from './api/membership.ts';
 import { ProfileApi } from './api/profile.ts';
 import { RoomActionsApi } from './api/room-actions.ts';
@@ -36,6 +37,7 @@ export class MatrixClient extends MatrixHttp {
   readonly roomAdmin: RoomAdminApi;
   readonly events: EventsApi;
   readonly membership: MembershipApi;
+  readonly directory: DirectoryApi;
   readonly profile: ProfileApi;
   readonly roomActions: RoomActionsApi;
   readonly server: ServerApi;
@@ -54,6 +56,7 @@ export class MatrixClient extends MatrixHttp {
     this.roomAdmin = new RoomAdminApi(this);
     this.events = new EventsApi(this);
     this.membership = new MembershipApi(this);
+    this.directory = new DirectoryApi(this);
     this.profile = new ProfileApi(this);
     this.roomActions = new RoomActionsApi(this);
     this.server = new ServerApi(this);

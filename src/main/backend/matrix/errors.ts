@@ -157,3 +157,24 @@ function originOf(url: string): string {
     return url;
   }
 }
+
+/**
+ * A failed read of another `server`'s public room directory in one sentence, or undefined when the server's words
+ * (or the rate limit's) say it as well. Our homeserver asks `server` over federation: Synapse answers 502 for a name
+ * it cannot reach and for a server that keeps its directory to its own users (it cannot tell the two apart), 403
+ * "Federation denied" for a server it is configured not to talk to; other homeservers may pass the remote 403 on.
+ */
+export function describePublicRoomsError(e: unknown, server: string | undefined): string | undefined {
+  if (!(e instanceof MatrixError) || !server || e.errcode === 'M_LIMIT_EXCEEDED') return undefined;
+  if (/federation denied/i.test(e.message)) {
+    return `Your homeserver does not talk to ${server} (it federates only with servers it allows), so its rooms cannot be listed from here.`;
+  }
+  if (e.status === 403 || e.errcode === 'M_FORBIDDEN') {
+    return `${server} does not share its room directory with users of other servers.`;
+  }
+  if (e.status === 502 || e.status === 504) {
+    return `Could not get the room directory of ${server}: the server could not be reached, or it does not share its directory with other servers. Check its name (such as matrix.org).`;
+  }
+  if (e.errcode === 'M_INVALID_PARAM' && /server name/i.test(e.message)) return `${server} is not a valid server name.`;
+  return undefined;
+}

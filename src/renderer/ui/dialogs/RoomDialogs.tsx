@@ -59,7 +59,8 @@ export function StartDmDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
+/** `onExplore`: leaves this dialog for the public room directory, for someone who has no address to type. */
+export function JoinRoomDialog({ onClose, onExplore }: { onClose: () => void; onExplore?: () => void }) {
   const session = useSession();
   const [target, setTarget] = useState('');
   return (
@@ -68,6 +69,10 @@ export function JoinRoomDialog({ onClose }: { onClose: () => void }) {
       <label className="dialog-field">Room alias or ID
         <input data-testid="join-room-target" value={target} placeholder="#room:example.org" onChange={(e) => setTarget(e.target.value)} autoFocus />
       </label>
+      {onExplore && (
+        <p className="dialog-aside">No address? <button type="button" className="link-button" data-testid="join-room-explore"
+          onClick={onExplore}>Explore public rooms</button> to find one.</p>
+      )}
     </Dialog>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * An open room: its header (name, topic, member count, panel buttons, Leave), one side panel at a time (members,
- * settings, search, pinned, a thread or a member's info), the timeline, the typing line and the composer (or why
+ * threads, settings, search, pinned, a thread or a member's info; a thread opened from the threads list covers it
+ * and closing the thread shows the list again), the timeline, the typing line and the composer (or why
  * there is none). A room we are not in shows its preview; a joined space is shown in the spaces bar instead.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
@@ -25,6 +26,7 @@ import { PanelButtons, type SidePanelKind } from './panels/PanelButtons.tsx';
 import { PinnedPanel } from './panels/PinnedPanel.tsx';
 import { RoomSearchPanel } from './panels/RoomSearchPanel.tsx';
 import { RoomSettingsPanel } from './panels/RoomSettingsPanel.tsx';
+import { ThreadsPanel } from './panels/ThreadsPanel.tsx';
 import { usePanelFocus } from './panels/use-panel-focus.ts';
 import { RoomPreview } from './RoomPreview.tsx';
 import { PredecessorLine, SuccessorBar } from './RoomUpgradeLinks.tsx';
@@ -95,6 +97,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
           : user ? <UserInfoPanel key={user} roomId={roomId} userId={user} onBack={() => closeUser(true)} onClose={() => closeUser(false)} /> : <>
           {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
           {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
+          {panel === 'threads' && <ThreadsPanel key={roomId} roomId={roomId} onClose={close} />}
           {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
           {panel === 'pinned' && <PinnedPanel key={roomId} roomId={roomId} onClose={close} />}
         </>}
@@ -129,9 +132,10 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
   const [leaving, setLeaving] = useState(false);
   const header = useRef<HTMLElement>(null);
-  const folded = useHeaderFold(header, name);
+  const fold = useHeaderFold(header, name);
+  const folded = fold === 'folded';
   return (
-    <header ref={header} className={`room-header${folded ? ' is-folded' : ''}`} data-testid="room-header">
+    <header ref={header} className={`room-header${fold === 'full' ? '' : ` is-${fold}`}`} data-testid="room-header">
       <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
       <div className="room-header-text">
         <h2 className="room-header-name" title={name}>

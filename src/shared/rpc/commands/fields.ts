@@ -1,5 +1,6 @@
 /** Field schemas that several areas of the contract share: Matrix IDs, URLs, free-form JSON. */
 import { z } from 'zod';
+import { SERVER_NAME_PATTERN } from '../../server-name.ts';
 import type { JSONObject } from '../types.ts';
 
 const matrixId = (sigil: string, what: string) =>
@@ -14,8 +15,7 @@ export const roomAliasField = matrixId('#', 'room alias');
 export const roomIdOrAliasField = z.string().regex(/^(?:!(?:[^:]+:.+|[^:\s]+)|#[^:]+:.+)$/,
   'must be a room ID or alias like !abc:example.org or #room:example.org');
 /** A server name to route through (`via`): a host name or IP literal, with an optional port. */
-export const serverNameField = z.string().regex(/^[A-Za-z0-9.-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$/,
-  'must be a server name like example.org');
+export const serverNameField = z.string().regex(SERVER_NAME_PATTERN, 'must be a server name like example.org');
 export const eventIdField = z.string().regex(/^\$\S+$/, 'must be an event ID like $abc');
 /** Event types and account data types: non-empty, no whitespace. */
 export const eventTypeField = z.string().regex(/^\S+$/, 'must be a type like m.room.topic, without spaces');

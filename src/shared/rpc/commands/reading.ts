@@ -1,7 +1,8 @@
 /**
  * Commands that read single events and their surroundings: by ID or rowid, relations, context around an event,
  * manual (token) pagination, chosen state events, read receipts and mentions. Names, fields and answers are
- * gomuks' (pkg/hicli/jsoncmd: GetEventParams, GetEventContextParams, PaginateManualParams, …).
+ * gomuks' (pkg/hicli/jsoncmd: GetEventParams, GetEventContextParams, PaginateManualParams, …), except a room's
+ * list of threads (get_threads), a Lattice extension shaped like paginate_manual.
  */
 import { z } from 'zod';
 import type { Event, Receipt } from '../types.ts';
@@ -65,6 +66,19 @@ export const readingCommands = {
     since: z.string().optional(),
     direction: z.enum(['b', 'f']),
     limit: z.number().int().min(1).max(1000).optional(),
+  })).returns<ManualPaginationResponse>(),
+  /**
+   * Lattice extension (gomuks has none): a room's threads from the homeserver (GET /rooms/{roomId}/threads, spec
+   * v1.4), latest activity first. `events` are the roots with the server's m.thread summary (count, latest_event,
+   * current_user_participated) in unsigned m.relations as it is now; `related_events` the latest replies, stored and
+   * decrypted like the roots. `include: participated` keeps the threads the user started or replied in.
+   * `next_batch` continues it (as `from`).
+   */
+  get_threads: command(z.object({
+    room_id: roomIdField,
+    include: z.enum(['all', 'participated']).optional(),
+    from: z.string().min(1).optional(),
+    limit: z.number().int().min(1).max(100).optional(),
   })).returns<ManualPaginationResponse>(),
   /** Chosen current-state events from the database; keys that have no stored state are left out. */
   get_specific_room_state: command(z.object({

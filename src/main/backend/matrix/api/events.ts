@@ -1,6 +1,6 @@
 /**
  * Endpoints that read events one at a time or around a point: a single event (optionally unredacted, MSC2815),
- * /context, /relations (threads) and server-side /search. The JSON types are the spec's, as far as we read them.
+ * /context, /relations (threads), a room's thread roots (/threads) and server-side /search. The JSON types are the spec's, as far as we read them.
  */
 import type { JSONObject } from '../../../../shared/rpc/index.ts';
 import { enc, type MatrixHttp } from '../http.ts';
@@ -26,6 +26,19 @@ export interface RelationsParams {
   from?: string;
   limit?: number;
   recurse?: boolean;
+}
+
+/** GET /rooms/{roomId}/threads (spec v1.4): `participated` keeps the threads the user started or replied in. */
+export interface ThreadsParams {
+  include: 'all' | 'participated';
+  from?: string;
+  limit?: number;
+}
+
+/** Thread roots, latest activity first, each with its bundled m.thread aggregation in unsigned m.relations. */
+export interface RespThreads {
+  chunk?: ClientEvent[];
+  next_batch?: string;
 }
 
 /** The room_events category of /search: what Lattice asks and reads. */
@@ -75,6 +88,12 @@ export class EventsApi {
       `/_matrix/client/v1/rooms/${enc(roomId)}/relations/${enc(eventId)}/${enc(relType)}`, {
         query: { dir: params.dir, from: params.from, limit: params.limit, recurse: params.recurse }, signal,
       });
+  }
+
+  threads(roomId: string, params: ThreadsParams, signal?: AbortSignal) {
+    return this.http.request<RespThreads>('GET', `/_matrix/client/v1/rooms/${enc(roomId)}/threads`, {
+      query: { include: params.include, from: params.from, limit: params.limit }, signal,
+    });
   }
 
   search(roomEvents: SearchRoomEvents, nextBatch: string | undefined, signal?: AbortSignal) {

@@ -1,7 +1,7 @@
 /**
  * The room header's "More options" (⋯) menu. It always offers *Report room…*; when the room's name would not show
- * whole beside them (a small window, a side panel open beside the room, a long name) the search, pinned and
- * settings buttons and Leave fold into it too, so the name keeps its room, as in Element. The header's `is-folded`
+ * whole beside them (a small window, a side panel open beside the room, a long name) the threads, search,
+ * pinned and settings buttons and Leave fold into it too, so the name keeps its room, as in Element. The header's `is-folded`
  * class (use-header-fold.ts) says which; the menu follows it. Keyboard and pointer behaviour: use-menu.ts.
  */
 import type { SidePanelKind } from './PanelButtons.tsx';
@@ -10,6 +10,7 @@ import { useMenu } from '../../common/use-menu.ts';
 const ITEMS: readonly { kind: SidePanelKind; label: string; testId: string }[] = [
   { kind: 'search', label: 'Search in this room', testId: 'header-menu-search' },
   { kind: 'pinned', label: 'Pinned messages', testId: 'header-menu-pinned' },
+  { kind: 'threads', label: 'Threads', testId: 'header-menu-threads' },
   { kind: 'settings', label: 'Room settings', testId: 'header-menu-settings' },
 ];
 

@@ -1,40 +1,85 @@
 /**
- * Whether the room header folds its panel buttons and Leave into the "More options" menu (HeaderMenu.tsx): when the
- * room's name would not show whole beside them, and back once it would (the menu's button shows either way, so
- * only the folded buttons' width counts). The name wins, as in Element. Measured
- * rather than a fixed breakpoint, so a short name keeps the buttons in a small window and a long one folds them
- * in a wider one (or beside an open side panel).
+ * How much the room header gives up so the room's name shows whole, in two steps as the room gets narrower: first
+ * its buttons drop their labels (`compact`; the accessible names stay), then the panel buttons and Leave fold into
+ * the "More options" menu (`folded`, HeaderMenu.tsx). Each step is undone once the name would still show whole with
+ * what it hid back (the menu's button shows either way, so only the hidden parts' width counts). The name wins, as
+ * in Element. Measured rather than a fixed breakpoint, so a short name keeps the labels in a small window and a long
+ * one gives them up in a wider one (or beside an open side panel).
  */
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
-export function useHeaderFold(header: RefObject<HTMLElement | null>, name: string): boolean {
-  const [folded, setFolded] = useState(false);
+export type HeaderFold = 'full' | 'compact' | 'folded';
+
+/** The buttons whose labels go in the compact header (the member count's too). */
+const LABELLED = '.room-header-panel-button, .room-header-wide';
+/** What folds into the menu. */
+const FOLDING = '.room-header-wide';
+
+export function useHeaderFold(header: RefObject<HTMLElement | null>, name: string): HeaderFold {
+  const [fold, setFold] = useState<HeaderFold>('full');
   /** The same, for the observer's callback (only that callback changes it). */
-  const foldedRef = useRef(false);
+  const foldRef = useRef<HeaderFold>('full');
 
   useLayoutEffect(() => {
     const el = header.current;
     const title = el?.querySelector<HTMLElement>('.room-header-name');
     if (!el || !title || typeof ResizeObserver === 'undefined') return;
-    /** What the buttons took beside the name, their gaps included, when they last showed. */
-    let buttons = 0;
+    /** What the buttons took beside the name, their gaps included: with labels (when last shown so), and without. */
+    let labelled = 0;
+    let compact = 0;
+    /** The header's width when the labels last gave way: a wider header tries them again. */
+    let compactAt = 0;
+    const change = (next: HeaderFold): void => {
+      foldRef.current = next;
+      setFold(next);
+    };
     const measure = (): void => {
       const gap = parseFloat(getComputedStyle(el).columnGap) || 0;
+      // Each with the gap before it, less the negative margin that narrows it in a compact header (panels.css).
       const widthOf = (selector: string) => [...el.querySelectorAll<HTMLElement>(selector)]
-        .reduce((sum, b) => sum + b.getBoundingClientRect().width + gap, 0);
+        .reduce((sum, b) => sum + b.getBoundingClientRect().width + gap + (parseFloat(getComputedStyle(b).marginLeft) || 0), 0);
       // The name's own width, also when its box is wider (scrollWidth is then the box's).
       const range = document.createRange();
       range.selectNodeContents(title);
       const natural = range.getBoundingClientRect().width;
-      if (!foldedRef.current) {
-        // Sub-pixel widths: a name that fits can measure a pixel wider than its box.
-        if (natural <= title.clientWidth + 1) return;
-        buttons = widthOf('.room-header-wide');
-        foldedRef.current = true;
-        setFolded(true);
-      } else if (natural + buttons <= title.clientWidth) {
-        foldedRef.current = false;
-        setFolded(false);
+      const room = title.clientWidth;
+      // Sub-pixel widths: a name that fits can measure a pixel wider than its box.
+      const fits = natural <= room + 1;
+      switch (foldRef.current) {
+        case 'full': {
+          if (fits) return;
+          labelled = widthOf(LABELLED);
+          compactAt = el.clientWidth;
+          // Labels the narrow-header style already hid: dropping them changes nothing (and no resize would come to
+          // measure again), so the buttons fold at once.
+          const labelsShown = [...el.querySelectorAll('.room-header-panel-label')].some((l) => l.getClientRects().length > 0);
+          if (labelsShown) {
+            change('compact');
+          } else {
+            compact = widthOf(FOLDING);
+            change('folded');
+          }
+          return;
+        }
+        case 'compact': {
+          if (!fits) {
+            compact = widthOf(FOLDING);
+            change('folded');
+            return;
+          }
+          // The labels back, when they would fit beside the name; when the narrow-header style hid them anyway as
+          // they were measured, their width is not known: tried again once the header is wider than it was then.
+          const now = widthOf(LABELLED);
+          if (labelled > now ? natural + labelled - now <= room : el.clientWidth > compactAt + 1) change('full');
+          return;
+        }
+        case 'folded':
+          if (natural + compact <= room) change('compact');
+          return;
+        default: {
+          const never: never = foldRef.current;
+          throw new Error(`unknown header fold ${String(never)}`);
+        }
       }
     };
     // Observing reports each element's size once at the start too (after layout, before paint): the first measure.
@@ -44,5 +89,5 @@ export function useHeaderFold(header: RefObject<HTMLElement | null>, name: strin
     return () => observer.disconnect();
   }, [header, name]);
 
-  return folded;
+  return fold;
 }

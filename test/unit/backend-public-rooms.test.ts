@@ -1,0 +1,99 @@
+/**
+ * `get_public_rooms` against a fake homeserver, for what a test Synapse cannot show: the exact request (the term in
+ * the POST body's filter, `server` in the query string), an answer with odd entries, and each refusal in words: a
+ * server that cannot be reached or does not share its directory (Synapse's 502), a remote server's own 403, and a
+ * rate limit (said at once with the wait, not retried while the person types).
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { Backend } from '../../src/main/backend/backend.ts';
+import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
+import { FakeFetch, json, matrixError, never, type FakeRequest } from '../harness/fake-fetch.ts';
+import { RpcTestClient } from '../harness/rpc-test-client.ts';
+
+const HS = 'http://hs.invalid';
+const ME = '@alice:hs.invalid';
+
+class MemorySecrets implements SecretStore {
+  readonly kind = 'keychain';
+  readonly description = 'memory';
+  readonly values = new Map<string, string>();
+  async get(key: string) { return this.values.get(key) ?? null; }
+  async set(key: string, value: string) { this.values.set(key, value); }
+  async delete(key: string) { this.values.delete(key); }
+}
+
+describe('get_public_rooms against a fake homeserver', () => {
+  let root: string;
+  let fake: FakeFetch;
+  let directory: (req: FakeRequest) => Response;
+  let backend: Backend | undefined;
+  let c: RpcTestClient;
+
+  beforeEach(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'lattice-publicrooms-'));
+    directory = () => json(200, { chunk: [] });
+    let synced = false;
+    fake = new FakeFetch((req) => {
+      const p = req.url.pathname;
+      if (p === '/_matrix/client/v3/login') return json(200, { user_id: ME, access_token: 'tok', device_id: 'DEV' });
+      if (p.endsWith('/filter')) return json(200, { filter_id: 'f1' });
+      if (p === '/_matrix/client/v3/sync') {
+        if (synced) return never(req);
+        synced = true;
+        return json(200, { next_batch: 's1' });
+      }
+      if (req.method === 'POST' && p === '/_matrix/client/v3/publicRooms') return directory(req);
+      return matrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+    });
+    backend = await Backend.create({
+      paths: { config: root, data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: root },
+      fetch: fake.fetch, secrets: { store: new MemorySecrets() },
+    });
+    c = RpcTestClient.inProcess(backend);
+    await c.request('login', { homeserver_url: HS, username: 'alice', password: 'pw' });
+    await c.waitForEvent('init_complete', () => true, 10_000, false);
+  });
+  afterEach(async () => {
+    c.close();
+    await backend?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('sends the term in the body\'s filter and the server in the query, and keeps only well-formed entries', async () => {
+    directory = () => json(200, {
+      chunk: [{ room_id: '!a:other.example', name: 'A' }, 'not a room', null, [1]], next_batch: 'n2', prev_batch: '', total_room_count_estimate: 9,
+    });
+    const page = await c.request('get_public_rooms', { server: 'other.example', limit: 5, since: 'n1', filter: { generic_search_term: 'garden' } });
+    assert.deepEqual(page, { chunk: [{ room_id: '!a:other.example', name: 'A' }], next_batch: 'n2', total_room_count_estimate: 9 });
+    const [req] = fake.to('/_matrix/client/v3/publicRooms', 'POST');
+    assert.equal(req.url.searchParams.get('server'), 'other.example');
+    assert.deepEqual(req.body, { limit: 5, since: 'n1', filter: { generic_search_term: 'garden' } });
+  });
+
+  it('asks our own directory without a server parameter', async () => {
+    await c.request('get_public_rooms', {});
+    const [req] = fake.to('/_matrix/client/v3/publicRooms', 'POST');
+    assert.equal(req.url.searchParams.has('server'), false);
+    assert.deepEqual(req.body, {});
+  });
+
+  it('says in words a server that cannot be reached or does not share its directory', async () => {
+    directory = () => matrixError(502, 'M_UNKNOWN', 'Failed to fetch room list');
+    await assert.rejects(c.request('get_public_rooms', { server: 'nowhere.example' }),
+      /Could not get the room directory of nowhere\.example: the server could not be reached, or it does not share its directory/);
+    directory = () => matrixError(403, 'M_FORBIDDEN', 'You are not allowed to view the public rooms list of private.example');
+    await assert.rejects(c.request('get_public_rooms', { server: 'private.example' }),
+      /private\.example does not share its room directory with users of other servers\./);
+  });
+
+  it('says a rate limit at once, with how long to wait', async () => {
+    directory = () => matrixError(429, 'M_LIMIT_EXCEEDED', 'Too many requests', { retry_after_ms: 4200 });
+    await assert.rejects(c.request('get_public_rooms', { filter: { generic_search_term: 'x' } }),
+      /Could not list the public rooms: too many requests; try again in 5 s\./);
+    assert.equal(fake.to('/_matrix/client/v3/publicRooms').length, 1, 'not retried behind the person\'s back');
+  });
+});
