@@ -17,15 +17,20 @@ export function generateRecoveryKey(session: Session, passphrase?: string): Prom
   return session.client.request('generate_recovery_key', passphrase ? { passphrase } : {});
 }
 
+/** What to do with a key backup the account already has: keep it (opened with its key or passphrase) or start over. */
+export type ExistingBackupChoice = { kind: 'keep'; key: string } | { kind: 'replace' };
+
 /**
  * Sets up (or replaces) cross-signing, secret storage and key backup, opened by the generated key. The account
  * password answers the homeserver when it asks for it (replacing existing cross-signing keys).
  */
-export async function setUpRecovery(session: Session, generated: RecoveryKeyResponse, accountPassword?: string): Promise<void> {
+export async function setUpRecovery(session: Session, generated: RecoveryKeyResponse, accountPassword?: string, backup?: ExistingBackupChoice): Promise<void> {
   await session.client.request('reset_encryption', {
     recovery_key: generated.recovery_key,
     ...(generated.passphrase_meta ? { passphrase_meta: generated.passphrase_meta } : {}),
     ...(accountPassword ? { account_password: accountPassword } : {}),
+    ...(backup?.kind === 'keep' ? { backup_key: backup.key.trim() } : {}),
+    ...(backup?.kind === 'replace' ? { replace_backup: true } : {}),
   });
 }
 

@@ -226,6 +226,12 @@ export interface VerificationState {
    * when asked what the account has, why, in words. The first-run step then waits instead of offering setup.
    */
   check_error?: string;
+  /**
+   * Lattice extension: the homeserver said the account has a key backup while it has no cross-signing or secret
+   * storage (only then is it set): an older setup, for which setting up secure backup keeps that backup with its
+   * key, or replaces it only when told to (reset_encryption's backup_key / replace_backup).
+   */
+  has_key_backup?: boolean;
 }
 
 export interface ClientState {

@@ -20,8 +20,8 @@ export function cryptoHandlers(ctx: CommandContext): AreaHandlers<typeof cryptoC
       return true;
     },
     generate_recovery_key: ({ passphrase }) => engine().withEngine((r) => r.generateRecoveryKey(passphrase)),
-    reset_encryption: async ({ recovery_key: key, passphrase_meta: meta, account_password: password }) => {
-      await engine().withEngine((r) => r.resetEncryption(key, meta, password));
+    reset_encryption: async ({ recovery_key: key, passphrase_meta: meta, account_password: password, backup_key: backupKey, replace_backup: replaceBackup }) => {
+      await engine().withEngine((r) => r.resetEncryption(key, meta, password, { backupKey, replaceBackup }));
       return true;
     },
     export_keys: ({ passphrase, room_id: roomId }) => engine().withEngine((_, machine) => exportKeys(machine, passphrase, roomId)),

@@ -23,6 +23,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import { askAccountEncryption, type AccountEncryption } from './account-encryption.ts';
 import { BackupUploader, backupMatchesKey, createBackup, enableBackup, restoreBackup, restoreSession } from './backup.ts';
+import { planBackup, type BackupChoice, type BackupPlan } from './existing-backup.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
 import {
   decodeRecoveryKey, encodeRecoveryKey, keyFromPassphrase, newPassphraseInfo, SecretStorageError, type PassphraseInfo,
@@ -176,6 +177,9 @@ export class Recovery {
         state_checked: known,
         has_cross_signing: hasCrossSigning,
         has_ssss: hasSsss,
+        // Told only where it changes the step (setup, not verify), so the state does not depend on whether the
+        // server happened to be asked.
+        ...(this.server?.keyBackup === true && !hasCrossSigning && !hasSsss ? { has_key_backup: true } : {}),
         ...(!known && this.serverError !== undefined ? { check_error: this.serverError } : {}),
       };
       identity?.free();
@@ -253,12 +257,18 @@ export class Recovery {
     logger.info('encryption: this device is verified', { device_id: deviceId });
   }
 
-  /** gomuks' reset_encryption: see the file header. `passphrase` is the generate_recovery_key answer's passphrase_meta. */
-  async resetEncryption(recoveryKey: string, passphrase: PassphraseInfo | undefined, accountPassword: string | undefined): Promise<void> {
+  /**
+   * gomuks' reset_encryption: see the file header. `passphrase` is the generate_recovery_key answer's passphrase_meta.
+   * An existing key backup this session cannot open is kept when `backup` gives its key, replaced only when it says
+   * so, else nothing is changed (existing-backup.ts).
+   */
+  async resetEncryption(recoveryKey: string, passphrase: PassphraseInfo | undefined, accountPassword: string | undefined, backup: BackupChoice = {}): Promise<void> {
     const { machine, client, userId, logger } = this.o;
     const keyBytes = decodeRecoveryKey(recoveryKey);
     if (!keyBytes) throw new SecretStorageError('That is not a recovery key: use the one generate_recovery_key gave, with no character changed.');
+    let plan: BackupPlan = { keep: null };
     try {
+      plan = await planBackup(machine, client.crypto, backup);
       const reqs = await machine.bootstrapCrossSigning(true);
       if (reqs.uploadKeysRequest) await this.o.outgoing.send(reqs.uploadKeysRequest as Parameters<OutgoingRequests['send']>[0]);
       await this.uploadSigningKeys(reqs.uploadSigningKeysRequest.body, accountPassword);
@@ -274,11 +284,20 @@ export class Recovery {
       await ss.storeSecret(CROSS_SIGNING_SECRETS[1], exported.self_signing_key, storageKey);
       await ss.storeSecret(CROSS_SIGNING_SECRETS[2], exported.userSigningKey, storageKey);
       exported.free();
-      const { key: backupKey, version } = await createBackup(machine, client.crypto);
-      await ss.storeSecret(BACKUP_SECRET, backupKey.toBase64(), storageKey);
-      await enableBackup(machine, backupKey, version);
-      this.backupInBackground();
-      logger.info('encryption: cross-signing, secret storage and key backup set up anew', { version });
+      if (plan.keep) {
+        // The account's existing backup stays: its key goes into the new secret storage and its keys come here.
+        await ss.storeSecret(BACKUP_SECRET, plan.keep.toBase64(), storageKey);
+        await enableBackup(machine, plan.keep, plan.version);
+        const { imported, total } = await restoreBackup(machine, client.crypto, plan.keep, plan.version);
+        this.backupInBackground();
+        logger.info(`encryption: cross-signing and secret storage set up, keeping the existing key backup (${imported} of ${total} room keys restored)`, { version: plan.version });
+      } else {
+        const { key: backupKey, version } = await createBackup(machine, client.crypto);
+        await ss.storeSecret(BACKUP_SECRET, backupKey.toBase64(), storageKey);
+        await enableBackup(machine, backupKey, version);
+        this.backupInBackground();
+        logger.info('encryption: cross-signing, secret storage and key backup set up anew', { version });
+      }
     } finally {
       keyBytes.fill(0);
       await this.refresh();

@@ -61,7 +61,7 @@ export function EncryptionStep({ kind, onSkip, onBusyChange }: {
                 </p>
               </>
             ) : (
-              <RecoverySetup mode="setup" onBusyChange={onBusyChange} />
+              <RecoverySetup mode="setup" existingBackup={state?.verification_state.has_key_backup === true} onBusyChange={onBusyChange} />
             )}
             <button type="button" className="sec-link" data-testid="encryption-skip" onClick={() => setConfirmSkip(true)}>
               {kind === 'verify' ? 'I can’t do this now' : 'Not now'}

@@ -2,19 +2,24 @@
  * Setting up secure backup (or replacing it): a recovery key is generated first (from a passphrase when the user
  * wants one), shown with copy and download, and only once the user confirms they saved it does the backend publish
  * the new cross-signing keys, secret storage and key backup (`reset_encryption`). The homeserver may ask for the
- * account password on the way; the field appears then (and from the start when replacing existing keys).
+ * account password on the way; the field appears then (and from the start when replacing existing keys). When the
+ * account already has a key backup this session cannot open, the user first chooses to keep it or start over
+ * (ExistingBackup.tsx).
  */
 import { useState, type FormEvent } from 'react';
 import type { RecoveryKeyResponse } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useOwnUserId, useSession } from '../../api/hooks.ts';
-import { generateRecoveryKey, setUpRecovery } from '../../api/security.ts';
+import { generateRecoveryKey, setUpRecovery, type ExistingBackupChoice } from '../../api/security.ts';
+import { ExistingBackup } from './ExistingBackup.tsx';
 import { NewPassphraseFields, PassphraseField } from './PassphraseFields.tsx';
 import { copyText, saveTextFile } from './save-text.ts';
 import { checkNewPassphrase, describeSetupError, recoveryKeyFileName, recoveryKeyFileText } from './security-logic.ts';
 
-export function RecoverySetup({ mode, onDone, onCancel, onBusyChange }: {
+export function RecoverySetup({ mode, existingBackup = false, onDone, onCancel, onBusyChange }: {
   mode: 'setup' | 'reset';
+  /** The account has a key backup this session cannot open: ask to keep it or start over first. */
+  existingBackup?: boolean;
   onDone?: () => void;
   onCancel?: () => void;
   /** Told when publishing starts and ends: the session turns verified half-way, before the key backup exists. */
@@ -22,19 +27,23 @@ export function RecoverySetup({ mode, onDone, onCancel, onBusyChange }: {
 }) {
   const session = useSession();
   const [generated, setGenerated] = useState<RecoveryKeyResponse | null>(null);
+  const [backup, setBackup] = useState<ExistingBackupChoice | null>(null);
   async function finish(key: RecoveryKeyResponse, password: string | undefined): Promise<void> {
     onBusyChange?.(true);
     try {
-      await setUpRecovery(session, key, password);
+      // A reset was confirmed with a warning that the old backup's messages become unreadable (SecuritySection).
+      await setUpRecovery(session, key, password, backup ?? (mode === 'reset' ? { kind: 'replace' } : undefined));
     } finally {
       onBusyChange?.(false);
     }
     onDone?.();
   }
+  if (existingBackup && !backup) return <ExistingBackup onChoice={setBackup} onCancel={onCancel} />;
   return generated
     ? <SaveKey generated={generated} askPassword={mode === 'reset'} onBack={() => setGenerated(null)}
         onFinish={(password) => finish(generated, password)} />
-    : <ChooseKey onGenerated={setGenerated} onCancel={onCancel} />;
+    // Back to the choice about the existing backup (a key that did not open it can be typed again there).
+    : <ChooseKey onGenerated={setGenerated} onCancel={existingBackup ? () => setBackup(null) : onCancel} />;
 }
 
 function ChooseKey({ onGenerated, onCancel }: { onGenerated: (g: RecoveryKeyResponse) => void; onCancel?: () => void }) {

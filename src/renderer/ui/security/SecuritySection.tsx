@@ -146,7 +146,7 @@ export function SecuritySection() {
               <button type="button" className="sec-link" onClick={() => setAction(null)}>Cancel</button>
             </>
           )}
-          {action === 'setup' && <RecoverySetup mode="setup" onDone={finished} onCancel={() => setAction(null)} />}
+          {action === 'setup' && <RecoverySetup mode="setup" existingBackup={vs?.has_key_backup === true} onDone={finished} onCancel={() => setAction(null)} />}
           {action === 'reset-confirm' && <ResetConfirm onCancel={() => setAction(null)} onConfirm={() => setAction('reset')} />}
           {action === 'reset' && <RecoverySetup mode="reset" onDone={finished} onCancel={() => setAction(null)} />}
           {action === 'export' && <KeyExportForm onDone={() => setAction(null)} />}

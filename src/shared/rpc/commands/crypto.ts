@@ -68,12 +68,17 @@ export const cryptoCommands = {
   /**
    * Replaces the account's cross-signing identity, secret storage key and key backup with new ones opened by
    * `recovery_key` (from generate_recovery_key, with its `passphrase_meta`). Publishing cross-signing keys needs
-   * user-interactive auth: `account_password` answers it when the homeserver asks.
+   * user-interactive auth: `account_password` answers it when the homeserver asks. Lattice extension: when the
+   * account has a key backup this session cannot open, `backup_key` (that backup's recovery key or passphrase) keeps
+   * it, its key stored in the new secret storage and its room keys restored; `replace_backup: true` agrees to a new
+   * backup instead; with neither, nothing is changed and the answer is an error saying so.
    */
   reset_encryption: command(z.object({
     recovery_key: z.string().min(1),
     passphrase_meta: passphraseMeta.optional(),
     account_password: z.string().optional(),
+    backup_key: z.string().optional(),
+    replace_backup: z.boolean().optional(),
   })).returns<boolean>(),
   /** The room keys (all, or one room's) as the spec's passphrase-protected export file, as text. */
   export_keys: command(z.object({
