@@ -134,7 +134,18 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     const target = lineEventId('!dev:lattice.test', 0);
     assert.equal(await page.locator(`[data-event-id="${target}"]`).count(), 0, 'the target starts out unloaded');
     await reply.getByTestId('reply-quote').click();
-    await page.waitForFunction((id) => document.querySelector(`[data-event-id="${id}"]`)?.classList.contains('is-highlighted'), target, { timeout: 15_000 });
+    try {
+      await page.waitForFunction((id) => document.querySelector(`[data-event-id="${id}"]`)?.classList.contains('is-highlighted'), target, { timeout: 15_000 });
+    } catch (e) {
+      // Failed once in a full run under load: say where the timeline was, to tell a jump that never came from one
+      // whose highlight was missed.
+      const where = await page.evaluate((id) => ({
+        target: document.querySelector(`[data-event-id="${id}"]`)?.className ?? 'not in the page',
+        loaded: [...document.querySelectorAll('[data-event-id]')].map((el) => el.getAttribute('data-event-id')).slice(0, 5),
+        start: document.querySelector('.timeline-start') !== null,
+      }), target);
+      throw new Error(`the jump to the reply's target did not highlight it: ${JSON.stringify(where)}`, { cause: e });
+    }
     await page.getByTestId('composer').press('Escape');
   });
 
