@@ -6,7 +6,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { JSONObject, PresenceState, PresenceUpdate, SyncComplete, SyncStatus, Typing } from '../../../shared/rpc/index.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { sleep } from '../matrix/client.ts';
-import { ConnectionError, MatrixError } from '../matrix/errors.ts';
+import { ConnectionError, MatrixError, notAnsweringError } from '../matrix/errors.ts';
 import type { SyncResponse } from '../matrix/types.ts';
 import { waitForServer } from '../matrix/reachability.ts';
 import type { Store } from '../store/store.ts';
@@ -262,7 +262,7 @@ export class SyncLoop {
     } catch (e) {
       if (signal.aborted) throw e;
       if (retry.signal.aborted) return DROPPED;
-      if (silence.aborted) throw new ConnectionError(this.deps.client.baseUrl, new Error(`it did not answer within ${describeWait(within)}`));
+      if (silence.aborted) throw notAnsweringError(this.deps.client.baseUrl, within);
       throw e;
     } finally {
       this.retrying = null;
