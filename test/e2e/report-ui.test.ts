@@ -13,7 +13,7 @@ import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, aliceAndBobRoom, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { aliceAndBobRoom, serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 const WAIT = { timeout: 30_000 };
 const enc = encodeURIComponent;
@@ -44,33 +44,12 @@ describe('reporting a message and a room against Synapse', () => {
     await hs?.stop();
   });
 
+  /** The page in both themes at both sizes. */
+  const screenshots = (name: string) => sizedShots(page, (theme, size) => `report-${theme}-${size}-${name}.png`);
   const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
   /** Text as read, without the bidi isolates names are wrapped in. */
   const plain = async (l: Locator) => (await l.innerText()).replace(/[\u2066-\u2069]/g, '');
   const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-
-  /** The page in both themes at both sizes; back to light at 1280×800 after. */
-  async function screenshots(name: string): Promise<void> {
-    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      for (const theme of ['light', 'dark'] as const) {
-        await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-        await page.screenshot({ path: path.join(ARTIFACTS, `report-${theme}-${w}x${h}-${name}.png`) });
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
-  }
-
-  /** Polls `get` until `ok` holds for its answer (the UI acted; the server has it a moment later). */
-  async function serverSays<T>(what: string, get: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; ; i++) {
-      const v = await get();
-      if (ok(v)) return v;
-      assert.ok(i < 120, `${what}: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   it('reports Bob\'s message from its options menu with a reason, and ignores him', async () => {
     await ui.signIn(alice, 'alice-password');

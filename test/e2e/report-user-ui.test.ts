@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import type { Locator, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
+import { aliceAndBobRoom, serverSays, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
 
 const WAIT = { timeout: 30_000 };
 const enc = encodeURIComponent;
@@ -53,16 +53,6 @@ describe('reporting a user and a room from the room list against Synapse', () =>
   const plain = async (l: Locator) => (await l.innerText()).replace(/[\u2066-\u2069]/g, '');
   const focusedTestId = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
   const roomItem = (id: string) => page.locator(`[data-testid="room-item"][data-room-id="${id}"]`);
-
-  /** Polls `get` until `ok` holds for its answer (the UI acted; the server has it a moment later). */
-  async function serverSays<T>(what: string, get: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; ; i++) {
-      const v = await get();
-      if (ok(v)) return v;
-      assert.ok(i < 120, `${what}: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
 
   it('reports Bob from the user info panel; a refusal says why and keeps the reason and the choice to ignore', async () => {
     await ui.signIn(alice, 'alice-password');

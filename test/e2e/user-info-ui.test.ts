@@ -7,14 +7,13 @@
  * device shown verified. Screenshots of the panel and the emoji dialog in both themes at 1280×800 and 800×600.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VerificationPhase } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { Page } from 'playwright-core';
 import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 const WAIT = { timeout: 30_000 };
 
 describe('user info panel and emoji verification against Synapse', () => {
@@ -56,17 +55,11 @@ describe('user info panel and emoji verification against Synapse', () => {
   const dialog = () => page.getByTestId('verification-dialog');
 
   /** The page in both themes at both sizes; back to light at 1280×800 after. */
+  /** The page in both themes at both sizes, each checked for what must hold at every size. */
   async function screenshots(name: string): Promise<void> {
-    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      for (const theme of ['light', 'dark'] as const) {
-        await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-        await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-${name}.png`) });
-        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${name} ${theme} ${w}x${h}: no horizontal overflow`);
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await sizedShots(page, (theme, size) => `${theme}-${size}-${name}.png`, async (label) => {
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${name} ${label}: no horizontal overflow`);
+    });
   }
 
   async function openMember(room: string, userId: string): Promise<void> {
@@ -76,15 +69,6 @@ describe('user info panel and emoji verification against Synapse', () => {
     await panel().getByTestId('user-info-id').filter({ hasText: userId }).waitFor(WAIT);
   }
 
-  /** Polls the homeserver until `ok` holds for what `get` answers. */
-  async function serverSays<T>(what: string, get: () => Promise<T>, ok: (v: T) => boolean): Promise<T> {
-    for (let i = 0; ; i++) {
-      const v = await get();
-      if (ok(v)) return v;
-      assert.ok(i < 120, `${what}: ${JSON.stringify(v)}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
   const ignoredOnServer = () => aliceApi.request('GET',
     `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/account_data/m.ignored_user_list`)
     .then((c: { ignored_users?: Record<string, unknown> }) => Object.keys(c.ignored_users ?? {}), () => [] as string[]);

@@ -19,14 +19,13 @@
  * Screenshots of the verification screens in both themes at 1280×800 and 800×600.
  */
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VerificationPhase } from 'matrix-js-sdk/lib/crypto-api/index.js';
 import type { Page } from 'playwright-core';
 import { JsSdkPeer, loginNewDevice } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 const WAIT = { timeout: 30_000 };
 
@@ -67,32 +66,26 @@ describe('verification with cross-signing against Synapse', () => {
   const inPhase = (phase: string) => dialog().and(page.locator(`[data-phase="${phase}"]`));
 
   /** The page in both themes at both sizes; back to light at 1280×800 after. */
+  /** The page in both themes at both sizes, each checked for what must hold at every size. */
   async function screenshots(name: string): Promise<void> {
-    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
-      await page.setViewportSize({ width: w, height: h });
-      for (const theme of ['light', 'dark'] as const) {
-        await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-        await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-${name}.png`) });
-        assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${name} ${theme} ${w}x${h}: no horizontal overflow`);
-        const dialogFits = await page.evaluate(() => {
-          const d = document.querySelector('[data-testid="verification-dialog"]');
-          if (!d) return true;
-          const r = d.getBoundingClientRect();
-          return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
-        });
-        assert.equal(dialogFits, true, `${name} ${theme} ${w}x${h}: the dialog fits the window`);
-        // A request that pops up while Settings is open sits below it, not over its corner.
-        const covers = await page.evaluate(() => {
-          const settings = document.querySelector('[data-testid="settings"]')?.getBoundingClientRect();
-          const toasts = document.querySelector('.verification-toasts')?.getBoundingClientRect();
-          if (!settings || !toasts) return false;
-          return toasts.top < settings.bottom && toasts.bottom > settings.top && toasts.left < settings.right && toasts.right > settings.left;
-        });
-        assert.equal(covers, false, `${name} ${theme} ${w}x${h}: the request popup covers part of Settings`);
-      }
-    }
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await sizedShots(page, (theme, size) => `${theme}-${size}-${name}.png`, async (label) => {
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${name} ${label}: no horizontal overflow`);
+      const dialogFits = await page.evaluate(() => {
+        const d = document.querySelector('[data-testid="verification-dialog"]');
+        if (!d) return true;
+        const r = d.getBoundingClientRect();
+        return r.top >= 0 && r.bottom <= window.innerHeight && r.left >= 0 && r.right <= window.innerWidth;
+      });
+      assert.equal(dialogFits, true, `${name} ${label}: the dialog fits the window`);
+      // A request that pops up while Settings is open sits below it, not over its corner.
+      const covers = await page.evaluate(() => {
+        const settings = document.querySelector('[data-testid="settings"]')?.getBoundingClientRect();
+        const toasts = document.querySelector('.verification-toasts')?.getBoundingClientRect();
+        if (!settings || !toasts) return false;
+        return toasts.top < settings.bottom && toasts.bottom > settings.top && toasts.left < settings.right && toasts.right > settings.left;
+      });
+      assert.equal(covers, false, `${name} ${label}: the request popup covers part of Settings`);
+    });
   }
 
   async function openMember(userId: string): Promise<void> {

@@ -109,3 +109,34 @@ export async function themeShots(page: Page, prefix: string, name: string): Prom
   }
   await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
 }
+
+/**
+ * Polls `get` until `ok` holds for its answer (the UI acted; the server has it a moment later), about 30 s at most;
+ * the failure shows the last answer.
+ */
+export async function serverSays<T>(what: string, get: () => Promise<T> | T, ok: (v: T) => boolean): Promise<T> {
+  for (let i = 0; ; i++) {
+    const v = await get();
+    if (ok(v)) return v;
+    if (i >= 120) throw new Error(`${what}: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * Screenshots of what the page shows now in both themes at 1280×800 and 800×600 (`file` names each), with `check`
+ * run on each (a layout that must hold at every size); back to light at 1280×800 after.
+ */
+export async function sizedShots(page: Page, file: (theme: 'light' | 'dark', size: string) => string,
+  check?: (label: string) => Promise<void>): Promise<void> {
+  for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+    await page.setViewportSize({ width: w, height: h });
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      await page.screenshot({ path: path.join(ARTIFACTS, file(theme, `${w}x${h}`)) });
+      await check?.(`${theme} ${w}x${h}`);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+}
