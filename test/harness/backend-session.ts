@@ -8,17 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Backend, type BackendOptions } from '../../src/main/backend/backend.ts';
 import type { DataPaths } from '../../src/main/backend/paths.ts';
-import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
 import { RpcTestClient } from './rpc-test-client.ts';
-
-class MemorySecrets implements SecretStore {
-  readonly kind = 'keychain';
-  readonly description = 'memory (tests)';
-  private readonly values = new Map<string, string>();
-  get(key: string): Promise<string | null> { return Promise.resolve(this.values.get(key) ?? null); }
-  set(key: string, value: string): Promise<void> { this.values.set(key, value); return Promise.resolve(); }
-  delete(key: string): Promise<void> { this.values.delete(key); return Promise.resolve(); }
-}
+import { MemorySecrets } from './memory-secrets.ts';
 
 export interface BackendSession {
   backend: Backend;

@@ -10,23 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Backend } from '../../src/main/backend/backend.ts';
-import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
 import type { CommandName, CommandParams } from '../../src/shared/rpc/index.ts';
 import { FakeFetch, json, matrixError, never, type FakeRequest } from '../harness/fake-fetch.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
+import { MemorySecrets } from '../harness/memory-secrets.ts';
 
 const HS = 'http://hs.invalid';
 const ME = '@alice:hs.invalid';
 const ROOM = '!room:hs.invalid';
-
-class MemorySecrets implements SecretStore {
-  readonly kind = 'keychain';
-  readonly description = 'memory';
-  readonly values = new Map<string, string>();
-  async get(key: string) { return this.values.get(key) ?? null; }
-  async set(key: string, value: string) { this.values.set(key, value); }
-  async delete(key: string) { this.values.delete(key); }
-}
 
 /** A first sync that puts Alice and Bob in one room, so the local fallback for mutual rooms has something to find. */
 const FIRST_SYNC = {

@@ -11,28 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { EncryptionSettings, RoomId, UserId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { CRYPTO_DB_FILE, CRYPTO_STORE_KEY, CryptoStoreError, openCryptoStore } from '../../src/main/backend/crypto/crypto-store.ts';
-import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
 import { FileStore } from '../../src/main/backend/secrets/file-store.ts';
 import { DEVICE_ID, USER_ID, decryptOwn } from '../harness/crypto-own-messages.ts';
 import type { Ack } from '../harness/crypto-own-messages.ts';
 import { rng } from '../harness/idb-differential.ts';
+import { MemorySecrets } from '../harness/memory-secrets.ts';
 
 const CHILD = path.join(import.meta.dirname, '../harness/crypto-store-child.ts');
-
-class MemorySecrets implements SecretStore {
-  readonly kind = 'keychain' as const;
-  readonly description = 'test memory';
-  readonly values = new Map<string, string>();
-  async get(key: string): Promise<string | null> {
-    return this.values.get(key) ?? null;
-  }
-  async set(key: string, value: string): Promise<void> {
-    this.values.set(key, value);
-  }
-  async delete(key: string): Promise<void> {
-    this.values.delete(key);
-  }
-}
 
 function tempDir(t: { after(fn: () => void): void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lattice-crypto-'));

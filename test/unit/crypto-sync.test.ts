@@ -13,22 +13,13 @@ import { EncryptionSettings, RoomId, UserId } from '@matrix-org/matrix-sdk-crypt
 import { openCryptoStore } from '../../src/main/backend/crypto/crypto-store.ts';
 import { decryptSync, feedSync, QUIET_FEED_INTERVAL_MS } from '../../src/main/backend/crypto/sync-crypto.ts';
 import type { SyncResponse } from '../../src/main/backend/matrix/types.ts';
-import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 import { processSync } from '../../src/main/backend/sync/process-sync.ts';
 import type { JSONObject } from '../../src/shared/rpc/index.ts';
 import { DEVICE_ID, USER_ID } from '../harness/crypto-own-messages.ts';
+import { MemorySecrets } from '../harness/memory-secrets.ts';
 
 const ROOM = '!crash:lattice.test';
-
-class MemorySecrets implements SecretStore {
-  readonly kind = 'keychain' as const;
-  readonly description = 'test memory';
-  readonly values = new Map<string, string>();
-  get(key: string): Promise<string | null> { return Promise.resolve(this.values.get(key) ?? null); }
-  set(key: string, value: string): Promise<void> { this.values.set(key, value); return Promise.resolve(); }
-  delete(key: string): Promise<void> { this.values.delete(key); return Promise.resolve(); }
-}
 
 function syncWith(events: { event_id: string; content: JSONObject }[]): SyncResponse {
   return {
