@@ -74,6 +74,12 @@ export async function startFakeHomeserver(responses: SyncResponse[], userId: str
       }
       if (p === '/_matrix/client/v3/keys/claim') return json(res, 200, { one_time_keys: {}, failures: {} });
       if (p.startsWith('/_matrix/client/v3/sendToDevice/')) return json(res, 200, {});
+      // A new account has no secret storage and no key backup: the answers a real server gives, so that the
+      // first-run check of what the account has settles once instead of retrying every few seconds.
+      if (req.method === 'GET' && /^\/_matrix\/client\/v3\/user\/[^/]+\/account_data\/[^/]+$/.test(p)) {
+        return json(res, 404, { errcode: 'M_NOT_FOUND', error: 'Account data not found' });
+      }
+      if (p === '/_matrix/client/v3/room_keys/version') return json(res, 404, { errcode: 'M_NOT_FOUND', error: 'No current backup version' });
       if (p === '/_matrix/client/v3/sync') {
         const since = url.searchParams.get('since') ?? undefined;
         const i = index.get(since);

@@ -2,7 +2,8 @@
  * The first-run step on an account with an older key backup (no secret storage, no cross-signing), in Chromium
  * against Synapse: instead of setting up a new backup silently, it says a backup exists and asks for its recovery
  * key; "start over" needs a confirmation that says the old backup's messages become unreadable. A key that does not
- * open the backup is an error in words and nothing is replaced; the right one keeps the same backup version.
+ * open the backup is an error in words on that choice, at once, and nothing is replaced; the right one keeps the same
+ * backup version and says what was restored from it.
  * Screenshots of the choice and the confirmation go to test-artifacts/old-backup-*.png.
  */
 import assert from 'node:assert/strict';
@@ -86,14 +87,16 @@ describe('first-run step on an account with an older key backup', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'old-backup-start-over.png') });
     await page.getByRole('button', { name: 'Go back' }).click();
 
-    await setUpKeeping(encodeRecoveryKey(Buffer.from(BackupDecryptionKey.createRandomKey().toBase64(), 'base64')));
-    await page.getByTestId('recovery-error').filter({ hasText: /does not open the account's existing key backup/ }).waitFor(WAIT);
+    // A wrong key is refused on the choice itself, before a new recovery key is made.
+    await page.getByTestId('backup-existing-key').fill(encodeRecoveryKey(Buffer.from(BackupDecryptionKey.createRandomKey().toBase64(), 'base64')));
+    await page.getByTestId('backup-keep').click();
+    await page.getByTestId('backup-existing-error').filter({ hasText: /does not open the account's existing key backup/ }).waitFor(WAIT);
+    assert.equal(await page.getByTestId('recovery-generate').count(), 0, 'a key that does not match goes no further');
     assert.equal(await backupVersion(hs, eve), oldVersion, 'a wrong key replaces nothing');
 
-    // Back to the choice, the right key this time.
-    await page.getByRole('button', { name: 'Back' }).click();
-    await page.getByRole('button', { name: 'Cancel' }).click();
     await setUpKeeping(oldRecoveryKey);
+    await page.getByTestId('recovery-restore-done').filter({ hasText: /held no keys to restore/ }).waitFor(WAIT);
+    await page.getByTestId('recovery-restore-continue').click();
     await page.getByTestId('open-settings').waitFor(WAIT);
     assert.equal(await backupVersion(hs, eve), oldVersion, 'the same backup version is kept');
   });

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BackupDecryptionKey, DeviceId, EncryptionSettings, OlmMachine, RoomId, UserId, initAsync } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { decryptKeyFile } from '../../src/main/backend/crypto/key-export-file.ts';
+import type { KeyBackupRestore } from '../../src/shared/rpc/index.ts';
 import { encodeRecoveryKey, keyFromPassphrase } from '../../src/main/backend/crypto/secret-storage-crypto.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { startWorkerBackend, type WorkerBackend } from '../harness/worker-backend.ts';
@@ -110,12 +111,24 @@ describe('an account with an older key backup and no secret storage', () => {
     assert.equal(await hasMasterKey(hs, ann), false, 'nothing was published before refusing');
 
     const wrong = encodeRecoveryKey(Buffer.from(BackupDecryptionKey.createRandomKey().toBase64(), 'base64'));
+    // Checked on its own first, as the step does when the key is typed: refused in words, nothing changed.
+    await assert.rejects(c.request('check_backup_key', { backup_key: wrong }),
+      new RegExp(`does not open the account's existing key backup \\(version ${version}\\): it does not match that backup\\. Check it for typing mistakes`));
+    await assert.rejects(c.request('check_backup_key', { backup_key: 'not a key' }),
+      /That is not a recovery key .*was not set up with a passphrase: give its recovery key/);
     await assert.rejects(c.request('reset_encryption', { recovery_key: gen.recovery_key, account_password: ann.password, backup_key: wrong }),
       /does not open the account's existing key backup/);
     assert.equal(await hasMasterKey(hs, ann), false);
 
     const oldRecoveryKey = encodeRecoveryKey(Buffer.from(oldKey.toBase64(), 'base64'));
+    assert.deepEqual(await c.request('check_backup_key', { backup_key: oldRecoveryKey }), { version, key_count: 1 });
+    assert.equal(await hasMasterKey(hs, ann), false, 'checking the key publishes nothing');
+    const since = c.mark();
     assert.equal(await c.request('reset_encryption', { recovery_key: gen.recovery_key, account_password: ann.password, backup_key: oldRecoveryKey }), true);
+    const restore = c.received.slice(since).filter((e) => e.command === 'key_backup_restore').map((e) => e.data as KeyBackupRestore);
+    assert.deepEqual(restore.map((r) => r.stage), ['downloading', 'importing', 'done'], 'the restore told how it went');
+    assert.deepEqual(restore.at(-1), { version, stage: 'done', restored: 1, total: 1 });
+    assert.deepEqual(restore[1], { version, stage: 'importing', restored: 0, total: 1 });
     assert.equal(await currentVersion(hs, ann), version, 'no new backup version');
     const status = await c.request('get_key_backup_status', {});
     assert.equal(status.version, version);
@@ -142,6 +155,10 @@ describe('an account with an older key backup and no secret storage', () => {
     const b = await signIn(bea);
     const c = b.client;
     await c.waitForEvent('client_state', (s) => s.is_logged_in && s.verification_state.has_key_backup === true, WAIT_MS);
+    await assert.rejects(c.request('check_backup_key', { backup_key: 'old backup passphrase!' }),
+      new RegExp(`does not open the account's existing key backup \\(version ${version}\\): it does not match that backup`));
+    assert.deepEqual(await c.request('check_backup_key', { backup_key: '  old backup passphrase ' }), { version, key_count: 0 },
+      'the passphrase derives the key with the backup\'s salt and iterations');
     const gen = await c.request('generate_recovery_key', {});
     assert.equal(await c.request('reset_encryption', { recovery_key: gen.recovery_key, account_password: bea.password, backup_key: 'old backup passphrase' }), true);
     assert.equal(await currentVersion(hs, bea), version, 'kept from its passphrase');
@@ -154,5 +171,34 @@ describe('an account with an older key backup and no secret storage', () => {
     const dGen = await d.request('generate_recovery_key', {});
     assert.equal(await d.request('reset_encryption', { recovery_key: dGen.recovery_key, account_password: dan.password, replace_backup: true }), true);
     assert.notEqual(await currentVersion(hs, dan), danVersion, 'a new backup version when told to start over');
+  });
+
+  it('keeps the backup and says why when restoring its keys fails', { timeout: 300_000 }, async () => {
+    const cal = await hs.registerUser('cal', 'cal-password');
+    const oldKey = BackupDecryptionKey.createRandomKey();
+    const version = await createOldBackup(hs, cal, oldKey);
+    // A session no key can decrypt (damaged in the backup): the restore finds nothing it can import and fails.
+    const damaged = { ephemeral: 'AAAA', mac: 'AAAA', ciphertext: 'AAAA' };
+    const put = await api(hs, cal, 'PUT', `/room_keys/keys?version=${encodeURIComponent(version)}`, {
+      rooms: { '!damaged:localhost': { sessions: { DAMAGED: { first_message_index: 0, forwarded_count: 0, is_verified: false, session_data: damaged } } } },
+    });
+    assert.equal(put.status, 200);
+
+    const c = (await signIn(cal)).client;
+    await c.waitForEvent('client_state', (s) => s.is_logged_in && s.verification_state.has_key_backup === true, WAIT_MS);
+    const gen = await c.request('generate_recovery_key', {});
+    const since = c.mark();
+    const oldRecoveryKey = encodeRecoveryKey(Buffer.from(oldKey.toBase64(), 'base64'));
+    assert.equal(await c.request('reset_encryption', { recovery_key: gen.recovery_key, account_password: cal.password, backup_key: oldRecoveryKey }), true,
+      'the setup itself is done though its keys could not be restored');
+    const failed = await c.waitForEvent('key_backup_restore', (r) => r.stage === 'failed', WAIT_MS, since);
+    assert.equal(failed.version, version);
+    assert.match(failed.error ?? '', /None of the 1 keys in backup version \d+ could be decrypted/);
+    assert.equal(await currentVersion(hs, cal), version, 'the backup is kept');
+    const status = await c.request('get_key_backup_status', {});
+    assert.equal(status.version, version);
+    assert.equal(status.enabled, true, 'and this session backs up to it');
+    const state = await c.request('get_state', {});
+    assert.equal(state.is_logged_in && state.verification_state.is_verified, true);
   });
 });

@@ -58,9 +58,10 @@ const gaps: Gap[] = [
 
 /**
  * Events Lattice sends that gomuks has none for (its frontends pass over event types they do not know), typed in
- * src/shared/rpc/events.ts: user_identity_update, when a user's cross-signing identity or our own device list changes.
+ * src/shared/rpc/events.ts: user_identity_update, when a user's cross-signing identity or our own device list changes;
+ * key_backup_restore, while room keys are restored from a key backup.
  */
-const LATTICE_EVENTS: ReadonlySet<string> = new Set(['user_identity_update']);
+const LATTICE_EVENTS: ReadonlySet<string> = new Set(['user_identity_update', 'key_backup_restore']);
 
 const roots = new TempRoots('wire');
 

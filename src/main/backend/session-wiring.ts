@@ -60,6 +60,7 @@ export function buildSession(host: SessionHost, { homeserverUrl, userId, deviceI
     onVerificationChange: () => { if (host.current()?.crypto === crypto) host.broadcast('client_state', host.clientState()); },
     onVerification: (flow) => host.broadcast('verification_update', flow),
     onIdentityUpdate: (u) => host.broadcast('user_identity_update', u),
+    onRestore: (p) => host.broadcast('key_backup_restore', p),
     // What should be answered at once is bounded alike for the sync loop and these questions.
     answerWithinMs: opts.sync?.answerWithinMs,
   });

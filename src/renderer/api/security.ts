@@ -1,10 +1,11 @@
 /**
  * Requests of the encryption screens (first-run step and Settings → Security), built here so components never
- * assemble payloads: verifying this session with the recovery key or passphrase, setting up recovery, the key
- * backup's status, and room key export and import. Secrets typed by the user pass straight through to the backend
+ * assemble payloads: verifying this session with the recovery key or passphrase, setting up recovery (checking an
+ * existing backup's key first, and hearing how its keys are restored), the key backup's status, and room key export
+ * and import. Secrets typed by the user pass straight through to the backend
  * and are kept nowhere on this side.
  */
-import type { KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from '../../shared/rpc/commands.ts';
+import type { BackupKeyCheck, KeyBackupRestore, KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from '../../shared/rpc/commands.ts';
 import type { Session } from './session.ts';
 
 /** Verifies this session with the account's recovery key or passphrase; rejects with the backend's reason. */
@@ -19,6 +20,19 @@ export function generateRecoveryKey(session: Session, passphrase?: string): Prom
 
 /** What to do with a key backup the account already has: keep it (opened with its key or passphrase) or start over. */
 export type ExistingBackupChoice = { kind: 'keep'; key: string } | { kind: 'replace' };
+
+/**
+ * Whether the key or passphrase opens the account's existing key backup, asked as soon as it is typed; rejects with
+ * the backend's words (it does not match that backup, and what to try) when it does not.
+ */
+export function checkBackupKey(session: Session, keyOrPassphrase: string): Promise<BackupKeyCheck> {
+  return session.client.request('check_backup_key', { backup_key: keyOrPassphrase.trim() });
+}
+
+/** Hears how restoring room keys from the key backup goes (setup keeping a backup, or verify); answers the unsubscribe. */
+export function onBackupRestore(session: Session, listener: (progress: KeyBackupRestore) => void): () => void {
+  return session.client.on('key_backup_restore', listener);
+}
 
 /**
  * Sets up (or replaces) cross-signing, secret storage and key backup, opened by the generated key. The account

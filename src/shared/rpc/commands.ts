@@ -38,7 +38,7 @@ export {
 export { MEDIA_ENCODINGS, isImageEncoding } from './commands/media.ts';
 export type { AudioEncoding, ImageEncoding, MediaEncoding, MediaMessageContent, VideoEncoding } from './commands/media.ts';
 export { cryptoCommands };
-export type { KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
+export type { BackupKeyCheck, KeyBackupRestore, KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 export type {
   ProfileDevice, ProfileEncryptionInfo, RespDeviceInfo, TrustState, UserIdentityUpdate, VerificationFlow, VerificationPhase,
 } from './commands/verification.ts';

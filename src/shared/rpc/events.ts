@@ -4,6 +4,7 @@
 import type {
   ClientState, EventsDecrypted, PresenceUpdate, RunID, SendComplete, SyncComplete, SyncStatus, Typing,
 } from './types.ts';
+import type { KeyBackupRestore } from './commands/crypto.ts';
 import type { UserIdentityUpdate, VerificationFlow } from './commands/verification.ts';
 
 export interface EventPayloads {
@@ -32,6 +33,8 @@ export interface EventPayloads {
    * UserIdentityUpdate in commands/verification.ts). `identity_changed` says the frontend should warn.
    */
   user_identity_update: UserIdentityUpdate;
+  /** Lattice extension: progress of restoring room keys from a key backup (see KeyBackupRestore in commands/crypto.ts). */
+  key_backup_restore: KeyBackupRestore;
   /** First message on every connection. */
   run_id: RunID;
 }

@@ -319,7 +319,7 @@ export class PreviewBackend implements BackendHost {
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',
         'rename_device', 'delete_devices',
         'register_homeserver_push', 'send_sticky_event', 'get_sticky_events',
-        'verify', 'generate_recovery_key', 'reset_encryption', 'export_keys', 'import_keys',
+        'verify', 'generate_recovery_key', 'reset_encryption', 'check_backup_key', 'export_keys', 'import_keys',
       ),
     };
   }

@@ -1,10 +1,12 @@
 /**
  * Handlers of the crypto area: verify, generate_recovery_key, reset_encryption (crypto/recovery.ts) and
- * export_keys / import_keys (crypto/key-export.ts), get_key_backup_status (crypto/backup-status.ts), each run on the session's open encryption engine.
+ * export_keys / import_keys (crypto/key-export.ts), get_key_backup_status (crypto/backup-status.ts) and
+ * check_backup_key (crypto/existing-backup.ts), each run on the session's open encryption engine.
  */
 import type { cryptoCommands } from '../../../shared/rpc/commands.ts';
 import type { CryptoSession } from '../crypto/crypto-session.ts';
 import { keyBackupStatus } from '../crypto/backup-status.ts';
+import { checkBackupKey } from '../crypto/existing-backup.ts';
 import { exportKeys, importKeys } from '../crypto/key-export.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 
@@ -31,6 +33,8 @@ export function cryptoHandlers(ctx: CommandContext): AreaHandlers<typeof cryptoC
       await r.backup.flush().catch(() => undefined);
       return result;
     }),
+    // Asks only the server (the backup's auth_data) and derives the key: no engine state is read or changed.
+    check_backup_key: ({ backup_key: text }) => engine().withEngine(() => checkBackupKey(ctx.requireSession().client.crypto, text)),
     get_key_backup_status: () => engine().withEngine((_, machine) => keyBackupStatus(machine, ctx.requireSession().client.crypto)),
   };
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type {
-  EventsDecrypted, JSONObject, SyncComplete, UserIdentityUpdate, VerificationFlow, VerificationState,
+  EventsDecrypted, JSONObject, KeyBackupRestore, SyncComplete, UserIdentityUpdate, VerificationFlow, VerificationState,
 } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
@@ -48,6 +48,8 @@ export interface CryptoSessionOptions {
   onVerification?: (flow: VerificationFlow) => void;
   /** A user's cross-signing identity was first seen, changed, verified or accepted (pushed as user_identity_update). */
   onIdentityUpdate?: (update: UserIdentityUpdate) => void;
+  /** How restoring room keys from the key backup goes (pushed as key_backup_restore). */
+  onRestore?: (progress: KeyBackupRestore) => void;
   /** Bound and retry delay of asking the homeserver what the account has for encryption (recovery.ts; tests shorten them). */
   answerWithinMs?: number;
   recheckMs?: number;
@@ -113,7 +115,7 @@ export class CryptoSession {
     const recovery = new Recovery({
       machine: store.machine, outgoing, client, userId, deviceId, logger: this.opts.logger,
       accountData: (type) => this.opts.store().account.allAccountData()[type],
-      onChange: () => this.opts.onVerificationChange?.(), signal: this.abort.signal,
+      onChange: () => this.opts.onVerificationChange?.(), onRestore: (p) => this.opts.onRestore?.(p), signal: this.abort.signal,
       answerWithinMs: this.opts.answerWithinMs, recheckMs: this.opts.recheckMs,
     });
     this.recovery = recovery;

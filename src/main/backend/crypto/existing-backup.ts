@@ -3,10 +3,12 @@
  * say an old Element's, with a backup but no secret storage or cross-signing): a new backup version would make the
  * old one's room keys unreachable for every new session. So the setup either keeps that backup, opened with its own
  * recovery key (or passphrase, when its auth_data says how to derive the key from one), or replaces it only when the
- * user said so knowingly. Decided before anything is changed on the server.
+ * user said so knowingly. Decided before anything is changed on the server; the key is also checked on its own
+ * (check_backup_key) as soon as the user typed it.
  */
 import { BackupDecryptionKey } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { BackupKeyCheck } from '../../../shared/rpc/index.ts';
 import type { BackupVersionInfo, CryptoApi } from '../matrix/api/crypto.ts';
 import { backupMatchesKey, KeyBackupError } from './backup.ts';
 import { decodeRecoveryKey, keyFromPassphrase } from './secret-storage-crypto.ts';
@@ -26,16 +28,11 @@ export interface BackupChoice {
  * cannot open and the user neither gave its key nor agreed to replace it, or when the key given does not open it.
  */
 export async function planBackup(machine: OlmMachine, api: CryptoApi, choice: BackupChoice): Promise<BackupPlan> {
-  const info = await api.backupVersion();
   if (choice.backupKey !== undefined && choice.backupKey.trim() !== '') {
-    if (!info) throw new KeyBackupError('This account has no key backup on the server, so there is none to keep.');
-    const key = await backupKeyFrom(choice.backupKey.trim(), info);
-    if (!backupMatchesKey(info, key)) {
-      key.free();
-      throw new KeyBackupError(`That recovery key or passphrase does not open the account's existing key backup (version ${info.version}).`);
-    }
+    const { info, key } = await openExistingBackup(api, choice.backupKey);
     return { keep: key, version: info.version };
   }
+  const info = await api.backupVersion();
   if (!info || choice.replaceBackup === true) return { keep: null };
   // A session that already uses this backup (a reset from Settings) holds its keys: replacing it is the reset asked for.
   const saved = await machine.getBackupKeys();
@@ -45,6 +42,34 @@ export async function planBackup(machine: OlmMachine, api: CryptoApi, choice: Ba
     + 'recovery key or passphrase to keep it, or agree to start over: a new backup makes the messages kept only in the '
     + 'old one unreadable on new sessions.',
   );
+}
+
+/**
+ * The server's current backup and its key from `text` (recovery key or passphrase), checked to open it: the derived
+ * key's public part must be the backup's `auth_data.public_key`. Throws in words, with what to try, when it is not;
+ * the caller owns (and frees) the key. check_backup_key asks this as soon as the user typed the key, and
+ * reset_encryption again, as the server's backup may have changed in between.
+ */
+export async function openExistingBackup(api: CryptoApi, text: string): Promise<{ info: BackupVersionInfo; key: BackupDecryptionKey }> {
+  const info = await api.backupVersion();
+  if (!info) throw new KeyBackupError('This account has no key backup on the server, so there is none to keep.');
+  const key = await backupKeyFrom(text.trim(), info);
+  if (!backupMatchesKey(info, key)) {
+    key.free();
+    throw new KeyBackupError(
+      `That recovery key or passphrase does not open the account's existing key backup (version ${info.version}): it `
+      + 'does not match that backup. Check it for typing mistakes (a passphrase must match exactly, capitals and '
+      + 'spaces included), or try the backup\'s recovery key instead of its passphrase, or the other way round.',
+    );
+  }
+  return { info, key };
+}
+
+/** check_backup_key: the backup `text` opens (openExistingBackup's words when it opens none); keeps nothing. */
+export async function checkBackupKey(api: CryptoApi, text: string): Promise<BackupKeyCheck> {
+  const { info, key } = await openExistingBackup(api, text);
+  key.free();
+  return { version: info.version, ...(typeof info.count === 'number' ? { key_count: info.count } : {}) };
 }
 
 /** The backup's private key from its recovery key, or from a passphrase when the backup's auth_data says how. */
@@ -60,7 +85,7 @@ async function backupKeyFrom(text: string, info: BackupVersionInfo): Promise<Bac
   const salt = info.auth_data.private_key_salt;
   const iterations = info.auth_data.private_key_iterations;
   if (typeof salt !== 'string' || typeof iterations !== 'number') {
-    throw new KeyBackupError('That is not a recovery key, and the existing key backup was not set up with a passphrase: give its recovery key.');
+    throw new KeyBackupError(`That is not a recovery key (check it for typing mistakes), and the existing key backup (version ${info.version}) was not set up with a passphrase: give its recovery key.`);
   }
   const bits = info.auth_data.private_key_bits;
   const derived = await keyFromPassphrase(text, { algorithm: 'm.pbkdf2', salt, iterations, ...(typeof bits === 'number' ? { bits } : {}) });

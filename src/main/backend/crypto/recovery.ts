@@ -17,12 +17,13 @@ import crypto from 'node:crypto';
 import { BackupDecryptionKey, OwnUserIdentity, UserId, DeviceId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { OlmMachine, SignatureUploadRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
-import type { RecoveryKeyResponse, VerificationState } from '../../../shared/rpc/index.ts';
+import type { KeyBackupRestore, RecoveryKeyResponse, VerificationState } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import { askAccountEncryption, type AccountEncryption } from './account-encryption.ts';
-import { BackupUploader, backupMatchesKey, createBackup, enableBackup, restoreBackup, restoreSession } from './backup.ts';
+import { BackupUploader, backupMatchesKey, createBackup, enableBackup } from './backup.ts';
+import { restoreSession, restoreWithProgress } from './backup-restore.ts';
 import { planBackup, type BackupChoice, type BackupPlan } from './existing-backup.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
 import {
@@ -41,6 +42,8 @@ export interface RecoveryOptions {
   accountData: (type: string) => unknown;
   /** Told when verification_state changed. */
   onChange: () => void;
+  /** Told how restoring room keys from the key backup goes (pushed as key_backup_restore). */
+  onRestore?: ((progress: KeyBackupRestore) => void) | undefined;
   /** Ends the questions to the homeserver and their retries (the session is closing). */
   signal: AbortSignal;
   /** How long asking the homeserver what the account has may go unanswered (tests shorten it). */
@@ -288,9 +291,11 @@ export class Recovery {
         // The account's existing backup stays: its key goes into the new secret storage and its keys come here.
         await ss.storeSecret(BACKUP_SECRET, plan.keep.toBase64(), storageKey);
         await enableBackup(machine, plan.keep, plan.version);
-        const { imported, total } = await restoreBackup(machine, client.crypto, plan.keep, plan.version);
+        logger.info('encryption: cross-signing and secret storage set up, keeping the existing key backup', { version: plan.version });
+        // Setup is done and the backup kept and enabled whatever happens now: a failed restore is told (with
+        // key_backup_restore's error) but does not fail the setup; `verify` with the new key restores again.
+        await restoreWithProgress(machine, client.crypto, plan.keep, plan.version, logger, this.o.onRestore).catch(() => undefined);
         this.backupInBackground();
-        logger.info(`encryption: cross-signing and secret storage set up, keeping the existing key backup (${imported} of ${total} room keys restored)`, { version: plan.version });
       } else {
         const { key: backupKey, version } = await createBackup(machine, client.crypto);
         await ss.storeSecret(BACKUP_SECRET, backupKey.toBase64(), storageKey);
@@ -326,8 +331,7 @@ export class Recovery {
       throw new SecretStorageError(`The backup key in secret storage does not open the server's key backup (version ${info.version}); it was probably reset on another device without updating secret storage.`);
     }
     await enableBackup(machine, key, info.version);
-    const { imported, total } = await restoreBackup(machine, client.crypto, key, info.version);
-    logger.info(`encryption: restored ${imported} of ${total} room keys from the backup`, { version: info.version });
+    await restoreWithProgress(machine, client.crypto, key, info.version, logger, this.o.onRestore);
     this.backupInBackground();
   }
 

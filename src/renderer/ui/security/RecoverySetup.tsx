@@ -4,13 +4,15 @@
  * the new cross-signing keys, secret storage and key backup (`reset_encryption`). The homeserver may ask for the
  * account password on the way; the field appears then (and from the start when replacing existing keys). When the
  * account already has a key backup this session cannot open, the user first chooses to keep it or start over
- * (ExistingBackup.tsx).
+ * (ExistingBackup.tsx); when kept, its keys are restored during setup with their progress shown, and the outcome
+ * (how many restored, or why not) is shown before the step closes (BackupRestore.tsx).
  */
 import { useState, type FormEvent } from 'react';
-import type { RecoveryKeyResponse } from '../../../shared/rpc/commands.ts';
+import type { KeyBackupRestore, RecoveryKeyResponse } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useOwnUserId, useSession } from '../../api/hooks.ts';
-import { generateRecoveryKey, setUpRecovery, type ExistingBackupChoice } from '../../api/security.ts';
+import { generateRecoveryKey, onBackupRestore, setUpRecovery, verifyWithRecovery, type ExistingBackupChoice } from '../../api/security.ts';
+import { RestoreOutcome, RestoreProgress } from './BackupRestore.tsx';
 import { ExistingBackup } from './ExistingBackup.tsx';
 import { NewPassphraseFields, PassphraseField } from './PassphraseFields.tsx';
 import { copyText, saveTextFile } from './save-text.ts';
@@ -28,20 +30,66 @@ export function RecoverySetup({ mode, existingBackup = false, onDone, onCancel, 
   const session = useSession();
   const [generated, setGenerated] = useState<RecoveryKeyResponse | null>(null);
   const [backup, setBackup] = useState<ExistingBackupChoice | null>(null);
+  // The kept backup's restore as the backend tells it; once setup is done, its outcome stays until Continue.
+  const [restore, setRestore] = useState<KeyBackupRestore | null>(null);
+  const [outcome, setOutcome] = useState<KeyBackupRestore | null>(null);
+
+  /** Runs `work` hearing the restore's progress; answers the last thing the backend told of it. */
+  async function withRestore(work: () => Promise<void>): Promise<KeyBackupRestore | null> {
+    let last: KeyBackupRestore | null = null;
+    const off = onBackupRestore(session, (p) => { last = p; setRestore(p); });
+    try {
+      await work();
+    } finally {
+      off();
+    }
+    return last;
+  }
+
   async function finish(key: RecoveryKeyResponse, password: string | undefined): Promise<void> {
     onBusyChange?.(true);
+    let told: KeyBackupRestore | null = null;
     try {
       // A reset was confirmed with a warning that the old backup's messages become unreadable (SecuritySection).
-      await setUpRecovery(session, key, password, backup ?? (mode === 'reset' ? { kind: 'replace' } : undefined));
-    } finally {
+      told = await withRestore(() => setUpRecovery(session, key, password, backup ?? (mode === 'reset' ? { kind: 'replace' } : undefined)));
+    } catch (e) {
+      setRestore(null);
       onBusyChange?.(false);
+      throw e;
     }
+    if (backup?.kind === 'keep' && told) {
+      // Still busy: the step stays (the session is verified now) until the user has read the outcome.
+      setOutcome(told);
+      return;
+    }
+    onBusyChange?.(false);
     onDone?.();
+  }
+
+  function leave(): void {
+    onBusyChange?.(false);
+    onDone?.();
+  }
+
+  if (outcome && generated) {
+    return (
+      <>
+        {restore && (restore.stage === 'downloading' || restore.stage === 'importing') && <RestoreProgress progress={restore} />}
+        <RestoreOutcome outcome={outcome} onContinue={leave} onRetry={async () => {
+          // verify with the new recovery key reads the kept backup's key from secret storage and restores again.
+          const told = await withRestore(() => verifyWithRecovery(session, generated.recovery_key)).catch((e: unknown) => {
+            setRestore(null);
+            throw e;
+          });
+          if (told) setOutcome(told);
+        }} />
+      </>
+    );
   }
   if (existingBackup && !backup) return <ExistingBackup onChoice={setBackup} onCancel={onCancel} />;
   return generated
     ? <SaveKey generated={generated} askPassword={mode === 'reset'} onBack={() => setGenerated(null)}
-        onFinish={(password) => finish(generated, password)} />
+        restore={restore} onFinish={(password) => finish(generated, password)} />
     // Back to the choice about the existing backup (a key that did not open it can be typed again there).
     : <ChooseKey onGenerated={setGenerated} onCancel={existingBackup ? () => setBackup(null) : onCancel} />;
 }
@@ -102,9 +150,11 @@ function ChooseKey({ onGenerated, onCancel }: { onGenerated: (g: RecoveryKeyResp
   );
 }
 
-function SaveKey({ generated, askPassword, onBack, onFinish }: {
+function SaveKey({ generated, askPassword, restore, onBack, onFinish }: {
   generated: RecoveryKeyResponse;
   askPassword: boolean;
+  /** The kept backup's restore, while setup runs it. */
+  restore: KeyBackupRestore | null;
   onBack: () => void;
   onFinish: (accountPassword: string | undefined) => Promise<void>;
 }) {
@@ -154,6 +204,7 @@ function SaveKey({ generated, askPassword, onBack, onFinish }: {
         <PassphraseField label="Account password" testId="recovery-account-password" value={password} disabled={busy}
           autoComplete="current-password" onChange={setPassword} hint="Your homeserver asks for it to publish new encryption keys." />
       )}
+      {busy && restore && <RestoreProgress progress={restore} />}
       {error && <div className="sec-error" role="alert" data-testid="recovery-error">{error}</div>}
       <div className="sec-buttons">
         <button type="button" className="button-secondary" onClick={onBack} disabled={busy}>Back</button>

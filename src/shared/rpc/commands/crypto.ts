@@ -1,8 +1,9 @@
 /**
  * Verification and recovery of this device, and room key export/import: gomuks' `verify`, `generate_recovery_key`,
  * `reset_encryption` and `export_keys` with its names and request fields, plus `import_keys` (gomuks imports
- * through its web server instead), and `get_key_backup_status` (a Lattice extension: gomuks has no command that
- * tells the frontend the key backup's state). Private keys never cross this contract: the recovery key and passphrases go
+ * through its web server instead), `get_key_backup_status` (a Lattice extension: gomuks has no command that
+ * tells the frontend the key backup's state) and `check_backup_key` (a Lattice extension: gomuks cannot keep an
+ * older backup at all). Private keys never cross this contract: the recovery key and passphrases go
  * in, the recovery key a person must write down comes out, and nothing else secret.
  */
 import { z } from 'zod';
@@ -44,6 +45,28 @@ export interface KeyBackupStatus {
   /** Room keys this device holds, and how many of them it has backed up. */
   device_key_count: number;
   device_backed_up_count: number;
+}
+
+/** check_backup_key's answer: the server's backup that the key or passphrase opens. */
+export interface BackupKeyCheck {
+  version: string;
+  /** How many keys that backup holds, when the server says. */
+  key_count?: number;
+}
+
+/**
+ * Lattice extension, pushed as `key_backup_restore` while room keys are restored from a key backup (setting up
+ * secure backup that keeps an existing backup, or `verify`): how many of the backup's keys this device has imported
+ * so far, from the crypto engine's import progress. `downloading` comes first (the backup is fetched in one
+ * request, so 0 of 0), then `importing` (restored of total, total being the keys this backup key decrypts), then
+ * `done`, or `failed` with `error` in words: the backup itself is then still kept and enabled.
+ */
+export interface KeyBackupRestore {
+  version: string;
+  stage: 'downloading' | 'importing' | 'done' | 'failed';
+  restored: number;
+  total: number;
+  error?: string;
 }
 
 const passphraseMeta = z.object({
@@ -90,6 +113,13 @@ export const cryptoCommands = {
     passphrase: z.string().min(1),
     data: z.string().min(1, 'give the contents of the key file'),
   })).returns<KeyImportResult>(),
+  /**
+   * Lattice extension: whether `backup_key` (a recovery key, or a passphrase when the backup's auth_data has its
+   * salt and iterations) opens the server's current key backup, as reset_encryption's `backup_key` would need: the
+   * key is derived and its public key compared with the backup's `auth_data.public_key`. Answers the backup it
+   * opens; an error in words when it does not (or there is no backup). Changes nothing and keeps nothing.
+   */
+  check_backup_key: command(z.object({ backup_key: z.string().trim().min(1, 'give the backup\'s recovery key or passphrase') })).returns<BackupKeyCheck>(),
   /** Lattice extension: the key backup's state, read from the server and the engine; changes nothing. */
   get_key_backup_status: command(z.object({})).returns<KeyBackupStatus>(),
 } satisfies CommandArea;
