@@ -1,13 +1,15 @@
 /**
  * The threads list's pure logic (renderer/api/thread-list.ts): pages read into rows once each, the latest reply the
- * server bundled matched to its root, and rows ordered by latest activity with the replies sync brought counted.
+ * server bundled matched to its root, and rows ordered by latest activity with the replies sync brought counted;
+ * threads a sync brings a reply for added at the top once, under "My threads" only those the user took part in.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  addThreadPage, LOADING_THREADS, MAX_PAGES_PER_READ, readThreadPages, THREAD_LIST_PAGE, threadRows, type ThreadListState,
+  addThreadPage, LOADING_THREADS, MAX_PAGES_PER_READ, noteArrivedThread, readThreadPages, THREAD_LIST_PAGE, threadReplyArrivals,
+  threadRows, withArrivedThreads, type ArrivedThread, type ThreadListState,
 } from '../../src/renderer/api/thread-list.ts';
-import type { Event } from '../../src/shared/rpc/types.ts';
+import type { Event, SyncComplete } from '../../src/shared/rpc/types.ts';
 
 const T0 = Date.UTC(2026, 10, 20, 10);
 
@@ -108,5 +110,46 @@ describe('threads list', () => {
     assert.equal(s.error, 'The homeserver is not answering.');
     assert.equal(s.loading, null);
     assert.equal(s.nextBatch, 'b', 'Load more tries that page again');
+  });
+
+  it('takes from a sync the thread replies placed in the timeline, not those sent along or a connection\'s first', () => {
+    const placed = (e: Event) => ({ ...e, timeline_rowid: e.rowid });
+    const diff = (events: Event[], timeline: Event[], extra: Partial<SyncComplete> = {}): SyncComplete => ({
+      rooms: { '!r:x': { events, timeline: timeline.map((e) => ({ timeline_rowid: e.rowid, event_rowid: e.rowid })) } }, ...extra,
+    });
+    const newRoot = placed(ev(30));
+    const newReply = placed(reply(31, 30));
+    const oldReply = reply(5, 1); // a reply's target, say: sent along, not placed
+    const plain = placed(ev(32));
+    const got = threadReplyArrivals(diff([oldReply, newRoot, newReply, plain], [newRoot, newReply, plain]), '!r:x');
+    assert.deepEqual(got.map((a) => [a.rootId, a.reply.event_id, a.root?.event_id]), [['$30', '$31', '$30']]);
+    // A reply whose root came earlier: the root is left to the caller.
+    assert.deepEqual(threadReplyArrivals(diff([placed(reply(33, 1))], [placed(reply(33, 1))]), '!r:x').map((a) => [a.rootId, a.root]), [['$1', undefined]]);
+    assert.deepEqual(threadReplyArrivals(diff([newReply], [newReply], { clear_state: true }), '!r:x'), []);
+    assert.deepEqual(threadReplyArrivals(diff([newReply], [newReply]), '!other:x'), []);
+    // On the wire an empty list is null.
+    assert.deepEqual(threadReplyArrivals({ rooms: { '!r:x': { events: null, timeline: null } } }, '!r:x'), []);
+  });
+
+  it('adds the threads that came at the top, each once, and under My threads only the user\'s', () => {
+    const s = addThreadPage(LOADING_THREADS, { events: [root(10, 2, 12), root(1, 1, 2)], next_batch: 'p2' });
+    let arrived: ReadonlyMap<string, ArrivedThread> = new Map();
+    arrived = noteArrivedThread(arrived, ev(30), false); // Bob's new thread
+    arrived = noteArrivedThread(arrived, ev(40, { sender: '@alice:x' }), true); // on Alice's message
+    arrived = noteArrivedThread(arrived, root(10, 2, 12), false); // a reply to a listed thread
+    const held = new Map([['$30', [reply(31, 30)]], ['$40', [reply(41, 40)]], ['$10', [reply(50, 10)]]]);
+    const rowsOf = (st: ThreadListState) => threadRows(st, (id) => held.get(id) ?? []).map((r) => [r.root.event_id, r.count]);
+    assert.deepEqual(rowsOf(withArrivedThreads(s, arrived, 'all')), [['$10', 3], ['$40', 1], ['$30', 1], ['$1', 1]]);
+    assert.deepEqual(rowsOf(withArrivedThreads(s, arrived, 'participated')), [['$10', 3], ['$40', 1], ['$1', 1]]);
+    // The user's part, once seen, stays when the same thread comes again with a reply of someone else.
+    arrived = noteArrivedThread(arrived, ev(40, { sender: '@alice:x' }), false);
+    assert.equal(arrived.get('$40')?.mine, true);
+    // The next page (or a reading again) has it too: the server's copy, once (pages go onto what was read).
+    const both = withArrivedThreads(addThreadPage({ ...s, loading: 'more' }, { events: [root(30, 1, 31), root(0, 1, 1)] }), arrived, 'all');
+    const ids = both.roots.map((r) => r.event_id);
+    assert.equal(ids.length, new Set(ids).size, `listed twice: ${ids.join(' ')}`);
+    assert.ok(both.roots.find((r) => r.event_id === '$30')?.unsigned, 'the server\'s copy, with its summary');
+    // While the first page loads nothing shows.
+    assert.equal(withArrivedThreads(LOADING_THREADS, arrived, 'all'), LOADING_THREADS);
   });
 });

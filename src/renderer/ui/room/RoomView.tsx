@@ -1,7 +1,7 @@
 /**
  * An open room: its header (name, topic, member count, panel buttons, Leave), one side panel at a time (members,
- * threads, settings, search, pinned, a thread or a member's info; a thread opened from the threads list covers it
- * and closing the thread shows the list again), the timeline, the typing line and the composer (or why
+ * threads, settings, search, pinned, a thread or a member's info; a thread opened from the threads list covers it,
+ * the list kept hidden under it as it was, and the thread's back arrow shows it again), the timeline, the typing line and the composer (or why
  * there is none). A room we are not in shows its preview; a joined space is shown in the spaces bar instead.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
@@ -53,11 +53,14 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
   const thread = useOpenThread(roomId);
   // A member's user info (from the member list or a sender in the timeline) takes the panel's place.
   const user = useOpenUser(roomId);
-  // A header button closes an open thread or user info too: one side panel at a time.
+  // A thread opened over the threads list keeps the list under it (to go back to), and the Threads button pressed.
+  const overList = thread !== null && panel === 'threads';
+  const shown: Panel | null = thread ? (overList ? 'threads' : null) : user ? null : panel;
+  // A header button closes an open thread or user info too: one side panel at a time. A pressed one closes its panel.
   const toggle = (p: Panel) => {
     if (thread) setOpenThread(roomId, null);
     if (user) setOpenUser(roomId, null);
-    setPanel((v) => (v === p && !thread && !user ? null : p));
+    setPanel(shown === p ? null : p);
   };
   const close = () => setPanel(null);
   const closeUser = (back: boolean) => {
@@ -89,18 +92,20 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
 
   return (
     <section ref={section} className={`room${openKey ? ' has-member-panel' : ''}${thread ? ' has-thread-panel' : ''}`} aria-label={roomDisplayName(room)}>
-      <RoomHeader room={room} open={thread || user ? null : panel} onToggle={toggle} />
+      <RoomHeader room={room} open={shown} onToggle={toggle} />
       <PredecessorLine room={room} />
       {/* One side panel at a time: an open thread covers the others. The slot has no box of its own. */}
       <div ref={slot} className="room-panel-slot">
-        {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread} />
+        {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread}
+          {...(overList ? { onBack: () => setOpenThread(roomId, null), onClose: () => { setOpenThread(roomId, null); close(); } } : {})} />
           : user ? <UserInfoPanel key={user} roomId={roomId} userId={user} onBack={() => closeUser(true)} onClose={() => closeUser(false)} /> : <>
           {panel === 'members' && <MemberList roomId={roomId} onClose={close} />}
           {panel === 'settings' && <RoomSettingsPanel key={roomId} roomId={roomId} onClose={close} />}
-          {panel === 'threads' && <ThreadsPanel key={roomId} roomId={roomId} onClose={close} />}
           {panel === 'search' && <RoomSearchPanel key={roomId} roomId={roomId} onClose={close} />}
           {panel === 'pinned' && <PinnedPanel key={roomId} roomId={roomId} onClose={close} />}
         </>}
+        {/* Under a thread opened from it the list stays, hidden, for the thread's back arrow. */}
+        {panel === 'threads' && (overList || !user) && <ThreadsPanel key={roomId} roomId={roomId} onClose={close} hidden={overList} />}
       </div>
       <Timeline roomId={roomId} focus={focus} />
       <TypingLine room={room} />

@@ -1,7 +1,8 @@
 /**
  * The thread side panel: the root message, its replies (those we hold from sync, plus pages fetched from the
  * homeserver's /relations through paginate_manual), and a composer that replies in the thread (ThreadComposer.tsx). Opened from a root's "N replies" summary or a message's
- * Thread action; Esc or × closes it.
+ * Thread action; Esc or × closes it. Opened over the threads list (`onBack`), its header has a back arrow to the
+ * list, as in Element, and × (`onClose`) closes the list too; Esc goes back one step.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -20,7 +21,7 @@ import { PendingStatus } from './PendingStatus.tsx';
 import { ThreadComposer } from './ThreadComposer.tsx';
 import './thread.css';
 
-export function ThreadPanel({ roomId, rootId }: { roomId: string; rootId: string }) {
+export function ThreadPanel({ roomId, rootId, onBack, onClose }: { roomId: string; rootId: string; onBack?: () => void; onClose?: () => void }) {
   const session = useSession();
   const storedRoot = useStoreSelector((s) => selectEventById(s.rooms.get(roomId), rootId));
   const live = useStoreSelector((s) => selectThreadReplies(s.rooms.get(roomId), rootId));
@@ -35,6 +36,7 @@ export function ThreadPanel({ roomId, rootId }: { roomId: string; rootId: string
   const listRef = useRef<HTMLDivElement>(null);
   const root = storedRoot ?? fetchedRoot ?? undefined;
   const close = () => setOpenThread(roomId, null);
+  const closeAll = onClose ?? close;
 
   function fetchPage(from: string | null): Promise<void> {
     return session.client.request('paginate_manual', {
@@ -98,8 +100,15 @@ export function ThreadPanel({ roomId, rootId }: { roomId: string; rootId: string
       <aside className="thread-panel" aria-label="Thread" data-testid="thread-panel"
         onKeyDown={(e) => { if (e.key === 'Escape' && !lightbox && !e.defaultPrevented) { e.preventDefault(); close(); } }}>
         <header className="thread-panel-header">
+          {onBack && (
+            <button type="button" className="thread-panel-back" aria-label="Back to threads" title="Back to threads" data-testid="thread-back" onClick={onBack}>
+              <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+                <path d="M19 12H5M11 6l-6 6 6 6" />
+              </svg>
+            </button>
+          )}
           <h3>Thread</h3>
-          <button type="button" className="thread-panel-close" aria-label="Close thread" data-testid="thread-close" onClick={close}>×</button>
+          <button type="button" className="thread-panel-close" aria-label="Close thread" data-testid="thread-close" onClick={closeAll}>×</button>
         </header>
         <div className="thread-panel-list" ref={listRef}>
           {root ? <ThreadMessage roomId={roomId} event={root} /> : <p className="thread-note">Loading…</p>}

@@ -1,10 +1,11 @@
 /**
  * The room's threads (the header's Threads button), as Element lists them: every thread of the room or only the
  * user's ("My threads"), newest activity first, each row with the root's sender and first line, its reply count and
- * who replied last and when; more pages on request. Choosing a row opens that thread's panel over this one, and
- * closing the thread comes back here. The list and its pages: api/thread-list.ts.
+ * who replied last and when; more pages on request. Choosing a row opens that thread's panel over this one, which
+ * RoomView keeps here `hidden` meanwhile: its back arrow shows the list as it was (tab, rows, where it was scrolled),
+ * with the focus on the row opened. The list and its pages: api/thread-list.ts.
  */
-import { useMemo, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { Event } from '../../../../shared/rpc/types.ts';
 import { useMemberNames, useStoreSelector } from '../../../api/hooks.ts';
 import { displayNameOf } from '../../../api/selectors.ts';
@@ -20,8 +21,20 @@ const FILTERS: readonly { filter: ThreadFilter; label: string }[] = [
   { filter: 'participated', label: 'My threads' },
 ];
 
-export function ThreadsPanel({ roomId, onClose }: { roomId: string; onClose: () => void }) {
+export function ThreadsPanel({ roomId, onClose, hidden = false }: { roomId: string; onClose: () => void; hidden?: boolean }) {
   const [filter, setFilter] = useState<ThreadFilter>('all');
+  const panel = useRef<HTMLElement>(null);
+  const opened = useRef<string | null>(null);
+  // Back from the thread (Chromium keeps a hidden box's scroll offset): its back arrow went with it, and the focus
+  // goes to the row that opened it, before the panel focus would put it on × at the top and scroll the list there.
+  useLayoutEffect(() => {
+    const el = panel.current;
+    if (hidden || !el) return;
+    const active = document.activeElement;
+    if (opened.current && (!active || active === document.body || !active.isConnected)) {
+      el.querySelector<HTMLElement>(`[data-testid="thread-list-item"][data-event-id="${CSS.escape(opened.current)}"]`)?.focus({ preventScroll: true });
+    }
+  }, [hidden]);
   const { state, loadMore, reload } = useThreadList(roomId, filter);
   // The replies sync brought for each listed thread: a reply while the list is open counts and moves it up.
   const room = useStoreSelector((s) => s.rooms.get(roomId));
@@ -31,7 +44,7 @@ export function ThreadsPanel({ roomId, onClose }: { roomId: string; onClose: () 
   const firstFailed = state.error !== null && state.roots.length === 0;
 
   return (
-    <SidePanel title="Threads" testId="threads-panel" onClose={onClose}>
+    <SidePanel title="Threads" testId="threads-panel" onClose={onClose} hidden={hidden} panelRef={panel}>
       <div className="thread-list-filter" role="group" aria-label="Which threads">
         {FILTERS.map((f) => (
           <button key={f.filter} type="button" aria-pressed={filter === f.filter} data-testid={`threads-filter-${f.filter}`}
@@ -47,7 +60,7 @@ export function ThreadsPanel({ roomId, onClose }: { roomId: string; onClose: () 
         </p>
       ) : (
         <ul className="panel-results" aria-label={filter === 'all' ? 'All threads' : 'My threads'}>
-          {rows.map((row) => <li key={row.root.event_id}><ThreadListRow row={row} nameOf={nameOf} /></li>)}
+          {rows.map((row) => <li key={row.root.event_id}><ThreadListRow row={row} nameOf={nameOf} onOpen={(id) => { opened.current = id; }} /></li>)}
         </ul>
       )}
       {state.error !== null && (
@@ -70,12 +83,12 @@ function repliesHeld(room: RoomData | undefined, rootId: string): readonly Event
   return room ? selectThreadReplies(room, rootId) : NO_REPLIES;
 }
 
-function ThreadListRow({ row, nameOf }: { row: ThreadRow; nameOf: (userId: string) => string }) {
+function ThreadListRow({ row, nameOf, onOpen }: { row: ThreadRow; nameOf: (userId: string) => string; onOpen: (rootId: string) => void }) {
   const { root, count, latest } = row;
   const text = previewText(root, nameOf, undefined, root.sender) || 'Message';
   return (
     <button type="button" className="panel-result thread-list-row" data-testid="thread-list-item" data-event-id={root.event_id}
-      onClick={() => setOpenThread(root.room_id, root.event_id)}>
+      onClick={() => { onOpen(root.event_id); setOpenThread(root.room_id, root.event_id); }}>
       <bdi className="panel-result-sender">{nameOf(root.sender)}</bdi>
       <span className="thread-list-text">{text}</span>
       <span className="thread-list-replies">

@@ -54,7 +54,8 @@ export function usePanelFocus(
       // A drawer takes the focus; beside the timeline the panel leaves it where the person is typing. One panel
       // replacing another (a member row opening the user info) took the focused row with it: the new one takes it.
       if (openKey !== previous && ((overlay && !(active && slot.current?.contains(active))) || (previous && lost))) {
-        slot.current?.querySelector<HTMLElement>(CLOSE_BUTTONS)?.focus();
+        // Not a panel kept hidden under another (the threads list under a thread opened from it).
+        [...slot.current?.querySelectorAll<HTMLElement>(CLOSE_BUTTONS) ?? []].find((b) => !b.closest('[hidden]'))?.focus();
       }
       return;
     }
