@@ -202,8 +202,11 @@ export function Timeline({ roomId, focus = null }: {
     const index = rows.findIndex((r) => r.key === a.key);
     const item = index >= 0 ? virtualizer.measurementsCache[index] : undefined;
     if (item && Math.abs(item.start - a.offset - el.scrollTop) > 0.5) {
-      restoring.current = true;
+      const before = el.scrollTop;
       el.scrollTop = item.start - a.offset;
+      // Only a scroll that moved fires a scroll event to skip: a position the browser clamped back to where it was
+      // fires none, and a flag left set would make the user's next scroll go unrecorded.
+      if (Math.abs(el.scrollTop - before) > 0.5) restoring.current = true;
     }
   }, [rows, totalSize, virtualizer]);
   // The place's row is gone (a gap in the timeline since): the newest messages, as for a room never read.
