@@ -7,10 +7,14 @@
  * sends it (listed by Synapse's admin API) and Bob is on her ignore list. Then she reports a room from its row's ⋯
  * menu in the room list, which opens the same room report dialog (the report is in Synapse's database). Last, she
  * reports a user of another homeserver: the dialog says, before and after, that her homeserver's administrators
- * cannot act on that account (Synapse drops the report) instead of thanking her. Screenshots in both themes (some at
- * 800×600) go to test-artifacts/.
+ * cannot act on that account (Synapse drops the report) instead of thanking her; a server that cannot be reached, or
+ * publishes no support file, adds nothing, while one that publishes its contacts (a small fake server on loopback)
+ * has them offered, before and after sending: its administrator's Matrix ID opens a chat prompt, addresses are
+ * mailto: links, its support page a link. Screenshots in both themes (some at 800×600) go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -32,6 +36,24 @@ describe('reporting a user and a room from the room list against Synapse', () =>
   let otherRoom: string;
   let ui: WebUi;
   let page: Page;
+  /** Two other "homeservers" on loopback: one publishes its support contacts, the other has no support file. */
+  let supported: http.Server;
+  let unsupported: http.Server;
+  /** Answers sent by the fake servers, by server name. */
+  const answered: string[] = [];
+
+  /** A loopback server answering `/.well-known/matrix/support` with `body` (404 when null), and its server name. */
+  async function fakeServer(body: (name: string) => unknown): Promise<[http.Server, string]> {
+    let name = '';
+    const server = http.createServer((req, res) => {
+      const file = req.url === '/.well-known/matrix/support' ? body(name) : null;
+      res.writeHead(file === null ? 404 : 200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(file ?? { errcode: 'M_NOT_FOUND', error: 'Not found' }), () => answered.push(name));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    name = `localhost:${(server.address() as AddressInfo).port}`;
+    return [server, name];
+  }
 
   before(async () => {
     hs = await startSynapse({ refuseRoomReports: true });
@@ -47,6 +69,10 @@ describe('reporting a user and a room from the room list against Synapse', () =>
   after(async () => {
     await ui?.stop();
     await hs?.stop();
+    for (const server of [supported, unsupported]) {
+      server?.closeAllConnections();
+      await new Promise((resolve) => server?.close(resolve));
+    }
   });
 
   /** Text as read, without the bidi isolates names are wrapped in. */
@@ -168,6 +194,8 @@ describe('reporting a user and a room from the room list against Synapse', () =>
     const said = (await plain(dialog)).replace(/\s+/g, ' ');
     assert.ok(said.includes(`account is on another homeserver, elsewhere.example: the administrators of ${hs.serverName} cannot act on it,`), said);
     assert.match(await plain(dialog.getByTestId('report-remote')), /quietly drop such a report/);
+    // elsewhere.example cannot be asked for its contacts: none are offered, and the report goes all the same.
+    assert.equal(await dialog.getByTestId('report-contacts').count(), 0);
     await page.setViewportSize({ width: 800, height: 600 });
     await themeShots(page, 'report-user', 'remote-800x600');
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -186,5 +214,77 @@ describe('reporting a user and a room from the room list against Synapse', () =>
     assert.deepEqual(reports.filter((r) => r.target_user_id === carol), []);
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached' });
+  });
+
+  /** Opens the report dialog about `userId` (of another server) through a link in Alice's own message. */
+  async function reportFromLink(userId: string, label: string): Promise<Locator> {
+    // Banned ahead of time (no server is asked), they have a member event here, so their link opens their user info.
+    await bob.request('POST', `/_matrix/client/v3/rooms/${enc(roomId)}/ban`, { user_id: userId, reason: 'spam elsewhere' });
+    await alicePeer.sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text', body: `watch out for ${label}`, format: 'org.matrix.custom.html',
+      formatted_body: `watch out for <a href="https://matrix.to/#/${enc(userId)}">${label}</a>`,
+    });
+    await page.getByRole('link', { name: label }).click(WAIT);
+    const panel = page.getByTestId('user-info');
+    await panel.getByTestId('user-info-id').filter({ hasText: userId }).waitFor(WAIT);
+    await panel.getByTestId('user-info-report').click();
+    const dialog = page.getByTestId('report-user-dialog');
+    await dialog.waitFor();
+    return dialog;
+  }
+
+  it('offers nothing more for a user of a server that publishes no support file', async () => {
+    let name: string;
+    [unsupported, name] = await fakeServer(() => null);
+    const dialog = await reportFromLink(`@erin:${name}`, 'Erin');
+    assert.match(await plain(dialog.getByTestId('report-remote')), new RegExp(`account is on another homeserver, ${name}:`));
+    // Its 404 went out before the report does: the answer reaches the dialog first.
+    await serverSays('the server without a support file was asked', () => Promise.resolve(answered), (a) => a.includes(name));
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.getByTestId('report-done').waitFor(WAIT);
+    assert.equal(await dialog.getByTestId('report-contacts').count(), 0);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('offers the contacts and support page another server publishes, before and after sending', async () => {
+    let name: string;
+    [supported, name] = await fakeServer((n) => ({
+      contacts: [
+        { role: 'm.role.security', email_address: 'security@example.org' },
+        { role: 'org.example.helpdesk', email_address: 'helpdesk@example.org' },
+        { role: 'm.role.admin', matrix_id: `@admin:${n}`, email_address: 'abuse@example.org' },
+        { role: 'm.role.admin', email_address: '<img src=x onerror=alert(1)>@example.org' },
+      ],
+      support_page: 'https://example.org/support',
+    }));
+    const dialog = await reportFromLink(`@dave:${name}`, 'Dave');
+    const contacts = dialog.getByTestId('report-contacts');
+    await contacts.waitFor(WAIT);
+    const said = await plain(contacts);
+    // Administrators first, then security; a server's own roles and what is not an address are left out.
+    assert.equal(said.replace(/\s+/g, ' ').trim(), `You can also contact ${name}'s administrators: `
+      + `Administrator: @admin:${name}, abuse@example.org Security: security@example.org Support page: https://example.org/support`);
+    assert.deepEqual(await contacts.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), [
+      `https://matrix.to/#/${enc(`@admin:${name}`)}?action=chat`, 'mailto:abuse@example.org', 'mailto:security@example.org',
+      'https://example.org/support',
+    ]);
+    await page.setViewportSize({ width: 800, height: 600 });
+    await themeShots(page, 'report-user', 'remote-contacts-800x600');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await themeShots(page, 'report-user', 'remote-contacts');
+
+    await page.keyboard.type('Spam from Dave');
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.getByTestId('report-done').waitFor(WAIT);
+    assert.match(await plain(contacts), new RegExp(`^You can also contact ${name}'s administrators:`));
+    await themeShots(page, 'report-user', 'remote-contacts-sent');
+    // The administrator's Matrix ID offers a chat with them, which the report dialog makes way for.
+    await contacts.getByRole('link', { name: `@admin:${name}` }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const prompt = page.getByTestId('link-prompt');
+    await prompt.waitFor(WAIT);
+    assert.match(await prompt.innerText(), new RegExp(`@admin:${name}[\\s\\S]*Start a chat`));
+    await prompt.getByRole('button', { name: 'Close' }).click();
   });
 });

@@ -42,6 +42,23 @@ export interface RespPublicRooms {
   total_room_count_estimate?: number;
 }
 
+/**
+ * get_server_support (a Lattice extension): the usable part of a server's `/.well-known/matrix/support` (spec
+ * v1.10). Every string is checked by the backend: `matrix_id` a user ID, `email_address` an address, `support_page`
+ * an https URL; still plain text from a stranger, never markup.
+ */
+export interface ServerSupport {
+  contacts: SupportContact[];
+  support_page?: string;
+}
+
+/** One contact: its role (`m.role.admin`, `m.role.security`, or a server's own) and at least one way to reach it. */
+export interface SupportContact {
+  role: string;
+  matrix_id?: string;
+  email_address?: string;
+}
+
 /** A profile as the server has it: displayname, avatar_url, and any extended fields. */
 export type RespUserProfile = { [key: string]: JSONValue | undefined; displayname?: string; avatar_url?: string };
 

@@ -308,6 +308,8 @@ export class PreviewBackend implements BackendHost {
       report_event: async () => { await sleep(300); return true; },
       report_room: async () => { await sleep(300); return true; },
       report_user: async () => { await sleep(300); return true; },
+      // The made-up people are all of the made-up homeserver: no other server's contacts to show.
+      get_server_support: () => null,
       // Commands the UI does not use yet: named here, so a new command still breaks this file until it is listed.
       ...notInPreview(
         'set_membership', 'join_room', 'knock_room', 'leave_room', 'create_room', 'resolve_alias', 'get_public_rooms', 'get_room_aliases', 'create_alias', 'delete_alias', 'get_room_summary',

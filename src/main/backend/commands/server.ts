@@ -1,12 +1,14 @@
 /**
  * Handlers of the server area: what the homeserver offers (versions, capabilities, media limits, TURN, MatrixRTC,
- * URL previews, OpenID, pushers), and this backend's own switches (to-device listening, push registrations).
+ * URL previews, OpenID, pushers), another server's support contacts, and this backend's own switches (to-device listening, push registrations).
  */
+import { errorMessage } from '../../../shared/error-message.ts';
 import type { serverCommands } from '../../../shared/rpc/commands.ts';
 import type {
   JSONObject, RespCapabilities, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
 } from '../../../shared/rpc/index.ts';
 import { calculateRoomId } from '../matrix/room-id.ts';
+import { fetchServerSupport } from '../matrix/server-support.ts';
 import { PushRegistrationStore, pushKeyName } from '../store/push-registrations.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { attempt } from './failing.ts';
@@ -36,6 +38,13 @@ export function serverHandlers(ctx: CommandContext): AreaHandlers<typeof serverC
       return { ...r, rtc_transports: Array.isArray(r.rtc_transports) ? r.rtc_transports : [] } as RespRTCTransports;
     },
     get_url_preview: ({ url, encrypt }, signal) => ctx.requireSession().previews.get(url, encrypt === true, signal),
+    get_server_support: ({ server_name: server }, signal) => {
+      ctx.requireSession();
+      return fetchServerSupport(server, signal, ctx.fetch).catch((e: unknown) => {
+        if (signal.aborted) throw e;
+        throw new Error(`Could not read the support contacts of ${server}: ${errorMessage(e)}`, { cause: e });
+      });
+    },
     request_openid_token: async () => {
       const s = ctx.requireSession();
       return expect<RespOpenIDToken>('OpenID', await attempt('get an OpenID token', () => s.client.server.openIdToken(s.userId)),

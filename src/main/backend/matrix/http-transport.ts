@@ -34,6 +34,11 @@ export interface TransportRequest {
   signal: AbortSignal;
   /** A longer answer (as sent, or as it decompresses) is refused with BodyTooLarge, and its connection dropped. */
   maxBytes?: number;
+  /**
+   * 'manual' answers a redirect as it came (its status and Location), for a caller with its own rules about where
+   * it may lead; the default follows it.
+   */
+  redirect?: 'follow' | 'manual';
 }
 
 export interface TransportResponse {
@@ -79,7 +84,7 @@ export const nodeTransport: HttpTransport = async (req) => {
       return exchange(method, url, headers, body, proxy, req, false);
     });
     const location = res.status >= 300 && res.status < 400 && res.status !== 304 ? res.header('location') : undefined;
-    if (location === undefined) return res;
+    if (location === undefined || req.redirect === 'manual') return res;
     if (redirects === MAX_REDIRECTS) throw new Error(`more than ${MAX_REDIRECTS} redirects from ${req.url.origin}`);
     const next = new URL(location, url);
     if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`a redirect to ${next.protocol} is not followed`);
@@ -227,7 +232,7 @@ export function fetchTransport(fetchImpl: typeof fetch): HttpTransport {
     const bytes = typeof data === 'object';
     const headers = bytes ? { ...req.headers, 'Content-Length': String(data.byteLength) } : req.headers;
     const body = bytes ? { body: uploadStream(data, req.onProgress), duplex: 'half' as const } : { body: data };
-    const res = await fetchImpl(req.url, { method: req.method, headers, signal: req.signal, ...body });
+    const res = await fetchImpl(req.url, { method: req.method, headers, signal: req.signal, redirect: req.redirect ?? 'follow', ...body });
     const answer = Buffer.from(await res.arrayBuffer());
     if (req.maxBytes !== undefined && answer.length > req.maxBytes) throw new BodyTooLarge(req.maxBytes);
     return { status: res.status, statusText: res.statusText, header: (name) => res.headers.get(name) ?? undefined, body: answer };

@@ -6,7 +6,9 @@
  * after sending says in words that it went; a refusal shows in the dialog and everything typed stays. While the
  * homeserver asks to wait (reports are rate-limited), the dialog says so and that the report goes again by itself.
  * A user of another homeserver is reported to ours too, whose administrators cannot act on that account (Synapse
- * drops such reports): the dialog says so before and after, rather than thanking for a report that reaches no one.
+ * drops such reports): the dialog says so before and after, rather than thanking for a report that reaches no one,
+ * and offers that server's own contacts where it publishes them (ReportContacts.tsx), as it does for a message from
+ * such a user.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { isolateBidi } from '../../../shared/display-name.ts';
@@ -18,6 +20,7 @@ import {
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import { selectIsIgnored } from '../../api/user-info.ts';
 import { Dialog } from './Dialog.tsx';
+import { ReportContacts, useServerSupport } from './ReportContacts.tsx';
 import { closeIfShown } from './RoomDialogs.tsx';
 
 export function ReportLayer() {
@@ -42,8 +45,10 @@ function ReportMessageDialog({ target, onClose }: { target: Extract<ReportTarget
   const sender = isolateBidi(displayNameOf(useMemberNames(target.roomId), target.senderId));
   const encrypted = useStoreSelector((s) => !!s.rooms.get(target.roomId)?.meta?.encryption_event);
   const ignoring = useIgnoreOption(target.senderId, sender);
+  const theirs = homeserverOf(target.senderId);
   return (
     <ReportForm testId="report-event-dialog" title="Report this message" onClose={onClose}
+      otherServer={theirs !== server ? theirs : null}
       send={(reason, retry) => reportMessage(session, target, reason, ignoring.chosen, retry)}
       sent={(o) => <>Thank you: the administrators of {server} have your report.{ignoring.done(o)}</>}
       option={ignoring.option}>
@@ -94,6 +99,7 @@ function ReportUserDialog({ target, onClose }: { target: Extract<ReportTarget, {
   const remote = theirs !== server;
   return (
     <ReportForm testId="report-user-dialog" title="Report this user" onClose={onClose}
+      otherServer={remote ? theirs : null}
       send={(reason, retry) => reportUser(session, target.userId, reason, ignoring.chosen, retry)}
       sent={(o) => remote
         ? <>{server} accepted the report, but it may reach no one who can act on it: {name}&apos;s account is on {theirs}.{ignoring.done(o)}</>
@@ -137,16 +143,21 @@ function useIgnoreOption(userId: string, name: string): { chosen: boolean; optio
  * The form both reports share: the explanation, the reason, the extra option; after sending, what was done. The
  * form stays mounted through a refusal (Dialog shows it), so the reason and the option keep their values.
  */
-function ReportForm({ testId, title, children, option, send, sent, onClose }: {
+function ReportForm({ testId, title, children, otherServer = null, option, send, sent, onClose }: {
   testId: string;
   title: string;
   children: ReactNode;
+  /** The homeserver of whom the report is about when it is not ours: its contacts are shown before and after sending. */
+  otherServer?: string | null;
   option: ReportOption | null;
   send: (reason: string, retry: ReportRetry) => Promise<ReportOutcome>;
   sent: (outcome: ReportOutcome) => ReactNode;
   onClose: () => void;
 }) {
   const [reason, setReason] = useState('');
+  // Asked here, once, for both the form and what is shown after sending.
+  const support = useServerSupport(otherServer);
+  const contacts = otherServer !== null && <ReportContacts server={otherServer} support={support} onLeave={onClose} />;
   const [outcome, setOutcome] = useState<ReportOutcome | null>(null);
   /** The seconds the homeserver asked to wait before the report goes again; null when it is not waiting. */
   const [waiting, setWaiting] = useState<number | null>(null);
@@ -161,6 +172,7 @@ function ReportForm({ testId, title, children, option, send, sent, onClose }: {
     return (
       <Dialog testId={testId} title="Report sent" submitLabel="Done" noCancel onClose={onClose} onSubmit={() => Promise.resolve()}>
         <Done>{sent(outcome)}</Done>
+        {contacts}
       </Dialog>
     );
   }
@@ -168,6 +180,7 @@ function ReportForm({ testId, title, children, option, send, sent, onClose }: {
     <Dialog testId={testId} title={title} submitLabel="Send report" onClose={onClose}
       onSubmit={async () => { setOutcome(await send(reason, { onWait: setWaiting, signal: closing.current?.signal ?? AbortSignal.abort() })); return false; }}>
       {children}
+      {contacts}
       <label className="dialog-field">Reason (optional)
         <textarea data-testid="report-reason" value={reason} rows={3} maxLength={1000} autoFocus
           placeholder="What is wrong with it?" onChange={(e) => setReason(e.target.value)} />

@@ -1,14 +1,14 @@
 /**
  * Commands about the homeserver and this backend: versions, capabilities, media limits, TURN and MatrixRTC
- * transports, URL previews, OpenID tokens, v12 room IDs, to-device listening, push registrations (gomuks' own, and
+ * transports, URL previews, OpenID tokens, any server's support contacts, v12 room IDs, to-device listening, push registrations (gomuks' own, and
  * pushers on the homeserver).
  */
 import { z } from 'zod';
 import type {
-  LinkPreview, RespCapabilities, RespMediaConfig, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
+  LinkPreview, RespCapabilities, ServerSupport, RespMediaConfig, RespOpenIDToken, RespRTCTransports, RespTurnServer, RespVersions,
 } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
-import { empty, httpURL, jsonObject } from './fields.ts';
+import { empty, httpURL, jsonObject, serverNameField } from './fields.ts';
 
 export const serverCommands = {
   get_versions: command(empty).returns<RespVersions>(),
@@ -18,6 +18,11 @@ export const serverCommands = {
   get_rtc_transports: command(empty).returns<RespRTCTransports>(),
   /** The homeserver's preview of a web page. `encrypt` (re-uploading the image encrypted) needs encryption. */
   get_url_preview: command(z.object({ url: httpURL, encrypt: z.boolean().optional() })).returns<LinkPreview>(),
+  /**
+   * A server's support contacts, from its `/.well-known/matrix/support` (asked of that server itself, over https,
+   * within 10 s): null when it publishes none. Lattice's own; a report about another server's user offers them.
+   */
+  get_server_support: command(z.object({ server_name: serverNameField })).returns<ServerSupport | null>(),
   request_openid_token: command(empty).returns<RespOpenIDToken>(),
   /** The room ID a v12 room created by us at `timestamp` with this creation content will have. */
   calculate_room_id: command(z.object({ timestamp: z.number().int().min(0), content: jsonObject })).returns<string>(),
