@@ -3,7 +3,8 @@
  * Chromium through the web host, against Synapse, with Bob publishing rooms to the directory over the homeserver API.
  * Opened from the sidebar (and from the Join dialog), it lists our server's public rooms with name, address, topic as
  * plain text and member count, marks the room Alice is in with View, searches as she types, pages by scrolling and
- * with Load more, says in words when nothing matches and when another server cannot be asked, joins a room (which
+ * with Load more, says in words when nothing matches and when another server cannot be asked (and, while a new search
+ * is under way, shows that rather than what the last one found: its rows dimmed, or that it is looking), joins a room (which
  * then offers View and opens it), asks to join a knock room, is offered on a new account's first screen, and offers
  * a room address or ID typed into the search box (Join this address, or View once joined), also for rooms it does
  * not list.
@@ -32,6 +33,13 @@ describe('exploring public rooms against Synapse', () => {
   let astronomy: string;
   let knock: string;
   const clubs: string[] = [];
+  /** While set, get_public_rooms requests wait in `held` (a search's answer on its way) until `release()`. */
+  let holdSearches = false;
+  const held: (() => void)[] = [];
+  const release = () => {
+    holdSearches = false;
+    for (const send of held.splice(0)) send();
+  };
 
   const dialog = () => page.getByTestId('explore-rooms-dialog');
   const row = (roomId: string) => dialog().locator(`[data-testid="explore-room"][data-room-id="${roomId}"]`);
@@ -61,6 +69,13 @@ describe('exploring public rooms against Synapse', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     ui = await startWebUi('explore-rooms');
     ({ hs, page } = ui);
+    await page.routeWebSocket(/\/_gomuks\/websocket/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((m) => {
+        if (holdSearches && typeof m === 'string' && m.includes('"get_public_rooms"')) held.push(() => server.send(m));
+        else server.send(m);
+      });
+    });
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     await hs.disableRateLimits(bob.userId);
@@ -137,11 +152,56 @@ describe('exploring public rooms against Synapse', () => {
     assert.equal(await dialog().getByTestId('explore-more').count(), 0, 'the end of the directory');
   });
 
-  it('says in words when nothing matches, and when another server cannot be asked', async () => {
+  it('dims the rows of the last search while a new one is under way', async (t) => {
+    t.after(release);
+    holdSearches = true;
+    await dialog().getByTestId('explore-search').fill('book club 0');
+    await dialog().getByTestId('explore-searching').waitFor();
+    assert.equal((await dialog().getByTestId('explore-searching').innerText()).trim(), `Searching ${hs.serverName}…`);
+    assert.equal(await rows().count(), CLUBS, 'the last search\'s rows stay until the answer replaces them');
+    assert.match(await dialog().getByTestId('explore-list').getAttribute('class') ?? '', /\bis-stale\b/);
+    assert.equal(await dialog().getByTestId('explore-more').count(), 0, 'no more pages of the last search meanwhile');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.waitForFunction(() => getComputedStyle(document.querySelector('.explore-list')!).opacity === '0.45');
+    await shots('searching');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await shots('searching');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    release();
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="explore-room"]')]
+      .every((r) => r.textContent?.includes('Book club 0')), undefined, { timeout: 45_000 });
+    await settled();
+    assert.equal(await dialog().getByTestId('explore-searching').count(), 0);
+    assert.doesNotMatch(await dialog().getByTestId('explore-list').getAttribute('class') ?? '', /is-stale/);
+  });
+
+  it('says in words when nothing matches, and when another server cannot be asked', async (t) => {
+    t.after(release);
     await dialog().getByTestId('explore-search').fill('knitting');
     await dialog().getByTestId('explore-empty').waitFor({ timeout: 45_000 });
     assert.equal(await dialog().getByTestId('explore-empty').innerText(), `No public rooms on ${hs.serverName} match “knitting”.`);
     assert.equal(await rows().count(), 0);
+    // Typing a new search: from the first key until its answer, the line about “knitting” is not shown as if it
+    // answered it. Every change of the results while busy is looked at as it happens (the pause is short).
+    await page.evaluate(() => {
+      const results = document.querySelector('[data-testid="explore-results"]')!;
+      const seen: string[] = [];
+      (window as unknown as { seenWhileBusy: string[] }).seenWhileBusy = seen;
+      new MutationObserver(() => {
+        if (results.getAttribute('aria-busy') === 'true') seen.push(results.querySelector('[data-testid="explore-empty"], [data-testid="explore-loading"]')?.textContent?.trim() ?? '');
+      }).observe(results, { attributes: true, childList: true, subtree: true, characterData: true });
+    });
+    holdSearches = true;
+    await dialog().getByTestId('explore-search').fill('knitting circle');
+    await dialog().getByTestId('explore-loading').waitFor();
+    assert.equal((await dialog().getByTestId('explore-loading').innerText()).trim(), `Looking for public rooms on ${hs.serverName}…`);
+    await shots('searching-none');
+    release();
+    await page.waitForFunction(() => /“knitting circle”/.test(document.querySelector('[data-testid="explore-empty"]')?.textContent ?? ''),
+      undefined, { timeout: 45_000 });
+    const seen = await page.evaluate(() => (window as unknown as { seenWhileBusy: string[] }).seenWhileBusy);
+    assert.ok(seen.length > 0, 'the search was seen under way');
+    assert.deepEqual(seen.filter((t) => !t.startsWith('Looking for public rooms')), [], 'only "Looking for…" while busy');
 
     await dialog().getByTestId('explore-search').fill('');
     await dialog().getByTestId('explore-server').fill('elsewhere.example');

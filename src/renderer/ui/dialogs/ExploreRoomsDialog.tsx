@@ -8,8 +8,8 @@
 import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
 import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
 import {
-  closeDirectory, joinPublicRoom, knockPublicRoom, loadMorePublicRooms, openDirectory, searchPublicRooms, setDirectoryQuery,
-  setDirectoryServer, useDirectory, type PublicRoom,
+  closeDirectory, joinPublicRoom, knockPublicRoom, loadMorePublicRooms, normalizeServer, openDirectory, searchPublicRooms,
+  serverProblem, setDirectoryQuery, setDirectoryServer, useDirectory, type PublicRoom,
 } from '../../api/public-rooms.ts';
 import { serverOf } from '../../api/room-list-actions.ts';
 import { roomAddress } from '../../api/room-requests.ts';
@@ -98,7 +98,12 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
   }, [canPage, session]);
 
   const where = state.shown?.server || ownServer;
-  const firstLoad = state.loading === 'first' && state.rooms.length === 0;
+  // A new search under way (typing, the pause after it, or its answer on the way): what is shown is about the last
+  // one, so it may not say so as if it were the answer. The rows stay, dimmed, until the answer replaces them.
+  const searching = state.pending || state.loading === 'first';
+  const asking = serverProblem(state.server) === null ? normalizeServer(state.server) || ownServer : null;
+  const waiting = searching && state.rooms.length === 0;
+  const error = searching ? null : state.error;
   // A room's address or ID typed into the search box is offered at once, unless the directory's answer to it lists
   // that room (then its own row says more of it).
   const typed = roomAddress(state.query);
@@ -123,22 +128,26 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
       </div>
       <div ref={results} className="explore-results" aria-busy={state.loading !== null || state.pending} data-testid="explore-results">
         {address && <ExploreAddressRow key={address} address={address} server={state.server} onDone={onClose} />}
-        {firstLoad && (
+        {waiting && (
           <p className="explore-status" role="status" data-testid="explore-loading">
-            <span className="spinner" aria-hidden="true" /> Looking for public rooms on {where}…
+            <span className="spinner" aria-hidden="true" /> {asking !== null ? <>Looking for public rooms on {asking}…</> : 'Searching…'}
           </p>
         )}
-        {state.error && (
+        {searching && state.rooms.length > 0 && (
+          <p className="explore-status explore-searching" role="status" data-testid="explore-searching">
+            <span className="spinner" aria-hidden="true" /> {asking !== null ? <>Searching {asking}…</> : 'Searching…'}
+          </p>
+        )}
+        {error && (
           <div className="explore-problem" role="alert" data-testid="explore-error">
             <p><strong>The public rooms could not be listed.</strong></p>
-            <p>{state.error}</p>
-            <button type="button" className="dialog-button" data-testid="explore-retry" disabled={state.loading !== null}
-              onClick={() => void searchPublicRooms(session)}>
-              {state.loading === 'first' ? 'Trying again…' : 'Try again'}
+            <p>{error}</p>
+            <button type="button" className="dialog-button" data-testid="explore-retry" onClick={() => void searchPublicRooms(session)}>
+              Try again
             </button>
           </div>
         )}
-        {!firstLoad && !state.error && state.shown && state.rooms.length === 0 && (
+        {!searching && !error && state.shown && state.rooms.length === 0 && (
           <p className="explore-status" role="status" data-testid="explore-empty">
             {state.shown.query
               ? <>No public rooms on {where} match “{state.shown.query}”.</>
@@ -146,7 +155,7 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
           </p>
         )}
         {state.rooms.length > 0 && (
-          <ul className="explore-list" aria-label={`Public rooms on ${where}`}>
+          <ul className={`explore-list${searching ? ' is-stale' : ''}`} aria-label={`Public rooms on ${where}`} data-testid="explore-list">
             {state.rooms.map((room) => {
               const joined = rooms.get(room.roomId)?.meta !== undefined;
               const request = state.requests.get(room.roomId);
@@ -158,7 +167,7 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
             })}
           </ul>
         )}
-        {state.nextBatch !== null && !state.error && (
+        {state.nextBatch !== null && !error && !searching && (
           <div ref={more} className="explore-more">
             {state.moreError && <p className="explore-row-error" role="alert">Could not load more rooms: {state.moreError}</p>}
             <button type="button" className="dialog-button" data-testid="explore-more" aria-busy={state.loading === 'more'}
