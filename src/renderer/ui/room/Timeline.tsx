@@ -330,6 +330,12 @@ export function Timeline({ roomId, focus = null }: {
       return 'opening';
     }
     atBottom.current = false;
+    // The message jumped to is now the place to keep. The anchor still held is the place before the jump (the
+    // bottom, while older pages loaded for it), and the next layout whose sizes changed would put that back, undoing
+    // the jump, whenever it comes before the jump's own scroll event has recorded where the view went.
+    const to = virtualizer.getOffsetForIndex(index, 'center');
+    const item = virtualizer.measurementsCache[index];
+    if (to && item) anchor.current = { key: String(item.key), offset: item.start - to[0] };
     virtualizer.scrollToIndex(index, { align: 'center' });
     setHighlight(eventId);
     return true;
