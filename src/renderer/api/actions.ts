@@ -8,6 +8,7 @@ import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
 import type { ComposerMode } from './composer-modes.ts';
 import type { Session } from './session.ts';
 import type { RoomData } from './snapshot.ts';
+import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 
 /** The emoji the message toolbar offers for a one-click reaction. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
@@ -69,9 +70,9 @@ export function mentionPill(userId: string, name: string): string {
 export function currentText(room: RoomData | undefined, event: Event): string {
   const edit = event.last_edit_rowid !== undefined ? room?.events.get(event.last_edit_rowid) : undefined;
   // In an encrypted room both are stored as the server has them (m.room.encrypted), their text in `decrypted`.
-  const newContent = edit ? (edit.decrypted ?? edit.content)['m.new_content'] : undefined;
+  const newContent = edit ? effectiveContent(edit)['m.new_content'] : undefined;
   if (newContent && typeof newContent === 'object' && !Array.isArray(newContent) && typeof newContent.body === 'string') return newContent.body;
-  const body = (event.decrypted ?? event.content).body;
+  const body = effectiveContent(event).body;
   return typeof body === 'string' ? body : '';
 }
 
@@ -92,7 +93,7 @@ export function lastOwnMessage(room: RoomData | undefined, ownUserId: string | u
 
 export function isEditable(e: Event, ownUserId: string | undefined): boolean {
   // A sent message of an encrypted room is stored as m.room.encrypted, its own type in decrypted_type.
-  return e.sender === ownUserId && (e.decrypted_type ?? e.type) === 'm.room.message' && !e.redacted_by && e.relation_type !== 'm.replace'
+  return e.sender === ownUserId && effectiveType(e) === 'm.room.message' && !e.redacted_by && e.relation_type !== 'm.replace'
     && !e.event_id.startsWith('~');
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Event } from '../../../shared/rpc/types.ts';
 import { viewEvent, type EventView } from '../room/event-view.ts';
+import { effectiveContent } from '../../../shared/event-cleartext.ts';
 
 type MessageView = Extract<EventView, { kind: 'message' }>;
 
@@ -28,7 +29,7 @@ export function editVersions(original: Event, edits: readonly Event[]): EditVers
     ...readable(base, original),
   });
   for (const edit of [...edits].sort((a, b) => a.timestamp - b.timestamp)) {
-    const newContent = (edit.decrypted ?? edit.content)['m.new_content'];
+    const newContent = effectiveContent(edit)['m.new_content'];
     const hasContent = !!newContent && typeof newContent === 'object' && !Array.isArray(newContent);
     // viewEvent falls back to the original for an edit it cannot read: here that would be a false version.
     const view = hasContent ? viewEvent(original, edit) : null;

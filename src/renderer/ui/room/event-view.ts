@@ -6,6 +6,7 @@ import { htmlToPlainText } from '../../../shared/html-text.ts';
 import { stripReplyFallbackBody, stripReplyFallbackHtml } from '../../../shared/reply-fallback.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
+import { effectiveContent, effectiveType } from '../../../shared/event-cleartext.ts';
 import { extraOf, POLL_START_TYPES, type ExtraView } from './extra-kinds.ts';
 import { linkPreviewsOf, type LinkPreviewView } from './link-preview-model.ts';
 
@@ -47,14 +48,6 @@ export type EventView =
 export type NameOf = (userId: string, nameThen?: string) => string;
 
 const MESSAGE_TYPES = new Set(['m.room.message', 'm.sticker']);
-
-export function effectiveType(e: Event): string {
-  return e.decrypted_type ?? e.type;
-}
-
-export function effectiveContent(e: Event): JSONObject {
-  return e.decrypted ?? e.content;
-}
 
 function str(v: JSONValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
