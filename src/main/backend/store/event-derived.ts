@@ -70,7 +70,8 @@ export class EventDerived {
     if (ev.relation_type === 'm.replace') {
       if (ev.state_key !== undefined) return;
       this.stmts.lastEdit.run(rowid, ev.relates_to, ev.room_id, ev.type, ev.decrypted_type ?? ev.type, ev.sender, ev.timestamp);
-    } else if (ev.type === 'm.reaction' && ev.relation_type === 'm.annotation') {
+    } else if ((ev.decrypted_type ?? ev.type) === 'm.reaction' && ev.relation_type === 'm.annotation') {
+      // An encrypted reaction counts once decrypted; its relation (with the key) is in the clear, as the spec has it.
       const rel = ev.content['m.relates_to'];
       const key = rel && typeof rel === 'object' && !Array.isArray(rel) ? rel.key : undefined;
       // A key with a double quote cannot be a JSON path segment here; such reactions are not counted (as before).
