@@ -5,7 +5,7 @@
  * than the insert itself (a trigger program per insert, and the search view re-reading the row just written), while
  * here the event is at hand. Every insert goes through EventStore, which calls this.
  * Updates and deletes (redactions, decryption later, forgetting a room) are still kept by the triggers of
- * migrations 5, 6 and 10: they are rare.
+ * migrations 5, 6, 10 and 18: they are rare.
  */
 import type { DB } from './database.ts';
 import type { EventInput } from './events.ts';
