@@ -103,7 +103,7 @@ describe('web server', () => {
     assert.match(String(res.headers['content-type']), /^text\/html/);
     assert.match(res.body, /<title>Lattice<\/title>/);
     const csp = String(res.headers['content-security-policy']);
-    for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+    for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "media-src 'self' blob:",
       "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) assert.ok(csp.includes(d), `CSP lacks ${d}: ${csp}`);
     assert.match(csp, new RegExp(`connect-src 'self'[^;]* ws://127\\.0\\.0\\.1:${server.port}`));
     // Chromium rejects IPv6 literals in CSP host sources (and logs it on every load); 'self' covers [::1].
