@@ -62,6 +62,15 @@ describe('web server', () => {
     assert.match(String(ok.headers['content-security-policy']), /sandbox/);
     assert.deepEqual(mediaRequests.at(-1), { server: 'hs.example:8448', mediaId: 'abc_DEF-1', thumbnail: { width: 96, height: 96 } });
     assert.equal((await rawRequest(server.port, `/_gomuks/media/hs.example/abc?image_auth=${image.replace(/.{3}$/, 'AAA')}`)).status, 401);
+    // A media element seeking asks for a part.
+    assert.equal(ok.headers['accept-ranges'], 'bytes');
+    const part = await rawRequest(server.port, `/_gomuks/media/hs.example/abc?image_auth=${image}`, { headers: { Range: 'bytes=2-4' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.body, 'GDA');
+    assert.equal(part.headers['content-range'], 'bytes 2-4/7');
+    const past = await rawRequest(server.port, `/_gomuks/media/hs.example/abc?image_auth=${image}`, { headers: { Range: 'bytes=7-' } });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers['content-range'], 'bytes */7');
     const dl = await rawRequest(server.port, '/_gomuks/media/hs.example/blob', { headers: bearer });
     assert.equal(dl.status, 200);
     assert.equal(dl.headers['content-disposition'], 'attachment');
