@@ -4,7 +4,9 @@
  * Opened from the sidebar (and from the Join dialog), it lists our server's public rooms with name, address, topic as
  * plain text and member count, marks the room Alice is in with View, searches as she types, pages by scrolling and
  * with Load more, says in words when nothing matches and when another server cannot be asked, joins a room (which
- * then offers View and opens it), asks to join a knock room, and is offered on a new account's first screen.
+ * then offers View and opens it), asks to join a knock room, is offered on a new account's first screen, and offers
+ * a room address or ID typed into the search box (Join this address, or View once joined), also for rooms it does
+ * not list.
  * Screenshots of both themes at 1280×800 and 800×600 go to test-artifacts/explore-rooms/.
  */
 import assert from 'node:assert/strict';
@@ -14,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS as SHOTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS as SHOTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 const ARTIFACTS = path.join(SHOTS, 'explore-rooms');
 /** More matching rooms than one page holds (20), so the list has to page. */
@@ -237,5 +239,81 @@ describe('exploring public rooms against Synapse', () => {
     await dialog().waitFor({ state: 'detached' });
     await shots('sidebar');
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('offers a room address or ID typed into the search box: Join this address, or View when already joined', async () => {
+    // Rooms the directory does not list: only their address or ID leads to them.
+    const garden = await createRoom({ name: 'Hidden garden', preset: 'public_chat', room_alias_name: 'hidden-garden', topic: 'Not listed' });
+    const annex = await createRoom({ name: 'Annex', preset: 'public_chat' });
+    const address = () => dialog().getByTestId('explore-address');
+    const explore = async (typed: string) => {
+      await page.getByTestId('open-explore-rooms').click();
+      await dialog().waitFor();
+      await dialog().getByTestId('explore-search').fill(typed);
+      await settled();
+    };
+    const opened = async (name: string) => {
+      await dialog().waitFor({ state: 'detached' });
+      await page.getByTestId('room-header').filter({ hasText: name }).waitFor({ timeout: 45_000 });
+    };
+    const membership = async (roomId: string) => (await bob.request('GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(alice.userId)}`) as { membership: string }).membership;
+
+    await explore(`#hidden-garden:${hs.serverName}`);
+    await dialog().getByTestId('explore-empty').waitFor({ timeout: 45_000 });
+    assert.equal(await address().getByTestId('explore-address-join').innerText(), 'Join this address');
+    assert.match(await address().innerText(), new RegExp(`#hidden-garden:${hs.serverName}`));
+    // At the top of the results, above what the directory answered.
+    assert.equal(await dialog().getByTestId('explore-results').evaluate((el) => el.querySelector('[data-testid]')?.getAttribute('data-testid')),
+      'explore-address');
+    await sizedShots(page, (theme, size) => path.join('explore-rooms', `${theme}-${size}-address.png`), async (label) => {
+      assert.equal(await address().getByTestId('explore-address-join').isVisible(), true, label);
+    });
+    await address().getByTestId('explore-address-join').click();
+    await opened('Hidden garden');
+    assert.equal(await membership(garden), 'join');
+
+    // By room ID.
+    await explore(annex);
+    assert.match(await address().innerText(), /Room ID/);
+    await address().getByTestId('explore-address-join').click();
+    await opened('Annex');
+    assert.equal(await membership(annex), 'join');
+
+    // A room Alice is in, by its address: View opens it.
+    await explore(`#hidden-garden:${hs.serverName}`);
+    assert.equal(await address().getByTestId('explore-address-join').count(), 0);
+    assert.equal(await address().getByTestId('explore-address-view').innerText(), 'View');
+    assert.match(await address().innerText(), /Hidden garden[\s\S]*Joined/);
+    await shots('address-joined');
+    await address().getByTestId('explore-address-view').click();
+    await opened('Hidden garden');
+    // And by its ID.
+    await explore(annex);
+    await address().getByTestId('explore-address-view').click();
+    await opened('Annex');
+
+    // A room the directory lists, by its address: its row in the answer is enough, with what the directory says.
+    await explore(`#lobby:${hs.serverName}`);
+    await row(lobby).getByTestId('explore-room-view').waitFor({ timeout: 45_000 });
+    assert.equal(await address().count(), 0);
+
+    // Text that is no room address is searched for, not offered.
+    for (const typed of ['#hidden-garden', 'hidden garden', '#hidden garden:localhost']) {
+      await dialog().getByTestId('explore-search').fill(typed);
+      await settled();
+      assert.equal(await address().count(), 0, typed);
+    }
+
+    // An address that leads nowhere: the row says why, in words.
+    await dialog().getByTestId('explore-search').fill(`#nowhere:${hs.serverName}`);
+    await settled();
+    await address().getByTestId('explore-address-join').click();
+    await address().getByTestId('explore-address-error').waitFor({ timeout: 45_000 });
+    assert.match(await address().getByTestId('explore-address-error').innerText(), /^Could not join: \S/);
+    await sizedShots(page, (theme, size) => path.join('explore-rooms', `${theme}-${size}-address-error.png`));
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Escape');
+    await dialog().waitFor({ state: 'detached' });
   });
 });

@@ -93,6 +93,20 @@ describe('relations kept on the event', () => {
     assert.deepEqual(inDiff(d, quoted.event_id)?.unsigned, {});
     assert.deepEqual(store.events.get(got.rowid), got);
   });
+
+  it('renders an encrypted edit from its new content, as a cleartext edit and a late decryption do', () => {
+    const store = Store.open(':memory:');
+    const rel = { rel_type: 'm.replace', event_id: '$target' };
+    // The relation stays outside the ciphertext (the spec: so the server can aggregate it).
+    const encrypted = ev('m.room.encrypted', { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', 'm.relates_to': rel });
+    const decrypted = {
+      msgtype: 'm.text', body: '* new', format: 'org.matrix.custom.html', formatted_body: '* <b>old</b>',
+      'm.new_content': { msgtype: 'm.text', body: 'new', format: 'org.matrix.custom.html', formatted_body: '<b>new</b>' },
+      'm.relates_to': rel,
+    };
+    const r = ingestEvent(store, ROOM, encrypted, undefined, ME, { decrypted, decrypted_type: 'm.room.message' })!;
+    assert.equal(store.events.get(r.rowid)?.local_content?.sanitized_html, '<b>new</b>');
+  });
 });
 
 describe('space edges', () => {

@@ -13,6 +13,7 @@ import {
   publicRoomsParams, SEARCH_DELAY_MS, searchPublicRooms, serverProblem, setDirectoryQuery, setDirectoryServer, withPage,
   type PublicRoom,
 } from '../../src/renderer/api/public-rooms.ts';
+import { roomAddress } from '../../src/renderer/api/room-requests.ts';
 
 function room(extra: JSONObject = {}): PublicRoom {
   const r = parsePublicRoom({ room_id: '!r:hs.example', ...extra });
@@ -71,6 +72,17 @@ describe('public room directory: pure parts', () => {
     assert.equal(directoryFailure('Could not list the public rooms of x.example: too many requests; try again in 3 s.'),
       'Too many requests; try again in 3 s.');
     assert.equal(directoryFailure('Your homeserver does not talk to x.example.'), 'Your homeserver does not talk to x.example.');
+  });
+
+  it('tells a room address or ID typed into the search box from a search term', () => {
+    assert.equal(roomAddress('  #lobby:hs.example '), '#lobby:hs.example');
+    assert.equal(roomAddress('#lobby:localhost:8448'), '#lobby:localhost:8448');
+    assert.equal(roomAddress('!abc:hs.example'), '!abc:hs.example');
+    // Room version 12's IDs name no server.
+    assert.equal(roomAddress('!Qa1Zb2Yc3Xd4We5Vf6Ug7Th8Si9Rj0QkPlOmNnMoLpK'), '!Qa1Zb2Yc3Xd4We5Vf6Ug7Th8Si9Rj0QkPlOmNnMoLpK');
+    for (const term of ['#lobby', '#lobby:', 'lobby:hs.example', '#two words:hs', '# :hs', '!', '!a b', 'hello #lobby:hs', '']) {
+      assert.equal(roomAddress(term), null, term);
+    }
   });
 });
 

@@ -18,6 +18,7 @@ import type { FetchLike } from './matrix/client.ts';
 import { createLogger, type Logger } from './log/logger.ts';
 import { AesCtrAttachments } from './crypto/attachment-cipher.ts';
 import type { AttachmentCrypto } from './media/attachment-crypto.ts';
+import { resanitizeStored } from './html/resanitize-stored.ts';
 import { guessContentType } from './media/content-type.ts';
 import type { UploadRequest } from './media/media-uploader.ts';
 import type { DataPaths } from './paths.ts';
@@ -95,6 +96,8 @@ export class Backend implements BackendHost {
     const store = Store.open(path.join(opts.paths.data, DB_FILE));
     const b = new Backend(opts, store);
     for (const t of tightened) b.logger.warn(t);
+    // In the background, a slice per turn: sync and commands go on meanwhile (messages not yet done show as before).
+    void resanitizeStored(() => b.store, b.logger);
     b.openSecrets();
     await b.resume();
     return b;

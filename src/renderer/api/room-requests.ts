@@ -1,5 +1,5 @@
 /**
- * Requests of the room dialogs: create a room, start a DM, join by alias or ID, leave. Each answers the room ID
+ * Requests of the room dialogs: create a room, start a DM, join by alias or ID (and what counts as one), leave. Each answers the room ID
  * (where there is one) so the UI can open the room. Private rooms and DMs are encrypted unless the user turns it off,
  * as Element does; public rooms are not (anyone can join and read, so encryption would only cost).
  */
@@ -36,6 +36,15 @@ export async function startDirectChat(session: Session, userId: string, encrypte
     ...(encrypted ? { initial_state: [ENCRYPTION_STATE] } : {}),
   });
   return roomId;
+}
+
+/**
+ * The room address (`#room:server`) or room ID (`!id:server`, or `!id` as room version 12 makes them) that was typed,
+ * trimmed; null for anything else. An address always names its server.
+ */
+export function roomAddress(typed: string): string | null {
+  const t = typed.trim();
+  return /^#[^:\s]+:\S+$/.test(t) || /^![^:\s]+(?::\S+)?$/.test(t) ? t : null;
 }
 
 /** `via`: the servers to join a room ID through, where our homeserver may not be in it yet (another directory's). */

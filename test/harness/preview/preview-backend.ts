@@ -86,6 +86,11 @@ export class PreviewBackend implements BackendHost {
     };
   }
 
+  /** Changes how long answers to paginate take from now on: a test of slow history pages, within one running host. */
+  setPaginateDelay(ms: number): void {
+    this.opts.paginateDelayMs = ms;
+  }
+
   /** Pushes an event to every connected page. */
   broadcast<E extends EventName>(command: E, data: EventPayloads[E]): void {
     for (const conn of this.connections) conn.push(command, data);

@@ -437,4 +437,22 @@ export const migrations: readonly string[] = [
   ALTER TABLE outbox ADD COLUMN preview_urls TEXT;
   ALTER TABLE outbox ADD COLUMN preview_until INTEGER;
   `,
+  // 17: stored HTML sanitized again. HTML is sanitized once, at ingest (local_content.sanitized_html), so when the
+  // sanitizer changes, messages already stored keep the old output until a pass (html/resanitize-stored.ts) runs
+  // them through it again. Each row here is one such pass: the formatted bodies it concerns (a LIKE pattern over
+  // content and decrypted) and the range of event rowids still to do, which the backend works through in small
+  // transactions after opening the database; the row goes when the range is done. Events stored later were
+  // sanitized by the new code already, so the range ends at the newest event now. This one: inline images (<img>
+  // with an mxc:// source kept as data-mxc), which earlier builds stored as their alt text.
+  `
+  CREATE TABLE resanitize_pass (
+    id         INTEGER PRIMARY KEY,
+    pattern    TEXT NOT NULL,
+    next_rowid INTEGER NOT NULL,
+    last_rowid INTEGER NOT NULL
+  ) STRICT;
+  -- MIN and MAX each in their own query: together in one, SQLite would scan the table for them.
+  INSERT INTO resanitize_pass (pattern, next_rowid, last_rowid)
+    SELECT '%<img%', (SELECT MIN(rowid) FROM event), (SELECT MAX(rowid) FROM event) WHERE EXISTS (SELECT 1 FROM event);
+  `,
 ];

@@ -136,7 +136,8 @@ function withDecryption(input: EventInput, d: Decryption): void {
   if (d.decrypted && d.decrypted_type) {
     input.decrypted = d.decrypted;
     input.decrypted_type = d.decrypted_type;
-    const local = localContent(d.decrypted_type, d.decrypted);
+    // An edit's relation is outside the ciphertext (toEventInput read it): its text is that of m.new_content.
+    const local = localContent(d.decrypted_type, d.decrypted, input.relation_type);
     if (local) input.local_content = { ...input.local_content, ...local };
   } else if (d.error) {
     input.decryption_error = d.error;

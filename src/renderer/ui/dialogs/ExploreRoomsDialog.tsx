@@ -1,7 +1,8 @@
 /**
  * "Explore public rooms": the homeserver's public room directory (or another server's), searched as one types,
  * a page at a time, each room with its avatar, name, address, topic and member count, and what can be done about it
- * (View a room we are in, Join, Ask to join a knock room, or why not), as Element's room directory offers. A modal
+ * (View a room we are in, Join, Ask to join a knock room, or why not), as Element's room directory offers; a room
+ * address or ID typed into the search box is offered above them (ExploreAddressRow). A modal
  * dialog of its own rather than `Dialog`: Enter searches here, it does not submit and close.
  */
 import { memo, useCallback, useEffect, useRef, type KeyboardEvent } from 'react';
@@ -11,6 +12,7 @@ import {
   setDirectoryServer, useDirectory, type PublicRoom,
 } from '../../api/public-rooms.ts';
 import { serverOf } from '../../api/room-list-actions.ts';
+import { roomAddress } from '../../api/room-requests.ts';
 import { rowOffer, type RowAction, type RowOffer } from '../../api/space-home-rows.ts';
 import type { Session } from '../../api/session.ts';
 import type { RowRequest } from '../../api/space-hierarchy.ts';
@@ -18,6 +20,7 @@ import { Avatar } from '../common/Avatar.tsx';
 import { busyAction, REQUEST_FAILED, summaryFacts, summaryName } from '../../api/room-summary.ts';
 import { trapTab, useFocusReturn } from '../common/focus-return.ts';
 import { hashForRoom, hashForSpace } from '../route.ts';
+import { ExploreAddressRow } from './ExploreAddressRow.tsx';
 import './dialogs.css';
 import './explore-rooms.css';
 
@@ -96,6 +99,11 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
 
   const where = state.shown?.server || ownServer;
   const firstLoad = state.loading === 'first' && state.rooms.length === 0;
+  // A room's address or ID typed into the search box is offered at once, unless the directory's answer to it lists
+  // that room (then its own row says more of it).
+  const typed = roomAddress(state.query);
+  const listed = typed !== null && state.shown?.query === typed && state.rooms.some((r) => r.roomId === typed || r.alias === typed);
+  const address = listed ? null : typed;
   return (
     <dialog ref={ref} className="dialog explore-dialog" data-testid="explore-rooms-dialog" aria-labelledby="explore-rooms-title"
       onClose={onClose} onKeyDown={trapTab}>
@@ -114,6 +122,7 @@ export function ExploreRoomsDialog({ onClose }: { onClose: () => void }) {
         </label>
       </div>
       <div ref={results} className="explore-results" aria-busy={state.loading !== null || state.pending} data-testid="explore-results">
+        {address && <ExploreAddressRow key={address} address={address} server={state.server} onDone={onClose} />}
         {firstLoad && (
           <p className="explore-status" role="status" data-testid="explore-loading">
             <span className="spinner" aria-hidden="true" /> Looking for public rooms on {where}…

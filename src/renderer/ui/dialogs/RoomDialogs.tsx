@@ -1,12 +1,21 @@
 /** The room dialogs: create a room, start a DM, join by alias or ID, and leave with confirmation. */
 import { useState } from 'react';
 import { useSession } from '../../api/hooks.ts';
-import { createRoom, joinRoom, leaveRoom, startDirectChat } from '../../api/room-requests.ts';
+import { createRoom, joinRoom, leaveRoom, roomAddress, startDirectChat } from '../../api/room-requests.ts';
+import type { Session } from '../../api/session.ts';
 import { hashForRoom, roomIdFromHash } from '../route.ts';
 import { Dialog } from './Dialog.tsx';
 
 function openRoom(roomId: string): void {
   window.location.hash = hashForRoom(roomId);
+}
+
+/**
+ * Joins a room by its address or ID and opens it: the Join dialog, and an address typed into Explore. Rejects with
+ * the server's refusal.
+ */
+export async function joinAndOpen(session: Session, address: string, via: readonly string[] = []): Promise<void> {
+  openRoom(await joinRoom(session, address, via));
 }
 
 /**
@@ -65,7 +74,7 @@ export function JoinRoomDialog({ onClose, onExplore }: { onClose: () => void; on
   const [target, setTarget] = useState('');
   return (
     <Dialog title="Join a room" submitLabel="Join" testId="join-room-dialog" onClose={onClose}
-      canSubmit={/^[#!]\S+$/.test(target.trim())} onSubmit={async () => openRoom(await joinRoom(session, target))}>
+      canSubmit={roomAddress(target) !== null} onSubmit={() => joinAndOpen(session, target)}>
       <label className="dialog-field">Room alias or ID
         <input data-testid="join-room-target" value={target} placeholder="#room:example.org" onChange={(e) => setTarget(e.target.value)} autoFocus />
       </label>

@@ -202,8 +202,11 @@ export function Timeline({ roomId, focus = null }: {
     const index = rows.findIndex((r) => r.key === a.key);
     const item = index >= 0 ? virtualizer.measurementsCache[index] : undefined;
     if (item && Math.abs(item.start - a.offset - el.scrollTop) > 0.5) {
-      restoring.current = true;
+      const before = el.scrollTop;
       el.scrollTop = item.start - a.offset;
+      // Only a scroll that moved fires a scroll event to skip: a position the browser clamped back to where it was
+      // fires none, and a flag left set would make the user's next scroll go unrecorded.
+      if (Math.abs(el.scrollTop - before) > 0.5) restoring.current = true;
     }
   }, [rows, totalSize, virtualizer]);
   // The place's row is gone (a gap in the timeline since): the newest messages, as for a room never read.
@@ -330,6 +333,12 @@ export function Timeline({ roomId, focus = null }: {
       return 'opening';
     }
     atBottom.current = false;
+    // The message jumped to is now the place to keep. The anchor still held is the place before the jump (the
+    // bottom, while older pages loaded for it), and the next layout whose sizes changed would put that back, undoing
+    // the jump, whenever it comes before the jump's own scroll event has recorded where the view went.
+    const to = virtualizer.getOffsetForIndex(index, 'center');
+    const item = virtualizer.measurementsCache[index];
+    if (to && item) anchor.current = { key: String(item.key), offset: item.start - to[0] };
     virtualizer.scrollToIndex(index, { align: 'center' });
     setHighlight(eventId);
     return true;
