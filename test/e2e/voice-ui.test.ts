@@ -25,6 +25,8 @@ describe('voice messages against Synapse', () => {
   before(async () => {
     ui = await startWebUi('voice', { chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone'] } });
     page = ui.page;
+    // No colour transitions: a screenshot right after a theme switch would catch colours halfway.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     ({ alice, bob, roomId } = await aliceAndBobRoom(ui.hs, 'Voice E2E'));
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Say something' });
   });

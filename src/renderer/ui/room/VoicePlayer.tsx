@@ -96,22 +96,24 @@ export function VoicePlayer({ src, durationMs, waveform, name, testId = 'voice-m
   const clock = playing || position > 0 ? position : length;
   return (
     <div className="voice-player" data-testid={testId} data-playing={playing || undefined}>
-      <button type="button" className="voice-play" data-testid="voice-play" disabled={!src}
-        aria-label={playing ? `Pause ${name}` : `Play ${name}`} title={playing ? 'Pause' : 'Play'} onClick={toggle}>
-        {playing
-          ? <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z" /></svg>
-          : <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M8 5.5v13a.7.7 0 0 0 1.06.6l10.4-6.5a.7.7 0 0 0 0-1.2L9.06 4.9A.7.7 0 0 0 8 5.5z" /></svg>}
-      </button>
-      <div className="voice-waveform" role="slider" tabIndex={0} data-testid="voice-waveform"
-        aria-label={`Position in ${name}`} aria-valuemin={0} aria-valuemax={Math.round(length / 1000)}
-        aria-valuenow={Math.round(position / 1000)} aria-valuetext={`${formatClock(position)} of ${formatClock(length)}`}
-        onPointerDown={onPointerDown} onPointerMove={onPointerMove} onKeyDown={onKeyDown}>
-        {bars.map((h, i) => (
-          <span key={i} className={`voice-bar${(i + 0.5) / bars.length <= played ? ' is-played' : ''}`}
-            style={{ height: `${Math.max(10, Math.round(h * 100))}%` }} />
-        ))}
+      <div className="voice-row">
+        <button type="button" className="voice-play" data-testid="voice-play" disabled={!src}
+          aria-label={playing ? `Pause ${name}` : `Play ${name}`} title={playing ? 'Pause' : 'Play'} onClick={toggle}>
+          {playing
+            ? <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M7 5h3.5v14H7zM13.5 5H17v14h-3.5z" /></svg>
+            : <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true"><path fill="currentColor" d="M8 5.5v13a.7.7 0 0 0 1.06.6l10.4-6.5a.7.7 0 0 0 0-1.2L9.06 4.9A.7.7 0 0 0 8 5.5z" /></svg>}
+        </button>
+        <div className="voice-waveform" role="slider" tabIndex={0} data-testid="voice-waveform"
+          aria-label={`Position in ${name}`} aria-valuemin={0} aria-valuemax={Math.round(length / 1000)}
+          aria-valuenow={Math.round(position / 1000)} aria-valuetext={`${formatClock(position)} of ${formatClock(length)}`}
+          onPointerDown={onPointerDown} onPointerMove={onPointerMove} onKeyDown={onKeyDown}>
+          {bars.map((h, i) => (
+            <span key={i} className={`voice-bar${(i + 0.5) / bars.length <= played ? ' is-played' : ''}`}
+              style={{ height: `${Math.max(10, Math.round(h * 100))}%` }} />
+          ))}
+        </div>
+        <span className="voice-clock" data-testid="voice-clock">{formatClock(clock)}</span>
       </div>
-      <span className="voice-clock" data-testid="voice-clock">{formatClock(clock)}</span>
       {problem && <span className="voice-problem" role="alert">{problem}</span>}
       <audio ref={audio} src={src} preload={durationMs === undefined ? 'metadata' : 'none'}
         onPlay={() => setPlaying(true)}
