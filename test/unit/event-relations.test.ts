@@ -54,6 +54,22 @@ describe('relations kept on the event', () => {
     assert.equal(after?.last_edit_rowid, undefined);
   });
 
+  it('follows our own edit of an encrypted message from its local echo (not yet encrypted) on', () => {
+    const store = Store.open(':memory:');
+    const sealed = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 's' };
+    const target = ev('m.room.encrypted', sealed, { sender: ME });
+    const rowid = store.events.insert({
+      room_id: ROOM, event_id: target.event_id, sender: ME, type: 'm.room.encrypted', timestamp: target.origin_server_ts,
+      content: sealed, decrypted: { msgtype: 'm.text', body: 'apple' }, decrypted_type: 'm.room.message',
+    });
+    const echo = store.events.insert({
+      room_id: ROOM, event_id: '~txn1', sender: ME, type: 'm.room.message', timestamp: target.origin_server_ts + 1,
+      content: { msgtype: 'm.text', body: '* pear', 'm.new_content': { msgtype: 'm.text', body: 'pear' }, 'm.relates_to': { rel_type: 'm.replace', event_id: target.event_id } },
+      relates_to: target.event_id, relation_type: 'm.replace', transaction_id: 'txn1', send_error: 'not sent',
+    });
+    assert.equal(store.events.get(rowid)?.last_edit_rowid, echo);
+  });
+
   it('counts relations that were stored before their target (history arrives newest first)', () => {
     const store = Store.open(':memory:');
     const target = text('old');

@@ -68,9 +68,11 @@ export function mentionPill(userId: string, name: string): string {
 /** The text a message shows now: its latest edit's new content, else its own body. */
 export function currentText(room: RoomData | undefined, event: Event): string {
   const edit = event.last_edit_rowid !== undefined ? room?.events.get(event.last_edit_rowid) : undefined;
-  const newContent = edit?.content['m.new_content'];
+  // In an encrypted room both are stored as the server has them (m.room.encrypted), their text in `decrypted`.
+  const newContent = edit ? (edit.decrypted ?? edit.content)['m.new_content'] : undefined;
   if (newContent && typeof newContent === 'object' && !Array.isArray(newContent) && typeof newContent.body === 'string') return newContent.body;
-  return typeof event.content.body === 'string' ? event.content.body : '';
+  const body = (event.decrypted ?? event.content).body;
+  return typeof body === 'string' ? body : '';
 }
 
 /** Our newest editable message (a sent, unredacted m.room.message that is not itself an edit), for ↑. */
@@ -89,7 +91,8 @@ export function lastOwnMessage(room: RoomData | undefined, ownUserId: string | u
 }
 
 export function isEditable(e: Event, ownUserId: string | undefined): boolean {
-  return e.sender === ownUserId && e.type === 'm.room.message' && !e.redacted_by && e.relation_type !== 'm.replace'
+  // A sent message of an encrypted room is stored as m.room.encrypted, its own type in decrypted_type.
+  return e.sender === ownUserId && (e.decrypted_type ?? e.type) === 'm.room.message' && !e.redacted_by && e.relation_type !== 'm.replace'
     && !e.event_id.startsWith('~');
 }
 

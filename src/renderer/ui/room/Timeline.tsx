@@ -1,8 +1,9 @@
 /**
  * The room's timeline, virtualized: only the rows near the viewport are in the DOM (TanStack Virtual measures
- * each as it renders), so a room with 10,000 loaded events scrolls like one with 50. The virtualizer anchors to
- * the end: history prepended above keeps what the user reads in place, and new messages follow when the view is
- * at the bottom. History loads as the top comes near; the room is marked read while its bottom is in view.
+ * each as it renders), so a room with 10,000 loaded events scrolls like one with 50. This component keeps the
+ * place (an anchor row and its offset, put back whenever rows or sizes change): history prepended above keeps what
+ * the user reads in place, a jump makes its target the place, and new messages follow when the view is at the
+ * bottom. History loads as the top comes near; the room is marked read while its bottom is in view.
  * The "New messages" line and read-receipt avatars come from use-read-markers.ts.
  *
  * Opening the room at an event (a notification, a matrix: link, a reply's quote): a loaded event is scrolled to
