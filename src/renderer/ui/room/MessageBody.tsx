@@ -1,7 +1,7 @@
 /**
  * The inside of a message row: the quoted message it replies to, its text or sanitized HTML with "(edited)" (which
- * opens the edit history),
- * attachments (image and video thumbnails that open the lightbox, audio, files to download) and reactions.
+ * opens the edit history), attachments (image and video thumbnails that open the lightbox, audio, voice messages,
+ * files to download) and reactions.
  * Actions (jump, lightbox, react) come from the timeline through TimelineActions, so rows stay memoizable.
  */
 import { createContext, memo, useContext } from 'react';
@@ -16,6 +16,7 @@ import { ExtraBody } from './ExtraBody.tsx';
 import { LinkifiedText } from './LinkifiedText.tsx';
 import { MessageLinkPreviews } from './MessageLinkPreviews.tsx';
 import { RichHtml } from './RichHtml.tsx';
+import { VoicePlayer } from './VoicePlayer.tsx';
 
 export interface TimelineActions {
   readonly roomId: string;
@@ -146,6 +147,9 @@ function Attachment({ media }: { media: MediaView }) {
     );
   }
   const href = attachmentUrl(media.mxc, media.encrypted);
+  if (media.voice) {
+    return <VoicePlayer src={href} durationMs={media.voice.durationMs} waveform={media.voice.waveform} name="voice message" />;
+  }
   if (media.kind === 'audio' && href) {
     return <audio className="attachment attachment-audio" controls preload="none" src={href} aria-label={media.name} />;
   }
