@@ -4,7 +4,7 @@
  * Synapse. matrix-js-sdk (Rust crypto) is that older client: it makes the backup version, sends an encrypted message
  * and backs its key up. A wrong passphrase is refused on the backup step itself, at once, in words; the right one
  * moves on; finishing shows the keys being restored (held at the proxy while downloading) and then how many of how
- * many came back; the old message then reads in the room. Screenshots of the mismatch, the progress and the outcome
+ * many came back, with no "Not now" left under it; the old message then reads in the room. Screenshots of the mismatch, the progress and the outcome
  * in both themes go to test-artifacts/old-backup-passphrase-*.png.
  */
 import assert from 'node:assert/strict';
@@ -112,6 +112,8 @@ describe('first-run step keeping an older key backup made with a passphrase', ()
     const done = page.getByTestId('recovery-restore-done');
     await done.filter({ hasText: /1 key of 1 restored/ }).waitFor(WAIT);
     assert.match(await done.innerText(), new RegExp(`keeping your existing backup \\(version ${oldVersion}\\)`));
+    // Setup is finished: nothing is left to put off, so "Not now" is gone; Continue is the way on.
+    assert.equal(await page.getByTestId('encryption-skip').count(), 0, 'no "Not now" under the outcome');
     await themeShots(page, 'old-backup-passphrase', 'restored');
     assert.equal((await backupInfo(hs, eve)).version, oldVersion, 'the same backup version is kept');
 

@@ -3,7 +3,9 @@
  * device sets up secure backup in the first-run step (the recovery key is shown, finishing needs "I saved it") and
  * sends an encrypted message; the second device gets "Verify this session", skips it knowingly (a reminder banner
  * stays), imports the first device's exported keys in Settings → Security (the count is shown, the message opens),
- * then verifies from the banner: a wrong key is an error in words, the right one verifies the session. Last, the
+ * then verifies from the banner: a wrong key is an error in words, the right one verifies the session, showing the
+ * key backup downloading (held at a proxy in front of the second device's homeserver), then how many keys came back
+ * (with nothing left to skip) until Continue. Last, the
  * first device replaces its recovery key from Settings (after the confirmation; a wrong account password is refused).
  * Screenshots of each screen in both themes at 1280×800 and 800×600 go to test-artifacts/security-*.png.
  */
@@ -14,6 +16,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
+import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
@@ -24,6 +27,8 @@ const SECRET_TEXT = 'Sealed note from the first device';
 
 describe('encryption screens against Synapse', () => {
   let hs: SynapseServer;
+  /** In front of the homeserver for the second device: holds its key backup download while verifying. */
+  let proxy: TestProxy;
   let alice: TestUser;
   let roomId: string;
   let hostA: Awaited<ReturnType<typeof runWebHost>>;
@@ -38,6 +43,7 @@ describe('encryption screens against Synapse', () => {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     hs = await startSynapse();
+    proxy = await startProxy(hs.baseUrl);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     const api = new MatrixPeer(hs.baseUrl, alice);
     roomId = await api.createRoom({ name: 'Sealed Room' });
@@ -54,14 +60,15 @@ describe('encryption screens against Synapse', () => {
     await browser?.close();
     await hostA?.stop();
     await hostB?.stop();
+    await proxy?.close();
     await hs?.stop();
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function login(page: Page, loginUrl: string): Promise<void> {
+  async function login(page: Page, loginUrl: string, homeserver = hs.baseUrl): Promise<void> {
     await page.goto(loginUrl);
     await page.getByTestId('login-userid').fill(alice.userId);
-    await page.getByTestId('login-homeserver').fill(hs.baseUrl);
+    await page.getByTestId('login-homeserver').fill(homeserver);
     await page.getByTestId('login-password').fill(alice.password);
     await page.getByTestId('login-submit').click();
   }
@@ -153,7 +160,7 @@ describe('encryption screens against Synapse', () => {
   });
 
   it('second device: "Verify this session", skipped knowingly, leaves a reminder', async () => {
-    await login(pageB, hostB.loginUrl);
+    await login(pageB, hostB.loginUrl, proxy.url);
     await pageB.locator('[data-testid="encryption-step"][data-step="verify"]').waitFor(WAIT);
     await shoot(pageB, 'verify');
     await pageB.getByTestId('encryption-skip').click();
@@ -199,7 +206,21 @@ describe('encryption screens against Synapse', () => {
     await pageB.getByTestId('verify-error').filter({ hasText: 'not right' }).waitFor(WAIT);
     await shoot(pageB, 'verify-error');
     await pageB.getByTestId('verify-code').fill(recoveryKey);
+    // The whole backup comes in one request: held there, the form shows the restore under way, as setup does.
+    proxy.hold(/\/room_keys\/keys\?/);
     await pageB.getByTestId('verify-submit').click();
+    await proxy.held();
+    const form = pageB.getByTestId('verify-form');
+    await form.locator('[data-testid="recovery-restore"][data-stage="downloading"]').filter({ hasText: /Downloading your key backup \(version \S+\)/ }).waitFor(WAIT);
+    await shoot(pageB, 'verify-restoring');
+    proxy.release();
+    // Then how many keys came back, until Continue: nothing is left to skip.
+    const done = pageB.getByTestId('verify-restore-done');
+    await done.filter({ hasText: /This session is verified\. \d+ keys? of \d+ restored from your key backup \(version \S+\)/ }).waitFor(WAIT);
+    assert.equal(await pageB.getByTestId('encryption-skip').count(), 0, 'no "I can’t do this now" under the result');
+    assert.equal(await pageB.getByTestId('encryption-step').count(), 1, 'the step stays until the result is read');
+    await shoot(pageB, 'verify-restored');
+    await pageB.getByTestId('verify-restore-continue').click();
     await pageB.getByTestId('open-settings').waitFor(WAIT);
     assert.equal(await pageB.getByTestId('encryption-reminder').count(), 0, 'the reminder is gone once verified');
     const section = await openSecurity(pageB);

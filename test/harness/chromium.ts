@@ -4,3 +4,10 @@
  */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * A fake microphone (a beeping tone, no device needed) for tests that record audio. Without
+ * `--use-fake-ui-for-media-stream` the page still has to be granted the microphone (Playwright's grantPermissions),
+ * so a context not granted it sees the refusal a person who said no would.
+ */
+export const FAKE_MICROPHONE_ARGS = ['--use-fake-device-for-media-stream'];

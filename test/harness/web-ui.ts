@@ -35,6 +35,8 @@ export interface WebUi {
 export interface WebUiOptions {
   /** Passed to the browser context (viewport defaults to 1280×800). */
   context?: BrowserContextOptions;
+  /** Extra Chromium switches (a fake microphone, say) beside the usual CHROMIUM_ARGS. */
+  chromiumArgs?: string[];
   /** Extra environment for Chromium (a private D-Bus for notifications, say). */
   chromiumEnv?: Record<string, string>;
   /** Receives the web host's log lines (dropped by default). */
@@ -57,7 +59,7 @@ export async function startWebUi(name: string, opts: WebUiOptions = {}): Promise
     const host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log, error: log });
     started.push(() => host.stop());
     const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS,
+      executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])],
       ...(opts.chromiumEnv ? { env: { ...process.env, ...opts.chromiumEnv } } : {}),
     });
     started.push(() => browser.close());

@@ -53,6 +53,21 @@ describe('composer requests', () => {
     assert.equal(lastOwnMessage(withPending, ME)?.event_id, '$e6');
   });
 
+  it('edits our own message of an encrypted room, stored as m.room.encrypted, with its decrypted text', () => {
+    const sealed = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x' };
+    const original = ev(1, { type: 'm.room.encrypted', content: sealed, decrypted_type: 'm.room.message', decrypted: { msgtype: 'm.text', body: 'apple' }, last_edit_rowid: 2 });
+    const edit = ev(2, {
+      type: 'm.room.encrypted', content: sealed, decrypted_type: 'm.room.message', relation_type: 'm.replace', relates_to: '$e1',
+      decrypted: { body: '* pear', 'm.new_content': { msgtype: 'm.text', body: 'pear' } },
+    });
+    const room = roomWith([original, edit]);
+    assert.equal(lastOwnMessage(room, ME)?.event_id, '$e1');
+    assert.equal(currentText(room, original), 'pear');
+    assert.equal(currentText(room, { ...original, last_edit_rowid: undefined }), 'apple');
+    // One we cannot read is not offered: its text is unknown.
+    assert.equal(lastOwnMessage(roomWith([ev(3, { type: 'm.room.encrypted', content: sealed })]), ME), undefined);
+  });
+
   it('lets us delete our own messages, and others only with the redact power level', () => {
     const pl = ev(9, { timeline_rowid: 0, type: 'm.room.power_levels', state_key: '', content: { users: { [ME]: 50, '@bob:hs': 100 }, redact: 60 } });
     const bobs = ev(3, { sender: '@bob:hs' });

@@ -160,6 +160,20 @@ describe('media request handler', () => {
     assert.deepEqual(new Uint8Array(await res.arrayBuffer()), PNG);
   });
 
+  it('answers a byte range (a media element seeking) with 206 and Content-Range, and one past the end with 416', async () => {
+    const m = fakeMedia();
+    const h = createAppRequestHandler(root, noFiles, () => m.backend);
+    const whole = await h(new Request('lattice://media/matrix.org/AbC123'));
+    assert.equal(whole.headers.get('accept-ranges'), 'bytes');
+    const part = await h(new Request('lattice://media/matrix.org/AbC123', { headers: { Range: 'bytes=1-3' } }));
+    assert.equal(part.status, 206);
+    assert.equal(part.headers.get('content-range'), `bytes 1-3/${PNG.byteLength}`);
+    assert.deepEqual(new Uint8Array(await part.arrayBuffer()), PNG.subarray(1, 4));
+    const past = await h(new Request('lattice://media/matrix.org/AbC123', { headers: { Range: `bytes=${PNG.byteLength}-` } }));
+    assert.equal(past.status, 416);
+    assert.equal(past.headers.get('content-range'), `bytes */${PNG.byteLength}`);
+  });
+
   it('asks for the original without a size', async () => {
     const m = fakeMedia();
     await createAppRequestHandler(root, noFiles, () => m.backend)(new Request('lattice://media/matrix.org/AbC123'));

@@ -68,11 +68,29 @@ describe('decidePermission', () => {
     }
   });
 
-  it('grants media only when opted in, and still only to the app', () => {
-    const withMedia = allowedPermissions({ media: true });
-    assert.equal(decidePermission('media', APP_ORIGIN, withMedia), true);
-    assert.equal(decidePermission('media', 'https://evil.example', withMedia), false);
-    assert.equal(decidePermission('media', APP_ORIGIN, allowedPermissions()), false);
+  it('grants the microphone only when opted in, and still only to the app', () => {
+    const withMic = allowedPermissions({ microphone: true });
+    const audio = { mediaTypes: ['audio'] };
+    assert.equal(decidePermission('media', APP_ORIGIN, withMic, audio), true);
+    assert.equal(decidePermission('media', APP_ENTRY_URL, withMic, audio), true);
+    assert.equal(decidePermission('media', 'https://evil.example', withMic, audio), false);
+    assert.equal(decidePermission('media', 'lattice://media', withMic, audio), false);
+    assert.equal(decidePermission('media', undefined, withMic, audio), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, allowedPermissions(), audio), false);
+    // The permission check (navigator.permissions, enumerateDevices) names one device type.
+    assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaType: 'audio' }), true);
+    assert.equal(decidePermission('media', 'https://evil.example', withMic, { mediaType: 'audio' }), false);
+  });
+
+  it('keeps the camera denied, alone or with the microphone, and a media request that names no device', () => {
+    const withMic = allowedPermissions({ microphone: true });
+    assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaTypes: ['video'] }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaTypes: ['audio', 'video'] }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaTypes: [] }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaType: 'video' }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaType: 'unknown' }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, withMic), false);
+    assert.equal(decidePermission('display-capture', APP_ORIGIN, withMic), false);
   });
 });
 

@@ -54,6 +54,56 @@ describe('relations kept on the event', () => {
     assert.equal(after?.last_edit_rowid, undefined);
   });
 
+  it('follows our own edit of an encrypted message from its local echo (not yet encrypted) on', () => {
+    const store = Store.open(':memory:');
+    const sealed = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 's' };
+    const target = ev('m.room.encrypted', sealed, { sender: ME });
+    const rowid = store.events.insert({
+      room_id: ROOM, event_id: target.event_id, sender: ME, type: 'm.room.encrypted', timestamp: target.origin_server_ts,
+      content: sealed, decrypted: { msgtype: 'm.text', body: 'apple' }, decrypted_type: 'm.room.message',
+    });
+    const echo = store.events.insert({
+      room_id: ROOM, event_id: '~txn1', sender: ME, type: 'm.room.message', timestamp: target.origin_server_ts + 1,
+      content: { msgtype: 'm.text', body: '* pear', 'm.new_content': { msgtype: 'm.text', body: 'pear' }, 'm.relates_to': { rel_type: 'm.replace', event_id: target.event_id } },
+      relates_to: target.event_id, relation_type: 'm.replace', transaction_id: 'txn1', send_error: 'not sent',
+    });
+    assert.equal(store.events.get(rowid)?.last_edit_rowid, echo);
+  });
+
+  it('counts encrypted reactions: decrypted at once or late, and takes our own back when it is redacted', () => {
+    const store = Store.open(':memory:');
+    const target = text('hello');
+    sync(store, [ev('m.room.create', {}, { state_key: '' }), target]);
+    const reactions = () => store.events.getByEventID(target.event_id)?.reactions;
+    // The relation, with its key, stays in the clear; the type is m.reaction only once decrypted.
+    const sealed = (key: string) => ({
+      algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 's',
+      'm.relates_to': { rel_type: 'm.annotation', event_id: target.event_id, key },
+    });
+    const clear = (key: string) => ({ decrypted: { 'm.relates_to': sealed(key)['m.relates_to'] }, decrypted_type: 'm.reaction' });
+    ingestEvent(store, ROOM, ev('m.room.encrypted', sealed('👍')), undefined, ME, clear('👍'));
+    assert.deepEqual(reactions(), { '👍': 1 }, 'decrypted as it arrived');
+    const late = ev('m.room.encrypted', sealed('🎉'));
+    const lateRow = ingestEvent(store, ROOM, late, undefined, ME, { error: 'no key yet' })!.rowid;
+    assert.deepEqual(reactions(), { '👍': 1 });
+    store.db.prepare(`UPDATE event SET decrypted = ?, decrypted_type = 'm.reaction', decryption_error = NULL WHERE rowid = ?`)
+      .run(JSON.stringify(clear('🎉').decrypted), lateRow);
+    assert.deepEqual(reactions(), { '👍': 1, '🎉': 1 }, 'decrypted later');
+
+    // Ours: counted from its cleartext local echo, then its remote echo (m.room.encrypted) takes the row, then redacted.
+    const echo = store.events.insert({
+      room_id: ROOM, event_id: '~txn9', sender: ME, type: 'm.reaction', timestamp: Date.now(),
+      content: { 'm.relates_to': sealed('👍')['m.relates_to'] }, relates_to: target.event_id, relation_type: 'm.annotation',
+      transaction_id: 'txn9', send_error: 'not sent',
+    });
+    assert.deepEqual(reactions(), { '👍': 2, '🎉': 1 });
+    const remote = ev('m.room.encrypted', sealed('👍'), { sender: ME, unsigned: { transaction_id: 'txn9' } });
+    assert.equal(ingestEvent(store, ROOM, remote, undefined, ME, clear('👍'))?.rowid, echo);
+    assert.deepEqual(reactions(), { '👍': 2, '🎉': 1 }, 'the remote echo is not a second reaction');
+    sync(store, [ev('m.room.redaction', { redacts: remote.event_id }, { sender: ME })], 'r');
+    assert.deepEqual(reactions(), { '👍': 1, '🎉': 1 }, 'our redacted reaction is no longer counted');
+  });
+
   it('counts relations that were stored before their target (history arrives newest first)', () => {
     const store = Store.open(':memory:');
     const target = text('old');

@@ -71,6 +71,24 @@ describe('media uploader', () => {
     assert.deepEqual(readdirSync(new MediaCache(dir).tempDir), [], 'the temporary files are gone');
   });
 
+  it('sends a voice message as m.audio with the voice marker and MSC1767 audio block: the sender\'s length and waveform', async () => {
+    const { up } = uploader({ ffprobe: path.join(dir, 'no-such-ffprobe') });
+    const content = await up.upload(new Uint8Array([1, 2, 3]), {
+      filename: 'Voice message.ogg', contentType: 'audio/ogg; codecs=opus', voiceMessage: true,
+      voice: { duration: 2140, waveform: [0, 512, 1024] },
+    });
+    assert.equal(content.msgtype, 'm.audio');
+    assert.deepEqual(content.info, { mimetype: 'audio/ogg; codecs=opus', size: 3, duration: 2140 });
+    assert.deepEqual(content['org.matrix.msc3245.voice'], {});
+    assert.deepEqual(content['org.matrix.msc1767.audio'], { duration: 2140, waveform: [0, 512, 1024] });
+    // Without a waveform (or a length anyone could tell) the block is still there: it marks the audio as MSC1767's.
+    const bare = await up.upload(new Uint8Array([1]), { filename: 'v.webm', contentType: 'audio/webm', voiceMessage: true });
+    assert.deepEqual(bare['org.matrix.msc1767.audio'], {});
+    // A length given for a file that is not audio or video is not put into its info.
+    const file = await up.upload(new Uint8Array([1]), { filename: 'a.txt', contentType: 'text/plain', voice: { duration: 5 } });
+    assert.deepEqual(file.info, { mimetype: 'text/plain', size: 1 });
+  });
+
   it('sends a video without its length and size when ffprobe is missing (they are a courtesy, as in gomuks)', async () => {
     const { fake, up } = uploader({ ffprobe: path.join(dir, 'no-such-ffprobe') });
     const content = await up.upload(new Uint8Array([1, 2, 3]), { filename: 'clip.mp4', contentType: 'video/mp4' });

@@ -62,6 +62,15 @@ describe('web server', () => {
     assert.match(String(ok.headers['content-security-policy']), /sandbox/);
     assert.deepEqual(mediaRequests.at(-1), { server: 'hs.example:8448', mediaId: 'abc_DEF-1', thumbnail: { width: 96, height: 96 } });
     assert.equal((await rawRequest(server.port, `/_gomuks/media/hs.example/abc?image_auth=${image.replace(/.{3}$/, 'AAA')}`)).status, 401);
+    // A media element seeking asks for a part.
+    assert.equal(ok.headers['accept-ranges'], 'bytes');
+    const part = await rawRequest(server.port, `/_gomuks/media/hs.example/abc?image_auth=${image}`, { headers: { Range: 'bytes=2-4' } });
+    assert.equal(part.status, 206);
+    assert.equal(part.body, 'GDA');
+    assert.equal(part.headers['content-range'], 'bytes 2-4/7');
+    const past = await rawRequest(server.port, `/_gomuks/media/hs.example/abc?image_auth=${image}`, { headers: { Range: 'bytes=7-' } });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers['content-range'], 'bytes */7');
     const dl = await rawRequest(server.port, '/_gomuks/media/hs.example/blob', { headers: bearer });
     assert.equal(dl.status, 200);
     assert.equal(dl.headers['content-disposition'], 'attachment');
@@ -103,7 +112,7 @@ describe('web server', () => {
     assert.match(String(res.headers['content-type']), /^text\/html/);
     assert.match(res.body, /<title>Lattice<\/title>/);
     const csp = String(res.headers['content-security-policy']);
-    for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:",
+    for (const d of ["default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "media-src 'self' blob:",
       "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"]) assert.ok(csp.includes(d), `CSP lacks ${d}: ${csp}`);
     assert.match(csp, new RegExp(`connect-src 'self'[^;]* ws://127\\.0\\.0\\.1:${server.port}`));
     // Chromium rejects IPv6 literals in CSP host sources (and logs it on every load); 'self' covers [::1].

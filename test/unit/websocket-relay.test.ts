@@ -184,6 +184,15 @@ describe('websocket relay', () => {
     assert.deepEqual(lines.at(-1), { msgtype: 'm.file', body: 'b.txt', url: 'mxc://hs.example/up' });
     assert.ok(lines.slice(0, -1).every((n) => typeof n === 'number'), streamed.body);
     assert.equal(lines.at(-2), 1);
+    const voice = await post('?filename=v.ogg&voice_message=true&duration=2140&waveform=0,512,1024');
+    assert.equal(voice.status, 200);
+    assert.deepEqual(calls.at(-1)?.params, {
+      filename: 'v.ogg', contentType: 'text/plain', encrypt: false, voice_message: true, force_file: false,
+      duration: 2140, waveform: [0, 512, 1024],
+    });
+    const badWave = await post('?voice_message=true&waveform=1,2000');
+    assert.equal(badWave.status, 400);
+    assert.match(badWave.body, /waveform must be whole numbers from 0 to 1024/);
     const bad = await post('?resize_percent=500');
     assert.equal(bad.status, 400);
     assert.match(bad.body, /resize_percent must be a whole number from 1 to 100/);
@@ -211,7 +220,7 @@ describe('websocket relay', () => {
     assert.equal((await post('', {})).status, 401);
     assert.equal((await post('', { ...headers, Origin: 'http://evil.example' })).status, 403);
     assert.equal((await rawRequest(server.port, '/_gomuks/upload', { headers })).status, 405);
-    assert.equal(calls.length, 3);
+    assert.equal(calls.length, 4);
     // Every body is deleted once the backend is done with it.
     assert.deepEqual(await readdir(uploadDir), []);
     await rm(path.dirname(uploadDir), { recursive: true, force: true });

@@ -12,6 +12,7 @@
 import { readFile as fsReadFile } from 'node:fs/promises';
 import type { CustomScheme, Protocol } from 'electron';
 import type { MediaRequest, MediaResponse } from '../../shared/rpc/media.ts';
+import { parseByteRange, rangeHeaders } from '../host/byte-range.ts';
 import type { UploadBackend } from '../host/upload-core.ts';
 import { isUploadUrl, serveUpload } from './app-upload.ts';
 import {
@@ -81,13 +82,18 @@ async function serveMedia(req: Request, parsed: MediaRequest | { error: string }
     return mediaPlain(502, 'could not fetch media');
   }
   // Copied only if it isn't already a plain ArrayBuffer view, which is what Response takes.
-  const body = res.body.buffer instanceof ArrayBuffer ? res.body as Uint8Array<ArrayBuffer> : new Uint8Array(res.body);
+  const whole = res.body.buffer instanceof ArrayBuffer ? res.body as Uint8Array<ArrayBuffer> : new Uint8Array(res.body);
+  // A media element seeking asks for a part (see byte-range.ts).
+  const range = res.status === 200 ? parseByteRange(req.headers.get('range'), whole.byteLength) : null;
+  const body = range === null ? whole : range === 'unsatisfiable' ? null : whole.subarray(range.start, range.end + 1);
   try {
     return new Response(req.method === 'HEAD' ? null : body, {
-      status: res.status,
+      status: range === null ? res.status : range === 'unsatisfiable' ? 416 : 206,
       headers: {
         ...MEDIA_HEADERS,
         'Content-Type': res.contentType,
+        ...(res.status === 200 ? { 'Accept-Ranges': 'bytes' } : {}),
+        ...(range ? rangeHeaders(range, whole.byteLength) : {}),
         'Cache-Control': res.status === 200 ? 'private, max-age=86400' : 'no-store',
         ...(res.contentType === 'application/octet-stream' ? { 'Content-Disposition': 'attachment' } : {}),
       },

@@ -53,20 +53,41 @@ export function isAllowedExternalUrl(url: string): boolean {
  */
 export const DEFAULT_ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications', 'clipboard-sanitized-write']);
 
-/** `media` (camera/microphone) is opt-in: it is only needed once calls exist. */
-export function allowedPermissions(opts: { media?: boolean } = {}): ReadonlySet<string> {
+/**
+ * `media` is opt-in, and with it only the microphone (voice messages): Electron names camera and microphone alike
+ * `media`, so `decidePermission` also looks at which devices a request wants, and the camera stays denied.
+ */
+export function allowedPermissions(opts: { microphone?: boolean } = {}): ReadonlySet<string> {
   const set = new Set(DEFAULT_ALLOWED_PERMISSIONS);
-  if (opts.media) set.add('media');
+  if (opts.microphone) set.add('media');
   return set;
 }
 
 /**
+ * Which devices a `media` request or check is about, as Electron says: `mediaTypes` on a request (`['audio']`,
+ * `['video']`, both, or empty for a request it could not classify), `mediaType` on a check (`'audio'`, `'video'` or
+ * `'unknown'`).
+ */
+export interface MediaDetails {
+  mediaTypes?: readonly string[];
+  mediaType?: string;
+}
+
+/** True when a `media` request or check asks for the microphone and nothing else. */
+function audioOnly(details: MediaDetails | undefined): boolean {
+  if (details?.mediaTypes !== undefined) return details.mediaTypes.length > 0 && details.mediaTypes.every((t) => t === 'audio');
+  return details?.mediaType === 'audio';
+}
+
+/**
  * Whether a permission request or check is granted. `requester` is the requesting URL or origin as Electron
- * reports it; everything not coming from the app origin is denied, whatever the permission.
+ * reports it; everything not coming from the app origin is denied, whatever the permission. `media` is granted
+ * for the microphone alone: a request that also wants the camera (or does not say what it wants) is refused.
  */
 export function decidePermission(permission: string, requester: string | null | undefined,
-  allowed: ReadonlySet<string> = DEFAULT_ALLOWED_PERMISSIONS): boolean {
-  return isAppUrl(requester) && allowed.has(permission);
+  allowed: ReadonlySet<string> = DEFAULT_ALLOWED_PERMISSIONS, details?: MediaDetails): boolean {
+  if (!isAppUrl(requester) || !allowed.has(permission)) return false;
+  return permission !== 'media' || audioOnly(details);
 }
 
 /** What a main-frame navigation in the app window may do. Only the app itself may be (re)loaded there. */

@@ -12,6 +12,7 @@ import { htmlToPlainText } from '../../shared/html-text.ts';
 import { inviteDisplayName } from '../../shared/invite-names.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 import type { ClientState, Event, EventsDecrypted, InvitedRoom, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
+import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 
 export type Attention = 'none' | 'unread' | 'highlight';
 
@@ -109,9 +110,9 @@ function localpart(userId: string): string {
 }
 
 function messageKind(ev: Event): { kind: MessageKind; text?: string } {
-  const type = ev.decrypted_type ?? ev.type;
+  const type = effectiveType(ev);
   if (type === 'm.room.encrypted') return { kind: 'encrypted' };
-  const content = ev.decrypted ?? ev.content;
+  const content = effectiveContent(ev);
   if (type === 'm.sticker') return { kind: 'sticker', text: str(content.body) };
   if (type === 'm.room.member') return { kind: 'invite' };
   if (type !== 'm.room.message') return { kind: 'other' };

@@ -72,8 +72,9 @@ export function hardenWebContents(wc: WebContents, shell: Pick<Shell, 'openExter
 export function hardenSession(ses: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler'>,
   allowed: ReadonlySet<string>): void {
   ses.setPermissionRequestHandler((_wc, permission, callback, details) => {
-    callback(decidePermission(permission, details.requestingUrl, allowed));
+    callback(decidePermission(permission, details.requestingUrl, allowed, 'mediaTypes' in details ? { mediaTypes: details.mediaTypes ?? [] } : undefined));
   });
-  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => decidePermission(permission, requestingOrigin, allowed));
+  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
+    decidePermission(permission, requestingOrigin, allowed, { mediaType: details.mediaType }));
   ses.setDevicePermissionHandler(() => false);
 }

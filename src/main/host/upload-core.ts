@@ -2,7 +2,8 @@
  * gomuks' upload route (`POST /_gomuks/upload`) apart from its transport, shared by the web host (web/upload-route.ts,
  * Node's http) and the desktop shell (its `lattice://app/_gomuks/upload`, a fetch-style Request). The request body is
  * the file; the query carries gomuks' options (`filename`, `encrypt`, `voice_message`, `force_file`, `progress`, and
- * the re-encoding ones `encode_to`, `resize_width`/`resize_height`, `resize_percent`, `quality`). The
+ * the re-encoding ones `encode_to`, `resize_width`/`resize_height`, `resize_percent`, `quality`), and Lattice's
+ * `duration` (ms) and `waveform` (comma-separated MSC3246 samples) for a voice message the page recorded. The
  * answer is the m.room.message content to send, as gomuks answers; with `progress=true` it is gomuks' progress stream
  * instead: one JSON value per line, numbers from 0 to 1 while the file goes to the homeserver, then the content (or
  * an `{errcode, error}` object).
@@ -15,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
-import { MEDIA_ENCODINGS, type MediaEncoding } from '../../shared/rpc/commands.ts';
+import { MAX_DECLARED_DURATION_MS, MEDIA_ENCODINGS, WAVEFORM_MAX_SAMPLES, WAVEFORM_MAX_VALUE, type MediaEncoding } from '../../shared/rpc/commands.ts';
 import { PRIVATE_DIR } from '../backend/private-files.ts';
 
 export interface UploadParams {
@@ -23,6 +24,9 @@ export interface UploadParams {
   contentType?: string;
   encrypt: boolean;
   voice_message: boolean;
+  /** Lattice's: a voice message's length (ms) and MSC3246 waveform, measured by the page (see upload_media). */
+  duration?: number;
+  waveform?: number[];
   force_file: boolean;
   encode_to?: MediaEncoding;
   resize_width?: number;
@@ -91,7 +95,25 @@ function parseUploadParams(q: URLSearchParams, contentType: string | undefined):
     if (v instanceof Error) return v;
     if (v !== undefined) p[name] = v;
   }
+  const duration = intParam(q, 'duration', 0, MAX_DECLARED_DURATION_MS);
+  if (duration instanceof Error) return duration;
+  if (duration !== undefined) p.duration = duration;
+  const waveform = waveformParam(q);
+  if (waveform instanceof Error) return waveform;
+  if (waveform) p.waveform = waveform;
   return p;
+}
+
+/** `waveform=12,300,1024`: MSC3246 samples, comma-separated. */
+function waveformParam(q: URLSearchParams): number[] | undefined | Error {
+  const v = q.get('waveform');
+  if (v === null || v === '') return undefined;
+  const samples = v.split(',').map(Number);
+  if (samples.length > WAVEFORM_MAX_SAMPLES) return new Error(`waveform may have at most ${WAVEFORM_MAX_SAMPLES} samples`);
+  if (!samples.every((n) => Number.isInteger(n) && n >= 0 && n <= WAVEFORM_MAX_VALUE)) {
+    return new Error(`waveform must be whole numbers from 0 to ${WAVEFORM_MAX_VALUE}, separated by commas`);
+  }
+  return samples;
 }
 
 function formatMiB(n: number): string {

@@ -37,7 +37,7 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
       const contentType = params.contentType && !/^application\/octet-stream\b/i.test(params.contentType) ? params.contentType : undefined;
       return b.uploadMedia(data, {
         filename: params.filename ?? 'upload', contentType, encrypt: params.encrypt, voiceMessage: params.voice_message,
-        forceFile: params.force_file,
+        forceFile: params.force_file, voice: { duration: params.duration, waveform: params.waveform },
         ...(params.encode_to ? { reencode: {
           encodeTo: params.encode_to, width: params.resize_width, height: params.resize_height,
           percent: params.resize_percent, quality: params.quality,

@@ -8,6 +8,7 @@ import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
 import type { ComposerMode } from './composer-modes.ts';
 import type { Session } from './session.ts';
 import type { RoomData } from './snapshot.ts';
+import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 
 /** The emoji the message toolbar offers for a one-click reaction. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
@@ -68,9 +69,11 @@ export function mentionPill(userId: string, name: string): string {
 /** The text a message shows now: its latest edit's new content, else its own body. */
 export function currentText(room: RoomData | undefined, event: Event): string {
   const edit = event.last_edit_rowid !== undefined ? room?.events.get(event.last_edit_rowid) : undefined;
-  const newContent = edit?.content['m.new_content'];
+  // In an encrypted room both are stored as the server has them (m.room.encrypted), their text in `decrypted`.
+  const newContent = edit ? effectiveContent(edit)['m.new_content'] : undefined;
   if (newContent && typeof newContent === 'object' && !Array.isArray(newContent) && typeof newContent.body === 'string') return newContent.body;
-  return typeof event.content.body === 'string' ? event.content.body : '';
+  const body = effectiveContent(event).body;
+  return typeof body === 'string' ? body : '';
 }
 
 /** Our newest editable message (a sent, unredacted m.room.message that is not itself an edit), for ↑. */
@@ -89,7 +92,8 @@ export function lastOwnMessage(room: RoomData | undefined, ownUserId: string | u
 }
 
 export function isEditable(e: Event, ownUserId: string | undefined): boolean {
-  return e.sender === ownUserId && e.type === 'm.room.message' && !e.redacted_by && e.relation_type !== 'm.replace'
+  // A sent message of an encrypted room is stored as m.room.encrypted, its own type in decrypted_type.
+  return e.sender === ownUserId && effectiveType(e) === 'm.room.message' && !e.redacted_by && e.relation_type !== 'm.replace'
     && !e.event_id.startsWith('~');
 }
 

@@ -9,6 +9,7 @@ import { NOT_SENT, type Event, type JSONObject, type JSONValue } from '../../sha
 import type { RoomData, StoreSnapshot } from './snapshot.ts';
 import { canSendEvent } from './room-state.ts';
 import type { Session } from './session.ts';
+import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 
 /** What a forward sends: an event type and its content. */
 export interface Forwarded {
@@ -25,7 +26,7 @@ function objectOf(v: JSONValue | undefined): JSONObject | undefined {
 
 /** Whether `event` can be forwarded: a message or sticker, not deleted, and decrypted if it was encrypted. */
 export function canForward(event: Event): boolean {
-  return FORWARDABLE_TYPES.has(event.decrypted_type ?? event.type) && !event.redacted_by
+  return FORWARDABLE_TYPES.has(effectiveType(event)) && !event.redacted_by
     && (event.type !== 'm.room.encrypted' || event.decrypted !== undefined);
 }
 
@@ -33,9 +34,9 @@ export function canForward(event: Event): boolean {
 export function forwardedContent(room: RoomData | undefined, event: Event): Forwarded | null {
   const original = event.type === 'm.room.encrypted' ? event.decrypted : event.content;
   if (!canForward(event) || !original) return null;
-  const type = event.decrypted_type ?? event.type;
+  const type = effectiveType(event);
   const edit = event.last_edit_rowid !== undefined ? room?.events.get(event.last_edit_rowid) : undefined;
-  const edited = edit && !edit.redacted_by ? objectOf((edit.decrypted ?? edit.content)['m.new_content']) : undefined;
+  const edited = edit && !edit.redacted_by ? objectOf(effectiveContent(edit)['m.new_content']) : undefined;
   const content: JSONObject = { ...(edited ?? original) };
   delete content['m.relates_to'];
   delete content['m.new_content'];

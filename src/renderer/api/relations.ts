@@ -6,6 +6,7 @@
 import type { Event, EventRowID, JSONValue } from '../../shared/rpc/types.ts';
 import { NOT_SENT } from '../../shared/rpc/types.ts';
 import type { RoomData } from './snapshot.ts';
+import { effectiveType } from '../../shared/event-cleartext.ts';
 
 const byIdMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, Map<string, Event>>();
 
@@ -40,7 +41,8 @@ export function selectOwnReactions(room: RoomData | undefined, userId: string | 
   if (!memo || memo.userId !== userId) {
     const index: OwnReactions = new Map();
     for (const e of room.events.values()) {
-      if (e.type !== 'm.reaction' || e.sender !== userId || e.redacted_by) continue;
+      // Our reaction's remote echo in an encrypted room is m.room.encrypted, m.reaction once decrypted.
+      if (effectiveType(e) !== 'm.reaction' || e.sender !== userId || e.redacted_by) continue;
       const a = annotation(e);
       if (!a) continue;
       let keys = index.get(a.target);
@@ -71,7 +73,7 @@ export function selectReactors(room: RoomData | undefined, eventId: string): Rea
   if (!index) {
     index = new Map();
     for (const e of room.events.values()) {
-      if (e.type !== 'm.reaction' || e.redacted_by) continue;
+      if (effectiveType(e) !== 'm.reaction' || e.redacted_by) continue;
       const a = annotation(e);
       if (!a) continue;
       let keys = index.get(a.target);

@@ -17,6 +17,8 @@ export interface UploadOptions {
   encrypt: boolean;
   onProgress?: (sent: number, total: number) => void;
   signal?: AbortSignal;
+  /** A voice message: sent as one (m.audio with MSC3245's marker) with its length (ms) and MSC3246 waveform. */
+  voice?: { durationMs: number; waveform: readonly number[] };
 }
 
 export function formatBytes(bytes: number): string {
@@ -27,9 +29,14 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The route's URL: the page's own origin on the web host, the app scheme in the desktop app. */
-function uploadUrl(filename: string, encrypt: boolean): string {
+function uploadUrl(filename: string, encrypt: boolean, voice: UploadOptions['voice']): string {
   const ipc = typeof window !== 'undefined' && window.location.protocol === 'lattice:';
   const q = new URLSearchParams({ filename, ...(encrypt ? { encrypt: 'true' } : {}) });
+  if (voice) {
+    q.set('voice_message', 'true');
+    q.set('duration', String(Math.round(voice.durationMs)));
+    if (voice.waveform.length) q.set('waveform', voice.waveform.join(','));
+  }
   return `${ipc ? 'lattice://app' : ''}/_gomuks/upload?${q.toString()}`;
 }
 
@@ -59,7 +66,7 @@ export function uploadError(status: number, body: string): string {
 export function uploadFile(file: Blob & { name?: string }, filename: string, opts: UploadOptions): Promise<MediaMessageContent> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', uploadUrl(filename, opts.encrypt));
+    xhr.open('POST', uploadUrl(filename, opts.encrypt, opts.voice));
     if (file.type) xhr.setRequestHeader('Content-Type', file.type);
     const token = pageToken();
     if (token) xhr.setRequestHeader('X-Lattice-Token', token);

@@ -16,6 +16,7 @@ import { inviteDisplayName, inviterName, isSpaceInvite } from '../../shared/invi
 import type { Event, EventsDecrypted, InvitedRoom, SyncComplete } from '../../shared/rpc/types.ts';
 import { displayNameOf, roomDisplayName, selectMemberAvatars, selectMemberNames } from '../api/selectors.ts';
 import type { RoomData, StoreSnapshot } from '../api/snapshot.ts';
+import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 
 export interface NotificationSpec {
   /** The room ID: groups a room's notifications, and what a click opens. */
@@ -56,9 +57,9 @@ const MESSAGE_TYPES = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker'
 /** The body text for an event, never its text when hidden; "Encrypted message" until it decrypts. */
 export function notificationBody(event: Event, senderName: string, hideText: boolean): string {
   if (hideText) return 'New message';
-  const type = event.decrypted_type ?? event.type;
+  const type = effectiveType(event);
   if (type === 'm.room.encrypted') return 'Encrypted message';
-  const content = event.decrypted ?? event.content;
+  const content = effectiveContent(event);
   if (type === 'm.sticker') return 'Sent a sticker';
   const body = typeof content.body === 'string' ? content.body.trim() : '';
   if (!body) return 'New message';
@@ -71,7 +72,7 @@ function forEvent(room: RoomData, event: Event, silent: boolean, ctx: Pick<Notif
   const roomName = roomDisplayName(room);
   // In a DM the room is named after the other person: "Bob" says it all.
   const title = room.meta?.dm_user_id === event.sender || roomName === sender ? sender : `${sender} in ${roomName}`;
-  const encrypted = !ctx.hideText && (event.decrypted_type ?? event.type) === 'm.room.encrypted';
+  const encrypted = !ctx.hideText && effectiveType(event) === 'm.room.encrypted';
   const icon = event.local_content?.sender_profile?.avatar_url || selectMemberAvatars(room).get(event.sender) || room.meta?.avatar;
   return {
     tag: room.id, eventId: event.event_id, title, body: notificationBody(event, sender, ctx.hideText), silent,
@@ -99,7 +100,7 @@ export function afterDecryption(shown: NotificationSpec, d: EventsDecrypted, sna
   if (!shown.pendingDecryption || d.room_id !== shown.tag) return null;
   const event = d.events.find((e) => e.event_id === shown.eventId);
   const room = snap.rooms.get(d.room_id);
-  if (!event || !room || event.redacted_by || (event.decrypted_type ?? event.type) === 'm.room.encrypted') return null;
+  if (!event || !room || event.redacted_by || effectiveType(event) === 'm.room.encrypted') return null;
   return forEvent(room, event, true, ctx);
 }
 
@@ -121,7 +122,7 @@ export function decideNotifications(sync: SyncComplete, snap: Pick<StoreSnapshot
       }
     } else if (before !== undefined && room.meta.unread_notifications > before) {
       const newest = (diff.timeline ?? []).map((t) => room.events.get(t.event_rowid))
-        .filter((e): e is Event => !!e && e.sender !== ctx.ownUserId && MESSAGE_TYPES.has(e.type) && !e.redacted_by)
+        .filter((e): e is Event => !!e && e.sender !== ctx.ownUserId && MESSAGE_TYPES.has(effectiveType(e)) && !e.redacted_by)
         .at(-1);
       if (newest) spec = forEvent(room, newest, false, ctx);
     }

@@ -54,6 +54,7 @@ export function mediaHandlers(ctx: CommandContext): AreaHandlers<typeof mediaCom
       return session.uploader.upload(data, {
         filename, contentType: guessContentType(filename, data), encrypt: p.encrypt,
         voiceMessage: p.voice_message, forceFile: p.force_file, signal,
+        voice: { duration: p.duration, waveform: p.waveform },
         ...(p.encode_to ? { reencode: {
           encodeTo: p.encode_to, width: p.resize_width, height: p.resize_height, percent: p.resize_percent, quality: p.quality,
         } } : {}),

@@ -7,11 +7,12 @@
  * (reencode.ts), video and audio with ffmpeg (transcode.ts). A video also gets a poster (its first frame as a JPEG,
  * video-poster.ts), uploaded beside it (encrypted with its own key in an encrypted room) and named in
  * `info.thumbnail_url` or `info.thumbnail_file` with `thumbnail_info`, as Element sends it; without ffmpeg the video
- * goes without one.
+ * goes without one. A voice message (`voiceMessage`) is m.audio with MSC3245's marker and MSC1767's audio block,
+ * its length and waveform as the sender measured them.
  */
 import { imageSize } from 'image-size';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
-import { isImageEncoding, type MediaMessageContent } from '../../../shared/rpc/commands.ts';
+import { isImageEncoding, type MediaMessageContent, type VoiceFacts } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
@@ -29,6 +30,11 @@ export interface UploadRequest {
   contentType: string;
   encrypt?: boolean;
   voiceMessage?: boolean;
+  /**
+   * The length (ms) and MSC3246 waveform the sender measured: the length wins over ffprobe's (which cannot read a
+   * browser's WebM recording), and a voice message carries both in `org.matrix.msc1767.audio` as Element sends it.
+   */
+  voice?: VoiceFacts;
   /** Send as m.file whatever the type. */
   forceFile?: boolean;
   /** Re-encode (and resize) an image, video or audio file first, as gomuks' `encode_to` options ask. */
@@ -183,8 +189,17 @@ function messageContent(data: Uint8Array, req: UploadRequest, where: { url: stri
     msgtype = `m.${major}`;
   }
   if (req.voiceMessage) msgtype = 'm.audio';
+  const duration = req.voice?.duration;
+  if (duration !== undefined && (msgtype === 'm.audio' || msgtype === 'm.video')) info.duration = duration;
   const content: MediaMessageContent = { msgtype, body: req.filename, filename: req.filename, info, ...where };
-  if (req.voiceMessage) content['org.matrix.msc3245.voice'] = {};
+  if (req.voiceMessage) {
+    content['org.matrix.msc3245.voice'] = {};
+    // MSC1767's audio block (MSC3246's waveform), which Element draws its voice message player from.
+    const audio: JSONObject = {};
+    if (info.duration !== undefined) audio.duration = info.duration;
+    if (req.voice?.waveform) audio.waveform = req.voice.waveform;
+    content['org.matrix.msc1767.audio'] = audio;
+  }
   return content;
 }
 

@@ -5,7 +5,7 @@
  * than the insert itself (a trigger program per insert, and the search view re-reading the row just written), while
  * here the event is at hand. Every insert goes through EventStore, which calls this.
  * Updates and deletes (redactions, decryption later, forgetting a room) are still kept by the triggers of
- * migrations 5, 6 and 10: they are rare.
+ * migrations 5, 6, 10 and 18: they are rare.
  */
 import type { DB } from './database.ts';
 import type { EventInput } from './events.ts';
@@ -39,8 +39,11 @@ export class EventDerived {
         WHERE e.relation_type = 'm.replace' AND e.relates_to IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM event t WHERE t.event_id = e.relates_to AND t.rowid <> ?)`).pluck(),
       rowidByEventID: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_id = ?').pluck(),
-      lastEdit: db.prepare<[number, string, string, string, string, number]>(`UPDATE event SET last_edit_rowid = ?
-        WHERE event_id = ? AND room_id = ? AND type = ? AND sender = ? AND state_key IS NULL
+      // The same type as sent, or decrypted: our own edit's local echo in an encrypted room is stored as the
+      // m.room.message it is before it goes out encrypted, while its message is m.room.encrypted by then.
+      lastEdit: db.prepare<[number, string, string, string, string, string, number]>(`UPDATE event SET last_edit_rowid = ?
+        WHERE event_id = ? AND room_id = ? AND (type = ? OR COALESCE(decrypted_type, type) = ?) AND sender = ?
+          AND state_key IS NULL
           AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
           AND ? > COALESCE((SELECT prev.timestamp FROM event prev WHERE prev.rowid = event.last_edit_rowid), 0)`),
       // The path is bound twice (positional parameters only: better-sqlite3 takes ?NNN for named ones).
@@ -66,8 +69,9 @@ export class EventDerived {
     if (ev.redacted_by !== undefined || ev.relates_to === undefined) return;
     if (ev.relation_type === 'm.replace') {
       if (ev.state_key !== undefined) return;
-      this.stmts.lastEdit.run(rowid, ev.relates_to, ev.room_id, ev.type, ev.sender, ev.timestamp);
-    } else if (ev.type === 'm.reaction' && ev.relation_type === 'm.annotation') {
+      this.stmts.lastEdit.run(rowid, ev.relates_to, ev.room_id, ev.type, ev.decrypted_type ?? ev.type, ev.sender, ev.timestamp);
+    } else if ((ev.decrypted_type ?? ev.type) === 'm.reaction' && ev.relation_type === 'm.annotation') {
+      // An encrypted reaction counts once decrypted; its relation (with the key) is in the clear, as the spec has it.
       const rel = ev.content['m.relates_to'];
       const key = rel && typeof rel === 'object' && !Array.isArray(rel) ? rel.key : undefined;
       // A key with a double quote cannot be a JSON path segment here; such reactions are not counted (as before).

@@ -142,7 +142,7 @@ export class EventStore {
       refreshRelations: db.prepare<[string]>(`UPDATE event SET
           reactions = (SELECT NULLIF(json_group_object(k, n), '{}') FROM (
             SELECT r.content ->> '$."m.relates_to".key' AS k, COUNT(*) AS n FROM event r
-            WHERE r.relates_to = event.event_id AND r.room_id = event.room_id AND r.type = 'm.reaction'
+            WHERE r.relates_to = event.event_id AND r.room_id = event.room_id AND COALESCE(r.decrypted_type, r.type) = 'm.reaction'
               AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
               AND typeof(r.content ->> '$."m.relates_to".key') = 'text'
             GROUP BY 1)),

@@ -455,4 +455,48 @@ export const migrations: readonly string[] = [
   INSERT INTO resanitize_pass (pattern, next_rowid, last_rowid)
     SELECT '%<img%', (SELECT MIN(rowid) FROM event), (SELECT MAX(rowid) FROM event) WHERE EXISTS (SELECT 1 FROM event);
   `,
+  // 18: reactions in encrypted rooms are counted. Such a reaction is stored as m.room.encrypted, m.reaction only in
+  // decrypted_type, so migration 6's redaction trigger (type = 'm.reaction') never took one back: our own, counted
+  // from its cleartext local echo, stayed counted once redacted. Both triggers now read the decrypted type, and one
+  // more counts a reaction decrypted late (its key, in m.relates_to, is in the clear). A local echo taking its
+  // remote echo's fields is no such decryption (its old type was m.reaction, and it is counted already). Inserts
+  // are counted by store/event-derived.ts. Reaction counts already stored are counted again.
+  `
+  DROP TRIGGER event_redact_count_reaction;
+  CREATE TRIGGER event_redact_count_reaction
+    AFTER UPDATE OF redacted_by ON event
+    WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND COALESCE(NEW.decrypted_type, NEW.type) = 'm.reaction'
+      AND NEW.relation_type = 'm.annotation'
+  BEGIN
+    -- The redaction pruned the content (and its key): count again from the reactions left.
+    UPDATE event SET reactions = (
+      SELECT json_group_object(k, n) FROM (
+        SELECT r.content ->> '$."m.relates_to".key' AS k, COUNT(*) AS n FROM event r
+        WHERE r.relates_to = event.event_id AND r.room_id = event.room_id AND COALESCE(r.decrypted_type, r.type) = 'm.reaction'
+          AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
+          AND typeof(r.content ->> '$."m.relates_to".key') = 'text'
+        GROUP BY 1))
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id;
+  END;
+  CREATE TRIGGER event_decrypt_count_reaction
+    AFTER UPDATE OF decrypted_type ON event
+    WHEN OLD.decrypted_type IS NULL AND OLD.type = 'm.room.encrypted' AND NEW.decrypted_type = 'm.reaction'
+      AND NEW.relation_type = 'm.annotation' AND NEW.redacted_by IS NULL
+      AND typeof(NEW.content ->> '$."m.relates_to".key') = 'text'
+      AND NEW.content ->> '$."m.relates_to".key' NOT LIKE '%"%'
+  BEGIN
+    UPDATE event SET reactions = json_set(COALESCE(reactions, '{}'),
+        '$.' || json_quote(NEW.content ->> '$."m.relates_to".key'),
+        COALESCE(reactions ->> ('$.' || json_quote(NEW.content ->> '$."m.relates_to".key')), 0) + 1)
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id;
+  END;
+  UPDATE event SET reactions = (
+      SELECT NULLIF(json_group_object(k, n), '{}') FROM (
+        SELECT r.content ->> '$."m.relates_to".key' AS k, COUNT(*) AS n FROM event r
+        WHERE r.relates_to = event.event_id AND r.room_id = event.room_id AND COALESCE(r.decrypted_type, r.type) = 'm.reaction'
+          AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
+          AND typeof(r.content ->> '$."m.relates_to".key') = 'text'
+        GROUP BY 1))
+    WHERE event_id IN (SELECT relates_to FROM event WHERE type = 'm.room.encrypted' AND decrypted_type = 'm.reaction');
+  `,
 ];

@@ -43,6 +43,8 @@ export class HttpPolicy {
       "script-src 'self'",
       "style-src 'self' 'unsafe-inline'",
       "img-src 'self' data: blob:",
+      // A voice message's preview plays the recording from a blob: URL before it is uploaded.
+      "media-src 'self' blob:",
       // 'self' covers same-origin ws: in CSP3, but older engines (Safari) need the scheme spelled out. Not for
       // IPv6 literals: CSP's host grammar has no brackets, and Chromium rejects (and logs) `ws://[::1]:PORT`.
       `connect-src 'self' ${[...this.ownAuthorities].filter((a) => !a.startsWith('[')).map((a) => `ws://${a}`).join(' ')}`,

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseMediaPath, type MediaRequest, type MediaResponse } from '../../../shared/rpc/index.ts';
+import { parseByteRange, rangeHeaders } from '../byte-range.ts';
 import { sendText } from './http-policy.ts';
 
 /** gomuks' `thumbnail=avatar` size. */
@@ -46,14 +47,21 @@ export async function serveMedia(fetchMedia: (req: MediaRequest) => Promise<Medi
   let media = await fetchMedia(parsed);
   const svg = media.status !== 200 && fallback !== null ? fallbackAvatar(fallback) : undefined;
   if (svg) media = { status: 200, contentType: 'image/svg+xml', body: svg };
-  res.writeHead(media.status, {
+  // A media element seeking asks for a part (see byte-range.ts).
+  const size = media.body.byteLength;
+  const range = media.status === 200 && !svg ? parseByteRange(req.headers.range, size) : null;
+  const status = range === null ? media.status : range === 'unsatisfiable' ? 416 : 206;
+  res.writeHead(status, {
     'Content-Type': media.contentType,
-    'Content-Length': media.body.byteLength,
+    'Content-Length': size,
+    ...(media.status === 200 && !svg ? { 'Accept-Ranges': 'bytes' } : {}),
+    ...(range ? rangeHeaders(range, size) : {}),
     'X-Content-Type-Options': 'nosniff',
     // Opened on its own, the response must not be able to run anything (an SVG fallback included).
     'Content-Security-Policy': "sandbox; default-src 'none'",
     'Cache-Control': media.status === 200 && !svg ? 'private, max-age=86400' : 'no-store',
     ...(media.contentType === 'application/octet-stream' ? { 'Content-Disposition': 'attachment' } : {}),
   });
-  res.end(req.method === 'HEAD' ? undefined : media.body);
+  const body = range === null ? media.body : range === 'unsatisfiable' ? undefined : media.body.subarray(range.start, range.end + 1);
+  res.end(req.method === 'HEAD' ? undefined : body);
 }

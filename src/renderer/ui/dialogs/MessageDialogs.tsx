@@ -3,7 +3,8 @@
  * rooms it can go to, filtered by name as one types, each with its own Send button that says how that send went
  * (as Element's forward dialog does: a message can go to several rooms, and one refusal does not stop the others),
  * and asks once more before an encrypted message goes to a room that is not encrypted (Element does not);
- * and *View source*, the event as the server sent it, with its decrypted form apart.
+ * *View source*, the event as the server sent it, with its decrypted form apart; and *View edit history*
+ * (EditHistoryDialog.tsx).
  */
 import { useMemo, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -19,15 +20,18 @@ import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { fuzzyFilter } from '../switcher/fuzzy.ts';
 import { Dialog } from './Dialog.tsx';
+import { EditHistoryDialog } from './EditHistoryDialog.tsx';
 
 export function MessageDialogLayer() {
   const dialog = useOpenMessageDialog();
   if (!dialog) return null;
   const close = () => setOpenMessageDialog(null);
   // Keyed by the message: opening another starts afresh.
-  return dialog.kind === 'forward'
-    ? <ForwardDialog key={dialog.event.event_id} event={dialog.event} onClose={close} />
-    : <SourceDialog key={dialog.event.event_id} event={dialog.event} onClose={close} />;
+  switch (dialog.kind) {
+    case 'forward': return <ForwardDialog key={dialog.event.event_id} event={dialog.event} onClose={close} />;
+    case 'source': return <SourceDialog key={dialog.event.event_id} event={dialog.event} onClose={close} />;
+    case 'history': return <EditHistoryDialog key={dialog.event.event_id} event={dialog.event} onClose={close} />;
+  }
 }
 
 /** A room's send, from the dialog's side: the request before the backend answered, or the copy's local echo. */

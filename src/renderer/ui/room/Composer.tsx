@@ -3,7 +3,8 @@
  * last message, Esc cancels), typing notifications, per-room drafts that survive restarts, autocomplete for
  * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
  * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
- * polls and locations; links typed get preview cards above it (removable), sent with the message.
+ * polls and locations; links typed get preview cards above it (removable), sent with the message. While it is empty
+ * a microphone button records a voice message (VoiceComposer.tsx) in place of the text box.
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -23,8 +24,13 @@ import { useLinkPreviews } from './use-link-previews.ts';
 import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
 import { useFileDrop } from './use-file-drop.ts';
+import { VOICE_MAX_MS } from '../../api/voice-recording.ts';
+import { useVoiceRecording } from './use-voice-recording.ts';
+import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import { SendButton } from './SendButton.tsx';
+
+const VOICE_LIMIT = `${VOICE_MAX_MS / 60_000} minutes`;
 
 export function Composer({ roomId, roomName }: { roomId: string; roomName: string }) {
   const session = useSession();
@@ -39,12 +45,14 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
   const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
+  const voice = useVoiceRecording(session, roomId, !!room?.meta?.encryption_event);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
   // Leaving the room (or closing it) ends our typing notice there.
   useEffect(() => () => session.stoppedComposing(roomId), [roomId, session]);
-  useEffect(() => { ref.current?.focus(); }, [ref, roomId, mode]);
+  const voiceKind = voice.state.kind;
+  useEffect(() => { if (voiceKind === 'idle') ref.current?.focus(); }, [ref, roomId, mode, voiceKind]);
   // Drafts are not the text of an edit: that is the old message, not something the user wrote.
   useEffect(() => { if (mode.kind !== 'edit') saveDraft(roomId, text); }, [roomId, text, mode.kind]);
 
@@ -111,12 +119,21 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     send();
   }
 
+  function sendVoice(): void {
+    const relatesTo = relationFor(mode);
+    void voice.send(relatesTo).then((sent) => { if (sent) modes.set(roomId, { kind: 'normal' }); });
+  }
+
   const hasAttachments = attachments.items.length > 0 && mode.kind !== 'edit';
+  // As in Element: the microphone takes the send button's place while there is nothing to send.
+  const offerVoice = text.trim() === '' && !hasAttachments && mode.kind !== 'edit';
+  const voiceState = voice.state;
   const label = mode.kind === 'edit' ? 'Edit message' : hasAttachments ? 'Add a caption (optional)' : `Message ${roomName}`;
   return (
     <form className={`composer${drop.dragging ? ' is-dropping' : ''}`} onSubmit={(e) => { e.preventDefault(); send(); }}
       data-testid="composer-form" {...drop.dropTarget}>
       {error && <div className="composer-error" role="alert" data-testid="composer-error">{error}</div>}
+      {voice.error && <div className="composer-error" role="alert" data-testid="voice-error">{voice.error}</div>}
       {suggestions.length > 0 && (
         <Suggestions items={suggestions} active={active} onChoose={choose} onHover={auto.setSelected} />
       )}
@@ -125,6 +142,10 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
       <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} />
+      {voiceState.kind === 'recording' || voiceState.kind === 'stopping' || voiceState.kind === 'preview' ? (
+        <VoiceComposer state={voiceState} onStop={() => void voice.stop()} onDiscard={voice.discard}
+          onAskToDiscard={voice.askToDiscard} onKeep={voice.keepRecording} onSend={sendVoice} />
+      ) : (
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="composer-attach" inputTestId="composer-file-input" />
         <ComposerMenu roomId={roomId} />
@@ -150,10 +171,15 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         <EmojiButton className="composer-tool" label="Insert emoji" testId="composer-emoji" onPick={insertAtCursor}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
-        <SendButton label={mode.kind === 'edit' ? 'Save edit' : 'Send'} disabled={text.trim() === '' && !hasAttachments} />
+        {offerVoice
+          ? <MicButton busy={voiceState.kind === 'starting'} onClick={() => void voice.start()} />
+          : <SendButton label={mode.kind === 'edit' ? 'Save edit' : 'Send'} disabled={text.trim() === '' && !hasAttachments} />}
       </div>
+      )}
       <div className="composer-hint" aria-hidden="true">
-        {mode.kind === 'normal'
+        {voiceState.kind === 'recording' ? `Recording a voice message (at most ${VOICE_LIMIT}) · Esc to cancel`
+          : voiceState.kind === 'preview' ? 'Enter to send · Esc to delete'
+          : mode.kind === 'normal'
           ? 'Enter to send · Shift+Enter for a new line · ↑ to edit your last message · / for commands · @ to mention · : for emoji'
           : 'Enter to send · Esc to cancel'}
       </div>

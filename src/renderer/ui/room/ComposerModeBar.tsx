@@ -1,12 +1,15 @@
 /** The line above the composer saying which message we are replying to or editing, with a cancel button. */
 import type { ComposerMode } from '../../api/composer-modes.ts';
+import { effectiveContent } from '../../../shared/event-cleartext.ts';
 
 export function ComposerModeBar({ mode, senderName, onCancel }: {
   mode: Exclude<ComposerMode, { kind: 'normal' }>;
   senderName: string;
   onCancel: () => void;
 }) {
-  const body = typeof mode.event.content.body === 'string' ? mode.event.content.body.replace(/\s+/g, ' ').trim() : '';
+  // What the message says: in an encrypted room its cleartext, not the ciphertext the server sent.
+  const said = effectiveContent(mode.event).body;
+  const body = typeof said === 'string' ? said.replace(/\s+/g, ' ').trim() : '';
   return (
     <div className={`composer-mode composer-mode-${mode.kind}`} data-testid="composer-mode" data-mode={mode.kind}>
       {/* One line of text, cut with an ellipsis: "Replying to <name>: <the message>". */}

@@ -1,10 +1,12 @@
 /**
- * The inside of a message row: the quoted message it replies to, its text or sanitized HTML with "(edited)",
- * attachments (image and video thumbnails that open the lightbox, audio, files to download) and reactions.
+ * The inside of a message row: the quoted message it replies to, its text or sanitized HTML with "(edited)" (which
+ * opens the edit history), attachments (image and video thumbnails that open the lightbox, audio, voice messages,
+ * files to download) and reactions.
  * Actions (jump, lightbox, react) come from the timeline through TimelineActions, so rows stay memoizable.
  */
 import { createContext, memo, useContext } from 'react';
-import { useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
+import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
+import { setOpenMessageDialog } from '../../api/message-dialogs.ts';
 import { selectEventById, selectHasFailedSend, selectOwnReactions, selectReactors } from '../../api/relations.ts';
 import { NOT_SENT, type Event } from '../../../shared/rpc/types.ts';
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
@@ -14,6 +16,7 @@ import { ExtraBody } from './ExtraBody.tsx';
 import { LinkifiedText } from './LinkifiedText.tsx';
 import { MessageLinkPreviews } from './MessageLinkPreviews.tsx';
 import { RichHtml } from './RichHtml.tsx';
+import { VoicePlayer } from './VoicePlayer.tsx';
 
 export interface TimelineActions {
   readonly roomId: string;
@@ -35,6 +38,12 @@ type MessageView = Extract<EventView, { kind: 'message' }>;
 
 export function MessageBody({ view, senderName, senderId, eventId }: { view: EventView; senderName: string; senderId: string | undefined; eventId?: string }) {
   const actions = useActions();
+  const session = useSession();
+  // The message as the store has it when clicked (the row's view does not carry the event itself).
+  const showEdits = eventId ? () => {
+    const event = selectEventById(session.store.getSnapshot().rooms.get(actions.roomId), eventId);
+    if (event) setOpenMessageDialog({ kind: 'history', event });
+  } : undefined;
   if (view.kind === 'deleted') return <div className="message-body message-deleted" data-testid="message-deleted">Message deleted</div>;
   if (view.kind === 'encrypted') return <div className="message-body message-deleted">{view.reason}</div>;
   if (view.kind !== 'message') return null;
@@ -43,7 +52,7 @@ export function MessageBody({ view, senderName, senderId, eventId }: { view: Eve
       {view.replyTo && <ReplyQuote eventId={view.replyTo} />}
       {view.media && <Attachment media={view.media} />}
       {view.extra && eventId && <ExtraBody extra={view.extra} eventId={eventId} roomId={actions.roomId} />}
-      <MessageText view={view} senderName={senderName} senderId={senderId} onOpenImage={(media) => actions.openLightbox(media)} />
+      <MessageText view={view} senderName={senderName} senderId={senderId} onOpenImage={(media) => actions.openLightbox(media)} onShowEdits={showEdits} />
       <MessageLinkPreviews view={view} roomId={actions.roomId} />
     </>
   );
@@ -53,10 +62,16 @@ export function MessageBody({ view, senderName, senderId, eventId }: { view: Eve
  * The text of a message. Its direction comes from its own first strong character (dir="auto", as Element does), so
  * a Hebrew or Arabic message reads from the right in a left-to-right interface and the other way round.
  */
-function MessageText({ view, senderName, senderId, onOpenImage }: {
+function MessageText({ view, senderName, senderId, onOpenImage, onShowEdits }: {
   view: MessageView; senderName: string; senderId: string | undefined; onOpenImage: (media: MediaView) => void;
+  onShowEdits: (() => void) | undefined;
 }) {
-  const edited = view.edited ? <span className="message-edited" data-testid="message-edited"> (edited)</span> : null;
+  const edited = !view.edited ? null : onShowEdits ? (
+    <>
+      {' '}
+      <button type="button" className="message-edited" data-testid="message-edited" title="View edit history" onClick={onShowEdits}>(edited)</button>
+    </>
+  ) : <span className="message-edited" data-testid="message-edited"> (edited)</span>;
   const emote = view.msgtype === 'm.emote';
   const prefix = emote ? <span className="message-emote-name">* <bdi>{senderName}</bdi>{senderId && ` (${senderId})`} </span> : null;
   if (view.html !== null) {
@@ -132,6 +147,9 @@ function Attachment({ media }: { media: MediaView }) {
     );
   }
   const href = attachmentUrl(media.mxc, media.encrypted);
+  if (media.voice) {
+    return <VoicePlayer src={href} durationMs={media.voice.durationMs} waveform={media.voice.waveform} name="voice message" />;
+  }
   if (media.kind === 'audio' && href) {
     return <audio className="attachment attachment-audio" controls preload="none" src={href} aria-label={media.name} />;
   }

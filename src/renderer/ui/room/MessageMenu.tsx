@@ -1,6 +1,7 @@
 /**
  * A message toolbar's "More options" (⋯) menu, for actions too rare to take a place on the bar: *Forward…* (messages
- * and stickers that can be: api/forwarding.ts), *View source*, and *Report…* (others' messages only). Each opens its
+ * and stickers that can be: api/forwarding.ts), *View edit history* (edited messages), *View source*, and *Report…*
+ * (others' messages only). Each opens its
  * dialog over the app (api/message-dialogs.ts, api/reporting.ts). Portalled to <body> and placed from the
  * button's rectangle, as the emoji picker is: timeline rows are transformed (virtualized) and would clip it.
  * It follows its button when the window changes size, and closes when the timeline scrolls (as Element's message
@@ -75,6 +76,12 @@ export function MessageMenu({ event, onOpenChange }: { event: Event; onOpenChang
           {canForward(event) && (
             <button type="button" role="menuitem" className="message-menu-item" data-testid="action-forward" tabIndex={-1} onClick={() => openDialog('forward')}>
               Forward…
+            </button>
+          )}
+          {/* The store's latest edit follows the spec's rules (the original sender's, not deleted), as the history does. */}
+          {!!event.last_edit_rowid && !event.redacted_by && (
+            <button type="button" role="menuitem" className="message-menu-item" data-testid="action-edit-history" tabIndex={-1} onClick={() => openDialog('history')}>
+              View edit history
             </button>
           )}
           <button type="button" role="menuitem" className="message-menu-item" data-testid="action-source" tabIndex={-1} onClick={() => openDialog('source')}>

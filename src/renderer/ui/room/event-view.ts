@@ -6,6 +6,7 @@ import { htmlToPlainText } from '../../../shared/html-text.ts';
 import { stripReplyFallbackBody, stripReplyFallbackHtml } from '../../../shared/reply-fallback.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
+import { effectiveContent, effectiveType } from '../../../shared/event-cleartext.ts';
 import { extraOf, POLL_START_TYPES, type ExtraView } from './extra-kinds.ts';
 import { linkPreviewsOf, type LinkPreviewView } from './link-preview-model.ts';
 
@@ -22,6 +23,11 @@ export interface MediaView {
   height: number | undefined;
   /** Encrypted attachments need the backend's decryption, which the media route does not do yet. */
   encrypted: boolean;
+  /**
+   * A voice message (MSC3245's marker): its length in ms (`info.duration`, else MSC1767's audio block) and MSC3246
+   * waveform (whole numbers from 0 to 1024), each when the event has a usable one.
+   */
+  voice?: { durationMs: number | undefined; waveform: number[] | undefined };
 }
 
 export type EventView =
@@ -47,14 +53,6 @@ export type EventView =
 export type NameOf = (userId: string, nameThen?: string) => string;
 
 const MESSAGE_TYPES = new Set(['m.room.message', 'm.sticker']);
-
-export function effectiveType(e: Event): string {
-  return e.decrypted_type ?? e.type;
-}
-
-export function effectiveContent(e: Event): JSONObject {
-  return e.decrypted ?? e.content;
-}
 
 function str(v: JSONValue | undefined): string | undefined {
   return typeof v === 'string' ? v : undefined;
@@ -208,7 +206,21 @@ function mediaOf(msgtype: string, content: JSONObject): MediaView | null {
     width: num(info.w),
     height: num(info.h),
     encrypted: file !== undefined,
+    ...(kind === 'audio' && obj(content['org.matrix.msc3245.voice']) ? { voice: voiceOf(content, info) } : {}),
   };
+}
+
+/** The most MSC3246 samples read from an event (more are a sender's mistake; drawing them would only cost). */
+const MAX_WAVEFORM = 1000;
+
+function voiceOf(content: JSONObject, info: JSONObject): NonNullable<MediaView['voice']> {
+  const audio = obj(content['org.matrix.msc1767.audio']) ?? {};
+  const ms = (v: JSONValue | undefined): number | undefined => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v) : undefined);
+  const samples = Array.isArray(audio.waveform) ? audio.waveform.slice(0, MAX_WAVEFORM) : [];
+  const waveform = samples.length > 0 && samples.every((n) => typeof n === 'number' && Number.isFinite(n))
+    ? (samples as number[]).map((n) => Math.max(0, Math.min(1024, Math.round(n))))
+    : undefined;
+  return { durationMs: ms(info.duration) ?? ms(audio.duration), waveform };
 }
 
 function isolated(name: string | undefined): string | undefined {
@@ -286,6 +298,7 @@ export function messageBodyText(view: Extract<EventView, { kind: 'message' }>): 
     if (text) return text;
   }
   if (view.body) return view.body;
+  if (view.media?.voice) return 'Voice message';
   if (view.media?.name) return view.media.name;
   if (view.extra?.kind === 'poll') return `Poll: ${view.extra.question}`;
   if (view.extra?.kind === 'location') return `Location: ${view.extra.description || `${view.extra.lat.toFixed(5)}, ${view.extra.lon.toFixed(5)}`}`;

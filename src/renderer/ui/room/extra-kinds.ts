@@ -6,6 +6,7 @@
  * unit-tested.
  */
 import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts';
+import { effectiveContent, effectiveType } from '../../../shared/event-cleartext.ts';
 
 export interface LocationView { kind: 'location'; uri: string; lat: number; lon: number; description: string }
 export interface PollView {
@@ -127,7 +128,7 @@ export function countPoll(
   let endTs = Infinity;
   for (const e of events) {
     if (e.redacted_by || referenceTarget(e) !== pollId) continue;
-    const type = e.decrypted_type ?? e.type;
+    const type = effectiveType(e);
     if (POLL_END_TYPES.has(type)) {
       if (mayEnd(e.sender)) endTs = Math.min(endTs, e.timestamp);
     } else if (POLL_RESPONSE_TYPES.has(type)) responses.push(e);
@@ -142,7 +143,7 @@ export function countPoll(
   let voters = 0;
   let mine: string[] = [];
   for (const [sender, e] of latest) {
-    const answers = responseChoices(e.decrypted ?? e.content, poll);
+    const answers = responseChoices(effectiveContent(e), poll);
     if (!answers?.length) continue; // spoiled or withdrawn: no vote
     voters++;
     for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);

@@ -1,8 +1,10 @@
 /**
- * How restoring the room keys of a kept key backup goes, told by the backend's key_backup_restore: while it runs,
- * how many keys of how many are restored (a bar and the words), and after setup the outcome, so the user sees that
- * their earlier messages came back. A failed restore is said in words with the backup still kept (setup is done);
- * *Try again* restores once more with the new recovery key (`verify`), *Continue* goes on without.
+ * How restoring the room keys of a key backup goes, told by the backend's key_backup_restore: while it runs, how
+ * many keys of how many are restored (a bar and the words), and afterwards the outcome, so the user sees that their
+ * earlier messages came back. Both setup keeping a backup and verifying this session (VerifyForm.tsx) restore. After
+ * setup, a failed restore is said in words with the backup still kept (setup is done); *Try again* restores once
+ * more with the new recovery key (`verify`), *Continue* goes on without. After verifying, a failed restore fails the
+ * verification (said in the form's error), so only a finished one has an outcome here.
  */
 import { useState } from 'react';
 import type { KeyBackupRestore } from '../../../shared/rpc/commands.ts';
@@ -12,11 +14,14 @@ function keys(n: number): string {
   return `${n.toLocaleString()} ${n === 1 ? 'key' : 'keys'}`;
 }
 
-/** The running restore: downloading, then "N of M keys restored" with a bar. */
-export function RestoreProgress({ progress }: { progress: KeyBackupRestore }) {
+/**
+ * The running restore: downloading, then "N of M keys restored" with a bar. `backup` names it: setup keeps "your
+ * existing backup" beside the new one it makes; verifying restores the one backup there is.
+ */
+export function RestoreProgress({ progress, backup = 'your existing backup' }: { progress: KeyBackupRestore; backup?: string }) {
   const text = progress.stage === 'downloading'
-    ? `Downloading your existing backup (version ${progress.version})…`
-    : `Restoring keys from your existing backup: ${progress.restored.toLocaleString()} of ${keys(progress.total)}…`;
+    ? `Downloading ${backup} (version ${progress.version})…`
+    : `Restoring keys from ${backup}: ${progress.restored.toLocaleString()} of ${keys(progress.total)}…`;
   return (
     <div className="sec-progress" role="status" data-testid="recovery-restore" data-stage={progress.stage}>
       <span>{text}</span>
@@ -73,6 +78,25 @@ export function RestoreOutcome({ outcome, onRetry, onContinue }: {
           </button>
         )}
         <button type="button" className="button-primary" data-testid="recovery-restore-continue" disabled={retrying} onClick={onContinue} autoFocus>
+          Continue
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** After verifying this session: how many of the backup's keys are here now. `onContinue` leaves the form. */
+export function VerifiedRestore({ outcome, onContinue }: { outcome: KeyBackupRestore; onContinue: () => void }) {
+  return (
+    <div className="sec-form" data-testid="verify-restore-outcome">
+      <div className="sec-success" role="status" data-testid="verify-restore-done">
+        This session is verified.{' '}
+        {outcome.total === 0
+          ? `Your key backup (version ${outcome.version}) held no keys to restore.`
+          : `${keys(outcome.restored)} of ${outcome.total.toLocaleString()} restored from your key backup (version ${outcome.version}): your earlier encrypted messages can be read here.`}
+      </div>
+      <div className="sec-buttons">
+        <button type="button" className="button-primary" data-testid="verify-restore-continue" onClick={onContinue} autoFocus>
           Continue
         </button>
       </div>

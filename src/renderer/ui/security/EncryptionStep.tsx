@@ -26,6 +26,8 @@ export function EncryptionStep({ kind, onSkip, onBusyChange }: {
 }) {
   const state = useClientState();
   const [confirmSkip, setConfirmSkip] = useState(false);
+  // Verified or set up, its restore's outcome on screen until Continue: there is nothing left to put off.
+  const [settled, setSettled] = useState(false);
   const title = kind === 'verify' ? 'Verify this session' : 'Set up secure backup';
 
   return (
@@ -54,18 +56,23 @@ export function EncryptionStep({ kind, onSkip, onBusyChange }: {
                   This account uses secure backup. Prove this new session is yours with your recovery key or
                   recovery passphrase, and it can read your earlier encrypted messages.
                 </p>
-                <VerifyForm autoFocus onBusyChange={onBusyChange} />
-                <p className="sec-hint">
-                  Signed in on another device? You can also verify from there: open its security settings and
-                  verify this session.
-                </p>
+                <VerifyForm autoFocus onBusyChange={onBusyChange} onOutcome={() => setSettled(true)} />
+                {!settled && (
+                  <p className="sec-hint">
+                    Signed in on another device? You can also verify from there: open its security settings and
+                    verify this session.
+                  </p>
+                )}
               </>
             ) : (
-              <RecoverySetup mode="setup" existingBackup={state?.verification_state.has_key_backup === true} onBusyChange={onBusyChange} />
+              <RecoverySetup mode="setup" existingBackup={state?.verification_state.has_key_backup === true} onBusyChange={onBusyChange}
+                onOutcome={() => setSettled(true)} />
             )}
-            <button type="button" className="sec-link" data-testid="encryption-skip" onClick={() => setConfirmSkip(true)}>
-              {kind === 'verify' ? 'I can’t do this now' : 'Not now'}
-            </button>
+            {!settled && (
+              <button type="button" className="sec-link" data-testid="encryption-skip" onClick={() => setConfirmSkip(true)}>
+                {kind === 'verify' ? 'I can’t do this now' : 'Not now'}
+              </button>
+            )}
           </>
         )}
       </section>

@@ -18,7 +18,7 @@ import { NewPassphraseFields, PassphraseField } from './PassphraseFields.tsx';
 import { copyText, saveTextFile } from './save-text.ts';
 import { checkNewPassphrase, describeSetupError, recoveryKeyFileName, recoveryKeyFileText } from './security-logic.ts';
 
-export function RecoverySetup({ mode, existingBackup = false, onDone, onCancel, onBusyChange }: {
+export function RecoverySetup({ mode, existingBackup = false, onDone, onCancel, onBusyChange, onOutcome }: {
   mode: 'setup' | 'reset';
   /** The account has a key backup this session cannot open: ask to keep it or start over first. */
   existingBackup?: boolean;
@@ -26,6 +26,8 @@ export function RecoverySetup({ mode, existingBackup = false, onDone, onCancel, 
   onCancel?: () => void;
   /** Told when publishing starts and ends: the session turns verified half-way, before the key backup exists. */
   onBusyChange?: (busy: boolean) => void;
+  /** Told when setup is done and only the kept backup's restore outcome is left to read: nothing is left to skip. */
+  onOutcome?: () => void;
 }) {
   const session = useSession();
   const [generated, setGenerated] = useState<RecoveryKeyResponse | null>(null);
@@ -60,6 +62,7 @@ export function RecoverySetup({ mode, existingBackup = false, onDone, onCancel, 
     if (backup?.kind === 'keep' && told) {
       // Still busy: the step stays (the session is verified now) until the user has read the outcome.
       setOutcome(told);
+      onOutcome?.();
       return;
     }
     onBusyChange?.(false);

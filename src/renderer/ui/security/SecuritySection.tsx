@@ -45,6 +45,8 @@ export function SecuritySection() {
   const ownUserId = state?.user_id;
   const vs = state?.verification_state;
   const [action, setAction] = useState<Action | null>(null);
+  /** The verify form has verified and shows how many keys its restore brought back. */
+  const [restoreShown, setRestoreShown] = useState(false);
   const backup = useBackupStatus();
   const { reload } = backup;
   const hasRecovery = !!(vs?.has_cross_signing || vs?.has_ssss);
@@ -57,6 +59,7 @@ export function SecuritySection() {
 
   const finished = (): void => {
     setAction(null);
+    setRestoreShown(false);
     reload();
   };
 
@@ -142,8 +145,9 @@ export function SecuritySection() {
         <div className="sec-panel" data-testid={`sec-panel-${action}`}>
           {action === 'verify' && (
             <>
-              <VerifyForm autoFocus onVerified={finished} />
-              <button type="button" className="sec-link" onClick={() => setAction(null)}>Cancel</button>
+              <VerifyForm autoFocus onVerified={finished} onOutcome={() => setRestoreShown(true)} />
+              {/* Verified, with the restore's outcome to read: nothing is left to cancel. */}
+              {!restoreShown && <button type="button" className="sec-link" onClick={() => setAction(null)}>Cancel</button>}
             </>
           )}
           {action === 'setup' && <RecoverySetup mode="setup" existingBackup={vs?.has_key_backup === true} onDone={finished} onCancel={() => setAction(null)} />}

@@ -1,17 +1,26 @@
 /**
  * "Enter your recovery key or passphrase": verifies this session through the backend's `verify`. A wrong key is
- * an error in words under the field and the text stays, so the user can fix a typo and try again.
+ * an error in words under the field and the text stays, so the user can fix a typo and try again. `verify` also
+ * restores the room keys of the key backup: how that goes is shown as setup shows it (BackupRestore.tsx), and once
+ * verified, how many keys came back, until *Continue*.
  */
 import { useId, useState, type FormEvent } from 'react';
+import type { KeyBackupRestore } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession } from '../../api/hooks.ts';
-import { verifyWithRecovery } from '../../api/security.ts';
+import { onBackupRestore, verifyWithRecovery } from '../../api/security.ts';
+import { RestoreProgress, VerifiedRestore } from './BackupRestore.tsx';
 import { describeVerifyError } from './security-logic.ts';
 
-export function VerifyForm({ onVerified, onBusyChange, autoFocus = false }: {
+export function VerifyForm({ onVerified, onBusyChange, onOutcome, autoFocus = false }: {
   onVerified?: () => void;
-  /** Told when a verification starts and ends (the first-run step stays up until it has finished). */
+  /**
+   * Told when a verification starts and ends (the first-run step stays up until it has finished, the restore's
+   * outcome read).
+   */
   onBusyChange?: (busy: boolean) => void;
+  /** Told when the session is verified and only the restore's outcome is left to read: nothing is left to skip. */
+  onOutcome?: () => void;
   autoFocus?: boolean;
 }) {
   const session = useSession();
@@ -19,6 +28,14 @@ export function VerifyForm({ onVerified, onBusyChange, autoFocus = false }: {
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // The backup's restore as the backend tells it while verify runs; once verified, its outcome until Continue.
+  const [restore, setRestore] = useState<KeyBackupRestore | null>(null);
+  const [outcome, setOutcome] = useState<KeyBackupRestore | null>(null);
+
+  function done(): void {
+    setBusy(false);
+    onBusyChange?.(false);
+  }
 
   async function submit(ev: FormEvent): Promise<void> {
     ev.preventDefault();
@@ -30,18 +47,30 @@ export function VerifyForm({ onVerified, onBusyChange, autoFocus = false }: {
     setBusy(true);
     onBusyChange?.(true);
     setError(null);
+    setRestore(null);
+    const told: { last: KeyBackupRestore | null } = { last: null };
+    const off = onBackupRestore(session, (p) => { told.last = p; setRestore(p); });
     try {
       await verifyWithRecovery(session, code);
       setCode('');
+      if (told.last?.stage === 'done') {
+        // Still busy: the first-run step stays (the session is verified now) until the outcome is read.
+        setOutcome(told.last);
+        onOutcome?.();
+        return;
+      }
+      done();
       onVerified?.();
     } catch (err) {
       setError(describeVerifyError(errorMessage(err)));
+      done();
     } finally {
-      setBusy(false);
-      onBusyChange?.(false);
+      off();
     }
   }
 
+  if (outcome) return <VerifiedRestore outcome={outcome} onContinue={() => { done(); onVerified?.(); }} />;
+  const restoring = busy && restore && (restore.stage === 'downloading' || restore.stage === 'importing') ? restore : null;
   return (
     <form className="sec-form" onSubmit={(e) => void submit(e)} noValidate data-testid="verify-form">
       <label className="field" htmlFor={`${id}-code`}>
@@ -51,13 +80,14 @@ export function VerifyForm({ onVerified, onBusyChange, autoFocus = false }: {
           aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-err` : undefined}
           onChange={(e) => { setCode(e.target.value); setError(null); }} />
       </label>
+      {restoring && <RestoreProgress progress={restoring} backup="your key backup" />}
       {error && (
         <div id={`${id}-err`} className="sec-error" role="alert" data-testid="verify-error">
           {error}
         </div>
       )}
       <button type="submit" className="button-primary" data-testid="verify-submit" disabled={busy} aria-busy={busy}>
-        {busy ? <><span className="spinner" aria-hidden="true" /> Verifying and restoring keys…</> : 'Verify'}
+        {busy ? <><span className="spinner" aria-hidden="true" /> {restoring ? 'Restoring keys…' : 'Verifying…'}</> : 'Verify'}
       </button>
     </form>
   );

@@ -50,6 +50,27 @@ export function isImageEncoding(t: MediaEncoding): t is ImageEncoding {
   return (IMAGE_ENCODINGS as readonly string[]).includes(t);
 }
 
+/** MSC3246: a voice message's waveform is a list of whole numbers from 0 to this (Element sends about 100 of them). */
+export const WAVEFORM_MAX_VALUE = 1024;
+/** At most this many samples are taken (MSC3246 suggests 30 to 120; more only makes the event larger). */
+export const WAVEFORM_MAX_SAMPLES = 1000;
+/** The longest length an upload may declare, in milliseconds (a day; a voice message stops at 15 minutes). */
+export const MAX_DECLARED_DURATION_MS = 24 * 60 * 60_000;
+
+/** A voice message's length and waveform as the sender measured them, for its `info` and MSC1767 audio block. */
+export interface VoiceFacts {
+  /** Milliseconds. */
+  duration?: number;
+  /** MSC3246 samples, each from 0 to WAVEFORM_MAX_VALUE. */
+  waveform?: number[];
+}
+
+const duration = z.number().int('duration must be a whole number of milliseconds')
+  .min(0, 'duration cannot be negative').max(MAX_DECLARED_DURATION_MS, 'duration must be at most a day (in milliseconds)').optional();
+const waveform = z.array(z.number().int().min(0).max(WAVEFORM_MAX_VALUE), {
+  error: `waveform must be a list of whole numbers from 0 to ${WAVEFORM_MAX_VALUE}`,
+}).max(WAVEFORM_MAX_SAMPLES, `waveform may have at most ${WAVEFORM_MAX_SAMPLES} samples`).optional();
+
 const encodeTo = z.union([z.enum(MEDIA_ENCODINGS), z.literal('')], {
   error: `encode_to must be one of ${MEDIA_ENCODINGS.join(', ')}`,
 }).optional();
@@ -63,6 +84,13 @@ export const mediaCommands = {
     filename: z.string().min(1).max(255).optional(),
     encrypt: z.boolean().optional(),
     voice_message: z.boolean().optional(),
+    /**
+     * A voice message's length in milliseconds and its MSC3246 waveform, as the sender measured them (a recording
+     * straight from a browser's MediaRecorder often declares no length ffprobe could read). `duration` goes into
+     * `info.duration` of any audio or video; with `voice_message` both go into `org.matrix.msc1767.audio` too.
+     */
+    duration,
+    waveform,
     force_file: z.boolean().optional(),
     /**
      * Re-encodes the file first (the options below apply only with it): an image here, a video or audio file with

@@ -11,6 +11,7 @@ import { requestJump } from '../../../api/jump-requests.ts';
 import { displayNameOf } from '../../../api/selectors.ts';
 import { highlightWords } from './highlight.tsx';
 import { SidePanel } from './SidePanel.tsx';
+import { effectiveContent, effectiveType } from '../../../../shared/event-cleartext.ts';
 
 const PAGE = 30;
 
@@ -80,9 +81,10 @@ export function RoomSearchPanel({ roomId, onClose }: { roomId: string; onClose: 
   );
 }
 
+/** A found or pinned message's text: in an encrypted room its cleartext (what search matched), not the ciphertext. */
 export function bodyOf(e: Event): string {
-  const body = e.content.body;
-  return typeof body === 'string' ? body : e.type;
+  const body = effectiveContent(e).body;
+  return typeof body === 'string' ? body : effectiveType(e);
 }
 
 /** A found or pinned message: who, when, what; activating it jumps to it in the timeline. */
