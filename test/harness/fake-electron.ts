@@ -122,8 +122,8 @@ export function fakeElectron() {
   let resolveReady!: () => void;
   const readyPromise = new Promise<void>((r) => { resolveReady = r; });
   const perms: {
-    request?: (wc: unknown, permission: string, cb: (granted: boolean) => void, details: { requestingUrl: string }) => void;
-    check?: (wc: unknown, permission: string, origin: string) => boolean;
+    request?: (wc: unknown, permission: string, cb: (granted: boolean) => void, details: { requestingUrl: string; mediaTypes?: string[] }) => void;
+    check?: (wc: unknown, permission: string, origin: string, details: { mediaType?: string }) => boolean;
     device?: () => boolean;
   } = {};
   const displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
