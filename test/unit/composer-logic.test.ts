@@ -53,6 +53,13 @@ describe('composer requests', () => {
     assert.equal(lastOwnMessage(withPending, ME)?.event_id, '$e6');
   });
 
+  it('does not offer to edit an attachment or a voice message: the edit would replace its file with text', () => {
+    const voice = ev(2, { content: { msgtype: 'm.audio', body: 'Voice message', url: 'mxc://hs/v', 'org.matrix.msc3245.voice': {} } });
+    const image = ev(3, { content: { msgtype: 'm.image', body: 'cat.png', url: 'mxc://hs/c' } });
+    assert.equal(lastOwnMessage(roomWith([ev(1), voice, image]), ME)?.event_id, '$e1');
+    assert.equal(lastOwnMessage(roomWith([ev(1, { content: { msgtype: 'm.emote', body: 'waves' } })]), ME)?.event_id, '$e1');
+  });
+
   it('edits our own message of an encrypted room, stored as m.room.encrypted, with its decrypted text', () => {
     const sealed = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x' };
     const original = ev(1, { type: 'm.room.encrypted', content: sealed, decrypted_type: 'm.room.message', decrypted: { msgtype: 'm.text', body: 'apple' }, last_edit_rowid: 2 });

@@ -91,10 +91,13 @@ export function lastOwnMessage(room: RoomData | undefined, ownUserId: string | u
   return undefined;
 }
 
+/** The message kinds the composer can edit: text. An edit of an attachment would replace its file with text. */
+const EDITABLE_MSGTYPES: ReadonlySet<unknown> = new Set(['m.text', 'm.notice', 'm.emote']);
+
 export function isEditable(e: Event, ownUserId: string | undefined): boolean {
   // A sent message of an encrypted room is stored as m.room.encrypted, its own type in decrypted_type.
   return e.sender === ownUserId && effectiveType(e) === 'm.room.message' && !e.redacted_by && e.relation_type !== 'm.replace'
-    && !e.event_id.startsWith('~');
+    && !e.event_id.startsWith('~') && EDITABLE_MSGTYPES.has(effectiveContent(e).msgtype);
 }
 
 function stateContent(room: RoomData | undefined, type: string, key = ''): JSONObject | undefined {
