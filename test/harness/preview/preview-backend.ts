@@ -183,9 +183,9 @@ export class PreviewBackend implements BackendHost {
       login: async ({ homeserver_url, password }) => {
         await sleep(400);
         if (homeserver_url.includes('unreachable')) {
-          throw new Error(`failed to log in: Post "${homeserver_url}/_matrix/client/v3/login": dial tcp: connect: connection refused`);
+          throw new Error(`Could not reach the homeserver at ${homeserver_url}: connection refused (is the server running and is the address right?)`);
         }
-        if (password !== GOOD_PASSWORD) throw new Error('failed to log in: M_FORBIDDEN (HTTP 403): Invalid username or password');
+        if (password !== GOOD_PASSWORD) throw new Error('Wrong user name or password.');
         this.clientState = loggedInState(homeserver_url);
         afterReply(() => {
           for (const conn of this.connections) {
@@ -335,7 +335,7 @@ export class PreviewBackend implements BackendHost {
   private async completeSend(r: FakeRoom, echo: Event, fails: boolean): Promise<void> {
     await sleep(fails ? 700 : 900);
     if (fails) {
-      this.broadcast('send_complete', { event: echo, error: 'M_FORBIDDEN (HTTP 403): You are not allowed to send messages in this room' });
+      this.broadcast('send_complete', { event: echo, error: 'You are not allowed to send this in this room: it takes power level 50, and yours is 0.' });
       return;
     }
     const sent: Event = { ...echo, event_id: `$${echo.transaction_id}`, send_error: undefined };
