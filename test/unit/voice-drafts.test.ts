@@ -1,7 +1,7 @@
 /**
  * The voice message kept per composer (api/voice-drafts.ts), with a stand-in recorder, object URLs and send: a
  * composer left mid-recording stops the recording (the microphone let go) and keeps it as its preview, separately for
- * a room and each of its threads; a microphone granted after the composer went is let go at once; deleting, sending
+ * a room and each of its threads; one recording at a time; a microphone granted after the composer went is let go at once; deleting, sending
  * or signing out releases the preview's object URL; a failed send keeps the preview; a send under way finishes after
  * the composer went.
  */
@@ -76,6 +76,16 @@ describe('voice drafts', () => {
     assert.equal(preview.kind === 'preview' && preview.url, urls.made[0]);
     assert.deepEqual(urls.revoked, []);
     assert.equal(drafts.get(thread).state.kind, 'idle', 'the thread has a draft of its own');
+  });
+
+  it('records in one composer at a time: starting in the thread stops the room\'s recording and keeps it', async () => {
+    const { drafts, recorders } = setup();
+    await drafts.start(room);
+    await drafts.start(thread);
+    await settle();
+    assert.equal(drafts.get(room).state.kind, 'preview');
+    assert.equal(drafts.get(thread).state.kind, 'recording');
+    assert.deepEqual(recorders.map((r) => r.live), [false, true]);
   });
 
   it('a preview left stays as it is; deleting it releases its object URL', async () => {

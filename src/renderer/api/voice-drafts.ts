@@ -93,10 +93,16 @@ export class VoiceDrafts {
     return [...this.drafts.keys()];
   }
 
-  /** Asks for the microphone and starts recording. */
+  /**
+   * Asks for the microphone and starts recording. One recording at a time: another composer's (the room's while its
+   * thread's starts, say) stops and stays as its preview, as if it had been left.
+   */
   async start(key: string): Promise<void> {
     const current = this.drafts.get(key);
     if (current && current.view.state.kind !== 'idle') return;
+    for (const [other, draft] of this.drafts) {
+      if (other !== key && draft.view.state.kind === 'recording') void this.stop(other);
+    }
     const draft: Draft = { view: { state: { kind: 'starting' }, error: null } };
     this.put(key, draft);
     let recorder: Recorder;
