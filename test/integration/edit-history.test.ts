@@ -4,13 +4,15 @@
  * history still lists every one of Bob's, from the server's /relations (two pages of them), stored and deduplicated,
  * without Alice's replacement of his message. When the newest edit is the one in the gap, the message comes in a
  * diff with it, so the timeline shows its latest text. When the server cannot be reached (or does not offer
- * /relations), the stored edits are answered with the reason in words.
+ * /relations), the stored edits are answered with the reason in words. In an encrypted DM with matrix-js-sdk, an
+ * edit in the gap comes decrypted.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
 import { signedInBackend, type BackendSession } from '../harness/backend-session.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
+import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer } from '../harness/synapse.ts';
 
@@ -155,6 +157,45 @@ describe('edit history against Synapse, with a sync gap', () => {
     assert.equal(resp.from_server, false);
     assert.match(resp.server_problem ?? '', /does not list the edits of a message \(it needs Matrix 1\.3 or newer\)/);
     assert.equal(resp.edits.length, bobsEdits.length);
+  });
+
+  it('decrypts an encrypted edit the gap skipped', async () => {
+    const carol = await JsSdkPeer.start(hs.baseUrl, await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' }));
+    try {
+      const state = await s.client.request('get_state', {});
+      const aliceId = state.user_id!;
+      const deviceId = state.device_id!;
+      const dm = await carol.createEncryptedDm(aliceId);
+      await alicePeer.join(dm);
+      await carol.waitForJoin(dm, aliceId);
+      await carol.waitForDevice(aliceId, deviceId);
+      let mark = s.client.mark();
+      const key = await carol.sendText(dm, 'The key is at the desk');
+      await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.events?.some((e) => e.event_id === key && e.decrypted), WAIT, mark);
+      proxy.hold(SYNC);
+      await proxy.held();
+      // Encrypted by the SDK, m.relates_to left in the clear as the spec has it (the server lists it by that).
+      const drawer = (await carol.client.sendEvent(dm, 'm.room.message' as never, {
+        msgtype: 'm.text', body: '* The key is in the drawer', 'm.new_content': { msgtype: 'm.text', body: 'The key is in the drawer' },
+        'm.relates_to': { rel_type: 'm.replace', event_id: key },
+      } as never)).event_id;
+      let last = '';
+      for (let i = 0; i < GAP; i++) last = await carol.sendText(dm, `filler ${i}`);
+      mark = s.client.mark();
+      proxy.release();
+      await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.events?.some((e) => e.event_id === last), WAIT, mark);
+      assert.deepEqual((await s.client.request('get_related_events', { room_id: dm, event_id: key, relation_type: 'm.replace' })), []);
+
+      const resp = await s.client.request('get_edit_history', { room_id: dm, event_id: key });
+      assert.deepEqual(resp.edits.map((e) => e.event_id), [drawer]);
+      const [edit] = resp.edits;
+      assert.equal(edit.type, 'm.room.encrypted');
+      assert.equal(typeof edit.content.ciphertext, 'string', 'stored as the server sent it');
+      assert.deepEqual(edit.decrypted?.['m.new_content'], { msgtype: 'm.text', body: 'The key is in the drawer' });
+      assert.equal(edit.decryption_error, undefined);
+    } finally {
+      carol.stop();
+    }
   });
 
   it('refuses an event of another room, as the other reading commands do', async () => {
