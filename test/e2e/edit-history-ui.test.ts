@@ -4,12 +4,16 @@
  * m.replace of his message too, which the spec says to ignore. Clicking "(edited)", or *View edit history* in the
  * message's options menu, lists Bob's three versions newest first under his name, the words each changed marked, the
  * HTML as the backend sanitized it, and nothing of Alice's. In Alice's encrypted room she edits her own message from
- * the composer: the history shows both versions decrypted, while the server holds only ciphertext. Screenshots in
- * both themes, wide and narrow, go to test-artifacts/.
+ * the composer: the history shows both versions decrypted, while the server holds only ciphertext. Lattice talks to
+ * Synapse through a loopback proxy that can fail or slow down the server's list of a message's edits: the history
+ * then shows the versions this device has under a note that says why, and "Try again" shows it loading, then the list
+ * without the note (test/integration/edit-history.test.ts has edits that only that list holds). Screenshots in both
+ * themes, wide and narrow, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { aliceAndBobRoom, serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
@@ -27,6 +31,7 @@ describe('edit history against Synapse', () => {
   let hijack: string;
   let ui: WebUi;
   let page: Page;
+  let proxy: TestProxy;
 
   before(async () => {
     hs = await startSynapse();
@@ -46,11 +51,15 @@ describe('edit history against Synapse', () => {
     }));
     sealedId = await alicePeer.createRoom({ name: 'Sealed' });
     await alicePeer.setState(sealedId, 'm.room.encryption', '', { algorithm: 'm.megolm.v1.aes-sha2' });
-    ui = await startWebUi('edit-history', { hs, context: { reducedMotion: 'reduce' } });
+    await hs.disableRateLimits(bob.userId);
+    proxy = await startProxy(hs.baseUrl);
+    // Lattice signs in through the proxy; the peers talk to Synapse directly.
+    ui = await startWebUi('edit-history', { hs: { ...hs, baseUrl: proxy.url }, context: { reducedMotion: 'reduce' } });
     page = ui.page;
   });
   after(async () => {
     await ui?.stop();
+    await proxy?.close();
     await hs?.stop();
   });
 
@@ -123,6 +132,44 @@ describe('edit history against Synapse', () => {
     assert.equal(await page.getByTestId('action-edit-history').count(), 0);
     assert.equal(await message('Never edited').getByTestId('message-edited').count(), 0);
     await page.keyboard.press('Escape');
+  });
+
+  it('says so when the server cannot be asked for the edits, and tries again', async () => {
+    const tea = await bob.sendText(roomId, 'Tea at four');
+    const teaEdit = (body: string) => bob.sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text', body: `* ${body}`, 'm.new_content': { msgtype: 'm.text', body }, 'm.relates_to': { rel_type: 'm.replace', event_id: tea },
+    });
+    await teaEdit('Tea at five');
+    await teaEdit('Tea at six');
+    const teaRow = message('Tea at six');
+    await teaRow.getByTestId('message-edited').waitFor(WAIT);
+
+    // The server's list of edits fails once: the versions this device has, under a note that says why.
+    proxy.inject(/\/relations\//, 502, { errcode: 'M_UNKNOWN', error: 'Bad gateway' }, 1);
+    await teaRow.getByTestId('message-edited').click();
+    const partial = dialog().getByTestId('edit-history-partial');
+    await partial.waitFor(WAIT);
+    const all = ['Tea at five six', 'Tea at four five', 'Tea at four'];
+    assert.deepEqual(await versions().getByTestId('edit-version-body').allInnerTexts(), all);
+    assert.equal(await partial.locator('p').innerText(), 'Showing the versions this device received. The homeserver could not be asked for the others, '
+      + 'so an edit made while Lattice was not syncing may be missing. The homeserver could not list the message\'s edits: Bad gateway');
+    await sizedShots(page, (theme, size) => `edit-history-partial-${theme}-${size}.png`, async (label) => {
+      const box = await partial.boundingBox();
+      const vp = page.viewportSize();
+      assert.ok(box && vp && box.x >= 0 && box.x + box.width <= vp.width, `${label}: the note fits the window`);
+    });
+
+    // Try again, the server slow to answer: loading meanwhile, then the list without the note.
+    proxy.delay(/\/relations\//, 5000);
+    await partial.getByRole('button', { name: 'Try again' }).click();
+    await dialog().getByTestId('edit-history-loading').waitFor();
+    await sizedShots(page, (theme, size) => `edit-history-loading-${theme}-${size}.png`);
+    await versions().nth(2).waitFor(WAIT);
+    proxy.clearDelays();
+    assert.deepEqual(await versions().getByTestId('edit-version-body').allInnerTexts(), all);
+    assert.equal(await partial.count(), 0, 'no note once the server answered');
+    assert.ok(proxy.log.filter((l) => l.path.includes('/relations/')).length >= 2, 'the dialog asked the server');
+    await close();
   });
 
   it('shows an encrypted message\'s versions decrypted', async () => {

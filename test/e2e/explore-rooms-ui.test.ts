@@ -352,6 +352,14 @@ describe('exploring public rooms against Synapse', () => {
     await explore(annex);
     await address().getByTestId('explore-address-view').click();
     await opened('Annex');
+    // By another of its addresses (not the one its state names): the homeserver is asked what it names.
+    const side = `#garden-side:${hs.serverName}`;
+    await bob.request('PUT', `/_matrix/client/v3/directory/room/${encodeURIComponent(side)}`, { room_id: garden });
+    await explore(side);
+    await address().getByTestId('explore-address-view').waitFor({ timeout: 45_000 });
+    assert.match(await address().innerText(), /Hidden garden[\s\S]*Joined/);
+    await address().getByTestId('explore-address-view').click();
+    await opened('Hidden garden');
 
     // A room the directory lists, by its address: its row in the answer is enough, with what the directory says.
     await explore(`#lobby:${hs.serverName}`);

@@ -90,6 +90,22 @@ export class JsSdkPeer {
     return (await this.client.sendTextMessage(roomId, body)).event_id;
   }
 
+  /**
+   * Sends an event encrypted whatever its type. The SDK leaves reactions in the clear (as Element Web does); gomuks,
+   * Element X and Lattice encrypt them, and this sends one as they do: the engine's own encryption (the relation
+   * stays in the clear beside the ciphertext), sent as the m.room.encrypted it becomes.
+   */
+  async sendEncrypted(roomId: string, type: string, content: Record<string, unknown>): Promise<string> {
+    const room = this.client.getRoom(roomId);
+    if (!room) throw new Error(`room ${roomId} is not in the SDK's store`);
+    const event = new sdk.MatrixEvent({ type, content, room_id: roomId, sender: this.userId });
+    // The backend is not part of the SDK's public API; this is what its own send path calls.
+    const backend = (this.client as unknown as { cryptoBackend: { encryptEvent(e: sdk.MatrixEvent, r: sdk.Room): Promise<void> } }).cryptoBackend;
+    await backend.encryptEvent(event, room);
+    if (event.getWireType() !== 'm.room.encrypted') throw new Error(`${type} was not encrypted`);
+    return (await this.client.sendEvent(roomId, 'm.room.encrypted' as never, event.getWireContent() as never)).event_id;
+  }
+
   /** The decrypted body of the message with this body, once the SDK has it; fails on a decryption failure. */
   async waitForDecrypted(roomId: string, body: string, timeoutMs = 60_000): Promise<sdk.MatrixEvent> {
     let found: sdk.MatrixEvent | undefined;

@@ -4,7 +4,8 @@
  *
  * The late key is engineered without timing: Lattice's homeserver traffic goes through a fetch that can hold back
  * the encrypted to-device events of /sync responses (where room keys travel) and hand them over in a later
- * response, so Lattice stores the peer's message before it has the key, exactly as when a key is slow to come.
+ * response (test/harness/to-device-gate.ts), so Lattice stores the peer's message before it has the key, exactly as
+ * when a key is slow to come.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { signedInBackend, type BackendSession } from '../harness/backend-session
 import { JsSdkPeer, loginNewDevice } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
+import { toDeviceGate, type ToDeviceEvent } from '../harness/to-device-gate.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { webDecrypt, webEncrypt } from '../harness/web-attachments.ts';
 
@@ -26,38 +28,6 @@ const WAIT_MS = 60_000;
 // Parts of the SDK log every send through its global logger (a loglevel instance), not the client's own.
 (sdkGlobalLogger as unknown as { setLevel(level: string): void }).setLevel('error');
 
-/**
- * A fetch for the backend that, while `holding`, takes the encrypted to-device events (those from one sender, when
- * `hold` names one) out of /sync responses and puts them, in order, into the first response after `release()`.
- */
-function toDeviceGate() {
-  let holding = false;
-  let from: string | undefined;
-  let held: ToDeviceEvent[] = [];
-  const gate = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const resp = await fetch(input, init);
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (!/\/_matrix\/client\/v3\/sync\b/.test(url) || resp.status !== 200) return resp;
-    const body = await resp.json() as { to_device?: { events?: ToDeviceEvent[] } };
-    const events = body.to_device?.events ?? [];
-    const held_ = (e: ToDeviceEvent) => e.type === 'm.room.encrypted' && (from === undefined || e.sender === from);
-    if (holding) {
-      held.push(...events.filter(held_));
-      body.to_device = { events: events.filter((e) => !held_(e)) };
-    } else if (held.length) {
-      body.to_device = { events: [...held, ...events] };
-      held = [];
-    }
-    return new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
-  };
-  return {
-    fetch: gate,
-    hold(sender?: string) { holding = true; from = sender; },
-    release() { holding = false; },
-    get heldCount() { return held.length; },
-  };
-}
-interface ToDeviceEvent { type?: string; sender?: string }
 
 /** The to-device events waiting for a device that has never synced (its first /sync hands them all over). */
 async function pendingToDevice(baseUrl: string, user: TestUser): Promise<ToDeviceEvent[]> {

@@ -118,6 +118,27 @@ describe('relations kept on the event', () => {
     assert.deepEqual(store.events.related(ROOM, [target.event_id]).map((x) => x.rowid).sort(), [r!.rowid, e!.rowid].sort());
   });
 
+  it('takes an encrypted edit of a message sent in the clear for its latest edit once decrypted, whichever came first', () => {
+    const store = Store.open(':memory:');
+    const target = text('before encryption');
+    const sealed = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 's', 'm.relates_to': { rel_type: 'm.replace', event_id: target.event_id } };
+    const cleartext = { decrypted: edit(target.event_id, 'after').content, decrypted_type: 'm.room.message' };
+    // History walks backwards: the edit (decrypted as it was fetched) is stored before its message.
+    const e = ingestEvent(store, ROOM, ev('m.room.encrypted', sealed), undefined, ME, cleartext)!;
+    const t = ingestEvent(store, ROOM, target)!;
+    store.events.refreshRelations([t.rowid]);
+    assert.equal(store.events.get(t.rowid)?.last_edit_rowid, e.rowid);
+    // Its type is m.room.message only once decrypted: a newer one still ciphertext is not its edit yet; once
+    // decrypted (as decryption-retry writes it), refreshing its message finds it.
+    const later = ingestEvent(store, ROOM, ev('m.room.encrypted', sealed), undefined, ME, { error: 'no key yet' })!;
+    store.events.refreshRelations([t.rowid]);
+    assert.equal(store.events.get(t.rowid)?.last_edit_rowid, e.rowid);
+    store.db.prepare(`UPDATE event SET decrypted = ?, decrypted_type = 'm.room.message', decryption_error = NULL WHERE rowid = ?`)
+      .run(JSON.stringify(cleartext.decrypted), later.rowid);
+    store.events.refreshRelations([t.rowid]);
+    assert.equal(store.events.get(t.rowid)?.last_edit_rowid, later.rowid);
+  });
+
   it('marks messages from others unread, never our own, edits or state', () => {
     const store = Store.open(':memory:');
     const other = text('hi');

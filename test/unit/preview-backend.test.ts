@@ -23,7 +23,7 @@ describe('preview backend, in process', () => {
       assert.equal(missing?.command, 'error');
       assert.match(String(missing?.data), /invalid data for paginate: room_id/);
       await assert.rejects(c.request('login', { homeserver_url: 'https://matrix.lattice.test', username: ME, password: 'wrong' }),
-        /Invalid username or password/);
+        /Wrong user name or password/);
       assert.equal(c.events('sync_complete').length, 0, 'nothing synced before login');
     } finally {
       c.close();

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { countingEdits } from '../../src/renderer/api/message-dialogs.ts';
+import { countingEdits } from '../../src/shared/counting-edits.ts';
 import { textSegments, wordMarks, words } from '../../src/renderer/ui/dialogs/edit-diff.ts';
 import { editVersions } from '../../src/renderer/ui/dialogs/edit-versions.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';

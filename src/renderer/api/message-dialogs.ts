@@ -35,27 +35,18 @@ export function eventSource(e: Event): { original: Record<string, unknown>; decr
   return { original, decrypted };
 }
 
+/** The edits of a message that count, oldest first, and why the homeserver's were not merged in (if so). */
+export interface MessageEdits {
+  edits: Event[];
+  /** In words: the list is then only the edits this device received. */
+  serverProblem: string | null;
+}
+
 /**
- * The edits of a message that count, oldest first, from the backend's stored events (gomuks' get_related_events
- * with m.replace; an encrypted edit comes decrypted, as the timeline has it). The spec ignores a replacement sent by
- * anyone but the original sender, of another event type (an encrypted message's edits are encrypted too) or of a
- * state event; a deleted edit says nothing any more. The store's last_edit_rowid follows the same rules, so the
- * history ends with the version the timeline shows.
+ * The edits of a message that count (shared/counting-edits.ts), oldest first: the backend's get_edit_history, the
+ * stored ones merged with those the homeserver lists (an encrypted edit comes decrypted, as the timeline has it).
  */
-export async function messageEdits(session: Session, original: Event): Promise<Event[]> {
-  const related = await session.client.request('get_related_events', {
-    room_id: original.room_id, event_id: original.event_id, relation_type: 'm.replace',
-  });
-  return countingEdits(original, related);
-}
-
-export function countingEdits(original: Event, related: readonly Event[]): Event[] {
-  return related.filter((e) => e.relation_type === 'm.replace' && e.relates_to === original.event_id
-    && e.sender === original.sender && sameType(e, original) && e.state_key === undefined && !e.redacted_by)
-    .sort((a, b) => a.timestamp - b.timestamp);
-}
-
-/** Both as sent (m.room.encrypted in an encrypted room, one that cannot be decrypted yet too), or both decrypted. */
-function sameType(a: Event, b: Event): boolean {
-  return a.type === b.type || (a.decrypted_type ?? a.type) === (b.decrypted_type ?? b.type);
+export async function messageEdits(session: Session, original: Event): Promise<MessageEdits> {
+  const resp = await session.client.request('get_edit_history', { room_id: original.room_id, event_id: original.event_id });
+  return { edits: resp.edits, serverProblem: resp.from_server ? null : resp.server_problem ?? 'The homeserver was not asked.' };
 }

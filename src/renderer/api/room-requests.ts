@@ -47,6 +47,11 @@ export function roomAddress(typed: string): string | null {
   return /^#[^:\s]+:\S+$/.test(t) || /^![^:\s]+(?::\S+)?$/.test(t) ? t : null;
 }
 
+/** The room ID an address (`#room:server`) names now, as the homeserver resolves it (over federation if need be). */
+export async function resolveRoomAlias(session: Session, alias: string): Promise<string> {
+  return (await session.client.request('resolve_alias', { alias })).room_id;
+}
+
 /** `via`: the servers to join a room ID through, where our homeserver may not be in it yet (another directory's). */
 export async function joinRoom(session: Session, idOrAlias: string, via: readonly string[] = []): Promise<string> {
   const { room_id: roomId } = await session.client.request('join_room', {

@@ -299,6 +299,11 @@ export interface RunID {
 export interface EventsDecrypted {
   room_id: string;
   preview_event_rowid?: EventRowID;
+  /**
+   * The events decrypted now (or whose decryption error changed), then, as in a sync's diff, the stored events they
+   * changed or quote: a reaction's target with its new counts, an edit's target with its latest edit, a reply's
+   * quoted message (Lattice's addition; a frontend applies them as any other copy of an event).
+   */
   events: Event[];
 }
 

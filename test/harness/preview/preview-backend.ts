@@ -183,9 +183,9 @@ export class PreviewBackend implements BackendHost {
       login: async ({ homeserver_url, password }) => {
         await sleep(400);
         if (homeserver_url.includes('unreachable')) {
-          throw new Error(`failed to log in: Post "${homeserver_url}/_matrix/client/v3/login": dial tcp: connect: connection refused`);
+          throw new Error(`Could not reach the homeserver at ${homeserver_url}: connection refused (is the server running and is the address right?)`);
         }
-        if (password !== GOOD_PASSWORD) throw new Error('failed to log in: M_FORBIDDEN (HTTP 403): Invalid username or password');
+        if (password !== GOOD_PASSWORD) throw new Error('Wrong user name or password.');
         this.clientState = loggedInState(homeserver_url);
         afterReply(() => {
           for (const conn of this.connections) {
@@ -319,7 +319,7 @@ export class PreviewBackend implements BackendHost {
         'get_rtc_transports', 'get_url_preview', 'request_openid_token', 'calculate_room_id', 'listen_to_device',
         'register_push', 'get_presence', 'ignore_user', 'unignore_user', 'get_ignored_users',
         'upgrade_room', 'join_successor_room', 'set_history_visibility',
-        'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_event_context',
+        'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_edit_history', 'get_event_context',
         'paginate_manual', 'get_threads', 'get_specific_room_state', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
         'upload_media', 'download_media',
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
@@ -336,7 +336,7 @@ export class PreviewBackend implements BackendHost {
   private async completeSend(r: FakeRoom, echo: Event, fails: boolean): Promise<void> {
     await sleep(fails ? 700 : 900);
     if (fails) {
-      this.broadcast('send_complete', { event: echo, error: 'M_FORBIDDEN (HTTP 403): You are not allowed to send messages in this room' });
+      this.broadcast('send_complete', { event: echo, error: 'You are not allowed to send this in this room: it takes power level 50, and yours is 0.' });
       return;
     }
     const sent: Event = { ...echo, event_id: `$${echo.transaction_id}`, send_error: undefined };

@@ -41,7 +41,7 @@ export async function screenshots(dir: string): Promise<void> {
     await page.getByTestId('login-password').fill('wrong');
     await page.getByTestId('login-submit').click();
     await page.getByTestId('login-error').waitFor();
-    check(/wrong user id or password/i.test(await page.getByTestId('login-error').innerText()), 'wrong password is said in words');
+    check(/wrong user name or password/i.test(await page.getByTestId('login-error').innerText()), 'wrong password is said in words');
     await shot('02-login-error');
 
     await page.getByTestId('login-password').fill(GOOD_PASSWORD);

@@ -1,6 +1,7 @@
 /**
- * Handlers of the reading area: single events (database first, then the homeserver), related events, context
- * around an event, manual pagination (threads), a room's list of threads, chosen state, receipts and mentions.
+ * Handlers of the reading area: single events (database first, then the homeserver), related events, a message's
+ * edit history (reading/edit-history.ts), context around an event, manual pagination (threads), a room's list of
+ * threads, chosen state, receipts and mentions.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { readingCommands } from '../../../shared/rpc/commands.ts';
@@ -9,6 +10,7 @@ import type { Event } from '../../../shared/rpc/index.ts';
 import { decryptFetched } from '../crypto/decrypt-fetched.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import type { ClientEvent } from '../matrix/types.ts';
+import { editHistory } from '../reading/edit-history.ts';
 import { mentions, receiptsFor, relatedEvents } from '../reading/read-queries.ts';
 import { storeServerEvent, storeServerEvents } from '../reading/server-events.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
@@ -86,6 +88,23 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     };
   }
 
+  /**
+   * The message's edits, the server's merged in. A fetched edit newer than the stored ones becomes the message's
+   * latest (the store's last_edit_rowid): the message and that edit go out in a diff of their own, as the sync
+   * would have sent them, so the timeline shows the text the history ends with.
+   */
+  async function editsOf(roomId: string, eventId: string, signal: AbortSignal) {
+    const original = storedEvent(roomId, eventId) ?? await fetchEvent(roomId, eventId, signal);
+    const session = ctx.requireSession();
+    const resp = await editHistory({ store: ctx.store, client: session.client, crypto: session.crypto }, original, signal);
+    const now = ctx.store.events.get(original.rowid);
+    if (now && now.last_edit_rowid !== original.last_edit_rowid) {
+      const edit = now.last_edit_rowid ? ctx.store.events.get(now.last_edit_rowid) : undefined;
+      ctx.broadcast('sync_complete', { rooms: { [roomId]: { events: edit ? [now, edit] : [now] } } });
+    }
+    return resp;
+  }
+
   /** MSC2815: the original content of a redacted event, for the frontend only (never stored). */
   async function unredactedEvent(roomId: string, eventId: string, signal: AbortSignal): Promise<Event> {
     const stored = storedEvent(roomId, eventId);
@@ -123,6 +142,7 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     },
     get_related_events: ({ room_id: roomId, event_id: eventId, relation_type: relationType, event_type: eventType }) =>
       relatedEvents(ctx.store.db, roomId, eventId, relationType, eventType),
+    get_edit_history: ({ room_id: roomId, event_id: eventId }, signal) => editsOf(roomId, eventId, signal),
     get_event_context: async ({ room_id: roomId, event_id: eventId, limit }, signal) => {
       let resp;
       try {

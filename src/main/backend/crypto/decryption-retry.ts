@@ -5,6 +5,10 @@
  * stored events of those sessions, updates them in place (cleartext, type, local content; the search index follows
  * by trigger), re-evaluates them with the push rules, recounts the room's unread counters, and reports them to the
  * frontends as gomuks' `events_decrypted` (plus a `sync_complete` carrying the room row when its counters moved).
+ * As a sync does for a new event, `events_decrypted` also carries the stored events a decrypted one changed or
+ * quotes: a reaction's target (its counts, migration 18's trigger), an edit's target (its latest edit, refreshed
+ * here: an encrypted edit of a message sent before the room was encrypted matches its type only once decrypted),
+ * a reply's quoted message. Without them a frontend shows the new count or text only when the target next changes.
  *
  * The decryption is asynchronous and the write is one synchronous transaction that only touches rows still marked
  * failed, so a sync or another retry in between cannot make an event be decrypted twice into different results.
@@ -14,7 +18,7 @@ import type { Event, EventsDecrypted, JSONObject, Room, SyncComplete, SyncRoom }
 import type { ClientEvent } from '../matrix/types.ts';
 import { notificationFor, PushEvaluator } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
-import { localContent } from '../sync/ingest-event.ts';
+import { localContent, replyTarget } from '../sync/ingest-event.ts';
 import type { Decryption } from '../sync/prepared.ts';
 import { decryptEvent } from './sync-crypto.ts';
 
@@ -48,6 +52,7 @@ interface FailedRow {
   content: string;
   unsigned: string | null;
   local_content: string | null;
+  relates_to: string | null;
   relation_type: string | null;
   decryption_error: string;
   unread_type: number;
@@ -55,7 +60,7 @@ interface FailedRow {
 
 // The expression and WHERE clause are those of the partial index event_failed_session_idx, so SQLite uses it.
 const FAILED_OF_SESSION = `SELECT rowid, room_id, event_id, sender, type, timestamp, content, unsigned, local_content,
-    relation_type, decryption_error, unread_type
+    relates_to, relation_type, decryption_error, unread_type
   FROM event WHERE content ->> '$.session_id' = ? AND decryption_error IS NOT NULL`;
 
 export class DecryptionRetry {
@@ -122,7 +127,12 @@ export class DecryptionRetry {
         SELECT 1 FROM event WHERE content ->> '$.session_id' = ? AND decryption_error IS NOT NULL)`);
     const push = PushEvaluator.for(store, this.opts.userId);
 
-    const byRoom = new Map<string, { rowids: number[]; notify: number[] }>();
+    const byRoom = new Map<string, { rowids: number[]; notify: number[]; targets: number[] }>();
+    const roomOf = (roomId: string) => {
+      const room = byRoom.get(roomId) ?? { rowids: [], notify: [], targets: [] };
+      byRoom.set(roomId, room);
+      return room;
+    };
     let count = 0;
     for (const { row, d } of results) {
       if (d.decrypted && d.decrypted_type) {
@@ -131,9 +141,10 @@ export class DecryptionRetry {
         const merged = local ? { ...prevLocal, ...local } : prevLocal;
         if (apply.run(JSON.stringify(d.decrypted), d.decrypted_type, Object.keys(merged).length ? JSON.stringify(merged) : null, row.rowid).changes === 0) continue;
         count++;
-        const room = byRoom.get(row.room_id) ?? { rowids: [], notify: [] };
-        byRoom.set(row.room_id, room);
+        const room = roomOf(row.room_id);
         room.rowids.push(row.rowid);
+        const target = this.changedTarget(store, row, d.decrypted);
+        if (target !== undefined) room.targets.push(target);
         // The push rules see the cleartext now: a mention or keyword in it may highlight or notify.
         const t = push.unreadType(row.room_id, { type: d.decrypted_type, content: d.decrypted, sender: row.sender, event_id: row.event_id });
         if (t !== row.unread_type) store.unread.setUnreadType(row.rowid, t);
@@ -141,19 +152,20 @@ export class DecryptionRetry {
       } else if (d.error && d.error !== row.decryption_error) {
         // Still failing, for a reason that may have changed (say, the sender withheld the key after all).
         setError.run(d.error, row.rowid);
-        const room = byRoom.get(row.room_id) ?? { rowids: [], notify: [] };
-        byRoom.set(row.room_id, room);
-        room.rowids.push(row.rowid);
+        roomOf(row.room_id).rowids.push(row.rowid);
       }
     }
     for (const id of sessionIds) dequeue.run(id, id);
 
     const decrypted: EventsDecrypted[] = [];
     let rooms: Record<string, SyncRoom> | undefined;
-    for (const [roomId, { rowids, notify }] of byRoom) {
+    for (const [roomId, { rowids, notify, targets }] of byRoom) {
       const events: Event[] = store.events.getMany(rowids);
       const before = store.rooms.get(roomId);
-      const out: EventsDecrypted = { room_id: roomId, events };
+      // Read after every row of the batch is written: a target's counts include all of its reactions decrypted now.
+      const related = store.events.getMany(new Set(targets.filter((t) => !rowids.includes(t))))
+        .filter((e) => e.room_id === roomId);
+      const out: EventsDecrypted = { room_id: roomId, events: related.length ? [...events, ...related] : events };
       if (before?.preview_event_rowid && rowids.includes(before.preview_event_rowid)) out.preview_event_rowid = before.preview_event_rowid;
       decrypted.push(out);
       if (!before) continue;
@@ -172,6 +184,20 @@ export class DecryptionRetry {
       (rooms ??= {})[roomId] = entry;
     }
     return { count, decrypted, rooms };
+  }
+
+  /**
+   * The stored event that `row`, just decrypted, changed or quotes, if any (its rowid). An edit's target gets its
+   * latest edit again; a reaction's was recounted by migration 18's trigger as the row was written.
+   */
+  private changedTarget(store: Store, row: FailedRow, cleartext: JSONObject): number | undefined {
+    const rel = row.relation_type;
+    const targetId = (rel === 'm.replace' || rel === 'm.annotation') && row.relates_to ? row.relates_to : replyTarget(cleartext);
+    if (targetId === undefined || targetId === row.event_id) return undefined;
+    const target = store.events.rowidByEventID(targetId);
+    // Only edits of the same room count (refreshRelations matches by room), so another room's event is left as is.
+    if (target !== undefined && rel === 'm.replace') store.events.refreshRelations([target]);
+    return target;
   }
 }
 

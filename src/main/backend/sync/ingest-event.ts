@@ -104,7 +104,8 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, prof
 
 const NONE: readonly number[] = [];
 
-function replyTarget(content: JSONObject): string | undefined {
+/** The event a reply (m.in_reply_to) quotes, if `content` is a reply's. */
+export function replyTarget(content: JSONObject): string | undefined {
   const rel = content['m.relates_to'];
   if (!rel || typeof rel !== 'object' || Array.isArray(rel)) return undefined;
   const reply = rel['m.in_reply_to'];

@@ -2,7 +2,9 @@
  * *View edit history*, as Element has it: every version of an edited message, newest first, each with its time and
  * its sender (the original sender: nobody else's edits count), its text rendered as the timeline renders it (the
  * backend's sanitized HTML, or plain text) and what it changed from the version before marked word by word.
- * Opened from the message's "(edited)" or its options menu; an edit arriving while it is open is read in.
+ * Opened from the message's "(edited)" or its options menu; an edit arriving while it is open is read in. The
+ * backend asks the homeserver for the edits too (an edit this device never received, made while it was not syncing);
+ * when it cannot, the versions this device has are shown under a note that says why some may be missing.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -18,7 +20,8 @@ import { htmlWords, markHtml, textSegments, words } from './edit-diff.ts';
 import { editVersions, type EditVersion } from './edit-versions.ts';
 import { Dialog } from './Dialog.tsx';
 
-type Loaded = { state: 'loading' } | { state: 'failed'; error: string } | { state: 'ready'; versions: EditVersion[] };
+type Loaded = { state: 'loading' } | { state: 'failed'; error: string }
+  | { state: 'ready'; versions: EditVersion[]; serverProblem: string | null };
 
 export function EditHistoryDialog({ event, onClose }: { event: Event; onClose: () => void }) {
   const session = useSession();
@@ -35,13 +38,14 @@ export function EditHistoryDialog({ event, onClose }: { event: Event; onClose: (
   useEffect(() => {
     let live = true;
     messageEdits(session, original).then(
-      (edits) => { if (live) setLoaded({ state: 'ready', versions: editVersions(original, edits) }); },
+      ({ edits, serverProblem }) => { if (live) setLoaded({ state: 'ready', versions: editVersions(original, edits), serverProblem }); },
       (err: unknown) => { if (live) setLoaded({ state: 'failed', error: errorMessage(err) }); },
     );
     return () => { live = false; };
     // `original` is read for these: a new object for another reason (reactions) needs no new read.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [session, event.room_id, event.event_id, lastEdit, decrypted, attempt]);
+  const tryAgain = () => { setLoaded({ state: 'loading' }); setAttempt((n) => n + 1); };
 
   return (
     <Dialog testId="edit-history-dialog" title="Message edits" submitLabel="Close" noCancel wide onSubmit={() => Promise.resolve()} onClose={onClose}>
@@ -51,7 +55,16 @@ export function EditHistoryDialog({ event, onClose }: { event: Event; onClose: (
       {loaded.state === 'failed' && (
         <div className="edit-history-status" role="alert" data-testid="edit-history-error">
           <p>The versions of this message could not be read. {loaded.error}</p>
-          <button type="button" className="dialog-button" onClick={() => { setLoaded({ state: 'loading' }); setAttempt((n) => n + 1); }}>Try again</button>
+          <button type="button" className="dialog-button" onClick={tryAgain}>Try again</button>
+        </div>
+      )}
+      {loaded.state === 'ready' && loaded.serverProblem !== null && (
+        <div className="edit-history-partial" role="note" data-testid="edit-history-partial">
+          <p>
+            Showing the versions this device received. The homeserver could not be asked for the others, so an edit made
+            while Lattice was not syncing may be missing. <span className="edit-history-reason">{loaded.serverProblem}</span>
+          </p>
+          <button type="button" className="dialog-button" onClick={tryAgain}>Try again</button>
         </div>
       )}
       {loaded.state === 'ready' && (

@@ -2,12 +2,15 @@
  * A room address (`#room:server`) or room ID typed into Explore's search box, offered above the directory's answer,
  * which may not list that room at all (Element's directory offers the same): View when we are in the room, else
  * "Join this address", joined and opened as the Join dialog does it, with a refusal said on the row in words.
+ * An address that is not the main one of a room we are in (another of its aliases) is asked of the homeserver once
+ * the typing pauses, so View is offered for it too.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { directoryFailure, normalizeServer } from '../../api/public-rooms.ts';
 import { serverOf } from '../../api/room-list-actions.ts';
+import { resolveRoomAlias } from '../../api/room-requests.ts';
 import { REQUEST_FAILED } from '../../api/room-summary.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
@@ -16,11 +19,18 @@ import { Avatar } from '../common/Avatar.tsx';
 import { hashForRoom, hashForSpace } from '../route.ts';
 import { joinAndOpen } from './RoomDialogs.tsx';
 
-/** The room we are in at this address: by its ID, or by its main address (the one its state names). */
-function joinedRoomAt(rooms: ReadonlyMap<string, RoomData>, address: string): RoomData | undefined {
-  if (address.startsWith('!')) return rooms.get(address)?.meta ? rooms.get(address) : undefined;
+/** How long the typed address must stay unchanged before the homeserver is asked what it names (ms). */
+const RESOLVE_AFTER_MS = 400;
+
+/**
+ * The room we are in at this address: by its ID, by its main address (the one its state names), or by the ID the
+ * homeserver resolved the address to (`resolved`, when it has).
+ */
+function joinedRoomAt(rooms: ReadonlyMap<string, RoomData>, address: string, resolved: string | null): RoomData | undefined {
+  const byId = (id: string) => (rooms.get(id)?.meta ? rooms.get(id) : undefined);
+  if (address.startsWith('!')) return byId(address);
   for (const room of rooms.values()) if (room.meta?.canonical_alias === address) return room;
-  return undefined;
+  return resolved ? byId(resolved) : undefined;
 }
 
 /**
@@ -29,7 +39,20 @@ function joinedRoomAt(rooms: ReadonlyMap<string, RoomData>, address: string): Ro
  */
 export function ExploreAddressRow({ address, server, onDone }: { address: string; server: string; onDone: () => void }) {
   const session = useSession();
-  const joined = useStoreSelector((s) => joinedRoomAt(s.rooms, address));
+  const [resolved, setResolved] = useState<string | null>(null);
+  const joined = useStoreSelector((s) => joinedRoomAt(s.rooms, address, resolved));
+  const mainAddressKnown = useStoreSelector((s) => joinedRoomAt(s.rooms, address, null) !== undefined);
+
+  // The row is keyed by the address, so each keystroke starts a new wait; an unknown alias is no error here (Join
+  // says why it cannot be joined).
+  useEffect(() => {
+    if (!address.startsWith('#') || mainAddressKnown) return;
+    let live = true;
+    const timer = setTimeout(() => {
+      resolveRoomAlias(session, address).then((id) => { if (live) setResolved(id); }, () => { /* Join will say */ });
+    }, RESOLVE_AFTER_MS);
+    return () => { live = false; clearTimeout(timer); };
+  }, [session, address, mainAddressKnown]);
   const [joining, setJoining] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const name = joined ? roomDisplayName(joined) : address;

@@ -76,8 +76,13 @@ export function htmlWords(html: string): string[] {
 
 /**
  * The sanitized HTML of a version with its changes marked: new words wrapped in <ins class="edit-added">, removed
- * ones put back in <del class="edit-removed"> before the word that follows them. Only text is added (as text
- * nodes), and the HTML is parsed in an inert <template>, so nothing in it loads or runs here.
+ * ones put back in <del class="edit-removed"> where they stood. Only text is added (as text nodes), and the HTML is
+ * parsed in an inert <template>, so nothing in it loads or runs here.
+ *
+ * A removed word goes into the text of the word after it only when both neighbours are in that text; otherwise it
+ * goes before the inline elements (bold, link, code…) that the next word starts, and a word removed at the end after
+ * those the last word ends: else it would show in a formatting it never had (struck through in bold, or part of a
+ * link). It stays inside a block (paragraph, list item) so it is not set apart on a line of its own.
  */
 export function markHtml(before: readonly string[], html: string): string {
   const root = parse(html);
@@ -91,10 +96,12 @@ export function markHtml(before: readonly string[], html: string): string {
     return el;
   };
   let w = 0;
-  let last: Node | null = null;
+  let lastNode: Text | null = null;
+  let lastPiece: Node | null = null;
   for (const node of nodes) {
     if (words(node.data).length === 0) continue;
     const frag = doc.createDocumentFragment();
+    let first = true;
     for (const piece of node.data.split(/(\s+)/)) {
       if (piece === '') continue;
       if (/^\s/.test(piece)) {
@@ -102,21 +109,61 @@ export function markHtml(before: readonly string[], html: string): string {
         continue;
       }
       const mark = marks[w++];
-      if (mark.removedBefore.length) frag.append(tag('del', mark.removedBefore.join(' ')), ' ');
+      if (mark.removedBefore.length) {
+        const del = tag('del', mark.removedBefore.join(' '));
+        // Found before the node is replaced: the climb looks at its place in the tree.
+        const outer = first ? outermostStartedBy(node, root) : node;
+        if (outer === node) frag.append(del, ' ');
+        else outer.parentNode?.insertBefore(del, outer).after(' ');
+      }
       frag.append(mark.added ? tag('ins', piece) : piece);
+      first = false;
     }
-    last = frag.lastChild;
+    lastNode = node;
+    lastPiece = frag.lastChild;
     node.replaceWith(frag);
   }
   if (removedAtEnd.length) {
     const del = tag('del', removedAtEnd.join(' '));
-    if (last?.parentNode) last.parentNode.insertBefore(del, last.nextSibling);
-    else root.append(del);
+    if (lastNode && lastPiece?.parentNode) {
+      const outer = outermostEndedBy(lastPiece, root);
+      outer.parentNode?.insertBefore(del, outer.nextSibling);
+    } else {
+      root.append(del);
+    }
     del.before(' ');
   }
   const out = doc.createElement('div');
   out.append(root);
   return out.innerHTML;
+}
+
+/** Inline elements: a removed word beside one may stand outside it. Anything else (blocks, unknown) holds it in. */
+const INLINE = new Set(['a', 'abbr', 'b', 'bdi', 'bdo', 'big', 'cite', 'code', 'del', 'dfn', 'em', 'font', 'i', 'ins',
+  'kbd', 'mark', 'q', 's', 'samp', 'small', 'span', 'strike', 'strong', 'sub', 'sup', 'tt', 'u', 'var']);
+
+/** `node`, or the outermost inline element around it that no words come before (in it) — the formatting it starts. */
+function outermostStartedBy(node: Node, root: Node): Node {
+  let at = node;
+  for (let p = at.parentNode; p && p !== root && isInline(p) && !hasWords(at, 'previousSibling'); p = p.parentNode) at = p;
+  return at;
+}
+
+/** `node`, or the outermost inline element around it that no words come after (in it) — the formatting it ends. */
+function outermostEndedBy(node: Node, root: Node): Node {
+  let at = node;
+  for (let p = at.parentNode; p && p !== root && isInline(p) && !hasWords(at, 'nextSibling'); p = p.parentNode) at = p;
+  return at;
+}
+
+function isInline(n: Node): boolean {
+  return n.nodeType === Node.ELEMENT_NODE && INLINE.has((n as Element).localName);
+}
+
+/** Whether any sibling of `n` on that side has a word in it. */
+function hasWords(n: Node, side: 'previousSibling' | 'nextSibling'): boolean {
+  for (let s = n[side]; s; s = s[side]) if (/\S/.test(s.textContent ?? '')) return true;
+  return false;
 }
 
 function parse(html: string): DocumentFragment {

@@ -11,7 +11,7 @@ type MessageView = Extract<EventView, { kind: 'message' }>;
 
 export interface EditVersion {
   eventId: string;
-  /** The original sender: only their edits count (message-dialogs' countingEdits). */
+  /** The original sender: only their edits count (shared/counting-edits.ts). */
   sender: string;
   timestamp: number;
   original: boolean;

@@ -2,8 +2,9 @@
  * The thread panel's composer: a reply in the thread (with the spec's falling-back reply for clients without
  * threads), with what the room's composer has: autocomplete for slash commands, members, rooms and emoji,
  * attachments pasted, dropped or picked (preview, caption, progress), an emoji picker, the "+" menu's polls and
- * locations, sent into the thread, and previews of typed links. Its pieces are the room composer's; what it leaves
- * out is per-room: drafts, reply and edit modes.
+ * locations, sent into the thread, previews of typed links, and while it is empty the microphone for a voice message
+ * sent in the thread (kept as the thread's own preview when the panel closes mid-recording, see api/voice-drafts.ts).
+ * Its pieces are the room composer's; what it leaves out is per-room: text drafts, reply and edit modes.
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -20,6 +21,8 @@ import { useLinkPreviews } from './use-link-previews.ts';
 import { useAttachments } from './use-attachments.ts';
 import { useComposerText } from './use-composer-text.ts';
 import { useFileDrop } from './use-file-drop.ts';
+import { useVoiceRecording } from './use-voice-recording.ts';
+import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import './media.css';
 import { SendButton } from './SendButton.tsx';
@@ -32,7 +35,9 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
   const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
-  useEffect(() => { ref.current?.focus(); }, [ref, rootId]);
+  const voice = useVoiceRecording(session, roomId, !!room?.meta?.encryption_event, rootId);
+  const voiceKind = voice.state.kind;
+  useEffect(() => { if (voiceKind === 'idle') ref.current?.focus(); }, [ref, rootId, voiceKind]);
 
   function send(): void {
     const body = text;
@@ -66,17 +71,26 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   }
 
   const hasAttachments = attachments.items.length > 0;
+  // As in the room's composer (and Element): the microphone takes the send button's place while there is nothing to send.
+  const offerVoice = text.trim() === '' && !hasAttachments;
+  const voiceState = voice.state;
   const label = hasAttachments ? 'Add a caption (optional)' : 'Reply in thread';
   const listOpen = auto.suggestions.length > 0;
   return (
     <form className={`thread-composer${drop.dragging ? ' is-dropping' : ''}`} data-testid="thread-composer-form"
       onSubmit={(e) => { e.preventDefault(); send(); }} {...drop.dropTarget}>
       {error && <div className="composer-error" role="alert">{error}</div>}
+      {voice.error && <div className="composer-error" role="alert" data-testid="voice-error">{voice.error}</div>}
       {listOpen && (
         <Suggestions idPrefix="thread-composer" items={auto.suggestions} active={auto.active} onChoose={choose} onHover={auto.setSelected} />
       )}
       <UploadTray items={attachments.items} onRemove={attachments.remove} />
       <LinkPreviewTray items={linkPreviews.shown} onRemove={linkPreviews.remove} />
+      {voiceState.kind === 'recording' || voiceState.kind === 'stopping' || voiceState.kind === 'preview' ? (
+        <VoiceComposer state={voiceState} onStop={() => void voice.stop()} onDiscard={voice.discard}
+          onAskToDiscard={voice.askToDiscard} onKeep={voice.keepRecording}
+          onSend={() => void voice.send(threadRelation(rootId, latestId))} />
+      ) : (
       <div className="composer-box">
         <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" />
         <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" />
@@ -90,8 +104,11 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" onPick={insertAtCursor}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
-        <SendButton label="Send in thread" testId="thread-composer-send" disabled={text.trim() === '' && !hasAttachments} />
+        {offerVoice
+          ? <MicButton busy={voiceState.kind === 'starting'} onClick={() => void voice.start()} />
+          : <SendButton label="Send in thread" testId="thread-composer-send" disabled={text.trim() === '' && !hasAttachments} />}
       </div>
+      )}
     </form>
   );
 }

@@ -6,7 +6,7 @@
  */
 import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { ASK_BEFORE_DISCARD_MS, VOICE_MAX_MS, formatClock } from '../../api/voice-recording.ts';
-import type { VoiceState } from './use-voice-recording.ts';
+import type { VoiceState } from '../../api/voice-drafts.ts';
 import { VoicePlayer } from './VoicePlayer.tsx';
 import './voice.css';
 

@@ -2,7 +2,8 @@
  * Commands that read single events and their surroundings: by ID or rowid, relations, context around an event,
  * manual (token) pagination, chosen state events, read receipts and mentions. Names, fields and answers are
  * gomuks' (pkg/hicli/jsoncmd: GetEventParams, GetEventContextParams, PaginateManualParams, …), except a room's
- * list of threads (get_threads), a Lattice extension shaped like paginate_manual.
+ * list of threads (get_threads), a Lattice extension shaped like paginate_manual, and a message's edit history
+ * (get_edit_history), another.
  */
 import { z } from 'zod';
 import type { Event, Receipt } from '../types.ts';
@@ -28,6 +29,19 @@ export interface ManualPaginationResponse {
   related_events?: Event[];
 }
 
+/** get_edit_history's answer. */
+export interface EditHistoryResponse {
+  /** The edits that count (the original sender's, of its type, not deleted), oldest first, each as stored. */
+  edits: Event[];
+  /** Whether the homeserver's list was merged in. */
+  from_server: boolean;
+  /**
+   * Why it was not, in words (the homeserver could not be reached, or refused): `edits` are then only those this
+   * device received, and edits it never did (made while it was not syncing) are missing.
+   */
+  server_problem?: string;
+}
+
 export const readingCommands = {
   /**
    * One event: from the database, else from the homeserver (then stored). With `unredact`, a redacted event's
@@ -50,6 +64,18 @@ export const readingCommands = {
     relation_type: z.string().optional(),
     event_type: z.string().optional(),
   })).returns<Event[]>(),
+  /**
+   * Lattice extension (gomuks lists only stored edits, with get_related_events): every edit of a message that counts,
+   * for its edit history. The stored ones are merged with the homeserver's list of the message's m.replace relations
+   * (GET /rooms/{roomId}/relations/{eventId}/m.replace, spec v1.3, every page), so an edit that fell into a sync gap
+   * is listed too; those fetched are decrypted, sanitized and stored like other fetched events, and when one is the
+   * message's newest edit the message comes in a sync_complete with it. If the homeserver cannot be asked, the stored
+   * edits are answered with `server_problem`.
+   */
+  get_edit_history: command(z.object({
+    room_id: roomIdField,
+    event_id: eventIdField,
+  })).returns<EditHistoryResponse>(),
   /** Events around one event, from the homeserver (/context): for jumping to a point in a separate view. */
   get_event_context: command(z.object({
     room_id: roomIdField,

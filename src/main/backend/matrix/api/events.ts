@@ -1,6 +1,6 @@
 /**
  * Endpoints that read events one at a time or around a point: a single event (optionally unredacted, MSC2815),
- * /context, /relations (threads), a room's thread roots (/threads) and server-side /search. The JSON types are the spec's, as far as we read them.
+ * /context, /relations (threads, edits), a room's thread roots (/threads) and server-side /search. The JSON types are the spec's, as far as we read them.
  */
 import type { JSONObject } from '../../../../shared/rpc/index.ts';
 import { enc, type MatrixHttp } from '../http.ts';
@@ -26,6 +26,8 @@ export interface RelationsParams {
   from?: string;
   limit?: number;
   recurse?: boolean;
+  /** Milliseconds before the request is abandoned (default: the transport's). */
+  timeoutMs?: number;
 }
 
 /** GET /rooms/{roomId}/threads (spec v1.4): `participated` keeps the threads the user started or replied in. */
@@ -87,6 +89,7 @@ export class EventsApi {
     return this.http.request<RespRelations>('GET',
       `/_matrix/client/v1/rooms/${enc(roomId)}/relations/${enc(eventId)}/${enc(relType)}`, {
         query: { dir: params.dir, from: params.from, limit: params.limit, recurse: params.recurse }, signal,
+        timeoutMs: params.timeoutMs,
       });
   }
 
