@@ -11,6 +11,7 @@ import { errorMessage } from '../../shared/error-message.ts';
 import { useSession } from '../api/hooks.ts';
 import { trapTab, useFocusReturn } from '../ui/common/focus-return.ts';
 import type { LinkPromptAction } from './use-link-navigation.ts';
+import '../ui/dialogs/dialogs.css';
 import './links.css';
 
 interface Props {
@@ -55,9 +56,9 @@ export function LinkPrompt({ action, onOpenRoom, onClose }: Props) {
         <p className="link-prompt-detail">{detail}</p>
         {error && <p className="link-prompt-error" role="alert">{error}</p>}
         <div className="link-prompt-buttons">
-          <button type="button" onClick={onClose}>Close</button>
+          <button type="button" className="dialog-button" onClick={onClose}>Close</button>
           {!action.own && (
-            <button type="button" className="primary" disabled={busy} onClick={() => void startChat()}>
+            <button type="button" className="dialog-button is-primary" disabled={busy} onClick={() => void startChat()}>
               {busy ? 'Working…' : 'Start a chat'}
             </button>
           )}
