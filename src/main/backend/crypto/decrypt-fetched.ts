@@ -4,18 +4,19 @@
  * would never be looked at again (a known event is not stored twice), and would never reach the retry queue.
  */
 import type { ClientEvent } from '../matrix/types.ts';
-import { bundledEdits } from '../reading/bundled-edits.ts';
+import { encryptedBundledEdits } from '../sync/bundled-edit.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
 import type { CryptoSession } from './crypto-session.ts';
 import { isEncrypted } from './sync-crypto.ts';
 
 /**
- * Decryptions by event ID for the encrypted ones among `events` and the latest edits bundled with them (stored
- * beside them, reading/bundled-edits.ts); undefined when there are none (or no engine).
+ * Decryptions by event ID for the encrypted ones among `events` and the encrypted edits the server bundled with them
+ * (sync/bundled-edit.ts); undefined when there are none (or no engine).
  */
 export async function decryptFetched(crypto: CryptoSession | undefined, roomId: string,
   events: readonly (ClientEvent | undefined)[]): Promise<PreparedSync | undefined> {
-  const all = [...events, ...bundledEdits(events)];
-  if (!crypto || !all.some((e) => isEncrypted(e))) return undefined;
-  return crypto.decryptEvents(roomId, all);
+  if (!crypto) return undefined;
+  const edits = encryptedBundledEdits(roomId, events);
+  if (edits.length === 0 && !events.some((e) => isEncrypted(e))) return undefined;
+  return crypto.decryptEvents(roomId, edits.length ? [...events, ...edits] : events);
 }
