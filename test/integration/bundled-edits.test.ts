@@ -10,31 +10,24 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
-import { signedInBackend, type BackendSession } from '../harness/backend-session.ts';
-import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
+import type { BackendSession } from '../harness/backend-session.ts';
 import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
-import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer } from '../harness/synapse.ts';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import { GAP, sendEdit, startSyncGapWorld, type SyncGapWorld } from '../harness/sync-gap.ts';
+import type { SynapseServer } from '../harness/synapse.ts';
 
-const SYNC = /\/v3\/sync\b/;
-const WAIT = 30_000;
-/** More events than a sync's timeline holds (50): the ones before the last 50 fall into the gap. */
-const GAP = 60;
 /** Messages between a message and its edit, so a small context around the message leaves the edit out. */
 const BETWEEN = 4;
 
 describe('bundled edits against Synapse', () => {
   let hs: SynapseServer;
-  let proxy: TestProxy;
   let s: BackendSession;
+  let world: SyncGapWorld;
   let bob: MatrixPeer;
   let alicePeer: MatrixPeer;
   let room: string;
 
-  const replace = (peer: MatrixPeer, target: string, body: string) => peer.sendEvent(room, 'm.room.message', {
-    msgtype: 'm.text', body: `* ${body}`, 'm.new_content': { msgtype: 'm.text', body },
-    'm.relates_to': { rel_type: 'm.replace', event_id: target },
-  });
+  const replace = (peer: MatrixPeer, target: string, body: string) => sendEdit(peer, room, target, body);
   const fillers = async (send: (body: string) => Promise<string>, count: number, tag: string) => {
     let last = '';
     for (let i = 0; i < count; i++) last = await send(`${tag} ${i}`);
@@ -46,35 +39,18 @@ describe('bundled edits against Synapse', () => {
     .map((env) => (env.data as SyncComplete).rooms?.[roomId]?.events ?? [])
     .find((events) => events.some((e) => e.event_id === eventId));
 
-  /** While Lattice's /sync is held, `act` runs; the sync that follows carries only the last 50 events of the room. */
-  async function inGap(roomId: string, act: () => Promise<string>): Promise<void> {
-    proxy.hold(SYNC);
-    await proxy.held();
-    const last = await act();
-    const mark = s.client.mark();
-    proxy.release();
-    await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[roomId]?.events?.some((e) => e.event_id === last), WAIT, mark);
-  }
+  const inGap = (roomId: string, act: () => Promise<string>) => world.inGap(act, roomId);
   const notStored = async (roomId: string, eventId: string) => {
     const related = await s.client.request('get_related_events', { room_id: roomId, event_id: eventId, relation_type: 'm.replace' });
     assert.deepEqual(related, [], 'the gap is real: no edit of the message is stored');
   };
 
   before(async () => {
-    hs = await startSynapse();
-    proxy = await startProxy(hs.baseUrl);
-    const aliceUser = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    alicePeer = new MatrixPeer(hs.baseUrl, aliceUser);
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    await hs.disableRateLimits(bob.userId);
-    room = await bob.createRoom({ name: 'Bundles', invite: [aliceUser.userId] });
-    await alicePeer.join(room);
-    s = await signedInBackend(proxy.url, 'alice', 'alice-password');
+    world = await startSyncGapWorld('Bundles');
+    ({ hs, s, alicePeer, bob, room } = world);
   });
   after(async () => {
-    await s?.stop();
-    await proxy?.close();
-    await hs?.stop();
+    await world?.stop();
   });
 
   let lunch: string;

@@ -10,16 +10,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
-import { signedInBackend, type BackendSession } from '../harness/backend-session.ts';
-import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
+import type { BackendSession } from '../harness/backend-session.ts';
+import type { TestProxy } from '../harness/http-proxy.ts';
 import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
-import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { startSynapse, type SynapseServer } from '../harness/synapse.ts';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import { GAP, sendEdit, startSyncGapWorld, type SyncGapWorld } from '../harness/sync-gap.ts';
+import type { SynapseServer } from '../harness/synapse.ts';
 
-const SYNC = /\/v3\/sync\b/;
 const WAIT = 30_000;
-/** More events than a sync's timeline holds (50): the ones before the last 50 fall into the gap. */
-const GAP = 60;
 
 describe('edit history against Synapse, with a sync gap', () => {
   let hs: SynapseServer;
@@ -28,41 +26,21 @@ describe('edit history against Synapse, with a sync gap', () => {
   let bob: MatrixPeer;
   let alicePeer: MatrixPeer;
   let room: string;
+  let world: SyncGapWorld;
 
-  const replace = (peer: MatrixPeer, target: string, body: string) => peer.sendEvent(room, 'm.room.message', {
-    msgtype: 'm.text', body: `* ${body}`, 'm.new_content': { msgtype: 'm.text', body },
-    'm.relates_to': { rel_type: 'm.replace', event_id: target },
-  });
+  const replace = (peer: MatrixPeer, target: string, body: string) => sendEdit(peer, room, target, body);
   const stored = async (target: string) => (await s.client.request('get_related_events', {
     room_id: room, event_id: target, relation_type: 'm.replace',
   })).map((e) => e.event_id);
   const hasEvent = (id: string) => (d: SyncComplete) => !!d.rooms?.[room]?.events?.some((e) => e.event_id === id);
-
-  /** While Lattice's /sync is held, `act` runs; the sync that follows carries only the last 50 of what it sent. */
-  async function inGap(act: () => Promise<string>): Promise<void> {
-    proxy.hold(SYNC);
-    await proxy.held();
-    const last = await act();
-    const mark = s.client.mark();
-    proxy.release();
-    await s.client.waitForEvent('sync_complete', hasEvent(last), WAIT, mark);
-  }
+  const inGap = (act: () => Promise<string>, roomId?: string) => world.inGap(act, roomId);
 
   before(async () => {
-    hs = await startSynapse();
-    proxy = await startProxy(hs.baseUrl);
-    const aliceUser = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    alicePeer = new MatrixPeer(hs.baseUrl, aliceUser);
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    await hs.disableRateLimits(bob.userId);
-    room = await bob.createRoom({ name: 'Edits', invite: [aliceUser.userId] });
-    await alicePeer.join(room);
-    s = await signedInBackend(proxy.url, 'alice', 'alice-password');
+    world = await startSyncGapWorld('Edits');
+    ({ hs, proxy, s, alicePeer, bob, room } = world);
   });
   after(async () => {
-    await s?.stop();
-    await proxy?.close();
-    await hs?.stop();
+    await world?.stop();
   });
 
   let lunch: string;
@@ -169,21 +147,20 @@ describe('edit history against Synapse, with a sync gap', () => {
       await alicePeer.join(dm);
       await carol.waitForJoin(dm, aliceId);
       await carol.waitForDevice(aliceId, deviceId);
-      let mark = s.client.mark();
+      const mark = s.client.mark();
       const key = await carol.sendText(dm, 'The key is at the desk');
       await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.events?.some((e) => e.event_id === key && e.decrypted), WAIT, mark);
-      proxy.hold(SYNC);
-      await proxy.held();
-      // Encrypted by the SDK, m.relates_to left in the clear as the spec has it (the server lists it by that).
-      const drawer = (await carol.client.sendEvent(dm, 'm.room.message' as never, {
-        msgtype: 'm.text', body: '* The key is in the drawer', 'm.new_content': { msgtype: 'm.text', body: 'The key is in the drawer' },
-        'm.relates_to': { rel_type: 'm.replace', event_id: key },
-      } as never)).event_id;
-      let last = '';
-      for (let i = 0; i < GAP; i++) last = await carol.sendText(dm, `filler ${i}`);
-      mark = s.client.mark();
-      proxy.release();
-      await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.events?.some((e) => e.event_id === last), WAIT, mark);
+      let drawer = '';
+      await inGap(async () => {
+        // Encrypted by the SDK, m.relates_to left in the clear as the spec has it (the server lists it by that).
+        drawer = (await carol.client.sendEvent(dm, 'm.room.message' as never, {
+          msgtype: 'm.text', body: '* The key is in the drawer', 'm.new_content': { msgtype: 'm.text', body: 'The key is in the drawer' },
+          'm.relates_to': { rel_type: 'm.replace', event_id: key },
+        } as never)).event_id;
+        let last = '';
+        for (let i = 0; i < GAP; i++) last = await carol.sendText(dm, `filler ${i}`);
+        return last;
+      }, dm);
       assert.deepEqual((await s.client.request('get_related_events', { room_id: dm, event_id: key, relation_type: 'm.replace' })), []);
 
       const resp = await s.client.request('get_edit_history', { room_id: dm, event_id: key });
