@@ -23,6 +23,7 @@ import { ReportLayer } from './dialogs/ReportDialogs.tsx';
 import { MessageDialogLayer } from './dialogs/MessageDialogs.tsx';
 import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.tsx';
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
+import { CallLayer } from './calls/CallLayer.tsx';
 import './app.css';
 
 export function App() {
@@ -186,6 +187,7 @@ function MainLayout() {
         {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
         {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
         <VerificationLayer />
+        <CallLayer />
         <ReportLayer />
         <MessageDialogLayer />
         {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
