@@ -59,7 +59,9 @@ export class CallManager {
   /** Calls answered, rejected or hung up, wherever seen (history included): their invites never ring. */
   private readonly settled = new Set<string>();
   private readonly seen = new Set<string>();
-  /** Caught up with the server: only invites arriving after that may ring (never those of a first sync). */
+  /** Events that came undecryptable in a batch that was not live: decrypted later, they are still history. */
+  private readonly historic = new Set<string>();
+  /** Caught up with the server (init_complete): only invites arriving after that may ring. */
   private live = false;
   private readonly partyId = `lattice-${Math.random().toString(36).slice(2, 12)}`;
   private readonly client: RpcClient;
@@ -90,28 +92,34 @@ export class CallManager {
 
   private onSync(d: SyncComplete): void {
     if (d.clear_state) this.live = false;
+    // The stored state sent on connecting, and a fresh login's first /sync (no `since`), are history, not news.
+    const live = this.live && !d.clear_state && Boolean(d.since);
     for (const [roomId, room] of Object.entries(d.rooms ?? {})) {
-      if (room.events?.length) this.onEvents(roomId, room.events);
+      if (room.events?.length) this.onEvents(roomId, room.events, live);
     }
   }
 
-  private onEvents(roomId: string, events: readonly Event[]): void {
-    const signals: CallSignal[] = [];
+  private onEvents(roomId: string, events: readonly Event[], live = this.live): void {
+    const signals: { sig: CallSignal; live: boolean }[] = [];
     for (const e of [...events].sort((a, b) => a.timestamp - b.timestamp || a.rowid - b.rowid)) {
       if (e.event_id.startsWith('~') || this.seen.has(e.event_id)) continue;
       const sig = parseCallSignal(e);
-      if (!sig) continue; // still encrypted ones come again in events_decrypted
+      if (!sig) {
+        // Still encrypted: it comes again in events_decrypted, as old as it is now.
+        if (!live) this.historic.add(e.event_id);
+        continue;
+      }
       this.seen.add(e.event_id);
-      signals.push(sig);
+      signals.push({ sig, live: live && !this.historic.has(e.event_id) });
       if (sig.type === 'answer' || sig.type === 'reject' || sig.type === 'hangup') this.settled.add(sig.callId);
     }
-    for (const sig of signals) this.onSignal(roomId, sig);
+    for (const { sig, live: isLive } of signals) this.onSignal(roomId, sig, isLive);
   }
 
-  private onSignal(roomId: string, sig: CallSignal): void {
+  private onSignal(roomId: string, sig: CallSignal, live: boolean): void {
     const me = this.ownUserId;
     if (sig.type === 'invite') {
-      if (!this.view && shouldRing(sig, me, Date.now(), this.live, this.settled)) this.ring(roomId, sig);
+      if (!this.view && shouldRing(sig, me, Date.now(), live, this.settled)) this.ring(roomId, sig);
       return;
     }
     const v = this.view;
@@ -293,8 +301,9 @@ export class CallManager {
       if (this.pc !== pc) return;
       if (pc.connectionState === 'connected' && this.view?.phase !== 'connected') this.set({ phase: 'connected', connectedAt: Date.now() });
       if (pc.connectionState === 'failed') {
+        const wasConnected = this.view?.connectedAt !== undefined;
         this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'ice_failed' }));
-        this.end('The call could not connect: no network path was found between you.', true);
+        this.end(wasConnected ? 'The connection was lost.' : 'The call could not connect: no network path was found between you.', true);
       }
     };
     return pc;

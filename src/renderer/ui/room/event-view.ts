@@ -282,7 +282,8 @@ function memberView(e: Event, content: JSONObject): EventView | null {
  * The room list's one-line preview: "Alice: hello", "* Alice waves", "Alice joined the room". In a DM the other
  * person's messages need no name (`omitSenderOf`), as in most chat apps.
  */
-export function previewText(e: Event | undefined, name: (userId: string) => string, edit?: Event, omitSenderOf?: string): string {
+export function previewText(e: Event | undefined, name: (userId: string) => string, edit?: Event, omitSenderOf?: string,
+  calls?: CallContext): string {
   if (!e) return '';
   const view = viewEvent(e, edit);
   if (!view) return '';
@@ -293,7 +294,7 @@ export function previewText(e: Event | undefined, name: (userId: string) => stri
     case 'encrypted':
       return `${prefix}Encrypted message`;
     case 'state':
-      return view.text(name);
+      return view.text(name, calls);
     case 'message': {
       const body = oneLine(messageBodyText(view));
       return view.msgtype === 'm.emote' ? `* ${name(e.sender)} ${body}` : `${prefix}${body}`;
