@@ -4,7 +4,8 @@
  * cleartext in `decrypted`: the views that read `content` showed nothing or "m.room.encrypted". Alice sends a
  * message in her encrypted room and waits for its remote echo (View source shows it decrypted); then the reply bar
  * quotes her words, search and the pinned panel list them, and her reaction shows as hers and is taken back by a
- * second click (not sent twice). Screenshots of the reply bar, the search result and the pinned panel in both themes
+ * second click (not sent twice); deleting a message shows it deleted, its words gone, also after a reload (the
+ * cleartext was kept beside the redacted ciphertext, and the timeline showed it). Screenshots of the reply bar, the search result and the pinned panel in both themes
  * go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -125,5 +126,22 @@ describe('an encrypted room\'s messages in the reply bar, search, pins and react
     // Two messages and one reaction (its ciphertext redacted), not a second reaction in place of taking it back.
     assert.equal(sent.filter((e) => e.type === 'm.room.encrypted').length, 3, `one ${key} reaction was sent`);
     assert.equal(sent.filter((e) => e.type === 'm.room.encrypted' && e.unsigned?.redacted_because).length, 1);
+  });
+
+  it('shows a deleted message as deleted, without its words, also after a reload', async () => {
+    const words = 'The spare key is under the third stone';
+    await sendAndAwaitEcho(words);
+    const row = message(words);
+    const eventId = await row.getAttribute('data-event-id');
+    assert.ok(eventId);
+    await row.hover();
+    await row.getByTestId('action-delete').click();
+    await row.getByTestId('action-delete-confirm').click();
+    const gone = page.locator(`[data-event-id="${eventId}"]`);
+    await gone.getByTestId('message-deleted').waitFor(WAIT);
+    assert.equal(await gone.innerText().then((t) => t.includes('spare key')), false, 'its words are gone');
+    await page.reload();
+    await gone.getByTestId('message-deleted').waitFor(WAIT);
+    assert.equal(await page.getByText('The spare key').count(), 0, 'nor do they come back from the database');
   });
 });

@@ -9,8 +9,9 @@
  * reports a user of another homeserver: the dialog says, before and after, that her homeserver's administrators
  * cannot act on that account (Synapse drops the report) instead of thanking her; a server that cannot be reached, or
  * publishes no support file, adds nothing, while one that publishes its contacts (a small fake server on loopback)
- * has them offered, before and after sending: its administrator's Matrix ID opens a chat prompt, addresses are
- * mailto: links, its support page a link. Screenshots in both themes (some at 800×600) go to test-artifacts/.
+ * has them offered, before and after sending: its administrator's Matrix ID opens a chat prompt above the report,
+ * which keeps what was typed under it, addresses are mailto: links, its support page a link; a report closed unsent
+ * keeps its draft until it is sent. Screenshots in both themes (some at 800×600) go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -264,7 +265,8 @@ describe('reporting a user and a room from the room list against Synapse', () =>
     const said = await plain(contacts);
     // Administrators first, then security; a server's own roles and what is not an address are left out.
     assert.equal(said.replace(/\s+/g, ' ').trim(), `You can also contact ${name}'s administrators: `
-      + `Administrator: @admin:${name}, abuse@example.org Security: security@example.org Support page: https://example.org/support`);
+      + `Administrator: @admin:${name}, abuse@example.org Security: security@example.org Support page: https://example.org/support `
+      + 'Chatting with them does not send this report or lose it: what you typed stays here until you send it.');
     assert.deepEqual(await contacts.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href'))), [
       `https://matrix.to/#/${enc(`@admin:${name}`)}?action=chat`, 'mailto:abuse@example.org', 'mailto:security@example.org',
       'https://example.org/support',
@@ -274,17 +276,63 @@ describe('reporting a user and a room from the room list against Synapse', () =>
     await page.setViewportSize({ width: 1280, height: 800 });
     await themeShots(page, 'report-user', 'remote-contacts');
 
+    // Before sending, the administrator's Matrix ID opens the chat prompt above the report, which waits under it as
+    // it was: nothing typed or ticked is lost, and the list says so beforehand.
     await page.keyboard.type('Spam from Dave');
-    await dialog.getByTestId('dialog-submit').click();
-    await dialog.getByTestId('report-done').waitFor(WAIT);
-    assert.match(await plain(contacts), new RegExp(`^You can also contact ${name}'s administrators:`));
-    await themeShots(page, 'report-user', 'remote-contacts-sent');
-    // The administrator's Matrix ID offers a chat with them, which the report dialog makes way for.
-    await contacts.getByRole('link', { name: `@admin:${name}` }).click();
-    await dialog.waitFor({ state: 'detached' });
+    await dialog.getByTestId('report-ignore').check();
+    assert.equal(await plain(dialog.getByTestId('report-contacts-note')),
+      'Chatting with them does not send this report or lose it: what you typed stays here until you send it.');
+    const adminLink = contacts.getByRole('link', { name: `@admin:${name}` });
+    await adminLink.click();
     const prompt = page.getByTestId('link-prompt');
     await prompt.waitFor(WAIT);
     assert.match(await prompt.innerText(), new RegExp(`@admin:${name}[\\s\\S]*Start a chat`));
+    assert.equal(await dialog.isVisible(), true, 'the report dialog stays open under the prompt');
+    // The prompt is the one on top: what is at its middle is the prompt, not the report dialog.
+    assert.equal(await page.evaluate(() => {
+      const r = document.querySelector('[data-testid="link-prompt"]')?.getBoundingClientRect();
+      return r ? document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2)?.closest('dialog')?.dataset.testid : null;
+    }), 'link-prompt');
+    await themeShots(page, 'report-user', 'remote-contact-prompt');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await themeShots(page, 'report-user', 'remote-contact-prompt-800x600');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await prompt.getByRole('button', { name: 'Close' }).click();
+    await prompt.waitFor({ state: 'detached' });
+    assert.equal(await dialog.getByTestId('report-reason').inputValue(), 'Spam from Dave');
+    assert.equal(await dialog.getByTestId('report-ignore').isChecked(), true);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), `@admin:${name}`, 'the focus is back on the link');
+
+    // Closed without sending, the report keeps its draft: opening it again finds it as it was, and says so.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByTestId('user-info').getByTestId('user-info-report').click();
+    await dialog.waitFor();
+    assert.equal(await dialog.getByTestId('report-reason').inputValue(), 'Spam from Dave');
+    assert.equal(await dialog.getByTestId('report-ignore').isChecked(), true);
+    assert.equal(await plain(dialog.getByTestId('report-draft')), 'Not sent yet: this is the report you started earlier, as you left it.');
+    await themeShots(page, 'report-user', 'remote-draft');
+
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.getByTestId('report-done').waitFor(WAIT);
+    assert.match(await plain(contacts), new RegExp(`^You can also contact ${name}'s administrators:`));
+    assert.equal(await dialog.getByTestId('report-contacts-note').count(), 0, 'nothing is left to keep once it went');
+    await themeShots(page, 'report-user', 'remote-contacts-sent');
+    // After sending too, the prompt opens above what was done.
+    await adminLink.click();
+    await prompt.waitFor(WAIT);
+    assert.equal(await dialog.getByTestId('report-done').isVisible(), true);
+    await page.keyboard.press('Escape');
+    await prompt.waitFor({ state: 'detached' });
+    assert.equal(await dialog.getByTestId('report-done').isVisible(), true, 'Esc closed the prompt alone');
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached' });
+    // Sent, the draft is gone: a new report about Dave starts empty.
+    await page.getByTestId('user-info').getByTestId('user-info-report').click();
+    await dialog.waitFor();
+    assert.equal(await dialog.getByTestId('report-reason').inputValue(), '');
+    assert.equal(await dialog.getByTestId('report-draft').count(), 0);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
   });
 });

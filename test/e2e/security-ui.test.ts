@@ -3,9 +3,11 @@
  * device sets up secure backup in the first-run step (the recovery key is shown, finishing needs "I saved it") and
  * sends an encrypted message; the second device gets "Verify this session", skips it knowingly (a reminder banner
  * stays), imports the first device's exported keys in Settings → Security (the count is shown, the message opens),
- * then verifies from the banner: a wrong key is an error in words, the right one verifies the session, showing the
- * key backup downloading (held at a proxy in front of the second device's homeserver), then how many keys came back
- * (with nothing left to skip) until Continue. Last, the
+ * then verifies from the banner: a wrong key is an error in words, the right one verifies the session even though
+ * the key backup's download fails (a proxy in front of the second device's homeserver answers 502): the outcome says
+ * it is verified, why the keys did not come and what to do; *Try again* restores, showing the backup downloading (held
+ * at the proxy), then how many keys came back (with nothing left to skip) until Continue; Settings' *Restore keys
+ * from backup* does the same later. Last, the
  * first device replaces its recovery key from Settings (after the confirmation; a wrong account password is refused).
  * Screenshots of each screen in both themes at 1280×800 and 800×600 go to test-artifacts/security-*.png.
  */
@@ -206,17 +208,35 @@ describe('encryption screens against Synapse', () => {
     await pageB.getByTestId('verify-error').filter({ hasText: 'not right' }).waitFor(WAIT);
     await shoot(pageB, 'verify-error');
     await pageB.getByTestId('verify-code').fill(recoveryKey);
-    // The whole backup comes in one request: held there, the form shows the restore under way, as setup does.
-    proxy.hold(/\/room_keys\/keys\?/);
+    // The backup's download fails (a proxy's bad gateway): the session is verified all the same, and the outcome
+    // says that, why its keys did not come, how many did, and what to do.
+    proxy.inject(/\/room_keys\/keys\?/, 502, { errcode: 'M_UNKNOWN', error: 'Bad gateway' }, 1);
     await pageB.getByTestId('verify-submit').click();
+    const outcome = pageB.locator('[data-testid="verify-restore-outcome"][data-stage="failed"]');
+    await outcome.waitFor(WAIT);
+    assert.equal(await pageB.getByTestId('verify-error').count(), 0, 'not a failed verification');
+    assert.match(await outcome.locator('.sec-success').innerText(), /^This session is verified\.$/);
+    assert.match((await pageB.getByTestId('verify-restore-error').innerText()).replace(/\s+/g, ' '), new RegExp(
+      '^The keys of your earlier encrypted messages could not be restored from your key backup \\(version \\S+\\): '
+      + 'Your homeserver failed to send the key backup \\(HTTP 502\\); it may be busy or down for a moment\\. '
+      + 'None of its keys were restored\\. Until they are, those messages stay unreadable on this session: try again now, '
+      + 'or later with Restore keys from backup in Settings → Security\\.$'));
+    assert.equal(await pageB.getByTestId('encryption-skip').count(), 0, 'verified: nothing is left to skip');
+    assert.equal(await pageB.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'verify-restore-continue');
+    await shoot(pageB, 'verify-restore-failed');
+    // Try again restores with the key the session now holds (no recovery key asked). The whole backup comes in one
+    // request: held there, the outcome shows the restore under way, as setup does.
+    proxy.hold(/\/room_keys\/keys\?/);
+    await pageB.getByTestId('verify-restore-retry').click();
     await proxy.held();
-    const form = pageB.getByTestId('verify-form');
-    await form.locator('[data-testid="recovery-restore"][data-stage="downloading"]').filter({ hasText: /Downloading your key backup \(version \S+\)/ }).waitFor(WAIT);
+    await pageB.locator('[data-testid="recovery-restore"][data-stage="downloading"]').filter({ hasText: /Downloading your key backup \(version \S+\)/ }).waitFor(WAIT);
+    assert.match(await pageB.getByTestId('verify-restore-retry').innerText(), /Restoring…$/);
     await shoot(pageB, 'verify-restoring');
     proxy.release();
     // Then how many keys came back, until Continue: nothing is left to skip.
     const done = pageB.getByTestId('verify-restore-done');
     await done.filter({ hasText: /This session is verified\. \d+ keys? of \d+ restored from your key backup \(version \S+\)/ }).waitFor(WAIT);
+    assert.equal(await pageB.getByTestId('verify-restore-error').count(), 0);
     assert.equal(await pageB.getByTestId('encryption-skip').count(), 0, 'no "I can’t do this now" under the result');
     assert.equal(await pageB.getByTestId('encryption-step').count(), 1, 'the step stays until the result is read');
     await shoot(pageB, 'verify-restored');
@@ -227,6 +247,16 @@ describe('encryption screens against Synapse', () => {
     await section.getByTestId('security-verified').filter({ hasText: /^Verified$/ }).waitFor(WAIT);
     await section.getByTestId('security-key-backup').filter({ hasText: 'backs up its keys' }).waitFor(WAIT);
     await shoot(pageB, 'settings');
+    // Later, Settings restores the backup again; a failure says why and tries again in place.
+    proxy.inject(/\/room_keys\/keys\?/, 502, { errcode: 'M_UNKNOWN', error: 'Bad gateway' }, 1);
+    await section.getByTestId('sec-action-restore').click();
+    const restore = section.getByTestId('restore-backup');
+    await restore.getByTestId('restore-backup-error').filter({ hasText: /failed to send the key backup \(HTTP 502\).*None of its keys were restored\.$/ }).waitFor(WAIT);
+    await shoot(pageB, 'settings-restore-failed');
+    await restore.getByTestId('restore-backup-retry').click();
+    await restore.getByTestId('restore-backup-done').filter({ hasText: /^\d+ keys? of \d+ restored from your key backup \(version \S+\)/ }).waitFor(WAIT);
+    await restore.getByTestId('restore-backup-close').click();
+    await section.getByTestId('sec-action-restore').waitFor();
   });
 
   it('first device: resets the recovery key from Settings → Security after a confirmation of what it does', async () => {

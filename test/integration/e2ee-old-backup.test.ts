@@ -5,6 +5,8 @@
  * new secret storage so a later session opens it with the new recovery key), refuses to replace it without an
  * explicit "start over" (nothing changed on the server), and replaces it when told to. The old backup is made with
  * the raw API; its one room key is made and backed up by a separate crypto engine, as the old client would have.
+ * A backup whose keys cannot be restored fails neither the setup nor a later `verify`, and `restore_key_backup`
+ * tries again with the key the session holds.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -200,5 +202,15 @@ describe('an account with an older key backup and no secret storage', () => {
     assert.equal(status.enabled, true, 'and this session backs up to it');
     const state = await c.request('get_state', {});
     assert.equal(state.is_logged_in && state.verification_state.is_verified, true);
+
+    // Verifying with the new key restores again: its failure is told, and the verification holds all the same.
+    const again = c.mark();
+    assert.equal(await c.request('verify', { recovery_key: gen.recovery_key }), true, 'verified though the restore failed');
+    const failedAgain = await c.waitForEvent('key_backup_restore', (r) => r.stage === 'failed', WAIT_MS, again);
+    assert.match(failedAgain.error ?? '', /None of the 1 keys in backup version \d+ could be decrypted/);
+    // restore_key_backup tries once more with the key the session holds (no recovery key), failing in the same words.
+    const third = c.mark();
+    await assert.rejects(c.request('restore_key_backup', {}), /None of the 1 keys in backup version \d+ could be decrypted/);
+    assert.equal((await c.waitForEvent('key_backup_restore', (r) => r.stage === 'failed', WAIT_MS, third)).version, version);
   });
 });

@@ -12,6 +12,8 @@ import { wireSyncComplete } from '../../src/main/backend/rpc/wire-shape.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 import { ingestEvent } from '../../src/main/backend/sync/ingest-event.ts';
 import { processSync } from '../../src/main/backend/sync/process-sync.ts';
+import { viewEvent } from '../../src/renderer/ui/room/event-view.ts';
+import { migrations } from '../../src/main/backend/store/migrations.ts';
 
 const ME = '@me:hs';
 const ROOM = '!r:hs';
@@ -102,6 +104,27 @@ describe('relations kept on the event', () => {
     assert.deepEqual(reactions(), { '👍': 2, '🎉': 1 }, 'the remote echo is not a second reaction');
     sync(store, [ev('m.room.redaction', { redacts: remote.event_id }, { sender: ME })], 'r');
     assert.deepEqual(reactions(), { '👍': 1, '🎉': 1 }, 'our redacted reaction is no longer counted');
+  });
+
+  it('forgets a deleted encrypted message\'s cleartext: the timeline shows it deleted and search no longer finds it', () => {
+    const store = Store.open(':memory:');
+    sync(store, [ev('m.room.create', {}, { state_key: '' })]);
+    const sealed = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 's', sender_key: 'k', device_id: 'D' };
+    const secret = ev('m.room.encrypted', sealed);
+    ingestEvent(store, ROOM, secret, undefined, ME, { decrypted: { msgtype: 'm.text', body: 'the vault code is 4711' }, decrypted_type: 'm.room.message' });
+    const found = () => store.db.prepare(`SELECT count(*) AS n FROM event_search WHERE event_search MATCH '4711'`).get() as { n: number };
+    assert.equal(found().n, 1);
+    const d = sync(store, [ev('m.room.redaction', { redacts: secret.event_id })], 'x');
+    const stored = store.events.getByEventID(secret.event_id)!;
+    assert.equal(stored.decrypted, undefined, 'the cleartext is gone from the database');
+    assert.equal(stored.decrypted_type, 'm.room.message', 'still known as a message');
+    assert.deepEqual(viewEvent(inDiff(d, secret.event_id)!), { kind: 'deleted' }, 'the diff shows it deleted');
+    assert.equal(found().n, 0);
+
+    // Stored before this fix: migration 19 clears it.
+    store.db.prepare(`UPDATE event SET decrypted = ? WHERE event_id = ?`).run('{"body":"the vault code is 4711"}', secret.event_id);
+    store.db.exec(migrations[18]);
+    assert.equal(store.events.getByEventID(secret.event_id)!.decrypted, undefined);
   });
 
   it('counts relations that were stored before their target (history arrives newest first)', () => {

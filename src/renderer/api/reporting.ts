@@ -6,6 +6,8 @@
  * info panel but lives over the whole app, so it stays (with what was typed in it) when the row scrolls away or the
  * room closes after leaving it. A homeserver that asks to wait (reports are rate-limited) is waited for here, in
  * sight: the dialog says that the server asked to wait and that the report goes again then, up to a few times.
+ * What was typed into a report that was not sent stays as its draft (per signed-in session, in memory only) until it
+ * is sent: closing the dialog, or leaving it for a chat with the other server's administrators, loses nothing.
  */
 import { errorMessage } from '../../shared/error-message.ts';
 import { retryAfterSeconds } from '../../shared/rate-limit.ts';
@@ -110,6 +112,47 @@ export async function reportUser(session: Session, userId: string, reason: strin
 /** The server part of a user ID: whose administrators receive our reports. */
 export function homeserverOf(userId: string | undefined): string {
   return userId?.slice(userId.indexOf(':') + 1) ?? '';
+}
+
+// --- drafts of reports not sent yet ---------------------------------------------------------------------------
+
+/** What was typed into a report dialog: its reason, and whether its extra option (ignore them, leave) was ticked. */
+export interface ReportDraft { reason: string; option: boolean }
+
+/**
+ * Per signed-in session (signing out drops them with it), by what is reported. Kept in memory only: a report's
+ * reason may name what someone did, and it needs to outlive a detour, not a restart.
+ */
+const drafts = new WeakMap<Session, Map<string, ReportDraft>>();
+
+function draftKey(target: ReportTarget): string {
+  switch (target.kind) {
+    case 'event': return `event ${target.roomId} ${target.eventId}`;
+    case 'room': return `room ${target.roomId}`;
+    case 'user': return `user ${target.userId}`;
+    default: {
+      const unknown: never = target;
+      return unknown;
+    }
+  }
+}
+
+/** The unsent report about `target`, if one was started. */
+export function loadReportDraft(session: Session, target: ReportTarget): ReportDraft | null {
+  return drafts.get(session)?.get(draftKey(target)) ?? null;
+}
+
+/** Keeps what is typed into the report about `target`; an empty one is no draft. */
+export function saveReportDraft(session: Session, target: ReportTarget, draft: ReportDraft): void {
+  let mine = drafts.get(session);
+  if (!mine) drafts.set(session, mine = new Map<string, ReportDraft>());
+  if (draft.reason.trim() === '' && !draft.option) mine.delete(draftKey(target));
+  else mine.set(draftKey(target), draft);
+}
+
+/** Forgets the draft once the report went. */
+export function clearReportDraft(session: Session, target: ReportTarget): void {
+  drafts.get(session)?.delete(draftKey(target));
 }
 
 // --- the open report dialog ---------------------------------------------------------------------------------

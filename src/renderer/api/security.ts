@@ -1,8 +1,8 @@
 /**
  * Requests of the encryption screens (first-run step and Settings → Security), built here so components never
  * assemble payloads: verifying this session with the recovery key or passphrase, setting up recovery (checking an
- * existing backup's key first, and hearing how its keys are restored), the key backup's status, and room key export
- * and import. Secrets typed by the user pass straight through to the backend
+ * existing backup's key first, and hearing how its keys are restored), restoring the key backup again, the key
+ * backup's status, and room key export and import. Secrets typed by the user pass straight through to the backend
  * and are kept nowhere on this side.
  */
 import type { BackupKeyCheck, KeyBackupRestore, KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from '../../shared/rpc/commands.ts';
@@ -27,6 +27,14 @@ export type ExistingBackupChoice = { kind: 'keep'; key: string } | { kind: 'repl
  */
 export function checkBackupKey(session: Session, keyOrPassphrase: string): Promise<BackupKeyCheck> {
   return session.client.request('check_backup_key', { backup_key: keyOrPassphrase.trim() });
+}
+
+/**
+ * Restores the key backup's room keys again with the key this session holds (after a restore that failed); answers
+ * the `done` outcome, rejects with the reason in words. Its progress comes as onBackupRestore tells it.
+ */
+export function restoreKeyBackup(session: Session): Promise<KeyBackupRestore> {
+  return session.client.request('restore_key_backup', {});
 }
 
 /** Hears how restoring room keys from the key backup goes (setup keeping a backup, or verify); answers the unsubscribe. */

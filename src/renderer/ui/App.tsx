@@ -20,6 +20,7 @@ import { WebNotifications } from '../notify/WebNotifications.tsx';
 import { NewRoomButtons } from './dialogs/NewRoomButtons.tsx';
 import { SignOutDialog } from './dialogs/SignOutDialog.tsx';
 import { ReportLayer } from './dialogs/ReportDialogs.tsx';
+import { setOpenReport } from '../api/reporting.ts';
 import { MessageDialogLayer } from './dialogs/MessageDialogs.tsx';
 import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.tsx';
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
@@ -190,7 +191,9 @@ function MainLayout() {
         <CallLayer />
         <ReportLayer />
         <MessageDialogLayer />
-        {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); select(id); }} onClose={links.dismiss} />}
+        {/* A chat started from the prompt opens in view: a report dialog under the prompt (its other server's
+            contacts) makes way, its draft kept (reporting.ts). */}
+        {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); setOpenReport(null); select(id); }} onClose={links.dismiss} />}
       </div>
     </SpaceSelection.Provider>
   );

@@ -327,6 +327,7 @@ export class PreviewBackend implements BackendHost {
         'rename_device', 'delete_devices',
         'register_homeserver_push', 'send_sticky_event', 'get_sticky_events',
         'verify', 'generate_recovery_key', 'reset_encryption', 'check_backup_key', 'export_keys', 'import_keys',
+        'restore_key_backup',
       ),
     };
   }

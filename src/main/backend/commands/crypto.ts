@@ -1,7 +1,7 @@
 /**
  * Handlers of the crypto area: verify, generate_recovery_key, reset_encryption (crypto/recovery.ts) and
  * export_keys / import_keys (crypto/key-export.ts), get_key_backup_status (crypto/backup-status.ts) and
- * check_backup_key (crypto/existing-backup.ts), each run on the session's open encryption engine.
+ * check_backup_key (crypto/existing-backup.ts), restore_key_backup (crypto/backup-restore.ts), each run on the session's open encryption engine.
  */
 import type { cryptoCommands } from '../../../shared/rpc/commands.ts';
 import type { CryptoSession } from '../crypto/crypto-session.ts';
@@ -36,5 +36,6 @@ export function cryptoHandlers(ctx: CommandContext): AreaHandlers<typeof cryptoC
     // Asks only the server (the backup's auth_data) and derives the key: no engine state is read or changed.
     check_backup_key: ({ backup_key: text }) => engine().withEngine(() => checkBackupKey(ctx.requireSession().client.crypto, text)),
     get_key_backup_status: () => engine().withEngine((_, machine) => keyBackupStatus(machine, ctx.requireSession().client.crypto)),
+    restore_key_backup: () => engine().withEngine((r) => r.restoreBackupAgain()),
   };
 }

@@ -12,7 +12,8 @@ import { MatrixError } from '../matrix/errors.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import { editHistory } from '../reading/edit-history.ts';
 import { mentions, receiptsFor, relatedEvents } from '../reading/read-queries.ts';
-import { storeServerEvent, storeServerEvents } from '../reading/server-events.ts';
+import { storeServerEventsWithEdits } from '../reading/server-events.ts';
+import type { PreparedSync } from '../sync/prepared.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 
 const DEFAULT_PAGE = 50;
@@ -27,6 +28,16 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     return ev;
   }
 
+  /**
+   * Stores events fetched from the server. A message whose latest edit is now one the server bundled with it goes
+   * out with that edit in a diff of their own, as the sync would have sent them, so every view shows its text.
+   */
+  function storeFetched(roomId: string, raw: readonly ClientEvent[], decrypted: PreparedSync | undefined): Event[] {
+    const { events, edited } = storeServerEventsWithEdits(ctx.store, roomId, raw, decrypted);
+    if (edited.length > 0) ctx.broadcast('sync_complete', { rooms: { [roomId]: { events: edited } } });
+    return events;
+  }
+
   async function fetchEvent(roomId: string, eventId: string, signal: AbortSignal): Promise<Event> {
     let raw;
     try {
@@ -34,7 +45,7 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     } catch (e) {
       throw new Error(`Could not get event ${eventId} from the homeserver: ${serverProblem(e)}`);
     }
-    const ev = storeServerEvent(ctx.store, roomId, raw, await decryptFetched(ctx.session?.crypto, roomId, [raw]));
+    const [ev] = storeFetched(roomId, [raw], await decryptFetched(ctx.session?.crypto, roomId, [raw]));
     if (!ev) throw new Error(`The homeserver sent something for ${eventId} that is not an event.`);
     return ev;
   }
@@ -76,11 +87,11 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
     const decrypted = await decryptFetched(ctx.session?.crypto, roomId, [...roots, ...latest]);
     signal.throwIfAborted();
     const raw = new Map(roots.map((r) => [r.event_id, r]));
-    const events = storeServerEvents(ctx.store, roomId, roots, decrypted).map((ev) => {
+    const events = storeFetched(roomId, roots, decrypted).map((ev) => {
       const r = raw.get(ev.event_id);
       return r ? withServerRelations(ev, r) : ev;
     });
-    const related = storeServerEvents(ctx.store, roomId, latest, decrypted);
+    const related = storeFetched(roomId, latest, decrypted);
     return {
       events,
       ...(related.length > 0 ? { related_events: related } : {}),
@@ -154,13 +165,12 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
       const decrypted = await decryptFetched(ctx.session?.crypto, roomId,
         [...list(resp.events_before), ...list(resp.events_after), resp.event]);
       signal.throwIfAborted();
-      const store = ctx.store;
       return {
         start: resp.start ?? '',
         end: resp.end ?? '',
-        before: storeServerEvents(store, roomId, list(resp.events_before), decrypted),
-        after: storeServerEvents(store, roomId, list(resp.events_after), decrypted),
-        event: resp.event ? storeServerEvent(store, roomId, resp.event, decrypted) ?? null : null,
+        before: storeFetched(roomId, list(resp.events_before), decrypted),
+        after: storeFetched(roomId, list(resp.events_after), decrypted),
+        event: resp.event ? storeFetched(roomId, [resp.event], decrypted)[0] ?? null : null,
       };
     },
     paginate_manual: async ({ room_id: roomId, thread_root: threadRoot, since, direction, limit }, signal) => {
@@ -184,7 +194,7 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
       }
       const decrypted = await decryptFetched(ctx.session?.crypto, roomId, chunk);
       signal.throwIfAborted();
-      const events = storeServerEvents(ctx.store, roomId, chunk, decrypted);
+      const events = storeFetched(roomId, chunk, decrypted);
       return next ? { events, next_batch: next } : { events };
     },
     get_threads: ({ room_id: roomId, include, from, limit }, signal) => threads(roomId, include ?? 'all', from, limit, signal),

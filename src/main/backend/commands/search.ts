@@ -1,9 +1,16 @@
-/** Handlers of the search area: the local full-text index, and the homeserver's /search. */
+/**
+ * Handlers of the search area: the local full-text index, and the homeserver's /search. Both answer each found
+ * message once, with its latest edit in related_events.
+ */
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { searchCommands } from '../../../shared/rpc/commands.ts';
+import type { ManualPaginationResponse } from '../../../shared/rpc/commands/reading.ts';
 import type { Event } from '../../../shared/rpc/index.ts';
 import { storeServerEvent } from '../reading/server-events.ts';
+import { decryptFetched } from '../crypto/decrypt-fetched.ts';
 import { searchLocal } from '../search/local-search.ts';
+import { messagesOfHits } from '../search/server-hits.ts';
+import type { Store } from '../store/store.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 
 const DEFAULT_LIMIT = 50;
@@ -20,7 +27,7 @@ export function searchHandlers(ctx: CommandContext): AreaHandlers<typeof searchC
         minTimestamp: p.min_timestamp, maxTimestamp: p.max_timestamp, includeRedacted: p.include_redacted,
         sortByTime: p.sort_by_time, limit, offset,
       });
-      return events.length === limit ? { events, next_batch: String(offset + limit) } : { events };
+      return withLatestEdits(ctx.store, events, events.length === limit ? String(offset + limit) : undefined);
     },
     search_server: async (p, signal) => {
       const client = ctx.requireSession().client;
@@ -38,17 +45,38 @@ export function searchHandlers(ctx: CommandContext): AreaHandlers<typeof searchC
       }
       signal.throwIfAborted();
       const found = resp.search_categories?.room_events;
-      const events: Event[] = [];
+      const hits: Event[] = [];
       const store = ctx.store;
       store.transaction(() => {
         for (const r of Array.isArray(found?.results) ? found.results : []) {
           const raw = r.result;
           if (!raw || typeof raw.room_id !== 'string') continue;
           const ev = storeServerEvent(store, raw.room_id, raw);
-          if (ev) events.push(ev);
+          if (ev) hits.push(ev);
         }
       });
-      return found?.next_batch ? { events, next_batch: found.next_batch } : { events };
+      const events = await messagesOfHits(store, hits, p.search_term, (roomId, eventId) => fetchEvent(ctx, roomId, eventId, signal));
+      signal.throwIfAborted();
+      return withLatestEdits(ctx.store, events, found?.next_batch || undefined);
     },
+  };
+}
+
+/** An edit's message that was not stored, from the homeserver (then stored); undefined when it cannot be had. */
+async function fetchEvent(ctx: CommandContext, roomId: string, eventId: string, signal: AbortSignal): Promise<Event | undefined> {
+  const raw = await ctx.requireSession().client.events.event(roomId, eventId, { signal });
+  return storeServerEvent(ctx.store, roomId, raw, await decryptFetched(ctx.session?.crypto, roomId, [raw]));
+}
+
+/**
+ * A page of found messages with their latest edits (each one's last_edit_rowid) as `related_events`, as paginate
+ * gives the timeline's: a frontend shows each message as it reads now, not as first sent.
+ */
+function withLatestEdits(store: Store, events: Event[], nextBatch: string | undefined): ManualPaginationResponse {
+  const edits = store.events.getMany(events.flatMap((e) => (e.last_edit_rowid ? [e.last_edit_rowid] : [])));
+  return {
+    events,
+    ...(nextBatch !== undefined ? { next_batch: nextBatch } : {}),
+    ...(edits.length > 0 ? { related_events: edits } : {}),
   };
 }

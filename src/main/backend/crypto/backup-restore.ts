@@ -6,11 +6,11 @@
  */
 import { RoomId } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { BackupDecryptionKey, OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
-import { errorMessage } from '../../../shared/error-message.ts';
 import type { KeyBackupRestore } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { CryptoApi } from '../matrix/api/crypto.ts';
-import { KeyBackupError } from './backup.ts';
+import { describeRestoreError } from '../matrix/errors.ts';
+import { backupMatchesKey, KeyBackupError } from './backup.ts';
 
 /**
  * Asks the backup for one session (the late-key path: an event arrived without its key) and imports it when the
@@ -73,13 +73,14 @@ export async function restoreBackup(
 }
 
 /**
- * restoreBackup telling `tell` how it goes: at most every 1% of the keys (the engine reports each one), then done,
- * or failed with the reason in words (and thrown).
+ * restoreBackup telling `tell` how it goes: at most every 1% of the keys (the engine reports each one), then done
+ * (also answered), or failed with the reason in words and how many keys were restored before it stopped (and thrown,
+ * with those words).
  */
 export async function restoreWithProgress(
   machine: OlmMachine, api: CryptoApi, key: BackupDecryptionKey, version: string, logger: Logger,
   tell: ((progress: KeyBackupRestore) => void) = () => undefined,
-): Promise<void> {
+): Promise<KeyBackupRestore> {
   let told = { stage: '', restored: 0 };
   const seen = { restored: 0, total: 0 };
   try {
@@ -90,12 +91,33 @@ export async function restoreWithProgress(
       told = { stage, restored };
       tell({ version, stage, restored, total: of });
     });
-    tell({ version, stage: 'done', restored: decrypted, total });
+    const done: KeyBackupRestore = { version, stage: 'done', restored: decrypted, total };
+    tell(done);
     logger.info(`encryption: restored ${decrypted} of ${total} room keys from the backup (${imported} new here)`, { version });
+    return done;
   } catch (e) {
-    const error = errorMessage(e);
+    const error = describeRestoreError(e, version);
     logger.warn(`encryption: restoring room keys from the backup failed: ${error}`, { version });
     tell({ version, stage: 'failed', ...seen, error });
-    throw e;
+    throw new KeyBackupError(error);
   }
+}
+
+/**
+ * restore_key_backup: the whole backup restored again with the key this session kept when it enabled the backup
+ * (verify, or setup), so a restore that failed can be tried again without the recovery key. Refused in words when
+ * there is no such key, or the server's current backup is another one (replaced on another device since).
+ */
+export async function restoreSavedBackup(
+  machine: OlmMachine, api: CryptoApi, logger: Logger, tell: (progress: KeyBackupRestore) => void,
+): Promise<KeyBackupRestore> {
+  const saved = await machine.getBackupKeys();
+  const key = saved.decryptionKey;
+  const version = saved.backupVersion;
+  if (!key || !version) throw new KeyBackupError('This session has no key backup key yet: verify it with your recovery key or passphrase, which restores the backup.');
+  const info = await api.backupVersion().catch((e: unknown) => { throw new KeyBackupError(describeRestoreError(e, version)); });
+  if (!info || info.version !== version || !backupMatchesKey(info, key)) {
+    throw new KeyBackupError(`The key backup this session uses (version ${version}) is no longer your homeserver's current one: enter your recovery key or passphrase to use the current one.`);
+  }
+  return restoreWithProgress(machine, api, key, version, logger, tell);
 }

@@ -1,7 +1,8 @@
 /**
  * Verification and recovery of this device with gomuks' commands: `verify` opens secret storage with a recovery key
  * or passphrase, imports the cross-signing keys and the backup key into the engine, cross-signs this device, enables
- * the key backup and restores the room keys from it; `generate_recovery_key` and `reset_encryption` set everything
+ * the key backup and restores the room keys from it (a failed restore is told, not a failed verification:
+ * `restore_key_backup` tries it again); `generate_recovery_key` and `reset_encryption` set everything
  * up from scratch (new cross-signing identity published with user-interactive auth, a new secret storage key
  * holding the three cross-signing keys and a new backup key, a new backup version). It also keeps
  * `client_state.verification_state` true to what the engine and the account hold, including after a restart. When
@@ -23,7 +24,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import { askAccountEncryption, type AccountEncryption } from './account-encryption.ts';
 import { BackupUploader, backupMatchesKey, createBackup, enableBackup } from './backup.ts';
-import { restoreSession, restoreWithProgress } from './backup-restore.ts';
+import { restoreSavedBackup, restoreSession, restoreWithProgress } from './backup-restore.ts';
 import { planBackup, type BackupChoice, type BackupPlan } from './existing-backup.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
 import {
@@ -142,6 +143,11 @@ export class Recovery {
     const run = this.refreshing.then(() => this.check());
     this.refreshing = run;
     return run;
+  }
+
+  /** restore_key_backup: the whole backup restored again with the key this session kept (backup-restore.ts). */
+  restoreBackupAgain(): Promise<KeyBackupRestore> {
+    return restoreSavedBackup(this.o.machine, this.o.client.crypto, this.o.logger, (p) => this.o.onRestore?.(p));
   }
 
   /**
@@ -331,7 +337,9 @@ export class Recovery {
       throw new SecretStorageError(`The backup key in secret storage does not open the server's key backup (version ${info.version}); it was probably reset on another device without updating secret storage.`);
     }
     await enableBackup(machine, key, info.version);
-    await restoreWithProgress(machine, client.crypto, key, info.version, logger, this.o.onRestore);
+    // Verified and the backup enabled whatever happens now: a failed restore is told (key_backup_restore's error,
+    // with the keys restored before it stopped) but does not fail the verification; restore_key_backup tries again.
+    await restoreWithProgress(machine, client.crypto, key, info.version, logger, this.o.onRestore).catch(() => undefined);
     this.backupInBackground();
   }
 

@@ -16,6 +16,7 @@ import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
 import type { ClientEvent, SyncResponse } from '../matrix/types.ts';
 import type { Decryption } from '../sync/prepared.ts';
+import { bundledEdit } from '../sync/bundled-edit.ts';
 import { stickySection } from '../sync/sticky.ts';
 
 /**
@@ -64,17 +65,28 @@ export async function feedSync(machine: OlmMachine, resp: SyncResponse, now = Da
   return processed;
 }
 
-/** Decrypts every encrypted timeline and sticky event of the joined rooms; the result is keyed by event ID. */
+/**
+ * Decrypts every encrypted timeline and sticky event of the joined rooms, and the encrypted edits the server bundled
+ * with timeline events (sync/bundled-edit.ts); the result is keyed by event ID.
+ */
 export async function decryptSync(machine: OlmMachine, resp: SyncResponse): Promise<Map<string, Decryption>> {
   const out = new Map<string, Decryption>();
+  let edits: [roomId: string, edit: ClientEvent][] | undefined;
   for (const [roomId, room] of Object.entries(resp.rooms?.join ?? {})) {
     const timeline = room?.timeline?.events;
     // Sticky events outside the timeline (MSC4354; encrypted ones carry calls' membership) are decrypted too.
     const events = [...(Array.isArray(timeline) ? timeline : []), ...(room ? stickySection(room) : [])];
     for (const ev of events) {
+      // Any message's, also of one sent before the room was encrypted.
+      const edit = bundledEdit(roomId, ev);
+      if (isEncrypted(edit)) (edits ??= []).push([roomId, edit]);
       if (!isEncrypted(ev)) continue;
       out.set(ev.event_id, await decryptEvent(machine, roomId, ev));
     }
+  }
+  // After the timelines: an edit that came in the same batch as its message is decrypted there already.
+  for (const [roomId, edit] of edits ?? []) {
+    if (!out.has(edit.event_id)) out.set(edit.event_id, await decryptEvent(machine, roomId, edit));
   }
   return out;
 }

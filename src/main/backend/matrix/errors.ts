@@ -178,3 +178,19 @@ export function describePublicRoomsError(e: unknown, server: string | undefined)
   if (e.errcode === 'M_INVALID_PARAM' && /server name/i.test(e.message)) return `${server} is not a valid server name.`;
   return undefined;
 }
+
+/**
+ * Why restoring the room keys of key backup `version` failed, in one sentence that says what went wrong where: the
+ * homeserver not reachable or failing (worth trying again), the backup gone (replaced on another device: trying
+ * again will not help), or the engine's own words (a backup key that decrypts none of its keys says so already).
+ */
+export function describeRestoreError(e: unknown, version: string): string {
+  if (e instanceof ConnectionError) return sentence(e.message);
+  if (!(e instanceof MatrixError)) return sentence(errorMessage(e));
+  if (e.status === 404 || e.errcode === 'M_NOT_FOUND') {
+    return `Your homeserver no longer has key backup version ${version}: it was probably deleted or replaced on another device.`;
+  }
+  if (e.errcode === 'M_LIMIT_EXCEEDED') return 'Your homeserver asked Lattice to wait (too many requests) and did not send the backup.';
+  if (e.status >= 500) return `Your homeserver failed to send the key backup (HTTP ${e.status}); it may be busy or down for a moment.`;
+  return sentence(`Your homeserver refused to send the key backup: ${e.message.replace(/\.$/, '')}`);
+}

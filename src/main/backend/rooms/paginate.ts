@@ -11,6 +11,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { PushEvaluator } from '../push/push-evaluator.ts';
+import { bundledEdit, storeBundledEdits } from '../sync/bundled-edit.ts';
 import { ingestEvent, isWellFormed } from '../sync/ingest-event.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
 
@@ -76,6 +77,7 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     const rowids: number[] = [];
     const own = store.account.get()?.user_id;
     const push = own ? PushEvaluator.for(store, own) : undefined;
+    let edits: ClientEvent[] | undefined;
     for (const ev of resp.chunk ?? []) {
       // The push rules' answer (not the ingest's guess, which knows only "a message from someone else"), decided
       // before the insert so the row is written once.
@@ -87,9 +89,14 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
         profiles.set(ev.state_key, isObj(prev) ? prev : {});
       }
       if (!r) continue;
+      const edit = bundledEdit(roomId, ev);
+      if (edit) (edits ??= []).push(edit);
       if (!store.timeline.prepend(roomId, r.rowid)) continue;
       rowids.push(r.rowid);
     }
+    // The edits the server bundled with the page's messages (sync/bundled-edit.ts), in no timeline: the latest edit
+    // of a message whose edit is beyond what we hold; the page's related events then carry it.
+    if (edits) storeBundledEdits(store, roomId, edits, decrypted, own);
     // History comes newest first, so an event's reactions and edits were stored before it: count them now.
     store.events.refreshRelations(rowids);
     for (const ev of resp.state ?? []) {

@@ -130,8 +130,10 @@ export class EventStore {
       // A local echo's content completed before it is sent (the link previews it waited for).
       setLocalEchoContent: db.prepare<[string, string | null, number]>('UPDATE event SET content = ?, local_content = ? WHERE rowid = ?'),
       // A redacted event is no longer sticky (MSC4354: `sticky` is not kept by redaction).
+      // The cleartext of an encrypted event goes with its content (what was said is what a redaction removes); its
+      // decrypted_type stays, so the event is still known as the message or reaction it was.
       redact: db.prepare<[string, string, number]>(`UPDATE event SET content = ?, redacted_by = ?, local_content = NULL,
-          sticky_duration = NULL, sticky_until = NULL WHERE rowid = ?`),
+          decrypted = NULL, sticky_duration = NULL, sticky_until = NULL WHERE rowid = ?`),
       // Edits and reactions of a set of events (a page of history), for paginate's related_events.
       related: db.prepare<[string, string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.relates_to = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid

@@ -10,6 +10,7 @@ import type * as M from '../matrix/types.ts';
 import { applyUnread, PushEvaluator, type AppendedEvent } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
 import type { UnreadCounts } from '../store/unread.ts';
+import { bundledEdit, storeBundledEdits } from './bundled-edit.ts';
 import { ingestEvent, isWellFormed, type IngestResult } from './ingest-event.ts';
 import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
 import { ingestPresence } from './presence.ts';
@@ -187,6 +188,8 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   const appended: NonNullable<RoomChanges['appended']> = [];
   const incoming: AppendedEvent[] = [];
   let redacted = false;
+  /** The edits the server bundled with this batch's messages (bundled-edit.ts): rare, so allocated when found. */
+  let edits: M.ClientEvent[] | undefined;
   // The push rules read the room's state as it is at each event: what this response's state section changed first.
   if (stateSet || jr.summary) ctx.push.roomStateChanged(roomId);
   for (const ev of list(tl?.events)) {
@@ -199,6 +202,8 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id), unread);
     if (!r) continue;
     note(r);
+    const edit = bundledEdit(roomId, ev);
+    if (edit) (edits ??= []).push(edit);
     const added = store.timeline.append(roomId, r.rowid);
     if (added) {
       timeline.push(added);
@@ -215,6 +220,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
       ctx.push.roomStateChanged(roomId);
     }
   }
+  // After the whole timeline: an edit this batch also carries is stored (and placed) already, and is not written
+  // again; one it lacks becomes its message's latest edit if newer, and the diff carries both.
+  if (edits) for (const r of storeBundledEdits(store, roomId, edits, ctx.prepared, own)) note(r);
   if (timeline.length || sr.reset) sr.timeline = timeline;
   if (stateSet) sr.state = stateChanges;
 

@@ -7,10 +7,15 @@
  * Everything shown comes from a stranger's server: plain text in React (never markup), and links only of the three
  * kinds made here (a Matrix ID as a matrix.to link that Lattice opens as a chat, an address as mailto:, the support
  * page only when it is https), each checked again here though the backend checked them already.
+ *
+ * A Matrix ID opens the chat prompt over the report dialog, which stays as it was under it (*Close* goes back to
+ * it); only opening the chat itself (an existing one at once, or *Start a chat*) closes the report, whose draft keeps
+ * what was typed for when it is opened again (reporting.ts). The list says so before the report went.
  */
 import { useEffect, useRef, useState } from 'react';
 import type { ServerSupport, SupportContact } from '../../../shared/rpc/index.ts';
 import { useSession } from '../../api/hooks.ts';
+import { findDm } from '../../links/link-route.ts';
 
 /** The roles a report is for, in the order shown; a server's other roles (its own names) are left out. */
 const ROLES: Record<string, string> = { 'm.role.admin': 'Administrator', 'm.role.security': 'Security' };
@@ -39,21 +44,28 @@ export function useServerSupport(server: string | null): ServerSupport | null {
 
 /**
  * The other server's contacts (`server`, the reported account's homeserver, and what useServerSupport read of it).
- * `onLeave` closes the report dialog when a Matrix ID is chosen: the chat prompt it opens could not show
- * over a modal dialog.
+ * `onLeave` closes the report dialog when a Matrix ID with whom there is a chat already is chosen: that chat opens at
+ * once, under the modal dialog. `unsent`: the report has not gone yet (its draft is kept).
  */
-export function ReportContacts({ server, support, onLeave }: { server: string; support: ServerSupport | null; onLeave: () => void }) {
+export function ReportContacts({ server, support, unsent, onLeave }: {
+  server: string;
+  support: ServerSupport | null;
+  unsent: boolean;
+  onLeave: () => void;
+}) {
+  const session = useSession();
   const list = useRef<HTMLDivElement>(null);
   useEffect(() => {
     // Matrix links are taken by the page's link router in the document's capture phase, which stops the click there
     // (link-clicks.ts): only a listener on the window, earlier still, sees it.
     const onClick = (ev: MouseEvent) => {
       const plain = ev.button === 0 && !ev.metaKey && !ev.ctrlKey && !ev.shiftKey && !ev.altKey;
-      if (plain && ev.target instanceof Element && ev.target.closest('a[data-chat]') && list.current?.contains(ev.target)) onLeave();
+      const link = plain && ev.target instanceof Element ? ev.target.closest<HTMLElement>('a[data-chat]') : null;
+      if (link && list.current?.contains(link) && findDm(session.store.getSnapshot(), link.dataset.chat ?? '') !== null) onLeave();
     };
     window.addEventListener('click', onClick, true);
     return () => window.removeEventListener('click', onClick, true);
-  }, [onLeave]);
+  }, [session, onLeave]);
   if (support === null) return null;
   const contacts = Object.keys(ROLES).flatMap((role) => support.contacts.filter((c) => c.role === role && reachable(c)));
   const page = httpsUrl(support.support_page);
@@ -66,7 +78,7 @@ export function ReportContacts({ server, support, onLeave }: { server: string; s
           <li key={i} data-testid="report-contact">
             {ROLES[c.role]}:{' '}
             {c.matrix_id !== undefined && USER_ID.test(c.matrix_id) && (
-              <a href={`https://matrix.to/#/${encodeURIComponent(c.matrix_id)}?action=chat`} data-chat="">{c.matrix_id}</a>
+              <a href={`https://matrix.to/#/${encodeURIComponent(c.matrix_id)}?action=chat`} data-chat={c.matrix_id}>{c.matrix_id}</a>
             )}
             {c.matrix_id !== undefined && USER_ID.test(c.matrix_id) && c.email_address !== undefined && EMAIL.test(c.email_address) && ', '}
             {c.email_address !== undefined && EMAIL.test(c.email_address) && (
@@ -80,6 +92,11 @@ export function ReportContacts({ server, support, onLeave }: { server: string; s
           </li>
         )}
       </ul>
+      {unsent && contacts.some((c) => c.matrix_id !== undefined && USER_ID.test(c.matrix_id)) && (
+        <p className="report-contacts-note" data-testid="report-contacts-note">
+          Chatting with them does not send this report or lose it: what you typed stays here until you send it.
+        </p>
+      )}
     </div>
   );
 }

@@ -8,14 +8,16 @@
  * A user of another homeserver is reported to ours too, whose administrators cannot act on that account (Synapse
  * drops such reports): the dialog says so before and after, rather than thanking for a report that reaches no one,
  * and offers that server's own contacts where it publishes them (ReportContacts.tsx), as it does for a message from
- * such a user.
+ * such a user. What is typed (the reason, the extra option) is kept as the report's draft until it is sent
+ * (reporting.ts): closing the dialog, or leaving it for a chat with those contacts, and opening the same report again
+ * finds it as it was, said in a note.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { isolateBidi } from '../../../shared/display-name.ts';
 import { useMemberNames, useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
 import {
-  homeserverOf, reportMessage, reportRoom, reportUser, setOpenReport, useOpenReport, type ReportOutcome, type ReportRetry,
-  type ReportTarget,
+  clearReportDraft, homeserverOf, loadReportDraft, reportMessage, reportRoom, reportUser, saveReportDraft, setOpenReport,
+  useOpenReport, type ReportDraft, type ReportOutcome, type ReportRetry, type ReportTarget,
 } from '../../api/reporting.ts';
 import { displayNameOf, roomDisplayName } from '../../api/selectors.ts';
 import { selectIsIgnored } from '../../api/user-info.ts';
@@ -27,10 +29,10 @@ export function ReportLayer() {
   const target = useOpenReport();
   if (!target) return null;
   const close = () => setOpenReport(null);
-  // Keyed by what is reported: opening another report starts from an empty form.
+  // Keyed by what is reported: opening another report starts from its own draft, or an empty form.
   switch (target.kind) {
     case 'event': return <ReportMessageDialog key={target.eventId} target={target} onClose={close} />;
-    case 'room': return <ReportRoomDialog key={target.roomId} roomId={target.roomId} onClose={close} />;
+    case 'room': return <ReportRoomDialog key={target.roomId} target={target} onClose={close} />;
     case 'user': return <ReportUserDialog key={target.userId} target={target} onClose={close} />;
     default: {
       const unknown: never = target;
@@ -44,10 +46,11 @@ function ReportMessageDialog({ target, onClose }: { target: Extract<ReportTarget
   const server = homeserverOf(useOwnUserId());
   const sender = isolateBidi(displayNameOf(useMemberNames(target.roomId), target.senderId));
   const encrypted = useStoreSelector((s) => !!s.rooms.get(target.roomId)?.meta?.encryption_event);
-  const ignoring = useIgnoreOption(target.senderId, sender);
+  const draft = useReportDraft(target);
+  const ignoring = useIgnoreOption(target.senderId, sender, draft);
   const theirs = homeserverOf(target.senderId);
   return (
-    <ReportForm testId="report-event-dialog" title="Report this message" onClose={onClose}
+    <ReportForm testId="report-event-dialog" title="Report this message" onClose={onClose} target={target} draft={draft}
       otherServer={theirs !== server ? theirs : null}
       send={(reason, retry) => reportMessage(session, target, reason, ignoring.chosen, retry)}
       sent={(o) => <>Thank you: the administrators of {server} have your report.{ignoring.done(o)}</>}
@@ -61,15 +64,17 @@ function ReportMessageDialog({ target, onClose }: { target: Extract<ReportTarget
   );
 }
 
-function ReportRoomDialog({ roomId, onClose }: { roomId: string; onClose: () => void }) {
+function ReportRoomDialog({ target, onClose }: { target: Extract<ReportTarget, { kind: 'room' }>; onClose: () => void }) {
   const session = useSession();
+  const { roomId } = target;
   const server = homeserverOf(useOwnUserId());
   const current = useStoreSelector((s) => roomDisplayName(s.rooms.get(roomId)));
   // Kept from when the dialog opened: leaving takes the room (and its name) out of the store.
   const [name] = useState(current);
-  const [leave, setLeave] = useState(false);
+  const draft = useReportDraft(target);
+  const [leave, setLeave] = useState(draft?.option ?? false);
   return (
-    <ReportForm testId="report-room-dialog" title="Report this room" onClose={onClose}
+    <ReportForm testId="report-room-dialog" title="Report this room" onClose={onClose} target={target} draft={draft}
       send={async (reason, retry) => {
         const outcome = await reportRoom(session, roomId, reason, leave, retry);
         if (outcome.followedUp) closeIfShown(roomId);
@@ -93,12 +98,13 @@ function ReportUserDialog({ target, onClose }: { target: Extract<ReportTarget, {
   const session = useSession();
   const server = homeserverOf(useOwnUserId());
   const name = isolateBidi(displayNameOf(useMemberNames(target.roomId), target.userId));
-  const ignoring = useIgnoreOption(target.userId, name);
+  const draft = useReportDraft(target);
+  const ignoring = useIgnoreOption(target.userId, name, draft);
   // The spec lets anyone be reported, but only to our own homeserver, whose administrators act on its accounts only.
   const theirs = homeserverOf(target.userId);
   const remote = theirs !== server;
   return (
-    <ReportForm testId="report-user-dialog" title="Report this user" onClose={onClose}
+    <ReportForm testId="report-user-dialog" title="Report this user" onClose={onClose} target={target} draft={draft}
       otherServer={remote ? theirs : null}
       send={(reason, retry) => reportUser(session, target.userId, reason, ignoring.chosen, retry)}
       sent={(o) => remote
@@ -121,13 +127,22 @@ function ReportUserDialog({ target, onClose }: { target: Extract<ReportTarget, {
 
 interface ReportOption { testId: string; checked: boolean; onChange: (v: boolean) => void; label: string }
 
+/** The draft of this report when the dialog opened (read once: from then on the form holds what is typed). */
+function useReportDraft(target: ReportTarget): ReportDraft | null {
+  const session = useSession();
+  const [draft] = useState(() => loadReportDraft(session, target));
+  return draft;
+}
+
 /**
  * The "also ignore them" choice of the message and user reports: not offered when they are ignored already (unticking
  * would not unignore them); `done` says after sending whether ignoring them worked.
  */
-function useIgnoreOption(userId: string, name: string): { chosen: boolean; option: ReportOption | null; done: (o: ReportOutcome) => string } {
+function useIgnoreOption(userId: string, name: string, draft: ReportDraft | null): {
+  chosen: boolean; option: ReportOption | null; done: (o: ReportOutcome) => string;
+} {
   const alreadyIgnored = useStoreSelector((s) => selectIsIgnored(s, userId));
-  const [ignore, setIgnore] = useState(false);
+  const [ignore, setIgnore] = useState(draft?.option ?? false);
   return {
     chosen: ignore && !alreadyIgnored,
     option: alreadyIgnored ? null : {
@@ -141,12 +156,16 @@ function useIgnoreOption(userId: string, name: string): { chosen: boolean; optio
 
 /**
  * The form both reports share: the explanation, the reason, the extra option; after sending, what was done. The
- * form stays mounted through a refusal (Dialog shows it), so the reason and the option keep their values.
+ * form stays mounted through a refusal (Dialog shows it), so the reason and the option keep their values; until the
+ * report went they are its draft too, for when the dialog closes and opens again.
  */
-function ReportForm({ testId, title, children, otherServer = null, option, send, sent, onClose }: {
+function ReportForm({ testId, title, children, target, draft, otherServer = null, option, send, sent, onClose }: {
   testId: string;
   title: string;
   children: ReactNode;
+  target: ReportTarget;
+  /** What was typed into this report before, not sent: the form starts from it. */
+  draft: ReportDraft | null;
   /** The homeserver of whom the report is about when it is not ours: its contacts are shown before and after sending. */
   otherServer?: string | null;
   option: ReportOption | null;
@@ -154,11 +173,16 @@ function ReportForm({ testId, title, children, otherServer = null, option, send,
   sent: (outcome: ReportOutcome) => ReactNode;
   onClose: () => void;
 }) {
-  const [reason, setReason] = useState('');
+  const session = useSession();
+  const [reason, setReason] = useState(draft?.reason ?? '');
   // Asked here, once, for both the form and what is shown after sending.
   const support = useServerSupport(otherServer);
-  const contacts = otherServer !== null && <ReportContacts server={otherServer} support={support} onLeave={onClose} />;
   const [outcome, setOutcome] = useState<ReportOutcome | null>(null);
+  const contacts = otherServer !== null && <ReportContacts server={otherServer} support={support} unsent={!outcome} onLeave={onClose} />;
+  const optionChecked = option?.checked ?? false;
+  useEffect(() => {
+    if (!outcome) saveReportDraft(session, target, { reason, option: optionChecked });
+  }, [session, target, reason, optionChecked, outcome]);
   /** The seconds the homeserver asked to wait before the report goes again; null when it is not waiting. */
   const [waiting, setWaiting] = useState<number | null>(null);
   // Closing the dialog stops a report that waits to go again: the person chose not to send it after all.
@@ -178,9 +202,17 @@ function ReportForm({ testId, title, children, otherServer = null, option, send,
   }
   return (
     <Dialog testId={testId} title={title} submitLabel="Send report" onClose={onClose}
-      onSubmit={async () => { setOutcome(await send(reason, { onWait: setWaiting, signal: closing.current?.signal ?? AbortSignal.abort() })); return false; }}>
+      onSubmit={async () => {
+        const went = await send(reason, { onWait: setWaiting, signal: closing.current?.signal ?? AbortSignal.abort() });
+        clearReportDraft(session, target);
+        setOutcome(went);
+        return false;
+      }}>
       {children}
       {contacts}
+      {draft !== null && draft.reason.trim() !== '' && (
+        <p className="dialog-note" data-testid="report-draft">Not sent yet: this is the report you started earlier, as you left it.</p>
+      )}
       <label className="dialog-field">Reason (optional)
         <textarea data-testid="report-reason" value={reason} rows={3} maxLength={1000} autoFocus
           placeholder="What is wrong with it?" onChange={(e) => setReason(e.target.value)} />

@@ -4,7 +4,8 @@
  * backup's state (get_key_backup_status), and where this device keeps its secrets when that is not the OS
  * keychain — and the actions: verify with the recovery key or passphrase or with another session (emoji, in the
  * verification dialog), set up recovery or replace the recovery
- * key (after a confirmation that says what that does), export and import room keys. One action is open at a time,
+ * key (after a confirmation that says what that does), restore the key backup's keys again while this session uses
+ * it (RestoreBackupPanel.tsx), export and import room keys. One action is open at a time,
  * below the status.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -15,11 +16,12 @@ import { keyBackupStatus } from '../../api/security.ts';
 import { requestVerification } from '../../api/verification-requests.ts';
 import { KeyExportForm, KeyImportForm } from './KeyTransfer.tsx';
 import { RecoverySetup } from './RecoverySetup.tsx';
+import { RestoreBackupPanel } from './RestoreBackupPanel.tsx';
 import { VerifyForm } from './VerifyForm.tsx';
 import { describeBackup } from './security-logic.ts';
 import './security.css';
 
-type Action = 'verify' | 'setup' | 'reset-confirm' | 'reset' | 'export' | 'import';
+type Action = 'verify' | 'setup' | 'reset-confirm' | 'reset' | 'restore' | 'export' | 'import';
 
 function useBackupStatus(): { status: KeyBackupStatus | null; error: string | null; reload: () => void } {
   const session = useSession();
@@ -131,6 +133,11 @@ export function SecuritySection() {
               Set up secure backup
             </button>
           )}
+          {backup.status?.enabled && (
+            <button type="button" className="button-secondary" data-testid="sec-action-restore" onClick={() => setAction('restore')}>
+              Restore keys from backup
+            </button>
+          )}
           <button type="button" className="button-secondary" data-testid="sec-action-export" onClick={() => setAction('export')}>
             Export room keys
           </button>
@@ -153,6 +160,7 @@ export function SecuritySection() {
           {action === 'setup' && <RecoverySetup mode="setup" existingBackup={vs?.has_key_backup === true} onDone={finished} onCancel={() => setAction(null)} />}
           {action === 'reset-confirm' && <ResetConfirm onCancel={() => setAction(null)} onConfirm={() => setAction('reset')} />}
           {action === 'reset' && <RecoverySetup mode="reset" onDone={finished} onCancel={() => setAction(null)} />}
+          {action === 'restore' && <RestoreBackupPanel onDone={finished} />}
           {action === 'export' && <KeyExportForm onDone={() => setAction(null)} />}
           {action === 'import' && <KeyImportForm onDone={finished} />}
         </div>

@@ -2,13 +2,14 @@
  * "Enter your recovery key or passphrase": verifies this session through the backend's `verify`. A wrong key is
  * an error in words under the field and the text stays, so the user can fix a typo and try again. `verify` also
  * restores the room keys of the key backup: how that goes is shown as setup shows it (BackupRestore.tsx), and once
- * verified, how many keys came back, until *Continue*.
+ * verified, how many keys came back, or why they could not be (the session is verified all the same) with *Try
+ * again* (`restore_key_backup`: the recovery key is not kept here to verify again), until *Continue*.
  */
 import { useId, useState, type FormEvent } from 'react';
 import type { KeyBackupRestore } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession } from '../../api/hooks.ts';
-import { onBackupRestore, verifyWithRecovery } from '../../api/security.ts';
+import { onBackupRestore, restoreKeyBackup, verifyWithRecovery } from '../../api/security.ts';
 import { RestoreProgress, VerifiedRestore } from './BackupRestore.tsx';
 import { describeVerifyError } from './security-logic.ts';
 
@@ -53,7 +54,7 @@ export function VerifyForm({ onVerified, onBusyChange, onOutcome, autoFocus = fa
     try {
       await verifyWithRecovery(session, code);
       setCode('');
-      if (told.last?.stage === 'done') {
+      if (told.last?.stage === 'done' || told.last?.stage === 'failed') {
         // Still busy: the first-run step stays (the session is verified now) until the outcome is read.
         setOutcome(told.last);
         onOutcome?.();
@@ -69,8 +70,30 @@ export function VerifyForm({ onVerified, onBusyChange, onOutcome, autoFocus = fa
     }
   }
 
-  if (outcome) return <VerifiedRestore outcome={outcome} onContinue={() => { done(); onVerified?.(); }} />;
+  async function restoreAgain(): Promise<void> {
+    const told: { last: KeyBackupRestore | null } = { last: null };
+    const off = onBackupRestore(session, (p) => { told.last = p; setRestore(p); });
+    try {
+      setOutcome(await restoreKeyBackup(session));
+    } catch (err) {
+      // Failed again: its outcome (reason, keys restored) replaces the last. Refused before it began: said as it is.
+      if (told.last?.stage !== 'failed') throw err;
+      setOutcome(told.last);
+    } finally {
+      off();
+      setRestore(null);
+    }
+  }
+
   const restoring = busy && restore && (restore.stage === 'downloading' || restore.stage === 'importing') ? restore : null;
+  if (outcome) {
+    return (
+      <>
+        {restoring && <RestoreProgress progress={restoring} backup="your key backup" />}
+        <VerifiedRestore outcome={outcome} onRetry={restoreAgain} onContinue={() => { done(); onVerified?.(); }} />
+      </>
+    );
+  }
   return (
     <form className="sec-form" onSubmit={(e) => void submit(e)} noValidate data-testid="verify-form">
       <label className="field" htmlFor={`${id}-code`}>

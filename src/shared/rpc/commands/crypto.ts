@@ -2,9 +2,10 @@
  * Verification and recovery of this device, and room key export/import: gomuks' `verify`, `generate_recovery_key`,
  * `reset_encryption` and `export_keys` with its names and request fields, plus `import_keys` (gomuks imports
  * through its web server instead), `get_key_backup_status` (a Lattice extension: gomuks has no command that
- * tells the frontend the key backup's state) and `check_backup_key` (a Lattice extension: gomuks cannot keep an
- * older backup at all). Private keys never cross this contract: the recovery key and passphrases go
- * in, the recovery key a person must write down comes out, and nothing else secret.
+ * tells the frontend the key backup's state), `check_backup_key` (a Lattice extension: gomuks cannot keep an
+ * older backup at all) and `restore_key_backup` (a Lattice extension: restoring again after a restore failed).
+ * Private keys never cross this contract: the recovery key and passphrases go in, the recovery key a person must
+ * write down comes out, and nothing else secret.
  */
 import { z } from 'zod';
 import { command, type CommandArea } from './define.ts';
@@ -56,10 +57,11 @@ export interface BackupKeyCheck {
 
 /**
  * Lattice extension, pushed as `key_backup_restore` while room keys are restored from a key backup (setting up
- * secure backup that keeps an existing backup, or `verify`): how many of the backup's keys this device has imported
- * so far, from the crypto engine's import progress. `downloading` comes first (the backup is fetched in one
- * request, so 0 of 0), then `importing` (restored of total, total being the keys this backup key decrypts), then
- * `done`, or `failed` with `error` in words: the backup itself is then still kept and enabled.
+ * secure backup that keeps an existing backup, `verify`, or `restore_key_backup`): how many of the backup's keys this
+ * device has imported so far, from the crypto engine's import progress. `downloading` comes first (the backup is
+ * fetched in one request, so 0 of 0), then `importing` (restored of total, total being the keys this backup key
+ * decrypts), then `done`, or `failed` with `error` in words and the keys imported before it stopped: the backup
+ * itself is then still kept and enabled, and neither the setup nor the verification fails for it.
  */
 export interface KeyBackupRestore {
   version: string;
@@ -122,4 +124,11 @@ export const cryptoCommands = {
   check_backup_key: command(z.object({ backup_key: z.string().trim().min(1, 'give the backup\'s recovery key or passphrase') })).returns<BackupKeyCheck>(),
   /** Lattice extension: the key backup's state, read from the server and the engine; changes nothing. */
   get_key_backup_status: command(z.object({})).returns<KeyBackupStatus>(),
+  /**
+   * Lattice extension: restores the room keys of the key backup this session uses (enabled by `verify` or
+   * `reset_encryption`, its key kept by the engine) again, for when that restore failed: no recovery key is needed.
+   * Its progress is told as `key_backup_restore`; answers the `done` stage, or an error in words (told as `failed`
+   * too) when it fails again, or when this session has no backup key or the server's backup is another one now.
+   */
+  restore_key_backup: command(z.object({})).returns<KeyBackupRestore>(),
 } satisfies CommandArea;

@@ -1,7 +1,9 @@
 /**
  * Message search: `search_local` over the database's full-text index of message bodies, and `search_server`
  * through the homeserver's /search. gomuks' SearchParams / SearchServerParams; both answer a
- * ManualPaginationResponse whose `next_batch` fetches the next page.
+ * ManualPaginationResponse whose `next_batch` fetches the next page. Each found message comes once (an edit is no
+ * result of its own), and `related_events` holds the latest edit of those edited (named by their
+ * `last_edit_rowid`), so a frontend shows each message as it reads now, as in the timeline.
  */
 import { z } from 'zod';
 import { command, type CommandArea } from './define.ts';
@@ -31,7 +33,11 @@ export const searchCommands = {
     include_redacted: z.boolean().optional(),
   }).refine((p) => p.search_term.trim() !== '' || !!p.raw_like,
     { message: 'search_term or raw_like must say what to look for' })).returns<ManualPaginationResponse>(),
-  /** The homeserver's search (room_events); found events are stored. */
+  /**
+   * The homeserver's search (room_events); found events are stored. The homeserver indexes edits as events of their
+   * own and a message's first text too: a hit on an edit is its message (fetched when not stored), and a message
+   * whose latest edit we hold is kept only if its current text has the words.
+   */
   search_server: command(z.object({
     ...searchBase,
     search_term: searchBase.search_term.refine((t) => t.trim() !== '', 'search_term must not be empty'),

@@ -1,6 +1,8 @@
 /**
  * Pinned messages: the room's m.room.pinned_events, newest pin first, each fetched with get_event (from the
- * database, else the homeserver). Clicking one jumps to it; Unpin is offered with the power to change the pins.
+ * database, else the homeserver), and an edited one's latest edit with get_event_by_rowid (the backend names it in
+ * last_edit_rowid), so each shows its current text. Clicking one jumps to it; Unpin is offered with the power to
+ * change the pins.
  */
 import { useEffect, useState } from 'react';
 import { errorMessage } from '../../../../shared/error-message.ts';
@@ -8,10 +10,13 @@ import type { Event } from '../../../../shared/rpc/types.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession } from '../../../api/hooks.ts';
 import { canSendState, pinnedEventIds, togglePin } from '../../../api/room-state.ts';
 import { displayNameOf } from '../../../api/selectors.ts';
-import { bodyOf, ResultButton } from './RoomSearchPanel.tsx';
+import type { Session } from '../../../api/session.ts';
+import { MessageResult } from './MessageResult.tsx';
 import { SidePanel } from './SidePanel.tsx';
 
-type Loaded = { event: Event } | { error: string };
+const NO_EDITS: ReadonlyMap<number, Event> = new Map();
+
+type Loaded = { event: Event; edit?: Event } | { error: string };
 
 export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () => void }) {
   const session = useSession();
@@ -30,7 +35,7 @@ export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () =
     for (const id of key === '' ? [] : key.split(' ')) {
       if (loaded.has(id)) continue;
       session.client.request('get_event', { room_id: roomId, event_id: id }).then(
-        (event) => ({ event }), (err: unknown) => ({ error: errorMessage(err) }),
+        (event) => withLatestEdit(session, event), (err: unknown) => ({ error: errorMessage(err) }),
       ).then((result: Loaded) => { if (live) setLoaded((m) => new Map(m).set(id, result)); }, () => undefined);
     }
     return () => { live = false; };
@@ -56,9 +61,8 @@ export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () =
                 {item === undefined ? <p className="settings-note">Loading…</p>
                   : 'error' in item ? <p className="settings-error">This message could not be shown: {item.error}</p>
                     : (
-                      <ResultButton event={item.event} sender={displayNameOf(names, item.event.sender)} testId="pinned-message">
-                        {item.event.redacted_by ? 'Message deleted' : bodyOf(item.event)}
-                      </ResultButton>
+                      <MessageResult event={item.event} edits={item.edit ? new Map([[item.edit.rowid, item.edit]]) : NO_EDITS}
+                        sender={displayNameOf(names, item.event.sender)} testId="pinned-message" />
                     )}
                 {mayPin && <button type="button" className="pinned-unpin" data-testid="pinned-unpin" onClick={() => unpin(id)}>Unpin</button>}
               </li>
@@ -68,4 +72,14 @@ export function PinnedPanel({ roomId, onClose }: { roomId: string; onClose: () =
       )}
     </SidePanel>
   );
+}
+
+/**
+ * A pinned message with its latest edit, when it has one. The edit could not be read (forgotten meanwhile): the
+ * message shows as first sent rather than not at all.
+ */
+async function withLatestEdit(session: Session, event: Event): Promise<Loaded> {
+  if (event.last_edit_rowid === undefined) return { event };
+  const edit = await session.client.request('get_event_by_rowid', { event_rowid: event.last_edit_rowid }).catch(() => undefined);
+  return edit ? { event, edit } : { event };
 }

@@ -1,23 +1,29 @@
 /**
  * Search in the room: the stored messages' word index (search_local, this room only), newest first, with more
- * pages on request; the homeserver's search (search_server) on request, for history never loaded here. A result shows sender, time and its text with the words marked; clicking it scrolls the
- * timeline to the message (loading older history until it is there).
+ * pages on request; the homeserver's search (search_server) on request, for history never loaded here. A result
+ * shows sender, time and its text as it reads now (its latest edit's) with the words marked; clicking it scrolls
+ * the timeline to the message (loading older history until it is there).
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useState, type FormEvent } from 'react';
 import { errorMessage } from '../../../../shared/error-message.ts';
 import type { Event } from '../../../../shared/rpc/types.ts';
 import { useMemberNames, useSession } from '../../../api/hooks.ts';
-import { requestJump } from '../../../api/jump-requests.ts';
 import { displayNameOf } from '../../../api/selectors.ts';
-import { highlightWords } from './highlight.tsx';
+import { MessageResult } from './MessageResult.tsx';
 import { SidePanel } from './SidePanel.tsx';
-import { effectiveContent, effectiveType } from '../../../../shared/event-cleartext.ts';
 
 const PAGE = 30;
 
 type Where = 'search_local' | 'search_server';
 
-interface Results { query: string; where: Where; events: Event[]; nextBatch?: string }
+interface Results {
+  query: string;
+  where: Where;
+  events: Event[];
+  /** The found messages' latest edits (the answers' related_events), by rowid: a result shows its current text. */
+  edits: ReadonlyMap<number, Event>;
+  nextBatch?: string;
+}
 
 export function RoomSearchPanel({ roomId, onClose }: { roomId: string; onClose: () => void }) {
   const session = useSession();
@@ -36,7 +42,9 @@ export function RoomSearchPanel({ roomId, onClose }: { roomId: string; onClose: 
       setResults((prev) => ({
         query: term,
         where,
-        events: nextBatch && prev ? [...prev.events, ...res.events] : res.events,
+        // A server page can hold a message an earlier page had (found there by its first text, here by an edit).
+        events: nextBatch && prev ? [...prev.events, ...res.events.filter((e) => !prev.events.some((p) => p.event_id === e.event_id))] : res.events,
+        edits: new Map([...(nextBatch && prev ? prev.edits : []), ...(res.related_events ?? []).map((e) => [e.rowid, e] as const)]),
         ...(res.next_batch ? { nextBatch: res.next_batch } : {}),
       }));
     }, (err: unknown) => setError(`Search failed: ${errorMessage(err)}`)).finally(() => setBusy(false));
@@ -63,9 +71,8 @@ export function RoomSearchPanel({ roomId, onClose }: { roomId: string; onClose: 
         <ul className="panel-results" aria-label="Search results">
           {results.events.map((e) => (
             <li key={e.event_id}>
-              <ResultButton event={e} sender={displayNameOf(names, e.sender)} testId="room-search-result">
-                {highlightWords(bodyOf(e), results.query)}
-              </ResultButton>
+              <MessageResult event={e} edits={results.edits} sender={displayNameOf(names, e.sender)} testId="room-search-result"
+                query={results.query} />
             </li>
           ))}
         </ul>
@@ -78,26 +85,5 @@ export function RoomSearchPanel({ roomId, onClose }: { roomId: string; onClose: 
           onClick={() => search(results.query, 'search_server')}>Search older messages on the server</button>
       )}
     </SidePanel>
-  );
-}
-
-/** A found or pinned message's text: in an encrypted room its cleartext (what search matched), not the ciphertext. */
-export function bodyOf(e: Event): string {
-  const body = effectiveContent(e).body;
-  return typeof body === 'string' ? body : effectiveType(e);
-}
-
-/** A found or pinned message: who, when, what; activating it jumps to it in the timeline. */
-export function ResultButton({ event, sender, testId, children }: { event: Event; sender: string; testId: string; children: ReactNode }) {
-  const when = new Date(event.timestamp);
-  return (
-    <button type="button" className="panel-result" data-testid={testId} data-event-id={event.event_id}
-      onClick={() => requestJump(event.room_id, event.event_id)}>
-      <span className="panel-result-meta">
-        <bdi className="panel-result-sender">{sender}</bdi>
-        <time dateTime={when.toISOString()}>{when.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' })}</time>
-      </span>
-      <span className="panel-result-text">{children}</span>
-    </button>
   );
 }
