@@ -291,18 +291,22 @@ describe('desktop shell: navigation, windows and permissions', () => {
     request(null, 'notifications', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL });
     request(null, 'notifications', (g) => answers.push(g), { requestingUrl: 'https://evil.example/' });
     request(null, 'geolocation', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL });
-    // Media: the microphone alone (voice messages), from the app only; the camera, or a request naming no device, never.
+    // Media: the microphone (voice messages, calls) and the camera (video calls), from the app only; a request naming
+    // no device never.
     request(null, 'media', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL, mediaTypes: ['audio'] });
     request(null, 'media', (g) => answers.push(g), { requestingUrl: 'https://evil.example/', mediaTypes: ['audio'] });
     request(null, 'media', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL, mediaTypes: ['audio', 'video'] });
+    request(null, 'media', (g) => answers.push(g), { requestingUrl: 'https://evil.example/', mediaTypes: ['audio', 'video'] });
     request(null, 'media', (g) => answers.push(g), { requestingUrl: APP_ENTRY_URL });
-    assert.deepEqual(answers, [true, false, false, true, false, false, false]);
+    assert.deepEqual(answers, [true, false, false, true, false, true, false, false]);
     // Electron always passes the check's details.
     assert.equal(check(null, 'notifications', 'lattice://app', {}), true);
     assert.equal(check(null, 'notifications', 'https://evil.example', {}), false);
     assert.equal(check(null, 'clipboard-read', 'lattice://app', {}), false);
     assert.equal(check(null, 'media', 'lattice://app', { mediaType: 'audio' }), true);
-    assert.equal(check(null, 'media', 'lattice://app', { mediaType: 'video' }), false);
+    assert.equal(check(null, 'media', 'lattice://app', { mediaType: 'video' }), true);
+    assert.equal(check(null, 'media', 'https://evil.example', { mediaType: 'video' }), false);
+    assert.equal(check(null, 'media', 'lattice://app', { mediaType: 'unknown' }), false);
     assert.equal(device(), false);
   });
 

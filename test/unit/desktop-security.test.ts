@@ -82,7 +82,7 @@ describe('decidePermission', () => {
     assert.equal(decidePermission('media', 'https://evil.example', withMic, { mediaType: 'audio' }), false);
   });
 
-  it('keeps the camera denied, alone or with the microphone, and a media request that names no device', () => {
+  it('keeps the camera denied unless opted in, and a media request that names no device always', () => {
     const withMic = allowedPermissions({ microphone: true });
     assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaTypes: ['video'] }), false);
     assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaTypes: ['audio', 'video'] }), false);
@@ -91,6 +91,29 @@ describe('decidePermission', () => {
     assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaType: 'unknown' }), false);
     assert.equal(decidePermission('media', APP_ORIGIN, withMic), false);
     assert.equal(decidePermission('display-capture', APP_ORIGIN, withMic), false);
+  });
+
+  it('grants the camera with the microphone for calls, to the app only, and nothing more', () => {
+    const calls = allowedPermissions({ microphone: true, camera: true });
+    assert.equal(decidePermission('media', APP_ORIGIN, calls, { mediaTypes: ['audio', 'video'] }), true);
+    assert.equal(decidePermission('media', APP_ORIGIN, calls, { mediaTypes: ['video'] }), true);
+    assert.equal(decidePermission('media', APP_ORIGIN, calls, { mediaTypes: ['audio'] }), true);
+    assert.equal(decidePermission('media', APP_ORIGIN, calls, { mediaType: 'video' }), true);
+    assert.equal(decidePermission('media', APP_ENTRY_URL, calls, { mediaTypes: ['audio', 'video'] }), true);
+    // Another origin, an unclassified request or check, and screen sharing stay refused.
+    assert.equal(decidePermission('media', 'https://evil.example', calls, { mediaTypes: ['audio', 'video'] }), false);
+    assert.equal(decidePermission('media', 'lattice://media', calls, { mediaTypes: ['video'] }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, calls, { mediaTypes: [] }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, calls, { mediaType: 'unknown' }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, calls), false);
+    assert.equal(decidePermission('display-capture', APP_ORIGIN, calls), false);
+    for (const p of ['geolocation', 'clipboard-read', 'openExternal', 'hid', 'usb', 'serial', 'midiSysex', 'pointerLock', 'fullscreen']) {
+      assert.equal(decidePermission(p, APP_ORIGIN, calls), false, p);
+    }
+    // The camera alone can be allowed without the microphone, and then the microphone is not.
+    const cameraOnly = allowedPermissions({ camera: true });
+    assert.equal(decidePermission('media', APP_ORIGIN, cameraOnly, { mediaTypes: ['audio'] }), false);
+    assert.equal(decidePermission('media', APP_ORIGIN, cameraOnly, { mediaTypes: ['video'] }), true);
   });
 });
 

@@ -346,7 +346,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
       },
       dir: () => path.join(state.paths!.cache, 'uploads'),
     });
-    hardenSession(session.defaultSession, allowedPermissions({ microphone: true }));
+    hardenSession(session.defaultSession, allowedPermissions({ microphone: true, camera: true }));
     state.trayHost = await trayHost;
     state.trayAvailable = hasTray(deps.platform, state.trayHost);
     setupAttention();

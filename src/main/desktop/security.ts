@@ -54,12 +54,14 @@ export function isAllowedExternalUrl(url: string): boolean {
 export const DEFAULT_ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifications', 'clipboard-sanitized-write']);
 
 /**
- * `media` is opt-in, and with it only the microphone (voice messages): Electron names camera and microphone alike
- * `media`, so `decidePermission` also looks at which devices a request wants, and the camera stays denied.
+ * `media` is opt-in, and with it the devices named: the microphone (voice messages, calls) and the camera (video
+ * calls). Electron names camera and microphone alike `media`, so the devices allowed are kept beside it as
+ * `media:audio` and `media:video`, and `decidePermission` looks at which devices a request wants.
  */
-export function allowedPermissions(opts: { microphone?: boolean } = {}): ReadonlySet<string> {
+export function allowedPermissions(opts: { microphone?: boolean; camera?: boolean } = {}): ReadonlySet<string> {
   const set = new Set(DEFAULT_ALLOWED_PERMISSIONS);
-  if (opts.microphone) set.add('media');
+  if (opts.microphone) set.add('media').add('media:audio');
+  if (opts.camera) set.add('media').add('media:video');
   return set;
 }
 
@@ -73,21 +75,21 @@ export interface MediaDetails {
   mediaType?: string;
 }
 
-/** True when a `media` request or check asks for the microphone and nothing else. */
-function audioOnly(details: MediaDetails | undefined): boolean {
-  if (details?.mediaTypes !== undefined) return details.mediaTypes.length > 0 && details.mediaTypes.every((t) => t === 'audio');
-  return details?.mediaType === 'audio';
+/** True when a `media` request or check names devices, every one of them allowed. */
+function devicesAllowed(details: MediaDetails | undefined, allowed: ReadonlySet<string>): boolean {
+  const types = details?.mediaTypes ?? (details?.mediaType !== undefined ? [details.mediaType] : []);
+  return types.length > 0 && types.every((t) => (t === 'audio' || t === 'video') && allowed.has(`media:${t}`));
 }
 
 /**
  * Whether a permission request or check is granted. `requester` is the requesting URL or origin as Electron
  * reports it; everything not coming from the app origin is denied, whatever the permission. `media` is granted
- * for the microphone alone: a request that also wants the camera (or does not say what it wants) is refused.
+ * for the devices allowed only: a request that wants another one (or does not say what it wants) is refused.
  */
 export function decidePermission(permission: string, requester: string | null | undefined,
   allowed: ReadonlySet<string> = DEFAULT_ALLOWED_PERMISSIONS, details?: MediaDetails): boolean {
   if (!isAppUrl(requester) || !allowed.has(permission)) return false;
-  return permission !== 'media' || audioOnly(details);
+  return permission !== 'media' || devicesAllowed(details, allowed);
 }
 
 /** What a main-frame navigation in the app window may do. Only the app itself may be (re)loaded there. */

@@ -5,6 +5,7 @@
 import { errorMessage } from '../../shared/error-message.ts';
 import { NOT_SENT, type ClientWellKnown, type Event, type PresenceState } from '../../shared/rpc/types.ts';
 import { getBridge } from './bridge.ts';
+import { CallManager } from './calls.ts';
 import { IpcTransport } from './ipc-transport.ts';
 import { RpcClient } from './rpc-client.ts';
 import { selectEventById, selectHasFailedSend, selectOwnReactions } from './relations.ts';
@@ -36,6 +37,8 @@ export interface EventContext {
 export class Session {
   readonly store: Store;
   readonly client: RpcClient;
+  /** The 1:1 call, if any (calls.ts): listens from the start, so it knows which invites arrived live. */
+  readonly calls: CallManager;
   private readonly transport: Transport;
   private unsubscribers: (() => void)[] = [];
   private readonly stateRequests = new Map<string, Promise<void>>();
@@ -53,6 +56,7 @@ export class Session {
     this.transport = transport;
     this.client = new RpcClient(transport, ids);
     this.store = store;
+    this.calls = new CallManager(this.client, store);
   }
 
   start(): void {
@@ -82,6 +86,7 @@ export class Session {
         loadVerifications(this).catch((err: unknown) => console.warn('lattice: get_verifications failed', err));
       }),
       client.on('verification_update', (d) => store.applyVerification(d)),
+      this.calls.start(),
     ];
     client.start();
     store.setConnection(client.status);

@@ -24,6 +24,7 @@ import { setOpenReport } from '../api/reporting.ts';
 import { MessageDialogLayer } from './dialogs/MessageDialogs.tsx';
 import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.tsx';
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
+import { CallLayer } from './calls/CallLayer.tsx';
 import './app.css';
 
 export function App() {
@@ -187,6 +188,7 @@ function MainLayout() {
         {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
         {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
         <VerificationLayer />
+        <CallLayer />
         <ReportLayer />
         <MessageDialogLayer />
         {/* A chat started from the prompt opens in view: a report dialog under the prompt (its other server's

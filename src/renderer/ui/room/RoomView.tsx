@@ -21,6 +21,7 @@ import { viaFromHash } from '../route.ts';
 import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
 import { HeaderMenu } from './panels/HeaderMenu.tsx';
+import { CallButtons } from '../calls/CallButtons.tsx';
 import { useHeaderFold } from './panels/use-header-fold.ts';
 import { PanelButtons, type SidePanelKind } from './panels/PanelButtons.tsx';
 import { PinnedPanel } from './panels/PinnedPanel.tsx';
@@ -162,6 +163,7 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
           {members}<span className="room-header-panel-label">{members === 1 ? 'member' : 'members'}</span>
         </button>
       )}
+      {meta.dm_user_id && <CallButtons roomId={room.id} peerId={meta.dm_user_id} />}
       <PanelButtons open={open} onToggle={onToggle} />
       <button type="button" className="room-header-leave room-header-wide" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
       <HeaderMenu open={open} folded={folded} onToggle={onToggle} onLeave={() => setLeaving(true)}

@@ -15,6 +15,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { onJumpRequest } from '../../api/jump-requests.ts';
+import { callRecords } from '../../api/call-signals.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector, useTimeline } from '../../api/hooks.ts';
 import { isolateBidi, plainName } from '../../../shared/display-name.ts';
 import {
@@ -84,6 +85,8 @@ export function Timeline({ roomId, focus = null }: {
     if (!next.delete(key)) next.add(key);
     return next;
   }), []);
+  // What the call lines need to say how a call ended (answered when, by whom started).
+  const callContext = useMemo(() => ({ calls: callRecords(room.events.values()), ownUserId }), [room.events, ownUserId]);
   const rows = useMemo(() => buildRows(context ? context.items : items, room.events, expanded), [context, items, room.events, expanded]);
   const markers = useReadMarkers(room, rows, ownUserId, names, avatars);
 
@@ -480,7 +483,7 @@ export function Timeline({ roomId, focus = null }: {
                       view={row.view}
                       groupStart={row.groupStart}
                       {...senderOf(row.item.event)}
-                      stateText={row.view.kind === 'state' ? row.view.text(nameOf) : ''}
+                      stateText={row.view.kind === 'state' ? row.view.text(nameOf, callContext) : ''}
                       own={row.item.event.sender === ownUserId}
                       highlighted={highlight !== null && row.item.event.event_id === highlight}
                     />

@@ -9,6 +9,7 @@ import type { Event, JSONObject, JSONValue } from '../../../shared/rpc/types.ts'
 import { effectiveContent, effectiveType } from '../../../shared/event-cleartext.ts';
 import { extraOf, POLL_START_TYPES, type ExtraView } from './extra-kinds.ts';
 import { linkPreviewsOf, type LinkPreviewView } from './link-preview-model.ts';
+import { callEventText, parseCallSignal, type CallContext } from '../../api/call-signals.ts';
 
 /** An attachment: what to show and where to load it (mxc:// URIs; the renderer asks its host for them). */
 export interface MediaView {
@@ -43,8 +44,11 @@ export type EventView =
   }
   | { kind: 'deleted' }
   | { kind: 'encrypted'; reason: string }
-  /** A membership/room change, shown as a short centered line; `actor` is prefixed by the renderer. */
-  | { kind: 'state'; text: (name: NameOf) => string };
+  /**
+   * A membership/room change or a call's start and end, shown as a short centered line; a call's end is worded from
+   * the room's other call events (`calls`: was it answered, and when).
+   */
+  | { kind: 'state'; text: (name: NameOf, calls?: CallContext) => string };
 
 /**
  * How a state line names someone: by `nameThen` (the name the event itself carries) if given, else the current
@@ -123,6 +127,12 @@ export function viewEvent(e: Event, edit?: Event): EventView | null {
     };
   }
   if (isRedacted(e) && type !== 'm.room.member') return null;
+  if (type.startsWith('m.call.')) {
+    const sig = parseCallSignal(e);
+    // Only invites, declines and hang-ups have a line; candidates, answers and answer selections are machinery.
+    if (!sig || callEventText(sig, () => '', undefined) === null) return null;
+    return { kind: 'state', text: (n, calls) => callEventText(sig, n, calls) ?? '' };
+  }
   const content = effectiveContent(e);
   switch (type) {
     case 'm.room.member':
@@ -272,7 +282,8 @@ function memberView(e: Event, content: JSONObject): EventView | null {
  * The room list's one-line preview: "Alice: hello", "* Alice waves", "Alice joined the room". In a DM the other
  * person's messages need no name (`omitSenderOf`), as in most chat apps.
  */
-export function previewText(e: Event | undefined, name: (userId: string) => string, edit?: Event, omitSenderOf?: string): string {
+export function previewText(e: Event | undefined, name: (userId: string) => string, edit?: Event, omitSenderOf?: string,
+  calls?: CallContext): string {
   if (!e) return '';
   const view = viewEvent(e, edit);
   if (!view) return '';
@@ -283,7 +294,7 @@ export function previewText(e: Event | undefined, name: (userId: string) => stri
     case 'encrypted':
       return `${prefix}Encrypted message`;
     case 'state':
-      return view.text(name);
+      return view.text(name, calls);
     case 'message': {
       const body = oneLine(messageBodyText(view));
       return view.msgtype === 'm.emote' ? `* ${name(e.sender)} ${body}` : `${prefix}${body}`;

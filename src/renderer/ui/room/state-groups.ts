@@ -42,7 +42,9 @@ function runAt(rows: readonly TimelineRow[], i: number): number {
   let n = 1;
   if (ev.type === 'm.room.create') {
     // The room's setup: every state event its creator sent right after creating it.
-    while (isState(rows[i + n]) && (rows[i + n] as EventRowData).item.event.sender === ev.sender) n++;
+    // State events only: a call started or a verification asked right after is not part of the setup.
+    while (isState(rows[i + n]) && (rows[i + n] as EventRowData).item.event.sender === ev.sender
+      && (rows[i + n] as EventRowData).item.event.state_key !== undefined) n++;
     return n >= 2 ? n : 0;
   }
   if (ev.type !== 'm.room.member') return 0;

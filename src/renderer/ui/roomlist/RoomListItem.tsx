@@ -13,6 +13,8 @@ import { isThreadReply } from '../../api/threads.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatCount, formatFullTime, formatListTime } from '../common/format.ts';
 import { previewText } from '../room/event-view.ts';
+import { callRecords } from '../../api/call-signals.ts';
+import { effectiveType } from '../../../shared/event-cleartext.ts';
 
 interface ItemProps {
   room: RoomData;
@@ -40,7 +42,9 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
     return isolateBidi(displayNameOf(names, userId));
   };
   const edit = preview?.last_edit_rowid ? room.events.get(preview.last_edit_rowid) : undefined;
-  const text = compact ? '' : previewText(preview, nameOf, edit, meta.dm_user_id);
+  // A call's end says "Missed call" or how long it lasted from the room's other call events (only looked at then).
+  const calls = preview && effectiveType(preview).startsWith('m.call.') ? { calls: callRecords(room.events.values()), ownUserId } : undefined;
+  const text = compact ? '' : previewText(preview, nameOf, edit, meta.dm_user_id, calls);
   const ts = preview?.timestamp || meta.sorting_timestamp;
   const highlight = meta.unread_highlights > 0;
   const count = Math.max(meta.unread_notifications, meta.unread_highlights);

@@ -1,0 +1,167 @@
+/**
+ * The Matrix VoIP module's signalling events (legacy 1:1 calls, version "1": m.call.invite, .candidates, .answer,
+ * .select_answer, .reject, .hangup) read from timeline events and written for sending, and the pure decisions around
+ * them: whether an invite should ring, and what a finished call looks like in the timeline ("Call ended · 2:31",
+ * "Missed call"). No WebRTC here (calls.ts does that), so all of it is unit-tested.
+ */
+import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
+import type { Event, JSONObject, JSONValue } from '../../shared/rpc/types.ts';
+
+export const CALL_INVITE = 'm.call.invite';
+export const CALL_CANDIDATES = 'm.call.candidates';
+export const CALL_ANSWER = 'm.call.answer';
+export const CALL_SELECT_ANSWER = 'm.call.select_answer';
+export const CALL_REJECT = 'm.call.reject';
+export const CALL_HANGUP = 'm.call.hangup';
+
+/** How long an invite rings when it says nothing (the spec's invites always carry `lifetime`; Element uses 60 s). */
+export const DEFAULT_INVITE_LIFETIME_MS = 60_000;
+
+export interface CallCandidate { candidate: string; sdpMid?: string; sdpMLineIndex?: number }
+
+/** One signalling event, its common fields read and checked. */
+export type CallSignal = { callId: string; partyId: string | undefined; sender: string; eventId: string; ts: number } & (
+  | { type: 'invite'; sdp: string; lifetime: number; video: boolean; invitee: string | undefined }
+  | { type: 'candidates'; candidates: CallCandidate[] }
+  | { type: 'answer'; sdp: string }
+  | { type: 'select_answer'; selectedPartyId: string | undefined }
+  | { type: 'reject' }
+  | { type: 'hangup'; reason: string | undefined }
+);
+
+function str(v: JSONValue | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+function obj(v: JSONValue | undefined): JSONObject | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? v : undefined;
+}
+
+/** Whether an SDP offers video: a call with a video track is a video call, as Element tells them apart. */
+export function sdpHasVideo(sdp: string): boolean {
+  return /^m=video /m.test(sdp);
+}
+
+/** The call signal an event carries (its cleartext in an encrypted room), or null for anything else or a bad one. */
+export function parseCallSignal(e: Event): CallSignal | null {
+  const type = effectiveType(e);
+  if (!type.startsWith('m.call.') || e.redacted_by) return null;
+  const c = effectiveContent(e);
+  const callId = str(c.call_id);
+  if (!callId) return null;
+  const base = { callId, partyId: str(c.party_id), sender: e.sender, eventId: e.event_id, ts: e.timestamp };
+  switch (type) {
+    case CALL_INVITE: {
+      const sdp = str(obj(c.offer)?.sdp);
+      if (!sdp) return null;
+      const lifetime = typeof c.lifetime === 'number' && c.lifetime > 0 ? c.lifetime : DEFAULT_INVITE_LIFETIME_MS;
+      return { ...base, type: 'invite', sdp, lifetime, video: sdpHasVideo(sdp), invitee: str(c.invitee) };
+    }
+    case CALL_CANDIDATES: {
+      const list = Array.isArray(c.candidates) ? c.candidates : [];
+      const candidates: CallCandidate[] = [];
+      for (const item of list) {
+        const o = obj(item);
+        const candidate = str(o?.candidate);
+        if (!o || candidate === undefined) continue;
+        candidates.push({
+          candidate,
+          ...(typeof o.sdpMid === 'string' ? { sdpMid: o.sdpMid } : {}),
+          ...(typeof o.sdpMLineIndex === 'number' ? { sdpMLineIndex: o.sdpMLineIndex } : {}),
+        });
+      }
+      return { ...base, type: 'candidates', candidates };
+    }
+    case CALL_ANSWER: {
+      const sdp = str(obj(c.answer)?.sdp);
+      return sdp ? { ...base, type: 'answer', sdp } : null;
+    }
+    case CALL_SELECT_ANSWER:
+      return { ...base, type: 'select_answer', selectedPartyId: str(c.selected_party_id) };
+    case CALL_REJECT:
+      return { ...base, type: 'reject' };
+    case CALL_HANGUP:
+      return { ...base, type: 'hangup', reason: str(c.reason) };
+    default:
+      return null;
+  }
+}
+
+/** The fields every version "1" signalling event starts with. */
+export function callContent(callId: string, partyId: string, rest: JSONObject = {}): JSONObject {
+  return { call_id: callId, party_id: partyId, version: '1', ...rest };
+}
+
+/**
+ * Whether an invite should ring now: someone else's, meant for us (or for anyone, an invite without `invitee`),
+ * arrived live (not found in history or in the first sync after connecting: `live`), still within its lifetime by
+ * our clock, and not already answered, rejected or hung up (`settled`, the call IDs seen with such an event).
+ */
+export function shouldRing(invite: Extract<CallSignal, { type: 'invite' }>, ownUserId: string, now: number,
+  live: boolean, settled: ReadonlySet<string>): boolean {
+  if (!live || invite.sender === ownUserId || settled.has(invite.callId)) return false;
+  if (invite.invitee !== undefined && invite.invitee !== ownUserId) return false;
+  return now - invite.ts < invite.lifetime;
+}
+
+/** How long until a ringing invite times out (never below zero). */
+export function ringRemaining(invite: Extract<CallSignal, { type: 'invite' }>, now: number): number {
+  return Math.max(0, invite.lifetime - (now - invite.ts));
+}
+
+/** 0:07, 2:31, 1:02:05: a call's length as a clock shows it. */
+export function formatCallDuration(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** What the timeline knows of one call from the events loaded: who started it, when it was answered. */
+export interface CallRecord { caller: string; video: boolean; answeredAt: number | undefined }
+
+/** Every call of a room's loaded events, by call ID (invites and the first answer to each). */
+export function callRecords(events: Iterable<Event>): Map<string, CallRecord> {
+  const calls = new Map<string, CallRecord>();
+  const answers = new Map<string, number>();
+  for (const e of events) {
+    const sig = parseCallSignal(e);
+    if (sig?.type === 'invite') calls.set(sig.callId, { caller: sig.sender, video: sig.video, answeredAt: undefined });
+    else if (sig?.type === 'answer') answers.set(sig.callId, Math.min(answers.get(sig.callId) ?? Infinity, sig.ts));
+  }
+  for (const [id, at] of answers) {
+    const rec = calls.get(id);
+    if (rec) rec.answeredAt = at;
+  }
+  return calls;
+}
+
+/** What the timeline needs to word a call's end: the calls loaded, and who is reading. */
+export interface CallContext { calls: ReadonlyMap<string, CallRecord>; ownUserId: string | undefined }
+
+type Name = (userId: string) => string;
+
+/**
+ * A call event's line in the timeline, or null for the ones it hides (candidates, answers, answer selection):
+ * "Alice started a video call", "Bob declined the call", "Call ended · 2:31", "Missed call", "No answer".
+ */
+export function callEventText(sig: CallSignal, name: Name, ctx: CallContext | undefined): string | null {
+  const rec = ctx?.calls.get(sig.callId);
+  switch (sig.type) {
+    case 'invite':
+      return `${name(sig.sender)} started a ${sig.video ? 'video' : 'voice'} call`;
+    case 'reject':
+      return `${name(sig.sender)} declined the call`;
+    case 'hangup': {
+      // Its invite not loaded (further back in history): nothing more is known.
+      if (!rec) return 'Call ended';
+      if (rec.answeredAt !== undefined) return `Call ended · ${formatCallDuration(sig.ts - rec.answeredAt)}`;
+      // Never answered: the person called missed it; the caller was not answered (or gave up first).
+      if (rec.caller !== ctx?.ownUserId) return 'Missed call';
+      return sig.reason === 'invite_timeout' ? 'No answer' : 'Call cancelled';
+    }
+    default:
+      return null;
+  }
+}

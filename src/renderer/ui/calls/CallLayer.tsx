@@ -1,0 +1,136 @@
+/**
+ * The call on screen, over every view: an incoming call's prompt (who, voice or video, Accept / Decline) while it
+ * rings, then the call itself (the other person's video or name and avatar, our own video small, the elapsed time,
+ * microphone, camera and hang-up buttons), and how it ended, in words.
+ */
+import { useEffect, useRef } from 'react';
+import { formatCallDuration } from '../../api/call-signals.ts';
+import type { CallView } from '../../api/calls.ts';
+import { useRoom, useSession } from '../../api/hooks.ts';
+import { roomDisplayName } from '../../api/selectors.ts';
+import { Avatar } from '../common/Avatar.tsx';
+import { CAMERA_ICON, PHONE_ICON } from './CallButtons.tsx';
+import { useCall, useSecondTicks } from './use-call.ts';
+import './calls.css';
+
+export function CallLayer() {
+  const call = useCall();
+  if (!call) return null;
+  return call.phase === 'ringing' ? <IncomingCall call={call} /> : <ActiveCall call={call} />;
+}
+
+/** The other person's name and avatar (a DM's name and avatar are theirs). */
+function usePeer(call: CallView): { name: string; avatar: string | undefined } {
+  const room = useRoom(call.roomId);
+  return { name: room?.meta ? roomDisplayName(room) : call.peerId, avatar: room?.meta?.avatar };
+}
+
+const icon = (d: React.ReactNode) => (
+  <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2"
+    strokeLinecap="round" strokeLinejoin="round">{d}</svg>
+);
+const HANG_UP_ICON = <path transform="rotate(135 12 12)" d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2" />;
+const MIC_ICON = <><rect x="9" y="3" width="6" height="11" rx="3" /><path d="M5 11a7 7 0 0 0 14 0M12 18v3" /></>;
+const SLASH = <path d="M3 3l18 18" />;
+
+function IncomingCall({ call }: { call: CallView }) {
+  const { calls } = useSession();
+  const peer = usePeer(call);
+  const kind = call.video ? 'video' : 'voice';
+  return (
+    <div className="call-incoming" role="alertdialog" aria-label={`Incoming ${kind} call from ${peer.name}`}
+      data-testid="call-incoming" data-kind={kind}>
+      <div className="call-incoming-who">
+        <span className="call-ring"><Avatar id={call.peerId} name={peer.name} mxc={peer.avatar} size={44} /></span>
+        <div className="call-incoming-text">
+          <strong className="call-incoming-name">{peer.name}</strong>
+          <span className="call-incoming-kind">Incoming {kind} call</span>
+        </div>
+      </div>
+      <div className="call-incoming-actions">
+        <button type="button" className="call-button is-decline" data-testid="call-decline" onClick={() => calls.decline()}>
+          {icon(HANG_UP_ICON)}Decline
+        </button>
+        <button type="button" className="call-button is-accept" data-testid="call-accept" onClick={() => { void calls.accept(); }}>
+          {icon(call.video ? CAMERA_ICON : PHONE_ICON)}Accept
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/** A media stream in a video (or audio) element: srcObject is not an attribute React sets. */
+function Media({ stream, kind, muted, className, testId }: {
+  stream: MediaStream; kind: 'video' | 'audio'; muted: boolean; className?: string; testId: string;
+}) {
+  const ref = useRef<HTMLVideoElement & HTMLAudioElement>(null);
+  useEffect(() => {
+    if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
+  }, [stream]);
+  return kind === 'video'
+    ? <video ref={ref} className={className} autoPlay playsInline muted={muted} data-testid={testId} />
+    : <audio ref={ref} autoPlay muted={muted} data-testid={testId} />;
+}
+
+function statusText(call: CallView, now: number): string {
+  switch (call.phase) {
+    case 'calling': return 'Calling…';
+    case 'connecting': return 'Connecting…';
+    case 'connected': return formatCallDuration(now - (call.connectedAt ?? now));
+    default: return call.endedText ?? 'Call ended';
+  }
+}
+
+function ActiveCall({ call }: { call: CallView }) {
+  const { calls } = useSession();
+  const peer = usePeer(call);
+  const now = useSecondTicks(call.phase === 'connected');
+  const ended = call.phase === 'ended';
+  const remoteVideo = call.video && call.remoteStream && call.remoteStream.getVideoTracks().length > 0;
+  return (
+    <section className={`call-view${call.video ? ' is-video' : ''}${ended ? ' is-ended' : ''}`} aria-label={`Call with ${peer.name}`}
+      data-testid="call-view" data-phase={call.phase} data-kind={call.video ? 'video' : 'voice'}>
+      <div className="call-stage">
+        {remoteVideo && !ended ? <Media stream={call.remoteStream!} kind="video" muted={false} className="call-remote-video" testId="call-remote-video" /> : (
+          <div className="call-peer">
+            <Avatar id={call.peerId} name={peer.name} mxc={peer.avatar} size={72} />
+          </div>
+        )}
+        {!call.video && call.remoteStream && !ended && <Media stream={call.remoteStream} kind="audio" muted={false} testId="call-remote-audio" />}
+        {call.video && call.localStream && !ended && (
+          call.cameraOff
+            ? <div className="call-own-video is-off" data-testid="call-own-video-off">Camera off</div>
+            : <Media stream={call.localStream} kind="video" muted className="call-own-video" testId="call-own-video" />
+        )}
+      </div>
+      <div className="call-info">
+        <strong className="call-peer-name">{peer.name}</strong>
+        <span className={`call-status${call.failed ? ' is-problem' : ''}`} role={ended ? 'status' : undefined} data-testid="call-status">
+          {statusText(call, now)}
+        </span>
+      </div>
+      <div className="call-controls">
+        {ended ? (
+          <button type="button" className="call-button" data-testid="call-close" onClick={() => calls.dismiss()}>Close</button>
+        ) : <>
+          <button type="button" className="call-round" aria-pressed={call.muted} data-testid="call-mute" disabled={!call.localStream}
+            title={call.muted ? 'Unmute microphone' : 'Mute microphone'} aria-label={call.muted ? 'Unmute microphone' : 'Mute microphone'}
+            onClick={() => calls.toggleMute()}>
+            {icon(<>{MIC_ICON}{call.muted && SLASH}</>)}
+          </button>
+          {call.video && (
+            <button type="button" className="call-round" aria-pressed={call.cameraOff} data-testid="call-camera" disabled={!call.localStream}
+              title={call.cameraOff ? 'Turn camera on' : 'Turn camera off'} aria-label={call.cameraOff ? 'Turn camera on' : 'Turn camera off'}
+              onClick={() => calls.toggleCamera()}>
+              {icon(<>{CAMERA_ICON}{call.cameraOff && SLASH}</>)}
+            </button>
+          )}
+          <button type="button" className="call-round is-hang-up" data-testid="call-hang-up" title="Hang up" aria-label="Hang up"
+            onClick={() => calls.hangUp()}>
+            {icon(HANG_UP_ICON)}
+          </button>
+        </>}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,24 @@
+/**
+ * The current call (calls.ts) for components: re-renders on each change of it, and a clock that ticks each second
+ * while a call is connected (the in-call view's elapsed time).
+ */
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { CallView } from '../../api/calls.ts';
+import { useSession } from '../../api/hooks.ts';
+
+export function useCall(): CallView | null {
+  const { calls } = useSession();
+  return useSyncExternalStore(calls.subscribe, calls.current);
+}
+
+/** Now, in ms, updated every second while `running`. */
+export function useSecondTicks(running: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    // Until the first tick the clock may be a little behind: the elapsed time shows 0:00 (never below).
+    if (!running) return undefined;
+    const id = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(id);
+  }, [running]);
+  return now;
+}

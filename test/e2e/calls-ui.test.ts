@@ -1,0 +1,228 @@
+/**
+ * 1:1 calls between two people, each in their own Lattice (own web host and backend, own Chromium with its fake
+ * camera and microphone) against one Synapse, in an encrypted DM: Alice calls Bob, Bob's page rings, he accepts, and
+ * both pages' WebRTC connections connect and receive the other's media (getStats: bytes received, per kind); the
+ * in-call buttons (mute, camera) act on the tracks sent; a hang-up on one side ends the call on both. A video call the
+ * other way; a declined call; a call Alice gives up on (Bob's "Missed call"); an invite that times out by its own
+ * lifetime; an invite that arrives in the first sync never rings; a refused microphone said in words. Screenshots of
+ * the ringing prompt, voice and video calls and the timeline's call lines, in both themes, go to test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
+import { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { TestUser } from '../harness/synapse.ts';
+import { serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+
+/** Keeps every RTCPeerConnection the page makes in `window.__pcs`, for the test to read its state and stats. */
+function recordPeerConnections(): void {
+  const Original = window.RTCPeerConnection;
+  const made: RTCPeerConnection[] = [];
+  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = made;
+  window.RTCPeerConnection = class extends Original {
+    constructor(config?: RTCConfiguration) {
+      super(config);
+      made.push(this);
+    }
+  };
+}
+
+/**
+ * Waits until the page's newest peer connection is connected and has received bytes of each of `kinds` (polled from
+ * here: page.evaluate awaits the stats, where waitForFunction would take the pending promise for a yes).
+ */
+async function receives(page: Page, kinds: string[]): Promise<void> {
+  await serverSays(`media received (${kinds.join(', ')})`, () => page.evaluate(async (): Promise<{ state: string; bytes: Record<string, number> }> => {
+    const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1);
+    if (!pc) return { state: 'none', bytes: {} };
+    const bytes: Record<string, number> = {};
+    (await pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind) bytes[r.kind] = (bytes[r.kind] ?? 0) + (r.bytesReceived ?? 0);
+    });
+    return { state: pc.connectionState, bytes };
+  }), (got) => got.state === 'connected' && kinds.every((k) => (got.bytes[k] ?? 0) > 0));
+}
+
+/** The state of the page's newest peer connection ('closed' once the call ended). */
+function pcState(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1);
+    return pc ? pc.signalingState : 'none';
+  });
+}
+
+describe('1:1 calls between two Lattice web UIs against Synapse', () => {
+  let a: WebUi;
+  let b: WebUi;
+  let alicePage: Page;
+  let bobPage: Page;
+  let alice: TestUser;
+  let bob: TestUser;
+  let alicePeer: MatrixPeer;
+  let roomId: string;
+
+  before(async () => {
+    const args = FAKE_MICROPHONE_ARGS;
+    const context = { permissions: ['microphone', 'camera'] };
+    a = await startWebUi('calls-alice', { chromiumArgs: args, context });
+    b = await startWebUi('calls-bob', { hs: a.hs, chromiumArgs: args, context });
+    alicePage = a.page;
+    bobPage = b.page;
+    for (const ui of [a, b]) {
+      await ui.context.addInitScript(recordPeerConnections);
+      await ui.page.emulateMedia({ reducedMotion: 'reduce' });
+    }
+    alice = await a.hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
+    bob = await a.hs.registerUser('bob', 'bob-password', { displayname: 'Bob' });
+    alicePeer = new MatrixPeer(a.hs.baseUrl, alice);
+    const bobPeer = new MatrixPeer(a.hs.baseUrl, bob);
+    roomId = await alicePeer.createRoom({ invite: [bob.userId], isDirect: true, preset: 'trusted_private_chat' });
+    await bobPeer.join(roomId);
+    await alicePeer.setState(roomId, 'm.room.encryption', '', { algorithm: 'm.megolm.v1.aes-sha2' });
+    await alicePeer.request('PUT', `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/account_data/m.direct`, { [bob.userId]: [roomId] });
+    await bobPeer.request('PUT', `/_matrix/client/v3/user/${encodeURIComponent(bob.userId)}/account_data/m.direct`, { [alice.userId]: [roomId] });
+  });
+  after(async () => {
+    await b?.stop();
+    await a?.stop();
+  });
+
+  const room = (page: Page) => page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
+  /** A line of the timeline (names in it are isolated for bidirectional text, hence the \W? around them). */
+  const timelineLine = (page: Page, text: string | RegExp, nth = 0) => page.getByTestId('timeline').getByText(text).nth(nth);
+
+  /** A raw invite from Alice's account (not her Lattice), to Bob, with the lifetime given. */
+  const rawInvite = (callId: string, lifetime: number) => alicePeer.sendEvent(roomId, 'm.call.invite', {
+    call_id: callId, party_id: 'peer', version: '1', lifetime, invitee: bob.userId,
+    offer: { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n' },
+  });
+
+  it('both sign in and open their DM, whose header offers voice and video calls; an invite in the first sync never rings', async () => {
+    await a.signIn(alice, 'alice-password');
+    // Still within its lifetime when Bob signs in, but it comes in his first sync, not live: it must not ring.
+    await rawInvite('before-sign-in', 600_000);
+    await b.signIn(bob, 'bob-password');
+    for (const page of [alicePage, bobPage]) {
+      await room(page).click({ timeout: 30_000 });
+      await page.getByTestId('start-voice-call').waitFor({ timeout: 30_000 });
+      await page.getByTestId('start-video-call').waitFor();
+    }
+    await timelineLine(bobPage, /^\W?Alice\W? started a voice call$/).waitFor({ timeout: 30_000 });
+    await alicePeer.sendText(roomId, 'signed in');
+    await timelineLine(bobPage, 'signed in').waitFor({ timeout: 30_000 });
+    assert.equal(await bobPage.getByTestId('call-incoming').count(), 0);
+    await alicePeer.sendEvent(roomId, 'm.call.hangup', { call_id: 'before-sign-in', party_id: 'peer', version: '1', reason: 'user_hangup' });
+    await timelineLine(bobPage, 'Missed call').waitFor({ timeout: 30_000 });
+  });
+
+  it('Alice calls Bob: his page rings, he accepts, both connect and hear each other, and his hang-up ends it on both', async () => {
+    await alicePage.getByTestId('start-voice-call').click();
+    await alicePage.locator('[data-testid="call-view"][data-phase="calling"]').waitFor();
+    const ringing = bobPage.getByTestId('call-incoming');
+    await ringing.waitFor({ timeout: 30_000 });
+    assert.equal(await ringing.getAttribute('data-kind'), 'voice');
+    assert.match(await ringing.innerText(), /Alice[\s\S]*Incoming voice call/);
+    await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-ringing.png`);
+
+    await bobPage.getByTestId('call-accept').click();
+    await ringing.waitFor({ state: 'detached' });
+    await receives(alicePage, ['audio']);
+    await receives(bobPage, ['audio']);
+    for (const page of [alicePage, bobPage]) {
+      await page.locator('[data-testid="call-view"][data-phase="connected"]').waitFor({ timeout: 30_000 });
+      assert.match(await page.getByTestId('call-status').innerText(), /^\d+:\d\d$/);
+    }
+    assert.match(await bobPage.getByTestId('call-view').innerText(), /Alice/);
+    await sizedShots(alicePage, (theme, size) => `calls-${theme}-${size}-in-voice-call.png`);
+
+    // Mute stops what Alice's microphone sends, and says so on the button.
+    const micEnabled = () => alicePage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
+      .getSenders().filter((s) => s.track?.kind === 'audio').map((s) => s.track!.enabled));
+    assert.deepEqual(await micEnabled(), [true]);
+    await alicePage.getByTestId('call-mute').click();
+    assert.equal(await alicePage.getByTestId('call-mute').getAttribute('aria-pressed'), 'true');
+    assert.deepEqual(await micEnabled(), [false]);
+    await alicePage.getByTestId('call-mute').click();
+    assert.deepEqual(await micEnabled(), [true]);
+
+    await bobPage.getByTestId('call-hang-up').click();
+    for (const page of [alicePage, bobPage]) {
+      await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+      assert.equal(await pcState(page), 'closed');
+      // The second such line: the first is the invite of the first sync.
+      await timelineLine(page, /^\W?Alice\W? started a voice call$/, 1).waitFor({ timeout: 30_000 });
+      await timelineLine(page, /^Call ended · \d+:\d\d$/).waitFor({ timeout: 30_000 });
+    }
+  });
+
+  it('Bob video-calls Alice: both receive audio and video, the camera button stops Bob\'s camera, Alice hangs up', async () => {
+    await bobPage.getByTestId('start-video-call').click();
+    const ringing = alicePage.getByTestId('call-incoming');
+    await ringing.waitFor({ timeout: 30_000 });
+    assert.equal(await ringing.getAttribute('data-kind'), 'video');
+    assert.match(await ringing.innerText(), /Bob[\s\S]*Incoming video call/);
+    await alicePage.getByTestId('call-accept').click();
+    await receives(alicePage, ['audio', 'video']);
+    await receives(bobPage, ['audio', 'video']);
+    for (const page of [alicePage, bobPage]) {
+      await page.locator('[data-testid="call-view"][data-phase="connected"][data-kind="video"]').waitFor({ timeout: 30_000 });
+      // The other side's picture plays, and the own camera shows small.
+      await page.waitForFunction(() => (document.querySelector<HTMLVideoElement>('[data-testid="call-remote-video"]')?.videoWidth ?? 0) > 0);
+      await page.getByTestId('call-own-video').waitFor();
+    }
+    await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-in-video-call.png`);
+
+    await bobPage.getByTestId('call-camera').click();
+    await bobPage.getByTestId('call-own-video-off').waitFor();
+    assert.deepEqual(await bobPage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
+      .getSenders().filter((s) => s.track?.kind === 'video').map((s) => s.track!.enabled)), [false]);
+
+    await alicePage.getByTestId('call-hang-up').click();
+    for (const page of [alicePage, bobPage]) {
+      await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+      assert.equal(await pcState(page), 'closed');
+      await timelineLine(page, /^\W?Bob\W? started a video call$/).waitFor({ timeout: 30_000 });
+    }
+  });
+
+  it('Bob declines: Alice is told, and both timelines say so', async () => {
+    await alicePage.getByTestId('start-voice-call').click();
+    await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await bobPage.getByTestId('call-decline').click();
+    await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached' });
+    await alicePage.locator('[data-testid="call-view"][data-phase="ended"]').getByText('The call was declined.').waitFor({ timeout: 30_000 });
+    for (const page of [alicePage, bobPage]) await timelineLine(page, /^\W?Bob\W? declined the call$/).waitFor({ timeout: 30_000 });
+    await alicePage.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('Alice gives up before Bob answers: his ringing stops and he sees a missed call', async () => {
+    await alicePage.getByTestId('start-video-call').click();
+    await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await alicePage.getByTestId('call-hang-up').click();
+    await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached', timeout: 30_000 });
+    await timelineLine(bobPage, 'Missed call', 1).waitFor({ timeout: 30_000 });
+    await timelineLine(alicePage, 'Call cancelled', 1).waitFor({ timeout: 30_000 });
+    // The room list's preview says the same.
+    await room(bobPage).getByText('Missed call').waitFor({ timeout: 30_000 });
+    await alicePage.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+    await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-timeline.png`);
+  });
+
+  it('an invite rings only within its lifetime: unanswered, it stops ringing by itself', async () => {
+    await rawInvite('short-lived', 3000);
+    await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('a refused microphone is said in words, and nothing is sent', async () => {
+    await a.context.clearPermissions();
+    await alicePage.getByTestId('start-voice-call').click();
+    const ended = alicePage.locator('[data-testid="call-view"][data-phase="ended"]');
+    await ended.waitFor({ timeout: 30_000 });
+    assert.match(await ended.getByTestId('call-status').innerText(), /may not use your microphone/);
+    await alicePage.getByTestId('call-close').click();
+    await ended.waitFor({ state: 'detached' });
+    assert.equal(await bobPage.getByTestId('call-incoming').count(), 0);
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * The VoIP module's signalling events as Lattice reads them (call-signals.ts): parsing in the clear and decrypted,
+ * which invites ring (live, recent, meant for us, not settled), the timeline's call lines, and a refused or missing
+ * microphone or camera in words (call-media.ts).
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
+import {
+  callEventText, callRecords, formatCallDuration, parseCallSignal, ringRemaining, shouldRing, type CallSignal,
+} from '../../src/renderer/api/call-signals.ts';
+import { mediaErrorText } from '../../src/renderer/api/call-media.ts';
+
+const VOICE_SDP = 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
+const VIDEO_SDP = `${VOICE_SDP}m=video 9 UDP/TLS/RTP/SAVPF 96\r\n`;
+let rowid = 0;
+
+function ev(type: string, content: JSONObject, sender = '@alice:x', ts = 1_000_000, encrypted = false): Event {
+  rowid++;
+  const base = { rowid, timeline_rowid: rowid, room_id: '!dm:x', event_id: `$e${rowid}`, sender, timestamp: ts };
+  return encrypted
+    ? { ...base, type: 'm.room.encrypted', content: { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x' }, decrypted: content, decrypted_type: type }
+    : { ...base, type, content };
+}
+
+const invite = (extra: JSONObject = {}, sender = '@alice:x', ts = 1_000_000, sdp = VOICE_SDP) =>
+  parseCallSignal(ev('m.call.invite', { call_id: 'c1', party_id: 'p', version: '1', lifetime: 60_000, offer: { type: 'offer', sdp }, ...extra }, sender, ts)) as Extract<CallSignal, { type: 'invite' }>;
+
+describe('call signals', () => {
+  it('reads each signalling event, in the clear and decrypted, and refuses a broken one', () => {
+    const inv = invite({ invitee: '@bob:x' });
+    assert.equal(inv.type, 'invite');
+    assert.equal(inv.video, false);
+    assert.equal(inv.invitee, '@bob:x');
+    assert.equal(invite({}, '@alice:x', 0, VIDEO_SDP).video, true);
+    const cands = parseCallSignal(ev('m.call.candidates', { call_id: 'c1', party_id: 'p', version: '1',
+      candidates: [{ candidate: 'candidate:1 1 udp 1 192.0.2.2 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 }, { nope: 1 }] }, '@bob:x', 0, true));
+    assert.deepEqual(cands?.type === 'candidates' && cands.candidates, [{ candidate: 'candidate:1 1 udp 1 192.0.2.2 5000 typ host', sdpMid: '0', sdpMLineIndex: 0 }]);
+    assert.equal(parseCallSignal(ev('m.call.answer', { call_id: 'c1', answer: { type: 'answer', sdp: 'v=0' } }))?.type, 'answer');
+    assert.equal(parseCallSignal(ev('m.call.hangup', { call_id: 'c1', reason: 'invite_timeout' }))?.type, 'hangup');
+    assert.equal(parseCallSignal(ev('m.call.invite', { call_id: 'c1' })), null, 'an invite without an offer');
+    assert.equal(parseCallSignal(ev('m.call.hangup', {})), null, 'no call_id');
+    assert.equal(parseCallSignal(ev('m.room.message', { body: 'hi' })), null);
+  });
+
+  it('rings only for a live, recent invite to us that nobody answered', () => {
+    const inv = invite({ invitee: '@bob:x' });
+    const none = new Set<string>();
+    assert.equal(shouldRing(inv, '@bob:x', 1_000_000 + 5_000, true, none), true);
+    assert.equal(shouldRing(inv, '@bob:x', 1_000_000 + 5_000, false, none), false, 'found in a first sync or history');
+    assert.equal(shouldRing(inv, '@bob:x', 1_000_000 + 60_000, true, none), false, 'its lifetime is over');
+    assert.equal(shouldRing(inv, '@bob:x', 1_000_000 + 5_000, true, new Set(['c1'])), false, 'already answered or hung up');
+    assert.equal(shouldRing(inv, '@alice:x', 1_000_000 + 5_000, true, none), false, 'our own invite');
+    assert.equal(shouldRing(inv, '@carol:x', 1_000_000 + 5_000, true, none), false, 'meant for someone else');
+    assert.equal(ringRemaining(inv, 1_000_000 + 45_000), 15_000);
+    assert.equal(ringRemaining(inv, 1_000_000 + 99_000), 0);
+  });
+
+  it('words the timeline lines: started, declined, ended with its length, missed, not answered', () => {
+    const name = (id: string) => (id === '@alice:x' ? 'Alice' : 'Bob');
+    const events = [
+      ev('m.call.invite', { call_id: 'a', offer: { type: 'offer', sdp: VIDEO_SDP } }, '@alice:x', 0),
+      ev('m.call.answer', { call_id: 'a', answer: { type: 'answer', sdp: 'v=0' } }, '@bob:x', 10_000),
+      ev('m.call.invite', { call_id: 'b', offer: { type: 'offer', sdp: VOICE_SDP } }, '@alice:x', 0),
+    ];
+    const calls = callRecords(events);
+    const line = (e: Event, own: string) => callEventText(parseCallSignal(e)!, name, { calls, ownUserId: own });
+    assert.equal(line(events[0], '@bob:x'), 'Alice started a video call');
+    assert.equal(line(events[2], '@bob:x'), 'Alice started a voice call');
+    assert.equal(line(events[1], '@bob:x'), null, 'answers have no line');
+    assert.equal(line(ev('m.call.hangup', { call_id: 'a' }, '@bob:x', 10_000 + 151_400), '@bob:x'), 'Call ended · 2:31');
+    assert.equal(line(ev('m.call.hangup', { call_id: 'b', reason: 'user_hangup' }, '@alice:x', 5_000), '@bob:x'), 'Missed call');
+    assert.equal(line(ev('m.call.hangup', { call_id: 'b', reason: 'user_hangup' }, '@alice:x', 5_000), '@alice:x'), 'Call cancelled');
+    assert.equal(line(ev('m.call.hangup', { call_id: 'b', reason: 'invite_timeout' }, '@alice:x', 60_000), '@alice:x'), 'No answer');
+    assert.equal(line(ev('m.call.reject', { call_id: 'b' }, '@bob:x', 5_000), '@alice:x'), 'Bob declined the call');
+    assert.equal(line(ev('m.call.hangup', { call_id: 'unknown' }, '@bob:x', 5_000), '@alice:x'), 'Call ended');
+    assert.equal(formatCallDuration(7_900), '0:07');
+    assert.equal(formatCallDuration(3_725_000), '1:02:05');
+  });
+
+  it('says what a refused or missing microphone or camera means', () => {
+    const err = (name: string) => Object.assign(new Error('x'), { name });
+    assert.match(mediaErrorText(err('NotAllowedError'), false), /may not use your microphone\. Allow/);
+    assert.match(mediaErrorText(err('NotAllowedError'), true), /may not use your microphone and camera/);
+    assert.match(mediaErrorText(err('NotFoundError'), true), /No camera or microphone was found/);
+    assert.match(mediaErrorText(err('NotFoundError'), false), /No microphone was found/);
+    assert.match(mediaErrorText(err('NotReadableError'), false), /another program may be using it/);
+  });
+});
