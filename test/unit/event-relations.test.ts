@@ -106,25 +106,34 @@ describe('relations kept on the event', () => {
     assert.deepEqual(reactions(), { '👍': 1, '🎉': 1 }, 'our redacted reaction is no longer counted');
   });
 
-  it('forgets a deleted encrypted message\'s cleartext: the timeline shows it deleted and search no longer finds it', () => {
+  it('forgets a deleted encrypted message\'s cleartext, its edits\' too: the timeline shows it deleted, search no longer finds it', () => {
     const store = Store.open(':memory:');
     sync(store, [ev('m.room.create', {}, { state_key: '' })]);
     const sealed = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 's', sender_key: 'k', device_id: 'D' };
     const secret = ev('m.room.encrypted', sealed);
     ingestEvent(store, ROOM, secret, undefined, ME, { decrypted: { msgtype: 'm.text', body: 'the vault code is 4711' }, decrypted_type: 'm.room.message' });
-    const found = () => store.db.prepare(`SELECT count(*) AS n FROM event_search WHERE event_search MATCH '4711'`).get() as { n: number };
-    assert.equal(found().n, 1);
+    const fix = ev('m.room.encrypted', { ...sealed, 'm.relates_to': { rel_type: 'm.replace', event_id: secret.event_id } });
+    ingestEvent(store, ROOM, fix, undefined, ME, {
+      decrypted: { msgtype: 'm.text', body: '* the vault code is 4712', 'm.new_content': { msgtype: 'm.text', body: 'the vault code is 4712' } },
+      decrypted_type: 'm.room.message',
+    });
+    const found = (word: string) => (store.db.prepare(`SELECT count(*) AS n FROM event_search WHERE event_search MATCH ?`).get(word) as { n: number }).n;
+    assert.equal(found('4712'), 1, 'found by its edited text');
     const d = sync(store, [ev('m.room.redaction', { redacts: secret.event_id })], 'x');
     const stored = store.events.getByEventID(secret.event_id)!;
     assert.equal(stored.decrypted, undefined, 'the cleartext is gone from the database');
+    assert.equal(store.events.getByEventID(fix.event_id)!.decrypted, undefined, 'so is its edit\'s');
     assert.equal(stored.decrypted_type, 'm.room.message', 'still known as a message');
     assert.deepEqual(viewEvent(inDiff(d, secret.event_id)!), { kind: 'deleted' }, 'the diff shows it deleted');
-    assert.equal(found().n, 0);
+    assert.equal(found('4711') + found('4712'), 0);
 
-    // Stored before this fix: migration 19 clears it.
-    store.db.prepare(`UPDATE event SET decrypted = ? WHERE event_id = ?`).run('{"body":"the vault code is 4711"}', secret.event_id);
+    // Stored before this fix: migration 19 clears both.
+    const keep = store.db.prepare(`UPDATE event SET decrypted = ? WHERE event_id = ?`);
+    keep.run('{"body":"the vault code is 4711"}', secret.event_id);
+    keep.run('{"body":"* the vault code is 4712"}', fix.event_id);
     store.db.exec(migrations[18]);
     assert.equal(store.events.getByEventID(secret.event_id)!.decrypted, undefined);
+    assert.equal(store.events.getByEventID(fix.event_id)!.decrypted, undefined);
   });
 
   it('counts relations that were stored before their target (history arrives newest first)', () => {

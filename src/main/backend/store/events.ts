@@ -134,6 +134,11 @@ export class EventStore {
       // decrypted_type stays, so the event is still known as the message or reaction it was.
       redact: db.prepare<[string, string, number]>(`UPDATE event SET content = ?, redacted_by = ?, local_content = NULL,
           decrypted = NULL, sticky_duration = NULL, sticky_until = NULL WHERE rowid = ?`),
+      // Its edits' cleartext too: the words of a deleted message are gone in every version (the edits stay, as
+      // their ciphertext and relation, since the server keeps them and they count for nothing now).
+      forgetEditsCleartext: db.prepare<[number, number]>(`UPDATE event SET decrypted = NULL
+        WHERE relates_to = (SELECT event_id FROM event WHERE rowid = ?) AND relation_type = 'm.replace'
+          AND room_id = (SELECT room_id FROM event WHERE rowid = ?) AND decrypted IS NOT NULL`),
       // Edits and reactions of a set of events (a page of history), for paginate's related_events.
       related: db.prepare<[string, string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.relates_to = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid
@@ -272,6 +277,7 @@ export class EventStore {
 
   redact(rowid: number, prunedContent: JSONObject, redactedBy: string): void {
     this.stmts.redact.run(JSON.stringify(prunedContent), redactedBy, rowid);
+    this.stmts.forgetEditsCleartext.run(rowid, rowid);
   }
 
   /** Forgets what was read (EventDerived's orphan edits): after a rolled-back transaction. */

@@ -499,10 +499,13 @@ export const migrations: readonly string[] = [
         GROUP BY 1))
     WHERE event_id IN (SELECT relates_to FROM event WHERE type = 'm.room.encrypted' AND decrypted_type = 'm.reaction');
   `,
-  // 19: a deleted encrypted message forgets its cleartext. A redaction pruned the ciphertext but kept the decrypted
-  // copy, which the timeline then still showed; redactions now clear it (store/events.ts), and those stored before
-  // are cleared here (the search index follows by trigger).
+  // 19: a deleted encrypted message forgets its cleartext, its edits' too. A redaction pruned the ciphertext but kept
+  // the decrypted copy, which the timeline then still showed; redactions now clear it (store/events.ts), and those
+  // stored before are cleared here (the search index follows by trigger).
   `
   UPDATE event SET decrypted = NULL WHERE redacted_by IS NOT NULL AND decrypted IS NOT NULL;
+  UPDATE event SET decrypted = NULL WHERE relation_type = 'm.replace' AND decrypted IS NOT NULL AND EXISTS (
+    SELECT 1 FROM event target WHERE target.event_id = event.relates_to AND target.room_id = event.room_id
+      AND target.redacted_by IS NOT NULL);
   `,
 ];
