@@ -16,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { aliceAndBobRoom, serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { aliceAndBobRoom, serverSays, sizedShots, startWebUi, type WebUi, messageWith, sendAndEditFromComposer } from '../harness/web-ui.ts';
 
 const WAIT = { timeout: 30_000 };
 
@@ -63,7 +63,7 @@ describe('edit history against Synapse', () => {
     await hs?.stop();
   });
 
-  const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
+  const message = (text: string) => messageWith(page, text);
   const dialog = () => page.getByTestId('edit-history-dialog');
   const versions = () => dialog().getByTestId('edit-version');
 
@@ -174,16 +174,7 @@ describe('edit history against Synapse', () => {
 
   it('shows an encrypted message\'s versions decrypted', async () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${sealedId}"]`).click(WAIT);
-    const composer = page.getByTestId('composer');
-    await composer.fill('The code word is apple');
-    await composer.press('Enter');
-    await message('The code word is apple').and(page.locator('[data-send-state="sent"]')).waitFor(WAIT);
-    await composer.press('ArrowUp');
-    await page.getByTestId('composer-mode').filter({ hasText: 'Editing' }).waitFor();
-    await composer.fill('The code word is pear');
-    await composer.press('Enter');
-    const edited = message('The code word is pear');
-    await edited.getByTestId('message-edited').waitFor(WAIT);
+    const edited = await sendAndEditFromComposer(page, 'The code word is apple', 'The code word is pear');
     // Synapse holds only ciphertext: what the dialog shows was decrypted by Lattice.
     await serverSays('both messages are on the server, encrypted', async () => (await alicePeer.messages(sealedId, { limit: 20 })).chunk
       .filter((e) => e.sender === alice.userId && e.state_key === undefined).map((e) => e.type),

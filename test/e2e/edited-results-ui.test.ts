@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
-import { sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { sizedShots, startWebUi, type WebUi, messageWith, sendAndEditFromComposer } from '../harness/web-ui.ts';
 
 const WAIT = { timeout: 30_000 };
 const enc = encodeURIComponent;
@@ -54,7 +54,7 @@ describe('edited messages in the search and pinned panels against Synapse', () =
     await ui?.stop();
   });
 
-  const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
+  const message = (text: string) => messageWith(page, text);
   const searchPanel = () => page.getByTestId('room-search');
   const results = () => searchPanel().getByTestId('room-search-result');
   const pinnedPanel = () => page.getByTestId('pinned-panel');
@@ -148,16 +148,7 @@ describe('edited messages in the search and pinned panels against Synapse', () =
 
   it('shows Alice\'s edited message in an encrypted room edited, found and pinned', async () => {
     await openRoom(sealedId);
-    const composer = page.getByTestId('composer');
-    await composer.fill('The code word is apple');
-    await composer.press('Enter');
-    await message('The code word is apple').and(page.locator('[data-send-state="sent"]')).waitFor(WAIT);
-    await composer.press('ArrowUp');
-    await page.getByTestId('composer-mode').filter({ hasText: 'Editing' }).waitFor();
-    await composer.fill('The code word is pear');
-    await composer.press('Enter');
-    const row = message('The code word is pear');
-    await row.getByTestId('message-edited').waitFor(WAIT);
+    const row = await sendAndEditFromComposer(page, 'The code word is apple', 'The code word is pear');
     const original = await row.getAttribute('data-event-id');
     assert.ok(original);
 

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
 import { skipEncryptionStep } from './encryption-step.ts';
@@ -99,6 +99,30 @@ export async function aliceAndBobRoom(hs: SynapseServer, roomName: string): Prom
   const roomId = await bob.createRoom({ name: roomName, invite: [alice.userId] });
   await new MatrixPeer(hs.baseUrl, alice).join(roomId);
   return { alice, bob, roomId };
+}
+
+/** The timeline row whose text contains `text`. */
+export function messageWith(page: Page, text: string): Locator {
+  return page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
+}
+
+/**
+ * Sends `text` from the room's composer, waits until it is sent, edits it with ↑ into `edited`, and returns the
+ * edited row once it says "(edited)".
+ */
+export async function sendAndEditFromComposer(page: Page, text: string, edited: string): Promise<Locator> {
+  const wait = { timeout: 30_000 };
+  const composer = page.getByTestId('composer');
+  await composer.fill(text);
+  await composer.press('Enter');
+  await messageWith(page, text).and(page.locator('[data-send-state="sent"]')).waitFor(wait);
+  await composer.press('ArrowUp');
+  await page.getByTestId('composer-mode').filter({ hasText: 'Editing' }).waitFor();
+  await composer.fill(edited);
+  await composer.press('Enter');
+  const row = messageWith(page, edited);
+  await row.getByTestId('message-edited').waitFor(wait);
+  return row;
 }
 
 /** One screenshot per theme of what the page shows now (`<prefix>-<theme>-<name>.png`), then back to light. */
