@@ -28,7 +28,7 @@ function folded(type: string, content: unknown): boolean {
  * Error in words when the homeserver cannot be asked.
  */
 export async function eventAtTime(deps: { store: Store; client: MatrixClient }, roomId: string, ts: number, dir: 'f' | 'b',
-  signal: AbortSignal): Promise<TimestampToEventResponse | null> {
+  signal?: AbortSignal): Promise<TimestampToEventResponse | null> {
   let found: TimestampToEventResponse;
   try {
     const resp = await deps.client.events.timestampToEvent(roomId, ts, dir, signal);

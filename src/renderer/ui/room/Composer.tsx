@@ -4,13 +4,15 @@
  * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
  * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
  * polls and locations; links typed get preview cards above it (removable), sent with the message. While it is empty
- * a microphone button records a voice message (VoiceComposer.tsx) in place of the text box.
+ * a microphone button records a voice message (VoiceComposer.tsx) in place of the text box. `/jumptodate` runs here,
+ * not in the backend: the day it names is the user's, in this page's time zone (api/jump-to-date.ts).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { currentText, lastOwnMessage, relationFor, sendComposed } from '../../api/actions.ts';
 import { composerModes, useComposerMode } from '../../api/composer-modes.ts';
 import { loadDraft, saveDraft } from '../../api/drafts.ts';
+import { jumpCommandTime, jumpToTime } from '../../api/jump-to-date.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
@@ -87,6 +89,15 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     }
     if (body.trim() === '') return;
     if (mode.kind === 'edit' && body === mode.text) { cancelMode(); return; } // nothing changed
+    const jump = mode.kind === 'edit' ? undefined : jumpCommandTime(body);
+    if (jump !== undefined) {
+      // The command stays typed until the jump is under way, so a refusal can be corrected in place.
+      if (jump instanceof Error) { setError(jump.message); return; }
+      setError(null);
+      jumpToTime(session, roomId, jump).then(() => setText((current) => (current === body ? '' : current)),
+        (err: unknown) => setError(errorMessage(err)));
+      return;
+    }
     const sentMode = mode;
     // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
     linkPreviews.sendWith(body, (previews) => sendComposed(session, roomId, body, sentMode, own, previews).catch((err: unknown) => {
