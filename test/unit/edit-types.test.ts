@@ -116,6 +116,19 @@ describe('an edit of another type than its message is no edit', () => {
     store.close();
   });
 
+  it('reads no relation that is only inside the ciphertext (the spec: favour the cleartext copy, even when there is none)', () => {
+    const store = Store.open(':memory:');
+    const target = sealed();
+    const t = stored(store, target, message('the plan'));
+    // Element (matrix-js-sdk reads relations from the wire content) and gomuks (from the content as received) do the same.
+    const inner = stored(store, sealed(), editText(target.event_id, 'the plan, revised'));
+    const got = store.events.get(inner)!;
+    assert.equal(got.relation_type, undefined);
+    assert.equal(got.relates_to, undefined);
+    assert.equal(lastEdit(store, t), undefined);
+    store.close();
+  });
+
   it('migration 20 computes again the latest edits and word-index entries stored before it', () => {
     const db = new Database(':memory:');
     for (const m of migrations.slice(0, 19)) db.exec(m);
