@@ -386,8 +386,8 @@ export function Timeline({ roomId, focus = null }: {
     roomId,
     jumpTo: (eventId) => jumpToEvent(eventId),
     openLightbox: (media) => setLightbox(media),
-    react: (eventId, key) => {
-      session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
+    react: (eventId, key, shortcode) => {
+      session.react(roomId, eventId, key, shortcode).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
     },
   }), [roomId, session, jumpToEvent]);
   // The search and pinned panels ask for a jump from outside the timeline.
