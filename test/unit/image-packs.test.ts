@@ -93,6 +93,8 @@ describe('MSC2545 image packs', () => {
     assert.equal(sent.formatted_body,
       'hi <img src="mxc://hs/blob" alt=":blob_cat:" title=":blob_cat:" height="32" data-mx-emoticon /> and <code>:blob_cat:</code> and :other:');
     assert.equal(withCustomEmoji('no emoji here', [p]), 'no emoji here');
+    assert.equal(withCustomEmoji('/me waves :blob_cat:', [p]), '/me waves ![:blob_cat:](mxc://hs/blob "Emoji: :blob_cat:")');
+    assert.equal(withCustomEmoji('/topic Home of :blob_cat:', [p]), '/topic Home of :blob_cat:', 'a command\'s text stays as typed');
     // A markdown image someone typed without the emoji title stays an ordinary inline image.
     assert.doesNotMatch(renderMarkdown('![x](mxc://hs/blob)').formatted_body ?? '', /data-mx-emoticon/);
   });
