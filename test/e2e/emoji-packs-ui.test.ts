@@ -4,7 +4,7 @@
  * get_specific_room_state). She picks a custom emoji in the composer's picker and sends it, completes one after `:`,
  * reacts with one and sends a sticker; Bob (a peer over the Client-Server API) checks what reached the homeserver,
  * and the timeline shows the pictures inline at text height, larger in an emoji-only message, and on the reaction
- * chip. Screenshots of the picker with packs and of the messages, in both themes.
+ * chip. Screenshots of the picker with packs and of the messages, in both themes, wide and narrow.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { encodePng, type RGB } from '../harness/png.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { aliceAndBobRoom, messageWith, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
+import { aliceAndBobRoom, messageWith, sizedShots, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
 
 /** A round face of `rgb` on white, so the pictures are told apart in the screenshots. */
 function face(rgb: RGB): Buffer {
@@ -78,6 +78,8 @@ describe('custom emoji and sticker packs against Synapse', () => {
   const picker = () => page.getByTestId('emoji-picker');
 
   it('signs in and opens the room', async () => {
+    // No colour transitions: a screenshot right after a theme switch shows the finished colours.
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Emoji Packs' }).waitFor();
@@ -96,7 +98,13 @@ describe('custom emoji and sticker packs against Synapse', () => {
     // The sticker-only image is not an emoji, and the one without an mxc:// URL is no image at all.
     assert.deepEqual(await picker().getByTestId('emoji-option').evaluateAll((els) => els.map((e) => e.getAttribute('data-shortcode'))), ['blobcat']);
     await picker().locator('.emoji-cell img').first().evaluate((img: HTMLImageElement) => img.decode());
-    await themeShots(page, 'emoji-packs', 'picker');
+    // Wide and narrow: the picker keeps its place beside its button, its pack tabs on a row of their own.
+    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-picker.png`, async (label) => {
+      const box = await picker().boundingBox();
+      const viewport = page.viewportSize();
+      assert.ok(box && viewport && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height,
+        `the picker fits the window (${label}: ${JSON.stringify(box)})`);
+    });
     await picker().locator('[data-shortcode="blobcat"]').click();
     assert.equal(await composer.inputValue(), 'hello :blobcat: ');
     await composer.press('Enter');
@@ -177,6 +185,6 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await shown.waitFor({ timeout: 30_000 });
     await shown.evaluate((el: HTMLImageElement) => el.decode());
     await page.mouse.move(5, 5);
-    await themeShots(page, 'emoji-packs', 'messages');
+    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-messages.png`);
   });
 });
