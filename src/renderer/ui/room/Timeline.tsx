@@ -391,8 +391,8 @@ export function Timeline({ roomId, focus = null }: {
     roomId,
     jumpTo: (eventId) => jumpToEvent(eventId),
     openLightbox: (media) => setLightbox(media),
-    react: (eventId, key) => {
-      session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
+    react: (eventId, key, shortcode) => {
+      session.react(roomId, eventId, key, shortcode).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
     },
   }), [roomId, session, jumpToEvent]);
   // A date separator's menu: a day (the jump comes back through onJumpRequest), or the date picker at its day.
