@@ -1,7 +1,11 @@
-/** Turns what the user typed into m.room.message text fields: markdown → formatted_body, when it adds anything. */
+/**
+ * Turns what the user typed into m.room.message text fields: markdown → formatted_body, when it adds anything
+ * (maths included, see markdown-math.ts).
+ */
 import { createRequire } from 'node:module';
 import type MarkdownIt from 'markdown-it';
 import { escapeHtml, sanitizeOutgoingHtml } from '../html/sanitize.ts';
+import { markdownMath } from './markdown-math.ts';
 
 let md: MarkdownIt | undefined;
 
@@ -16,6 +20,7 @@ function renderer(): MarkdownIt {
     const MarkdownItClass = createRequire(import.meta.url)('markdown-it') as typeof MarkdownIt;
     // Raw HTML typed by the user is shown as text, not interpreted: markdown is the input language.
     md = new MarkdownItClass({ html: false, linkify: true, breaks: true, typographer: false });
+    md.use(markdownMath);
   }
   return md;
 }
