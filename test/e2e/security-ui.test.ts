@@ -231,6 +231,9 @@ describe('encryption screens against Synapse', () => {
     await proxy.held();
     await pageB.locator('[data-testid="recovery-restore"][data-stage="downloading"]').filter({ hasText: /Downloading your key backup \(version \S+\)/ }).waitFor(WAIT);
     assert.match(await pageB.getByTestId('verify-restore-retry').innerText(), /Restoring…$/);
+    assert.equal(await pageB.getByTestId('verify-restore-error').count(), 0, 'the old failure gives way to the restore under way');
+    assert.equal(await pageB.getByTestId('verify-restore-outcome').getAttribute('data-stage'), 'retrying');
+    assert.match(await pageB.getByTestId('verify-restore-outcome').locator('.sec-success').innerText(), /^This session is verified\.$/);
     await shoot(pageB, 'verify-restoring');
     proxy.release();
     // Then how many keys came back, until Continue: nothing is left to skip.
