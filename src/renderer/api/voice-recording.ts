@@ -36,6 +36,16 @@ export function formatTimeLeft(lengthMs: number, positionMs = 0): string {
   return formatClock(Math.ceil(left / 1000) * 1000);
 }
 
+/**
+ * What a voice message player's clock reads: its length before it has started (and after it ended), then the time
+ * left (formatTimeLeft). A message of unknown length (no `info.duration`, and audio that does not say: a browser's
+ * WebM) counts the time played up instead, as there is nothing to count down from.
+ */
+export function playerClock(lengthMs: number, positionMs: number, started: boolean): string {
+  if (lengthMs > 0) return formatTimeLeft(lengthMs, started ? positionMs : 0);
+  return formatClock(started ? positionMs : 0);
+}
+
 /** The root mean square of a stretch of samples (-1..1): how loud it is. */
 export function rms(samples: ArrayLike<number>, from = 0, to = samples.length): number {
   if (to <= from) return 0;
