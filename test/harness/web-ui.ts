@@ -155,6 +155,8 @@ export async function serverSays<T>(what: string, get: () => Promise<T> | T, ok:
  */
 export async function sizedShots(page: Page, file: (theme: 'light' | 'dark', size: string) => string,
   check?: (label: string) => Promise<void>): Promise<void> {
+  // No colour transitions: a screenshot right after the switch shows the finished colours.
+  await page.emulateMedia({ reducedMotion: 'reduce' });
   for (const [w, h] of [[1280, 800], [800, 600]] as const) {
     await page.setViewportSize({ width: w, height: h });
     for (const theme of ['light', 'dark'] as const) {

@@ -21,4 +21,25 @@ describe('markdown messages', () => {
   it('keeps plain text as typed, with no HTML', () => {
     assert.deepEqual(renderMarkdown('just words'), { msgtype: 'm.text', body: 'just words' });
   });
+
+  it('sends maths as the spec\'s data-mx-maths elements with the source as code, the body as typed', () => {
+    const inline = renderMarkdown('Euler: $e^{i\\pi} + 1 = 0$, and $a < b$.');
+    assert.equal(inline.body, 'Euler: $e^{i\\pi} + 1 = 0$, and $a < b$.');
+    assert.equal(inline.formatted_body, 'Euler: <span data-mx-maths="e^{i\\pi} + 1 = 0"><code>e^{i\\pi} + 1 = 0</code></span>, '
+      + 'and <span data-mx-maths="a &lt; b"><code>a &lt; b</code></span>.');
+    assert.equal(renderMarkdown('$$\n\\int_0^1 x^2\\,dx\n= \\frac13\n$$').formatted_body,
+      '<div data-mx-maths="\\int_0^1 x^2\\,dx\n= \\frac13"><code>\\int_0^1 x^2\\,dx<br />= \\frac13</code></div>');
+    assert.equal(renderMarkdown('$$ x^2 $$').formatted_body, '<div data-mx-maths="x^2"><code>x^2</code></div>');
+    assert.equal(renderMarkdown('```math\nx^2\n```').formatted_body, '<div data-mx-maths="x^2"><code>x^2</code></div>');
+    assert.equal(renderMarkdown('before\n\n$$\ny\n$$\nafter').formatted_body,
+      '<p>before</p>\n<div data-mx-maths="y"><code>y</code></div>\n<p>after</p>');
+  });
+
+  it('keeps everyday dollars, code and escaped dollars as text', () => {
+    for (const text of ['costs $5 and $10', 'echo $HOME/$PATH', 'x$y$z', 'we made $$$ today', '$$x$$ inline?', '$$ money\nand more', '$ x$']) {
+      assert.deepEqual(renderMarkdown(text), { msgtype: 'm.text', body: text }, text);
+    }
+    assert.equal(renderMarkdown('a `$y$` b').formatted_body, 'a <code>$y$</code> b');
+    assert.equal(renderMarkdown('\\$x$').formatted_body, '$x$');
+  });
 });

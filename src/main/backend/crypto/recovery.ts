@@ -16,17 +16,17 @@
  */
 import crypto from 'node:crypto';
 import { BackupDecryptionKey, OwnUserIdentity, UserId, DeviceId } from '@matrix-org/matrix-sdk-crypto-wasm';
-import type { OlmMachine, SignatureUploadRequest } from '@matrix-org/matrix-sdk-crypto-wasm';
+import type { OlmMachine } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { KeyBackupRestore, RecoveryKeyResponse, VerificationState } from '../../../shared/rpc/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { MatrixClient } from '../matrix/client.ts';
-import { MatrixError } from '../matrix/errors.ts';
 import { askAccountEncryption, type AccountEncryption } from './account-encryption.ts';
 import { BackupUploader, backupMatchesKey, createBackup, enableBackup } from './backup.ts';
 import { restoreSavedBackup, restoreSession, restoreWithProgress } from './backup-restore.ts';
 import { planBackup, type BackupChoice, type BackupPlan } from './existing-backup.ts';
 import type { OutgoingRequests } from './outgoing-requests.ts';
+import { awaitOwnIdentity, signOwnDeviceAndIdentity, uploadSigningKeys } from './own-cross-signing.ts';
 import {
   decodeRecoveryKey, encodeRecoveryKey, keyFromPassphrase, newPassphraseInfo, SecretStorageError, type PassphraseInfo,
 } from './secret-storage-crypto.ts';
@@ -251,12 +251,12 @@ export class Recovery {
       const [master, self, user] = await Promise.all(CROSS_SIGNING_SECRETS.map((n) => ss.getSecret(n, key)));
       if (master === null || self === null || user === null) throw new SecretStorageError('A cross-signing key is missing from secret storage for this recovery key.');
       const backupSecret = await ss.getSecret(BACKUP_SECRET, key);
-      await this.ownIdentity();
+      await awaitOwnIdentity(this.o);
       const status = await machine.importCrossSigningKeys(master, self, user);
       if (!status.hasMaster || !status.hasSelfSigning || !status.hasUserSigning) {
         throw new SecretStorageError('The cross-signing keys in secret storage do not match the identity this account has published; it may have been reset on another device.');
       }
-      await this.signOwnDeviceAndIdentity();
+      await signOwnDeviceAndIdentity(this.o);
       if (backupSecret === null) logger.warn('encryption: secret storage holds no key backup key; verified without restoring keys');
       else await this.useBackupKey(BackupDecryptionKey.fromBase64(backupSecret));
     } finally {
@@ -280,7 +280,7 @@ export class Recovery {
       plan = await planBackup(machine, client.crypto, backup);
       const reqs = await machine.bootstrapCrossSigning(true);
       if (reqs.uploadKeysRequest) await this.o.outgoing.send(reqs.uploadKeysRequest as Parameters<OutgoingRequests['send']>[0]);
-      await this.uploadSigningKeys(reqs.uploadSigningKeysRequest.body, accountPassword);
+      await uploadSigningKeys(this.o, reqs.uploadSigningKeysRequest.body, accountPassword);
       await this.o.outgoing.send(reqs.uploadSignaturesRequest);
       const ss = new SecretStorage(client, userId);
       const storageKey = await ss.addDefaultKey(keyBytes, passphrase);
@@ -356,75 +356,6 @@ export class Recovery {
       this.backupInBackground();
     } else {
       logger.warn('encryption: the key backup this device used is no longer the server\'s current one; backup stays off until verify');
-    }
-  }
-
-  /** Our own cross-signing identity as published; asks the server for it if the engine does not know it yet. */
-  private async ownIdentity(): Promise<void> {
-    const { machine, userId } = this.o;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const identity = await machine.getIdentity(new UserId(userId));
-      if (identity) {
-        identity.free();
-        return;
-      }
-      await machine.updateTrackedUsers([new UserId(userId)]);
-      if (attempt > 0) await machine.markAllTrackedUsersAsDirty();
-      await this.o.outgoing.flush();
-    }
-    throw new SecretStorageError('This account has no cross-signing identity on the server, so there is nothing to verify against: set up recovery with reset_encryption.');
-  }
-
-  /** Signs this device with the self-signing key and our master key with this device (gomuks' SignOwnDevice/SignOwnMasterKey). */
-  private async signOwnDeviceAndIdentity(): Promise<void> {
-    const { machine, userId, deviceId } = this.o;
-    const device = await machine.getDevice(new UserId(userId), new DeviceId(deviceId));
-    if (!device) throw new SecretStorageError('The encryption engine does not know this device yet; try again once it has synced.');
-    let req: SignatureUploadRequest;
-    try {
-      req = await device.verify();
-    } finally {
-      device.free();
-    }
-    await this.o.outgoing.send(req);
-    const identity = await machine.getIdentity(new UserId(userId));
-    if (identity instanceof OwnUserIdentity) {
-      try {
-        await this.o.outgoing.send(await identity.verify());
-      } finally {
-        identity.free();
-      }
-    }
-    // The engine learns of the new signatures from a key query; ask now rather than wait for the next change.
-    await machine.markAllTrackedUsersAsDirty();
-    await this.o.outgoing.flush();
-  }
-
-  /** Publishes the cross-signing keys, answering the server's user-interactive auth with the account password. */
-  private async uploadSigningKeys(body: string, password: string | undefined): Promise<void> {
-    const api = this.o.client.crypto;
-    try {
-      await api.uploadSigningKeys(body);
-      return;
-    } catch (e) {
-      if (!(e instanceof MatrixError) || e.status !== 401) throw e;
-      const uia = (e.body ?? {}) as { session?: string; flows?: { stages?: string[] }[] };
-      const passwordFlow = uia.flows?.some((f) => f.stages?.length === 1 && f.stages[0] === 'm.login.password');
-      if (!passwordFlow) {
-        const flows = (uia.flows ?? []).map((f) => (f.stages ?? []).join(' → ')).join('; ') || 'none given';
-        throw new SecretStorageError(`The homeserver wants an authentication Lattice cannot do here to publish cross-signing keys (flows: ${flows}).`);
-      }
-      if (!password) throw new SecretStorageError('The homeserver asks for your account password to publish new cross-signing keys: give it as account_password.');
-      try {
-        await api.uploadSigningKeys(body, {
-          type: 'm.login.password', identifier: { type: 'm.id.user', user: this.o.userId }, password, session: uia.session,
-        });
-      } catch (e2) {
-        if (e2 instanceof MatrixError && (e2.status === 401 || e2.errcode === 'M_FORBIDDEN')) {
-          throw new SecretStorageError('The homeserver refused the account password, so the new cross-signing keys were not published.');
-        }
-        throw e2;
-      }
     }
   }
 }

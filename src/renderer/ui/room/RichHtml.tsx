@@ -1,9 +1,10 @@
 /**
  * A message's sanitized HTML, made interactive after render: spoilers (`data-mx-spoiler`) reveal on click or
- * Enter, code blocks get syntax highlighting from a lazily loaded module and a Copy button (as in Element), and
+ * Enter, code blocks get syntax highlighting from a lazily loaded module and a Copy button (as in Element), maths
+ * (`data-mx-maths`) is typeset by another (math-render.ts), and
  * inline images (custom emoji, pictures) load through the media path, a picture opening the lightbox. The HTML was
  * sanitized by the backend at ingest with the spec's allow-list; nothing here adds markup of its own beyond
- * highlight spans, the copy buttons with their wrappers and an image's alt text when it cannot load.
+ * highlight spans, KaTeX's MathML, the copy buttons with their wrappers and an image's alt text when it cannot load.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import type { MediaView } from './event-view.ts';
@@ -41,9 +42,9 @@ export function RichHtml({ html, onOpenImage }: { html: string; onOpenImage?: (m
       s.title = reason ? `Spoiler (${reason}): click to reveal` : 'Spoiler: click to reveal';
     }
     addCopyButtons(root);
-    if (!root.querySelector('pre > code')) return;
     let live = true;
-    void import('./code-highlight.ts').then((m) => { if (live && ref.current) m.highlightCode(ref.current); });
+    if (root.querySelector('pre > code')) void import('./code-highlight.ts').then((m) => { if (live && ref.current) m.highlightCode(ref.current); });
+    if (root.querySelector('[data-mx-maths]')) void import('./math-render.ts').then((m) => { if (live && ref.current) m.renderMaths(ref.current); });
     return () => { live = false; };
   }, [html]);
 
