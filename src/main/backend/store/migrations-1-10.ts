@@ -1,0 +1,362 @@
+/**
+ * Migrations 1 to 10 of the database schema (store/migrations.ts lists them all): the skeleton's data model through
+ * end-to-end encryption after the fact. Frozen history: a change to the schema is a new migration, never an edit here.
+ */
+export const migrations1To10: readonly string[] = [
+  // 1: the walking skeleton's data model.
+  `
+  CREATE TABLE account (
+    user_id        TEXT PRIMARY KEY,
+    device_id      TEXT NOT NULL,
+    homeserver_url TEXT NOT NULL,
+    filter_id      TEXT,
+    -- Saved in the same transaction as the sync response it came with, so a crash can never skip a sync.
+    next_batch     TEXT
+  ) STRICT;
+
+  CREATE TABLE event (
+    rowid            INTEGER PRIMARY KEY,
+    room_id          TEXT NOT NULL,
+    event_id         TEXT NOT NULL UNIQUE,
+    sender           TEXT NOT NULL,
+    type             TEXT NOT NULL,
+    state_key        TEXT,
+    timestamp        INTEGER NOT NULL,
+    content          TEXT NOT NULL,
+    decrypted        TEXT,
+    decrypted_type   TEXT,
+    unsigned         TEXT,
+    local_content    TEXT,
+    transaction_id   TEXT UNIQUE,
+    redacted_by      TEXT,
+    relates_to       TEXT,
+    relation_type    TEXT,
+    decryption_error TEXT,
+    send_error       TEXT,
+    unread_type      INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX event_room_idx ON event (room_id);
+  CREATE INDEX event_relates_idx ON event (relates_to) WHERE relates_to IS NOT NULL;
+
+  -- Order of a room's timeline. New events get rising rowids, history fetched backwards gets falling
+  -- (negative) ones, so ORDER BY rowid is the timeline order.
+  CREATE TABLE timeline (
+    rowid       INTEGER PRIMARY KEY,
+    room_id     TEXT NOT NULL,
+    event_rowid INTEGER NOT NULL UNIQUE REFERENCES event (rowid) ON DELETE CASCADE
+  ) STRICT;
+  CREATE INDEX timeline_room_idx ON timeline (room_id, rowid);
+
+  CREATE TABLE current_state (
+    room_id     TEXT NOT NULL,
+    event_type  TEXT NOT NULL,
+    state_key   TEXT NOT NULL,
+    event_rowid INTEGER NOT NULL REFERENCES event (rowid) ON DELETE CASCADE,
+    membership  TEXT,
+    PRIMARY KEY (room_id, event_type, state_key)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE room (
+    room_id              TEXT PRIMARY KEY,
+    creation_content     TEXT,
+    tombstone            TEXT,
+    name                 TEXT,
+    name_quality         INTEGER NOT NULL DEFAULT 0,
+    avatar               TEXT,
+    explicit_avatar      INTEGER NOT NULL DEFAULT 0,
+    dm_user_id           TEXT,
+    topic                TEXT,
+    canonical_alias      TEXT,
+    lazy_load_summary    TEXT,
+    encryption_event     TEXT,
+    has_member_list      INTEGER NOT NULL DEFAULT 0,
+    preview_event_rowid  INTEGER NOT NULL DEFAULT 0,
+    sorting_timestamp    INTEGER NOT NULL DEFAULT 0,
+    unread_highlights    INTEGER NOT NULL DEFAULT 0,
+    unread_notifications INTEGER NOT NULL DEFAULT 0,
+    unread_messages      INTEGER NOT NULL DEFAULT 0,
+    marked_unread        INTEGER NOT NULL DEFAULT 0,
+    -- Token for /messages older than the oldest stored timeline event: NULL unknown, '' the start was reached.
+    prev_batch           TEXT
+  ) STRICT;
+
+  CREATE TABLE invited_room (
+    room_id      TEXT PRIMARY KEY,
+    created_at   INTEGER NOT NULL,
+    invite_state TEXT NOT NULL
+  ) STRICT;
+
+  CREATE TABLE account_data (
+    room_id TEXT NOT NULL DEFAULT '',
+    type    TEXT NOT NULL,
+    content TEXT NOT NULL,
+    PRIMARY KEY (room_id, type)
+  ) STRICT, WITHOUT ROWID;
+
+  CREATE TABLE receipt (
+    room_id      TEXT NOT NULL,
+    user_id      TEXT NOT NULL,
+    receipt_type TEXT NOT NULL,
+    thread_id    TEXT NOT NULL DEFAULT '',
+    event_id     TEXT NOT NULL,
+    timestamp    INTEGER NOT NULL,
+    PRIMARY KEY (room_id, user_id, receipt_type, thread_id)
+  ) STRICT, WITHOUT ROWID;
+  `,
+  // 2: the index of events by room goes. Each sync response adds events to hundreds of rooms, so keeping it meant
+  // rewriting a leaf page per room per sync (half of what every commit wrote); only forgetting a left room used it,
+  // and that rare delete can scan instead.
+  `
+  DROP INDEX event_room_idx;
+  `,
+  // 3: push registrations of frontend devices (register_push), stored only; their encryption keys live in the
+  // secret store, never here.
+  `
+  CREATE TABLE push_registration (
+    device_id  TEXT PRIMARY KEY,
+    type       TEXT NOT NULL,
+    data       TEXT NOT NULL,
+    has_key    INTEGER NOT NULL DEFAULT 0,
+    expiration INTEGER
+  ) STRICT;
+  `,
+  // 4: presence per user, as last received in /sync (Required module of the spec's desktop profile).
+  `
+  CREATE TABLE presence (
+    user_id          TEXT PRIMARY KEY,
+    presence         TEXT NOT NULL,
+    status_msg       TEXT,
+    last_active_ts   INTEGER,
+    currently_active INTEGER
+  ) STRICT, WITHOUT ROWID;
+  `,
+  // 5: full-text search over message bodies (search_local). SQLite keeps the index itself through triggers, so
+  // every way an event is written (sync, pagination, local echo, decryption later) is covered without the writers
+  // knowing. An edit's newest text replaces its message's; redacted messages and the edits themselves are not
+  // indexed. Contentless: the bodies are already in the event table, the index holds only tokens.
+  `
+  CREATE VIRTUAL TABLE event_search USING fts5 (
+    body,
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    content = '',
+    contentless_delete = 1
+  );
+
+  -- What the index should hold for each message: the newest edit's text by the same sender, else its own body.
+  -- Filtered by rowid, this flattens into a primary-key lookup plus one indexed lookup for edits.
+  CREATE VIEW event_search_source AS
+    SELECT e.rowid AS rowid, COALESCE(
+        (SELECT COALESCE(edit.decrypted, edit.content) ->> '$."m.new_content".body' FROM event edit
+          WHERE edit.relates_to = e.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = e.room_id
+            AND edit.sender = e.sender AND edit.redacted_by IS NULL
+          ORDER BY edit.timestamp DESC LIMIT 1),
+        COALESCE(e.decrypted, e.content) ->> '$.body') AS body
+    FROM event e
+    WHERE COALESCE(e.decrypted_type, e.type) IN ('m.room.message', 'm.sticker') AND e.state_key IS NULL
+      AND e.redacted_by IS NULL AND (e.relation_type IS NULL OR e.relation_type <> 'm.replace');
+
+  CREATE TRIGGER event_search_insert AFTER INSERT ON event
+    WHEN COALESCE(NEW.decrypted_type, NEW.type) IN ('m.room.message', 'm.sticker') AND NEW.state_key IS NULL
+  BEGIN
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE rowid = NEW.rowid AND typeof(body) = 'text' AND body <> '';
+    -- An edit: its message's text changes.
+    DELETE FROM event_search WHERE NEW.relation_type = 'm.replace'
+      AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to);
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE NEW.relation_type = 'm.replace' AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to)
+        AND typeof(body) = 'text' AND body <> '';
+  END;
+
+  -- A redaction, a remote echo replacing a local one, a decryption: index the row (and an edit's message) afresh.
+  CREATE TRIGGER event_search_update AFTER UPDATE OF content, decrypted, decrypted_type, redacted_by ON event
+    WHEN COALESCE(NEW.decrypted_type, NEW.type) IN ('m.room.message', 'm.sticker') AND NEW.state_key IS NULL
+  BEGIN
+    DELETE FROM event_search WHERE rowid = NEW.rowid;
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE rowid = NEW.rowid AND typeof(body) = 'text' AND body <> '';
+    DELETE FROM event_search WHERE NEW.relation_type = 'm.replace'
+      AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to);
+    INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+      WHERE NEW.relation_type = 'm.replace' AND rowid = (SELECT rowid FROM event WHERE event_id = NEW.relates_to)
+        AND typeof(body) = 'text' AND body <> '';
+  END;
+
+  CREATE TRIGGER event_search_delete AFTER DELETE ON event
+    WHEN COALESCE(OLD.decrypted_type, OLD.type) IN ('m.room.message', 'm.sticker')
+  BEGIN
+    DELETE FROM event_search WHERE rowid = OLD.rowid;
+  END;
+
+  -- get_mentions reads mentions newest first; only events with unread bits are in this index.
+  CREATE INDEX event_mention_idx ON event (timestamp DESC) WHERE unread_type > 0;
+
+  -- Messages stored before this migration.
+  INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+    WHERE typeof(body) = 'text' AND body <> '';
+  `,
+  // 6: what gomuks keeps on each event at write time (reaction counts, the latest edit), and space edges.
+  // The triggers keep the targets up to date whichever way a reaction, an edit or its redaction arrives; the sync
+  // puts each updated target into its diff.
+  `
+  ALTER TABLE event ADD COLUMN reactions TEXT;
+  ALTER TABLE event ADD COLUMN last_edit_rowid INTEGER;
+
+  CREATE TRIGGER event_insert_update_last_edit
+    AFTER INSERT ON event
+    WHEN NEW.relation_type = 'm.replace' AND NEW.redacted_by IS NULL AND NEW.state_key IS NULL
+  BEGIN
+    UPDATE event SET last_edit_rowid = NEW.rowid
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id AND type = NEW.type AND sender = NEW.sender
+      AND state_key IS NULL
+      AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
+      AND NEW.timestamp > COALESCE((SELECT prev.timestamp FROM event prev WHERE prev.rowid = event.last_edit_rowid), 0);
+  END;
+
+  -- A redacted edit hands over to the newest edit left (or none).
+  CREATE TRIGGER event_redact_update_last_edit
+    AFTER UPDATE OF redacted_by ON event
+    WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.relation_type = 'm.replace'
+      AND NEW.state_key IS NULL
+  BEGIN
+    UPDATE event SET last_edit_rowid = (
+      SELECT edit.rowid FROM event edit
+      WHERE edit.relates_to = event.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = event.room_id
+        AND edit.type = event.type AND edit.sender = event.sender AND edit.redacted_by IS NULL
+        AND edit.state_key IS NULL
+      ORDER BY edit.timestamp DESC LIMIT 1)
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id AND last_edit_rowid = NEW.rowid;
+  END;
+
+  CREATE TRIGGER event_insert_count_reaction
+    AFTER INSERT ON event
+    WHEN NEW.type = 'm.reaction' AND NEW.relation_type = 'm.annotation' AND NEW.redacted_by IS NULL
+      AND typeof(NEW.content ->> '$."m.relates_to".key') = 'text'
+      AND NEW.content ->> '$."m.relates_to".key' NOT LIKE '%"%'
+  BEGIN
+    UPDATE event SET reactions = json_set(COALESCE(reactions, '{}'),
+        '$.' || json_quote(NEW.content ->> '$."m.relates_to".key'),
+        COALESCE(reactions ->> ('$.' || json_quote(NEW.content ->> '$."m.relates_to".key')), 0) + 1)
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id;
+  END;
+
+  CREATE TRIGGER event_redact_count_reaction
+    AFTER UPDATE OF redacted_by ON event
+    WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.type = 'm.reaction'
+      AND NEW.relation_type = 'm.annotation'
+  BEGIN
+    -- The redaction pruned the content (and its key): count again from the reactions left.
+    UPDATE event SET reactions = (
+      SELECT json_group_object(k, n) FROM (
+        SELECT r.content ->> '$."m.relates_to".key' AS k, COUNT(*) AS n FROM event r
+        WHERE r.relates_to = event.event_id AND r.room_id = event.room_id AND r.type = 'm.reaction'
+          AND r.relation_type = 'm.annotation' AND r.redacted_by IS NULL
+          AND typeof(r.content ->> '$."m.relates_to".key') = 'text'
+        GROUP BY 1))
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id;
+  END;
+
+  -- Matrix's own summary keys, as gomuks keeps them (schema 1 stored them renamed).
+  UPDATE room SET lazy_load_summary = (
+      SELECT json_group_object(CASE key WHEN 'heroes' THEN 'm.heroes' WHEN 'joined_member_count' THEN 'm.joined_member_count'
+        WHEN 'invited_member_count' THEN 'm.invited_member_count' ELSE key END, value)
+      FROM json_each(room.lazy_load_summary))
+    WHERE lazy_load_summary IS NOT NULL;
+
+  -- space → child, from m.space.child in the space and m.space.parent in the child (either may be missing).
+  CREATE TABLE space_edge (
+    space_id           TEXT NOT NULL,
+    child_id           TEXT NOT NULL,
+    child_event_rowid  INTEGER,
+    "order"            TEXT NOT NULL DEFAULT '',
+    suggested          INTEGER NOT NULL DEFAULT 0,
+    parent_event_rowid INTEGER,
+    canonical          INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (space_id, child_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX space_edge_child_idx ON space_edge (child_id);
+  `,
+  // 7: the persisted outbox. One row per local echo not yet accepted by the homeserver, written in the same
+  // transaction as the echo's event row, so a message typed just before a crash is sent after the restart with the
+  // same transaction ID (the server deduplicates it). `seq` is the order of writing: each room's queue leaves in it.
+  `
+  CREATE TABLE outbox (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id        TEXT NOT NULL,
+    event_rowid    INTEGER NOT NULL UNIQUE REFERENCES event (rowid) ON DELETE CASCADE,
+    transaction_id TEXT NOT NULL UNIQUE,
+    -- NULL while the message is waiting or being sent; the server's reason once it was rejected for good.
+    failed_error   TEXT,
+    created_at     INTEGER NOT NULL,
+    -- 1 when the message was sent with encryption turned off (send_event's disable_encryption): every delivery
+    -- attempt, also after a restart, must then skip sealing it.
+    unencrypted    INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX outbox_room_idx ON outbox (room_id, seq);
+  `,
+  // 8: the word index also keeps every word's first 2 and 3 letters, so a search typed as you go ("wo*") reads
+  // one list instead of merging every word that starts so (measured over 50,000 messages: ~40 ms -> ~3 ms; the
+  // index costs more at write time, see README "Benchmarks"). Rebuilt once from the stored messages.
+  `
+  DROP TABLE event_search;
+  CREATE VIRTUAL TABLE event_search USING fts5 (
+    body,
+    tokenize = 'porter unicode61 remove_diacritics 2',
+    content = '',
+    contentless_delete = 1,
+    prefix = '2 3'
+  );
+  INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+    WHERE typeof(body) = 'text' AND body <> '';
+  `,
+  // 9: the insert triggers of migrations 5 and 6 go: the event store now does their work as it inserts
+  // (store/event-derived.ts), with the event at hand, for a fraction of their cost. The update and delete triggers
+  // stay.
+  `
+  DROP TRIGGER event_search_insert;
+  DROP TRIGGER event_insert_update_last_edit;
+  DROP TRIGGER event_insert_count_reaction;
+  `,
+  // 10: end-to-end encryption after the fact. Events that could not be decrypted are found by their megolm session
+  // (a partial index: only failed events are in it), and each such session waits in `session_request` until its key
+  // arrives by any path (to-device, forwarded, backup, import); a trigger enqueues it whichever way the event was
+  // stored. Encrypted attachments are found by their mxc:// URI among decrypted events (the key stays in the event).
+  `
+  CREATE INDEX event_failed_session_idx ON event (content ->> '$.session_id') WHERE decryption_error IS NOT NULL;
+
+  CREATE TABLE session_request (
+    session_id     TEXT PRIMARY KEY,
+    room_id        TEXT NOT NULL,
+    sender         TEXT NOT NULL,
+    -- When the queue last asked other sources (key backup, other devices) for the key; 0: never.
+    requested_at   INTEGER NOT NULL DEFAULT 0,
+    created_at     INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TRIGGER session_request_on_insert AFTER INSERT ON event
+    WHEN NEW.decryption_error IS NOT NULL AND typeof(NEW.content ->> '$.session_id') = 'text'
+  BEGIN
+    INSERT INTO session_request (session_id, room_id, sender, created_at)
+      VALUES (NEW.content ->> '$.session_id', NEW.room_id, NEW.sender, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+      ON CONFLICT (session_id) DO NOTHING;
+  END;
+
+  CREATE TRIGGER session_request_on_update AFTER UPDATE OF decryption_error ON event
+    WHEN NEW.decryption_error IS NOT NULL AND OLD.decryption_error IS NULL
+      AND typeof(NEW.content ->> '$.session_id') = 'text'
+  BEGIN
+    INSERT INTO session_request (session_id, room_id, sender, created_at)
+      VALUES (NEW.content ->> '$.session_id', NEW.room_id, NEW.sender, CAST(unixepoch('subsec') * 1000 AS INTEGER))
+      ON CONFLICT (session_id) DO NOTHING;
+  END;
+
+  CREATE INDEX event_file_url_idx ON event (decrypted ->> '$.file.url') WHERE decrypted IS NOT NULL;
+  CREATE INDEX event_thumbnail_file_url_idx ON event (decrypted ->> '$.info.thumbnail_file.url') WHERE decrypted IS NOT NULL;
+
+  -- Failed events stored before this migration.
+  INSERT INTO session_request (session_id, room_id, sender, created_at)
+    SELECT content ->> '$.session_id', room_id, sender, CAST(unixepoch('subsec') * 1000 AS INTEGER) FROM event
+    WHERE decryption_error IS NOT NULL AND typeof(content ->> '$.session_id') = 'text'
+    ON CONFLICT (session_id) DO NOTHING;
+  `,
+];
