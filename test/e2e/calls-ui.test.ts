@@ -4,53 +4,19 @@
  * both pages' WebRTC connections connect and receive the other's media (getStats: bytes received, per kind); the
  * in-call buttons (mute, camera) act on the tracks sent; a hang-up on one side ends the call on both. A video call the
  * other way; a declined call; a call Alice gives up on (Bob's "Missed call"); an invite that times out by its own
- * lifetime; an invite that arrives in the first sync never rings; a refused microphone said in words. Screenshots of
+ * lifetime; an invite that arrives in the first sync never rings; a refused microphone said in words. While a call
+ * rings, the page plays a ringtone and the caller's a ringback tone, both silent again once it is answered, declined,
+ * given up or timed out (test/harness/calls.ts counts the oscillators). Screenshots of
  * the ringing prompt, voice and video calls and the timeline's call lines, in both themes, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
+import { pcState, receives, recordOscillators, recordPeerConnections, waitForTone } from '../harness/calls.ts';
 import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
-import { serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
-
-/** Keeps every RTCPeerConnection the page makes in `window.__pcs`, for the test to read its state and stats. */
-function recordPeerConnections(): void {
-  const Original = window.RTCPeerConnection;
-  const made: RTCPeerConnection[] = [];
-  (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs = made;
-  window.RTCPeerConnection = class extends Original {
-    constructor(config?: RTCConfiguration) {
-      super(config);
-      made.push(this);
-    }
-  };
-}
-
-/**
- * Waits until the page's newest peer connection is connected and has received bytes of each of `kinds` (polled from
- * here: page.evaluate awaits the stats, where waitForFunction would take the pending promise for a yes).
- */
-async function receives(page: Page, kinds: string[]): Promise<void> {
-  await serverSays(`media received (${kinds.join(', ')})`, () => page.evaluate(async (): Promise<{ state: string; bytes: Record<string, number> }> => {
-    const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1);
-    if (!pc) return { state: 'none', bytes: {} };
-    const bytes: Record<string, number> = {};
-    (await pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind) bytes[r.kind] = (bytes[r.kind] ?? 0) + (r.bytesReceived ?? 0);
-    });
-    return { state: pc.connectionState, bytes };
-  }), (got) => got.state === 'connected' && kinds.every((k) => (got.bytes[k] ?? 0) > 0));
-}
-
-/** The state of the page's newest peer connection ('closed' once the call ended). */
-function pcState(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1);
-    return pc ? pc.signalingState : 'none';
-  });
-}
+import { sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   let a: WebUi;
@@ -71,6 +37,7 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     bobPage = b.page;
     for (const ui of [a, b]) {
       await ui.context.addInitScript(recordPeerConnections);
+      await ui.context.addInitScript(recordOscillators);
       await ui.page.emulateMedia({ reducedMotion: 'reduce' });
     }
     alice = await a.hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
@@ -123,10 +90,15 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await ringing.waitFor({ timeout: 30_000 });
     assert.equal(await ringing.getAttribute('data-kind'), 'voice');
     assert.match(await ringing.innerText(), /Alice[\s\S]*Incoming voice call/);
+    // Bob's page rings; Alice's plays the ringback tone until he answers.
+    await waitForTone(bobPage, 'ringtone');
+    await waitForTone(alicePage, 'ringback');
     await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-ringing.png`);
 
     await bobPage.getByTestId('call-accept').click();
     await ringing.waitFor({ state: 'detached' });
+    await waitForTone(bobPage, '');
+    await waitForTone(alicePage, '');
     await receives(alicePage, ['audio']);
     await receives(bobPage, ['audio']);
     for (const page of [alicePage, bobPage]) {
@@ -189,9 +161,13 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   it('Bob declines: Alice is told, and both timelines say so', async () => {
     await alicePage.getByTestId('start-voice-call').click();
     await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await waitForTone(bobPage, 'ringtone');
+    await waitForTone(alicePage, 'ringback');
     await bobPage.getByTestId('call-decline').click();
     await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached' });
+    await waitForTone(bobPage, '');
     await alicePage.locator('[data-testid="call-view"][data-phase="ended"]').getByText('The call was declined.').waitFor({ timeout: 30_000 });
+    await waitForTone(alicePage, '');
     for (const page of [alicePage, bobPage]) await timelineLine(page, /^\W?Bob\W? declined the call$/).waitFor({ timeout: 30_000 });
     await alicePage.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
   });
@@ -199,8 +175,11 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   it('Alice gives up before Bob answers: his ringing stops and he sees a missed call', async () => {
     await alicePage.getByTestId('start-video-call').click();
     await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await waitForTone(bobPage, 'ringtone');
     await alicePage.getByTestId('call-hang-up').click();
+    await waitForTone(alicePage, '');
     await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForTone(bobPage, '');
     await timelineLine(bobPage, 'Missed call', 1).waitFor({ timeout: 30_000 });
     await timelineLine(alicePage, 'Call cancelled', 1).waitFor({ timeout: 30_000 });
     // The room list's preview says the same.
@@ -212,7 +191,9 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   it('an invite rings only within its lifetime: unanswered, it stops ringing by itself', async () => {
     await rawInvite('short-lived', 3000);
     await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await waitForTone(bobPage, 'ringtone');
     await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForTone(bobPage, '');
   });
 
   it('a refused microphone is said in words, and nothing is sent', async () => {

@@ -203,6 +203,7 @@ describe('encryption screens against Synapse', () => {
   it('second device: verifies from the reminder; a wrong key is refused in words, the right one verifies', async () => {
     await pageB.getByTestId('encryption-reminder-open').click();
     await pageB.locator('[data-testid="encryption-step"][data-step="verify"]').waitFor(WAIT);
+    await pageB.getByText(/Prove this new session is yours/).waitFor();
     await pageB.getByTestId('verify-code').fill('EsTc LW2K PGiF wKEA 3As5 g5c4 BXwk qeeJ ZJV8 Q9fu gUMN UE4d');
     await pageB.getByTestId('verify-submit').click();
     await pageB.getByTestId('verify-error').filter({ hasText: 'not right' }).waitFor(WAIT);
@@ -222,6 +223,7 @@ describe('encryption screens against Synapse', () => {
       + 'None of its keys were restored\\. Until they are, those messages stay unreadable on this session: try again now, '
       + 'or later with Restore keys from backup in Settings → Security\\.$'));
     assert.equal(await pageB.getByTestId('encryption-skip').count(), 0, 'verified: nothing is left to skip');
+    assert.equal(await pageB.getByText(/Prove this new session is yours/).count(), 0, 'verified: not asked to prove it again');
     assert.equal(await pageB.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'verify-restore-continue');
     await shoot(pageB, 'verify-restore-failed');
     // Try again restores with the key the session now holds (no recovery key asked). The whole backup comes in one
@@ -231,6 +233,9 @@ describe('encryption screens against Synapse', () => {
     await proxy.held();
     await pageB.locator('[data-testid="recovery-restore"][data-stage="downloading"]').filter({ hasText: /Downloading your key backup \(version \S+\)/ }).waitFor(WAIT);
     assert.match(await pageB.getByTestId('verify-restore-retry').innerText(), /Restoring…$/);
+    assert.equal(await pageB.getByTestId('verify-restore-error').count(), 0, 'the old failure gives way to the restore under way');
+    assert.equal(await pageB.getByTestId('verify-restore-outcome').getAttribute('data-stage'), 'retrying');
+    assert.match(await pageB.getByTestId('verify-restore-outcome').locator('.sec-success').innerText(), /^This session is verified\.$/);
     await shoot(pageB, 'verify-restoring');
     proxy.release();
     // Then how many keys came back, until Continue: nothing is left to skip.

@@ -4,7 +4,7 @@
  * goes into the thread (m.thread relation, MSC3245/MSC3246 markers) and plays in the thread panel; opening another
  * room (or closing the thread) mid-recording stops the recording, lets the microphone go (every track ended) and
  * keeps it as that composer's preview, which is there on coming back to send or delete (its object URL released
- * then); signing out throws the kept ones away. Screenshots of the thread composer's microphone, recording and
+ * then); leaving the room throws its kept one away (not there on joining again), and signing out every one. Screenshots of the thread composer's microphone, recording and
  * preview, and of the voice message sent in the thread, in both themes at 1280×800 and 800×600 go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -57,6 +57,8 @@ describe('voice messages in threads and kept per room against Synapse', () => {
   let roomId: string;
   let otherRoomId: string;
   let rootId: string;
+  /** A room Alice leaves with a voice message kept in it. */
+  let shortStayId: string;
 
   before(async () => {
     ui = await startWebUi('voice-drafts', { chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone'] } });
@@ -67,6 +69,9 @@ describe('voice messages in threads and kept per room against Synapse', () => {
     otherRoomId = await bob.createRoom({ name: 'Elsewhere', invite: [alice.userId] });
     await new MatrixPeer(ui.hs.baseUrl, alice).join(otherRoomId);
     await bob.sendEvent(otherRoomId, 'm.room.message', { msgtype: 'm.text', body: 'Over here' });
+    shortStayId = await bob.createRoom({ name: 'Short Stay', invite: [alice.userId] });
+    await new MatrixPeer(ui.hs.baseUrl, alice).join(shortStayId);
+    await bob.sendEvent(shortStayId, 'm.room.message', { msgtype: 'm.text', body: 'Not for long' });
     rootId = await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Thread root from Bob' });
     await bob.sendEvent(roomId, 'm.room.message', {
       msgtype: 'm.text', body: 'First thread reply',
@@ -196,6 +201,29 @@ describe('voice messages in threads and kept per room against Synapse', () => {
     await preview.waitFor({ state: 'detached' });
     assert.ok((await watched()).revoked.includes(url ?? '-'), 'the sent preview\'s object URL was released');
     await page.getByTestId('timeline').getByTestId('voice-message').first().waitFor({ timeout: 30_000 });
+  });
+
+  it('leaving a room throws away the voice message kept in it; joining again finds none', async () => {
+    await openRoom(shortStayId, 'Not for long');
+    await record(roomComposer(), 1);
+    await roomComposer().getByTestId('voice-stop').click();
+    const url = await roomComposer().getByTestId('voice-preview').locator('audio').getAttribute('src');
+    await openRoom(otherRoomId, 'Over here');
+    assert.ok(!(await watched()).revoked.includes(url ?? '-'), 'kept while the room is only out of sight');
+
+    const shortStay = page.locator(`[data-testid="room-item"][data-room-id="${shortStayId}"]`);
+    await shortStay.click({ button: 'right' });
+    await page.getByTestId('room-menu').getByTestId('room-menu-leave').click();
+    await page.getByTestId('leave-room-dialog').getByTestId('dialog-submit').click();
+    await shortStay.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.waitForFunction((u) => window.latticeTest?.revoked.includes(u ?? '-'), url, { timeout: 15_000 });
+
+    await bob.invite(shortStayId, alice.userId);
+    await new MatrixPeer(ui.hs.baseUrl, alice).join(shortStayId);
+    await openRoom(shortStayId, 'Not for long');
+    await roomComposer().getByTestId('voice-record').waitFor();
+    assert.equal(await roomComposer().getByTestId('voice-preview').count(), 0, 'no voice message from before leaving');
+    await openRoom(roomId, 'Thread root from Bob');
   });
 
   it('signing out throws the kept recordings away and lets the microphone go', async () => {

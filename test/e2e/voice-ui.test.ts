@@ -3,7 +3,8 @@
  * Synapse through the web host: about two seconds recorded from the composer's microphone button, the preview,
  * and the event Bob receives (m.audio with MSC3245's marker, its length and an MSC3246 waveform of whole numbers);
  * the message playing in the timeline (its length shown, the progress moving, seeking by click and keys, which needs
- * the media route to answer byte ranges), also in an encrypted room; Esc while recording (at once when short, asking first when longer); and a page not allowed
+ * the media route to answer byte ranges, the clock counting the time left down so that under a second in does not
+ * read 0:00, in the preview too), also in an encrypted room; Esc while recording (at once when short, asking first when longer); and a page not allowed
  * the microphone saying so in words. Screenshots of the recording, the preview and the message in the timeline, in
  * both themes at 1280×800 and 800×600, go to test-artifacts/.
  */
@@ -21,6 +22,8 @@ describe('voice messages against Synapse', () => {
   let alice: TestUser;
   let bob: MatrixPeer;
   let roomId: string;
+  /** The length of the voice message sent first, as its event declares it (ms). */
+  let durationMs = 0;
 
   before(async () => {
     ui = await startWebUi('voice', { chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone'] } });
@@ -53,6 +56,22 @@ describe('voice messages against Synapse', () => {
     await row.getByTestId('voice-play').click();
     await page.waitForFunction((el) => Number(el?.getAttribute('aria-valuenow')) >= 1, await slider.elementHandle(), { timeout: 15_000 });
     assert.ok(await row.locator('.voice-bar.is-played').count() > 0, 'the bars played are coloured in');
+  }
+
+  /**
+   * Seeks `row`'s paused player to under a second in (a click near the start of its waveform): the clock then reads
+   * the time left, not the 0:00 a clock of the time played rounded down would show, as if it had ended. Answers the
+   * clock and where the audio is (s).
+   */
+  async function clockNearTheStart(row: Locator): Promise<{ clock: string; at: number }> {
+    const slider = row.getByTestId('voice-waveform');
+    const box = (await slider.boundingBox())!;
+    await page.mouse.click(box.x + box.width * 0.1, box.y + box.height / 2);
+    const at = await row.locator('audio').evaluate((a) => (a as HTMLAudioElement).currentTime);
+    assert.ok(at > 0 && at < 1, `the audio is ${at} s in`);
+    const clock = await row.getByTestId('voice-clock').innerText();
+    assert.notEqual(clock, '0:00', `${at} s in does not read like the end`);
+    return { clock, at };
   }
 
   function checkVoiceEvent(content: MatrixEvent['content']): void {
@@ -90,9 +109,11 @@ describe('voice messages against Synapse', () => {
     await shots('preview');
     await playsIn(preview); // the recording plays back before it is sent
     await preview.getByTestId('voice-play').click();
+    assert.match((await clockNearTheStart(preview)).clock, /^0:0[2-4]$/, 'the preview counts the time left down');
     await preview.getByTestId('voice-send').click();
     const sent = await bob.waitForMessage(roomId, (e) => e.content.msgtype === 'm.audio', 30_000);
     checkVoiceEvent(sent.content);
+    durationMs = (sent.content.info as { duration: number }).duration;
     await page.getByTestId('voice-preview').waitFor({ state: 'detached' });
     await page.getByTestId('composer').waitFor();
   });
@@ -119,6 +140,10 @@ describe('voice messages against Synapse', () => {
     const at = await row.locator('audio').evaluate((a) => (a as HTMLAudioElement).currentTime);
     assert.ok(at >= 1, `the audio is at ${at} s`);
     await shots('timeline-seeked');
+    // Under a second in, the clock counts the time left down (whole seconds, rounded up).
+    const near = await clockNearTheStart(row);
+    assert.equal(near.clock, `0:0${Math.ceil((durationMs - near.at * 1000) / 1000)}`, `${near.at} s into ${durationMs} ms`);
+    await shots('timeline-near-start');
   });
 
   it('Esc cancels a short recording at once, and asks first about a longer one', async () => {

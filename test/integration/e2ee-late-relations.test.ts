@@ -7,7 +7,9 @@
  * does), not when the target next changes.
  *
  * One edited message was sent before the room was encrypted: its encrypted edit has its type (m.room.message) only
- * once decrypted, so nothing could take it for the latest edit while it was still ciphertext.
+ * once decrypted, so nothing could take it for the latest edit while it was still ciphertext. Likewise an encrypted
+ * reaction (or any other type) claiming m.replace is no edit of an encrypted message, though both are
+ * m.room.encrypted as sent.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -145,5 +147,50 @@ describe('relations decrypted late reach the renderer with their targets', () =>
     // As stored: a fresh read names the same latest edit.
     const stored = await lattice.client.request('get_event', { room_id: roomId, event_id: plainId });
     assert.equal(stored.last_edit_rowid, [...now.room.events.values()].find((e) => e.event_id === late[2])?.rowid);
+  });
+
+  it('takes no encrypted event of another type claiming m.replace for an edit, decrypted at once or late', async () => {
+    // An edit's type must be its message's (the spec). As sent, every encrypted event is m.room.encrypted: only the
+    // cleartext says that these are a reaction and a state event's type, not messages.
+    const disguised = (type: string, body: string) => bob.sendEncrypted(roomId, type, {
+      msgtype: 'm.text', body: `* ${body}`, 'm.new_content': { msgtype: 'm.text', body },
+      'm.relates_to': { rel_type: 'm.replace', event_id: sealedId },
+    });
+    const edited = (await lattice.client.request('get_event', { room_id: roomId, event_id: sealedId })).last_edit_rowid;
+    assert.ok(edited !== undefined, 'edited by the test before');
+    const atOnce = await disguised('m.reaction', 'a reaction in disguise');
+    await lattice.client.waitForEvent('sync_complete',
+      (d) => !!d.rooms?.[roomId]?.events?.some((e) => e.event_id === atOnce && e.decrypted_type === 'm.reaction'), WAIT_MS);
+    assert.equal((await lattice.client.request('get_event', { room_id: roomId, event_id: sealedId })).last_edit_rowid, edited,
+      'decrypted as it arrived');
+
+    await bob.client.getCrypto()!.forceDiscardSession(roomId);
+    gate.hold();
+    const late: string[] = [];
+    try {
+      late.push(await disguised('m.reaction', 'another reaction in disguise'), await disguised('m.room.topic', 'a topic in disguise'));
+      const failed = new Set<string>();
+      await lattice.client.waitForEvent('sync_complete', (d) => {
+        for (const e of d.rooms?.[roomId]?.events ?? []) if (late.includes(e.event_id) && e.decryption_error) failed.add(e.event_id);
+        return failed.size === late.length;
+      }, WAIT_MS);
+      assert.ok(gate.heldCount > 0, 'the room key was held back');
+    } catch (e) {
+      gate.release();
+      throw e;
+    }
+    assert.equal((await lattice.client.request('get_event', { room_id: roomId, event_id: sealedId })).last_edit_rowid, edited,
+      'not decrypted yet: nothing says it is a message');
+    const mark = lattice.client.mark();
+    gate.release();
+    await bob.sendText(roomId, 'waking the sync again');
+    const decrypted = new Set<string>();
+    await lattice.client.waitForEvent('events_decrypted', (d) => {
+      if (d.room_id === roomId) for (const e of d.events) if (late.includes(e.event_id) && e.decrypted_type) decrypted.add(e.event_id);
+      return decrypted.size === late.length;
+    }, WAIT_MS, mark);
+    assert.equal((await lattice.client.request('get_event', { room_id: roomId, event_id: sealedId })).last_edit_rowid, edited,
+      'decrypted late');
+    assert.deepEqual(renderer().shown(sealedId), { body: 'the plan, sealed and revised', edited: true, reactions: { '👍': 1 } });
   });
 });

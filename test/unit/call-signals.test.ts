@@ -1,14 +1,17 @@
 /**
  * The VoIP module's signalling events as Lattice reads them (call-signals.ts): parsing in the clear and decrypted,
- * which invites ring (live, recent, meant for us, not settled), the timeline's call lines, and a refused or missing
+ * which invites ring (live, recent, meant for us, not settled), which are refused as busy and how glare is settled
+ * (inviteDecision), the timeline's call lines, which tone a call plays (call-tones.ts), and a refused or missing
  * microphone or camera in words (call-media.ts).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
 import {
-  callEventText, callRecords, formatCallDuration, parseCallSignal, ringRemaining, shouldRing, type CallSignal,
+  callEventText, callRecords, formatCallDuration, inviteDecision, parseCallSignal, ringRemaining, shouldRing,
+  type CallInProgress, type CallSignal,
 } from '../../src/renderer/api/call-signals.ts';
+import { toneFor } from '../../src/renderer/api/call-tones.ts';
 import { mediaErrorText } from '../../src/renderer/api/call-media.ts';
 
 const VOICE_SDP = 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
@@ -56,6 +59,50 @@ describe('call signals', () => {
     assert.equal(ringRemaining(inv, 1_000_000 + 99_000), 0);
   });
 
+  it('rings when free, refuses as busy during another call, and settles glare by the lesser call ID', () => {
+    const none = new Set<string>();
+    const now = 1_000_000 + 5_000;
+    // Bob's view of an invite from Alice (call ID c1) in room !dm:x.
+    const inv = invite({ invitee: '@bob:x' });
+    const decide = (current: CallInProgress | null, roomId = '!dm:x', live = true) => inviteDecision(inv, roomId, current, '@bob:x', now, live, none);
+    const ours = (patch: Partial<CallInProgress> = {}): CallInProgress => ({
+      callId: 'c5', roomId: '!dm:x', peerId: '@alice:x', direction: 'outgoing', phase: 'calling', inviteSent: true, ...patch,
+    });
+    assert.equal(decide(null), 'ring');
+    assert.equal(decide(null, '!dm:x', false), 'ignore', 'not live: never rings, never answered busy');
+    assert.equal(decide(ours({ phase: 'ended' })), 'ring', 'a call that ended (still on screen) is no call');
+    assert.equal(decide(ours({ callId: 'c1', direction: 'incoming', phase: 'ringing' })), 'ignore', 'the invite we ring for');
+    // Busy: in a call, answering one, ringing for another, or calling someone else (another room or person).
+    assert.equal(decide(ours({ phase: 'connected' })), 'busy', 'in a call with Alice already (her new invite)');
+    assert.equal(decide(ours({ peerId: '@carol:x', roomId: '!carol:x', phase: 'connected' })), 'busy');
+    assert.equal(decide(ours({ peerId: '@carol:x', roomId: '!carol:x', direction: 'incoming', phase: 'ringing' })), 'busy');
+    assert.equal(decide(ours({ peerId: '@carol:x', roomId: '!carol:x', direction: 'incoming', phase: 'connecting' })), 'busy');
+    assert.equal(decide(ours({ peerId: '@carol:x', roomId: '!carol:x' })), 'busy', 'calling Carol');
+    assert.equal(decide(ours(), '!other:x'), 'busy', 'calling Alice, but in another room: glare is per room');
+    assert.equal(decide(ours({ phase: 'connecting' })), 'busy', 'Alice answered ours already: no glare left');
+    // Glare: calling Alice in this room, not answered yet.
+    assert.equal(decide(ours({ inviteSent: false })), 'take-theirs', 'ours not sent yet: theirs is answered');
+    assert.equal(decide(ours({ callId: 'c5' })), 'take-theirs', 'theirs (c1) is the lesser');
+    assert.equal(decide(ours({ callId: 'c0' })), 'keep-ours', 'ours (c0) is the lesser');
+    assert.equal(decide(ours({ callId: 'C9' })), 'keep-ours', 'compared by code unit: upper case sorts first');
+    // Both sides, deciding on each other's invite, agree on the same call.
+    const alicesView = inviteDecision(invite({ call_id: 'c5', invitee: '@alice:x' }, '@bob:x'), '!dm:x',
+      ours({ callId: 'c1', peerId: '@bob:x' }), '@alice:x', now, true, none);
+    assert.equal(alicesView, 'keep-ours');
+  });
+
+  it('plays the ringtone while a call rings here, the ringback once our invite went out, nothing otherwise', () => {
+    const call = (phase: CallInProgress['phase'], direction: 'incoming' | 'outgoing', inviteSent = false) => ({ phase, direction, inviteSent });
+    assert.equal(toneFor(null), null);
+    assert.equal(toneFor(call('ringing', 'incoming')), 'ringtone');
+    assert.equal(toneFor(call('calling', 'outgoing')), null, 'still preparing (microphone, offer)');
+    assert.equal(toneFor(call('calling', 'outgoing', true)), 'ringback');
+    for (const phase of ['connecting', 'connected', 'ended'] as const) {
+      assert.equal(toneFor(call(phase, 'incoming')), null, phase);
+      assert.equal(toneFor(call(phase, 'outgoing', true)), null, phase);
+    }
+  });
+
   it('words the timeline lines: started, declined, ended with its length, missed, not answered', () => {
     const name = (id: string) => (id === '@alice:x' ? 'Alice' : 'Bob');
     const events = [
@@ -74,6 +121,12 @@ describe('call signals', () => {
     assert.equal(line(ev('m.call.hangup', { call_id: 'b', reason: 'invite_timeout' }, '@alice:x', 60_000), '@alice:x'), 'No answer');
     assert.equal(line(ev('m.call.reject', { call_id: 'b' }, '@bob:x', 5_000), '@alice:x'), 'Bob declined the call');
     assert.equal(line(ev('m.call.hangup', { call_id: 'unknown' }, '@bob:x', 5_000), '@alice:x'), 'Call ended');
+    // Refused as busy: the caller reads who was; the one called missed it. A call given up in glare has no end line.
+    const busy = ev('m.call.hangup', { call_id: 'b', reason: 'user_busy' }, '@bob:x', 1_000);
+    assert.equal(line(busy, '@alice:x'), 'Bob was busy');
+    assert.equal(line(busy, '@bob:x'), 'Missed call');
+    assert.equal(callEventText(parseCallSignal(busy)!, name, undefined), 'Bob was busy', 'the room list, without context');
+    assert.equal(line(ev('m.call.hangup', { call_id: 'b', reason: 'replaced' }, '@alice:x', 1_000), '@bob:x'), null);
     assert.equal(formatCallDuration(7_900), '0:07');
     assert.equal(formatCallDuration(3_725_000), '1:02:05');
   });

@@ -71,6 +71,35 @@ describe('local search', () => {
     store.close();
   });
 
+  it('raw JSON search answers each message once, by its latest edit\'s text as the words do', () => {
+    const store = Store.open(':memory:');
+    const orig = add(store, 'teh original plan', { extra: { 'com.example.tag': 'first draft' } });
+    const edit = add(store, '* the corrected plan', {
+      extra: { 'm.new_content': { msgtype: 'm.text', body: 'the corrected plan', 'com.example.tag': 'second draft' } },
+      rel: ['m.replace', `$e${n}`],
+    });
+    assert.deepEqual(ids(store, { rawLike: 'corrected plan' }), [orig], 'the message, not the edit event');
+    assert.deepEqual(ids(store, { rawLike: 'second draft' }), [orig], 'any field of its new content');
+    assert.deepEqual(ids(store, { rawLike: 'teh' }), [], 'not by the words it no longer has');
+    assert.deepEqual(ids(store, { rawLike: 'first draft' }), []);
+    assert.deepEqual(ids(store, { rawLike: 'plan' }), [orig], 'once');
+    assert.deepEqual(ids(store, { searchTerm: 'corrected', rawLike: 'second draft' }), [orig], 'beside the words');
+    // Its edit deleted: the message reads as it was sent again.
+    store.events.redact(edit, {}, '$redaction3');
+    assert.deepEqual(ids(store, { rawLike: 'teh' }), [orig]);
+    assert.deepEqual(ids(store, { rawLike: 'corrected' }), []);
+    // An encrypted message and its encrypted edit: their cleartext.
+    const sealed = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 's' };
+    const secret = store.events.insert({ room_id: '!r:hs', event_id: '$sealed', sender: '@bob:hs', type: 'm.room.encrypted', timestamp: 1,
+      content: sealed, decrypted: { msgtype: 'm.text', body: 'meet at noon' }, decrypted_type: 'm.room.message' });
+    store.events.insert({ room_id: '!r:hs', event_id: '$sealed-edit', sender: '@bob:hs', type: 'm.room.encrypted', timestamp: 2,
+      content: { ...sealed, 'm.relates_to': { rel_type: 'm.replace', event_id: '$sealed' } }, relates_to: '$sealed', relation_type: 'm.replace',
+      decrypted: { msgtype: 'm.text', body: '* meet at one', 'm.new_content': { msgtype: 'm.text', body: 'meet at one' } }, decrypted_type: 'm.room.message' });
+    assert.deepEqual(ids(store, { rawLike: 'meet at' }), [secret]);
+    assert.deepEqual(ids(store, { rawLike: 'noon' }), []);
+    store.close();
+  });
+
   it('an edit stored before its message counts after a restart, and after a rolled-back insert of the message', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lattice-search-'));
     const file = path.join(dir, 'lattice.db');

@@ -32,6 +32,19 @@ describe('edit history', () => {
     const otherType = edit(6, 'sticker?', { type: 'm.sticker' });
     const reaction = edit(7, '👍', { relation_type: 'm.annotation' });
     assert.deepEqual(countingEdits(original, [own3, other, own2, deleted, otherType, reaction]).map((e) => e.event_id), ['$edit2', '$edit3']);
+
+    // Encrypted, the types are judged as decrypted: a reaction claiming m.replace is none, though it too was sent as
+    // m.room.encrypted; an edit not decrypted yet is listed (saying it cannot be read).
+    const ciphertext = { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x' };
+    const sealed: Event = { ...original, type: 'm.room.encrypted', content: ciphertext, decrypted: original.content, decrypted_type: 'm.room.message' };
+    const sealedEdit = (rowid: number, decryptedType?: string) => edit(rowid, '', {
+      type: 'm.room.encrypted', content: ciphertext,
+      ...(decryptedType ? { decrypted: edit(rowid, `version ${rowid}`).content, decrypted_type: decryptedType } : { decryption_error: 'no key yet' }),
+    });
+    assert.deepEqual(countingEdits(sealed, [sealedEdit(2, 'm.room.message'), sealedEdit(3, 'm.reaction'), sealedEdit(4)]).map((e) => e.event_id),
+      ['$edit2', '$edit4']);
+    assert.deepEqual(countingEdits(original, [sealedEdit(2, 'm.room.message'), sealedEdit(4)]).map((e) => e.event_id), ['$edit2'],
+      'of a message sent in the clear: only once decrypted');
   });
 
   it('lists the versions newest first, each with what it said; an edit that cannot be decrypted says so', () => {

@@ -173,6 +173,13 @@ const cases: Record<string, Case> = {
     valid: [['/rawstate m.room.topic - {"topic":"t"}', { kind: 'state', type: 'm.room.topic', stateKey: '', content: { topic: 't' } }], ['/rawstate com.x k', { kind: 'state', type: 'com.x', stateKey: 'k', content: {} }]],
     invalid: [['/rawstate m.room.topic', /state key \(- for empty\) is missing/i]],
   },
+  jumptodate: {
+    valid: [['/jumptodate 2026-03-03', { kind: 'jump_to_date', timestamp: new Date(2026, 2, 3).getTime() }]],
+    invalid: [
+      ['/jumptodate', /Day \(YYYY-MM-DD\) is missing/], ['/jumptodate 3/3/2026', /"3\/3\/2026" is not a day/],
+      ['/jumptodate 2026-13-01', /"2026-13-01" is not a day/],
+    ],
+  },
   id: {
     valid: [['/id', { kind: 'output', text: '!room:example.org' }]],
     invalid: [['/id please', /Unexpected extra text/]],

@@ -58,6 +58,11 @@ class FakeOps implements SlashOperations<{ echo: string }> {
     return Promise.resolve({ roomId, servers: ['example.org'] });
   }
   redact(roomId: string, eventId: string, reason?: string) { this.call('redact', roomId, eventId, reason); return Promise.resolve(); }
+  /** The event at a time: one before the year 2030, none after. */
+  eventAtTime(roomId: string, ts: number) {
+    this.call('eventAtTime', roomId, ts);
+    return Promise.resolve(ts < new Date(2030, 0, 1).getTime() ? '$found' : null);
+  }
 }
 
 function action(input: string): SlashAction {
@@ -197,6 +202,22 @@ describe('slash executor', () => {
     const help = await run(ops, '/help ban');
     assert.ok(help.ok && help.output?.startsWith('Ban a user'));
     assert.equal(ops.calls.length, 0);
+  });
+
+  it('/jumptodate links the first message on or after the start of the day, or says nothing was said', async () => {
+    const ops = new FakeOps();
+    const day = new Date(2026, 2, 3);
+    const words = day.toLocaleDateString(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
+    assert.deepEqual(await run(ops, '/jumptodate 2026-03-03'), {
+      ok: true, output: `The first message on or after ${words}: https://matrix.to/#/!here%3Aexample.org/%24found`,
+    });
+    assert.deepEqual(ops.calls[0], ['eventAtTime', '!here:example.org', day.getTime()]);
+    const later = await run(ops, '/jumptodate 2031-01-02');
+    assert.equal(later.ok, false);
+    assert.match(later.ok ? '' : later.error, /^Nothing was said in this room on or after .*2031\.$/);
+    const bad = parseComposerInput('/jumptodate 2026-02-30', ctx);
+    assert.equal(bad.ok, false);
+    assert.match(bad.ok ? '' : bad.error, /"2026-02-30" is not a day: write it as YYYY-MM-DD/);
   });
 
   it('turns a failing operation into a sentence naming what failed', async () => {

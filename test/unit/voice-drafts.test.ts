@@ -2,7 +2,7 @@
  * The voice message kept per composer (api/voice-drafts.ts), with a stand-in recorder, object URLs and send: a
  * composer left mid-recording stops the recording (the microphone let go) and keeps it as its preview, separately for
  * a room and each of its threads; one recording at a time; a microphone granted after the composer went is let go at once; deleting, sending
- * or signing out releases the preview's object URL; a failed send keeps the preview; a send under way finishes after
+ * leaving the room or signing out releases the preview's object URL; a failed send keeps the preview; a send under way finishes after
  * the composer went.
  */
 import assert from 'node:assert/strict';
@@ -151,6 +151,26 @@ describe('voice drafts', () => {
     assert.ok(t.recorders.every((r) => !r.live));
     assert.deepEqual(t.urls.revoked, t.urls.made);
     assert.equal(t.urls.made.length, 1);
+  });
+
+  it('leaving a room throws its drafts away (the room\'s and its threads\'), and no other room\'s', async () => {
+    const t = setup();
+    const other = voiceDraftKey('!b:x');
+    await t.drafts.start(room);
+    await t.drafts.stop(room);
+    await t.drafts.start(other);
+    await t.drafts.stop(other);
+    await t.drafts.start(thread);
+    let told = 0;
+    t.drafts.subscribe(() => { told++; });
+    t.drafts.discardRooms((roomId) => roomId === '!a:x');
+    assert.deepEqual(t.drafts.keys(), [other]);
+    assert.equal(t.drafts.get(room).state.kind, 'idle');
+    assert.equal(t.recorders[2].live, false, 'the thread\'s recording lets the microphone go');
+    assert.deepEqual(t.urls.revoked, [t.urls.made[0]], 'the room\'s preview is released, the other room\'s kept');
+    assert.equal(told, 1);
+    t.drafts.discardRooms(() => false);
+    assert.equal(told, 1, 'nothing thrown away, nothing told');
   });
 
   it('a recording stopped while the drafts were thrown away keeps nothing', async () => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { barsOf, formatClock, loudness, microphoneProblem, waveformOf } from '../../src/renderer/api/voice-recording.ts';
+import { barsOf, formatClock, formatTimeLeft, loudness, playerClock, microphoneProblem, waveformOf } from '../../src/renderer/api/voice-recording.ts';
 import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
 
@@ -30,6 +30,26 @@ describe('voice recording arithmetic', () => {
     assert.equal(formatClock(15 * 60_000), '15:00');
     assert.equal(formatClock(3_723_000), '1:02:03');
     assert.equal(formatClock(-5), '0:00');
+  });
+
+  it('counts the time left down in whole seconds rounded up: 0:00 only at the end', () => {
+    assert.equal(formatTimeLeft(3_000), '0:03');
+    assert.equal(formatTimeLeft(2_400), '0:03', 'a length is never shown shorter than it is');
+    assert.equal(formatTimeLeft(3_000, 400), '0:03', '0.4 s into 3 s does not read like the end');
+    assert.equal(formatTimeLeft(3_000, 1_000), '0:02');
+    assert.equal(formatTimeLeft(3_000, 2_999.6), '0:00', 'under a millisecond left is the end');
+    assert.equal(formatTimeLeft(3_000, 2_990), '0:01');
+    assert.equal(formatTimeLeft(3_000, 3_000), '0:00');
+    assert.equal(formatTimeLeft(3_000, 4_000), '0:00');
+    assert.equal(formatTimeLeft(65_000, 100), '1:05');
+  });
+
+  it('reads the length at rest, then the time left; the time played when the length is unknown', () => {
+    assert.equal(playerClock(3_000, 0, false), '0:03');
+    assert.equal(playerClock(3_000, 400, true), '0:03');
+    assert.equal(playerClock(3_000, 2_100, true), '0:01');
+    assert.equal(playerClock(0, 0, false), '0:00');
+    assert.equal(playerClock(0, 2_500, true), '0:02', 'nothing to count down from: counts up');
   });
 
   it('measures a waveform of whole numbers from 0 to 1024, the loudest stretch at 1024', () => {

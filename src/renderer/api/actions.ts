@@ -9,6 +9,7 @@ import type { ComposerMode } from './composer-modes.ts';
 import type { Session } from './session.ts';
 import type { RoomData } from './snapshot.ts';
 import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
+import type { PackImage } from './image-packs.ts';
 
 /** The emoji the message toolbar offers for a one-click reaction. */
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '🎉', '😮', '😢'] as const;
@@ -48,6 +49,15 @@ export async function sendComposed(session: Session, roomId: string, text: strin
     mentions: { user_ids: [...users] },
     ...(relatesTo ? { relates_to: relatesTo } : {}),
     ...previews,
+  });
+  session.store.addLocalEcho(echo);
+}
+
+/** An m.sticker from a pack's image: its description as the body, its URL and size (MSC2545, as Element sends one). */
+export async function sendSticker(session: Session, roomId: string, image: PackImage, relatesTo?: JSONObject): Promise<void> {
+  const echo = await session.client.request('send_event', {
+    room_id: roomId, type: 'm.sticker',
+    content: { body: image.body, url: image.url, info: { ...image.info }, ...(relatesTo ? { 'm.relates_to': relatesTo } : {}) },
   });
   session.store.addLocalEcho(echo);
 }

@@ -1,11 +1,12 @@
 /**
  * Composer autocomplete, as plain functions: which word the cursor is in, what it could complete to (slash
- * commands at the start of the message, members after an @, rooms after a #, emoji after a `:` and two letters),
- * and the text after choosing a suggestion.
+ * commands at the start of the message, members after an @, rooms after a #, emoji after a `:` and two letters:
+ * custom emoji of the user's packs first, then Unicode's), and the text after choosing a suggestion.
  */
 import type { SlashCommandHelp } from '../../shared/rpc/responses.ts';
 import { mentionPill } from './actions.ts';
 import { searchEmoji, type Emoji } from './emoji-data.ts';
+import { searchPackImages, type ImagePack } from './image-packs.ts';
 
 export interface Suggestion {
   /** Stable key, also the test hook. */
@@ -14,6 +15,8 @@ export interface Suggestion {
   readonly detail: string;
   /** Replaces the word being completed. */
   readonly insert: string;
+  /** A custom emoji's mxc:// URL, shown beside its label. */
+  readonly image?: string;
 }
 
 /** A room to complete after `#`: its address when it has one, else a matrix.to link to its ID. */
@@ -45,6 +48,7 @@ export function complete(
   members: ReadonlyMap<string, string>,
   emoji: readonly Emoji[] | null = null,
   rooms: readonly RoomRef[] = [],
+  packs: readonly ImagePack[] = [],
 ): Completion | null {
   const { start, word } = wordAt(text, cursor);
   if (start === 0 && word.startsWith('/') && !word.startsWith('//')) {
@@ -81,10 +85,17 @@ export function complete(
     return suggestions.length ? { start, end: cursor, suggestions } : null;
   }
   const shortcode = emojiQuery(word);
-  if (shortcode !== null && emoji) {
-    const suggestions = searchEmoji(emoji, shortcode, MAX).map((e) => ({
+  if (shortcode !== null) {
+    // A pack's emoji goes in as its `:shortcode:` (sent as its image, see withCustomEmoji), a space after it so the
+    // list does not open again on the closed shortcode.
+    const custom: Suggestion[] = searchPackImages(packs, shortcode, MAX).map((i) => ({
+      key: `:${i.shortcode}:${i.url}`, label: `:${i.shortcode}:`, detail: i.body === i.shortcode ? 'Custom emoji' : i.body,
+      insert: `:${i.shortcode}: `, image: i.url,
+    }));
+    const unicode: Suggestion[] = (emoji ? searchEmoji(emoji, shortcode, MAX) : []).map((e) => ({
       key: `:${e.unicode}`, label: `${e.unicode} :${e.shortcodes[0] ?? e.label.replace(/\s+/g, '_')}:`, detail: e.label, insert: e.unicode,
     }));
+    const suggestions = [...custom, ...unicode].slice(0, MAX);
     return suggestions.length ? { start, end: cursor, suggestions } : null;
   }
   return null;

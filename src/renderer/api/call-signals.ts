@@ -1,8 +1,9 @@
 /**
  * The Matrix VoIP module's signalling events (legacy 1:1 calls, version "1": m.call.invite, .candidates, .answer,
  * .select_answer, .reject, .hangup) read from timeline events and written for sending, and the pure decisions around
- * them: whether an invite should ring, and what a finished call looks like in the timeline ("Call ended · 2:31",
- * "Missed call"). No WebRTC here (calls.ts does that), so all of it is unit-tested.
+ * them: whether an invite should ring, be answered "busy" or settle glare (inviteDecision), and what a finished call
+ * looks like in the timeline ("Call ended · 2:31", "Missed call", "Bob was busy"). No WebRTC here (calls.ts does
+ * that), so all of it is unit-tested.
  */
 import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 import type { Event, JSONObject, JSONValue } from '../../shared/rpc/types.ts';
@@ -13,6 +14,17 @@ export const CALL_ANSWER = 'm.call.answer';
 export const CALL_SELECT_ANSWER = 'm.call.select_answer';
 export const CALL_REJECT = 'm.call.reject';
 export const CALL_HANGUP = 'm.call.hangup';
+
+/** The hang-up reason of a call refused because the user is in (or ringing for, or placing) another call. */
+export const REASON_USER_BUSY = 'user_busy';
+/**
+ * The hang-up reason of the call given up in glare, as Element sends it (matrix-js-sdk's CallErrorCode.Replaced; the
+ * spec's list of reasons lacks it): the two sides went on in the other call, so the timeline does not show this end.
+ */
+export const REASON_REPLACED = 'replaced';
+
+/** ringing: an invite to us; calling: our invite, not answered yet; then connecting, connected, ended. */
+export type CallPhase = 'ringing' | 'calling' | 'connecting' | 'connected' | 'ended';
 
 /** How long an invite rings when it says nothing (the spec's invites always carry `lifetime`; Element uses 60 s). */
 export const DEFAULT_INVITE_LIFETIME_MS = 60_000;
@@ -104,6 +116,41 @@ export function shouldRing(invite: Extract<CallSignal, { type: 'invite' }>, ownU
   return now - invite.ts < invite.lifetime;
 }
 
+/** What an invite meets here: this frontend's call, if it has one (`inviteSent`: our own invite has gone out). */
+export interface CallInProgress {
+  callId: string;
+  roomId: string;
+  peerId: string;
+  direction: 'incoming' | 'outgoing';
+  phase: CallPhase;
+  inviteSent: boolean;
+}
+
+/**
+ * What to do with an invite: `ignore` it (not one to ring for: see shouldRing; or the call we have), `ring`, refuse it
+ * as `busy` (another call is on: connected, connecting, ringing, or placed to someone else), or settle glare, when
+ * it comes from the person we are calling, in the same room, before they answered: `take-theirs` (we had not sent
+ * our invite yet, or theirs has the lesser call ID: ours is given up and theirs answered for us) or `keep-ours`
+ * (ours has the lesser ID: theirs is hung up; they answer ours, as their client applies the same rule).
+ */
+export type InviteDecision = 'ignore' | 'ring' | 'busy' | 'take-theirs' | 'keep-ours';
+
+/**
+ * The spec's rules (VoIP module, "Glare"; `user_busy` of m.call.hangup): the call IDs compare as strings (the
+ * grammar allows only ASCII, so code units order them as the spec's lexicographical comparison does).
+ */
+export function inviteDecision(invite: Extract<CallSignal, { type: 'invite' }>, roomId: string, current: CallInProgress | null,
+  ownUserId: string, now: number, live: boolean, settled: ReadonlySet<string>): InviteDecision {
+  if (!shouldRing(invite, ownUserId, now, live, settled)) return 'ignore';
+  if (!current || current.phase === 'ended') return 'ring';
+  if (current.callId === invite.callId) return 'ignore';
+  const glare = current.direction === 'outgoing' && current.phase === 'calling' && current.roomId === roomId
+    && current.peerId === invite.sender;
+  if (!glare) return 'busy';
+  if (!current.inviteSent) return 'take-theirs';
+  return invite.callId < current.callId ? 'take-theirs' : 'keep-ours';
+}
+
 /** How long until a ringing invite times out (never below zero). */
 export function ringRemaining(invite: Extract<CallSignal, { type: 'invite' }>, now: number): number {
   return Math.max(0, invite.lifetime - (now - invite.ts));
@@ -143,8 +190,9 @@ export interface CallContext { calls: ReadonlyMap<string, CallRecord>; ownUserId
 type Name = (userId: string) => string;
 
 /**
- * A call event's line in the timeline, or null for the ones it hides (candidates, answers, answer selection):
- * "Alice started a video call", "Bob declined the call", "Call ended · 2:31", "Missed call", "No answer".
+ * A call event's line in the timeline, or null for the ones it hides (candidates, answers, answer selection, the
+ * hang-up of a call given up in glare): "Alice started a video call", "Bob declined the call", "Call ended · 2:31",
+ * "Missed call", "No answer", "Bob was busy".
  */
 export function callEventText(sig: CallSignal, name: Name, ctx: CallContext | undefined): string | null {
   const rec = ctx?.calls.get(sig.callId);
@@ -154,6 +202,10 @@ export function callEventText(sig: CallSignal, name: Name, ctx: CallContext | un
     case 'reject':
       return `${name(sig.sender)} declined the call`;
     case 'hangup': {
+      // Given up in glare for the other call, which has its own lines.
+      if (sig.reason === REASON_REPLACED) return null;
+      // Refused because that person was in another call: the caller reads who was busy; the one called missed it.
+      if (sig.reason === REASON_USER_BUSY) return ctx && sig.sender === ctx.ownUserId ? 'Missed call' : `${name(sig.sender)} was busy`;
       // Its invite not loaded (further back in history): nothing more is known.
       if (!rec) return 'Call ended';
       if (rec.answeredAt !== undefined) return `Call ended · ${formatCallDuration(sig.ts - rec.answeredAt)}`;

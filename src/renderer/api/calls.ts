@@ -1,47 +1,28 @@
 /**
  * 1:1 voice and video calls as Element makes them (the Matrix VoIP module, version "1"): WebRTC runs here in the
  * renderer, and the signalling events go out through the backend's `send_event` (encrypted in an encrypted room like
- * any event) and come back in through the sync. One call at a time; the UI (ui/calls) reads `CallManager.current`.
- * The events' reading and the decisions about them are pure, in call-signals.ts.
+ * any event) and come back in through the sync. One call at a time, as the spec and Element settle the others: an invite
+ * that arrives during a call is refused as busy (`user_busy`), calls placed by both sides at once (glare) become one,
+ * and a call answered or declined on another of our devices stops ringing here. The UI (ui/calls) reads
+ * `CallManager.current`. The events' reading and the decisions about them are pure, in call-signals.ts.
  */
 import { errorMessage } from '../../shared/error-message.ts';
 import type { Event, JSONObject, SyncComplete } from '../../shared/rpc/types.ts';
 import {
   CALL_ANSWER, CALL_CANDIDATES, CALL_HANGUP, CALL_INVITE, CALL_REJECT, CALL_SELECT_ANSWER, DEFAULT_INVITE_LIFETIME_MS,
-  callContent, parseCallSignal, ringRemaining, shouldRing, type CallCandidate, type CallSignal,
+  REASON_REPLACED, REASON_USER_BUSY, callContent, inviteDecision, parseCallSignal, ringRemaining, type CallSignal,
 } from './call-signals.ts';
+import { CallCandidates } from './call-candidates.ts';
 import { mediaErrorText } from './call-media.ts';
+import { blankView, type CallView } from './call-view.ts';
 import { listeners } from './listeners.ts';
 import type { RpcClient } from './rpc-client.ts';
 import type { Store } from './store.ts';
 
-/** ringing: an invite to us; calling: our invite, not answered yet; then connecting, connected, ended. */
-export type CallPhase = 'ringing' | 'calling' | 'connecting' | 'connected' | 'ended';
-
-export interface CallView {
-  callId: string;
-  roomId: string;
-  /** The other person. */
-  peerId: string;
-  direction: 'incoming' | 'outgoing';
-  video: boolean;
-  phase: CallPhase;
-  /** When the media connected (the in-call clock counts from it). */
-  connectedAt: number | undefined;
-  muted: boolean;
-  cameraOff: boolean;
-  localStream: MediaStream | null;
-  remoteStream: MediaStream | null;
-  /** Why the call ended, in words (set with phase `ended`). */
-  endedText: string | undefined;
-  /** True when the end was a problem (the microphone refused, the connection failed) rather than a hang-up. */
-  failed: boolean;
-}
-
 /** How long an ended call stays on screen before it closes itself (a failure stays until closed). */
 const ENDED_SHOWN_MS = 4000;
-/** Candidates found within this long go out in one m.call.candidates event, as Element batches them. */
-const CANDIDATE_BATCH_MS = 150;
+/** What the ringing frontend says when another device of ours took the call. */
+const ANSWERED_ELSEWHERE = 'Answered on another device.';
 
 export class CallManager {
   private view: CallView | null = null;
@@ -51,9 +32,7 @@ export class CallManager {
   private invite: Extract<CallSignal, { type: 'invite' }> | null = null;
   /** The other side's party, once it answered (outgoing) or from its invite (incoming). */
   private peerParty: string | undefined;
-  private remoteCandidates: CallCandidate[] = [];
-  private localCandidates: CallCandidate[] = [];
-  private candidateTimer: ReturnType<typeof setTimeout> | undefined;
+  private candidates = new CallCandidates(() => undefined);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sends: Promise<unknown> = Promise.resolve();
   /** Calls answered, rejected or hung up, wherever seen (history included): their invites never ring. */
@@ -118,15 +97,15 @@ export class CallManager {
 
   private onSignal(roomId: string, sig: CallSignal, live: boolean): void {
     const me = this.ownUserId;
-    if (sig.type === 'invite') {
-      if (!this.view && shouldRing(sig, me, Date.now(), live, this.settled)) this.ring(roomId, sig);
-      return;
-    }
+    if (sig.type === 'invite') return this.onInvite(roomId, sig, live);
     const v = this.view;
     if (!v || v.callId !== sig.callId || v.phase === 'ended') return;
-    // Our own events come back through the sync; another device of ours answering or declining stops the ringing.
+    // Our own events come back through the sync. Another device of ours answering stops the ringing here and says
+    // so; declining, or refusing it as busy (the caller gives up on that), stops it without a word, as in Element.
     if (sig.sender === me) {
-      if (sig.partyId !== this.partyId && v.phase === 'ringing' && (sig.type === 'answer' || sig.type === 'reject')) this.close();
+      if (sig.partyId === this.partyId || v.phase !== 'ringing') return;
+      if (sig.type === 'answer') this.end(ANSWERED_ELSEWHERE, false);
+      else if (sig.type === 'reject' || (sig.type === 'hangup' && sig.reason === REASON_USER_BUSY)) this.close();
       return;
     }
     if (sig.sender !== v.peerId) return;
@@ -135,11 +114,12 @@ export class CallManager {
         if (v.direction === 'outgoing' && v.phase === 'calling') void this.answered(sig);
         break;
       case 'candidates':
-        if (this.peerParty === undefined || sig.partyId === undefined || sig.partyId === this.peerParty) this.addRemote(sig.candidates);
+        if (this.peerParty === undefined || sig.partyId === undefined || sig.partyId === this.peerParty) this.candidates.received(sig.candidates, this.pc);
         break;
       case 'select_answer':
+        // The caller took another answer than ours (or, ringing here, one we have not seen yet): another device's.
         if (v.direction === 'incoming' && sig.selectedPartyId !== undefined && sig.selectedPartyId !== this.partyId) {
-          this.end('The call was answered on another device.', false);
+          this.end(ANSWERED_ELSEWHERE, false);
         }
         break;
       case 'reject':
@@ -147,6 +127,7 @@ export class CallManager {
         break;
       case 'hangup':
         if (v.phase === 'ringing') this.close();
+        else if (v.phase === 'calling' && sig.reason === REASON_USER_BUSY) this.end('', false, { busy: true });
         else this.end('The call ended.', false);
         break;
       default:
@@ -160,12 +141,53 @@ export class CallManager {
     this.changed.notify();
   }
 
-  private ring(roomId: string, invite: Extract<CallSignal, { type: 'invite' }>): void {
+  /** An invite: rung for, refused as busy, or met with our own call to the same person (glare), by the spec's rules. */
+  private onInvite(roomId: string, invite: Extract<CallSignal, { type: 'invite' }>, live: boolean): void {
+    switch (inviteDecision(invite, roomId, this.view, this.ownUserId, Date.now(), live, this.settled)) {
+      case 'ring':
+        this.reset();
+        this.ring(roomId, invite);
+        break;
+      case 'busy':
+        // Refused for this device only as the spec's `user_busy` hang-up (a reject would decline it on every device).
+        this.settled.add(invite.callId);
+        this.send(CALL_HANGUP, callContent(invite.callId, this.partyId, { reason: REASON_USER_BUSY }), roomId);
+        break;
+      case 'keep-ours':
+        // Theirs has the greater ID: they give it up and answer ours (their client applies the same rule).
+        this.settled.add(invite.callId);
+        this.send(CALL_HANGUP, callContent(invite.callId, this.partyId, { reason: REASON_REPLACED }), roomId);
+        break;
+      case 'take-theirs':
+        this.takeTheirs(roomId, invite);
+        break;
+      default:
+        break;
+    }
+  }
+
+  /**
+   * Glare, ours given up: hung up (if it went out at all) and theirs answered for the user, with the microphone and
+   * camera already opened for ours, so it looks as if they had simply answered.
+   */
+  private takeTheirs(roomId: string, invite: Extract<CallSignal, { type: 'invite' }>): void {
+    const v = this.view;
+    if (!v) return;
+    if (v.inviteSent) this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: REASON_REPLACED }));
+    this.settled.add(v.callId);
+    const carried = { localStream: v.localStream, muted: v.muted, cameraOff: v.cameraOff };
+    this.reset(false);
+    // Not shown ringing: answered at once.
+    this.ring(roomId, invite, carried, false);
+    void this.accept();
+  }
+
+  private ring(roomId: string, invite: Extract<CallSignal, { type: 'invite' }>, carried: Partial<CallView> = {}, notify = true): void {
     this.invite = invite;
     this.peerParty = invite.partyId;
-    this.remoteCandidates = [];
-    this.view = blankView(invite.callId, roomId, invite.sender, 'incoming', invite.video, 'ringing');
-    this.changed.notify();
+    this.candidates = this.candidatesOf(invite.callId);
+    this.view = { ...blankView(invite.callId, roomId, invite.sender, 'incoming', invite.video, 'ringing'), ...carried };
+    if (notify) this.changed.notify();
     // Unanswered when its lifetime is over: it stops ringing (the timeline shows the missed call).
     this.timer = setTimeout(() => { if (this.view?.phase === 'ringing') this.close(); }, ringRemaining(invite, Date.now()));
   }
@@ -175,25 +197,29 @@ export class CallManager {
     if (this.view && this.view.phase !== 'ended') return;
     this.reset();
     const callId = `${Date.now()}${Math.random().toString(36).slice(2, 10)}`;
+    this.candidates = this.candidatesOf(callId);
     this.view = blankView(callId, roomId, peerId, 'outgoing', video, 'calling');
     this.changed.notify();
-    const stream = await this.media(video);
-    if (!stream || this.view?.callId !== callId) return;
-    const pc = await this.connection(stream);
+    const stream = await this.media(video, callId);
+    if (!stream) return;
+    const pc = await this.connection(stream, callId);
     if (!pc) return;
     try {
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
+      // Their invite came meanwhile and ours gave way (glare): this one never goes out.
+      if (this.view?.callId !== callId || this.view.phase !== 'calling') return;
       this.send(CALL_INVITE, callContent(callId, this.partyId, {
         lifetime: DEFAULT_INVITE_LIFETIME_MS, offer: { type: 'offer', sdp: offer.sdp ?? '' }, invitee: peerId,
       }));
+      this.set({ inviteSent: true });
       this.timer = setTimeout(() => {
         if (this.view?.phase !== 'calling') return;
         this.send(CALL_HANGUP, callContent(callId, this.partyId, { reason: 'invite_timeout' }));
         this.end(`No answer.`, false);
       }, DEFAULT_INVITE_LIFETIME_MS);
     } catch (e) {
-      this.end(`The call could not be started: ${errorMessage(e)}`, true);
+      if (this.view?.callId === callId) this.end(`The call could not be started: ${errorMessage(e)}`, true);
     }
   }
 
@@ -204,20 +230,23 @@ export class CallManager {
     if (!v || v.phase !== 'ringing' || !invite) return;
     clearTimeout(this.timer);
     this.set({ phase: 'connecting' });
-    const stream = await this.media(v.video);
+    const stream = await this.media(v.video, v.callId);
     if (!stream) {
-      this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'user_media_failed' }));
+      if (this.view?.callId === v.callId) this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'user_media_failed' }));
       return;
     }
-    const pc = await this.connection(stream);
+    const pc = await this.connection(stream, v.callId);
     if (!pc) return;
     try {
       await pc.setRemoteDescription({ type: 'offer', sdp: invite.sdp });
-      this.flushRemote();
+      this.candidates.applyTo(pc);
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
+      // Answered on another device (or hung up) meanwhile: this answer stays unsent.
+      if (this.view?.callId !== v.callId || this.view.phase === 'ended') return;
       this.send(CALL_ANSWER, callContent(v.callId, this.partyId, { answer: { type: 'answer', sdp: answer.sdp ?? '' } }));
     } catch (e) {
+      if (this.view?.callId !== v.callId || this.view.phase === 'ended') return;
       this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'ice_failed' }));
       this.end(`The call could not be answered: ${errorMessage(e)}`, true);
     }
@@ -259,40 +288,43 @@ export class CallManager {
     if (this.view?.phase === 'ended') this.close();
   }
 
-  private async media(video: boolean): Promise<MediaStream | null> {
+  /**
+   * The microphone (and camera) for call `callId`: the stream it already has when it fits (taken over from our call
+   * given up in glare), else a new one; null when refused, or when the call is no longer the current one.
+   */
+  private async media(video: boolean, callId: string): Promise<MediaStream | null> {
+    const have = this.view?.localStream;
+    if (have) {
+      if (have.getVideoTracks().length > 0 === video) return have;
+      for (const t of have.getTracks()) t.stop();
+      this.set({ localStream: null });
+    }
     try {
       if (!navigator.mediaDevices?.getUserMedia) throw Object.assign(new Error('no media devices'), { name: 'NotSupportedError' });
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
-      if (this.view?.phase === 'ended' || !this.view) {
+      if (this.view?.callId !== callId || this.view.phase === 'ended') {
         for (const t of stream.getTracks()) t.stop();
         return null;
       }
       this.set({ localStream: stream });
       return stream;
     } catch (e) {
-      this.end(mediaErrorText(e, video), true);
+      if (this.view?.callId === callId) this.end(mediaErrorText(e, video), true);
       return null;
     }
   }
 
   /** The peer connection with our tracks, the homeserver's TURN servers (none when it has none) and its handlers. */
-  private async connection(stream: MediaStream): Promise<RTCPeerConnection | null> {
+  private async connection(stream: MediaStream, callId: string): Promise<RTCPeerConnection | null> {
     const turn = await this.client.request('get_turn_servers', {}).catch(() => null);
     const v = this.view;
-    if (!v || v.phase === 'ended') return null;
+    if (!v || v.phase === 'ended' || v.callId !== callId) return null;
     const iceServers: RTCIceServer[] = turn ? [{ urls: turn.uris, username: turn.username, credential: turn.password }] : [];
     const pc = new RTCPeerConnection({ iceServers });
     this.pc = pc;
     for (const track of stream.getTracks()) pc.addTrack(track, stream);
-    pc.onicecandidate = (ev) => {
-      if (!ev.candidate?.candidate) return;
-      this.localCandidates.push({
-        candidate: ev.candidate.candidate,
-        ...(ev.candidate.sdpMid !== null ? { sdpMid: ev.candidate.sdpMid } : {}),
-        ...(ev.candidate.sdpMLineIndex !== null ? { sdpMLineIndex: ev.candidate.sdpMLineIndex } : {}),
-      });
-      this.candidateTimer ??= setTimeout(() => this.flushLocal(), CANDIDATE_BATCH_MS);
-    };
+    const candidates = this.candidates;
+    pc.onicecandidate = (ev) => { if (ev.candidate) candidates.found(ev.candidate); };
     pc.ontrack = (ev) => {
       const remote = ev.streams[0] ?? new MediaStream([ev.track]);
       this.set({ remoteStream: remote });
@@ -309,25 +341,13 @@ export class CallManager {
     return pc;
   }
 
-  private flushLocal(): void {
-    this.candidateTimer = undefined;
-    const v = this.view;
-    if (!v || v.phase === 'ended' || this.localCandidates.length === 0) return;
-    const candidates = this.localCandidates.splice(0);
-    this.send(CALL_CANDIDATES, callContent(v.callId, this.partyId, { candidates: candidates as unknown as JSONObject[] }));
-  }
-
-  private addRemote(candidates: CallCandidate[]): void {
-    this.remoteCandidates.push(...candidates.filter((c) => c.candidate !== ''));
-    if (this.pc?.remoteDescription) this.flushRemote();
-  }
-
-  private flushRemote(): void {
-    const pc = this.pc;
-    if (!pc) return;
-    for (const c of this.remoteCandidates.splice(0)) {
-      pc.addIceCandidate(c).catch((e: unknown) => console.warn('lattice: a call candidate was refused', e));
-    }
+  /** The candidate queues of a new call: ours go out as m.call.candidates of that call while it is on. */
+  private candidatesOf(callId: string): CallCandidates {
+    return new CallCandidates((candidates) => {
+      const v = this.view;
+      if (v?.callId !== callId || v.phase === 'ended') return;
+      this.send(CALL_CANDIDATES, callContent(callId, this.partyId, { candidates: candidates as unknown as JSONObject[] }));
+    });
   }
 
   private async answered(sig: Extract<CallSignal, { type: 'answer' }>): Promise<void> {
@@ -339,7 +359,7 @@ export class CallManager {
     this.send(CALL_SELECT_ANSWER, callContent(v.callId, this.partyId, { selected_party_id: sig.partyId ?? '' }));
     try {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: sig.sdp });
-      this.flushRemote();
+      this.candidates.applyTo(this.pc);
     } catch (e) {
       this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'ice_failed' }));
       this.end(`The call could not connect: ${errorMessage(e)}`, true);
@@ -347,8 +367,7 @@ export class CallManager {
   }
 
   /** Sends signalling events in order (candidates after their invite or answer); a failed send ends the call. */
-  private send(type: string, content: JSONObject): void {
-    const roomId = this.view?.roomId;
+  private send(type: string, content: JSONObject, roomId = this.view?.roomId): void {
     if (!roomId) return;
     this.sends = this.sends.then(() => this.client.request('send_event', { room_id: roomId, type, content })).catch((e: unknown) => {
       if (this.view && this.view.phase !== 'ended' && content.call_id === this.view.callId) {
@@ -358,11 +377,11 @@ export class CallManager {
   }
 
   /** Stops the media and shows the call as ended, closing by itself a moment later unless it failed. */
-  private end(text: string, failed: boolean): void {
+  private end(text: string, failed: boolean, extra: Partial<CallView> = {}): void {
     if (!this.view) return;
     this.settled.add(this.view.callId);
     this.teardown();
-    this.set({ phase: 'ended', endedText: text, failed, localStream: null, remoteStream: null });
+    this.set({ phase: 'ended', endedText: text, failed, localStream: null, remoteStream: null, ...extra });
     const callId = this.view.callId;
     if (!failed) this.timer = setTimeout(() => { if (this.view?.callId === callId) this.close(); }, ENDED_SHOWN_MS);
   }
@@ -374,27 +393,18 @@ export class CallManager {
     this.changed.notify();
   }
 
-  private teardown(): void {
+  /** Closes the connection and stops the media (unless `stopMedia` is false: glare hands it to the other call). */
+  private teardown(stopMedia = true): void {
     clearTimeout(this.timer);
-    clearTimeout(this.candidateTimer);
-    this.candidateTimer = undefined;
-    this.localCandidates = [];
+    this.candidates.stop();
     this.pc?.close();
     this.pc = null;
-    for (const t of this.view?.localStream?.getTracks() ?? []) t.stop();
+    if (stopMedia) for (const t of this.view?.localStream?.getTracks() ?? []) t.stop();
   }
 
-  private reset(): void {
-    this.teardown();
+  private reset(stopMedia = true): void {
+    this.teardown(stopMedia);
     this.invite = null;
     this.peerParty = undefined;
-    this.remoteCandidates = [];
   }
-}
-
-function blankView(callId: string, roomId: string, peerId: string, direction: CallView['direction'], video: boolean, phase: CallPhase): CallView {
-  return {
-    callId, roomId, peerId, direction, video, phase, connectedAt: undefined, muted: false, cameraOff: false,
-    localStream: null, remoteStream: null, endedText: undefined, failed: false,
-  };
 }

@@ -190,8 +190,8 @@ export function reducePagination(snap: StoreSnapshot, roomId: string, resp: Pagi
   });
 }
 
-/** A `get_room_state` answer. */
-export function reduceRoomState(snap: StoreSnapshot, roomId: string, stateEvents: readonly Event[]): StoreSnapshot {
+/** A `get_room_state` answer, or (`complete` false) some state events of the room (get_specific_room_state). */
+export function reduceRoomState(snap: StoreSnapshot, roomId: string, stateEvents: readonly Event[], complete = true): StoreSnapshot {
   return updateRoom(snap, roomId, (room) => {
     const update: Record<string, Record<string, EventRowID>> = {};
     for (const e of stateEvents) {
@@ -201,7 +201,7 @@ export function reduceRoomState(snap: StoreSnapshot, roomId: string, stateEvents
       ...room,
       events: stateEvents.length ? withEvents(room.events, stateEvents) : room.events,
       state: mergeState(room.state, update),
-      stateLoaded: true,
+      stateLoaded: complete || room.stateLoaded,
     };
   });
 }

@@ -6,7 +6,7 @@
 import type { Event, EventRowID, JSONValue } from '../../shared/rpc/types.ts';
 import { NOT_SENT } from '../../shared/rpc/types.ts';
 import type { RoomData } from './snapshot.ts';
-import { effectiveType } from '../../shared/event-cleartext.ts';
+import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 
 const byIdMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, Map<string, Event>>();
 
@@ -88,6 +88,35 @@ export function selectReactors(room: RoomData | undefined, eventId: string): Rea
     reactorsMemo.set(room.events, index);
   }
   return index.get(eventId) ?? NO_REACTORS;
+}
+
+/** target event ID → custom emoji reaction key (its mxc:// URL) → the `:shortcode:` a reaction with it named. */
+const shortcodesMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, Map<string, Map<string, string>>>();
+const NO_SHORTCODES: ReadonlyMap<string, string> = new Map();
+
+/**
+ * The names of the custom emoji (mxc:// keys) `eventId` was reacted with, from the reactions we hold: Element's
+ * `shortcode`, or Beeper's and gomuks' `com.beeper.reaction.shortcode`. A key no held reaction names has none.
+ */
+export function selectReactionShortcodes(room: RoomData | undefined, eventId: string): ReadonlyMap<string, string> {
+  if (!room) return NO_SHORTCODES;
+  let index = shortcodesMemo.get(room.events);
+  if (!index) {
+    index = new Map();
+    for (const e of room.events.values()) {
+      if (effectiveType(e) !== 'm.reaction' || e.redacted_by) continue;
+      const a = annotation(e);
+      if (!a || !a.key.startsWith('mxc://')) continue;
+      const content = effectiveContent(e);
+      const code = content.shortcode ?? content['com.beeper.reaction.shortcode'];
+      if (typeof code !== 'string' || !code.trim()) continue;
+      let keys = index.get(a.target);
+      if (!keys) index.set(a.target, keys = new Map<string, string>());
+      if (!keys.has(a.key)) keys.set(a.key, code.trim().slice(0, 100));
+    }
+    shortcodesMemo.set(room.events, index);
+  }
+  return index.get(eventId) ?? NO_SHORTCODES;
 }
 
 /**

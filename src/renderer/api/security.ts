@@ -37,6 +37,24 @@ export function restoreKeyBackup(session: Session): Promise<KeyBackupRestore> {
   return session.client.request('restore_key_backup', {});
 }
 
+/**
+ * restore_key_backup hearing its progress (`onProgress`): answers its outcome, `done` or `failed` (why, and how many
+ * keys came before it stopped, as the backend last told it); rejects only when refused before it began (no backup
+ * key on this session, another backup on the server now), with the reason in words.
+ */
+export async function restoreKeyBackupWithProgress(session: Session, onProgress: (progress: KeyBackupRestore) => void): Promise<KeyBackupRestore> {
+  const told: { last: KeyBackupRestore | null } = { last: null };
+  const off = onBackupRestore(session, (p) => { told.last = p; onProgress(p); });
+  try {
+    return await restoreKeyBackup(session);
+  } catch (err) {
+    if (told.last?.stage === 'failed') return told.last;
+    throw err;
+  } finally {
+    off();
+  }
+}
+
 /** Hears how restoring room keys from the key backup goes (setup keeping a backup, or verify); answers the unsubscribe. */
 export function onBackupRestore(session: Session, listener: (progress: KeyBackupRestore) => void): () => void {
   return session.client.on('key_backup_restore', listener);

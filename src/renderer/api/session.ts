@@ -210,9 +210,11 @@ export class Session {
 
   /**
    * Toggles our reaction `key` on an event: adds an m.reaction annotation, or redacts the one we already sent
-   * (taking a reaction back is redacting it, as the spec says).
+   * (taking a reaction back is redacting it, as the spec says). A custom emoji's key is its mxc:// URL and its
+   * `:shortcode:` goes along, under both names clients read it by (Element's `shortcode`, Beeper's and gomuks'
+   * `com.beeper.reaction.shortcode`), for those that show reactions as text.
    */
-  async react(roomId: string, eventId: string, key: string): Promise<void> {
+  async react(roomId: string, eventId: string, key: string, shortcode?: string): Promise<void> {
     const room = this.store.getSnapshot().rooms.get(roomId);
     const own = selectOwnReactions(room, this.store.getSnapshot().clientState?.user_id, eventId).get(key);
     if (own) {
@@ -225,7 +227,10 @@ export class Session {
       return;
     }
     const echo = await this.client.request('send_event', {
-      room_id: roomId, type: 'm.reaction', content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
+      room_id: roomId, type: 'm.reaction', content: {
+        'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key },
+        ...(shortcode ? { shortcode, 'com.beeper.reaction.shortcode': shortcode } : {}),
+      },
     });
     // The target, with our reaction counted, came in a sync diff before this answer.
     this.store.addLocalEcho(echo);

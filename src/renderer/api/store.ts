@@ -91,6 +91,15 @@ export class Store {
     this.commit(reduceRoomState(this.snap, roomId, stateEvents));
   }
 
+  /** A `get_specific_room_state` answer: chosen state events of any rooms, merged into what each room holds. */
+  applySpecificState(events: readonly Event[]): void {
+    const byRoom = new Map<string, Event[]>();
+    for (const e of events) byRoom.set(e.room_id, [...(byRoom.get(e.room_id) ?? []), e]);
+    let snap = this.snap;
+    for (const [roomId, roomEvents] of byRoom) snap = reduceRoomState(snap, roomId, roomEvents, false);
+    this.commit(snap);
+  }
+
   /** After a successful mark_read, so the badge clears before the backend's next room meta arrives. */
   markReadLocally(roomId: string): void {
     this.commit(reduceMarkReadLocally(this.snap, roomId));

@@ -2,7 +2,8 @@
  * The voice message of each composer (a room's, or a thread's), kept outside the components as Element's
  * VoiceRecordingStore keeps one per room: the composer going away (another room opened, the thread closed) stops a
  * recording and keeps it as that composer's preview, which is there to play, delete or send on coming back. A send
- * already under way finishes without the composer. Signing out throws every one away.
+ * already under way finishes without the composer. Leaving (or forgetting) a room throws its ones away, signing out
+ * every one.
  *
  * What each draft holds outside the page's memory is let go when it ends: the microphone (its tracks stopped) as
  * soon as the recording stops, the preview's object URL when it is deleted, sent or thrown away. A tiny external
@@ -71,6 +72,10 @@ const IDLE: VoiceDraftView = { state: { kind: 'idle' }, error: null };
 /** The key of a composer's draft: the room, and the thread when it is a thread's composer. */
 export function voiceDraftKey(roomId: string, threadRootId?: string): string {
   return JSON.stringify([roomId, threadRootId ?? null]);
+}
+
+function roomOfKey(key: string): string {
+  return (JSON.parse(key) as [string, string | null])[0];
 }
 
 export class VoiceDrafts {
@@ -220,6 +225,16 @@ export class VoiceDrafts {
     }
   }
 
+  /**
+   * Rooms left or forgotten: the drafts of those `gone` names (the room's composer's and its threads') go, as on
+   * signing out, each microphone and object URL let go; there is no composer left to send them from.
+   */
+  discardRooms(gone: (roomId: string) => boolean): void {
+    const keys = [...this.drafts.keys()].filter((key) => gone(roomOfKey(key)));
+    for (const key of keys) this.release(key);
+    if (keys.length) this.changed.notify();
+  }
+
   /** Signing out: every draft goes, each microphone and object URL let go. */
   discardAll(): void {
     if (!this.drafts.size) return;
@@ -279,6 +294,17 @@ export function voiceDrafts(session: Session): VoiceDrafts {
     const now = session.store.getSnapshot().clientState?.is_logged_in ?? false;
     if (signedIn && !now) made.discardAll();
     signedIn = now;
+  });
+  // A room left or forgotten (here or on another device) takes its drafts with it.
+  session.client.on('sync_complete', (sync) => {
+    const left = new Set(sync.left_rooms ?? []);
+    if (left.size) made.discardRooms((roomId) => left.has(roomId));
+  });
+  // One left while this page was not connected is not among the rooms the backend replays on connecting, which are
+  // all in the store by init_complete (the replay's chunks alone could not tell: each brings only some of the rooms).
+  session.client.on('init_complete', () => {
+    const rooms = session.store.getSnapshot().rooms;
+    made.discardRooms((roomId) => !rooms.has(roomId));
   });
   return drafts;
 }

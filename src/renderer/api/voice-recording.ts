@@ -25,6 +25,27 @@ export function formatClock(ms: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
+/**
+ * A voice message player's clock: the time left to play (the whole length before it starts and after it ends), in
+ * whole seconds rounded up, as a countdown reads: it shows 0:00 only at the very end, so a 3 s message 0.4 s in
+ * reads 0:03 (rounded down, elapsed time would read 0:00 there, as if it had ended), and its length is never
+ * shown shorter than it is.
+ */
+export function formatTimeLeft(lengthMs: number, positionMs = 0): string {
+  const left = Math.max(0, Math.round(lengthMs - positionMs));
+  return formatClock(Math.ceil(left / 1000) * 1000);
+}
+
+/**
+ * What a voice message player's clock reads: its length before it has started (and after it ended), then the time
+ * left (formatTimeLeft). A message of unknown length (no `info.duration`, and audio that does not say: a browser's
+ * WebM) counts the time played up instead, as there is nothing to count down from.
+ */
+export function playerClock(lengthMs: number, positionMs: number, started: boolean): string {
+  if (lengthMs > 0) return formatTimeLeft(lengthMs, started ? positionMs : 0);
+  return formatClock(started ? positionMs : 0);
+}
+
 /** The root mean square of a stretch of samples (-1..1): how loud it is. */
 export function rms(samples: ArrayLike<number>, from = 0, to = samples.length): number {
   if (to <= from) return 0;

@@ -1,7 +1,7 @@
 /**
  * Handlers of the reading area: single events (database first, then the homeserver), related events, a message's
- * edit history (reading/edit-history.ts), context around an event, manual pagination (threads), a room's list of
- * threads, chosen state, receipts and mentions.
+ * edit history (reading/edit-history.ts), context around an event, the event nearest a time (reading/event-at-time.ts),
+ * manual pagination (threads), a room's list of threads, chosen state, receipts and mentions.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { readingCommands } from '../../../shared/rpc/commands.ts';
@@ -11,6 +11,7 @@ import { decryptFetched } from '../crypto/decrypt-fetched.ts';
 import { MatrixError } from '../matrix/errors.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import { editHistory } from '../reading/edit-history.ts';
+import { eventAtTime } from '../reading/event-at-time.ts';
 import { mentions, receiptsFor, relatedEvents } from '../reading/read-queries.ts';
 import { storeServerEventsWithEdits } from '../reading/server-events.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
@@ -172,6 +173,11 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
         after: storeFetched(roomId, list(resp.events_after), decrypted),
         event: resp.event ? storeFetched(roomId, [resp.event], decrypted)[0] ?? null : null,
       };
+    },
+    timestamp_to_event: ({ room_id: roomId, timestamp, direction }, signal) => {
+      const { client } = ctx.requireSession();
+      ctx.requireRoom(roomId);
+      return eventAtTime({ store: ctx.store, client }, roomId, timestamp, direction ?? 'f', signal);
     },
     paginate_manual: async ({ room_id: roomId, thread_root: threadRoot, since, direction, limit }, signal) => {
       const client = ctx.requireSession().client;

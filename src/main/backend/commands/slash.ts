@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { commandSchemas, Event, JSONObject } from '../../../shared/rpc/index.ts';
 import { escapeHtml } from '../html/sanitize.ts';
+import { eventAtTime } from '../reading/event-at-time.ts';
 import type { SendMessageAction, SlashContext } from '../send/slash/actions.ts';
 import { describeSlashAction, executeSlashAction, type SlashOperations } from '../send/slash/executor.ts';
 import { parseComposerInput } from '../send/slash/parser.ts';
@@ -95,6 +96,10 @@ function operations(ctx: CommandContext, p: SendMessageParams, messageContent: (
       return { roomId: r.room_id, servers: r.servers ?? [] };
     },
     redact: async (roomId, eventId, reason) => { await client.roomActions.redact(roomId, eventId, txnId('latr'), reason); },
+    eventAtTime: async (roomId, ts) => {
+      ctx.requireRoom(roomId);
+      return (await eventAtTime({ store: ctx.store, client }, roomId, ts, 'f'))?.event_id ?? null;
+    },
   };
 }
 

@@ -299,7 +299,7 @@ export class Recovery {
         await enableBackup(machine, plan.keep, plan.version);
         logger.info('encryption: cross-signing and secret storage set up, keeping the existing key backup', { version: plan.version });
         // Setup is done and the backup kept and enabled whatever happens now: a failed restore is told (with
-        // key_backup_restore's error) but does not fail the setup; `verify` with the new key restores again.
+        // key_backup_restore's error) but does not fail the setup; restore_key_backup tries again.
         await restoreWithProgress(machine, client.crypto, plan.keep, plan.version, logger, this.o.onRestore).catch(() => undefined);
         this.backupInBackground();
       } else {

@@ -142,6 +142,23 @@ export function describeAliasCreateError(e: unknown, alias: string): string | un
   return undefined;
 }
 
+/**
+ * Why the homeserver could not say which event is nearest a time (jump to a date), in one sentence: it could not be
+ * reached, it does not offer the endpoint (Matrix 1.6; Synapse answers 404 M_UNRECOGNIZED, other servers 405 or a
+ * bare 404 page), it refused, or its own words. "Nothing there" is no error: the command answers null for it.
+ */
+export function describeJumpToDateError(e: unknown): string {
+  if (e instanceof ConnectionError) return `${sentence(e.message)} Check your connection and try again.`;
+  if (!(e instanceof MatrixError)) return sentence(`Could not look up that date: ${errorMessage(e)}`);
+  if (e.errcode === 'M_UNRECOGNIZED' || ((e.status === 404 || e.status === 405) && e.body === undefined)) {
+    return 'Your homeserver does not support jumping to a date (it needs Matrix 1.6 or newer).';
+  }
+  if (e.status === 403 || e.errcode === 'M_FORBIDDEN') return 'Your homeserver will not show you this room\'s history at that date.';
+  if (e.errcode === 'M_LIMIT_EXCEEDED') return 'Your homeserver asked Lattice to wait (too many requests). Try again in a moment.';
+  if (e.status >= 500) return `Your homeserver failed to look up that date (HTTP ${e.status}); it may be busy or down for a moment.`;
+  return sentence(`Your homeserver could not look up that date: ${e.message.replace(/\.$/, '')}`);
+}
+
 function sentence(text: string): string {
   return /[.?!)]$/.test(text) ? text : `${text}.`;
 }

@@ -82,8 +82,14 @@ export function searchLocal(db: DB, q: LocalSearch): Event[] {
     params.fts = fts;
   }
   if (q.rawLike) {
-    // LIKE's own wildcards in the user's text are matched literally.
-    where.push(`COALESCE(e.decrypted, e.content) LIKE ('%' || @like || '%') ESCAPE '\\'`);
+    // As the word index has it, each message once, as it reads now: an edit is no result of its own, and an edited
+    // message is matched by its latest edit's new content (the one the timeline shows, last_edit_rowid), not by
+    // the words it no longer has. A deleted message keeps only its own pruned content. LIKE's own wildcards in the
+    // user's text are matched literally.
+    where.push(`(e.relation_type IS NULL OR e.relation_type <> 'm.replace')`);
+    where.push(`COALESCE((SELECT COALESCE(edit.decrypted, edit.content) -> '$."m.new_content"' FROM event edit
+        WHERE edit.rowid = e.last_edit_rowid AND e.redacted_by IS NULL), COALESCE(e.decrypted, e.content))
+      LIKE ('%' || @like || '%') ESCAPE '\\'`);
     params.like = q.rawLike.replace(/[\\%_]/g, (c) => `\\${c}`);
   }
   if (q.roomIds?.length) {

@@ -21,9 +21,34 @@ function renderer(): MarkdownIt {
     // Raw HTML typed by the user is shown as text, not interpreted: markdown is the input language.
     md = new MarkdownItClass({ html: false, linkify: true, breaks: true, typographer: false });
     md.use(markdownMath);
+    const image = md.renderer.rules.image;
+    md.renderer.rules.image = (tokens, idx, options, env, self) => {
+      const emoticon = emoticonImage(tokens[idx].attrGet('src'), tokens[idx].attrGet('title'));
+      if (emoticon) return emoticon;
+      return image ? image(tokens, idx, options, env, self) : self.renderToken(tokens, idx, options);
+    };
   }
   return md;
 }
+
+/**
+ * Custom emoji (MSC2545). The composer writes a picked pack emoji as a markdown image titled `Emoji: :name:`
+ * (`![:name:](mxc://… "Emoji: :name:")`), which is sent as the spec's emoticon: an inline `<img data-mx-emoticon>`
+ * at text height, named by its shortcode (its alt and tooltip), and `:name:` in the plain body. The title carries
+ * the name because markdown would read `_` or `*` in the alt text as emphasis and drop them.
+ */
+const EMOTICON_TITLE = /^Emoji: (:[^\s:]{1,100}:)$/u;
+const EMOTICON_HEIGHT = 32;
+
+function emoticonImage(src: string | null, title: string | null): string | null {
+  const name = title ? EMOTICON_TITLE.exec(title)?.[1] : undefined;
+  if (!name || !src?.startsWith('mxc://')) return null;
+  const n = escapeHtml(name);
+  return `<img data-mx-emoticon src="${escapeHtml(src)}" alt="${n}" title="${n}" height="${EMOTICON_HEIGHT}">`;
+}
+
+/** The markdown the composer writes for a custom emoji (see emoticonImage), for the plain body. */
+const EMOTICON_MARKDOWN = /!\[(?:\\.|[^\]\\])*\]\(mxc:\/\/[^\s)]+ "Emoji: ((?:\\.|[^"\\])*)"\)/g;
 
 export interface TextContent {
   msgtype: 'm.text' | 'm.emote' | 'm.notice';
@@ -38,11 +63,14 @@ const USER_PILL = /\[((?:\\.|[^\]\\])*)\]\((?:https:\/\/matrix\.to\/#\/(?:@|%40)
 const CODE = /(```[\s\S]*?(?:```|$)|`[^`\n]*`)/;
 
 /**
- * The plain-text body: what was typed, with mention pills as the names they show (as Element and gomuks send it),
- * so notifications, room-list previews and clients without HTML read "hello Bob", not a markdown link.
+ * The plain-text body: what was typed, with mention pills as the names they show (as Element and gomuks send it)
+ * and custom emoji as their `:shortcode:`, so notifications, room-list previews and clients without HTML read
+ * "hello Bob :party:", not markdown.
  */
 export function plainBody(text: string): string {
-  return text.split(CODE).map((part, i) => (i % 2 === 1 ? part : part.replace(USER_PILL, (_m, label: string) => label.replace(/\\(.)/g, '$1')))).join('');
+  return text.split(CODE).map((part, i) => (i % 2 === 1 ? part : part
+    .replace(USER_PILL, (_m, label: string) => label.replace(/\\(.)/g, '$1'))
+    .replace(EMOTICON_MARKDOWN, (_m, name: string) => name.replace(/\\(.)/g, '$1')))).join('');
 }
 
 export function renderMarkdown(text: string): TextContent {

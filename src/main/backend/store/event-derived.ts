@@ -39,10 +39,14 @@ export class EventDerived {
         WHERE e.relation_type = 'm.replace' AND e.relates_to IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM event t WHERE t.event_id = e.relates_to AND t.rowid <> ?)`).pluck(),
       rowidByEventID: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_id = ?').pluck(),
-      // The same type as sent, or decrypted: our own edit's local echo in an encrypted room is stored as the
-      // m.room.message it is before it goes out encrypted, while its message is m.room.encrypted by then.
-      lastEdit: db.prepare<[number, string, string, string, string, string, number]>(`UPDATE event SET last_edit_rowid = ?
-        WHERE event_id = ? AND room_id = ? AND (type = ? OR COALESCE(decrypted_type, type) = ?) AND sender = ?
+      // An edit's type must be its message's (the spec's rule), each as decrypted: an encrypted m.reaction (or any
+      // other type) claiming m.replace is no edit of an encrypted message, though both were sent as
+      // m.room.encrypted. Our own edit's local echo in an encrypted room is stored as the m.room.message it is before
+      // it goes out encrypted, and matches its message's decrypted type. An edit or message not decrypted yet is
+      // m.room.encrypted here, so it matches only another one not decrypted; decryption later compares again
+      // (refreshRelations, and migration 20's trigger for a message decrypted after its edit).
+      lastEdit: db.prepare<[number, string, string, string, string, number]>(`UPDATE event SET last_edit_rowid = ?
+        WHERE event_id = ? AND room_id = ? AND COALESCE(decrypted_type, type) = ? AND sender = ?
           AND state_key IS NULL
           AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
           AND ? > COALESCE((SELECT prev.timestamp FROM event prev WHERE prev.rowid = event.last_edit_rowid), 0)`),
@@ -69,7 +73,7 @@ export class EventDerived {
     if (ev.redacted_by !== undefined || ev.relates_to === undefined) return;
     if (ev.relation_type === 'm.replace') {
       if (ev.state_key !== undefined) return;
-      this.stmts.lastEdit.run(rowid, ev.relates_to, ev.room_id, ev.type, ev.decrypted_type ?? ev.type, ev.sender, ev.timestamp);
+      this.stmts.lastEdit.run(rowid, ev.relates_to, ev.room_id, ev.decrypted_type ?? ev.type, ev.sender, ev.timestamp);
     } else if ((ev.decrypted_type ?? ev.type) === 'm.reaction' && ev.relation_type === 'm.annotation') {
       // An encrypted reaction counts once decrypted; its relation (with the key) is in the clear, as the spec has it.
       const rel = ev.content['m.relates_to'];

@@ -146,9 +146,10 @@ export class EventStore {
       byEventIDs: db.prepare<[string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.event_id = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid`),
       // Events stored after their reactions and edits (history arrives newest first), and the target of an edit
-      // decrypted late: count them now. An edit's type must be its message's, either as sent or as decrypted (as
-      // at insert, store/event-derived.ts): an encrypted edit of a message sent before the room was encrypted is
-      // m.room.message only once decrypted.
+      // decrypted late: count them now. An edit's type must be its message's, both as decrypted (as at insert,
+      // store/event-derived.ts): an encrypted edit of a message sent before the room was encrypted is m.room.message
+      // only once decrypted, and one that decrypts to another type (a reaction claiming m.replace) is no edit,
+      // though it was sent as m.room.encrypted like an encrypted message.
       refreshRelations: db.prepare<[string]>(`UPDATE event SET
           reactions = (SELECT NULLIF(json_group_object(k, n), '{}') FROM (
             SELECT r.content ->> '$."m.relates_to".key' AS k, COUNT(*) AS n FROM event r
@@ -158,7 +159,7 @@ export class EventStore {
             GROUP BY 1)),
           last_edit_rowid = (SELECT edit.rowid FROM event edit
             WHERE edit.relates_to = event.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = event.room_id
-              AND (edit.type = event.type OR COALESCE(edit.decrypted_type, edit.type) = COALESCE(event.decrypted_type, event.type))
+              AND COALESCE(edit.decrypted_type, edit.type) = COALESCE(event.decrypted_type, event.type)
               AND edit.sender = event.sender AND edit.redacted_by IS NULL AND edit.state_key IS NULL
             ORDER BY edit.timestamp DESC LIMIT 1)
         WHERE rowid IN (SELECT value FROM json_each(?))

@@ -508,4 +508,73 @@ export const migrations: readonly string[] = [
     SELECT 1 FROM event target WHERE target.event_id = event.relates_to AND target.room_id = event.room_id
       AND target.redacted_by IS NOT NULL);
   `,
+  // 20: an edit counts only if its type is its message's, both as decrypted (the spec's rule; the event store does
+  // the same at insert, store/event-derived.ts, and after a late decryption, refreshRelations). Migration 6's
+  // redaction trigger compared the types as sent: for a message sent in the clear, an encrypted edit
+  // (m.room.encrypted) was never found to hand over to once the newer edit was deleted, and for an encrypted message
+  // any encrypted event claiming m.replace was, a reaction as much as a real edit. A message decrypted after its
+  // edits takes its latest edit again, since only now is its type known (an edit not decrypted yet matches only a
+  // message not decrypted yet). The word index's view (migration 5) had no type check at all: a newer event of
+  // another type, or one not decrypted, claiming m.replace hid the latest edit's text from search (it has no
+  // m.new_content.body, so the message's first text was indexed). Stored latest edits and the index entries of
+  // edited messages are computed again.
+  `
+  DROP TRIGGER event_redact_update_last_edit;
+  CREATE TRIGGER event_redact_update_last_edit
+    AFTER UPDATE OF redacted_by ON event
+    WHEN OLD.redacted_by IS NULL AND NEW.redacted_by IS NOT NULL AND NEW.relation_type = 'm.replace'
+      AND NEW.state_key IS NULL
+  BEGIN
+    UPDATE event SET last_edit_rowid = (
+      SELECT edit.rowid FROM event edit
+      WHERE edit.relates_to = event.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = event.room_id
+        AND COALESCE(edit.decrypted_type, edit.type) = COALESCE(event.decrypted_type, event.type)
+        AND edit.sender = event.sender AND edit.redacted_by IS NULL AND edit.state_key IS NULL
+      ORDER BY edit.timestamp DESC LIMIT 1)
+    WHERE event_id = NEW.relates_to AND room_id = NEW.room_id AND last_edit_rowid = NEW.rowid;
+  END;
+
+  -- A remote echo taking its local echo's row is no decryption (the local echo's type was never m.room.encrypted).
+  CREATE TRIGGER event_decrypt_update_last_edit
+    AFTER UPDATE OF decrypted_type ON event
+    WHEN OLD.decrypted_type IS NULL AND OLD.type = 'm.room.encrypted' AND NEW.decrypted_type IS NOT NULL
+      AND NEW.state_key IS NULL AND (NEW.relation_type IS NULL OR NEW.relation_type NOT IN ('m.replace', 'm.annotation'))
+  BEGIN
+    UPDATE event SET last_edit_rowid = (
+      SELECT edit.rowid FROM event edit
+      WHERE edit.relates_to = NEW.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = NEW.room_id
+        AND COALESCE(edit.decrypted_type, edit.type) = NEW.decrypted_type
+        AND edit.sender = NEW.sender AND edit.redacted_by IS NULL AND edit.state_key IS NULL
+      ORDER BY edit.timestamp DESC LIMIT 1)
+    WHERE rowid = NEW.rowid AND EXISTS (SELECT 1 FROM event r WHERE r.relates_to = NEW.event_id AND r.relation_type = 'm.replace');
+  END;
+
+  DROP VIEW event_search_source;
+  CREATE VIEW event_search_source AS
+    SELECT e.rowid AS rowid, COALESCE(
+        (SELECT COALESCE(edit.decrypted, edit.content) ->> '$."m.new_content".body' FROM event edit
+          WHERE edit.relates_to = e.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = e.room_id
+            AND COALESCE(edit.decrypted_type, edit.type) = COALESCE(e.decrypted_type, e.type)
+            AND edit.sender = e.sender AND edit.redacted_by IS NULL AND edit.state_key IS NULL
+          ORDER BY edit.timestamp DESC LIMIT 1),
+        COALESCE(e.decrypted, e.content) ->> '$.body') AS body
+    FROM event e
+    WHERE COALESCE(e.decrypted_type, e.type) IN ('m.room.message', 'm.sticker') AND e.state_key IS NULL
+      AND e.redacted_by IS NULL AND (e.relation_type IS NULL OR e.relation_type <> 'm.replace');
+
+  CREATE TEMP TABLE edited AS SELECT DISTINCT t.rowid AS rowid FROM event edit JOIN event t ON t.event_id = edit.relates_to
+    WHERE edit.relation_type = 'm.replace' AND t.room_id = edit.room_id
+      AND (t.relation_type IS NULL OR t.relation_type NOT IN ('m.replace', 'm.annotation'));
+  UPDATE event SET last_edit_rowid = (
+      SELECT edit.rowid FROM event edit
+      WHERE edit.relates_to = event.event_id AND edit.relation_type = 'm.replace' AND edit.room_id = event.room_id
+        AND COALESCE(edit.decrypted_type, edit.type) = COALESCE(event.decrypted_type, event.type)
+        AND edit.sender = event.sender AND edit.redacted_by IS NULL AND edit.state_key IS NULL
+      ORDER BY edit.timestamp DESC LIMIT 1)
+    WHERE rowid IN (SELECT rowid FROM edited) AND state_key IS NULL;
+  DELETE FROM event_search WHERE rowid IN (SELECT rowid FROM edited);
+  INSERT INTO event_search (rowid, body) SELECT rowid, body FROM event_search_source
+    WHERE rowid IN (SELECT rowid FROM edited) AND typeof(body) = 'text' AND body <> '';
+  DROP TABLE edited;
+  `,
 ];

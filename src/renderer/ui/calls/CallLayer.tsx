@@ -1,20 +1,22 @@
 /**
  * The call on screen, over every view: an incoming call's prompt (who, voice or video, Accept / Decline) while it
  * rings, then the call itself (the other person's video or name and avatar, our own video small, the elapsed time,
- * microphone, camera and hang-up buttons), and how it ended, in words.
+ * microphone, camera and hang-up buttons), and how it ended, in words ("Bob is busy."). It also plays the ringtone
+ * while a call rings here and the ringback tone while ours rings there (call-tones.ts).
  */
 import { useEffect, useRef } from 'react';
 import { formatCallDuration } from '../../api/call-signals.ts';
-import type { CallView } from '../../api/calls.ts';
+import type { CallView } from '../../api/call-view.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { CAMERA_ICON, PHONE_ICON } from './CallButtons.tsx';
-import { useCall, useSecondTicks } from './use-call.ts';
+import { useCall, useCallTone, useSecondTicks } from './use-call.ts';
 import './calls.css';
 
 export function CallLayer() {
   const call = useCall();
+  useCallTone(call);
   if (!call) return null;
   return call.phase === 'ringing' ? <IncomingCall call={call} /> : <ActiveCall call={call} />;
 }
@@ -72,12 +74,12 @@ function Media({ stream, kind, muted, className, testId }: {
     : <audio ref={ref} autoPlay muted={muted} data-testid={testId} />;
 }
 
-function statusText(call: CallView, now: number): string {
+function statusText(call: CallView, now: number, peerName: string): string {
   switch (call.phase) {
     case 'calling': return 'Calling…';
     case 'connecting': return 'Connecting…';
     case 'connected': return formatCallDuration(now - (call.connectedAt ?? now));
-    default: return call.endedText ?? 'Call ended';
+    default: return call.busy ? `${peerName} is busy.` : call.endedText ?? 'Call ended';
   }
 }
 
@@ -89,7 +91,7 @@ function ActiveCall({ call }: { call: CallView }) {
   const remoteVideo = call.video && call.remoteStream && call.remoteStream.getVideoTracks().length > 0;
   return (
     <section className={`call-view${call.video ? ' is-video' : ''}${ended ? ' is-ended' : ''}`} aria-label={`Call with ${peer.name}`}
-      data-testid="call-view" data-phase={call.phase} data-kind={call.video ? 'video' : 'voice'}>
+      data-testid="call-view" data-phase={call.phase} data-kind={call.video ? 'video' : 'voice'} data-call-id={call.callId}>
       <div className="call-stage">
         {remoteVideo && !ended ? <Media stream={call.remoteStream!} kind="video" muted={false} className="call-remote-video" testId="call-remote-video" /> : (
           <div className="call-peer">
@@ -106,7 +108,7 @@ function ActiveCall({ call }: { call: CallView }) {
       <div className="call-info">
         <strong className="call-peer-name">{peer.name}</strong>
         <span className={`call-status${call.failed ? ' is-problem' : ''}`} role={ended ? 'status' : undefined} data-testid="call-status">
-          {statusText(call, now)}
+          {statusText(call, now, peer.name)}
         </span>
       </div>
       <div className="call-controls">

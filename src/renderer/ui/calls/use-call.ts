@@ -1,14 +1,22 @@
 /**
- * The current call (calls.ts) for components: re-renders on each change of it, and a clock that ticks each second
- * while a call is connected (the in-call view's elapsed time).
+ * The current call (calls.ts) for components: re-renders on each change of it, the tone it plays while it rings, and
+ * a clock that ticks each second while a call is connected (the in-call view's elapsed time).
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
-import type { CallView } from '../../api/calls.ts';
+import { playCallTone, toneFor } from '../../api/call-tones.ts';
+import type { CallView } from '../../api/call-view.ts';
 import { useSession } from '../../api/hooks.ts';
 
 export function useCall(): CallView | null {
   const { calls } = useSession();
   return useSyncExternalStore(calls.subscribe, calls.current);
+}
+
+/** Plays the tone `call` asks for (ringtone, ringback, none) while the caller is mounted; silent after. */
+export function useCallTone(call: CallView | null): void {
+  const tone = toneFor(call);
+  useEffect(() => { playCallTone(tone); }, [tone]);
+  useEffect(() => () => playCallTone(null), []);
 }
 
 /** Now, in ms, updated every second while `running`. */

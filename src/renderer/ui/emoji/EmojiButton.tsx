@@ -8,13 +8,16 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import { refocusAfterScroll, scrolledOutOf, useAnchorScroll } from '../common/use-anchor-scroll.ts';
-import { EmojiPicker } from './EmojiPicker.tsx';
+import { EmojiPicker, type EmojiPick } from './EmojiPicker.tsx';
 
 const PICKER_W = 320;
 const PICKER_H = 330;
 
-export function EmojiButton({ onPick, label, testId, className, children, onOpenChange }: {
-  onPick: (unicode: string) => void;
+export function EmojiButton({ onPick, label, testId, className, children, onOpenChange, roomId = null, stickers = false }: {
+  onPick: (pick: EmojiPick) => void;
+  /** Whose custom emoji packs the picker offers besides Unicode's (see EmojiPicker). */
+  roomId?: string | null;
+  stickers?: boolean;
   label: string;
   testId: string;
   className?: string;
@@ -72,7 +75,7 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
         data-testid={testId} onClick={() => { if (at) close(); else open(); }}>{children}</button>
       {at && createPortal(
         <div ref={layer} className="emoji-picker-layer" style={{ left: at.left, top: at.top }}>
-          <EmojiPicker label={label} onClose={close} onPick={(u) => { close(); onPick(u); }} />
+          <EmojiPicker label={label} onClose={close} roomId={roomId} stickers={stickers} onPick={(p) => { close(); onPick(p); }} />
         </div>,
         document.body,
       )}

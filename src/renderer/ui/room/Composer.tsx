@@ -4,16 +4,21 @@
  * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
  * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
  * polls and locations; links typed get preview cards above it (removable), sent with the message. While it is empty
- * a microphone button records a voice message (VoiceComposer.tsx) in place of the text box.
+ * a microphone button records a voice message (VoiceComposer.tsx) in place of the text box. `/jumptodate` runs here,
+ * not in the backend: the day it names is the user's, in this page's time zone (api/jump-to-date.ts).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
-import { currentText, lastOwnMessage, relationFor, sendComposed } from '../../api/actions.ts';
+import { currentText, lastOwnMessage, relationFor, sendComposed, sendSticker } from '../../api/actions.ts';
 import { composerModes, useComposerMode } from '../../api/composer-modes.ts';
 import { loadDraft, saveDraft } from '../../api/drafts.ts';
+import { jumpCommandTime, jumpToTime } from '../../api/jump-to-date.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
+import { useImagePacks } from '../../api/image-pack-hooks.ts';
+import { packsFor, withCustomEmoji } from '../../api/image-packs.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { pickedText } from '../emoji/EmojiPicker.tsx';
 import { AttachButton } from './AttachButton.tsx';
 import { ComposerMenu } from './ComposerMenu.tsx';
 import { ComposerModeBar } from './ComposerModeBar.tsx';
@@ -46,6 +51,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
   const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   const voice = useVoiceRecording(session, roomId, !!room?.meta?.encryption_event);
+  const packs = useImagePacks(roomId);
+  const hasStickers = packsFor(packs, 'sticker').length > 0;
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
@@ -87,9 +94,20 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     }
     if (body.trim() === '') return;
     if (mode.kind === 'edit' && body === mode.text) { cancelMode(); return; } // nothing changed
+    const jump = mode.kind === 'edit' ? undefined : jumpCommandTime(body);
+    if (jump !== undefined) {
+      // The command stays typed until the jump is under way, so a refusal can be corrected in place.
+      if (jump instanceof Error) { setError(jump.message); return; }
+      setError(null);
+      jumpToTime(session, roomId, jump).then(() => setText((current) => (current === body ? '' : current)),
+        (err: unknown) => setError(errorMessage(err)));
+      return;
+    }
     const sentMode = mode;
     // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
-    linkPreviews.sendWith(body, (previews) => sendComposed(session, roomId, body, sentMode, own, previews).catch((err: unknown) => {
+    // A typed or picked `:shortcode:` of a pack emoji goes as its image; the composer kept the readable shortcode.
+    const outgoing = withCustomEmoji(body, packs);
+    linkPreviews.sendWith(body, (previews) => sendComposed(session, roomId, outgoing, sentMode, own, previews).catch((err: unknown) => {
       setError(`Could not send: ${errorMessage(err)}`);
       // Give the text and mode back unless the user already started a new message.
       setText((current) => {
@@ -168,9 +186,22 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           onPaste={drop.onPaste}
           onBlur={() => session.stoppedComposing(roomId)}
         />
-        <EmojiButton className="composer-tool" label="Insert emoji" testId="composer-emoji" onPick={insertAtCursor}>
+        <EmojiButton className="composer-tool" label="Insert emoji" testId="composer-emoji" roomId={roomId} onPick={(p) => insertAtCursor(pickedText(p))}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
+        {hasStickers && mode.kind !== 'edit' && (
+          <EmojiButton className="composer-tool" label="Send a sticker" testId="composer-sticker" roomId={roomId} stickers onPick={(p) => {
+            if (!('image' in p)) return;
+            const relatesTo = relationFor(mode);
+            if (mode.kind === 'reply') modes.set(roomId, { kind: 'normal' });
+            sendSticker(session, roomId, p.image, relatesTo).catch((err: unknown) => setError(`Could not send the sticker: ${errorMessage(err)}`));
+          }}>
+            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" strokeLinecap="round">
+              <path d="M6 4h12a2 2 0 0 1 2 2v8l-6 6H6a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
+              <path d="M20 14h-4a2 2 0 0 0-2 2v4M9.5 9.5h.01M14.5 9.5h.01" />
+            </svg>
+          </EmojiButton>
+        )}
         {offerVoice
           ? <MicButton busy={voiceState.kind === 'starting'} onClick={() => void voice.start()} />
           : <SendButton label={mode.kind === 'edit' ? 'Save edit' : 'Send'} disabled={text.trim() === '' && !hasAttachments} />}

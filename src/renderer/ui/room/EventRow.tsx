@@ -10,7 +10,7 @@ import { useSession } from '../../api/hooks.ts';
 import type { TimelineItem } from '../../api/selectors.ts';
 import { setOpenUser } from '../../api/user-info.ts';
 import { Avatar } from '../common/Avatar.tsx';
-import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
+import { formatClock, formatFullTime } from '../common/format.ts';
 import type { EventView } from './event-view.ts';
 import { MessageActions } from './MessageActions.tsx';
 import { MessageBody, Reactions } from './MessageBody.tsx';
@@ -47,14 +47,6 @@ function placeActions(ev: { currentTarget: HTMLElement }): void {
   if (view === undefined || box.top - view.top >= ACTIONS_ROOM_PX) delete row.dataset.actions;
   else row.dataset.actions = view.bottom - box.bottom >= ACTIONS_ROOM_PX + 6 ? 'below' : 'inside';
 }
-
-export const DaySeparator = memo(function DaySeparator({ ts }: { ts: number }) {
-  return (
-    <div className="day-separator" role="separator">
-      <span>{formatDaySeparator(ts)}</span>
-    </div>
-  );
-});
 
 interface EventRowProps {
   item: TimelineItem;

@@ -90,8 +90,11 @@ export function MessageActions({ event }: { event: Event }) {
           <button key={key} type="button" title={`React with ${key}`} aria-label={`React with ${key}`} data-testid="react"
             onClick={() => actions.react(event.event_id, key)}>{key}</button>
         ))}
-        <EmojiButton label="React with another emoji" testId="react-more" onOpenChange={setPicking}
-          onPick={(key) => actions.react(event.event_id, key)}>＋</EmojiButton>
+        <EmojiButton label="React with another emoji" testId="react-more" onOpenChange={setPicking} roomId={event.room_id}
+          onPick={(p) => {
+            if ('image' in p) actions.react(event.event_id, p.image.url, `:${p.image.shortcode}:`);
+            else actions.react(event.event_id, p.unicode);
+          }}>＋</EmojiButton>
       </span>
       <button type="button" data-testid="action-reply" onClick={() => modes.set(event.room_id, { kind: 'reply', event })}>Reply</button>
       <button type="button" data-testid="action-thread" title="Reply in a thread" onClick={() => setOpenThread(event.room_id, event.event_id)}>Thread</button>

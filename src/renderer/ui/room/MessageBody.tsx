@@ -7,10 +7,10 @@
 import { createContext, memo, useContext } from 'react';
 import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { setOpenMessageDialog } from '../../api/message-dialogs.ts';
-import { selectEventById, selectHasFailedSend, selectOwnReactions, selectReactors } from '../../api/relations.ts';
+import { selectEventById, selectHasFailedSend, selectOwnReactions, selectReactionShortcodes, selectReactors } from '../../api/relations.ts';
 import { NOT_SENT, type Event } from '../../../shared/rpc/types.ts';
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
-import { attachmentUrl } from '../common/avatar-url.ts';
+import { attachmentUrl, mediaUrl } from '../common/avatar-url.ts';
 import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
 import { ExtraBody } from './ExtraBody.tsx';
 import { LinkifiedText } from './LinkifiedText.tsx';
@@ -23,7 +23,8 @@ export interface TimelineActions {
   /** Scrolls to an event and highlights it; false when it is not loaded. */
   jumpTo(eventId: string): boolean;
   openLightbox(media: MediaView): void;
-  react(eventId: string, key: string): void;
+  /** Toggles our reaction; a custom emoji's key is its mxc:// URL, sent with its `shortcode`. */
+  react(eventId: string, key: string, shortcode?: string): void;
 }
 
 export const TimelineActionsContext = createContext<TimelineActions | null>(null);
@@ -172,22 +173,29 @@ export const Reactions = memo(function Reactions({ eventId, reactions }: { event
   const names = useStoreSelector((s) => selectMemberNames(s.rooms.get(actions.roomId)));
   const ownUserId = useOwnUserId();
   const blocked = useStoreSelector((s) => selectHasFailedSend(s.rooms.get(actions.roomId)));
+  const shortcodes = useStoreSelector((s) => selectReactionShortcodes(s.rooms.get(actions.roomId), eventId));
   const entries = Object.entries(reactions).filter(([, n]) => n > 0);
   if (!entries.length) return null;
   return (
     <ul className="reactions" aria-label="Reactions">
       {entries.map(([key, n]) => {
         const mine = own.has(key) && ownUserId !== undefined;
+        // A custom emoji (MSC2545) reacts with its mxc:// URL as the key: shown as the picture, named by its shortcode.
+        const image = key.startsWith('mxc://') ? mediaUrl(key, { cssW: 20, cssH: 20, scale: true }) : undefined;
+        const name = image ? shortcodes.get(key) ?? 'a custom emoji' : key;
         // Our reaction not on the server yet: said so, rather than shown as done (behind a refused message it can
         // wait indefinitely, and a click to take it back can only be refused).
-        const unsent = mine ? unsentReaction(own.get(key), key, blocked) : null;
+        const unsent = mine ? unsentReaction(own.get(key), name, blocked) : null;
         return (
           <li key={key}>
             <button type="button" className={`reaction${mine ? ' is-own' : ''}${unsent ? ' is-pending' : ''}`} aria-pressed={mine} data-testid="reaction"
               aria-busy={unsent ? true : undefined}
-              title={unsent ?? reactionTitle(key, n, reactors.get(key) ?? [], (u) => (u === ownUserId ? 'You' : displayNameOf(names, u)), mine)}
-              onClick={() => actions.react(eventId, key)}>
-              <span className="reaction-key">{key}</span> <span className="reaction-count">{n}</span>
+              title={unsent ?? reactionTitle(name, n, reactors.get(key) ?? [], (u) => (u === ownUserId ? 'You' : displayNameOf(names, u)), mine)}
+              onClick={() => actions.react(eventId, key, shortcodes.get(key))}>
+              {image
+                ? <img className="reaction-key reaction-image" src={image} alt={name} draggable={false} />
+                : <span className="reaction-key">{key}</span>}
+              {' '}<span className="reaction-count">{n}</span>
             </button>
           </li>
         );

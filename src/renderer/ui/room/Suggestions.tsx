@@ -1,5 +1,6 @@
-/** A composer's autocomplete list: slash commands with their usage and help, members, rooms or emoji. */
+/** A composer's autocomplete list: slash commands with their usage and help, members, rooms or emoji (custom ones with their picture). */
 import type { Suggestion } from '../../api/autocomplete.ts';
+import { mediaUrl } from '../common/avatar-url.ts';
 
 export function Suggestions({ items, active, onChoose, onHover, idPrefix = 'composer' }: {
   /** Element IDs for aria-controls and aria-activedescendant: one per composer on the page. */
@@ -24,7 +25,10 @@ export function Suggestions({ items, active, onChoose, onHover, idPrefix = 'comp
           onMouseDown={(e) => { e.preventDefault(); onChoose(i); }}
           onMouseEnter={() => onHover(i)}
         >
-          <span className="composer-suggestion-label">{s.label}</span>
+          <span className="composer-suggestion-label">
+            {s.image && <img className="composer-suggestion-image" src={mediaUrl(s.image, { cssW: 20, cssH: 20, scale: true })} alt="" draggable={false} />}
+            {s.label}
+          </span>
           <span className="composer-suggestion-detail">{s.detail}</span>
         </li>
       ))}

@@ -11,7 +11,10 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { mentionedUsers } from '../../api/actions.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
 import { threadRelation } from '../../api/threads.ts';
+import { useImagePacks } from '../../api/image-pack-hooks.ts';
+import { withCustomEmoji } from '../../api/image-packs.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
+import { pickedText } from '../emoji/EmojiPicker.tsx';
 import { AttachButton } from './AttachButton.tsx';
 import { ComposerMenu } from './ComposerMenu.tsx';
 import { Suggestions } from './Suggestions.tsx';
@@ -36,6 +39,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
   const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   const voice = useVoiceRecording(session, roomId, !!room?.meta?.encryption_event, rootId);
+  const packs = useImagePacks(roomId);
   const voiceKind = voice.state.kind;
   useEffect(() => { if (voiceKind === 'idle') ref.current?.focus(); }, [ref, rootId, voiceKind]);
 
@@ -51,7 +55,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
     if (!body.trim()) return;
     // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
     linkPreviews.sendWith(body, (previews) => session.client.request('send_message', {
-      room_id: roomId, text: body, relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) }, ...previews,
+      room_id: roomId, text: withCustomEmoji(body, packs), relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) }, ...previews,
     })
       .then((echo) => session.store.addLocalEcho(echo), (err: unknown) => {
         setError(`Could not send: ${errorMessage(err)}`);
@@ -101,7 +105,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
           onChange={(e) => update(e.target.value, e.target.selectionStart)}
           onSelect={(e) => setCursor(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown} onPaste={drop.onPaste} />
-        <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" onPick={insertAtCursor}>
+        <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" roomId={roomId} onPick={(p) => insertAtCursor(pickedText(p))}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
         {offerVoice

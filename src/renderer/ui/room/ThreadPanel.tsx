@@ -91,7 +91,7 @@ export function ThreadPanel({ roomId, rootId, onBack, onClose }: { roomId: strin
     roomId,
     jumpTo: () => false,
     openLightbox: setLightbox,
-    react: (eventId, key) => { session.react(roomId, eventId, key).catch((err: unknown) => setError(`Could not react: ${errorMessage(err)}`)); },
+    react: (eventId, key, shortcode) => { session.react(roomId, eventId, key, shortcode).catch((err: unknown) => setError(`Could not react: ${errorMessage(err)}`)); },
   }), [roomId, session]);
 
   const latest = replies.length ? replies[replies.length - 1].event_id : rootId;

@@ -22,7 +22,10 @@ import {
   displayNameOf, hasUnread, localpart, selectHasOlderHistory, selectMemberAvatars, selectNameIndex, type TimelineItem,
 } from '../../api/selectors.ts';
 import type { MediaView, NameOf } from './event-view.ts';
-import { DaySeparator, EventRow } from './EventRow.tsx';
+import { EventRow } from './EventRow.tsx';
+import { DaySeparator } from './DaySeparator.tsx';
+import { JumpToDateDialog } from './JumpToDateDialog.tsx';
+import { choiceTime, jumpToTime, type DayChoice } from '../../api/jump-to-date.ts';
 import { onTimelineKeyDown } from './timeline-keys.ts';
 import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
@@ -99,6 +102,8 @@ export function Timeline({ roomId, focus = null }: {
   const [highlight, setHighlight] = useState<string | null>(null);
   const [lightbox, setLightbox] = useState<MediaView | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
+  /** The day a date separator's "Jump to a date…" opened the date picker at. */
+  const [pickingFrom, setPickingFrom] = useState<number | null>(null);
   /** A reply's target being loaded from history, to scroll to once its row exists. */
   const [pendingJump, setPendingJump] = useState<string | null>(null);
   const { error } = room.history;
@@ -386,10 +391,15 @@ export function Timeline({ roomId, focus = null }: {
     roomId,
     jumpTo: (eventId) => jumpToEvent(eventId),
     openLightbox: (media) => setLightbox(media),
-    react: (eventId, key) => {
-      session.react(roomId, eventId, key).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
+    react: (eventId, key, shortcode) => {
+      session.react(roomId, eventId, key, shortcode).catch((err: unknown) => setActionError(`Could not react: ${errorMessage(err)}`));
     },
   }), [roomId, session, jumpToEvent]);
+  // A date separator's menu: a day (the jump comes back through onJumpRequest), or the date picker at its day.
+  const jumpToDay = useCallback((ts: number, choice: DayChoice | 'pick') => {
+    if (choice === 'pick') setPickingFrom(ts);
+    else jumpToTime(session, roomId, choiceTime(choice)).catch((err: unknown) => setActionError(errorMessage(err)));
+  }, [session, roomId]);
   // The search and pinned panels ask for a jump from outside the timeline.
   useEffect(() => onJumpRequest((room, eventId) => { if (room === roomId) actions.jumpTo(eventId); }), [actions, roomId]);
 
@@ -471,7 +481,7 @@ export function Timeline({ roomId, focus = null }: {
                 <div key={v.key} data-index={v.index} data-row-key={row.key} ref={virtualizer.measureElement}
                   className="timeline-row-wrap" style={{ transform: `translateY(${v.start}px)` }}>
                   {row.kind === 'day' ? (
-                    <DaySeparator ts={row.ts} />
+                    <DaySeparator ts={row.ts} onJump={jumpToDay} />
                   ) : row.kind === 'group' ? (<>
                     {!row.expanded && row.rows.some((e) => e.item.event.event_id === markers.unreadFrom) && <UnreadMarker />}
                     <StateGroup group={row} nameOf={nameOf} onToggle={toggleGroup} />
@@ -495,6 +505,7 @@ export function Timeline({ roomId, focus = null }: {
           </div>
         </div>
         {lightbox && <Lightbox media={lightbox} onClose={() => setLightbox(null)} />}
+        {pickingFrom !== null && <JumpToDateDialog roomId={roomId} initial={pickingFrom} onClose={() => setPickingFrom(null)} />}
       </div>
     </TimelineActionsContext.Provider>
   );

@@ -1,11 +1,11 @@
 /**
  * A voice message's player, as Element draws one: play/pause, the waveform (the event's MSC3246 samples, or flat
- * bars when it has none) with the part played coloured in, and a clock showing the length at rest and the time
- * played while playing. The waveform is a slider: click or drag to seek, arrow keys move 5 s, Home and End go to
+ * bars when it has none) with the part played coloured in, and a clock showing the length at rest and the time left
+ * once it has started (counting down, rounded up; the time played when the length is unknown: playerClock). The waveform is a slider: click or drag to seek, arrow keys move 5 s, Home and End go to
  * the ends. Used in the timeline and for the composer's preview of a recording; only one plays at a time.
  */
-import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import { barsOf, formatClock } from '../../api/voice-recording.ts';
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent, type SyntheticEvent } from 'react';
+import { barsOf, formatClock, formatTimeLeft, playerClock } from '../../api/voice-recording.ts';
 import './voice.css';
 
 const BARS = 48;
@@ -92,8 +92,13 @@ export function VoicePlayer({ src, durationMs, waveform, name, testId = 'voice-m
     seek(to);
   }
 
+  /** The audio's own length, once it says one (a browser's WebM says it only when it has all been read). */
+  function learnLength(ev: SyntheticEvent<HTMLAudioElement>): void {
+    const d = ev.currentTarget.duration;
+    if (Number.isFinite(d) && d > 0) setLoadedLength(d * 1000);
+  }
+
   const played = length > 0 ? Math.min(1, position / length) : 0;
-  const clock = playing || position > 0 ? position : length;
   return (
     <div className="voice-player" data-testid={testId} data-playing={playing || undefined}>
       <div className="voice-row">
@@ -105,21 +110,21 @@ export function VoicePlayer({ src, durationMs, waveform, name, testId = 'voice-m
         </button>
         <div className="voice-waveform" role="slider" tabIndex={0} data-testid="voice-waveform"
           aria-label={`Position in ${name}`} aria-valuemin={0} aria-valuemax={Math.round(length / 1000)}
-          aria-valuenow={Math.round(position / 1000)} aria-valuetext={`${formatClock(position)} of ${formatClock(length)}`}
+          aria-valuenow={Math.round(position / 1000)} aria-valuetext={`${formatClock(position)} of ${formatTimeLeft(length)}`}
           onPointerDown={onPointerDown} onPointerMove={onPointerMove} onKeyDown={onKeyDown}>
           {bars.map((h, i) => (
             <span key={i} className={`voice-bar${(i + 0.5) / bars.length <= played ? ' is-played' : ''}`}
               style={{ height: `${Math.max(10, Math.round(h * 100))}%` }} />
           ))}
         </div>
-        <span className="voice-clock" data-testid="voice-clock">{formatClock(clock)}</span>
+        <span className="voice-clock" data-testid="voice-clock">{playerClock(length, position, playing || position > 0)}</span>
       </div>
       {problem && <span className="voice-problem" role="alert">{problem}</span>}
       <audio ref={audio} src={src} preload={durationMs === undefined ? 'metadata' : 'none'}
         onPlay={() => setPlaying(true)}
         onPause={() => { setPlaying(false); if (audio.current) setPosition(audio.current.currentTime * 1000); }}
         onEnded={() => { setPlaying(false); setPosition(0); if (audio.current) audio.current.currentTime = 0; }}
-        onLoadedMetadata={(e) => { const d = e.currentTarget.duration; if (Number.isFinite(d) && d > 0) setLoadedLength(d * 1000); }}
+        onLoadedMetadata={learnLength} onDurationChange={learnLength}
         onError={() => setProblem('This voice message could not be loaded.')} />
     </div>
   );

@@ -1,13 +1,15 @@
 /**
  * The composers' autocomplete (the room's and the thread's): slash commands (asked of the backend the first time
  * a message starts with `/`), members, rooms and `:emoji:` shortcodes (the emoji data loads the first time a
- * shortcode is typed), the highlighted suggestion, and the keys that move through the list and choose from it.
+ * shortcode is typed; the user's custom emoji packs come first), the highlighted suggestion, and the keys that move through the list and choose from it.
  */
 import { useEffect, useMemo, useState, type KeyboardEvent } from 'react';
 import type { SlashCommandHelp } from '../../../shared/rpc/responses.ts';
 import { getSlashCommands } from '../../api/actions.ts';
 import { applySuggestion, complete, type RoomRef } from '../../api/autocomplete.ts';
 import { loadEmoji, type Emoji } from '../../api/emoji-data.ts';
+import { useImagePacks } from '../../api/image-pack-hooks.ts';
+import { packsFor } from '../../api/image-packs.ts';
 import { useMemberNames, useStoreSelector } from '../../api/hooks.ts';
 import type { Session } from '../../api/session.ts';
 import type { StoreSnapshot } from '../../api/snapshot.ts';
@@ -16,6 +18,8 @@ const NO_ROOMS: StoreSnapshot['roomList'] = [];
 
 export function useAutocomplete(session: Session, roomId: string, text: string, cursor: number) {
   const members = useMemberNames(roomId);
+  const allPacks = useImagePacks(roomId);
+  const packs = useMemo(() => packsFor(allPacks, 'emoticon'), [allPacks]);
   // The room list only while a `#word` is typed: otherwise every sync that reorders it would re-render the composer.
   const wantsRooms = /(^|\s)#\S/.test(text);
   const roomList = useStoreSelector((s) => (wantsRooms ? s.roomList : NO_ROOMS));
@@ -42,7 +46,7 @@ export function useAutocomplete(session: Session, roomId: string, text: string, 
   const rooms = useMemo<readonly RoomRef[]>(() => roomList.flatMap((r) => (r.meta
     ? [{ id: r.id, name: r.meta.name ?? r.meta.canonical_alias ?? r.id, alias: r.meta.canonical_alias }] : [])), [roomList]);
 
-  const completion = dismissed ? null : complete(text, cursor, commands, members, emoji, rooms);
+  const completion = dismissed ? null : complete(text, cursor, commands, members, emoji, rooms, packs);
   const suggestions = completion?.suggestions ?? [];
   const active = suggestions.length ? Math.min(selected, suggestions.length - 1) : 0;
 

@@ -2,15 +2,17 @@
  * How restoring the room keys of a key backup goes, told by the backend's key_backup_restore: while it runs, how
  * many keys of how many are restored (a bar and the words), and afterwards the outcome, so the user sees that their
  * earlier messages came back. Both setup keeping a backup and verifying this session (VerifyForm.tsx) restore. A
- * failed restore fails neither: after setup it is said in words with the backup still kept, *Try again* restoring
- * once more with the new recovery key (`verify`); after verifying, the session is said to be verified and the
- * restore's failure beside it (why, how many keys came back before it stopped), *Try again* restoring once more with
- * the key the session now holds (`restore_key_backup`, as Settings → Security's *Restore keys from backup* does
- * later). *Continue* goes on without.
+ * failed restore fails neither: after setup it is said in words with the backup still kept, after verifying the
+ * session is said to be verified and the restore's failure beside it (why, how many keys came back before it
+ * stopped). In both *Try again* restores only the backup once more, with the key the session now holds
+ * (`restore_key_backup`, as Settings → Security's *Restore keys from backup* does later; setup or verification is
+ * not run again), its progress shown in place of the failure until the new outcome. *Continue* goes on without.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { KeyBackupRestore } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
+import { useSession } from '../../api/hooks.ts';
+import { restoreKeyBackupWithProgress } from '../../api/security.ts';
 
 export function keys(n: number): string {
   return `${n.toLocaleString()} ${n === 1 ? 'key' : 'keys'}`;
@@ -41,24 +43,34 @@ export function RestoreProgress({ progress, backup = 'your existing backup' }: {
 }
 
 /**
- * After setup that kept an existing backup: how many of its keys are now here, or why restoring failed. `onRetry`
- * restores again (rejecting with the reason, shown here); `onContinue` leaves the step.
+ * After setup that kept an existing backup: how many of its keys are now here, or why restoring failed. *Try again*
+ * restores once more (`restore_key_backup`, with the backup key setup left on this session: the rest of setup is
+ * done and is not run again), its progress in place of the failure, then `onOutcome` hears the new outcome;
+ * `onContinue` leaves the step.
  */
-export function RestoreOutcome({ outcome, onRetry, onContinue }: {
+export function RestoreOutcome({ outcome, onOutcome, onContinue }: {
   outcome: KeyBackupRestore;
-  onRetry: () => Promise<void>;
+  onOutcome: (outcome: KeyBackupRestore) => void;
   onContinue: () => void;
 }) {
-  const { retrying, retryError, retry } = useRetry(onRetry);
+  const retry = useRetry(onOutcome);
   const failed = outcome.stage === 'failed';
   return (
-    <div className="sec-form" data-testid="recovery-restore-outcome" data-stage={outcome.stage}>
-      {failed ? (
-        <div className="sec-error" role="alert" data-testid="recovery-restore-error">
-          Secure backup is set up and your existing backup (version {outcome.version}) is kept, but its keys could not
-          be restored here: {retryError ?? outcome.error} Your earlier encrypted messages stay unreadable on this
-          session until they are: try again, or later enter your new recovery key in Settings → Security.
-        </div>
+    <div className="sec-form" data-testid="recovery-restore-outcome" data-stage={retry.retrying ? 'retrying' : outcome.stage}>
+      {retry.retrying || failed ? (
+        // Setup is done whatever the restore does: said as done, the restore's trouble beside it (as after verifying).
+        <>
+          <div className="sec-success" role="status">
+            Secure backup is set up, keeping your existing backup (version {outcome.version}).
+          </div>
+          {retry.retrying ? <RetryProgress progress={retry.progress} backup="your existing backup" /> : (
+            <div className="sec-warning" role="alert" data-testid="recovery-restore-error">
+              Its keys could not be restored here: {retry.error ?? outcome.error} {restoredBeforeStop(outcome)}{' '}
+              Until they are, your earlier encrypted messages stay unreadable on this session: try again now, or later
+              with <b>Restore keys from backup</b> in Settings → Security.
+            </div>
+          )}
+        </>
       ) : (
         <div className="sec-success" role="status" data-testid="recovery-restore-done">
           Secure backup is set up, keeping your existing backup (version {outcome.version}).{' '}
@@ -67,31 +79,37 @@ export function RestoreOutcome({ outcome, onRetry, onContinue }: {
             : `${keys(outcome.restored)} of ${outcome.total.toLocaleString()} restored: your earlier encrypted messages can be read here.`}
         </div>
       )}
-      <OutcomeButtons prefix="recovery-restore" failed={failed} retrying={retrying} onRetry={retry} onContinue={onContinue} />
+      <OutcomeButtons prefix="recovery-restore" failed={failed} retry={retry} onContinue={onContinue} />
     </div>
   );
 }
 
 /**
  * After verifying this session: how many of the backup's keys are here now, or, the session being verified all the
- * same, why they could not be restored and how many were before it stopped. `onRetry` restores again (rejecting
- * with the reason, shown here); `onContinue` leaves the form.
+ * same, why they could not be restored and how many were before it stopped. *Try again* restores once more
+ * (`restore_key_backup`), its progress in place of the failure, then `onOutcome` hears the new outcome;
+ * `onContinue` leaves the form.
  */
-export function VerifiedRestore({ outcome, onRetry, onContinue }: {
+export function VerifiedRestore({ outcome, onOutcome, onContinue }: {
   outcome: KeyBackupRestore;
-  onRetry: () => Promise<void>;
+  onOutcome: (outcome: KeyBackupRestore) => void;
   onContinue: () => void;
 }) {
-  const { retrying, retryError, retry } = useRetry(onRetry);
+  const retry = useRetry(onOutcome);
   const failed = outcome.stage === 'failed';
   return (
-    <div className="sec-form" data-testid="verify-restore-outcome" data-stage={outcome.stage}>
-      {failed ? (
+    <div className="sec-form" data-testid="verify-restore-outcome" data-stage={retry.retrying ? 'retrying' : outcome.stage}>
+      {retry.retrying ? (
+        <>
+          <div className="sec-success" role="status">This session is verified.</div>
+          <RetryProgress progress={retry.progress} backup="your key backup" />
+        </>
+      ) : failed ? (
         <>
           <div className="sec-success" role="status">This session is verified.</div>
           <div className="sec-warning" role="alert" data-testid="verify-restore-error">
             The keys of your earlier encrypted messages could not be restored from your key backup (version{' '}
-            {outcome.version}): {retryError ?? outcome.error} {restoredBeforeStop(outcome)}{' '}
+            {outcome.version}): {retry.error ?? outcome.error} {restoredBeforeStop(outcome)}{' '}
             Until they are, those messages stay unreadable on this session: try again now, or later with{' '}
             <b>Restore keys from backup</b> in Settings → Security.
           </div>
@@ -104,48 +122,82 @@ export function VerifiedRestore({ outcome, onRetry, onContinue }: {
             : `${keys(outcome.restored)} of ${outcome.total.toLocaleString()} restored from your key backup (version ${outcome.version}): your earlier encrypted messages can be read here.`}
         </div>
       )}
-      <OutcomeButtons prefix="verify-restore" failed={failed} retrying={retrying} onRetry={retry} onContinue={onContinue} />
+      <OutcomeButtons prefix="verify-restore" failed={failed} retry={retry} onContinue={onContinue} />
     </div>
   );
 }
 
-/** Try again (after a failure) and Continue, under an outcome; Continue has the focus, as the outcome is news. */
-function OutcomeButtons({ prefix, failed, retrying, onRetry, onContinue }: {
+/** A restore tried again: its progress once the backend tells it, until then that it has begun. */
+function RetryProgress({ progress, backup }: { progress: KeyBackupRestore | null; backup: string }) {
+  return progress && (progress.stage === 'downloading' || progress.stage === 'importing')
+    ? <RestoreProgress progress={progress} backup={backup} />
+    : <p className="sec-hint" role="status"><span className="spinner" aria-hidden="true" /> Restoring keys from {backup}…</p>;
+}
+
+/**
+ * Try again (after a failure) and Continue, under an outcome; Continue has the focus, as the outcome is news (again
+ * after a retry, whose button may have gone).
+ */
+function OutcomeButtons({ prefix, failed, retry, onContinue }: {
   prefix: string;
   failed: boolean;
-  retrying: boolean;
-  onRetry: () => void;
+  retry: Retry;
   onContinue: () => void;
 }) {
+  const continueButton = useRef<HTMLButtonElement>(null);
+  const { retrying } = retry;
+  const wasRetrying = useRef(false);
+  useEffect(() => {
+    if (wasRetrying.current && !retrying) continueButton.current?.focus();
+    wasRetrying.current = retrying;
+  }, [retrying]);
   return (
     <div className="sec-buttons">
       {failed && (
         <button type="button" className="button-secondary" data-testid={`${prefix}-retry`} disabled={retrying} aria-busy={retrying}
-          onClick={onRetry}>
+          onClick={retry.run}>
           {retrying ? <><span className="spinner" aria-hidden="true" /> Restoring…</> : 'Try again'}
         </button>
       )}
-      <button type="button" className="button-primary" data-testid={`${prefix}-continue`} disabled={retrying} onClick={onContinue} autoFocus>
+      <button ref={continueButton} type="button" className="button-primary" data-testid={`${prefix}-continue`} disabled={retrying}
+        onClick={onContinue} autoFocus>
         Continue
       </button>
     </div>
   );
 }
 
-/** Runs `onRetry` once at a time, keeping its failure in words until the next try. */
-function useRetry(onRetry: () => Promise<void>): { retrying: boolean; retryError: string | null; retry: () => void } {
+interface Retry {
+  retrying: boolean;
+  /** The restore under way, as the backend tells it (null until it first does). */
+  progress: KeyBackupRestore | null;
+  /** Why the last try was refused before it began (no outcome came of it), in words. */
+  error: string | null;
+  run: () => void;
+}
+
+/**
+ * Restores again once at a time (`restore_key_backup`), following its progress; its outcome goes to `onOutcome`, a
+ * refusal before it began stays here in words until the next try.
+ */
+function useRetry(onOutcome: (outcome: KeyBackupRestore) => void): Retry {
+  const session = useSession();
   const [retrying, setRetrying] = useState(false);
-  const [retryError, setRetryError] = useState<string | null>(null);
+  const [progress, setProgress] = useState<KeyBackupRestore | null>(null);
+  const [error, setError] = useState<string | null>(null);
   async function run(): Promise<void> {
+    if (retrying) return;
     setRetrying(true);
-    setRetryError(null);
+    setProgress(null);
+    setError(null);
     try {
-      await onRetry();
+      onOutcome(await restoreKeyBackupWithProgress(session, setProgress));
     } catch (err) {
-      setRetryError(errorMessage(err));
+      setError(errorMessage(err));
     } finally {
       setRetrying(false);
+      setProgress(null);
     }
   }
-  return { retrying, retryError, retry: () => void run() };
+  return { retrying, progress, error, run: () => void run() };
 }

@@ -52,10 +52,13 @@ export function EncryptionStep({ kind, onSkip, onBusyChange }: {
           <>
             {kind === 'verify' ? (
               <>
-                <p className="sec-text">
-                  This account uses secure backup. Prove this new session is yours with your recovery key or
-                  recovery passphrase, and it can read your earlier encrypted messages.
-                </p>
+                {/* Once verified, asking to prove it again above the outcome would read as if it had not worked. */}
+                {!settled && (
+                  <p className="sec-text" data-testid="verify-intro">
+                    This account uses secure backup. Prove this new session is yours with your recovery key or
+                    recovery passphrase, and it can read your earlier encrypted messages.
+                  </p>
+                )}
                 <VerifyForm autoFocus onBusyChange={onBusyChange} onOutcome={() => setSettled(true)} />
                 {!settled && (
                   <p className="sec-hint">

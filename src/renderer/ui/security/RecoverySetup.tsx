@@ -11,7 +11,7 @@ import { useState, type FormEvent } from 'react';
 import type { KeyBackupRestore, RecoveryKeyResponse } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useOwnUserId, useSession } from '../../api/hooks.ts';
-import { generateRecoveryKey, onBackupRestore, setUpRecovery, verifyWithRecovery, type ExistingBackupChoice } from '../../api/security.ts';
+import { generateRecoveryKey, onBackupRestore, setUpRecovery, type ExistingBackupChoice } from '../../api/security.ts';
 import { RestoreOutcome, RestoreProgress } from './BackupRestore.tsx';
 import { ExistingBackup } from './ExistingBackup.tsx';
 import { NewPassphraseFields, PassphraseField } from './PassphraseFields.tsx';
@@ -74,21 +74,8 @@ export function RecoverySetup({ mode, existingBackup = false, onDone, onCancel, 
     onDone?.();
   }
 
-  if (outcome && generated) {
-    return (
-      <>
-        {restore && (restore.stage === 'downloading' || restore.stage === 'importing') && <RestoreProgress progress={restore} />}
-        <RestoreOutcome outcome={outcome} onContinue={leave} onRetry={async () => {
-          // verify with the new recovery key reads the kept backup's key from secret storage and restores again.
-          const told = await withRestore(() => verifyWithRecovery(session, generated.recovery_key)).catch((e: unknown) => {
-            setRestore(null);
-            throw e;
-          });
-          if (told) setOutcome(told);
-        }} />
-      </>
-    );
-  }
+  // Try again there restores only the kept backup (restore_key_backup): setup itself is done.
+  if (outcome) return <RestoreOutcome outcome={outcome} onOutcome={setOutcome} onContinue={leave} />;
   if (existingBackup && !backup) return <ExistingBackup onChoice={setBackup} onCancel={onCancel} />;
   return generated
     ? <SaveKey generated={generated} askPassword={mode === 'reset'} onBack={() => setGenerated(null)}

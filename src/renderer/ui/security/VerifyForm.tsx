@@ -9,7 +9,7 @@ import { useId, useState, type FormEvent } from 'react';
 import type { KeyBackupRestore } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession } from '../../api/hooks.ts';
-import { onBackupRestore, restoreKeyBackup, verifyWithRecovery } from '../../api/security.ts';
+import { onBackupRestore, verifyWithRecovery } from '../../api/security.ts';
 import { RestoreProgress, VerifiedRestore } from './BackupRestore.tsx';
 import { describeVerifyError } from './security-logic.ts';
 
@@ -70,30 +70,8 @@ export function VerifyForm({ onVerified, onBusyChange, onOutcome, autoFocus = fa
     }
   }
 
-  async function restoreAgain(): Promise<void> {
-    const told: { last: KeyBackupRestore | null } = { last: null };
-    const off = onBackupRestore(session, (p) => { told.last = p; setRestore(p); });
-    try {
-      setOutcome(await restoreKeyBackup(session));
-    } catch (err) {
-      // Failed again: its outcome (reason, keys restored) replaces the last. Refused before it began: said as it is.
-      if (told.last?.stage !== 'failed') throw err;
-      setOutcome(told.last);
-    } finally {
-      off();
-      setRestore(null);
-    }
-  }
-
   const restoring = busy && restore && (restore.stage === 'downloading' || restore.stage === 'importing') ? restore : null;
-  if (outcome) {
-    return (
-      <>
-        {restoring && <RestoreProgress progress={restoring} backup="your key backup" />}
-        <VerifiedRestore outcome={outcome} onRetry={restoreAgain} onContinue={() => { done(); onVerified?.(); }} />
-      </>
-    );
-  }
+  if (outcome) return <VerifiedRestore outcome={outcome} onOutcome={setOutcome} onContinue={() => { done(); onVerified?.(); }} />;
   return (
     <form className="sec-form" onSubmit={(e) => void submit(e)} noValidate data-testid="verify-form">
       <label className="field" htmlFor={`${id}-code`}>

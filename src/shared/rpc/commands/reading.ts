@@ -2,8 +2,8 @@
  * Commands that read single events and their surroundings: by ID or rowid, relations, context around an event,
  * manual (token) pagination, chosen state events, read receipts and mentions. Names, fields and answers are
  * gomuks' (pkg/hicli/jsoncmd: GetEventParams, GetEventContextParams, PaginateManualParams, …), except a room's
- * list of threads (get_threads), a Lattice extension shaped like paginate_manual, and a message's edit history
- * (get_edit_history), another.
+ * list of threads (get_threads), a Lattice extension shaped like paginate_manual, a message's edit history
+ * (get_edit_history), another, and the event nearest a time (timestamp_to_event, for jumping to a date), a third.
  */
 import { z } from 'zod';
 import type { Event, Receipt } from '../types.ts';
@@ -40,6 +40,13 @@ export interface EditHistoryResponse {
    * device received, and edits it never did (made while it was not syncing) are missing.
    */
   server_problem?: string;
+}
+
+/** timestamp_to_event's answer: the spec's fields. */
+export interface TimestampToEventResponse {
+  event_id: string;
+  /** The event's timestamp, which may be on another day than the one asked for (the next event may be weeks on). */
+  origin_server_ts: number;
 }
 
 export const readingCommands = {
@@ -82,6 +89,19 @@ export const readingCommands = {
     event_id: eventIdField,
     limit: z.number().int().min(0).max(100).optional(),
   })).returns<EventContextResponse>(),
+  /**
+   * Lattice extension (gomuks has none): the event nearest a time, from the homeserver (GET
+   * /rooms/{roomId}/timestamp_to_event, spec v1.6), for jumping to a date as Element does: with direction `f` (the
+   * default) the first event at or after `timestamp` (ms since the epoch), with `b` the last at or before it. The
+   * frontend opens it as it opens any event (get_event_context when it is not loaded). Null when there is no event
+   * that way (nothing was said after that time); an error in words when the homeserver cannot be reached, does not
+   * offer it, or refuses.
+   */
+  timestamp_to_event: command(z.object({
+    room_id: roomIdField,
+    timestamp: z.number().int().min(0),
+    direction: z.enum(['f', 'b']).optional(),
+  })).returns<TimestampToEventResponse | null>(),
   /**
    * A page from the homeserver by token: `/messages` from `since` (e.g. get_event_context's start/end), or with
    * `thread_root` the thread's events (`/relations/<root>/m.thread`). `next_batch` continues it.

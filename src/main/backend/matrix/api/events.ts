@@ -1,6 +1,7 @@
 /**
  * Endpoints that read events one at a time or around a point: a single event (optionally unredacted, MSC2815),
- * /context, /relations (threads, edits), a room's thread roots (/threads) and server-side /search. The JSON types are the spec's, as far as we read them.
+ * /context, /relations (threads, edits), a room's thread roots (/threads), the event nearest a time
+ * (/timestamp_to_event) and server-side /search. The JSON types are the spec's, as far as we read them.
  */
 import type { JSONObject } from '../../../../shared/rpc/index.ts';
 import { enc, type MatrixHttp } from '../http.ts';
@@ -41,6 +42,12 @@ export interface ThreadsParams {
 export interface RespThreads {
   chunk?: ClientEvent[];
   next_batch?: string;
+}
+
+/** GET /rooms/{roomId}/timestamp_to_event (spec v1.6): the event closest to a time in one direction. */
+export interface RespTimestampToEvent {
+  event_id: string;
+  origin_server_ts: number;
 }
 
 /** The room_events category of /search: what Lattice asks and reads. */
@@ -96,6 +103,16 @@ export class EventsApi {
   threads(roomId: string, params: ThreadsParams, signal?: AbortSignal) {
     return this.http.request<RespThreads>('GET', `/_matrix/client/v1/rooms/${enc(roomId)}/threads`, {
       query: { include: params.include, from: params.from, limit: params.limit }, signal,
+    });
+  }
+
+  /**
+   * The event nearest `ts` (ms since the epoch) going forward (`f`: the first at or after it) or back (`b`: the last
+   * at or before it). M_NOT_FOUND when there is none that way.
+   */
+  timestampToEvent(roomId: string, ts: number, dir: 'f' | 'b', signal?: AbortSignal) {
+    return this.http.request<RespTimestampToEvent>('GET', `/_matrix/client/v1/rooms/${enc(roomId)}/timestamp_to_event`, {
+      query: { ts, dir }, signal,
     });
   }
 

@@ -123,6 +123,16 @@ export interface RedactAction {
   reason?: string;
 }
 
+/**
+ * /jumptodate: the first event at or after the start of a day. The Lattice UI runs it itself (the day is the user's
+ * own, in the page's time zone); a frontend that leaves it to the backend gets a link to that event.
+ */
+export interface JumpToDateAction {
+  kind: 'jump_to_date';
+  /** The start of the day, ms since the epoch (the backend's midnight). */
+  timestamp: number;
+}
+
 /** Something shown only to the user, never sent: /help, /id. */
 export interface LocalOutputAction {
   kind: 'output';
@@ -132,7 +142,7 @@ export interface LocalOutputAction {
 export type SlashAction =
   | SendMessageAction | SendEventAction | SetStateAction | MembershipAction | JoinAction | ProfileAction | TagAction
   | AliasAction | PowerLevelAction | CreateRoomAction | StartDMAction | MarkDMAction | ReactAction | RedactAction
-  | LocalOutputAction;
+  | JumpToDateAction | LocalOutputAction;
 
 /** Where the user typed the command: the room shown, who we are, and what the composer has selected. */
 export interface SlashContext {

@@ -4,6 +4,7 @@
  * interprets inside send_message text (/me, /notice, /plain, ...) are listed here for help, and parsed by parser.ts
  * because they chain (`/unencrypted /me waves`).
  */
+import { parseDay } from '../../../../shared/calendar-day.ts';
 import type { SlashAction, SlashContext } from './actions.ts';
 import { ArgumentError, checkArgument, isRoomAlias, type ArgKind, type ArgSpec, type ArgValues, type ParsedArg, type EventRef, type RoomRef } from './arguments.ts';
 
@@ -235,6 +236,16 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
     args: [arg('type', 'event_type', 'Event type'), arg('state_key', 'state_key', 'State key (- for empty)'), optional('content', 'json', 'Content as JSON (default {})')],
     summary: 'Send a raw state event to the current room',
     build: (a) => ({ kind: 'state', type: a.req('type', 'event_type'), stateKey: a.req('state_key', 'state_key'), content: a.get('content', 'json') ?? {} }),
+  },
+  {
+    name: 'jumptodate', aliases: [], args: [arg('date', 'word', 'Day (YYYY-MM-DD)')],
+    summary: 'Jump to the first message on or after a day',
+    build: (a) => {
+      const day = a.req('date', 'word');
+      const timestamp = parseDay(day);
+      if (timestamp === null) throw new ArgumentError(`"${day}" is not a day: write it as YYYY-MM-DD, such as 2026-03-03.`);
+      return { kind: 'jump_to_date', timestamp };
+    },
   },
   {
     name: 'id', aliases: [], args: [], summary: 'Show the current room ID',

@@ -3,6 +3,7 @@
  * can be bound to the backend's Matrix client and sender later, and tested now with a fake. Failures come back as
  * a sentence saying what could not be done and why; nothing throws past `executeSlashAction`.
  */
+import { dayInWords } from '../../../../shared/calendar-day.ts';
 import type {
   MarkDMAction, PowerLevelAction, ProfileAction, SendMessageAction, SlashAction, SlashContext, TagAction,
 } from './actions.ts';
@@ -34,6 +35,8 @@ export interface SlashOperations<E = unknown> {
   deleteAlias(alias: string): Promise<void>;
   resolveAlias(alias: string): Promise<{ roomId: string; servers: string[] }>;
   redact(roomId: string, eventId: string, reason: string | undefined): Promise<void>;
+  /** The first event with a timeline row at or after `ts` (timestamp_to_event), or null when there is none. */
+  eventAtTime(roomId: string, ts: number): Promise<string | null>;
 }
 
 export type SlashResult<E = unknown> =
@@ -79,6 +82,16 @@ function plan<E>(action: SlashAction, ctx: SlashContext, ops: SlashOperations<E>
   switch (action.kind) {
     case 'output':
       return { what: 'show this', run: () => Promise.resolve({ ok: true, output: action.text }) };
+    case 'jump_to_date':
+      return {
+        what: `find the first message on or after ${dayInWords(action.timestamp)}`,
+        run: async () => {
+          const eventId = await ops.eventAtTime(ctx.roomId, action.timestamp);
+          if (eventId === null) return { ok: false, error: `Nothing was said in this room on or after ${dayInWords(action.timestamp)}.` };
+          const link = `https://matrix.to/#/${encodeURIComponent(ctx.roomId)}/${encodeURIComponent(eventId)}`;
+          return { ok: true, output: `The first message on or after ${dayInWords(action.timestamp)}: ${link}` };
+        },
+      };
     case 'message':
       return { what: 'send the message', run: async () => ({ ok: true, event: await ops.sendMessage(ctx.roomId, action) }) };
     case 'event':

@@ -1,0 +1,177 @@
+/**
+ * Custom emoji and sticker packs (MSC2545, as gomuks, Cinny, FluffyChat and Element forks read them): the user's own
+ * pack (`im.ponies.user_emotes` account data), a room's packs (`im.ponies.room_emotes` state, one pack per state
+ * key) and the room packs the user enabled everywhere (`im.ponies.emote_rooms` account data:
+ * `{rooms: {roomId: {stateKey: {}}}}`). Packs are written by people and other clients, so everything here is parsed
+ * defensively: an image without a valid mxc:// URL or with an unusable shortcode is skipped, a pack with no usable
+ * image is no pack, and nothing is ever thrown.
+ */
+import { mxcToPath } from '../../shared/rpc/media.ts';
+
+export const USER_PACK_TYPE = 'im.ponies.user_emotes';
+export const ROOM_PACK_TYPE = 'im.ponies.room_emotes';
+export const EMOTE_ROOMS_TYPE = 'im.ponies.emote_rooms';
+
+export type PackUsage = 'emoticon' | 'sticker';
+
+export interface PackImageInfo {
+  readonly w?: number;
+  readonly h?: number;
+  readonly mimetype?: string;
+  readonly size?: number;
+}
+
+export interface PackImage {
+  /** The key in the pack's `images`, without colons: inserted as `:shortcode:`. */
+  readonly shortcode: string;
+  readonly url: string;
+  /** A description (a sticker's body); the shortcode when the pack gives none. */
+  readonly body: string;
+  readonly info: PackImageInfo;
+  /** Whether it is offered as an emoji, a sticker or both: its own `usage`, else its pack's, else both. */
+  readonly emoticon: boolean;
+  readonly sticker: boolean;
+}
+
+export interface ImagePack {
+  /** Unique among the packs shown together: `user`, or `room:<roomId>:<stateKey>`. */
+  readonly id: string;
+  readonly name: string;
+  /** The pack's avatar, else its first image's URL: the picker's tab icon. */
+  readonly icon: string;
+  readonly images: readonly PackImage[];
+}
+
+/** A room pack's address (get_specific_room_state's key shape). */
+export interface PackKey {
+  readonly room_id: string;
+  readonly type: typeof ROOM_PACK_TYPE;
+  readonly state_key: string;
+}
+
+/** More would make a picker tab nobody can scroll through, and a stray huge event cost a lot of DOM. */
+const MAX_IMAGES = 1000;
+/** A shortcode is written between colons in text: no colons, no whitespace, and not absurdly long. */
+const SHORTCODE = /^[^\s:]{1,100}$/u;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function validMxc(v: unknown): string | undefined {
+  return typeof v === 'string' && v.startsWith('mxc://') && mxcToPath(v) !== undefined ? v : undefined;
+}
+
+/** The usages a `usage` field names, or undefined when it names none it knows (then the next level decides). */
+function usages(v: unknown): { emoticon: boolean; sticker: boolean } | undefined {
+  if (!Array.isArray(v)) return undefined;
+  const emoticon = v.includes('emoticon');
+  const sticker = v.includes('sticker');
+  return emoticon || sticker ? { emoticon, sticker } : undefined;
+}
+
+function positive(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined;
+}
+
+function imageInfo(v: unknown): PackImageInfo {
+  if (!isObject(v)) return {};
+  const w = positive(v.w);
+  const h = positive(v.h);
+  const size = positive(v.size);
+  const mimetype = str(v.mimetype);
+  return { ...(w ? { w } : {}), ...(h ? { h } : {}), ...(size ? { size } : {}), ...(mimetype ? { mimetype } : {}) };
+}
+
+/**
+ * One pack from its event content, or null when it has no usable image. `fallbackName` names it when the pack
+ * itself does not (`pack.display_name`).
+ */
+export function parseImagePack(content: unknown, id: string, fallbackName: string): ImagePack | null {
+  if (!isObject(content) || !isObject(content.images)) return null;
+  const meta = isObject(content.pack) ? content.pack : {};
+  const packUsage = usages(meta.usage) ?? { emoticon: true, sticker: true };
+  const images: PackImage[] = [];
+  for (const [shortcode, raw] of Object.entries(content.images)) {
+    if (images.length >= MAX_IMAGES) break;
+    if (!SHORTCODE.test(shortcode) || !isObject(raw)) continue;
+    const url = validMxc(raw.url);
+    if (!url) continue;
+    const use = usages(raw.usage) ?? packUsage;
+    images.push({ shortcode, url, body: str(raw.body) ?? shortcode, info: imageInfo(raw.info), ...use });
+  }
+  if (!images.length) return null;
+  return { id, name: str(meta.display_name) ?? fallbackName, icon: validMxc(meta.avatar_url) ?? images[0].url, images };
+}
+
+/** The room packs `im.ponies.emote_rooms` enables everywhere, in its order; malformed entries are skipped. */
+export function enabledPackKeys(content: unknown): PackKey[] {
+  if (!isObject(content) || !isObject(content.rooms)) return [];
+  const keys: PackKey[] = [];
+  for (const [roomId, stateKeys] of Object.entries(content.rooms)) {
+    if (!roomId.startsWith('!') || !isObject(stateKeys)) continue;
+    for (const stateKey of Object.keys(stateKeys)) keys.push({ room_id: roomId, type: ROOM_PACK_TYPE, state_key: stateKey });
+  }
+  return keys;
+}
+
+export function roomPackId(roomId: string, stateKey: string): string {
+  return `room:${roomId}:${stateKey}`;
+}
+
+/** The packs' images for one usage, with the packs that have none left out. */
+export function packsFor(packs: readonly ImagePack[], usage: PackUsage): ImagePack[] {
+  return packs.flatMap((p) => {
+    const images = p.images.filter((i) => i[usage]);
+    return images.length === 0 ? [] : [images.length === p.images.length ? p : { ...p, images }];
+  });
+}
+
+/** Images whose shortcode (first) or description starts a word with `query`, at most `max`; each URL once. */
+export function searchPackImages(packs: readonly ImagePack[], query: string, max = 48): PackImage[] {
+  const q = query.toLowerCase().replace(/^:|:$/g, '');
+  const first: PackImage[] = [];
+  const second: PackImage[] = [];
+  const seen = new Set<string>();
+  for (const p of packs) {
+    for (const i of p.images) {
+      if (seen.has(`${i.shortcode} ${i.url}`)) continue;
+      const code = i.shortcode.toLowerCase();
+      if (code.startsWith(q)) first.push(i);
+      else if (code.includes(q) || i.body.toLowerCase().split(/\s+/).some((w) => w.startsWith(q))) second.push(i);
+      else continue;
+      seen.add(`${i.shortcode} ${i.url}`);
+    }
+  }
+  return [...first, ...second].slice(0, max);
+}
+
+/** Fenced code blocks and code spans: a `:shortcode:` typed there is text the user wants shown as typed. */
+const CODE = /(```[\s\S]*?(?:```|$)|`[^`\n]*`)/;
+const TYPED_SHORTCODE = /:([^\s:]{1,100}):/gu;
+
+/**
+ * The composer's text with each `:shortcode:` of an emoji in `packs` (outside code) as the markdown image the
+ * backend sends as an MSC2545 custom emoji (`![:code:](mxc://… "Emoji: :code:")`, see send/markdown.ts). The first
+ * pack with a shortcode wins: the user's own, then the room's, then those enabled everywhere. A slash command is
+ * left alone (a `/topic` or `/myroomnick` takes its text as is), except the two that send a markdown message.
+ */
+export function withCustomEmoji(text: string, packs: readonly ImagePack[]): string {
+  if (text.startsWith('/') && !/^\/(?:me|notice)\s/.test(text)) return text;
+  const byCode = new Map<string, string>();
+  for (const p of packs) for (const i of p.images) if (i.emoticon && !byCode.has(i.shortcode)) byCode.set(i.shortcode, i.url);
+  if (!byCode.size || !text.includes(':')) return text;
+  return text.split(CODE).map((part, i) => (i % 2 === 1 ? part : part.replace(TYPED_SHORTCODE, (whole, code: string) => {
+    const url = byCode.get(code);
+    return url ? emoticonMarkdown(code, url) : whole;
+  }))).join('');
+}
+
+export function emoticonMarkdown(shortcode: string, url: string): string {
+  const name = `:${shortcode}:`;
+  return `![${name.replace(/[[\]\\]/g, '\\$&')}](${url} "Emoji: ${name.replace(/["\\]/g, '\\$&')}")`;
+}
