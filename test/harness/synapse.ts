@@ -59,6 +59,8 @@ export interface StartSynapseOptions {
    * `disableRateLimits` lifts the limits for the user, so a test can see a refused report in words.
    */
   refuseRoomReports?: boolean;
+  /** Synapse's password policy at `minimum_length` characters: a shorter new password is refused (M_WEAK_PASSWORD). */
+  passwordMinLength?: number;
 }
 
 const START_TIMEOUT_MS = 60_000;
@@ -256,6 +258,7 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     matrix_rtc: { transports: [{ type: 'livekit', livekit_service_url: 'https://livekit-jwt.example.org' }] },
     max_event_delay_duration: '24h',
     ...(c.opts.uiAuthSessionTimeout ? { ui_auth: { session_timeout: c.opts.uiAuthSessionTimeout } } : {}),
+    ...(c.opts.passwordMinLength ? { password_config: { policy: { enabled: true, minimum_length: c.opts.passwordMinLength } } } : {}),
     enable_metrics: false,
     // Tests fire hundreds of requests in quick succession; every limiter the
     // client could trip is opened wide except rc_message when rcLimits is set.

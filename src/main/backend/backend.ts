@@ -74,6 +74,10 @@ export class Backend implements BackendHost {
   private store: Store;
   private secrets: SecretStore | undefined;
   private secretsError: string | undefined;
+  /** What the login screen says about how the last session ended (deactivation), until someone signs in again. */
+  private signedOutNotice: string | undefined;
+  /** A session's end under way (its data being deleted), for a second endSession to wait for. */
+  private ending: Promise<void> | undefined;
   private session: Session | undefined;
   /** The sync loop's latest status, for frontends that connect later (gomuks sends it right after client_state). */
   private syncStatus: SyncStatus | undefined;
@@ -243,6 +247,7 @@ export class Backend implements BackendHost {
     }
     if (this.secrets && this.secrets.kind === 'file') state.secret_storage_warning = this.secrets.description;
     if (this.secretsError) state.secret_storage_error = this.secretsError;
+    if (!s && this.signedOutNotice) state.signed_out_notice = this.signedOutNotice;
     return state;
   }
 
@@ -282,19 +287,42 @@ export class Backend implements BackendHost {
       wipeCrypto: async () => { if (this.secrets) await wipeCryptoStore(this.opts.paths.data, this.secrets); },
       startSession: (homeserverUrl, userId, deviceId, token, profile) => {
         this.initialized = false;
+        this.signedOutNotice = undefined;
         this.runSession(homeserverUrl, userId, deviceId, token, profile);
         for (const c of this.conns) c.awaitingInit = true;
         this.broadcast('client_state', this.clientState());
       },
-      endSession: (reason, keepData) => this.endSession(reason, keepData),
+      endSession: (reason, keepData, notice) => this.endSession(reason, keepData, notice),
     };
   }
 
-  /** Stops syncing and deletes the token and (unless `keepData`) all local data of the account. */
-  private async endSession(reason: string | undefined, keepData = false): Promise<void> {
+  /**
+   * Stops syncing and deletes the token and (unless `keepData`) all local data of the account: its database, push
+   * keys, encryption keys and cached media. `notice` is said on the login screen (client_state) afterwards.
+   */
+  private async endSession(reason: string | undefined, keepData = false, notice?: string): Promise<void> {
     const s = this.session;
-    if (!s) return;
+    if (!s) {
+      // Already ending (the sync may have seen the token die first): once that is done the data is gone, and the
+      // notice still reaches the login screen.
+      await this.ending;
+      if (notice) {
+        this.signedOutNotice = notice;
+        this.broadcast('client_state', this.clientState());
+      }
+      return;
+    }
     this.session = undefined;
+    const ending = this.finishSession(s, reason, keepData, notice);
+    this.ending = ending;
+    try {
+      await ending;
+    } finally {
+      if (this.ending === ending) this.ending = undefined;
+    }
+  }
+
+  private async finishSession(s: Session, reason: string | undefined, keepData: boolean, notice: string | undefined): Promise<void> {
     s.sender.stop();
     await s.sync.stop();
     await s.crypto?.close();
@@ -310,7 +338,14 @@ export class Backend implements BackendHost {
         await wipeCryptoStore(this.opts.paths.data, this.secrets)
           .catch((e: unknown) => this.logger.warn(`could not delete the encryption keys: ${errorMessage(e)}`));
       }
+      // Media from private rooms must not outlive the account's session on this computer.
+      try {
+        s.media.cache.clear();
+      } catch (e) {
+        this.logger.warn(`could not delete the media cache: ${errorMessage(e)}`);
+      }
     }
+    if (notice) this.signedOutNotice = notice;
     this.initialized = false;
     if (reason) this.logger.warn(reason);
     this.broadcast('client_state', this.clientState());

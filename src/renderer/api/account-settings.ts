@@ -1,9 +1,11 @@
 /**
  * Requests of the Settings screen's Profile and Sessions tabs: our display name and avatar (uploaded through the
- * same route as the composer's attachments), and the account's sessions (list with trust, rename, sign out). The
+ * same route as the composer's attachments), the account's password and its deactivation, and the account's
+ * sessions (list with trust, rename, sign out). The
  * list merges what the homeserver says about each device (name, last seen) with what this device's encryption
  * knows (its trust), with this session first.
  */
+import type { AccountChangeResult } from '../../shared/rpc/commands/account.ts';
 import type { DeleteDevicesResult } from '../../shared/rpc/commands/devices.ts';
 import type { GetOwnDevicesResponse, TrustState } from '../../shared/rpc/commands/verification.ts';
 import type { Session } from './session.ts';
@@ -124,4 +126,43 @@ export function signOutDevices(session: Session, deviceIds: string[], password?:
   return session.client.request('delete_devices', {
     device_ids: deviceIds, ...(password ? { password } : {}), ...(authSession ? { auth_session: authSession } : {}),
   });
+}
+
+/** What the Change password dialog holds. */
+export interface PasswordChange {
+  current: string;
+  next: string;
+  confirm: string;
+  /** Sign out every other session (the spec's `logout_devices`); this one stays signed in. */
+  signOutOthers: boolean;
+}
+
+/** Why the change cannot be sent as it is, in words, or null when it can (checked before anything is sent). */
+export function passwordChangeProblem(c: PasswordChange): string | null {
+  if (!c.current) return 'Enter your current password.';
+  if (!c.next) return 'Enter a new password.';
+  if (c.next !== c.confirm) return 'The new passwords do not match: type the same one in both fields.';
+  if (c.next === c.current) return 'The new password is the same as the current one.';
+  return null;
+}
+
+/**
+ * Changes the account password, confirmed with the current one. `done` false with `fallback` means the homeserver
+ * wants a confirmation on its own page: open it, then call again with its `session` as `authSession`.
+ */
+export async function changePassword(session: Session, c: PasswordChange, authSession?: string): Promise<AccountChangeResult> {
+  const problem = passwordChangeProblem(c);
+  if (problem) throw new Error(problem);
+  return session.client.request('change_password', {
+    password: c.current, new_password: c.next, logout_devices: c.signOutOthers, ...(authSession ? { auth_session: authSession } : {}),
+  });
+}
+
+/**
+ * Deactivates the account for good; `erase` asks the homeserver to hide the messages sent from people who join
+ * later. Once done, the backend signs out and the login screen says why. `fallback` as for changePassword.
+ */
+export async function deactivateAccount(session: Session, password: string, erase: boolean, authSession?: string): Promise<AccountChangeResult> {
+  if (!password) throw new Error('Enter your password to confirm.');
+  return session.client.request('deactivate_account', { password, erase, ...(authSession ? { auth_session: authSession } : {}) });
 }

@@ -10,6 +10,7 @@
 import type { z } from 'zod';
 import type { AreaResponses, AreaSchemas, CommandArea } from './commands/define.ts';
 import { notificationCommands } from './commands/notifications.ts';
+import { accountCommands } from './commands/account.ts';
 import { cryptoCommands } from './commands/crypto.ts';
 import { deviceCommands } from './commands/devices.ts';
 import { directoryCommands } from './commands/directory.ts';
@@ -30,7 +31,7 @@ import { sessionCommands } from './commands/session.ts';
 import { verificationCommands } from './commands/verification.ts';
 
 export {
-  deviceCommands, directoryCommands, ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
+  accountCommands, deviceCommands, directoryCommands, ignoringCommands, mediaCommands, membershipCommands, notificationCommands, peopleCommands, presenceCommands,
   readingCommands,
   roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands,
   sessionCommands, verificationCommands,
@@ -49,7 +50,7 @@ export const commandAreas = {
   ...serverCommands, ...presenceCommands, ...ignoringCommands, ...roomUpgradeCommands,
   ...readingCommands, ...searchCommands, ...mediaCommands, ...notificationCommands, ...roomKeyCommands,
   ...cryptoCommands,
-  ...verificationCommands, ...deviceCommands, ...directoryCommands,
+  ...verificationCommands, ...deviceCommands, ...accountCommands, ...directoryCommands,
 } satisfies CommandArea;
 type AllCommands = typeof commandAreas;
 

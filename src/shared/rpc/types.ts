@@ -252,6 +252,11 @@ export interface ClientState {
   secret_storage_warning?: string;
   /** Lattice extension: why the backend cannot keep secrets at all (no keychain and no fallback allowed). */
   secret_storage_error?: string;
+  /**
+   * Lattice extension: while signed out, why the last session ended when the person should be told on the login
+   * screen (the account was deactivated). Gone once someone signs in again.
+   */
+  signed_out_notice?: string;
 }
 
 export interface PaginationResponse {

@@ -324,7 +324,7 @@ export class PreviewBackend implements BackendHost {
         'upload_media', 'download_media',
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',
-        'rename_device', 'delete_devices',
+        'rename_device', 'delete_devices', 'change_password', 'deactivate_account',
         'register_homeserver_push', 'send_sticky_event', 'get_sticky_events',
         'verify', 'generate_recovery_key', 'reset_encryption', 'check_backup_key', 'export_keys', 'import_keys',
         'restore_key_backup',

@@ -72,8 +72,11 @@ export interface CommandContext {
   wipeCrypto(): Promise<void>;
   /** Starts syncing a freshly signed-in account whose row is stored; frontends then wait for its first sync. */
   startSession(homeserverUrl: string, userId: string, deviceId: string, token: string, profile?: OwnProfile): void;
-  /** Stops the session, deletes the token and (unless `keepData`) the account's local data. */
-  endSession(reason: string | undefined, keepData?: boolean): Promise<void>;
+  /**
+   * Stops the session, deletes the token and (unless `keepData`) the account's local data; `notice`, if given, is
+   * what the login screen says about it (client_state's `signed_out_notice`) until someone signs in again.
+   */
+  endSession(reason: string | undefined, keepData?: boolean, notice?: string): Promise<void>;
 }
 
 /** The handlers of one area of the contract: exactly its commands (`cancel` is the dispatcher's own). */

@@ -3,7 +3,7 @@
  * password, or on the homeserver's fallback page, when the homeserver asks).
  */
 import type { deviceCommands } from '../../../shared/rpc/commands.ts';
-import { FallbackRequired, PasswordRequired, withPasswordAuth } from '../matrix/password-auth.ts';
+import { runConfirmed } from './confirmed.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { attempt } from './failing.ts';
 
@@ -20,19 +20,9 @@ export function deviceHandlers(ctx: CommandContext): AreaHandlers<typeof deviceC
       if (ids.includes(s.deviceId)) throw new Error('This session cannot sign itself out here: use Sign out instead.');
       const unique = [...new Set(ids)];
       const what = unique.length === 1 ? `sign out the session ${unique[0]}` : `sign out ${unique.length} sessions`;
-      try {
-        await attempt(what, () => withPasswordAuth(s.userId, password, what,
-          (auth) => s.client.account.deleteDevices(unique, auth, signal), authSession));
-      } catch (e) {
-        // Not a failure: the frontend asks the person for the password and sends the command again.
-        if (e instanceof PasswordRequired) return { signed_out: false, password_required: true };
-        // Nor this: the frontend opens the homeserver's page, waits for the person, and sends the session back.
-        if (e instanceof FallbackRequired) {
-          return { signed_out: false, fallback: { url: new URL(e.path, s.homeserverUrl).toString(), stage: e.stage, session: e.session } };
-        }
-        throw e;
-      }
-      return { signed_out: true };
+      // A confirmation still needed is not a failure: the frontend asks for the password, or opens the page.
+      const needed = await runConfirmed(s, what, password, authSession, (auth) => s.client.account.deleteDevices(unique, auth, signal));
+      return needed ? { signed_out: false, ...needed } : { signed_out: true };
     },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Handlers } from '../rpc/dispatcher.ts';
 import type { CommandContext } from './context.ts';
+import { accountHandlers } from './account.ts';
 import { notificationHandlers } from './notifications.ts';
 import { cryptoHandlers } from './crypto.ts';
 import { deviceHandlers } from './devices.ts';
@@ -45,5 +46,6 @@ export function createHandlers(ctx: CommandContext): Handlers {
     ...cryptoHandlers(ctx),
     ...verificationHandlers(ctx),
     ...deviceHandlers(ctx),
+    ...accountHandlers(ctx),
   };
 }

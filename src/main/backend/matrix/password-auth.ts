@@ -1,5 +1,6 @@
 /**
- * User-interactive auth (UIA) for requests the homeserver may make a person confirm (signing sessions out), done
+ * User-interactive auth (UIA) for requests the homeserver may make a person confirm (signing sessions out, changing
+ * the password, deactivating the account), done
  * as Element does it: the request is tried without auth first — a server may not ask, or may count a recent login
  * (Synapse's `ui_auth.session_timeout`) — and when the server answers 401 with its flows, one made only of stages
  * Lattice can do is walked: `m.login.dummy` (nothing to ask) and `m.login.password`. A flow needing nothing from
@@ -29,6 +30,14 @@ export class PasswordRequired extends Error {
   constructor(what: string) {
     super(`The homeserver asks for your account password to ${what}.`);
     this.name = 'PasswordRequired';
+  }
+}
+
+/** Nothing was done: the homeserver refused the password given (`M_FORBIDDEN` on the password stage). */
+export class PasswordRefused extends Error {
+  constructor(what: string, cause: unknown) {
+    super(`The homeserver refused the password, so it did not ${what}. Check the password and try again.`, { cause });
+    this.name = 'PasswordRefused';
   }
 }
 
@@ -84,7 +93,7 @@ export async function withPasswordAuth<T>(
     } catch (e) {
       const next = challengeOf(e);
       if (stage === PASSWORD && (e instanceof MatrixError && e.errcode === 'M_FORBIDDEN')) {
-        throw new Error(`The homeserver refused the password, so it did not ${what}. Check the password and try again.`, { cause: e });
+        throw new PasswordRefused(what, e);
       }
       if (!next) throw e;
       // A stage the server did not count as done would be sent again forever.

@@ -6,7 +6,7 @@
  * counts as cached. The folder is private (0700): it holds what was sent in private rooms.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { PRIVATE_FILE, ensurePrivateDir, fchmodPrivate } from '../private-files.ts';
 
@@ -53,6 +53,11 @@ export class MediaCache {
     } catch {
       return undefined;
     }
+  }
+
+  /** Deletes every cached file and index entry (and temporary files): the account signed out. */
+  clear(): void {
+    for (const dir of [this.index, this.blobs, this.tempDir]) rmSync(dir, { recursive: true, force: true });
   }
 
   /** Stores the bytes (once per content) and points `key` at them; undefined if the disk refused. */

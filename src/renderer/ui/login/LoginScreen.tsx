@@ -122,6 +122,11 @@ export function LoginScreen() {
         <h1 id={`${ids}-title`} className="login-title">Sign in to Lattice</h1>
         <p className="login-subtitle">Use your Matrix account.</p>
 
+        {/* Why the last session ended, when the person should know (their account was deactivated). */}
+        {clientState?.signed_out_notice && (
+          <div className="login-notice" role="status" data-testid="signed-out-notice">{clientState.signed_out_notice}</div>
+        )}
+
         {storageError && (
           <div className="login-error" role="alert" data-testid="secret-storage-error">
             <strong>Lattice can't store your login securely.</strong> {storageError}

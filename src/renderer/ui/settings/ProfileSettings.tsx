@@ -1,12 +1,14 @@
 /**
- * The Profile tab: our avatar (upload a picture, or remove it), display name and user ID. The name and avatar
- * come from client_state, which the backend updates after each change.
+ * The Profile tab: our avatar (upload a picture, or remove it), display name and user ID, then the account's
+ * password and deactivation (AccountManagement.tsx). The name and avatar come from client_state, which the backend
+ * updates after each change.
  */
 import { useRef, useState } from 'react';
 import { removeAvatar, setAvatar, setDisplayName } from '../../api/account-settings.ts';
 import { useClientState, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { selectOwnAvatar, selectOwnDisplayName } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { AccountManagement } from './AccountManagement.tsx';
 import { ErrorLine, useAction } from './controls.tsx';
 
 export function ProfileSettings() {
@@ -86,6 +88,7 @@ export function ProfileSettings() {
         </div>
       </div>
       <ErrorLine error={nameAction.error ?? avatarAction.error} testId="profile-error" />
+      <AccountManagement />
     </>
   );
 }

@@ -1,6 +1,6 @@
 /**
  * Endpoints about the signed-in account itself: whoami, account data (global and per room, room tags), to-device
- * messages, and its devices (list, rename, sign out).
+ * messages, its devices (list, rename, sign out), and the account's password and deactivation.
  */
 import { enc, type MatrixHttp } from '../http.ts';
 import type { JSONObject, JSONValue } from '../../../../shared/rpc/index.ts';
@@ -44,6 +44,22 @@ export class AccountApi {
   deleteDevices(deviceIds: string[], auth?: JSONObject, signal?: AbortSignal) {
     return this.http.request<object>('POST', '/_matrix/client/v3/delete_devices', {
       body: { devices: deviceIds, ...(auth ? { auth } : {}) }, signal, rateLimitRetries: 0,
+    });
+  }
+
+  /**
+   * POST /account/password. `logoutDevices` signs every other session out (the spec keeps the requesting token);
+   * sent always, since a server's default when it is left out is to sign them out.
+   */
+  changePassword(newPassword: string, logoutDevices: boolean, auth?: JSONObject, signal?: AbortSignal) {
+    return this.http.request<object>('POST', '/_matrix/client/v3/account/password', {
+      body: { new_password: newPassword, logout_devices: logoutDevices, ...(auth ? { auth } : {}) }, signal, rateLimitRetries: 0,
+    });
+  }
+  /** POST /account/deactivate; `erase` asks the server to forget the messages sent (hidden from those who join later). */
+  deactivate(erase: boolean, auth?: JSONObject, signal?: AbortSignal) {
+    return this.http.request<{ id_server_unbind_result?: string }>('POST', '/_matrix/client/v3/account/deactivate', {
+      body: { erase, ...(auth ? { auth } : {}) }, signal, rateLimitRetries: 0,
     });
   }
 
