@@ -2,15 +2,13 @@
  * The line between days in the timeline. Its date is a menu button, as in Element: jump to today, yesterday, a week
  * or a month back, the beginning of the room, or a day chosen in a date picker (api/jump-to-date.ts does the jump;
  * the timeline shows the dialog and any error, since this row may be virtualized away meanwhile). The menu is
- * portalled to <body> and placed from the button's rectangle, as a message's menu is: timeline rows are transformed
- * and would clip it. It closes when the timeline scrolls. Keyboard and pointer behaviour: use-menu.ts.
+ * portalled and placed beside its button, as a message's menu is (use-anchored-menu.ts).
  */
-import { memo, useEffect, useState } from 'react';
+import { memo } from 'react';
 import { createPortal } from 'react-dom';
 import type { DayChoice } from '../../api/jump-to-date.ts';
-import { refocusAfterScroll, useAnchorScroll } from '../common/use-anchor-scroll.ts';
 import { formatDaySeparator } from '../common/format.ts';
-import { useMenu } from '../common/use-menu.ts';
+import { useAnchoredMenu } from '../common/use-anchored-menu.ts';
 
 const CHOICES: readonly { choice: DayChoice; label: string }[] = [
   { choice: 'today', label: 'Today' },
@@ -38,26 +36,8 @@ export const DaySeparator = memo(function DaySeparator({ ts, onJump }: {
   /** A menu choice (with this separator's day): a day to jump to, or `pick` to choose one in the date picker. */
   onJump: (ts: number, choice: DayChoice | 'pick') => void;
 }) {
-  const { shown, setShown, close, onKeyDown, button, list } = useMenu();
-  const [at, setAt] = useState<Place | null>(null);
+  const { shown, close, onKeyDown, button, list, at, toggle } = useAnchoredMenu(placeBy);
   const label = formatDaySeparator(ts);
-
-  function toggle(): void {
-    if (!shown) setAt(placeBy(button.current));
-    setShown(!shown);
-  }
-
-  useEffect(() => {
-    if (!shown) return;
-    const onResize = () => setAt(placeBy(button.current));
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, [shown, button]);
-
-  useAnchorScroll(shown, button, () => {
-    refocusAfterScroll(button.current, list.current);
-    setShown(false);
-  });
 
   const choose = (choice: DayChoice | 'pick') => () => { close(); onJump(ts, choice); };
 

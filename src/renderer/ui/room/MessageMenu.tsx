@@ -2,21 +2,16 @@
  * A message toolbar's "More options" (⋯) menu, for actions too rare to take a place on the bar: *Forward…* (messages
  * and stickers that can be: api/forwarding.ts), *View edit history* (edited messages), *View source*, and *Report…*
  * (others' messages only). Each opens its
- * dialog over the app (api/message-dialogs.ts, api/reporting.ts). Portalled to <body> and placed from the
- * button's rectangle, as the emoji picker is: timeline rows are transformed (virtualized) and would clip it.
- * It follows its button when the window changes size, and closes when the timeline scrolls (as Element's message
- * context menu does): left open, it would point at whatever message came under it. Keyboard and pointer behaviour:
- * use-menu.ts.
+ * dialog over the app (api/message-dialogs.ts, api/reporting.ts). Portalled and placed beside its
+ * button (use-anchored-menu.ts).
  */
-import { useEffect, useState } from 'react';
 import { createPortal } from 'react-dom';
 import type { Event } from '../../../shared/rpc/types.ts';
 import { useOwnUserId } from '../../api/hooks.ts';
 import { canForward } from '../../api/forwarding.ts';
 import { setOpenMessageDialog, type MessageDialog } from '../../api/message-dialogs.ts';
 import { setOpenReport } from '../../api/reporting.ts';
-import { refocusAfterScroll, useAnchorScroll } from '../common/use-anchor-scroll.ts';
-import { useMenu } from '../common/use-menu.ts';
+import { useAnchoredMenu } from '../common/use-anchored-menu.ts';
 
 /** Room the menu needs below the button before it opens above instead. */
 const MENU_ROOM = 120;
@@ -32,28 +27,8 @@ function placeBy(button: HTMLElement | null): Place | null {
 }
 
 export function MessageMenu({ event, onOpenChange }: { event: Event; onOpenChange: (open: boolean) => void }) {
-  const { shown, setShown, onKeyDown, button, list } = useMenu(onOpenChange);
-  const [at, setAt] = useState<Place | null>(null);
+  const { shown, setShown, onKeyDown, button, list, at, toggle } = useAnchoredMenu(placeBy, onOpenChange);
   const own = useOwnUserId();
-
-  function toggle(): void {
-    if (!shown) setAt(placeBy(button.current));
-    setShown(!shown);
-  }
-
-  // The window changing size moves the button: the menu follows it.
-  useEffect(() => {
-    if (!shown) return;
-    const onResize = () => setAt(placeBy(button.current));
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, [shown, button]);
-
-  // The timeline scrolling (the user, or a new message keeping it at its end) takes the message away: the menu goes.
-  useAnchorScroll(shown, button, () => {
-    refocusAfterScroll(button.current, list.current);
-    setShown(false);
-  });
 
   /**
    * A dialog gives the focus back to what had it when it opened: the message itself, which stays shown (this
