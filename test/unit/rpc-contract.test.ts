@@ -6,7 +6,7 @@ import {
   peopleCommands,
   presenceCommands, readingCommands, roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands,
   sendCommands, serverCommands, sessionCommands, verificationCommands,
-  cryptoCommands, deviceCommands, directoryCommands,
+  accountCommands, cryptoCommands, deviceCommands, directoryCommands,
 } from '../../src/shared/rpc/index.ts';
 
 describe('RPC contract', () => {
@@ -15,7 +15,7 @@ describe('RPC contract', () => {
       sessionCommands, roomCommands, sendCommands, membershipCommands, peopleCommands, roomActionCommands, serverCommands,
       presenceCommands, ignoringCommands, roomUpgradeCommands,
       readingCommands, searchCommands, mediaCommands, notificationCommands, roomKeyCommands, verificationCommands,
-      cryptoCommands, deviceCommands, directoryCommands,
+      cryptoCommands, deviceCommands, accountCommands, directoryCommands,
     ];
     const names = areas.flatMap((a) => Object.keys(a));
     assert.equal(new Set(names).size, names.length, `declared twice: ${names.filter((n, i) => names.indexOf(n) !== i).join(', ')}`);
