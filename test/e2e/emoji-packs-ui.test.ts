@@ -4,7 +4,8 @@
  * get_specific_room_state). She picks a custom emoji in the composer's picker and sends it, completes one after `:`,
  * reacts with one and sends a sticker; Bob (a peer over the Client-Server API) checks what reached the homeserver,
  * and the timeline shows the pictures inline at text height, larger in an emoji-only message, and on the reaction
- * chip. Screenshots of the picker with packs and of the messages, in both themes, wide and narrow.
+ * chip. The thread panel's composer sends a sticker into the thread. Screenshots of the picker with packs and of
+ * the messages, in both themes, wide and narrow.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -186,5 +187,24 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await shown.evaluate((el: HTMLImageElement) => el.decode());
     await page.mouse.move(5, 5);
     await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-messages.png`);
+  });
+
+  it('sends a sticker from the thread panel\'s composer into the thread', async () => {
+    const root = messageWith(page, 'hello');
+    await root.hover();
+    await root.getByTestId('action-thread').click();
+    const panel = page.getByTestId('thread-panel');
+    await panel.getByTestId('thread-composer').waitFor();
+    await panel.getByTestId('thread-composer-sticker').click();
+    await picker().locator('[data-shortcode="wave"]').click();
+    const rootId = await root.getAttribute('data-event-id');
+    const sticker = await bob.waitForMessage(roomId, (e) => e.type === 'm.sticker'
+      && (e.content['m.relates_to'] as { rel_type?: string } | undefined)?.rel_type === 'm.thread', 45_000);
+    assert.equal(sticker.content.url, mxc.wave);
+    const rel = sticker.content['m.relates_to'] as { event_id: string; is_falling_back: boolean };
+    if (rootId) assert.equal(rel.event_id, rootId);
+    assert.equal(rel.is_falling_back, true);
+    await panel.locator('.attachment-sticker img[alt="Waving hello"]').waitFor({ timeout: 30_000 });
+    await panel.getByTestId('thread-close').click();
   });
 });
