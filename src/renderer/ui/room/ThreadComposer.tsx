@@ -1,7 +1,8 @@
 /**
  * The thread panel's composer: a reply in the thread (with the spec's falling-back reply for clients without
  * threads), with what the room's composer has: autocomplete for slash commands, members, rooms and emoji,
- * attachments pasted, dropped or picked (preview, caption, progress), an emoji picker, the "+" menu's polls and
+ * attachments pasted, dropped or picked (preview, caption, progress), an emoji picker, a sticker picker (when the
+ * room's packs have stickers), the "+" menu's polls and
  * locations, sent into the thread, previews of typed links, and while it is empty the microphone for a voice message
  * sent in the thread (kept as the thread's own preview when the panel closes mid-recording, see api/voice-drafts.ts).
  * Its pieces are the room composer's; what it leaves out is per-room: text drafts, reply and edit modes.
@@ -31,6 +32,7 @@ import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import './media.css';
 import { SendButton } from './SendButton.tsx';
+import { StickerButton } from './StickerButton.tsx';
 
 export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
   const session = useSession();
@@ -111,6 +113,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" roomId={roomId} onPick={(p) => insertAtCursor(pickedText(p))}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
+        <StickerButton roomId={roomId} testId="thread-composer-sticker" onError={setError} relation={() => threadRelation(rootId, latestId)} />
         {offerVoice
           ? <MicButton busy={voiceState.kind === 'starting'} onClick={() => void voice.start()} />
           : <SendButton label="Send in thread" testId="thread-composer-send" disabled={text.trim() === '' && !hasAttachments} />}

@@ -7,6 +7,7 @@ export const SETTINGS_TABS = [
   { id: 'notifications', label: 'Notifications' },
   { id: 'security', label: 'Security' },
   { id: 'appearance', label: 'Appearance' },
+  { id: 'emoji', label: 'Emoji & stickers' },
   { id: 'keyboard', label: 'Keyboard' },
 ] as const;
 
