@@ -7,12 +7,13 @@
  * `CallManager.current`. The events' reading and the decisions about them are pure, in call-signals.ts.
  */
 import { errorMessage } from '../../shared/error-message.ts';
-import type { Event, JSONObject, SyncComplete } from '../../shared/rpc/types.ts';
+import type { JSONObject } from '../../shared/rpc/types.ts';
 import {
   CALL_ANSWER, CALL_CANDIDATES, CALL_HANGUP, CALL_INVITE, CALL_REJECT, CALL_SELECT_ANSWER, DEFAULT_INVITE_LIFETIME_MS,
-  REASON_REPLACED, REASON_USER_BUSY, callContent, inviteDecision, parseCallSignal, ringRemaining, type CallSignal,
+  REASON_REPLACED, REASON_USER_BUSY, callContent, inviteDecision, ringRemaining, type CallSignal,
 } from './call-signals.ts';
 import { CallCandidates } from './call-candidates.ts';
+import { CallFeed } from './call-feed.ts';
 import { mediaErrorText } from './call-media.ts';
 import { blankView, type CallView } from './call-view.ts';
 import { listeners } from './listeners.ts';
@@ -35,13 +36,9 @@ export class CallManager {
   private candidates = new CallCandidates(() => undefined);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sends: Promise<unknown> = Promise.resolve();
+  private readonly feed = new CallFeed((roomId, sig, live) => this.onSignal(roomId, sig, live));
   /** Calls answered, rejected or hung up, wherever seen (history included): their invites never ring. */
-  private readonly settled = new Set<string>();
-  private readonly seen = new Set<string>();
-  /** Events that came undecryptable in a batch that was not live: decrypted later, they are still history. */
-  private readonly historic = new Set<string>();
-  /** Caught up with the server (init_complete): only invites arriving after that may ring. */
-  private live = false;
+  private readonly settled = this.feed.settled;
   private readonly partyId = `lattice-${Math.random().toString(36).slice(2, 12)}`;
   private readonly client: RpcClient;
   private readonly store: Store;
@@ -56,43 +53,11 @@ export class CallManager {
 
   /** Listens to the backend's events; returns the unsubscriber. */
   start(): () => void {
-    const offs = [
-      this.client.onStatus((s) => { if (s.state !== 'open') this.live = false; }),
-      this.client.on('sync_complete', (d) => this.onSync(d)),
-      this.client.on('events_decrypted', (d) => this.onEvents(d.room_id, d.events)),
-      this.client.on('init_complete', () => { this.live = true; }),
-    ];
-    return () => { for (const off of offs) off(); };
+    return this.feed.start(this.client);
   }
 
   private get ownUserId(): string {
     return this.store.getSnapshot().clientState?.user_id ?? '';
-  }
-
-  private onSync(d: SyncComplete): void {
-    if (d.clear_state) this.live = false;
-    // The stored state sent on connecting, and a fresh login's first /sync (no `since`), are history, not news.
-    const live = this.live && !d.clear_state && Boolean(d.since);
-    for (const [roomId, room] of Object.entries(d.rooms ?? {})) {
-      if (room.events?.length) this.onEvents(roomId, room.events, live);
-    }
-  }
-
-  private onEvents(roomId: string, events: readonly Event[], live = this.live): void {
-    const signals: { sig: CallSignal; live: boolean }[] = [];
-    for (const e of [...events].sort((a, b) => a.timestamp - b.timestamp || a.rowid - b.rowid)) {
-      if (e.event_id.startsWith('~') || this.seen.has(e.event_id)) continue;
-      const sig = parseCallSignal(e);
-      if (!sig) {
-        // Still encrypted: it comes again in events_decrypted, as old as it is now.
-        if (!live) this.historic.add(e.event_id);
-        continue;
-      }
-      this.seen.add(e.event_id);
-      signals.push({ sig, live: live && !this.historic.has(e.event_id) });
-      if (sig.type === 'answer' || sig.type === 'reject' || sig.type === 'hangup') this.settled.add(sig.callId);
-    }
-    for (const { sig, live: isLive } of signals) this.onSignal(roomId, sig, isLive);
   }
 
   private onSignal(roomId: string, sig: CallSignal, live: boolean): void {
