@@ -12,7 +12,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { currentText, lastOwnMessage, relationFor, sendComposed, sendSticker } from '../../api/actions.ts';
 import { composerModes, useComposerMode } from '../../api/composer-modes.ts';
 import { loadDraft, saveDraft } from '../../api/drafts.ts';
-import { jumpCommandTime, jumpToTime } from '../../api/jump-to-date.ts';
+import { runJumpCommand } from '../../api/jump-to-date.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
 import { useImagePacks } from '../../api/image-pack-hooks.ts';
@@ -94,15 +94,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     }
     if (body.trim() === '') return;
     if (mode.kind === 'edit' && body === mode.text) { cancelMode(); return; } // nothing changed
-    const jump = mode.kind === 'edit' ? undefined : jumpCommandTime(body);
-    if (jump !== undefined) {
-      // The command stays typed until the jump is under way, so a refusal can be corrected in place.
-      if (jump instanceof Error) { setError(jump.message); return; }
-      setError(null);
-      jumpToTime(session, roomId, jump).then(() => setText((current) => (current === body ? '' : current)),
-        (err: unknown) => setError(errorMessage(err)));
-      return;
-    }
+    if (mode.kind !== 'edit'
+      && runJumpCommand(session, roomId, body, { setError, done: () => setText((current) => (current === body ? '' : current)) })) return;
     const sentMode = mode;
     // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
     // A typed or picked `:shortcode:` of a pack emoji goes as its image; the composer kept the readable shortcode.

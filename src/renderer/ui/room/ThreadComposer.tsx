@@ -5,11 +5,13 @@
  * locations, sent into the thread, previews of typed links, and while it is empty the microphone for a voice message
  * sent in the thread (kept as the thread's own preview when the panel closes mid-recording, see api/voice-drafts.ts).
  * Its pieces are the room composer's; what it leaves out is per-room: text drafts, reply and edit modes.
+ * `/jumptodate` jumps the room's main timeline, as from the room's composer (api/jump-to-date.ts).
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { mentionedUsers } from '../../api/actions.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
+import { runJumpCommand } from '../../api/jump-to-date.ts';
 import { threadRelation } from '../../api/threads.ts';
 import { useImagePacks } from '../../api/image-pack-hooks.ts';
 import { withCustomEmoji } from '../../api/image-packs.ts';
@@ -53,6 +55,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
       return;
     }
     if (!body.trim()) return;
+    if (runJumpCommand(session, roomId, body, { setError, done: () => setText((current) => (current === body ? '' : current)) })) return;
     // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
     linkPreviews.sendWith(body, (previews) => session.client.request('send_message', {
       room_id: roomId, text: withCustomEmoji(body, packs), relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) }, ...previews,
@@ -83,7 +86,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   return (
     <form className={`thread-composer${drop.dragging ? ' is-dropping' : ''}`} data-testid="thread-composer-form"
       onSubmit={(e) => { e.preventDefault(); send(); }} {...drop.dropTarget}>
-      {error && <div className="composer-error" role="alert">{error}</div>}
+      {error && <div className="composer-error" role="alert" data-testid="thread-composer-error">{error}</div>}
       {voice.error && <div className="composer-error" role="alert" data-testid="voice-error">{voice.error}</div>}
       {listOpen && (
         <Suggestions idPrefix="thread-composer" items={auto.suggestions} active={auto.active} onChoose={choose} onHover={auto.setSelected} />
