@@ -227,8 +227,9 @@ export function callEventText(sig: CallSignal, name: Name, ctx: CallContext | un
       if (sig.reason === REASON_REPLACED) return null;
       // Refused because that person was in another call: the caller reads who was busy; the one called missed it.
       if (sig.reason === REASON_USER_BUSY) return ctx && sig.sender === ctx.ownUserId ? 'Missed call' : `${name(sig.sender)} was busy`;
-      // Its invite not loaded (further back in history): nothing more is known.
-      if (!rec) return 'Call ended';
+      // Its invite not loaded (further back in history, or a room list that holds only this event): the caller's
+      // hang-up for a ring nobody answered still says it was missed; otherwise nothing more is known.
+      if (!rec) return sig.reason === 'invite_timeout' ? (sig.sender === ctx?.ownUserId ? 'No answer' : 'Missed call') : 'Call ended';
       if (rec.answeredAt !== undefined) return `Call ended · ${formatCallDuration(sig.ts - rec.answeredAt)}`;
       // Never answered: the person called missed it; the caller was not answered (or gave up first).
       if (rec.caller !== ctx?.ownUserId) return 'Missed call';
