@@ -4,7 +4,8 @@
  * both pages' WebRTC connections connect and receive the other's media (getStats: bytes received, per kind); the
  * in-call buttons (mute, camera) act on the tracks sent; a hang-up on one side ends the call on both. A video call the
  * other way; a declined call; a call Alice gives up on (Bob's "Missed call"); an invite that times out by its own
- * lifetime; an invite that arrives in the first sync never rings; a refused microphone said in words. While a call
+ * lifetime; an invite that arrives in the first sync never rings; a call on the microphone chosen in Settings that goes
+ * on with the default one when it is unplugged; a refused microphone said in words. While a call
  * rings, the page plays a ringtone and the caller's a ringback tone, both silent again once it is answered, declined,
  * given up or timed out (test/harness/calls.ts counts the oscillators). Screenshots of
  * the ringing prompt, voice and video calls and the timeline's call lines, in both themes, go to test-artifacts/.
@@ -16,7 +17,7 @@ import { pcState, receives, recordOscillators, recordPeerConnections, waitForTon
 import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
-import { sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   let a: WebUi;
@@ -194,6 +195,40 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await waitForTone(bobPage, 'ringtone');
     await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached', timeout: 30_000 });
     await waitForTone(bobPage, '');
+  });
+
+  it('a call uses the microphone chosen in Settings, and goes on with the default when it is unplugged', async () => {
+    await alicePage.getByTestId('open-settings').click();
+    await alicePage.getByTestId('settings-tab-voice').click();
+    await alicePage.getByTestId('av-microphone').selectOption({ label: 'Fake Audio Input 2' });
+    await alicePage.keyboard.press('Escape');
+    await alicePage.getByTestId('settings').waitFor({ state: 'detached' });
+    const sentMic = () => alicePage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
+      .getSenders().filter((s) => s.track?.kind === 'audio').map((s) => s.track!.label));
+
+    await alicePage.getByTestId('start-voice-call').click();
+    await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await bobPage.getByTestId('call-accept').click();
+    await receives(alicePage, ['audio']);
+    await receives(bobPage, ['audio']);
+    assert.deepEqual(await sentMic(), ['Fake Audio Input 2']);
+    assert.equal(await alicePage.getByTestId('call-device-note').count(), 0);
+
+    // Unplugged: the browser no longer lists it and says its devices changed.
+    await alicePage.evaluate(() => {
+      const media = navigator.mediaDevices;
+      const enumerate = media.enumerateDevices.bind(media);
+      media.enumerateDevices = async () => (await enumerate()).filter((d) => d.label !== 'Fake Audio Input 2');
+      media.dispatchEvent(new Event('devicechange'));
+    });
+    await serverSays('the call moved to the default microphone', sentMic, (labels) => labels.length === 1 && labels[0] !== 'Fake Audio Input 2');
+    assert.equal(await alicePage.getByTestId('call-device-note').innerText(),
+      'Your microphone was disconnected: the call goes on with the default microphone.');
+    await alicePage.locator('[data-testid="call-view"][data-phase="connected"]').waitFor();
+    await sizedShots(alicePage, (theme, size) => `calls-${theme}-${size}-device-note.png`);
+    await alicePage.getByTestId('call-hang-up').click();
+    for (const page of [alicePage, bobPage]) await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+    await alicePage.evaluate(() => { localStorage.removeItem('lattice.media'); });
   });
 
   it('a refused microphone is said in words, and nothing is sent', async () => {

@@ -26,12 +26,14 @@ export interface CallView {
   failed: boolean;
   /** Ended because the other person was in another call (the UI says "Bob is busy." with their name). */
   busy: boolean;
+  /** The chosen microphone or camera was missing or went away, and the default one is used: said in words. */
+  deviceNote: string | undefined;
 }
 
 /** A new call's view: nothing muted, no media yet. */
 export function blankView(callId: string, roomId: string, peerId: string, direction: CallView['direction'], video: boolean, phase: CallPhase): CallView {
   return {
     callId, roomId, peerId, direction, video, phase, inviteSent: false, connectedAt: undefined, muted: false, cameraOff: false,
-    localStream: null, remoteStream: null, endedText: undefined, failed: false, busy: false,
+    localStream: null, remoteStream: null, endedText: undefined, failed: false, busy: false, deviceNote: undefined,
   };
 }

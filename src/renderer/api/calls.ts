@@ -13,9 +13,11 @@ import {
   REASON_REPLACED, REASON_USER_BUSY, callContent, inviteDecision, parseCallSignal, ringRemaining, type CallSignal,
 } from './call-signals.ts';
 import { CallCandidates } from './call-candidates.ts';
+import { CallDevices } from './call-devices.ts';
 import { mediaErrorText } from './call-media.ts';
 import { blankView, type CallView } from './call-view.ts';
 import { listeners } from './listeners.ts';
+import { openMedia } from './media-devices.ts';
 import type { RpcClient } from './rpc-client.ts';
 import type { Store } from './store.ts';
 
@@ -35,6 +37,15 @@ export class CallManager {
   private candidates = new CallCandidates(() => undefined);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sends: Promise<unknown> = Promise.resolve();
+  /** A microphone or camera unplugged mid-call: the call goes on with the default one. */
+  private readonly devices = new CallDevices(() => {
+    const v = this.view;
+    return v?.localStream && v.phase !== 'ended' ? { ...v, localStream: v.localStream, pc: this.pc } : null;
+  }, (callId, stream, notice) => {
+    if (this.view?.callId !== callId || this.view.phase === 'ended') return false;
+    this.set({ localStream: stream, deviceNote: notice });
+    return true;
+  });
   /** Calls answered, rejected or hung up, wherever seen (history included): their invites never ring. */
   private readonly settled = new Set<string>();
   private readonly seen = new Set<string>();
@@ -62,6 +73,7 @@ export class CallManager {
       this.client.on('events_decrypted', (d) => this.onEvents(d.room_id, d.events)),
       this.client.on('init_complete', () => { this.live = true; }),
     ];
+    offs.push(this.devices.start());
     return () => { for (const off of offs) off(); };
   }
 
@@ -300,13 +312,14 @@ export class CallManager {
       this.set({ localStream: null });
     }
     try {
-      if (!navigator.mediaDevices?.getUserMedia) throw Object.assign(new Error('no media devices'), { name: 'NotSupportedError' });
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
+      // The microphone and camera chosen in Settings, or the defaults (with a note) when they are not connected.
+      const { stream, notice } = await openMedia({ audio: true, video });
       if (this.view?.callId !== callId || this.view.phase === 'ended') {
         for (const t of stream.getTracks()) t.stop();
         return null;
       }
-      this.set({ localStream: stream });
+      this.devices.watch(stream);
+      this.set({ localStream: stream, deviceNote: notice ?? undefined });
       return stream;
     } catch (e) {
       if (this.view?.callId === callId) this.end(mediaErrorText(e, video), true);
