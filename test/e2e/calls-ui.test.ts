@@ -5,7 +5,8 @@
  * in-call buttons (mute, camera) act on the tracks sent; a hang-up on one side ends the call on both. A video call the
  * other way; a declined call; a call Alice gives up on (Bob's "Missed call"); an invite that times out by its own
  * lifetime; an invite that arrives in the first sync never rings; a call on the microphone chosen in Settings that goes
- * on with the default one when it is unplugged; a refused microphone said in words. While a call
+ * on with the default one when it is unplugged (the other side, its call sounds off, rings without a sound); a refused
+ * microphone said in words. A call that was up ends with a short hang-up tone on both sides. While a call
  * rings, the page plays a ringtone and the caller's a ringback tone, both silent again once it is answered, declined,
  * given up or timed out (test/harness/calls.ts counts the oscillators). Screenshots of
  * the ringing prompt, voice and video calls and the timeline's call lines, in both themes, go to test-artifacts/.
@@ -13,7 +14,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { pcState, receives, recordOscillators, recordPeerConnections, waitForTone } from '../harness/calls.ts';
+import { pcState, receives, recordOscillators, recordPeerConnections, tone, waitForTone } from '../harness/calls.ts';
 import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
@@ -120,8 +121,11 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     assert.deepEqual(await micEnabled(), [true]);
 
     await bobPage.getByTestId('call-hang-up').click();
+    // The call was up: both sides hear the short hang-up tone, silent again once the call's end is gone.
+    for (const page of [alicePage, bobPage]) await waitForTone(page, 'hangup');
     for (const page of [alicePage, bobPage]) {
       await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+      await waitForTone(page, '');
       assert.equal(await pcState(page), 'closed');
       // The second such line: the first is the invite of the first sync.
       await timelineLine(page, /^\W?Alice\W? started a voice call$/, 1).waitFor({ timeout: 30_000 });
@@ -206,8 +210,16 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     const sentMic = () => alicePage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
       .getSenders().filter((s) => s.track?.kind === 'audio').map((s) => s.track!.label));
 
+    // Bob turns call sounds off: his page rings without a sound.
+    await bobPage.getByTestId('open-settings').click();
+    await bobPage.getByTestId('settings-tab-voice').click();
+    await bobPage.getByTestId('av-call-sounds').uncheck();
+    await bobPage.keyboard.press('Escape');
+
     await alicePage.getByTestId('start-voice-call').click();
     await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await waitForTone(alicePage, 'ringback');
+    assert.deepEqual(await tone(bobPage), { tone: '', oscillators: 0 });
     await bobPage.getByTestId('call-accept').click();
     await receives(alicePage, ['audio']);
     await receives(bobPage, ['audio']);
@@ -228,7 +240,7 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await sizedShots(alicePage, (theme, size) => `calls-${theme}-${size}-device-note.png`);
     await alicePage.getByTestId('call-hang-up').click();
     for (const page of [alicePage, bobPage]) await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
-    await alicePage.evaluate(() => { localStorage.removeItem('lattice.media'); });
+    for (const page of [alicePage, bobPage]) await page.evaluate(() => { localStorage.removeItem('lattice.media'); });
   });
 
   it('a refused microphone is said in words, and nothing is sent', async () => {

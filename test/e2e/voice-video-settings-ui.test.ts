@@ -133,7 +133,9 @@ describe('Settings → Voice & video (preview host, fake devices)', { skip: exis
     await serverSays('the chosen microphone', () => chosenText('av-microphone'), (t) => t === 'Fake Audio Input 2');
     assert.equal(await chosenText('av-camera'), 'fake_device_1');
     assert.equal(await chosenText('av-speaker'), 'Fake Audio Output 1');
+    await page.getByTestId('av-call-sounds').uncheck();
     await closeSettings();
+    assert.equal(await page.evaluate(() => JSON.parse(localStorage.getItem('lattice.media') ?? '{}').callSounds), false);
   });
 
   it('records a voice message and places a call with exactly the chosen devices', async () => {

@@ -1,13 +1,13 @@
 /**
  * The Voice & video tab, as Element's: the microphone, camera and speaker that calls and voice messages use, picked
  * from the browser's devices (their names shown once access is allowed, which a button asks for), with the chosen
- * microphone's live level and the chosen camera's picture while the tab is open.
+ * microphone's live level and the chosen camera's picture while the tab is open, and whether calls make sounds.
  * Kept on this device only (media-prefs.ts). A chosen device that is not connected stays chosen, marked so: the
  * default one is used until it is back.
  */
 import { canChooseSpeaker, deviceOptions } from '../../api/media-devices.ts';
 import { setMediaPrefs, useMediaPrefs, type ChosenDevice, type DeviceKind } from '../../api/media-prefs.ts';
-import { ErrorLine } from './controls.tsx';
+import { ErrorLine, Toggle } from './controls.tsx';
 import { useCameraPreview, useDeviceList, useMicrophoneLevel, usePermissionAsk } from './use-media-devices.ts';
 
 const TITLES: Record<DeviceKind, { label: string; fallback: string; testId: string }> = {
@@ -98,6 +98,10 @@ export function VoiceVideoSettings() {
           ref={video} />
       )}
       <ErrorLine error={cameraError} testId="av-camera-error" />
+
+      <h4 className="settings-subhead">Calls</h4>
+      <Toggle label="Call sounds" hint="Ringing, ringback, busy and hang-up tones" checked={prefs.callSounds}
+        testId="av-call-sounds" onChange={(on) => setMediaPrefs({ callSounds: on })} />
     </>
   );
 }
