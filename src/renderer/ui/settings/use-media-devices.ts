@@ -8,7 +8,6 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { listDevices, openMedia } from '../../api/media-devices.ts';
 import type { ChosenDevice } from '../../api/media-prefs.ts';
 import { loudness, rms } from '../../api/voice-recording.ts';
-import { mediaErrorText } from '../../api/call-media.ts';
 
 /** How often the level meter is read (ten times a second reads as live). */
 const LEVEL_MS = 100;
@@ -43,7 +42,7 @@ export function usePermissionAsk(hasCamera: boolean, refresh: () => void): { ask
         const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: hasCamera });
         for (const t of stream.getTracks()) t.stop();
       } catch (e) {
-        setError(mediaErrorText(e, hasCamera));
+        setError(deviceProblem(e, hasCamera ? 'microphone and camera' : 'microphone'));
       } finally {
         setAsking(false);
         refresh();
@@ -53,20 +52,20 @@ export function usePermissionAsk(hasCamera: boolean, refresh: () => void): { ask
   return { ask, asking, error };
 }
 
-/** Why the camera preview cannot show, in words. */
-function cameraProblem(e: unknown): string {
+/** Why `what` (the microphone, the camera or both) cannot be used here, in words. */
+function deviceProblem(e: unknown, what: 'microphone' | 'camera' | 'microphone and camera'): string {
   switch (e instanceof Error || e instanceof DOMException ? e.name : '') {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'Lattice may not use your camera. Allow camera access for Lattice (in your browser\'s or system\'s settings).';
+      return `Lattice may not use your ${what}. Allow ${what} access for Lattice (in your browser's or system's settings), then try again.`;
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return 'No camera was found.';
+      return `No ${what} was found.`;
     case 'NotReadableError':
     case 'AbortError':
-      return 'The camera could not be started; another program may be using it.';
+      return `Your ${what} could not be started; another program may be using ${what.includes(' and ') ? 'them' : 'it'}.`;
     default:
-      return 'The camera could not be started.';
+      return `Your ${what} could not be started.`;
   }
 }
 
@@ -110,7 +109,7 @@ export function useMicrophoneLevel(on: boolean, chosen: ChosenDevice | null): { 
         for (const t of stream.getTracks()) t.stop();
         void ctx.close().catch(() => undefined);
       };
-    }, (e: unknown) => { if (!stopped) setState({ error: mediaErrorText(e, false) }); });
+    }, (e: unknown) => { if (!stopped) setState({ error: deviceProblem(e, 'microphone') }); });
     return () => {
       stopped = true;
       release();
@@ -135,7 +134,7 @@ export function useCameraPreview(on: boolean, chosen: ChosenDevice | null): { vi
       setState({ error: null });
       shownIn = video.current;
       if (shownIn) shownIn.srcObject = stream;
-    }, (e: unknown) => { if (!stopped) setState({ error: cameraProblem(e) }); });
+    }, (e: unknown) => { if (!stopped) setState({ error: deviceProblem(e, 'camera') }); });
     return () => {
       stopped = true;
       for (const t of stream?.getTracks() ?? []) t.stop();
