@@ -6,8 +6,9 @@
  * measured by the child, CPU time and peak RSS (VmHWM) are read from /proc from outside it. Then, over the RPC
  * from one more Lattice run: the first sync_complete of a new connection after a restart on the synced database,
  * and local paginate latency. Then the in-process figures: ingest rate, first sync_complete from an existing
- * database, local paginate latency without the RPC.
- * Prints figures only; nothing here asserts a time.
+ * database, local paginate latency without the RPC; beside them the storage floor (storage-floor.ts: what writing
+ * the same events costs SQLite alone), against which the in-process ingest and a third of matrix-js-sdk's CPU time
+ * are set. Prints figures only; nothing here asserts a time.
  *
  * BENCH_ROUNDS (default 3), BENCH_EVENTS (timeline events, default 50,000), BENCH_CLIENTS (comma-separated subset
  * of lattice,js-memory,js-indexeddb,baseline), BENCH_BASELINE_ROOT (another checkout of Lattice, e.g. an older
@@ -23,6 +24,7 @@ import { bundleClients } from './bundle-clients.ts';
 import type { ChildReport } from './child-protocol.ts';
 import { startFakeHomeserver } from './fake-homeserver.ts';
 import type { InProcessReport } from './in-process.ts';
+import type { FloorReport } from './storage-floor.ts';
 import { buildAccount, countEvents, OWN_USER, type AccountShape } from './synthetic-account.ts';
 
 const shape: AccountShape = { rooms: 500, timelineEvents: Number(process.env.BENCH_EVENTS ?? 50_000), memberEvents: 20_000, batch: 500 };
@@ -108,14 +110,15 @@ function runClientIn(dataDir: string, client: Client, hsUrl: string, lastSince: 
   });
 }
 
-function runInProcess(): Promise<InProcessReport> {
-  const child = spawn(process.execPath, [path.join(here, 'in-process.ts')], {
+/** Runs one of the benchmark's own scripts in a child process and reads the JSON line it prints. */
+function runScript<T>(file: string, what: string): Promise<T> {
+  const child = spawn(process.execPath, [path.join(here, file)], {
     env: { ...process.env, BENCH_SHAPE: JSON.stringify(shape) }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
   child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
   return new Promise((resolve, reject) => child.on('exit', (code) => {
-    if (code === 0) resolve(JSON.parse(out) as InProcessReport); else reject(new Error(`the in-process benchmark failed (code ${code})`));
+    if (code === 0) resolve(JSON.parse(out) as T); else reject(new Error(`${what} failed (code ${code})`));
   }));
 }
 
@@ -172,9 +175,21 @@ if (rpc) {
 }
 
 if (process.env.BENCH_IN_PROCESS === '0') process.exit(0);
-const ip = await runInProcess();
+// The storage floor before and after the in-process ingest (the machine's speed drifts): their mean is the figure.
+const floors = [await runScript<FloorReport>('storage-floor.ts', 'the storage floor')];
+const ip = await runScript<InProcessReport>('in-process.ts', 'the in-process benchmark');
+floors.push(await runScript<FloorReport>('storage-floor.ts', 'the storage floor'));
 console.log(`\nin-process: ingest of ${fmt(ip.events)} events in ${fmt(ip.ingestMs)} ms = ${fmt(ip.events / (ip.ingestMs / 1000))} events/s; `
   + `${fmt(ip.ingestCpuMs)} ms of CPU = ${fmt(ip.events / (ip.ingestCpuMs / 1000))} events per CPU-second `
   + `(peak RSS ${mib(ip.peakRssBytes)}, VmHWM, with the recorded responses in memory)`);
 console.log(`first sync_complete from an existing database: ${fmt(ip.firstSyncMs, 1)} ms (open + room list of ${shape.rooms} rooms, ${fmt(ip.firstSyncBytes / 1024)} KiB of JSON)`);
 console.log(`local paginate of 50 events: p50 ${fmt(ip.paginateP50Ms, 3)} ms, p95 ${fmt(ip.paginateP95Ms, 3)} ms over ${ip.paginateCalls} calls in ${shape.rooms} rooms`);
+const floorCpuMs = (floors[0].cpuMs + floors[1].cpuMs) / 2;
+console.log(`storage floor (storage-floor.ts: the same events with unique IDs, timeline, state, word index and room rows, one `
+  + `transaction per response, nothing else): ${fmt(floorCpuMs)} ms of CPU (${floors.map((f) => fmt(f.cpuMs)).join(' and ')}) = `
+  + `${fmt(floors[0].events / (floorCpuMs / 1000))} events per CPU-second; Lattice's in-process ingest ${fmt(ip.ingestCpuMs / floorCpuMs, 2)}× it`);
+if (runs.has('lattice') && runs.has('js-memory')) {
+  const third = med('js-memory', 'cpuMs') / 3;
+  console.log(`a third of matrix-js-sdk's (memory store) CPU time in this run: ${fmt(third)} ms; the storage floor alone is `
+    + `${fmt(floorCpuMs / third, 2)} of it (the child's login, HTTP, JSON, worker and encryption engine come on top)`);
+}

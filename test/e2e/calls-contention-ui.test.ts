@@ -8,7 +8,8 @@
  *   with no ringing prompt on either page;
  * - answered or declined elsewhere: Bob signs in in a third web UI; both of his pages ring, one answers and the other
  *   stops ringing and says "Answered on another device."; one declines and the other stops without a word.
- * Screenshots of the busy note and of the answered-elsewhere state, in both themes, go to test-artifacts/.
+ * The room list previews each DM by its call as the timeline words it, never by the call's wordless machinery.
+ * Screenshots of the busy note, Bob's room list and the answered-elsewhere state, in both themes, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -64,6 +65,9 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     await page.getByTestId('start-voice-call').waitFor({ timeout: 30_000 });
   }
   const timelineLine = (page: Page, text: string | RegExp) => page.getByTestId('timeline').getByText(text).first();
+  /** A room's preview line in the room list, once it reads `text` (names are isolated for bidirectional text). */
+  const previewLine = (page: Page, room: string, text: RegExp) =>
+    page.locator(`[data-testid="room-item"][data-room-id="${room}"] .roomlist-item-preview`).getByText(text);
   const callView = (page: Page, phase: string) => page.locator(`[data-testid="call-view"][data-phase="${phase}"]`);
 
   it('Bob is busy (ringing for Carol): Alice\'s call is answered with user_busy, her page says so, his keeps ringing for Carol', async () => {
@@ -78,6 +82,9 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     const ringing = b.page.getByTestId('call-incoming');
     await ringing.waitFor({ timeout: 30_000 });
     assert.match(await ringing.innerText(), /Carol/);
+    // A room joined while Lattice ran, never opened, whose only event after the joins is a call: the room list says
+    // so, as the timeline words it, instead of an empty line.
+    await previewLine(b.page, carolRoom, /^\W?Carol\W? started a voice call$/).waitFor({ timeout: 30_000 });
 
     await a.page.getByTestId('start-voice-call').click();
     const ended = callView(a.page, 'ended');
@@ -86,6 +93,7 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     // As Element: the busy tone while the call's end shows.
     await waitForTone(a.page, 'busy');
     await timelineLine(a.page, /^\W?Bob\W? was busy$/).waitFor({ timeout: 30_000 });
+    await previewLine(a.page, roomId, /^\W?Bob\W? was busy$/).waitFor({ timeout: 30_000 });
     await sizedShots(a.page, (theme, size) => `calls-busy-${theme}-${size}.png`);
     // Bob's page never showed Alice's call: it still rings for Carol's, and the timeline has her call as missed.
     assert.match(await ringing.innerText(), /Carol/);
@@ -95,6 +103,8 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     await carolPeer.sendEvent(carolRoom, 'm.call.hangup', { call_id: 'carol-call', party_id: 'carol-phone', version: '1', reason: 'user_hangup' });
     await ringing.waitFor({ state: 'detached', timeout: 30_000 });
     await waitForTone(b.page, '');
+    await previewLine(b.page, carolRoom, /^Missed call$/).waitFor({ timeout: 30_000 });
+    await sizedShots(b.page, (theme, size) => `calls-busy-roomlist-${theme}-${size}.png`);
     await a.page.getByTestId('call-close').click();
   });
 
@@ -104,6 +114,9 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     for (const page of [a.page, b.page]) await callView(page, 'connected').waitFor({ timeout: 30_000 });
     await receives(a.page, ['audio']);
     await receives(b.page, ['audio']);
+    // The encrypted DM's latest events are the call's machinery (answer, candidates), which say nothing: the room
+    // list still reads the call's invite, not an empty line.
+    for (const page of [a.page, b.page]) await previewLine(page, roomId, /started a voice call$/).waitFor({ timeout: 30_000 });
     const ids = await Promise.all([a.page, b.page].map((page) => page.getByTestId('call-view').getAttribute('data-call-id')));
     assert.ok(ids[0]);
     assert.equal(ids[0], ids[1]);

@@ -8,17 +8,21 @@
  * on with the default one when it is unplugged (the other side, its call sounds off, rings without a sound); a refused
  * microphone said in words. A call that was up ends with a short hang-up tone on both sides. While a call
  * rings, the page plays a ringtone and the caller's a ringback tone, both silent again once it is answered, declined,
- * given up or timed out (test/harness/calls.ts counts the oscillators). Screenshots of
- * the ringing prompt, voice and video calls and the timeline's call lines, in both themes, go to test-artifacts/.
+ * given up or timed out (test/harness/calls.ts counts the oscillators). A call's media changes while it is on: Bob
+ * shares his screen in place of his camera in a video call, and in a voice call (renegotiated with m.call.negotiate),
+ * Alice receives it (getStats; the picture has the fake screen's shape, not the fake camera's) and it goes when he
+ * stops; Alice turns her camera on in the voice call and Bob receives it. Screenshots of the ringing prompt, voice
+ * and video calls, a shared screen on both sides and the timeline's call lines, in both themes, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { pcState, receives, recordOscillators, recordPeerConnections, tone, waitForTone } from '../harness/calls.ts';
 import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
-import { serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS, serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   let a: WebUi;
@@ -34,7 +38,9 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     const args = FAKE_MICROPHONE_ARGS;
     const context = { permissions: ['microphone', 'camera'] };
     a = await startWebUi('calls-alice', { chromiumArgs: args, context });
-    b = await startWebUi('calls-bob', { hs: a.hs, chromiumArgs: args, context });
+    // Bob shares a screen: the fake picker answers getDisplayMedia with a fake 1280×720 screen (headless Chromium has
+    // no picker). Alice's page keeps the real permission prompts, so her refused microphone stays refused.
+    b = await startWebUi('calls-bob', { hs: a.hs, chromiumArgs: [...args, '--use-fake-ui-for-media-stream'], context });
     alicePage = a.page;
     bobPage = b.page;
     for (const ui of [a, b]) {
@@ -56,6 +62,16 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await b?.stop();
     await a?.stop();
   });
+
+  const callView = (page: Page, attrs: string) => page.locator(`[data-testid="call-view"]${attrs}`);
+  /**
+   * Waits until the other side's picture plays with the shape of the fake camera (4:3) or the fake screen (16:9):
+   * its size adapts to the bandwidth, its shape does not.
+   */
+  const remotePicture = (page: Page, kind: 'camera' | 'screen') => page.waitForFunction((ratio) => {
+    const v = document.querySelector<HTMLVideoElement>('[data-testid="call-remote-video"]');
+    return Boolean(v?.videoHeight) && Math.abs(v!.videoWidth / v!.videoHeight - ratio) < 0.05;
+  }, kind === 'camera' ? 4 / 3 : 16 / 9, { timeout: 30_000 });
 
   const room = (page: Page) => page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
   /** A line of the timeline (names in it are isolated for bidirectional text, hence the \W? around them). */
@@ -150,6 +166,15 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     }
     await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-in-video-call.png`);
 
+    // Sharing his screen replaces his camera's picture (no renegotiation); stopping brings the camera back.
+    await remotePicture(alicePage, 'camera');
+    await bobPage.getByTestId('call-share').click();
+    await callView(bobPage, '[data-sharing="true"]').getByTestId('call-own-screen').waitFor();
+    await remotePicture(alicePage, 'screen');
+    await bobPage.getByTestId('call-share').click();
+    await callView(bobPage, '[data-sharing="false"]').getByTestId('call-own-video').waitFor();
+    await remotePicture(alicePage, 'camera');
+
     await bobPage.getByTestId('call-camera').click();
     await bobPage.getByTestId('call-own-video-off').waitFor();
     assert.deepEqual(await bobPage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
@@ -161,6 +186,45 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
       assert.equal(await pcState(page), 'closed');
       await timelineLine(page, /^\W?Bob\W? started a video call$/).waitFor({ timeout: 30_000 });
     }
+  });
+
+  it('a voice call gains video: Bob shares his screen and stops, Alice turns her camera on (m.call.negotiate)', async () => {
+    await alicePage.getByTestId('start-voice-call').click();
+    await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await bobPage.getByTestId('call-accept').click();
+    for (const page of [alicePage, bobPage]) {
+      await callView(page, '[data-phase="connected"][data-kind="voice"][data-remote-video="false"]').waitFor({ timeout: 30_000 });
+    }
+    await receives(alicePage, ['audio']);
+
+    const share = bobPage.getByTestId('call-share');
+    assert.equal(await share.getAttribute('aria-disabled'), 'false');
+    assert.equal(await share.getAttribute('title'), 'Share your screen');
+    await share.click();
+    await callView(bobPage, '[data-sharing="true"]').getByTestId('call-own-screen').waitFor();
+    // Video where there was none: negotiated, then received and shown on Alice's side.
+    await receives(alicePage, ['audio', 'video']);
+    await callView(alicePage, '[data-remote-video="true"]').waitFor({ timeout: 30_000 });
+    await remotePicture(alicePage, 'screen');
+    assert.equal(await share.getAttribute('aria-pressed'), 'true');
+    await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-sharing.png`);
+    await alicePage.screenshot({ path: path.join(ARTIFACTS, 'calls-light-1280x800-shared-screen.png') });
+
+    await share.click();
+    await callView(bobPage, '[data-sharing="false"]').waitFor();
+    await callView(alicePage, '[data-remote-video="false"]').waitFor({ timeout: 30_000 });
+    assert.equal(await alicePage.getByTestId('call-remote-video').count(), 0);
+
+    // Alice's camera, turned on in the voice call, goes to Bob (negotiated the other way, by the caller).
+    await alicePage.getByTestId('call-camera').click();
+    await alicePage.getByTestId('call-own-video').waitFor();
+    await callView(bobPage, '[data-remote-video="true"]').waitFor({ timeout: 30_000 });
+    await remotePicture(bobPage, 'camera');
+    await receives(bobPage, ['audio', 'video']);
+    for (const page of [alicePage, bobPage]) assert.equal(await callView(page, '').getAttribute('data-phase'), 'connected');
+
+    await alicePage.getByTestId('call-hang-up').click();
+    for (const page of [alicePage, bobPage]) await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it('Bob declines: Alice is told, and both timelines say so', async () => {

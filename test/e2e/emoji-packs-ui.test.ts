@@ -4,7 +4,11 @@
  * get_specific_room_state). She picks a custom emoji in the composer's picker and sends it, completes one after `:`,
  * reacts with one and sends a sticker; Bob (a peer over the Client-Server API) checks what reached the homeserver,
  * and the timeline shows the pictures inline at text height, larger in an emoji-only message, and on the reaction
- * chip. Screenshots of the picker with packs and of the messages, in both themes, wide and narrow.
+ * chip. The thread panel's composer sends a sticker into the thread. Settings → Emoji & stickers lists her pack and
+ * every room pack; "Use everywhere" writes im.ponies.emote_rooms (keeping what else it holds) and the pack is then
+ * offered in another room; she adds an image to her own pack there, and to the room's pack in its settings, which
+ * Bob then reads and downloads; the shop room's settings say she may not change its pack. Screenshots of the
+ * picker with packs and of the messages, wide and narrow, and of both settings parts, in both themes.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +16,7 @@ import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { encodePng, type RGB } from '../harness/png.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { aliceAndBobRoom, messageWith, sizedShots, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
+import { aliceAndBobRoom, messageWith, serverSays, sizedShots, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
 
 /** A round face of `rgb` on white, so the pictures are told apart in the screenshots. */
 function face(rgb: RGB): Buffer {
@@ -41,13 +45,17 @@ describe('custom emoji and sticker packs against Synapse', () => {
   let alice: TestUser;
   let bob: MatrixPeer;
   let roomId: string;
+  let otherRoom: string;
+  let alicePeer: MatrixPeer;
+  const enc = encodeURIComponent;
+  const accountData = (type: string) => alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/account_data/${type}`) as Promise<Record<string, unknown>>;
   const mxc: Record<'blob' | 'parrot' | 'wave' | 'other', string> = { blob: '', parrot: '', wave: '', other: '' };
 
   before(async () => {
     ui = await startWebUi('emoji-packs');
     page = ui.page;
     ({ alice, bob, roomId } = await aliceAndBobRoom(ui.hs, 'Emoji Packs'));
-    const alicePeer = new MatrixPeer(ui.hs.baseUrl, alice);
+    alicePeer = new MatrixPeer(ui.hs.baseUrl, alice);
     mxc.blob = await upload(ui.hs, alice, face([90, 160, 240]), 'blob.png');
     mxc.parrot = await upload(ui.hs, alice, face([240, 90, 120]), 'parrot.png');
     mxc.wave = await upload(ui.hs, alice, face([250, 200, 60]), 'wave.png');
@@ -66,10 +74,13 @@ describe('custom emoji and sticker packs against Synapse', () => {
       pack: { display_name: 'Party pack', usage: ['emoticon'] }, images: { partyparrot: { url: mxc.parrot } },
     });
     // A pack of another room, enabled everywhere: offered in this room too.
-    const otherRoom = await bob.createRoom({ name: 'Sticker Shop', invite: [alice.userId] });
+    otherRoom = await bob.createRoom({ name: 'Sticker Shop', invite: [alice.userId] });
     await alicePeer.join(otherRoom);
     await bob.setState(otherRoom, 'im.ponies.room_emotes', '', { pack: { display_name: 'Shop pack' }, images: { frog: { url: mxc.other } } });
-    await account('im.ponies.emote_rooms', { rooms: { [otherRoom]: { '': {} } } });
+    await account('im.ponies.emote_rooms', { rooms: { [otherRoom]: { '': {} } }, 'com.example.kept': true });
+    // Alice may change this room's packs (moderator); in the shop room she may not.
+    const levels = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/state/m.room.power_levels/`) as { users: Record<string, number> };
+    await bob.setState(roomId, 'm.room.power_levels', '', { ...levels, users: { ...levels.users, [alice.userId]: 50 } });
   });
   after(async () => {
     await ui?.stop();
@@ -186,5 +197,112 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await shown.evaluate((el: HTMLImageElement) => el.decode());
     await page.mouse.move(5, 5);
     await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-messages.png`);
+  });
+
+  it('sends a sticker from the thread panel\'s composer into the thread', async () => {
+    const root = messageWith(page, 'hello');
+    await root.hover();
+    await root.getByTestId('action-thread').click();
+    const panel = page.getByTestId('thread-panel');
+    await panel.getByTestId('thread-composer').waitFor();
+    await panel.getByTestId('thread-composer-sticker').click();
+    await picker().locator('[data-shortcode="wave"]').click();
+    const rootId = await root.getAttribute('data-event-id');
+    const sticker = await bob.waitForMessage(roomId, (e) => e.type === 'm.sticker'
+      && (e.content['m.relates_to'] as { rel_type?: string } | undefined)?.rel_type === 'm.thread', 45_000);
+    assert.equal(sticker.content.url, mxc.wave);
+    const rel = sticker.content['m.relates_to'] as { event_id: string; is_falling_back: boolean };
+    if (rootId) assert.equal(rel.event_id, rootId);
+    assert.equal(rel.is_falling_back, true);
+    await panel.locator('.attachment-sticker img[alt="Waving hello"]').waitFor({ timeout: 30_000 });
+    await panel.getByTestId('thread-close').click();
+  });
+
+  it('Settings lists her pack and every room pack; "Use everywhere" writes the account data and offers the pack in another room', async () => {
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings-tab-emoji').click();
+    const panel = page.getByTestId('settings-panel-emoji');
+    const rows = panel.getByTestId('room-pack');
+    await rows.nth(1).waitFor({ timeout: 30_000 });
+    assert.deepEqual((await rows.getByTestId('room-pack-name').allInnerTexts()).sort(), ['Party pack', 'Shop pack']);
+    const party = rows.filter({ hasText: 'Party pack' });
+    const shop = rows.filter({ hasText: 'Shop pack' });
+    assert.equal(await shop.getByTestId('room-pack-everywhere').isChecked(), true);
+    assert.equal(await party.getByTestId('room-pack-everywhere').isChecked(), false);
+    assert.deepEqual(await panel.getByTestId('user-pack').getByTestId('pack-image').evaluateAll((els) => els.map((e) => e.getAttribute('data-shortcode'))),
+      ['blobcat', 'wave']);
+    for (const img of await panel.locator('img').all()) await img.evaluate((el: HTMLImageElement) => el.decode().catch(() => undefined));
+    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-settings.png`);
+
+    await party.getByTestId('room-pack-everywhere').click();
+    await serverSays('im.ponies.emote_rooms lists the party pack beside the shop\'s', () => accountData('im.ponies.emote_rooms'),
+      (c) => JSON.stringify(c) === JSON.stringify({ rooms: { [otherRoom]: { '': {} }, [roomId]: { party: {} } }, 'com.example.kept': true }));
+    await party.locator('[data-testid="room-pack-everywhere"]:checked').waitFor();
+
+    // Her own pack: a shortcode the spec does not allow is refused in words before anything is uploaded; a good one is added.
+    const star = face([250, 140, 30]);
+    await panel.getByTestId('user-pack-file').setInputFiles({ name: 'big star.png', mimeType: 'image/png', buffer: star });
+    assert.equal(await panel.getByTestId('user-pack-shortcode').inputValue(), 'big_star', 'offered from the file name');
+    await panel.getByTestId('user-pack-shortcode').fill('big star');
+    await panel.getByTestId('user-pack-add').click();
+    assert.match(await panel.getByTestId('user-pack-error').innerText(), /only letters A–Z, digits, - and _/);
+    await panel.getByTestId('user-pack-shortcode').fill('star');
+    await panel.getByTestId('user-pack-add').click();
+    const own = await serverSays('her pack has :star:', () => accountData('im.ponies.user_emotes'),
+      (c) => !!(c.images as Record<string, unknown> | undefined)?.star) as { pack: unknown; images: Record<string, { url: string; usage?: string[] }> };
+    assert.deepEqual(Object.keys(own.images), ['blobcat', 'wave', 'broken', 'star'], 'her other images are kept, the broken one too');
+    assert.deepEqual(own.pack, { display_name: 'My blobs' });
+    assert.match(own.images.star.url, /^mxc:\/\//);
+    assert.deepEqual(own.images.star.usage, ['emoticon']);
+    await panel.getByTestId('user-pack').locator('[data-shortcode="star"]').getByTestId('pack-image-remove').click();
+    await serverSays('her pack no longer has :star:', () => accountData('im.ponies.user_emotes'),
+      (c) => !(c.images as Record<string, unknown> | undefined)?.star && !!(c.images as Record<string, unknown> | undefined)?.blobcat);
+    await page.getByTestId('settings-close').click();
+
+    // In the shop room the party pack (of the other room) is now offered too.
+    await page.locator(`[data-testid="room-item"][data-room-id="${otherRoom}"]`).click();
+    await page.getByTestId('room-header').filter({ hasText: 'Sticker Shop' }).waitFor();
+    await page.getByTestId('composer-emoji').click();
+    await picker().getByRole('tab', { name: 'Party pack' }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Escape');
+  });
+
+  it('room settings: no permission in the shop room; in hers she adds an image to the room\'s pack that Bob can use', async () => {
+    await page.getByTestId('open-room-settings').click();
+    const shopSettings = page.getByTestId('room-settings').getByTestId('settings-packs');
+    await shopSettings.getByTestId('settings-packs-readonly').waitFor();
+    assert.match(await shopSettings.innerText(), /don't have permission/);
+    assert.equal(await shopSettings.getByTestId('room-pack-editor-add').count(), 0);
+
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click();
+    await page.getByTestId('room-header').filter({ hasText: 'Emoji Packs' }).waitFor();
+    if (!await page.getByTestId('room-settings').isVisible()) await page.getByTestId('open-room-settings').click();
+    const section = page.getByTestId('room-settings').getByTestId('settings-packs');
+    await section.getByTestId('room-pack-editor-add').waitFor();
+    assert.deepEqual(await section.getByTestId('pack-image').evaluateAll((els) => els.map((e) => e.getAttribute('data-shortcode'))), ['partyparrot']);
+    await section.getByTestId('room-pack-editor-file').setInputFiles({ name: 'glimmer.png', mimeType: 'image/png', buffer: face([180, 90, 240]) });
+    await section.getByTestId('room-pack-editor-sticker').check();
+    await section.getByTestId('room-pack-editor-add').click();
+    type Pack = { pack: unknown; images: Record<string, { url: string; usage?: string[]; info?: { mimetype?: string } }> };
+    const state = await serverSays('Bob reads :glimmer: in the room\'s pack', () => bob.request('GET',
+      `/_matrix/client/v3/rooms/${enc(roomId)}/state/im.ponies.room_emotes/party`) as Promise<Pack>, (c) => !!c.images.glimmer);
+    assert.deepEqual(state.pack, { display_name: 'Party pack', usage: ['emoticon'] });
+    assert.deepEqual(Object.keys(state.images).sort(), ['glimmer', 'partyparrot']);
+    // Both, in a pack of emoticons: the image says so itself.
+    assert.deepEqual(state.images.glimmer.usage, ['emoticon', 'sticker']);
+    assert.equal(state.images.glimmer.info?.mimetype, 'image/png');
+    const [server, mediaId] = state.images.glimmer.url.slice('mxc://'.length).split('/');
+    const download = await fetch(`${ui.hs.baseUrl}/_matrix/client/v1/media/download/${server}/${mediaId}`,
+      { headers: { authorization: `Bearer ${bob.user.accessToken}` } });
+    assert.equal(download.status, 200, 'Bob can load the picture');
+    assert.equal(download.headers.get('content-type'), 'image/png');
+    await section.locator('[data-shortcode="glimmer"]').waitFor();
+    await section.scrollIntoViewIfNeeded();
+    for (const img of await section.locator('img').all()) await img.evaluate((el: HTMLImageElement) => el.decode().catch(() => undefined));
+    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-room-settings.png`, async () => { await section.scrollIntoViewIfNeeded(); });
+    // And it is hers to use at once: completed after a colon.
+    await page.getByTestId('composer').fill(':glimm');
+    await page.getByTestId('composer-suggestion').filter({ hasText: ':glimmer:' }).waitFor();
+    await page.getByTestId('composer').fill('');
   });
 });

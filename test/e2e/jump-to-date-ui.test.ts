@@ -2,7 +2,8 @@
  * Jumping to a date, in Chromium against Synapse through the web host: `/jumptodate` in a room whose beginning is
  * far above the loaded history opens the timeline there with the first event of the day highlighted, and says in
  * the composer when nothing was said on or after a day, or the day is not one; a date separator's menu jumps to the
- * beginning of the room, and its date picker says in the dialog when nothing was said after the day picked. Every
+ * beginning of the room, and its date picker says in the dialog when nothing was said after the day picked;
+ * `/jumptodate` in a thread's composer jumps the room's main timeline the same way (and says there what is wrong). Every
  * message here is sent today (the harness has no way to send with an older timestamp), so the first event of
  * today is the room's creation. Screenshots of the menu and the dialog in both themes, wide and narrow.
  */
@@ -119,5 +120,26 @@ describe('jump to a date, against Synapse', () => {
     await dialog.getByTestId('dialog-submit').click();
     await dialog.waitFor({ state: 'detached' });
     await highlighted(await firstEvent(shortRoom));
+  });
+
+  it('/jumptodate in a thread\'s composer jumps the room\'s main timeline, and says there when the day is not one', async () => {
+    await page.locator(`[data-testid="room-item"][data-room-id="${longRoom}"]`).click(WAIT);
+    const root = page.getByTestId('message').filter({ hasText: `Old line ${HISTORY - 1}` });
+    await root.waitFor(WAIT);
+    const create = await firstEvent(longRoom);
+    assert.equal(await page.locator(`[data-event-id="${create}"]`).count(), 0, 'the room opens again at its newest messages');
+    await root.hover();
+    await root.getByTestId('action-thread').click();
+    const threadComposer = page.getByTestId('thread-composer');
+    await threadComposer.waitFor(WAIT);
+    await threadComposer.fill(`/jumptodate ${await day(0)}`);
+    await threadComposer.press('Enter');
+    await highlighted(create);
+    assert.equal(await threadComposer.inputValue(), '', 'the command leaves the thread\'s composer once the jump is under way');
+    assert.equal(await page.getByTestId('thread-composer-error').count(), 0);
+    assert.equal(await page.getByTestId('thread-panel').getByText('/jumptodate').count(), 0, 'nothing was sent in the thread');
+    await threadComposer.fill('/jumptodate 2026-02-30');
+    await threadComposer.press('Enter');
+    await page.getByTestId('thread-composer-error').filter({ hasText: '"2026-02-30" is not a day: write it as YYYY-MM-DD' }).waitFor(WAIT);
   });
 });

@@ -4,7 +4,8 @@
  * (right click, the "…" button and Shift+F10): mute, favourite, mark unread and read, copy link, leave; the
  * "New messages" line, Bob's read receipt under the message he read, and his typing line; the preview of a room
  * we are not in (join by address, ask to join a knock room); and both ends of a room upgrade; a new account's first
- * screen. Saves the room list with its menu open in both themes at 1280×800 and 800×600 to test-artifacts/ui/.
+ * screen; a room with no message yet previewed by its latest worded change. Saves the room list with its menu open
+ * in both themes at 1280×800 and 800×600 to test-artifacts/ui/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS as SHOTS, startWebUi, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS as SHOTS, sizedShots, startWebUi, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
 const ARTIFACTS = path.join(SHOTS, 'ui');
@@ -154,6 +155,10 @@ describe('room list and room entry against Synapse', () => {
     await item(leaveMe).waitFor({ timeout: 30_000 });
     // The display name from the member event, as before the reload; not the user ID's localpart ("bob").
     assert.match((await item(leaveMe).innerText()).replace(/[\u2066-\u2069]/g, ''), /\bBob: a room to leave/);
+    // A room with nothing but state since it was made (no message yet) says its latest change the timeline words,
+    // not an empty line.
+    assert.equal(await item(quietRoom).locator('.roomlist-item-preview').innerText(), 'You joined the room');
+    await sizedShots(page, (theme, size) => path.join('ui', `${theme}-${size}-previews.png`));
   });
 
   it('shows unread counts in the Ctrl+K switcher and keeps the highlighted room in sight on a short window', async () => {

@@ -125,7 +125,16 @@ export function fakeElectron() {
     request?: (wc: unknown, permission: string, cb: (granted: boolean) => void, details: { requestingUrl: string; mediaTypes?: string[] }) => void;
     check?: (wc: unknown, permission: string, origin: string, details: { mediaType?: string }) => boolean;
     device?: () => boolean;
+    /** The getDisplayMedia handler (screen sharing) and the options it was set with. */
+    displayMedia?: (request: { securityOrigin: string; videoRequested: boolean; audioRequested: boolean }, cb: (streams: { video?: { id: string; name: string } } | null) => void) => void;
+    displayMediaOpts?: { useSystemPicker: boolean };
   } = {};
+  /** What desktopCapturer lists (screens of two displays, the primary one second), and the options it was asked with. */
+  const captureSources = [
+    { id: 'screen:1:0', name: 'Screen 1', display_id: '1' },
+    { id: 'screen:2:0', name: 'Screen 2', display_id: '2' },
+  ];
+  const captureQuestions: unknown[] = [];
   const displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
 
   class FakeBrowserWindow extends Emitter {
@@ -231,7 +240,8 @@ export function fakeElectron() {
       createFromPath: (p: string) => ({ path: p }),
       createFromBuffer: (b: Buffer) => ({ path: `buffer:${b.length}`, isEmpty: () => b.length === 0 }),
     },
-    screen: { getAllDisplays: () => displays },
+    screen: { getAllDisplays: () => displays, getPrimaryDisplay: () => ({ id: 2 }) },
+    desktopCapturer: { getSources: async (opts: unknown) => { captureQuestions.push(opts); return captureSources; } },
     clipboard: { writeText: (t: string) => { clipboard.push(t); return Promise.resolve(); } },
     protocol: {
       registerSchemesAsPrivileged: () => { calls.push('registerSchemesAsPrivileged'); },
@@ -242,6 +252,10 @@ export function fakeElectron() {
         setPermissionRequestHandler: (h: typeof perms.request) => { perms.request = h; },
         setPermissionCheckHandler: (h: typeof perms.check) => { perms.check = h; },
         setDevicePermissionHandler: (h: typeof perms.device) => { perms.device = h; },
+        setDisplayMediaRequestHandler: (h: typeof perms.displayMedia, opts: typeof perms.displayMediaOpts) => {
+          perms.displayMedia = h;
+          perms.displayMediaOpts = opts;
+        },
         resolveProxy: async (url: string) => { proxyQuestions.push(url); return proxyAnswer; },
       },
     },
@@ -257,6 +271,7 @@ export function fakeElectron() {
   return {
     electron: electron as unknown as ElectronMain,
     app, ipcMain, calls, windows, opened, errors, perms, protocolHandlers, clipboard, badge, loginItems, trays, menus, displays,
+    captureSources, captureQuestions,
     appMenu: () => appMenu,
     /** The URLs session.defaultSession.resolveProxy was asked about, and what it answers. */
     proxyQuestions,

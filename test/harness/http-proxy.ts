@@ -1,7 +1,8 @@
 /**
  * A loopback HTTP proxy in front of the test homeserver that can slow chosen requests down, hold them until told,
  * and records every response status, so tests can make a request slow enough to cancel, see the 429s the client
- * met, and choose what one /sync response carries.
+ * met, and choose what one /sync response carries. While it plays an unreachable homeserver it counts the requests
+ * it turns away, so a test can wait for the client's retries themselves instead of a stretch of time.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -35,6 +36,11 @@ export interface TestProxy {
   stopHolding(): void;
   /** While down, every request's connection is dropped, as when the homeserver is unreachable. */
   setDown(down: boolean): void;
+  /**
+   * Resolves with the paths of the next `count` requests matching `pattern` whose connection is dropped because the
+   * proxy is down (counted from this call).
+   */
+  dropped(pattern: RegExp, count: number): Promise<string[]>;
   close(): Promise<void>;
 }
 
@@ -48,11 +54,19 @@ export async function startProxy(target: string): Promise<TestProxy> {
   let holding: RegExp | undefined;
   let waiting: (() => void)[] = [];
   let onHeld: { count: number; notify: () => void }[] = [];
+  let onDropped: { pattern: RegExp; count: number; paths: string[]; notify: (paths: string[]) => void }[] = [];
   /** Requests forwarded and not yet answered, by path. */
   const inFlight = new Map<http.IncomingMessage, string>();
   const server = http.createServer((req, res) => {
-    if (down) { req.socket.destroy(); return; }
     const path = req.url ?? '/';
+    if (down) {
+      req.socket.destroy();
+      for (const d of onDropped) if (d.pattern.test(path)) d.paths.push(path);
+      const due = onDropped.filter((d) => d.paths.length >= d.count);
+      onDropped = onDropped.filter((d) => d.paths.length < d.count);
+      for (const d of due) d.notify(d.paths);
+      return;
+    }
     const inj = injections.find((i) => i.times > 0 && i.pattern.test(path));
     if (inj) {
       inj.times--;
@@ -109,6 +123,7 @@ export async function startProxy(target: string): Promise<TestProxy> {
       // In-flight long polls must fail too, not only new requests.
       if (d) for (const s of sockets) s.destroy();
     },
+    dropped: (pattern, count) => new Promise<string[]>((notify) => { onDropped.push({ pattern, count, paths: [], notify }); }),
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
       server.close(() => resolve());

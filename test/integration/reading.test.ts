@@ -1,6 +1,6 @@
 /**
  * The reading commands against a real Synapse: single events (database, then server, and unredacted content via
- * MSC2815), related events, context, manual and thread pagination, chosen state and receipts. Bob acts from the
+ * MSC2815), related events, context, manual and thread pagination, chosen state (and state by type across rooms) and receipts. Bob acts from the
  * other side through the homeserver API; every answer is also checked against gomuks' wire schemas.
  */
 import assert from 'node:assert/strict';
@@ -158,6 +158,15 @@ describe('reading commands against Synapse', () => {
     wireCheck('get_specific_room_state', got);
     assert.deepEqual(got.map((e) => e.type), ['m.room.name', 'm.room.member']);
     assert.equal(got[0].content.name, 'General');
+  });
+
+  it('get_state_of_types: those state events of every joined room, not of a room she is only invited to', async () => {
+    const invitedTo = await bob.createRoom({ name: 'Only invited', invite: [aliceId] });
+    await s.client.waitForEvent('sync_complete', (d) => !!d.invited_rooms?.some((r) => r.room_id === invitedTo), 30_000);
+    const got = await s.client.request('get_state_of_types', { types: ['m.room.name', 'm.room.create', 'm.room.name'] });
+    assert.deepEqual(got.map((e) => [e.room_id, e.type]), [[general, 'm.room.create'], [general, 'm.room.name']]);
+    assert.equal(got[1].content.name, 'General');
+    await assert.rejects(s.client.request('get_state_of_types', { types: [] }), /types/);
   });
 
   it('get_receipts: Bob\'s read receipt from sync, not Alice\'s own', async () => {

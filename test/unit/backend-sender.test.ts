@@ -5,7 +5,7 @@
  * one, and that the outbox in SQLite is what a new run picks up.
  */
 import assert from 'node:assert/strict';
-import { afterEach, beforeEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { NOT_SENT, type SendComplete } from '../../src/shared/rpc/index.ts';
 import { MatrixClient } from '../../src/main/backend/matrix/client.ts';
 import { CLOSING, Sender } from '../../src/main/backend/send/sender.ts';
@@ -131,6 +131,35 @@ describe('Sender', () => {
     assert.equal(result.error, null);
     assert.equal(fake.requests.length, 41);
     assert.equal(completed.length, 1);
+  });
+
+  it('keeps waiting, at the app\'s own retry timing, through hours of an unreachable homeserver', async () => {
+    // The issue's outage was 2 minutes (the old sender gave up after 5 attempts, about 15 s); the integration test
+    // (outbox.test.ts) shortens the timing to meet many attempts quickly, so the app's schedule is waited out
+    // here, on mocked timers and clock, where a give-up after some time would show as well as one after a count.
+    mock.timers.enable({ apis: ['setTimeout', 'Date'] });
+    const app = new Sender(new MatrixClient('http://hs.invalid', 'token', fake.fetch), store, ME, (c) => completed.push(c));
+    try {
+      let down = true;
+      fake.route = () => (down ? connectionRefused() : json(200, { event_id: '$after-hours' }));
+      const { done } = app.send(ROOM, 'm.room.message', { body: 'patient for hours' });
+      const settle = () => new Promise<void>((r) => { setImmediate(r); });
+      const hours = 2 * 60 * 60_000;
+      for (let elapsed = 0; elapsed < hours; elapsed += 1000) { await settle(); mock.timers.tick(1000); }
+      await settle();
+      assert.deepEqual(completed, [], 'nothing completed, nothing failed');
+      // 1, 2, 4, 8, 16 s, then every 30 s: about 240 attempts in two hours.
+      assert.ok(fake.requests.length > 200, `kept trying (${fake.requests.length} attempts)`);
+      down = false;
+      mock.timers.tick(30_000);
+      const result = await done;
+      assert.equal(result.error, null);
+      assert.equal(result.event.event_id, '$after-hours');
+      assert.equal(new Set(fake.requests.map(txnOf)).size, 1, 'one transaction ID throughout');
+    } finally {
+      app.stop();
+      mock.timers.reset();
+    }
   });
 
   it('retries at once when woken (the sync loop reconnected) instead of after its backoff', async () => {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import {
-  APP_ENTRY_URL, APP_ORIGIN, CONTENT_SECURITY_POLICY, allowedPermissions, decidePermission, isAllowedExternalUrl,
-  isAllowedNavigation, isAppUrl, mimeTypeFor, resolveAppFile,
+  APP_ENTRY_URL, APP_ORIGIN, CONTENT_SECURITY_POLICY, allowDisplayMedia, allowedPermissions, decidePermission, isAllowedExternalUrl,
+  isAllowedNavigation, isAppUrl, mimeTypeFor, primaryScreenSource, resolveAppFile,
 } from '../../src/main/desktop/security.ts';
 
 describe('isAppUrl', () => {
@@ -130,6 +130,22 @@ describe('decidePermission', () => {
     const cameraOnly = allowedPermissions({ camera: true });
     assert.equal(decidePermission('media', APP_ORIGIN, cameraOnly, { mediaTypes: ['audio'] }), false);
     assert.equal(decidePermission('media', APP_ORIGIN, cameraOnly, { mediaTypes: ['video'] }), true);
+  });
+});
+
+describe('screen sharing (getDisplayMedia)', () => {
+  it('is served to the app origin only, and only for a picture', () => {
+    assert.equal(allowDisplayMedia({ securityOrigin: 'lattice://app', videoRequested: true }), true);
+    assert.equal(allowDisplayMedia({ securityOrigin: 'https://evil.example', videoRequested: true }), false);
+    assert.equal(allowDisplayMedia({ securityOrigin: 'lattice://app:1', videoRequested: true }), false);
+    assert.equal(allowDisplayMedia({ securityOrigin: 'lattice://app', videoRequested: false }), false);
+  });
+
+  it('shares the primary display\'s screen, else the first one listed', () => {
+    const sources = [{ id: 'screen:7:0', display_id: '7' }, { id: 'screen:9:0', display_id: '9' }];
+    assert.equal(primaryScreenSource(sources, 9)?.id, 'screen:9:0');
+    assert.equal(primaryScreenSource(sources, 3)?.id, 'screen:7:0');
+    assert.equal(primaryScreenSource([], 9), undefined);
   });
 });
 

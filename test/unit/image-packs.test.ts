@@ -1,13 +1,18 @@
 /**
  * Custom emoji and sticker packs (MSC2545): parsing the packs people and other clients write (malformed ones and
- * entries skipped, never thrown on), which room packs are enabled everywhere, picker search, the composer's
+ * entries skipped, never thrown on), which room packs are enabled everywhere (stable and unstable names), changing
+ * that list and a pack's images without losing what other clients wrote, picker search, the composer's
  * `:shortcode:` becoming the markdown the backend sends as an emoticon, and what the backend sends for it.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  enabledPackKeys, packsFor, parseImagePack, searchPackImages, withCustomEmoji,
+  enabledPackRefs, packsFor, parseImagePack, searchPackImages, withCustomEmoji,
 } from '../../src/renderer/api/image-packs.ts';
+import { isPackListed, shortcodeProblem, withPackImage, withPackListed, withoutPackImage } from '../../src/renderer/api/image-pack-edit.ts';
+import { packEvent, packStateKeys } from '../../src/renderer/api/image-pack-hooks.ts';
+import type { RoomData } from '../../src/renderer/api/snapshot.ts';
+import type { Event } from '../../src/shared/rpc/types.ts';
 import { complete } from '../../src/renderer/api/autocomplete.ts';
 import { renderMarkdown } from '../../src/main/backend/send/markdown.ts';
 
@@ -56,13 +61,72 @@ describe('MSC2545 image packs', () => {
     }
   });
 
-  it('lists the room packs enabled everywhere, skipping malformed entries', () => {
-    assert.deepEqual(enabledPackKeys({ rooms: { '!a:hs': { '': {}, blobs: {} }, '!b:hs': 'x', '#alias:hs': { '': {} }, '!c:hs': { '': {} } } }), [
-      { room_id: '!a:hs', type: 'im.ponies.room_emotes', state_key: '' },
-      { room_id: '!a:hs', type: 'im.ponies.room_emotes', state_key: 'blobs' },
-      { room_id: '!c:hs', type: 'im.ponies.room_emotes', state_key: '' },
+  it('lists the room packs enabled everywhere from the stable and unstable account data, each once, skipping malformed entries', () => {
+    assert.deepEqual(enabledPackRefs(
+      { rooms: { '!s:hs': { '': {} }, '!a:hs': { blobs: {} } } },
+      { rooms: { '!a:hs': { '': {}, blobs: {} }, '!b:hs': 'x', '#alias:hs': { '': {} }, '!c:hs': { '': {} } } },
+    ), [
+      { room_id: '!s:hs', state_key: '' },
+      { room_id: '!a:hs', state_key: 'blobs' },
+      { room_id: '!a:hs', state_key: '' },
+      { room_id: '!c:hs', state_key: '' },
     ]);
-    for (const content of [undefined, null, [], { rooms: [] }, { rooms: 'x' }]) assert.deepEqual(enabledPackKeys(content), []);
+    for (const content of [undefined, null, [], { rooms: [] }, { rooms: 'x' }]) assert.deepEqual(enabledPackRefs(content), []);
+  });
+
+  it('reads a room\'s packs of both types, the stable m.room.image_pack winning over im.ponies.room_emotes of the same state key', () => {
+    const ev = (rowid: number, type: string, stateKey: string, name: string): Event => ({
+      rowid, timeline_rowid: 0, room_id: '!r:hs', event_id: `$${rowid}`, sender: '@b:hs', type, state_key: stateKey, timestamp: 1,
+      content: { pack: { display_name: name }, images: { x: { url: 'mxc://hs/x' } } }, unsigned: {},
+    });
+    const events = [ev(1, 'im.ponies.room_emotes', '', 'Old'), ev(2, 'm.room.image_pack', '', 'New'), ev(3, 'im.ponies.room_emotes', 'extra', 'Extra')];
+    const room = {
+      id: '!r:hs', events: new Map(events.map((e) => [e.rowid, e])),
+      state: { 'im.ponies.room_emotes': { '': 1, extra: 3 }, 'm.room.image_pack': { '': 2 } },
+    } as unknown as RoomData;
+    assert.deepEqual(packStateKeys(room), ['', 'extra']);
+    assert.deepEqual([packEvent(room, '')?.type, packEvent(room, '')?.event.content.pack], ['m.room.image_pack', { display_name: 'New' }]);
+    assert.equal(packEvent(room, 'extra')?.type, 'im.ponies.room_emotes');
+    assert.equal(packEvent(room, 'none'), undefined);
+  });
+
+  it('turns a pack\'s "use everywhere" on and off, keeping the other rooms, state keys and fields', () => {
+    const before = { rooms: { '!a:hs': { '': {}, blobs: { future: 1 } }, '!b:hs': { '': {} } }, 'com.example.other': true };
+    const on = withPackListed(before, '!c:hs', 'party', true);
+    assert.deepEqual(on, { rooms: { '!a:hs': { '': {}, blobs: { future: 1 } }, '!b:hs': { '': {} }, '!c:hs': { party: {} } }, 'com.example.other': true });
+    assert.ok(isPackListed(on, '!c:hs', 'party'));
+    assert.deepEqual(withPackListed(on, '!a:hs', 'blobs', true), on, 'already listed: its object is kept');
+    const off = withPackListed(on, '!a:hs', '', false);
+    assert.deepEqual(off.rooms, { '!a:hs': { blobs: { future: 1 } }, '!b:hs': { '': {} }, '!c:hs': { party: {} } });
+    // A room left with no pack goes: an empty object would mean all of its packs.
+    assert.deepEqual(withPackListed(off, '!b:hs', '', false).rooms, { '!a:hs': { blobs: { future: 1 } }, '!c:hs': { party: {} } });
+    assert.deepEqual(withPackListed(undefined, '!a:hs', '', true), { rooms: { '!a:hs': { '': {} } } });
+    assert.deepEqual(before.rooms['!a:hs'], { '': {}, blobs: { future: 1 } }, 'the content read is not changed');
+  });
+
+  it('adds and removes a pack\'s image, keeping the pack and its other images, with the shortcode checked in words', () => {
+    const before = { pack: { display_name: 'Blobs', usage: ['emoticon'] }, images: { blob: { url: 'mxc://hs/b', body: 'Blob' } }, extra: 1 };
+    const added = withPackImage(before, 'wave', { url: 'mxc://hs/w', info: { w: 64, h: 64, mimetype: 'image/png', size: 10 }, emoticon: false, sticker: true });
+    assert.deepEqual(added, {
+      pack: { display_name: 'Blobs', usage: ['emoticon'] }, extra: 1,
+      images: { blob: { url: 'mxc://hs/b', body: 'Blob' }, wave: { url: 'mxc://hs/w', info: { w: 64, h: 64, mimetype: 'image/png', size: 10 }, usage: ['sticker'] } },
+    });
+    // Both in a pack that says emoticon only: the image says both, or it would be an emoji only.
+    assert.deepEqual((withPackImage(before, 'both', { url: 'mxc://hs/x', emoticon: true, sticker: true }).images as Record<string, unknown>).both,
+      { url: 'mxc://hs/x', usage: ['emoticon', 'sticker'] });
+    // Both in a pack that says nothing: no usage field (none means both).
+    assert.deepEqual(withPackImage(undefined, 'x', { url: 'mxc://hs/x', emoticon: true, sticker: true }), { images: { x: { url: 'mxc://hs/x' } } });
+    const parsed = parseImagePack(added, 'user', 'Mine');
+    assert.deepEqual(parsed?.images.map((i) => [i.shortcode, i.emoticon, i.sticker]), [['blob', true, false], ['wave', false, true]]);
+    assert.deepEqual(withoutPackImage(added, 'blob'), { ...added, images: { wave: (added.images as Record<string, unknown>).wave } });
+    assert.match(shortcodeProblem(before, 'blob') ?? '', /already has :blob:/);
+    assert.match(shortcodeProblem(before, 'party cat') ?? '', /only letters/);
+    assert.match(shortcodeProblem(before, 'a:b') ?? '', /only letters/);
+    assert.match(shortcodeProblem(before, '') ?? '', /Give the image a shortcode/);
+    assert.match(shortcodeProblem(before, 'x'.repeat(101)) ?? '', /at most 100/);
+    assert.equal(shortcodeProblem(before, 'party_cat-2'), null);
+    assert.throws(() => withPackImage(before, 'blob', { url: 'mxc://hs/y', emoticon: true, sticker: false }), /already has/);
+    assert.throws(() => withPackImage(before, 'y', { url: 'mxc://hs/y', emoticon: false, sticker: false }), /emoji, a sticker or both/);
   });
 
   it('filters by usage and searches shortcodes before descriptions', () => {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { beforeEach, describe, it } from 'node:test';
 import type { ClientEvent, SyncResponse } from '../../src/main/backend/matrix/types.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
+import type { Decryption } from '../../src/main/backend/sync/prepared.ts';
 import { processSync } from '../../src/main/backend/sync/process-sync.ts';
+import { refreshPreview } from '../../src/main/backend/sync/room-meta.ts';
 
 const ME = '@me:hs';
 let ts = 1_700_000_000_000;
@@ -128,6 +130,94 @@ describe('processSync', () => {
     });
     store.transaction(() => processSync(store, sync({ '!p:hs': { timeline: { events: [inThread] } } }), ME, 's'));
     assert.equal(previewOf()?.event_id, inThread.event_id);
+  });
+
+  it('previews a room by a call as the timeline words it (invite, decline, hang-up), never by its wordless machinery', () => {
+    const previewOf = () => store.events.get(store.rooms.get('!c:hs')!.preview_event_rowid)?.event_id;
+    const sdp = 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n';
+    const call = (type: string, content: Record<string, unknown> = {}) => ev(type, { call_id: 'c1', party_id: 'p', version: '1', ...content });
+    // Joined while running, nothing but state and then a call: the invite is what there is to say.
+    const invite = call('m.call.invite', { offer: { type: 'offer', sdp }, lifetime: 60_000 });
+    store.transaction(() => processSync(store, sync({ '!c:hs': {
+      state: { events: [ev('m.room.create', { room_version: '11' }, { state_key: '' }), member('@bob:hs', 'Bob'), member(ME)] },
+      timeline: { events: [invite], limited: true },
+    } }), ME, 's0'));
+    assert.equal(previewOf(), invite.event_id);
+    // An answer, candidates and the answer's selection have no line in the timeline: the invite stays.
+    store.transaction(() => processSync(store, sync({ '!c:hs': { timeline: { events: [
+      call('m.call.answer', { answer: { type: 'answer', sdp } }), call('m.call.candidates', { candidates: [] }),
+      call('m.call.select_answer', { selected_party_id: 'q' }),
+    ] } } }), ME, 's'));
+    assert.equal(previewOf(), invite.event_id);
+    const hangup = call('m.call.hangup', { reason: 'user_hangup' });
+    store.transaction(() => processSync(store, sync({ '!c:hs': { timeline: { events: [hangup] } } }), ME, 's'));
+    assert.equal(previewOf(), hangup.event_id);
+    // A call given up in glare for the other one ('replaced') has no line either; a decline has.
+    store.transaction(() => processSync(store, sync({ '!c:hs': { timeline: { events: [call('m.call.hangup', { call_id: 'c2', reason: 'replaced' })] } } }), ME, 's'));
+    assert.equal(previewOf(), hangup.event_id);
+    const reject = call('m.call.reject', { call_id: 'c3' });
+    store.transaction(() => processSync(store, sync({ '!c:hs': { timeline: { events: [reject] } } }), ME, 's'));
+    assert.equal(previewOf(), reject.event_id);
+  });
+
+  it('in an encrypted room, previews by what an event decrypted to: not a call\'s machinery, nor a reaction', () => {
+    const previewOf = () => store.events.get(store.rooms.get('!e:hs')!.preview_event_rowid)?.event_id;
+    const enc = (rel?: Record<string, unknown>) => ev('m.room.encrypted', {
+      algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 'S', sender_key: 'K', device_id: 'D',
+      ...(rel ? { 'm.relates_to': rel } : {}),
+    });
+    const hello = enc();
+    const candidates = enc();
+    // A reaction's relation stays outside the ciphertext, as the spec has it.
+    const reaction = enc({ rel_type: 'm.annotation', event_id: hello.event_id, key: '👍' });
+    const prepared = new Map<string, Decryption>([
+      [hello.event_id, { decrypted: { msgtype: 'm.text', body: 'hello' }, decrypted_type: 'm.room.message' }],
+      [candidates.event_id, { decrypted: { call_id: 'c', party_id: 'p', version: '1', candidates: [] }, decrypted_type: 'm.call.candidates' }],
+      [reaction.event_id, { decrypted: { 'm.relates_to': { rel_type: 'm.annotation', event_id: hello.event_id, key: '👍' } }, decrypted_type: 'm.reaction' }],
+    ]);
+    store.transaction(() => processSync(store, sync({ '!e:hs': { timeline: { events: [hello, candidates, reaction] } } }), ME, 's', {}, prepared));
+    assert.equal(previewOf(), hello.event_id);
+    // One not decrypted yet may be a message: it previews the room ("Encrypted message") until it is decrypted.
+    const sealed = enc();
+    store.transaction(() => processSync(store, sync({ '!e:hs': { timeline: { events: [sealed] } } }), ME, 's'));
+    assert.equal(previewOf(), sealed.event_id);
+    // Decrypted later (as decryption-retry writes it) into a call's candidates: the preview goes back to the message.
+    const rowid = store.events.rowidByEventID(sealed.event_id)!;
+    store.db.prepare('UPDATE event SET decrypted = ?, decrypted_type = ? WHERE rowid = ?')
+      .run(JSON.stringify({ call_id: 'c', party_id: 'p', version: '1', candidates: [] }), 'm.call.candidates', rowid);
+    const room = store.rooms.get('!e:hs')!;
+    assert.equal(refreshPreview(store, room), true);
+    assert.equal(store.events.get(room.preview_event_rowid)?.event_id, hello.event_id);
+    assert.equal(refreshPreview(store, room), false, 'nothing to change the second time');
+  });
+
+  it('previews a room with no message yet by its latest change the timeline words (a join), until a message comes', () => {
+    const previewOf = () => store.events.get(store.rooms.get('!n:hs')!.preview_event_rowid)?.event_id;
+    const ownJoin = member(ME, 'Me');
+    // Just created and joined: creation, the creator's join, power levels, join rules, our invite, our join.
+    store.transaction(() => processSync(store, sync({ '!n:hs': { timeline: { limited: false, events: [
+      ev('m.room.create', { room_version: '11' }, { state_key: '' }), member('@bob:hs', 'Bob'),
+      ev('m.room.power_levels', { users: { '@bob:hs': 100 } }, { state_key: '' }),
+      ev('m.room.join_rules', { join_rule: 'invite' }, { state_key: '' }),
+      ev('m.room.member', { membership: 'invite' }, { state_key: ME }), ownJoin,
+    ] } } }), ME, 's0'));
+    assert.equal(previewOf(), ownJoin.event_id);
+    // Another join says something newer; an avatar change (no line in the timeline) and power levels do not.
+    const carol = member('@carol:hs', 'Carol');
+    store.transaction(() => processSync(store, sync({ '!n:hs': { timeline: { events: [carol] } } }), ME, 's'));
+    assert.equal(previewOf(), carol.event_id);
+    store.transaction(() => processSync(store, sync({ '!n:hs': { timeline: { events: [
+      ev('m.room.member', { membership: 'join', displayname: 'Carol', avatar_url: 'mxc://hs/a' },
+        { state_key: '@carol:hs', sender: '@carol:hs', unsigned: { prev_content: { membership: 'join', displayname: 'Carol' } } }),
+      ev('m.room.power_levels', { users: { '@bob:hs': 100, '@carol:hs': 50 } }, { state_key: '' }),
+    ] } } }), ME, 's'));
+    assert.equal(previewOf(), carol.event_id);
+    // A message then previews the room, and a later join does not take its place.
+    const hi = msg('hi');
+    store.transaction(() => processSync(store, sync({ '!n:hs': { timeline: { events: [hi] } } }), ME, 's'));
+    assert.equal(previewOf(), hi.event_id);
+    store.transaction(() => processSync(store, sync({ '!n:hs': { timeline: { events: [member('@dave:hs', 'Dave')] } } }), ME, 's'));
+    assert.equal(previewOf(), hi.event_id);
   });
 
   it('a remote echo lands on the local echo row (same rowid) by transaction ID', () => {

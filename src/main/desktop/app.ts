@@ -29,7 +29,7 @@ import { DEFAULT_SETTINGS, loadSettings, saveSettings, type DesktopSettings } fr
 import { initialShellState } from './state.ts';
 import { detectTrayHost, hasTray, type TrayHost } from './status-notifier.ts';
 import { loadWindowState, restoreBounds, saveWindowState, trackWindowState } from './window-state.ts';
-import { hardenSession, hardenWebContents, windowOptions, type Logger } from './window.ts';
+import { hardenSession, hardenWebContents, serveDisplayMedia, windowOptions, type Logger } from './window.ts';
 
 export { OPEN_CHANNEL, RPC_CHANNEL } from './channels.ts';
 export { hostSafeStorage } from './safe-storage.ts';
@@ -38,8 +38,8 @@ export type { BackendProcess } from './backend-process.ts';
 
 /** The parts of Electron's main-process API the shell uses. */
 export type ElectronMain = Pick<typeof ElectronModule,
-  'app' | 'BrowserWindow' | 'clipboard' | 'dialog' | 'ipcMain' | 'Menu' | 'nativeImage' | 'Notification' | 'protocol'
-  | 'safeStorage' | 'screen' | 'session' | 'shell' | 'Tray'>;
+  'app' | 'BrowserWindow' | 'clipboard' | 'desktopCapturer' | 'dialog' | 'ipcMain' | 'Menu' | 'nativeImage' | 'Notification'
+  | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell' | 'Tray'>;
 
 export interface DesktopDeps {
   argv: readonly string[];
@@ -80,7 +80,7 @@ const MEMBERS_TIMEOUT_MS = 10_000;
 const APP_USER_MODEL_ID = 'chat.lattice.desktop';
 
 export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): DesktopApp {
-  const { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell } = electron;
+  const { app, BrowserWindow, clipboard, desktopCapturer, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell } = electron;
   const log: Logger = deps.log ?? ((m) => console.error(`lattice: ${m}`));
   const options = parseDesktopArgs(deps.argv);
   const state = initialShellState(DEFAULT_SETTINGS);
@@ -347,6 +347,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
       dir: () => path.join(state.paths!.cache, 'uploads'),
     });
     hardenSession(session.defaultSession, allowedPermissions({ microphone: true, camera: true }));
+    serveDisplayMedia(session.defaultSession, desktopCapturer, screen, log);
     state.trayHost = await trayHost;
     state.trayAvailable = hasTray(deps.platform, state.trayHost);
     setupAttention();

@@ -96,6 +96,23 @@ export function decidePermission(permission: string, requester: string | null | 
   return permission !== 'media' || devicesAllowed(details, allowed);
 }
 
+/**
+ * Whether a getDisplayMedia request (screen sharing in a call) is served: from the app origin only, and for a
+ * picture: the page never gets the system's sound (it asks for none, and nothing else may ask).
+ */
+export function allowDisplayMedia(request: { securityOrigin: string; videoRequested: boolean }): boolean {
+  return isAppUrl(request.securityOrigin) && request.videoRequested;
+}
+
+/**
+ * The screen shared when the page asks (the shell has no picker of its own): the primary display's source among
+ * desktopCapturer's screens, else the first. On macOS 15 and later the system's own picker is used instead (the
+ * handler is not asked), and on Wayland the desktop portal asks the person while the sources are listed.
+ */
+export function primaryScreenSource<T extends { id: string; display_id: string }>(sources: readonly T[], primaryDisplayId: number): T | undefined {
+  return sources.find((s) => s.display_id === String(primaryDisplayId)) ?? sources[0];
+}
+
 /** What a main-frame navigation in the app window may do. Only the app itself may be (re)loaded there. */
 export function isAllowedNavigation(url: string): boolean {
   return isAppUrl(url);

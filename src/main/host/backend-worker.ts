@@ -16,6 +16,7 @@ import { PRIVATE_DIR } from '../backend/private-files.ts';
 import { openSecretStore, secretNamespace } from '../backend/secrets/open-secret-store.ts';
 import type { SafeStorageProxy } from '../backend/secrets/safe-storage-store.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
+import type { SenderTiming } from '../backend/send/sender.ts';
 import type {
   FromWorker, HostServices, SecretStoreInfo, ToWorker, WorkerOptions, WorkerServices,
 } from './worker-protocol.ts';
@@ -42,6 +43,8 @@ export interface BackendWorkerOptions {
    * the worker reads proxies from the environment only.
    */
   resolveProxy?: (url: string) => Promise<string>;
+  /** Outbox retry timing (tests shorten it; the app keeps the sender's own). */
+  sender?: SenderTiming;
 }
 
 const STOPPED = 'the backend has stopped';
@@ -139,7 +142,8 @@ export class BackendWorker implements BackendHost {
 
     const self = import.meta.url;
     const entry = new URL(self.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js', self);
-    const workerData: WorkerOptions = { paths: opts.paths, secrets: info, logLevel: logger.level, systemProxy: opts.resolveProxy !== undefined };
+    const workerData: WorkerOptions = { paths: opts.paths, secrets: info, logLevel: logger.level, systemProxy: opts.resolveProxy !== undefined,
+      sender: opts.sender };
     const worker = new Worker(entry, {
       workerData,
       // Node enables its compile cache in a worker from the worker's environment (module.enableCompileCache would

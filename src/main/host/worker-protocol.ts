@@ -12,6 +12,7 @@ import type { MediaRequest, MediaResponse } from '../../shared/rpc/index.ts';
 import type { LogLevel, LogRecord } from '../backend/log/logger.ts';
 import type { DataPaths } from '../backend/paths.ts';
 import type { SecretStore } from '../backend/secrets/secret-store.ts';
+import type { SenderTiming } from '../backend/send/sender.ts';
 import type { EnvelopeWire } from './serialized-envelope.ts';
 import type { UploadParams } from './upload-core.ts';
 import type { RpcMessage } from './worker-rpc.ts';
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   logLevel: LogLevel;
   /** The host answers `proxy.resolve` (the desktop app: the system's proxy settings); otherwise the environment only. */
   systemProxy?: boolean;
+  /** Outbox retry timing (tests shorten it). */
+  sender?: SenderTiming;
 }
 
 /** What the host thread serves to the worker. */

@@ -37,8 +37,8 @@ export function lostDeviceNote(kinds: readonly TrackKind[]): string {
 }
 
 /**
- * Replaces the lost tracks of `stream` (sent on `pc`, when it exists) with the default devices' tracks; answers the
- * new stream and the note, or null when nothing was lost. A default that cannot open either leaves the call as it
+ * Replaces the lost tracks of `stream` (sent on `pc`, when it exists) with the default devices' tracks, in the same
+ * stream (the one the other side shows); answers it and the note, or null when nothing was lost. A default that cannot open either leaves the call as it
  * is (its lost track sends silence or black; the call goes on).
  */
 export async function replaceLostTracks(stream: MediaStream, pc: RTCPeerConnection | null,
@@ -53,15 +53,18 @@ export async function replaceLostTracks(stream: MediaStream, pc: RTCPeerConnecti
   } catch {
     return null;
   }
-  const kept = tracks.filter((t) => !kinds.includes(t.kind as TrackKind));
   for (const track of fresh.getTracks()) {
     track.enabled = track.kind === 'audio' ? !state.muted : !state.cameraOff;
     const old = tracks.find((t) => t.kind === track.kind);
     const sender = old ? pc?.getSenders().find((s) => s.track === old) : undefined;
     if (sender) await sender.replaceTrack(track);
-    old?.stop();
+    if (old) {
+      old.stop();
+      stream.removeTrack(old);
+    }
+    stream.addTrack(track);
   }
-  return { stream: new MediaStream([...kept, ...fresh.getTracks()]), notice: lostDeviceNote(kinds) };
+  return { stream, notice: lostDeviceNote(kinds) };
 }
 
 /** The current call as CallDevices sees it (null when there is none, or it has no media or has ended). */
@@ -111,6 +114,7 @@ export class CallDevices {
         for (const t of done.stream.getTracks()) t.stop();
         return;
       }
+      // The new tracks are watched as the first were (a second unplug moves on again).
       this.watch(done.stream);
     }).catch((e: unknown) => { console.warn('lattice: the call could not move to another device', e); });
   }

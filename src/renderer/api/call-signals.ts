@@ -1,6 +1,7 @@
 /**
  * The Matrix VoIP module's signalling events (legacy 1:1 calls, version "1": m.call.invite, .candidates, .answer,
- * .select_answer, .reject, .hangup) read from timeline events and written for sending, and the pure decisions around
+ * .select_answer, .reject, .hangup, and .negotiate, which changes a call's media once it is on) read from timeline
+ * events and written for sending, and the pure decisions around
  * them: whether an invite should ring, be answered "busy" or settle glare (inviteDecision), and what a finished call
  * looks like in the timeline ("Call ended · 2:31", "Missed call", "Bob was busy"). No WebRTC here (calls.ts does
  * that), so all of it is unit-tested.
@@ -14,6 +15,7 @@ export const CALL_ANSWER = 'm.call.answer';
 export const CALL_SELECT_ANSWER = 'm.call.select_answer';
 export const CALL_REJECT = 'm.call.reject';
 export const CALL_HANGUP = 'm.call.hangup';
+export const CALL_NEGOTIATE = 'm.call.negotiate';
 
 /** The hang-up reason of a call refused because the user is in (or ringing for, or placing) another call. */
 export const REASON_USER_BUSY = 'user_busy';
@@ -29,16 +31,26 @@ export type CallPhase = 'ringing' | 'calling' | 'connecting' | 'connected' | 'en
 /** How long an invite rings when it says nothing (the spec's invites always carry `lifetime`; Element uses 60 s). */
 export const DEFAULT_INVITE_LIFETIME_MS = 60_000;
 
+/** How long our m.call.negotiate offers are valid for (and theirs, when one says nothing): Element's value. */
+export const NEGOTIATE_LIFETIME_MS = 60_000;
+
 export interface CallCandidate { candidate: string; sdpMid?: string; sdpMLineIndex?: number }
 
+/**
+ * The VoIP version an event says it follows: 0 (the integer of the first spec, or "0") or 1, which the spec says any
+ * other value means too. A version 0 client knows no m.call.negotiate: a call with one cannot change its media.
+ */
+export type CallVersion = 0 | 1;
+
 /** One signalling event, its common fields read and checked. */
-export type CallSignal = { callId: string; partyId: string | undefined; sender: string; eventId: string; ts: number } & (
+export type CallSignal = { callId: string; partyId: string | undefined; sender: string; eventId: string; ts: number; version: CallVersion } & (
   | { type: 'invite'; sdp: string; lifetime: number; video: boolean; invitee: string | undefined }
   | { type: 'candidates'; candidates: CallCandidate[] }
   | { type: 'answer'; sdp: string }
   | { type: 'select_answer'; selectedPartyId: string | undefined }
   | { type: 'reject' }
   | { type: 'hangup'; reason: string | undefined }
+  | { type: 'negotiate'; description: { type: 'offer' | 'answer'; sdp: string }; lifetime: number }
 );
 
 function str(v: JSONValue | undefined): string | undefined {
@@ -61,7 +73,8 @@ export function parseCallSignal(e: Event): CallSignal | null {
   const c = effectiveContent(e);
   const callId = str(c.call_id);
   if (!callId) return null;
-  const base = { callId, partyId: str(c.party_id), sender: e.sender, eventId: e.event_id, ts: e.timestamp };
+  const version: CallVersion = c.version === 0 || c.version === '0' ? 0 : 1;
+  const base = { callId, partyId: str(c.party_id), sender: e.sender, eventId: e.event_id, ts: e.timestamp, version };
   switch (type) {
     case CALL_INVITE: {
       const sdp = str(obj(c.offer)?.sdp);
@@ -94,6 +107,14 @@ export function parseCallSignal(e: Event): CallSignal | null {
       return { ...base, type: 'reject' };
     case CALL_HANGUP:
       return { ...base, type: 'hangup', reason: str(c.reason) };
+    case CALL_NEGOTIATE: {
+      const d = obj(c.description);
+      const sdp = str(d?.sdp);
+      const kind = d?.type;
+      if (!sdp || (kind !== 'offer' && kind !== 'answer')) return null;
+      const lifetime = typeof c.lifetime === 'number' && c.lifetime > 0 ? c.lifetime : NEGOTIATE_LIFETIME_MS;
+      return { ...base, type: 'negotiate', description: { type: kind, sdp }, lifetime };
+    }
     default:
       return null;
   }

@@ -1,6 +1,6 @@
 /**
  * What the UI shows of the current call (calls.ts keeps it, ui/calls draws it): who, which way, voice or video, its
- * phase, the media, and how it ended.
+ * phase, the media (camera, shared screen, the other side's picture), and how it ended.
  */
 import type { CallPhase } from './call-signals.ts';
 
@@ -17,9 +17,20 @@ export interface CallView {
   /** When the media connected (the in-call clock counts from it). */
   connectedAt: number | undefined;
   muted: boolean;
+  /** Our camera is in the call (a video call's, or turned on since in a voice call); cameraOff: switched off. */
+  camera: boolean;
   cameraOff: boolean;
+  /** Our screen is shared (`screenStream`), in place of the camera's picture. */
+  sharing: boolean;
+  /** The other side can renegotiate (VoIP version 1): media may be added to or taken from the call once it is on. */
+  renegotiable: boolean;
   localStream: MediaStream | null;
+  screenStream: MediaStream | null;
   remoteStream: MediaStream | null;
+  /** The other side sends video now (a video call, or video they added since: their camera or screen). */
+  remoteVideo: boolean;
+  /** Something our own action could not do, in words ("Your screen could not be shared: …"), until the next one. */
+  notice: string | undefined;
   /** Why the call ended, in words (set with phase `ended`). */
   endedText: string | undefined;
   /** True when the end was a problem (the microphone refused, the connection failed) rather than a hang-up. */
@@ -33,7 +44,8 @@ export interface CallView {
 /** A new call's view: nothing muted, no media yet. */
 export function blankView(callId: string, roomId: string, peerId: string, direction: CallView['direction'], video: boolean, phase: CallPhase): CallView {
   return {
-    callId, roomId, peerId, direction, video, phase, inviteSent: false, connectedAt: undefined, muted: false, cameraOff: false,
-    localStream: null, remoteStream: null, endedText: undefined, failed: false, busy: false, deviceNote: undefined,
+    callId, roomId, peerId, direction, video, phase, inviteSent: false, connectedAt: undefined, muted: false, camera: false,
+    cameraOff: false, sharing: false, renegotiable: false, localStream: null, screenStream: null, remoteStream: null,
+    remoteVideo: false, notice: undefined, endedText: undefined, failed: false, busy: false, deviceNote: undefined,
   };
 }

@@ -3,21 +3,25 @@
  * renderer, and the signalling events go out through the backend's `send_event` (encrypted in an encrypted room like
  * any event) and come back in through the sync. One call at a time, as the spec and Element settle the others: an invite
  * that arrives during a call is refused as busy (`user_busy`), calls placed by both sides at once (glare) become one,
- * and a call answered or declined on another of our devices stops ringing here. The UI (ui/calls) reads
- * `CallManager.current`. The events' reading and the decisions about them are pure, in call-signals.ts.
+ * and a call answered or declined on another of our devices stops ringing here. Once on, a call's media can change:
+ * a screen shared, the camera turned on in a voice call (renegotiated with m.call.negotiate: call-negotiation.ts,
+ * call-video.ts). The UI (ui/calls) reads `CallManager.current`. The events' reading and the decisions about them
+ * are pure, in call-signals.ts.
  */
 import { errorMessage } from '../../shared/error-message.ts';
-import type { Event, JSONObject, SyncComplete } from '../../shared/rpc/types.ts';
+import type { JSONObject } from '../../shared/rpc/types.ts';
 import {
-  CALL_ANSWER, CALL_CANDIDATES, CALL_HANGUP, CALL_INVITE, CALL_REJECT, CALL_SELECT_ANSWER, DEFAULT_INVITE_LIFETIME_MS,
-  REASON_REPLACED, REASON_USER_BUSY, callContent, inviteDecision, parseCallSignal, ringRemaining, type CallSignal,
+  CALL_ANSWER, CALL_CANDIDATES, CALL_HANGUP, CALL_INVITE, CALL_NEGOTIATE, CALL_REJECT, CALL_SELECT_ANSWER,
+  DEFAULT_INVITE_LIFETIME_MS, REASON_REPLACED, REASON_USER_BUSY, callContent, inviteDecision, ringRemaining,
+  type CallSignal, type CallVersion,
 } from './call-signals.ts';
 import { CallCandidates } from './call-candidates.ts';
 import { CallDevices } from './call-devices.ts';
-import { mediaErrorText } from './call-media.ts';
+import { CallFeed } from './call-feed.ts';
+import { CallNegotiation } from './call-negotiation.ts';
+import { CallVideo } from './call-video.ts';
 import { blankView, type CallView } from './call-view.ts';
 import { listeners } from './listeners.ts';
-import { openMedia } from './media-devices.ts';
 import type { RpcClient } from './rpc-client.ts';
 import type { Store } from './store.ts';
 
@@ -34,6 +38,13 @@ export class CallManager {
   private invite: Extract<CallSignal, { type: 'invite' }> | null = null;
   /** The other side's party, once it answered (outgoing) or from its invite (incoming). */
   private peerParty: string | undefined;
+  /** The VoIP version of the other side's invite (incoming) or answer (outgoing): 0 cannot renegotiate. */
+  private peerVersion: CallVersion = 1;
+  private negotiation: CallNegotiation | null = null;
+  private readonly video = new CallVideo({
+    view: () => this.view, set: (patch) => this.set(patch), pc: () => this.pc, fail: (text) => this.end(text, true),
+    watch: (stream) => this.devices.watch(stream),
+  });
   private candidates = new CallCandidates(() => undefined);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sends: Promise<unknown> = Promise.resolve();
@@ -46,13 +57,9 @@ export class CallManager {
     this.set({ localStream: stream, deviceNote: notice });
     return true;
   });
+  private readonly feed = new CallFeed((roomId, sig, live) => this.onSignal(roomId, sig, live));
   /** Calls answered, rejected or hung up, wherever seen (history included): their invites never ring. */
-  private readonly settled = new Set<string>();
-  private readonly seen = new Set<string>();
-  /** Events that came undecryptable in a batch that was not live: decrypted later, they are still history. */
-  private readonly historic = new Set<string>();
-  /** Caught up with the server (init_complete): only invites arriving after that may ring. */
-  private live = false;
+  private readonly settled = this.feed.settled;
   private readonly partyId = `lattice-${Math.random().toString(36).slice(2, 12)}`;
   private readonly client: RpcClient;
   private readonly store: Store;
@@ -67,44 +74,14 @@ export class CallManager {
 
   /** Listens to the backend's events; returns the unsubscriber. */
   start(): () => void {
-    const offs = [
-      this.client.onStatus((s) => { if (s.state !== 'open') this.live = false; }),
-      this.client.on('sync_complete', (d) => this.onSync(d)),
-      this.client.on('events_decrypted', (d) => this.onEvents(d.room_id, d.events)),
-      this.client.on('init_complete', () => { this.live = true; }),
-    ];
-    offs.push(this.devices.start());
-    return () => { for (const off of offs) off(); };
+    const offFeed = this.feed.start(this.client);
+    // A device unplugged mid-call: the call goes on with the default one.
+    const offDevices = this.devices.start();
+    return () => { offFeed(); offDevices(); };
   }
 
   private get ownUserId(): string {
     return this.store.getSnapshot().clientState?.user_id ?? '';
-  }
-
-  private onSync(d: SyncComplete): void {
-    if (d.clear_state) this.live = false;
-    // The stored state sent on connecting, and a fresh login's first /sync (no `since`), are history, not news.
-    const live = this.live && !d.clear_state && Boolean(d.since);
-    for (const [roomId, room] of Object.entries(d.rooms ?? {})) {
-      if (room.events?.length) this.onEvents(roomId, room.events, live);
-    }
-  }
-
-  private onEvents(roomId: string, events: readonly Event[], live = this.live): void {
-    const signals: { sig: CallSignal; live: boolean }[] = [];
-    for (const e of [...events].sort((a, b) => a.timestamp - b.timestamp || a.rowid - b.rowid)) {
-      if (e.event_id.startsWith('~') || this.seen.has(e.event_id)) continue;
-      const sig = parseCallSignal(e);
-      if (!sig) {
-        // Still encrypted: it comes again in events_decrypted, as old as it is now.
-        if (!live) this.historic.add(e.event_id);
-        continue;
-      }
-      this.seen.add(e.event_id);
-      signals.push({ sig, live: live && !this.historic.has(e.event_id) });
-      if (sig.type === 'answer' || sig.type === 'reject' || sig.type === 'hangup') this.settled.add(sig.callId);
-    }
-    for (const { sig, live: isLive } of signals) this.onSignal(roomId, sig, isLive);
   }
 
   private onSignal(roomId: string, sig: CallSignal, live: boolean): void {
@@ -136,6 +113,9 @@ export class CallManager {
         break;
       case 'reject':
         if (v.phase === 'calling') this.end('The call was declined.', false);
+        break;
+      case 'negotiate':
+        if (live && sig.partyId === this.peerParty) this.negotiation?.received(sig.description);
         break;
       case 'hangup':
         if (v.phase === 'ringing') this.close();
@@ -187,7 +167,7 @@ export class CallManager {
     if (!v) return;
     if (v.inviteSent) this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: REASON_REPLACED }));
     this.settled.add(v.callId);
-    const carried = { localStream: v.localStream, muted: v.muted, cameraOff: v.cameraOff };
+    const carried = { localStream: v.localStream, muted: v.muted, camera: v.camera, cameraOff: v.cameraOff };
     this.reset(false);
     // Not shown ringing: answered at once.
     this.ring(roomId, invite, carried, false);
@@ -197,6 +177,7 @@ export class CallManager {
   private ring(roomId: string, invite: Extract<CallSignal, { type: 'invite' }>, carried: Partial<CallView> = {}, notify = true): void {
     this.invite = invite;
     this.peerParty = invite.partyId;
+    this.peerVersion = invite.version;
     this.candidates = this.candidatesOf(invite.callId);
     this.view = { ...blankView(invite.callId, roomId, invite.sender, 'incoming', invite.video, 'ringing'), ...carried };
     if (notify) this.changed.notify();
@@ -212,7 +193,7 @@ export class CallManager {
     this.candidates = this.candidatesOf(callId);
     this.view = blankView(callId, roomId, peerId, 'outgoing', video, 'calling');
     this.changed.notify();
-    const stream = await this.media(video, callId);
+    const stream = await this.video.userMedia(video, callId);
     if (!stream) return;
     const pc = await this.connection(stream, callId);
     if (!pc) return;
@@ -242,7 +223,7 @@ export class CallManager {
     if (!v || v.phase !== 'ringing' || !invite) return;
     clearTimeout(this.timer);
     this.set({ phase: 'connecting' });
-    const stream = await this.media(v.video, v.callId);
+    const stream = await this.video.userMedia(v.video, v.callId);
     if (!stream) {
       if (this.view?.callId === v.callId) this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'user_media_failed' }));
       return;
@@ -257,6 +238,7 @@ export class CallManager {
       // Answered on another device (or hung up) meanwhile: this answer stays unsent.
       if (this.view?.callId !== v.callId || this.view.phase === 'ended') return;
       this.send(CALL_ANSWER, callContent(v.callId, this.partyId, { answer: { type: 'answer', sdp: answer.sdp ?? '' } }));
+      this.negotiable();
     } catch (e) {
       if (this.view?.callId !== v.callId || this.view.phase === 'ended') return;
       this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'ice_failed' }));
@@ -288,43 +270,36 @@ export class CallManager {
     this.set({ muted: !v.muted });
   }
 
+  /** Switches the camera off and on; in a voice call, the first press adds it to the call (renegotiated). */
   toggleCamera(): void {
     const v = this.view;
-    if (!v?.localStream || !v.video) return;
+    if (!v?.localStream) return;
+    if (!v.camera) {
+      // Video where none went needs renegotiation, which a version 0 client cannot do (the button says so).
+      if (v.renegotiable) void this.video.addCamera();
+      return;
+    }
     for (const t of v.localStream.getVideoTracks()) t.enabled = v.cameraOff;
     this.set({ cameraOff: !v.cameraOff });
+  }
+
+  /** Starts or stops sharing a screen (the browser, or the desktop shell, asks which). */
+  toggleScreenShare(): void {
+    const v = this.view;
+    if (v?.sharing) this.video.stopSharing();
+    // Without a camera's picture to replace, the screen is added: renegotiated, as the camera is above.
+    else if (v?.camera || v?.renegotiable) void this.video.shareScreen();
+  }
+
+  /** The call's first offer and answer are set: from now on its media may change, if the other side can. */
+  private negotiable(): void {
+    this.negotiation?.ready(this.peerVersion);
+    this.set({ renegotiable: this.negotiation?.negotiable ?? false });
   }
 
   /** Closes an ended call's view. */
   dismiss(): void {
     if (this.view?.phase === 'ended') this.close();
-  }
-
-  /**
-   * The microphone (and camera) for call `callId`: the stream it already has when it fits (taken over from our call
-   * given up in glare), else a new one; null when refused, or when the call is no longer the current one.
-   */
-  private async media(video: boolean, callId: string): Promise<MediaStream | null> {
-    const have = this.view?.localStream;
-    if (have) {
-      if (have.getVideoTracks().length > 0 === video) return have;
-      for (const t of have.getTracks()) t.stop();
-      this.set({ localStream: null });
-    }
-    try {
-      // The microphone and camera chosen in Settings, or the defaults (with a note) when they are not connected.
-      const { stream, notice } = await openMedia({ audio: true, video });
-      if (this.view?.callId !== callId || this.view.phase === 'ended') {
-        for (const t of stream.getTracks()) t.stop();
-        return null;
-      }
-      this.devices.watch(stream);
-      this.set({ localStream: stream, deviceNote: notice ?? undefined });
-      return stream;
-    } catch (e) {
-      if (this.view?.callId === callId) this.end(mediaErrorText(e, video), true);
-      return null;
-    }
   }
 
   /** The peer connection with our tracks, the homeserver's TURN servers (none when it has none) and its handlers. */
@@ -336,12 +311,13 @@ export class CallManager {
     const pc = new RTCPeerConnection({ iceServers });
     this.pc = pc;
     for (const track of stream.getTracks()) pc.addTrack(track, stream);
+    // The callee is the polite side of renegotiation (the spec; in glare, the one whose call was given up).
+    this.negotiation = new CallNegotiation(pc, v.direction === 'incoming', (description, lifetime) => {
+      this.send(CALL_NEGOTIATE, callContent(callId, this.partyId, { description: { ...description }, lifetime }));
+    });
     const candidates = this.candidates;
     pc.onicecandidate = (ev) => { if (ev.candidate) candidates.found(ev.candidate); };
-    pc.ontrack = (ev) => {
-      const remote = ev.streams[0] ?? new MediaStream([ev.track]);
-      this.set({ remoteStream: remote });
-    };
+    pc.ontrack = (ev) => { if (this.pc === pc) this.video.remoteTrack(ev); };
     pc.onconnectionstatechange = () => {
       if (this.pc !== pc) return;
       if (pc.connectionState === 'connected' && this.view?.phase !== 'connected') this.set({ phase: 'connected', connectedAt: Date.now() });
@@ -368,11 +344,13 @@ export class CallManager {
     if (!v || !this.pc) return;
     clearTimeout(this.timer);
     this.peerParty = sig.partyId;
+    this.peerVersion = sig.version;
     this.set({ phase: 'connecting' });
     this.send(CALL_SELECT_ANSWER, callContent(v.callId, this.partyId, { selected_party_id: sig.partyId ?? '' }));
     try {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: sig.sdp });
       this.candidates.applyTo(this.pc);
+      this.negotiable();
     } catch (e) {
       this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'ice_failed' }));
       this.end(`The call could not connect: ${errorMessage(e)}`, true);
@@ -394,7 +372,8 @@ export class CallManager {
     if (!this.view) return;
     this.settled.add(this.view.callId);
     this.teardown();
-    this.set({ phase: 'ended', endedText: text, failed, localStream: null, remoteStream: null, ...extra });
+    this.set({ phase: 'ended', endedText: text, failed, localStream: null, screenStream: null, sharing: false, remoteStream: null,
+      remoteVideo: false, notice: undefined, ...extra });
     const callId = this.view.callId;
     if (!failed) this.timer = setTimeout(() => { if (this.view?.callId === callId) this.close(); }, ENDED_SHOWN_MS);
   }
@@ -410,8 +389,11 @@ export class CallManager {
   private teardown(stopMedia = true): void {
     clearTimeout(this.timer);
     this.candidates.stop();
+    this.negotiation?.stop();
+    this.negotiation = null;
     this.pc?.close();
     this.pc = null;
+    for (const t of this.view?.screenStream?.getTracks() ?? []) t.stop();
     if (stopMedia) for (const t of this.view?.localStream?.getTracks() ?? []) t.stop();
   }
 
@@ -419,5 +401,6 @@ export class CallManager {
     this.teardown(stopMedia);
     this.invite = null;
     this.peerParty = undefined;
+    this.peerVersion = 1;
   }
 }

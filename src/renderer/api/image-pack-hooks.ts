@@ -9,31 +9,46 @@ import { useEffect, useMemo } from 'react';
 import type { Event } from '../../shared/rpc/types.ts';
 import { useSession, useStoreSelector } from './hooks.ts';
 import {
-  EMOTE_ROOMS_TYPE, ROOM_PACK_TYPE, USER_PACK_TYPE, enabledPackKeys, parseImagePack, roomPackId,
-  type ImagePack, type PackKey,
+  PACK_ROOMS_TYPES, ROOM_PACK_TYPES, USER_PACK_TYPE, enabledPackRefs, parseImagePack, roomPackId,
+  type ImagePack, type PackKey, type PackRef, type RoomPackType,
 } from './image-packs.ts';
 import type { Session } from './session.ts';
 import type { RoomData, StoreSnapshot } from './snapshot.ts';
 
 const NO_PACKS: readonly ImagePack[] = [];
 
-function roomName(room: RoomData | undefined): string {
+export function roomName(room: RoomData | undefined): string {
   return room?.meta?.name ?? room?.meta?.canonical_alias ?? 'Room pack';
 }
 
-function packEvent(room: RoomData | undefined, stateKey: string): Event | undefined {
-  const rowid = room?.state[ROOM_PACK_TYPE]?.[stateKey];
-  return rowid === undefined ? undefined : room?.events.get(rowid);
+/** A room pack's event: the stable type's if the room has one under that state key, else the unstable one's. */
+export function packEvent(room: RoomData | undefined, stateKey: string): { type: RoomPackType; event: Event } | undefined {
+  for (const type of ROOM_PACK_TYPES) {
+    const rowid = room?.state[type]?.[stateKey];
+    const event = rowid === undefined ? undefined : room?.events.get(rowid);
+    if (event) return { type, event };
+  }
+  return undefined;
+}
+
+/** The state keys of a room's packs, of either type, each once (stable ones first). */
+export function packStateKeys(room: RoomData | undefined): string[] {
+  return [...new Set(ROOM_PACK_TYPES.flatMap((t) => Object.keys(room?.state[t] ?? {})))];
+}
+
+/** The room packs enabled everywhere, from both account data types. */
+export function enabledRefs(s: StoreSnapshot): PackRef[] {
+  return enabledPackRefs(...PACK_ROOMS_TYPES.map((t) => s.accountData[t]?.content));
 }
 
 /** What the packs are made of, each object kept by the store while unchanged: equal inputs, same packs. */
 function inputsOf(s: StoreSnapshot, roomId: string | null): unknown[] {
-  const inputs: unknown[] = [s.accountData[USER_PACK_TYPE], s.accountData[EMOTE_ROOMS_TYPE]];
+  const inputs: unknown[] = [s.accountData[USER_PACK_TYPE], ...PACK_ROOMS_TYPES.map((t) => s.accountData[t])];
   const room = roomId ? s.rooms.get(roomId) : undefined;
-  for (const key of Object.keys(room?.state[ROOM_PACK_TYPE] ?? {})) inputs.push(packEvent(room, key), room?.meta?.name);
-  for (const key of enabledPackKeys(s.accountData[EMOTE_ROOMS_TYPE]?.content)) {
-    const other = s.rooms.get(key.room_id);
-    inputs.push(packEvent(other, key.state_key), other?.meta?.name);
+  for (const key of packStateKeys(room)) inputs.push(packEvent(room, key)?.event, room?.meta?.name);
+  for (const ref of enabledRefs(s)) {
+    const other = s.rooms.get(ref.room_id);
+    inputs.push(packEvent(other, ref.state_key)?.event, other?.meta?.name);
   }
   return inputs;
 }
@@ -50,23 +65,26 @@ function buildPacks(s: StoreSnapshot, roomId: string | null): ImagePack[] {
   add(parseImagePack(s.accountData[USER_PACK_TYPE]?.content, 'user', 'Your emoji'));
   const room = roomId ? s.rooms.get(roomId) : undefined;
   if (room && roomId) {
-    for (const key of Object.keys(room.state[ROOM_PACK_TYPE] ?? {})) {
-      add(parseImagePack(packEvent(room, key)?.content, roomPackId(roomId, key), roomName(room)));
+    for (const key of packStateKeys(room)) {
+      add(parseImagePack(packEvent(room, key)?.event.content, roomPackId(roomId, key), roomName(room)));
     }
   }
-  for (const key of enabledPackKeys(s.accountData[EMOTE_ROOMS_TYPE]?.content)) {
-    const other = s.rooms.get(key.room_id);
-    add(parseImagePack(packEvent(other, key.state_key)?.content, roomPackId(key.room_id, key.state_key), roomName(other)));
+  for (const ref of enabledRefs(s)) {
+    const other = s.rooms.get(ref.room_id);
+    add(parseImagePack(packEvent(other, ref.state_key)?.event.content, roomPackId(ref.room_id, ref.state_key), roomName(other)));
   }
   return packs;
 }
 
-/** Enabled packs of rooms we are in whose state this page has not loaded, and has not asked for yet. */
+/**
+ * Enabled packs of rooms we are in whose state this page has not loaded, and has not asked for yet: both event
+ * types of each, since either may hold it.
+ */
 function missingKeys(s: StoreSnapshot, asked: ReadonlySet<string>): PackKey[] {
-  return enabledPackKeys(s.accountData[EMOTE_ROOMS_TYPE]?.content).filter((k) => {
+  return enabledRefs(s).filter((k) => {
     const room = s.rooms.get(k.room_id);
-    return room !== undefined && room.state[ROOM_PACK_TYPE]?.[k.state_key] === undefined && !asked.has(roomPackId(k.room_id, k.state_key));
-  });
+    return room !== undefined && packEvent(room, k.state_key) === undefined && !asked.has(roomPackId(k.room_id, k.state_key));
+  }).flatMap((k) => ROOM_PACK_TYPES.map((type) => ({ ...k, type })));
 }
 
 const askedBySession = new WeakMap<Session, Set<string>>();
@@ -89,7 +107,8 @@ export function useImagePacks(roomId: string | null): readonly ImagePack[] {
   const session = useSession();
   const select = useMemo(() => packSelector(roomId), [roomId]);
   const packs = useStoreSelector(select);
-  const emoteRooms = useStoreSelector((s) => s.accountData[EMOTE_ROOMS_TYPE]);
+  const stableRooms = useStoreSelector((s) => s.accountData[PACK_ROOMS_TYPES[0]]);
+  const emoteRooms = useStoreSelector((s) => s.accountData[PACK_ROOMS_TYPES[1]]);
 
   useEffect(() => {
     let asked = askedBySession.get(session);
@@ -100,7 +119,7 @@ export function useImagePacks(roomId: string | null): readonly ImagePack[] {
     session.client.request('get_specific_room_state', { keys })
       .then((events) => session.store.applySpecificState(events))
       .catch((err: unknown) => console.warn('lattice: loading enabled emoji packs failed', err));
-  }, [session, emoteRooms]);
+  }, [session, stableRooms, emoteRooms]);
 
   return packs;
 }

@@ -1,16 +1,26 @@
 /**
  * Custom emoji and sticker packs (MSC2545, as gomuks, Cinny, FluffyChat and Element forks read them): the user's own
- * pack (`im.ponies.user_emotes` account data), a room's packs (`im.ponies.room_emotes` state, one pack per state
- * key) and the room packs the user enabled everywhere (`im.ponies.emote_rooms` account data:
- * `{rooms: {roomId: {stateKey: {}}}}`). Packs are written by people and other clients, so everything here is parsed
- * defensively: an image without a valid mxc:// URL or with an unusable shortcode is skipped, a pack with no usable
- * image is no pack, and nothing is ever thrown.
+ * pack (`im.ponies.user_emotes` account data), a room's packs (one pack per state key) and the room packs the user
+ * enabled everywhere (`{rooms: {roomId: {stateKey: {}}}}` account data). MSC2545 was accepted as spec v1.19 with the
+ * stable names `m.room.image_pack` (room state) and `m.image_pack.rooms` (account data); both are read beside the
+ * unstable `im.ponies.room_emotes` and `im.ponies.emote_rooms` still in wide use, a stable pack winning over an
+ * unstable one of the same state key (as gomuks does). The spec names no stable user pack: `im.ponies.user_emotes`
+ * stays. Packs are written by people and other clients, so everything here is parsed defensively: an image without
+ * a valid mxc:// URL or with an unusable shortcode is skipped, a pack with no usable image is no pack, and nothing
+ * is ever thrown.
  */
 import { mxcToPath } from '../../shared/rpc/media.ts';
 
 export const USER_PACK_TYPE = 'im.ponies.user_emotes';
 export const ROOM_PACK_TYPE = 'im.ponies.room_emotes';
 export const EMOTE_ROOMS_TYPE = 'im.ponies.emote_rooms';
+export const ROOM_PACK_STABLE_TYPE = 'm.room.image_pack';
+export const PACK_ROOMS_STABLE_TYPE = 'm.image_pack.rooms';
+/** A room pack's event types, the one that wins first. */
+export const ROOM_PACK_TYPES = [ROOM_PACK_STABLE_TYPE, ROOM_PACK_TYPE] as const;
+export type RoomPackType = (typeof ROOM_PACK_TYPES)[number];
+/** The account data listing packs enabled everywhere, stable first. */
+export const PACK_ROOMS_TYPES = [PACK_ROOMS_STABLE_TYPE, EMOTE_ROOMS_TYPE] as const;
 
 export type PackUsage = 'emoticon' | 'sticker';
 
@@ -42,11 +52,15 @@ export interface ImagePack {
   readonly images: readonly PackImage[];
 }
 
-/** A room pack's address (get_specific_room_state's key shape). */
-export interface PackKey {
+/** A room pack, whichever type its event has. */
+export interface PackRef {
   readonly room_id: string;
-  readonly type: typeof ROOM_PACK_TYPE;
   readonly state_key: string;
+}
+
+/** A room pack's event address (get_specific_room_state's key shape). */
+export interface PackKey extends PackRef {
+  readonly type: RoomPackType;
 }
 
 /** More would make a picker tab nobody can scroll through, and a stray huge event cost a lot of DOM. */
@@ -108,15 +122,26 @@ export function parseImagePack(content: unknown, id: string, fallbackName: strin
   return { id, name: str(meta.display_name) ?? fallbackName, icon: validMxc(meta.avatar_url) ?? images[0].url, images };
 }
 
-/** The room packs `im.ponies.emote_rooms` enables everywhere, in its order; malformed entries are skipped. */
-export function enabledPackKeys(content: unknown): PackKey[] {
-  if (!isObject(content) || !isObject(content.rooms)) return [];
-  const keys: PackKey[] = [];
-  for (const [roomId, stateKeys] of Object.entries(content.rooms)) {
-    if (!roomId.startsWith('!') || !isObject(stateKeys)) continue;
-    for (const stateKey of Object.keys(stateKeys)) keys.push({ room_id: roomId, type: ROOM_PACK_TYPE, state_key: stateKey });
+/**
+ * The room packs enabled everywhere by these contents (`m.image_pack.rooms`, then `im.ponies.emote_rooms`), in
+ * their order, each once; malformed entries are skipped.
+ */
+export function enabledPackRefs(...contents: unknown[]): PackRef[] {
+  const refs: PackRef[] = [];
+  const seen = new Set<string>();
+  for (const content of contents) {
+    if (!isObject(content) || !isObject(content.rooms)) continue;
+    for (const [roomId, stateKeys] of Object.entries(content.rooms)) {
+      if (!roomId.startsWith('!') || !isObject(stateKeys)) continue;
+      for (const stateKey of Object.keys(stateKeys)) {
+        const id = roomPackId(roomId, stateKey);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        refs.push({ room_id: roomId, state_key: stateKey });
+      }
+    }
   }
-  return keys;
+  return refs;
 }
 
 export function roomPackId(roomId: string, stateKey: string): string {

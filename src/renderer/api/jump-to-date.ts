@@ -6,6 +6,7 @@
  * backend may run in another time zone).
  */
 import { dayInWords, parseDay } from '../../shared/calendar-day.ts';
+import { errorMessage } from '../../shared/error-message.ts';
 import { requestJump } from './jump-requests.ts';
 import type { Session } from './session.ts';
 
@@ -48,14 +49,35 @@ export async function jumpToTime(session: Session, roomId: string, ts: number): 
 }
 
 /**
- * `/jumptodate YYYY-MM-DD` typed into the composer: the day's time, or an Error in words; undefined when the text is
+ * `/jumptodate YYYY-MM-DD` typed into a composer: the day's time, or an Error in words; undefined when the text is
  * not that command (it goes to the backend as usual). Run here, not in the backend, because the day is the user's.
  */
-export function jumpCommandTime(text: string): number | Error | undefined {
+function jumpCommandTime(text: string): number | Error | undefined {
   const m = /^\/jumptodate(?:\s+([\s\S]*))?$/i.exec(text.trim());
   if (!m) return undefined;
   const arg = (m[1] ?? '').trim();
   if (arg === '') return new Error('Give the day to jump to: /jumptodate YYYY-MM-DD');
   const ts = parseDay(arg);
   return ts === null ? new Error(`"${arg}" is not a day: write it as YYYY-MM-DD, such as 2026-03-03.`) : ts;
+}
+
+/**
+ * Runs `/jumptodate` typed in a composer, the room's or a thread's (whose room's main timeline jumps, as in the
+ * room's composer): true when the text was that command, false when it is to be sent as usual. The command stays
+ * typed until the jump is under way (`done` then clears it), so a refusal shown by `setError` can be corrected in
+ * place.
+ */
+export function runJumpCommand(session: Session, roomId: string, text: string, composer: {
+  setError: (message: string | null) => void;
+  done: () => void;
+}): boolean {
+  const jump = jumpCommandTime(text);
+  if (jump === undefined) return false;
+  if (jump instanceof Error) {
+    composer.setError(jump.message);
+    return true;
+  }
+  composer.setError(null);
+  jumpToTime(session, roomId, jump).then(composer.done, (err: unknown) => composer.setError(errorMessage(err)));
+  return true;
 }

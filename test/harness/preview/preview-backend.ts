@@ -320,7 +320,7 @@ export class PreviewBackend implements BackendHost {
         'register_push', 'get_presence', 'ignore_user', 'unignore_user', 'get_ignored_users',
         'upgrade_room', 'join_successor_room', 'set_history_visibility',
         'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_edit_history', 'get_event_context',
-        'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_specific_room_state', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
+        'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_specific_room_state', 'get_state_of_types', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
         'upload_media', 'download_media',
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',

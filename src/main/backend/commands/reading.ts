@@ -1,7 +1,8 @@
 /**
  * Handlers of the reading area: single events (database first, then the homeserver), related events, a message's
  * edit history (reading/edit-history.ts), context around an event, the event nearest a time (reading/event-at-time.ts),
- * manual pagination (threads), a room's list of threads, chosen state, receipts and mentions.
+ * manual pagination (threads), a room's list of threads, chosen state (and state of chosen types across joined rooms),
+ * receipts and mentions.
  */
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { readingCommands } from '../../../shared/rpc/commands.ts';
@@ -212,6 +213,7 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
       }
       return out;
     },
+    get_state_of_types: ({ types }) => ctx.store.state.ofTypesInJoinedRooms([...new Set(types)]),
     get_receipts: ({ room_id: roomId, event_ids: eventIds }) =>
       receiptsFor(ctx.store.db, roomId, eventIds, ctx.requireSession().userId),
     get_mentions: ({ max_timestamp: maxTs, type, limit, room_id: roomId }) =>

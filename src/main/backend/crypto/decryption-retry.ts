@@ -19,6 +19,7 @@ import type { ClientEvent } from '../matrix/types.ts';
 import { notificationFor, PushEvaluator } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
 import { localContent, replyTarget } from '../sync/ingest-event.ts';
+import { refreshPreview } from '../sync/room-meta.ts';
 import type { Decryption } from '../sync/prepared.ts';
 import { decryptEvent } from './sync-crypto.ts';
 
@@ -166,13 +167,17 @@ export class DecryptionRetry {
       const related = store.events.getMany(new Set(targets.filter((t) => !rowids.includes(t))))
         .filter((e) => e.room_id === roomId);
       const out: EventsDecrypted = { room_id: roomId, events: related.length ? [...events, ...related] : events };
-      if (before?.preview_event_rowid && rowids.includes(before.preview_event_rowid)) out.preview_event_rowid = before.preview_event_rowid;
+      const meta: Room | undefined = before && { ...before };
+      // The preview decrypted into something that says nothing in the room list (a call's candidates, say): the
+      // event before it that does previews the room, and the row carries it.
+      const previewMoved = !!meta && rowids.includes(meta.preview_event_rowid) && refreshPreview(store, meta);
+      if (before?.preview_event_rowid && rowids.includes(before.preview_event_rowid) && !previewMoved) out.preview_event_rowid = before.preview_event_rowid;
       decrypted.push(out);
-      if (!before) continue;
+      if (!before || !meta) continue;
       const counts = store.unread.count(roomId, this.opts.userId);
-      if (counts.unread_messages === before.unread_messages && counts.unread_notifications === before.unread_notifications
-        && counts.unread_highlights === before.unread_highlights) continue;
-      const meta: Room = { ...before, ...counts };
+      if (!previewMoved && counts.unread_messages === before.unread_messages
+        && counts.unread_notifications === before.unread_notifications && counts.unread_highlights === before.unread_highlights) continue;
+      Object.assign(meta, counts);
       store.rooms.save(meta);
       const entry: SyncRoom = { meta };
       // Only when the room now has more to notify about than before, and only events that ask for it.
@@ -180,6 +185,11 @@ export class DecryptionRetry {
         const notifying = events.filter((e) => notify.includes(e.rowid));
         entry.notifications = notifying.map((e) => notificationFor(e)).filter((n) => n !== undefined);
         entry.events = notifying;
+      }
+      // The new preview event, which the frontend may not hold (it had only the old one after a reload).
+      if (previewMoved && meta.preview_event_rowid && !entry.events?.some((e) => e.rowid === meta.preview_event_rowid)) {
+        const preview = store.events.get(meta.preview_event_rowid);
+        if (preview) entry.events = [...(entry.events ?? []), preview];
       }
       (rooms ??= {})[roomId] = entry;
     }

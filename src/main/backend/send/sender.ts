@@ -51,6 +51,9 @@ export interface SenderOptions {
   onEchoChanged?: (echo: Event) => void;
 }
 
+/** The retry timing a host may shorten (tests): plain values, so it can cross into the backend's worker. */
+export type SenderTiming = Pick<SenderOptions, 'retryBaseMs' | 'maxRetryMs'>;
+
 export class Sender {
   private readonly client: MatrixClient;
   private readonly store: Store;

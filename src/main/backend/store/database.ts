@@ -16,6 +16,14 @@ export function openDatabase(file: string): DB {
   // 0600 before SQLite creates it: the -wal and -shm files it makes take the database file's mode.
   if (onDisk) privateSqlite.beforeOpen(file);
   const db = new Database(file);
+  tune(db);
+  migrate(db);
+  if (onDisk) privateSqlite.afterOpen(file);
+  return db;
+}
+
+/** The connection's settings: journal, durability, checkpoints, page cache (also the benchmark's storage floor's). */
+export function tune(db: DB): void {
   db.pragma('journal_mode = WAL');
   // NORMAL is durable across application crashes in WAL mode; only an OS crash can lose the last commit.
   db.pragma('synchronous = NORMAL');
@@ -34,9 +42,6 @@ export function openDatabase(file: string): DB {
   db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   // After a checkpoint the WAL file is reused from its start; this truncates what a burst left behind.
   db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
-  migrate(db);
-  if (onDisk) privateSqlite.afterOpen(file);
-  return db;
 }
 
 export function migrate(db: DB): void {

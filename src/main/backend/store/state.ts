@@ -103,6 +103,16 @@ export class StateStore {
     return new Map(stmt.all(roomId, ...types).map((r) => [r.type, rowToEvent(r)]));
   }
 
+  /**
+   * The state events of these types (any state key) in every joined room, by room: the room table holds joined
+   * rooms only, and the primary key (room_id, event_type, state_key) answers each room's lookup without a scan.
+   */
+  ofTypesInJoinedRooms(types: readonly string[]): Event[] {
+    const marks = types.map(() => '?').join(', ');
+    return this.db.prepare<string[], EventRow>(`${FROM_STATE} JOIN room r ON r.room_id = cs.room_id
+      WHERE cs.event_type IN (${marks}) ORDER BY cs.room_id, cs.event_type, cs.state_key`).all(...types).map(rowToEvent);
+  }
+
   all(roomId: string, includeMembers = true): Event[] {
     const stmt = includeMembers ? this.stmts.all : this.stmts.allNoMembers;
     return stmt.all(roomId).map(rowToEvent);

@@ -198,8 +198,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (ctx.ignored.size && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
     // Evaluated before the insert, so the row is written with its final unread_type; on the cleartext of a
     // decrypted event (a mention or keyword inside it counts).
-    const unread = ctx.push.unreadType(roomId, cleartextOf(ev, ctx.prepared?.get(ev.event_id)));
-    const r = ingestEvent(store, roomId, ev, undefined, own, ctx.prepared?.get(ev.event_id), unread);
+    const decryption = ctx.prepared?.get(ev.event_id);
+    const unread = ctx.push.unreadType(roomId, cleartextOf(ev, decryption));
+    const r = ingestEvent(store, roomId, ev, undefined, own, decryption, unread);
     if (!r) continue;
     note(r);
     const edit = bundledEdit(roomId, ev);
@@ -209,7 +210,9 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
       timeline.push(added);
       // As stored (a server's event without a timestamp gets the time it arrived).
       const timestamp = r.inserted?.timestamp ?? (typeof ev.origin_server_ts === 'number' ? ev.origin_server_ts : Date.now());
-      appended.push({ rowid: r.rowid, type: ev.type, timestamp, content: ev.content });
+      // With what it decrypted to: the preview is judged by that (an encrypted call's candidates say nothing).
+      appended.push({ rowid: r.rowid, type: ev.type, timestamp, content: ev.content, state_key: ev.state_key,
+        unsigned: ev.unsigned, decrypted_type: decryption?.decrypted_type, decrypted: decryption?.decrypted });
       incoming.push({ rowid: r.rowid, event: ev, ingested: r.inserted ? unread : undefined, unreadType: unread });
       const built = events.get(r.rowid);
       if (built) built.timeline_rowid = added.timeline_rowid;

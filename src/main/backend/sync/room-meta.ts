@@ -5,9 +5,8 @@
 import { isolateBidi } from '../../../shared/display-name.ts';
 import type { Event, JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
+import { bestPreview, MESSAGE_PREVIEW, NO_PREVIEW, previewRank, type PreviewCandidate, type PreviewRank } from './preview-event.ts';
 
-/** As Element's room list: messages, stickers and polls (both MSC3381 names), thread replies included. */
-const PREVIEW_TYPES = new Set(['m.room.message', 'm.room.encrypted', 'm.sticker', 'm.poll.start', 'org.matrix.msc3381.poll.start']);
 const MAX_HEROES = 5;
 /** The state (with an empty state key) a room's row is derived from. */
 const META_STATE_TYPES = ['m.room.create', 'm.room.tombstone', 'm.room.topic', 'm.room.canonical_alias',
@@ -27,7 +26,7 @@ export interface RoomChanges {
   /** State, the summary or the DM partner changed: recompute name, avatar, topic and the like. */
   state: boolean;
   /** Timeline events appended by this sync, oldest first (a candidate for the new preview). */
-  appended?: { rowid: number; type: string; timestamp: number; content: JSONObject }[];
+  appended?: (PreviewCandidate & { rowid: number; timestamp: number })[];
   /** The timeline was replaced (or events in it redacted): find the preview from the database. */
   rescan?: boolean;
   /**
@@ -43,22 +42,7 @@ const ALL_CHANGED: RoomChanges = { state: true, rescan: true };
 export function computeRoomMeta(store: Store, room: Room, ownUserId: string, dmUserId: string | undefined,
   changes: RoomChanges = ALL_CHANGED): Room {
   const create = changes.state ? computeStateFields(store, room, ownUserId, dmUserId) : undefined;
-  const fromAppended = changes.appended?.findLast(isPreviewable);
-  if (fromAppended) {
-    room.preview_event_rowid = fromAppended.rowid;
-    room.sorting_timestamp = fromAppended.timestamp;
-  } else if (changes.rescan || !room.preview_event_rowid) {
-    // With the whole timeline at hand and none of it previewable, the database has no preview either.
-    const preview = changes.whole ? undefined : findPreview(store, room.room_id);
-    if (preview) {
-      room.preview_event_rowid = preview.rowid;
-      room.sorting_timestamp = preview.timestamp;
-    } else if (!room.sorting_timestamp) {
-      const newest = changes.whole ? changes.appended?.at(-1) : store.timeline.latest(room.room_id, 1)[0];
-      room.sorting_timestamp = newest?.timestamp
-        ?? (create ?? store.state.get(room.room_id, 'm.room.create'))?.timestamp ?? 0;
-    }
-  }
+  choosePreview(store, room, changes, create);
   return room;
 }
 
@@ -87,22 +71,6 @@ function computeStateFields(store: Store, room: Room, ownUserId: string, dmUserI
   room.explicit_avatar = explicitAvatar !== undefined;
   room.avatar = explicitAvatar ?? (dmUserId ? str(store.state.get(roomId, 'm.room.member', dmUserId)?.content.avatar_url) : undefined);
   return create;
-}
-
-/** Without allocating a key list (this runs for every appended message). */
-function isEmpty(o: JSONObject): boolean {
-  for (const _ in o) return false;
-  return true;
-}
-
-/**
- * Message-like events preview a room; edits don't (they change text the original already previews), nor do deleted
- * ones (Element and gomuks skip them; their content is pruned to nothing, also when they arrive already deleted).
- */
-function isPreviewable(ev: { type: string; content: JSONObject; redacted_by?: string }): boolean {
-  if (!PREVIEW_TYPES.has(ev.type) || ev.redacted_by !== undefined || isEmpty(ev.content)) return false;
-  const rel = ev.content['m.relates_to'] as JSONObject | undefined;
-  return !(rel && typeof rel === 'object' && rel.rel_type === 'm.replace');
 }
 
 function computeName(store: Store, roomId: string, own: string, summary: LazyLoadSummary | undefined,
@@ -149,8 +117,55 @@ function displayName(store: Store, roomId: string, userId: string): string {
   return str(member?.content.displayname) ?? userId;
 }
 
-function findPreview(store: Store, roomId: string): Event | undefined {
-  return store.timeline.latest(roomId, 20).find(isPreviewable);
+/**
+ * Moves the preview to the latest event of `changes` that says more (preview-event.ts): a message-like one always; a
+ * worded state change only while the room has no message-like preview. The sorting time follows a message-like
+ * preview; a state change moves it only when the room has none yet (joins do not reorder the list, as in Element).
+ */
+function choosePreview(store: Store, room: Room, changes: RoomChanges, create: Event | undefined): void {
+  const fromAppended = changes.appended && bestPreview(changes.appended);
+  if (fromAppended?.rank === MESSAGE_PREVIEW) {
+    setPreview(room, fromAppended.event, MESSAGE_PREVIEW);
+    return;
+  }
+  // Most syncs end here: a room that has a preview and got nothing that could change it.
+  if (!changes.rescan && room.preview_event_rowid && !fromAppended) return;
+  const current = room.preview_event_rowid ? store.events.get(room.preview_event_rowid) : undefined;
+  const currentRank = current ? previewRank(current) : NO_PREVIEW;
+  if (currentRank === MESSAGE_PREVIEW && !changes.rescan) return;
+  // With the whole timeline at hand (it was started afresh by this sync), the database holds nothing more.
+  const found = changes.whole ? fromAppended : findPreview(store, room.room_id);
+  if (found && (found.rank === MESSAGE_PREVIEW || currentRank !== MESSAGE_PREVIEW)) setPreview(room, found.event, found.rank);
+  if (!room.sorting_timestamp) {
+    const newest = changes.whole ? changes.appended?.at(-1) : store.timeline.latest(room.room_id, 1)[0];
+    room.sorting_timestamp = newest?.timestamp ?? (create ?? store.state.get(room.room_id, 'm.room.create'))?.timestamp ?? 0;
+  }
+}
+
+function setPreview(room: Room, ev: { rowid: number; timestamp: number }, rank: PreviewRank): void {
+  room.preview_event_rowid = ev.rowid;
+  if (rank === MESSAGE_PREVIEW || !room.sorting_timestamp) room.sorting_timestamp = ev.timestamp;
+}
+
+/** How far back the stored timeline is searched for a preview when the one before went (deleted, decrypted). */
+const PREVIEW_SEARCH_DEPTH = 20;
+
+function findPreview(store: Store, roomId: string): { event: Event; rank: PreviewRank } | undefined {
+  return bestPreview(store.timeline.latest(roomId, PREVIEW_SEARCH_DEPTH).reverse());
+}
+
+/**
+ * After the room's preview event was decrypted late (decryption-retry.ts): when it turned out to say nothing (a
+ * call's candidates, say), the event before it that does previews the room, or none. Answers whether the row changed.
+ */
+export function refreshPreview(store: Store, room: Room): boolean {
+  const current = room.preview_event_rowid ? store.events.get(room.preview_event_rowid) : undefined;
+  if (current && previewRank(current) !== NO_PREVIEW) return false;
+  const found = findPreview(store, room.room_id);
+  if ((found?.event.rowid ?? 0) === room.preview_event_rowid) return false;
+  if (found) setPreview(room, found.event, found.rank);
+  else room.preview_event_rowid = 0;
+  return true;
 }
 
 /** m.direct account data → room ID → the other user. */

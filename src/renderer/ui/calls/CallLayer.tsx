@@ -1,12 +1,14 @@
 /**
  * The call on screen, over every view: an incoming call's prompt (who, voice or video, Accept / Decline) while it
- * rings, then the call itself (the other person's video or name and avatar, our own video small, the elapsed time,
- * microphone, camera and hang-up buttons), and how it ended, in words ("Bob is busy."). It also plays the ringtone
+ * rings, then the call itself (the other person's video or shared screen, or name and avatar; our own video or shared
+ * screen small; the elapsed time; microphone, camera, screen-sharing and hang-up buttons), and how it ended, in words
+ * ("Bob is busy."). The camera and screen-sharing buttons say why when they cannot be used (call-video.ts). It also plays the ringtone
  * while a call rings here and the ringback tone while ours rings there (call-tones.ts).
  */
 import { useEffect, useRef } from 'react';
 import { formatCallDuration } from '../../api/call-signals.ts';
 import type { CallView } from '../../api/call-view.ts';
+import { videoControls, type VideoControl } from '../../api/call-video.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
 import { playOnChosenSpeaker } from '../../api/media-devices.ts';
 import { useMediaPrefs } from '../../api/media-prefs.ts';
@@ -36,6 +38,7 @@ const icon = (d: React.ReactNode) => (
 const HANG_UP_ICON = <path transform="rotate(135 12 12)" d="M5 4h4l2 5-2.5 1.5a11 11 0 0 0 5 5L15 13l5 2v4a2 2 0 0 1-2 2A16 16 0 0 1 3 6a2 2 0 0 1 2-2" />;
 const MIC_ICON = <><rect x="9" y="3" width="6" height="11" rx="3" /><path d="M5 11a7 7 0 0 0 14 0M12 18v3" /></>;
 const SLASH = <path d="M3 3l18 18" />;
+const SCREEN_ICON = <><rect x="3" y="4" width="18" height="12" rx="2" /><path d="M8 20h8M12 16v4" /></>;
 
 function IncomingCall({ call }: { call: CallView }) {
   const { calls } = useSession();
@@ -92,33 +95,52 @@ function statusText(call: CallView, now: number, peerName: string): string {
   }
 }
 
+/** A round in-call button, pressed or not; one that cannot act says why in its tooltip (and stays focusable to read it). */
+function RoundButton({ label, pressed, control, testId, onClick, children }: {
+  label: string; pressed: boolean; control: VideoControl; testId: string; onClick: () => void; children: React.ReactNode;
+}) {
+  const title = control.why ?? label;
+  return (
+    <button type="button" className="call-round" aria-pressed={pressed} aria-disabled={!control.enabled} data-testid={testId}
+      title={title} aria-label={title} onClick={() => { if (control.enabled) onClick(); }}>
+      {children}
+    </button>
+  );
+}
+
 function ActiveCall({ call }: { call: CallView }) {
   const { calls } = useSession();
   const peer = usePeer(call);
   const now = useSecondTicks(call.phase === 'connected');
   const ended = call.phase === 'ended';
-  const remoteVideo = call.video && call.remoteStream && call.remoteStream.getVideoTracks().length > 0;
+  const video = call.video || call.camera || call.sharing || call.remoteVideo;
+  const controls = videoControls(call, peer.name);
+  const ownPicture = call.sharing && call.screenStream
+    ? <Media stream={call.screenStream} kind="video" muted className="call-own-video is-screen" testId="call-own-screen" />
+    : call.camera && call.localStream && (call.cameraOff
+      ? <div className="call-own-video is-off" data-testid="call-own-video-off">Camera off</div>
+      : <Media stream={call.localStream} kind="video" muted className="call-own-video" testId="call-own-video" />);
   return (
-    <section className={`call-view${call.video ? ' is-video' : ''}${ended ? ' is-ended' : ''}`} aria-label={`Call with ${peer.name}`}
-      data-testid="call-view" data-phase={call.phase} data-kind={call.video ? 'video' : 'voice'} data-call-id={call.callId}>
+    <section className={`call-view${video ? ' is-video' : ''}${ended ? ' is-ended' : ''}`} aria-label={`Call with ${peer.name}`}
+      data-testid="call-view" data-phase={call.phase} data-kind={call.video ? 'video' : 'voice'} data-call-id={call.callId}
+      data-sharing={call.sharing} data-remote-video={call.remoteVideo}>
       <div className="call-stage">
-        {remoteVideo && !ended ? <Media stream={call.remoteStream!} kind="video" muted={false} className="call-remote-video" testId="call-remote-video" /> : (
-          <div className="call-peer">
-            <Avatar id={call.peerId} name={peer.name} mxc={peer.avatar} size={72} />
-          </div>
-        )}
-        {!call.video && call.remoteStream && !ended && <Media stream={call.remoteStream} kind="audio" muted={false} testId="call-remote-audio" />}
-        {call.video && call.localStream && !ended && (
-          call.cameraOff
-            ? <div className="call-own-video is-off" data-testid="call-own-video-off">Camera off</div>
-            : <Media stream={call.localStream} kind="video" muted className="call-own-video" testId="call-own-video" />
-        )}
+        {call.remoteVideo && call.remoteStream && !ended
+          ? <Media stream={call.remoteStream} kind="video" muted className="call-remote-video" testId="call-remote-video" />
+          : (
+            <div className="call-peer">
+              <Avatar id={call.peerId} name={peer.name} mxc={peer.avatar} size={72} />
+            </div>
+          )}
+        {call.remoteStream && !ended && <Media stream={call.remoteStream} kind="audio" muted={false} testId="call-remote-audio" />}
+        {!ended && ownPicture}
       </div>
       <div className="call-info">
         <strong className="call-peer-name">{peer.name}</strong>
         <span className={`call-status${call.failed ? ' is-problem' : ''}`} role={ended ? 'status' : undefined} data-testid="call-status">
           {statusText(call, now, peer.name)}
         </span>
+        {call.notice && !ended && <span className="call-status is-problem" role="status" data-testid="call-notice">{call.notice}</span>}
         {call.deviceNote && !ended && <span className="call-note" role="status" data-testid="call-device-note">{call.deviceNote}</span>}
       </div>
       <div className="call-controls">
@@ -130,13 +152,14 @@ function ActiveCall({ call }: { call: CallView }) {
             onClick={() => calls.toggleMute()}>
             {icon(<>{MIC_ICON}{call.muted && SLASH}</>)}
           </button>
-          {call.video && (
-            <button type="button" className="call-round" aria-pressed={call.cameraOff} data-testid="call-camera" disabled={!call.localStream}
-              title={call.cameraOff ? 'Turn camera on' : 'Turn camera off'} aria-label={call.cameraOff ? 'Turn camera on' : 'Turn camera off'}
-              onClick={() => calls.toggleCamera()}>
-              {icon(<>{CAMERA_ICON}{call.cameraOff && SLASH}</>)}
-            </button>
-          )}
+          <RoundButton label={call.camera && !call.cameraOff ? 'Turn camera off' : 'Turn camera on'} pressed={call.camera && call.cameraOff}
+            control={call.localStream ? controls.camera : { enabled: false, why: undefined }} testId="call-camera" onClick={() => calls.toggleCamera()}>
+            {icon(<>{CAMERA_ICON}{(!call.camera || call.cameraOff) && SLASH}</>)}
+          </RoundButton>
+          <RoundButton label={call.sharing ? 'Stop sharing your screen' : 'Share your screen'} pressed={call.sharing}
+            control={controls.share} testId="call-share" onClick={() => calls.toggleScreenShare()}>
+            {icon(SCREEN_ICON)}
+          </RoundButton>
           <button type="button" className="call-round is-hang-up" data-testid="call-hang-up" title="Hang up" aria-label="Hang up"
             onClick={() => calls.hangUp()}>
             {icon(HANG_UP_ICON)}

@@ -9,14 +9,14 @@
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
-import { currentText, lastOwnMessage, relationFor, sendComposed, sendSticker } from '../../api/actions.ts';
+import { currentText, lastOwnMessage, relationFor, sendComposed } from '../../api/actions.ts';
 import { composerModes, useComposerMode } from '../../api/composer-modes.ts';
 import { loadDraft, saveDraft } from '../../api/drafts.ts';
-import { jumpCommandTime, jumpToTime } from '../../api/jump-to-date.ts';
+import { runJumpCommand } from '../../api/jump-to-date.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
 import { useImagePacks } from '../../api/image-pack-hooks.ts';
-import { packsFor, withCustomEmoji } from '../../api/image-packs.ts';
+import { withCustomEmoji } from '../../api/image-packs.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 import { pickedText } from '../emoji/EmojiPicker.tsx';
 import { AttachButton } from './AttachButton.tsx';
@@ -34,6 +34,7 @@ import { useVoiceRecording } from './use-voice-recording.ts';
 import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import { SendButton } from './SendButton.tsx';
+import { StickerButton } from './StickerButton.tsx';
 
 const VOICE_LIMIT = `${VOICE_MAX_MS / 60_000} minutes`;
 
@@ -52,7 +53,6 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   const voice = useVoiceRecording(session, roomId, !!room?.meta?.encryption_event);
   const packs = useImagePacks(roomId);
-  const hasStickers = packsFor(packs, 'sticker').length > 0;
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
 
@@ -94,15 +94,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
     }
     if (body.trim() === '') return;
     if (mode.kind === 'edit' && body === mode.text) { cancelMode(); return; } // nothing changed
-    const jump = mode.kind === 'edit' ? undefined : jumpCommandTime(body);
-    if (jump !== undefined) {
-      // The command stays typed until the jump is under way, so a refusal can be corrected in place.
-      if (jump instanceof Error) { setError(jump.message); return; }
-      setError(null);
-      jumpToTime(session, roomId, jump).then(() => setText((current) => (current === body ? '' : current)),
-        (err: unknown) => setError(errorMessage(err)));
-      return;
-    }
+    if (mode.kind !== 'edit'
+      && runJumpCommand(session, roomId, body, { setError, done: () => setText((current) => (current === body ? '' : current)) })) return;
     const sentMode = mode;
     // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
     // A typed or picked `:shortcode:` of a pack emoji goes as its image; the composer kept the readable shortcode.
@@ -190,18 +183,12 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         <EmojiButton className="composer-tool" label="Insert emoji" testId="composer-emoji" roomId={roomId} onPick={(p) => insertAtCursor(pickedText(p))}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
-        {hasStickers && mode.kind !== 'edit' && (
-          <EmojiButton className="composer-tool" label="Send a sticker" testId="composer-sticker" roomId={roomId} stickers onPick={(p) => {
-            if (!('image' in p)) return;
+        {mode.kind !== 'edit' && (
+          <StickerButton roomId={roomId} testId="composer-sticker" onError={setError} relation={() => {
             const relatesTo = relationFor(mode);
             if (mode.kind === 'reply') modes.set(roomId, { kind: 'normal' });
-            sendSticker(session, roomId, p.image, relatesTo).catch((err: unknown) => setError(`Could not send the sticker: ${errorMessage(err)}`));
-          }}>
-            <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" strokeLinecap="round">
-              <path d="M6 4h12a2 2 0 0 1 2 2v8l-6 6H6a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
-              <path d="M20 14h-4a2 2 0 0 0-2 2v4M9.5 9.5h.01M14.5 9.5h.01" />
-            </svg>
-          </EmojiButton>
+            return relatesTo;
+          }} />
         )}
         {offerVoice
           ? <MicButton busy={voiceState.kind === 'starting'} onClick={() => void voice.start()} />

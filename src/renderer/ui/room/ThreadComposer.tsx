@@ -1,15 +1,18 @@
 /**
  * The thread panel's composer: a reply in the thread (with the spec's falling-back reply for clients without
  * threads), with what the room's composer has: autocomplete for slash commands, members, rooms and emoji,
- * attachments pasted, dropped or picked (preview, caption, progress), an emoji picker, the "+" menu's polls and
+ * attachments pasted, dropped or picked (preview, caption, progress), an emoji picker, a sticker picker (when the
+ * room's packs have stickers), the "+" menu's polls and
  * locations, sent into the thread, previews of typed links, and while it is empty the microphone for a voice message
  * sent in the thread (kept as the thread's own preview when the panel closes mid-recording, see api/voice-drafts.ts).
  * Its pieces are the room composer's; what it leaves out is per-room: text drafts, reply and edit modes.
+ * `/jumptodate` jumps the room's main timeline, as from the room's composer (api/jump-to-date.ts).
  */
 import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { mentionedUsers } from '../../api/actions.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
+import { runJumpCommand } from '../../api/jump-to-date.ts';
 import { threadRelation } from '../../api/threads.ts';
 import { useImagePacks } from '../../api/image-pack-hooks.ts';
 import { withCustomEmoji } from '../../api/image-packs.ts';
@@ -29,6 +32,7 @@ import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import './media.css';
 import { SendButton } from './SendButton.tsx';
+import { StickerButton } from './StickerButton.tsx';
 
 export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
   const session = useSession();
@@ -53,6 +57,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
       return;
     }
     if (!body.trim()) return;
+    if (runJumpCommand(session, roomId, body, { setError, done: () => setText((current) => (current === body ? '' : current)) })) return;
     // Handed over now, also with a card still loading: the backend's outbox waits for that card (its echo says so).
     linkPreviews.sendWith(body, (previews) => session.client.request('send_message', {
       room_id: roomId, text: withCustomEmoji(body, packs), relates_to: relatesTo, mentions: { user_ids: mentionedUsers(body) }, ...previews,
@@ -83,7 +88,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   return (
     <form className={`thread-composer${drop.dragging ? ' is-dropping' : ''}`} data-testid="thread-composer-form"
       onSubmit={(e) => { e.preventDefault(); send(); }} {...drop.dropTarget}>
-      {error && <div className="composer-error" role="alert">{error}</div>}
+      {error && <div className="composer-error" role="alert" data-testid="thread-composer-error">{error}</div>}
       {voice.error && <div className="composer-error" role="alert" data-testid="voice-error">{voice.error}</div>}
       {voice.notice && <div className="composer-notice" role="status" data-testid="voice-notice">{voice.notice}</div>}
       {listOpen && (
@@ -109,6 +114,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" roomId={roomId} onPick={(p) => insertAtCursor(pickedText(p))}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
+        <StickerButton roomId={roomId} testId="thread-composer-sticker" onError={setError} relation={() => threadRelation(rootId, latestId)} />
         {offerVoice
           ? <MicButton busy={voiceState.kind === 'starting'} onClick={() => void voice.start()} />
           : <SendButton label="Send in thread" testId="thread-composer-send" disabled={text.trim() === '' && !hasAttachments} />}

@@ -1,6 +1,6 @@
 /**
  * The Settings screen: a modal with a vertical tab list on the left (Profile, Sessions, Notifications, Security,
- * Voice & video, Appearance, Keyboard), as Element's. The tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order, arrows
+ * Voice & video, Appearance, Emoji & stickers, Keyboard), as Element's. The tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order, arrows
  * move between them and show each at once. Esc closes the screen (unless a confirmation dialog inside has it).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
@@ -8,6 +8,7 @@ import { trapTab } from '../common/focus-return.ts';
 import { SecuritySection } from '../security/SecuritySection.tsx';
 import { AppearanceSettings, KeyboardSettings } from './AppearanceSettings.tsx';
 import { NotificationSettings } from './NotificationSettings.tsx';
+import { PackSettings } from './PackSettings.tsx';
 import { ProfileSettings } from './ProfileSettings.tsx';
 import { SessionsSettings } from './SessionsSettings.tsx';
 import { VoiceVideoSettings } from './VoiceVideoSettings.tsx';
@@ -69,6 +70,7 @@ export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: (
             {tab === 'security' && <SecuritySection />}
             {tab === 'voice' && <VoiceVideoSettings />}
             {tab === 'appearance' && <AppearanceSettings />}
+            {tab === 'emoji' && <PackSettings />}
             {tab === 'keyboard' && <KeyboardSettings />}
           </section>
         </div>

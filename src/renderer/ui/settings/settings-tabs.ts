@@ -8,6 +8,7 @@ export const SETTINGS_TABS = [
   { id: 'security', label: 'Security' },
   { id: 'voice', label: 'Voice & video' },
   { id: 'appearance', label: 'Appearance' },
+  { id: 'emoji', label: 'Emoji & stickers' },
   { id: 'keyboard', label: 'Keyboard' },
 ] as const;
 

@@ -131,6 +131,14 @@ export const readingCommands = {
     keys: z.array(z.object({ room_id: roomIdField, type: z.string().min(1), state_key: z.string() })).max(1000),
   })).returns<Event[]>(),
   /**
+   * Lattice extension (gomuks has none): the current state events of these types in every room we are joined to,
+   * from the database, for views that gather one kind of state across rooms (the Settings screen's list of every
+   * room's emoji packs) without loading each room's whole state. Invited and left rooms are not included.
+   */
+  get_state_of_types: command(z.object({
+    types: z.array(z.string().min(1)).min(1).max(20),
+  })).returns<Event[]>(),
+  /**
    * Stored read receipts on these events (not the account's own): event ID → receipts. A user with receipts on
    * several of them counts only at the first listed, so list the events newest first.
    */

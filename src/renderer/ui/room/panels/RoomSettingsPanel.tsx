@@ -1,6 +1,6 @@
 /**
  * Room settings in the right panel: avatar, name, topic, join rule, history visibility, encryption, addresses,
- * roles and permissions, and the room's notification setting. Each part saves on its own (one state event each, through set_state) and is
+ * roles and permissions, emoji and sticker packs (RoomPacksSetting.tsx), and the room's notification setting. Each part saves on its own (one state event each, through set_state) and is
  * editable only with the power level its event type needs; a refusal is shown in words beside it.
  */
 import { useEffect, useState, type FormEvent } from 'react';
@@ -11,6 +11,7 @@ import { canSendState, roomSettings } from '../../../api/room-state.ts';
 import { PowerLevelsSetting } from './PowerLevelsSetting.tsx';
 import { RoomAliasesSetting } from './RoomAliasesSetting.tsx';
 import { RoomAvatarSetting } from './RoomAvatarSetting.tsx';
+import { RoomPacksSetting } from './RoomPacksSetting.tsx';
 import { ReadOnlyNote, Section, useSaver } from './settings-parts.tsx';
 import { SidePanel } from './SidePanel.tsx';
 
@@ -58,6 +59,7 @@ export function RoomSettingsPanel({ roomId, onClose }: { roomId: string; onClose
       <RoomAliasesSetting roomId={roomId} canonical={s.canonicalAlias} alt={s.altAliases} editable={may('m.room.canonical_alias')}
         server={own?.slice(own.indexOf(':') + 1) ?? ''} />
       <PowerLevelsSetting roomId={roomId} room={room} own={own} />
+      <RoomPacksSetting roomId={roomId} room={room} own={own} />
       <NotificationSetting roomId={roomId} />
     </SidePanel>
   );

@@ -1,0 +1,139 @@
+/**
+ * Writing MSC2545 packs: "use everywhere" for a room pack (account data, through set_account_data) and adding or
+ * removing an image of the user's own pack (account data) or of a room's pack (state, through set_state). Each
+ * write builds on the content the store holds now (image-pack-edit.ts keeps the rest of it) and resolves once the
+ * store shows what was written, so a second change made right after builds on the first instead of undoing it.
+ */
+import { errorMessage } from '../../shared/error-message.ts';
+import type { JSONObject } from '../../shared/rpc/types.ts';
+import { isPackListed, withPackImage, withPackListed, withoutPackImage } from './image-pack-edit.ts';
+import { packEvent } from './image-pack-hooks.ts';
+import { EMOTE_ROOMS_TYPE, PACK_ROOMS_TYPES, ROOM_PACK_TYPE, USER_PACK_TYPE, type PackRef, type RoomPackType } from './image-packs.ts';
+import type { Session } from './session.ts';
+import type { StoreSnapshot } from './snapshot.ts';
+import { uploadFile } from './uploads.ts';
+
+/** The user's own pack, or one pack of a room (its event type is the one it has; a new pack is unstable-typed). */
+export type PackTarget =
+  | { readonly kind: 'user' }
+  | { readonly kind: 'room'; readonly roomId: string; readonly stateKey: string; readonly type?: RoomPackType };
+
+/**
+ * A new room pack is written as `im.ponies.room_emotes`: the spec's `m.room.image_pack` is read by few clients
+ * yet, the unstable type by all that show packs.
+ */
+function roomPackType(s: StoreSnapshot, t: Extract<PackTarget, { kind: 'room' }>): RoomPackType {
+  return t.type ?? packEvent(s.rooms.get(t.roomId), t.stateKey)?.type ?? ROOM_PACK_TYPE;
+}
+
+function contentOf(s: StoreSnapshot, t: PackTarget): unknown {
+  if (t.kind === 'user') return s.accountData[USER_PACK_TYPE]?.content;
+  const type = roomPackType(s, t);
+  const rowid = s.rooms.get(t.roomId)?.state[type]?.[t.stateKey];
+  return rowid === undefined ? undefined : s.rooms.get(t.roomId)?.events.get(rowid)?.content;
+}
+
+/** JSON with sorted keys: the server may hand an object back with its keys in another order. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, val: unknown) => (val && typeof val === 'object' && !Array.isArray(val)
+    ? Object.fromEntries(Object.entries(val).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : val));
+}
+
+/** Resolves once `read` of the store matches `content`, or after a while regardless (the sync may be slow). */
+function untilStoreHas(session: Session, read: (s: StoreSnapshot) => unknown, content: JSONObject): Promise<void> {
+  const want = canonical(content);
+  return new Promise((resolve) => {
+    const check = () => {
+      if (canonical(read(session.store.getSnapshot())) !== want) return false;
+      done();
+      return true;
+    };
+    const timer = setTimeout(() => done(), 15_000);
+    const unsubscribe = session.store.subscribe(() => { check(); });
+    function done(): void {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve();
+    }
+    check();
+  });
+}
+
+async function writeAccountData(session: Session, type: string, content: JSONObject): Promise<void> {
+  await session.client.request('set_account_data', { type, content });
+  await untilStoreHas(session, (s) => s.accountData[type]?.content, content);
+}
+
+async function writePack(session: Session, t: PackTarget, content: JSONObject): Promise<void> {
+  if (t.kind === 'user') {
+    await writeAccountData(session, USER_PACK_TYPE, content);
+    return;
+  }
+  const type = roomPackType(session.store.getSnapshot(), t);
+  await session.client.request('set_state', { room_id: t.roomId, type, state_key: t.stateKey, content });
+  await untilStoreHas(session, (s) => contentOf(s, { ...t, type }), content);
+}
+
+/** Whether the room pack is enabled everywhere, by either account data type. */
+export function isPackEverywhere(s: StoreSnapshot, ref: PackRef): boolean {
+  return PACK_ROOMS_TYPES.some((t) => isPackListed(s.accountData[t]?.content, ref.room_id, ref.state_key));
+}
+
+/**
+ * Turns "use everywhere" on (listed in `im.ponies.emote_rooms`, which every client with packs reads) or off
+ * (taken out of each list that has it, the stable one too, or it would stay on).
+ */
+export async function setPackEverywhere(session: Session, ref: PackRef, on: boolean): Promise<void> {
+  const s = session.store.getSnapshot();
+  if (on) {
+    if (isPackEverywhere(s, ref)) return;
+    await writeAccountData(session, EMOTE_ROOMS_TYPE, withPackListed(s.accountData[EMOTE_ROOMS_TYPE]?.content, ref.room_id, ref.state_key, true));
+    return;
+  }
+  for (const type of PACK_ROOMS_TYPES) {
+    const content = session.store.getSnapshot().accountData[type]?.content;
+    if (isPackListed(content, ref.room_id, ref.state_key)) {
+      await writeAccountData(session, type, withPackListed(content, ref.room_id, ref.state_key, false));
+    }
+  }
+}
+
+/** Emoji and stickers are shown small; a huge file would only cost every client that loads the pack. */
+const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+export interface ImageToAdd {
+  readonly file: File;
+  readonly shortcode: string;
+  readonly emoticon: boolean;
+  readonly sticker: boolean;
+}
+
+/**
+ * Uploads the picture (never encrypted: a pack is readable by anyone who can read the room or account data it is
+ * in, and other clients load its images by URL) and adds it to the pack. Checks what it can before uploading.
+ */
+export async function addPackImage(session: Session, t: PackTarget, add: ImageToAdd, onProgress?: (fraction: number) => void): Promise<void> {
+  const { file } = add;
+  if (!file.type.startsWith('image/')) throw new Error(`${file.name || 'That file'} is not an image: pick a PNG, GIF, WebP or JPEG picture.`);
+  if (file.size > MAX_IMAGE_BYTES) throw new Error('That picture is larger than 10 MB: pick a smaller one.');
+  const check = { url: 'mxc://check/only', emoticon: add.emoticon, sticker: add.sticker };
+  withPackImage(contentOf(session.store.getSnapshot(), t), add.shortcode, check); // throws the shortcode's or usage's problem in words
+  let url: string | undefined;
+  let info: JSONObject = {};
+  try {
+    const uploaded = await uploadFile(file, file.name || `${add.shortcode}.png`, {
+      encrypt: false, onProgress: (sent, total) => onProgress?.(total ? sent / total : 0),
+    });
+    url = uploaded.url;
+    const { mimetype, size, w, h } = uploaded.info;
+    info = { mimetype, size, ...(w ? { w } : {}), ...(h ? { h } : {}) };
+  } catch (e) {
+    throw new Error(`The upload failed: ${errorMessage(e)}`);
+  }
+  if (!url) throw new Error('The upload failed: the homeserver answered no address for the picture.');
+  await writePack(session, t, withPackImage(contentOf(session.store.getSnapshot(), t), add.shortcode, { ...add, url, info }));
+}
+
+export async function removePackImage(session: Session, t: PackTarget, shortcode: string): Promise<void> {
+  await writePack(session, t, withoutPackImage(contentOf(session.store.getSnapshot(), t), shortcode));
+}
