@@ -90,7 +90,8 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     const ended = callView(a.page, 'ended');
     await ended.waitFor({ timeout: 30_000 });
     assert.equal(await ended.getByTestId('call-status').innerText(), 'Bob is busy.');
-    await waitForTone(a.page, '');
+    // As Element: the busy tone while the call's end shows.
+    await waitForTone(a.page, 'busy');
     await timelineLine(a.page, /^\W?Bob\W? was busy$/).waitFor({ timeout: 30_000 });
     await previewLine(a.page, roomId, /^\W?Bob\W? was busy$/).waitFor({ timeout: 30_000 });
     await sizedShots(a.page, (theme, size) => `calls-busy-${theme}-${size}.png`);

@@ -4,7 +4,9 @@
  * both pages' WebRTC connections connect and receive the other's media (getStats: bytes received, per kind); the
  * in-call buttons (mute, camera) act on the tracks sent; a hang-up on one side ends the call on both. A video call the
  * other way; a declined call; a call Alice gives up on (Bob's "Missed call"); an invite that times out by its own
- * lifetime; an invite that arrives in the first sync never rings; a refused microphone said in words. While a call
+ * lifetime; an invite that arrives in the first sync never rings; a call on the microphone chosen in Settings that goes
+ * on with the default one when it is unplugged (the other side, its call sounds off, rings without a sound); a refused
+ * microphone said in words. A call that was up ends with a short hang-up tone on both sides. While a call
  * rings, the page plays a ringtone and the caller's a ringback tone, both silent again once it is answered, declined,
  * given up or timed out (test/harness/calls.ts counts the oscillators). A call's media changes while it is on: Bob
  * shares his screen in place of his camera in a video call, and in a voice call (renegotiated with m.call.negotiate),
@@ -16,11 +18,11 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { pcState, receives, recordOscillators, recordPeerConnections, waitForTone } from '../harness/calls.ts';
+import { pcState, receives, recordOscillators, recordPeerConnections, tone, waitForTone } from '../harness/calls.ts';
 import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS, serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   let a: WebUi;
@@ -135,8 +137,11 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     assert.deepEqual(await micEnabled(), [true]);
 
     await bobPage.getByTestId('call-hang-up').click();
+    // The call was up: both sides hear the short hang-up tone, silent again once the call's end is gone.
+    for (const page of [alicePage, bobPage]) await waitForTone(page, 'hangup');
     for (const page of [alicePage, bobPage]) {
       await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+      await waitForTone(page, '');
       assert.equal(await pcState(page), 'closed');
       // The second such line: the first is the invite of the first sync.
       await timelineLine(page, /^\W?Alice\W? started a voice call$/, 1).waitFor({ timeout: 30_000 });
@@ -258,6 +263,48 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await waitForTone(bobPage, 'ringtone');
     await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached', timeout: 30_000 });
     await waitForTone(bobPage, '');
+  });
+
+  it('a call uses the microphone chosen in Settings, and goes on with the default when it is unplugged', async () => {
+    await alicePage.getByTestId('open-settings').click();
+    await alicePage.getByTestId('settings-tab-voice').click();
+    await alicePage.getByTestId('av-microphone').selectOption({ label: 'Fake Audio Input 2' });
+    await alicePage.keyboard.press('Escape');
+    await alicePage.getByTestId('settings').waitFor({ state: 'detached' });
+    const sentMic = () => alicePage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
+      .getSenders().filter((s) => s.track?.kind === 'audio').map((s) => s.track!.label));
+
+    // Bob turns call sounds off: his page rings without a sound.
+    await bobPage.getByTestId('open-settings').click();
+    await bobPage.getByTestId('settings-tab-voice').click();
+    await bobPage.getByTestId('av-call-sounds').uncheck();
+    await bobPage.keyboard.press('Escape');
+
+    await alicePage.getByTestId('start-voice-call').click();
+    await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
+    await waitForTone(alicePage, 'ringback');
+    assert.deepEqual(await tone(bobPage), { tone: '', oscillators: 0 });
+    await bobPage.getByTestId('call-accept').click();
+    await receives(alicePage, ['audio']);
+    await receives(bobPage, ['audio']);
+    assert.deepEqual(await sentMic(), ['Fake Audio Input 2']);
+    assert.equal(await alicePage.getByTestId('call-device-note').count(), 0);
+
+    // Unplugged: the browser no longer lists it and says its devices changed.
+    await alicePage.evaluate(() => {
+      const media = navigator.mediaDevices;
+      const enumerate = media.enumerateDevices.bind(media);
+      media.enumerateDevices = async () => (await enumerate()).filter((d) => d.label !== 'Fake Audio Input 2');
+      media.dispatchEvent(new Event('devicechange'));
+    });
+    await serverSays('the call moved to the default microphone', sentMic, (labels) => labels.length === 1 && labels[0] !== 'Fake Audio Input 2');
+    assert.equal(await alicePage.getByTestId('call-device-note').innerText(),
+      'Your microphone was disconnected: the call goes on with the default microphone.');
+    await alicePage.locator('[data-testid="call-view"][data-phase="connected"]').waitFor();
+    await sizedShots(alicePage, (theme, size) => `calls-${theme}-${size}-device-note.png`);
+    await alicePage.getByTestId('call-hang-up').click();
+    for (const page of [alicePage, bobPage]) await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+    for (const page of [alicePage, bobPage]) await page.evaluate(() => { localStorage.removeItem('lattice.media'); });
   });
 
   it('a refused microphone is said in words, and nothing is sent', async () => {

@@ -16,7 +16,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
-const TABS = ['profile', 'sessions', 'notifications', 'security', 'appearance', 'emoji', 'keyboard'] as const;
+const TABS = ['profile', 'sessions', 'notifications', 'security', 'voice', 'appearance', 'emoji', 'keyboard'] as const;
 const enc = encodeURIComponent;
 
 describe('settings screen against Synapse', () => {

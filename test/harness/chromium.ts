@@ -11,3 +11,9 @@ export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--
  * so a context not granted it sees the refusal a person who said no would.
  */
 export const FAKE_MICROPHONE_ARGS = ['--use-fake-device-for-media-stream'];
+
+/**
+ * Chromium's fake devices with two cameras: with them it lists three microphones (the default and two more), two
+ * cameras and three speakers, enough to choose one that is not the default (Settings → Voice & video).
+ */
+export const FAKE_DEVICES_ARGS = ['--use-fake-device-for-media-stream=device-count=2'];

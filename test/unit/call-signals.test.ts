@@ -91,7 +91,7 @@ describe('call signals', () => {
     assert.equal(alicesView, 'keep-ours');
   });
 
-  it('plays the ringtone while a call rings here, the ringback once our invite went out, nothing otherwise', () => {
+  it('plays the ringtone while a call rings here, the ringback once our invite went out, busy and hang-up tones at the end', () => {
     const call = (phase: CallInProgress['phase'], direction: 'incoming' | 'outgoing', inviteSent = false) => ({ phase, direction, inviteSent });
     assert.equal(toneFor(null), null);
     assert.equal(toneFor(call('ringing', 'incoming')), 'ringtone');
@@ -101,6 +101,13 @@ describe('call signals', () => {
       assert.equal(toneFor(call(phase, 'incoming')), null, phase);
       assert.equal(toneFor(call(phase, 'outgoing', true)), null, phase);
     }
+    // The person called is busy: the busy tone; a call that was up and ended: the hang-up tone, on either side.
+    assert.equal(toneFor({ ...call('ended', 'outgoing', true), busy: true }), 'busy');
+    assert.equal(toneFor({ ...call('ended', 'incoming'), connectedAt: 1 }), 'hangup');
+    assert.equal(toneFor({ ...call('ended', 'outgoing', true), connectedAt: 1 }), 'hangup');
+    // A failure (the connection lost) says so in words, without the tone of a call hung up.
+    assert.equal(toneFor({ ...call('ended', 'outgoing', true), connectedAt: 1, failed: true }), null);
+    assert.equal(toneFor({ ...call('connected', 'outgoing', true), connectedAt: 1 }), null);
   });
 
   it('words the timeline lines: started, declined, ended with its length, missed, not answered', () => {

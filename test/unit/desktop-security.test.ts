@@ -63,7 +63,7 @@ describe('decidePermission', () => {
 
   it('denies everything else, even to the app', () => {
     for (const p of ['media', 'geolocation', 'clipboard-read', 'openExternal', 'hid', 'usb', 'serial', 'midiSysex',
-      'display-capture', 'pointerLock', 'fullscreen', 'unknown']) {
+      'display-capture', 'pointerLock', 'fullscreen', 'speaker-selection', 'unknown']) {
       assert.equal(decidePermission(p, APP_ORIGIN), false, p);
     }
   });
@@ -91,6 +91,22 @@ describe('decidePermission', () => {
     assert.equal(decidePermission('media', APP_ORIGIN, withMic, { mediaType: 'unknown' }), false);
     assert.equal(decidePermission('media', APP_ORIGIN, withMic), false);
     assert.equal(decidePermission('display-capture', APP_ORIGIN, withMic), false);
+  });
+
+  it('lets the app choose the speaker with the microphone (setSinkId, the speakers listed), to the app only', () => {
+    const withMic = allowedPermissions({ microphone: true });
+    // Chromium's check names no device for it (no mediaType): the origin alone decides.
+    assert.equal(decidePermission('speaker-selection', APP_ORIGIN, withMic), true);
+    assert.equal(decidePermission('speaker-selection', APP_ENTRY_URL, withMic, { mediaType: 'unknown' }), true);
+    assert.equal(decidePermission('speaker-selection', 'https://evil.example', withMic), false);
+    assert.equal(decidePermission('speaker-selection', 'lattice://media', withMic), false);
+    assert.equal(decidePermission('speaker-selection', APP_ORIGIN), false);
+    assert.equal(decidePermission('speaker-selection', APP_ORIGIN, allowedPermissions({ camera: true })), false);
+    // A chosen microphone or camera (getUserMedia with deviceId: { exact }) is a request of the same kinds: the
+    // device's ID is not in it, so the rule is the one above, whichever device is chosen.
+    const calls = allowedPermissions({ microphone: true, camera: true });
+    assert.equal(decidePermission('media', APP_ORIGIN, calls, { mediaTypes: ['audio', 'video'] }), true);
+    assert.equal(decidePermission('media', 'https://evil.example', calls, { mediaTypes: ['audio'] }), false);
   });
 
   it('grants the camera with the microphone for calls, to the app only, and nothing more', () => {

@@ -56,11 +56,15 @@ export const DEFAULT_ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['notifi
 /**
  * `media` is opt-in, and with it the devices named: the microphone (voice messages, calls) and the camera (video
  * calls). Electron names camera and microphone alike `media`, so the devices allowed are kept beside it as
- * `media:audio` and `media:video`, and `decidePermission` looks at which devices a request wants.
+ * `media:audio` and `media:video`, and `decidePermission` looks at which devices a request wants. Which device of a
+ * kind the page asks for (`deviceId: { exact }`, chosen in Settings → Voice & video) is not part of a request, so
+ * choosing one changes nothing here; listing the devices (`enumerateDevices`) is a `media` check naming its kind.
+ * With the microphone comes `speaker-selection`, which Chromium checks to list the speakers and to play on a chosen
+ * one (`setSinkId`): it names no device, opens nothing, and only lets call audio go to another output.
  */
 export function allowedPermissions(opts: { microphone?: boolean; camera?: boolean } = {}): ReadonlySet<string> {
   const set = new Set(DEFAULT_ALLOWED_PERMISSIONS);
-  if (opts.microphone) set.add('media').add('media:audio');
+  if (opts.microphone) set.add('media').add('media:audio').add('speaker-selection');
   if (opts.camera) set.add('media').add('media:video');
   return set;
 }

@@ -10,6 +10,7 @@
 import { errorMessage } from '../../shared/error-message.ts';
 import { mediaErrorText, screenErrorText } from './call-media.ts';
 import type { CallView } from './call-view.ts';
+import { openMedia } from './media-devices.ts';
 
 /** What CallVideo works on: the current call's view (read and patched) and its connection. */
 export interface CallVideoHost {
@@ -18,6 +19,8 @@ export interface CallVideoHost {
   pc(): RTCPeerConnection | null;
   /** Ends the call as failed, saying why. */
   fail(text: string): void;
+  /** Watches the devices of a stream opened for the call (call-devices.ts: an unplugged one is replaced). */
+  watch(stream: MediaStream): void;
 }
 
 /** The call's video transceiver: the first one for video, ours or theirs (a video call has exactly one). */
@@ -75,14 +78,15 @@ export class CallVideo {
       this.host.set({ localStream: null });
     }
     try {
-      if (!navigator.mediaDevices?.getUserMedia) throw Object.assign(new Error('no media devices'), { name: 'NotSupportedError' });
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video });
+      // The microphone and camera chosen in Settings, or the defaults (with a note) when they are not connected.
+      const { stream, notice } = await openMedia({ audio: true, video });
       const now = this.host.view();
       if (now?.callId !== callId || now.phase === 'ended') {
         for (const t of stream.getTracks()) t.stop();
         return null;
       }
-      this.host.set({ localStream: stream, camera: video });
+      this.host.watch(stream);
+      this.host.set({ localStream: stream, camera: video, deviceNote: notice ?? undefined });
       return stream;
     } catch (e) {
       if (this.host.view()?.callId === callId) this.host.fail(mediaErrorText(e, video));
@@ -97,7 +101,7 @@ export class CallVideo {
     const callId = v.callId;
     this.host.set({ notice: undefined });
     try {
-      const got = await navigator.mediaDevices.getUserMedia({ video: true });
+      const { stream: got, notice } = await openMedia({ audio: false, video: true });
       const [track] = got.getVideoTracks();
       const now = this.host.view();
       if (now?.callId !== callId || now.phase === 'ended' || !now.localStream || now.camera || !track) {
@@ -105,7 +109,8 @@ export class CallVideo {
         return;
       }
       now.localStream.addTrack(track);
-      this.host.set({ camera: true, cameraOff: false });
+      this.host.watch(got);
+      this.host.set({ camera: true, cameraOff: false, ...(notice ? { deviceNote: notice } : {}) });
       await this.update();
     } catch (e) {
       if (this.host.view()?.callId === callId) this.host.set({ notice: mediaErrorText(e, true) });

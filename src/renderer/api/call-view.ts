@@ -37,6 +37,8 @@ export interface CallView {
   failed: boolean;
   /** Ended because the other person was in another call (the UI says "Bob is busy." with their name). */
   busy: boolean;
+  /** The chosen microphone or camera was missing or went away, and the default one is used: said in words. */
+  deviceNote: string | undefined;
 }
 
 /** A new call's view: nothing muted, no media yet. */
@@ -44,6 +46,6 @@ export function blankView(callId: string, roomId: string, peerId: string, direct
   return {
     callId, roomId, peerId, direction, video, phase, inviteSent: false, connectedAt: undefined, muted: false, camera: false,
     cameraOff: false, sharing: false, renegotiable: false, localStream: null, screenStream: null, remoteStream: null,
-    remoteVideo: false, notice: undefined, endedText: undefined, failed: false, busy: false,
+    remoteVideo: false, notice: undefined, endedText: undefined, failed: false, busy: false, deviceNote: undefined,
   };
 }

@@ -16,6 +16,7 @@ import {
   type CallSignal, type CallVersion,
 } from './call-signals.ts';
 import { CallCandidates } from './call-candidates.ts';
+import { CallDevices } from './call-devices.ts';
 import { CallFeed } from './call-feed.ts';
 import { CallNegotiation } from './call-negotiation.ts';
 import { CallVideo } from './call-video.ts';
@@ -42,10 +43,20 @@ export class CallManager {
   private negotiation: CallNegotiation | null = null;
   private readonly video = new CallVideo({
     view: () => this.view, set: (patch) => this.set(patch), pc: () => this.pc, fail: (text) => this.end(text, true),
+    watch: (stream) => this.devices.watch(stream),
   });
   private candidates = new CallCandidates(() => undefined);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sends: Promise<unknown> = Promise.resolve();
+  /** A microphone or camera unplugged mid-call: the call goes on with the default one. */
+  private readonly devices = new CallDevices(() => {
+    const v = this.view;
+    return v?.localStream && v.phase !== 'ended' ? { ...v, localStream: v.localStream, pc: this.pc } : null;
+  }, (callId, stream, notice) => {
+    if (this.view?.callId !== callId || this.view.phase === 'ended') return false;
+    this.set({ localStream: stream, deviceNote: notice });
+    return true;
+  });
   private readonly feed = new CallFeed((roomId, sig, live) => this.onSignal(roomId, sig, live));
   /** Calls answered, rejected or hung up, wherever seen (history included): their invites never ring. */
   private readonly settled = this.feed.settled;
@@ -63,7 +74,10 @@ export class CallManager {
 
   /** Listens to the backend's events; returns the unsubscriber. */
   start(): () => void {
-    return this.feed.start(this.client);
+    const offFeed = this.feed.start(this.client);
+    // A device unplugged mid-call: the call goes on with the default one.
+    const offDevices = this.devices.start();
+    return () => { offFeed(); offDevices(); };
   }
 
   private get ownUserId(): string {

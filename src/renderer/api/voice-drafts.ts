@@ -32,10 +32,14 @@ export type VoiceState =
 export interface VoiceDraftView {
   readonly state: VoiceState;
   readonly error: string | null;
+  /** A note that is not a failure (the chosen microphone missing, the default one recording instead). */
+  readonly notice?: string | null;
 }
 
 /** The part of VoiceRecorder a draft uses. */
 export interface Recorder {
+  /** Said while it records: the chosen microphone was missing and the default one records instead. */
+  readonly notice?: string | null;
   elapsed(): number;
   level(): number;
   stop(): Promise<Recording>;
@@ -120,7 +124,7 @@ export class VoiceDrafts {
     // The composer went away (or its user signed out) while the microphone was being asked for: let it go at once.
     if (this.drafts.get(key) !== draft) { recorder.cancel(); return; }
     draft.recorder = recorder;
-    this.update(key, draft, { state: { kind: 'recording', elapsedMs: 0, levels: [], askingToDiscard: false }, error: null });
+    this.update(key, draft, { state: { kind: 'recording', elapsedMs: 0, levels: [], askingToDiscard: false }, error: null, notice: recorder.notice ?? null });
   }
 
   /** The clock and the live waveform, read every tick while recording; stops the recording at 15 minutes. */

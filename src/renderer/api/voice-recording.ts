@@ -6,6 +6,7 @@
  * The arithmetic (levels, waveform, times, what a refusal means) is pure and unit-tested.
  */
 import { WAVEFORM_MAX_VALUE } from '../../shared/rpc/commands/media.ts';
+import { openMedia } from './media-devices.ts';
 
 /** Element stops a voice message at 15 minutes. */
 export const VOICE_MAX_MS = 15 * 60_000;
@@ -139,9 +140,12 @@ export class VoiceRecorder {
   private readonly chunks: Blob[] = [];
   private readonly startedAt = performance.now();
   private stopped = false;
+  /** Said while recording when the chosen microphone was not connected and the default one records instead. */
+  readonly notice: string | null;
 
-  private constructor(stream: MediaStream) {
+  private constructor(stream: MediaStream, notice: string | null) {
     this.stream = stream;
+    this.notice = notice;
     const type = recordingType();
     this.recorder = new MediaRecorder(stream, type ? { mimeType: type } : {});
     this.recorder.ondataavailable = (e) => { if (e.data.size) this.chunks.push(e.data); };
@@ -153,19 +157,20 @@ export class VoiceRecorder {
     this.recorder.start(250);
   }
 
-  /** Asks for the microphone and starts recording; rejects with words when it cannot. */
+  /** Asks for the microphone (the one chosen in Settings, else the default) and starts recording; rejects with words when it cannot. */
   static async start(): Promise<VoiceRecorder> {
     if (typeof navigator === 'undefined' || !navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === 'undefined') {
       throw new Error('This browser cannot record audio here (a microphone needs a secure page, https or this computer).');
     }
     let stream: MediaStream;
+    let notice: string | null;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true }, video: false });
+      ({ stream, notice } = await openMedia({ audio: { echoCancellation: true, noiseSuppression: true }, video: false }));
     } catch (e) {
       throw new Error(microphoneProblem(e));
     }
     try {
-      return new VoiceRecorder(stream);
+      return new VoiceRecorder(stream, notice);
     } catch (e) {
       for (const t of stream.getTracks()) t.stop();
       throw new Error(microphoneProblem(e));

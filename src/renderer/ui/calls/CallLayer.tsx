@@ -10,6 +10,8 @@ import { formatCallDuration } from '../../api/call-signals.ts';
 import type { CallView } from '../../api/call-view.ts';
 import { videoControls, type VideoControl } from '../../api/call-video.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
+import { playOnChosenSpeaker } from '../../api/media-devices.ts';
+import { useMediaPrefs } from '../../api/media-prefs.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { CAMERA_ICON, PHONE_ICON } from './CallButtons.tsx';
@@ -64,14 +66,21 @@ function IncomingCall({ call }: { call: CallView }) {
   );
 }
 
-/** A media stream in a video (or audio) element: srcObject is not an attribute React sets. */
+/**
+ * A media stream in a video (or audio) element: srcObject is not an attribute React sets. What is heard plays on the
+ * speaker chosen in Settings (the default one when it is gone).
+ */
 function Media({ stream, kind, muted, className, testId }: {
   stream: MediaStream; kind: 'video' | 'audio'; muted: boolean; className?: string; testId: string;
 }) {
   const ref = useRef<HTMLVideoElement & HTMLAudioElement>(null);
+  const { audiooutput } = useMediaPrefs();
   useEffect(() => {
     if (ref.current && ref.current.srcObject !== stream) ref.current.srcObject = stream;
   }, [stream]);
+  useEffect(() => {
+    if (ref.current && !muted) void playOnChosenSpeaker(ref.current);
+  }, [muted, audiooutput]);
   return kind === 'video'
     ? <video ref={ref} className={className} autoPlay playsInline muted={muted} data-testid={testId} />
     : <audio ref={ref} autoPlay muted={muted} data-testid={testId} />;
@@ -132,6 +141,7 @@ function ActiveCall({ call }: { call: CallView }) {
           {statusText(call, now, peer.name)}
         </span>
         {call.notice && !ended && <span className="call-status is-problem" role="status" data-testid="call-notice">{call.notice}</span>}
+        {call.deviceNote && !ended && <span className="call-note" role="status" data-testid="call-device-note">{call.deviceNote}</span>}
       </div>
       <div className="call-controls">
         {ended ? (

@@ -6,15 +6,20 @@ import { useEffect, useState, useSyncExternalStore } from 'react';
 import { playCallTone, toneFor } from '../../api/call-tones.ts';
 import type { CallView } from '../../api/call-view.ts';
 import { useSession } from '../../api/hooks.ts';
+import { useMediaPrefs } from '../../api/media-prefs.ts';
 
 export function useCall(): CallView | null {
   const { calls } = useSession();
   return useSyncExternalStore(calls.subscribe, calls.current);
 }
 
-/** Plays the tone `call` asks for (ringtone, ringback, none) while the caller is mounted; silent after. */
+/**
+ * Plays the tone `call` asks for (ringtone, ringback, busy, hang-up, none) while the caller is mounted, unless call
+ * sounds are off in Settings → Voice & video; silent after.
+ */
 export function useCallTone(call: CallView | null): void {
-  const tone = toneFor(call);
+  const { callSounds } = useMediaPrefs();
+  const tone = callSounds ? toneFor(call) : null;
   useEffect(() => { playCallTone(tone); }, [tone]);
   useEffect(() => () => playCallTone(null), []);
 }

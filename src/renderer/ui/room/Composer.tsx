@@ -145,6 +145,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
       data-testid="composer-form" {...drop.dropTarget}>
       {error && <div className="composer-error" role="alert" data-testid="composer-error">{error}</div>}
       {voice.error && <div className="composer-error" role="alert" data-testid="voice-error">{voice.error}</div>}
+      {voice.notice && <div className="composer-notice" role="status" data-testid="voice-notice">{voice.notice}</div>}
       {suggestions.length > 0 && (
         <Suggestions items={suggestions} active={active} onChoose={choose} onHover={auto.setSelected} />
       )}

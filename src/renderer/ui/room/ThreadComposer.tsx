@@ -90,6 +90,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
       onSubmit={(e) => { e.preventDefault(); send(); }} {...drop.dropTarget}>
       {error && <div className="composer-error" role="alert" data-testid="thread-composer-error">{error}</div>}
       {voice.error && <div className="composer-error" role="alert" data-testid="voice-error">{voice.error}</div>}
+      {voice.notice && <div className="composer-notice" role="status" data-testid="voice-notice">{voice.notice}</div>}
       {listOpen && (
         <Suggestions idPrefix="thread-composer" items={auto.suggestions} active={auto.active} onChoose={choose} onHover={auto.setSelected} />
       )}

@@ -16,7 +16,7 @@ const TICK_MS = 100;
 export function useVoiceRecording(session: Session, roomId: string, encrypt: boolean, threadRootId?: string) {
   const drafts = voiceDrafts(session);
   const key = voiceDraftKey(roomId, threadRootId);
-  const { state, error } = useSyncExternalStore(drafts.subscribe, () => drafts.get(key));
+  const { state, error, notice } = useSyncExternalStore(drafts.subscribe, () => drafts.get(key));
 
   // Another room or thread, or the composer gone: a recording stops (the microphone is let go) and is kept.
   useEffect(() => () => drafts.leave(key), [drafts, key]);
@@ -39,5 +39,5 @@ export function useVoiceRecording(session: Session, roomId: string, encrypt: boo
   const target = useMemo(() => ({ roomId, threadRootId, encrypt }), [encrypt, roomId, threadRootId]);
   const send = useCallback((relatesTo: JSONObject | undefined) => drafts.send(key, target, relatesTo), [drafts, key, target]);
 
-  return { state, error, start, stop, discard, askToDiscard, keepRecording, send };
+  return { state, error, notice, start, stop, discard, askToDiscard, keepRecording, send };
 }

@@ -1,6 +1,6 @@
 /**
  * The Settings screen: a modal with a vertical tab list on the left (Profile, Sessions, Notifications, Security,
- * Appearance, Emoji & stickers, Keyboard), as Element's. The tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order, arrows
+ * Voice & video, Appearance, Emoji & stickers, Keyboard), as Element's. The tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order, arrows
  * move between them and show each at once. Esc closes the screen (unless a confirmation dialog inside has it).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
@@ -11,6 +11,7 @@ import { NotificationSettings } from './NotificationSettings.tsx';
 import { PackSettings } from './PackSettings.tsx';
 import { ProfileSettings } from './ProfileSettings.tsx';
 import { SessionsSettings } from './SessionsSettings.tsx';
+import { VoiceVideoSettings } from './VoiceVideoSettings.tsx';
 import { SETTINGS_TABS, tabAfterKey, type SettingsTab } from './settings-tabs.ts';
 import '../switcher/switcher.css';
 import './settings.css';
@@ -67,6 +68,7 @@ export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: (
             {tab === 'sessions' && <SessionsSettings />}
             {tab === 'notifications' && <NotificationSettings />}
             {tab === 'security' && <SecuritySection />}
+            {tab === 'voice' && <VoiceVideoSettings />}
             {tab === 'appearance' && <AppearanceSettings />}
             {tab === 'emoji' && <PackSettings />}
             {tab === 'keyboard' && <KeyboardSettings />}

@@ -6,6 +6,7 @@ export const SETTINGS_TABS = [
   { id: 'sessions', label: 'Sessions' },
   { id: 'notifications', label: 'Notifications' },
   { id: 'security', label: 'Security' },
+  { id: 'voice', label: 'Voice & video' },
   { id: 'appearance', label: 'Appearance' },
   { id: 'emoji', label: 'Emoji & stickers' },
   { id: 'keyboard', label: 'Keyboard' },
