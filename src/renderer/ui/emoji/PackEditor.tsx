@@ -5,11 +5,11 @@
  * What went wrong (the upload, a refused write, a bad shortcode) is said in words under the form.
  */
 import { useId, useRef, useState, type FormEvent } from 'react';
-import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession } from '../../api/hooks.ts';
 import { addPackImage, removePackImage, type PackTarget } from '../../api/image-pack-writes.ts';
 import type { ImagePack, PackImage } from '../../api/image-packs.ts';
 import { mediaUrl } from '../common/avatar-url.ts';
+import { useAction } from '../settings/controls.tsx';
 import './pack-editor.css';
 
 /** A shortcode offered from a file's name: its letters and digits, other runs as `_`. */
@@ -45,28 +45,23 @@ export function PackEditor({ target, pack, editable, testId }: {
   const [shortcode, setShortcode] = useState('');
   const [emoticon, setEmoticon] = useState(true);
   const [sticker, setSticker] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run, setError } = useAction();
   const [progress, setProgress] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [added, setAdded] = useState<string | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const id = useId();
   const images = pack?.images ?? [];
 
-  async function act(what: () => Promise<void>): Promise<boolean> {
-    setBusy(true);
-    setError(null);
+  /** Runs an upload or removal: the last one's confirmation and progress go when the next starts or this one ends. */
+  function act(what: () => Promise<void>): Promise<boolean> {
     setAdded(null);
-    try {
-      await what();
-      return true;
-    } catch (e) {
-      setError(errorMessage(e));
-      return false;
-    } finally {
-      setBusy(false);
-      setProgress(null);
-    }
+    return run(async () => {
+      try {
+        await what();
+      } finally {
+        setProgress(null);
+      }
+    });
   }
 
   async function add(e: FormEvent): Promise<void> {
