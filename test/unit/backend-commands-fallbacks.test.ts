@@ -5,18 +5,13 @@
  * for a session while nobody is signed in.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { Backend } from '../../src/main/backend/backend.ts';
 import type { CommandName, CommandParams } from '../../src/shared/rpc/index.ts';
-import { FakeFetch, json, matrixError, never, type FakeRequest } from '../harness/fake-fetch.ts';
-import { RpcTestClient } from '../harness/rpc-test-client.ts';
-import { MemorySecrets } from '../harness/memory-secrets.ts';
+import { json, matrixError, type FakeFetch, type FakeRequest } from '../harness/fake-fetch.ts';
+import { FAKE_ME, FakeHomeserverBackend } from '../harness/fake-homeserver-backend.ts';
+import type { RpcTestClient } from '../harness/rpc-test-client.ts';
 
-const HS = 'http://hs.invalid';
-const ME = '@alice:hs.invalid';
+const ME = FAKE_ME;
 const ROOM = '!room:hs.invalid';
 
 /** A first sync that puts Alice and Bob in one room, so the local fallback for mutual rooms has something to find. */
@@ -33,44 +28,21 @@ const FIRST_SYNC = {
 };
 
 describe('command fallbacks against a fake homeserver', () => {
-  let root: string;
+  let hs: FakeHomeserverBackend;
   let fake: FakeFetch;
   let routes: Record<string, (req: FakeRequest) => Response>;
-  let backend: Backend | undefined;
   let c: RpcTestClient;
 
   beforeEach(async () => {
-    root = mkdtempSync(path.join(tmpdir(), 'lattice-cmdfb-'));
     routes = {};
-    let synced = false;
-    fake = new FakeFetch((req) => {
-      const p = req.url.pathname;
-      if (p === '/_matrix/client/v3/login') return json(200, { user_id: ME, access_token: 'tok', device_id: 'DEV' });
-      if (p.endsWith('/filter')) return json(200, { filter_id: 'f1' });
-      if (p === '/_matrix/client/v3/sync') {
-        if (synced) return never(req);
-        synced = true;
-        return json(200, FIRST_SYNC);
-      }
-      const route = routes[`${req.method} ${p}`];
-      return route ? route(req) : matrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+    hs = await FakeHomeserverBackend.start({
+      name: 'cmdfb', firstSync: FIRST_SYNC, route: (req) => routes[`${req.method} ${req.url.pathname}`]?.(req),
     });
-    backend = await Backend.create({
-      paths: { config: root, data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: root },
-      fetch: fake.fetch, secrets: { store: new MemorySecrets() },
-    });
-    c = RpcTestClient.inProcess(backend);
+    ({ fake, client: c } = hs);
   });
-  afterEach(async () => {
-    c.close();
-    await backend?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterEach(() => hs.close());
 
-  async function login() {
-    await c.request('login', { homeserver_url: HS, username: 'alice', password: 'pw' });
-    await c.waitForEvent('init_complete', () => true, 10_000, false);
-  }
+  const login = () => hs.signIn();
 
   it('asks for a session for every command that needs the homeserver', async () => {
     const calls: { [C in CommandName]?: CommandParams<C> } = {

@@ -5,54 +5,27 @@
  * rate limit (said at once with the wait, not retried while the person types).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { Backend } from '../../src/main/backend/backend.ts';
-import { FakeFetch, json, matrixError, never, type FakeRequest } from '../harness/fake-fetch.ts';
-import { RpcTestClient } from '../harness/rpc-test-client.ts';
-import { MemorySecrets } from '../harness/memory-secrets.ts';
-
-const HS = 'http://hs.invalid';
-const ME = '@alice:hs.invalid';
+import { json, matrixError, type FakeFetch, type FakeRequest } from '../harness/fake-fetch.ts';
+import { FakeHomeserverBackend } from '../harness/fake-homeserver-backend.ts';
+import type { RpcTestClient } from '../harness/rpc-test-client.ts';
 
 describe('get_public_rooms against a fake homeserver', () => {
-  let root: string;
+  let hs: FakeHomeserverBackend;
   let fake: FakeFetch;
   let directory: (req: FakeRequest) => Response;
-  let backend: Backend | undefined;
   let c: RpcTestClient;
 
   beforeEach(async () => {
-    root = mkdtempSync(path.join(tmpdir(), 'lattice-publicrooms-'));
     directory = () => json(200, { chunk: [] });
-    let synced = false;
-    fake = new FakeFetch((req) => {
-      const p = req.url.pathname;
-      if (p === '/_matrix/client/v3/login') return json(200, { user_id: ME, access_token: 'tok', device_id: 'DEV' });
-      if (p.endsWith('/filter')) return json(200, { filter_id: 'f1' });
-      if (p === '/_matrix/client/v3/sync') {
-        if (synced) return never(req);
-        synced = true;
-        return json(200, { next_batch: 's1' });
-      }
-      if (req.method === 'POST' && p === '/_matrix/client/v3/publicRooms') return directory(req);
-      return matrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+    hs = await FakeHomeserverBackend.start({
+      name: 'publicrooms', firstSync: { next_batch: 's1' },
+      route: (req) => (req.method === 'POST' && req.url.pathname === '/_matrix/client/v3/publicRooms' ? directory(req) : undefined),
     });
-    backend = await Backend.create({
-      paths: { config: root, data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: root },
-      fetch: fake.fetch, secrets: { store: new MemorySecrets() },
-    });
-    c = RpcTestClient.inProcess(backend);
-    await c.request('login', { homeserver_url: HS, username: 'alice', password: 'pw' });
-    await c.waitForEvent('init_complete', () => true, 10_000, false);
+    ({ fake, client: c } = hs);
+    await hs.signIn();
   });
-  afterEach(async () => {
-    c.close();
-    await backend?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterEach(() => hs.close());
 
   it('sends the term in the body\'s filter and the server in the query, and keeps only well-formed entries', async () => {
     directory = () => json(200, {

@@ -5,17 +5,12 @@
  * that event rather than failing.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { Backend } from '../../src/main/backend/backend.ts';
-import { connectionRefused, FakeFetch, json, matrixError, never, type FakeRequest } from '../harness/fake-fetch.ts';
-import { MemorySecrets } from '../harness/memory-secrets.ts';
-import { RpcTestClient } from '../harness/rpc-test-client.ts';
+import { connectionRefused, json, matrixError, type FakeRequest } from '../harness/fake-fetch.ts';
+import { FAKE_ME, FakeHomeserverBackend } from '../harness/fake-homeserver-backend.ts';
+import type { RpcTestClient } from '../harness/rpc-test-client.ts';
 
-const HS = 'http://hs.invalid';
-const ME = '@alice:hs.invalid';
+const ME = FAKE_ME;
 const ROOM = '!room:hs.invalid';
 const PATH = `/_matrix/client/v1/rooms/${encodeURIComponent(ROOM)}/timestamp_to_event`;
 
@@ -31,39 +26,18 @@ const FIRST_SYNC = {
 };
 
 describe('timestamp_to_event against a fake homeserver', () => {
-  let root: string;
-  let backend: Backend | undefined;
+  let hs: FakeHomeserverBackend;
   let c: RpcTestClient;
   let answer: (req: FakeRequest) => Response;
 
   beforeEach(async () => {
-    root = mkdtempSync(path.join(tmpdir(), 'lattice-jumpdate-'));
-    let synced = false;
-    const fake = new FakeFetch((req) => {
-      const p = req.url.pathname;
-      if (p === '/_matrix/client/v3/login') return json(200, { user_id: ME, access_token: 'tok', device_id: 'DEV' });
-      if (p.endsWith('/filter')) return json(200, { filter_id: 'f1' });
-      if (p === '/_matrix/client/v3/sync') {
-        if (synced) return never(req);
-        synced = true;
-        return json(200, FIRST_SYNC);
-      }
-      if (p === PATH) return answer(req);
-      return matrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
+    hs = await FakeHomeserverBackend.start({
+      name: 'jumpdate', firstSync: FIRST_SYNC, route: (req) => (req.url.pathname === PATH ? answer(req) : undefined),
     });
-    backend = await Backend.create({
-      paths: { config: root, data: path.join(root, 'data'), cache: path.join(root, 'cache'), logs: root },
-      fetch: fake.fetch, secrets: { store: new MemorySecrets() },
-    });
-    c = RpcTestClient.inProcess(backend);
-    await c.request('login', { homeserver_url: HS, username: 'alice', password: 'pw' });
-    await c.waitForEvent('init_complete', () => true, 10_000, false);
+    c = hs.client;
+    await hs.signIn();
   });
-  afterEach(async () => {
-    c.close();
-    await backend?.close();
-    rmSync(root, { recursive: true, force: true });
-  });
+  afterEach(() => hs.close());
 
   const ask = () => c.request('timestamp_to_event', { room_id: ROOM, timestamp: 1_700_000_000_000 });
 
