@@ -98,30 +98,39 @@ describe('relations decrypted late reach the renderer with their targets', () =>
     return { room, shown };
   }
 
-  it('shows a reaction\'s count, two edits and a thread reply as soon as their key arrives', async () => {
-    // A new megolm session, whose key has to travel to Lattice's device (and is held back on the way).
-    await bob.client.getCrypto()!.forceDiscardSession(roomId);
+  /**
+   * Sends what `send` sends with the room key held back on its way to Lattice's device, and answers the events' IDs
+   * once every one is stored undecrypted (with the ciphertext and the error); the test releases the key after.
+   */
+  async function sendWithKeyHeld(send: () => Promise<string[]>): Promise<string[]> {
     gate.hold();
-    const late: string[] = [];
     try {
-      late.push(await bob.sendEncrypted(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: sealedId, key: '👍' } }));
-      late.push((await bob.client.sendEvent(roomId, 'm.room.message' as never, edit(sealedId, 'the plan, sealed and revised') as never)).event_id);
-      late.push((await bob.client.sendEvent(roomId, 'm.room.message' as never, edit(plainId, 'the plan, revised in secret') as never)).event_id);
-      late.push((await bob.client.sendEvent(roomId, 'm.room.message' as never, {
-        msgtype: 'm.text', body: 'a thought in the thread',
-        'm.relates_to': { rel_type: 'm.thread', event_id: sealedId, is_falling_back: true, 'm.in_reply_to': { event_id: sealedId } },
-      } as never)).event_id);
-      // All four stored with their ciphertext and the error.
+      const late = await send();
       const failed = new Set<string>();
       await lattice.client.waitForEvent('sync_complete', (d) => {
         for (const e of d.rooms?.[roomId]?.events ?? []) if (late.includes(e.event_id) && e.decryption_error) failed.add(e.event_id);
         return failed.size === late.length;
       }, WAIT_MS);
       assert.ok(gate.heldCount > 0, 'the room key was held back');
+      return late;
     } catch (e) {
       gate.release();
       throw e;
     }
+  }
+
+  it('shows a reaction\'s count, two edits and a thread reply as soon as their key arrives', async () => {
+    // A new megolm session, whose key has to travel to Lattice's device (and is held back on the way).
+    await bob.client.getCrypto()!.forceDiscardSession(roomId);
+    const late = await sendWithKeyHeld(async () => [
+      await bob.sendEncrypted(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: sealedId, key: '👍' } }),
+      (await bob.client.sendEvent(roomId, 'm.room.message' as never, edit(sealedId, 'the plan, sealed and revised') as never)).event_id,
+      (await bob.client.sendEvent(roomId, 'm.room.message' as never, edit(plainId, 'the plan, revised in secret') as never)).event_id,
+      (await bob.client.sendEvent(roomId, 'm.room.message' as never, {
+        msgtype: 'm.text', body: 'a thought in the thread',
+        'm.relates_to': { rel_type: 'm.thread', event_id: sealedId, is_falling_back: true, 'm.in_reply_to': { event_id: sealedId } },
+      } as never)).event_id,
+    ]);
     const before = renderer();
     assert.deepEqual(before.shown(sealedId), { body: 'the plan, sealed', edited: false, reactions: undefined });
     assert.deepEqual(before.shown(plainId), { body: 'the plan, sent in the clear', edited: false, reactions: undefined });
@@ -165,20 +174,9 @@ describe('relations decrypted late reach the renderer with their targets', () =>
       'decrypted as it arrived');
 
     await bob.client.getCrypto()!.forceDiscardSession(roomId);
-    gate.hold();
-    const late: string[] = [];
-    try {
-      late.push(await disguised('m.reaction', 'another reaction in disguise'), await disguised('m.room.topic', 'a topic in disguise'));
-      const failed = new Set<string>();
-      await lattice.client.waitForEvent('sync_complete', (d) => {
-        for (const e of d.rooms?.[roomId]?.events ?? []) if (late.includes(e.event_id) && e.decryption_error) failed.add(e.event_id);
-        return failed.size === late.length;
-      }, WAIT_MS);
-      assert.ok(gate.heldCount > 0, 'the room key was held back');
-    } catch (e) {
-      gate.release();
-      throw e;
-    }
+    const late = await sendWithKeyHeld(async () => [
+      await disguised('m.reaction', 'another reaction in disguise'), await disguised('m.room.topic', 'a topic in disguise'),
+    ]);
     assert.equal((await lattice.client.request('get_event', { room_id: roomId, event_id: sealedId })).last_edit_rowid, edited,
       'not decrypted yet: nothing says it is a message');
     const mark = lattice.client.mark();
