@@ -4,9 +4,9 @@
  * a thread leaves the main timeline where the reader was, right-to-left messages are laid out right to left, a
  * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
  * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
- * links, a message of nothing but emoji is shown large, each message's toolbar is one Tab stop, a member who may not post is told so instead of a composer, and
- * a code block has a Copy button, a room left partway up opens again where the reader was, and a reaction waiting
- * behind a refused message says so instead of looking sent.
+ * links, a message of nothing but emoji is shown large, each message's toolbar is one Tab stop, a member who may
+ * not post is told so instead of a composer, a code block has a Copy button, a room left partway up opens again
+ * where the reader was, and a reaction waiting behind a refused message says so instead of looking sent.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
