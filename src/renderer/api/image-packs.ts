@@ -215,7 +215,7 @@ const TYPED_SHORTCODE = /:([^\s:]{1,100}):/gu;
 /**
  * The composer's text with each `:shortcode:` of an emoji in `packs` (outside code) as the markdown image the
  * backend sends as an MSC2545 custom emoji (`![:code:](mxc://… "Emoji: :code:")`, see send/markdown.ts). The first
- * pack with a shortcode wins: the user's own, then the room's, then those enabled everywhere. A slash command is
+ * pack with a shortcode wins: the user's own, then the room's, its spaces', then those enabled everywhere. A slash command is
  * left alone (a `/topic` or `/myroomnick` takes its text as is), except the two that send a markdown message.
  */
 export function withCustomEmoji(text: string, packs: readonly ImagePack[]): string {
