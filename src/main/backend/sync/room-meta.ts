@@ -183,6 +183,34 @@ export function refreshPreview(store: Store, room: Room): boolean {
   return true;
 }
 
+/**
+ * The preview chosen again by today's rule from the stored timeline, for a row an older rule chose (preview-recheck.ts):
+ * as a rescan by a sync would, except that a preview that says nothing goes when nothing within reach says more. A
+ * message-like preview is only replaced by a newer message-like event (a call the older rule skipped, say), a worded
+ * state change by a message or a newer change. Answers whether the row changed.
+ */
+export function recheckPreview(store: Store, room: Room): boolean {
+  const before = { rowid: room.preview_event_rowid, ts: room.sorting_timestamp };
+  const current = room.preview_event_rowid ? store.events.get(room.preview_event_rowid) : undefined;
+  const currentRank = current ? previewRank(current) : NO_PREVIEW;
+  // Most rooms: a message-like preview with nothing after it (the newest place is read from the index alone).
+  if (currentRank === MESSAGE_PREVIEW && current?.timeline_rowid && current.timeline_rowid === store.timeline.newestRowid(room.room_id)) return false;
+  const found = findPreview(store, room.room_id);
+  // The same rank only from a later place in the timeline: the current one may lie beyond the search's reach.
+  const at = current?.timeline_rowid || Number.NEGATIVE_INFINITY;
+  const better = found && found.event.rowid !== room.preview_event_rowid && (found.rank > currentRank
+    || (found.rank === currentRank && found.event.timeline_rowid > at));
+  if (found && better) {
+    setPreview(room, found.event, found.rank);
+  } else if (!found && currentRank === NO_PREVIEW) {
+    room.preview_event_rowid = 0;
+  }
+  if (!room.sorting_timestamp) {
+    room.sorting_timestamp = (store.timeline.latest(room.room_id, 1)[0] ?? store.state.get(room.room_id, 'm.room.create'))?.timestamp ?? 0;
+  }
+  return room.preview_event_rowid !== before.rowid || room.sorting_timestamp !== before.ts;
+}
+
 /** m.direct account data → room ID → the other user. */
 export function directRooms(mDirect: JSONObject | undefined): Map<string, string> {
   const out = new Map<string, string>();
