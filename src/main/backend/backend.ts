@@ -32,6 +32,7 @@ import type { SecretStore } from './secrets/secret-store.ts';
 import type { SenderOptions } from './send/sender.ts';
 import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
+import { recheckStoredPreviews } from './sync/preview-recheck.ts';
 import type { SyncTiming } from './sync/sync-loop.ts';
 import { buildSession, type SessionHost } from './session-wiring.ts';
 
@@ -102,6 +103,8 @@ export class Backend implements BackendHost {
     for (const t of tightened) b.logger.warn(t);
     // In the background, a slice per turn: sync and commands go on meanwhile (messages not yet done show as before).
     void resanitizeStored(() => b.store, b.logger);
+    // Alike; rooms it changes after a frontend connected reach it as a sync's would.
+    void recheckStoredPreviews(() => b.store, b.logger, (diff) => b.broadcast('sync_complete', diff));
     b.openSecrets();
     await b.resume();
     return b;
