@@ -4,9 +4,9 @@
  * a thread leaves the main timeline where the reader was, right-to-left messages are laid out right to left, a
  * deleted message keeps no reactions, a crowd that was invited and joined is named once, Esc in a message's
  * toolbar gives the focus back to the message instead of dropping it, web addresses in plain-text messages are
- * links, each message's toolbar is one Tab stop, a member who may not post is told so instead of a composer, and
- * a code block has a Copy button, a room left partway up opens again where the reader was, and a reaction waiting
- * behind a refused message says so instead of looking sent.
+ * links, a message of nothing but emoji is shown large, each message's toolbar is one Tab stop, a member who may
+ * not post is told so instead of a composer, a code block has a Copy button, a room left partway up opens again
+ * where the reader was, and a reaction waiting behind a refused message says so instead of looking sent.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -196,6 +196,22 @@ describe('a busy room against Synapse', () => {
       ['www.example.com', 'http://www.example.com', '_blank'],
     ]);
     assert.match(await second.locator('.message-body').innerText(), /not @bob:example\.org \/\/evil\.example$/, 'the rest stays text');
+  });
+
+  it('shows a message of nothing but emoji large, and emoji among words at the size of the words', async () => {
+    await bob.sendText(roomId, '🎉👍🏽');
+    await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: '🎉', format: 'org.matrix.custom.html', formatted_body: '<p>🎉</p>' });
+    await bob.sendText(roomId, 'Well done 🎉');
+    const among = message('Well done 🎉').locator('.message-body');
+    await among.waitFor({ timeout: 30_000 });
+    const size = (l: ReturnType<typeof message>) => l.evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    const words = await size(among);
+    const plain = message('🎉👍🏽').locator('.message-body');
+    const html = timeline().locator('.message-html', { hasText: /^🎉$/ });
+    assert.ok(await size(plain) >= 2 * words, `plain-text emoji large (${await size(plain)}px against ${words}px)`);
+    assert.ok(await size(html) >= 2 * words, `formatted emoji large (${await size(html)}px against ${words}px)`);
+    assert.equal(await among.evaluate((el) => el.classList.contains('is-emoji-only')), false);
+    await themeShots(page, 'busy-room', 'emoji-only');
   });
 
   it('walks back from the composer past messages with links with one Tab stop per message toolbar', async () => {

@@ -148,7 +148,7 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await composer.press('Enter');
     const sent = await bob.waitForMessage(roomId, (e) => e.content.body === ':partyparrot: ', 45_000);
     assert.equal(sent.content.formatted_body, `<img src="${mxc.parrot}" alt=":partyparrot:" title=":partyparrot:" height="32" data-mx-emoticon />`);
-    const big = page.locator('.message-html.is-emoticon-only img[data-mx-emoticon][alt=":partyparrot:"]');
+    const big = page.locator('.message-html.is-emoji-only img[data-mx-emoticon][alt=":partyparrot:"]');
     await big.waitFor();
     await big.evaluate((el: HTMLImageElement) => el.decode());
     const small = await messageWith(page, 'hello').locator('img[data-mx-emoticon]').evaluate((el) => el.getBoundingClientRect().height);

@@ -112,7 +112,7 @@ describe('inline images against Synapse', () => {
     assert.equal(await lost.locator('img').count(), 0);
 
     // Nothing but custom emoji: shown larger.
-    const only = page.locator('.message-html.is-emoticon-only');
+    const only = page.locator('.message-html.is-emoji-only');
     await only.waitFor(WAIT);
     const big = (await only.locator('img[data-mx-emoticon]').first().boundingBox())!;
     assert.equal(await only.locator('img[data-mx-emoticon]').count(), 2);

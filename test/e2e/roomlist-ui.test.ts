@@ -119,7 +119,7 @@ describe('room list and room entry against Synapse', () => {
     await invite(acceptMe).getByTestId('invite-open').click();
     const preview = page.getByTestId('room-preview');
     await preview.getByTestId('room-preview-accept').waitFor({ timeout: 45_000 });
-    assert.match(await preview.innerText(), /Accept Me[\s\S]*bob invited you/);
+    assert.match(await preview.innerText(), /Accept Me[\s\S]*Bob \(@bob:[^)]+\) invited you\./, 'the inviter named as the list names them');
     assert.equal(await preview.getByTestId('room-preview-decline').count(), 1);
     await invite(acceptMe).getByTestId('invite-accept').click();
     await header('Accept Me').waitFor({ timeout: 45_000 });

@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import { imageSize, sanitizeMatrixHtml, sanitizeOutgoingHtml } from '../../src/main/backend/html/sanitize.ts';
 import { htmlToPlainText } from '../../src/shared/html-text.ts';
 import { renderMarkdown } from '../../src/main/backend/send/markdown.ts';
-import { isEmoticonOnly } from '../../src/renderer/ui/room/inline-images.ts';
+import { isEmojiOnlyText } from '../../src/renderer/ui/room/emoji-only.ts';
+import { isEmojiOnlyHtml } from '../../src/renderer/ui/room/inline-images.ts';
 
 const EMOJI = '<img data-mx-emoticon src="mxc://example.org/party" alt=":party:" title=":party:" height="32">';
 
@@ -81,12 +82,21 @@ describe('sanitizer inline images', () => {
 describe('inline images in the renderer', () => {
   it('spots messages of nothing but custom emoji', () => {
     const e = sanitizeMatrixHtml(EMOJI);
-    assert.equal(isEmoticonOnly(e), true);
-    assert.equal(isEmoticonOnly(sanitizeMatrixHtml(`<p>${EMOJI} ${EMOJI}<br>${EMOJI}&nbsp;</p>`)), true);
-    assert.equal(isEmoticonOnly(sanitizeMatrixHtml(`hi ${EMOJI}`)), false);
-    assert.equal(isEmoticonOnly(sanitizeMatrixHtml('<img src="mxc://example.org/p" alt="p">')), false);
-    assert.equal(isEmoticonOnly(sanitizeMatrixHtml(`${EMOJI}<img src="mxc://example.org/p" alt="p">`)), false);
-    assert.equal(isEmoticonOnly('<b>bold</b>'), false);
-    assert.equal(isEmoticonOnly(''), false);
+    assert.equal(isEmojiOnlyHtml(e), true);
+    assert.equal(isEmojiOnlyHtml(sanitizeMatrixHtml(`<p>${EMOJI} ${EMOJI}<br>${EMOJI}&nbsp;</p>`)), true);
+    assert.equal(isEmojiOnlyHtml(sanitizeMatrixHtml(`hi ${EMOJI}`)), false);
+    assert.equal(isEmojiOnlyHtml(sanitizeMatrixHtml('<img src="mxc://example.org/p" alt="p">')), false);
+    assert.equal(isEmojiOnlyHtml(sanitizeMatrixHtml(`${EMOJI}<img src="mxc://example.org/p" alt="p">`)), false);
+    assert.equal(isEmojiOnlyHtml('<b>bold</b>'), false);
+    assert.equal(isEmojiOnlyHtml(''), false);
+  });
+
+  it('spots messages of nothing but Unicode emoji, or of both kinds, shown large as Element shows them', () => {
+    for (const t of ['🎉', '🎉🎉', ' 👍🏽 ', '👨‍👩‍👧 🇫🇷\n1️⃣', '❤️', '❤']) assert.equal(isEmojiOnlyText(t), true, JSON.stringify(t));
+    for (const t of ['', '  ', '123', '#', 'hi 🎉', '🎉!', ':)']) assert.equal(isEmojiOnlyText(t), false, JSON.stringify(t));
+    assert.equal(isEmojiOnlyHtml(sanitizeMatrixHtml(`<p>🎉 ${EMOJI}</p>`)), true);
+    assert.equal(isEmojiOnlyHtml(sanitizeMatrixHtml('<p>🎉<br>🎉</p>')), true);
+    assert.equal(isEmojiOnlyHtml(sanitizeMatrixHtml('<strong>🎉</strong>')), false);
+    assert.equal(isEmojiOnlyHtml(sanitizeMatrixHtml('<a href="https://example.org">🎉</a>')), false);
   });
 });

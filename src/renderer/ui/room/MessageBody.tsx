@@ -12,6 +12,7 @@ import { NOT_SENT, type Event } from '../../../shared/rpc/types.ts';
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { attachmentUrl, mediaUrl } from '../common/avatar-url.ts';
 import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
+import { isEmojiOnlyText } from './emoji-only.ts';
 import { ExtraBody } from './ExtraBody.tsx';
 import { LinkifiedText } from './LinkifiedText.tsx';
 import { MessageLinkPreviews } from './MessageLinkPreviews.tsx';
@@ -86,8 +87,9 @@ function MessageText({ view, senderName, senderId, onOpenImage, onShowEdits }: {
     );
   }
   if (!view.body && !edited) return null;
+  const big = !emote && isEmojiOnlyText(view.body);
   return (
-    <div className={`message-body message-text${emote ? ' message-emote' : ''}`} dir="auto">
+    <div className={`message-body message-text${emote ? ' message-emote' : ''}${big ? ' is-emoji-only' : ''}`} dir="auto">
       {prefix}
       <LinkifiedText text={view.body} />
       {edited}

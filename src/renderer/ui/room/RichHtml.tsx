@@ -8,7 +8,7 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import type { MediaView } from './event-view.ts';
-import { inlineImageMedia, isEmoticonOnly, loadInlineImages } from './inline-images.ts';
+import { inlineImageMedia, isEmojiOnlyHtml, loadInlineImages } from './inline-images.ts';
 import './media.css';
 
 function spoilerOf(target: EventTarget): HTMLElement | null {
@@ -23,7 +23,7 @@ function openableImageOf(target: EventTarget): MediaView | null {
 
 export function RichHtml({ html, onOpenImage }: { html: string; onOpenImage?: (media: MediaView) => void }) {
   const ref = useRef<HTMLDivElement>(null);
-  const emoticonOnly = useMemo(() => isEmoticonOnly(html), [html]);
+  const emojiOnly = useMemo(() => isEmojiOnlyHtml(html), [html]);
   const openable = onOpenImage !== undefined;
 
   // Before paint, so an image's box (sized by its attributes) is never shown empty for a frame.
@@ -92,7 +92,7 @@ export function RichHtml({ html, onOpenImage }: { html: string; onOpenImage?: (m
   }
 
   return (
-    <div ref={ref} className={`message-html${emoticonOnly ? ' is-emoticon-only' : ''}`} onClick={onClick} onKeyDown={onKeyDown} dangerouslySetInnerHTML={{ __html: html }} />
+    <div ref={ref} className={`message-html${emojiOnly ? ' is-emoji-only' : ''}`} onClick={onClick} onKeyDown={onKeyDown} dangerouslySetInnerHTML={{ __html: html }} />
   );
 }
 

@@ -10,7 +10,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import type { RespRoomSummary } from '../../../shared/rpc/responses.ts';
 import { useInitComplete, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { declineInvite, waitForJoinedRoom } from '../../api/room-list-actions.ts';
-import { localpart } from '../../api/selectors.ts';
+import { inviterName } from '../../../shared/invite-names.ts';
 import { findJoinedRoom } from '../../links/link-route.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { useOpenJoined } from '../roomlist/open-joined.ts';
@@ -124,7 +124,12 @@ export function RoomPreview({ target, via }: { target: string; via: readonly str
         {name !== target && <p className="room-preview-address">{text(summary, 'canonical_alias') ?? target}</p>}
         {topic && <p className="room-preview-topic">{topic}</p>}
         {typeof members === 'number' && <p className="room-preview-members">{members} {members === 1 ? 'member' : 'members'}</p>}
-        {invite?.invited_by && <p className="room-preview-note">{localpart(invite.invited_by)} invited you ({invite.invited_by}).</p>}
+        {invite?.invited_by && (
+          <p className="room-preview-note" data-testid="room-preview-inviter">
+            {/* Named as the room list and notifications name the inviter (invite-names.ts), with the ID beside. */}
+            <bdi>{inviterName(invite)}</bdi> ({invite.invited_by}) {invite.is_direct ? 'wants to chat with you' : 'invited you'}.
+          </p>
+        )}
         {loadError && !invite && (
           <p className="room-preview-note" data-testid="room-preview-error">
             This room cannot be previewed: {loadError}

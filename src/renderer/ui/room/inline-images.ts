@@ -6,6 +6,7 @@
  * These are unencrypted media even in an encrypted room: the spec gives an <img> no key.
  */
 import { mediaUrl } from '../common/avatar-url.ts';
+import { isEmojiOnlyText } from './emoji-only.ts';
 import type { MediaView } from './event-view.ts';
 
 /** The box the sanitizer clamps inline pictures into (sanitize.ts IMAGE_MAX): their thumbnail is asked for it. */
@@ -15,13 +16,14 @@ const EMOTICON = /<img\b[^>]*\sdata-mx-emoticon\b[^>]*>/gi;
 const HAS_EMOTICON = /<img\b[^>]*\sdata-mx-emoticon\b/i;
 
 /**
- * True when the message is only custom emoji (and spaces or line breaks), which is shown larger, as Element shows
- * emoji-only messages. The input is sanitized HTML: every `<` in text is escaped, so tags are found reliably.
+ * True when the message is only emoji: custom ones (MSC2545 `data-mx-emoticon`), Unicode ones, or both, with spaces
+ * or line breaks between (emoji-only.ts). The input is sanitized HTML: every `<` in text is escaped, so tags are found
+ * reliably, and any tag but a paragraph, line break or span (a link, bold text) makes it more than emoji.
  */
-export function isEmoticonOnly(html: string): boolean {
-  if (!HAS_EMOTICON.test(html)) return false;
+export function isEmojiOnlyHtml(html: string): boolean {
   const rest = html.replace(EMOTICON, '').replace(/<\/?(?:p|br|span|div)\b[^>]*>/gi, '').replace(/&nbsp;|&#160;/gi, ' ');
-  return rest.trim() === '';
+  if (rest.trim() === '') return HAS_EMOTICON.test(html);
+  return isEmojiOnlyText(rest);
 }
 
 function dimension(img: HTMLImageElement, name: 'width' | 'height'): number | undefined {
