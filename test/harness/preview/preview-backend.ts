@@ -13,7 +13,7 @@ import { Dispatcher, type Handlers } from '../../../src/main/backend/rpc/dispatc
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../../src/main/backend/rpc/connection.ts';
 import type { EventName, EventPayloads, MediaRequest } from '../../../src/shared/rpc/index.ts';
 import { NOT_SENT, type ClientState, type Event, type PaginationResponse, type SyncComplete, type SyncRoom } from '../../../src/shared/rpc/types.ts';
-import { buildBigAccount } from './big-account.ts';
+import { addCrowd, buildBigAccount } from './big-account.ts';
 import {
   buildRooms, FAVOURITE_ID, GOOD_PASSWORD, INVITE_ID, ME, people, SERVER, SPACE_CHILDREN, SPACE_ID, stateMap, type FakeRoom,
 } from './fake-data.ts';
@@ -25,6 +25,8 @@ export interface PreviewBackendOptions {
   paginateDelayMs: number;
   /** Adds a big account (big-account.ts) for the UI benchmark: this many rooms and events in one room. */
   bigAccount?: { rooms: number; events: number };
+  /** Adds this many made-up members to Matrix HQ (big-account.ts's addCrowd), for the member list. */
+  crowd?: number;
 }
 
 /** One connected page: where its events go, numbered downwards from -1 as the real backend does. */
@@ -66,6 +68,8 @@ export class PreviewBackend implements BackendHost {
     if (opts.bigAccount) {
       for (const [id, r] of buildBigAccount(Date.now(), () => this.rowid(), opts.bigAccount.rooms, opts.bigAccount.events)) this.rooms.set(id, r);
     }
+    const hq = this.rooms.get('!hq:matrix.org');
+    if (opts.crowd && hq) addCrowd(hq, opts.crowd, Date.now(), () => this.rowid());
     this.clientState = opts.loggedIn ? loggedInState(`https://matrix.${SERVER}`) : loggedOutState();
     this.handlers = this.createHandlers();
   }
