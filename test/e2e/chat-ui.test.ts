@@ -213,7 +213,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.keyboard.press('Home');
     await page.waitForFunction(() => document.activeElement?.closest('[data-testid="member"]')?.getAttribute('data-user-id') === '@carol:example.org');
     await page.keyboard.press('ArrowDown');
-    assert.equal(await focused(), '@dave:lattice.test');
+    await page.waitForFunction(() => document.activeElement?.closest('[data-testid="member"]')?.getAttribute('data-user-id') === '@dave:lattice.test')
+      .catch(async () => assert.fail(`↓ from the first row focuses the second, not ${await focused()}`));
     await page.keyboard.press('End');
     await page.waitForFunction(() => document.activeElement?.closest('[data-testid="member"]')?.getAttribute('data-user-id') === '@you:lattice.test');
     await page.keyboard.press('Enter');
