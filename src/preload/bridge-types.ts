@@ -4,6 +4,7 @@
  */
 import type { Envelope } from '../shared/rpc/envelope.ts';
 import type { MatrixLink } from '../shared/matrix-uri.ts';
+import type { ScreenPick } from '../shared/screen-pick.ts';
 
 export interface LatticeBridge {
   /** Sends one envelope to the backend. Values that are not an object with a string `command` are dropped. */
@@ -19,6 +20,14 @@ export interface LatticeBridge {
   onNavigate(listener: (link: MatrixLink) => void): () => void;
   /** Tells the shell which room the page shows (null: none), so it does not notify about what the user reads. */
   setViewedRoom(roomId: string | null): void;
+  /**
+   * The screens and windows the shell offers when the page calls getDisplayMedia: the page shows them and answers
+   * with `chooseScreen`. A pick that arrives while nobody listens is cancelled at once. Malformed picks are dropped.
+   * Returns a function that stops exactly this listener.
+   */
+  onScreenPick(listener: (pick: ScreenPick) => void): () => void;
+  /** Answers a pick: the id of one of its sources, or null to share nothing. Other values are dropped. */
+  chooseScreen(pickId: number, sourceId: string | null): void;
 }
 
 declare global {

@@ -1,6 +1,6 @@
 /**
- * The sandboxed preload: exposes `window.lattice` = { send, onMessage, onNavigate, setViewedRoom } and nothing
- * else. The page never sees `ipcRenderer` or an IPC event object (the event carries `sender`, which would hand the
+ * The sandboxed preload: exposes `window.lattice` = { send, onMessage, onNavigate, setViewedRoom, onScreenPick,
+ * chooseScreen } and nothing else. The page never sees `ipcRenderer` or an IPC event object (the event carries `sender`, which would hand the
  * page raw IPC).
  *
  * Built to one CommonJS file: sandboxed preloads cannot be ES modules and may only `require('electron')`.
@@ -9,6 +9,7 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Envelope } from '../shared/rpc/envelope.ts';
 import type { MatrixLink } from '../shared/matrix-uri.ts';
+import { parseScreenChoice, parseScreenPick, type ScreenPick } from '../shared/screen-pick.ts';
 import type { LatticeBridge } from './bridge-types.ts';
 
 const RPC_CHANNEL = 'lattice:rpc';
@@ -16,6 +17,8 @@ const OPEN_CHANNEL = 'lattice:open';
 const NAVIGATE_CHANNEL = 'lattice:navigate';
 const NAVIGATE_READY_CHANNEL = 'lattice:navigate-ready';
 const VIEW_CHANNEL = 'lattice:view';
+const SCREEN_PICK_CHANNEL = 'lattice:screen-pick';
+const SCREEN_CHOICE_CHANNEL = 'lattice:screen-choice';
 
 // Once per page: the shell opens this page's backend connection when it first talks, so greeting events
 // from the backend are not sent before anyone listens.
@@ -38,6 +41,16 @@ function isLinkMessage(v: unknown): v is { link: MatrixLink } {
   const link = (v as { link?: unknown }).link;
   return typeof link === 'object' && link !== null && typeof (link as { kind?: unknown }).kind === 'string';
 }
+
+// The screen pickers' listeners. A pick that arrives when nobody listens is cancelled at once: otherwise the
+// shell would wait for an answer that never comes, and so would the page's getDisplayMedia.
+const pickListeners = new Set<(pick: ScreenPick) => void>();
+ipcRenderer.on(SCREEN_PICK_CHANNEL, (_event: IpcRendererEvent, msg: unknown) => {
+  const pick = parseScreenPick(msg);
+  if (!pick) return;
+  if (!pickListeners.size) ipcRenderer.send(SCREEN_CHOICE_CHANNEL, { pick_id: pick.pick_id, source_id: null });
+  for (const listener of [...pickListeners]) listener(pick);
+});
 
 const bridge: LatticeBridge = {
   send(env) {
@@ -74,6 +87,19 @@ const bridge: LatticeBridge = {
   setViewedRoom(roomId) {
     if (roomId !== null && typeof roomId !== 'string') return;
     ipcRenderer.send(VIEW_CHANNEL, { room_id: roomId });
+  },
+  onScreenPick(listener) {
+    if (typeof listener !== 'function') throw new TypeError('lattice.onScreenPick needs a function');
+    // A wrapper per subscription, so subscribing the same function twice still unsubscribes one at a time.
+    const wrapped = (pick: ScreenPick): void => listener(pick);
+    pickListeners.add(wrapped);
+    return () => {
+      pickListeners.delete(wrapped);
+    };
+  },
+  chooseScreen(pickId, sourceId) {
+    const choice = parseScreenChoice({ pick_id: pickId, source_id: sourceId });
+    if (choice) ipcRenderer.send(SCREEN_CHOICE_CHANNEL, choice);
   },
 };
 

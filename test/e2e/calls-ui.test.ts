@@ -8,10 +8,11 @@
  * on with the default one when it is unplugged (the other side, its call sounds off, rings without a sound); a refused
  * microphone said in words. A call that was up ends with a short hang-up tone on both sides. While a call
  * rings, the page plays a ringtone and the caller's a ringback tone, both silent again once it is answered, declined,
- * given up or timed out (test/harness/calls.ts counts the oscillators). A call's media changes while it is on: Bob
- * shares his screen in place of his camera in a video call, and in a voice call (renegotiated with m.call.negotiate),
- * Alice receives it (getStats; the picture has the fake screen's shape, not the fake camera's) and it goes when he
- * stops; Alice turns her camera on in the voice call and Bob receives it. Screenshots of the ringing prompt, voice
+ * given up or timed out (test/harness/calls.ts counts the oscillators). A call's media changes while it is on
+ * (renegotiated with m.call.negotiate, each stream named in the stream metadata): Bob shares his screen in a video
+ * call and Alice sees it beside his camera (two tiles, each with its picture's shape: the fake screen's, the fake
+ * camera's), and in a voice call, where it comes alone; it goes when he stops; his mute and camera-off show on her
+ * side; Alice turns her camera on in the voice call and Bob receives it. Screenshots of the ringing prompt, voice
  * and video calls, a shared screen on both sides and the timeline's call lines, in both themes, go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
@@ -65,13 +66,26 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
 
   const callView = (page: Page, attrs: string) => page.locator(`[data-testid="call-view"]${attrs}`);
   /**
-   * Waits until the other side's picture plays with the shape of the fake camera (4:3) or the fake screen (16:9):
-   * its size adapts to the bandwidth, its shape does not.
+   * Waits until the other side's picture plays in its tile (`call-remote-video` for their camera, `call-remote-screen`
+   * for their screen shared beside it) with the shape of the fake camera (4:3) or the fake screen (16:9): its size
+   * adapts to the bandwidth, its shape does not.
    */
-  const remotePicture = (page: Page, kind: 'camera' | 'screen') => page.waitForFunction((ratio) => {
-    const v = document.querySelector<HTMLVideoElement>('[data-testid="call-remote-video"]');
-    return Boolean(v?.videoHeight) && Math.abs(v!.videoWidth / v!.videoHeight - ratio) < 0.05;
-  }, kind === 'camera' ? 4 / 3 : 16 / 9, { timeout: 30_000 });
+  const remotePicture = (page: Page, kind: 'camera' | 'screen', tile = kind === 'camera' ? 'call-remote-video' : 'call-remote-screen') =>
+    page.waitForFunction(([id, ratio]) => {
+      const v = document.querySelector<HTMLVideoElement>(`[data-testid="${id}"]`);
+      return Boolean(v?.videoHeight) && Math.abs(v!.videoWidth / v!.videoHeight - Number(ratio)) < 0.05;
+    }, [tile, kind === 'camera' ? 4 / 3 : 16 / 9] as const, { timeout: 30_000 });
+
+  /**
+   * Closes the page's ended call with its Close button as soon as it shows ended, rather than waiting the seconds it
+   * stays on screen (its closing by itself is proven after the first call). Clicked in the page, so a view that closed
+   * by itself in between is no failure.
+   */
+  const closeEnded = async (page: Page) => {
+    await callView(page, '[data-phase="ended"]').waitFor({ timeout: 30_000 });
+    await page.evaluate(() => document.querySelector<HTMLButtonElement>('[data-testid="call-close"]')?.click());
+    await page.getByTestId('call-view').waitFor({ state: 'detached' });
+  };
 
   const room = (page: Page) => page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
   /** A line of the timeline (names in it are isolated for bidirectional text, hence the \W? around them). */
@@ -166,23 +180,37 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     }
     await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-in-video-call.png`);
 
-    // Sharing his screen replaces his camera's picture (no renegotiation); stopping brings the camera back.
+    // Sharing his screen adds it as a stream of its own, named m.screenshare in his stream metadata (renegotiated, as
+    // Element does): Alice sees it beside his camera, both playing; stopping takes the screen away, the camera stays.
     await remotePicture(alicePage, 'camera');
     await bobPage.getByTestId('call-share').click();
     await callView(bobPage, '[data-sharing="true"]').getByTestId('call-own-screen').waitFor();
+    await callView(alicePage, '[data-remote-screen="true"]').waitFor({ timeout: 30_000 });
     await remotePicture(alicePage, 'screen');
+    await remotePicture(alicePage, 'camera');
+    // Two pictures go out: the camera's and the screen's (not one replacing the other).
+    assert.equal(await bobPage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
+      .getSenders().filter((s) => s.track?.kind === 'video').length), 2);
+    await sizedShots(alicePage, (theme, size) => `calls-${theme}-${size}-screen-beside-camera.png`);
     await bobPage.getByTestId('call-share').click();
     await callView(bobPage, '[data-sharing="false"]').getByTestId('call-own-video').waitFor();
+    await callView(alicePage, '[data-remote-screen="false"]').waitFor({ timeout: 30_000 });
     await remotePicture(alicePage, 'camera');
 
+    // His microphone and camera turned off: his metadata says so, and Alice's view shows it.
+    await bobPage.getByTestId('call-mute').click();
+    await alicePage.getByTestId('call-peer-muted').waitFor({ timeout: 30_000 });
     await bobPage.getByTestId('call-camera').click();
     await bobPage.getByTestId('call-own-video-off').waitFor();
+    await alicePage.getByTestId('call-peer-camera-off').waitFor({ timeout: 30_000 });
+    assert.equal(await alicePage.getByTestId('call-remote-video').count(), 0);
+    await alicePage.screenshot({ path: path.join(ARTIFACTS, 'calls-light-1280x800-peer-muted.png') });
     assert.deepEqual(await bobPage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
       .getSenders().filter((s) => s.track?.kind === 'video').map((s) => s.track!.enabled)), [false]);
 
     await alicePage.getByTestId('call-hang-up').click();
     for (const page of [alicePage, bobPage]) {
-      await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+      await closeEnded(page);
       assert.equal(await pcState(page), 'closed');
       await timelineLine(page, /^\W?Bob\W? started a video call$/).waitFor({ timeout: 30_000 });
     }
@@ -202,9 +230,9 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     assert.equal(await share.getAttribute('title'), 'Share your screen');
     await share.click();
     await callView(bobPage, '[data-sharing="true"]').getByTestId('call-own-screen').waitFor();
-    // Video where there was none: negotiated, then received and shown on Alice's side.
+    // Video where there was none: negotiated, then received and shown on Alice's side, as his screen (his camera is not on).
     await receives(alicePage, ['audio', 'video']);
-    await callView(alicePage, '[data-remote-video="true"]').waitFor({ timeout: 30_000 });
+    await callView(alicePage, '[data-remote-screen="true"][data-remote-video="false"]').waitFor({ timeout: 30_000 });
     await remotePicture(alicePage, 'screen');
     assert.equal(await share.getAttribute('aria-pressed'), 'true');
     await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-sharing.png`);
@@ -212,8 +240,8 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
 
     await share.click();
     await callView(bobPage, '[data-sharing="false"]').waitFor();
-    await callView(alicePage, '[data-remote-video="false"]').waitFor({ timeout: 30_000 });
-    assert.equal(await alicePage.getByTestId('call-remote-video').count(), 0);
+    await callView(alicePage, '[data-remote-screen="false"]').waitFor({ timeout: 30_000 });
+    assert.equal(await alicePage.getByTestId('call-remote-screen').count(), 0);
 
     // Alice's camera, turned on in the voice call, goes to Bob (negotiated the other way, by the caller).
     await alicePage.getByTestId('call-camera').click();
@@ -224,7 +252,7 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     for (const page of [alicePage, bobPage]) assert.equal(await callView(page, '').getAttribute('data-phase'), 'connected');
 
     await alicePage.getByTestId('call-hang-up').click();
-    for (const page of [alicePage, bobPage]) await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+    for (const page of [alicePage, bobPage]) await closeEnded(page);
   });
 
   it('Bob declines: Alice is told, and both timelines say so', async () => {
@@ -236,9 +264,9 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached' });
     await waitForTone(bobPage, '');
     await alicePage.locator('[data-testid="call-view"][data-phase="ended"]').getByText('The call was declined.').waitFor({ timeout: 30_000 });
+    await closeEnded(alicePage);
     await waitForTone(alicePage, '');
     for (const page of [alicePage, bobPage]) await timelineLine(page, /^\W?Bob\W? declined the call$/).waitFor({ timeout: 30_000 });
-    await alicePage.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it('Alice gives up before Bob answers: his ringing stops and he sees a missed call', async () => {
@@ -246,6 +274,7 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await bobPage.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
     await waitForTone(bobPage, 'ringtone');
     await alicePage.getByTestId('call-hang-up').click();
+    await closeEnded(alicePage);
     await waitForTone(alicePage, '');
     await bobPage.getByTestId('call-incoming').waitFor({ state: 'detached', timeout: 30_000 });
     await waitForTone(bobPage, '');
@@ -253,7 +282,6 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await timelineLine(alicePage, 'Call cancelled', 1).waitFor({ timeout: 30_000 });
     // The room list's preview says the same.
     await room(bobPage).getByText('Missed call').waitFor({ timeout: 30_000 });
-    await alicePage.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
     await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-timeline.png`);
   });
 
@@ -303,7 +331,7 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await alicePage.locator('[data-testid="call-view"][data-phase="connected"]').waitFor();
     await sizedShots(alicePage, (theme, size) => `calls-${theme}-${size}-device-note.png`);
     await alicePage.getByTestId('call-hang-up').click();
-    for (const page of [alicePage, bobPage]) await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
+    for (const page of [alicePage, bobPage]) await closeEnded(page);
     for (const page of [alicePage, bobPage]) await page.evaluate(() => { localStorage.removeItem('lattice.media'); });
   });
 

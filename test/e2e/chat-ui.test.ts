@@ -184,7 +184,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.ok(/Alice Chen|Lattice Dev/.test(header), `Alt+Shift+↑ goes to an unread room, not ${header}`);
   });
 
-  it('switches theme and density in the settings, and keeps them', async () => {
+  it('switches theme and density in the settings, and keeps them; lists the rooms\' emoji packs', async () => {
     await page.getByTestId('open-settings').click();
     await page.getByTestId('settings').waitFor();
     await page.getByTestId('settings-tab-appearance').click();
@@ -193,6 +193,12 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.getByTestId('compact-layout').check();
     const h = await page.locator('.roomlist-row').first().evaluate((el) => el.getBoundingClientRect().height);
     assert.equal(h, 36);
+    // Emoji & stickers reads every room's packs from the backend (get_state_of_types): the design room's two.
+    await page.getByTestId('settings-tab-emoji').click();
+    const packs = page.getByTestId('settings-panel-emoji').getByTestId('room-pack');
+    await packs.nth(1).waitFor();
+    assert.deepEqual(await packs.getByTestId('room-pack-name').allInnerTexts(), ['Design reactions', 'Design Team']);
+    assert.equal(await page.getByTestId('settings-panel-emoji').getByRole('alert').count(), 0, 'no read error');
     await page.keyboard.press('Escape');
     await page.getByTestId('settings').waitFor({ state: 'detached' });
     await page.reload();

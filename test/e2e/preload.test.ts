@@ -112,7 +112,7 @@ describe('preload in Chromium', () => {
     assert.deepEqual(await p.evaluate(() => window.__fake.required), ['electron']);
   });
 
-  it('exposes exactly send, onMessage, onNavigate and setViewedRoom', async () => {
+  it('exposes exactly send, onMessage, onNavigate, setViewedRoom, onScreenPick and chooseScreen', async () => {
     const p = await freshPage();
     const shape = await p.evaluate(() => ({
       keys: Object.keys(window.lattice!),
@@ -121,7 +121,7 @@ describe('preload in Chromium', () => {
       frozen: Object.isFrozen(window.lattice),
       ipcOnWindow: 'ipcRenderer' in window || 'require' in window,
     }));
-    const api = ['send', 'onMessage', 'onNavigate', 'setViewedRoom'];
+    const api = ['send', 'onMessage', 'onNavigate', 'setViewedRoom', 'onScreenPick', 'chooseScreen'];
     assert.deepEqual(shape.keys, api);
     assert.deepEqual(shape.names, api);
     assert.deepEqual(shape.types, api.map(() => 'function'));
@@ -242,5 +242,65 @@ describe('preload in Chromium', () => {
       }
     });
     assert.equal(err, 'TypeError');
+  });
+
+  const PNG = 'data:image/png;base64,iVBORw0KGgo=';
+  const screen = { id: 'screen:1:0', name: 'Screen 1', kind: 'screen', thumbnail: PNG };
+  const window1 = { id: 'window:7:0', name: 'Notes', kind: 'window', thumbnail: '', icon: PNG };
+
+  it('delivers the shell\'s screen picks to listeners, without the event object, leaving out malformed sources', async () => {
+    const p = await freshPage();
+    const r = await p.evaluate(([s, w]) => {
+      const a: unknown[][] = [];
+      const b: unknown[][] = [];
+      const offA = window.lattice!.onScreenPick((...args: unknown[]) => { a.push(args); });
+      window.lattice!.onScreenPick((...args: unknown[]) => { b.push(args); });
+      window.__fake.emit('lattice:screen-pick', {
+        pick_id: 3,
+        sources: [s, w, { ...s, id: 'screen:2:0', thumbnail: 'https://evil.example/x.png' }, { ...s, kind: 'tab' }, { ...w, icon: 'javascript:1' }, null],
+      });
+      for (const bad of [null, 'x', { pick_id: 4 }, { pick_id: 0, sources: [s] }, { pick_id: 5, sources: [] }, { pick_id: 6, sources: [{ id: 7 }] }]) {
+        window.__fake.emit('lattice:screen-pick', bad);
+      }
+      offA();
+      offA();
+      window.__fake.emit('lattice:screen-pick', { pick_id: 8, sources: [s] });
+      return { a, b, sent: window.__fake.sent };
+    }, [screen, window1]);
+    assert.deepEqual(r.a, [[{ pick_id: 3, sources: [screen, window1] }]]);
+    assert.deepEqual(r.b, [[{ pick_id: 3, sources: [screen, window1] }], [{ pick_id: 8, sources: [screen] }]]);
+    assert.deepEqual(r.sent, [], 'nothing is answered for the page');
+  });
+
+  it('cancels a pick at once when nothing listens, so the call does not wait forever', async () => {
+    const p = await freshPage();
+    const sent = await p.evaluate((s) => {
+      window.__fake.emit('lattice:screen-pick', { pick_id: 9, sources: [s] });
+      const off = window.lattice!.onScreenPick(() => {});
+      window.__fake.emit('lattice:screen-pick', { pick_id: 10, sources: [s] });
+      off();
+      window.__fake.emit('lattice:screen-pick', { pick_id: 11, sources: [s] });
+      return window.__fake.sent;
+    }, screen);
+    assert.deepEqual(sent, [['lattice:screen-choice', { pick_id: 9, source_id: null }], ['lattice:screen-choice', { pick_id: 11, source_id: null }]]);
+  });
+
+  it('sends the page\'s choice or cancel to the shell, dropping malformed ones', async () => {
+    const p = await freshPage();
+    const r = await p.evaluate(() => {
+      const choose = window.lattice!.chooseScreen.bind(window.lattice) as (id: unknown, source: unknown) => void;
+      choose(3, 'window:7:0');
+      choose(4, null);
+      for (const [id, source] of [[0, null], ['3', null], [3, 5], [3, undefined], [3, ''], [1.5, null]]) choose(id, source);
+      let err: string | null = null;
+      try {
+        (window.lattice!.onScreenPick as (v: unknown) => unknown)('nope');
+      } catch (e) {
+        err = e instanceof TypeError ? 'TypeError' : String(e);
+      }
+      return { sent: window.__fake.sent, err };
+    });
+    assert.deepEqual(r.sent, [['lattice:screen-choice', { pick_id: 3, source_id: 'window:7:0' }], ['lattice:screen-choice', { pick_id: 4, source_id: null }]]);
+    assert.equal(r.err, 'TypeError');
   });
 });

@@ -47,6 +47,9 @@ describe('the room view against Synapse', () => {
     await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
     await message('Line 29 of').waitFor({ timeout: 30_000 });
+    // A room of two that is not a DM: a call still has exactly one person to ring, as in Element.
+    await page.getByTestId('start-voice-call').waitFor();
+    assert.equal(await page.getByTestId('start-video-call').isVisible(), true);
   });
 
   it('shows one toolbar: the pointer\'s row over a row clicked before, a row reached by keyboard over the pointer\'s', async () => {
@@ -143,15 +146,18 @@ describe('the room view against Synapse', () => {
     assert.ok(widths[1] <= widths[0], `the whole name shows (${widths[0]}px of ${widths[1]}px)`);
     assert.equal(await page.getByTestId('open-search').isVisible(), false, 'the panel buttons give way to the menu');
     assert.equal(await page.getByTestId('open-leave-room').isVisible(), false);
+    assert.equal(await page.getByTestId('start-voice-call').isVisible(), false);
 
     const more = page.getByTestId('room-header-more');
     await more.click();
     const focusedItem = () => page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
-    assert.equal(await focusedItem(), 'header-menu-search', 'the menu takes the focus on its first item');
+    // The call buttons of this room of two fold in first, then the panels.
+    assert.equal(await focusedItem(), 'header-menu-voice-call', 'the menu takes the focus on its first item');
     await page.keyboard.press('ArrowDown');
-    assert.equal(await focusedItem(), 'header-menu-pinned');
-    await page.keyboard.press('ArrowUp');
-    await page.keyboard.press('ArrowUp');
+    assert.equal(await focusedItem(), 'header-menu-video-call');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await focusedItem(), 'header-menu-search');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
     assert.equal(await focusedItem(), 'header-menu-leave', '↑ from the first item wraps to the last');
     await themeShots(page, 'room-view', 'narrow-header-menu');
     await page.keyboard.press('Escape');

@@ -104,6 +104,27 @@ export class FakeNotification extends Emitter {
   close(): void { this.closed = true; this.emit('close'); }
 }
 
+/** What the getDisplayMedia handler is asked with. */
+export interface DisplayMediaRequest {
+  securityOrigin: string; videoRequested: boolean; audioRequested: boolean; userGesture?: boolean; frame: Frame | null;
+}
+
+/** A NativeImage as far as the shell uses one. */
+export interface FakeImage { isEmpty(): boolean; toDataURL(): string }
+const fakeImage = (dataUrl: string): FakeImage => ({ isEmpty: () => dataUrl === '', toDataURL: () => dataUrl });
+
+export interface FakeSource { id: string; name: string; display_id: string; thumbnail: FakeImage; appIcon: FakeImage }
+
+/** A desktopCapturer source: its thumbnail and icon are data URLs naming it, so a test can tell them apart. */
+export function fakeSource(id: string, name: string, displayId: string, opts: { thumbnail?: boolean; icon?: boolean } = {}): FakeSource {
+  const png = (what: string) => `data:image/png;base64,${Buffer.from(`${what} of ${id}`).toString('base64')}`;
+  return {
+    id, name, display_id: displayId,
+    thumbnail: fakeImage(opts.thumbnail === false ? '' : png('picture')),
+    appIcon: fakeImage(opts.icon ? png('icon') : ''),
+  };
+}
+
 export function fakeElectron() {
   const calls: string[] = [];
   const windows: FakeBrowserWindow[] = [];
@@ -126,13 +147,18 @@ export function fakeElectron() {
     check?: (wc: unknown, permission: string, origin: string, details: { mediaType?: string }) => boolean;
     device?: () => boolean;
     /** The getDisplayMedia handler (screen sharing) and the options it was set with. */
-    displayMedia?: (request: { securityOrigin: string; videoRequested: boolean; audioRequested: boolean }, cb: (streams: { video?: { id: string; name: string } } | null) => void) => void;
+    displayMedia?: (request: DisplayMediaRequest, cb: (streams: { video?: { id: string; name: string } } | null) => void) => void;
     displayMediaOpts?: { useSystemPicker: boolean };
   } = {};
-  /** What desktopCapturer lists (screens of two displays, the primary one second), and the options it was asked with. */
-  const captureSources = [
-    { id: 'screen:1:0', name: 'Screen 1', display_id: '1' },
-    { id: 'screen:2:0', name: 'Screen 2', display_id: '2' },
+  /**
+   * What desktopCapturer lists (screens of two displays, the primary one second, and two windows, one minimized so
+   * without a picture), and the options it was asked with. A test may replace the list's contents.
+   */
+  const captureSources: FakeSource[] = [
+    fakeSource('screen:1:0', 'Screen 1', '1'),
+    fakeSource('screen:2:0', 'Screen 2', '2'),
+    fakeSource('window:11:0', 'Notes — draft.txt', '', { icon: true }),
+    fakeSource('window:12:0', 'Terminal', '', { thumbnail: false }),
   ];
   const captureQuestions: unknown[] = [];
   const displays = [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }];
@@ -241,6 +267,7 @@ export function fakeElectron() {
       createFromBuffer: (b: Buffer) => ({ path: `buffer:${b.length}`, isEmpty: () => b.length === 0 }),
     },
     screen: { getAllDisplays: () => displays, getPrimaryDisplay: () => ({ id: 2 }) },
+    webContents: { fromFrame: (frame: Frame) => windows.map((w) => w.webContents).find((wc) => wc.mainFrame === frame) },
     desktopCapturer: { getSources: async (opts: unknown) => { captureQuestions.push(opts); return captureSources; } },
     clipboard: { writeText: (t: string) => { clipboard.push(t); return Promise.resolve(); } },
     protocol: {

@@ -310,23 +310,6 @@ describe('desktop shell: navigation, windows and permissions', () => {
     assert.equal(device(), false);
   });
 
-  it('serves getDisplayMedia (screen sharing) with the primary screen, to the app origin only, never system sound', async () => {
-    const { fe } = await startedApp();
-    const { displayMedia } = fe.perms;
-    assert.ok(displayMedia, 'without a handler Electron refuses every getDisplayMedia');
-    // macOS 15+ shows its own picker of screens and windows instead.
-    assert.deepEqual(fe.perms.displayMediaOpts, { useSystemPicker: true });
-    const ask = (securityOrigin: string, videoRequested = true) => new Promise<unknown>((resolve) => {
-      displayMedia({ securityOrigin, videoRequested, audioRequested: false }, resolve);
-    });
-    assert.deepEqual(await ask('lattice://app'), { video: fe.captureSources[1] }, 'the primary display\'s screen');
-    assert.equal(fe.captureQuestions.length, 1);
-    assert.deepEqual((fe.captureQuestions[0] as { types: string[] }).types, ['screen']);
-    assert.equal(await ask('https://evil.example'), null);
-    assert.equal(await ask('lattice://app', false), null, 'sound alone is never shared');
-    assert.equal(fe.captureQuestions.length, 1, 'refused without listing the screens');
-  });
-
   it('focuses the existing window when a second instance starts', async () => {
     const { fe, win } = await startedApp();
     win.minimized = true;

@@ -144,7 +144,7 @@ describe('an edit of another type than its message is no edit', () => {
     store.db.prepare('DELETE FROM event_search WHERE rowid = ?').run(t);
     store.db.prepare('INSERT INTO event_search (rowid, body) VALUES (?, ?)').run(t, 'the plan');
     migrate(db);
-    assert.equal(db.pragma('user_version', { simple: true }), 20);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
     assert.equal(lastEdit(store, t), real);
     assert.deepEqual(found(store, 'revised'), [t]);
     store.close();

@@ -45,6 +45,15 @@ describe('bridge detection', () => {
     const { bridge } = fakeBridge();
     assert.equal(getBridge({ lattice: bridge }), bridge);
   });
+
+  it('refuses a bridge whose optional parts are there but not functions', () => {
+    const { bridge } = fakeBridge();
+    const picker = { onScreenPick: () => () => {}, chooseScreen: () => {} };
+    assert.ok(getBridge({ lattice: { ...bridge, ...picker } }));
+    for (const name of ['onNavigate', 'setViewedRoom', 'onScreenPick', 'chooseScreen']) {
+      assert.equal(getBridge({ lattice: { ...bridge, ...picker, [name]: 'yes' } }), undefined, name);
+    }
+  });
 });
 
 describe('RpcClient', () => {

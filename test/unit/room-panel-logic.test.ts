@@ -1,9 +1,13 @@
-/** The right panel's reading of room state: who may change which setting, the settings, pins and aliases. */
+/**
+ * The right panel's reading of room state: who may change which setting, the settings, pins and aliases; and whom the
+ * header's call buttons call.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canSendEvent, canSendState, fullAlias, isAlias, pinnedEventIds, publishedContent, roomSettings, togglePin } from '../../src/renderer/api/room-state.ts';
+import { selectCallPeer } from '../../src/renderer/api/call-peer.ts';
 import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
-import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
+import type { Event, JSONObject, Room } from '../../src/shared/rpc/types.ts';
 
 const ME = '@me:hs';
 const MOD = '@mod:hs';
@@ -74,5 +78,33 @@ describe('room panel state', () => {
     assert.equal(isAlias('#room:example.org'), true);
     assert.equal(isAlias('room:example.org'), false);
     assert.equal(isAlias('#room'), false);
+  });
+});
+
+describe('whom the call buttons call', () => {
+  const meta = (m: Partial<Room>): Room => ({ room_id: '!r:hs', name_quality: 0, sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, ...m } as Room);
+  const members = (entries: [userId: string, membership: string][]): RoomData => {
+    const events = new Map<number, Event>();
+    const byUser: Record<string, number> = {};
+    entries.forEach(([userId, membership], i) => {
+      events.set(i + 1, { rowid: i + 1, timeline_rowid: 0, room_id: '!r:hs', event_id: `$m${i}`, sender: userId, type: 'm.room.member', state_key: userId, timestamp: i, content: { membership } });
+      byUser[userId] = i + 1;
+    });
+    return { ...emptyRoom('!r:hs'), events, state: { 'm.room.member': byUser } };
+  };
+  const two = { 'm.joined_member_count': 2, 'm.heroes': ['@bob:hs'] };
+
+  it('calls a DM\'s partner, and the other person of any room of two, as Element does', () => {
+    assert.equal(selectCallPeer({ ...emptyRoom('!r:hs'), meta: meta({ dm_user_id: '@dm:hs' }) }, ME), '@dm:hs');
+    assert.equal(selectCallPeer({ ...emptyRoom('!r:hs'), meta: meta({ lazy_load_summary: two }) }, ME), '@bob:hs', 'from the heroes before members load');
+    const loaded = members([[ME, 'join'], ['@bob:hs', 'join'], ['@gone:hs', 'leave']]);
+    assert.equal(selectCallPeer({ ...loaded, meta: meta({ lazy_load_summary: two }) }, ME), '@bob:hs', 'from the member state once loaded');
+  });
+
+  it('offers no call in a room of one, of three, or of two with someone invited whom the heroes may name', () => {
+    assert.equal(selectCallPeer({ ...emptyRoom('!r:hs'), meta: meta({ lazy_load_summary: { 'm.joined_member_count': 3, 'm.heroes': ['@a:hs', '@b:hs'] } }) }, ME), undefined);
+    assert.equal(selectCallPeer({ ...emptyRoom('!r:hs'), meta: meta({ lazy_load_summary: { 'm.joined_member_count': 1 } }) }, ME), undefined);
+    assert.equal(selectCallPeer({ ...emptyRoom('!r:hs'), meta: meta({ lazy_load_summary: { ...two, 'm.invited_member_count': 1, 'm.heroes': ['@bob:hs'] } }) }, ME), undefined);
+    assert.equal(selectCallPeer(undefined, ME), undefined);
   });
 });

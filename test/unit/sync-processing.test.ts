@@ -1,9 +1,18 @@
 import assert from 'node:assert/strict';
-import { beforeEach, describe, it } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, beforeEach, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { Backend } from '../../src/main/backend/backend.ts';
+import { createLogger } from '../../src/main/backend/log/logger.ts';
 import type { ClientEvent, SyncResponse } from '../../src/main/backend/matrix/types.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 import type { Decryption } from '../../src/main/backend/sync/prepared.ts';
+import { recheckPreviewsSlice, recheckStoredPreviews } from '../../src/main/backend/sync/preview-recheck.ts';
 import { processSync } from '../../src/main/backend/sync/process-sync.ts';
+import type { SyncComplete } from '../../src/shared/rpc/index.ts';
 import { refreshPreview } from '../../src/main/backend/sync/room-meta.ts';
 
 const ME = '@me:hs';
@@ -262,6 +271,109 @@ describe('processSync', () => {
       { account_data: { events: [{ type: 'm.direct', content: { '@bob:hs': ['!dm:hs'] } }] } },
     ), ME, undefined));
     assert.equal(diff.rooms!['!dm:hs'].meta!.dm_user_id, '@bob:hs');
+  });
+});
+
+describe('previews stored by an older rule', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lattice-previews-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const quiet = createLogger({ level: 'error', sinks: [] });
+  const enc = () => ev('m.room.encrypted', { algorithm: 'm.megolm.v1.aes-sha2', ciphertext: 'x', session_id: 'S', sender_key: 'K', device_id: 'D' });
+  const candidates = { decrypted: { call_id: 'c', party_id: 'p', version: '1', candidates: [] }, decrypted_type: 'm.call.candidates' };
+
+  it('are chosen again once, after the database is opened, and reach a frontend connected before as room diffs', async () => {
+    const file = path.join(dir, 'data', 'lattice.db');
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Rooms as today's sync stores them; then their rows as the rule before stored them, in a schema-20 database.
+    const store = Store.open(file);
+    const state = () => ({ events: [ev('m.room.create', { room_version: '11' }, { state_key: '' }), member('@bob:hs', 'Bob'), member(ME, 'Me')] });
+    // A call was never a preview: nothing was.
+    const invite = ev('m.call.invite', { call_id: 'c1', party_id: 'p', version: '1', offer: { type: 'offer', sdp: 'v=0\r\n' }, lifetime: 60_000 });
+    const callCandidates = ev('m.call.candidates', { call_id: 'c1', party_id: 'p', version: '1', candidates: [] });
+    // Every encrypted event was, by its outer type: here the last of 30 call candidates after the message, deeper
+    // than the 20 events searched before.
+    const hello = enc();
+    const sealed = Array.from({ length: 30 }, enc);
+    const prepared = new Map<string, Decryption>([[hello.event_id, { decrypted: { msgtype: 'm.text', body: 'hello' }, decrypted_type: 'm.room.message' }],
+      ...sealed.map((e): [string, Decryption] => [e.event_id, candidates])]);
+    // A call after a message: the message.
+    const earlier = msg('call me');
+    const hangup = ev('m.call.hangup', { call_id: 'c2', party_id: 'p', version: '1', reason: 'user_hangup' });
+    // Nothing but state: nothing (today: the latest worded change, our join).
+    const ownJoin = member(ME, 'Me');
+    const hi = msg('hi');
+    store.transaction(() => processSync(store, sync({
+      '!call:hs': { state: state(), timeline: { events: [invite, callCandidates], limited: true } },
+      '!enc:hs': { state: state(), timeline: { events: [hello, ...sealed], limited: true } },
+      '!state:hs': { timeline: { events: [ev('m.room.create', { room_version: '11' }, { state_key: '' }), member('@bob:hs', 'Bob'), ownJoin] } },
+      '!fine:hs': { state: state(), timeline: { events: [hi], limited: true } },
+      '!later:hs': { state: state(), timeline: { events: [earlier, hangup], limited: true } },
+    }), ME, undefined, {}, prepared));
+    const rowid = (e: ClientEvent) => store.events.rowidByEventID(e.event_id)!;
+    const today = Object.fromEntries(store.rooms.all().map((r) => [r.room_id, { preview: r.preview_event_rowid, ts: r.sorting_timestamp }]));
+    assert.deepEqual(today['!call:hs'], { preview: rowid(invite), ts: invite.origin_server_ts });
+    assert.deepEqual(today['!enc:hs'], { preview: rowid(hello), ts: hello.origin_server_ts });
+    assert.equal(today['!state:hs'].preview, rowid(ownJoin));
+    assert.deepEqual(today['!later:hs'], { preview: rowid(hangup), ts: hangup.origin_server_ts });
+    const old = store.db.prepare<[number, number, string]>('UPDATE room SET preview_event_rowid = ?, sorting_timestamp = ? WHERE room_id = ?');
+    old.run(0, callCandidates.origin_server_ts, '!call:hs');
+    old.run(rowid(sealed[29]), sealed[29].origin_server_ts, '!enc:hs');
+    old.run(0, today['!state:hs'].ts, '!state:hs');
+    old.run(rowid(earlier), earlier.origin_server_ts, '!later:hs');
+    store.db.exec('DROP TABLE preview_recheck');
+    store.db.pragma('user_version = 20');
+    store.close();
+
+    const backend = await Backend.create({
+      paths: { config: dir, data: path.dirname(file), cache: path.join(dir, 'cache'), logs: dir },
+      secrets: { error: 'no keychain in this test' }, logger: quiet,
+    });
+    const received: SyncComplete[] = [];
+    const conn = backend.connect((env) => { if (env.command === 'sync_complete') received.push(env.data as SyncComplete); });
+    const reader = new Database(file, { readonly: true });
+    const queued = () => reader.prepare('SELECT COUNT(*) FROM preview_recheck').pluck().get() as number;
+    try {
+      // The first room list is served before the pass: it shows the rows as stored.
+      assert.equal(received[0]?.clear_state, true);
+      assert.equal(received[0].rooms!['!call:hs'].meta!.preview_event_rowid, 0);
+      for (let i = 0; queued() > 0; i++) {
+        assert.ok(i < 500, 'the pass finishes');
+        await sleep(10);
+      }
+    } finally {
+      conn.close();
+      await backend.close();
+      reader.close();
+    }
+    const diffs = received.slice(1).flatMap((d) => Object.entries(d.rooms ?? {}));
+    const seen = Object.fromEntries(diffs.map(([id, r]) => [id, { preview: r.meta!.preview_event_rowid, ts: r.meta!.sorting_timestamp }]));
+    // Each changed room once, as today's rule has it (the sorting time following a message-like preview back).
+    const { '!fine:hs': _fine, ...changed } = today;
+    assert.deepEqual(seen, changed);
+    assert.equal(diffs.length, 4);
+    for (const [id, r] of diffs) {
+      assert.ok(r.events!.some((e) => e.rowid === r.meta!.preview_event_rowid), `${id}: the new preview event comes along`);
+    }
+    assert.equal(diffs.find(([id]) => id === '!enc:hs')![1].events![0].decrypted!.body, 'hello');
+
+    // Once: the pass is gone, and running it again changes nothing.
+    const again = Store.open(file);
+    try {
+      assert.equal(again.db.prepare('SELECT COUNT(*) FROM preview_recheck').pluck().get(), 0);
+      assert.deepEqual(Object.fromEntries(again.rooms.all().map((r) => [r.room_id, { preview: r.preview_event_rowid, ts: r.sorting_timestamp }])), today);
+      again.db.exec("INSERT INTO preview_recheck VALUES ('')");
+      assert.equal(await recheckStoredPreviews(() => again, quiet, () => assert.fail('nothing changes')), 0);
+      assert.equal(again.db.prepare('SELECT COUNT(*) FROM preview_recheck').pluck().get(), 0);
+    } finally {
+      again.close();
+    }
+  });
+
+  it('queues nothing for a new database', () => {
+    const store = Store.open(':memory:');
+    assert.equal(store.db.prepare('SELECT COUNT(*) FROM preview_recheck').pluck().get(), 0);
+    assert.equal(recheckPreviewsSlice(store), undefined);
+    store.close();
   });
 });
 

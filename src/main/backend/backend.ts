@@ -3,13 +3,13 @@
  * frontends through the RPC contract. Plain Node; no Electron imports.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { errorMessage } from '../../shared/error-message.ts';
 import type {
-  ClientState, Envelope, EventName, EventPayloads, MediaMessageContent, MediaRequest, MediaResponse, Room, SyncComplete,
-  SyncStatus,
+  ClientState, EventName, EventPayloads, MediaMessageContent, MediaRequest, MediaResponse, Room, SyncStatus,
 } from '../../shared/rpc/index.ts';
+import { clientStateOf } from './client-state.ts';
 import type { CommandContext, OwnProfile, Session } from './commands/context.ts';
 import { createHandlers } from './commands/handlers.ts';
 import { wipeCryptoStore } from './crypto/crypto-session.ts';
@@ -22,16 +22,17 @@ import { resanitizeStored } from './html/resanitize-stored.ts';
 import { guessContentType } from './media/content-type.ts';
 import type { UploadRequest } from './media/media-uploader.ts';
 import type { DataPaths } from './paths.ts';
-import { ensurePrivateDir } from './private-files.ts';
+import { removeLocalData } from './local-data-removal.ts';
+import { privateDataFolders } from './private-files.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from './rpc/connection.ts';
-import { Dispatcher, type Handlers } from './rpc/dispatcher.ts';
+import { Frontends } from './rpc/frontends.ts';
 import { fullState } from './rpc/full-state.ts';
 import { chunkSyncComplete } from './rpc/sync-chunks.ts';
 import { wireSyncComplete } from './rpc/wire-shape.ts';
 import type { SecretStore } from './secrets/secret-store.ts';
 import type { SenderOptions } from './send/sender.ts';
-import { PushRegistrationStore, pushKeyName } from './store/push-registrations.ts';
 import { Store } from './store/store.ts';
+import { recheckStoredPreviews } from './sync/preview-recheck.ts';
 import type { SyncTiming } from './sync/sync-loop.ts';
 import { buildSession, type SessionHost } from './session-wiring.ts';
 
@@ -59,14 +60,6 @@ export interface BackendOptions {
   uploadRoots?: string[];
 }
 
-interface Conn {
-  send: EnvelopeSink;
-  nextEventId: number;
-  dispatcher: Dispatcher;
-  /** init_complete is owed once the first sync of a fresh login lands. */
-  awaitingInit: boolean;
-}
-
 export class Backend implements BackendHost {
   private readonly opts: BackendOptions;
   private readonly logger: Logger;
@@ -84,24 +77,24 @@ export class Backend implements BackendHost {
   private initialized = false;
   /** Encrypted attachments (the spec's AES-CTR format; setAttachmentCrypto replaces it). */
   private attachmentCrypto: AttachmentCrypto | undefined = new AesCtrAttachments();
-  private readonly conns = new Set<Conn>();
-  /** Built once and shared by every connection, so state such as "a login is in progress" is the backend's. */
-  private readonly handlers: Handlers;
+  private readonly frontends: Frontends;
 
   private constructor(opts: BackendOptions, store: Store) {
     this.opts = opts;
     this.logger = opts.logger ?? createLogger({ level: 'warn', sinks: [{ write: (r) => console.error(`lattice backend: ${r.msg}`) }] });
     this.store = store;
-    this.handlers = createHandlers(this.commandContext());
+    this.frontends = new Frontends(createHandlers(this.commandContext()), this.logger);
   }
 
   static async create(opts: BackendOptions): Promise<Backend> {
-    const tightened = privateFolders(opts.paths);
+    const tightened = privateDataFolders(opts.paths);
     const store = Store.open(path.join(opts.paths.data, DB_FILE));
     const b = new Backend(opts, store);
     for (const t of tightened) b.logger.warn(t);
     // In the background, a slice per turn: sync and commands go on meanwhile (messages not yet done show as before).
     void resanitizeStored(() => b.store, b.logger);
+    // Alike; rooms it changes after a frontend connected reach it as a sync's would.
+    void recheckStoredPreviews(() => b.store, b.logger, (diff) => b.broadcast('sync_complete', diff));
     b.openSecrets();
     await b.resume();
     return b;
@@ -178,77 +171,34 @@ export class Backend implements BackendHost {
     const first = !this.initialized;
     this.initialized = true;
     if (first) this.broadcast('client_state', this.clientState());
-    for (const c of this.conns) {
-      if (c.awaitingInit) {
-        c.awaitingInit = false;
-        this.emit(c, 'init_complete', {});
-      }
-    }
+    this.frontends.initialized();
   }
 
   // --- Connections -----------------------------------------------------------------------------------------
 
+  /** A new frontend is told, in gomuks' order, the run, the client state, the sync status and all stored state. */
   connect(send: EnvelopeSink): BackendConnection {
-    const conn: Conn = {
-      send,
-      nextEventId: -1,
-      awaitingInit: false,
-      dispatcher: new Dispatcher(this.handlers, (env) => safeSend(send, env, this.logger), this.logger),
-    };
-    this.conns.add(conn);
-    this.emit(conn, 'run_id', { run_id: this.runId, etag: this.runId, vapid_key: '' });
-    this.emit(conn, 'client_state', this.clientState());
-    if (this.session && this.syncStatus) this.emit(conn, 'sync_status', this.syncStatus);
-    for (const chunk of chunkSyncComplete(fullState(this.store))) this.emit(conn, 'sync_complete', wireSyncComplete(chunk));
+    const f = this.frontends.connect(send);
+    f.emit('run_id', { run_id: this.runId, etag: this.runId, vapid_key: '' });
+    f.emit('client_state', this.clientState());
+    if (this.session && this.syncStatus) f.emit('sync_status', this.syncStatus);
+    for (const chunk of chunkSyncComplete(fullState(this.store))) f.emit('sync_complete', wireSyncComplete(chunk));
     const presence = this.store.presence.all();
-    if (presence.length) this.emit(conn, 'presence', { users: presence });
-    if (!this.session || this.initialized) this.emit(conn, 'init_complete', {});
-    else conn.awaitingInit = true;
-    return {
-      receive: (raw) => { if (this.conns.has(conn)) conn.dispatcher.receive(raw); },
-      close: () => { conn.dispatcher.close(); this.conns.delete(conn); },
-    };
-  }
-
-  private emit<E extends EventName>(conn: Conn, command: E, data: EventPayloads[E]): void {
-    safeSend(conn.send, { command, request_id: conn.nextEventId--, data }, this.logger);
+    if (presence.length) f.emit('presence', { users: presence });
+    if (!this.session || this.initialized) f.emit('init_complete', {});
+    else f.awaitInit();
+    return f.connection;
   }
 
   private broadcast<E extends EventName>(command: E, data: EventPayloads[E]): void {
-    if (command !== 'sync_complete') {
-      for (const c of this.conns) this.emit(c, command, data);
-      return;
-    }
-    // A diff of many rooms goes as several smaller envelopes (rpc/sync-chunks.ts), each serialized once for all.
-    for (const chunk of chunkSyncComplete(data as SyncComplete)) {
-      const payload = wireSyncComplete(chunk) as EventPayloads[E];
-      for (const c of this.conns) this.emit(c, command, payload);
-    }
+    this.frontends.broadcast(command, data);
   }
 
   clientState(): ClientState {
-    const s = this.session;
-    const state: ClientState = {
-      is_initialized: this.initialized || !s,
-      is_logged_in: !!s,
-      is_verified: false,
-      verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false },
-    };
-    if (s?.crypto) {
-      state.verification_state = { ...s.crypto.verificationState };
-      state.is_verified = state.verification_state.is_verified;
-    }
-    if (s) {
-      state.user_id = s.userId;
-      state.device_id = s.deviceId;
-      state.homeserver_url = s.homeserverUrl;
-      if (s.profile.displayname) state.displayname = s.profile.displayname;
-      if (s.profile.avatar_url) state.avatar_url = s.profile.avatar_url;
-    }
-    if (this.secrets && this.secrets.kind === 'file') state.secret_storage_warning = this.secrets.description;
-    if (this.secretsError) state.secret_storage_error = this.secretsError;
-    if (!s && this.signedOutNotice) state.signed_out_notice = this.signedOutNotice;
-    return state;
+    return clientStateOf({
+      session: this.session, initialized: this.initialized,
+      secrets: this.secrets, secretsError: this.secretsError, signedOutNotice: this.signedOutNotice,
+    });
   }
 
   // --- Commands --------------------------------------------------------------------------------------------
@@ -289,7 +239,7 @@ export class Backend implements BackendHost {
         this.initialized = false;
         this.signedOutNotice = undefined;
         this.runSession(homeserverUrl, userId, deviceId, token, profile);
-        for (const c of this.conns) c.awaitingInit = true;
+        this.frontends.awaitInit();
         this.broadcast('client_state', this.clientState());
       },
       endSession: (reason, keepData, notice) => this.endSession(reason, keepData, notice),
@@ -328,22 +278,10 @@ export class Backend implements BackendHost {
     await s.crypto?.close();
     await this.secrets?.delete(TOKEN_KEY).catch((e: unknown) => this.logger.warn(`could not delete the token: ${errorMessage(e)}`));
     if (!keepData) {
-      // Push registrations go with the database; their keys in the secret store go with them.
-      for (const device of new PushRegistrationStore(this.store.db).deviceIdsWithKeys()) {
-        await this.secrets?.delete(pushKeyName(device)).catch((e: unknown) => this.logger.warn(`could not delete a push key: ${errorMessage(e)}`));
-      }
-      this.resetDatabase();
-      // The device is gone with the session, and so are its keys (a soft logout keeps both).
-      if (this.secrets) {
-        await wipeCryptoStore(this.opts.paths.data, this.secrets)
-          .catch((e: unknown) => this.logger.warn(`could not delete the encryption keys: ${errorMessage(e)}`));
-      }
-      // Media from private rooms must not outlive the account's session on this computer.
-      try {
-        s.media.cache.clear();
-      } catch (e) {
-        this.logger.warn(`could not delete the media cache: ${errorMessage(e)}`);
-      }
+      await removeLocalData(s, {
+        store: this.store, secrets: this.secrets, dataDir: this.opts.paths.data, logger: this.logger,
+        resetDatabase: () => this.resetDatabase(),
+      });
     }
     if (notice) this.signedOutNotice = notice;
     this.initialized = false;
@@ -400,8 +338,7 @@ export class Backend implements BackendHost {
   }
 
   async close(): Promise<void> {
-    for (const c of this.conns) c.dispatcher.close();
-    this.conns.clear();
+    this.frontends.closeAll();
     const s = this.session;
     this.session = undefined;
     if (s) {
@@ -415,25 +352,3 @@ export class Backend implements BackendHost {
 
 /** How long shutting down waits for the homeserver to take our "offline" (quitting must not hang on it). */
 const OFFLINE_TIMEOUT_MS = 3000;
-/**
- * The data and cache folders made private (created 0700, or tightened to 0700 if they existed wider, as after an
- * install with umask 022); the config folder is tightened too when it exists. Says what it tightened, for the log.
- */
-function privateFolders(paths: DataPaths): string[] {
-  const said: string[] = [];
-  const folders = [['data', paths.data], ['cache', paths.cache]];
-  if (existsSync(paths.config)) folders.push(['config', paths.config]);
-  for (const [kind, dir] of folders) {
-    const was = ensurePrivateDir(dir);
-    if (was !== null) said.push(`the ${kind} folder ${dir} was readable by others (mode ${was.toString(8)}); it is now 0700`);
-  }
-  return said;
-}
-
-function safeSend(send: EnvelopeSink, env: Envelope, logger: Logger): void {
-  try {
-    send(env);
-  } catch (e) {
-    logger.warn(`could not deliver ${env.command}: ${errorMessage(e)}`, { request_id: env.request_id });
-  }
-}

@@ -4,7 +4,8 @@
  * the worker thread the backend runs in), so files are created with an explicit mode and then fchmod/chmod'ed to it
  * exactly, and folders that already existed wider are tightened, and the caller is told so it can log it.
  */
-import { chmodSync, closeSync, fchmodSync, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, lstatSync, mkdirSync, openSync, statSync } from 'node:fs';
+import type { DataPaths } from './paths.ts';
 
 export const PRIVATE_DIR = 0o700;
 export const PRIVATE_FILE = 0o600;
@@ -71,3 +72,18 @@ export const privateSqlite = {
     for (const suffix of ['', '-wal', '-shm', '-journal']) tightenFile(file + suffix);
   },
 };
+
+/**
+ * The data and cache folders made private (created 0700, or tightened to 0700 if they existed wider, as after an
+ * install with umask 022); the config folder is tightened too when it exists. Says what it tightened, for the log.
+ */
+export function privateDataFolders(paths: DataPaths): string[] {
+  const said: string[] = [];
+  const folders = [['data', paths.data], ['cache', paths.cache]];
+  if (existsSync(paths.config)) folders.push(['config', paths.config]);
+  for (const [kind, dir] of folders) {
+    const was = ensurePrivateDir(dir);
+    if (was !== null) said.push(`the ${kind} folder ${dir} was readable by others (mode ${was.toString(8)}); it is now 0700`);
+  }
+  return said;
+}

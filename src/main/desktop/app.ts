@@ -1,35 +1,36 @@
 /**
  * The desktop shell's glue: app lifecycle, the window, the IPC relay between each page and the backend, and the
- * OS integration (tray, badge, notifications, links, menus). It takes the `electron` module as a parameter (only
+ * OS integration (tray, badge, notifications, links, menus, screen sharing). It takes the `electron` module as a parameter (only
  * main.ts imports it) so the wiring is tested under plain Node with a fake, since no Electron binary can run here.
- * The decisions live in plain modules beside it (security, options, window-state, menus, tray, notifications).
+ * The decisions live in plain modules beside it (security, options, window-state, menus, tray, notifications), and
+ * the handlers of the pages' messages (page-ipc.ts) and of getDisplayMedia (display-media.ts) in their own.
  */
 import { errorMessage } from '../../shared/error-message.ts';
-import os from 'node:os';
 import path from 'node:path';
 import type * as ElectronModule from 'electron';
-import type { BrowserWindow, IpcMainEvent, WebContents } from 'electron';
+import type { BrowserWindow, WebContents } from 'electron';
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
 import { resolveDataPaths } from '../backend/paths.ts';
 import type { BackendWorkerOptions } from '../host/backend-worker.ts';
+import { createAppMenu } from './app-menu.ts';
 import { registerAppScheme, serveAppScheme } from './app-protocol.ts';
 import type { Attention } from './attention.ts';
 import type { BackendProcess } from './backend-process.ts';
-import { NAVIGATE_READY_CHANNEL, OPEN_CHANNEL, RPC_CHANNEL, VIEW_CHANNEL, parseViewMessage } from './channels.ts';
-import { applyStartAtLogin } from './login-item.ts';
-import { appMenuTemplate, contextMenuTemplate, debugInfo } from './menus.ts';
-import { forwardedArgv, parseDesktopArgs, profilePaths, relaunchArgs } from './options.ts';
+import { serveDisplayMedia, type ScreenPicker } from './display-media.ts';
+import { contextMenuTemplate } from './menus.ts';
+import { forwardedArgv, parseDesktopArgs, profilePaths } from './options.ts';
 import { LinkRouter } from './link-router.ts';
 import { createOsAttention } from './os-attention.ts';
+import { listenToPages } from './page-ipc.ts';
 import { PageRelay } from './page-relay.ts';
 import { hostSafeStorage } from './safe-storage.ts';
 import { ShellRpc } from './shell-rpc.ts';
-import { APP_ENTRY_URL, allowedPermissions, isAppUrl } from './security.ts';
-import { DEFAULT_SETTINGS, loadSettings, saveSettings, type DesktopSettings } from './settings.ts';
+import { APP_ENTRY_URL, allowedPermissions } from './security.ts';
+import { DEFAULT_SETTINGS, loadSettings, type DesktopSettings } from './settings.ts';
 import { initialShellState } from './state.ts';
 import { detectTrayHost, hasTray, type TrayHost } from './status-notifier.ts';
 import { loadWindowState, restoreBounds, saveWindowState, trackWindowState } from './window-state.ts';
-import { hardenSession, hardenWebContents, serveDisplayMedia, windowOptions, type Logger } from './window.ts';
+import { hardenSession, hardenWebContents, windowOptions, type Logger } from './window.ts';
 
 export { OPEN_CHANNEL, RPC_CHANNEL } from './channels.ts';
 export { hostSafeStorage } from './safe-storage.ts';
@@ -39,7 +40,7 @@ export type { BackendProcess } from './backend-process.ts';
 /** The parts of Electron's main-process API the shell uses. */
 export type ElectronMain = Pick<typeof ElectronModule,
   'app' | 'BrowserWindow' | 'clipboard' | 'desktopCapturer' | 'dialog' | 'ipcMain' | 'Menu' | 'nativeImage' | 'Notification'
-  | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell' | 'Tray'>;
+  | 'protocol' | 'safeStorage' | 'screen' | 'session' | 'shell' | 'Tray' | 'webContents'>;
 
 export interface DesktopDeps {
   argv: readonly string[];
@@ -80,12 +81,13 @@ const MEMBERS_TIMEOUT_MS = 10_000;
 const APP_USER_MODEL_ID = 'chat.lattice.desktop';
 
 export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): DesktopApp {
-  const { app, BrowserWindow, clipboard, desktopCapturer, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell } = electron;
+  const { app, BrowserWindow, clipboard, desktopCapturer, dialog, ipcMain, Menu, protocol, safeStorage, screen, session, shell, webContents } = electron;
   const log: Logger = deps.log ?? ((m) => console.error(`lattice: ${m}`));
   const options = parseDesktopArgs(deps.argv);
   const state = initialShellState(DEFAULT_SETTINGS);
   const relays = new Map<number, PageRelay>();
   let attention: Attention | null = null;
+  let screenPicker: ScreenPicker | null = null;
   /** Requests on the shell's own connection (member names for notifications). */
   let shellRpc = new ShellRpc(() => {});
   /** Asked before `ready` so the D-Bus round trip overlaps Electron's own startup. */
@@ -139,41 +141,6 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
         return null;
       },
     );
-  }
-
-  // --- IPC ----------------------------------------------------------------------------------------------------
-
-  /**
-   * Only the app's own top-level page in one of our windows may talk to the shell or the backend: not an iframe,
-   * not a page that somehow navigated elsewhere, not another webContents.
-   */
-  function fromApp(event: IpcMainEvent): boolean {
-    const frame = event.senderFrame;
-    return !!frame && frame.parent === null && isAppUrl(frame.url) && relays.has(event.sender.id);
-  }
-
-  function onRpc(event: IpcMainEvent, raw: unknown): void {
-    if (fromApp(event)) relays.get(event.sender.id)!.receive(raw);
-    else log('ignored an IPC message from a frame that is not the app');
-  }
-
-  function onOpen(event: IpcMainEvent): void {
-    if (fromApp(event)) relays.get(event.sender.id)!.open();
-  }
-
-  function onNavigateReady(event: IpcMainEvent): void {
-    if (!fromApp(event)) return;
-    state.navigateReady.add(event.sender.id);
-    flushLinks();
-  }
-
-  function onView(event: IpcMainEvent, raw: unknown): void {
-    if (!fromApp(event)) return;
-    const msg = parseViewMessage(raw);
-    if (!msg) return;
-    state.viewedRoomId = msg.room_id;
-    // Looking at a room is reading it as far as notifications go; the backend's read receipt confirms it later.
-    if (msg.room_id && state.win?.isFocused()) attention?.notifications.withdraw(msg.room_id);
   }
 
   // --- links --------------------------------------------------------------------------------------------------
@@ -268,49 +235,9 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
 
   // --- settings and menus -------------------------------------------------------------------------------------
 
-  const loginItemSupported = (): boolean => app.isPackaged;
-
-  function setSetting<K extends keyof DesktopSettings>(key: K, value: DesktopSettings[K]): void {
-    state.settings = { ...state.settings, [key]: value };
-    try {
-      saveSettings(state.paths!.config, state.settings);
-    } catch (e) {
-      log(`could not save the settings: ${errorMessage(e)}`);
-    }
-    if (key === 'startAtLogin') applyLoginItem();
-    if (key === 'notifications' && !value) attention?.notifications.withdrawAll();
-    buildAppMenu();
-  }
-
-  function applyLoginItem(): void {
-    if (!loginItemSupported()) return;
-    try {
-      applyStartAtLogin(state.settings.startAtLogin, relaunchArgs(options, true), options.profile, {
-        platform: deps.platform, env: deps.env, execPath: app.getPath('exe'),
-        setLoginItemSettings: (s) => app.setLoginItemSettings(s),
-      });
-    } catch (e) {
-      log(`could not change start at login: ${errorMessage(e)}`);
-    }
-  }
-
-  function buildAppMenu(): void {
-    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate({
-      platform: deps.platform, settings: state.settings, trayAvailable: state.trayAvailable,
-      loginItemSupported: loginItemSupported(), isDev: !app.isPackaged,
-    }, {
-      copyDebugInfo: () => {
-        clipboard.writeText(debugInfo({
-        appVersion: app.getVersion(), versions: process.versions, platform: deps.platform, arch: process.arch,
-        osRelease: os.release(), packaged: app.isPackaged, profile: options.profile, trayHost: state.trayHost,
-        settings: state.settings, locale: app.getLocale(),
-      })).catch((e: unknown) => log(`could not copy the debug info: ${errorMessage(e)}`));
-      },
-      setSetting,
-      showWindow: focusWindow,
-      quit,
-    })));
-  }
+  const appMenu = createAppMenu({
+    electron, platform: deps.platform, env: deps.env, options, state, attention: () => attention, showWindow: focusWindow, quit, log,
+  });
 
   // --- attention: tray, badge, notifications ------------------------------------------------------------------
 
@@ -347,12 +274,15 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
       dir: () => path.join(state.paths!.cache, 'uploads'),
     });
     hardenSession(session.defaultSession, allowedPermissions({ microphone: true, camera: true }));
-    serveDisplayMedia(session.defaultSession, desktopCapturer, screen, log);
+    screenPicker = serveDisplayMedia(session.defaultSession, desktopCapturer, screen, (frame) => {
+      const wc = webContents.fromFrame(frame);
+      return wc && relays.has(wc.id) ? wc : null;
+    }, log);
     state.trayHost = await trayHost;
     state.trayAvailable = hasTray(deps.platform, state.trayHost);
     setupAttention();
-    buildAppMenu();
-    applyLoginItem();
+    appMenu.build();
+    appMenu.applyLoginItem();
     state.backend.starting = startBackend();
     // --hidden starts in the tray, but only if there is one: otherwise the app would run with no way to reach it.
     createWindow(!(options.hidden && state.trayAvailable));
@@ -420,10 +350,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
             app.quit();
           });
       });
-      ipcMain.on(RPC_CHANNEL, onRpc);
-      ipcMain.on(OPEN_CHANNEL, onOpen);
-      ipcMain.on(NAVIGATE_READY_CHANNEL, onNavigateReady);
-      ipcMain.on(VIEW_CHANNEL, onView);
+      listenToPages(ipcMain, { relays, state, attention: () => attention, flushLinks, screenPicker: () => screenPicker, log });
       started = app.whenReady().then(onReady);
       started.catch((e: unknown) => fail('Lattice could not start', errorMessage(e)));
       return true;

@@ -9,6 +9,9 @@
  *   Sent only once the page has subscribed (`lattice:navigate-ready`); earlier ones wait, in order.
  * - `lattice:view` (page → shell): `ViewMessage`, the room the page shows (null: none), so the shell does not
  *   notify about the room the user is reading in a focused window.
+ * - `lattice:screen-pick` (shell → page): `ScreenPick` (src/shared/screen-pick.ts), the screens and windows a
+ *   getDisplayMedia request may share; `lattice:screen-choice` (page → shell): `ScreenChoice`, the one chosen or
+ *   none (display-media.ts).
  */
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
 
@@ -23,6 +26,8 @@ export const OPEN_CHANNEL = 'lattice:open';
 export const NAVIGATE_CHANNEL = 'lattice:navigate';
 export const NAVIGATE_READY_CHANNEL = 'lattice:navigate-ready';
 export const VIEW_CHANNEL = 'lattice:view';
+export const SCREEN_PICK_CHANNEL = 'lattice:screen-pick';
+export const SCREEN_CHOICE_CHANNEL = 'lattice:screen-choice';
 
 export interface NavigateMessage {
   link: MatrixLink;

@@ -105,9 +105,8 @@ export function allowDisplayMedia(request: { securityOrigin: string; videoReques
 }
 
 /**
- * The screen shared when the page asks (the shell has no picker of its own): the primary display's source among
- * desktopCapturer's screens, else the first. On macOS 15 and later the system's own picker is used instead (the
- * handler is not asked), and on Wayland the desktop portal asks the person while the sources are listed.
+ * The primary display's source among desktopCapturer's screens, else the first: the screen the picker offers first
+ * and has chosen when it opens (display-media.ts).
  */
 export function primaryScreenSource<T extends { id: string; display_id: string }>(sources: readonly T[], primaryDisplayId: number): T | undefined {
   return sources.find((s) => s.display_id === String(primaryDisplayId)) ?? sources[0];

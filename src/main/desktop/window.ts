@@ -2,9 +2,9 @@
  * The app window's hardening: what the page may run, where it may go and what it may ask for. Kept apart from
  * the lifecycle glue so tests can read the exact options and drive the handlers.
  */
-import type { BrowserWindowConstructorOptions, DesktopCapturer, Screen, Session, Shell, WebContents } from 'electron';
+import type { BrowserWindowConstructorOptions, Session, Shell, WebContents } from 'electron';
 import { errorMessage } from '../../shared/error-message.ts';
-import { allowDisplayMedia, decidePermission, isAllowedExternalUrl, isAllowedNavigation, primaryScreenSource } from './security.ts';
+import { decidePermission, isAllowedExternalUrl, isAllowedNavigation } from './security.ts';
 import { DEFAULT_WINDOW_STATE, type WindowState } from './window-state.ts';
 
 export function windowOptions(preloadPath: string, icon?: string, bounds: WindowState = DEFAULT_WINDOW_STATE): BrowserWindowConstructorOptions {
@@ -77,27 +77,4 @@ export function hardenSession(ses: Pick<Session, 'setPermissionRequestHandler' |
   ses.setPermissionCheckHandler((_wc, permission, requestingOrigin, details) =>
     decidePermission(permission, requestingOrigin, allowed, { mediaType: details.mediaType }));
   ses.setDevicePermissionHandler(() => false);
-}
-
-/**
- * Serves the page's getDisplayMedia (sharing a screen in a call), which Electron refuses without a handler: the
- * primary screen (security.ts's primaryScreenSource), to the app origin only, never the system's sound. macOS 15+
- * shows its own picker of screens and windows instead.
- */
-export function serveDisplayMedia(ses: Pick<Session, 'setDisplayMediaRequestHandler'>, capturer: Pick<DesktopCapturer, 'getSources'>,
-  screen: Pick<Screen, 'getPrimaryDisplay'>, log: Logger): void {
-  ses.setDisplayMediaRequestHandler((request, callback) => {
-    if (!allowDisplayMedia(request)) {
-      callback(null);
-      return;
-    }
-    capturer.getSources({ types: ['screen'], thumbnailSize: { width: 0, height: 0 } }).then((sources) => {
-      const source = primaryScreenSource(sources, screen.getPrimaryDisplay().id);
-      if (!source) log('no screen to share was found');
-      callback(source ? { video: source } : null);
-    }).catch((e: unknown) => {
-      log(`the screen could not be shared: ${errorMessage(e)}`);
-      callback(null);
-    });
-  }, { useSystemPicker: true });
 }

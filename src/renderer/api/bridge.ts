@@ -5,6 +5,7 @@
  */
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
+import type { ScreenPick } from '../../shared/screen-pick.ts';
 
 export interface LatticeBridge {
   send(envelope: Envelope): void;
@@ -16,6 +17,12 @@ export interface LatticeBridge {
   onNavigate?(listener: (link: MatrixLink) => void): () => void;
   /** Tells the shell which room is shown (null: none), so it does not notify about what the user reads. */
   setViewedRoom?(roomId: string | null): void;
+  /**
+   * What the shell offers to share when the page calls getDisplayMedia (the app's own picker, ScreenPicker.tsx);
+   * answered with `chooseScreen` (null: cancelled). Optional like the others: a shell without them shares as it did.
+   */
+  onScreenPick?(listener: (pick: ScreenPick) => void): () => void;
+  chooseScreen?(pickId: number, sourceId: string | null): void;
 }
 
 /**
@@ -25,9 +32,10 @@ export interface LatticeBridge {
 export function getBridge(scope: unknown = globalThis): LatticeBridge | undefined {
   const candidate = (scope as { lattice?: unknown } | undefined)?.lattice;
   if (typeof candidate !== 'object' || candidate === null) return undefined;
-  const { send, onMessage, onNavigate, setViewedRoom } = candidate as Record<string, unknown>;
+  const { send, onMessage, ...optional } = candidate as Record<string, unknown>;
   if (typeof send !== 'function' || typeof onMessage !== 'function') return undefined;
-  if (onNavigate !== undefined && typeof onNavigate !== 'function') return undefined;
-  if (setViewedRoom !== undefined && typeof setViewedRoom !== 'function') return undefined;
+  for (const name of ['onNavigate', 'setViewedRoom', 'onScreenPick', 'chooseScreen'] as const) {
+    if (optional[name] !== undefined && typeof optional[name] !== 'function') return undefined;
+  }
   return candidate as LatticeBridge;
 }

@@ -1,6 +1,7 @@
 /**
  * The Matrix VoIP module's signalling events (legacy 1:1 calls, version "1": m.call.invite, .candidates, .answer,
- * .select_answer, .reject, .hangup, and .negotiate, which changes a call's media once it is on) read from timeline
+ * .select_answer, .reject, .hangup, .negotiate, which changes a call's media once it is on, and
+ * .sdp_stream_metadata_changed; the stream metadata itself is call-metadata.ts) read from timeline
  * events and written for sending, and the pure decisions around
  * them: whether an invite should ring, be answered "busy" or settle glare (inviteDecision), and what a finished call
  * looks like in the timeline ("Call ended · 2:31", "Missed call", "Bob was busy"). No WebRTC here (calls.ts does
@@ -8,6 +9,7 @@
  */
 import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 import type { Event, JSONObject, JSONValue } from '../../shared/rpc/types.ts';
+import { readStreamMetadata, type SdpStreamMetadata } from './call-metadata.ts';
 
 export const CALL_INVITE = 'm.call.invite';
 export const CALL_CANDIDATES = 'm.call.candidates';
@@ -16,6 +18,9 @@ export const CALL_SELECT_ANSWER = 'm.call.select_answer';
 export const CALL_REJECT = 'm.call.reject';
 export const CALL_HANGUP = 'm.call.hangup';
 export const CALL_NEGOTIATE = 'm.call.negotiate';
+/** A stream's mute flags changed (call-metadata.ts); matrix-js-sdk sends it under the unstable name. */
+export const CALL_METADATA_CHANGED = 'm.call.sdp_stream_metadata_changed';
+const CALL_METADATA_CHANGED_UNSTABLE = 'org.matrix.call.sdp_stream_metadata_changed';
 
 /** The hang-up reason of a call refused because the user is in (or ringing for, or placing) another call. */
 export const REASON_USER_BUSY = 'user_busy';
@@ -42,15 +47,20 @@ export interface CallCandidate { candidate: string; sdpMid?: string; sdpMLineInd
  */
 export type CallVersion = 0 | 1;
 
-/** One signalling event, its common fields read and checked. */
+/**
+ * One signalling event, its common fields read and checked. `metadata`: the sender's streams (call-metadata.ts),
+ * undefined when it sends none. A negotiate's `age`: how old the server said it was when it came (unsigned.age).
+ */
 export type CallSignal = { callId: string; partyId: string | undefined; sender: string; eventId: string; ts: number; version: CallVersion } & (
-  | { type: 'invite'; sdp: string; lifetime: number; video: boolean; invitee: string | undefined }
+  | { type: 'invite'; sdp: string; lifetime: number; video: boolean; invitee: string | undefined; metadata: SdpStreamMetadata | undefined }
   | { type: 'candidates'; candidates: CallCandidate[] }
-  | { type: 'answer'; sdp: string }
+  | { type: 'answer'; sdp: string; metadata: SdpStreamMetadata | undefined }
   | { type: 'select_answer'; selectedPartyId: string | undefined }
   | { type: 'reject' }
   | { type: 'hangup'; reason: string | undefined }
-  | { type: 'negotiate'; description: { type: 'offer' | 'answer'; sdp: string }; lifetime: number }
+  | { type: 'negotiate'; description: { type: 'offer' | 'answer'; sdp: string }; lifetime: number; age: number | undefined;
+    metadata: SdpStreamMetadata | undefined }
+  | { type: 'metadata'; metadata: SdpStreamMetadata }
 );
 
 function str(v: JSONValue | undefined): string | undefined {
@@ -69,7 +79,7 @@ export function sdpHasVideo(sdp: string): boolean {
 /** The call signal an event carries (its cleartext in an encrypted room), or null for anything else or a bad one. */
 export function parseCallSignal(e: Event): CallSignal | null {
   const type = effectiveType(e);
-  if (!type.startsWith('m.call.') || e.redacted_by) return null;
+  if (!(type.startsWith('m.call.') || type === CALL_METADATA_CHANGED_UNSTABLE) || e.redacted_by) return null;
   const c = effectiveContent(e);
   const callId = str(c.call_id);
   if (!callId) return null;
@@ -80,7 +90,7 @@ export function parseCallSignal(e: Event): CallSignal | null {
       const sdp = str(obj(c.offer)?.sdp);
       if (!sdp) return null;
       const lifetime = typeof c.lifetime === 'number' && c.lifetime > 0 ? c.lifetime : DEFAULT_INVITE_LIFETIME_MS;
-      return { ...base, type: 'invite', sdp, lifetime, video: sdpHasVideo(sdp), invitee: str(c.invitee) };
+      return { ...base, type: 'invite', sdp, lifetime, video: sdpHasVideo(sdp), invitee: str(c.invitee), metadata: readStreamMetadata(c) };
     }
     case CALL_CANDIDATES: {
       const list = Array.isArray(c.candidates) ? c.candidates : [];
@@ -99,7 +109,7 @@ export function parseCallSignal(e: Event): CallSignal | null {
     }
     case CALL_ANSWER: {
       const sdp = str(obj(c.answer)?.sdp);
-      return sdp ? { ...base, type: 'answer', sdp } : null;
+      return sdp ? { ...base, type: 'answer', sdp, metadata: readStreamMetadata(c) } : null;
     }
     case CALL_SELECT_ANSWER:
       return { ...base, type: 'select_answer', selectedPartyId: str(c.selected_party_id) };
@@ -113,7 +123,13 @@ export function parseCallSignal(e: Event): CallSignal | null {
       const kind = d?.type;
       if (!sdp || (kind !== 'offer' && kind !== 'answer')) return null;
       const lifetime = typeof c.lifetime === 'number' && c.lifetime > 0 ? c.lifetime : NEGOTIATE_LIFETIME_MS;
-      return { ...base, type: 'negotiate', description: { type: kind, sdp }, lifetime };
+      const age = typeof e.unsigned?.age === 'number' ? e.unsigned.age : undefined;
+      return { ...base, type: 'negotiate', description: { type: kind, sdp }, lifetime, age, metadata: readStreamMetadata(c) };
+    }
+    case CALL_METADATA_CHANGED:
+    case CALL_METADATA_CHANGED_UNSTABLE: {
+      const metadata = readStreamMetadata(c);
+      return metadata ? { ...base, type: 'metadata', metadata } : null;
     }
     default:
       return null;
@@ -170,6 +186,14 @@ export function inviteDecision(invite: Extract<CallSignal, { type: 'invite' }>, 
   if (!glare) return 'busy';
   if (!current.inviteSent) return 'take-theirs';
   return invite.callId < current.callId ? 'take-theirs' : 'keep-ours';
+}
+
+/**
+ * Whether an m.call.negotiate is too old to act on (the spec: one older than its lifetime is ignored): its age as the
+ * server gave it when it arrived (unsigned.age, which no clock difference skews), else by its origin_server_ts.
+ */
+export function negotiateExpired(sig: Extract<CallSignal, { type: 'negotiate' }>, now: number): boolean {
+  return (sig.age ?? now - sig.ts) > sig.lifetime;
 }
 
 /** How long until a ringing invite times out (never below zero). */

@@ -20,15 +20,26 @@ export interface CallView {
   /** Our camera is in the call (a video call's, or turned on since in a voice call); cameraOff: switched off. */
   camera: boolean;
   cameraOff: boolean;
-  /** Our screen is shared (`screenStream`), in place of the camera's picture. */
+  /**
+   * Our screen is shared (`screenStream`): beside the camera, as a stream of its own, to a peer that reads stream
+   * metadata; else in place of the camera's picture (call-metadata.ts, shareMode).
+   */
   sharing: boolean;
   /** The other side can renegotiate (VoIP version 1): media may be added to or taken from the call once it is on. */
   renegotiable: boolean;
   localStream: MediaStream | null;
   screenStream: MediaStream | null;
   remoteStream: MediaStream | null;
-  /** The other side sends video now (a video call, or video they added since: their camera or screen). */
+  /**
+   * The other side sends video in `remoteStream` now (a video call, or video they added since: their camera, or their
+   * screen when they send no stream metadata).
+   */
   remoteVideo: boolean;
+  /** Their shared screen, when it comes as a stream of its own (stream metadata): shown beside their camera. */
+  remoteScreen: MediaStream | null;
+  /** Their microphone and camera muted, as their stream metadata says (never known without it). */
+  peerMuted: boolean;
+  peerVideoMuted: boolean;
   /** Something our own action could not do, in words ("Your screen could not be shared: …"), until the next one. */
   notice: string | undefined;
   /** Why the call ended, in words (set with phase `ended`). */
@@ -46,6 +57,7 @@ export function blankView(callId: string, roomId: string, peerId: string, direct
   return {
     callId, roomId, peerId, direction, video, phase, inviteSent: false, connectedAt: undefined, muted: false, camera: false,
     cameraOff: false, sharing: false, renegotiable: false, localStream: null, screenStream: null, remoteStream: null,
-    remoteVideo: false, notice: undefined, endedText: undefined, failed: false, busy: false, deviceNote: undefined,
+    remoteVideo: false, remoteScreen: null, peerMuted: false, peerVideoMuted: false, notice: undefined, endedText: undefined,
+    failed: false, busy: false, deviceNote: undefined,
   };
 }

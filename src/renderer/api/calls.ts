@@ -5,18 +5,19 @@
  * that arrives during a call is refused as busy (`user_busy`), calls placed by both sides at once (glare) become one,
  * and a call answered or declined on another of our devices stops ringing here. Once on, a call's media can change:
  * a screen shared, the camera turned on in a voice call (renegotiated with m.call.negotiate: call-negotiation.ts,
- * call-video.ts). The UI (ui/calls) reads `CallManager.current`. The events' reading and the decisions about them
- * are pure, in call-signals.ts.
+ * call-video.ts), each stream described with stream metadata (call-metadata.ts). The UI (ui/calls) reads
+ * `CallManager.current`. The events' reading and the decisions about them are pure, in call-signals.ts.
  */
 import { errorMessage } from '../../shared/error-message.ts';
 import type { JSONObject } from '../../shared/rpc/types.ts';
 import {
-  CALL_ANSWER, CALL_CANDIDATES, CALL_HANGUP, CALL_INVITE, CALL_NEGOTIATE, CALL_REJECT, CALL_SELECT_ANSWER,
-  DEFAULT_INVITE_LIFETIME_MS, REASON_REPLACED, REASON_USER_BUSY, callContent, inviteDecision, ringRemaining,
+  CALL_ANSWER, CALL_CANDIDATES, CALL_HANGUP, CALL_INVITE, CALL_METADATA_CHANGED, CALL_NEGOTIATE, CALL_REJECT, CALL_SELECT_ANSWER,
+  DEFAULT_INVITE_LIFETIME_MS, REASON_REPLACED, REASON_USER_BUSY, callContent, inviteDecision, negotiateExpired, ringRemaining,
   type CallSignal, type CallVersion,
 } from './call-signals.ts';
+import { metadataContent } from './call-metadata.ts';
 import { CallCandidates } from './call-candidates.ts';
-import { CallDevices } from './call-devices.ts';
+import { openConnection } from './call-connection.ts';
 import { CallFeed } from './call-feed.ts';
 import { CallNegotiation } from './call-negotiation.ts';
 import { CallVideo } from './call-video.ts';
@@ -43,20 +44,11 @@ export class CallManager {
   private negotiation: CallNegotiation | null = null;
   private readonly video = new CallVideo({
     view: () => this.view, set: (patch) => this.set(patch), pc: () => this.pc, fail: (text) => this.end(text, true),
-    watch: (stream) => this.devices.watch(stream),
+    metadataChanged: () => this.metadataChanged(),
   });
   private candidates = new CallCandidates(() => undefined);
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sends: Promise<unknown> = Promise.resolve();
-  /** A microphone or camera unplugged mid-call: the call goes on with the default one. */
-  private readonly devices = new CallDevices(() => {
-    const v = this.view;
-    return v?.localStream && v.phase !== 'ended' ? { ...v, localStream: v.localStream, pc: this.pc } : null;
-  }, (callId, stream, notice) => {
-    if (this.view?.callId !== callId || this.view.phase === 'ended') return false;
-    this.set({ localStream: stream, deviceNote: notice });
-    return true;
-  });
   private readonly feed = new CallFeed((roomId, sig, live) => this.onSignal(roomId, sig, live));
   /** Calls answered, rejected or hung up, wherever seen (history included): their invites never ring. */
   private readonly settled = this.feed.settled;
@@ -76,7 +68,7 @@ export class CallManager {
   start(): () => void {
     const offFeed = this.feed.start(this.client);
     // A device unplugged mid-call: the call goes on with the default one.
-    const offDevices = this.devices.start();
+    const offDevices = this.video.startDevices();
     return () => { offFeed(); offDevices(); };
   }
 
@@ -115,7 +107,14 @@ export class CallManager {
         if (v.phase === 'calling') this.end('The call was declined.', false);
         break;
       case 'negotiate':
-        if (live && sig.partyId === this.peerParty) this.negotiation?.received(sig.description);
+        // One older than its lifetime is ignored (the spec): its offer has been taken back by now.
+        if (!live || sig.partyId !== this.peerParty || negotiateExpired(sig, Date.now())) break;
+        // Their streams named before the tracks arrive, so each is shown as what it is.
+        this.video.peerMetadata(sig.metadata);
+        this.negotiation?.received(sig.description);
+        break;
+      case 'metadata':
+        if (sig.partyId === this.peerParty) this.video.peerMetadata(sig.metadata);
         break;
       case 'hangup':
         if (v.phase === 'ringing') this.close();
@@ -180,6 +179,7 @@ export class CallManager {
     this.peerVersion = invite.version;
     this.candidates = this.candidatesOf(invite.callId);
     this.view = { ...blankView(invite.callId, roomId, invite.sender, 'incoming', invite.video, 'ringing'), ...carried };
+    this.video.peerMetadata(invite.metadata);
     if (notify) this.changed.notify();
     // Unanswered when its lifetime is over: it stops ringing (the timeline shows the missed call).
     this.timer = setTimeout(() => { if (this.view?.phase === 'ringing') this.close(); }, ringRemaining(invite, Date.now()));
@@ -204,6 +204,7 @@ export class CallManager {
       if (this.view?.callId !== callId || this.view.phase !== 'calling') return;
       this.send(CALL_INVITE, callContent(callId, this.partyId, {
         lifetime: DEFAULT_INVITE_LIFETIME_MS, offer: { type: 'offer', sdp: offer.sdp ?? '' }, invitee: peerId,
+        ...metadataContent(this.video.localMetadata()),
       }));
       this.set({ inviteSent: true });
       this.timer = setTimeout(() => {
@@ -237,7 +238,9 @@ export class CallManager {
       await pc.setLocalDescription(answer);
       // Answered on another device (or hung up) meanwhile: this answer stays unsent.
       if (this.view?.callId !== v.callId || this.view.phase === 'ended') return;
-      this.send(CALL_ANSWER, callContent(v.callId, this.partyId, { answer: { type: 'answer', sdp: answer.sdp ?? '' } }));
+      this.send(CALL_ANSWER, callContent(v.callId, this.partyId, {
+        answer: { type: 'answer', sdp: answer.sdp ?? '' }, ...metadataContent(this.video.localMetadata()),
+      }));
       this.negotiable();
     } catch (e) {
       if (this.view?.callId !== v.callId || this.view.phase === 'ended') return;
@@ -263,32 +266,16 @@ export class CallManager {
     this.end('You ended the call.', false);
   }
 
-  toggleMute(): void {
-    const v = this.view;
-    if (!v?.localStream) return;
-    for (const t of v.localStream.getAudioTracks()) t.enabled = v.muted;
-    this.set({ muted: !v.muted });
-  }
+  /** The in-call buttons (call-video.ts): the microphone, the camera, a shared screen. */
+  readonly toggleMute = (): void => this.video.toggleMute();
+  readonly toggleCamera = (): void => this.video.toggleCamera();
+  readonly toggleScreenShare = (): void => this.video.toggleScreenShare();
 
-  /** Switches the camera off and on; in a voice call, the first press adds it to the call (renegotiated). */
-  toggleCamera(): void {
+  /** Our mute flags changed: said to a peer that reads stream metadata (it shows them). */
+  private metadataChanged(): void {
     const v = this.view;
-    if (!v?.localStream) return;
-    if (!v.camera) {
-      // Video where none went needs renegotiation, which a version 0 client cannot do (the button says so).
-      if (v.renegotiable) void this.video.addCamera();
-      return;
-    }
-    for (const t of v.localStream.getVideoTracks()) t.enabled = v.cameraOff;
-    this.set({ cameraOff: !v.cameraOff });
-  }
-
-  /** Starts or stops sharing a screen (the browser, or the desktop shell, asks which). */
-  toggleScreenShare(): void {
-    const v = this.view;
-    if (v?.sharing) this.video.stopSharing();
-    // Without a camera's picture to replace, the screen is added: renegotiated, as the camera is above.
-    else if (v?.camera || v?.renegotiable) void this.video.shareScreen();
+    if (!v?.renegotiable || !this.video.peerSendsMetadata) return;
+    this.send(CALL_METADATA_CHANGED, callContent(v.callId, this.partyId, metadataContent(this.video.localMetadata())));
   }
 
   /** The call's first offer and answer are set: from now on its media may change, if the other side can. */
@@ -302,32 +289,33 @@ export class CallManager {
     if (this.view?.phase === 'ended') this.close();
   }
 
-  /** The peer connection with our tracks, the homeserver's TURN servers (none when it has none) and its handlers. */
+  /** The call's peer connection (call-connection.ts), and its renegotiation. */
   private async connection(stream: MediaStream, callId: string): Promise<RTCPeerConnection | null> {
-    const turn = await this.client.request('get_turn_servers', {}).catch(() => null);
+    const candidates = this.candidates;
+    const pc = await openConnection(this.client, stream, {
+      wanted: () => this.view?.callId === callId && this.view.phase !== 'ended',
+      candidate: (c) => candidates.found(c),
+      track: (from, ev) => { if (this.pc === from) this.video.remoteTrack(ev); },
+      state: (from) => { if (this.pc === from) this.connectionState(callId, from.connectionState); },
+    });
     const v = this.view;
-    if (!v || v.phase === 'ended' || v.callId !== callId) return null;
-    const iceServers: RTCIceServer[] = turn ? [{ urls: turn.uris, username: turn.username, credential: turn.password }] : [];
-    const pc = new RTCPeerConnection({ iceServers });
+    if (!pc || !v) return null;
     this.pc = pc;
-    for (const track of stream.getTracks()) pc.addTrack(track, stream);
     // The callee is the polite side of renegotiation (the spec; in glare, the one whose call was given up).
     this.negotiation = new CallNegotiation(pc, v.direction === 'incoming', (description, lifetime) => {
-      this.send(CALL_NEGOTIATE, callContent(callId, this.partyId, { description: { ...description }, lifetime }));
+      this.send(CALL_NEGOTIATE, callContent(callId, this.partyId, {
+        description: { ...description }, lifetime, ...metadataContent(this.video.localMetadata()),
+      }));
     });
-    const candidates = this.candidates;
-    pc.onicecandidate = (ev) => { if (ev.candidate) candidates.found(ev.candidate); };
-    pc.ontrack = (ev) => { if (this.pc === pc) this.video.remoteTrack(ev); };
-    pc.onconnectionstatechange = () => {
-      if (this.pc !== pc) return;
-      if (pc.connectionState === 'connected' && this.view?.phase !== 'connected') this.set({ phase: 'connected', connectedAt: Date.now() });
-      if (pc.connectionState === 'failed') {
-        const wasConnected = this.view?.connectedAt !== undefined;
-        this.send(CALL_HANGUP, callContent(v.callId, this.partyId, { reason: 'ice_failed' }));
-        this.end(wasConnected ? 'The connection was lost.' : 'The call could not connect: no network path was found between you.', true);
-      }
-    };
     return pc;
+  }
+
+  private connectionState(callId: string, state: RTCPeerConnectionState): void {
+    if (state === 'connected' && this.view?.phase !== 'connected') this.set({ phase: 'connected', connectedAt: Date.now() });
+    if (state !== 'failed') return;
+    const wasConnected = this.view?.connectedAt !== undefined;
+    this.send(CALL_HANGUP, callContent(callId, this.partyId, { reason: 'ice_failed' }));
+    this.end(wasConnected ? 'The connection was lost.' : 'The call could not connect: no network path was found between you.', true);
   }
 
   /** The candidate queues of a new call: ours go out as m.call.candidates of that call while it is on. */
@@ -346,6 +334,7 @@ export class CallManager {
     this.peerParty = sig.partyId;
     this.peerVersion = sig.version;
     this.set({ phase: 'connecting' });
+    this.video.peerMetadata(sig.metadata);
     this.send(CALL_SELECT_ANSWER, callContent(v.callId, this.partyId, { selected_party_id: sig.partyId ?? '' }));
     try {
       await this.pc.setRemoteDescription({ type: 'answer', sdp: sig.sdp });
@@ -373,7 +362,7 @@ export class CallManager {
     this.settled.add(this.view.callId);
     this.teardown();
     this.set({ phase: 'ended', endedText: text, failed, localStream: null, screenStream: null, sharing: false, remoteStream: null,
-      remoteVideo: false, notice: undefined, ...extra });
+      remoteVideo: false, remoteScreen: null, notice: undefined, ...extra });
     const callId = this.view.callId;
     if (!failed) this.timer = setTimeout(() => { if (this.view?.callId === callId) this.close(); }, ENDED_SHOWN_MS);
   }
@@ -402,5 +391,6 @@ export class CallManager {
     this.invite = null;
     this.peerParty = undefined;
     this.peerVersion = 1;
+    this.video.reset();
   }
 }

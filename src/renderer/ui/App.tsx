@@ -25,6 +25,7 @@ import { MessageDialogLayer } from './dialogs/MessageDialogs.tsx';
 import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.tsx';
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
 import { CallLayer } from './calls/CallLayer.tsx';
+import { ScreenPickerLayer } from './calls/ScreenPicker.tsx';
 import './app.css';
 
 export function App() {
@@ -189,6 +190,7 @@ function MainLayout() {
         {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
         <VerificationLayer />
         <CallLayer />
+        <ScreenPickerLayer />
         <ReportLayer />
         <MessageDialogLayer />
         {/* A chat started from the prompt opens in view: a report dialog under the prompt (its other server's

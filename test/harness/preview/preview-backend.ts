@@ -216,6 +216,13 @@ export class PreviewBackend implements BackendHost {
         return r.stateEvents;
       },
 
+      // Settings → Emoji & stickers reads every room's packs this way, and the composer a space's or another room's.
+      get_state_of_types: ({ types, room_ids }) => [...this.rooms.values()]
+        .filter((r) => !room_ids || room_ids.includes(r.meta.room_id))
+        .flatMap((r) => r.stateEvents.filter((e) => types.includes(e.type))),
+      get_specific_room_state: ({ keys }) => keys.flatMap((k) => this.rooms.get(k.room_id)?.stateEvents
+        .find((e) => e.type === k.type && e.state_key === k.state_key) ?? []),
+
       paginate: async ({ room_id, max_timeline_id, limit }) => {
         const r = this.room(room_id);
         const max = max_timeline_id ?? Infinity;
@@ -320,7 +327,7 @@ export class PreviewBackend implements BackendHost {
         'register_push', 'get_presence', 'ignore_user', 'unignore_user', 'get_ignored_users',
         'upgrade_room', 'join_successor_room', 'set_history_visibility',
         'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_edit_history', 'get_event_context',
-        'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_specific_room_state', 'get_state_of_types', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
+        'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
         'upload_media', 'download_media',
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',

@@ -224,4 +224,16 @@ export const migrations: readonly string[] = [
     WHERE rowid IN (SELECT rowid FROM edited) AND typeof(body) = 'text' AND body <> '';
   DROP TABLE edited;
   `,
+  // 21: room-list previews chosen again. Which event previews a room is a TypeScript rule (sync/preview-event.ts),
+  // which SQL cannot run: rows stored by an older rule (a call never previewed a room; an encrypted event counted by
+  // its outer type, so a call's candidates or a reaction could) keep their preview until the room's next event. This
+  // row queues a pass (sync/preview-recheck.ts) that the backend works through after opening the database, in room ID
+  // order, a slice of rooms per transaction: rooms after `after_room_id` are still to do; the row goes when done. A
+  // new database has no rooms and queues nothing.
+  `
+  CREATE TABLE preview_recheck (
+    after_room_id TEXT NOT NULL
+  ) STRICT;
+  INSERT INTO preview_recheck (after_room_id) SELECT '' WHERE EXISTS (SELECT 1 FROM room);
+  `,
 ];

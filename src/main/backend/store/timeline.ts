@@ -32,6 +32,7 @@ export class TimelineStore {
       page: db.prepare<[string, number, number], EventRow>(`${FROM_TIMELINE} WHERE t.room_nid = ${ROOM_NID} AND t.rowid < ? ORDER BY t.rowid DESC LIMIT ?`),
       hasOlder: db.prepare<[string, number], number>(`SELECT 1 FROM timeline WHERE room_nid = ${ROOM_NID} AND rowid < ? LIMIT 1`).pluck(),
       latest: db.prepare<[string, number], EventRow>(`${FROM_TIMELINE} WHERE t.room_nid = ${ROOM_NID} ORDER BY t.rowid DESC LIMIT ?`),
+      newest: db.prepare<[string], number | null>(`SELECT MAX(rowid) FROM timeline WHERE room_nid = ${ROOM_NID}`).pluck(),
     };
   }
 
@@ -80,5 +81,10 @@ export class TimelineStore {
 
   latest(roomId: string, limit: number): Event[] {
     return this.stmts.latest.all(roomId, limit).map(rowToEvent);
+  }
+
+  /** The timeline rowid of the room's newest event (from the index alone: no event is read), if it has any. */
+  newestRowid(roomId: string): number | undefined {
+    return this.stmts.newest.get(roomId) ?? undefined;
   }
 }

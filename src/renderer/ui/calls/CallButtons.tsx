@@ -1,6 +1,7 @@
 /**
- * The voice and video call buttons of a DM's room header: they call the other person (calls.ts). Both are disabled
- * while another call is on.
+ * The voice and video call buttons of a room header, in a room of two (call-peer.ts): they call the other person
+ * (calls.ts). Both are disabled while another call is on. In a header too narrow for the room's name they fold into
+ * its menu with the panel buttons (HeaderMenu.tsx).
  */
 import { useSession } from '../../api/hooks.ts';
 import { useCall } from './use-call.ts';
@@ -14,7 +15,7 @@ export function CallButtons({ roomId, peerId }: { roomId: string; peerId: string
   const button = (video: boolean) => {
     const title = video ? 'Video call' : 'Voice call';
     return (
-      <button type="button" className="room-header-members room-header-panel-button room-header-call" title={title} aria-label={title}
+      <button type="button" className="room-header-members room-header-panel-button room-header-call room-header-wide" title={title} aria-label={title}
         data-testid={video ? 'start-video-call' : 'start-voice-call'} disabled={busy}
         onClick={() => { void calls.place(roomId, peerId, video); }}>
         <svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2"

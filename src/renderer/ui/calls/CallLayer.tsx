@@ -1,7 +1,9 @@
 /**
  * The call on screen, over every view: an incoming call's prompt (who, voice or video, Accept / Decline) while it
- * rings, then the call itself (the other person's video or shared screen, or name and avatar; our own video or shared
- * screen small; the elapsed time; microphone, camera, screen-sharing and hang-up buttons), and how it ended, in words
+ * rings, then the call itself (the other person's video, or their avatar while they send none or their camera is off;
+ * their shared screen large with their camera and ours beside it; our own video or shared screen small; a crossed-out
+ * microphone by their name while they are muted; the elapsed time; microphone, camera, screen-sharing and hang-up
+ * buttons), and how it ended, in words
  * ("Bob is busy."). The camera and screen-sharing buttons say why when they cannot be used (call-video.ts). It also plays the ringtone
  * while a call rings here and the ringback tone while ours rings there (call-tones.ts).
  */
@@ -70,8 +72,8 @@ function IncomingCall({ call }: { call: CallView }) {
  * A media stream in a video (or audio) element: srcObject is not an attribute React sets. What is heard plays on the
  * speaker chosen in Settings (the default one when it is gone).
  */
-function Media({ stream, kind, muted, className, testId }: {
-  stream: MediaStream; kind: 'video' | 'audio'; muted: boolean; className?: string; testId: string;
+function Media({ stream, kind, muted, className, testId, label }: {
+  stream: MediaStream; kind: 'video' | 'audio'; muted: boolean; className?: string; testId: string; label?: string;
 }) {
   const ref = useRef<HTMLVideoElement & HTMLAudioElement>(null);
   const { audiooutput } = useMediaPrefs();
@@ -82,7 +84,7 @@ function Media({ stream, kind, muted, className, testId }: {
     if (ref.current && !muted) void playOnChosenSpeaker(ref.current);
   }, [muted, audiooutput]);
   return kind === 'video'
-    ? <video ref={ref} className={className} autoPlay playsInline muted={muted} data-testid={testId} />
+    ? <video ref={ref} className={className} autoPlay playsInline muted={muted} data-testid={testId} aria-label={label} />
     : <audio ref={ref} autoPlay muted={muted} data-testid={testId} />;
 }
 
@@ -113,30 +115,44 @@ function ActiveCall({ call }: { call: CallView }) {
   const peer = usePeer(call);
   const now = useSecondTicks(call.phase === 'connected');
   const ended = call.phase === 'ended';
-  const video = call.video || call.camera || call.sharing || call.remoteVideo;
+  const screen = ended ? null : call.remoteScreen;
+  const video = call.video || call.camera || call.sharing || call.remoteVideo || Boolean(screen);
   const controls = videoControls(call, peer.name);
   const ownPicture = call.sharing && call.screenStream
     ? <Media stream={call.screenStream} kind="video" muted className="call-own-video is-screen" testId="call-own-screen" />
     : call.camera && call.localStream && (call.cameraOff
       ? <div className="call-own-video is-off" data-testid="call-own-video-off">Camera off</div>
       : <Media stream={call.localStream} kind="video" muted className="call-own-video" testId="call-own-video" />);
+  // Their camera's picture; their avatar while they send none, or say (stream metadata) their camera is off.
+  const peerTile = call.remoteVideo && call.remoteStream && !ended && !call.peerVideoMuted
+    ? <Media stream={call.remoteStream} kind="video" muted className="call-remote-video" testId="call-remote-video" label={`${peer.name}'s camera`} />
+    : (
+      <div className="call-peer" data-testid={call.remoteVideo && call.peerVideoMuted ? 'call-peer-camera-off' : undefined}>
+        <Avatar id={call.peerId} name={peer.name} mxc={peer.avatar} size={screen ? 40 : 72} />
+      </div>
+    );
   return (
-    <section className={`call-view${video ? ' is-video' : ''}${ended ? ' is-ended' : ''}`} aria-label={`Call with ${peer.name}`}
-      data-testid="call-view" data-phase={call.phase} data-kind={call.video ? 'video' : 'voice'} data-call-id={call.callId}
-      data-sharing={call.sharing} data-remote-video={call.remoteVideo}>
+    <section className={`call-view${video ? ' is-video' : ''}${screen ? ' has-screen' : ''}${ended ? ' is-ended' : ''}`}
+      aria-label={`Call with ${peer.name}`} data-testid="call-view" data-phase={call.phase} data-kind={call.video ? 'video' : 'voice'}
+      data-call-id={call.callId} data-sharing={call.sharing} data-remote-video={call.remoteVideo} data-remote-screen={Boolean(screen)}>
       <div className="call-stage">
-        {call.remoteVideo && call.remoteStream && !ended
-          ? <Media stream={call.remoteStream} kind="video" muted className="call-remote-video" testId="call-remote-video" />
-          : (
-            <div className="call-peer">
-              <Avatar id={call.peerId} name={peer.name} mxc={peer.avatar} size={72} />
-            </div>
-          )}
+        {/* Their screen large, their camera and ours beside it (the screen's own stream, with stream metadata). */}
+        {screen ? <>
+          <Media stream={screen} kind="video" muted className="call-remote-screen" testId="call-remote-screen" label={`${peer.name}'s screen`} />
+          <div className="call-side">{peerTile}{ownPicture}</div>
+        </> : <>{peerTile}{!ended && ownPicture}</>}
         {call.remoteStream && !ended && <Media stream={call.remoteStream} kind="audio" muted={false} testId="call-remote-audio" />}
-        {!ended && ownPicture}
       </div>
       <div className="call-info">
-        <strong className="call-peer-name">{peer.name}</strong>
+        <div className="call-peer-line">
+          <strong className="call-peer-name">{peer.name}</strong>
+          {call.peerMuted && !ended && (
+            <span className="call-peer-muted" role="img" aria-label={`${peer.name} is muted`} title={`${peer.name} is muted`}
+              data-testid="call-peer-muted">
+              {icon(<>{MIC_ICON}{SLASH}</>)}
+            </span>
+          )}
+        </div>
         <span className={`call-status${call.failed ? ' is-problem' : ''}`} role={ended ? 'status' : undefined} data-testid="call-status">
           {statusText(call, now, peer.name)}
         </span>

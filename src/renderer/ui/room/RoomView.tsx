@@ -22,6 +22,8 @@ import { Composer } from './Composer.tsx';
 import { MemberList } from './MemberList.tsx';
 import { HeaderMenu } from './panels/HeaderMenu.tsx';
 import { CallButtons } from '../calls/CallButtons.tsx';
+import { useCall } from '../calls/use-call.ts';
+import { selectCallPeer } from '../../api/call-peer.ts';
 import { useHeaderFold } from './panels/use-header-fold.ts';
 import { PanelButtons, type SidePanelKind } from './panels/PanelButtons.tsx';
 import { PinnedPanel } from './panels/PinnedPanel.tsx';
@@ -136,6 +138,9 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
   const meta = room.meta!;
   const name = roomDisplayName(room);
   const members = meta.lazy_load_summary?.['m.joined_member_count'];
+  const callPeer = selectCallPeer(room, useOwnUserId());
+  const { calls } = useSession();
+  const callOn = useCall() !== null;
   const [leaving, setLeaving] = useState(false);
   const header = useRef<HTMLElement>(null);
   const fold = useHeaderFold(header, name);
@@ -163,10 +168,11 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
           {members}<span className="room-header-panel-label">{members === 1 ? 'member' : 'members'}</span>
         </button>
       )}
-      {meta.dm_user_id && <CallButtons roomId={room.id} peerId={meta.dm_user_id} />}
+      {callPeer && <CallButtons roomId={room.id} peerId={callPeer} />}
       <PanelButtons open={open} onToggle={onToggle} />
       <button type="button" className="room-header-leave room-header-wide" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
       <HeaderMenu open={open} folded={folded} onToggle={onToggle} onLeave={() => setLeaving(true)}
+        onCall={callPeer ? { place: (video) => { void calls.place(room.id, callPeer, video); }, busy: callOn } : undefined}
         onReport={() => setOpenReport({ kind: 'room', roomId: room.id })} />
       {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
     </header>

@@ -1,7 +1,7 @@
 /**
  * The room header's "More options" (⋯) menu. It always offers *Report room…*; when the room's name would not show
- * whole beside them (a small window, a side panel open beside the room, a long name) the threads, search,
- * pinned and settings buttons and Leave fold into it too, so the name keeps its room, as in Element. The header's `is-folded`
+ * whole beside them (a small window, a side panel open beside the room, a long name) the call buttons, the threads,
+ * search, pinned and settings buttons and Leave fold into it too, so the name keeps its room, as in Element. The header's `is-folded`
  * class (use-header-fold.ts) says which; the menu follows it. Keyboard and pointer behaviour: use-menu.ts.
  */
 import type { SidePanelKind } from './PanelButtons.tsx';
@@ -14,11 +14,13 @@ const ITEMS: readonly { kind: SidePanelKind; label: string; testId: string }[] =
   { kind: 'settings', label: 'Room settings', testId: 'header-menu-settings' },
 ];
 
-export function HeaderMenu({ open, folded, onToggle, onLeave, onReport }: {
+export function HeaderMenu({ open, folded, onToggle, onCall, onLeave, onReport }: {
   open: string | null;
   /** The header's buttons are folded into this menu. */
   folded: boolean;
   onToggle: (kind: SidePanelKind) => void;
+  /** In a room of two, the call buttons' calls (disabled while a call is on), folded here with them. */
+  onCall?: { place: (video: boolean) => void; busy: boolean };
   onLeave: () => void;
   onReport: () => void;
 }) {
@@ -36,6 +38,13 @@ export function HeaderMenu({ open, folded, onToggle, onLeave, onReport }: {
       </button>
       {shown && (
         <div ref={list} className="room-header-menu" role="menu" aria-label="More options" data-testid="room-header-menu" onKeyDown={onKeyDown}>
+          {folded && onCall && ([false, true] as const).map((video) => (
+            <button key={video ? 'video' : 'voice'} type="button" role="menuitem" className="room-header-menu-item" tabIndex={-1}
+              data-testid={video ? 'header-menu-video-call' : 'header-menu-voice-call'} disabled={onCall.busy}
+              onClick={choose(() => onCall.place(video))}>
+              {video ? 'Video call' : 'Voice call'}
+            </button>
+          ))}
           {folded && ITEMS.map((item) => (
             <button key={item.kind} type="button" role="menuitemcheckbox" aria-checked={open === item.kind} className="room-header-menu-item"
               data-testid={item.testId} tabIndex={-1} onClick={choose(() => onToggle(item.kind))}>
