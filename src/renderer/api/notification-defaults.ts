@@ -17,20 +17,8 @@
  */
 import type { JSONValue } from '../../shared/rpc/types.ts';
 import type { Session } from './session.ts';
+import { rulesOf, type RuleKind, type RuleLite, type RuleRef, type RulesetLite } from './notification-rules.ts';
 import type { StoreSnapshot } from './snapshot.ts';
-
-type RuleKind = 'override' | 'content' | 'room' | 'sender' | 'underride';
-
-interface RuleLite {
-  rule_id: string;
-  enabled?: boolean;
-  default?: boolean;
-  actions?: JSONValue[];
-  pattern?: string;
-}
-
-type RulesetLite = Partial<Record<RuleKind, RuleLite[]>>;
-interface RuleRef { kind: RuleKind; ruleId: string }
 
 export type MessageLevel = 'all' | 'mentions';
 export type RuleGroupName = 'group' | 'dm';
@@ -67,11 +55,6 @@ export interface RuleEdit {
   rule_id: string;
   action: 'enable' | 'disable' | 'put_actions';
   actions?: JSONValue[];
-}
-
-function rulesOf(snap: StoreSnapshot): RulesetLite | undefined {
-  const global = snap.accountData['m.push_rules']?.content.global;
-  return typeof global === 'object' && global !== null && !Array.isArray(global) ? global : undefined;
 }
 
 interface Located { ref: RuleRef; rule: RuleLite }
