@@ -171,7 +171,7 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
       {callPeer && <CallButtons roomId={room.id} peerId={callPeer} />}
       <PanelButtons open={open} onToggle={onToggle} />
       <button type="button" className="room-header-leave room-header-wide" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
-      <HeaderMenu open={open} folded={folded} onToggle={onToggle} onLeave={() => setLeaving(true)}
+      <HeaderMenu open={open} folded={folded} leaveFolded={fold === 'trimmed'} onToggle={onToggle} onLeave={() => setLeaving(true)}
         onCall={callPeer ? { place: (video) => { void calls.place(room.id, callPeer, video); }, busy: callOn } : undefined}
         onReport={() => setOpenReport({ kind: 'room', roomId: room.id })} />
       {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}

@@ -1,8 +1,9 @@
 /**
  * The room header's "More options" (⋯) menu. It always offers *Report room…*; when the room's name would not show
  * whole beside them (a small window, a side panel open beside the room, a long name) the call buttons, the threads,
- * search, pinned and settings buttons and Leave fold into it too, so the name keeps its room, as in Element. The header's `is-folded`
- * class (use-header-fold.ts) says which; the menu follows it. Keyboard and pointer behaviour: use-menu.ts.
+ * search, pinned and settings buttons and Leave fold into it too, so the name keeps its room, as in Element. Leave
+ * goes first, the others after it; the header's `is-trimmed` and `is-folded` classes (use-header-fold.ts) say which,
+ * and the menu follows them. Keyboard and pointer behaviour: use-menu.ts.
  */
 import type { SidePanelKind } from './PanelButtons.tsx';
 import { useMenu } from '../../common/use-menu.ts';
@@ -14,10 +15,12 @@ const ITEMS: readonly { kind: SidePanelKind; label: string; testId: string }[] =
   { kind: 'settings', label: 'Room settings', testId: 'header-menu-settings' },
 ];
 
-export function HeaderMenu({ open, folded, onToggle, onCall, onLeave, onReport }: {
+export function HeaderMenu({ open, folded, leaveFolded, onToggle, onCall, onLeave, onReport }: {
   open: string | null;
   /** The header's buttons are folded into this menu. */
   folded: boolean;
+  /** Leave alone is (the first to go, use-header-fold.ts). */
+  leaveFolded: boolean;
   onToggle: (kind: SidePanelKind) => void;
   /** In a room of two, the call buttons' calls (disabled while a call is on), folded here with them. */
   onCall?: { place: (video: boolean) => void; busy: boolean };
@@ -55,7 +58,7 @@ export function HeaderMenu({ open, folded, onToggle, onCall, onLeave, onReport }
             onClick={choose(onReport)}>
             Report room…
           </button>
-          {folded && (
+          {(folded || leaveFolded) && (
             <button type="button" role="menuitem" className="room-header-menu-item is-danger" data-testid="header-menu-leave" tabIndex={-1}
               onClick={choose(onLeave)}>
               Leave room

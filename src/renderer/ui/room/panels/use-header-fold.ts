@@ -1,18 +1,19 @@
 /**
- * How much the room header gives up so the room's name shows whole, in two steps as the room gets narrower: first
- * its buttons drop their labels (`compact`; the accessible names stay), then the panel buttons and Leave fold into
- * the "More options" menu (`folded`, HeaderMenu.tsx). Each step is undone once the name would still show whole with
+ * How much the room header gives up so the room's name shows whole, in three steps as the room gets narrower: first
+ * its buttons drop their labels (`compact`; the accessible names stay), then Leave, the least used, folds into the
+ * "More options" menu (`trimmed`, HeaderMenu.tsx), then the call and panel buttons follow it (`folded`). Each step is undone once the name would still show whole with
  * what it hid back (the menu's button shows either way, so only the hidden parts' width counts). The name wins, as
  * in Element. Measured rather than a fixed breakpoint, so a short name keeps the labels in a small window and a long
  * one gives them up in a wider one (or beside an open side panel).
  */
 import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
-export type HeaderFold = 'full' | 'compact' | 'folded';
+export type HeaderFold = 'full' | 'compact' | 'trimmed' | 'folded';
 
 /** The buttons whose labels go in the compact header (the member count's too). */
 const LABELLED = '.room-header-panel-button, .room-header-wide';
-/** What folds into the menu. */
+/** What folds into the menu: first alone, then with the rest. */
+const FOLDING_FIRST = '.room-header-leave';
 const FOLDING = '.room-header-wide';
 
 export function useHeaderFold(header: RefObject<HTMLElement | null>, name: string): HeaderFold {
@@ -26,6 +27,8 @@ export function useHeaderFold(header: RefObject<HTMLElement | null>, name: strin
     if (!el || !title || typeof ResizeObserver === 'undefined') return;
     /** What the buttons took beside the name, their gaps included: with labels (when last shown so), and without. */
     let labelled = 0;
+    /** What `trimmed` hid (Leave), and what `folded` hid beyond it, their gaps included. */
+    let leave = 0;
     let compact = 0;
     /** The header's width when the labels last gave way: a wider header tries them again. */
     let compactAt = 0;
@@ -42,29 +45,31 @@ export function useHeaderFold(header: RefObject<HTMLElement | null>, name: strin
       const range = document.createRange();
       range.selectNodeContents(title);
       const natural = range.getBoundingClientRect().width;
-      const room = title.clientWidth;
-      // Sub-pixel widths: a name that fits can measure a pixel wider than its box.
-      const fits = natural <= room + 1;
+      // Both in the layout's fractional pixels, compared exactly as the ellipsis is: clientWidth rounds the box, so a
+      // name a few hundredths of a pixel too wide (cut with an ellipsis) passed for one that fits, and one that fits
+      // could measure wider than the rounded box.
+      const room = title.getBoundingClientRect().width;
+      const fits = natural <= room;
       switch (foldRef.current) {
         case 'full': {
           if (fits) return;
           labelled = widthOf(LABELLED);
           compactAt = el.clientWidth;
           // Labels the narrow-header style already hid: dropping them changes nothing (and no resize would come to
-          // measure again), so the buttons fold at once.
+          // measure again), so Leave folds at once.
           const labelsShown = [...el.querySelectorAll('.room-header-panel-label')].some((l) => l.getClientRects().length > 0);
           if (labelsShown) {
             change('compact');
           } else {
-            compact = widthOf(FOLDING);
-            change('folded');
+            leave = widthOf(FOLDING_FIRST);
+            change('trimmed');
           }
           return;
         }
         case 'compact': {
           if (!fits) {
-            compact = widthOf(FOLDING);
-            change('folded');
+            leave = widthOf(FOLDING_FIRST);
+            change('trimmed');
             return;
           }
           // The labels back, when they would fit beside the name; when the narrow-header style hid them anyway as
@@ -73,8 +78,17 @@ export function useHeaderFold(header: RefObject<HTMLElement | null>, name: strin
           if (labelled > now ? natural + labelled - now <= room : el.clientWidth > compactAt + 1) change('full');
           return;
         }
+        case 'trimmed':
+          if (!fits) {
+            // Leave is hidden now: only what is still shown counts.
+            compact = widthOf(`${FOLDING}:not(${FOLDING_FIRST})`);
+            change('folded');
+          } else if (natural + leave <= room) {
+            change('compact');
+          }
+          return;
         case 'folded':
-          if (natural + compact <= room) change('compact');
+          if (natural + compact <= room) change('trimmed');
           return;
         default: {
           const never: never = foldRef.current;
