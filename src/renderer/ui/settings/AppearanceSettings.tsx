@@ -66,7 +66,7 @@ export function AppearanceSettings() {
           ))}
         </div>
       </fieldset>
-      <div className="settings-field">
+      <div className="settings-row">
         <label htmlFor={timeId} className="settings-toggle-label">Time format</label>
         <select id={timeId} className="settings-textbox settings-select" data-testid="time-format" value={prefs.timeFormat}
           onChange={(e) => setPrefs({ timeFormat: e.target.value as TimeFormat })}>
