@@ -1,8 +1,9 @@
 /**
  * The chat UI in real Chromium against the preview host (made-up data through the real dispatcher; see
  * test/harness/preview/): spaces and pseudo-spaces, invitations, replies that jump, edits, reactions that toggle
- * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, and the settings
- * (theme, compact layout, and each of the device preferences taking effect at once). Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
+ * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, the member list of a
+ * room of 10,000 (virtualized), and the settings (theme, compact layout, and each of the device preferences taking
+ * effect at once). Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -19,6 +20,9 @@ const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
 const DIST = path.resolve(import.meta.dirname, '../../dist/renderer/index.html');
 const DESIGN = '!design:lattice.test';
 const HIKING = '!hiking:lattice.test';
+const HQ = '!hq:matrix.org';
+/** Made-up members added to Matrix HQ (beside its four), for the member list's virtualization. */
+const CROWD = 10_000;
 /** Waits for a condition on the test's side (the preview backend's records), not for a fixed time. */
 async function waitUntil(done: () => boolean, what: string): Promise<void> {
   for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
@@ -33,7 +37,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    preview = await startPreview(0, { loggedIn: true, authFail: false, paginateDelayMs: 0 });
+    preview = await startPreview(0, { loggedIn: true, authFail: false, paginateDelayMs: 0, crowd: CROWD });
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(preview.url);
@@ -190,7 +194,53 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.ok(/Alice Chen|Lattice Dev/.test(header), `Alt+Shift+↑ goes to an unread room, not ${header}`);
   });
 
-  it('switches theme and density in the settings, and keeps them', async () => {
+  it('lists the 10,004 members of a crowded room with only the rows in view in the page, down to the last', async () => {
+    await page.locator(room(HQ)).click();
+    await page.getByTestId('room-header').filter({ hasText: 'Matrix HQ' }).waitFor();
+    await page.getByTestId('open-members').click();
+    const list = page.getByTestId('member-list');
+    const total = await page.evaluate((n) => n.toLocaleString(), CROWD + 4);
+    await list.getByTestId('member-heading').filter({ hasText: `· ${total}` }).waitFor({ timeout: 30_000 });
+    const rows = list.getByTestId('member');
+    const rendered = await rows.count();
+    assert.ok(rendered > 5 && rendered < 100, `${rendered} of ${CROWD + 4} rows in the page`);
+    // No power levels: all by name, Carol Okafor first and You Yourself last.
+    assert.equal(await rows.first().getAttribute('data-user-id'), '@carol:example.org');
+
+    // Scrolling to the end brings the last rows in, and still only a page's worth.
+    await list.locator('.member-scroll').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await list.locator('[data-testid="member"][data-user-id="@you:lattice.test"]').waitFor();
+    await list.locator('[data-testid="member"][data-user-id="@member10000:lattice.test"]').waitFor();
+    assert.ok(await rows.count() < 100);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-members-crowd-end.png') });
+
+    // The keyboard goes there too: Home to the first, End to the last, one row at a time in between.
+    const focused = () => page.evaluate(() => document.activeElement?.closest('[data-testid="member"]')?.getAttribute('data-user-id'));
+    await list.locator('.member-row[tabindex="0"]').focus();
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.activeElement?.closest('[data-testid="member"]')?.getAttribute('data-user-id') === '@carol:example.org');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => document.activeElement?.closest('[data-testid="member"]')?.getAttribute('data-user-id') === '@dave:lattice.test')
+      .catch(async () => assert.fail(`↓ from the first row focuses the second, not ${await focused()}`));
+    await page.keyboard.press('End');
+    await page.waitForFunction(() => document.activeElement?.closest('[data-testid="member"]')?.getAttribute('data-user-id') === '@you:lattice.test');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('user-info').filter({ hasText: 'You Yourself' }).waitFor();
+    await page.getByRole('button', { name: 'Close user info' }).click();
+
+    // The filter narrows the 10,000 to the ten it matches.
+    await page.getByTestId('open-members').click();
+    await list.getByTestId('member-filter').fill('member 0999');
+    await list.getByTestId('member-heading').filter({ hasText: '· 10' }).waitFor();
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id'))),
+      Array.from({ length: 10 }, (_, i) => `@member0999${i}:lattice.test`));
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-members-crowd-filter.png') });
+    await list.getByTestId('member-filter').press('Escape');
+    await page.getByTestId('open-members').click();
+    await list.waitFor({ state: 'detached' });
+  });
+
+  it('switches theme and density in the settings, and keeps them; lists the rooms\' emoji packs', async () => {
     await page.getByTestId('open-settings').click();
     await page.getByTestId('settings').waitFor();
     await page.getByTestId('settings-tab-appearance').click();
@@ -199,6 +249,12 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.getByTestId('compact-layout').check();
     const h = await page.locator('.roomlist-row').first().evaluate((el) => el.getBoundingClientRect().height);
     assert.equal(h, 36);
+    // Emoji & stickers reads every room's packs from the backend (get_state_of_types): the design room's two.
+    await page.getByTestId('settings-tab-emoji').click();
+    const packs = page.getByTestId('settings-panel-emoji').getByTestId('room-pack');
+    await packs.nth(1).waitFor();
+    assert.deepEqual(await packs.getByTestId('room-pack-name').allInnerTexts(), ['Design reactions', 'Design Team']);
+    assert.equal(await page.getByTestId('settings-panel-emoji').getByRole('alert').count(), 0, 'no read error');
     await page.keyboard.press('Escape');
     await page.getByTestId('settings').waitFor({ state: 'detached' });
     await page.reload();
@@ -290,6 +346,9 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         await p.waitForFunction(() => !!document.querySelector<HTMLImageElement>('[data-testid="lightbox"] img')?.complete);
         await shot('lightbox');
         await p.keyboard.press('Escape');
+        await p.getByTestId('open-members').click();
+        await p.waitForFunction(() => [...document.querySelectorAll('[data-testid="member-list"] img')].every((i) => (i as HTMLImageElement).complete));
+        await shot('members');
         await p.close();
       }
     }

@@ -1,13 +1,15 @@
 /**
  * The composer and message actions as a person uses them, in Chromium against Synapse through the web host:
  * reply, edit with ↑, react, delete, slash-command and mention autocomplete, typing on after a picked emoji (with
- * frames drawn late, as under load), typing notifications and drafts that survive a reload. A second user (Bob) checks what actually reached the homeserver.
+ * frames drawn late, as under load), typing notifications and drafts that survive a reload, and the member panel
+ * (avatars, the filter, inviting). A second user (Bob) checks what actually reached the homeserver.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { solidPng } from '../harness/png.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
@@ -236,15 +238,67 @@ describe('composer and message actions against Synapse', () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${publicRoom}"]`).waitFor({ state: 'detached', timeout: 45_000 });
   });
 
-  it('lists members by power level in the right panel', async () => {
+  it('lists members by power level in the right panel, with avatars, a filter and an Invite button', async () => {
+    // Bob's member event gets an avatar; Alice has none and shows initials.
+    const png = solidPng(64, 64, [30, 120, 200]);
+    const upload = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=bob.png`, {
+      method: 'POST', headers: { Authorization: `Bearer ${bob.user.accessToken}`, 'Content-Type': 'image/png' }, body: new Uint8Array(png),
+    }).then((r) => r.json()) as { content_uri: string };
+    const bobMember = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(bob.userId)}`) as Record<string, unknown>;
+    await bob.setState(roomId, 'm.room.member', bob.userId, { ...bobMember, avatar_url: upload.content_uri });
+
     await openRoom();
     await page.getByTestId('open-members').click();
     const list = page.getByTestId('member-list');
     await list.getByTestId('member').nth(1).waitFor({ timeout: 30_000 });
-    const rows = await list.getByTestId('member').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id')));
-    assert.deepEqual(rows, [bob.userId, alice.userId], 'Bob (the room creator) first');
+    const ids = () => list.getByTestId('member').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id')));
+    assert.deepEqual(await ids(), [bob.userId, alice.userId], 'Bob (the room creator) first');
     assert.match(await list.innerText(), /Owner|Admin/);
+    const row = (userId: string) => list.locator(`[data-testid="member"][data-user-id="${userId}"]`);
+    await row(bob.userId).locator('img.avatar').waitFor({ timeout: 30_000 });
+    await page.waitForFunction((id) => {
+      const img = document.querySelector<HTMLImageElement>(`[data-testid="member"][data-user-id="${id}"] img.avatar`);
+      return !!img?.complete && img.naturalWidth > 0;
+    }, bob.userId, { timeout: 30_000 });
+    assert.equal(await row(alice.userId).locator('.avatar').innerText(), 'A', 'no avatar: her initial');
+
+    // The filter: names and user IDs, any case; Esc clears it before it closes anything.
+    const filter = list.getByTestId('member-filter');
+    await filter.fill('ALI');
+    await list.getByTestId('member').nth(1).waitFor({ state: 'detached' });
+    assert.deepEqual(await ids(), [alice.userId]);
+    assert.equal(await list.getByTestId('member-heading').innerText(), 'JOINED · 1');
+    await filter.fill(`@bob:`);
+    await list.locator(`[data-testid="member"][data-user-id="${alice.userId}"]`).waitFor({ state: 'detached' });
+    assert.deepEqual(await ids(), [bob.userId], 'by user ID');
+    await filter.fill('nobody here');
+    await list.getByTestId('member-empty').filter({ hasText: 'No members match' }).waitFor();
+    await filter.press('Escape');
+    await list.getByTestId('member').nth(1).waitFor();
+    assert.equal(await filter.inputValue(), '');
+    assert.equal(await list.isVisible(), true, 'Esc cleared the filter and left the panel open');
+    await filter.fill('bob');
+    await list.getByTestId('member-filter-clear').click();
+    await list.getByTestId('member').nth(1).waitFor();
+    assert.equal(await filter.inputValue(), '');
+
+    // Alice may invite (the room's invite level is 0): the header's Invite opens the dialog, and Carol is listed.
+    const carol = await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' });
+    await list.getByTestId('member-invite').click();
+    await page.getByTestId('invite-dialog').waitFor();
+    await page.getByTestId('invite-user').fill(carol.userId);
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('invite-dialog').waitFor({ state: 'detached', timeout: 30_000 });
+    await row(carol.userId).waitFor({ timeout: 30_000 });
+    assert.deepEqual(await list.getByTestId('member-heading').allInnerTexts(), ['JOINED · 2', 'INVITED · 1']);
+    const invited = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(carol.userId)}`) as { membership: string };
+    assert.equal(invited.membership, 'invite');
     await page.screenshot({ path: path.join(ARTIFACTS, 'member-list.png') });
+
+    // Once inviting needs a moderator, the button is gone.
+    const levels = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`) as Record<string, unknown>;
+    await bob.setState(roomId, 'm.room.power_levels', '', { ...levels, invite: 50 });
+    await list.getByTestId('member-invite').waitFor({ state: 'detached', timeout: 30_000 });
     await page.getByRole('button', { name: 'Close members' }).click();
   });
 });

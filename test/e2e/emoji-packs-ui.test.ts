@@ -1,14 +1,17 @@
 /**
- * Custom emoji and stickers (MSC2545) in Chromium against Synapse: Alice's own pack in account data, a pack in the
- * room's state and a pack of another room she enabled everywhere (`im.ponies.emote_rooms`, read through
- * get_specific_room_state). She picks a custom emoji in the composer's picker and sends it, completes one after `:`,
+ * Custom emoji and stickers (MSC2545) in Chromium against Synapse: Alice's own pack in account data, two packs in
+ * the room's state (different state keys), a pack of the space containing the room (read through
+ * get_state_of_types for that space) and a pack of another room she enabled everywhere (`im.ponies.emote_rooms`,
+ * read through get_specific_room_state). She picks a custom emoji in the composer's picker and sends it, completes one after `:`,
  * reacts with one and sends a sticker; Bob (a peer over the Client-Server API) checks what reached the homeserver,
  * and the timeline shows the pictures inline at text height, larger in an emoji-only message, and on the reaction
  * chip. The thread panel's composer sends a sticker into the thread. Settings → Emoji & stickers lists her pack and
- * every room pack; "Use everywhere" writes im.ponies.emote_rooms (keeping what else it holds) and the pack is then
- * offered in another room; she adds an image to her own pack there, and to the room's pack in its settings, which
- * Bob then reads and downloads; the shop room's settings say she may not change its pack. Screenshots of the
- * picker with packs and of the messages, wide and narrow, and of both settings parts, in both themes.
+ * every room pack; "Use everywhere" writes im.ponies.emote_rooms (keeping what else it holds, per pack) and the
+ * pack is then offered in another room; she adds an image to her own pack there and names it and gives it a
+ * picture, and does both to the room's pack in its settings, which Bob then reads and downloads; the shop room's
+ * settings say she may not change its pack. Screenshots of the
+ * picker with packs and of the messages, wide and narrow, and of both settings parts and the pack editor's form,
+ * in both themes.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -46,6 +49,7 @@ describe('custom emoji and sticker packs against Synapse', () => {
   let bob: MatrixPeer;
   let roomId: string;
   let otherRoom: string;
+  let space: string;
   let alicePeer: MatrixPeer;
   const enc = encodeURIComponent;
   const accountData = (type: string) => alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/account_data/${type}`) as Promise<Record<string, unknown>>;
@@ -73,6 +77,17 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await bob.setState(roomId, 'im.ponies.room_emotes', 'party', {
       pack: { display_name: 'Party pack', usage: ['emoticon'] }, images: { partyparrot: { url: mxc.parrot } },
     });
+    // A second pack of the room, under another state key: listed, edited and used everywhere on its own.
+    await bob.setState(roomId, 'im.ponies.room_emotes', 'extras', {
+      pack: { display_name: 'Extras', usage: ['emoticon'] }, images: { extra_blob: { url: mxc.blob } },
+    });
+    // A space containing the room, with a pack of its own: offered in the room, as Cinny does.
+    space = await bob.createRoom({ name: 'Pack Space', invite: [alice.userId], creationContent: { type: 'm.space' } });
+    await bob.setState(space, 'm.space.child', roomId, { via: [ui.hs.serverName] });
+    await bob.setState(space, 'im.ponies.room_emotes', '', {
+      pack: { display_name: 'Space pack', usage: ['emoticon'] }, images: { spacecat: { url: mxc.other } },
+    });
+    await alicePeer.join(space);
     // A pack of another room, enabled everywhere: offered in this room too.
     otherRoom = await bob.createRoom({ name: 'Sticker Shop', invite: [alice.userId] });
     await alicePeer.join(otherRoom);
@@ -104,7 +119,11 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await tabs.first().waitFor();
     // The shop room's pack comes through get_specific_room_state once the room list has it.
     await picker().getByRole('tab', { name: 'Shop pack' }).waitFor({ timeout: 30_000 });
-    assert.deepEqual(await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))), ['My blobs', 'Party pack', 'Shop pack']);
+    // The space's pack comes through get_state_of_types for the space once the room is open.
+    await picker().getByRole('tab', { name: 'Space pack' }).waitFor({ timeout: 30_000 });
+    const names = await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    // Hers, the room's two (in either order), the space's, then the one enabled everywhere.
+    assert.deepEqual([names[0], [...names.slice(1, 3)].sort(), ...names.slice(3)], ['My blobs', ['Extras', 'Party pack'], 'Space pack', 'Shop pack']);
     await picker().getByRole('tab', { name: 'My blobs' }).click();
     // The sticker-only image is not an emoji, and the one without an mxc:// URL is no image at all.
     assert.deepEqual(await picker().getByTestId('emoji-option').evaluateAll((els) => els.map((e) => e.getAttribute('data-shortcode'))), ['blobcat']);
@@ -223,12 +242,15 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await page.getByTestId('settings-tab-emoji').click();
     const panel = page.getByTestId('settings-panel-emoji');
     const rows = panel.getByTestId('room-pack');
-    await rows.nth(1).waitFor({ timeout: 30_000 });
-    assert.deepEqual((await rows.getByTestId('room-pack-name').allInnerTexts()).sort(), ['Party pack', 'Shop pack']);
+    await rows.nth(3).waitFor({ timeout: 30_000 });
+    // Both packs of her room are listed, each on its own row, and the space's too.
+    assert.deepEqual((await rows.getByTestId('room-pack-name').allInnerTexts()).sort(), ['Extras', 'Party pack', 'Shop pack', 'Space pack']);
     const party = rows.filter({ hasText: 'Party pack' });
+    const extras = rows.filter({ hasText: 'Extras' });
     const shop = rows.filter({ hasText: 'Shop pack' });
     assert.equal(await shop.getByTestId('room-pack-everywhere').isChecked(), true);
     assert.equal(await party.getByTestId('room-pack-everywhere').isChecked(), false);
+    assert.equal(await extras.getByTestId('room-pack-everywhere').isChecked(), false);
     assert.deepEqual(await panel.getByTestId('user-pack').getByTestId('pack-image').evaluateAll((els) => els.map((e) => e.getAttribute('data-shortcode'))),
       ['blobcat', 'wave']);
     for (const img of await panel.locator('img').all()) await img.evaluate((el: HTMLImageElement) => el.decode().catch(() => undefined));
@@ -238,6 +260,7 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await serverSays('im.ponies.emote_rooms lists the party pack beside the shop\'s', () => accountData('im.ponies.emote_rooms'),
       (c) => JSON.stringify(c) === JSON.stringify({ rooms: { [otherRoom]: { '': {} }, [roomId]: { party: {} } }, 'com.example.kept': true }));
     await party.locator('[data-testid="room-pack-everywhere"]:checked').waitFor();
+    assert.equal(await extras.getByTestId('room-pack-everywhere').isChecked(), false, 'the room\'s other pack stays as it was');
 
     // Her own pack: a shortcode the spec does not allow is refused in words before anything is uploaded; a good one is added.
     const star = face([250, 140, 30]);
@@ -257,6 +280,33 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await panel.getByTestId('user-pack').locator('[data-shortcode="star"]').getByTestId('pack-image-remove').click();
     await serverSays('her pack no longer has :star:', () => accountData('im.ponies.user_emotes'),
       (c) => !(c.images as Record<string, unknown> | undefined)?.star && !!(c.images as Record<string, unknown> | undefined)?.blobcat);
+
+    // Her pack's name, picture and attribution, as Cinny edits them.
+    const profile = panel.getByTestId('user-pack-profile');
+    assert.equal(await profile.getByTestId('user-pack-profile-name').innerText(), 'My blobs');
+    await profile.getByTestId('user-pack-profile-edit').click();
+    const form = panel.getByTestId('user-pack-profile-form');
+    assert.equal(await form.getByTestId('user-pack-profile-name-input').inputValue(), 'My blobs');
+    await form.getByTestId('user-pack-profile-file').setInputFiles({ name: 'faces.png', mimeType: 'image/png', buffer: face([60, 190, 190]) });
+    await form.getByTestId('user-pack-profile-name-input').fill('My faces');
+    await form.getByTestId('user-pack-profile-attribution-input').fill('Drawn by Alice');
+    await form.locator('img').evaluate((el: HTMLImageElement) => el.decode());
+    await form.scrollIntoViewIfNeeded();
+    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-pack-form.png`, async () => { await form.scrollIntoViewIfNeeded(); });
+    await form.getByTestId('user-pack-profile-save').click();
+    const named = await serverSays('her pack is named, with a picture', () => accountData('im.ponies.user_emotes'),
+      (c) => (c.pack as { display_name?: string } | undefined)?.display_name === 'My faces') as { pack: Record<string, unknown>; images: Record<string, unknown> };
+    assert.deepEqual(Object.keys(named.pack).sort(), ['attribution', 'avatar_url', 'display_name']);
+    assert.equal(named.pack.attribution, 'Drawn by Alice');
+    assert.match(String(named.pack.avatar_url), /^mxc:\/\//);
+    assert.deepEqual(Object.keys(named.images), ['blobcat', 'wave', 'broken'], 'her images are kept');
+    await profile.getByTestId('user-pack-profile-attribution').filter({ hasText: 'Drawn by Alice' }).waitFor();
+    assert.equal(await profile.getByTestId('user-pack-profile-name').innerText(), 'My faces');
+    const picture = profile.getByTestId('pack-profile-picture');
+    await picture.evaluate((el: HTMLImageElement) => el.decode());
+    assert.ok(await picture.evaluate((el: HTMLImageElement) => el.naturalWidth > 0), 'its picture loads');
+    await profile.scrollIntoViewIfNeeded();
+    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-pack-profile.png`, async () => { await profile.scrollIntoViewIfNeeded(); });
     await page.getByTestId('settings-close').click();
 
     // In the shop room the party pack (of the other room) is now offered too.
@@ -273,12 +323,16 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await shopSettings.getByTestId('settings-packs-readonly').waitFor();
     assert.match(await shopSettings.innerText(), /don't have permission/);
     assert.equal(await shopSettings.getByTestId('room-pack-editor-add').count(), 0);
+    assert.equal(await shopSettings.getByTestId('room-pack-editor-profile-edit').count(), 0, 'nor its name or picture');
 
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click();
     await page.getByTestId('room-header').filter({ hasText: 'Emoji Packs' }).waitFor();
     if (!await page.getByTestId('room-settings').isVisible()) await page.getByTestId('open-room-settings').click();
-    const section = page.getByTestId('room-settings').getByTestId('settings-packs');
+    const packsPanel = page.getByTestId('room-settings').getByTestId('settings-packs');
+    const section = packsPanel.locator('[data-testid="settings-pack"][data-state-key="party"]');
     await section.getByTestId('room-pack-editor-add').waitFor();
+    assert.deepEqual((await packsPanel.getByTestId('settings-pack').evaluateAll((els) => els.map((e) => e.getAttribute('data-state-key')))).sort(),
+      ['extras', 'party'], 'both of the room\'s packs');
     assert.deepEqual(await section.getByTestId('pack-image').evaluateAll((els) => els.map((e) => e.getAttribute('data-shortcode'))), ['partyparrot']);
     await section.getByTestId('room-pack-editor-file').setInputFiles({ name: 'glimmer.png', mimeType: 'image/png', buffer: face([180, 90, 240]) });
     await section.getByTestId('room-pack-editor-sticker').check();
@@ -287,6 +341,7 @@ describe('custom emoji and sticker packs against Synapse', () => {
     const state = await serverSays('Bob reads :glimmer: in the room\'s pack', () => bob.request('GET',
       `/_matrix/client/v3/rooms/${enc(roomId)}/state/im.ponies.room_emotes/party`) as Promise<Pack>, (c) => !!c.images.glimmer);
     assert.deepEqual(state.pack, { display_name: 'Party pack', usage: ['emoticon'] });
+    const partyUrl = `/_matrix/client/v3/rooms/${enc(roomId)}/state/im.ponies.room_emotes/party`;
     assert.deepEqual(Object.keys(state.images).sort(), ['glimmer', 'partyparrot']);
     // Both, in a pack of emoticons: the image says so itself.
     assert.deepEqual(state.images.glimmer.usage, ['emoticon', 'sticker']);
@@ -297,8 +352,22 @@ describe('custom emoji and sticker packs against Synapse', () => {
     assert.equal(download.status, 200, 'Bob can load the picture');
     assert.equal(download.headers.get('content-type'), 'image/png');
     await section.locator('[data-shortcode="glimmer"]').waitFor();
+    // The room pack's name, picture and attribution: hers to change with the power level its state event needs.
+    await section.getByTestId('room-pack-editor-profile-edit').click();
+    await section.getByTestId('room-pack-editor-profile-file').setInputFiles({ name: 'party.png', mimeType: 'image/png', buffer: face([240, 180, 200]) });
+    await section.getByTestId('room-pack-editor-profile-name-input').fill('Party time');
+    await section.getByTestId('room-pack-editor-profile-attribution-input').fill('From the 2026 party');
+    await section.getByTestId('room-pack-editor-profile-save').click();
+    const renamed = await serverSays('Bob reads the pack\'s new name', () => bob.request('GET', partyUrl) as Promise<Pack>,
+      (c) => (c.pack as { display_name?: string }).display_name === 'Party time');
+    const meta = renamed.pack as Record<string, unknown>;
+    assert.deepEqual([meta.attribution, meta.usage], ['From the 2026 party', ['emoticon']], 'its usage kept');
+    assert.match(String(meta.avatar_url), /^mxc:\/\//);
+    assert.deepEqual(Object.keys(renamed.images).sort(), ['glimmer', 'partyparrot']);
+    await section.getByTestId('room-pack-editor-profile-name').filter({ hasText: 'Party time' }).waitFor();
+    await section.getByTestId('pack-profile-picture').evaluate((el: HTMLImageElement) => el.decode());
     await section.scrollIntoViewIfNeeded();
-    for (const img of await section.locator('img').all()) await img.evaluate((el: HTMLImageElement) => el.decode().catch(() => undefined));
+    for (const img of await packsPanel.locator('img').all()) await img.evaluate((el: HTMLImageElement) => el.decode().catch(() => undefined));
     await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-room-settings.png`, async () => { await section.scrollIntoViewIfNeeded(); });
     // And it is hers to use at once: completed after a colon.
     await page.getByTestId('composer').fill(':glimm');

@@ -13,8 +13,9 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
+import { NotificationDaemon } from '../harness/notification-daemon.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 const TABS = ['profile', 'sessions', 'notifications', 'security', 'voice', 'appearance', 'emoji', 'keyboard'] as const;
 const enc = encodeURIComponent;
@@ -25,6 +26,9 @@ describe('settings screen against Synapse', () => {
   let alice: TestUser;
   let aliceApi: MatrixPeer;
   let roomId: string;
+  let groupRoom: string;
+  let bob: MatrixPeer;
+  let daemon: NotificationDaemon;
   let page: Page;
 
   /** Another sign-in of Alice's account, as a phone would make it. */
@@ -42,14 +46,23 @@ describe('settings screen against Synapse', () => {
   const session = (deviceId: string) => page.locator(`[data-testid="session"][data-device-id="${deviceId}"]`);
 
   before(async () => {
-    ui = await startWebUi('settings');
+    // Chromium's notifications go to a daemon on a private D-Bus, so the daemon starts first.
+    daemon = await NotificationDaemon.start();
+    ui = await startWebUi('settings', { chromiumEnv: { DBUS_SESSION_BUS_ADDRESS: daemon.address } });
     ({ hs, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     aliceApi = new MatrixPeer(hs.baseUrl, alice);
     roomId = await aliceApi.createRoom({ name: 'Settings E2E' });
+    // A group chat (three members, so the one-to-one rules do not apply) where Bob writes.
+    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
+    const carol = new MatrixPeer(hs.baseUrl, await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' }));
+    groupRoom = await bob.createRoom({ name: 'Trio', invite: [alice.userId, carol.userId] });
+    await aliceApi.join(groupRoom);
+    await carol.join(groupRoom);
   });
   after(async () => {
     await ui?.stop();
+    daemon?.stop();
   });
 
   it('logs in and opens the settings, whose tabs move with the arrow keys', async () => {
@@ -170,6 +183,48 @@ describe('settings screen against Synapse', () => {
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'other-sessions-heading',
       undefined, { timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'settings-signed-out-focus.png') });
+  });
+
+  it('group chats at "Mentions and keywords": the rules change on the server, a plain message stays quiet, a mention notifies', async () => {
+    await tab('notifications').click();
+    await ui.context.grantPermissions(['notifications'], { origin: new URL(page.url()).origin });
+    const groupLevel = page.getByTestId('notify-level-group');
+    await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('[data-testid="notify-level-group-mentions"]')?.disabled,
+      undefined, { timeout: 30_000 });
+    assert.equal(await page.getByTestId('notify-level-group-all').isChecked(), true, 'the spec default: all messages');
+    await groupLevel.getByText('Mentions and keywords').click();
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="notify-level-group-mentions"]')?.checked === true,
+      undefined, { timeout: 30_000 });
+    for (const id of ['.m.rule.message', '.m.rule.encrypted']) {
+      const rule = await aliceApi.request('GET', `/_matrix/client/v3/pushrules/global/underride/${id}`);
+      assert.deepEqual([rule.enabled, rule.actions], [true, ['dont_notify']], `${id} no longer notifies`);
+    }
+    assert.equal(await page.getByTestId('notify-level-dm-all').isChecked(), true, 'one-to-one chats keep all messages');
+    assert.equal(await page.getByTestId('notify-sound-group').isDisabled(), true, 'no sound to choose for what does not notify');
+
+    const mentionSound = page.getByTestId('notify-sound-mentions');
+    assert.equal(await mentionSound.isChecked(), true);
+    await mentionSound.click();
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="notify-sound-mentions"]')?.checked === false,
+      undefined, { timeout: 30_000 });
+    const mentionRule = await aliceApi.request('GET', '/_matrix/client/v3/pushrules/global/override/.m.rule.is_user_mention');
+    assert.deepEqual(mentionRule.actions, ['notify', { set_tweak: 'highlight' }], 'the mention rule keeps its highlight, without a sound');
+
+    // The plain message comes first in the room, so once the mention has notified, the plain one had its turn.
+    await bob.sendText(groupRoom, 'plain group chatter');
+    await bob.sendEvent(groupRoom, 'm.room.message', {
+      msgtype: 'm.text', body: 'Alice Settings: a question for you', 'm.mentions': { user_ids: [alice.userId] },
+    });
+    const n = await daemon.waitForNotify((c) => c.body.includes('a question for you'));
+    assert.equal(n.summary, 'Bob in Trio');
+    assert.equal(n.hints['suppress-sound'], true, 'a rule without a sound makes a silent notification');
+    const bodies = (await daemon.calls()).notify.map((c) => c.body);
+    assert.ok(!bodies.some((b) => b.includes('plain group chatter')), `the plain message did not notify: ${JSON.stringify(bodies)}`);
+
+    await page.getByTestId('notify-level-group').scrollIntoViewIfNeeded();
+    await sizedShots(page, (theme, size) => `settings-notifications-defaults-${theme}-${size}.png`);
+    await page.getByTestId('notify-sound-calls').scrollIntoViewIfNeeded();
+    await sizedShots(page, (theme, size) => `settings-notifications-sounds-${theme}-${size}.png`);
   });
 
   it('turns notifications off for the account and adds a keyword', async () => {

@@ -75,6 +75,22 @@ describe('push rule commands against Synapse', () => {
     assert.equal(await c.request('set_room_notification_setting', { room_id: room, setting: 'all' }), 'all');
     rules = await serverRules();
     assert.deepEqual([...ruleIds(rules, 'override'), ...ruleIds(rules, 'room')], []);
+
+    // One-to-one chats (this room has two members) at "mentions and keywords", as the Settings screen writes it:
+    // the room follows that default until it is set to all messages, a room rule of its own that wins.
+    const dmRules = ['.m.rule.room_one_to_one', '.m.rule.encrypted_room_one_to_one'];
+    const setDm = (actions: unknown[]) => Promise.all(dmRules.map((id) => c.request('update_push_rule', { kind: 'underride', rule_id: id, action: 'put_actions', actions })));
+    await setDm(['dont_notify']);
+    assert.equal(await c.request('get_room_notification_setting', { room_id: room }), 'mentions_and_keywords');
+    assert.equal(await c.request('set_room_notification_setting', { room_id: room, setting: 'all' }), 'all');
+    assert.deepEqual((await serverRules()).room?.find((r) => r.rule_id === room)?.actions, ['notify', { set_tweak: 'sound', value: 'default' }]);
+    const before = c.mark();
+    await bob.sendText(room, 'still heard here');
+    const heard = await c.waitForEvent('sync_complete', (d) => (d.rooms?.[room]?.notifications?.length ?? 0) > 0, 30_000, before);
+    assert.equal(heard.rooms?.[room]?.notifications?.[0]?.sound, true, 'the room\'s rule notifies, with its sound');
+    await setDm(['notify', { set_tweak: 'sound', value: 'default' }]);
+    assert.equal(await c.request('set_room_notification_setting', { room_id: room, setting: 'all' }), 'all');
+    assert.deepEqual(ruleIds(await serverRules(), 'room'), [], 'with a default that notifies, all messages is no rule again');
   });
 
   it('edits one push rule: put, disable, put_actions, delete', async () => {

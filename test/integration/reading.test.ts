@@ -160,13 +160,18 @@ describe('reading commands against Synapse', () => {
     assert.equal(got[0].content.name, 'General');
   });
 
-  it('get_state_of_types: those state events of every joined room, not of a room she is only invited to', async () => {
+  it('get_state_of_types: those state events of every joined room (or of the listed ones), not of a room she is only invited to', async () => {
     const invitedTo = await bob.createRoom({ name: 'Only invited', invite: [aliceId] });
     await s.client.waitForEvent('sync_complete', (d) => !!d.invited_rooms?.some((r) => r.room_id === invitedTo), 30_000);
     const got = await s.client.request('get_state_of_types', { types: ['m.room.name', 'm.room.create', 'm.room.name'] });
     assert.deepEqual(got.map((e) => [e.room_id, e.type]), [[general, 'm.room.create'], [general, 'm.room.name']]);
     assert.equal(got[1].content.name, 'General');
+    // Narrowed to some rooms: only those we are joined to answer.
+    const narrowed = await s.client.request('get_state_of_types', { types: ['m.room.name'], room_ids: [general, invitedTo, '!nosuch:example.org'] });
+    assert.deepEqual(narrowed.map((e) => [e.room_id, e.type]), [[general, 'm.room.name']]);
+    assert.deepEqual(await s.client.request('get_state_of_types', { types: ['m.room.name'], room_ids: [invitedTo] }), []);
     await assert.rejects(s.client.request('get_state_of_types', { types: [] }), /types/);
+    await assert.rejects(s.client.request('get_state_of_types', { types: ['m.room.name'], room_ids: ['general'] }), /room ID/);
   });
 
   it('get_receipts: Bob\'s read receipt from sync, not Alice\'s own', async () => {

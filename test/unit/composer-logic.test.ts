@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canRedact, currentText, lastOwnMessage, mentionedUsers, mentionPill, relationFor } from '../../src/renderer/api/actions.ts';
 import { applySuggestion, complete } from '../../src/renderer/api/autocomplete.ts';
-import { selectMembers } from '../../src/renderer/api/members.ts';
+import { filterMembers, selectMembers } from '../../src/renderer/api/members.ts';
 import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import type { SlashCommandHelp } from '../../src/shared/rpc/responses.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
@@ -152,5 +152,26 @@ describe('member list', () => {
     assert.deepEqual(shown, {
       '@bob:hs': ['Bob', true], '@eve:hs': ['bob', true], '@mal:hs': ['@bob:hs', true], '@carol:hs': ['Carol', false],
     });
+  });
+
+  it('carries each member\'s avatar, and filters by name or user ID ignoring case and accents, keeping groups and order', () => {
+    const member = (rowid: number, userId: string, membership: string, displayname: string, avatar_url?: string) => ev(rowid, {
+      timeline_rowid: 0, type: 'm.room.member', state_key: userId, content: { membership, displayname, ...(avatar_url ? { avatar_url } : {}) },
+    });
+    const room = roomWith([
+      member(1, '@zoe:hs', 'join', 'Zoë Ülker', 'mxc://hs/zoe'), member(2, '@ivan:hs', 'join', 'İVAN'), member(3, '@anna:hs', 'join', 'Anna'),
+      member(4, '@zoey:hs', 'invite', 'ZOEY'), member(5, '@x:hs', 'ban', 'Ｚｏｏ'),
+    ], { 'm.room.member': { '@zoe:hs': 1, '@ivan:hs': 2, '@anna:hs': 3, '@zoey:hs': 4, '@x:hs': 5 } });
+    const g = selectMembers(room);
+    assert.equal(g.joined.find((m) => m.userId === '@zoe:hs')?.avatar, 'mxc://hs/zoe');
+    assert.equal(g.joined.find((m) => m.userId === '@anna:hs')?.avatar, undefined);
+    const ids = (q: string) => { const f = filterMembers(g, q); return [f.joined, f.invited, f.banned].map((l) => l.map((m) => m.userId)); };
+    assert.deepEqual(ids('zoe'), [['@zoe:hs'], ['@zoey:hs'], []], 'case and the diaeresis set aside');
+    assert.deepEqual(ids('ÜLK'), [['@zoe:hs'], [], []]);
+    assert.deepEqual(ids('ivan'), [['@ivan:hs'], [], []], 'dotted capital I matches i');
+    assert.deepEqual(ids('zoo'), [[], [], ['@x:hs']], 'full-width letters match their plain forms');
+    assert.deepEqual(ids('@ANNA:'), [['@anna:hs'], [], []], 'the user ID too');
+    assert.deepEqual(ids('nobody'), [[], [], []]);
+    assert.equal(filterMembers(g, '  '), g, 'a blank filter keeps the groups as they are');
   });
 });

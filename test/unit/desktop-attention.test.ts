@@ -165,6 +165,21 @@ describe('UnreadTracker', () => {
     assert.deepEqual(t.summary().rooms, []);
   });
 
+  it('follows the invitation push rule: switched off, no notification; without a sound tweak, a silent one', () => {
+    const t = new UnreadTracker();
+    const invite = (id: string): InvitedRoom => ({ room_id: id, created_at: 1, invited_by: '@bob:x', invite_state: [] });
+    const rules = (enabled: boolean, actions: string[]) => ({ 'm.push_rules': { user_id: '@me:x', type: 'm.push_rules', content: { global: { override: [
+      { rule_id: '.m.rule.master', enabled: false, actions: [] }, { rule_id: '.m.rule.invite_for_me', enabled, actions },
+    ] } } } });
+    const off = t.apply(sync({ account_data: rules(false, ['notify']), invited_rooms: [invite('!a:x')]}))!;
+    assert.deepEqual(off.notifications, []);
+    assert.equal(t.summary().rooms.length, 1, 'still listed');
+    const quiet = t.apply(sync({ account_data: rules(true, ['notify']), invited_rooms: [invite('!b:x')]}))!;
+    assert.deepEqual(quiet.notifications.map((n) => n.sound), [false]);
+    const loud = t.apply(sync({ invited_rooms: [invite('!c:x')] }))!;
+    assert.deepEqual(loud.notifications.map((n) => n.sound), [false], 'the rules last sent still hold');
+  });
+
   it('names a DM invite after the inviter, and replays on connect without notifying', () => {
     const t = new UnreadTracker();
     const dm = { room_id: '!dm:x', created_at: 1, invited_by: '@bob:x', is_direct: true, invite_state: [] };

@@ -7,11 +7,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  enabledPackRefs, packsFor, parseImagePack, searchPackImages, withCustomEmoji,
+  enabledPackRefs, packsFor, parseImagePack, readPackMeta, searchPackImages, withCustomEmoji,
 } from '../../src/renderer/api/image-packs.ts';
-import { isPackListed, shortcodeProblem, withPackImage, withPackListed, withoutPackImage } from '../../src/renderer/api/image-pack-edit.ts';
-import { packEvent, packStateKeys } from '../../src/renderer/api/image-pack-hooks.ts';
-import type { RoomData } from '../../src/renderer/api/snapshot.ts';
+import {
+  isPackListed, shortcodeProblem, withPackImage, withPackListed, withPackMeta, withoutPackImage,
+} from '../../src/renderer/api/image-pack-edit.ts';
+import { ancestorSpaces } from '../../src/renderer/api/spaces.ts';
+import { packEvent, packStateKeys, roomPacksOf } from '../../src/renderer/api/image-pack-hooks.ts';
+import type { RoomData, StoreSnapshot } from '../../src/renderer/api/snapshot.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 import { complete } from '../../src/renderer/api/autocomplete.ts';
 import { renderMarkdown } from '../../src/main/backend/send/markdown.ts';
@@ -74,6 +77,19 @@ describe('MSC2545 image packs', () => {
     for (const content of [undefined, null, [], { rooms: [] }, { rooms: 'x' }]) assert.deepEqual(enabledPackRefs(content), []);
   });
 
+  it('reads a state key\'s {} (or any object, as a later MSC may fill it) as on, and null, false or a room\'s bare {} as off, as Cinny does', () => {
+    assert.deepEqual(enabledPackRefs({ rooms: {
+      '!a:hs': { '': {}, future: { images: ['x'] }, nulled: null, off: false },
+      // What Cinny leaves behind when its last pack of a room is switched off: none of that room's packs.
+      '!b:hs': {},
+    } }), [{ room_id: '!a:hs', state_key: '' }, { room_id: '!a:hs', state_key: 'future' }]);
+    const content = { rooms: { '!a:hs': { off: false, nulled: null } } };
+    assert.equal(isPackListed(content, '!a:hs', 'off'), false);
+    assert.equal(isPackListed(content, '!a:hs', 'nulled'), false);
+    assert.deepEqual(withPackListed(content, '!a:hs', 'off', true).rooms, { '!a:hs': { off: {}, nulled: null } }, 'turned on with the spec\'s {}');
+    assert.deepEqual(withPackListed({ rooms: { '!b:hs': {} } }, '!b:hs', '', true).rooms, { '!b:hs': { '': {} } });
+  });
+
   it('reads a room\'s packs of both types, the stable m.room.image_pack winning over im.ponies.room_emotes of the same state key', () => {
     const ev = (rowid: number, type: string, stateKey: string, name: string): Event => ({
       rowid, timeline_rowid: 0, room_id: '!r:hs', event_id: `$${rowid}`, sender: '@b:hs', type, state_key: stateKey, timestamp: 1,
@@ -127,6 +143,61 @@ describe('MSC2545 image packs', () => {
     assert.equal(shortcodeProblem(before, 'party_cat-2'), null);
     assert.throws(() => withPackImage(before, 'blob', { url: 'mxc://hs/y', emoticon: true, sticker: false }), /already has/);
     assert.throws(() => withPackImage(before, 'y', { url: 'mxc://hs/y', emoticon: false, sticker: false }), /emoji, a sticker or both/);
+  });
+
+  it('reads and changes a pack\'s own description, keeping its other fields and images', () => {
+    const before = {
+      pack: { display_name: ' Blobs ', avatar_url: 'mxc://hs/av', attribution: 'drawn by @k:hs', usage: ['emoticon'], 'com.example.x': 1 },
+      images: { blob: { url: 'mxc://hs/b' } }, extra: true,
+    };
+    assert.deepEqual(readPackMeta(before), {
+      displayName: 'Blobs', avatarUrl: 'mxc://hs/av', attribution: 'drawn by @k:hs', usage: { emoticon: true, sticker: false },
+    });
+    assert.deepEqual(readPackMeta({ pack: { display_name: '', avatar_url: 'https://x/y.png', usage: ['gif'], attribution: 3 } }), {}, 'nothing usable');
+    for (const content of [undefined, null, 'x', { pack: 'x' }]) assert.deepEqual(readPackMeta(content), {});
+    const renamed = withPackMeta(before, { displayName: 'Party', avatarUrl: 'mxc://hs/new', attribution: '', emoticon: true, sticker: true });
+    assert.deepEqual(renamed, {
+      pack: { display_name: 'Party', avatar_url: 'mxc://hs/new', 'com.example.x': 1 }, images: { blob: { url: 'mxc://hs/b' } }, extra: true,
+    });
+    // An empty name and no picture take the fields out (the room's name and the first image stand in); stickers only.
+    assert.deepEqual(withPackMeta(renamed, { displayName: '  ', avatarUrl: null, attribution: 'CC-BY', emoticon: false, sticker: true }).pack,
+      { 'com.example.x': 1, attribution: 'CC-BY', usage: ['sticker'] });
+    // A user pack with nothing in it yet gets the images object the spec requires.
+    assert.deepEqual(withPackMeta(undefined, { displayName: 'Mine', avatarUrl: null, attribution: '', emoticon: true, sticker: false }),
+      { pack: { display_name: 'Mine', usage: ['emoticon'] }, images: {} });
+    assert.throws(() => withPackMeta(before, { displayName: 'x', avatarUrl: null, attribution: '', emoticon: false, sticker: false }), /emoji, stickers or both/);
+  });
+
+  it('finds the spaces containing a room, nearest first, through sub-spaces and safe against cycles', () => {
+    const edges = {
+      '!top:hs': [{ child_id: '!sub:hs' }, { child_id: '!other:hs' }],
+      '!sub:hs': [{ child_id: '!room:hs' }, { child_id: '!top:hs' }],
+      '!side:hs': [{ child_id: '!room:hs' }],
+    };
+    assert.deepEqual(ancestorSpaces('!room:hs', edges), ['!sub:hs', '!side:hs', '!top:hs']);
+    assert.deepEqual(ancestorSpaces('!alone:hs', edges), []);
+    const chain = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`!s${i}:hs`, [{ child_id: i === 0 ? '!r:hs' : `!s${i - 1}:hs` }]]));
+    assert.equal(ancestorSpaces('!r:hs', chain).length, 20, 'a very deep chain is cut short');
+  });
+
+  it('offers the packs of the spaces containing the room after the room\'s own, each once', () => {
+    const ev = (rowid: number, roomId: string, name: string): Event => ({
+      rowid, timeline_rowid: 0, room_id: roomId, event_id: `$${rowid}`, sender: '@b:hs', type: 'im.ponies.room_emotes', state_key: '', timestamp: 1,
+      content: { pack: { display_name: name }, images: { [`c${rowid}`]: { url: `mxc://hs/${rowid}` } } }, unsigned: {},
+    });
+    const room = (id: string, e: Event | null) => ({
+      id, meta: { name: id }, accountData: {}, events: new Map(e ? [[e.rowid, e]] : []), state: e ? { 'im.ponies.room_emotes': { '': e.rowid } } : {},
+    }) as unknown as RoomData;
+    const rooms = new Map([
+      ['!room:hs', room('!room:hs', ev(1, '!room:hs', 'Room'))], ['!sub:hs', room('!sub:hs', ev(2, '!sub:hs', 'Sub'))],
+      ['!top:hs', room('!top:hs', ev(3, '!top:hs', 'Top'))], ['!elsewhere:hs', room('!elsewhere:hs', ev(4, '!elsewhere:hs', 'Elsewhere'))],
+    ]);
+    const snap = {
+      rooms, accountData: { 'im.ponies.emote_rooms': { type: 'im.ponies.emote_rooms', content: { rooms: { '!top:hs': { '': {} } } } } },
+      spaceEdges: { '!top:hs': [{ child_id: '!sub:hs' }], '!sub:hs': [{ child_id: '!room:hs' }] },
+    } as unknown as StoreSnapshot;
+    assert.deepEqual(roomPacksOf(snap, '!room:hs').map((p) => p.name), ['Room', 'Sub', 'Top']);
+    assert.deepEqual(roomPacksOf(snap, '!elsewhere:hs').map((p) => p.name), ['Elsewhere', 'Top'], 'the enabled one only, elsewhere');
   });
 
   it('filters by usage and searches shortcodes before descriptions', () => {

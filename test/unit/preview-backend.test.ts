@@ -80,6 +80,19 @@ describe('preview backend, in process', () => {
       c.close();
     }
   });
+
+  it('answers the pack reads of Settings → Emoji & stickers and the composer: the design room\'s two packs', async () => {
+    const c = RpcTestClient.inProcess(new PreviewBackend({ loggedIn: true, paginateDelayMs: 0 }));
+    try {
+      const packs = await c.request('get_state_of_types', { types: ['m.room.image_pack', 'im.ponies.room_emotes'] });
+      assert.deepEqual(packs.map((e) => [e.room_id, e.state_key]), [[DESIGN, ''], [DESIGN, 'stickers']]);
+      assert.deepEqual(await c.request('get_state_of_types', { types: ['im.ponies.room_emotes'], room_ids: [DEV] }), []);
+      const one = await c.request('get_specific_room_state', { keys: [{ room_id: DESIGN, type: 'im.ponies.room_emotes', state_key: 'stickers' }] });
+      assert.deepEqual(one.map((e) => e.content.pack), [{ usage: ['sticker'] }]);
+    } finally {
+      c.close();
+    }
+  });
 });
 
 describe('preview server, over the renderer websocket transport', () => {

@@ -195,4 +195,25 @@ describe('room notification settings', () => {
     const silenced = evaluatePushRules(effectiveRuleset({ override: [{ rule_id: ROOM, enabled: true, ...mute.rule }] }, ME), text('hello'), group);
     assert.equal(silenced.notify, false, 'the planned mute rule silences the room');
   });
+
+  it('with group chats at mentions and keywords, a room without rules reads so, and "all" is a room rule that wins', () => {
+    const quietGroups = effectiveRuleset({ underride: [
+      { rule_id: '.m.rule.message', default: true, enabled: true, conditions: [{ kind: 'event_match', key: 'type', pattern: 'm.room.message' }], actions: ['dont_notify'] },
+    ] }, ME);
+    assert.equal(evaluatePushRules(quietGroups, text('hello'), group).notify, false, 'the default keeps a plain message quiet');
+    assert.equal(roomNotificationSetting(quietGroups, ROOM, false), 'mentions_and_keywords');
+    const edits = roomSettingEdits(quietGroups, ROOM, 'all', false);
+    assert.deepEqual(edits.map((e) => `${e.op} ${e.kind}`), ['put room']);
+    const all = edits[0];
+    assert.ok(all.op === 'put');
+    const withRoom = effectiveRuleset({ ...quietGroups, room: [{ rule_id: ROOM, enabled: true, ...all.rule }] }, ME);
+    assert.equal(roomNotificationSetting(withRoom, ROOM, false), 'all');
+    const r = evaluatePushRules(withRoom, text('hello'), group);
+    assert.ok(r.notify && r.sound, 'the room\'s own rule notifies, with a sound, over the default');
+    assert.deepEqual(roomSettingEdits(withRoom, ROOM, 'all', false), [], 'already so');
+    assert.deepEqual(roomSettingEdits(withRoom, ROOM, 'all', true).map((e) => `${e.op} ${e.kind}`), ['delete room'],
+      'with a default that notifies, "all" is the default again');
+    const muted = effectiveRuleset({ ...quietGroups, override: [{ rule_id: ROOM, enabled: true, actions: [], conditions: [{ kind: 'event_match', key: 'room_id', pattern: ROOM }] }] }, ME);
+    assert.equal(roomNotificationSetting(muted, ROOM, false), 'mute', 'a muted room stays muted');
+  });
 });

@@ -73,6 +73,13 @@ describe('decideNotifications', () => {
     const first = decideNotifications({ invited_rooms: [invite] }, snap, memory, ctx);
     assert.deepEqual(first.show, [{ tag: '!inv:x', title: 'Plans', body: 'carol invited you', silent: false }]);
     assert.deepEqual(decideNotifications({}, snap, first.memory, ctx).show, []);
+    // The push rules decide: the invitation rule switched off, or everything off, shows nothing; no sound, silent.
+    const withRule = (invite_for_me: { enabled: boolean; actions: string[] }, masterOn = false) => ({ ...snap, accountData: { 'm.push_rules': { user_id: '@me:x', type: 'm.push_rules', content: { global: {
+      override: [{ rule_id: '.m.rule.master', enabled: masterOn, actions: [] }, { rule_id: '.m.rule.invite_for_me', ...invite_for_me }],
+    } } } } });
+    assert.deepEqual(decideNotifications({ invited_rooms: [invite] }, withRule({ enabled: false, actions: ['notify'] }), memory, ctx).show, []);
+    assert.deepEqual(decideNotifications({ invited_rooms: [invite] }, withRule({ enabled: true, actions: ['notify'] }, true), memory, ctx).show, []);
+    assert.deepEqual(decideNotifications({ invited_rooms: [invite] }, withRule({ enabled: true, actions: ['notify'] }), memory, ctx).show.map((n) => n.silent), [true]);
   });
 
   it('names an invite as the room list does: an unnamed room after its inviter\'s display name, a space as one', () => {

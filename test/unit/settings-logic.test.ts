@@ -1,6 +1,7 @@
 /**
  * The Settings screen's pure logic: the sessions list (order, trust in words), the notification switches read
- * from push rules (and the edits that flip them), keyword checks, the tab list's arrow keys, and the backend's
+ * from push rules (and the edits that flip them), the defaults for messages, other events and sounds as Element
+ * maps them to the spec's default rules (read and written, with rules an older server lacks), keyword checks, the tab list's arrow keys, and the backend's
  * password user-interactive auth (a stubbed request answering as Synapse does).
  */
 import assert from 'node:assert/strict';
@@ -9,7 +10,11 @@ import { deviceRows, trustOf } from '../../src/renderer/api/account-settings.ts'
 import {
   keywordProblem, MENTION_RULES, ROOM_MENTION_RULES, selectNotificationSettings, switchEdits,
 } from '../../src/renderer/api/notification-rules.ts';
+import {
+  levelEdits, otherEdits, selectNotificationDefaults, soundEdits, type RuleEdit,
+} from '../../src/renderer/api/notification-defaults.ts';
 import { initialSnapshot, type StoreSnapshot } from '../../src/renderer/api/snapshot.ts';
+import { defaultRules } from '../../src/main/backend/push/default-rules.ts';
 import { tabAfterKey } from '../../src/renderer/ui/settings/settings-tabs.ts';
 import { MatrixError } from '../../src/main/backend/matrix/errors.ts';
 import { FallbackRequired, PasswordRequired, withPasswordAuth } from '../../src/main/backend/matrix/password-auth.ts';
@@ -114,6 +119,138 @@ describe('notification switches from push rules', () => {
     assert.match(keywordProblem('Lattice', ['lattice']) ?? '', /already a keyword/);
     assert.match(keywordProblem('x'.repeat(101), []) ?? '', /at most 100/);
     assert.equal(keywordProblem(' tea ', ['coffee']), null);
+  });
+});
+
+/** The spec's default rules as a current Synapse has them, plus one keyword. */
+function specRules(): JSONObject {
+  const rules = structuredClone(defaultRules('@alice:x')) as unknown as Record<string, JSONObject[]>;
+  rules.content.push({ rule_id: 'lattice', default: false, enabled: true, pattern: 'lattice', actions: ['notify', { set_tweak: 'sound', value: 'default' }, { set_tweak: 'highlight' }] });
+  return rules;
+}
+
+/** The rules after the homeserver applied the edits (as /pushrules does), for reading back. */
+function applied(global: JSONObject, edits: readonly RuleEdit[]): JSONObject {
+  const next = structuredClone(global) as unknown as Record<string, JSONObject[]>;
+  for (const e of edits) {
+    const rule = next[e.kind].find((r) => r.rule_id === e.rule_id)!;
+    if (e.action === 'put_actions') rule.actions = e.actions!;
+    else rule.enabled = e.action === 'enable';
+  }
+  return next;
+}
+
+function without(global: JSONObject, ...ids: string[]): JSONObject {
+  const out: Record<string, unknown> = {};
+  for (const [kind, list] of Object.entries(global)) out[kind] = (list as JSONObject[]).filter((r) => !ids.includes(r.rule_id as string));
+  return out as JSONObject;
+}
+
+const NO_HIGHLIGHT = { set_tweak: 'highlight', value: false };
+
+describe('message defaults, other events and sounds from the spec\'s default rules (Element\'s mapping)', () => {
+  it('reads the spec defaults: all messages everywhere, bots quiet, sounds for mentions, DMs and calls', () => {
+    assert.deepEqual(selectNotificationDefaults(withRules(specRules())), {
+      level: { group: 'all', dm: 'all' },
+      other: { invite: true, call: true, bots: false, tombstone: true },
+      sound: { mentions: true, dm: true, group: false, calls: true },
+    });
+    const unloaded = selectNotificationDefaults(withRules(undefined));
+    assert.equal(unloaded.level.group, null);
+  });
+
+  it('group chats to mentions and keywords: dont_notify on both message rules; and back to all messages', () => {
+    const rules = specRules();
+    const quiet = levelEdits(withRules(rules), 'group', 'mentions');
+    assert.deepEqual(quiet, [
+      { kind: 'underride', rule_id: '.m.rule.message', action: 'put_actions', actions: ['dont_notify'] },
+      { kind: 'underride', rule_id: '.m.rule.encrypted', action: 'put_actions', actions: ['dont_notify'] },
+    ]);
+    const after = selectNotificationDefaults(withRules(applied(rules, quiet)));
+    assert.equal(after.level.group, 'mentions');
+    assert.equal(after.level.dm, 'all', 'one-to-one chats keep their own default');
+    assert.deepEqual(levelEdits(withRules(applied(rules, quiet)), 'group', 'mentions'), [], 'nothing to do when it already is');
+
+    // Back, with one of the pair disabled meanwhile (as another client may leave it): both enabled and notifying.
+    const halfOff = applied(applied(rules, quiet), [{ kind: 'underride', rule_id: '.m.rule.encrypted', action: 'disable' }]);
+    assert.deepEqual(levelEdits(withRules(halfOff), 'group', 'all'), [
+      { kind: 'underride', rule_id: '.m.rule.message', action: 'put_actions', actions: ['notify', NO_HIGHLIGHT] },
+      { kind: 'underride', rule_id: '.m.rule.encrypted', action: 'put_actions', actions: ['notify', NO_HIGHLIGHT] },
+      { kind: 'underride', rule_id: '.m.rule.encrypted', action: 'enable' },
+    ]);
+  });
+
+  it('either rule of a pair notifying reads as all messages; a disabled one does not count', () => {
+    const one = applied(specRules(), [{ kind: 'underride', rule_id: '.m.rule.message', action: 'put_actions', actions: [] }]);
+    assert.equal(selectNotificationDefaults(withRules(one)).level.group, 'all');
+    const none = applied(one, [{ kind: 'underride', rule_id: '.m.rule.encrypted', action: 'disable' }]);
+    assert.equal(selectNotificationDefaults(withRules(none)).level.group, 'mentions');
+  });
+
+  it('one-to-one chats keep their sound to all messages, and drop it with mentions only, as Element does', () => {
+    const rules = specRules();
+    const quiet = levelEdits(withRules(rules), 'dm', 'mentions');
+    assert.deepEqual(quiet.map((e) => [e.rule_id, e.actions]), [
+      ['.m.rule.room_one_to_one', ['dont_notify']], ['.m.rule.encrypted_room_one_to_one', ['dont_notify']],
+    ]);
+    const back = levelEdits(withRules(applied(rules, quiet)), 'dm', 'all');
+    assert.deepEqual(back[0]?.actions, ['notify', NO_HIGHLIGHT]);
+    // Already all messages: the spec's actions (no highlight tweak) mean the same as Element's, nothing is rewritten.
+    assert.deepEqual(levelEdits(withRules(rules), 'dm', 'all'), []);
+  });
+
+  it('other events: invitations, calls and room upgrades are their rules enabled; bots are suppress_notices off', () => {
+    const snap = withRules(specRules());
+    assert.deepEqual(otherEdits(snap, 'bots', true), [{ kind: 'override', rule_id: '.m.rule.suppress_notices', action: 'disable' }]);
+    assert.deepEqual(otherEdits(snap, 'invite', false), [{ kind: 'override', rule_id: '.m.rule.invite_for_me', action: 'disable' }]);
+    assert.deepEqual(otherEdits(snap, 'tombstone', false), [{ kind: 'override', rule_id: '.m.rule.tombstone', action: 'disable' }]);
+    const callOff = applied(specRules(), otherEdits(snap, 'call', false));
+    assert.equal(selectNotificationDefaults(withRules(callOff)).other.call, false);
+    // Switched back on after another client left it enabled but silent: it notifies again, and rings.
+    const silentCall = applied(specRules(), [{ kind: 'underride', rule_id: '.m.rule.call', action: 'put_actions', actions: ['dont_notify'] }]);
+    assert.deepEqual(otherEdits(withRules(silentCall), 'call', true), [
+      { kind: 'underride', rule_id: '.m.rule.call', action: 'put_actions', actions: ['notify', { set_tweak: 'sound', value: 'ring' }, NO_HIGHLIGHT] },
+    ]);
+    const botsOn = applied(specRules(), otherEdits(snap, 'bots', true));
+    assert.equal(selectNotificationDefaults(withRules(botsOn)).other.bots, true);
+  });
+
+  it('sounds: the sound tweak on the rules that notify, keeping their highlight', () => {
+    const rules = specRules();
+    const quietMentions = soundEdits(withRules(rules), 'mentions', false);
+    assert.deepEqual(quietMentions.map((e) => e.rule_id), [
+      '.m.rule.is_user_mention', '.m.rule.contains_user_name', '.m.rule.contains_display_name', 'lattice',
+    ]);
+    assert.ok(quietMentions.every((e) => JSON.stringify(e.actions) === JSON.stringify(['notify', { set_tweak: 'highlight' }])));
+    assert.equal(selectNotificationDefaults(withRules(applied(rules, quietMentions))).sound.mentions, false);
+
+    const dmSound = soundEdits(withRules(rules), 'dm', false);
+    assert.deepEqual(dmSound.map((e) => e.rule_id), ['.m.rule.room_one_to_one', '.m.rule.encrypted_room_one_to_one', '.m.rule.invite_for_me'],
+      'invitations sound with one-to-one chats, as in Element');
+    const groupSound = soundEdits(withRules(rules), 'group', true);
+    assert.deepEqual(groupSound.map((e) => e.actions), [
+      ['notify', { set_tweak: 'sound', value: 'default' }, NO_HIGHLIGHT], ['notify', { set_tweak: 'sound', value: 'default' }, NO_HIGHLIGHT],
+    ]);
+    assert.equal(selectNotificationDefaults(withRules(applied(rules, groupSound))).sound.group, true);
+    // Group chats at mentions only: the message rules do not notify, so there is nothing to sound.
+    assert.deepEqual(soundEdits(withRules(applied(rules, levelEdits(withRules(rules), 'group', 'mentions'))), 'group', true), []);
+    assert.deepEqual(soundEdits(withRules(rules), 'calls', false)[0]?.actions, ['notify', NO_HIGHLIGHT]);
+  });
+
+  it('a rule the server lacks: its setting reads null and its edit fails in words; a half-present pair edits what is there', () => {
+    const old = without(specRules(), '.m.rule.room_one_to_one', '.m.rule.encrypted_room_one_to_one', '.m.rule.tombstone', '.m.rule.encrypted', '.m.rule.call');
+    const s = selectNotificationDefaults(withRules(old));
+    assert.equal(s.level.dm, null);
+    assert.equal(s.other.tombstone, null);
+    assert.equal(s.sound.calls, null);
+    assert.equal(s.sound.dm, null);
+    assert.equal(s.level.group, 'all');
+    assert.throws(() => levelEdits(withRules(old), 'dm', 'mentions'), /does not have the push rules for one-to-one chats/);
+    assert.throws(() => otherEdits(withRules(old), 'tombstone', true), /does not have the push rules for room upgrades/);
+    assert.throws(() => soundEdits(withRules(old), 'calls', true), /does not have the push rules for calls/);
+    assert.deepEqual(levelEdits(withRules(old), 'group', 'mentions').map((e) => e.rule_id), ['.m.rule.message']);
+    // Without .m.rule.is_user_mention (before Matrix 1.7) the older mention rules still carry the sound.
+    assert.equal(selectNotificationDefaults(withRules(without(specRules(), '.m.rule.is_user_mention'))).sound.mentions, true);
   });
 });
 

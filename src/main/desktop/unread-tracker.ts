@@ -10,8 +10,9 @@
 import { isolateBidi, NameIndex, plainName } from '../../shared/display-name.ts';
 import { htmlToPlainText } from '../../shared/html-text.ts';
 import { inviteDisplayName } from '../../shared/invite-names.ts';
+import { inviteAlert } from '../../shared/invite-push-rule.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
-import type { ClientState, Event, EventsDecrypted, InvitedRoom, JSONObject, Room, SyncComplete } from '../../shared/rpc/types.ts';
+import type { ClientState, Event, EventsDecrypted, InvitedRoom, JSONObject, JSONValue, Room, SyncComplete } from '../../shared/rpc/types.ts';
 import { effectiveContent, effectiveType } from '../../shared/event-cleartext.ts';
 
 export type Attention = 'none' | 'unread' | 'highlight';
@@ -195,6 +196,8 @@ export class UnreadTracker {
   private readonly rooms = new Map<string, RoomInfo>();
   private readonly invites = new Map<string, InviteInfo>();
   private ownUserId: string | undefined;
+  /** The account's m.push_rules content, last sent: whether invitations notify (shared/invite-push-rule.ts). */
+  private pushRules: JSONValue | undefined;
   private last: UnreadSummary = { attention: 'none', badgeCount: 0, rooms: [] };
 
   /** Feeds one envelope from the backend; returns what changed, or null for envelopes that change nothing here. */
@@ -266,18 +269,21 @@ export class UnreadTracker {
       if (this.invites.delete(id) || had) readRooms.push(id);
     }
     const notifications: PendingNotification[] = [];
+    const rules = sc.account_data?.['m.push_rules'];
+    if (rules) this.pushRules = rules.content;
+    const inviteRule = inviteAlert(this.pushRules);
     for (const inv of sc.invited_rooms ?? []) {
       const isNew = !this.invites.has(inv.room_id);
       const info = inviteInfo(inv);
       this.invites.set(inv.room_id, info);
       // The replay on connect is not news; an invite already known is not news either.
-      if (!isNew || sc.clear_state || !info.inviter || info.inviter === this.ownUserId) continue;
+      if (!isNew || sc.clear_state || !info.inviter || info.inviter === this.ownUserId || !inviteRule.notify) continue;
       notifications.push({
         room_id: inv.room_id, room_name: info.name, is_dm: info.is_direct, via: serverOf(info.inviter),
         sender: info.inviter, sender_name: info.inviter_name ?? localpart(info.inviter), sender_known: true,
         ...(info.inviter_avatar ? { sender_avatar: info.inviter_avatar } : {}),
         ...(inv.avatar ? { room_avatar: inv.avatar } : {}),
-        kind: 'invite', sound: true, highlight: true, timestamp: info.created_at,
+        kind: 'invite', sound: inviteRule.sound, highlight: true, timestamp: info.created_at,
       });
     }
     for (const [roomId, sr] of Object.entries(sc.rooms ?? {})) {

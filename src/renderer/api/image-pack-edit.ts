@@ -1,11 +1,13 @@
 /**
  * Changing MSC2545 packs as Cinny does, as pure functions of the content read: turning a room pack's "use
- * everywhere" on or off in the account data that lists such packs, and adding or removing one image of a pack. Each
+ * everywhere" on or off in the account data that lists such packs, changing a pack's own description (its name,
+ * picture, attribution and usage) and adding or removing one image of a pack. Each
  * keeps everything else in the content as another client wrote it (other rooms and state keys, the pack's
  * `pack` object, other images, unknown fields): account data and state are replaced whole on write, so whatever is
  * dropped here is lost for every client.
  */
 import type { JSONObject, JSONValue } from '../../shared/rpc/types.ts';
+import { isListedValue } from './image-packs.ts';
 
 /** The spec's shortcode grammar (v1.19): what clients should enforce when they create an image. */
 const SHORTCODE_GRAMMAR = /^[A-Za-z0-9_-]+$/;
@@ -19,24 +21,62 @@ function base(content: unknown): JSONObject {
   return isObject(content) ? { ...content } : {};
 }
 
-/** Whether the pack is listed in this "enabled everywhere" content. */
+/** Whether the pack is listed, and so on, in this "enabled everywhere" content (image-packs.ts reads it so too). */
 export function isPackListed(content: unknown, roomId: string, stateKey: string): boolean {
-  return isObject(content) && isObject(content.rooms) && isObject(content.rooms[roomId]) && Object.hasOwn(content.rooms[roomId], stateKey);
+  return isObject(content) && isObject(content.rooms) && isObject(content.rooms[roomId]) && isListedValue(content.rooms[roomId][stateKey]);
 }
 
 /**
- * The "enabled everywhere" content with the pack listed (`on`) or not. A room left with no pack is removed, since
- * MSC2545 reads an empty object under a room as all of that room's packs.
+ * The "enabled everywhere" content with the pack listed (`on`) or not. Turning on keeps the pack's object when it
+ * has one (options a later MSC may define) and writes the spec's `{}` otherwise, a `null` or `false` included. A
+ * room left with no pack is removed rather than left as `{}`: Cinny reads that as none of its packs, but the latest
+ * MSC2545 text as all of them.
  */
 export function withPackListed(content: unknown, roomId: string, stateKey: string, on: boolean): JSONObject {
   const next = base(content);
   const rooms: JSONObject = isObject(next.rooms) ? { ...next.rooms } : {};
   const keys: JSONObject = isObject(rooms[roomId]) ? { ...rooms[roomId] } : {};
-  if (on) keys[stateKey] ??= {};
-  else delete keys[stateKey];
+  if (on) {
+    if (!isListedValue(keys[stateKey])) keys[stateKey] = {};
+  } else {
+    delete keys[stateKey];
+  }
   if (Object.keys(keys).length) rooms[roomId] = keys;
   else delete rooms[roomId];
   next.rooms = rooms;
+  return next;
+}
+
+/** A pack's description as the editor saves it: an empty text or no picture takes that field out. */
+export interface PackMetaChange {
+  readonly displayName: string;
+  readonly avatarUrl: string | null;
+  readonly attribution: string;
+  readonly emoticon: boolean;
+  readonly sticker: boolean;
+}
+
+/**
+ * The pack content with its `pack` object changed: the name, picture and attribution as given (an empty one
+ * removed, so a room pack is named after its room again), and `usage` written only when it is not both (MSC2545:
+ * none means both). Other fields of `pack`, and the images, stay as they were.
+ */
+export function withPackMeta(content: unknown, change: PackMetaChange): JSONObject {
+  if (!change.emoticon && !change.sticker) throw new Error('Choose whether the pack\'s images are emoji, stickers or both.');
+  const next = base(content);
+  const meta: JSONObject = isObject(next.pack) ? { ...next.pack } : {};
+  const set = (key: string, value: string | null) => {
+    const v = value?.trim();
+    if (v) meta[key] = v;
+    else delete meta[key];
+  };
+  set('display_name', change.displayName);
+  set('avatar_url', change.avatarUrl);
+  set('attribution', change.attribution);
+  if (change.emoticon && change.sticker) delete meta.usage;
+  else meta.usage = [change.emoticon ? 'emoticon' : 'sticker'];
+  next.pack = meta;
+  if (!isObject(next.images)) next.images = {};
   return next;
 }
 

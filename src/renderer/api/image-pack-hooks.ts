@@ -1,9 +1,11 @@
 /**
  * The custom emoji and sticker packs offered in a room (image-packs.ts parses them): the user's own pack, the
- * room's packs (its current state, which opening the room loads) and the room packs the user enabled everywhere.
- * An enabled pack of a room whose state this page does not hold yet is asked of the backend's database once
- * (get_specific_room_state, as gomuks' frontend does); the backend keeps every joined room's state, so no request
- * reaches the homeserver.
+ * room's packs (its current state, which opening the room loads), the packs of the spaces containing it (as Cinny
+ * and MSC2545 offer them; nearest space first) and the room packs the user enabled everywhere. An enabled pack of
+ * a room whose state this page does not hold yet is asked of the backend's database once (get_specific_room_state,
+ * as gomuks' frontend does), and so are a containing space's packs (get_state_of_types for those spaces: their
+ * state keys are not known beforehand); the backend keeps every joined room's state, so no request reaches the
+ * homeserver, and syncs keep what was read current.
  */
 import { useEffect, useMemo } from 'react';
 import type { Event } from '../../shared/rpc/types.ts';
@@ -13,6 +15,7 @@ import {
   type ImagePack, type PackKey, type PackRef, type RoomPackType,
 } from './image-packs.ts';
 import type { Session } from './session.ts';
+import { ancestorSpaces } from './spaces.ts';
 import type { RoomData, StoreSnapshot } from './snapshot.ts';
 
 const NO_PACKS: readonly ImagePack[] = [];
@@ -44,8 +47,11 @@ export function enabledRefs(s: StoreSnapshot): PackRef[] {
 /** What the packs are made of, each object kept by the store while unchanged: equal inputs, same packs. */
 function inputsOf(s: StoreSnapshot, roomId: string | null): unknown[] {
   const inputs: unknown[] = [s.accountData[USER_PACK_TYPE], ...PACK_ROOMS_TYPES.map((t) => s.accountData[t])];
-  const room = roomId ? s.rooms.get(roomId) : undefined;
-  for (const key of packStateKeys(room)) inputs.push(packEvent(room, key)?.event, room?.meta?.name);
+  for (const id of roomId ? [roomId, ...ancestorSpaces(roomId, s.spaceEdges)] : []) {
+    const room = s.rooms.get(id);
+    inputs.push(id);
+    for (const key of packStateKeys(room)) inputs.push(packEvent(room, key)?.event, room?.meta?.name);
+  }
   for (const ref of enabledRefs(s)) {
     const other = s.rooms.get(ref.room_id);
     inputs.push(packEvent(other, ref.state_key)?.event, other?.meta?.name);
@@ -53,7 +59,8 @@ function inputsOf(s: StoreSnapshot, roomId: string | null): unknown[] {
   return inputs;
 }
 
-function buildPacks(s: StoreSnapshot, roomId: string | null): ImagePack[] {
+/** The packs offered in a room (or, with no room, those offered everywhere), in the order the picker shows them. */
+export function roomPacksOf(s: StoreSnapshot, roomId: string | null): ImagePack[] {
   const packs: ImagePack[] = [];
   const seen = new Set<string>();
   const add = (p: ImagePack | null) => {
@@ -63,10 +70,10 @@ function buildPacks(s: StoreSnapshot, roomId: string | null): ImagePack[] {
     }
   };
   add(parseImagePack(s.accountData[USER_PACK_TYPE]?.content, 'user', 'Your emoji'));
-  const room = roomId ? s.rooms.get(roomId) : undefined;
-  if (room && roomId) {
+  for (const id of roomId ? [roomId, ...ancestorSpaces(roomId, s.spaceEdges)] : []) {
+    const room = s.rooms.get(id);
     for (const key of packStateKeys(room)) {
-      add(parseImagePack(packEvent(room, key)?.event.content, roomPackId(roomId, key), roomName(room)));
+      add(parseImagePack(packEvent(room, key)?.event.content, roomPackId(id, key), roomName(room)));
     }
   }
   for (const ref of enabledRefs(s)) {
@@ -89,6 +96,11 @@ function missingKeys(s: StoreSnapshot, asked: ReadonlySet<string>): PackKey[] {
 
 const askedBySession = new WeakMap<Session, Set<string>>();
 
+/** The spaces containing the room that we are in and whose packs have not been asked for yet. */
+function unaskedSpaces(s: StoreSnapshot, roomId: string | null, asked: ReadonlySet<string>): string[] {
+  return roomId ? ancestorSpaces(roomId, s.spaceEdges).filter((id) => s.rooms.has(id) && !asked.has(`space:${id}`)) : [];
+}
+
 /** A selector of the room's packs that answers with the same array while what they are made of is unchanged. */
 function packSelector(roomId: string | null): (s: StoreSnapshot) => readonly ImagePack[] {
   const memo: { inputs: unknown[] | null; packs: readonly ImagePack[] } = { inputs: null, packs: NO_PACKS };
@@ -96,7 +108,7 @@ function packSelector(roomId: string | null): (s: StoreSnapshot) => readonly Ima
     const inputs = inputsOf(s, roomId);
     const last = memo.inputs;
     if (last && inputs.length === last.length && inputs.every((v, i) => v === last[i])) return memo.packs;
-    const packs = buildPacks(s, roomId);
+    const packs = roomPacksOf(s, roomId);
     memo.inputs = inputs;
     memo.packs = packs.length ? packs : NO_PACKS;
     return memo.packs;
@@ -109,6 +121,7 @@ export function useImagePacks(roomId: string | null): readonly ImagePack[] {
   const packs = useStoreSelector(select);
   const stableRooms = useStoreSelector((s) => s.accountData[PACK_ROOMS_TYPES[0]]);
   const emoteRooms = useStoreSelector((s) => s.accountData[PACK_ROOMS_TYPES[1]]);
+  const spaceEdges = useStoreSelector((s) => s.spaceEdges);
 
   useEffect(() => {
     let asked = askedBySession.get(session);
@@ -120,6 +133,17 @@ export function useImagePacks(roomId: string | null): readonly ImagePack[] {
       .then((events) => session.store.applySpecificState(events))
       .catch((err: unknown) => console.warn('lattice: loading enabled emoji packs failed', err));
   }, [session, stableRooms, emoteRooms]);
+
+  useEffect(() => {
+    let asked = askedBySession.get(session);
+    if (!asked) askedBySession.set(session, asked = new Set());
+    const spaces = unaskedSpaces(session.store.getSnapshot(), roomId, asked);
+    if (!spaces.length) return;
+    for (const id of spaces) asked.add(`space:${id}`);
+    session.client.request('get_state_of_types', { types: [...ROOM_PACK_TYPES], room_ids: spaces })
+      .then((events) => session.store.applySpecificState(events))
+      .catch((err: unknown) => console.warn('lattice: loading the packs of the room\'s spaces failed', err));
+  }, [session, roomId, spaceEdges]);
 
   return packs;
 }

@@ -8,7 +8,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { errorMessage } from '../../shared/error-message.ts';
 import { useSession, useStoreSelector } from './hooks.ts';
 import { packEvent, packStateKeys, roomName } from './image-pack-hooks.ts';
-import { ROOM_PACK_TYPES, parseImagePack, roomPackId, type ImagePack, type PackRef, type RoomPackType } from './image-packs.ts';
+import {
+  ROOM_PACK_TYPES, parseImagePack, readPackMeta, roomPackId, type ImagePack, type PackMeta, type PackRef, type RoomPackType,
+} from './image-packs.ts';
 import type { StoreSnapshot } from './snapshot.ts';
 
 export interface RoomPackSource {
@@ -18,6 +20,8 @@ export interface RoomPackSource {
   readonly roomAvatar: string | undefined;
   /** Null while it has no usable image: listed all the same, so it can be filled. */
   readonly pack: ImagePack | null;
+  /** Its own name, picture and attribution, which a pack without images has too. */
+  readonly meta: PackMeta;
 }
 
 const NONE: readonly RoomPackSource[] = [];
@@ -38,7 +42,7 @@ function build(s: StoreSnapshot): RoomPackSource[] {
       if (!found) continue;
       out.push({
         ref: { room_id: room.id, state_key: key }, type: found.type, roomName: roomName(room), roomAvatar: room.meta?.avatar,
-        pack: parseImagePack(found.event.content, roomPackId(room.id, key), roomName(room)),
+        pack: parseImagePack(found.event.content, roomPackId(room.id, key), roomName(room)), meta: readPackMeta(found.event.content),
       });
     }
   }

@@ -1,12 +1,13 @@
 /**
- * Writing MSC2545 packs: "use everywhere" for a room pack (account data, through set_account_data) and adding or
- * removing an image of the user's own pack (account data) or of a room's pack (state, through set_state). Each
+ * Writing MSC2545 packs: "use everywhere" for a room pack (account data, through set_account_data), and changing
+ * the description of the user's own pack (account data) or of a room's pack (state, through set_state) or adding or
+ * removing one of its images. Each
  * write builds on the content the store holds now (image-pack-edit.ts keeps the rest of it) and resolves once the
  * store shows what was written, so a second change made right after builds on the first instead of undoing it.
  */
 import { errorMessage } from '../../shared/error-message.ts';
 import type { JSONObject } from '../../shared/rpc/types.ts';
-import { isPackListed, withPackImage, withPackListed, withoutPackImage } from './image-pack-edit.ts';
+import { isPackListed, withPackImage, withPackListed, withPackMeta, withoutPackImage, type PackMetaChange } from './image-pack-edit.ts';
 import { packEvent } from './image-pack-hooks.ts';
 import { EMOTE_ROOMS_TYPE, PACK_ROOMS_TYPES, ROOM_PACK_TYPE, USER_PACK_TYPE, type PackRef, type RoomPackType } from './image-packs.ts';
 import type { Session } from './session.ts';
@@ -132,6 +133,33 @@ export async function addPackImage(session: Session, t: PackTarget, add: ImageTo
   }
   if (!url) throw new Error('The upload failed: the homeserver answered no address for the picture.');
   await writePack(session, t, withPackImage(contentOf(session.store.getSnapshot(), t), add.shortcode, { ...add, url, info }));
+}
+
+/** What the pack editor saves: the description, with a newly picked picture to upload in place of `avatarUrl`. */
+export interface PackMetaToSave extends PackMetaChange {
+  readonly avatarFile?: File;
+}
+
+/** Uploads a picture for a pack (unencrypted, as the images are), answering its mxc:// URL. */
+async function uploadPackPicture(file: File, name: string, onProgress?: (fraction: number) => void): Promise<string> {
+  if (!file.type.startsWith('image/')) throw new Error(`${file.name || 'That file'} is not an image: pick a PNG, GIF, WebP or JPEG picture.`);
+  if (file.size > MAX_IMAGE_BYTES) throw new Error('That picture is larger than 10 MB: pick a smaller one.');
+  let url: string | undefined;
+  try {
+    url = (await uploadFile(file, file.name || name, { encrypt: false, onProgress: (sent, total) => onProgress?.(total ? sent / total : 0) })).url;
+  } catch (e) {
+    throw new Error(`The upload failed: ${errorMessage(e)}`);
+  }
+  if (!url) throw new Error('The upload failed: the homeserver answered no address for the picture.');
+  return url;
+}
+
+/** Saves a pack's name, picture (uploaded first when a new one was picked), attribution and usage. */
+export async function setPackMeta(session: Session, t: PackTarget, save: PackMetaToSave, onProgress?: (fraction: number) => void): Promise<void> {
+  const { avatarFile, ...change } = save;
+  withPackMeta(contentOf(session.store.getSnapshot(), t), change); // says what is wrong before anything is uploaded
+  const avatarUrl = avatarFile ? await uploadPackPicture(avatarFile, 'pack.png', onProgress) : change.avatarUrl;
+  await writePack(session, t, withPackMeta(contentOf(session.store.getSnapshot(), t), { ...change, avatarUrl }));
 }
 
 export async function removePackImage(session: Session, t: PackTarget, shortcode: string): Promise<void> {

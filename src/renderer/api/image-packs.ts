@@ -122,9 +122,41 @@ export function parseImagePack(content: unknown, id: string, fallbackName: strin
   return { id, name: str(meta.display_name) ?? fallbackName, icon: validMxc(meta.avatar_url) ?? images[0].url, images };
 }
 
+/** A pack's own description (its `pack` object), as far as it is usable: what the pack editor shows and edits. */
+export interface PackMeta {
+  readonly displayName?: string;
+  readonly avatarUrl?: string;
+  readonly attribution?: string;
+  /** The pack's usage, or undefined when it names none it knows (then its images are both, unless they say). */
+  readonly usage?: { readonly emoticon: boolean; readonly sticker: boolean };
+}
+
+export function readPackMeta(content: unknown): PackMeta {
+  const meta = isObject(content) && isObject(content.pack) ? content.pack : {};
+  const displayName = str(meta.display_name)?.trim();
+  const avatarUrl = validMxc(meta.avatar_url);
+  const attribution = str(meta.attribution)?.trim();
+  const usage = usages(meta.usage);
+  return {
+    ...(displayName ? { displayName } : {}), ...(avatarUrl ? { avatarUrl } : {}), ...(attribution ? { attribution } : {}), ...(usage ? { usage } : {}),
+  };
+}
+
+/**
+ * Whether an entry of an "enabled everywhere" list turns its pack on. MSC2545 gives each listed state key an empty
+ * object, kept for options a later proposal may add (only some of the pack's images, say): any object, `{}` or
+ * not, means the whole pack is on. Cinny counts any truthy value, so a stray `true` is on too; `null` or `false`
+ * is off, as Cinny reads it.
+ */
+export function isListedValue(v: unknown): boolean {
+  return !!v;
+}
+
 /**
  * The room packs enabled everywhere by these contents (`m.image_pack.rooms`, then `im.ponies.emote_rooms`), in
- * their order, each once; malformed entries are skipped.
+ * their order, each once; malformed entries are skipped. A room whose object lists no state key enables none of
+ * its packs: the latest MSC2545 text reads it as all of them, but Cinny reads it as none and leaves exactly that
+ * behind when its last pack of a room is switched off, so accounts hold many such rooms that mean "none".
  */
 export function enabledPackRefs(...contents: unknown[]): PackRef[] {
   const refs: PackRef[] = [];
@@ -133,7 +165,8 @@ export function enabledPackRefs(...contents: unknown[]): PackRef[] {
     if (!isObject(content) || !isObject(content.rooms)) continue;
     for (const [roomId, stateKeys] of Object.entries(content.rooms)) {
       if (!roomId.startsWith('!') || !isObject(stateKeys)) continue;
-      for (const stateKey of Object.keys(stateKeys)) {
+      for (const [stateKey, value] of Object.entries(stateKeys)) {
+        if (!isListedValue(value)) continue;
         const id = roomPackId(roomId, stateKey);
         if (seen.has(id)) continue;
         seen.add(id);
@@ -182,7 +215,7 @@ const TYPED_SHORTCODE = /:([^\s:]{1,100}):/gu;
 /**
  * The composer's text with each `:shortcode:` of an emoji in `packs` (outside code) as the markdown image the
  * backend sends as an MSC2545 custom emoji (`![:code:](mxc://… "Emoji: :code:")`, see send/markdown.ts). The first
- * pack with a shortcode wins: the user's own, then the room's, then those enabled everywhere. A slash command is
+ * pack with a shortcode wins: the user's own, then the room's, its spaces', then those enabled everywhere. A slash command is
  * left alone (a `/topic` or `/myroomnick` takes its text as is), except the two that send a markdown message.
  */
 export function withCustomEmoji(text: string, packs: readonly ImagePack[]): string {

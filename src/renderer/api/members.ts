@@ -2,7 +2,8 @@
  * The member list of a room from its m.room.member state: joined members by power level (then name), and the
  * invited and banned apart. Names come from the room's NameIndex (shared/display-name.ts), as everywhere else: a
  * name another member shares, or one that looks like a user ID, is marked so the list shows the user ID beside it.
- * Memoized on the member state and power levels, so the panel re-renders only when they change.
+ * Memoized on the member state and power levels, so the panel re-renders only when they change. The panel's filter
+ * (filterMembers) folds case and accents, so "zoe" finds Zoë and "İ" finds i.
  */
 import { powerLevel } from './actions.ts';
 import { selectNameIndex } from './selectors.ts';
@@ -15,6 +16,8 @@ export interface Member {
   /** The name could be mistaken for another member's: show the user ID beside it. */
   readonly ambiguous: boolean;
   readonly power: number;
+  /** The member event's avatar_url (an mxc:// URI), if it has one. */
+  readonly avatar: string | undefined;
 }
 
 export interface MemberGroups {
@@ -37,9 +40,14 @@ export function selectMembers(room: RoomData | undefined): MemberGroups {
   const invited: Member[] = [];
   const banned: Member[] = [];
   for (const [userId, rowid] of Object.entries(members)) {
-    const membership = room.events.get(rowid)?.content.membership;
+    const content = room.events.get(rowid)?.content;
+    const membership = content?.membership;
     const shown = names.resolve(userId);
-    const m: Member = { userId, name: shown?.name ?? userId, ambiguous: shown?.ambiguous ?? false, power: powerLevel(room, userId) };
+    // As selectMemberAvatars reads it for the timeline.
+    const avatar = typeof content?.avatar_url === 'string' && content.avatar_url !== '' ? content.avatar_url : undefined;
+    const m: Member = {
+      userId, name: shown?.name ?? userId, ambiguous: shown?.ambiguous ?? false, power: powerLevel(room, userId), avatar,
+    };
     if (membership === 'join') joined.push(m);
     else if (membership === 'invite') invited.push(m);
     else if (membership === 'ban') banned.push(m);
@@ -48,6 +56,22 @@ export function selectMembers(room: RoomData | undefined): MemberGroups {
   const groups = { joined: joined.sort(order), invited: invited.sort(order), banned: banned.sort(order) };
   memo.set(members, { pl, groups });
   return groups;
+}
+
+/** Text folded for matching: compatibility forms, accents and case set aside (NFKD, marks dropped, lower case). */
+function fold(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * The members whose display name or user ID contains `query`, ignoring case and accents, in the same groups and
+ * order. Blank: all of them (the same object).
+ */
+export function filterMembers(groups: MemberGroups, query: string): MemberGroups {
+  const q = fold(query.trim());
+  if (!q) return groups;
+  const keep = (list: readonly Member[]) => list.filter((m) => fold(m.name).includes(q) || fold(m.userId).includes(q));
+  return { joined: keep(groups.joined), invited: keep(groups.invited), banned: keep(groups.banned) };
 }
 
 /** How a power level reads in the list. */

@@ -1,6 +1,6 @@
 /**
  * What we may do to another member of a room, from its m.room.power_levels and the spec's authorization rules, and
- * the requests that do it: kick, ban and unban with an optional reason, and setting a user's power level (a new
+ * the requests that do it: invite, kick, ban and unban with an optional reason, and setting a user's power level (a new
  * m.room.power_levels with only that user's entry changed). The panel shows only what these say we may do; the
  * server still decides.
  */
@@ -55,6 +55,16 @@ export function moderationRights(room: RoomData | undefined, ownUserId: string |
     changePower: own >= plLevel && (self || own > theirs) && theirs !== Number.POSITIVE_INFINITY,
     maxPower: own,
   };
+}
+
+/** Whether we may invite people: joined, at the room's invite level (0 unless the power levels say otherwise). */
+export function mayInvite(room: RoomData | undefined, ownUserId: string | undefined): boolean {
+  if (!room || !ownUserId || membershipOf(room, ownUserId) !== 'join') return false;
+  return powerLevel(room, ownUserId) >= level(stateContent(room, 'm.room.power_levels')?.invite, 0);
+}
+
+export async function inviteUser(session: Session, roomId: string, userId: string): Promise<void> {
+  await session.client.request('set_membership', { action: 'invite', room_id: roomId, user_id: userId });
 }
 
 export async function kickUser(session: Session, roomId: string, userId: string, reason: string): Promise<void> {

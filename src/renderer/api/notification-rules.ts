@@ -10,9 +10,9 @@ import type { JSONObject, JSONValue } from '../../shared/rpc/types.ts';
 import type { Session } from './session.ts';
 import type { StoreSnapshot } from './snapshot.ts';
 
-type RuleKind = 'override' | 'content' | 'room' | 'sender' | 'underride';
+export type RuleKind = 'override' | 'content' | 'room' | 'sender' | 'underride';
 
-interface RuleLite {
+export interface RuleLite {
   rule_id: string;
   enabled?: boolean;
   default?: boolean;
@@ -20,10 +20,10 @@ interface RuleLite {
   pattern?: string;
 }
 
-type RulesetLite = Partial<Record<RuleKind, RuleLite[]>>;
+export type RulesetLite = Partial<Record<RuleKind, RuleLite[]>>;
 
 /** A default rule that belongs to a switch, with where it lives. */
-interface RuleRef { kind: RuleKind; ruleId: string }
+export interface RuleRef { kind: RuleKind; ruleId: string }
 
 const MASTER: RuleRef = { kind: 'override', ruleId: '.m.rule.master' };
 export const MENTION_RULES: readonly RuleRef[] = [
@@ -50,7 +50,8 @@ export interface NotificationSettings {
   keywords: string[];
 }
 
-function rulesOf(snap: StoreSnapshot): RulesetLite | undefined {
+/** The account's global push rules, as the m.push_rules account data holds them (undefined until it has come). */
+export function rulesOf(snap: StoreSnapshot): RulesetLite | undefined {
   const global = snap.accountData['m.push_rules']?.content.global;
   return typeof global === 'object' && global !== null && !Array.isArray(global) ? global : undefined;
 }

@@ -85,6 +85,49 @@ export function flattenSpace(spaceId: string, edges: Readonly<Record<string, rea
   return out;
 }
 
+/** More would be a hierarchy nobody keeps on purpose; the walk stops there rather than searching a huge graph. */
+const MAX_ANCESTORS = 20;
+let parentsMemo: { edges: unknown; parents: ReadonlyMap<string, readonly string[]> } | null = null;
+
+/** child → the spaces listing it, from the joined spaces' edges (built once per edges object). */
+function parentsOf(edges: Readonly<Record<string, readonly SpaceEdge[]>>): ReadonlyMap<string, readonly string[]> {
+  if (parentsMemo?.edges === edges) return parentsMemo.parents;
+  const parents = new Map<string, string[]>();
+  for (const [spaceId, children] of Object.entries(edges)) {
+    for (const edge of children) {
+      const list = parents.get(edge.child_id);
+      if (!list) parents.set(edge.child_id, [spaceId]);
+      else if (!list.includes(spaceId)) list.push(spaceId);
+    }
+  }
+  parentsMemo = { edges, parents };
+  return parents;
+}
+
+/**
+ * The joined spaces that contain a room, directly or through sub-spaces, nearest first (a room's own spaces, then
+ * theirs); each once, safe against cycles, and at most MAX_ANCESTORS.
+ */
+export function ancestorSpaces(roomId: string, edges: Readonly<Record<string, readonly SpaceEdge[]>>): string[] {
+  const parents = parentsOf(edges);
+  const out: string[] = [];
+  const seen = new Set<string>([roomId]);
+  let level = [roomId];
+  while (level.length && out.length < MAX_ANCESTORS) {
+    const next: string[] = [];
+    for (const id of level) {
+      for (const p of parents.get(id) ?? []) {
+        if (seen.has(p) || out.length >= MAX_ANCESTORS) continue;
+        seen.add(p);
+        out.push(p);
+        next.push(p);
+      }
+    }
+    level = next;
+  }
+  return out;
+}
+
 interface SpacesModel {
   readonly entries: readonly SpaceEntry[];
   /** space room ID → the rooms it contains (flattened). */

@@ -8,11 +8,12 @@
  *   rule has no sound.
  * - Until the backend fills that field, a fallback: a room whose `unread_notifications` rose gets one for its newest
  *   message from someone else in the diff.
- * - A new invite.
+ * - A new invite, when the push rules let invitations notify (shared/invite-push-rule.ts), silent without a sound.
  * Nothing is shown for the first sync of a connection (it replays the past), for our own events, or for the room in
  * view in a focused window. One notification per room (tag = room ID, so a newer one replaces it).
  */
 import { inviteDisplayName, inviterName, isSpaceInvite } from '../../shared/invite-names.ts';
+import { inviteAlert } from '../../shared/invite-push-rule.ts';
 import type { Event, EventsDecrypted, InvitedRoom, SyncComplete } from '../../shared/rpc/types.ts';
 import { displayNameOf, roomDisplayName, selectMemberAvatars, selectMemberNames } from '../api/selectors.ts';
 import type { RoomData, StoreSnapshot } from '../api/snapshot.ts';
@@ -85,10 +86,10 @@ function forEvent(room: RoomData, event: Event, silent: boolean, ctx: Pick<Notif
  * An invitation, named as the room list names it (an unnamed room after its inviter, as Element does): the name as
  * the title, as a room's name heads its messages' notifications, and who invited in the body.
  */
-function forInvite(inv: InvitedRoom): NotificationSpec {
+function forInvite(inv: InvitedRoom, silent: boolean): NotificationSpec {
   const who = inviterName(inv) ?? 'Someone';
   const what = inv.is_direct ? 'wants to chat with you' : isSpaceInvite(inv) ? 'invited you to a space' : 'invited you';
-  return { tag: inv.room_id, title: inviteDisplayName(inv), body: `${who} ${what}`, silent: false };
+  return { tag: inv.room_id, title: inviteDisplayName(inv), body: `${who} ${what}`, silent };
 }
 
 /**
@@ -104,7 +105,7 @@ export function afterDecryption(shown: NotificationSpec, d: EventsDecrypted, sna
   return forEvent(room, event, true, ctx);
 }
 
-export function decideNotifications(sync: SyncComplete, snap: Pick<StoreSnapshot, 'rooms' | 'invitedRooms'>,
+export function decideNotifications(sync: SyncComplete, snap: Pick<StoreSnapshot, 'rooms' | 'invitedRooms'> & Partial<Pick<StoreSnapshot, 'accountData'>>,
   memory: NotifyMemory, ctx: NotifyContext): { show: NotificationSpec[]; memory: NotifyMemory } {
   const unread = new Map(sync.clear_state ? [] : memory.unread);
   const show: NotificationSpec[] = [];
@@ -129,10 +130,11 @@ export function decideNotifications(sync: SyncComplete, snap: Pick<StoreSnapshot
     if (spec) show.push(spec);
   }
   const invites = new Set<string>();
+  const alert = inviteAlert(snap.accountData?.['m.push_rules']?.content);
   for (const inv of snap.invitedRooms) {
     invites.add(inv.room_id);
-    if (sync.clear_state || memory.invites.has(inv.room_id)) continue;
-    show.push(forInvite(inv));
+    if (sync.clear_state || memory.invites.has(inv.room_id) || !alert.notify) continue;
+    show.push(forInvite(inv, !alert.sound));
   }
   return { show, memory: { unread, invites } };
 }

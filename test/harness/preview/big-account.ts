@@ -1,6 +1,7 @@
 /**
  * A big account for the UI benchmark: `rooms` rooms with one message each, and one room with `events` messages of
  * which the first sync sends the newest 50 (the rest come through paginate). Shapes as fake-data.ts makes them.
+ * Also a crowd: many made-up members added to a room, for the member list's virtualization.
  */
 import type { Event, Room } from '../../../src/shared/rpc/types.ts';
 import { ME, people, type FakeRoom } from './fake-data.ts';
@@ -58,4 +59,18 @@ export function buildBigAccount(now: number, rowid: () => number, rooms: number,
     timeline, stateEvents: state, initialCount, nextTimelineRowid: initialCount + 1,
   });
   return out;
+}
+
+/** Adds `count` joined members (`@member00001:lattice.test`, "Member 00001", …) to the room's state. */
+export function addCrowd(room: FakeRoom, count: number, now: number, rowid: () => number): void {
+  for (let i = 1; i <= count; i++) {
+    const n = String(i).padStart(5, '0');
+    const userId = `@member${n}:lattice.test`;
+    room.stateEvents.push({
+      rowid: rowid(), timeline_rowid: 0, room_id: room.meta.room_id, event_id: `$crowd${n}`, sender: userId, type: 'm.room.member',
+      state_key: userId, timestamp: now - 1e9, content: { membership: 'join', displayname: `Member ${n}` },
+    });
+  }
+  const summary = room.meta.lazy_load_summary ?? {};
+  room.meta.lazy_load_summary = { ...summary, 'm.joined_member_count': (summary['m.joined_member_count'] ?? 0) + count };
 }

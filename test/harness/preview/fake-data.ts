@@ -39,6 +39,8 @@ interface RoomSpec {
   history?: number;
   /** Minutes between messages, going back from now. */
   spacing: number;
+  /** Emoji and sticker packs (im.ponies.room_emotes content by state key), for Settings → Emoji & stickers. */
+  packs?: Record<string, JSONObject>;
 }
 
 const html = (s: string): Partial<Event> => ({ local_content: { sanitized_html: s } });
@@ -80,6 +82,16 @@ export const roomSpecs: RoomSpec[] = [
   {
     id: '!design:lattice.test', name: 'Design Team', avatar: `mxc://${SERVER}/design`, topic: 'Mockups, critiques and the occasional meme · Figma links go here',
     members: ['me', 'alice', 'bob', 'carol', 'frank'], unread: [3, 3, 0], spacing: 7,
+    // Two packs under different state keys, one named with a picture and attribution, one not.
+    packs: {
+      '': {
+        pack: { display_name: 'Design reactions', avatar_url: `mxc://${SERVER}/emoji-ship`, attribution: 'Drawn by Alice for the team' },
+        images: {
+          ship_it: { url: `mxc://${SERVER}/emoji-ship` }, lgtm: { url: `mxc://${SERVER}/emoji-lgtm` }, pixel: { url: `mxc://${SERVER}/emoji-pixel` },
+        },
+      },
+      stickers: { pack: { usage: ['sticker'] }, images: { big_wave: { url: `mxc://${SERVER}/emoji-lgtm`, body: 'A big wave' } } },
+    },
     lines: [
       ['alice', 'Morning! I pushed the new onboarding flow to the shared file.'],
       ['alice', 'Three screens instead of five, and the homeserver step is now optional.'],
@@ -200,6 +212,9 @@ export function buildRooms(now: number, rowid: () => number): Map<string, FakeRo
     stateEvents.push(...memberEvents);
     if (spec.name) stateEvents.push(mk(creator, 'm.room.name', { name: spec.name }, start + 10_000, { state_key: '' }));
     if (spec.topic) stateEvents.push(mk(creator, 'm.room.topic', { topic: spec.topic }, start + 11_000, { state_key: '' }));
+    for (const [key, content] of Object.entries(spec.packs ?? {})) {
+      stateEvents.push(mk(creator, 'im.ponies.room_emotes', content, start + 12_000, { state_key: key }));
+    }
 
     // When there is no long history, the room's start is visible: show its creation and joins in the timeline.
     const timeline: Event[] = spec.history ? [] : [createEv, ...memberEvents.slice(0, 3), ...stateEvents.filter((e) => e.type === 'm.room.name')];

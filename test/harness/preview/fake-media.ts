@@ -49,6 +49,10 @@ export function previewMedia(server: string, mediaId: string): Buffer | undefine
     'matrix.org/hq': roomIcon(128, [0, 0, 0], [13, 189, 139]),
     [`${SERVER}/photo`]: landscape(640, 400),
     [`${SERVER}/space`]: roomIcon(128, [21, 101, 192], [0, 172, 193]),
+    // The design room's emoji packs.
+    [`${SERVER}/emoji-ship`]: roomIcon(64, [255, 112, 67], [255, 202, 40]),
+    [`${SERVER}/emoji-lgtm`]: roomIcon(64, [67, 160, 71], [174, 213, 129]),
+    [`${SERVER}/emoji-pixel`]: roomIcon(64, [94, 53, 177], [179, 157, 219]),
   };
   return Object.hasOwn(media, `${server}/${mediaId}`) ? media[`${server}/${mediaId}`] : undefined;
 }

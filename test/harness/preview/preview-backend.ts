@@ -13,7 +13,7 @@ import { Dispatcher, type Handlers } from '../../../src/main/backend/rpc/dispatc
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../../src/main/backend/rpc/connection.ts';
 import type { EventName, EventPayloads, MediaRequest } from '../../../src/shared/rpc/index.ts';
 import { NOT_SENT, type ClientState, type Event, type PaginationResponse, type SyncComplete, type SyncRoom } from '../../../src/shared/rpc/types.ts';
-import { buildBigAccount } from './big-account.ts';
+import { addCrowd, buildBigAccount } from './big-account.ts';
 import {
   buildRooms, FAVOURITE_ID, GOOD_PASSWORD, INVITE_ID, ME, people, SERVER, SPACE_CHILDREN, SPACE_ID, stateMap, type FakeRoom,
 } from './fake-data.ts';
@@ -25,6 +25,8 @@ export interface PreviewBackendOptions {
   paginateDelayMs: number;
   /** Adds a big account (big-account.ts) for the UI benchmark: this many rooms and events in one room. */
   bigAccount?: { rooms: number; events: number };
+  /** Adds this many made-up members to Matrix HQ (big-account.ts's addCrowd), for the member list. */
+  crowd?: number;
 }
 
 /** One connected page: where its events go, numbered downwards from -1 as the real backend does. */
@@ -68,6 +70,8 @@ export class PreviewBackend implements BackendHost {
     if (opts.bigAccount) {
       for (const [id, r] of buildBigAccount(Date.now(), () => this.rowid(), opts.bigAccount.rooms, opts.bigAccount.events)) this.rooms.set(id, r);
     }
+    const hq = this.rooms.get('!hq:matrix.org');
+    if (opts.crowd && hq) addCrowd(hq, opts.crowd, Date.now(), () => this.rowid());
     this.clientState = opts.loggedIn ? loggedInState(`https://matrix.${SERVER}`) : loggedOutState();
     this.handlers = this.createHandlers();
   }
@@ -218,6 +222,13 @@ export class PreviewBackend implements BackendHost {
         return r.stateEvents;
       },
 
+      // Settings → Emoji & stickers reads every room's packs this way, and the composer a space's or another room's.
+      get_state_of_types: ({ types, room_ids }) => [...this.rooms.values()]
+        .filter((r) => !room_ids || room_ids.includes(r.meta.room_id))
+        .flatMap((r) => r.stateEvents.filter((e) => types.includes(e.type))),
+      get_specific_room_state: ({ keys }) => keys.flatMap((k) => this.rooms.get(k.room_id)?.stateEvents
+        .find((e) => e.type === k.type && e.state_key === k.state_key) ?? []),
+
       paginate: async ({ room_id, max_timeline_id, limit }) => {
         const r = this.room(room_id);
         const max = max_timeline_id ?? Infinity;
@@ -325,7 +336,7 @@ export class PreviewBackend implements BackendHost {
         'register_push', 'get_presence', 'ignore_user', 'unignore_user', 'get_ignored_users',
         'upgrade_room', 'join_successor_room', 'set_history_visibility',
         'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_edit_history', 'get_event_context',
-        'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_specific_room_state', 'get_state_of_types', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
+        'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
         'upload_media', 'download_media',
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',

@@ -6,25 +6,32 @@
 import type { notificationCommands } from '../../../shared/rpc/commands.ts';
 import type { JSONObject, RoomNotificationSetting } from '../../../shared/rpc/index.ts';
 import { MatrixError } from '../matrix/errors.ts';
-import { effectiveRuleset } from '../push/evaluate.ts';
-import { PushEvaluator } from '../push/push-evaluator.ts';
-import { roomNotificationSetting, roomSettingEdits } from '../push/room-settings.ts';
+import { effectiveRuleset, evaluatePushRules } from '../push/evaluate.ts';
+import { PushEvaluator, pushRoomContext } from '../push/push-evaluator.ts';
+import { roomNotificationSetting, roomSettingEdits, withoutRoomRules } from '../push/room-settings.ts';
 import type { PushAction, PushRule, Ruleset } from '../push/types.ts';
 import type { AreaHandlers, CommandContext, Session } from './context.ts';
 
 export function notificationHandlers(ctx: CommandContext): AreaHandlers<typeof notificationCommands> {
-  const storedRules = (s: Session): Ruleset => {
+  const storedRules = (s: Session): Required<Ruleset> => {
     const content = ctx.store.account.getAccountData('', 'm.push_rules');
     return effectiveRuleset(content?.global as Ruleset | undefined, s.userId);
   };
+  /** Whether someone else's plain message in the room notifies by the account's defaults (the room's own rules aside). */
+  const defaultNotifies = (s: Session, roomId: string): boolean => evaluatePushRules(
+    withoutRoomRules(storedRules(s), roomId),
+    { type: 'm.room.message', sender: '@someone-else:invalid', room_id: roomId, content: { msgtype: 'm.text', body: '' } },
+    pushRoomContext(ctx.store, roomId, s.userId),
+  ).notify;
+  const readRoom = (s: Session, roomId: string) => roomNotificationSetting(storedRules(s), roomId, defaultNotifies(s, roomId));
   const setRoom = async (roomId: string, setting: RoomNotificationSetting, signal: AbortSignal) => {
     const s = ctx.requireSession();
-    for (const edit of roomSettingEdits(storedRules(s), roomId, setting)) {
+    for (const edit of roomSettingEdits(storedRules(s), roomId, setting, defaultNotifies(s, roomId))) {
       if (edit.op === 'put') await s.client.pushRules.put(edit.kind, edit.rule_id, edit.rule, {}, signal);
       else await s.client.pushRules.delete(edit.kind, edit.rule_id, signal);
     }
     await refreshRules(ctx, s, signal);
-    return roomNotificationSetting(storedRules(s), roomId);
+    return readRoom(s, roomId);
   };
   return {
     mute_room: async ({ room_id: roomId, muted }, signal) => {
@@ -65,7 +72,7 @@ export function notificationHandlers(ctx: CommandContext): AreaHandlers<typeof n
     }),
     get_room_notification_setting: ({ room_id: roomId }) => {
       ctx.requireRoom(roomId);
-      return roomNotificationSetting(storedRules(ctx.requireSession()), roomId);
+      return readRoom(ctx.requireSession(), roomId);
     },
     set_room_notification_setting: ({ room_id: roomId, setting }, signal) => {
       ctx.requireRoom(roomId);

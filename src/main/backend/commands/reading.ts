@@ -213,7 +213,8 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
       }
       return out;
     },
-    get_state_of_types: ({ types }) => ctx.store.state.ofTypesInJoinedRooms([...new Set(types)]),
+    get_state_of_types: ({ types, room_ids: roomIds }) =>
+      ctx.store.state.ofTypesInJoinedRooms([...new Set(types)], roomIds && [...new Set(roomIds)]),
     get_receipts: ({ room_id: roomId, event_ids: eventIds }) =>
       receiptsFor(ctx.store.db, roomId, eventIds, ctx.requireSession().userId),
     get_mentions: ({ max_timestamp: maxTs, type, limit, room_id: roomId }) =>

@@ -104,13 +104,16 @@ export class StateStore {
   }
 
   /**
-   * The state events of these types (any state key) in every joined room, by room: the room table holds joined
-   * rooms only, and the primary key (room_id, event_type, state_key) answers each room's lookup without a scan.
+   * The state events of these types (any state key) in every joined room, or in those of `roomIds` we are in, by
+   * room: the room table holds joined rooms only, and the primary key (room_id, event_type, state_key) answers each
+   * room's lookup without a scan.
    */
-  ofTypesInJoinedRooms(types: readonly string[]): Event[] {
-    const marks = types.map(() => '?').join(', ');
+  ofTypesInJoinedRooms(types: readonly string[], roomIds?: readonly string[]): Event[] {
+    const marks = (list: readonly string[]) => list.map(() => '?').join(', ');
+    const inRooms = roomIds ? ` AND cs.room_id IN (${marks(roomIds)})` : '';
     return this.db.prepare<string[], EventRow>(`${FROM_STATE} JOIN room r ON r.room_id = cs.room_id
-      WHERE cs.event_type IN (${marks}) ORDER BY cs.room_id, cs.event_type, cs.state_key`).all(...types).map(rowToEvent);
+      WHERE cs.event_type IN (${marks(types)})${inRooms} ORDER BY cs.room_id, cs.event_type, cs.state_key`)
+      .all(...types, ...(roomIds ?? [])).map(rowToEvent);
   }
 
   all(roomId: string, includeMembers = true): Event[] {

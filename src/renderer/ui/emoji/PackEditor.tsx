@@ -1,5 +1,6 @@
 /**
- * One MSC2545 pack's images and, for those allowed to change it, Cinny's editing: remove an image, or add one
+ * One MSC2545 pack's description (PackProfile.tsx) and images and, for those allowed to change it, Cinny's
+ * editing: its name, picture, attribution and usage; remove an image, or add one
  * (pick a picture, give it a shortcode, say whether it is an emoji, a sticker or both), uploaded and written
  * through image-pack-writes.ts. Used for the user's own pack in Settings and for a room's pack in its settings.
  * What went wrong (the upload, a refused write, a bad shortcode) is said in words under the form.
@@ -7,9 +8,10 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useSession } from '../../api/hooks.ts';
 import { addPackImage, removePackImage, type PackTarget } from '../../api/image-pack-writes.ts';
-import type { ImagePack, PackImage } from '../../api/image-packs.ts';
+import type { ImagePack, PackImage, PackMeta } from '../../api/image-packs.ts';
 import { mediaUrl } from '../common/avatar-url.ts';
 import { useAction } from '../settings/controls.tsx';
+import { PackProfile } from './PackProfile.tsx';
 import './pack-editor.css';
 
 /** A shortcode offered from a file's name: its letters and digits, other runs as `_`. */
@@ -34,9 +36,12 @@ export function PackImages({ images, max, testId }: { images: readonly PackImage
   );
 }
 
-export function PackEditor({ target, pack, editable, testId }: {
+export function PackEditor({ target, pack, meta, fallbackName, editable, testId }: {
   target: PackTarget;
   pack: ImagePack | null;
+  /** The pack's own description, read from its content (a pack with no image yet has one too). */
+  meta: PackMeta;
+  fallbackName: string;
   editable: boolean;
   testId: string;
 }) {
@@ -81,6 +86,7 @@ export function PackEditor({ target, pack, editable, testId }: {
 
   return (
     <div className="pack-editor" data-testid={testId}>
+      <PackProfile target={target} meta={meta} fallbackName={fallbackName} fallbackIcon={images[0]?.url} editable={editable} testId={`${testId}-profile`} />
       {images.length === 0
         ? <p className="pack-empty">No images yet.</p>
         : (

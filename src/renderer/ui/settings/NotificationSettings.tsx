@@ -1,7 +1,8 @@
 /**
  * The Notifications tab: account-wide switches kept in the push rules (so every client of the account follows
- * them): everything on or off, mentions of me, @room, and keywords; then this device's own notifications (the web
- * host's browser notifications, and whether they show the message text).
+ * them): everything on or off, mentions of me, @room, the default for group and one-to-one chats, keywords, other
+ * events and sounds (those three in NotificationDefaults.tsx); then this device's own notifications (the web host's
+ * browser notifications, and whether they show the message text).
  */
 import { useState } from 'react';
 import { getBridge } from '../../api/bridge.ts';
@@ -12,18 +13,20 @@ import {
 } from '../../api/notification-rules.ts';
 import { hideTextSetting, setHideTextSetting } from '../../notify/web-notifier.ts';
 import { ErrorLine, Toggle, useAction } from './controls.tsx';
+import { MessageDefaults, OtherEvents, Sounds } from './NotificationDefaults.tsx';
 
 export function NotificationSettings() {
   const session = useSession();
   const settings = useStoreSelector(selectNotificationSettings);
   const action = useAction();
+  const keywordAction = useAction();
   const [word, setWord] = useState('');
   const off = !settings.loaded || !settings.enabled;
 
   async function add(): Promise<void> {
     const problem = keywordProblem(word, settings.keywords);
-    if (problem) { action.setError(problem); return; }
-    if (await action.run(() => addKeyword(session, word))) setWord('');
+    if (problem) { keywordAction.setError(problem); return; }
+    if (await keywordAction.run(() => addKeyword(session, word))) setWord('');
   }
 
   return (
@@ -42,25 +45,29 @@ export function NotificationSettings() {
           hint="Messages that notify the whole room." disabled={off || action.busy}
           onChange={(on) => void action.run(() => setRuleGroup(session, ROOM_MENTION_RULES, on))} />
       </div>
+      <ErrorLine error={action.error} testId="notify-error" />
+      <MessageDefaults off={off} />
       <h4 className="settings-subhead">Keywords</h4>
       <p className="settings-hint">Be notified, as for a mention, of messages that contain these words.</p>
       <form className="settings-inline" onSubmit={(e) => { e.preventDefault(); void add(); }}>
         <input className="settings-textbox" value={word} placeholder="A word or name" aria-label="New keyword" maxLength={100}
-          disabled={off} data-testid="notify-keyword-input" onChange={(e) => { setWord(e.target.value); action.setError(null); }} />
-        <button type="submit" className="settings-button" disabled={off || action.busy || !word.trim()} data-testid="notify-keyword-add">Add</button>
+          disabled={off} data-testid="notify-keyword-input" onChange={(e) => { setWord(e.target.value); keywordAction.setError(null); }} />
+        <button type="submit" className="settings-button" disabled={off || keywordAction.busy || !word.trim()} data-testid="notify-keyword-add">Add</button>
       </form>
       {settings.keywords.length > 0 && (
         <ul className="settings-keywords" aria-label="Keywords">
           {settings.keywords.map((k) => (
             <li key={k} className="settings-keyword" data-testid="notify-keyword">
               {k}
-              <button type="button" className="settings-keyword-remove" aria-label={`Remove keyword ${k}`} disabled={action.busy}
-                onClick={() => void action.run(() => removeKeyword(session, k))}>✕</button>
+              <button type="button" className="settings-keyword-remove" aria-label={`Remove keyword ${k}`} disabled={keywordAction.busy}
+                onClick={() => void keywordAction.run(() => removeKeyword(session, k))}>✕</button>
             </li>
           ))}
         </ul>
       )}
-      <ErrorLine error={action.error} testId="notify-error" />
+      <ErrorLine error={keywordAction.error} testId="notify-keyword-error" />
+      <OtherEvents off={off} />
+      <Sounds off={off} mentionsNotify={settings.mentions || settings.keywords.length > 0} />
       <h4 className="settings-subhead">This device</h4>
       <DeviceNotifications />
     </>

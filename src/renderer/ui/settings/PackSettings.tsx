@@ -9,7 +9,7 @@ import { errorMessage } from '../../../shared/error-message.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { useRoomPackSources, type RoomPackSource } from '../../api/image-pack-sources.ts';
 import { isPackEverywhere, setPackEverywhere } from '../../api/image-pack-writes.ts';
-import { USER_PACK_TYPE, parseImagePack, roomPackId } from '../../api/image-packs.ts';
+import { USER_PACK_TYPE, parseImagePack, readPackMeta, roomPackId } from '../../api/image-packs.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { mediaUrl } from '../common/avatar-url.ts';
 import { PackEditor, PackImages } from '../emoji/PackEditor.tsx';
@@ -31,7 +31,7 @@ export function PackSettings() {
         your homeserver can see them.
       </p>
       <h4 className="settings-subhead">Your pack</h4>
-      <PackEditor target={USER_TARGET} pack={userPack} editable testId="user-pack" />
+      <PackEditor target={USER_TARGET} pack={userPack} meta={readPackMeta(userContent)} fallbackName="Your emoji" editable testId="user-pack" />
       <h4 className="settings-subhead">Packs of your rooms</h4>
       {error && <p className="settings-alert" role="alert">{error}</p>}
       {sources.length === 0
@@ -50,9 +50,9 @@ function RoomPackRow({ source }: { source: RoomPackSource }) {
   const on = useStoreSelector((s) => isPackEverywhere(s, source.ref));
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const { pack } = source;
-  const name = pack?.name ?? source.roomName;
-  const icon = pack?.icon;
+  const { pack, meta } = source;
+  const name = meta.displayName ?? source.roomName;
+  const icon = meta.avatarUrl ?? pack?.icon;
 
   function toggle(next: boolean): void {
     setBusy(true);
@@ -69,6 +69,7 @@ function RoomPackRow({ source }: { source: RoomPackSource }) {
         : <Avatar id={source.ref.room_id} name={source.roomName} mxc={source.roomAvatar} size={40} />}
       <div className="pack-row-main">
         <span className="pack-row-name" data-testid="room-pack-name">{name}</span>
+        {meta.attribution && <span className="pack-row-room" title={meta.attribution}>{meta.attribution}</span>}
         <span className="pack-row-room">in {source.roomName}{pack ? ` · ${pack.images.length} ${pack.images.length === 1 ? 'image' : 'images'}` : ' · no images yet'}</span>
         {pack && <PackImages images={pack.images} max={8} />}
         {error && <p className="settings-alert" role="alert">{error}</p>}

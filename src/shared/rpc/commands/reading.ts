@@ -134,9 +134,11 @@ export const readingCommands = {
    * Lattice extension (gomuks has none): the current state events of these types in every room we are joined to,
    * from the database, for views that gather one kind of state across rooms (the Settings screen's list of every
    * room's emoji packs) without loading each room's whole state. Invited and left rooms are not included.
+   * `room_ids` narrows it to those rooms (the packs of the spaces containing the room being written in).
    */
   get_state_of_types: command(z.object({
     types: z.array(z.string().min(1)).min(1).max(20),
+    room_ids: z.array(roomIdField).min(1).max(100).optional(),
   })).returns<Event[]>(),
   /**
    * Stored read receipts on these events (not the account's own): event ID → receipts. A user with receipts on
