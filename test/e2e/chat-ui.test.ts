@@ -2,7 +2,8 @@
  * The chat UI in real Chromium against the preview host (made-up data through the real dispatcher; see
  * test/harness/preview/): spaces and pseudo-spaces, invitations, replies that jump, edits, reactions that toggle
  * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, the member list of a
- * room of 10,000 (virtualized), and the settings (theme, compact layout). Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
+ * room of 10,000 (virtualized), and the settings (theme, compact layout, and each of the device preferences taking
+ * effect at once). Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { FAVOURITE_ID, INVITE_ID, lineEventId, SPACE_ID } from '../harness/preview/fake-data.ts';
+import { FAVOURITE_ID, INVITE_ID, lineEventId, people, SPACE_ID } from '../harness/preview/fake-data.ts';
 import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 
@@ -18,9 +19,15 @@ import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
 const DIST = path.resolve(import.meta.dirname, '../../dist/renderer/index.html');
 const DESIGN = '!design:lattice.test';
+const HIKING = '!hiking:lattice.test';
 const HQ = '!hq:matrix.org';
 /** Made-up members added to Matrix HQ (beside its four), for the member list's virtualization. */
 const CROWD = 10_000;
+/** Waits for a condition on the test's side (the preview backend's records), not for a fixed time. */
+async function waitUntil(done: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 200 && !done(); i++) await new Promise((r) => setTimeout(r, 25));
+  assert.ok(done(), what);
+}
 const room = (id: string): string => `[data-testid="room-item"][data-room-id="${id}"]`;
 
 describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer not built (npm run build)' }, () => {
@@ -256,6 +263,59 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.evaluate(() => { localStorage.clear(); });
   });
 
+  it('applies each device preference at once: time format, join lines, text size, Ctrl+Enter, typing', async () => {
+    await page.reload(); // the last test left its preferences in memory; storage is clear
+    await page.locator(room(HIKING)).click();
+    const timeline = page.getByTestId('timeline');
+    await timeline.getByText('I\'m in. Bringing the big thermos.').waitFor();
+    const times = (): Promise<string[]> => timeline.locator('.message-time, .event-state-time').allTextContents();
+    assert.ok((await times()).some((t) => /AM|PM/i.test(t)), 'the test browser\'s locale (en-US) writes 12-hour times');
+    const joins = timeline.getByTestId('state-group').filter({ hasText: 'joined' });
+    await joins.waitFor();
+    preview.backend.setTyping(HIKING, [people.bob.id]);
+    await page.getByTestId('typing').filter({ hasText: /Bob Martin\W* is typing…/ }).waitFor();
+    const composer = page.getByTestId('composer');
+    const typingSent = (): number => preview.backend.typingNotices.filter((n) => n.roomId === HIKING && n.timeout > 0).length;
+    await composer.fill('hello');
+    await waitUntil(() => typingSent() === 1, 'a typing notice while typing');
+    await composer.fill('');
+    await page.getByTestId('open-settings').click();
+    await page.getByTestId('settings-tab-appearance').click();
+
+    await page.getByTestId('time-format').selectOption('24');
+    for (const t of await times()) assert.match(t, /^\d{2}:\d{2}$/, `24-hour time: ${t}`);
+    await page.getByTestId('time-format').selectOption('12');
+    for (const t of await times()) assert.match(t, /^\d{1,2}:\d{2}\s?[AP]M$/, `12-hour time: ${t}`);
+
+    await page.getByTestId('show-join-leave').uncheck();
+    await joins.waitFor({ state: 'detached' });
+    assert.equal(await timeline.getByTestId('message').filter({ hasText: 'joined' }).count(), 0, 'no single join line either');
+
+    await page.getByTestId('text-size-18').check({ force: true });
+    assert.equal(await timeline.locator('.message-body').first().evaluate((el) => getComputedStyle(el).fontSize), '18px');
+    assert.equal(await page.locator('.roomlist-row').first().evaluate((el) => el.getBoundingClientRect().height), 77,
+      'the room list rows grow with the text');
+
+    await page.getByTestId('show-typing').uncheck();
+    await page.getByTestId('typing').waitFor({ state: 'detached' });
+    await page.getByTestId('ctrl-enter-sends').check();
+    await page.getByTestId('send-typing').uncheck();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('settings').waitFor({ state: 'detached' });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-text-18.png') });
+
+    assert.match(await page.locator('.composer-hint').textContent() ?? '', /^Ctrl\+Enter to send · Enter for a new line/);
+    await composer.fill('first line');
+    await composer.press('Enter');
+    await composer.pressSequentially('second');
+    assert.equal(await composer.inputValue(), 'first line\nsecond', 'Enter made a new line');
+    await composer.press('Control+Enter');
+    await timeline.getByTestId('message').filter({ hasText: 'second' }).waitFor();
+    assert.equal(await composer.inputValue(), '');
+    assert.equal(typingSent(), 1, 'no typing notice sent since');
+    await page.evaluate(() => { localStorage.clear(); });
+  });
+
   it('saves screenshots of the main screens in both themes at 1280×800 and 800×600', async () => {
     for (const [w, h] of [[1280, 800], [800, 600]] as const) {
       for (const theme of ['light', 'dark'] as const) {
@@ -279,6 +339,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         await p.keyboard.press('Escape');
         await p.getByTestId('open-settings').click();
         await shot('settings');
+        await p.getByTestId('settings-tab-appearance').click();
+        await shot('settings-appearance');
         await p.keyboard.press('Escape');
         await p.getByTestId('attachment-image').click();
         await p.waitForFunction(() => !!document.querySelector<HTMLImageElement>('[data-testid="lightbox"] img')?.complete);

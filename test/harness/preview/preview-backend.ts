@@ -56,6 +56,8 @@ export class PreviewBackend implements BackendHost {
   clientState: ClientState;
   /** Every media request the page made, to check the thumbnail sizes it asks for. */
   readonly mediaRequests: MediaRequest[] = [];
+  /** Every typing notice the page sent (room and timeout), to check it sends none when told not to. */
+  readonly typingNotices: { roomId: string; timeout: number }[] = [];
   private readonly connections = new Set<PreviewConnection>();
   private readonly handlers: Handlers;
   private readonly opts: PreviewBackendOptions;
@@ -305,7 +307,10 @@ export class PreviewBackend implements BackendHost {
       },
 
       // The composer and the idle tracker send these as a matter of course; the preview has no one to tell.
-      set_typing: () => true,
+      set_typing: ({ room_id, timeout }) => {
+        this.typingNotices.push({ roomId: room_id, timeout: timeout ?? 0 });
+        return true;
+      },
       set_presence: () => true,
       // The preview's sync never fails, so it never waits to try again.
       retry_sync: () => false,

@@ -46,16 +46,31 @@ function formatter(locale: string | undefined, opts: Intl.DateTimeFormatOptions)
   return f;
 }
 
-export function formatClock(ts: number, locale?: string): string {
-  return formatter(locale, { hour: 'numeric', minute: '2-digit' }).format(ts);
+/** How times are written: `hour12` undefined follows the locale (the device's, or `locale`). */
+export interface TimeStyle {
+  readonly hour12?: boolean | undefined;
+  readonly locale?: string | undefined;
+}
+
+/**
+ * The hour cycle asked for. `hour12: false` alone can still give "24:05" after midnight in some locales, so the
+ * cycle is named: h23 runs 00–23, h12 runs 1–12.
+ */
+function clockOptions(hour12: boolean | undefined): Intl.DateTimeFormatOptions {
+  return hour12 === undefined ? {} : { hourCycle: hour12 ? 'h12' : 'h23' };
+}
+
+export function formatClock(ts: number, style: TimeStyle = {}): string {
+  return formatter(style.locale, { hour: 'numeric', minute: '2-digit', ...clockOptions(style.hour12) }).format(ts);
 }
 
 /** Room list: time today, weekday this week, else a short date. */
-export function formatListTime(ts: number, now = Date.now(), locale?: string): string {
+export function formatListTime(ts: number, now = Date.now(), style: TimeStyle = {}): string {
   if (!ts) return '';
+  const { locale } = style;
   const d = new Date(ts);
   const n = new Date(now);
-  if (sameDay(d, n)) return formatClock(ts, locale);
+  if (sameDay(d, n)) return formatClock(ts, style);
   const days = (startOfDay(n) - startOfDay(d)) / 86_400_000;
   if (days === 1) return 'Yesterday';
   if (days > 1 && days < 7) return formatter(locale, { weekday: 'short' }).format(d);
@@ -74,8 +89,8 @@ export function formatDaySeparator(ts: number, now = Date.now(), locale?: string
   }).format(d);
 }
 
-export function formatFullTime(ts: number, locale?: string): string {
-  return formatter(locale, { dateStyle: 'full', timeStyle: 'short' }).format(ts);
+export function formatFullTime(ts: number, style: TimeStyle = {}): string {
+  return formatter(style.locale, { dateStyle: 'full', timeStyle: 'short', ...clockOptions(style.hour12) }).format(ts);
 }
 
 function startOfDay(d: Date): number {

@@ -14,6 +14,7 @@ import { messageEdits } from '../../api/message-dialogs.ts';
 import { selectEventById } from '../../api/relations.ts';
 import { displayNameOf, selectMemberNames } from '../../api/selectors.ts';
 import { formatClock, formatDaySeparator, formatFullTime } from '../common/format.ts';
+import { useHour12 } from '../prefs.ts';
 import { LinkifiedText } from '../room/LinkifiedText.tsx';
 import { RichHtml } from '../room/RichHtml.tsx';
 import { htmlWords, markHtml, textSegments, words } from './edit-diff.ts';
@@ -24,6 +25,7 @@ type Loaded = { state: 'loading' } | { state: 'failed'; error: string }
   | { state: 'ready'; versions: EditVersion[]; serverProblem: string | null };
 
 export function EditHistoryDialog({ event, onClose }: { event: Event; onClose: () => void }) {
+  const hour12 = useHour12();
   const session = useSession();
   // The message as the store has it now (a late decryption, a newer edit), else as it was when the dialog opened.
   const original = useStoreSelector((s) => selectEventById(s.rooms.get(event.room_id), event.event_id)) ?? event;
@@ -77,7 +79,7 @@ export function EditHistoryDialog({ event, onClose }: { event: Event; onClose: (
                 {day !== newerDay && <h3 className="edit-history-day">{day}</h3>}
                 <div className="edit-version-meta">
                   <bdi className="edit-version-sender">{displayNameOf(names, v.sender)}</bdi>
-                  <time dateTime={new Date(v.timestamp).toISOString()} title={formatFullTime(v.timestamp)}>{formatClock(v.timestamp)}</time>
+                  <time dateTime={new Date(v.timestamp).toISOString()} title={formatFullTime(v.timestamp, { hour12 })}>{formatClock(v.timestamp, { hour12 })}</time>
                   {v.original && <span className="edit-version-tag">Original</span>}
                   {i === 0 && !v.original && <span className="edit-version-tag">Current</span>}
                 </div>

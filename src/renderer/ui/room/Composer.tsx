@@ -1,6 +1,6 @@
 /**
- * The message composer: markdown text with Enter to send, reply and edit modes (↑ in an empty composer edits our
- * last message, Esc cancels), typing notifications, per-room drafts that survive restarts, autocomplete for
+ * The message composer: markdown text with Enter (or Ctrl+Enter, a device preference) to send, reply and edit modes (↑ in an empty composer edits our
+ * last message, Esc cancels), typing notifications (unless turned off on this device), per-room drafts that survive restarts, autocomplete for
  * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
  * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
  * polls and locations; links typed get preview cards above it (removable), sent with the message. While it is empty
@@ -35,6 +35,8 @@ import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import { SendButton } from './SendButton.tsx';
 import { StickerButton } from './StickerButton.tsx';
+import { getPrefs, usePrefs } from '../prefs.ts';
+import { isSendKey, sendKeyName, sendKeysHint } from './send-keys.ts';
 
 const VOICE_LIMIT = `${VOICE_MAX_MS / 60_000} minutes`;
 
@@ -46,7 +48,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const mode = useComposerMode(roomId);
   const modes = composerModes(session);
   const { text, setText, setCursor, ref, auto, update, choose, insertAtCursor } =
-    useComposerText(session, roomId, () => loadDraft(roomId), (next) => session.composing(roomId, next));
+    useComposerText(session, roomId, () => loadDraft(roomId), (next) => { if (getPrefs().sendTyping) session.composing(roomId, next); });
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(session, roomId, !!room?.meta?.encryption_event);
   const drop = useFileDrop(attachments.add, () => ref.current?.focus());
@@ -55,9 +57,12 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const packs = useImagePacks(roomId);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
+  const { ctrlEnterSends, sendTyping } = usePrefs();
 
   // Leaving the room (or closing it) ends our typing notice there.
   useEffect(() => () => session.stoppedComposing(roomId), [roomId, session]);
+  // Turning "send typing notifications" off mid-sentence ends the notice already sent, rather than letting it run out.
+  useEffect(() => { if (!sendTyping) session.stoppedComposing(roomId); }, [sendTyping, roomId, session]);
   const voiceKind = voice.state.kind;
   useEffect(() => { if (voiceKind === 'idle') ref.current?.focus(); }, [ref, roomId, mode, voiceKind]);
   // Drafts are not the text of an edit: that is the old message, not something the user wrote.
@@ -125,7 +130,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
       if (startEdit()) ev.preventDefault();
       return;
     }
-    if (ev.key !== 'Enter' || !plain) return;
+    if (!isSendKey(ev, ctrlEnterSends)) return;
     ev.preventDefault();
     send();
   }
@@ -199,8 +204,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         {voiceState.kind === 'recording' ? `Recording a voice message (at most ${VOICE_LIMIT}) · Esc to cancel`
           : voiceState.kind === 'preview' ? 'Enter to send · Esc to delete'
           : mode.kind === 'normal'
-          ? 'Enter to send · Shift+Enter for a new line · ↑ to edit your last message · / for commands · @ to mention · : for emoji'
-          : 'Enter to send · Esc to cancel'}
+          ? `${sendKeysHint(ctrlEnterSends)} · ↑ to edit your last message · / for commands · @ to mention · : for emoji`
+          : `${sendKeyName(ctrlEnterSends)} to send · Esc to cancel`}
       </div>
     </form>
   );

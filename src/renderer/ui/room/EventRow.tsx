@@ -11,6 +11,7 @@ import type { TimelineItem } from '../../api/selectors.ts';
 import { setOpenUser } from '../../api/user-info.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatFullTime } from '../common/format.ts';
+import { useHour12 } from '../prefs.ts';
 import type { EventView } from './event-view.ts';
 import { MessageActions } from './MessageActions.tsx';
 import { MessageBody, Reactions } from './MessageBody.tsx';
@@ -64,6 +65,7 @@ interface EventRowProps {
 }
 
 export const EventRow = memo(function EventRow({ item, view, groupStart, senderName, senderAmbiguous, senderAvatar, stateText, own, highlighted }: EventRowProps) {
+  const hour12 = useHour12();
   const e = item.event;
   const common = {
     'data-testid': 'message',
@@ -75,8 +77,8 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
     return (
       <div className={`event-state${highlighted ? ' is-highlighted' : ''}`} {...common}>
         <span>{stateText}</span>
-        <time className="event-state-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
-          {formatClock(e.timestamp)}
+        <time className="event-state-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp, { hour12 })}>
+          {formatClock(e.timestamp, { hour12 })}
         </time>
       </div>
     );
@@ -87,8 +89,8 @@ export const EventRow = memo(function EventRow({ item, view, groupStart, senderN
   if (highlighted) classes.push('is-highlighted');
   if (view.kind === 'message' && view.msgtype === 'm.notice') classes.push('is-notice');
   const time = (
-    <time className="message-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp)}>
-      {formatClock(e.timestamp)}
+    <time className="message-time" dateTime={new Date(e.timestamp).toISOString()} title={formatFullTime(e.timestamp, { hour12 })}>
+      {formatClock(e.timestamp, { hour12 })}
     </time>
   );
   return (

@@ -4,6 +4,7 @@
  * the list kept hidden under it as it was, and the thread's back arrow shows it again), the timeline, the typing line and the composer (or why
  * there is none). A room we are not in shows its preview; a joined space is shown in the spaces bar instead.
  */
+import { usePrefs } from '../prefs.ts';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useConnection, useMemberNames, useOwnUserId, useRoom, useSession } from '../../api/hooks.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
@@ -182,6 +183,8 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
 function TypingLine({ room }: { room: RoomData }) {
   const names = useMemberNames(room.id);
   const own = useOwnUserId();
+  const { showTyping } = usePrefs();
+  if (!showTyping) return null;
   const others = room.typing.filter((u) => u !== own).map((u) => isolateBidi(displayNameOf(names, u)));
   let text = '';
   if (others.length === 1) text = `${others[0]} is typing…`;

@@ -33,6 +33,8 @@ import './composer.css';
 import './media.css';
 import { SendButton } from './SendButton.tsx';
 import { StickerButton } from './StickerButton.tsx';
+import { getPrefs } from '../prefs.ts';
+import { isSendKey } from './send-keys.ts';
 
 export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
   const session = useSession();
@@ -74,7 +76,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>): void {
     if (e.nativeEvent.isComposing) return;
     if (auto.onKeyDown(e, choose)) return;
-    if (e.key !== 'Enter' || e.shiftKey || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (!isSendKey(e, getPrefs().ctrlEnterSends)) return;
     e.preventDefault();
     send();
   }

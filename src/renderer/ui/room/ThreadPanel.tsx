@@ -14,6 +14,7 @@ import { displayNameOf, selectMemberAvatars, selectMemberNames } from '../../api
 import { selectThreadReplies, setOpenThread } from '../../api/threads.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatClock, formatFullTime } from '../common/format.ts';
+import { useHour12 } from '../prefs.ts';
 import { viewEvent, type MediaView } from './event-view.ts';
 import { Lightbox } from './Lightbox.tsx';
 import { MessageBody, Reactions, TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
@@ -132,6 +133,7 @@ export function ThreadPanel({ roomId, rootId, onBack, onClose }: { roomId: strin
 }
 
 function ThreadMessage({ roomId, event }: { roomId: string; event: Event }) {
+  const hour12 = useHour12();
   const names = useStoreSelector((s) => selectMemberNames(s.rooms.get(roomId)));
   const avatars = useStoreSelector((s) => selectMemberAvatars(s.rooms.get(roomId)));
   const edit = useStoreSelector((s) => (event.last_edit_rowid ? s.rooms.get(roomId)?.events.get(event.last_edit_rowid) : undefined));
@@ -144,8 +146,8 @@ function ThreadMessage({ roomId, event }: { roomId: string; event: Event }) {
       <div className="thread-message-main">
         <div className="message-header">
           <bdi className="message-sender-name">{name}</bdi>
-          <time className="message-time" dateTime={new Date(event.timestamp).toISOString()} title={formatFullTime(event.timestamp)}>
-            {formatClock(event.timestamp)}
+          <time className="message-time" dateTime={new Date(event.timestamp).toISOString()} title={formatFullTime(event.timestamp, { hour12 })}>
+            {formatClock(event.timestamp, { hour12 })}
           </time>
         </div>
         <MessageBody view={view} senderName={name} senderId={undefined} eventId={event.event_id} />

@@ -21,6 +21,7 @@ import { Lightbox } from './Lightbox.tsx';
 import { TimelineActionsContext, type TimelineActions } from './MessageBody.tsx';
 import type { ContextView } from './context-view.ts';
 import { buildRows } from './timeline-model.ts';
+import { usePrefs } from '../prefs.ts';
 import { estimateRowHeight, rowNames, TimelineRowView } from './TimelineRowView.tsx';
 import { useReadMarkers } from './use-read-markers.ts';
 import { useKeptFocus } from './use-kept-focus.ts';
@@ -58,7 +59,10 @@ export function Timeline({ roomId, focus = null }: {
   }), []);
   // What the call lines need to say how a call ended (answered when, by whom started).
   const callContext = useMemo(() => ({ calls: callRecords(room.events.values()), ownUserId }), [room.events, ownUserId]);
-  const rows = useMemo(() => buildRows(context ? context.items : items, room.events, expanded), [context, items, room.events, expanded]);
+  const { showJoinLeave, showProfileChanges } = usePrefs();
+  const hide = useMemo(() => ({ joinLeave: !showJoinLeave, profile: !showProfileChanges }), [showJoinLeave, showProfileChanges]);
+  const rows = useMemo(() => buildRows(context ? context.items : items, room.events, expanded, hide),
+    [context, items, room.events, expanded, hide]);
   const markers = useReadMarkers(room, rows, ownUserId, names, avatars);
 
   const scrollerRef = useRef<HTMLDivElement>(null);

@@ -11,6 +11,27 @@ import type { EventRowData, StateGroupRow, TimelineRow } from './timeline-model.
 /** Membership changes in a row are folded from this many on (fewer read fine one by one). */
 export const MIN_MEMBER_RUN = 3;
 
+/** Which membership changes the timeline leaves out (the device's preferences, as Element's two switches). */
+export interface MemberEventFilter {
+  readonly joinLeave: boolean;
+  readonly profile: boolean;
+}
+
+export const SHOW_ALL_MEMBER_EVENTS: MemberEventFilter = { joinLeave: false, profile: false };
+
+/**
+ * Whether a member event is one the filter hides: joins, leaves and invitations (with knocks and declined
+ * invitations), or display name and avatar changes. Removals, bans and unbans always show: someone acted on
+ * someone else, and the room should see it.
+ */
+export function isHiddenMemberEvent(e: Event, hide: MemberEventFilter): boolean {
+  if (e.type !== 'm.room.member' || e.state_key === undefined) return false;
+  const verb = membershipVerb(e);
+  if (verb === 'changed their profile') return hide.profile;
+  if (verb === 'was removed' || verb === 'was banned' || verb === 'was unbanned') return false;
+  return hide.joinLeave;
+}
+
 const isState = (r: TimelineRow | undefined): r is EventRowData => r?.kind === 'event' && r.view.kind === 'state';
 
 /** The rows with each foldable run replaced by a group row (followed by its rows when the group is open). */

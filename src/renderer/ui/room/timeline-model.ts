@@ -9,7 +9,7 @@ import type { TimelineItem } from '../../api/selectors.ts';
 import { isThreadReply } from '../../api/threads.ts';
 import { dayKey } from '../common/format.ts';
 import { viewEvent, type EventView } from './event-view.ts';
-import { foldStateRuns } from './state-groups.ts';
+import { foldStateRuns, isHiddenMemberEvent, SHOW_ALL_MEMBER_EVENTS, type MemberEventFilter } from './state-groups.ts';
 
 /** Consecutive messages from one sender closer than this share a header. */
 export const GROUP_GAP_MS = 5 * 60_000;
@@ -54,9 +54,12 @@ function cachedView(e: Event, edit: Event | undefined): ViewMemo {
   return memo;
 }
 
-/** `expanded`: the keys of the state groups the user opened. */
+/**
+ * `expanded`: the keys of the state groups the user opened; `hide`: the membership changes left out, before
+ * folding, so a run of only hidden changes leaves no group line behind.
+ */
 export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<EventRowID, Event>,
-  expanded: ReadonlySet<string> = NONE_EXPANDED): TimelineRow[] {
+  expanded: ReadonlySet<string> = NONE_EXPANDED, hide: MemberEventFilter = SHOW_ALL_MEMBER_EVENTS): TimelineRow[] {
   const rows: TimelineRow[] = [];
   let lastDay = '';
   let lastSender: string | null = null;
@@ -64,6 +67,7 @@ export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<Ev
   for (const item of items) {
     const e = item.event;
     if (isThreadReply(e)) continue; // shown in the thread panel; the root shows the summary
+    if (isHiddenMemberEvent(e, hide)) continue;
     const edit = e.last_edit_rowid ? events.get(e.last_edit_rowid) : undefined;
     const { view, day } = cachedView(e, edit);
     if (!view) continue;

@@ -16,7 +16,7 @@ import { InviteList } from './InviteList.tsx';
 import { RoomContextMenu, type MenuAnchor } from './RoomContextMenu.tsx';
 import { RoomListItem } from './RoomListItem.tsx';
 import { SpaceListHeader } from './SpaceListHeader.tsx';
-import { filterRooms, stepRoom } from './room-nav.ts';
+import { filterRooms, roomRowHeight, stepRoom } from './room-nav.ts';
 import './roomlist.css';
 import './room-menu.css';
 
@@ -35,7 +35,6 @@ interface RoomListProps {
   onExploreSpace: (spaceId: string) => void;
 }
 
-const ROW_HEIGHT = { comfortable: 60, compact: 36 } as const;
 /** The "Low priority" heading above the first low-priority room: they are listed last, and this says why. */
 const SECTION_HEIGHT = 28;
 
@@ -43,12 +42,12 @@ export function RoomList({ selectedRoomId, spaceId, onSelect, onExploreSpace }: 
   const rooms = useStoreSelector((s) => selectRoomsInSpace(s, spaceId, selectedRoomId));
   const initComplete = useInitComplete();
   const ownUserId = useOwnUserId();
-  const { compact } = usePrefs();
+  const { compact, textSize } = usePrefs();
   const [filter, setFilter] = useState('');
   const deferredFilter = useDeferredValue(filter);
   const scroller = useRef<HTMLDivElement>(null);
   const visible = useMemo(() => filterRooms(rooms, deferredFilter), [rooms, deferredFilter]);
-  const rowHeight = compact ? ROW_HEIGHT.compact : ROW_HEIGHT.comfortable;
+  const rowHeight = roomRowHeight(compact, textSize);
   const pushRules = useStoreSelector((s) => s.accountData['m.push_rules']);
   const [menu, setMenu] = useState<OpenMenu | null>(null);
   const [leaving, setLeaving] = useState<string | null>(null);

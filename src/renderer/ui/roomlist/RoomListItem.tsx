@@ -12,6 +12,7 @@ import type { RoomData } from '../../api/snapshot.ts';
 import { isThreadReply } from '../../api/threads.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatCount, formatFullTime, formatListTime } from '../common/format.ts';
+import { useHour12 } from '../prefs.ts';
 import { previewText } from '../room/event-view.ts';
 import { callRecords } from '../../api/call-signals.ts';
 import { effectiveType } from '../../../shared/event-cleartext.ts';
@@ -30,6 +31,7 @@ interface ItemProps {
 }
 
 export const RoomListItem = memo(function RoomListItem({ room, selected, ownUserId, compact, muted, index, tabbable, onSelect }: ItemProps) {
+  const hour12 = useHour12();
   const meta = room.meta!;
   const name = roomDisplayName(room);
   const preview = selectPreviewEvent(room);
@@ -79,7 +81,7 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
           <span className="roomlist-item-name">{name}</span>
           {meta.encryption_event && <span className="roomlist-item-e2ee" title="End-to-end encrypted" aria-hidden="true">🔒</span>}
           {muted && <span className="roomlist-item-muted" title="Muted" aria-hidden="true" data-testid="room-muted">🔕</span>}
-          {compact ? badge : ts > 0 && <time className="roomlist-item-time" dateTime={new Date(ts).toISOString()} title={formatFullTime(ts)}>{formatListTime(ts)}</time>}
+          {compact ? badge : ts > 0 && <time className="roomlist-item-time" dateTime={new Date(ts).toISOString()} title={formatFullTime(ts, { hour12 })}>{formatListTime(ts, undefined, { hour12 })}</time>}
         </span>
         {!compact && (
           <span className="roomlist-item-bottom">

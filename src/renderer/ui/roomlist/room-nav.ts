@@ -1,4 +1,7 @@
-/** Which rooms the list shows for a filter, and where Alt+↑/↓ (and with Shift, unread only) go. Pure. */
+/**
+ * Which rooms the list shows for a filter, where Alt+↑/↓ (and with Shift, unread only) go, and how tall a row is.
+ * Pure.
+ */
 import { roomDisplayName } from '../../api/selectors.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { isUnread } from '../../api/spaces.ts';
@@ -22,4 +25,17 @@ export function stepRoom(rooms: readonly RoomData[], current: string | null, dir
     if (!unreadOnly || isUnread(r)) return r;
   }
   return undefined;
+}
+
+const ROW_HEIGHT = { comfortable: 60, compact: 36 } as const;
+/** The text size the row heights above were drawn for (prefs.ts DEFAULT_TEXT_SIZE). */
+const BASE_TEXT_PX = 14;
+
+/**
+ * A room list row's height: fixed per density, so the virtualized list places rows without measuring them, and
+ * grown with the text size (the names and previews scale with it), so larger text never spills out of its row.
+ */
+export function roomRowHeight(compact: boolean, textSize: number): number {
+  const base = compact ? ROW_HEIGHT.compact : ROW_HEIGHT.comfortable;
+  return Math.round(base * Math.max(1, textSize / BASE_TEXT_PX));
 }

@@ -11,6 +11,7 @@ import { useClientState, useSession } from '../../api/hooks.ts';
 import { onIdentityUpdate } from '../../api/user-info.ts';
 import { Dialog } from '../dialogs/Dialog.tsx';
 import { formatFullTime } from '../common/format.ts';
+import { useHour12 } from '../prefs.ts';
 import { ErrorLine, useAction } from './controls.tsx';
 
 export function SessionsSettings() {
@@ -86,6 +87,7 @@ export function SessionsSettings() {
 }
 
 function DeviceItem({ row, onChanged, onSignOut }: { row: DeviceRow; onChanged: () => Promise<void>; onSignOut?: () => void }) {
+  const hour12 = useHour12();
   const session = useSession();
   const [editing, setEditing] = useState<string | null>(null);
   const rename = useAction();
@@ -95,7 +97,7 @@ function DeviceItem({ row, onChanged, onSignOut }: { row: DeviceRow; onChanged: 
   }
 
   const seen = [
-    row.lastSeenTs !== null ? `Last active ${formatFullTime(row.lastSeenTs)}` : null,
+    row.lastSeenTs !== null ? `Last active ${formatFullTime(row.lastSeenTs, { hour12 })}` : null,
     row.lastSeenIp,
   ].filter(Boolean).join(' · ');
   return (

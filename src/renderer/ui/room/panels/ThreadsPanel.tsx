@@ -13,6 +13,7 @@ import { threadRows, useThreadList, type ThreadFilter, type ThreadRow } from '..
 import { selectThreadReplies, setOpenThread } from '../../../api/threads.ts';
 import type { RoomData } from '../../../api/snapshot.ts';
 import { formatFullTime, formatListTime } from '../../common/format.ts';
+import { useHour12 } from '../../prefs.ts';
 import { previewText } from '../event-view.ts';
 import { SidePanel } from './SidePanel.tsx';
 
@@ -84,6 +85,7 @@ function repliesHeld(room: RoomData | undefined, rootId: string): readonly Event
 }
 
 function ThreadListRow({ row, nameOf, onOpen }: { row: ThreadRow; nameOf: (userId: string) => string; onOpen: (rootId: string) => void }) {
+  const hour12 = useHour12();
   const { root, count, latest } = row;
   const text = previewText(root, nameOf, undefined, root.sender) || 'Message';
   return (
@@ -96,7 +98,7 @@ function ThreadListRow({ row, nameOf, onOpen }: { row: ThreadRow; nameOf: (userI
         {latest && (
           <span className="thread-list-last">
             latest from <bdi>{nameOf(latest.sender)}</bdi>,{' '}
-            <time dateTime={new Date(latest.timestamp).toISOString()} title={formatFullTime(latest.timestamp)}>{formatListTime(latest.timestamp)}</time>
+            <time dateTime={new Date(latest.timestamp).toISOString()} title={formatFullTime(latest.timestamp, { hour12 })}>{formatListTime(latest.timestamp, undefined, { hour12 })}</time>
           </span>
         )}
       </span>
