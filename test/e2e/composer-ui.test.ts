@@ -66,7 +66,8 @@ describe('composer and message actions against Synapse', () => {
       assert.ok(fourLines >= oneLine + 3 * 18, `four lines take their height (${oneLine}px for one, ${fourLines}px for four)`);
       await composer.fill('');
       const emptied = await composer.evaluate((el) => el.getBoundingClientRect().height);
-      assert.equal(emptied, oneLine, 'and it shrinks back when emptied');
+      // Within a pixel: the fallback sizes it from scrollHeight, a whole number, where the line's own height may not be.
+      assert.ok(Math.abs(emptied - oneLine) < 1, `and it shrinks back when emptied (${emptied}px, ${oneLine}px before)`);
     } finally {
       await page.evaluate(() => document.getElementById('no-field-sizing')?.remove());
     }

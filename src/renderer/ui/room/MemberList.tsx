@@ -72,9 +72,13 @@ export function MemberList({ roomId, onClose }: { roomId: string; onClose: () =>
   const items = virtualizer.getVirtualItems();
 
   const focusIndex = useCallback((i: number) => {
+    const row = () => scroller.current?.querySelector<HTMLButtonElement>(`.member-row[data-index="${i}"]`);
     virtualizer.scrollToIndex(i, { align: 'auto' });
-    // The row may only exist after the virtualizer re-renders.
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLButtonElement>(`.member-row[data-index="${i}"]`)?.focus());
+    // A row in the page (the next one, usually) takes the focus with the key press itself; one far away only exists
+    // once the virtualizer has re-rendered.
+    const now = row();
+    if (now) now.focus();
+    else requestAnimationFrame(() => row()?.focus());
   }, [virtualizer]);
 
   /** The member row `dir` steps from `at` (headings are passed over), or the first/last for Home/End. */
