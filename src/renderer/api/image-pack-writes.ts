@@ -13,6 +13,7 @@ import { EMOTE_ROOMS_TYPE, PACK_ROOMS_TYPES, ROOM_PACK_TYPE, USER_PACK_TYPE, typ
 import type { Session } from './session.ts';
 import type { StoreSnapshot } from './snapshot.ts';
 import { uploadFile } from './uploads.ts';
+import type { MediaMessageContent } from '../../shared/rpc/commands/media.ts';
 
 /** The user's own pack, or one pack of a room (its event type is the one it has; a new pack is unstable-typed). */
 export type PackTarget =
@@ -115,24 +116,13 @@ export interface ImageToAdd {
  */
 export async function addPackImage(session: Session, t: PackTarget, add: ImageToAdd, onProgress?: (fraction: number) => void): Promise<void> {
   const { file } = add;
-  if (!file.type.startsWith('image/')) throw new Error(`${file.name || 'That file'} is not an image: pick a PNG, GIF, WebP or JPEG picture.`);
-  if (file.size > MAX_IMAGE_BYTES) throw new Error('That picture is larger than 10 MB: pick a smaller one.');
+  checkPicture(file);
   const check = { url: 'mxc://check/only', emoticon: add.emoticon, sticker: add.sticker };
   withPackImage(contentOf(session.store.getSnapshot(), t), add.shortcode, check); // throws the shortcode's or usage's problem in words
-  let url: string | undefined;
-  let info: JSONObject = {};
-  try {
-    const uploaded = await uploadFile(file, file.name || `${add.shortcode}.png`, {
-      encrypt: false, onProgress: (sent, total) => onProgress?.(total ? sent / total : 0),
-    });
-    url = uploaded.url;
-    const { mimetype, size, w, h } = uploaded.info;
-    info = { mimetype, size, ...(w ? { w } : {}), ...(h ? { h } : {}) };
-  } catch (e) {
-    throw new Error(`The upload failed: ${errorMessage(e)}`);
-  }
-  if (!url) throw new Error('The upload failed: the homeserver answered no address for the picture.');
-  await writePack(session, t, withPackImage(contentOf(session.store.getSnapshot(), t), add.shortcode, { ...add, url, info }));
+  const uploaded = await uploadPackPicture(file, `${add.shortcode}.png`, onProgress);
+  const { mimetype, size, w, h } = uploaded.info;
+  const info: JSONObject = { mimetype, size, ...(w ? { w } : {}), ...(h ? { h } : {}) };
+  await writePack(session, t, withPackImage(contentOf(session.store.getSnapshot(), t), add.shortcode, { ...add, url: uploaded.url, info }));
 }
 
 /** What the pack editor saves: the description, with a newly picked picture to upload in place of `avatarUrl`. */
@@ -140,25 +130,30 @@ export interface PackMetaToSave extends PackMetaChange {
   readonly avatarFile?: File;
 }
 
-/** Uploads a picture for a pack (unencrypted, as the images are), answering its mxc:// URL. */
-async function uploadPackPicture(file: File, name: string, onProgress?: (fraction: number) => void): Promise<string> {
+/** A pack's picture, as pack images and pack pictures alike must be: an image of at most 10 MB; else why, in words. */
+function checkPicture(file: File): void {
   if (!file.type.startsWith('image/')) throw new Error(`${file.name || 'That file'} is not an image: pick a PNG, GIF, WebP or JPEG picture.`);
   if (file.size > MAX_IMAGE_BYTES) throw new Error('That picture is larger than 10 MB: pick a smaller one.');
-  let url: string | undefined;
+}
+
+/** Uploads a picture for a pack (unencrypted, as the images are), answering its mxc:// URL and what the server saw. */
+async function uploadPackPicture(file: File, name: string, onProgress?: (fraction: number) => void): Promise<{ url: string; info: MediaMessageContent['info'] }> {
+  checkPicture(file);
+  let uploaded: MediaMessageContent;
   try {
-    url = (await uploadFile(file, file.name || name, { encrypt: false, onProgress: (sent, total) => onProgress?.(total ? sent / total : 0) })).url;
+    uploaded = await uploadFile(file, file.name || name, { encrypt: false, onProgress: (sent, total) => onProgress?.(total ? sent / total : 0) });
   } catch (e) {
     throw new Error(`The upload failed: ${errorMessage(e)}`);
   }
-  if (!url) throw new Error('The upload failed: the homeserver answered no address for the picture.');
-  return url;
+  if (!uploaded.url) throw new Error('The upload failed: the homeserver answered no address for the picture.');
+  return { url: uploaded.url, info: uploaded.info };
 }
 
 /** Saves a pack's name, picture (uploaded first when a new one was picked), attribution and usage. */
 export async function setPackMeta(session: Session, t: PackTarget, save: PackMetaToSave, onProgress?: (fraction: number) => void): Promise<void> {
   const { avatarFile, ...change } = save;
   withPackMeta(contentOf(session.store.getSnapshot(), t), change); // says what is wrong before anything is uploaded
-  const avatarUrl = avatarFile ? await uploadPackPicture(avatarFile, 'pack.png', onProgress) : change.avatarUrl;
+  const avatarUrl = avatarFile ? (await uploadPackPicture(avatarFile, 'pack.png', onProgress)).url : change.avatarUrl;
   await writePack(session, t, withPackMeta(contentOf(session.store.getSnapshot(), t), { ...change, avatarUrl }));
 }
 

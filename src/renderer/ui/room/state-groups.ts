@@ -25,7 +25,8 @@ export const SHOW_ALL_MEMBER_EVENTS: MemberEventFilter = { joinLeave: false, pro
  * someone else, and the room should see it.
  */
 export function isHiddenMemberEvent(e: Event, hide: MemberEventFilter): boolean {
-  if (e.type !== 'm.room.member' || e.state_key === undefined) return false;
+  // Both switches on (the default): nothing to work out for each event of every timeline build.
+  if ((!hide.joinLeave && !hide.profile) || e.type !== 'm.room.member' || e.state_key === undefined) return false;
   const verb = membershipVerb(e);
   if (verb === 'changed their profile') return hide.profile;
   if (verb === 'was removed' || verb === 'was banned' || verb === 'was unbanned') return false;
