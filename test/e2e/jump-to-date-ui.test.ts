@@ -43,9 +43,18 @@ describe('jump to a date, against Synapse', () => {
     }, offset);
   }
 
-  const highlighted = (eventId: string) => page.waitForFunction(
-    (id) => document.querySelector(`[data-testid="timeline"] [data-event-id="${CSS.escape(id)}"]`)?.classList.contains('is-highlighted') === true,
-    eventId, WAIT);
+  /**
+   * Does `action` and waits for `eventId` to show highlighted. The highlight fades after two seconds, so the watch
+   * starts before the action: on a busy machine, whatever the test does after the jump (a request to Synapse, waiting
+   * for the dialog to close) can outlast it.
+   */
+  async function jumpsTo(eventId: string, action: () => Promise<void>): Promise<void> {
+    const seen = page.waitForFunction(
+      (id) => document.querySelector(`[data-testid="timeline"] [data-event-id="${CSS.escape(id)}"]`)?.classList.contains('is-highlighted') === true,
+      eventId, WAIT);
+    await action();
+    await seen;
+  }
 
   before(async () => {
     ui = await startWebUi('jump-to-date');
@@ -70,8 +79,7 @@ describe('jump to a date, against Synapse', () => {
     const create = await firstEvent(longRoom);
     assert.equal(await page.locator(`[data-event-id="${create}"]`).count(), 0, 'the room\'s beginning starts out unloaded');
     await composer().fill(`/jumptodate ${await day(0)}`);
-    await composer().press('Enter');
-    await highlighted(create);
+    await jumpsTo(create, () => composer().press('Enter'));
     assert.equal(await composer().inputValue(), '', 'the command leaves the composer once the jump is under way');
     assert.equal(await page.getByTestId('composer-error').count(), 0);
   });
@@ -99,9 +107,10 @@ describe('jump to a date, against Synapse', () => {
     assert.deepEqual(await menu.getByRole('menuitem').allInnerTexts(),
       ['Today', 'Yesterday', 'Last week', 'Last month', 'The beginning of the room', 'Jump to a date…']);
     await sizedShots(page, (theme, size) => `jump-to-date-menu-${theme}-${size}.png`);
-    await menu.getByTestId('day-menu-beginning').click();
-    await menu.waitFor({ state: 'detached' });
-    await highlighted(await firstEvent(shortRoom));
+    await jumpsTo(await firstEvent(shortRoom), async () => {
+      await menu.getByTestId('day-menu-beginning').click();
+      await menu.waitFor({ state: 'detached' });
+    });
   });
 
   it('the date picker jumps, and says in the dialog when nothing was said after the day picked', async () => {
@@ -117,9 +126,10 @@ describe('jump to a date, against Synapse', () => {
     await dialog.getByTestId('dialog-error').filter({ hasText: /^Nothing was said in this room on or after / }).waitFor(WAIT);
     await sizedShots(page, (theme, size) => `jump-to-date-dialog-error-${theme}-${size}.png`);
     await dialog.getByTestId('jump-to-date-input').fill(await day(0));
-    await dialog.getByTestId('dialog-submit').click();
-    await dialog.waitFor({ state: 'detached' });
-    await highlighted(await firstEvent(shortRoom));
+    await jumpsTo(await firstEvent(shortRoom), async () => {
+      await dialog.getByTestId('dialog-submit').click();
+      await dialog.waitFor({ state: 'detached' });
+    });
   });
 
   it('/jumptodate in a thread\'s composer jumps the room\'s main timeline, and says there when the day is not one', async () => {
@@ -133,8 +143,7 @@ describe('jump to a date, against Synapse', () => {
     const threadComposer = page.getByTestId('thread-composer');
     await threadComposer.waitFor(WAIT);
     await threadComposer.fill(`/jumptodate ${await day(0)}`);
-    await threadComposer.press('Enter');
-    await highlighted(create);
+    await jumpsTo(create, () => threadComposer.press('Enter'));
     assert.equal(await threadComposer.inputValue(), '', 'the command leaves the thread\'s composer once the jump is under way');
     assert.equal(await page.getByTestId('thread-composer-error').count(), 0);
     assert.equal(await page.getByTestId('thread-panel').getByText('/jumptodate').count(), 0, 'nothing was sent in the thread');
