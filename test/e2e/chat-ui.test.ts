@@ -30,6 +30,15 @@ async function waitUntil(done: () => boolean, what: string): Promise<void> {
 }
 const room = (id: string): string => `[data-testid="room-item"][data-room-id="${id}"]`;
 
+/** Every item of the open menu has an icon (icons.tsx MenuIcon), all lined up in one column; `some` are among them. */
+async function assertMenuIcons(page: Page, menuTestId: string, some: readonly string[]): Promise<void> {
+  const items = await page.getByTestId(menuTestId).locator('[role^="menuitem"]').evaluateAll((els) => els.map((e) => ({
+    id: e.getAttribute('data-testid'), x: e.querySelector('svg.menu-icon')?.getBoundingClientRect().left ?? null,
+  })));
+  for (const id of some) assert.ok(items.some((i) => i.id === id), `${menuTestId} has ${id}`);
+  for (const i of items) assert.notEqual(i.x, null, `${i.id} has an icon`);
+  assert.equal(new Set(items.map((i) => i.x)).size, 1, `${menuTestId}'s icons line up: ${JSON.stringify(items)}`);
+}
 describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer not built (npm run build)' }, () => {
   let preview: Preview;
   let browser: Browser;
@@ -127,6 +136,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await bobs.hover();
     await bobs.getByTestId('action-more').click();
     await page.getByTestId('action-report').click();
+    await assertMenuIcons(page, 'message-menu', ['action-forward', 'action-source', 'action-report']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-message-menu.png') });
     const dialog = page.getByTestId('report-event-dialog');
     await page.keyboard.type('Testing the report dialog');
     await dialog.getByTestId('dialog-submit').click();
@@ -138,6 +149,23 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
   });
 
   /** Clicks the quote of the dev room's reply to its first message (not loaded at first) and waits for the jump. */
+  it('gives the room list menu\'s items icons in a column, with the check items\' ticks after their labels', async () => {
+    await page.locator(room(HIKING)).click({ button: 'right' });
+    await assertMenuIcons(page, 'room-menu', ['room-menu-mute', 'room-menu-favourite', 'room-menu-copy-link', 'room-menu-report', 'room-menu-leave']);
+    const after = await page.getByTestId('room-menu-mute').evaluate((el) => {
+      const label = el.querySelector('.room-menu-label')!.getBoundingClientRect();
+      return el.querySelector('.room-menu-check')!.getBoundingClientRect().left >= label.right;
+    });
+    assert.ok(after, 'a check item\'s tick comes after its label');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-1280x800-room-menu.png`) });
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('room-menu').waitFor({ state: 'detached' });
+  });
+
   async function jumpToFirstDevMessage(): Promise<void> {
     await page.locator(room('!dev:lattice.test')).click();
     const reply = page.getByTestId('message').filter({ hasText: 'Did that fix hold up?' });
