@@ -5,6 +5,9 @@
  */
 import type { DB } from './database.ts';
 
+/** The number of the room whose ID is bound here (NULL, matching no row, for a room without one). */
+export const ROOM_NID = '(SELECT nid FROM room_key WHERE room_id = ?)';
+
 export class RoomKeys {
   private readonly stmts;
   /**

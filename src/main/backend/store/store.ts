@@ -37,7 +37,7 @@ export class Store {
     this.events = new EventStore(db);
     this.timeline = new TimelineStore(db, this.roomKeys);
     this.state = new StateStore(db);
-    this.rooms = new RoomStore(db);
+    this.rooms = new RoomStore(db, this.roomKeys);
     this.account = new AccountStore(db);
     this.outbox = new OutboxStore(db);
     this.unread = new UnreadStore(db);

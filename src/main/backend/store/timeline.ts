@@ -5,11 +5,9 @@
 import type { Event, TimelineRowTuple } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
 import { EVENT_COLUMNS, rowToEvent, type EventRow } from './events.ts';
-import type { RoomKeys } from './room-keys.ts';
+import { ROOM_NID, type RoomKeys } from './room-keys.ts';
 
 const FROM_TIMELINE = `${EVENT_COLUMNS} FROM timeline t JOIN event e ON e.rowid = t.event_rowid`;
-/** The number of the room whose ID is bound here (NULL, matching no row, for a room without one). */
-export const ROOM_NID = '(SELECT nid FROM room_key WHERE room_id = ?)';
 
 export class TimelineStore {
   private readonly stmts;
