@@ -32,7 +32,7 @@ export type RowId = 'dm' | 'encrypted_dm' | 'group' | 'encrypted_group' | 'displ
 export type SectionId = 'messages' | 'mentions' | 'other';
 
 /** What a rule's actions ask for. */
-export interface Decoded { notify: boolean; sound?: string; highlight: boolean }
+interface Decoded { notify: boolean; sound?: string; highlight: boolean }
 
 interface RowDef {
   id: RowId;
@@ -109,13 +109,13 @@ function locate(rules: RulesetLite, refs: readonly RuleRef[]): Located[] {
 }
 
 /** The user's keyword rules: content rules not from the spec. */
-export function keywordRules(rules: RulesetLite): Located[] {
+function keywordRules(rules: RulesetLite): Located[] {
   return (rules.content ?? []).filter((r) => !r.default && !r.rule_id.startsWith('.') && typeof r.pattern === 'string')
     .map((rule) => ({ ref: ref('content', rule.rule_id), rule }));
 }
 
 /** What actions ask for: dont_notify or no notify at all is quiet; a highlight tweak without a value means true. */
-export function decode(actions: readonly JSONValue[] | undefined): Decoded {
+function decode(actions: readonly JSONValue[] | undefined): Decoded {
   const d: Decoded = { notify: false, highlight: false };
   for (const a of actions ?? []) {
     if (a === 'notify' || a === 'coalesce') d.notify = true;
@@ -128,7 +128,7 @@ export function decode(actions: readonly JSONValue[] | undefined): Decoded {
 }
 
 /** Element's encoding: notify, then the sound, then the highlight tweak (false spelled out); else dont_notify. */
-export function encode(d: Decoded): JSONValue[] {
+function encode(d: Decoded): JSONValue[] {
   if (!d.notify) return ['dont_notify'];
   const out: JSONValue[] = ['notify'];
   if (d.sound) out.push({ set_tweak: 'sound', value: d.sound });
@@ -156,7 +156,7 @@ function keywordLevel(def: RowDef, found: readonly Located[]): Level | null {
   return levels.includes('noisy') ? 'noisy' : 'on';
 }
 
-export type NotificationLevels = Record<RowId, Level | null>;
+type NotificationLevels = Record<RowId, Level | null>;
 
 const memo = new WeakMap<object, NotificationLevels>();
 const NOT_LOADED = Object.fromEntries([...ROW_BY_ID.keys()].map((id) => [id, null])) as NotificationLevels;
@@ -190,7 +190,7 @@ function bring(found: Located, want: { enabled: boolean; actions?: Decoded }): R
 }
 
 /** What a rule of the row becomes at `level`: its enabled state and, when enabled, its actions. */
-export function targetOf(id: RowId, level: Level): { enabled: boolean; actions?: Decoded } {
+function targetOf(id: RowId, level: Level): { enabled: boolean; actions?: Decoded } {
   const def = ROW_BY_ID.get(id)!;
   if (def.inverted) return level === 'on' ? { enabled: false } : { enabled: true, actions: level === 'noisy' ? def.noisy : DONT_NOTIFY };
   if (level === 'off') return def.off === 'disable' ? { enabled: false } : { enabled: true, actions: DONT_NOTIFY };

@@ -48,11 +48,6 @@ export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: (
           if (e.relatedTarget !== null) return;
           requestAnimationFrame(() => { if (document.activeElement === document.body) dialog.current?.focus(); });
         }}>
-        {/* The close button lives in a header of its own, above the scrolling panel, so content never slides under it. */}
-        <header className="settings-header">
-          <h2 id="settings-title">Settings</h2>
-          <button type="button" className="icon-button settings-close" onClick={onClose} aria-label="Close settings" data-testid="settings-close">✕</button>
-        </header>
         <div className="settings-body">
           <nav className="settings-nav">
             <div role="tablist" aria-orientation="vertical" aria-labelledby="settings-title" className="settings-tabs" ref={tabs} onKeyDown={onTabKey}>
@@ -79,6 +74,15 @@ export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: (
             </section>
           </div>
         </div>
+        {/*
+          The close button lives in a header of its own, above the scrolling panel, so content never slides under it.
+          The header comes last in the document and first on screen (CSS order): the tab list stays the dialog's
+          first Tab stop, as it was, and Shift+Tab from it wraps to the close button.
+        */}
+        <header className="settings-header">
+          <h2 id="settings-title">Settings</h2>
+          <button type="button" className="icon-button settings-close" onClick={onClose} aria-label="Close settings" data-testid="settings-close">✕</button>
+        </header>
       </div>
     </div>
   );
