@@ -53,6 +53,8 @@ export interface BackendOptions {
   sender?: SenderOptions;
   /** Sync retry timing (tests shorten it). */
   sync?: SyncTiming;
+  /** How long get_server_support waits for another server (default 10 s; a test of a silent server shortens it). */
+  serverSupportWithinMs?: number;
   /**
    * Folders whose files upload_media may send (it reads files on this computer, so by default none: hosts upload
    * through Backend.uploadMedia instead).
@@ -210,6 +212,7 @@ export class Backend implements BackendHost {
     return {
       fetch: this.opts.fetch,
       answerWithinMs: this.opts.sync?.answerWithinMs,
+      serverSupportWithinMs: this.opts.serverSupportWithinMs,
       uploadRoots: this.opts.uploadRoots ?? [],
       get store() { return store(); },
       get session() { return session(); },
