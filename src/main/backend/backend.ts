@@ -56,6 +56,11 @@ export interface BackendOptions {
   /** How long get_server_support waits for another server (default 10 s; a test of a silent server shortens it). */
   serverSupportWithinMs?: number;
   /**
+   * How long after a failed ask the homeserver is asked again what the account has for encryption (recovery.ts's
+   * 5 s unless set): a test of a homeserver that fails, then answers, shortens it rather than wait the 5 s out.
+   */
+  encryptionRecheckMs?: number;
+  /**
    * Folders whose files upload_media may send (it reads files on this computer, so by default none: hosts upload
    * through Backend.uploadMedia instead).
    */
