@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { pcState, receives, recordOscillators, recordPeerConnections, tone, waitForTone } from '../harness/calls.ts';
+import { ENDED_UNTIL_CLOSED_MS, pcState, receives, recordOscillators, recordPeerConnections, showEnded, tone, waitForTone } from '../harness/calls.ts';
 import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
@@ -150,10 +150,15 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await alicePage.getByTestId('call-mute').click();
     assert.deepEqual(await micEnabled(), [true]);
 
+    // The hang-up tone sounds while the ended call shows, 4 s: kept until closed here, so that a busy machine's slow
+    // reads of one page cannot outlast the other's tone.
+    for (const page of [alicePage, bobPage]) await showEnded(page, ENDED_UNTIL_CLOSED_MS);
     await bobPage.getByTestId('call-hang-up').click();
     // The call was up: both sides hear the short hang-up tone, silent again once the call's end is gone.
     for (const page of [alicePage, bobPage]) await waitForTone(page, 'hangup');
     for (const page of [alicePage, bobPage]) {
+      await page.getByTestId('call-close').click();
+      await showEnded(page, null);
       await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
       await waitForTone(page, '');
       assert.equal(await pcState(page), 'closed');

@@ -144,6 +144,8 @@ describe('forwarding a message against Synapse', () => {
 
   it('asks once more before an encrypted message goes to a room that is not encrypted', async () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${sealedId}"]`).click();
+    // Typed only once the room has opened: on a busy machine the composer filled could still be the last room's.
+    await page.getByTestId('room-header').filter({ hasText: 'Sealed' }).waitFor(WAIT);
     await page.getByTestId('composer').fill('The door code is 4711');
     await page.keyboard.press('Enter');
     const sent = message('The door code is 4711');
