@@ -2,8 +2,10 @@
  * The chat UI in real Chromium against the preview host (made-up data through the real dispatcher; see
  * test/harness/preview/): spaces and pseudo-spaces, invitations, replies that jump, edits, reactions that toggle
  * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, the member list of a
- * room of 10,000 (virtualized), and the settings (theme, compact layout, and each of the device preferences taking
- * effect at once). Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
+ * room of 10,000 (virtualized; its counts in the locale's digits; kept scrolled and filtered across a member's
+ * info), and the settings (theme, compact layout, and each of the device preferences taking effect at once; the text
+ * size also scaling the small text and the room list's width). Every item of the room list's menu and a message's ⋯
+ * menu has an icon. Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -29,6 +31,15 @@ async function waitUntil(done: () => boolean, what: string): Promise<void> {
   assert.ok(done(), what);
 }
 const room = (id: string): string => `[data-testid="room-item"][data-room-id="${id}"]`;
+/** Every item of the open menu has an icon (icons.tsx MenuIcon), all lined up in one column; `some` are among them. */
+async function assertMenuIcons(page: Page, menuTestId: string, some: readonly string[]): Promise<void> {
+  const items = await page.getByTestId(menuTestId).locator('[role^="menuitem"]').evaluateAll((els) => els.map((e) => ({
+    id: e.getAttribute('data-testid'), x: e.querySelector('svg.menu-icon')?.getBoundingClientRect().left ?? null,
+  })));
+  for (const id of some) assert.ok(items.some((i) => i.id === id), `${menuTestId} has ${id}`);
+  for (const i of items) assert.notEqual(i.x, null, `${i.id} has an icon`);
+  assert.equal(new Set(items.map((i) => i.x)).size, 1, `${menuTestId}'s icons line up: ${JSON.stringify(items)}`);
+}
 
 describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer not built (npm run build)' }, () => {
   let preview: Preview;
@@ -126,6 +137,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     const bobs = page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: 'Can someone share the latest tokens file?' }) });
     await bobs.hover();
     await bobs.getByTestId('action-more').click();
+    await assertMenuIcons(page, 'message-menu', ['action-forward', 'action-source', 'action-report']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-message-menu.png') });
     await page.getByTestId('action-report').click();
     const dialog = page.getByTestId('report-event-dialog');
     await page.keyboard.type('Testing the report dialog');
@@ -135,6 +148,23 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-report-sent.png') });
     await dialog.getByTestId('dialog-submit').click();
     await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('gives the room list menu\'s items icons in a column, with the check items\' ticks after their labels', async () => {
+    await page.locator(room(HIKING)).click({ button: 'right' });
+    await assertMenuIcons(page, 'room-menu', ['room-menu-mute', 'room-menu-favourite', 'room-menu-copy-link', 'room-menu-report', 'room-menu-leave']);
+    const after = await page.getByTestId('room-menu-mute').evaluate((el) => {
+      const label = el.querySelector('.room-menu-label')!.getBoundingClientRect();
+      return el.querySelector('.room-menu-check')!.getBoundingClientRect().left >= label.right;
+    });
+    assert.ok(after, 'a check item\'s tick comes after its label');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-1280x800-room-menu.png`) });
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('room-menu').waitFor({ state: 'detached' });
   });
 
   /** Clicks the quote of the dev room's reply to its first message (not loaded at first) and waits for the jump. */
@@ -200,10 +230,16 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.getByTestId('open-members').click();
     const list = page.getByTestId('member-list');
     const total = await page.evaluate((n) => n.toLocaleString(), CROWD + 4);
+    assert.equal(total, '10,004', 'the test browser\'s locale (en-US) separates thousands');
     await list.getByTestId('member-heading').filter({ hasText: `· ${total}` }).waitFor({ timeout: 30_000 });
+    // The header's count as the locale writes numbers, as the list's heading does.
+    assert.equal(await page.getByTestId('open-members').getAttribute('aria-label'), `${total} members`);
+    assert.match(await page.getByTestId('open-members').innerText(), /^10,004/);
     const rows = list.getByTestId('member');
     const rendered = await rows.count();
     assert.ok(rendered > 5 && rendered < 100, `${rendered} of ${CROWD + 4} rows in the page`);
+    // The made-up homeserver shares no presence: no dots rather than everyone offline.
+    assert.equal(await list.getByTestId('member-presence').count(), 0);
     // No power levels: all by name, Carol Okafor first and You Yourself last.
     assert.equal(await rows.first().getAttribute('data-user-id'), '@carol:example.org');
 
@@ -235,6 +271,54 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id'))),
       Array.from({ length: 10 }, (_, i) => `@member0999${i}:lattice.test`));
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-members-crowd-filter.png') });
+    await list.getByTestId('member-filter').press('Escape');
+    await page.getByTestId('open-members').click();
+    await list.waitFor({ state: 'detached' });
+  });
+
+  it('comes back from a member\'s info to the list as it was left, scrolled and filtered, as Element does', async () => {
+    const list = page.getByTestId('member-list');
+    const scroller = list.locator('.member-scroll');
+    await page.getByTestId('open-members').click();
+    await list.getByTestId('member').first().waitFor();
+    // Far down the 10,000, to a row that is wholly in view.
+    await scroller.evaluate((el) => { el.scrollTop = 200_000; });
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="member-list"] .member-scroll');
+      return el !== null && Math.abs(el.scrollTop - 200_000) < 1 && el.querySelector('[data-testid="member"]') !== null;
+    });
+    const top = await scroller.evaluate((el) => el.scrollTop);
+    // A row wholly in view (clicking one at the edge would scroll it in first).
+    const rowInView = () => scroller.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const row = [...el.querySelectorAll<HTMLElement>('[data-testid="member"]')].find((r) => {
+        const b = r.getBoundingClientRect();
+        return b.top >= box.top + 40 && b.bottom <= box.bottom - 40;
+      });
+      return row?.dataset.userId ?? '';
+    });
+    const picked = await rowInView();
+    assert.ok(picked.startsWith('@member'), `a made-up member in view, not ${picked}`);
+    await list.locator(`[data-testid="member"][data-user-id="${picked}"]`).click();
+    await page.getByTestId('user-info-id').filter({ hasText: picked }).waitFor();
+    await page.getByTestId('user-info-back').click();
+    await list.getByTestId('member').first().waitFor();
+    assert.equal(Math.round(await scroller.evaluate((el) => el.scrollTop)), Math.round(top), 'the list where it was, not at its top');
+    await list.locator(`[data-testid="member"][data-user-id="${picked}"]`).waitFor();
+
+    // The filter too, with the list scrolled within what it matches.
+    await list.getByTestId('member-filter').fill('member 05');
+    await list.getByTestId('member-heading').filter({ hasText: '· 1,000' }).waitFor();
+    assert.equal(await scroller.evaluate((el) => el.scrollTop), 0, 'a new filter shows its matches from the top');
+    await scroller.evaluate((el) => { el.scrollTop = 8_000; });
+    await page.waitForFunction(() => document.querySelector('[data-testid="member-list"] .member-scroll')!.scrollTop >= 7_999);
+    const second = await rowInView();
+    await list.locator(`[data-testid="member"][data-user-id="${second}"]`).click();
+    await page.getByTestId('user-info-back').click();
+    await list.getByTestId('member').first().waitFor();
+    assert.equal(await list.getByTestId('member-filter').inputValue(), 'member 05');
+    assert.ok(Math.abs(await scroller.evaluate((el) => el.scrollTop) - 8_000) < 1);
+    await list.locator(`[data-testid="member"][data-user-id="${second}"]`).waitFor();
     await list.getByTestId('member-filter').press('Escape');
     await page.getByTestId('open-members').click();
     await list.waitFor({ state: 'detached' });
@@ -287,14 +371,20 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.getByTestId('time-format').selectOption('12');
     for (const t of await times()) assert.match(t, /^\d{1,2}:\d{2}\s?[AP]M$/, `12-hour time: ${t}`);
 
+    assert.equal(await joins.evaluate((el) => getComputedStyle(el).fontSize), '12.5px', 'the folded join lines at the default size');
+    await page.getByTestId('text-size-18').check({ force: true });
+    assert.equal(await timeline.locator('.message-body').first().evaluate((el) => getComputedStyle(el).fontSize), '18px');
+    // The text drawn smaller than the messages keeps its proportion to them: 12 px times are 12 × 18/14 px now.
+    const px = async (sel: string) => parseFloat(await timeline.locator(sel).first().evaluate((el) => getComputedStyle(el).fontSize));
+    assert.ok(Math.abs(await px('.message-time') - 12 * 18 / 14) < 0.01, `the times grow: ${await px('.message-time')}px`);
+    assert.ok(Math.abs(await px('.day-separator') - 12 * 18 / 14) < 0.01, `the date separators grow: ${await px('.day-separator')}px`);
+    assert.equal(await page.locator('.roomlist-row').first().evaluate((el) => el.getBoundingClientRect().height), 77,
+      'the room list rows grow with the text');
+    assert.ok(Math.abs(parseFloat(await joins.evaluate((el) => getComputedStyle(el).fontSize)) - 12.5 * 18 / 14) < 0.01, 'and the folded join lines');
     await page.getByTestId('show-join-leave').uncheck();
     await joins.waitFor({ state: 'detached' });
     assert.equal(await timeline.getByTestId('message').filter({ hasText: 'joined' }).count(), 0, 'no single join line either');
 
-    await page.getByTestId('text-size-18').check({ force: true });
-    assert.equal(await timeline.locator('.message-body').first().evaluate((el) => getComputedStyle(el).fontSize), '18px');
-    assert.equal(await page.locator('.roomlist-row').first().evaluate((el) => el.getBoundingClientRect().height), 77,
-      'the room list rows grow with the text');
 
     await page.getByTestId('show-typing').uncheck();
     await page.getByTestId('typing').waitFor({ state: 'detached' });
@@ -314,6 +404,46 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.equal(await composer.inputValue(), '');
     assert.equal(typingSent(), 1, 'no typing notice sent since');
     await page.evaluate(() => { localStorage.clear(); });
+  });
+
+  it('scales times, state lines, replies and the room list with the text size: 13 and 18 px, both themes, wide and narrow', async () => {
+    /** At each window size: the first room name's width and which names are cut, at this text size. */
+    const look = async (textSize: number) => {
+      const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await p.emulateMedia({ reducedMotion: 'reduce' });
+      await p.addInitScript((t) => { localStorage.setItem('lattice.prefs', JSON.stringify({ textSize: t })); }, textSize);
+      await p.goto(`${preview.url}#/room/${encodeURIComponent(DESIGN)}`);
+      const quote = p.getByTestId('reply-quote').first();
+      await quote.waitFor();
+      await p.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
+      const quotePx = parseFloat(await quote.evaluate((el) => getComputedStyle(el).fontSize));
+      assert.ok(Math.abs(quotePx - 12.5 * textSize / 14) < 0.01, `a reply's quote at ${textSize} px: ${quotePx}px`);
+      const sizes: Record<string, { name: number; cut: string[] }> = {};
+      for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+        await p.setViewportSize({ width: w, height: h });
+        const names = await p.locator('.roomlist-item-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', w: e.clientWidth, cut: e.scrollWidth > e.clientWidth })));
+        sizes[`${w}x${h}`] = { name: names[0].w, cut: names.filter((n) => n.cut).map((n) => n.text) };
+        assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${textSize} px ${w}x${h}: no horizontal overflow`);
+        if (textSize === 14) continue;
+        for (const theme of ['light', 'dark'] as const) {
+          await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+          await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-room-text-${textSize}.png`) });
+        }
+        await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+      }
+      await p.close();
+      return sizes;
+    };
+    const normal = await look(14);
+    const large = await look(18);
+    const small = await look(13);
+    for (const size of Object.keys(normal)) {
+      // The room list widens with the names' text, so a name at 18 px is cut about where it is at 14 px.
+      assert.ok(large[size].name >= normal[size].name * 18 / 14 - 2, `${size}: names get ${large[size].name}px at 18 px, ${normal[size].name}px at 14 px`);
+      for (const [at, looked] of [[18, large], [13, small]] as const) {
+        assert.deepEqual(looked[size].cut.filter((n) => !normal[size].cut.includes(n)), [], `${size}: no name cut at ${at} px that shows whole at 14 px`);
+      }
+    }
   });
 
   it('saves screenshots of the main screens in both themes at 1280×800 and 800×600', async () => {

@@ -23,6 +23,7 @@ import { canSendState } from '../../api/room-state.ts';
 import { removeFromSpace } from '../../api/space-manage.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { formatMemberCount } from '../common/format.ts';
 import { CreateRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { RoomSettingsPanel } from '../room/panels/RoomSettingsPanel.tsx';
 import { AddRoomsDialog } from './AddRoomsDialog.tsx';
@@ -141,7 +142,7 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
             <h2 className="space-home-name" tabIndex={-1} data-testid="space-home-name">{name}</h2>
             {(root?.alias || typeof members === 'number' || !known) && (
               <p className="space-home-facts">
-                {[root?.alias ?? (known ? null : spaceId), typeof members === 'number' ? `${members} ${members === 1 ? 'member' : 'members'}` : null]
+                {[root?.alias ?? (known ? null : spaceId), typeof members === 'number' ? formatMemberCount(members) : null]
                   .filter(Boolean).join(' · ')}
               </p>
             )}
