@@ -11,8 +11,12 @@
  * topic or address (keyboard: Enter to the first match, Esc clears), shows a match inside a sub-space under it (whose
  * toggle still opens and closes it), says when none match, and is still there when the home is opened again. The
  * page's hierarchy requests are held back (a slow server) to see the loading state and that a reopened home does not
- * wait for the server, or answered with an error to see a failed background read. Screenshots of both themes at 1280×800 and 800×600 go to
- * test-artifacts/space-home/.
+ * wait for the server, or answered with an error to see a failed background read. Managing spaces: Alice, a plain
+ * member of Bob's space, gets no way to change it (its settings read-only); she creates her own public space from the
+ * spaces bar's "+" (picture, address), adds existing rooms to it (her own room then names the space as its parent,
+ * Bob's does not), creates a room in it restricted to its members, removes rooms from it and changes its topic in its
+ * settings; the page's set_state requests are answered with a refusal to see it said in words. Screenshots of both
+ * themes at 1280×800 and 800×600 go to test-artifacts/space-home/.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -21,7 +25,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS as SHOTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS as SHOTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 const ARTIFACTS = path.join(SHOTS, 'space-home');
 const enc = encodeURIComponent;
@@ -31,6 +35,7 @@ const FILLERS = 24;
 describe('space home against Synapse', () => {
   let hs: SynapseServer;
   let alice: TestUser;
+  let alicePeer: MatrixPeer;
   let bob: MatrixPeer;
   let ui: WebUi;
   let page: Page;
@@ -51,6 +56,8 @@ describe('space home against Synapse', () => {
   const held: (() => void)[] = [];
   /** While set, the page's get_space_hierarchy requests are answered with this error (a server that cannot be reached). */
   let failHierarchy: string | null = null;
+  /** While set, the page's set_state requests are answered with this error (a homeserver that refuses). */
+  let failSetState: string | null = null;
   const release = (): void => { holdHierarchy = false; for (const send of held.splice(0)) send(); };
 
   const home = () => page.getByTestId('space-home');
@@ -87,7 +94,7 @@ describe('space home against Synapse', () => {
     ui = await startWebUi('space-home');
     ({ hs, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    const alicePeer = new MatrixPeer(hs.baseUrl, alice);
+    alicePeer = new MatrixPeer(hs.baseUrl, alice);
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     await hs.disableRateLimits(bob.userId);
     space = await createRoom({
@@ -143,7 +150,10 @@ describe('space home against Synapse', () => {
     await page.routeWebSocket(/\/_gomuks\/websocket/, (ws) => {
       const server = ws.connectToServer();
       ws.onMessage((m) => {
-        if (failHierarchy !== null && typeof m === 'string' && m.includes('"get_space_hierarchy"')) {
+        if (failSetState !== null && typeof m === 'string' && m.includes('"command":"set_state"')) {
+          const { request_id: id } = JSON.parse(m) as { request_id: number };
+          ws.send(JSON.stringify({ command: 'error', request_id: id, data: failSetState }));
+        } else if (failHierarchy !== null && typeof m === 'string' && m.includes('"get_space_hierarchy"')) {
           const { request_id: id } = JSON.parse(m) as { request_id: number };
           ws.send(JSON.stringify({ command: 'error', request_id: id, data: failHierarchy }));
         } else if (holdHierarchy && typeof m === 'string' && m.includes('"get_space_hierarchy"')) held.push(() => server.send(m));
@@ -448,5 +458,171 @@ describe('space home against Synapse', () => {
     assert.doesNotMatch(await error.innerText(), /M_FORBIDDEN|\{/, 'no raw error codes');
     assert.equal(await home().getByTestId('space-home-retry').count(), 1);
     await shots('error');
+  });
+
+  // Managing spaces: Alice is a plain member of Bob's club, and creates her own space, which she manages.
+  let garden: string;
+  let notes: string;
+  const state = async (roomId: string, type: string, key = ''): Promise<Record<string, unknown> | null> =>
+    await alicePeer.request('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/state/${enc(type)}/${enc(key)}`).catch(() => null) as Record<string, unknown> | null;
+  const noOverflow = (testId: string) => async (label: string): Promise<void> => {
+    const over = await page.getByTestId(testId).evaluate((el) => el.scrollWidth - el.clientWidth);
+    assert.ok(over <= 0, `${testId} fits at ${label} (overflows by ${over}px)`);
+  };
+
+  it('offers no way to change a space Alice may not manage, and shows its settings read-only', async () => {
+    await page.locator(`[data-testid="space"][data-space-id="${space}"]`).click();
+    await page.locator(`[data-testid="space-home"][data-space-id="${space}"]`).waitFor({ timeout: 15_000 });
+    await row(general).waitFor({ timeout: 45_000 });
+    await home().getByTestId('space-home-settings').click();
+    // The settings show the space's name once its state (and so its power levels) is read.
+    const nameField = page.getByTestId('room-settings').getByTestId('settings-name');
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="room-settings"] [data-testid="settings-name"]')
+      ?.value === 'Outdoor Club', undefined, { timeout: 45_000 });
+    assert.equal(await nameField.isDisabled(), true, 'a member cannot rename the space');
+    assert.match(await page.getByTestId('room-settings').innerText(), /Space settings/);
+    assert.equal(await home().getByTestId('space-home-create-room').count(), 0);
+    assert.equal(await home().getByTestId('space-home-add-rooms').count(), 0);
+    assert.equal(await home().getByTestId('space-room-remove').count(), 0, 'no Remove without power in the space');
+    await home().getByTestId('space-home-settings').click();
+    await page.getByTestId('room-settings').waitFor({ state: 'detached' });
+  });
+
+  it('creates a public space from the spaces bar, with a picture and an address made from its name', async () => {
+    // Her own room, outside any space, to add to the new space below (the add-rooms dialog waits for its sync).
+    notes = await alicePeer.createRoom({ name: 'Alice Notes', preset: 'private_chat' });
+    await page.getByTestId('spaces-bar').getByTestId('create-space').click();
+    const dialog = page.getByTestId('create-space-dialog');
+    await dialog.waitFor();
+    await dialog.getByTestId('create-space-name').fill('Garden Club');
+    await dialog.getByTestId('create-space-topic').fill('Seeds, soil and sun');
+    assert.equal(await dialog.getByTestId('create-space-alias').inputValue(), 'garden-club', 'the address follows the name');
+    await dialog.getByTestId('create-space-avatar-input').setInputFiles({
+      name: 'garden.png', mimeType: 'image/png',
+      buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'),
+    });
+    await dialog.getByTestId('create-space-avatar-preview').waitFor();
+    await dialog.getByTestId('create-space-alias').fill('bad address');
+    await dialog.getByTestId('create-space-alias-problem').waitFor();
+    assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), true, 'no space at an address that cannot be one');
+    await dialog.getByTestId('create-space-alias').fill('garden-club');
+    await page.mouse.move(0, 0);
+    await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-create-space.png`, noOverflow('create-space-dialog'));
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached', timeout: 45_000 });
+    await page.waitForFunction(() => location.hash.startsWith('#/space/') && document.querySelector('[data-testid="space-home-name"]')?.textContent === 'Garden Club',
+      undefined, { timeout: 45_000 });
+    garden = decodeURIComponent((await page.evaluate(() => location.hash)).slice('#/space/'.length));
+    const button = page.locator(`[data-testid="space"][data-space-id="${garden}"]`);
+    await button.waitFor({ timeout: 45_000 });
+    await page.waitForFunction((id) => document.querySelector(`[data-testid="space"][data-space-id="${id}"]`)?.getAttribute('aria-pressed') === 'true',
+      garden, { timeout: 15_000 });
+    assert.match(await home().innerText(), /Seeds, soil and sun/);
+    const create = await state(garden, 'm.room.create');
+    assert.equal(create?.type, 'm.space');
+    assert.equal((await state(garden, 'm.room.power_levels'))?.events_default, 100, 'only admins post in the space');
+    assert.equal((await state(garden, 'm.room.join_rules'))?.join_rule, 'public');
+    assert.equal((await state(garden, 'm.room.history_visibility'))?.history_visibility, 'world_readable');
+    assert.equal((await state(garden, 'm.room.canonical_alias'))?.alias, `#garden-club:${hs.serverName}`);
+    assert.match(String((await state(garden, 'm.room.avatar'))?.url), /^mxc:\/\//);
+    // Her own space: the buttons that change it, once its power levels are read.
+    await home().getByTestId('space-home-add-rooms').waitFor({ timeout: 45_000 });
+    await home().getByTestId('space-home-empty').waitFor({ timeout: 45_000 });
+  });
+
+  it('adds existing rooms to the space, named as their space where Alice may', async () => {
+    await home().getByTestId('space-home-add-rooms').click();
+    const dialog = page.getByTestId('add-rooms-dialog');
+    const choice = (id: string) => dialog.locator(`[data-testid="add-rooms-row"][data-room-id="${id}"]`);
+    await choice(notes).waitFor({ timeout: 45_000 });
+    assert.equal(await choice(general).count(), 1);
+    assert.equal(await choice(garden).count(), 0, 'not the space itself');
+    assert.equal(await choice(space).count(), 1, 'another space can be added as a sub-space');
+    await choice(general).locator('input').check();
+    await page.mouse.move(0, 0);
+    await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-add-rooms.png`, noOverflow('add-rooms-dialog'));
+    await dialog.getByTestId('add-rooms-filter').fill('NOTES');
+    await choice(general).waitFor({ state: 'detached' });
+    await choice(notes).locator('input').check();
+    await dialog.getByTestId('add-rooms-filter').fill('nothing like this');
+    await dialog.getByTestId('add-rooms-no-match').waitFor();
+    assert.equal(await dialog.getByTestId('dialog-submit').innerText(), 'Add 2 rooms', 'what was chosen stays chosen under a filter');
+    // A homeserver that refuses: said in words, with the room's name; the dialog stays.
+    failSetState = 'Could not set the m.space.child state: the homeserver refused: You don\'t have permission to post that to the room.';
+    try {
+      await dialog.getByTestId('dialog-submit').click();
+      const error = dialog.getByTestId('dialog-error');
+      await error.waitFor({ timeout: 15_000 });
+      assert.match(await error.innerText(), /^Could not add (General|Alice Notes) to the space: the homeserver refused: You don't have permission/);
+    } finally {
+      failSetState = null;
+    }
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached', timeout: 45_000 });
+    await row(general).waitFor({ timeout: 45_000 });
+    await row(notes).waitFor({ timeout: 45_000 });
+    assert.deepEqual((await state(garden, 'm.space.child', general))?.via, [hs.serverName]);
+    assert.deepEqual(await state(notes, 'm.space.parent', garden), { via: [hs.serverName], canonical: true }, 'her own room names the space');
+    assert.equal(await state(general, 'm.space.parent', garden), null, 'Bob\'s room, where Alice may not, does not');
+    // The room list under the space has them.
+    await item(notes).waitFor({ timeout: 45_000 });
+    await item(general).waitFor({ timeout: 45_000 });
+  });
+
+  it('creates a room in the space, open to the space\'s members', async () => {
+    await home().getByTestId('space-home-create-room').click();
+    const dialog = page.getByTestId('create-room-dialog');
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /Create a room in Garden Club/);
+    const members = dialog.getByTestId('create-room-space-members');
+    await members.waitFor({ timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="create-room-space-members"]')?.checked === true);
+    await dialog.getByTestId('create-room-name').fill('Seedlings');
+    await page.mouse.move(0, 0);
+    await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-create-room-in-space.png`, noOverflow('create-room-dialog'));
+    await dialog.getByTestId('dialog-submit').click();
+    await page.getByTestId('room-header').filter({ hasText: 'Seedlings' }).waitFor({ timeout: 45_000 });
+    const seedlings = decodeURIComponent((await page.evaluate(() => location.hash)).replace(/^#\/room\//, '').replace(/\?.*$/, ''));
+    assert.deepEqual(await state(seedlings, 'm.room.join_rules'), { join_rule: 'restricted', allow: [{ type: 'm.room_membership', room_id: garden }] });
+    assert.deepEqual(await state(seedlings, 'm.space.parent', garden), { via: [hs.serverName], canonical: true });
+    assert.deepEqual((await state(garden, 'm.space.child', seedlings))?.via, [hs.serverName]);
+    assert.ok(await state(seedlings, 'm.room.encryption'), 'a private room is encrypted');
+    await page.getByTestId('space-explore').click();
+    await row(seedlings).waitFor({ timeout: 45_000 });
+  });
+
+  it('removes a room from the space, saying in words when the server refuses', async () => {
+    await home().getByTestId('space-home-add-rooms').waitFor({ timeout: 45_000 });
+    await page.mouse.move(0, 0);
+    await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-managed.png`, noOverflow('space-home'));
+    failSetState = 'Could not set the m.space.child state: the homeserver refused: You don\'t have permission to post that to the room.';
+    try {
+      await row(general).getByTestId('space-room-remove').click();
+      const error = row(general).getByTestId('space-room-remove-error');
+      await error.waitFor({ timeout: 15_000 });
+      assert.match(await error.innerText(), /^Could not remove General from the space: the homeserver refused: You don't have permission/);
+    } finally {
+      failSetState = null;
+    }
+    await row(general).getByTestId('space-room-remove').click();
+    await row(general).waitFor({ state: 'detached', timeout: 45_000 });
+    assert.deepEqual(await state(garden, 'm.space.child', general), {}, 'the child event emptied');
+    await row(notes).getByTestId('space-room-remove').click();
+    await row(notes).waitFor({ state: 'detached', timeout: 45_000 });
+    assert.deepEqual(await state(notes, 'm.space.parent', garden), {}, 'her own room no longer names the space');
+    await item(notes).waitFor({ state: 'detached', timeout: 45_000 });
+  });
+
+  it('changes the space\'s topic in its settings', async () => {
+    await home().getByTestId('space-home-settings').click();
+    const panel = page.getByTestId('room-settings');
+    await panel.waitFor();
+    assert.equal(await panel.getByTestId('settings-encryption').count(), 0, 'no encryption setting for a space');
+    await panel.getByTestId('settings-topic').fill('Seeds, soil, sun and rain');
+    await panel.getByTestId('settings-topic-save').click();
+    await home().getByText('Seeds, soil, sun and rain').waitFor({ timeout: 45_000 });
+    assert.equal((await state(garden, 'm.room.topic'))?.topic, 'Seeds, soil, sun and rain');
+    await page.mouse.move(0, 0);
+    await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-settings.png`);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The space home's pure parts: reading a hierarchy room from the server's JSON (children in the spec's order,
  * suggested flags, children without via dropped), the rows shown (sub-spaces only when expanded, cycles once), and
- * what each row offers by join rule and membership. The routes of a space home. The rest is driven in Chromium
- * against Synapse by test/e2e/space-home-ui.test.ts.
+ * what each row offers by join rule and membership. The routes of a space home. What creating and managing a
+ * space asks of the homeserver (space-manage.ts): a new space's /createRoom body, a room made in a space, which room
+ * version allows a room restricted to the space's members, and which rooms the "Add existing rooms" dialog offers.
+ * The rest is driven in Chromium against Synapse by test/e2e/space-home-ui.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -13,6 +15,11 @@ import {
   toggleHierarchyExpanded, type HierarchyRoom,
 } from '../../src/renderer/api/space-hierarchy.ts';
 import { filterSpaceHomeRows, rowOffer, spaceHomeRows, subSpaceOffer, type RowFacts } from '../../src/renderer/api/space-home-rows.ts';
+import {
+  addCandidates, aliasFromName, childContent, restrictedRoomVersion, roomInSpaceRequest, spaceCreationRequest,
+} from '../../src/renderer/api/space-manage.ts';
+import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
+import type { Room, SpaceEdge } from '../../src/shared/rpc/types.ts';
 import { hashForSpace, roomIdFromHash, spaceIdFromHash } from '../../src/renderer/ui/route.ts';
 
 function child(stateKey: string, content: JSONObject, ts = 1): JSONObject {
@@ -256,5 +263,83 @@ describe('space home routes', () => {
     assert.equal(spaceIdFromHash('#/room/%21abc%3Aexample.org'), null);
     assert.equal(spaceIdFromHash('#/space/%23alias%3Aexample.org'), null);
     assert.equal(spaceIdFromHash('#/space/%E0%A4%A'), null);
+  });
+});
+
+describe('creating and managing a space', () => {
+  it('creates a public space as Element does: only admins post, world-readable, at its address, in the directory', () => {
+    const body = spaceCreationRequest({ name: ' Outdoor Club ', topic: '', isPublic: true, alias: 'outdoor-club' });
+    assert.deepEqual(body, {
+      name: 'Outdoor Club', preset: 'public_chat', visibility: 'public', room_alias_name: 'outdoor-club',
+      creation_content: { type: 'm.space' }, power_level_content_override: { events_default: 100, invite: 0 },
+      initial_state: [{ type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'world_readable' } }],
+    });
+  });
+
+  it('creates a private space invite-only, history from the invite, moderators invite, no address; with its avatar', () => {
+    const body = spaceCreationRequest({
+      name: 'Team', topic: ' Our work ', isPublic: false, alias: 'ignored', avatar: { url: 'mxc://hs/pic', info: { mimetype: 'image/png' } },
+    });
+    assert.equal(body.preset, 'private_chat');
+    assert.equal(body.visibility, 'private');
+    assert.equal(body.topic, 'Our work');
+    assert.equal(body.room_alias_name, undefined);
+    assert.deepEqual(body.power_level_content_override, { events_default: 100, invite: 50 });
+    assert.deepEqual(body.initial_state, [
+      { type: 'm.room.history_visibility', state_key: '', content: { history_visibility: 'invited' } },
+      { type: 'm.room.avatar', state_key: '', content: { url: 'mxc://hs/pic', info: { mimetype: 'image/png' } } },
+    ]);
+  });
+
+  it('makes an address from a name', () => {
+    assert.equal(aliasFromName('  Outdoor Club!  '), 'outdoor-club');
+    assert.equal(aliasFromName('Café & Crêpes'), 'cafe-crepes');
+    assert.equal(aliasFromName('???'), '');
+  });
+
+  it('offers a room restricted to the space\'s members only with a room version that has it', () => {
+    const caps = (def: string, available: Record<string, string>) => ({ 'm.room_versions': { default: def, available } });
+    assert.deepEqual(restrictedRoomVersion(caps('10', { 10: 'stable' })), {}, 'the default version has it');
+    assert.deepEqual(restrictedRoomVersion(caps('6', { 6: 'stable', 9: 'stable', 10: 'stable', 11: 'stable' })), { roomVersion: '10' });
+    assert.deepEqual(restrictedRoomVersion(caps('6', { 6: 'stable', 9: 'stable', 12: 'unstable' })), { roomVersion: '9' });
+    assert.equal(restrictedRoomVersion(caps('6', { 6: 'stable', 8: 'stable' })), null, 'version 8 has a broken restricted rule');
+    assert.equal(restrictedRoomVersion(undefined), null);
+  });
+
+  it('makes a room in a space with the space as its canonical parent, restricted to its members when asked', () => {
+    assert.deepEqual(roomInSpaceRequest('!space:hs', 'own', null), {
+      initialState: [{ type: 'm.space.parent', state_key: '!space:hs', content: { via: ['hs'], canonical: true } }],
+    });
+    const restricted = roomInSpaceRequest('!space', 'own', { roomVersion: '10' });
+    assert.equal(restricted.roomVersion, '10');
+    assert.deepEqual(restricted.initialState, [
+      { type: 'm.space.parent', state_key: '!space', content: { via: ['own'], canonical: true } },
+      { type: 'm.room.join_rules', state_key: '', content: { join_rule: 'restricted', allow: [{ type: 'm.room_membership', room_id: '!space' }] } },
+    ]);
+    assert.deepEqual(childContent('!room:other.org', 'own'), { via: ['other.org'] });
+    assert.deepEqual(childContent('!v12room', 'own'), { via: ['own'] }, 'a room ID without a server: our own');
+  });
+
+  it('offers the joined rooms, spaces and chats not in the space, filtered by name or address', () => {
+    const mk = (id: string, meta: Partial<Room>): RoomData => ({
+      ...emptyRoom(id),
+      meta: { room_id: id, name_quality: 3, explicit_avatar: false, has_member_list: false, preview_event_rowid: 0,
+        sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, ...meta },
+    });
+    const list = [
+      mk('!space', { name: 'Club', creation_content: { type: 'm.space' } }),
+      mk('!in', { name: 'Inside' }),
+      mk('!general', { name: 'General', canonical_alias: '#lobby:hs' }),
+      mk('!old', { name: 'Old', tombstone: { replacement_room: '!general' } }),
+      mk('!other-space', { name: 'Other space', creation_content: { type: 'm.space' } }),
+      mk('!dm', { name: 'Bob', dm_user_id: '@bob:hs' }),
+    ];
+    const snap = {
+      roomList: list, rooms: new Map(list.map((r) => [r.id, r])),
+      spaceEdges: { '!space': [{ child_id: '!in' } satisfies SpaceEdge] },
+    };
+    assert.deepEqual(addCandidates(snap, '!space', '').map((c) => [c.roomId, c.kind]),
+      [['!general', 'room'], ['!other-space', 'space'], ['!dm', 'dm']]);
+    assert.deepEqual(addCandidates(snap, '!space', 'LOBBY').map((c) => c.roomId), ['!general'], 'by address, any case');
   });
 });

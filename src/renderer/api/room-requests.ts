@@ -4,6 +4,7 @@
  * as Element does; public rooms are not (anyone can join and read, so encryption would only cost).
  */
 import type { Session } from './session.ts';
+import { listNewRoomInSpace, roomInSpaceRequest, serverOf, type RestrictedRooms } from './space-manage.ts';
 
 export interface NewRoom {
   name: string;
@@ -11,19 +12,29 @@ export interface NewRoom {
   isPublic: boolean;
   /** End-to-end encryption from the start (m.room.encryption in the initial state). */
   encrypted: boolean;
+  /**
+   * Made inside a space: the space as its parent from the start; `restricted`, for a room only the space's members
+   * may join, is the room version that allows it (space-manage.ts), null for the public/invite-only choice.
+   */
+  space?: { id: string; restricted: RestrictedRooms | null };
 }
 
 /** The state event that turns on encryption, with the only algorithm the spec defines for rooms. */
 const ENCRYPTION_STATE = { type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } };
 
 export async function createRoom(session: Session, r: NewRoom): Promise<string> {
+  const own = session.store.getSnapshot().clientState?.user_id ?? '';
+  const inSpace = r.space ? roomInSpaceRequest(r.space.id, serverOf(own) ?? '', r.isPublic ? null : r.space.restricted) : undefined;
+  const initialState = [...(r.encrypted ? [ENCRYPTION_STATE] : []), ...(inSpace?.initialState ?? [])];
   const { room_id: roomId } = await session.client.request('create_room', {
     ...(r.name.trim() ? { name: r.name.trim() } : {}),
     ...(r.topic.trim() ? { topic: r.topic.trim() } : {}),
     preset: r.isPublic ? 'public_chat' : 'private_chat',
     visibility: r.isPublic ? 'public' : 'private',
-    ...(r.encrypted ? { initial_state: [ENCRYPTION_STATE] } : {}),
+    ...(initialState.length ? { initial_state: initialState } : {}),
+    ...(inSpace?.roomVersion ? { room_version: inSpace.roomVersion } : {}),
   });
+  if (r.space) await listNewRoomInSpace(session, r.space.id, roomId, r.name.trim() || 'The room');
   return roomId;
 }
 

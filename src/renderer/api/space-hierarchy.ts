@@ -130,11 +130,12 @@ function sameRoom(a: HierarchyRoom, b: HierarchyRoom): boolean {
 }
 
 /**
- * The reason alone from a backend failure that names its target by ID ("Could not join !x:y: <reason>"): the
- * space home already says which room or space and what failed, and a room ID means nothing to a person.
+ * The reason alone from a backend failure that names its target by ID ("Could not join !x:y: <reason>") or by event
+ * type ("Could not set the m.space.child state: <reason>"): the space home already says which room or space and
+ * what failed, and a room ID or an event type means nothing to a person.
  */
 export function failureReason(error: string): string {
-  const rest = error.replace(/^Could not (?:join|knock on|read the space) [!#]\S+: /, '');
+  const rest = error.replace(/^Could not (?:join|knock on|read the space) [!#]\S+: |^Could not set the \S+ state: /, '');
   return rest.charAt(0).toUpperCase() + rest.slice(1);
 }
 

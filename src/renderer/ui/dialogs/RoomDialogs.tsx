@@ -1,8 +1,9 @@
 /** The room dialogs: create a room, start a DM, join by alias or ID, and leave with confirmation. */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useSession } from '../../api/hooks.ts';
 import { createRoom, joinRoom, leaveRoom, roomAddress, startDirectChat } from '../../api/room-requests.ts';
 import type { Session } from '../../api/session.ts';
+import { loadRestrictedRoomVersion, type RestrictedRooms } from '../../api/space-manage.ts';
 import { hashForRoom, roomIdFromHash } from '../route.ts';
 import { Dialog } from './Dialog.tsx';
 
@@ -26,21 +27,56 @@ export function closeIfShown(roomId: string): void {
   if (roomIdFromHash(window.location.hash) === roomId) window.location.hash = '';
 }
 
-export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
+/**
+ * `spaceId`: made inside that space (from its home), as Element's dialog does there: who may join is a choice of
+ * invite only, the space's members (the restricted join rule, offered when the homeserver has a room version for it,
+ * and then chosen first) or anyone; the room names the space as its parent and is listed in it.
+ */
+export function CreateRoomDialog({ onClose, spaceId, spaceName }: { onClose: () => void; spaceId?: string; spaceName?: string }) {
   const session = useSession();
   const [name, setName] = useState('');
   const [topic, setTopic] = useState('');
-  const [isPublic, setPublic] = useState(false);
+  const [access, setAccess] = useState<Access>('invite');
   const [encrypted, setEncrypted] = useState(true);
+  const restricted = useRestrictedVersion(spaceId !== undefined);
+  // The space's members by default once the server is known to allow it, until the person picks something else.
+  const [picked, setPicked] = useState(false);
+  const shown: Access = !picked && restricted ? 'space' : access;
+  const isPublic = shown === 'public';
+  const pick = (a: Access) => { setPicked(true); setAccess(a); };
+  const create = () => createRoom(session, {
+    name, topic, isPublic, encrypted: encrypted && !isPublic,
+    ...(spaceId ? { space: { id: spaceId, restricted: shown === 'space' ? restricted : null } } : {}),
+  });
   return (
-    <Dialog title="Create a room" submitLabel="Create" testId="create-room-dialog" onClose={onClose}
-      canSubmit={name.trim() !== ''} onSubmit={async () => openRoom(await createRoom(session, { name, topic, isPublic, encrypted: encrypted && !isPublic }))}>
+    <Dialog title={spaceId ? `Create a room in ${spaceName ?? 'this space'}` : 'Create a room'} submitLabel="Create" testId="create-room-dialog"
+      onClose={onClose} canSubmit={name.trim() !== ''} onSubmit={async () => openRoom(await create())}>
       <label className="dialog-field">Name<input data-testid="create-room-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus /></label>
       <label className="dialog-field">Topic (optional)<input data-testid="create-room-topic" value={topic} onChange={(e) => setTopic(e.target.value)} /></label>
-      <label className="dialog-check">
-        <input type="checkbox" data-testid="create-room-public" checked={isPublic} onChange={(e) => setPublic(e.target.checked)} />
-        Public: anyone can find and join it
-      </label>
+      {spaceId ? (
+        <fieldset className="dialog-choices" data-testid="create-room-access">
+          <legend>Who can join</legend>
+          <label className="dialog-check">
+            <input type="radio" name="create-room-access" data-testid="create-room-invite" checked={shown === 'invite'} onChange={() => pick('invite')} />
+            Private: only people invited
+          </label>
+          {restricted && (
+            <label className="dialog-check">
+              <input type="radio" name="create-room-access" data-testid="create-room-space-members" checked={shown === 'space'} onChange={() => pick('space')} />
+              Visible to space members: anyone in {spaceName ?? 'the space'} can find and join it
+            </label>
+          )}
+          <label className="dialog-check">
+            <input type="radio" name="create-room-access" data-testid="create-room-public" checked={shown === 'public'} onChange={() => pick('public')} />
+            Public: anyone can find and join it
+          </label>
+        </fieldset>
+      ) : (
+        <label className="dialog-check">
+          <input type="checkbox" data-testid="create-room-public" checked={isPublic} onChange={(e) => pick(e.target.checked ? 'public' : 'invite')} />
+          Public: anyone can find and join it
+        </label>
+      )}
       <label className={`dialog-check${isPublic ? ' is-disabled' : ''}`}>
         <input type="checkbox" data-testid="create-room-encrypted" disabled={isPublic} checked={encrypted && !isPublic}
           onChange={(e) => setEncrypted(e.target.checked)} />
@@ -48,6 +84,25 @@ export function CreateRoomDialog({ onClose }: { onClose: () => void }) {
       </label>
     </Dialog>
   );
+}
+
+type Access = 'invite' | 'space' | 'public';
+
+/**
+ * The room version that lets a room be restricted to a space's members, asked of the homeserver while the dialog is
+ * open inside a space; null (the choice is not offered) until it answers, when it has none, or when it cannot say.
+ */
+function useRestrictedVersion(inSpace: boolean): RestrictedRooms | null {
+  const session = useSession();
+  const [version, setVersion] = useState<RestrictedRooms | null>(null);
+  useEffect(() => {
+    if (!inSpace) return;
+    let live = true;
+    loadRestrictedRoomVersion(session).then((v) => { if (live) setVersion(v); })
+      .catch((err: unknown) => console.warn('lattice: reading the homeserver capabilities failed', err));
+    return () => { live = false; };
+  }, [session, inSpace]);
+  return version;
 }
 
 export function StartDmDialog({ onClose }: { onClose: () => void }) {

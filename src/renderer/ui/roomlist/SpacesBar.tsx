@@ -1,13 +1,15 @@
 /**
  * The spaces bar: home, DMs, unread, favourites, rooms outside spaces, then the joined top-level spaces, each with
- * the unread and highlight counts of its rooms summed. A vertical toolbar: ↑/↓ move between entries.
+ * the unread and highlight counts of its rooms summed, and at its end "+" to create a space (as Element's bar ends).
+ * A vertical toolbar: ↑/↓ move between entries.
  */
-import type { KeyboardEvent, ReactNode } from 'react';
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useStoreSelector } from '../../api/hooks.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { selectSpacesModel, type SpaceEntry } from '../../api/spaces.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatCount } from '../common/format.ts';
+import { CreateSpaceDialog } from '../spaces/CreateSpaceDialog.tsx';
 
 /** The pseudo-spaces' names and icons, drawn as the app's other icons are (24-unit strokes in the text colour). */
 const PSEUDO: Record<string, { label: string; icon: ReactNode }> = {
@@ -20,6 +22,7 @@ const PSEUDO: Record<string, { label: string; icon: ReactNode }> = {
 
 export function SpacesBar({ spaceId, onSelect }: { spaceId: string; onSelect: (id: string) => void }) {
   const entries = useStoreSelector((s) => selectSpacesModel(s).entries);
+  const [creating, setCreating] = useState(false);
 
   function onKeyDown(ev: KeyboardEvent<HTMLDivElement>): void {
     if (ev.key !== 'ArrowDown' && ev.key !== 'ArrowUp') return;
@@ -31,9 +34,18 @@ export function SpacesBar({ spaceId, onSelect }: { spaceId: string; onSelect: (i
   }
 
   return (
-    <div className="spaces-bar" role="toolbar" aria-orientation="vertical" aria-label="Spaces" data-testid="spaces-bar" onKeyDown={onKeyDown}>
-      {entries.map((e) => <SpaceButton key={e.id} entry={e} selected={e.id === spaceId} onSelect={onSelect} />)}
-    </div>
+    <>
+      <div className="spaces-bar" role="toolbar" aria-orientation="vertical" aria-label="Spaces" data-testid="spaces-bar" onKeyDown={onKeyDown}>
+        {entries.map((e) => <SpaceButton key={e.id} entry={e} selected={e.id === spaceId} onSelect={onSelect} />)}
+        <button type="button" className="space-button space-create" data-testid="create-space" aria-label="Create a space"
+          title="Create a space" tabIndex={-1} onClick={() => setCreating(true)}>
+          <svg className="space-icon" viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" fill="none" stroke="currentColor"
+            strokeWidth="2" strokeLinecap="round"><path d="M12 5v14M5 12h14" /></svg>
+        </button>
+      </div>
+      {/* Outside the toolbar: its arrow keys would move between the dialog's fields' buttons otherwise. */}
+      {creating && <CreateSpaceDialog onClose={() => setCreating(false)} />}
+    </>
   );
 }
 

@@ -1,6 +1,7 @@
 /**
  * One room or sub-space in a space's home: avatar, name (marked when the space suggests it), topic, member count,
- * whether we are in it, and what we can do (Open, Explore a sub-space we are not in, View invite, Join, Ask to join) or why we cannot, in words. A
+ * whether we are in it, and what we can do (Open, Explore a sub-space we are not in, View invite, Join, Ask to join) or why we cannot, in words;
+ * for someone who manages the space, Remove (from the space), with its refusal in words. A
  * sub-space has a toggle that shows its own rooms below it. Memoized: the home re-renders on every sync (it reads
  * which rooms we are in), a row only when its own room, offer or request changed.
  */
@@ -19,6 +20,9 @@ const ACTION: Record<RowAction, { label: string; busy: string; testId: string }>
   knock: { label: 'Ask to join', busy: 'Asking…', testId: 'space-room-knock' },
 };
 
+/** A removal from the space asked on this row: running, or why it failed. */
+export type RemoveState = { readonly kind: 'removing' } | { readonly kind: 'failed'; readonly message: string };
+
 interface Props {
   row: SpaceHomeRow;
   offer: RowOffer;
@@ -28,9 +32,12 @@ interface Props {
   request: RowRequest | undefined;
   onAction: (row: SpaceHomeRow, action: RowAction) => void;
   onToggle: (roomId: string) => void;
+  /** Set when we may remove the room from the space. */
+  onRemove?: ((row: SpaceHomeRow) => void) | undefined;
+  removal?: RemoveState | undefined;
 }
 
-export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, members, request, onAction, onToggle }: Props) {
+export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, members, request, onAction, onToggle, onRemove, removal }: Props) {
   const { room, child, depth, expanded, childCount } = row;
   const name = summaryName(room);
   const busy = busyAction(request);
@@ -59,8 +66,9 @@ export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, mem
         {request?.kind === 'failed' && (
           <p className="space-room-error" role="alert" data-testid="space-room-error">{REQUEST_FAILED[request.action]}: {request.message}</p>
         )}
+        {removal?.kind === 'failed' && <p className="space-room-error" role="alert" data-testid="space-room-remove-error">{removal.message}</p>}
       </div>
-      {offer.actions.length > 0 && (
+      {(offer.actions.length > 0 || onRemove) && (
         <div className="space-room-actions">
           {offer.actions.map((a) => (
             <button key={a} type="button" className={`space-room-button space-room-secondary${a === 'join' || a === 'knock' ? ' space-room-join' : ''}`}
@@ -69,6 +77,13 @@ export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, mem
               {busy === a ? ACTION[a].busy : ACTION[a].label}
             </button>
           ))}
+          {onRemove && (
+            <button type="button" className="space-room-button space-room-secondary space-room-remove" data-testid="space-room-remove"
+              disabled={removal?.kind === 'removing'} aria-label={`Remove ${name} from the space`} title="Remove from this space"
+              onClick={() => onRemove(row)}>
+              {removal?.kind === 'removing' ? 'Removing…' : 'Remove'}
+            </button>
+          )}
         </div>
       )}
     </li>

@@ -32,7 +32,11 @@ const NOTIFY: readonly (readonly [RoomNotificationSetting, string])[] = [
   ['mute', 'Mute'],
 ];
 
-export function RoomSettingsPanel({ roomId, onClose }: { roomId: string; onClose: () => void }) {
+/**
+ * `space`: a space's settings, from its home: the same state events, without what a space has no use for (encryption,
+ * as nobody chats there; the notification setting, as a space sends none of its own).
+ */
+export function RoomSettingsPanel({ roomId, onClose, space }: { roomId: string; onClose: () => void; space?: boolean }) {
   const session = useSession();
   const room = useRoom(roomId);
   const own = useOwnUserId();
@@ -44,7 +48,7 @@ export function RoomSettingsPanel({ roomId, onClose }: { roomId: string; onClose
   }
 
   return (
-    <SidePanel title="Room settings" testId="room-settings" onClose={onClose}>
+    <SidePanel title={space ? 'Space settings' : 'Room settings'} testId="room-settings" onClose={onClose}>
       <RoomAvatarSetting roomId={roomId} name={s.name || roomId} mxc={s.avatar} editable={may('m.room.avatar')} />
       <TextSetting label="Name" testId="settings-name" value={s.name} editable={may('m.room.name')}
         save={(v) => setState('m.room.name', { name: v })} />
@@ -54,13 +58,13 @@ export function RoomSettingsPanel({ roomId, onClose }: { roomId: string; onClose
         editable={may('m.room.join_rules')} save={(v) => setState('m.room.join_rules', { join_rule: v })} />
       <ChoiceSetting label="Who can read history" testId="settings-history" value={s.historyVisibility} options={HISTORY}
         editable={may('m.room.history_visibility')} save={(v) => setState('m.room.history_visibility', { history_visibility: v })} />
-      <EncryptionSetting encrypted={s.encrypted} editable={may('m.room.encryption')}
-        enable={() => setState('m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' })} />
+      {!space && <EncryptionSetting encrypted={s.encrypted} editable={may('m.room.encryption')}
+        enable={() => setState('m.room.encryption', { algorithm: 'm.megolm.v1.aes-sha2' })} />}
       <RoomAliasesSetting roomId={roomId} canonical={s.canonicalAlias} alt={s.altAliases} editable={may('m.room.canonical_alias')}
         server={own?.slice(own.indexOf(':') + 1) ?? ''} />
       <PowerLevelsSetting roomId={roomId} room={room} own={own} />
       <RoomPacksSetting roomId={roomId} room={room} own={own} />
-      <NotificationSetting roomId={roomId} />
+      {!space && <NotificationSetting roomId={roomId} />}
     </SidePanel>
   );
 }
