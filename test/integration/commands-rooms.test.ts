@@ -50,6 +50,14 @@ describe('room and membership commands against Synapse', () => {
     await assert.rejects(s.client.request('create_room', { room_version: 'no-such-version' }), /Could not create the room/);
   });
 
+  it('create_room of a DM records it in m.direct, so it reaches the room list as the DM with that person', async () => {
+    const { room_id: roomId } = await s.call('create_room', { preset: 'trusted_private_chat', is_direct: true, invite: [bob.userId] });
+    const direct = await aliceApi.request('GET', `/_matrix/client/v3/user/${encodeURIComponent(aliceId)}/account_data/m.direct`) as Record<string, string[]>;
+    assert.ok(direct[bob.userId]?.includes(roomId), 'm.direct names the room for Bob');
+    await s.client.waitForEvent('sync_complete', (d) => d.rooms?.[roomId]?.meta?.dm_user_id === bob.userId);
+    assert.equal((await membership(aliceApi, roomId, bob.userId)).is_direct, true);
+  });
+
   it('set_membership invites, kicks, bans and unbans, and the member list follows', async () => {
     const { room_id: roomId } = await s.call('create_room', { name: 'Moderated', preset: 'private_chat' });
     assert.equal(await s.call('set_membership', { action: 'invite', room_id: roomId, user_id: bob.userId }), true);
