@@ -59,7 +59,7 @@ export function selectMembers(room: RoomData | undefined): MemberGroups {
 }
 
 /** Text folded for matching: compatibility forms, accents and case set aside (NFKD, marks dropped, lower case). */
-function fold(text: string): string {
+export function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
