@@ -3,7 +3,8 @@
  * test/harness/preview/): spaces and pseudo-spaces, invitations, replies that jump, edits, reactions that toggle
  * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, the member list of a
  * room of 10,000 (virtualized), and the settings (theme, compact layout, and each of the device preferences taking
- * effect at once). Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
+ * effect at once; the text size also scaling the small text and the room list's width). Every item of the room
+ * list's menu and a message's ⋯ menu has an icon. Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -29,6 +30,15 @@ async function waitUntil(done: () => boolean, what: string): Promise<void> {
   assert.ok(done(), what);
 }
 const room = (id: string): string => `[data-testid="room-item"][data-room-id="${id}"]`;
+/** Every item of the open menu has an icon (icons.tsx MenuIcon), all lined up in one column; `some` are among them. */
+async function assertMenuIcons(page: Page, menuTestId: string, some: readonly string[]): Promise<void> {
+  const items = await page.getByTestId(menuTestId).locator('[role^="menuitem"]').evaluateAll((els) => els.map((e) => ({
+    id: e.getAttribute('data-testid'), x: e.querySelector('svg.menu-icon')?.getBoundingClientRect().left ?? null,
+  })));
+  for (const id of some) assert.ok(items.some((i) => i.id === id), `${menuTestId} has ${id}`);
+  for (const i of items) assert.notEqual(i.x, null, `${i.id} has an icon`);
+  assert.equal(new Set(items.map((i) => i.x)).size, 1, `${menuTestId}'s icons line up: ${JSON.stringify(items)}`);
+}
 
 describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer not built (npm run build)' }, () => {
   let preview: Preview;
@@ -126,6 +136,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     const bobs = page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: 'Can someone share the latest tokens file?' }) });
     await bobs.hover();
     await bobs.getByTestId('action-more').click();
+    await assertMenuIcons(page, 'message-menu', ['action-forward', 'action-source', 'action-report']);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-message-menu.png') });
     await page.getByTestId('action-report').click();
     const dialog = page.getByTestId('report-event-dialog');
     await page.keyboard.type('Testing the report dialog');
@@ -135,6 +147,23 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-report-sent.png') });
     await dialog.getByTestId('dialog-submit').click();
     await dialog.waitFor({ state: 'detached' });
+  });
+
+  it('gives the room list menu\'s items icons in a column, with the check items\' ticks after their labels', async () => {
+    await page.locator(room(HIKING)).click({ button: 'right' });
+    await assertMenuIcons(page, 'room-menu', ['room-menu-mute', 'room-menu-favourite', 'room-menu-copy-link', 'room-menu-report', 'room-menu-leave']);
+    const after = await page.getByTestId('room-menu-mute').evaluate((el) => {
+      const label = el.querySelector('.room-menu-label')!.getBoundingClientRect();
+      return el.querySelector('.room-menu-check')!.getBoundingClientRect().left >= label.right;
+    });
+    assert.ok(after, 'a check item\'s tick comes after its label');
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-1280x800-room-menu.png`) });
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('room-menu').waitFor({ state: 'detached' });
   });
 
   /** Clicks the quote of the dev room's reply to its first message (not loaded at first) and waits for the jump. */
@@ -287,14 +316,20 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.getByTestId('time-format').selectOption('12');
     for (const t of await times()) assert.match(t, /^\d{1,2}:\d{2}\s?[AP]M$/, `12-hour time: ${t}`);
 
+    assert.equal(await joins.evaluate((el) => getComputedStyle(el).fontSize), '12.5px', 'the folded join lines at the default size');
+    await page.getByTestId('text-size-18').check({ force: true });
+    assert.equal(await timeline.locator('.message-body').first().evaluate((el) => getComputedStyle(el).fontSize), '18px');
+    // The text drawn smaller than the messages keeps its proportion to them: 12 px times are 12 × 18/14 px now.
+    const px = async (sel: string) => parseFloat(await timeline.locator(sel).first().evaluate((el) => getComputedStyle(el).fontSize));
+    assert.ok(Math.abs(await px('.message-time') - 12 * 18 / 14) < 0.01, `the times grow: ${await px('.message-time')}px`);
+    assert.ok(Math.abs(await px('.day-separator') - 12 * 18 / 14) < 0.01, `the date separators grow: ${await px('.day-separator')}px`);
+    assert.equal(await page.locator('.roomlist-row').first().evaluate((el) => el.getBoundingClientRect().height), 77,
+      'the room list rows grow with the text');
+    assert.ok(Math.abs(parseFloat(await joins.evaluate((el) => getComputedStyle(el).fontSize)) - 12.5 * 18 / 14) < 0.01, 'and the folded join lines');
     await page.getByTestId('show-join-leave').uncheck();
     await joins.waitFor({ state: 'detached' });
     assert.equal(await timeline.getByTestId('message').filter({ hasText: 'joined' }).count(), 0, 'no single join line either');
 
-    await page.getByTestId('text-size-18').check({ force: true });
-    assert.equal(await timeline.locator('.message-body').first().evaluate((el) => getComputedStyle(el).fontSize), '18px');
-    assert.equal(await page.locator('.roomlist-row').first().evaluate((el) => el.getBoundingClientRect().height), 77,
-      'the room list rows grow with the text');
 
     await page.getByTestId('show-typing').uncheck();
     await page.getByTestId('typing').waitFor({ state: 'detached' });
@@ -314,6 +349,46 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.equal(await composer.inputValue(), '');
     assert.equal(typingSent(), 1, 'no typing notice sent since');
     await page.evaluate(() => { localStorage.clear(); });
+  });
+
+  it('scales times, state lines, replies and the room list with the text size: 13 and 18 px, both themes, wide and narrow', async () => {
+    /** At each window size: the first room name's width and which names are cut, at this text size. */
+    const look = async (textSize: number) => {
+      const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await p.emulateMedia({ reducedMotion: 'reduce' });
+      await p.addInitScript((t) => { localStorage.setItem('lattice.prefs', JSON.stringify({ textSize: t })); }, textSize);
+      await p.goto(`${preview.url}#/room/${encodeURIComponent(DESIGN)}`);
+      const quote = p.getByTestId('reply-quote').first();
+      await quote.waitFor();
+      await p.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
+      const quotePx = parseFloat(await quote.evaluate((el) => getComputedStyle(el).fontSize));
+      assert.ok(Math.abs(quotePx - 12.5 * textSize / 14) < 0.01, `a reply's quote at ${textSize} px: ${quotePx}px`);
+      const sizes: Record<string, { name: number; cut: string[] }> = {};
+      for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+        await p.setViewportSize({ width: w, height: h });
+        const names = await p.locator('.roomlist-item-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', w: e.clientWidth, cut: e.scrollWidth > e.clientWidth })));
+        sizes[`${w}x${h}`] = { name: names[0].w, cut: names.filter((n) => n.cut).map((n) => n.text) };
+        assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${textSize} px ${w}x${h}: no horizontal overflow`);
+        if (textSize === 14) continue;
+        for (const theme of ['light', 'dark'] as const) {
+          await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+          await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-room-text-${textSize}.png`) });
+        }
+        await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+      }
+      await p.close();
+      return sizes;
+    };
+    const normal = await look(14);
+    const large = await look(18);
+    const small = await look(13);
+    for (const size of Object.keys(normal)) {
+      // The room list widens with the names' text, so a name at 18 px is cut about where it is at 14 px.
+      assert.ok(large[size].name >= normal[size].name * 18 / 14 - 2, `${size}: names get ${large[size].name}px at 18 px, ${normal[size].name}px at 14 px`);
+      for (const [at, looked] of [[18, large], [13, small]] as const) {
+        assert.deepEqual(looked[size].cut.filter((n) => !normal[size].cut.includes(n)), [], `${size}: no name cut at ${at} px that shows whole at 14 px`);
+      }
+    }
   });
 
   it('saves screenshots of the main screens in both themes at 1280×800 and 800×600', async () => {

@@ -9,7 +9,8 @@
  * every room pack; "Use everywhere" writes im.ponies.emote_rooms (keeping what else it holds, per pack) and the
  * pack is then offered in another room; she adds an image to her own pack there and names it and gives it a
  * picture, and does both to the room's pack in its settings, which Bob then reads and downloads; the shop room's
- * settings say she may not change its pack. Screenshots of the
+ * settings say she may not change its pack. There she creates two more packs by name (the second under a key of its
+ * own) and deletes one after a confirmation (its state emptied). Screenshots of the
  * picker with packs and of the messages, wide and narrow, and of both settings parts and the pack editor's form,
  * in both themes.
  */
@@ -373,5 +374,42 @@ describe('custom emoji and sticker packs against Synapse', () => {
     await page.getByTestId('composer').fill(':glimm');
     await page.getByTestId('composer-suggestion').filter({ hasText: ':glimmer:' }).waitFor();
     await page.getByTestId('composer').fill('');
+  });
+
+  it('room settings: creates another pack under a key made from its name, unique in the room, and deletes one after a confirmation', async () => {
+    const packsPanel = page.getByTestId('room-settings').getByTestId('settings-packs');
+    const stateUrl = (key: string) => `/_matrix/client/v3/rooms/${enc(roomId)}/state/im.ponies.room_emotes/${enc(key)}`;
+    const create = async (name: string) => {
+      await packsPanel.getByTestId('pack-new-name').fill(name);
+      await packsPanel.getByTestId('pack-new-create').click();
+      await packsPanel.getByTestId('pack-new').getByRole('status').waitFor();
+    };
+    await create('Spare parts');
+    const first = await serverSays('Bob reads the new pack', () => bob.request('GET', stateUrl('Spare parts')).catch(() => null), (c) => c !== null);
+    assert.deepEqual(first, { pack: { display_name: 'Spare parts' }, images: {} });
+    // The same name again: a key of its own, as Cinny makes it, so the first pack is not overwritten.
+    await create('Spare parts');
+    assert.deepEqual(await serverSays('Bob reads the second one', () => bob.request('GET', stateUrl('Spare parts2')).catch(() => null), (c) => c !== null),
+      { pack: { display_name: 'Spare parts' }, images: {} });
+    const spare = packsPanel.locator('[data-testid="settings-pack"][data-state-key="Spare parts2"]');
+    await spare.getByTestId('room-pack-editor-profile-name').filter({ hasText: 'Spare parts' }).waitFor();
+    assert.deepEqual((await packsPanel.getByTestId('settings-pack').evaluateAll((els) => els.map((e) => e.getAttribute('data-state-key')))).sort(),
+      ['Spare parts', 'Spare parts2', 'extras', 'party']);
+
+    // Deleting asks first; Cancel keeps it.
+    await spare.getByTestId('pack-delete').click();
+    await spare.getByTestId('pack-delete-confirm').waitFor();
+    assert.match(await spare.innerText(), /Delete “Spare parts”\?/);
+    await spare.scrollIntoViewIfNeeded();
+    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-room-pack-delete.png`, async () => { await spare.scrollIntoViewIfNeeded(); });
+    await spare.getByRole('button', { name: 'Cancel' }).click();
+    await spare.getByTestId('pack-delete').click();
+    await spare.getByTestId('pack-delete-confirm').click();
+    await spare.waitFor({ state: 'detached' });
+    assert.deepEqual(await serverSays('Bob reads the pack emptied', () => bob.request('GET', stateUrl('Spare parts2')), (c) => Object.keys(c as object).length === 0), {});
+    assert.equal(await packsPanel.locator('[data-state-key="Spare parts"]').count(), 1, 'the other stays');
+    // A deleted pack's key stays taken: members may still list it as enabled everywhere.
+    await create('Spare parts');
+    await serverSays('the third one gets a new key', () => bob.request('GET', stateUrl('Spare parts3')).catch(() => null), (c) => c !== null);
   });
 });

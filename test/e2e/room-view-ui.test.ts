@@ -3,8 +3,8 @@
  * a message the server refuses says why in words (not the server's raw text and error code), one message toolbar
  * shows at a time (the pointer's row, or the row whose toolbar has the keyboard focus), the toolbar of a row at the
  * top of the view covers none of its text, the room's name keeps its room in a narrow header (the panel buttons and
- * Leave fold into a "More options" menu), and lines of text stop at a reading width on a wide window while a wide
- * code block still uses the row's width. Screenshots in both themes go to test-artifacts/.
+ * Leave fold into a "More options" menu, each item with its button's icon), and lines of text stop at a reading
+ * width on a wide window while a wide code block still uses the row's width. Screenshots in both themes go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -159,6 +159,18 @@ describe('the room view against Synapse', () => {
     assert.equal(await focusedItem(), 'header-menu-search');
     for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
     assert.equal(await focusedItem(), 'header-menu-leave', '↑ from the first item wraps to the last');
+    // Each item has its button's icon (the same shape), all in one column before the labels, as in Element.
+    const items = await page.getByTestId('room-header-menu').locator('[role^="menuitem"]').evaluateAll((els) => els.map((e) => ({
+      id: e.getAttribute('data-testid'), icon: e.querySelector('svg.menu-icon')?.innerHTML ?? null,
+      x: e.querySelector('svg.menu-icon')?.getBoundingClientRect().left ?? null,
+    })));
+    for (const item of items) assert.ok(item.icon, `${item.id} has an icon`);
+    assert.equal(new Set(items.map((i) => i.x)).size, 1, `the icons line up: ${JSON.stringify(items.map((i) => i.x))}`);
+    const iconOf = (testId: string) => page.getByTestId(testId).locator('svg').evaluate((el) => el.innerHTML);
+    for (const [item, button] of [['header-menu-search', 'open-search'], ['header-menu-pinned', 'open-pinned'], ['header-menu-threads', 'open-threads'],
+      ['header-menu-settings', 'open-room-settings'], ['header-menu-voice-call', 'start-voice-call'], ['header-menu-video-call', 'start-video-call']]) {
+      assert.equal(items.find((i) => i.id === item)?.icon, await iconOf(button), `${item} draws ${button}'s icon`);
+    }
     await themeShots(page, 'room-view', 'narrow-header-menu');
     await page.keyboard.press('Escape');
     assert.equal(await page.getByTestId('room-header-menu').count(), 0);

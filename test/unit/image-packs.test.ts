@@ -2,7 +2,8 @@
  * Custom emoji and sticker packs (MSC2545): parsing the packs people and other clients write (malformed ones and
  * entries skipped, never thrown on), which room packs are enabled everywhere (stable and unstable names), changing
  * that list and a pack's images without losing what other clients wrote, picker search, the composer's
- * `:shortcode:` becoming the markdown the backend sends as an emoticon, and what the backend sends for it.
+ * `:shortcode:` becoming the markdown the backend sends as an emoticon, and what the backend sends for it; a deleted
+ * (emptied) pack read as none, and a new pack's state key.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -10,10 +11,10 @@ import {
   enabledPackRefs, packsFor, parseImagePack, readPackMeta, searchPackImages, withCustomEmoji,
 } from '../../src/renderer/api/image-packs.ts';
 import {
-  isPackListed, shortcodeProblem, withPackImage, withPackListed, withPackMeta, withoutPackImage,
+  isPackListed, newPackStateKey, shortcodeProblem, withPackImage, withPackListed, withPackMeta, withoutPackImage,
 } from '../../src/renderer/api/image-pack-edit.ts';
 import { ancestorSpaces } from '../../src/renderer/api/spaces.ts';
-import { packEvent, packStateKeys, roomPacksOf } from '../../src/renderer/api/image-pack-hooks.ts';
+import { hasPackState, packEvent, packStateKeys, roomPacksOf } from '../../src/renderer/api/image-pack-hooks.ts';
 import type { RoomData, StoreSnapshot } from '../../src/renderer/api/snapshot.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 import { complete } from '../../src/renderer/api/autocomplete.ts';
@@ -104,6 +105,19 @@ describe('MSC2545 image packs', () => {
     assert.deepEqual([packEvent(room, '')?.type, packEvent(room, '')?.event.content.pack], ['m.room.image_pack', { display_name: 'New' }]);
     assert.equal(packEvent(room, 'extra')?.type, 'im.ponies.room_emotes');
     assert.equal(packEvent(room, 'none'), undefined);
+    // A deleted pack (its state emptied): none, and the other type's pack under its key shows instead.
+    const deleted = { ...events[1], rowid: 4, content: {} };
+    const emptied = { ...room, events: new Map([...room.events, [4, deleted]]), state: { ...room.state, 'm.room.image_pack': { '': 4 }, 'im.ponies.room_emotes': { extra: 3 } } } as unknown as RoomData;
+    assert.equal(packEvent(emptied, ''), undefined);
+    assert.equal(hasPackState(emptied, ''), true, 'its key stays taken');
+    assert.equal(hasPackState(emptied, 'other'), false);
+  });
+
+  it('makes a new room pack\'s state key from its name, with 2, 3, … after it while the key is taken', () => {
+    const taken = new Set(['Party', 'Party2']);
+    assert.equal(newPackStateKey('  Blobs ', (k) => taken.has(k)), 'Blobs');
+    assert.equal(newPackStateKey('Party', (k) => taken.has(k)), 'Party3');
+    assert.throws(() => newPackStateKey('  ', () => false), /Give the pack a name/);
   });
 
   it('turns a pack\'s "use everywhere" on and off, keeping the other rooms, state keys and fields', () => {

@@ -1,7 +1,7 @@
 /**
  * Changing MSC2545 packs as Cinny does, as pure functions of the content read: turning a room pack's "use
  * everywhere" on or off in the account data that lists such packs, changing a pack's own description (its name,
- * picture, attribution and usage) and adding or removing one image of a pack. Each
+ * picture, attribution and usage), adding or removing one image of a pack, and a new room pack's state key. Each
  * keeps everything else in the content as another client wrote it (other rooms and state keys, the pack's
  * `pack` object, other images, unknown fields): account data and state are replaced whole on write, so whatever is
  * dropped here is lost for every client.
@@ -129,4 +129,18 @@ export function withoutPackImage(content: unknown, shortcode: string): JSONObjec
   delete images[shortcode];
   next.images = images;
   return next;
+}
+
+/**
+ * A new room pack's state key, as Cinny picks it: its name, or the name with 2, 3, … after it when the room already
+ * has state under that key. A deleted pack's key (empty content) counts as taken too: members may still list it in
+ * their packs enabled everywhere, where a new pack under it would turn on unasked.
+ */
+export function newPackStateKey(name: string, taken: (stateKey: string) => boolean): string {
+  const key = name.trim();
+  if (!key) throw new Error('Give the pack a name.');
+  if (!taken(key)) return key;
+  let n = 2;
+  while (taken(`${key}${n}`)) n++;
+  return `${key}${n}`;
 }

@@ -24,14 +24,27 @@ export function roomName(room: RoomData | undefined): string {
   return room?.meta?.name ?? room?.meta?.canonical_alias ?? 'Room pack';
 }
 
-/** A room pack's event: the stable type's if the room has one under that state key, else the unstable one's. */
+/**
+ * A room pack's event: the stable type's if the room has one under that state key, else the unstable one's. A
+ * deleted pack (its state emptied, as Cinny and Lattice delete one) is none.
+ */
 export function packEvent(room: RoomData | undefined, stateKey: string): { type: RoomPackType; event: Event } | undefined {
   for (const type of ROOM_PACK_TYPES) {
     const rowid = room?.state[type]?.[stateKey];
     const event = rowid === undefined ? undefined : room?.events.get(rowid);
-    if (event) return { type, event };
+    if (event && !isDeletedPack(event.content)) return { type, event };
   }
   return undefined;
+}
+
+/** Whether a pack's content is emptied (`{}`, or none at all): the pack was deleted. */
+function isDeletedPack(content: unknown): boolean {
+  return typeof content !== 'object' || content === null || Object.keys(content).length === 0;
+}
+
+/** Whether the room has state of either pack type under this key, a deleted pack's too. */
+export function hasPackState(room: RoomData | undefined, stateKey: string): boolean {
+  return ROOM_PACK_TYPES.some((type) => room?.state[type]?.[stateKey] !== undefined);
 }
 
 /** The state keys of a room's packs, of either type, each once (stable ones first). */

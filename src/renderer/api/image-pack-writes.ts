@@ -1,14 +1,16 @@
 /**
  * Writing MSC2545 packs: "use everywhere" for a room pack (account data, through set_account_data), and changing
  * the description of the user's own pack (account data) or of a room's pack (state, through set_state) or adding or
- * removing one of its images. Each
+ * removing one of its images; creating another pack in a room and deleting one. Each
  * write builds on the content the store holds now (image-pack-edit.ts keeps the rest of it) and resolves once the
  * store shows what was written, so a second change made right after builds on the first instead of undoing it.
  */
 import { errorMessage } from '../../shared/error-message.ts';
 import type { JSONObject } from '../../shared/rpc/types.ts';
-import { isPackListed, withPackImage, withPackListed, withPackMeta, withoutPackImage, type PackMetaChange } from './image-pack-edit.ts';
-import { packEvent } from './image-pack-hooks.ts';
+import {
+  isPackListed, newPackStateKey, withPackImage, withPackListed, withPackMeta, withoutPackImage, type PackMetaChange,
+} from './image-pack-edit.ts';
+import { hasPackState, packEvent } from './image-pack-hooks.ts';
 import { EMOTE_ROOMS_TYPE, PACK_ROOMS_TYPES, ROOM_PACK_TYPE, USER_PACK_TYPE, type PackRef, type RoomPackType } from './image-packs.ts';
 import type { Session } from './session.ts';
 import type { StoreSnapshot } from './snapshot.ts';
@@ -159,4 +161,23 @@ export async function setPackMeta(session: Session, t: PackTarget, save: PackMet
 
 export async function removePackImage(session: Session, t: PackTarget, shortcode: string): Promise<void> {
   await writePack(session, t, withoutPackImage(contentOf(session.store.getSnapshot(), t), shortcode));
+}
+
+/**
+ * Creates another pack in the room, named `name`, with no image yet (`im.ponies.room_emotes`, under a state key
+ * made from the name: image-pack-edit.ts), and answers its state key once the store shows it.
+ */
+export async function createRoomPack(session: Session, roomId: string, name: string): Promise<string> {
+  const room = session.store.getSnapshot().rooms.get(roomId);
+  const stateKey = newPackStateKey(name, (key) => hasPackState(room, key));
+  await writePack(session, { kind: 'room', roomId, stateKey, type: ROOM_PACK_TYPE }, { pack: { display_name: name.trim() }, images: {} });
+  return stateKey;
+}
+
+/**
+ * Deletes a room's pack as Cinny does: its state emptied (state cannot be removed), which every client reads as no
+ * pack. Its images stay on the homeserver, as uploads do.
+ */
+export async function deleteRoomPack(session: Session, t: Extract<PackTarget, { kind: 'room' }>): Promise<void> {
+  await writePack(session, t, {});
 }

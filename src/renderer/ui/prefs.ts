@@ -102,13 +102,16 @@ export function hour12Of(format: TimeFormat): boolean | undefined {
 
 const darkQuery = (): MediaQueryList | null => (typeof matchMedia === 'function' ? matchMedia('(prefers-color-scheme: dark)') : null);
 
-/** Sets <html data-theme data-density> and the text size from the preferences and the system's colour scheme. */
+/** Sets <html data-theme data-density> and the text size (and its scale) from the preferences and the system's colour scheme. */
 export function applyPrefs(): void {
   const { theme, compact, textSize } = getPrefs();
   const dark = theme === 'dark' || (theme === 'system' && (darkQuery()?.matches ?? false));
   document.documentElement.dataset.theme = dark ? 'dark' : 'light';
   document.documentElement.dataset.density = compact ? 'compact' : 'comfortable';
   document.documentElement.style.setProperty('--message-font-size', `${textSize}px`);
+  // The chosen size against the default, for the text drawn smaller or larger than the messages (times, state lines,
+  // date separators, reply quotes) and the room list's width, which scale with it in the stylesheets.
+  document.documentElement.style.setProperty('--text-scale', String(textSize / DEFAULT_TEXT_SIZE));
 }
 
 /** Applies the preferences now and whenever the system's colour scheme changes. */

@@ -16,7 +16,7 @@ import { playOnChosenSpeaker } from '../../api/media-devices.ts';
 import { useMediaPrefs } from '../../api/media-prefs.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
 import { Avatar } from '../common/Avatar.tsx';
-import { CAMERA_ICON, PHONE_ICON } from './CallButtons.tsx';
+import { CAMERA_ICON, PHONE_ICON } from '../common/icons.tsx';
 import { useCall, useCallTone, useSecondTicks } from './use-call.ts';
 import './calls.css';
 

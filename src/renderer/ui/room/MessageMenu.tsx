@@ -3,7 +3,7 @@
  * and stickers that can be: api/forwarding.ts), *View edit history* (edited messages), *View source*, and *Report…*
  * (others' messages only). Each opens its
  * dialog over the app (api/message-dialogs.ts, api/reporting.ts). Portalled and placed beside its
- * button (use-anchored-menu.ts).
+ * button (use-anchored-menu.ts). Each item has an icon before its label, as in Element.
  */
 import { createPortal } from 'react-dom';
 import type { Event } from '../../../shared/rpc/types.ts';
@@ -11,6 +11,7 @@ import { useOwnUserId } from '../../api/hooks.ts';
 import { canForward } from '../../api/forwarding.ts';
 import { setOpenMessageDialog, type MessageDialog } from '../../api/message-dialogs.ts';
 import { setOpenReport } from '../../api/reporting.ts';
+import { FLAG_ICON, FORWARD_ICON, HISTORY_ICON, MenuIcon, SOURCE_ICON } from '../common/icons.tsx';
 import { useAnchoredMenu } from '../common/use-anchored-menu.ts';
 
 /** Room the menu needs below the button before it opens above instead. */
@@ -50,22 +51,22 @@ export function MessageMenu({ event, onOpenChange }: { event: Event; onOpenChang
           onKeyDown={onKeyDown}>
           {canForward(event) && (
             <button type="button" role="menuitem" className="message-menu-item" data-testid="action-forward" tabIndex={-1} onClick={() => openDialog('forward')}>
-              Forward…
+              <MenuIcon shape={FORWARD_ICON} />Forward…
             </button>
           )}
           {/* The store's latest edit follows the spec's rules (the original sender's, not deleted), as the history does. */}
           {!!event.last_edit_rowid && !event.redacted_by && (
             <button type="button" role="menuitem" className="message-menu-item" data-testid="action-edit-history" tabIndex={-1} onClick={() => openDialog('history')}>
-              View edit history
+              <MenuIcon shape={HISTORY_ICON} />View edit history
             </button>
           )}
           <button type="button" role="menuitem" className="message-menu-item" data-testid="action-source" tabIndex={-1} onClick={() => openDialog('source')}>
-            View source
+            <MenuIcon shape={SOURCE_ICON} />View source
           </button>
           {/* One reports others' messages only, as in Element. */}
           {event.sender !== own && (
             <button type="button" role="menuitem" className="message-menu-item" data-testid="action-report" tabIndex={-1} onClick={() => openDialog('report')}>
-              Report…
+              <MenuIcon shape={FLAG_ICON} />Report…
             </button>
           )}
         </div>,

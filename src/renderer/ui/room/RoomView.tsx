@@ -16,6 +16,7 @@ import { setOpenThread, useOpenThread } from '../../api/threads.ts';
 import { setOpenUser, useOpenUser } from '../../api/user-info.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { Icon, MEMBERS_ICON } from '../common/icons.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { useOpenJoined } from '../roomlist/open-joined.ts';
 import { viaFromHash } from '../route.ts';
@@ -163,9 +164,7 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
       {members !== undefined && (
         <button type="button" className="room-header-members room-header-panel-button" title="Show members" data-testid="open-members"
           aria-label={`${members} ${members === 1 ? 'member' : 'members'}`} aria-pressed={open === 'members'} onClick={() => onToggle('members')}>
-          <svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
-            <circle cx="9" cy="8" r="3.5" /><path d="M2.5 20c0-3.6 2.9-6 6.5-6s6.5 2.4 6.5 6" /><path d="M16 4.8a3.5 3.5 0 0 1 0 6.4M18 14.3c2.1.8 3.5 2.8 3.5 5.7" />
-          </svg>
+          <Icon shape={MEMBERS_ICON} />
           {members}<span className="room-header-panel-label">{members === 1 ? 'member' : 'members'}</span>
         </button>
       )}

@@ -3,8 +3,9 @@
  * mark read or unread, mute, favourite, low priority, copy link, report (opens the report dialog), leave (which
  * asks first). A WAI-ARIA menu: focus starts on the first item, ↑/↓/Home/End move, Enter or Space runs, Esc or Tab
  * closes and focus goes back to where it was. An action that fails keeps the menu open with the reason in words.
+ * Each item has an icon in a column before its label and a check item its tick after it, as in Element's menu.
  */
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { useOwnUserId, useRoom, useSession, useStoreSelector } from '../../api/hooks.ts';
 import {
@@ -12,6 +13,9 @@ import {
 } from '../../api/room-list-actions.ts';
 import { setOpenReport } from '../../api/reporting.ts';
 import { hasUnread, roomDisplayName } from '../../api/selectors.ts';
+import {
+  BELL_OFF_ICON, FLAG_ICON, LEAVE_ICON, LINK_ICON, LOW_PRIORITY_ICON, MARK_READ_ICON, MARK_UNREAD_ICON, MenuIcon, STAR_ICON,
+} from '../common/icons.tsx';
 
 /** Where the menu opens, in viewport pixels; it is moved inside the window if it would not fit. */
 export interface MenuAnchor {
@@ -30,6 +34,7 @@ interface Props {
 interface Item {
   id: string;
   label: string;
+  icon: ReactNode;
   /** Set for the check items (mute, favourite, low priority). */
   checked?: boolean;
   danger?: boolean;
@@ -87,21 +92,22 @@ export function RoomContextMenu({ roomId, anchor, onClose, onLeave }: Props) {
 
   const items: Item[] = [
     unread
-      ? { id: 'mark-read', label: 'Mark as read', run: () => markRoomRead(session, room) }
-      : { id: 'mark-unread', label: 'Mark as unread', run: () => markUnread(session, roomId) },
-    { id: 'mute', label: 'Mute', checked: muted, run: () => setMuted(session, roomId, !muted) },
-    { id: 'favourite', label: 'Favourite', checked: favourite, run: () => setRoomTag(session, room, 'm.favourite', !favourite) },
-    { id: 'low-priority', label: 'Low priority', checked: lowPriority, run: () => setRoomTag(session, room, 'm.lowpriority', !lowPriority) },
+      ? { id: 'mark-read', label: 'Mark as read', icon: MARK_READ_ICON, run: () => markRoomRead(session, room) }
+      : { id: 'mark-unread', label: 'Mark as unread', icon: MARK_UNREAD_ICON, run: () => markUnread(session, roomId) },
+    { id: 'mute', label: 'Mute', icon: BELL_OFF_ICON, checked: muted, run: () => setMuted(session, roomId, !muted) },
+    { id: 'favourite', label: 'Favourite', icon: STAR_ICON, checked: favourite, run: () => setRoomTag(session, room, 'm.favourite', !favourite) },
+    { id: 'low-priority', label: 'Low priority', icon: LOW_PRIORITY_ICON, checked: lowPriority, run: () => setRoomTag(session, room, 'm.lowpriority', !lowPriority) },
     {
       id: 'copy-link',
       label: copied ? 'Link copied' : 'Copy link',
+      icon: LINK_ICON,
       run: async () => {
         await navigator.clipboard.writeText(roomPermalink(room, ownUserId));
         setCopied(true);
       },
     },
-    { id: 'report', label: 'Report room…', run: () => setOpenReport({ kind: 'room', roomId }) },
-    { id: 'leave', label: 'Leave…', danger: true, run: () => onLeave(roomId) },
+    { id: 'report', label: 'Report room…', icon: FLAG_ICON, run: () => setOpenReport({ kind: 'room', roomId }) },
+    { id: 'leave', label: 'Leave…', icon: LEAVE_ICON, danger: true, run: () => onLeave(roomId) },
   ];
 
   async function activate(item: Item): Promise<void> {
@@ -148,8 +154,9 @@ export function RoomContextMenu({ roomId, anchor, onClose, onLeave }: Props) {
           aria-checked={item.checked} tabIndex={-1} disabled={busy}
           className={`room-menu-item${item.danger ? ' is-danger' : ''}`} data-testid={`room-menu-${item.id}`}
           onClick={() => void activate(item)}>
-          <span className="room-menu-check" aria-hidden="true">{item.checked ? '✓' : ''}</span>
-          {item.label}
+          <MenuIcon shape={item.icon} />
+          <span className="room-menu-label">{item.label}</span>
+          {item.checked !== undefined && <span className="room-menu-check" aria-hidden="true">{item.checked ? '✓' : ''}</span>}
         </button>
       ))}
       {error && <p className="room-menu-error" role="alert" data-testid="room-menu-error">{error}</p>}

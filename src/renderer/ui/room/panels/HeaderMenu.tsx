@@ -3,17 +3,12 @@
  * whole beside them (a small window, a side panel open beside the room, a long name) the call buttons, the threads,
  * search, pinned and settings buttons and Leave fold into it too, so the name keeps its room, as in Element. Leave
  * goes first, the others after it; the header's `is-trimmed` and `is-folded` classes (use-header-fold.ts) say which,
- * and the menu follows them. Keyboard and pointer behaviour: use-menu.ts.
+ * and the menu follows them. Each item has its button's icon (icons.tsx), in a column before the labels, as in
+ * Element. Keyboard and pointer behaviour: use-menu.ts.
  */
-import type { SidePanelKind } from './PanelButtons.tsx';
+import { BUTTONS, type SidePanelKind } from './PanelButtons.tsx';
+import { CAMERA_ICON, FLAG_ICON, LEAVE_ICON, MenuIcon, PHONE_ICON } from '../../common/icons.tsx';
 import { useMenu } from '../../common/use-menu.ts';
-
-const ITEMS: readonly { kind: SidePanelKind; label: string; testId: string }[] = [
-  { kind: 'search', label: 'Search in this room', testId: 'header-menu-search' },
-  { kind: 'pinned', label: 'Pinned messages', testId: 'header-menu-pinned' },
-  { kind: 'threads', label: 'Threads', testId: 'header-menu-threads' },
-  { kind: 'settings', label: 'Room settings', testId: 'header-menu-settings' },
-];
 
 export function HeaderMenu({ open, folded, leaveFolded, onToggle, onCall, onLeave, onReport }: {
   open: string | null;
@@ -45,23 +40,23 @@ export function HeaderMenu({ open, folded, leaveFolded, onToggle, onCall, onLeav
             <button key={video ? 'video' : 'voice'} type="button" role="menuitem" className="room-header-menu-item" tabIndex={-1}
               data-testid={video ? 'header-menu-video-call' : 'header-menu-voice-call'} disabled={onCall.busy}
               onClick={choose(() => onCall.place(video))}>
-              {video ? 'Video call' : 'Voice call'}
+              <MenuIcon shape={video ? CAMERA_ICON : PHONE_ICON} />{video ? 'Video call' : 'Voice call'}
             </button>
           ))}
-          {folded && ITEMS.map((item) => (
+          {folded && BUTTONS.map((item) => (
             <button key={item.kind} type="button" role="menuitemcheckbox" aria-checked={open === item.kind} className="room-header-menu-item"
-              data-testid={item.testId} tabIndex={-1} onClick={choose(() => onToggle(item.kind))}>
-              {item.label}
+              data-testid={`header-menu-${item.kind}`} tabIndex={-1} onClick={choose(() => onToggle(item.kind))}>
+              <MenuIcon shape={item.icon} />{item.title}
             </button>
           ))}
           <button type="button" role="menuitem" className="room-header-menu-item" data-testid="header-menu-report" tabIndex={-1}
             onClick={choose(onReport)}>
-            Report room…
+            <MenuIcon shape={FLAG_ICON} />Report room…
           </button>
           {(folded || leaveFolded) && (
             <button type="button" role="menuitem" className="room-header-menu-item is-danger" data-testid="header-menu-leave" tabIndex={-1}
               onClick={choose(onLeave)}>
-              Leave room
+              <MenuIcon shape={LEAVE_ICON} />Leave room
             </button>
           )}
         </div>

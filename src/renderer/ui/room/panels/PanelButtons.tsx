@@ -4,15 +4,16 @@
  * so the room's name keeps its room in the header.
  */
 import type { ReactNode } from 'react';
+import { Icon, PIN_ICON, SEARCH_ICON, SETTINGS_ICON, THREADS_ICON } from '../../common/icons.tsx';
 import './panels.css';
 
 export type SidePanelKind = 'threads' | 'search' | 'pinned' | 'settings';
 
-const BUTTONS: readonly { kind: SidePanelKind; label: string; title: string; icon: ReactNode }[] = [
-  { kind: 'search', label: 'Search', title: 'Search in this room', icon: <><circle cx="10.5" cy="10.5" r="6" /><path d="M15 15l5.5 5.5" /></> },
-  { kind: 'pinned', label: 'Pinned', title: 'Pinned messages', icon: <><path d="M9 3h6l-1 6 4 4H6l4-4z" /><path d="M12 13v8" /></> },
-  { kind: 'threads', label: 'Threads', title: 'Threads', icon: <><path d="M4 5h16v10H9l-5 4z" /><path d="M8 9h8M8 12h5" /></> },
-  { kind: 'settings', label: 'Settings', title: 'Room settings', icon: <><circle cx="12" cy="12" r="3" /><path d="M12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1" /></> },
+export const BUTTONS: readonly { kind: SidePanelKind; label: string; title: string; icon: ReactNode }[] = [
+  { kind: 'search', label: 'Search', title: 'Search in this room', icon: SEARCH_ICON },
+  { kind: 'pinned', label: 'Pinned', title: 'Pinned messages', icon: PIN_ICON },
+  { kind: 'threads', label: 'Threads', title: 'Threads', icon: THREADS_ICON },
+  { kind: 'settings', label: 'Settings', title: 'Room settings', icon: SETTINGS_ICON },
 ];
 
 export function PanelButtons({ open, onToggle }: { open: string | null; onToggle: (kind: SidePanelKind) => void }) {
@@ -21,7 +22,7 @@ export function PanelButtons({ open, onToggle }: { open: string | null; onToggle
       {BUTTONS.map((b) => (
         <button key={b.kind} type="button" className="room-header-members room-header-panel-button room-header-wide" title={b.title} aria-label={b.title}
           aria-pressed={open === b.kind} data-testid={b.kind === 'settings' ? 'open-room-settings' : `open-${b.kind}`} onClick={() => onToggle(b.kind)}>
-          <svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">{b.icon}</svg>
+          <Icon shape={b.icon} />
           <span className="room-header-panel-label">{b.label}</span>
         </button>
       ))}
