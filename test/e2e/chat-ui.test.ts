@@ -2,9 +2,10 @@
  * The chat UI in real Chromium against the preview host (made-up data through the real dispatcher; see
  * test/harness/preview/): spaces and pseudo-spaces, invitations, replies that jump, edits, reactions that toggle
  * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, the member list of a
- * room of 10,000 (virtualized), and the settings (theme, compact layout, and each of the device preferences taking
- * effect at once; the text size also scaling the small text and the room list's width). Every item of the room
- * list's menu and a message's ⋯ menu has an icon. Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
+ * room of 10,000 (virtualized; its counts in the locale's digits; kept scrolled and filtered across a member's
+ * info), and the settings (theme, compact layout, and each of the device preferences taking effect at once; the text
+ * size also scaling the small text and the room list's width). Every item of the room list's menu and a message's ⋯
+ * menu has an icon. Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -229,10 +230,16 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.getByTestId('open-members').click();
     const list = page.getByTestId('member-list');
     const total = await page.evaluate((n) => n.toLocaleString(), CROWD + 4);
+    assert.equal(total, '10,004', 'the test browser\'s locale (en-US) separates thousands');
     await list.getByTestId('member-heading').filter({ hasText: `· ${total}` }).waitFor({ timeout: 30_000 });
+    // The header's count as the locale writes numbers, as the list's heading does.
+    assert.equal(await page.getByTestId('open-members').getAttribute('aria-label'), `${total} members`);
+    assert.match(await page.getByTestId('open-members').innerText(), /^10,004/);
     const rows = list.getByTestId('member');
     const rendered = await rows.count();
     assert.ok(rendered > 5 && rendered < 100, `${rendered} of ${CROWD + 4} rows in the page`);
+    // The made-up homeserver shares no presence: no dots rather than everyone offline.
+    assert.equal(await list.getByTestId('member-presence').count(), 0);
     // No power levels: all by name, Carol Okafor first and You Yourself last.
     assert.equal(await rows.first().getAttribute('data-user-id'), '@carol:example.org');
 
@@ -264,6 +271,54 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id'))),
       Array.from({ length: 10 }, (_, i) => `@member0999${i}:lattice.test`));
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-members-crowd-filter.png') });
+    await list.getByTestId('member-filter').press('Escape');
+    await page.getByTestId('open-members').click();
+    await list.waitFor({ state: 'detached' });
+  });
+
+  it('comes back from a member\'s info to the list as it was left, scrolled and filtered, as Element does', async () => {
+    const list = page.getByTestId('member-list');
+    const scroller = list.locator('.member-scroll');
+    await page.getByTestId('open-members').click();
+    await list.getByTestId('member').first().waitFor();
+    // Far down the 10,000, to a row that is wholly in view.
+    await scroller.evaluate((el) => { el.scrollTop = 200_000; });
+    await page.waitForFunction(() => {
+      const el = document.querySelector('[data-testid="member-list"] .member-scroll');
+      return el !== null && Math.abs(el.scrollTop - 200_000) < 1 && el.querySelector('[data-testid="member"]') !== null;
+    });
+    const top = await scroller.evaluate((el) => el.scrollTop);
+    // A row wholly in view (clicking one at the edge would scroll it in first).
+    const rowInView = () => scroller.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      const row = [...el.querySelectorAll<HTMLElement>('[data-testid="member"]')].find((r) => {
+        const b = r.getBoundingClientRect();
+        return b.top >= box.top + 40 && b.bottom <= box.bottom - 40;
+      });
+      return row?.dataset.userId ?? '';
+    });
+    const picked = await rowInView();
+    assert.ok(picked.startsWith('@member'), `a made-up member in view, not ${picked}`);
+    await list.locator(`[data-testid="member"][data-user-id="${picked}"]`).click();
+    await page.getByTestId('user-info-id').filter({ hasText: picked }).waitFor();
+    await page.getByTestId('user-info-back').click();
+    await list.getByTestId('member').first().waitFor();
+    assert.equal(Math.round(await scroller.evaluate((el) => el.scrollTop)), Math.round(top), 'the list where it was, not at its top');
+    await list.locator(`[data-testid="member"][data-user-id="${picked}"]`).waitFor();
+
+    // The filter too, with the list scrolled within what it matches.
+    await list.getByTestId('member-filter').fill('member 05');
+    await list.getByTestId('member-heading').filter({ hasText: '· 1,000' }).waitFor();
+    assert.equal(await scroller.evaluate((el) => el.scrollTop), 0, 'a new filter shows its matches from the top');
+    await scroller.evaluate((el) => { el.scrollTop = 8_000; });
+    await page.waitForFunction(() => document.querySelector('[data-testid="member-list"] .member-scroll')!.scrollTop >= 7_999);
+    const second = await rowInView();
+    await list.locator(`[data-testid="member"][data-user-id="${second}"]`).click();
+    await page.getByTestId('user-info-back').click();
+    await list.getByTestId('member').first().waitFor();
+    assert.equal(await list.getByTestId('member-filter').inputValue(), 'member 05');
+    assert.ok(Math.abs(await scroller.evaluate((el) => el.scrollTop) - 8_000) < 1);
+    await list.locator(`[data-testid="member"][data-user-id="${second}"]`).waitFor();
     await list.getByTestId('member-filter').press('Escape');
     await page.getByTestId('open-members').click();
     await list.waitFor({ state: 'detached' });

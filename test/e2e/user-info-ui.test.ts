@@ -1,10 +1,12 @@
 /**
  * The user info panel and emoji verification as a person uses them, in Chromium against Synapse through the web
- * host: Alice opens Bob's info from the member list, ignores and unignores him, makes him a moderator, removes him
+ * host (presence on): Alice opens Bob's info from the member list, sees each member's presence as a dot on their
+ * avatar (online, away, offline) and in their info, ignores and unignores him, makes him a moderator, removes him
  * with a reason, bans and unbans him (each checked on the homeserver), and sees her own info; then verifies her
  * Lattice session with an independent client (matrix-js-sdk, as Carol) both ways: Carol asks, the request pops up,
  * and Alice says the emoji don't match; Lattice asks and both confirm the same seven emoji, ending with Carol's
- * device shown verified. Screenshots of the panel and the emoji dialog in both themes at 1280×800 and 800×600.
+ * device shown verified. Screenshots of the panel, the member list with its dots and the emoji dialog in both themes at
+ * 1280×800 and 800×600.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -21,6 +23,7 @@ describe('user info panel and emoji verification against Synapse', () => {
   let alice: TestUser;
   let aliceApi: MatrixPeer;
   let bob: MatrixPeer;
+  let dave: MatrixPeer;
   let carol: JsSdkPeer;
   let roomId: string;
   let dmId: string;
@@ -29,7 +32,7 @@ describe('user info panel and emoji verification against Synapse', () => {
   let page: Page;
 
   before(async () => {
-    hs = await startSynapse();
+    hs = await startSynapse({ presence: true });
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     aliceApi = new MatrixPeer(hs.baseUrl, alice);
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
@@ -37,6 +40,9 @@ describe('user info panel and emoji verification against Synapse', () => {
     roomId = await aliceApi.createRoom({ name: 'User Info E2E', invite: [bob.userId] });
     await bob.join(roomId);
     await bob.sendText(roomId, 'Hello from Bob');
+    dave = new MatrixPeer(hs.baseUrl, await hs.registerUser('dave', 'dave-password', { displayname: 'Dave' }));
+    await aliceApi.invite(roomId, dave.userId);
+    await dave.join(roomId);
     carol = await JsSdkPeer.start(hs.baseUrl, await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' }));
     dmId = await carol.createEncryptedDm(alice.userId);
     await aliceApi.join(dmId);
@@ -95,6 +101,35 @@ describe('user info panel and emoji verification against Synapse', () => {
     await panel().getByTestId('user-info-back').click();
     await page.getByTestId('member-list').waitFor();
     await page.getByTestId('message').filter({ hasText: 'Hello from Bob' }).getByTestId('sender-button').click();
+    await panel().getByTestId('user-info-id').filter({ hasText: bob.userId }).waitFor(WAIT);
+  });
+
+  it('shows each member\'s presence as a dot on their avatar, and in words in their info', async () => {
+    const setPresence = (peer: MatrixPeer, presence: string) =>
+      peer.request('PUT', `/_matrix/client/v3/presence/${encodeURIComponent(peer.userId)}/status`, { presence });
+    // Each online first, which Synapse counts as activity: away or offline with none known, Synapse would take Bob
+    // offline at once (nobody syncs for him), and Dave's info would have no last activity to tell.
+    await setPresence(bob, 'online');
+    await setPresence(bob, 'unavailable');
+    await setPresence(dave, 'online');
+    await setPresence(dave, 'offline');
+    await panel().getByTestId('user-info-back').click();
+    const member = (id: string) => page.locator(`[data-testid="member"][data-user-id="${id}"]`);
+    const dot = (id: string, state: string) => member(id).locator(`[data-testid="member-presence"][data-presence="${state}"]`);
+    // Alice's own from her syncs; Bob away; Dave offline.
+    await dot(alice.userId, 'online').waitFor(WAIT);
+    await dot(bob.userId, 'unavailable').waitFor(WAIT);
+    await dot(dave.userId, 'offline').waitFor(WAIT);
+    assert.equal(await dot(bob.userId, 'unavailable').getAttribute('aria-label'), 'Away');
+    await member(bob.userId).click();
+    await panel().getByTestId('user-info-presence').filter({ hasText: 'Away' }).waitFor(WAIT);
+    await panel().getByTestId('user-info-back').click();
+    await member(dave.userId).click();
+    assert.match(await panel().getByTestId('user-info-presence').innerText(), /^Last seen (just now|\d+ minutes? ago)$/);
+    await panel().getByTestId('user-info-back').click();
+    await dot(dave.userId, 'offline').waitFor(WAIT);
+    await screenshots('members-presence');
+    await member(bob.userId).click();
     await panel().getByTestId('user-info-id').filter({ hasText: bob.userId }).waitFor(WAIT);
   });
 

@@ -174,4 +174,21 @@ describe('member list', () => {
     assert.deepEqual(ids('nobody'), [[], [], []]);
     assert.equal(filterMembers(g, '  '), g, 'a blank filter keeps the groups as they are');
   });
+
+  it('sorts by name ignoring case and accents, and a member without a display name by their local part, not under @', () => {
+    const member = (rowid: number, userId: string, displayname?: string) => ev(rowid, {
+      timeline_rowid: 0, type: 'm.room.member', state_key: userId, content: { membership: 'join', ...(displayname ? { displayname } : {}) },
+    });
+    const people: [string, string | undefined][] = [
+      ['@zed:hs', undefined], ['@x1:hs', 'émile'], ['@x2:hs', 'Eve'], ['@bob:hs', undefined], ['@x3:hs', 'ALICE'],
+      ['@x4:hs', 'Carl'], ['@x5:hs', 'Ébène'], ['@x6:hs', '@dan:elsewhere'], ['@x7:hs', 'Zoë'], ['@x8:hs', 'zoe'],
+    ];
+    const events = people.map(([id, name], i) => member(i + 1, id, name));
+    const room = roomWith(events, { 'm.room.member': Object.fromEntries(people.map(([id], i) => [id, i + 1])) });
+    assert.deepEqual(selectMembers(room).joined.map((m) => m.name), [
+      'ALICE', '@bob:hs', 'Carl', '@dan:elsewhere', 'Ébène', 'émile', 'Eve', '@zed:hs',
+      // The same name but for case and accents: by user ID.
+      'Zoë', 'zoe',
+    ]);
+  });
 });

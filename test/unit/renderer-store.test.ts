@@ -4,6 +4,7 @@ import {
   displayNameOf, roomDisplayName, selectHasOlderHistory, selectLatestReadableEvent, selectMemberNames, selectPreviewEvent,
   selectTimeline,
 } from '../../src/renderer/api/selectors.ts';
+import { reducePresence } from '../../src/renderer/api/presence.ts';
 import { reducePagination, reduceSyncComplete } from '../../src/renderer/api/reducers.ts';
 import { initialSnapshot } from '../../src/renderer/api/snapshot.ts';
 import { NOT_SENT } from '../../src/shared/rpc/types.ts';
@@ -363,3 +364,27 @@ describe('renderer reducers', () => {
     assert.equal(reducePagination(synced, '!unknown:x', { events: [], receipts: {}, related_events: [], has_more: false, from_server: false }), synced);
   });
 });
+
+describe('others\' presence in the store', () => {
+  it('keeps each user\'s presence, replacing only those a push changed, and the same snapshot when none did', () => {
+    const bob = { user_id: '@bob:x', presence: 'online' as const, last_active_ts: 1000 };
+    const carol = { user_id: '@carol:x', presence: 'offline' as const };
+    const first = reducePresence(initialSnapshot(), [bob, carol]);
+    assert.equal(first.presence.get('@bob:x'), bob);
+    // The same again (as every push on connect repeats it): nothing changes, nobody re-renders.
+    assert.equal(reducePresence(first, [{ ...bob }, { ...carol }]), first);
+    assert.equal(reducePresence(first, []), first);
+    const away = reducePresence(first, [{ ...bob, presence: 'unavailable' }, { ...carol }]);
+    assert.equal(away.presence.get('@bob:x')?.presence, 'unavailable');
+    assert.equal(away.presence.get('@carol:x'), carol, 'a user the push did not change keeps the very same object');
+    assert.equal(first.presence.get('@bob:x'), bob, 'the previous snapshot is not mutated');
+    assert.equal(reducePresence(away, [{ ...bob, presence: 'unavailable', status_msg: 'at lunch' }]).presence.get('@bob:x')?.status_msg, 'at lunch');
+    const store = new Store();
+    let wakes = 0;
+    store.subscribe(() => { wakes++; });
+    store.applyPresence([bob]);
+    store.applyPresence([{ ...bob }]);
+    assert.equal(wakes, 1, 'a push that changes nothing wakes no reader');
+  });
+});
+

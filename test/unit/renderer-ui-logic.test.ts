@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { selectMemberAvatars, selectOwnAvatar, selectOwnDisplayName, type TimelineItem } from '../../src/renderer/api/selectors.ts';
 import { Store } from '../../src/renderer/api/store.ts';
 import { avatarImageUrl, currentMediaEnv, thumbnailPx } from '../../src/renderer/ui/common/avatar-url.ts';
-import { colorFor, formatCount, formatListTime, initialsOf } from '../../src/renderer/ui/common/format.ts';
+import {
+  colorFor, formatAgo, formatCount, formatListTime, formatMemberCount, formatNumber, initialsOf, presenceText, summaryFacts,
+} from '../../src/renderer/ui/common/format.ts';
 import { loginErrorField, normalizeHomeserverUrl, serverNameOf } from '../../src/renderer/ui/login/login-logic.ts';
 import { previewText, viewEvent } from '../../src/renderer/ui/room/event-view.ts';
 import { summarizeGroup } from '../../src/renderer/ui/room/state-groups.ts';
@@ -215,6 +217,35 @@ describe('formatting', () => {
     assert.equal(formatListTime(0, now), '');
     assert.equal(formatCount(5), '5');
     assert.equal(formatCount(150), '99+');
+  });
+
+  it('writes member counts with the locale\'s thousands separator', () => {
+    assert.equal(formatMemberCount(10004, 'en-US'), '10,004 members');
+    assert.equal(formatMemberCount(1, 'en-US'), '1 member');
+    assert.equal(formatMemberCount(0, 'en-US'), '0 members');
+    assert.equal(formatNumber(10004, 'de-DE'), '10.004');
+    assert.equal(formatNumber(1234567, 'en-IN'), '12,34,567');
+    assert.equal(formatNumber(10004, 'fr-FR').replace(/\s/u, ' '), '10 004', 'a (narrow) no-break space in French');
+    const room = { roomId: '!r:x', name: 'R', alias: undefined, topic: undefined, avatar: undefined, members: 2500, joinRule: 'public', isSpace: true };
+    assert.deepEqual(summaryFacts(room, 2500, true), ['Space', `${formatNumber(2500)} members`, 'Joined'], 'the directory and space home rows too');
+  });
+
+  it('says presence as the user info shows it: online, away, last seen, with the status message', () => {
+    const now = new Date(2026, 10, 20, 15, 0).getTime();
+    const min = 60_000;
+    const p = (presence: 'online' | 'unavailable' | 'offline', agoMs?: number, statusMsg?: string) => ({
+      user_id: '@bob:x', presence, ...(agoMs === undefined ? {} : { last_active_ts: now - agoMs }), ...(statusMsg ? { status_msg: statusMsg } : {}),
+    });
+    assert.equal(presenceText(p('online', 3 * min), now), 'Online');
+    assert.equal(presenceText(p('online', 0, 'at lunch'), now), 'Online · at lunch');
+    assert.equal(presenceText(p('unavailable'), now), 'Away');
+    assert.equal(presenceText(p('unavailable', 12 * min), now), 'Away · last seen 12 minutes ago');
+    assert.equal(presenceText(p('offline'), now), 'Offline');
+    assert.equal(presenceText(p('offline', 30_000), now), 'Last seen just now');
+    assert.equal(presenceText(p('offline', 1 * min), now), 'Last seen 1 minute ago');
+    assert.equal(presenceText(p('offline', 125 * min), now), 'Last seen 2 hours ago');
+    assert.equal(presenceText(p('offline', 3 * 24 * 60 * min, 'on holiday'), now), 'Last seen 3 days ago · on holiday');
+    assert.equal(formatAgo(now - 1500 * 24 * 60 * min, now, 'en-US'), '1,500 days ago');
   });
 });
 

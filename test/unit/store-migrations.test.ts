@@ -98,4 +98,32 @@ describe('database schema', () => {
     }
     s.close();
   });
+
+  it('the room_activity migration keeps each room\'s preview, sorting time and counts, and a left room takes its activity row with it', () => {
+    const ACTIVITY = migrations.findIndex((m) => m.includes('CREATE TABLE room_activity')) + 1;
+    const db = new Database(':memory:');
+    db.transaction(() => { for (const m of migrations.slice(0, ACTIVITY - 1)) db.exec(m); db.pragma(`user_version = ${ACTIVITY - 1}`); })();
+    const room = db.prepare(`INSERT INTO room (room_id, name, name_quality, preview_event_rowid, sorting_timestamp,
+      unread_highlights, unread_notifications, unread_messages) VALUES (?, ?, 3, ?, ?, ?, ?, ?)`);
+    room.run('!a:hs', 'A', 7, 1000, 1, 2, 3);
+    room.run('!b:hs', 'B', 9, 2000, 0, 0, 4);
+    // A room with no timeline row had no room_key row before: the migration gives it one.
+    db.prepare("INSERT INTO room_key (room_id) VALUES ('!b:hs')").run();
+    migrate(db);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+    const s = new Store(db);
+    const pick = (id: string) => {
+      const r = s.rooms.get(id)!;
+      return [r.name, r.preview_event_rowid, r.sorting_timestamp, r.unread_highlights, r.unread_notifications, r.unread_messages];
+    };
+    assert.deepEqual(pick('!a:hs'), ['A', 7, 1000, 1, 2, 3]);
+    assert.deepEqual(pick('!b:hs'), ['B', 9, 2000, 0, 0, 4]);
+    assert.deepEqual(s.rooms.all().map((r) => r.room_id), ['!b:hs', '!a:hs'], 'newest first, by the moved sorting time');
+    s.deleteRoom('!a:hs');
+    assert.equal(db.prepare('SELECT COUNT(*) FROM room_activity').pluck().get(), 1);
+    // Joined again: a fresh row, not the activity it had.
+    assert.equal(s.rooms.ensure('!a:hs'), true);
+    assert.deepEqual(pick('!a:hs'), [undefined, 0, 0, 0, 0, 0]);
+    s.close();
+  });
 });

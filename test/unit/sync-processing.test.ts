@@ -315,6 +315,12 @@ describe('previews stored by an older rule', () => {
     assert.deepEqual(today['!enc:hs'], { preview: rowid(hello), ts: hello.origin_server_ts });
     assert.equal(today['!state:hs'].preview, rowid(ownJoin));
     assert.deepEqual(today['!later:hs'], { preview: rowid(hangup), ts: hangup.origin_server_ts });
+    // Schema 20 kept the preview, sorting time and counts in the room row (migration 22 moved them out).
+    const activity = ['preview_event_rowid', 'sorting_timestamp', 'unread_highlights', 'unread_notifications', 'unread_messages'];
+    store.db.exec(`${activity.map((c) => `ALTER TABLE room ADD COLUMN ${c} INTEGER NOT NULL DEFAULT 0;`).join('\n')}
+      UPDATE room SET (${activity.join(', ')}) = (SELECT ${activity.map((c) => `a.${c}`).join(', ')}
+        FROM room_activity a JOIN room_key k ON a.room_nid = k.nid WHERE k.room_id = room.room_id);
+      DROP TABLE room_activity;`);
     const old = store.db.prepare<[number, number, string]>('UPDATE room SET preview_event_rowid = ?, sorting_timestamp = ? WHERE room_id = ?');
     old.run(0, callCandidates.origin_server_ts, '!call:hs');
     old.run(rowid(sealed[29]), sealed[29].origin_server_ts, '!enc:hs');

@@ -2,7 +2,9 @@
  * The member list of a room from its m.room.member state: joined members by power level (then name), and the
  * invited and banned apart. Names come from the room's NameIndex (shared/display-name.ts), as everywhere else: a
  * name another member shares, or one that looks like a user ID, is marked so the list shows the user ID beside it.
- * Memoized on the member state and power levels, so the panel re-renders only when they change. The panel's filter
+ * Memoized on the member state and power levels, so the panel re-renders only when they change. Within a power level
+ * members go by name as Element orders them: ignoring case and accents, a leading @ set aside, and a member with no
+ * display name by the local part of their user ID (not under "@" with every other such member). The panel's filter
  * (filterMembers) folds case and accents, so "zoe" finds Zoë and "İ" finds i.
  */
 import { powerLevel } from './actions.ts';
@@ -36,9 +38,10 @@ export function selectMembers(room: RoomData | undefined): MemberGroups {
   const cached = memo.get(members);
   if (cached && cached.pl === pl) return cached.groups;
   const names = selectNameIndex(room);
-  const joined: Member[] = [];
-  const invited: Member[] = [];
-  const banned: Member[] = [];
+  // Each member with the name it sorts by.
+  const joined: Sorted[] = [];
+  const invited: Sorted[] = [];
+  const banned: Sorted[] = [];
   for (const [userId, rowid] of Object.entries(members)) {
     const content = room.events.get(rowid)?.content;
     const membership = content?.membership;
@@ -48,14 +51,31 @@ export function selectMembers(room: RoomData | undefined): MemberGroups {
     const m: Member = {
       userId, name: shown?.name ?? userId, ambiguous: shown?.ambiguous ?? false, power: powerLevel(room, userId), avatar,
     };
-    if (membership === 'join') joined.push(m);
-    else if (membership === 'invite') invited.push(m);
-    else if (membership === 'ban') banned.push(m);
+    const list = membership === 'join' ? joined : membership === 'invite' ? invited : membership === 'ban' ? banned : null;
+    list?.push({ m, key: sortName(userId, shown?.name) });
   }
-  const order = (a: Member, b: Member) => b.power - a.power || a.name.localeCompare(b.name) || a.userId.localeCompare(b.userId);
-  const groups = { joined: joined.sort(order), invited: invited.sort(order), banned: banned.sort(order) };
+  const groups = { joined: sorted(joined), invited: sorted(invited), banned: sorted(banned) };
   memo.set(members, { pl, groups });
   return groups;
+}
+
+/** Base letters only: case and accents (and compatibility forms) compare equal, in the user's locale's order. */
+const byName = new Intl.Collator(undefined, { sensitivity: 'base' });
+
+interface Sorted { readonly m: Member; readonly key: string }
+
+/** By power level, then name, then user ID (so the order never depends on the order the state came in). */
+function sorted(list: Sorted[]): Member[] {
+  list.sort((a, b) => b.m.power - a.m.power || byName.compare(a.key, b.key)
+    || (a.m.userId < b.m.userId ? -1 : a.m.userId > b.m.userId ? 1 : 0));
+  return list.map((s) => s.m);
+}
+
+/** What a member is sorted by: their display name without a leading @, else their user ID's local part. */
+function sortName(userId: string, displayName: string | undefined): string {
+  if (displayName !== undefined) return displayName.replace(/^@/, '');
+  const colon = userId.indexOf(':');
+  return userId.slice(1, colon > 0 ? colon : undefined);
 }
 
 /** Text folded for matching: compatibility forms, accents and case set aside (NFKD, marks dropped, lower case). */

@@ -44,15 +44,6 @@ export function summaryName(room: RoomSummary): string {
   return room.name ?? room.alias ?? room.roomId;
 }
 
-/** The small facts under a row's name: a space, how many members, joined. */
-export function summaryFacts(room: RoomSummary, members: number | undefined, joined: boolean): string[] {
-  return [
-    room.isSpace ? 'Space' : null,
-    typeof members === 'number' ? `${members} ${members === 1 ? 'member' : 'members'}` : null,
-    joined ? 'Joined' : null,
-  ].filter((f) => f !== null);
-}
-
 /** Which of a row's buttons shows that its request runs. */
 export function busyAction(request: RowRequest | undefined): 'join' | 'knock' | null {
   return request?.kind === 'joining' ? 'join' : request?.kind === 'knocking' ? 'knock' : null;

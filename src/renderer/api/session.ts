@@ -86,6 +86,7 @@ export class Session {
         loadVerifications(this).catch((err: unknown) => console.warn('lattice: get_verifications failed', err));
       }),
       client.on('verification_update', (d) => store.applyVerification(d)),
+      client.on('presence', (d) => store.applyPresence(d.users)),
       this.calls.start(),
     ];
     client.start();

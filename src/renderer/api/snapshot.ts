@@ -7,7 +7,7 @@
  * objects), and React components that select it do not re-render.
  */
 import type {
-  AccountData, ClientState, Event, EventRowID, InvitedRoom, Room, SpaceEdge, SyncStatus, TimelineRowTuple,
+  AccountData, ClientState, Event, EventRowID, InvitedRoom, Room, SpaceEdge, SyncStatus, TimelineRowTuple, UserPresence,
 } from '../../shared/rpc/types.ts';
 import type { VerificationFlow } from '../../shared/rpc/commands/verification.ts';
 import { NO_RECEIPTS, type ReceiptMap } from './receipts.ts';
@@ -63,6 +63,8 @@ export interface StoreSnapshot {
   readonly topLevelSpaces: readonly string[];
   /** Interactive verifications by transaction ID, as the backend's `verification_update` events last said. */
   readonly verifications: ReadonlyMap<string, VerificationFlow>;
+  /** Others' (and our own) presence by user ID, as the backend's `presence` events last said; see presence.ts. */
+  readonly presence: ReadonlyMap<string, UserPresence>;
 }
 
 
@@ -81,7 +83,7 @@ export function initialSnapshot(connection: TransportStatus = { state: 'connecti
   return {
     connection, clientState: null, syncStatus: { type: 'ok', error_count: 0 }, initComplete: false, runId: null,
     rooms: new Map(), roomList: [], invitedRooms: [], accountData: EMPTY_OBJECT, spaceEdges: {}, topLevelSpaces: [],
-    verifications: new Map(),
+    verifications: new Map(), presence: new Map(),
   };
 }
 

@@ -4,7 +4,7 @@
  * `useSyncExternalStore` with the memoized selectors of selectors.ts.
  */
 import type {
-  ClientState, Event, EventsDecrypted, PaginationResponse, SendComplete, SyncComplete, SyncStatus, Typing,
+  ClientState, Event, EventsDecrypted, PaginationResponse, SendComplete, SyncComplete, SyncStatus, Typing, UserPresence,
 } from '../../shared/rpc/types.ts';
 import {
   reduceClientState, reduceConnection, reduceEventsDecrypted, reduceHistoryError, reduceHistoryLoading,
@@ -12,6 +12,7 @@ import {
   reduceSendComplete, reduceSyncComplete, reduceSyncStatus, reduceTyping,
 } from './reducers.ts';
 import type { VerificationFlow } from '../../shared/rpc/commands/verification.ts';
+import { reducePresence } from './presence.ts';
 import { initialSnapshot, type StoreSnapshot } from './snapshot.ts';
 import { reduceVerificationList, reduceVerificationUpdate } from './verifications.ts';
 import type { TransportStatus } from './transport.ts';
@@ -113,6 +114,11 @@ export class Store {
   /** A `get_verifications` answer: every flow the backend holds, replacing what we had. */
   applyVerificationList(flows: readonly VerificationFlow[]): void {
     this.commit(reduceVerificationList(this.snap, flows));
+  }
+
+  /** A `presence` event (or a `get_presence` answer): users whose presence changed. */
+  applyPresence(users: readonly UserPresence[]): void {
+    this.commit(reducePresence(this.snap, users));
   }
 
   /** Publishes a reducer's result; a reducer that changed nothing returns the same snapshot and wakes nobody. */

@@ -6,7 +6,8 @@
  */
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import type { ProfileEncryptionInfo } from '../../shared/rpc/commands/verification.ts';
-import type { UserPresence } from '../../shared/rpc/types.ts';
+import type { PresenceState, UserPresence } from '../../shared/rpc/types.ts';
+import { useSession, useStoreSelector } from './hooks.ts';
 import { findDm } from '../links/link-route.ts';
 import { startDirectChat } from './room-requests.ts';
 import { setOpenThread } from './threads.ts';
@@ -68,24 +69,31 @@ export async function acceptNewIdentity(session: Session, userId: string): Promi
   await session.client.request('pin_user_identity', { user_id: userId });
 }
 
+/** A user's presence state, undefined while nothing is known: a string, so a reader re-renders only when it changes. */
+export function usePresenceState(userId: string): PresenceState | undefined {
+  return useStoreSelector((s) => s.presence.get(userId)?.presence);
+}
+
 /**
- * A user's presence: asked once, then kept current from the backend's `presence` pushes. Null while unknown or
- * when the server shares none.
+ * A user's whole presence (for the user info panel), null while unknown or when the server shares none: as pushed
+ * (the store), else asked of the backend once, which asks the homeserver when it holds nothing. That answer stays
+ * here rather than in the store: a homeserver with presence off can still answer "offline" when asked, and the
+ * member list must not then show a dot.
  */
-export function useUserPresence(session: Session, userId: string): UserPresence | null {
-  const [presence, setPresence] = useState<UserPresence | null>(null);
+export function useUserPresence(userId: string): UserPresence | null {
+  const session = useSession();
+  const pushed = useStoreSelector((s) => s.presence.get(userId));
+  const [asked, setAsked] = useState<{ userId: string; presence: UserPresence | null } | null>(null);
+  const known = pushed !== undefined;
   useEffect(() => {
+    if (known) return;
     let live = true;
-    const off = session.client.on('presence', ({ users }) => {
-      const mine = users.find((u) => u.user_id === userId);
-      if (mine && live) setPresence(mine);
-    });
     session.client.request('get_presence', { user_id: userId })
-      .then((p) => { if (live) setPresence((now) => now ?? p); })
+      .then((p) => { if (live) setAsked({ userId, presence: p }); })
       .catch(() => undefined); // presence is a nicety: a server without it just shows none
-    return () => { live = false; off(); };
-  }, [session, userId]);
-  return presence;
+    return () => { live = false; };
+  }, [session, userId, known]);
+  return pushed ?? (asked?.userId === userId ? asked.presence : null);
 }
 
 // --- direct chat ----------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 import type { JSONObject, LazyLoadSummary, NameQuality, Room } from '../../../shared/rpc/index.ts';
 import type Database from 'better-sqlite3';
 import type { DB } from './database.ts';
+import { ROOM_NID, type RoomKeys } from './room-keys.ts';
 
 interface RoomRow {
   room_id: string;
@@ -55,13 +56,24 @@ function rowToRoom(r: RoomRow): Room {
 const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 type Column = Exclude<keyof RoomRow, 'room_id' | 'prev_batch'>;
-type ColumnValues = Record<Column, string | number | null>;
+type Value = string | number | null;
+type ColumnValues = Record<Column, Value>;
 /** Every column save() compares, in a fixed order (a Record, so the compiler checks none is missing). */
 const COLUMNS = Object.keys({
   creation_content: 0, tombstone: 0, name: 0, name_quality: 0, avatar: 0, explicit_avatar: 0, dm_user_id: 0, topic: 0,
   canonical_alias: 0, lazy_load_summary: 0, encryption_event: 0, has_member_list: 0, preview_event_rowid: 0,
   sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, marked_unread: 0,
 } satisfies Record<Column, 0>) as Column[];
+/**
+ * The columns a sync changes in every room it touches (its preview, sorting time and counts), kept in the narrow
+ * room_activity table by the room's number (migration 22), as bits of COLUMNS' order.
+ */
+const ACTIVITY_MASK = COLUMNS.reduce((mask, c, i) => (c === 'preview_event_rowid' || c === 'sorting_timestamp'
+  || c === 'unread_highlights' || c === 'unread_notifications' || c === 'unread_messages' ? mask | (1 << i) : mask), 0);
+/** A room's row with its activity row, under the room table's column names. */
+const SELECT_ROOM = `SELECT r.*, a.preview_event_rowid, a.sorting_timestamp, a.unread_highlights, a.unread_notifications,
+    a.unread_messages
+  FROM room r JOIN room_key k ON k.room_id = r.room_id JOIN room_activity a ON a.room_nid = k.nid`;
 /** A cached row: the Room, and its column values once a save has needed them. */
 interface CachedRoom { room: Room; cols?: ColumnValues }
 
@@ -96,26 +108,46 @@ function toColumns(room: Room, same?: { room: Room; cols: ColumnValues }): Colum
 
 export class RoomStore {
   private readonly db: DB;
-  private readonly stmts;
+  private readonly keys: RoomKeys;
+  /** Prepared on first use (see stmts). */
+  private prepared: ReturnType<RoomStore['prepare']> | undefined;
   /**
    * Every room row as last read or written. All writes to the table go through this class, and a rolled-back
    * transaction clears it (Store.transaction), so it always matches the database; a sync then neither reads
    * the row of each room it touches nor rewrites its unchanged columns.
    */
   private readonly cache = new Map<string, CachedRoom>();
-  /** UPDATE statements for one set of changed columns, prepared the first time that set occurs. */
-  private readonly updates = new Map<number, Database.Statement<(string | number | null)[]>>();
+  /**
+   * UPDATE statements for one set of changed columns, prepared the first time that set occurs: of the room row, or
+   * of the activity row (a set of ACTIVITY_MASK's bits; the two kinds of set never share a bit, so neither a key).
+   */
+  private readonly updates = new Map<number, Database.Statement<Value[]>>();
 
-  constructor(db: DB) {
+  constructor(db: DB, keys: RoomKeys) {
     this.db = db;
-    this.stmts = {
-      get: db.prepare<[string], RoomRow>('SELECT * FROM room WHERE room_id = ?'),
-      all: db.prepare<[], RoomRow>('SELECT * FROM room ORDER BY sorting_timestamp DESC'),
+    this.keys = keys;
+  }
+
+  /**
+   * The statements, prepared the first time one is needed: a Store may be opened on a database of an older schema
+   * (a migration's test stores its rows through one), which lacks room_activity until the migrations have run.
+   */
+  private get stmts(): ReturnType<RoomStore['prepare']> {
+    return this.prepared ??= this.prepare();
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      get: db.prepare<[string], RoomRow>(`${SELECT_ROOM} WHERE r.room_id = ?`),
+      all: db.prepare<[], RoomRow>(`${SELECT_ROOM} ORDER BY a.sorting_timestamp DESC`),
       ids: db.prepare<[], string>('SELECT room_id FROM room').pluck(),
       ensure: db.prepare<[string]>('INSERT OR IGNORE INTO room (room_id) VALUES (?)'),
+      ensureActivity: db.prepare<[number]>('INSERT OR IGNORE INTO room_activity (room_nid) VALUES (?)'),
       prevBatch: db.prepare<[string], string | null>('SELECT prev_batch FROM room WHERE room_id = ?').pluck(),
       setPrevBatch: db.prepare<[string | null, string]>('UPDATE room SET prev_batch = ? WHERE room_id = ?'),
       delete: db.prepare<[string]>('DELETE FROM room WHERE room_id = ?'),
+      deleteActivity: db.prepare<[string]>(`DELETE FROM room_activity WHERE room_nid = ${ROOM_NID}`),
     };
   }
 
@@ -133,10 +165,12 @@ export class RoomStore {
     return { ...cached.room };
   }
 
-  /** Creates the row if missing; returns whether it was new. */
+  /** Creates the row (and its activity row) if missing; returns whether it was new. */
   ensure(roomId: string): boolean {
     if (this.cache.has(roomId)) return false;
-    return this.stmts.ensure.run(roomId).changes > 0;
+    const isNew = this.stmts.ensure.run(roomId).changes > 0;
+    this.stmts.ensureActivity.run(this.keys.nid(roomId));
+    return isNew;
   }
 
   all(): Room[] {
@@ -158,24 +192,36 @@ export class RoomStore {
     const cols = toColumns(room, cached && before && { room: cached.room, cols: before });
     // The changed columns as bits of COLUMNS' order (18 columns): a number to look the statement up by, no string.
     let changed = 0;
-    const values: (string | number | null)[] = [];
     for (let i = 0; i < COLUMNS.length; i++) {
       const c = COLUMNS[i];
-      if (before && before[c] === cols[c]) continue;
-      changed |= 1 << i;
-      values.push(cols[c]);
+      if (!before || before[c] !== cols[c]) changed |= 1 << i;
     }
     if (changed === 0) return false;
-    let stmt = this.updates.get(changed);
-    if (!stmt) {
-      const set = COLUMNS.filter((_, i) => changed & (1 << i)).map((c) => `${c} = ?`).join(', ');
-      stmt = this.db.prepare<(string | number | null)[]>(`UPDATE room SET ${set} WHERE room_id = ?`);
-      this.updates.set(changed, stmt);
-    }
-    values.push(room.room_id);
-    // Remembered only if the row exists (an UPDATE of a missing row writes nothing, and a later get must see that).
-    if (stmt.run(...values).changes > 0) this.cache.set(room.room_id, { room: { ...room }, cols });
+    // Each statement that runs must find its row: a room without one is not remembered as saved (and one whose row
+    // was written but not its activity, which ensure() rules out, is read again rather than trusted).
+    let found = true;
+    const rowChanged = changed & ~ACTIVITY_MASK;
+    if (rowChanged) found = this.update(rowChanged, 'room', 'room_id', cols, room.room_id) && found;
+    const activityChanged = changed & ACTIVITY_MASK;
+    if (activityChanged) found = this.update(activityChanged, 'room_activity', 'room_nid', cols, this.keys.nid(room.room_id)) && found;
+    if (found) this.cache.set(room.room_id, { room: { ...room }, cols });
+    else this.cache.delete(room.room_id);
     return true;
+  }
+
+  /** Writes the columns of `mask` to one row of `table`; returns whether the row was there. */
+  private update(mask: number, table: 'room' | 'room_activity', key: 'room_id' | 'room_nid', cols: ColumnValues,
+    id: string | number): boolean {
+    let stmt = this.updates.get(mask);
+    if (!stmt) {
+      const set = COLUMNS.filter((_, i) => mask & (1 << i)).map((c) => `${c} = ?`).join(', ');
+      stmt = this.db.prepare<Value[]>(`UPDATE ${table} SET ${set} WHERE ${key} = ?`);
+      this.updates.set(mask, stmt);
+    }
+    const values: Value[] = [];
+    for (let i = 0; i < COLUMNS.length; i++) if (mask & (1 << i)) values.push(cols[COLUMNS[i]]);
+    values.push(id);
+    return stmt.run(...values).changes > 0;
   }
 
   /** Forgets what was read: after a rolled-back transaction the rows may differ from what was cached. */
@@ -202,6 +248,7 @@ export class RoomStore {
 
   delete(roomId: string): void {
     this.cache.delete(roomId);
+    this.stmts.deleteActivity.run(roomId);
     this.stmts.delete.run(roomId);
   }
 }

@@ -4,6 +4,7 @@ import { openDatabase, type DB } from './database.ts';
 import { EventStore } from './events.ts';
 import { OutboxStore } from './outbox.ts';
 import { PresenceStore } from './presence.ts';
+import { RoomKeys } from './room-keys.ts';
 import { RoomStore } from './rooms.ts';
 import { SpaceStore } from './spaces.ts';
 import { StateStore } from './state.ts';
@@ -21,6 +22,7 @@ export class Store {
   readonly unread: UnreadStore;
   readonly presence: PresenceStore;
   readonly spaces: SpaceStore;
+  private readonly roomKeys: RoomKeys;
   private readonly forget;
 
   constructor(db: DB) {
@@ -31,10 +33,11 @@ export class Store {
       accountData: db.prepare<[string]>('DELETE FROM account_data WHERE room_id = ?'),
       receipts: db.prepare<[string]>('DELETE FROM receipt WHERE room_id = ?'),
     };
+    this.roomKeys = new RoomKeys(db);
     this.events = new EventStore(db);
-    this.timeline = new TimelineStore(db);
+    this.timeline = new TimelineStore(db, this.roomKeys);
     this.state = new StateStore(db);
-    this.rooms = new RoomStore(db);
+    this.rooms = new RoomStore(db, this.roomKeys);
     this.account = new AccountStore(db);
     this.outbox = new OutboxStore(db);
     this.unread = new UnreadStore(db);
@@ -52,7 +55,7 @@ export class Store {
     } catch (e) {
       this.rooms.forgetCached();
       this.state.forgetCached();
-      this.timeline.forgetCached();
+      this.roomKeys.forgetCached();
       this.events.forgetCached();
       throw e;
     }

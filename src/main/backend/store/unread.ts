@@ -4,7 +4,7 @@
  * our own message or read receipt from any device, a redaction of an unread event.
  */
 import type { DB } from './database.ts';
-import { ROOM_NID } from './timeline.ts';
+import { ROOM_NID } from './room-keys.ts';
 
 export interface UnreadCounts {
   unread_messages: number;

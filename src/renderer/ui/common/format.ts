@@ -1,4 +1,9 @@
-/** Small display helpers shared by the room list and the timeline. Pure, so they are unit-tested under Node. */
+/**
+ * Small display helpers shared by the room list, the timeline and the member list. Pure, so they are unit-tested
+ * under Node.
+ */
+import type { RoomSummary } from '../../api/room-summary.ts';
+import type { PresenceState, UserPresence } from '../../../shared/rpc/types.ts';
 
 const AVATAR_COLORS = ['#5b5bd6', '#0b8a6f', '#c2410c', '#be185d', '#0369a1', '#7c3aed', '#a16207', '#15803d'] as const;
 
@@ -100,4 +105,62 @@ function startOfDay(d: Date): number {
 /** Badge text: large counts are noise. */
 export function formatCount(n: number): string {
   return n > 99 ? '99+' : String(n);
+}
+
+/** One number formatter per locale, for the reason the date formatters above are kept. */
+const numberFormatters = new Map<string, Intl.NumberFormat>();
+
+/** A count as the locale writes it: 10,004 in English, 10.004 in German, 10 004 in French. */
+export function formatNumber(n: number, locale?: string): string {
+  const key = locale ?? '';
+  let f = numberFormatters.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(locale);
+    numberFormatters.set(key, f);
+  }
+  return f.format(n);
+}
+
+/** "1 member", "10,004 members": how every member count reads (header, list, previews, directories). */
+export function formatMemberCount(n: number, locale?: string): string {
+  return `${formatNumber(n, locale)} ${n === 1 ? 'member' : 'members'}`;
+}
+
+/**
+ * How long ago a time was, in the largest whole unit: "just now" under a minute, then minutes, hours and days.
+ * English words around the locale's number, as the rest of the interface is written (Intl.RelativeTimeFormat would
+ * put the locale's words into English sentences).
+ */
+export function formatAgo(ts: number, now = Date.now(), locale?: string): string {
+  const minutes = Math.floor((now - ts) / 60_000);
+  if (minutes < 1) return 'just now';
+  const [n, unit] = minutes < 60 ? [minutes, 'minute'] : minutes < 24 * 60 ? [Math.floor(minutes / 60), 'hour'] : [Math.floor(minutes / (24 * 60)), 'day'];
+  return `${formatNumber(n, locale)} ${unit}${n === 1 ? '' : 's'} ago`;
+}
+
+/** The small facts under a row's name: a space, how many members, joined. */
+export function summaryFacts(room: RoomSummary, members: number | undefined, joined: boolean): string[] {
+  return [
+    room.isSpace ? 'Space' : null,
+    typeof members === 'number' ? formatMemberCount(members) : null,
+    joined ? 'Joined' : null,
+  ].filter((f) => f !== null);
+}
+
+/** A presence state in a word, as Element names them (a dot's label). */
+export function presenceWord(state: PresenceState): string {
+  return state === 'online' ? 'Online' : state === 'unavailable' ? 'Away' : 'Offline';
+}
+
+/**
+ * A user's presence as the user info panel says it: "Online", "Away" (with when they were last active, if the
+ * server said), "Last seen 12 minutes ago" for someone offline whose last activity is known, else "Offline"; their
+ * status message after it.
+ */
+export function presenceText(p: UserPresence, now = Date.now(), locale?: string): string {
+  const seen = p.last_active_ts === undefined ? null : formatAgo(p.last_active_ts, now, locale);
+  const state = p.presence === 'online' ? 'Online'
+    : p.presence === 'unavailable' ? (seen ? `Away · last seen ${seen}` : 'Away')
+      : seen ? `Last seen ${seen}` : 'Offline';
+  return p.status_msg ? `${state} · ${p.status_msg}` : state;
 }

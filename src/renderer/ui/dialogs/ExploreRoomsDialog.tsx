@@ -17,7 +17,8 @@ import { rowOffer, type RowAction, type RowOffer } from '../../api/space-home-ro
 import type { Session } from '../../api/session.ts';
 import type { RowRequest } from '../../api/space-hierarchy.ts';
 import { Avatar } from '../common/Avatar.tsx';
-import { busyAction, REQUEST_FAILED, summaryFacts, summaryName } from '../../api/room-summary.ts';
+import { busyAction, REQUEST_FAILED, summaryName } from '../../api/room-summary.ts';
+import { summaryFacts } from '../common/format.ts';
 import { trapTab, useFocusReturn } from '../common/focus-return.ts';
 import { hashForRoom, hashForSpace } from '../route.ts';
 import { ExploreAddressRow } from './ExploreAddressRow.tsx';

@@ -1,10 +1,12 @@
 /**
  * The right panel's member list: joined members by power level, then the invited and the banned apart, each row
- * with the member's avatar, name and role. Names are isolated for bidirectional text, with the user ID beside a name
- * that could be mistaken for another member's. A filter at the top matches names and user IDs (Esc clears it). The
- * rows are virtualized, as the room list's are: rows have fixed heights, so a room of 10,000 members puts only the
- * ~20 in view in the DOM. A row opens the member's user info. The rows are one Tab stop; ↑/↓, Home and End move
- * through them. Whoever may invite gets an Invite button in the header.
+ * with the member's avatar (with their presence at its corner, when the server shares it), name and role. Names are
+ * isolated for bidirectional text, with the user ID beside a name that could be mistaken for another member's. A
+ * filter at the top matches names and user IDs (Esc clears it). The rows are virtualized, as the room list's are:
+ * rows have fixed heights, so a room of 10,000 members puts only the ~20 in view in the DOM. A row opens the
+ * member's user info. The rows are one Tab stop; ↑/↓, Home and End move through them. Whoever may invite gets an
+ * Invite button in the header. Each room's list keeps its filter and scroll position, so coming back from a
+ * member's user info finds it as it was left.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
@@ -12,8 +14,9 @@ import { useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
 import { filterMembers, roleOf, selectMembers, type Member, type MemberGroups } from '../../api/members.ts';
 import { mayInvite } from '../../api/moderation.ts';
 import { roomDisplayName } from '../../api/selectors.ts';
-import { setOpenUser } from '../../api/user-info.ts';
+import { setOpenUser, usePresenceState } from '../../api/user-info.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { formatNumber, presenceWord } from '../common/format.ts';
 import { InviteDialog } from '../dialogs/InviteDialog.tsx';
 import './member-list.css';
 
@@ -34,8 +37,11 @@ function rowsOf(groups: MemberGroups): Row[] {
   return rows;
 }
 
-/** What each room's filter holds, so coming back from a member's user info finds the list as it was left. */
-const filters = new Map<string, string>();
+/**
+ * Each room's filter and scroll position, so coming back from a member's user info (which takes the list's place,
+ * unmounting it) finds the list as it was left, as in Element.
+ */
+const views = new Map<string, { filter: string; scrollTop: number }>();
 
 export function MemberList({ roomId, onClose }: { roomId: string; onClose: () => void }) {
   const groups = useStoreSelector((s) => selectMembers(s.rooms.get(roomId)));
@@ -43,11 +49,12 @@ export function MemberList({ roomId, onClose }: { roomId: string; onClose: () =>
   const canInvite = useStoreSelector((s) => mayInvite(s.rooms.get(roomId), ownUserId));
   const roomName = useStoreSelector((s) => roomDisplayName(s.rooms.get(roomId)));
   const [inviting, setInviting] = useState(false);
-  const [filter, setFilterState] = useState(() => filters.get(roomId) ?? '');
+  const [filter, setFilterState] = useState(() => views.get(roomId)?.filter ?? '');
   const setFilter = (text: string): void => {
     setFilterState(text);
-    if (text) filters.set(roomId, text);
-    else filters.delete(roomId);
+    // Other matches: from the top.
+    scroller.current?.scrollTo({ top: 0 });
+    views.set(roomId, { filter: text, scrollTop: 0 });
   };
   const deferredFilter = useDeferredValue(filter);
   const rows = useMemo(() => rowsOf(filterMembers(groups, deferredFilter)), [groups, deferredFilter]);
@@ -68,6 +75,8 @@ export function MemberList({ roomId, onClose }: { roomId: string; onClose: () =>
     estimateSize: (i) => (rows[i]?.kind === 'heading' ? HEADING_HEIGHT : ROW_HEIGHT),
     getItemKey,
     overscan: 8,
+    // Where the list was left: the virtualizer scrolls there once the scroller is in the page.
+    initialOffset: () => views.get(roomId)?.scrollTop ?? 0,
   });
   const items = virtualizer.getVirtualItems();
 
@@ -137,13 +146,14 @@ export function MemberList({ roomId, onClose }: { roomId: string; onClose: () =>
         </div>
       )}
       {filter && rows.length === 0 && <p className="member-empty" data-testid="member-empty">No members match “{filter}”.</p>}
-      <div className="member-scroll" ref={scroller} onKeyDown={onListKeyDown}>
+      <div className="member-scroll" ref={scroller} onKeyDown={onListKeyDown}
+        onScroll={(e) => views.set(roomId, { filter: views.get(roomId)?.filter ?? '', scrollTop: e.currentTarget.scrollTop })}>
         <div className="member-inner" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((v) => {
             const row = rows[v.index];
             const style = { height: v.size, transform: `translateY(${v.start}px)` };
             if (row.kind === 'heading') {
-              return <h4 key={v.key} className="member-heading" style={style} data-testid="member-heading">{row.title} · {row.count.toLocaleString()}</h4>;
+              return <h4 key={v.key} className="member-heading" style={style} data-testid="member-heading">{row.title} · {formatNumber(row.count)}</h4>;
             }
             const m = row.member;
             const role = roleOf(m.power);
@@ -151,7 +161,10 @@ export function MemberList({ roomId, onClose }: { roomId: string; onClose: () =>
               <div key={v.key} className="member-item" style={style} data-testid="member" data-user-id={m.userId} title={m.userId}>
                 <button type="button" className="member-row" data-index={v.index} tabIndex={v.index === tabStop ? 0 : -1}
                   onFocus={() => setActive(m.userId)} onClick={() => setOpenUser(roomId, m.userId)}>
-                  <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={AVATAR_SIZE} />
+                  <span className="member-avatar">
+                    <Avatar id={m.userId} name={m.name} mxc={m.avatar} size={AVATAR_SIZE} />
+                    <PresenceDot userId={m.userId} />
+                  </span>
                   <span className="member-name">
                     <bdi data-testid="member-name">{m.name}</bdi>
                     {m.ambiguous && <span className="member-id" data-testid="member-id">{m.userId}</span>}
@@ -166,4 +179,16 @@ export function MemberList({ roomId, onClose }: { roomId: string; onClose: () =>
       {inviting && <InviteDialog roomId={roomId} roomName={roomName} onClose={() => setInviting(false)} />}
     </aside>
   );
+}
+
+/**
+ * A member's presence as a dot at their avatar's corner, as Element shows it: filled green online, amber away,
+ * a grey ring offline; nothing while none is known (also whenever the homeserver has presence off). It reads its
+ * member's presence alone, so a presence push re-renders the dots of the members it changed and nothing else.
+ */
+function PresenceDot({ userId }: { userId: string }) {
+  const state = usePresenceState(userId);
+  if (!state) return null;
+  const word = presenceWord(state);
+  return <span className={`member-presence is-${state}`} role="img" aria-label={word} title={word} data-testid="member-presence" data-presence={state} />;
 }

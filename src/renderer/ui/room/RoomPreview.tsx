@@ -13,6 +13,7 @@ import { declineInvite, waitForJoinedRoom } from '../../api/room-list-actions.ts
 import { inviterName } from '../../../shared/invite-names.ts';
 import { findJoinedRoom } from '../../links/link-route.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { formatMemberCount } from '../common/format.ts';
 import { useOpenJoined } from '../roomlist/open-joined.ts';
 import { hashForRoom } from '../route.ts';
 import { previewActions, type PreviewAction } from './room-preview-model.ts';
@@ -123,7 +124,7 @@ export function RoomPreview({ target, via }: { target: string; via: readonly str
         <h2 className="room-preview-name" data-testid="room-preview-name">{name}</h2>
         {name !== target && <p className="room-preview-address">{text(summary, 'canonical_alias') ?? target}</p>}
         {topic && <p className="room-preview-topic">{topic}</p>}
-        {typeof members === 'number' && <p className="room-preview-members">{members} {members === 1 ? 'member' : 'members'}</p>}
+        {typeof members === 'number' && <p className="room-preview-members">{formatMemberCount(members)}</p>}
         {invite?.invited_by && (
           <p className="room-preview-note" data-testid="room-preview-inviter">
             {/* Named as the room list and notifications name the inviter (invite-names.ts), with the ID beside. */}

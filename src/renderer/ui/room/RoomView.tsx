@@ -16,6 +16,7 @@ import { setOpenThread, useOpenThread } from '../../api/threads.ts';
 import { setOpenUser, useOpenUser } from '../../api/user-info.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { formatMemberCount, formatNumber } from '../common/format.ts';
 import { Icon, MEMBERS_ICON } from '../common/icons.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { useOpenJoined } from '../roomlist/open-joined.ts';
@@ -163,9 +164,9 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
       </div>
       {members !== undefined && (
         <button type="button" className="room-header-members room-header-panel-button" title="Show members" data-testid="open-members"
-          aria-label={`${members} ${members === 1 ? 'member' : 'members'}`} aria-pressed={open === 'members'} onClick={() => onToggle('members')}>
+          aria-label={formatMemberCount(members)} aria-pressed={open === 'members'} onClick={() => onToggle('members')}>
           <Icon shape={MEMBERS_ICON} />
-          {members}<span className="room-header-panel-label">{members === 1 ? 'member' : 'members'}</span>
+          {formatNumber(members)}<span className="room-header-panel-label">{members === 1 ? 'member' : 'members'}</span>
         </button>
       )}
       {callPeer && <CallButtons roomId={room.id} peerId={callPeer} />}

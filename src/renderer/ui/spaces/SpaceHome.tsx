@@ -16,6 +16,7 @@ import {
 } from '../../api/space-hierarchy.ts';
 import { filterSpaceHomeRows, rowOffer, subSpaceOffer, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { formatMemberCount } from '../common/format.ts';
 import { SpaceRoomRow } from './SpaceRoomRow.tsx';
 import './space-home.css';
 
@@ -101,7 +102,7 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
           <h2 className="space-home-name" tabIndex={-1} data-testid="space-home-name">{name}</h2>
           {(root?.alias || typeof members === 'number' || !known) && (
             <p className="space-home-facts">
-              {[root?.alias ?? (known ? null : spaceId), typeof members === 'number' ? `${members} ${members === 1 ? 'member' : 'members'}` : null]
+              {[root?.alias ?? (known ? null : spaceId), typeof members === 'number' ? formatMemberCount(members) : null]
                 .filter(Boolean).join(' · ')}
             </p>
           )}

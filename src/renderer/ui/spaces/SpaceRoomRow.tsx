@@ -8,7 +8,8 @@ import { memo } from 'react';
 import type { SpaceHomeRow, RowAction, RowOffer } from '../../api/space-home-rows.ts';
 import type { RowRequest } from '../../api/space-hierarchy.ts';
 import { Avatar } from '../common/Avatar.tsx';
-import { busyAction, REQUEST_FAILED, summaryFacts, summaryName } from '../../api/room-summary.ts';
+import { busyAction, REQUEST_FAILED, summaryName } from '../../api/room-summary.ts';
+import { summaryFacts } from '../common/format.ts';
 
 const ACTION: Record<RowAction, { label: string; busy: string; testId: string }> = {
   open: { label: 'Open', busy: 'Open', testId: 'space-room-open' },

@@ -3,9 +3,8 @@
  * do with them (message, verify, ignore, report to the homeserver's administrators) and, when our power level
  * allows, moderation. Opened from the member list or a sender in the timeline; Back returns to the member list.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { errorMessage } from '../../../../shared/error-message.ts';
-import type { UserPresence } from '../../../../shared/rpc/types.ts';
 import { useMemberNames, useOwnUserId, useRoom, useSession, useStoreSelector } from '../../../api/hooks.ts';
 import { roleOf } from '../../../api/members.ts';
 import { setOpenReport } from '../../../api/reporting.ts';
@@ -13,6 +12,7 @@ import { powerLevel } from '../../../api/actions.ts';
 import { membershipOf } from '../../../api/moderation.ts';
 import { displayNameOf, selectMemberAvatars } from '../../../api/selectors.ts';
 import { openDirectChat, selectFormerName, selectIsIgnored, setIgnored, useUserPresence } from '../../../api/user-info.ts';
+import { presenceText } from '../../common/format.ts';
 import { Avatar } from '../../common/Avatar.tsx';
 import { Dialog } from '../../dialogs/Dialog.tsx';
 import { hashForRoom } from '../../route.ts';
@@ -72,19 +72,22 @@ function membershipText(m: string): string {
 }
 
 function Presence({ userId }: { userId: string }) {
-  const presence = useUserPresence(useSession(), userId);
+  const presence = useUserPresence(userId);
+  // "Last seen 12 minutes ago" goes on counting while the panel is open.
+  const [now, setNow] = useState(Date.now);
+  const counting = presence?.last_active_ts !== undefined && presence.presence !== 'online';
+  useEffect(() => {
+    if (!counting) return;
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, [counting]);
   if (!presence) return null;
   return (
     <p className="user-info-presence" data-testid="user-info-presence">
       <span className={`presence-dot is-${presence.presence}`} aria-hidden="true" />
-      {presenceText(presence)}
+      {presenceText(presence, now)}
     </p>
   );
-}
-
-function presenceText(p: UserPresence): string {
-  const state = p.presence === 'online' ? 'Online' : p.presence === 'unavailable' ? 'Away' : 'Offline';
-  return p.status_msg ? `${state} · ${p.status_msg}` : state;
 }
 
 /** Message, ignore and report: for anyone but ourselves. */
