@@ -5,6 +5,7 @@
 import type { Envelope } from '../shared/rpc/envelope.ts';
 import type { MatrixLink } from '../shared/matrix-uri.ts';
 import type { ScreenPick } from '../shared/screen-pick.ts';
+import type { ShellNotificationState } from '../shared/shell-notifications.ts';
 
 export interface LatticeBridge {
   /** Sends one envelope to the backend. Values that are not an object with a string `command` are dropped. */
@@ -28,6 +29,12 @@ export interface LatticeBridge {
   onScreenPick(listener: (pick: ScreenPick) => void): () => void;
   /** Answers a pick: the id of one of its sources, or null to share nothing. Other values are dropped. */
   chooseScreen(pickId: number, sourceId: string | null): void;
+  /**
+   * The shell's notifications: on or off in the File menu, whether the system can show them, whether they hide the
+   * message text. The listener gets the state now (asked of the shell on subscribing) and after each change;
+   * malformed states are dropped. Returns a function that stops exactly this listener.
+   */
+  onNotificationState(listener: (state: ShellNotificationState) => void): () => void;
 }
 
 declare global {

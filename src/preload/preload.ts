@@ -1,6 +1,6 @@
 /**
  * The sandboxed preload: exposes `window.lattice` = { send, onMessage, onNavigate, setViewedRoom, onScreenPick,
- * chooseScreen } and nothing else. The page never sees `ipcRenderer` or an IPC event object (the event carries `sender`, which would hand the
+ * chooseScreen, onNotificationState } and nothing else. The page never sees `ipcRenderer` or an IPC event object (the event carries `sender`, which would hand the
  * page raw IPC).
  *
  * Built to one CommonJS file: sandboxed preloads cannot be ES modules and may only `require('electron')`.
@@ -10,6 +10,7 @@ import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { Envelope } from '../shared/rpc/envelope.ts';
 import type { MatrixLink } from '../shared/matrix-uri.ts';
 import { parseScreenChoice, parseScreenPick, type ScreenPick } from '../shared/screen-pick.ts';
+import { parseShellNotificationState } from '../shared/shell-notifications.ts';
 import type { LatticeBridge } from './bridge-types.ts';
 
 const RPC_CHANNEL = 'lattice:rpc';
@@ -19,6 +20,8 @@ const NAVIGATE_READY_CHANNEL = 'lattice:navigate-ready';
 const VIEW_CHANNEL = 'lattice:view';
 const SCREEN_PICK_CHANNEL = 'lattice:screen-pick';
 const SCREEN_CHOICE_CHANNEL = 'lattice:screen-choice';
+const NOTIFY_STATE_CHANNEL = 'lattice:notify-state';
+const NOTIFY_STATE_ASK_CHANNEL = 'lattice:notify-state-ask';
 
 // Once per page: the shell opens this page's backend connection when it first talks, so greeting events
 // from the backend are not sent before anyone listens.
@@ -100,6 +103,19 @@ const bridge: LatticeBridge = {
   chooseScreen(pickId, sourceId) {
     const choice = parseScreenChoice({ pick_id: pickId, source_id: sourceId });
     if (choice) ipcRenderer.send(SCREEN_CHOICE_CHANNEL, choice);
+  },
+  onNotificationState(listener) {
+    if (typeof listener !== 'function') throw new TypeError('lattice.onNotificationState needs a function');
+    const handler = (_event: IpcRendererEvent, msg: unknown): void => {
+      const state = parseShellNotificationState(msg);
+      if (state) listener(state);
+    };
+    ipcRenderer.on(NOTIFY_STATE_CHANNEL, handler);
+    // The shell answers with the state now; later changes come unasked.
+    ipcRenderer.send(NOTIFY_STATE_ASK_CHANNEL);
+    return () => {
+      ipcRenderer.removeListener(NOTIFY_STATE_CHANNEL, handler);
+    };
   },
 };
 

@@ -10,11 +10,16 @@
  *   stops ringing and says "Answered on another device."; one declines and the other stops without a word.
  * The room list previews each DM by its call as the timeline words it, never by the call's wordless machinery.
  * Screenshots of the busy note, Bob's room list and the answered-elsewhere state, in both themes, go to test-artifacts/.
+ * An ended call closes itself after 4 s; each page is told how long to show it (showEnded): briefly where the
+ * test waits for it to close, until closed where the test photographs it, and the app's 4 s for the answered-elsewhere
+ * note, which is both.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { receives, recordOscillators, recordPeerConnections, waitForTone } from '../harness/calls.ts';
+import {
+  ENDED_BRIEFLY_MS, ENDED_UNTIL_CLOSED_MS, receives, recordOscillators, recordPeerConnections, showEnded, waitForTone,
+} from '../harness/calls.ts';
 import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
@@ -86,6 +91,8 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     // so, as the timeline words it, instead of an empty line.
     await previewLine(b.page, carolRoom, /^\W?Carol\W? started a voice call$/).waitFor({ timeout: 30_000 });
 
+    // Alice's note of the busy call stays until she closes it, however long the screenshots take.
+    await showEnded(a.page, ENDED_UNTIL_CLOSED_MS);
     await a.page.getByTestId('start-voice-call').click();
     const ended = callView(a.page, 'ended');
     await ended.waitFor({ timeout: 30_000 });
@@ -106,9 +113,12 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     await previewLine(b.page, carolRoom, /^Missed call$/).waitFor({ timeout: 30_000 });
     await sizedShots(b.page, (theme, size) => `calls-busy-roomlist-${theme}-${size}.png`);
     await a.page.getByTestId('call-close').click();
+    await ended.waitFor({ state: 'detached', timeout: 30_000 });
   });
 
   it('glare: both call each other at once and end up in one connected call, no prompt ringing', async () => {
+    // Both ended calls close themselves (awaited below) soon.
+    for (const page of [a.page, b.page]) await showEnded(page, ENDED_BRIEFLY_MS);
     // Clicked together: each page places its call before the other's invite can come back through the homeserver.
     await Promise.all([a.page, b.page].map((page) => page.getByTestId('start-voice-call').click()));
     for (const page of [a.page, b.page]) await callView(page, 'connected').waitFor({ timeout: 30_000 });
@@ -136,6 +146,10 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     await prepare(b2);
     await b2.signIn(bob, 'bob-password');
     await openDm(b2.page);
+    // Bob's note that the call was answered elsewhere is read and photographed before it closes itself: the app's 4 s.
+    // Alice's and Bob's other page's calls close themselves (awaited) soon.
+    await showEnded(b.page, null);
+    await showEnded(b2.page, ENDED_BRIEFLY_MS);
 
     await a.page.getByTestId('start-voice-call').click();
     for (const page of [b.page, b2.page]) {
@@ -155,6 +169,8 @@ describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
     await a.page.getByTestId('call-hang-up').click();
     for (const page of [a.page, b2.page]) await page.getByTestId('call-view').waitFor({ state: 'detached', timeout: 30_000 });
 
+    // Alice's note of the declined call stays until it is read.
+    await showEnded(a.page, ENDED_UNTIL_CLOSED_MS);
     await a.page.getByTestId('start-voice-call').click();
     for (const page of [b.page, b2.page]) await page.getByTestId('call-incoming').waitFor({ timeout: 30_000 });
     await b2.page.getByTestId('call-decline').click();

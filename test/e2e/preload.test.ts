@@ -112,7 +112,7 @@ describe('preload in Chromium', () => {
     assert.deepEqual(await p.evaluate(() => window.__fake.required), ['electron']);
   });
 
-  it('exposes exactly send, onMessage, onNavigate, setViewedRoom, onScreenPick and chooseScreen', async () => {
+  it('exposes exactly send, onMessage, onNavigate, setViewedRoom, onScreenPick, chooseScreen and onNotificationState', async () => {
     const p = await freshPage();
     const shape = await p.evaluate(() => ({
       keys: Object.keys(window.lattice!),
@@ -121,7 +121,7 @@ describe('preload in Chromium', () => {
       frozen: Object.isFrozen(window.lattice),
       ipcOnWindow: 'ipcRenderer' in window || 'require' in window,
     }));
-    const api = ['send', 'onMessage', 'onNavigate', 'setViewedRoom', 'onScreenPick', 'chooseScreen'];
+    const api = ['send', 'onMessage', 'onNavigate', 'setViewedRoom', 'onScreenPick', 'chooseScreen', 'onNotificationState'];
     assert.deepEqual(shape.keys, api);
     assert.deepEqual(shape.names, api);
     assert.deepEqual(shape.types, api.map(() => 'function'));
@@ -302,5 +302,23 @@ describe('preload in Chromium', () => {
     });
     assert.deepEqual(r.sent, [['lattice:screen-choice', { pick_id: 3, source_id: 'window:7:0' }], ['lattice:screen-choice', { pick_id: 4, source_id: null }]]);
     assert.equal(r.err, 'TypeError');
+  });
+
+  it('asks the shell for its notification state on subscribing and passes on each well-formed one', async () => {
+    const p = await freshPage();
+    const r = await p.evaluate(() => {
+      const got: unknown[] = [];
+      const off = window.lattice!.onNotificationState((st) => got.push(st));
+      const asked = window.__fake.sent.map((x) => x[0]);
+      window.__fake.emit('lattice:notify-state', { enabled: true, supported: true, hide_text: false });
+      for (const bad of [null, 'on', { enabled: 'yes', supported: true, hide_text: false }, { enabled: true }]) window.__fake.emit('lattice:notify-state', bad);
+      window.__fake.emit('lattice:notify-state', { enabled: false, supported: true, hide_text: true });
+      off();
+      window.__fake.emit('lattice:notify-state', { enabled: true, supported: true, hide_text: true });
+      return { got, asked, handlers: window.__fake.handlerCount('lattice:notify-state') };
+    });
+    assert.deepEqual(r.asked, ['lattice:notify-state-ask']);
+    assert.deepEqual(r.got, [{ enabled: true, supported: true, hide_text: false }, { enabled: false, supported: true, hide_text: true }]);
+    assert.equal(r.handlers, 0, 'unsubscribed');
   });
 });

@@ -3,9 +3,11 @@
  * keyboard, changing the display name and avatar (and removing it), a new sign-in appearing in the open Sessions
  * tab, renaming a session and signing out another
  * one (a second login of the same account, made through the homeserver API; the password asked only once Synapse
- * wants it, a wrong one first), keeping the keyboard in the screen when a focused button turns busy, and turning
- * notifications off and adding a keyword. Each change is checked on the homeserver. Screenshots of every tab in
- * both themes at 1280×800 and 800×600 go to test-artifacts/.
+ * wants it, a wrong one first), keeping the keyboard in the screen when a focused button turns busy, and
+ * the notification levels (Off / On / Noisy, as Element writes them) and their effect on a real notification, a
+ * keyword added, turned off and removed, notifications off, and the browser permission followed while the tab is
+ * open. Each change is checked on the homeserver. Screenshots of every tab in both themes at 1280×800 and 800×600,
+ * and in light at 560×720, go to test-artifacts/, with the close button checked to be clear of the scrolled panel.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -43,6 +45,19 @@ describe('settings screen against Synapse', () => {
   const devicesOnServer = async () =>
     (await aliceApi.request('GET', '/_matrix/client/v3/devices')).devices as { device_id: string; display_name?: string }[];
   const tab = (id: (typeof TABS)[number]) => page.getByTestId(`settings-tab-${id}`);
+  /**
+   * The close button sits in the header, in sight, above the panel that scrolls: nothing the panel shows can be
+   * under it, and the dialog itself never scrolls the header away.
+   */
+  async function closeClear(label: string): Promise<void> {
+    const close = (await page.getByTestId('settings-close').boundingBox())!;
+    const dialog = (await page.getByTestId('settings').boundingBox())!;
+    const panel = (await page.locator('[role="tabpanel"]').boundingBox())!;
+    assert.ok(close.y >= dialog.y && close.y + close.height <= dialog.y + dialog.height, `${label}: the close button is in sight`);
+    assert.equal(await page.getByTestId('settings').evaluate((el) => el.scrollTop), 0, `${label}: the dialog is not scrolled`);
+    assert.ok(close.y + close.height <= panel.y + 0.5 || close.x >= panel.x + panel.width - 0.5,
+      `${label}: the close button (${JSON.stringify(close)}) is clear of the panel (${JSON.stringify(panel)})`);
+  }
   const session = (deviceId: string) => page.locator(`[data-testid="session"][data-device-id="${deviceId}"]`);
 
   before(async () => {
@@ -185,30 +200,48 @@ describe('settings screen against Synapse', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'settings-signed-out-focus.png') });
   });
 
-  it('group chats at "Mentions and keywords": the rules change on the server, a plain message stays quiet, a mention notifies', async () => {
+  it('follows the browser\'s notification permission while the tab is open', async () => {
     await tab('notifications').click();
+    const permission = page.getByTestId('notify-permission');
+    await permission.waitFor();
+    assert.equal(await permission.getAttribute('data-state'), 'default');
+    // Allowed from outside the page (as from the site settings), with the tab open: the line follows.
     await ui.context.grantPermissions(['notifications'], { origin: new URL(page.url()).origin });
-    const groupLevel = page.getByTestId('notify-level-group');
-    await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('[data-testid="notify-level-group-mentions"]')?.disabled,
-      undefined, { timeout: 30_000 });
-    assert.equal(await page.getByTestId('notify-level-group-all').isChecked(), true, 'the spec default: all messages');
-    await groupLevel.getByText('Mentions and keywords').click();
-    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="notify-level-group-mentions"]')?.checked === true,
-      undefined, { timeout: 30_000 });
-    for (const id of ['.m.rule.message', '.m.rule.encrypted']) {
-      const rule = await aliceApi.request('GET', `/_matrix/client/v3/pushrules/global/underride/${id}`);
-      assert.deepEqual([rule.enabled, rule.actions], [true, ['dont_notify']], `${id} no longer notifies`);
-    }
-    assert.equal(await page.getByTestId('notify-level-dm-all').isChecked(), true, 'one-to-one chats keep all messages');
-    assert.equal(await page.getByTestId('notify-sound-group').isDisabled(), true, 'no sound to choose for what does not notify');
+    await page.waitForFunction(() => document.querySelector('[data-testid="notify-permission"]')?.getAttribute('data-state') === 'granted',
+      undefined, { timeout: 10_000 });
+    assert.equal(await page.getByTestId('notify-permission-ask').count(), 0, 'no button to ask for what is granted');
+  });
 
-    const mentionSound = page.getByTestId('notify-sound-mentions');
-    assert.equal(await mentionSound.isChecked(), true);
-    await mentionSound.click();
-    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="notify-sound-mentions"]')?.checked === false,
+  /** Waits for a radio of the level grid to be checked and enabled again (the edit has come back from the server). */
+  async function level(row: string, value: 'off' | 'on' | 'noisy'): Promise<void> {
+    // A click, not check(): the radio is controlled by the push rules, so it turns checked once the server answers.
+    await page.getByTestId(`notify-${row}-${value}`).click();
+    await page.waitForFunction((id) => {
+      const input = document.querySelector<HTMLInputElement>(`[data-testid="${id}"]`);
+      return input?.checked === true && !input.disabled;
+    }, `notify-${row}-${value}`, { timeout: 30_000 });
+  }
+  const rule = (kind: string, id: string) => aliceApi.request('GET', `/_matrix/client/v3/pushrules/global/${kind}/${enc(id)}`);
+
+  it('Off / On / Noisy as Element writes them: group chats Off stay quiet, mentions Off keep their rules enabled, On notifies without a sound', async () => {
+    await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('[data-testid="notify-group-off"]')?.disabled,
       undefined, { timeout: 30_000 });
-    const mentionRule = await aliceApi.request('GET', '/_matrix/client/v3/pushrules/global/override/.m.rule.is_user_mention');
-    assert.deepEqual(mentionRule.actions, ['notify', { set_tweak: 'highlight' }], 'the mention rule keeps its highlight, without a sound');
+    assert.equal(await page.getByTestId('notify-group-on').isChecked(), true, 'the spec default for group chats: On');
+    assert.equal(await page.getByTestId('notify-display_name-noisy').isChecked(), true, 'and for mentions: Noisy');
+    await level('group', 'off');
+    const message = await rule('underride', '.m.rule.message');
+    assert.deepEqual([message.enabled, message.actions], [true, ['dont_notify']], 'group messages no longer notify');
+    assert.equal(await page.getByTestId('notify-dm-noisy').isChecked(), true, 'one-to-one chats keep their own level');
+
+    // Mentions Off: dont_notify on enabled rules (the intentional-mention rule follows the display name's row).
+    await level('display_name', 'off');
+    for (const id of ['.m.rule.contains_display_name', '.m.rule.is_user_mention']) {
+      const r = await rule('override', id);
+      assert.deepEqual([r.enabled, r.actions], [true, ['dont_notify']], `${id} stays enabled and does not notify`);
+    }
+    await level('display_name', 'on');
+    const mention = await rule('override', '.m.rule.is_user_mention');
+    assert.deepEqual([mention.enabled, mention.actions], [true, ['notify', { set_tweak: 'highlight', value: false }]]);
 
     // The plain message comes first in the room, so once the mention has notified, the plain one had its turn.
     await bob.sendText(groupRoom, 'plain group chatter');
@@ -217,41 +250,63 @@ describe('settings screen against Synapse', () => {
     });
     const n = await daemon.waitForNotify((c) => c.body.includes('a question for you'));
     assert.equal(n.summary, 'Bob in Trio');
-    assert.equal(n.hints['suppress-sound'], true, 'a rule without a sound makes a silent notification');
+    assert.equal(n.hints['suppress-sound'], true, 'On has no sound: a silent notification');
     const bodies = (await daemon.calls()).notify.map((c) => c.body);
     assert.ok(!bodies.some((b) => b.includes('plain group chatter')), `the plain message did not notify: ${JSON.stringify(bodies)}`);
 
-    await page.getByTestId('notify-level-group').scrollIntoViewIfNeeded();
-    await sizedShots(page, (theme, size) => `settings-notifications-defaults-${theme}-${size}.png`);
-    await page.getByTestId('notify-sound-calls').scrollIntoViewIfNeeded();
-    await sizedShots(page, (theme, size) => `settings-notifications-sounds-${theme}-${size}.png`);
+    // Bots On: suppress_notices disabled, as Element's inverted row.
+    await level('bots', 'on');
+    assert.equal((await rule('override', '.m.rule.suppress_notices')).enabled, false);
+
+    // Scrolled down, at both themes and sizes: the × stays in the header, over no switch.
+    await page.getByTestId('notify-section-other').scrollIntoViewIfNeeded();
+    await sizedShots(page, (theme, size) => `settings-notifications-levels-${theme}-${size}.png`, closeClear);
+    await page.setViewportSize({ width: 560, height: 720 });
+    await page.getByTestId('notify-section-mentions').scrollIntoViewIfNeeded();
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      await page.screenshot({ path: path.join(ARTIFACTS, `settings-notifications-levels-${theme}-560x720.png`) });
+      await closeClear(`${theme} 560x720`);
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it('turns notifications off for the account and adds a keyword', async () => {
+  it('adds a keyword at Noisy, turns the keywords Off (their rules disabled), removes it, and turns notifications off', async () => {
     await tab('notifications').click();
     const master = page.getByTestId('notify-master');
     await page.waitForFunction(() => !document.querySelector<HTMLInputElement>('[data-testid="notify-master"]')?.disabled,
       undefined, { timeout: 30_000 });
     assert.equal(await master.isChecked(), true);
+    assert.equal(await page.getByTestId('notify-keywords-on').isDisabled(), true, 'no keywords yet: nothing to choose');
     await page.getByTestId('notify-keyword-input').fill('lattice');
     await page.getByTestId('notify-keyword-add').click();
     await page.getByTestId('notify-keyword').filter({ hasText: 'lattice' }).waitFor({ timeout: 30_000 });
-    const rule = await aliceApi.request('GET', '/_matrix/client/v3/pushrules/global/content/lattice');
-    assert.equal(rule.pattern, 'lattice');
-    assert.ok(rule.actions.includes('notify'));
+    const added = await rule('content', 'lattice');
+    assert.deepEqual([added.pattern, added.enabled, added.actions], ['lattice', true, ['notify', { set_tweak: 'sound', value: 'default' }, { set_tweak: 'highlight' }]]);
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="notify-keywords-noisy"]')?.checked === true,
+      undefined, { timeout: 30_000 });
+
+    await level('keywords', 'off');
+    assert.equal((await rule('content', 'lattice')).enabled, false, 'Element turns keywords off by disabling their rules');
+    await page.getByRole('button', { name: 'Remove keyword lattice' }).click();
+    await page.getByTestId('notify-keyword').waitFor({ state: 'detached', timeout: 30_000 });
+    const gone = await fetch(`${hs.baseUrl}/_matrix/client/v3/pushrules/global/content/lattice`, { headers: { authorization: `Bearer ${alice.accessToken}` } });
+    assert.equal(gone.status, 404, 'the keyword rule is deleted');
 
     await master.click();
     await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="notify-master"]')?.checked === false,
       undefined, { timeout: 30_000 });
-    const masterRule = await aliceApi.request('GET', '/_matrix/client/v3/pushrules/global/override/.m.rule.master');
+    const masterRule = await rule('override', '.m.rule.master');
     assert.equal(masterRule.enabled, true, 'the master rule silences everything');
-    assert.equal(await page.getByTestId('notify-mentions').isDisabled(), true, 'the finer switches wait for notifications to be on');
+    assert.equal(await page.getByTestId('notify-display_name-on').isDisabled(), true, 'the finer choices wait for notifications to be on');
   });
 
-  it('saves screenshots of every tab in both themes at 1280×800 and 800×600', async () => {
-    for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+  it('saves screenshots of every tab in both themes at 1280×800 and 800×600, and at 560×720 (tabs across the top), the close button clear of every panel', async () => {
+    for (const [w, h] of [[1280, 800], [800, 600], [560, 720]] as const) {
       await page.setViewportSize({ width: w, height: h });
-      for (const theme of ['light', 'dark'] as const) {
+      // The narrow layout once, in light: the themes differ in colour only, and each screenshot costs time.
+      for (const theme of w < 640 ? ['light'] as const : ['light', 'dark'] as const) {
         await tab('appearance').click();
         await page.getByTestId(`theme-${theme}`).check({ force: true });
         for (const id of TABS) {
@@ -265,6 +320,9 @@ describe('settings screen against Synapse', () => {
             assert.match(await page.getByTestId('security-verify-hint').innerText(), /^Set up secure backup/);
           }
           await page.screenshot({ path: path.join(ARTIFACTS, `settings-${id}-${theme}-${w}x${h}.png`) });
+          // Scrolled to the end, the close button is still over no content.
+          await page.getByTestId(`settings-panel-${id}`).evaluate((el) => { el.scrollTop = el.scrollHeight; });
+          await closeClear(`${id} ${theme} ${w}×${h}`);
         }
         const overflow = await page.getByTestId('settings').evaluate((el) => el.scrollWidth > el.clientWidth + 1);
         assert.equal(overflow, false, `no sideways overflow at ${w}×${h}`);

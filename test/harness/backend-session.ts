@@ -18,7 +18,7 @@ export interface BackendSession {
   stop(): Promise<void>;
 }
 
-export type BackendSessionOptions = Pick<BackendOptions, 'uploadRoots' | 'fetch' | 'sync'>;
+export type BackendSessionOptions = Pick<BackendOptions, 'uploadRoots' | 'fetch' | 'sync' | 'encryptionRecheckMs'>;
 
 /** Starts a backend in a fresh folder, not signed in, with a frontend attached. */
 export async function startBackend(options: BackendSessionOptions = {}): Promise<BackendSession> {

@@ -1,9 +1,10 @@
 /**
  * What the call browser tests read from a page: every RTCPeerConnection it makes (state and stats), and the tones
  * it plays (oscillators started and not yet stopped, and the `data-call-tone` the page sets on <html>). The recorders
- * are init scripts, installed before the renderer runs.
+ * are init scripts, installed before the renderer runs. And how long the page shows an ended call before closing it.
  */
 import type { Page } from 'playwright-core';
+import { ENDED_SHOWN_KEY } from '../../src/renderer/api/call-view.ts';
 import { serverSays } from './web-ui.ts';
 
 /** Keeps every RTCPeerConnection the page makes in `window.__pcs`, for the test to read its state and stats. */
@@ -80,4 +81,17 @@ export function pcState(page: Page): Promise<string> {
     const pc = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1);
     return pc ? pc.signalingState : 'none';
   });
+}
+
+/** An ended call shown briefly: for a test that waits for it to close itself, instead of the app's 4 s. */
+export const ENDED_BRIEFLY_MS = 200;
+/** An ended call shown until closed (ten minutes): for a test that reads or photographs it first, however slowly. */
+export const ENDED_UNTIL_CLOSED_MS = 600_000;
+
+/** How long the page's next ended calls stay before they close themselves: `ms`, or the app's own 4 s (null). */
+export async function showEnded(page: Page, ms: number | null): Promise<void> {
+  await page.evaluate(([key, value]) => {
+    if (value === null) localStorage.removeItem(key);
+    else localStorage.setItem(key, String(value));
+  }, [ENDED_SHOWN_KEY, ms] as const);
 }

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { resolveDataPaths } from '../../src/main/backend/paths.ts';
-import { BackendWorker } from '../../src/main/host/backend-worker.ts';
+import { BackendWorker, type BackendWorkerOptions } from '../../src/main/host/backend-worker.ts';
 import type { CommandName, CommandParams, CommandResponses } from '../../src/shared/rpc/index.ts';
 import { gomuksCommands } from '../wire/gomuks-commands.ts';
 import { RpcTestClient } from './rpc-test-client.ts';
@@ -24,9 +24,12 @@ export interface CommandSession {
   stop(): Promise<void>;
 }
 
-export async function startCommandSession(hs: SynapseServer, username: string, password: string): Promise<CommandSession> {
+/** `options`: the worker's timings a test shortens (e.g. get_server_support's bound, to see a silent server sooner). */
+export async function startCommandSession(
+  hs: SynapseServer, username: string, password: string, options: Pick<BackendWorkerOptions, 'serverSupportWithinMs'> = {},
+): Promise<CommandSession> {
   const root = mkdtempSync(path.join(tmpdir(), 'lattice-cmd-'));
-  const worker = await BackendWorker.start({ paths: resolveDataPaths({ LATTICE_ROOT: root }) });
+  const worker = await BackendWorker.start({ ...options, paths: resolveDataPaths({ LATTICE_ROOT: root }) });
   const client = RpcTestClient.inProcess(worker);
   assert.equal(await client.request('login', { homeserver_url: hs.baseUrl, username, password }), true);
   await client.waitForEvent('init_complete', () => true, 30_000, false);

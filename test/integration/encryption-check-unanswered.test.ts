@@ -5,7 +5,8 @@
  * would answer by offering to set up a new one, replacing the recovery key and backup the account may have). Once
  * the server answers, the state is what the account has. A sign-in whose request hangs says so within the same
  * bound, instead of after the HTTP layer's whole timeout. Synapse sits behind a loopback proxy that holds requests
- * or answers 502 for them; the "no answer" bound is shortened for the test and its time never asserted.
+ * or answers 502 for them; the "no answer" bound and the wait before asking again are shortened for the test, and their
+ * times never asserted.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -15,8 +16,13 @@ import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { startSynapse, type SynapseServer } from '../harness/synapse.ts';
 
 const ANSWER_WITHIN_MS = 5000;
-/** Everything but signing in (the login form's requests and the login itself). */
-const ALL_BUT_LOGIN = /^(?!\/_matrix\/client\/(?:versions|v3\/login)\b)/;
+/** The backend asks again 5 s after a failed ask; the tests that wait for the answer after a failure ask sooner. */
+const RECHECK_MS = 500;
+/**
+ * Everything but signing in (the login form's requests, the login itself, and the account's profile, which a login
+ * waits up to 5 s for before the session starts without it: a wait that tells these tests nothing).
+ */
+const ALL_BUT_LOGIN = /^(?!\/_matrix\/client\/(?:versions|v3\/login|v3\/profile)\b)/;
 
 describe('the encryption check of a first sign-in against a homeserver that does not answer', () => {
   let hs: SynapseServer;
@@ -51,7 +57,7 @@ describe('the encryption check of a first sign-in against a homeserver that does
     assert.equal(put.status, 200);
     try {
       proxy = await startProxy(hs.baseUrl);
-      session = await startBackend({ sync: { answerWithinMs: ANSWER_WITHIN_MS } });
+      session = await startBackend({ sync: { answerWithinMs: ANSWER_WITHIN_MS }, encryptionRecheckMs: RECHECK_MS });
       const { client: c } = session;
       await c.waitForEvent('init_complete');
       proxy.hold(ALL_BUT_LOGIN);
@@ -75,7 +81,7 @@ describe('the encryption check of a first sign-in against a homeserver that does
     await hs.registerUser('jon', 'jon-password');
     try {
       proxy = await startProxy(hs.baseUrl);
-      session = await startBackend({ sync: { answerWithinMs: ANSWER_WITHIN_MS } });
+      session = await startBackend({ sync: { answerWithinMs: ANSWER_WITHIN_MS }, encryptionRecheckMs: RECHECK_MS });
       const { client: c } = session;
       await c.waitForEvent('init_complete');
       proxy.hold(/\/v3\/login\b/);
@@ -96,7 +102,7 @@ describe('the encryption check of a first sign-in against a homeserver that does
     await hs.registerUser('ida', 'ida-password');
     try {
       proxy = await startProxy(hs.baseUrl);
-      session = await startBackend({ sync: { answerWithinMs: ANSWER_WITHIN_MS } });
+      session = await startBackend({ sync: { answerWithinMs: ANSWER_WITHIN_MS }, encryptionRecheckMs: RECHECK_MS });
       const { client: c } = session;
       await c.waitForEvent('init_complete');
       // A gateway in front of a homeserver that is restarting: twice 502, then the real answer (no backup).

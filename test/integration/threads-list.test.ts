@@ -2,8 +2,8 @@
  * A room's list of threads (get_threads, the spec's GET /rooms/{roomId}/threads) against a real Synapse: every
  * thread newest activity first, only those Alice took part in, pages of a small limit, the reply count as the server
  * counts it now (also for a root stored earlier by sync), the latest reply stored and returned, errors in words; and
- * in an encrypted room, roots and latest replies come back decrypted. Bob acts through the homeserver API (and, for
- * the encrypted room, as matrix-js-sdk with its Rust crypto).
+ * in an encrypted room, roots and latest replies come back decrypted. Bob acts through the homeserver API; in the
+ * encrypted room (on the same Synapse), Ben writes to Amy as matrix-js-sdk with its Rust crypto.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -28,8 +28,16 @@ function threadCount(root: Event): unknown {
 
 const inThread = (root: string, body: string) => ({ msgtype: 'm.text', body, 'm.relates_to': { rel_type: 'm.thread', event_id: root } });
 
+// One Synapse for both rooms (a second one cost this file a few seconds): each suite has its own people.
+let hs: SynapseServer;
+before(async () => {
+  hs = await startSynapse();
+});
+after(async () => {
+  await hs?.stop();
+});
+
 describe('get_threads against Synapse', () => {
-  let hs: SynapseServer;
   let bob: MatrixPeer;
   let alicePeer: MatrixPeer;
   let s: BackendSession;
@@ -38,7 +46,6 @@ describe('get_threads against Synapse', () => {
   let r4Latest: string;
 
   before(async () => {
-    hs = await startSynapse();
     const aliceUser = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
     alicePeer = new MatrixPeer(hs.baseUrl, aliceUser);
@@ -58,7 +65,6 @@ describe('get_threads against Synapse', () => {
   });
   after(async () => {
     await s?.stop();
-    await hs?.stop();
   });
 
   it('lists every thread root, newest activity first, with its count and latest reply', async () => {
@@ -112,33 +118,30 @@ describe('get_threads against Synapse', () => {
 });
 
 describe('get_threads in an encrypted room', () => {
-  let hs: SynapseServer;
-  let bob: JsSdkPeer;
+  let ben: JsSdkPeer;
   let s: BackendSession;
 
   before(async () => {
-    hs = await startSynapse();
-    await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    bob = await JsSdkPeer.start(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    s = await signedInBackend(hs.baseUrl, 'alice', 'alice-password');
+    await hs.registerUser('amy', 'amy-password', { displayname: 'Amy' });
+    ben = await JsSdkPeer.start(hs.baseUrl, await hs.registerUser('ben', 'ben-password', { displayname: 'Ben' }));
+    s = await signedInBackend(hs.baseUrl, 'amy', 'amy-password');
   });
   after(async () => {
     await s?.stop();
-    bob?.stop();
-    await hs?.stop();
+    ben?.stop();
   });
 
   it('returns the roots and latest replies decrypted', async () => {
     const state = await s.client.request('get_state', {});
-    const dm = await bob.createEncryptedDm(state.user_id!);
+    const dm = await ben.createEncryptedDm(state.user_id!);
     const since = s.client.mark();
     await s.client.request('join_room', { room_id_or_alias: dm });
-    await bob.waitForJoin(dm, state.user_id!);
+    await ben.waitForJoin(dm, state.user_id!);
     await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.meta?.encryption_event, 60_000, since);
-    await bob.waitForDevice(state.user_id!, state.device_id!);
-    const root = await bob.sendText(dm, 'a secret root');
+    await ben.waitForDevice(state.user_id!, state.device_id!);
+    const root = await ben.sendText(dm, 'a secret root');
     // With a thread ID the SDK sends the reply in that thread (rel_type m.thread), encrypted like any message.
-    const reply = (await bob.client.sendMessage(dm, root, { msgtype: MsgType.Text, body: 'a secret reply' })).event_id;
+    const reply = (await ben.client.sendMessage(dm, root, { msgtype: MsgType.Text, body: 'a secret reply' })).event_id;
     // Once the room key has come, both are readable (stored by sync, or decrypted when fetched).
     await s.client.waitForEvent('sync_complete', (d) => !!d.rooms?.[dm]?.events?.some((e) => e.decrypted?.body === 'a secret reply'), 60_000, since);
     const page = await s.client.request('get_threads', { room_id: dm });

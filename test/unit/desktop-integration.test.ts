@@ -8,7 +8,9 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { ContextMenuParams } from 'electron';
-import { NAVIGATE_CHANNEL, NAVIGATE_READY_CHANNEL, VIEW_CHANNEL } from '../../src/main/desktop/channels.ts';
+import {
+  NAVIGATE_CHANNEL, NAVIGATE_READY_CHANNEL, NOTIFY_STATE_ASK_CHANNEL, NOTIFY_STATE_CHANNEL, VIEW_CHANNEL,
+} from '../../src/main/desktop/channels.ts';
 import { settingsFile } from '../../src/main/desktop/settings.ts';
 import { windowStateFile } from '../../src/main/desktop/window-state.ts';
 import {
@@ -135,6 +137,19 @@ describe('desktop shell: tray, badge and notifications from its own backend conn
     fb.shellConnection().sink(sync({ rooms: { '!other:x': notifying(room('!other:x', { unread_notifications: 3 }), [m4], [m4]) } }));
     await settle();
     assert.equal(FakeNotification.all.length, count, 'notifications off');
+  });
+
+  it('tells the page its notification settings when asked, and again each time the File menu changes them', async () => {
+    const { fe, wc } = await startedApp();
+    const states = () => wc.sent.filter(([c]) => c === NOTIFY_STATE_CHANNEL).map(([, s]) => s);
+    // Only the app's own page is answered.
+    fe.ipcMain.emit(NOTIFY_STATE_ASK_CHANNEL, ipcFrom(wc, { url: 'https://evil.example/', parent: null }));
+    assert.deepEqual(states(), []);
+    fe.ipcMain.emit(NOTIFY_STATE_ASK_CHANNEL, ipcFrom(wc));
+    assert.deepEqual(states(), [{ enabled: true, supported: true, hide_text: false }]);
+    clickItem(findItem(fe.appMenu()!.template, 'Hide Message Text in Notifications'));
+    clickItem(findItem(fe.appMenu()!.template, 'Show Notifications'));
+    assert.deepEqual(states().slice(1), [{ enabled: true, supported: true, hide_text: true }, { enabled: false, supported: true, hide_text: true }]);
   });
 
   it('says "Encrypted message" until the message decrypts, then shows its text without a second sound', async () => {

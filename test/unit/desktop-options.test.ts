@@ -173,7 +173,7 @@ describe('start at login', () => {
 describe('channels', () => {
   it('the preload uses the same channel names as the shell', () => {
     const preload = readFileSync(new URL('../../src/preload/preload.ts', import.meta.url), 'utf8');
-    for (const name of ['RPC_CHANNEL', 'OPEN_CHANNEL', 'NAVIGATE_CHANNEL', 'NAVIGATE_READY_CHANNEL', 'VIEW_CHANNEL', 'SCREEN_PICK_CHANNEL', 'SCREEN_CHOICE_CHANNEL'] as const) {
+    for (const name of ['RPC_CHANNEL', 'OPEN_CHANNEL', 'NAVIGATE_CHANNEL', 'NAVIGATE_READY_CHANNEL', 'VIEW_CHANNEL', 'SCREEN_PICK_CHANNEL', 'SCREEN_CHOICE_CHANNEL', 'NOTIFY_STATE_CHANNEL', 'NOTIFY_STATE_ASK_CHANNEL'] as const) {
       assert.match(preload, new RegExp(`const ${name} = '${channels[name]}';`), name);
     }
   });

@@ -53,6 +53,13 @@ export interface BackendOptions {
   sender?: SenderOptions;
   /** Sync retry timing (tests shorten it). */
   sync?: SyncTiming;
+  /** How long get_server_support waits for another server (default 10 s; a test of a silent server shortens it). */
+  serverSupportWithinMs?: number;
+  /**
+   * How long after a failed ask the homeserver is asked again what the account has for encryption (recovery.ts's
+   * 5 s unless set): a test of a homeserver that fails, then answers, shortens it rather than wait the 5 s out.
+   */
+  encryptionRecheckMs?: number;
   /**
    * Folders whose files upload_media may send (it reads files on this computer, so by default none: hosts upload
    * through Backend.uploadMedia instead).
@@ -210,6 +217,7 @@ export class Backend implements BackendHost {
     return {
       fetch: this.opts.fetch,
       answerWithinMs: this.opts.sync?.answerWithinMs,
+      serverSupportWithinMs: this.opts.serverSupportWithinMs,
       uploadRoots: this.opts.uploadRoots ?? [],
       get store() { return store(); },
       get session() { return session(); },

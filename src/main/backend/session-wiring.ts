@@ -63,6 +63,7 @@ export function buildSession(host: SessionHost, { homeserverUrl, userId, deviceI
     onRestore: (p) => host.broadcast('key_backup_restore', p),
     // What should be answered at once is bounded alike for the sync loop and these questions.
     answerWithinMs: opts.sync?.answerWithinMs,
+    recheckMs: opts.encryptionRecheckMs,
   });
   const accountData = new AccountDataFence();
   const sync = new SyncLoop({

@@ -22,6 +22,8 @@ export interface AppMenuDeps {
   attention: () => Attention | null;
   showWindow: () => void;
   quit: () => void;
+  /** Tells the pages the shell's notifications changed (on or off, message text), for their Settings screen. */
+  notificationStateChanged: () => void;
   log: Logger;
 }
 
@@ -45,6 +47,7 @@ export function createAppMenu(deps: AppMenuDeps): AppMenu {
     }
     if (key === 'startAtLogin') applyLoginItem();
     if (key === 'notifications' && !value) deps.attention()?.notifications.withdrawAll();
+    if (key === 'notifications' || key === 'hideMessageText') deps.notificationStateChanged();
     build();
   }
 

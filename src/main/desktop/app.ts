@@ -10,9 +10,11 @@ import path from 'node:path';
 import type * as ElectronModule from 'electron';
 import type { BrowserWindow, WebContents } from 'electron';
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
+import type { ShellNotificationState } from '../../shared/shell-notifications.ts';
 import { resolveDataPaths } from '../backend/paths.ts';
 import type { BackendWorkerOptions } from '../host/backend-worker.ts';
 import { createAppMenu } from './app-menu.ts';
+import { NOTIFY_STATE_CHANNEL } from './channels.ts';
 import { registerAppScheme, serveAppScheme } from './app-protocol.ts';
 import type { Attention } from './attention.ts';
 import type { BackendProcess } from './backend-process.ts';
@@ -235,8 +237,17 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
 
   // --- settings and menus -------------------------------------------------------------------------------------
 
+  /** What the page's Settings → Notifications shows about the shell's notifications. */
+  function notificationState(): ShellNotificationState {
+    return { enabled: state.settings.notifications, supported: electron.Notification.isSupported(), hide_text: state.settings.hideMessageText };
+  }
+
   const appMenu = createAppMenu({
     electron, platform: deps.platform, env: deps.env, options, state, attention: () => attention, showWindow: focusWindow, quit, log,
+    notificationStateChanged: () => {
+      const w = state.win;
+      if (w && !w.isDestroyed()) w.webContents.send(NOTIFY_STATE_CHANNEL, notificationState());
+    },
   });
 
   // --- attention: tray, badge, notifications ------------------------------------------------------------------
@@ -350,7 +361,7 @@ export function createDesktopApp(electron: ElectronMain, deps: DesktopDeps): Des
             app.quit();
           });
       });
-      listenToPages(ipcMain, { relays, state, attention: () => attention, flushLinks, screenPicker: () => screenPicker, log });
+      listenToPages(ipcMain, { relays, state, attention: () => attention, flushLinks, screenPicker: () => screenPicker, notificationState, log });
       started = app.whenReady().then(onReady);
       started.catch((e: unknown) => fail('Lattice could not start', errorMessage(e)));
       return true;

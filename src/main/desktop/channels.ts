@@ -12,6 +12,9 @@
  * - `lattice:screen-pick` (shell → page): `ScreenPick` (src/shared/screen-pick.ts), the screens and windows a
  *   getDisplayMedia request may share; `lattice:screen-choice` (page → shell): `ScreenChoice`, the one chosen or
  *   none (display-media.ts).
+ * - `lattice:notify-state` (shell → page): `ShellNotificationState` (src/shared/shell-notifications.ts), the
+ *   shell's notifications on or off, supported, hiding the text: in answer to `lattice:notify-state-ask` (page →
+ *   shell, sent when the page subscribes) and to every window when the File menu changes one of them.
  */
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
 
@@ -28,6 +31,8 @@ export const NAVIGATE_READY_CHANNEL = 'lattice:navigate-ready';
 export const VIEW_CHANNEL = 'lattice:view';
 export const SCREEN_PICK_CHANNEL = 'lattice:screen-pick';
 export const SCREEN_CHOICE_CHANNEL = 'lattice:screen-choice';
+export const NOTIFY_STATE_CHANNEL = 'lattice:notify-state';
+export const NOTIFY_STATE_ASK_CHANNEL = 'lattice:notify-state-ask';
 
 export interface NavigateMessage {
   link: MatrixLink;

@@ -5,8 +5,10 @@
  */
 import type { IpcMain, IpcMainEvent } from 'electron';
 import type { Attention } from './attention.ts';
+import type { ShellNotificationState } from '../../shared/shell-notifications.ts';
 import {
-  NAVIGATE_READY_CHANNEL, OPEN_CHANNEL, RPC_CHANNEL, SCREEN_CHOICE_CHANNEL, VIEW_CHANNEL, parseViewMessage,
+  NAVIGATE_READY_CHANNEL, NOTIFY_STATE_ASK_CHANNEL, NOTIFY_STATE_CHANNEL, OPEN_CHANNEL, RPC_CHANNEL, SCREEN_CHOICE_CHANNEL, VIEW_CHANNEL,
+  parseViewMessage,
 } from './channels.ts';
 import type { ScreenPicker } from './display-media.ts';
 import type { PageRelay } from './page-relay.ts';
@@ -23,6 +25,8 @@ export interface PageIpcDeps {
   flushLinks(): void;
   /** The screen picker, once the session serves getDisplayMedia. */
   screenPicker: () => ScreenPicker | null;
+  /** The shell's notifications as the page's Settings show them. */
+  notificationState: () => ShellNotificationState;
   log: Logger;
 }
 
@@ -56,6 +60,10 @@ export function listenToPages(ipcMain: Pick<IpcMain, 'on'>, deps: PageIpcDeps): 
     state.viewedRoomId = msg.room_id;
     // Looking at a room is reading it as far as notifications go; the backend's read receipt confirms it later.
     if (msg.room_id && state.win?.isFocused()) deps.attention()?.notifications.withdraw(msg.room_id);
+  });
+
+  ipcMain.on(NOTIFY_STATE_ASK_CHANNEL, (event: IpcMainEvent) => {
+    if (fromApp(event)) event.sender.send(NOTIFY_STATE_CHANNEL, deps.notificationState());
   });
 
   ipcMain.on(SCREEN_CHOICE_CHANNEL, (event: IpcMainEvent, raw: unknown) => {

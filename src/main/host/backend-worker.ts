@@ -45,6 +45,8 @@ export interface BackendWorkerOptions {
   resolveProxy?: (url: string) => Promise<string>;
   /** Outbox retry timing (tests shorten it; the app keeps the sender's own). */
   sender?: SenderTiming;
+  /** How long get_server_support waits for another server (the app keeps its 10 s; a test of a silent one shortens it). */
+  serverSupportWithinMs?: number;
 }
 
 const STOPPED = 'the backend has stopped';
@@ -143,7 +145,7 @@ export class BackendWorker implements BackendHost {
     const self = import.meta.url;
     const entry = new URL(self.endsWith('.ts') ? './worker-entry.ts' : './worker-entry.js', self);
     const workerData: WorkerOptions = { paths: opts.paths, secrets: info, logLevel: logger.level, systemProxy: opts.resolveProxy !== undefined,
-      sender: opts.sender };
+      sender: opts.sender, serverSupportWithinMs: opts.serverSupportWithinMs };
     const worker = new Worker(entry, {
       workerData,
       // Node enables its compile cache in a worker from the worker's environment (module.enableCompileCache would

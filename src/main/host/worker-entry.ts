@@ -100,7 +100,7 @@ export async function runWorker(port: MessagePort, opts: WorkerOptions): Promise
   };
   port.on('message', handle);
   port.on('close', () => rpc.close('the host thread went away'));
-  started = Backend.create({ paths: opts.paths, secrets, logger, sender: opts.sender }).then((b) => b, (e: unknown) => {
+  started = Backend.create({ paths: opts.paths, secrets, logger, sender: opts.sender, serverSupportWithinMs: opts.serverSupportWithinMs }).then((b) => b, (e: unknown) => {
     post({ t: 'fatal', error: `could not start the backend: ${errorMessage(e)}` });
     return undefined;
   });

@@ -31,6 +31,8 @@ export interface WorkerOptions {
   systemProxy?: boolean;
   /** Outbox retry timing (tests shorten it). */
   sender?: SenderTiming;
+  /** get_server_support's bound (BackendOptions.serverSupportWithinMs; tests shorten it). */
+  serverSupportWithinMs?: number;
 }
 
 /** What the host thread serves to the worker. */

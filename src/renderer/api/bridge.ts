@@ -6,6 +6,7 @@
 import type { MatrixLink } from '../../shared/matrix-uri.ts';
 import type { Envelope } from '../../shared/rpc/envelope.ts';
 import type { ScreenPick } from '../../shared/screen-pick.ts';
+import type { ShellNotificationState } from '../../shared/shell-notifications.ts';
 
 export interface LatticeBridge {
   send(envelope: Envelope): void;
@@ -23,6 +24,8 @@ export interface LatticeBridge {
    */
   onScreenPick?(listener: (pick: ScreenPick) => void): () => void;
   chooseScreen?(pickId: number, sourceId: string | null): void;
+  /** The shell's notifications (on in the File menu, supported by the system, message text hidden), now and on each change. */
+  onNotificationState?(listener: (state: ShellNotificationState) => void): () => void;
 }
 
 /**
@@ -34,7 +37,7 @@ export function getBridge(scope: unknown = globalThis): LatticeBridge | undefine
   if (typeof candidate !== 'object' || candidate === null) return undefined;
   const { send, onMessage, ...optional } = candidate as Record<string, unknown>;
   if (typeof send !== 'function' || typeof onMessage !== 'function') return undefined;
-  for (const name of ['onNavigate', 'setViewedRoom', 'onScreenPick', 'chooseScreen'] as const) {
+  for (const name of ['onNavigate', 'setViewedRoom', 'onScreenPick', 'chooseScreen', 'onNotificationState'] as const) {
     if (optional[name] !== undefined && typeof optional[name] !== 'function') return undefined;
   }
   return candidate as LatticeBridge;

@@ -1,6 +1,7 @@
 /**
  * What the UI shows of the current call (calls.ts keeps it, ui/calls draws it): who, which way, voice or video, its
- * phase, the media (camera, shared screen, the other side's picture), and how it ended.
+ * phase, the media (camera, shared screen, the other side's picture), and how it ended; and how long an ended call
+ * stays shown.
  */
 import type { CallPhase } from './call-signals.ts';
 
@@ -60,4 +61,24 @@ export function blankView(callId: string, roomId: string, peerId: string, direct
     remoteVideo: false, remoteScreen: null, peerMuted: false, peerVideoMuted: false, notice: undefined, endedText: undefined,
     failed: false, busy: false, deviceNote: undefined,
   };
+}
+
+/** How long an ended call stays on screen before it closes itself (a failure stays until closed). */
+const ENDED_SHOWN_MS = 4000;
+/**
+ * This device's override of ENDED_SHOWN_MS, in milliseconds, read at each call's end; no setting offers it. It exists
+ * for the browser tests: one that waits for an ended call to close itself sets it short instead of waiting the 4 s
+ * out, and one that photographs an ended call sets it long so that the call cannot close before the picture.
+ */
+export const ENDED_SHOWN_KEY = 'lattice.calls.endedShownMs';
+
+export function endedShownMs(): number {
+  let raw: string | null = null;
+  try {
+    raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(ENDED_SHOWN_KEY);
+  } catch {
+    // Blocked storage: the default.
+  }
+  const ms = raw === null || raw.trim() === '' ? NaN : Number(raw);
+  return Number.isFinite(ms) && ms >= 0 ? ms : ENDED_SHOWN_MS;
 }

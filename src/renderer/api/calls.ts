@@ -21,13 +21,11 @@ import { openConnection } from './call-connection.ts';
 import { CallFeed } from './call-feed.ts';
 import { CallNegotiation } from './call-negotiation.ts';
 import { CallVideo } from './call-video.ts';
-import { blankView, type CallView } from './call-view.ts';
+import { blankView, endedShownMs, type CallView } from './call-view.ts';
 import { listeners } from './listeners.ts';
 import type { RpcClient } from './rpc-client.ts';
 import type { Store } from './store.ts';
 
-/** How long an ended call stays on screen before it closes itself (a failure stays until closed). */
-const ENDED_SHOWN_MS = 4000;
 /** What the ringing frontend says when another device of ours took the call. */
 const ANSWERED_ELSEWHERE = 'Answered on another device.';
 
@@ -364,7 +362,7 @@ export class CallManager {
     this.set({ phase: 'ended', endedText: text, failed, localStream: null, screenStream: null, sharing: false, remoteStream: null,
       remoteVideo: false, remoteScreen: null, notice: undefined, ...extra });
     const callId = this.view.callId;
-    if (!failed) this.timer = setTimeout(() => { if (this.view?.callId === callId) this.close(); }, ENDED_SHOWN_MS);
+    if (!failed) this.timer = setTimeout(() => { if (this.view?.callId === callId) this.close(); }, endedShownMs());
   }
 
   private close(): void {

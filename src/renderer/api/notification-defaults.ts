@@ -1,53 +1,93 @@
 /**
- * The rest of the account-wide notification settings, as Element's notification settings read and write them
- * (element-web's models/notificationsettings), all on the spec's default push rules:
- * - the default for messages, "All messages" or "Mentions and keywords", in group chats (.m.rule.message,
- *   .m.rule.encrypted) and in one-to-one chats (.m.rule.room_one_to_one, .m.rule.encrypted_room_one_to_one):
- *   "all" when any of the pair is enabled and notifies; writing keeps both enabled and sets their actions to
- *   notify (no highlight) or dont_notify. A room's own rule (room or override kind) still comes first, so a room
- *   set to all messages, mentions or mute keeps that setting;
- * - other events: invitations, call invitations and room upgrades are their rules enabled or not; messages sent
- *   by bots is .m.rule.suppress_notices inverted (on = that rule does not silence them);
- * - sounds: the `sound` tweak on the rules that notify: mentions and keywords ("default", on the mention rules and
- *   the keyword rules), one-to-one chats ("default", on both DM rules and on the invitation rule, as Element does),
- *   group chats ("default", on the pair of message rules; Element's older settings called this "noisy") and calls
- *   ("ring").
- * Older servers lack some default rules: a setting whose rules are all missing reads null (the screen says so)
- * and its edit fails in words; one with some of its rules present edits those.
+ * The account-wide notification levels of the Settings screen, Off / On / Noisy for each of the spec's default push
+ * rules that Element's notification settings show (element-web's VectorPushRulesDefinitions), read from and written
+ * to the m.push_rules account data:
+ * - messages: one-to-one chats, encrypted one-to-one chats, group chats, encrypted group chats. On notifies, Noisy
+ *   adds the default sound, Off keeps the rule enabled with dont_notify (so the spec's rule still wins over the
+ *   fallback rules after it, as Element does). The poll rules of each follow their chat kind, as Element syncs them;
+ * - mentions: my display name (with the intentional-mention rule `is_user_mention` following it), my username, and
+ *   @room (with `is_room_mention` following it). On notifies, Noisy highlights (and for my name, plays the sound);
+ *   Off keeps the rules enabled with dont_notify, as Element's current settings write them (an older server's
+ *   disabled rule reads as Off too);
+ * - keywords: every keyword rule at once (the user's content rules). On notifies, Noisy highlights with the sound,
+ *   Off disables them (Element's keywords, unlike mentions, are switched off by disabling);
+ * - other events: invitations (Noisy: the default sound), call invitations (Noisy: the ring), room upgrades (Noisy:
+ *   a highlight), all three Off by disabling; messages sent by bots, `.m.rule.suppress_notices` the other way round
+ *   (On: that rule disabled; Off: enabled with dont_notify; Noisy: enabled, notifying with the sound).
+ * A level is read leniently (any rule that is disabled or does not notify is Off; one that notifies with the
+ * Noisy level's sound, or for rules whose Noisy is a highlight, with a highlight, is Noisy) so rules written by other
+ * clients still show a choice. A row whose rule the server lacks reads null (the screen says so) and its edit fails.
+ * Adding a keyword gives it the keywords' level (Noisy for the first, as before).
  */
-import type { JSONValue } from '../../shared/rpc/types.ts';
+import type { JSONObject, JSONValue } from '../../shared/rpc/types.ts';
 import type { Session } from './session.ts';
-import { rulesOf, type RuleKind, type RuleLite, type RuleRef, type RulesetLite } from './notification-rules.ts';
+import { keywordProblem, rulesOf, selectNotificationSettings, type RuleKind, type RuleLite, type RuleRef, type RulesetLite } from './notification-rules.ts';
 import type { StoreSnapshot } from './snapshot.ts';
 
-export type MessageLevel = 'all' | 'mentions';
-export type RuleGroupName = 'group' | 'dm';
-export type OtherEvent = 'invite' | 'call' | 'bots' | 'tombstone';
-export type SoundFor = 'mentions' | 'dm' | 'group' | 'calls';
+export type Level = 'off' | 'on' | 'noisy';
+export const LEVELS: readonly Level[] = ['off', 'on', 'noisy'];
+
+export type RowId = 'dm' | 'encrypted_dm' | 'group' | 'encrypted_group' | 'display_name' | 'user_name' | 'room' | 'keywords'
+  | 'invite' | 'call' | 'bots' | 'tombstone';
+export type SectionId = 'messages' | 'mentions' | 'other';
+
+/** What a rule's actions ask for. */
+interface Decoded { notify: boolean; sound?: string; highlight: boolean }
+
+interface RowDef {
+  id: RowId;
+  label: string;
+  /** The rule the row shows (none for keywords, which are all the user's content rules). */
+  rule?: RuleRef;
+  /** Rules written along with it, when the server has them. */
+  follow: readonly RuleRef[];
+  on: Decoded;
+  noisy: Decoded;
+  /** Off as dont_notify on an enabled rule, or the rule disabled. */
+  off: 'dont_notify' | 'disable';
+  /** suppress_notices: enabled means "silence bots", so On is the rule disabled. */
+  inverted?: boolean;
+}
 
 const ref = (kind: RuleKind, ruleId: string): RuleRef => ({ kind, ruleId });
-export const LEVEL_RULES: Record<RuleGroupName, readonly RuleRef[]> = {
-  group: [ref('underride', '.m.rule.message'), ref('underride', '.m.rule.encrypted')],
-  dm: [ref('underride', '.m.rule.room_one_to_one'), ref('underride', '.m.rule.encrypted_room_one_to_one')],
-};
-const OTHER_RULES: Record<OtherEvent, RuleRef> = {
-  invite: ref('override', '.m.rule.invite_for_me'),
-  call: ref('underride', '.m.rule.call'),
-  bots: ref('override', '.m.rule.suppress_notices'),
-  tombstone: ref('override', '.m.rule.tombstone'),
-};
-const MENTION_SOUND_RULES: readonly RuleRef[] = [
-  ref('override', '.m.rule.is_user_mention'),
-  ref('content', '.m.rule.contains_user_name'),
-  ref('override', '.m.rule.contains_display_name'),
-];
+const under = (ruleId: string) => ref('underride', ruleId);
+const over = (ruleId: string) => ref('override', ruleId);
+const polls = (suffix: string) => ['poll_start', 'poll_end'].flatMap((p) => [
+  under(`.m.rule.${p}${suffix}`), under(`.org.matrix.msc3930.rule.${p}${suffix}`),
+]);
 
-export interface NotificationDefaults {
-  /** null: the server has none of the rules behind the setting. */
-  level: Record<RuleGroupName, MessageLevel | null>;
-  other: Record<OtherEvent, boolean | null>;
-  sound: Record<SoundFor, boolean | null>;
-}
+const NOTIFY: Decoded = { notify: true, highlight: false };
+const NOTIFY_SOUND: Decoded = { notify: true, highlight: false, sound: 'default' };
+const HIGHLIGHT: Decoded = { notify: true, highlight: true };
+const HIGHLIGHT_SOUND: Decoded = { notify: true, highlight: true, sound: 'default' };
+const DONT_NOTIFY: Decoded = { notify: false, highlight: false };
+
+const ROWS: Record<SectionId, readonly RowDef[]> = {
+  messages: [
+    { id: 'dm', label: 'Messages in one-to-one chats', rule: under('.m.rule.room_one_to_one'), follow: polls('_one_to_one'), on: NOTIFY, noisy: NOTIFY_SOUND, off: 'dont_notify' },
+    { id: 'encrypted_dm', label: 'Encrypted messages in one-to-one chats', rule: under('.m.rule.encrypted_room_one_to_one'), follow: [], on: NOTIFY, noisy: NOTIFY_SOUND, off: 'dont_notify' },
+    { id: 'group', label: 'Messages in group chats', rule: under('.m.rule.message'), follow: polls(''), on: NOTIFY, noisy: NOTIFY_SOUND, off: 'dont_notify' },
+    { id: 'encrypted_group', label: 'Encrypted messages in group chats', rule: under('.m.rule.encrypted'), follow: [], on: NOTIFY, noisy: NOTIFY_SOUND, off: 'dont_notify' },
+  ],
+  mentions: [
+    { id: 'display_name', label: 'Messages containing my display name', rule: over('.m.rule.contains_display_name'), follow: [over('.m.rule.is_user_mention')], on: NOTIFY, noisy: HIGHLIGHT_SOUND, off: 'dont_notify' },
+    { id: 'user_name', label: 'Messages containing my username', rule: ref('content', '.m.rule.contains_user_name'), follow: [], on: NOTIFY, noisy: HIGHLIGHT_SOUND, off: 'dont_notify' },
+    { id: 'room', label: 'Messages containing @room', rule: over('.m.rule.roomnotif'), follow: [over('.m.rule.is_room_mention')], on: NOTIFY, noisy: HIGHLIGHT, off: 'dont_notify' },
+    { id: 'keywords', label: 'Messages containing keywords', follow: [], on: NOTIFY, noisy: HIGHLIGHT_SOUND, off: 'disable' },
+  ],
+  other: [
+    { id: 'invite', label: 'When I\'m invited to a room', rule: over('.m.rule.invite_for_me'), follow: [], on: NOTIFY, noisy: NOTIFY_SOUND, off: 'disable' },
+    { id: 'call', label: 'Call invitation', rule: under('.m.rule.call'), follow: [], on: NOTIFY, noisy: { notify: true, highlight: false, sound: 'ring' }, off: 'disable' },
+    { id: 'bots', label: 'Messages sent by bots', rule: over('.m.rule.suppress_notices'), follow: [], on: NOTIFY, noisy: NOTIFY_SOUND, off: 'dont_notify', inverted: true },
+    { id: 'tombstone', label: 'When rooms are upgraded', rule: over('.m.rule.tombstone'), follow: [], on: NOTIFY, noisy: HIGHLIGHT, off: 'disable' },
+  ],
+};
+export const SECTIONS: readonly { id: SectionId; title: string; rows: readonly { id: RowId; label: string }[] }[] = [
+  { id: 'messages', title: 'Messages', rows: ROWS.messages },
+  { id: 'mentions', title: 'Mentions & keywords', rows: ROWS.mentions },
+  { id: 'other', title: 'Other', rows: ROWS.other },
+];
+const ROW_BY_ID = new Map(Object.values(ROWS).flat().map((r) => [r.id, r]));
 
 /** One update_push_rule request. */
 export interface RuleEdit {
@@ -68,15 +108,13 @@ function locate(rules: RulesetLite, refs: readonly RuleRef[]): Located[] {
   return out;
 }
 
-/** The user's keyword rules (content rules not from the spec), which sound like mentions. */
+/** The user's keyword rules: content rules not from the spec. */
 function keywordRules(rules: RulesetLite): Located[] {
-  return (rules.content ?? []).filter((r) => !r.rule_id.startsWith('.'))
+  return (rules.content ?? []).filter((r) => !r.default && !r.rule_id.startsWith('.') && typeof r.pattern === 'string')
     .map((rule) => ({ ref: ref('content', rule.rule_id), rule }));
 }
 
-interface Decoded { notify: boolean; sound?: string; highlight: boolean }
-
-/** What a rule's actions ask for: legacy dont_notify is no notify, a highlight tweak without a value means true. */
+/** What actions ask for: dont_notify or no notify at all is quiet; a highlight tweak without a value means true. */
 function decode(actions: readonly JSONValue[] | undefined): Decoded {
   const d: Decoded = { notify: false, highlight: false };
   for (const a of actions ?? []) {
@@ -100,119 +138,111 @@ function encode(d: Decoded): JSONValue[] {
 
 const sameActions = (a: Decoded, b: Decoded) => a.notify === b.notify && a.highlight === b.highlight && a.sound === b.sound;
 const enabled = (r: RuleLite) => r.enabled !== false;
-/** Element's shouldNotify: any of them enabled and notifying. */
-const anyNotifies = (found: readonly Located[]) => found.some((f) => enabled(f.rule) && decode(f.rule.actions).notify);
-/** Element's determineSound: the sound of the first of them that is enabled and notifies with one. */
-const soundOf = (found: readonly Located[]) => found.map((f) => (enabled(f.rule) ? decode(f.rule.actions) : undefined))
-  .find((d) => d?.notify && d.sound)?.sound;
-const anySound = (found: readonly Located[]) => soundOf(found) !== undefined;
-/** Element's isMuted: enabled and asking for nothing (no notify, highlight or sound). */
-const muted = (r: RuleLite) => { const d = decode(r.actions); return enabled(r) && !d.notify && !d.highlight && d.sound === undefined; };
 
-const memo = new WeakMap<object, NotificationDefaults>();
-const NOT_LOADED: NotificationDefaults = {
-  level: { group: null, dm: null },
-  other: { invite: null, call: null, bots: null, tombstone: null },
-  sound: { mentions: null, dm: null, group: null, calls: null },
-};
+/** The level one rule is at, for a row. */
+function levelOf(def: RowDef, rule: RuleLite): Level {
+  if (def.inverted && !enabled(rule)) return 'on';
+  const d = decode(rule.actions);
+  if (!enabled(rule) || !d.notify) return 'off';
+  const noisy = def.noisy.sound ? d.sound !== undefined : d.highlight;
+  return noisy ? 'noisy' : 'on';
+}
 
-/** The settings as the push rules set them. The same object while the rules are the same (for useSyncExternalStore). */
-export function selectNotificationDefaults(snap: StoreSnapshot): NotificationDefaults {
+/** Keywords: Off when none notifies; otherwise Noisy when any that notifies is noisy. Null without keywords. */
+function keywordLevel(def: RowDef, found: readonly Located[]): Level | null {
+  if (!found.length) return null;
+  const levels = found.map((f) => levelOf(def, f.rule));
+  if (levels.every((l) => l === 'off')) return 'off';
+  return levels.includes('noisy') ? 'noisy' : 'on';
+}
+
+type NotificationLevels = Record<RowId, Level | null>;
+
+const memo = new WeakMap<object, NotificationLevels>();
+const NOT_LOADED = Object.fromEntries([...ROW_BY_ID.keys()].map((id) => [id, null])) as NotificationLevels;
+
+/** Every row's level as the push rules set it. The same object while the rules are the same (for useSyncExternalStore). */
+export function selectNotificationLevels(snap: StoreSnapshot): NotificationLevels {
   const rules = rulesOf(snap);
   if (!rules) return NOT_LOADED;
   const known = memo.get(rules);
   if (known) return known;
-  const orNull = <T>(found: readonly Located[], value: (f: readonly Located[]) => T): T | null => (found.length ? value(found) : null);
-  const level = (g: RuleGroupName) => orNull(locate(rules, LEVEL_RULES[g]), (f) => (anyNotifies(f) ? 'all' as const : 'mentions' as const));
-  const one = (e: OtherEvent) => locate(rules, [OTHER_RULES[e]]);
-  const settings: NotificationDefaults = {
-    level: { group: level('group'), dm: level('dm') },
-    other: {
-      invite: orNull(one('invite'), anyNotifies),
-      call: orNull(one('call'), anyNotifies),
-      bots: orNull(one('bots'), (f) => !muted(f[0].rule)),
-      tombstone: orNull(one('tombstone'), anyNotifies),
-    },
-    sound: {
-      mentions: orNull([...locate(rules, MENTION_SOUND_RULES), ...keywordRules(rules)], anySound),
-      dm: orNull(locate(rules, LEVEL_RULES.dm), anySound),
-      group: orNull(locate(rules, LEVEL_RULES.group), anySound),
-      calls: orNull(one('call'), anySound),
-    },
-  };
-  memo.set(rules, settings);
-  return settings;
+  const levels = {} as NotificationLevels;
+  for (const def of ROW_BY_ID.values()) {
+    if (!def.rule) { levels[def.id] = keywordLevel(def, keywordRules(rules)); continue; }
+    const found = locate(rules, [def.rule])[0];
+    levels[def.id] = found ? levelOf(def, found.rule) : null;
+  }
+  memo.set(rules, levels);
+  return levels;
 }
 
 /** The requests that bring one rule to `want` (enabled state and actions), none for what already is so. */
-function bring(found: Located, want: { enabled?: boolean; actions?: Decoded }): RuleEdit[] {
+function bring(found: Located, want: { enabled: boolean; actions?: Decoded }): RuleEdit[] {
   const edits: RuleEdit[] = [];
   const base = { kind: found.ref.kind, rule_id: found.ref.ruleId };
   // Actions first, so a rule being switched on never notifies with its old actions in between.
   if (want.actions && !sameActions(decode(found.rule.actions), want.actions)) {
     edits.push({ ...base, action: 'put_actions', actions: encode(want.actions) });
   }
-  if (want.enabled !== undefined && want.enabled !== enabled(found.rule)) edits.push({ ...base, action: want.enabled ? 'enable' : 'disable' });
+  if (want.enabled !== enabled(found.rule)) edits.push({ ...base, action: want.enabled ? 'enable' : 'disable' });
   return edits;
 }
 
-const missing = (what: string) => new Error(`Your homeserver does not have the push rules for ${what}, so this cannot be changed here.`);
-const DEFAULT_SOUND = 'default';
-
-/** "All messages" or "Mentions and keywords" for group or one-to-one chats: the pair enabled, notifying or not. */
-export function levelEdits(snap: StoreSnapshot, group: RuleGroupName, level: MessageLevel): RuleEdit[] {
-  const found = locate(rulesOf(snap) ?? {}, LEVEL_RULES[group]);
-  if (!found.length) throw missing(group === 'group' ? 'group chats' : 'one-to-one chats');
-  // The sound stays as the sound switch reads it: none after "Mentions and keywords", as in Element.
-  const sound = soundOf(found);
-  const actions: Decoded = level === 'all' ? { notify: true, highlight: false, ...(sound ? { sound } : {}) } : { notify: false, highlight: false };
-  return found.flatMap((f) => bring(f, { enabled: true, actions }));
+/** What a rule of the row becomes at `level`: its enabled state and, when enabled, its actions. */
+function targetOf(id: RowId, level: Level): { enabled: boolean; actions?: Decoded } {
+  const def = ROW_BY_ID.get(id)!;
+  if (def.inverted) return level === 'on' ? { enabled: false } : { enabled: true, actions: level === 'noisy' ? def.noisy : DONT_NOTIFY };
+  if (level === 'off') return def.off === 'disable' ? { enabled: false } : { enabled: true, actions: DONT_NOTIFY };
+  return { enabled: true, actions: level === 'noisy' ? def.noisy : def.on };
 }
 
-/** An "other events" switch: the rule enabled or not (bots: suppress_notices the other way round). */
-export function otherEdits(snap: StoreSnapshot, event: OtherEvent, on: boolean): RuleEdit[] {
+/** The edits that put a row at `level`: its rule and those that follow it (keywords: every keyword rule). */
+export function levelEdits(snap: StoreSnapshot, id: RowId, level: Level): RuleEdit[] {
+  const def = ROW_BY_ID.get(id);
+  if (!def) throw new Error(`Unknown notification setting ${id}.`);
   const rules = rulesOf(snap) ?? {};
-  const found = locate(rules, [OTHER_RULES[event]])[0];
-  if (!found) throw missing(({ invite: 'invitations', call: 'call invitations', bots: 'messages sent by bots', tombstone: 'room upgrades' })[event]);
-  const current = decode(found.rule.actions);
-  switch (event) {
-    case 'bots':
-      // Element: the rule silences bots when enabled, with dont_notify.
-      return bring(found, on ? { enabled: false } : { enabled: true, ...(current.notify ? { actions: { notify: false, highlight: false } } : {}) });
-    case 'tombstone':
-      return bring(found, on ? { enabled: true, ...(current.notify ? {} : { actions: { notify: true, highlight: true } }) } : { enabled: false });
-    case 'invite': {
-      const sound = soundOf(locate(rules, LEVEL_RULES.dm));
-      return bring(found, on ? { enabled: true, ...(current.notify ? {} : { actions: { notify: true, highlight: false, ...(sound ? { sound } : {}) } }) } : { enabled: false });
-    }
-    case 'call':
-      return bring(found, on ? { enabled: true, ...(current.notify ? {} : { actions: { notify: true, highlight: false, sound: 'ring' } }) } : { enabled: false });
-    default: {
-      const never: never = event;
-      throw new Error(`unknown event kind ${String(never)}`);
-    }
+  if (!def.rule) {
+    const found = keywordRules(rules);
+    if (!found.length) throw new Error('Add a keyword first.');
+    const want = targetOf(id, level);
+    // Off leaves each keyword's actions alone (a keyword turned back on keeps its flavour, as in Element).
+    return found.flatMap((f) => bring(f, want));
   }
+  const main = locate(rules, [def.rule]);
+  if (!main.length) throw new Error(`Your homeserver does not have the push rule for "${def.label}", so it cannot be changed here.`);
+  const want = targetOf(id, level);
+  return [...main, ...locate(rules, def.follow)].flatMap((f) => bring(f, want));
 }
 
-/** A "play a sound for" switch: the sound tweak on those of its rules whose actions notify (the rest stay quiet). */
-export function soundEdits(snap: StoreSnapshot, what: SoundFor, on: boolean): RuleEdit[] {
+/** The actions (and whether enabled) a new keyword gets: the keywords' level, Noisy when there are none yet. */
+export function newKeywordTarget(snap: StoreSnapshot): { enabled: boolean; actions: JSONValue[] } {
   const rules = rulesOf(snap) ?? {};
-  const targets: Record<SoundFor, () => Located[]> = {
-    mentions: () => [...locate(rules, MENTION_SOUND_RULES), ...keywordRules(rules)],
-    dm: () => locate(rules, [...LEVEL_RULES.dm, OTHER_RULES.invite]),
-    group: () => locate(rules, LEVEL_RULES.group),
-    calls: () => locate(rules, [OTHER_RULES.call]),
-  };
-  const found = targets[what]();
-  if (!found.length) throw missing(({ mentions: 'mentions', dm: 'one-to-one chats', group: 'group chats', calls: 'calls' })[what]);
-  const sound = on ? (what === 'calls' ? 'ring' : DEFAULT_SOUND) : undefined;
-  return found.filter((f) => decode(f.rule.actions).notify).flatMap((f) => {
-    const { notify, highlight } = decode(f.rule.actions);
-    return bring(f, { actions: { notify, highlight, ...(sound ? { sound } : {}) } });
-  });
+  const def = ROW_BY_ID.get('keywords')!;
+  const found = keywordRules(rules);
+  const level = keywordLevel(def, found) ?? 'noisy';
+  if (level !== 'off') return { enabled: true, actions: encode(level === 'noisy' ? def.noisy : def.on) };
+  // All keywords are off: the new one is too, with the flavour of the first (Element's choice).
+  return { enabled: false, actions: encode(levelOf(def, { ...found[0].rule, enabled: true }) === 'on' ? def.on : def.noisy) };
 }
 
 /** Sends the edits one by one (the backend reads the rules back after each, so the screen follows). */
 export async function applyEdits(session: Session, edits: readonly RuleEdit[]): Promise<void> {
   for (const e of edits) await session.client.request('update_push_rule', e);
+}
+
+/** Adds a keyword rule at the keywords' level (put, then disable when the keywords are off). */
+export async function addKeyword(session: Session, word: string): Promise<void> {
+  const w = word.trim();
+  const snap = session.store.getSnapshot();
+  const problem = keywordProblem(w, selectNotificationSettings(snap).keywords);
+  if (problem) throw new Error(problem);
+  const target = newKeywordTarget(snap);
+  const content: JSONObject = { pattern: w, actions: target.actions };
+  await session.client.request('update_push_rule', { kind: 'content', rule_id: w, action: 'put', new_content: content });
+  if (!target.enabled) await session.client.request('update_push_rule', { kind: 'content', rule_id: w, action: 'disable' });
+}
+
+export async function removeKeyword(session: Session, word: string): Promise<void> {
+  await session.client.request('update_push_rule', { kind: 'content', rule_id: word, action: 'delete' });
 }

@@ -2,12 +2,14 @@
  * Mounts the web host's notifier while signed in, and offers notifications with a small banner once the first
  * sync has arrived: permission is only ever requested from that button's click (browsers ignore or penalize
  * requests on page load, and a prompt before the user sees the app is noise). The banner also carries the "hide
- * message text" setting. Renders nothing in the desktop app, whose shell notifies natively.
+ * message text" setting; it goes when the permission is given elsewhere (Settings, the site settings). Renders
+ * nothing in the desktop app, whose shell notifies natively.
  */
 import { useEffect, useRef, useState } from 'react';
 import { getBridge } from '../api/bridge.ts';
 import { useSession, useStoreSelector } from '../api/hooks.ts';
 import { avatarImageUrl } from '../ui/common/avatar-url.ts';
+import { useNotificationPermission } from './permission-watch.ts';
 import { hideTextSetting, setHideTextSetting, WebNotifier, type NotificationCtor } from './web-notifier.ts';
 
 /** Notification servers show icons at 48–64 px; this is sharp on a 1.5× screen too. */
@@ -27,7 +29,8 @@ function browserNotification(): NotificationCtor | undefined {
 export function WebNotifications({ selected, open }: Props) {
   const session = useSession();
   const synced = useStoreSelector((s) => s.initComplete || s.syncStatus.last_sync !== undefined);
-  const [permission, setPermission] = useState(() => browserNotification()?.permission ?? 'denied');
+  // Followed live: granted from the Settings screen or the site settings, the banner goes.
+  const [permission, setPermission] = useNotificationPermission();
   const [dismissed, setDismissed] = useState(false);
   const [hideText, setHideText] = useState(() => hideTextSetting());
   const view = useRef({ selected, open });
@@ -58,7 +61,7 @@ export function WebNotifications({ selected, open }: Props) {
     return () => notifier.stop();
   }, [session]);
 
-  if (permission !== 'default' || dismissed || !synced) return null;
+  if (!browserNotification() || permission !== 'default' || dismissed || !synced) return null;
 
   async function ask(): Promise<void> {
     const ctor = browserNotification();

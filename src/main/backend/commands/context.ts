@@ -47,6 +47,11 @@ export interface CommandContext {
   readonly fetch: FetchLike | undefined;
   /** How long a request that should be answered at once (the login) may go unanswered; tests shorten it. */
   readonly answerWithinMs: number | undefined;
+  /**
+   * The bound of get_server_support's look-up of another server (server-support.ts's 10 s unless set): a test of a
+   * server that never answers shortens it rather than wait the whole 10 s.
+   */
+  readonly serverSupportWithinMs: number | undefined;
   /** Folders upload_media may read files from (the host's choice; none by default). */
   readonly uploadRoots: readonly string[];
   /** The open database. It is replaced when an account's data is reset: read it at each use, never keep it. */

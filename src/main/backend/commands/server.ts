@@ -40,7 +40,7 @@ export function serverHandlers(ctx: CommandContext): AreaHandlers<typeof serverC
     get_url_preview: ({ url, encrypt }, signal) => ctx.requireSession().previews.get(url, encrypt === true, signal),
     get_server_support: ({ server_name: server }, signal) => {
       ctx.requireSession();
-      return fetchServerSupport(server, signal, ctx.fetch).catch((e: unknown) => {
+      return fetchServerSupport(server, signal, ctx.fetch, ctx.serverSupportWithinMs).catch((e: unknown) => {
         if (signal.aborted) throw e;
         throw new Error(`Could not read the support contacts of ${server}: ${errorMessage(e)}`, { cause: e });
       });

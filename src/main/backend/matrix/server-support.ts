@@ -15,7 +15,7 @@ import type { FetchLike } from './http.ts';
 /** More than any real support file holds; a longer answer is not one. */
 const MAX_BYTES = 64 * 1024;
 /** The whole look-up, redirects included: a report dialog waits for no slow stranger. */
-const TIMEOUT_MS = 10_000;
+export const SERVER_SUPPORT_TIMEOUT_MS = 10_000;
 const MAX_REDIRECTS = 5;
 /** A dialog lists a few; a file listing hundreds is not read further. */
 const MAX_CONTACTS = 20;
@@ -27,13 +27,16 @@ const USER_ID_LOCALPART = /^@[\x21-\x39\x3B-\x7E]+$/;
 const EMAIL = /^[^\s@<>"()[\]\\,;:\p{C}]+@[^\s@<>"()[\]\\,;:\p{C}]+$/u;
 const ROLE = /^[\x21-\x7E]{1,255}$/;
 
-export async function fetchServerSupport(serverName: string, signal?: AbortSignal, fetchImpl?: FetchLike): Promise<ServerSupport | null> {
+/** `timeoutMs` bounds the whole look-up (SERVER_SUPPORT_TIMEOUT_MS unless a test shortens it). */
+export async function fetchServerSupport(
+  serverName: string, signal?: AbortSignal, fetchImpl?: FetchLike, timeoutMs = SERVER_SUPPORT_TIMEOUT_MS,
+): Promise<ServerSupport | null> {
   const transport: HttpTransport = fetchImpl ? fetchTransport(fetchImpl) : nodeTransport;
   // Loopback servers (development, tests) have no TLS; every other server is asked over https only, and a redirect
   // may lead nowhere else (not to plain http, not from a real server to this computer's own services).
   const loopback = LOOPBACK.test(serverName.replace(/:\d+$/, ''));
   const allowed = (u: URL) => u.protocol === 'https:' || (loopback && u.protocol === 'http:' && LOOPBACK.test(u.hostname));
-  const timeout = AbortSignal.timeout(TIMEOUT_MS);
+  const timeout = AbortSignal.timeout(timeoutMs);
   const bounded = signal ? AbortSignal.any([signal, timeout]) : timeout;
   let url = new URL(`${loopback ? 'http' : 'https'}://${serverName}/.well-known/matrix/support`);
   for (let redirects = 0; ; redirects++) {
@@ -41,7 +44,7 @@ export async function fetchServerSupport(serverName: string, signal?: AbortSigna
       method: 'GET', url, headers: { Accept: 'application/json' }, signal: bounded, maxBytes: MAX_BYTES, redirect: 'manual',
     }).catch((e: unknown) => {
       if (signal?.aborted) throw e;
-      throw new Error(timeout.aborted ? `it did not answer within ${TIMEOUT_MS / 1000} s` : describe(e), { cause: e });
+      throw new Error(timeout.aborted ? `it did not answer within ${timeoutMs / 1000} s` : describe(e), { cause: e });
     });
     const location = res.status >= 300 && res.status < 400 ? res.header('location') : undefined;
     if (location !== undefined) {

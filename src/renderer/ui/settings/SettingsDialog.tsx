@@ -1,6 +1,6 @@
 /**
- * The Settings screen: a modal with a vertical tab list on the left (Profile, Sessions, Notifications, Security,
- * Voice & video, Appearance, Emoji & stickers, Keyboard), as Element's. The tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order, arrows
+ * The Settings screen: a modal with a header (the title and the close button), then a vertical tab list on the left
+ * (Profile, Sessions, Notifications, Security, Voice & video, Appearance, Emoji & stickers, Keyboard), as Element's. The tabs follow the WAI-ARIA tabs pattern: one tab in the Tab order, arrows
  * move between them and show each at once. Esc closes the screen (unless a confirmation dialog inside has it).
  */
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
@@ -48,32 +48,41 @@ export function SettingsDialog({ onClose, initialTab = 'profile' }: { onClose: (
           if (e.relatedTarget !== null) return;
           requestAnimationFrame(() => { if (document.activeElement === document.body) dialog.current?.focus(); });
         }}>
-        <nav className="settings-nav">
-          <h2 id="settings-title">Settings</h2>
-          <div role="tablist" aria-orientation="vertical" aria-labelledby="settings-title" className="settings-tabs" ref={tabs} onKeyDown={onTabKey}>
-            {SETTINGS_TABS.map((t) => (
-              <button key={t.id} type="button" role="tab" id={`settings-tab-${t.id}`} aria-controls={`settings-panel-${t.id}`}
-                aria-selected={tab === t.id} tabIndex={tab === t.id ? 0 : -1} className="settings-tab"
-                data-testid={`settings-tab-${t.id}`} onClick={() => setTab(t.id)}>
-                {t.label}
-              </button>
-            ))}
+        <div className="settings-body">
+          <nav className="settings-nav">
+            <div role="tablist" aria-orientation="vertical" aria-labelledby="settings-title" className="settings-tabs" ref={tabs} onKeyDown={onTabKey}>
+              {SETTINGS_TABS.map((t) => (
+                <button key={t.id} type="button" role="tab" id={`settings-tab-${t.id}`} aria-controls={`settings-panel-${t.id}`}
+                  aria-selected={tab === t.id} tabIndex={tab === t.id ? 0 : -1} className="settings-tab"
+                  data-testid={`settings-tab-${t.id}`} onClick={() => setTab(t.id)}>
+                  {t.label}
+                </button>
+              ))}
+            </div>
+          </nav>
+          <div className="settings-main">
+            <section className="settings-panel" role="tabpanel" id={`settings-panel-${tab}`} aria-labelledby={`settings-tab-${tab}`}
+              tabIndex={0} data-testid={`settings-panel-${tab}`}>
+              {tab === 'profile' && <ProfileSettings />}
+              {tab === 'sessions' && <SessionsSettings />}
+              {tab === 'notifications' && <NotificationSettings />}
+              {tab === 'security' && <SecuritySection />}
+              {tab === 'voice' && <VoiceVideoSettings />}
+              {tab === 'appearance' && <AppearanceSettings />}
+              {tab === 'emoji' && <PackSettings />}
+              {tab === 'keyboard' && <KeyboardSettings />}
+            </section>
           </div>
-        </nav>
-        <div className="settings-main">
-          <button type="button" className="icon-button settings-close" onClick={onClose} aria-label="Close settings" data-testid="settings-close">✕</button>
-          <section className="settings-panel" role="tabpanel" id={`settings-panel-${tab}`} aria-labelledby={`settings-tab-${tab}`}
-            tabIndex={0} data-testid={`settings-panel-${tab}`}>
-            {tab === 'profile' && <ProfileSettings />}
-            {tab === 'sessions' && <SessionsSettings />}
-            {tab === 'notifications' && <NotificationSettings />}
-            {tab === 'security' && <SecuritySection />}
-            {tab === 'voice' && <VoiceVideoSettings />}
-            {tab === 'appearance' && <AppearanceSettings />}
-            {tab === 'emoji' && <PackSettings />}
-            {tab === 'keyboard' && <KeyboardSettings />}
-          </section>
         </div>
+        {/*
+          The close button lives in a header of its own, above the scrolling panel, so content never slides under it.
+          The header comes last in the document and first on screen (CSS order): the tab list stays the dialog's
+          first Tab stop, as it was, and Shift+Tab from it wraps to the close button.
+        */}
+        <header className="settings-header">
+          <h2 id="settings-title">Settings</h2>
+          <button type="button" className="icon-button settings-close" onClick={onClose} aria-label="Close settings" data-testid="settings-close">✕</button>
+        </header>
       </div>
     </div>
   );
