@@ -2,7 +2,9 @@
  * The composer and message actions as a person uses them, in Chromium against Synapse through the web host:
  * reply, edit with ↑, react, delete, slash-command and mention autocomplete, typing on after a picked emoji (with
  * frames drawn late, as under load), typing notifications and drafts that survive a reload, and the member panel
- * (avatars, the filter, inviting). A second user (Bob) checks what actually reached the homeserver.
+ * (avatars, the filter, inviting). A second user (Bob) checks what actually reached the homeserver. The DM and invite
+ * dialogs find people as they are typed: Bob from the room Alice shares with him, Carol and Dave from the homeserver's
+ * user directory (they are in a public room Alice is not in).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -11,13 +13,15 @@ import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 describe('composer and message actions against Synapse', () => {
   let ui: WebUi;
   let hs: SynapseServer;
   let alice: TestUser;
   let bob: MatrixPeer;
+  let carol: TestUser;
+  let dave: TestUser;
   let roomId: string;
   let page: Page;
 
@@ -29,6 +33,12 @@ describe('composer and message actions against Synapse', () => {
     roomId = await bob.createRoom({ name: 'Composer E2E', invite: [alice.userId] });
     await new MatrixPeer(hs.baseUrl, alice).join(roomId);
     await bob.sendText(roomId, 'Question from Bob');
+    // Two people Alice shares no room with, in a public room: Synapse's user directory finds them for her.
+    carol = await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' });
+    dave = await hs.registerUser('dave', 'dave-password', { displayname: 'Dave Bobson' });
+    const lobby = await bob.createRoom({ name: 'Lobby', preset: 'public_chat' });
+    await new MatrixPeer(hs.baseUrl, carol).join(lobby);
+    await new MatrixPeer(hs.baseUrl, dave).join(lobby);
   });
   after(async () => {
     await ui?.stop();
@@ -40,6 +50,9 @@ describe('composer and message actions against Synapse', () => {
   }
   // By the message's own text: a reply's row also shows the message it quotes, which must not match here.
   const message = (text: string) => page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: text }) });
+  // A person the DM or invite dialog found, and the order they are offered in.
+  const person = (userId: string) => page.locator(`[data-testid="people-option"][data-user-id="${userId}"]`);
+  const peopleOffered = () => page.getByTestId('people-option').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id')));
 
   it('logs in and opens the room', async () => {
     await ui.signIn(alice, 'alice-password');
@@ -205,8 +218,28 @@ describe('composer and message actions against Synapse', () => {
     await page.getByTestId('room-header').filter({ hasText: 'Made in Lattice' }).waitFor({ timeout: 45_000 });
     assert.match(await page.getByTestId('room-header').innerText(), /A room from the dialog/);
 
+    // Typing finds Bob at once from the room Alice shares with him, then Dave Bobson from the user directory once
+    // the typing pauses; Bob, whom the directory finds too, is offered once.
     await page.getByTestId('open-start-dm').click();
-    await page.getByTestId('start-dm-user').fill(bob.userId);
+    const dmField = page.getByTestId('start-dm-user');
+    await dmField.fill('bob');
+    await person(bob.userId).waitFor();
+    assert.equal(await person(bob.userId).getAttribute('data-source'), 'room');
+    await person(dave.userId).waitFor({ timeout: 30_000 });
+    assert.equal(await person(dave.userId).getAttribute('data-source'), 'directory');
+    await page.getByTestId('people-searching').waitFor({ state: 'detached', timeout: 30_000 });
+    assert.deepEqual(await peopleOffered(), [bob.userId, dave.userId]);
+    assert.match(await person(dave.userId).innerText(), new RegExp(`Dave Bobson\\s+${dave.userId}`));
+    await sizedShots(page, (theme, size) => `start-dm-people-${theme}-${size}.png`);
+    // ↓ and ↑ move through them; Enter picks the one chosen.
+    assert.equal(await person(bob.userId).getAttribute('aria-selected'), 'true', 'the first is chosen');
+    await dmField.press('ArrowDown');
+    assert.equal(await person(dave.userId).getAttribute('aria-selected'), 'true');
+    await dmField.press('ArrowUp');
+    await dmField.press('Enter');
+    await page.locator(`[data-testid="people-chip"][data-user-id="${bob.userId}"]`).waitFor();
+    assert.equal(await dmField.inputValue(), '');
+    assert.equal(await page.getByTestId('dialog-submit').innerText(), 'Start chat');
     await page.getByTestId('dialog-submit').click();
     await page.getByTestId('start-dm-dialog').waitFor({ state: 'detached', timeout: 45_000 });
     // The dialog opens the new room; its invite to Bob says the room is direct.
@@ -216,6 +249,24 @@ describe('composer and message actions against Synapse', () => {
       `/_matrix/client/v3/rooms/${encodeURIComponent(dmRoom)}/state/m.room.member/${encodeURIComponent(bob.userId)}`) as { membership: string; is_direct?: boolean };
     assert.equal(member.membership, 'invite');
     assert.equal(member.is_direct, true);
+
+    // Nobody found is said; a whole user ID typed is still offered. Bob again: the DM just made opens, no second one.
+    await page.getByTestId('open-start-dm').click();
+    await dmField.fill('zz-nobody');
+    await page.getByTestId('people-empty').filter({ hasText: 'No one found for “zz-nobody”.' }).waitFor({ timeout: 30_000 });
+    const stranger = `@zed:${bob.userId.split(':').slice(1).join(':')}`;
+    await dmField.fill(stranger);
+    await person(stranger).filter({ hasText: `Use ${stranger}` }).waitFor();
+    await dmField.fill('BOB');
+    await person(bob.userId).getByTestId('people-option-note').filter({ hasText: 'Open your chat' }).waitFor({ timeout: 30_000 });
+    await person(bob.userId).click();
+    await page.getByTestId('start-dm-existing').waitFor();
+    assert.equal(await page.getByTestId('dialog-submit').innerText(), 'Open chat');
+    const rooms = await page.getByTestId('room-item').count();
+    await page.getByTestId('dialog-submit').click();
+    await page.getByTestId('start-dm-dialog').waitFor({ state: 'detached', timeout: 45_000 });
+    assert.equal(decodeURIComponent(new URL(page.url()).hash.replace('#/room/', '')), dmRoom, 'the DM Alice has');
+    assert.equal(await page.getByTestId('room-item').count(), rooms, 'no new room');
 
     const { room_id: publicRoom } = await bob.request('POST', '/_matrix/client/v3/createRoom',
       { name: 'Bob Public', preset: 'public_chat', room_alias_name: 'bobpublic' }) as { room_id: string };
@@ -283,17 +334,35 @@ describe('composer and message actions against Synapse', () => {
     await list.getByTestId('member').nth(1).waitFor();
     assert.equal(await filter.inputValue(), '');
 
-    // Alice may invite (the room's invite level is 0): the header's Invite opens the dialog, and Carol is listed.
-    const carol = await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' });
+    // Alice may invite (the room's invite level is 0): the header's Invite opens the dialog, which finds people as
+    // she types; Bob, already in the room, cannot be picked. Carol and Dave, both picked, are invited together.
     await list.getByTestId('member-invite').click();
     await page.getByTestId('invite-dialog').waitFor();
-    await page.getByTestId('invite-user').fill(carol.userId);
+    const inviteField = page.getByTestId('invite-user');
+    await inviteField.fill('car');
+    await person(carol.userId).waitFor({ timeout: 30_000 });
+    await inviteField.press('Enter');
+    await inviteField.fill('bob');
+    await person(bob.userId).getByTestId('people-option-note').filter({ hasText: 'Already in the room' }).waitFor();
+    assert.equal(await person(bob.userId).getAttribute('aria-disabled'), 'true');
+    await person(dave.userId).waitFor({ timeout: 30_000 });
+    await page.getByTestId('people-searching').waitFor({ state: 'detached', timeout: 30_000 });
+    await sizedShots(page, (theme, size) => `invite-people-${theme}-${size}.png`);
+    await person(bob.userId).click({ force: true }); // past Playwright's own refusal to click what says it is disabled
+    assert.equal(await page.getByTestId('people-chip').count(), 1, 'Bob is not picked');
+    assert.equal(await person(dave.userId).getAttribute('aria-selected'), 'true', 'the first who can be picked is chosen');
+    await inviteField.press('Enter');
+    assert.deepEqual(await page.getByTestId('people-chip').evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id'))), [carol.userId, dave.userId]);
+    assert.equal(await page.getByTestId('dialog-submit').innerText(), 'Invite 2');
     await page.getByTestId('dialog-submit').click();
     await page.getByTestId('invite-dialog').waitFor({ state: 'detached', timeout: 30_000 });
     await row(carol.userId).waitFor({ timeout: 30_000 });
-    assert.deepEqual(await list.getByTestId('member-heading').allInnerTexts(), ['JOINED · 2', 'INVITED · 1']);
-    const invited = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(carol.userId)}`) as { membership: string };
-    assert.equal(invited.membership, 'invite');
+    await row(dave.userId).waitFor({ timeout: 30_000 });
+    assert.deepEqual(await list.getByTestId('member-heading').allInnerTexts(), ['JOINED · 2', 'INVITED · 2']);
+    for (const invitee of [carol, dave]) {
+      const invited = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(invitee.userId)}`) as { membership: string };
+      assert.equal(invited.membership, 'invite');
+    }
     await page.screenshot({ path: path.join(ARTIFACTS, 'member-list.png') });
 
     // Once inviting needs a moderator, the button is gone.

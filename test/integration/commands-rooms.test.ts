@@ -50,6 +50,16 @@ describe('room and membership commands against Synapse', () => {
     await assert.rejects(s.client.request('create_room', { room_version: 'no-such-version' }), /Could not create the room/);
   });
 
+  it('create_room of a DM records it in m.direct, so it reaches the room list as the DM with that person', async () => {
+    // Someone of their own: the join_room case below expects Bob's DMs to be only the one it makes.
+    const dana = await hs.registerUser('dana', 'dana-password');
+    const { room_id: roomId } = await s.call('create_room', { preset: 'trusted_private_chat', is_direct: true, invite: [dana.userId] });
+    const direct = await aliceApi.request('GET', `/_matrix/client/v3/user/${encodeURIComponent(aliceId)}/account_data/m.direct`) as Record<string, string[]>;
+    assert.deepEqual(direct[dana.userId], [roomId], 'm.direct names the room for Dana');
+    await s.client.waitForEvent('sync_complete', (d) => d.rooms?.[roomId]?.meta?.dm_user_id === dana.userId);
+    assert.equal((await membership(aliceApi, roomId, dana.userId)).is_direct, true);
+  });
+
   it('set_membership invites, kicks, bans and unbans, and the member list follows', async () => {
     const { room_id: roomId } = await s.call('create_room', { name: 'Moderated', preset: 'private_chat' });
     assert.equal(await s.call('set_membership', { action: 'invite', room_id: roomId, user_id: bob.userId }), true);

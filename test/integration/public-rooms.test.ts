@@ -2,7 +2,9 @@
  * The public room directory (`get_public_rooms`, Lattice's own command) against Synapse: rooms published with
  * visibility public are listed with what the server says of them, searched by a term, read a page at a time through
  * `next_batch`, and joined from there (the room then reaches the room list). A private room is never listed, and a
- * server our homeserver will not talk to is refused in words.
+ * server our homeserver will not talk to is refused in words. In the same world, the user directory
+ * (`search_user_directory`, also Lattice's own): Synapse's default finds the people in public rooms (and those sharing
+ * a room with us), by name or user ID, `limited` when it had more than asked for, and never someone in neither.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -35,6 +37,9 @@ describe('get_public_rooms against Synapse', () => {
       name: 'Astronomy', topic: 'Looking up', visibility: 'public', preset: 'public_chat', room_alias_name: 'astronomy',
     });
     hidden = await create({ name: 'Gardening secrets', visibility: 'private', preset: 'public_chat' });
+    // Bob's namesake in a public room, and a Bobbie nobody can see (in no room at all).
+    await new MatrixPeer(hs.baseUrl, await hs.registerUser('bobby', 'bobby-password', { displayname: 'Bobby Tables' })).join(gardening[0]);
+    await hs.registerUser('bobbie', 'bobbie-password', { displayname: 'Bobbie Hidden' });
     s = await startCommandSession(hs, 'alice', 'alice-password');
   });
   after(async () => {
@@ -99,5 +104,31 @@ describe('get_public_rooms against Synapse', () => {
       /Your homeserver does not talk to elsewhere\.example .*so its rooms cannot be listed from here\./);
     await assert.rejects(s.client.request('get_public_rooms', { server: 'not a server' }), /server/);
     await assert.rejects(s.client.request('get_public_rooms', { limit: 0 }), /limit/);
+  });
+
+  it('searches the user directory by name and user ID, each person with their name', async () => {
+    // Synapse fills its directory in the background: wait until it has both Bobs.
+    let found = await s.call('search_user_directory', { search_term: 'bob' });
+    for (let i = 0; found.results.length < 2 && i < 100; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      found = await s.call('search_user_directory', { search_term: 'bob' });
+    }
+    const byId = new Map(found.results.map((r) => [r.user_id, r]));
+    assert.deepEqual([...byId.keys()].sort(), [bob.userId, `@bobby:${hs.serverName}`].sort(), 'not Bobbie, who is in no room');
+    assert.equal(byId.get(bob.userId)?.display_name, 'Bob');
+    assert.equal(byId.get(`@bobby:${hs.serverName}`)?.display_name, 'Bobby Tables');
+    assert.equal(found.limited, false);
+
+    const tables = await s.call('search_user_directory', { search_term: 'tables' });
+    assert.deepEqual(tables.results.map((r) => r.user_id), [`@bobby:${hs.serverName}`], 'by a word of the name');
+    const one = await s.call('search_user_directory', { search_term: 'bob', limit: 1 });
+    assert.equal(one.results.length, 1);
+    assert.equal(one.limited, true, 'the server had more');
+    assert.deepEqual((await s.call('search_user_directory', { search_term: 'nobody by this name' })).results, []);
+  });
+
+  it('checks the user directory search\'s input', async () => {
+    await assert.rejects(s.client.request('search_user_directory', { search_term: '   ' }), /search_term/);
+    await assert.rejects(s.client.request('search_user_directory', { search_term: 'bob', limit: 0 }), /limit/);
   });
 });

@@ -79,7 +79,7 @@ function sortName(userId: string, displayName: string | undefined): string {
 }
 
 /** Text folded for matching: compatibility forms, accents and case set aside (NFKD, marks dropped, lower case). */
-function fold(text: string): string {
+export function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 

@@ -98,9 +98,12 @@ export function useUserPresence(userId: string): UserPresence | null {
 
 // --- direct chat ----------------------------------------------------------------------------------------------
 
-/** The DM with the user we already have, else a new one (encrypted, the user invited); answers its room ID. */
-export async function openDirectChat(session: Session, userId: string): Promise<string> {
-  return findDm(session.store.getSnapshot(), userId) ?? startDirectChat(session, userId);
+/**
+ * The DM with the user we already have (m.direct), else a new one (encrypted unless `encrypted` is false, the user
+ * invited), as Element opens one; answers its room ID.
+ */
+export async function openDirectChat(session: Session, userId: string, encrypted = true): Promise<string> {
+  return findDm(session.store.getSnapshot(), userId) ?? startDirectChat(session, userId, encrypted);
 }
 
 /**

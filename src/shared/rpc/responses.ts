@@ -42,6 +42,23 @@ export interface RespPublicRooms {
   total_room_count_estimate?: number;
 }
 
+/** One person found in the homeserver's user directory (search_user_directory, a Lattice extension). */
+export interface UserDirectoryResult {
+  user_id: string;
+  display_name?: string;
+  /** An mxc:// URI. */
+  avatar_url?: string;
+}
+
+/**
+ * search_user_directory (a Lattice extension): the spec's `/user_directory/search` answer, each result checked (a
+ * user ID; a name and avatar only when they are strings). `limited`: the server had more than it sent.
+ */
+export interface RespUserDirectory {
+  results: UserDirectoryResult[];
+  limited: boolean;
+}
+
 /**
  * get_server_support (a Lattice extension): the usable part of a server's `/.well-known/matrix/support` (spec
  * v1.10). Every string is checked by the backend: `matrix_id` a user ID, `email_address` an address, `support_page`

@@ -53,6 +53,16 @@ export function membershipHandlers(ctx: CommandContext): AreaHandlers<typeof mem
     },
     create_room: async (request, signal) => {
       const r = await attempt('create the room', () => client().membership.createRoom(request as JSONObject, signal));
+      // A DM we start is ours to record in m.direct (the spec leaves it to the inviting client, as Element does it):
+      // without it the room would be no DM for us, and starting a chat with the same person would make another.
+      const [invitee, ...others] = request.invite ?? [];
+      if (request.is_direct && invitee !== undefined && others.length === 0) {
+        try {
+          await markDirectChat(ctx, invitee, r.room_id);
+        } catch (e) {
+          throw failureOf(`mark the new room ${r.room_id} as your direct chat with ${invitee} (it was created and is in your room list)`, e);
+        }
+      }
       return { room_id: r.room_id };
     },
     resolve_alias: async ({ alias }, signal) => {

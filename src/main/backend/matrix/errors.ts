@@ -211,3 +211,21 @@ export function describeRestoreError(e: unknown, version: string): string {
   if (e.status >= 500) return `Your homeserver failed to send the key backup (HTTP ${e.status}); it may be busy or down for a moment.`;
   return sentence(`Your homeserver refused to send the key backup: ${e.message.replace(/\.$/, '')}`);
 }
+
+/**
+ * A failed search of the user directory in one sentence, or undefined when "Could not search the user directory:"
+ * with the server's words (or the rate limit's) says it as well. A server without the endpoint (Synapse answers
+ * 404 M_UNRECOGNIZED for an unknown path, other servers a bare 404 or 405 page) and one that keeps its users to
+ * itself are told apart from a failure, with what to do instead: type the whole user ID.
+ */
+export function describeUserDirectoryError(e: unknown): string | undefined {
+  if (!(e instanceof MatrixError) || e.errcode === 'M_LIMIT_EXCEEDED') return undefined;
+  if (e.errcode === 'M_UNRECOGNIZED' || ((e.status === 404 || e.status === 405) && e.body === undefined)) {
+    return 'Your homeserver does not offer a search of its users. Type the whole user ID instead (such as @someone:example.org).';
+  }
+  if (e.status === 403 || e.errcode === 'M_FORBIDDEN') {
+    return 'Your homeserver does not let you search its users. Type the whole user ID instead (such as @someone:example.org).';
+  }
+  if (e.status >= 500) return `Your homeserver failed to search its users (HTTP ${e.status}); it may be busy or down for a moment.`;
+  return undefined;
+}

@@ -1,11 +1,15 @@
-/** The room dialogs: create a room, start a DM, join by alias or ID, and leave with confirmation. */
+/** The room dialogs: create a room, start a DM (finding the person), join by alias or ID, and leave with confirmation. */
 import { useEffect, useState } from 'react';
-import { useSession } from '../../api/hooks.ts';
-import { createRoom, joinRoom, leaveRoom, roomAddress, startDirectChat } from '../../api/room-requests.ts';
+import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
+import { typedUserId, usePeopleSearch, type Person } from '../../api/people-search.ts';
+import { createRoom, joinRoom, leaveRoom, roomAddress } from '../../api/room-requests.ts';
 import type { Session } from '../../api/session.ts';
 import { loadRestrictedRoomVersion, type RestrictedRooms } from '../../api/space-manage.ts';
+import { openDirectChat } from '../../api/user-info.ts';
+import { findDm } from '../../links/link-route.ts';
 import { hashForRoom, roomIdFromHash } from '../route.ts';
 import { Dialog } from './Dialog.tsx';
+import { PeoplePicker, type RowNote } from './PeoplePicker.tsx';
 
 function openRoom(roomId: string): void {
   window.location.hash = hashForRoom(roomId);
@@ -105,20 +109,35 @@ function useRestrictedVersion(inSpace: boolean): RestrictedRooms | null {
   return version;
 }
 
+/**
+ * Start a direct message, as Element's "Start chat": the person found by name or user ID as one types
+ * (PeoplePicker), or a whole user ID typed. Someone we already have a DM with (m.direct) gets that room opened
+ * instead of a new one, as Element does; the button and a line say so before it is pressed.
+ */
 export function StartDmDialog({ onClose }: { onClose: () => void }) {
   const session = useSession();
-  const [userId, setUserId] = useState('');
+  const rooms = useStoreSelector((s) => s.roomList);
+  const ownUserId = useOwnUserId();
+  const [query, setQuery] = useState('');
+  const [picked, setPicked] = useState<Person | null>(null);
   const [encrypted, setEncrypted] = useState(true);
+  const search = usePeopleSearch(session, rooms, ownUserId, query);
+  const target = picked?.userId ?? typedUserId(query);
+  const existing = useStoreSelector((s) => (target ? findDm(s, target) : null));
+  const noteFor = (p: Person): RowNote | null => (findDm(session.store.getSnapshot(), p.userId) ? { text: 'Open your chat', disabled: false } : null);
   return (
-    <Dialog title="Start a direct message" submitLabel="Start chat" testId="start-dm-dialog" onClose={onClose}
-      canSubmit={/^@[^:\s]+:\S+$/.test(userId.trim())} onSubmit={async () => openRoom(await startDirectChat(session, userId, encrypted))}>
-      <label className="dialog-field">User ID
-        <input data-testid="start-dm-user" value={userId} placeholder="@someone:example.org" onChange={(e) => setUserId(e.target.value)} autoFocus />
-      </label>
-      <label className="dialog-check">
-        <input type="checkbox" data-testid="start-dm-encrypted" checked={encrypted} onChange={(e) => setEncrypted(e.target.checked)} />
-        Encrypted: only your and their devices can read messages
-      </label>
+    <Dialog title="Start a direct message" submitLabel={existing ? 'Open chat' : 'Start chat'} testId="start-dm-dialog" onClose={onClose}
+      canSubmit={target !== null && target !== ownUserId} onSubmit={async () => { if (target) openRoom(await openDirectChat(session, target, encrypted)); }}>
+      <PeoplePicker query={query} onQuery={setQuery} search={search} picked={picked ? [picked] : []} inputTestId="start-dm-user"
+        onPick={setPicked} onUnpick={() => setPicked(null)} noteFor={noteFor} />
+      {existing ? (
+        <p className="dialog-note" data-testid="start-dm-existing">You already have a direct chat with {picked?.name ?? target}: it opens.</p>
+      ) : (
+        <label className="dialog-check">
+          <input type="checkbox" data-testid="start-dm-encrypted" checked={encrypted} onChange={(e) => setEncrypted(e.target.checked)} />
+          Encrypted: only your and their devices can read messages
+        </label>
+      )}
     </Dialog>
   );
 }

@@ -1,6 +1,7 @@
 /**
- * The homeserver's public room directory (C-S API `POST /publicRooms`): the rooms published to it, searched by a
- * term, a page at a time, on our own server or (through it, over federation) another server's.
+ * The homeserver's directories: the public room directory (C-S API `POST /publicRooms`), the rooms published to it,
+ * searched by a term, a page at a time, on our own server or (through it, over federation) another server's; and the
+ * user directory (`POST /user_directory/search`), the people it lets us find by name or user ID.
  */
 import type { MatrixHttp } from '../http.ts';
 import type { JSONObject } from '../../../../shared/rpc/index.ts';
@@ -22,6 +23,12 @@ export interface PublicRoomsPage {
   total_room_count_estimate?: number;
 }
 
+/** The spec's user directory answer; each result as the server sent it (checked by the command's handler). */
+export interface UserDirectoryPage {
+  results?: unknown[];
+  limited?: boolean;
+}
+
 export class DirectoryApi {
   private readonly http: MatrixHttp;
   constructor(http: MatrixHttp) {
@@ -40,6 +47,17 @@ export class DirectoryApi {
     if (q.filter !== undefined) body.filter = q.filter;
     return this.http.request<PublicRoomsPage>('POST', '/_matrix/client/v3/publicRooms', {
       query: { server: q.server }, body, signal, rateLimitRetries: 0,
+    });
+  }
+
+  /**
+   * POST /user_directory/search: the people the homeserver lets us find by `term` (Synapse: those sharing a room
+   * with us or in a public room, unless it searches all its users), at most `limit`. No retry on a rate limit, as
+   * for the room directory: the person is typing.
+   */
+  searchUsers(term: string, limit: number | undefined, signal?: AbortSignal) {
+    return this.http.request<UserDirectoryPage>('POST', '/_matrix/client/v3/user_directory/search', {
+      body: { search_term: term, ...(limit !== undefined ? { limit } : {}) }, signal, rateLimitRetries: 0,
     });
   }
 }
