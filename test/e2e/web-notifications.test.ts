@@ -92,10 +92,18 @@ describe('web notifications and links against Synapse', () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${teamRoom}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Team' }).waitFor();
 
-    // Nothing was asked on load; the banner asks once the first sync is in. The grant stands for the user's
-    // "Allow" in the browser's prompt, which a headless browser has no way to show.
+    // Nothing was asked on load; the banner asks once the first sync is in. A headless browser has no prompt to show:
+    // the grant, made when the page asks, stands for the user's "Allow" in it. (Granted before the click, the banner
+    // would go by itself, as it does when the permission is given in the site settings.)
     assert.equal(await page.evaluate(() => Notification.permission), 'default');
-    await context.grantPermissions(['notifications'], { origin: new URL(host.loginUrl).origin });
+    await page.exposeFunction('latticeTestAllowNotifications', () => context.grantPermissions(['notifications'], { origin: new URL(host.loginUrl).origin }));
+    await page.evaluate(() => {
+      const ask = Notification.requestPermission.bind(Notification);
+      Notification.requestPermission = async () => {
+        await (window as unknown as { latticeTestAllowNotifications: () => Promise<void> }).latticeTestAllowNotifications();
+        return ask();
+      };
+    });
     await page.getByTestId('notification-banner').getByRole('button', { name: 'Turn on notifications' }).click({ timeout: 30_000 });
     await page.getByTestId('notification-banner').waitFor({ state: 'detached' });
     assert.deepEqual((await daemon.calls()).notify, [], 'the old message is not news');
