@@ -267,7 +267,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     // The filter narrows the 10,000 to the ten it matches.
     await page.getByTestId('open-members').click();
     await list.getByTestId('member-filter').fill('member 0999');
-    await list.getByTestId('member-heading').filter({ hasText: '· 10' }).waitFor();
+    // Exactly ten: the unfiltered heading, "· 10,004", also begins "· 10".
+    await list.getByTestId('member-heading').filter({ hasText: /· 10$/ }).waitFor();
     assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id'))),
       Array.from({ length: 10 }, (_, i) => `@member0999${i}:lattice.test`));
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-members-crowd-filter.png') });
