@@ -4,8 +4,8 @@
  * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, the member list of a
  * room of 10,000 (virtualized; its counts in the locale's digits; kept scrolled and filtered across a member's
  * info), and the settings (theme, compact layout, and each of the device preferences taking effect at once; the text
- * size also scaling the small text and the room list's width). Every item of the room list's menu and a message's ⋯
- * menu has an icon. Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
+ * size also scaling the small text and the room list's width). Every item of the room list's menu, a message's ⋯
+ * menu and the composer's + menu has an icon; the ⋯ menu stays open while the timeline changes under it. Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -204,6 +204,18 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
     await page.keyboard.press('Escape');
     await page.getByTestId('room-menu').waitFor({ state: 'detached' });
+  });
+
+  it('gives the composer\'s + menu drawn icons in a column, as the other menus', async () => {
+    await page.getByTestId('composer-more').click();
+    await assertMenuIcons(page, 'composer-menu', ['composer-poll', 'composer-location']);
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-1280x800-composer-menu.png`) });
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('composer-menu').waitFor({ state: 'detached' });
   });
 
   /** Clicks the quote of the dev room's reply to its first message (not loaded at first) and waits for the jump. */
