@@ -5,8 +5,9 @@
  * room of 10,000 (virtualized; its counts in the locale's digits; kept scrolled and filtered across a member's
  * info), and the settings (theme, compact layout, and each of the device preferences taking effect at once; the text
  * size also scaling the small text, reaction chips, the typing line, read receipts, the composer's hint and the room
- * list's width, nothing of it clipped). Every item of the room list's menu and a message's ⋯
- * menu has an icon. Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
+ * list's width, nothing of it clipped). Every item of the room list's menu, a message's ⋯ menu and the composer's +
+ * menu has an icon; the ⋯ menu stays open while the timeline changes under it. Saves screenshots of the main screens
+ * in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -133,6 +134,44 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.match(await mine.getByTestId('reply-quote').innerText(), /Bob Martin.*latest tokens file/s);
   });
 
+  it('keeps a message\'s ⋯ menu open while the timeline changes under it, until Esc', async () => {
+    // It closed by itself within a second: the reply sent just before finished sending, its row lost its "Sending…",
+    // the timeline scrolled to stay at its end, and every scroll closed the menu.
+    const bobs = page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: 'Can someone share the latest tokens file?' }) });
+    await bobs.hover();
+    await bobs.getByTestId('action-more').click();
+    const menu = page.getByTestId('message-menu');
+    await menu.waitFor();
+    const place = () => page.evaluate(() => ({
+      focusInMenu: document.activeElement?.closest('[data-testid="message-menu"]') !== null,
+      buttonBottom: [...document.querySelectorAll<HTMLElement>('[data-testid="action-more"][aria-expanded="true"]')][0]?.getBoundingClientRect().bottom,
+      menuTop: document.querySelector('[data-testid="message-menu"]')?.getBoundingClientRect().top,
+    }));
+    const before = await place();
+    // Carol reacts to this message: its row grows, and the view staying at its end moves the row up.
+    preview.backend.receiveReaction(DESIGN, people.carol.id, (await bobs.getAttribute('data-event-id'))!, '👀');
+    await bobs.getByTestId('reaction').filter({ hasText: '👀' }).waitFor();
+    for (let i = 0; ; i++) {
+      const now = await place();
+      assert.equal(now.menuTop === undefined ? 'closed' : 'open', 'open', `the menu stays open: ${JSON.stringify({ before, now })}`);
+      if (now.buttonBottom < before.buttonBottom - 10 && Math.abs(now.menuTop! - (now.buttonBottom + 4)) <= 1) break;
+      assert.ok(i < 100, `the menu follows its button up: ${JSON.stringify({ before, now })}`);
+      await page.evaluate(() => new Promise(requestAnimationFrame));
+    }
+    // A message arrives below and the view scrolls to it, taking this row further up: the menu stays.
+    preview.backend.receiveMessage(DESIGN, people.bob.id, 'Found it, thanks');
+    await page.getByTestId('message').filter({ hasText: 'Found it, thanks' }).waitFor();
+    await page.getByTestId('timeline').evaluate((el) => new Promise<void>((done) => {
+      const check = () => { if (el.scrollHeight - el.scrollTop - el.clientHeight <= 2) done(); else requestAnimationFrame(check); };
+      check();
+    }));
+    assert.equal(await menu.count(), 1, 'the menu is still open');
+    assert.equal((await place()).focusInMenu, true, 'the focus is still in the menu');
+    await page.keyboard.press('Escape');
+    await menu.waitFor({ state: 'detached' });
+    assert.equal(await bobs.getByTestId('action-more').evaluate((b) => b === document.activeElement), true, 'Esc gives the focus back to ⋯');
+  });
+
   it('reports a message: the made-up homeserver takes it and the dialog says so', async () => {
     // By its body: the reply sent just before quotes it.
     const bobs = page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: 'Can someone share the latest tokens file?' }) });
@@ -140,11 +179,6 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await bobs.getByTestId('action-more').click();
     await assertMenuIcons(page, 'message-menu', ['action-forward', 'action-source', 'action-report']);
     await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-message-menu.png') });
-    // Opened again for the report: once (on CI) the menu had closed during the checks and the screenshot above.
-    if (await page.getByTestId('action-report').count() === 0) {
-      await bobs.hover();
-      await bobs.getByTestId('action-more').click();
-    }
     const dialog = page.getByTestId('report-event-dialog');
     await page.getByTestId('action-report').click();
     await dialog.getByTestId('report-reason').waitFor();
@@ -172,6 +206,18 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
     await page.keyboard.press('Escape');
     await page.getByTestId('room-menu').waitFor({ state: 'detached' });
+  });
+
+  it('gives the composer\'s + menu drawn icons in a column, as the other menus', async () => {
+    await page.getByTestId('composer-more').click();
+    await assertMenuIcons(page, 'composer-menu', ['composer-poll', 'composer-location']);
+    for (const theme of ['light', 'dark'] as const) {
+      await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-1280x800-composer-menu.png`) });
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+    await page.keyboard.press('Escape');
+    await page.getByTestId('composer-menu').waitFor({ state: 'detached' });
   });
 
   /** Clicks the quote of the dev room's reply to its first message (not loaded at first) and waits for the jump. */

@@ -162,6 +162,11 @@ describe('room settings, thread attachments, polls and locations against Synapse
     assert.equal((pl.users as Record<string, number>)[bob.userId], 50, 'the rest of the power levels is kept');
     await page.waitForFunction(() => document.querySelector<HTMLSelectElement>(
       '[data-testid="power-action"][data-action="invite"] select')?.value === '50', undefined, { timeout: 30_000 });
+    // The level selects stand as tall as the input and the button beside them (they were 2 px short, and looked
+    // cramped beside them).
+    const heights = await power.evaluate((el) => ['power-new-user', 'power-new-level', 'power-new-add', 'power-action-level']
+      .map((id) => Math.round(el.querySelector(`[data-testid="${id}"]`)!.getBoundingClientRect().height * 2) / 2));
+    assert.equal(new Set(heights).size, 1, `the same height for the input, the selects and the button: ${heights.join(', ')}`);
     await shots('settings-roles', power);
     await page.getByRole('button', { name: 'Close room settings' }).click();
   });

@@ -15,7 +15,7 @@ import type { Page } from 'playwright-core';
 import { JsSdkPeer } from '../harness/js-sdk-peer.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { serverSays, sizedShots, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
 const WAIT = { timeout: 30_000 };
 
 describe('user info panel and emoji verification against Synapse', () => {
@@ -62,10 +62,27 @@ describe('user info panel and emoji verification against Synapse', () => {
 
   /** The page in both themes at both sizes; back to light at 1280×800 after. */
   /** The page in both themes at both sizes, each checked for what must hold at every size. */
-  async function screenshots(name: string): Promise<void> {
+  async function screenshots(name: string, check?: (label: string) => Promise<void>): Promise<void> {
     await sizedShots(page, (theme, size) => `${theme}-${size}-${name}.png`, async (label) => {
       assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${name} ${label}: no horizontal overflow`);
+      await check?.(label);
     });
+  }
+  /** The colour a CSS expression (a theme variable) comes to now, as computed styles give colours. */
+  const colour = (css: string) => page.evaluate((c) => {
+    const probe = document.body.appendChild(document.createElement('span'));
+    probe.style.color = c;
+    const rgb = getComputedStyle(probe).color;
+    probe.remove();
+    return rgb;
+  }, css);
+  /** The danger buttons are red (the side panel's grey button rule outweighed theirs). */
+  async function assertDangerRed(label: string): Promise<void> {
+    const [text, border] = [await colour('var(--danger-text)'), await colour('var(--danger)')];
+    for (const id of ['user-info-ignore', 'user-kick', 'user-ban']) {
+      const style = await panel().getByTestId(id).evaluate((b) => ({ color: getComputedStyle(b).color, border: getComputedStyle(b).borderTopColor }));
+      assert.deepEqual(style, { color: text, border }, `${id} red (${label})`);
+    }
   }
 
   async function openMember(room: string, userId: string): Promise<void> {
@@ -95,7 +112,17 @@ describe('user info panel and emoji verification against Synapse', () => {
       assert.equal(await panel().getByTestId(id).count(), 1, `${id} shown to the room's admin`);
     }
     assert.equal(await panel().getByTestId('user-unban').count(), 0, 'no unban for a member who is not banned');
-    await screenshots('user-info');
+    // Hovered, a danger button takes a red wash; focused from the keyboard, it shows the focus ring.
+    const ban = panel().getByTestId('user-ban');
+    const wash = await colour('var(--danger-soft)');
+    await ban.hover();
+    assert.equal(await ban.evaluate((b) => getComputedStyle(b).backgroundColor), wash, 'Ban hovered');
+    await panel().getByTestId('user-kick').focus();
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'user-kick');
+    assert.equal(await panel().getByTestId('user-kick').evaluate((b) => b.matches(':focus-visible') && getComputedStyle(b).outlineStyle), 'solid', 'Remove from room shows its focus');
+    await screenshots('user-info', assertDangerRed);
 
     // Back returns to the member list; a sender's name in the timeline opens the panel too.
     await panel().getByTestId('user-info-back').click();
@@ -135,7 +162,12 @@ describe('user info panel and emoji verification against Synapse', () => {
 
   it('ignores and unignores Bob, as the account data on the server says', async () => {
     await panel().getByTestId('user-info-ignore').click();
-    await page.getByTestId('ignore-dialog').getByTestId('dialog-submit').click();
+    // A dialog's danger button: red, with white words.
+    const submit = page.getByTestId('ignore-dialog').getByTestId('dialog-submit');
+    assert.deepEqual(await submit.evaluate((b) => [getComputedStyle(b).backgroundColor, getComputedStyle(b).color]),
+      [await colour('var(--danger)'), 'rgb(255, 255, 255)'], 'Ignore in the dialog is red');
+    await themeShots(page, 'userinfo', 'ignore-dialog');
+    await submit.click();
     await serverSays('Bob ignored', ignoredOnServer, (l) => l.includes(bob.userId));
     await panel().getByTestId('user-info-unignore').waitFor(WAIT);
     await panel().getByTestId('user-info-unignore').click();

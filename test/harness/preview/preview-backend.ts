@@ -117,6 +117,24 @@ export class PreviewBackend implements BackendHost {
     });
   }
 
+  /** Someone else's reaction to a message, as a sync would deliver it (the message comes again with its new counts). */
+  receiveReaction(roomId: string, sender: string, eventId: string, key: string): void {
+    const r = this.room(roomId);
+    const target = r.timeline.find((e) => e.event_id === eventId);
+    if (!target) throw new Error(`no event ${eventId} to react to`);
+    const rowid = this.rowid();
+    const ev: Event = {
+      rowid, timeline_rowid: r.nextTimelineRowid++, room_id: roomId, event_id: `$in${rowid}`, sender, type: 'm.reaction',
+      timestamp: Date.now(), content: { 'm.relates_to': { rel_type: 'm.annotation', event_id: eventId, key } },
+      relation_type: 'm.annotation', relates_to: eventId,
+    };
+    r.timeline.push(ev);
+    target.reactions = { ...target.reactions, [key]: (target.reactions?.[key] ?? 0) + 1 };
+    this.broadcast('sync_complete', {
+      rooms: { [roomId]: { events: [ev, { ...target }], timeline: [{ timeline_rowid: ev.timeline_rowid, event_rowid: ev.rowid }] } },
+    });
+  }
+
   /** `userIds` have read up to the room's newest event (public read receipts, as a sync would bring them). */
   setReadUpToNewest(roomId: string, userIds: readonly string[]): void {
     const r = this.room(roomId);

@@ -39,3 +39,6 @@ export const LOW_PRIORITY_ICON = <path d="M12 4v15M6 13l6 6 6-6" />;
 export const FORWARD_ICON = <><path d="M14 5l7 7-7 7" /><path d="M21 12H10a6 6 0 0 0-6 6v1" /></>;
 export const HISTORY_ICON = <><path d="M3 12a9 9 0 1 0 3-6.7L3 8" /><path d="M3 3v5h5M12 7v5l3 2" /></>;
 export const SOURCE_ICON = <path d="M8 7l-5 5 5 5M16 7l5 5-5 5" />;
+// The composer's "+" menu.
+export const POLL_ICON = <><path d="M4 20h16" /><path d="M7 16v-5M12 16V5M17 16v-8" /></>;
+export const LOCATION_ICON = <><path d="M12 21s-7-6-7-11.5a7 7 0 0 1 14 0C19 15 12 21 12 21z" /><circle cx="12" cy="9.5" r="2.5" /></>;

@@ -1,11 +1,13 @@
 /**
- * The composer's "+" menu: things to send that are not text or files (a poll, a location), each in its dialog. The
+ * The composer's "+" menu: things to send that are not text or files (a poll, a location), each in its dialog and
+ * with a drawn icon before its label, as the other menus have (icons.tsx). The
  * thread panel's composer has one too: its `relatesTo` (the thread relation) goes on what its dialogs send, and
  * `testIdPrefix` keeps its buttons apart from the room composer's.
  */
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { JSONObject } from '../../../shared/rpc/types.ts';
+import { LOCATION_ICON, MenuIcon, POLL_ICON } from '../common/icons.tsx';
 import { LocationDialog } from './LocationDialog.tsx';
 import { PollDialog } from './PollDialog.tsx';
 
@@ -31,10 +33,14 @@ export function ComposerMenu({ roomId, relatesTo, testIdPrefix = 'composer' }: {
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z" /></svg>
       </button>
       {open === 'menu' && (
-        <div className="composer-menu-list" role="menu" aria-label="More to send"
+        <div className="composer-menu-list" role="menu" aria-label="More to send" data-testid={`${testIdPrefix}-menu`}
           onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); setOpen(null); } }}>
-          <button ref={first} type="button" role="menuitem" data-testid={`${testIdPrefix}-poll`} onClick={() => setOpen('poll')}>📊 Poll</button>
-          <button type="button" role="menuitem" data-testid={`${testIdPrefix}-location`} onClick={() => setOpen('location')}>📍 Location</button>
+          <button ref={first} type="button" role="menuitem" data-testid={`${testIdPrefix}-poll`} onClick={() => setOpen('poll')}>
+            <MenuIcon shape={POLL_ICON} />Poll
+          </button>
+          <button type="button" role="menuitem" data-testid={`${testIdPrefix}-location`} onClick={() => setOpen('location')}>
+            <MenuIcon shape={LOCATION_ICON} />Location
+          </button>
         </div>
       )}
       {open === 'poll' && <Detached><PollDialog roomId={roomId} relatesTo={relatesTo} onClose={() => setOpen(null)} /></Detached>}

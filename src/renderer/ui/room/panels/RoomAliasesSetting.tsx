@@ -80,7 +80,7 @@ export function RoomAliasesSetting({ roomId, canonical, alt, editable, server }:
                   {canonical ? 'Publish' : 'Make main'}
                 </button>
               )}
-              <button type="button" data-testid="alias-delete" disabled={status.busy}
+              <button type="button" className="is-danger" data-testid="alias-delete" disabled={status.busy}
                 onClick={() => run(async () => { await session.client.request('delete_alias', { alias: a }); await reload(); })}>
                 Delete
               </button>

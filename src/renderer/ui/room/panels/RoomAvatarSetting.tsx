@@ -51,7 +51,7 @@ export function RoomAvatarSetting({ roomId, name, mxc, editable }: { roomId: str
               {mxc ? 'Change avatar' : 'Upload avatar'}
             </button>
             {mxc && (
-              <button type="button" data-testid="settings-avatar-remove" disabled={status.busy} onClick={() => run(() => setAvatar({}))}>
+              <button type="button" className="is-danger" data-testid="settings-avatar-remove" disabled={status.busy} onClick={() => run(() => setAvatar({}))}>
                 Remove
               </button>
             )}

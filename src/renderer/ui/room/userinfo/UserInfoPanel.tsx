@@ -112,7 +112,7 @@ function PersonActions({ roomId, userId, name }: { roomId: string; userId: strin
         {ignored ? (
           <button type="button" data-testid="user-info-unignore" disabled={busy} onClick={() => run(() => setIgnored(session, userId, false))}>Stop ignoring</button>
         ) : (
-          <button type="button" data-testid="user-info-ignore" disabled={busy} onClick={() => setConfirmIgnore(true)}>Ignore</button>
+          <button type="button" className="is-danger" data-testid="user-info-ignore" disabled={busy} onClick={() => setConfirmIgnore(true)}>Ignore</button>
         )}
         <button type="button" data-testid="user-info-report" disabled={busy}
           onClick={() => setOpenReport({ kind: 'user', userId, roomId })}>Report user…</button>
