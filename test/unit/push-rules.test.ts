@@ -128,6 +128,20 @@ describe('push rule conditions', () => {
     assert.equal(match('content.body', 'ab', 'aab ab'), true);
   });
 
+  it('each body in a run of events is judged on its own, by every word rule in turn', () => {
+    // The word rules share what they learnt of the last body (lowercased, all ASCII or not): a stale one would
+    // answer for the next event.
+    const rules = effectiveRuleset(keywordRules, ME);
+    const run: [string, string | undefined][] = [
+      ['LUNCH with Ally', 'override:.m.rule.contains_display_name'], ['lunch', 'content:lunch'],
+      ['Lunch \u212a', 'content:lunch'], ['Allyson \u212a', 'underride:.m.rule.message'],
+      ['ask ALICE', 'content:.m.rule.contains_user_name'], ['ask alicia', 'underride:.m.rule.message'],
+      ['ask alicia', 'underride:.m.rule.message'], ['\u00e9ally\u00e9', 'underride:.m.rule.message'],
+      ['\u00e9 ally', 'override:.m.rule.contains_display_name'],
+    ];
+    for (const [body, rule] of run) assert.equal(evaluatePushRules(rules, text(body), group).rule, rule, body);
+  });
+
   it('sender_notification_permission follows the room\'s notifications levels and creators', () => {
     const cond = { kind: 'sender_notification_permission', key: 'room' };
     assert.equal(conditionMatches(cond, ev, { ...group, powerLevels: { notifications: { room: 0 } } }), true);

@@ -70,3 +70,26 @@ describe('room rows written after a homeserver request', () => {
     store.close();
   });
 });
+
+describe('room rows as written', () => {
+  it('every column reads back as saved, also when only some changed and the others were kept from the cached row', () => {
+    const db = new Database(':memory:');
+    migrate(db);
+    const store = new Store(db);
+    store.rooms.ensure(ROOM);
+    // Every field a value of its own, so a column written from the wrong place shows.
+    const room: Room = {
+      ...emptyRoom(ROOM), creation_content: { room_version: '11' }, tombstone: { replacement_room: '!new:hs' },
+      name: 'Name', name_quality: 3, avatar: 'mxc://hs/a', explicit_avatar: true, dm_user_id: '@dm:hs', topic: 'Topic',
+      canonical_alias: '#alias:hs', lazy_load_summary: { 'm.joined_member_count': 7 },
+      encryption_event: { algorithm: 'm.megolm.v1.aes-sha2' }, has_member_list: true, preview_event_rowid: 11,
+      sorting_timestamp: 12, unread_highlights: 13, unread_notifications: 14, unread_messages: 15, marked_unread: true,
+    };
+    store.rooms.save(room);
+    // A sync's save: a copy of the row with its activity and one more column changed, its objects the cached ones.
+    const next = { ...store.rooms.get(ROOM)!, topic: 'New topic', preview_event_rowid: 21, unread_messages: 25 };
+    assert.equal(store.rooms.save(next), true);
+    const fresh = new Store(db).rooms.get(ROOM);
+    assert.deepEqual(fresh, { ...room, topic: 'New topic', preview_event_rowid: 21, unread_messages: 25 });
+  });
+});

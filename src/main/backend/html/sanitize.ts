@@ -211,6 +211,7 @@ export function enforcePolicy(out: string, input: string, options: sanitizeHtml.
 const OUTPUT_TAG = /<(\/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/g;
 const VOID_OUTPUT_TAGS = new Set(['br', 'hr', 'img']);
 const HREF = /\shref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+const OUTPUT_ENTITY = /&(?:amp|lt|gt|quot|#39);/g;
 const OUTPUT_ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
 
 function meetsPolicy(html: string): boolean {
@@ -222,11 +223,20 @@ function meetsPolicy(html: string): boolean {
       depth--;
       continue;
     }
-    for (const h of attrs.matchAll(HREF)) {
-      const raw = h[1] ?? h[2] ?? h[3];
-      // Only the escapes the sanitizers write are expected; any other entity could spell a scheme's characters.
-      const decoded = raw.replace(/&(?:amp|lt|gt|quot|#39);/g, (e) => OUTPUT_ENTITIES[e] ?? e);
-      if (raw.replace(/&(?:amp|lt|gt|quot|#39);/g, '').includes('&') || !isAllowedLink(decoded)) return false;
+    // Most tags have no attributes. HREF is run by hand rather than through matchAll, which copies the expression
+    // for every call (every tag of every message at ingest).
+    if (attrs !== '') {
+      HREF.lastIndex = 0;
+      for (let h = HREF.exec(attrs); h; h = HREF.exec(attrs)) {
+        const raw = h[1] ?? h[2] ?? h[3];
+        // Only the escapes the sanitizers write are expected; any other entity could spell a scheme's characters.
+        let decoded = raw;
+        if (raw.includes('&')) {
+          if (raw.replace(OUTPUT_ENTITY, '').includes('&')) return false;
+          decoded = raw.replace(OUTPUT_ENTITY, (e) => OUTPUT_ENTITIES[e] ?? e);
+        }
+        if (!isAllowedLink(decoded)) return false;
+      }
     }
     if (VOID_OUTPUT_TAGS.has(tag.toLowerCase()) || attrs.endsWith('/')) continue;
     if (++depth > MAX_NESTING) return false;

@@ -165,7 +165,10 @@ function wordMatcher(source: string, flags: string, literal?: string): Matcher {
   const asciiLiteral = NON_ASCII.test(literal) ? undefined : literal.toLowerCase();
   return {
     test: (value) => {
-      if (asciiLiteral !== undefined && !NON_ASCII.test(value)) return asciiWordIn(value.toLowerCase(), asciiLiteral);
+      if (asciiLiteral !== undefined) {
+        const lower = asciiLowered(value);
+        if (lower !== undefined) return asciiWordIn(lower, asciiLiteral);
+      }
       every.lastIndex = 0;
       for (let m = every.exec(value); m; m = every.exec(value)) {
         const end = m.index + m[0].length;
@@ -177,6 +180,22 @@ function wordMatcher(source: string, flags: string, literal?: string): Matcher {
       return false;
     },
   };
+}
+
+/**
+ * The last text asciiLowered looked at, and its answer: an event's body is tested by several word rules in a row
+ * (the user's name, display name, @room and any keywords), and each would otherwise scan and lowercase it again.
+ */
+let lastText: string | undefined;
+let lastLowered: string | undefined;
+
+/** `text` lowercased if it is all ASCII, else undefined (then the expressions decide). */
+function asciiLowered(text: string): string | undefined {
+  if (text !== lastText) {
+    lastText = text;
+    lastLowered = NON_ASCII.test(text) ? undefined : text.toLowerCase();
+  }
+  return lastLowered;
 }
 
 /**

@@ -31,13 +31,19 @@ export function effectiveRuleset(user: Ruleset | undefined, userId: string): Req
 
 /** The first matching enabled rule's actions. Our own events never notify. */
 export function evaluatePushRules(rules: Required<Ruleset>, ev: PushEvent, room: PushRoomContext): PushResult {
-  if (ev.sender === room.userId) return { notify: false, highlight: false };
+  const result = matchingResult(rules, ev, room);
+  return result ? { ...result } : { notify: false, highlight: false };
+}
+
+/** The first matching enabled rule's result as compiled (shared: not to be changed), undefined for none. */
+function matchingResult(rules: Required<Ruleset>, ev: PushEvent, room: PushRoomContext): Readonly<PushResult> | undefined {
+  if (ev.sender === room.userId) return undefined;
   const intentional = Object.hasOwn(ev.content, 'm.mentions');
   for (const rule of candidates(rules, ev.type)) {
     if (intentional && rule.legacyMention) continue;
-    if (rule.test(ev, room)) return { ...rule.result };
+    if (rule.test(ev, room)) return rule.result;
   }
-  return { notify: false, highlight: false };
+  return undefined;
 }
 
 /** An enabled rule made ready to test: its conditions compiled once, its actions read once. */
@@ -170,8 +176,10 @@ export function countsAsUnread(ev: PushEvent, ownUserId: string): boolean {
  */
 export function unreadTypeOf(rules: Required<Ruleset>, ev: PushEvent, room: PushRoomContext): number {
   let t: number = countsAsUnread(ev, room.userId) ? UnreadType.Normal : UnreadType.None;
-  const r = evaluatePushRules(rules, ev, room);
+  // Every event of a sync comes here: the rule's own result is read, not a copy of it.
+  const r = matchingResult(rules, ev, room);
   // Highlight and sound are tweaks of a notification: without notify they mean nothing.
+  if (!r) return t;
   if (r.notify) t |= UnreadType.Notify;
   if (r.notify && r.highlight) t |= UnreadType.Highlight;
   if (r.notify && r.sound) t |= UnreadType.Sound;

@@ -57,13 +57,24 @@ const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
 
 type Column = Exclude<keyof RoomRow, 'room_id' | 'prev_batch'>;
 type Value = string | number | null;
-type ColumnValues = Record<Column, Value>;
-/** Every column save() compares, in a fixed order (a Record, so the compiler checks none is missing). */
-const COLUMNS = Object.keys({
-  creation_content: 0, tombstone: 0, name: 0, name_quality: 0, avatar: 0, explicit_avatar: 0, dm_user_id: 0, topic: 0,
-  canonical_alias: 0, lazy_load_summary: 0, encryption_event: 0, has_member_list: 0, preview_event_rowid: 0,
-  sorting_timestamp: 0, unread_highlights: 0, unread_notifications: 0, unread_messages: 0, marked_unread: 0,
-} satisfies Record<Column, 0>) as Column[];
+/** Every column save() compares, in the order toColumns writes them. */
+const COLUMN_ORDER = ['creation_content', 'tombstone', 'name', 'name_quality', 'avatar', 'explicit_avatar',
+  'dm_user_id', 'topic', 'canonical_alias', 'lazy_load_summary', 'encryption_event', 'has_member_list',
+  'preview_event_rowid', 'sorting_timestamp', 'unread_highlights', 'unread_notifications', 'unread_messages',
+  'marked_unread'] as const;
+/** The compiler checks that COLUMN_ORDER lists every column (a missing one makes this type `never`). */
+type AllColumns = [Exclude<Column, (typeof COLUMN_ORDER)[number]>] extends [never] ? readonly Column[] : never;
+const COLUMNS: readonly Column[] = COLUMN_ORDER satisfies AllColumns;
+/**
+ * A row's column values in COLUMNS' order: an array, so save() compares them by index (18 columns for every room a
+ * sync touches) rather than looking each up by name.
+ */
+type ColumnValues = Value[];
+/** Where toColumns puts the columns serialized from objects (reused from the cached row when the object is). */
+const CREATION = COLUMNS.indexOf('creation_content');
+const TOMBSTONE = COLUMNS.indexOf('tombstone');
+const SUMMARY = COLUMNS.indexOf('lazy_load_summary');
+const ENCRYPTION = COLUMNS.indexOf('encryption_event');
 /**
  * The columns a sync changes in every room it touches (its preview, sorting time and counts), kept in the narrow
  * room_activity table by the room's number (migration 22), as bits of COLUMNS' order.
@@ -78,32 +89,31 @@ const SELECT_ROOM = `SELECT r.*, a.preview_event_rowid, a.sorting_timestamp, a.u
 interface CachedRoom { room: Room; cols?: ColumnValues }
 
 /**
- * A Room as the values of its columns (all but the key and prev_batch, which is not part of a Room). Objects
- * that are the very ones of `same` (the cached row; rooms are updated as shallow copies) are not serialized again.
+ * A Room as the values of its columns (all but the key and prev_batch, which is not part of a Room), in
+ * COLUMN_ORDER. Objects that are the very ones of `same` (the cached row; rooms are updated as shallow copies) are
+ * not serialized again.
  */
 function toColumns(room: Room, same?: { room: Room; cols: ColumnValues }): ColumnValues {
-  const obj = <K extends 'creation_content' | 'tombstone' | 'lazy_load_summary' | 'encryption_event'>(k: K) =>
-    (same && same.room[k] === room[k] ? same.cols[k] : json(room[k]));
-  return {
-    creation_content: obj('creation_content'),
-    tombstone: obj('tombstone'),
-    name: room.name ?? null,
-    name_quality: room.name_quality,
-    avatar: room.avatar ?? null,
-    explicit_avatar: room.explicit_avatar ? 1 : 0,
-    dm_user_id: room.dm_user_id ?? null,
-    topic: room.topic ?? null,
-    canonical_alias: room.canonical_alias ?? null,
-    lazy_load_summary: obj('lazy_load_summary'),
-    encryption_event: obj('encryption_event'),
-    has_member_list: room.has_member_list ? 1 : 0,
-    preview_event_rowid: room.preview_event_rowid,
-    sorting_timestamp: room.sorting_timestamp,
-    unread_highlights: room.unread_highlights,
-    unread_notifications: room.unread_notifications,
-    unread_messages: room.unread_messages,
-    marked_unread: room.marked_unread ? 1 : 0,
-  };
+  return [
+    same && same.room.creation_content === room.creation_content ? same.cols[CREATION] : json(room.creation_content),
+    same && same.room.tombstone === room.tombstone ? same.cols[TOMBSTONE] : json(room.tombstone),
+    room.name ?? null,
+    room.name_quality,
+    room.avatar ?? null,
+    room.explicit_avatar ? 1 : 0,
+    room.dm_user_id ?? null,
+    room.topic ?? null,
+    room.canonical_alias ?? null,
+    same && same.room.lazy_load_summary === room.lazy_load_summary ? same.cols[SUMMARY] : json(room.lazy_load_summary),
+    same && same.room.encryption_event === room.encryption_event ? same.cols[ENCRYPTION] : json(room.encryption_event),
+    room.has_member_list ? 1 : 0,
+    room.preview_event_rowid,
+    room.sorting_timestamp,
+    room.unread_highlights,
+    room.unread_notifications,
+    room.unread_messages,
+    room.marked_unread ? 1 : 0,
+  ];
 }
 
 export class RoomStore {
@@ -192,10 +202,7 @@ export class RoomStore {
     const cols = toColumns(room, cached && before && { room: cached.room, cols: before });
     // The changed columns as bits of COLUMNS' order (18 columns): a number to look the statement up by, no string.
     let changed = 0;
-    for (let i = 0; i < COLUMNS.length; i++) {
-      const c = COLUMNS[i];
-      if (!before || before[c] !== cols[c]) changed |= 1 << i;
-    }
+    for (let i = 0; i < cols.length; i++) if (!before || before[i] !== cols[i]) changed |= 1 << i;
     if (changed === 0) return false;
     // Each statement that runs must find its row: a room without one is not remembered as saved (and one whose row
     // was written but not its activity, which ensure() rules out, is read again rather than trusted).
@@ -219,7 +226,7 @@ export class RoomStore {
       this.updates.set(mask, stmt);
     }
     const values: Value[] = [];
-    for (let i = 0; i < COLUMNS.length; i++) if (mask & (1 << i)) values.push(cols[COLUMNS[i]]);
+    for (let i = 0; i < cols.length; i++) if (mask & (1 << i)) values.push(cols[i]);
     values.push(id);
     return stmt.run(...values).changes > 0;
   }
