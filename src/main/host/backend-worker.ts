@@ -152,7 +152,10 @@ export class BackendWorker implements BackendHost {
       // come too late: an ES module's imports are all compiled before its first line runs).
       env: workerEnv(opts.paths),
       // V8's default young generation for a thread is sized for throughput; sync objects outlive it anyway.
-      // 8 MB cuts the peak RSS of a large sync by about 90 MB, at no CPU cost measurable in npm run bench.
+      // 8 MB cuts the peak RSS of a large sync by about 90 MB. It is not free: in npm run bench (4 interleaved
+      // rounds on a loaded machine, session 18) 16 MB took 5% less CPU time (8.15 -> 7.70 s) for 8 MiB more peak
+      // RSS (180 -> 188 MiB), 24 MB 12% less for 17 MiB more; kept at 8 for issue 10's bound of 200 MiB, which
+      // some rounds at 8 MB already come near (174-199 MiB).
       // The old generation's limit also sets how far V8 lets the heap grow past what survived the last full
       // collection: up to 4x with the default limit (about 4 GB on a large machine), less and less below 2 GB. The
       // worker keeps little alive between sync responses (about 30 MB; SQLite and the crypto engine's memory are
