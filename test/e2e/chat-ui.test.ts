@@ -4,7 +4,8 @@
  * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, the member list of a
  * room of 10,000 (virtualized; its counts in the locale's digits; kept scrolled and filtered across a member's
  * info), and the settings (theme, compact layout, and each of the device preferences taking effect at once; the text
- * size also scaling the small text and the room list's width). Every item of the room list's menu and a message's ⋯
+ * size also scaling the small text, reaction chips, the typing line, read receipts, the composer's hint and the room
+ * list's width, nothing of it clipped). Every item of the room list's menu and a message's ⋯
  * menu has an icon. Saves screenshots of the main screens in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
@@ -413,7 +414,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.evaluate(() => { localStorage.clear(); });
   });
 
-  it('scales times, state lines, replies and the room list with the text size: 13 and 18 px, both themes, wide and narrow', async () => {
+  it('scales times, state lines, replies, reactions, typing, receipts, the composer and the room list with the text size: 13 and 18 px, both themes, wide and narrow', async () => {
     /** At each window size: the first room name's width and which names are cut, at this text size. */
     const look = async (textSize: number) => {
       const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -422,22 +423,59 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
       await p.goto(`${preview.url}#/room/${encodeURIComponent(DESIGN)}`);
       const quote = p.getByTestId('reply-quote').first();
       await quote.waitFor();
+      // Five read the newest message (three avatars and "+2") and two are typing, for the sizes and the screenshots.
+      preview.backend.setReadUpToNewest(DESIGN, [people.alice.id, people.bob.id, people.carol.id, people.frank.id, people.erin.id]);
+      preview.backend.setTyping(DESIGN, [people.alice.id, people.bob.id]);
+      await p.getByTestId('read-receipts').filter({ hasText: '+2' }).waitFor();
+      await p.getByTestId('typing').filter({ hasText: 'typing' }).waitFor();
       await p.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
       const quotePx = parseFloat(await quote.evaluate((el) => getComputedStyle(el).fontSize));
       assert.ok(Math.abs(quotePx - 12.5 * textSize / 14) < 0.01, `a reply's quote at ${textSize} px: ${quotePx}px`);
+      // The small text beside the messages keeps its proportion to them: [selector, size at 14 px]. The receipts'
+      // avatars grow half as much as the text.
+      const scale = textSize / 14;
+      const expected: [string, string, number][] = [
+        ['.reaction', 'fontSize', 12.5 * scale], ['.room-typing', 'fontSize', 12 * scale], ['.read-receipts-more', 'fontSize', 11 * scale],
+        ['.composer-hint', 'fontSize', 11 * scale], ['.read-receipts .avatar', 'width', 16 * (1 + (scale - 1) / 2)],
+      ];
+      for (const [sel, prop, want] of expected) {
+        const got = parseFloat(await p.locator(sel).first().evaluate((el, k) => getComputedStyle(el)[k as 'width'], prop));
+        assert.ok(Math.abs(got - want) < 0.05, `${sel} ${prop} at ${textSize} px: ${got}px, not ${want}px`);
+      }
+      const placeholderPx = await p.getByTestId('composer').evaluate((el) => getComputedStyle(el, '::placeholder').fontSize);
+      assert.equal(placeholderPx, `${textSize}px`, 'the composer\'s placeholder');
       const sizes: Record<string, { name: number; cut: string[] }> = {};
-      for (const [w, h] of [[1280, 800], [800, 600]] as const) {
+      for (const [w, h] of [[1280, 800], [800, 600], [700, 600]] as const) {
         await p.setViewportSize({ width: w, height: h });
+        // Nothing of these is clipped by its own box (a chip's emoji, the typing line's descenders), and the typing
+        // line, the composer and its hint do not overlap.
+        const clipped = await p.evaluate(() => {
+          const els = document.querySelectorAll('.reaction, .room-typing, .read-receipts, .composer-hint');
+          const out: string[] = [];
+          for (const el of els) {
+            const box = el.getBoundingClientRect();
+            if (el.scrollHeight > el.clientHeight + 1) out.push(`${el.className} scrolls (${el.scrollHeight} > ${el.clientHeight})`);
+            for (const child of el.querySelectorAll('*')) {
+              const c = child.getBoundingClientRect();
+              if (c.top < box.top - 0.5 || c.bottom > box.bottom + 0.5) out.push(`${child.className || child.tagName} sticks out of ${el.className}`);
+            }
+          }
+          const order = ['.room-typing', '.composer-box', '.composer-hint'].map((sel) => document.querySelector(sel)!.getBoundingClientRect());
+          for (let i = 1; i < order.length; i++) if (order[i].top < order[i - 1].bottom - 0.5) out.push(`overlap at ${i}`);
+          return out;
+        });
+        assert.deepEqual(clipped, [], `${textSize} px ${w}x${h}`);
         const names = await p.locator('.roomlist-item-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', w: e.clientWidth, cut: e.scrollWidth > e.clientWidth })));
         sizes[`${w}x${h}`] = { name: names[0].w, cut: names.filter((n) => n.cut).map((n) => n.text) };
         assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${textSize} px ${w}x${h}: no horizontal overflow`);
-        if (textSize === 14) continue;
+        if (textSize === 14 || w === 700) continue;
         for (const theme of ['light', 'dark'] as const) {
           await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
           await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-room-text-${textSize}.png`) });
         }
         await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
       }
+      preview.backend.setTyping(DESIGN, []);
       await p.close();
       return sizes;
     };
@@ -445,9 +483,16 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     const large = await look(18);
     const small = await look(13);
     for (const size of Object.keys(normal)) {
-      // The room list widens with the names' text, so a name at 18 px is cut about where it is at 14 px.
-      assert.ok(large[size].name >= normal[size].name * 18 / 14 - 2, `${size}: names get ${large[size].name}px at 18 px, ${normal[size].name}px at 14 px`);
-      for (const [at, looked] of [[18, large], [13, small]] as const) {
+      // Names have their row's width (the time goes under them in a small window): these fit at 13 and 14 px, at
+      // 700 px too but for the encrypted Announcements, whose lock takes its last letters there.
+      for (const looked of [normal, small]) {
+        assert.deepEqual(looked[size].cut, size === '700x600' ? ['Announcements'] : [], `${size}: names cut at ${looked === small ? 13 : 14} px`);
+      }
+      // The room list widens with the names' text, so a name at 18 px is cut about where it is at 14 px; in the
+      // smallest window it widens less (the room keeps its room), but still some.
+      const grown = size === '700x600' ? normal[size].name + 20 : normal[size].name * 18 / 14 - 2;
+      assert.ok(large[size].name >= grown, `${size}: names get ${large[size].name}px at 18 px, ${normal[size].name}px at 14 px`);
+      for (const [at, looked] of size === '700x600' ? [[13, small]] as const : [[18, large], [13, small]] as const) {
         assert.deepEqual(looked[size].cut.filter((n) => !normal[size].cut.includes(n)), [], `${size}: no name cut at ${at} px that shows whole at 14 px`);
       }
     }

@@ -4,7 +4,8 @@
  * frames drawn late, as under load), typing notifications and drafts that survive a reload, and the member panel
  * (avatars, the filter, inviting). A second user (Bob) checks what actually reached the homeserver. The DM and invite
  * dialogs find people as they are typed: Bob from the room Alice shares with him, Carol and Dave from the homeserver's
- * user directory (they are in a public room Alice is not in).
+ * user directory (they are in a public room Alice is not in); before anything is typed they offer the recent people
+ * (Bob, first from that room, then as her DM partner).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -222,6 +223,14 @@ describe('composer and message actions against Synapse', () => {
     // the typing pauses; Bob, whom the directory finds too, is offered once.
     await page.getByTestId('open-start-dm').click();
     const dmField = page.getByTestId('start-dm-user');
+    // Before anything is typed the recent people are offered: Bob, from the room Alice shares with him (Carol and
+    // Dave she does not know). None is chosen until ↓ chooses one.
+    await page.getByTestId('people-recent').waitFor();
+    assert.deepEqual(await peopleOffered(), [bob.userId]);
+    assert.equal(await person(bob.userId).getAttribute('data-source'), 'room');
+    assert.equal(await person(bob.userId).getAttribute('aria-selected'), 'false');
+    await dmField.press('ArrowDown');
+    assert.equal(await person(bob.userId).getAttribute('aria-selected'), 'true');
     await dmField.fill('bob');
     await person(bob.userId).waitFor();
     assert.equal(await person(bob.userId).getAttribute('data-source'), 'room');
@@ -250,8 +259,12 @@ describe('composer and message actions against Synapse', () => {
     assert.equal(member.membership, 'invite');
     assert.equal(member.is_direct, true);
 
-    // Nobody found is said; a whole user ID typed is still offered. Bob again: the DM just made opens, no second one.
+    // Bob is a DM partner now, first among the recent people, with his chat to open.
     await page.getByTestId('open-start-dm').click();
+    await person(bob.userId).and(page.locator('[data-source="dm"]')).getByTestId('people-option-note').filter({ hasText: 'Open your chat' }).waitFor({ timeout: 30_000 });
+    assert.equal((await peopleOffered())[0], bob.userId);
+    await sizedShots(page, (theme, size) => `start-dm-recent-${theme}-${size}.png`);
+    // Nobody found is said; a whole user ID typed is still offered. Bob again: the DM just made opens, no second one.
     await dmField.fill('zz-nobody');
     await page.getByTestId('people-empty').filter({ hasText: 'No one found for “zz-nobody”.' }).waitFor({ timeout: 30_000 });
     const stranger = `@zed:${bob.userId.split(':').slice(1).join(':')}`;
@@ -259,7 +272,12 @@ describe('composer and message actions against Synapse', () => {
     await person(stranger).filter({ hasText: `Use ${stranger}` }).waitFor();
     await dmField.fill('BOB');
     await person(bob.userId).getByTestId('people-option-note').filter({ hasText: 'Open your chat' }).waitFor({ timeout: 30_000 });
-    await person(bob.userId).click();
+    // Emptied, the field offers the recent people again, none chosen; ↓ and Enter pick Bob among them.
+    await dmField.fill('');
+    await page.getByTestId('people-recent').waitFor();
+    assert.equal(await page.locator('[data-testid="people-option"][aria-selected="true"]').count(), 0);
+    await dmField.press('ArrowDown');
+    await dmField.press('Enter');
     await page.getByTestId('start-dm-existing').waitFor();
     assert.equal(await page.getByTestId('dialog-submit').innerText(), 'Open chat');
     const rooms = await page.getByTestId('room-item').count();
@@ -339,6 +357,13 @@ describe('composer and message actions against Synapse', () => {
     await list.getByTestId('member-invite').click();
     await page.getByTestId('invite-dialog').waitFor();
     const inviteField = page.getByTestId('invite-user');
+    // Before anything is typed: the recent people, Bob (her DM partner) among them, who is in the room already;
+    // ↓ finds no one to choose and Enter picks no one.
+    await page.getByTestId('people-recent').waitFor();
+    await person(bob.userId).getByTestId('people-option-note').filter({ hasText: 'Already in the room' }).waitFor();
+    await inviteField.press('ArrowDown');
+    await inviteField.press('Enter');
+    assert.equal(await page.getByTestId('people-chip').count(), 0);
     await inviteField.fill('car');
     await person(carol.userId).waitFor({ timeout: 30_000 });
     await inviteField.press('Enter');
@@ -347,7 +372,6 @@ describe('composer and message actions against Synapse', () => {
     assert.equal(await person(bob.userId).getAttribute('aria-disabled'), 'true');
     await person(dave.userId).waitFor({ timeout: 30_000 });
     await page.getByTestId('people-searching').waitFor({ state: 'detached', timeout: 30_000 });
-    await sizedShots(page, (theme, size) => `invite-people-${theme}-${size}.png`);
     await person(bob.userId).click({ force: true }); // past Playwright's own refusal to click what says it is disabled
     assert.equal(await page.getByTestId('people-chip').count(), 1, 'Bob is not picked');
     assert.equal(await person(dave.userId).getAttribute('aria-selected'), 'true', 'the first who can be picked is chosen');

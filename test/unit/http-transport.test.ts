@@ -4,6 +4,7 @@
  * failures a user must be told about in words (refused, reset mid-body, timed out, cancelled).
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -217,6 +218,17 @@ describe('MatrixHttp over Node http', () => {
     const pending = client.request('GET', '/hang', { signal: ac.signal });
     ac.abort(new Error('stopped by the user'));
     await assert.rejects(pending, /stopped by the user/);
+  });
+});
+
+describe('the transport module', () => {
+  it('does not load undici (Node\'s fetch) when it is imported', () => {
+    // In a fresh process: this one's test runner may have loaded it already. An ES module import of node:http
+    // would (its WebSocket export is a getter that loads undici), which the transport exists to avoid.
+    const loaded = execFileSync(process.execPath, ['--input-type=module', '-e', `
+      await import(${JSON.stringify(new URL('../../src/main/backend/matrix/http-transport.ts', import.meta.url).href)});
+      console.log(process.moduleLoadList.filter((m) => m.includes('undici')).join(','));`], { encoding: 'utf8' });
+    assert.equal(loaded.trim(), '');
   });
 });
 

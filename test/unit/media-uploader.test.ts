@@ -158,3 +158,20 @@ describe('media uploader', () => {
     assert.equal(without.fake.to('/_matrix/media/v3/upload').length, 1);
   });
 });
+
+describe('image-size', () => {
+  it('is loaded by the first upload that needs it, not when the uploader is imported (the backend start)', () => {
+    // In a fresh process, watching every module resolved: this one's may have loaded image-size already.
+    const uploader = new URL('../../src/main/backend/media/media-uploader.ts', import.meta.url).href;
+    const contentType = new URL('../../src/main/backend/media/content-type.ts', import.meta.url).href;
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', `
+      import { registerHooks } from 'node:module';
+      const seen = [];
+      registerHooks({ resolve: (specifier, context, next) => { seen.push(specifier); return next(specifier, context); } });
+      await import(${JSON.stringify(uploader)});
+      const atImport = seen.includes('image-size');
+      (await import(${JSON.stringify(contentType)})).guessContentType('a.png', new Uint8Array(8));
+      console.log(JSON.stringify([atImport, seen.includes('image-size')]));`], { encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), [false, true]);
+  });
+});

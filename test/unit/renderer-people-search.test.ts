@@ -1,11 +1,12 @@
 /**
  * Finding people for the invite and DM dialogs (people-search.ts): who we know from the rooms we hold (DM partners
  * first, ourselves never, the left and banned not), matched as the member filter matches (case and accents aside),
- * and merged with the user directory's answer, each person once, a typed user ID offered when nobody else is it.
+ * and merged with the user directory's answer, each person once, a typed user ID offered when nobody else is it;
+ * with nothing typed, the people of the newest DMs, then of the newest rooms.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { knownPeople, matchPeople, mergePeople, typedUserId } from '../../src/renderer/api/people-search.ts';
+import { knownPeople, matchPeople, mergePeople, recentPeople, typedUserId } from '../../src/renderer/api/people-search.ts';
 import { emptyRoom, type RoomData } from '../../src/renderer/api/snapshot.ts';
 import type { Event, JSONObject, Room } from '../../src/shared/rpc/types.ts';
 
@@ -69,6 +70,20 @@ describe('people search', () => {
     assert.deepEqual(mergePeople([], [], ' @x:y.org ', ME).map((p) => [p.userId, p.source]), [['@x:y.org', 'typed']]);
     assert.deepEqual(mergePeople([], [{ user_id: '@x:y.org' }], '@x:y.org', ME).map((p) => p.source), ['directory'], 'found: not offered twice');
     assert.deepEqual(mergePeople([], [], ME, ME), [], 'not ourselves');
+  });
+
+  it('offers, before anything is typed, the partners of the newest DMs, then the people of the newest rooms, a few', () => {
+    // Newest first: a group room, a DM, an older group room, an older DM.
+    const list = [
+      room('!new-group:hs', [[ME, { membership: 'join' }], ['@ann:hs', { membership: 'join', displayname: 'Ann' }]]),
+      room('!new-dm:hs', [[ME, { membership: 'join' }]], { dm_user_id: '@dan:hs', name: 'Dan' }),
+      room('!old-group:hs', [[ME, { membership: 'join' }], ['@bea:hs', { membership: 'join' }], ['@cy:hs', { membership: 'join' }]]),
+      room('!old-dm:hs', [[ME, { membership: 'join' }]], { dm_user_id: '@eve:hs', name: 'Eve' }),
+    ];
+    assert.deepEqual(recentPeople(list, ME).map((p) => [p.userId, p.source]),
+      [['@dan:hs', 'dm'], ['@eve:hs', 'dm'], ['@ann:hs', 'room'], ['@bea:hs', 'room'], ['@cy:hs', 'room']]);
+    assert.deepEqual(recentPeople(list, ME, 3).map((p) => p.userId), ['@dan:hs', '@eve:hs', '@ann:hs'], 'a few at most');
+    assert.deepEqual(recentPeople([], ME), [], 'no rooms, nobody');
   });
 
   it('takes only a whole user ID as one', () => {

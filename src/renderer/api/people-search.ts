@@ -2,7 +2,8 @@
  * Finding people, as Element's invite and "Start chat" dialogs find them: first those we already know (the people of
  * our DMs, then of the rooms we share, newest first, matched on their name and user ID as the member list's filter
  * matches, ignoring case and accents), then those our homeserver's user directory finds (`search_user_directory`,
- * asked once typing pauses), each person once; a whole user ID typed that neither knows is still offered.
+ * asked once typing pauses), each person once; a whole user ID typed that neither knows is still offered. With
+ * nothing typed, the people of our most recent DMs and rooms.
  *
  * The pure parts (who we know, matching, merging) are exported for the unit tests; the dialogs use the hook.
  */
@@ -27,6 +28,8 @@ export interface Person {
 
 /** People we know shown at most, so the directory's answer still has room under them. */
 export const KNOWN_SHOWN = 8;
+/** People offered before anything is typed, as Element's recent conversations: a short list to pick from. */
+export const RECENT_SHOWN = 6;
 /** People asked of the directory (the spec's default is 10). */
 export const DIRECTORY_LIMIT = 20;
 
@@ -73,6 +76,15 @@ export function knownPeople(rooms: readonly RoomData[], ownUserId: string | null
   return list;
 }
 
+/**
+ * Who to offer before anything is typed, as Element's invite and "Start chat" dialogs offer their recent
+ * conversations and suggestions: the partners of our DMs, the most recently active first, then the people of the
+ * rooms most recently active, at most `max` (knownPeople's order, which is just that).
+ */
+export function recentPeople(rooms: readonly RoomData[], ownUserId: string | null | undefined, max = RECENT_SHOWN): Person[] {
+  return knownPeople(rooms, ownUserId).slice(0, max);
+}
+
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;
 }
@@ -113,6 +125,7 @@ export function mergePeople(matched: readonly Person[], directory: readonly User
 }
 
 export interface PeopleSearch {
+  /** Those found for what is typed; with nothing typed, the recent people (recentPeople). */
   readonly people: readonly Person[];
   /** The directory has not answered for what is typed now (the pause, or its answer on the way). */
   readonly searching: boolean;
@@ -144,7 +157,7 @@ export function usePeopleSearch(session: Session, rooms: readonly RoomData[], ow
     }, SEARCH_DELAY_MS);
     return () => { live = false; clearTimeout(timer); };
   }, [session, term]);
-  if (!term) return { people: [], searching: false, error: null };
+  if (!term) return { people: recentPeople(rooms, ownUserId), searching: false, error: null };
   const current = answer?.term === term;
   const q = fold(term);
   const directory = current ? answer.results

@@ -117,6 +117,15 @@ export class PreviewBackend implements BackendHost {
     });
   }
 
+  /** `userIds` have read up to the room's newest event (public read receipts, as a sync would bring them). */
+  setReadUpToNewest(roomId: string, userIds: readonly string[]): void {
+    const r = this.room(roomId);
+    const newest = r.timeline.at(-1);
+    if (!newest) return;
+    const receipts = userIds.map((user_id, i) => ({ user_id, receipt_type: 'm.read', event_id: newest.event_id, timestamp: Date.now() + i }));
+    this.broadcast('sync_complete', { rooms: { [roomId]: { meta: r.meta, receipts: { [newest.event_id]: receipts } } } });
+  }
+
   /** Someone starts or stops typing in a room. */
   setTyping(roomId: string, userIds: string[]): void {
     this.broadcast('typing', { room_id: roomId, user_ids: userIds });

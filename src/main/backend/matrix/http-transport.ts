@@ -15,14 +15,20 @@
  * chosen anew for each request and each redirect: https goes through a CONNECT tunnel (proxy-tunnel.ts), plain http
  * is sent to the proxy with the absolute URL.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { RequestOptions as HttpsRequestOptions } from 'node:https';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import type { Transform } from 'node:stream';
 import type { Proxy } from './proxy-env.ts';
 import { ProxyRefused, ProxyUnreachable, tunnelAgent, type TunnelOptions } from './proxy-tunnel.ts';
 import { chooseProxy } from './system-proxy.ts';
+
+// Not `import http from 'node:http'`: an ES module's import of a built-in reads every export of it, and node:http's
+// WebSocket, CloseEvent and MessageEvent are getters that load undici (about 50 ms of CPU at the worker's start, the
+// cost this transport exists to avoid). process.getBuiltinModule gives the module without touching its exports.
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 export interface TransportRequest {
   method: string;
@@ -167,10 +173,10 @@ function exchange(method: string, url: URL, headers: Record<string, string>, bod
  * homeserver's own headers go with it, as they would go in clear on a direct connection anyway).
  */
 function open(url: URL, method: string, headers: Record<string, string>, signal: AbortSignal, proxy: Proxy | undefined,
-  onResponse: (res: http.IncomingMessage) => void): http.ClientRequest {
+  onResponse: (res: IncomingMessage) => void): ClientRequest {
   if (!proxy) return (url.protocol === 'https:' ? https.request : http.request)(url, { method, headers, signal }, onResponse);
   if (url.protocol === 'https:') {
-    const options: https.RequestOptions & TunnelOptions = { method, headers, signal, agent: tunnelAgent(proxy), tunnelSignal: signal };
+    const options: HttpsRequestOptions & TunnelOptions = { method, headers, signal, agent: tunnelAgent(proxy), tunnelSignal: signal };
     return https.request(url, options, onResponse);
   }
   const auth = proxy.authorization ? { 'Proxy-Authorization': proxy.authorization } : {};
@@ -191,7 +197,7 @@ function isConnectFailure(e: NodeJS.ErrnoException): boolean {
 const UPLOAD_CHUNK = 256 * 1024;
 
 /** Sends the body: bytes chunk by chunk as the connection takes them, so the progress follows what went out. */
-function writeBody(request: http.ClientRequest, body: string | Uint8Array | undefined,
+function writeBody(request: ClientRequest, body: string | Uint8Array | undefined,
   onProgress?: (sent: number, total: number) => void): void {
   if (body === undefined || typeof body === 'string') {
     request.end(body);

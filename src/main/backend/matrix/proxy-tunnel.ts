@@ -9,11 +9,14 @@
  * at start), and which Node 24 release an Electron build bundles cannot be checked here (its binary cannot be
  * downloaded), while 24.0 to 24.4 lack it. The tunnel itself is a few lines over http.request.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type { RequestOptions as HttpsRequestOptions, Agent as HttpsAgent } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { describeNetworkCode } from './errors.ts';
 import type { Proxy } from './proxy-env.ts';
+
+// From process.getBuiltinModule rather than imported: see http-transport.ts (an import of node:http loads undici).
+const http = process.getBuiltinModule('node:http');
+const https = process.getBuiltinModule('node:https');
 
 /** The proxy answered a request with a refusal (a CONNECT other than 2xx, or a 407 to a forwarded request). */
 export class ProxyRefused extends Error {
@@ -56,7 +59,7 @@ class TunnelAgent extends https.Agent {
     this.proxy = proxy;
   }
 
-  override createConnection(options: https.RequestOptions & TunnelOptions, callback?: Created): Duplex | null | undefined {
+  override createConnection(options: HttpsRequestOptions & TunnelOptions, callback?: Created): Duplex | null | undefined {
     const done = callback ?? (() => {});
     const fail = (callback ?? (() => {})) as Failed;
     const host = options.host ?? options.hostname ?? 'localhost';
@@ -80,7 +83,7 @@ class TunnelAgent extends https.Agent {
       // TLS starts with the client's hello, so the proxy has nothing to send before it; keep anything anyway.
       if (head.length > 0) socket.unshift(head);
       // https.Agent's own connection, over the tunnel: same TLS options, session reuse and name check.
-      const tls = super.createConnection({ ...options, socket } as https.RequestOptions);
+      const tls = super.createConnection({ ...options, socket } as HttpsRequestOptions);
       if (tls) done(null, tls);
       else fail(new Error('no TLS connection over the proxy tunnel'));
     });
@@ -95,7 +98,7 @@ class TunnelAgent extends https.Agent {
 const agents = new Map<string, TunnelAgent>();
 
 /** The tunnelling agent for a proxy (one per proxy address and credentials, so their tunnels are reused). */
-export function tunnelAgent(proxy: Proxy): https.Agent {
+export function tunnelAgent(proxy: Proxy): HttpsAgent {
   let agent = agents.get(proxy.url.href);
   if (!agent) {
     agent = new TunnelAgent(proxy);

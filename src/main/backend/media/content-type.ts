@@ -1,5 +1,5 @@
 /** A file's media type for an upload: image types from the bytes themselves, others from the file name. */
-import { imageSize } from 'image-size';
+import { imageSize } from './lazy-image-size.ts';
 
 const BY_IMAGE_TYPE: Record<string, string> = {
   png: 'image/png', jpg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', avif: 'image/avif', bmp: 'image/bmp',

@@ -10,7 +10,7 @@
  * goes without one. A voice message (`voiceMessage`) is m.audio with MSC3245's marker and MSC1767's audio block,
  * its length and waveform as the sender measured them.
  */
-import { imageSize } from 'image-size';
+import { imageSize } from './lazy-image-size.ts';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
 import { isImageEncoding, type MediaMessageContent, type VoiceFacts } from '../../../shared/rpc/commands.ts';
 import { errorMessage } from '../../../shared/error-message.ts';

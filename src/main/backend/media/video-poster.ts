@@ -7,7 +7,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { imageSize } from 'image-size';
+import { imageSize } from './lazy-image-size.ts';
 import { withPrivateTemp } from './private-temp.ts';
 
 export interface VideoPoster {

@@ -62,7 +62,7 @@ export function InviteDialog({ roomId, roomName, onClose }: { roomId: string; ro
   return (
     <Dialog title={`Invite to ${roomName}`} submitLabel={targets.length > 1 ? `Invite ${targets.length}` : 'Invite'} testId="invite-dialog"
       onClose={onClose} canSubmit={targets.length > 0} onSubmit={invite}>
-      <PeoplePicker query={query} onQuery={setQuery} search={search} picked={picked} inputTestId="invite-user"
+      <PeoplePicker query={query} onQuery={setQuery} search={search} picked={picked} inputTestId="invite-user" multiple
         onPick={(p) => setPicked((now) => (now.some((q) => q.userId === p.userId) ? now : [...now, p]))}
         onUnpick={(userId) => setPicked((now) => now.filter((p) => p.userId !== userId))} noteFor={noteFor} />
     </Dialog>

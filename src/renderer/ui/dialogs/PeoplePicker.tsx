@@ -2,9 +2,12 @@
  * The people field of the invite and "Start a direct message" dialogs, as Element's: a name or user ID typed finds
  * people as it is typed (people-search.ts: those we know first, then the homeserver's user directory), each row with
  * their avatar, name and user ID and, where the dialog says so, why they cannot be picked (already in the room).
+ * With nothing typed it offers the people we talked with most recently (people-search.ts recentPeople), as
+ * Element's recent conversations; a dialog that takes one person stops offering them once one is picked.
  * A combobox: ↑/↓ move through the rows, Enter or a click picks one, Esc clears what was typed (and only then
  * closes the dialog), Backspace in the empty field takes back the last person picked. Enter with no row to pick
- * submits the dialog's form as before.
+ * submits the dialog's form as before; among the recent people no row is chosen until ↑/↓ choose one, so Enter in
+ * the empty field still submits what was picked.
  */
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import type { Person, PeopleSearch } from '../../api/people-search.ts';
@@ -17,7 +20,7 @@ export interface RowNote {
   readonly disabled: boolean;
 }
 
-export function PeoplePicker({ query, onQuery, search, picked, onPick, onUnpick, noteFor, inputTestId }: {
+export function PeoplePicker({ query, onQuery, search, picked, onPick, onUnpick, noteFor, inputTestId, multiple = false }: {
   query: string;
   onQuery: (query: string) => void;
   search: PeopleSearch;
@@ -26,16 +29,21 @@ export function PeoplePicker({ query, onQuery, search, picked, onPick, onUnpick,
   onUnpick: (userId: string) => void;
   noteFor: (person: Person) => RowNote | null;
   inputTestId: string;
+  /** Several people can be picked (invite): the recent people stay offered after a pick. */
+  multiple?: boolean;
 }) {
   const listId = useId();
   const inputId = useId();
   const input = useRef<HTMLInputElement>(null);
   const optionId = (userId: string) => `${listId}-${userId}`;
-  const rows = search.people.filter((p) => !picked.some((q) => q.userId === p.userId));
+  const term = query.trim();
+  const recent = term === '';
+  const rows = recent && picked.length > 0 && !multiple ? [] : search.people.filter((p) => !picked.some((q) => q.userId === p.userId));
   const enabled = rows.filter((p) => !noteFor(p)?.disabled);
-  // The row ↑/↓ last chose, while it is still there and can be picked; else the first that can.
+  // The row ↑/↓ last chose, while it is still there and can be picked; else the first that can, except among the
+  // recent people, where Enter picks only a row chosen on purpose.
   const [chosen, setChosen] = useState<string | null>(null);
-  const active = enabled.find((p) => p.userId === chosen) ?? enabled[0] ?? null;
+  const active = enabled.find((p) => p.userId === chosen) ?? (recent ? null : enabled[0] ?? null);
 
   // The chosen row kept in view as ↑/↓ move through a list longer than its box.
   const activeId = active?.userId;
@@ -55,7 +63,7 @@ export function PeoplePicker({ query, onQuery, search, picked, onPick, onUnpick,
       const at = active ? enabled.indexOf(active) : -1;
       const next = e.key === 'ArrowDown' ? (at + 1) % enabled.length : (at - 1 + enabled.length) % enabled.length;
       setChosen(enabled[next].userId);
-    } else if (e.key === 'Enter' && active && query.trim() !== '') {
+    } else if (e.key === 'Enter' && active) {
       e.preventDefault();
       pick(active);
     } else if (e.key === 'Escape' && query !== '') {
@@ -68,7 +76,6 @@ export function PeoplePicker({ query, onQuery, search, picked, onPick, onUnpick,
     }
   };
 
-  const term = query.trim();
   return (
     <div className="people-picker">
       {/* Not a label around the field: the chips' buttons inside it would be what it labels. */}
@@ -86,12 +93,15 @@ export function PeoplePicker({ query, onQuery, search, picked, onPick, onUnpick,
           <input ref={input} id={inputId} data-testid={inputTestId} value={query} placeholder={picked.length ? '' : 'Name or @someone:example.org'}
             role="combobox" aria-autocomplete="list" aria-expanded={rows.length > 0} aria-controls={listId}
             aria-activedescendant={active ? optionId(active.userId) : undefined}
-            onChange={(e) => onQuery(e.target.value)} onKeyDown={onKeyDown} autoFocus spellCheck={false} autoComplete="off" />
+            // Back to the recent people with none chosen: a row chosen among results is not a choice among them.
+            onChange={(e) => { if (e.target.value.trim() === '') setChosen(null); onQuery(e.target.value); }} onKeyDown={onKeyDown} autoFocus spellCheck={false} autoComplete="off" />
         </span>
       </div>
-      {term !== '' && (
+      {(!recent || rows.length > 0) && (
         <div className="people-results" data-testid="people-results" aria-busy={search.searching}>
-          <ul id={listId} role="listbox" aria-label="People found" className={`people-list${search.searching ? ' is-searching' : ''}`}>
+          {recent && <p className="people-heading" id={`${listId}-heading`} data-testid="people-recent">Recent</p>}
+          <ul id={listId} role="listbox" aria-label={recent ? undefined : 'People found'} aria-labelledby={recent ? `${listId}-heading` : undefined}
+            className={`people-list${search.searching ? ' is-searching' : ''}`}>
             {rows.map((p) => {
               const note = noteFor(p);
               return (
@@ -116,7 +126,7 @@ export function PeoplePicker({ query, onQuery, search, picked, onPick, onUnpick,
             <p className="people-status" role="status" data-testid="people-searching"><span className="spinner" aria-hidden="true" /> Searching…</p>
           )}
           {search.error && <p className="people-status is-error" role="alert" data-testid="people-error">{search.error}</p>}
-          {!search.searching && !search.error && search.people.length === 0 && (
+          {!recent && !search.searching && !search.error && search.people.length === 0 && (
             <p className="people-status" role="status" data-testid="people-empty">
               No one found for “{term}”. Type their whole user ID (such as @someone:example.org) to use it anyway.
             </p>

@@ -1,6 +1,7 @@
 /**
  * One room-list row: avatar, name, encrypted and muted marks, preview (marked with a thread icon when it is a reply in
- * a thread, as Element marks it), time, unread or highlight badge. Memoized on
+ * a thread, as Element marks it), time (beside the name, or beside the preview in a small window), unread or
+ * highlight badge. Memoized on
  * the room's data object, which the store keeps identical while a sync does not touch the room, so a sync touching
  * 50 of 2,000 rooms re-renders 50 rows at most (and only those in view exist at all).
  */
@@ -62,6 +63,10 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
     <span className="badge-dot" data-testid="room-unread" />
   ) : null;
 
+  const time = (className: string) => ts > 0 && (
+    <time className={className} dateTime={new Date(ts).toISOString()} title={formatFullTime(ts, { hour12 })}>{formatListTime(ts, undefined, { hour12 })}</time>
+  );
+
   return (
     <button
       type="button"
@@ -81,7 +86,7 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
           <span className="roomlist-item-name">{name}</span>
           {meta.encryption_event && <span className="roomlist-item-e2ee" title="End-to-end encrypted" aria-hidden="true">🔒</span>}
           {muted && <span className="roomlist-item-muted" title="Muted" aria-hidden="true" data-testid="room-muted">🔕</span>}
-          {compact ? badge : ts > 0 && <time className="roomlist-item-time" dateTime={new Date(ts).toISOString()} title={formatFullTime(ts, { hour12 })}>{formatListTime(ts, undefined, { hour12 })}</time>}
+          {compact ? badge : time('roomlist-item-time')}
         </span>
         {!compact && (
           <span className="roomlist-item-bottom">
@@ -95,6 +100,8 @@ export const RoomListItem = memo(function RoomListItem({ room, selected, ownUser
               )}
               {text || '\u00a0'}
             </span>
+            {/* The same time, shown here instead in a small window (roomlist.css), where the name needs the top row. */}
+            {time('roomlist-item-time is-below')}
             {badge}
           </span>
         )}
