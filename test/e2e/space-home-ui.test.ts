@@ -539,8 +539,6 @@ describe('space home against Synapse', () => {
     assert.equal(await choice(garden).count(), 0, 'not the space itself');
     assert.equal(await choice(space).count(), 1, 'another space can be added as a sub-space');
     await choice(general).locator('input').check();
-    await page.mouse.move(0, 0);
-    await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-add-rooms.png`, noOverflow('add-rooms-dialog'));
     await dialog.getByTestId('add-rooms-filter').fill('NOTES');
     await choice(general).waitFor({ state: 'detached' });
     await choice(notes).locator('input').check();
@@ -578,8 +576,24 @@ describe('space home against Synapse', () => {
     await members.waitFor({ timeout: 15_000 });
     await page.waitForFunction(() => document.querySelector<HTMLInputElement>('[data-testid="create-room-space-members"]')?.checked === true);
     await dialog.getByTestId('create-room-name').fill('Seedlings');
+    // Public: an address, made from the name until she types her own, checked as typed and by the server.
+    assert.equal(await dialog.getByTestId('create-room-alias').count(), 0, 'no address for a room only the space sees');
+    await dialog.getByTestId('create-room-public').check();
+    assert.equal(await dialog.getByTestId('create-room-alias').inputValue(), 'seedlings', 'the address follows the name');
+    await dialog.getByTestId('create-room-alias').fill('bad address');
+    assert.equal(await dialog.getByTestId('create-room-alias-problem').innerText(), 'An address cannot hold #, : or spaces.');
+    assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), true, 'no room at an address that cannot be one');
+    await dialog.getByTestId('create-room-alias').fill('');
+    assert.equal(await dialog.getByTestId('create-room-alias-problem').innerText(), 'A public room needs an address.');
+    await dialog.getByTestId('create-room-alias').fill('garden-club');
     await page.mouse.move(0, 0);
     await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-create-room-in-space.png`, noOverflow('create-room-dialog'));
+    await dialog.getByTestId('dialog-submit').click();
+    const taken = dialog.getByTestId('dialog-error');
+    await taken.waitFor({ timeout: 45_000 });
+    assert.match(await taken.innerText(), new RegExp(`the address #garden-club:${hs.serverName} is already taken\\. Choose another\\.`));
+    await members.check();
+    assert.equal(await dialog.getByTestId('create-room-alias').count(), 0);
     await dialog.getByTestId('dialog-submit').click();
     await page.getByTestId('room-header').filter({ hasText: 'Seedlings' }).waitFor({ timeout: 45_000 });
     const seedlings = decodeURIComponent((await page.evaluate(() => location.hash)).replace(/^#\/room\//, '').replace(/\?.*$/, ''));
@@ -611,6 +625,62 @@ describe('space home against Synapse', () => {
     await row(notes).waitFor({ state: 'detached', timeout: 45_000 });
     assert.deepEqual(await state(notes, 'm.space.parent', garden), {}, 'her own room no longer names the space');
     await item(notes).waitFor({ state: 'detached', timeout: 45_000 });
+  });
+
+  it('greys out a space that holds this one, names a room\'s space canonical only when it has none, and removes rooms of sub-spaces', async () => {
+    // Alice's own: Greenhouse, a space with Tomatoes in it; Compost, whose canonical space is Greenhouse; Allotments,
+    // a space holding Garden Club, and Village holding Allotments (adding either to Garden Club would make a loop).
+    // Bob's Climbing Section, listed in Garden Club by Alice, is a sub-space she may not change.
+    const tomatoes = await alicePeer.createRoom({ name: 'Tomatoes', preset: 'private_chat' });
+    const make = async (body: Record<string, unknown>) =>
+      (await alicePeer.request('POST', '/_matrix/client/v3/createRoom', { preset: 'private_chat', ...body }) as { room_id: string }).room_id;
+    const via = { via: [hs.serverName] };
+    const greenhouse = await make({ name: 'Greenhouse', creation_content: { type: 'm.space' },
+      initial_state: [{ type: 'm.space.child', state_key: tomatoes, content: via }] });
+    const compost = await make({ name: 'Compost', initial_state: [{ type: 'm.space.parent', state_key: greenhouse, content: { ...via, canonical: true } }] });
+    const allotments = await make({ name: 'Allotments', creation_content: { type: 'm.space' },
+      initial_state: [{ type: 'm.space.child', state_key: garden, content: via }] });
+    const village = await make({ name: 'Village', creation_content: { type: 'm.space' },
+      initial_state: [{ type: 'm.space.child', state_key: allotments, content: via }] });
+    await alicePeer.setState(garden, 'm.space.child', climbing, via);
+
+    await home().getByTestId('space-home-add-rooms').click();
+    const dialog = page.getByTestId('add-rooms-dialog');
+    const choice = (id: string) => dialog.locator(`[data-testid="add-rooms-row"][data-room-id="${id}"]`);
+    await choice(village).getByTestId('add-rooms-blocked').waitFor({ timeout: 45_000 });
+    await choice(compost).waitFor({ timeout: 45_000 });
+    assert.equal(await choice(allotments).getByTestId('add-rooms-blocked').innerText(),
+      'It contains Garden Club, so adding it would put Garden Club inside itself.');
+    assert.equal(await choice(village).getByTestId('add-rooms-blocked').innerText(),
+      'It contains Garden Club through Allotments, so adding it would put Garden Club inside itself.');
+    assert.equal(await choice(village).locator('input').isDisabled(), true, 'a space that holds this one cannot be picked');
+    assert.equal(await choice(greenhouse).getByTestId('add-rooms-blocked').count(), 0);
+    await choice(greenhouse).locator('input').check();
+    await choice(compost).locator('input').check();
+    // The list scrolled to its end, where the spaces are, for the screenshots.
+    await dialog.getByTestId('add-rooms-list').evaluate((el) => { el.scrollTop = el.scrollHeight; });
+    await page.mouse.move(0, 0);
+    await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-add-rooms.png`, noOverflow('add-rooms-dialog'));
+    await dialog.getByTestId('dialog-submit').click();
+    await dialog.waitFor({ state: 'detached', timeout: 45_000 });
+    // Allotments no longer holds Garden Club, which is then a top-level space again.
+    await alicePeer.setState(allotments, 'm.space.child', garden, {});
+    assert.deepEqual(await state(greenhouse, 'm.space.parent', garden), { ...via, canonical: true }, 'its first space is its canonical one');
+    assert.deepEqual(await state(compost, 'm.space.parent', garden), via, 'Compost keeps Greenhouse as its canonical space');
+
+    // Tomatoes, shown under Greenhouse, can be removed from Greenhouse; Bouldering, under Bob's space, cannot.
+    await row(greenhouse).getByTestId('space-room-expand').click({ timeout: 45_000 });
+    await row(climbing).getByTestId('space-room-expand').click({ timeout: 45_000 });
+    await row(tomatoes).getByTestId('space-room-remove').waitFor({ timeout: 45_000 });
+    await row(bouldering).waitFor({ timeout: 45_000 });
+    assert.equal(await row(bouldering).getByTestId('space-room-remove').count(), 0, 'no Remove where Alice has no power');
+    assert.equal(await row(climbing).getByTestId('space-room-remove').count(), 1, 'Garden Club\'s own rows still have it');
+    assert.equal(await row(tomatoes).getByTestId('space-room-remove').getAttribute('aria-label'), 'Remove Tomatoes from Greenhouse');
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-sub-space-remove.png') });
+    await row(tomatoes).getByTestId('space-room-remove').click();
+    await row(tomatoes).waitFor({ state: 'detached', timeout: 45_000 });
+    assert.deepEqual(await state(greenhouse, 'm.space.child', tomatoes), {}, 'removed from Greenhouse');
   });
 
   it('changes the space\'s topic in its settings', async () => {

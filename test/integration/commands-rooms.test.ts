@@ -152,7 +152,7 @@ describe('room and membership commands against Synapse', () => {
     await assert.rejects(s.client.request('get_room_summary', { room_id_or_alias: `#nowhere:${hs.serverName}` }), /Could not preview/);
   });
 
-  it('create_alias, get_room_aliases and delete_alias keep the directory, and a taken address is refused in words', async () => {
+  it('create_alias, get_room_aliases and delete_alias keep the directory, and a taken address is refused in words (by create_room too)', async () => {
     const { room_id: roomId } = await s.call('create_room', { name: 'Addressed', preset: 'private_chat' });
     const alias = `#addressed:${hs.serverName}`;
     assert.deepEqual(await s.call('create_alias', { alias, room_id: roomId }), {});
@@ -160,6 +160,9 @@ describe('room and membership commands against Synapse', () => {
     assert.equal(resolved.room_id, roomId);
     assert.deepEqual(await s.call('get_room_aliases', { room_id: roomId }), [alias]);
     await assert.rejects(s.client.request('create_alias', { alias, room_id: roomId }), /Could not create #addressed.*already taken/);
+    // A room made at a taken address is refused naming it (Synapse: M_ROOM_IN_USE "Room alias already taken").
+    await assert.rejects(s.client.request('create_room', { name: 'Another', preset: 'public_chat', room_alias_name: 'addressed' }),
+      new RegExp(`: Could not create the room: the address ${alias} is already taken\\. Choose another\\.$`));
     await assert.rejects(s.client.request('create_alias', { alias: 'addressed', room_id: roomId }), /alias.*must be a room alias/);
     assert.deepEqual(await s.call('delete_alias', { alias }), {});
     assert.deepEqual(await s.call('get_room_aliases', { room_id: roomId }), []);
@@ -181,5 +184,33 @@ describe('room and membership commands against Synapse', () => {
     await assert.rejects(s.client.request('get_space_hierarchy', { room_id: space, limit: -1 }), /limit/);
     await assert.rejects(s.client.request('get_space_hierarchy', { room_id: `!unknown:${hs.serverName}` }), /Could not read the space/);
   });
-});
 
+  it('set_state refuses in words to list a space in one it holds (a loop), and still empties an entry', async () => {
+    const { room_id: inner } = await s.call('create_room', { name: 'Inner space', preset: 'private_chat', creation_content: { type: 'm.space' } });
+    const { room_id: outer } = await s.call('create_room', {
+      name: 'Outer space', preset: 'private_chat', creation_content: { type: 'm.space' },
+      initial_state: [{ type: 'm.space.child', state_key: inner, content: { via: [hs.serverName] } }],
+    });
+    const { room_id: top } = await s.call('create_room', {
+      name: 'Top space', preset: 'private_chat', creation_content: { type: 'm.space' },
+      initial_state: [{ type: 'm.space.child', state_key: outer, content: { via: [hs.serverName] } }],
+    });
+    // The backend knows both edges once the sync has brought the spaces.
+    for (const [space, held] of [[outer, inner], [top, outer]]) {
+      await s.client.waitForEvent('sync_complete', (d) => d.space_edges?.[space]?.some((e) => e.child_id === held) === true);
+    }
+    const child = { type: 'm.space.child', content: { via: [hs.serverName] } };
+    await assert.rejects(s.client.request('set_state', { ...child, room_id: inner, state_key: outer }),
+      /: Could not add Outer space to Inner space: it contains Inner space, so adding it would put Inner space inside itself\.$/);
+    await assert.rejects(s.client.request('set_state', { ...child, room_id: inner, state_key: top }),
+      /Could not add Top space to Inner space: it contains Inner space through Outer space,/);
+    await assert.rejects(s.client.request('set_state', { ...child, room_id: top, state_key: top }), /a space cannot contain itself/);
+    const stateOf = (room: string, key: string) => aliceApi.request('GET',
+      `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/state/m.space.child/${encodeURIComponent(key)}`).catch(() => null);
+    assert.equal(await stateOf(inner, outer), null, 'nothing was sent');
+    // Emptying an entry is no loop, nor is a space listed beside (not above) another.
+    await s.call('set_state', { type: 'm.space.child', room_id: top, state_key: inner, content: {} });
+    await s.call('set_state', { ...child, room_id: top, state_key: inner });
+    assert.deepEqual(await stateOf(top, inner), { via: [hs.serverName] });
+  });
+});

@@ -12,6 +12,8 @@ export interface NewRoom {
   isPublic: boolean;
   /** End-to-end encryption from the start (m.room.encryption in the initial state). */
   encrypted: boolean;
+  /** A public room's address, its local part (`#<this>:server`); none when absent or blank. */
+  alias?: string;
   /**
    * Made inside a space: the space as its parent from the start; `restricted`, for a room only the space's members
    * may join, is the room version that allows it (space-manage.ts), null for the public/invite-only choice.
@@ -31,6 +33,7 @@ export async function createRoom(session: Session, r: NewRoom): Promise<string> 
     ...(r.topic.trim() ? { topic: r.topic.trim() } : {}),
     preset: r.isPublic ? 'public_chat' : 'private_chat',
     visibility: r.isPublic ? 'public' : 'private',
+    ...(r.isPublic && r.alias?.trim() ? { room_alias_name: r.alias.trim() } : {}),
     ...(initialState.length ? { initial_state: initialState } : {}),
     ...(inSpace?.roomVersion ? { room_version: inSpace.roomVersion } : {}),
   });

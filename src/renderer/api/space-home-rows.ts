@@ -10,6 +10,8 @@ export interface SpaceHomeRow {
   readonly room: HierarchyRoom;
   /** How the parent lists it (its via servers, whether it is suggested). */
   readonly child: HierarchyChild;
+  /** The space that lists it here: the home's space, or the sub-space it is shown under. */
+  readonly parentId: string;
   /** 0 for the space's own children, 1 for a sub-space's, ... */
   readonly depth: number;
   /** For sub-spaces: whether their rooms are shown below them. */
@@ -35,7 +37,7 @@ export function spaceHomeRows(rooms: ReadonlyMap<string, HierarchyRoom>, spaceId
       seen.add(room.roomId);
       const open = room.isSpace && expanded.has(room.roomId);
       const childCount = room.children.filter((c) => rooms.has(c.roomId)).length;
-      out.push({ room, child, depth, expanded: open, childCount, match: true });
+      out.push({ room, child, parentId, depth, expanded: open, childCount, match: true });
       if (open) walk(room.roomId, depth + 1);
     }
   };

@@ -9,6 +9,7 @@
  */
 import type { CommandParams } from '../../shared/rpc/commands.ts';
 import type { JSONObject, JSONValue } from '../../shared/rpc/types.ts';
+import { spaceLoopReason } from '../../shared/space-loops.ts';
 import { roomDisplayName } from './selectors.ts';
 import { failureReason } from './space-hierarchy.ts';
 import { canSendState } from './room-state.ts';
@@ -107,9 +108,18 @@ export async function loadRestrictedRoomVersion(session: Session): Promise<Restr
   return restrictedRoomVersion(r.capabilities);
 }
 
-/** The m.space.parent content that makes a space a room's canonical space, as Element writes it. */
-function parentContent(via: string): JSONObject {
-  return { via: [via], canonical: true };
+/**
+ * The m.space.parent content naming a space as the room's: canonical (its main space, which clients show it under
+ * and use for breadcrumbs) unless the room has a canonical parent already, which stays its main one, as Element does.
+ */
+function parentContent(via: string, canonical = true): JSONObject {
+  return canonical ? { via: [via], canonical: true } : { via: [via] };
+}
+
+/** Whether the room names a space other than `spaceId` as its canonical parent, by the space edges the backend keeps. */
+export function hasCanonicalParent(snap: Pick<StoreSnapshot, 'spaceEdges'>, roomId: string, spaceId: string): boolean {
+  return Object.entries(snap.spaceEdges).some(([space, edges]) => space !== spaceId
+    && edges.some((e) => e.child_id === roomId && e.parent_event_rowid !== undefined && e.canonical === true));
 }
 
 /** The m.space.child content that lists a room in a space: its server to join through. */
@@ -126,6 +136,8 @@ async function addChild(session: Session, spaceId: string, roomId: string, ownSe
   }
 }
 
+const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 function reasonOf(err: unknown): string {
   const text = failureReason(err instanceof Error ? err.message : String(err));
   return text.charAt(0).toLowerCase() + text.slice(1);
@@ -133,9 +145,9 @@ function reasonOf(err: unknown): string {
 
 /**
  * Adds joined rooms to a space, in order: each listed in the space (m.space.child), then, in the rooms where our
- * power allows it, the space named as their canonical parent (m.space.parent), as Element's "Add existing rooms"
- * does. The rooms' power levels are read from the backend's database first (a room not opened has no state here
- * yet). Stops at the first refusal, in words; the rooms before it stay added. `names` word the errors.
+ * power allows it, the space named as their parent (m.space.parent; the canonical one unless they have one), as
+ * Element's "Add existing rooms" does. The rooms' power levels are read from the backend's database first (a room not opened has no state here
+ * yet). A space that holds this one is refused (a loop). Stops at the first refusal, in words; the rooms before it stay added. `names` word the errors.
  */
 export async function addRoomsToSpace(session: Session, spaceId: string, roomIds: readonly string[],
   names: ReadonlyMap<string, string>): Promise<void> {
@@ -146,13 +158,50 @@ export async function addRoomsToSpace(session: Session, spaceId: string, roomIds
   const spaceVia = serverOf(spaceId) ?? ownServer;
   for (const roomId of roomIds) {
     const name = names.get(roomId) ?? 'the room';
+    // The backend refuses it too; said here in the same words as the other refusals.
+    const loop = loopReason(session.store.getSnapshot(), spaceId, roomId);
+    if (loop) throw new Error(`Could not add ${name} to the space: ${loop}`);
     await addChild(session, spaceId, roomId, ownServer, name);
-    if (!mayLinkParent(session.store.getSnapshot(), roomId, own)) continue;
+    const snap = session.store.getSnapshot();
+    if (!mayLinkParent(snap, roomId, own)) continue;
+    const content = parentContent(spaceVia, !hasCanonicalParent(snap, roomId, spaceId));
     try {
-      await session.client.request('set_state', { room_id: roomId, type: 'm.space.parent', state_key: spaceId, content: parentContent(spaceVia) });
+      await session.client.request('set_state', { room_id: roomId, type: 'm.space.parent', state_key: spaceId, content });
     } catch (err) {
       throw new Error(`${name} was added to the space, but could not name the space as its own: ${reasonOf(err)}`, { cause: err });
     }
+  }
+}
+
+/** Whether we may list and unlist rooms in the space (m.space.child), by its power levels as the store holds them. */
+export function mayManageSpace(rooms: StoreSnapshot['rooms'], spaceId: string, own: string): boolean {
+  const space = rooms.get(spaceId);
+  return space?.meta !== undefined && space.state['m.room.power_levels']?.[''] !== undefined && canSendState(space, own, 'm.space.child');
+}
+
+/** Per session, the sub-spaces whose power levels are being read, or failed to be (not asked again this session). */
+const powersAsked = new WeakMap<Session, Set<string>>();
+
+/**
+ * Reads the power levels (and create event, whose creators hold power in room version 12) of joined sub-spaces the
+ * store has none for, from the backend's database, so a space's home can tell in which of the sub-spaces it shows we
+ * may remove rooms, without loading each sub-space's whole state.
+ */
+export async function loadSpacePowers(session: Session, spaceIds: readonly string[]): Promise<void> {
+  let asked = powersAsked.get(session);
+  if (!asked) powersAsked.set(session, asked = new Set());
+  const snap = session.store.getSnapshot();
+  const missing = spaceIds.filter((id) => !asked.has(id) && snap.rooms.get(id)?.meta !== undefined
+    && snap.rooms.get(id)?.state['m.room.power_levels']?.[''] === undefined);
+  if (missing.length === 0) return;
+  for (const id of missing) asked.add(id);
+  const keys = missing.flatMap((room_id) => ['m.room.power_levels', 'm.room.create'].map((type) => ({ room_id, type, state_key: '' })));
+  try {
+    session.store.applySpecificState(await session.client.request('get_specific_room_state', { keys }));
+    // Read again should a reconnect's clear_state drop them.
+    for (const id of missing) asked.delete(id);
+  } catch (err) {
+    console.warn('lattice: reading the power levels of sub-spaces failed', err);
   }
 }
 
@@ -166,13 +215,13 @@ function mayLinkParent(snap: StoreSnapshot, roomId: string, own: string): boolea
 /**
  * Removes a room from a space: its m.space.child with empty content (the spec's way to end the relation), then the
  * room's own m.space.parent naming the space, where there is one and our power allows, as Element does, so the room
- * no longer counts itself in the space.
+ * no longer counts itself in the space. `spaceName` words the error ("the space" for the one whose home it is).
  */
-export async function removeFromSpace(session: Session, spaceId: string, roomId: string, name: string): Promise<void> {
+export async function removeFromSpace(session: Session, spaceId: string, roomId: string, name: string, spaceName = 'the space'): Promise<void> {
   try {
     await session.client.request('set_state', { room_id: spaceId, type: 'm.space.child', state_key: roomId, content: {} });
   } catch (err) {
-    throw new Error(`Could not remove ${name} from the space: ${reasonOf(err)}`, { cause: err });
+    throw new Error(`Could not remove ${name} from ${spaceName}: ${reasonOf(err)}`, { cause: err });
   }
   const snap = session.store.getSnapshot();
   const room = snap.rooms.get(roomId);
@@ -223,12 +272,24 @@ export interface AddCandidate {
   readonly name: string;
   readonly kind: 'room' | 'space' | 'dm';
   readonly avatar: string | undefined;
+  /** Why it cannot be added (a space that holds this one: a loop), in words; null when it can. */
+  readonly blocked: string | null;
+}
+
+/** Why `roomId` cannot be listed in `spaceId` because it would make a loop of spaces (shared/space-loops.ts), or null. */
+export function loopReason(snap: Pick<StoreSnapshot, 'rooms' | 'spaceEdges'>, spaceId: string, roomId: string): string | null {
+  const nameOf = (id: string) => {
+    const room = snap.rooms.get(id);
+    return room?.meta ? roomDisplayName(room) : id;
+  };
+  return spaceLoopReason(snap.spaceEdges, spaceId, roomId, nameOf);
 }
 
 /**
  * The joined rooms that could be added to the space, in the room list's order, as Element's "Add existing rooms"
  * lists them: rooms, spaces and direct chats not already its children, never the space itself, nor a room upgraded
- * to one we are in (its successor is the one to add). `query` narrows them by name or address, in any case.
+ * to one we are in (its successor is the one to add). A space that holds this one is listed but blocked, with why.
+ * `query` narrows them by name or address, in any case.
  */
 export function addCandidates(snap: Pick<StoreSnapshot, 'roomList' | 'rooms' | 'spaceEdges'>, spaceId: string, query: string): AddCandidate[] {
   const children = new Set((snap.spaceEdges[spaceId] ?? []).map((e) => e.child_id));
@@ -242,7 +303,8 @@ export function addCandidates(snap: Pick<StoreSnapshot, 'roomList' | 'rooms' | '
     const name = roomDisplayName(room);
     if (needle && ![name, m.canonical_alias].some((t) => t?.toLocaleLowerCase().includes(needle))) continue;
     const kind = m.creation_content?.type === 'm.space' ? 'space' : m.dm_user_id ? 'dm' : 'room';
-    out.push({ roomId: room.id, name, kind, avatar: m.avatar });
+    const blocked = kind === 'space' ? loopReason(snap, spaceId, room.id) : null;
+    out.push({ roomId: room.id, name, kind, avatar: m.avatar, blocked: blocked && capitalized(blocked) });
   }
   return out;
 }

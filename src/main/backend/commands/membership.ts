@@ -4,7 +4,7 @@
  */
 import type { membershipCommands } from '../../../shared/rpc/commands.ts';
 import type { JSONObject } from '../../../shared/rpc/index.ts';
-import { describeAliasCreateError, describeJoinError, MatrixError } from '../matrix/errors.ts';
+import { describeAliasCreateError, describeCreateRoomError, describeJoinError, MatrixError } from '../matrix/errors.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { markDirectChat } from './direct-chats.ts';
 import { attempt, failure as failureOf } from './failing.ts';
@@ -52,7 +52,12 @@ export function membershipHandlers(ctx: CommandContext): AreaHandlers<typeof mem
       return {};
     },
     create_room: async (request, signal) => {
-      const r = await attempt('create the room', () => client().membership.createRoom(request as JSONObject, signal));
+      const s = ctx.requireSession();
+      const r = await attempt('create the room', () => s.client.membership.createRoom(request as JSONObject, signal).catch((e: unknown) => {
+        // A taken or impossible address in words that name it, rather than the server's "Room alias already taken".
+        const words = describeCreateRoomError(e, request.room_alias_name, s.userId.slice(s.userId.indexOf(':') + 1));
+        throw words === undefined ? e : new Error(words, { cause: e });
+      }));
       // A DM we start is ours to record in m.direct (the spec leaves it to the inviting client, as Element does it):
       // without it the room would be no DM for us, and starting a chat with the same person would make another.
       const [invitee, ...others] = request.invite ?? [];

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { roomActionCommands } from '../../../shared/rpc/commands.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 import { activeStickyEvents } from '../reading/sticky-events.ts';
+import { spaceLoopReason } from '../../../shared/space-loops.ts';
 import { attempt } from './failing.ts';
 
 export function roomActionHandlers(ctx: CommandContext): AreaHandlers<typeof roomActionCommands> {
@@ -10,7 +11,13 @@ export function roomActionHandlers(ctx: CommandContext): AreaHandlers<typeof roo
   return {
     set_state: async ({ room_id: roomId, type, state_key: stateKey, content, delay_ms: delayMs }) => {
       const c = client();
-      ctx.requireRoom(roomId);
+      const space = ctx.requireRoom(roomId);
+      // Listing a space that holds this one would make a loop the space tree cannot show; emptying an entry is fine.
+      if (type === 'm.space.child' && Array.isArray(content.via) && content.via.length > 0) {
+        const nameOf = (id: string) => ctx.store.rooms.get(id)?.name ?? id;
+        const loop = spaceLoopReason(ctx.store.spaces.all(), roomId, stateKey, nameOf);
+        if (loop) throw new Error(`Could not add ${nameOf(stateKey)} to ${stateKey === roomId ? 'itself' : space.name ?? roomId}: ${loop}`);
+      }
       const r = await attempt(`set the ${type} state`, () => c.roomActions.setState(roomId, type, stateKey, content, delayMs));
       // A delayed event has no event ID yet; gomuks answers its delay ID in the same place.
       const id = r.delay_id ?? r.event_id;

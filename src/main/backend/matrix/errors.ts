@@ -143,6 +143,20 @@ export function describeAliasCreateError(e: unknown, alias: string): string | un
 }
 
 /**
+ * A failed room creation in one sentence when the address it was to have (`#<aliasLocal>:<server>`) is the reason,
+ * else undefined: Synapse answers 400 M_ROOM_IN_USE for a taken address and M_INVALID_PARAM for one it cannot be.
+ */
+export function describeCreateRoomError(e: unknown, aliasLocal: string | undefined, server: string): string | undefined {
+  if (!(e instanceof MatrixError) || aliasLocal === undefined) return undefined;
+  const alias = `#${aliasLocal}:${server}`;
+  if (e.errcode === 'M_ROOM_IN_USE') return `Could not create the room: the address ${alias} is already taken. Choose another.`;
+  if (e.errcode === 'M_INVALID_PARAM' && /alias/i.test(e.message)) {
+    return `Could not create the room: ${alias} cannot be an address (${e.message.replace(/\.$/, '')}).`;
+  }
+  return undefined;
+}
+
+/**
  * Why the homeserver could not say which event is nearest a time (jump to a date), in one sentence: it could not be
  * reached, it does not offer the endpoint (Matrix 1.6; Synapse answers 404 M_UNRECOGNIZED, other servers 405 or a
  * bare 404 page), it refused, or its own words. "Nothing there" is no error: the command answers null for it.

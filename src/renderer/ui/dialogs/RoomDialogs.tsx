@@ -4,10 +4,11 @@ import { useOwnUserId, useSession, useStoreSelector } from '../../api/hooks.ts';
 import { typedUserId, usePeopleSearch, type Person } from '../../api/people-search.ts';
 import { createRoom, joinRoom, leaveRoom, roomAddress } from '../../api/room-requests.ts';
 import type { Session } from '../../api/session.ts';
-import { loadRestrictedRoomVersion, type RestrictedRooms } from '../../api/space-manage.ts';
+import { aliasFromName, loadRestrictedRoomVersion, serverOf, type RestrictedRooms } from '../../api/space-manage.ts';
 import { openDirectChat } from '../../api/user-info.ts';
 import { findDm } from '../../links/link-route.ts';
 import { hashForRoom, roomIdFromHash } from '../route.ts';
+import { AddressField, addressProblem } from './AddressField.tsx';
 import { Dialog } from './Dialog.tsx';
 import { PeoplePicker, type RowNote } from './PeoplePicker.tsx';
 
@@ -34,7 +35,8 @@ export function closeIfShown(roomId: string): void {
 /**
  * `spaceId`: made inside that space (from its home), as Element's dialog does there: who may join is a choice of
  * invite only, the space's members (the restricted join rule, offered when the homeserver has a room version for it,
- * and then chosen first) or anyone; the room names the space as its parent and is listed in it.
+ * and then chosen first) or anyone; the room names the space as its parent and is listed in it. A public room (in a
+ * space or not) gets an address, made from its name until the person types their own, as in Element.
  */
 export function CreateRoomDialog({ onClose, spaceId, spaceName }: { onClose: () => void; spaceId?: string; spaceName?: string }) {
   const session = useSession();
@@ -48,13 +50,18 @@ export function CreateRoomDialog({ onClose, spaceId, spaceName }: { onClose: () 
   const shown: Access = !picked && restricted ? 'space' : access;
   const isPublic = shown === 'public';
   const pick = (a: Access) => { setPicked(true); setAccess(a); };
+  // A public room's address follows the name until the person edits it, as in Element.
+  const server = serverOf(useOwnUserId() ?? '') ?? '';
+  const [typedAlias, setTypedAlias] = useState<string | null>(null);
+  const alias = typedAlias ?? aliasFromName(name);
+  const aliasProblem = isPublic ? addressProblem(alias, 'room') : null;
   const create = () => createRoom(session, {
-    name, topic, isPublic, encrypted: encrypted && !isPublic,
+    name, topic, isPublic, encrypted: encrypted && !isPublic, ...(isPublic ? { alias } : {}),
     ...(spaceId ? { space: { id: spaceId, restricted: shown === 'space' ? restricted : null } } : {}),
   });
   return (
     <Dialog title={spaceId ? `Create a room in ${spaceName ?? 'this space'}` : 'Create a room'} submitLabel="Create" testId="create-room-dialog"
-      onClose={onClose} canSubmit={name.trim() !== ''} onSubmit={async () => openRoom(await create())}>
+      onClose={onClose} canSubmit={name.trim() !== '' && aliasProblem === null} onSubmit={async () => openRoom(await create())}>
       <label className="dialog-field">Name<input data-testid="create-room-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus /></label>
       <label className="dialog-field">Topic (optional)<input data-testid="create-room-topic" value={topic} onChange={(e) => setTopic(e.target.value)} /></label>
       {spaceId ? (
@@ -81,6 +88,7 @@ export function CreateRoomDialog({ onClose, spaceId, spaceName }: { onClose: () 
           Public: anyone can find and join it
         </label>
       )}
+      {isPublic && <AddressField testId="create-room-alias" value={alias} server={server} problem={aliasProblem} onChange={setTypedAlias} />}
       <label className={`dialog-check${isPublic ? ' is-disabled' : ''}`}>
         <input type="checkbox" data-testid="create-room-encrypted" disabled={isPublic} checked={encrypted && !isPublic}
           onChange={(e) => setEncrypted(e.target.checked)} />

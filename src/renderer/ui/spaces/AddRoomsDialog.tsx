@@ -1,6 +1,7 @@
 /**
  * "Add existing rooms" from a space's home, as Element's dialog: the joined rooms, spaces and direct chats not in the
- * space yet, with a filter and a checkbox each; Add lists the chosen ones in the space (and names the space as their
+ * space yet, with a filter and a checkbox each (a space that holds this one greyed out, saying why: adding it would make
+ * a loop); Add lists the chosen ones in the space (and names the space as their
  * own where our power allows: space-manage.ts), then reads the space's hierarchy again so its home shows them. A
  * refusal says which room and why; the rooms added before it leave the list as the sync brings them in.
  */
@@ -27,8 +28,9 @@ export function AddRoomsDialog({ spaceId, spaceName, onClose }: { spaceId: strin
   const spaceEdges = useStoreSelector((s) => s.spaceEdges);
   const all = useMemo(() => addCandidates({ roomList, rooms, spaceEdges }, spaceId, ''), [roomList, rooms, spaceEdges, spaceId]);
   const shown = useMemo(() => addCandidates({ roomList, rooms, spaceEdges }, spaceId, query), [roomList, rooms, spaceEdges, spaceId, query]);
-  // Only what can still be added counts: a room the sync has brought into the space meanwhile is done.
-  const picked = all.filter((c) => chosen.has(c.roomId));
+  // Only what can still be added counts: a room the sync has brought into the space meanwhile is done, and a space
+  // that has come to hold this one meanwhile would make a loop.
+  const picked = all.filter((c) => chosen.has(c.roomId) && !c.blocked);
   const toggle = (id: string) => setChosen((s) => {
     const next = new Set(s);
     if (!next.delete(id)) next.add(id);
@@ -62,10 +64,14 @@ export function AddRoomsDialog({ spaceId, spaceName, onClose }: { spaceId: strin
               <ul>
                 {rows.map((c) => (
                   <li key={c.roomId}>
-                    <label className="add-rooms-row" data-testid="add-rooms-row" data-room-id={c.roomId}>
+                    <label className={`add-rooms-row${c.blocked ? ' is-disabled' : ''}`} data-testid="add-rooms-row" data-room-id={c.roomId}>
                       <Avatar id={c.roomId} name={c.name} mxc={c.avatar} size={28} />
-                      <span className="add-rooms-name" title={c.name}>{c.name}</span>
-                      <input type="checkbox" checked={chosen.has(c.roomId)} onChange={() => toggle(c.roomId)} aria-label={`Add ${c.name}`} />
+                      <span className="add-rooms-text">
+                        <span className="add-rooms-name" title={c.name}>{c.name}</span>
+                        {c.blocked && <span className="add-rooms-blocked" id={`add-rooms-blocked-${c.roomId}`} data-testid="add-rooms-blocked">{c.blocked}</span>}
+                      </span>
+                      <input type="checkbox" checked={chosen.has(c.roomId) && !c.blocked} disabled={c.blocked !== null} onChange={() => toggle(c.roomId)}
+                        aria-label={`Add ${c.name}`} aria-describedby={c.blocked ? `add-rooms-blocked-${c.roomId}` : undefined} />
                     </label>
                   </li>
                 ))}

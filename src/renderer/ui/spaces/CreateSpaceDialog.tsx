@@ -5,8 +5,9 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { useOwnUserId, useSession } from '../../api/hooks.ts';
-import { aliasFromName, createSpace, serverOf, validAliasLocalpart } from '../../api/space-manage.ts';
+import { aliasFromName, createSpace, serverOf } from '../../api/space-manage.ts';
 import { Avatar } from '../common/Avatar.tsx';
+import { AddressField, addressProblem } from '../dialogs/AddressField.tsx';
 import { Dialog } from '../dialogs/Dialog.tsx';
 import { hashForSpace } from '../route.ts';
 import './space-home.css';
@@ -32,10 +33,10 @@ export function CreateSpaceDialog({ onClose }: { onClose: () => void }) {
     setAvatar({ file, url: URL.createObjectURL(file) });
   }
 
-  const aliasOk = !isPublic || validAliasLocalpart(alias);
+  const aliasProblem = isPublic ? addressProblem(alias, 'space') : null;
   return (
     <Dialog title="Create a space" submitLabel="Create" testId="create-space-dialog" onClose={onClose}
-      canSubmit={name.trim() !== '' && aliasOk}
+      canSubmit={name.trim() !== '' && aliasProblem === null}
       onSubmit={async () => {
         const id = await createSpace(session, { name, topic, isPublic, alias }, avatar?.file);
         window.location.hash = hashForSpace(id);
@@ -76,23 +77,7 @@ export function CreateSpaceDialog({ onClose }: { onClose: () => void }) {
           Private: only people invited
         </label>
       </fieldset>
-      {isPublic && (
-        <>
-          <label className="dialog-field">Address
-            <span className="create-space-alias">
-              <span aria-hidden="true">#</span>
-              <input data-testid="create-space-alias" value={alias} aria-label={`Address, before :${server}`}
-                onChange={(e) => setTypedAlias(e.target.value)} />
-              <span aria-hidden="true">:{server}</span>
-            </span>
-          </label>
-          {!aliasOk && (
-            <p className="dialog-field-problem" data-testid="create-space-alias-problem">
-              {alias.trim() === '' ? 'A public space needs an address.' : 'An address cannot hold #, : or spaces.'}
-            </p>
-          )}
-        </>
-      )}
+      {isPublic && <AddressField testId="create-space-alias" value={alias} server={server} problem={aliasProblem} onChange={setTypedAlias} />}
     </Dialog>
   );
 }

@@ -8,8 +8,9 @@
  * the sub-spaces it is in, whose toggles then open and close the filtered rows.
  *
  * Someone whose power in the space lets them send m.space.child manages it here as in Element: create a room in it,
- * add rooms they are in (AddRoomsDialog), remove a room from it (on the room's row); a member of the space opens its
- * settings (the room settings panel, which a space's state fits).
+ * add rooms they are in (AddRoomsDialog), remove a room from it (on the room's row; a room shown under a sub-space is
+ * removed from that sub-space, where their power there allows); a member of the space opens its settings (the room
+ * settings panel, which a space's state fits).
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useConnection, useOwnUserId, useRoom, useSession, useStoreSelector } from '../../api/hooks.ts';
@@ -20,7 +21,7 @@ import {
 } from '../../api/space-hierarchy.ts';
 import { filterSpaceHomeRows, rowOffer, subSpaceOffer, type RowAction, type SpaceHomeRow } from '../../api/space-home-rows.ts';
 import { canSendState } from '../../api/room-state.ts';
-import { removeFromSpace } from '../../api/space-manage.ts';
+import { loadSpacePowers, mayManageSpace, removeFromSpace } from '../../api/space-manage.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatMemberCount } from '../common/format.ts';
@@ -88,6 +89,12 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
     }
   }, [query, setQuery]);
   const isJoined = useCallback((id: string) => rooms.get(id)?.meta !== undefined, [rooms]);
+  // The sub-spaces whose rooms are shown: where our power in one lets us, its rooms can be removed from it here too,
+  // so its power levels are read (the sub-spaces we are not in offer nothing: we cannot change them).
+  const subSpaces = useMemo(() => [...new Set(rows.filter((r) => r.depth > 0).map((r) => r.parentId))], [rows]);
+  useEffect(() => {
+    if (connected && subSpaces.length) void loadSpacePowers(session, subSpaces);
+  }, [connected, subSpaces, rooms, session]);
 
   const onToggle = useCallback((roomId: string) => {
     toggleHierarchyExpanded(session, spaceId, roomId);
@@ -126,10 +133,11 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
       return next;
     });
     set({ kind: 'removing' });
-    removeFromSpace(session, spaceId, id, row.room.name ?? 'the room')
+    const from = row.parentId === spaceId ? 'the space' : state.rooms.get(row.parentId)?.name ?? 'the sub-space';
+    removeFromSpace(session, row.parentId, id, row.room.name ?? 'the room', from)
       .then(async () => { await refreshHierarchy(session, spaceId); set(null); })
       .catch((err: unknown) => set({ kind: 'failed', message: errorMessage(err) }));
-  }, [session, spaceId]);
+  }, [session, spaceId, state.rooms]);
 
   const firstLoad = state.loading === 'first' && state.rooms.size === 0;
   return (
@@ -220,10 +228,11 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
                   });
                   const offer = row.room.isSpace && !joined ? subSpaceOffer(base) : base;
                   const members = rooms.get(id)?.meta?.lazy_load_summary?.['m.joined_member_count'] ?? row.room.members;
-                  // Only the space's own rooms: a sub-space's are removed in its home, where its power levels are read.
-                  const removable = canManage && row.depth === 0;
+                  // Removed from the space that lists it here: this one, or the sub-space it is shown under.
+                  const removable = row.depth === 0 ? canManage : own !== undefined && mayManageSpace(rooms, row.parentId, own);
                   return <SpaceRoomRow key={id} row={row} offer={offer} joined={joined} members={members} request={request}
-                    onAction={onAction} onToggle={onToggle} onRemove={removable ? onRemove : undefined} removal={removals.get(id)} />;
+                    onAction={onAction} onToggle={onToggle} onRemove={removable ? onRemove : undefined}
+                    removeFrom={row.depth === 0 ? name : state.rooms.get(row.parentId)?.name ?? 'the sub-space'} removal={removals.get(id)} />;
                 })}
               </ul>
             </>

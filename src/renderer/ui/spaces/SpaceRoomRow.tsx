@@ -1,7 +1,7 @@
 /**
  * One room or sub-space in a space's home: avatar, name (marked when the space suggests it), topic, member count,
  * whether we are in it, and what we can do (Open, Explore a sub-space we are not in, View invite, Join, Ask to join) or why we cannot, in words;
- * for someone who manages the space, Remove (from the space), with its refusal in words. A
+ * for someone who manages the space that lists it here (this one or a sub-space), Remove, with its refusal in words. A
  * sub-space has a toggle that shows its own rooms below it. Memoized: the home re-renders on every sync (it reads
  * which rooms we are in), a row only when its own room, offer or request changed.
  */
@@ -32,12 +32,13 @@ interface Props {
   request: RowRequest | undefined;
   onAction: (row: SpaceHomeRow, action: RowAction) => void;
   onToggle: (roomId: string) => void;
-  /** Set when we may remove the room from the space. */
+  /** Set when we may remove the room from the space that lists it here (named `removeFrom`). */
   onRemove?: ((row: SpaceHomeRow) => void) | undefined;
+  removeFrom?: string | undefined;
   removal?: RemoveState | undefined;
 }
 
-export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, members, request, onAction, onToggle, onRemove, removal }: Props) {
+export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, members, request, onAction, onToggle, onRemove, removeFrom = 'the space', removal }: Props) {
   const { room, child, depth, expanded, childCount } = row;
   const name = summaryName(room);
   const busy = busyAction(request);
@@ -79,7 +80,7 @@ export const SpaceRoomRow = memo(function SpaceRoomRow({ row, offer, joined, mem
           ))}
           {onRemove && (
             <button type="button" className="space-room-button space-room-secondary space-room-remove" data-testid="space-room-remove"
-              disabled={removal?.kind === 'removing'} aria-label={`Remove ${name} from the space`} title="Remove from this space"
+              disabled={removal?.kind === 'removing'} aria-label={`Remove ${name} from ${removeFrom}`} title={`Remove from ${removeFrom}`}
               onClick={() => onRemove(row)}>
               {removal?.kind === 'removing' ? 'Removing…' : 'Remove'}
             </button>
