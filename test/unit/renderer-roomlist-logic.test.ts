@@ -59,6 +59,19 @@ describe('room list order and membership', () => {
     assert.deepEqual(selectRoomsInSpace(snap, 'home', null).map((r) => r.id), ['!new:x', '!gone:x', '!low:x'],
       'a tombstoned room stays while its successor is not joined');
   });
+
+  it('lists a selected space\'s rooms after it became a sub-space of another', () => {
+    const rooms = [roomWith(null, { sorting_timestamp: 2 }, '!a:x'), roomWith(null, { sorting_timestamp: 1 }, '!b:x')];
+    const byId = new Map(rooms.map((r) => [r.id, r]));
+    // !garden:x was top-level when it was picked; now !village:x lists it, so only !village:x is top-level.
+    const snap = {
+      ...initialSnapshot(), rooms: byId, roomList: sortRoomList(byId), topLevelSpaces: ['!village:x'],
+      spaceEdges: { '!village:x': [{ child_id: '!garden:x' }], '!garden:x': [{ child_id: '!a:x' }] },
+    };
+    assert.deepEqual(selectRoomsInSpace(snap, '!garden:x', null).map((r) => r.id), ['!a:x']);
+    assert.deepEqual(selectRoomsInSpace(snap, '!village:x', null).map((r) => r.id), ['!a:x']);
+    assert.deepEqual(selectRoomsInSpace(snap, '!unknown:x', null).map((r) => r.id), []);
+  });
 });
 
 describe('mute from push rules', () => {

@@ -220,7 +220,12 @@ export function selectRoomsInSpace(snap: StoreSnapshot, spaceId: string, activeR
   // The active room only matters to "unread".
   const active = spaceId === 'unread' ? activeRoomId : null;
   if (listMemo && listMemo.model === model && listMemo.spaceId === spaceId && listMemo.active === active) return listMemo.rooms;
-  const rooms = lowPriorityLast(spaceId === 'home' ? model.rooms : model.rooms.filter((r) => roomInSpace(model, spaceId, r, active)));
+  // A space selected in the bar that has since become a sub-space of another (or one opened from elsewhere) is not
+  // among the top-level spaces the model flattened: its rooms come from its own edges, as its home lists them.
+  const sub = spaceId !== 'home' && !PSEUDO_SPACES.includes(spaceId as PseudoSpace) && !model.members.has(spaceId)
+    ? flattenSpace(spaceId, snap.spaceEdges) : undefined;
+  const rooms = lowPriorityLast(spaceId === 'home' ? model.rooms
+    : model.rooms.filter((r) => (sub ? sub.has(r.id) : roomInSpace(model, spaceId, r, active))));
   listMemo = { model, spaceId, active, rooms };
   return rooms;
 }
