@@ -6,7 +6,8 @@
  * info), and the settings (theme, compact layout, and each of the device preferences taking effect at once; the text
  * size also scaling the small text, reaction chips, the typing line, read receipts, the composer's hint and the room
  * list's width, nothing of it clipped). Every item of the room list's menu, a message's ⋯ menu and the composer's +
- * menu has an icon; the ⋯ menu stays open while the timeline changes under it. Saves screenshots of the main screens
+ * menu has an icon; the ⋯ menu and the reaction picker stay open while the timeline changes under them, and the picker
+ * closes at the wheel. Saves screenshots of the main screens
  * in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
@@ -170,6 +171,42 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.keyboard.press('Escape');
     await menu.waitFor({ state: 'detached' });
     assert.equal(await bobs.getByTestId('action-more').evaluate((b) => b === document.activeElement), true, 'Esc gives the focus back to ⋯');
+  });
+
+  it('keeps the reaction picker next to its message while a message arrives, and closes it at the wheel', async () => {
+    // As the ⋯ menu above: the timeline moving by itself is no reason to close it; the user's own scrolling is. Bob's
+    // newest message, in view with the timeline at its end (his question is above the view now).
+    const bobs = page.getByTestId('message').filter({ has: page.locator('.message-body', { hasText: 'Found it, thanks' }) });
+    // A click on it first: the keyboard's focus left on the question's ⋯ keeps the toolbar there.
+    await bobs.locator('.message-body').click();
+    await bobs.hover();
+    await bobs.getByTestId('react-more').click();
+    const picker = page.getByTestId('emoji-picker');
+    await picker.waitFor();
+    /** The button's top, and whether the picker is beside it (4 px under it, or 4 px over it without room below). */
+    const place = () => page.evaluate(() => {
+      const b = document.querySelector('[data-testid="react-more"][aria-expanded="true"]')?.getBoundingClientRect();
+      const p = document.querySelector('.emoji-picker-layer')?.getBoundingClientRect();
+      return { buttonTop: b?.top, beside: !!b && !!p && (Math.abs(p.top - b.bottom - 4) <= 1 || Math.abs(b.top - p.bottom - 4) <= 1) };
+    });
+    const before = await place();
+    assert.equal(before.beside, true, 'the picker opens beside its button');
+    preview.backend.receiveMessage(DESIGN, people.bob.id, 'Never mind, found the tokens');
+    await page.getByTestId('message').filter({ hasText: 'Never mind, found the tokens' }).waitFor();
+    for (let i = 0; ; i++) {
+      const now = await place();
+      assert.equal(await picker.count(), 1, `the picker stays open: ${JSON.stringify({ before, now })}`);
+      if (now.buttonTop! < before.buttonTop! - 10 && now.beside) break;
+      assert.ok(i < 100, `the picker follows its button up: ${JSON.stringify({ before, now })}`);
+      await page.evaluate(() => new Promise(requestAnimationFrame));
+    }
+    // The user's wheel over the timeline: the picker goes, the focus to its message.
+    const box = (await page.getByTestId('timeline').boundingBox())!;
+    await page.mouse.move(box.x + 30, box.y + box.height / 2);
+    await page.mouse.wheel(0, -100);
+    await picker.waitFor({ state: 'detached', timeout: 5_000 });
+    assert.equal(await page.evaluate(() => document.activeElement?.closest('.message')?.getAttribute('data-event-id')), await bobs.getAttribute('data-event-id'));
+    await page.getByTestId('timeline').evaluate((el) => { el.scrollTop = el.scrollHeight; });
   });
 
   it('reports a message: the made-up homeserver takes it and the dialog says so', async () => {

@@ -1,9 +1,8 @@
 /**
  * Popovers anchored to a timeline row when the timeline moves, in Chromium against Synapse through the web host. A
  * message's options menu stays open and follows its message as a new message keeps the view at its end, and closes
- * at the user's wheel, with the focus back on its message; the reaction picker opened from a message stays open and follows its
- * message as new messages push it up, and closes once the message has scrolled out of sight, the focus on the
- * message or the timeline. Screenshots of the followed picker in both themes go to test-artifacts/.
+ * at the user's wheel, with the focus back on its message; the reaction picker opened from a message does the same
+ * (use-anchor-scroll.ts's useFollowAnchor), the focus on the message or the timeline. Screenshots of the followed picker in both themes go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -78,7 +77,7 @@ describe('popovers on a timeline row as the timeline scrolls', () => {
     assert.equal(await focusedEventId(), ids.get('Line 30'));
   });
 
-  it('keeps the reaction picker on its message as new ones arrive, and closes it once scrolled out of sight', async () => {
+  it('keeps the reaction picker on its message as new ones arrive, and closes it at the wheel', async () => {
     await mouseOnTimeline();
     await page.mouse.wheel(0, 5_000);
     await page.getByTestId('jump-to-latest').waitFor({ state: 'detached' });
@@ -106,7 +105,7 @@ describe('popovers on a timeline row as the timeline scrolls', () => {
     assert.equal(await page.getByTestId('emoji-picker').count(), 1, 'the picker is still open');
     await themeShots(page, 'popover-scroll', 'picker-followed');
 
-    // Scrolled far back, the message is out of sight: the picker goes, the focus with its message or the timeline.
+    // The user scrolling back with the wheel: the picker goes, the focus with its message or the timeline.
     await page.getByTestId('emoji-picker').locator('input').focus();
     await mouseOnTimeline();
     await page.mouse.wheel(0, -3_000);

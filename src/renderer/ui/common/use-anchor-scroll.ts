@@ -1,9 +1,9 @@
 /**
  * Popovers portalled to <body> (a message's options menu, the emoji picker) are placed from their button's rectangle
  * once, so a scroll of what holds the button (the timeline, as the user scrolls or as new messages keep it at its
- * end) leaves them pointing at another message. This tells a popover when that happens, so it can close (a menu, as
- * Element's context menu does) or follow its button (a picker, still attached to its message), and gives the focus a
- * sensible home when the popover goes.
+ * end) leaves them pointing at another message. useFollowAnchor keeps such a popover on its button while the timeline
+ * moves by itself and closes it when the user scrolls (as Element's context menus do); useAnchorScroll is the scroll
+ * signal under it, and refocusAfterScroll gives the focus a sensible home when the popover goes.
  */
 import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
 
@@ -11,7 +11,7 @@ import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
  * While `active`, calls `onScroll` with the scrolled element each time an element holding `anchor` scrolls. The
  * popover's own scrolling (the picker's grid) is not its anchor moving and does not count.
  */
-export function useAnchorScroll(active: boolean, anchor: RefObject<HTMLElement | null>, onScroll: (scroller: Element) => void): void {
+function useAnchorScroll(active: boolean, anchor: RefObject<HTMLElement | null>, onScroll: (scroller: Element) => void): void {
   // The newest callback, read when a scroll comes (not a dependency: the listener stays while the popover is open).
   const latest = useRef(onScroll);
   useLayoutEffect(() => { latest.current = onScroll; });
@@ -28,7 +28,7 @@ export function useAnchorScroll(active: boolean, anchor: RefObject<HTMLElement |
 }
 
 /** Whether `anchor` is out of the part of `scroller` that shows (scrolled off the timeline). */
-export function scrolledOutOf(anchor: HTMLElement, scroller: Element): boolean {
+function scrolledOutOf(anchor: HTMLElement, scroller: Element): boolean {
   const a = anchor.getBoundingClientRect();
   const s = scroller === document.documentElement ? { top: 0, bottom: window.innerHeight } : scroller.getBoundingClientRect();
   return a.bottom <= s.top || a.top >= s.bottom;
@@ -36,11 +36,48 @@ export function scrolledOutOf(anchor: HTMLElement, scroller: Element): boolean {
 
 /**
  * A popover closing because its anchor scrolled: if the focus was in it (or fell to the page), it goes to the
- * anchor's message row, else to the timeline holding it, without scrolling either into view (the user is scrolling).
+ * anchor's message row, else to the timeline holding it, else (a composer's emoji button) to the anchor itself,
+ * without scrolling any into view (the user is scrolling).
  */
-export function refocusAfterScroll(anchor: HTMLElement | null, popover: HTMLElement | null): void {
+function refocusAfterScroll(anchor: HTMLElement | null, popover: HTMLElement | null): void {
   const active = document.activeElement;
   if (!anchor || !(active === document.body || active === null || (popover?.contains(active) ?? false))) return;
-  const home = anchor.closest<HTMLElement>('.message') ?? anchor.closest<HTMLElement>('[role="log"]');
-  home?.focus({ preventScroll: true });
+  const home = anchor.closest<HTMLElement>('.message') ?? anchor.closest<HTMLElement>('[role="log"]') ?? anchor;
+  home.focus({ preventScroll: true });
+}
+
+/**
+ * While `shown`, keeps a popover on its button: `place` is called again when the window changes size, and when the
+ * timeline holding the button scrolls by itself (it keeps to its end as a message arrives or a row grows or shrinks:
+ * a reaction, a sent message losing its "Sending…"); while the button is out of sight the popover stays where it was.
+ * The user scrolling with the wheel or a finger outside the popover has moved on, as with a press outside: `close`
+ * is called, the focus going to the button's message. Closing on every scroll closed a menu under the user within a
+ * second of opening it.
+ */
+export function useFollowAnchor(
+  shown: boolean, button: RefObject<HTMLElement | null>, popover: RefObject<HTMLElement | null>, place: () => void, close: () => void,
+): void {
+  // The newest callbacks, read when an event comes (not dependencies: the listeners stay while the popover is open).
+  const latest = useRef({ place, close });
+  useLayoutEffect(() => { latest.current = { place, close }; });
+  useEffect(() => {
+    if (!shown) return;
+    const onResize = () => latest.current.place();
+    const onUserScroll = (e: Event) => {
+      if (popover.current?.contains(e.target as Node)) return;
+      refocusAfterScroll(button.current, popover.current);
+      latest.current.close();
+    };
+    window.addEventListener('resize', onResize);
+    document.addEventListener('wheel', onUserScroll, { capture: true, passive: true });
+    document.addEventListener('touchmove', onUserScroll, { capture: true, passive: true });
+    return () => {
+      window.removeEventListener('resize', onResize);
+      document.removeEventListener('wheel', onUserScroll, { capture: true });
+      document.removeEventListener('touchmove', onUserScroll, { capture: true });
+    };
+  }, [shown, button, popover]);
+  useAnchorScroll(shown, button, (scroller) => {
+    if (button.current && !scrolledOutOf(button.current, scroller)) latest.current.place();
+  });
 }

@@ -1,13 +1,13 @@
 /**
  * A button that opens the emoji picker beside itself. The picker is portalled to <body> and placed from the
  * button's rectangle, because timeline rows are transformed (virtualized) and clip or misplace a nested popover.
- * It stays attached to its button: it follows it as the window changes size and as what holds the button scrolls
- * (a message's picker as the timeline moves under new messages or the user's scrolling), and closes once the button
- * has scrolled out of sight (its row may be about to leave the DOM).
+ * It stays attached to its button as a message's ⋯ menu does (use-anchor-scroll.ts's useFollowAnchor): it follows it
+ * as the window changes size and as the timeline moves by itself (a message arriving, a reaction), and closes when
+ * the user scrolls with the wheel or a finger outside it. It closed as soon as its message left the view.
  */
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
-import { refocusAfterScroll, scrolledOutOf, useAnchorScroll } from '../common/use-anchor-scroll.ts';
+import { useFollowAnchor } from '../common/use-anchor-scroll.ts';
 import { EmojiPicker, type EmojiPick } from './EmojiPicker.tsx';
 
 const PICKER_W = 320;
@@ -24,10 +24,12 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
   children: ReactNode;
   onOpenChange?: (open: boolean) => void;
 }) {
+  // Open or not apart from where: a scroll that comes just after the wheel that closed the picker places it again
+  // (before the close has removed the listener), and must not open it again with that.
+  const [isOpen, setOpen] = useState(false);
   const [at, setAt] = useState<{ left: number; top: number } | null>(null);
   const button = useRef<HTMLButtonElement>(null);
   const layer = useRef<HTMLDivElement>(null);
-  const isOpen = at !== null;
 
   function place(): { left: number; top: number } | null {
     const r = button.current?.getBoundingClientRect();
@@ -39,41 +41,30 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
 
   function open(): void {
     setAt(place());
+    setOpen(true);
     onOpenChange?.(true);
   }
 
-  // The window changing size moves the button: the picker follows it.
-  useEffect(() => {
-    if (!isOpen) return;
-    const onResize = () => setAt(place());
-    window.addEventListener('resize', onResize);
-    return () => window.removeEventListener('resize', onResize);
-  }, [isOpen]);
-
-  useAnchorScroll(isOpen, button, (scroller) => {
-    if (!button.current || !scrolledOutOf(button.current, scroller)) {
-      setAt(place());
-      return;
-    }
-    refocusAfterScroll(button.current, layer.current);
-    setAt(null);
+  function hide(): void {
+    setOpen(false);
     onOpenChange?.(false);
-  });
+  }
+
+  useFollowAnchor(isOpen, button, layer, () => setAt(place()), hide);
 
   function close(): void {
     // Closed from inside (Esc, a pick): the focus goes back to this button while it is still shown (a message's
     // toolbar hides once nothing in it has the focus, and a hidden button cannot take it).
     const active = document.activeElement;
     if (active === document.body || (active && layer.current?.contains(active))) button.current?.focus({ preventScroll: true });
-    setAt(null);
-    onOpenChange?.(false);
+    hide();
   }
 
   return (
     <>
-      <button ref={button} type="button" className={className} title={label} aria-label={label} aria-haspopup="dialog" aria-expanded={at !== null}
-        data-testid={testId} onClick={() => { if (at) close(); else open(); }}>{children}</button>
-      {at && createPortal(
+      <button ref={button} type="button" className={className} title={label} aria-label={label} aria-haspopup="dialog" aria-expanded={isOpen}
+        data-testid={testId} onClick={() => { if (isOpen) close(); else open(); }}>{children}</button>
+      {isOpen && at && createPortal(
         <div ref={layer} className="emoji-picker-layer" style={{ left: at.left, top: at.top }}>
           <EmojiPicker label={label} onClose={close} roomId={roomId} stickers={stickers} onPick={(p) => { close(); onPick(p); }} />
         </div>,
