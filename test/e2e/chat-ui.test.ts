@@ -4,10 +4,10 @@
  * on, attachments and the lightbox, the Ctrl+K switcher, Alt+Shift+↓ to the next unread room, the member list of a
  * room of 10,000 (virtualized; its counts in the locale's digits; kept scrolled and filtered across a member's
  * info), and the settings (theme, compact layout, and each of the device preferences taking effect at once; the text
- * size also scaling the small text, reaction chips, the typing line, read receipts, the composer's hint and the room
- * list's width, nothing of it clipped). Every item of the room list's menu, a message's ⋯ menu and the composer's +
- * menu has an icon; the ⋯ menu and the reaction picker stay open while the timeline changes under them, and the picker
- * closes at the wheel. Saves screenshots of the main screens
+ * size also scaling the small text, reaction chips, the typing line, read receipts, the composer's hint and
+ * autocomplete, the hover toolbar, the "New messages" line, the room's header and the room list's width, nothing of
+ * it clipped). Every item of the room list's menu, a message's ⋯ menu and the composer's + menu has an icon; the ⋯
+ * menu and the reaction picker stay open while the timeline changes under them, and the picker closes at the wheel. Saves screenshots of the main screens
  * in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
@@ -497,7 +497,10 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.evaluate(() => { localStorage.clear(); });
   });
 
-  it('scales times, state lines, replies, reactions, typing, receipts, the composer and the room list with the text size: 13 and 18 px, both themes, wide and narrow', async () => {
+  it('scales times, state lines, replies, reactions, typing, receipts, the composer, its autocomplete, the hover toolbar, the "New messages" line, the room\'s header and the room list with the text size: 13 and 18 px, both themes, wide and narrow', async () => {
+    // Read up to the newest message, and then Carol's arrives: the room opens with its "New messages" line.
+    preview.backend.setFullyRead(DESIGN, 0);
+    preview.backend.receiveMessage(DESIGN, people.carol.id, 'Looks right at every size');
     /** At each window size: the first room name's width and which names are cut, at this text size. */
     const look = async (textSize: number) => {
       const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -511,21 +514,32 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
       preview.backend.setTyping(DESIGN, [people.alice.id, people.bob.id]);
       await p.getByTestId('read-receipts').filter({ hasText: '+2' }).waitFor();
       await p.getByTestId('typing').filter({ hasText: 'typing' }).waitFor();
+      await p.getByTestId('unread-marker').waitFor();
       await p.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
       const quotePx = parseFloat(await quote.evaluate((el) => getComputedStyle(el).fontSize));
       assert.ok(Math.abs(quotePx - 12.5 * textSize / 14) < 0.01, `a reply's quote at ${textSize} px: ${quotePx}px`);
       // The small text beside the messages keeps its proportion to them: [selector, size at 14 px]. The receipts'
-      // avatars grow half as much as the text.
+      // avatars and the hover toolbar's buttons grow half as much as the text.
       const scale = textSize / 14;
+      const half = 1 + (scale - 1) / 2;
       const expected: [string, string, number][] = [
         ['.reaction', 'fontSize', 12.5 * scale], ['.room-typing', 'fontSize', 12 * scale], ['.read-receipts-more', 'fontSize', 11 * scale],
-        ['.composer-hint', 'fontSize', 11 * scale], ['.read-receipts .avatar', 'width', 16 * (1 + (scale - 1) / 2)],
+        ['.composer-hint', 'fontSize', 11 * scale], ['.read-receipts .avatar', 'width', 16 * half],
+        ['.unread-marker', 'fontSize', 12 * scale], ['.room-header-name', 'fontSize', 16 * scale], ['.room-header-topic', 'fontSize', 13 * scale],
+        ['.message-actions [data-testid="action-reply"]', 'fontSize', 13 * half], ['.message-actions [data-testid="react"]', 'fontSize', 16 * half],
+        ['.message-actions [data-testid="action-more"]', 'fontSize', 13 * half],
       ];
-      for (const [sel, prop, want] of expected) {
-        const got = parseFloat(await p.locator(sel).first().evaluate((el, k) => getComputedStyle(el)[k as 'width'], prop));
-        assert.ok(Math.abs(got - want) < 0.05, `${sel} ${prop} at ${textSize} px: ${got}px, not ${want}px`);
-      }
-      const placeholderPx = await p.getByTestId('composer').evaluate((el) => getComputedStyle(el, '::placeholder').fontSize);
+      const composer = p.getByTestId('composer');
+      // All read at once: one round trip to the page, not one per element.
+      const sizesAre = async (list: [string, string, number][]) => {
+        const got = await p.evaluate((l) => l.map(([sel, prop]) => {
+          const el = document.querySelector(sel);
+          return el ? parseFloat(getComputedStyle(el)[prop as 'width']) : NaN;
+        }), list);
+        list.forEach(([sel, prop, want], i) => assert.ok(Math.abs(got[i] - want) < 0.05, `${sel} ${prop} at ${textSize} px: ${got[i]}px, not ${want}px`));
+      };
+      await sizesAre(expected);
+      const placeholderPx = await composer.evaluate((el) => getComputedStyle(el, '::placeholder').fontSize);
       assert.equal(placeholderPx, `${textSize}px`, 'the composer\'s placeholder');
       const sizes: Record<string, { name: number; cut: string[] }> = {};
       for (const [w, h] of [[1280, 800], [800, 600], [700, 600]] as const) {
@@ -551,6 +565,58 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         const names = await p.locator('.roomlist-item-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', w: e.clientWidth, cut: e.scrollWidth > e.clientWidth })));
         sizes[`${w}x${h}`] = { name: names[0].w, cut: names.filter((n) => n.cut).map((n) => n.text) };
         assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${textSize} px ${w}x${h}: no horizontal overflow`);
+        // The header's name and topic, the "New messages" line, the hover toolbar (on one line, inside the
+        // timeline) and the autocomplete list (under the header) are whole too: in the small windows, where they
+        // have the least room, at the largest size (and at the default size in the smallest window, where six quick
+        // reactions cut "Copy link" in two).
+        if (textSize === 18 ? w !== 1280 : textSize === 14 && w === 700) {
+          await p.getByTestId('message').last().hover();
+          const cut = (suggesting: boolean) => p.evaluate((suggesting) => {
+            const out: string[] = [];
+            const rect = (sel: string) => document.querySelector(sel)!.getBoundingClientRect();
+            const inside = (el: Element, box: DOMRect, name: string) => {
+              const c = el.getBoundingClientRect();
+              if (c.top < box.top - 0.5 || c.bottom > box.bottom + 0.5 || c.left < box.left - 0.5 || c.right > box.right + 0.5) out.push(`${name} sticks out`);
+            };
+            if (suggesting) {
+              if (rect('.composer-suggestions').top < rect('.room-header').bottom) out.push('the autocomplete list reaches the header');
+              for (const li of document.querySelectorAll('.composer-suggestions li')) {
+                for (const part of li.children) inside(part, li.getBoundingClientRect(), `suggestion ${part.className}`);
+              }
+              return out;
+            }
+            for (const sel of ['.room-header-name', '.room-header-topic']) inside(document.querySelector(sel)!, rect('.room-header'), sel);
+            const marker = document.querySelector('.unread-marker span')!;
+            inside(marker, rect('.unread-marker'), 'the "New messages" label');
+            const bar = [...document.querySelectorAll('.message-actions')].find((el) => getComputedStyle(el).display !== 'none');
+            if (!bar) out.push('no toolbar shown');
+            else {
+              inside(bar, rect('[data-testid="timeline"]'), 'the toolbar');
+              // The quick reactions a narrow timeline hides are not there to stick out.
+              const buttons = [...bar.querySelectorAll('button')].filter((b) => b.checkVisibility());
+              for (const b of buttons) inside(b, bar.getBoundingClientRect(), `toolbar button ${b.textContent}`);
+              if (new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size > 1) out.push('the toolbar wraps');
+            }
+            return out;
+          }, suggesting);
+          assert.deepEqual(await cut(false), [], `${textSize} px ${w}x${h}`);
+          if (w === 800) {
+            // Three quick reactions here: → from the third goes on to the picker's ＋, not to a hidden fourth.
+            const bar = p.getByTestId('message').last().getByTestId('message-actions');
+            await bar.getByTestId('react').nth(2).focus();
+            await p.keyboard.press('ArrowRight');
+            assert.equal(await bar.getByTestId('react-more').evaluate((b) => b === document.activeElement), true, `${textSize} px ${w}x${h}: → skips the hidden reactions`);
+          }
+          // The list covers the newest messages (and the pointer's): after the toolbar.
+          await composer.fill(':sm');
+          await p.getByTestId('composer-suggestion').first().waitFor();
+          if (w === 800) await sizesAre([['.composer-suggestion-label', 'fontSize', 13 * scale], ['.composer-suggestion-detail', 'fontSize', 13 * scale]]);
+          assert.deepEqual(await cut(true), [], `${textSize} px ${w}x${h}, the autocomplete list`);
+          if (w === 800) {
+            await composer.fill('');
+            await p.mouse.move(0, 0);
+          }
+        }
         if (textSize === 14 || w === 700) continue;
         for (const theme of ['light', 'dark'] as const) {
           await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
@@ -565,6 +631,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     const normal = await look(14);
     const large = await look(18);
     const small = await look(13);
+    preview.backend.setFullyRead(DESIGN, null);
     for (const size of Object.keys(normal)) {
       // Names have their row's width (the time goes under them in a small window): these fit at 13 and 14 px, at
       // 700 px too but for the encrypted Announcements, whose lock takes its last letters there.

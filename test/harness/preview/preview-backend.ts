@@ -62,6 +62,8 @@ export class PreviewBackend implements BackendHost {
   private readonly handlers: Handlers;
   private readonly opts: PreviewBackendOptions;
   private txnCounter = 0;
+  /** room ID → the event our read marker is on (setFullyRead), sent with the room in each first sync. */
+  private readonly fullyRead = new Map<string, string>();
   private readonly spaceRowid = this.rowid();
 
   constructor(opts: PreviewBackendOptions) {
@@ -135,6 +137,17 @@ export class PreviewBackend implements BackendHost {
     });
   }
 
+  /**
+   * Our read marker (m.fully_read) on the message `back` messages before the room's newest (0: the newest), or none:
+   * the pages that open the room from now on draw the "New messages" line under it (a sync brings it with the room).
+   */
+  setFullyRead(roomId: string, back: number | null): void {
+    const messages = this.room(roomId).timeline.filter((e) => e.type === 'm.room.message');
+    const at = back === null ? undefined : messages.at(-1 - back);
+    if (at) this.fullyRead.set(roomId, at.event_id);
+    else this.fullyRead.delete(roomId);
+  }
+
   /** `userIds` have read up to the room's newest event (public read receipts, as a sync would bring them). */
   setReadUpToNewest(roomId: string, userIds: readonly string[]): void {
     const r = this.room(roomId);
@@ -185,6 +198,9 @@ export class PreviewBackend implements BackendHost {
       },
       events: [spaceCreate], state: stateMap([spaceCreate]),
     };
+    for (const [id, event_id] of this.fullyRead) {
+      rooms[id].account_data = { 'm.fully_read': { user_id: ME, room_id: id, type: 'm.fully_read', content: { event_id } } };
+    }
     const fav = rooms[FAVOURITE_ID];
     if (fav) fav.account_data = { 'm.tag': { user_id: ME, room_id: FAVOURITE_ID, type: 'm.tag', content: { tags: { 'm.favourite': { order: 0.5 } } } } };
     conn.push('sync_complete', {

@@ -57,7 +57,8 @@ export function onTimelineKeyDown(ev: KeyboardEvent<HTMLElement>): void {
 export function onToolbarKeyDown(ev: KeyboardEvent<HTMLElement>): void {
   if (!['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(ev.key) || ev.altKey || ev.ctrlKey || ev.metaKey) return;
   const buttons = [...ev.currentTarget.querySelectorAll<HTMLButtonElement>(':scope button:not(:disabled)')]
-    .filter((b) => b.closest('[role="toolbar"]') === ev.currentTarget);
+    // Not the buttons a narrow timeline hides (composer.css: the quick reactions past the third).
+    .filter((b) => b.closest('[role="toolbar"]') === ev.currentTarget && b.checkVisibility());
   const i = buttons.indexOf(document.activeElement as HTMLButtonElement);
   if (i < 0) return;
   const last = buttons.length - 1;
