@@ -656,7 +656,10 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         await p.goto(`${preview.url}#/room/${encodeURIComponent(DESIGN)}`);
         await p.getByTestId('message').first().waitFor();
         await p.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
-        await p.waitForTimeout(300);
+        // Display names come with the room's member state, just after the room opens (a fixed 300 ms wait here
+        // before), then a frame for the layout they change.
+        await p.getByTestId('reply-quote').filter({ hasText: 'Alice Chen' }).first().waitFor();
+        await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         const shot = (name: string): Promise<Buffer> => p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-${name}.png`) });
         await shot('room');
         // The newest message is still in full view: what appeared above or below after the room opened (the
