@@ -7,7 +7,7 @@
  * size also scaling the small text, reaction chips, the typing line, read receipts, the composer's hint and the room
  * list's width, nothing of it clipped; in a narrow room, down to the smallest window, the picture and the file card
  * keep inside the message column, the picture keeping its shape, and the sidebar's four new-conversation buttons
- * stay on one line). Every item of the room list's menu, a message's ⋯ menu and the composer's +
+ * stay on one line). White on the danger red and the danger red's text have 4.5:1 in both themes. Every item of the room list's menu, a message's ⋯ menu and the composer's +
  * menu has an icon; the ⋯ menu stays open while the timeline changes under it. Saves screenshots of the main screens
  * in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
@@ -597,6 +597,53 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         assert.deepEqual(looked[size].cut.filter((n) => !normal[size].cut.includes(n)), [], `${size}: no name cut at ${at} px that shows whole at 14 px`);
       }
     }
+  });
+
+  it('gives white text on red at least 4.5:1, and red text on the backgrounds too, in both themes (WCAG AA)', async () => {
+    await page.emulateMedia({ reducedMotion: 'reduce' }); // the colours finished, not mid-transition
+    for (const theme of ['light', 'dark'] as const) {
+      const pairs = await page.evaluate((t) => {
+        document.documentElement.dataset.theme = t;
+        /** WCAG's relative luminance of a computed `rgb(…)` colour. */
+        const luminance = (css: string): number => {
+          const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+            const c = Number(v) / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const ratio = (a: string, b: string): number => {
+          const [x, y] = [luminance(a), luminance(b)].sort((m, n) => n - m);
+          return (x + 0.05) / (y + 0.05);
+        };
+        // The app's own rules on elements made for the purpose: a dialog's danger button, the security screens' one,
+        // the red text of a dialog, and the backgrounds it stands on.
+        const probe = (html: string): HTMLElement => {
+          const box = document.createElement('div');
+          box.innerHTML = html;
+          document.body.append(box);
+          return box.firstElementChild as HTMLElement;
+        };
+        const style = (el: Element): CSSStyleDeclaration => getComputedStyle(el);
+        const made = [probe('<button class="dialog-button is-danger">Leave</button>'), probe('<button class="button-danger">Reset</button>'),
+          probe('<p class="dialog-danger-text">x</p>'), probe('<p style="background: var(--bg-elevated)">x</p>'), probe('<p class="dialog-error">x</p>')];
+        const [dialogDanger, secDanger, redText, elevated, alert] = made;
+        const badge = document.querySelector('.badge-highlight');
+        const out: [string, number][] = [
+          ['dialog danger button', ratio(style(dialogDanger).color, style(dialogDanger).backgroundColor)],
+          ['security danger button', ratio(style(secDanger).color, style(secDanger).backgroundColor)],
+          ['red text on the page', ratio(style(redText).color, style(document.body).backgroundColor)],
+          ['red text on a dialog', ratio(style(redText).color, style(elevated).backgroundColor)],
+          ['an error box', ratio(style(alert).color, style(alert).backgroundColor)],
+        ];
+        if (badge) out.push(['a mention badge', ratio(style(badge).color, style(badge).backgroundColor)]);
+        for (const el of made) el.parentElement!.remove();
+        return out;
+      }, theme);
+      assert.equal(pairs.length, 6, 'the room list shows a mention badge');
+      for (const [what, r] of pairs) assert.ok(r >= 4.5, `${theme}: ${what} ${r.toFixed(2)}:1`);
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
   });
 
   it('saves screenshots of the main screens in both themes at 1280×800 and 800×600', async () => {
