@@ -6,8 +6,11 @@
  * info), and the settings (theme, compact layout, and each of the device preferences taking effect at once; the text
  * size also scaling the small text, reaction chips, the typing line, read receipts, the composer's hint and
  * autocomplete, the hover toolbar, the "New messages" line, the room's header and the room list's width, nothing of
- * it clipped). Every item of the room list's menu, a message's ⋯ menu and the composer's + menu has an icon; the ⋯
- * menu and the reaction picker stay open while the timeline changes under them, and the picker closes at the wheel. Saves screenshots of the main screens
+ * it clipped; in a narrow room, down to the smallest window, the picture and the file card keep inside the message
+ * column, the picture keeping its shape, and the sidebar's four new-conversation buttons stay on one line). White on
+ * the danger red and the danger red's text have 4.5:1 in both themes. Every item of the room list's menu, a
+ * message's ⋯ menu and the composer's + menu has an icon; the ⋯ menu and the reaction picker stay open while the
+ * timeline changes under them, and the picker closes at the wheel. Saves screenshots of the main screens
  * in both themes at 1280×800 and 800×600 to
  * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
  */
@@ -42,6 +45,47 @@ async function assertMenuIcons(page: Page, menuTestId: string, some: readonly st
   for (const id of some) assert.ok(items.some((i) => i.id === id), `${menuTestId} has ${id}`);
   for (const i of items) assert.notEqual(i.x, null, `${i.id} has an icon`);
   assert.equal(new Set(items.map((i) => i.x)).size, 1, `${menuTestId}'s icons line up: ${JSON.stringify(items)}`);
+}
+
+/**
+ * In a narrow room: the picture and the file card keep inside the message column, the picture shrunk to it with its
+ * shape (640×400 in fake-data.ts); and the sidebar's four new-conversation buttons each keep to one line.
+ */
+async function assertFitsNarrow(p: Page, label: string): Promise<void> {
+  const boxes = await p.evaluate(() => {
+    const r = (el: Element): DOMRect => el.getBoundingClientRect();
+    const media = [...document.querySelectorAll('.attachment-image, .attachment-file')].map((el) => {
+      const column = r(el.closest('.message-main')!);
+      const box = r(el);
+      return { kind: el.className, over: Math.round(box.right - column.right), width: box.width, height: box.height };
+    });
+    /** The lines a button's shown text takes (a label kept only for screen readers is not shown). */
+    const lines = (el: Element): number => {
+      const tops = new Set<number>();
+      const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+        if (getComputedStyle(t.parentElement!).position === 'absolute') continue;
+        const range = document.createRange();
+        range.selectNodeContents(t);
+        for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
+      }
+      return tops.size;
+    };
+    const buttons = [...document.querySelectorAll('.new-room-buttons > button')].map((el) => ({
+      name: el.getAttribute('aria-label') ?? el.textContent, top: r(el).top, lines: lines(el),
+      // A label cut short: what it shows is not all it says.
+      cut: [...el.querySelectorAll('.new-room-label')].some((l) => getComputedStyle(l).position !== 'absolute' && l.scrollWidth > l.clientWidth + 0.5),
+    }));
+    return { media, buttons };
+  });
+  for (const m of boxes.media) assert.ok(m.over <= 0, `${label}: ${m.kind} runs ${m.over}px past the message column`);
+  const image = boxes.media.find((m) => m.kind.includes('attachment-image'));
+  assert.ok(image && Math.abs(image.width / image.height - 640 / 400) < 0.02, `${label}: the picture keeps its shape: ${JSON.stringify(image)}`);
+  assert.equal(boxes.buttons.length, 4);
+  for (const b of boxes.buttons) {
+    assert.ok(b.lines <= 1 && !b.cut, `${label}: ${b.name} on one line, whole: ${JSON.stringify(b)}`);
+    assert.equal(b.top, boxes.buttons[0].top, `${label}: the buttons in one row`);
+  }
 }
 
 describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer not built (npm run build)' }, () => {
@@ -562,6 +606,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
           return out;
         });
         assert.deepEqual(clipped, [], `${textSize} px ${w}x${h}`);
+        await assertFitsNarrow(p, `${textSize} px ${w}x${h}`);
         const names = await p.locator('.roomlist-item-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', w: e.clientWidth, cut: e.scrollWidth > e.clientWidth })));
         sizes[`${w}x${h}`] = { name: names[0].w, cut: names.filter((n) => n.cut).map((n) => n.text) };
         assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${textSize} px ${w}x${h}: no horizontal overflow`);
@@ -624,6 +669,17 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         }
         await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
       }
+      // The smallest window the app allows (window.ts): the picture, 320 px wide at most, is wider than the room.
+      await p.setViewportSize({ width: 480, height: 600 });
+      await assertFitsNarrow(p, `${textSize} px 480x600`);
+      if (textSize === 18) {
+        await p.getByTestId('attachment-image').scrollIntoViewIfNeeded();
+        for (const theme of ['light', 'dark'] as const) {
+          await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+          await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-480x600-room-text-18.png`) });
+        }
+        await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+      }
       preview.backend.setTyping(DESIGN, []);
       await p.close();
       return sizes;
@@ -646,6 +702,53 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         assert.deepEqual(looked[size].cut.filter((n) => !normal[size].cut.includes(n)), [], `${size}: no name cut at ${at} px that shows whole at 14 px`);
       }
     }
+  });
+
+  it('gives white text on red at least 4.5:1, and red text on the backgrounds too, in both themes (WCAG AA)', async () => {
+    await page.emulateMedia({ reducedMotion: 'reduce' }); // the colours finished, not mid-transition
+    for (const theme of ['light', 'dark'] as const) {
+      const pairs = await page.evaluate((t) => {
+        document.documentElement.dataset.theme = t;
+        /** WCAG's relative luminance of a computed `rgb(…)` colour. */
+        const luminance = (css: string): number => {
+          const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+            const c = Number(v) / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        const ratio = (a: string, b: string): number => {
+          const [x, y] = [luminance(a), luminance(b)].sort((m, n) => n - m);
+          return (x + 0.05) / (y + 0.05);
+        };
+        // The app's own rules on elements made for the purpose: a dialog's danger button, the security screens' one,
+        // the red text of a dialog, and the backgrounds it stands on.
+        const probe = (html: string): HTMLElement => {
+          const box = document.createElement('div');
+          box.innerHTML = html;
+          document.body.append(box);
+          return box.firstElementChild as HTMLElement;
+        };
+        const style = (el: Element): CSSStyleDeclaration => getComputedStyle(el);
+        const made = [probe('<button class="dialog-button is-danger">Leave</button>'), probe('<button class="button-danger">Reset</button>'),
+          probe('<p class="dialog-danger-text">x</p>'), probe('<p style="background: var(--bg-elevated)">x</p>'), probe('<p class="dialog-error">x</p>')];
+        const [dialogDanger, secDanger, redText, elevated, alert] = made;
+        const badge = document.querySelector('.badge-highlight');
+        const out: [string, number][] = [
+          ['dialog danger button', ratio(style(dialogDanger).color, style(dialogDanger).backgroundColor)],
+          ['security danger button', ratio(style(secDanger).color, style(secDanger).backgroundColor)],
+          ['red text on the page', ratio(style(redText).color, style(document.body).backgroundColor)],
+          ['red text on a dialog', ratio(style(redText).color, style(elevated).backgroundColor)],
+          ['an error box', ratio(style(alert).color, style(alert).backgroundColor)],
+        ];
+        if (badge) out.push(['a mention badge', ratio(style(badge).color, style(badge).backgroundColor)]);
+        for (const el of made) el.parentElement!.remove();
+        return out;
+      }, theme);
+      assert.equal(pairs.length, 6, 'the room list shows a mention badge');
+      for (const [what, r] of pairs) assert.ok(r >= 4.5, `${theme}: ${what} ${r.toFixed(2)}:1`);
+    }
+    await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
   });
 
   it('saves screenshots of the main screens in both themes at 1280×800 and 800×600', async () => {

@@ -9,7 +9,8 @@
  * every room pack; "Use everywhere" writes im.ponies.emote_rooms (keeping what else it holds, per pack) and the
  * pack is then offered in another room; she adds an image to her own pack there and names it and gives it a
  * picture, and does both to the room's pack in its settings, which Bob then reads and downloads; the shop room's
- * settings say she may not change its pack. There she creates two more packs by name (the second under a key of its
+ * settings say she may not change its pack. The pack's Add is drawn in the accent colour and an image's Remove quiet
+ * (the side panel's general button look had won over both), and the panel's general buttons answer the pointer. There she creates two more packs by name (the second under a key of its
  * own) and deletes one after a confirmation (its state emptied). Screenshots of the
  * picker with packs and of the messages, wide and narrow, and of both settings parts and the pack editor's form,
  * in both themes.
@@ -353,6 +354,31 @@ describe('custom emoji and sticker packs against Synapse', () => {
     assert.equal(download.status, 200, 'Bob can load the picture');
     assert.equal(download.headers.get('content-type'), 'image/png');
     await section.locator('[data-shortcode="glimmer"]').waitFor();
+    // The pack's own buttons look as pack-editor.css draws them, not as the side panel's general buttons: Add in the
+    // accent colour, an image's Remove quiet (no fill, no edge, little padding).
+    const looks = await section.evaluate((el) => {
+      const probe = document.createElement('span');
+      probe.style.background = 'var(--accent)';
+      el.append(probe);
+      const accent = getComputedStyle(probe).backgroundColor;
+      probe.remove();
+      const look = (sel: string) => {
+        const s = getComputedStyle(el.querySelector(sel)!);
+        return { background: s.backgroundColor, border: s.borderTopColor, padding: s.padding };
+      };
+      return { accent, add: look('[data-testid="room-pack-editor-add"]'), remove: look('.pack-image-remove') };
+    });
+    assert.equal(looks.add.background, looks.accent, `Add is primary: ${JSON.stringify(looks)}`);
+    assert.deepEqual(looks.remove, { background: 'rgba(0, 0, 0, 0)', border: 'rgba(0, 0, 0, 0)', padding: '3px 6px' }, 'Remove is quiet');
+    // The panel's general buttons answer the pointer.
+    const upload = page.getByTestId('room-settings').getByTestId('settings-avatar-upload');
+    const background = () => upload.evaluate((el) => getComputedStyle(el).backgroundColor);
+    await page.mouse.move(0, 0);
+    const resting = await background();
+    await upload.hover();
+    await page.waitForFunction((was) => getComputedStyle(document.querySelector('[data-testid="room-settings"] [data-testid="settings-avatar-upload"]')!)
+      .backgroundColor !== was, resting);
+    await page.mouse.move(0, 0);
     // The room pack's name, picture and attribution: hers to change with the power level its state event needs.
     await section.getByTestId('room-pack-editor-profile-edit').click();
     await section.getByTestId('room-pack-editor-profile-file').setInputFiles({ name: 'party.png', mimeType: 'image/png', buffer: face([240, 180, 200]) });

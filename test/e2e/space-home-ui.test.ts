@@ -58,6 +58,8 @@ describe('space home against Synapse', () => {
   let failHierarchy: string | null = null;
   /** While set, the page's set_state requests are answered with this error (a homeserver that refuses). */
   let failSetState: string | null = null;
+  /** While set, the page's check_alias requests are answered with this error (a homeserver that cannot be asked). */
+  let failCheckAlias: string | null = null;
   const release = (): void => { holdHierarchy = false; for (const send of held.splice(0)) send(); };
 
   const home = () => page.getByTestId('space-home');
@@ -153,6 +155,9 @@ describe('space home against Synapse', () => {
         if (failSetState !== null && typeof m === 'string' && m.includes('"command":"set_state"')) {
           const { request_id: id } = JSON.parse(m) as { request_id: number };
           ws.send(JSON.stringify({ command: 'error', request_id: id, data: failSetState }));
+        } else if (failCheckAlias !== null && typeof m === 'string' && m.includes('"command":"check_alias"')) {
+          const { request_id: id } = JSON.parse(m) as { request_id: number };
+          ws.send(JSON.stringify({ command: 'error', request_id: id, data: failCheckAlias }));
         } else if (failHierarchy !== null && typeof m === 'string' && m.includes('"get_space_hierarchy"')) {
           const { request_id: id } = JSON.parse(m) as { request_id: number };
           ws.send(JSON.stringify({ command: 'error', request_id: id, data: failHierarchy }));
@@ -506,6 +511,9 @@ describe('space home against Synapse', () => {
     await dialog.getByTestId('create-space-alias-problem').waitFor();
     assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), true, 'no space at an address that cannot be one');
     await dialog.getByTestId('create-space-alias').fill('garden-club');
+    // Nobody has it: the homeserver says so once the typing pauses, before Create.
+    await dialog.getByTestId('create-space-alias-free').waitFor({ timeout: 15_000 });
+    assert.equal(await dialog.getByTestId('create-space-alias-free').innerText(), 'This address is available.');
     await page.mouse.move(0, 0);
     await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-create-space.png`, noOverflow('create-space-dialog'));
     await dialog.getByTestId('dialog-submit').click();
@@ -585,10 +593,26 @@ describe('space home against Synapse', () => {
     assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), true, 'no room at an address that cannot be one');
     await dialog.getByTestId('create-room-alias').fill('');
     assert.equal(await dialog.getByTestId('create-room-alias-problem').innerText(), 'A public room needs an address.');
+    // The space's address is taken: said as she types, and Create waits for another.
     await dialog.getByTestId('create-room-alias').fill('garden-club');
+    const problem = dialog.getByTestId('create-room-alias-problem');
+    await problem.filter({ hasText: 'This address is already in use.' }).waitFor({ timeout: 15_000 });
+    assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), true, 'no Create for a taken address');
     await page.mouse.move(0, 0);
     await sizedShots(page, (theme, size) => `space-home/${theme}-${size}-create-room-in-space.png`, noOverflow('create-room-dialog'));
-    await dialog.getByTestId('dialog-submit').click();
+    await dialog.getByTestId('create-room-alias').fill('seedlings-chat');
+    await dialog.getByTestId('create-room-alias-free').waitFor({ timeout: 15_000 });
+    assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), false);
+    // A homeserver that cannot be asked: said softly, and Create tries; the server then refuses the taken address.
+    failCheckAlias = 'Could not check whether #garden-club is free: Could not reach the homeserver';
+    try {
+      await dialog.getByTestId('create-room-alias').fill('garden-club');
+      await dialog.getByTestId('create-room-alias-unknown').waitFor({ timeout: 15_000 });
+      assert.equal(await problem.count(), 0, 'not said to be taken');
+      await dialog.getByTestId('dialog-submit').click();
+    } finally {
+      failCheckAlias = null;
+    }
     const taken = dialog.getByTestId('dialog-error');
     await taken.waitFor({ timeout: 45_000 });
     assert.match(await taken.innerText(), new RegExp(`the address #garden-club:${hs.serverName} is already taken\\. Choose another\\.`));

@@ -103,7 +103,18 @@ describe('web UI against Synapse', () => {
       assert.doesNotMatch(await page.getByTestId('login-error').innerText(), /Sign-in failed|HTTP \d|M_UNKNOWN/);
       assert.equal((await focused()).field, 'login-homeserver');
     }
-    await page.getByTestId('login-homeserver').fill(discovered);
+    // Discovery answering while the user is in the homeserver field puts nothing under their caret (a URL put in
+    // between selecting the field's text and typing was joined with what they typed): it shows as the placeholder,
+    // and fills the field when they leave it having typed nothing.
+    const hsField = page.getByTestId('login-homeserver');
+    await hsField.fill('');
+    await page.getByTestId('login-userid').focus();
+    await hsField.focus();
+    await page.waitForFunction(() => (document.querySelector('[data-testid="login-homeserver"]') as HTMLInputElement)?.placeholder.startsWith('http://'), null, { timeout: 30_000 });
+    assert.equal(await hsField.inputValue(), '');
+    await page.getByTestId('login-password').focus();
+    assert.equal(await hsField.inputValue(), discovered);
+    await hsField.fill(discovered);
 
     // The user may also type the homeserver URL; here it points at a proxy the test can take down later.
     await page.getByTestId('login-homeserver').fill(proxy.url);

@@ -135,7 +135,7 @@ describe('room and membership commands against Synapse', () => {
     await assert.rejects(s.client.request('knock_room', { room_id_or_alias: closed, via: ['not a server'] }), /via.*server name/);
   });
 
-  it('resolve_alias and get_room_summary describe a room before joining it', async () => {
+  it('resolve_alias and get_room_summary describe a room before joining it, and check_alias tells a taken address from a free one', async () => {
     const roomId = (await bob.request('POST', '/_matrix/client/v3/createRoom', {
       name: 'Lobby', topic: 'come in', preset: 'public_chat', room_alias_name: 'lobby',
     })).room_id as string;
@@ -150,6 +150,9 @@ describe('room and membership commands against Synapse', () => {
     await assert.rejects(s.client.request('resolve_alias', { alias: 'lobby' }), /alias.*must be a room alias/);
     await assert.rejects(s.client.request('resolve_alias', { alias: `#nowhere:${hs.serverName}` }), /Could not resolve #nowhere.*not found/);
     await assert.rejects(s.client.request('get_room_summary', { room_id_or_alias: `#nowhere:${hs.serverName}` }), /Could not preview/);
+    assert.deepEqual(await s.call('check_alias', { alias }), { room_id: roomId });
+    assert.deepEqual(await s.call('check_alias', { alias: `#nowhere:${hs.serverName}` }), { room_id: null }, 'M_NOT_FOUND is the answer "free"');
+    await assert.rejects(s.client.request('check_alias', { alias: 'lobby' }), /alias.*must be a room alias/);
   });
 
   it('create_alias, get_room_aliases and delete_alias keep the directory, and a taken address is refused in words (by create_room too)', async () => {

@@ -47,7 +47,7 @@ describe('command fallbacks against a fake homeserver', () => {
   it('asks for a session for every command that needs the homeserver', async () => {
     const calls: { [C in CommandName]?: CommandParams<C> } = {
       set_membership: { action: 'kick', room_id: ROOM, user_id: '@bob:hs.invalid' }, join_room: { room_id_or_alias: ROOM },
-      knock_room: { room_id_or_alias: ROOM }, leave_room: { room_id: ROOM }, create_room: {}, resolve_alias: { alias: '#a:hs.invalid' },
+      knock_room: { room_id_or_alias: ROOM }, leave_room: { room_id: ROOM }, create_room: {}, resolve_alias: { alias: '#a:hs.invalid' }, check_alias: { alias: '#a:hs.invalid' },
       get_room_aliases: { room_id: ROOM }, create_alias: { alias: '#a:hs.invalid', room_id: ROOM }, delete_alias: { alias: '#a:hs.invalid' },
       get_room_summary: { room_id_or_alias: ROOM }, get_space_hierarchy: { room_id: ROOM }, get_profile: { user_id: ME },
       set_profile_field: { field: 'displayname', value: 'x' }, get_mutual_rooms: { user_id: ME }, get_account_info: {},

@@ -23,6 +23,11 @@ export interface RespAliasResolve {
   servers: string[];
 }
 
+/** check_alias (Lattice's own): the room the address names, null when it is free. */
+export interface RespAliasCheck {
+  room_id: string | null;
+}
+
 /** A room's public summary (MSC3266 / spec v1.15 room_summary): room_id, name, topic, num_joined_members, ... */
 export type RespRoomSummary = JSONObject & { room_id: string };
 

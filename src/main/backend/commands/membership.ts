@@ -74,6 +74,14 @@ export function membershipHandlers(ctx: CommandContext): AreaHandlers<typeof mem
       const r = await attempt(`resolve ${alias}`, () => client().membership.resolveAlias(alias, signal));
       return { room_id: r.room_id, servers: r.servers ?? [] };
     },
+    check_alias: async ({ alias }, signal) => {
+      const roomId = await attempt(`check whether ${alias} is free`, () => client().membership.resolveAlias(alias, signal).then(
+        (r) => r.room_id,
+        // The directory's "no such address" is the answer asked for, not a failure.
+        (e: unknown) => { if (e instanceof MatrixError && e.errcode === 'M_NOT_FOUND') return null; throw e; },
+      ));
+      return { room_id: roomId };
+    },
     get_room_aliases: async ({ room_id: roomId }, signal) => {
       const r = await attempt('list the room\'s addresses', () => client().membership.roomAliases(roomId, signal));
       return (r.aliases ?? []).filter((a) => typeof a === 'string');

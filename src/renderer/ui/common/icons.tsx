@@ -42,3 +42,9 @@ export const SOURCE_ICON = <path d="M8 7l-5 5 5 5M16 7l5 5-5 5" />;
 // The composer's "+" menu.
 export const POLL_ICON = <><path d="M4 20h16" /><path d="M7 16v-5M12 16V5M17 16v-8" /></>;
 export const LOCATION_ICON = <><path d="M12 21s-7-6-7-11.5a7 7 0 0 1 14 0C19 15 12 21 12 21z" /><circle cx="12" cy="9.5" r="2.5" /></>;
+// The sidebar's new-conversation buttons (NewRoomButtons), which show only these in a narrow sidebar.
+export const NEW_ROOM_ICON = <path d="M12 5v14M5 12h14" />;
+export const NEW_DM_ICON = <><circle cx="9" cy="8" r="3.5" /><path d="M2.5 20c0-3.6 2.9-6 6.5-6s6.5 2.4 6.5 6" /><path d="M19 7v6M16 10h6" /></>;
+/** Join: the door of LEAVE_ICON with the arrow going into it. */
+export const JOIN_ICON = <><path d="M14 4h4a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-4" /><path d="M10 8l4 4-4 4M3 12h11" /></>;
+export const EXPLORE_ICON = <><circle cx="12" cy="12" r="9" /><path d="M15.5 8.5l-2 5-5 2 2-5z" /></>;

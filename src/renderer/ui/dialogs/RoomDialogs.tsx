@@ -8,7 +8,7 @@ import { aliasFromName, loadRestrictedRoomVersion, serverOf, type RestrictedRoom
 import { openDirectChat } from '../../api/user-info.ts';
 import { findDm } from '../../links/link-route.ts';
 import { hashForRoom, roomIdFromHash } from '../route.ts';
-import { AddressField, addressProblem } from './AddressField.tsx';
+import { AddressField, addressProblem, useNewAddressCheck } from './AddressField.tsx';
 import { Dialog } from './Dialog.tsx';
 import { PeoplePicker, type RowNote } from './PeoplePicker.tsx';
 
@@ -55,13 +55,14 @@ export function CreateRoomDialog({ onClose, spaceId, spaceName }: { onClose: () 
   const [typedAlias, setTypedAlias] = useState<string | null>(null);
   const alias = typedAlias ?? aliasFromName(name);
   const aliasProblem = isPublic ? addressProblem(alias, 'room') : null;
+  const aliasCheck = useNewAddressCheck(isPublic, alias, server, aliasProblem);
   const create = () => createRoom(session, {
     name, topic, isPublic, encrypted: encrypted && !isPublic, ...(isPublic ? { alias } : {}),
     ...(spaceId ? { space: { id: spaceId, restricted: shown === 'space' ? restricted : null } } : {}),
   });
   return (
     <Dialog title={spaceId ? `Create a room in ${spaceName ?? 'this space'}` : 'Create a room'} submitLabel="Create" testId="create-room-dialog"
-      onClose={onClose} canSubmit={name.trim() !== '' && aliasProblem === null} onSubmit={async () => openRoom(await create())}>
+      onClose={onClose} canSubmit={name.trim() !== '' && aliasProblem === null && aliasCheck.state !== 'taken'} onSubmit={async () => openRoom(await create())}>
       <label className="dialog-field">Name<input data-testid="create-room-name" value={name} onChange={(e) => setName(e.target.value)} autoFocus /></label>
       <label className="dialog-field">Topic (optional)<input data-testid="create-room-topic" value={topic} onChange={(e) => setTopic(e.target.value)} /></label>
       {spaceId ? (
@@ -88,7 +89,7 @@ export function CreateRoomDialog({ onClose, spaceId, spaceName }: { onClose: () 
           Public: anyone can find and join it
         </label>
       )}
-      {isPublic && <AddressField testId="create-room-alias" value={alias} server={server} problem={aliasProblem} onChange={setTypedAlias} />}
+      {isPublic && <AddressField testId="create-room-alias" value={alias} server={server} problem={aliasProblem} check={aliasCheck} onChange={setTypedAlias} />}
       <label className={`dialog-check${isPublic ? ' is-disabled' : ''}`}>
         <input type="checkbox" data-testid="create-room-encrypted" disabled={isPublic} checked={encrypted && !isPublic}
           onChange={(e) => setEncrypted(e.target.checked)} />

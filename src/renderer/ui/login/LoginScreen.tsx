@@ -16,6 +16,8 @@ export function LoginScreen() {
   const [busy, setBusy] = useState(false);
   const [discovering, setDiscovering] = useState(false);
   const [hint, setHint] = useState<string | null>(null);
+  /** What discovery found while the user was in the homeserver field: shown as its placeholder, filled in on leaving. */
+  const [foundWhileIn, setFoundWhileIn] = useState<string | null>(null);
   const [error, setError] = useState<LoginProblem | null>(null);
   const userIdInput = useRef<HTMLInputElement>(null);
   const homeserverInput = useRef<HTMLInputElement>(null);
@@ -39,11 +41,18 @@ export function LoginScreen() {
     discoveryFor.current = id;
     setDiscovering(true);
     setHint(null);
+    setFoundWhileIn(null);
     try {
       const wk = await session.discoverHomeserver(id.trim());
       const url = wk['m.homeserver']?.base_url;
       if (!url) throw new Error('no m.homeserver in the well-known answer');
-      if (discoveryFor.current === id && homeserverFromDiscovery.current) setHomeserver(url);
+      // Not into a field the user is in: they may be typing their own URL, and a value put in under the caret
+      // between their selecting the text and typing would be joined with what they type. It shows as the field's
+      // placeholder until they leave it (onBlur fills it in if they typed nothing).
+      if (discoveryFor.current === id && homeserverFromDiscovery.current) {
+        if (document.activeElement === homeserverInput.current) setFoundWhileIn(url);
+        else setHomeserver(url);
+      }
       return url;
     } catch {
       if (discoveryFor.current === id) setHint(describeDiscoveryError(server));
@@ -167,13 +176,16 @@ export function LoginScreen() {
             autoComplete="url"
             autoCapitalize="off"
             spellCheck={false}
-            placeholder="https://matrix.example.org"
+            placeholder={foundWhileIn ?? 'https://matrix.example.org'}
             value={homeserver}
             disabled={busy}
             onChange={(e) => {
               homeserverFromDiscovery.current = e.target.value === '';
               setHomeserver(e.target.value);
               setHint(null);
+            }}
+            onBlur={() => {
+              if (foundWhileIn && homeserverFromDiscovery.current && homeserver === '') setHomeserver(foundWhileIn);
             }}
             aria-invalid={error?.field === 'homeserver' || undefined}
             aria-describedby={[hint && `${ids}-hs-hint`, error?.field === 'homeserver' && `${ids}-error`].filter(Boolean).join(' ') || undefined}

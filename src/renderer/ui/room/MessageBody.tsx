@@ -136,12 +136,13 @@ function formatSize(bytes: number | undefined): string {
 function Attachment({ media }: { media: MediaView }) {
   const actions = useActions();
   if (media.kind === 'image' || media.kind === 'sticker' || media.kind === 'video') {
+    // The box's width and shape: narrower than that in a narrow timeline, it shrinks keeping the shape (attachments.css).
     const box = fit(media.width, media.height, media.kind === 'sticker' ? 160 : 320);
     // The host's thumbnails are crops: ask for exactly the displayed box so nothing is cut off.
     const src = attachmentUrl(media.kind === 'video' ? media.thumbnailMxc : media.thumbnailMxc ?? media.mxc, media.encrypted, { cssW: box.width, cssH: box.height });
     return (
       <button type="button" className={`attachment attachment-${media.kind}`} data-testid="attachment-image"
-        style={{ width: box.width, height: box.height }} onClick={() => actions.openLightbox(media)}
+        style={{ width: box.width, aspectRatio: `${box.width} / ${box.height}` }} onClick={() => actions.openLightbox(media)}
         aria-label={`${media.kind === 'video' ? 'Play video' : 'Open image'} ${media.name}`}>
         {src ? <img src={src} alt={media.name} width={box.width} height={box.height} loading="lazy" decoding="async" draggable={false} />
           : <span className="attachment-placeholder">{media.kind === 'video' ? 'Video' : 'Image'}</span>}

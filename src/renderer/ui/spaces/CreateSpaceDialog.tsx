@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useOwnUserId, useSession } from '../../api/hooks.ts';
 import { aliasFromName, createSpace, serverOf } from '../../api/space-manage.ts';
 import { Avatar } from '../common/Avatar.tsx';
-import { AddressField, addressProblem } from '../dialogs/AddressField.tsx';
+import { AddressField, addressProblem, useNewAddressCheck } from '../dialogs/AddressField.tsx';
 import { Dialog } from '../dialogs/Dialog.tsx';
 import { hashForSpace } from '../route.ts';
 import './space-home.css';
@@ -34,9 +34,10 @@ export function CreateSpaceDialog({ onClose }: { onClose: () => void }) {
   }
 
   const aliasProblem = isPublic ? addressProblem(alias, 'space') : null;
+  const aliasCheck = useNewAddressCheck(isPublic, alias, server, aliasProblem);
   return (
     <Dialog title="Create a space" submitLabel="Create" testId="create-space-dialog" onClose={onClose}
-      canSubmit={name.trim() !== '' && aliasProblem === null}
+      canSubmit={name.trim() !== '' && aliasProblem === null && aliasCheck.state !== 'taken'}
       onSubmit={async () => {
         const id = await createSpace(session, { name, topic, isPublic, alias }, avatar?.file);
         window.location.hash = hashForSpace(id);
@@ -77,7 +78,7 @@ export function CreateSpaceDialog({ onClose }: { onClose: () => void }) {
           Private: only people invited
         </label>
       </fieldset>
-      {isPublic && <AddressField testId="create-space-alias" value={alias} server={server} problem={aliasProblem} onChange={setTypedAlias} />}
+      {isPublic && <AddressField testId="create-space-alias" value={alias} server={server} problem={aliasProblem} check={aliasCheck} onChange={setTypedAlias} />}
     </Dialog>
   );
 }

@@ -3,7 +3,7 @@
  * room previews (summary) and space hierarchies. Names and fields follow gomuks' jsoncmd params.
  */
 import { z } from 'zod';
-import type { RespAliasResolve, RespEmpty, RespHierarchy, RespRoomID, RespRoomSummary } from '../responses.ts';
+import type { RespAliasCheck, RespAliasResolve, RespEmpty, RespHierarchy, RespRoomID, RespRoomSummary } from '../responses.ts';
 import { command, type CommandArea } from './define.ts';
 import {
   eventTypeField, jsonObject, roomAliasField, roomIdField, roomIdOrAliasField, serverNameField, userIdField,
@@ -51,6 +51,13 @@ export const membershipCommands = {
   leave_room: command(z.object({ room_id: roomIdField, reason: z.string().optional() })).returns<RespEmpty>(),
   create_room: command(createRoomRequest).returns<RespRoomID>(),
   resolve_alias: command(z.object({ alias: roomAliasField })).returns<RespAliasResolve>(),
+  /**
+   * Whether an address is taken, for the dialogs that make one to say so as it is typed, as Element does (Lattice's
+   * own command: resolve_alias answers a free address with an error, which would leave the page telling "free" from
+   * "could not ask" by the error's words). `room_id` is the room it names, or null when the homeserver's directory
+   * answers M_NOT_FOUND; failing to ask is an error.
+   */
+  check_alias: command(z.object({ alias: roomAliasField })).returns<RespAliasCheck>(),
   /**
    * The room's local aliases: those on our homeserver's directory that point at it, published or not (Lattice's
    * own command; gomuks has none). Publishing one is m.room.canonical_alias state, through set_state.

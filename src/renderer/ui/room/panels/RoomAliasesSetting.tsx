@@ -1,13 +1,15 @@
 /**
  * The room's addresses: those published in m.room.canonical_alias (the main one and the others), the local
  * addresses our homeserver's directory points at the room (get_room_aliases), and a form that creates a new one
- * (create_alias). Publishing, unpublishing and choosing the main address change m.room.canonical_alias and need
+ * (create_alias), saying as it is typed whether the address is taken, as the create dialogs do (AddressCheckLine). Publishing, unpublishing and choosing the main address change m.room.canonical_alias and need
  * its power level; creating and deleting a local address are the directory's business (any member, on our server).
  */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { errorMessage } from '../../../../shared/error-message.ts';
+import { useAddressCheck } from '../../../api/address-check.ts';
 import { useSession } from '../../../api/hooks.ts';
 import { fullAlias, isAlias, publishedContent } from '../../../api/room-state.ts';
+import { AddressCheckLine } from '../../dialogs/AddressField.tsx';
 import { Section, useSaver } from './settings-parts.tsx';
 
 export function RoomAliasesSetting({ roomId, canonical, alt, editable, server }: {
@@ -19,6 +21,9 @@ export function RoomAliasesSetting({ roomId, canonical, alt, editable, server }:
   const [draft, setDraft] = useState('');
   const [invalid, setInvalid] = useState<string | null>(null);
   const { status, run } = useSaver('the addresses');
+  // A new address on our server is checked as it is typed, as the create dialogs do (another server's cannot be made).
+  const typed = fullAlias(draft, server);
+  const check = useAddressCheck(session, draft.trim() && isAlias(typed) && typed.endsWith(`:${server}`) ? typed : null);
 
   const reload = useCallback(() => session.client.request('get_room_aliases', { room_id: roomId }).then((list) => {
     setLocal(list);
@@ -90,10 +95,13 @@ export function RoomAliasesSetting({ roomId, canonical, alt, editable, server }:
         {loadError && <p className="settings-note">{loadError}</p>}
         <form className="settings-row" onSubmit={create}>
           <input className="settings-input" data-testid="settings-new-alias" value={draft} aria-label="New address"
-            placeholder={`#name:${server}`} onChange={(e) => setDraft(e.target.value)} />
-          <button type="submit" data-testid="settings-new-alias-add" disabled={status.busy || !draft.trim()}>Add</button>
+            placeholder={`#name:${server}`} onChange={(e) => { setDraft(e.target.value); setInvalid(null); }} />
+          <button type="submit" data-testid="settings-new-alias-add" disabled={status.busy || !draft.trim() || check.state === 'taken'}>Add</button>
         </form>
-        {invalid && <p className="settings-error" role="alert">{invalid}</p>}
+        {invalid ? <p className="settings-error" role="alert">{invalid}</p> : (
+          <AddressCheckLine check={check} testId="settings-new-alias" action="Add" problemClass="settings-error" statusClass="settings-note"
+            taken={check.state === 'taken' && check.roomId === roomId ? 'This address is already this room\'s.' : undefined} />
+        )}
       </div>
       {!editable && <p className="settings-note">You can add local addresses, but not publish them: that needs a higher power level.</p>}
     </Section>
