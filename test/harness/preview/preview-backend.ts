@@ -8,7 +8,6 @@
  * → send_complete → sync placement, paginate from newest to oldest, mark_read clearing badges, login errors in
  * words. Nothing here is the real backend: the end-to-end test against it lives elsewhere.
  */
-import { createLogger, type LogRecord } from '../../../src/main/backend/log/logger.ts';
 import { Dispatcher, type Handlers } from '../../../src/main/backend/rpc/dispatcher.ts';
 import type { BackendConnection, BackendHost, EnvelopeSink } from '../../../src/main/backend/rpc/connection.ts';
 import type { EventName, EventPayloads, MediaRequest } from '../../../src/shared/rpc/index.ts';
@@ -18,6 +17,7 @@ import {
   buildRooms, FAVOURITE_ID, GOOD_PASSWORD, INVITE_ID, ME, people, SERVER, SPACE_CHILDREN, SPACE_ID, stateMap, type FakeRoom,
 } from './fake-data.ts';
 import { fakeHierarchy } from './fake-hierarchy.ts';
+import { afterReply, loggedInState, loggedOutState, markdownish, notInPreview, PreviewConnection, previewLogger, sleep } from './preview-support.ts';
 
 export interface PreviewBackendOptions {
   loggedIn: boolean;
@@ -28,27 +28,6 @@ export interface PreviewBackendOptions {
   /** Adds this many made-up members to Matrix HQ (big-account.ts's addCrowd), for the member list. */
   crowd?: number;
 }
-
-/** One connected page: where its events go, numbered downwards from -1 as the real backend does. */
-class PreviewConnection {
-  private readonly sink: EnvelopeSink;
-  private lastEventId = 0;
-
-  constructor(sink: EnvelopeSink) {
-    this.sink = sink;
-  }
-
-  push<E extends EventName>(command: E, data: EventPayloads[E]): void {
-    this.lastEventId -= 1;
-    this.sink({ command, request_id: this.lastEventId, data });
-  }
-}
-
-/** The preview prints what its dispatcher reports (failed commands), as the real host's stderr sink would. */
-const previewLogger = createLogger({
-  level: 'warn',
-  sinks: [{ write: (r: LogRecord) => { console.log(`[preview backend] ${r.msg}${r.command ? ` (${String(r.command)})` : ''}`); } }],
-});
 
 export class PreviewBackend implements BackendHost {
   private nextRowid = 1;
@@ -409,36 +388,4 @@ export class PreviewBackend implements BackendHost {
     };
     this.broadcast('sync_complete', sync);
   }
-}
-
-function loggedInState(homeserverUrl: string): ClientState {
-  return { is_initialized: true, is_logged_in: true, is_verified: true, verification_state: { is_verified: true, state_checked: true, has_cross_signing: true, has_ssss: true }, user_id: ME, device_id: 'PREVIEW', homeserver_url: homeserverUrl };
-}
-
-function loggedOutState(): ClientState {
-  return { is_initialized: true, is_logged_in: false, is_verified: false, verification_state: { is_verified: false, state_checked: false, has_cross_signing: false, has_ssss: false } };
-}
-
-/**
- * Runs `fn` once the dispatcher has sent the command's answer, so events the command causes arrive after it, in
- * the order the real backend sends them.
- */
-function afterReply(fn: () => void): void {
-  setImmediate(fn);
-}
-
-function markdownish(text: string): string {
-  const esc = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-  return esc.replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>').replace(/`(.+?)`/g, '<code>$1</code>').replace(/\n/g, '<br>');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-/** Handlers that answer, in words, that the preview backend does not imitate these commands. */
-function notInPreview<C extends keyof Handlers>(...names: C[]): Pick<Handlers, C> {
-  const out: Partial<Record<keyof Handlers, () => never>> = {};
-  for (const n of names) out[n] = () => { throw new Error(`the preview backend does not implement ${n}`); };
-  return out as Pick<Handlers, C>;
 }

@@ -40,6 +40,7 @@ import { ThreadPanel } from './ThreadPanel.tsx';
 import { UserInfoPanel } from './userinfo/UserInfoPanel.tsx';
 import { Timeline, type EventFocus } from './Timeline.tsx';
 import './room.css';
+import './reactions.css';
 import './attachments.css';
 
 /** The right panel shows one of these at a time; the header's buttons toggle them. */
