@@ -715,6 +715,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
       }
       // The smallest window the app allows (window.ts): the picture, 320 px wide at most, is wider than the room.
+      // Straight from a wide window, as a window snapped to a screen's edge goes: the header folds all the way at once.
+      await p.setViewportSize({ width: 1280, height: 800 });
       await p.setViewportSize({ width: 480, height: 600 });
       await assertFitsNarrow(p, `${textSize} px 480x600`);
       await composer.fill(''); // the autocomplete's test above leaves ':sm' in it at 700 px
