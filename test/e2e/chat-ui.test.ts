@@ -124,7 +124,13 @@ async function assertUsableAt480(p: Page, label: string): Promise<void> {
   assert.equal(got.attachShown, false, `${label}: the attach button gives way`);
   await p.getByTestId('composer-more').click();
   await p.getByRole('menuitem', { name: 'Attach files' }).waitFor();
+  // Its sticker picker opens by the composer, inside the window, and Esc gives the focus back to the + button.
+  await p.getByRole('menuitem', { name: 'Sticker' }).click();
+  const picker = await p.getByTestId('emoji-picker').boundingBox();
+  assert.ok(picker && picker.x >= 0 && picker.x + picker.width <= 480 && picker.y >= 0, `${label}: the sticker picker at ${JSON.stringify(picker)}`);
   await p.keyboard.press('Escape');
+  await p.getByTestId('emoji-picker').waitFor({ state: 'detached' });
+  assert.equal(await p.getByTestId('composer-more').evaluate((b) => b === document.activeElement), true, `${label}: the focus back on +`);
   await p.getByTestId('room-header-more').click();
   for (const name of ['Search in this room', 'Pinned messages', 'Threads', 'Room settings', 'Leave room']) {
     assert.ok(await p.getByTestId('room-header-menu').getByRole(/Leave/.test(name) ? 'menuitem' : 'menuitemcheckbox', { name }).isVisible(), `${label}: ${name} in the header's menu`);

@@ -33,6 +33,8 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
   const ownButton = useRef<HTMLButtonElement>(null);
   const button = buttonRef ?? ownButton;
   const layer = useRef<HTMLDivElement>(null);
+  /** What had the focus when the picker opened: it gets it back when the button is hidden (see close). */
+  const opener = useRef<Element | null>(null);
 
   function place(): { left: number; top: number } | null {
     // A hidden button (folded into a narrow composer's + menu) has no rectangle: the picker goes by the nearest
@@ -47,6 +49,7 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
   }
 
   function open(): void {
+    opener.current = document.activeElement;
     setAt(place());
     setOpen(true);
     onOpenChange?.(true);
@@ -62,8 +65,12 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
   function close(): void {
     // Closed from inside (Esc, a pick): the focus goes back to this button while it is still shown (a message's
     // toolbar hides once nothing in it has the focus, and a hidden button cannot take it).
+    // A hidden button cannot take it: opened from a narrow composer's + menu, it goes back to the + button there.
     const active = document.activeElement;
-    if (active === document.body || (active && layer.current?.contains(active))) button.current?.focus({ preventScroll: true });
+    if (active === document.body || (active && layer.current?.contains(active))) {
+      const back = button.current?.checkVisibility() ? button.current : opener.current;
+      if (back instanceof HTMLElement) back.focus({ preventScroll: true });
+    }
     hide();
   }
 

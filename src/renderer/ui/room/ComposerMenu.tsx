@@ -24,8 +24,16 @@ export function ComposerMenu({ roomId, relatesTo, testIdPrefix = 'composer', fol
 }) {
   const [open, setOpen] = useState<Open>(null);
   const root = useRef<HTMLDivElement>(null);
-  /** Closes the menu, then opens what the folded button opens. */
-  const unfold = (act: () => void) => () => { setOpen(null); act(); };
+  const more = useRef<HTMLButtonElement>(null);
+  /**
+   * Closes the menu, then opens what the folded button opens, the focus on the + button first: the sticker picker
+   * gives it back there (EmojiButton.tsx), as the file picker leaves it.
+   */
+  const unfold = (act: () => void) => () => {
+    setOpen(null);
+    more.current?.focus();
+    act();
+  };
 
   useEffect(() => {
     if (open !== 'menu') return;
@@ -38,7 +46,7 @@ export function ComposerMenu({ roomId, relatesTo, testIdPrefix = 'composer', fol
 
   return (
     <div className="composer-menu" ref={root}>
-      <button type="button" className="composer-tool" title="More to send" aria-label="More to send" aria-haspopup="menu"
+      <button ref={more} type="button" className="composer-tool" title="More to send" aria-label="More to send" aria-haspopup="menu"
         aria-expanded={open === 'menu'} data-testid={`${testIdPrefix}-more`} onClick={() => setOpen(open === 'menu' ? null : 'menu')}>
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"><path fill="currentColor" d="M11 5h2v6h6v2h-6v6h-2v-6H5v-2h6z" /></svg>
       </button>
