@@ -34,6 +34,17 @@ function scrolledOutOf(anchor: HTMLElement, scroller: Element): boolean {
   return a.bottom <= s.top || a.top >= s.bottom;
 }
 
+/** Whether `el` scrolls what it holds (the timeline, a panel's list; the page itself only when it overflows). */
+function scrolls(el: Element): boolean {
+  return el === document.scrollingElement ? el.scrollHeight > el.clientHeight : /auto|scroll|overlay/.test(getComputedStyle(el).overflowY);
+}
+
+/** Whether `anchor` is scrolled out of sight in any element that scrolls it (a held row far up the timeline). */
+function outOfSight(anchor: HTMLElement): boolean {
+  for (let el = anchor.parentElement; el; el = el.parentElement) if (scrolls(el) && scrolledOutOf(anchor, el)) return true;
+  return false;
+}
+
 /**
  * A popover closing because its anchor scrolled: if the focus was in it (or fell to the page), it goes to the
  * anchor's message row, else to the timeline holding it, else (a composer's emoji button) to the anchor itself,
@@ -49,10 +60,12 @@ function refocusAfterScroll(anchor: HTMLElement | null, popover: HTMLElement | n
 /**
  * While `shown`, keeps a popover on its button: `place` is called again when the window changes size, and when the
  * timeline holding the button scrolls by itself (it keeps to its end as a message arrives or a row grows or shrinks:
- * a reaction, a sent message losing its "Sending…"); while the button is out of sight the popover stays where it was.
+ * a reaction, a sent message losing its "Sending…"); while the button is out of sight (its row kept rendered as
+ * messages push it up, use-held-rows.ts) the popover stays where it was.
  * The user scrolling with the wheel or a finger outside the popover has moved on, as with a press outside: `close`
  * is called, the focus going to the button's message. Closing on every scroll closed a menu under the user within a
- * second of opening it.
+ * second of opening it. If the popover goes with its button (its message deleted, its row gone) while the focus is
+ * in it, the focus goes to the message rather than falling to the page.
  */
 export function useFollowAnchor(
   shown: boolean, button: RefObject<HTMLElement | null>, popover: RefObject<HTMLElement | null>, place: () => void, close: () => void,
@@ -62,7 +75,8 @@ export function useFollowAnchor(
   useLayoutEffect(() => { latest.current = { place, close }; });
   useEffect(() => {
     if (!shown) return;
-    const onResize = () => latest.current.place();
+    // Placed from a button out of sight (its row kept rendered far up the timeline), the popover left the window.
+    const onResize = () => { if (button.current && !outOfSight(button.current)) latest.current.place(); };
     const onUserScroll = (e: Event) => {
       if (popover.current?.contains(e.target as Node)) return;
       refocusAfterScroll(button.current, popover.current);
@@ -77,6 +91,11 @@ export function useFollowAnchor(
       document.removeEventListener('touchmove', onUserScroll, { capture: true });
     };
   }, [shown, button, popover]);
+  useLayoutEffect(() => () => {
+    // On unmount, before React takes the popover out of the page (layout cleanups run first).
+    const active = document.activeElement;
+    if (active && popover.current?.contains(active)) button.current?.closest<HTMLElement>('.message')?.focus({ preventScroll: true });
+  }, [button, popover]);
   useAnchorScroll(shown, button, (scroller) => {
     if (button.current && !scrolledOutOf(button.current, scroller)) latest.current.place();
   });
