@@ -4,8 +4,9 @@
  * at the user's wheel, with the focus back on its message; the reaction picker opened from a message does the same
  * (use-anchor-scroll.ts's useFollowAnchor), the focus on the message or the timeline. A menu stays open, its items
  * working, when so many messages arrive that its row leaves the virtualizer's rendered rows (use-held-rows.ts), and
- * stays in a window made smaller; it closes when its message is deleted, the focus on the message. Screenshots of
- * the followed picker in both themes go to test-artifacts/.
+ * stays in a window made smaller; it closes when its message is deleted, the focus on the message. The composer's
+ * emoji picker stays open while the user wheels over the timeline. Screenshots of the followed picker in both themes
+ * go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -154,5 +155,27 @@ describe('popovers on a timeline row as the timeline scrolls', () => {
     await bob.request('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/redact/${encodeURIComponent(id)}/popover-1`, {});
     await menu.waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(await focusedEventId(), id, 'the focus goes to the deleted message, not to the page');
+  });
+
+  it('keeps the composer\'s emoji picker open while the user wheels over the timeline; Esc closes it', async () => {
+    const button = page.getByTestId('composer-emoji');
+    await button.click();
+    const picker = page.getByTestId('emoji-picker');
+    await picker.waitFor();
+    await mouseOnTimeline();
+    const timeline = page.getByTestId('timeline');
+    const top = await timeline.evaluate((el) => el.scrollTop);
+    await page.mouse.wheel(0, -400);
+    // The timeline scrolled under the wheel, and a frame went by after (the picker closed at that wheel before).
+    await timeline.evaluate((el, from) => new Promise<void>((done) => {
+      let frames = 0;
+      const check = () => { if (el.scrollTop < from - 100 && ++frames > 2) done(); else requestAnimationFrame(check); };
+      check();
+    }), top);
+    assert.equal(await picker.count(), 1, 'the picker, anchored to the composer, stays open');
+    await picker.locator('input').focus();
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    assert.equal(await button.evaluate((b) => b === document.activeElement), true, 'Esc gives the focus back to the emoji button');
   });
 });

@@ -2,8 +2,9 @@
  * Popovers portalled to <body> (a message's options menu, the emoji picker) are placed from their button's rectangle
  * once, so a scroll of what holds the button (the timeline, as the user scrolls or as new messages keep it at its
  * end) leaves them pointing at another message. useFollowAnchor keeps such a popover on its button while the timeline
- * moves by itself and closes it when the user scrolls (as Element's context menus do); useAnchorScroll is the scroll
- * signal under it, and refocusAfterScroll gives the focus a sensible home when the popover goes.
+ * moves by itself and closes it when the user scrolls what holds the button (as Element's context menus do);
+ * useAnchorScroll is the scroll signal under it, and refocusAfterScroll gives the focus a sensible home when the
+ * popover goes.
  */
 import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
 
@@ -46,6 +47,20 @@ function outOfSight(anchor: HTMLElement): boolean {
 }
 
 /**
+ * Whether a wheel or a finger on `target` scrolls something that holds `anchor` (the timeline under a message's
+ * menu), which takes the anchor away from its popover. Not the composer under its emoji picker while the user scrolls
+ * the timeline above it: that picker stays open, as Element's does.
+ */
+function movesAnchor(anchor: HTMLElement | null, target: EventTarget | null): boolean {
+  if (!anchor || !(target instanceof Node)) return false;
+  for (let el = anchor.parentElement; el; el = el.parentElement) {
+    // Only from where the target's branch meets the anchor's up: a scroller there moves both.
+    if (el.contains(target) && scrolls(el)) return true;
+  }
+  return false;
+}
+
+/**
  * A popover closing because its anchor scrolled: if the focus was in it (or fell to the page), it goes to the
  * anchor's message row, else to the timeline holding it, else (a composer's emoji button) to the anchor itself,
  * without scrolling any into view (the user is scrolling).
@@ -62,10 +77,11 @@ function refocusAfterScroll(anchor: HTMLElement | null, popover: HTMLElement | n
  * timeline holding the button scrolls by itself (it keeps to its end as a message arrives or a row grows or shrinks:
  * a reaction, a sent message losing its "Sending…"); while the button is out of sight (its row kept rendered as
  * messages push it up, use-held-rows.ts) the popover stays where it was.
- * The user scrolling with the wheel or a finger outside the popover has moved on, as with a press outside: `close`
- * is called, the focus going to the button's message. Closing on every scroll closed a menu under the user within a
- * second of opening it. If the popover goes with its button (its message deleted, its row gone) while the focus is
- * in it, the focus goes to the message rather than falling to the page.
+ * The user scrolling what holds the button with the wheel or a finger (outside the popover) has moved on, as with a
+ * press outside: `close` is called, the focus going to the button's message. Closing on every scroll closed a menu
+ * under the user within a second of opening it; closing at any wheel closed the composer's emoji picker as the user
+ * scrolled the timeline to find what to answer. If the popover goes with its button (its message deleted, its row
+ * gone) while the focus is in it, the focus goes to the message rather than falling to the page.
  */
 export function useFollowAnchor(
   shown: boolean, button: RefObject<HTMLElement | null>, popover: RefObject<HTMLElement | null>, place: () => void, close: () => void,
@@ -78,7 +94,7 @@ export function useFollowAnchor(
     // Placed from a button out of sight (its row kept rendered far up the timeline), the popover left the window.
     const onResize = () => { if (button.current && !outOfSight(button.current)) latest.current.place(); };
     const onUserScroll = (e: Event) => {
-      if (popover.current?.contains(e.target as Node)) return;
+      if (popover.current?.contains(e.target as Node) || !movesAnchor(button.current, e.target)) return;
       refocusAfterScroll(button.current, popover.current);
       latest.current.close();
     };
