@@ -2,7 +2,11 @@
  * Popovers anchored to a timeline row when the timeline moves, in Chromium against Synapse through the web host. A
  * message's options menu stays open and follows its message as a new message keeps the view at its end, and closes
  * at the user's wheel, with the focus back on its message; the reaction picker opened from a message does the same
- * (use-anchor-scroll.ts's useFollowAnchor), the focus on the message or the timeline. Screenshots of the followed picker in both themes go to test-artifacts/.
+ * (use-anchor-scroll.ts's useFollowAnchor), the focus on the message or the timeline. A menu stays open, its items
+ * working, when so many messages arrive that its row leaves the virtualizer's rendered rows (use-held-rows.ts), and
+ * stays in a window made smaller; it closes when its message is deleted, the focus on the message. The composer's
+ * emoji picker stays open while the user wheels over the timeline. Screenshots of the followed picker in both themes
+ * go to test-artifacts/.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -112,5 +116,66 @@ describe('popovers on a timeline row as the timeline scrolls', () => {
     await picker.waitFor({ state: 'detached', timeout: 5_000 });
     const focused = await focusedEventId();
     assert.ok(focused === ids.get('Line 31') || focused === 'timeline', `focus on the message or the timeline, not ${focused}`);
+  });
+
+  it('keeps a message\'s options menu open when enough messages arrive to take its row out of the rendered rows, its items still working', async () => {
+    await mouseOnTimeline();
+    await page.mouse.wheel(0, 5_000);
+    await page.getByTestId('jump-to-latest').waitFor({ state: 'detached' });
+    await message('Line 32').hover();
+    await message('Line 32').getByTestId('action-more').click();
+    const menu = page.getByTestId('message-menu');
+    await menu.waitFor();
+    // Enough to fill the view three times over: the virtualizer renders only the rows near the view, and the row
+    // left the page with its menu, under the user's pointer.
+    for (let i = 1; i <= 30; i++) ids.set(`Burst ${i}`, await bob.sendText(roomId, `Burst ${i}\nand its second line`));
+    await message('Burst 30').waitFor(WAIT);
+    assert.equal(await message('Burst 1').count(), 0, 'the rows between the menu\'s message and the view are no longer rendered');
+    assert.equal(await menu.count(), 1, 'the menu is still open');
+    // The window made smaller: the menu stays in it (placed from its button, now far above the view, it left it).
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.evaluate(() => new Promise(requestAnimationFrame));
+    const box = await menu.boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 600 && box.x >= 0 && box.x + box.width <= 800, `the menu in the window: ${JSON.stringify(box)}`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await menu.getByTestId('action-source').click();
+    const source = page.getByTestId('source-original');
+    await source.waitFor();
+    assert.equal(JSON.parse(await source.innerText()).event_id, ids.get('Line 32'), 'the menu\'s item acts on its message');
+    await page.keyboard.press('Escape');
+    await source.waitFor({ state: 'detached' });
+  });
+
+  it('closes a message\'s options menu when the message is deleted, the focus on what is left of it', async () => {
+    await message('Burst 30').hover();
+    await message('Burst 30').getByTestId('action-more').click();
+    const menu = page.getByTestId('message-menu');
+    await menu.waitFor();
+    const id = ids.get('Burst 30')!;
+    await bob.request('PUT', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/redact/${encodeURIComponent(id)}/popover-1`, {});
+    await menu.waitFor({ state: 'detached', timeout: 30_000 });
+    assert.equal(await focusedEventId(), id, 'the focus goes to the deleted message, not to the page');
+  });
+
+  it('keeps the composer\'s emoji picker open while the user wheels over the timeline; Esc closes it', async () => {
+    const button = page.getByTestId('composer-emoji');
+    await button.click();
+    const picker = page.getByTestId('emoji-picker');
+    await picker.waitFor();
+    await mouseOnTimeline();
+    const timeline = page.getByTestId('timeline');
+    const top = await timeline.evaluate((el) => el.scrollTop);
+    await page.mouse.wheel(0, -400);
+    // The timeline scrolled under the wheel, and a frame went by after (the picker closed at that wheel before).
+    await timeline.evaluate((el, from) => new Promise<void>((done) => {
+      let frames = 0;
+      const check = () => { if (el.scrollTop < from - 100 && ++frames > 2) done(); else requestAnimationFrame(check); };
+      check();
+    }), top);
+    assert.equal(await picker.count(), 1, 'the picker, anchored to the composer, stays open');
+    await picker.locator('input').focus();
+    await page.keyboard.press('Escape');
+    await picker.waitFor({ state: 'detached' });
+    assert.equal(await button.evaluate((b) => b === document.activeElement), true, 'Esc gives the focus back to the emoji button');
   });
 });

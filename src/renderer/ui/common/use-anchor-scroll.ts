@@ -2,8 +2,9 @@
  * Popovers portalled to <body> (a message's options menu, the emoji picker) are placed from their button's rectangle
  * once, so a scroll of what holds the button (the timeline, as the user scrolls or as new messages keep it at its
  * end) leaves them pointing at another message. useFollowAnchor keeps such a popover on its button while the timeline
- * moves by itself and closes it when the user scrolls (as Element's context menus do); useAnchorScroll is the scroll
- * signal under it, and refocusAfterScroll gives the focus a sensible home when the popover goes.
+ * moves by itself and closes it when the user scrolls what holds the button (as Element's context menus do);
+ * useAnchorScroll is the scroll signal under it, and refocusAfterScroll gives the focus a sensible home when the
+ * popover goes.
  */
 import { useEffect, useLayoutEffect, useRef, type RefObject } from 'react';
 
@@ -34,6 +35,31 @@ function scrolledOutOf(anchor: HTMLElement, scroller: Element): boolean {
   return a.bottom <= s.top || a.top >= s.bottom;
 }
 
+/** Whether `el` scrolls what it holds (the timeline, a panel's list; the page itself only when it overflows). */
+function scrolls(el: Element): boolean {
+  return el === document.scrollingElement ? el.scrollHeight > el.clientHeight : /auto|scroll|overlay/.test(getComputedStyle(el).overflowY);
+}
+
+/** Whether `anchor` is scrolled out of sight in any element that scrolls it (a held row far up the timeline). */
+function outOfSight(anchor: HTMLElement): boolean {
+  for (let el = anchor.parentElement; el; el = el.parentElement) if (scrolls(el) && scrolledOutOf(anchor, el)) return true;
+  return false;
+}
+
+/**
+ * Whether a wheel or a finger on `target` scrolls something that holds `anchor` (the timeline under a message's
+ * menu), which takes the anchor away from its popover. Not the composer under its emoji picker while the user scrolls
+ * the timeline above it: that picker stays open, as Element's does.
+ */
+function movesAnchor(anchor: HTMLElement | null, target: EventTarget | null): boolean {
+  if (!anchor || !(target instanceof Node)) return false;
+  for (let el = anchor.parentElement; el; el = el.parentElement) {
+    // Only from where the target's branch meets the anchor's up: a scroller there moves both.
+    if (el.contains(target) && scrolls(el)) return true;
+  }
+  return false;
+}
+
 /**
  * A popover closing because its anchor scrolled: if the focus was in it (or fell to the page), it goes to the
  * anchor's message row, else to the timeline holding it, else (a composer's emoji button) to the anchor itself,
@@ -49,10 +75,13 @@ function refocusAfterScroll(anchor: HTMLElement | null, popover: HTMLElement | n
 /**
  * While `shown`, keeps a popover on its button: `place` is called again when the window changes size, and when the
  * timeline holding the button scrolls by itself (it keeps to its end as a message arrives or a row grows or shrinks:
- * a reaction, a sent message losing its "Sending…"); while the button is out of sight the popover stays where it was.
- * The user scrolling with the wheel or a finger outside the popover has moved on, as with a press outside: `close`
- * is called, the focus going to the button's message. Closing on every scroll closed a menu under the user within a
- * second of opening it.
+ * a reaction, a sent message losing its "Sending…"); while the button is out of sight (its row kept rendered as
+ * messages push it up, use-held-rows.ts) the popover stays where it was.
+ * The user scrolling what holds the button with the wheel or a finger (outside the popover) has moved on, as with a
+ * press outside: `close` is called, the focus going to the button's message. Closing on every scroll closed a menu
+ * under the user within a second of opening it; closing at any wheel closed the composer's emoji picker as the user
+ * scrolled the timeline to find what to answer. If the popover goes with its button (its message deleted, its row
+ * gone) while the focus is in it, the focus goes to the message rather than falling to the page.
  */
 export function useFollowAnchor(
   shown: boolean, button: RefObject<HTMLElement | null>, popover: RefObject<HTMLElement | null>, place: () => void, close: () => void,
@@ -62,9 +91,10 @@ export function useFollowAnchor(
   useLayoutEffect(() => { latest.current = { place, close }; });
   useEffect(() => {
     if (!shown) return;
-    const onResize = () => latest.current.place();
+    // Placed from a button out of sight (its row kept rendered far up the timeline), the popover left the window.
+    const onResize = () => { if (button.current && !outOfSight(button.current)) latest.current.place(); };
     const onUserScroll = (e: Event) => {
-      if (popover.current?.contains(e.target as Node)) return;
+      if (popover.current?.contains(e.target as Node) || !movesAnchor(button.current, e.target)) return;
       refocusAfterScroll(button.current, popover.current);
       latest.current.close();
     };
@@ -77,6 +107,11 @@ export function useFollowAnchor(
       document.removeEventListener('touchmove', onUserScroll, { capture: true });
     };
   }, [shown, button, popover]);
+  useLayoutEffect(() => () => {
+    // On unmount, before React takes the popover out of the page (layout cleanups run first).
+    const active = document.activeElement;
+    if (active && popover.current?.contains(active)) button.current?.closest<HTMLElement>('.message')?.focus({ preventScroll: true });
+  }, [button, popover]);
   useAnchorScroll(shown, button, (scroller) => {
     if (button.current && !scrolledOutOf(button.current, scroller)) latest.current.place();
   });

@@ -18,6 +18,8 @@ import { canSendState, pinnedEventIds, togglePin } from '../../api/room-state.ts
 import { useActions } from './MessageBody.tsx';
 import { MessageMenu } from './MessageMenu.tsx';
 import { onToolbarKeyDown } from './timeline-keys.ts';
+import { eventRowKey } from './timeline-model.ts';
+import { useHoldRow } from './use-held-rows.ts';
 
 export function MessageActions({ event }: { event: Event }) {
   const session = useSession();
@@ -32,6 +34,8 @@ export function MessageActions({ event }: { event: Event }) {
   const [picking, setPicking] = useState(false);
   const [menuOpen, setMenuOpen] = useState(false);
   const modes = composerModes(session);
+  // The row stays rendered while its menu or picker is open, however many messages arrive under it.
+  useHoldRow(eventRowKey(event.rowid), picking || menuOpen);
 
   function fail(what: string) {
     return (err: unknown) => setNote(`${what} failed: ${errorMessage(err)}`);

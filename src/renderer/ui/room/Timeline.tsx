@@ -4,10 +4,11 @@
  * together: the rows (timeline-model.ts, drawn by TimelineRowView.tsx), the place kept as rows come and go
  * (use-timeline-place.ts), history loaded as an end comes near (use-history-paging.ts), the room marked read while
  * its bottom is in view (use-mark-read.ts), jumps to an event (use-event-jumps.ts) or a day (use-day-jumps.ts), the
- * room-wide keys (use-room-keys.ts), and the "New messages" line and read-receipt avatars (use-read-markers.ts).
+ * room-wide keys (use-room-keys.ts), the "New messages" line and read-receipt avatars (use-read-markers.ts), and
+ * the rows kept rendered out of view: the focused one (use-kept-focus.ts), those with a menu open (use-held-rows.ts).
  * An event far back is shown with the events around it in place of the live timeline until "Jump to latest".
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer, type Range } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { callRecords } from '../../api/call-signals.ts';
@@ -25,6 +26,7 @@ import { usePrefs } from '../prefs.ts';
 import { estimateRowHeight, rowNames, TimelineRowView } from './TimelineRowView.tsx';
 import { useReadMarkers } from './use-read-markers.ts';
 import { useKeptFocus } from './use-kept-focus.ts';
+import { HoldRowProvider, useHeldRows, withHeldRows } from './use-held-rows.ts';
 import { useTabMode } from './use-tab-mode.ts';
 import { useTimelinePlace } from './use-timeline-place.ts';
 import { useHistoryPaging } from './use-history-paging.ts';
@@ -75,6 +77,10 @@ export function Timeline({ roomId, focus = null }: {
   const getItemKey = useCallback((i: number) => rows[i]?.key ?? i, [rows]);
   const estimateSize = useCallback((i: number) => estimateRowHeight(rows[i]), [rows]);
   const keptFocus = useKeptFocus(scrollerRef, rows);
+  // The focused row and those whose menu or reaction picker is open stay rendered, wherever the view is.
+  const { held, hold } = useHeldRows();
+  const focusExtractor = keptFocus.rangeExtractor;
+  const rangeExtractor = useCallback((range: Range) => withHeldRows(focusExtractor(range), rows, held), [focusExtractor, rows, held]);
   useTabMode(scrollerRef);
   // The app does not use the React Compiler; the virtualizer re-renders this component itself as it scrolls.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -84,7 +90,7 @@ export function Timeline({ roomId, focus = null }: {
     estimateSize,
     getItemKey,
     overscan: 6,
-    rangeExtractor: keptFocus.rangeExtractor,
+    rangeExtractor,
     paddingStart: TOP_PX,
     paddingEnd: 8,
   });
@@ -148,51 +154,53 @@ export function Timeline({ roomId, focus = null }: {
 
   return (
     <TimelineActionsContext.Provider value={actions}>
-      <div className="timeline-frame">
-        {actionError && <div className="timeline-toast" role="alert" data-testid="timeline-error">{actionError}</div>}
-        {context && (
-          <div className="timeline-context" role="status" data-testid="timeline-context">
-            <span>Showing older messages around the one you opened.</span>
-            <button type="button" className="link-button" onClick={jumpToLatest}>Jump to latest</button>
-          </div>
-        )}
-        {place.scrolledUp && !context && (
-          <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
-            Jump to latest <span aria-hidden="true">↓</span>
-          </button>
-        )}
-        <div className="timeline-scroller" ref={scrollerRef} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}
-          onKeyDown={onTimelineKeyDown} onFocus={keptFocus.onFocus} onBlur={keptFocus.onBlur}>
-          <div className="timeline-content" style={{ height: totalSize }}>
-            <div className="timeline-top">
-              {context ? (
-                context.before === null && <span className="timeline-start">This is the beginning of the room.</span>
-              ) : loading ? (
-                <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
-              ) : error ? (
-                <span className="timeline-history-error" role="alert">
-                  Couldn't load older messages: {error}{' '}
-                  <button type="button" className="link-button" onClick={() => void session.loadHistory(roomId)}>Try again</button>
-                </span>
-              ) : !hasMore ? (
-                <span className="timeline-start">This is the beginning of the room.</span>
-              ) : null}
+      <HoldRowProvider value={hold}>
+        <div className="timeline-frame">
+          {actionError && <div className="timeline-toast" role="alert" data-testid="timeline-error">{actionError}</div>}
+          {context && (
+            <div className="timeline-context" role="status" data-testid="timeline-context">
+              <span>Showing older messages around the one you opened.</span>
+              <button type="button" className="link-button" onClick={jumpToLatest}>Jump to latest</button>
             </div>
-            {virtualRows.map((v) => {
-              const row = rows[v.index];
-              return (
-                <div key={v.key} data-index={v.index} data-row-key={row.key} ref={virtualizer.measureElement}
-                  className="timeline-row-wrap" style={{ transform: `translateY(${v.start}px)` }}>
-                  <TimelineRowView row={row} names={rowNaming} markers={markers} callContext={callContext} ownUserId={ownUserId}
-                    highlight={highlight} onToggleGroup={toggleGroup} onJumpToDay={jumpToDay} />
-                </div>
-              );
-            })}
+          )}
+          {place.scrolledUp && !context && (
+            <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
+              Jump to latest <span aria-hidden="true">↓</span>
+            </button>
+          )}
+          <div className="timeline-scroller" ref={scrollerRef} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}
+            onKeyDown={onTimelineKeyDown} onFocus={keptFocus.onFocus} onBlur={keptFocus.onBlur}>
+            <div className="timeline-content" style={{ height: totalSize }}>
+              <div className="timeline-top">
+                {context ? (
+                  context.before === null && <span className="timeline-start">This is the beginning of the room.</span>
+                ) : loading ? (
+                  <span className="timeline-loading" data-testid="timeline-loading"><span className="spinner" aria-hidden="true" /> Loading older messages…</span>
+                ) : error ? (
+                  <span className="timeline-history-error" role="alert">
+                    Couldn't load older messages: {error}{' '}
+                    <button type="button" className="link-button" onClick={() => void session.loadHistory(roomId)}>Try again</button>
+                  </span>
+                ) : !hasMore ? (
+                  <span className="timeline-start">This is the beginning of the room.</span>
+                ) : null}
+              </div>
+              {virtualRows.map((v) => {
+                const row = rows[v.index];
+                return (
+                  <div key={v.key} data-index={v.index} data-row-key={row.key} ref={virtualizer.measureElement}
+                    className="timeline-row-wrap" style={{ transform: `translateY(${v.start}px)` }}>
+                    <TimelineRowView row={row} names={rowNaming} markers={markers} callContext={callContext} ownUserId={ownUserId}
+                      highlight={highlight} onToggleGroup={toggleGroup} onJumpToDay={jumpToDay} />
+                  </div>
+                );
+              })}
+            </div>
           </div>
+          {lightbox && <Lightbox media={lightbox} onClose={() => setLightbox(null)} />}
+          {pickingFrom !== null && <JumpToDateDialog roomId={roomId} initial={pickingFrom} onClose={closePicker} />}
         </div>
-        {lightbox && <Lightbox media={lightbox} onClose={() => setLightbox(null)} />}
-        {pickingFrom !== null && <JumpToDateDialog roomId={roomId} initial={pickingFrom} onClose={closePicker} />}
-      </div>
+      </HoldRowProvider>
     </TimelineActionsContext.Provider>
   );
 }

@@ -37,6 +37,11 @@ export interface StateGroupRow {
 
 export type TimelineRow = { kind: 'day'; key: string; ts: number } | EventRowData | StateGroupRow;
 
+/** An event's row key: the virtualizer's key for its row, and how a row asks to be kept rendered (use-held-rows.ts). */
+export function eventRowKey(rowid: EventRowID): string {
+  return `e${rowid}`;
+}
+
 const NONE_EXPANDED: ReadonlySet<string> = new Set();
 
 interface ViewMemo { edit: Event | undefined; view: EventView | null; day: string }
@@ -78,7 +83,7 @@ export function buildRows(items: readonly TimelineItem[], events: ReadonlyMap<Ev
     }
     const isMessage = view.kind !== 'state';
     const groupStart = !isMessage || lastSender !== e.sender || e.timestamp - lastTs > GROUP_GAP_MS;
-    rows.push({ kind: 'event', key: `e${e.rowid}`, item, view, edit, groupStart });
+    rows.push({ kind: 'event', key: eventRowKey(e.rowid), item, view, edit, groupStart });
     lastSender = isMessage ? e.sender : null;
     lastTs = e.timestamp;
   }
