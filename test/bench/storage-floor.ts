@@ -1,7 +1,8 @@
 /**
  * The storage floor of the sync benchmark's account, run in its own process by backend.bench.ts: the same events
  * written to SQLite with only what any client keeping every event with Lattice's guarantees must write, and nothing
- * else: each event once with a unique ID (so a repeat is found), its place in its room's timeline, the room's
+ * else: each event once under a unique key (so a repeat is found; the 48-bit key of its ID that Lattice indexes,
+ * store/event-key.ts, with the partial index of keyless IDs beside it), its place in its room's timeline, the room's
  * current state, the word index of messages (the same FTS5 settings as Lattice's), one row per room touched, and
  * each response in one transaction with its next_batch, on a connection tuned as Lattice's (store/database.ts).
  * No push rules, no sanitizing, no diff for a frontend, no decryption. Lattice's in-process ingest divided by this
@@ -12,6 +13,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tune } from '../../src/main/backend/store/database.ts';
+import { eventKey } from '../../src/main/backend/store/event-key.ts';
+import type { ClientEvent } from '../../src/main/backend/matrix/types.ts';
 import { buildAccount, countEvents, type AccountShape } from './synthetic-account.ts';
 
 export interface FloorReport {
@@ -21,9 +24,10 @@ export interface FloorReport {
 
 const SCHEMA = `
   CREATE TABLE event (
-    rowid INTEGER PRIMARY KEY, room_id TEXT NOT NULL, event_id TEXT NOT NULL UNIQUE, sender TEXT NOT NULL,
+    rowid INTEGER PRIMARY KEY, room_id TEXT NOT NULL, event_id TEXT NOT NULL, event_key INTEGER UNIQUE, sender TEXT NOT NULL,
     type TEXT NOT NULL, state_key TEXT, timestamp INTEGER NOT NULL, content TEXT NOT NULL
   ) STRICT;
+  CREATE UNIQUE INDEX event_unkeyed_id_idx ON event (event_id) WHERE event_key IS NULL;
   CREATE TABLE timeline (rowid INTEGER PRIMARY KEY, room_nid INTEGER NOT NULL, event_rowid INTEGER NOT NULL UNIQUE) STRICT;
   CREATE INDEX timeline_room_idx ON timeline (room_nid, rowid);
   CREATE TABLE current_state (
@@ -46,8 +50,9 @@ try {
   db.exec(SCHEMA);
   db.prepare('INSERT INTO account (user_id) VALUES (?)').run('@me');
   const s = {
-    event: db.prepare<[string, string, string, string, string | null, number, string]>(
-      'INSERT INTO event (room_id, event_id, sender, type, state_key, timestamp, content) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+    event: db.prepare<[string, string, number, string, string, string | null, number, string]>(`INSERT INTO event
+      (room_id, event_id, event_key, sender, type, state_key, timestamp, content) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (event_key) DO NOTHING`),
     timeline: db.prepare<[number, number]>('INSERT INTO timeline (room_nid, event_rowid) VALUES (?, ?)'),
     state: db.prepare<[string, string, string, number]>('INSERT OR REPLACE INTO current_state VALUES (?, ?, ?, ?)'),
     search: db.prepare<[number, string]>('INSERT INTO event_search (rowid, body) VALUES (?, ?)'),
@@ -56,6 +61,13 @@ try {
     nextBatch: db.prepare<[string]>('UPDATE account SET next_batch = ?'),
   };
   const nids = new Map<string, number>();
+  const insert = (roomId: string, ev: ClientEvent): number => {
+    const r = s.event.run(roomId, ev.event_id, eventKey(ev.event_id), ev.sender, ev.type, ev.state_key ?? null,
+      ev.origin_server_ts, JSON.stringify(ev.content));
+    // Lattice would look at the key's holder and store a different event keyless; the account never needs that.
+    if (!r.changes) throw new Error(`${ev.event_id}: its key is taken`);
+    return Number(r.lastInsertRowid);
+  };
   const cpu0 = process.cpuUsage();
   for (const r of responses) {
     db.transaction(() => {
@@ -65,13 +77,11 @@ try {
         let last: number | null = null;
         let ts: number | null = null;
         for (const ev of jr.state?.events ?? []) {
-          const rowid = Number(s.event.run(roomId, ev.event_id, ev.sender, ev.type, ev.state_key ?? null,
-            ev.origin_server_ts, JSON.stringify(ev.content)).lastInsertRowid);
+          const rowid = insert(roomId, ev);
           s.state.run(roomId, ev.type, ev.state_key ?? '', rowid);
         }
         for (const ev of jr.timeline?.events ?? []) {
-          const rowid = Number(s.event.run(roomId, ev.event_id, ev.sender, ev.type, ev.state_key ?? null,
-            ev.origin_server_ts, JSON.stringify(ev.content)).lastInsertRowid);
+          const rowid = insert(roomId, ev);
           s.timeline.run(nid, rowid);
           if (ev.state_key !== undefined) s.state.run(roomId, ev.type, ev.state_key, rowid);
           last = rowid;

@@ -133,18 +133,26 @@ describe('an edit of another type than its message is no edit', () => {
     const db = new Database(':memory:');
     for (const m of migrations.slice(0, 19)) db.exec(m);
     db.pragma('user_version = 19');
-    const store = new Store(db);
+    // Written as the event store of then wrote them (today's store writes today's schema).
+    const insert = db.prepare<[Record<string, unknown>]>(`INSERT INTO event (room_id, event_id,
+        sender, type, timestamp, content, decrypted, decrypted_type, relates_to, relation_type)
+      VALUES ('${ROOM}', @event_id, @sender, @type, @origin_server_ts, @content, @decrypted, @decrypted_type, @relates_to,
+        IIF(@relates_to IS NULL, NULL, 'm.replace'))`);
+    const stored = (ev: ClientEvent, d: Decryption) => Number(insert.run({
+      ...ev, content: JSON.stringify(ev.content), decrypted: JSON.stringify(d.decrypted), decrypted_type: d.decrypted_type,
+      relates_to: (ev.content['m.relates_to'] as { event_id?: string } | undefined)?.event_id ?? null,
+    }).lastInsertRowid);
     const target = sealed();
-    const t = stored(store, target, message('the plan'));
-    const real = stored(store, sealed(target.event_id), editText(target.event_id, 'the plan, revised'));
-    const disguised = stored(store, sealed(target.event_id), editText(target.event_id, 'a reaction in disguise', 'm.reaction'));
+    const t = stored(target, message('the plan'));
+    const real = stored(sealed(target.event_id), editText(target.event_id, 'the plan, revised'));
+    const disguised = stored(sealed(target.event_id), editText(target.event_id, 'a reaction in disguise', 'm.reaction'));
     // As stored before: the reaction taken for the latest edit, and the message indexed by its first text (the
     // old view found the reaction, without m.new_content.body, newest).
-    store.db.prepare('UPDATE event SET last_edit_rowid = ? WHERE rowid = ?').run(disguised, t);
-    store.db.prepare('DELETE FROM event_search WHERE rowid = ?').run(t);
-    store.db.prepare('INSERT INTO event_search (rowid, body) VALUES (?, ?)').run(t, 'the plan');
+    db.prepare('UPDATE event SET last_edit_rowid = ? WHERE rowid = ?').run(disguised, t);
+    db.prepare('INSERT INTO event_search (rowid, body) VALUES (?, ?)').run(t, 'the plan');
     migrate(db);
     assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+    const store = new Store(db);
     assert.equal(lastEdit(store, t), real);
     assert.deepEqual(found(store, 'revised'), [t]);
     store.close();

@@ -114,7 +114,8 @@ describe('stored HTML sanitized again', () => {
     const changed = new Set(['$emoji', '$secret', '$edit']);
     assert.equal(now.length, before.length);
     for (const [i, was] of before.entries()) {
-      const is = now[i];
+      // The event's key is new since (migration 23) and its own business (test/unit/event-key.test.ts).
+      const { event_key: _key, ...is } = now[i];
       if (!changed.has(was.event_id)) {
         assert.deepEqual(is, was, `${was.event_id} unchanged`);
         continue;

@@ -8,8 +8,10 @@ import { findEncryptedFile } from '../../src/main/backend/crypto/encrypted-media
 import { mentions } from '../../src/main/backend/reading/read-queries.ts';
 import { searchLocal } from '../../src/main/backend/search/local-search.ts';
 import { migrate } from '../../src/main/backend/store/database.ts';
+import { eventKey, KEY_AND_ID } from '../../src/main/backend/store/event-key.ts';
 import { migrations } from '../../src/main/backend/store/migrations.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
+import { ingestEvent } from '../../src/main/backend/sync/ingest-event.ts';
 
 describe('database schema', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'lattice-db-'));
@@ -124,6 +126,47 @@ describe('database schema', () => {
     // Joined again: a fresh row, not the activity it had.
     assert.equal(s.rooms.ensure('!a:hs'), true);
     assert.deepEqual(pick('!a:hs'), [undefined, 0, 0, 0, 0, 0]);
+    s.close();
+  });
+
+  it('the event key migration keeps every event and every row naming one, and finds events by ID through the key, two IDs sharing one included', () => {
+    const KEYED = migrations.findIndex((m) => m.includes('CREATE TABLE event_keyed')) + 1;
+    const db = new Database(':memory:');
+    db.transaction(() => { for (const m of migrations.slice(0, KEYED - 1)) db.exec(m); db.pragma(`user_version = ${KEYED - 1}`); })();
+    // Two IDs of rooms v4's form sharing their first 8 digits, so their key; an ID of rooms v1; a reaction.
+    const [holder, collider, old] = [`$AAAAAAAA${'x'.repeat(35)}`, `$AAAAAAAA${'y'.repeat(35)}`, '$1536134624110SClaj:hs'];
+    const insert = db.prepare(`INSERT INTO event (room_id, event_id, sender, type, timestamp, content, relates_to, relation_type)
+      VALUES ('!r:hs', ?, '@b:hs', ?, 1, ?, ?, ?)`);
+    for (const [id, word] of [[holder, 'apples'], [collider, 'pears'], [old, 'plums']]) {
+      insert.run(id, 'm.room.message', JSON.stringify({ msgtype: 'm.text', body: word }), null, null);
+    }
+    insert.run('$like:hs', 'm.reaction', JSON.stringify({ 'm.relates_to': { rel_type: 'm.annotation', event_id: collider, key: 'x' } }), collider, 'm.annotation');
+    db.exec(`UPDATE event SET reactions = '{"x":1}' WHERE rowid = 2;
+      INSERT INTO event_search (rowid, body) SELECT rowid, content ->> '$.body' FROM event WHERE type = 'm.room.message';
+      INSERT INTO room_key (room_id) VALUES ('!r:hs');
+      INSERT INTO timeline (room_nid, event_rowid) SELECT 1, rowid FROM event;
+      INSERT INTO current_state (room_id, event_type, state_key, event_rowid) VALUES ('!r:hs', 'm.room.topic', '', 3);`);
+    migrate(db);
+    assert.equal(db.pragma('user_version', { simple: true }), migrations.length);
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys on again');
+    const count = (table: string) => db.prepare(`SELECT COUNT(*) FROM ${table}`).pluck().get();
+    assert.deepEqual([count('event'), count('timeline'), count('current_state')], [4, 4, 1], 'nothing cascaded away');
+    assert.deepEqual(db.prepare('SELECT event_key FROM event ORDER BY rowid').pluck().all(),
+      [eventKey(holder), null, eventKey(old), eventKey('$like:hs')], 'the first of two IDs sharing a key keeps it');
+    // No index of the whole event_id column is left; lookups by ID search indexes only.
+    const byId = db.prepare(`SELECT i.name FROM pragma_index_list('event') i, pragma_index_info(i.name) c
+      WHERE c.name = 'event_id' AND NOT i.partial`).pluck().all();
+    assert.deepEqual(byId, []);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT rowid FROM event WHERE ${KEY_AND_ID}`).all(0, '') as { detail: string }[];
+    assert.ok(plan.every((p) => !p.detail.startsWith('SCAN')), JSON.stringify(plan));
+
+    const s = new Store(db);
+    assert.deepEqual([holder, collider, old, '$like:hs'].map((id) => s.events.rowidByEventID(id)), [1, 2, 3, 4]);
+    assert.deepEqual(searchLocal(db, { searchTerm: 'pears', limit: 10, offset: 0 }).map((e) => e.event_id), [collider]);
+    // The redaction trigger finds the keyless target by its ID.
+    ingestEvent(s, '!r:hs', { event_id: '$unlike:hs', type: 'm.room.redaction', sender: '@b:hs', origin_server_ts: 2, redacts: '$like:hs', content: {} });
+    assert.deepEqual(s.events.get(2)?.reactions, {});
+    assert.equal(s.events.insertIfNew({ room_id: '!r:hs', event_id: collider, sender: '@b:hs', type: 'm.room.message', timestamp: 1, content: {} }), undefined);
     s.close();
   });
 });

@@ -13,6 +13,7 @@ import { MediaFetchError } from '../media/media-fetcher.ts';
 import type { AttachmentCrypto, EncryptedFileInfo } from '../media/attachment-crypto.ts';
 import type { MediaRequest, JSONObject } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
+import { eventKey, KEY_AND_ID } from '../store/event-key.ts';
 
 // The expressions are those of the partial indexes (`expr = ?` implies their `expr IS NOT NULL`), so each lookup is an
 // index search.
@@ -23,7 +24,7 @@ const BY_THUMBNAIL_URL = `SELECT decrypted FROM event
 // A link preview's image (MSC4095 `beeper:image:encryption`) has no index of its own: its key is read from the event
 // the media request names (the one the renderer shows), found by its unique event ID. Searching every decrypted
 // message for the URI instead would scan the whole table on a large encrypted account.
-const CARRIER = `SELECT decrypted FROM event WHERE event_id = ? AND decrypted IS NOT NULL`;
+const CARRIER = `SELECT decrypted FROM event WHERE ${KEY_AND_ID} AND decrypted IS NOT NULL`;
 
 /** The cache key of an mxc URI's decrypted bytes ('#' cannot occur in a media ID, so it never names a download). */
 export function decryptedCacheKey(server: string, mediaId: string): string {
@@ -48,7 +49,7 @@ export function findEncryptedFile(store: Store, mxc: string, eventId?: string): 
     if (info && isFileInfo(info.thumbnail_file)) return withType(info.thumbnail_file, obj(info.thumbnail_info)?.mimetype);
   }
   if (eventId === undefined) return undefined;
-  const carrier = store.db.prepare<[string], { decrypted: string }>(CARRIER).get(eventId);
+  const carrier = store.db.prepare<[number, string], { decrypted: string }>(CARRIER).get(eventKey(eventId), eventId);
   return carrier && previewImageFile(JSON.parse(carrier.decrypted) as JSONObject, mxc);
 }
 

@@ -1,7 +1,8 @@
 /** Opens the SQLite database and brings its schema up to date. */
 import Database from 'better-sqlite3';
 import { privateSqlite } from '../private-files.ts';
-import { migrations } from './migrations.ts';
+import { registerEventKey } from './event-key.ts';
+import { migrations, rebuildingMigrations } from './migrations.ts';
 
 export type DB = Database.Database;
 
@@ -49,10 +50,23 @@ export function migrate(db: DB): void {
   if (current > migrations.length) {
     throw new Error(`The database was written by a newer Lattice (schema ${current}, this one knows ${migrations.length}).`);
   }
+  // Before any migration: the schema's triggers (and migration 23) call it.
+  registerEventKey(db);
   for (let v = current; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+    // PRAGMA foreign_keys is a no-op inside a transaction: switched around it.
+    const keysOff = rebuildingMigrations.has(v + 1) && db.pragma('foreign_keys', { simple: true }) === 1;
+    if (keysOff) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(migrations[v]);
+        if (keysOff) {
+          const broken = db.pragma('foreign_key_check') as { table: string }[];
+          if (broken.length) throw new Error(`Migration ${v + 1} left ${broken.length} rows of ${broken[0].table} naming rows that are gone.`);
+        }
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    } finally {
+      if (keysOff) db.pragma('foreign_keys = ON');
+    }
   }
 }

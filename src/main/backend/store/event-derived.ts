@@ -8,6 +8,7 @@
  * migrations 5, 6, 10 and 18: they are rare.
  */
 import type { DB } from './database.ts';
+import { eventKey, eventWithID, KEY_AND_ID } from './event-key.ts';
 import type { EventInput } from './events.ts';
 
 /** Message types whose body is searchable (as event_search_source in migration 5). */
@@ -37,16 +38,16 @@ export class EventDerived {
       // The event being stored when the set is first needed is not counted as stored: it is the one asking.
       orphanTargets: db.prepare<[number], string>(`SELECT DISTINCT e.relates_to FROM event e
         WHERE e.relation_type = 'm.replace' AND e.relates_to IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM event t WHERE t.event_id = e.relates_to AND t.rowid <> ?)`).pluck(),
-      rowidByEventID: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_id = ?').pluck(),
+          AND NOT EXISTS (SELECT 1 FROM event t WHERE ${eventWithID('e.relates_to', 't.')} AND t.rowid <> ?)`).pluck(),
+      rowidByEventID: db.prepare<[number, string], number>(`SELECT rowid FROM event WHERE ${KEY_AND_ID}`).pluck(),
       // An edit's type must be its message's (the spec's rule), each as decrypted: an encrypted m.reaction (or any
       // other type) claiming m.replace is no edit of an encrypted message, though both were sent as
       // m.room.encrypted. Our own edit's local echo in an encrypted room is stored as the m.room.message it is before
       // it goes out encrypted, and matches its message's decrypted type. An edit or message not decrypted yet is
       // m.room.encrypted here, so it matches only another one not decrypted; decryption later compares again
       // (refreshRelations, and migration 20's trigger for a message decrypted after its edit).
-      lastEdit: db.prepare<[number, string, string, string, string, number]>(`UPDATE event SET last_edit_rowid = ?
-        WHERE event_id = ? AND room_id = ? AND COALESCE(decrypted_type, type) = ? AND sender = ?
+      lastEdit: db.prepare<[number, number, string, string, string, string, number]>(`UPDATE event SET last_edit_rowid = ?
+        WHERE ${KEY_AND_ID} AND room_id = ? AND COALESCE(decrypted_type, type) = ? AND sender = ?
           AND state_key IS NULL
           AND (relation_type IS NULL OR relation_type NOT IN ('m.replace', 'm.annotation'))
           AND ? > COALESCE((SELECT prev.timestamp FROM event prev WHERE prev.rowid = event.last_edit_rowid), 0)`),
@@ -54,9 +55,9 @@ export class EventDerived {
       // As the trigger of migration 10 did (session_request_on_update still does it for updates).
       enqueueSession: db.prepare<[string, string, string]>(`INSERT INTO session_request (session_id, room_id, sender, created_at)
         VALUES (?, ?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER)) ON CONFLICT (session_id) DO NOTHING`),
-      countReaction: db.prepare<[string, string, string, string]>(`UPDATE event SET reactions = json_set(COALESCE(reactions, '{}'),
+      countReaction: db.prepare<[string, string, number, string, string]>(`UPDATE event SET reactions = json_set(COALESCE(reactions, '{}'),
           ?, COALESCE(reactions ->> ?, 0) + 1)
-        WHERE event_id = ? AND room_id = ?`),
+        WHERE ${KEY_AND_ID} AND room_id = ?`),
     };
   }
 
@@ -67,13 +68,13 @@ export class EventDerived {
     }
     if (ev.relation_type === 'm.replace' && ev.relates_to !== undefined) {
       const orphans = this.orphanTargets(rowid);
-      if (!orphans.has(ev.relates_to) && this.stmts.rowidByEventID.get(ev.relates_to) === undefined) orphans.add(ev.relates_to);
+      if (!orphans.has(ev.relates_to) && this.stmts.rowidByEventID.get(eventKey(ev.relates_to), ev.relates_to) === undefined) orphans.add(ev.relates_to);
     }
     if (ev.state_key === undefined && SEARCHABLE.has(ev.decrypted_type ?? ev.type)) this.search(rowid, ev);
     if (ev.redacted_by !== undefined || ev.relates_to === undefined) return;
     if (ev.relation_type === 'm.replace') {
       if (ev.state_key !== undefined) return;
-      this.stmts.lastEdit.run(rowid, ev.relates_to, ev.room_id, ev.decrypted_type ?? ev.type, ev.sender, ev.timestamp);
+      this.stmts.lastEdit.run(rowid, eventKey(ev.relates_to), ev.relates_to, ev.room_id, ev.decrypted_type ?? ev.type, ev.sender, ev.timestamp);
     } else if ((ev.decrypted_type ?? ev.type) === 'm.reaction' && ev.relation_type === 'm.annotation') {
       // An encrypted reaction counts once decrypted; its relation (with the key) is in the clear, as the spec has it.
       const rel = ev.content['m.relates_to'];
@@ -81,7 +82,7 @@ export class EventDerived {
       // A key with a double quote cannot be a JSON path segment here; such reactions are not counted (as before).
       if (typeof key === 'string' && !key.includes('"')) {
         const path = `$.${JSON.stringify(key)}`;
-        this.stmts.countReaction.run(path, path, ev.relates_to, ev.room_id);
+        this.stmts.countReaction.run(path, path, eventKey(ev.relates_to), ev.relates_to, ev.room_id);
       }
     }
   }
@@ -99,7 +100,7 @@ export class EventDerived {
   private search(rowid: number, ev: EventInput): void {
     if (ev.relation_type === 'm.replace') {
       // An edit is not indexed itself; its message's text changes.
-      const target = ev.relates_to === undefined ? undefined : this.stmts.rowidByEventID.get(ev.relates_to);
+      const target = ev.relates_to === undefined ? undefined : this.stmts.rowidByEventID.get(eventKey(ev.relates_to), ev.relates_to);
       if (target === undefined) return;
       this.stmts.unindex.run(target);
       this.stmts.indexFromSource.run(target);

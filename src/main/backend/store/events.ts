@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Event, JSONObject, LocalContent } from '../../../shared/rpc/index.ts';
 import type { DB } from './database.ts';
 import { EventDerived } from './event-derived.ts';
+import { eventKey, eventWithID, KEY_AND_ID } from './event-key.ts';
 
 export interface EventRow {
   rowid: number;
@@ -106,27 +107,30 @@ export class EventStore {
   private readonly derived: EventDerived;
   /** Insert statements by the set of columns they write (see runInsert). */
   private readonly insertShapes = new Map<number, InsertShape>();
-  private readonly insertIfNewShapes = new Map<number, InsertShape>();
 
   constructor(db: DB) {
     this.db = db;
     this.derived = new EventDerived(db);
     this.stmts = {
       byRowID: db.prepare<[number], EventRow>(`${EVENT_SELECT} WHERE e.rowid = ?`),
-      byEventID: db.prepare<[string], EventRow>(`${EVENT_SELECT} WHERE e.rowid = (SELECT rowid FROM event WHERE event_id = ?)`),
+      // By event ID: bound to the ID's key and the ID (store/event-key.ts).
+      byEventID: db.prepare<[number, string], EventRow>(`${EVENT_SELECT} WHERE e.rowid = (SELECT rowid FROM event WHERE ${KEY_AND_ID})`),
       // One statement for a whole diff's events instead of one lookup each.
       byRowIDs: db.prepare<[string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.rowid = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid`),
-      rowidByEventID: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_id = ?').pluck(),
+      rowidByEventID: db.prepare<[number, string], number>(`SELECT rowid FROM event WHERE ${KEY_AND_ID}`).pluck(),
+      keyHolder: db.prepare<[number], { rowid: number; event_id: string }>('SELECT rowid, event_id FROM event WHERE event_key = ?'),
+      unkeyed: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_key IS NULL AND event_id = ?').pluck(),
       rowidByTxn: db.prepare<[string], number>('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
       // A remote echo replaces the local echo's fields but keeps its rowid (and its transaction_id).
-      update: db.prepare<[UpdateParams]>(`UPDATE event SET event_id = @event_id, sender = @sender, type = @type, state_key = @state_key,
-          timestamp = @timestamp, content = @content, unsigned = @unsigned, local_content = @local_content,
+      update: db.prepare<[UpdateParams]>(`UPDATE event SET event_id = @event_id, event_key = @event_key, sender = @sender,
+          type = @type, state_key = @state_key, timestamp = @timestamp, content = @content, unsigned = @unsigned, local_content = @local_content,
           redacted_by = COALESCE(@redacted_by, redacted_by), relates_to = @relates_to, relation_type = @relation_type,
           send_error = @send_error, decrypted = @decrypted, decrypted_type = @decrypted_type,
           decryption_error = @decryption_error, sticky_duration = @sticky_duration, sticky_until = @sticky_until
         WHERE rowid = @rowid`),
-      setSendResult: db.prepare<[string, string | null, number]>('UPDATE event SET event_id = ?, send_error = ? WHERE rowid = ?'),
+      setSendResult: db.prepare<[string, number | null, string | null, number]>(
+        'UPDATE event SET event_id = ?, event_key = ?, send_error = ? WHERE rowid = ?'),
       // A local echo's content completed before it is sent (the link previews it waited for).
       setLocalEchoContent: db.prepare<[string, string | null, number]>('UPDATE event SET content = ?, local_content = ? WHERE rowid = ?'),
       // A redacted event is no longer sticky (MSC4354: `sticky` is not kept by redaction).
@@ -143,7 +147,7 @@ export class EventStore {
       related: db.prepare<[string, string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.relates_to = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid
         WHERE e.room_id = ? AND e.relation_type IN ('m.replace', 'm.annotation')`),
-      byEventIDs: db.prepare<[string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.event_id = j.value
+      byEventIDs: db.prepare<[string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON ${eventWithID('j.value', 'e.')}
         LEFT JOIN timeline t ON t.event_rowid = e.rowid`),
       // Events stored after their reactions and edits (history arrives newest first), and the target of an edit
       // decrypted late: count them now. An edit's type must be its message's, both as decrypted (as at insert,
@@ -174,12 +178,12 @@ export class EventStore {
   }
 
   getByEventID(eventId: string): Event | undefined {
-    const r = this.stmts.byEventID.get(eventId);
+    const r = this.stmts.byEventID.get(eventKey(eventId), eventId);
     return r && rowToEvent(r);
   }
 
   rowidByEventID(eventId: string): number | undefined {
-    return this.stmts.rowidByEventID.get(eventId);
+    return this.stmts.rowidByEventID.get(eventKey(eventId), eventId);
   }
 
   rowidByTransactionID(txnId: string): number | undefined {
@@ -221,18 +225,38 @@ export class EventStore {
   }
 
   insert(ev: EventInput): number {
-    const rowid = Number(this.runInsert(ev, false).lastInsertRowid);
+    const rowid = this.insertKeyed(ev);
+    if (rowid === undefined) throw new Error(`The event ${ev.event_id} is stored already.`);
     this.derived.inserted(rowid, ev);
     return rowid;
   }
 
   /** Inserts an event unless one with its event_id is stored; returns the new rowid, or undefined if it was known. */
   insertIfNew(ev: EventInput): number | undefined {
-    const r = this.runInsert(ev, true);
-    if (r.changes === 0) return undefined;
-    const rowid = Number(r.lastInsertRowid);
-    this.derived.inserted(rowid, ev);
+    const rowid = this.insertKeyed(ev);
+    if (rowid !== undefined) this.derived.inserted(rowid, ev);
     return rowid;
+  }
+
+  /**
+   * Inserts the event under its ID's key, or returns undefined if it is stored. A free key means a new event (see
+   * store/event-key.ts); a taken one is looked into, which is rare: the event again (a sync repeating it, history
+   * overlapping), or another event whose ID shares the key, and then this one is stored without a key.
+   */
+  private insertKeyed(ev: EventInput): number | undefined {
+    const key = eventKey(ev.event_id);
+    const r = this.runInsert(ev, key);
+    if (r.changes) return Number(r.lastInsertRowid);
+    if (this.stmts.keyHolder.get(key)?.event_id === ev.event_id || this.stmts.unkeyed.get(ev.event_id) !== undefined) return undefined;
+    return Number(this.runInsert(ev, null).lastInsertRowid);
+  }
+
+  /** The key an event `rowid` with this ID takes: the ID's key, or none when an event with another ID holds it. */
+  private keyFor(eventId: string, rowid: number): number | null {
+    const key = eventKey(eventId);
+    const holder = this.stmts.keyHolder.get(key);
+    // An event with this ID in another row keeps the key, and the update fails on it, as it must.
+    return holder === undefined || holder.rowid === rowid || holder.event_id === eventId ? key : null;
   }
 
   update(rowid: number, ev: EventInput): void {
@@ -240,26 +264,25 @@ export class EventStore {
       relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error, , sticky_duration,
       sticky_until] = insertParams(ev);
     this.stmts.update.run({
-      rowid, event_id, sender, type, state_key, timestamp, content, unsigned, local_content, redacted_by, relates_to,
-      relation_type, send_error, decrypted, decrypted_type, decryption_error, sticky_duration, sticky_until,
+      rowid, event_id, event_key: this.keyFor(event_id, rowid), sender, type, state_key, timestamp, content, unsigned,
+      local_content, redacted_by, relates_to, relation_type, send_error, decrypted, decrypted_type, decryption_error, sticky_duration, sticky_until,
     });
   }
 
   /**
    * Writes only the columns the event has a value for, with a statement prepared once per set of columns (an event
-   * from sync has 8 to 11 of the 20; the others are NULL, the table's default): binding a dozen NULLs to every
-   * insert cost about a tenth of the insert. Positional parameters, as binding an array is cheaper than looking up
-   * named ones. `ifNew`: the common case at ingest, a new event or one we already have (then nothing is written,
-   * changes = 0).
+   * from sync has 9 to 12 of the 21, its key included; the others are NULL, the table's default): binding a dozen
+   * NULLs to every insert cost about a tenth of the insert. Positional parameters, as binding an array is cheaper
+   * than looking up named ones. Nothing is written when another event holds `key` (changes = 0); with no key (null), nothing stops it.
    */
-  private runInsert(ev: EventInput, ifNew: boolean): Database.RunResult {
-    const params = insertParams(ev);
+  private runInsert(ev: EventInput, key: number | null): Database.RunResult {
+    const params = insertParams(ev, key);
     let mask = 0;
     for (let i = 0; i < params.length; i++) if (params[i] !== null) mask |= 1 << i;
-    const shapes = ifNew ? this.insertIfNewShapes : this.insertShapes;
+    const shapes = this.insertShapes;
     let shape = shapes.get(mask);
     if (!shape) {
-      shape = insertShape(this.db, mask, ifNew);
+      shape = insertShape(this.db, mask);
       if (shapes.size < MAX_INSERT_SHAPES) shapes.set(mask, shape);
     }
     const args = shape.args;
@@ -268,7 +291,7 @@ export class EventStore {
   }
 
   setSendResult(rowid: number, eventId: string, sendError: string | null): void {
-    this.stmts.setSendResult.run(eventId, sendError, rowid);
+    this.stmts.setSendResult.run(eventId, this.keyFor(eventId, rowid), sendError, rowid);
   }
 
   /** Replaces a local echo's content and local_content (it is not sent yet, so nothing derived from it changes). */
@@ -325,7 +348,7 @@ export function insertedEvent(rowid: number, ev: EventInput): Event {
 
 const INSERT_COLUMNS = ['room_id', 'event_id', 'sender', 'type', 'state_key', 'timestamp', 'content', 'unsigned',
   'local_content', 'transaction_id', 'redacted_by', 'relates_to', 'relation_type', 'send_error', 'decrypted',
-  'decrypted_type', 'decryption_error', 'unread_type', 'sticky_duration', 'sticky_until'] as const;
+  'decrypted_type', 'decryption_error', 'unread_type', 'sticky_duration', 'sticky_until', 'event_key'] as const;
 
 /** Far more than the sets of columns events come with; past it, a rare set gets a statement of its own each time. */
 const MAX_INSERT_SHAPES = 64;
@@ -337,10 +360,10 @@ interface InsertShape {
 }
 
 /** The insert statement for the columns whose bits are set in `mask` (bit i: INSERT_COLUMNS[i]). */
-function insertShape(db: DB, mask: number, ifNew: boolean): InsertShape {
+function insertShape(db: DB, mask: number): InsertShape {
   const columns = INSERT_COLUMNS.filter((_, i) => mask & (1 << i));
   const stmt = db.prepare<InsertParams[number][]>(`INSERT INTO event (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})
-    ${ifNew ? 'ON CONFLICT (event_id) DO NOTHING' : ''}`);
+    ON CONFLICT (event_key) DO NOTHING`);
   return { stmt, args: Array.from({ length: columns.length }, () => null) };
 }
 
@@ -349,11 +372,11 @@ type InsertParams = [
   content: string, unsigned: string | null, local_content: string | null, transaction_id: string | null,
   redacted_by: string | null, relates_to: string | null, relation_type: string | null, send_error: string | null,
   decrypted: string | null, decrypted_type: string | null, decryption_error: string | null,
-  unread_type: number, sticky_duration: number | null, sticky_until: number | null,
+  unread_type: number, sticky_duration: number | null, sticky_until: number | null, event_key: number | null,
 ];
 
 interface UpdateParams {
-  rowid: number; event_id: string; sender: string; type: string; state_key: string | null; timestamp: number;
+  rowid: number; event_id: string; event_key: number | null; sender: string; type: string; state_key: string | null; timestamp: number;
   content: string; unsigned: string | null; local_content: string | null; redacted_by: string | null;
   relates_to: string | null; relation_type: string | null; send_error: string | null;
   decrypted: string | null; decrypted_type: string | null; decryption_error: string | null;
@@ -364,9 +387,9 @@ interface UpdateParams {
  * One parameter array for every insert, filled anew each time instead of allocated per event: the statement binds
  * its values synchronously, so nothing reads it after the call, and an array per event was garbage at ingest rate.
  */
-const PARAMS = Array.from({ length: 20 }, () => null) as unknown as InsertParams;
+const PARAMS = Array.from({ length: 21 }, () => null) as unknown as InsertParams;
 
-function insertParams(ev: EventInput): InsertParams {
+function insertParams(ev: EventInput, key: number | null = null): InsertParams {
   const p = PARAMS;
   p[0] = ev.room_id;
   p[1] = ev.event_id;
@@ -388,5 +411,6 @@ function insertParams(ev: EventInput): InsertParams {
   p[17] = ev.unread_type ?? 0;
   p[18] = ev.sticky_duration ?? null;
   p[19] = ev.sticky_until ?? null;
+  p[20] = key;
   return p;
 }

@@ -2,6 +2,7 @@
  * The database schema, as an append-only list of migrations. `PRAGMA user_version` records how many have run;
  * each runs in its own transaction, so a crash mid-upgrade leaves the previous version intact.
  */
+import { migrationEventKey } from './migration-event-key.ts';
 import { migrations1To10 } from './migrations-1-10.ts';
 
 export const migrations: readonly string[] = [
@@ -262,4 +263,13 @@ export const migrations: readonly string[] = [
   ALTER TABLE room DROP COLUMN unread_notifications;
   ALTER TABLE room DROP COLUMN unread_messages;
   `,
+  // 23: events are found by an integer key of their ID, the ID's text index goes (store/migration-event-key.ts).
+  migrationEventKey,
 ];
+
+/**
+ * Migrations that build a table again which other tables' foreign keys name: store/database.ts runs them with
+ * foreign keys off (dropping the old table would otherwise delete the rows that name it) and checks the keys before
+ * they commit.
+ */
+export const rebuildingMigrations: ReadonlySet<number> = new Set([23]);

@@ -4,6 +4,7 @@
  * our own message or read receipt from any device, a redaction of an unread event.
  */
 import type { DB } from './database.ts';
+import { eventWithID } from './event-key.ts';
 import { ROOM_NID } from './room-keys.ts';
 
 export interface UnreadCounts {
@@ -23,7 +24,7 @@ export class UnreadStore {
       // room's timeline index: the event table has no index by room or sender, and a scan of it per room per sync
       // made ingest ten times slower.
       readPosition: db.prepare(`SELECT MAX(pos) FROM (
-          SELECT t.rowid AS pos FROM receipt r CROSS JOIN event e ON e.event_id = r.event_id
+          SELECT t.rowid AS pos FROM receipt r CROSS JOIN event e ON ${eventWithID('r.event_id', 'e.')}
             CROSS JOIN timeline t ON t.event_rowid = e.rowid
           WHERE r.room_id = @room AND r.user_id = @user AND r.receipt_type IN ('m.read', 'm.read.private')
           UNION ALL
