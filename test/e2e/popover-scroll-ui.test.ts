@@ -2,7 +2,7 @@
  * Popovers anchored to a timeline row when the timeline moves, in Chromium against Synapse through the web host. A
  * message's options menu stays open and follows its message as a new message keeps the view at its end, and closes
  * at the user's wheel, with the focus back on its message; the reaction picker opened from a message does the same
- * (use-anchor-scroll.ts's useFollowAnchor), the focus on the message or the timeline. Screenshots of the followed picker in both themes go to test-artifacts/.
+ * (use-anchor-scroll.ts's useFollowAnchor), the focus on the message or the timeline. Screenshots of the followed picker in both themes go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
