@@ -7,7 +7,9 @@
  * size also scaling the small text, reaction chips, the typing line, read receipts, the composer's hint and
  * autocomplete, the hover toolbar, the "New messages" line, the room's header and the room list's width, nothing of
  * it clipped; in a narrow room, down to the smallest window, the picture and the file card keep inside the message
- * column, the picture keeping its shape, and the sidebar's four new-conversation buttons stay on one line). White on
+ * column, the picture keeping its shape, and the sidebar's four new-conversation buttons stay on one line; at 480 px
+ * nothing passes the window's edge, the header shows the room's name with its buttons in its ⋯ menu, the composer's
+ * field keeps its width with the attach button in its + menu, the notification banner takes two lines). White on
  * the danger red and the danger red's text have 4.5:1 in both themes. Every item of the room list's menu, a
  * message's ⋯ menu and the composer's + menu has an icon; the ⋯ menu and the reaction picker stay open while the
  * timeline changes under them, and the picker closes at the wheel. Opens the main screens in both themes at
@@ -38,9 +40,12 @@ async function waitUntil(done: () => boolean, what: string): Promise<void> {
   assert.ok(done(), what);
 }
 const room = (id: string): string => `[data-testid="room-item"][data-room-id="${id}"]`;
-/** Every item of the open menu has an icon (icons.tsx MenuIcon), all lined up in one column; `some` are among them. */
+/**
+ * Every item the open menu shows has an icon (icons.tsx MenuIcon), all lined up in one column; `some` are among them.
+ * (The composer's + menu hides the items of the buttons a wide composer shows.)
+ */
 async function assertMenuIcons(page: Page, menuTestId: string, some: readonly string[]): Promise<void> {
-  const items = await page.getByTestId(menuTestId).locator('[role^="menuitem"]').evaluateAll((els) => els.map((e) => ({
+  const items = await page.getByTestId(menuTestId).locator('[role^="menuitem"]').evaluateAll((els) => els.filter((e) => e.checkVisibility()).map((e) => ({
     id: e.getAttribute('data-testid'), x: e.querySelector('svg.menu-icon')?.getBoundingClientRect().left ?? null,
   })));
   for (const id of some) assert.ok(items.some((i) => i.id === id), `${menuTestId} has ${id}`);
@@ -87,6 +92,51 @@ async function assertFitsNarrow(p: Page, label: string): Promise<void> {
     assert.ok(b.lines <= 1 && !b.cut, `${label}: ${b.name} on one line, whole: ${JSON.stringify(b)}`);
     assert.equal(b.top, boxes.buttons[0].top, `${label}: the buttons in one row`);
   }
+}
+
+/**
+ * In the smallest window the app allows (480 px): nothing runs past the window's right edge (the header's buttons
+ * did, folding no further than Leave), the room's name shows in its header, the composer's text field keeps a usable
+ * width (its buttons give way to the + menu, which offers them; the placeholder showed one letter), the notification
+ * banner's text takes at most two lines (a word a line, eleven, beside its buttons), and the sidebar's Join reads as
+ * a word, not as cut text.
+ */
+async function assertUsableAt480(p: Page, label: string): Promise<void> {
+  const got = await p.evaluate(() => {
+    const over = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.checkVisibility())
+      .map((el) => `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}`);
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector('[data-testid="notification-banner"] .banner-text')!);
+    const bannerLines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    return {
+      over, bannerLines,
+      name: document.querySelector('.room-header-name')!.getBoundingClientRect().width,
+      input: document.querySelector('[data-testid="composer"]')!.getBoundingClientRect().width,
+      attachShown: document.querySelector('[data-testid="composer-attach"]')!.checkVisibility(),
+      labels: [...document.querySelectorAll('.new-room-label')].map((l) => l.textContent),
+    };
+  });
+  assert.deepEqual(got.over, [], `${label}: past the window's right edge`);
+  assert.ok(got.name >= 80, `${label}: the room's name has ${got.name}px in its header`);
+  assert.ok(got.input >= 90, `${label}: the composer's text field is ${got.input}px wide`);
+  assert.ok(got.bannerLines <= 2, `${label}: the notification banner's text takes ${got.bannerLines} lines`);
+  assert.deepEqual(got.labels.filter((l) => l?.endsWith('…')), [], `${label}: a sidebar button's word reads as cut`);
+  // What gave way stays reachable, named: the attach button in the + menu, the panel buttons in the header's ⋯ menu.
+  assert.equal(got.attachShown, false, `${label}: the attach button gives way`);
+  await p.getByTestId('composer-more').click();
+  await p.getByRole('menuitem', { name: 'Attach files' }).waitFor();
+  // Its sticker picker opens by the composer, inside the window, and Esc gives the focus back to the + button.
+  await p.getByRole('menuitem', { name: 'Sticker' }).click();
+  const picker = await p.getByTestId('emoji-picker').boundingBox();
+  assert.ok(picker && picker.x >= 0 && picker.x + picker.width <= 480 && picker.y >= 0, `${label}: the sticker picker at ${JSON.stringify(picker)}`);
+  await p.keyboard.press('Escape');
+  await p.getByTestId('emoji-picker').waitFor({ state: 'detached' });
+  assert.equal(await p.getByTestId('composer-more').evaluate((b) => b === document.activeElement), true, `${label}: the focus back on +`);
+  await p.getByTestId('room-header-more').click();
+  for (const name of ['Search in this room', 'Pinned messages', 'Threads', 'Room settings', 'Leave room']) {
+    assert.ok(await p.getByTestId('room-header-menu').getByRole(/Leave/.test(name) ? 'menuitem' : 'menuitemcheckbox', { name }).isVisible(), `${label}: ${name} in the header's menu`);
+  }
+  await p.keyboard.press('Escape');
 }
 
 describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer not built (npm run build)' }, () => {
@@ -573,6 +623,10 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         ['.unread-marker', 'fontSize', 12 * scale], ['.room-header-name', 'fontSize', 16 * scale], ['.room-header-topic', 'fontSize', 13 * scale],
         ['.message-actions [data-testid="action-reply"]', 'fontSize', 13 * half], ['.message-actions [data-testid="react"]', 'fontSize', 16 * half],
         ['.message-actions [data-testid="action-more"]', 'fontSize', 13 * half],
+        // The header's member count and buttons with their icons, and the file card's size line and Download.
+        ['[data-testid="open-members"]', 'fontSize', 12.5 * scale], ['[data-testid="open-members"] svg', 'width', 15 * scale],
+        ['[data-testid="room-header-more"] svg', 'width', 15 * scale],
+        ['.attachment-file-size', 'fontSize', 12 * scale], ['.attachment-download', 'fontSize', 13 * scale],
       ];
       const composer = p.getByTestId('composer');
       // All read at once: one round trip to the page, not one per element.
@@ -671,8 +725,18 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
       }
       // The smallest window the app allows (window.ts): the picture, 320 px wide at most, is wider than the room.
+      // Straight from a wide window, as a window snapped to a screen's edge goes: the header folds all the way at once.
+      await p.setViewportSize({ width: 1280, height: 800 });
       await p.setViewportSize({ width: 480, height: 600 });
       await assertFitsNarrow(p, `${textSize} px 480x600`);
+      await composer.fill(''); // the autocomplete's test above leaves ':sm' in it at 700 px
+      await assertUsableAt480(p, `${textSize} px 480x600`);
+      // The reply bar's × grows with the text, as the bar's words do.
+      await p.getByTestId('message').last().hover();
+      await p.getByTestId('message').last().getByTestId('action-reply').click();
+      await sizesAre([['.composer-mode-cancel', 'fontSize', 18 * scale]]);
+      await composer.press('Escape');
+      await p.getByTestId('composer-mode').waitFor({ state: 'detached' });
       if (textSize === 18) {
         await p.getByTestId('attachment-image').scrollIntoViewIfNeeded();
         for (const theme of ['light', 'dark'] as const) {

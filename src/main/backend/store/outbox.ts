@@ -45,7 +45,7 @@ export class OutboxStore {
       remove: db.prepare('DELETE FROM outbox WHERE transaction_id = ?'),
       setFailed: db.prepare('UPDATE outbox SET failed_error = ? WHERE transaction_id = ?'),
       rooms: db.prepare('SELECT DISTINCT room_id FROM outbox').pluck(),
-      rowidsOfRoom: db.prepare('SELECT event_rowid FROM outbox WHERE room_id = ? ORDER BY seq').pluck(),
+      rowidsByRoom: db.prepare<[], { room_id: string; event_rowid: number }>('SELECT room_id, event_rowid FROM outbox ORDER BY seq'),
       all: db.prepare(`SELECT ${cols} FROM outbox ORDER BY seq`),
       // Discarding a failed message removes its local echo; the outbox row goes with it (ON DELETE CASCADE).
       deleteEvent: db.prepare('DELETE FROM event WHERE rowid = ?'),
@@ -87,9 +87,15 @@ export class OutboxStore {
     return this.stmts.rooms.all() as string[];
   }
 
-  /** The rowids of a room's unsent events (waiting or failed), oldest first. */
-  eventRowids(roomId: string): number[] {
-    return this.stmts.rowidsOfRoom.all(roomId) as number[];
+  /** Each room's unsent events' (waiting or failed) rowids, oldest first: one statement for a whole room list. */
+  eventRowidsByRoom(): Map<string, number[]> {
+    const out = new Map<string, number[]>();
+    for (const r of this.stmts.rowidsByRoom.all()) {
+      const list = out.get(r.room_id);
+      if (list) list.push(r.event_rowid);
+      else out.set(r.room_id, [r.event_rowid]);
+    }
+    return out;
   }
 
   all(): OutboxEntry[] {

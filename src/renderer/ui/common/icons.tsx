@@ -40,6 +40,9 @@ export const FORWARD_ICON = <><path d="M14 5l7 7-7 7" /><path d="M21 12H10a6 6 0
 export const HISTORY_ICON = <><path d="M3 12a9 9 0 1 0 3-6.7L3 8" /><path d="M3 3v5h5M12 7v5l3 2" /></>;
 export const SOURCE_ICON = <path d="M8 7l-5 5 5 5M16 7l5 5-5 5" />;
 // The composer's "+" menu.
+// The composer's buttons that fold into its + menu in a narrow composer (ComposerMenu.tsx).
+export const ATTACH_ICON = <path d="M20 11.5l-8.2 8.2a5 5 0 0 1-7.1-7.1l8.6-8.6a3.3 3.3 0 0 1 4.7 4.7l-8.6 8.6a1.7 1.7 0 0 1-2.4-2.4l7.9-7.9" />;
+export const STICKER_ICON = <><path d="M6 4h12a2 2 0 0 1 2 2v8l-6 6H6a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" /><path d="M20 14h-4a2 2 0 0 0-2 2v4" /></>;
 export const POLL_ICON = <><path d="M4 20h16" /><path d="M7 16v-5M12 16V5M17 16v-8" /></>;
 export const LOCATION_ICON = <><path d="M12 21s-7-6-7-11.5a7 7 0 0 1 14 0C19 15 12 21 12 21z" /><circle cx="12" cy="9.5" r="2.5" /></>;
 // The sidebar's new-conversation buttons (NewRoomButtons), which show only these in a narrow sidebar.

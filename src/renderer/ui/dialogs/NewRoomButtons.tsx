@@ -16,7 +16,7 @@ type Action = 'create' | 'dm' | 'join' | 'explore';
 const ACTIONS: readonly { id: Action; testId: string; icon: ReactNode; short: string; name: string; long: string }[] = [
   { id: 'create', testId: 'create-room', icon: NEW_ROOM_ICON, short: 'Room', name: 'Create a room', long: 'Create a room' },
   { id: 'dm', testId: 'start-dm', icon: NEW_DM_ICON, short: 'DM', name: 'Start a DM', long: 'Start a chat' },
-  { id: 'join', testId: 'join-room', icon: JOIN_ICON, short: 'Join…', name: 'Join a room', long: 'Join a room' },
+  { id: 'join', testId: 'join-room', icon: JOIN_ICON, short: 'Join', name: 'Join a room', long: 'Join a room' },
   { id: 'explore', testId: 'explore-rooms', icon: EXPLORE_ICON, short: 'Explore', name: 'Explore public rooms', long: 'Explore public rooms' },
 ];
 

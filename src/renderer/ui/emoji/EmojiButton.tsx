@@ -5,7 +5,7 @@
  * as the window changes size and as the timeline moves by itself (a message arriving, a reaction), and closes when
  * the user scrolls with the wheel or a finger outside it. It closed as soon as its message left the view.
  */
-import { useRef, useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';
 import { useFollowAnchor } from '../common/use-anchor-scroll.ts';
 import { EmojiPicker, type EmojiPick } from './EmojiPicker.tsx';
@@ -13,7 +13,7 @@ import { EmojiPicker, type EmojiPick } from './EmojiPicker.tsx';
 const PICKER_W = 320;
 const PICKER_H = 330;
 
-export function EmojiButton({ onPick, label, testId, className, children, onOpenChange, roomId = null, stickers = false }: {
+export function EmojiButton({ onPick, label, testId, className, children, onOpenChange, roomId = null, stickers = false, buttonRef }: {
   onPick: (pick: EmojiPick) => void;
   /** Whose custom emoji packs the picker offers besides Unicode's (see EmojiPicker). */
   roomId?: string | null;
@@ -23,16 +23,25 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
   className?: string;
   children: ReactNode;
   onOpenChange?: (open: boolean) => void;
+  /** The button, for opening the picker from elsewhere (a narrow composer's + menu, where the button is hidden). */
+  buttonRef?: RefObject<HTMLButtonElement | null>;
 }) {
   // Open or not apart from where: a scroll that comes just after the wheel that closed the picker places it again
   // (before the close has removed the listener), and must not open it again with that.
   const [isOpen, setOpen] = useState(false);
   const [at, setAt] = useState<{ left: number; top: number } | null>(null);
-  const button = useRef<HTMLButtonElement>(null);
+  const ownButton = useRef<HTMLButtonElement>(null);
+  const button = buttonRef ?? ownButton;
   const layer = useRef<HTMLDivElement>(null);
+  /** What had the focus when the picker opened: it gets it back when the button is hidden (see close). */
+  const opener = useRef<Element | null>(null);
 
   function place(): { left: number; top: number } | null {
-    const r = button.current?.getBoundingClientRect();
+    // A hidden button (folded into a narrow composer's + menu) has no rectangle: the picker goes by the nearest
+    // shown box around it (the composer's), as it would by the button at that box's end.
+    let anchor: Element | null = button.current;
+    while (anchor && !anchor.checkVisibility()) anchor = anchor.parentElement;
+    const r = anchor?.getBoundingClientRect();
     if (!r) return null;
     const left = Math.max(8, Math.min(r.right - PICKER_W, window.innerWidth - PICKER_W - 8));
     const below = r.bottom + 4 + PICKER_H <= window.innerHeight;
@@ -40,6 +49,7 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
   }
 
   function open(): void {
+    opener.current = document.activeElement;
     setAt(place());
     setOpen(true);
     onOpenChange?.(true);
@@ -55,8 +65,12 @@ export function EmojiButton({ onPick, label, testId, className, children, onOpen
   function close(): void {
     // Closed from inside (Esc, a pick): the focus goes back to this button while it is still shown (a message's
     // toolbar hides once nothing in it has the focus, and a hidden button cannot take it).
+    // A hidden button cannot take it: opened from a narrow composer's + menu, it goes back to the + button there.
     const active = document.activeElement;
-    if (active === document.body || (active && layer.current?.contains(active))) button.current?.focus({ preventScroll: true });
+    if (active === document.body || (active && layer.current?.contains(active))) {
+      const back = button.current?.checkVisibility() ? button.current : opener.current;
+      if (back instanceof HTMLElement) back.focus({ preventScroll: true });
+    }
     hide();
   }
 

@@ -3,7 +3,7 @@
  * last message, Esc cancels), typing notifications (unless turned off on this device), per-room drafts that survive restarts, autocomplete for
  * slash commands (with their help), member mentions (inserted as matrix.to pills) and `:emoji:` shortcodes, an
  * emoji picker, attachments (paste, drop or the attach button; the text becomes the caption), and a "+" menu for
- * polls and locations; links typed get preview cards above it (removable), sent with the message. While it is empty
+ * polls and locations (and, in a narrow composer, the attach and sticker buttons, which give way to the text); links typed get preview cards above it (removable), sent with the message. While it is empty
  * a microphone button records a voice message (VoiceComposer.tsx) in place of the text box. `/jumptodate` runs here,
  * not in the backend: the day it names is the user's, in this page's time zone (api/jump-to-date.ts).
  */
@@ -34,7 +34,7 @@ import { useVoiceRecording } from './use-voice-recording.ts';
 import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import { SendButton } from './SendButton.tsx';
-import { StickerButton } from './StickerButton.tsx';
+import { StickerButton, useHasStickers } from './StickerButton.tsx';
 import { getPrefs, usePrefs } from '../prefs.ts';
 import { isSendKey, sendKeyName, sendKeysHint } from './send-keys.ts';
 
@@ -57,6 +57,10 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const packs = useImagePacks(roomId);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
+  /** The attach and sticker buttons, which a narrow composer folds into its + menu (ComposerMenu.tsx). */
+  const filePicker = useRef<HTMLInputElement>(null);
+  const stickerButton = useRef<HTMLButtonElement>(null);
+  const hasStickers = useHasStickers(roomId);
   const { ctrlEnterSends, sendTyping } = usePrefs();
 
   // Leaving the room (or closing it) ends our typing notice there.
@@ -145,6 +149,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const offerVoice = text.trim() === '' && !hasAttachments && mode.kind !== 'edit';
   const voiceState = voice.state;
   const label = mode.kind === 'edit' ? 'Edit message' : hasAttachments ? 'Add a caption (optional)' : `Message ${roomName}`;
+  const stickers = hasStickers && mode.kind !== 'edit';
   return (
     <form className={`composer${drop.dragging ? ' is-dropping' : ''}`} onSubmit={(e) => { e.preventDefault(); send(); }}
       data-testid="composer-form" {...drop.dropTarget}>
@@ -164,8 +169,11 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           onAskToDiscard={voice.askToDiscard} onKeep={voice.keepRecording} onSend={sendVoice} />
       ) : (
       <div className="composer-box">
-        <AttachButton onFiles={attachments.add} testId="composer-attach" inputTestId="composer-file-input" />
-        <ComposerMenu roomId={roomId} />
+        <AttachButton onFiles={attachments.add} testId="composer-attach" inputTestId="composer-file-input" input={filePicker} />
+        <ComposerMenu roomId={roomId} folded={{
+          attach: () => filePicker.current?.click(),
+          sticker: stickers ? () => stickerButton.current?.click() : undefined,
+        }} />
         <textarea
           ref={ref}
           className="composer-input"
@@ -189,7 +197,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           <span aria-hidden="true">☺</span>
         </EmojiButton>
         {mode.kind !== 'edit' && (
-          <StickerButton roomId={roomId} testId="composer-sticker" onError={setError} relation={() => {
+          <StickerButton roomId={roomId} testId="composer-sticker" onError={setError} buttonRef={stickerButton} relation={() => {
             const relatesTo = relationFor(mode);
             if (mode.kind === 'reply') modes.set(roomId, { kind: 'normal' });
             return relatesTo;

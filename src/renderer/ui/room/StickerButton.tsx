@@ -1,8 +1,10 @@
 /**
  * The composers' sticker button (MSC2545 packs with stickers): a picker of stickers only, sending the one picked as
  * `m.sticker` with the composer's relation (a reply in the room's composer, the thread in the thread panel's). It is
- * shown only when a pack offered in the room has stickers.
+ * shown only when a pack offered in the room has stickers (`useHasStickers`, which the composers' + menu asks too: a
+ * narrow composer folds this button into it).
  */
+import type { RefObject } from 'react';
 import type { JSONObject } from '../../../shared/rpc/types.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { sendSticker } from '../../api/actions.ts';
@@ -11,18 +13,23 @@ import { useImagePacks } from '../../api/image-pack-hooks.ts';
 import { packsFor } from '../../api/image-packs.ts';
 import { EmojiButton } from '../emoji/EmojiButton.tsx';
 
-export function StickerButton({ roomId, testId, relation, onError }: {
+/** A pack offered in the room has stickers: the sticker button shows. */
+export function useHasStickers(roomId: string): boolean {
+  return packsFor(useImagePacks(roomId), 'sticker').length > 0;
+}
+
+export function StickerButton({ roomId, testId, relation, onError, buttonRef }: {
   roomId: string;
   testId: string;
+  buttonRef?: RefObject<HTMLButtonElement | null>;
   /** Asked when a sticker is picked: the relation to send it with (and the composer may leave its reply mode). */
   relation: () => JSONObject | undefined;
   onError: (message: string) => void;
 }) {
   const session = useSession();
-  const packs = useImagePacks(roomId);
-  if (packsFor(packs, 'sticker').length === 0) return null;
+  if (!useHasStickers(roomId)) return null;
   return (
-    <EmojiButton className="composer-tool" label="Send a sticker" testId={testId} roomId={roomId} stickers onPick={(p) => {
+    <EmojiButton className="composer-tool composer-foldable" label="Send a sticker" testId={testId} roomId={roomId} stickers buttonRef={buttonRef} onPick={(p) => {
       if (!('image' in p)) return;
       sendSticker(session, roomId, p.image, relation()).catch((err: unknown) => onError(`Could not send the sticker: ${errorMessage(err)}`));
     }}>

@@ -8,7 +8,7 @@
  * Its pieces are the room composer's; what it leaves out is per-room: text drafts, reply and edit modes.
  * `/jumptodate` jumps the room's main timeline, as from the room's composer (api/jump-to-date.ts).
  */
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { mentionedUsers } from '../../api/actions.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
@@ -32,7 +32,7 @@ import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import './media.css';
 import { SendButton } from './SendButton.tsx';
-import { StickerButton } from './StickerButton.tsx';
+import { StickerButton, useHasStickers } from './StickerButton.tsx';
 import { getPrefs } from '../prefs.ts';
 import { isSendKey } from './send-keys.ts';
 
@@ -46,6 +46,10 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   const voice = useVoiceRecording(session, roomId, !!room?.meta?.encryption_event, rootId);
   const packs = useImagePacks(roomId);
+  /** The attach and sticker buttons, which a narrow composer folds into its + menu (ComposerMenu.tsx). */
+  const filePicker = useRef<HTMLInputElement>(null);
+  const stickerButton = useRef<HTMLButtonElement>(null);
+  const stickers = useHasStickers(roomId);
   const voiceKind = voice.state.kind;
   useEffect(() => { if (voiceKind === 'idle') ref.current?.focus(); }, [ref, rootId, voiceKind]);
 
@@ -104,8 +108,11 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
           onSend={() => void voice.send(threadRelation(rootId, latestId))} />
       ) : (
       <div className="composer-box">
-        <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" />
-        <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" />
+        <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" input={filePicker} />
+        <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" folded={{
+          attach: () => filePicker.current?.click(),
+          sticker: stickers ? () => stickerButton.current?.click() : undefined,
+        }} />
         <textarea ref={ref} className="composer-input" data-testid="thread-composer" rows={1} dir="auto" value={text}
           placeholder={label} aria-label={label} aria-autocomplete="list" aria-expanded={listOpen}
           aria-controls={listOpen ? 'thread-composer-suggestions' : undefined}
@@ -116,7 +123,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" roomId={roomId} onPick={(p) => insertAtCursor(pickedText(p))}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
-        <StickerButton roomId={roomId} testId="thread-composer-sticker" onError={setError} relation={() => threadRelation(rootId, latestId)} />
+        <StickerButton roomId={roomId} testId="thread-composer-sticker" onError={setError} buttonRef={stickerButton} relation={() => threadRelation(rootId, latestId)} />
         {offerVoice
           ? <MicButton busy={voiceState.kind === 'starting'} onClick={() => void voice.start()} />
           : <SendButton label="Send in thread" testId="thread-composer-send" disabled={text.trim() === '' && !hasAttachments} />}

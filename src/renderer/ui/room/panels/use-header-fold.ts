@@ -20,6 +20,8 @@ export function useHeaderFold(header: RefObject<HTMLElement | null>, name: strin
   const [fold, setFold] = useState<HeaderFold>('full');
   /** The same, for the observer's callback (only that callback changes it). */
   const foldRef = useRef<HeaderFold>('full');
+  /** The effect's measure, run again once a step has taken effect (below). */
+  const measureRef = useRef<(() => void) | null>(null);
 
   useLayoutEffect(() => {
     const el = header.current;
@@ -100,8 +102,17 @@ export function useHeaderFold(header: RefObject<HTMLElement | null>, name: strin
     const observer = new ResizeObserver(measure);
     observer.observe(el);
     observer.observe(title);
-    return () => observer.disconnect();
+    measureRef.current = measure;
+    return () => {
+      observer.disconnect();
+      measureRef.current = null;
+    };
   }, [header, name]);
+
+  // Each step measured again as soon as it is laid out: when the buttons overflowed the header the name's box was
+  // already squeezed to nothing, hiding Leave left it at nothing, and no size changed to report, so in a 480 px
+  // window the header stopped at `trimmed` with its buttons running past the window's edge and no name at all.
+  useLayoutEffect(() => { measureRef.current?.(); }, [fold]);
 
   return fold;
 }
