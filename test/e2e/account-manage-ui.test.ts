@@ -3,7 +3,7 @@
  * changing the password in its dialog (a mismatch said before anything is sent, a wrong current password refused
  * in words, then the change, checked by signing in on the homeserver) and deactivating the account in its dialog,
  * which lands on the login screen with the sentence saying why. Screenshots of both dialogs in both themes at
- * 1280×800 and 800×600 (and of the section) go to test-artifacts/.
+ * 1280×800 and 800×600 (and of the section) go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -9,7 +9,7 @@
  * - answered or declined elsewhere: Bob signs in in a third web UI; both of his pages ring, one answers and the other
  *   stops ringing and says "Answered on another device."; one declines and the other stops without a word.
  * The room list previews each DM by its call as the timeline words it, never by the call's wordless machinery.
- * Screenshots of the busy note, Bob's room list and the answered-elsewhere state, in both themes, go to test-artifacts/.
+ * Screenshots of the busy note, Bob's room list and the answered-elsewhere state, in both themes, go to test-artifacts/ (with LATTICE_SHOTS=1).
  * An ended call closes itself after 4 s; each page is told how long to show it (showEnded): briefly where the
  * test waits for it to close, until closed where the test photographs it, and the app's 4 s for the answered-elsewhere
  * note, which is both.

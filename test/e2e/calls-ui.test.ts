@@ -13,7 +13,7 @@
  * call and Alice sees it beside his camera (two tiles, each with its picture's shape: the fake screen's, the fake
  * camera's), and in a voice call, where it comes alone; it goes when he stops; his mute and camera-off show on her
  * side; Alice turns her camera on in the voice call and Bob receives it. Screenshots of the ringing prompt, voice
- * and video calls, a shared screen on both sides and the timeline's call lines, in both themes, go to test-artifacts/.
+ * and video calls, a shared screen on both sides and the timeline's call lines, in both themes, go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -24,6 +24,7 @@ import { FAKE_MICROPHONE_ARGS } from '../harness/chromium.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, serverSays, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   let a: WebUi;
@@ -209,7 +210,7 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await bobPage.getByTestId('call-own-video-off').waitFor();
     await alicePage.getByTestId('call-peer-camera-off').waitFor({ timeout: 30_000 });
     assert.equal(await alicePage.getByTestId('call-remote-video').count(), 0);
-    await alicePage.screenshot({ path: path.join(ARTIFACTS, 'calls-light-1280x800-peer-muted.png') });
+    await shot(alicePage, path.join(ARTIFACTS, 'calls-light-1280x800-peer-muted.png'));
     assert.deepEqual(await bobPage.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.at(-1)!
       .getSenders().filter((s) => s.track?.kind === 'video').map((s) => s.track!.enabled)), [false]);
 
@@ -241,7 +242,7 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     await remotePicture(alicePage, 'screen');
     assert.equal(await share.getAttribute('aria-pressed'), 'true');
     await sizedShots(bobPage, (theme, size) => `calls-${theme}-${size}-sharing.png`);
-    await alicePage.screenshot({ path: path.join(ARTIFACTS, 'calls-light-1280x800-shared-screen.png') });
+    await shot(alicePage, path.join(ARTIFACTS, 'calls-light-1280x800-shared-screen.png'));
 
     await share.click();
     await callView(bobPage, '[data-sharing="false"]').waitFor();

@@ -12,9 +12,9 @@
  * field keeps its width with the attach button in its + menu, the notification banner takes two lines). White on
  * the danger red and the danger red's text have 4.5:1 in both themes. Every item of the room list's menu, a
  * message's ⋯ menu and the composer's + menu has an icon; the ⋯ menu and the reaction picker stay open while the
- * timeline changes under them, and the picker closes at the wheel. Saves screenshots of the main screens
- * in both themes at 1280×800 and 800×600 to
- * test-artifacts/ui/. The flows against a real homeserver are in web-ui.test.ts.
+ * timeline changes under them, and the picker closes at the wheel. Opens the main screens in both themes at
+ * 1280×800 and 800×600 (the timeline at its end, no overflow), and with LATTICE_SHOTS=1 saves them to
+ * test-artifacts/ui/ (with LATTICE_SHOTS=1). The flows against a real homeserver are in web-ui.test.ts.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -24,6 +24,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { FAVOURITE_ID, INVITE_ID, lineEventId, people, SPACE_ID } from '../harness/preview/fake-data.ts';
 import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { shot } from '../harness/shots.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/ui');
@@ -166,7 +167,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.ok(await page.locator(`[data-space-id="${SPACE_ID}"] [data-testid="space-unread"]`).count() === 1, 'the space shows its rooms\' unread badge');
     // With no room open, the space's home shows its rooms, joined or not.
     await page.getByTestId('space-home').locator('[data-testid="space-room"]').filter({ hasText: 'Roadmap' }).getByTestId('space-room-suggested').waitFor();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-space-home.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-space-home.png'));
     await page.locator('[data-space-id="favourites"]').click();
     assert.deepEqual(await page.getByTestId('room-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-room-id'))), [FAVOURITE_ID]);
     await page.locator('[data-space-id="dms"]').click();
@@ -316,7 +317,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await bobs.hover();
     await bobs.getByTestId('action-more').click();
     await assertMenuIcons(page, 'message-menu', ['action-forward', 'action-source', 'action-report']);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-message-menu.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-message-menu.png'));
     const dialog = page.getByTestId('report-event-dialog');
     await page.getByTestId('action-report').click();
     await dialog.getByTestId('report-reason').waitFor();
@@ -324,7 +325,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await dialog.getByTestId('dialog-submit').click();
     await dialog.getByTestId('report-done').waitFor();
     assert.match(await dialog.getByTestId('report-done').innerText(), /^Thank you: the administrators of \S+ have your report\.$/);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-report-sent.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-report-sent.png'));
     await dialog.getByTestId('dialog-submit').click();
     await dialog.waitFor({ state: 'detached' });
   });
@@ -339,7 +340,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     assert.ok(after, 'a check item\'s tick comes after its label');
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-1280x800-room-menu.png`) });
+      await shot(page, path.join(ARTIFACTS, `${theme}-1280x800-room-menu.png`));
     }
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
     await page.keyboard.press('Escape');
@@ -351,7 +352,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await assertMenuIcons(page, 'composer-menu', ['composer-poll', 'composer-location']);
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-1280x800-composer-menu.png`) });
+      await shot(page, path.join(ARTIFACTS, `${theme}-1280x800-composer-menu.png`));
     }
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
     await page.keyboard.press('Escape');
@@ -439,7 +440,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await list.locator('[data-testid="member"][data-user-id="@you:lattice.test"]').waitFor();
     await list.locator('[data-testid="member"][data-user-id="@member10000:lattice.test"]').waitFor();
     assert.ok(await rows.count() < 100);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-members-crowd-end.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-members-crowd-end.png'));
 
     // The keyboard goes there too: Home to the first, End to the last, one row at a time in between.
     const focused = () => page.evaluate(() => document.activeElement?.closest('[data-testid="member"]')?.getAttribute('data-user-id'));
@@ -462,7 +463,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await list.getByTestId('member-heading').filter({ hasText: /· 10$/ }).waitFor();
     assert.deepEqual(await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-user-id'))),
       Array.from({ length: 10 }, (_, i) => `@member0999${i}:lattice.test`));
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-members-crowd-filter.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-members-crowd-filter.png'));
     await list.getByTestId('member-filter').press('Escape');
     await page.getByTestId('open-members').click();
     await list.waitFor({ state: 'detached' });
@@ -584,7 +585,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.getByTestId('send-typing').uncheck();
     await page.keyboard.press('Escape');
     await page.getByTestId('settings').waitFor({ state: 'detached' });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-text-18.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-room-text-18.png'));
 
     assert.match(await page.locator('.composer-hint').textContent() ?? '', /^Ctrl\+Enter to send · Enter for a new line/);
     await composer.fill('first line');
@@ -726,7 +727,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         if (textSize === 14 || w === 700) continue;
         for (const theme of ['light', 'dark'] as const) {
           await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-          await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-room-text-${textSize}.png`) });
+          await shot(p, path.join(ARTIFACTS, `${theme}-${w}x${h}-room-text-${textSize}.png`));
         }
         await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
       }
@@ -747,7 +748,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         await p.getByTestId('attachment-image').scrollIntoViewIfNeeded();
         for (const theme of ['light', 'dark'] as const) {
           await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-          await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-480x600-room-text-18.png`) });
+          await shot(p, path.join(ARTIFACTS, `${theme}-480x600-room-text-18.png`));
         }
         await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
       }
@@ -822,7 +823,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
   });
 
-  it('saves screenshots of the main screens in both themes at 1280×800 and 800×600', async () => {
+  it('opens the main screens in both themes at 1280×800 and 800×600, the timeline at its end and nothing overflowing (saved with LATTICE_SHOTS=1)', async () => {
     for (const [w, h] of [[1280, 800], [800, 600]] as const) {
       for (const theme of ['light', 'dark'] as const) {
         const p = await browser.newPage({ viewport: { width: w, height: h } });
@@ -834,8 +835,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         // before), then a frame for the layout they change.
         await p.getByTestId('reply-quote').filter({ hasText: 'Alice Chen' }).first().waitFor();
         await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-        const shot = (name: string): Promise<Buffer> => p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-${name}.png`) });
-        await shot('room');
+        const save = (name: string): Promise<void> => shot(p, path.join(ARTIFACTS, `${theme}-${w}x${h}-${name}.png`));
+        await save('room');
         // The newest message is still in full view: what appeared above or below after the room opened (the
         // notification banner, a taller composer) must not leave the timeline scrolled off its end.
         const gap = await p.getByTestId('timeline').evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
@@ -844,20 +845,20 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${theme} ${w}x${h}: no horizontal overflow`);
         await p.keyboard.press('Control+k');
         await p.getByTestId('switcher-input').fill('de');
-        await shot('switcher');
+        await save('switcher');
         await p.keyboard.press('Escape');
         await p.getByTestId('open-settings').click();
-        await shot('settings');
+        await save('settings');
         await p.getByTestId('settings-tab-appearance').click();
-        await shot('settings-appearance');
+        await save('settings-appearance');
         await p.keyboard.press('Escape');
         await p.getByTestId('attachment-image').click();
         await p.waitForFunction(() => !!document.querySelector<HTMLImageElement>('[data-testid="lightbox"] img')?.complete);
-        await shot('lightbox');
+        await save('lightbox');
         await p.keyboard.press('Escape');
         await p.getByTestId('open-members').click();
         await p.waitForFunction(() => [...document.querySelectorAll('[data-testid="member-list"] img')].every((i) => (i as HTMLImageElement).complete));
-        await shot('members');
+        await save('members');
         await p.close();
       }
     }

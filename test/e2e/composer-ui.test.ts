@@ -15,6 +15,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 describe('composer and message actions against Synapse', () => {
   let ui: WebUi;
@@ -133,7 +134,7 @@ describe('composer and message actions against Synapse', () => {
     await mine.and(page.locator('[data-send-state="sent"]')).waitFor({ timeout: 45_000 });
     await mine.hover();
     await mine.getByTestId('action-delete').click();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'message-actions.png') });
+    await shot(page, path.join(ARTIFACTS, 'message-actions.png'));
     await mine.getByTestId('action-delete-confirm').click();
     await bob.waitForMessage(roomId, (e) => e.type === 'm.room.redaction', 45_000);
   });
@@ -145,7 +146,7 @@ describe('composer and message actions against Synapse', () => {
     const list = page.getByTestId('composer-suggestions');
     await list.waitFor();
     assert.match(await list.innerText(), /\/myroomnick/);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'composer-slash.png') });
+    await shot(page, path.join(ARTIFACTS, 'composer-slash.png'));
     await composer.fill('');
     await composer.pressSequentially('hello @bo');
     await page.getByTestId('composer-suggestion').filter({ hasText: bob.userId }).waitFor();
@@ -214,7 +215,7 @@ describe('composer and message actions against Synapse', () => {
     await page.getByTestId('open-create-room').click();
     await page.getByTestId('create-room-name').fill('Made in Lattice');
     await page.getByTestId('create-room-topic').fill('A room from the dialog');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'create-room-dialog.png') });
+    await shot(page, path.join(ARTIFACTS, 'create-room-dialog.png'));
     await page.getByTestId('dialog-submit').click();
     await page.getByTestId('room-header').filter({ hasText: 'Made in Lattice' }).waitFor({ timeout: 45_000 });
     assert.match(await page.getByTestId('room-header').innerText(), /A room from the dialog/);
@@ -387,7 +388,7 @@ describe('composer and message actions against Synapse', () => {
       const invited = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.member/${encodeURIComponent(invitee.userId)}`) as { membership: string };
       assert.equal(invited.membership, 'invite');
     }
-    await page.screenshot({ path: path.join(ARTIFACTS, 'member-list.png') });
+    await shot(page, path.join(ARTIFACTS, 'member-list.png'));
 
     // Once inviting needs a moderator, the button is gone.
     const levels = await bob.request('GET', `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/state/m.room.power_levels/`) as Record<string, unknown>;

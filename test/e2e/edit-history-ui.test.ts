@@ -8,7 +8,7 @@
  * Synapse through a loopback proxy that can fail or slow down the server's list of a message's edits: the history
  * then shows the versions this device has under a note that says why, and "Try again" shows it loading, then the list
  * without the note (test/integration/edit-history.test.ts has edits that only that list holds). Screenshots in both
- * themes, wide and narrow, go to test-artifacts/.
+ * themes, wide and narrow, go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

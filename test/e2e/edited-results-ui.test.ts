@@ -4,7 +4,7 @@
  * not by the words an edit took out. Bob's message in the timeline and an older one Alice's sync never held (found
  * on the server, pinned); the pinned list follows an edit and the deletion of that edit while it is open; Alice's
  * own message in an encrypted room, edited from the composer. Screenshots of both panels in both themes, wide and
- * narrow, go to test-artifacts/.
+ * narrow, go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -6,7 +6,7 @@
  * quotes her words, search and the pinned panel list them, and her reaction shows as hers and is taken back by a
  * second click (not sent twice); deleting a message shows it deleted, its words gone, also after a reload (the
  * cleartext was kept beside the redacted ciphertext, and the timeline showed it). Screenshots of the reply bar, the search result and the pinned panel in both themes
- * go to test-artifacts/.
+ * go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -5,7 +5,7 @@
  * to set up secure backup (that would replace the account's recovery key and backup); it says, in words, that it
  * cannot check yet and why. Once the server answers, it asks to verify this session. The web host keeps its default
  * "no answer" bound, so the not-answering wording is tested in test/integration/encryption-check-unanswered.test.ts;
- * here the 502 gives the words at once. Screenshots: test-artifacts/encryption-check-{light,dark}-waiting.png.
+ * here the 502 gives the words at once. Screenshots (with LATTICE_SHOTS=1): test-artifacts/encryption-check-{light,dark}-waiting.png.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

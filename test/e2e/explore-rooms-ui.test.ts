@@ -8,7 +8,7 @@
  * then offers View and opens it), asks to join a knock room, is offered on a new account's first screen, and offers
  * a room address or ID typed into the search box (Join this address, or View once joined), also for rooms it does
  * not list.
- * Screenshots of both themes at 1280×800 and 800×600 go to test-artifacts/explore-rooms/.
+ * Screenshots of both themes at 1280×800 and 800×600 go to test-artifacts/explore-rooms/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -17,9 +17,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS as SHOTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS as ALL_ARTIFACTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot, SHOTS } from '../harness/shots.ts';
 
-const ARTIFACTS = path.join(SHOTS, 'explore-rooms');
+const ARTIFACTS = path.join(ALL_ARTIFACTS, 'explore-rooms');
 /** More matching rooms than one page holds (20), so the list has to page. */
 const CLUBS = 23;
 
@@ -51,10 +52,11 @@ describe('exploring public rooms against Synapse', () => {
 
   async function shots(name: string): Promise<void> {
     await page.emulateMedia({ reducedMotion: 'reduce' });
+    if (!SHOTS) return;
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
       const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
-      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-${width}x${height}-${name}.png`) });
+      await shot(page, path.join(ARTIFACTS, `${theme}-${width}x${height}-${name}.png`));
     }
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
   }
@@ -263,7 +265,7 @@ describe('exploring public rooms against Synapse', () => {
         await p.emulateMedia({ reducedMotion: 'reduce' });
         for (const theme of ['light', 'dark'] as const) {
           await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-          await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${size.width}x${size.height}-welcome.png`) });
+          await shot(p, path.join(ARTIFACTS, `${theme}-${size.width}x${size.height}-welcome.png`));
         }
       }
       await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });

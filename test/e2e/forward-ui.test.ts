@@ -6,7 +6,7 @@
  * so in words while the other send stands; once he lets her speak again, Try again sends that same copy (one arrives,
  * not two). A room where she may not speak is not offered at all. A message of her encrypted room asks once more
  * before it goes to a room that is not encrypted. View source shows the event as Synapse sent it. Screenshots
- * of both dialogs in both themes go to test-artifacts/.
+ * of both dialogs in both themes go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -5,7 +5,7 @@
  * the emoji at the text's height with its name as alt text and tooltip, larger in the emoji-only message, the
  * picture clamped to 320×160 (its 2:1 aspect kept) opening the lightbox, the http:// one as its alt text with no
  * request made for it, the missing one as its alt text, and the room list preview reading ":party:".
- * Screenshots of the timeline in both themes go to test-artifacts/.
+ * Screenshots of the timeline in both themes go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -5,7 +5,7 @@
  * moves to the composer and Enter sends the reply, whose quote jumps back with the focus; a picked emoji reacts; the member list's rows move with ↓; Ctrl+K opens a room by name and Alt+↑/↓ moves on; a dialog and
  * the switcher keep Tab inside and give the focus back on Esc; Shift+F10 opens a room's menu. Each effect is
  * checked on the homeserver through the other user's API. Screenshots of the focus rings in both themes at 1280×800
- * and 800×600 go to test-artifacts/.
+ * and 800×600 go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -14,6 +14,7 @@ import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 const enc = encodeURIComponent;
 
@@ -145,7 +146,7 @@ describe('the keyboard alone, against Synapse', () => {
     assert.equal(index, 9, '↓ moves a row of 8, → one cell');
     assert.equal(await page.locator('[data-testid="emoji-option"][tabindex="0"]').count(), 1, 'the grid is one Tab stop');
     const key = await page.evaluate(() => document.activeElement?.textContent ?? '');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'keyboard-emoji-grid.png') });
+    await shot(page, path.join(ARTIFACTS, 'keyboard-emoji-grid.png'));
     await page.keyboard.press('Enter');
     const reaction = await bob.waitForMessage(roomId, (ev) => ev.type === 'm.reaction' && ev.content?.['m.relates_to']?.key === key, 30_000);
     assert.equal(reaction.content?.['m.relates_to']?.event_id, lastId);
@@ -232,7 +233,7 @@ describe('the keyboard alone, against Synapse', () => {
     await focusLands(page, '[data-testid="open-create-room"]');
   });
 
-  it('saves screenshots of the focus rings in both themes at 1280×800 and 800×600', async () => {
+  it('moves the focus from a message to its toolbar, the room list and its menu in both themes at 1280×800 and 800×600 (screenshots of the focus rings with LATTICE_SHOTS=1)', async () => {
     // No colour transitions: a screenshot right after the theme switch shows the finished colours.
     await page.emulateMedia({ reducedMotion: 'reduce' });
     for (const [w, h] of [[1280, 800], [800, 600]] as const) {
@@ -243,17 +244,17 @@ describe('the keyboard alone, against Synapse', () => {
         await tabTo(page, '[data-testid="timeline"]', { max: 60 });
         await page.keyboard.press('ArrowUp');
         await page.keyboard.press('ArrowUp');
-        await page.screenshot({ path: path.join(ARTIFACTS, `keyboard-message-${theme}-${w}x${h}.png`) });
+        await shot(page, path.join(ARTIFACTS, `keyboard-message-${theme}-${w}x${h}.png`));
         await page.keyboard.press('Tab');
-        await page.screenshot({ path: path.join(ARTIFACTS, `keyboard-toolbar-${theme}-${w}x${h}.png`) });
+        await shot(page, path.join(ARTIFACTS, `keyboard-toolbar-${theme}-${w}x${h}.png`));
         await page.getByTestId('room-filter').focus();
         await page.keyboard.press('ArrowDown');
         await focusLands(page, '[data-testid="room-item"]');
-        await page.screenshot({ path: path.join(ARTIFACTS, `keyboard-roomlist-${theme}-${w}x${h}.png`) });
+        await shot(page, path.join(ARTIFACTS, `keyboard-roomlist-${theme}-${w}x${h}.png`));
         await page.keyboard.press('Shift+F10');
         await page.getByRole('menu').waitFor();
         await page.keyboard.press('ArrowDown');
-        await page.screenshot({ path: path.join(ARTIFACTS, `keyboard-room-menu-${theme}-${w}x${h}.png`) });
+        await shot(page, path.join(ARTIFACTS, `keyboard-room-menu-${theme}-${w}x${h}.png`));
         await page.keyboard.press('Escape');
         await page.getByRole('menu').waitFor({ state: 'detached' });
         // Esc gives the focus back to the row (once the menu is gone).

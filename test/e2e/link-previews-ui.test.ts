@@ -11,7 +11,7 @@
  * a message sent then goes after it; if the page is reloaded while it waits, the echo is still there, waiting, and
  * it goes once with the card; a reply in a thread says so in the thread panel. In an encrypted room the picture is
  * uploaded again encrypted, and Bob's Lattice decrypts it.
- * Screenshots of the composer card and Bob's timeline in both themes, wide and narrow, go to test-artifacts/.
+ * Screenshots of the composer card and Bob's timeline in both themes, wide and narrow, go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +25,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { PAGE_SITE, PAGE_TITLE, startOgPageServer, type OgPageServer } from '../harness/og-page-server.ts';
 import { startSynapse, type TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, startWebUi, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 const WAIT = { timeout: 30_000 };
 const TITLE = PAGE_TITLE;
@@ -98,7 +99,7 @@ describe('link previews against Synapse', () => {
       await p.setViewportSize({ width: w, height: h });
       for (const theme of ['light', 'dark'] as const) {
         await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-        await p.screenshot({ path: path.join(ARTIFACTS, `link-previews-${theme}-${w}x${h}-${name}.png`) });
+        await shot(p, path.join(ARTIFACTS, `link-previews-${theme}-${w}x${h}-${name}.png`));
       }
       const cards = await p.getByTestId('link-preview').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right));
       for (const right of cards) assert.ok(right <= w, `a card reaches past the window (${right} > ${w})`);

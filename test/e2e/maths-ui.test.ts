@@ -2,7 +2,7 @@
  * Maths in messages, in Chromium against Synapse through the web host: a formula Bob sends (inline and as a block,
  * the spec's `data-mx-maths`) is typeset by KaTeX in its fonts; one KaTeX cannot parse, or that asks for a link (`\href`, not
  * allowed), keeps the sender's fallback; and Alice's `$…$` and `$$…$$` from the composer reach Bob as the spec's
- * elements, prices left as text. Screenshots in both themes at both sizes go to test-artifacts/.
+ * elements, prices left as text. Screenshots in both themes at both sizes go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -6,7 +6,7 @@
  * thread panel into the thread, the side panel lying over the timeline in a narrow window, a video sent with a
  * poster (plain and encrypted), and the emoji picker.
  * Screenshots of the upload preview, the thread panel, the polls, the narrow side panel and the emoji picker in
- * both themes at 1280×800 and 800×600 go to test-artifacts/.
+ * both themes at 1280×800 and 800×600 go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { aliceAndBobRoom, ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot, SHOTS } from '../harness/shots.ts';
 
 const SIZES = [[1280, 800], [800, 600]] as const;
 
@@ -46,11 +47,12 @@ describe('media, reactions, threads and spoilers against Synapse', () => {
   async function shots(name: string): Promise<void> {
     // No transitions: a screenshot right after a theme switch would catch colours halfway.
     await page.emulateMedia({ reducedMotion: 'reduce' });
+    if (!SHOTS) return;
     for (const [w, h] of SIZES) {
       await page.setViewportSize({ width: w, height: h });
       for (const theme of ['light', 'dark'] as const) {
         await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-        await page.screenshot({ path: path.join(ARTIFACTS, `media-${theme}-${w}x${h}-${name}.png`) });
+        await shot(page, path.join(ARTIFACTS, `media-${theme}-${w}x${h}-${name}.png`));
       }
     }
     await page.setViewportSize({ width: 1280, height: 800 });

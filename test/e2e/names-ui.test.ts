@@ -12,6 +12,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 const RLO = '\u202E';
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -130,6 +131,6 @@ describe('names that cannot deceive, in Chromium', () => {
     // In the timeline the name is a <bdi>, and the header's other parts are outside it.
     const tag = await row('abc xyz').getByTestId('sender-name').evaluate((el) => el.tagName);
     assert.equal(tag, 'BDI');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'names.png') });
+    await shot(page, path.join(ARTIFACTS, 'names.png'));
   });
 });

@@ -5,7 +5,7 @@
  * and backs its key up. A wrong passphrase is refused on the backup step itself, at once, in words; the right one
  * moves on; finishing shows the keys being restored (held at the proxy while downloading) and then how many of how
  * many came back, with no "Not now" left under it; the old message then reads in the room. Screenshots of the mismatch, the progress and the outcome
- * in both themes go to test-artifacts/old-backup-passphrase-*.png.
+ * in both themes go to test-artifacts/old-backup-passphrase-*.png (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -7,7 +7,7 @@
  * homeserver answers 502), setup is done all the same and *Try again* restores only the backup
  * (`restore_key_backup`, never `verify` or setup again), its progress in place of the old failure, then the new
  * outcome: failed again, then restored.
- * Screenshots of the choice, the confirmation and the restore's failure and retry go to test-artifacts/old-backup-*.png.
+ * Screenshots of the choice, the confirmation and the restore's failure and retry go to test-artifacts/old-backup-*.png (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { sizedShots } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const WAIT = { timeout: 60_000 };
@@ -96,11 +97,11 @@ describe('first-run step on an account with an older key backup', () => {
     await page.locator('[data-testid="encryption-step"][data-step="setup"]').waitFor(WAIT);
     await page.getByTestId('backup-existing').filter({ hasText: /already has a key backup/ }).waitFor(WAIT);
     assert.equal(await page.getByTestId('recovery-generate').count(), 0, 'no new recovery key before the choice');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'old-backup-choice.png') });
+    await shot(page, path.join(ARTIFACTS, 'old-backup-choice.png'));
 
     await page.getByTestId('backup-start-over').click();
     await page.getByTestId('backup-start-over-confirm').filter({ hasText: /can no longer be read/ }).waitFor(WAIT);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'old-backup-start-over.png') });
+    await shot(page, path.join(ARTIFACTS, 'old-backup-start-over.png'));
     await page.getByRole('button', { name: 'Go back' }).click();
 
     // A wrong key is refused on the choice itself, before a new recovery key is made.

@@ -5,7 +5,7 @@
  * stay reachable), Alice starts a thread from a poll with the Thread action, and a poll sent inside a thread stays
  * in the panel, is counted by its root's summary, and takes votes there (which are not replies).
  * Screenshots of the poll with its summary, the deleted root and the thread panel in both themes go to
- * test-artifacts/.
+ * test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

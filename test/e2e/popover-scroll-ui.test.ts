@@ -6,7 +6,7 @@
  * working, when so many messages arrive that its row leaves the virtualizer's rendered rows (use-held-rows.ts), and
  * stays in a window made smaller; it closes when its message is deleted, the focus on the message. The composer's
  * emoji picker stays open while the user wheels over the timeline. Screenshots of the followed picker in both themes
- * go to test-artifacts/.
+ * go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

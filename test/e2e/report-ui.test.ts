@@ -4,7 +4,7 @@
  * API, Bob is on her ignore list on the server), then reports the whole room from the room header's menu by
  * keyboard: Synapse refuses the first try (room reports are rate-limited, and this homeserver allows none), which the
  * dialog says in words while keeping her reason; once the limit is lifted the same dialog sends it and she leaves the
- * room. Screenshots of both dialogs in both themes at 1280×800 and 800×600 go to test-artifacts/.
+ * room. Screenshots of both dialogs in both themes at 1280×800 and 800×600 go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';

@@ -11,7 +11,7 @@
  * publishes no support file, adds nothing, while one that publishes its contacts (a small fake server on loopback)
  * has them offered, before and after sending: its administrator's Matrix ID opens a chat prompt above the report,
  * which keeps what was typed under it, addresses are mailto: links, its support page a link; a report closed unsent
- * keeps its draft until it is sent. Screenshots in both themes (some at 800×600) go to test-artifacts/.
+ * keeps its draft until it is sent. Screenshots in both themes (some at 800×600) go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import http from 'node:http';

@@ -4,7 +4,7 @@
  * made the main one (the directory and m.room.canonical_alias), Bob given a role (m.room.power_levels), an image
  * sent from the thread composer (a thread relation on the event Bob receives), a poll created, voted in and ended,
  * and a location shared (the events Bob receives). Screenshots of the settings sections, the thread composer with
- * an attachment and the poll dialog in both themes at 1280×800 and 800×600 go to test-artifacts/.
+ * an attachment and the poll dialog in both themes at 1280×800 and 800×600 go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import type { Locator, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 const SIZES = [[1280, 800], [800, 600]] as const;
 const enc = encodeURIComponent;
@@ -83,7 +84,7 @@ describe('room settings, thread attachments, polls and locations against Synapse
           const overflow = await el.evaluate((e) => e.scrollWidth - e.clientWidth);
           assert.ok(overflow <= 0, `${name} overflows sideways by ${overflow}px at ${w}×${h}`);
         }
-        await page.screenshot({ path: path.join(ARTIFACTS, `room-admin-${name}-${theme}-${w}x${h}.png`) });
+        await shot(page, path.join(ARTIFACTS, `room-admin-${name}-${theme}-${w}x${h}.png`));
       }
     }
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -11,6 +11,7 @@ import type { Locator, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 const enc = encodeURIComponent;
 
@@ -74,7 +75,7 @@ describe('room settings, search and pinned panels against Synapse', () => {
         await page.waitForFunction((t) => document.documentElement.dataset.theme === t, scheme);
         const overflow = await panel.evaluate((el) => el.scrollWidth - el.clientWidth);
         assert.ok(overflow <= 0, `${name} overflows sideways by ${overflow}px at ${w}×${h}`);
-        await page.screenshot({ path: path.join(ARTIFACTS, `${name}-${scheme}-${w}x${h}.png`) });
+        await shot(page, path.join(ARTIFACTS, `${name}-${scheme}-${w}x${h}.png`));
       }
     }
     await page.setViewportSize({ width: 1280, height: 800 });

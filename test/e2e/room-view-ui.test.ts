@@ -4,7 +4,7 @@
  * shows at a time (the pointer's row, or the row whose toolbar has the keyboard focus), the toolbar of a row at the
  * top of the view covers none of its text, the room's name keeps its room in a narrow header (the panel buttons and
  * Leave fold into a "More options" menu, each item with its button's icon), and lines of text stop at a reading
- * width on a wide window while a wide code block still uses the row's width. Screenshots in both themes go to test-artifacts/.
+ * width on a wide window while a wide code block still uses the row's width. Screenshots in both themes go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -5,7 +5,7 @@
  * "New messages" line, Bob's read receipt under the message he read, and his typing line; the preview of a room
  * we are not in (join by address, ask to join a knock room); and both ends of a room upgrade; a new account's first
  * screen; a room with no message yet previewed by its latest worded change. Saves the room list with its menu open
- * in both themes at 1280×800 and 800×600 to test-artifacts/ui/.
+ * in both themes at 1280×800 and 800×600 to test-artifacts/ui/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -14,10 +14,11 @@ import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS as SHOTS, sizedShots, startWebUi, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS as ALL_ARTIFACTS, sizedShots, startWebUi, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
-const ARTIFACTS = path.join(SHOTS, 'ui');
+const ARTIFACTS = path.join(ALL_ARTIFACTS, 'ui');
 const enc = encodeURIComponent;
 
 describe('room list and room entry against Synapse', () => {
@@ -112,7 +113,7 @@ describe('room list and room entry against Synapse', () => {
     await invite(acceptMe).waitFor({ timeout: 45_000 });
     await invite(declineMe).waitFor({ timeout: 45_000 });
     assert.match(await invite(acceptMe).innerText(), /Accept Me[\s\S]*Invited by Bob/);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-invites.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-invites.png'));
   });
 
   it('previews an invitation from its name, and accepts it from the list, which opens the room', async () => {
@@ -146,7 +147,7 @@ describe('room list and room entry against Synapse', () => {
           `${part} ends at ${box && box.x + box.width}, past the sidebar's edge at ${sidebar && sidebar.x + sidebar.width} (${size.width} px)`);
       }
     }
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-700x700-invites.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-700x700-invites.png'));
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
@@ -178,7 +179,7 @@ describe('room list and room entry against Synapse', () => {
       const last = [...document.querySelectorAll('#switcher-results [data-testid="switcher-result"]')].at(-1)!.getBoundingClientRect();
       return last.top >= box.top - 0.5 && last.bottom <= box.bottom + 0.5;
     }, null, { timeout: 5_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-700x300-switcher.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-700x300-switcher.png'));
     await page.keyboard.press('Escape');
     await switcher.waitFor({ state: 'detached' });
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -333,7 +334,7 @@ describe('room list and room entry against Synapse', () => {
         const box = await p.getByTestId('room-menu').boundingBox();
         assert.ok(box && box.x >= 0 && box.y >= 0 && box.x + box.width <= w && box.y + box.height <= h, `${theme} ${w}x${h}: the menu is inside the window`);
         assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${theme} ${w}x${h}: no horizontal overflow`);
-        await p.screenshot({ path: path.join(ARTIFACTS, `${theme}-${w}x${h}-roomlist-menu.png`) });
+        await shot(p, path.join(ARTIFACTS, `${theme}-${w}x${h}-roomlist-menu.png`));
         await p.close();
       }
     }
@@ -382,7 +383,7 @@ describe('room list and room entry against Synapse', () => {
     await bob.request('PUT', `/_matrix/client/v3/rooms/${enc(team)}/typing/${enc(bob.userId)}`, { typing: true, timeout: 30_000 });
     // The name is isolated (FSI … PDI) so a right-to-left name cannot reorder the sentence.
     await page.getByTestId('typing').filter({ hasText: /^\u2068Bob\u2069 is typing…$/ }).waitFor({ timeout: 45_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-receipts-typing.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-receipts-typing.png'));
     await bob.request('PUT', `/_matrix/client/v3/rooms/${enc(team)}/typing/${enc(bob.userId)}`, { typing: false });
     await page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ state: 'detached', timeout: 45_000 });
   });
@@ -414,7 +415,7 @@ describe('room list and room entry against Synapse', () => {
     const preview = page.getByTestId('room-preview');
     await preview.getByTestId('room-preview-name').filter({ hasText: 'Open Plaza' }).waitFor({ timeout: 45_000 });
     assert.match(await preview.innerText(), /Everyone welcome/);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-preview.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-room-preview.png'));
     await preview.getByTestId('room-preview-join').click();
     await header('Open Plaza').waitFor({ timeout: 45_000 });
   });
@@ -426,7 +427,7 @@ describe('room list and room entry against Synapse', () => {
     await preview.getByTestId('room-preview-knock').click();
     await preview.getByTestId('room-preview-note').filter({ hasText: 'You asked to join' }).waitFor({ timeout: 45_000 });
     await page.setViewportSize({ width: 800, height: 600 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-800x600-room-preview-knocked.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-800x600-room-preview-knocked.png'));
     await page.setViewportSize({ width: 1280, height: 800 });
     await eventually('Bob sees the knock', async () => {
       const m = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(knockRoom)}/state/m.room.member/${enc(alice.userId)}`).catch(() => null) as { membership?: string } | null;
@@ -449,7 +450,7 @@ describe('room list and room entry against Synapse', () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${newRoom}"][aria-selected="true"]`).waitFor({ timeout: 45_000 });
     await page.getByTestId('room-predecessor').waitFor({ timeout: 45_000 });
     await item(oldRoom).waitFor({ state: 'detached', timeout: 45_000 }); // the list shows the successor only
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-room-successor.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-room-successor.png'));
     await page.getByTestId('room-predecessor-open').click();
     await message('said in the old room').waitFor({ timeout: 45_000 });
   });

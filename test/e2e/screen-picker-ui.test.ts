@@ -4,7 +4,7 @@
  * websocket (so the app runs as usual), and the test plays the shell's part of screen sharing: it sends a pick
  * (screens and windows with pictures drawn in the page) and reads the answers the page sends back. Choosing a
  * window with the keyboard, cancelling with Esc and with Cancel, and choosing with the mouse; screenshots of both
- * tabs in both themes at 1280×800 and 800×600 go to test-artifacts/.
+ * tabs in both themes at 1280×800 and 800×600 go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';

@@ -9,7 +9,7 @@
  * at the proxy), then how many keys came back (with nothing left to skip) until Continue; Settings' *Restore keys
  * from backup* does the same later. Last, the
  * first device replaces its recovery key from Settings (after the confirmation; a wrong account password is refused).
- * Screenshots of each screen in both themes at 1280×800 and 800×600 go to test-artifacts/security-*.png.
+ * Screenshots of each screen in both themes at 1280×800 and 800×600 go to test-artifacts/security-*.png (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -22,6 +22,7 @@ import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { shot } from '../harness/shots.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 const WAIT = { timeout: 30_000 };
@@ -84,7 +85,7 @@ describe('encryption screens against Synapse', () => {
         await page.waitForFunction((t) => document.documentElement.dataset.theme === t, scheme);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.ok(overflow <= 0, `${name} overflows sideways by ${overflow}px at ${w}×${h}`);
-        await page.screenshot({ path: path.join(ARTIFACTS, `security-${name}-${scheme}-${w}x${h}.png`) });
+        await shot(page, path.join(ARTIFACTS, `security-${name}-${scheme}-${w}x${h}.png`));
       }
     }
     await page.setViewportSize({ width: 1280, height: 800 });

@@ -7,7 +7,7 @@
  * the notification levels (Off / On / Noisy, as Element writes them) and their effect on a real notification, a
  * keyword added, turned off and removed, notifications off, and the browser permission followed while the tab is
  * open. Each change is checked on the homeserver. Screenshots of every tab in both themes at 1280×800 and 800×600,
- * and in light at 560×720, go to test-artifacts/, with the close button checked to be clear of the scrolled panel.
+ * and in light at 560×720, go to test-artifacts/ (with LATTICE_SHOTS=1), with the close button checked to be clear of the scrolled panel.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -18,6 +18,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { NotificationDaemon } from '../harness/notification-daemon.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
 import { ARTIFACTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 const TABS = ['profile', 'sessions', 'notifications', 'security', 'voice', 'appearance', 'emoji', 'keyboard'] as const;
 const enc = encodeURIComponent;
@@ -114,7 +115,7 @@ describe('settings screen against Synapse', () => {
     const profile = await aliceApi.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`);
     assert.match(String(profile.avatar_url), /^mxc:\/\//);
     await page.locator('.settings-avatar-column img.avatar').waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-profile-avatar.png') });
+    await shot(page, path.join(ARTIFACTS, 'settings-profile-avatar.png'));
     await page.getByTestId('profile-avatar-remove').click();
     await page.getByTestId('profile-avatar-remove').waitFor({ state: 'detached', timeout: 30_000 });
     assert.ok(!(await aliceApi.request('GET', `/_matrix/client/v3/profile/${enc(alice.userId)}`)).avatar_url, 'the avatar is removed');
@@ -186,7 +187,7 @@ describe('settings screen against Synapse', () => {
     await dialog.getByTestId('dialog-submit').click();
     await dialog.getByTestId('dialog-error').filter({ hasText: 'refused the password' }).waitFor({ timeout: 30_000 });
     assert.ok((await devicesOnServer()).some((d) => d.device_id === phone), 'nothing signed out with a wrong password');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-sign-out-dialog.png') });
+    await shot(page, path.join(ARTIFACTS, 'settings-sign-out-dialog.png'));
 
     await dialog.getByTestId('sign-out-password').fill('alice-password');
     await dialog.getByTestId('dialog-submit').click();
@@ -197,7 +198,7 @@ describe('settings screen against Synapse', () => {
     // Its row, and the button that opened the confirmation, are gone: the focus stays in the list, on its heading.
     await page.waitForFunction(() => document.activeElement?.getAttribute('data-testid') === 'other-sessions-heading',
       undefined, { timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'settings-signed-out-focus.png') });
+    await shot(page, path.join(ARTIFACTS, 'settings-signed-out-focus.png'));
   });
 
   it('follows the browser\'s notification permission while the tab is open', async () => {
@@ -265,7 +266,7 @@ describe('settings screen against Synapse', () => {
     await page.getByTestId('notify-section-mentions').scrollIntoViewIfNeeded();
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-      await page.screenshot({ path: path.join(ARTIFACTS, `settings-notifications-levels-${theme}-560x720.png`) });
+      await shot(page, path.join(ARTIFACTS, `settings-notifications-levels-${theme}-560x720.png`));
       await closeClear(`${theme} 560x720`);
     }
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
@@ -302,7 +303,7 @@ describe('settings screen against Synapse', () => {
     assert.equal(await page.getByTestId('notify-display_name-on').isDisabled(), true, 'the finer choices wait for notifications to be on');
   });
 
-  it('saves screenshots of every tab in both themes at 1280×800 and 800×600, and at 560×720 (tabs across the top), the close button clear of every panel', async () => {
+  it('shows every tab in both themes at 1280×800 and 800×600, and at 560×720 (tabs across the top), the close button clear of every panel (screenshots with LATTICE_SHOTS=1)', async () => {
     for (const [w, h] of [[1280, 800], [800, 600], [560, 720]] as const) {
       await page.setViewportSize({ width: w, height: h });
       // The narrow layout once, in light: the themes differ in colour only, and each screenshot costs time.
@@ -319,7 +320,7 @@ describe('settings screen against Synapse', () => {
             // recovery key that does not exist.
             assert.match(await page.getByTestId('security-verify-hint').innerText(), /^Set up secure backup/);
           }
-          await page.screenshot({ path: path.join(ARTIFACTS, `settings-${id}-${theme}-${w}x${h}.png`) });
+          await shot(page, path.join(ARTIFACTS, `settings-${id}-${theme}-${w}x${h}.png`));
           // Scrolled to the end, the close button is still over no content.
           await page.getByTestId(`settings-panel-${id}`).evaluate((el) => { el.scrollTop = el.scrollHeight; });
           await closeClear(`${id} ${theme} ${w}×${h}`);

@@ -16,7 +16,7 @@
  * spaces bar's "+" (picture, address), adds existing rooms to it (her own room then names the space as its parent,
  * Bob's does not), creates a room in it restricted to its members, removes rooms from it and changes its topic in its
  * settings; the page's set_state requests are answered with a refusal to see it said in words. Screenshots of both
- * themes at 1280×800 and 800×600 go to test-artifacts/space-home/.
+ * themes at 1280×800 and 800×600 go to test-artifacts/space-home/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -25,9 +25,10 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS as SHOTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { ARTIFACTS as ALL_ARTIFACTS, sizedShots, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot, SHOTS } from '../harness/shots.ts';
 
-const ARTIFACTS = path.join(SHOTS, 'space-home');
+const ARTIFACTS = path.join(ALL_ARTIFACTS, 'space-home');
 const enc = encodeURIComponent;
 /** More rooms than one page of the hierarchy holds, so the home has to page. */
 const FILLERS = 24;
@@ -83,10 +84,11 @@ describe('space home against Synapse', () => {
 
   async function shots(name: string): Promise<void> {
     await page.emulateMedia({ reducedMotion: 'reduce' });
+    if (!SHOTS) return;
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
       const { width, height } = page.viewportSize() ?? { width: 0, height: 0 };
-      await page.screenshot({ path: path.join(ARTIFACTS, `${theme}-${width}x${height}-${name}.png`) });
+      await shot(page, path.join(ARTIFACTS, `${theme}-${width}x${height}-${name}.png`));
     }
     await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
   }
@@ -701,7 +703,7 @@ describe('space home against Synapse', () => {
     assert.equal(await row(climbing).getByTestId('space-room-remove').count(), 1, 'Garden Club\'s own rows still have it');
     assert.equal(await row(tomatoes).getByTestId('space-room-remove').getAttribute('aria-label'), 'Remove Tomatoes from Greenhouse');
     await page.mouse.move(0, 0);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'light-1280x800-sub-space-remove.png') });
+    await shot(page, path.join(ARTIFACTS, 'light-1280x800-sub-space-remove.png'));
     await row(tomatoes).getByTestId('space-room-remove').click();
     await row(tomatoes).waitFor({ state: 'detached', timeout: 45_000 });
     assert.deepEqual(await state(greenhouse, 'm.space.child', tomatoes), {}, 'removed from Greenhouse');

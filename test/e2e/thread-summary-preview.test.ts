@@ -8,7 +8,7 @@
  * mostly not loaded) counts what the server counts now, not that less the deletion a second time; the jump stays on
  * the root (the view is not held at the end of the messages around it), and reading down from there keeps the place
  * while newer pages load below.
- * Screenshots of the summaries and the room list in both themes go to test-artifacts/.
+ * Screenshots of the summaries and the room list in both themes go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -7,7 +7,7 @@
  * replied in it) without the list being asked for again, and once only when it is; a row opened from the keyboard
  * shows that thread with a way back to the list as it was (its tab, where it was scrolled), the header's Threads
  * button pressed meanwhile. In a narrow window the button folds into the header's ⋯ menu with the others.
- * Screenshots in both themes go to test-artifacts/.
+ * Screenshots in both themes go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

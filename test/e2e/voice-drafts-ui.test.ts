@@ -5,7 +5,7 @@
  * room (or closing the thread) mid-recording stops the recording, lets the microphone go (every track ended) and
  * keeps it as that composer's preview, which is there on coming back to send or delete (its object URL released
  * then); leaving the room throws its kept one away (not there on joining again), and signing out every one. Screenshots of the thread composer's microphone, recording and
- * preview, and of the voice message sent in the thread, in both themes at 1280×800 and 800×600 go to test-artifacts/.
+ * preview, and of the voice message sent in the thread, in both themes at 1280×800 and 800×600 go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

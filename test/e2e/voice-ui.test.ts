@@ -6,7 +6,7 @@
  * the media route to answer byte ranges, the clock counting the time left down so that under a second in does not
  * read 0:00, in the preview too), also in an encrypted room; Esc while recording (at once when short, asking first when longer); and a page not allowed
  * the microphone saying so in words. Screenshots of the recording, the preview and the message in the timeline, in
- * both themes at 1280×800 and 800×600, go to test-artifacts/.
+ * both themes at 1280×800 and 800×600, go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

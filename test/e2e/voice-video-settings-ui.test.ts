@@ -5,7 +5,7 @@
  * and camera's picture show while the tab is open and are let go when it closes; the choice is kept across a reload;
  * a voice message and a call ask getUserMedia for exactly the chosen devices; a chosen device that is gone falls back
  * to the default with a note, and the lists follow `devicechange`. Screenshots of the tab in both themes at 1280×800
- * and 800×600 go to test-artifacts/.
+ * and 800×600 go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
 import { CHROMIUM_ARGS, FAKE_DEVICES_ARGS } from '../harness/chromium.ts';
 import { ARTIFACTS as ALL_ARTIFACTS, serverSays, sizedShots } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
 
 const DIST = path.resolve(import.meta.dirname, '../../dist/renderer/index.html');
 const DESIGN = '!design:lattice.test';
@@ -186,7 +187,7 @@ describe('Settings → Voice & video (preview host, fake devices)', { skip: exis
     await serverSays('the missing microphone marked', () => chosenText('av-microphone'), (t) => t === 'USB Headset (not connected)');
     await page.getByTestId('av-microphone-missing').waitFor();
     await page.getByTestId('settings-panel-voice').evaluate((el) => { el.scrollTop = 0; });
-    await page.screenshot({ path: path.join(ALL_ARTIFACTS, 'voice-video-light-1280x800-missing.png') });
+    await shot(page, path.join(ALL_ARTIFACTS, 'voice-video-light-1280x800-missing.png'));
 
     // A camera unplugged: the list drops it on the browser's devicechange.
     await page.evaluate(() => {

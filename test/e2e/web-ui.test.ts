@@ -17,6 +17,7 @@ import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { CHROMIUM_ARGS } from '../harness/chromium.ts';
 import { skipEncryptionStep } from '../harness/encryption-step.ts';
+import { shot } from '../harness/shots.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
@@ -82,7 +83,7 @@ describe('web UI against Synapse', () => {
     await page.getByTestId('login-password').fill('wrong-password');
     await page.getByTestId('login-submit').click();
     await page.getByTestId('login-error').filter({ hasText: /wrong user name or password/i }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'login-error.png') });
+    await shot(page, path.join(ARTIFACTS, 'login-error.png'));
     // The cursor is back in the password field with the wrong password selected: typing the right one replaces it.
     const focused = () => page.evaluate(() => {
       const el = document.activeElement as HTMLInputElement | null;
@@ -150,7 +151,7 @@ describe('web UI against Synapse', () => {
     // A message that arrives while the room is open shows up live.
     await bob.sendText(roomId, 'Got it, thanks!');
     await page.getByTestId('message').filter({ hasText: 'Got it, thanks!' }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'room-view.png') });
+    await shot(page, path.join(ARTIFACTS, 'room-view.png'));
   });
 
   it('shows a room avatar the other user sets, loaded through the web host', async () => {
@@ -188,7 +189,7 @@ describe('web UI against Synapse', () => {
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click();
     const again = page.getByTestId('message').filter({ hasText: 'refused at first' });
     await again.getByTestId('send-error').waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'send-failed.png') });
+    await shot(page, path.join(ARTIFACTS, 'send-failed.png'));
     await again.getByRole('button', { name: 'Retry' }).click();
     const sent = await bob.waitForMessage(roomId, (e) => e.content.body === 'refused at first', 45_000);
     assert.equal(sent.sender, alice.userId);
@@ -199,7 +200,7 @@ describe('web UI against Synapse', () => {
     proxy.setDown(true);
     const banner = page.getByTestId('sync-status');
     await banner.filter({ hasText: /^Could not reach the homeserver at .*Lattice keeps trying/ }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'sync-error.png') });
+    await shot(page, path.join(ARTIFACTS, 'sync-error.png'));
     proxy.setDown(false);
     await bob.sendText(roomId, 'back online');
     await page.getByTestId('message').filter({ hasText: 'back online' }).waitFor({ timeout: 40_000 });
@@ -215,7 +216,7 @@ describe('web UI against Synapse', () => {
     proxy.setDown(false);
     await banner.filter({ hasText: /Rate limited by the homeserver; retrying in 60 min/ }).waitFor({ timeout: 30_000 });
     await bob.sendText(roomId, 'sent during the wait');
-    await page.screenshot({ path: path.join(ARTIFACTS, 'sync-retry-now.png') });
+    await shot(page, path.join(ARTIFACTS, 'sync-retry-now.png'));
     // Nothing else ends an hour's wait: the message comes because the click started the next /sync.
     await banner.getByTestId('sync-retry').click();
     await page.getByTestId('message').filter({ hasText: 'sent during the wait' }).waitFor({ timeout: 40_000 });
@@ -257,7 +258,7 @@ describe('web UI against Synapse', () => {
       const full = document.querySelector<HTMLImageElement>('[data-testid="lightbox"] img');
       return !!full && full.complete && full.naturalWidth === 120;
     }, null, { timeout: 10_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'lightbox.png') });
+    await shot(page, path.join(ARTIFACTS, 'lightbox.png'));
     await page.keyboard.press('Escape');
     await lightbox.waitFor({ state: 'detached' });
   });
@@ -349,7 +350,7 @@ describe('web UI against Synapse', () => {
       await page.getByTestId('open-sign-out').click();
       await signOut.waitFor();
       assert.equal(await signOut.getByTestId('sign-out-no-backup').count(), 1);
-      await page.screenshot({ path: path.join(ARTIFACTS, 'sign-out-dialog.png') });
+      await shot(page, path.join(ARTIFACTS, 'sign-out-dialog.png'));
       await page.keyboard.press('Escape');
       await signOut.waitFor({ state: 'detached' });
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'open-sign-out');
@@ -357,7 +358,7 @@ describe('web UI against Synapse', () => {
       await signOut.getByTestId('dialog-submit').click();
       await page.getByTestId('login-userid').waitFor({ timeout: 30_000 });
       await p2.getByTestId('connection-status').filter({ hasText: /login link/ }).waitFor({ timeout: 30_000 });
-      await p2.screenshot({ path: path.join(ARTIFACTS, 'signed-out-second-browser.png') });
+      await shot(p2, path.join(ARTIFACTS, 'signed-out-second-browser.png'));
     } finally {
       await second.close();
     }

@@ -11,9 +11,10 @@ import { runWebHost } from '../../src/main/host/web-main.ts';
 import { CHROMIUM_ARGS } from './chromium.ts';
 import { skipEncryptionStep } from './encryption-step.ts';
 import { MatrixPeer } from './matrix-peer.ts';
+import { shot, SHOTS } from './shots.ts';
 import { startSynapse, type SynapseServer, type TestUser } from './synapse.ts';
 
-/** Where browser tests keep their screenshots (looked at by people, kept by CI). */
+/** Where browser tests keep their screenshots (looked at by people; no test reads them back). */
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
 
 export type WebHost = Awaited<ReturnType<typeof runWebHost>>;
@@ -125,13 +126,18 @@ export async function sendAndEditFromComposer(page: Page, text: string, edited: 
   return row;
 }
 
-/** One screenshot per theme of what the page shows now (`<prefix>-<theme>-<name>.png`), then back to light. */
+/**
+ * One screenshot per theme of what the page shows now (`<prefix>-<theme>-<name>.png`), then back to light; only with
+ * LATTICE_SHOTS=1 (see SHOTS).
+ */
 export async function themeShots(page: Page, prefix: string, name: string): Promise<void> {
-  // No colour transitions: a screenshot right after the switch shows the finished colours.
+  // No colour transitions: a screenshot right after the switch shows the finished colours. Set either way, so what
+  // the test does next sees the same page whether or not the shots were taken.
   await page.emulateMedia({ reducedMotion: 'reduce' });
+  if (!SHOTS) return;
   for (const theme of ['light', 'dark'] as const) {
     await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-    await page.screenshot({ path: path.join(ARTIFACTS, `${prefix}-${theme}-${name}.png`) });
+    await shot(page, path.join(ARTIFACTS, `${prefix}-${theme}-${name}.png`));
   }
   await page.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
 }
@@ -150,18 +156,21 @@ export async function serverSays<T>(what: string, get: () => Promise<T> | T, ok:
 }
 
 /**
- * Screenshots of what the page shows now in both themes at 1280×800 and 800×600 (`file` names each), with `check`
- * run on each (a layout that must hold at every size); back to light at 1280×800 after.
+ * Screenshots of what the page shows now in both themes at 1280×800 and 800×600 (`file` names each; taken only with
+ * LATTICE_SHOTS=1), with `check` run on each (a layout that must hold at every size) either way; back to light at
+ * 1280×800 after. Without the shots and without a check there is nothing to do at any size.
  */
 export async function sizedShots(page: Page, file: (theme: 'light' | 'dark', size: string) => string,
   check?: (label: string) => Promise<void>): Promise<void> {
-  // No colour transitions: a screenshot right after the switch shows the finished colours.
+  // No colour transitions: a screenshot right after the switch shows the finished colours. Set either way, so what
+  // the test does next sees the same page whether or not the shots were taken.
   await page.emulateMedia({ reducedMotion: 'reduce' });
+  if (!SHOTS && !check) return;
   for (const [w, h] of [[1280, 800], [800, 600]] as const) {
     await page.setViewportSize({ width: w, height: h });
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
-      await page.screenshot({ path: path.join(ARTIFACTS, file(theme, `${w}x${h}`)) });
+      await shot(page, path.join(ARTIFACTS, file(theme, `${w}x${h}`)));
       await check?.(`${theme} ${w}x${h}`);
     }
   }
