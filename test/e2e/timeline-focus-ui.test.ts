@@ -13,7 +13,7 @@ import { aliceAndBobRoom, startWebUi, themeShots, type WebUi } from '../harness/
 
 const WAIT = { timeout: 30_000 };
 /** Enough for several history pages above the first screenful. */
-const HISTORY = 160;
+const HISTORY = 210;
 
 /** What has the focus, in words for an assertion message. */
 function describeFocus(page: Page): Promise<string> {
@@ -49,6 +49,43 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
     await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click(WAIT);
     await message(`Old line ${HISTORY - 1}`).waitFor(WAIT);
+  });
+
+  it('keeps the view where the user scrolled in the same frame as a page of history was put in place', async () => {
+    // Read partway up (no page loads yet), then up to the top: a page loads and the row read is put back in place.
+    // The user scrolls on to the top in that same task, before the browser reports the restore's scroll: one scroll
+    // event for both. The view must stay where the user went (and load the next page above it), not be pulled back.
+    await page.evaluate(() => { document.querySelector('[data-testid="timeline"]')!.scrollTop = 1000; });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const seen = await page.evaluate(() => new Promise<{ restoredTop: number; oldest: string | null }>((resolve) => {
+      const t = document.querySelector<HTMLElement>('[data-testid="timeline"]')!;
+      const mo = new MutationObserver(() => {
+        if (t.getAttribute('aria-busy') !== 'false') return;
+        mo.disconnect();
+        // The page's rows are committed and the read row put back: the view rendered so far is still the top's.
+        const restoredTop = t.scrollTop;
+        const oldest = t.querySelector('.message')?.getAttribute('data-event-id') ?? null;
+        t.scrollTop = 0;
+        resolve({ restoredTop, oldest });
+      });
+      mo.observe(t, { attributes: true, attributeFilter: ['aria-busy'] });
+      t.scrollTop = 0;
+    }));
+    assert.ok(seen.restoredTop > 0 && seen.oldest, `the page was put in place below the top (${JSON.stringify(seen)})`);
+    // The next page loads above the top the user went to, and that row stays in view through it.
+    await page.waitForFunction((id) => {
+      const t = document.querySelector('[data-testid="timeline"]')!;
+      const first = t.querySelector('.message');
+      return t.getAttribute('aria-busy') === 'false' && first !== null && first.getAttribute('data-event-id') !== id;
+    }, seen.oldest, WAIT);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const inView = await page.evaluate(({ id }) => {
+      const row = document.querySelector(`[data-testid="timeline"] [data-event-id="${CSS.escape(id)}"]`);
+      const view = document.querySelector('[data-testid="timeline"]')!.getBoundingClientRect();
+      const box = row?.getBoundingClientRect();
+      return box !== undefined && box.bottom > view.top && box.top < view.bottom;
+    }, { id: seen.oldest });
+    assert.ok(inView, `the row the user scrolled to is still in view (the view is at ${await page.evaluate(() => document.querySelector('[data-testid="timeline"]')!.scrollTop)})`);
   });
 
   it('keeps the focus on the message Home focused while older history loads above it, page after page', async () => {

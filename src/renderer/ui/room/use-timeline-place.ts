@@ -79,8 +79,9 @@ export function useTimelinePlace({ roomId, opensAtEvent, scrollerRef, rows, tota
     const first = virtualizer.getVirtualItems().find((v) => v.end > top && rowsRef.current[v.index]?.kind === 'event');
     anchorRef.current = first ? { key: String(first.key), offset: first.start - top } : null;
   }, [scrollerRef, virtualizer]);
-  // Also when sizes change: rows measured after the prepend must not push the anchorRef down either.
-  const restoring = useRef(false);
+  // Also when sizes change: rows measured after the prepend must not push the anchorRef down either. `restoredTop`
+  // is where the last restore put the view, until the scroll event that reports it.
+  const restoredTop = useRef<number | null>(null);
   useLayoutEffect(() => {
     const el = scrollerRef.current;
     const a = anchorRef.current;
@@ -91,8 +92,8 @@ export function useTimelinePlace({ roomId, opensAtEvent, scrollerRef, rows, tota
       const before = el.scrollTop;
       el.scrollTop = item.start - a.offset;
       // Only a scroll that moved fires a scroll event to skip: a position the browser clamped back to where it was
-      // fires none, and a flag left set would make the user's next scroll go unrecorded.
-      if (Math.abs(el.scrollTop - before) > 0.5) restoring.current = true;
+      // fires none, and a mark left set would make the user's next scroll go unrecorded.
+      if (Math.abs(el.scrollTop - before) > 0.5) restoredTop.current = el.scrollTop;
     }
   }, [rows, totalSize, virtualizer, scrollerRef]);
   // The place's row is gone (a gap in the timeline since): the newest messages, as for a room never read.
@@ -144,9 +145,14 @@ export function useTimelinePlace({ roomId, opensAtEvent, scrollerRef, rows, tota
     else if (movedUp || !atBottomRef.current) atBottomRef.current = false;
     else el.scrollTop = el.scrollHeight;
     lastSize.current = { height: el.scrollHeight, client: el.clientHeight, top: el.scrollTop };
-    // Our own restoring scroll is not the user moving: keep the anchorRef it restored.
-    if (restoring.current) restoring.current = false;
-    else captureAnchor();
+    // Our own restoring scroll is not the user moving: keep the anchorRef it restored. Only if the view is still
+    // where the restore put it, though: the browser reports scrolls once a frame, so the user's own scroll (a wheel,
+    // a message focused by keyboard) in the same frame as a restore comes in the same event, and dropping it left
+    // the old anchor in charge: the next page or measurement pulled the view back from where the user went (Home
+    // focused the oldest message and the view jumped back down to the previous page's, loading nothing more).
+    const restored = restoredTop.current;
+    restoredTop.current = null;
+    if (restored === null || Math.abs(el.scrollTop - restored) > 0.5) captureAnchor();
     // Only past a screenful, so the button does not flicker while reading the last few messages.
     setScrolledUp(el.scrollHeight - el.scrollTop - el.clientHeight > el.clientHeight);
   }, [scrollerRef, captureAnchor]);
