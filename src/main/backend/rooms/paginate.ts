@@ -74,6 +74,10 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     if (ev?.type === 'm.room.member' && typeof ev.state_key === 'string' && isObj(ev.content)) profiles.set(ev.state_key, ev.content);
   }
   return store.transaction(() => {
+    // A limited sync while the page was on its way started the timeline afresh with a new token: the page belongs
+    // below events that are gone, and stored below the new ones it would hide every message between (and its `end`
+    // would replace the new token, for good). Dropped: the caller fetches again from the new token.
+    if (store.rooms.prevBatch(roomId) !== token) return [];
     const rowids: number[] = [];
     const own = store.account.get()?.user_id;
     const push = own ? PushEvaluator.for(store, own) : undefined;
