@@ -159,6 +159,17 @@ describe('database schema', () => {
     assert.deepEqual(byId, []);
     const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT rowid FROM event WHERE ${KEY_AND_ID}`).all(0, '') as { detail: string }[];
     assert.ok(plan.every((p) => !p.detail.startsWith('SCAN')), JSON.stringify(plan));
+    // The transaction ID's index holds local echoes only (a UNIQUE column's had a NULL entry for every event), and
+    // still refuses a second event with one and finds them by it.
+    assert.equal(db.prepare(`SELECT COUNT(*) FROM pragma_index_list('event') i, pragma_index_info(i.name) c
+      WHERE c.name = 'transaction_id' AND i."unique" AND i.partial`).pluck().get(), 1);
+    assert.equal(db.prepare(`SELECT COUNT(*) FROM pragma_index_list('event') i, pragma_index_info(i.name) c
+      WHERE c.name = 'transaction_id' AND NOT i.partial`).pluck().get(), 0);
+    const txnPlan = db.prepare('EXPLAIN QUERY PLAN SELECT rowid FROM event WHERE transaction_id = ?').all('t') as { detail: string }[];
+    assert.ok(txnPlan.every((p) => !p.detail.startsWith('SCAN')), JSON.stringify(txnPlan));
+    db.prepare("UPDATE event SET transaction_id = 'txn1' WHERE rowid = 3").run();
+    assert.throws(() => db.prepare("UPDATE event SET transaction_id = 'txn1' WHERE rowid = 1").run(), /UNIQUE/);
+    db.prepare('UPDATE event SET transaction_id = NULL WHERE rowid = 3').run();
 
     const s = new Store(db);
     assert.deepEqual([holder, collider, old, '$like:hs'].map((id) => s.events.rowidByEventID(id)), [1, 2, 3, 4]);

@@ -27,7 +27,7 @@ export const migrationEventKey = `
     decrypted_type   TEXT,
     unsigned         TEXT,
     local_content    TEXT,
-    transaction_id   TEXT UNIQUE,
+    transaction_id   TEXT,
     redacted_by      TEXT,
     relates_to       TEXT,
     relation_type    TEXT,
@@ -60,6 +60,9 @@ export const migrationEventKey = `
   DROP TABLE event;
   ALTER TABLE event_keyed RENAME TO event;
 
+  -- Only local echoes have a transaction ID: a partial index has no entry for every other event (a UNIQUE column's
+  -- index had one, a NULL, for each).
+  CREATE UNIQUE INDEX event_transaction_id_idx ON event (transaction_id) WHERE transaction_id IS NOT NULL;
   -- The events stored without a key, found by their ID (no entries while no two IDs share a key).
   CREATE UNIQUE INDEX event_unkeyed_id_idx ON event (event_id) WHERE event_key IS NULL;
   CREATE INDEX event_relates_idx ON event (relates_to) WHERE relates_to IS NOT NULL;
