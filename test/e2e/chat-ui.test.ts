@@ -97,11 +97,12 @@ async function assertFitsNarrow(p: Page, label: string): Promise<void> {
 /**
  * In the smallest window the app allows (480 px): nothing runs past the window's right edge (the header's buttons
  * did, folding no further than Leave), the room's name shows in its header, the composer's text field keeps a usable
- * width (its buttons give way to the + menu, which offers them; the placeholder showed one letter), the notification
- * banner's text takes at most two lines (a word a line, eleven, beside its buttons), and the sidebar's Join reads as
- * a word, not as cut text.
+ * width (its buttons give way to the + menu, which offers them, and sit closer; the room's margin narrows, the
+ * composer still lined up with the messages: the placeholder showed one letter, then "Message D…" at 18 px), the
+ * notification banner's text takes at most two lines (a word a line, eleven, beside its buttons), and the sidebar's
+ * Join reads as a word, not as cut text. Files picked from the + menu leave the focus in the text field, for a caption.
  */
-async function assertUsableAt480(p: Page, label: string): Promise<void> {
+async function assertUsableAt480(p: Page, label: string, textSize: number): Promise<void> {
   const got = await p.evaluate(() => {
     const over = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.checkVisibility())
       .map((el) => `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}`);
@@ -112,19 +113,36 @@ async function assertUsableAt480(p: Page, label: string): Promise<void> {
       over, bannerLines,
       name: document.querySelector('.room-header-name')!.getBoundingClientRect().width,
       input: document.querySelector('[data-testid="composer"]')!.getBoundingClientRect().width,
+      // The width "Message Design" (the placeholder up to the end of the room's first word) takes in the field's font.
+      placeholderWord: (() => {
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = getComputedStyle(document.querySelector('[data-testid="composer"]')!, '::placeholder').font;
+        return ctx.measureText('Message Design').width;
+      })(),
+      boxLeft: document.querySelector('.composer-box')!.getBoundingClientRect().left,
+      avatarLeft: document.querySelector('.message-gutter')!.getBoundingClientRect().left,
       attachShown: document.querySelector('[data-testid="composer-attach"]')!.checkVisibility(),
       labels: [...document.querySelectorAll('.new-room-label')].map((l) => l.textContent),
     };
   });
   assert.deepEqual(got.over, [], `${label}: past the window's right edge`);
   assert.ok(got.name >= 80, `${label}: the room's name has ${got.name}px in its header`);
-  assert.ok(got.input >= 90, `${label}: the composer's text field is ${got.input}px wide`);
+  assert.ok(got.input >= 130, `${label}: the composer's text field is ${got.input}px wide`);
+  if (textSize <= 14) assert.ok(got.placeholderWord <= got.input, `${label}: "Message Design" (${got.placeholderWord}px) shows whole in the ${got.input}px field`);
+  assert.equal(got.boxLeft, got.avatarLeft, `${label}: the composer lines up with the messages' avatars`);
   assert.ok(got.bannerLines <= 2, `${label}: the notification banner's text takes ${got.bannerLines} lines`);
   assert.deepEqual(got.labels.filter((l) => l?.endsWith('…')), [], `${label}: a sidebar button's word reads as cut`);
   // What gave way stays reachable, named: the attach button in the + menu, the panel buttons in the header's ⋯ menu.
   assert.equal(got.attachShown, false, `${label}: the attach button gives way`);
   await p.getByTestId('composer-more').click();
-  await p.getByRole('menuitem', { name: 'Attach files' }).waitFor();
+  const chooser = p.waitForEvent('filechooser');
+  await p.getByRole('menuitem', { name: 'Attach files' }).click();
+  await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') });
+  await p.getByTestId('upload-item').waitFor();
+  assert.equal(await p.getByTestId('composer').evaluate((el) => el === document.activeElement), true, `${label}: the focus in the text field after the file picker`);
+  await p.getByTestId('upload-remove').click();
+  await p.getByTestId('upload-item').waitFor({ state: 'detached' });
+  await p.getByTestId('composer-more').click();
   // Its sticker picker opens by the composer, inside the window, and Esc gives the focus back to the + button.
   await p.getByRole('menuitem', { name: 'Sticker' }).click();
   const picker = await p.getByTestId('emoji-picker').boundingBox();
@@ -136,6 +154,9 @@ async function assertUsableAt480(p: Page, label: string): Promise<void> {
   for (const name of ['Search in this room', 'Pinned messages', 'Threads', 'Room settings', 'Leave room']) {
     assert.ok(await p.getByTestId('room-header-menu').getByRole(/Leave/.test(name) ? 'menuitem' : 'menuitemcheckbox', { name }).isVisible(), `${label}: ${name} in the header's menu`);
   }
+  // Its items and their icons grow with the text, as the buttons they stand for.
+  const item = await p.locator('.room-header-menu-item').first().evaluate((el) => [getComputedStyle(el).fontSize, getComputedStyle(el.querySelector('.menu-icon')!).width]);
+  [14, 16].forEach((px, i) => assert.ok(Math.abs(parseFloat(item[i]) - px * textSize / 14) < 0.05, `${label}: the header menu's item and icon: ${item.join(', ')}`));
   await p.keyboard.press('Escape');
 }
 
@@ -634,6 +655,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
         ['[data-testid="open-members"]', 'fontSize', 12.5 * scale], ['[data-testid="open-members"] svg', 'width', 15 * scale],
         ['[data-testid="room-header-more"] svg', 'width', 15 * scale],
         ['.attachment-file-size', 'fontSize', 12 * scale], ['.attachment-download', 'fontSize', 13 * scale],
+        // The sidebar's four new-conversation buttons, words and icons.
+        ['.new-room-buttons > button', 'fontSize', 12 * scale], ['.new-room-buttons > button > svg', 'width', 14 * scale],
       ];
       const composer = p.getByTestId('composer');
       // All read at once: one round trip to the page, not one per element.
@@ -737,13 +760,26 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
       await p.setViewportSize({ width: 480, height: 600 });
       await assertFitsNarrow(p, `${textSize} px 480x600`);
       await composer.fill(''); // the autocomplete's test above leaves ':sm' in it at 700 px
-      await assertUsableAt480(p, `${textSize} px 480x600`);
+      await assertUsableAt480(p, `${textSize} px 480x600`, textSize);
       // The reply bar's × grows with the text, as the bar's words do.
       await p.getByTestId('message').last().hover();
       await p.getByTestId('message').last().getByTestId('action-reply').click();
       await sizesAre([['.composer-mode-cancel', 'fontSize', 18 * scale]]);
       await composer.press('Escape');
       await p.getByTestId('composer-mode').waitFor({ state: 'detached' });
+      // The side panels' titles, × and buttons too: a thread's, then the threads list's.
+      await p.getByTestId('message').last().hover();
+      await p.getByTestId('message').last().getByTestId('action-thread').click();
+      await p.getByTestId('thread-panel').waitFor();
+      await sizesAre([['.thread-panel-header h3', 'fontSize', 15 * scale], ['.thread-panel-close', 'fontSize', 18 * scale]]);
+      await p.getByTestId('thread-close').click();
+      await p.getByTestId('room-header-more').click();
+      await p.getByRole('menuitemcheckbox', { name: 'Threads' }).click();
+      await p.getByTestId('threads-panel').waitFor();
+      await sizesAre([['.member-panel-header h3', 'fontSize', 15 * scale], ['.member-panel-close', 'fontSize', 18 * scale],
+        ['.side-panel .thread-list-filter button', 'fontSize', 13 * scale]]);
+      await p.getByTestId('threads-panel').getByRole('button', { name: 'Close threads' }).click();
+      await p.getByTestId('threads-panel').waitFor({ state: 'detached' });
       if (textSize === 18) {
         await p.getByTestId('attachment-image').scrollIntoViewIfNeeded();
         for (const theme of ['light', 'dark'] as const) {

@@ -60,6 +60,11 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   /** The attach and sticker buttons, which a narrow composer folds into its + menu (ComposerMenu.tsx). */
   const filePicker = useRef<HTMLInputElement>(null);
   const stickerButton = useRef<HTMLButtonElement>(null);
+  /**
+   * Picked files go to the tray and the focus to the text field, for a caption, as after a drop. From the + menu the
+   * field takes the focus before the picker opens (its item is gone once it closes), so it has it after a cancel too.
+   */
+  const attachFiles = (files: File[]) => { attachments.add(files); ref.current?.focus(); };
   const hasStickers = useHasStickers(roomId);
   const { ctrlEnterSends, sendTyping } = usePrefs();
 
@@ -169,9 +174,9 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           onAskToDiscard={voice.askToDiscard} onKeep={voice.keepRecording} onSend={sendVoice} />
       ) : (
       <div className="composer-box">
-        <AttachButton onFiles={attachments.add} testId="composer-attach" inputTestId="composer-file-input" input={filePicker} />
+        <AttachButton onFiles={attachFiles} testId="composer-attach" inputTestId="composer-file-input" input={filePicker} />
         <ComposerMenu roomId={roomId} folded={{
-          attach: () => filePicker.current?.click(),
+          attach: () => { ref.current?.focus(); filePicker.current?.click(); },
           sticker: stickers ? () => stickerButton.current?.click() : undefined,
         }} />
         <textarea

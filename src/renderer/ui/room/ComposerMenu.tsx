@@ -27,7 +27,7 @@ export function ComposerMenu({ roomId, relatesTo, testIdPrefix = 'composer', fol
   const more = useRef<HTMLButtonElement>(null);
   /**
    * Closes the menu, then opens what the folded button opens, the focus on the + button first: the sticker picker
-   * gives it back there (EmojiButton.tsx), as the file picker leaves it.
+   * gives it back there (EmojiButton.tsx); the file picker's `attach` moves it on to the text field.
    */
   const unfold = (act: () => void) => () => {
     setOpen(null);

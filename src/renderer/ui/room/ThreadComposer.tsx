@@ -49,6 +49,11 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   /** The attach and sticker buttons, which a narrow composer folds into its + menu (ComposerMenu.tsx). */
   const filePicker = useRef<HTMLInputElement>(null);
   const stickerButton = useRef<HTMLButtonElement>(null);
+  /**
+   * Picked files go to the tray and the focus to the text field, for a caption, as after a drop. From the + menu the
+   * field takes the focus before the picker opens (its item is gone once it closes), so it has it after a cancel too.
+   */
+  const attachFiles = (files: File[]) => { attachments.add(files); ref.current?.focus(); };
   const stickers = useHasStickers(roomId);
   const voiceKind = voice.state.kind;
   useEffect(() => { if (voiceKind === 'idle') ref.current?.focus(); }, [ref, rootId, voiceKind]);
@@ -108,9 +113,9 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
           onSend={() => void voice.send(threadRelation(rootId, latestId))} />
       ) : (
       <div className="composer-box">
-        <AttachButton onFiles={attachments.add} testId="thread-composer-attach" inputTestId="thread-composer-file-input" input={filePicker} />
+        <AttachButton onFiles={attachFiles} testId="thread-composer-attach" inputTestId="thread-composer-file-input" input={filePicker} />
         <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" folded={{
-          attach: () => filePicker.current?.click(),
+          attach: () => { ref.current?.focus(); filePicker.current?.click(); },
           sticker: stickers ? () => stickerButton.current?.click() : undefined,
         }} />
         <textarea ref={ref} className="composer-input" data-testid="thread-composer" rows={1} dir="auto" value={text}
