@@ -57,11 +57,14 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
     // event for both. The view must stay where the user went (and load the next page above it), not be pulled back.
     await page.evaluate(() => { document.querySelector('[data-testid="timeline"]')!.scrollTop = 1000; });
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const seen = await page.evaluate(() => new Promise<{ restoredTop: number; oldest: string | null }>((resolve) => {
+    const seen = await page.evaluate(() => new Promise<{ restoredTop: number; oldest: string | null }>((resolve, reject) => {
       const t = document.querySelector<HTMLElement>('[data-testid="timeline"]')!;
+      // Never hang the suite: no page at all within the usual wait is a failure, with where the view was.
+      const timer = setTimeout(() => { mo.disconnect(); reject(new Error(`no page loaded at the top (scrollTop ${t.scrollTop}, busy ${t.getAttribute('aria-busy')})`)); }, 30_000);
       const mo = new MutationObserver(() => {
         if (t.getAttribute('aria-busy') !== 'false') return;
         mo.disconnect();
+        clearTimeout(timer);
         // The page's rows are committed and the read row put back: the view rendered so far is still the top's.
         const restoredTop = t.scrollTop;
         const oldest = t.querySelector('.message')?.getAttribute('data-event-id') ?? null;
