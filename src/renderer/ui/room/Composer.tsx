@@ -34,7 +34,8 @@ import { useVoiceRecording } from './use-voice-recording.ts';
 import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import { SendButton } from './SendButton.tsx';
-import { StickerButton, useHasStickers } from './StickerButton.tsx';
+import { StickerButton } from './StickerButton.tsx';
+import { useFoldedTools } from './use-folded-tools.ts';
 import { getPrefs, usePrefs } from '../prefs.ts';
 import { isSendKey, sendKeyName, sendKeysHint } from './send-keys.ts';
 
@@ -57,15 +58,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const packs = useImagePacks(roomId);
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
-  /** The attach and sticker buttons, which a narrow composer folds into its + menu (ComposerMenu.tsx). */
-  const filePicker = useRef<HTMLInputElement>(null);
-  const stickerButton = useRef<HTMLButtonElement>(null);
-  /**
-   * Picked files go to the tray and the focus to the text field, for a caption, as after a drop. From the + menu the
-   * field takes the focus before the picker opens (its item is gone once it closes), so it has it after a cancel too.
-   */
-  const attachFiles = (files: File[]) => { attachments.add(files); ref.current?.focus(); };
-  const hasStickers = useHasStickers(roomId);
+  const tools = useFoldedTools(roomId, ref, attachments.add, mode.kind !== 'edit');
   const { ctrlEnterSends, sendTyping } = usePrefs();
 
   // Leaving the room (or closing it) ends our typing notice there.
@@ -154,7 +147,6 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const offerVoice = text.trim() === '' && !hasAttachments && mode.kind !== 'edit';
   const voiceState = voice.state;
   const label = mode.kind === 'edit' ? 'Edit message' : hasAttachments ? 'Add a caption (optional)' : `Message ${roomName}`;
-  const stickers = hasStickers && mode.kind !== 'edit';
   return (
     <form className={`composer${drop.dragging ? ' is-dropping' : ''}`} onSubmit={(e) => { e.preventDefault(); send(); }}
       data-testid="composer-form" {...drop.dropTarget}>
@@ -174,11 +166,8 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           onAskToDiscard={voice.askToDiscard} onKeep={voice.keepRecording} onSend={sendVoice} />
       ) : (
       <div className="composer-box">
-        <AttachButton onFiles={attachFiles} testId="composer-attach" inputTestId="composer-file-input" input={filePicker} />
-        <ComposerMenu roomId={roomId} folded={{
-          attach: () => { ref.current?.focus(); filePicker.current?.click(); },
-          sticker: stickers ? () => stickerButton.current?.click() : undefined,
-        }} />
+        <AttachButton onFiles={tools.attachFiles} testId="composer-attach" inputTestId="composer-file-input" input={tools.filePicker} />
+        <ComposerMenu roomId={roomId} folded={tools.folded} />
         <textarea
           ref={ref}
           className="composer-input"
@@ -202,7 +191,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           <span aria-hidden="true">☺</span>
         </EmojiButton>
         {mode.kind !== 'edit' && (
-          <StickerButton roomId={roomId} testId="composer-sticker" onError={setError} buttonRef={stickerButton} relation={() => {
+          <StickerButton roomId={roomId} testId="composer-sticker" onError={setError} buttonRef={tools.stickerButton} relation={() => {
             const relatesTo = relationFor(mode);
             if (mode.kind === 'reply') modes.set(roomId, { kind: 'normal' });
             return relatesTo;

@@ -8,7 +8,7 @@
  * Its pieces are the room composer's; what it leaves out is per-room: text drafts, reply and edit modes.
  * `/jumptodate` jumps the room's main timeline, as from the room's composer (api/jump-to-date.ts).
  */
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useState, type KeyboardEvent } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
 import { mentionedUsers } from '../../api/actions.ts';
 import { useRoom, useSession } from '../../api/hooks.ts';
@@ -32,7 +32,8 @@ import { MicButton, VoiceComposer } from './VoiceComposer.tsx';
 import './composer.css';
 import './media.css';
 import { SendButton } from './SendButton.tsx';
-import { StickerButton, useHasStickers } from './StickerButton.tsx';
+import { StickerButton } from './StickerButton.tsx';
+import { useFoldedTools } from './use-folded-tools.ts';
 import { getPrefs } from '../prefs.ts';
 import { isSendKey } from './send-keys.ts';
 
@@ -46,15 +47,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   const linkPreviews = useLinkPreviews(session, attachments.items.length ? '' : text, !!room?.meta?.encryption_event);
   const voice = useVoiceRecording(session, roomId, !!room?.meta?.encryption_event, rootId);
   const packs = useImagePacks(roomId);
-  /** The attach and sticker buttons, which a narrow composer folds into its + menu (ComposerMenu.tsx). */
-  const filePicker = useRef<HTMLInputElement>(null);
-  const stickerButton = useRef<HTMLButtonElement>(null);
-  /**
-   * Picked files go to the tray and the focus to the text field, for a caption, as after a drop. From the + menu the
-   * field takes the focus before the picker opens (its item is gone once it closes), so it has it after a cancel too.
-   */
-  const attachFiles = (files: File[]) => { attachments.add(files); ref.current?.focus(); };
-  const stickers = useHasStickers(roomId);
+  const tools = useFoldedTools(roomId, ref, attachments.add);
   const voiceKind = voice.state.kind;
   useEffect(() => { if (voiceKind === 'idle') ref.current?.focus(); }, [ref, rootId, voiceKind]);
 
@@ -113,11 +106,8 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
           onSend={() => void voice.send(threadRelation(rootId, latestId))} />
       ) : (
       <div className="composer-box">
-        <AttachButton onFiles={attachFiles} testId="thread-composer-attach" inputTestId="thread-composer-file-input" input={filePicker} />
-        <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" folded={{
-          attach: () => { ref.current?.focus(); filePicker.current?.click(); },
-          sticker: stickers ? () => stickerButton.current?.click() : undefined,
-        }} />
+        <AttachButton onFiles={tools.attachFiles} testId="thread-composer-attach" inputTestId="thread-composer-file-input" input={tools.filePicker} />
+        <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" folded={tools.folded} />
         <textarea ref={ref} className="composer-input" data-testid="thread-composer" rows={1} dir="auto" value={text}
           placeholder={label} aria-label={label} aria-autocomplete="list" aria-expanded={listOpen}
           aria-controls={listOpen ? 'thread-composer-suggestions' : undefined}
@@ -128,7 +118,7 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
         <EmojiButton className="composer-tool" label="Insert emoji" testId="thread-composer-emoji" roomId={roomId} onPick={(p) => insertAtCursor(pickedText(p))}>
           <span aria-hidden="true">☺</span>
         </EmojiButton>
-        <StickerButton roomId={roomId} testId="thread-composer-sticker" onError={setError} buttonRef={stickerButton} relation={() => threadRelation(rootId, latestId)} />
+        <StickerButton roomId={roomId} testId="thread-composer-sticker" onError={setError} buttonRef={tools.stickerButton} relation={() => threadRelation(rootId, latestId)} />
         {offerVoice
           ? <MicButton busy={voiceState.kind === 'starting'} onClick={() => void voice.start()} />
           : <SendButton label="Send in thread" testId="thread-composer-send" disabled={text.trim() === '' && !hasAttachments} />}
