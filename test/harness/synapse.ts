@@ -88,8 +88,9 @@ export async function startSynapse(opts: StartSynapseOptions = {}): Promise<Syna
     );
   }
 
-  // The port is probed then released before Synapse binds it, so another
-  // process can grab it in between; a fresh port on bind failure covers that.
+  // The port is probed then released before Synapse binds it, so another process (often another test file's Synapse,
+  // given the same free port) can take it in between; a fresh port covers that, whether this Synapse failed to bind
+  // or the server answering on the port turned out to be someone else's.
   let lastError: unknown;
   for (let attempt = 1; attempt <= PORT_ATTEMPTS; attempt++) {
     try {
@@ -179,10 +180,11 @@ async function startOnce(python: string, opts: StartSynapseOptions): Promise<Syn
   };
 
   try {
-    await waitUntilReady(baseUrl, exited, spawnError, () => logTail(logFile, stdioLog));
+    await waitUntilReady(baseUrl, `ed25519:${keyVersion}`, exited, spawnError, () => logTail(logFile, stdioLog));
   } catch (err) {
     const tail = logTail(logFile, stdioLog);
     await killAndClean();
+    if (err instanceof PortInUseError) throw err;
     if (/Address already in use|Couldn't listen|CannotListenError/i.test(tail)) {
       throw new PortInUseError(`Synapse could not bind ${baseUrl}`);
     }
@@ -258,8 +260,9 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
         type: 'http',
         tls: false,
         x_forwarded: false,
-        // 'client' also serves /_synapse/admin; no 'federation' resource at all.
-        resources: [{ names: ['client'], compress: false }],
+        // 'client' also serves /_synapse/admin; 'keys' serves this server's signing key, which start-up reads to
+        // know it reached this Synapse and not another one on the same port; no 'federation' resource at all.
+        resources: [{ names: ['client', 'keys'], compress: false }],
       },
     ],
     database: { name: 'sqlite3', args: { database: join(c.dataDir, 'homeserver.db') } },
@@ -343,8 +346,14 @@ async function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/**
+ * Waits until this Synapse answers on its port. It polls the server's signing key rather than a bare endpoint: another
+ * test file's Synapse that was handed the same free port answers every endpoint too (its registrations then fail
+ * with "HMAC incorrect"), but only this one holds `keyId`.
+ */
 async function waitUntilReady(
   baseUrl: string,
+  keyId: string,
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
   spawnError: Promise<Error>,
   tail: () => string,
@@ -363,22 +372,24 @@ async function waitUntilReady(
   while (Date.now() < deadline) {
     if (failure) throw failure;
     try {
-      const res = await fetch(`${baseUrl}/_matrix/client/versions`, {
+      const res = await fetch(`${baseUrl}/_matrix/key/v2/server`, {
         signal: AbortSignal.timeout(2_000),
       });
       if (res.ok) {
-        await res.body?.cancel();
-        return;
+        const body = (await res.json().catch(() => ({}))) as { verify_keys?: Record<string, unknown> };
+        if (body.verify_keys && keyId in body.verify_keys) return;
+        throw new PortInUseError(`another server answers on ${baseUrl} (its signing key is not ${keyId})`);
       }
       await res.body?.cancel();
-    } catch {
+    } catch (err) {
+      if (err instanceof PortInUseError) throw err;
       // Not listening yet.
     }
     await sleep(150);
   }
   if (failure) throw failure;
   throw new Error(
-    `Synapse did not answer ${baseUrl}/_matrix/client/versions within ${START_TIMEOUT_MS / 1000} s.\n${tail()}`,
+    `Synapse did not answer ${baseUrl}/_matrix/key/v2/server within ${START_TIMEOUT_MS / 1000} s.\n${tail()}`,
   );
 }
 
