@@ -1,6 +1,7 @@
 /**
  * The timeline's read markers: the "New messages" line above the first message that was unread when the room was
- * opened, and the small avatars of the members whose read receipt is on an event, under it (three at most, then
+ * opened, the bar over the timeline leading back to that line while it is out of sight (use-unread-jump.ts), and the
+ * small avatars of the members whose read receipt is on an event, under it (three at most, then
  * "+N"; every name in the tooltip and the accessible label).
  */
 import { memo } from 'react';
@@ -14,6 +15,22 @@ export const UnreadMarker = memo(function UnreadMarker() {
     </div>
   );
 });
+
+/** Over the top of the timeline, as Element's: the jump, and × to mark the room read instead. */
+export function UnreadJumpBar({ onJump, onMarkRead }: { onJump: () => unknown; onMarkRead: () => void }) {
+  return (
+    <div className="unread-jump" data-testid="unread-jump">
+      <button type="button" className="unread-jump-go" onClick={() => void onJump()} title="Jump to first unread message (Shift+Page Up)"
+        aria-keyshortcuts="Shift+PageUp" data-testid="unread-jump-go">
+        <span aria-hidden="true">↑</span> Jump to first unread message
+      </button>
+      <button type="button" className="unread-jump-close" onClick={onMarkRead} aria-label="Mark as read" title="Mark as read"
+        data-testid="unread-jump-mark-read">
+        <span aria-hidden="true">×</span>
+      </button>
+    </div>
+  );
+}
 
 const SHOWN = 3;
 

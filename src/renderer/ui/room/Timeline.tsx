@@ -4,7 +4,8 @@
  * together: the rows (timeline-model.ts, drawn by TimelineRowView.tsx), the place kept as rows come and go
  * (use-timeline-place.ts), history loaded as an end comes near (use-history-paging.ts), the room marked read while
  * its bottom is in view (use-mark-read.ts), jumps to an event (use-event-jumps.ts) or a day (use-day-jumps.ts), the
- * room-wide keys (use-room-keys.ts), the "New messages" line and read-receipt avatars (use-read-markers.ts), and
+ * room-wide keys (use-room-keys.ts), the "New messages" line and read-receipt avatars (use-read-markers.ts), the
+ * bar that leads back to that line when it is out of sight (use-unread-jump.ts), and
  * the rows kept rendered out of view: the focused one (use-kept-focus.ts), those with a menu open (use-held-rows.ts).
  * An event far back is shown with the events around it in place of the live timeline until "Jump to latest".
  */
@@ -34,6 +35,8 @@ import { useMarkRead } from './use-mark-read.ts';
 import { useRoomKeys } from './use-room-keys.ts';
 import { useEventJumps, type EventFocus } from './use-event-jumps.ts';
 import { useDayJumps } from './use-day-jumps.ts';
+import { useUnreadJump } from './use-unread-jump.ts';
+import { UnreadJumpBar } from './ReadMarkers.tsx';
 
 export type { EventFocus } from './use-event-jumps.ts';
 
@@ -122,17 +125,24 @@ export function Timeline({ roomId, focus = null }: {
     lastPending.current = pendingCount;
   }, [pendingCount, jumpToLatest]);
 
-  useRoomKeys({ session, roomId, scrollerRef, lightboxOpen: lightbox !== null, toLatest: jumpToLatest });
-
-  function onScroll(): void {
-    place.onScroll();
-    maybeLoadHistory();
-    maybeMarkRead();
-  }
-
   const { highlight, jumpToEvent } = useEventJumps({
     session, roomId, focus, scrollerRef, rows, items, context, setContext, setExpanded, virtualizer, place, onError: setActionError,
   });
+  const unreadJump = useUnreadJump({ room, rows, totalSize, markers, scrollerRef, virtualizer, contextShown: context !== null, jumpToEvent });
+  const { dismiss: dismissUnread } = unreadJump;
+  const markReadFromBar = useCallback(() => {
+    dismissUnread();
+    void session.markRead(roomId);
+  }, [dismissUnread, session, roomId]);
+
+  useRoomKeys({ session, roomId, scrollerRef, lightboxOpen: lightbox !== null, toLatest: jumpToLatest, toFirstUnread: unreadJump.jump });
+
+  function onScroll(): void {
+    place.onScroll();
+    unreadJump.onScroll();
+    maybeLoadHistory();
+    maybeMarkRead();
+  }
   const actions = useMemo<TimelineActions>(() => ({
     roomId,
     jumpTo: (eventId) => jumpToEvent(eventId),
@@ -163,6 +173,7 @@ export function Timeline({ roomId, focus = null }: {
               <button type="button" className="link-button" onClick={jumpToLatest}>Jump to latest</button>
             </div>
           )}
+          {unreadJump.shown && <UnreadJumpBar onJump={unreadJump.jump} onMarkRead={markReadFromBar} />}
           {place.scrolledUp && !context && (
             <button type="button" className="jump-latest" onClick={jumpToLatest} data-testid="jump-to-latest">
               Jump to latest <span aria-hidden="true">↓</span>

@@ -12,6 +12,8 @@ import type { TimelineRow } from './timeline-model.ts';
 export interface ReadMarkers {
   /** The event ID the "New messages" line goes above, or null. */
   readonly unreadFrom: string | null;
+  /** The room's read position (m.fully_read) when it was opened: the line goes after it. */
+  readonly readUpTo: string | undefined;
   /** event ID → who has read up to it (newest reader last). */
   readonly readers: ReadonlyMap<string, readonly Reader[]>;
 }
@@ -41,5 +43,5 @@ export function useReadMarkers(
     }
     return out;
   }, [shown, room.receipts, room.events, ownUserId, names, avatars]);
-  return { unreadFrom, readers };
+  return useMemo(() => ({ unreadFrom, readUpTo, readers }), [unreadFrom, readUpTo, readers]);
 }
