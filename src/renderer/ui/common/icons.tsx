@@ -29,6 +29,8 @@ export const CAMERA_ICON = <><path d="M15 10l5-3v10l-5-3" /><rect x="3" y="6" wi
 export const LEAVE_ICON = <><path d="M14 4h4a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2h-4" /><path d="M10 8l-4 4 4 4M6 12h9" /></>;
 
 // Menu items without a button of their own.
+/** A tray with an arrow out of it: export chat. */
+export const EXPORT_ICON = <><path d="M12 15V4M8 8l4-4 4 4" /><path d="M4 14v4a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2v-4" /></>;
 export const FLAG_ICON = <><path d="M5 21V4" /><path d="M5 4h11l-2 4 2 4H5" /></>;
 export const LINK_ICON = <><path d="M10 14a4 4 0 0 0 5.7 0l3-3a4 4 0 0 0-5.7-5.7l-1 1" /><path d="M14 10a4 4 0 0 0-5.7 0l-3 3a4 4 0 0 0 5.7 5.7l1-1" /></>;
 export const MARK_READ_ICON = <><circle cx="12" cy="12" r="9" /><path d="M8 12.5l2.5 2.5L16 9.5" /></>;

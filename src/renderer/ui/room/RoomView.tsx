@@ -19,6 +19,7 @@ import { Avatar } from '../common/Avatar.tsx';
 import { formatMemberCount, formatNumber } from '../common/format.ts';
 import { Icon, MEMBERS_ICON } from '../common/icons.tsx';
 import { LeaveRoomDialog } from '../dialogs/RoomDialogs.tsx';
+import { ExportChatDialog } from '../dialogs/ExportChatDialog.tsx';
 import { useOpenJoined } from '../roomlist/open-joined.ts';
 import { viaFromHash } from '../route.ts';
 import { Composer } from './Composer.tsx';
@@ -147,6 +148,7 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
   const { calls } = useSession();
   const callOn = useCall() !== null;
   const [leaving, setLeaving] = useState(false);
+  const [exporting, setExporting] = useState(false);
   const header = useRef<HTMLElement>(null);
   const fold = useHeaderFold(header, name);
   const folded = fold === 'folded';
@@ -176,8 +178,9 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
       <button type="button" className="room-header-leave room-header-wide" data-testid="open-leave-room" onClick={() => setLeaving(true)}>Leave</button>
       <HeaderMenu open={open} folded={folded} leaveFolded={fold === 'trimmed'} onToggle={onToggle} onLeave={() => setLeaving(true)}
         onCall={callPeer ? { place: (video) => { void calls.place(room.id, callPeer, video); }, busy: callOn } : undefined}
-        onReport={() => setOpenReport({ kind: 'room', roomId: room.id })} />
+        onExport={() => setExporting(true)} onReport={() => setOpenReport({ kind: 'room', roomId: room.id })} />
       {leaving && <LeaveRoomDialog roomId={room.id} roomName={name} onClose={() => setLeaving(false)} />}
+      {exporting && <ExportChatDialog roomId={room.id} roomName={name} encrypted={!!meta.encryption_event} onClose={() => setExporting(false)} />}
     </header>
   );
 }

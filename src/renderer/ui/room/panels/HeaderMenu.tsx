@@ -1,5 +1,5 @@
 /**
- * The room header's "More options" (⋯) menu. It always offers *Report room…*; when the room's name would not show
+ * The room header's "More options" (⋯) menu. It always offers *Export chat…* and *Report room…*; when the room's name would not show
  * whole beside them (a small window, a side panel open beside the room, a long name) the call buttons, the threads,
  * search, pinned and settings buttons and Leave fold into it too, so the name keeps its room, as in Element. Leave
  * goes first, the others after it; the header's `is-trimmed` and `is-folded` classes (use-header-fold.ts) say which,
@@ -7,10 +7,10 @@
  * Element. Keyboard and pointer behaviour: use-menu.ts.
  */
 import { BUTTONS, type SidePanelKind } from './PanelButtons.tsx';
-import { CAMERA_ICON, FLAG_ICON, LEAVE_ICON, MenuIcon, PHONE_ICON } from '../../common/icons.tsx';
+import { CAMERA_ICON, EXPORT_ICON, FLAG_ICON, LEAVE_ICON, MenuIcon, PHONE_ICON } from '../../common/icons.tsx';
 import { useMenu } from '../../common/use-menu.ts';
 
-export function HeaderMenu({ open, folded, leaveFolded, onToggle, onCall, onLeave, onReport }: {
+export function HeaderMenu({ open, folded, leaveFolded, onToggle, onCall, onLeave, onExport, onReport }: {
   open: string | null;
   /** The header's buttons are folded into this menu. */
   folded: boolean;
@@ -20,6 +20,7 @@ export function HeaderMenu({ open, folded, leaveFolded, onToggle, onCall, onLeav
   /** In a room of two, the call buttons' calls (disabled while a call is on), folded here with them. */
   onCall?: { place: (video: boolean) => void; busy: boolean };
   onLeave: () => void;
+  onExport: () => void;
   onReport: () => void;
 }) {
   const { shown, setShown, close, onKeyDown, button, list } = useMenu();
@@ -49,6 +50,10 @@ export function HeaderMenu({ open, folded, leaveFolded, onToggle, onCall, onLeav
               <MenuIcon shape={item.icon} />{item.title}
             </button>
           ))}
+          <button type="button" role="menuitem" className="room-header-menu-item" data-testid="header-menu-export" tabIndex={-1}
+            onClick={choose(onExport)}>
+            <MenuIcon shape={EXPORT_ICON} />Export chat…
+          </button>
           <button type="button" role="menuitem" className="room-header-menu-item" data-testid="header-menu-report" tabIndex={-1}
             onClick={choose(onReport)}>
             <MenuIcon shape={FLAG_ICON} />Report room…

@@ -1,0 +1,95 @@
+/**
+ * "Export chat…" from the room header's ⋯ menu, as Element offers it: the room's messages as a file, in plain text
+ * for people or JSON for programs, the latest N messages or everything since the room began. The history is gathered
+ * from the backend page by page (api/chat-export.ts: its database, then the homeserver), counted as it comes; Cancel
+ * stops it. The file is saved as a download (the desktop app asks where), made by chat-export-format.ts. Encrypted
+ * messages are exported as decrypted; the dialog says the file is not.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { gatherHistory } from '../../api/chat-export.ts';
+import { useMemberNames, useOwnUserId, useSession } from '../../api/hooks.ts';
+import { displayNameOf } from '../../api/selectors.ts';
+import { exportAsJson, exportAsText, exportFileName, fromLatestMessages, isMessage, type ExportFormat } from '../room/chat-export-format.ts';
+import { saveTextFile } from '../security/save-text.ts';
+import { Dialog } from './Dialog.tsx';
+
+const DEFAULT_COUNT = 100;
+const MAX_COUNT = 1_000_000;
+
+export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
+  roomId: string;
+  roomName: string;
+  /** The room is encrypted: the file will hold what was decrypted, in the clear. */
+  encrypted: boolean;
+  onClose: () => void;
+}) {
+  const session = useSession();
+  const names = useMemberNames(roomId);
+  const ownUserId = useOwnUserId() ?? '';
+  const [format, setFormat] = useState<ExportFormat>('text');
+  const [all, setAll] = useState(false);
+  const [countText, setCountText] = useState(String(DEFAULT_COUNT));
+  const [gathered, setGathered] = useState<number | null>(null);
+  const count = Number(countText);
+  const countOk = all || (Number.isInteger(count) && count >= 1 && count <= MAX_COUNT);
+  // Closing the dialog (Cancel, Esc) while it gathers stops the paging.
+  const abort = useRef(new AbortController());
+  useEffect(() => {
+    const controller = abort.current;
+    return () => controller.abort();
+  }, []);
+
+  async function run(): Promise<void> {
+    const at = new Date();
+    let shown = 0;
+    const history = await gatherHistory(session, roomId, {
+      enough: (page, related) => {
+        if (all) return false;
+        for (const e of page) if (isMessage(e, related)) shown++;
+        return shown >= count;
+      },
+      onProgress: setGathered,
+      signal: abort.current.signal,
+    });
+    const events = all ? history.events : fromLatestMessages(history.events, history.related, count);
+    const src = {
+      roomId, roomName, exportedBy: ownUserId, at, events, related: history.related,
+      name: (userId: string) => displayNameOf(names, userId), fromStart: history.complete && events.length === history.events.length,
+    };
+    saveTextFile(exportFileName(roomName, format, at), format === 'json' ? exportAsJson(src) : exportAsText(src));
+  }
+
+  return (
+    <Dialog title="Export chat" submitLabel="Export" testId="export-chat-dialog" canSubmit={countOk} onClose={onClose} onSubmit={run}>
+      <fieldset className="dialog-choices">
+        <legend>Format</legend>
+        <label className="dialog-check">
+          <input type="radio" name="export-format" data-testid="export-format-text" checked={format === 'text'} onChange={() => setFormat('text')} />
+          Plain text: a line for each message, to read
+        </label>
+        <label className="dialog-check">
+          <input type="radio" name="export-format" data-testid="export-format-json" checked={format === 'json'} onChange={() => setFormat('json')} />
+          JSON: every event as the sender wrote it, for programs
+        </label>
+      </fieldset>
+      <fieldset className="dialog-choices">
+        <legend>Messages</legend>
+        <label className="dialog-check">
+          <input type="radio" name="export-range" data-testid="export-range-last" checked={!all} onChange={() => setAll(false)} />
+          The latest
+          <input type="number" className="export-count" min={1} max={MAX_COUNT} value={countText} aria-label="How many of the latest messages"
+            data-testid="export-count" disabled={all} onChange={(e) => setCountText(e.target.value)} />
+          messages
+        </label>
+        <label className="dialog-check">
+          <input type="radio" name="export-range" data-testid="export-range-all" checked={all} onChange={() => setAll(true)} />
+          Everything since the room began
+        </label>
+      </fieldset>
+      {encrypted && <p>This room is encrypted: the file holds its messages decrypted, readable by anyone who opens it.</p>}
+      {gathered !== null && (
+        <p role="status" data-testid="export-progress">Gathered {gathered.toLocaleString()} {gathered === 1 ? 'event' : 'events'}…</p>
+      )}
+    </Dialog>
+  );
+}

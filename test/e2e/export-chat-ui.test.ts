@@ -1,0 +1,100 @@
+/**
+ * "Export chat…" from the room header's ⋯ menu, in Chromium against Synapse through the web host: the latest N
+ * messages as plain text (more than the sync brought, so older pages come from the homeserver; edits applied, an
+ * emote as the timeline words it) and everything since the room began as JSON, each saved as a download named after
+ * the room.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { TestUser } from '../harness/synapse.ts';
+import { aliceAndBobRoom, messageWith, startWebUi, type WebUi } from '../harness/web-ui.ts';
+
+const WAIT = { timeout: 30_000 };
+/** More than the sync's 50 events and than the 100 exported first. */
+const LINES = 120;
+
+describe('export chat, against Synapse', () => {
+  let ui: WebUi;
+  let page: Page;
+  let alice: TestUser;
+  let bob: MatrixPeer;
+  let roomId: string;
+
+  before(async () => {
+    ui = await startWebUi('export-chat');
+    page = ui.page;
+    ({ alice, bob, roomId } = await aliceAndBobRoom(ui.hs, 'Design review'));
+    await ui.hs.disableRateLimits(bob.userId);
+    let last = '';
+    for (let i = 1; i <= LINES; i++) last = await bob.sendText(roomId, `line ${i}`);
+    await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.emote', body: 'waves' });
+    await bob.sendEvent(roomId, 'm.room.message', {
+      msgtype: 'm.text', body: `* line ${LINES} (fixed)`, 'm.new_content': { msgtype: 'm.text', body: `line ${LINES} (fixed)` },
+      'm.relates_to': { rel_type: 'm.replace', event_id: last },
+    });
+    await ui.signIn(alice, 'alice-password');
+    await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click(WAIT);
+    await messageWith(page, 'waves').waitFor(WAIT);
+  });
+  after(async () => {
+    await ui?.stop();
+  });
+
+  /** Opens the dialog from the header's ⋯ menu, sets it up, exports, and returns the file's name and text. */
+  async function exportChat(setUp: (dialog: ReturnType<Page['getByTestId']>) => Promise<void>): Promise<{ name: string; text: string }> {
+    await page.getByTestId('room-header-more').click();
+    await page.getByTestId('header-menu-export').click();
+    const dialog = page.getByTestId('export-chat-dialog');
+    await dialog.waitFor();
+    await setUp(dialog);
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), dialog.getByTestId('dialog-submit').click()]);
+    await dialog.waitFor({ state: 'detached' });
+    const file = await download.path();
+    return { name: download.suggestedFilename(), text: readFileSync(file, 'utf8') };
+  }
+
+  it('exports the latest 100 messages as plain text, fetching what the sync did not bring', async () => {
+    const { name, text } = await exportChat(async () => {});
+    assert.match(name, /^Design review - \d{4}-\d\d-\d\d\.txt$/);
+    const lines = text.split('\n');
+    assert.equal(lines[0], `Design review (${roomId})`);
+    assert.match(lines[1], new RegExp(`^Exported by ${alice.userId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} on .* the latest messages$`));
+    const entries = lines.slice(3).filter(Boolean);
+    assert.equal(entries.length, 100, 'a line for each of the latest 100 messages (the edit is not one)');
+    // 120 lines and an emote: the latest 100 start at line 22.
+    assert.match(entries[0], /^\[\d{4}-\d\d-\d\d \d\d:\d\d\] Bob: line 22$/);
+    assert.match(entries.at(-2)!, /\] Bob: line 120 \(fixed\) \(edited\)$/);
+    assert.match(entries.at(-1)!, /\] \* Bob waves$/);
+  });
+
+  it('exports everything since the room began as JSON, cancelled nowhere and counted as it goes', async () => {
+    const { name, text } = await exportChat(async (dialog) => {
+      await dialog.getByTestId('export-format-json').check();
+      await dialog.getByTestId('export-range-all').check();
+      assert.equal(await dialog.getByTestId('export-count').isDisabled(), true);
+    });
+    assert.match(name, /\.json$/);
+    const parsed = JSON.parse(text) as { room_id: string; from_start: boolean; events: { type: string; content: Record<string, unknown> }[] };
+    assert.equal(parsed.room_id, roomId);
+    assert.equal(parsed.from_start, true);
+    assert.equal(parsed.events[0].type, 'm.room.create', 'from the room\'s creation');
+    const bodies = parsed.events.filter((e) => e.type === 'm.room.message').map((e) => e.content.body);
+    assert.equal(bodies.filter((b) => typeof b === 'string' && /^line \d+$/.test(b)).length, LINES, 'every message once');
+    assert.ok(bodies.includes(`* line ${LINES} (fixed)`), 'the edit is an event of its own');
+  });
+
+  it('refuses a count that is not a whole number above zero', async () => {
+    await page.getByTestId('room-header-more').click();
+    await page.getByTestId('header-menu-export').click();
+    const dialog = page.getByTestId('export-chat-dialog');
+    await dialog.getByTestId('export-count').fill('0');
+    assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), true);
+    await dialog.getByTestId('export-count').fill('25');
+    assert.equal(await dialog.getByTestId('dialog-submit').isDisabled(), false);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  });
+});
