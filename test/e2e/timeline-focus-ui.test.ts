@@ -97,18 +97,18 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
     await page.waitForFunction(() => document.activeElement?.matches('[data-testid="timeline"] .message') === true);
     let pages = 0;
     for (let round = 0; round < 40; round++) {
-      // Home focuses the oldest message loaded; focusing it scrolls the view to the top, which loads older history.
+      // Home focuses the oldest message loaded and scrolls the view to the top, which loads older history.
       await page.keyboard.press('Home');
       const focusedId = await page.evaluate(() => document.activeElement?.getAttribute('data-event-id') ?? null);
       assert.ok(focusedId, `Home focuses a message, not ${await describeFocus(page)}`);
-      const atStart = await page.evaluate(() => document.querySelector('[data-testid="timeline"] .timeline-start') !== null);
-      if (atStart) break;
-      // Older rows arrived above the focused one (or the start of the room did), and the layout has settled.
-      await page.waitForFunction((id) => {
-        const first = document.querySelector('[data-testid="timeline"] .message');
-        return (first !== null && first.getAttribute('data-event-id') !== id)
-          || document.querySelector('[data-testid="timeline"] .timeline-start') !== null;
-      }, focusedId, WAIT).catch(async (e: unknown) => {
+      // Older messages arrived above the focused one (nothing is rendered above the oldest loaded until then), or
+      // it is the oldest of the room. A page can arrive before this looks (the backend answers fast): it counts.
+      const outcome = await page.waitForFunction((id) => {
+        const t = document.querySelector('[data-testid="timeline"]')!;
+        const first = t.querySelector('.message');
+        if (first !== null && first.getAttribute('data-event-id') !== id) return 'page';
+        return t.querySelector('.timeline-start') !== null && t.getAttribute('aria-busy') === 'false' ? 'start' : false;
+      }, focusedId, WAIT).then((h) => h.jsonValue()).catch(async (e: unknown) => {
         const state = await page.evaluate(() => {
           const t = document.querySelector('[data-testid="timeline"]')!;
           return { top: t.scrollTop, busy: t.getAttribute('aria-busy'), topLine: t.querySelector('.timeline-top')?.textContent,
@@ -116,6 +116,7 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
         });
         throw new Error(`no older rows after Home (round ${round}): ${JSON.stringify(state)}`, { cause: e });
       });
+      if (outcome === 'start') break;
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       pages++;
       assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-event-id') ?? null), focusedId,
@@ -169,5 +170,36 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
     // Moving the pointer again shows the toolbar under it, as before.
     await message(`Old line ${HISTORY - 2}`).hover();
     assert.ok(await message(`Old line ${HISTORY - 2}`).getByTestId('message-actions').isVisible(), 'the pointer\'s row shows its toolbar again');
+  });
+  it('goes from a message to the oldest message loaded with Home and back to the newest with End, each in view', async () => {
+    // The whole history is loaded by now (Home paged up to the start of the room above), hundreds of rows of which
+    // the virtualizer renders only those near the view: Home went to the oldest of those, a few rows up.
+    await timeline().focus();
+    await page.keyboard.press('ArrowUp');
+    await page.waitForFunction(() => document.activeElement?.matches('[data-testid="timeline"] .message') === true, null, WAIT);
+    const focusedText = () => page.evaluate(() => document.activeElement?.querySelector('.message-body')?.textContent ?? null);
+    assert.equal(await focusedText(), `Old line ${HISTORY - 1}`, '↑ from the timeline focuses the newest message');
+    const inView = () => page.evaluate(() => {
+      const t = document.querySelector('[data-testid="timeline"]')!;
+      const row = document.activeElement!.getBoundingClientRect();
+      const view = t.getBoundingClientRect();
+      return { inView: row.top >= view.top - 1 && row.bottom <= view.bottom + 1, gap: t.scrollHeight - t.scrollTop - t.clientHeight };
+    });
+
+    await page.keyboard.press('Home');
+    await page.waitForFunction(() => document.activeElement?.querySelector('.message-body')?.textContent === 'Old line 0', null, { timeout: 10_000 })
+      .catch(async (e: unknown) => { throw new Error(`Home focuses the oldest message loaded, not ${await describeFocus(page)}`, { cause: e }); });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.ok((await inView()).inView, 'the oldest message is in view');
+    assert.equal(await focusedText(), 'Old line 0', `the focus stays on it once the rows are laid out, not ${await describeFocus(page)}`);
+    assert.ok(await page.locator('[data-testid="timeline"] .timeline-start').isVisible(), 'the start of the room shows above it');
+
+    await page.keyboard.press('End');
+    await page.waitForFunction((text) => document.activeElement?.querySelector('.message-body')?.textContent === text, `Old line ${HISTORY - 1}`, { timeout: 10_000 })
+      .catch(async (e: unknown) => { throw new Error(`End focuses the newest message, not ${await describeFocus(page)}`, { cause: e }); });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const end = await inView();
+    assert.ok(end.inView && end.gap <= 48, `the newest message is in view at the end of the timeline (${JSON.stringify(end)})`);
+    assert.equal(await page.getByTestId('jump-to-latest').count(), 0, 'no "Jump to latest" at the end');
   });
 });
