@@ -1,8 +1,10 @@
 /**
  * Where the keyboard focus stays in a room's timeline, in Chromium against Synapse through the web host: a message
  * focused by keyboard at the top of the loaded history keeps the focus while older history arrives and the rows are
- * laid out again (a keyboard user paging up meets it at every page), and Tab from a message focused by a click goes
- * into that message's own toolbar, not into the toolbar of the row the pointer happens to rest on.
+ * laid out again (a keyboard user paging up meets it at every page), Tab from a message focused by a click goes
+ * into that message's own toolbar, not into the toolbar of the row the pointer happens to rest on, Home/End go to the
+ * oldest and newest message loaded (not the first and last the virtualizer happens to render), and a click on the
+ * newest message leaves the view at the end, following the next message to arrive.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -201,5 +203,34 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
     const end = await inView();
     assert.ok(end.inView && end.gap <= 48, `the newest message is in view at the end of the timeline (${JSON.stringify(end)})`);
     assert.equal(await page.getByTestId('jump-to-latest').count(), 0, 'no "Jump to latest" at the end');
+  });
+
+  it('follows a new message to the end of the timeline after a click on the newest one', async () => {
+    // A focus scroll nudging the view off the end would make the timeline take it for the user scrolling away. It
+    // does not (the view stays 0 px from the end after the click, in Chromium, for short, two-line and taller-than-
+    // the-view messages alike), and the 48 px slack of use-timeline-place.ts would absorb a few px: this keeps it so.
+    await page.getByTestId('composer').press('Escape'); // at the newest messages, following them
+    const newest = message(`Old line ${HISTORY - 1}`);
+    await newest.waitFor({ timeout: 10_000 });
+    await newest.locator('.message-body').click({ timeout: 10_000 });
+    assert.equal(await newest.evaluate((el) => el === document.activeElement), true, 'the click focuses the message');
+    const gapAfterClick = await timeline().evaluate((t) => t.scrollHeight - t.scrollTop - t.clientHeight);
+    await bob.sendText(roomId, 'Fresh line after the click');
+    const fresh = message('Fresh line after the click');
+    await fresh.waitFor(WAIT);
+    const state = () => page.evaluate(() => {
+      const t = document.querySelector('[data-testid="timeline"]')!;
+      const rows = [...t.querySelectorAll('.message')];
+      const last = rows.at(-1)!.getBoundingClientRect();
+      const view = t.getBoundingClientRect();
+      return { lastInView: last.bottom <= view.bottom + 1 && last.top >= view.top, gap: t.scrollHeight - t.scrollTop - t.clientHeight, last: rows.at(-1)!.textContent };
+    });
+    // The view follows within a few frames of the row's arrival; bounded, so a view left behind fails with where it was.
+    let now = await state();
+    for (let i = 0; i < 20 && !(now.lastInView && now.gap <= 8); i++) {
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+      now = await state();
+    }
+    assert.ok(now.lastInView && now.gap <= 8, `the new message is in view at the end (after the click the view was ${gapAfterClick}px from the end; now ${JSON.stringify(now)})`);
   });
 });
