@@ -204,6 +204,7 @@ describe('popovers on a timeline row as the timeline scrolls', () => {
       throw new Error(`the menu closes once its message is out of view (${await whereIs('Burst 29')})`, { cause: e });
     });
     assert.equal(await focusedEventId(), 'timeline', 'the focus goes to the timeline, where PgUp and ↑/↓ go on');
+    await themeShots(page, 'popover-scroll', 'paged-menu-closed');
 
     await mouseOnTimeline();
     await page.mouse.wheel(0, 5_000);

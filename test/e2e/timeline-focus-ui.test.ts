@@ -195,6 +195,7 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
     assert.ok((await inView()).inView, 'the oldest message is in view');
     assert.equal(await focusedText(), 'Old line 0', `the focus stays on it once the rows are laid out, not ${await describeFocus(page)}`);
     assert.ok(await page.locator('[data-testid="timeline"] .timeline-start').isVisible(), 'the start of the room shows above it');
+    await themeShots(page, 'timeline-focus', 'home-oldest');
 
     await page.keyboard.press('End');
     await page.waitForFunction((text) => document.activeElement?.querySelector('.message-body')?.textContent === text, `Old line ${HISTORY - 1}`, { timeout: 10_000 })
