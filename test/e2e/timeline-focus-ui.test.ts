@@ -206,6 +206,22 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
     assert.equal(await page.getByTestId('jump-to-latest').count(), 0, 'no "Jump to latest" at the end');
   });
 
+  it('lets the pointer go from the message under "Jump to latest" onto the button and click it', async () => {
+    await timeline().evaluate((t) => { t.scrollTop = 0; });
+    const jump = page.getByTestId('jump-to-latest');
+    await jump.waitFor({ timeout: 10_000 });
+    const box = await jump.boundingBox();
+    assert.ok(box);
+    // On the row under the button, beside it: a hovered row is raised above the rows around it (its toolbar may reach
+    // into them), and it was raised above the button too, which then took no click while the pointer came from there.
+    await page.mouse.move(box.x - 40, box.y + box.height / 2);
+    await jump.click({ timeout: 5_000 }).catch(async (e: unknown) => {
+      const on = await page.evaluate(([x, y]) => document.elementFromPoint(x, y)?.closest('[data-testid]')?.getAttribute('data-testid'), [box.x + box.width / 2, box.y + box.height / 2]);
+      throw new Error(`the button takes the click, not ${on ?? 'nothing'}`, { cause: e });
+    });
+    await jump.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
   it('follows a new message to the end of the timeline after a click on the newest one', async () => {
     // A focus scroll nudging the view off the end would make the timeline take it for the user scrolling away. It
     // does not (the view stays 0 px from the end after the click, in Chromium, for short, two-line and taller-than-
