@@ -4,8 +4,10 @@
  * at the user's wheel, with the focus back on its message; the reaction picker opened from a message does the same
  * (use-anchor-scroll.ts's useFollowAnchor), the focus on the message or the timeline. A menu stays open, its items
  * working, when so many messages arrive that its row leaves the virtualizer's rendered rows (use-held-rows.ts), and
- * stays in a window made smaller; it closes when its message is deleted, the focus on the message. The composer's
- * emoji picker stays open while the user wheels over the timeline. Screenshots of the followed picker in both themes
+ * stays in a window made smaller; it closes when its message is deleted, the focus on the message. The menu and the
+ * picker close when the user pages the timeline (PgUp) so their message leaves the view, the focus on the timeline,
+ * and stay open while their message is partly in view. The composer's emoji picker stays open while the user wheels
+ * over the timeline. Screenshots of the followed picker in both themes
  * go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
@@ -177,5 +179,75 @@ describe('popovers on a timeline row as the timeline scrolls', () => {
     await page.keyboard.press('Escape');
     await picker.waitFor({ state: 'detached' });
     assert.equal(await button.evaluate((b) => b === document.activeElement), true, 'Esc gives the focus back to the emoji button');
+  });
+  /** Where a message is against the timeline's view, for an assertion's message. */
+  const whereIs = (text: string) => page.evaluate((id) => {
+    const t = document.querySelector('[data-testid="timeline"]')!;
+    const m = t.querySelector(`[data-event-id="${CSS.escape(id ?? '')}"]`)?.getBoundingClientRect();
+    const v = t.getBoundingClientRect();
+    return JSON.stringify({ message: m ? [Math.round(m.top), Math.round(m.bottom)] : 'not rendered', view: [Math.round(v.top), Math.round(v.bottom)] });
+  }, ids.get(text));
+
+  it('closes a message\'s options menu and its reaction picker when PgUp takes the message out of view, the focus on the timeline', async () => {
+    await mouseOnTimeline();
+    await page.mouse.wheel(0, 5_000);
+    await page.getByTestId('jump-to-latest').waitFor({ state: 'detached' });
+    const row = message('Burst 29');
+    await row.hover();
+    await row.getByTestId('action-more').click();
+    const menu = page.getByTestId('message-menu');
+    await menu.waitFor();
+    // PgUp from the menu pages the timeline (the room takes it from anywhere): the message, near the end, leaves the
+    // view at the bottom, and the menu used to stay, floating over the messages paged to.
+    await page.keyboard.press('PageUp');
+    await menu.waitFor({ state: 'detached', timeout: 5_000 }).catch(async (e: unknown) => {
+      throw new Error(`the menu closes once its message is out of view (${await whereIs('Burst 29')})`, { cause: e });
+    });
+    assert.equal(await focusedEventId(), 'timeline', 'the focus goes to the timeline, where PgUp and ↑/↓ go on');
+    await themeShots(page, 'popover-scroll', 'paged-menu-closed');
+
+    await mouseOnTimeline();
+    await page.mouse.wheel(0, 5_000);
+    await page.getByTestId('jump-to-latest').waitFor({ state: 'detached' });
+    await row.hover();
+    await row.getByTestId('react-more').click();
+    const picker = page.locator('.emoji-picker-layer');
+    await picker.waitFor();
+    await page.getByTestId('emoji-picker').locator('input').focus();
+    await page.keyboard.press('PageUp');
+    await picker.waitFor({ state: 'detached', timeout: 5_000 }).catch(async (e: unknown) => {
+      throw new Error(`the picker closes once its message is out of view (${await whereIs('Burst 29')})`, { cause: e });
+    });
+    assert.equal(await focusedEventId(), 'timeline', 'the focus goes to the timeline');
+  });
+
+  it('keeps the menu of a message partly in view open as the timeline moves, and closes it once the message is out', async () => {
+    await mouseOnTimeline();
+    await page.mouse.wheel(0, 5_000);
+    await page.getByTestId('jump-to-latest').waitFor({ state: 'detached' });
+    const timeline = page.getByTestId('timeline');
+    const id = ids.get('Burst 25')!;
+    /** Scrolls the timeline so the message's top is `px` above the view's bottom edge (as the scrollbar or keys would). */
+    const showTop = (px: number) => timeline.evaluate((t, [eventId, visible]) => new Promise<void>((done) => {
+      const m = t.querySelector(`[data-event-id="${CSS.escape(eventId)}"]`)!;
+      t.scrollTop += m.getBoundingClientRect().top - (t.getBoundingClientRect().bottom - visible);
+      requestAnimationFrame(() => requestAnimationFrame(() => done()));
+    }), [id, px] as const);
+    await showTop(40);
+    const row = message('Burst 25');
+    await row.hover({ position: { x: 300, y: 10 } });
+    await row.getByTestId('action-more').click({ timeout: 10_000 });
+    const menu = page.getByTestId('message-menu');
+    await menu.waitFor();
+    // Moved, but still partly in view: the menu stays.
+    await showTop(15);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.equal(await menu.count(), 1, `the menu of a message partly in view stays open (${await whereIs('Burst 25')})`);
+    // Out of view: it goes.
+    await showTop(-20);
+    await menu.waitFor({ state: 'detached', timeout: 5_000 }).catch(async (e: unknown) => {
+      throw new Error(`the menu closes once its message is out of view (${await whereIs('Burst 25')})`, { cause: e });
+    });
+    assert.equal(await focusedEventId(), 'timeline', 'the focus goes to the timeline');
   });
 });

@@ -2,7 +2,8 @@
  * Popovers portalled to <body> (a message's options menu, the emoji picker) are placed from their button's rectangle
  * once, so a scroll of what holds the button (the timeline, as the user scrolls or as new messages keep it at its
  * end) leaves them pointing at another message. useFollowAnchor keeps such a popover on its button while the timeline
- * moves by itself and closes it when the user scrolls what holds the button (as Element's context menus do);
+ * moves by itself and closes it when the user scrolls what holds the button (as Element's context menus do): at the
+ * wheel or a finger at once, any other way (PgUp/PgDn from the popover) once the button's message is out of view;
  * useAnchorScroll is the scroll signal under it, and refocusAfterScroll gives the focus a sensible home when the
  * popover goes.
  */
@@ -35,6 +36,31 @@ function scrolledOutOf(anchor: HTMLElement, scroller: Element): boolean {
   return a.bottom <= s.top || a.top >= s.bottom;
 }
 
+/**
+ * Within this of its end a scroller counts as at its end (use-timeline-place.ts keeps the timeline there, following
+ * new messages, from as far).
+ */
+const END_SLACK_PX = 48;
+
+/** Where a scroller was, to tell a scroll that follows its end (new messages) from the user moving it. */
+interface Extent { top: number; height: number; client: number }
+
+function extentOf(el: Element): Extent {
+  return { top: el.scrollTop, height: el.scrollHeight, client: el.clientHeight };
+}
+
+function atEnd(x: Extent): boolean {
+  return x.height - x.top - x.client <= END_SLACK_PX;
+}
+
+/**
+ * What a popover's button stands for in the view: its timeline row (the message, a day separator), whose toolbar
+ * may sit just outside it; else the button itself.
+ */
+function rowOf(anchor: HTMLElement): HTMLElement {
+  return anchor.closest<HTMLElement>('.message, [data-row-key]') ?? anchor;
+}
+
 /** Whether `el` scrolls what it holds (the timeline, a panel's list; the page itself only when it overflows). */
 function scrolls(el: Element): boolean {
   return el === document.scrollingElement ? el.scrollHeight > el.clientHeight : /auto|scroll|overlay/.test(getComputedStyle(el).overflowY);
@@ -63,12 +89,16 @@ function movesAnchor(anchor: HTMLElement | null, target: EventTarget | null): bo
 /**
  * A popover closing because its anchor scrolled: if the focus was in it (or fell to the page), it goes to the
  * anchor's message row, else to the timeline holding it, else (a composer's emoji button) to the anchor itself,
- * without scrolling any into view (the user is scrolling).
+ * without scrolling any into view (the user is scrolling). With `gone` (the message scrolled out of view) to the
+ * timeline first: a message out of view is no place for the keyboard to go on from (↑/↓ from the timeline reach the
+ * messages in view, PgUp/PgDn go on scrolling).
  */
-function refocusAfterScroll(anchor: HTMLElement | null, popover: HTMLElement | null): void {
+function refocusAfterScroll(anchor: HTMLElement | null, popover: HTMLElement | null, gone = false): void {
   const active = document.activeElement;
   if (!anchor || !(active === document.body || active === null || (popover?.contains(active) ?? false))) return;
-  const home = anchor.closest<HTMLElement>('.message') ?? anchor.closest<HTMLElement>('[role="log"]') ?? anchor;
+  const message = anchor.closest<HTMLElement>('.message');
+  const log = anchor.closest<HTMLElement>('[role="log"]');
+  const home = (gone ? log ?? message : message ?? log) ?? anchor;
   home.focus({ preventScroll: true });
 }
 
@@ -78,7 +108,10 @@ function refocusAfterScroll(anchor: HTMLElement | null, popover: HTMLElement | n
  * a reaction, a sent message losing its "Sending…"); while the button is out of sight (its row kept rendered as
  * messages push it up, use-held-rows.ts) the popover stays where it was.
  * The user scrolling what holds the button with the wheel or a finger (outside the popover) has moved on, as with a
- * press outside: `close` is called, the focus going to the button's message. Closing on every scroll closed a menu
+ * press outside: `close` is called, the focus going to the button's message. A scroll any other way (PgUp/PgDn, which
+ * the room takes from wherever the focus is, use-room-keys.ts) that is not the timeline following its end closes it
+ * once the button's whole row is out of view, the focus going to the timeline: left open, the popover floated over
+ * other messages with its own out of sight. A row still partly in view keeps it open. Closing on every scroll closed a menu
  * under the user within a second of opening it; closing at any wheel closed the composer's emoji picker as the user
  * scrolled the timeline to find what to answer. If the popover goes with its button (its message deleted, its row
  * gone) while the focus is in it, the focus goes to the message rather than falling to the page.
@@ -112,7 +145,26 @@ export function useFollowAnchor(
     const active = document.activeElement;
     if (active && popover.current?.contains(active)) button.current?.closest<HTMLElement>('.message')?.focus({ preventScroll: true });
   }, [button, popover]);
+  // Where each scroller holding the button was at the last scroll (or at opening): one at its end that stays there
+  // is following new messages, not the user moving it.
+  const extents = useRef(new WeakMap<Element, Extent>());
+  useEffect(() => {
+    if (!shown) return;
+    for (let el = button.current?.parentElement; el; el = el.parentElement) if (scrolls(el)) extents.current.set(el, extentOf(el));
+  }, [shown, button]);
   useAnchorScroll(shown, button, (scroller) => {
-    if (button.current && !scrolledOutOf(button.current, scroller)) latest.current.place();
+    const anchor = button.current;
+    if (!anchor) return;
+    const was = extents.current.get(scroller);
+    const now = extentOf(scroller);
+    extents.current.set(scroller, now);
+    // The row, not the button: a toolbar overlaps the row before its own, so it still shows when its row has left.
+    const following = was !== undefined && atEnd(was) && atEnd(now);
+    if (!following && scrolledOutOf(rowOf(anchor), scroller)) {
+      refocusAfterScroll(anchor, popover.current, true);
+      latest.current.close();
+    } else if (!scrolledOutOf(anchor, scroller)) {
+      latest.current.place();
+    }
   });
 }

@@ -2,9 +2,9 @@
  * A menu portalled to <body> and placed from its button's rectangle (a message's "More options", a day separator's
  * date): timeline rows are transformed (virtualized) and would clip a menu drawn inside them. `placeBy` says where
  * the menu goes for the button's rectangle. The menu follows its button when the window changes size or the timeline
- * scrolls by itself, and closes when the user scrolls what holds its button with the wheel or a finger
- * (use-anchor-scroll.ts's useFollowAnchor, shared with the emoji picker). A message's menu keeps its row rendered
- * while open (use-held-rows.ts). Keyboard and pointer behaviour: use-menu.ts.
+ * scrolls by itself, and closes when the user scrolls what holds its button with the wheel or a finger, or any other
+ * way until its row is out of view (use-anchor-scroll.ts's useFollowAnchor, shared with the emoji picker). A
+ * message's menu keeps its row rendered while open (use-held-rows.ts). Keyboard and pointer behaviour: use-menu.ts.
  */
 import { useState } from 'react';
 import { useFollowAnchor } from './use-anchor-scroll.ts';

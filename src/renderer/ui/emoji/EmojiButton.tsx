@@ -3,8 +3,9 @@
  * button's rectangle, because timeline rows are transformed (virtualized) and clip or misplace a nested popover.
  * It stays attached to its button as a message's ⋯ menu does (use-anchor-scroll.ts's useFollowAnchor): it follows it
  * as the window changes size and as the timeline moves by itself (a message arriving, a reaction), and closes when
- * the user scrolls what holds its button (a message's picker at a wheel over the timeline; the composer's stays open
- * then). It closed as soon as its message left the view.
+ * the user scrolls what holds its button (a message's picker at a wheel over the timeline, or once PgUp/PgDn take its
+ * message out of view; the composer's stays open then). It used to close as soon as its message left the view, even
+ * as the timeline followed new messages.
  */
 import { useRef, useState, type ReactNode, type RefObject } from 'react';
 import { createPortal } from 'react-dom';

@@ -4,8 +4,9 @@
  * together: the rows (timeline-model.ts, drawn by TimelineRowView.tsx), the place kept as rows come and go
  * (use-timeline-place.ts), history loaded as an end comes near (use-history-paging.ts), the room marked read while
  * its bottom is in view (use-mark-read.ts), jumps to an event (use-event-jumps.ts) or a day (use-day-jumps.ts), the
- * room-wide keys (use-room-keys.ts), the "New messages" line and read-receipt avatars (use-read-markers.ts), the
- * bar that leads back to that line when it is out of sight (use-unread-jump.ts), and
+ * room-wide keys (use-room-keys.ts) and Home/End to the oldest and newest message (use-focus-ends.ts), the "New
+ * messages" line and read-receipt avatars (use-read-markers.ts), the bar that leads back to that line when it is out
+ * of sight (use-unread-jump.ts), and
  * the rows kept rendered out of view: the focused one (use-kept-focus.ts), those with a menu open (use-held-rows.ts).
  * An event far back is shown with the events around it in place of the live timeline until "Jump to latest".
  */
@@ -37,6 +38,7 @@ import { useEventJumps, type EventFocus } from './use-event-jumps.ts';
 import { useDayJumps } from './use-day-jumps.ts';
 import { useUnreadJump } from './use-unread-jump.ts';
 import { UnreadJumpBar } from './ReadMarkers.tsx';
+import { useFocusEnds } from './use-focus-ends.ts';
 
 export type { EventFocus } from './use-event-jumps.ts';
 
@@ -125,6 +127,8 @@ export function Timeline({ roomId, focus = null }: {
     lastPending.current = pendingCount;
   }, [pendingCount, jumpToLatest]);
 
+  const focusEnd = useFocusEnds({ scrollerRef, rows, virtualizer, place, hold });
+
   const { highlight, jumpToEvent } = useEventJumps({
     session, roomId, focus, scrollerRef, rows, items, context, setContext, setExpanded, virtualizer, place, onError: setActionError,
   });
@@ -180,7 +184,7 @@ export function Timeline({ roomId, focus = null }: {
             </button>
           )}
           <div className="timeline-scroller" ref={scrollerRef} onScroll={onScroll} data-testid="timeline" role="log" aria-label="Messages" aria-busy={loading} tabIndex={0}
-            onKeyDown={onTimelineKeyDown} onFocus={keptFocus.onFocus} onBlur={keptFocus.onBlur}>
+            onKeyDown={(ev) => onTimelineKeyDown(ev, focusEnd)} onFocus={keptFocus.onFocus} onBlur={keptFocus.onBlur}>
             <div className="timeline-content" style={{ height: totalSize }}>
               <div className="timeline-top">
                 {context ? (

@@ -1,11 +1,13 @@
 /**
  * Moving through the timeline from the keyboard. The scroller is one Tab stop; ↑/↓ there focus the last or first
  * message in view, and from a focused message the previous or next one; Home/End from a focused message focus the
- * oldest or newest one loaded (on the scroller itself they scroll, as the browser does). A focused message shows its toolbar
+ * oldest or newest one loaded, rendered or not (use-focus-ends.ts; on the scroller itself they scroll, as the browser
+ * does). A focused message shows its toolbar
  * (react, reply, thread, edit, delete, pin, copy link), which Tab enters and ←/→ move along, so every action a
  * pointer finds on hover is one Tab away without a Tab stop per message.
  */
 import type { KeyboardEvent } from 'react';
+import type { TimelineEnd } from './use-focus-ends.ts';
 
 const MESSAGE = '.message';
 
@@ -23,7 +25,7 @@ function inView(scroller: HTMLElement, all: HTMLElement[]): HTMLElement[] {
 }
 
 /** The scroller's keydown: ↑/↓ from the scroller itself or from a focused message row, Home/End from a row. */
-export function onTimelineKeyDown(ev: KeyboardEvent<HTMLElement>): void {
+export function onTimelineKeyDown(ev: KeyboardEvent<HTMLElement>, focusEnd: (end: TimelineEnd) => void): void {
   if (!['ArrowUp', 'ArrowDown', 'Home', 'End'].includes(ev.key) || ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
   const scroller = ev.currentTarget;
   const target = ev.target as HTMLElement;
@@ -32,13 +34,14 @@ export function onTimelineKeyDown(ev: KeyboardEvent<HTMLElement>): void {
   const ends = ev.key === 'Home' || ev.key === 'End';
   // Without this the browser scrolls the timeline to its end and leaves the focus on a message out of view.
   if (ends && !fromRow) return;
-  const all = messagesIn(scroller);
-  if (!all.length) return;
   if (ends) {
+    // Not the first or last message in the DOM: the virtualizer renders only the rows near the view.
     ev.preventDefault();
-    (ev.key === 'Home' ? all[0] : all[all.length - 1]).focus();
+    focusEnd(ev.key === 'Home' ? 'oldest' : 'newest');
     return;
   }
+  const all = messagesIn(scroller);
+  if (!all.length) return;
   const down = ev.key === 'ArrowDown';
   let next: HTMLElement | undefined;
   if (fromRow) {
