@@ -21,6 +21,7 @@ const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/narrow
 const DIST = path.resolve(import.meta.dirname, '../../dist/renderer/index.html');
 const DESIGN = '!design:lattice.test';
 const HIKING = '!hiking:lattice.test';
+const SPACE = '!project:lattice.test';
 const SIZES = [[480, 700], [1280, 800]] as const;
 type Size = readonly [number, number];
 
@@ -251,6 +252,15 @@ describe('the room in a small window and at a large text size (preview host)', {
       // A click on the shaded strip beside it closes it too.
       await button.click();
       await p.getByTestId('sidebar-scrim').click({ position: { x: 470, y: 400 } });
+      await p.locator('.sidebar').waitFor({ state: 'hidden' });
+      // A space's home has the whole width too, with the same button.
+      await p.evaluate((id) => { location.hash = `#/space/${encodeURIComponent(id)}`; }, SPACE);
+      await p.getByTestId('space-home').getByTestId('show-rooms').waitFor();
+      assert.equal(await p.locator('.sidebar').isVisible(), false, `${label}: the room list put away beside a space's home`);
+      await shots(p, 'space-home', [480, 700], textSize);
+      await button.click();
+      await p.locator('.sidebar').waitFor();
+      await p.keyboard.press('Escape');
       await p.locator('.sidebar').waitFor({ state: 'hidden' });
       // A wide window shows the list beside the room again, with no Rooms button.
       await p.setViewportSize({ width: 1280, height: 800 });

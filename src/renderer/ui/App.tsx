@@ -150,6 +150,9 @@ function MainLayout() {
   const links = useLinkNavigation(selected, openAt);
   // In a small window the sidebar is a drawer over the room (sidebar-drawer.tsx); picking a room in it closes it.
   const drawer = useSidebarDrawer(selected !== null || spaceHome !== null);
+  const { close: closeDrawer } = drawer;
+  const pickRoom = useCallback((roomId: string) => { select(roomId); closeDrawer(); }, [select, closeDrawer]);
+  const pickSpaceHome = useCallback((id: string) => { openSpaceHome(id); closeDrawer(); }, [openSpaceHome, closeDrawer]);
   useEffect(() => {
     document.title = room ? `${roomDisplayName(room)} · Lattice` : spaceHomeName ? `${spaceHomeName} · Lattice` : 'Lattice';
   }, [room, spaceHomeName]);
@@ -179,7 +182,7 @@ function MainLayout() {
             <NewRoomButtons />
             <div className="sidebar-body">
               <SpacesBar spaceId={spaceId} onSelect={pickSpace} />
-              <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={drawer.closeAfter(select)} onExploreSpace={drawer.closeAfter(openSpaceHome)} />
+              <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={pickRoom} onExploreSpace={pickSpaceHome} />
             </div>
           </aside>
           <main className="main-pane">
@@ -192,7 +195,7 @@ function MainLayout() {
           {drawer.scrim}
         </div>
         </SidebarDrawerProvider>
-        {panel === 'switcher' && <QuickSwitcher onSelect={drawer.closeAfter(select)} onClose={() => setPanel(null)} />}
+        {panel === 'switcher' && <QuickSwitcher onSelect={pickRoom} onClose={() => setPanel(null)} />}
         {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
         <VerificationLayer />
         <CallLayer />

@@ -26,7 +26,7 @@ export const SidebarDrawerProvider = DrawerContext.Provider;
 
 /**
  * The drawer's state for the layout: `somethingOpen` says whether a room or a space's home is beside the sidebar.
- * Gives the layout's and the sidebar's props, the scrim to show, and `closeAfter` to wrap what picking in it does.
+ * Gives the layout's and the sidebar's props, the scrim to show, and `close`, for what picking in it does.
  */
 export function useSidebarDrawer(somethingOpen: boolean) {
   const narrow = useMediaQuery(DRAWER_QUERY);
@@ -65,13 +65,10 @@ export function useSidebarDrawer(somethingOpen: boolean) {
   }, [open]);
 
   const context = useMemo<Drawer>(() => ({ active, open, setOpen, button }), [active, open]);
-  const closeAfter = useCallback(<A extends unknown[]>(act: (...args: A) => void) => (...args: A): void => {
-    act(...args);
-    setOpen(false);
-  }, []);
+  const close = useCallback(() => setOpen(false), []);
   return {
     context,
-    closeAfter,
+    close,
     layoutClass: `layout${active ? ' is-drawer' : ''}${open ? ' is-drawer-open' : ''}`,
     sidebarProps: {
       ref: sidebar,
