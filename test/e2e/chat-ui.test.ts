@@ -9,7 +9,7 @@
  * it clipped; in a narrow room, down to the smallest window, the picture and the file card keep inside the message
  * column, the picture keeping its shape, and the sidebar's four new-conversation buttons stay on one line; at 480 px
  * nothing passes the window's edge, the header shows the room's name with its buttons in its ⋯ menu, the composer's
- * field keeps its width with the attach button in its + menu, the notification banner takes two lines). White on
+ * field keeps its width beside the room list put away in its drawer, the notification banner takes two lines). White on
  * the danger red and the danger red's text have 4.5:1 in both themes. Every item of the room list's menu, a
  * message's ⋯ menu and the composer's + menu has an icon; the ⋯ menu and the reaction picker stay open while the
  * timeline changes under them, and the picker closes at the wheel. Opens the main screens in both themes at
@@ -97,10 +97,10 @@ async function assertFitsNarrow(p: Page, label: string): Promise<void> {
 /**
  * In the smallest window the app allows (480 px): nothing runs past the window's right edge (the header's buttons
  * did, folding no further than Leave), the room's name shows in its header, the composer's text field keeps a usable
- * width (its buttons give way to the + menu, which offers them, and sit closer; the room's margin narrows, the
+ * width (the room list is a drawer over the room, which has the window's width; the room's margin narrows, the
  * composer still lined up with the messages: the placeholder showed one letter, then "Message D…" at 18 px), the
  * notification banner's text takes at most two lines (a word a line, eleven, beside its buttons), and the sidebar's
- * Join reads as a word, not as cut text. Files picked from the + menu leave the focus in the text field, for a caption.
+ * Join reads as a word, not as cut text. Files picked leave the focus in the text field, for a caption.
  */
 async function assertUsableAt480(p: Page, label: string, textSize: number): Promise<void> {
   const got = await p.evaluate(() => {
@@ -132,27 +132,30 @@ async function assertUsableAt480(p: Page, label: string, textSize: number): Prom
   assert.equal(got.boxLeft, got.avatarLeft, `${label}: the composer lines up with the messages' avatars`);
   assert.ok(got.bannerLines <= 2, `${label}: the notification banner's text takes ${got.bannerLines} lines`);
   assert.deepEqual(got.labels.filter((l) => l?.endsWith('…')), [], `${label}: a sidebar button's word reads as cut`);
-  // What gave way stays reachable, named: the attach button in the + menu, the panel buttons in the header's ⋯ menu.
-  assert.equal(got.attachShown, false, `${label}: the attach button gives way`);
-  await p.getByTestId('composer-more').click();
+  // The room has the window's width (the room list is a drawer over it, sidebar-drawer.tsx), so the composer keeps
+  // its attach button; what gave way stays reachable, named: the panel buttons in the header's ⋯ menu.
+  assert.equal(got.attachShown, true, `${label}: the attach button shows`);
   const chooser = p.waitForEvent('filechooser');
-  await p.getByRole('menuitem', { name: 'Attach files' }).click();
+  await p.getByTestId('composer-attach').click();
   await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') });
   await p.getByTestId('upload-item').waitFor();
   assert.equal(await p.getByTestId('composer').evaluate((el) => el === document.activeElement), true, `${label}: the focus in the text field after the file picker`);
   await p.getByTestId('upload-remove').click();
   await p.getByTestId('upload-item').waitFor({ state: 'detached' });
-  await p.getByTestId('composer-more').click();
-  // Its sticker picker opens by the composer, inside the window, and Esc gives the focus back to the + button.
-  await p.getByRole('menuitem', { name: 'Sticker' }).click();
+  // Its sticker picker opens by the composer, inside the window, and Esc gives the focus back to its button.
+  await p.getByTestId('composer-sticker').click();
   const picker = await p.getByTestId('emoji-picker').boundingBox();
   assert.ok(picker && picker.x >= 0 && picker.x + picker.width <= 480 && picker.y >= 0, `${label}: the sticker picker at ${JSON.stringify(picker)}`);
   await p.keyboard.press('Escape');
   await p.getByTestId('emoji-picker').waitFor({ state: 'detached' });
-  assert.equal(await p.getByTestId('composer-more').evaluate((b) => b === document.activeElement), true, `${label}: the focus back on +`);
+  assert.equal(await p.getByTestId('composer-sticker').evaluate((b) => b === document.activeElement), true, `${label}: the focus back on the sticker button`);
   await p.getByTestId('room-header-more').click();
-  for (const name of ['Search in this room', 'Pinned messages', 'Threads', 'Room settings', 'Leave room']) {
-    assert.ok(await p.getByTestId('room-header-menu').getByRole(/Leave/.test(name) ? 'menuitem' : 'menuitemcheckbox', { name }).isVisible(), `${label}: ${name} in the header's menu`);
+  // Each in the header or, where the room's name needs the room, in its menu (with the room the window's width, the
+  // header keeps as many as leave the name whole).
+  const buttons = { 'Search in this room': 'open-search', 'Pinned messages': 'open-pinned', Threads: 'open-threads', 'Room settings': 'open-room-settings', 'Leave room': 'open-leave-room' };
+  for (const [name, button] of Object.entries(buttons)) {
+    const inMenu = await p.getByTestId('room-header-menu').getByRole(/Leave/.test(name) ? 'menuitem' : 'menuitemcheckbox', { name }).isVisible();
+    assert.ok(inMenu !== await p.getByTestId(button).isVisible(), `${label}: ${name} in the header or in its menu, once`);
   }
   // Its items and their icons grow with the text, as the buttons they stand for.
   const item = await p.locator('.room-header-menu-item').first().evaluate((el) => [getComputedStyle(el).fontSize, getComputedStyle(el.querySelector('.menu-icon')!).width]);
@@ -773,8 +776,12 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
       await p.getByTestId('thread-panel').waitFor();
       await sizesAre([['.thread-panel-header h3', 'fontSize', 15 * scale], ['.thread-panel-close', 'fontSize', 18 * scale]]);
       await p.getByTestId('thread-close').click();
-      await p.getByTestId('room-header-more').click();
-      await p.getByRole('menuitemcheckbox', { name: 'Threads' }).click();
+      // In the header at 13 px (the room has the window's width), in its menu at 18.
+      if (await p.getByTestId('open-threads').isVisible()) await p.getByTestId('open-threads').click();
+      else {
+        await p.getByTestId('room-header-more').click();
+        await p.getByRole('menuitemcheckbox', { name: 'Threads' }).click();
+      }
       await p.getByTestId('threads-panel').waitFor();
       await sizesAre([['.member-panel-header h3', 'fontSize', 15 * scale], ['.member-panel-close', 'fontSize', 18 * scale],
         ['.side-panel .thread-list-filter button', 'fontSize', 13 * scale]]);

@@ -26,6 +26,7 @@ import { EncryptionGate, EncryptionReminder } from './security/EncryptionGate.ts
 import { VerificationLayer } from './verification/VerificationLayer.tsx';
 import { CallLayer } from './calls/CallLayer.tsx';
 import { ScreenPickerLayer } from './calls/ScreenPicker.tsx';
+import { SidebarDrawerProvider, useSidebarDrawer } from './sidebar-drawer.tsx';
 import './app.css';
 
 export function App() {
@@ -147,6 +148,11 @@ function MainLayout() {
   const [panel, setPanel] = useState<Panel>(null);
   const room = useRoom(selected);
   const links = useLinkNavigation(selected, openAt);
+  // In a small window the sidebar is a drawer over the room (sidebar-drawer.tsx); picking a room in it closes it.
+  const drawer = useSidebarDrawer(selected !== null || spaceHome !== null);
+  const { close: closeDrawer } = drawer;
+  const pickRoom = useCallback((roomId: string) => { select(roomId); closeDrawer(); }, [select, closeDrawer]);
+  const pickSpaceHome = useCallback((id: string) => { openSpaceHome(id); closeDrawer(); }, [openSpaceHome, closeDrawer]);
   useEffect(() => {
     document.title = room ? `${roomDisplayName(room)} · Lattice` : spaceHomeName ? `${spaceHomeName} · Lattice` : 'Lattice';
   }, [room, spaceHomeName]);
@@ -169,13 +175,14 @@ function MainLayout() {
         <StatusBanners />
         <EncryptionReminder />
         <WebNotifications selected={selected} open={openAt} />
-        <div className="layout">
-          <aside className="sidebar">
+        <SidebarDrawerProvider value={drawer.context}>
+        <div className={drawer.layoutClass}>
+          <aside className="sidebar" {...drawer.sidebarProps}>
             <SidebarHeader onOpenSettings={() => setPanel('settings')} />
             <NewRoomButtons />
             <div className="sidebar-body">
               <SpacesBar spaceId={spaceId} onSelect={pickSpace} />
-              <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={select} onExploreSpace={openSpaceHome} />
+              <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={pickRoom} onExploreSpace={pickSpaceHome} />
             </div>
           </aside>
           <main className="main-pane">
@@ -185,8 +192,10 @@ function MainLayout() {
               <SpaceHome key={spaceHome} spaceId={spaceHome} onOpenRoom={select} onOpenSpace={openSpaceHome} />
             ) : <NoRoomOpen />}
           </main>
+          {drawer.scrim}
         </div>
-        {panel === 'switcher' && <QuickSwitcher onSelect={select} onClose={() => setPanel(null)} />}
+        </SidebarDrawerProvider>
+        {panel === 'switcher' && <QuickSwitcher onSelect={pickRoom} onClose={() => setPanel(null)} />}
         {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
         <VerificationLayer />
         <CallLayer />

@@ -36,6 +36,7 @@ import './composer.css';
 import { SendButton } from './SendButton.tsx';
 import { StickerButton } from './StickerButton.tsx';
 import { useFoldedTools } from './use-folded-tools.ts';
+import { roomPlaceholders, useFittedPlaceholder } from './use-fitted-placeholder.ts';
 import { getPrefs, usePrefs } from '../prefs.ts';
 import { isSendKey, sendKeyName, sendKeysHint } from './send-keys.ts';
 
@@ -59,7 +60,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   /** The draft to restore when an edit is cancelled. */
   const beforeEdit = useRef('');
   const tools = useFoldedTools(roomId, ref, attachments.add, mode.kind !== 'edit');
-  const { ctrlEnterSends, sendTyping } = usePrefs();
+  const { ctrlEnterSends, sendTyping, textSize } = usePrefs();
 
   // Leaving the room (or closing it) ends our typing notice there.
   useEffect(() => () => session.stoppedComposing(roomId), [roomId, session]);
@@ -147,6 +148,9 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
   const offerVoice = text.trim() === '' && !hasAttachments && mode.kind !== 'edit';
   const voiceState = voice.state;
   const label = mode.kind === 'edit' ? 'Edit message' : hasAttachments ? 'Add a caption (optional)' : `Message ${roomName}`;
+  // What the field shows: the label, or a shorter wording of it that the field shows whole.
+  const { placeholder, box: fittingBox } = useFittedPlaceholder(mode.kind === 'edit' ? ['Edit message', 'Edit']
+    : hasAttachments ? ['Add a caption (optional)', 'Add a caption', 'Caption'] : roomPlaceholders(roomName), textSize);
   return (
     <form className={`composer${drop.dragging ? ' is-dropping' : ''}`} onSubmit={(e) => { e.preventDefault(); send(); }}
       data-testid="composer-form" {...drop.dropTarget}>
@@ -165,7 +169,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
         <VoiceComposer state={voiceState} onStop={() => void voice.stop()} onDiscard={voice.discard}
           onAskToDiscard={voice.askToDiscard} onKeep={voice.keepRecording} onSend={sendVoice} />
       ) : (
-      <div className="composer-box">
+      <div className="composer-box" ref={fittingBox}>
         <AttachButton onFiles={tools.attachFiles} testId="composer-attach" inputTestId="composer-file-input" input={tools.filePicker} />
         <ComposerMenu roomId={roomId} folded={tools.folded} />
         <textarea
@@ -175,7 +179,7 @@ export function Composer({ roomId, roomName }: { roomId: string; roomName: strin
           rows={1}
           dir="auto"
           value={text}
-          placeholder={label}
+          placeholder={placeholder}
           aria-label={label}
           aria-autocomplete="list"
           aria-expanded={suggestions.length > 0}

@@ -9,7 +9,7 @@
  * member's user info finds it as it was left.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useDeferredValue, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useOwnUserId, useStoreSelector } from '../../api/hooks.ts';
 import { filterMembers, roleOf, selectMembers, type Member, type MemberGroups } from '../../api/members.ts';
 import { mayInvite } from '../../api/moderation.ts';
@@ -17,11 +17,13 @@ import { roomDisplayName } from '../../api/selectors.ts';
 import { setOpenUser, usePresenceState } from '../../api/user-info.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatNumber, presenceWord } from '../common/format.ts';
+import { DEFAULT_TEXT_SIZE, usePrefs } from '../prefs.ts';
 import { InviteDialog } from '../dialogs/InviteDialog.tsx';
 import './member-list.css';
 
 type Row = { kind: 'heading'; title: string; count: number } | { kind: 'member'; member: Member };
 
+/** Heights at the default text size; they grow with a larger one (the names and headings scale with it, member-list.css). */
 const ROW_HEIGHT = 40;
 const HEADING_HEIGHT = 34;
 const AVATAR_SIZE = 28;
@@ -62,6 +64,12 @@ export function MemberList({ roomId, onClose }: { roomId: string; onClose: () =>
   const filterInput = useRef<HTMLInputElement>(null);
   // The row Tab stops at: the last one focused, else the first in view.
   const [active, setActive] = useState<string | null>(null);
+  // Fixed heights, so the virtualizer places rows without measuring them, grown with the text (never shrunk: the
+  // avatar keeps its size), so a name at 18 px keeps its row's padding.
+  const { textSize } = usePrefs();
+  const grow = Math.max(1, textSize / DEFAULT_TEXT_SIZE);
+  const rowHeight = Math.round(ROW_HEIGHT * grow);
+  const headingHeight = Math.round(HEADING_HEIGHT * grow);
 
   const getItemKey = useCallback((i: number) => {
     const row = rows[i];
@@ -72,12 +80,13 @@ export function MemberList({ roomId, onClose }: { roomId: string; onClose: () =>
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => (rows[i]?.kind === 'heading' ? HEADING_HEIGHT : ROW_HEIGHT),
+    estimateSize: (i) => (rows[i]?.kind === 'heading' ? headingHeight : rowHeight),
     getItemKey,
     overscan: 8,
     // Where the list was left: the virtualizer scrolls there once the scroller is in the page.
     initialOffset: () => views.get(roomId)?.scrollTop ?? 0,
   });
+  useEffect(() => { virtualizer.measure(); }, [rowHeight, virtualizer]);
   const items = virtualizer.getVirtualItems();
 
   const focusIndex = useCallback((i: number) => {

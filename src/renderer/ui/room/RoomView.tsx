@@ -41,6 +41,7 @@ import { ThreadPanel } from './ThreadPanel.tsx';
 import { UserInfoPanel } from './userinfo/UserInfoPanel.tsx';
 import { Timeline, type EventFocus } from './Timeline.tsx';
 import './room.css';
+import { ShowRoomsButton } from '../sidebar-drawer.tsx';
 import './reactions.css';
 import './attachments.css';
 
@@ -154,6 +155,7 @@ function RoomHeader({ room, open, onToggle }: { room: RoomData; open: Panel | nu
   const folded = fold === 'folded';
   return (
     <header ref={header} className={`room-header${fold === 'full' ? '' : ` is-${fold}`}`} data-testid="room-header">
+      <ShowRoomsButton />
       <Avatar id={room.id} name={name} mxc={meta.avatar} size={36} />
       <div className="room-header-text">
         <h2 className="room-header-name" title={name}>

@@ -34,7 +34,8 @@ import './media.css';
 import { SendButton } from './SendButton.tsx';
 import { StickerButton } from './StickerButton.tsx';
 import { useFoldedTools } from './use-folded-tools.ts';
-import { getPrefs } from '../prefs.ts';
+import { getPrefs, usePrefs } from '../prefs.ts';
+import { useFittedPlaceholder } from './use-fitted-placeholder.ts';
 import { isSendKey } from './send-keys.ts';
 
 export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; rootId: string; latestId: string }) {
@@ -88,6 +89,9 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
   const offerVoice = text.trim() === '' && !hasAttachments;
   const voiceState = voice.state;
   const label = hasAttachments ? 'Add a caption (optional)' : 'Reply in thread';
+  // What the field shows: the label, or a shorter wording of it that the field shows whole (the panel is narrow).
+  const { placeholder, box: fittingBox } = useFittedPlaceholder(hasAttachments ? ['Add a caption (optional)', 'Add a caption', 'Caption'] : ['Reply in thread', 'Reply'],
+    usePrefs().textSize);
   const listOpen = auto.suggestions.length > 0;
   return (
     <form className={`thread-composer${drop.dragging ? ' is-dropping' : ''}`} data-testid="thread-composer-form"
@@ -105,11 +109,11 @@ export function ThreadComposer({ roomId, rootId, latestId }: { roomId: string; r
           onAskToDiscard={voice.askToDiscard} onKeep={voice.keepRecording}
           onSend={() => void voice.send(threadRelation(rootId, latestId))} />
       ) : (
-      <div className="composer-box">
+      <div className="composer-box" ref={fittingBox}>
         <AttachButton onFiles={tools.attachFiles} testId="thread-composer-attach" inputTestId="thread-composer-file-input" input={tools.filePicker} />
         <ComposerMenu roomId={roomId} relatesTo={threadRelation(rootId, latestId)} testIdPrefix="thread-composer" folded={tools.folded} />
         <textarea ref={ref} className="composer-input" data-testid="thread-composer" rows={1} dir="auto" value={text}
-          placeholder={label} aria-label={label} aria-autocomplete="list" aria-expanded={listOpen}
+          placeholder={placeholder} aria-label={label} aria-autocomplete="list" aria-expanded={listOpen}
           aria-controls={listOpen ? 'thread-composer-suggestions' : undefined}
           aria-activedescendant={listOpen ? `thread-composer-suggestion-${auto.active}` : undefined}
           onChange={(e) => update(e.target.value, e.target.selectionStart)}

@@ -29,6 +29,7 @@ import { CreateRoomDialog } from '../dialogs/RoomDialogs.tsx';
 import { RoomSettingsPanel } from '../room/panels/RoomSettingsPanel.tsx';
 import { AddRoomsDialog } from './AddRoomsDialog.tsx';
 import { SpaceRoomRow, type RemoveState } from './SpaceRoomRow.tsx';
+import { ShowRoomsButton } from '../sidebar-drawer.tsx';
 import './space-home.css';
 
 interface Props {
@@ -145,6 +146,7 @@ export function SpaceHome({ spaceId, onOpenRoom, onOpenSpace }: Props) {
       <section className="space-home" aria-label={`Rooms of ${name}`} data-testid="space-home" data-space-id={spaceId}
         aria-busy={state.loading !== null}>
         <header className="space-home-header">
+          <ShowRoomsButton />
           <Avatar id={spaceId} name={name} mxc={meta ? meta.avatar : root?.avatar} size={64} />
           <div className="space-home-heading">
             <h2 className="space-home-name" tabIndex={-1} data-testid="space-home-name">{name}</h2>
