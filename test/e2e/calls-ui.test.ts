@@ -311,6 +311,9 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
     // Bob turns call sounds off: his page rings without a sound.
     await bobPage.getByTestId('open-settings').click();
     await bobPage.getByTestId('settings-tab-voice').click();
+    // Once the devices are listed (the level meter and camera preview come in above the switch and move it: a click
+    // aimed before that, under load, lands beside it).
+    await bobPage.getByTestId('av-mic-level').waitFor();
     await bobPage.getByTestId('av-call-sounds').uncheck();
     await bobPage.keyboard.press('Escape');
 

@@ -321,7 +321,9 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     for (let i = 0; ; i++) {
       const now = await place();
       assert.equal(await picker.count(), 1, `the picker stays open: ${JSON.stringify({ before, now })}`);
-      if (now.buttonTop! < before.buttonTop! - 10 && now.beside) break;
+      // Any distance up: what is asserted is the picker moving with its button. (Under the suite's load the view
+      // has been seen to follow the new row by 10 px only; how far the timeline follows is timeline-focus-ui's.)
+      if (now.buttonTop! < before.buttonTop! - 0.5 && now.beside) break;
       // Bounded by time, not frames: under load the timeline's own scroll can take more than 100 frames to land.
       assert.ok(i < 100, `the picker follows its button up: ${JSON.stringify({ before, now })}`);
       await new Promise((r) => setTimeout(r, 50));

@@ -194,10 +194,10 @@ describe('the room view against Synapse', () => {
       });
       assert.fail(`the buttons do not come back in a wide header: ${JSON.stringify(m)}`);
     }
-    // A wide header shows the buttons themselves: its menu keeps only what has no button (Report room).
+    // A wide header shows the buttons themselves: its menu keeps only what has no button (Export chat, Report room).
     await more.click();
     assert.deepEqual(await page.getByTestId('room-header-menu').getByRole('menuitem').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid'))),
-      ['header-menu-report']);
+      ['header-menu-export', 'header-menu-report']);
     assert.equal(await page.getByTestId('header-menu-search').count(), 0);
     await page.keyboard.press('Escape');
   });
