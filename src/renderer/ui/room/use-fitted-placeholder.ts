@@ -54,12 +54,13 @@ export function roomPlaceholders(roomName: string): string[] {
  */
 export function useFittedPlaceholder(choices: readonly string[], textSize: number) {
   const [shown, setShown] = useState(choices[0] ?? '');
-  // One string for the callback's dependencies: a new list with the same wordings keeps the same callback.
-  const key = [textSize, ...choices].join('\n');
+  // One string for the callback's dependencies: a new list with the same wordings keeps the same callback. Joined
+  // by NUL, which a room's name (a wording's part) does not hold in practice, unlike a line break.
+  const key = [textSize, ...choices].join('\u0000');
   const box = useCallback((el: HTMLElement | null) => {
     const field = el?.querySelector<HTMLTextAreaElement>('textarea.composer-input');
     if (!field) return undefined;
-    const list = key.split('\n').slice(1);
+    const list = key.split('\u0000').slice(1);
     const fit = (): void => setShown(fittedChoice(field, list));
     fit();
     const observer = new ResizeObserver(fit);

@@ -7,7 +7,8 @@
  * only be in the way.
  */
 import type { Virtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { selectEventById } from '../../api/relations.ts';
 import type { RoomData } from '../../api/snapshot.ts';
 import type { TimelineRow } from './timeline-model.ts';
 import type { ReadMarkers } from './use-read-markers.ts';
@@ -57,8 +58,8 @@ export function useUnreadJump({ room, rows, totalSize, markers, scrollerRef, vir
   const [lineAbove, setLineAbove] = useState(false);
   const { unreadFrom, readUpTo } = markers;
   // The read position loaded (in the live timeline): then the line is drawn if anything after it is unread.
-  const readLoaded = useMemo(() => !!readUpTo && [...room.events.values()].some((e) => e.event_id === readUpTo && e.timeline_rowid !== 0),
-    [room.events, readUpTo]);
+  const readEvent = readUpTo ? selectEventById(room, readUpTo) : undefined;
+  const readLoaded = readEvent !== undefined && readEvent.timeline_rowid !== 0;
   const seenTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   useEffect(() => () => clearTimeout(seenTimer.current), []);
 
