@@ -1,6 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { startSynapse, type SynapseServer } from './synapse.ts';
 import { MatrixApiError, MatrixPeer } from './matrix-peer.ts';
 
@@ -14,6 +16,16 @@ describe('real Synapse harness', () => {
     const dataDir = server?.dataDir;
     await server?.stop();
     if (dataDir && !process.env.LATTICE_KEEP_SYNAPSE_DATA) assert.equal(existsSync(dataDir), false);
+  });
+
+  test('starts settled: no background database updates left, so none runs under a test', async () => {
+    // The user directory's rebuild among them emptied the directory for a moment some ten seconds after start-up.
+    const db = new Database(join(server.dataDir, 'homeserver.db'), { readonly: true, fileMustExist: true, timeout: 5_000 });
+    try {
+      assert.deepEqual(db.prepare('SELECT update_name FROM background_updates').all(), []);
+    } finally {
+      db.close();
+    }
   });
 
   test('two users exchange a message through a real homeserver', async () => {

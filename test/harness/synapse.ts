@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitForBackgroundUpdates } from './synapse-background-updates.ts';
 
 export interface TestUser {
   userId: string;
@@ -181,6 +182,11 @@ async function startOnce(python: string, opts: StartSynapseOptions): Promise<Syn
 
   try {
     await waitUntilReady(baseUrl, `ed25519:${keyVersion}`, exited, spawnError, () => logTail(logFile, stdioLog));
+    let gone: Error | undefined;
+    void exited.then(({ code, signal }) => {
+      gone ??= new Error(`Synapse exited during its background updates (code ${code}, signal ${signal}).\n${logTail(logFile, stdioLog)}`);
+    });
+    await waitForBackgroundUpdates(join(dataDir, 'homeserver.db'), () => gone);
   } catch (err) {
     const tail = logTail(logFile, stdioLog);
     await killAndClean();
@@ -294,6 +300,8 @@ function homeserverConfig(c: ConfigInput): Record<string, unknown> {
     ...(c.opts.uiAuthSessionTimeout ? { ui_auth: { session_timeout: c.opts.uiAuthSessionTimeout } } : {}),
     ...(c.opts.passwordMinLength ? { password_config: { policy: { enabled: true, minimum_length: c.opts.passwordMinLength } } } : {}),
     enable_metrics: false,
+    // A fresh database's background updates back to back, not a batch a second (see synapse-background-updates.ts).
+    background_updates: { sleep_enabled: false },
     // Tests fire hundreds of requests in quick succession; every limiter the
     // client could trip is opened wide except rc_message when rcLimits is set.
     rc_message: rcMessage,
