@@ -1,14 +1,14 @@
 // Starts a throwaway real Synapse homeserver for integration and browser tests.
 // Synapse itself comes from the venv that scripts/setup-synapse.sh builds.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, openSync, closeSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForBackgroundUpdates } from './synapse-background-updates.ts';
+import { launchSynapse, type SynapseProcess } from './synapse-process.ts';
 
 export interface TestUser {
   userId: string;
@@ -151,29 +151,18 @@ async function startOnce(python: string, opts: StartSynapseOptions): Promise<Syn
     `ed25519 ${keyVersion} ${randomBytes(32).toString('base64').replace(/=+$/, '')}\n`,
   );
 
-  const out = openSync(stdioLog, 'a');
-  let child: ChildProcess;
+  let child: SynapseProcess;
   try {
-    child = spawn(python, ['-m', 'synapse.app.homeserver', '-c', configPath], {
-      cwd: dataDir,
-      stdio: ['ignore', out, out],
-      env: { ...process.env, PYTHONUNBUFFERED: '1' },
-    });
-  } finally {
-    closeSync(out);
+    child = await launchSynapse(python, configPath, dataDir, stdioLog);
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
   }
   trackChild(child, dataDir);
-  // A test that forgets stop() should not keep Node alive forever; the exit
-  // hook still kills the child.
-  child.unref();
-
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
+  const { exited } = child;
 
   const killAndClean = async (): Promise<void> => {
-    await terminate(child, exited);
+    await terminate(child);
     untrackChild(child);
     if (!process.env.LATTICE_KEEP_SYNAPSE_DATA) {
       await rm(dataDir, { recursive: true, force: true });
@@ -181,7 +170,7 @@ async function startOnce(python: string, opts: StartSynapseOptions): Promise<Syn
   };
 
   try {
-    await waitUntilReady(baseUrl, `ed25519:${keyVersion}`, exited, spawnError, () => logTail(logFile, stdioLog));
+    await waitUntilReady(baseUrl, `ed25519:${keyVersion}`, exited, () => logTail(logFile, stdioLog));
     let gone: Error | undefined;
     void exited.then(({ code, signal }) => {
       gone ??= new Error(`Synapse exited during its background updates (code ${code}, signal ${signal}).\n${logTail(logFile, stdioLog)}`);
@@ -363,7 +352,6 @@ async function waitUntilReady(
   baseUrl: string,
   keyId: string,
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>,
-  spawnError: Promise<Error>,
   tail: () => string,
 ): Promise<void> {
   let failure: Error | undefined;
@@ -371,9 +359,6 @@ async function waitUntilReady(
     failure ??= new Error(
       `Synapse exited during start-up (code ${code}, signal ${signal}).\n${tail()}`,
     );
-  });
-  void spawnError.then((err) => {
-    failure ??= new Error(`Could not spawn Synapse: ${err.message}`);
   });
 
   const deadline = Date.now() + START_TIMEOUT_MS;
@@ -401,25 +386,16 @@ async function waitUntilReady(
   );
 }
 
-async function terminate(
-  child: ChildProcess,
-  exited: Promise<unknown>,
-): Promise<void> {
-  // No pid means spawn itself failed, and no 'exit' event will ever come.
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+async function terminate(child: SynapseProcess): Promise<void> {
+  if (child.gone()) return;
   child.kill('SIGTERM');
-  let timer: NodeJS.Timeout | undefined;
-  const graceful = await Promise.race([
-    exited.then(() => true),
-    new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), STOP_GRACE_MS);
-    }),
-  ]);
-  // A pending grace timer would hold the event loop open for the full 5 s.
-  clearTimeout(timer);
-  if (!graceful) {
+  // Polled with timers that keep Node running: a forked Synapse is not this process's child, so only its absence
+  // says it has gone (synapse-process.ts), and that watch alone would not hold a test's last hook open.
+  const deadline = Date.now() + STOP_GRACE_MS;
+  while (!child.gone() && Date.now() < deadline) await sleep(25);
+  if (!child.gone()) {
     child.kill('SIGKILL');
-    await exited;
+    while (!child.gone()) await sleep(25);
   }
 }
 
@@ -497,10 +473,10 @@ function sleep(ms: number): Promise<void> {
 
 // Children still running when Node goes away would otherwise outlive the test
 // run and hold their ports; the hooks are installed on first use, not at import.
-const liveChildren = new Map<ChildProcess, string>();
+const liveChildren = new Map<SynapseProcess, string>();
 let hooksInstalled = false;
 
-function trackChild(child: ChildProcess, dataDir: string): void {
+function trackChild(child: SynapseProcess, dataDir: string): void {
   liveChildren.set(child, dataDir);
   if (hooksInstalled) return;
   hooksInstalled = true;
@@ -519,7 +495,7 @@ function trackChild(child: ChildProcess, dataDir: string): void {
   }
 }
 
-function untrackChild(child: ChildProcess): void {
+function untrackChild(child: SynapseProcess): void {
   liveChildren.delete(child);
 }
 

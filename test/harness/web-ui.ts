@@ -54,16 +54,23 @@ export async function startWebUi(name: string, opts: WebUiOptions = {}): Promise
     for (const undo of started.splice(0).reverse()) await undo();
   };
   try {
-    const hs = opts.hs ?? await startSynapse();
-    if (!opts.hs) started.push(() => hs.stop());
+    // The homeserver, the web host and the browser start side by side: none needs another to start, and each start
+    // is mostly a wait on one other process.
     const log = opts.hostLog ?? (() => undefined);
-    const host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log, error: log });
-    started.push(() => host.stop());
-    const browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])],
-      ...(opts.chromiumEnv ? { env: { ...process.env, ...opts.chromiumEnv } } : {}),
-    });
-    started.push(() => browser.close());
+    const [hsStart, hostStart, browserStart] = await Promise.allSettled([
+      opts.hs ? Promise.resolve(opts.hs) : startSynapse(),
+      runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log, error: log }),
+      chromium.launch({
+        executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])],
+        ...(opts.chromiumEnv ? { env: { ...process.env, ...opts.chromiumEnv } } : {}),
+      }),
+    ]);
+    if (hsStart.status === 'fulfilled' && !opts.hs) started.push(() => hsStart.value.stop());
+    if (hostStart.status === 'fulfilled') started.push(() => hostStart.value.stop());
+    if (browserStart.status === 'fulfilled') started.push(() => browserStart.value.close());
+    const hs = settled(hsStart);
+    const host = settled(hostStart);
+    const browser = settled(browserStart);
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts.context });
     const page = await context.newPage();
     return ui(hs, host, browser, context, page, stop);
@@ -72,6 +79,12 @@ export async function startWebUi(name: string, opts: WebUiOptions = {}): Promise
     await stop();
     throw e;
   }
+}
+
+/** A start-up's result, or its error thrown (once whatever did start is queued to stop). */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 function ui(hs: SynapseServer, host: WebHost, browser: Browser, context: BrowserContext, page: Page, stop: () => Promise<void>): WebUi {
