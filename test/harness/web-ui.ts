@@ -181,6 +181,10 @@ export async function sizedShots(page: Page, file: (theme: 'light' | 'dark', siz
   if (!SHOTS && !check) return;
   for (const [w, h] of [[1280, 800], [800, 600]] as const) {
     await page.setViewportSize({ width: w, height: h });
+    // The page's answer to the resize (popovers placed again, in a frame of their own) before anything is measured:
+    // under load it came after the check, which then found a picker still placed for the wider window.
+    await page.waitForFunction((width) => window.innerWidth === width, w);
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
     for (const theme of ['light', 'dark'] as const) {
       await page.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
       await shot(page, path.join(ARTIFACTS, file(theme, `${w}x${h}`)));
