@@ -3,21 +3,28 @@
 // CPU saved per start, some hundred starts a run), and stops it with every server it started at the end. Test files
 // find it through an environment variable, which the runner passes on to them. When Synapse is not installed or the
 // server does not come up, it says so and the harness spawns each Synapse itself, as when a file is run alone.
+// It also gives the run a folder of its own for the servers' data (LATTICE_SYNAPSE_TMPDIR, unless that is set), removed
+// at the end: a test file killed outright cannot remove its server's folder, which was left in /dev/shm.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { synapseVenvDir } from './synapse.ts';
+import { dataRoot, synapseVenvDir } from './synapse.ts';
 import { FORKSERVER_SOCKET_ENV } from './synapse-process.ts';
 
 const READY_TIMEOUT_MS = 60_000;
 
 let server: ChildProcess | undefined;
 let folder: string | undefined;
+let runData: string | undefined;
 
 export async function globalSetup(): Promise<void> {
+  if (!process.env.LATTICE_SYNAPSE_TMPDIR) {
+    runData = mkdtempSync(join(dataRoot(), 'lattice-run-'));
+    process.env.LATTICE_SYNAPSE_TMPDIR = runData;
+  }
   const python = join(synapseVenvDir(), 'bin', 'python');
   if (!existsSync(python)) return;
   folder = mkdtempSync(join(tmpdir(), 'lattice-forkserver-'));
@@ -44,7 +51,7 @@ export async function globalSetup(): Promise<void> {
   });
   if (!ready) {
     console.error('synapse harness: the Synapse fork server did not start; each test Synapse is spawned on its own');
-    await globalTeardown();
+    await stopServer();
     return;
   }
   // Its output after "ready" is of no use; drained so a full pipe never blocks it.
@@ -54,6 +61,12 @@ export async function globalSetup(): Promise<void> {
 }
 
 export async function globalTeardown(): Promise<void> {
+  await stopServer();
+  if (runData && !process.env.LATTICE_KEEP_SYNAPSE_DATA) rmSync(runData, { recursive: true, force: true });
+  runData = undefined;
+}
+
+async function stopServer(): Promise<void> {
   delete process.env[FORKSERVER_SOCKET_ENV];
   const child = server;
   server = undefined;

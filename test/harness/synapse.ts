@@ -112,7 +112,7 @@ class PortInUseError extends Error {}
  * synchronous=FULL), which on a disk bound a test's sending: 200 messages sent one after another took 22–23 s with
  * the data on this machine's disk and 6–13 s in /dev/shm. A server deleted after its test needs no durability.
  */
-function dataRoot(): string {
+export function dataRoot(): string {
   if (process.env.LATTICE_SYNAPSE_TMPDIR) return process.env.LATTICE_SYNAPSE_TMPDIR;
   try {
     accessSync('/dev/shm', constants.W_OK);
