@@ -41,6 +41,16 @@ async function waitUntil(done: () => boolean, what: string): Promise<void> {
 }
 const room = (id: string): string => `[data-testid="room-item"][data-room-id="${id}"]`;
 /**
+ * Scrolls the timeline to its end from a script, as the timeline itself does when it follows new messages: an open
+ * popover stays (the user's wheel would close it). Again each frame until it stays there (rows may still be sized).
+ */
+async function timelineToEnd(p: Page): Promise<void> {
+  await p.getByTestId('timeline').evaluate((el) => new Promise<void>((done) => {
+    const settle = () => { el.scrollTop = el.scrollHeight; requestAnimationFrame(() => { if (el.scrollHeight - el.scrollTop - el.clientHeight <= 2) done(); else settle(); }); };
+    settle();
+  }));
+}
+/**
  * Every item the open menu shows has an icon (icons.tsx MenuIcon), all lined up in one column; `some` are among them.
  * (The composer's + menu hides the items of the buttons a wide composer shows.)
  */
@@ -275,10 +285,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
       }));
       // The view at its end first, as the picker's case below sets it (a programmatic scroll, which leaves the menu
       // open): under load the reply's row could still be settling, and a view not at its end rightly stays put.
-      await page.getByTestId('timeline').evaluate((el) => new Promise<void>((done) => {
-        const settle = () => { el.scrollTop = el.scrollHeight; requestAnimationFrame(() => { if (el.scrollHeight - el.scrollTop - el.clientHeight <= 2) done(); else settle(); }); };
-        settle();
-      }));
+      await timelineToEnd(page);
       const before = await place();
       assert.ok(before.menuTop !== undefined && Math.abs(before.menuTop - (before.buttonBottom + 4)) <= 1, `the menu is under its button: ${JSON.stringify(before)}`);
       // Carol reacts to this message: its row grows, and the view staying at its end moves the row up.
@@ -327,10 +334,7 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
     });
     // The view at its end before the message comes (the click's focus may have moved it a few pixels, and a view
     // not at its end rightly stays where it is): set here, not by the wheel, which would close the picker.
-    await page.getByTestId('timeline').evaluate((el) => new Promise<void>((done) => {
-      const settle = () => { el.scrollTop = el.scrollHeight; requestAnimationFrame(() => { if (el.scrollHeight - el.scrollTop - el.clientHeight <= 2) done(); else settle(); }); };
-      settle();
-    }));
+    await timelineToEnd(page);
     const before = await place();
     assert.equal(before.beside, true, 'the picker opens beside its button');
     preview.backend.receiveMessage(DESIGN, people.bob.id, 'Never mind, found the tokens');
