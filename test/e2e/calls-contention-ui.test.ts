@@ -25,7 +25,7 @@ import { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
 import { sizedShots, startWebUi, type WebUi, type WebUiOptions } from '../harness/web-ui.ts';
 
-const OPTIONS: WebUiOptions = { chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone', 'camera'] } };
+const OPTIONS: WebUiOptions = { fullChromium: true, chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone', 'camera'] } };
 
 describe('calls that meet other calls: busy, glare, answered elsewhere', () => {
   let a: WebUi;

@@ -39,10 +39,10 @@ describe('1:1 calls between two Lattice web UIs against Synapse', () => {
   before(async () => {
     const args = FAKE_MICROPHONE_ARGS;
     const context = { permissions: ['microphone', 'camera'] };
-    a = await startWebUi('calls-alice', { chromiumArgs: args, context });
+    a = await startWebUi('calls-alice', { fullChromium: true, chromiumArgs: args, context });
     // Bob shares a screen: the fake picker answers getDisplayMedia with a fake 1280×720 screen (headless Chromium has
     // no picker). Alice's page keeps the real permission prompts, so her refused microphone stays refused.
-    b = await startWebUi('calls-bob', { hs: a.hs, chromiumArgs: [...args, '--use-fake-ui-for-media-stream'], context });
+    b = await startWebUi('calls-bob', { hs: a.hs, fullChromium: true, chromiumArgs: [...args, '--use-fake-ui-for-media-stream'], context });
     alicePage = a.page;
     bobPage = b.page;
     for (const ui of [a, b]) {

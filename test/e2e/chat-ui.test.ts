@@ -23,7 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { FAVOURITE_ID, INVITE_ID, lineEventId, people, SPACE_ID } from '../harness/preview/fake-data.ts';
 import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, FULL_CHROMIUM_PATH } from '../harness/chromium.ts';
 import { shot } from '../harness/shots.ts';
 
 // Importing them from web-ui.test.ts would run that suite here too.
@@ -181,7 +181,8 @@ describe('chat UI (preview host)', { skip: existsSync(DIST) ? false : 'renderer 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     preview = await startPreview(0, { loggedIn: true, authFail: false, paginateDelayMs: 0, crowd: CROWD });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // The full browser: the notification banner (measured at 480 px below) shows only where permission can be asked.
+    browser = await chromium.launch({ executablePath: FULL_CHROMIUM_PATH, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(preview.url);
     await page.locator(room(DESIGN)).waitFor();

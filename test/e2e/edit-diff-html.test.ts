@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
@@ -27,7 +27,7 @@ describe('edit history marks in HTML, in Chromium', () => {
       stdin: { contents: `export { htmlWords, markHtml, words } from './ui/dialogs/edit-diff.ts';`, resolveDir: path.join(SRC, 'renderer'), loader: 'ts' },
       bundle: true, format: 'iife', globalName: '__diff', platform: 'browser', target: 'es2023', write: false,
     });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     page = await browser.newPage();
     await page.setContent('<!doctype html><div id="out"></div>');
     await page.addScriptTag({ content: out.outputFiles[0].text });

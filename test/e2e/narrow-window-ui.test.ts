@@ -14,7 +14,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 import { shot } from '../harness/shots.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts/narrow');
@@ -90,7 +90,7 @@ describe('the room in a small window and at a large text size (preview host)', {
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     preview = await startPreview(0, { loggedIn: true, authFail: false, paginateDelayMs: 0 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
   after(async () => {
     await browser?.close();

@@ -18,7 +18,7 @@ import { BackupDecryptionKey, initAsync } from '@matrix-org/matrix-sdk-crypto-wa
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { encodeRecoveryKey } from '../../src/main/backend/crypto/secret-storage-crypto.ts';
 import { runWebHost } from '../../src/main/host/web-main.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
 import { sizedShots } from '../harness/web-ui.ts';
@@ -62,7 +62,7 @@ describe('first-run step on an account with an older key backup', () => {
     assert.equal(res.status, 200);
     oldVersion = ((await res.json()) as { version: string }).version;
     host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: () => undefined, error: () => undefined });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     await page.emulateMedia({ reducedMotion: 'reduce' });
     page.on('websocket', (ws) => ws.on('framesent', ({ payload }) => {

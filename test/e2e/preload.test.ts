@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 // For its `window.lattice` declaration, which the page code below uses.
 import type {} from '../../src/preload/bridge-types.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 
 
 type BuildModule = { buildPreload: (outfile: string) => Promise<void> };
@@ -85,7 +85,7 @@ describe('preload in Chromium', () => {
     const { buildPreload } = (await import(buildScript)) as BuildModule;
     await buildPreload(outfile);
     preloadSource = await readFile(outfile, 'utf8');
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
 
   after(async () => {

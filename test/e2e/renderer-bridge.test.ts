@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 
 const SRC = path.resolve(import.meta.dirname, '../../src');
 
@@ -56,7 +56,7 @@ describe('renderer and the compiled preload in Chromium', () => {
       bundle: true, format: 'iife', globalName: '__renderer', platform: 'browser', target: 'es2023', write: false,
     });
     renderer = out.outputFiles[0].text;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   });
   after(async () => {
     await browser?.close();

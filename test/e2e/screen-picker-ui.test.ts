@@ -12,7 +12,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { ScreenChoice, ScreenPick, ScreenSource } from '../../src/shared/screen-pick.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
 import { ARTIFACTS, sizedShots } from '../harness/web-ui.ts';
 
@@ -100,7 +100,7 @@ describe('the desktop screen picker (preview host, a stand-in bridge)', { skip: 
   before(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     preview = await startPreview(0, { loggedIn: true, authFail: false, paginateDelayMs: 0 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.addInitScript(installFakeBridge);
     page = await context.newPage();

@@ -21,7 +21,7 @@ import { runWebHost } from '../../src/main/host/web-main.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 import { shot } from '../harness/shots.ts';
 
 const ARTIFACTS = path.resolve(import.meta.dirname, '../../test-artifacts');
@@ -54,7 +54,7 @@ describe('encryption screens against Synapse', () => {
     const quiet = { log: () => undefined, error: () => undefined };
     hostA = await runWebHost(['--port', '0'], { LATTICE_ROOT: path.join(root, 'a') }, quiet);
     hostB = await runWebHost(['--port', '0'], { LATTICE_ROOT: path.join(root, 'b') }, quiet);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     // Two contexts: two separate browsers' worth of storage, as two devices would have.
     pageA = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
     pageB = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })).newPage();

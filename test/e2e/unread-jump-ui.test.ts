@@ -15,9 +15,12 @@ import { aliceAndBobRoom, ARTIFACTS, startWebUi, type WebUi } from '../harness/w
 
 const WAIT = { timeout: 30_000 };
 const enc = encodeURIComponent;
-/** A message of three or four lines at 1280 px: a few of them fill the view. */
+/**
+ * A message of three lines or more at 1280 px whatever the font (two only, in the headless shell's, at two repeats):
+ * a few of them fill the view.
+ */
 const LONG = 'a line long enough to wrap across the width of the timeline more than once, so that a handful of these '
-  + 'messages take more height than the window has, '.repeat(2);
+  + 'messages take more height than the window has, '.repeat(4);
 
 describe('the jump to the first unread message, against Synapse', () => {
   let ui: WebUi;

@@ -61,7 +61,7 @@ describe('voice messages in threads and kept per room against Synapse', () => {
   let shortStayId: string;
 
   before(async () => {
-    ui = await startWebUi('voice-drafts', { chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone'] } });
+    ui = await startWebUi('voice-drafts', { fullChromium: true, chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone'] } });
     page = ui.page;
     await page.addInitScript(watchMicrophone);
     await page.emulateMedia({ reducedMotion: 'reduce' });

@@ -26,7 +26,7 @@ describe('voice messages against Synapse', () => {
   let durationMs = 0;
 
   before(async () => {
-    ui = await startWebUi('voice', { chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone'] } });
+    ui = await startWebUi('voice', { fullChromium: true, chromiumArgs: FAKE_MICROPHONE_ARGS, context: { permissions: ['microphone'] } });
     page = ui.page;
     // No colour transitions: a screenshot right after a theme switch would catch colours halfway.
     await page.emulateMedia({ reducedMotion: 'reduce' });

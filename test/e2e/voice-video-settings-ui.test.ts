@@ -13,7 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startPreview, type Preview } from '../harness/preview/preview-server.ts';
-import { CHROMIUM_ARGS, FAKE_DEVICES_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, FAKE_DEVICES_ARGS, FULL_CHROMIUM_PATH } from '../harness/chromium.ts';
 import { ARTIFACTS as ALL_ARTIFACTS, serverSays, sizedShots } from '../harness/web-ui.ts';
 import { shot } from '../harness/shots.ts';
 
@@ -54,7 +54,7 @@ describe('Settings → Voice & video (preview host, fake devices)', { skip: exis
   before(async () => {
     mkdirSync(ALL_ARTIFACTS, { recursive: true });
     preview = await startPreview(0, { loggedIn: true, authFail: false, paginateDelayMs: 0 });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...FAKE_DEVICES_ARGS] });
+    browser = await chromium.launch({ executablePath: FULL_CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...FAKE_DEVICES_ARGS] });
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     await context.addInitScript(watchMedia);
     page = await context.newPage();

@@ -66,7 +66,7 @@ describe('web notifications and links against Synapse', () => {
   before(async () => {
     // Chromium's notifications go to a daemon on a private D-Bus, so the daemon starts first.
     daemon = await NotificationDaemon.start();
-    ui = await startWebUi('notify', { chromiumEnv: { DBUS_SESSION_BUS_ADDRESS: daemon.address } });
+    ui = await startWebUi('notify', { fullChromium: true, chromiumEnv: { DBUS_SESSION_BUS_ADDRESS: daemon.address } });
     ({ hs, host, browser, context, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));

@@ -15,7 +15,7 @@ import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import { startSynapse, type SynapseServer, type TestUser } from '../harness/synapse.ts';
-import { CHROMIUM_ARGS } from '../harness/chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../harness/chromium.ts';
 import { skipEncryptionStep } from '../harness/encryption-step.ts';
 import { shot } from '../harness/shots.ts';
 
@@ -48,7 +48,7 @@ describe('web UI against Synapse', () => {
     helloId = await bob.sendText(roomId, 'Hello from Bob, can you read this?');
     proxy = await startProxy(hs.baseUrl);
     host = await runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log: (m) => hostLog.push(m), error: (m) => hostLog.push(m) });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     watchCsp(page);
   });

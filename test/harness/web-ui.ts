@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import { runWebHost } from '../../src/main/host/web-main.ts';
-import { CHROMIUM_ARGS } from './chromium.ts';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, FULL_CHROMIUM_PATH } from './chromium.ts';
 import { skipEncryptionStep } from './encryption-step.ts';
 import { MatrixPeer } from './matrix-peer.ts';
 import { shot, SHOTS } from './shots.ts';
@@ -36,6 +36,8 @@ export interface WebUi {
 export interface WebUiOptions {
   /** Passed to the browser context (viewport defaults to 1280×800). */
   context?: BrowserContextOptions;
+  /** The full Chromium instead of its headless shell (chromium.ts): for desktop notifications and media devices. */
+  fullChromium?: boolean;
   /** Extra Chromium switches (a fake microphone, say) beside the usual CHROMIUM_ARGS. */
   chromiumArgs?: string[];
   /** Extra environment for Chromium (a private D-Bus for notifications, say). */
@@ -61,7 +63,7 @@ export async function startWebUi(name: string, opts: WebUiOptions = {}): Promise
       opts.hs ? Promise.resolve(opts.hs) : startSynapse(),
       runWebHost(['--port', '0'], { LATTICE_ROOT: root }, { log, error: log }),
       chromium.launch({
-        executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])],
+        executablePath: opts.fullChromium ? FULL_CHROMIUM_PATH : CHROMIUM_PATH, args: [...CHROMIUM_ARGS, ...(opts.chromiumArgs ?? [])],
         ...(opts.chromiumEnv ? { env: { ...process.env, ...opts.chromiumEnv } } : {}),
       }),
     ]);
