@@ -10,9 +10,9 @@ log() { printf '[setup] %s\n' "$*"; }
 # libsecret-1-dev: keytar (the OS keychain binding) compiles against it at npm install time.
 # ffmpeg: re-encodes uploaded video and audio (upload_media's encode_to), as gomuks does; the tests also probe the
 # result with its ffprobe.
-# For tests also: a real browser (Chromium's headless shell for most browser tests, at about half the CPU time of the
-# full browser; the full one where its own layer is tested, as desktop notifications), a real Secret Service on a
-# private D-Bus session, and python3-dbusmock to stand in for a tray host (StatusNotifierWatcher) there.
+# For tests also: a real browser (Chromium's headless shell for most browser tests, lighter on the CPU; the full one
+# where its own layer is tested: desktop notifications, media devices), a real Secret Service on a private D-Bus
+# session, and python3-dbusmock to stand in for a tray host (StatusNotifierWatcher) there.
 packages=(libsecret-1-dev ffmpeg)
 # fonts-noto-*: emoji and CJK glyphs in the UI screenshots (without them they show as empty boxes).
 # nsis: makensis compiles the Windows installer's own script (assets/installer.nsh) in a test.

@@ -64,7 +64,7 @@ describe('settings screen against Synapse', () => {
   before(async () => {
     // Chromium's notifications go to a daemon on a private D-Bus, so the daemon starts first.
     daemon = await NotificationDaemon.start();
-    ui = await startWebUi('settings', { chromiumEnv: { DBUS_SESSION_BUS_ADDRESS: daemon.address } });
+    ui = await startWebUi('settings', { fullChromium: true, chromiumEnv: { DBUS_SESSION_BUS_ADDRESS: daemon.address } });
     ({ hs, page } = ui);
     alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
     aliceApi = new MatrixPeer(hs.baseUrl, alice);

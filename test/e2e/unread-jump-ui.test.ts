@@ -16,8 +16,9 @@ import { aliceAndBobRoom, ARTIFACTS, startWebUi, type WebUi } from '../harness/w
 const WAIT = { timeout: 30_000 };
 const enc = encodeURIComponent;
 /**
- * A message of three lines or more at 1280 px whatever the font (two only, in the headless shell's, at two repeats):
- * a few of them fill the view.
+ * A message of three lines or more at 1280 px (the timeline's text is about 840 px wide): a few of them fill the
+ * view, and twenty are more than two screens, so the "New messages" line at the first of them is a screen or more
+ * above the newest. At two repeats they were two lines each in the headless shell, twenty not enough for that.
  */
 const LONG = 'a line long enough to wrap across the width of the timeline more than once, so that a handful of these '
   + 'messages take more height than the window has, '.repeat(4);
