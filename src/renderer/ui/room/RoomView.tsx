@@ -41,6 +41,7 @@ import { ThreadPanel } from './ThreadPanel.tsx';
 import { UserInfoPanel } from './userinfo/UserInfoPanel.tsx';
 import { Timeline, type EventFocus } from './Timeline.tsx';
 import './room.css';
+import './composer-frame.css';
 import { ShowRoomsButton } from '../sidebar-drawer.tsx';
 import './reactions.css';
 import './attachments.css';
