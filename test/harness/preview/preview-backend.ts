@@ -27,6 +27,8 @@ export interface PreviewBackendOptions {
   bigAccount?: { rooms: number; events: number };
   /** Adds this many made-up members to Matrix HQ (big-account.ts's addCrowd), for the member list. */
   crowd?: number;
+  /** How long each discover_homeserver in turn takes (150 ms for those past the list): answers out of order. */
+  discoveryDelaysMs?: number[];
 }
 
 export class PreviewBackend implements BackendHost {
@@ -40,6 +42,7 @@ export class PreviewBackend implements BackendHost {
   private readonly connections = new Set<PreviewConnection>();
   private readonly handlers: Handlers;
   private readonly opts: PreviewBackendOptions;
+  private discoveries = 0;
   private txnCounter = 0;
   /** room ID → the event our read marker is on (setFullyRead), sent with the room in each first sync. */
   private readonly fullyRead = new Map<string, string>();
@@ -203,7 +206,7 @@ export class PreviewBackend implements BackendHost {
 
       discover_homeserver: async ({ user_id }) => {
         const server = /^@[^:]+:(.+)$/.exec(user_id)?.[1];
-        await sleep(150);
+        await sleep(this.opts.discoveryDelaysMs?.[this.discoveries++] ?? 150);
         if (!server || server.endsWith('.invalid')) throw new Error(`failed to discover homeserver: lookup ${server ?? user_id}: no such host`);
         return { 'm.homeserver': { base_url: `https://matrix.${server}` } };
       },

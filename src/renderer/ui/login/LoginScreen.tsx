@@ -24,7 +24,10 @@ export function LoginScreen() {
   const passwordInput = useRef<HTMLInputElement>(null);
   // Discovery may fill the field only while the user has not typed their own URL into it.
   const homeserverFromDiscovery = useRef(true);
-  const discoveryFor = useRef<string | null>(null);
+  // The latest discovery's number: only it may fill the field or say it failed. Leaving the user ID field and then
+  // signing in starts two for the same ID, and the first could fail after the second had put its words in the error
+  // box, adding them a second time as the field's hint.
+  const discoverySeq = useRef(0);
 
   // A problem puts the cursor in the field to fix (its text selected, so typing replaces it): the fields were
   // disabled while signing in, which drops the focus to the page, and a keyboard user would otherwise start over.
@@ -38,7 +41,8 @@ export function LoginScreen() {
   async function discover(id: string): Promise<string | null> {
     const server = serverNameOf(id);
     if (!server) return null;
-    discoveryFor.current = id;
+    const seq = ++discoverySeq.current;
+    const latest = (): boolean => discoverySeq.current === seq;
     setDiscovering(true);
     setHint(null);
     setFoundWhileIn(null);
@@ -49,16 +53,16 @@ export function LoginScreen() {
       // Not into a field the user is in: they may be typing their own URL, and a value put in under the caret
       // between their selecting the text and typing would be joined with what they type. It shows as the field's
       // placeholder until they leave it (onBlur fills it in if they typed nothing).
-      if (discoveryFor.current === id && homeserverFromDiscovery.current) {
+      if (latest() && homeserverFromDiscovery.current) {
         if (document.activeElement === homeserverInput.current) setFoundWhileIn(url);
         else setHomeserver(url);
       }
       return url;
     } catch {
-      if (discoveryFor.current === id) setHint(describeDiscoveryError(server));
+      if (latest()) setHint(describeDiscoveryError(server));
       return null;
     } finally {
-      if (discoveryFor.current === id) setDiscovering(false);
+      if (latest()) setDiscovering(false);
     }
   }
 
