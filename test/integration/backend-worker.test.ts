@@ -42,13 +42,21 @@ describe('backend worker', () => {
     assert.match(late.error ?? '', /stopped/);
   });
 
-  it("leaves Node's compile cache for its modules in the private cache folder", { skip: process.env.NODE_COMPILE_CACHE !== undefined || process.env.NODE_DISABLE_COMPILE_CACHE !== undefined }, async () => {
+  it("leaves Node's compile cache for its modules in the private cache folder", { skip: process.env.NODE_DISABLE_COMPILE_CACHE !== undefined }, async () => {
     const root = mkdtempSync(path.join(tmpdir(), 'lattice-worker-'));
     roots.push(root);
     const records: LogRecord[] = [];
     const logger = createLogger({ level: 'debug', sinks: [{ write: (r) => records.push(r) }] });
     const paths = resolveDataPaths({ LATTICE_ROOT: root });
-    const worker = await BackendWorker.start({ paths, logger, insecureSecretsFile: true });
+    // npm test gives every test process a compile cache of its own (package.json); the app is started without one.
+    const suiteCache = process.env.NODE_COMPILE_CACHE;
+    delete process.env.NODE_COMPILE_CACHE;
+    let worker: BackendWorker;
+    try {
+      worker = await BackendWorker.start({ paths, logger, insecureSecretsFile: true });
+    } finally {
+      if (suiteCache !== undefined) process.env.NODE_COMPILE_CACHE = suiteCache;
+    }
     await worker.stop();
     const cache = path.join(paths.cache, 'compile-cache');
     // One folder per Node and V8 version, holding an entry per compiled module.
