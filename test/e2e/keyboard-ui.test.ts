@@ -2,7 +2,8 @@
  * The main flows with the keyboard alone, in Chromium against Synapse through the web host: Tab reaches an
  * invitation's Accept; the room list moves with the arrows and opens a room with Enter; ↑ in the timeline focuses a
  * message, whose toolbar Tab enters and ←/→ walk; a reaction is sent from it and taken back from its chip; Reply
- * moves to the composer and Enter sends the reply, whose quote jumps back with the focus; a picked emoji reacts; the member list's rows move with ↓; Ctrl+K opens a room by name and Alt+↑/↓ moves on; a dialog and
+ * moves to the composer and Enter sends the reply, whose quote jumps back with the focus; a picked emoji reacts (PgUp/PgDn
+ * page through the picker's grid, not the timeline); the member list's rows move with ↓; Ctrl+K opens a room by name and Alt+↑/↓ moves on; a dialog and
  * the switcher keep Tab inside and give the focus back on Esc; Shift+F10 opens a room's menu. Each effect is
  * checked on the homeserver through the other user's API. Screenshots of the focus rings in both themes at 1280×800
  * and 800×600 go to test-artifacts/ (with LATTICE_SHOTS=1).
@@ -138,12 +139,26 @@ describe('the keyboard alone, against Synapse', () => {
     await page.keyboard.press('Enter');
     await page.getByTestId('emoji-option').first().waitFor({ timeout: 30_000 });
     assert.ok(await focused(page, '[data-testid="emoji-search"]'), 'the picker opens on its search box');
+    // PgDn from the search box pages through the grid, and the timeline behind the picker stays where it was.
+    const scrollTop = (testId: string) => page.getByTestId(testId).evaluate((el) => el.scrollTop);
+    const timelineTop = await scrollTop('timeline');
+    await page.keyboard.press('PageDown');
+    await page.waitForFunction(() => (document.querySelector('[data-testid="emoji-grid"]')?.scrollTop ?? 0) > 0, undefined, { timeout: 5_000 });
+    assert.equal(await scrollTop('timeline'), timelineTop, 'PgDn in the picker left the timeline alone');
+    assert.ok(await focused(page, '[data-testid="emoji-search"]'), 'PgDn keeps the focus in the search box');
     await page.keyboard.press('ArrowDown');
     assert.ok(await focused(page, '[data-testid="emoji-option"]'), `↓ enters the grid, not ${await describeFocus(page)}`);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowRight');
     const index = await page.evaluate(() => [...document.querySelectorAll('[data-testid="emoji-option"]')].indexOf(document.activeElement!));
     assert.equal(index, 9, '↓ moves a row of 8, → one cell');
+    // In the grid PgDn/PgUp move the focus a page of rows, in the same column.
+    const focusIndex = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="emoji-option"]')].indexOf(document.activeElement!));
+    await page.keyboard.press('PageDown');
+    const paged = await focusIndex();
+    assert.ok(paged >= 9 + 2 * 8 && (paged - 9) % 8 === 0, `PgDn moves whole rows down, more than one: to ${paged}`);
+    await page.keyboard.press('PageUp');
+    assert.equal(await focusIndex(), 9, 'PgUp moves back as far');
     assert.equal(await page.locator('[data-testid="emoji-option"][tabindex="0"]').count(), 1, 'the grid is one Tab stop');
     const key = await page.evaluate(() => document.activeElement?.textContent ?? '');
     await shot(page, path.join(ARTIFACTS, 'keyboard-emoji-grid.png'));

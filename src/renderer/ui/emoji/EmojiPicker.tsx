@@ -4,7 +4,8 @@
  * toolbar's "+") and in the composer; as a sticker picker (`stickers`) it shows only the packs' stickers, larger.
  * Enter picks the first match, Esc closes (EmojiButton gives the focus back to itself). The group tabs and the grid
  * are one Tab stop each: ←/→ move through the groups, the arrows through the grid (↓ from the search box enters it,
- * ↑ from its top row leaves it).
+ * ↑ from its top row leaves it). PgUp/PgDn page through the grid from anywhere in the picker (in the grid, the focus
+ * moves a page of rows), never the timeline behind it.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { errorMessage } from '../../../shared/error-message.ts';
@@ -30,6 +31,16 @@ type Tab = number | string;
 export function pickedText(pick: EmojiPick): string {
   return 'image' in pick ? `:${pick.image.shortcode}: ` : pick.unicode;
 }
+
+/** How many of the grid's rows show at once (at least one): a PgUp/PgDn's step. */
+function rowsPerPage(grid: HTMLElement, cell: HTMLElement | undefined): number {
+  const rowGap = parseFloat(getComputedStyle(grid).rowGap) || 0;
+  const row = (cell?.offsetHeight ?? 0) + rowGap;
+  return row > 0 ? Math.max(1, Math.floor((grid.clientHeight + rowGap) / row)) : 1;
+}
+
+const isPageKey = (e: { key: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }): boolean =>
+  (e.key === 'PageUp' || e.key === 'PageDown') && !e.altKey && !e.ctrlKey && !e.metaKey && !e.shiftKey;
 
 function pickOf(item: Item): EmojiPick {
   return 'image' in item ? { image: item.image } : { unicode: item.unicode.unicode };
@@ -89,7 +100,15 @@ export function EmojiPicker({ onPick, onClose, label, className, roomId = null, 
 
   return (
     <div ref={root} className={`emoji-picker${stickers ? ' is-stickers' : ''}${className ? ` ${className}` : ''}`} role="dialog" aria-label={label}
-      data-testid="emoji-picker" onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); onClose(); } }}>
+      data-testid="emoji-picker" onKeyDown={(e) => {
+        if (e.key === 'Escape') { e.preventDefault(); e.stopPropagation(); onClose(); }
+        // From the search box or the tabs (the grid handles its own): a page of the grid, and the timeline stays put
+        // (its PgUp/PgDn, use-room-keys.ts, leave a handled key alone).
+        if (isPageKey(e) && !e.defaultPrevented && grid.current) {
+          e.preventDefault();
+          grid.current.scrollBy({ top: (e.key === 'PageUp' ? -1 : 1) * grid.current.clientHeight * 0.9 });
+        }
+      }}>
       <input className="emoji-search" type="search" placeholder={stickers ? 'Search stickers' : 'Search emoji'}
         aria-label={stickers ? 'Search stickers' : 'Search emoji'} value={query} autoFocus
         ref={search} data-testid="emoji-search" onChange={(e) => { setQuery(e.target.value); setCell(0); }}
@@ -120,6 +139,16 @@ export function EmojiPicker({ onPick, onClose, label, className, roomId = null, 
       )}
       <div className="emoji-grid" data-testid="emoji-grid" role="listbox" aria-label={stickers ? 'Stickers' : 'Emoji'} ref={grid} onKeyDown={(e) => {
         if (e.key === 'ArrowUp' && activeCell < columns) { e.preventDefault(); search.current?.focus(); return; }
+        if (isPageKey(e)) {
+          e.preventDefault();
+          const items = cells();
+          if (!items.length) return;
+          const step = rowsPerPage(e.currentTarget, items[0]) * columns * (e.key === 'PageUp' ? -1 : 1);
+          const next = Math.max(0, Math.min(items.length - 1, activeCell + step));
+          items[next].focus();
+          setCell(next);
+          return;
+        }
         const next = moveFocus(e, cells(), activeCell, columns);
         if (next !== null) setCell(next);
       }}>
