@@ -1,16 +1,21 @@
 /**
  * "Export chat…" from the room header's ⋯ menu, in Chromium against Synapse through the web host: the latest N
  * messages as plain text (more than the sync brought, so older pages come from the homeserver; edits applied, an
- * emote as the timeline words it) and everything since the room began as JSON, each saved as a download named after
- * the room.
+ * emote as the timeline words it), everything since the room began as a web page (the default format: formatted
+ * text, a reply linked to its message, a reaction counted; the page opened in Chromium with its screenshot for
+ * LATTICE_SHOTS=1) and as JSON, each saved as a download named after the room.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
-import { aliceAndBobRoom, messageWith, startWebUi, type WebUi } from '../harness/web-ui.ts';
+import { shot } from '../harness/shots.ts';
+import { aliceAndBobRoom, ARTIFACTS, messageWith, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
 const WAIT = { timeout: 30_000 };
 /** More than the sync's 50 events and than the 100 exported first. */
@@ -22,12 +27,18 @@ describe('export chat, against Synapse', () => {
   let alice: TestUser;
   let bob: MatrixPeer;
   let roomId: string;
+  let kickOff: string;
 
   before(async () => {
     ui = await startWebUi('export-chat');
     page = ui.page;
     ({ alice, bob, roomId } = await aliceAndBobRoom(ui.hs, 'Design review'));
     await ui.hs.disableRateLimits(bob.userId);
+    // Before the numbered lines, so that only "everything since the room began" holds them.
+    kickOff = await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: '**Kick-off** notes', format: 'org.matrix.custom.html',
+      formatted_body: '<strong>Kick-off</strong> notes' });
+    await bob.sendEvent(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: kickOff, key: '👍' } });
+    await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Follow-up', 'm.relates_to': { 'm.in_reply_to': { event_id: kickOff } } });
     let last = '';
     for (let i = 1; i <= LINES; i++) last = await bob.sendText(roomId, `line ${i}`);
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.emote', body: 'waves' });
@@ -57,7 +68,9 @@ describe('export chat, against Synapse', () => {
   }
 
   it('exports the latest 100 messages as plain text, fetching what the sync did not bring', async () => {
-    const { name, text } = await exportChat(async () => {});
+    const { name, text } = await exportChat(async (dialog) => {
+      await dialog.getByTestId('export-format-text').check();
+    });
     assert.match(name, /^Design review - \d{4}-\d\d-\d\d\.txt$/);
     const lines = text.split('\n');
     assert.equal(lines[0], `Design review (${roomId})`);
@@ -68,6 +81,37 @@ describe('export chat, against Synapse', () => {
     assert.match(entries[0], /^\[\d{4}-\d\d-\d\d \d\d:\d\d\] Bob: line 22$/);
     assert.match(entries.at(-2)!, /\] Bob: line 120 \(fixed\) \(edited\)$/);
     assert.match(entries.at(-1)!, /\] \* Bob waves$/);
+  });
+
+  it('exports everything since the room began as a web page, its default format, that shows in a browser as the room did', async () => {
+    const { name, text } = await exportChat(async (dialog) => {
+      assert.equal(await dialog.getByTestId('export-format-html').isChecked(), true, 'a web page unless asked otherwise');
+      await dialog.getByTestId('export-range-all').check();
+    });
+    assert.match(name, /^Design review - \d{4}-\d\d-\d\d\.html$/);
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'lattice-export-')), name);
+    writeFileSync(file, text);
+    const viewer = await page.context().newPage();
+    try {
+      // Whatever the page holds, it may run and load nothing (its policy), which a blocked request would show.
+      const requests: string[] = [];
+      viewer.on('request', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+      await viewer.setViewportSize({ width: 900, height: 700 });
+      await viewer.goto(pathToFileURL(file).href);
+      assert.equal(await viewer.locator('h1').textContent(), 'Design review');
+      assert.equal(await viewer.locator('.msg strong').first().textContent(), 'Kick-off', 'the formatting kept');
+      const kickOffRow = viewer.locator('.msg', { hasText: 'Kick-off notes', hasNot: viewer.locator('.reply') });
+      assert.equal(await kickOffRow.locator('.reactions').textContent(), '👍 1');
+      const reply = viewer.locator('a.reply', { hasText: 'In reply to Bob: Kick-off notes' });
+      assert.equal(await reply.getAttribute('href'), `#${await kickOffRow.getAttribute('id')}`);
+      assert.equal(await viewer.locator('.msg', { hasText: /^\d\d:\d\d(Bob)?line \d+$/ }).count(), LINES - 1, 'every numbered line but the edited one');
+      assert.equal(await viewer.locator('.edited').count(), 1);
+      assert.deepEqual(requests, []);
+      await shot(viewer, path.join(ARTIFACTS, 'export-chat-html.png'));
+    } finally {
+      await viewer.close();
+      rmSync(path.dirname(file), { recursive: true, force: true });
+    }
   });
 
   it('exports everything since the room began as JSON, cancelled nowhere and counted as it goes', async () => {

@@ -94,6 +94,7 @@ describe('export file names', () => {
   it('name the room and the day, without characters a file system refuses', () => {
     const at = new Date(2026, 10, 27, 23, 59);
     assert.equal(exportFileName('Design review', 'text', at), 'Design review - 2026-11-27.txt');
+    assert.equal(exportFileName('Design review', 'html', at), 'Design review - 2026-11-27.html');
     assert.equal(exportFileName('a/b: c*?"<>|\u0007d', 'json', at), 'a b c d - 2026-11-27.json');
     assert.equal(exportFileName('   ', 'text', at), 'Room - 2026-11-27.txt');
   });

@@ -26,7 +26,8 @@ type OwnReactions = Map<string, Map<string, Event>>;
 const reactionsMemo = new WeakMap<ReadonlyMap<EventRowID, Event>, { userId: string; index: OwnReactions }>();
 const NONE: ReadonlyMap<string, Event> = new Map();
 
-function annotation(e: Event): { target: string; key: string } | undefined {
+/** What a reaction (m.annotation) points at and its key; undefined for any other event. */
+export function annotation(e: Event): { target: string; key: string } | undefined {
   const rel = e.content['m.relates_to'];
   if (typeof rel !== 'object' || rel === null || Array.isArray(rel)) return undefined;
   const r = rel as Record<string, JSONValue>;

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import type { commandSchemas, Event, JSONObject } from '../../../shared/rpc/index.ts';
-import { escapeHtml } from '../html/sanitize.ts';
+import { escapeHtml } from '../../../shared/escape-html.ts';
 import { eventAtTime } from '../reading/event-at-time.ts';
 import type { SendMessageAction, SlashContext } from '../send/slash/actions.ts';
 import { describeSlashAction, executeSlashAction, type SlashOperations } from '../send/slash/executor.ts';

@@ -248,7 +248,3 @@ function meetsPolicy(html: string): boolean {
 export function hasReplyFallback(html: string): boolean {
   return /<mx-reply[\s>]/i.test(html);
 }
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
-}

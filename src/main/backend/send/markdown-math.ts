@@ -9,7 +9,7 @@
 import type MarkdownIt from 'markdown-it';
 import type StateBlock from 'markdown-it/lib/rules_block/state_block.mjs';
 import type StateInline from 'markdown-it/lib/rules_inline/state_inline.mjs';
-import { escapeHtml } from '../html/sanitize.ts';
+import { escapeHtml } from '../../../shared/escape-html.ts';
 
 const DOLLAR = 0x24;
 const WORD = /[\p{L}\p{N}]/u;

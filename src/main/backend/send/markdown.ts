@@ -4,7 +4,8 @@
  */
 import { createRequire } from 'node:module';
 import type MarkdownIt from 'markdown-it';
-import { escapeHtml, sanitizeOutgoingHtml } from '../html/sanitize.ts';
+import { escapeHtml } from '../../../shared/escape-html.ts';
+import { sanitizeOutgoingHtml } from '../html/sanitize.ts';
 import { markdownMath } from './markdown-math.ts';
 
 let md: MarkdownIt | undefined;

@@ -1,6 +1,7 @@
 /**
- * "Export chat…" from the room header's ⋯ menu, as Element offers it: the room's messages as a file, in plain text
- * for people or JSON for programs, the latest N messages or everything since the room began. The history is gathered
+ * "Export chat…" from the room header's ⋯ menu, as Element offers it: the room's messages as a file, a web page (the
+ * default, as Element's) or plain text for people or JSON for programs, the latest N messages or everything since the
+ * room began. The history is gathered
  * from the backend page by page (api/chat-export.ts: its database, then the homeserver), counted as it comes; Cancel
  * stops it. The file is saved as a download (the desktop app asks where), made by chat-export-format.ts. Encrypted
  * messages are exported as decrypted; the dialog says the file is not.
@@ -9,9 +10,17 @@ import { useEffect, useRef, useState } from 'react';
 import { gatherHistory } from '../../api/chat-export.ts';
 import { useMemberNames, useOwnUserId, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
-import { exportAsJson, exportAsText, exportFileName, fromLatestMessages, isMessage, type ExportFormat } from '../room/chat-export-format.ts';
+import { exportAsJson, exportAsText, exportFileName, fromLatestMessages, isMessage, type ExportFormat, type ExportSource } from '../room/chat-export-format.ts';
+import { exportAsHtml } from '../room/chat-export-html.ts';
 import { saveTextFile } from '../security/save-text.ts';
 import { Dialog } from './Dialog.tsx';
+
+/** Each format's writer and media type. */
+const FILES: Record<ExportFormat, { make: (src: ExportSource) => string; type: string }> = {
+  html: { make: exportAsHtml, type: 'text/html' },
+  text: { make: exportAsText, type: 'text/plain' },
+  json: { make: exportAsJson, type: 'application/json' },
+};
 
 const DEFAULT_COUNT = 100;
 const MAX_COUNT = 1_000_000;
@@ -26,7 +35,7 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
   const session = useSession();
   const names = useMemberNames(roomId);
   const ownUserId = useOwnUserId() ?? '';
-  const [format, setFormat] = useState<ExportFormat>('text');
+  const [format, setFormat] = useState<ExportFormat>('html');
   const [all, setAll] = useState(false);
   const [countText, setCountText] = useState(String(DEFAULT_COUNT));
   const [gathered, setGathered] = useState<number | null>(null);
@@ -56,13 +65,18 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
       roomId, roomName, exportedBy: ownUserId, at, events, related: history.related,
       name: (userId: string) => displayNameOf(names, userId), fromStart: history.complete && events.length === history.events.length,
     };
-    saveTextFile(exportFileName(roomName, format, at), format === 'json' ? exportAsJson(src) : exportAsText(src));
+    const file = FILES[format];
+    saveTextFile(exportFileName(roomName, format, at), file.make(src), file.type);
   }
 
   return (
     <Dialog title="Export chat" submitLabel="Export" testId="export-chat-dialog" canSubmit={countOk} onClose={onClose} onSubmit={run}>
       <fieldset className="dialog-choices">
         <legend>Format</legend>
+        <label className="dialog-check">
+          <input type="radio" name="export-format" data-testid="export-format-html" checked={format === 'html'} onChange={() => setFormat('html')} />
+          Web page (HTML): formatted, with names, replies and reactions, to read in a browser
+        </label>
         <label className="dialog-check">
           <input type="radio" name="export-format" data-testid="export-format-text" checked={format === 'text'} onChange={() => setFormat('text')} />
           Plain text: a line for each message, to read
@@ -86,6 +100,7 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
           Everything since the room began
         </label>
       </fieldset>
+      {format !== 'json' && <p className="dialog-note">Pictures and files are named in it, not included.</p>}
       {encrypted && <p>This room is encrypted: the file holds its messages decrypted, readable by anyone who opens it.</p>}
       {gathered !== null && (
         <p role="status" data-testid="export-progress">Gathered {gathered.toLocaleString()} {gathered === 1 ? 'event' : 'events'}…</p>

@@ -1,14 +1,14 @@
 /**
  * "Export chat" files, as Element writes them in spirit: plain text for people (a line per message or room change,
  * as the timeline words it, edits applied, with the time it was sent) and JSON for programs (every event gathered,
- * reactions and edits included, as the sender wrote it: decrypted where it was encrypted). Pure, so it is unit-tested;
- * the gathering is api/chat-export.ts.
+ * reactions and edits included, as the sender wrote it: decrypted where it was encrypted); the web page is
+ * chat-export-html.ts. Pure, so it is unit-tested; the gathering is api/chat-export.ts.
  */
 import { effectiveContent, effectiveType } from '../../../shared/event-cleartext.ts';
 import type { Event, EventRowID, JSONObject } from '../../../shared/rpc/types.ts';
-import { messageBodyText, viewEvent, type EventView } from './event-view.ts';
+import { messageBodyText, viewEvent, type EventView, type MediaView } from './event-view.ts';
 
-export type ExportFormat = 'text' | 'json';
+export type ExportFormat = 'html' | 'text' | 'json';
 
 export interface ExportSource {
   roomId: string;
@@ -31,7 +31,7 @@ function editOf(e: Event, related: ReadonlyMap<EventRowID, Event>): Event | unde
 }
 
 /** How the timeline shows it, or null for what it hides (edits, reactions, redactions…). */
-function viewOf(e: Event, related: ReadonlyMap<EventRowID, Event>): EventView | null {
+export function viewOf(e: Event, related: ReadonlyMap<EventRowID, Event>): EventView | null {
   return viewEvent(e, editOf(e, related));
 }
 
@@ -56,12 +56,17 @@ export function fromLatestMessages(events: readonly Event[], related: ReadonlyMa
 const pad = (n: number): string => String(n).padStart(2, '0');
 
 /** Local time, unambiguous in any locale and sortable: 2026-11-27 21:43. */
-function stamp(ms: number): string {
+export function stamp(ms: number): string {
   const d = new Date(ms);
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 const MEDIA_WORDS: Record<string, string> = { image: 'Image', video: 'Video', audio: 'Audio', file: 'File', sticker: 'Sticker' };
+
+/** An attachment named, as the exports show it (they do not include it): "[Image] cat.png". */
+export function mediaText(media: MediaView): string {
+  return `[${media.voice ? 'Voice message' : MEDIA_WORDS[media.kind]}] ${media.name}`;
+}
 
 /** One entry's words, without its time; null for events the timeline hides. */
 function entryText(e: Event, view: EventView, name: (userId: string) => string): string {
@@ -74,7 +79,7 @@ function entryText(e: Event, view: EventView, name: (userId: string) => string):
       return view.text((id, then) => then ?? name(id));
     case 'message': {
       let body = messageBodyText(view);
-      if (view.media) body = `[${view.media.voice ? 'Voice message' : MEDIA_WORDS[view.media.kind]}] ${view.media.name}`;
+      if (view.media) body = mediaText(view.media);
       if (view.edited) body += ' (edited)';
       return view.msgtype === 'm.emote' ? `* ${name(e.sender)} ${body}` : `${name(e.sender)}: ${body}`;
     }
@@ -131,5 +136,5 @@ export function exportAsJson(src: ExportSource): string {
 export function exportFileName(roomName: string, format: ExportFormat, at: Date): string {
   // Characters Windows refuses in a name, and control characters (code points below 32).
   const safe = [...roomName].map((c) => (c.charCodeAt(0) < 32 || '\\/:*?"<>|'.includes(c) ? ' ' : c)).join('').replace(/\s+/g, ' ').trim().slice(0, 80) || 'Room';
-  return `${safe} - ${stamp(at.getTime()).slice(0, 10)}.${format === 'json' ? 'json' : 'txt'}`;
+  return `${safe} - ${stamp(at.getTime()).slice(0, 10)}.${format === 'text' ? 'txt' : format}`;
 }

@@ -4,8 +4,9 @@
  * download has been handed over, so the text does not stay reachable from the page.
  */
 
-export function saveTextFile(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
+/** `type` is the file's media type, which the desktop app's save dialog may go by (a download either way). */
+export function saveTextFile(name: string, text: string, type = 'text/plain'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;

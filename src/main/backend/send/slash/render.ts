@@ -5,7 +5,8 @@
  * this to SlashOperations.sendMessage.
  */
 import sanitizeHtml from 'sanitize-html';
-import { escapeHtml, sanitizeOutgoingHtml } from '../../html/sanitize.ts';
+import { escapeHtml } from '../../../../shared/escape-html.ts';
+import { sanitizeOutgoingHtml } from '../../html/sanitize.ts';
 import { renderMarkdown } from '../markdown.ts';
 import type { SendMessageAction } from './actions.ts';
 
