@@ -2,8 +2,8 @@
  * "Export chat…" from the room header's ⋯ menu, in Chromium against Synapse through the web host: the latest N
  * messages as plain text (more than the sync brought, so older pages come from the homeserver; edits applied, an
  * emote as the timeline words it), everything since the room began as a web page (the default format: formatted
- * text, a reply linked to its message, a reaction counted; the page opened in Chromium with its screenshot for
- * LATTICE_SHOTS=1) and as JSON, each saved as a download named after the room.
+ * text, a reply linked to its message, a reaction counted, a picture inside the file; the page opened in Chromium
+ * with its screenshot for LATTICE_SHOTS=1) and as JSON, each saved as a download named after the room.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import type { MatrixPeer } from '../harness/matrix-peer.ts';
 import type { TestUser } from '../harness/synapse.ts';
+import { solidPng } from '../harness/png.ts';
 import { shot } from '../harness/shots.ts';
 import { aliceAndBobRoom, ARTIFACTS, messageWith, startWebUi, type WebUi } from '../harness/web-ui.ts';
 
@@ -39,6 +40,10 @@ describe('export chat, against Synapse', () => {
       formatted_body: '<strong>Kick-off</strong> notes' });
     await bob.sendEvent(roomId, 'm.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: kickOff, key: '👍' } });
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Follow-up', 'm.relates_to': { 'm.in_reply_to': { event_id: kickOff } } });
+    const upload = await fetch(`${ui.hs.baseUrl}/_matrix/media/v3/upload?filename=green.png`, {
+      method: 'POST', headers: { Authorization: `Bearer ${bob.user.accessToken}`, 'Content-Type': 'image/png' }, body: new Uint8Array(solidPng(40, 30, [20, 160, 60])),
+    }).then((r) => r.json()) as { content_uri: string };
+    await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.image', body: 'green.png', url: upload.content_uri, info: { w: 40, h: 30, mimetype: 'image/png' } });
     let last = '';
     for (let i = 1; i <= LINES; i++) last = await bob.sendText(roomId, `line ${i}`);
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.emote', body: 'waves' });
@@ -86,6 +91,7 @@ describe('export chat, against Synapse', () => {
   it('exports everything since the room began as a web page, its default format, that shows in a browser as the room did', async () => {
     const { name, text } = await exportChat(async (dialog) => {
       assert.equal(await dialog.getByTestId('export-format-html').isChecked(), true, 'a web page unless asked otherwise');
+      assert.equal(await dialog.getByTestId('export-pictures').isChecked(), true, 'with its pictures unless asked otherwise');
       await dialog.getByTestId('export-range-all').check();
     });
     assert.match(name, /^Design review - \d{4}-\d\d-\d\d\.html$/);
@@ -106,6 +112,12 @@ describe('export chat, against Synapse', () => {
       assert.equal(await reply.getAttribute('href'), `#${await kickOffRow.getAttribute('id')}`);
       assert.equal(await viewer.locator('.msg', { hasText: /^\d\d:\d\d(Bob)?line \d+$/ }).count(), LINES - 1, 'every numbered line but the edited one');
       assert.equal(await viewer.locator('.edited').count(), 1);
+      // The picture is in the file (a data: URL, all the page's policy loads), and shows.
+      const picture = viewer.locator('img.picture');
+      assert.match(await picture.getAttribute('src') ?? '', /^data:image\/(png|jpeg);base64,/);
+      assert.equal(await picture.getAttribute('alt'), 'green.png');
+      await viewer.waitForFunction(() => (document.querySelector<HTMLImageElement>('img.picture')?.naturalWidth ?? 0) > 0);
+      assert.match(await viewer.locator('header p').textContent() ?? '', /Pictures are included, other attachments named\.$/);
       assert.deepEqual(requests, []);
       await shot(viewer, path.join(ARTIFACTS, 'export-chat-html.png'));
     } finally {

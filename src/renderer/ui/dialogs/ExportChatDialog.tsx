@@ -12,11 +12,12 @@ import { useMemberNames, useOwnUserId, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
 import { exportAsJson, exportAsText, exportFileName, fromLatestMessages, isMessage, type ExportFormat, type ExportSource } from '../room/chat-export-format.ts';
 import { exportAsHtml } from '../room/chat-export-html.ts';
+import { gatherPictures, PICTURE_LIMIT, type ExportPictures } from '../room/chat-export-pictures.ts';
 import { saveTextFile } from '../security/save-text.ts';
 import { Dialog } from './Dialog.tsx';
 
 /** Each format's writer and media type. */
-const FILES: Record<ExportFormat, { make: (src: ExportSource) => string; type: string }> = {
+const FILES: Record<ExportFormat, { make: (src: ExportSource, pictures?: ExportPictures) => string; type: string }> = {
   html: { make: exportAsHtml, type: 'text/html' },
   text: { make: exportAsText, type: 'text/plain' },
   json: { make: exportAsJson, type: 'application/json' },
@@ -38,7 +39,9 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
   const [format, setFormat] = useState<ExportFormat>('html');
   const [all, setAll] = useState(false);
   const [countText, setCountText] = useState(String(DEFAULT_COUNT));
+  const [withPictures, setWithPictures] = useState(true);
   const [gathered, setGathered] = useState<number | null>(null);
+  const [pictureProgress, setPictureProgress] = useState<{ done: number; of: number } | null>(null);
   const count = Number(countText);
   const countOk = all || (Number.isInteger(count) && count >= 1 && count <= MAX_COUNT);
   // Closing the dialog (Cancel, Esc) while it gathers stops the paging.
@@ -65,8 +68,11 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
       roomId, roomName, exportedBy: ownUserId, at, events, related: history.related,
       name: (userId: string) => displayNameOf(names, userId), fromStart: history.complete && events.length === history.events.length,
     };
+    const pictures = format === 'html' && withPictures
+      ? await gatherPictures(events, history.related, { signal: abort.current.signal, onProgress: (done, of) => setPictureProgress({ done, of }) })
+      : undefined;
     const file = FILES[format];
-    saveTextFile(exportFileName(roomName, format, at), file.make(src), file.type);
+    saveTextFile(exportFileName(roomName, format, at), file.make(src, pictures), file.type);
   }
 
   return (
@@ -100,10 +106,19 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
           Everything since the room began
         </label>
       </fieldset>
-      {format !== 'json' && <p className="dialog-note">Pictures and files are named in it, not included.</p>}
+      {format === 'html' && (
+        <label className="dialog-check">
+          <input type="checkbox" data-testid="export-pictures" checked={withPictures} onChange={(e) => setWithPictures(e.target.checked)} />
+          Include pictures (each up to {PICTURE_LIMIT / 1024 / 1024} MB); other files are named
+        </label>
+      )}
+      {format === 'text' && <p className="dialog-note">Pictures and files are named in it, not included.</p>}
       {encrypted && <p>This room is encrypted: the file holds its messages decrypted, readable by anyone who opens it.</p>}
       {gathered !== null && (
-        <p role="status" data-testid="export-progress">Gathered {gathered.toLocaleString()} {gathered === 1 ? 'event' : 'events'}…</p>
+        <p role="status" data-testid="export-progress">
+          {pictureProgress ? `Fetching pictures: ${pictureProgress.done.toLocaleString()} of ${pictureProgress.of.toLocaleString()}…`
+            : `Gathered ${gathered.toLocaleString()} ${gathered === 1 ? 'event' : 'events'}…`}
+        </p>
       )}
     </Dialog>
   );

@@ -2,16 +2,18 @@
  * "Export chat" as a web page, as Element's HTML export in spirit: one self-contained file to read in any browser,
  * offline. Messages keep their formatting (the backend's sanitized HTML, as the timeline shows it), with the sender's
  * name, the time, "(edited)", a link back to the message a reply answers and the reactions counted under each
- * message; room changes are quiet lines between them, and each day has its heading. Attachments are named, not
- * included. The file can neither run nor load anything: its Content-Security-Policy allows only its own inline
- * styles (an image inside a formatted message, an mxc: URL, shows its alt text), and everything that is not the
- * backend's sanitized HTML is escaped. Pure, so it is unit-tested; chat-export-format.ts holds the other formats.
+ * message; room changes are quiet lines between them, and each day has its heading. Pictures are in the file as
+ * data: URLs when they were gathered (chat-export-pictures.ts); other attachments are named, not included. The file
+ * can neither run nor load anything: its Content-Security-Policy allows only its own inline styles and data: images
+ * (an image inside a formatted message, an mxc: URL, shows its alt text), and everything that is not the backend's
+ * sanitized HTML is escaped. Pure, so it is unit-tested; chat-export-format.ts holds the other formats.
  */
 import { escapeHtml } from '../../../shared/escape-html.ts';
 import { effectiveType } from '../../../shared/event-cleartext.ts';
 import type { Event } from '../../../shared/rpc/types.ts';
 import { annotation } from '../../api/relations.ts';
 import { mediaText, stamp, viewOf, type ExportSource } from './chat-export-format.ts';
+import type { ExportPictures } from './chat-export-pictures.ts';
 import { messageBodyText, type EventView } from './event-view.ts';
 
 /** Escaped, with its line breaks kept. */
@@ -50,6 +52,7 @@ const STYLE = `
   .notice { color: var(--muted); }
   .muted, .edited { color: var(--muted); }
   .edited { font-size: 12px; }
+  .body img.picture { display: block; max-width: min(100%, 480px); max-height: 480px; width: auto; height: auto; border-radius: 8px; margin: 2px 0; }
   .media { display: inline-block; background: var(--chip); border-radius: 6px; padding: 2px 8px; }
   .reply { display: block; font-size: 13px; color: var(--muted); border-left: 3px solid var(--line); padding-left: 8px; margin: 2px 0; text-decoration: none; overflow-wrap: anywhere; }
   .reactions { display: flex; flex-wrap: wrap; gap: 4px; margin-top: 2px; }
@@ -85,10 +88,17 @@ function reactionLabel(key: string, shortcode: string | undefined): string {
 
 type MessageView = Extract<EventView, { kind: 'message' }>;
 
-/** A message's body: its attachment's name, then its sanitized HTML where it has one, else its text escaped. */
-function messageBody(view: MessageView): string {
+/**
+ * A message's body: its picture (a data: URL) or its attachment's name, then its sanitized HTML where it has one,
+ * else its text escaped.
+ */
+function messageBody(view: MessageView, picture: string | undefined): string {
   const parts: string[] = [];
-  if (view.media) parts.push(`<span class="media">${escapeHtml(mediaText(view.media))}</span>`);
+  const m = view.media;
+  if (m && picture) {
+    const size = m.width && m.height ? ` width="${m.width}" height="${m.height}"` : '';
+    parts.push(`<img class="picture" src="${escapeHtml(picture)}" alt="${escapeHtml(m.name)}" title="${escapeHtml(m.name)}"${size}>`);
+  } else if (m) parts.push(`<span class="media">${escapeHtml(mediaText(m))}</span>`);
   if (view.html) parts.push(view.html);
   else if (view.body || !view.media) parts.push(textBlock(messageBodyText(view)));
   return parts.join('<br>') + (view.edited ? ' <span class="edited">(edited)</span>' : '');
@@ -115,7 +125,7 @@ function reactionLine(keys: ReadonlyMap<string, ReactionKey> | undefined, src: E
   return `<div class="reactions">${chips.join('')}</div>`;
 }
 
-export function exportAsHtml(src: ExportSource): string {
+export function exportAsHtml(src: ExportSource, pictures?: ExportPictures): string {
   const reactions = reactionsOf(src.events);
   const byId = new Map(src.events.map((e, i) => [e.event_id, { e, anchor: `m${i}` }]));
   const out: string[] = [];
@@ -143,13 +153,18 @@ export function exportAsHtml(src: ExportSource): string {
     let body: string;
     if (view.kind === 'deleted') body = '<em class="muted">Message deleted</em>';
     else if (view.kind === 'encrypted') body = `<em class="muted">Encrypted message: ${escapeHtml(view.reason.toLowerCase())}</em>`;
-    else if (view.msgtype === 'm.emote') body = `* ${name} ${messageBody(view)}`;
-    else body = view.msgtype === 'm.notice' ? `<span class="notice">${messageBody(view)}</span>` : messageBody(view);
+    else {
+      const text = messageBody(view, pictures?.pictures.get(e.event_id));
+      body = view.msgtype === 'm.emote' ? `* ${name} ${text}` : view.msgtype === 'm.notice' ? `<span class="notice">${text}</span>` : text;
+    }
     const head = continued || (view.kind === 'message' && view.msgtype === 'm.emote') ? '' : `<div class="sender">${name}</div>`;
     const anchor = byId.get(e.event_id)?.anchor ?? '';
     out.push(`<div class="msg${continued ? '' : ' first'}" id="${anchor}">${time}<div class="body">${head}${replyLine(view, byId, src)}${body}${reactionLine(reactions.get(e.event_id), src)}</div></div>`);
   }
   const range = src.fromStart ? 'from the start of the room' : 'the latest messages';
+  const skipped = pictures?.skipped ?? 0;
+  const attachments = !pictures ? 'Attachments are named, not included.'
+    : `Pictures are included, other attachments named.${skipped ? ` ${skipped === 1 ? 'One picture' : `${skipped} pictures`} could not be included (too large, or not to be had from the homeserver) and ${skipped === 1 ? 'is' : 'are'} named instead.` : ''}`;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -163,7 +178,7 @@ export function exportAsHtml(src: ExportSource): string {
 <body>
 <header>
 <h1>${escapeHtml(src.roomName)}</h1>
-<p>${escapeHtml(src.roomId)} · Exported by ${escapeHtml(src.exportedBy)} on ${stamp(src.at.getTime())} with Lattice, ${range}. Attachments are named, not included.</p>
+<p>${escapeHtml(src.roomId)} · Exported by ${escapeHtml(src.exportedBy)} on ${stamp(src.at.getTime())} with Lattice, ${range}. ${attachments}</p>
 </header>
 <main>
 ${out.join('\n')}
