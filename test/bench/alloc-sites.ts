@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Store } from '../../src/main/backend/store/store.ts';
-import { processSync } from '../../src/main/backend/sync/process-sync.ts';
+import { ingestAccount } from './ingest-account.ts';
 import { buildAccount, OWN_USER, type AccountShape } from './synthetic-account.ts';
 
 interface ProfileNode {
@@ -32,14 +32,7 @@ try {
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 16 * 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true,
   });
-  let since: string | undefined;
-  for (const r of responses) {
-    store.transaction(() => {
-      processSync(store, r, OWN_USER, since);
-      store.account.setNextBatch(OWN_USER, r.next_batch);
-    });
-    since = r.next_batch;
-  }
+  ingestAccount(store, responses);
   const { profile } = await session.post('HeapProfiler.stopSampling') as { profile: { head: ProfileNode } };
   store.close();
 

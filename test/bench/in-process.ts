@@ -10,8 +10,8 @@ import path from 'node:path';
 import { Backend } from '../../src/main/backend/backend.ts';
 import type { SecretStore } from '../../src/main/backend/secrets/secret-store.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
-import { processSync } from '../../src/main/backend/sync/process-sync.ts';
 import type { Envelope, SyncComplete } from '../../src/shared/rpc/index.ts';
+import { ingestAccount } from './ingest-account.ts';
 import { buildAccount, countEvents, OWN_USER, type AccountShape } from './synthetic-account.ts';
 
 export interface InProcessReport {
@@ -38,14 +38,7 @@ try {
   store.account.put(OWN_USER, 'BENCH', 'https://bench.test');
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
-  let since: string | undefined;
-  for (const r of responses) {
-    store.transaction(() => {
-      processSync(store, r, OWN_USER, since);
-      store.account.setNextBatch(OWN_USER, r.next_batch);
-    });
-    since = r.next_batch;
-  }
+  ingestAccount(store, responses);
   const ingestMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const ingestCpuMs = (cpu.user + cpu.system) / 1000;

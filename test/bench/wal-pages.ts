@@ -12,8 +12,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Store } from '../../src/main/backend/store/store.ts';
-import { processSync } from '../../src/main/backend/sync/process-sync.ts';
-import type { SyncResponse } from '../../src/main/backend/matrix/types.ts';
+import { ingestAccount } from './ingest-account.ts';
 import { buildAccount, OWN_USER, type AccountShape } from './synthetic-account.ts';
 
 /** Responses ingested after the checkpoint, whose frames are counted. */
@@ -29,18 +28,10 @@ try {
   const file = path.join(dir, 'lattice.db');
   const store = Store.open(file);
   store.account.put(OWN_USER, 'BENCH', 'https://bench.test');
-  let since: string | undefined;
-  const ingest = (r: SyncResponse) => {
-    store.transaction(() => {
-      processSync(store, r, OWN_USER, since);
-      store.account.setNextBatch(OWN_USER, r.next_batch);
-    });
-    since = r.next_batch;
-  };
   const split = responses.length - MEASURED;
-  for (const r of responses.slice(0, split)) ingest(r);
+  const since = ingestAccount(store, responses.slice(0, split));
   store.db.pragma('wal_checkpoint(TRUNCATE)');
-  for (const r of responses.slice(split)) ingest(r);
+  ingestAccount(store, responses.slice(split), since);
 
   const wal = readFileSync(`${file}-wal`);
   const pageSize = wal.readUInt32BE(8);

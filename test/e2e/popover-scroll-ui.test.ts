@@ -4,9 +4,10 @@
  * at the user's wheel, with the focus back on its message; the reaction picker opened from a message does the same
  * (use-anchor-scroll.ts's useFollowAnchor), the focus on the message or the timeline. A menu stays open, its items
  * working, when so many messages arrive that its row leaves the virtualizer's rendered rows (use-held-rows.ts), and
- * stays in a window made smaller; it closes when its message is deleted, the focus on the message. The menu and the
- * picker close when the user pages the timeline (PgUp) so their message leaves the view, the focus on the timeline,
- * and stay open while their message is partly in view. The composer's emoji picker stays open while the user wheels
+ * stays in a window made smaller; it closes when its message is deleted, the focus on the message. The menu closes
+ * when the user pages the timeline (PgUp) so its message leaves the view, the picker (whose PgUp/PgDn page its own
+ * grid) when the timeline moves its message out, the focus on the timeline; a menu stays open while its message is
+ * partly in view. The composer's emoji picker stays open while the user wheels
  * over the timeline. Screenshots of the followed picker in both themes
  * go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
@@ -188,7 +189,7 @@ describe('popovers on a timeline row as the timeline scrolls', () => {
     return JSON.stringify({ message: m ? [Math.round(m.top), Math.round(m.bottom)] : 'not rendered', view: [Math.round(v.top), Math.round(v.bottom)] });
   }, ids.get(text));
 
-  it('closes a message\'s options menu and its reaction picker when PgUp takes the message out of view, the focus on the timeline', async () => {
+  it('closes a message\'s options menu when PgUp takes the message out of view, and its reaction picker when the timeline moves it out, the focus on the timeline', async () => {
     await mouseOnTimeline();
     await page.mouse.wheel(0, 5_000);
     await page.getByTestId('jump-to-latest').waitFor({ state: 'detached' });
@@ -214,7 +215,15 @@ describe('popovers on a timeline row as the timeline scrolls', () => {
     const picker = page.locator('.emoji-picker-layer');
     await picker.waitFor();
     await page.getByTestId('emoji-picker').locator('input').focus();
+    // PgUp/PgDn in the picker page through its grid (EmojiPicker.tsx), not the timeline: the picker stays on its message.
+    const timeline = page.getByTestId('timeline');
+    const timelineTop = await timeline.evaluate((t) => t.scrollTop);
+    await page.keyboard.press('PageDown');
     await page.keyboard.press('PageUp');
+    assert.equal(await timeline.evaluate((t) => t.scrollTop), timelineTop, 'the timeline stays put');
+    assert.equal(await picker.isVisible(), true, 'the picker stays open');
+    // The timeline paged some other way (the scrollbar, say) takes the message out of view: the picker closes.
+    await timeline.evaluate((t) => { t.scrollTop -= t.clientHeight; });
     await picker.waitFor({ state: 'detached', timeout: 5_000 }).catch(async (e: unknown) => {
       throw new Error(`the picker closes once its message is out of view (${await whereIs('Burst 29')})`, { cause: e });
     });

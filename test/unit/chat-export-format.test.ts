@@ -6,23 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Event, EventRowID, JSONObject } from '../../src/shared/rpc/types.ts';
-import { exportAsJson, exportAsText, exportFileName, fromLatestMessages, isMessage, type ExportSource } from '../../src/renderer/ui/room/chat-export-format.ts';
+import type { Event, EventRowID } from '../../src/shared/rpc/types.ts';
+import { exportAsJson, exportAsText, exportFileName, fromLatestMessages, isMessage } from '../../src/renderer/ui/room/chat-export-format.ts';
+import { ev, exportSource, text } from './chat-export-events.ts';
 
-let rowid = 0;
-const T0 = new Date(2026, 10, 27, 9, 5).getTime();
-function ev(type: string, content: JSONObject, extra: Partial<Event> = {}): Event {
-  rowid++;
-  return { rowid, timeline_rowid: rowid, room_id: '!r:hs', event_id: `$e${rowid}`, sender: '@bob:hs', type, timestamp: T0 + rowid * 60_000,
-    content, unread_type: 0, ...extra };
-}
-const text = (body: string, extra: Partial<Event> = {}) => ev('m.room.message', { msgtype: 'm.text', body }, extra);
-const names: Record<string, string> = { '@bob:hs': 'Bob', '@alice:hs': 'Alice' };
-
-function source(events: Event[], related: Event[] = []): ExportSource {
-  return { roomId: '!r:hs', roomName: 'Design review', exportedBy: '@alice:hs', at: new Date(T0 + 3_600_000), events,
-    related: new Map<EventRowID, Event>(related.map((e) => [e.rowid, e])), name: (id) => names[id] ?? id, fromStart: true };
-}
+const source = (events: Event[], related: Event[] = []) => exportSource(events, { related });
 
 describe('export chat as plain text', () => {
   it('writes a line per message and room change, as the timeline words them, with the local time', () => {

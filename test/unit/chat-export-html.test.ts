@@ -6,26 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Event, EventRowID, JSONObject } from '../../src/shared/rpc/types.ts';
-import type { ExportSource } from '../../src/renderer/ui/room/chat-export-format.ts';
+import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
 import { exportAsHtml } from '../../src/renderer/ui/room/chat-export-html.ts';
+import { ev, exportSource, text } from './chat-export-events.ts';
 
-let rowid = 0;
-const T0 = new Date(2026, 10, 27, 9, 5).getTime();
-function ev(type: string, content: JSONObject, extra: Partial<Event> = {}): Event {
-  rowid++;
-  return { rowid, timeline_rowid: rowid, room_id: '!r:hs', event_id: `$e${rowid}`, sender: '@bob:hs', type, timestamp: T0 + rowid * 60_000,
-    content, unread_type: 0, ...extra };
-}
-const text = (body: string, extra: Partial<Event> = {}) => ev('m.room.message', { msgtype: 'm.text', body }, extra);
 const react = (target: Event, key: string, sender: string, extra: Partial<Event> = {}, more: JSONObject = {}) =>
   ev('m.reaction', { 'm.relates_to': { rel_type: 'm.annotation', event_id: target.event_id, key }, ...more }, { sender, ...extra });
-const names: Record<string, string> = { '@bob:hs': 'Bob', '@alice:hs': 'Alice', '@mallory:hs': '<img src=x onerror=alert(1)>' };
-
-function source(events: Event[], related: Event[] = [], roomName = 'Design review'): ExportSource {
-  return { roomId: '!r:hs', roomName, exportedBy: '@alice:hs', at: new Date(T0 + 3_600_000), events,
-    related: new Map<EventRowID, Event>(related.map((e) => [e.rowid, e])), name: (id) => names[id] ?? id, fromStart: false };
-}
+const source = (events: Event[], related: Event[] = [], roomName = 'Design review') => exportSource(events, { related, roomName, fromStart: false });
 
 /** The page's main part, one entry a line. */
 const mainOf = (html: string): string[] => html.slice(html.indexOf('<main>') + 7, html.indexOf('</main>')).trim().split('\n');

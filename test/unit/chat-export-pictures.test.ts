@@ -6,18 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Event, JSONObject } from '../../src/shared/rpc/types.ts';
+import type { JSONObject } from '../../src/shared/rpc/types.ts';
 import { exportAsHtml } from '../../src/renderer/ui/room/chat-export-html.ts';
 import { gatherPictures, PICTURE_LIMIT } from '../../src/renderer/ui/room/chat-export-pictures.ts';
+import { ev, exportSource } from './chat-export-events.ts';
 
-let rowid = 0;
-function ev(content: JSONObject, extra: Partial<Event> = {}): Event {
-  rowid++;
-  return { rowid, timeline_rowid: rowid, room_id: '!r:hs', event_id: `$e${rowid}`, sender: '@bob:hs', type: 'm.room.message',
-    timestamp: Date.UTC(2026, 10, 27, 9, rowid), content, unread_type: 0, ...extra };
-}
+const message = (content: JSONObject) => ev('m.room.message', content);
 /** An image message named `name`, whose media ID is the name without its extension (media IDs have no dots). */
-const image = (name: string) => ev({ msgtype: 'm.image', body: name, url: `mxc://hs/${name.split('.')[0]}`, info: { w: 40, h: 30 } });
+const image = (name: string) => message({ msgtype: 'm.image', body: name, url: `mxc://hs/${name.split('.')[0]}`, info: { w: 40, h: 30 } });
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]);
 const env = { transport: 'ipc' as const, devicePixelRatio: 2 };
 
@@ -39,10 +35,10 @@ function route(answers: Record<string, { status?: number; type?: string; length?
 describe('the pictures of a chat export', () => {
   it('fetches each picture as a thumbnail and keeps it as a data: URL, an encrypted one whole', async () => {
     const plain = image('cat.png');
-    const secret = ev({ msgtype: 'm.image', body: 'secret.png', file: { url: 'mxc://hs/secret', v: 'v2', key: {}, iv: '', hashes: {} } });
+    const secret = message({ msgtype: 'm.image', body: 'secret.png', file: { url: 'mxc://hs/secret', v: 'v2', key: {}, iv: '', hashes: {} } });
     const { asked, fetchImpl } = route({ cat: {}, secret: { type: 'image/jpeg' } });
     const progress: string[] = [];
-    const out = await gatherPictures([plain, ev({ msgtype: 'm.text', body: 'hi' }), secret], new Map(), {
+    const out = await gatherPictures([plain, message({ msgtype: 'm.text', body: 'hi' }), secret], new Map(), {
       signal: new AbortController().signal, onProgress: (d, of) => progress.push(`${d}/${of}`), env, fetchImpl });
     assert.deepEqual(asked, ['lattice://media/hs/cat?w=1280&h=1280&method=scale', 'lattice://media/hs/secret?encrypted=true']);
     assert.equal(out.pictures.get(plain.event_id), `data:image/png;base64,${Buffer.from(PNG).toString('base64')}`);
@@ -52,7 +48,7 @@ describe('the pictures of a chat export', () => {
   });
 
   it('falls back to the whole picture without a thumbnail, and leaves named what is no raster image, too large or not there', async () => {
-    const events = [image('gif.gif'), image('vector.svg'), image('huge.png'), image('gone.png'), ev({ msgtype: 'm.file', body: 'a.pdf', url: 'mxc://hs/pdf' })];
+    const events = [image('gif.gif'), image('vector.svg'), image('huge.png'), image('gone.png'), message({ msgtype: 'm.file', body: 'a.pdf', url: 'mxc://hs/pdf' })];
     const { asked, fetchImpl } = route({
       gif: { type: 'image/gif', thumbnail: false }, vector: { type: 'image/svg+xml' }, huge: { length: PICTURE_LIMIT + 1 }, gone: { status: 404 },
     });
@@ -73,10 +69,8 @@ describe('the pictures of a chat export', () => {
 
   it('shows the pictures in the page, and says which could not be included', () => {
     const cat = image('cat.png');
-    const file = ev({ msgtype: 'm.file', body: 'a.pdf', url: 'mxc://hs/pdf' });
-    const src = { roomId: '!r:hs', roomName: 'Pets', exportedBy: '@alice:hs', at: new Date(), events: [cat, file], related: new Map(),
-      name: () => 'Bob', fromStart: true };
-    const html = exportAsHtml(src, { pictures: new Map([[cat.event_id, 'data:image/png;base64,iVBO']]), skipped: 2 });
+    const file = message({ msgtype: 'm.file', body: 'a.pdf', url: 'mxc://hs/pdf' });
+    const html = exportAsHtml(exportSource([cat, file]), { pictures: new Map([[cat.event_id, 'data:image/png;base64,iVBO']]), skipped: 2 });
     assert.match(html, /<img class="picture" src="data:image\/png;base64,iVBO" alt="cat.png" title="cat.png" width="40" height="30">/);
     assert.match(html, /<span class="media">\[File\] a\.pdf<\/span>/);
     assert.match(html, /Pictures are included, other attachments named\. 2 pictures could not be included \(too large, or not to be had from the homeserver\) and are named instead\./);
