@@ -1,10 +1,11 @@
 /**
  * "Export chat…" from the room header's ⋯ menu, as Element offers it: the room's messages as a file, a web page (the
- * default, as Element's) or plain text for people or JSON for programs, the latest N messages or everything since the
- * room began. The history is gathered
- * from the backend page by page (api/chat-export.ts: its database, then the homeserver), counted as it comes; Cancel
- * stops it. The file is saved as a download (the desktop app asks where), made by chat-export-format.ts. Encrypted
- * messages are exported as decrypted; the dialog says the file is not.
+ * default, as Element's, with its pictures unless unticked) or plain text for people or JSON for programs, the latest
+ * N messages or everything since the room began. The history is gathered from the backend page by page
+ * (api/chat-export.ts: its database, then the homeserver), then the pictures (chat-export-pictures.ts), each counted
+ * as it comes; Cancel stops it. The file is saved as a download (the desktop app asks where), made by
+ * chat-export-format.ts or chat-export-html.ts. Encrypted messages are exported as decrypted; the dialog says the
+ * file is not.
  */
 import { useEffect, useRef, useState } from 'react';
 import { gatherHistory } from '../../api/chat-export.ts';
