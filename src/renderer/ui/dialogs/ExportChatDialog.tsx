@@ -84,6 +84,12 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
           <input type="radio" name="export-format" data-testid="export-format-html" checked={format === 'html'} onChange={() => setFormat('html')} />
           Web page (HTML): formatted, with names, replies and reactions, to read in a browser
         </label>
+        {format === 'html' && (
+          <label className="dialog-check is-under-choice">
+            <input type="checkbox" data-testid="export-pictures" checked={withPictures} onChange={(e) => setWithPictures(e.target.checked)} />
+            Include pictures (each up to {PICTURE_LIMIT / 1024 / 1024} MB); other files are named
+          </label>
+        )}
         <label className="dialog-check">
           <input type="radio" name="export-format" data-testid="export-format-text" checked={format === 'text'} onChange={() => setFormat('text')} />
           Plain text: a line for each message, to read
@@ -107,12 +113,6 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
           Everything since the room began
         </label>
       </fieldset>
-      {format === 'html' && (
-        <label className="dialog-check">
-          <input type="checkbox" data-testid="export-pictures" checked={withPictures} onChange={(e) => setWithPictures(e.target.checked)} />
-          Include pictures (each up to {PICTURE_LIMIT / 1024 / 1024} MB); other files are named
-        </label>
-      )}
       {format === 'text' && <p className="dialog-note">Pictures and files are named in it, not included.</p>}
       {encrypted && <p>This room is encrypted: the file holds its messages decrypted, readable by anyone who opens it.</p>}
       {gathered !== null && (
