@@ -64,6 +64,20 @@ describe('export chat as a web page', () => {
     assert.match(lines[3], /<span class="reply">In reply to a message before this export<\/span>Agreed/);
   });
 
+  it('points a reply in a thread at the thread\'s first message, not at the reply it falls back to', () => {
+    const root = text('Release checklist', { sender: '@alice:hs' });
+    const first = ev('m.room.message', { msgtype: 'm.text', body: 'Tests are green',
+      'm.relates_to': { rel_type: 'm.thread', event_id: root.event_id, is_falling_back: true, 'm.in_reply_to': { event_id: root.event_id } } });
+    const second = ev('m.room.message', { msgtype: 'm.text', body: 'Tagged',
+      'm.relates_to': { rel_type: 'm.thread', event_id: root.event_id, is_falling_back: true, 'm.in_reply_to': { event_id: first.event_id } } });
+    const orphan = ev('m.room.message', { msgtype: 'm.text', body: 'Late',
+      'm.relates_to': { rel_type: 'm.thread', event_id: '$old', is_falling_back: true, 'm.in_reply_to': { event_id: '$old' } } });
+    const lines = mainOf(exportAsHtml(source([root, first, second, orphan])));
+    assert.match(lines[2], /<a class="reply" href="#m0">In the thread of Alice: Release checklist<\/a>Tests are green/);
+    assert.match(lines[3], /<a class="reply" href="#m0">In the thread of Alice: Release checklist<\/a>Tagged/, 'not "in reply to" its fallback');
+    assert.match(lines[4], /<span class="reply">In a thread that began before this export<\/span>Late/);
+  });
+
   it('counts reactions under their message, leaves out deleted ones and names custom emoji by shortcode', () => {
     const m = text('Ship it?');
     const events = [

@@ -1,17 +1,18 @@
 /**
  * "Export chat" as a web page, as Element's HTML export in spirit: one self-contained file to read in any browser,
  * offline. Messages keep their formatting (the backend's sanitized HTML, as the timeline shows it), with the sender's
- * name, the time, "(edited)", a link back to the message a reply answers and the reactions counted under each
- * message; room changes are quiet lines between them, and each day has its heading. Pictures are in the file as
- * data: URLs when they were gathered (chat-export-pictures.ts); other attachments are named, not included. The file
- * can neither run nor load anything: its Content-Security-Policy allows only its own inline styles and data: images
- * (an image inside a formatted message, an mxc: URL, shows its alt text), and everything that is not the backend's
- * sanitized HTML is escaped. Pure, so it is unit-tested; chat-export-format.ts holds the other formats.
+ * name, the time, "(edited)", a link back to the message a reply answers (or the thread's first message, for a reply
+ * in a thread) and the reactions counted under each message; room changes are quiet lines between them, and each day
+ * has its heading. Pictures are in the file as data: URLs when they were gathered (chat-export-pictures.ts); other
+ * attachments are named, not included. The file can neither run nor load anything: its Content-Security-Policy
+ * allows only its own inline styles and data: images (an image inside a formatted message, an mxc: URL, shows its alt
+ * text), and everything that is not the backend's sanitized HTML is escaped. Pure, so it is unit-tested; chat-export-format.ts holds the other formats.
  */
 import { escapeHtml } from '../../../shared/escape-html.ts';
 import { effectiveType } from '../../../shared/event-cleartext.ts';
 import type { Event } from '../../../shared/rpc/types.ts';
 import { annotation } from '../../api/relations.ts';
+import { threadRootOf } from '../../api/threads.ts';
 import { mediaText, stamp, viewOf, type ExportSource } from './chat-export-format.ts';
 import type { ExportPictures } from './chat-export-pictures.ts';
 import { messageBodyText, type EventView } from './event-view.ts';
@@ -104,15 +105,26 @@ function messageBody(view: MessageView, picture: string | undefined): string {
   return parts.join('<br>') + (view.edited ? ' <span class="edited">(edited)</span>' : '');
 }
 
-/** "In reply to Bob: what he said", linked to it when the export holds it. */
-function replyLine(view: EventView, byId: ReadonlyMap<string, { e: Event; anchor: string }>, src: ExportSource): string {
-  if (view.kind !== 'message' || !view.replyTo) return '';
-  const target = byId.get(view.replyTo);
-  if (!target) return '<span class="reply">In reply to a message before this export</span>';
-  const tv = viewOf(target.e, src.related);
+/** Who said what, in brief, for a line that points at it: "Bob: what he said". */
+function saidBy(target: Event, src: ExportSource): string {
+  const tv = viewOf(target, src.related);
   const said = tv?.kind === 'message' ? messageBodyText(tv).replace(/\s+/g, ' ').trim() : tv?.kind === 'deleted' ? 'a deleted message' : '';
   const quote = said.length > QUOTE_CHARS ? `${said.slice(0, QUOTE_CHARS - 1)}…` : said;
-  return `<a class="reply" href="#${target.anchor}">In reply to ${escapeHtml(src.name(target.e.sender))}${quote ? `: ${escapeHtml(quote)}` : ''}</a>`;
+  return `${escapeHtml(src.name(target.sender))}${quote ? `: ${escapeHtml(quote)}` : ''}`;
+}
+
+/**
+ * "In reply to Bob: what he said", or for a reply in a thread "In the thread of Bob: its first message", linked to
+ * that message when the export holds it.
+ */
+function replyLine(e: Event, view: EventView, byId: ReadonlyMap<string, { e: Event; anchor: string }>, src: ExportSource): string {
+  if (view.kind !== 'message') return '';
+  const root = view.replyTo ? undefined : threadRootOf(e);
+  const id = view.replyTo ?? root;
+  if (!id) return '';
+  const target = byId.get(id);
+  if (!target) return `<span class="reply">${root ? 'In a thread that began before this export' : 'In reply to a message before this export'}</span>`;
+  return `<a class="reply" href="#${target.anchor}">${root ? 'In the thread of' : 'In reply to'} ${saidBy(target.e, src)}</a>`;
 }
 
 /** The reactions under a message: each key with how many reacted, their names on hover. */
@@ -159,7 +171,7 @@ export function exportAsHtml(src: ExportSource, pictures?: ExportPictures): stri
     }
     const head = continued || (view.kind === 'message' && view.msgtype === 'm.emote') ? '' : `<div class="sender">${name}</div>`;
     const anchor = byId.get(e.event_id)?.anchor ?? '';
-    out.push(`<div class="msg${continued ? '' : ' first'}" id="${anchor}">${time}<div class="body">${head}${replyLine(view, byId, src)}${body}${reactionLine(reactions.get(e.event_id), src)}</div></div>`);
+    out.push(`<div class="msg${continued ? '' : ' first'}" id="${anchor}">${time}<div class="body">${head}${replyLine(e, view, byId, src)}${body}${reactionLine(reactions.get(e.event_id), src)}</div></div>`);
   }
   const range = src.fromStart ? 'from the start of the room' : 'the latest messages';
   const skipped = pictures?.skipped ?? 0;
