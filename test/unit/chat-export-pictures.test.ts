@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { JSONObject } from '../../src/shared/rpc/types.ts';
 import { exportAsHtml } from '../../src/renderer/ui/room/chat-export-html.ts';
-import { gatherPictures, PICTURE_LIMIT } from '../../src/renderer/ui/room/chat-export-pictures.ts';
+import { gatherPictures, PICTURE_LIMIT, picturesReadable } from '../../src/renderer/ui/room/chat-export-pictures.ts';
 import { ev, exportSource } from './chat-export-events.ts';
 
 const message = (content: JSONObject) => ev('m.room.message', content);
@@ -65,6 +65,11 @@ describe('the pictures of a chat export', () => {
     const run = gatherPictures([image('a.png'), image('b.png')], new Map(), {
       signal: controller.signal, onProgress: (d) => { if (d === 1) controller.abort(); }, env, fetchImpl });
     await assert.rejects(run, { name: 'AbortError' });
+  });
+
+  it('are offered where the page can read media (the web host\'s own origin), not in the desktop app', () => {
+    assert.equal(picturesReadable({ transport: 'websocket', devicePixelRatio: 1 }), true);
+    assert.equal(picturesReadable({ transport: 'ipc', devicePixelRatio: 1 }), false);
   });
 
   it('shows the pictures in the page, and says which could not be included', () => {

@@ -11,6 +11,16 @@ import type { Event, EventRowID } from '../../../shared/rpc/types.ts';
 import { attachmentUrl, currentMediaEnv, mediaUrl, type MediaEnv } from '../common/avatar-url.ts';
 import { viewOf } from './chat-export-format.ts';
 
+/**
+ * Whether this page can read media's bytes at all. The web host serves them on the page's own origin. The desktop
+ * app serves them on their own host of its scheme (lattice://media), which the page may show in an <img> but not
+ * read: its policy allows connections to the page's own origin only and the scheme has no CORS (desktop/security.ts,
+ * app-protocol.ts), both on purpose; there the export names its pictures, as it does other files.
+ */
+export function picturesReadable(env: MediaEnv = currentMediaEnv()): boolean {
+  return env.transport === 'websocket';
+}
+
 export const PICTURE_LIMIT = 10 * 1024 * 1024;
 const TOTAL_LIMIT = 200 * 1024 * 1024;
 const THUMBNAIL_PX = 1280;
