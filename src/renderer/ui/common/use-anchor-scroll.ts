@@ -42,15 +42,22 @@ function scrolledOutOf(anchor: HTMLElement, scroller: Element): boolean {
  */
 const END_SLACK_PX = 48;
 
-/** Where a scroller was, to tell a scroll that follows its end (new messages) from the user moving it. */
-interface Extent { top: number; height: number; client: number }
+/**
+ * Where a scroller was, to tell a scroll that follows its end (new messages) from the user moving it. `end`: at its
+ * end, or left there by a change of layout the scroller has not yet followed.
+ */
+export interface Extent { top: number; height: number; client: number; end: boolean }
 
-function extentOf(el: Element): Extent {
-  return { top: el.scrollTop, height: el.scrollHeight, client: el.clientHeight };
-}
-
-function atEnd(x: Extent): boolean {
-  return x.height - x.top - x.client <= END_SLACK_PX;
+/**
+ * `el`'s extent now, against `was` at the scroll before. A scroller that was at its end and has changed size or
+ * content height since (the window made smaller, rows wrapping anew at another width) still counts as at its end:
+ * the browser or the virtualizer moves it while the timeline is laid out afresh, a frame before use-timeline-place.ts
+ * takes it back to its end, and that scroll is no more the user's than the one after it.
+ */
+export function extentOf(el: Pick<Element, 'scrollTop' | 'scrollHeight' | 'clientHeight'>, was?: Extent): Extent {
+  const x = { top: el.scrollTop, height: el.scrollHeight, client: el.clientHeight };
+  const relaid = was !== undefined && (x.height !== was.height || x.client !== was.client);
+  return { ...x, end: x.height - x.top - x.client <= END_SLACK_PX || (relaid && was.end) };
 }
 
 /**
@@ -156,10 +163,10 @@ export function useFollowAnchor(
     const anchor = button.current;
     if (!anchor) return;
     const was = extents.current.get(scroller);
-    const now = extentOf(scroller);
+    const now = extentOf(scroller, was);
     extents.current.set(scroller, now);
     // The row, not the button: a toolbar overlaps the row before its own, so it still shows when its row has left.
-    const following = was !== undefined && atEnd(was) && atEnd(now);
+    const following = was !== undefined && was.end && now.end;
     if (!following && scrolledOutOf(rowOf(anchor), scroller)) {
       refocusAfterScroll(anchor, popover.current, true);
       latest.current.close();
