@@ -259,6 +259,10 @@ describe('end-to-end encryption: late keys, group rooms, attachments', () => {
     assert.deepEqual(Buffer.from(raw.body), ciphertext);
     const downloaded = await lattice.client.request('download_media', { mxc: url, encrypted: true });
     assert.deepEqual(readFileSync(downloaded.path), png);
+    // As a chat export asks for it: decrypted, as an image (a fit is for thumbnails, which ciphertext has none of).
+    const picture = await lattice.client.request('get_picture', { mxc: url, encrypted: true });
+    assert.equal(picture.mimetype, 'image/png');
+    assert.deepEqual(Buffer.from(picture.data, 'base64'), png);
 
     // Lattice → the peer: uploaded encrypted, sent in the encrypted room, decrypted by the peer on its own.
     const mine = solidPng(2, 2, [10, 220, 40]);

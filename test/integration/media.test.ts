@@ -2,8 +2,9 @@
  * Media against a real Synapse: upload_media (a file from an allowed folder) and Backend.uploadMedia (what the
  * hosts' upload routes call, with progress) give content that Bob can download; download_media fills the
  * content-addressed cache with authenticated media, and makes the thumbnails Synapse cannot. The web host's upload
- * route goes through the backend worker. Video and audio are re-encoded by ffmpeg (checked with ffprobe). Bad input
- * and refused files get errors in words.
+ * route goes through the backend worker. Video and audio are re-encoded by ffmpeg (checked with ffprobe). get_picture
+ * gives a picture's bytes (a chat export's pictures), only as a raster image. Bad input and refused files get errors
+ * in words.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -67,6 +68,15 @@ describe('media against Synapse', () => {
     const res = await fetch(`${hs.baseUrl}/_matrix/client/v1/media/download/${server}/${id}`, { headers: { Authorization: `Bearer ${bobUser.accessToken}` } });
     assert.equal(res.status, 200);
     return Buffer.from(await res.arrayBuffer());
+  }
+
+  /** Bob uploads bytes as another client would; answers with the mxc:// URI. */
+  async function bobUploads(bytes: Uint8Array, filename: string, type: string): Promise<string> {
+    const up = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=${encodeURIComponent(filename)}`, {
+      method: 'POST', body: new Uint8Array(bytes), headers: { Authorization: `Bearer ${bobUser.accessToken}`, 'Content-Type': type },
+    });
+    assert.equal(up.status, 200);
+    return ((await up.json()) as { content_uri: string }).content_uri;
   }
 
   before(async () => {
@@ -177,10 +187,7 @@ describe('media against Synapse', () => {
 
   it('download_media fetches Bob\'s upload (authenticated media) into the cache, with an avatar thumbnail', async () => {
     const bytes = encodePng(200, 200, (x) => [x, 0, 255 - x]);
-    const up = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=a.png`, {
-      method: 'POST', body: new Uint8Array(bytes), headers: { Authorization: `Bearer ${bobUser.accessToken}`, 'Content-Type': 'image/png' },
-    });
-    const mxc = ((await up.json()) as { content_uri: string }).content_uri;
+    const mxc = await bobUploads(bytes, 'a.png', 'image/png');
     const got = await s.client.request('download_media', { mxc, is_avatar: true, thumbnail_avatar: true });
     wireCheck('download_media', got);
     assert.deepEqual(readFileSync(got.path), bytes);
@@ -194,10 +201,7 @@ describe('media against Synapse', () => {
 
   it('a thumbnail Synapse cannot make (TIFF) is made here from the original, as WebP', async () => {
     const tiff = await sharp(encodePng(300, 200, (x, y) => [x % 256, y, 40])).tiff().toBuffer();
-    const up = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=scan.tiff`, {
-      method: 'POST', body: new Uint8Array(tiff), headers: { Authorization: `Bearer ${bobUser.accessToken}`, 'Content-Type': 'image/tiff' },
-    });
-    const mxc = ((await up.json()) as { content_uri: string }).content_uri;
+    const mxc = await bobUploads(tiff, 'scan.tiff', 'image/tiff');
     const [server, id] = mxc.slice('mxc://'.length).split('/');
     const serverThumb = await fetch(`${hs.baseUrl}/_matrix/client/v1/media/thumbnail/${server}/${id}?width=96&height=96&method=crop`,
       { headers: { Authorization: `Bearer ${bobUser.accessToken}` } });
@@ -210,6 +214,27 @@ describe('media against Synapse', () => {
     const served = await s.backend.fetchMedia({ server, mediaId: id, thumbnail: { width: 64, height: 48 } });
     assert.equal(served.status, 200);
     assert.equal(served.contentType, 'image/webp');
+  });
+
+  it('get_picture gives a picture\'s bytes fitted or whole, only as an image, within the bytes asked for', async () => {
+    const bytes = encodePng(1200, 600, (x, y) => [x % 256, y % 256, 90]);
+    const mxc = await bobUploads(bytes, 'wide.png', 'image/png');
+    const whole = await s.client.request('get_picture', { mxc });
+    assert.equal(whole.mimetype, 'image/png');
+    assert.deepEqual(Buffer.from(whole.data, 'base64'), bytes);
+    // Fitted, its aspect kept: Synapse answers with the nearest of its scaled thumbnails (320×240 by default).
+    const fitted = await s.client.request('get_picture', { mxc, fit: 200 });
+    const meta = await sharp(Buffer.from(fitted.data, 'base64')).metadata();
+    assert.ok(meta.width <= 320 && Math.abs(meta.width / meta.height - 2) < 0.05, `fitted: ${meta.width}×${meta.height}`);
+    await assert.rejects(s.client.request('get_picture', { mxc, max_bytes: 100 }), /is \d+ bytes, more than the 100 asked for/);
+    // An SVG (it could carry script) or any other file is not a picture the page will show.
+    const svg = await bobUploads(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'), 'x.svg', 'image/svg+xml');
+    await assert.rejects(s.client.request('get_picture', { mxc: svg }), /is not a picture a page can show/);
+    await assert.rejects(s.client.request('get_picture', { mxc: `mxc://${hs.serverName}/nosuchmedia` }), /Could not get the picture/);
+    // A server of `..` would climb out of the media endpoint, with the token: refused before any request.
+    await assert.rejects(s.client.request('get_picture', { mxc: 'mxc://../config' }), /must be an mxc:\/\/ URI/);
+    await assert.rejects(s.client.request('download_media', { mxc: 'mxc://../config' }), /must be an mxc:\/\/ URI/);
+    await assert.rejects(s.client.request('get_picture', { mxc, fit: 4 }), /fit must be from 16 to 1600 pixels/);
   });
 
   it('bad input and refused files get errors in words', async () => {

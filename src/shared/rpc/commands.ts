@@ -36,8 +36,8 @@ export {
   roomActionCommands, roomCommands, roomKeyCommands, roomUpgradeCommands, searchCommands, sendCommands, serverCommands,
   sessionCommands, verificationCommands,
 };
-export { MAX_DECLARED_DURATION_MS, MEDIA_ENCODINGS, WAVEFORM_MAX_SAMPLES, WAVEFORM_MAX_VALUE, isImageEncoding } from './commands/media.ts';
-export type { AudioEncoding, ImageEncoding, MediaEncoding, MediaMessageContent, VideoEncoding, VoiceFacts } from './commands/media.ts';
+export { MAX_DECLARED_DURATION_MS, MEDIA_ENCODINGS, PICTURE_MAX_BYTES, WAVEFORM_MAX_SAMPLES, WAVEFORM_MAX_VALUE, isImageEncoding } from './commands/media.ts';
+export type { AudioEncoding, ImageEncoding, MediaEncoding, MediaMessageContent, PictureData, VideoEncoding, VoiceFacts } from './commands/media.ts';
 export { cryptoCommands };
 export type { BackupKeyCheck, KeyBackupRestore, KeyBackupStatus, KeyImportResult, RecoveryKeyResponse } from './commands/crypto.ts';
 export type {

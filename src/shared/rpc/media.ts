@@ -95,9 +95,18 @@ export function parseMediaPath(pathPart: string, query: { get(name: string): str
   return { server, mediaId, thumbnail: { width, height, ...(method === 'scale' ? { scale: true as const } : {}) }, ...encrypted };
 }
 
-/** mxc://server/id → the host path part, or undefined for anything that isn't a valid mxc URI. */
-export function mxcToPath(mxc: string): string | undefined {
+/**
+ * mxc://server/id → its server name and media ID, or undefined for anything that isn't a valid mxc URI by the
+ * grammar above (a server of `..` would climb out of the media endpoint with the user's token).
+ */
+export function parseMxc(mxc: string): { server: string; mediaId: string } | undefined {
   const m = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(mxc);
   if (!m || !isValidServerName(m[1]) || !MEDIA_ID.test(m[2])) return undefined;
-  return `${encodeURIComponent(m[1])}/${encodeURIComponent(m[2])}`;
+  return { server: m[1], mediaId: m[2] };
+}
+
+/** mxc://server/id → the host path part, or undefined for anything that isn't a valid mxc URI. */
+export function mxcToPath(mxc: string): string | undefined {
+  const m = parseMxc(mxc);
+  return m && `${encodeURIComponent(m.server)}/${encodeURIComponent(m.mediaId)}`;
 }

@@ -362,7 +362,7 @@ export class PreviewBackend implements BackendHost {
         'upgrade_room', 'join_successor_room', 'set_history_visibility',
         'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_edit_history', 'get_event_context',
         'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
-        'upload_media', 'download_media',
+        'upload_media', 'download_media', 'get_picture',
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',
         'rename_device', 'delete_devices', 'change_password', 'deactivate_account',

@@ -1,12 +1,14 @@
 /**
  * Handlers of the media area. upload_media reads a file on the backend's computer, so only inside the folders the
  * host allows (`uploadRoots`; none by default): a frontend must not be able to send, say, ~/.ssh to a homeserver.
- * download_media fills the media cache and answers with the cached file's path.
+ * download_media fills the media cache and answers with the cached file's path; get_picture answers with a
+ * picture's bytes, only a raster type the media routes would serve as an image (never SVG or HTML).
  */
 import { realpathSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { mediaCommands } from '../../../shared/rpc/commands.ts';
+import { PICTURE_MAX_BYTES, type mediaCommands } from '../../../shared/rpc/commands.ts';
+import { parseMxc } from '../../../shared/rpc/media.ts';
 import { guessContentType } from '../media/content-type.ts';
 import { MediaFetchError } from '../media/media-fetcher.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
@@ -62,8 +64,8 @@ export function mediaHandlers(ctx: CommandContext): AreaHandlers<typeof mediaCom
     },
     download_media: async (p) => {
       const session = ctx.requireSession();
-      const m = /^mxc:\/\/([^/]+)\/([^/?#]+)$/.exec(p.mxc)!;
-      const req = { server: m[1], mediaId: m[2] };
+      // The schema has checked it (parseMxc).
+      const req = parseMxc(p.mxc)!;
       try {
         // Encrypted: the decrypted file (its key comes from the stored event); no server thumbnail exists for it.
         if (p.encrypted) return { path: (await session.media.fetchDecrypted(req)).path };
@@ -75,6 +77,22 @@ export function mediaHandlers(ctx: CommandContext): AreaHandlers<typeof mediaCom
         if (e instanceof MediaFetchError) throw new Error(`Could not download ${p.mxc}: ${e.message}`);
         throw e;
       }
+    },
+    get_picture: async (p) => {
+      const session = ctx.requireSession();
+      const { server, mediaId } = parseMxc(p.mxc)!;
+      const limit = p.max_bytes ?? PICTURE_MAX_BYTES;
+      // The same answer the hosts' media routes give the renderer: anything not a safe raster type comes back as
+      // application/octet-stream, and the route's reasons come with its errors.
+      const res = await session.media.fetch({
+        server, mediaId,
+        ...(p.encrypted ? { encrypted: true, ...(p.event_id ? { eventId: p.event_id } : {}) } : {}),
+        ...(p.fit && !p.encrypted ? { thumbnail: { width: p.fit, height: p.fit, scale: true as const } } : {}),
+      });
+      if (res.status !== 200) throw new Error(`Could not get the picture ${p.mxc}: ${res.error ?? `status ${res.status}`}`);
+      if (!res.contentType.startsWith('image/')) throw new Error(`${p.mxc} is not a picture a page can show (PNG, JPEG, GIF, WebP or AVIF).`);
+      if (res.body.length > limit) throw new Error(`The picture ${p.mxc} is ${res.body.length} bytes, more than the ${limit} asked for.`);
+      return { mimetype: res.contentType, data: Buffer.from(res.body.buffer, res.body.byteOffset, res.body.byteLength).toString('base64') };
     },
   };
 }

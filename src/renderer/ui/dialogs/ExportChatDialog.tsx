@@ -1,6 +1,6 @@
 /**
  * "Export chat…" from the room header's ⋯ menu, as Element offers it: the room's messages as a file, a web page (the
- * default, as Element's; in the browser UI with its pictures unless unticked) or plain text for people or JSON for
+ * default, as Element's; with its pictures unless unticked) or plain text for people or JSON for
  * programs, the latest N messages or everything since the room began. The history is gathered from the backend page by page
  * (api/chat-export.ts: its database, then the homeserver), then the pictures (chat-export-pictures.ts), each counted
  * as it comes; Cancel stops it. The file is saved as a download (the desktop app asks where), made by
@@ -13,7 +13,7 @@ import { useMemberNames, useOwnUserId, useSession } from '../../api/hooks.ts';
 import { displayNameOf } from '../../api/selectors.ts';
 import { exportAsJson, exportAsText, exportFileName, fromLatestMessages, isMessage, type ExportFormat, type ExportSource } from '../room/chat-export-format.ts';
 import { exportAsHtml } from '../room/chat-export-html.ts';
-import { gatherPictures, PICTURE_LIMIT, picturesReadable, type ExportPictures } from '../room/chat-export-pictures.ts';
+import { gatherPictures, PICTURE_LIMIT, type ExportPictures } from '../room/chat-export-pictures.ts';
 import { saveTextFile } from '../security/save-text.ts';
 import { Dialog } from './Dialog.tsx';
 
@@ -41,8 +41,6 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
   const [all, setAll] = useState(false);
   const [countText, setCountText] = useState(String(DEFAULT_COUNT));
   const [withPictures, setWithPictures] = useState(true);
-  // Offered where the page can read them (the browser UI); the desktop app's page names them (picturesReadable).
-  const [canIncludePictures] = useState(() => picturesReadable());
   const [gathered, setGathered] = useState<number | null>(null);
   const [pictureProgress, setPictureProgress] = useState<{ done: number; of: number } | null>(null);
   const count = Number(countText);
@@ -71,8 +69,11 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
       roomId, roomName, exportedBy: ownUserId, at, events, related: history.related,
       name: (userId: string) => displayNameOf(names, userId), fromStart: history.complete && events.length === history.events.length,
     };
-    const pictures = format === 'html' && canIncludePictures && withPictures
-      ? await gatherPictures(events, history.related, { signal: abort.current.signal, onProgress: (done, of) => setPictureProgress({ done, of }) })
+    const pictures = format === 'html' && withPictures
+      ? await gatherPictures(events, history.related, {
+        signal: abort.current.signal, onProgress: (done, of) => setPictureProgress({ done, of }),
+        getPicture: (params, signal) => session.client.request('get_picture', params, { signal }),
+      })
       : undefined;
     const file = FILES[format];
     saveTextFile(exportFileName(roomName, format, at), file.make(src, pictures), file.type);
@@ -86,7 +87,7 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
           <input type="radio" name="export-format" data-testid="export-format-html" checked={format === 'html'} onChange={() => setFormat('html')} />
           Web page (HTML): formatted, with names, replies and reactions, to read in a browser
         </label>
-        {format === 'html' && canIncludePictures && (
+        {format === 'html' && (
           <label className="dialog-check is-under-choice">
             <input type="checkbox" data-testid="export-pictures" checked={withPictures} onChange={(e) => setWithPictures(e.target.checked)} />
             Include pictures (each up to {PICTURE_LIMIT / 1024 / 1024} MB); other files are named
@@ -115,7 +116,7 @@ export function ExportChatDialog({ roomId, roomName, encrypted, onClose }: {
           Everything since the room began
         </label>
       </fieldset>
-      {(format === 'text' || (format === 'html' && !canIncludePictures)) && <p className="dialog-note">Pictures and files are named in it, not included.</p>}
+      {(format === 'text' || (format === 'html' && !withPictures)) && <p className="dialog-note">Pictures and files are named in it, not included.</p>}
       {encrypted && <p>This room is encrypted: the file holds its messages decrypted, readable by anyone who opens it.</p>}
       {gathered !== null && (
         <p role="status" data-testid="export-progress">

@@ -1,11 +1,14 @@
 /**
  * Media commands: upload_media (a file on the backend's computer, inside the folders its host allows) and
  * download_media (into the backend's media cache). gomuks keeps these to its C FFI; over HTTP its frontends use the
- * /_gomuks/upload and /_gomuks/media routes, which Lattice's hosts serve through the same backend code.
+ * /_gomuks/upload and /_gomuks/media routes, which Lattice's hosts serve through the same backend code. Lattice's
+ * get_picture gives a picture's bytes to the renderer itself.
  */
 import { z } from 'zod';
+import { parseMxc } from '../media.ts';
 import type { JSONObject, JSONValue } from '../types.ts';
 import { command, type CommandArea } from './define.ts';
+import { eventIdField } from './fields.ts';
 
 /** The m.room.message content of an uploaded file, ready for send_message's base_content. */
 export interface MediaMessageContent {
@@ -32,6 +35,21 @@ export interface DownloadMediaResponse {
   path: string;
   thumbnail_path?: string;
 }
+
+/**
+ * get_picture (a Lattice extension): a picture's bytes for the renderer to keep, as base64. The renderer shows media
+ * from its host's media route, but the desktop app's page may not read those bytes (its media host is isolated on
+ * purpose: connect-src 'self', no CORS); a chat export's web page needs them to carry its pictures.
+ */
+export interface PictureData {
+  /** A raster type a browser shows without running anything: PNG, JPEG, GIF, WebP or AVIF. */
+  mimetype: string;
+  /** The bytes, base64. */
+  data: string;
+}
+
+/** The largest picture get_picture gives (and its default): 10 MiB, base64 a third more on the wire. */
+export const PICTURE_MAX_BYTES = 10 * 1024 * 1024;
 
 /** What an uploaded image can be re-encoded to (gomuks' image targets). */
 export const IMAGE_ENCODINGS = ['image/webp', 'image/jpeg', 'image/png', 'image/gif'] as const;
@@ -71,6 +89,9 @@ const waveform = z.array(z.number().int().min(0).max(WAVEFORM_MAX_VALUE), {
   error: `waveform must be a list of whole numbers from 0 to ${WAVEFORM_MAX_VALUE}`,
 }).max(WAVEFORM_MAX_SAMPLES, `waveform may have at most ${WAVEFORM_MAX_SAMPLES} samples`).optional();
 
+/** Checked by the spec's grammar, as the hosts' media routes check theirs (media.ts). */
+const mxcField = z.string().refine((s) => parseMxc(s) !== undefined, 'must be an mxc:// URI like mxc://example.org/abc');
+
 const encodeTo = z.union([z.enum(MEDIA_ENCODINGS), z.literal('')], {
   error: `encode_to must be one of ${MEDIA_ENCODINGS.join(', ')}`,
 }).optional();
@@ -103,10 +124,23 @@ export const mediaCommands = {
     quality: percent('quality'),
   })).returns<MediaMessageContent>(),
   download_media: command(z.object({
-    mxc: z.string().regex(/^mxc:\/\/[^/]+\/[^/?#]+$/, 'must be an mxc:// URI like mxc://example.org/abc'),
+    mxc: mxcField,
     encrypted: z.boolean().optional(),
     is_avatar: z.boolean().optional(),
     /** Also a small thumbnail (avatars). */
     thumbnail_avatar: z.boolean().optional(),
   })).returns<DownloadMediaResponse>(),
+  get_picture: command(z.object({
+    mxc: mxcField,
+    /** An encrypted attachment: decrypted with the key from its stored event (`event_id` says which, if known). */
+    encrypted: z.boolean().optional(),
+    event_id: eventIdField.optional(),
+    /**
+     * Fitted inside a square of this many pixels, its aspect kept (the homeserver's thumbnail, or one made here):
+     * unencrypted only, as ciphertext has no thumbnail. Without it, the picture itself.
+     */
+    fit: z.number().int().min(16, 'fit must be from 16 to 1600 pixels').max(1600, 'fit must be from 16 to 1600 pixels').optional(),
+    /** Refused when larger (at most, and by default, PICTURE_MAX_BYTES). */
+    max_bytes: z.number().int().min(1, 'max_bytes must be at least 1').max(PICTURE_MAX_BYTES, `max_bytes must be at most ${PICTURE_MAX_BYTES}`).optional(),
+  })).returns<PictureData>(),
 } satisfies CommandArea;
