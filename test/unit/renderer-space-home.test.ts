@@ -4,7 +4,8 @@
  * what each row offers by join rule and membership. The routes of a space home. What creating and managing a
  * space asks of the homeserver (space-manage.ts): a new space's /createRoom body, a room made in a space, which room
  * version allows a room restricted to the space's members, and which rooms the "Add existing rooms" dialog offers.
- * The rest is driven in Chromium against Synapse by test/e2e/space-home-ui.test.ts.
+ * The rest is driven in Chromium against Synapse by test/e2e/space-home-ui.test.ts (finding and joining rooms) and
+ * space-manage-ui.test.ts (creating and managing spaces).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,0 +1,339 @@
+/**
+ * The text size in real Chromium against the preview host (made-up data through the real dispatcher; see
+ * test/harness/preview/ and test/harness/preview-page.ts): at 13, 14 and 18 px it also scales the small text, reaction
+ * chips, the typing line, read receipts, the composer's hint and autocomplete, the hover toolbar, the "New messages"
+ * line, the reply bar's ×, the side panels' titles and buttons, the room's header and the room list's width, nothing of
+ * it clipped; in a narrow room, down to the smallest window, the picture and the file card keep inside the message
+ * column, the picture keeping its shape, and the sidebar's four new-conversation buttons stay on one line; at 480 px
+ * nothing passes the window's edge, the header shows the room's name with its buttons in its ⋯ menu, the composer's
+ * field keeps its width beside the room list put away in its drawer, the notification banner takes two lines.
+ * Screenshots of both themes go to test-artifacts/ui/ (with LATTICE_SHOTS=1). The text size's setting itself is
+ * chat-settings-ui's.
+ */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { people } from '../harness/preview/fake-data.ts';
+import type { Preview } from '../harness/preview/preview-server.ts';
+import { ARTIFACTS, DESIGN, SKIP_UNBUILT, startPreviewPage, type PreviewPage } from '../harness/preview-page.ts';
+import { shot } from '../harness/shots.ts';
+
+/**
+ * In a narrow room: the picture and the file card keep inside the message column, the picture shrunk to it with its
+ * shape (640×400 in fake-data.ts); and the sidebar's four new-conversation buttons each keep to one line.
+ */
+async function assertFitsNarrow(p: Page, label: string): Promise<void> {
+  const boxes = await p.evaluate(() => {
+    const r = (el: Element): DOMRect => el.getBoundingClientRect();
+    const media = [...document.querySelectorAll('.attachment-image, .attachment-file')].map((el) => {
+      const column = r(el.closest('.message-main')!);
+      const box = r(el);
+      return { kind: el.className, over: Math.round(box.right - column.right), width: box.width, height: box.height };
+    });
+    /** The lines a button's shown text takes (a label kept only for screen readers is not shown). */
+    const lines = (el: Element): number => {
+      const tops = new Set<number>();
+      const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+        if (getComputedStyle(t.parentElement!).position === 'absolute') continue;
+        const range = document.createRange();
+        range.selectNodeContents(t);
+        for (const rect of range.getClientRects()) if (rect.width > 0) tops.add(Math.round(rect.top));
+      }
+      return tops.size;
+    };
+    const buttons = [...document.querySelectorAll('.new-room-buttons > button')].map((el) => ({
+      name: el.getAttribute('aria-label') ?? el.textContent, top: r(el).top, lines: lines(el),
+      // A label cut short: what it shows is not all it says.
+      cut: [...el.querySelectorAll('.new-room-label')].some((l) => getComputedStyle(l).position !== 'absolute' && l.scrollWidth > l.clientWidth + 0.5),
+    }));
+    return { media, buttons };
+  });
+  for (const m of boxes.media) assert.ok(m.over <= 0, `${label}: ${m.kind} runs ${m.over}px past the message column`);
+  const image = boxes.media.find((m) => m.kind.includes('attachment-image'));
+  assert.ok(image && Math.abs(image.width / image.height - 640 / 400) < 0.02, `${label}: the picture keeps its shape: ${JSON.stringify(image)}`);
+  assert.equal(boxes.buttons.length, 4);
+  for (const b of boxes.buttons) {
+    assert.ok(b.lines <= 1 && !b.cut, `${label}: ${b.name} on one line, whole: ${JSON.stringify(b)}`);
+    assert.equal(b.top, boxes.buttons[0].top, `${label}: the buttons in one row`);
+  }
+}
+
+/**
+ * In the smallest window the app allows (480 px): nothing runs past the window's right edge (the header's buttons
+ * did, folding no further than Leave), the room's name shows in its header, the composer's text field keeps a usable
+ * width (the room list is a drawer over the room, which has the window's width; the room's margin narrows, the
+ * composer still lined up with the messages: the placeholder showed one letter, then "Message D…" at 18 px), the
+ * notification banner's text takes at most two lines (a word a line, eleven, beside its buttons), and the sidebar's
+ * Join reads as a word, not as cut text. Files picked leave the focus in the text field, for a caption.
+ */
+async function assertUsableAt480(p: Page, label: string, textSize: number): Promise<void> {
+  const got = await p.evaluate(() => {
+    const over = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5 && el.checkVisibility())
+      .map((el) => `${el.tagName.toLowerCase()}.${el.getAttribute('class') ?? ''}`);
+    const range = document.createRange();
+    range.selectNodeContents(document.querySelector('[data-testid="notification-banner"] .banner-text')!);
+    const bannerLines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    return {
+      over, bannerLines,
+      name: document.querySelector('.room-header-name')!.getBoundingClientRect().width,
+      input: document.querySelector('[data-testid="composer"]')!.getBoundingClientRect().width,
+      // The width "Message Design" (the placeholder up to the end of the room's first word) takes in the field's font.
+      placeholderWord: (() => {
+        const ctx = document.createElement('canvas').getContext('2d')!;
+        ctx.font = getComputedStyle(document.querySelector('[data-testid="composer"]')!, '::placeholder').font;
+        return ctx.measureText('Message Design').width;
+      })(),
+      boxLeft: document.querySelector('.composer-box')!.getBoundingClientRect().left,
+      avatarLeft: document.querySelector('.message-gutter')!.getBoundingClientRect().left,
+      attachShown: document.querySelector('[data-testid="composer-attach"]')!.checkVisibility(),
+      labels: [...document.querySelectorAll('.new-room-label')].map((l) => l.textContent),
+    };
+  });
+  assert.deepEqual(got.over, [], `${label}: past the window's right edge`);
+  assert.ok(got.name >= 80, `${label}: the room's name has ${got.name}px in its header`);
+  assert.ok(got.input >= 130, `${label}: the composer's text field is ${got.input}px wide`);
+  if (textSize <= 14) assert.ok(got.placeholderWord <= got.input, `${label}: "Message Design" (${got.placeholderWord}px) shows whole in the ${got.input}px field`);
+  assert.equal(got.boxLeft, got.avatarLeft, `${label}: the composer lines up with the messages' avatars`);
+  assert.ok(got.bannerLines <= 2, `${label}: the notification banner's text takes ${got.bannerLines} lines`);
+  assert.deepEqual(got.labels.filter((l) => l?.endsWith('…')), [], `${label}: a sidebar button's word reads as cut`);
+  // The room has the window's width (the room list is a drawer over it, sidebar-drawer.tsx), so the composer keeps
+  // its attach button; what gave way stays reachable, named: the panel buttons in the header's ⋯ menu.
+  assert.equal(got.attachShown, true, `${label}: the attach button shows`);
+  const chooser = p.waitForEvent('filechooser');
+  await p.getByTestId('composer-attach').click();
+  await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') });
+  await p.getByTestId('upload-item').waitFor();
+  assert.equal(await p.getByTestId('composer').evaluate((el) => el === document.activeElement), true, `${label}: the focus in the text field after the file picker`);
+  await p.getByTestId('upload-remove').click();
+  await p.getByTestId('upload-item').waitFor({ state: 'detached' });
+  // Its sticker picker opens by the composer, inside the window, and Esc gives the focus back to its button.
+  await p.getByTestId('composer-sticker').click();
+  const picker = await p.getByTestId('emoji-picker').boundingBox();
+  assert.ok(picker && picker.x >= 0 && picker.x + picker.width <= 480 && picker.y >= 0, `${label}: the sticker picker at ${JSON.stringify(picker)}`);
+  await p.keyboard.press('Escape');
+  await p.getByTestId('emoji-picker').waitFor({ state: 'detached' });
+  assert.equal(await p.getByTestId('composer-sticker').evaluate((b) => b === document.activeElement), true, `${label}: the focus back on the sticker button`);
+  await p.getByTestId('room-header-more').click();
+  // Each in the header or, where the room's name needs the room, in its menu (with the room the window's width, the
+  // header keeps as many as leave the name whole).
+  const buttons = { 'Search in this room': 'open-search', 'Pinned messages': 'open-pinned', Threads: 'open-threads', 'Room settings': 'open-room-settings', 'Leave room': 'open-leave-room' };
+  for (const [name, button] of Object.entries(buttons)) {
+    const inMenu = await p.getByTestId('room-header-menu').getByRole(/Leave/.test(name) ? 'menuitem' : 'menuitemcheckbox', { name }).isVisible();
+    assert.ok(inMenu !== await p.getByTestId(button).isVisible(), `${label}: ${name} in the header or in its menu, once`);
+  }
+  // Its items and their icons grow with the text, as the buttons they stand for.
+  const item = await p.locator('.room-header-menu-item').first().evaluate((el) => [getComputedStyle(el).fontSize, getComputedStyle(el.querySelector('.menu-icon')!).width]);
+  [14, 16].forEach((px, i) => assert.ok(Math.abs(parseFloat(item[i]) - px * textSize / 14) < 0.05, `${label}: the header menu's item and icon: ${item.join(', ')}`));
+  await p.keyboard.press('Escape');
+}
+
+describe('chat UI: the text size (preview host)', { skip: SKIP_UNBUILT }, () => {
+  let ui: PreviewPage;
+  let preview: Preview;
+  let browser: Browser;
+
+  before(async () => {
+    ({ preview, browser } = ui = await startPreviewPage());
+  });
+  after(async () => {
+    await ui?.stop();
+  });
+
+  it('scales times, state lines, replies, reactions, typing, receipts, the composer, its autocomplete, the hover toolbar, the "New messages" line, the room\'s header and the room list with the text size: 13 and 18 px, both themes, wide and narrow', async () => {
+    // Read up to the newest message, and then Carol's arrives: the room opens with its "New messages" line.
+    preview.backend.setFullyRead(DESIGN, 0);
+    preview.backend.receiveMessage(DESIGN, people.carol.id, 'Looks right at every size');
+    /** At each window size: the first room name's width and which names are cut, at this text size. */
+    const look = async (textSize: number) => {
+      const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await p.emulateMedia({ reducedMotion: 'reduce' });
+      await p.addInitScript((t) => { localStorage.setItem('lattice.prefs', JSON.stringify({ textSize: t })); }, textSize);
+      await p.goto(`${preview.url}#/room/${encodeURIComponent(DESIGN)}`);
+      const quote = p.getByTestId('reply-quote').first();
+      await quote.waitFor();
+      // Five read the newest message (three avatars and "+2") and two are typing, for the sizes and the screenshots.
+      preview.backend.setReadUpToNewest(DESIGN, [people.alice.id, people.bob.id, people.carol.id, people.frank.id, people.erin.id]);
+      preview.backend.setTyping(DESIGN, [people.alice.id, people.bob.id]);
+      await p.getByTestId('read-receipts').filter({ hasText: '+2' }).waitFor();
+      await p.getByTestId('typing').filter({ hasText: 'typing' }).waitFor();
+      await p.getByTestId('unread-marker').waitFor();
+      await p.waitForFunction(() => [...document.querySelectorAll('img')].every((i) => i.complete));
+      const quotePx = parseFloat(await quote.evaluate((el) => getComputedStyle(el).fontSize));
+      assert.ok(Math.abs(quotePx - 12.5 * textSize / 14) < 0.01, `a reply's quote at ${textSize} px: ${quotePx}px`);
+      // The small text beside the messages keeps its proportion to them: [selector, size at 14 px]. The receipts'
+      // avatars and the hover toolbar's buttons grow half as much as the text.
+      const scale = textSize / 14;
+      const half = 1 + (scale - 1) / 2;
+      const expected: [string, string, number][] = [
+        ['.reaction', 'fontSize', 12.5 * scale], ['.room-typing', 'fontSize', 12 * scale], ['.read-receipts-more', 'fontSize', 11 * scale],
+        ['.composer-hint', 'fontSize', 11 * scale], ['.read-receipts .avatar', 'width', 16 * half],
+        ['.unread-marker', 'fontSize', 12 * scale], ['.room-header-name', 'fontSize', 16 * scale], ['.room-header-topic', 'fontSize', 13 * scale],
+        ['.message-actions [data-testid="action-reply"]', 'fontSize', 13 * half], ['.message-actions [data-testid="react"]', 'fontSize', 16 * half],
+        ['.message-actions [data-testid="action-more"]', 'fontSize', 13 * half],
+        // The header's member count and buttons with their icons, and the file card's size line and Download.
+        ['[data-testid="open-members"]', 'fontSize', 12.5 * scale], ['[data-testid="open-members"] svg', 'width', 15 * scale],
+        ['[data-testid="room-header-more"] svg', 'width', 15 * scale],
+        ['.attachment-file-size', 'fontSize', 12 * scale], ['.attachment-download', 'fontSize', 13 * scale],
+        // The sidebar's four new-conversation buttons, words and icons.
+        ['.new-room-buttons > button', 'fontSize', 12 * scale], ['.new-room-buttons > button > svg', 'width', 14 * scale],
+      ];
+      const composer = p.getByTestId('composer');
+      // All read at once: one round trip to the page, not one per element.
+      const sizesAre = async (list: [string, string, number][]) => {
+        const got = await p.evaluate((l) => l.map(([sel, prop]) => {
+          const el = document.querySelector(sel);
+          return el ? parseFloat(getComputedStyle(el)[prop as 'width']) : NaN;
+        }), list);
+        list.forEach(([sel, prop, want], i) => assert.ok(Math.abs(got[i] - want) < 0.05, `${sel} ${prop} at ${textSize} px: ${got[i]}px, not ${want}px`));
+      };
+      await sizesAre(expected);
+      const placeholderPx = await composer.evaluate((el) => getComputedStyle(el, '::placeholder').fontSize);
+      assert.equal(placeholderPx, `${textSize}px`, 'the composer\'s placeholder');
+      const sizes: Record<string, { name: number; cut: string[] }> = {};
+      for (const [w, h] of [[1280, 800], [800, 600], [700, 600]] as const) {
+        await p.setViewportSize({ width: w, height: h });
+        // Nothing of these is clipped by its own box (a chip's emoji, the typing line's descenders), and the typing
+        // line, the composer and its hint do not overlap.
+        const clipped = await p.evaluate(() => {
+          const els = document.querySelectorAll('.reaction, .room-typing, .read-receipts, .composer-hint');
+          const out: string[] = [];
+          for (const el of els) {
+            const box = el.getBoundingClientRect();
+            if (el.scrollHeight > el.clientHeight + 1) out.push(`${el.className} scrolls (${el.scrollHeight} > ${el.clientHeight})`);
+            for (const child of el.querySelectorAll('*')) {
+              const c = child.getBoundingClientRect();
+              if (c.top < box.top - 0.5 || c.bottom > box.bottom + 0.5) out.push(`${child.className || child.tagName} sticks out of ${el.className}`);
+            }
+          }
+          const order = ['.room-typing', '.composer-box', '.composer-hint'].map((sel) => document.querySelector(sel)!.getBoundingClientRect());
+          for (let i = 1; i < order.length; i++) if (order[i].top < order[i - 1].bottom - 0.5) out.push(`overlap at ${i}`);
+          return out;
+        });
+        assert.deepEqual(clipped, [], `${textSize} px ${w}x${h}`);
+        await assertFitsNarrow(p, `${textSize} px ${w}x${h}`);
+        const names = await p.locator('.roomlist-item-name').evaluateAll((els) => els.map((e) => ({ text: e.textContent ?? '', w: e.clientWidth, cut: e.scrollWidth > e.clientWidth })));
+        sizes[`${w}x${h}`] = { name: names[0].w, cut: names.filter((n) => n.cut).map((n) => n.text) };
+        assert.equal(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, `${textSize} px ${w}x${h}: no horizontal overflow`);
+        // The header's name and topic, the "New messages" line, the hover toolbar (on one line, inside the
+        // timeline) and the autocomplete list (under the header) are whole too: in the small windows, where they
+        // have the least room, at the largest size (and at the default size in the smallest window, where six quick
+        // reactions cut "Copy link" in two).
+        if (textSize === 18 ? w !== 1280 : textSize === 14 && w === 700) {
+          await p.getByTestId('message').last().hover();
+          const cut = (suggesting: boolean) => p.evaluate((suggesting) => {
+            const out: string[] = [];
+            const rect = (sel: string) => document.querySelector(sel)!.getBoundingClientRect();
+            const inside = (el: Element, box: DOMRect, name: string) => {
+              const c = el.getBoundingClientRect();
+              if (c.top < box.top - 0.5 || c.bottom > box.bottom + 0.5 || c.left < box.left - 0.5 || c.right > box.right + 0.5) out.push(`${name} sticks out`);
+            };
+            if (suggesting) {
+              if (rect('.composer-suggestions').top < rect('.room-header').bottom) out.push('the autocomplete list reaches the header');
+              for (const li of document.querySelectorAll('.composer-suggestions li')) {
+                for (const part of li.children) inside(part, li.getBoundingClientRect(), `suggestion ${part.className}`);
+              }
+              return out;
+            }
+            for (const sel of ['.room-header-name', '.room-header-topic']) inside(document.querySelector(sel)!, rect('.room-header'), sel);
+            const marker = document.querySelector('.unread-marker span')!;
+            inside(marker, rect('.unread-marker'), 'the "New messages" label');
+            const bar = [...document.querySelectorAll('.message-actions')].find((el) => getComputedStyle(el).display !== 'none');
+            if (!bar) out.push('no toolbar shown');
+            else {
+              inside(bar, rect('[data-testid="timeline"]'), 'the toolbar');
+              // The quick reactions a narrow timeline hides are not there to stick out.
+              const buttons = [...bar.querySelectorAll('button')].filter((b) => b.checkVisibility());
+              for (const b of buttons) inside(b, bar.getBoundingClientRect(), `toolbar button ${b.textContent}`);
+              if (new Set(buttons.map((b) => Math.round(b.getBoundingClientRect().top))).size > 1) out.push('the toolbar wraps');
+            }
+            return out;
+          }, suggesting);
+          assert.deepEqual(await cut(false), [], `${textSize} px ${w}x${h}`);
+          if (w === 800) {
+            // Three quick reactions here: → from the third goes on to the picker's ＋, not to a hidden fourth.
+            const bar = p.getByTestId('message').last().getByTestId('message-actions');
+            await bar.getByTestId('react').nth(2).focus();
+            await p.keyboard.press('ArrowRight');
+            assert.equal(await bar.getByTestId('react-more').evaluate((b) => b === document.activeElement), true, `${textSize} px ${w}x${h}: → skips the hidden reactions`);
+          }
+          // The list covers the newest messages (and the pointer's): after the toolbar.
+          await composer.fill(':sm');
+          await p.getByTestId('composer-suggestion').first().waitFor();
+          if (w === 800) await sizesAre([['.composer-suggestion-label', 'fontSize', 13 * scale], ['.composer-suggestion-detail', 'fontSize', 13 * scale]]);
+          assert.deepEqual(await cut(true), [], `${textSize} px ${w}x${h}, the autocomplete list`);
+          if (w === 800) {
+            await composer.fill('');
+            await p.mouse.move(0, 0);
+          }
+        }
+        if (textSize === 14 || w === 700) continue;
+        for (const theme of ['light', 'dark'] as const) {
+          await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+          await shot(p, path.join(ARTIFACTS, `${theme}-${w}x${h}-room-text-${textSize}.png`));
+        }
+        await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+      }
+      // The smallest window the app allows (window.ts): the picture, 320 px wide at most, is wider than the room.
+      // Straight from a wide window, as a window snapped to a screen's edge goes: the header folds all the way at once.
+      await p.setViewportSize({ width: 1280, height: 800 });
+      await p.setViewportSize({ width: 480, height: 600 });
+      await assertFitsNarrow(p, `${textSize} px 480x600`);
+      await composer.fill(''); // the autocomplete's test above leaves ':sm' in it at 700 px
+      await assertUsableAt480(p, `${textSize} px 480x600`, textSize);
+      // The reply bar's × grows with the text, as the bar's words do.
+      await p.getByTestId('message').last().hover();
+      await p.getByTestId('message').last().getByTestId('action-reply').click();
+      await sizesAre([['.composer-mode-cancel', 'fontSize', 18 * scale]]);
+      await composer.press('Escape');
+      await p.getByTestId('composer-mode').waitFor({ state: 'detached' });
+      // The side panels' titles, × and buttons too: a thread's, then the threads list's.
+      await p.getByTestId('message').last().hover();
+      await p.getByTestId('message').last().getByTestId('action-thread').click();
+      await p.getByTestId('thread-panel').waitFor();
+      await sizesAre([['.thread-panel-header h3', 'fontSize', 15 * scale], ['.thread-panel-close', 'fontSize', 18 * scale]]);
+      await p.getByTestId('thread-close').click();
+      // In the header at 13 px (the room has the window's width), in its menu at 18.
+      if (await p.getByTestId('open-threads').isVisible()) await p.getByTestId('open-threads').click();
+      else {
+        await p.getByTestId('room-header-more').click();
+        await p.getByRole('menuitemcheckbox', { name: 'Threads' }).click();
+      }
+      await p.getByTestId('threads-panel').waitFor();
+      await sizesAre([['.member-panel-header h3', 'fontSize', 15 * scale], ['.member-panel-close', 'fontSize', 18 * scale],
+        ['.side-panel .thread-list-filter button', 'fontSize', 13 * scale]]);
+      await p.getByTestId('threads-panel').getByRole('button', { name: 'Close threads' }).click();
+      await p.getByTestId('threads-panel').waitFor({ state: 'detached' });
+      if (textSize === 18) {
+        await p.getByTestId('attachment-image').scrollIntoViewIfNeeded();
+        for (const theme of ['light', 'dark'] as const) {
+          await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+          await shot(p, path.join(ARTIFACTS, `${theme}-480x600-room-text-18.png`));
+        }
+        await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+      }
+      preview.backend.setTyping(DESIGN, []);
+      await p.close();
+      return sizes;
+    };
+    const normal = await look(14);
+    const large = await look(18);
+    const small = await look(13);
+    preview.backend.setFullyRead(DESIGN, null);
+    for (const size of Object.keys(normal)) {
+      // Names have their row's width (the time goes under them in a small window): these fit at 13 and 14 px, at
+      // 700 px too but for the encrypted Announcements, whose lock takes its last letters there.
+      for (const looked of [normal, small]) {
+        assert.deepEqual(looked[size].cut, size === '700x600' ? ['Announcements'] : [], `${size}: names cut at ${looked === small ? 13 : 14} px`);
+      }
+      // The room list widens with the names' text, so a name at 18 px is cut about where it is at 14 px; in the
+      // smallest window it widens less (the room keeps its room), but still some.
+      const grown = size === '700x600' ? normal[size].name + 20 : normal[size].name * 18 / 14 - 2;
+      assert.ok(large[size].name >= grown, `${size}: names get ${large[size].name}px at 18 px, ${normal[size].name}px at 14 px`);
+      for (const [at, looked] of size === '700x600' ? [[13, small]] as const : [[18, large], [13, small]] as const) {
+        assert.deepEqual(looked[size].cut.filter((n) => !normal[size].cut.includes(n)), [], `${size}: no name cut at ${at} px that shows whole at 14 px`);
+      }
+    }
+  });
+});
