@@ -10,6 +10,7 @@ import { SpaceSelection } from './roomlist/open-joined.ts';
 import { RoomList } from './roomlist/RoomList.tsx';
 import { SpacesBar } from './roomlist/SpacesBar.tsx';
 import { SettingsDialog } from './settings/SettingsDialog.tsx';
+import { MentionsDialog } from './mentions/MentionsDialog.tsx';
 import { QuickSwitcher } from './switcher/QuickSwitcher.tsx';
 import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
 import { roomIdFromHash, hashForRoom, hashForSpace, spaceIdFromHash } from './route.ts';
@@ -95,7 +96,7 @@ function useRoute(): Route & { select: (roomId: string) => void; openSpaceHome: 
   return { ...route, select, openSpaceHome };
 }
 
-type Panel = 'switcher' | 'settings' | null;
+type Panel = 'switcher' | 'settings' | 'mentions' | null;
 
 /**
  * The shown room, and the event to show in it when one was asked for (a notification, a link): a room opened
@@ -178,7 +179,7 @@ function MainLayout() {
         <SidebarDrawerProvider value={drawer.context}>
         <div className={drawer.layoutClass}>
           <aside className="sidebar" {...drawer.sidebarProps}>
-            <SidebarHeader onOpenSettings={() => setPanel('settings')} />
+            <SidebarHeader onOpenSettings={() => setPanel('settings')} onOpenMentions={() => setPanel('mentions')} />
             <NewRoomButtons />
             <div className="sidebar-body">
               <SpacesBar spaceId={spaceId} onSelect={pickSpace} />
@@ -197,6 +198,7 @@ function MainLayout() {
         </SidebarDrawerProvider>
         {panel === 'switcher' && <QuickSwitcher onSelect={pickRoom} onClose={() => setPanel(null)} />}
         {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
+        {panel === 'mentions' && <MentionsDialog onOpen={(roomId, eventId) => { openAt(roomId, eventId); closeDrawer(); }} onClose={() => setPanel(null)} />}
         <VerificationLayer />
         <CallLayer />
         <ScreenPickerLayer />
@@ -237,7 +239,7 @@ function NoRoomOpen() {
   );
 }
 
-function SidebarHeader({ onOpenSettings }: { onOpenSettings: () => void }) {
+function SidebarHeader({ onOpenSettings, onOpenMentions }: { onOpenSettings: () => void; onOpenMentions: () => void }) {
   const userId = useOwnUserId() ?? '';
   const displayName = useOwnDisplayName() ?? localpart(userId);
   const avatar = useStoreSelector(selectOwnAvatar);
@@ -251,6 +253,11 @@ function SidebarHeader({ onOpenSettings }: { onOpenSettings: () => void }) {
         <span className="sidebar-user-name">{displayName}</span>
         <span className="sidebar-user-id" title={userId}>{userId}</span>
       </div>
+      <button type="button" className="icon-button" onClick={onOpenMentions} title="Mentions" aria-label="Mentions" data-testid="open-mentions">
+        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
+          <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M16 12a4 4 0 1 1-8 0 4 4 0 0 1 8 0zM16 8v5a3 3 0 0 0 6 0v-1a10 10 0 1 0-3.9 7.9" />
+        </svg>
+      </button>
       <button type="button" className="icon-button" onClick={onOpenSettings} title="Settings" aria-label="Settings" data-testid="open-settings">
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
           <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
