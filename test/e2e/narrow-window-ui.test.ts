@@ -260,6 +260,8 @@ describe('the room in a small window and at a large text size (preview host)', {
       await shots(p, 'space-home', [480, 700], textSize);
       await button.click();
       await p.locator('.sidebar').waitFor();
+      // Esc once the focus is in the drawer (its list places its rows a few frames after it opens), as a person sees.
+      await p.waitForFunction(() => document.querySelector('.sidebar')?.contains(document.activeElement) === true);
       await p.keyboard.press('Escape');
       await p.locator('.sidebar').waitFor({ state: 'hidden' });
       // A wide window shows the list beside the room again, with no Rooms button.
