@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs a pinned Synapse into a cached virtualenv for the real-homeserver
-# test harness (test/harness/synapse.ts). Safe to re-run: once the marker file
-# for the pinned version exists, it exits in well under a second.
+# test harness (test/harness/synapse.ts; the venv and its marker file are found
+# by test/harness/synapse-paths.ts). Safe to re-run: once the marker file for
+# the pinned version exists, it exits in well under a second.
 #
 # Environment:
 #   LATTICE_TEST_CACHE  cache root (default: $HOME/.cache/lattice-test)
