@@ -1,8 +1,9 @@
 /**
  * The Mentions dialog in Chromium against Synapse through the web host: Bob mentions Alice by name in one room and
  * with an intentional mention (m.mentions) in another, beside messages that do not mention her; the sidebar's @
- * button lists only the mentions, newest first, with their rooms, senders and words; ↓ and Enter open the older one's
- * room at that message (highlighted), a click the other's. With more than a page of mentions, the older ones come
+ * button counts the unread ones and lists only the mentions, newest first, with their rooms, senders and words; ↓ and
+ * Enter open the older one's room at that message (highlighted), a click the other's, each read there taking its
+ * count off the button. With more than a page of mentions, the older ones come
  * with "Load older mentions". Screenshots of the dialog in both themes go to test-artifacts/ (with LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
@@ -50,6 +51,10 @@ describe('mentions across rooms', () => {
   const mentions = () => page.getByTestId('mention');
 
   it('lists the messages that mention Alice, newest first, with their rooms and senders, and opens one at its message', async () => {
+    // The @ button counts the unread mentions of every room: one in each.
+    const unread = page.getByTestId('mentions-unread');
+    await page.waitForFunction(() => document.querySelector('[data-testid="mentions-unread"]')?.textContent === '2', undefined, WAIT);
+    assert.equal(await page.getByTestId('open-mentions').getAttribute('aria-label'), 'Mentions, 2 unread');
     await page.getByTestId('open-mentions').click();
     const dialog = page.getByTestId('mentions-dialog');
     await dialog.waitFor();
@@ -72,6 +77,8 @@ describe('mentions across rooms', () => {
     await page.waitForFunction((id) => document.querySelector(`[data-testid="timeline"] [data-event-id="${CSS.escape(id)}"]`)?.classList.contains('is-highlighted') === true,
       ids.get('by name')!, WAIT);
     assert.equal(await page.locator(`[data-testid="room-item"][data-room-id="${design}"]`).getAttribute('aria-selected'), 'true');
+    // Read there: one unread mention left, Garden's.
+    await page.waitForFunction(() => document.querySelector('[data-testid="mentions-unread"]')?.textContent === '1', undefined, WAIT);
 
     // A click opens the other; Esc closes the dialog with nothing opened.
     await page.getByTestId('open-mentions').click();
@@ -83,6 +90,8 @@ describe('mentions across rooms', () => {
     await mentions().first().click();
     await page.waitForFunction((id) => document.querySelector(`[data-testid="timeline"] [data-event-id="${CSS.escape(id)}"]`)?.classList.contains('is-highlighted') === true,
       ids.get('intentional')!, WAIT);
+    await unread.waitFor({ state: 'detached', ...WAIT });
+    assert.equal(await page.getByTestId('open-mentions').getAttribute('aria-label'), 'Mentions', 'none unread, the list still there');
   });
 
   it('brings older mentions a page at a time', async () => {

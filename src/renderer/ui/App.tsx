@@ -10,6 +10,7 @@ import { SpaceSelection } from './roomlist/open-joined.ts';
 import { RoomList } from './roomlist/RoomList.tsx';
 import { SpacesBar } from './roomlist/SpacesBar.tsx';
 import { SettingsDialog } from './settings/SettingsDialog.tsx';
+import { MentionsButton } from './mentions/MentionsButton.tsx';
 import { MentionsDialog } from './mentions/MentionsDialog.tsx';
 import { QuickSwitcher } from './switcher/QuickSwitcher.tsx';
 import { ConnectionBanner, StatusBanners } from './status/StatusBanners.tsx';
@@ -253,11 +254,7 @@ function SidebarHeader({ onOpenSettings, onOpenMentions }: { onOpenSettings: () 
         <span className="sidebar-user-name">{displayName}</span>
         <span className="sidebar-user-id" title={userId}>{userId}</span>
       </div>
-      <button type="button" className="icon-button" onClick={onOpenMentions} title="Mentions" aria-label="Mentions" data-testid="open-mentions">
-        <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
-          <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M16 12a4 4 0 1 1-8 0 4 4 0 0 1 8 0zM16 8v5a3 3 0 0 0 6 0v-1a10 10 0 1 0-3.9 7.9" />
-        </svg>
-      </button>
+      <MentionsButton onOpen={onOpenMentions} />
       <button type="button" className="icon-button" onClick={onOpenSettings} title="Settings" aria-label="Settings" data-testid="open-settings">
         <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true">
           <path fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" d="M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z" />
