@@ -1,27 +1,29 @@
 /**
- * The room list and entering rooms, as a person does it: the real renderer in Chromium through the web host,
- * against Synapse, with Bob acting through the homeserver API. Accepting and declining invitations; the room menu
- * (right click, the "…" button and Shift+F10): mute, favourite, mark unread and read, copy link, leave; the
- * "New messages" line, Bob's read receipt under the message he read, and his typing line; the preview of a room
- * we are not in (join by address, ask to join a knock room); and both ends of a room upgrade; a new account's first
- * screen; a room with no message yet previewed by its latest worded change. Saves the room list with its menu open
- * in both themes at 1280×800 and 800×600 to test-artifacts/ui/ (with LATTICE_SHOTS=1).
+ * The room list, as a person uses it: the real renderer in Chromium through the web host, against Synapse, with Bob
+ * acting through the homeserver API (test/harness/roomlist-fixture.ts). Invitations listed above the rooms, previewed,
+ * accepted and declined (accepting a space's, from the list or from its preview, shows the space's rooms instead of
+ * opening the space as a chat); an unnamed invitation named after who sent it, and long names kept inside the
+ * sidebar; who wrote a room's last message named after a reload, and a room with no message yet previewed by its
+ * latest worded change; unread counts in the Ctrl+K switcher, which keeps the highlighted room in sight on a short
+ * window; the room menu (right click, the "…" button and Shift+F10): mute, favourite, low priority (listed last, under
+ * a heading), mark unread and read, copy link. Saves the invitations, the previews, the switcher and the room list with
+ * its menu open (the previews and the menu in both themes at 1280×800 and 800×600) to test-artifacts/ui/, and the
+ * low-priority heading in both themes to test-artifacts/ (with LATTICE_SHOTS=1). Entering rooms is room-entry-ui's.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
-import { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import { ARTIFACTS, startRoomListFixture, type RoomListFixture } from '../harness/roomlist-fixture.ts';
 import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { ARTIFACTS as ALL_ARTIFACTS, sizedShots, startWebUi, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
+import { sizedShots, themeShots, type WebHost, type WebUi } from '../harness/web-ui.ts';
 import { shot } from '../harness/shots.ts';
 
-// Importing them from web-ui.test.ts would run that suite here too.
-const ARTIFACTS = path.join(ALL_ARTIFACTS, 'ui');
 const enc = encodeURIComponent;
 
-describe('room list and room entry against Synapse', () => {
+describe('room list against Synapse', () => {
+  let fx: RoomListFixture | undefined;
   let hs: SynapseServer;
   let alice: TestUser;
   let alicePeer: MatrixPeer;
@@ -35,76 +37,28 @@ describe('room list and room entry against Synapse', () => {
   let previewedSpace: string;
   let quietRoom: string;
   let leaveMe: string;
-  let knockRoom: string;
-  let oldRoom: string;
   let ui: WebUi;
   let host: WebHost;
   let context: BrowserContext;
   let page: Page;
+  let item: RoomListFixture['item'];
+  let header: RoomListFixture['header'];
+  let menu: RoomListFixture['menu'];
+  let openMenuByRightClick: RoomListFixture['openMenuByRightClick'];
 
-  const item = (roomId: string) => page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`);
   const invite = (roomId: string) => page.locator(`[data-testid="invite"][data-room-id="${roomId}"]`);
-  const header = (name: string) => page.getByTestId('room-header').filter({ hasText: name });
-  const menu = () => page.getByTestId('room-menu');
-  const message = (text: string) => page.getByTestId('message').filter({ hasText: text });
-  const go = (hash: string) => page.evaluate((h) => { window.location.hash = h; }, hash);
-
-  async function createRoom(by: MatrixPeer, body: Record<string, unknown>): Promise<string> {
-    return (await by.request('POST', '/_matrix/client/v3/createRoom', body) as { room_id: string }).room_id;
-  }
-
-  /** Waits, polling the homeserver, until `check` holds (for effects only the server can see). */
-  async function eventually(what: string, check: () => Promise<boolean>, ms = 45_000): Promise<void> {
-    const end = Date.now() + ms;
-    while (!(await check())) {
-      if (Date.now() > end) assert.fail(`timed out waiting until ${what}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-
-  async function openMenuByRightClick(roomId: string): Promise<void> {
-    await item(roomId).click({ button: 'right' });
-    await menu().waitFor();
-  }
 
   before(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
-    ui = await startWebUi('roomlist');
-    ({ hs, host, context, page } = ui);
-    alice = await hs.registerUser('alice', 'alice-password', { displayname: 'Alice' });
-    alicePeer = new MatrixPeer(hs.baseUrl, alice);
-    bob = new MatrixPeer(hs.baseUrl, await hs.registerUser('bob', 'bob-password', { displayname: 'Bob' }));
-    await hs.disableRateLimits(bob.userId);
-    team = await bob.createRoom({ name: 'Team Room', invite: [alice.userId] });
-    await alicePeer.join(team);
-    for (let i = 1; i <= 3; i++) await bob.sendText(team, `team message ${i}`);
-    // Enough rooms that the switcher's list scrolls on a short window.
-    for (let i = 1; i <= 6; i++) await alicePeer.join(await bob.createRoom({ name: `Side Room ${i}`, invite: [alice.userId] }));
-    leaveMe = await bob.createRoom({ name: 'Leave Me', invite: [alice.userId] });
-    await alicePeer.join(leaveMe);
-    await bob.sendText(leaveMe, 'a room to leave');
-    oldRoom = await createRoom(bob, { name: 'Old Room', preset: 'public_chat' });
-    await alicePeer.join(oldRoom);
-    await bob.sendText(oldRoom, 'said in the old room');
-    await createRoom(bob, { name: 'Open Plaza', preset: 'public_chat', room_alias_name: 'plaza', topic: 'Everyone welcome' });
-    knockRoom = await createRoom(bob, {
-      name: 'Knock Knock', room_version: '10', preset: 'private_chat',
-      initial_state: [{ type: 'm.room.join_rules', state_key: '', content: { join_rule: 'knock' } }],
-    });
-    acceptMe = await bob.createRoom({ name: 'Accept Me', invite: [alice.userId] });
-    declineMe = await bob.createRoom({ name: 'Decline Me', invite: [alice.userId] });
-    dmInvite = await bob.createRoom({ invite: [alice.userId], isDirect: true });
-    spaceInvite = await bob.createRoom({ name: 'Team Space', invite: [alice.userId], creationContent: { type: 'm.space' } });
-    await bob.setState(spaceInvite, 'm.space.child', team, { via: [hs.serverName] });
-    previewedSpace = await bob.createRoom({ name: 'Design Space', invite: [alice.userId], creationContent: { type: 'm.space' } });
-    await bob.setState(previewedSpace, 'm.space.child', leaveMe, { via: [hs.serverName] });
-    quietRoom = await bob.createRoom({ name: 'Quiet Room', invite: [alice.userId] });
-    await alicePeer.join(quietRoom);
-    longInvite = await bob.createRoom({ name: `Quarterly planning ${'and-budget-review-'.repeat(6)}final`, invite: [alice.userId] });
+    fx = await startRoomListFixture('roomlist');
+    ({
+      ui, hs, host, context, page, alice, alicePeer, bob, team, acceptMe, declineMe, dmInvite, longInvite, spaceInvite,
+      previewedSpace, quietRoom, leaveMe, item, header, menu, openMenuByRightClick,
+    } = fx);
+    // For the copied room link, read back from the clipboard.
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(host.url).origin });
   });
   after(async () => {
-    await ui?.stop();
+    await fx?.ui.stop();
   });
 
   it('logs in and lists the invitations above the rooms', async () => {
@@ -339,142 +293,5 @@ describe('room list and room entry against Synapse', () => {
       }
     }
     await page.evaluate(() => { localStorage.removeItem('lattice.prefs'); });
-  });
-
-  it('shows a "New messages" line at the first unread message when the room opens', async () => {
-    await item(team).click();
-    await header('Team Room').waitFor();
-    await message('team message 3').waitFor({ timeout: 45_000 });
-    // Read to the end; leave the room for another, and Bob writes meanwhile.
-    await eventually('the room is read', async () => {
-      const r = await alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/rooms/${enc(team)}/account_data/m.fully_read`).catch(() => null) as { event_id?: string } | null;
-      return !!r?.event_id;
-    });
-    await item(leaveMe).click();
-    await header('Leave Me').waitFor();
-    await bob.sendText(team, 'new one 1');
-    await bob.sendText(team, 'new one 2');
-    // (The room is muted, so its row may show no badge: its preview says the message arrived.)
-    await item(team).locator('.roomlist-item-preview').filter({ hasText: 'new one 2' }).waitFor({ timeout: 45_000 });
-    await item(team).click();
-    await message('new one 2').waitFor({ timeout: 45_000 });
-    const marker = page.getByTestId('unread-marker');
-    await marker.waitFor();
-    // The line sits right above the first new message.
-    const order = await page.evaluate(() => {
-      const rows = [...document.querySelectorAll('[data-testid="timeline"] [data-row-key]')];
-      return rows.map((r) => `${r.querySelector('[data-testid="unread-marker"]') ? 'MARKER ' : ''}${(r.textContent ?? '').replace(/\s+/g, ' ')}`);
-    });
-    const at = order.findIndex((t) => t.startsWith('MARKER'));
-    assert.ok(at > 0, 'the marker is in the timeline');
-    assert.match(order[at], /MARKER.*new one 1/, 'the line is drawn with the first new message');
-    assert.match(order[at - 1], /team message 3/, 'the message before it was read');
-  });
-
-  it('shows Bob\'s read receipt under the message he read, and his typing line', async () => {
-    await page.getByTestId('composer').fill('Did you read this?');
-    await page.getByTestId('composer').press('Enter');
-    const mine = await bob.waitForMessage(team, (e) => e.content.body === 'Did you read this?', 45_000);
-    await bob.request('POST', `/_matrix/client/v3/rooms/${enc(team)}/receipt/m.read/${enc(mine.event_id)}`, {});
-    const receipts = page.locator(`[data-event-id="${mine.event_id}"]`).locator('xpath=ancestor::*[@data-row-key][1]').getByTestId('read-receipts');
-    await receipts.waitFor({ timeout: 45_000 });
-    assert.match(await receipts.getAttribute('aria-label') ?? '', /Read by Bob/);
-
-    await bob.request('PUT', `/_matrix/client/v3/rooms/${enc(team)}/typing/${enc(bob.userId)}`, { typing: true, timeout: 30_000 });
-    // The name is isolated (FSI … PDI) so a right-to-left name cannot reorder the sentence.
-    await page.getByTestId('typing').filter({ hasText: /^\u2068Bob\u2069 is typing…$/ }).waitFor({ timeout: 45_000 });
-    await shot(page, path.join(ARTIFACTS, 'light-1280x800-receipts-typing.png'));
-    await bob.request('PUT', `/_matrix/client/v3/rooms/${enc(team)}/typing/${enc(bob.userId)}`, { typing: false });
-    await page.getByTestId('typing').filter({ hasText: 'typing' }).waitFor({ state: 'detached', timeout: 45_000 });
-  });
-
-  it('keeps the open room unread when marked so, until it is read on purpose (Esc)', async () => {
-    await header('Team Room').waitFor();
-    await openMenuByRightClick(team);
-    await menu().getByTestId('room-menu-mark-unread').click();
-    await item(team).getByTestId('room-unread').waitFor({ timeout: 45_000 });
-    // Give an immediate re-read the time it would take (it would clear the mark through the homeserver).
-    await page.waitForTimeout(1500);
-    assert.equal(await item(team).getByTestId('room-unread').count(), 1, 'still marked unread');
-    await page.getByTestId('composer').press('Escape');
-    await item(team).getByTestId('room-unread').waitFor({ state: 'detached', timeout: 45_000 });
-  });
-
-  it('leaves a room from its menu after confirming', async () => {
-    await openMenuByRightClick(leaveMe);
-    await menu().getByTestId('room-menu-leave').click();
-    await page.getByTestId('leave-room-dialog').waitFor();
-    await page.getByTestId('leave-room-dialog').getByTestId('dialog-submit').click();
-    await item(leaveMe).waitFor({ state: 'detached', timeout: 45_000 });
-    const member = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(leaveMe)}/state/m.room.member/${enc(alice.userId)}`) as { membership: string };
-    assert.equal(member.membership, 'leave');
-  });
-
-  it('previews a room by its address and joins it', async () => {
-    await go(`#/room/${enc(`#plaza:${hs.serverName}`)}`);
-    const preview = page.getByTestId('room-preview');
-    await preview.getByTestId('room-preview-name').filter({ hasText: 'Open Plaza' }).waitFor({ timeout: 45_000 });
-    assert.match(await preview.innerText(), /Everyone welcome/);
-    await shot(page, path.join(ARTIFACTS, 'light-1280x800-room-preview.png'));
-    await preview.getByTestId('room-preview-join').click();
-    await header('Open Plaza').waitFor({ timeout: 45_000 });
-  });
-
-  it('asks to join a knock room from its preview, and says why an unknown room has no preview', async () => {
-    await go(`#/room/${enc(knockRoom)}?via=${enc(hs.serverName)}`);
-    const preview = page.getByTestId('room-preview');
-    await preview.getByTestId('room-preview-knock').waitFor({ timeout: 45_000 });
-    await preview.getByTestId('room-preview-knock').click();
-    await preview.getByTestId('room-preview-note').filter({ hasText: 'You asked to join' }).waitFor({ timeout: 45_000 });
-    await page.setViewportSize({ width: 800, height: 600 });
-    await shot(page, path.join(ARTIFACTS, 'light-800x600-room-preview-knocked.png'));
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await eventually('Bob sees the knock', async () => {
-      const m = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(knockRoom)}/state/m.room.member/${enc(alice.userId)}`).catch(() => null) as { membership?: string } | null;
-      return m?.membership === 'knock';
-    });
-
-    await go(`#/room/${enc(`#nowhere:${hs.serverName}`)}`);
-    await page.getByTestId('room-preview-error').waitFor({ timeout: 45_000 });
-    assert.match(await page.getByTestId('room-preview-error').innerText(), /cannot be previewed: .+/);
-  });
-
-  it('links an upgraded room to its successor, and the successor back to it', async () => {
-    await item(oldRoom).click();
-    await header('Old Room').waitFor();
-    const { replacement_room: newRoom } = await bob.request('POST', `/_matrix/client/v3/rooms/${enc(oldRoom)}/upgrade`, { new_version: '10' }) as { replacement_room: string };
-    const bar = page.getByTestId('room-successor');
-    await bar.waitFor({ timeout: 45_000 });
-    assert.equal(await page.getByTestId('composer').count(), 0, 'the old room takes no more messages');
-    await bar.getByTestId('room-successor-open').click();
-    await page.locator(`[data-testid="room-item"][data-room-id="${newRoom}"][aria-selected="true"]`).waitFor({ timeout: 45_000 });
-    await page.getByTestId('room-predecessor').waitFor({ timeout: 45_000 });
-    await item(oldRoom).waitFor({ state: 'detached', timeout: 45_000 }); // the list shows the successor only
-    await shot(page, path.join(ARTIFACTS, 'light-1280x800-room-successor.png'));
-    await page.getByTestId('room-predecessor-open').click();
-    await message('said in the old room').waitFor({ timeout: 45_000 });
-  });
-
-  it('greets a brand-new account with what to do first, and makes its first room from there', async () => {
-    const carol = await hs.registerUser('carol', 'carol-password', { displayname: 'Carol' });
-    const fresh = await startWebUi('roomlist-new-account', { hs });
-    try {
-      const p = fresh.page;
-      await fresh.signIn(carol, 'carol-password');
-      const welcome = p.getByTestId('welcome');
-      await welcome.waitFor({ timeout: 45_000 });
-      assert.match(await welcome.innerText(), /You are not in any rooms yet/);
-      assert.match(await p.getByTestId('roomlist-empty').innerText(), /create one or join one/);
-      await themeShots(p, 'roomlist', 'new-account');
-      await welcome.getByTestId('welcome-create-room').click();
-      await p.getByTestId('create-room-name').fill('First Room');
-      await p.getByTestId('dialog-submit').click();
-      await p.getByTestId('room-header').filter({ hasText: 'First Room' }).waitFor({ timeout: 45_000 });
-      await p.evaluate(() => { window.location.hash = ''; });
-      await p.getByTestId('empty-state').waitFor();
-      assert.equal(await p.getByTestId('welcome').count(), 0, 'with a room, the pane asks to pick one');
-    } finally {
-      await fresh.stop();
-    }
   });
 });
