@@ -62,9 +62,10 @@ describe('mentions across rooms', () => {
     assert.deepEqual(await mentions().evaluateAll((els) => els.map((e) => e.getAttribute('data-event-id'))), [ids.get('intentional'), ids.get('by name')],
       'only the two mentions, the newest first');
     assert.equal(await mentions().nth(0).locator('.mention-room').textContent(), 'Garden');
-    assert.equal(await mentions().nth(0).locator('.mention-text').textContent(), 'Bob Can you water them on Sunday?');
+    // Names are isolated (U+2068…U+2069), as everywhere a name is shown.
+    assert.equal(await mentions().nth(0).locator('.mention-text').textContent(), '\u2068Bob\u2069 Can you water them on Sunday?');
     assert.equal(await mentions().nth(1).locator('.mention-room').textContent(), 'Design');
-    assert.equal(await mentions().nth(1).locator('.mention-text').textContent(), 'Bob Alice, could you look at the header?');
+    assert.equal(await mentions().nth(1).locator('.mention-text').textContent(), '\u2068Bob\u2069 Alice, could you look at the header?');
     assert.equal(await page.getByTestId('mentions-more').count(), 0, 'two mentions are one page');
     await themeShots(page, 'mentions', 'dialog');
 

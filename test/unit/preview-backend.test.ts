@@ -93,6 +93,20 @@ describe('preview backend, in process', () => {
       c.close();
     }
   });
+
+  it('answers the Mentions dialog with the made-up messages that name you, newest first', async () => {
+    const c = RpcTestClient.inProcess(new PreviewBackend({ loggedIn: true, paginateDelayMs: 0 }));
+    try {
+      const found = await c.request('get_mentions', { max_timestamp: Number.MAX_SAFE_INTEGER, type: 4, limit: 30 });
+      assert.ok(found.length > 0, 'some message mentions you');
+      for (const e of found) assert.match(JSON.stringify(e.content), /@you|You Yourself|@room/i);
+      assert.deepEqual(found.map((e) => e.timestamp), found.map((e) => e.timestamp).toSorted((a, b) => b - a));
+      const older = await c.request('get_mentions', { max_timestamp: found[0].timestamp - 1, type: 4, limit: 30 });
+      assert.ok(!older.some((e) => e.event_id === found[0].event_id), 'at or before max_timestamp only');
+    } finally {
+      c.close();
+    }
+  });
 });
 
 describe('preview server, over the renderer websocket transport', () => {

@@ -17,6 +17,7 @@ import {
   buildRooms, FAVOURITE_ID, GOOD_PASSWORD, INVITE_ID, ME, people, SERVER, SPACE_CHILDREN, SPACE_ID, stateMap, type FakeRoom,
 } from './fake-data.ts';
 import { fakeHierarchy } from './fake-hierarchy.ts';
+import { fakeMentions } from './fake-mentions.ts';
 import { afterReply, loggedInState, loggedOutState, markdownish, notInPreview, PreviewConnection, previewLogger, sleep } from './preview-support.ts';
 
 export interface PreviewBackendOptions {
@@ -351,6 +352,7 @@ export class PreviewBackend implements BackendHost {
       report_user: async () => { await sleep(300); return true; },
       // The made-up people are all of the made-up homeserver: no other server's contacts to show.
       get_server_support: () => null,
+      get_mentions: ({ max_timestamp, limit }) => fakeMentions(this.rooms, max_timestamp, limit),
       // Commands the UI does not use yet: named here, so a new command still breaks this file until it is listed.
       ...notInPreview(
         'set_membership', 'join_room', 'knock_room', 'leave_room', 'create_room', 'resolve_alias', 'check_alias', 'get_public_rooms', 'search_user_directory', 'get_room_aliases', 'create_alias', 'delete_alias', 'get_room_summary',
@@ -361,7 +363,7 @@ export class PreviewBackend implements BackendHost {
         'register_push', 'get_presence', 'ignore_user', 'unignore_user', 'get_ignored_users',
         'upgrade_room', 'join_successor_room', 'set_history_visibility',
         'register_push', 'get_event', 'get_event_by_rowid', 'get_related_events', 'get_edit_history', 'get_event_context',
-        'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_receipts', 'get_mentions', 'search_local', 'search_server',
+        'paginate_manual', 'timestamp_to_event', 'get_threads', 'get_receipts', 'search_local', 'search_server',
         'upload_media', 'download_media', 'get_picture',
         'track_user_devices', 'get_profile_encryption_info', 'get_own_devices', 'pin_user_identity', 'reset_master_key_tofu',
         'request_verification', 'accept_verification', 'start_sas', 'confirm_sas', 'cancel_verification',

@@ -8,7 +8,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { listedMentions, loadMentions } from '../../api/mentions.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
-import { localpart, roomDisplayName } from '../../api/selectors.ts';
+import { localpart, roomDisplayName, selectMemberNames } from '../../api/selectors.ts';
+import { isolateBidi } from '../../../shared/display-name.ts';
 import { errorMessage } from '../../../shared/error-message.ts';
 import type { Event } from '../../../shared/rpc/types.ts';
 import { Avatar } from '../common/Avatar.tsx';
@@ -20,9 +21,14 @@ import { previewText } from '../room/event-view.ts';
 import '../switcher/switcher.css';
 import './mentions.css';
 
-/** The sender's name as stored with the message (rooms left have no member list here), else the ID's localpart. */
-function senderName(e: Event): string {
-  return e.local_content?.sender_profile?.displayname ?? localpart(e.sender);
+/**
+ * A name in a mention's row: as the room's member list has it (the room list's way), else the sender's name stored
+ * with the message (a room whose members are not loaded), else the ID's localpart; isolated, as every shown name is
+ * (shared/display-name.ts), so a name cannot reorder the words around it.
+ */
+function nameIn(names: ReadonlyMap<string, string>, e: Event, userId: string): string {
+  const stored = userId === e.sender ? e.local_content?.sender_profile?.displayname : undefined;
+  return isolateBidi(names.get(userId) ?? stored ?? localpart(userId));
 }
 
 export function MentionsDialog({ onOpen, onClose }: { onOpen: (roomId: string, eventId: string) => void; onClose: () => void }) {
@@ -112,8 +118,9 @@ function MentionRow({ event: e, index, active, hour12, onHover, onOpen }: {
 }) {
   const room = useStoreSelector((s) => s.rooms.get(e.room_id));
   const roomName = roomDisplayName(room) || e.room_id;
-  const sender = senderName(e);
-  const text = previewText(e, (id) => (id === e.sender ? sender : localpart(id)), undefined, e.sender);
+  const names = selectMemberNames(room);
+  const sender = nameIn(names, e, e.sender);
+  const text = previewText(e, (id) => nameIn(names, e, id), undefined, e.sender);
   return (
     <li id={`mention-${index}`} role="option" aria-selected={active} data-testid="mention" data-event-id={e.event_id}
       className={`switcher-result mention${active ? ' is-active' : ''}`}
