@@ -1,242 +1,53 @@
 /**
- * Custom emoji and stickers (MSC2545) in Chromium against Synapse: Alice's own pack in account data, two packs in
- * the room's state (different state keys), a pack of the space containing the room (read through
- * get_state_of_types for that space) and a pack of another room she enabled everywhere (`im.ponies.emote_rooms`,
- * read through get_specific_room_state). She picks a custom emoji in the composer's picker and sends it, completes one after `:`,
- * reacts with one and sends a sticker; Bob (a peer over the Client-Server API) checks what reached the homeserver,
- * and the timeline shows the pictures inline at text height, larger in an emoji-only message, and on the reaction
- * chip. The thread panel's composer sends a sticker into the thread. Settings → Emoji & stickers lists her pack and
- * every room pack; "Use everywhere" writes im.ponies.emote_rooms (keeping what else it holds, per pack) and the
- * pack is then offered in another room; she adds an image to her own pack there and names it and gives it a
- * picture, and does both to the room's pack in its settings, which Bob then reads and downloads; the shop room's
- * settings say she may not change its pack. The pack's Add is drawn in the accent colour and an image's Remove quiet
- * (the side panel's general button look had won over both), and the panel's general buttons answer the pointer. There she creates two more packs by name (the second under a key of its
- * own) and deletes one after a confirmation (its state emptied). Screenshots of the
- * picker with packs and of the messages, wide and narrow, and of both settings parts and the pack editor's form,
- * in both themes.
+ * Custom emoji and sticker packs (MSC2545) as a person changes them, in Chromium through the web host against Synapse,
+ * from the packs made over the homeserver API (test/harness/emoji-packs-fixture.ts). Settings → Emoji & stickers lists
+ * Alice's pack and every room pack (both of her room's, the space's and the shop room's); "Use everywhere" writes
+ * im.ponies.emote_rooms (keeping what else it holds, per pack) and the pack is then offered in another room. In the
+ * same tab she adds an image to her own pack (a shortcode the spec does not allow refused in words first) and removes
+ * it, and names her pack and gives it a picture and an attribution. In the room's settings she adds an image to the
+ * room's pack and names it and gives it a picture, which Bob (a peer over the Client-Server API) then reads, and
+ * downloads the image; the new image completes after `:` at once. The shop room's settings say she may not change its
+ * pack. The room pack's Add is drawn in the accent colour and an image's Remove quiet (the side panel's general button
+ * look had won over both), and the panel's general buttons answer the pointer. There she creates two packs of one name
+ * (the second under a key of its own) and deletes the second after a confirmation (Cancel keeping it first; its state
+ * emptied); a third of that name gets yet another key, the deleted one's staying taken. Screenshots of the Settings
+ * part, her pack's form and its name and picture, the room's packs in its settings and the delete confirmation, wide
+ * and narrow, in both themes, go to test-artifacts/ (with LATTICE_SHOTS=1). Sending the packs' emoji and stickers is
+ * emoji-packs-sending-ui's.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { MatrixPeer } from '../harness/matrix-peer.ts';
-import { encodePng, type RGB } from '../harness/png.ts';
-import type { SynapseServer, TestUser } from '../harness/synapse.ts';
-import { aliceAndBobRoom, messageWith, serverSays, sizedShots, startWebUi, themeShots, type WebUi } from '../harness/web-ui.ts';
+import { face, startEmojiPacksFixture, type EmojiPacksFixture } from '../harness/emoji-packs-fixture.ts';
+import type { MatrixPeer } from '../harness/matrix-peer.ts';
+import type { TestUser } from '../harness/synapse.ts';
+import { serverSays, sizedShots, type WebUi } from '../harness/web-ui.ts';
 
-/** A round face of `rgb` on white, so the pictures are told apart in the screenshots. */
-function face(rgb: RGB): Buffer {
-  return encodePng(64, 64, (x, y) => {
-    const dx = x - 31.5;
-    const dy = y - 31.5;
-    const r = Math.hypot(dx, dy);
-    const eye = Math.hypot(Math.abs(dx) - 10, dy + 8) < 5;
-    const mouth = dy > 6 && dy < 12 && Math.abs(dx) < 14;
-    if (r > 30) return [255, 255, 255];
-    return eye || mouth ? [30, 30, 30] : rgb;
-  });
-}
-
-async function upload(hs: SynapseServer, user: TestUser, png: Buffer, name: string): Promise<string> {
-  const res = await fetch(`${hs.baseUrl}/_matrix/media/v3/upload?filename=${name}`, {
-    method: 'POST', headers: { authorization: `Bearer ${user.accessToken}`, 'content-type': 'image/png' }, body: new Uint8Array(png),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  return ((await res.json()) as { content_uri: string }).content_uri;
-}
-
-describe('custom emoji and sticker packs against Synapse', () => {
+describe('changing custom emoji and sticker packs against Synapse', () => {
+  let fx: EmojiPacksFixture | undefined;
   let ui: WebUi;
   let page: Page;
   let alice: TestUser;
+  let alicePeer: MatrixPeer;
   let bob: MatrixPeer;
   let roomId: string;
   let otherRoom: string;
-  let space: string;
-  let alicePeer: MatrixPeer;
+  let picker: EmojiPacksFixture['picker'];
   const enc = encodeURIComponent;
   const accountData = (type: string) => alicePeer.request('GET', `/_matrix/client/v3/user/${enc(alice.userId)}/account_data/${type}`) as Promise<Record<string, unknown>>;
-  const mxc: Record<'blob' | 'parrot' | 'wave' | 'other', string> = { blob: '', parrot: '', wave: '', other: '' };
 
   before(async () => {
-    ui = await startWebUi('emoji-packs');
-    page = ui.page;
-    ({ alice, bob, roomId } = await aliceAndBobRoom(ui.hs, 'Emoji Packs'));
-    alicePeer = new MatrixPeer(ui.hs.baseUrl, alice);
-    mxc.blob = await upload(ui.hs, alice, face([90, 160, 240]), 'blob.png');
-    mxc.parrot = await upload(ui.hs, alice, face([240, 90, 120]), 'parrot.png');
-    mxc.wave = await upload(ui.hs, alice, face([250, 200, 60]), 'wave.png');
-    mxc.other = await upload(ui.hs, alice, face([90, 200, 110]), 'other.png');
-    const account = (type: string, content: unknown) =>
-      alicePeer.request('PUT', `/_matrix/client/v3/user/${encodeURIComponent(alice.userId)}/account_data/${type}`, content);
-    await account('im.ponies.user_emotes', {
-      pack: { display_name: 'My blobs' },
-      images: {
-        blobcat: { url: mxc.blob, body: 'Blob cat' },
-        wave: { url: mxc.wave, body: 'Waving hello', usage: ['sticker'], info: { w: 64, h: 64, mimetype: 'image/png' } },
-        broken: { url: 'https://example.org/not-mxc.png' },
-      },
-    });
-    await bob.setState(roomId, 'im.ponies.room_emotes', 'party', {
-      pack: { display_name: 'Party pack', usage: ['emoticon'] }, images: { partyparrot: { url: mxc.parrot } },
-    });
-    // A second pack of the room, under another state key: listed, edited and used everywhere on its own.
-    await bob.setState(roomId, 'im.ponies.room_emotes', 'extras', {
-      pack: { display_name: 'Extras', usage: ['emoticon'] }, images: { extra_blob: { url: mxc.blob } },
-    });
-    // A space containing the room, with a pack of its own: offered in the room, as Cinny does.
-    space = await bob.createRoom({ name: 'Pack Space', invite: [alice.userId], creationContent: { type: 'm.space' } });
-    await bob.setState(space, 'm.space.child', roomId, { via: [ui.hs.serverName] });
-    await bob.setState(space, 'im.ponies.room_emotes', '', {
-      pack: { display_name: 'Space pack', usage: ['emoticon'] }, images: { spacecat: { url: mxc.other } },
-    });
-    await alicePeer.join(space);
-    // A pack of another room, enabled everywhere: offered in this room too.
-    otherRoom = await bob.createRoom({ name: 'Sticker Shop', invite: [alice.userId] });
-    await alicePeer.join(otherRoom);
-    await bob.setState(otherRoom, 'im.ponies.room_emotes', '', { pack: { display_name: 'Shop pack' }, images: { frog: { url: mxc.other } } });
-    await account('im.ponies.emote_rooms', { rooms: { [otherRoom]: { '': {} } }, 'com.example.kept': true });
-    // Alice may change this room's packs (moderator); in the shop room she may not.
-    const levels = await bob.request('GET', `/_matrix/client/v3/rooms/${enc(roomId)}/state/m.room.power_levels/`) as { users: Record<string, number> };
-    await bob.setState(roomId, 'm.room.power_levels', '', { ...levels, users: { ...levels.users, [alice.userId]: 50 } });
-  });
-  after(async () => {
-    await ui?.stop();
-  });
-
-  const picker = () => page.getByTestId('emoji-picker');
-
-  it('signs in and opens the room', async () => {
-    // No colour transitions: a screenshot right after a theme switch shows the finished colours.
+    fx = await startEmojiPacksFixture('emoji-packs-settings');
+    ({ ui, page, alice, alicePeer, bob, roomId, otherRoom, picker } = fx);
+    // Signed in with the room open, as emoji-packs-sending-ui's first test leaves it; no colour transitions, so a
+    // screenshot right after a theme switch shows the finished colours.
     await page.emulateMedia({ reducedMotion: 'reduce' });
     await ui.signIn(alice, 'alice-password');
     await page.locator(`[data-testid="room-item"][data-room-id="${roomId}"]`).click({ timeout: 30_000 });
     await page.getByTestId('room-header').filter({ hasText: 'Emoji Packs' }).waitFor();
   });
-
-  it('offers her pack, the room\'s and the one enabled everywhere in the picker, and sends a picked emoji as an emoticon', async () => {
-    const composer = page.getByTestId('composer');
-    await composer.fill('hello ');
-    await page.getByTestId('composer-emoji').click();
-    const tabs = picker().getByTestId('emoji-pack-tab');
-    await tabs.first().waitFor();
-    // The shop room's pack comes through get_specific_room_state once the room list has it.
-    await picker().getByRole('tab', { name: 'Shop pack' }).waitFor({ timeout: 30_000 });
-    // The space's pack comes through get_state_of_types for the space once the room is open.
-    await picker().getByRole('tab', { name: 'Space pack' }).waitFor({ timeout: 30_000 });
-    const names = await tabs.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    // Hers, the room's two (in either order), the space's, then the one enabled everywhere.
-    assert.deepEqual([names[0], [...names.slice(1, 3)].sort(), ...names.slice(3)], ['My blobs', ['Extras', 'Party pack'], 'Space pack', 'Shop pack']);
-    await picker().getByRole('tab', { name: 'My blobs' }).click();
-    // The sticker-only image is not an emoji, and the one without an mxc:// URL is no image at all.
-    assert.deepEqual(await picker().getByTestId('emoji-option').evaluateAll((els) => els.map((e) => e.getAttribute('data-shortcode'))), ['blobcat']);
-    await picker().locator('.emoji-cell img').first().evaluate((img: HTMLImageElement) => img.decode());
-    // Wide and narrow: the picker keeps its place beside its button, its pack tabs on a row of their own.
-    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-picker.png`, async (label) => {
-      const box = await picker().boundingBox();
-      const viewport = page.viewportSize();
-      assert.ok(box && viewport && box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width && box.y + box.height <= viewport.height,
-        `the picker fits the window (${label}: ${JSON.stringify(box)})`);
-    });
-    await picker().locator('[data-shortcode="blobcat"]').click();
-    assert.equal(await composer.inputValue(), 'hello :blobcat: ');
-    await composer.press('Enter');
-
-    const sent = await bob.waitForMessage(roomId, (e) => typeof e.content.body === 'string' && e.content.body.includes(':blobcat:'), 45_000);
-    assert.equal(sent.content.body, 'hello :blobcat: ');
-    assert.equal(sent.content.format, 'org.matrix.custom.html');
-    assert.equal(sent.content.formatted_body, `hello <img src="${mxc.blob}" alt=":blobcat:" title=":blobcat:" height="32" data-mx-emoticon />`);
-
-    const img = messageWith(page, 'hello').locator('img[data-mx-emoticon]');
-    await img.waitFor();
-    await img.evaluate((el: HTMLImageElement) => el.decode());
-    const shown = await img.evaluate((el: HTMLImageElement) => ({
-      alt: el.alt, natural: el.naturalWidth, height: el.getBoundingClientRect().height,
-      font: Number.parseFloat(getComputedStyle(el.parentElement ?? el).fontSize),
-    }));
-    assert.equal(shown.alt, ':blobcat:');
-    assert.ok(shown.natural > 0, 'the picture loaded');
-    assert.ok(shown.height <= shown.font * 2 && shown.height >= shown.font, `at text height (${shown.height}px for ${shown.font}px text)`);
-  });
-
-  it('completes a pack emoji after a colon, and shows an emoji-only message larger', async () => {
-    const composer = page.getByTestId('composer');
-    await composer.fill(':partyp');
-    const suggestion = page.getByTestId('composer-suggestion').first();
-    await suggestion.filter({ hasText: ':partyparrot:' }).waitFor();
-    assert.equal(await suggestion.locator('img').count(), 1, 'with its picture');
-    await composer.press('Enter');
-    assert.equal(await composer.inputValue(), ':partyparrot: ');
-    await composer.press('Enter');
-    const sent = await bob.waitForMessage(roomId, (e) => e.content.body === ':partyparrot: ', 45_000);
-    assert.equal(sent.content.formatted_body, `<img src="${mxc.parrot}" alt=":partyparrot:" title=":partyparrot:" height="32" data-mx-emoticon />`);
-    const big = page.locator('.message-html.is-emoji-only img[data-mx-emoticon][alt=":partyparrot:"]');
-    await big.waitFor();
-    await big.evaluate((el: HTMLImageElement) => el.decode());
-    const small = await messageWith(page, 'hello').locator('img[data-mx-emoticon]').evaluate((el) => el.getBoundingClientRect().height);
-    const large = await big.evaluate((el) => el.getBoundingClientRect().height);
-    assert.ok(large > small * 1.5, `larger alone (${large}px against ${small}px)`);
-  });
-
-  it('reacts with a custom emoji: the key is its mxc URL with its shortcode, and the chip shows the picture', async () => {
-    const row = messageWith(page, 'hello');
-    await row.hover();
-    await row.getByTestId('react-more').click();
-    await picker().getByRole('tab', { name: 'Party pack' }).click();
-    await picker().locator('[data-shortcode="partyparrot"]').click();
-    const reaction = await bob.waitForMessage(roomId, (e) => e.type === 'm.reaction', 45_000);
-    const rel = reaction.content['m.relates_to'] as { key: string; rel_type: string };
-    assert.equal(rel.rel_type, 'm.annotation');
-    assert.equal(rel.key, mxc.parrot);
-    assert.equal(reaction.content.shortcode, ':partyparrot:');
-    assert.equal(reaction.content['com.beeper.reaction.shortcode'], ':partyparrot:');
-    const chip = row.getByTestId('reaction');
-    const chipImg = chip.locator('img.reaction-image');
-    await chipImg.waitFor();
-    await chipImg.evaluate((el: HTMLImageElement) => el.decode());
-    assert.equal(await chipImg.getAttribute('alt'), ':partyparrot:');
-    assert.match(await chip.getAttribute('title') ?? '', /reacted with :partyparrot:/);
-    assert.equal((await chip.innerText()).trim(), '1');
-  });
-
-  it('sends a sticker from the sticker button, shown in the timeline', async () => {
-    await page.getByTestId('composer-sticker').click();
-    // Stickers only: the sticker-only image and the ones without a usage (both), not the room's emoticon pack.
-    await picker().getByTestId('emoji-option').first().waitFor();
-    assert.deepEqual(await picker().getByTestId('emoji-pack-tab').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))),
-      ['My blobs', 'Shop pack']);
-    assert.deepEqual(await picker().getByTestId('emoji-option').evaluateAll((els) => els.map((e) => e.getAttribute('data-shortcode'))),
-      ['blobcat', 'wave']);
-    await picker().locator('.emoji-cell img').last().evaluate((img: HTMLImageElement) => img.decode());
-    await themeShots(page, 'emoji-packs', 'stickers');
-    await picker().locator('[data-shortcode="wave"]').click();
-    const sticker = await bob.waitForMessage(roomId, (e) => e.type === 'm.sticker', 45_000);
-    assert.equal(sticker.content.url, mxc.wave);
-    assert.equal(sticker.content.body, 'Waving hello');
-    assert.deepEqual(sticker.content.info, { w: 64, h: 64, mimetype: 'image/png' });
-    const shown = page.locator('.attachment-sticker img[alt="Waving hello"]');
-    await shown.waitFor({ timeout: 30_000 });
-    await shown.evaluate((el: HTMLImageElement) => el.decode());
-    await page.mouse.move(5, 5);
-    await sizedShots(page, (theme, size) => `emoji-packs-${theme}-${size}-messages.png`);
-  });
-
-  it('sends a sticker from the thread panel\'s composer into the thread', async () => {
-    const root = messageWith(page, 'hello');
-    await root.hover();
-    await root.getByTestId('action-thread').click();
-    const panel = page.getByTestId('thread-panel');
-    await panel.getByTestId('thread-composer').waitFor();
-    await panel.getByTestId('thread-composer-sticker').click();
-    await picker().locator('[data-shortcode="wave"]').click();
-    const rootId = await root.getAttribute('data-event-id');
-    const sticker = await bob.waitForMessage(roomId, (e) => e.type === 'm.sticker'
-      && (e.content['m.relates_to'] as { rel_type?: string } | undefined)?.rel_type === 'm.thread', 45_000);
-    assert.equal(sticker.content.url, mxc.wave);
-    const rel = sticker.content['m.relates_to'] as { event_id: string; is_falling_back: boolean };
-    if (rootId) assert.equal(rel.event_id, rootId);
-    assert.equal(rel.is_falling_back, true);
-    await panel.locator('.attachment-sticker img[alt="Waving hello"]').waitFor({ timeout: 30_000 });
-    await panel.getByTestId('thread-close').click();
+  after(async () => {
+    await fx?.ui.stop();
   });
 
   it('Settings lists her pack and every room pack; "Use everywhere" writes the account data and offers the pack in another room', async () => {
