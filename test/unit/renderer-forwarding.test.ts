@@ -56,13 +56,18 @@ describe('forwarding a message', () => {
     assert.equal(forwardedContent(undefined, ev(7, { type: 'm.reaction' })), null);
   });
 
-  it('knows when a copy would leave encryption: an encrypted message to a room that is not encrypted', () => {
+  it('knows when a copy would leave encryption: an encrypted message (or our own, still an echo) to a room that is not encrypted', () => {
     const encrypted = ev(1, { type: 'm.room.encrypted', content: {}, decrypted_type: 'm.room.message', decrypted: { body: 'x' } });
     const clear = roomWith([], '!clear:hs');
     const sealed = { ...roomWith([], '!sealed:hs'), meta: { encryption_event: { algorithm: 'm.megolm.v1.aes-sha2' } } as unknown as RoomData['meta'] };
-    assert.equal(leavesEncryption(encrypted, clear), true);
-    assert.equal(leavesEncryption(encrypted, sealed), false);
-    assert.equal(leavesEncryption(ev(2), clear), false, 'a message that was never encrypted');
+    assert.equal(leavesEncryption(encrypted, clear, sealed), true);
+    assert.equal(leavesEncryption(encrypted, sealed, sealed), false);
+    assert.equal(leavesEncryption(ev(2), clear, clear), false, 'a message that was never encrypted');
+    // Our own message just sent in the encrypted room: its echo is cleartext until the sync brings the ciphertext.
+    const echo = ev(3, { transaction_id: 'txn1' });
+    assert.equal(leavesEncryption(echo, clear, sealed), true, 'our echo in an encrypted room');
+    assert.equal(leavesEncryption(echo, sealed, sealed), false);
+    assert.equal(leavesEncryption(echo, clear, clear), false, 'our echo in a room that is not encrypted');
   });
 
   it('offers the rooms where our power level lets us send the message', () => {

@@ -53,12 +53,15 @@ export function forwardedContent(room: RoomData | undefined, event: Event): Forw
 }
 
 /**
- * Whether forwarding `event` to `target` takes it out of end-to-end encryption: an encrypted message (with, for an
- * attachment, its file's key) sent in the clear, readable by the homeserver and anyone who can read that room.
+ * Whether forwarding `event` (from the room `source`) to `target` takes it out of end-to-end encryption: an encrypted
+ * message (with, for an attachment, its file's key) sent in the clear, readable by the homeserver and anyone who can
+ * read that room. Our own message sent in an encrypted room counts from the start: until the sync brings its stored
+ * ciphertext, its local echo holds the cleartext as an m.room.message (a forward right after sending did not ask).
  * Element forwards it without a word (element-hq/riot-meta#197 asks for a warning since 2018); Lattice asks first.
  */
-export function leavesEncryption(event: Event, target: RoomData): boolean {
-  return event.type === 'm.room.encrypted' && !target.meta?.encryption_event;
+export function leavesEncryption(event: Event, target: RoomData, source: RoomData | undefined): boolean {
+  const encrypted = event.type === 'm.room.encrypted' || (event.transaction_id !== undefined && !!source?.meta?.encryption_event);
+  return encrypted && !target.meta?.encryption_event;
 }
 
 /**

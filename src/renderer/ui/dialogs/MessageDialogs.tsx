@@ -57,7 +57,7 @@ function ForwardDialog({ event, onClose }: { event: Event; onClose: () => void }
     const roomId = room.id;
     if (!forwarded) return;
     // Out of encryption only once asked: the first click says what it means, the second sends.
-    if (leavesEncryption(event, room) && !unencryptedOk.has(roomId)) {
+    if (leavesEncryption(event, room, storeRooms.get(event.room_id)) && !unencryptedOk.has(roomId)) {
       setUnencryptedOk((prev) => new Set(prev).add(roomId));
       return;
     }
