@@ -3,8 +3,9 @@
  * with an intentional mention (m.mentions) in another, beside messages that do not mention her; the sidebar's @
  * button counts the unread ones and lists only the mentions, newest first, with their rooms, senders and words; ↓ and
  * Enter open the older one's room at that message (highlighted), a click the other's, each read there taking its
- * count off the button. With more than a page of mentions, the older ones come
- * with "Load older mentions". Screenshots of the dialog in both themes go to test-artifacts/ (with LATTICE_SHOTS=1).
+ * count off the button. With more than a page of mentions, the older ones come with "Load older mentions"; an emote
+ * reads "* Bob waves…", its sender named once. Screenshots of the dialog in both themes go to test-artifacts/ (with
+ * LATTICE_SHOTS=1).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -95,7 +96,8 @@ describe('mentions across rooms', () => {
     assert.equal(await page.getByTestId('open-mentions').getAttribute('aria-label'), 'Mentions', 'none unread, the list still there');
   });
 
-  it('brings older mentions a page at a time', async () => {
+  it('brings older mentions a page at a time; an emote reads with its sender once', async () => {
+    ids.set('emote', await bob.sendEvent(garden, 'm.room.message', { msgtype: 'm.emote', body: 'waves at Alice' }));
     for (let i = 1; i <= 32; i++) ids.set(`m${i}`, await bob.sendEvent(design, 'm.room.message', { msgtype: 'm.text', body: `Alice, item ${i}` }));
     await page.getByTestId('open-mentions').click();
     await mentions().first().waitFor(WAIT);
@@ -103,10 +105,12 @@ describe('mentions across rooms', () => {
     await page.waitForFunction((id) => document.querySelector('[data-testid="mention"]')?.getAttribute('data-event-id') === id, ids.get('m32')!, WAIT);
     assert.equal(await mentions().count(), 30, 'one page');
     await page.getByTestId('mentions-more').click();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="mention"]').length === 34, undefined, WAIT);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="mention"]').length === 35, undefined, WAIT);
     const order = await mentions().evaluateAll((els) => els.map((e) => e.getAttribute('data-event-id')));
-    assert.deepEqual(order.slice(-2), [ids.get('intentional'), ids.get('by name')], 'the oldest last, none twice');
-    assert.equal(new Set(order).size, 34);
+    assert.deepEqual(order.slice(-3), [ids.get('emote'), ids.get('intentional'), ids.get('by name')], 'the oldest last, none twice');
+    assert.equal(new Set(order).size, 35);
+    const emote = page.locator(`[data-testid="mention"][data-event-id="${ids.get('emote')}"] .mention-text`);
+    assert.equal(await emote.textContent(), '* \u2068Bob\u2069 waves at Alice');
     assert.equal(await page.getByTestId('mentions-more').count(), 0, 'nothing older');
     await page.keyboard.press('Escape');
   });

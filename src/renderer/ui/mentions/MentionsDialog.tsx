@@ -121,6 +121,8 @@ function MentionRow({ event: e, index, active, hour12, onHover, onOpen }: {
   const names = selectMemberNames(room);
   const sender = nameIn(names, e, e.sender);
   const text = previewText(e, (id) => nameIn(names, e, id), undefined, e.sender);
+  // An emote reads "* Bob waves" with its sender in it already.
+  const emote = (e.decrypted ?? e.content).msgtype === 'm.emote';
   return (
     <li id={`mention-${index}`} role="option" aria-selected={active} data-testid="mention" data-event-id={e.event_id}
       className={`switcher-result mention${active ? ' is-active' : ''}`}
@@ -133,7 +135,7 @@ function MentionRow({ event: e, index, active, hour12, onHover, onOpen }: {
             {formatListTime(e.timestamp, undefined, { hour12 })}
           </time>
         </div>
-        <div className="mention-text"><span className="mention-sender">{sender}</span> {text}</div>
+        <div className="mention-text">{!emote && <><span className="mention-sender">{sender}</span> </>}{text}</div>
       </div>
     </li>
   );
