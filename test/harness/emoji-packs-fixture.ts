@@ -14,7 +14,7 @@ import type { Locator, Page } from 'playwright-core';
 import { MatrixPeer } from './matrix-peer.ts';
 import { encodePng, type RGB } from './png.ts';
 import type { SynapseServer, TestUser } from './synapse.ts';
-import { aliceAndBobRoom, startWebUi, type WebUi } from './web-ui.ts';
+import { aliceAndBobRoom, startWebUiWith, type WebUi } from './web-ui.ts';
 
 const enc = encodeURIComponent;
 
@@ -59,14 +59,7 @@ async function upload(hs: SynapseServer, user: TestUser, png: Buffer, name: stri
 
 /** Starts the homeserver, the web host and the browser (`name` names the host's data folder) and makes the packs. */
 export async function startEmojiPacksFixture(name: string): Promise<EmojiPacksFixture> {
-  const ui = await startWebUi(name);
-  try {
-    return await makePacks(ui);
-  } catch (e) {
-    // A failed setup leaves no homeserver or browser running: the file's `after` has no fixture to stop.
-    await ui.stop();
-    throw e;
-  }
+  return startWebUiWith(name, makePacks);
 }
 
 async function makePacks(ui: WebUi): Promise<EmojiPacksFixture> {

@@ -4,6 +4,7 @@
  * acting through the homeserver API), and Bob, a peer over the homeserver API, who made General, invited Alice (she
  * joined) and welcomed her there. One place, so each file starts from the same server, whichever runs alone.
  */
+import type { SyncComplete } from '../../src/shared/rpc/index.ts';
 import { MatrixPeer } from './matrix-peer.ts';
 import { startSynapse, type SynapseServer, type TestUser } from './synapse.ts';
 
@@ -33,3 +34,7 @@ export async function startGeneralRoom(): Promise<GeneralRoom> {
     throw err;
   }
 }
+
+/** A sync_complete predicate: the diff carries a message with this body in this room. */
+export const hasMessage = (roomId: string, body: string) => (d: SyncComplete): boolean =>
+  !!d.rooms?.[roomId]?.events?.some((e) => e.content.body === body);

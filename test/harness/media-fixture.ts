@@ -10,7 +10,7 @@ import type { Locator, Page } from 'playwright-core';
 import type { MatrixPeer } from './matrix-peer.ts';
 import { shot, SHOTS } from './shots.ts';
 import type { SynapseServer, TestUser } from './synapse.ts';
-import { aliceAndBobRoom, ARTIFACTS, messageWith, startWebUi, type WebUi } from './web-ui.ts';
+import { aliceAndBobRoom, ARTIFACTS, messageWith, startWebUiWith, type WebUi } from './web-ui.ts';
 
 const SIZES = [[1280, 800], [800, 600]] as const;
 
@@ -30,8 +30,7 @@ export interface MediaFixture {
 
 /** Starts the homeserver, the web host and the browser (`name` names the host's data folder) and makes the room. */
 export async function startMediaFixture(name: string): Promise<MediaFixture> {
-  const ui = await startWebUi(name);
-  try {
+  return startWebUiWith(name, async (ui): Promise<MediaFixture> => {
     const { hs, page } = ui;
     const { alice, bob, roomId } = await aliceAndBobRoom(hs, 'Media E2E');
     await bob.sendEvent(roomId, 'm.room.message', { msgtype: 'm.text', body: 'Hello from Bob' });
@@ -40,11 +39,7 @@ export async function startMediaFixture(name: string): Promise<MediaFixture> {
       message: (text) => messageWith(page, text),
       shots: (shotName) => shots(page, shotName),
     };
-  } catch (e) {
-    // A failed setup leaves no homeserver or browser running: the file's `after` has no fixture to stop.
-    await ui.stop();
-    throw e;
-  }
+  });
 }
 
 async function shots(page: Page, name: string): Promise<void> {

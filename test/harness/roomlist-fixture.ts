@@ -12,7 +12,7 @@ import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { MatrixPeer } from './matrix-peer.ts';
 import type { SynapseServer, TestUser } from './synapse.ts';
-import { ARTIFACTS as ALL_ARTIFACTS, startWebUi, type WebHost, type WebUi } from './web-ui.ts';
+import { ARTIFACTS as ALL_ARTIFACTS, startWebUiWith, type WebHost, type WebUi } from './web-ui.ts';
 
 /**
  * Where both files keep their screenshots (with LATTICE_SHOTS=1), beside web-ui.test.ts's: importing them from that
@@ -54,14 +54,7 @@ export interface RoomListFixture {
 /** Starts the homeserver, the web host and the browser (`name` names the host's data folder) and makes the rooms. */
 export async function startRoomListFixture(name: string): Promise<RoomListFixture> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const ui = await startWebUi(name);
-  try {
-    return await makeRooms(ui);
-  } catch (e) {
-    // A failed setup leaves no homeserver or browser running: the file's `after` has no fixture to stop.
-    await ui.stop();
-    throw e;
-  }
+  return startWebUiWith(name, makeRooms);
 }
 
 async function createRoom(by: MatrixPeer, body: Record<string, unknown>): Promise<string> {

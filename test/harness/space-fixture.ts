@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { MatrixPeer } from './matrix-peer.ts';
 import type { SynapseServer, TestUser } from './synapse.ts';
-import { ARTIFACTS as ALL_ARTIFACTS, startWebUi, type WebUi } from './web-ui.ts';
+import { ARTIFACTS as ALL_ARTIFACTS, startWebUiWith, type WebUi } from './web-ui.ts';
 
 /** Where both files keep their screenshots (with LATTICE_SHOTS=1). */
 export const ARTIFACTS = path.join(ALL_ARTIFACTS, 'space-home');
@@ -72,14 +72,7 @@ export interface SpaceFixture {
 /** Starts the homeserver, the web host and the browser (`name` names the host's data folder) and builds the space. */
 export async function startSpaceFixture(name: string): Promise<SpaceFixture> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const ui = await startWebUi(name);
-  try {
-    return await buildSpace(ui);
-  } catch (e) {
-    // A failed build leaves no homeserver or browser running: the file's `after` has no fixture to stop.
-    await ui.stop();
-    throw e;
-  }
+  return startWebUiWith(name, buildSpace);
 }
 
 async function buildSpace(ui: WebUi): Promise<SpaceFixture> {

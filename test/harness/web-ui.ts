@@ -48,6 +48,20 @@ export interface WebUiOptions {
   hs?: SynapseServer;
 }
 
+/**
+ * startWebUi, then `build` on it (a fixture's rooms, packs or space); a failed build stops what was started, since
+ * the file's `after` never gets a fixture to stop.
+ */
+export async function startWebUiWith<T>(name: string, build: (ui: WebUi) => Promise<T>): Promise<T> {
+  const ui = await startWebUi(name);
+  try {
+    return await build(ui);
+  } catch (e) {
+    await ui.stop();
+    throw e;
+  }
+}
+
 export async function startWebUi(name: string, opts: WebUiOptions = {}): Promise<WebUi> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const root = mkdtempSync(path.join(tmpdir(), `lattice-${name}-`));

@@ -8,8 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { SyncComplete } from '../../src/shared/rpc/index.ts';
-import { startGeneralRoom } from '../harness/general-room.ts';
+import { hasMessage, startGeneralRoom } from '../harness/general-room.ts';
 import { startProxy, type TestProxy } from '../harness/http-proxy.ts';
 import { MatrixPeer } from '../harness/matrix-peer.ts';
 import { RpcTestClient } from '../harness/rpc-test-client.ts';
@@ -18,8 +17,6 @@ import { startWorkerBackend, TempRoots, type WorkerBackend } from '../harness/wo
 
 const roots = new TempRoots('it');
 
-const hasMessage = (roomId: string, body: string) => (d: SyncComplete) =>
-  !!d.rooms?.[roomId]?.events?.some((e) => e.content.body === body);
 
 describe('backend against Synapse', () => {
   let hs: SynapseServer;

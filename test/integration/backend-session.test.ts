@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Event, SyncComplete } from '../../src/shared/rpc/index.ts';
+import type { Event } from '../../src/shared/rpc/index.ts';
 import { createAppRequestHandler } from '../../src/main/desktop/app-protocol.ts';
 import { openSecretStore, secretNamespace } from '../../src/main/backend/secrets/open-secret-store.ts';
-import { startGeneralRoom } from '../harness/general-room.ts';
+import { hasMessage, startGeneralRoom } from '../harness/general-room.ts';
 import type { MatrixPeer } from '../harness/matrix-peer.ts';
 import { solidPng } from '../harness/png.ts';
 import type { RpcTestClient } from '../harness/rpc-test-client.ts';
@@ -36,8 +36,6 @@ function syncedEvents(c: RpcTestClient, roomId: string): Map<string, Event> {
   return out;
 }
 
-const hasMessage = (roomId: string, body: string) => (d: SyncComplete) =>
-  !!d.rooms?.[roomId]?.events?.some((e) => e.content.body === body);
 
 describe('backend against Synapse', () => {
   let hs: SynapseServer;
