@@ -6,7 +6,8 @@
  * it clipped; in a narrow room, down to the smallest window, the picture and the file card keep inside the message
  * column, the picture keeping its shape, and the sidebar's four new-conversation buttons stay on one line; at 480 px
  * nothing passes the window's edge, the header shows the room's name with its buttons in its ⋯ menu, the composer's
- * field keeps its width beside the room list put away in its drawer, the notification banner takes two lines.
+ * field keeps its width beside the room list put away in its drawer, the notification banner takes two lines. The
+ * mentions dialog and the room switcher grow with it too and stay inside a 480 px window, their lists scrolling.
  * Screenshots of both themes go to test-artifacts/ui/ (with LATTICE_SHOTS=1). The text size's setting itself is
  * chat-settings-ui's.
  */
@@ -16,7 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { people } from '../harness/preview/fake-data.ts';
 import type { Preview } from '../harness/preview/preview-server.ts';
-import { ARTIFACTS, DESIGN, SKIP_UNBUILT, startPreviewPage, type PreviewPage } from '../harness/preview-page.ts';
+import { ARTIFACTS, DESIGN, HIKING, SKIP_UNBUILT, startPreviewPage, type PreviewPage } from '../harness/preview-page.ts';
 import { shot } from '../harness/shots.ts';
 
 /**
@@ -334,6 +335,68 @@ describe('chat UI: the text size (preview host)', { skip: SKIP_UNBUILT }, () => 
       for (const [at, looked] of size === '700x600' ? [[13, small]] as const : [[18, large], [13, small]] as const) {
         assert.deepEqual(looked[size].cut.filter((n) => !normal[size].cut.includes(n)), [], `${size}: no name cut at ${at} px that shows whole at 14 px`);
       }
+    }
+  });
+
+  it('grows the mentions dialog and the room switcher with the text size, each inside a 480 px window at 18 px', async () => {
+    // Enough mentions (the preview has one) that the list has to scroll in the shortest window, two lines of words each.
+    for (let i = 1; i <= 6; i++) preview.backend.receiveMessage(HIKING, people.bob.id, `You Yourself, trail ${i}: can you bring the map and the spare headlamp on Saturday?`);
+    // Each dialog's row text, title or field, and avatar (its width; the rest their font sizes).
+    const read = { mentions: ['.mention-room', '.mention-text', '.mention-time', '.mentions-title', '.mention > .avatar'],
+      switcher: ['.switcher-name', '.switcher-alias', '.switcher-input', '.switcher-result > .avatar'] };
+    /** What `read` names in each dialog at `textSize`, in px, each dialog checked inside the window on the way. */
+    const look = async (textSize: number) => {
+      const p = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await p.emulateMedia({ reducedMotion: 'reduce' });
+      await p.addInitScript((t) => { localStorage.setItem('lattice.prefs', JSON.stringify({ textSize: t })); }, textSize);
+      await p.goto(`${preview.url}#/room/${encodeURIComponent(DESIGN)}`);
+      const px = (sels: string[]) => p.evaluate((l) => l.map((sel) => {
+        const el = document.querySelector(sel);
+        return el ? parseFloat(getComputedStyle(el)[sel.endsWith('.avatar') ? 'width' : 'fontSize']) : NaN;
+      }), sels);
+      /** In the window (a wide one, 480 px, and the shortest the app allows, 360 px), nothing of it past an edge. */
+      const fits = async (testId: string, name: string) => {
+        for (const [w, h] of [[1280, 800], [480, 600], [480, 360]] as const) {
+          await p.setViewportSize({ width: w, height: h });
+          const over = await p.getByTestId(testId).evaluate((dialog) => [dialog, ...dialog.querySelectorAll('*')].filter((el) => {
+            const r = el.getBoundingClientRect();
+            // What the list scrolled out of sight is inside the dialog's box; only what shows counts.
+            const list = el.closest('[role="listbox"]')?.getBoundingClientRect();
+            const shown = !list || el.matches('[role="listbox"]') || (r.bottom > list.top && r.top < list.bottom);
+            return shown && r.width > 0 && (r.left < -0.5 || r.top < -0.5 || r.right > innerWidth + 0.5 || r.bottom > innerHeight + 0.5);
+          }).map((el) => el.className || el.tagName));
+          assert.deepEqual(over, [], `${name} at ${textSize} px in ${w}x${h}: past the window's edge`);
+          const list = await p.getByTestId(testId).getByRole('listbox').evaluate((el) => [el.scrollHeight, el.clientHeight]);
+          if (h === 360) assert.ok(list[0] > list[1], `${name} at ${textSize} px in ${w}x${h}: its list scrolls (${list.join(' > ')})`);
+          if (textSize === 18 || h !== 360) {
+            for (const theme of ['light', 'dark'] as const) {
+              await p.evaluate((t) => { document.documentElement.dataset.theme = t; }, theme);
+              await shot(p, path.join(ARTIFACTS, `${theme}-${w}x${h}-${name}-text-${textSize}.png`));
+            }
+            await p.evaluate(() => { document.documentElement.dataset.theme = 'light'; });
+          }
+        }
+      };
+      await p.getByTestId('open-mentions').click();
+      await p.getByTestId('mention').first().waitFor();
+      const mentions = await px(read.mentions);
+      await fits('mentions-dialog', 'mentions');
+      await p.keyboard.press('Escape');
+      await p.getByTestId('mentions-dialog').waitFor({ state: 'detached' });
+      await p.keyboard.press('Control+k');
+      await p.getByTestId('switcher-result').first().waitFor();
+      const switcher = await px(read.switcher);
+      await fits('quick-switcher', 'switcher');
+      await p.close();
+      return { mentions, switcher };
+    };
+    const normal = await look(14);
+    const large = await look(18);
+    // Larger at 18 px, each in its proportion to the default (the avatars rounded to whole pixels, for their thumbnails).
+    for (const dialog of ['mentions', 'switcher'] as const) {
+      normal[dialog].forEach((at14, i) => {
+        assert.ok(large[dialog][i] > at14 && Math.abs(large[dialog][i] - at14 * 18 / 14) < 0.6, `${read[dialog][i]}: ${large[dialog][i]}px at 18 px, ${at14}px at 14`);
+      });
     }
   });
 });

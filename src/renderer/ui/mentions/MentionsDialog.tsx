@@ -16,7 +16,7 @@ import { Avatar } from '../common/Avatar.tsx';
 import { useFocusReturn, trapTab } from '../common/focus-return.ts';
 import { formatFullTime, formatListTime } from '../common/format.ts';
 import { indexAfterKey } from '../common/list-keys.ts';
-import { useHour12 } from '../prefs.ts';
+import { DEFAULT_TEXT_SIZE, useHour12, usePrefs } from '../prefs.ts';
 import { previewText } from '../room/event-view.ts';
 import '../switcher/switcher.css';
 import './mentions.css';
@@ -42,6 +42,8 @@ export function MentionsDialog({ onOpen, onClose }: { onOpen: (roomId: string, e
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
   const hour12 = useHour12();
+  // The rooms' avatars grow with the rows' text (mentions.css scales it), asked for at the size they are drawn.
+  const avatarSize = Math.round(32 * usePrefs().textSize / DEFAULT_TEXT_SIZE);
   useFocusReturn();
 
   // The page after `before`, its outcome set when it comes (the first page's loading state is the initial one).
@@ -90,7 +92,7 @@ export function MentionsDialog({ onOpen, onClose }: { onOpen: (roomId: string, e
         <ul className="switcher-results mentions-list" role="listbox" aria-labelledby="mentions-title" tabIndex={0} ref={list}
           aria-activedescendant={events[active] ? `mention-${active}` : undefined} onKeyDown={onKeyDown} data-testid="mentions-list">
           {events.map((e, i) => (
-            <MentionRow key={e.event_id} event={e} index={i} active={i === active} hour12={hour12}
+            <MentionRow key={e.event_id} event={e} index={i} active={i === active} hour12={hour12} avatarSize={avatarSize}
               onHover={() => setActive(i)} onOpen={() => open(i)} />
           ))}
           {!loading && !error && events.length === 0 && (
@@ -113,8 +115,8 @@ export function MentionsDialog({ onOpen, onClose }: { onOpen: (roomId: string, e
   );
 }
 
-function MentionRow({ event: e, index, active, hour12, onHover, onOpen }: {
-  event: Event; index: number; active: boolean; hour12: boolean | undefined; onHover: () => void; onOpen: () => void;
+function MentionRow({ event: e, index, active, hour12, avatarSize, onHover, onOpen }: {
+  event: Event; index: number; active: boolean; hour12: boolean | undefined; avatarSize: number; onHover: () => void; onOpen: () => void;
 }) {
   const room = useStoreSelector((s) => s.rooms.get(e.room_id));
   const roomName = roomDisplayName(room) || e.room_id;
@@ -127,7 +129,7 @@ function MentionRow({ event: e, index, active, hour12, onHover, onOpen }: {
     <li id={`mention-${index}`} role="option" aria-selected={active} data-testid="mention" data-event-id={e.event_id}
       className={`switcher-result mention${active ? ' is-active' : ''}`}
       onMouseEnter={onHover} onMouseDown={(ev) => { ev.preventDefault(); onOpen(); }}>
-      <Avatar id={e.room_id} name={roomName} mxc={room?.meta?.avatar} size={32} />
+      <Avatar id={e.room_id} name={roomName} mxc={room?.meta?.avatar} size={avatarSize} />
       <div className="mention-main">
         <div className="mention-head">
           <span className="mention-room">{roomName}</span>

@@ -9,6 +9,7 @@ import { selectSpacesModel } from '../../api/spaces.ts';
 import { Avatar } from '../common/Avatar.tsx';
 import { formatCount } from '../common/format.ts';
 import { useFocusReturn } from '../common/focus-return.ts';
+import { DEFAULT_TEXT_SIZE, usePrefs } from '../prefs.ts';
 import { fuzzyFilter } from './fuzzy.ts';
 import './switcher.css';
 
@@ -17,6 +18,8 @@ export function QuickSwitcher({ onSelect, onClose }: { onSelect: (roomId: string
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const list = useRef<HTMLUListElement>(null);
+  // The avatars grow with the names beside them (switcher.css scales the text), asked for at the size they are drawn.
+  const avatarSize = Math.round(24 * usePrefs().textSize / DEFAULT_TEXT_SIZE);
   useFocusReturn();
   // The highlighted room stays in sight as the arrows move it past the list's edge (the list scrolls; the focus
   // stays in the input, so the browser would not scroll by itself).
@@ -78,7 +81,7 @@ export function QuickSwitcher({ onSelect, onClose }: { onSelect: (roomId: string
               <li key={r.id} id={`switcher-${i}`} role="option" aria-selected={i === active} data-testid="switcher-result"
                 className={`switcher-result${i === active ? ' is-active' : ''}`}
                 onMouseEnter={() => setActive(i)} onMouseDown={(e) => { e.preventDefault(); choose(i); }}>
-                <Avatar id={r.id} name={name} mxc={r.meta?.avatar} size={24} />
+                <Avatar id={r.id} name={name} mxc={r.meta?.avatar} size={avatarSize} />
                 <span className="switcher-name">{name}</span>
                 {r.meta?.canonical_alias && <span className="switcher-alias">{r.meta.canonical_alias}</span>}
                 {/* Unread counts as in the room list, so the switcher also answers "where was I mentioned?". */}
