@@ -3,8 +3,9 @@
  * focused by keyboard at the top of the loaded history keeps the focus while older history arrives and the rows are
  * laid out again (a keyboard user paging up meets it at every page), Tab from a message focused by a click goes
  * into that message's own toolbar, not into the toolbar of the row the pointer happens to rest on, Home/End go to the
- * oldest and newest message loaded (not the first and last the virtualizer happens to render), and a click on the
- * newest message leaves the view at the end, following the next message to arrive.
+ * oldest and newest message loaded (not the first and last the virtualizer happens to render), a click on the
+ * newest message leaves the view at the end, following the next message to arrive, and a scroll the browser has not
+ * reported yet is not undone by a message arriving in that frame.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -249,5 +250,31 @@ describe('the keyboard focus in the timeline, against Synapse', () => {
       now = await state();
     }
     assert.ok(now.lastInView && now.gap <= 8, `the new message is in view at the end (after the click the view was ${gapAfterClick}px from the end; now ${JSON.stringify(now)})`);
+  });
+
+  it('keeps the view where a scroll went when a message arrives before the browser reports that scroll', async () => {
+    // At the end, following. The view goes to the top (as a message focused by keyboard scrolls it into view) and a
+    // message arrives before the scroll event: the scroll events are held here until the new row is laid out, in
+    // place of the frame in which the two met by chance on CI. The layout for the new row must not take the view
+    // back to the place it left (to the end, where nothing loads): the start of the room stays in view.
+    const scroller = timeline();
+    await scroller.evaluate((t) => {
+      const w = window as unknown as { releaseScroll?: () => void };
+      const hold = (e: Event): void => { if (e.target === t) e.stopImmediatePropagation(); };
+      window.addEventListener('scroll', hold, { capture: true });
+      w.releaseScroll = () => { window.removeEventListener('scroll', hold, { capture: true }); t.dispatchEvent(new Event('scroll')); };
+      t.scrollTop = 0;
+    });
+    const height = await scroller.evaluate((t) => t.scrollHeight);
+    await bob.sendText(roomId, 'Arrives as the view goes to the top');
+    await page.waitForFunction((h) => document.querySelector('[data-testid="timeline"]')!.scrollHeight > h, height, WAIT);
+    await page.evaluate(() => (window as unknown as { releaseScroll: () => void }).releaseScroll());
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const seen = await scroller.evaluate((t) => {
+      const start = t.querySelector('.timeline-start')?.getBoundingClientRect();
+      const view = t.getBoundingClientRect();
+      return { top: t.scrollTop, startInView: start !== undefined && start.bottom > view.top && start.top < view.bottom };
+    });
+    assert.ok(seen.startInView, `the start of the room is still in view (${JSON.stringify(seen)})`);
   });
 });

@@ -72,12 +72,18 @@ export function useTimelinePlace({ roomId, opensAtEvent, scrollerRef, rows, tota
   // key moves up when older events of the same day arrive.) Rows above measured later are compensated by the
   // virtualizer itself.
   const anchorRef = useRef<ReadingPlace | null>(startPlace ?? null);
+  // Where the view was when the anchor was last taken or put back, and where its row then started: a layout that
+  // finds the view moved while the row has not was scrolled by someone whose scroll event has not come yet.
+  const placeSeen = useRef<{ anchor: ReadingPlace; top: number; start: number } | null>(null);
   const captureAnchor = useCallback((): void => {
     const el = scrollerRef.current;
     if (!el) return;
     const top = el.scrollTop;
-    const first = virtualizer.getVirtualItems().find((v) => v.end > top && rowsRef.current[v.index]?.kind === 'event');
+    // From all the rows' measurements, not the rendered ones: between a scroll and its event the virtualizer still
+    // renders the rows around where the view was.
+    const first = virtualizer.measurementsCache.find((v) => v.end > top && rowsRef.current[v.index]?.kind === 'event');
     anchorRef.current = first ? { key: String(first.key), offset: first.start - top } : null;
+    placeSeen.current = first && anchorRef.current ? { anchor: anchorRef.current, top, start: first.start } : null;
   }, [scrollerRef, virtualizer]);
   // Also when sizes change: rows measured after the prepend must not push the anchorRef down either. `restoredTop`
   // is where the last restore put the view, until the scroll event that reports it.
@@ -88,14 +94,25 @@ export function useTimelinePlace({ roomId, opensAtEvent, scrollerRef, rows, tota
     if (!el || !a || atBottomRef.current) return;
     const index = rows.findIndex((r) => r.key === a.key);
     const item = index >= 0 ? virtualizer.measurementsCache[index] : undefined;
-    if (item && Math.abs(item.start - a.offset - el.scrollTop) > 0.5) {
+    if (!item) return;
+    // The view moved and the anchor's row did not: a scroll the browser has not reported yet (a message focused by
+    // keyboard scrolled into view, the view set to the top), which a new message, a receipt or a row measured in
+    // that frame would otherwise undo, putting the view back at the place it left (to the bottom, loading nothing).
+    // Where the view went is the place. (A place set elsewhere, by a jump, is a new anchor and is put back as ever.)
+    const seen = placeSeen.current;
+    if (seen?.anchor === a && Math.abs(el.scrollTop - seen.top) > 0.5 && Math.abs(item.start - seen.start) <= 0.5) {
+      captureAnchor();
+      return;
+    }
+    if (Math.abs(item.start - a.offset - el.scrollTop) > 0.5) {
       const before = el.scrollTop;
       el.scrollTop = item.start - a.offset;
       // Only a scroll that moved fires a scroll event to skip: a position the browser clamped back to where it was
       // fires none, and a mark left set would make the user's next scroll go unrecorded.
       if (Math.abs(el.scrollTop - before) > 0.5) restoredTop.current = el.scrollTop;
     }
-  }, [rows, totalSize, virtualizer, scrollerRef]);
+    placeSeen.current = { anchor: a, top: el.scrollTop, start: item.start };
+  }, [rows, totalSize, virtualizer, scrollerRef, captureAnchor]);
   // The place's row is gone (a gap in the timeline since): the newest messages, as for a room never read.
   useLayoutEffect(() => {
     if (startPlace && !rowsRef.current.some((r) => r.key === startPlace.key)) {
