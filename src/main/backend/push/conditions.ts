@@ -20,7 +20,8 @@ export function compileCondition(c: PushCondition): CompiledCondition {
       if (typeof c.key !== 'string' || typeof c.pattern !== 'string') return NEVER;
       const parts = splitKey(c.key);
       // content.body is matched word by word (a keyword anywhere in the message); other keys as a whole value.
-      const re = c.key === 'content.body' ? wordGlob(c.pattern) : wholeGlob(c.pattern);
+      const pattern = c.pattern;
+      const re = orNever(() => c.key === 'content.body' ? wordGlob(pattern) : wholeGlob(pattern));
       return (ev) => {
         const value = lookupParts(ev, parts);
         return typeof value === 'string' && re.test(value);
@@ -112,14 +113,37 @@ function cached(key: string, make: () => Matcher): Matcher {
   let re = cache.get(key);
   if (!re) {
     if (cache.size > 500) cache.clear();
-    re = make();
+    re = orNever(make);
     cache.set(key, re);
   }
   return re;
 }
 
+const NO_MATCH: Matcher = { test: () => false };
+
+/**
+ * The matcher `make` builds, or one that never matches when one of its expressions cannot be compiled: a pattern or
+ * display name tens of KB long (from the network) overflows V8's compiler, which a push rule evaluated mid-sync must
+ * not throw. A rule that cannot be evaluated does not apply, as the spec has it for a malformed condition.
+ */
+function orNever(make: () => Matcher): Matcher {
+  try {
+    return make();
+  } catch {
+    return NO_MATCH;
+  }
+}
+
+/** A RegExp compiled now rather than at its first use (V8 compiles lazily), so that one too large throws here. */
+function regex(source: string, flags: string): RegExp {
+  const re = new RegExp(source, flags);
+  re.test('');
+  re.lastIndex = 0;
+  return re;
+}
+
 function wholeGlob(glob: string): Matcher {
-  const re = new RegExp(`^${globSource(glob)}$`, 'isu');
+  const re = regex(`^${globSource(glob)}$`, 'isu');
   return isAsciiLiteral(glob) ? literalMatcher(glob, re) : re;
 }
 
@@ -158,10 +182,10 @@ function wordGlob(glob: string): Matcher {
  * part of longer words: "me" in "message"), and an ASCII literal in an ASCII message is found without expressions.
  */
 function wordMatcher(source: string, flags: string, literal?: string): Matcher {
-  const bare = new RegExp(source, flags);
-  const bounded = new RegExp(`(?:^|[^\\p{L}\\p{N}_])${source}(?:[^\\p{L}\\p{N}_]|$)`, flags);
+  const bare = regex(source, flags);
+  const bounded = regex(`(?:^|[^\\p{L}\\p{N}_])${source}(?:[^\\p{L}\\p{N}_]|$)`, flags);
   if (literal === undefined) return { test: (value) => bare.test(value) && bounded.test(value) };
-  const every = new RegExp(source, `${flags}g`);
+  const every = regex(source, `${flags}g`);
   const asciiLiteral = NON_ASCII.test(literal) ? undefined : literal.toLowerCase();
   return {
     test: (value) => {

@@ -191,6 +191,11 @@ const NEEDS_ROOM_STATE: ReadonlySet<string> = new Set(['contains_display_name', 
 function isRule(r: unknown): r is PushRule {
   if (typeof r !== 'object' || r === null) return false;
   const o = r as Partial<PushRule>;
+  // Every condition an object: a rule holding anything else in its list is malformed, and dropped with the rest.
   return typeof o.rule_id === 'string' && Array.isArray(o.actions)
-    && (o.conditions === undefined || Array.isArray(o.conditions));
+    && (o.conditions === undefined || (Array.isArray(o.conditions) && o.conditions.every(isObject)));
+}
+
+function isObject(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

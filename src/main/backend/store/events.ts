@@ -120,6 +120,7 @@ export class EventStore {
       byRowIDs: db.prepare<[string], EventRow>(`${EVENT_COLUMNS} FROM json_each(?) j JOIN event e ON e.rowid = j.value
         LEFT JOIN timeline t ON t.event_rowid = e.rowid`),
       rowidByEventID: db.prepare<[number, string], number>(`SELECT rowid FROM event WHERE ${KEY_AND_ID}`).pluck(),
+      roomOf: db.prepare<[number], string>('SELECT room_id FROM event WHERE rowid = ?').pluck(),
       keyHolder: db.prepare<[number], { rowid: number; event_id: string }>('SELECT rowid, event_id FROM event WHERE event_key = ?'),
       unkeyed: db.prepare<[string], number>('SELECT rowid FROM event WHERE event_key IS NULL AND event_id = ?').pluck(),
       rowidByTxn: db.prepare<[string], number>('SELECT rowid FROM event WHERE transaction_id = ?').pluck(),
@@ -185,6 +186,11 @@ export class EventStore {
 
   rowidByEventID(eventId: string): number | undefined {
     return this.stmts.rowidByEventID.get(eventKey(eventId), eventId);
+  }
+
+  /** The room of the stored event `rowid`. */
+  roomOf(rowid: number): string | undefined {
+    return this.stmts.roomOf.get(rowid);
   }
 
   rowidByTransactionID(txnId: string): number | undefined {

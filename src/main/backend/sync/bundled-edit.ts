@@ -11,6 +11,7 @@ import type { ClientEvent } from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { ingestEvent, isWellFormed, type IngestResult } from './ingest-event.ts';
 import type { PreparedSync } from './prepared.ts';
+import { serverMillis } from './server-millis.ts';
 
 /**
  * The replacement event bundled with `ev`, if the server sent a whole one that may count. Called for every event
@@ -27,7 +28,7 @@ function editIn(roomId: string, ev: ClientEvent, relations: unknown): ClientEven
   // An older server's bundle (event_id, origin_server_ts and sender only) is no event: nothing to show from it.
   if (!isObject(edit) || !isWellFormed(edit) || edit.event_id === ev.event_id) return undefined;
   // Which edit is the latest goes by timestamp: one without cannot be placed among those we hold.
-  if (typeof edit.origin_server_ts !== 'number') return undefined;
+  if (serverMillis(edit.origin_server_ts) === undefined) return undefined;
   // The spec has servers bundle only the original sender's edits, but a client must check: anyone else's replaces
   // nothing. State events take no edits; a redacted message shows none.
   if (edit.sender !== ev.sender || edit.state_key !== undefined || ev.state_key !== undefined) return undefined;

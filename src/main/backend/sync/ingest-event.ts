@@ -11,6 +11,7 @@ import { insertedEvent, type EventInput } from '../store/events.ts';
 import type { Store } from '../store/store.ts';
 import type { Decryption } from './prepared.ts';
 import { redactContent } from './redaction.ts';
+import { serverMillis } from './server-millis.ts';
 import { stickiness } from './sticky.ts';
 
 export interface IngestResult {
@@ -57,6 +58,7 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, prof
   if (input.transaction_id) {
     // Possibly the remote echo of our own send: it takes over the local echo's row.
     rowid = store.events.rowidByEventID(raw.event_id);
+    if (rowid !== undefined && store.events.roomOf(rowid) !== roomId) return undefined;
     // After the Sender recorded the event ID of our own encrypted send: the local echo held the cleartext as
     // content, the stored event gets the ciphertext with the cleartext beside it.
     if (rowid !== undefined && decryption) store.events.update(rowid, input);
@@ -74,10 +76,15 @@ export function ingestEvent(store: Store, roomId: string, raw: ClientEvent, prof
     if (rowid !== undefined) inserted = insertedEvent(rowid, input);
     else rowid = store.events.rowidByEventID(raw.event_id);
     if (rowid === undefined) return undefined; // unreachable: the insert conflicted on this event_id
+    // Event IDs are unique across rooms: one a server repeats in another room is not that room's event (it would
+    // show there, and an insert under the same ID cannot be made), so the repeat is passed over.
+    if (store.events.roomOf(rowid) !== roomId) return undefined;
   }
 
   if (raw.type === 'm.room.redaction') {
-    const target = typeof raw.content.redacts === 'string' ? raw.content.redacts : raw.redacts;
+    // Room versions 11+ put it in content; older ones at the top, where the server's JSON may hold anything.
+    const target = typeof raw.content.redacts === 'string' ? raw.content.redacts
+      : typeof raw.redacts === 'string' ? raw.redacts : undefined;
     const targetRowid = target ? store.events.rowidByEventID(target) : undefined;
     if (targetRowid !== undefined) {
       const old = store.events.get(targetRowid);
@@ -160,7 +167,7 @@ export function toEventInput(roomId: string, raw: ClientEvent, ownUserId?: strin
     event_id: raw.event_id,
     sender: raw.sender,
     type: raw.type,
-    timestamp: typeof raw.origin_server_ts === 'number' ? raw.origin_server_ts : Date.now(),
+    timestamp: serverMillis(raw.origin_server_ts) ?? Date.now(),
     content: stripped ?? raw.content,
   };
   if (raw.state_key !== undefined) input.state_key = raw.state_key;

@@ -4,6 +4,7 @@
  */
 import type { PresenceState, UserPresence } from '../../../shared/rpc/index.ts';
 import type { Store } from '../store/store.ts';
+import { serverMillis } from './server-millis.ts';
 
 const STATES: ReadonlySet<string> = new Set<PresenceState>(['online', 'unavailable', 'offline']);
 
@@ -14,7 +15,8 @@ export function parsePresence(ev: unknown, now: number): UserPresence | undefine
   if (typeof c.presence !== 'string' || !STATES.has(c.presence)) return undefined;
   const p: UserPresence = { user_id: ev.sender, presence: c.presence as PresenceState };
   if (typeof c.status_msg === 'string') p.status_msg = c.status_msg;
-  if (typeof c.last_active_ago === 'number' && c.last_active_ago >= 0) p.last_active_ts = now - c.last_active_ago;
+  const ago = serverMillis(c.last_active_ago);
+  if (ago !== undefined && ago >= 0) p.last_active_ts = now - ago;
   if (typeof c.currently_active === 'boolean') p.currently_active = c.currently_active;
   return p;
 }

@@ -16,6 +16,7 @@ import { IGNORED_USER_LIST, ignoredUsers, sameUsers } from './ignored-users.ts';
 import { ingestPresence } from './presence.ts';
 import type { Decryption, PreparedSync } from './prepared.ts';
 import { computeRoomMeta, directRooms, emptyRoom, type RoomChanges } from './room-meta.ts';
+import { serverMillis } from './server-millis.ts';
 import { applySpaceEvents, isSpace, type SpaceEvent } from './spaces.ts';
 import { stickySection } from './sticky.ts';
 import { expireStickiness } from '../reading/sticky-events.ts';
@@ -209,7 +210,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (added) {
       timeline.push(added);
       // As stored (a server's event without a timestamp gets the time it arrived).
-      const timestamp = r.inserted?.timestamp ?? (typeof ev.origin_server_ts === 'number' ? ev.origin_server_ts : Date.now());
+      const timestamp = r.inserted?.timestamp ?? serverMillis(ev.origin_server_ts) ?? Date.now();
       // With what it decrypted to: the preview is judged by that (an encrypted call's candidates say nothing).
       appended.push({ rowid: r.rowid, type: ev.type, timestamp, content: ev.content, state_key: ev.state_key,
         unsigned: ev.unsigned, decrypted_type: decryption?.decrypted_type, decrypted: decryption?.decrypted });
@@ -329,7 +330,7 @@ function parseReceipts(content: JSONObject): Receipt[] {
       if (!isObj(byUser)) continue;
       for (const [userId, info] of Object.entries(byUser)) {
         if (!isObj(info)) continue;
-        const r: Receipt = { user_id: userId, receipt_type: receiptType, event_id: eventId, timestamp: typeof info.ts === 'number' ? info.ts : 0 };
+        const r: Receipt = { user_id: userId, receipt_type: receiptType, event_id: eventId, timestamp: serverMillis(info.ts) ?? 0 };
         if (typeof info.thread_id === 'string') r.thread_id = info.thread_id;
         out.push(r);
       }

@@ -7,6 +7,7 @@
  */
 import type { JSONObject } from '../../../shared/rpc/index.ts';
 import type { ClientEvent, JoinedRoom } from '../matrix/types.ts';
+import { serverMillis } from './server-millis.ts';
 
 /** MSC4354's longest stickiness. */
 export const MAX_STICKY_MS = 3_600_000;
@@ -34,11 +35,11 @@ export interface Stickiness {
  */
 export function stickiness(raw: ClientEvent, now: number): Stickiness | undefined {
   const field = raw.msc4354_sticky ?? raw.sticky;
-  const declared = isObj(field) ? field.duration_ms : undefined;
+  const declared = isObj(field) ? validMs(field.duration_ms) : undefined;
   const remaining = remainingMs(raw.unsigned);
-  if (!validMs(declared) && remaining === undefined) return undefined;
-  const duration = validMs(declared) ? Math.min(declared, MAX_STICKY_MS) : Math.min(remaining ?? 0, MAX_STICKY_MS);
-  const start = typeof raw.origin_server_ts === 'number' ? Math.min(raw.origin_server_ts, now) : now;
+  if (declared === undefined && remaining === undefined) return undefined;
+  const duration = Math.min(declared ?? remaining ?? 0, MAX_STICKY_MS);
+  const start = Math.min(serverMillis(raw.origin_server_ts) ?? now, now);
   const until = remaining !== undefined ? now + Math.min(remaining, MAX_STICKY_MS) : start + duration;
   return { duration, until };
 }
@@ -47,14 +48,16 @@ export function stickiness(raw: ClientEvent, now: number): Stickiness | undefine
 function remainingMs(unsigned: JSONObject | undefined): number | undefined {
   if (!isObj(unsigned)) return undefined;
   for (const key of ['msc4354_sticky_duration_ttl_ms', 'sticky_duration_ttl_ms', 'sticky_duration_remaining_ms']) {
-    const v = unsigned[key];
-    if (validMs(v)) return v;
+    const v = validMs(unsigned[key]);
+    if (v !== undefined) return v;
   }
   return undefined;
 }
 
-function validMs(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** A duration the server gave, in whole milliseconds as the store keeps it; undefined if it is none. */
+function validMs(v: unknown): number | undefined {
+  const ms = serverMillis(v);
+  return ms !== undefined && ms >= 0 ? ms : undefined;
 }
 
 function isObj(v: unknown): v is JSONObject {
