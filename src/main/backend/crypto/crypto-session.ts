@@ -205,7 +205,7 @@ export class CryptoSession {
       const { now, later } = holdBackRequests(toDeviceEvents(resp));
       const toDevice = await feedSync(o.store.machine, resp, Date.now(), now);
       // A session of ours signed in or out (or changed its name or keys): the Sessions screen lists it again.
-      if (resp.device_lists?.changed?.includes(this.opts.userId)) void this.identityLater(o.store.machine, this.opts.userId, true);
+      if (listed(resp.device_lists?.changed, this.opts.userId)) void this.identityLater(o.store.machine, this.opts.userId, true);
       forgetMembersOnChange(o.encryptor, resp);
       const flush = () => o.outgoing.flush().catch((e: unknown) => this.opts.logger.warn(`encryption: sending keys failed: ${errorMessage(e)}`));
       // Not fed (nothing new for the engine, see feedSync): its state, and what it has to send, are as after the
@@ -286,9 +286,21 @@ export class CryptoSession {
 /** A membership or history visibility change in a room makes its recipients be read again before the next share. */
 function forgetMembersOnChange(encryptor: RoomEncryptor, resp: SyncResponse): void {
   for (const [roomId, room] of Object.entries(resp.rooms?.join ?? {})) {
-    const events = [...(room?.state?.events ?? []), ...(room?.timeline?.events ?? [])];
+    const events = [...listOf(room?.state?.events), ...listOf(room?.timeline?.events)];
     if (events.some((e) => e?.type === 'm.room.member' || e?.type === 'm.room.history_visibility')) encryptor.invalidate(roomId);
   }
+}
+
+/*
+ * The response is the server's JSON, checked only where it is read: a list it should hold may be anything, and a
+ * throw here would fail the sync response, which the loop would then fetch again and fail on for good.
+ */
+function listOf(v: unknown): readonly ({ type?: unknown } | null | undefined)[] {
+  return Array.isArray(v) ? v as ({ type?: unknown } | null)[] : [];
+}
+
+function listed(list: unknown, userId: string): boolean {
+  return Array.isArray(list) && list.includes(userId);
 }
 
 /** Deletes the crypto store and its key: on sign-out, and before a login as a new device. */

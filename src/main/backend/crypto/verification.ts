@@ -281,7 +281,9 @@ export class Verifications {
       this.update(known);
       return;
     }
-    const request = this.opts.machine.getVerificationRequest(new UserId(userId), flowId);
+    // The sender as the engine passed it on: a malformed one (from the network) has no flow of ours.
+    const user = userIdOrUndefined(userId);
+    const request = user && this.opts.machine.getVerificationRequest(user, flowId);
     if (request) this.watch(request);
   }
 
@@ -377,4 +379,12 @@ function relatesTo(ev: ClientEvent): string | undefined {
   if (typeof rel !== 'object' || rel === null || Array.isArray(rel)) return undefined;
   const id = (rel as Record<string, unknown>).event_id;
   return typeof id === 'string' ? id : undefined;
+}
+
+function userIdOrUndefined(userId: string): UserId | undefined {
+  try {
+    return new UserId(userId);
+  } catch {
+    return undefined;
+  }
 }
