@@ -5,6 +5,7 @@ import { IdlePresence } from './api/idle-presence.ts';
 import { createTransport, Session } from './api/session.ts';
 import { RequestIds } from './api/transport.ts';
 import { App } from './ui/App.tsx';
+import { AppFailed, RenderGuard } from './ui/common/RenderGuard.tsx';
 import { startPrefs } from './ui/prefs.ts';
 import './ui/theme.css';
 
@@ -23,8 +24,10 @@ const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 createRoot(root).render(
   <StrictMode>
-    <SessionContext.Provider value={session}>
-      <App />
-    </SessionContext.Provider>
+    <RenderGuard name="the window" fallback={(error) => <AppFailed error={error} />}>
+      <SessionContext.Provider value={session}>
+        <App />
+      </SessionContext.Provider>
+    </RenderGuard>
   </StrictMode>,
 );

@@ -29,6 +29,7 @@ import { VerificationLayer } from './verification/VerificationLayer.tsx';
 import { CallLayer } from './calls/CallLayer.tsx';
 import { ScreenPickerLayer } from './calls/ScreenPicker.tsx';
 import { SidebarDrawerProvider, useSidebarDrawer } from './sidebar-drawer.tsx';
+import { DialogFailed, PartFailed, RenderGuard } from './common/RenderGuard.tsx';
 import './app.css';
 
 export function App() {
@@ -184,22 +185,30 @@ function MainLayout() {
             <NewRoomButtons />
             <div className="sidebar-body">
               <SpacesBar spaceId={spaceId} onSelect={pickSpace} />
-              <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={pickRoom} onExploreSpace={pickSpaceHome} />
+              <RenderGuard name="the room list" fallback={(error, retry) => <PartFailed error={error} retry={retry} what="the room list" />}>
+                <RoomList selectedRoomId={selected} spaceId={spaceId} onSelect={pickRoom} onExploreSpace={pickSpaceHome} />
+              </RenderGuard>
             </div>
           </aside>
           <main className="main-pane">
-            {selected ? (
-              <RoomView key={selected} roomId={selected} focus={focus?.roomId === selected ? focus : null} />
-            ) : spaceHome ? (
-              <SpaceHome key={spaceHome} spaceId={spaceHome} onOpenRoom={select} onOpenSpace={openSpaceHome} />
-            ) : <NoRoomOpen />}
+            {/* Another room or space opened draws afresh: one that failed does not hold the pane. */}
+            <RenderGuard name="the room" resetKey={selected ?? spaceHome}
+              fallback={(error, retry) => <PartFailed error={error} retry={retry} what={selected ? 'this room' : 'this space'} />}>
+              {selected ? (
+                <RoomView key={selected} roomId={selected} focus={focus?.roomId === selected ? focus : null} />
+              ) : spaceHome ? (
+                <SpaceHome key={spaceHome} spaceId={spaceHome} onOpenRoom={select} onOpenSpace={openSpaceHome} />
+              ) : <NoRoomOpen />}
+            </RenderGuard>
           </main>
           {drawer.scrim}
         </div>
         </SidebarDrawerProvider>
-        {panel === 'switcher' && <QuickSwitcher onSelect={pickRoom} onClose={() => setPanel(null)} />}
-        {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
-        {panel === 'mentions' && <MentionsDialog onOpen={(roomId, eventId) => { openAt(roomId, eventId); closeDrawer(); }} onClose={() => setPanel(null)} />}
+        <RenderGuard name="a dialog" resetKey={panel} fallback={(error) => <DialogFailed error={error} onClose={() => setPanel(null)} />}>
+          {panel === 'switcher' && <QuickSwitcher onSelect={pickRoom} onClose={() => setPanel(null)} />}
+          {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
+          {panel === 'mentions' && <MentionsDialog onOpen={(roomId, eventId) => { openAt(roomId, eventId); closeDrawer(); }} onClose={() => setPanel(null)} />}
+        </RenderGuard>
         <VerificationLayer />
         <CallLayer />
         <ScreenPickerLayer />

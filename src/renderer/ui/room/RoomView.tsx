@@ -43,6 +43,7 @@ import { Timeline, type EventFocus } from './Timeline.tsx';
 import './room.css';
 import './composer-frame.css';
 import { ShowRoomsButton } from '../sidebar-drawer.tsx';
+import { PartFailed, RenderGuard } from '../common/RenderGuard.tsx';
 import './reactions.css';
 import './attachments.css';
 
@@ -107,6 +108,8 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
       <PredecessorLine room={room} />
       {/* One side panel at a time: an open thread covers the others. The slot has no box of its own. */}
       <div ref={slot} className="room-panel-slot">
+        <RenderGuard name="a side panel" resetKey={`${thread ?? ''} ${user ?? ''} ${panel ?? ''}`}
+          fallback={(error, retry) => <aside className="member-panel side-panel"><PartFailed error={error} retry={retry} what="this panel" /></aside>}>
         {thread ? <ThreadPanel key={thread} roomId={roomId} rootId={thread}
           {...(overList ? { onBack: () => setOpenThread(roomId, null), onClose: () => { setOpenThread(roomId, null); close(); } } : {})} />
           : user ? <UserInfoPanel key={user} roomId={roomId} userId={user} onBack={() => closeUser(true)} onClose={() => closeUser(false)} /> : <>
@@ -117,6 +120,7 @@ export function RoomView({ roomId, focus = null }: { roomId: string; focus?: Eve
         </>}
         {/* Under a thread opened from it the list stays, hidden, for the thread's back arrow. */}
         {panel === 'threads' && (overList || !user) && <ThreadsPanel key={roomId} roomId={roomId} onClose={close} hidden={overList} />}
+        </RenderGuard>
       </div>
       <Timeline roomId={roomId} focus={focus} />
       <TypingLine room={room} />

@@ -26,6 +26,7 @@ import type { ContextView } from './context-view.ts';
 import { buildRows } from './timeline-model.ts';
 import { usePrefs } from '../prefs.ts';
 import { estimateRowHeight, rowNames, TimelineRowView } from './TimelineRowView.tsx';
+import { RenderGuard, RowFailed } from '../common/RenderGuard.tsx';
 import { useReadMarkers } from './use-read-markers.ts';
 import { useKeptFocus } from './use-kept-focus.ts';
 import { HoldRowProvider, useHeldRows, withHeldRows } from './use-held-rows.ts';
@@ -205,8 +206,13 @@ export function Timeline({ roomId, focus = null }: {
                 return (
                   <div key={v.key} data-index={v.index} data-row-key={row.key} ref={virtualizer.measureElement}
                     className="timeline-row-wrap" style={{ transform: `translateY(${v.start}px)` }}>
-                    <TimelineRowView row={row} names={rowNaming} markers={markers} callContext={callContext} ownUserId={ownUserId}
-                      highlight={highlight} onToggleGroup={toggleGroup} onJumpToDay={jumpToDay} />
+                    {/* A row that cannot be drawn says so in its place; a new copy of its event (edited,
+                        redacted, decrypted) tries again. */}
+                    <RenderGuard name="a timeline row" resetKey={row.kind === 'event' ? row.item.event : row}
+                      fallback={(error) => <RowFailed error={error} />}>
+                      <TimelineRowView row={row} names={rowNaming} markers={markers} callContext={callContext} ownUserId={ownUserId}
+                        highlight={highlight} onToggleGroup={toggleGroup} onJumpToDay={jumpToDay} />
+                    </RenderGuard>
                   </div>
                 );
               })}
