@@ -146,9 +146,9 @@ function breakAt(root: Json, path: Path, rnd: () => number): void {
   else holder[last] = structuredClone(JUNK[Math.floor(rnd() * JUNK.length)]);
 }
 
-/** `count` values anywhere in the response broken. */
-export function mutateAnywhere(resp: SyncResponse, rnd: () => number, count: number): void {
-  const root = resp as unknown as Json;
+/** `count` values anywhere in `resp` (a response, a page of history) broken. */
+export function mutateAnywhere(resp: object, rnd: () => number, count: number): void {
+  const root = resp as Json;
   const all = paths(root);
   for (let i = 0; i < count; i++) breakAt(root, all[Math.floor(rnd() * all.length)], rnd);
 }

@@ -32,8 +32,9 @@ export function peopleHandlers(ctx: CommandContext): AreaHandlers<typeof peopleC
       try {
         for (let page = 0; page < MUTUAL_ROOMS_PAGES; page++) {
           const r = await s.client.profile.mutualRooms(userId, from, signal);
-          for (const id of r.joined ?? []) rooms.add(id);
-          from = r.next_batch;
+          // The server's JSON: only room IDs are taken, and a token that is no string ends the walk.
+          for (const id of Array.isArray(r.joined) ? r.joined : []) if (typeof id === 'string') rooms.add(id);
+          from = typeof r.next_batch === 'string' ? r.next_batch : undefined;
           if (!from) break;
         }
       } catch (e) {

@@ -65,12 +65,17 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
   signal: AbortSignal, decrypt: DecryptPage | undefined): Promise<number[]> {
   const resp = await client.rooms.messages(roomId, { from: token, dir: 'b', limit }, signal);
   signal.throwIfAborted();
-  const decrypted = decrypt && Array.isArray(resp.chunk) ? await decrypt(roomId, resp.chunk) : undefined;
+  // The server's JSON, each part read as what it must be: a list that is none is empty, an `end` that is no string
+  // is none. A throw would fail this page every time it is asked for, and history would stop here for good.
+  const chunk = listOf(resp.chunk);
+  const state = listOf(resp.state);
+  const end = typeof resp.end === 'string' ? resp.end : undefined;
+  const decrypted = decrypt ? await decrypt(roomId, chunk) : undefined;
   signal.throwIfAborted();
   // Each sender's member content as of the event being stored, walking back in time: from the members the server
   // sent with the chunk, then, past each member event, what it replaced (unsigned.prev_content).
   const profiles = new Map<string, JSONObject | undefined>();
-  for (const ev of resp.state ?? []) {
+  for (const ev of state) {
     if (ev?.type === 'm.room.member' && typeof ev.state_key === 'string' && isObj(ev.content)) profiles.set(ev.state_key, ev.content);
   }
   return store.transaction(() => {
@@ -82,7 +87,7 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     const own = store.account.get()?.user_id;
     const push = own ? PushEvaluator.for(store, own) : undefined;
     let edits: ClientEvent[] | undefined;
-    for (const ev of resp.chunk ?? []) {
+    for (const ev of chunk) {
       // The push rules' answer (not the ingest's guess, which knows only "a message from someone else"), decided
       // before the insert so the row is written once.
       const unread = push && isWellFormed(ev) ? push.unreadType(roomId, ev) : undefined;
@@ -103,7 +108,7 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     if (edits) storeBundledEdits(store, roomId, edits, decrypted, own);
     // History comes newest first, so an event's reactions and edits were stored before it: count them now.
     store.events.refreshRelations(rowids);
-    for (const ev of resp.state ?? []) {
+    for (const ev of state) {
       // Lazy-loaded members of the senders above: fill gaps in current state, never override newer state.
       const r = ingestEvent(store, roomId, ev);
       if (r && ev.type === 'm.room.member' && ev.state_key !== undefined) {
@@ -111,9 +116,13 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
       }
     }
     // No `end` (or an empty chunk) means the start of the room was reached.
-    store.rooms.setPrevBatch(roomId, resp.end && (resp.chunk?.length ?? 0) > 0 ? resp.end : '');
+    store.rooms.setPrevBatch(roomId, end && chunk.length > 0 ? end : '');
     return rowids;
   });
+}
+
+function listOf(v: unknown): ClientEvent[] {
+  return Array.isArray(v) ? v as ClientEvent[] : [];
 }
 
 function isObj(v: unknown): v is JSONObject {

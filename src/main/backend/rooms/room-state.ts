@@ -22,9 +22,9 @@ export async function getRoomState(store: Store, client: MatrixClient, roomId: s
     storeState(store, roomId, all);
   }
   if (opts.fetchMembers && !room.has_member_list) {
-    const { chunk } = await client.rooms.members(roomId, undefined, signal);
+    const resp = await client.rooms.members(roomId, undefined, signal);
     signal.throwIfAborted();
-    storeState(store, roomId, chunk);
+    storeState(store, roomId, (resp as { chunk?: unknown } | null)?.chunk);
     // The row as it is now: a sync may have changed it (its name, its counts) while the members were fetched, and
     // the copy read before the request would put the old values back.
     const current = store.rooms.get(roomId);
@@ -37,12 +37,17 @@ export async function getRoomState(store: Store, client: MatrixClient, roomId: s
   return { state: store.state.all(roomId, opts.includeMembers === true), updatedRoom };
 }
 
-function storeState(store: Store, roomId: string, events: ClientEvent[]): void {
+function storeState(store: Store, roomId: string, events: unknown): void {
   store.transaction(() => {
-    for (const ev of Array.isArray(events) ? events : []) {
-      if (ev.state_key === undefined) continue;
+    // The server's JSON: an entry that is no state event is passed over (ingestEvent checks the rest of its shape).
+    for (const ev of Array.isArray(events) ? events as unknown[] : []) {
+      if (!hasStateKey(ev)) continue;
       const r = ingestEvent(store, roomId, ev);
       if (r) store.state.set({ room_id: roomId, type: ev.type, state_key: ev.state_key, content: ev.content }, r.rowid);
     }
   });
+}
+
+function hasStateKey(v: unknown): v is ClientEvent & { state_key: string } {
+  return typeof v === 'object' && v !== null && typeof (v as ClientEvent).state_key === 'string';
 }
