@@ -4,13 +4,15 @@
  * older messages" with a JavaScript error). Now the page is read as what it can be: what is well formed is stored,
  * and an `end` that is no string is the start of the room. Then a seeded search over a page of most event kinds
  * (sync-malformed-fixture.ts) with values broken anywhere: paginate answers, and the timeline reads back. The
- * member list likewise: one entry that was null failed it every time the room's members were opened.
+ * member list likewise: one entry that was null failed it every time the room's members were opened; and so did one in
+ * the events fetched for a thread, a jump to a message or a single event (storeServerEvents).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MatrixClient } from '../../src/main/backend/matrix/client.ts';
 import type { ClientEvent, SyncResponse } from '../../src/main/backend/matrix/types.ts';
 import { paginate } from '../../src/main/backend/rooms/paginate.ts';
+import { storeServerEvents } from '../../src/main/backend/reading/server-events.ts';
 import { getRoomState } from '../../src/main/backend/rooms/room-state.ts';
 import { Store } from '../../src/main/backend/store/store.ts';
 import { processSync } from '../../src/main/backend/sync/process-sync.ts';
@@ -72,6 +74,14 @@ describe('paginate and a malformed page of history', () => {
     const { state } = await getRoomState(store, client, ROOM, { fetchMembers: true, includeMembers: true }, new AbortController().signal);
     assert.deepEqual(state.filter((e) => e.type === 'm.room.member').map((e) => e.state_key), ['@bob:hs']);
     assert.equal(store.rooms.get(ROOM)?.has_member_list, true);
+    store.close();
+  });
+
+  it('stores the events among fetched ones that are null or no events, with a decryption step given', () => {
+    const { store } = roomWithHistory();
+    const raw = [null, 5, msg('$fetched', 'fetched')] as unknown as ClientEvent[];
+    const stored = storeServerEvents(store, ROOM, raw, new Map());
+    assert.deepEqual(stored.map((e) => e.content.body), ['fetched']);
     store.close();
   });
 });

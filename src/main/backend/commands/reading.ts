@@ -168,8 +168,8 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
         [...list(resp.events_before), ...list(resp.events_after), resp.event]);
       signal.throwIfAborted();
       return {
-        start: resp.start ?? '',
-        end: resp.end ?? '',
+        start: typeof resp.start === 'string' ? resp.start : '',
+        end: typeof resp.end === 'string' ? resp.end : '',
         before: storeFetched(roomId, list(resp.events_before), decrypted),
         after: storeFetched(roomId, list(resp.events_after), decrypted),
         event: resp.event ? storeFetched(roomId, [resp.event], decrypted)[0] ?? null : null,
@@ -189,12 +189,12 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
           const resp = await client.events.relations(roomId, threadRoot, 'm.thread',
             { dir: direction, from: since || undefined, limit: limit ?? DEFAULT_PAGE, recurse: true }, signal);
           chunk = list(resp.chunk);
-          next = resp.next_batch;
+          next = typeof resp.next_batch === 'string' ? resp.next_batch : undefined;
         } else {
           const resp = await client.rooms.messages(roomId, { from: since || undefined, dir: direction, limit: limit ?? DEFAULT_PAGE }, signal);
           chunk = list(resp.chunk);
           // No `end` means there is nothing more in that direction.
-          next = chunk.length > 0 ? resp.end : undefined;
+          next = chunk.length > 0 && typeof resp.end === 'string' ? resp.end : undefined;
         }
       } catch (e) {
         throw new Error(`Could not get ${threadRoot ? 'the thread' : 'messages'} from the homeserver: ${serverProblem(e)}`);

@@ -34,7 +34,8 @@ export function storeServerEventsWithEdits(store: Store, roomId: string, raw: re
     const fresh = new Set<number>();
     let bundled: ClientEvent[] | undefined;
     for (const ev of raw) {
-      const r = ingestEvent(store, roomId, ev, undefined, undefined, decrypted?.get(ev.event_id));
+      // The server's JSON: an entry may be anything (ingestEvent passes over what is no event).
+      const r = ingestEvent(store, roomId, ev, undefined, undefined, decrypted?.get(ev?.event_id));
       if (!r) continue;
       ids.push(r.rowid);
       if (r.inserted) fresh.add(r.rowid);
