@@ -23,7 +23,7 @@ const ENTRY = `
 import { createElement as h, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { AppFailed, PartFailed, RenderGuard, RowFailed } from './ui/common/RenderGuard.tsx';
+import { AppFailed, OverlayFailed, PartFailed, RenderGuard, RowFailed } from './ui/common/RenderGuard.tsx';
 
 const state = { broken: true, setKey: (k) => {} };
 function Breaks({ label }) {
@@ -43,6 +43,10 @@ function Part() {
   return h(RenderGuard, { name: 'a panel', resetKey: key, fallback: (e, retry) => h(PartFailed, { error: e, retry, what: 'this panel' }) },
     h(Breaks, { label: 'panel ' + key }));
 }
+function Overlay() {
+  return h('div', null, h('p', { 'data-testid': 'app-still-here' }, 'the app'),
+    h(RenderGuard, { name: 'an overlay', fallback: (e, retry) => h(OverlayFailed, { error: e, retry }) }, h(Breaks, { label: 'overlay' })));
+}
 function Whole() {
   return h(RenderGuard, { name: 'the window', fallback: (e) => h(AppFailed, { error: e }) }, h(Breaks, { label: 'app' }));
 }
@@ -50,7 +54,7 @@ const root = createRoot(document.getElementById('root'));
 window.__guard = {
   state,
   show(scene) {
-    const el = scene === 'rows' ? h(Rows) : scene === 'part' ? h(Part) : h(Whole);
+    const el = scene === 'rows' ? h(Rows) : scene === 'part' ? h(Part) : scene === 'overlay' ? h(Overlay) : h(Whole);
     flushSync(() => root.render(el));
   },
   setKey(k) { flushSync(() => state.setKey(k)); },
@@ -59,7 +63,7 @@ window.__guard = {
 
 interface Guard {
   state: { broken: boolean };
-  show(scene: 'rows' | 'part' | 'whole'): void;
+  show(scene: 'rows' | 'part' | 'overlay' | 'whole'): void;
   setKey(k: string): void;
 }
 
@@ -85,7 +89,7 @@ describe('parts of the window that fail alone, in Chromium', () => {
   });
 
   /** Draws `scene` with the throwing component broken or not. */
-  const show = (scene: 'rows' | 'part' | 'whole', broken: boolean): Promise<void> => page.evaluate(([scene, broken]) => {
+  const show = (scene: 'rows' | 'part' | 'overlay' | 'whole', broken: boolean): Promise<void> => page.evaluate(([scene, broken]) => {
     const g = (window as unknown as { __guard: Guard }).__guard;
     g.state.broken = broken;
     g.show(scene);
@@ -123,6 +127,15 @@ describe('parts of the window that fail alone, in Chromium', () => {
     assert.equal(await page.getByTestId('part-failed').count(), 1);
     await mend('b');
     assert.equal(await page.getByTestId('drawn').textContent(), 'panel b');
+  });
+
+  it('says in a corner that a window over the app failed, the app under it still there', async () => {
+    await show('overlay', true);
+    assert.match(await page.getByTestId('overlay-failed').textContent() ?? '', /could not show a call, verification or report window: the event had no body/);
+    assert.equal(await page.getByTestId('app-still-here').textContent(), 'the app');
+    await mend();
+    await page.getByTestId('overlay-failed').getByRole('button', { name: 'Try again' }).click();
+    assert.equal(await page.getByTestId('drawn').textContent(), 'overlay');
   });
 
   it('offers to reload when the whole window cannot be drawn', async () => {

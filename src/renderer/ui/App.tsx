@@ -29,7 +29,7 @@ import { VerificationLayer } from './verification/VerificationLayer.tsx';
 import { CallLayer } from './calls/CallLayer.tsx';
 import { ScreenPickerLayer } from './calls/ScreenPicker.tsx';
 import { SidebarDrawerProvider, useSidebarDrawer } from './sidebar-drawer.tsx';
-import { DialogFailed, PartFailed, RenderGuard } from './common/RenderGuard.tsx';
+import { DialogFailed, OverlayFailed, PartFailed, RenderGuard } from './common/RenderGuard.tsx';
 import './app.css';
 
 export function App() {
@@ -209,11 +209,15 @@ function MainLayout() {
           {panel === 'settings' && <SettingsDialog onClose={() => setPanel(null)} />}
           {panel === 'mentions' && <MentionsDialog onOpen={(roomId, eventId) => { openAt(roomId, eventId); closeDrawer(); }} onClose={() => setPanel(null)} />}
         </RenderGuard>
-        <VerificationLayer />
-        <CallLayer />
-        <ScreenPickerLayer />
-        <ReportLayer />
-        <MessageDialogLayer />
+        {/* The windows over the app (a verification, a call, a report): one that fails says so in a corner, not
+            over the app, so the rest stays usable while it is tried again. */}
+        <RenderGuard name="a window over the app" fallback={(error, retry) => <OverlayFailed error={error} retry={retry} />}>
+          <VerificationLayer />
+          <CallLayer />
+          <ScreenPickerLayer />
+          <ReportLayer />
+          <MessageDialogLayer />
+        </RenderGuard>
         {/* A chat started from the prompt opens in view: a report dialog under the prompt (its other server's
             contacts) makes way, its draft kept (reporting.ts). */}
         {links.prompt && <LinkPrompt action={links.prompt} onOpenRoom={(id) => { links.dismiss(); setOpenReport(null); select(id); }} onClose={links.dismiss} />}

@@ -101,3 +101,13 @@ export function DialogFailed({ error, onClose }: { error: Error; onClose: () => 
     </div>
   );
 }
+
+/** In place of a window over the app (a call, a verification, a report): a note in a corner, the app still usable. */
+export function OverlayFailed({ error, retry }: { error: Error; retry: () => void }) {
+  return (
+    <div className="render-failed render-failed-part render-failed-overlay" role="alert" data-testid="overlay-failed">
+      <p>Lattice could not show a call, verification or report window: {reason(error)}</p>
+      <button type="button" onClick={retry}>Try again</button>
+    </div>
+  );
+}
