@@ -3,7 +3,8 @@
  * with an intentional mention (m.mentions) in another, beside messages that do not mention her; the sidebar's @
  * button counts the unread ones and lists only the mentions, newest first, with their rooms, senders and words; ↓ and
  * Enter open the older one's room at that message (highlighted), a click the other's, each read there taking its
- * count off the button. With more than a page of mentions, the older ones come with "Load older mentions"; an emote
+ * count off the button. With more than a page of mentions, the older ones come with "Load older mentions", and one
+ * that arrives while the dialog is open goes on top (it opened under load before the newest had synced: CI); an emote
  * reads "* Bob waves…", its sender named once. Screenshots of the dialog in both themes go to test-artifacts/ (with
  * LATTICE_SHOTS=1).
  */
@@ -96,7 +97,7 @@ describe('mentions across rooms', () => {
     assert.equal(await page.getByTestId('open-mentions').getAttribute('aria-label'), 'Mentions', 'none unread, the list still there');
   });
 
-  it('brings older mentions a page at a time; an emote reads with its sender once', async () => {
+  it('brings older mentions a page at a time, and a new one on top while open; an emote reads with its sender once', async () => {
     ids.set('emote', await bob.sendEvent(garden, 'm.room.message', { msgtype: 'm.emote', body: 'waves at Alice' }));
     for (let i = 1; i <= 32; i++) ids.set(`m${i}`, await bob.sendEvent(design, 'm.room.message', { msgtype: 'm.text', body: `Alice, item ${i}` }));
     await page.getByTestId('open-mentions').click();
@@ -112,6 +113,10 @@ describe('mentions across rooms', () => {
     const emote = page.locator(`[data-testid="mention"][data-event-id="${ids.get('emote')}"] .mention-text`);
     assert.equal(await emote.textContent(), '* \u2068Bob\u2069 waves at Alice');
     assert.equal(await page.getByTestId('mentions-more').count(), 0, 'nothing older');
+    // One that arrives while the dialog is open goes on top, without closing and opening it.
+    ids.set('live', await bob.sendEvent(design, 'm.room.message', { msgtype: 'm.text', body: 'Alice, one more thing' }));
+    await page.waitForFunction((id) => document.querySelector('[data-testid="mention"]')?.getAttribute('data-event-id') === id, ids.get('live')!, WAIT);
+    assert.equal(await mentions().count(), 36);
     await page.keyboard.press('Escape');
   });
 });

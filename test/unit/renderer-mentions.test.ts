@@ -2,11 +2,11 @@
  * The mentions dialog's pages (src/renderer/api/mentions.ts) with a stand-in get_mentions: the first page asks for the
  * newest highlights, the next from the oldest one fetched (inclusive, so one sharing its millisecond is not skipped,
  * and none is listed twice), paging ends when a page is short or brings nothing new, and edits are not listed but
- * still move the paging on. The dialog itself is driven against Synapse in test/e2e/mentions-ui.test.ts.
+ * still move the paging on; mentions that arrive while it is open go on top. The dialog itself is driven against Synapse in test/e2e/mentions-ui.test.ts.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { listedMentions, loadMentions, MENTIONS_PAGE } from '../../src/renderer/api/mentions.ts';
+import { appendOlder, listedMentions, loadMentions, MENTIONS_PAGE, mergeNewMentions } from '../../src/renderer/api/mentions.ts';
 import type { CommandParams } from '../../src/shared/rpc/commands.ts';
 import type { Event } from '../../src/shared/rpc/types.ts';
 
@@ -56,5 +56,20 @@ describe('the mentions dialog\'s pages', () => {
     const { asked, ask } = backend([ev(4, 950), edit, ev(2, 800)]);
     await loadMentions(ask, fetched);
     assert.equal(asked[0].max_timestamp, 900, 'the edit\'s time, not the listed one\'s');
+  });
+
+  it('puts mentions that arrived while it was open on top, by time, and starts afresh after a whole page of them', () => {
+    const listed = [ev(5, 500), ev(4, 400), ev(3, 300)];
+    // The newest page now: two new ones (one decrypted late, older than some listed) and the listed ones.
+    const merged = mergeNewMentions(listed, [ev(7, 700), ev(5, 500), ev(6, 450), ev(4, 400)]);
+    assert.deepEqual(merged.fetched.map((e) => e.event_id), ['$7', '$5', '$6', '$4', '$3']);
+    assert.equal(merged.restarted, false);
+    assert.deepEqual(mergeNewMentions(listed, [ev(5, 500)]).fetched.map((e) => e.event_id), ['$5', '$4', '$3'], 'nothing new');
+    const whole = Array.from({ length: MENTIONS_PAGE }, (_, i) => ev(100 + i, 10_000 - i));
+    const restarted = mergeNewMentions(listed, whole);
+    assert.equal(restarted.restarted, true, 'a gap may lie below a whole page of new ones');
+    assert.deepEqual(restarted.fetched.map((e) => e.event_id), whole.map((e) => e.event_id));
+    // An older page is added below what is listed, none twice.
+    assert.deepEqual(appendOlder(merged.fetched, [ev(3, 300), ev(2, 200)]).map((e) => e.event_id), ['$7', '$5', '$6', '$4', '$3', '$2']);
   });
 });

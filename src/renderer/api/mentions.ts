@@ -35,6 +35,31 @@ export async function loadMentions(ask: (params: CommandParams<'get_mentions'>) 
   return { fetched: fresh, more: got.length === MENTIONS_PAGE && fresh.length > 0 };
 }
 
+/**
+ * The newest page again, while the list is open: the mentions that arrived since it was fetched go on top (newest
+ * first, by time; one decrypted late may be older than some listed). A whole page of new ones may leave a gap below
+ * them: then the list starts afresh from them, with older ones to page to.
+ */
+export function loadNewMentions(ask: (params: CommandParams<'get_mentions'>) => Promise<Event[]>): Promise<Event[]> {
+  return ask({ max_timestamp: Number.MAX_SAFE_INTEGER, type: HIGHLIGHT, limit: MENTIONS_PAGE });
+}
+
+/** `got` (the newest page, loadNewMentions) merged into `fetched`: `restarted` when it replaced them. */
+export function mergeNewMentions(fetched: readonly Event[], got: readonly Event[]): { fetched: Event[]; restarted: boolean } {
+  const seen = new Set(fetched.map((e) => e.event_id));
+  const fresh = got.filter((e) => !seen.has(e.event_id));
+  if (fresh.length === 0) return { fetched: [...fetched], restarted: false };
+  if (fresh.length === MENTIONS_PAGE && fetched.length > 0) return { fetched: [...got], restarted: true };
+  // A stable sort: among equal times the new ones come first, the listed ones keep their order.
+  return { fetched: [...fresh, ...fetched].sort((a, b) => b.timestamp - a.timestamp), restarted: false };
+}
+
+/** `current` with the events of `page` (an older page) that it lacks appended. */
+export function appendOlder(current: readonly Event[], page: readonly Event[]): Event[] {
+  const seen = new Set(current.map((e) => e.event_id));
+  return [...current, ...page.filter((e) => !seen.has(e.event_id))];
+}
+
 /** The mentions to list: an edit is left out (see above). */
 export function listedMentions(fetched: readonly Event[]): Event[] {
   return fetched.filter((e) => e.relation_type !== 'm.replace');

@@ -8,8 +8,13 @@ import { selectSpacesModel } from '../../api/spaces.ts';
 import { formatCount } from '../common/format.ts';
 import './mentions.css';
 
+/** The unread mentions across every room (the Home entry's highlights). */
+export function useUnreadMentions(): number {
+  return useStoreSelector((s) => selectSpacesModel(s).entries.find((e) => e.id === 'home')?.counts.highlights ?? 0);
+}
+
 export function MentionsButton({ onOpen }: { onOpen: () => void }) {
-  const unread = useStoreSelector((s) => selectSpacesModel(s).entries.find((e) => e.id === 'home')?.counts.highlights ?? 0);
+  const unread = useUnreadMentions();
   const label = unread ? `Mentions, ${unread} unread` : 'Mentions';
   return (
     <button type="button" className="icon-button mentions-button" onClick={onOpen} title={label} aria-label={label} data-testid="open-mentions">

@@ -6,7 +6,7 @@
  * again. A modal dialog with a listbox, as the room switcher, so screen readers follow the chosen message.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { listedMentions, loadMentions } from '../../api/mentions.ts';
+import { appendOlder, listedMentions, loadMentions, loadNewMentions, mergeNewMentions } from '../../api/mentions.ts';
 import { useSession, useStoreSelector } from '../../api/hooks.ts';
 import { localpart, roomDisplayName, selectMemberNames } from '../../api/selectors.ts';
 import { isolateBidi } from '../../../shared/display-name.ts';
@@ -18,6 +18,7 @@ import { formatFullTime, formatListTime } from '../common/format.ts';
 import { indexAfterKey } from '../common/list-keys.ts';
 import { DEFAULT_TEXT_SIZE, useHour12, usePrefs } from '../prefs.ts';
 import { previewText } from '../room/event-view.ts';
+import { useUnreadMentions } from './MentionsButton.tsx';
 import '../switcher/switcher.css';
 import './mentions.css';
 
@@ -49,11 +50,28 @@ export function MentionsDialog({ onOpen, onClose }: { onOpen: (roomId: string, e
   // The page after `before`, its outcome set when it comes (the first page's loading state is the initial one).
   const fetchPage = useCallback((before: Event[]) => {
     loadMentions((params) => session.client.request('get_mentions', params), before).then((page) => {
-      setFetched([...before, ...page.fetched]);
+      // Added below what is listed now: new mentions may have gone on top meanwhile (below).
+      setFetched((current) => appendOlder(current, page.fetched));
       setMore(page.more);
     }, (err: unknown) => setError(`Could not load your mentions: ${errorMessage(err)}`)).finally(() => setLoading(false));
   }, [session]);
   useEffect(() => { fetchPage([]); }, [fetchPage]);
+  // A mention that arrives while the dialog is open goes on top, as the @ button's count rises (an open dialog is
+  // what the user is reading: it should not need closing and opening to be current).
+  const unread = useUnreadMentions();
+  const lastUnread = useRef(unread);
+  const fetchedNow = useRef(fetched);
+  useEffect(() => { fetchedNow.current = fetched; }, [fetched]);
+  useEffect(() => {
+    const rose = unread > lastUnread.current;
+    lastUnread.current = unread;
+    if (!rose) return;
+    loadNewMentions((params) => session.client.request('get_mentions', params)).then((got) => {
+      const merged = mergeNewMentions(fetchedNow.current, got);
+      setFetched(merged.fetched);
+      if (merged.restarted) setMore(true);
+    }, (err: unknown) => setError(`Could not load your newest mentions: ${errorMessage(err)}`));
+  }, [unread, session]);
   function loadMore(): void {
     setLoading(true);
     setError(null);
