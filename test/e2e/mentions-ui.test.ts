@@ -100,6 +100,9 @@ describe('mentions across rooms', () => {
   it('brings older mentions a page at a time, and a new one on top while open; an emote reads with its sender once', async () => {
     ids.set('emote', await bob.sendEvent(garden, 'm.room.message', { msgtype: 'm.emote', body: 'waves at Alice' }));
     for (let i = 1; i <= 32; i++) ids.set(`m${i}`, await bob.sendEvent(design, 'm.room.message', { msgtype: 'm.text', body: `Alice, item ${i}` }));
+    // All synced before the dialog opens (the button counts Design's 32; Garden, open, reads the emote), so that
+    // its first page is the newest 30 of them.
+    await page.waitForFunction(() => document.querySelector('[data-testid="mentions-unread"]')?.textContent === '32', undefined, WAIT);
     await page.getByTestId('open-mentions').click();
     await mentions().first().waitFor(WAIT);
     // Stored as they arrived: wait for the newest before counting.
