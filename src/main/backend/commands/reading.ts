@@ -15,6 +15,7 @@ import { editHistory } from '../reading/edit-history.ts';
 import { eventAtTime } from '../reading/event-at-time.ts';
 import { mentions, receiptsFor, relatedEvents } from '../reading/read-queries.ts';
 import { storeServerEventsWithEdits } from '../reading/server-events.ts';
+import { listOf } from '../matrix/json-shapes.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
 import type { AreaHandlers, CommandContext } from './context.ts';
 
@@ -84,7 +85,7 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
       }
       throw new Error(`Could not get the threads of this room from the homeserver: ${serverProblem(e)}`);
     }
-    const roots = list(resp.chunk);
+    const roots = listOf(resp.chunk);
     const latest = roots.map(latestReplyOf).filter((e) => e !== undefined);
     const decrypted = await decryptFetched(ctx.session?.crypto, roomId, [...roots, ...latest]);
     signal.throwIfAborted();
@@ -165,13 +166,13 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
       }
       signal.throwIfAborted();
       const decrypted = await decryptFetched(ctx.session?.crypto, roomId,
-        [...list(resp.events_before), ...list(resp.events_after), resp.event]);
+        [...listOf(resp.events_before), ...listOf(resp.events_after), resp.event]);
       signal.throwIfAborted();
       return {
         start: typeof resp.start === 'string' ? resp.start : '',
         end: typeof resp.end === 'string' ? resp.end : '',
-        before: storeFetched(roomId, list(resp.events_before), decrypted),
-        after: storeFetched(roomId, list(resp.events_after), decrypted),
+        before: storeFetched(roomId, listOf(resp.events_before), decrypted),
+        after: storeFetched(roomId, listOf(resp.events_after), decrypted),
         event: resp.event ? storeFetched(roomId, [resp.event], decrypted)[0] ?? null : null,
       };
     },
@@ -188,11 +189,11 @@ export function readingHandlers(ctx: CommandContext): AreaHandlers<typeof readin
         if (threadRoot) {
           const resp = await client.events.relations(roomId, threadRoot, 'm.thread',
             { dir: direction, from: since || undefined, limit: limit ?? DEFAULT_PAGE, recurse: true }, signal);
-          chunk = list(resp.chunk);
+          chunk = listOf(resp.chunk);
           next = typeof resp.next_batch === 'string' ? resp.next_batch : undefined;
         } else {
           const resp = await client.rooms.messages(roomId, { from: since || undefined, dir: direction, limit: limit ?? DEFAULT_PAGE }, signal);
-          chunk = list(resp.chunk);
+          chunk = listOf(resp.chunk);
           // No `end` means there is nothing more in that direction.
           next = chunk.length > 0 && typeof resp.end === 'string' ? resp.end : undefined;
         }
@@ -243,10 +244,6 @@ function latestReplyOf(root: ClientEvent): ClientEvent | undefined {
   const latest = thread.latest_event;
   if (typeof latest !== 'object' || latest === null || Array.isArray(latest)) return undefined;
   return typeof latest.event_id === 'string' && typeof latest.type === 'string' ? latest as unknown as ClientEvent : undefined;
-}
-
-function list<T>(v: T[] | undefined): T[] {
-  return Array.isArray(v) ? v : [];
 }
 
 /** The server's reason in words; for a missing event, say so plainly. */

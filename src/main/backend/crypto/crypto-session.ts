@@ -28,6 +28,7 @@ import { decryptEvent, decryptSync, feedSync, isEncrypted, toDeviceEvents } from
 import { ToDeviceEncryptor, type ToDeviceMessages } from './to-device-encryption.ts';
 import { holdBackRequests } from './verification-feeds.ts';
 import { Verifications } from './verification.ts';
+import { listOf } from '../matrix/json-shapes.ts';
 
 export interface CryptoSessionOptions {
   dataDir: string;
@@ -291,14 +292,7 @@ function forgetMembersOnChange(encryptor: RoomEncryptor, resp: SyncResponse): vo
   }
 }
 
-/*
- * The response is the server's JSON, checked only where it is read: a list it should hold may be anything, and a
- * throw here would fail the sync response, which the loop would then fetch again and fail on for good.
- */
-function listOf(v: unknown): readonly ({ type?: unknown } | null | undefined)[] {
-  return Array.isArray(v) ? v as ({ type?: unknown } | null)[] : [];
-}
-
+/** Whether `userId` is in what the server sent as a list of users (which may be anything: json-shapes.ts). */
 function listed(list: unknown, userId: string): boolean {
   return Array.isArray(list) && list.includes(userId);
 }

@@ -3,6 +3,7 @@
  * unknown kind never matches (the spec: a rule with one is not applied), and a malformed one neither.
  */
 import type { JSONObject, JSONValue } from '../../../shared/rpc/index.ts';
+import { isJsonObject } from '../matrix/json-shapes.ts';
 import type { PushCondition, PushEvent, PushRoomContext } from './types.ts';
 
 /** A condition made ready to test many events: keys split and globs turned into regular expressions once. */
@@ -269,15 +270,11 @@ function countComparison(is: string): ((count: number) => boolean) | undefined {
 function senderMayNotify(key: string, sender: string, room: PushRoomContext): boolean {
   if (room.creators?.includes(sender)) return true;
   const pl = room.powerLevels ?? {};
-  const users = isObject(pl.users) ? pl.users : {};
+  const users = isJsonObject(pl.users) ? pl.users : {};
   const level = toInt(users[sender]) ?? toInt(pl.users_default) ?? 0;
-  const notifications = isObject(pl.notifications) ? pl.notifications : {};
+  const notifications = isJsonObject(pl.notifications) ? pl.notifications : {};
   const needed = toInt(notifications[key]) ?? 50;
   return level >= needed;
-}
-
-function isObject(v: unknown): v is JSONObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** Power levels may be strings of digits in older rooms. */

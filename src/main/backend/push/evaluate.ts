@@ -4,6 +4,7 @@
  * caller gives the ruleset and the room's context.
  */
 import type { JSONObject } from '../../../shared/rpc/index.ts';
+import { isJsonObject } from '../matrix/json-shapes.ts';
 import { compileCondition, type CompiledCondition } from './conditions.ts';
 import { defaultRules, LEGACY_MENTION_RULES } from './default-rules.ts';
 import {
@@ -193,9 +194,5 @@ function isRule(r: unknown): r is PushRule {
   const o = r as Partial<PushRule>;
   // Every condition an object: a rule holding anything else in its list is malformed, and dropped with the rest.
   return typeof o.rule_id === 'string' && Array.isArray(o.actions)
-    && (o.conditions === undefined || (Array.isArray(o.conditions) && o.conditions.every(isObject)));
-}
-
-function isObject(v: unknown): boolean {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+    && (o.conditions === undefined || (Array.isArray(o.conditions) && o.conditions.every(isJsonObject)));
 }

@@ -11,6 +11,7 @@ import type { MatrixClient } from '../matrix/client.ts';
 import type { ClientEvent } from '../matrix/types.ts';
 import type { Store } from '../store/store.ts';
 import { PushEvaluator } from '../push/push-evaluator.ts';
+import { isJsonObject, listOf } from '../matrix/json-shapes.ts';
 import { bundledEdit, storeBundledEdits } from '../sync/bundled-edit.ts';
 import { ingestEvent, isWellFormed } from '../sync/ingest-event.ts';
 import type { PreparedSync } from '../sync/prepared.ts';
@@ -76,7 +77,7 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
   // sent with the chunk, then, past each member event, what it replaced (unsigned.prev_content).
   const profiles = new Map<string, JSONObject | undefined>();
   for (const ev of state) {
-    if (ev?.type === 'm.room.member' && typeof ev.state_key === 'string' && isObj(ev.content)) profiles.set(ev.state_key, ev.content);
+    if (ev?.type === 'm.room.member' && typeof ev.state_key === 'string' && isJsonObject(ev.content)) profiles.set(ev.state_key, ev.content);
   }
   return store.transaction(() => {
     // A limited sync while the page was on its way started the timeline afresh with a new token: the page belongs
@@ -95,7 +96,7 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
       if (r && ev.type === 'm.room.member' && typeof ev.state_key === 'string') {
         const prev = ev.unsigned?.prev_content;
         // Before this event the member had its previous content, or (a join) none: then no name applies.
-        profiles.set(ev.state_key, isObj(prev) ? prev : {});
+        profiles.set(ev.state_key, isJsonObject(prev) ? prev : {});
       }
       if (!r) continue;
       const edit = bundledEdit(roomId, ev);
@@ -119,12 +120,4 @@ async function fetchOlder(store: Store, client: MatrixClient, roomId: string, to
     store.rooms.setPrevBatch(roomId, end && chunk.length > 0 ? end : '');
     return rowids;
   });
-}
-
-function listOf(v: unknown): ClientEvent[] {
-  return Array.isArray(v) ? v as ClientEvent[] : [];
-}
-
-function isObj(v: unknown): v is JSONObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

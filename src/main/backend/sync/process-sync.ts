@@ -6,6 +6,7 @@ import type {
   AccountData, Event, InvitedRoom, JSONObject, LazyLoadSummary, Receipt, Room, SyncComplete, SyncRoom, Typing,
   UserPresence,
 } from '../../../shared/rpc/index.ts';
+import { isJsonObject, listOf } from '../matrix/json-shapes.ts';
 import type * as M from '../matrix/types.ts';
 import { applyUnread, PushEvaluator, type AppendedEvent } from '../push/push-evaluator.ts';
 import type { Store } from '../store/store.ts';
@@ -63,8 +64,8 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   const ignoredBefore = ignoredUsers(store.account.getAccountData('', IGNORED_USER_LIST));
 
   let dmChanged = false;
-  for (const ad of list(resp.account_data?.events)) {
-    if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string' || opts.skipAccountData?.has(ad.type)) continue;
+  for (const ad of listOf(resp.account_data?.events)) {
+    if (!isJsonObject(ad) || !isJsonObject(ad.content) || typeof ad.type !== 'string' || opts.skipAccountData?.has(ad.type)) continue;
     store.account.setAccountData('', ad.type, ad.content);
     (diff.account_data ??= {})[ad.type] = { user_id: ownUserId, type: ad.type, content: ad.content };
     if (ad.type === 'm.direct') dmChanged = true;
@@ -82,7 +83,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   const rooms: Record<string, SyncRoom> = {};
   const joined: string[] = [];
   for (const [roomId, jr] of entries(resp.rooms?.join)) {
-    if (!isObj(jr)) continue;
+    if (!isJsonObject(jr)) continue;
     const sr = processJoinedRoom(store, roomId, jr, ownUserId, dms, typing, roomCtx);
     if (sr) rooms[roomId] = sr;
     joined.push(roomId);
@@ -102,7 +103,7 @@ export function processSync(store: Store, resp: M.SyncResponse, ownUserId: strin
   if (Object.keys(rooms).length) diff.rooms = rooms;
 
   for (const [roomId, ir] of entries(resp.rooms?.invite)) {
-    if (!isObj(ir)) continue;
+    if (!isJsonObject(ir)) continue;
     const invite = toInvite(roomId, ir, ownUserId);
     if (invite.invited_by !== undefined && ignored.has(invite.invited_by)) continue;
     store.account.putInvite(invite);
@@ -155,7 +156,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
     if (ev.type === 'm.space.child' || ev.type === 'm.space.parent') spaceEvents.push({ type: ev.type, state_key: ev.state_key ?? '', content: ev.content, rowid });
   };
 
-  for (const ev of list(jr.state?.events)) {
+  for (const ev of listOf(jr.state?.events)) {
     const r = ingestEvent(store, roomId, ev, undefined, own);
     if (!r || ev.state_key === undefined) continue;
     setState(ev, r.rowid);
@@ -174,7 +175,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   }
   if (sticky.length) sr.sticky = sticky;
 
-  const tl = isObj(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
+  const tl = isJsonObject(jr.timeline) ? (jr.timeline as M.Timeline) : undefined;
   // The timeline starts afresh here: what this batch appends is then all of it.
   const fresh = !!tl && (!!tl.limited || isNew || ctx.resetTimelines);
   if (fresh) {
@@ -193,7 +194,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   let edits: M.ClientEvent[] | undefined;
   // The push rules read the room's state as it is at each event: what this response's state section changed first.
   if (stateSet || jr.summary) ctx.push.roomStateChanged(roomId);
-  for (const ev of list(tl?.events)) {
+  for (const ev of listOf(tl?.events)) {
     if (!isWellFormed(ev)) continue;
     // State from an ignored user still applies (it is the room's state); their messages are hidden.
     if (ctx.ignored.size && ev.state_key === undefined && ctx.ignored.has(ev.sender)) continue;
@@ -231,16 +232,16 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   if (stateSet) sr.state = stateChanges;
 
   let markedUnread = prev.marked_unread === true;
-  for (const ad of list(jr.account_data?.events)) {
-    if (!isObj(ad) || !isObj(ad.content) || typeof ad.type !== 'string') continue;
+  for (const ad of listOf(jr.account_data?.events)) {
+    if (!isJsonObject(ad) || !isJsonObject(ad.content) || typeof ad.type !== 'string') continue;
     store.account.setAccountData(roomId, ad.type, ad.content);
     (sr.account_data ??= {})[ad.type] = roomAccountData(own, roomId, ad.type, ad.content);
     if (ad.type === 'm.marked_unread' || ad.type === 'com.famedly.marked_unread') markedUnread = ad.content.unread === true;
   }
 
   let ownReceipt = false;
-  for (const eph of list(jr.ephemeral?.events)) {
-    if (!isObj(eph) || !isObj(eph.content)) continue;
+  for (const eph of listOf(jr.ephemeral?.events)) {
+    if (!isJsonObject(eph) || !isJsonObject(eph.content)) continue;
     if (eph.type === 'm.typing' && Array.isArray(eph.content.user_ids)) {
       typing.push({ room_id: roomId,
         user_ids: eph.content.user_ids.filter((u): u is string => typeof u === 'string' && !ctx.ignored.has(u)) });
@@ -255,7 +256,7 @@ function processJoinedRoom(store: Store, roomId: string, jr: M.JoinedRoom, own: 
   // rooms.get gave this call its own copy of the row: it becomes the new row in place.
   const room: Room = prev;
   const prevNotifications = prev.unread_notifications;
-  if (isObj(jr.summary)) {
+  if (isJsonObject(jr.summary)) {
     const s = jr.summary;
     const lls: LazyLoadSummary = { ...(prev.lazy_load_summary ?? {}) };
     if (Array.isArray(s['m.heroes'])) lls['m.heroes'] = s['m.heroes'].filter((h): h is string => typeof h === 'string');
@@ -325,11 +326,11 @@ export function roomAccountData(userId: string, roomId: string, type: string, co
 function parseReceipts(content: JSONObject): Receipt[] {
   const out: Receipt[] = [];
   for (const [eventId, byType] of Object.entries(content)) {
-    if (!isObj(byType)) continue;
+    if (!isJsonObject(byType)) continue;
     for (const [receiptType, byUser] of Object.entries(byType)) {
-      if (!isObj(byUser)) continue;
+      if (!isJsonObject(byUser)) continue;
       for (const [userId, info] of Object.entries(byUser)) {
-        if (!isObj(info)) continue;
+        if (!isJsonObject(info)) continue;
         const r: Receipt = { user_id: userId, receipt_type: receiptType, event_id: eventId, timestamp: serverMillis(info.ts) ?? 0 };
         if (typeof info.thread_id === 'string') r.thread_id = info.thread_id;
         out.push(r);
@@ -340,7 +341,7 @@ function parseReceipts(content: JSONObject): Receipt[] {
 }
 
 function toInvite(roomId: string, ir: M.InvitedRoom, own: string): InvitedRoom {
-  const state = list(ir.invite_state?.events).filter((e) => isObj(e) && typeof e.type === 'string' && isObj(e.content));
+  const state = listOf(ir.invite_state?.events).filter((e) => isJsonObject(e) && typeof e.type === 'string' && isJsonObject(e.content));
   const find = (type: string, key = '') => state.find((e) => e.type === type && e.state_key === key);
   const me = find('m.room.member', own);
   const invite: InvitedRoom = {
@@ -355,15 +356,6 @@ function toInvite(roomId: string, ir: M.InvitedRoom, own: string): InvitedRoom {
   return invite;
 }
 
-function isObj(v: unknown): v is JSONObject {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-// The server's JSON is not trusted to have the shapes the spec promises: a wrong shape is skipped, never thrown on.
-function list<T>(v: T[] | undefined): T[] {
-  return Array.isArray(v) ? v : [];
-}
-
 function entries<T>(v: Record<string, T> | undefined): [string, T][] {
-  return isObj(v) ? Object.entries(v) : [];
+  return isJsonObject(v) ? Object.entries(v) : [];
 }
