@@ -95,6 +95,18 @@ describe('NotificationCenter', () => {
     return { c, clicks, ctx };
   }
 
+  /** A center whose avatar for the notification is held until `release`, as when it is still being fetched. */
+  function centerAwaitingAvatar() {
+    Shown.all = [];
+    let held: (v: undefined) => void = () => {};
+    const c = new NotificationCenter({
+      create: (o) => new Shown(o), onClick: () => {}, hideText: () => false,
+      context: () => ({ enabled: true, viewedRoomId: null, windowFocused: false }),
+      icon: () => new Promise((r) => { held = r; }),
+    });
+    return { c, release: () => held(undefined) };
+  }
+
   it('keeps one notification per room on screen, replacing it with a count', () => {
     const { c } = center();
     c.notify([pending({ event_id: '$1' }), pending({ event_id: '$2' }), pending({ room_id: '!o:x', room_name: 'Other', event_id: '$3' })]);
@@ -155,32 +167,20 @@ describe('NotificationCenter', () => {
   });
 
   it('shows the decrypted text, with the rule\'s sound, when it decrypts before the avatar arrived', async () => {
-    Shown.all = [];
-    let release!: (v: undefined) => void;
-    const c = new NotificationCenter({
-      create: (o) => new Shown(o), onClick: () => {}, hideText: () => false,
-      context: () => ({ enabled: true, viewedRoomId: null, windowFocused: false }),
-      icon: () => new Promise((r) => { release = r; }),
-    });
+    const { c, release } = centerAwaitingAvatar();
     c.notify([pending({ kind: 'encrypted', text: undefined })]);
     c.decrypted([pending({ text: 'just in time', sound: false })]);
-    release(undefined);
+    release();
     await new Promise((r) => setImmediate(r));
     assert.deepEqual(Shown.all.map((s) => [s.opts.body, s.opts.silent]), [['Alice: just in time', false]]);
   });
 
   it('waits for the avatar, but a room read meanwhile shows nothing', async () => {
-    Shown.all = [];
-    let release!: (v: undefined) => void;
-    const c = new NotificationCenter({
-      create: (o) => new Shown(o), onClick: () => {}, hideText: () => false,
-      context: () => ({ enabled: true, viewedRoomId: null, windowFocused: false }),
-      icon: () => new Promise((r) => { release = r; }),
-    });
+    const { c, release } = centerAwaitingAvatar();
     c.notify([pending()]);
     assert.equal(Shown.all.length, 0);
     c.withdraw('!r:x');
-    release(undefined);
+    release();
     await new Promise((r) => setImmediate(r));
     assert.equal(Shown.all.length, 0);
   });
